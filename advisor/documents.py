@@ -1,0 +1,317 @@
+"""Located YAML documents: safe parsing that remembers where every value came from.
+
+Every file a user or a maintainer writes (knowledge, rules, banks, snapshots, workloads) comes through here so
+that every complaint, from the YAML parser or from pydantic, names the file, the line and the field path.
+
+What is refused, and why:
+- aliases and anchors: an alias bomb ("billion laughs") composes in linear time but would explode when
+  validated; none of our formats needs them, so the first alias is an error at its line;
+- tags other than YAML's core schema (`!!python/object`, custom `!tags`): no code ever runs from YAML;
+- duplicate keys in a mapping: PyYAML keeps the last silently, which loses data;
+- non-UTF-8 bytes, empty documents, more than one document, files over `MAX_BYTES`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, TypeVar
+
+import yaml
+
+from advisor.errors import AdvisorError, KnowledgeError, Problem
+
+if TYPE_CHECKING:  # pydantic is imported only when a document is validated
+    from pydantic import BaseModel, ValidationError
+
+    M = TypeVar("M", bound=BaseModel)
+
+try:  # libyaml's C parser when the wheel has it: several times faster on big files
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 16 * 1024 * 1024
+
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "binary")
+)
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """Parsed YAML plus the line of every mapping key and sequence item (1-based)."""
+
+    display: str
+    data: Any
+    lines: dict[Path_, int] = field(repr=False)
+
+    def line_of(self, path: Iterable[str | int]) -> int | None:
+        """The line of the deepest known ancestor of `path` (pydantic locations may go deeper than YAML)."""
+        key = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), None)
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """A path as a user would type it: relative to `base` (or the working directory) when inside it."""
+    for root in (base, Path.cwd()):
+        if root is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """`('instance_types', 7, 'memory_gib')` -> `instance_types[7].memory_gib`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def read_yaml(path: Path, display: str | None = None, error: type[AdvisorError] = KnowledgeError) -> Document:
+    """Read and parse one YAML file; every failure is an `error` naming the file and line."""
+    shown = display or display_path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise error(f"{shown}: is a folder, not a YAML file") from None
+    except OSError as exc:
+        raise error(f"{shown}: cannot read ({exc.strerror})") from None
+    return parse_yaml(raw, shown, error)
+
+
+def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = KnowledgeError) -> Document:
+    """Parse YAML text from memory (stdin, a TUI form, a test) with the same refusals as files."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_BYTES:
+            raise error(f"{display}: file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise error(
+                "file is not UTF-8 text",
+                problems=[Problem(f"byte 0x{raw[exc.start]:02x} is not valid UTF-8", display, line,
+                                  hint="save the file as UTF-8")],
+            ) from None
+    else:
+        text = raw
+    if not text.strip():
+        raise error("file is empty", problems=[Problem("the file holds no YAML document", display, 1)])
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            reason = exc.problem or exc.context or "malformed YAML"
+            if "expected a single document" in str(exc.context or ""):
+                reason = "more than one YAML document in the file (one `---` section only)"
+            raise error(
+                "malformed YAML",
+                problems=[Problem(f"malformed YAML: {reason}", display, mark.line + 1 if mark else None)],
+            ) from None
+        except yaml.YAMLError as exc:
+            raise error("malformed YAML", problems=[Problem(f"malformed YAML: {exc}", display)]) from None
+        if node is None:
+            raise error("file is empty", problems=[Problem("the file holds no YAML document", display, 1)])
+        lines: dict[Path_, int] = {}
+        _check_and_index(node, (), lines, display, error, set())
+        try:
+            data = loader.construct_document(node)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise error(
+                "unreadable YAML value",
+                problems=[Problem(exc.problem or "cannot read this value", display, mark.line + 1 if mark else None)],
+            ) from None
+        except (ValueError, OverflowError) as exc:  # e.g. a timestamp out of range
+            raise error("unreadable YAML value", problems=[Problem(str(exc), display)]) from None
+    finally:
+        loader.dispose()
+    return Document(display, data, lines)
+
+
+def _check_and_index(
+    node: yaml.Node,
+    path: Path_,
+    lines: dict[Path_, int],
+    display: str,
+    error: type[AdvisorError],
+    seen: set[int],
+    referenced_at: int | None = None,
+) -> None:
+    """Walk the composed node graph once: refuse aliases, foreign tags and duplicate keys; record lines.
+
+    An alias composes to the very node its anchor made, so a node met twice is an alias; `referenced_at` is
+    the line that refers to the node (its key's line), which is where the alias stands.
+    """
+    if id(node) in seen:
+        raise error(
+            "YAML aliases are not allowed",
+            problems=[Problem("this alias (`*name`) repeats an anchored value; write the value out",
+                              display, referenced_at or node.start_mark.line + 1, format_path(path) or None)],
+        )
+    seen.add(id(node))
+    lines.setdefault(path, node.start_mark.line + 1)
+    if node.tag not in _CORE_TAGS:
+        raise error(
+            "YAML tag not allowed",
+            problems=[Problem(f"the tag {node.tag!r} is not allowed; only plain YAML values are read",
+                              display, node.start_mark.line + 1, format_path(path) or None)],
+        )
+    if isinstance(node, yaml.MappingNode):
+        keys: set[Any] = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise error("complex mapping keys are not allowed",
+                            problems=[Problem("use a plain word as the key", display, key_node.start_mark.line + 1)])
+            key = key_node.value
+            if key == "<<":
+                raise error("YAML merge keys are not allowed",
+                            problems=[Problem("write the merged fields out", display, key_node.start_mark.line + 1,
+                                              format_path(path) or None)])
+            if key in keys:
+                raise error(
+                    "duplicate key",
+                    problems=[Problem(f"the key {key!r} appears twice in this mapping", display,
+                                      key_node.start_mark.line + 1, format_path(path) or None)],
+                )
+            keys.add(key)
+            child = (*path, key)
+            lines[child] = key_node.start_mark.line + 1
+            _check_and_index(value_node, child, lines, display, error, seen, key_node.start_mark.line + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _check_and_index(item, (*path, index), lines, display, error, seen, node.start_mark.line + 1)
+
+
+# ---- pydantic errors in plain words -------------------------------------------------------------------------
+
+_PLAIN = {
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "dict_type": "must be a mapping of fields",
+    "model_type": "must be a mapping of fields",
+    "model_attributes_type": "must be a mapping of fields",
+    "missing": "is required",
+    "date_from_datetime_parsing": "must be a date like 2026-11-24",
+    "date_parsing": "must be a date like 2026-11-24",
+    "date_type": "must be a date like 2026-11-24",
+    "none_required": "must be empty",
+}
+
+
+def plain_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error dict in the words a YAML author understands."""
+    kind = err["type"]
+    given = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        return f"must be one of {expected}, got {given!r}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        words = {"greater_than": "greater than", "greater_than_equal": "at least",
+                 "less_than": "less than", "less_than_equal": "at most"}[kind]
+        bound = next(iter(ctx.values()), "?")
+        return f"must be {words} {bound}, got {given!r}"
+    if kind in ("too_short", "too_long"):
+        return str(err["msg"]).lower().replace("list should", "must").replace("value should", "must")
+    if kind == "string_pattern_mismatch":
+        return f"{given!r} does not have the expected form ({ctx.get('pattern')})"
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx.get("error", err["msg"]))
+    base = _PLAIN.get(kind)
+    if base is None:
+        base = str(err["msg"])
+        base = base[0].lower() + base[1:]
+    if kind != "missing" and given is not None and not isinstance(given, (dict, list)):
+        base += f", got {given!r}"
+    return base
+
+
+def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names valid at the parent of `loc`, walking the model's annotations (for did-you-mean)."""
+    from typing import get_args, get_origin
+
+    from pydantic import BaseModel as _Base
+
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, _Base)):
+            return []
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = info.annotation
+        # unwrap Optional[...], list[...], tuple[X, ...], dict[str, X]
+        for _ in range(4):
+            if isinstance(current, type) and issubclass(current, _Base):
+                break
+            args = [a for a in get_args(current) if a is not type(None) and a is not Ellipsis]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, _Base)]
+            if models:
+                current = models[0]
+            elif args:
+                current = args[-1]
+            elif get_origin(current) is None:
+                break
+    if isinstance(current, type) and issubclass(current, _Base):
+        return list(current.model_fields)
+    return []
+
+
+def problems_from_validation(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
+    """Turn a pydantic ValidationError on `doc` into located problems, with did-you-mean for unknown keys."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        hint = None
+        if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
+            close = difflib.get_close_matches(loc[-1], _known_fields(model, loc), n=1, cutoff=0.6)
+            if close:
+                hint = f"did you mean {close[0]!r}?"
+        problems.append(Problem(plain_message(err), doc.display, doc.line_of(loc), format_path(loc) or None, hint))
+    return problems
+
+
+def validate_document(model: type[M], doc: Document, error: type[AdvisorError] = KnowledgeError,
+                      context: dict[str, Any] | None = None) -> M:
+    """Validate a parsed document against a pydantic model; failures become one located `error`."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        problems = problems_from_validation(exc, doc, model)
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise error(f"{doc.display}: {len(problems)} {noun}", problems=problems) from None
