@@ -1,0 +1,91 @@
+"""Keep each instance type's `stages` equal to botocore's SageMaker instance-type enums.
+
+The advisor reads stages from YAML at run time (fast, offline, reviewable); botocore's service model is the
+authority they are synced from. `advisor kb sync-botocore` rewrites only the `stages` lists, keeping every
+comment and the rest of the file as written (ruamel.yaml round-trip).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from advisor.knowledge.models import STAGES, Stage
+
+#: Our stage name -> the botocore shape whose enum lists the ml.* types allowed there.
+ENUM_SHAPES: dict[Stage, str] = {
+    "notebook": "InstanceType",
+    "training": "TrainingInstanceType",
+    "hosting": "ProductionVariantInstanceType",
+    "batch_transform": "TransformInstanceType",
+    "processing": "ProcessingInstanceType",
+}
+
+
+def botocore_version() -> str:
+    import botocore
+
+    return botocore.__version__
+
+
+def botocore_stages() -> dict[str, tuple[Stage, ...]]:
+    """ml.* type -> the stages botocore allows it in, in STAGES order."""
+    from advisor.knowledge.botocore_fields import service_model
+
+    model = service_model("sagemaker")
+    allowed = {stage: set(model.shape_for(shape).enum) for stage, shape in ENUM_SHAPES.items()}
+    names = set().union(*allowed.values())
+    return {name: tuple(s for s in STAGES if name in allowed[s]) for name in names}
+
+
+@dataclass(frozen=True)
+class StageChange:
+    instance_type: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.instance_type}: {', '.join(self.before) or '-'} -> {', '.join(self.after) or '(in no enum)'}"
+
+
+def stage_differences(types: dict[str, tuple[str, ...]]) -> list[StageChange]:
+    """Where the YAML's stages differ from botocore's (a type in no enum comes back with after=())."""
+    truth = botocore_stages()
+    return [StageChange(name, tuple(stages), truth.get(name, ()))
+            for name, stages in types.items() if tuple(stages) != truth.get(name, ())]
+
+
+def sync_file(path: Path) -> list[StageChange]:
+    """Rewrite `stages` (and `botocore_version`) in an instance_types.yaml in place; returns what changed."""
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
+    from advisor.atomic import write_atomic
+
+    yaml = YAML()  # round-trip: comments, order and quoting survive
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(  # keep `accelerator: null` explicit, as authors write it
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null"))
+    doc = yaml.load(path.read_text(encoding="utf-8"))
+    entries = doc["instance_types"]
+    changes = stage_differences({e["name"]: tuple(e["stages"]) for e in entries})
+    by_name = {c.instance_type: c for c in changes}
+    for entry in entries:
+        change = by_name.get(entry["name"])
+        if change and change.after:
+            flow = entry["stages"]
+            flow.clear()
+            flow.extend(change.after)
+    version = botocore_version()
+    if changes or doc.get("botocore_version") != version:
+        if "botocore_version" in doc:
+            doc["botocore_version"] = version
+        else:
+            doc.insert(0, "botocore_version", version)
+        out = StringIO()
+        yaml.dump(doc, out)
+        write_atomic(path, out.getvalue())
+    return changes

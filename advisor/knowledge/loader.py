@@ -1,0 +1,149 @@
+"""Load rules/knowledge/*.yaml into a validated, cross-checked `Knowledge`, cached by content.
+
+Validation is the slow part of a start (pydantic builds its validators on first use), so the validated result
+is kept as plain data in the user's cache, keyed by the bytes of every knowledge file and by the code that
+validates them. A start with unchanged YAML reads one marshal file and never imports the models; any change
+to a file, or to the models, is a new key and a fresh validation. A cache that cannot be read is ignored and
+rebuilt; one that cannot be written is skipped: the cache never decides whether the knowledge is valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from advisor.__about__ import __version__
+from advisor.errors import KnowledgeError, Problem
+from advisor.resources import cache_dir, shipped_dir
+
+if TYPE_CHECKING:
+    from advisor.knowledge.models import Knowledge
+
+#: Knowledge file stems, in load order (kept here too so the cached path needs no pydantic import).
+FILES = ("families", "instance_types", "security_controls", "lambda_limits", "exams")
+_CACHE_FORMAT = 1
+_CODE_FILES = ("models.py", "loader.py", "checks.py")
+
+
+def default_rules_dir() -> Path:
+    return shipped_dir("rules")
+
+
+def knowledge_paths(rules_dir: Path) -> dict[str, Path]:
+    return {stem: rules_dir / "knowledge" / f"{stem}.yaml" for stem in FILES}
+
+
+def load_knowledge(rules_dir: Path | None = None, *, use_cache: bool = True) -> Knowledge:
+    """The validated knowledge as models (what the engine and the quiz use)."""
+    from advisor.knowledge.models import Knowledge
+
+    rules_dir = rules_dir or default_rules_dir()
+    if use_cache:
+        plain = knowledge_data(rules_dir)
+        return Knowledge.model_validate(plain)
+    return validate_knowledge(rules_dir)
+
+
+def knowledge_data(rules_dir: Path | None = None) -> dict[str, Any]:
+    """The validated knowledge as plain JSON-ready data, from the cache when the YAML is unchanged."""
+    rules_dir = rules_dir or default_rules_dir()
+    raw = _read_all(rules_dir)
+    key = _cache_key(raw)
+    path = cache_dir() / f"knowledge-{key[:32]}.marshal"
+    cached = _read_cache(path, key)
+    if cached is not None:
+        return cached
+    plain = validate_knowledge(rules_dir, raw).model_dump(mode="json")
+    _write_cache(path, key, plain)
+    return plain
+
+
+def validate_knowledge(rules_dir: Path, raw: dict[str, bytes] | None = None) -> Knowledge:
+    """Parse and validate every knowledge file, then cross-check them; all problems are reported at once."""
+    from advisor.documents import display_path, parse_yaml, validate_document
+    from advisor.knowledge.checks import cross_check
+    from advisor.knowledge.models import KNOWLEDGE_FILES, Knowledge
+
+    raw = raw if raw is not None else _read_all(rules_dir)
+    parsed: dict[str, Any] = {}
+    docs = {}
+    problems: list[Problem] = []
+    for stem, model in KNOWLEDGE_FILES.items():
+        display = display_path(knowledge_paths(rules_dir)[stem], rules_dir.parent)
+        try:
+            doc = parse_yaml(raw[stem], display)
+            docs[stem] = doc
+            parsed[stem] = validate_document(model, doc)
+        except KnowledgeError as exc:
+            problems.extend(exc.problems or [Problem(exc.message, display)])
+    if problems:
+        raise KnowledgeError(_summary(problems), problems=problems)
+    knowledge = Knowledge(
+        families=parsed["families"].families,
+        instance_types=parsed["instance_types"].instance_types,
+        botocore_version=parsed["instance_types"].botocore_version,
+        security_controls=parsed["security_controls"].security_controls,
+        lambda_limits=parsed["lambda_limits"].lambda_limits,
+        exams=parsed["exams"].exams,
+    )
+    problems = cross_check(knowledge, docs)
+    if problems:
+        raise KnowledgeError(_summary(problems), problems=problems)
+    return knowledge
+
+
+def _summary(problems: list[Problem]) -> str:
+    files = sorted({p.file for p in problems if p.file})
+    noun = "problem" if len(problems) == 1 else "problems"
+    return f"{len(problems)} {noun} in {', '.join(files) if files else 'the knowledge'}"
+
+
+def _read_all(rules_dir: Path) -> dict[str, bytes]:
+    if not rules_dir.is_dir():
+        raise KnowledgeError(f"{rules_dir}: no such folder",
+                             hint="give a folder laid out like rules/ (with a knowledge/ folder inside)")
+    out: dict[str, bytes] = {}
+    missing = []
+    for stem, path in knowledge_paths(rules_dir).items():
+        try:
+            out[stem] = path.read_bytes()
+        except FileNotFoundError:
+            missing.append(Problem("file is missing", str(path)))
+        except OSError as exc:
+            missing.append(Problem(f"cannot read ({exc.strerror})", str(path)))
+    if missing:
+        raise KnowledgeError(_summary(missing), problems=missing)
+    return out
+
+
+def _cache_key(raw: dict[str, bytes]) -> str:
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}:{__version__}".encode())
+    here = Path(__file__).parent
+    for name in _CODE_FILES:  # an edited model must not be served an old shape
+        stat = (here / name).stat()
+        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for stem in FILES:
+        digest.update(stem.encode() + b"\0" + hashlib.sha256(raw[stem]).digest())
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
+    try:
+        blob = path.read_bytes()
+        stored = marshal.loads(blob)
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("data"), dict):
+        return stored["data"]
+    return None
+
+
+def _write_cache(path: Path, key: str, plain: dict[str, Any]) -> None:
+    from advisor.atomic import write_atomic
+
+    try:
+        write_atomic(path, marshal.dumps({"key": key, "data": plain}))
+    except OSError:
+        pass  # a read-only or full cache folder only costs speed

@@ -1,0 +1,273 @@
+"""The shape of the knowledge in rules/knowledge/*.yaml.
+
+Frozen and `extra="forbid"` everywhere: a misspelt key is an error at its line, never a silently ignored fact.
+Every fact carries `source` and `as_of` because the product teaches figures that age (the chapter's Lambda
+limits, Elastic Inference, a retired exam) and a reader must be able to check them.
+
+Each `*File` model is the root of one YAML file; `advisor kb schemas` writes their JSON Schemas to schemas/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Stage = Literal["notebook", "training", "hosting", "batch_transform", "processing"]
+"""Where an ml.* type can run, one per botocore instance-type enum (see advisor.knowledge.botocore_sync)."""
+
+STAGES: tuple[Stage, ...] = ("notebook", "training", "hosting", "batch_transform", "processing")
+
+Processor = Literal["cpu", "gpu", "inferentia", "trainium", "elastic_inference"]
+Severity = Literal["critical", "high", "medium", "low"]
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sourced(Frozen):
+    """Where a fact comes from and when it was last checked."""
+
+    source: Text
+    as_of: dt.date
+
+
+# ---- instance families and types ---------------------------------------------------------------------------
+
+class Family(Sourced):
+    id: Id
+    name: Text
+    chapter_name: str | None = None
+    processor: Processor
+    burstable: bool = False
+    status: Literal["current", "retired"] = "current"
+    chapter_view: Text
+    today: str | None = None
+    best_for: tuple[Id, ...] = ()
+    generations: tuple[Id, ...] = ()
+
+
+class Accelerator(Frozen):
+    kind: Literal["gpu", "inferentia", "trainium"]
+    model: Text
+    count: int = Field(ge=1)
+    memory_gib: float = Field(gt=0, description="Total accelerator memory across all devices.")
+
+
+class InstanceType(Sourced):
+    name: Annotated[str, StringConstraints(pattern=r"^ml\.[a-z0-9]+\.[a-z0-9]+$")]
+    family: Id
+    generation: Id
+    size: Id
+    vcpu: int = Field(ge=1)
+    memory_gib: float = Field(gt=0)
+    accelerator: Accelerator | None = None
+    network_gbps: float | None = Field(default=None, gt=0)
+    stages: tuple[Stage, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _name_matches_parts(self) -> InstanceType:
+        expected = f"ml.{self.generation}.{self.size}"
+        if self.name != expected:
+            raise ValueError(f"name {self.name!r} does not match generation and size ({expected!r})")
+        return self
+
+
+class FamiliesFile(Frozen):
+    families: tuple[Family, ...] = Field(min_length=1)
+
+
+class InstanceTypesFile(Frozen):
+    botocore_version: str | None = Field(
+        default=None, description="The botocore release whose enums the stages were last synced from."
+    )
+    instance_types: tuple[InstanceType, ...] = Field(min_length=1)
+
+
+# ---- security controls -------------------------------------------------------------------------------------
+
+Scalar = str | int | float | bool
+
+
+class Setting(Frozen):
+    """One request field and the value that satisfies the control.
+
+    `value` is the literal to send; `placeholder` names what the user must supply instead (a KMS key ARN,
+    subnet ids): exactly one of the two is given.
+    """
+
+    service: Literal["sagemaker", "lambda", "ec2", "s3", "iam"] = "sagemaker"
+    operation: Id
+    field: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]*(\[\])?(\.[A-Za-z][A-Za-z0-9]*(\[\])?)*$")]
+    value: Scalar | None = None
+    placeholder: Id | None = None
+    aws_default: Scalar | None = Field(default=None, description="What AWS does when the field is absent.")
+
+    @model_validator(mode="after")
+    def _value_or_placeholder(self) -> Setting:
+        if (self.value is None) == (self.placeholder is None):
+            raise ValueError("give exactly one of value or placeholder")
+        return self
+
+    @property
+    def path(self) -> str:
+        return f"{self.operation}.{self.field}"
+
+
+class Anchors(Frozen):
+    """Trusted checkers that implement the same control (so a user can map our advice to their tooling)."""
+
+    securityhub: str | None = None
+    config_rule: str | None = None
+    checkov: str | None = None
+    prowler: str | None = None
+    others: str | None = None
+
+
+class SecurityControl(Sourced):
+    id: Id
+    title: Text
+    resource: Text
+    settings: tuple[Setting, ...] = Field(min_length=1)
+    pass_condition: Text
+    severity: Severity
+    chapter_topic: Literal[
+        "encryption", "root_access", "iam_role", "vpc", "network_isolation", "private_network",
+        "availability", "lambda", "monitoring", "platform",
+    ]
+    why: Text
+    tradeoff: str | None = None
+    anchors: Anchors = Anchors()
+
+
+class SecurityControlsFile(Frozen):
+    security_controls: tuple[SecurityControl, ...] = Field(min_length=1)
+
+
+# ---- Lambda limits -----------------------------------------------------------------------------------------
+
+class LimitValue(Frozen):
+    """A limit as a range or a single maximum; `text` where a number alone would mislead."""
+
+    min: float | None = None
+    max: float | None = None
+    default: float | None = None
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> LimitValue:
+        if self.min is None and self.max is None and self.default is None and self.text is None:
+            raise ValueError("give at least one of min, max, default or text")
+        return self
+
+
+class LambdaLimit(Sourced):
+    id: Id
+    name: Text
+    unit: Text
+    chapter: LimitValue | None = Field(default=None, description="The book's figure; absent if the book has none.")
+    today: LimitValue
+    changed: bool
+    configurable: bool = False
+    api_field: str | None = Field(default=None, description="Where the limit is set, e.g. CreateFunction.MemorySize.")
+    note: str | None = None
+
+
+class LambdaLimitsFile(Frozen):
+    lambda_limits: tuple[LambdaLimit, ...] = Field(min_length=1)
+
+
+# ---- exam blueprints ---------------------------------------------------------------------------------------
+
+class ExamDomain(Frozen):
+    id: Id
+    name: Text
+    weight_percent: float = Field(gt=0, le=100)
+
+
+class ExamBlueprint(Sourced):
+    code: Id
+    name: Text
+    status: Literal["active", "retired"]
+    retired_on: dt.date | None = None
+    successor: Id | None = None
+    questions: int = Field(ge=1)
+    scored_questions: int = Field(ge=1)
+    minutes: int = Field(ge=1)
+    pass_mark: int = Field(ge=1)
+    scale_min: int = 100
+    scale_max: int = 1000
+    question_types: tuple[Text, ...]
+    domains: tuple[ExamDomain, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExamBlueprint:
+        total = sum(d.weight_percent for d in self.domains)
+        if abs(total - 100) > 0.01:
+            raise ValueError(f"domain weights add up to {total:g}%, not 100%")
+        if self.scored_questions > self.questions:
+            raise ValueError("scored_questions is larger than questions")
+        if not self.scale_min < self.pass_mark <= self.scale_max:
+            raise ValueError(f"pass_mark {self.pass_mark} is outside the scale {self.scale_min}-{self.scale_max}")
+        if (self.status == "retired") != (self.retired_on is not None):
+            raise ValueError("retired_on is given exactly when status is retired")
+        return self
+
+
+class ExamsFile(Frozen):
+    exams: tuple[ExamBlueprint, ...] = Field(min_length=1)
+
+
+# ---- the whole -------------------------------------------------------------------------------------------
+
+class Knowledge(Frozen):
+    """Everything the engine and the quizzes read, validated and cross-checked."""
+
+    families: tuple[Family, ...]
+    instance_types: tuple[InstanceType, ...]
+    security_controls: tuple[SecurityControl, ...]
+    lambda_limits: tuple[LambdaLimit, ...]
+    exams: tuple[ExamBlueprint, ...]
+    botocore_version: str | None = None
+
+    @cached_property
+    def _by_key(self) -> dict[str, dict[str, Any]]:
+        """Lookup tables, built on first use (frozen models cannot take them as fields)."""
+        return {
+            "families": {f.id: f for f in self.families},
+            "instance_types": {t.name: t for t in self.instance_types},
+            "exams": {e.code: e for e in self.exams},
+            "lambda_limits": {limit.id: limit for limit in self.lambda_limits},
+            "security_controls": {c.id: c for c in self.security_controls},
+        }
+
+    def family(self, family_id: str) -> Family:
+        return self._by_key["families"][family_id]
+
+    def instance_type(self, name: str) -> InstanceType:
+        return self._by_key["instance_types"][name]
+
+    def exam(self, code: str) -> ExamBlueprint:
+        return self._by_key["exams"][code]
+
+    def lambda_limit(self, limit_id: str) -> LambdaLimit:
+        return self._by_key["lambda_limits"][limit_id]
+
+    def security_control(self, control_id: str) -> SecurityControl:
+        return self._by_key["security_controls"][control_id]
+
+
+#: The knowledge files and the root model of each, in load order. The file stem is also the schema name.
+KNOWLEDGE_FILES: dict[str, type[Frozen]] = {
+    "families": FamiliesFile,
+    "instance_types": InstanceTypesFile,
+    "security_controls": SecurityControlsFile,
+    "lambda_limits": LambdaLimitsFile,
+    "exams": ExamsFile,
+}
