@@ -1,0 +1,62 @@
+"""The `advisor` command: argument parsing and rendering only; every decision lives in the core.
+
+Each command group is a module with `register(subparsers)`; its handlers take the parsed arguments and
+return an exit code. Errors meant for users (`AdvisorError`) print plainly with their exit code; anything
+else is a bug and says so in one line (ADVISOR_DEBUG=1 shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from typing import Sequence
+
+from advisor.__about__ import __version__
+from advisor.errors import AdvisorError
+
+#: Command-group modules under advisor.cli, in the order `advisor --help` lists them.
+COMMAND_MODULES = ("kb",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="advisor",
+        description="SageMaker exam prep and offline advisor. With no command, opens the quiz TUI.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"advisor.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 0
+        return int(handler(args) or 0)
+    except AdvisorError as exc:
+        print(exc.render(), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `advisor kb show types | head`
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return 0
+    except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback for users
+        if os.environ.get("ADVISOR_DEBUG"):
+            raise
+        print(f"advisor: internal error: {type(exc).__name__}: {exc} "
+              "(this is a bug; run with ADVISOR_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 70

@@ -1,0 +1,54 @@
+"""JSON Schemas for every YAML format we read, generated from the pydantic models into schemas/.
+
+Editors validate YAML as it is typed through each file's `# yaml-language-server: $schema=...` line; a test
+regenerates the schemas and fails when the checked-in copies drift from the models.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+#: schema file stem -> "module:Model". A new YAML format adds one line here.
+SCHEMA_MODELS: dict[str, str] = {
+    "families": "advisor.knowledge.models:FamiliesFile",
+    "instance_types": "advisor.knowledge.models:InstanceTypesFile",
+    "security_controls": "advisor.knowledge.models:SecurityControlsFile",
+    "lambda_limits": "advisor.knowledge.models:LambdaLimitsFile",
+    "exams": "advisor.knowledge.models:ExamsFile",
+    "price_snapshot": "advisor.pricing.models:PriceSnapshot",
+    "quiz_bank": "advisor.quiz.models:QuizBank",
+}
+
+
+def render_schema(stem: str) -> str:
+    module, _, name = SCHEMA_MODELS[stem].partition(":")
+    model = getattr(importlib.import_module(module), name)
+    schema = model.model_json_schema()
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{stem}.schema.json", **schema}
+    return json.dumps(schema, indent=2, sort_keys=False) + "\n"
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    """Write every schema; returns the files that changed."""
+    from advisor.atomic import write_atomic
+
+    changed = []
+    for stem in SCHEMA_MODELS:
+        path = out_dir / f"{stem}.schema.json"
+        text = render_schema(stem)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            write_atomic(path, text)
+            changed.append(path)
+    return changed
+
+
+def stale_schemas(out_dir: Path) -> list[str]:
+    """Schema stems whose checked-in file differs from what the models generate now."""
+    stale = []
+    for stem in SCHEMA_MODELS:
+        path = out_dir / f"{stem}.schema.json"
+        if not path.exists() or path.read_text(encoding="utf-8") != render_schema(stem):
+            stale.append(stem)
+    return stale
