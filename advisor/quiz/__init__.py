@@ -1,0 +1,1 @@
+"""Quizzes: question banks, sessions, scoring, the progress store and the FSRS scheduler. No UI code here."""
