@@ -1,0 +1,89 @@
+"""`advisor kb ...` as a user runs it: exit codes, formats, and plain errors for every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor.cli import main
+from tests.conftest import replace_in
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command in a child process, as a user's shell would run it."""
+    return subprocess.run([sys.executable, "-m", "advisor", *args], capture_output=True, text=True,
+                          cwd=cwd, env=os.environ.copy(), timeout=120)
+
+
+def test_validate_shipped(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "validate"]) == 0
+    assert "97 instance types" in capsys.readouterr().out or "instance types" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("what", ["families", "types", "controls", "lambda", "exams"])
+def test_show_json_and_yaml_are_the_same_data(what: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "show", what, "--format", "json"]) == 0
+    as_json = json.loads(capsys.readouterr().out)
+    assert main(["kb", "show", what, "--format", "yaml"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out) == as_json
+    assert as_json and all("source" in row and "as_of" in row for row in as_json)
+
+
+def test_show_table_and_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "show", "types", "--family", "inf", "--stage", "training"]) == 0
+    assert "ml.inf" not in capsys.readouterr().out  # no Inferentia type trains
+    assert main(["kb", "show", "types", "--family", "inf", "--format", "json"]) == 0
+    assert {r["family"] for r in json.loads(capsys.readouterr().out)} == {"inf"}
+    assert main(["kb", "show", "families"]) == 0
+    assert "T = Tiny" in capsys.readouterr().out
+
+
+def test_unknown_filter_value_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "show", "types", "--family", "zz"]) == 2
+    assert "unknown family 'zz'" in capsys.readouterr().err
+
+
+BAD_INPUTS = {
+    "malformed": ("exams.yaml", "minutes: 180", "minutes: [180", "malformed YAML"),
+    "wrong type": ("instance_types.yaml", "vcpu: 2\n", "vcpu: two\n", "vcpu: must be a whole number, got 'two'"),
+    "unknown key": ("exams.yaml", "minutes: 180", "minuets: 180", "minuets: is not a known field"),
+    "duplicate id": ("lambda_limits.yaml", "id: timeout", "id: memory", "duplicate limit id 'memory'"),
+    "dangling family": ("instance_types.yaml", "family: g\n", "family: gpu\n", "names the unknown family 'gpu'"),
+    "python tag": ("exams.yaml", "minutes: 180", "minutes: !!python/object/apply:os.system ['true']",
+                   "is not allowed"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
+def test_bad_knowledge_gives_a_located_error_and_exit_2(case: str, rules_copy: Path) -> None:
+    name, old, new, expected = BAD_INPUTS[case]
+    replace_in(rules_copy / "knowledge" / name, old, new)
+    result = run("kb", "validate", str(rules_copy), cwd=rules_copy.parent)
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    assert f"rules/knowledge/{name}:" in result.stderr and expected in result.stderr, result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe\x00bad", ("a0: &a [x, x]\n" + "".join(
+    f"a{i}: &a{i} [*a{i - 1 if i > 1 else ''}, *a{i - 1 if i > 1 else ''}]\n" for i in range(1, 30))).encode()],
+    ids=["empty", "not-utf8", "alias-bomb"])
+def test_unreadable_files_exit_2_without_traceback(content: bytes, rules_copy: Path) -> None:
+    (rules_copy / "knowledge" / "families.yaml").write_bytes(content)
+    result = run("kb", "validate", str(rules_copy), cwd=rules_copy.parent)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "rules/knowledge/families.yaml" in result.stderr
+
+
+@pytest.mark.slow
+def test_show_reads_a_broken_dir_as_an_error_not_a_crash(rules_copy: Path) -> None:
+    replace_in(rules_copy / "knowledge" / "exams.yaml", "minutes: 180", "minutes: -1")
+    result = run("kb", "show", "exams", "--dir", str(rules_copy), "--format", "json", cwd=rules_copy.parent)
+    assert result.returncode == 2 and "exams[0].minutes: must be at least 1, got -1" in result.stderr

@@ -1,0 +1,115 @@
+"""advisor.knowledge.loader: the shipped knowledge loads; broken knowledge fails located; the cache is honest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.errors import KnowledgeError
+from advisor.knowledge import loader
+from advisor.knowledge.loader import knowledge_data, load_knowledge, validate_knowledge
+from advisor.resources import cache_dir, shipped_dir
+from tests.conftest import line_of, replace_in
+
+
+def test_shipped_knowledge_loads() -> None:
+    k = load_knowledge()
+    assert len(k.instance_types) >= 60
+    assert {f.id for f in k.families} >= {"t", "m", "r", "c", "p", "g", "inf", "trn", "eia"}
+    assert k.instance_type("ml.g4dn.xlarge").accelerator.model == "T4"
+
+
+def _errors(rules: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        validate_knowledge(rules)
+    return [str(p) for p in info.value.problems]
+
+
+def test_wrong_type_names_file_line_and_field(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "instance_types.yaml"
+    replace_in(path, "memory_gib: 16\n", "memory_gib: sixteen\n")
+    line = line_of(path, "memory_gib: sixteen")
+    errors = _errors(rules_copy)
+    assert len(errors) == 1
+    assert errors[0].startswith(f"rules/knowledge/instance_types.yaml:{line}: instance_types[")
+    assert errors[0].endswith(".memory_gib: must be a number, got 'sixteen'")
+
+
+def test_unknown_key_is_an_error_with_a_hint(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "families.yaml"
+    replace_in(path, "    burstable: true", "    burstible: true")
+    errors = _errors(rules_copy)
+    assert f"rules/knowledge/families.yaml:{line_of(path, 'burstible')}: families[0].burstible: is not a known field " \
+           "(hint: did you mean 'burstable'?)" in errors
+
+
+def test_duplicate_id_is_an_error(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "security_controls.yaml"
+    replace_in(path, "id: SM-NB-02", "id: SM-NB-01")
+    errors = _errors(rules_copy)
+    assert any("security_controls[1]: duplicate control id 'SM-NB-01' (first at item 0)" in e
+               and f":{line_of(path, 'id: SM-NB-01', 2)}:" in e for e in errors)
+
+
+def test_dangling_family_is_an_error(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "instance_types.yaml"
+    replace_in(path, "family: t\n", "family: x\n")
+    errors = _errors(rules_copy)
+    assert any(f"instance_types.yaml:{line_of(path, 'family: x')}: instance_types[0].family: names the unknown "
+               "family 'x'" in e for e in errors)
+
+
+def test_missing_file_and_missing_folder(rules_copy: Path, tmp_path: Path) -> None:
+    (rules_copy / "knowledge" / "exams.yaml").unlink()
+    assert any("exams.yaml: file is missing" in e for e in _errors(rules_copy))
+    with pytest.raises(KnowledgeError, match="no such folder"):
+        validate_knowledge(tmp_path / "nowhere")
+
+
+def test_problems_in_several_files_are_reported_together(rules_copy: Path) -> None:
+    replace_in(rules_copy / "knowledge" / "exams.yaml", "minutes: 180", "minutes: long")
+    replace_in(rules_copy / "knowledge" / "lambda_limits.yaml", "changed: true", "changed: maybe")
+    files = {e.split(":")[0] for e in _errors(rules_copy)}
+    assert files == {"rules/knowledge/exams.yaml", "rules/knowledge/lambda_limits.yaml"}
+
+
+def test_cache_is_used_when_unchanged_and_rebuilt_on_change(rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = loader.validate_knowledge
+    monkeypatch.setattr(loader, "validate_knowledge", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    first = knowledge_data(rules_copy)
+    second = knowledge_data(rules_copy)
+    assert first == second and len(calls) == 1
+    replace_in(rules_copy / "knowledge" / "exams.yaml", "minutes: 180", "minutes: 170")
+    third = knowledge_data(rules_copy)
+    assert len(calls) == 2
+    assert third["exams"][0]["minutes"] == 170
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(rules_copy: Path) -> None:
+    good = knowledge_data(rules_copy)
+    files = list(cache_dir().glob("knowledge-*.marshal"))
+    assert len(files) == 1
+    files[0].write_bytes(b"\x00garbage")
+    assert knowledge_data(rules_copy) == good
+    assert files[0].read_bytes() != b"\x00garbage"
+
+
+def test_invalid_knowledge_is_never_cached(rules_copy: Path) -> None:
+    replace_in(rules_copy / "knowledge" / "exams.yaml", "minutes: 180", "minutes: long")
+    for _ in range(2):
+        with pytest.raises(KnowledgeError):
+            knowledge_data(rules_copy)
+    assert not list(cache_dir().glob("knowledge-*"))
+
+
+def test_unwritable_cache_costs_only_speed(rules_copy: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(blocker / "cache"))
+    assert knowledge_data(rules_copy)["exams"]
+
+
+def test_shipped_dir_is_the_source_tree_in_a_checkout() -> None:
+    assert (shipped_dir("rules") / "knowledge" / "families.yaml").is_file()

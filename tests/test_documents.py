@@ -1,0 +1,84 @@
+"""advisor.documents: every refusal is located, fast and bounded."""
+
+from __future__ import annotations
+
+import resource
+import time
+
+import pytest
+from pydantic import BaseModel, ConfigDict
+
+from advisor.documents import parse_yaml, validate_document
+from advisor.errors import KnowledgeError
+
+
+def _problem(raw: bytes | str) -> str:
+    with pytest.raises(KnowledgeError) as info:
+        parse_yaml(raw, "f.yaml")
+    return info.value.render()
+
+
+def test_lines_are_recorded_for_keys_and_items() -> None:
+    doc = parse_yaml("a: 1\nitems:\n  - x: 1\n  - x: 2\n    y: 3\n", "f.yaml")
+    assert doc.line_of(("items", 1, "y")) == 5
+    assert doc.line_of(("items", 0)) == 3
+    assert doc.line_of(("items", 1, "y", "deeper")) == 5
+
+
+@pytest.mark.parametrize(("raw", "needle"), [
+    (b"", "file is empty"),
+    (b"   \n# only a comment\n", "file is empty"),
+    (b"a: [1, 2\nb: 3\n", "f.yaml:2: malformed YAML: did not find expected ',' or ']'"),
+    (b"a: 1\n\xff\xfe: 2\n", "f.yaml:2: byte 0xff is not valid UTF-8"),
+    (b"a: !!python/object:os.system {}\n", "tag 'tag:yaml.org,2002:python/object:os.system' is not allowed"),
+    (b"a: !custom 1\n", "tag '!custom' is not allowed"),
+    (b"a: 1\nb: 2\na: 3\n", "f.yaml:3: the key 'a' appears twice"),
+    (b"a: &x 1\nb: *x\n", "f.yaml:2: b: this alias"),
+    (b"base: &b {x: 1}\nother:\n  <<: *b\n", "f.yaml:3: other: write the merged fields out"),
+    (b"a: 1\n---\nb: 2\n", "more than one YAML document"),
+])
+def test_bad_yaml_is_refused_with_a_location(raw: bytes, needle: str) -> None:
+    assert needle in _problem(raw)
+
+
+def test_alias_bomb_is_refused_quickly_with_bounded_memory() -> None:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 12):
+        prev = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 9)}]")
+    bomb = "\n".join(lines) + "\n"  # 9**12 leaves if expanded
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    message = _problem(bomb)
+    elapsed = time.perf_counter() - start
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert "aliases are not allowed" in message and "f.yaml:2:" in message
+    assert elapsed < 0.5
+    assert grown_kib < 50_000
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    memory_gib: float
+    name: str
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[_Item]
+
+
+def test_validation_errors_name_file_line_and_field_in_plain_words() -> None:
+    doc = parse_yaml("items:\n  - name: a\n    memory_gib: 4\n  - name: b\n    memory_gib: sixteen\n", "x.yaml")
+    with pytest.raises(KnowledgeError) as info:
+        validate_document(_File, doc)
+    assert str(info.value.problems[0]) == "x.yaml:5: items[1].memory_gib: must be a number, got 'sixteen'"
+
+
+def test_unknown_key_suggests_the_nearest_field() -> None:
+    doc = parse_yaml("items:\n  - name: a\n    memory_gb: 4\n", "x.yaml")
+    with pytest.raises(KnowledgeError) as info:
+        validate_document(_File, doc)
+    rendered = [str(p) for p in info.value.problems]
+    assert "x.yaml:3: items[0].memory_gb: is not a known field (hint: did you mean 'memory_gib'?)" in rendered
+    assert "x.yaml:2: items[0].memory_gib: is required" in rendered
