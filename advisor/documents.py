@@ -241,6 +241,8 @@ def plain_message(err: Mapping[str, Any]) -> str:
         words = {"greater_than": "greater than", "greater_than_equal": "at least",
                  "less_than": "less than", "less_than_equal": "at most"}[kind]
         bound = next(iter(ctx.values()), "?")
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)
         return f"must be {words} {bound}, got {given!r}"
     if kind in ("too_short", "too_long"):
         return str(err["msg"]).lower().replace("list should", "must").replace("value should", "must")
@@ -293,8 +295,13 @@ def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 def problems_from_validation(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
     """Turn a pydantic ValidationError on `doc` into located problems, with did-you-mean for unknown keys."""
     problems = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    errors = exc.errors(include_url=False)
+    failed_below = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
+    for err in errors:
+        if err["type"] == "too_short" and tuple(err["loc"]) in failed_below:
+            continue  # a list only "too short" because its items failed: the items' errors say why
+        # drop validator frames and union tags (tags contain ':'), which are not keys of the YAML
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or ":" in p)))
         hint = None
         if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
             close = difflib.get_close_matches(loc[-1], _known_fields(model, loc), n=1, cutoff=0.6)

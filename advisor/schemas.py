@@ -17,6 +17,10 @@ SCHEMA_MODELS: dict[str, str] = {
     "security_controls": "advisor.knowledge.models:SecurityControlsFile",
     "lambda_limits": "advisor.knowledge.models:LambdaLimitsFile",
     "exams": "advisor.knowledge.models:ExamsFile",
+    "regions": "advisor.knowledge.models:RegionsFile",
+    "accelerators": "advisor.knowledge.models:AcceleratorsFile",
+    "decision": "advisor.engine.decisions:Decision",
+    "workload": "advisor.recommend.workload:Workload",
     "price_snapshot": "advisor.pricing.models:PriceSnapshot",
     "quiz_bank": "advisor.quiz.models:QuizBank",
 }

@@ -38,6 +38,7 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
                             (c.id for c in k.security_controls), "control id")
     problems += _duplicates(docs.get("lambda_limits"), ("lambda_limits",), (x.id for x in k.lambda_limits), "limit id")
     problems += _duplicates(docs.get("exams"), ("exams",), (e.code for e in k.exams), "exam code")
+    problems += _duplicates(docs.get("regions"), ("regions",), (r.code for r in k.regions), "region")
 
     families = {f.id: f for f in k.families}
     used_generations: Counter[tuple[str, str]] = Counter()
@@ -71,6 +72,14 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
                                 fam_doc.line_of(("families", index, "generations")) if fam_doc else None,
                                 f"families[{index}].generations"))
 
+    known_models = {a.model for a in k.accelerators}
+    for index, t in enumerate(k.instance_types):
+        if t.accelerator and t.accelerator.model not in known_models:
+            problems.append(Problem(f"accelerator {t.accelerator.model!r} has no entry in accelerators.yaml",
+                                    type_doc.display if type_doc else None,
+                                    type_doc.line_of(("instance_types", index, "accelerator", "model")) if type_doc else None,
+                                    f"instance_types[{index}].accelerator.model"))
+
     exam_doc = docs.get("exams")
     for index, exam in enumerate(k.exams):
         problems += _duplicates(exam_doc, ("exams", index, "domains"), (d.id for d in exam.domains), "domain id")
@@ -79,4 +88,70 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
                                     exam_doc.display if exam_doc else None,
                                     exam_doc.line_of(("exams", index, "successor")) if exam_doc else None,
                                     f"exams[{index}].successor"))
+    return problems
+
+
+def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
+    """Decisions and guard rails may only name families, controls, stages and limits that exist."""
+    from advisor.recommend.lambda_fit import ALTERNATIVES
+    from advisor.recommend.workload import WORKLOAD_STAGES
+
+    problems: list[Problem] = []
+    families = {f.id: f for f in k.families}
+    controls = {c.id for c in k.security_controls}
+    limits = {x.id for x in k.lambda_limits}
+
+    guard_doc = docs.get("security_controls")
+    for index, rail in enumerate(k.guard_rails):
+        for unknown in sorted(set(rail.enforces) - controls):
+            problems.append(Problem(f"enforces the unknown control {unknown!r}", guard_doc.display if guard_doc else None,
+                                    guard_doc.line_of(("guard_rails", index, "enforces")) if guard_doc else None,
+                                    f"guard_rails[{index}].enforces"))
+
+    served: dict[str, str] = {}
+    rule_homes: dict[str, str] = {}
+    for decision in k.decisions:
+        doc = next((d for name, d in docs.items() if name.startswith("decisions/")
+                    and isinstance(d.data, dict) and d.data.get("decision") == decision.decision), None)
+
+        def problem(message: str, path: tuple[str | int, ...], doc: Document | None = doc) -> None:
+            problems.append(Problem(message, doc.display if doc else None, doc.line_of(path) if doc else None,
+                                    format_path(path)))
+
+        for s_index, stage in enumerate(decision.stages):
+            if stage not in WORKLOAD_STAGES:
+                problem(f"unknown stage {stage!r} (one of {', '.join(WORKLOAD_STAGES)})", ("stages", s_index))
+            elif decision.output == "families":
+                if stage in served:
+                    problem(f"stage {stage!r} is already served by decision {served[stage]!r}", ("stages", s_index))
+                served[stage] = decision.decision
+        for r_index, rule in enumerate(decision.rules):
+            if rule.id in rule_homes:
+                problem(f"rule id {rule.id!r} is also used in decision {rule_homes[rule.id]!r}",
+                        ("rules", r_index, "id"))
+            rule_homes[rule.id] = decision.decision
+            then_path = ("rules", r_index, "then")
+            for f_index, family in enumerate(rule.then.families):
+                if family not in families:
+                    problem(f"unknown family {family!r} (known: {', '.join(sorted(families))})",
+                            (*then_path, "families", f_index))
+                elif decision.output == "families" and families[family].status == "retired":
+                    problem(f"family {family!r} is retired and is never recommended", (*then_path, "families", f_index))
+            for s_index, stage in enumerate(rule.then.stages):
+                if stage not in WORKLOAD_STAGES:
+                    problem(f"unknown stage {stage!r}", (*then_path, "stages", s_index))
+            for c_index, control in enumerate(rule.then.controls):
+                if control not in controls:
+                    problem(f"unknown security control {control!r}", (*then_path, "controls", c_index))
+            for a_index, alternative in enumerate(rule.then.alternatives):
+                if alternative not in ALTERNATIVES:
+                    problem(f"unknown alternative {alternative!r} (one of {', '.join(ALTERNATIVES)})",
+                            (*then_path, "alternatives", a_index))
+            for leaf in rule.leaves():
+                if leaf.field == "derived.lambda_failed" and leaf.value not in limits:
+                    problem(f"{leaf.value!r} is not a Lambda limit id (one of {', '.join(sorted(limits))})",
+                            ("rules", r_index, "when"))
+    missing = [s for s in WORKLOAD_STAGES if s not in served]
+    if k.decisions and missing:
+        problems.append(Problem(f"no families decision serves the stages {', '.join(missing)}"))
     return problems

@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
 
 #: Knowledge file stems, in load order (kept here too so the cached path needs no pydantic import).
-FILES = ("families", "instance_types", "security_controls", "lambda_limits", "exams")
+FILES = ("families", "instance_types", "security_controls", "lambda_limits", "exams", "regions", "accelerators")
 _CACHE_FORMAT = 1
-_CODE_FILES = ("models.py", "loader.py", "checks.py")
+#: The code that decides what valid knowledge is: an edit to any of them must not be served an old cache.
+_CODE_FILES = ("knowledge/base.py", "knowledge/models.py", "knowledge/loader.py", "knowledge/checks.py",
+               "engine/conditions.py", "engine/decisions.py", "recommend/workload.py")
 
 
 def default_rules_dir() -> Path:
@@ -35,15 +37,34 @@ def knowledge_paths(rules_dir: Path) -> dict[str, Path]:
     return {stem: rules_dir / "knowledge" / f"{stem}.yaml" for stem in FILES}
 
 
+def decision_paths(rules_dir: Path) -> list[Path]:
+    """The decision files (rules/decisions/*.yaml), in name order so evaluation order is stable."""
+    return sorted((rules_dir / "decisions").glob("*.yaml"))
+
+
 def load_knowledge(rules_dir: Path | None = None, *, use_cache: bool = True) -> Knowledge:
-    """The validated knowledge as models (what the engine and the quiz use)."""
-    from advisor.knowledge.models import Knowledge
+    """The validated knowledge as models (what the engine and the quiz use).
+
+    Cached as a pickle beside the plain data, under the same key: unpickling skips validation, which is
+    sound because only knowledge that validated is ever written.
+    """
+    import pickle
 
     rules_dir = rules_dir or default_rules_dir()
-    if use_cache:
-        plain = knowledge_data(rules_dir)
-        return Knowledge.model_validate(plain)
-    return validate_knowledge(rules_dir)
+    if not use_cache:
+        return validate_knowledge(rules_dir)
+    raw = _read_all(rules_dir)
+    key = _cache_key(raw)
+    path = cache_dir() / f"knowledge-{key[:32]}.pickle"
+    try:
+        stored = pickle.loads(path.read_bytes())
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+            return stored[1]
+    except Exception:  # noqa: BLE001 - any unreadable cache (truncated, older code) is just a miss
+        pass
+    knowledge = validate_knowledge(rules_dir, raw)
+    _write_cache_bytes(path, pickle.dumps((key, knowledge), protocol=pickle.HIGHEST_PROTOCOL))
+    return knowledge
 
 
 def knowledge_data(rules_dir: Path | None = None) -> dict[str, Any]:
@@ -63,8 +84,10 @@ def knowledge_data(rules_dir: Path | None = None) -> dict[str, Any]:
 def validate_knowledge(rules_dir: Path, raw: dict[str, bytes] | None = None) -> Knowledge:
     """Parse and validate every knowledge file, then cross-check them; all problems are reported at once."""
     from advisor.documents import display_path, parse_yaml, validate_document
-    from advisor.knowledge.checks import cross_check
+    from advisor.engine.decisions import Decision
+    from advisor.knowledge.checks import check_references, cross_check
     from advisor.knowledge.models import KNOWLEDGE_FILES, Knowledge
+    from advisor.recommend.workload import condition_fields
 
     raw = raw if raw is not None else _read_all(rules_dir)
     parsed: dict[str, Any] = {}
@@ -78,17 +101,32 @@ def validate_knowledge(rules_dir: Path, raw: dict[str, bytes] | None = None) -> 
             parsed[stem] = validate_document(model, doc)
         except KnowledgeError as exc:
             problems.extend(exc.problems or [Problem(exc.message, display)])
+    decisions = []
+    fields = {"fields": condition_fields()}
+    for path in decision_paths(rules_dir):
+        display = display_path(path, rules_dir.parent)
+        try:
+            doc = parse_yaml(raw[f"decisions/{path.name}"], display)
+            docs[f"decisions/{path.name}"] = doc
+            decisions.append(validate_document(Decision, doc, context=fields))
+        except KnowledgeError as exc:
+            problems.extend(exc.problems or [Problem(exc.message, display)])
     if problems:
         raise KnowledgeError(_summary(problems), problems=problems)
     knowledge = Knowledge(
+        decisions=tuple(decisions),
         families=parsed["families"].families,
         instance_types=parsed["instance_types"].instance_types,
         botocore_version=parsed["instance_types"].botocore_version,
         security_controls=parsed["security_controls"].security_controls,
+        guard_rails=parsed["security_controls"].guard_rails,
         lambda_limits=parsed["lambda_limits"].lambda_limits,
         exams=parsed["exams"].exams,
+        regions=parsed["regions"].regions,
+        accelerators=parsed["accelerators"].accelerators,
+        cpu_vcpu_tflops=parsed["accelerators"].cpu_vcpu_tflops,
     )
-    problems = cross_check(knowledge, docs)
+    problems = cross_check(knowledge, docs) + check_references(knowledge, docs)
     if problems:
         raise KnowledgeError(_summary(problems), problems=problems)
     return knowledge
@@ -115,17 +153,19 @@ def _read_all(rules_dir: Path) -> dict[str, bytes]:
             missing.append(Problem(f"cannot read ({exc.strerror})", str(path)))
     if missing:
         raise KnowledgeError(_summary(missing), problems=missing)
+    for path in decision_paths(rules_dir):
+        out[f"decisions/{path.name}"] = path.read_bytes()
     return out
 
 
 def _cache_key(raw: dict[str, bytes]) -> str:
     digest = hashlib.sha256(f"{_CACHE_FORMAT}:{__version__}".encode())
-    here = Path(__file__).parent
-    for name in _CODE_FILES:  # an edited model must not be served an old shape
-        stat = (here / name).stat()
+    package = Path(__file__).resolve().parents[1]
+    for name in _CODE_FILES:
+        stat = (package / name).stat()
         digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    for stem in FILES:
-        digest.update(stem.encode() + b"\0" + hashlib.sha256(raw[stem]).digest())
+    for name in sorted(raw):  # knowledge files and every decision file, by name
+        digest.update(name.encode() + b"\0" + hashlib.sha256(raw[name]).digest())
     return digest.hexdigest()
 
 
@@ -141,9 +181,13 @@ def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
 
 
 def _write_cache(path: Path, key: str, plain: dict[str, Any]) -> None:
+    _write_cache_bytes(path, marshal.dumps({"key": key, "data": plain}))
+
+
+def _write_cache_bytes(path: Path, blob: bytes) -> None:
     from advisor.atomic import write_atomic
 
     try:
-        write_atomic(path, marshal.dumps({"key": key, "data": plain}))
+        write_atomic(path, blob)
     except OSError:
         pass  # a read-only or full cache folder only costs speed

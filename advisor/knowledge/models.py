@@ -13,7 +13,12 @@ import datetime as dt
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
+
+from advisor.engine.decisions import Decision
+from advisor.knowledge.base import Frozen, Id, Sourced, Text
+
+__all__ = ["Frozen", "Id", "Sourced", "Text"]  # re-exported: other models build on them
 
 Stage = Literal["notebook", "training", "hosting", "batch_transform", "processing"]
 """Where an ml.* type can run, one per botocore instance-type enum (see advisor.knowledge.botocore_sync)."""
@@ -22,21 +27,6 @@ STAGES: tuple[Stage, ...] = ("notebook", "training", "hosting", "batch_transform
 
 Processor = Literal["cpu", "gpu", "inferentia", "trainium", "elastic_inference"]
 Severity = Literal["critical", "high", "medium", "low"]
-
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Sourced(Frozen):
-    """Where a fact comes from and when it was last checked."""
-
-    source: Text
-    as_of: dt.date
-
 
 # ---- instance families and types ---------------------------------------------------------------------------
 
@@ -146,8 +136,33 @@ class SecurityControl(Sourced):
     anchors: Anchors = Anchors()
 
 
+class DenyWhen(Frozen):
+    """The IAM condition under which the guard rail's Deny applies (the request breaks the control)."""
+
+    operator: Literal["StringNotEquals", "Bool", "Null"]
+    value: str
+
+
+class GuardRail(Sourced):
+    condition_key: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9]+$")]
+    actions: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9]+$")], ...] = Field(min_length=1)
+    deny_when: DenyWhen
+    enforces: tuple[Id, ...] = Field(min_length=1)
+
+    def statement(self) -> dict[str, object]:
+        """The Deny statement to put in an SCP or identity policy."""
+        return {
+            "Sid": "Deny" + self.condition_key.split(":")[1],
+            "Effect": "Deny",
+            "Action": list(self.actions),
+            "Resource": "*",
+            "Condition": {self.deny_when.operator: {self.condition_key: self.deny_when.value}},
+        }
+
+
 class SecurityControlsFile(Frozen):
     security_controls: tuple[SecurityControl, ...] = Field(min_length=1)
+    guard_rails: tuple[GuardRail, ...] = ()
 
 
 # ---- Lambda limits -----------------------------------------------------------------------------------------
@@ -224,6 +239,32 @@ class ExamsFile(Frozen):
     exams: tuple[ExamBlueprint, ...] = Field(min_length=1)
 
 
+# ---- accelerator throughput ----------------------------------------------------------------------------------
+
+class AcceleratorSpec(Sourced):
+    model: Text
+    fp16_tflops: float = Field(gt=0, description="Peak dense FP16/BF16 tensor TFLOPS per device.")
+    estimate: bool = False
+
+
+class AcceleratorsFile(Frozen):
+    cpu_vcpu_tflops: float = Field(gt=0, description="The assumed peak of one vCPU, to rank CPUs on the same scale.")
+    cpu_source: Text
+    accelerators: tuple[AcceleratorSpec, ...] = Field(min_length=1)
+
+
+# ---- regions -----------------------------------------------------------------------------------------------
+
+class Region(Frozen):
+    code: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
+    name: Text
+
+
+class RegionsFile(Sourced):
+    botocore_version: str
+    regions: tuple[Region, ...] = Field(min_length=1)
+
+
 # ---- the whole -------------------------------------------------------------------------------------------
 
 class Knowledge(Frozen):
@@ -232,8 +273,13 @@ class Knowledge(Frozen):
     families: tuple[Family, ...]
     instance_types: tuple[InstanceType, ...]
     security_controls: tuple[SecurityControl, ...]
+    guard_rails: tuple[GuardRail, ...] = ()
     lambda_limits: tuple[LambdaLimit, ...]
     exams: tuple[ExamBlueprint, ...]
+    regions: tuple[Region, ...]
+    accelerators: tuple[AcceleratorSpec, ...] = ()
+    cpu_vcpu_tflops: float = 0.05
+    decisions: tuple[Decision, ...] = ()
     botocore_version: str | None = None
 
     @cached_property
@@ -245,6 +291,9 @@ class Knowledge(Frozen):
             "exams": {e.code: e for e in self.exams},
             "lambda_limits": {limit.id: limit for limit in self.lambda_limits},
             "security_controls": {c.id: c for c in self.security_controls},
+            "regions": {r.code: r for r in self.regions},
+            "decisions": {d.decision: d for d in self.decisions},
+            "accelerators": {a.model: a for a in self.accelerators},
         }
 
     def family(self, family_id: str) -> Family:
@@ -262,6 +311,18 @@ class Knowledge(Frozen):
     def security_control(self, control_id: str) -> SecurityControl:
         return self._by_key["security_controls"][control_id]
 
+    def decision(self, decision_id: str) -> Decision:
+        return self._by_key["decisions"][decision_id]
+
+    def tflops(self, t: InstanceType) -> float:
+        """Peak FP16 TFLOPS of one instance: its accelerators, or its vCPUs at the stated CPU assumption."""
+        if t.accelerator is None:
+            return t.vcpu * self.cpu_vcpu_tflops
+        return t.accelerator.count * self._by_key["accelerators"][t.accelerator.model].fp16_tflops
+
+    def has_region(self, code: str) -> bool:
+        return code in self._by_key["regions"]
+
 
 #: The knowledge files and the root model of each, in load order. The file stem is also the schema name.
 KNOWLEDGE_FILES: dict[str, type[Frozen]] = {
@@ -270,4 +331,6 @@ KNOWLEDGE_FILES: dict[str, type[Frozen]] = {
     "security_controls": SecurityControlsFile,
     "lambda_limits": LambdaLimitsFile,
     "exams": ExamsFile,
+    "regions": RegionsFile,
+    "accelerators": AcceleratorsFile,
 }

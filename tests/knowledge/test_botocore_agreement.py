@@ -47,3 +47,10 @@ def test_sync_rewrites_only_stages_and_keeps_comments(rules_copy: Path) -> None:
     changes = sync_file(path)
     assert [(c.instance_type, c.after) for c in changes] == [("ml.m5.xlarge", truth)]
     assert path.read_text() == before
+
+
+def test_regions_are_botocores_sagemaker_regions() -> None:
+    import botocore.session
+
+    expected = set(botocore.session.get_session().get_available_regions("sagemaker"))
+    assert {r.code for r in K.regions} == expected

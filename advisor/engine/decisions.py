@@ -1,0 +1,196 @@
+"""Decisions: YAML rules with a hit policy (as in DMN), evaluated into an explaining trace.
+
+Every rule of a decision is evaluated, whatever the hit policy, because the trace must say why each rule did
+not fire as well as why one did. Policies:
+- unique:   at most one rule can match; overlaps are refused when the rules load;
+- first:    the first matching rule in file order is selected;
+- priority: the matching rule with the highest priority is selected (priorities are distinct);
+- collect:  every matching rule is selected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, Literal, Mapping
+
+from pydantic import Field, model_validator
+
+from advisor.engine.conditions import Condition, Evaluator, Leaf, LeafResult, disjoint
+from advisor.knowledge.base import Frozen, Id, Text
+
+HitPolicy = Literal["unique", "first", "priority", "collect"]
+Output = Literal["families", "exclusions", "controls", "lambda_alternatives"]
+
+
+class Then(Frozen):
+    """What a rule decides; which fields apply depends on the decision's `output`."""
+
+    families: tuple[Id, ...] = ()
+    stages: tuple[Id, ...] = Field(default=(), description="exclusions: the stages it applies to (empty: all).")
+    controls: tuple[Id, ...] = ()
+    alternatives: tuple[Id, ...] = ()
+
+
+_THEN_FIELDS: dict[str, tuple[str, ...]] = {
+    "families": ("families",),
+    "exclusions": ("families", "stages"),
+    "controls": ("controls",),
+    "lambda_alternatives": ("alternatives",),
+}
+
+
+class Examples(Frozen):
+    """Partial workloads (merged over the defaults) on which the rule must, and must not, match."""
+
+    fires: tuple[dict[str, Any], ...] = Field(min_length=1)
+    does_not_fire: tuple[dict[str, Any], ...] = Field(default=(), description="Empty only for a rule with no `when`.")
+
+
+class Rule(Frozen):
+    id: Id
+    priority: int = 0
+    when: Condition | None = Field(default=None, description="Absent: the rule always matches.")
+    then: Then
+    because: Text
+    source: Text
+    examples: Examples
+
+    @model_validator(mode="after")
+    def _examples_both_ways(self) -> Rule:
+        if self.when is not None and not self.examples.does_not_fire:
+            raise ValueError("a rule with a `when` needs at least one example in examples.does_not_fire")
+        return self
+
+    def leaves(self) -> tuple[Leaf, ...]:
+        return self.when.leaves() if self.when is not None else ()
+
+
+class Decision(Frozen):
+    decision: Id
+    title: Text
+    output: Output
+    hit_policy: HitPolicy
+    stages: tuple[Id, ...] = Field(default=(), description="families: the workload stages this decision serves.")
+    as_of: dt.date
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Decision:
+        allowed = set(_THEN_FIELDS[self.output])
+        for index, rule in enumerate(self.rules):
+            given = {name for name in Then.model_fields if getattr(rule.then, name)}
+            if given - allowed:
+                raise ValueError(f"rules[{index}] ({rule.id}): `then` of a {self.output} decision takes "
+                                 f"{', '.join(sorted(allowed))}, not {', '.join(sorted(given - allowed))}")
+            if _THEN_FIELDS[self.output][0] not in given:
+                raise ValueError(f"rules[{index}] ({rule.id}): `then` needs {_THEN_FIELDS[self.output][0]}")
+        ids = [r.id for r in self.rules]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"rule ids used twice: {', '.join(repeated)}")
+        if self.output == "families" and not self.stages:
+            raise ValueError("a families decision names the workload stages it serves in `stages`")
+        if self.hit_policy == "priority":
+            seen: dict[int, str] = {}
+            for rule in self.rules:
+                if rule.priority in seen:
+                    raise ValueError(f"rules {seen[rule.priority]} and {rule.id} share priority {rule.priority}; "
+                                     "under the priority policy a tie is ambiguous")
+                seen[rule.priority] = rule.id
+        if self.hit_policy == "unique":
+            for a, b in combinations(self.rules, 2):
+                if a.when is None or b.when is None or not disjoint(_conjunction(a), _conjunction(b)):
+                    raise ValueError(f"rules {a.id} and {b.id} can both match under the unique policy: "
+                                     "give them a condition on the same field with values that cannot both hold")
+        return self
+
+
+def _conjunction(rule: Rule) -> tuple[Leaf, ...]:
+    """The leaves that must all hold for the rule to match (top-level `all` or a single leaf)."""
+    from advisor.engine.conditions import All
+
+    if isinstance(rule.when, Leaf):
+        return (rule.when,)
+    if isinstance(rule.when, All):
+        return tuple(c for c in rule.when.all if isinstance(c, Leaf))
+    return ()
+
+
+# ---- evaluation and trace -------------------------------------------------------------------------------------
+
+RuleStatus = Literal["selected", "matched", "unmatched"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTrace:
+    id: str
+    status: RuleStatus
+    priority: int
+    because: str
+    conditions: tuple[LeafResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionTrace:
+    decision: str
+    title: str
+    hit_policy: str
+    selected: tuple[str, ...]
+    rules: tuple[RuleTrace, ...]
+    stage: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The selected rules' `then`s with the trace that justifies them."""
+
+    thens: tuple[Then, ...]
+    rules: tuple[Rule, ...]
+    trace: DecisionTrace
+
+
+class AmbiguousDecision(RuntimeError):
+    """Two rules of a unique decision matched at run time: the load-time overlap check has a hole."""
+
+
+@dataclass(slots=True)
+class CompiledDecision:
+    decision: Decision
+    evaluators: list[Evaluator | None] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, decision: Decision) -> CompiledDecision:
+        return cls(decision, [r.when.compile() if r.when is not None else None for r in decision.rules])
+
+    def evaluate(self, ctx: Mapping[str, Any], stage: str | None = None) -> Outcome:
+        d = self.decision
+        matched: list[int] = []
+        leaves: list[tuple[LeafResult, ...]] = []
+        for index, evaluator in enumerate(self.evaluators):
+            out: list[LeafResult] = []
+            if evaluator is None or evaluator(ctx, out):
+                matched.append(index)
+            leaves.append(tuple(out))
+        if d.hit_policy == "collect":
+            chosen = matched
+        elif not matched:
+            chosen = []
+        elif d.hit_policy == "first":
+            chosen = matched[:1]
+        elif d.hit_policy == "priority":
+            chosen = [max(matched, key=lambda i: d.rules[i].priority)]
+        else:
+            if len(matched) > 1:
+                raise AmbiguousDecision(f"{d.decision}: rules {', '.join(d.rules[i].id for i in matched)} all match")
+            chosen = matched
+        chosen_set = set(chosen)
+        matched_set = set(matched)
+        rule_traces = tuple(
+            RuleTrace(rule.id, "selected" if i in chosen_set else "matched" if i in matched_set else "unmatched",
+                      rule.priority, rule.because, leaves[i])
+            for i, rule in enumerate(d.rules))
+        trace = DecisionTrace(d.decision, d.title, d.hit_policy, tuple(d.rules[i].id for i in chosen), rule_traces,
+                              stage)
+        return Outcome(tuple(d.rules[i].then for i in chosen), tuple(d.rules[i] for i in chosen), trace)

@@ -1,0 +1,1 @@
+"""From a workload to a recommendation: instances per stage, security settings, Lambda fit, costs."""

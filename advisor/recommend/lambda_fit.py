@@ -1,0 +1,140 @@
+"""Does one unit of work fit AWS Lambda? Every limit in the knowledge, need against limit, with what to change.
+
+The figures come from rules/knowledge/lambda_limits.yaml (today's values, never the book's): when AWS moves a
+limit, the YAML changes and this verdict follows. What is computed here is arithmetic; where the work goes
+when it does not fit is a YAML decision (rules/decisions/lambda.yaml).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from advisor.knowledge.models import Knowledge
+from advisor.recommend.workload import Workload
+
+Verdict = Literal["fits", "fits_with_changes", "does_not_fit"]
+
+#: Where a unit of work goes instead of Lambda (ids used by rules/decisions/lambda.yaml).
+ALTERNATIVES: dict[str, str] = {
+    "realtime_endpoint": "SageMaker real-time endpoint",
+    "serverless_inference": "SageMaker Serverless Inference",
+    "async_inference": "SageMaker asynchronous inference",
+    "batch_transform": "SageMaker batch transform",
+    "processing_job": "SageMaker processing job",
+    "step_functions": "AWS Step Functions orchestrating shorter steps",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    limit: str
+    name: str
+    unit: str
+    need: float
+    max: float
+    ok: bool
+    blocking: bool = True
+    change: str | None = None
+    note: str | None = None
+
+    @property
+    def margin(self) -> float:
+        return round(self.max - self.need, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaAssessment:
+    verdict: Verdict
+    checks: tuple[Check, ...]
+    settings: dict[str, object]
+
+    @property
+    def failed(self) -> list[str]:
+        return [c.limit for c in self.checks if not c.ok and c.blocking and c.change is None]
+
+    @property
+    def changes(self) -> list[str]:
+        return [c.change for c in self.checks if c.change]
+
+
+def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
+    """Check the workload's unit of work against every Lambda limit the knowledge holds."""
+    inf = w.inference
+    limits = {limit.id: limit for limit in knowledge.lambda_limits}
+    checks: list[Check] = []
+
+    def top(limit_id: str) -> float:
+        value = limits[limit_id].today
+        return float(value.max if value.max is not None else value.default or 0)
+
+    def add(limit_id: str, need: float, *, blocking: bool = True, change_if_over: str | None = None,
+            note: str | None = None, ok: bool | None = None, change: str | None = None) -> None:
+        limit = limits.get(limit_id)
+        if limit is None:  # a limit removed from the knowledge is simply not checked
+            return
+        maximum = top(limit_id)
+        fits = need <= maximum if ok is None else ok
+        if not fits and change_if_over:
+            change = change_if_over
+        checks.append(Check(limit_id, limit.name, limit.unit, round(need, 3), maximum, fits, blocking, change, note))
+
+    memory = max(128.0, math.ceil(inf.memory_mb))
+    add("memory", memory, note="set MemorySize to %d MB" % memory)
+    timeout = min(max(3, math.ceil(inf.seconds_per_request * 3)), top("timeout")) if "timeout" in limits else 3
+    add("timeout", inf.seconds_per_request, note=f"set Timeout to {int(timeout)} s (3x one unit of work)")
+    add("layers", inf.layers)
+    zipped_ok = inf.package_mb <= top("package_unzipped") if "package_unzipped" in limits else True
+    # Informational: a .zip over the direct-upload size still deploys through S3.
+    add("package_zipped", inf.package_mb, blocking=False, ok=True,
+        note=("upload the .zip through S3 (direct upload takes 50 MB)"
+              if zipped_ok and "package_zipped" in limits and inf.package_mb > top("package_zipped") else None))
+    image_ok = inf.package_mb <= top("container_image") if "container_image" in limits else True
+    add("package_unzipped", inf.package_mb,
+        change_if_over="ship as a container image (PackageType Image)" if image_ok else None)
+    add("console_editor", inf.package_mb, blocking=False, ok=True,
+        note="edit locally: the console editor shows packages up to 3 MB" if inf.package_mb > 3 else None)
+    add("container_image", inf.package_mb)
+    tmp_default = (limits["ephemeral_storage"].today.default or 512) if "ephemeral_storage" in limits else 512
+    tmp_size = max(tmp_default, math.ceil(inf.tmp_mb))
+    add("ephemeral_storage", inf.tmp_mb,
+        change=(f"set EphemeralStorage.Size to {int(tmp_size)} MB"
+                if tmp_default < inf.tmp_mb <= top("ephemeral_storage") else None))
+    add("payload_sync", inf.payload_mb)
+    add("payload_async", inf.payload_mb, blocking=False,
+        note="invoke synchronously: asynchronous invocations take at most 1 MB"
+        if "payload_async" in limits and inf.payload_mb > top("payload_async") else None)
+    add("payload_streamed", inf.payload_mb, blocking=False)
+    add("environment_variables", inf.environment_kb)
+    add("gpu", 1 if inf.gpu == "required" else 0)
+    concurrency = math.ceil(inf.requests_per_second * inf.seconds_per_request)
+    if "account_concurrency" in limits:
+        quota = float(limits["account_concurrency"].today.default or top("account_concurrency"))
+        checks.append(Check("account_concurrency", limits["account_concurrency"].name,
+                            limits["account_concurrency"].unit, concurrency, quota, concurrency <= quota, True,
+                            None if concurrency <= quota else
+                            f"request a concurrency quota above {concurrency} (Service Quotas)"))
+    if "burst_concurrency" in limits:
+        rate = top("burst_concurrency")
+        spiky = inf.traffic == "spiky"
+        checks.append(Check("burst_concurrency", limits["burst_concurrency"].name, limits["burst_concurrency"].unit,
+                            concurrency, rate, not spiky or concurrency <= rate, True,
+                            f"configure provisioned concurrency of {concurrency} for the spikes"
+                            if spiky and concurrency > rate else None,
+                            f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s to scale"
+                            if spiky else None))
+
+    if any(not c.ok and c.blocking and c.change is None for c in checks):
+        verdict: Verdict = "does_not_fit"
+    elif any(c.change for c in checks):
+        verdict = "fits_with_changes"
+    else:
+        verdict = "fits"
+    settings: dict[str, object] = {
+        "MemorySize": int(memory),
+        "Timeout": int(timeout),
+        "EphemeralStorage.Size": int(tmp_size),
+        "PackageType": "Image" if (not zipped_ok and image_ok) else "Zip",
+    }
+    return LambdaAssessment(verdict, tuple(checks), settings)

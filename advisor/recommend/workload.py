@@ -1,0 +1,308 @@
+"""The workload: what a user tells the advisor about their ML job (the public contract of the engine).
+
+Defaults are what a user who says nothing most likely means (a small, internal, tabular job); every default is
+visible in the JSON Schema and in `advisor explain`, so nothing is decided behind the user's back. Facts the
+rules need but the user does not state (the working set, the memory a model takes) are derived here, in one
+place, and shown in the trace under `derived.*`.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+from pydantic import Field, model_validator
+
+from advisor.engine.conditions import FieldSpec
+from advisor.errors import Problem, WorkloadError
+from advisor.knowledge.base import Frozen, Id
+
+if TYPE_CHECKING:
+    from advisor.knowledge.models import Knowledge
+
+WorkloadStage = Literal["notebook", "training", "tuning", "realtime_inference", "batch_inference", "processing"]
+WORKLOAD_STAGES: tuple[WorkloadStage, ...] = get_args(WorkloadStage)
+Priority = Literal["cost", "balanced", "time"]
+DataKind = Literal["tabular", "images", "text", "audio", "timeseries", "other"]
+Sensitivity = Literal["public", "internal", "confidential", "regulated"]
+Algorithm = Literal["xgboost", "linear_learner", "knn", "kmeans", "random_cut_forest", "factorization_machines",
+                    "deepar", "blazingtext", "image_classification", "object_detection", "pytorch", "tensorflow",
+                    "huggingface", "sklearn", "lightgbm", "custom"]
+ModelKind = Literal["classical", "tree_based", "deep_learning", "llm"]
+GpuNeed = Literal["auto", "required", "none"]
+Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
+
+#: Workload stage -> the instance-type stage (botocore enum) it runs in.
+INSTANCE_STAGE: dict[WorkloadStage, str] = {
+    "notebook": "notebook",
+    "training": "training",
+    "tuning": "training",
+    "realtime_inference": "hosting",
+    "batch_inference": "batch_transform",
+    "processing": "processing",
+}
+
+
+class Data(Frozen):
+    size_gb: float = Field(default=1, ge=0, description="Size of the training data set.")
+    in_memory_gb: float | None = Field(
+        default=None, gt=0,
+        description="Working set that must fit in RAM; derived from size_gb and kind when absent.")
+    kind: DataKind = "tabular"
+    sensitivity: Sensitivity = "internal"
+    private_sources: bool = Field(default=False, description="The data lives in a VPC or on premises.")
+
+
+class Model(Frozen):
+    algorithm: Algorithm = "xgboost"
+    kind: ModelKind = "tree_based"
+    parameters_millions: float = Field(default=0, ge=0, description="0 when unknown or not a neural network.")
+    size_mb: float = Field(default=100, gt=0, description="Size of the model artifact.")
+
+
+class Notebook(Frozen):
+    hours_per_day: float = Field(default=8, gt=0, le=24)
+    gpu: bool = Field(default=False, description="Interactive GPU work in the notebook itself.")
+
+
+class Training(Frozen):
+    max_hours: float = Field(default=1, gt=0, le=28 * 24, description="Longest a training job may run.")
+    distributed: bool = False
+    interruptible: bool = Field(default=False, description="Checkpointed, so managed spot training is fine.")
+    gpu: GpuNeed = "auto"
+
+
+class Tuning(Frozen):
+    max_jobs: int = Field(default=10, ge=1, le=750)
+    max_parallel_jobs: int = Field(default=2, ge=1, le=100)
+    strategy: Literal["Bayesian", "Random", "Hyperband", "Grid"] = "Bayesian"
+
+    @model_validator(mode="after")
+    def _parallel_within_total(self) -> Tuning:
+        if self.max_parallel_jobs > self.max_jobs:
+            raise ValueError(f"max_parallel_jobs ({self.max_parallel_jobs}) is more than max_jobs ({self.max_jobs})")
+        return self
+
+
+class Inference(Frozen):
+    """One unit of work per request or invocation; the Lambda check reads it whatever the stages."""
+
+    requests_per_second: float = Field(default=1, ge=0)
+    latency_ms_p99: float = Field(default=1000, gt=0)
+    payload_mb: float = Field(default=0.1, ge=0)
+    seconds_per_request: float = Field(default=0.1, gt=0, description="Compute time of one request on one worker.")
+    traffic: Traffic = "steady"
+    memory_mb: float = Field(default=1024, gt=0)
+    package_mb: float = Field(default=100, gt=0, description="Code and model, unzipped.")
+    tmp_mb: float = Field(default=0, ge=0, description="Scratch space the unit of work writes.")
+    gpu: GpuNeed = "auto"
+    production: bool = Field(default=True, description="Serves users: at least two instances for availability.")
+    layers: int = Field(default=0, ge=0, description="Lambda layers the function would need.")
+    environment_kb: float = Field(default=0, ge=0, description="Size of the environment variables.")
+
+
+class Batch(Frozen):
+    records_per_run: int = Field(default=100_000, ge=1)
+    max_hours: float = Field(default=4, gt=0, description="Deadline for one batch transform run.")
+    runs_per_month: int = Field(default=30, ge=1)
+
+
+class Processing(Frozen):
+    max_hours: float = Field(default=1, gt=0)
+    runs_per_month: int = Field(default=30, ge=1)
+
+
+class Network(Frozen):
+    internet_access: bool = Field(default=False, description="Jobs must reach the public internet.")
+
+
+class Team(Frozen):
+    shared_notebooks: bool = False
+    needs_root: bool = False
+
+
+class Workload(Frozen):
+    name: Id = "workload"
+    region: str = "us-east-1"
+    stages: tuple[WorkloadStage, ...] = Field(min_length=1)
+    priority: Priority = "balanced"
+    data: Data = Data()
+    model: Model = Model()
+    notebook: Notebook = Notebook()
+    training: Training = Training()
+    tuning: Tuning = Tuning()
+    inference: Inference = Inference()
+    batch: Batch = Batch()
+    processing: Processing = Processing()
+    network: Network = Network()
+    team: Team = Team()
+
+    @model_validator(mode="after")
+    def _stages_unique(self) -> Workload:
+        repeated = sorted({s for s in self.stages if self.stages.count(s) > 1})
+        if repeated:
+            raise ValueError(f"stages listed twice: {', '.join(repeated)}")
+        return self
+
+
+# ---- derived facts --------------------------------------------------------------------------------------------
+
+#: How much of the data set must sit in RAM at once when the user does not say: tabular algorithms
+#: (XGBoost, linear learner) load the whole set; images, text and audio stream in mini-batches.
+STREAMED_WORKING_SET_GB = 4.0
+BYTES_PER_PARAMETER_TRAINING = 16  # fp32 weights + gradients + two Adam moments
+BYTES_PER_PARAMETER_INFERENCE = 2  # fp16 / bf16 weights
+
+
+def derived_facts(w: Workload) -> dict[str, float | bool]:
+    """Facts the rules may read as `derived.*`; each is a plain formula over the workload, shown in the trace."""
+    if w.data.in_memory_gb is not None:
+        working_set = w.data.in_memory_gb
+    elif w.data.kind in ("tabular", "timeseries"):
+        working_set = w.data.size_gb
+    else:
+        working_set = min(w.data.size_gb, STREAMED_WORKING_SET_GB)
+    params = w.model.parameters_millions * 1e6
+    weights_gb = params * BYTES_PER_PARAMETER_INFERENCE / 2**30 if params else w.model.size_mb / 1024
+    train_gb = params * BYTES_PER_PARAMETER_TRAINING / 2**30 if params else 4 * w.model.size_mb / 1024
+    deep = w.model.kind in ("deep_learning", "llm")
+    return {
+        "derived.working_set_gb": round(working_set, 3),
+        "derived.model_memory_gb": round(weights_gb * 1.2, 3),  # weights + 20% for activations and runtime
+        "derived.training_accelerator_gb": round(train_gb * 1.2, 3) if deep else 0.0,
+        "derived.needs_gpu_training": w.training.gpu == "required" or (deep and w.training.gpu == "auto"),
+        "derived.concurrency": round(w.inference.requests_per_second * w.inference.seconds_per_request, 3),
+        "derived.sensitive": w.data.sensitivity in ("confidential", "regulated"),
+    }
+
+
+def context_of(w: Workload) -> dict[str, Any]:
+    """The flat field -> value view the rules read: every workload field by dotted path, plus derived facts."""
+    ctx: dict[str, Any] = {}
+    for path, section, name in _PATHS:
+        value = getattr(getattr(w, section), name) if section else getattr(w, name)
+        ctx[path] = list(value) if isinstance(value, tuple) else value
+    ctx.update(derived_facts(w))
+    return ctx
+
+
+_DERIVED_SPECS = {
+    "derived.working_set_gb": FieldSpec("number"),
+    "derived.model_memory_gb": FieldSpec("number"),
+    "derived.training_accelerator_gb": FieldSpec("number"),
+    "derived.needs_gpu_training": FieldSpec("bool"),
+    "derived.concurrency": FieldSpec("number"),
+    "derived.sensitive": FieldSpec("bool"),
+    # set by the advisor after the Lambda check, before the security decision reads them
+    "derived.lambda_fits": FieldSpec("bool"),
+    "derived.lambda_failed": FieldSpec("list"),
+}
+
+
+def _paths() -> list[tuple[str, str, str]]:
+    """(dotted path, section attribute, field attribute) for every leaf field of the workload."""
+    out = []
+    for name, info in Workload.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, Frozen):
+            out += [(f"{name}.{sub}", name, sub) for sub in annotation.model_fields]
+        else:
+            out.append((name, "", name))
+    return out
+
+
+def condition_fields() -> dict[str, FieldSpec]:
+    """Every field a rule may test, with its kind: checked when rules load (typos fail with did-you-mean)."""
+    fields: dict[str, FieldSpec] = {}
+    _specs(Workload, "", fields)
+    fields.update(_DERIVED_SPECS)
+    return fields
+
+
+def _specs(model: type[Frozen], prefix: str, out: dict[str, FieldSpec]) -> None:
+    from typing import Union, get_origin
+
+    for name, info in model.model_fields.items():
+        path = prefix + name
+        annotation = info.annotation
+        optional = False
+        if get_origin(annotation) is Union or type(annotation).__name__ == "UnionType":
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            optional = len(args) != len(get_args(annotation))
+            annotation = args[0]
+        if isinstance(annotation, type) and issubclass(annotation, Frozen):
+            _specs(annotation, path + ".", out)
+        elif get_origin(annotation) is tuple:
+            inner = get_args(annotation)[0]
+            out[path] = FieldSpec("list", tuple(get_args(inner)) if get_origin(inner) is Literal else ())
+        elif get_origin(annotation) is Literal:
+            out[path] = FieldSpec("literal", tuple(str(a) for a in get_args(annotation)), optional)
+        elif annotation is bool:
+            out[path] = FieldSpec("bool", optional=optional)
+        elif annotation in (int, float):
+            out[path] = FieldSpec("number", optional=optional)
+        else:
+            out[path] = FieldSpec("text", optional=optional)
+
+
+# ---- loading and checks that need the knowledge ------------------------------------------------------------
+
+def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
+    """(field path, message, hint) for what the model alone cannot see: unknown regions, impossible asks."""
+    problems: list[tuple[tuple[str, ...], str, str | None]] = []
+    if not knowledge.has_region(w.region):
+        import difflib
+
+        codes = [r.code for r in knowledge.regions]
+        close = sorted(difflib.get_close_matches(w.region, codes, n=2, cutoff=0.6))
+        problems.append((("region",), f"{w.region!r} is not a region where SageMaker runs",
+                         f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "e.g. us-east-1"))
+    gpu_asks = {"training": w.training.gpu, "tuning": w.training.gpu, "realtime_inference": w.inference.gpu,
+                "batch_inference": w.inference.gpu}
+    for stage in w.stages:
+        if gpu_asks.get(stage) != "required":
+            continue
+        instance_stage = INSTANCE_STAGE[stage]
+        if not any(t.accelerator and t.accelerator.kind == "gpu" and instance_stage in t.stages
+                   for t in knowledge.instance_types):
+            field = ("training", "gpu") if stage in ("training", "tuning") else ("inference", "gpu")
+            problems.append((field, f"a GPU is required but no GPU instance type runs {stage}", None))
+    if w.notebook.gpu and "notebook" in w.stages and not any(
+            t.accelerator and t.accelerator.kind == "gpu" and "notebook" in t.stages for t in knowledge.instance_types):
+        problems.append((("notebook", "gpu"), "no GPU instance type runs notebooks", None))
+    return problems
+
+
+def check_workload(w: Workload, knowledge: Knowledge, doc: Any = None) -> None:
+    """Raise one WorkloadError with every semantic problem, located in `doc` when the workload came from a file."""
+    found = semantic_problems(w, knowledge)
+    if not found:
+        return
+    problems = [Problem(message, doc.display if doc else None, doc.line_of(path) if doc else None,
+                        ".".join(path), hint) for path, message, hint in found]
+    where = doc.display if doc else w.name
+    raise WorkloadError(f"{where}: {len(problems)} problem{'s' if len(problems) > 1 else ''}", problems=problems)
+
+
+def load_workload(source: Path | str, knowledge: Knowledge, *, text: str | None = None) -> Workload:
+    """A workload from a YAML or JSON file (or `-` with `text` from stdin), validated and located."""
+    from advisor.documents import parse_yaml, read_yaml, validate_document
+
+    if text is not None:
+        doc = parse_yaml(text, str(source), WorkloadError)
+    else:
+        doc = read_yaml(Path(source), error=WorkloadError)
+    if not isinstance(doc.data, dict):
+        raise WorkloadError(f"{doc.display}: a workload is a mapping of fields (name, stages, data, ...)",
+                            problems=[Problem("expected fields such as `stages:` at the top level", doc.display, 1)])
+    workload = validate_document(Workload, doc, WorkloadError)
+    check_workload(workload, knowledge, doc)
+    return workload
+
+
+def instances_needed(total: float, per_instance: float) -> int:
+    return max(1, math.ceil(total / per_instance)) if per_instance > 0 else 1
+
+
+_PATHS = _paths()
