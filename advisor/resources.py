@@ -1,4 +1,4 @@
-"""Where the shipped data and the user's cache live.
+"""Where the shipped data, the user's cache and the user's data (quiz progress) live.
 
 An installed wheel carries rules/, quizzes/, pricing_data/ and schemas/ under advisor/_data/; a source checkout
 (editable install, tests) has them beside the package. Both resolve here so nothing else guesses paths.
@@ -29,3 +29,16 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("sagemaker-advisor", appauthor=False))
+
+
+def data_dir(override: Path | None = None) -> Path:
+    """The user's data folder (quiz progress): `override` (--data-dir), else ADVISOR_DATA_DIR, else the
+    platform's user data folder; it may not exist yet."""
+    if override is not None:
+        return override
+    env = os.environ.get("ADVISOR_DATA_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("sagemaker-advisor", appauthor=False))

@@ -7,16 +7,25 @@ able to tell "we do not know" from "free", so a missing price is never a zero.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import math
+from functools import cached_property
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from advisor.knowledge.models import Frozen, Text
+from advisor.knowledge.base import Frozen, Text
 
 Component = Literal["notebook", "training", "spot_training", "hosting", "batch_transform", "processing"]
 COMPONENTS: tuple[Component, ...] = ("notebook", "training", "spot_training", "hosting", "batch_transform",
                                      "processing")
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
+
+
+def plain_number(value: float) -> str:
+    """A price as written in a snapshot or a formula: 0.0000166667, never 1.66667e-05 (which YAML 1.1 and
+    readers both misread)."""
+    text = f"{value:.12f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
 
 
 class Price(Frozen):
@@ -27,10 +36,21 @@ class Price(Frozen):
     estimate: bool = False
     basis: str | None = Field(default=None, description="How an estimate was made.")
 
+    @field_validator("usd_per_hour", mode="before")
+    @classmethod
+    def _number_or_unknown(cls, value: Any) -> Any:
+        """Strict on purpose: a quoted "0.23", a boolean or a NaN in a price file is a typo, not a price."""
+        if value == "unknown":
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"must be a number of USD per hour or the word unknown, got {value!r}")
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(f"must be a positive number of USD per hour, got {value!r} "
+                             "(write unknown when the price is not known; never 0)")
+        return float(value)
+
     @model_validator(mode="after")
     def _checks(self) -> Price:
-        if isinstance(self.usd_per_hour, float) and self.usd_per_hour <= 0:
-            raise ValueError(f"usd_per_hour must be positive, got {self.usd_per_hour:g} (write unknown instead)")
         if self.estimate and not self.basis:
             raise ValueError("an estimate must say its basis")
         if self.basis and not self.estimate:
@@ -55,6 +75,26 @@ class ServerlessInferencePrices(Frozen):
     as_of: dt.date
 
 
+class SpotTrainingDiscount(Frozen):
+    """Managed spot training saves a share of the on-demand training price that AWS does not fix in advance.
+
+    Costs show an interruptible job as a range between the two percentages; `assumption` says which part of
+    the range is our judgement rather than a quoted figure.
+    """
+
+    min_percent: float = Field(ge=0, lt=100)
+    max_percent: float = Field(gt=0, lt=100)
+    source: Text
+    assumption: str | None = None
+    as_of: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SpotTrainingDiscount:
+        if self.min_percent > self.max_percent:
+            raise ValueError(f"min_percent {self.min_percent:g} is larger than max_percent {self.max_percent:g}")
+        return self
+
+
 class PriceSnapshot(Frozen):
     region: Region
     currency: Literal["USD"] = "USD"
@@ -63,4 +103,25 @@ class PriceSnapshot(Frozen):
     method: Literal["manual", "price_list_api"]
     lambda_: LambdaPrices | None = Field(default=None, alias="lambda")
     serverless_inference: ServerlessInferencePrices | None = None
+    spot_training_discount: SpotTrainingDiscount | None = None
     prices: tuple[Price, ...] = Field(min_length=1)
+
+    @cached_property
+    def _index(self) -> dict[tuple[str, str], Price]:
+        """(instance type, component) -> price, built on first lookup (the ranker asks hundreds of times)."""
+        return {(p.instance_type, p.component): p for p in self.prices}
+
+    def price(self, instance_type: str, component: Component) -> Price | None:
+        """The row for this type and component; None when the snapshot has no row (an `unknown` row is returned)."""
+        return self._index.get((instance_type, component))
+
+    def age_days(self, today: dt.date) -> int:
+        return (today - self.as_of).days
+
+    def stale_warning(self, today: dt.date, max_age_days: int = 180) -> str | None:
+        """The warning every recommendation priced from this snapshot must show once it is older than the limit."""
+        age = self.age_days(today)
+        if age <= max_age_days:
+            return None
+        return (f"price snapshot {self.region} is from {self.as_of.isoformat()} ({age} days old); "
+                "run `advisor pricing refresh`")

@@ -1,0 +1,156 @@
+"""`advisor pricing ...`: show and compare price snapshots, and refresh them from the AWS Price List API."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from advisor.render import FORMATS, Column, emit
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    pricing = sub.add_parser("pricing", help="show, compare and refresh the price snapshots (pricing_data/)")
+    pricing_sub = pricing.add_subparsers(dest="pricing_command", metavar="PRICING_COMMAND", required=True)
+
+    show = pricing_sub.add_parser("show", help="print prices per instance type and component")
+    show.add_argument("--region", action="append", help="only this region (repeatable; default: every snapshot)")
+    show.add_argument("--family", help="only this instance family (t, m, r, c, p, g, inf, trn)")
+    show.add_argument("--component", choices=_components(), help="only this component")
+    show.add_argument("--format", choices=FORMATS, default="table")
+    show.add_argument("--pricing-dir", type=Path, help="a folder of <region>.yaml snapshots (default: the shipped "
+                                                        "ones, or your refreshed copies when newer)")
+    show.set_defaults(handler=cmd_show)
+
+    diff = pricing_sub.add_parser("diff", help="what changed between two snapshot files")
+    diff.add_argument("old", type=Path)
+    diff.add_argument("new", type=Path)
+    diff.add_argument("--format", choices=FORMATS, default="table")
+    diff.set_defaults(handler=cmd_diff)
+
+    refresh = pricing_sub.add_parser(
+        "refresh", help="fetch current prices from the AWS Price List API (needs AWS credentials)",
+        description="Fetch SageMaker on-demand prices with boto3 (pricing get_products) and write a new snapshot "
+                    "per region atomically; on any failure the old snapshot is left as it was.")
+    refresh.add_argument("--region", action="append",
+                         help="region to refresh (repeatable; default: every region that has a snapshot)")
+    refresh.add_argument("--profile", help="AWS profile (default: the standard credential chain)")
+    refresh.add_argument("--pricing-dir", type=Path,
+                         help="folder to write into (default: the shipped pricing_data/ when writable, else "
+                              "<data dir>/pricing_data)")
+    refresh.set_defaults(handler=cmd_refresh)
+
+
+def _components() -> tuple[str, ...]:
+    return ("notebook", "training", "spot_training", "hosting", "batch_transform", "processing")
+
+
+SHOW_COLUMNS: tuple[Column, ...] = (  # as_of goes in the title: one date per region, not per row
+    ("instance type", lambda r: r["instance_type"]),
+    ("component", lambda r: r["component"]),
+    ("region", lambda r: r["region"]),
+    ("USD/h", lambda r: r["usd_per_hour"]),
+    ("estimate", lambda r: r["estimate"]),
+)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from advisor.errors import UsageError
+    from advisor.knowledge.loader import knowledge_data
+    from advisor.pricing.snapshots import available_regions, load_snapshot
+
+    types = knowledge_data()["instance_types"]  # plain data: no need to build the knowledge models here
+    regions = args.region or available_regions(args.pricing_dir)
+    family_types: set[str] | None = None
+    if args.family:
+        known = sorted({t["family"] for t in types})
+        if args.family not in known:
+            raise UsageError(f"unknown family {args.family!r}", hint=f"one of {', '.join(known)}")
+        family_types = {t["name"] for t in types if t["family"] == args.family}
+    rows: list[dict[str, Any]] = []
+    dates: list[str] = []
+    today = dt.date.today()
+    for region in regions:
+        snapshot = load_snapshot(region, args.pricing_dir)
+        dates.append(f"{region} as of {snapshot.as_of.isoformat()}")
+        warning = snapshot.stale_warning(today)
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)
+        for price in snapshot.prices:
+            if family_types is not None and price.instance_type not in family_types:
+                continue
+            if args.component and price.component != args.component:
+                continue
+            rows.append({"instance_type": price.instance_type, "component": price.component, "region": region,
+                         "usd_per_hour": price.usd_per_hour, "estimate": price.estimate,
+                         "as_of": snapshot.as_of.isoformat()})
+    emit(rows, args.format, title=f"SageMaker on-demand USD per instance-hour ({', '.join(dates)})",
+         columns=SHOW_COLUMNS)
+    return 0
+
+
+DIFF_COLUMNS: tuple[Column, ...] = (
+    ("instance type", lambda r: r["instance_type"]),
+    ("component", lambda r: r["component"]),
+    ("old USD/h", lambda r: r["old_usd_per_hour"]),
+    ("new USD/h", lambda r: r["new_usd_per_hour"]),
+    ("change", lambda r: _change_text(r)),
+)
+
+
+def _change_text(row: dict[str, Any]) -> str:
+    """`+4.35%`, `added`, `removed`, with `estimate -> figure` when only the kind of figure changed too."""
+    if row["change"] != "changed":
+        return row["change"]
+    text = "changed" if row["percent_change"] is None else f"{row['percent_change']:+g}%"
+    old, new = row["old_estimate"], row["new_estimate"]
+    if old != new:
+        text += ", estimate -> figure" if old else ", figure -> estimate"
+    return text
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from advisor.pricing.diff import diff_snapshots
+    from advisor.pricing.snapshots import read_snapshot
+
+    result = diff_snapshots(read_snapshot(args.old), read_snapshot(args.new))
+    rows = [change.as_row() for change in result.changes]
+    if args.format == "table":
+        print(result.headline())
+        if rows:
+            emit(rows, "table", title="Price changes", columns=DIFF_COLUMNS)
+        for line in result.other_changes():
+            print(line)
+    else:
+        emit(rows, args.format)
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from advisor.knowledge.loader import load_knowledge
+    from advisor.pricing.refresh import check_region, make_client, refresh_region
+    from advisor.pricing.snapshots import available_regions, clear_cache
+
+    regions = args.region or available_regions()
+    for region in regions:
+        check_region(region)
+    knowledge = load_knowledge()
+    client = make_client(args.profile)
+    progress = _progress_line if sys.stderr.isatty() else None
+    for region in regions:
+        try:
+            report = refresh_region(region, client=client, knowledge=knowledge, out_dir=args.pricing_dir,
+                                    progress=progress)
+        finally:
+            if progress:
+                print(file=sys.stderr)  # end the progress line before any message
+        print(report.summary())
+    clear_cache()
+    return 0
+
+
+def _progress_line(report: Any) -> None:
+    print(f"\r{report.region}: {report.pages} pages fetched, {report.items} items parsed", end="",
+          file=sys.stderr, flush=True)

@@ -1,0 +1,240 @@
+"""Cost estimates from a price snapshot: jobs, endpoints, notebooks and Lambda, each with its formula shown.
+
+Every figure comes from the snapshot (never a price written in code), so a refreshed snapshot changes every
+estimate. An unknown price gives an unknown cost (`usd=None`), never zero; an estimated price, a missing spot
+discount or a stale snapshot is said in `warnings`, so a recommendation can never hide how sure it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Literal
+
+from advisor.errors import UsageError
+from advisor.knowledge.base import Frozen
+from advisor.pricing.models import Component, Price, PriceSnapshot, plain_number
+
+HOURS_PER_MONTH = 730.0
+"""AWS's own monthly convention (8,760 h / 12), used by its pricing pages and calculator."""
+
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+
+
+class Cost(Frozen):
+    usd: float | None
+    usd_high: float | None = None
+    period: Literal["job", "run", "month"]
+    formula: str
+    assumptions: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> bool:
+        return self.usd is not None
+
+    def text(self) -> str:
+        """`$12.34/month`, `$1.20-$3.60/job`, or `unknown/job`."""
+        if self.usd is None:
+            return f"unknown/{self.period}"
+        if self.usd_high is not None:
+            return f"{money(self.usd)}-{money(self.usd_high)}/{self.period}"
+        return f"{money(self.usd)}/{self.period}"
+
+
+def money(usd: float) -> str:
+    """Dollars as people read them: cents below $1,000, whole dollars above, sub-cent amounts kept visible."""
+    if 0 < usd < 0.01:
+        return f"${usd:.4f}"
+    return f"${usd:,.0f}" if usd >= 1000 else f"${usd:,.2f}"
+
+
+def rate(usd_per_hour: float) -> str:
+    return f"${usd_per_hour:g}/h"
+
+
+def training_cost(snapshot: PriceSnapshot, instance_type: str, count: int, hours: float,
+                  interruptible: bool, *, today: dt.date | None = None) -> Cost:
+    """hours x count x the training price; with managed spot, a range from the snapshot's spot discount."""
+    _positive(count=count, hours=hours)
+    price, warnings = _lookup(snapshot, instance_type, "training", today)
+    shape = f"{_num(hours)} h x {_instances(count)}"
+    if price is None:
+        return Cost(usd=None, period="job", formula=f"{shape} x unknown price", warnings=warnings)
+    on_demand = hours * count * price
+    if not interruptible:
+        return Cost(usd=on_demand, period="job", formula=f"{shape} x {rate(price)}", warnings=warnings)
+    discount = snapshot.spot_training_discount
+    if discount is None:
+        return Cost(usd=on_demand, period="job", formula=f"{shape} x {rate(price)} (on-demand)",
+                    warnings=(*warnings, f"price snapshot {snapshot.region} has no spot training discount; "
+                                         "shown at the on-demand price, the most it can cost"))
+    low = on_demand * (1 - discount.max_percent / 100)
+    high = on_demand * (1 - discount.min_percent / 100)
+    assumptions = [f"managed spot saves {_num(discount.min_percent)}-{_num(discount.max_percent)}% of the "
+                   f"on-demand price ({discount.source})",
+                   "billable time is the time spent training; waiting for spot capacity is not billed but "
+                   "lengthens the job"]
+    if discount.assumption:
+        assumptions.append(discount.assumption)
+    return Cost(usd=low, usd_high=high, period="job",
+                formula=(f"{shape} x {rate(price)} x (1 - {_num(discount.max_percent)}%..."
+                         f"{_num(discount.min_percent)}% spot saving)"),
+                assumptions=tuple(assumptions), warnings=warnings)
+
+
+def tuning_cost(snapshot: PriceSnapshot, instance_type: str, count: int, hours_per_job: float, max_jobs: int,
+                max_parallel: int, interruptible: bool, *, today: dt.date | None = None) -> tuple[Cost, float]:
+    """(max_jobs x one training job, wall-clock hours = ceil(max_jobs / max_parallel) x hours_per_job).
+
+    The cost is an upper bound: a tuning job may stop early, and SageMaker bills only the jobs it runs.
+    """
+    _positive(max_jobs=max_jobs, max_parallel=max_parallel)
+    per_job = training_cost(snapshot, instance_type, count, hours_per_job, interruptible, today=today)
+    waves = math.ceil(max_jobs / max_parallel)
+    wall_hours = waves * hours_per_job
+    assumptions = (*per_job.assumptions,
+                   f"all {max_jobs} training jobs run (early stopping can end the tuning job sooner)",
+                   f"{min(max_parallel, max_jobs)} jobs at a time: {waves} waves of {_num(hours_per_job)} h "
+                   f"= {_num(wall_hours)} h wall clock")
+    cost = Cost(
+        usd=None if per_job.usd is None else per_job.usd * max_jobs,
+        usd_high=None if per_job.usd_high is None else per_job.usd_high * max_jobs,
+        period="job",
+        formula=f"{max_jobs} jobs x ({per_job.formula})",
+        assumptions=assumptions,
+        warnings=per_job.warnings,
+    )
+    return cost, wall_hours
+
+
+def endpoint_monthly_cost(snapshot: PriceSnapshot, instance_type: str, count: int,
+                          hours_per_month: float = HOURS_PER_MONTH, *, today: dt.date | None = None) -> Cost:
+    """A real-time endpoint bills every hour it is up, with or without traffic."""
+    _positive(count=count, hours_per_month=hours_per_month)
+    return _hourly(snapshot, instance_type, "hosting", hours_per_month * count,
+                   f"{_num(hours_per_month)} h/month x {_instances(count)}", "month", today,
+                   ("the endpoint runs all month whether or not it gets requests",))
+
+
+def batch_transform_cost(snapshot: PriceSnapshot, instance_type: str, count: int, hours: float,
+                         *, today: dt.date | None = None) -> Cost:
+    _positive(count=count, hours=hours)
+    return _hourly(snapshot, instance_type, "batch_transform", hours * count,
+                   f"{_num(hours)} h x {_instances(count)}", "run", today)
+
+
+def processing_cost(snapshot: PriceSnapshot, instance_type: str, count: int, hours: float,
+                    *, today: dt.date | None = None) -> Cost:
+    _positive(count=count, hours=hours)
+    return _hourly(snapshot, instance_type, "processing", hours * count,
+                   f"{_num(hours)} h x {_instances(count)}", "job", today)
+
+
+def notebook_monthly_cost(snapshot: PriceSnapshot, instance_type: str, hours_per_day: float,
+                          days_per_month: int = 22, *, today: dt.date | None = None) -> Cost:
+    """A notebook instance bills while it is InService; stopping it when idle is the saving."""
+    _positive(hours_per_day=hours_per_day, days_per_month=days_per_month)
+    if hours_per_day > 24:
+        raise UsageError(f"hours_per_day must be at most 24, got {_num(hours_per_day)}")
+    return _hourly(snapshot, instance_type, "notebook", hours_per_day * days_per_month,
+                   f"{_num(hours_per_day)} h/day x {days_per_month} days", "month", today,
+                   (f"the notebook is stopped outside those {_num(hours_per_day)} h a day "
+                    "(storage is billed separately, also while stopped)",))
+
+
+def lambda_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, seconds_per_request: float,
+                        memory_mb: float, *, today: dt.date | None = None) -> Cost:
+    """Requests x billed duration (rounded up to 1 ms) x memory in GB, plus the per-request charge."""
+    _positive(seconds_per_request=seconds_per_request, memory_mb=memory_mb)
+    if requests_per_month < 0:
+        raise UsageError(f"requests_per_month must not be negative, got {_num(requests_per_month)}")
+    prices = snapshot.lambda_
+    stale = _stale(snapshot, today)
+    if prices is None:
+        return Cost(usd=None, period="month", formula="no Lambda prices in this snapshot",
+                    warnings=(f"price snapshot {snapshot.region} has no Lambda prices", *stale))
+    billed_s = _billed_seconds(seconds_per_request)
+    gb = memory_mb / 1024
+    gb_seconds = requests_per_month * billed_s * gb
+    usd = gb_seconds * prices.usd_per_gb_second + requests_per_month / 1e6 * prices.usd_per_million_requests
+    formula = (f"{_num(requests_per_month)} requests x {_num(billed_s)} s x {_num(gb)} GB "
+               f"x ${plain_number(prices.usd_per_gb_second)}/GB-s + {_num(requests_per_month / 1e6)}M requests "
+               f"x ${prices.usd_per_million_requests:.2f}/M")
+    return Cost(usd=usd, period="month", formula=formula,
+                assumptions=("x86, first pricing tier; the free tier is not deducted",
+                             f"duration billed in 1 ms steps ({_num(seconds_per_request)} s -> {_num(billed_s)} s)",
+                             f"Lambda prices: {prices.source} (as of {prices.as_of.isoformat()})"),
+                warnings=stale)
+
+
+def lambda_break_even_rps(snapshot: PriceSnapshot, endpoint_monthly_usd: float, seconds_per_request: float,
+                          memory_mb: float) -> float | None:
+    """Requests per second at which Lambda costs as much as the endpoint; below it Lambda is cheaper.
+
+    None when the snapshot has no Lambda prices. Assumes the same 730-hour month as the endpoint estimate.
+    """
+    _positive(seconds_per_request=seconds_per_request, memory_mb=memory_mb)
+    if endpoint_monthly_usd < 0:
+        raise UsageError(f"endpoint_monthly_usd must not be negative, got {endpoint_monthly_usd:g}")
+    prices = snapshot.lambda_
+    if prices is None:
+        return None
+    per_request = (_billed_seconds(seconds_per_request) * memory_mb / 1024 * prices.usd_per_gb_second
+                   + prices.usd_per_million_requests / 1e6)
+    return endpoint_monthly_usd / per_request / SECONDS_PER_MONTH
+
+
+# ---- helpers ------------------------------------------------------------------------------------------------
+
+def _hourly(snapshot: PriceSnapshot, instance_type: str, component: Component, instance_hours: float,
+            shape: str, period: Literal["job", "run", "month"], today: dt.date | None,
+            assumptions: tuple[str, ...] = ()) -> Cost:
+    price, warnings = _lookup(snapshot, instance_type, component, today)
+    if price is None:
+        return Cost(usd=None, period=period, formula=f"{shape} x unknown price", assumptions=assumptions,
+                    warnings=warnings)
+    return Cost(usd=instance_hours * price, period=period, formula=f"{shape} x {rate(price)}",
+                assumptions=assumptions, warnings=warnings)
+
+
+def _lookup(snapshot: PriceSnapshot, instance_type: str, component: Component,
+            today: dt.date | None) -> tuple[float | None, tuple[str, ...]]:
+    """The hourly price and the warnings any cost built on it must carry."""
+    row: Price | None = snapshot.price(instance_type, component)
+    stale = _stale(snapshot, today)
+    where = f"{instance_type} {component.replace('_', ' ')} in {snapshot.region}"
+    if row is None:
+        return None, (f"no price for {where} in the snapshot: cost unknown", *stale)
+    if not isinstance(row.usd_per_hour, float):
+        return None, (f"the price of {where} is unknown ({row.source}): cost unknown", *stale)
+    if row.estimate:
+        return row.usd_per_hour, (f"the price of {where} is an estimate: {row.basis}", *stale)
+    return row.usd_per_hour, stale
+
+
+def _stale(snapshot: PriceSnapshot, today: dt.date | None) -> tuple[str, ...]:
+    warning = snapshot.stale_warning(today or dt.date.today())
+    return (warning,) if warning else ()
+
+
+def _billed_seconds(seconds: float) -> float:
+    """Lambda bills duration rounded up to the next millisecond (round first: 0.1 s must not become 101 ms)."""
+    return math.ceil(round(seconds * 1000, 6)) / 1000
+
+
+def _positive(**values: float) -> None:
+    for name, value in values.items():
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+            raise UsageError(f"{name} must be a positive number, got {value!r}")
+
+
+def _instances(count: int) -> str:
+    return f"{count} instance" + ("" if count == 1 else "s")
+
+
+def _num(value: float) -> str:
+    """Numbers in formulas: no trailing zeros, thousands separated."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6g}" if abs(value) < 1000 else f"{value:,.2f}"

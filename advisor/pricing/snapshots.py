@@ -1,0 +1,171 @@
+"""Find, load and check price snapshots (pricing_data/<region>.yaml), with located errors and an in-process cache.
+
+Two places can hold a region's snapshot: the shipped pricing_data/ (source tree or wheel) and, after
+`advisor pricing refresh` on an installed wheel, the user's data folder (`<data dir>/pricing_data/`). The rule:
+the user's copy wins when its `as_of` is the same as or later than the shipped one's; a newer shipped copy (from
+an upgrade) wins over an older refresh. An explicit `pricing_dir` is the only place looked at.
+
+A snapshot is checked beyond its schema against the knowledge: every instance type must be one the knowledge
+knows, a (type, component) pair appears once, and a file named for a region holds that region.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Collection, Iterable
+
+from advisor.errors import PricingError, Problem
+from advisor.resources import data_dir, shipped_dir
+
+if TYPE_CHECKING:
+    from advisor.documents import Document
+    from advisor.knowledge.models import Knowledge
+    from advisor.pricing.models import PriceSnapshot
+
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+
+_CACHE: dict[tuple[Any, ...], PriceSnapshot] = {}
+
+
+def shipped_pricing_dir() -> Path:
+    return shipped_dir("pricing_data")
+
+
+def user_pricing_dir() -> Path:
+    """Where a refresh writes when the shipped folder is read-only (an installed wheel)."""
+    return data_dir() / "pricing_data"
+
+
+def available_regions(pricing_dir: Path | None = None) -> list[str]:
+    """Regions that have a snapshot file, sorted."""
+    folders = [pricing_dir] if pricing_dir is not None else [shipped_pricing_dir(), user_pricing_dir()]
+    found = {p.stem for folder in folders if folder.is_dir() for p in folder.glob("*.yaml")
+             if REGION_PATTERN.match(p.stem)}
+    return sorted(found)
+
+
+def candidate_paths(region: str, pricing_dir: Path | None = None) -> list[Path]:
+    """The files that could hold `region`'s snapshot, existing ones only, shipped first."""
+    folders = [pricing_dir] if pricing_dir is not None else [shipped_pricing_dir(), user_pricing_dir()]
+    return [folder / f"{region}.yaml" for folder in folders if (folder / f"{region}.yaml").is_file()]
+
+
+def load_snapshot(region: str, pricing_dir: Path | None = None,
+                  knowledge: Knowledge | None = None) -> PriceSnapshot:
+    """The validated snapshot of `region`; a PricingError naming file, line and field if it is bad.
+
+    Cached per (folder, region, file versions, known instance types): a changed file is reloaded.
+    """
+    paths = candidate_paths(region, pricing_dir)
+    if not paths:
+        have = available_regions(pricing_dir)
+        raise PricingError(f"no price snapshot for region {region} (have: {', '.join(have) or 'none'})",
+                           hint="run `advisor pricing refresh --region " + region + "` to fetch one")
+    known = _known_types(knowledge)
+    key = (str(pricing_dir), region, tuple(_version(p) for p in paths), known)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    docs = [_read(path) for path in paths]
+    doc = docs[0] if len(docs) == 1 else _newest(docs)
+    snapshot = check_document(doc, known, expect_region=region)
+    _CACHE[key] = snapshot
+    return snapshot
+
+
+def snapshot_source(region: str, pricing_dir: Path | None = None) -> Path:
+    """The file `load_snapshot` reads for `region` (the user's refresh or the shipped copy)."""
+    paths = candidate_paths(region, pricing_dir)
+    if len(paths) <= 1:
+        if not paths:
+            raise PricingError(f"no price snapshot for region {region}")
+        return paths[0]
+    docs = [_read(path) for path in paths]
+    return paths[docs.index(_newest(docs))]
+
+
+def read_snapshot(path: Path, knowledge: Knowledge | None = None) -> PriceSnapshot:
+    """Load any snapshot file (e.g. the two sides of `advisor pricing diff`), with the same checks."""
+    return check_document(_read(path), _known_types(knowledge))
+
+
+def check_document(doc: Document, known_types: Collection[str], expect_region: str | None = None) -> PriceSnapshot:
+    """Validate a parsed snapshot and cross-check it against the knowledge; all problems at once."""
+    from advisor.documents import validate_document
+    from advisor.pricing.models import PriceSnapshot
+
+    snapshot = validate_document(PriceSnapshot, doc, PricingError)
+    problems: list[Problem] = []
+    if expect_region is not None and snapshot.region != expect_region:
+        problems.append(Problem(f"the file is named for {expect_region} but holds {snapshot.region}",
+                                doc.display, doc.line_of(("region",)), "region"))
+    problems += _unknown_types(doc, snapshot, known_types)
+    problems += _duplicates(doc, snapshot)
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise PricingError(f"{doc.display}: {len(problems)} {noun}", problems=problems)
+    return snapshot
+
+
+def _unknown_types(doc: Document, snapshot: PriceSnapshot, known: Collection[str]) -> Iterable[Problem]:
+    for index, price in enumerate(snapshot.prices):
+        if price.instance_type not in known:
+            close = difflib.get_close_matches(price.instance_type, list(known), n=1, cutoff=0.8)
+            yield Problem(f"names the instance type {price.instance_type!r}, which the knowledge does not know",
+                          doc.display, doc.line_of(("prices", index, "instance_type")),
+                          f"prices[{index}].instance_type",
+                          f"did you mean {close[0]!r}?" if close else "add it to rules/knowledge/instance_types.yaml")
+
+
+def _duplicates(doc: Document, snapshot: PriceSnapshot) -> Iterable[Problem]:
+    first: dict[tuple[str, str], int] = {}
+    for index, price in enumerate(snapshot.prices):
+        key = (price.instance_type, price.component)
+        if key in first:
+            yield Problem(f"a second price for {price.instance_type} {price.component} "
+                          f"(the first is on line {doc.line_of(('prices', first[key]))})",
+                          doc.display, doc.line_of(("prices", index)), f"prices[{index}]")
+        else:
+            first[key] = index
+
+
+def _read(path: Path) -> Document:
+    from advisor.documents import display_path, read_yaml
+
+    return read_yaml(path, display_path(path), PricingError)
+
+
+def _newest(docs: list[Document]) -> Document:
+    """The document with the latest `as_of`; on a tie the later one in the list (the user's refresh)."""
+    best = docs[0]
+    for doc in docs[1:]:
+        if _as_of(doc) >= _as_of(best):
+            best = doc
+    return best
+
+
+def _as_of(doc: Document) -> str:
+    """The raw `as_of` as ISO text (YAML reads it as a date; a malformed one sorts first and fails validation)."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    return str(data.get("as_of", ""))
+
+
+def _version(path: Path) -> tuple[str, int, int]:
+    stat = os.stat(path)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _known_types(knowledge: Knowledge | None) -> frozenset[str]:
+    if knowledge is not None:
+        return frozenset(t.name for t in knowledge.instance_types)
+    from advisor.knowledge.loader import knowledge_data
+
+    return frozenset(t["name"] for t in knowledge_data()["instance_types"])
+
+
+def clear_cache() -> None:
+    """Forget loaded snapshots (tests; a long-lived TUI after a refresh)."""
+    _CACHE.clear()

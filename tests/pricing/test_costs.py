@@ -1,0 +1,188 @@
+"""Cost estimates: exact arithmetic on a small snapshot written here, unknown never becomes zero, and every
+estimate, missing discount and stale snapshot shows up as a warning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from advisor.errors import UsageError
+from advisor.pricing.costs import (
+    SECONDS_PER_MONTH,
+    Cost,
+    batch_transform_cost,
+    endpoint_monthly_cost,
+    lambda_break_even_rps,
+    lambda_monthly_cost,
+    notebook_monthly_cost,
+    processing_cost,
+    training_cost,
+    tuning_cost,
+)
+from advisor.pricing.models import PriceSnapshot
+from advisor.pricing.snapshots import load_snapshot
+
+TODAY = dt.date(2026, 12, 1)
+
+
+def snapshot(**changes: Any) -> PriceSnapshot:
+    data: dict[str, Any] = {
+        "region": "us-east-1", "as_of": "2026-11-24", "source": "test", "method": "manual",
+        "lambda": {"usd_per_gb_second": 0.0000166667, "usd_per_million_requests": 0.2, "source": "test",
+                   "as_of": "2026-11-24"},
+        "spot_training_discount": {"min_percent": 50, "max_percent": 90, "source": "test spot",
+                                   "assumption": "the floor is ours", "as_of": "2026-11-24"},
+        "prices": [
+            {"instance_type": "ml.m5.xlarge", "component": "training", "usd_per_hour": 0.23, "source": "t"},
+            {"instance_type": "ml.m5.xlarge", "component": "hosting", "usd_per_hour": 0.25, "source": "t",
+             "estimate": True, "basis": "hosting = training rate"},
+            {"instance_type": "ml.m5.xlarge", "component": "batch_transform", "usd_per_hour": 0.3, "source": "t"},
+            {"instance_type": "ml.m5.xlarge", "component": "processing", "usd_per_hour": 0.2, "source": "t"},
+            {"instance_type": "ml.t3.medium", "component": "notebook", "usd_per_hour": 0.05, "source": "t"},
+            {"instance_type": "ml.g5.xlarge", "component": "training", "usd_per_hour": "unknown",
+             "source": "not in the API answer"},
+        ],
+    }
+    data.update(changes)
+    return PriceSnapshot.model_validate(data)
+
+
+S = snapshot()
+
+
+def test_training_on_demand() -> None:
+    cost = training_cost(S, "ml.m5.xlarge", 3, 2, False, today=TODAY)
+    assert cost.usd == pytest.approx(2 * 3 * 0.23) and cost.usd_high is None and cost.period == "job"
+    assert cost.formula == "2 h x 3 instances x $0.23/h" and cost.warnings == ()
+    assert cost.text() == "$1.38/job"
+
+
+def test_managed_spot_training_is_a_range_from_the_snapshots_discount() -> None:
+    cost = training_cost(S, "ml.m5.xlarge", 3, 2, True, today=TODAY)
+    assert cost.usd == pytest.approx(1.38 * 0.10) and cost.usd_high == pytest.approx(1.38 * 0.50)
+    assert "50-90%" in cost.assumptions[0] and "test spot" in cost.assumptions[0]
+    assert "the floor is ours" in cost.assumptions
+    assert cost.text() == "$0.14-$0.69/job"
+
+
+def test_spot_without_a_discount_falls_back_to_on_demand_and_says_so() -> None:
+    cost = training_cost(snapshot(spot_training_discount=None), "ml.m5.xlarge", 1, 1, True, today=TODAY)
+    assert cost.usd == pytest.approx(0.23) and cost.usd_high is None
+    assert any("no spot training discount" in w for w in cost.warnings)
+
+
+def test_an_unknown_or_missing_price_is_an_unknown_cost_never_zero() -> None:
+    unknown = training_cost(S, "ml.g5.xlarge", 1, 5, True, today=TODAY)
+    assert unknown.usd is None and unknown.usd_high is None and unknown.text() == "unknown/job"
+    assert any("ml.g5.xlarge training in us-east-1 is unknown" in w for w in unknown.warnings)
+    missing = endpoint_monthly_cost(S, "ml.c5.xlarge", 1, today=TODAY)
+    assert missing.usd is None and any("no price for ml.c5.xlarge hosting" in w for w in missing.warnings)
+    tuning, hours = tuning_cost(S, "ml.g5.xlarge", 1, 1, 10, 2, False, today=TODAY)
+    assert tuning.usd is None and hours == 5
+
+
+def test_an_estimated_price_carries_its_basis_as_a_warning() -> None:
+    cost = endpoint_monthly_cost(S, "ml.m5.xlarge", 2, today=TODAY)
+    assert cost.usd == pytest.approx(730 * 2 * 0.25) and cost.period == "month"
+    assert cost.formula == "730 h/month x 2 instances x $0.25/h"
+    assert cost.warnings == ("the price of ml.m5.xlarge hosting in us-east-1 is an estimate: hosting = training rate",)
+    assert endpoint_monthly_cost(S, "ml.m5.xlarge", 1, 100, today=TODAY).usd == pytest.approx(25)
+
+
+def test_tuning_cost_and_wall_clock_from_parallelism() -> None:
+    cost, hours = tuning_cost(S, "ml.m5.xlarge", 2, 0.5, 20, 3, False, today=TODAY)
+    assert cost.usd == pytest.approx(20 * 0.5 * 2 * 0.23) and hours == math.ceil(20 / 3) * 0.5 == 3.5
+    assert cost.formula == "20 jobs x (0.5 h x 2 instances x $0.23/h)"
+    assert any("7 waves of 0.5 h = 3.5 h wall clock" in a for a in cost.assumptions)
+    spot, _ = tuning_cost(S, "ml.m5.xlarge", 1, 1, 4, 4, True, today=TODAY)
+    assert spot.usd == pytest.approx(4 * 0.023) and spot.usd_high == pytest.approx(4 * 0.115)
+    _, one_wave = tuning_cost(S, "ml.m5.xlarge", 1, 2, 3, 10, False, today=TODAY)
+    assert one_wave == 2
+
+
+def test_batch_transform_processing_and_notebook() -> None:
+    assert batch_transform_cost(S, "ml.m5.xlarge", 4, 1.5, today=TODAY).usd == pytest.approx(4 * 1.5 * 0.3)
+    assert batch_transform_cost(S, "ml.m5.xlarge", 4, 1.5, today=TODAY).period == "run"
+    assert processing_cost(S, "ml.m5.xlarge", 2, 3, today=TODAY).usd == pytest.approx(2 * 3 * 0.2)
+    notebook = notebook_monthly_cost(S, "ml.t3.medium", 8, today=TODAY)
+    assert notebook.usd == pytest.approx(8 * 22 * 0.05) and notebook.formula == "8 h/day x 22 days x $0.05/h"
+    assert notebook_monthly_cost(S, "ml.t3.medium", 24, 30, today=TODAY).usd == pytest.approx(24 * 30 * 0.05)
+
+
+def test_lambda_monthly_cost_rounds_duration_up_to_the_millisecond() -> None:
+    cost = lambda_monthly_cost(S, 1_000_000, 0.1001, 512, today=TODAY)
+    gb_seconds = 1_000_000 * 0.101 * 0.5
+    assert cost.usd == pytest.approx(gb_seconds * 0.0000166667 + 0.2)
+    assert cost.formula == ("1,000,000 requests x 0.101 s x 0.5 GB x $0.0000166667/GB-s "
+                            "+ 1M requests x $0.20/M")
+    exact = lambda_monthly_cost(S, 1_000_000, 0.1, 1024, today=TODAY)  # 0.1 s must stay 100 ms
+    assert exact.usd == pytest.approx(1_000_000 * 0.1 * 0.0000166667 + 0.2)
+    assert lambda_monthly_cost(S, 0, 0.1, 128, today=TODAY).usd == 0  # no requests, no charge: a real zero
+
+
+def test_lambda_break_even_matches_the_endpoint_cost() -> None:
+    endpoint = endpoint_monthly_cost(S, "ml.m5.xlarge", 1, today=TODAY).usd
+    assert endpoint is not None
+    rps = lambda_break_even_rps(S, endpoint, 0.2, 1024)
+    assert rps is not None and rps > 0
+    at_break_even = lambda_monthly_cost(S, rps * SECONDS_PER_MONTH, 0.2, 1024, today=TODAY)
+    assert at_break_even.usd == pytest.approx(endpoint)
+    cheaper = lambda_monthly_cost(S, rps * SECONDS_PER_MONTH / 2, 0.2, 1024, today=TODAY)
+    assert cheaper.usd is not None and cheaper.usd < endpoint
+
+
+def test_without_lambda_prices_the_lambda_side_is_unknown() -> None:
+    bare = snapshot(**{"lambda": None})
+    assert lambda_monthly_cost(bare, 1000, 0.1, 128, today=TODAY).usd is None
+    assert lambda_break_even_rps(bare, 100, 0.1, 128) is None
+
+
+def test_a_stale_snapshot_warns_on_every_cost() -> None:
+    late = dt.date(2027, 10, 16)
+    costs: list[Cost] = [
+        training_cost(S, "ml.m5.xlarge", 1, 1, False, today=late),
+        tuning_cost(S, "ml.m5.xlarge", 1, 1, 2, 1, True, today=late)[0],
+        endpoint_monthly_cost(S, "ml.m5.xlarge", 1, today=late),
+        batch_transform_cost(S, "ml.m5.xlarge", 1, 1, today=late),
+        processing_cost(S, "ml.m5.xlarge", 1, 1, today=late),
+        notebook_monthly_cost(S, "ml.t3.medium", 1, today=late),
+        lambda_monthly_cost(S, 10, 0.1, 128, today=late),
+        training_cost(S, "ml.g5.xlarge", 1, 1, False, today=late),
+    ]
+    stale = "price snapshot us-east-1 is from 2026-11-24 (326 days old); run `advisor pricing refresh`"
+    assert all(stale in cost.warnings for cost in costs)
+    assert stale not in training_cost(S, "ml.m5.xlarge", 1, 1, False, today=TODAY).warnings
+
+
+def test_costs_follow_the_shipped_snapshot_not_hard_coded_figures() -> None:
+    shipped = load_snapshot("us-east-1")
+    price = shipped.price("ml.m5.xlarge", "hosting")
+    assert price is not None and isinstance(price.usd_per_hour, float)
+    assert endpoint_monthly_cost(shipped, "ml.m5.xlarge", 1, today=TODAY).usd == pytest.approx(730 * price.usd_per_hour)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: training_cost(S, "ml.m5.xlarge", 0, 1, False),
+    lambda: training_cost(S, "ml.m5.xlarge", 1, -1, False),
+    lambda: training_cost(S, "ml.m5.xlarge", 1, float("nan"), False),
+    lambda: tuning_cost(S, "ml.m5.xlarge", 1, 1, 5, 0, False),
+    lambda: notebook_monthly_cost(S, "ml.t3.medium", 25),
+    lambda: lambda_monthly_cost(S, -1, 0.1, 128),
+    lambda: lambda_break_even_rps(S, 10, 0, 128),
+])
+def test_impossible_inputs_are_usage_errors(call: Any) -> None:
+    with pytest.raises(UsageError):
+        call()
+
+
+@given(hours=st.floats(0.01, 1000), count=st.integers(1, 64))
+def test_spot_range_is_inside_the_on_demand_cost(hours: float, count: int) -> None:
+    on_demand = training_cost(S, "ml.m5.xlarge", count, hours, False, today=TODAY).usd
+    spot = training_cost(S, "ml.m5.xlarge", count, hours, True, today=TODAY)
+    assert on_demand is not None and spot.usd is not None and spot.usd_high is not None
+    assert 0 < spot.usd <= spot.usd_high <= on_demand
