@@ -1,0 +1,344 @@
+"""The Advisor: one workload in, one explained Recommendation out. The CLI, the TUI and scripts all call this.
+
+Order of work, and why:
+1. validate the workload and the asks the model cannot see (region, GPU where none exists);
+2. assess Lambda first: the security rules read whether the function would exist (`derived.lambda_fits`);
+3. evaluate every decision once against one flat context, keeping the traces;
+4. size each stage from the chosen families, price it from the region's snapshot, say why alternatives lost.
+Knowledge, compiled decisions and per-stage type lists are built once per Advisor and reused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from advisor.engine.decisions import CompiledDecision, DecisionTrace, Outcome
+from advisor.errors import WorkloadError
+from advisor.knowledge.models import InstanceType, Knowledge
+from advisor.pricing.costs import (
+    Cost,
+    batch_transform_cost,
+    endpoint_monthly_cost,
+    lambda_break_even_rps,
+    lambda_monthly_cost,
+    notebook_monthly_cost,
+    processing_cost,
+    training_cost,
+    tuning_cost,
+)
+from advisor.pricing.costs import HOURS_PER_MONTH
+from advisor.pricing.models import PriceSnapshot
+from advisor.recommend import lambda_fit, sizing
+from advisor.recommend.models import (
+    build,
+    Alternative,
+    Exclusion,
+    LambdaAlternative,
+    LambdaCheck,
+    LambdaFit,
+    Recommendation,
+    StageChoice,
+)
+from advisor.recommend.security import SecurityRows
+from advisor.recommend.workload import INSTANCE_STAGE, WORKLOAD_STAGES, Workload, check_workload, context_of
+
+
+class Advisor:
+    """Recommends instances, security settings and a Lambda verdict for a workload, and explains each."""
+
+    def __init__(self, knowledge: Knowledge | None = None, *, pricing_dir: Path | None = None,
+                 clock: Callable[[], dt.date] = dt.date.today) -> None:
+        if knowledge is None:
+            from advisor.knowledge.loader import load_knowledge
+
+            knowledge = load_knowledge()
+        self.knowledge = knowledge
+        self._pricing_dir = pricing_dir
+        self._clock = clock
+        self._decisions = {d.decision: CompiledDecision.of(d) for d in knowledge.decisions}
+        self._stage_decision: dict[str, CompiledDecision] = {}
+        self._by_output: dict[str, list[CompiledDecision]] = defaultdict(list)
+        for compiled in self._decisions.values():
+            self._by_output[compiled.decision.output].append(compiled)
+            if compiled.decision.output == "families":
+                for stage in compiled.decision.stages:
+                    self._stage_decision[stage] = compiled
+        self._types: dict[tuple[str, str], tuple[InstanceType, ...]] = defaultdict(tuple)
+        grouped: dict[tuple[str, str], list[InstanceType]] = defaultdict(list)
+        for t in knowledge.instance_types:
+            for stage in t.stages:
+                grouped[(stage, t.family)].append(t)
+        self._types.update({key: tuple(value) for key, value in grouped.items()})
+        self._security = SecurityRows(knowledge)
+        self._tflops = {t.name: knowledge.tflops(t) for t in knowledge.instance_types}
+        self._ranks = {t.name: (knowledge.family(t.family).generations.index(t.generation)
+                                if t.generation in knowledge.family(t.family).generations else 0)
+                       for t in knowledge.instance_types}
+        self._snapshots: dict[str, PriceSnapshot | None] = {}
+
+    # ---- public -----------------------------------------------------------------------------------------
+
+    def recommend(self, workload: Workload | Mapping[str, Any], *, stages: Iterable[str] | None = None,
+                  region: str | None = None) -> Recommendation:
+        w = self._workload(workload, stages, region)
+        ctx, assessment = self.context(w)
+        traces: list[DecisionTrace] = []
+        warnings: list[str] = []
+        snapshot = self._snapshot(w.region, warnings)
+        today = self._clock()
+        if snapshot is not None:
+            stale = snapshot.stale_warning(today)
+            if stale:
+                warnings.append(stale)
+
+        excluded = self._exclusions(ctx, traces)
+        instances = {stage: self._stage(stage, w, ctx, excluded.get(stage, ()), snapshot, traces, today)
+                     for stage in w.stages}
+
+        security_outcome = self._collect("controls", ctx, traces)
+        security, rails = self._security.settings_for(security_outcome)
+        lambda_result = self._lambda(w, ctx, assessment, instances, snapshot, traces, today)
+
+        if w.inference.latency_ms_p99 < w.inference.seconds_per_request * 1000 and (
+                "realtime_inference" in w.stages):
+            warnings.append(f"the p99 latency target ({w.inference.latency_ms_p99:g} ms) is below the compute time "
+                            f"of one request ({w.inference.seconds_per_request * 1000:g} ms): no instance count "
+                            "meets it; make the model faster or move it to an accelerator")
+        for choice in instances.values():
+            if not choice.fits:
+                warnings.append(f"{choice.stage}: nothing in the knowledge meets the stated need; "
+                                f"{choice.instance_type} is the closest")
+        return build(Recommendation, 
+            workload=w.name, region=w.region, priority=w.priority, instances=instances, security=security,
+            guard_rails=rails, lambda_=lambda_result, warnings=tuple(dict.fromkeys(warnings)),
+            prices_as_of=snapshot.as_of if snapshot else None,
+            botocore_version=self.knowledge.botocore_version, trace=tuple(traces))
+
+    def context(self, w: Workload) -> tuple[dict[str, Any], lambda_fit.LambdaAssessment]:
+        """The flat context the rules read, including the Lambda facts the security rules depend on."""
+        ctx = context_of(w)
+        assessment = lambda_fit.assess(w, self.knowledge)
+        ctx["derived.lambda_fits"] = assessment.verdict != "does_not_fit"
+        ctx["derived.lambda_failed"] = assessment.failed
+        return ctx, assessment
+
+    def evaluate(self, decision_id: str, w: Workload) -> Outcome:
+        """One decision against a workload (what the rule examples are tested with)."""
+        ctx, _ = self.context(w)
+        return self._decisions[decision_id].evaluate(ctx)
+
+    # ---- steps ------------------------------------------------------------------------------------------
+
+    def _workload(self, workload: Workload | Mapping[str, Any], stages: Iterable[str] | None,
+                  region: str | None) -> Workload:
+        if not isinstance(workload, Workload):
+            from pydantic import ValidationError
+
+            from advisor.documents import format_path, plain_message
+            from advisor.errors import Problem
+
+            try:
+                workload = Workload.model_validate(workload)
+            except ValidationError as exc:
+                problems = [Problem(plain_message(e), field=format_path(e["loc"]) or None) for e in exc.errors()]
+                raise WorkloadError(f"{len(problems)} problem(s) in the workload", problems=problems) from None
+        updates: dict[str, Any] = {}
+        if stages is not None:
+            chosen = tuple(dict.fromkeys(stages))
+            unknown = [s for s in chosen if s not in WORKLOAD_STAGES]
+            if unknown or not chosen:
+                raise WorkloadError(f"unknown stage {', '.join(unknown) or '(none)'}",
+                                    hint=f"one of {', '.join(WORKLOAD_STAGES)}")
+            updates["stages"] = chosen
+        if region is not None:
+            updates["region"] = region
+        if updates:
+            workload = workload.model_copy(update=updates)
+        check_workload(workload, self.knowledge)
+        return workload
+
+    def _snapshot(self, region: str, warnings: list[str]) -> PriceSnapshot | None:
+        """The region's prices, read once per Advisor (make a new Advisor to see a refreshed snapshot)."""
+        from advisor.pricing.snapshots import available_regions, load_snapshot
+
+        if region not in self._snapshots:
+            found = region in available_regions(self._pricing_dir)
+            self._snapshots[region] = load_snapshot(region, self._pricing_dir, self.knowledge) if found else None
+        snapshot = self._snapshots[region]
+        if snapshot is None:
+            warnings.append(f"no price snapshot for {region}: prices and costs are unknown "
+                            f"(run `advisor pricing refresh --region {region}`)")
+        return snapshot
+
+    def _collect(self, output: str, ctx: Mapping[str, Any], traces: list[DecisionTrace]) -> Outcome:
+        """Evaluate every decision with this output; one merged outcome (there is usually one decision)."""
+        outcomes = [compiled.evaluate(ctx) for compiled in self._by_output[output]]
+        traces.extend(o.trace for o in outcomes)
+        if len(outcomes) == 1:
+            return outcomes[0]
+        return Outcome(tuple(t for o in outcomes for t in o.thens), tuple(r for o in outcomes for r in o.rules),
+                       outcomes[0].trace if outcomes else DecisionTrace("", "", "collect", (), ()))
+
+    def _exclusions(self, ctx: Mapping[str, Any], traces: list[DecisionTrace]) -> dict[str, tuple[Exclusion, ...]]:
+        outcome = self._collect("exclusions", ctx, traces)
+        per_stage: dict[str, list[Exclusion]] = defaultdict(list)
+        for rule in outcome.rules:
+            for stage in rule.then.stages or WORKLOAD_STAGES:
+                for family in rule.then.families:
+                    per_stage[stage].append(build(Exclusion, family=family, rule=rule.id,
+                                                                      because=rule.because))
+        return {stage: tuple(items) for stage, items in per_stage.items()}
+
+    def _stage(self, stage: str, w: Workload, ctx: dict[str, Any], excluded: tuple[Exclusion, ...],
+               snapshot: PriceSnapshot | None, traces: list[DecisionTrace], today: dt.date) -> StageChoice:
+        compiled = self._stage_decision[stage]
+        outcome = compiled.evaluate(ctx, stage)
+        traces.append(outcome.trace)
+        banned = {e.family for e in excluded}
+        chosen = [f for then in outcome.thens for f in then.families]
+        families = [f for f in dict.fromkeys(chosen) if f not in banned]
+        instance_stage = INSTANCE_STAGE[stage]  # type: ignore[index]
+        reasons = [f"rule {r.id}: {r.because}" for r in outcome.rules]
+        for e in excluded:
+            if e.family in chosen:
+                reasons.append(f"family {e.family} excluded by rule {e.rule}: {e.because}")
+
+        cands = sizing.candidates(stage, w, ctx, self._types_of(instance_stage, families), snapshot, self._tflops, self._ranks)
+        ranked = sizing.rank(cands, w.priority)
+        if ranked is None:
+            wider = [f.id for f in self.knowledge.families
+                     if f.status == "current" and f.id not in banned and f.id not in families]
+            more = sizing.candidates(stage, w, ctx, self._types_of(instance_stage, wider), snapshot, self._tflops, self._ranks)
+            ranked = sizing.rank(more, w.priority)
+            if ranked is not None:
+                reasons.append(f"no {'/'.join(families) or 'candidate'} type meets the need at this stage, so every "
+                               "other current family was considered")
+            cands += more
+        fits = ranked is not None
+        if ranked is None:
+            closest = max(cands, key=lambda c: (c.itype.memory_gib, c.speed)) if cands else None
+            if closest is None:  # no type of any allowed family runs this stage
+                closest = sizing.candidates(stage, w, ctx, self._types_of(instance_stage, [
+                    f.id for f in self.knowledge.families if f.status == "current"]), snapshot, self._tflops, self._ranks)[0]
+            ranked = sizing.Ranked(closest, tuple(c for c in cands if c is not closest), 0)
+        winner = ranked.winner
+        need = sizing.stage_need(stage, w, ctx, winner.itype)
+        reasons.extend(need.explain)
+        if winner.fits:
+            reasons.append(sizing.count_reason(stage, w, winner.itype, winner.count))
+        if fits:
+            reasons.append(_ranking_reason(w.priority, ranked.fitting, winner))
+        else:
+            reasons.append(f"closest available: {winner.misfit}")
+        reasons.append(_price_reason(winner, snapshot))
+
+        others = list(ranked.others[:3])
+        if len(others) < 3:
+            misfits = [c for c in cands if not c.fits and c is not winner]
+            misfits.sort(key=lambda c: (-c.itype.memory_gib, c.itype.name))
+            others += misfits[:3 - len(others)]
+        alternatives = tuple(build(Alternative, 
+            instance_type=c.itype.name, instance_count=c.count,
+            price_per_hour_usd=_per_instance(c), reason=sizing.lost_because(winner, c, w.priority))
+            for c in others)
+        cost, extra = self._cost(stage, w, winner, snapshot, today)
+        return build(StageChoice, 
+            stage=stage, instance_type=winner.itype.name, instance_count=winner.count, family=winner.itype.family,
+            price_per_hour_usd=_per_instance(winner),
+            price_is_estimate=bool(winner.price and winner.price.estimate), estimated_cost=cost, fits=fits,
+            reasons=tuple(reasons), alternatives=alternatives, excluded=excluded,
+            decided_by=tuple(r.id for r in outcome.rules), extra=extra)
+
+    def _types_of(self, instance_stage: str, families: Iterable[str]) -> list[InstanceType]:
+        return [t for f in families for t in self._types[(instance_stage, f)]]
+
+    def _cost(self, stage: str, w: Workload, c: sizing.Candidate, snapshot: PriceSnapshot | None,
+              today: dt.date) -> tuple[Cost, dict[str, Any]]:
+        name, count = c.itype.name, c.count
+        period = {"notebook": "month", "realtime_inference": "month", "batch_inference": "run"}.get(stage, "job")
+        if snapshot is None:
+            return build(Cost, usd=None, usd_high=None, period=period,
+                                        formula=f"no price snapshot for {w.region}", assumptions=(),
+                                        warnings=(f"no price snapshot for {w.region}",)), {}
+        if stage == "notebook":
+            return notebook_monthly_cost(snapshot, name, w.notebook.hours_per_day, today=today), {}
+        if stage == "training":
+            return training_cost(snapshot, name, count, w.training.max_hours, w.training.interruptible,
+                                 today=today), {}
+        if stage == "tuning":
+            cost, wall = tuning_cost(snapshot, name, count, w.training.max_hours, w.tuning.max_jobs,
+                                     w.tuning.max_parallel_jobs, w.training.interruptible, today=today)
+            return cost, {"wall_clock_hours": wall, "max_jobs": w.tuning.max_jobs,
+                          "max_parallel_jobs": w.tuning.max_parallel_jobs}
+        if stage == "realtime_inference":
+            return endpoint_monthly_cost(snapshot, name, count, today=today), {}
+        if stage == "batch_inference":
+            seconds = w.batch.records_per_run * w.inference.seconds_per_request
+            hours = max(1 / 60, seconds / (sizing.workers(c.itype) * count * 3600))
+            cost = batch_transform_cost(snapshot, name, count, round(hours, 4), today=today)
+            monthly = None if cost.usd is None else round(cost.usd * w.batch.runs_per_month, 2)
+            return cost, {"hours_per_run": round(hours, 3), "runs_per_month": w.batch.runs_per_month,
+                          "usd_per_month": monthly}
+        cost = processing_cost(snapshot, name, count, w.processing.max_hours, today=today)
+        monthly = None if cost.usd is None else round(cost.usd * w.processing.runs_per_month, 2)
+        return cost, {"runs_per_month": w.processing.runs_per_month, "usd_per_month": monthly}
+
+    def _lambda(self, w: Workload, ctx: Mapping[str, Any], assessment: lambda_fit.LambdaAssessment,
+                instances: Mapping[str, StageChoice], snapshot: PriceSnapshot | None,
+                traces: list[DecisionTrace], today: dt.date) -> LambdaFit:
+        outcome = self._collect("lambda_alternatives", ctx, traces)
+        alternatives: dict[str, LambdaAlternative] = {}
+        if assessment.verdict == "does_not_fit":
+            for rule in outcome.rules:
+                for alt in rule.then.alternatives:
+                    alternatives.setdefault(alt, build(LambdaAlternative, 
+                        id=alt, title=lambda_fit.ALTERNATIVES[alt], because=rule.because, rule=rule.id))
+        checks = tuple(_lambda_row(c) for c in assessment.checks)
+        monthly = endpoint = break_even = None
+        if snapshot is not None and assessment.verdict != "does_not_fit":
+            requests = w.inference.requests_per_second * HOURS_PER_MONTH * 3600
+            monthly = lambda_monthly_cost(snapshot, requests, w.inference.seconds_per_request,
+                                          float(assessment.settings["MemorySize"]), today=today)  # type: ignore[arg-type]
+            realtime = instances.get("realtime_inference")
+            if realtime is not None:
+                endpoint = realtime.estimated_cost
+                if endpoint.usd is not None:
+                    break_even = lambda_break_even_rps(snapshot, endpoint.usd, w.inference.seconds_per_request,
+                                                       float(assessment.settings["MemorySize"]))  # type: ignore[arg-type]
+        return build(LambdaFit, 
+            verdict=assessment.verdict, checks=checks, changes=tuple(assessment.changes),
+            settings=dict(assessment.settings), alternatives=tuple(alternatives.values()), monthly_cost=monthly,
+            endpoint_monthly_cost=endpoint,
+            break_even_requests_per_second=None if break_even is None else round(break_even, 3))
+
+
+@lru_cache(maxsize=4096)
+def _lambda_row(c: lambda_fit.Check) -> LambdaCheck:
+    """A check's output row; checks are frozen values, so equal checks share one row."""
+    return build(LambdaCheck, limit=c.limit, name=c.name, unit=c.unit, need=c.need, max=c.max, margin=c.margin,
+                 ok=c.ok, blocking=c.blocking, change=c.change, note=c.note)
+
+
+def _per_instance(c: sizing.Candidate) -> float | str:
+    if c.price is None or not c.price.known:
+        return "unknown"
+    return float(c.price.usd_per_hour)  # type: ignore[arg-type]
+
+
+def _ranking_reason(priority: str, fitting: int, winner: sizing.Candidate) -> str:
+    what = {"cost": "the cheapest", "time": "the most peak FP16 TFLOPS (newest generation on a tie)",
+            "balanced": f"the most peak TFLOPS within {sizing.BALANCED_BAND - 1:.0%} of the cheapest price"}[priority]
+    return f"priority {priority}: {what} of {fitting} types that fit ({sizing.price_text(winner)} in total)"
+
+
+def _price_reason(c: sizing.Candidate, snapshot: PriceSnapshot | None) -> str:
+    if snapshot is None:
+        return "price unknown: no snapshot for this region"
+    if c.price is None or not c.price.known:
+        return f"price unknown: {c.itype.name} has no price in the {snapshot.region} snapshot"
+    source = "an estimate (" + (c.price.basis or "") + ")" if c.price.estimate else c.price.source
+    return f"price ${c.price.usd_per_hour:g}/h per instance, {source}; snapshot as of {snapshot.as_of}"

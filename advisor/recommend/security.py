@@ -1,0 +1,49 @@
+"""Security settings as exact request fields, from the controls the security decision selected.
+
+The decision says which controls apply and why (its rules read sensitivity, private sources, internet need,
+team and stages); this turns each control into one row per request field, and adds the IAM guard rails that
+enforce the selected controls.
+"""
+
+from __future__ import annotations
+
+from advisor.engine.decisions import Outcome
+from advisor.knowledge.models import Knowledge
+from advisor.recommend.models import GuardRailAdvice, SecuritySetting, build
+
+_SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+class SecurityRows:
+    """Rows and guard rails are immutable per (control, asking rule): built once, reused by every call."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self._rows: dict[tuple[str, str], tuple[SecuritySetting, ...]] = {}
+
+    def rows(self, control_id: str, rule_id: str) -> tuple[SecuritySetting, ...]:
+        key = (control_id, rule_id)
+        cached = self._rows.get(key)
+        if cached is None:
+            control = self.knowledge.security_control(control_id)
+            anchors = {k: v for k, v in control.anchors.model_dump().items() if v}
+            cached = tuple(build(
+                SecuritySetting, control=control.id, title=control.title, resource=control.resource,
+                service=s.service, api=s.operation, field=s.field, value=s.value, placeholder=s.placeholder,
+                aws_default=s.aws_default, severity=control.severity, why=control.why, tradeoff=control.tradeoff,
+                rule=rule_id, anchors=anchors) for s in control.settings)
+            self._rows[key] = cached
+        return cached
+
+    def settings_for(self, outcome: Outcome) -> tuple[tuple[SecuritySetting, ...], tuple[GuardRailAdvice, ...]]:
+        asked: dict[str, str] = {}  # control id -> the first rule that asked for it
+        for rule in outcome.rules:
+            for control in rule.then.controls:
+                asked.setdefault(control, rule.id)
+        rows = [row for control_id, rule_id in asked.items() for row in self.rows(control_id, rule_id)]
+        rows.sort(key=lambda r: (_SEVERITY_ORDER[r.severity], r.control))
+        chosen = set(asked)
+        rails = tuple(build(GuardRailAdvice, condition_key=g.condition_key,
+                            enforces=tuple(c for c in g.enforces if c in chosen), statement=g.statement())
+                      for g in self.knowledge.guard_rails if chosen.intersection(g.enforces))
+        return tuple(rows), rails

@@ -1,0 +1,250 @@
+"""From candidate families to a concrete instance type and count: the arithmetic behind a stage choice.
+
+The rules decide which families fit the workload the way the chapter teaches; this module does what rules
+should not: compute memory and accelerator needs with headroom, derive counts from throughput, distribution
+and availability, and rank the types that fit by the workload's priority. Every number it uses is stated in
+the reasons it returns, so a user can check the sum.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from advisor.knowledge.models import InstanceType
+from advisor.pricing.costs import money
+from advisor.pricing.models import Price, PriceSnapshot
+from advisor.recommend.workload import Workload
+
+MEMORY_HEADROOM = 1.5
+"""Host RAM per GiB of working set: libraries, copies during training and the OS need room beside the data."""
+TARGET_UTILISATION = 0.7
+"""Endpoints are sized to run at 70% of capacity, leaving room for spikes and a lost instance."""
+SLOTS_PER_ACCELERATOR = 4
+"""Concurrent requests one GPU or Inferentia device serves with dynamic batching (an assumption, stated)."""
+MAX_COUNT = {"training": 16, "tuning": 16, "realtime_inference": 40, "batch_inference": 40, "processing": 20,
+             "notebook": 1}
+
+COMPONENT = {"notebook": "notebook", "training": "training", "tuning": "training",
+             "realtime_inference": "hosting", "batch_inference": "batch_transform", "processing": "processing"}
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """What one instance must hold at a stage, with the reasoning in words."""
+
+    memory_gib: float
+    accelerator_gib: float
+    wants_accelerator: bool
+    explain: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Candidate:
+    itype: InstanceType
+    count: int
+    price: Price | None
+    speed: float
+    generation_rank: int
+    misfit: str | None
+
+    @property
+    def per_hour(self) -> float | None:
+        if self.price is None or not self.price.known:
+            return None
+        return float(self.price.usd_per_hour) * self.count  # type: ignore[arg-type]
+
+    @property
+    def fits(self) -> bool:
+        return self.misfit is None
+
+
+def workers(t: InstanceType) -> int:
+    """Requests one instance serves at once: one per vCPU, or a few per accelerator device."""
+    return t.accelerator.count * SLOTS_PER_ACCELERATOR if t.accelerator else t.vcpu
+
+
+def stage_need(stage: str, w: Workload, ctx: dict[str, object], t: InstanceType) -> Need:
+    working_set = float(ctx["derived.working_set_gb"])  # type: ignore[arg-type]
+    model_gb = float(ctx["derived.model_memory_gb"])  # type: ignore[arg-type]
+    train_accel = float(ctx["derived.training_accelerator_gb"])  # type: ignore[arg-type]
+    accelerated = t.accelerator is not None
+    if stage == "notebook":
+        memory = max(2.0, working_set * 1.25)
+        return Need(memory, 0.0, w.notebook.gpu,
+                    (f"{memory:g} GiB of memory to explore a {working_set:g} GiB working set (x1.25)",))
+    if stage in ("training", "tuning"):
+        if accelerated and bool(ctx["derived.needs_gpu_training"]):
+            return Need(8.0, train_accel, True,
+                        (f"{train_accel:g} GiB of accelerator memory for training (weights, gradients and optimiser "
+                         "state, +20%)", "8 GiB of host memory to feed the accelerators"))
+        memory = max(2.0, working_set * MEMORY_HEADROOM + (train_accel if not accelerated else 0))
+        return Need(memory, 0.0, bool(ctx["derived.needs_gpu_training"]),
+                    (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom"
+                     + (f" + {train_accel:g} GiB of training state" if train_accel and not accelerated else ""),))
+    if stage in ("realtime_inference", "batch_inference"):
+        deep = w.model.kind in ("deep_learning", "llm")
+        if accelerated and deep:
+            return Need(max(4.0, model_gb), model_gb, True,
+                        (f"{model_gb:g} GiB of accelerator memory for the model's weights (+20%)",))
+        memory = max(2.0, model_gb * MEMORY_HEADROOM + 1)
+        return Need(memory, 0.0, False,
+                    (f"{memory:g} GiB of memory: model {model_gb:g} GiB x{MEMORY_HEADROOM:g} + 1 GiB for the "
+                     "serving runtime",))
+    memory = max(2.0, working_set * MEMORY_HEADROOM)
+    return Need(memory, 0.0, False,
+                (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom",))
+
+
+def size(stage: str, w: Workload, need: Need, t: InstanceType) -> tuple[int, str | None]:
+    """(count, misfit reason or None) for one type at one stage."""
+    cap = MAX_COUNT[stage]
+    acc = t.accelerator
+    if need.wants_accelerator and need.accelerator_gib and acc is None:
+        return 1, "no accelerator"
+    if stage in ("training", "tuning"):
+        distributed = w.training.distributed
+        count = 2 if distributed else 1
+        if need.accelerator_gib and acc:
+            needed = math.ceil(need.accelerator_gib / acc.memory_gib)
+            if needed > 1 and not distributed:
+                return 1, (f"too little accelerator memory: {acc.memory_gib:g} GiB < {need.accelerator_gib:g} GiB "
+                           "needed (set training.distributed to spread it)")
+            count = max(count, needed)
+        elif t.memory_gib < need.memory_gib:
+            if not distributed:
+                return 1, f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
+            count = max(count, math.ceil(need.memory_gib / t.memory_gib))
+        return (count, f"would need {count} instances (more than {cap})") if count > cap else (count, None)
+    if t.memory_gib < need.memory_gib:
+        return 1, f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
+    if need.accelerator_gib and acc and acc.memory_gib < need.accelerator_gib:
+        return 1, f"too little accelerator memory: {acc.memory_gib:g} GiB < {need.accelerator_gib:g} GiB needed"
+    if stage == "realtime_inference":
+        per_instance = workers(t) / w.inference.seconds_per_request * TARGET_UTILISATION
+        by_load = math.ceil(w.inference.requests_per_second / per_instance) if w.inference.requests_per_second else 1
+        count = max(2 if w.inference.production else 1, by_load)
+    elif stage == "batch_inference":
+        per_instance = workers(t) * w.batch.max_hours * 3600 * 0.8
+        count = max(1, math.ceil(w.batch.records_per_run * w.inference.seconds_per_request / per_instance))
+    else:
+        count = 1
+    return (count, f"would need {count} instances (more than {cap})") if count > cap else (count, None)
+
+
+def count_reason(stage: str, w: Workload, t: InstanceType, count: int) -> str:
+    """Why the winner runs `count` instances, with the arithmetic."""
+    if stage in ("training", "tuning"):
+        return f"{count} instances for distributed training" if w.training.distributed else "1 instance (not distributed)"
+    if stage == "realtime_inference":
+        per_instance = workers(t) / w.inference.seconds_per_request * TARGET_UTILISATION
+        by_load = math.ceil(w.inference.requests_per_second / per_instance) if w.inference.requests_per_second else 1
+        floor = 2 if w.inference.production else 1
+        return (f"{count} instances: {w.inference.requests_per_second:g} req/s at {per_instance:.1f} req/s each "
+                f"({workers(t)} workers, {w.inference.seconds_per_request:g} s per request, "
+                f"{TARGET_UTILISATION:.0%} utilisation)"
+                + (", at least 2 behind a production endpoint" if floor == 2 and by_load < 2 else ""))
+    if stage == "batch_inference":
+        return (f"{count} instance{'s' if count > 1 else ''} to score {w.batch.records_per_run:,} records within "
+                f"{w.batch.max_hours:g} h ({workers(t)} workers each)")
+    return "1 instance"
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    winner: Candidate
+    others: tuple[Candidate, ...]
+    fitting: int
+
+
+BALANCED_BAND = 1.2
+"""Balanced priority: the most compute among the types costing at most 20% more than the cheapest that fits."""
+
+RankKey = Callable[[Candidate], tuple]
+
+
+def rank_key(priority: str, cheapest: float | None = None) -> RankKey:
+    far = float("inf")
+    if priority == "cost":
+        return lambda c: (c.per_hour is None, c.per_hour or far, -c.speed, -c.generation_rank)
+    if priority == "time":
+        return lambda c: (-c.speed, -c.generation_rank, c.per_hour is None, c.per_hour or far)
+    band = (cheapest or far) * BALANCED_BAND
+
+    def balanced(c: Candidate) -> tuple:  # type: ignore[type-arg]
+        inside = c.per_hour is not None and c.per_hour <= band
+        if inside:
+            return (0, -c.speed, c.per_hour, -c.generation_rank)
+        return (1, c.per_hour is None, c.per_hour or far, -c.speed)
+
+    return balanced
+
+
+def candidates(stage: str, w: Workload, ctx: dict[str, object], types: Iterable[InstanceType],
+               snapshot: PriceSnapshot | None, tflops: dict[str, float], ranks: dict[str, int]) -> list[Candidate]:
+    """Size and price every type; `tflops` and `ranks` (newer generation = higher) are precomputed per type."""
+    out = []
+    component = COMPONENT[stage]
+    needs: dict[bool, Need] = {}
+    for t in types:
+        accelerated = t.accelerator is not None
+        need = needs.get(accelerated)
+        if need is None:
+            need = needs[accelerated] = stage_need(stage, w, ctx, t)
+        count, misfit = size(stage, w, need, t)
+        price = snapshot.price(t.name, component) if snapshot else None  # type: ignore[arg-type]
+        out.append(Candidate(t, count, price, tflops[t.name] * count, ranks[t.name], misfit))
+    return out
+
+
+def cheapest_fitting(cands: Iterable[Candidate]) -> float | None:
+    prices = [c.per_hour for c in cands if c.fits and c.per_hour is not None]
+    return min(prices) if prices else None
+
+
+def rank(cands: list[Candidate], priority: str) -> Ranked | None:
+    fitting = sorted((c for c in cands if c.fits), key=rank_key(priority, cheapest_fitting(cands)))
+    if not fitting:
+        return None
+    return Ranked(fitting[0], tuple(fitting[1:]), len(fitting))
+
+
+def price_text(c: Candidate) -> str:
+    return "unknown" if c.per_hour is None else f"{money(c.per_hour)}/h"
+
+
+def lost_because(winner: Candidate, other: Candidate, priority: str) -> str:
+    """Why `other` ranked below `winner`, in the terms of the priority."""
+    w_cost, o_cost = winner.per_hour, other.per_hour
+    if other.misfit:
+        return other.misfit
+    if o_cost is None and w_cost is not None:
+        return "no price in the snapshot, so it cannot be shown to be cheaper"
+    cost_diff = ""
+    if o_cost is not None and w_cost is not None and o_cost != w_cost:
+        more = o_cost > w_cost
+        pct = abs(o_cost - w_cost) / w_cost * 100 if w_cost else 0
+        cost_diff = (f"costs {money(abs(o_cost - w_cost))}/h {'more' if more else 'less'} ({pct:.0f}%)"
+                     f" at {price_text(other)}")
+    speed = f"{_compute(other)} vs {_compute(winner)}"
+    if priority == "cost":
+        if o_cost is not None and w_cost is not None and o_cost == w_cost:
+            return f"same price, less compute ({speed})" if other.speed < winner.speed else "same price, older generation"
+        return cost_diff or "not cheaper"
+    if priority == "time":
+        if other.speed < winner.speed:
+            return f"less compute ({speed})"
+        return (f"same compute, {cost_diff}" if cost_diff else "same compute, older generation")
+    band = (w_cost or 0) * BALANCED_BAND if w_cost is not None else None
+    if o_cost is not None and band is not None and o_cost > band and o_cost > w_cost:  # type: ignore[operator]
+        return f"more than {BALANCED_BAND - 1:.0%} above the cheapest fitting price ({cost_diff})"
+    if other.speed < winner.speed:
+        return f"less compute ({speed})" + (f"; {cost_diff}" if cost_diff else "")
+    return f"same compute, {cost_diff}" if cost_diff else "same compute, older generation"
+
+
+def _compute(c: Candidate) -> str:
+    t = c.itype
+    unit = f"{t.accelerator.count}x {t.accelerator.model}" if t.accelerator else f"{t.vcpu} vCPU"
+    return f"{c.count} x {unit} = {c.speed:g} peak TFLOPS"

@@ -1,0 +1,79 @@
+"""`advisor recommend` and `advisor explain` as a user runs them: the JSON contract, formats, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor.cli import main
+from tests.cli.test_kb import run
+
+EXAMPLE = str(Path(__file__).resolve().parents[2] / "examples" / "workloads" / "fraud-detector.yaml")
+
+
+def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", EXAMPLE, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    training = data["instances"]["training"]
+    assert {"instance_type", "instance_count", "price_per_hour_usd", "alternatives"} <= set(training)
+    assert all({"instance_type", "reason"} <= set(a) for a in training["alternatives"])
+    assert all({"control", "api", "field", "value", "severity"} <= set(s) for s in data["security"])
+    assert data["lambda"]["verdict"] in ("fits", "fits_with_changes", "does_not_fit")
+    assert all({"limit", "need", "max", "ok"} <= set(c) for c in data["lambda"]["checks"])
+    assert data["trace"] and {"decision", "rules", "selected"} <= set(data["trace"][0])
+    condition = next(c for t in data["trace"] for r in t["rules"] for c in r["conditions"])
+    assert {"field", "op", "expected", "actual", "result"} <= set(condition)
+
+
+def test_other_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", EXAMPLE, "--format", "yaml"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out)["workload"] == "fraud-detector"
+    assert main(["recommend", EXAMPLE, "--format", "markdown"]) == 0
+    assert "## Security settings" in capsys.readouterr().out
+    assert main(["recommend", EXAMPLE]) == 0
+    assert "Alternatives and why they lost" in capsys.readouterr().out
+
+
+def test_stage_and_region_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", EXAMPLE, "--format", "json", "--stage", "training", "--region", "eu-west-1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data["instances"]) == ["training"] and data["region"] == "eu-west-1"
+
+
+def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", EXAMPLE, "--decision", "training.family"]) == 0
+    out = capsys.readouterr().out
+    assert "+ train-steady selected" in out and "- train-in-memory unmatched" in out
+    assert "derived.working_set_gb gte 32 (actual 8.0)" in out
+    assert main(["explain", EXAMPLE, "--decision", "nope"]) == 2
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("stages: [notebook]\n"))
+    assert main(["recommend", "-", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["instances"]["notebook"]["family"] == "t"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("content", "expected"), [
+    ("stages: [training]\nmodel: {kind: deep}\n", "w.yaml:2: model.kind: must be one of"),
+    ("stages: [training]\ntraining: {max_hour: 3}\n", "did you mean 'max_hours'?"),
+    ("", "holds no YAML document"),
+    ("stages: [training]\nx: !!python/name:os.system\n", "is not allowed"),
+])
+def test_bad_workload_exits_2_without_traceback(tmp_path: Path, content: str, expected: str) -> None:
+    (tmp_path / "w.yaml").write_text(content)
+    result = run("recommend", "w.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert expected in result.stderr, result.stderr
+
+
+@pytest.mark.slow
+def test_missing_file(tmp_path: Path) -> None:
+    result = run("recommend", "nope.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "nope.yaml: no such file" in result.stderr

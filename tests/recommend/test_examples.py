@@ -1,0 +1,131 @@
+"""The shipped example workloads: what each must get, reasoned from the chapter (not copied from output)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.recommend.advisor import Advisor
+from advisor.recommend.workload import WORKLOAD_STAGES, load_workload
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "workloads"
+
+# example -> ({stage: (family, exact type or None, count or None)}, lambda verdict)
+EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] = {
+    # shared notebooks -> M; steady training -> M; classical endpoint -> C, 2 for availability; the
+    # 300 MB package exceeds Lambda's 250 MB unzipped limit but fits a container image.
+    "fraud-detector": ({"notebook": ("m", None, 1), "training": ("m", None, 1), "tuning": ("m", None, 1),
+                        "realtime_inference": ("c", None, 2), "batch_inference": ("c", None, 1),
+                        "processing": ("m", None, 1)}, "fits_with_changes"),
+    "notebook-explore": ({"notebook": ("t", "ml.t3.medium", 1)}, "fits"),
+    "churn-quick-train": ({"training": ("t", "ml.t3.medium", 1)}, "fits"),
+    # 96 GiB working set x1.5 = 144 GiB: R, and the smallest R that holds it at the best price per TFLOPS
+    "clickstream-in-memory": ({"notebook": ("r", None, 1), "processing": ("r", None, 1),
+                               "training": ("r", "ml.r6i.8xlarge", 1)}, "fits"),
+    # distributed DL on 500 GB -> P (2 instances); 300 req/s of a DL model -> Inferentia
+    "image-classifier": ({"training": ("p", "ml.p3.2xlarge", 2), "realtime_inference": ("inf", None, None)},
+                         "fits_with_changes"),
+    "sentiment-bert": ({"training": ("g", "ml.g4dn.xlarge", 1), "tuning": ("g", "ml.g4dn.xlarge", 1),
+                        "realtime_inference": ("c", None, 2)}, "fits_with_changes"),
+    # priority time: the most TFLOPS -> H100; Lambda has no GPU and a 14.5 GB package exceeds 10 GB images
+    "llm-assistant": ({"training": ("p", "ml.p5.48xlarge", 2), "realtime_inference": ("p", "ml.p5.48xlarge", 2)},
+                      "does_not_fit"),
+    # 400 MB of code and model exceeds Lambda's 250 MB unzipped limit: a container image fixes it
+    "product-embeddings-batch": ({"batch_inference": ("c", None, None)}, "fits_with_changes"),
+    "customer-segments": ({"training": ("c", None, 1), "batch_inference": ("c", None, 1)}, "fits"),
+    "image-preprocessing": ({"processing": ("c", None, 1)}, "fits"),
+    "sporadic-scoring": ({"realtime_inference": ("c", None, 1)}, "fits"),
+    "video-gpu-inference": ({"realtime_inference": ("g", None, 2)}, "does_not_fit"),
+    "shared-team-notebooks": ({"notebook": ("g", None, 1)}, "fits"),
+}
+
+
+def recommend(advisor: Advisor, name: str):  # type: ignore[no-untyped-def]
+    return advisor.recommend(load_workload(EXAMPLES / f"{name}.yaml", advisor.knowledge))
+
+
+def test_every_example_has_an_expectation() -> None:
+    assert {p.stem for p in EXAMPLES.glob("*.yaml")} == set(EXPECTED)
+    assert len(EXPECTED) >= 10
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_outcome(advisor: Advisor, name: str) -> None:
+    stages, verdict = EXPECTED[name]
+    rec = recommend(advisor, name)
+    assert set(rec.instances) == set(stages)
+    for stage, (family, exact, count) in stages.items():
+        choice = rec.instances[stage]
+        assert choice.family == family, f"{stage}: {choice.instance_type}"
+        assert choice.fits
+        if exact:
+            assert choice.instance_type == exact
+        if count:
+            assert choice.instance_count == count
+        assert choice.price_per_hour_usd != 0 and choice.estimated_cost.usd != 0
+        assert len(choice.alternatives) == 3
+    assert rec.lambda_.verdict == verdict
+
+
+def test_examples_cover_every_stage_and_every_family_the_rules_choose(advisor: Advisor) -> None:
+    stages, families = set(), set()
+    for name in EXPECTED:
+        for choice in recommend(advisor, name).instances.values():
+            stages.add(choice.stage)
+            families.add(choice.family)
+    assert stages == set(WORKLOAD_STAGES)
+    chooseable = {f for d in advisor.knowledge.decisions if d.output == "families" for r in d.rules
+                  for f in r.then.families}
+    assert families == chooseable == {"t", "m", "r", "c", "p", "g", "inf"}
+
+
+def test_lambda_alternatives_when_it_does_not_fit(advisor: Advisor) -> None:
+    rec = recommend(advisor, "video-gpu-inference")
+    ids = {a.id for a in rec.lambda_.alternatives}
+    assert {"realtime_endpoint", "async_inference"} <= ids  # GPU, then the 20 MB payload
+    blocking = {c.limit for c in rec.lambda_.checks if not c.ok and c.blocking and not c.change}
+    assert blocking == {"gpu", "payload_sync"}
+    assert "ship as a container image (PackageType Image)" in rec.lambda_.changes  # 2 GB package
+
+
+def test_lambda_changes_are_concrete(advisor: Advisor) -> None:
+    rec = advisor.recommend({"stages": ["realtime_inference"], "inference": {"tmp_mb": 2048, "package_mb": 400}})
+    assert rec.lambda_.verdict == "fits_with_changes"
+    assert set(rec.lambda_.changes) == {"set EphemeralStorage.Size to 2048 MB",
+                                        "ship as a container image (PackageType Image)"}
+
+
+def test_every_limit_in_the_knowledge_is_checked(advisor: Advisor) -> None:
+    rec = recommend(advisor, "fraud-detector")
+    assert {c.limit for c in rec.lambda_.checks} == {x.id for x in advisor.knowledge.lambda_limits}
+
+
+def test_security_settings_follow_the_workload(advisor: Advisor) -> None:
+    rec = recommend(advisor, "fraud-detector")
+    fields = {(s.api, s.field): (s.value, s.placeholder) for s in rec.security}
+    assert fields[("CreateNotebookInstance", "DirectInternetAccess")] == ("Disabled", None)
+    assert fields[("CreateTrainingJob", "EnableNetworkIsolation")] == (True, None)
+    assert fields[("CreateTrainingJob", "ResourceConfig.VolumeKmsKeyId")] == (None, "kms_key_arn")
+    assert ("CreateEndpointConfig", "ProductionVariants[].InitialInstanceCount") in fields
+    assert {g.condition_key for g in rec.guard_rails} >= {"sagemaker:DirectInternetAccess", "sagemaker:RootAccess"}
+    public = advisor.recommend({"stages": ["training"], "data": {"sensitivity": "public"},
+                                "network": {"internet_access": True}})
+    assert not [s for s in public.security if s.control.startswith("SM-TR")]
+
+
+def test_excluded_families_say_why(advisor: Advisor) -> None:
+    rec = advisor.recommend({"stages": ["realtime_inference"], "inference": {"gpu": "none"},
+                             "model": {"algorithm": "huggingface", "kind": "llm", "parameters_millions": 300}})
+    choice = rec.instances["realtime_inference"]
+    assert choice.family == "inf"
+    assert {(e.family, e.rule) for e in choice.excluded} >= {("g", "ex-no-gpu-inference"),
+                                                             ("p", "ex-no-gpu-inference")}
+
+
+def test_recommendation_round_trips_through_full_validation(advisor: Advisor) -> None:
+    from advisor.recommend.models import Recommendation
+
+    rec = recommend(advisor, "fraud-detector")
+    again = Recommendation.model_validate_json(rec.model_dump_json())
+    assert again.model_dump_json() == rec.model_dump_json()

@@ -1,0 +1,81 @@
+"""Workloads: defaults, derived facts, and every kind of bad input as a located error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.errors import WorkloadError
+from advisor.knowledge.loader import load_knowledge
+from advisor.recommend.advisor import Advisor
+from advisor.recommend.workload import Workload, condition_fields, context_of, derived_facts, load_workload
+
+K = load_knowledge()
+
+
+def test_derived_working_set_and_model_memory() -> None:
+    tabular = derived_facts(Workload(stages=["training"], data={"size_gb": 50}))
+    assert tabular["derived.working_set_gb"] == 50
+    images = derived_facts(Workload(stages=["training"], data={"size_gb": 500, "kind": "images"}))
+    assert images["derived.working_set_gb"] == 4  # streamed in mini-batches
+    llm = derived_facts(Workload(stages=["training"], model={"kind": "llm", "algorithm": "huggingface",
+                                                             "parameters_millions": 7000}))
+    assert llm["derived.model_memory_gb"] == pytest.approx(7e9 * 2 / 2**30 * 1.2, rel=1e-3)
+    assert llm["derived.training_accelerator_gb"] == pytest.approx(7e9 * 16 / 2**30 * 1.2, rel=1e-3)
+
+
+def test_every_context_key_is_a_known_condition_field() -> None:
+    ctx = context_of(Workload(stages=["training"]))
+    fields = condition_fields()
+    assert set(ctx) <= set(fields)
+    assert set(fields) - set(ctx) == {"derived.lambda_fits", "derived.lambda_failed"}  # set by the advisor
+
+
+def _error(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "w.yaml"
+    path.write_text(text)
+    with pytest.raises(WorkloadError) as info:
+        load_workload(path, K)
+    return [str(p) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("stages: [training]\ndata:\n  size_gbs: 4\n", "w.yaml:3: data.size_gbs: is not a known field (hint: did you mean 'size_gb'?)"),
+    ("stages: [training]\ndata:\n  size_gb: lots\n", "w.yaml:3: data.size_gb: must be a number, got 'lots'"),
+    ("stages: [training]\ndata:\n  size_gb: -4\n", "w.yaml:3: data.size_gb: must be at least 0, got -4"),
+    ("stages: [training, cooking]\n", "w.yaml:1: stages[1]: must be one of notebook, training, tuning, "
+                                      "realtime_inference, batch_inference or processing, got 'cooking'"),
+    ("stages: [training]\nregion: us-east-9\n", "w.yaml:2: region: 'us-east-9' is not a region where SageMaker runs"),
+    ("stages: [training]\ntuning: {max_jobs: 2, max_parallel_jobs: 5}\n",
+     "w.yaml:2: tuning: max_parallel_jobs (5) is more than max_jobs (2)"),
+    ("data: {size_gb: 1}\n", "w.yaml:1: stages: is required"),
+    ("stages: [training]\nname: !!python/object:os.system {}\n", "is not allowed"),
+    ("- just\n- a list\n", "expected fields such as `stages:`"),
+])
+def test_bad_workloads(tmp_path: Path, text: str, expected: str) -> None:
+    assert any(expected in e for e in _error(tmp_path, text)), _error(tmp_path, text)
+
+
+def test_empty_and_malformed(tmp_path: Path) -> None:
+    assert any("holds no YAML document" in e for e in _error(tmp_path, ""))
+    assert any("malformed YAML" in e for e in _error(tmp_path, "stages: [training\n"))
+
+
+def test_unknown_region_suggests_the_nearest(tmp_path: Path) -> None:
+    assert any("did you mean 'us-east-1' or 'us-east-2'?" in e for e in _error(tmp_path, "stages: [training]\nregion: us-east-l\n"))
+
+
+def test_gpu_required_where_no_gpu_type_exists() -> None:
+    no_gpu_hosting = K.model_copy(update={"instance_types": tuple(
+        t.model_copy(update={"stages": tuple(s for s in t.stages if s != "hosting")}) if t.accelerator else t
+        for t in K.instance_types)})
+    with pytest.raises(WorkloadError) as info:
+        Advisor(no_gpu_hosting).recommend({"stages": ["realtime_inference"], "inference": {"gpu": "required"}})
+    assert "inference.gpu: a GPU is required but no GPU instance type runs realtime_inference" in info.value.render()
+
+
+def test_api_dict_errors_name_the_field() -> None:
+    with pytest.raises(WorkloadError) as info:
+        Advisor(K).recommend({"stages": ["training"], "training": {"max_hours": "soon"}})
+    assert "training.max_hours: must be a number, got 'soon'" in info.value.render()

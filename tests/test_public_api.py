@@ -1,0 +1,28 @@
+"""The public API is exactly `advisor.__all__`, and every name in it resolves (httpx's guard, ours)."""
+
+from __future__ import annotations
+
+import advisor
+
+EXPECTED = {
+    "Advisor", "AdvisorError", "Knowledge", "KnowledgeError", "PricingError", "Problem", "QuizError",
+    "Recommendation", "StoreError", "UsageError", "Workload", "WorkloadError", "__version__", "load_knowledge",
+    "load_workload",
+}
+
+
+def test_all_does_not_drift() -> None:
+    assert set(advisor.__all__) == EXPECTED
+
+
+def test_every_public_name_resolves() -> None:
+    for name in advisor.__all__:
+        assert getattr(advisor, name) is not None
+
+
+def test_the_documented_example_runs() -> None:
+    from advisor import Advisor, Workload
+
+    rec = Advisor().recommend(Workload(stages=["training"], data={"size_gb": 40}))
+    assert rec.instances["training"].instance_type.startswith("ml.")
+    assert '"lambda"' in rec.model_dump_json()
