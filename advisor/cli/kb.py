@@ -45,7 +45,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     k = validate_knowledge(rules_dir)
     print(f"ok: {rules_dir}: {len(k.families)} families, {len(k.instance_types)} instance types, "
           f"{len(k.security_controls)} security controls, {len(k.lambda_limits)} Lambda limits, "
-          f"{len(k.exams)} exams")
+          f"{len(k.exams)} exams, {len(k.regions)} regions, {len(k.decisions)} decisions with "
+          f"{sum(len(d.rules) for d in k.decisions)} rules")
     return 0
 
 

@@ -11,6 +11,8 @@ import datetime as dt
 import math
 from typing import Literal
 
+from pydantic import field_validator
+
 from advisor.errors import UsageError
 from advisor.knowledge.base import Frozen
 from advisor.pricing.models import Component, Price, PriceSnapshot, plain_number
@@ -28,6 +30,12 @@ class Cost(Frozen):
     formula: str
     assumptions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    @field_validator("usd", "usd_high")
+    @classmethod
+    def _no_float_noise(cls, value: float | None) -> float | None:
+        """2.3 x 17.6 is 40.480000000000004 in binary; money needs no more than six decimals."""
+        return None if value is None else round(value, 6)
 
     @property
     def known(self) -> bool:
