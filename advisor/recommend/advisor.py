@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -38,7 +37,6 @@ from advisor.recommend.models import (
     Alternative,
     Exclusion,
     LambdaAlternative,
-    LambdaCheck,
     LambdaFit,
     Recommendation,
     StageChoice,
@@ -297,7 +295,7 @@ class Advisor:
                 for alt in rule.then.alternatives:
                     alternatives.setdefault(alt, build(LambdaAlternative, 
                         id=alt, title=lambda_fit.ALTERNATIVES[alt], because=rule.because, rule=rule.id))
-        checks = tuple(_lambda_row(c) for c in assessment.checks)
+        checks = assessment.checks
         monthly = endpoint = break_even = None
         if snapshot is not None and assessment.verdict != "does_not_fit":
             requests = w.inference.requests_per_second * HOURS_PER_MONTH * 3600
@@ -314,13 +312,6 @@ class Advisor:
             settings=dict(assessment.settings), alternatives=tuple(alternatives.values()), monthly_cost=monthly,
             endpoint_monthly_cost=endpoint,
             break_even_requests_per_second=None if break_even is None else round(break_even, 3))
-
-
-@lru_cache(maxsize=4096)
-def _lambda_row(c: lambda_fit.Check) -> LambdaCheck:
-    """A check's output row; checks are frozen values, so equal checks share one row."""
-    return build(LambdaCheck, limit=c.limit, name=c.name, unit=c.unit, need=c.need, max=c.max, margin=c.margin,
-                 ok=c.ok, blocking=c.blocking, change=c.change, note=c.note)
 
 
 def _per_instance(c: sizing.Candidate) -> float | str:

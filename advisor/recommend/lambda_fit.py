@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from advisor.knowledge.models import Knowledge
+from advisor.recommend.models import LambdaCheck, build
 from advisor.recommend.workload import Workload
 
 Verdict = Literal["fits", "fits_with_changes", "does_not_fit"]
@@ -27,27 +28,16 @@ ALTERNATIVES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
-    limit: str
-    name: str
-    unit: str
-    need: float
-    max: float
-    ok: bool
-    blocking: bool = True
-    change: str | None = None
-    note: str | None = None
-
-    @property
-    def margin(self) -> float:
-        return round(self.max - self.need, 3)
+def _check(limit: str, name: str, unit: str, need: float, maximum: float, ok: bool, blocking: bool = True,
+           change: str | None = None, note: str | None = None) -> LambdaCheck:
+    return build(LambdaCheck, limit=limit, name=name, unit=unit, need=need, max=maximum,
+                 margin=round(maximum - need, 3), ok=ok, blocking=blocking, change=change, note=note)
 
 
 @dataclass(frozen=True, slots=True)
 class LambdaAssessment:
     verdict: Verdict
-    checks: tuple[Check, ...]
+    checks: tuple[LambdaCheck, ...]
     settings: dict[str, object]
 
     @property
@@ -63,7 +53,7 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     """Check the workload's unit of work against every Lambda limit the knowledge holds."""
     inf = w.inference
     limits = {limit.id: limit for limit in knowledge.lambda_limits}
-    checks: list[Check] = []
+    checks: list[LambdaCheck] = []
 
     def top(limit_id: str) -> float:
         value = limits[limit_id].today
@@ -78,7 +68,7 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
         fits = need <= maximum if ok is None else ok
         if not fits and change_if_over:
             change = change_if_over
-        checks.append(Check(limit_id, limit.name, limit.unit, round(need, 3), maximum, fits, blocking, change, note))
+        checks.append(_check(limit_id, limit.name, limit.unit, round(need, 3), maximum, fits, blocking, change, note))
 
     memory = max(128.0, math.ceil(inf.memory_mb))
     add("memory", memory, note="set MemorySize to %d MB" % memory)
@@ -111,14 +101,14 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     concurrency = math.ceil(inf.requests_per_second * inf.seconds_per_request)
     if "account_concurrency" in limits:
         quota = float(limits["account_concurrency"].today.default or top("account_concurrency"))
-        checks.append(Check("account_concurrency", limits["account_concurrency"].name,
+        checks.append(_check("account_concurrency", limits["account_concurrency"].name,
                             limits["account_concurrency"].unit, concurrency, quota, concurrency <= quota, True,
                             None if concurrency <= quota else
                             f"request a concurrency quota above {concurrency} (Service Quotas)"))
     if "burst_concurrency" in limits:
         rate = top("burst_concurrency")
         spiky = inf.traffic == "spiky"
-        checks.append(Check("burst_concurrency", limits["burst_concurrency"].name, limits["burst_concurrency"].unit,
+        checks.append(_check("burst_concurrency", limits["burst_concurrency"].name, limits["burst_concurrency"].unit,
                             concurrency, rate, not spiky or concurrency <= rate, True,
                             f"configure provisioned concurrency of {concurrency} for the spikes"
                             if spiky and concurrency > rate else None,
