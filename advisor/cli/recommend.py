@@ -1,12 +1,17 @@
-"""`advisor recommend` and `advisor explain`: a workload file in, a recommendation (or its trace) out."""
+"""`advisor recommend` and `advisor explain`: a workload file in, a recommendation (or its trace) out.
+
+JSON, YAML, Markdown and explain output are served from a content-keyed cache when nothing they depend on
+changed (advisor/recommend/result_cache.py); the lookup runs before pydantic is imported.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisor.errors import UsageError
+from advisor.errors import UsageError, WorkloadError
 
 if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation
@@ -31,47 +36,88 @@ def _workload_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stage", action="append", choices=STAGE_CHOICES,
                         help="only this stage (repeatable); default: the workload's stages")
     parser.add_argument("--region", help="override the workload's region")
+    parser.add_argument("--no-cache", action="store_true", help="recompute even if the same output is cached")
 
 
-def run(args: argparse.Namespace) -> Recommendation:
+def read_source(name: str) -> bytes:
+    if name == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    try:
+        return Path(name).read_bytes()
+    except FileNotFoundError:
+        raise WorkloadError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise WorkloadError(f"{name}: is a folder, not a workload file") from None
+    except OSError as exc:
+        raise WorkloadError(f"{name}: cannot read ({exc.strerror})") from None
+
+
+def run(args: argparse.Namespace, raw: bytes) -> Recommendation:
     from advisor.recommend.advisor import Advisor
     from advisor.recommend.workload import load_workload
 
     advisor = Advisor()
-    if args.workload == "-":
-        workload = load_workload("<stdin>", advisor.knowledge, text=sys.stdin.read())
-    else:
-        from pathlib import Path
-
-        workload = load_workload(Path(args.workload), advisor.knowledge)
+    display = "<stdin>" if args.workload == "-" else args.workload
+    workload = load_workload(display, advisor.knowledge, text=raw)
     return advisor.recommend(workload, stages=args.stage, region=args.region)
 
 
+def _cached(args: argparse.Namespace, raw: bytes, command: str, render) -> int:  # type: ignore[no-untyped-def]
+    """Print `render(recommendation)`, from the result cache when every input is unchanged."""
+    from advisor.recommend import result_cache
+
+    options = [command, getattr(args, "format", ""), getattr(args, "decision", None) or "", args.region or "",
+               ",".join(args.stage or [])]
+    key = None if args.no_cache else result_cache.key_for(raw, options)
+    output = result_cache.get(key) if key else None
+    if output is None:
+        output = render(run(args, raw)).encode("utf-8")
+        if key:
+            result_cache.put(key, output)
+    sys.stdout.buffer.write(output)
+    sys.stdout.flush()
+    return 0
+
+
 def cmd_recommend(args: argparse.Namespace) -> int:
-    rec = run(args)
-    if args.format == "json":
-        sys.stdout.write(rec.model_dump_json(indent=2) + "\n")
-    elif args.format == "yaml":
-        from advisor.render import to_yaml
-
-        sys.stdout.write(to_yaml(rec.model_dump(mode="json")))
-    elif args.format == "markdown":
-        from advisor.recommend.report import to_markdown
-
-        sys.stdout.write(to_markdown(rec))
-    else:
+    raw = read_source(args.workload)
+    if args.format == "table":  # depends on the terminal: never cached
         from advisor.recommend.report import print_table
 
-        print_table(rec)
-    return 0
+        print_table(run(args, raw))
+        return 0
+    return _cached(args, raw, "recommend", _RENDERERS[args.format])
+
+
+def _json(rec: Recommendation) -> str:
+    return rec.model_dump_json(indent=2) + "\n"
+
+
+def _yaml(rec: Recommendation) -> str:
+    from advisor.render import to_yaml
+
+    return to_yaml(rec.model_dump(mode="json"))
+
+
+def _markdown(rec: Recommendation) -> str:
+    from advisor.recommend.report import to_markdown
+
+    return to_markdown(rec)
+
+
+_RENDERERS = {"json": _json, "yaml": _yaml, "markdown": _markdown}
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from advisor.recommend.report import decision_ids, explain_text
+    raw = read_source(args.workload)
 
-    rec = run(args)
-    if args.decision and args.decision not in decision_ids(rec):
-        raise UsageError(f"no decision {args.decision!r} in this recommendation",
-                         hint=f"one of {', '.join(decision_ids(rec))}")
-    sys.stdout.write(explain_text(rec, args.decision))
-    return 0
+    def render(rec: Recommendation) -> str:
+        from advisor.recommend.report import decision_ids, explain_text
+
+        if args.decision and args.decision not in decision_ids(rec):
+            raise UsageError(f"no decision {args.decision!r} in this recommendation",
+                             hint=f"one of {', '.join(decision_ids(rec))}")
+        return explain_text(rec, args.decision)
+
+    return _cached(args, raw, "explain", render)

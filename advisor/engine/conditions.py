@@ -102,9 +102,10 @@ class Leaf(Frozen):
         test = _BINARY[op]
         ordered = op in _ORDERED
 
+
         def leaf(ctx: Mapping[str, Any], out: list[LeafResult]) -> bool:
             actual = ctx.get(field)
-            result = False if (actual is None and ordered) else bool(test(actual, expected))
+            result = False if (actual is None and ordered) else test(actual, expected) is True
             out.append(LeafResult(field, op, expected, actual, result))
             return result
 

@@ -48,12 +48,11 @@ class Candidate:
     speed: float
     generation_rank: int
     misfit: str | None
+    per_hour: float | None = None  # total for `count` instances; None when the price is unknown
 
-    @property
-    def per_hour(self) -> float | None:
-        if self.price is None or not self.price.known:
-            return None
-        return float(self.price.usd_per_hour) * self.count  # type: ignore[arg-type]
+    def __post_init__(self) -> None:
+        if self.price is not None and self.price.usd_per_hour != "unknown":
+            self.per_hour = float(self.price.usd_per_hour) * self.count  # type: ignore[arg-type]
 
     @property
     def fits(self) -> bool:

@@ -285,8 +285,8 @@ def check_workload(w: Workload, knowledge: Knowledge, doc: Any = None) -> None:
     raise WorkloadError(f"{where}: {len(problems)} problem{'s' if len(problems) > 1 else ''}", problems=problems)
 
 
-def load_workload(source: Path | str, knowledge: Knowledge, *, text: str | None = None) -> Workload:
-    """A workload from a YAML or JSON file (or `-` with `text` from stdin), validated and located."""
+def load_workload(source: Path | str, knowledge: Knowledge, *, text: bytes | str | None = None) -> Workload:
+    """A workload from a YAML or JSON file (or its already-read `text`, e.g. stdin), validated and located."""
     from advisor.documents import parse_yaml, read_yaml, validate_document
 
     if text is not None:

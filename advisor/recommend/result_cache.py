@@ -1,0 +1,70 @@
+"""Content-keyed cache of `advisor recommend` / `advisor explain` output, read before pydantic is imported.
+
+A recommendation is a pure function of the workload's bytes, the command's options, the knowledge files, the
+price snapshots, the code and today's date (staleness warnings depend on it). When none of them changed, the
+output a user saw last time is the answer, and printing it costs a hash instead of building ~60 validators.
+Anything the key does not cover is not cached: table output (it depends on the terminal) and errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from pathlib import Path
+from typing import Iterable
+
+from advisor.__about__ import __version__
+from advisor.resources import cache_dir, data_dir, shipped_dir
+
+_FORMAT = 1
+
+
+def _files_digest(digest: "hashlib._Hash", base: Path, paths: Iterable[Path], *, contents: bool) -> None:
+    for path in sorted(paths):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(str(path.relative_to(base)).encode())  # relative: a moved checkout is the same input
+        if contents:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        else:
+            digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+
+
+def key_for(workload: bytes, options: Iterable[str], today: dt.date | None = None) -> str:
+    """The cache key: every input the output depends on."""
+    digest = hashlib.sha256(f"{_FORMAT}:{__version__}:{(today or dt.date.today()).isoformat()}".encode())
+    digest.update(b"\0".join(o.encode() for o in options) + b"\0")
+    digest.update(hashlib.sha256(workload).digest())
+    for name in ("ADVISOR_DATA_DIR",):
+        digest.update(f"{name}={os.environ.get(name, '')}".encode())
+    package = Path(__file__).resolve().parents[1]
+    _files_digest(digest, package, package.rglob("*.py"), contents=False)  # the code: an edit is a new key
+    rules = shipped_dir("rules")
+    _files_digest(digest, rules, rules.rglob("*.yaml"), contents=True)
+    for label, folder in (("shipped", shipped_dir("pricing_data")), ("user", data_dir() / "pricing_data")):
+        digest.update(label.encode())
+        _files_digest(digest, folder, folder.glob("*.yaml"), contents=True)
+    return digest.hexdigest()
+
+
+def _path(key: str) -> Path:
+    return cache_dir() / "results" / f"{key[:40]}.out"
+
+
+def get(key: str) -> bytes | None:
+    try:
+        return _path(key).read_bytes()
+    except OSError:
+        return None
+
+
+def put(key: str, output: bytes) -> None:
+    from advisor.atomic import write_atomic
+
+    try:
+        write_atomic(_path(key), output)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed
