@@ -1,0 +1,147 @@
+"""The requests that carry out a recommendation: which operations it covers, and the set built from it."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+from advisor.builders import lambda_, sagemaker, stepfunctions
+from advisor.builders.common import Context, RequestOptions, placeholders_in
+from advisor.errors import UsageError
+from advisor.knowledge.base import Frozen
+
+if TYPE_CHECKING:
+    from advisor.recommend.models import Recommendation
+    from advisor.recommend.workload import Workload
+
+#: The key of the state machine definition (a dict, not an API request) in a RequestSet.
+STATE_MACHINE = "states:StateMachine"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One request a recommendation may carry, and what in the recommendation calls for it."""
+
+    name: str
+    service: str | None  # the botocore service; None for the state machine definition
+    build: Callable[[Context], dict[str, Any]]
+    stages: tuple[str, ...] = ()  # built when any of these stages is recommended
+    needs_lambda: bool = False  # built when the Lambda verdict is not does_not_fit
+    option: str | None = None  # built only when this RequestOptions field is set
+    flag: str = ""  # the CLI flag that sets `option`
+
+
+#: Every operation, in the order a user would send them (the python script's order).
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("CreateNotebookInstanceLifecycleConfig", "sagemaker", sagemaker.notebook_lifecycle_config,
+              stages=("notebook",), option="lifecycle_config", flag="--lifecycle-config NAME"),
+    Operation("CreateNotebookInstance", "sagemaker", sagemaker.notebook_instance, stages=("notebook",)),
+    Operation("CreateProcessingJob", "sagemaker", sagemaker.processing_job, stages=("processing",)),
+    Operation("CreateTrainingJob", "sagemaker", sagemaker.training_job, stages=("training",)),
+    Operation("CreateHyperParameterTuningJob", "sagemaker", sagemaker.tuning_job, stages=("tuning",)),
+    Operation("CreateModel", "sagemaker", sagemaker.model, stages=("realtime_inference", "batch_inference")),
+    Operation("CreateEndpointConfig", "sagemaker", sagemaker.endpoint_config, stages=("realtime_inference",)),
+    Operation("CreateEndpoint", "sagemaker", sagemaker.endpoint, stages=("realtime_inference",)),
+    Operation("CreateTransformJob", "sagemaker", sagemaker.transform_job, stages=("batch_inference",)),
+    Operation("CreateFunction", "lambda", lambda_.create_function, needs_lambda=True),
+    Operation(STATE_MACHINE, None, stepfunctions.definition, needs_lambda=True),
+    Operation("CreateStateMachine", "stepfunctions", stepfunctions.create_state_machine, needs_lambda=True),
+)
+BY_NAME = {op.name: op for op in OPERATIONS}
+
+#: Options that only make sense with a stage, so a note can say when one had nothing to act on.
+_OPTION_STAGES = (("lifecycle_config", "--lifecycle-config", "notebook"), ("git_repo", "--git-repo", "notebook"),
+                  ("canary_percent", "--canary", "realtime_inference"),
+                  ("input_filter", "--input-filter", "batch_inference"),
+                  ("join_source", "--join-source", "batch_inference"),
+                  ("output_filter", "--output-filter", "batch_inference"))
+
+
+class Placeholder(Frozen):
+    name: str
+    description: str
+    used_in: tuple[str, ...]
+    controls: tuple[str, ...] = ()
+
+
+class RequestSet(Frozen):
+    """boto3 request parameters keyed by operation name, with the placeholders the user must fill in."""
+
+    workload: str
+    region: str
+    requests: dict[str, dict[str, Any]]
+    placeholders: tuple[Placeholder, ...]
+    notes: tuple[str, ...] = ()
+
+    @staticmethod
+    def service_of(operation: str) -> str | None:
+        return BY_NAME[operation].service
+
+    def as_data(self) -> dict[str, Any]:
+        """The JSON/YAML contract: one key per operation, then `placeholders` and `notes`."""
+        return {**self.requests, "placeholders": [p.model_dump() for p in self.placeholders],
+                "notes": list(self.notes)}
+
+
+def missing_because(op: Operation, rec: Recommendation, options: RequestOptions) -> str | None:
+    """Why the recommendation does not cover `op`, in plain words; None when it does."""
+    if op.stages and not any(s in rec.instances for s in op.stages):
+        return f"the recommendation has no {' or '.join(op.stages)} stage, so there is no {op.name}"
+    if op.needs_lambda and rec.lambda_.verdict == "does_not_fit":
+        failed = [c.name for c in rec.lambda_.checks if c.blocking and not c.ok]
+        why = f" ({', '.join(failed)} beyond the limit)" if failed else ""
+        return f"the Lambda verdict is does_not_fit{why}, so there is no {op.name}"
+    if op.option and getattr(options, op.option) is None:
+        return f"{op.name} is built only when you ask for it ({op.flag})"
+    return None
+
+
+def covered_operations(rec: Recommendation, options: RequestOptions = RequestOptions()) -> list[str]:
+    return [op.name for op in OPERATIONS if missing_because(op, rec, options) is None]
+
+
+def build_requests(recommendation: Recommendation, workload: Workload, only: str | None = None, *,
+                   lifecycle_config: str | None = None, git_repo: str | None = None,
+                   canary_percent: int | None = None, input_filter: str | None = None,
+                   join_source: str | None = None, output_filter: str | None = None) -> RequestSet:
+    """The AWS requests that carry out `recommendation` (or only the operation `only`).
+
+    Raises UsageError when `only` is not an operation, or one the recommendation does not cover, and when an
+    option is not something AWS would accept.
+    """
+    options = RequestOptions(lifecycle_config=lifecycle_config, git_repo=git_repo, canary_percent=canary_percent,
+                             input_filter=input_filter, join_source=join_source, output_filter=output_filter)
+    options.check()
+    covered = covered_operations(recommendation, options)
+    if only is not None:
+        if only not in BY_NAME:
+            close = difflib.get_close_matches(only, list(BY_NAME), n=1)
+            raise UsageError(f"no operation {only!r}" + (f" (did you mean {close[0]!r}?)" if close else ""),
+                             hint=f"this recommendation covers {', '.join(covered) or 'no operation'}")
+        reason = missing_because(BY_NAME[only], recommendation, options)
+        if reason is not None:
+            raise UsageError(reason, hint=f"this recommendation covers {', '.join(covered) or 'no operation'}")
+    ctx = Context(recommendation, workload, options)
+    for attr, flag, stage in _OPTION_STAGES:
+        if getattr(options, attr) is not None and stage not in recommendation.instances:
+            ctx.notes.append(f"{flag} has no effect: the recommendation has no {stage} stage")
+    wanted = [only] if only is not None else covered
+    requests = {name: BY_NAME[name].build(ctx) for name in wanted}
+    return RequestSet(workload=workload.name, region=recommendation.region, requests=requests,
+                      placeholders=_placeholders(ctx, requests), notes=tuple(dict.fromkeys(ctx.notes)))
+
+
+def _placeholders(ctx: Context, requests: dict[str, dict[str, Any]]) -> tuple[Placeholder, ...]:
+    """Every placeholder the requests use, found in them, with where it is used."""
+    used: dict[str, list[str]] = {}
+    for operation, params in requests.items():
+        for name, path in placeholders_in(params, ""):
+            where = f"{operation}.{path}"
+            if where not in used.setdefault(name, []):
+                used[name].append(where)
+    out = []
+    for name, where in used.items():
+        description, controls = ctx.describe(name)
+        out.append(Placeholder(name=name, description=description, used_in=tuple(where), controls=controls))
+    return tuple(out)

@@ -1,0 +1,220 @@
+"""SageMaker requests from a recommendation: one function per operation, each returning boto3 parameters.
+
+The data flows through one bucket, every key under the workload's name: processing reads `raw/` and writes
+`data/`, training and tuning read `data/train/` and `data/validation/`, training writes `output/`, and the
+model serves `output/<training job>/output/model.tar.gz` (where SageMaker puts it) when training is in the
+recommendation. Instance types and counts are the recommendation's; security fields come only from its
+settings (`Context.secure`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from advisor.builders.common import Context, token
+from advisor.builders.tuning import BUILT_IN, STARTS, grid_size, parameter_ranges, start_for
+
+SERVICE = "sagemaker"
+#: The longest a training, tuning or processing job may run (SageMaker's 28-day limit).
+MAX_RUNTIME_SECONDS = 28 * 24 * 3600
+#: Managed spot training may wait for capacity up to this many times its run time (MaxWaitTimeInSeconds).
+SPOT_WAIT_FACTOR = 2
+CHECKPOINT_LOCAL_PATH = "/opt/ml/checkpoints"
+
+
+def notebook_lifecycle_config(ctx: Context) -> dict[str, Any]:
+    request = {"NotebookInstanceLifecycleConfigName": ctx.options.lifecycle_config,
+               "OnStart": [{"Content": token("lifecycle_script_base64")}]}
+    return ctx.secure(SERVICE, "CreateNotebookInstanceLifecycleConfig", request)
+
+
+def notebook_instance(ctx: Context) -> dict[str, Any]:
+    choice = ctx.stage("notebook")
+    request: dict[str, Any] = {
+        "NotebookInstanceName": ctx.name("notebook"),
+        "InstanceType": choice.instance_type,
+        "RoleArn": token("notebook_role_arn"),
+    }
+    if ctx.options.lifecycle_config:
+        request["LifecycleConfigName"] = ctx.options.lifecycle_config
+    if ctx.options.git_repo:
+        request["DefaultCodeRepository"] = ctx.options.git_repo
+    return ctx.secure(SERVICE, "CreateNotebookInstance", request)
+
+
+def processing_job(ctx: Context) -> dict[str, Any]:
+    choice = ctx.stage("processing")
+    request = {
+        "ProcessingJobName": ctx.name("processing"),
+        "ProcessingResources": {"ClusterConfig": {
+            "InstanceCount": choice.instance_count, "InstanceType": choice.instance_type,
+            "VolumeSizeInGB": volume_gb(ctx)}},
+        "AppSpecification": {"ImageUri": token("processing_image_uri")},
+        "RoleArn": token("sagemaker_execution_role_arn"),
+        "ProcessingInputs": [{"InputName": "raw", "S3Input": {
+            "S3Uri": ctx.s3("raw"), "LocalPath": "/opt/ml/processing/input", "S3DataType": "S3Prefix",
+            "S3InputMode": "File"}}],
+        "ProcessingOutputConfig": {"Outputs": [{"OutputName": "data", "S3Output": {
+            "S3Uri": ctx.s3("data"), "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob"}}]},
+        "StoppingCondition": {"MaxRuntimeInSeconds": runtime_seconds(ctx.workload.processing.max_hours)},
+    }
+    return ctx.secure(SERVICE, "CreateProcessingJob", request)
+
+
+def training_job(ctx: Context) -> dict[str, Any]:
+    choice = ctx.stage("training")
+    start = start_for(ctx.workload.model.algorithm)
+    request = {
+        "TrainingJobName": ctx.name("training"),
+        "AlgorithmSpecification": {"TrainingImage": token("training_image_uri"), "TrainingInputMode": "File"},
+        "HyperParameters": dict(start.static + start.training_only),
+        "RoleArn": token("sagemaker_execution_role_arn"),
+        **_job_body(ctx, choice, "output"),
+    }
+    if not request["HyperParameters"]:
+        del request["HyperParameters"]
+    return ctx.secure(SERVICE, "CreateTrainingJob", request)
+
+
+def tuning_job(ctx: Context) -> dict[str, Any]:
+    choice = ctx.stage("tuning")
+    tuning = ctx.workload.tuning
+    algorithm = ctx.workload.model.algorithm
+    start = start_for(algorithm)
+    kind, metric = start.objective
+    limits = {"MaxNumberOfTrainingJobs": tuning.max_jobs, "MaxParallelTrainingJobs": tuning.max_parallel_jobs}
+    if tuning.strategy == "Grid":  # Grid runs every combination of its categorical values: no job budget
+        del limits["MaxNumberOfTrainingJobs"]
+        ctx.notes.append(f"CreateHyperParameterTuningJob: the Grid strategy runs every combination of its "
+                         f"categorical values ({grid_size(start)} training jobs), not tuning.max_jobs "
+                         f"({tuning.max_jobs})")
+    spec: dict[str, Any] = {"TrainingImage": token("training_image_uri"), "TrainingInputMode": "File"}
+    if start.metric_regex:
+        spec["MetricDefinitions"] = [{"Name": metric, "Regex": start.metric_regex}]
+    if algorithm not in STARTS and algorithm in BUILT_IN:
+        ctx.notes.append(f"CreateHyperParameterTuningJob: no built-in starting point for {algorithm}; the generic "
+                         f"one (learning_rate, batch_size, objective {metric} read from the logs) is for a training "
+                         f"script. Use {algorithm}'s own tunable hyperparameters and metrics instead")
+    definition: dict[str, Any] = {
+        "AlgorithmSpecification": spec,
+        "RoleArn": token("sagemaker_execution_role_arn"),
+        **_job_body(ctx, choice, "tuning-output"),
+    }
+    if start.static:
+        definition["StaticHyperParameters"] = dict(start.static)
+    request = {
+        "HyperParameterTuningJobName": ctx.name("tuning", limit=32),
+        "HyperParameterTuningJobConfig": {
+            "Strategy": tuning.strategy,
+            "HyperParameterTuningJobObjective": {"Type": kind, "MetricName": metric},
+            "ResourceLimits": limits,
+            "ParameterRanges": parameter_ranges(start, tuning.strategy),
+        },
+        "TrainingJobDefinition": definition,
+    }
+    return ctx.secure(SERVICE, "CreateHyperParameterTuningJob", request)
+
+
+def model(ctx: Context) -> dict[str, Any]:
+    if "training" in ctx.rec.instances:
+        data_url = f"{ctx.s3('output')}{ctx.name('training')}/output/model.tar.gz"
+    else:
+        data_url = token("model_data_url")
+    request = {
+        "ModelName": ctx.name("model"),
+        "PrimaryContainer": {"Image": token("inference_image_uri"), "ModelDataUrl": data_url},
+        "ExecutionRoleArn": token("sagemaker_execution_role_arn"),
+    }
+    return ctx.secure(SERVICE, "CreateModel", request)
+
+
+def endpoint_config(ctx: Context) -> dict[str, Any]:
+    """One production variant; with a canary share, the model serving today keeps the rest (the chapter's
+    80/20 split is `canary_percent=20`). Weights can later move with UpdateEndpointWeightsAndCapacities."""
+    choice = ctx.stage("realtime_inference")
+
+    def variant(name: str, model_name: str, weight: float) -> dict[str, Any]:
+        return {"VariantName": name, "ModelName": model_name, "InstanceType": choice.instance_type,
+                "InitialInstanceCount": choice.instance_count, "InitialVariantWeight": weight}
+
+    canary = ctx.options.canary_percent
+    if canary:
+        variants = [variant("current", token("current_model_name"), round((100 - canary) / 100, 4)),
+                    variant("canary", ctx.name("model"), round(canary / 100, 4))]
+    else:
+        variants = [variant("AllTraffic", ctx.name("model"), 1.0)]
+    request = {"EndpointConfigName": ctx.name("endpoint-config"), "ProductionVariants": variants}
+    return ctx.secure(SERVICE, "CreateEndpointConfig", request)
+
+
+def endpoint(ctx: Context) -> dict[str, Any]:
+    request = {"EndpointName": ctx.name("endpoint"), "EndpointConfigName": ctx.name("endpoint-config")}
+    return ctx.secure(SERVICE, "CreateEndpoint", request)
+
+
+def transform_job(ctx: Context) -> dict[str, Any]:
+    choice = ctx.stage("batch_inference")
+    options = ctx.options
+    content_type = start_for(ctx.workload.model.algorithm).content_type
+    transform_input: dict[str, Any] = {
+        "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": ctx.s3("batch-input")}},
+        "SplitType": "Line",
+    }
+    if content_type:
+        transform_input["ContentType"] = content_type
+    request: dict[str, Any] = {
+        "TransformJobName": ctx.name("transform"),
+        "ModelName": ctx.name("model"),
+        "BatchStrategy": "MultiRecord",
+        "TransformInput": transform_input,
+        "TransformOutput": {"S3OutputPath": ctx.s3("batch-output"), "AssembleWith": "Line"},
+        "TransformResources": {"InstanceType": choice.instance_type, "InstanceCount": choice.instance_count},
+    }
+    processing = {key: value for key, value in (("InputFilter", options.input_filter),
+                                                ("JoinSource", options.join_source),
+                                                ("OutputFilter", options.output_filter)) if value is not None}
+    if processing:
+        request["DataProcessing"] = processing
+    return ctx.secure(SERVICE, "CreateTransformJob", request)
+
+
+# ---- shared pieces ---------------------------------------------------------------------------------------------
+
+def runtime_seconds(hours: float) -> int:
+    return min(MAX_RUNTIME_SECONDS, max(1, math.ceil(hours * 3600)))
+
+
+def volume_gb(ctx: Context) -> int:
+    """Room for the data set copied in File mode plus a quarter for outputs; 30 GB at least."""
+    return max(30, math.ceil(ctx.workload.data.size_gb * 1.25))
+
+
+def _job_body(ctx: Context, choice: Any, output: str) -> dict[str, Any]:
+    """Channels, output, resources and stopping condition shared by a training job and every tuning trial;
+    managed spot training with checkpoints when the workload is interruptible."""
+    w = ctx.workload
+    start = start_for(w.model.algorithm)
+    distribution = "ShardedByS3Key" if w.training.distributed and choice.instance_count > 1 else "FullyReplicated"
+
+    def channel(name: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"ChannelName": name, "CompressionType": "None", "DataSource": {"S3DataSource": {
+            "S3DataType": "S3Prefix", "S3Uri": ctx.s3("data", name), "S3DataDistributionType": distribution}}}
+        if start.content_type:
+            out["ContentType"] = start.content_type
+        return out
+
+    runtime = runtime_seconds(w.training.max_hours)
+    body: dict[str, Any] = {
+        "InputDataConfig": [channel("train"), channel("validation")],
+        "OutputDataConfig": {"S3OutputPath": ctx.s3(output)},
+        "ResourceConfig": {"InstanceType": choice.instance_type, "InstanceCount": choice.instance_count,
+                           "VolumeSizeInGB": volume_gb(ctx)},
+        "StoppingCondition": {"MaxRuntimeInSeconds": runtime},
+    }
+    if w.training.interruptible:
+        body["EnableManagedSpotTraining"] = True
+        body["CheckpointConfig"] = {"S3Uri": ctx.s3("checkpoints"), "LocalPath": CHECKPOINT_LOCAL_PATH}
+        body["StoppingCondition"]["MaxWaitTimeInSeconds"] = max(runtime,
+                                                                min(SPOT_WAIT_FACTOR * runtime, MAX_RUNTIME_SECONDS))
+    return body

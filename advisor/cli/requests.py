@@ -1,0 +1,74 @@
+"""`advisor requests`: the AWS requests (boto3 parameters) that carry out a workload's recommendation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from advisor.cli.recommend import _workload_args, read_source
+
+if TYPE_CHECKING:
+    from advisor.builders import RequestSet
+
+FORMATS = ("json", "yaml", "python")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    req = sub.add_parser("requests", help="the AWS requests (boto3 parameters) that carry out a recommendation",
+                         description="Print the SageMaker, Lambda and Step Functions requests that carry out the "
+                                     "workload's recommendation, each checked by botocore's own validation. What "
+                                     "only you know (role ARNs, bucket, subnets, KMS key, images) is a <<name>> "
+                                     "placeholder, listed under `placeholders`.")
+    _workload_args(req)
+    req.add_argument("--only", metavar="OPERATION", help="only this request, e.g. CreateTrainingJob")
+    req.add_argument("--format", choices=FORMATS, default="json",
+                     help="json or yaml: the requests keyed by operation, plus placeholders and notes; python: a "
+                          "runnable boto3 script with the placeholders gathered at the top")
+    req.add_argument("--canary", type=int, metavar="PERCENT",
+                     help="endpoint: send PERCENT%% of the traffic to the new model, the rest to the one serving "
+                          "today (the chapter's 80/20 split is --canary 20)")
+    req.add_argument("--lifecycle-config", metavar="NAME", help="notebook: attach (and create) this lifecycle "
+                                                                "configuration")
+    req.add_argument("--git-repo", metavar="URL", help="notebook: clone this git repository as its default")
+    req.add_argument("--input-filter", metavar="JSONPATH", help="batch transform: the part of each record sent "
+                                                                "to the model, e.g. $[1:]")
+    req.add_argument("--join-source", choices=("Input", "None"),
+                     help="batch transform: Input joins each prediction to its input record")
+    req.add_argument("--output-filter", metavar="JSONPATH", help="batch transform: the part of the joined "
+                                                                 "record written out, e.g. $[0,-1]")
+    req.set_defaults(handler=cmd_requests)
+
+
+def build(args: argparse.Namespace) -> RequestSet:
+    """The request set for the command line's workload and options, checked by botocore."""
+    from advisor.builders import build_requests
+    from advisor.builders.validate import request_set_problems
+    from advisor.recommend.advisor import Advisor
+    from advisor.recommend.workload import load_workload
+
+    raw = read_source(args.workload)
+    advisor = Advisor()
+    workload = load_workload("<stdin>" if args.workload == "-" else args.workload, advisor.knowledge, text=raw)
+    rec = advisor.recommend(workload, stages=args.stage, region=args.region)
+    request_set = build_requests(rec, workload, args.only, lifecycle_config=args.lifecycle_config,
+                                 git_repo=args.git_repo, canary_percent=args.canary, input_filter=args.input_filter,
+                                 join_source=args.join_source, output_filter=args.output_filter)
+    problems = request_set_problems(request_set)
+    if problems:  # the builders' bug, never the user's: the internal-error path says so
+        detail = "; ".join(f"{op}: {', '.join(found)}" for op, found in problems.items())
+        raise RuntimeError(f"a generated request fails botocore's validation: {detail}")
+    return request_set
+
+
+def cmd_requests(args: argparse.Namespace) -> int:
+    request_set = build(args)
+    if args.format == "python":
+        from advisor.builders.script import to_script
+
+        sys.stdout.write(to_script(request_set))
+    else:
+        from advisor.render import emit
+
+        emit(request_set.as_data(), args.format)
+    return 0

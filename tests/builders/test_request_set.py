@@ -1,0 +1,336 @@
+"""build_requests: which operations a recommendation covers, and what each request carries."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from advisor.builders import STATE_MACHINE, build_requests
+from advisor.builders.common import TOKEN, value_at
+from advisor.errors import UsageError
+from advisor.recommend.models import SecuritySetting
+from tests.builders.conftest import EXAMPLE_NAMES, variant
+
+#: What each stage calls for, written out here rather than read from the builders' own table.
+STAGE_OPERATIONS = {
+    "notebook": {"CreateNotebookInstance"},
+    "processing": {"CreateProcessingJob"},
+    "training": {"CreateTrainingJob"},
+    "tuning": {"CreateHyperParameterTuningJob"},
+    "realtime_inference": {"CreateModel", "CreateEndpointConfig", "CreateEndpoint"},
+    "batch_inference": {"CreateModel", "CreateTransformJob"},
+}
+LAMBDA_OPERATIONS = {"CreateFunction", STATE_MACHINE, "CreateStateMachine"}
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_exactly_the_covered_operations(name: str, example: Any) -> None:
+    rec, _, rs = example(name)
+    expected = set().union(*(STAGE_OPERATIONS[s] for s in rec.instances))
+    if rec.lambda_.verdict != "does_not_fit":
+        expected |= LAMBDA_OPERATIONS
+    assert set(rs.requests) == expected
+
+
+def test_the_reference_workload_gets_every_operation(example: Any) -> None:
+    _, _, rs = example("fraud-detector")
+    assert list(rs.requests) == [
+        "CreateNotebookInstance", "CreateProcessingJob", "CreateTrainingJob", "CreateHyperParameterTuningJob",
+        "CreateModel", "CreateEndpointConfig", "CreateEndpoint", "CreateTransformJob", "CreateFunction",
+        STATE_MACHINE, "CreateStateMachine"]
+    assert "CreateFunction" not in example("llm-assistant")[2].requests  # Lambda does not fit a 7B LLM
+
+
+def _shown(s: SecuritySetting) -> Any:
+    return s.value if s.placeholder is None else f"<<{s.placeholder}>>"
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_every_security_setting_is_in_its_request_or_a_note(name: str, example: Any) -> None:
+    """The recommendation's settings are the only source of security fields, and none is dropped silently."""
+    rec, _, rs = example(name)
+    notes = " ".join(rs.notes)
+    checked = 0
+    for s in rec.security:
+        if s.api not in rs.requests:
+            continue
+        values = value_at(rs.requests[s.api], s.field)
+        if not values:
+            assert s.field in notes or s.field.split(".")[0] in notes, f"{s.control} {s.api}.{s.field} vanished"
+            continue
+        for v in values:
+            wanted = _shown(s)
+            if s.placeholder is not None:
+                assert wanted == v or [wanted] == v or {wanted: wanted} == v or s.control in notes, (s, v)
+            elif isinstance(wanted, int) and not isinstance(wanted, bool):
+                assert v >= wanted  # a numeric control value is a floor
+            else:
+                assert v == wanted, (s.control, s.field, v)
+        checked += 1
+    assert checked or not any(s.api in rs.requests for s in rec.security)
+
+
+def test_a_larger_count_beats_the_two_instance_floor(example: Any) -> None:
+    rec, _, rs = example("image-classifier")
+    count = rec.instances["realtime_inference"].instance_count
+    assert count == 3 and any(s.control == "SM-EC-04" for s in rec.security)
+    assert value_at(rs.requests["CreateEndpointConfig"], "ProductionVariants[].InitialInstanceCount") == [3]
+
+
+def test_instances_are_the_recommendation(example: Any) -> None:
+    rec, _, rs = example("fraud-detector")
+    r = rs.requests
+    pick = {s: (c.instance_type, c.instance_count) for s, c in rec.instances.items()}
+    assert r["CreateNotebookInstance"]["InstanceType"] == pick["notebook"][0]
+    resources = r["CreateTrainingJob"]["ResourceConfig"]
+    assert (resources["InstanceType"], resources["InstanceCount"]) == pick["training"]
+    resources = r["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]["ResourceConfig"]
+    assert (resources["InstanceType"], resources["InstanceCount"]) == pick["tuning"]
+    cluster = r["CreateProcessingJob"]["ProcessingResources"]["ClusterConfig"]
+    assert (cluster["InstanceType"], cluster["InstanceCount"]) == pick["processing"]
+    [only] = r["CreateEndpointConfig"]["ProductionVariants"]
+    assert (only["InstanceType"], only["InitialInstanceCount"], only["InitialVariantWeight"]) == (
+        *pick["realtime_inference"], 1.0)
+    resources = r["CreateTransformJob"]["TransformResources"]
+    assert (resources["InstanceType"], resources["InstanceCount"]) == pick["batch_inference"]
+    assert r["CreateEndpoint"]["EndpointConfigName"] == r["CreateEndpointConfig"]["EndpointConfigName"]
+    assert r["CreateTransformJob"]["ModelName"] == r["CreateModel"]["ModelName"] == only["ModelName"]
+
+
+def test_managed_spot_training_with_checkpoints_when_interruptible(example: Any) -> None:
+    _, workload, rs = example("fraud-detector")
+    assert workload.training.interruptible and workload.training.max_hours == 2
+    for job in (rs.requests["CreateTrainingJob"], rs.requests["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]):
+        assert job["EnableManagedSpotTraining"] is True
+        assert job["CheckpointConfig"]["S3Uri"].startswith("s3://<<bucket>>/fraud-detector/checkpoints")
+        stop = job["StoppingCondition"]
+        assert stop["MaxRuntimeInSeconds"] == 7200 and stop["MaxWaitTimeInSeconds"] >= 7200
+
+
+def test_no_spot_when_not_interruptible(example: Any) -> None:
+    _, workload, rs = example("churn-quick-train")
+    job = rs.requests["CreateTrainingJob"]
+    assert not workload.training.interruptible
+    assert "EnableManagedSpotTraining" not in job and "CheckpointConfig" not in job
+    assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 900}  # 0.25 h
+
+
+def test_spot_wait_never_exceeds_the_28_day_limit(custom: Any) -> None:
+    _, _, rs = variant(custom, "long-spot")
+    assert rs.requests["CreateTrainingJob"]["StoppingCondition"] == {
+        "MaxRuntimeInSeconds": 28 * 24 * 3600, "MaxWaitTimeInSeconds": 28 * 24 * 3600}
+
+
+def test_the_chapters_tuning_job_config(example: Any) -> None:
+    _, workload, rs = example("fraud-detector")
+    config = rs.requests["CreateHyperParameterTuningJob"]["HyperParameterTuningJobConfig"]
+    assert config["Strategy"] == "Bayesian"
+    assert config["HyperParameterTuningJobObjective"] == {"Type": "Maximize", "MetricName": "validation:auc"}
+    assert config["ResourceLimits"] == {"MaxNumberOfTrainingJobs": workload.tuning.max_jobs,
+                                        "MaxParallelTrainingJobs": workload.tuning.max_parallel_jobs}
+    ranges = config["ParameterRanges"]
+    assert {"Name": "max_depth", "MinValue": "1", "MaxValue": "10", "ScalingType": "Auto"} in ranges[
+        "IntegerParameterRanges"]
+    assert {r["Name"] for r in ranges["ContinuousParameterRanges"]} >= {"eta", "alpha", "min_child_weight"}
+    definition = rs.requests["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]
+    tuned = {r["Name"] for kind in ranges.values() for r in kind}
+    assert not tuned & set(definition["StaticHyperParameters"])  # a tuned value is never also fixed
+    assert len(rs.requests["CreateHyperParameterTuningJob"]["HyperParameterTuningJobName"]) <= 32
+
+
+def test_grid_searches_categorical_values_without_a_job_budget(custom: Any) -> None:
+    _, _, rs = variant(custom, "grid-xgboost")
+    config = rs.requests["CreateHyperParameterTuningJob"]["HyperParameterTuningJobConfig"]
+    assert set(config["ParameterRanges"]) == {"CategoricalParameterRanges"}
+    assert "MaxNumberOfTrainingJobs" not in config["ResourceLimits"]
+    assert any("Grid" in n and "12 training jobs" in n for n in rs.notes)
+
+
+def test_linear_learner_and_generic_starting_points(custom: Any) -> None:
+    _, _, rs = variant(custom, "random-linear")
+    config = rs.requests["CreateHyperParameterTuningJob"]["HyperParameterTuningJobConfig"]
+    assert config["HyperParameterTuningJobObjective"]["MetricName"] == "validation:objective_loss"
+    assert all(r["ScalingType"] == "Logarithmic" for r in config["ParameterRanges"]["ContinuousParameterRanges"])
+    _, _, rs = variant(custom, "hyperband-pytorch")
+    job = rs.requests["CreateHyperParameterTuningJob"]
+    metric = job["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"]["MetricName"]
+    assert job["TrainingJobDefinition"]["AlgorithmSpecification"]["MetricDefinitions"][0]["Name"] == metric
+    assert not [n for n in rs.notes if "Tuning" in n]  # a script in framework mode is what the generic start is for
+    _, _, rs = variant(custom, "knn-tuning")
+    assert any("no built-in starting point for knn" in n for n in rs.notes)
+
+
+def test_canary_split(custom: Any, example: Any) -> None:
+    _, _, rs = variant(custom, "canary")
+    current, canary = rs.requests["CreateEndpointConfig"]["ProductionVariants"]
+    assert (current["InitialVariantWeight"], canary["InitialVariantWeight"]) == (0.8, 0.2)
+    assert current["ModelName"] == "<<current_model_name>>" and canary["ModelName"] == "canary-model"
+    with pytest.raises(UsageError, match="between 1 and 99"):
+        example("fraud-detector", canary_percent=100)
+
+
+def test_transform_filters_only_when_asked(custom: Any, example: Any) -> None:
+    _, _, rs = variant(custom, "batch-filters")
+    assert rs.requests["CreateTransformJob"]["DataProcessing"] == {
+        "InputFilter": "$[1:]", "JoinSource": "Input", "OutputFilter": "$[0,-1]"}
+    assert rs.requests["CreateTransformJob"]["TransformJobName"] == "batch-filters-transform"
+    assert "DataProcessing" not in example("fraud-detector")[2].requests["CreateTransformJob"]
+    with pytest.raises(UsageError, match="JSONPath"):
+        example("fraud-detector", input_filter="[1:]")
+
+
+def test_notebook_lifecycle_config_and_git_repository_only_when_asked(custom: Any, example: Any) -> None:
+    rec, _, rs = variant(custom, "notebook-extras")
+    notebook = rs.requests["CreateNotebookInstance"]
+    assert notebook["NotebookInstanceName"] == "nb-extras-notebook"
+    assert notebook["LifecycleConfigName"] == "nb-setup"
+    assert notebook["DefaultCodeRepository"] == "https://github.com/example/project.git"
+    config = rs.requests["CreateNotebookInstanceLifecycleConfig"]
+    assert config["NotebookInstanceLifecycleConfigName"] == "nb-setup"
+    assert config["OnStart"] == [{"Content": "<<lifecycle_script_base64>>"}]
+    plain = example("fraud-detector")[2].requests["CreateNotebookInstance"]
+    assert "LifecycleConfigName" not in plain and "DefaultCodeRepository" not in plain
+    with pytest.raises(UsageError, match="not valid"):
+        example("fraud-detector", lifecycle_config="has spaces")
+
+
+def test_options_without_their_stage_say_so(example: Any) -> None:
+    _, _, rs = example("churn-quick-train", canary_percent=20, git_repo="https://example.com/r.git")
+    assert "--canary has no effect: the recommendation has no realtime_inference stage" in rs.notes
+    assert "--git-repo has no effect: the recommendation has no notebook stage" in rs.notes
+
+
+def test_lambda_function_from_the_fit(example: Any) -> None:
+    rec, _, rs = example("fraud-detector")  # a 300 MB package: a container image
+    fn = rs.requests["CreateFunction"]
+    settings = rec.lambda_.settings
+    assert (fn["MemorySize"], fn["Timeout"], fn["EphemeralStorage"]["Size"], fn["PackageType"]) == (
+        settings["MemorySize"], settings["Timeout"], settings["EphemeralStorage.Size"], "Image")
+    assert fn["Code"] == {"ImageUri": "<<lambda_image_uri>>"} and "Handler" not in fn
+    assert "Runtime" not in fn and any("Runtime" in n and "PackageType Image" in n for n in rs.notes)
+    assert fn["KMSKeyArn"] == "<<kms_key_arn>>" and fn["VpcConfig"]["SecurityGroupIds"] == ["<<security_group_ids>>"]
+
+    rec, _, rs = example("churn-quick-train")  # small: a .zip
+    fn = rs.requests["CreateFunction"]
+    assert fn["PackageType"] == "Zip" and fn["Handler"] == "<<lambda_handler>>"
+    assert fn["Runtime"] == "python3.13"  # LM-11's supported runtime
+    assert fn["Code"] == {"S3Bucket": "<<bucket>>", "S3Key": "churn-quick-train/lambda/function.zip"}
+
+
+def test_the_state_machine_invokes_the_function_with_the_chapters_retry(example: Any) -> None:
+    _, _, rs = example("fraud-detector")
+    asl = rs.requests[STATE_MACHINE]
+    task = asl["States"][asl["StartAt"]]
+    assert task["Resource"] == "arn:aws:states:::lambda:invoke"
+    assert task["Parameters"]["FunctionName"] == rs.requests["CreateFunction"]["FunctionName"]
+    assert task["Retry"] == [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 60, "MaxAttempts": 5,
+                              "BackoffRate": 2.0}]
+    assert json.loads(rs.requests["CreateStateMachine"]["definition"]) == asl
+
+
+def test_model_serves_the_training_output_or_asks_for_it(example: Any) -> None:
+    _, _, rs = example("fraud-detector")
+    training = rs.requests["CreateTrainingJob"]
+    url = rs.requests["CreateModel"]["PrimaryContainer"]["ModelDataUrl"]
+    assert url == (f"{training['OutputDataConfig']['S3OutputPath']}{training['TrainingJobName']}"
+                   "/output/model.tar.gz")
+    _, _, rs = example("sporadic-scoring")  # no training stage
+    assert rs.requests["CreateModel"]["PrimaryContainer"]["ModelDataUrl"] == "<<model_data_url>>"
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_placeholders_are_exactly_those_in_the_requests(name: str, example: Any) -> None:
+    _, _, rs = example(name)
+    text = json.dumps(rs.requests)
+    assert {p.name for p in rs.placeholders} == set(TOKEN.findall(text))
+    assert "<<" not in TOKEN.sub("", text)  # one notation only
+    for p in rs.placeholders:
+        assert p.description and p.used_in
+        for where in p.used_in:
+            operation, _, path = where.partition(".")
+            assert any(f"<<{p.name}>>" in json.dumps(v) for v in value_at(rs.requests[operation], path)), where
+
+
+def test_only_one_operation(example: Any) -> None:
+    _, _, rs = example("fraud-detector", only="CreateEndpointConfig")
+    assert list(rs.requests) == ["CreateEndpointConfig"]
+    assert [p.name for p in rs.placeholders] == ["kms_key_arn"]
+    assert rs.placeholders[0].used_in == ("CreateEndpointConfig.KmsKeyId",)
+
+
+@pytest.mark.parametrize(("name", "only", "message"), [
+    ("churn-quick-train", "CreateEndpointConfig",
+     "the recommendation has no realtime_inference stage, so there is no CreateEndpointConfig"),
+    ("notebook-explore", "CreateModel",
+     "the recommendation has no realtime_inference or batch_inference stage, so there is no CreateModel"),
+    ("llm-assistant", "CreateFunction", "the Lambda verdict is does_not_fit"),
+    ("fraud-detector", "CreateNotebookInstanceLifecycleConfig", "only when you ask for it (--lifecycle-config"),
+])
+def test_an_operation_the_recommendation_does_not_cover_says_so(name: str, only: str, message: str,
+                                                                example: Any) -> None:
+    with pytest.raises(UsageError, match=message.replace("(", r"\(")) as info:
+        example(name, only=only)
+    assert info.value.exit_code == 2
+
+
+def test_an_unknown_operation_lists_the_available_ones(example: Any) -> None:
+    with pytest.raises(UsageError) as info:
+        example("churn-quick-train", only="CreateTrainingJobs")
+    assert "did you mean 'CreateTrainingJob'" in info.value.message
+    assert info.value.hint == ("this recommendation covers CreateTrainingJob, CreateFunction, states:StateMachine, "
+                               "CreateStateMachine")
+
+
+def test_a_setting_inside_an_unused_feature_is_left_out_and_noted(example: Any) -> None:
+    """Data capture needs a destination and a sampling rate; its KMS key alone would make a broken request."""
+    rec, workload, _ = example("fraud-detector")
+    capture = SecuritySetting(control="SM-EC-02", title="Encrypt captured data", resource="EndpointConfig",
+                              service="sagemaker", api="CreateEndpointConfig", field="DataCaptureConfig.KmsKeyId",
+                              placeholder="kms_key_arn", severity="medium", why="test", rule="test")
+    rs = build_requests(rec.model_copy(update={"security": (*rec.security, capture)}), workload)
+    assert "DataCaptureConfig" not in rs.requests["CreateEndpointConfig"]
+    assert any("DataCaptureConfig.KmsKeyId (SM-EC-02) is not set" in n for n in rs.notes)
+    assert "SM-EC-02" not in next(p for p in rs.placeholders if p.name == "kms_key_arn").controls
+
+
+def test_two_controls_on_one_field_share_one_placeholder(example: Any) -> None:
+    """LM-05 (in a VPC) and LM-06 (two Availability Zones) both speak of the function's subnets: one value."""
+    rec, _, rs = example("fraud-detector")
+    fields = sorted(s.control for s in rec.security if s.api == "CreateFunction" and s.field == "VpcConfig.SubnetIds")
+    assert fields == ["LM-05", "LM-06"]
+    vpc = rs.requests["CreateFunction"]["VpcConfig"]
+    assert vpc == {"SubnetIds": ["<<private_subnet_ids>>"], "SecurityGroupIds": ["<<security_group_ids>>"]}
+    assert not any("CreateFunction.VpcConfig.SubnetIds" in n for n in rs.notes)
+
+
+def test_resource_names_are_valid_for_any_workload_name(custom: Any) -> None:
+    _, _, rs = custom({"name": "A_very.long_workload-name-that-goes-on-and-on-for-ever-and-ever",
+                       "stages": ["tuning", "training"]})
+    import re
+
+    for params in rs.requests.values():
+        for key in ("TrainingJobName", "HyperParameterTuningJobName", "FunctionName"):
+            if key in params:
+                assert re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", params[key]), params[key]
+    assert len(rs.requests["CreateHyperParameterTuningJob"]["HyperParameterTuningJobName"]) <= 32
+
+
+def test_lambda_goes_into_a_vpc_only_for_private_data(example: Any) -> None:
+    """Without private sources no control asks for a VPC, so the function gets no VpcConfig at all."""
+    rec, _, rs = example("churn-quick-train")
+    assert not {s.field for s in rec.security if s.api == "CreateFunction"} & {"VpcConfig.SubnetIds",
+                                                                              "VpcConfig.SecurityGroupIds"}
+    assert "VpcConfig" not in rs.requests["CreateFunction"]
+
+
+def test_importing_the_builders_loads_no_aws_sdk() -> None:
+    """botocore loads only when a request is built with a placeholder setting or validated."""
+    import subprocess
+    import sys
+
+    code = ("import sys, advisor.builders, advisor.builders.script, advisor.cli.requests\n"
+            "print(','.join(m for m in ('boto3', 'botocore', 'textual') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
