@@ -59,6 +59,8 @@ class InstanceType(Sourced):
     memory_gib: float = Field(gt=0)
     accelerator: Accelerator | None = None
     network_gbps: float | None = Field(default=None, gt=0)
+    instance_storage_gb: float = Field(
+        ge=0, description="Local NVMe instance store; 0 for EBS-only types (AWS then accepts volume KMS keys).")
     stages: tuple[Stage, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -98,6 +100,8 @@ class Setting(Frozen):
     value: Scalar | None = None
     placeholder: Id | None = None
     aws_default: Scalar | None = Field(default=None, description="What AWS does when the field is absent.")
+    requires_ebs: bool = Field(
+        default=False, description="AWS refuses the field for instance types with local NVMe instance storage.")
 
     @model_validator(mode="after")
     def _value_or_placeholder(self) -> Setting:

@@ -41,7 +41,7 @@ from advisor.recommend.models import (
     Recommendation,
     StageChoice,
 )
-from advisor.recommend.security import SecurityRows
+from advisor.recommend.security import SecurityRows, drop_refused
 from advisor.recommend.workload import INSTANCE_STAGE, WORKLOAD_STAGES, Workload, check_workload, context_of
 
 
@@ -99,6 +99,10 @@ class Advisor:
 
         security_outcome = self._collect("controls", ctx, traces)
         security, rails = self._security.settings_for(security_outcome)
+        security, refused = drop_refused(security, {
+            stage: (c.instance_type, self.knowledge.instance_type(c.instance_type).instance_storage_gb)
+            for stage, c in instances.items()})
+        warnings.extend(refused)
         lambda_result = self._lambda(w, ctx, assessment, instances, snapshot, traces, today)
 
         if w.inference.latency_ms_p99 < w.inference.seconds_per_request * 1000 and (

@@ -92,6 +92,7 @@ class SecuritySetting(Frozen):
     value: Any = None
     placeholder: str | None = None
     aws_default: Any = None
+    requires_ebs: bool = False
     severity: str
     why: str
     tradeoff: str | None = None

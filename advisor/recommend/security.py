@@ -7,11 +7,42 @@ enforce the selected controls.
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from advisor.engine.decisions import Outcome
 from advisor.knowledge.models import Knowledge
 from advisor.recommend.models import GuardRailAdvice, SecuritySetting, build
 
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+#: The workload stage whose instance type a request runs on (for settings that depend on the type).
+OPERATION_STAGE = {
+    "CreateTrainingJob": "training",
+    "CreateHyperParameterTuningJob": "tuning",
+    "CreateEndpointConfig": "realtime_inference",
+    "CreateTransformJob": "batch_inference",
+    "CreateProcessingJob": "processing",
+}
+
+
+def drop_refused(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tuple[str, float]]
+                 ) -> tuple[tuple[SecuritySetting, ...], list[str]]:
+    """Leave out volume KMS keys that AWS refuses because the stage's type has local NVMe storage.
+
+    `storage_of` maps a stage to (instance type, instance storage GB). The data on those disks is encrypted by
+    the instance's own hardware module, so the control is met another way; the warning says so.
+    """
+    kept, warnings = [], []
+    for row in rows:
+        stage = OPERATION_STAGE.get(row.api)
+        chosen = storage_of.get(stage) if (row.requires_ebs and stage) else None
+        if chosen and chosen[1] > 0:
+            warnings.append(f"{row.control}: {row.api}.{row.field} is left out because {chosen[0]} has "
+                            f"{chosen[1]:g} GB of local NVMe storage, which AWS encrypts with a hardware key and for "
+                            "which it refuses a volume KMS key")
+            continue
+        kept.append(row)
+    return tuple(kept), warnings
 
 
 class SecurityRows:
@@ -30,7 +61,7 @@ class SecurityRows:
             cached = tuple(build(
                 SecuritySetting, control=control.id, title=control.title, resource=control.resource,
                 service=s.service, api=s.operation, field=s.field, value=s.value, placeholder=s.placeholder,
-                aws_default=s.aws_default, severity=control.severity, why=control.why, tradeoff=control.tradeoff,
+                aws_default=s.aws_default, requires_ebs=s.requires_ebs, severity=control.severity, why=control.why, tradeoff=control.tradeoff,
                 rule=rule_id, anchors=anchors) for s in control.settings)
             self._rows[key] = cached
         return cached

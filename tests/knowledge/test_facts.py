@@ -58,3 +58,11 @@ def test_notebook_controls_match_the_chapter() -> None:
     for op in ("CreateTrainingJob", "CreateModel"):
         assert fields[(op, "EnableNetworkIsolation")] is True
     assert fields[("CreateHyperParameterTuningJob", "TrainingJobDefinition.EnableNetworkIsolation")] is True
+
+
+def test_instance_storage() -> None:
+    assert K.instance_type("ml.g4dn.xlarge").instance_storage_gb == 125
+    assert K.instance_type("ml.p4d.24xlarge").instance_storage_gb == 8000
+    assert K.instance_type("ml.m5.xlarge").instance_storage_gb == 0
+    with_storage = {t.family for t in K.instance_types if t.instance_storage_gb}
+    assert with_storage == {"g", "p", "trn"} and K.instance_type("ml.p3.2xlarge").instance_storage_gb == 0

@@ -129,3 +129,17 @@ def test_recommendation_round_trips_through_full_validation(advisor: Advisor) ->
     rec = recommend(advisor, "fraud-detector")
     again = Recommendation.model_validate_json(rec.model_dump_json())
     assert again.model_dump_json() == rec.model_dump_json()
+
+
+def test_volume_kms_keys_are_left_out_on_instance_storage_types(advisor: Advisor) -> None:
+    """AWS refuses VolumeKmsKeyId for types with local NVMe (encrypted by hardware): the row goes, a warning says why."""
+    rec = advisor.recommend({"stages": ["training"], "data": {"sensitivity": "confidential", "kind": "text"},
+                             "model": {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 100}})
+    training = rec.instances["training"]
+    assert advisor.knowledge.instance_type(training.instance_type).instance_storage_gb > 0
+    fields = {(s.api, s.field) for s in rec.security}
+    assert ("CreateTrainingJob", "ResourceConfig.VolumeKmsKeyId") not in fields
+    assert ("CreateTrainingJob", "OutputDataConfig.KmsKeyId") in fields  # the artifacts in S3 still get your key
+    assert any(w.startswith("SM-TR-03: CreateTrainingJob.ResourceConfig.VolumeKmsKeyId is left out") for w in rec.warnings)
+    cpu = advisor.recommend({"stages": ["training"], "data": {"sensitivity": "confidential"}})
+    assert ("CreateTrainingJob", "ResourceConfig.VolumeKmsKeyId") in {(s.api, s.field) for s in cpu.security}
