@@ -1,4 +1,4 @@
-"""Where the shipped data, the user's cache and the user's data (quiz progress) live.
+"""Where the shipped data, the user's cache and the user's data (progress, prices) live.
 
 An installed wheel carries rules/, quizzes/, pricing_data/ and schemas/ under advisor/_data/; a source checkout
 (editable install, tests) has them beside the package. Both resolve here so nothing else guesses paths.
@@ -32,8 +32,8 @@ def cache_dir() -> Path:
 
 
 def data_dir(override: Path | None = None) -> Path:
-    """The user's data folder (quiz progress): `override` (--data-dir), else ADVISOR_DATA_DIR, else the
-    platform's user data folder; it may not exist yet."""
+    """The user's data folder (quiz progress, refreshed prices): `override` (--data-dir), else
+    ADVISOR_DATA_DIR, else the platform's user data folder; it may not exist yet."""
     if override is not None:
         return override
     env = os.environ.get("ADVISOR_DATA_DIR")

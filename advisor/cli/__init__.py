@@ -17,7 +17,7 @@ from advisor.__about__ import __version__
 from advisor.errors import AdvisorError
 
 #: Command-group modules under advisor.cli, in the order `advisor --help` lists them.
-COMMAND_MODULES = ("kb", "recommend", "requests", "pricing")
+COMMAND_MODULES = ("kb", "recommend", "requests", "pricing", "quiz")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="SageMaker exam prep and offline advisor. With no command, opens the quiz TUI.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    importlib.import_module("advisor.cli.quiz").add_data_dir(parser)  # `advisor --data-dir DIR`: the TUI there
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"advisor.cli.{name}").register(sub)
@@ -39,8 +40,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
         handler = getattr(args, "handler", None)
         if handler is None:
-            parser.print_help()
-            return 0
+            if not (sys.stdin.isatty() and sys.stdout.isatty()):  # piped or scripted: no TUI, just help
+                parser.print_help()
+                return 0
+            from advisor.cli.quiz import cmd_tui
+
+            return cmd_tui(args)
         return int(handler(args) or 0)
     except AdvisorError as exc:
         print(exc.render(), file=sys.stderr)

@@ -1,0 +1,252 @@
+"""Question banks at run time: found by id, validated and linted once, then served from a content-keyed cache.
+
+Validation (YAML parsing, pydantic, the cross-question lint) is the slow part: a 10,000-question bank takes
+seconds. The validated bank is kept as plain data in the user's cache, keyed by the bank's bytes, the code that
+validates it and the exam blueprints it is checked against, the same way the knowledge loader caches. A warm
+start never imports pydantic: the session works on the small frozen dataclasses below, built from that plain
+data, so the first question is on screen about as fast as Textual itself starts.
+
+`Item` and `Choice` mirror `advisor.quiz.models.Question` and `Option` (the YAML format, which stays the one
+place a bank is validated); they exist only so a start does not pay for pydantic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+from advisor.__about__ import __version__
+from advisor.errors import KnowledgeError, Problem, QuizError
+from advisor.resources import cache_dir, shipped_dir
+
+if TYPE_CHECKING:
+    from advisor.documents import Document
+    from advisor.quiz.models import QuizBank
+
+_CACHE_FORMAT = 1
+_CODE_FILES = ("models.py", "bank.py")
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One answer option of a question."""
+
+    key: str
+    text: str
+    correct: bool
+    explanation: str
+    pinned: bool = False
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Item:
+    """One question as a session uses it (see the module docstring for why this is not the pydantic model)."""
+
+    id: str
+    section: str
+    topics: tuple[str, ...]
+    domains: Mapping[str, str]
+    type: str
+    choose: int | None
+    difficulty: int
+    stem: str
+    options: tuple[Choice, ...]
+    source: str
+
+    @property
+    def correct_keys(self) -> frozenset[str]:
+        return frozenset(o.key for o in self.options if o.correct)
+
+    @property
+    def picks(self) -> int:
+        """How many options an answer must select: `choose` for multiple response, else one."""
+        return self.choose or 1
+
+    def option(self, key: str) -> Choice:
+        return next(o for o in self.options if o.key == key)
+
+
+@dataclass(frozen=True, eq=False)
+class Bank:
+    id: str
+    title: str
+    source: str
+    as_of: str
+    items: tuple[Item, ...]
+    path: Path
+    description: str | None = None
+
+    @cached_property
+    def by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    def item(self, item_id: str) -> Item | None:
+        return self.by_id.get(item_id)
+
+
+# ---- finding and loading ---------------------------------------------------------------------------------
+
+def default_banks_dir() -> Path:
+    return shipped_dir("quizzes")
+
+
+def bank_paths(folder: Path | None = None) -> list[Path]:
+    """The bank files of a folder (every *.yaml), in name order."""
+    folder = folder or default_banks_dir()
+    if not folder.is_dir():
+        raise QuizError(f"{folder}: no such folder of question banks")
+    return sorted(folder.glob("*.yaml"))
+
+
+def load_banks(folder: Path | None = None) -> list[Bank]:
+    """Every bank of a folder; two files with the same bank id are an error (progress is keyed by it)."""
+    banks = [load_bank(path) for path in bank_paths(folder)]
+    seen: dict[str, Bank] = {}
+    for bank in banks:
+        if bank.id in seen:
+            raise KnowledgeError(f"two banks have the id {bank.id!r}", problems=[
+                Problem(f"bank id {bank.id!r} is also used by {seen[bank.id].path.name}", str(bank.path), None, "id")])
+        seen[bank.id] = bank
+    return banks
+
+
+def find_bank(bank_id: str, folder: Path | None = None) -> Bank:
+    """The bank called `bank_id`; an unknown id is a QuizError that lists the known ones."""
+    banks = load_banks(folder)
+    for bank in banks:
+        if bank.id == bank_id:
+            return bank
+    known = [b.id for b in banks]
+    close = difflib.get_close_matches(bank_id, known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise QuizError(f"unknown bank {bank_id!r}", hint=hint + f"known banks: {', '.join(known) or 'none'}")
+
+
+def load_bank(path: Path, *, use_cache: bool = True) -> Bank:
+    """One bank file, validated and linted (or served from the cache when its bytes were validated before)."""
+    from advisor.knowledge.loader import _read_cache, _write_cache
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise KnowledgeError(f"{path}: cannot read ({exc.strerror})") from None
+    key = _cache_key(raw, _blueprint_bytes())
+    cache = cache_dir() / f"bank-{key[:32]}.marshal"
+    plain = _read_cache(cache, key) if use_cache else None
+    if plain is None:
+        plain = validate_bank(path, raw, exam_domains())
+        if use_cache:
+            _write_cache(cache, key, plain)
+    return bank_from_plain(plain, path)
+
+
+def _blueprint_bytes() -> bytes:
+    """The exam blueprints' file, which the lint checks domains against: part of a cached verdict's key.
+
+    Reading the one file keeps a warm start from loading (and hashing) the whole knowledge base.
+    """
+    from advisor.knowledge.loader import default_rules_dir, knowledge_paths
+
+    try:
+        return knowledge_paths(default_rules_dir())["exams"].read_bytes()
+    except OSError:
+        return b""  # validation reports the missing knowledge properly
+
+
+def exam_domains() -> dict[str, list[str]]:
+    """Exam code -> its domain ids, from the knowledge (plain data: no pydantic on a warm start)."""
+    from advisor.knowledge.loader import knowledge_data
+
+    return {exam["code"]: [d["id"] for d in exam["domains"]] for exam in knowledge_data()["exams"]}
+
+
+def validate_bank(path: Path, raw: bytes, domains: Mapping[str, list[str]]) -> dict[str, Any]:
+    """Parse, validate and lint a bank; every problem is a located KnowledgeError. Returns plain data."""
+    from advisor.documents import display_path, parse_yaml, validate_document
+    from advisor.quiz.models import QuizBank
+
+    doc = parse_yaml(raw, display_path(path, path.parent.parent), KnowledgeError)
+    bank = validate_document(QuizBank, doc, KnowledgeError)
+    problems = lint_bank(bank, doc, domains)
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise KnowledgeError(f"{doc.display}: {len(problems)} {noun}", problems=problems)
+    return bank.model_dump(mode="json")
+
+
+def lint_bank(bank: QuizBank, doc: Document, domains: Mapping[str, list[str]]) -> list[Problem]:
+    """Checks across questions, and against the exam blueprints, that one question's validator cannot see."""
+    from advisor.documents import format_path
+    from advisor.knowledge.checks import _duplicates
+
+    questions = bank.questions
+    problems = _duplicates(doc, ("questions",), (q.id for q in questions), "question id")
+    problems += _duplicates(doc, ("questions",), (_normal(q.stem) for q in questions), "question stem")
+    for index, question in enumerate(questions):
+        for code, domain in question.domains.items():
+            path = ("questions", index, "domains", code)
+            if code not in domains:
+                problems.append(Problem(f"unknown exam {code!r}", doc.display, doc.line_of(path), format_path(path),
+                                        hint=f"one of {', '.join(domains)}"))
+            elif domain not in domains[code]:
+                close = difflib.get_close_matches(domain, domains[code], n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"one of {', '.join(domains[code])}"
+                problems.append(Problem(f"{domain!r} is not a domain of {code}", doc.display, doc.line_of(path),
+                                        format_path(path), hint=hint))
+    return problems
+
+
+def _normal(text: str) -> str:
+    """Stems that differ only in case, spacing or final punctuation are the same question."""
+    return re.sub(r"\s+", " ", text).strip().rstrip("?.!").casefold()
+
+
+def _cache_key(raw: bytes, blueprints: bytes) -> str:
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}:{__version__}".encode())
+    here = Path(__file__).parent
+    for name in _CODE_FILES:  # an edited model or lint must not be served an old verdict
+        stat = (here / name).stat()
+        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(hashlib.sha256(blueprints).digest())
+    digest.update(hashlib.sha256(raw).digest())
+    return digest.hexdigest()
+
+
+def bank_from_plain(plain: Mapping[str, Any], path: Path) -> Bank:
+    items = tuple(
+        Item(
+            id=q["id"], section=q["section"], topics=tuple(q["topics"]), domains=dict(q["domains"]), type=q["type"],
+            choose=q["choose"], difficulty=q["difficulty"], stem=q["stem"], source=q["source"],
+            options=tuple(Choice(o["key"], o["text"], o["correct"], o["explanation"], o["pinned"])
+                          for o in q["options"]),
+        )
+        for q in plain["questions"]
+    )
+    return Bank(id=plain["id"], title=plain["title"], source=plain["source"], as_of=str(plain["as_of"]),
+                items=items, path=path, description=plain.get("description"))
+
+
+# ---- plain data for the CLI ------------------------------------------------------------------------------
+
+def bank_summary(bank: Bank) -> dict[str, Any]:
+    return {"id": bank.id, "title": bank.title, "question_count": len(bank.items), "source": bank.source,
+            "as_of": bank.as_of, "file": str(bank.path)}
+
+
+def export_bank(bank: Bank) -> list[dict[str, Any]]:
+    """The whole bank as data: one record per question, options with their keys, correctness and explanations."""
+    return [
+        {
+            "id": item.id, "section": item.section, "topics": list(item.topics), "domains": dict(item.domains),
+            "type": item.type, "choose": item.choose, "difficulty": item.difficulty, "stem": item.stem,
+            "options": [{"key": o.key, "text": o.text, "correct": o.correct, "explanation": o.explanation,
+                         "pinned": o.pinned} for o in item.options],
+            "source": item.source,
+        }
+        for item in bank.items
+    ]

@@ -1,0 +1,107 @@
+"""Marking one answer and scoring an exam the way AWS does: all-or-nothing per question, on a scaled score.
+
+A multiple-response question earns its point only when exactly the correct set is chosen (AWS gives no
+partial credit). The partial figure is kept for diagnosis only ("you found 2 of 3"), never for the score.
+
+The scaled score maps the share of correct answers linearly onto the blueprint's scale (100-1000). AWS does
+not publish its scaling (it equates forms of different difficulty), so a linear map is the honest
+approximation: it reads the same way, with the pass mark where the blueprint puts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from advisor.quiz.bank import Item
+
+if TYPE_CHECKING:
+    from advisor.knowledge.models import ExamBlueprint
+
+UNMAPPED = "unmapped"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """The verdict on one answer."""
+
+    correct: bool
+    hits: int          # correct options chosen
+    misses: int        # correct options not chosen
+    wrong_picks: int   # incorrect options chosen
+    answered: bool
+
+    @property
+    def partial(self) -> float:
+        """Share of the correct set found, less one share per wrong pick (never below 0): diagnosis only."""
+        total = self.hits + self.misses
+        return max(0.0, (self.hits - self.wrong_picks) / total) if total else 0.0
+
+
+def mark(item: Item, response: Iterable[str]) -> Mark:
+    chosen = frozenset(response)
+    correct = item.correct_keys
+    return Mark(correct=chosen == correct, hits=len(chosen & correct), misses=len(correct - chosen),
+                wrong_picks=len(chosen - correct), answered=bool(chosen))
+
+
+@dataclass(frozen=True, slots=True)
+class DomainScore:
+    id: str
+    name: str
+    weight_percent: float
+    correct: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.correct / self.total if self.total else None
+
+
+@dataclass(frozen=True, slots=True)
+class ExamScore:
+    exam_code: str
+    total: int
+    correct: int
+    answered: int
+    scaled: int
+    pass_mark: int
+    scale_min: int
+    scale_max: int
+    partial: float  # mean partial credit over all questions: diagnosis only
+    domains: tuple[DomainScore, ...]
+
+    @property
+    def passed(self) -> bool:
+        return self.scaled >= self.pass_mark
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.correct / self.total if self.total else 0.0
+
+
+def scaled_score(correct: int, total: int, scale_min: int, scale_max: int) -> int:
+    if total <= 0:
+        return scale_min
+    return round(scale_min + (scale_max - scale_min) * correct / total)
+
+
+def score_exam(blueprint: ExamBlueprint, items: Sequence[Item], marks: Sequence[Mark]) -> ExamScore:
+    """Score answered questions against a blueprint: all-or-nothing, scaled, with a per-domain breakdown."""
+    correct = sum(m.correct for m in marks)
+    per_domain: dict[str, list[int]] = {d.id: [0, 0] for d in blueprint.domains}
+    for item, verdict in zip(items, marks):
+        tally = per_domain.setdefault(item.domains.get(blueprint.code, UNMAPPED), [0, 0])
+        tally[0] += verdict.correct
+        tally[1] += 1
+    names = {d.id: (d.name, d.weight_percent) for d in blueprint.domains}
+    domains = tuple(
+        DomainScore(domain_id, *names.get(domain_id, ("Not mapped to this exam", 0.0)), ok, total)
+        for domain_id, (ok, total) in per_domain.items()
+    )
+    return ExamScore(
+        exam_code=blueprint.code, total=len(marks), correct=correct, answered=sum(m.answered for m in marks),
+        scaled=scaled_score(correct, len(marks), blueprint.scale_min, blueprint.scale_max),
+        pass_mark=blueprint.pass_mark, scale_min=blueprint.scale_min, scale_max=blueprint.scale_max,
+        partial=sum(m.partial for m in marks) / len(marks) if marks else 0.0, domains=domains,
+    )

@@ -1,0 +1,437 @@
+"""Quiz progress in SQLite: every answer committed as it is given, safe with two processes at once.
+
+- WAL journal, synchronous=FULL and a busy timeout: a `kill -9` loses at most the question on screen, and
+  a second process waits for the lock instead of failing; writes take the lock up front (BEGIN IMMEDIATE)
+  so two writers never deadlock upgrading a read lock.
+- `PRAGMA user_version` is the schema version; MIGRATIONS run in order, in one transaction. A database from
+  a newer version of the program is refused untouched (StoreError), never "upgraded" backwards.
+- A database SQLite calls corrupt ("not a database", "malformed") is renamed aside with a timestamp and a new
+  one started; `Store.notice` says so, so the front door can tell the user. It is never deleted.
+
+Times are stored as UTC text of a fixed width, so they sort as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from advisor.errors import StoreError
+
+FILENAME = "progress.db"
+BUSY_TIMEOUT_MS = 10_000
+
+#: MIGRATIONS[n] takes the schema from version n to n + 1; append, never edit a released step.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            bank_id TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            exam_code TEXT,
+            question_ids TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            deadline TEXT,
+            finished_at TEXT)""",
+        """CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            bank_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            response TEXT NOT NULL,
+            correct INTEGER NOT NULL,
+            partial REAL NOT NULL,
+            answered_at TEXT NOT NULL)""",
+        "CREATE INDEX attempts_by_question ON attempts(bank_id, question_id, answered_at)",
+        """CREATE TABLE exam_responses (
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            question_id TEXT NOT NULL,
+            response TEXT NOT NULL,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, question_id))""",
+        """CREATE TABLE exam_results (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+            bank_id TEXT NOT NULL,
+            exam_code TEXT NOT NULL,
+            total INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            scaled INTEGER NOT NULL,
+            pass_mark INTEGER NOT NULL,
+            partial REAL NOT NULL,
+            domains TEXT NOT NULL,
+            finished_at TEXT NOT NULL)""",
+        """CREATE TABLE cards (
+            bank_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            card TEXT NOT NULL,
+            due TEXT NOT NULL,
+            last_review TEXT NOT NULL,
+            PRIMARY KEY (bank_id, question_id))""",
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+)
+
+_CORRUPT = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A timezone-aware time as fixed-width UTC text (sorts as text)."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def unstamp(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    card: dict[str, Any]
+    due: dt.datetime
+    last_review: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    bank_id: str
+    question_id: str
+    mode: str
+    response: tuple[str, ...]
+    correct: bool
+    partial: float
+    answered_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExamRecord:
+    session_id: int
+    bank_id: str
+    exam_code: str
+    total: int
+    correct: int
+    scaled: int
+    pass_mark: int
+    partial: float
+    domains: list[dict[str, Any]]
+    finished_at: dt.datetime
+
+    @property
+    def passed(self) -> bool:
+        return self.scaled >= self.pass_mark
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    id: int
+    bank_id: str
+    mode: str
+    seed: int
+    exam_code: str | None
+    question_ids: list[str]
+    started_at: dt.datetime
+    deadline: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class Store:
+    """The progress database of one data folder. Open with `Store.open(folder)`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, notice: str | None = None) -> None:
+        self._conn = conn
+        self.path = path
+        self.notice = notice
+        self._depth = 0
+        self._lock = threading.RLock()  # the TUI reads in worker threads; one writer at a time per connection
+
+    # ---- opening ------------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: Path, *, now: dt.datetime | None = None,
+             migrations: Sequence[Sequence[str]] = MIGRATIONS) -> Store:
+        """Open (creating, migrating, or moving a corrupt file aside) the progress database in `folder`."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data folder {folder} ({exc.strerror or exc})",
+                             hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR") from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StoreError(f"the data folder {folder} is not writable",
+                             hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR")
+        path = folder / FILENAME
+        notice = None
+        try:
+            conn = _connect_checked(path, len(migrations))
+        except sqlite3.DatabaseError as exc:
+            if exc.sqlite_errorcode not in _CORRUPT:
+                raise _store_error(exc, path) from None
+            moved = _move_aside(path, now or dt.datetime.now(dt.timezone.utc))
+            notice = (f"Your progress database {path} could not be read ({exc}); it was moved to {moved.name} "
+                      "in the same folder and a new one was started. Nothing was deleted.")
+            try:
+                conn = _connect_checked(path, len(migrations))
+            except sqlite3.DatabaseError as again:
+                raise _store_error(again, path) from None
+        store = cls(conn, path, notice)
+        try:
+            store._migrate(migrations)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _migrate(self, migrations: Sequence[Sequence[str]]) -> None:
+        if self.version == len(migrations):
+            return
+        with self._write():
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(migrations):  # a newer program got here between our check and the lock
+                raise StoreError(_future_message(self.path, version, len(migrations)))
+            for number in range(version, len(migrations)):
+                for statement in migrations[number]:
+                    self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (re-entrant: nested calls join the outer one), committed on exit."""
+        with self._lock:
+            with self._transaction() as conn:
+                yield conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self._conn
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(exc, self.path) from None
+        self._depth = 1
+        try:
+            yield self._conn
+            self._conn.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise _store_error(exc, self.path) from None
+            raise
+        finally:
+            self._depth = 0
+
+    def _rollback(self) -> None:
+        try:
+            self._conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # SQLite already rolled back (after a full disk, for instance)
+
+    transaction = _write
+
+    # ---- sessions and answers -----------------------------------------------------------------------------
+
+    def start_session(self, bank_id: str, mode: str, seed: int, question_ids: Sequence[str],
+                      started_at: dt.datetime, deadline: dt.datetime | None, exam_code: str | None) -> int:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO sessions (bank_id, mode, seed, exam_code, question_ids, started_at, deadline) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (bank_id, mode, seed, exam_code, json.dumps(list(question_ids)), stamp(started_at),
+                 stamp(deadline) if deadline else None))
+            return int(cursor.lastrowid or 0)
+
+    def finish_session(self, session_id: int, at: dt.datetime) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE sessions SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+                         (stamp(at), session_id))
+
+    def record_attempt(self, session_id: int, bank_id: str, question_id: str, mode: str,
+                       response: Iterable[str], correct: bool, partial: float, at: dt.datetime,
+                       card: CardRow | None) -> None:
+        """One answer and the question's new schedule, in one transaction."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO attempts (session_id, bank_id, question_id, mode, response, correct, partial, answered_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, bank_id, question_id, mode, json.dumps(sorted(response)), int(correct), partial,
+                 stamp(at)))
+            if card is not None:
+                conn.execute(
+                    "INSERT INTO cards (bank_id, question_id, card, due, last_review) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (bank_id, question_id) DO UPDATE SET card = excluded.card, due = excluded.due, "
+                    "last_review = excluded.last_review",
+                    (bank_id, question_id, json.dumps(card.card), stamp(card.due), stamp(card.last_review)))
+
+    def save_exam_response(self, session_id: int, question_id: str, response: Iterable[str], flagged: bool,
+                           at: dt.datetime) -> None:
+        """An exam answer (or flag) as it stands now; the exam is scored from these when it finishes."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO exam_responses (session_id, question_id, response, flagged, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, question_id) DO UPDATE SET "
+                "response = excluded.response, flagged = excluded.flagged, updated_at = excluded.updated_at",
+                (session_id, question_id, json.dumps(sorted(response)), int(flagged), stamp(at)))
+
+    def record_exam_result(self, session_id: int, bank_id: str, exam_code: str, total: int, correct: int,
+                           scaled: int, pass_mark: int, partial: float, domains: list[dict[str, Any]],
+                           at: dt.datetime) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO exam_results (session_id, bank_id, exam_code, total, correct, scaled, "
+                "pass_mark, partial, domains, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, bank_id, exam_code, total, correct, scaled, pass_mark, partial, json.dumps(domains),
+                 stamp(at)))
+
+    # ---- reading ------------------------------------------------------------------------------------------
+
+    def cards(self, bank_id: str) -> dict[str, CardRow]:
+        rows = self._conn.execute("SELECT question_id, card, due, last_review FROM cards WHERE bank_id = ?",
+                                  (bank_id,))
+        return {qid: CardRow(json.loads(card), unstamp(due), unstamp(last)) for qid, card, due, last in rows}
+
+    def attempts(self, bank_id: str | None = None) -> list[Attempt]:
+        sql = "SELECT bank_id, question_id, mode, response, correct, partial, answered_at FROM attempts"
+        args: tuple[Any, ...] = ()
+        if bank_id is not None:
+            sql += " WHERE bank_id = ?"
+            args = (bank_id,)
+        rows = self._conn.execute(sql + " ORDER BY answered_at, id", args)
+        return [Attempt(b, q, m, tuple(json.loads(r)), bool(c), p, unstamp(a)) for b, q, m, r, c, p, a in rows]
+
+    def last_outcomes(self, bank_id: str) -> dict[str, bool]:
+        """Question id -> whether its latest answer was right."""
+        return {a.question_id: a.correct for a in self.attempts(bank_id)}
+
+    def exam_results(self, bank_id: str | None = None) -> list[ExamRecord]:
+        sql = ("SELECT session_id, bank_id, exam_code, total, correct, scaled, pass_mark, partial, domains, "
+               "finished_at FROM exam_results")
+        args: tuple[Any, ...] = ()
+        if bank_id is not None:
+            sql += " WHERE bank_id = ?"
+            args = (bank_id,)
+        rows = self._conn.execute(sql + " ORDER BY finished_at, session_id", args)
+        return [ExamRecord(s, b, e, t, c, sc, pm, p, json.loads(d), unstamp(f))
+                for s, b, e, t, c, sc, pm, p, d, f in rows]
+
+    def session(self, session_id: int) -> SessionRow | None:
+        row = self._conn.execute(
+            "SELECT id, bank_id, mode, seed, exam_code, question_ids, started_at, deadline, finished_at "
+            "FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return _session_row(row) if row else None
+
+    def unfinished_exam(self, bank_id: str) -> SessionRow | None:
+        """The latest exam of a bank that was started and never finished (to resume it)."""
+        row = self._conn.execute(
+            "SELECT id, bank_id, mode, seed, exam_code, question_ids, started_at, deadline, finished_at "
+            "FROM sessions WHERE bank_id = ? AND mode = 'exam' AND finished_at IS NULL "
+            "ORDER BY started_at DESC, id DESC LIMIT 1", (bank_id,)).fetchone()
+        return _session_row(row) if row else None
+
+    def exam_responses(self, session_id: int) -> dict[str, tuple[tuple[str, ...], bool]]:
+        rows = self._conn.execute(
+            "SELECT question_id, response, flagged FROM exam_responses WHERE session_id = ?", (session_id,))
+        return {qid: (tuple(json.loads(response)), bool(flagged)) for qid, response, flagged in rows}
+
+    def setting(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self._write() as conn:
+            if value is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+# ---- helpers ---------------------------------------------------------------------------------------------
+
+def _connect_checked(path: Path, latest: int) -> sqlite3.Connection:
+    """Connect, refuse a future schema untouched, check integrity, then switch to WAL."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > latest:
+            raise StoreError(_future_message(path, version, latest),
+                             hint="upgrade sagemaker-advisor, or use another --data-dir")
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            exc = sqlite3.DatabaseError(f"integrity check failed: {check}")
+            exc.sqlite_errorcode = sqlite3.SQLITE_CORRUPT  # type: ignore[attr-defined]
+            raise exc
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _future_message(path: Path, version: int, latest: int) -> str:
+    return (f"{path} was written by a newer sagemaker-advisor (schema version {version}; this version reads up "
+            f"to {latest}); it was left untouched")
+
+
+def _move_aside(path: Path, now: dt.datetime) -> Path:
+    """Rename the database (and its WAL and shared-memory files) to progress.db.corrupt-<time>."""
+    suffix = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.corrupt-{suffix}")
+    counter = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{suffix}-{counter}")
+        counter += 1
+    try:
+        os.replace(path, target)
+        for extra in ("-wal", "-shm"):
+            side = path.with_name(path.name + extra)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + extra))
+    except OSError as exc:
+        raise StoreError(f"{path} is corrupt and could not be moved aside ({exc.strerror or exc})",
+                         hint="move it away yourself, or use another --data-dir") from None
+    return target
+
+
+def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return StoreError(f"cannot write the progress database {path} ({exc})",
+                          hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR")
+    if code == sqlite3.SQLITE_BUSY:
+        return StoreError(f"the progress database {path} stayed locked by another process ({exc})",
+                          hint="close the other advisor and try again")
+    return StoreError(f"the progress database {path} failed: {exc}")
+
+
+def _session_row(row: Sequence[Any]) -> SessionRow:
+    sid, bank, mode, seed, exam, qids, started, deadline, finished = row
+    return SessionRow(sid, bank, mode, seed, exam, json.loads(qids), unstamp(started),
+                      unstamp(deadline) if deadline else None, unstamp(finished) if finished else None)

@@ -1,0 +1,100 @@
+"""Small modal screens: help, a yes/no question, and the exam's question list (answered, flagged, open)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from advisor.quiz.session import Session
+
+HELP = Text.assemble(
+    ("Keys\n", "bold"),
+    "  Home      p practice · e exam · r review · x resume exam · s stats\n",
+    "  Question  1-9 or A-E  toggle the option shown at that place\n",
+    "            Enter       submit (practice, review); next (exam)\n",
+    "            n or →      next        p or ←  previous\n",
+    "            f flag · l list the questions · s finish the exam\n",
+    "            Esc         home (an exam stays saved: x resumes it)\n",
+    "  Anywhere  ? this help · t dark or light theme · ctrl+q quit\n\n",
+    ("Modes\n", "bold"),
+    "  Practice  answer, then see right or wrong and why, option by option.\n",
+    "  Exam      timed, on the MLA-C01 or MLS-C01 blueprint or your own\n",
+    "            size and time. Change answers, flag, move freely; nothing\n",
+    "            is revealed until you finish. Scored all or nothing per\n",
+    "            question on the 100-1000 scale, by domain; then review\n",
+    "            every question or only the wrong ones.\n",
+    "  Review    what spaced repetition (FSRS) says is due, then what you\n",
+    "            answered wrong last time.\n\n",
+    ("Choose N", "bold"), ": a multiple-response question takes exactly N picks;\n",
+    "a single answer replaces the previous one. Every answer is saved\n",
+    "the moment you give it.",
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", key_display="esc")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help", classes="dialog"):
+            yield Static(HELP)
+        yield Footer(show_command_palette=False, compact=True)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm"):
+            yield Static(Text(self.question))
+            yield Static(Text.assemble(("y", "bold"), " yes    ", ("n", "bold"), " no"))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class NavigatorScreen(ModalScreen[int | None]):
+    """Every exam question with its state; Enter jumps to it (review your flagged ones before finishing)."""
+
+    BINDINGS = [Binding("escape,l", "close", "Close", key_display="esc")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for index, slot in enumerate(self.session.slots):
+            state = Text()
+            state.append(f"{index + 1:>3} ")
+            state.append("✔ " if slot.answered else "· ", style="green" if slot.answered else "dim")
+            state.append("⚑ " if slot.flagged else "  ", style="bold yellow")
+            state.append(slot.item.stem[:52] + ("…" if len(slot.item.stem) > 52 else ""))
+            options.append(Option(state))
+        with Vertical(classes="dialog navigator"):
+            yield Static(Text("Questions: ✔ answered · ⚑ flagged · Enter jumps", style="bold"))
+            yield OptionList(*options, id="questions")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#questions", OptionList).highlighted = self.session.index
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_index)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,141 @@
+"""Choosing an exam: the blueprint (MLA-C01, MLS-C01) and, if wanted, a custom size and time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from advisor.quiz.session import exam_minutes
+from advisor.quiz.tutor import DEFAULT_EXAM
+
+if TYPE_CHECKING:
+    from advisor.knowledge.models import ExamBlueprint
+    from advisor.quiz.bank import Bank
+    from advisor.quiz.session import Session
+    from advisor.tui.app import QuizApp
+
+
+class ExamSetupScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start", key_display="⏎"),
+        Binding("escape", "back", "Back", key_display="esc"),
+    ]
+
+    app: QuizApp
+
+    def __init__(self, bank: Bank) -> None:
+        super().__init__()
+        self.bank = bank
+        self.blueprints: dict[str, ExamBlueprint] = {}
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="setup"):
+            yield Static(Text(f"Exam simulation · {self.bank.title} ({len(self.bank.items)} questions)",
+                              style="bold"))
+            yield Label("Blueprint (↑↓, Tab to the size and time)")
+            yield OptionList(id="blueprints")
+            with Horizontal(id="sizes"):
+                yield Label("Questions")
+                yield Input(id="count", type="integer")
+                yield Label("Minutes")
+                yield Input(id="minutes", type="integer")
+            yield Static(id="about")
+            yield Static(id="problem")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#about", Static).update("Loading the exam blueprints…")
+        self.app.background(self, self.app.tutor.blueprints, self._show, "setup")
+
+    def _show(self, blueprints: tuple[ExamBlueprint, ...]) -> None:
+        self.blueprints = {b.code: b for b in blueprints}
+        options = self.query_one("#blueprints", OptionList)
+        for b in blueprints:
+            status = f"retired {b.retired_on}" if b.retired_on else b.status
+            options.add_option(Option(Text.assemble((b.code, "bold"), f"  {b.name} ({status})"), id=b.code))
+        codes = list(self.blueprints)
+        options.highlighted = codes.index(DEFAULT_EXAM) if DEFAULT_EXAM in codes else 0
+        options.focus()
+
+    @property
+    def blueprint(self) -> ExamBlueprint | None:
+        options = self.query_one("#blueprints", OptionList)
+        if options.highlighted is None or not self.blueprints:
+            return None
+        return self.blueprints[str(options.get_option_at_index(options.highlighted).id)]
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        blueprint = self.blueprint
+        if blueprint is None:
+            return
+        count = min(blueprint.questions, len(self.bank.items))
+        self.query_one("#count", Input).value = str(count)
+        self.query_one("#minutes", Input).value = str(
+            blueprint.minutes if count == blueprint.questions else exam_minutes(blueprint, count))
+        self._describe()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        blueprint = self.blueprint
+        if event.input.id == "count" and blueprint is not None and event.value.isdigit() and int(event.value) > 0:
+            count = int(event.value)
+            minutes = blueprint.minutes if count == blueprint.questions else exam_minutes(blueprint, count)
+            self.query_one("#minutes", Input).value = str(minutes)
+
+    def _describe(self) -> None:
+        blueprint = self.blueprint
+        if blueprint is None:
+            return
+        covered = {item.domains.get(blueprint.code) for item in self.bank.items}
+        missing = [d.name for d in blueprint.domains if d.id not in covered]
+        text = Text(f"{blueprint.code}: {blueprint.questions} questions in {blueprint.minutes} minutes, pass mark "
+                    f"{blueprint.pass_mark} on {blueprint.scale_min}-{blueprint.scale_max}. Questions are drawn "
+                    "in the blueprint's domain weights and scored all or nothing.")
+        if missing:
+            text.append(f"\nThis bank has no questions for {', '.join(missing)}; "
+                        "that share goes to the other domains.", style="dim")
+        if blueprint.retired_on:
+            text.append(f"\n{blueprint.code} retired on {blueprint.retired_on}"
+                        + (f"; its successor is {blueprint.successor}." if blueprint.successor else "."),
+                        style="yellow")
+        self.query_one("#about", Static).update(text)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_start()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        blueprint = self.blueprint
+        if blueprint is None:
+            return
+        problem = self.query_one("#problem", Static)
+        try:
+            count = int(self.query_one("#count", Input).value)
+            minutes = int(self.query_one("#minutes", Input).value)
+        except ValueError:
+            problem.update(Text("Questions and minutes must be whole numbers.", style="bold red"))
+            return
+        if not 1 <= count <= len(self.bank.items) or minutes < 1:
+            problem.update(Text(f"Choose 1 to {len(self.bank.items)} questions and at least 1 minute.",
+                                style="bold red"))
+            return
+        code = blueprint.code
+        self.app.background(
+            self, lambda: self.app.tutor.exam(self.bank, exam_code=code, count=count, minutes=minutes),
+            self._open, "setup")
+
+    def _open(self, session: Session) -> None:
+        from advisor.tui.question import QuestionScreen
+
+        self.app.switch_screen(QuestionScreen(session))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

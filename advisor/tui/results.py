@@ -1,0 +1,60 @@
+"""The end of a session: an exam's scaled score, pass or fail and domains, or a practice round's tally."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from advisor.quiz.session import Session
+from advisor.tui import views
+
+if TYPE_CHECKING:
+    from advisor.quiz.scoring import ExamScore
+    from advisor.tui.app import QuizApp
+
+
+class ResultScreen(Screen[None]):
+    BINDINGS = [
+        Binding("a", "review(False)", "Review all"),
+        Binding("w", "review(True)", "Review wrong"),
+        Binding("h,escape", "home", "Home", key_display="h"),
+    ]
+
+    app: QuizApp
+
+    def __init__(self, session: Session, score: ExamScore | None) -> None:
+        super().__init__()
+        self.session = session
+        self.score = score
+
+    def compose(self) -> ComposeResult:
+        if self.score is not None:
+            body = views.exam_result(self.session, self.score, self.app.tutor.clock())
+        else:
+            body = views.round_result(self.session)
+        with VerticalScroll(id="result-body"):
+            yield Static(body, id="result")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def _indices(self, wrong_only: bool) -> list[int]:
+        scored = self.session.mode == "exam"
+        return [i for i, slot in enumerate(self.session.slots)
+                if (scored or slot.submitted) and not (wrong_only and slot.mark.correct)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            return bool(self._indices(bool(parameters[0]))) or None
+        return True
+
+    def action_review(self, wrong_only: bool) -> None:
+        indices = self._indices(wrong_only)
+        if indices:
+            self.app.open_session(self.session.subset(indices))
+
+    def action_home(self) -> None:
+        self.app.go_home()

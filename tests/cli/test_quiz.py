@@ -1,0 +1,147 @@
+"""`advisor quiz ...` as a user runs it: data out, and plain errors (never a traceback) for every bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor.cli import main
+from advisor.quiz.store import FILENAME, MIGRATIONS, Store
+from tests.quiz.builders import question, tiny_questions, write_bank
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "advisor", *args], capture_output=True, text=True,
+                          env=env or os.environ.copy(), timeout=120, stdin=subprocess.DEVNULL)
+
+
+def test_banks_lists_id_title_and_question_count(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quiz", "banks", "--format", "json"]) == 0
+    [bank] = json.loads(capsys.readouterr().out)
+    assert (bank["id"], bank["title"], bank["question_count"]) == (
+        "chapter09", "Chapter 9: Amazon SageMaker modeling", 139)
+    assert main(["quiz", "banks"]) == 0
+    assert "chapter09" in capsys.readouterr().out
+
+
+def test_export_prints_the_whole_bank_as_json_and_yaml(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quiz", "export", "chapter09", "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert len(records) == 139
+    for record in records:
+        assert {"id", "section", "topics", "domains", "type", "choose", "stem", "options"} <= set(record)
+        for option in record["options"]:
+            assert {"key", "text", "correct", "explanation"} <= set(option)
+    q1 = next(r for r in records if r["id"] == "c09-book-q1")
+    assert q1["choose"] == 2 and [o["key"] for o in q1["options"] if o["correct"]] == ["B", "D"]
+    assert main(["quiz", "export", "chapter09", "--format", "yaml"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out) == records
+
+
+def test_unknown_bank_is_a_plain_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quiz", "export", "chapter9"]) == 2
+    err = capsys.readouterr().err
+    assert "Quiz error: unknown bank 'chapter9'" in err and "known banks: chapter09" in err
+    assert main(["quiz", "practice", "--bank", "nope"]) == 2  # refused before any screen is drawn
+    assert "unknown bank 'nope'" in capsys.readouterr().err
+
+
+def test_a_malformed_bank_is_located_and_exits_two(tmp_path: Path) -> None:
+    questions = tiny_questions()
+    questions[1] = question("q-none", correct="")
+    path = write_bank(tmp_path / "banks", questions)
+    for command in (["quiz", "banks"], ["quiz", "practice"], ["quiz", "export", "tiny"]):
+        result = run(*command, "--banks", str(tmp_path / "banks"))
+        assert result.returncode == 2, command
+        assert "Traceback" not in result.stderr
+        assert f"tiny.yaml:{_line(path, 'id: q-none')}: questions[1]: no option is marked correct" in result.stderr
+
+
+def _line(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_broken_yaml_in_a_bank_is_a_plain_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "banks").mkdir()
+    (tmp_path / "banks" / "bad.yaml").write_text("id: bad\nquestions: [\n")
+    assert main(["quiz", "banks", "--banks", str(tmp_path / "banks")]) == 2
+    assert "malformed YAML" in capsys.readouterr().err
+
+
+def test_an_unwritable_data_dir_is_a_plain_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["quiz", "stats", "--data-dir", str(blocker / "data")]) == 2
+    err = capsys.readouterr().err
+    assert "Progress store error: cannot create the data folder" in err and "--data-dir" in err
+    assert main(["--data-dir", str(blocker / "data"), "quiz", "review"]) == 2  # also before the command
+
+
+def test_a_future_database_is_refused_and_left_as_it_was(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    Store.open(tmp_path).close()
+    conn = sqlite3.connect(tmp_path / FILENAME)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    before = (tmp_path / FILENAME).read_bytes()
+    assert main(["quiz", "practice", "--data-dir", str(tmp_path)]) == 2
+    assert "newer sagemaker-advisor" in capsys.readouterr().err
+    assert (tmp_path / FILENAME).read_bytes() == before
+
+
+def test_a_corrupt_database_is_moved_aside_with_a_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / FILENAME).write_bytes(b"\x00garbage" * 512)
+    assert main(["quiz", "stats", "--data-dir", str(tmp_path), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "note: Your progress database" in captured.err and "Nothing was deleted" in captured.err
+    assert json.loads(captured.out)["attempts"] == 0
+    assert len(list(tmp_path.glob(f"{FILENAME}.corrupt-*"))) == 1
+
+
+def test_stats_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quiz", "stats", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"attempts", "accuracy", "topics", "domains", "weakest_topics", "exams", "due"} <= set(data)
+    assert data["questions"] == 139 and data["due"]["never_seen"] == 139
+    assert [d["id"] for d in data["domains"]["MLA-C01"]] == [
+        "data-preparation", "model-development", "deployment-orchestration", "monitoring-maintenance-security"]
+    assert main(["quiz", "stats"]) == 0
+    assert "Accuracy per topic" in capsys.readouterr().out
+
+
+def test_exam_date_is_set_shown_and_cleared(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quiz", "exam-date", "2026-12-15"]) == 0
+    assert main(["quiz", "exam-date"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["exam date: 2026-12-15", "exam date: 2026-12-15"]
+    assert main(["quiz", "exam-date", "--clear"]) == 0
+    assert capsys.readouterr().out.strip() == "exam date: not set"
+
+
+def test_a_bad_exam_date_is_a_usage_error() -> None:
+    result = run("quiz", "exam-date", "15/12/2026")
+    assert result.returncode == 2 and "is not a date like 2026-12-15" in result.stderr
+
+
+def test_advisor_without_a_terminal_prints_help_and_loads_no_tui() -> None:
+    code = ("import sys; from advisor.cli import main; rc = main([]); "
+            "print('textual' in sys.modules, rc, file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                            timeout=60)
+    assert "usage: advisor" in result.stdout
+    assert result.stderr.strip().endswith("False 0")
+
+
+@pytest.mark.parametrize("args", [["quiz", "banks", "--format", "json"], ["quiz", "--help"]])
+def test_non_interactive_quiz_commands_never_load_textual(args: list[str]) -> None:
+    code = (f"import sys; from advisor.cli import main\ntry: main({args!r})\nexcept SystemExit: pass\n"
+            "print('textual' in sys.modules, file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stderr.strip().endswith("False")

@@ -1,0 +1,148 @@
+"""advisor.quiz.bank: banks load, every lint is a located error, the cache is honest, export is whole."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from advisor.errors import KnowledgeError, QuizError
+from advisor.quiz.bank import bank_summary, export_bank, find_bank, load_bank, load_banks
+from tests.conftest import line_of, replace_in
+from tests.quiz.builders import question, tiny_questions, write_bank
+
+
+def shown(path: Path) -> str:
+    """How a bank file is named in errors: its folder and name (quizzes/chapter09.yaml)."""
+    return f"{path.parent.name}/{path.name}"
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        load_bank(path)
+    assert info.value.problems, info.value.render()
+    return [str(p) for p in info.value.problems]
+
+
+def test_tiny_bank_loads_into_runtime_items(tiny) -> None:
+    assert [i.id for i in tiny.items] == [q["id"] for q in tiny_questions()]
+    multi = tiny.by_id["q-multi-2"]
+    assert multi.picks == 2 and multi.correct_keys == {"A", "C"}
+    assert tiny.by_id["q-pinned-4"].options[-1].pinned
+    assert tiny.by_id["q-single-5"].domains == {"MLS-C01": "ml-implementation-operations",
+                                                 "MLA-C01": "deployment-orchestration"}
+
+
+def test_no_correct_answer_is_located(tmp_path: Path) -> None:
+    questions = tiny_questions()
+    questions[2] = question("q-none", correct="")
+    path = write_bank(tmp_path, questions)
+    problems = _problems(path)
+    assert problems == [f"{shown(path)}:{line_of(path, 'id: q-none')}: questions[2]: no option is marked correct"]
+
+
+def test_choose_n_must_match_the_correct_options(tmp_path: Path) -> None:
+    questions = tiny_questions()
+    questions[1]["choose"] = 3
+    path = write_bank(tmp_path, questions)
+    [problem] = _problems(path)
+    assert problem.startswith(f"{shown(path)}:{line_of(path, 'id: q-multi-2')}: questions[1]")
+    assert "choose is 3 but 2 options are marked correct" in problem
+
+
+def test_pinned_option_out_of_place_is_located(tmp_path: Path) -> None:
+    questions = tiny_questions()
+    opts = questions[3]["options"]
+    opts[1], opts[3] = opts[3], opts[1]  # "All of the above" (pinned) moved before unpinned options
+    opts[1]["key"], opts[3]["key"] = "B", "D"
+    path = write_bank(tmp_path, questions)
+    [problem] = _problems(path)
+    assert problem.startswith(f"{shown(path)}:{line_of(path, 'id: q-pinned-4')}: questions[3]")
+    assert "pinned option B must stand after every unpinned option" in problem
+
+
+def test_duplicate_ids_and_stems_are_located(tmp_path: Path) -> None:
+    questions = tiny_questions()
+    questions[4]["id"] = "q-single-1"
+    questions[5]["stem"] = "  which OPTION is right for q-multi-2 "  # same stem up to case and spacing
+    path = write_bank(tmp_path, questions)
+    problems = _problems(path)
+    assert problems == [
+        f"{shown(path)}:{line_of(path, 'id: q-single-1', 2)}: questions[4]: duplicate question id 'q-single-1' "
+        "(first at item 0)",
+        f"{shown(path)}:{line_of(path, 'id: q-multi-6')}: questions[5]: duplicate question stem "
+        "'which option is right for q-multi-2' (first at item 1)",
+    ]
+
+
+def test_domains_must_match_the_exam_blueprints(tmp_path: Path) -> None:
+    questions = tiny_questions()
+    questions[0]["domains"]["MLA-C01"] = "model-developement"
+    questions[1]["domains"]["MLX-C01"] = "modeling"
+    path = write_bank(tmp_path, questions)
+    problems = _problems(path)
+    assert problems[0] == (f"{shown(path)}:{line_of(path, 'MLA-C01: model-developement')}: questions[0].domains.MLA-C01: "
+                           "'model-developement' is not a domain of MLA-C01 (hint: did you mean 'model-development'?)")
+    assert problems[1].startswith(f"{shown(path)}:{line_of(path, 'MLX-C01: modeling')}: questions[1].domains.MLX-C01: "
+                                  "unknown exam 'MLX-C01' (hint: one of MLS-C01, MLA-C01")
+
+
+def test_malformed_yaml_is_located(tmp_path: Path) -> None:
+    path = write_bank(tmp_path)
+    replace_in(path, "  stem: Which option is right for q-tf-3?", "  stem: [unclosed")
+    [problem] = _problems(path)
+    assert problem.startswith(f"{shown(path)}:") and "malformed YAML" in problem
+
+
+def test_misspelt_field_suggests_the_right_one(tmp_path: Path) -> None:
+    path = write_bank(tmp_path)
+    replace_in(path, "  section: Test section", "  sectoin: Test section")
+    problems = _problems(path)
+    assert any("questions[0].sectoin: is not a known field (hint: did you mean 'section'?)" in p for p in problems)
+
+
+def test_unknown_bank_lists_the_known_ones(banks_dir: Path) -> None:
+    with pytest.raises(QuizError) as info:
+        find_bank("tinny", banks_dir)
+    assert "unknown bank 'tinny'" in info.value.render()
+    assert info.value.hint == "did you mean 'tiny'? known banks: tiny"
+
+
+def test_two_files_with_one_bank_id_are_refused(banks_dir: Path) -> None:
+    write_bank(banks_dir, name="copy")
+    with pytest.raises(KnowledgeError, match="two banks have the id 'tiny'"):
+        load_banks(banks_dir)
+
+
+def test_cache_serves_unchanged_bytes_and_revalidates_an_edit(banks_dir: Path) -> None:
+    path = banks_dir / "tiny.yaml"
+    assert load_bank(path).by_id["q-single-1"].stem == "Which option is right for q-single-1?"
+    replace_in(path, "Which option is right for q-single-1?", "Which option is best for q-single-1?")
+    assert load_bank(path).by_id["q-single-1"].stem == "Which option is best for q-single-1?"
+    replace_in(path, "correct: true", "correct: false", count=1)  # q-single-1 loses its answer
+    with pytest.raises(KnowledgeError, match="no option is marked correct"):
+        load_bank(path)
+
+
+def test_a_warm_load_never_imports_pydantic(banks_dir: Path) -> None:
+    code = (f"import sys; from advisor.quiz.bank import find_bank; find_bank('tiny', __import__('pathlib').Path("
+            f"{str(banks_dir)!r})); print('pydantic' in sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # validates, fills the cache
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "False"
+
+
+def test_export_is_the_whole_bank_as_data(tiny) -> None:
+    records = export_bank(tiny)
+    assert [r["id"] for r in records] == [i.id for i in tiny.items]
+    multi = records[1]
+    assert {k: multi[k] for k in ("section", "topics", "type", "choose")} == {
+        "section": "Test section", "topics": ["beta"], "type": "multiple", "choose": 2}
+    assert multi["domains"] == {"MLS-C01": "modeling", "MLA-C01": "model-development"}
+    assert [(o["key"], o["correct"]) for o in multi["options"]] == [
+        ("A", True), ("B", False), ("C", True), ("D", False), ("E", False)]
+    assert all(o["text"] and o["explanation"] for r in records for o in r["options"])
+    assert records[0]["choose"] is None
+    assert bank_summary(tiny)["question_count"] == 6

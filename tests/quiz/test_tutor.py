@@ -1,0 +1,155 @@
+"""advisor.quiz.tutor: answers recorded as given, review queue order, exams scored and resumed, stats."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from advisor.errors import QuizError
+from advisor.quiz.session import Session
+from advisor.quiz.stats import bar, sparkline, stats_data
+from advisor.quiz.tutor import Tutor
+from tests.quiz.builders import FrozenClock
+
+
+def answer(session: Session, right: bool) -> None:
+    """Choose the right set, or a wrong one of the right size, for the current question."""
+    slot = session.current
+    keys = sorted(slot.item.correct_keys) if right else \
+        [k for k in slot.order if k not in slot.item.correct_keys][:slot.item.picks]
+    for key in keys:
+        assert session.toggle(slot.order.index(key)) is None
+
+
+def practice_round(tutor: Tutor, pattern: str, seed: int = 1) -> Session:
+    """Answer a practice round right (R) or wrong (W), question by question."""
+    session = tutor.practice(tutor.bank("tiny"), count=len(pattern), seed=seed)
+    for n, outcome in enumerate(pattern):
+        answer(session, outcome == "R")
+        tutor.submit(session)
+        session.go(1)
+    tutor.finish(session)
+    return session
+
+
+def test_each_answer_is_recorded_with_its_schedule(tutor: Tutor) -> None:
+    session = practice_round(tutor, "RW")
+    attempts = tutor.store.attempts("tiny")
+    assert [(a.question_id, a.correct) for a in attempts] == [(s.item.id, ok) for s, ok in
+                                                              zip(session.slots, (True, False))]
+    cards = tutor.store.cards("tiny")
+    right, wrong = (cards[s.item.id] for s in session.slots)
+    assert right.due - tutor.clock() == dt.timedelta(days=2) and wrong.due - tutor.clock() == dt.timedelta(days=1)
+
+
+def test_review_is_due_first_then_wrong_and_nothing_else(tutor: Tutor, clock: FrozenClock) -> None:
+    first = practice_round(tutor, "RRW")
+    right1, right2, wrong = (s.item.id for s in first.slots)
+    queue = tutor.queue(tutor.bank("tiny"))
+    assert queue.due == () and queue.wrong == (wrong,) and queue.unseen == 3
+    clock.advance(days=2, hours=1)  # everything answered is due now; the wrong one fell due first
+    queue = tutor.queue(tutor.bank("tiny"))
+    assert queue.due[0] == wrong and set(queue.due) == {right1, right2, wrong}
+    review = tutor.review(tutor.bank("tiny"), seed=2)
+    assert [s.item.id for s in review.slots] == list(queue.due)
+
+
+def test_an_exam_date_makes_later_reviews_due_on_its_eve(tutor: Tutor, clock: FrozenClock) -> None:
+    practice_round(tutor, "R")
+    tutor.set_exam_date(dt.date(2026, 11, 26))  # the question falls due on the 26th, the eve is the 25th
+    assert tutor.exam_date == dt.date(2026, 11, 26)
+    clock.advance(days=1)
+    assert len(tutor.queue(tutor.bank("tiny")).due) == 1
+    tutor.set_exam_date(None)
+    assert tutor.queue(tutor.bank("tiny")).due == ()
+
+
+def test_an_empty_review_queue_is_a_plain_error(tutor: Tutor) -> None:
+    with pytest.raises(QuizError, match="no questions to review"):
+        tutor.review(tutor.bank("tiny"))
+
+
+def test_an_exam_is_scored_recorded_and_scheduled_in_one_go(tutor: Tutor, clock: FrozenClock) -> None:
+    exam = tutor.exam(tutor.bank("tiny"), exam_code="MLA-C01", count=6, seed=4)
+    assert exam.remaining() == dt.timedelta(minutes=12)  # MLA-C01's pace: 2 minutes a question
+    for n in range(5):  # five answered (4 right), one left open
+        answer(exam, n != 2)
+        tutor.save(exam)
+        exam.go(1)
+    clock.advance(minutes=5)
+    score = tutor.finish(exam)
+    assert score is not None and (score.correct, score.total, score.answered) == (4, 6, 5)
+    assert score.scaled == 700 and not score.passed
+    [record] = tutor.store.exam_results("tiny")
+    assert (record.scaled, record.pass_mark, record.correct, record.total) == (700, 720, 4, 6)
+    assert len(tutor.store.attempts("tiny")) == 5 and len(tutor.store.cards("tiny")) == 5
+    assert tutor.unfinished_exam(tutor.bank("tiny")) is None
+
+
+def test_an_unfinished_exam_resumes_exactly(tutor: Tutor, clock: FrozenClock) -> None:
+    bank = tutor.bank("tiny")
+    exam = tutor.exam(bank, count=4, seed=9)
+    answer(exam, True)
+    tutor.save(exam)
+    exam.go(1)
+    exam.flag()
+    tutor.save(exam)
+    clock.advance(minutes=3)
+    resumed = tutor.unfinished_exam(bank)
+    assert resumed is not None and resumed.id == exam.id
+    assert [(s.item.id, s.order, s.response, s.flagged) for s in resumed.slots] == \
+        [(s.item.id, s.order, s.response, s.flagged) for s in exam.slots]
+    assert resumed.remaining() == dt.timedelta(minutes=5)  # the clock kept running
+
+
+def test_unknown_exam_code_is_refused(tutor: Tutor) -> None:
+    with pytest.raises(QuizError, match="unknown exam 'MLZ-C01'"):
+        tutor.exam(tutor.bank("tiny"), exam_code="MLZ-C01")
+
+
+def test_stats_count_topics_domains_weakest_and_exam_trend(tutor: Tutor, clock: FrozenClock) -> None:
+    session = practice_round(tutor, "RWRWRR", seed=3)
+    exam = tutor.exam(tutor.bank("tiny"), count=6, seed=4)
+    for _ in range(6):
+        answer(exam, True)
+        exam.go(1)
+    tutor.finish(exam)
+    data = stats_data(tutor.stats())
+    assert (data["attempts"], data["correct"], data["seen"], data["questions"]) == (12, 10, 6, 6)
+    by_topic = {t["id"]: (t["attempts"], t["correct"]) for t in data["topics"]}
+    expected: dict[str, list[int]] = {}
+    for slot, outcome in zip(session.slots, "RWRWRR"):
+        for topic in slot.item.topics:
+            tally = expected.setdefault(topic, [0, 0])
+            tally[0] += 2  # once in practice, once (right) in the exam
+            tally[1] += 1 + (outcome == "R")
+    assert by_topic == {k: tuple(v) for k, v in expected.items()}
+    assert data["weakest_topics"][0]["accuracy"] == min(t["accuracy"] for t in data["topics"])
+    assert [d["id"] for d in data["domains"]["MLA-C01"]][0] == "data-preparation"
+    assert [(e["scaled"], e["passed"]) for e in data["exams"]] == [(1000, True)]
+    assert data["due"] == {"now": 0, "answered_wrong": 0, "never_seen": 0}
+
+
+def test_text_pictures() -> None:
+    assert sparkline([100, 550, 1000], 100, 1000) == "▁▅█"
+    assert bar(0.5, 10) == "█████·····"
+    assert bar(None, 4) == "····"
+    assert bar(0.25, 1) == "▎" and bar(0.55, 2) == "█▏"
+
+
+def test_an_answer_the_store_could_not_save_stays_open(tutor: Tutor, monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisor.errors import StoreError
+
+    session = tutor.practice(tutor.bank("tiny"), count=1, seed=1)
+    answer(session, True)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise StoreError("disk full")
+
+    monkeypatch.setattr(tutor.store, "record_attempt", refuse)
+    with pytest.raises(StoreError):
+        tutor.submit(session)
+    assert not session.current.submitted
+    monkeypatch.undo()
+    assert tutor.submit(session).correct and len(tutor.store.attempts("tiny")) == 1

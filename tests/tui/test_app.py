@@ -1,0 +1,198 @@
+"""The TUI driven by key presses (Textual's Pilot): a whole practice round, a whole exam, review, help, theme."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.quiz.tutor import Tutor
+from advisor.tui.app import create_app
+from advisor.tui.dialogs import HelpScreen
+from advisor.tui.exam_setup import ExamSetupScreen
+from advisor.tui.home import HomeScreen
+from advisor.tui.question import QuestionScreen
+from advisor.tui.results import ResultScreen
+from tests.quiz.builders import FrozenClock
+from tests.tui.keys import answer_keys, run_async, shown
+
+SIZE = (80, 24)
+
+
+@run_async
+async def test_a_whole_practice_round_by_key_presses(tutor: Tutor) -> None:
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("p")
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        session = screen.session
+        plan = [True, False, True, True, False, True]
+        assert len(session.slots) == len(plan)
+        for n, right in enumerate(plan):
+            assert shown(pilot, "#status").startswith(f" Practice   {n + 1}/6")
+            await pilot.press(*answer_keys(session, right))
+            await pilot.press("enter")
+            assert shown(pilot, "#verdict").startswith("Correct." if right else "Wrong.")
+            await pilot.press("enter")
+        assert isinstance(app.screen, ResultScreen)
+        assert shown(pilot, "#result").startswith("Practice round: 4 of 6 right")
+        assert [a.correct for a in tutor.store.attempts("tiny")] == plan
+        await pilot.press("w")  # review the two wrong ones, explanations shown
+        assert isinstance(app.screen, QuestionScreen) and len(app.screen.session.slots) == 2
+        assert shown(pilot, "#verdict").startswith("Wrong.")
+        await pilot.press("escape", "h")
+        assert isinstance(app.screen, HomeScreen)
+
+
+@run_async
+async def test_choose_n_is_shown_and_enforced_on_screen(tutor: Tutor) -> None:
+    session = tutor.practice(tutor.bank("tiny"), count=None, seed=1)
+    session.goto(next(i for i, s in enumerate(session.slots) if s.item.id == "q-multi-6"))
+    app = create_app(tutor, bank_id="tiny", session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert shown(pilot, "#instruction") == "Choose 3. (0 of 3 chosen)"
+        await pilot.press("1", "2", "enter")
+        assert shown(pilot, "#message") == "choose 3 (you have chosen 2)"
+        await pilot.press("3", "4")
+        assert shown(pilot, "#message") == "choose 3: clear one of your picks first"
+        assert shown(pilot, "#instruction") == "Choose 3. (3 of 3 chosen)"
+        await pilot.press("a")  # letters toggle too: A clears the first pick
+        assert shown(pilot, "#instruction") == "Choose 3. (2 of 3 chosen)"
+
+
+@run_async
+async def test_a_whole_exam_with_flag_back_and_finish(tutor: Tutor, clock: FrozenClock) -> None:
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        assert isinstance(app.screen, ExamSetupScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#count").value == "6"      # the bank is smaller than 65
+        assert app.screen.query_one("#minutes").value == "12"   # MLA-C01's 2 minutes a question
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        session = screen.session
+        assert "0:12:00 left" in shown(pilot, "#timer")
+        plan = [True, True, False, True, True, False]
+        await pilot.press(*answer_keys(session, False), "f")  # first a wrong answer, flagged for review
+        assert "⚑ flagged" in shown(pilot, "#status")
+        assert shown(pilot, "#verdict") == ""                   # nothing revealed during an exam
+        for right in plan[1:]:
+            await pilot.press("n")
+            await pilot.press(*answer_keys(session, right))
+        clock.advance(minutes=7)
+        screen.tick()
+        assert "0:05:00 left" in shown(pilot, "#timer")
+        await pilot.press("l")                                   # the list: jump back to the flagged one
+        await pilot.press("home", "enter")
+        assert session.index == 0
+        await pilot.press(*answer_keys(session, False))          # clear the wrong picks...
+        await pilot.press(*answer_keys(session, True), "f")      # ...pick the right ones, unflag
+        await pilot.press("right", "p")
+        assert session.index == 0
+        await pilot.press("s")
+        await pilot.press("y")
+        assert isinstance(app.screen, ResultScreen)
+        result = shown(pilot, "#result")
+        # 4 of 6 right: 100 + 900 * 4/6 = 700, under MLA-C01's 720
+        assert result.startswith("MLA-C01 exam simulation: FAIL")
+        assert "Scaled score 700 of 1000 (pass mark 720)" in result
+        assert "Right 4 of 6 (67%)" in result and "time used 0:07:00" in result
+        [record] = tutor.store.exam_results("tiny")
+        assert record.scaled == 700
+        await pilot.press("w")
+        assert len(app.screen.session.slots) == 2
+        await pilot.press("escape", "a")
+        assert len(app.screen.session.slots) == 6
+        await pilot.press("escape", "h")
+        assert isinstance(app.screen, HomeScreen)
+
+
+@run_async
+async def test_the_exam_ends_itself_when_time_is_up(tutor: Tutor, clock: FrozenClock) -> None:
+    session = tutor.exam(tutor.bank("tiny"), count=2, minutes=1, seed=2)
+    app = create_app(tutor, bank_id="tiny", session=session, ticking=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*answer_keys(session, True))
+        clock.advance(minutes=1)
+        app.screen.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+        assert "Right 1 of 2" in shown(pilot, "#result")
+
+
+@run_async
+async def test_leaving_an_exam_keeps_it_for_resume(tutor: Tutor) -> None:
+    session = tutor.exam(tutor.bank("tiny"), count=3, seed=2)
+    app = create_app(tutor, bank_id="tiny", session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*answer_keys(session, True), "escape", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "Unfinished MLA-C01 exam: 1 of 3 answered" in shown(pilot, "#bank-detail")
+        await pilot.press("x")
+        resumed = app.screen.session
+        assert resumed.id == session.id and resumed.current.response == session.current.response
+
+
+@run_async
+async def test_review_asks_what_was_answered_wrong(tutor: Tutor) -> None:
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        assert isinstance(app.screen, HomeScreen)  # nothing to review yet: a notice, no screen
+        await pilot.press("p")
+        first = app.screen.session.current.item.id
+        await pilot.press(*answer_keys(app.screen.session, False), "enter", "escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")
+        assert isinstance(app.screen, QuestionScreen)
+        assert [s.item.id for s in app.screen.session.slots] == [first]
+
+
+@run_async
+async def test_help_and_theme(tutor: Tutor) -> None:
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.theme == "textual-dark"
+        await pilot.press("t")
+        assert app.theme == "textual-light"
+    assert tutor.store.setting("theme") == "textual-light"
+    again = create_app(tutor, bank_id="tiny")
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "textual-light"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@run_async
+async def test_the_longest_question_fits_at_80x24_and_larger(chapter_tutor: Tutor, size: tuple[int, int]) -> None:
+    bank = chapter_tutor.bank("chapter09")
+    session = chapter_tutor.practice(bank, count=None, seed=1)
+    longest = max(range(len(session.slots)), key=lambda i: len(session.slots[i].item.stem)
+                  + sum(len(o.text) for o in session.slots[i].item.options))
+    session.goto(longest)
+    app = create_app(chapter_tutor, session=session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press(*answer_keys(session, True), "enter")
+        body = app.screen.query_one("#body")
+        assert body.virtual_size.width <= size[0]  # nothing wider than the terminal: text wraps
+        assert shown(pilot, "#verdict").startswith("Correct.")

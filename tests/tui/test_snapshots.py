@@ -1,0 +1,108 @@
+"""Snapshots of the key screens at 80x24 (pytest-textual-snapshot): fixed seed, frozen clock, no ticking.
+
+Regenerate after a deliberate change with `pytest tests/tui --snapshot-update`, then look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Awaitable, Callable
+
+from textual.pilot import Pilot
+
+from advisor.quiz.session import Session
+from advisor.quiz.tutor import Tutor
+from advisor.tui.app import create_app
+from tests.quiz.builders import FrozenClock
+
+Compare = Callable[..., bool]
+
+
+def _goto(session: Session, question_id: str) -> Session:
+    session.goto(next(i for i, s in enumerate(session.slots) if s.item.id == question_id))
+    return session
+
+
+def _pick(session: Session, keys: str) -> None:
+    for key in keys:
+        session.toggle(session.current.order.index(key))
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _settled_press(key: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Wait for the screen's background work, press `key`, wait again (snap_compare's run_before)."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press(key)
+        await _settle(pilot)
+
+    return run_before
+
+
+def test_practice_question_after_an_answer(snap_compare: Compare, chapter_tutor: Tutor) -> None:
+    session = _goto(chapter_tutor.practice(chapter_tutor.bank("chapter09"), count=None, seed=11), "c09-book-q2")
+    _pick(session, "ABC")  # C is wrong: explanations for every option are shown at once
+    app = create_app(chapter_tutor, session=session, ticking=False)
+    assert snap_compare(app, press=["enter"], terminal_size=(80, 24))
+
+
+def test_exam_question_with_timer_and_flag(snap_compare: Compare, chapter_tutor: Tutor,
+                                           clock: FrozenClock) -> None:
+    session = chapter_tutor.exam(chapter_tutor.bank("chapter09"), exam_code="MLA-C01", seed=5)
+    clock.advance(minutes=17, seconds=42)
+    _pick(session, sorted(session.current.item.correct_keys)[:1])
+    session.flag()
+    app = create_app(chapter_tutor, session=session, ticking=False)
+    assert snap_compare(app, run_before=_settle, terminal_size=(80, 24))
+
+
+def test_exam_result(snap_compare: Compare, chapter_tutor: Tutor, clock: FrozenClock) -> None:
+    session = chapter_tutor.exam(chapter_tutor.bank("chapter09"), exam_code="MLA-C01", count=20, seed=5)
+    for index, slot in enumerate(session.slots[:18]):
+        session.goto(index)
+        wrong = [k for k in slot.order if k not in slot.item.correct_keys][:slot.item.picks]
+        _pick(session, sorted(slot.item.correct_keys) if index % 4 else wrong)
+    session.goto(19)
+    clock.advance(minutes=31, seconds=5)
+    app = create_app(chapter_tutor, session=session, ticking=False)
+    assert snap_compare(app, press=["s", "y"], terminal_size=(80, 24))
+
+
+def _history(tutor: Tutor, clock: FrozenClock) -> None:
+    """Two practice rounds and two exams, so every stats section has figures."""
+    bank = tutor.bank("chapter09")
+    for seed, every in ((1, 3), (2, 2)):
+        session = tutor.practice(bank, seed=seed)
+        for index, slot in enumerate(session.slots):
+            session.goto(index)
+            wrong = [k for k in slot.order if k not in slot.item.correct_keys][:slot.item.picks]
+            _pick(session, sorted(slot.item.correct_keys) if index % every else wrong)
+            tutor.submit(session)
+        tutor.finish(session)
+        clock.advance(days=1)
+    for seed, every in ((3, 3), (4, 6)):
+        exam = tutor.exam(bank, count=20, seed=seed)
+        for index, slot in enumerate(exam.slots):
+            exam.goto(index)
+            wrong = [k for k in slot.order if k not in slot.item.correct_keys][:slot.item.picks]
+            _pick(exam, sorted(slot.item.correct_keys) if index % every else wrong)
+        tutor.finish(exam)
+        clock.advance(days=2)
+
+
+def test_stats(snap_compare: Compare, chapter_tutor: Tutor, clock: FrozenClock) -> None:
+    _history(chapter_tutor, clock)
+    app = create_app(chapter_tutor, ticking=False)
+    assert snap_compare(app, run_before=_settled_press("s"), terminal_size=(80, 24))
+
+
+def test_home_in_the_light_theme(snap_compare: Compare, chapter_tutor: Tutor, clock: FrozenClock) -> None:
+    _history(chapter_tutor, clock)
+    chapter_tutor.set_exam_date(clock().date() + dt.timedelta(days=10))
+    app = create_app(chapter_tutor, ticking=False)
+    assert snap_compare(app, run_before=_settled_press("t"), terminal_size=(80, 24))
