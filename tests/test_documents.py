@@ -82,3 +82,22 @@ def test_unknown_key_suggests_the_nearest_field() -> None:
     rendered = [str(p) for p in info.value.problems]
     assert "x.yaml:3: items[0].memory_gb: is not a known field (hint: did you mean 'memory_gib'?)" in rendered
     assert "x.yaml:2: items[0].memory_gib: is required" in rendered
+
+
+def test_json_documents_take_the_fast_path_and_errors_are_still_located() -> None:
+    doc = parse_yaml('{\n  "items": [\n    {"name": "a", "memory_gib": 4},\n    {"name": "b", "memory_gib": "x"}\n  ]\n}\n',
+                     "x.json")
+    assert doc._lines is None  # no line map built for a document that validates
+    with pytest.raises(KnowledgeError) as info:
+        validate_document(_File, doc)
+    assert str(info.value.problems[0]) == "x.json:4: items[1].memory_gib: must be a number, got 'x'"
+
+
+def test_json_duplicate_keys_fall_back_to_the_located_yaml_error() -> None:
+    assert "x.json:1: the key 'a' appears twice" in _problem_in('{"a": 1, "a": 2}', "x.json")
+
+
+def _problem_in(raw: str, display: str) -> str:
+    with pytest.raises(KnowledgeError) as info:
+        parse_yaml(raw, display)
+    return info.value.render()

@@ -96,11 +96,11 @@ def default_banks_dir() -> Path:
 
 
 def bank_paths(folder: Path | None = None) -> list[Path]:
-    """The bank files of a folder (every *.yaml), in name order."""
+    """The bank files of a folder (*.yaml, and *.json for large generated banks), in name order."""
     folder = folder or default_banks_dir()
     if not folder.is_dir():
         raise QuizError(f"{folder}: no such folder of question banks")
-    return sorted(folder.glob("*.yaml"))
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.json")])
 
 
 def load_banks(folder: Path | None = None) -> list[Bank]:
