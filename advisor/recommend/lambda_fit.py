@@ -77,9 +77,13 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     add("layers", inf.layers)
     zipped_ok = inf.package_mb <= top("package_unzipped") if "package_unzipped" in limits else True
     # Informational: a .zip over the direct-upload size still deploys through S3.
-    add("package_zipped", inf.package_mb, blocking=False, ok=True,
-        note=("upload the .zip through S3 (direct upload takes 50 MB)"
-              if zipped_ok and "package_zipped" in limits and inf.package_mb > top("package_zipped") else None))
+    if not zipped_ok:
+        zip_note: str | None = "does not apply: too large for a .zip, so it ships as a container image"
+    elif "package_zipped" in limits and inf.package_mb > top("package_zipped"):
+        zip_note = "upload the .zip through S3 (direct upload takes 50 MB)"
+    else:
+        zip_note = None
+    add("package_zipped", inf.package_mb, blocking=False, ok=True, note=zip_note)
     image_ok = inf.package_mb <= top("container_image") if "container_image" in limits else True
     add("package_unzipped", inf.package_mb,
         change_if_over="ship as a container image (PackageType Image)" if image_ok else None)
