@@ -106,15 +106,19 @@ def format_path(path: Iterable[str | int]) -> str:
 def read_yaml(path: Path, display: str | None = None, error: type[AdvisorError] = KnowledgeError) -> Document:
     """Read and parse one YAML file; every failure is an `error` naming the file and line."""
     shown = display or display_path(path)
+    return parse_yaml(read_bytes(path, shown, error), shown, error)
+
+
+def read_bytes(path: Path, shown: str, error: type[AdvisorError] = KnowledgeError) -> bytes:
+    """A user's file, or one plain `error` saying why it cannot be read."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise error(f"{shown}: no such file") from None
     except IsADirectoryError:
-        raise error(f"{shown}: is a folder, not a YAML file") from None
+        raise error(f"{shown}: is a folder, not a file") from None
     except OSError as exc:
         raise error(f"{shown}: cannot read ({exc.strerror})") from None
-    return parse_yaml(raw, shown, error)
 
 
 def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = KnowledgeError) -> Document:

@@ -43,14 +43,9 @@ def read_source(name: str) -> bytes:
     if name == "-":
         stream = getattr(sys.stdin, "buffer", None)
         return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
-    try:
-        return Path(name).read_bytes()
-    except FileNotFoundError:
-        raise WorkloadError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise WorkloadError(f"{name}: is a folder, not a workload file") from None
-    except OSError as exc:
-        raise WorkloadError(f"{name}: cannot read ({exc.strerror})") from None
+    from advisor.documents import read_bytes
+
+    return read_bytes(Path(name), name, WorkloadError)
 
 
 def run(args: argparse.Namespace, raw: bytes) -> Recommendation:
