@@ -42,3 +42,13 @@ def test_wheel_installs_and_validates_from_another_folder(tmp_path: Path) -> Non
     assert "advisor/_data/rules" in result.stdout
     for folder in ("rules/knowledge", "quizzes", "pricing_data", "schemas"):
         assert (site / "advisor" / "_data" / folder).is_dir(), folder
+    # the installed wheel does the product's jobs too: banks, rules, prices
+    env["ADVISOR_DATA_DIR"] = str(tmp_path / "data")
+    env["ADVISOR_CACHE_DIR"] = str(tmp_path / "cache")
+    banks = subprocess.run([str(py), "-m", "advisor", "quiz", "banks", "--format", "json"], cwd=elsewhere,
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert banks.returncode == 0 and '"chapter09"' in banks.stdout, banks.stderr
+    (elsewhere / "w.yaml").write_text((ROOT / "examples" / "workloads" / "fraud-detector.yaml").read_text())
+    rec = subprocess.run([str(py), "-m", "advisor", "recommend", "w.yaml", "--format", "json"], cwd=elsewhere,
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert rec.returncode == 0 and '"price_per_hour_usd": 0.23' in rec.stdout, rec.stderr
