@@ -23,6 +23,7 @@ SCHEMA_MODELS: dict[str, str] = {
     "workload": "advisor.recommend.workload:Workload",
     "price_snapshot": "advisor.pricing.models:PriceSnapshot",
     "quiz_bank": "advisor.quiz.models:QuizBank",
+    "questionnaire_draft": "advisor.recommend.questions:Draft",
 }
 
 

@@ -82,26 +82,13 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
         print_table(run(args, raw))
         return 0
-    return _cached(args, raw, "recommend", _RENDERERS[args.format])
+    return _cached(args, raw, "recommend", lambda rec: _render(rec, args.format))
 
 
-def _json(rec: Recommendation) -> str:
-    return rec.model_dump_json(indent=2) + "\n"
+def _render(rec: Recommendation, fmt: str) -> str:
+    from advisor.recommend.report import render  # imported on a cache miss only: it brings pydantic
 
-
-def _yaml(rec: Recommendation) -> str:
-    from advisor.render import to_yaml
-
-    return to_yaml(rec.model_dump(mode="json"))
-
-
-def _markdown(rec: Recommendation) -> str:
-    from advisor.recommend.report import to_markdown
-
-    return to_markdown(rec)
-
-
-_RENDERERS = {"json": _json, "yaml": _yaml, "markdown": _markdown}
+    return render(rec, fmt)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

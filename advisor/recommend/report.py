@@ -146,5 +146,18 @@ def explain_text(rec: Recommendation, decision: str | None = None) -> str:
     return "\n".join(out)
 
 
+def render(rec: Recommendation, fmt: str) -> str:
+    """A recommendation as file text: "json", "yaml" or "markdown" (the CLI and the TUI export share this)."""
+    if fmt == "json":
+        return rec.model_dump_json(indent=2) + "\n"
+    if fmt == "yaml":
+        from advisor.render import to_yaml
+
+        return to_yaml(rec.model_dump(mode="json"))
+    if fmt == "markdown":
+        return to_markdown(rec)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
 def decision_ids(rec: Recommendation) -> list[str]:
     return list(dict.fromkeys(t.decision for t in rec.trace))

@@ -45,38 +45,47 @@ INSTANCE_STAGE: dict[WorkloadStage, str] = {
 
 
 class Data(Frozen):
-    size_gb: float = Field(default=1, ge=0, description="Size of the training data set.")
+    size_gb: float = Field(default=1, ge=0, description="Size of the training data set, in GB.")
     in_memory_gb: float | None = Field(
         default=None, gt=0,
-        description="Working set that must fit in RAM; derived from size_gb and kind when absent.")
-    kind: DataKind = "tabular"
-    sensitivity: Sensitivity = "internal"
+        description="Working set that must fit in RAM at once, in GB; derived from size_gb and kind when absent.")
+    kind: DataKind = Field(default="tabular", description="What the data is; tabular and timeseries data are loaded "
+                                                          "whole, images, text and audio stream in mini-batches.")
+    sensitivity: Sensitivity = Field(default="internal", description="How sensitive the data is; confidential and "
+                                                                     "regulated data get stricter security settings.")
     private_sources: bool = Field(default=False, description="The data lives in a VPC or on premises.")
 
 
 class Model(Frozen):
-    algorithm: Algorithm = "xgboost"
-    kind: ModelKind = "tree_based"
-    parameters_millions: float = Field(default=0, ge=0, description="0 when unknown or not a neural network.")
-    size_mb: float = Field(default=100, gt=0, description="Size of the model artifact.")
+    algorithm: Algorithm = Field(default="xgboost", description="A SageMaker built-in algorithm (xgboost, "
+                                                                "linear_learner, ...) or a framework (pytorch, ...).")
+    kind: ModelKind = Field(default="tree_based", description="The kind of model; deep_learning and llm models are "
+                                                              "sized for accelerators.")
+    parameters_millions: float = Field(default=0, ge=0, description="Parameters of a neural network, in millions; "
+                                                                    "0 when unknown or not a neural network.")
+    size_mb: float = Field(default=100, gt=0, description="Size of the model artifact, in MB.")
 
 
 class Notebook(Frozen):
-    hours_per_day: float = Field(default=8, gt=0, le=24)
+    hours_per_day: float = Field(default=8, gt=0, le=24, description="Hours a day the notebook instance runs "
+                                                                     "(it is billed while it runs).")
     gpu: bool = Field(default=False, description="Interactive GPU work in the notebook itself.")
 
 
 class Training(Frozen):
-    max_hours: float = Field(default=1, gt=0, le=28 * 24, description="Longest a training job may run.")
-    distributed: bool = False
+    max_hours: float = Field(default=1, gt=0, le=28 * 24, description="Longest a training job may run, in hours.")
+    distributed: bool = Field(default=False, description="Training runs on several instances at once.")
     interruptible: bool = Field(default=False, description="Checkpointed, so managed spot training is fine.")
-    gpu: GpuNeed = "auto"
+    gpu: GpuNeed = Field(default="auto", description="auto: a GPU when the model is deep learning or an LLM; "
+                                                     "required: always; none: never.")
 
 
 class Tuning(Frozen):
-    max_jobs: int = Field(default=10, ge=1, le=750)
-    max_parallel_jobs: int = Field(default=2, ge=1, le=100)
-    strategy: Literal["Bayesian", "Random", "Hyperband", "Grid"] = "Bayesian"
+    max_jobs: int = Field(default=10, ge=1, le=750, description="Training jobs the tuning job runs in all.")
+    max_parallel_jobs: int = Field(default=2, ge=1, le=100, description="Training jobs run at the same time; at "
+                                                                        "most max_jobs.")
+    strategy: Literal["Bayesian", "Random", "Hyperband", "Grid"] = Field(
+        default="Bayesian", description="How the tuning job chooses the next hyperparameters to try.")
 
     @model_validator(mode="after")
     def _parallel_within_total(self) -> Tuning:
@@ -88,29 +97,32 @@ class Tuning(Frozen):
 class Inference(Frozen):
     """One unit of work per request or invocation; the Lambda check reads it whatever the stages."""
 
-    requests_per_second: float = Field(default=1, ge=0)
-    latency_ms_p99: float = Field(default=1000, gt=0)
-    payload_mb: float = Field(default=0.1, ge=0)
-    seconds_per_request: float = Field(default=0.1, gt=0, description="Compute time of one request on one worker.")
-    traffic: Traffic = "steady"
-    memory_mb: float = Field(default=1024, gt=0)
-    package_mb: float = Field(default=100, gt=0, description="Code and model, unzipped.")
-    tmp_mb: float = Field(default=0, ge=0, description="Scratch space the unit of work writes.")
-    gpu: GpuNeed = "auto"
+    requests_per_second: float = Field(default=1, ge=0, description="Requests (or invocations) a second at peak.")
+    latency_ms_p99: float = Field(default=1000, gt=0, description="Latency 99% of requests must beat, in ms.")
+    payload_mb: float = Field(default=0.1, ge=0, description="Size of one request's payload, in MB.")
+    seconds_per_request: float = Field(default=0.1, gt=0, description="Compute time of one request on one worker, "
+                                                                       "in seconds.")
+    traffic: Traffic = Field(default="steady", description="How requests arrive; steady traffic rules out burstable "
+                                                           "T instances, spiky or sporadic traffic may go serverless.")
+    memory_mb: float = Field(default=1024, gt=0, description="Memory one unit of work needs, in MB.")
+    package_mb: float = Field(default=100, gt=0, description="Code and model, unzipped, in MB.")
+    tmp_mb: float = Field(default=0, ge=0, description="Scratch space the unit of work writes, in MB.")
+    gpu: GpuNeed = Field(default="auto", description="auto: the advisor decides from the model; required: always; "
+                                                     "none: never.")
     production: bool = Field(default=True, description="Serves users: at least two instances for availability.")
     layers: int = Field(default=0, ge=0, description="Lambda layers the function would need.")
-    environment_kb: float = Field(default=0, ge=0, description="Size of the environment variables.")
+    environment_kb: float = Field(default=0, ge=0, description="Size of the environment variables, in KB.")
 
 
 class Batch(Frozen):
-    records_per_run: int = Field(default=100_000, ge=1)
-    max_hours: float = Field(default=4, gt=0, description="Deadline for one batch transform run.")
-    runs_per_month: int = Field(default=30, ge=1)
+    records_per_run: int = Field(default=100_000, ge=1, description="Records in one batch transform run.")
+    max_hours: float = Field(default=4, gt=0, description="Deadline for one batch transform run, in hours.")
+    runs_per_month: int = Field(default=30, ge=1, description="Batch transform runs a month.")
 
 
 class Processing(Frozen):
-    max_hours: float = Field(default=1, gt=0)
-    runs_per_month: int = Field(default=30, ge=1)
+    max_hours: float = Field(default=1, gt=0, description="Longest a processing job may run, in hours.")
+    runs_per_month: int = Field(default=30, ge=1, description="Processing jobs a month.")
 
 
 class Network(Frozen):
@@ -118,25 +130,31 @@ class Network(Frozen):
 
 
 class Team(Frozen):
-    shared_notebooks: bool = False
-    needs_root: bool = False
+    shared_notebooks: bool = Field(default=False, description="Several people share the notebook instances.")
+    needs_root: bool = Field(default=False, description="Users need root access on the notebook instances.")
 
 
 class Workload(Frozen):
-    name: Id = "workload"
-    region: str = "us-east-1"
-    stages: tuple[WorkloadStage, ...] = Field(min_length=1)
-    priority: Priority = "balanced"
-    data: Data = Data()
-    model: Model = Model()
-    notebook: Notebook = Notebook()
-    training: Training = Training()
-    tuning: Tuning = Tuning()
-    inference: Inference = Inference()
-    batch: Batch = Batch()
-    processing: Processing = Processing()
-    network: Network = Network()
-    team: Team = Team()
+    name: Id = Field(default="workload", description="A short name: letters, digits, '.', '_' and '-'; it names "
+                                                     "the jobs and resources in the AWS requests.")
+    region: str = Field(default="us-east-1", description="The AWS Region the workload runs in; prices come from "
+                                                         "its snapshot.")
+    stages: tuple[WorkloadStage, ...] = Field(min_length=1, description="The SageMaker stages the workload uses.")
+    priority: Priority = Field(default="balanced", description="What decides between instances that fit: cost "
+                                                               "(cheapest), time (fastest) or balanced (fastest "
+                                                               "within 20% of the cheapest).")
+    data: Data = Field(default=Data(), description="The data the model learns from.")
+    model: Model = Field(default=Model(), description="The model and its size.")
+    notebook: Notebook = Field(default=Notebook(), description="The notebook instance (the notebook stage).")
+    training: Training = Field(default=Training(), description="Training jobs (the training and tuning stages).")
+    tuning: Tuning = Field(default=Tuning(), description="The hyperparameter tuning job (the tuning stage).")
+    inference: Inference = Field(default=Inference(), description="One request or invocation (the inference "
+                                                                  "stages); the Lambda check reads it whatever "
+                                                                  "the stages.")
+    batch: Batch = Field(default=Batch(), description="Batch transform runs (the batch_inference stage).")
+    processing: Processing = Field(default=Processing(), description="Processing jobs (the processing stage).")
+    network: Network = Field(default=Network(), description="What the jobs may reach.")
+    team: Team = Field(default=Team(), description="Who works on the notebooks.")
 
     @model_validator(mode="after")
     def _stages_unique(self) -> Workload:

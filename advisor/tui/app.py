@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from advisor.quiz.bank import Bank
     from advisor.quiz.session import Session
     from advisor.quiz.tutor import Tutor
+    from advisor.tui.questionnaire import QuestionnaireStart
 
 T = TypeVar("T")
 THEMES = ("textual-dark", "textual-light")
@@ -35,18 +36,21 @@ class QuizApp(App[int]):
     ]
 
     def __init__(self, tutor: Tutor, *, bank_id: str | None = None, session: Session | None = None,
-                 ticking: bool = True) -> None:
+                 ticking: bool = True, questionnaire: QuestionnaireStart | None = None) -> None:
         super().__init__()
         self.tutor = tutor
         self.bank_id = bank_id
         self.initial_session = session
         self.ticking = ticking  # the exam timer's refresh; tests with a frozen clock may turn it off
+        self.questionnaire = questionnaire  # `advisor questionnaire`: the app is the questionnaire alone
 
     def on_mount(self) -> None:
         saved = self.tutor.store.setting(THEME_KEY)
         self.theme = saved if saved in THEMES else THEMES[0]
         if self.initial_session is not None:  # straight to the question: home is built when it is first needed
             self.open_session(self.initial_session)
+        elif self.questionnaire is not None:
+            self.open_questionnaire(self.questionnaire)
         else:
             self.go_home()
         if self.tutor.store.notice:
@@ -65,6 +69,18 @@ class QuizApp(App[int]):
         from advisor.tui.question import QuestionScreen
 
         self.push_screen(QuestionScreen(session))
+
+    def open_questionnaire(self, start: QuestionnaireStart) -> None:
+        from advisor.tui.questionnaire import QuestionnaireScreen
+
+        self.push_screen(QuestionnaireScreen(start))
+
+    def leave_questionnaire(self) -> None:
+        """Home when the questionnaire was opened from it; the end of the app when it is all there is."""
+        if self.questionnaire is not None:
+            self.exit(0)
+        else:
+            self.go_home()
 
     def go_home(self) -> None:
         """Back to the home screen, building it if the app started on a question."""
@@ -111,6 +127,7 @@ class QuizApp(App[int]):
 
 
 def create_app(tutor: Tutor, *, bank_id: str | None = None, session: Session | None = None,
-               ticking: bool = True) -> QuizApp:
-    """The app on a tutor; with `session`, it opens straight onto that session's first question."""
-    return QuizApp(tutor, bank_id=bank_id, session=session, ticking=ticking)
+               ticking: bool = True, questionnaire: QuestionnaireStart | None = None) -> QuizApp:
+    """The app on a tutor; with `session`, it opens straight onto that session's first question; with
+    `questionnaire`, it is the workload questionnaire alone (leaving it ends the app)."""
+    return QuizApp(tutor, bank_id=bank_id, session=session, ticking=ticking, questionnaire=questionnaire)

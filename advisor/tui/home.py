@@ -1,4 +1,4 @@
-"""Home: the banks with their due counts, and the ways in (practice, exam, review, stats)."""
+"""Home: the banks with their due counts, and the ways in (practice, exam, review, stats, questionnaire)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ MENU = Text.assemble(
     ("e", "bold"), "  Exam      a timed simulation on a blueprint (or your own size and time)\n",
     ("r", "bold"), "  Review    what is due, then what you answered wrong\n",
     ("s", "bold"), "  Stats     accuracy per topic and domain, weakest topics, exam trend\n",
+    ("w", "bold"), "  Workload  describe an ML workload: instances, security, Lambda, requests\n",
     ("?", "bold"), "  Help      keys and modes      ", ("t", "bold"), "  Theme      ", ("q", "bold"), "  Quit",
 )
 
@@ -46,6 +47,7 @@ class HomeScreen(Screen[None]):
         Binding("r", "review", "Review"),
         Binding("x", "resume", "Resume exam"),
         Binding("s", "stats", "Stats"),
+        Binding("w", "questionnaire", "Workload"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -156,6 +158,11 @@ class HomeScreen(Screen[None]):
         row = self._row()
         if row and row.unfinished:
             self.app.open_session(row.unfinished)
+
+    def action_questionnaire(self) -> None:
+        from advisor.tui.questionnaire import QuestionnaireStart
+
+        self.app.open_questionnaire(QuestionnaireStart(data_dir=self.app.tutor.store.path.parent))
 
     def action_stats(self) -> None:
         from advisor.tui.stats import StatsScreen

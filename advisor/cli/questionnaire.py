@@ -1,0 +1,55 @@
+"""`advisor questionnaire`: the workload questionnaire in the TUI, then its recommendation.
+
+A --from file is read before the TUI starts: one that is not YAML, or not a mapping of fields, is a plain
+located error and exit 2; one whose answers do not validate opens the wizard at its first bad field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from advisor.errors import UsageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from advisor.cli.quiz import add_data_dir
+
+    q = sub.add_parser("questionnaire", help="describe a workload question by question (TUI), then see its "
+                                             "recommendation",
+                       description="Walk through the workload's fields in steps (stages; data; model; training and "
+                                   "tuning; inference; network and team), save the answers as a workload YAML and "
+                                   "see the recommendation: instances, security settings, the Lambda verdict, why, "
+                                   "and the AWS requests. A questionnaire left half-filled is saved as a draft in "
+                                   "the data folder and offered on the next start.")
+    q.add_argument("--from", dest="source", type=Path, metavar="FILE",
+                   help="start from this workload file (a file that does not validate opens at its first bad field)")
+    q.add_argument("--out", type=Path, metavar="FILE",
+                   help="save the answers here (default: the --from file, else NAME.yaml in this folder)")
+    add_data_dir(q)
+    q.set_defaults(handler=cmd_questionnaire)
+
+
+def cmd_questionnaire(args: argparse.Namespace) -> int:
+    from advisor.recommend.questions import Answers, answers_from_file
+
+    answers, left_out = answers_from_file(args.source) if args.source is not None else (Answers(), [])
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("the questionnaire is interactive: run it in a terminal",
+                         hint="`advisor recommend FILE` gives a recommendation without one")
+    from advisor.cli.quiz import open_tutor
+    from advisor.resources import data_dir
+    from advisor.tui.questionnaire import QuestionnaireStart
+
+    start = QuestionnaireStart(data_dir=data_dir(getattr(args, "data_dir", None)), answers=answers,
+                               source=args.source, out=args.out, left_out=tuple(left_out))
+    tutor = open_tutor(args)  # the app's theme and clock; the same data folder as the quiz
+    try:
+        from advisor.tui.app import create_app
+
+        app = create_app(tutor, questionnaire=start)
+        app.run()
+        return app.return_code or 0
+    finally:
+        tutor.close()

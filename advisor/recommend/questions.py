@@ -1,0 +1,382 @@
+"""The workload questionnaire without a screen: its steps, its questions, the answers and their draft.
+
+The questions are the Workload model's own fields (kind, default and help text come from the model), so the
+wizard can never ask for something a workload file could not say, and its complaints are the model's errors
+in plain words (advisor.documents.plain_message). Answers are kept as entered, typos included, until they
+validate: a half-typed number survives in the draft and is shown again with its complaint, never dropped.
+
+Which questions a step holds, and which steps apply to the chosen stages, is decided here, so the TUI only
+draws; tests/recommend/test_questions.py drives all of it without Textual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from pydantic import Field
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from advisor.errors import Problem, WorkloadError
+from advisor.knowledge.base import Frozen
+from advisor.recommend.workload import Workload, condition_fields, semantic_problems
+
+if TYPE_CHECKING:
+    from advisor.knowledge.models import Knowledge
+
+#: Sections that matter only for some stages; every other section (data, model, network, team) always does.
+SECTION_STAGES: dict[str, tuple[str, ...]] = {
+    "notebook": ("notebook",),
+    "training": ("training", "tuning"),
+    "tuning": ("tuning",),
+    "inference": ("realtime_inference", "batch_inference"),
+    "batch": ("batch_inference",),
+    "processing": ("processing",),
+}
+
+SECTION_TITLES = {"": "Stages", "data": "Data", "processing": "processing", "model": "Model",
+                  "notebook": "Notebook", "training": "training", "tuning": "tuning", "inference": "Inference",
+                  "batch": "batch transform", "network": "Network", "team": "team"}
+
+DRAFT_FILE = "questionnaire-draft.yaml"
+SUMMARY = "summary"
+
+#: Where the model's words are not plain enough for a form (a regular expression, a "tuple").
+_PLAINER = {
+    ("stages", "too_short"): "choose at least one stage",
+    ("name", "string_pattern_mismatch"): "use only letters, digits, '.', '_' and '-', starting with a letter "
+                                         "or a digit",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """One Workload field as a question: `kind` says which control asks it."""
+
+    path: str  # dotted, as in a workload file and in the rules: data.size_gb
+    section: str  # "" for the top-level fields
+    name: str
+    kind: str  # number | text | bool | choice | choices
+    choices: tuple[str, ...]
+    optional: bool
+    default: Any
+    help: str
+
+    @property
+    def default_text(self) -> str:
+        if self.kind == "choices":
+            return ", ".join(self.default)  # empty: no default, an answer is required
+        if self.default is None:
+            return "empty"
+        if self.kind == "bool":
+            return "yes" if self.default else "no"
+        return as_text(self.default)
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    sections: tuple[str, ...]
+
+
+#: The wizard's steps in order; the summary follows the last one that applies.
+STEPS: tuple[Step, ...] = (
+    Step("stages", ("",)),
+    Step("data", ("data", "processing")),
+    Step("model", ("model",)),
+    Step("training", ("notebook", "training", "tuning")),
+    Step("inference", ("inference", "batch")),
+    Step("network", ("network", "team")),
+)
+
+
+def _fields() -> Iterator[tuple[str, str, FieldInfo]]:
+    """(section, name, field) for every leaf field of the Workload, in the model's order."""
+    for name, info in Workload.model_fields.items():
+        section = info.annotation
+        if isinstance(section, type) and issubclass(section, Frozen):
+            yield from ((name, sub, sub_info) for sub, sub_info in section.model_fields.items())
+        else:
+            yield "", name, info
+
+
+def _questions() -> tuple[Question, ...]:
+    specs = condition_fields()  # the same kinds the rules are checked against
+    kinds = {"number": "number", "text": "text", "bool": "bool", "literal": "choice", "list": "choices"}
+    out = []
+    for section, name, info in _fields():
+        path = f"{section}.{name}" if section else name
+        spec = specs[path]
+        default = () if info.default is PydanticUndefined else info.default  # stages: no default
+        out.append(Question(path, section, name, kinds[spec.kind], spec.allowed, spec.optional, default,
+                            info.description or ""))
+    return tuple(out)
+
+
+QUESTIONS: tuple[Question, ...] = _questions()
+BY_PATH: dict[str, Question] = {q.path: q for q in QUESTIONS}
+
+
+def as_text(value: Any) -> str:
+    """A value as it is typed into a text box: 50 not 50.0, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def section_help(section: str) -> str:
+    """A section's purpose, from the model's description: the intro of its part of a step."""
+    if not section:
+        return "What the workload is, and which stages it has: the questions that follow depend on them."
+    return f"{SECTION_TITLES[section][0].upper()}{SECTION_TITLES[section][1:]}: " \
+           f"{Workload.model_fields[section].description}"
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+class Answers:
+    """The answers so far, as entered; `problems()` says what is wrong with them, field by field."""
+
+    def __init__(self, values: dict[str, Any] | None = None) -> None:
+        self.values: dict[str, Any] = {q.path: q.default for q in QUESTIONS}
+        for path, value in (values or {}).items():
+            if path in BY_PATH:
+                self.values[path] = list(value) if isinstance(value, tuple) else value
+
+    def set(self, path: str, value: Any) -> bool:
+        """Record an answer; True when it changed."""
+        if self.values.get(path) == value:
+            return False
+        self.values[path] = value
+        return True
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        chosen = self.values.get("stages")
+        return tuple(s for s in chosen if isinstance(s, str)) if isinstance(chosen, (list, tuple)) else ()
+
+    def applies(self, question: Question) -> bool:
+        """Whether the question matters for the chosen stages (the Lambda check's inference fields are asked only
+        with an inference stage; their help says so)."""
+        wanted = SECTION_STAGES.get(question.section)
+        return wanted is None or any(stage in wanted for stage in self.stages)
+
+    # ---- validation ---------------------------------------------------------------------------------------
+
+    def document(self) -> dict[str, Any]:
+        """The answers as a workload document (what a YAML file would hold), text boxes' blanks made empty."""
+        doc: dict[str, Any] = {}
+        for q in QUESTIONS:
+            value = self.values.get(q.path, q.default)
+            if isinstance(value, str):
+                value = value.strip()
+                if value == "" and q.optional:
+                    value = None
+            if q.section:
+                doc.setdefault(q.section, {})[q.name] = value
+            else:
+                doc[q.name] = value
+        return doc
+
+    def problems(self, knowledge: Knowledge | None = None) -> dict[str, str]:
+        """Question path -> what is wrong with its answer, in plain words; with `knowledge`, also what the model
+        alone cannot see (an unknown region, a GPU no instance type has)."""
+        from pydantic import ValidationError
+
+        from advisor.documents import plain_message
+
+        try:
+            workload = Workload.model_validate(self.document())
+        except ValidationError as exc:
+            found: dict[str, str] = {}
+            for err in exc.errors(include_url=False):
+                message = plain_message(err)
+                path = _question_of(err["loc"], message)
+                found.setdefault(path, _PLAINER.get((path, err["type"]), message))
+            return {q.path: found[q.path] for q in QUESTIONS if q.path in found}
+        if knowledge is None:
+            return {}
+        return {".".join(path): message + (f" ({hint})" if hint else "")
+                for path, message, hint in semantic_problems(workload, knowledge)}
+
+    def workload(self, knowledge: Knowledge | None = None) -> Workload:
+        """The answers as a Workload; a WorkloadError naming every bad field when they do not validate."""
+        problems = self.problems(knowledge)
+        if problems:
+            raise WorkloadError(f"{len(problems)} answer{'s' if len(problems) > 1 else ''} to fix",
+                                problems=[Problem(message, field=path) for path, message in problems.items()])
+        return Workload.model_validate(self.document())
+
+    # ---- steps --------------------------------------------------------------------------------------------
+
+    def shown(self, step: Step, problems: Iterable[str] = ()) -> list[Question]:
+        """The step's questions that apply, and any that does not but holds a bad answer (from a file) to fix."""
+        bad = set(problems)
+        return [q for q in QUESTIONS if q.section in step.sections and (self.applies(q) or q.path in bad)]
+
+    def steps(self, problems: Iterable[str] = ()) -> list[Step]:
+        """The steps with at least one question to show, in order (the summary is not one of them)."""
+        bad = set(problems)
+        return [s for s in STEPS if self.shown(s, bad)]
+
+    def title(self, step: Step, problems: Iterable[str] = ()) -> str:
+        """The step's title from the sections it shows: "Notebook, training and tuning", "Data"."""
+        sections = list(dict.fromkeys(q.section for q in self.shown(step, problems)))
+        words = [SECTION_TITLES[s] for s in sections] or [SECTION_TITLES[step.sections[0]]]
+        text = _join(words)
+        return text[0].upper() + text[1:]
+
+    def first_problem(self, problems: dict[str, str]) -> tuple[Step, Question] | None:
+        """The first bad answer in the wizard's order, and its step."""
+        for step in self.steps(problems):
+            for q in self.shown(step, problems):
+                if q.path in problems:
+                    return step, q
+        return None
+
+
+def _question_of(loc: tuple[Any, ...], message: str) -> str:
+    """The question a pydantic error belongs to. A section's own validator (max_parallel_jobs > max_jobs) is
+    put beside the field its message names first, else the section's first field."""
+    parts = [p for p in loc if not (isinstance(p, str) and (p.startswith("function-") or ":" in p))]
+    if parts and isinstance(parts[0], str):
+        if len(parts) > 1 and f"{parts[0]}.{parts[1]}" in BY_PATH:
+            return f"{parts[0]}.{parts[1]}"
+        if parts[0] in BY_PATH:
+            return parts[0]
+    section = parts[0] if parts and isinstance(parts[0], str) else ""
+    candidates = [q for q in QUESTIONS if q.section == section]
+    named = sorted((message.find(q.name), q.path) for q in candidates if q.name in message)
+    return named[0][1] if named else candidates[0].path
+
+
+# ---- files: a workload in, a workload out ------------------------------------------------------------------
+
+def answers_from_file(path: Path) -> tuple[Answers, list[Problem]]:
+    """The answers a workload file holds, however wrong (they are fixed in the wizard), and the problems that no
+    question can show: unknown fields (with did-you-mean) and sections that are not mappings, each located.
+
+    A file that is not YAML, or not a mapping, cannot be asked about: that is a WorkloadError.
+    """
+    from pydantic import ValidationError
+
+    from advisor.documents import problems_from_validation, read_yaml
+
+    doc = read_yaml(path, error=WorkloadError)
+    if not isinstance(doc.data, dict):
+        raise WorkloadError(f"{doc.display}: a workload is a mapping of fields (name, stages, data, ...)",
+                            problems=[Problem("expected fields such as `stages:` at the top level", doc.display, 1)])
+    values: dict[str, Any] = {}
+    for key, value in doc.data.items():
+        if key in BY_PATH:
+            values[key] = value
+        elif isinstance(value, dict):
+            values.update({f"{key}.{sub}": v for sub, v in value.items() if f"{key}.{sub}" in BY_PATH})
+    left_out: list[Problem] = []
+    try:
+        Workload.model_validate(doc.data)
+    except ValidationError as exc:
+        for problem in problems_from_validation(exc, doc, Workload):
+            shown = problem.field in BY_PATH or (problem.field or "").split("[")[0] in BY_PATH
+            if not shown:  # an unknown key, or a section that is not a mapping: no question holds it
+                left_out.append(problem)
+    return Answers(values), left_out
+
+
+def workload_yaml(workload: Workload) -> str:
+    """The workload as a file: every field asked for its stages, and any other that differs from its default
+    (so a file loaded with --from keeps what the wizard did not ask)."""
+    from advisor.render import to_yaml
+
+    data = workload.model_dump(mode="json")
+    answers = Answers({"stages": list(workload.stages)})
+    out: dict[str, Any] = {}
+    for q in QUESTIONS:
+        value = data[q.section][q.name] if q.section else data[q.name]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # 50, as a person writes it; the model reads it back as 50.0
+        default = list(q.default) if isinstance(q.default, tuple) else q.default
+        if not q.section:
+            out[q.name] = value
+        elif answers.applies(q) or value != default:
+            out.setdefault(q.section, {})[q.name] = value
+    return ("# A workload written by `advisor questionnaire`; `advisor questionnaire --from FILE` opens it again.\n"
+            + to_yaml(out))
+
+
+def save_workload(path: Path, workload: Workload) -> None:
+    from advisor.atomic import write_atomic
+
+    try:
+        write_atomic(path, workload_yaml(workload))
+    except OSError as exc:
+        raise WorkloadError(f"cannot write {path} ({exc.strerror or exc})",
+                            hint="choose another file, in a folder you can write to") from None
+
+
+# ---- the draft of a questionnaire left half-filled ---------------------------------------------------------
+
+class Draft(Frozen):
+    """A questionnaire in progress, saved on every change of step or field in the user's data folder."""
+
+    saved_at: dt.datetime
+    step: str = Field(default="stages", description="The step the user was on: a step id or 'summary'.")
+    source: str | None = Field(default=None, description="The workload file the questionnaire was opened from.")
+    out: str | None = Field(default=None, description="Where the answers are to be saved.")
+    answers: dict[str, Any] = Field(default_factory=dict, description="Question path -> answer as entered.")
+
+
+@dataclass
+class DraftStore:
+    """The draft file of one data folder. A draft that cannot be read is moved aside (never deleted) and
+    `notice` says where."""
+
+    folder: Path
+    notice: str | None = field(default=None, init=False)
+
+    @property
+    def path(self) -> Path:
+        return self.folder / DRAFT_FILE
+
+    def save(self, draft: Draft) -> None:
+        from advisor.atomic import write_atomic
+        from advisor.render import to_yaml
+
+        text = ("# A questionnaire in progress (advisor questionnaire offers it on its next start).\n"
+                + to_yaml(draft.model_dump(mode="json")))
+        try:
+            write_atomic(self.path, text)
+        except OSError as exc:
+            raise WorkloadError(f"cannot save the questionnaire draft in {self.folder} ({exc.strerror or exc})",
+                                hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR") from None
+
+    def load(self) -> Draft | None:
+        from advisor.documents import read_yaml, validate_document
+
+        if not self.path.exists():
+            return None
+        try:
+            return validate_document(Draft, read_yaml(self.path, error=WorkloadError), WorkloadError)
+        except WorkloadError as exc:
+            aside = self.path.with_name(f"{DRAFT_FILE}.unreadable-{dt.datetime.now():%Y%m%d-%H%M%S}")
+            try:
+                os.replace(self.path, aside)
+            except OSError:
+                aside = self.path
+            why = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in exc.problems)
+            self.notice = f"the questionnaire draft could not be read and was kept as {aside} ({why or exc.message})"
+            return None
+
+    def discard(self) -> None:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass

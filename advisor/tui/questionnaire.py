@@ -1,0 +1,507 @@
+"""The workload questionnaire: the Workload's fields as a wizard in steps, then the recommendation.
+
+Keys: Tab and Shift+Tab move between questions; Enter in a text box goes to the next question (from the last
+one, to the next step); Ctrl+N or PgDn next step, Ctrl+P or PgUp back; on the summary, Enter saves the
+workload and shows its recommendation; Esc leaves (the answers stay as a draft).
+
+What the steps hold, which apply, and what is wrong with an answer all come from advisor.recommend.questions;
+this screen only draws them. Every change of field or step saves the draft (atomically) in the data folder,
+so a quit or a crash loses at most the text box being typed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Input, Label, Select, SelectionList, Static, Switch
+
+from advisor.errors import AdvisorError, Problem, WorkloadError
+from advisor.recommend.questions import (
+    BY_PATH,
+    STEPS,
+    SUMMARY,
+    Answers,
+    Draft,
+    DraftStore,
+    Question,
+    as_text,
+    section_help,
+    workload_yaml,
+)
+from advisor.tui import advice_views
+
+if TYPE_CHECKING:
+    from advisor.recommend.advisor import Advisor
+    from advisor.recommend.models import Recommendation
+    from advisor.recommend.workload import Workload
+    from advisor.tui.app import QuizApp
+
+KEY_HINTS = {"bool": " Space switches it.", "choice": " Enter opens the list.", "choices": " Space ticks one."}
+SHORT_TITLES = {"stages": "Stages", "data": "Data", "model": "Model", "training": "Training",
+                "inference": "Inference", "network": "Network", SUMMARY: "Summary"}
+
+
+@dataclass
+class QuestionnaireStart:
+    """How a questionnaire opens: its data folder (for the draft), and the answers of a --from file."""
+
+    data_dir: Path
+    answers: Answers = field(default_factory=Answers)
+    source: Path | None = None
+    out: Path | None = None
+    left_out: tuple[Problem, ...] = ()  # what the --from file holds that no question can show
+
+
+def control_id(path: str) -> str:
+    return "q-" + path.replace(".", "-")
+
+
+_BY_CONTROL = {control_id(path): path for path in BY_PATH}
+
+
+def control_for(question: Question, value: Any) -> Widget:
+    """The control that asks `question`, showing `value` (however wrong: a file may hold anything)."""
+    cid = control_id(question.path)
+    if question.kind == "bool":
+        return Switch(value=value if isinstance(value, bool) else False, id=cid, animate=False)
+    if question.kind == "choice":
+        known = value in question.choices
+        return Select([(c, c) for c in question.choices], value=value if known else Select.NULL,
+                      allow_blank=not known, compact=True, id=cid, prompt=f"{value!s} (not a choice)")
+    if question.kind == "choices":
+        chosen = value if isinstance(value, (list, tuple)) else ()
+        return SelectionList[str](*[(c, c, c in chosen) for c in question.choices], id=cid, compact=True)
+    return Input(value=as_text(value) if not isinstance(value, (list, dict)) else str(value), id=cid, compact=True)
+
+
+class QuestionRow(Vertical):
+    """A question: its name and control on one line, its help (with the default) below, then its problem."""
+
+    def __init__(self, question: Question, value: Any) -> None:
+        super().__init__(classes="question", id="row-" + question.path.replace(".", "-"))
+        self.question = question
+        self.value = value
+        self.problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        with Horizontal(classes="q-line"):
+            yield Label(q.name, classes="q-name")
+            yield control_for(q, self.value)
+            if q.kind == "bool":  # a switch's colour alone is not enough to read it by
+                yield Label("yes" if self.value is True else "no", classes="q-state")
+        default = f" Default: {q.default_text}." if q.default_text else ""
+        yield Static(Text(f"{q.help}{default}{KEY_HINTS.get(q.kind, '')}", style="dim"), classes="q-help")
+        yield Static("", classes="q-problem")
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self.query_one(".q-state", Label).update("yes" if event.value else "no")
+
+    def show_problem(self, message: str | None) -> None:
+        if message == self.problem:
+            return  # every key press revalidates every question: redraw only what changed
+        self.problem = message
+        problem = self.query_one(".q-problem", Static)
+        problem.display = bool(message)
+        problem.update(Text(f"✘ {message}", style="bold red") if message else "")
+
+
+class QuestionnaireScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Next", key_display="^n", priority=True),
+        Binding("pagedown", "next", show=False, priority=True),
+        Binding("ctrl+p", "back", "Back", key_display="^p", priority=True),
+        Binding("pageup", "back", show=False, priority=True),
+        Binding("ctrl+s", "submit", "Recommend", key_display="^s", priority=True),
+        Binding("escape", "leave", "Leave", key_display="esc"),
+    ]
+
+    app: QuizApp
+
+    def __init__(self, start: QuestionnaireStart) -> None:
+        super().__init__()
+        self.start = start
+        self.answers = start.answers
+        self.source = start.source
+        self.out = start.out
+        self.drafts = DraftStore(start.data_dir)
+        self.advisor: Advisor | None = None
+        self.problems: dict[str, str] = self.answers.problems()
+        self.kept: set[str] = set(self.problems)  # shown once for a bad answer: stays, even when it is fixed
+        self.step = STEPS[0].id
+        self.dirty = False  # answers changed since the start, the draft or the last save
+        self.built = False
+        self.open_at_problem = start.source is not None  # until the user moves or answers
+        self.written: Path | None = None
+        self.save_default = ""
+        self.intros: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        yield Static(id="q-steps")
+        yield ContentSwitcher(id="q-pages")
+        yield Static(id="q-message")
+        yield Footer(show_command_palette=False, compact=True)
+
+    # ---- starting: the knowledge in the background, a draft offered, then the pages ---------------------
+
+    def on_mount(self) -> None:
+        self.query_one("#q-message", Static).update(Text("Loading the knowledge base…", style="dim"))
+        self.app.background(self, self._make_advisor, self._advisor_ready, "questionnaire")
+        draft = self.drafts.load()
+        if self.drafts.notice:
+            self.app.notify(self.drafts.notice, title="Questionnaire draft", severity="warning", timeout=20)
+        if draft is not None:  # offered even beside a --from file: it is never replaced without asking
+            from advisor.tui.dialogs import ConfirmScreen
+
+            name = draft.answers.get("name") or "workload"
+            where = SHORT_TITLES.get(draft.step, draft.step)
+            origin = f" (from {draft.source})" if draft.source else ""
+            instead = f"opens {self.source}" if self.source else "starts afresh"
+            when = draft.saved_at.astimezone() if draft.saved_at.tzinfo else draft.saved_at  # the user's time
+            question = (f"Continue the questionnaire you left on {when:%Y-%m-%d %H:%M}?\n\n"
+                        f"Workload {name!s}{origin}, at the {where} step.\n"
+                        f"y continues it; n {instead} and deletes the draft.")
+            self.app.push_screen(ConfirmScreen(question), lambda yes: self._draft_answered(draft, bool(yes)))
+        else:
+            self.call_later(self._build)
+
+    def _make_advisor(self) -> Advisor:
+        from advisor.recommend.advisor import Advisor
+
+        clock = self.app.tutor.clock
+        return Advisor(clock=lambda: clock().date())
+
+    def _draft_answered(self, draft: Draft, resume: bool) -> None:
+        if resume:
+            self.answers = Answers(draft.answers)
+            self.kept = set(self.answers.problems())
+            self.source = Path(draft.source) if draft.source else None
+            self.out = Path(draft.out) if draft.out else None
+            self.step = draft.step
+            self.open_at_problem = False
+            self.dirty = True  # the draft stays until the answers are saved
+        else:
+            self.drafts.discard()
+        self.call_later(self._build)
+
+    async def _build(self) -> None:
+        pages = self.query_one("#q-pages", ContentSwitcher)
+        for step in STEPS:
+            page = VerticalScroll(id=f"page-{step.id}", classes="q-page")
+            page.display = False  # the switcher shows one page at a time
+            page.can_focus = False  # Tab goes from question to question; the page scrolls to the focused one
+            await pages.mount(page)
+            await page.mount(Static(id=f"intro-{step.id}", classes="q-intro"))
+            await page.mount_all([QuestionRow(q, self.answers.values.get(q.path))
+                                  for q in BY_PATH.values() if q.section in step.sections])
+        summary = VerticalScroll(id=f"page-{SUMMARY}", classes="q-page")
+        summary.display = False  # focusable, unlike the question pages: arrows scroll a long summary
+        await pages.mount(summary)
+        await summary.mount_all([
+            Horizontal(Label("Save to", classes="q-name"), Input(id="save-path", compact=True), classes="q-line"),
+            Static(Text("Enter (or Ctrl+S) saves the file and shows the recommendation; Ctrl+P goes back.\n",
+                        style="dim")),
+            Static(Text("Your answers, as the workload file they make:", style="bold")),
+            Static(id="summary-yaml"),
+        ])
+        self.built = True
+        self._revalidate()
+        if self.start.left_out:
+            self.app.notify("\n".join(str(p) for p in self.start.left_out), title="Left out of the answers",
+                            severity="warning", timeout=30)
+        step, path = self.step, None
+        if self.open_at_problem and self.problems:
+            step, path = self._first_problem()
+        self._go(step if step in self._step_ids() else STEPS[0].id, focus=path)
+
+    def _advisor_ready(self, advisor: Advisor) -> None:
+        self.advisor = advisor
+        if not self.built:
+            return
+        self._revalidate()
+        if self.open_at_problem and self.problems:
+            step, path = self._first_problem()  # an unknown region, a GPU nothing has: seen only now
+            self._go(step, focus=path)
+        else:
+            self._show_message()
+
+    # ---- state --------------------------------------------------------------------------------------------
+
+    @property
+    def knowledge(self) -> Any:
+        return self.advisor.knowledge if self.advisor is not None else None
+
+    def _step_ids(self) -> list[str]:
+        return [s.id for s in self.answers.steps(self.kept)] + [SUMMARY]
+
+    def _neighbour(self, direction: int) -> str | None:
+        """The step before or after the current one, among those that apply now (the current one may not)."""
+        order = [s.id for s in STEPS] + [SUMMARY]
+        ids = self._step_ids()
+        here = order.index(self.step)
+        candidates = [s for s in ids if (order.index(s) - here) * direction > 0]
+        if not candidates:
+            return None
+        return candidates[0] if direction > 0 else candidates[-1]
+
+    def _first_problem(self) -> tuple[str, str | None]:
+        found = self.answers.first_problem(self.problems)
+        return (found[0].id, found[1].path) if found else (STEPS[0].id, None)
+
+    def _revalidate(self) -> None:
+        """Recompute every problem; show each beside its field, hide the questions that do not apply."""
+        self.problems = self.answers.problems(self.knowledge)
+        self.kept |= set(self.problems)
+        if not self.built:
+            return
+        for step in STEPS:
+            questions = self.answers.shown(step, self.kept)
+            shown = {q.path for q in questions}
+            for row in self.query_one(f"#page-{step.id}").query(QuestionRow):
+                if row.display != (row.question.path in shown):
+                    row.display = row.question.path in shown
+                row.show_problem(self.problems.get(row.question.path))
+            intro = "\n".join(section_help(section) for section in dict.fromkeys(q.section for q in questions))
+            if self.intros.get(step.id) != intro:
+                self.intros[step.id] = intro
+                self.query_one(f"#intro-{step.id}", Static).update(Text(intro, style="italic"))
+        self._show_header()
+
+    def _show_header(self) -> None:
+        ids = self._step_ids()
+        index = ids.index(self.step) if self.step in ids else 0
+        title = "Summary" if self.step == SUMMARY else \
+            self.answers.title(next(s for s in STEPS if s.id == self.step), self.kept)
+        self.query_one("#title", Static).update(
+            Text(f"Workload questionnaire · step {index + 1} of {len(ids)}: {title}", style="bold"))
+        steps = Text(" ")
+        for n, step_id in enumerate(ids):
+            if n:
+                steps.append(" › ", style="dim")
+            bad = any(BY_PATH[p].section in next(s.sections for s in STEPS if s.id == step_id)
+                      for p in self.problems) if step_id != SUMMARY else False
+            style = "bold reverse" if step_id == self.step else ("red" if bad else "")
+            steps.append(SHORT_TITLES[step_id] + (" ✘" if bad else ""), style=style)
+        self.query_one("#q-steps", Static).update(steps)
+
+    def _step_problems(self) -> list[str]:
+        if self.step == SUMMARY:
+            return list(self.problems)
+        step = next(s for s in STEPS if s.id == self.step)
+        return [q.path for q in self.answers.shown(step, self.kept) if q.path in self.problems]
+
+    def _show_message(self, extra: str = "") -> None:
+        bad = self._step_problems()
+        text = Text()
+        if extra:
+            text.append(extra, style="bold yellow")
+        elif bad:
+            text.append(f"Fix the field marked ✘ ({', '.join(bad)}) to go on; Ctrl+P goes back.", style="bold red")
+        elif self.advisor is None:
+            text.append("Loading the knowledge base…", style="dim")
+        self.query_one("#q-message", Static).update(text)
+
+    # ---- moving -------------------------------------------------------------------------------------------
+
+    def _go(self, step_id: str, focus: str | None = None) -> None:
+        if step_id == SUMMARY and self.problems:
+            step_id, focus = self._first_problem()
+        self.step = step_id
+        self.query_one("#q-pages", ContentSwitcher).current = f"page-{step_id}"
+        if step_id == SUMMARY:
+            self._show_summary()
+        self._show_header()
+        self._show_message()
+        self._save_draft()
+        target: Widget | None = None
+        if focus is not None:
+            target = self.query_one(f"#{control_id(focus)}")
+        elif step_id == SUMMARY:
+            target = self.query_one("#save-path", Input)
+        else:
+            rows = [r for r in self.query_one(f"#page-{step_id}").query(QuestionRow) if r.display]
+            if rows:
+                target = rows[0].query_one(f"#{control_id(rows[0].question.path)}")
+        if focus is None:
+            self.query_one(f"#page-{step_id}", VerticalScroll).scroll_home(animate=False)
+        if target is not None:
+            target.focus()
+            self.call_after_refresh(target.scroll_visible, animate=False)
+
+    def _show_summary(self) -> None:
+        try:
+            workload = self.answers.workload(self.knowledge)
+        except WorkloadError:  # _go sends a bad answer back to its step before this
+            return
+        self.query_one("#summary-yaml", Static).update(advice_views.answers_view(workload_yaml(workload)))
+        save = self.query_one("#save-path", Input)
+        default = str(self.out or self.source or Path(f"{workload.name}.yaml"))
+        if save.value in ("", self.save_default):  # follows the name until the user types a file of their own
+            save.value = default
+        self.save_default = default
+
+    def action_next(self) -> None:
+        if not self.built:
+            return
+        self.open_at_problem = False
+        if self.step == SUMMARY:
+            self.action_submit()
+            return
+        bad = self._step_problems()
+        if bad:
+            self._show_message()
+            self.query_one(f"#{control_id(bad[0])}").focus()
+            return
+        self._go(self._neighbour(+1) or SUMMARY)
+
+    def action_back(self) -> None:
+        if not self.built:
+            return
+        self.open_at_problem = False
+        previous = self._neighbour(-1)
+        if previous is not None:
+            self._go(previous)
+
+    # ---- answers ------------------------------------------------------------------------------------------
+
+    def _answer(self, control: Widget, value: Any, *, save: bool) -> None:
+        path = _BY_CONTROL.get(control.id or "")
+        if path is None:
+            return
+        current = self.answers.values.get(path)
+        same = as_text(current) == value if isinstance(control, Input) else current == value
+        if same:
+            return
+        self.answers.set(path, value)
+        self.dirty = True
+        self.open_at_problem = False
+        self._revalidate()
+        self._show_message()
+        if save:
+            self._save_draft()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "save-path":
+            self._answer(event.input, event.value, save=False)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        self._save_draft()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "save-path":
+            self.action_submit()
+            return
+        rows = [r for r in self.query_one(f"#page-{self.step}").query(QuestionRow) if r.display]
+        paths = [r.question.path for r in rows]
+        here = next((p for p in paths if control_id(p) == event.input.id), None)
+        if here is None or here == paths[-1]:
+            self.action_next()
+        else:
+            self.query_one(f"#{control_id(paths[paths.index(here) + 1])}").focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL:
+            self._answer(event.select, event.value, save=True)
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self._answer(event.switch, event.value, save=True)
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        chosen = set(event.selection_list.selected)
+        question = BY_PATH["stages"]
+        self._answer(event.selection_list, [c for c in question.choices if c in chosen], save=True)
+
+    # ---- the draft ----------------------------------------------------------------------------------------
+
+    def _save_draft(self) -> None:
+        if not self.dirty:
+            return
+        draft = Draft(saved_at=self.app.tutor.clock(), step=self.step, answers=dict(self.answers.values),
+                      source=str(self.source) if self.source else None, out=str(self.out) if self.out else None)
+        try:
+            self.drafts.save(draft)
+        except AdvisorError as exc:
+            self.app.report(exc)
+
+    def on_unmount(self) -> None:
+        self._save_draft()  # a quit (Ctrl+Q) keeps even the text box being typed in
+
+    # ---- leaving and submitting ---------------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        if not self.dirty:
+            self.app.leave_questionnaire()
+            return
+        from advisor.tui.dialogs import ConfirmScreen
+
+        def leave(yes: bool | None) -> None:
+            if yes:
+                self._save_draft()
+                self.app.leave_questionnaire()
+
+        question = (f"Leave the questionnaire?\n\nYour answers are kept as a draft in {self.drafts.folder} "
+                    "and offered when you start it again.")
+        self.app.push_screen(ConfirmScreen(question), leave)
+
+    def action_submit(self) -> None:
+        if not self.built:
+            return
+        if self.step != SUMMARY:
+            self._go(SUMMARY)
+            return
+        if self.advisor is None:
+            self._show_message("Still loading the knowledge base: try again in a moment.")
+            return
+        if self.problems:
+            self._go(SUMMARY)  # sends the first bad answer back to its step
+            return
+        text = self.query_one("#save-path", Input).value.strip()
+        if not text:
+            self._show_message("Give a file to save the workload to.")
+            return
+        path = Path(text).expanduser()
+        if path.exists() and path != self.written:
+            from advisor.tui.dialogs import ConfirmScreen
+
+            note = ""
+            if self.source is not None and path == self.source:
+                dropped = len(self.start.left_out) if self.source == self.start.source else 0
+                fields = f" and the {dropped} field{'s' if dropped > 1 else ''} left out" if dropped else ""
+                note = f" (its comments{fields} are not kept)"
+            self.app.push_screen(ConfirmScreen(f"{path} exists. Replace it{note}?"),
+                                 lambda yes: self._submit(path) if yes else None)
+            return
+        self._submit(path)
+
+    def _submit(self, path: Path) -> None:
+        from advisor.recommend.questions import save_workload
+
+        assert self.advisor is not None
+        try:
+            workload = self.answers.workload(self.knowledge)
+            save_workload(path, workload)
+        except AdvisorError as exc:
+            self._show_message(exc.render())
+            return
+        self.written = self.out = path
+        self.dirty = False
+        self.drafts.discard()
+        self._show_message(f"Saved {path}. Working out the recommendation…")
+        advisor = self.advisor
+        self.app.background(self, lambda: advisor.recommend(workload),
+                            lambda rec: self._show_recommendation(rec, workload, path), "questionnaire")
+
+    def _show_recommendation(self, rec: Recommendation, workload: Workload, path: Path) -> None:
+        from advisor.tui.recommendation import RecommendationScreen
+
+        self._show_message(f"Saved {path}.")
+        self.app.push_screen(RecommendationScreen(rec, workload, path))

@@ -1,0 +1,241 @@
+"""The result of the questionnaire: the recommendation in tabs (instances, security, Lambda, AWS requests),
+the "why?" view of any decision, and export to Markdown, JSON, YAML or the AWS requests.
+
+Keys: 1-4 (or ←/→ on the tabs) switch tabs; w why?; x export; e back to the answers; Esc leaves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from advisor.errors import UsageError
+from advisor.tui import advice_views
+
+if TYPE_CHECKING:
+    from advisor.builders import RequestSet
+    from advisor.recommend.models import Recommendation
+    from advisor.recommend.workload import Workload
+    from advisor.tui.app import QuizApp
+
+#: format -> (what the option says, file name suffix after the workload name)
+EXPORTS: dict[str, tuple[str, str]] = {
+    "markdown": ("Markdown report", "-recommendation.md"),
+    "json": ("JSON: the whole recommendation, trace included", "-recommendation.json"),
+    "yaml": ("YAML: the whole recommendation, trace included", "-recommendation.yaml"),
+    "requests-json": ("AWS requests as JSON, placeholders listed", "-requests.json"),
+    "requests-python": ("AWS requests as a runnable boto3 script", "-requests.py"),
+}
+TABS = ("instances", "security", "lambda", "requests")
+
+
+def build_request_set(rec: Recommendation, workload: Workload) -> RequestSet:
+    """The AWS requests that carry out the recommendation, checked by botocore as `advisor requests` checks them."""
+    from advisor.builders import build_requests
+    from advisor.builders.validate import request_set_problems
+
+    request_set = build_requests(rec, workload)
+    problems = request_set_problems(request_set)
+    if problems:  # the builders' bug, never the user's: say so rather than show a request AWS would refuse
+        detail = "; ".join(f"{op}: {', '.join(found)}" for op, found in problems.items())
+        raise UsageError(f"a generated request fails botocore's validation: {detail}",
+                         hint="this is a bug in advisor; please report it")
+    return request_set
+
+
+def export_text(fmt: str, rec: Recommendation, requests: RequestSet | None) -> str:
+    """The exported file's text: the same renderers as `advisor recommend --format` and `advisor requests`."""
+    from advisor.recommend.report import render
+    from advisor.render import to_json
+
+    if fmt in ("markdown", "json", "yaml"):
+        return render(rec, fmt)
+    assert requests is not None
+    if fmt == "requests-json":
+        return to_json(requests.as_data())
+    from advisor.builders.script import to_script
+
+    return to_script(requests)
+
+
+class RecommendationScreen(Screen[None]):
+    BINDINGS = [
+        Binding("1", "tab('instances')", "Tabs", key_display="1-4"),
+        Binding("2", "tab('security')", show=False),
+        Binding("3", "tab('lambda')", show=False),
+        Binding("4", "tab('requests')", show=False),
+        Binding("w", "why", "Why?"),
+        Binding("x", "export", "Export"),
+        Binding("e", "edit", "Edit answers"),
+        Binding("escape", "leave", "Leave", key_display="esc"),
+    ]
+
+    app: QuizApp
+
+    def __init__(self, rec: Recommendation, workload: Workload, saved: Path) -> None:
+        super().__init__()
+        self.rec = rec
+        self.workload = workload
+        self.saved = saved
+        self.requests: RequestSet | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(advice_views.headline(self.rec), id="rec-head")
+        with TabbedContent(id="rec-tabs"):
+            with TabPane("1 Instances", id="instances"), VerticalScroll():
+                yield Static(advice_views.instances_view(self.rec), id="instances-body")
+            with TabPane("2 Security", id="security"), VerticalScroll():
+                yield Static(advice_views.security_view(self.rec), id="security-body")
+            with TabPane("3 Lambda", id="lambda"), VerticalScroll():
+                yield Static(advice_views.lambda_view(self.rec), id="lambda-body")
+            with TabPane("4 AWS requests", id="requests"), VerticalScroll():
+                yield Static(Text("Building the requests…", style="dim"), id="requests-body")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#instances-body").parent.focus()  # type: ignore[union-attr]  # arrows scroll the tab
+
+    @property
+    def tab(self) -> str:
+        return self.query_one("#rec-tabs", TabbedContent).active
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#rec-tabs", TabbedContent).active = tab
+        self.query_one(f"#{tab}-body").parent.focus()  # type: ignore[union-attr]
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "requests" and self.requests is None:
+            self._with_requests(lambda: None)
+
+    def _with_requests(self, then: Callable[[], None]) -> None:
+        """Build the requests once (botocore loads in the background), show them, then call `then()`."""
+
+        def shown(request_set: RequestSet) -> None:
+            self.requests = request_set
+            self.query_one("#requests-body", Static).update(advice_views.requests_view(request_set))
+            then()
+
+        if self.requests is not None:
+            then()
+            return
+        self.app.background(self, lambda: build_request_set(self.rec, self.workload), shown, "requests")
+
+    # ---- why? ---------------------------------------------------------------------------------------------
+
+    def decision_for_tab(self) -> str | None:
+        """The decision behind what the current tab shows first: the first stage's family, the security
+        controls, the Lambda alternatives."""
+        if self.tab == "security":
+            return "security.controls"
+        if self.tab == "lambda":
+            return "lambda.alternatives"
+        first = next(iter(self.rec.instances), None)
+        return next((t.decision for t in self.rec.trace if t.stage == first), None)
+
+    def action_why(self) -> None:
+        from advisor.tui.trace import TraceScreen
+
+        self.app.push_screen(TraceScreen(self.rec, self.decision_for_tab()))
+
+    # ---- export -------------------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        folder = self.saved.parent
+        self.app.push_screen(ExportScreen(folder, self.rec.workload), self._export_chosen)
+
+    def _export_chosen(self, choice: tuple[str, Path] | None) -> None:
+        if choice is None:
+            return
+        fmt, path = choice
+        if path.exists():
+            from advisor.tui.dialogs import ConfirmScreen
+
+            self.app.push_screen(ConfirmScreen(f"{path} exists. Replace it?"),
+                                 lambda yes: self._export(fmt, path) if yes else None)
+            return
+        self._export(fmt, path)
+
+    def _export(self, fmt: str, path: Path) -> None:
+        def write() -> None:
+            text = export_text(fmt, self.rec, self.requests)
+            try:
+                from advisor.atomic import write_atomic
+
+                write_atomic(path, text)
+            except OSError as exc:
+                self.app.report(UsageError(f"cannot write {path} ({exc.strerror or exc})"))
+                return
+            self.app.notify(f"Exported {EXPORTS[fmt][0].split(':')[0]} to {path}", title="Export")
+
+        if fmt.startswith("requests"):
+            self._with_requests(write)
+        else:
+            write()
+
+    # ---- leaving ------------------------------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        self.app.pop_screen()
+
+    def action_leave(self) -> None:
+        self.app.leave_questionnaire()
+
+
+class ExportScreen(ModalScreen["tuple[str, Path] | None"]):
+    """Which format, and where: Enter on a format or in the file box exports."""
+
+    BINDINGS = [Binding("escape", "close", "Cancel", key_display="esc")]
+
+    def __init__(self, folder: Path, name: str) -> None:
+        super().__init__()
+        self.folder = folder
+        self.name_ = name
+        self.default = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog export"):
+            yield Static(Text("Export the recommendation (Tab to the file name)", style="bold"))
+            yield OptionList(*[Option(label, id=fmt) for fmt, (label, _) in EXPORTS.items()], id="formats")
+            yield Label("File")
+            yield Input(id="export-path", compact=True)
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        formats = self.query_one("#formats", OptionList)
+        formats.highlighted = 0
+        formats.focus()
+
+    @property
+    def format(self) -> str:
+        formats = self.query_one("#formats", OptionList)
+        return list(EXPORTS)[formats.highlighted or 0]
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        path = self.query_one("#export-path", Input)
+        default = str(self.folder / f"{self.name_}{EXPORTS[self.format][1]}")
+        if path.value in ("", self.default):  # follows the format until a name of one's own is typed
+            path.value = default
+        self.default = default
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._done()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._done()
+
+    def _done(self) -> None:
+        text = self.query_one("#export-path", Input).value.strip()
+        if text:
+            self.dismiss((self.format, Path(text).expanduser()))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
