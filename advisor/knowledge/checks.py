@@ -13,7 +13,8 @@ from advisor.errors import Problem
 from advisor.knowledge.models import Knowledge
 
 
-def _duplicates(doc: Document | None, prefix: tuple[str | int, ...], keys: Iterable[str], what: str) -> list[Problem]:
+def duplicates(doc: Document | None, prefix: tuple[str | int, ...], keys: Iterable[str], what: str) -> list[Problem]:
+    """A located problem for every repeated key in a list (knowledge records, question ids and stems)."""
     problems = []
     seen: dict[str, int] = {}
     for index, key in enumerate(keys):
@@ -32,13 +33,13 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
     fam_doc = docs.get("families")
     type_doc = docs.get("instance_types")
     problems: list[Problem] = []
-    problems += _duplicates(fam_doc, ("families",), (f.id for f in k.families), "family id")
-    problems += _duplicates(type_doc, ("instance_types",), (t.name for t in k.instance_types), "instance type")
-    problems += _duplicates(docs.get("security_controls"), ("security_controls",),
+    problems += duplicates(fam_doc, ("families",), (f.id for f in k.families), "family id")
+    problems += duplicates(type_doc, ("instance_types",), (t.name for t in k.instance_types), "instance type")
+    problems += duplicates(docs.get("security_controls"), ("security_controls",),
                             (c.id for c in k.security_controls), "control id")
-    problems += _duplicates(docs.get("lambda_limits"), ("lambda_limits",), (x.id for x in k.lambda_limits), "limit id")
-    problems += _duplicates(docs.get("exams"), ("exams",), (e.code for e in k.exams), "exam code")
-    problems += _duplicates(docs.get("regions"), ("regions",), (r.code for r in k.regions), "region")
+    problems += duplicates(docs.get("lambda_limits"), ("lambda_limits",), (x.id for x in k.lambda_limits), "limit id")
+    problems += duplicates(docs.get("exams"), ("exams",), (e.code for e in k.exams), "exam code")
+    problems += duplicates(docs.get("regions"), ("regions",), (r.code for r in k.regions), "region")
 
     families = {f.id: f for f in k.families}
     used_generations: Counter[tuple[str, str]] = Counter()
@@ -82,7 +83,7 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
 
     exam_doc = docs.get("exams")
     for index, exam in enumerate(k.exams):
-        problems += _duplicates(exam_doc, ("exams", index, "domains"), (d.id for d in exam.domains), "domain id")
+        problems += duplicates(exam_doc, ("exams", index, "domains"), (d.id for d in exam.domains), "domain id")
         if exam.successor and exam.successor not in {e.code for e in k.exams}:
             problems.append(Problem(f"successor {exam.successor!r} is not an exam in this file",
                                     exam_doc.display if exam_doc else None,

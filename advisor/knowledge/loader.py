@@ -63,7 +63,7 @@ def load_knowledge(rules_dir: Path | None = None, *, use_cache: bool = True) -> 
     except Exception:  # noqa: BLE001 - any unreadable cache (truncated, older code) is just a miss
         pass
     knowledge = validate_knowledge(rules_dir, raw)
-    _write_cache_bytes(path, pickle.dumps((key, knowledge), protocol=pickle.HIGHEST_PROTOCOL))
+    write_cache_bytes(path, pickle.dumps((key, knowledge), protocol=pickle.HIGHEST_PROTOCOL))
     return knowledge
 
 
@@ -73,11 +73,11 @@ def knowledge_data(rules_dir: Path | None = None) -> dict[str, Any]:
     raw = _read_all(rules_dir)
     key = _cache_key(raw)
     path = cache_dir() / f"knowledge-{key[:32]}.marshal"
-    cached = _read_cache(path, key)
+    cached = read_cache(path, key)
     if cached is not None:
         return cached
     plain = validate_knowledge(rules_dir, raw).model_dump(mode="json")
-    _write_cache(path, key, plain)
+    write_cache(path, key, plain)
     return plain
 
 
@@ -169,7 +169,8 @@ def _cache_key(raw: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
+def read_cache(path: Path, key: str) -> dict[str, Any] | None:
+    """Plain data stored under `key`, or None for a miss or an unreadable file (also used for question banks)."""
     try:
         blob = path.read_bytes()
         stored = marshal.loads(blob)
@@ -180,11 +181,12 @@ def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
     return None
 
 
-def _write_cache(path: Path, key: str, plain: dict[str, Any]) -> None:
-    _write_cache_bytes(path, marshal.dumps({"key": key, "data": plain}))
+def write_cache(path: Path, key: str, plain: dict[str, Any]) -> None:
+    """Store plain data under `key`; a cache that cannot be written only costs speed."""
+    write_cache_bytes(path, marshal.dumps({"key": key, "data": plain}))
 
 
-def _write_cache_bytes(path: Path, blob: bytes) -> None:
+def write_cache_bytes(path: Path, blob: bytes) -> None:
     from advisor.atomic import write_atomic
 
     try:

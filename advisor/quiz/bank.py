@@ -129,7 +129,7 @@ def find_bank(bank_id: str, folder: Path | None = None) -> Bank:
 
 def load_bank(path: Path, *, use_cache: bool = True) -> Bank:
     """One bank file, validated and linted (or served from the cache when its bytes were validated before)."""
-    from advisor.knowledge.loader import _read_cache, _write_cache
+    from advisor.knowledge.loader import read_cache, write_cache
 
     try:
         raw = path.read_bytes()
@@ -137,11 +137,11 @@ def load_bank(path: Path, *, use_cache: bool = True) -> Bank:
         raise KnowledgeError(f"{path}: cannot read ({exc.strerror})") from None
     key = _cache_key(raw, _blueprint_bytes())
     cache = cache_dir() / f"bank-{key[:32]}.marshal"
-    plain = _read_cache(cache, key) if use_cache else None
+    plain = read_cache(cache, key) if use_cache else None
     if plain is None:
         plain = validate_bank(path, raw, exam_domains())
         if use_cache:
-            _write_cache(cache, key, plain)
+            write_cache(cache, key, plain)
     return bank_from_plain(plain, path)
 
 
@@ -182,11 +182,11 @@ def validate_bank(path: Path, raw: bytes, domains: Mapping[str, list[str]]) -> d
 def lint_bank(bank: QuizBank, doc: Document, domains: Mapping[str, list[str]]) -> list[Problem]:
     """Checks across questions, and against the exam blueprints, that one question's validator cannot see."""
     from advisor.documents import format_path
-    from advisor.knowledge.checks import _duplicates
+    from advisor.knowledge.checks import duplicates
 
     questions = bank.questions
-    problems = _duplicates(doc, ("questions",), (q.id for q in questions), "question id")
-    problems += _duplicates(doc, ("questions",), (_normal(q.stem) for q in questions), "question stem")
+    problems = duplicates(doc, ("questions",), (q.id for q in questions), "question id")
+    problems += duplicates(doc, ("questions",), (_normal(q.stem) for q in questions), "question stem")
     for index, question in enumerate(questions):
         for code, domain in question.domains.items():
             path = ("questions", index, "domains", code)
