@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.errors import AdvisorError
+
 #: Amazon States Language state types, and those that end an execution.
 STATE_TYPES = frozenset({"Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"})
 TERMINAL_TYPES = frozenset({"Succeed", "Fail"})
@@ -154,3 +156,20 @@ def request_set_problems(request_set: Any) -> dict[str, list[str]]:
         if found:
             out[operation] = found
     return out
+
+
+class InvalidGeneratedRequest(AdvisorError):
+    """A request the builders made fails the check: the advisor's bug, never the user's."""
+
+    title = "Internal error"
+    exit_code = 70
+
+
+def assert_valid(request_set: Any) -> Any:
+    """The request set itself, or InvalidGeneratedRequest naming what fails: nothing AWS would refuse is shown."""
+    problems = request_set_problems(request_set)
+    if problems:
+        detail = "; ".join(f"{op}: {', '.join(found)}" for op, found in problems.items())
+        raise InvalidGeneratedRequest(f"a generated request fails botocore's validation: {detail}",
+                                      hint="this is a bug in advisor; please report it")
+    return request_set

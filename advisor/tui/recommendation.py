@@ -40,15 +40,9 @@ TABS = ("instances", "security", "lambda", "requests")
 def build_request_set(rec: Recommendation, workload: Workload) -> RequestSet:
     """The AWS requests that carry out the recommendation, checked by botocore as `advisor requests` checks them."""
     from advisor.builders import build_requests
-    from advisor.builders.validate import request_set_problems
+    from advisor.builders.validate import assert_valid
 
-    request_set = build_requests(rec, workload)
-    problems = request_set_problems(request_set)
-    if problems:  # the builders' bug, never the user's: say so rather than show a request AWS would refuse
-        detail = "; ".join(f"{op}: {', '.join(found)}" for op, found in problems.items())
-        raise UsageError(f"a generated request fails botocore's validation: {detail}",
-                         hint="this is a bug in advisor; please report it")
-    return request_set
+    return assert_valid(build_requests(rec, workload))
 
 
 def export_text(fmt: str, rec: Recommendation, requests: RequestSet | None) -> str:

@@ -108,3 +108,15 @@ def test_parallel_branches_are_checked_too() -> None:
     branch = {"StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "Y"}}}
     machine = {"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [branch], "End": True}}}
     assert any("branch 0: state 'X': Next 'Y' is not a state" in p for p in state_machine_problems(machine))
+
+
+def test_assert_valid_refuses_a_broken_set_as_the_advisors_bug(example: Any) -> None:
+    from advisor.builders.validate import InvalidGeneratedRequest, assert_valid
+
+    _, _, rs = example("fraud-detector")
+    assert assert_valid(rs) is rs
+    broken = rs.model_copy(deep=True)
+    broken.requests["CreateTrainingJob"]["ResourceConfig"]["InstanceCount"] = "two"
+    with pytest.raises(InvalidGeneratedRequest) as info:
+        assert_valid(broken)
+    assert info.value.exit_code == 70 and "CreateTrainingJob" in info.value.render()
