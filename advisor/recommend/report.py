@@ -53,7 +53,7 @@ def to_markdown(rec: Recommendation) -> str:
                       f"x {choice.instance_count}", ""]
         lines += [f"- {reason}" for reason in choice.reasons]
         lines.append(f"- cost: {choice.estimated_cost.formula}")
-        lines += [f"- note: {w}" for w in choice.estimated_cost.warnings]
+        lines += [f"- note: {w}" for w in choice.estimated_cost.warnings if w not in rec.warnings]  # said above
         if choice.alternatives:
             lines += ["", "| alternative | count | price | why it lost |", "|---|---|---|---|"]
             lines += [f"| `{a.instance_type}` | {a.instance_count} | {price(a.price_per_hour_usd)} | {a.reason} |"

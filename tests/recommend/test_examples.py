@@ -143,3 +143,16 @@ def test_volume_kms_keys_are_left_out_on_instance_storage_types(advisor: Advisor
     assert any(w.startswith("SM-TR-03: CreateTrainingJob.ResourceConfig.VolumeKmsKeyId is left out") for w in rec.warnings)
     cpu = advisor.recommend({"stages": ["training"], "data": {"sensitivity": "confidential"}})
     assert ("CreateTrainingJob", "ResourceConfig.VolumeKmsKeyId") in {(s.api, s.field) for s in cpu.security}
+
+
+def test_a_stale_snapshot_is_said_once_in_markdown() -> None:
+    import datetime as dt
+
+    from advisor.recommend.report import to_markdown
+
+    late = Advisor(clock=lambda: dt.date(2027, 12, 1))
+    rec = late.recommend({"stages": ["training", "realtime_inference"]})
+    stale = [w for w in rec.warnings if "days old" in w]
+    assert len(stale) == 1
+    assert rec.instances["training"].estimated_cost.warnings  # each cost still carries it, for API users
+    assert to_markdown(rec).count(stale[0]) == 1
