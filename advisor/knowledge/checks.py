@@ -81,6 +81,14 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
                                     type_doc.line_of(("instance_types", index, "accelerator", "model")) if type_doc else None,
                                     f"instance_types[{index}].accelerator.model"))
 
+    from advisor.knowledge.models import STAGES
+
+    current = {f.id for f in k.families if f.status == "current"}
+    for stage in STAGES:  # the advisor must always have something to offer at every stage
+        if not any(stage in t.stages and t.family in current for t in k.instance_types):
+            problems.append(Problem(f"no instance type of a current family runs the {stage} stage",
+                                    type_doc.display if type_doc else None, None, "instance_types"))
+
     exam_doc = docs.get("exams")
     for index, exam in enumerate(k.exams):
         problems += duplicates(exam_doc, ("exams", index, "domains"), (d.id for d in exam.domains), "domain id")

@@ -113,3 +113,13 @@ def test_unwritable_cache_costs_only_speed(rules_copy: Path, monkeypatch: pytest
 
 def test_shipped_dir_is_the_source_tree_in_a_checkout() -> None:
     assert (shipped_dir("rules") / "knowledge" / "families.yaml").is_file()
+
+
+def test_a_stage_with_no_instance_type_is_a_load_error(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "instance_types.yaml"
+    text = path.read_text()
+    for stages in set(line for line in text.splitlines() if line.strip().startswith("stages:")):
+        kept = [s for s in stages.split("[", 1)[1].rstrip("]").split(", ") if s != "processing"] or ["hosting"]
+        text = text.replace(stages, stages.split("[", 1)[0] + "[" + ", ".join(kept) + "]")
+    path.write_text(text)
+    assert any("no instance type of a current family runs the processing stage" in e for e in _errors(rules_copy))
