@@ -1,9 +1,13 @@
 """The typed condition language of the rules: field, operator, value; all / any / not. No eval, ever.
 
 Conditions are checked when rules load (the field must exist in the workload, the value must have the field's
-type, a literal must be one the field allows) and compiled once into closures, so evaluating a rule costs a
-few dictionary lookups. Evaluation records every leaf it looks at (field, operator, expected, actual,
-result): that record is how the product explains why a rule fired or did not.
+type, a literal must be one the field allows) and compiled once into closures. Evaluation records every leaf
+it looks at (field, operator, expected, actual, result): that record is how the product explains why a rule
+fired or did not.
+
+Rules of one decision repeat leaves (the security rules ask about sensitivity 56 times, with 15 distinct
+leaves), so a `Program` compiles the conditions of a decision together: each distinct leaf is evaluated once
+per context and every rule decides over those shared records. A rule's trace is therefore exact and cheap.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import difflib
 import operator
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Literal, Mapping, Union
+from typing import Annotated, Any, Callable, Literal, Mapping, Sequence, Union
 
 from pydantic import Discriminator, Field, Tag, ValidationInfo, model_validator
 
@@ -30,9 +34,13 @@ class FieldSpec:
     optional: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LeafResult:
-    """One leaf as evaluated: the unit of every explanation."""
+    """One leaf as evaluated: the unit of every explanation.
+
+    Not frozen on purpose: a frozen dataclass sets each field through object.__setattr__, which made creating
+    the ~80 records of a recommendation cost 4x as much. Treat it as read-only; nothing writes to it.
+    """
 
     field: str
     op: str
@@ -41,7 +49,12 @@ class LeafResult:
     result: bool
 
 
-Evaluator = Callable[[Mapping[str, Any], list[LeafResult]], bool]
+LeafTest = Callable[[Mapping[str, Any]], LeafResult]
+"""Evaluates one leaf against a context."""
+Matcher = Callable[[Sequence[bool]], bool]
+"""Decides a condition over the results of its program's leaves (by position)."""
+Slot = Callable[["Leaf"], int]
+"""The position of a leaf's record in its program's results."""
 
 
 def _contains(actual: Any, expected: Any) -> bool:
@@ -87,29 +100,32 @@ class Leaf(Frozen):
         _check_value(self, spec)
         return self
 
-    def compile(self) -> Evaluator:
+    def key(self) -> tuple[str, str, str]:
+        """Leaves with equal keys always give equal records, so a program evaluates them once."""
+        return self.field, self.op, repr(self.value)
+
+    def test(self) -> LeafTest:
         field, op, expected = self.field, self.op, self.value
         if op == "exists":
             want = expected is not False
 
-            def exists(ctx: Mapping[str, Any], out: list[LeafResult]) -> bool:
+            def exists(ctx: Mapping[str, Any]) -> LeafResult:
                 actual = ctx.get(field)
-                result = (actual is not None) == want
-                out.append(LeafResult(field, op, want, actual, result))
-                return result
+                return LeafResult(field, op, want, actual, (actual is not None) == want)
 
             return exists
         test = _BINARY[op]
         ordered = op in _ORDERED
 
-
-        def leaf(ctx: Mapping[str, Any], out: list[LeafResult]) -> bool:
+        def leaf(ctx: Mapping[str, Any]) -> LeafResult:
             actual = ctx.get(field)
-            result = False if (actual is None and ordered) else test(actual, expected) is True
-            out.append(LeafResult(field, op, expected, actual, result))
-            return result
+            return LeafResult(field, op, expected, actual,
+                              False if (actual is None and ordered) else test(actual, expected) is True)
 
         return leaf
+
+    def matcher(self, slot: Slot) -> Matcher:
+        return operator.itemgetter(slot(self))
 
     def leaves(self) -> tuple[Leaf, ...]:
         return (self,)
@@ -144,14 +160,9 @@ def _check_value(leaf: Leaf, spec: FieldSpec) -> None:
 class All(Frozen):
     all: tuple[Condition, ...] = Field(min_length=1)
 
-    def compile(self) -> Evaluator:
-        parts = [c.compile() for c in self.all]
-
-        def all_of(ctx: Mapping[str, Any], out: list[LeafResult]) -> bool:
-            results = [part(ctx, out) for part in parts]  # every leaf is recorded, not short-circuited
-            return all(results)
-
-        return all_of
+    def matcher(self, slot: Slot) -> Matcher:
+        parts = [c.matcher(slot) for c in self.all]
+        return lambda oks: all(part(oks) for part in parts)
 
     def leaves(self) -> tuple[Leaf, ...]:
         return tuple(leaf for c in self.all for leaf in c.leaves())
@@ -160,14 +171,9 @@ class All(Frozen):
 class AnyOf(Frozen):
     any: tuple[Condition, ...] = Field(min_length=1)
 
-    def compile(self) -> Evaluator:
-        parts = [c.compile() for c in self.any]
-
-        def any_of(ctx: Mapping[str, Any], out: list[LeafResult]) -> bool:
-            results = [part(ctx, out) for part in parts]
-            return any(results)
-
-        return any_of
+    def matcher(self, slot: Slot) -> Matcher:
+        parts = [c.matcher(slot) for c in self.any]
+        return lambda oks: any(part(oks) for part in parts)
 
     def leaves(self) -> tuple[Leaf, ...]:
         return tuple(leaf for c in self.any for leaf in c.leaves())
@@ -176,13 +182,9 @@ class AnyOf(Frozen):
 class Not(Frozen):
     not_: Condition = Field(alias="not")
 
-    def compile(self) -> Evaluator:
-        inner = self.not_.compile()
-
-        def negate(ctx: Mapping[str, Any], out: list[LeafResult]) -> bool:
-            return not inner(ctx, out)
-
-        return negate
+    def matcher(self, slot: Slot) -> Matcher:
+        inner = self.not_.matcher(slot)
+        return lambda oks: not inner(oks)
 
     def leaves(self) -> tuple[Leaf, ...]:
         return self.not_.leaves()
@@ -211,6 +213,75 @@ Condition = Annotated[
 
 for _model in (All, AnyOf, Not):
     _model.model_rebuild()
+
+
+# How a program decides one condition: the common shapes are decided inline, without a call per leaf.
+_ALWAYS, _LEAF, _ALL, _ANY, _NESTED = range(5)
+
+
+def _picker(slots: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """A function picking the items at `slots` as a tuple (itemgetter returns a bare item for one slot)."""
+    if len(slots) > 1:
+        return operator.itemgetter(*slots)
+    if slots:
+        only = slots[0]
+        return lambda items: (items[only],)
+    return lambda items: ()
+
+
+class Program:
+    """Conditions compiled together (a decision's rules): every distinct leaf evaluated once per context.
+
+    Every leaf is evaluated whatever the answer, because the trace must say why a rule did not match as well
+    as why it did. `None` stands for a rule without a condition, which always matches.
+    """
+
+    __slots__ = ("_tests", "_plans")
+
+    def __init__(self, conditions: Sequence[Condition | None]) -> None:
+        positions: dict[tuple[str, str, str], int] = {}
+        self._tests: list[LeafTest] = []
+
+        def slot(leaf: Leaf) -> int:
+            key = leaf.key()
+            if key not in positions:
+                positions[key] = len(self._tests)
+                self._tests.append(leaf.test())
+            return positions[key]
+
+        self._plans = [self._plan(c, slot) for c in conditions]
+
+    @staticmethod
+    def _plan(condition: Condition | None, slot: Slot) -> tuple[int, Any, Callable[[Sequence[Any]], tuple[Any, ...]]]:
+        """(shape, what decides it, picker of its leaf records in written order)."""
+        if condition is None:
+            return _ALWAYS, None, _picker(())
+        picker = _picker(tuple(slot(leaf) for leaf in condition.leaves()))
+        if isinstance(condition, Leaf):
+            return _LEAF, slot(condition), picker
+        parts = condition.all if isinstance(condition, All) else condition.any if isinstance(condition, AnyOf) else ()
+        if len(parts) > 1 and all(isinstance(p, Leaf) for p in parts):
+            return (_ALL if isinstance(condition, All) else _ANY), picker, picker
+        return _NESTED, condition.matcher(slot), picker
+
+    def run(self, ctx: Mapping[str, Any]) -> list[tuple[bool, tuple[LeafResult, ...]]]:
+        """Per condition: whether it holds, and the records of its leaves in the order they are written."""
+        results = [test(ctx) for test in self._tests]
+        oks = [r.result for r in results]
+        out: list[tuple[bool, tuple[LeafResult, ...]]] = []
+        append = out.append
+        for shape, decide, pick in self._plans:
+            if shape == _LEAF:
+                append((oks[decide], (results[decide],)))
+            elif shape == _ALL:
+                append((False not in decide(oks), pick(results)))
+            elif shape == _ANY:
+                append((True in decide(oks), pick(results)))
+            elif shape == _ALWAYS:
+                append((True, ()))
+            else:
+                append((decide(oks), pick(results)))
+        return out
 
 
 def disjoint(a: tuple[Leaf, ...], b: tuple[Leaf, ...]) -> bool:

@@ -11,13 +11,13 @@ not fire as well as why one did. Policies:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, Literal, Mapping
 
 from pydantic import Field, model_validator
 
-from advisor.engine.conditions import Condition, Evaluator, Leaf, LeafResult, disjoint
+from advisor.engine.conditions import Condition, Leaf, LeafResult, Program, disjoint
 from advisor.knowledge.base import Frozen, Id, Text
 
 HitPolicy = Literal["unique", "first", "priority", "collect"]
@@ -123,7 +123,11 @@ def _conjunction(rule: Rule) -> tuple[Leaf, ...]:
 RuleStatus = Literal["selected", "matched", "unmatched"]
 
 
-@dataclass(frozen=True, slots=True)
+# The trace records are slotted but not frozen: a frozen dataclass sets each field through object.__setattr__,
+# which made the ~100 records of a recommendation cost 4x as much. Nothing writes to them after creation.
+
+
+@dataclass(slots=True)
 class RuleTrace:
     id: str
     status: RuleStatus
@@ -132,7 +136,7 @@ class RuleTrace:
     conditions: tuple[LeafResult, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DecisionTrace:
     decision: str
     title: str
@@ -158,21 +162,16 @@ class AmbiguousDecision(RuntimeError):
 @dataclass(slots=True)
 class CompiledDecision:
     decision: Decision
-    evaluators: list[Evaluator | None] = field(default_factory=list)
+    program: Program
 
     @classmethod
     def of(cls, decision: Decision) -> CompiledDecision:
-        return cls(decision, [r.when.compile() if r.when is not None else None for r in decision.rules])
+        return cls(decision, Program([r.when for r in decision.rules]))
 
     def evaluate(self, ctx: Mapping[str, Any], stage: str | None = None) -> Outcome:
         d = self.decision
-        matched: list[int] = []
-        leaves: list[tuple[LeafResult, ...]] = []
-        for index, evaluator in enumerate(self.evaluators):
-            out: list[LeafResult] = []
-            if evaluator is None or evaluator(ctx, out):
-                matched.append(index)
-            leaves.append(tuple(out))
+        runs = self.program.run(ctx)
+        matched = [i for i, (ok, _) in enumerate(runs) if ok]
         if d.hit_policy == "collect":
             chosen = matched
         elif not matched:
@@ -185,12 +184,11 @@ class CompiledDecision:
             if len(matched) > 1:
                 raise AmbiguousDecision(f"{d.decision}: rules {', '.join(d.rules[i].id for i in matched)} all match")
             chosen = matched
-        chosen_set = set(chosen)
-        matched_set = set(matched)
-        rule_traces = tuple(
-            RuleTrace(rule.id, "selected" if i in chosen_set else "matched" if i in matched_set else "unmatched",
-                      rule.priority, rule.because, leaves[i])
-            for i, rule in enumerate(d.rules))
-        trace = DecisionTrace(d.decision, d.title, d.hit_policy, tuple(d.rules[i].id for i in chosen), rule_traces,
-                              stage)
-        return Outcome(tuple(d.rules[i].then for i in chosen), tuple(d.rules[i] for i in chosen), trace)
+        selected = set(chosen)
+        rule_traces = tuple([
+            RuleTrace(rule.id, "selected" if i in selected else "matched" if ok else "unmatched", rule.priority,
+                      rule.because, leaves)
+            for i, (rule, (ok, leaves)) in enumerate(zip(d.rules, runs))])
+        trace = DecisionTrace(d.decision, d.title, d.hit_policy, tuple([d.rules[i].id for i in chosen]),
+                              rule_traces, stage)
+        return Outcome(tuple([d.rules[i].then for i in chosen]), tuple([d.rules[i] for i in chosen]), trace)

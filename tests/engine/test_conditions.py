@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from advisor.engine.conditions import Condition, FieldSpec, Leaf, LeafResult, disjoint
+from advisor.engine.conditions import Condition, FieldSpec, Leaf, LeafResult, Program, disjoint
 
 FIELDS = {"n": FieldSpec("number"), "flag": FieldSpec("bool"), "kind": FieldSpec("literal", ("a", "b", "c")),
           "tags": FieldSpec("list", ("x", "y")), "name": FieldSpec("text", optional=True)}
@@ -17,8 +17,8 @@ def cond(raw: object):  # type: ignore[no-untyped-def]
 
 
 def run(raw: object, ctx: dict) -> tuple[bool, list[LeafResult]]:  # type: ignore[type-arg]
-    out: list[LeafResult] = []
-    return cond(raw).compile()(ctx, out), out
+    ((result, leaves),) = Program([cond(raw)]).run(ctx)
+    return result, list(leaves)
 
 
 @pytest.mark.parametrize(("raw", "ctx", "expected"), [
@@ -50,6 +50,31 @@ def test_every_leaf_is_recorded_even_after_the_answer_is_known() -> None:
                          {"n": 1, "kind": "a"})
     assert result is False
     assert leaves == [LeafResult("n", "gt", 5, 1, False), LeafResult("kind", "eq", "a", "a", True)]
+
+
+def test_a_program_evaluates_a_shared_leaf_once_and_gives_each_condition_its_records_in_order() -> None:
+    calls: list[str] = []
+
+    class Counting(dict):  # type: ignore[type-arg]
+        def get(self, key, default=None):  # type: ignore[no-untyped-def]
+            calls.append(key)
+            return super().get(key, default)
+
+    shared = {"field": "kind", "op": "eq", "value": "a"}
+    program = Program([
+        cond({"all": [{"field": "n", "op": "gt", "value": 5}, shared]}),
+        None,
+        cond({"any": [shared, {"not": {"field": "flag", "op": "eq", "value": True}}]}),
+        cond({"field": "n", "op": "gt", "value": 5.0}),  # same number written differently: its own record
+    ])
+    runs = program.run(Counting({"n": 6, "kind": "b", "flag": True}))
+    assert sorted(calls) == ["flag", "kind", "n", "n"]
+    assert [ok for ok, _ in runs] == [False, True, False, True]
+    assert runs[0][1] == (LeafResult("n", "gt", 5, 6, True), LeafResult("kind", "eq", "a", "b", False))
+    assert runs[1][1] == ()
+    assert runs[2][1] == (LeafResult("kind", "eq", "a", "b", False), LeafResult("flag", "eq", True, True, True))
+    assert runs[0][1][1] is runs[2][1][0]
+    assert runs[3][1] == (LeafResult("n", "gt", 5.0, 6, True),)
 
 
 @pytest.mark.parametrize(("raw", "message"), [
