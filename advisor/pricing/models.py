@@ -107,13 +107,20 @@ class PriceSnapshot(Frozen):
     prices: tuple[Price, ...] = Field(min_length=1)
 
     @cached_property
-    def _index(self) -> dict[tuple[str, str], Price]:
-        """(instance type, component) -> price, built on first lookup (the ranker asks hundreds of times)."""
-        return {(p.instance_type, p.component): p for p in self.prices}
+    def _index(self) -> dict[str, dict[str, Price]]:
+        """component -> instance type -> price, built on first lookup (the ranker asks hundreds of times)."""
+        index: dict[str, dict[str, Price]] = {c: {} for c in COMPONENTS}
+        for p in self.prices:
+            index[p.component][p.instance_type] = p
+        return index
 
     def price(self, instance_type: str, component: Component) -> Price | None:
         """The row for this type and component; None when the snapshot has no row (an `unknown` row is returned)."""
-        return self._index.get((instance_type, component))
+        return self._index[component].get(instance_type)
+
+    def prices_for(self, component: Component) -> dict[str, Price]:
+        """Every row of one component by instance type (read-only: it is the snapshot's own index)."""
+        return self._index[component]
 
     def age_days(self, today: dt.date) -> int:
         return (today - self.as_of).days

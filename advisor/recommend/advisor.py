@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from advisor.engine.decisions import CompiledDecision, DecisionTrace, Outcome
 from advisor.errors import WorkloadError
-from advisor.knowledge.models import InstanceType, Knowledge
+from advisor.knowledge.models import Knowledge
 from advisor.pricing.costs import (
     Cost,
     batch_transform_cost,
@@ -65,18 +65,17 @@ class Advisor:
             if compiled.decision.output == "families":
                 for stage in compiled.decision.stages:
                     self._stage_decision[stage] = compiled
-        self._types: dict[tuple[str, str], tuple[InstanceType, ...]] = defaultdict(tuple)
-        grouped: dict[tuple[str, str], list[InstanceType]] = defaultdict(list)
+        grouped: dict[tuple[str, str], list[sizing.Spec]] = defaultdict(list)
         for t in knowledge.instance_types:
+            generations = knowledge.family(t.family).generations
+            spec = sizing.Spec.of(t, knowledge.tflops(t),
+                                  generations.index(t.generation) if t.generation in generations else 0)
             for stage in t.stages:
-                grouped[(stage, t.family)].append(t)
-        self._types.update({key: tuple(value) for key, value in grouped.items()})
+                grouped[(stage, t.family)].append(spec)
+        self._specs: dict[tuple[str, str], tuple[sizing.Spec, ...]] = {k: tuple(v) for k, v in grouped.items()}
         self._security = SecurityRows(knowledge)
-        self._tflops = {t.name: knowledge.tflops(t) for t in knowledge.instance_types}
-        self._ranks = {t.name: (knowledge.family(t.family).generations.index(t.generation)
-                                if t.generation in knowledge.family(t.family).generations else 0)
-                       for t in knowledge.instance_types}
         self._snapshots: dict[str, PriceSnapshot | None] = {}
+        self._exclusion_rows: dict[str, tuple[Exclusion, ...]] = {}
 
     # ---- public -----------------------------------------------------------------------------------------
 
@@ -189,10 +188,12 @@ class Advisor:
         outcome = self._collect("exclusions", ctx, traces)
         per_stage: dict[str, list[Exclusion]] = defaultdict(list)
         for rule in outcome.rules:
+            exclusions = self._exclusion_rows.get(rule.id)
+            if exclusions is None:  # immutable per rule: built once
+                exclusions = self._exclusion_rows[rule.id] = tuple(
+                    build(Exclusion, family=family, rule=rule.id, because=rule.because) for family in rule.then.families)
             for stage in rule.then.stages or WORKLOAD_STAGES:
-                for family in rule.then.families:
-                    per_stage[stage].append(build(Exclusion, family=family, rule=rule.id,
-                                                                      because=rule.because))
+                per_stage[stage].extend(exclusions)
         return {stage: tuple(items) for stage, items in per_stage.items()}
 
     def _stage(self, stage: str, w: Workload, ctx: dict[str, Any], excluded: tuple[Exclusion, ...],
@@ -209,12 +210,13 @@ class Advisor:
             if e.family in chosen:
                 reasons.append(f"family {e.family} excluded by rule {e.rule}: {e.because}")
 
-        cands = sizing.candidates(stage, w, ctx, self._types_of(instance_stage, families), snapshot, self._tflops, self._ranks)
+        prices = snapshot.prices_for(sizing.COMPONENT[stage]) if snapshot is not None else None  # type: ignore[arg-type]
+        cands = sizing.candidates(stage, w, ctx, self._specs_of(instance_stage, families), prices)
         ranked = sizing.rank(cands, w.priority)
         if ranked is None:
             wider = [f.id for f in self.knowledge.families
                      if f.status == "current" and f.id not in banned and f.id not in families]
-            more = sizing.candidates(stage, w, ctx, self._types_of(instance_stage, wider), snapshot, self._tflops, self._ranks)
+            more = sizing.candidates(stage, w, ctx, self._specs_of(instance_stage, wider), prices)
             ranked = sizing.rank(more, w.priority)
             if ranked is not None:
                 reasons.append(f"no {'/'.join(families) or 'candidate'} type meets the need at this stage, so every "
@@ -222,10 +224,10 @@ class Advisor:
             cands += more
         fits = ranked is not None
         if ranked is None:
-            closest = max(cands, key=lambda c: (c.itype.memory_gib, c.speed)) if cands else None
+            closest = max(cands, key=lambda c: (c.spec.memory_gib, c.speed)) if cands else None
             if closest is None:  # no type of any allowed family runs this stage
-                closest = sizing.candidates(stage, w, ctx, self._types_of(instance_stage, [
-                    f.id for f in self.knowledge.families if f.status == "current"]), snapshot, self._tflops, self._ranks)[0]
+                closest = sizing.candidates(stage, w, ctx, self._specs_of(instance_stage, [
+                    f.id for f in self.knowledge.families if f.status == "current"]), prices)[0]
             ranked = sizing.Ranked(closest, tuple(c for c in cands if c is not closest), 0)
         winner = ranked.winner
         need = sizing.stage_need(stage, w, ctx, winner.itype)
@@ -241,7 +243,7 @@ class Advisor:
         others = list(ranked.others[:3])
         if len(others) < 3:
             misfits = [c for c in cands if not c.fits and c is not winner]
-            misfits.sort(key=lambda c: (-c.itype.memory_gib, c.itype.name))
+            misfits.sort(key=lambda c: (-c.spec.memory_gib, c.spec.name))
             others += misfits[:3 - len(others)]
         alternatives = tuple(build(Alternative, 
             instance_type=c.itype.name, instance_count=c.count,
@@ -255,8 +257,8 @@ class Advisor:
             reasons=tuple(reasons), alternatives=alternatives, excluded=excluded,
             decided_by=tuple(r.id for r in outcome.rules), extra=extra)
 
-    def _types_of(self, instance_stage: str, families: Iterable[str]) -> list[InstanceType]:
-        return [t for f in families for t in self._types[(instance_stage, f)]]
+    def _specs_of(self, instance_stage: str, families: Iterable[str]) -> list[sizing.Spec]:
+        return [t for f in families for t in self._specs.get((instance_stage, f), ())]
 
     def _cost(self, stage: str, w: Workload, c: sizing.Candidate, snapshot: PriceSnapshot | None,
               today: dt.date) -> tuple[Cost, dict[str, Any]]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from advisor.knowledge.models import InstanceType
 from advisor.pricing.costs import money
-from advisor.pricing.models import Price, PriceSnapshot
+from advisor.pricing.models import Price
 from advisor.recommend.workload import Workload
 
 MEMORY_HEADROOM = 1.5
@@ -40,19 +40,47 @@ class Need:
     explain: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """What sizing reads of an instance type, computed once per Advisor.
+
+    A stage weighs about fifty types per recommendation; reading these from flat slots instead of model
+    attributes and knowledge lookups is most of what keeps a recommendation within its time budget.
+    """
+
+    itype: InstanceType
+    name: str
+    memory_gib: float
+    accelerator_gib: float
+    """Accelerator memory across all its devices; 0 without accelerators."""
+    workers: int
+    tflops: float
+    generation_rank: int
+    """Newer generation of its family = higher."""
+
+    @classmethod
+    def of(cls, t: InstanceType, tflops: float, generation_rank: int) -> Spec:
+        return cls(t, t.name, t.memory_gib, t.accelerator.memory_gib if t.accelerator else 0.0, workers(t), tflops,
+                   generation_rank)
+
+
 @dataclass(slots=True)
 class Candidate:
-    itype: InstanceType
+    spec: Spec
     count: int
     price: Price | None
     speed: float
-    generation_rank: int
     misfit: str | None
-    per_hour: float | None = None  # total for `count` instances; None when the price is unknown
+    per_hour: float | None
+    """Total for `count` instances; None when the price is unknown."""
 
-    def __post_init__(self) -> None:
-        if self.price is not None and self.price.usd_per_hour != "unknown":
-            self.per_hour = float(self.price.usd_per_hour) * self.count  # type: ignore[arg-type]
+    @property
+    def itype(self) -> InstanceType:
+        return self.spec.itype
+
+    @property
+    def generation_rank(self) -> int:
+        return self.spec.generation_rank
 
     @property
     def fits(self) -> bool:
@@ -96,19 +124,19 @@ def stage_need(stage: str, w: Workload, ctx: dict[str, object], t: InstanceType)
                 (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom",))
 
 
-def size(stage: str, w: Workload, need: Need, t: InstanceType) -> tuple[int, str | None]:
+def size(stage: str, w: Workload, need: Need, t: Spec) -> tuple[int, str | None]:
     """(count, misfit reason or None) for one type at one stage."""
     cap = MAX_COUNT[stage]
-    acc = t.accelerator
-    if need.wants_accelerator and need.accelerator_gib and acc is None:
+    acc_gib = t.accelerator_gib
+    if need.wants_accelerator and need.accelerator_gib and not acc_gib:
         return 1, "no accelerator"
     if stage in ("training", "tuning"):
         distributed = w.training.distributed
         count = 2 if distributed else 1
-        if need.accelerator_gib and acc:
-            needed = math.ceil(need.accelerator_gib / acc.memory_gib)
+        if need.accelerator_gib and acc_gib:
+            needed = math.ceil(need.accelerator_gib / acc_gib)
             if needed > 1 and not distributed:
-                return 1, (f"too little accelerator memory: {acc.memory_gib:g} GiB < {need.accelerator_gib:g} GiB "
+                return 1, (f"too little accelerator memory: {acc_gib:g} GiB < {need.accelerator_gib:g} GiB "
                            "needed (set training.distributed to spread it)")
             count = max(count, needed)
         elif t.memory_gib < need.memory_gib:
@@ -118,14 +146,14 @@ def size(stage: str, w: Workload, need: Need, t: InstanceType) -> tuple[int, str
         return (count, f"would need {count} instances (more than {cap})") if count > cap else (count, None)
     if t.memory_gib < need.memory_gib:
         return 1, f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
-    if need.accelerator_gib and acc and acc.memory_gib < need.accelerator_gib:
-        return 1, f"too little accelerator memory: {acc.memory_gib:g} GiB < {need.accelerator_gib:g} GiB needed"
+    if need.accelerator_gib and acc_gib and acc_gib < need.accelerator_gib:
+        return 1, f"too little accelerator memory: {acc_gib:g} GiB < {need.accelerator_gib:g} GiB needed"
     if stage == "realtime_inference":
-        per_instance = workers(t) / w.inference.seconds_per_request * TARGET_UTILISATION
+        per_instance = t.workers / w.inference.seconds_per_request * TARGET_UTILISATION
         by_load = math.ceil(w.inference.requests_per_second / per_instance) if w.inference.requests_per_second else 1
         count = max(2 if w.inference.production else 1, by_load)
     elif stage == "batch_inference":
-        per_instance = workers(t) * w.batch.max_hours * 3600 * 0.8
+        per_instance = t.workers * w.batch.max_hours * 3600 * 0.8
         count = max(1, math.ceil(w.batch.records_per_run * w.inference.seconds_per_request / per_instance))
     else:
         count = 1
@@ -180,20 +208,21 @@ def rank_key(priority: str, cheapest: float | None = None) -> RankKey:
     return balanced
 
 
-def candidates(stage: str, w: Workload, ctx: dict[str, object], types: Iterable[InstanceType],
-               snapshot: PriceSnapshot | None, tflops: dict[str, float], ranks: dict[str, int]) -> list[Candidate]:
-    """Size and price every type; `tflops` and `ranks` (newer generation = higher) are precomputed per type."""
+def candidates(stage: str, w: Workload, ctx: dict[str, object], specs: Iterable[Spec],
+               prices: Mapping[str, Price] | None) -> list[Candidate]:
+    """Size and price every type; `prices` are the snapshot's rows for this stage's component (None: no snapshot)."""
     out = []
-    component = COMPONENT[stage]
     needs: dict[bool, Need] = {}
-    for t in types:
-        accelerated = t.accelerator is not None
+    for t in specs:
+        accelerated = t.accelerator_gib > 0
         need = needs.get(accelerated)
         if need is None:
-            need = needs[accelerated] = stage_need(stage, w, ctx, t)
+            need = needs[accelerated] = stage_need(stage, w, ctx, t.itype)
         count, misfit = size(stage, w, need, t)
-        price = snapshot.price(t.name, component) if snapshot else None  # type: ignore[arg-type]
-        out.append(Candidate(t, count, price, tflops[t.name] * count, ranks[t.name], misfit))
+        price = prices.get(t.name) if prices is not None else None
+        usd = price.usd_per_hour if price is not None else "unknown"
+        out.append(Candidate(t, count, price, t.tflops * count, misfit,
+                             None if usd == "unknown" else usd * count))  # type: ignore[operator]
     return out
 
 
