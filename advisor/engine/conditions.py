@@ -210,9 +210,8 @@ Condition = Annotated[
     ],
     Discriminator(_kind),
 ]
-
-for _model in (All, AnyOf, Not):
-    _model.model_rebuild()
+# All, AnyOf and Not refer to Condition before it exists; with defer_build pydantic resolves the name from this
+# module when a validator is first needed, so no model_rebuild() (which built three validators at import).
 
 
 # How a program decides one condition: the common shapes are decided inline, without a call per leaf.
