@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from advisor.__about__ import __version__
 from advisor.errors import KnowledgeError, Problem
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 #: Knowledge file stems, in load order (kept here too so the cached path needs no pydantic import).
 FILES = ("families", "instance_types", "security_controls", "lambda_limits", "exams", "regions", "accelerators")
 _CACHE_FORMAT = 1
+_PACKAGE = Path(__file__).resolve().parents[1]
 #: The code that decides what valid knowledge is: an edit to any of them must not be served an old cache.
 _CODE_FILES = ("knowledge/base.py", "knowledge/models.py", "knowledge/loader.py", "knowledge/checks.py",
                "engine/conditions.py", "engine/decisions.py", "recommend/workload.py")
@@ -45,25 +46,19 @@ def decision_paths(rules_dir: Path) -> list[Path]:
 def load_knowledge(rules_dir: Path | None = None, *, use_cache: bool = True) -> Knowledge:
     """The validated knowledge as models (what the engine and the quiz use).
 
-    Cached as a pickle beside the plain data, under the same key: unpickling skips validation, which is
-    sound because only knowledge that validated is ever written.
+    Cached as a pickle beside the plain data, under the same key (see `read_pickle`).
     """
-    import pickle
-
     rules_dir = rules_dir or default_rules_dir()
     if not use_cache:
         return validate_knowledge(rules_dir)
     raw = _read_all(rules_dir)
     key = _cache_key(raw)
     path = cache_dir() / f"knowledge-{key[:32]}.pickle"
-    try:
-        stored = pickle.loads(path.read_bytes())
-        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
-            return stored[1]
-    except Exception:  # noqa: BLE001 - any unreadable cache (truncated, older code) is just a miss
-        pass
+    cached = read_pickle(path, key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     knowledge = validate_knowledge(rules_dir, raw)
-    write_cache_bytes(path, pickle.dumps((key, knowledge), protocol=pickle.HIGHEST_PROTOCOL))
+    write_pickle(path, key, knowledge)
     return knowledge
 
 
@@ -159,14 +154,46 @@ def _read_all(rules_dir: Path) -> dict[str, bytes]:
 
 
 def _cache_key(raw: dict[str, bytes]) -> str:
+    return cache_key(raw, _CODE_FILES)  # knowledge files and every decision file, by name
+
+
+def cache_key(inputs: Mapping[str, bytes], code_files: Iterable[str]) -> str:
+    """The key of a validated result: the bytes of every input (by name) and the code that validates them.
+
+    `code_files` are paths under the package (`pricing/models.py`); their size and mtime stand in for their
+    bytes, so that editing a model or a check is a new key without hashing the sources on every start.
+    """
     digest = hashlib.sha256(f"{_CACHE_FORMAT}:{__version__}".encode())
-    package = Path(__file__).resolve().parents[1]
-    for name in _CODE_FILES:
-        stat = (package / name).stat()
+    for name in code_files:
+        stat = (_PACKAGE / name).stat()
         digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    for name in sorted(raw):  # knowledge files and every decision file, by name
-        digest.update(name.encode() + b"\0" + hashlib.sha256(raw[name]).digest())
+    for name in sorted(inputs):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(inputs[name]).digest())
     return digest.hexdigest()
+
+
+def read_pickle(path: Path, key: str) -> Any | None:
+    """A validated object stored under `key`, or None for a miss.
+
+    Unpickling skips validation, which is sound only because `write_pickle` is called with validated objects
+    alone. Anything unreadable (truncated, written by older code, not ours) is a miss, never an error.
+    """
+    import pickle
+
+    try:
+        stored = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - any unreadable cache is just a miss
+        return None
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+        return stored[1]
+    return None
+
+
+def write_pickle(path: Path, key: str, value: object) -> None:
+    """Store a validated object under `key`; a cache that cannot be written only costs speed."""
+    import pickle
+
+    write_cache_bytes(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def read_cache(path: Path, key: str) -> dict[str, Any] | None:

@@ -7,6 +7,11 @@ an upgrade) wins over an older refresh. An explicit `pricing_dir` is the only pl
 
 A snapshot is checked beyond its schema against the knowledge: every instance type must be one the knowledge
 knows, a (type, component) pair appears once, and a file named for a region holds that region.
+
+Parsing and validating a snapshot costs a computed `advisor recommend` about as much as the recommendation
+itself, so a validated snapshot is also kept in the user's cache, the way the knowledge is (a pickle keyed by
+the bytes of every candidate file, the known instance types and the code that decides validity; see
+advisor/knowledge/loader.py). Only snapshots that validated are written, so the cache never decides validity.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Collection, Iterable
 
 from advisor.errors import PricingError, Problem
-from advisor.resources import data_dir, shipped_dir
+from advisor.resources import cache_dir, data_dir, shipped_dir
 
 if TYPE_CHECKING:
     from advisor.documents import Document
@@ -28,6 +33,9 @@ if TYPE_CHECKING:
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 
 _CACHE: dict[tuple[Any, ...], PriceSnapshot] = {}
+#: The code that decides what a valid snapshot is (paths under the package): an edit to any of them must not be
+#: served a snapshot validated by the old code.
+_CODE_FILES = ("pricing/models.py", "pricing/snapshots.py", "knowledge/base.py", "documents.py")
 
 
 def shipped_pricing_dir() -> Path:
@@ -57,7 +65,8 @@ def load_snapshot(region: str, pricing_dir: Path | None = None,
                   knowledge: Knowledge | None = None) -> PriceSnapshot:
     """The validated snapshot of `region`; a PricingError naming file, line and field if it is bad.
 
-    Cached per (folder, region, file versions, known instance types): a changed file is reloaded.
+    Cached in process per (folder, region, file versions, known instance types): a changed file is reloaded,
+    from the on-disk cache when those bytes validated before, else parsed and validated again.
     """
     paths = candidate_paths(region, pricing_dir)
     if not paths:
@@ -69,10 +78,34 @@ def load_snapshot(region: str, pricing_dir: Path | None = None,
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    docs = [_read(path) for path in paths]
+    snapshot = _load_validated(region, paths, known)
+    _CACHE[key] = snapshot
+    return snapshot
+
+
+def _load_validated(region: str, paths: list[Path], known: frozenset[str]) -> PriceSnapshot:
+    """The snapshot the candidate files make, from the disk cache when these exact bytes validated before.
+
+    The bytes that are hashed are the bytes that are parsed, so a file edited between the two cannot be
+    cached under the other version's key.
+    """
+    from advisor.documents import display_path, parse_yaml, read_bytes
+    from advisor.knowledge.loader import cache_key, read_pickle, write_pickle
+
+    shown = [display_path(path) for path in paths]
+    raw = [read_bytes(path, display, PricingError) for path, display in zip(paths, shown)]
+    inputs = {f"file {index}: {path}": blob for index, (path, blob) in enumerate(zip(paths, raw))}
+    inputs["region"] = region.encode()
+    inputs["known instance types"] = "\n".join(sorted(known)).encode()
+    key = cache_key(inputs, _CODE_FILES)
+    cache = cache_dir() / f"snapshot-{region}-{key[:32]}.pickle"
+    snapshot = read_pickle(cache, key)
+    if snapshot is not None:
+        return snapshot  # type: ignore[no-any-return]
+    docs = [parse_yaml(blob, display, PricingError) for blob, display in zip(raw, shown)]
     doc = docs[0] if len(docs) == 1 else _newest(docs)
     snapshot = check_document(doc, known, expect_region=region)
-    _CACHE[key] = snapshot
+    write_pickle(cache, key, snapshot)
     return snapshot
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from advisor.errors import PricingError
 from advisor.knowledge.loader import load_knowledge
+from advisor.pricing import snapshots
 from advisor.knowledge.models import STAGES
 from advisor.pricing.snapshots import (
     available_regions,
@@ -19,6 +21,7 @@ from advisor.pricing.snapshots import (
     snapshot_source,
     user_pricing_dir,
 )
+from advisor.resources import cache_dir
 from tests.conftest import line_of, replace_in
 
 K = load_knowledge()
@@ -170,3 +173,80 @@ def _copy(tmp_path: Path) -> Path:
     folder.mkdir(exist_ok=True)
     shutil.copy(shipped_pricing_dir() / "us-east-1.yaml", folder / "us-east-1.yaml")
     return folder
+
+
+def _counting_validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count full validations: a snapshot served from the disk cache is never checked again."""
+    calls: list[int] = []
+    real = snapshots.check_document
+    monkeypatch.setattr(snapshots, "check_document", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    return calls
+
+
+def test_a_validated_snapshot_is_served_from_the_disk_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _copy(tmp_path)
+    calls = _counting_validations(monkeypatch)
+    first = load_snapshot("us-east-1", folder, K)
+    assert len(calls) == 1 and len(list(cache_dir().glob("snapshot-us-east-1-*.pickle"))) == 1
+    clear_cache()  # a new process: only the disk cache is left
+    second = load_snapshot("us-east-1", folder, K)
+    assert len(calls) == 1 and second is not first and second == first
+    clear_cache()
+
+
+def test_a_changed_snapshot_is_validated_again_not_served_from_the_disk_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "us-east-1.yaml"
+    calls = _counting_validations(monkeypatch)
+    load_snapshot("us-east-1", folder, K)
+    replace_in(path, "usd_per_hour: 0.05,", "usd_per_hour: -0.05,")
+    clear_cache()
+    with pytest.raises(PricingError) as info:
+        load_snapshot("us-east-1", folder, K)
+    problem = next(p for p in info.value.problems if p.field == "prices[0].usd_per_hour")
+    assert problem.line == line_of(path, "usd_per_hour: -0.05,")
+    replace_in(path, "usd_per_hour: -0.05,", "usd_per_hour: 0.06,")
+    clear_cache()
+    assert load_snapshot("us-east-1", folder, K).price("ml.t3.medium", "notebook").usd_per_hour == 0.06
+    assert len(calls) == 3 and len(list(cache_dir().glob("snapshot-*.pickle"))) == 2  # the bad one never cached
+    clear_cache()
+
+
+def test_the_cached_snapshot_depends_on_the_known_instance_types(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    load_snapshot("us-east-1", folder, K)
+    clear_cache()
+    fewer = K.model_copy(update={"instance_types": tuple(t for t in K.instance_types if t.name != "ml.t3.medium")})
+    with pytest.raises(PricingError) as info:
+        load_snapshot("us-east-1", folder, fewer)
+    assert any("'ml.t3.medium', which the knowledge does not know" in p.message for p in info.value.problems)
+    clear_cache()
+
+
+def test_a_corrupt_snapshot_cache_is_ignored_and_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _copy(tmp_path)
+    good = load_snapshot("us-east-1", folder, K)
+    (cache,) = cache_dir().glob("snapshot-*.pickle")
+    calls = _counting_validations(monkeypatch)
+    for garbage in (b"\x00garbage", pickle.dumps(("another key", "not a snapshot"))):
+        cache.write_bytes(garbage)
+        clear_cache()
+        calls.clear()
+        assert load_snapshot("us-east-1", folder, K) == good and calls == [1]
+        assert cache.read_bytes() != garbage
+    clear_cache()
+
+
+def test_the_snapshot_cache_lives_in_advisor_cache_dir_and_an_unwritable_one_costs_only_speed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _copy(tmp_path)
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "elsewhere"))
+    load_snapshot("us-east-1", folder, K)
+    assert len(list((tmp_path / "elsewhere").glob("snapshot-us-east-1-*.pickle"))) == 1
+    clear_cache()
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(blocker / "cache"))
+    assert load_snapshot("us-east-1", folder, K).region == "us-east-1"
+    clear_cache()
