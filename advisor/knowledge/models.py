@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Mapping
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -311,6 +311,11 @@ class Knowledge(Frozen):
 
     def lambda_limit(self, limit_id: str) -> LambdaLimit:
         return self._by_key["lambda_limits"][limit_id]
+
+    @property
+    def lambda_limits_by_id(self) -> Mapping[str, LambdaLimit]:
+        """Every Lambda limit by id (read-only; the Lambda check skips limits the knowledge does not hold)."""
+        return self._by_key["lambda_limits"]
 
     def security_control(self, control_id: str) -> SecurityControl:
         return self._by_key["security_controls"][control_id]

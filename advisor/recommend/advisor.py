@@ -191,7 +191,7 @@ class Advisor:
             exclusions = self._exclusion_rows.get(rule.id)
             if exclusions is None:  # immutable per rule: built once
                 exclusions = self._exclusion_rows[rule.id] = tuple(
-                    build(Exclusion, family=family, rule=rule.id, because=rule.because) for family in rule.then.families)
+                    Exclusion(family=family, rule=rule.id, because=rule.because) for family in rule.then.families)
             for stage in rule.then.stages or WORKLOAD_STAGES:
                 per_stage[stage].extend(exclusions)
         return {stage: tuple(items) for stage, items in per_stage.items()}
@@ -211,12 +211,13 @@ class Advisor:
                 reasons.append(f"family {e.family} excluded by rule {e.rule}: {e.because}")
 
         prices = snapshot.prices_for(sizing.COMPONENT[stage]) if snapshot is not None else None  # type: ignore[arg-type]
-        cands = sizing.candidates(stage, w, ctx, self._specs_of(instance_stage, families), prices)
+        sizer = sizing.StageSizer(stage, w, ctx)
+        cands = sizer.candidates(self._specs_of(instance_stage, families), prices)
         ranked = sizing.rank(cands, w.priority)
         if ranked is None:
             wider = [f.id for f in self.knowledge.families
                      if f.status == "current" and f.id not in banned and f.id not in families]
-            more = sizing.candidates(stage, w, ctx, self._specs_of(instance_stage, wider), prices)
+            more = sizer.candidates(self._specs_of(instance_stage, wider), prices)
             ranked = sizing.rank(more, w.priority)
             if ranked is not None:
                 reasons.append(f"no {'/'.join(families) or 'candidate'} type meets the need at this stage, so every "
@@ -226,14 +227,14 @@ class Advisor:
         if ranked is None:
             closest = max(cands, key=lambda c: (c.spec.memory_gib, c.speed)) if cands else None
             if closest is None:  # no type of any allowed family runs this stage
-                closest = sizing.candidates(stage, w, ctx, self._specs_of(instance_stage, [
+                closest = sizer.candidates(self._specs_of(instance_stage, [
                     f.id for f in self.knowledge.families if f.status == "current"]), prices)[0]
             ranked = sizing.Ranked(closest, tuple(c for c in cands if c is not closest), 0)
         winner = ranked.winner
-        need = sizing.stage_need(stage, w, ctx, winner.itype)
+        need = sizer.need(winner.spec)
         reasons.extend(need.explain)
         if winner.fits:
-            reasons.append(sizing.count_reason(stage, w, winner.itype, winner.count))
+            reasons.append(sizer.count_reason(winner.spec, winner.count))
         if fits:
             reasons.append(_ranking_reason(w.priority, ranked.fitting, winner))
         else:
@@ -245,8 +246,7 @@ class Advisor:
             misfits = [c for c in cands if not c.fits and c is not winner]
             misfits.sort(key=lambda c: (-c.spec.memory_gib, c.spec.name))
             others += misfits[:3 - len(others)]
-        alternatives = tuple(build(Alternative, 
-            instance_type=c.itype.name, instance_count=c.count,
+        alternatives = tuple(Alternative(instance_type=c.itype.name, instance_count=c.count,
             price_per_hour_usd=_per_instance(c), reason=sizing.lost_because(winner, c, w.priority))
             for c in others)
         cost, extra = self._cost(stage, w, winner, snapshot, today)
@@ -282,7 +282,7 @@ class Advisor:
             return endpoint_monthly_cost(snapshot, name, count, today=today), {}
         if stage == "batch_inference":
             seconds = w.batch.records_per_run * w.inference.seconds_per_request
-            hours = max(1 / 60, seconds / (sizing.workers(c.itype) * count * 3600))
+            hours = max(1 / 60, seconds / (c.spec.workers * count * 3600))
             cost = batch_transform_cost(snapshot, name, count, round(hours, 4), today=today)
             monthly = None if cost.usd is None else round(cost.usd * w.batch.runs_per_month, 2)
             return cost, {"hours_per_run": round(hours, 3), "runs_per_month": w.batch.runs_per_month,
@@ -299,8 +299,7 @@ class Advisor:
         if assessment.verdict == "does_not_fit":
             for rule in outcome.rules:
                 for alt in rule.then.alternatives:
-                    alternatives.setdefault(alt, build(LambdaAlternative, 
-                        id=alt, title=lambda_fit.ALTERNATIVES[alt], because=rule.because, rule=rule.id))
+                    alternatives.setdefault(alt, LambdaAlternative(id=alt, title=lambda_fit.ALTERNATIVES[alt], because=rule.because, rule=rule.id))
         checks = assessment.checks
         monthly = endpoint = break_even = None
         if snapshot is not None and assessment.verdict != "does_not_fit":

@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from advisor.knowledge.models import Knowledge
-from advisor.recommend.models import LambdaCheck, build
+from advisor.knowledge.models import Knowledge, LambdaLimit
+from advisor.recommend.models import LambdaCheck
 from advisor.recommend.workload import Workload
 
 Verdict = Literal["fits", "fits_with_changes", "does_not_fit"]
@@ -28,10 +28,10 @@ ALTERNATIVES: dict[str, str] = {
 }
 
 
-def _check(limit: str, name: str, unit: str, need: float, maximum: float, ok: bool, blocking: bool = True,
+def _check(limit: LambdaLimit, need: float, maximum: float, ok: bool, blocking: bool = True,
            change: str | None = None, note: str | None = None) -> LambdaCheck:
-    return build(LambdaCheck, limit=limit, name=name, unit=unit, need=need, max=maximum,
-                 margin=round(maximum - need, 3), ok=ok, blocking=blocking, change=change, note=note)
+    return LambdaCheck(limit.id, limit.name, limit.unit, need, maximum, round(maximum - need, 3), ok, blocking,
+                       change, note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ class LambdaAssessment:
 def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     """Check the workload's unit of work against every Lambda limit the knowledge holds."""
     inf = w.inference
-    limits = {limit.id: limit for limit in knowledge.lambda_limits}
+    limits = knowledge.lambda_limits_by_id
     checks: list[LambdaCheck] = []
 
     def top(limit_id: str) -> float:
@@ -68,7 +68,7 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
         fits = need <= maximum if ok is None else ok
         if not fits and change_if_over:
             change = change_if_over
-        checks.append(_check(limit_id, limit.name, limit.unit, round(need, 3), maximum, fits, blocking, change, note))
+        checks.append(_check(limit, round(need, 3), maximum, fits, blocking, change, note))
 
     memory = max(128.0, math.ceil(inf.memory_mb))
     add("memory", memory, note="set MemorySize to %d MB" % memory)
@@ -105,15 +105,13 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     concurrency = math.ceil(inf.requests_per_second * inf.seconds_per_request)
     if "account_concurrency" in limits:
         quota = float(limits["account_concurrency"].today.default or top("account_concurrency"))
-        checks.append(_check("account_concurrency", limits["account_concurrency"].name,
-                            limits["account_concurrency"].unit, concurrency, quota, concurrency <= quota, True,
+        checks.append(_check(limits["account_concurrency"], concurrency, quota, concurrency <= quota, True,
                             None if concurrency <= quota else
                             f"request a concurrency quota above {concurrency} (Service Quotas)"))
     if "burst_concurrency" in limits:
         rate = top("burst_concurrency")
         spiky = inf.traffic == "spiky"
-        checks.append(_check("burst_concurrency", limits["burst_concurrency"].name, limits["burst_concurrency"].unit,
-                            concurrency, rate, not spiky or concurrency <= rate, True,
+        checks.append(_check(limits["burst_concurrency"], concurrency, rate, not spiky or concurrency <= rate, True,
                             f"configure provisioned concurrency of {concurrency} for the spikes"
                             if spiky and concurrency > rate else None,
                             f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s to scale"

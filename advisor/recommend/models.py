@@ -1,13 +1,19 @@
 """The Recommendation: what the advisor answers, as data (the JSON contract of `advisor recommend`).
 
-The advisor builds these from values it computed itself, so it assembles them with `build` below (no
+The advisor builds these from values it computed itself, so it assembles the models with `build` below (no
 re-validation on the hot path); tests round-trip a recommendation through full validation to keep that honest.
-The trace is made of the engine's slotted dataclasses for the same reason: there are hundreds per run.
+The many small records inside (rows, checks, alternatives, and the engine's trace) are slotted dataclasses,
+which pydantic validates and serialises like models but which cost a fifth as much to create: there are
+hundreds per recommendation. Records the advisor reuses across recommendations (security rows, exclusions,
+guard rails) are frozen so no caller can change another recommendation through them; per-recommendation
+records are not frozen because a frozen dataclass sets each field through object.__setattr__, 2x the cost.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from pydantic import ConfigDict, Field
@@ -53,14 +59,20 @@ def build(cls: type[M], **values: Any) -> M:
     return obj
 
 
-class Alternative(Frozen):
+@dataclass(slots=True)
+class Alternative:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     instance_type: str
     instance_count: int
     price_per_hour_usd: PerHour
     reason: str
 
 
-class Exclusion(Frozen):
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     family: str
     rule: str
     because: str
@@ -82,7 +94,10 @@ class StageChoice(Frozen):
     extra: dict[str, Any] = Field(default_factory=dict, description="Stage details, e.g. tuning wall-clock hours.")
 
 
-class SecuritySetting(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SecuritySetting:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     control: str
     title: str
     resource: str
@@ -97,16 +112,22 @@ class SecuritySetting(Frozen):
     why: str
     tradeoff: str | None = None
     rule: str
-    anchors: dict[str, str] = Field(default_factory=dict)
+    anchors: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
-class GuardRailAdvice(Frozen):
+@dataclass(frozen=True, slots=True)
+class GuardRailAdvice:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     condition_key: str
     enforces: tuple[str, ...]
     statement: dict[str, Any]
 
 
-class LambdaCheck(Frozen):
+@dataclass(slots=True)
+class LambdaCheck:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     limit: str
     name: str
     unit: str
@@ -119,7 +140,10 @@ class LambdaCheck(Frozen):
     note: str | None = None
 
 
-class LambdaAlternative(Frozen):
+@dataclass(slots=True)
+class LambdaAlternative:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     id: str
     title: str
     because: str

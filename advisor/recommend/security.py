@@ -11,7 +11,7 @@ from typing import Mapping
 
 from advisor.engine.decisions import Outcome
 from advisor.knowledge.models import Knowledge
-from advisor.recommend.models import GuardRailAdvice, SecuritySetting, build
+from advisor.recommend.models import GuardRailAdvice, SecuritySetting
 
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
@@ -46,11 +46,15 @@ def drop_refused(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tup
 
 
 class SecurityRows:
-    """Rows and guard rails are immutable per (control, asking rule): built once, reused by every call."""
+    """Rows and guard rails are immutable per (control, asking rule) and per (rail, controls it enforces here):
+    built once, reused by every call."""
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self._rows: dict[tuple[str, str], tuple[SecuritySetting, ...]] = {}
+        self._rails: dict[tuple[int, tuple[str, ...]], GuardRailAdvice] = {}
+        # the order rows are shown in: most severe first, then by control id
+        self._order = {c.id: (_SEVERITY_ORDER[c.severity], c.id) for c in knowledge.security_controls}
 
     def rows(self, control_id: str, rule_id: str) -> tuple[SecuritySetting, ...]:
         key = (control_id, rule_id)
@@ -58,10 +62,10 @@ class SecurityRows:
         if cached is None:
             control = self.knowledge.security_control(control_id)
             anchors = {k: v for k, v in control.anchors.model_dump().items() if v}
-            cached = tuple(build(
-                SecuritySetting, control=control.id, title=control.title, resource=control.resource,
-                service=s.service, api=s.operation, field=s.field, value=s.value, placeholder=s.placeholder,
-                aws_default=s.aws_default, requires_ebs=s.requires_ebs, severity=control.severity, why=control.why, tradeoff=control.tradeoff,
+            cached = tuple(SecuritySetting(
+                control=control.id, title=control.title, resource=control.resource, service=s.service,
+                api=s.operation, field=s.field, value=s.value, placeholder=s.placeholder, aws_default=s.aws_default,
+                requires_ebs=s.requires_ebs, severity=control.severity, why=control.why, tradeoff=control.tradeoff,
                 rule=rule_id, anchors=anchors) for s in control.settings)
             self._rows[key] = cached
         return cached
@@ -71,10 +75,16 @@ class SecurityRows:
         for rule in outcome.rules:
             for control in rule.then.controls:
                 asked.setdefault(control, rule.id)
-        rows = [row for control_id, rule_id in asked.items() for row in self.rows(control_id, rule_id)]
-        rows.sort(key=lambda r: (_SEVERITY_ORDER[r.severity], r.control))
-        chosen = set(asked)
-        rails = tuple(build(GuardRailAdvice, condition_key=g.condition_key,
-                            enforces=tuple(c for c in g.enforces if c in chosen), statement=g.statement())
-                      for g in self.knowledge.guard_rails if chosen.intersection(g.enforces))
-        return tuple(rows), rails
+        order = self._order
+        rows = tuple(row for control_id in sorted(asked, key=order.__getitem__)
+                     for row in self.rows(control_id, asked[control_id]))
+        return rows, tuple(self._rail(index, enforced) for index, g in enumerate(self.knowledge.guard_rails)
+                           if (enforced := tuple(c for c in g.enforces if c in asked)))
+
+    def _rail(self, index: int, enforced: tuple[str, ...]) -> GuardRailAdvice:
+        key = (index, enforced)
+        rail = self._rails.get(key)
+        if rail is None:
+            g = self.knowledge.guard_rails[index]
+            rail = self._rails[key] = GuardRailAdvice(g.condition_key, enforced, g.statement())
+        return rail

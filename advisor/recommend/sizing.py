@@ -92,90 +92,129 @@ def workers(t: InstanceType) -> int:
     return t.accelerator.count * SLOTS_PER_ACCELERATOR if t.accelerator else t.vcpu
 
 
-def stage_need(stage: str, w: Workload, ctx: dict[str, object], t: InstanceType) -> Need:
-    working_set = float(ctx["derived.working_set_gb"])  # type: ignore[arg-type]
-    model_gb = float(ctx["derived.model_memory_gb"])  # type: ignore[arg-type]
-    train_accel = float(ctx["derived.training_accelerator_gb"])  # type: ignore[arg-type]
-    accelerated = t.accelerator is not None
-    if stage == "notebook":
-        memory = max(2.0, working_set * 1.25)
-        return Need(memory, 0.0, w.notebook.gpu,
-                    (f"{memory:g} GiB of memory to explore a {working_set:g} GiB working set (x1.25)",))
-    if stage in ("training", "tuning"):
-        if accelerated and bool(ctx["derived.needs_gpu_training"]):
-            return Need(8.0, train_accel, True,
-                        (f"{train_accel:g} GiB of accelerator memory for training (weights, gradients and optimiser "
-                         "state, +20%)", "8 GiB of host memory to feed the accelerators"))
-        memory = max(2.0, working_set * MEMORY_HEADROOM + (train_accel if not accelerated else 0))
-        return Need(memory, 0.0, bool(ctx["derived.needs_gpu_training"]),
-                    (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom"
-                     + (f" + {train_accel:g} GiB of training state" if train_accel and not accelerated else ""),))
-    if stage in ("realtime_inference", "batch_inference"):
-        deep = w.model.kind in ("deep_learning", "llm")
-        if accelerated and deep:
-            return Need(max(4.0, model_gb), model_gb, True,
-                        (f"{model_gb:g} GiB of accelerator memory for the model's weights (+20%)",))
-        memory = max(2.0, model_gb * MEMORY_HEADROOM + 1)
+class StageSizer:
+    """Sizes types for one stage of one workload.
+
+    What does not depend on the type (the needs, the count parameters) is read from the workload once, so
+    weighing the ~25 candidate types of a stage costs a few comparisons each.
+    """
+
+    __slots__ = ("stage", "w", "_ctx", "_cap", "_needs", "_training", "_distributed", "_realtime", "_spr", "_load",
+                 "_floor", "_batch_hours", "_work_seconds")
+
+    def __init__(self, stage: str, w: Workload, ctx: dict[str, object]) -> None:
+        self.stage, self.w, self._ctx = stage, w, ctx
+        self._cap = MAX_COUNT[stage]
+        self._needs: dict[bool, Need] = {}
+        self._training = stage in ("training", "tuning")
+        self._distributed = w.training.distributed
+        inf = w.inference
+        self._realtime = stage == "realtime_inference"
+        self._spr = inf.seconds_per_request
+        self._load = inf.requests_per_second
+        self._floor = 2 if inf.production else 1
+        self._batch_hours = w.batch.max_hours if stage == "batch_inference" else 0.0
+        self._work_seconds = w.batch.records_per_run * inf.seconds_per_request
+
+    def need(self, t: Spec) -> Need:
+        """What one instance of `t` must hold (it differs only between accelerated and CPU types)."""
+        accelerated = t.accelerator_gib > 0
+        need = self._needs.get(accelerated)
+        if need is None:
+            need = self._needs[accelerated] = self._need(accelerated)
+        return need
+
+    def _need(self, accelerated: bool) -> Need:
+        stage, w, ctx = self.stage, self.w, self._ctx
+        working_set = float(ctx["derived.working_set_gb"])  # type: ignore[arg-type]
+        model_gb = float(ctx["derived.model_memory_gb"])  # type: ignore[arg-type]
+        train_accel = float(ctx["derived.training_accelerator_gb"])  # type: ignore[arg-type]
+        if stage == "notebook":
+            memory = max(2.0, working_set * 1.25)
+            return Need(memory, 0.0, w.notebook.gpu,
+                        (f"{memory:g} GiB of memory to explore a {working_set:g} GiB working set (x1.25)",))
+        if self._training:
+            if accelerated and bool(ctx["derived.needs_gpu_training"]):
+                return Need(8.0, train_accel, True,
+                            (f"{train_accel:g} GiB of accelerator memory for training (weights, gradients and "
+                             "optimiser state, +20%)", "8 GiB of host memory to feed the accelerators"))
+            memory = max(2.0, working_set * MEMORY_HEADROOM + (train_accel if not accelerated else 0))
+            return Need(memory, 0.0, bool(ctx["derived.needs_gpu_training"]),
+                        (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom"
+                         + (f" + {train_accel:g} GiB of training state" if train_accel and not accelerated
+                            else ""),))
+        if stage in ("realtime_inference", "batch_inference"):
+            deep = w.model.kind in ("deep_learning", "llm")
+            if accelerated and deep:
+                return Need(max(4.0, model_gb), model_gb, True,
+                            (f"{model_gb:g} GiB of accelerator memory for the model's weights (+20%)",))
+            memory = max(2.0, model_gb * MEMORY_HEADROOM + 1)
+            return Need(memory, 0.0, False,
+                        (f"{memory:g} GiB of memory: model {model_gb:g} GiB x{MEMORY_HEADROOM:g} + 1 GiB for the "
+                         "serving runtime",))
+        memory = max(2.0, working_set * MEMORY_HEADROOM)
         return Need(memory, 0.0, False,
-                    (f"{memory:g} GiB of memory: model {model_gb:g} GiB x{MEMORY_HEADROOM:g} + 1 GiB for the "
-                     "serving runtime",))
-    memory = max(2.0, working_set * MEMORY_HEADROOM)
-    return Need(memory, 0.0, False,
-                (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom",))
+                    (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom",))
 
-
-def size(stage: str, w: Workload, need: Need, t: Spec) -> tuple[int, str | None]:
-    """(count, misfit reason or None) for one type at one stage."""
-    cap = MAX_COUNT[stage]
-    acc_gib = t.accelerator_gib
-    if need.wants_accelerator and need.accelerator_gib and not acc_gib:
-        return 1, "no accelerator"
-    if stage in ("training", "tuning"):
-        distributed = w.training.distributed
-        count = 2 if distributed else 1
-        if need.accelerator_gib and acc_gib:
-            needed = math.ceil(need.accelerator_gib / acc_gib)
-            if needed > 1 and not distributed:
-                return 1, (f"too little accelerator memory: {acc_gib:g} GiB < {need.accelerator_gib:g} GiB "
-                           "needed (set training.distributed to spread it)")
-            count = max(count, needed)
+    def size(self, t: Spec) -> tuple[int, str | None]:
+        """(count, misfit reason or None) for one type."""
+        need = self.need(t)
+        acc_gib = t.accelerator_gib
+        if need.wants_accelerator and need.accelerator_gib and not acc_gib:
+            return 1, "no accelerator"
+        if self._training:
+            distributed = self._distributed
+            count = 2 if distributed else 1
+            if need.accelerator_gib and acc_gib:
+                needed = math.ceil(need.accelerator_gib / acc_gib)
+                if needed > 1 and not distributed:
+                    return 1, (f"too little accelerator memory: {acc_gib:g} GiB < {need.accelerator_gib:g} GiB "
+                               "needed (set training.distributed to spread it)")
+                count = max(count, needed)
+            elif t.memory_gib < need.memory_gib:
+                if not distributed:
+                    return 1, f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
+                count = max(count, math.ceil(need.memory_gib / t.memory_gib))
         elif t.memory_gib < need.memory_gib:
-            if not distributed:
-                return 1, f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
-            count = max(count, math.ceil(need.memory_gib / t.memory_gib))
-        return (count, f"would need {count} instances (more than {cap})") if count > cap else (count, None)
-    if t.memory_gib < need.memory_gib:
-        return 1, f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
-    if need.accelerator_gib and acc_gib and acc_gib < need.accelerator_gib:
-        return 1, f"too little accelerator memory: {acc_gib:g} GiB < {need.accelerator_gib:g} GiB needed"
-    if stage == "realtime_inference":
-        per_instance = t.workers / w.inference.seconds_per_request * TARGET_UTILISATION
-        by_load = math.ceil(w.inference.requests_per_second / per_instance) if w.inference.requests_per_second else 1
-        count = max(2 if w.inference.production else 1, by_load)
-    elif stage == "batch_inference":
-        per_instance = t.workers * w.batch.max_hours * 3600 * 0.8
-        count = max(1, math.ceil(w.batch.records_per_run * w.inference.seconds_per_request / per_instance))
-    else:
-        count = 1
-    return (count, f"would need {count} instances (more than {cap})") if count > cap else (count, None)
+            return 1, f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
+        elif need.accelerator_gib and acc_gib and acc_gib < need.accelerator_gib:
+            return 1, f"too little accelerator memory: {acc_gib:g} GiB < {need.accelerator_gib:g} GiB needed"
+        elif self._realtime:  # enough workers for the load at the target utilisation
+            per_instance = t.workers / self._spr * TARGET_UTILISATION
+            count = max(self._floor, math.ceil(self._load / per_instance) if self._load else 1)
+        elif self._batch_hours:  # enough workers to score the records within the window, at 80% efficiency
+            count = max(1, math.ceil(self._work_seconds / (t.workers * self._batch_hours * 3600 * 0.8)))
+        else:
+            count = 1
+        return (count, f"would need {count} instances (more than {self._cap})") if count > self._cap else (count, None)
 
+    def candidates(self, specs: Iterable[Spec], prices: Mapping[str, Price] | None) -> list[Candidate]:
+        """Size and price every type; `prices` are the snapshot's rows for this stage's component (None: none)."""
+        out = []
+        for t in specs:
+            count, misfit = self.size(t)
+            price = prices.get(t.name) if prices is not None else None
+            usd = price.usd_per_hour if price is not None else "unknown"
+            out.append(Candidate(t, count, price, t.tflops * count, misfit,
+                                 None if usd == "unknown" else usd * count))  # type: ignore[operator]
+        return out
 
-def count_reason(stage: str, w: Workload, t: InstanceType, count: int) -> str:
-    """Why the winner runs `count` instances, with the arithmetic."""
-    if stage in ("training", "tuning"):
-        return f"{count} instances for distributed training" if w.training.distributed else "1 instance (not distributed)"
-    if stage == "realtime_inference":
-        per_instance = workers(t) / w.inference.seconds_per_request * TARGET_UTILISATION
-        by_load = math.ceil(w.inference.requests_per_second / per_instance) if w.inference.requests_per_second else 1
-        floor = 2 if w.inference.production else 1
-        return (f"{count} instances: {w.inference.requests_per_second:g} req/s at {per_instance:.1f} req/s each "
-                f"({workers(t)} workers, {w.inference.seconds_per_request:g} s per request, "
-                f"{TARGET_UTILISATION:.0%} utilisation)"
-                + (", at least 2 behind a production endpoint" if floor == 2 and by_load < 2 else ""))
-    if stage == "batch_inference":
-        return (f"{count} instance{'s' if count > 1 else ''} to score {w.batch.records_per_run:,} records within "
-                f"{w.batch.max_hours:g} h ({workers(t)} workers each)")
-    return "1 instance"
+    def count_reason(self, t: Spec, count: int) -> str:
+        """Why the winner runs `count` instances, with the arithmetic."""
+        w = self.w
+        if self._training:
+            return f"{count} instances for distributed training" if self._distributed else "1 instance (not distributed)"
+        if self.stage == "realtime_inference":
+            per_instance = t.workers / self._spr * TARGET_UTILISATION
+            by_load = math.ceil(self._load / per_instance) if self._load else 1
+            return (f"{count} instances: {self._load:g} req/s at {per_instance:.1f} req/s each "
+                    f"({t.workers} workers, {w.inference.seconds_per_request:g} s per request, "
+                    f"{TARGET_UTILISATION:.0%} utilisation)"
+                    + (", at least 2 behind a production endpoint" if self._floor == 2 and by_load < 2 else ""))
+        if self.stage == "batch_inference":
+            return (f"{count} instance{'s' if count > 1 else ''} to score {w.batch.records_per_run:,} records within "
+                    f"{w.batch.max_hours:g} h ({t.workers} workers each)")
+        return "1 instance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,24 +245,6 @@ def rank_key(priority: str, cheapest: float | None = None) -> RankKey:
         return (1, c.per_hour is None, c.per_hour or far, -c.speed)
 
     return balanced
-
-
-def candidates(stage: str, w: Workload, ctx: dict[str, object], specs: Iterable[Spec],
-               prices: Mapping[str, Price] | None) -> list[Candidate]:
-    """Size and price every type; `prices` are the snapshot's rows for this stage's component (None: no snapshot)."""
-    out = []
-    needs: dict[bool, Need] = {}
-    for t in specs:
-        accelerated = t.accelerator_gib > 0
-        need = needs.get(accelerated)
-        if need is None:
-            need = needs[accelerated] = stage_need(stage, w, ctx, t.itype)
-        count, misfit = size(stage, w, need, t)
-        price = prices.get(t.name) if prices is not None else None
-        usd = price.usd_per_hour if price is not None else "unknown"
-        out.append(Candidate(t, count, price, t.tflops * count, misfit,
-                             None if usd == "unknown" else usd * count))  # type: ignore[operator]
-    return out
 
 
 def cheapest_fitting(cands: Iterable[Candidate]) -> float | None:
