@@ -13,7 +13,6 @@ What is refused, and why:
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, TypeVar
@@ -358,6 +357,8 @@ def problems_from_validation(exc: ValidationError, doc: Document, model: type[Ba
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or ":" in p)))
         hint = None
         if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
+            import difflib  # here, not at the top: only an error needs it, and every start imports this module
+
             close = difflib.get_close_matches(loc[-1], _known_fields(model, loc), n=1, cutoff=0.6)
             if close:
                 hint = f"did you mean {close[0]!r}?"

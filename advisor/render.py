@@ -6,7 +6,6 @@ only when a table is actually printed.
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, Callable, Iterable, Sequence
 
@@ -16,6 +15,8 @@ Column = tuple[str, Callable[[dict[str, Any]], Any]]
 
 
 def to_json(data: Any) -> str:
+    import json  # here, not at the top: every CLI start imports this module to register its commands
+
     return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 

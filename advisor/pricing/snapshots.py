@@ -16,7 +16,6 @@ advisor/knowledge/loader.py). Only snapshots that validated are written, so the 
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from pathlib import Path
@@ -146,6 +145,8 @@ def check_document(doc: Document, known_types: Collection[str], expect_region: s
 def _unknown_types(doc: Document, snapshot: PriceSnapshot, known: Collection[str]) -> Iterable[Problem]:
     for index, price in enumerate(snapshot.prices):
         if price.instance_type not in known:
+            import difflib  # here, not at the top: only a bad snapshot needs it; every priced run imports this
+
             close = difflib.get_close_matches(price.instance_type, list(known), n=1, cutoff=0.8)
             yield Problem(f"names the instance type {price.instance_type!r}, which the knowledge does not know",
                           doc.display, doc.line_of(("prices", index, "instance_type")),

@@ -6,7 +6,6 @@ exported files never disagree.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterable
 
 from advisor.engine.decisions import DecisionTrace
@@ -24,6 +23,17 @@ STAGE_TITLES = {
 
 def price(value: Any) -> str:
     return "unknown" if value == "unknown" or value is None else f"${value:g}/h"
+
+
+def _literal(value: Any) -> str:
+    """A request field's value written as it goes in the request (JSON).
+
+    json is imported here rather than at the top: `--format json` output comes from the model itself, so a
+    computed JSON run (this module is imported for `render`) never needs it; only the Markdown and table do.
+    """
+    import json
+
+    return json.dumps(value)
 
 
 def cost_text(choice: StageChoice) -> str:
@@ -61,7 +71,7 @@ def to_markdown(rec: Recommendation) -> str:
     lines += ["", "## Security settings", "", "| severity | control | request field | value | why |",
               "|---|---|---|---|---|"]
     for s in rec.security:
-        value = f"<{s.placeholder}>" if s.placeholder else f"`{json.dumps(s.value)}`"
+        value = f"<{s.placeholder}>" if s.placeholder else f"`{_literal(s.value)}`"
         lines.append(f"| {s.severity} | {s.control} | `{s.api}.{s.field}` | {value} | {s.why} |")
     tradeoffs = {s.control: s.tradeoff for s in rec.security if s.tradeoff}
     if tradeoffs:
@@ -109,7 +119,7 @@ def print_table(rec: Recommendation) -> None:
         sec.add_column(column, overflow="fold")
     for s in rec.security:
         sec.add_row(s.severity, s.control, f"{s.api}.{s.field}",
-                    f"<{s.placeholder}>" if s.placeholder else json.dumps(s.value))
+                    f"<{s.placeholder}>" if s.placeholder else _literal(s.value))
     console.print(sec)
     lam = rec.lambda_
     lam_table = Table(title=f"AWS Lambda: {lam.verdict.replace('_', ' ')}", header_style="bold")
