@@ -235,7 +235,7 @@ class Program:
     as why it did. `None` stands for a rule without a condition, which always matches.
     """
 
-    __slots__ = ("_tests", "_plans")
+    __slots__ = ("_tests", "_plans", "_pickers")
 
     def __init__(self, conditions: Sequence[Condition | None]) -> None:
         positions: dict[tuple[str, str, str], int] = {}
@@ -249,38 +249,38 @@ class Program:
             return positions[key]
 
         self._plans = [self._plan(c, slot) for c in conditions]
+        self._pickers = [_picker(() if c is None else tuple(slot(leaf) for leaf in c.leaves())) for c in conditions]
 
     @staticmethod
-    def _plan(condition: Condition | None, slot: Slot) -> tuple[int, Any, Callable[[Sequence[Any]], tuple[Any, ...]]]:
-        """(shape, what decides it, picker of its leaf records in written order)."""
+    def _plan(condition: Condition | None, slot: Slot) -> tuple[int, Any]:
+        """(shape, what decides it)."""
         if condition is None:
-            return _ALWAYS, None, _picker(())
-        picker = _picker(tuple(slot(leaf) for leaf in condition.leaves()))
+            return _ALWAYS, None
         if isinstance(condition, Leaf):
-            return _LEAF, slot(condition), picker
+            return _LEAF, slot(condition)
         parts = condition.all if isinstance(condition, All) else condition.any if isinstance(condition, AnyOf) else ()
         if len(parts) > 1 and all(isinstance(p, Leaf) for p in parts):
-            return (_ALL if isinstance(condition, All) else _ANY), picker, picker
-        return _NESTED, condition.matcher(slot), picker
+            return (_ALL if isinstance(condition, All) else _ANY), _picker(tuple(slot(p) for p in parts))
+        return _NESTED, condition.matcher(slot)
 
-    def run(self, ctx: Mapping[str, Any]) -> list[tuple[bool, tuple[LeafResult, ...]]]:
-        """Per condition: whether it holds, and the records of its leaves in the order they are written."""
+    def run(self, ctx: Mapping[str, Any]) -> tuple[list[bool], list[tuple[LeafResult, ...]]]:
+        """Per condition, whether it holds; and per condition the records of its leaves, in written order."""
         results = [test(ctx) for test in self._tests]
         oks = [r.result for r in results]
-        out: list[tuple[bool, tuple[LeafResult, ...]]] = []
-        append = out.append
-        for shape, decide, pick in self._plans:
+        holds: list[bool] = []
+        append = holds.append
+        for shape, decide in self._plans:
             if shape == _LEAF:
-                append((oks[decide], (results[decide],)))
+                append(oks[decide])
             elif shape == _ALL:
-                append((False not in decide(oks), pick(results)))
+                append(False not in decide(oks))
             elif shape == _ANY:
-                append((True in decide(oks), pick(results)))
+                append(True in decide(oks))
             elif shape == _ALWAYS:
-                append((True, ()))
+                append(True)
             else:
-                append((decide(oks), pick(results)))
-        return out
+                append(decide(oks))
+        return holds, [pick(results) for pick in self._pickers]
 
 
 def disjoint(a: tuple[Leaf, ...], b: tuple[Leaf, ...]) -> bool:

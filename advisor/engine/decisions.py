@@ -163,32 +163,40 @@ class AmbiguousDecision(RuntimeError):
 class CompiledDecision:
     decision: Decision
     program: Program
+    # per rule, in file order: what every trace repeats (read once here, not from the models per evaluation)
+    ids: tuple[str, ...]
+    priorities: tuple[int, ...]
+    becauses: tuple[str, ...]
 
     @classmethod
     def of(cls, decision: Decision) -> CompiledDecision:
-        return cls(decision, Program([r.when for r in decision.rules]))
+        rules = decision.rules
+        return cls(decision, Program([r.when for r in rules]), tuple(r.id for r in rules),
+                   tuple(r.priority for r in rules), tuple(r.because for r in rules))
 
     def evaluate(self, ctx: Mapping[str, Any], stage: str | None = None) -> Outcome:
         d = self.decision
-        runs = self.program.run(ctx)
-        matched = [i for i, (ok, _) in enumerate(runs) if ok]
+        holds, leaves = self.program.run(ctx)
+        matched = [i for i, ok in enumerate(holds) if ok]
         if d.hit_policy == "collect":
             chosen = matched
-        elif not matched:
-            chosen = []
-        elif d.hit_policy == "first":
-            chosen = matched[:1]
-        elif d.hit_policy == "priority":
-            chosen = [max(matched, key=lambda i: d.rules[i].priority)]
+            statuses = ["selected" if ok else "unmatched" for ok in holds]
         else:
-            if len(matched) > 1:
-                raise AmbiguousDecision(f"{d.decision}: rules {', '.join(d.rules[i].id for i in matched)} all match")
-            chosen = matched
-        selected = set(chosen)
-        rule_traces = tuple([
-            RuleTrace(rule.id, "selected" if i in selected else "matched" if ok else "unmatched", rule.priority,
-                      rule.because, leaves)
-            for i, (rule, (ok, leaves)) in enumerate(zip(d.rules, runs))])
-        trace = DecisionTrace(d.decision, d.title, d.hit_policy, tuple([d.rules[i].id for i in chosen]),
-                              rule_traces, stage)
-        return Outcome(tuple([d.rules[i].then for i in chosen]), tuple([d.rules[i] for i in chosen]), trace)
+            if not matched:
+                chosen = []
+            elif d.hit_policy == "first":
+                chosen = matched[:1]
+            elif d.hit_policy == "priority":
+                chosen = [max(matched, key=self.priorities.__getitem__)]
+            else:
+                if len(matched) > 1:
+                    raise AmbiguousDecision(f"{d.decision}: rules {', '.join(self.ids[i] for i in matched)} all match")
+                chosen = matched
+            statuses = ["matched" if ok else "unmatched" for ok in holds]
+            for i in chosen:
+                statuses[i] = "selected"
+        rules = d.rules
+        trace = DecisionTrace(d.decision, d.title, d.hit_policy, tuple([self.ids[i] for i in chosen]),
+                              tuple(map(RuleTrace, self.ids, statuses, self.priorities, self.becauses, leaves)),
+                              stage)
+        return Outcome(tuple([rules[i].then for i in chosen]), tuple([rules[i] for i in chosen]), trace)

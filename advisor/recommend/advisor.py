@@ -246,12 +246,12 @@ class Advisor:
             misfits = [c for c in cands if not c.fits and c is not winner]
             misfits.sort(key=lambda c: (-c.spec.memory_gib, c.spec.name))
             others += misfits[:3 - len(others)]
-        alternatives = tuple(Alternative(instance_type=c.itype.name, instance_count=c.count,
+        alternatives = tuple(Alternative(instance_type=c.spec.name, instance_count=c.count,
             price_per_hour_usd=_per_instance(c), reason=sizing.lost_because(winner, c, w.priority))
             for c in others)
         cost, extra = self._cost(stage, w, winner, snapshot, today)
         return build(StageChoice, 
-            stage=stage, instance_type=winner.itype.name, instance_count=winner.count, family=winner.itype.family,
+            stage=stage, instance_type=winner.spec.name, instance_count=winner.count, family=winner.itype.family,
             price_per_hour_usd=_per_instance(winner),
             price_is_estimate=bool(winner.price and winner.price.estimate), estimated_cost=cost, fits=fits,
             reasons=tuple(reasons), alternatives=alternatives, excluded=excluded,
@@ -262,7 +262,7 @@ class Advisor:
 
     def _cost(self, stage: str, w: Workload, c: sizing.Candidate, snapshot: PriceSnapshot | None,
               today: dt.date) -> tuple[Cost, dict[str, Any]]:
-        name, count = c.itype.name, c.count
+        name, count = c.spec.name, c.count
         period = {"notebook": "month", "realtime_inference": "month", "batch_inference": "run"}.get(stage, "job")
         if snapshot is None:
             return build(Cost, usd=None, usd_high=None, period=period,

@@ -156,47 +156,53 @@ class StageSizer:
         return Need(memory, 0.0, False,
                     (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom",))
 
-    def size(self, t: Spec) -> tuple[int, str | None]:
-        """(count, misfit reason or None) for one type."""
-        need = self.need(t)
-        acc_gib = t.accelerator_gib
-        if need.wants_accelerator and need.accelerator_gib and not acc_gib:
-            return 1, "no accelerator"
-        if self._training:
-            distributed = self._distributed
-            count = 2 if distributed else 1
-            if need.accelerator_gib and acc_gib:
-                needed = math.ceil(need.accelerator_gib / acc_gib)
-                if needed > 1 and not distributed:
-                    return 1, (f"too little accelerator memory: {acc_gib:g} GiB < {need.accelerator_gib:g} GiB "
-                               "needed (set training.distributed to spread it)")
-                count = max(count, needed)
-            elif t.memory_gib < need.memory_gib:
-                if not distributed:
-                    return 1, f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
-                count = max(count, math.ceil(need.memory_gib / t.memory_gib))
-        elif t.memory_gib < need.memory_gib:
-            return 1, f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
-        elif need.accelerator_gib and acc_gib and acc_gib < need.accelerator_gib:
-            return 1, f"too little accelerator memory: {acc_gib:g} GiB < {need.accelerator_gib:g} GiB needed"
-        elif self._realtime:  # enough workers for the load at the target utilisation
-            per_instance = t.workers / self._spr * TARGET_UTILISATION
-            count = max(self._floor, math.ceil(self._load / per_instance) if self._load else 1)
-        elif self._batch_hours:  # enough workers to score the records within the window, at 80% efficiency
-            count = max(1, math.ceil(self._work_seconds / (t.workers * self._batch_hours * 3600 * 0.8)))
-        else:
-            count = 1
-        return (count, f"would need {count} instances (more than {self._cap})") if count > self._cap else (count, None)
-
     def candidates(self, specs: Iterable[Spec], prices: Mapping[str, Price] | None) -> list[Candidate]:
-        """Size and price every type; `prices` are the snapshot's rows for this stage's component (None: none)."""
-        out = []
+        """Size and price every type; `prices` are the snapshot's rows for this stage's component (None: none).
+
+        A type's count, or the reason it does not fit, is worked out inline: this loop runs ~50 times per
+        recommendation and a call per type was a third of its cost.
+        """
+        out: list[Candidate] = []
+        append = out.append
+        cap, training, distributed, realtime = self._cap, self._training, self._distributed, self._realtime
+        spr, load, floor, batch_hours, work = self._spr, self._load, self._floor, self._batch_hours, self._work_seconds
+        ceil = math.ceil
         for t in specs:
-            count, misfit = self.size(t)
+            acc_gib = t.accelerator_gib
+            need = self.need(t)
+            misfit = None
+            count = 1
+            if need.wants_accelerator and need.accelerator_gib and not acc_gib:
+                misfit = "no accelerator"
+            elif training:
+                count = 2 if distributed else 1
+                if need.accelerator_gib and acc_gib:
+                    needed = ceil(need.accelerator_gib / acc_gib)
+                    if needed > 1 and not distributed:
+                        count, misfit = 1, (f"too little accelerator memory: {acc_gib:g} GiB < "
+                                            f"{need.accelerator_gib:g} GiB needed (set training.distributed to "
+                                            "spread it)")
+                    else:
+                        count = max(count, needed)
+                elif t.memory_gib < need.memory_gib:
+                    if distributed:
+                        count = max(count, ceil(need.memory_gib / t.memory_gib))
+                    else:
+                        count, misfit = 1, f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
+            elif t.memory_gib < need.memory_gib:
+                misfit = f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
+            elif need.accelerator_gib and acc_gib and acc_gib < need.accelerator_gib:
+                misfit = f"too little accelerator memory: {acc_gib:g} GiB < {need.accelerator_gib:g} GiB needed"
+            elif realtime:  # enough workers for the load at the target utilisation
+                count = max(floor, ceil(load / (t.workers / spr * TARGET_UTILISATION)) if load else 1)
+            elif batch_hours:  # enough workers to score the records within the window, at 80% efficiency
+                count = max(1, ceil(work / (t.workers * batch_hours * 3600 * 0.8)))
+            if count > cap and misfit is None:
+                misfit = f"would need {count} instances (more than {cap})"
             price = prices.get(t.name) if prices is not None else None
             usd = price.usd_per_hour if price is not None else "unknown"
-            out.append(Candidate(t, count, price, t.tflops * count, misfit,
-                                 None if usd == "unknown" else usd * count))  # type: ignore[operator]
+            append(Candidate(t, count, price, t.tflops * count, misfit,
+                             None if usd == "unknown" else usd * count))  # type: ignore[operator]
         return out
 
     def count_reason(self, t: Spec, count: int) -> str:
@@ -227,35 +233,32 @@ class Ranked:
 BALANCED_BAND = 1.2
 """Balanced priority: the most compute among the types costing at most 20% more than the cheapest that fits."""
 
-RankKey = Callable[[Candidate], tuple]
+RankKey = Callable[[Candidate], tuple]  # type: ignore[type-arg]
 
 
-def rank_key(priority: str, cheapest: float | None = None) -> RankKey:
+def rank_key(priority: str, fitting: list[Candidate]) -> RankKey:
     far = float("inf")
     if priority == "cost":
-        return lambda c: (c.per_hour is None, c.per_hour or far, -c.speed, -c.generation_rank)
+        return lambda c: (c.per_hour is None, c.per_hour or far, -c.speed, -c.spec.generation_rank)
     if priority == "time":
-        return lambda c: (-c.speed, -c.generation_rank, c.per_hour is None, c.per_hour or far)
-    band = (cheapest or far) * BALANCED_BAND
+        return lambda c: (-c.speed, -c.spec.generation_rank, c.per_hour is None, c.per_hour or far)
+    cheapest = min((c.per_hour for c in fitting if c.per_hour is not None), default=far)
+    band = cheapest * BALANCED_BAND
 
     def balanced(c: Candidate) -> tuple:  # type: ignore[type-arg]
-        inside = c.per_hour is not None and c.per_hour <= band
-        if inside:
-            return (0, -c.speed, c.per_hour, -c.generation_rank)
+        if c.per_hour is not None and c.per_hour <= band:
+            return (0, -c.speed, c.per_hour, -c.spec.generation_rank)
         return (1, c.per_hour is None, c.per_hour or far, -c.speed)
 
     return balanced
 
 
-def cheapest_fitting(cands: Iterable[Candidate]) -> float | None:
-    prices = [c.per_hour for c in cands if c.fits and c.per_hour is not None]
-    return min(prices) if prices else None
-
-
 def rank(cands: list[Candidate], priority: str) -> Ranked | None:
-    fitting = sorted((c for c in cands if c.fits), key=rank_key(priority, cheapest_fitting(cands)))
+    """The fitting candidates in the priority's order (ties keep the knowledge's order); None if none fits."""
+    fitting = [c for c in cands if c.misfit is None]
     if not fitting:
         return None
+    fitting.sort(key=rank_key(priority, fitting))
     return Ranked(fitting[0], tuple(fitting[1:]), len(fitting))
 
 

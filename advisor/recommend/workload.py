@@ -9,8 +9,9 @@ place, and shown in the trace under `derived.*`.
 from __future__ import annotations
 
 import math
+import operator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from pydantic import Field, model_validator
 
@@ -196,11 +197,13 @@ def derived_facts(w: Workload) -> dict[str, float | bool]:
 
 
 def context_of(w: Workload) -> dict[str, Any]:
-    """The flat field -> value view the rules read: every workload field by dotted path, plus derived facts."""
-    ctx: dict[str, Any] = {}
-    for path, section, name in _PATHS:
-        value = getattr(getattr(w, section), name) if section else getattr(w, name)
-        ctx[path] = list(value) if isinstance(value, tuple) else value
+    """The flat field -> value view the rules read: every workload field by dotted path, plus derived facts.
+
+    Tuples (the stages) are shown as lists, as they are written in YAML.
+    """
+    ctx = dict(zip(_PATH_NAMES, _READ_ALL(w)))
+    for path in _TUPLE_PATHS:
+        ctx[path] = list(ctx[path])
     ctx.update(derived_facts(w))
     return ctx
 
@@ -324,3 +327,9 @@ def instances_needed(total: float, per_instance: float) -> int:
 
 
 _PATHS = _paths()
+_PATH_NAMES = tuple(path for path, _, _ in _PATHS)
+_READ_ALL = operator.attrgetter(*_PATH_NAMES)
+"""Reads every workload field in one call (attrgetter follows the dotted paths in C)."""
+_TUPLE_PATHS = tuple(path for path, section, name in _PATHS
+                     if get_origin((Workload.model_fields[section].annotation.model_fields[name]  # type: ignore[union-attr]
+                                    if section else Workload.model_fields[name]).annotation) is tuple)

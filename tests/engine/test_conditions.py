@@ -17,7 +17,7 @@ def cond(raw: object):  # type: ignore[no-untyped-def]
 
 
 def run(raw: object, ctx: dict) -> tuple[bool, list[LeafResult]]:  # type: ignore[type-arg]
-    ((result, leaves),) = Program([cond(raw)]).run(ctx)
+    (result,), (leaves,) = Program([cond(raw)]).run(ctx)
     return result, list(leaves)
 
 
@@ -67,14 +67,14 @@ def test_a_program_evaluates_a_shared_leaf_once_and_gives_each_condition_its_rec
         cond({"any": [shared, {"not": {"field": "flag", "op": "eq", "value": True}}]}),
         cond({"field": "n", "op": "gt", "value": 5.0}),  # same number written differently: its own record
     ])
-    runs = program.run(Counting({"n": 6, "kind": "b", "flag": True}))
+    holds, leaves = program.run(Counting({"n": 6, "kind": "b", "flag": True}))
     assert sorted(calls) == ["flag", "kind", "n", "n"]
-    assert [ok for ok, _ in runs] == [False, True, False, True]
-    assert runs[0][1] == (LeafResult("n", "gt", 5, 6, True), LeafResult("kind", "eq", "a", "b", False))
-    assert runs[1][1] == ()
-    assert runs[2][1] == (LeafResult("kind", "eq", "a", "b", False), LeafResult("flag", "eq", True, True, True))
-    assert runs[0][1][1] is runs[2][1][0]
-    assert runs[3][1] == (LeafResult("n", "gt", 5.0, 6, True),)
+    assert holds == [False, True, False, True]
+    assert leaves[0] == (LeafResult("n", "gt", 5, 6, True), LeafResult("kind", "eq", "a", "b", False))
+    assert leaves[1] == ()
+    assert leaves[2] == (LeafResult("kind", "eq", "a", "b", False), LeafResult("flag", "eq", True, True, True))
+    assert leaves[0][1] is leaves[2][0]
+    assert leaves[3] == (LeafResult("n", "gt", 5.0, 6, True),)
 
 
 @pytest.mark.parametrize(("raw", "message"), [
