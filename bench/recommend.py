@@ -4,9 +4,16 @@ Targets (issue 3): at most 200 us per full recommendation over the examples; the
 `advisor recommend examples/... --format json` at most 1.3x `python -c "import pydantic, yaml"`, measured in
 the same run; peak memory at most 80 MB. Run: python bench/recommend.py [--runs N]
 
-The cold start is printed twice: a repeat run (served by the result cache, the normal case for a CLI called
-again on the same file) and a computed run (--no-cache), which must build pydantic's validators and so cannot
-start faster than pydantic itself (~2.3x the baseline for a single model).
+The cold start is printed twice. A repeat run (served by the result cache, the normal case for a CLI called
+again on the same file) meets the target. A computed run (--no-cache; knowledge and price snapshot served
+from their caches) does not, and cannot: the target is below the floor. The floor lines are measured in the
+same interleaved run: `from pydantic import BaseModel; import yaml` alone is ~1.45x the baseline, and a
+computed run also validates the workload, so it pays for building a first pydantic validator (pydantic's
+plugin discovery imports importlib.metadata) and cannot start faster than the second floor, one model class
+validated once (~2.1x). What a computed run adds above that is our own model classes, argparse and the work.
+
+Bytecode is written for the timed runs (PYTHONDONTWRITEBYTECODE is dropped), as an installed wheel has it:
+otherwise every start would compile the modules edited since their .pyc was last written.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from _timing import advisor_command, interleaved
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples" / "workloads").glob("*.yaml"))
+#: The least a process that validates one pydantic model does: the second floor of a computed run.
+ONE_MODEL = "from pydantic import BaseModel; import yaml\nclass M(BaseModel):\n    x: int\nM(x=1)"
 
 
 def in_process(rounds: int) -> tuple[float, float, dict[str, float]]:
@@ -61,6 +70,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=200, help="in-process calls per example")
     args = parser.parse_args()
     env = os.environ.copy()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # time the code, not the compiler (see the docstring)
     env["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-bench-cache-")
 
     median_us, stages, per_example = in_process(args.rounds)
@@ -73,14 +83,24 @@ def main() -> int:
     cli = [*advisor_command(), "recommend", example, "--format", "json"]
     computed = [*cli, "--no-cache"]
     baseline = [sys.executable, "-c", "import pydantic, yaml"]
-    interleaved({"warm-up": cli}, 2, env)  # fills the knowledge cache and the result cache
-    result = interleaved({"cached": cli, "computed": computed, "baseline": baseline}, args.runs, env)
+    floor = [sys.executable, "-c", "from pydantic import BaseModel; import yaml"]
+    one_model = [sys.executable, "-c", ONE_MODEL]
+    interleaved({"warm-up": cli}, 2, env)  # fills the knowledge, snapshot and result caches; writes bytecode
+    result = interleaved({"cached": cli, "computed": computed, "baseline": baseline, "floor": floor,
+                          "one model": one_model}, args.runs, env)
     base = result["baseline"]
     print(f"python -c 'import pydantic, yaml': median {base * 1000:.0f} ms")
     print(f"cold start, repeat run (result cache hit):    {result['cached'] * 1000:.0f} ms, "
           f"ratio {result['cached'] / base:.2f}x (target <= 1.3x)")
-    print(f"cold start, computed (--no-cache, knowledge cached): {result['computed'] * 1000:.0f} ms, "
-          f"ratio {result['computed'] / base:.2f}x")
+    computed_ratio, floor_ratio = result["computed"] / base, result["floor"] / base
+    verdict = "met" if computed_ratio <= 1.3 else ("not met; the target is below the floor" if floor_ratio > 1.3
+                                                   else "not met")
+    print(f"cold start, computed (--no-cache, knowledge and snapshot cached): {result['computed'] * 1000:.0f} ms, "
+          f"ratio {computed_ratio:.2f}x (target <= 1.3x: {verdict})")
+    print(f"  floor, python -c 'from pydantic import BaseModel; import yaml': {result['floor'] * 1000:.0f} ms, "
+          f"ratio {floor_ratio:.2f}x")
+    print(f"  floor, the same and one model validated once: {result['one model'] * 1000:.0f} ms, "
+          f"ratio {result['one model'] / base:.2f}x (a computed run validates its workload)")
     print(f"peak memory, computed: {peak_rss_mb(computed, env):.1f} MB (target <= 80 MB)")
     return 0
 
