@@ -197,6 +197,11 @@ class LambdaLimit(Sourced):
     api_field: str | None = Field(default=None, description="Where the limit is set, e.g. CreateFunction.MemorySize.")
     note: str | None = None
 
+    @cached_property
+    def ceiling(self) -> float:
+        """The most Lambda allows today: the configurable maximum, else the fixed value (0 if only text)."""
+        return float(self.today.max if self.today.max is not None else self.today.default or 0)
+
 
 class LambdaLimitsFile(Frozen):
     lambda_limits: tuple[LambdaLimit, ...] = Field(min_length=1)

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from advisor.knowledge.models import Knowledge, LambdaLimit
+from advisor.knowledge.models import Knowledge
 from advisor.recommend.models import LambdaCheck
 from advisor.recommend.workload import Workload
 
@@ -26,12 +26,6 @@ ALTERNATIVES: dict[str, str] = {
     "processing_job": "SageMaker processing job",
     "step_functions": "AWS Step Functions orchestrating shorter steps",
 }
-
-
-def _check(limit: LambdaLimit, need: float, maximum: float, ok: bool, blocking: bool = True,
-           change: str | None = None, note: str | None = None) -> LambdaCheck:
-    return LambdaCheck(limit.id, limit.name, limit.unit, need, maximum, round(maximum - need, 3), ok, blocking,
-                       change, note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,21 +48,20 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     inf = w.inference
     limits = knowledge.lambda_limits_by_id
     checks: list[LambdaCheck] = []
+    append = checks.append
 
     def top(limit_id: str) -> float:
-        value = limits[limit_id].today
-        return float(value.max if value.max is not None else value.default or 0)
+        return limits[limit_id].ceiling
 
-    def add(limit_id: str, need: float, *, blocking: bool = True, change_if_over: str | None = None,
-            note: str | None = None, ok: bool | None = None, change: str | None = None) -> None:
+    def add(limit_id: str, need: float, blocking: bool = True, change: str | None = None, note: str | None = None,
+            ok: bool | None = None) -> None:
         limit = limits.get(limit_id)
         if limit is None:  # a limit removed from the knowledge is simply not checked
             return
-        maximum = top(limit_id)
-        fits = need <= maximum if ok is None else ok
-        if not fits and change_if_over:
-            change = change_if_over
-        checks.append(_check(limit, round(need, 3), maximum, fits, blocking, change, note))
+        maximum = limit.ceiling
+        shown = round(need, 3)
+        append(LambdaCheck(limit_id, limit.name, limit.unit, shown, maximum, round(maximum - shown, 3),
+                           need <= maximum if ok is None else ok, blocking, change, note))
 
     memory = max(128.0, math.ceil(inf.memory_mb))
     add("memory", memory, note="set MemorySize to %d MB" % memory)
@@ -83,12 +76,12 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
         zip_note = "upload the .zip through S3 (direct upload takes 50 MB)"
     else:
         zip_note = None
-    add("package_zipped", inf.package_mb, blocking=False, ok=True, note=zip_note)
+    add("package_zipped", inf.package_mb, False, None, zip_note, True)
     image_ok = inf.package_mb <= top("container_image") if "container_image" in limits else True
     add("package_unzipped", inf.package_mb,
-        change_if_over="ship as a container image (PackageType Image)" if image_ok else None)
-    add("console_editor", inf.package_mb, blocking=False, ok=True,
-        note="edit locally: the console editor shows packages up to 3 MB" if inf.package_mb > 3 else None)
+        change="ship as a container image (PackageType Image)" if image_ok and not zipped_ok else None)
+    add("console_editor", inf.package_mb, False, None,
+        "edit locally: the console editor shows packages up to 3 MB" if inf.package_mb > 3 else None, True)
     add("container_image", inf.package_mb)
     tmp_default = (limits["ephemeral_storage"].today.default or 512) if "ephemeral_storage" in limits else 512
     tmp_size = max(tmp_default, math.ceil(inf.tmp_mb))
@@ -96,26 +89,28 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
         change=(f"set EphemeralStorage.Size to {int(tmp_size)} MB"
                 if tmp_default < inf.tmp_mb <= top("ephemeral_storage") else None))
     add("payload_sync", inf.payload_mb)
-    add("payload_async", inf.payload_mb, blocking=False,
-        note="invoke synchronously: asynchronous invocations take at most 1 MB"
+    add("payload_async", inf.payload_mb, False, None,
+        "invoke synchronously: asynchronous invocations take at most 1 MB"
         if "payload_async" in limits and inf.payload_mb > top("payload_async") else None)
-    add("payload_streamed", inf.payload_mb, blocking=False)
+    add("payload_streamed", inf.payload_mb, False)
     add("environment_variables", inf.environment_kb)
     add("gpu", 1 if inf.gpu == "required" else 0)
     concurrency = math.ceil(inf.requests_per_second * inf.seconds_per_request)
     if "account_concurrency" in limits:
         quota = float(limits["account_concurrency"].today.default or top("account_concurrency"))
-        checks.append(_check(limits["account_concurrency"], concurrency, quota, concurrency <= quota, True,
-                            None if concurrency <= quota else
-                            f"request a concurrency quota above {concurrency} (Service Quotas)"))
+        fits = concurrency <= quota
+        append(LambdaCheck("account_concurrency", limits["account_concurrency"].name, limits["account_concurrency"].unit,
+                           concurrency, quota, round(quota - concurrency, 3), fits, True,
+                           None if fits else f"request a concurrency quota above {concurrency} (Service Quotas)"))
     if "burst_concurrency" in limits:
         rate = top("burst_concurrency")
         spiky = inf.traffic == "spiky"
-        checks.append(_check(limits["burst_concurrency"], concurrency, rate, not spiky or concurrency <= rate, True,
-                            f"configure provisioned concurrency of {concurrency} for the spikes"
-                            if spiky and concurrency > rate else None,
-                            f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s to scale"
-                            if spiky else None))
+        append(LambdaCheck("burst_concurrency", limits["burst_concurrency"].name, limits["burst_concurrency"].unit,
+                           concurrency, rate, round(rate - concurrency, 3), not spiky or concurrency <= rate, True,
+                           f"configure provisioned concurrency of {concurrency} for the spikes"
+                           if spiky and concurrency > rate else None,
+                           f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s to scale"
+                           if spiky else None))
 
     if any(not c.ok and c.blocking and c.change is None for c in checks):
         verdict: Verdict = "does_not_fit"
