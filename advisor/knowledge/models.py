@@ -334,6 +334,12 @@ class Knowledge(Frozen):
             return t.vcpu * self.cpu_vcpu_tflops
         return t.accelerator.count * self._by_key["accelerators"][t.accelerator.model].fp16_tflops
 
+    @cached_property
+    def gpu_stages(self) -> frozenset[str]:
+        """The stages some GPU instance type runs (a workload that requires a GPU elsewhere cannot be served)."""
+        return frozenset(stage for t in self.instance_types if t.accelerator and t.accelerator.kind == "gpu"
+                         for stage in t.stages)
+
     def has_region(self, code: str) -> bool:
         return code in self._by_key["regions"]
 

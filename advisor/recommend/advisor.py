@@ -92,7 +92,7 @@ class Advisor:
             if stale:
                 warnings.append(stale)
 
-        excluded = self._exclusions(ctx, traces)
+        excluded = self._exclusions(ctx, w.stages, traces)
         instances = {stage: self._stage(stage, w, ctx, excluded.get(stage, ()), snapshot, traces, today)
                      for stage in w.stages}
 
@@ -184,7 +184,8 @@ class Advisor:
         return Outcome(tuple(t for o in outcomes for t in o.thens), tuple(r for o in outcomes for r in o.rules),
                        outcomes[0].trace if outcomes else DecisionTrace("", "", "collect", (), ()))
 
-    def _exclusions(self, ctx: Mapping[str, Any], traces: list[DecisionTrace]) -> dict[str, tuple[Exclusion, ...]]:
+    def _exclusions(self, ctx: Mapping[str, Any], stages: tuple[str, ...],
+                    traces: list[DecisionTrace]) -> dict[str, tuple[Exclusion, ...]]:
         outcome = self._collect("exclusions", ctx, traces)
         per_stage: dict[str, list[Exclusion]] = defaultdict(list)
         for rule in outcome.rules:
@@ -192,7 +193,7 @@ class Advisor:
             if exclusions is None:  # immutable per rule: built once
                 exclusions = self._exclusion_rows[rule.id] = tuple(
                     Exclusion(family=family, rule=rule.id, because=rule.because) for family in rule.then.families)
-            for stage in rule.then.stages or WORKLOAD_STAGES:
+            for stage in rule.then.stages or stages:
                 per_stage[stage].extend(exclusions)
         return {stage: tuple(items) for stage, items in per_stage.items()}
 

@@ -34,8 +34,11 @@ def drop_refused(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tup
     """
     kept, warnings = [], []
     for row in rows:
+        if not row.requires_ebs:
+            kept.append(row)
+            continue
         stage = OPERATION_STAGE.get(row.api)
-        chosen = storage_of.get(stage) if (row.requires_ebs and stage) else None
+        chosen = storage_of.get(stage) if stage else None
         if chosen and chosen[1] > 0:
             warnings.append(f"{row.control}: {row.api}.{row.field} is left out because {chosen[0]} has "
                             f"{chosen[1]:g} GB of local NVMe storage, which AWS encrypts with a hardware key and for "

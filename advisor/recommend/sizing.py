@@ -279,21 +279,25 @@ def lost_because(winner: Candidate, other: Candidate, priority: str) -> str:
         pct = abs(o_cost - w_cost) / w_cost * 100 if w_cost else 0
         cost_diff = (f"costs {money(abs(o_cost - w_cost))}/h {'more' if more else 'less'} ({pct:.0f}%)"
                      f" at {price_text(other)}")
-    speed = f"{_compute(other)} vs {_compute(winner)}"
     if priority == "cost":
         if o_cost is not None and w_cost is not None and o_cost == w_cost:
-            return f"same price, less compute ({speed})" if other.speed < winner.speed else "same price, older generation"
+            return (f"same price, less compute ({_versus(other, winner)})" if other.speed < winner.speed
+                    else "same price, older generation")
         return cost_diff or "not cheaper"
     if priority == "time":
         if other.speed < winner.speed:
-            return f"less compute ({speed})"
+            return f"less compute ({_versus(other, winner)})"
         return (f"same compute, {cost_diff}" if cost_diff else "same compute, older generation")
     band = (w_cost or 0) * BALANCED_BAND if w_cost is not None else None
     if o_cost is not None and band is not None and o_cost > band and o_cost > w_cost:  # type: ignore[operator]
         return f"more than {BALANCED_BAND - 1:.0%} above the cheapest fitting price ({cost_diff})"
     if other.speed < winner.speed:
-        return f"less compute ({speed})" + (f"; {cost_diff}" if cost_diff else "")
+        return f"less compute ({_versus(other, winner)})" + (f"; {cost_diff}" if cost_diff else "")
     return f"same compute, {cost_diff}" if cost_diff else "same compute, older generation"
+
+
+def _versus(other: Candidate, winner: Candidate) -> str:
+    return f"{_compute(other)} vs {_compute(winner)}"
 
 
 def _compute(c: Candidate) -> str:

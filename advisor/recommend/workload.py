@@ -284,13 +284,10 @@ def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str
     for stage in w.stages:
         if gpu_asks.get(stage) != "required":
             continue
-        instance_stage = INSTANCE_STAGE[stage]
-        if not any(t.accelerator and t.accelerator.kind == "gpu" and instance_stage in t.stages
-                   for t in knowledge.instance_types):
+        if INSTANCE_STAGE[stage] not in knowledge.gpu_stages:
             field = ("training", "gpu") if stage in ("training", "tuning") else ("inference", "gpu")
             problems.append((field, f"a GPU is required but no GPU instance type runs {stage}", None))
-    if w.notebook.gpu and "notebook" in w.stages and not any(
-            t.accelerator and t.accelerator.kind == "gpu" and "notebook" in t.stages for t in knowledge.instance_types):
+    if w.notebook.gpu and "notebook" in w.stages and "notebook" not in knowledge.gpu_stages:
         problems.append((("notebook", "gpu"), "no GPU instance type runs notebooks", None))
     return problems
 
