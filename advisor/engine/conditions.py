@@ -12,7 +12,6 @@ per context and every rule decides over those shared records. A rule's trace is 
 
 from __future__ import annotations
 
-import difflib
 import operator
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Literal, Mapping, Sequence, Union
@@ -94,6 +93,8 @@ class Leaf(Frozen):
             return self
         spec = fields.get(self.field)
         if spec is None:
+            import difflib  # only on this error path: a start that loads valid rules never needs it
+
             close = difflib.get_close_matches(self.field, list(fields), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ValueError(f"unknown workload field {self.field!r}{hint}")
@@ -151,6 +152,8 @@ def _check_value(leaf: Leaf, spec: FieldSpec) -> None:
         if spec.kind in ("text", "literal") and not isinstance(value, str):
             raise ValueError(f"{leaf.field!r} is text; {value!r} is not")
         if spec.kind == "literal" and value not in spec.allowed:
+            import difflib  # only on this error path
+
             close = difflib.get_close_matches(str(value), list(spec.allowed), n=1, cutoff=0.5)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ValueError(f"{value!r} is not a value of {leaf.field!r} "
