@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import field_validator
 
 from advisor.errors import UsageError
-from advisor.knowledge.base import Frozen
+from advisor.knowledge.base import Frozen, build
 from advisor.pricing.models import Component, Price, PriceSnapshot, plain_number
 
 HOURS_PER_MONTH = 730.0
@@ -50,6 +50,15 @@ class Cost(Frozen):
         return f"{money(self.usd)}/{self.period}"
 
 
+def _made(*, usd: float | None, period: Literal["job", "run", "month"], formula: str,
+          assumptions: tuple[str, ...] = (), warnings: tuple[str, ...] = (), usd_high: float | None = None) -> Cost:
+    """A Cost from figures computed here: rounded as its validator would, but not re-validated (a recommendation
+    makes several; validating each cost more than computing it). tests/pricing/test_costs.py round-trips them."""
+    return build(Cost, usd=None if usd is None else round(usd, 6),
+                 usd_high=None if usd_high is None else round(usd_high, 6), period=period, formula=formula,
+                 assumptions=tuple(assumptions), warnings=tuple(warnings))
+
+
 def money(usd: float) -> str:
     """Dollars as people read them: cents below $1,000, whole dollars above, sub-cent amounts kept visible."""
     if 0 < usd < 0.01:
@@ -68,13 +77,13 @@ def training_cost(snapshot: PriceSnapshot, instance_type: str, count: int, hours
     price, warnings = _lookup(snapshot, instance_type, "training", today)
     shape = f"{_num(hours)} h x {_instances(count)}"
     if price is None:
-        return Cost(usd=None, period="job", formula=f"{shape} x unknown price", warnings=warnings)
+        return _made(usd=None, period="job", formula=f"{shape} x unknown price", warnings=warnings)
     on_demand = hours * count * price
     if not interruptible:
-        return Cost(usd=on_demand, period="job", formula=f"{shape} x {rate(price)}", warnings=warnings)
+        return _made(usd=on_demand, period="job", formula=f"{shape} x {rate(price)}", warnings=warnings)
     discount = snapshot.spot_training_discount
     if discount is None:
-        return Cost(usd=on_demand, period="job", formula=f"{shape} x {rate(price)} (on-demand)",
+        return _made(usd=on_demand, period="job", formula=f"{shape} x {rate(price)} (on-demand)",
                     warnings=(*warnings, f"price snapshot {snapshot.region} has no spot training discount; "
                                          "shown at the on-demand price, the most it can cost"))
     low = on_demand * (1 - discount.max_percent / 100)
@@ -85,7 +94,7 @@ def training_cost(snapshot: PriceSnapshot, instance_type: str, count: int, hours
                    "lengthens the job"]
     if discount.assumption:
         assumptions.append(discount.assumption)
-    return Cost(usd=low, usd_high=high, period="job",
+    return _made(usd=low, usd_high=high, period="job",
                 formula=(f"{shape} x {rate(price)} x (1 - {_num(discount.max_percent)}%..."
                          f"{_num(discount.min_percent)}% spot saving)"),
                 assumptions=tuple(assumptions), warnings=warnings)
@@ -105,7 +114,7 @@ def tuning_cost(snapshot: PriceSnapshot, instance_type: str, count: int, hours_p
                    f"all {max_jobs} training jobs run (early stopping can end the tuning job sooner)",
                    f"{min(max_parallel, max_jobs)} jobs at a time: {waves} waves of {_num(hours_per_job)} h "
                    f"= {_num(wall_hours)} h wall clock")
-    cost = Cost(
+    cost = _made(
         usd=None if per_job.usd is None else per_job.usd * max_jobs,
         usd_high=None if per_job.usd_high is None else per_job.usd_high * max_jobs,
         period="job",
@@ -160,7 +169,7 @@ def lambda_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, seco
     prices = snapshot.lambda_
     stale = _stale(snapshot, today)
     if prices is None:
-        return Cost(usd=None, period="month", formula="no Lambda prices in this snapshot",
+        return _made(usd=None, period="month", formula="no Lambda prices in this snapshot",
                     warnings=(f"price snapshot {snapshot.region} has no Lambda prices", *stale))
     billed_s = _billed_seconds(seconds_per_request)
     gb = memory_mb / 1024
@@ -169,7 +178,7 @@ def lambda_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, seco
     formula = (f"{_num(requests_per_month)} requests x {_num(billed_s)} s x {_num(gb)} GB "
                f"x ${plain_number(prices.usd_per_gb_second)}/GB-s + {_num(requests_per_month / 1e6)}M requests "
                f"x ${prices.usd_per_million_requests:.2f}/M")
-    return Cost(usd=usd, period="month", formula=formula,
+    return _made(usd=usd, period="month", formula=formula,
                 assumptions=("x86, first pricing tier; the free tier is not deducted",
                              f"duration billed in 1 ms steps ({_num(seconds_per_request)} s -> {_num(billed_s)} s)",
                              f"Lambda prices: {prices.source} (as of {prices.as_of.isoformat()})"),
@@ -200,9 +209,9 @@ def _hourly(snapshot: PriceSnapshot, instance_type: str, component: Component, i
             assumptions: tuple[str, ...] = ()) -> Cost:
     price, warnings = _lookup(snapshot, instance_type, component, today)
     if price is None:
-        return Cost(usd=None, period=period, formula=f"{shape} x unknown price", assumptions=assumptions,
+        return _made(usd=None, period=period, formula=f"{shape} x unknown price", assumptions=assumptions,
                     warnings=warnings)
-    return Cost(usd=instance_hours * price, period=period, formula=f"{shape} x {rate(price)}",
+    return _made(usd=instance_hours * price, period=period, formula=f"{shape} x {rate(price)}",
                 assumptions=assumptions, warnings=warnings)
 
 

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from advisor.engine.decisions import CompiledDecision, DecisionTrace, Outcome
 from advisor.errors import WorkloadError
+from advisor.knowledge.base import build
 from advisor.knowledge.models import Knowledge
 from advisor.pricing.costs import (
     Cost,
@@ -33,7 +34,6 @@ from advisor.pricing.costs import HOURS_PER_MONTH
 from advisor.pricing.models import PriceSnapshot
 from advisor.recommend import lambda_fit, sizing
 from advisor.recommend.models import (
-    build,
     Alternative,
     Exclusion,
     LambdaAlternative,
@@ -76,6 +76,7 @@ class Advisor:
         self._security = SecurityRows(knowledge)
         self._snapshots: dict[str, PriceSnapshot | None] = {}
         self._exclusion_rows: dict[str, tuple[Exclusion, ...]] = {}
+        self._priced_rows: dict[tuple[str, str, str | None], tuple[sizing.Priced, ...]] = {}
 
     # ---- public -----------------------------------------------------------------------------------------
 
@@ -205,20 +206,18 @@ class Advisor:
         banned = {e.family for e in excluded}
         chosen = [f for then in outcome.thens for f in then.families]
         families = [f for f in dict.fromkeys(chosen) if f not in banned]
-        instance_stage = INSTANCE_STAGE[stage]  # type: ignore[index]
         reasons = [f"rule {r.id}: {r.because}" for r in outcome.rules]
         for e in excluded:
             if e.family in chosen:
                 reasons.append(f"family {e.family} excluded by rule {e.rule}: {e.because}")
 
-        prices = snapshot.prices_for(sizing.COMPONENT[stage]) if snapshot is not None else None  # type: ignore[arg-type]
         sizer = sizing.StageSizer(stage, w, ctx)
-        cands = sizer.candidates(self._specs_of(instance_stage, families), prices)
+        cands = sizer.candidates(self._priced(stage, families, snapshot))
         ranked = sizing.rank(cands, w.priority)
         if ranked is None:
             wider = [f.id for f in self.knowledge.families
                      if f.status == "current" and f.id not in banned and f.id not in families]
-            more = sizer.candidates(self._specs_of(instance_stage, wider), prices)
+            more = sizer.candidates(self._priced(stage, wider, snapshot))
             ranked = sizing.rank(more, w.priority)
             if ranked is not None:
                 reasons.append(f"no {'/'.join(families) or 'candidate'} type meets the need at this stage, so every "
@@ -228,8 +227,8 @@ class Advisor:
         if ranked is None:
             closest = max(cands, key=lambda c: (c.spec.memory_gib, c.speed)) if cands else None
             if closest is None:  # no type of any allowed family runs this stage
-                closest = sizer.candidates(self._specs_of(instance_stage, [
-                    f.id for f in self.knowledge.families if f.status == "current"]), prices)[0]
+                closest = sizer.candidates(self._priced(stage, [
+                    f.id for f in self.knowledge.families if f.status == "current"], snapshot))[0]
             ranked = sizing.Ranked(closest, tuple(c for c in cands if c is not closest), 0)
         winner = ranked.winner
         need = sizer.need(winner.spec)
@@ -258,8 +257,20 @@ class Advisor:
             reasons=tuple(reasons), alternatives=alternatives, excluded=excluded,
             decided_by=tuple(r.id for r in outcome.rules), extra=extra)
 
-    def _specs_of(self, instance_stage: str, families: Iterable[str]) -> list[sizing.Spec]:
-        return [t for f in families for t in self._specs.get((instance_stage, f), ())]
+    def _priced(self, stage: str, families: Iterable[str], snapshot: PriceSnapshot | None) -> list[sizing.Priced]:
+        """The types of these families that run `stage`, each with its price in the snapshot (memoised)."""
+        out: list[sizing.Priced] = []
+        region = snapshot.region if snapshot is not None else None
+        for family in families:
+            key = (stage, family, region)
+            rows = self._priced_rows.get(key)
+            if rows is None:
+                component = sizing.COMPONENT[stage]
+                rows = self._priced_rows[key] = sizing.priced(
+                    self._specs.get((INSTANCE_STAGE[stage], family), ()),  # type: ignore[index]
+                    snapshot.prices_for(component) if snapshot is not None else None)  # type: ignore[arg-type]
+            out.extend(rows)
+        return out
 
     def _cost(self, stage: str, w: Workload, c: sizing.Candidate, snapshot: PriceSnapshot | None,
               today: dt.date) -> tuple[Cost, dict[str, Any]]:

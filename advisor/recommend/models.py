@@ -1,6 +1,6 @@
 """The Recommendation: what the advisor answers, as data (the JSON contract of `advisor recommend`).
 
-The advisor builds these from values it computed itself, so it assembles the models with `build` below (no
+The advisor builds these from values it computed itself, so it assembles the models with `build` (no
 re-validation on the hot path); tests round-trip a recommendation through full validation to keep that honest.
 The many small records inside (rows, checks, alternatives, and the engine's trace) are slotted dataclasses,
 which pydantic validates and serialises like models but which cost a fifth as much to create: there are
@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -22,42 +22,7 @@ from advisor.engine.decisions import DecisionTrace
 from advisor.knowledge.base import Frozen
 from advisor.pricing.costs import Cost
 
-M = TypeVar("M", bound=Frozen)
-
 PerHour = float | Literal["unknown"]
-
-_SHAPES: dict[type, tuple[int, dict[str, Any], tuple[tuple[str, Any], ...]]] = {}
-
-
-def build(cls: type[M], **values: Any) -> M:
-    """Assemble a model from values the advisor computed itself, without re-validating them.
-
-    What `model_construct` does, minus its per-call bookkeeping (aliases, validators, extra handling), which
-    cost more than the rest of a recommendation. Every field must be a declared one; omitted fields take their
-    defaults. tests/recommend/test_examples.py round-trips a whole Recommendation through full validation.
-    """
-    shape = _SHAPES.get(cls)
-    if shape is None:
-        fields = cls.model_fields
-        shape = (len(fields),
-                 {n: f.default for n, f in fields.items() if not f.is_required() and f.default_factory is None},
-                 tuple((n, f.default_factory) for n, f in fields.items() if f.default_factory is not None))
-        _SHAPES[cls] = shape
-    count, defaults, factories = shape
-    if len(values) < count:
-        data = {**defaults, **values}
-        for name, factory in factories:
-            if name not in values:
-                data[name] = factory()
-    else:
-        data = values
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", data)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
-
 
 @dataclass(slots=True)
 class Alternative:

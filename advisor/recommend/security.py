@@ -56,6 +56,7 @@ class SecurityRows:
         self.knowledge = knowledge
         self._rows: dict[tuple[str, str], tuple[SecuritySetting, ...]] = {}
         self._rails: dict[tuple[int, tuple[str, ...]], GuardRailAdvice] = {}
+        self._rail_controls = [(i, g.enforces, frozenset(g.enforces)) for i, g in enumerate(knowledge.guard_rails)]
         # the order rows are shown in: most severe first, then by control id
         self._order = {c.id: (_SEVERITY_ORDER[c.severity], c.id) for c in knowledge.security_controls}
 
@@ -81,8 +82,8 @@ class SecurityRows:
         order = self._order
         rows = tuple(row for control_id in sorted(asked, key=order.__getitem__)
                      for row in self.rows(control_id, asked[control_id]))
-        return rows, tuple(self._rail(index, enforced) for index, g in enumerate(self.knowledge.guard_rails)
-                           if (enforced := tuple(c for c in g.enforces if c in asked)))
+        return rows, tuple(self._rail(index, tuple(c for c in enforces if c in asked))
+                           for index, enforces, every in self._rail_controls if not every.isdisjoint(asked))
 
     def _rail(self, index: int, enforced: tuple[str, ...]) -> GuardRailAdvice:
         key = (index, enforced)

@@ -64,6 +64,17 @@ class Spec:
                    generation_rank)
 
 
+Priced = tuple[Spec, "Price | None", "float | None"]
+"""A type with its price row for a stage's component and that row's USD per hour (None: unknown or no row)."""
+
+
+def priced(specs: Iterable[Spec], prices: Mapping[str, Price] | None) -> tuple[Priced, ...]:
+    """Pair types with their prices once per (stage, family, snapshot): the pairs do not depend on the workload."""
+    rows = [(t, prices.get(t.name) if prices is not None else None) for t in specs]
+    return tuple((t, row, None if row is None or row.usd_per_hour == "unknown" else float(row.usd_per_hour))
+                 for t, row in rows)
+
+
 @dataclass(slots=True)
 class Candidate:
     spec: Spec
@@ -156,8 +167,8 @@ class StageSizer:
         return Need(memory, 0.0, False,
                     (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom",))
 
-    def candidates(self, specs: Iterable[Spec], prices: Mapping[str, Price] | None) -> list[Candidate]:
-        """Size and price every type; `prices` are the snapshot's rows for this stage's component (None: none).
+    def candidates(self, priced: Iterable[Priced]) -> list[Candidate]:
+        """Size every type; `priced` pairs each with its price row for this stage (see `Priced`).
 
         A type's count, or the reason it does not fit, is worked out inline: this loop runs ~50 times per
         recommendation and a call per type was a third of its cost.
@@ -167,9 +178,13 @@ class StageSizer:
         cap, training, distributed, realtime = self._cap, self._training, self._distributed, self._realtime
         spr, load, floor, batch_hours, work = self._spr, self._load, self._floor, self._batch_hours, self._work_seconds
         ceil = math.ceil
-        for t in specs:
+        cpu_need = accelerated_need = None
+        for t, price, usd in priced:
             acc_gib = t.accelerator_gib
-            need = self.need(t)
+            if acc_gib:
+                need = accelerated_need or (accelerated_need := self.need(t))
+            else:
+                need = cpu_need or (cpu_need := self.need(t))
             misfit = None
             count = 1
             if need.wants_accelerator and need.accelerator_gib and not acc_gib:
@@ -199,10 +214,7 @@ class StageSizer:
                 count = max(1, ceil(work / (t.workers * batch_hours * 3600 * 0.8)))
             if count > cap and misfit is None:
                 misfit = f"would need {count} instances (more than {cap})"
-            price = prices.get(t.name) if prices is not None else None
-            usd = price.usd_per_hour if price is not None else "unknown"
-            append(Candidate(t, count, price, t.tflops * count, misfit,
-                             None if usd == "unknown" else usd * count))  # type: ignore[operator]
+            append(Candidate(t, count, price, t.tflops * count, misfit, None if usd is None else usd * count))
         return out
 
     def count_reason(self, t: Spec, count: int) -> str:

@@ -186,3 +186,22 @@ def test_spot_range_is_inside_the_on_demand_cost(hours: float, count: int) -> No
     spot = training_cost(S, "ml.m5.xlarge", count, hours, True, today=TODAY)
     assert on_demand is not None and spot.usd is not None and spot.usd_high is not None
     assert 0 < spot.usd <= spot.usd_high <= on_demand
+
+
+@pytest.mark.parametrize("make", [
+    lambda: training_cost(S, "ml.m5.xlarge", 1, 17.6, False, today=TODAY),  # 4.048000000000001 unrounded
+    lambda: training_cost(S, "ml.m5.xlarge", 2, 2.3, True, today=TODAY),
+    lambda: training_cost(S, "ml.g5.xlarge", 1, 1.0, True, today=TODAY),
+    lambda: tuning_cost(S, "ml.m5.xlarge", 1, 0.7, 17, 3, True, today=TODAY)[0],
+    lambda: endpoint_monthly_cost(S, "ml.m5.xlarge", 3, today=TODAY),
+    lambda: batch_transform_cost(S, "ml.m5.xlarge", 2, 1.3, today=TODAY),
+    lambda: processing_cost(S, "ml.m5.xlarge", 1, 0.1, today=TODAY),
+    lambda: notebook_monthly_cost(S, "ml.t3.medium", 7.5, today=dt.date(2028, 1, 1)),
+    lambda: lambda_monthly_cost(S, 1_234_567, 0.1234, 1536, today=TODAY),
+    lambda: lambda_monthly_cost(snapshot(**{"lambda": None}), 1000, 0.1, 128, today=TODAY),
+])
+def test_costs_are_exactly_what_validation_would_make(make: Any) -> None:
+    """Costs are assembled without re-validation for speed; validating the same data must change nothing."""
+    cost = make()
+    assert Cost.model_validate(cost.model_dump()) == cost
+    assert isinstance(cost.assumptions, tuple) and isinstance(cost.warnings, tuple)
