@@ -13,6 +13,7 @@ per context and every rule decides over those shared records. A rule's trace is 
 from __future__ import annotations
 
 import operator
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Literal, Mapping, Sequence, Union
 
@@ -164,6 +165,9 @@ class All(Frozen):
     all: tuple[Condition, ...] = Field(min_length=1)
 
     def matcher(self, slot: Slot) -> Matcher:
+        if len(self.all) > 1 and all(isinstance(c, Leaf) for c in self.all):  # decided in C
+            pick = operator.itemgetter(*[slot(c) for c in self.all])
+            return lambda oks: False not in pick(oks)
         parts = [c.matcher(slot) for c in self.all]
         return lambda oks: all(part(oks) for part in parts)
 
@@ -175,6 +179,9 @@ class AnyOf(Frozen):
     any: tuple[Condition, ...] = Field(min_length=1)
 
     def matcher(self, slot: Slot) -> Matcher:
+        if len(self.any) > 1 and all(isinstance(c, Leaf) for c in self.any):  # decided in C
+            pick = operator.itemgetter(*[slot(c) for c in self.any])
+            return lambda oks: True in pick(oks)
         parts = [c.matcher(slot) for c in self.any]
         return lambda oks: any(part(oks) for part in parts)
 
@@ -217,18 +224,13 @@ Condition = Annotated[
 # module when a validator is first needed, so no model_rebuild() (which built three validators at import).
 
 
-# How a program decides one condition: the common shapes are decided inline, without a call per leaf.
-_ALWAYS, _LEAF, _ALL, _ANY, _NESTED = range(5)
-
-
 def _picker(slots: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """A function picking the items at `slots` as a tuple (itemgetter returns a bare item for one slot)."""
-    if len(slots) > 1:
-        return operator.itemgetter(*slots)
+    """A C-level function picking the items at `slots` of a tuple, as a tuple (a slice where they are adjacent)."""
+    if len(slots) == 1 or (slots and list(slots) == list(range(slots[0], slots[0] + len(slots)))):
+        return operator.itemgetter(slice(slots[0], slots[0] + len(slots)))
     if slots:
-        only = slots[0]
-        return lambda items: (items[only],)
-    return lambda items: ()
+        return operator.itemgetter(*slots)
+    return operator.itemgetter(slice(0, 0))
 
 
 class Program:
@@ -236,9 +238,13 @@ class Program:
 
     Every leaf is evaluated whatever the answer, because the trace must say why a rule did not match as well
     as why it did. `None` stands for a rule without a condition, which always matches.
+
+    How it runs: the leaves' results go into one list; a condition that is not a single leaf appends its
+    answer to that list, and one pick reads every condition's answer from it. Picking and slicing are done by
+    operator.itemgetter in C: this runs ~5 times per recommendation over ~50 rules.
     """
 
-    __slots__ = ("_tests", "_plans", "_pickers")
+    __slots__ = ("_tests", "_composites", "_answers", "_pickers")
 
     def __init__(self, conditions: Sequence[Condition | None]) -> None:
         positions: dict[tuple[str, str, str], int] = {}
@@ -251,39 +257,31 @@ class Program:
                 self._tests.append(leaf.test())
             return positions[key]
 
-        self._plans = [self._plan(c, slot) for c in conditions]
         self._pickers = [_picker(() if c is None else tuple(slot(leaf) for leaf in c.leaves())) for c in conditions]
+        self._composites: list[Matcher] = []  # run in order; answer k lands at len(tests) + k
+        answers: list[int] = []
+        for c in conditions:
+            if isinstance(c, Leaf):
+                answers.append(slot(c))
+                continue
+            self._composites.append(_always if c is None else c.matcher(slot))
+            answers.append(len(self._tests) + len(self._composites) - 1)
+        self._answers = operator.itemgetter(*answers) if len(answers) > 1 else (lambda oks: (oks[answers[0]],))
 
-    @staticmethod
-    def _plan(condition: Condition | None, slot: Slot) -> tuple[int, Any]:
-        """(shape, what decides it)."""
-        if condition is None:
-            return _ALWAYS, None
-        if isinstance(condition, Leaf):
-            return _LEAF, slot(condition)
-        parts = condition.all if isinstance(condition, All) else condition.any if isinstance(condition, AnyOf) else ()
-        if len(parts) > 1 and all(isinstance(p, Leaf) for p in parts):
-            return (_ALL if isinstance(condition, All) else _ANY), _picker(tuple(slot(p) for p in parts))
-        return _NESTED, condition.matcher(slot)
-
-    def run(self, ctx: Mapping[str, Any]) -> tuple[list[bool], list[tuple[LeafResult, ...]]]:
+    def run(self, ctx: Mapping[str, Any]) -> tuple[tuple[bool, ...], list[tuple[LeafResult, ...]]]:
         """Per condition, whether it holds; and per condition the records of its leaves, in written order."""
-        results = [test(ctx) for test in self._tests]
-        oks = [r.result for r in results]
-        holds: list[bool] = []
-        append = holds.append
-        for shape, decide in self._plans:
-            if shape == _LEAF:
-                append(oks[decide])
-            elif shape == _ALL:
-                append(False not in decide(oks))
-            elif shape == _ANY:
-                append(True in decide(oks))
-            elif shape == _ALWAYS:
-                append(True)
-            else:
-                append(decide(oks))
-        return holds, [pick(results) for pick in self._pickers]
+        results = tuple(map(operator.call, self._tests, repeat(ctx)))
+        oks = list(map(_RESULT, results))
+        for decide in self._composites:
+            oks.append(decide(oks))
+        return self._answers(oks), list(map(operator.call, self._pickers, repeat(results)))
+
+
+_RESULT = operator.attrgetter("result")
+
+
+def _always(oks: Sequence[bool]) -> bool:
+    return True
 
 
 def disjoint(a: tuple[Leaf, ...], b: tuple[Leaf, ...]) -> bool:

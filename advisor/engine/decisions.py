@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, compress
 from typing import Any, Literal, Mapping
 
 from pydantic import Field, model_validator
@@ -146,7 +146,7 @@ class DecisionTrace:
     stage: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Outcome:
     """The selected rules' `then`s with the trace that justifies them."""
 
@@ -159,44 +159,59 @@ class AmbiguousDecision(RuntimeError):
     """Two rules of a unique decision matched at run time: the load-time overlap check has a hole."""
 
 
+_STATUS = ("unmatched", "matched")  # by whether the rule matched
+_COLLECTED = ("unmatched", "selected")  # under collect every matching rule is selected
+
+
 @dataclass(slots=True)
 class CompiledDecision:
+    """A decision ready to evaluate: what every evaluation reads of its rules is read once, here.
+
+    Evaluation runs ~5 times per recommendation; its bookkeeping is done with map/compress/itemgetter in C.
+    """
+
     decision: Decision
     program: Program
-    # per rule, in file order: what every trace repeats (read once here, not from the models per evaluation)
+    policy: str
+    positions: range
     ids: tuple[str, ...]
     priorities: tuple[int, ...]
     becauses: tuple[str, ...]
+    thens: tuple[Then, ...]
 
     @classmethod
     def of(cls, decision: Decision) -> CompiledDecision:
         rules = decision.rules
-        return cls(decision, Program([r.when for r in rules]), tuple(r.id for r in rules),
-                   tuple(r.priority for r in rules), tuple(r.because for r in rules))
+        return cls(decision, Program([r.when for r in rules]), decision.hit_policy, range(len(rules)),
+                   tuple(r.id for r in rules), tuple(r.priority for r in rules), tuple(r.because for r in rules),
+                   tuple(r.then for r in rules))
 
     def evaluate(self, ctx: Mapping[str, Any], stage: str | None = None) -> Outcome:
-        d = self.decision
         holds, leaves = self.program.run(ctx)
-        matched = [i for i, ok in enumerate(holds) if ok]
-        if d.hit_policy == "collect":
+        matched = list(compress(self.positions, holds))
+        if self.policy == "collect":
             chosen = matched
-            statuses = ["selected" if ok else "unmatched" for ok in holds]
+            statuses = list(map(_COLLECTED.__getitem__, holds))
         else:
-            if not matched:
-                chosen = []
-            elif d.hit_policy == "first":
-                chosen = matched[:1]
-            elif d.hit_policy == "priority":
-                chosen = [max(matched, key=self.priorities.__getitem__)]
-            else:
-                if len(matched) > 1:
-                    raise AmbiguousDecision(f"{d.decision}: rules {', '.join(self.ids[i] for i in matched)} all match")
-                chosen = matched
-            statuses = ["matched" if ok else "unmatched" for ok in holds]
+            chosen = self._select(matched)
+            statuses = list(map(_STATUS.__getitem__, holds))
             for i in chosen:
                 statuses[i] = "selected"
-        rules = d.rules
-        trace = DecisionTrace(d.decision, d.title, d.hit_policy, tuple([self.ids[i] for i in chosen]),
+        d = self.decision
+        trace = DecisionTrace(d.decision, d.title, self.policy, tuple(map(self.ids.__getitem__, chosen)),
                               tuple(map(RuleTrace, self.ids, statuses, self.priorities, self.becauses, leaves)),
                               stage)
-        return Outcome(tuple([rules[i].then for i in chosen]), tuple([rules[i] for i in chosen]), trace)
+        return Outcome(tuple(map(self.thens.__getitem__, chosen)), tuple(map(d.rules.__getitem__, chosen)), trace)
+
+    def _select(self, matched: list[int]) -> list[int]:
+        """The selected rules among those that matched, by a policy other than collect."""
+        if not matched:
+            return matched
+        if self.policy == "first":
+            return matched[:1]
+        if self.policy == "priority":
+            return [max(matched, key=self.priorities.__getitem__)]
+        if len(matched) > 1:  # unique
+            raise AmbiguousDecision(f"{self.decision.decision}: rules {', '.join(self.ids[i] for i in matched)} "
+                                    "all match")
+        return matched

@@ -255,7 +255,7 @@ class Advisor:
             price_per_hour_usd=_per_instance(winner),
             price_is_estimate=bool(winner.price and winner.price.estimate), estimated_cost=cost, fits=fits,
             reasons=tuple(reasons), alternatives=alternatives, excluded=excluded,
-            decided_by=tuple(r.id for r in outcome.rules), extra=extra)
+            decided_by=outcome.trace.selected, extra=extra)
 
     def _priced(self, stage: str, families: Iterable[str], snapshot: PriceSnapshot | None) -> list[sizing.Priced]:
         """The types of these families that run `stage`, each with its price in the snapshot (memoised)."""

@@ -7,6 +7,7 @@ enforce the selected controls.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Mapping
 
 from advisor.engine.decisions import Outcome
@@ -79,9 +80,8 @@ class SecurityRows:
         for rule in outcome.rules:
             for control in rule.then.controls:
                 asked.setdefault(control, rule.id)
-        order = self._order
-        rows = tuple(row for control_id in sorted(asked, key=order.__getitem__)
-                     for row in self.rows(control_id, asked[control_id]))
+        ordered = sorted(asked, key=self._order.__getitem__)
+        rows = tuple(chain.from_iterable(map(self.rows, ordered, map(asked.__getitem__, ordered))))
         return rows, tuple(self._rail(index, tuple(c for c in enforces if c in asked))
                            for index, enforces, every in self._rail_controls if not every.isdisjoint(asked))
 

@@ -69,7 +69,7 @@ def test_a_program_evaluates_a_shared_leaf_once_and_gives_each_condition_its_rec
     ])
     holds, leaves = program.run(Counting({"n": 6, "kind": "b", "flag": True}))
     assert sorted(calls) == ["flag", "kind", "n", "n"]
-    assert holds == [False, True, False, True]
+    assert holds == (False, True, False, True)
     assert leaves[0] == (LeafResult("n", "gt", 5, 6, True), LeafResult("kind", "eq", "a", "b", False))
     assert leaves[1] == ()
     assert leaves[2] == (LeafResult("kind", "eq", "a", "b", False), LeafResult("flag", "eq", True, True, True))
