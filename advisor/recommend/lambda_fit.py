@@ -112,12 +112,13 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
                            f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s to scale"
                            if spiky else None))
 
-    if any(not c.ok and c.blocking and c.change is None for c in checks):
-        verdict: Verdict = "does_not_fit"
-    elif any(c.change for c in checks):
-        verdict = "fits_with_changes"
-    else:
-        verdict = "fits"
+    verdict: Verdict = "fits"
+    for c in checks:
+        if not c.ok and c.blocking and c.change is None:
+            verdict = "does_not_fit"
+            break
+        if c.change:
+            verdict = "fits_with_changes"
     settings: dict[str, object] = {
         "MemorySize": int(memory),
         "Timeout": int(timeout),

@@ -8,6 +8,7 @@ enforce the selected controls.
 from __future__ import annotations
 
 from itertools import chain
+from operator import attrgetter
 from typing import Mapping
 
 from advisor.engine.decisions import Outcome
@@ -15,6 +16,7 @@ from advisor.knowledge.models import Knowledge
 from advisor.recommend.models import GuardRailAdvice, SecuritySetting
 
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+_CONTROLS = attrgetter("then.controls")
 
 #: The workload stage whose instance type a request runs on (for settings that depend on the type).
 OPERATION_STAGE = {
@@ -33,6 +35,8 @@ def drop_refused(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tup
     `storage_of` maps a stage to (instance type, instance storage GB). The data on those disks is encrypted by
     the instance's own hardware module, so the control is met another way; the warning says so.
     """
+    if not any(size > 0 for _, size in storage_of.values()):  # the usual case: no NVMe type was chosen
+        return rows, []
     kept, warnings = [], []
     for row in rows:
         if not row.requires_ebs:
@@ -59,7 +63,8 @@ class SecurityRows:
         self._rails: dict[tuple[int, tuple[str, ...]], GuardRailAdvice] = {}
         self._rail_controls = [(i, g.enforces, frozenset(g.enforces)) for i, g in enumerate(knowledge.guard_rails)]
         # the order rows are shown in: most severe first, then by control id
-        self._order = {c.id: (_SEVERITY_ORDER[c.severity], c.id) for c in knowledge.security_controls}
+        self._order = {control_id: position for position, (_, control_id) in enumerate(sorted(
+            (_SEVERITY_ORDER[c.severity], c.id) for c in knowledge.security_controls))}
 
     def rows(self, control_id: str, rule_id: str) -> tuple[SecuritySetting, ...]:
         key = (control_id, rule_id)
@@ -77,12 +82,15 @@ class SecurityRows:
 
     def settings_for(self, outcome: Outcome) -> tuple[tuple[SecuritySetting, ...], tuple[GuardRailAdvice, ...]]:
         asked: dict[str, str] = {}  # control id -> the first rule that asked for it
-        for rule in outcome.rules:
-            for control in rule.then.controls:
-                asked.setdefault(control, rule.id)
+        for rule_id, controls in zip(outcome.trace.selected, map(_CONTROLS, outcome.rules)):
+            for control in controls:
+                if control not in asked:
+                    asked[control] = rule_id
         ordered = sorted(asked, key=self._order.__getitem__)
-        rows = tuple(chain.from_iterable(map(self.rows, ordered, map(asked.__getitem__, ordered))))
-        return rows, tuple(self._rail(index, tuple(c for c in enforces if c in asked))
+        cached = self._rows
+        rows = tuple(chain.from_iterable([cached.get(key) or self.rows(*key)
+                                          for key in zip(ordered, map(asked.__getitem__, ordered))]))
+        return rows, tuple(self._rail(index, tuple(filter(asked.__contains__, enforces)))
                            for index, enforces, every in self._rail_controls if not every.isdisjoint(asked))
 
     def _rail(self, index: int, enforced: tuple[str, ...]) -> GuardRailAdvice:
