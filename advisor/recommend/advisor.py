@@ -3,7 +3,8 @@
 Order of work, and why:
 1. validate the workload and the asks the model cannot see (region, GPU where none exists);
 2. assess Lambda first: the security rules read whether the function would exist (`derived.lambda_fits`);
-3. evaluate every decision once against one flat context, keeping the traces;
+3. evaluate every decision that applies once against one flat context, keeping the traces (where Lambda fits,
+   the decision of where the work goes instead is not consulted, so its rules are not in the trace);
 4. size each stage from the chosen families, price it from the region's snapshot, say why alternatives lost.
 Knowledge, compiled decisions and per-stage type lists are built once per Advisor and reused.
 """
@@ -306,12 +307,12 @@ class Advisor:
     def _lambda(self, w: Workload, ctx: Mapping[str, Any], assessment: lambda_fit.LambdaAssessment,
                 instances: Mapping[str, StageChoice], snapshot: PriceSnapshot | None,
                 traces: list[DecisionTrace], today: dt.date) -> LambdaFit:
-        outcome = self._collect("lambda_alternatives", ctx, traces)
         alternatives: dict[str, LambdaAlternative] = {}
-        if assessment.verdict == "does_not_fit":
-            for rule in outcome.rules:
+        if assessment.verdict == "does_not_fit":  # only then is "where else" a question (and in the trace)
+            for rule in self._collect("lambda_alternatives", ctx, traces).rules:
                 for alt in rule.then.alternatives:
-                    alternatives.setdefault(alt, LambdaAlternative(id=alt, title=lambda_fit.ALTERNATIVES[alt], because=rule.because, rule=rule.id))
+                    alternatives.setdefault(alt, LambdaAlternative(id=alt, title=lambda_fit.ALTERNATIVES[alt],
+                                                                   because=rule.because, rule=rule.id))
         checks = assessment.checks
         monthly = endpoint = break_even = None
         if snapshot is not None and assessment.verdict != "does_not_fit":

@@ -89,6 +89,17 @@ def test_lambda_alternatives_when_it_does_not_fit(advisor: Advisor) -> None:
     assert "ship as a container image (PackageType Image)" in rec.lambda_.changes  # 2 GB package
 
 
+@pytest.mark.parametrize(("name", "consulted"), [("video-gpu-inference", True), ("sporadic-scoring", False),
+                                                ("fraud-detector", False)])
+def test_where_else_the_work_goes_is_decided_only_when_lambda_does_not_fit(advisor: Advisor, name: str,
+                                                                         consulted: bool) -> None:
+    """A 'selected' alternative rule beside a Lambda that fits would explain a choice nobody made."""
+    rec = recommend(advisor, name)
+    assert (rec.lambda_.verdict == "does_not_fit") is consulted
+    assert ("lambda.alternatives" in {t.decision for t in rec.trace}) is consulted
+    assert bool(rec.lambda_.alternatives) is consulted
+
+
 def test_lambda_changes_are_concrete(advisor: Advisor) -> None:
     rec = advisor.recommend({"stages": ["realtime_inference"], "inference": {"tmp_mb": 2048, "package_mb": 400}})
     assert rec.lambda_.verdict == "fits_with_changes"
