@@ -172,19 +172,23 @@ class CompiledDecision:
 
     decision: Decision
     program: Program
+    id: str
+    title: str
     policy: str
     positions: range
     ids: tuple[str, ...]
     priorities: tuple[int, ...]
     becauses: tuple[str, ...]
     thens: tuple[Then, ...]
+    rules: tuple[Rule, ...]
 
     @classmethod
     def of(cls, decision: Decision) -> CompiledDecision:
         rules = decision.rules
-        return cls(decision, Program([r.when for r in rules]), decision.hit_policy, range(len(rules)),
+        return cls(decision, Program([r.when for r in rules]), decision.decision, decision.title,
+                   decision.hit_policy, range(len(rules)),
                    tuple(r.id for r in rules), tuple(r.priority for r in rules), tuple(r.because for r in rules),
-                   tuple(r.then for r in rules))
+                   tuple(r.then for r in rules), rules)
 
     def evaluate(self, ctx: Mapping[str, Any], stage: str | None = None) -> Outcome:
         holds, leaves = self.program.run(ctx)
@@ -197,11 +201,10 @@ class CompiledDecision:
             statuses = list(map(_STATUS.__getitem__, holds))
             for i in chosen:
                 statuses[i] = "selected"
-        d = self.decision
-        trace = DecisionTrace(d.decision, d.title, self.policy, tuple(map(self.ids.__getitem__, chosen)),
+        trace = DecisionTrace(self.id, self.title, self.policy, tuple(map(self.ids.__getitem__, chosen)),
                               tuple(map(RuleTrace, self.ids, statuses, self.priorities, self.becauses, leaves)),
                               stage)
-        return Outcome(tuple(map(self.thens.__getitem__, chosen)), tuple(map(d.rules.__getitem__, chosen)), trace)
+        return Outcome(tuple(map(self.thens.__getitem__, chosen)), tuple(map(self.rules.__getitem__, chosen)), trace)
 
     def _select(self, matched: list[int]) -> list[int]:
         """The selected rules among those that matched, by a policy other than collect."""
@@ -212,6 +215,6 @@ class CompiledDecision:
         if self.policy == "priority":
             return [max(matched, key=self.priorities.__getitem__)]
         if len(matched) > 1:  # unique
-            raise AmbiguousDecision(f"{self.decision.decision}: rules {', '.join(self.ids[i] for i in matched)} "
+            raise AmbiguousDecision(f"{self.id}: rules {', '.join(self.ids[i] for i in matched)} "
                                     "all match")
         return matched

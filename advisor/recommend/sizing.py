@@ -37,7 +37,7 @@ class Need:
 
     memory_gib: float
     accelerator_gib: float
-    wants_accelerator: bool
+    """0 for a type without accelerators: whether a stage needs a GPU at all is the family rules' decision."""
     explain: tuple[str, ...]
 
 
@@ -152,29 +152,29 @@ class StageSizer:
         train_accel = float(ctx["derived.training_accelerator_gb"])  # type: ignore[arg-type]
         if stage == "notebook":
             memory = max(2.0, working_set * 1.25)
-            return Need(memory, 0.0, w.notebook.gpu,
+            return Need(memory, 0.0,
                         (f"{memory:g} GiB of memory to explore a {working_set:g} GiB working set (x1.25)",))
         if self._training:
             if accelerated and bool(ctx["derived.needs_gpu_training"]):
-                return Need(8.0, train_accel, True,
+                return Need(8.0, train_accel,
                             (f"{train_accel:g} GiB of accelerator memory for training (weights, gradients and "
                              "optimiser state, +20%)", "8 GiB of host memory to feed the accelerators"))
             memory = max(2.0, working_set * MEMORY_HEADROOM + (train_accel if not accelerated else 0))
-            return Need(memory, 0.0, bool(ctx["derived.needs_gpu_training"]),
+            return Need(memory, 0.0,
                         (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom"
                          + (f" + {train_accel:g} GiB of training state" if train_accel and not accelerated
                             else ""),))
         if stage in ("realtime_inference", "batch_inference"):
             deep = w.model.kind in ("deep_learning", "llm")
             if accelerated and deep:
-                return Need(max(4.0, model_gb), model_gb, True,
+                return Need(max(4.0, model_gb), model_gb,
                             (f"{model_gb:g} GiB of accelerator memory for the model's weights (+20%)",))
             memory = max(2.0, model_gb * MEMORY_HEADROOM + 1)
-            return Need(memory, 0.0, False,
+            return Need(memory, 0.0,
                         (f"{memory:g} GiB of memory: model {model_gb:g} GiB x{MEMORY_HEADROOM:g} + 1 GiB for the "
                          "serving runtime",))
         memory = max(2.0, working_set * MEMORY_HEADROOM)
-        return Need(memory, 0.0, False,
+        return Need(memory, 0.0,
                     (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom",))
 
     def candidates(self, priced: Iterable[Priced]) -> list[Candidate]:
@@ -197,9 +197,7 @@ class StageSizer:
                 need = cpu_need or (cpu_need := self.need(t))
             misfit = None
             count = 1
-            if need.wants_accelerator and need.accelerator_gib and not acc_gib:
-                misfit = "no accelerator"
-            elif training:
+            if training:
                 count = 2 if distributed else 1
                 if need.accelerator_gib and acc_gib:
                     needed = ceil(need.accelerator_gib / acc_gib)
