@@ -181,6 +181,8 @@ class CompiledDecision:
     becauses: tuple[str, ...]
     thens: tuple[Then, ...]
     rules: tuple[Rule, ...]
+    reasons: dict[str, str]
+    """Rule id -> "rule <id>: <because>", the line a selected rule adds to an explanation."""
 
     @classmethod
     def of(cls, decision: Decision) -> CompiledDecision:
@@ -188,7 +190,7 @@ class CompiledDecision:
         return cls(decision, Program([r.when for r in rules]), decision.decision, decision.title,
                    decision.hit_policy, range(len(rules)),
                    tuple(r.id for r in rules), tuple(r.priority for r in rules), tuple(r.because for r in rules),
-                   tuple(r.then for r in rules), rules)
+                   tuple(r.then for r in rules), rules, {r.id: f"rule {r.id}: {r.because}" for r in rules})
 
     def evaluate(self, ctx: Mapping[str, Any], stage: str | None = None) -> Outcome:
         holds, leaves = self.program.run(ctx)

@@ -220,14 +220,14 @@ def _lookup(snapshot: PriceSnapshot, instance_type: str, component: Component,
     """The hourly price and the warnings any cost built on it must carry."""
     row: Price | None = snapshot.price(instance_type, component)
     stale = _stale(snapshot, today)
+    if row is not None and isinstance(row.usd_per_hour, float) and not row.estimate:
+        return row.usd_per_hour, stale
     where = f"{instance_type} {component.replace('_', ' ')} in {snapshot.region}"
     if row is None:
         return None, (f"no price for {where} in the snapshot: cost unknown", *stale)
     if not isinstance(row.usd_per_hour, float):
         return None, (f"the price of {where} is unknown ({row.source}): cost unknown", *stale)
-    if row.estimate:
-        return row.usd_per_hour, (f"the price of {where} is an estimate: {row.basis}", *stale)
-    return row.usd_per_hour, stale
+    return row.usd_per_hour, (f"the price of {where} is an estimate: {row.basis}", *stale)
 
 
 def _stale(snapshot: PriceSnapshot, today: dt.date | None) -> tuple[str, ...]:
@@ -242,7 +242,7 @@ def _billed_seconds(seconds: float) -> float:
 
 def _positive(**values: float) -> None:
     for name, value in values.items():
-        if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        if not (isinstance(value, (int, float)) and 0 < value < math.inf):  # NaN fails both comparisons
             raise UsageError(f"{name} must be a positive number, got {value!r}")
 
 

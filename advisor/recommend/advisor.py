@@ -207,7 +207,7 @@ class Advisor:
         banned = {e.family for e in excluded}
         chosen = [f for then in outcome.thens for f in then.families]
         families = [f for f in dict.fromkeys(chosen) if f not in banned]
-        reasons = [f"rule {r.id}: {r.because}" for r in outcome.rules]
+        reasons = list(map(compiled.reasons.__getitem__, outcome.trace.selected))
         for e in excluded:
             if e.family in chosen:
                 reasons.append(f"family {e.family} excluded by rule {e.rule}: {e.because}")
@@ -247,9 +247,8 @@ class Advisor:
             misfits = [c for c in cands if not c.fits and c is not winner]
             misfits.sort(key=lambda c: (-c.spec.memory_gib, c.spec.name))
             others += misfits[:3 - len(others)]
-        alternatives = tuple(Alternative(instance_type=c.spec.name, instance_count=c.count,
-            price_per_hour_usd=_per_instance(c), reason=sizing.lost_because(winner, c, w.priority))
-            for c in others)
+        alternatives = tuple([Alternative(c.spec.name, c.count, _per_instance(c),
+                                          sizing.lost_because(winner, c, w.priority)) for c in others])
         cost, extra = self._cost(stage, w, winner, snapshot, today)
         return build(StageChoice, 
             stage=stage, instance_type=winner.spec.name, instance_count=winner.count, family=winner.itype.family,
@@ -338,10 +337,13 @@ def _per_instance(c: sizing.Candidate) -> float | str:
     return float(c.price.usd_per_hour)  # type: ignore[arg-type]
 
 
+_RANKED_BY = {"cost": "the cheapest", "time": "the most peak FP16 TFLOPS (newest generation on a tie)",
+              "balanced": f"the most peak TFLOPS within {sizing.BALANCED_BAND - 1:.0%} of the cheapest price"}
+
+
 def _ranking_reason(priority: str, fitting: int, winner: sizing.Candidate) -> str:
-    what = {"cost": "the cheapest", "time": "the most peak FP16 TFLOPS (newest generation on a tie)",
-            "balanced": f"the most peak TFLOPS within {sizing.BALANCED_BAND - 1:.0%} of the cheapest price"}[priority]
-    return f"priority {priority}: {what} of {fitting} types that fit ({sizing.price_text(winner)} in total)"
+    return (f"priority {priority}: {_RANKED_BY[priority]} of {fitting} types that fit "
+            f"({sizing.price_text(winner)} in total)")
 
 
 def _price_reason(c: sizing.Candidate, snapshot: PriceSnapshot | None) -> str:
