@@ -161,15 +161,25 @@ def _check_value(leaf: Leaf, spec: FieldSpec) -> None:
                              f"(one of: {', '.join(spec.allowed)}){hint}")
 
 
+def _combine(parts: tuple[Condition, ...], slot: Slot, every: bool) -> Matcher:
+    """all/any over parts: the leaves' answers are picked and tested in C, nested parts called in C (map)."""
+    pick = _picker(tuple(slot(p) for p in parts if isinstance(p, Leaf)))
+    nested = [p.matcher(slot) for p in parts if not isinstance(p, Leaf)]
+    call = operator.call
+    if every:
+        if not nested:
+            return lambda oks: False not in pick(oks)
+        return lambda oks: False not in pick(oks) and all(map(call, nested, repeat(oks)))
+    if not nested:
+        return lambda oks: True in pick(oks)
+    return lambda oks: True in pick(oks) or any(map(call, nested, repeat(oks)))
+
+
 class All(Frozen):
     all: tuple[Condition, ...] = Field(min_length=1)
 
     def matcher(self, slot: Slot) -> Matcher:
-        if len(self.all) > 1 and all(isinstance(c, Leaf) for c in self.all):  # decided in C
-            pick = operator.itemgetter(*[slot(c) for c in self.all])
-            return lambda oks: False not in pick(oks)
-        parts = [c.matcher(slot) for c in self.all]
-        return lambda oks: all(part(oks) for part in parts)
+        return _combine(self.all, slot, every=True)
 
     def leaves(self) -> tuple[Leaf, ...]:
         return tuple(leaf for c in self.all for leaf in c.leaves())
@@ -179,11 +189,7 @@ class AnyOf(Frozen):
     any: tuple[Condition, ...] = Field(min_length=1)
 
     def matcher(self, slot: Slot) -> Matcher:
-        if len(self.any) > 1 and all(isinstance(c, Leaf) for c in self.any):  # decided in C
-            pick = operator.itemgetter(*[slot(c) for c in self.any])
-            return lambda oks: True in pick(oks)
-        parts = [c.matcher(slot) for c in self.any]
-        return lambda oks: any(part(oks) for part in parts)
+        return _combine(self.any, slot, every=False)
 
     def leaves(self) -> tuple[Leaf, ...]:
         return tuple(leaf for c in self.any for leaf in c.leaves())

@@ -189,6 +189,7 @@ class StageSizer:
         spr, load, floor, batch_hours, work = self._spr, self._load, self._floor, self._batch_hours, self._work_seconds
         ceil, new = math.ceil, tuple.__new__
         cpu_need = accelerated_need = None
+        by_workers: dict[int, int] = {}
         for t, price, usd in priced:
             acc_gib = t.accelerator_gib
             if acc_gib:
@@ -216,10 +217,15 @@ class StageSizer:
                 misfit = f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
             elif need.accelerator_gib and acc_gib and acc_gib < need.accelerator_gib:
                 misfit = f"too little accelerator memory: {acc_gib:g} GiB < {need.accelerator_gib:g} GiB needed"
-            elif realtime:  # enough workers for the load at the target utilisation
-                count = max(floor, ceil(load / (t.workers / spr * TARGET_UTILISATION)) if load else 1)
-            elif batch_hours:  # enough workers to score the records within the window, at 80% efficiency
-                count = max(1, ceil(work / (t.workers * batch_hours * 3600 * 0.8)))
+            elif realtime or batch_hours:  # the count follows from the workers alone: many types share theirs
+                workers = t.workers
+                count = by_workers.get(workers)  # type: ignore[assignment]
+                if count is None:
+                    if realtime:  # enough workers for the load at the target utilisation
+                        count = max(floor, ceil(load / (workers / spr * TARGET_UTILISATION)) if load else 1)
+                    else:  # enough workers to score the records within the window, at 80% efficiency
+                        count = max(1, ceil(work / (workers * batch_hours * 3600 * 0.8)))
+                    by_workers[workers] = count
             if count > cap and misfit is None:
                 misfit = f"would need {count} instances (more than {cap})"
             speed = t.tflops * count
