@@ -194,19 +194,21 @@ class CompiledDecision:
 
     def evaluate(self, ctx: Mapping[str, Any], stage: str | None = None) -> Outcome:
         holds, leaves = self.program.run(ctx)
-        matched = list(compress(self.positions, holds))
-        if self.policy == "collect":
-            chosen = matched
+        if self.policy == "collect":  # every matching rule is selected
             statuses = list(map(_COLLECTED.__getitem__, holds))
+            ids, thens, rules = tuple(compress(self.ids, holds)), tuple(compress(self.thens, holds)), tuple(
+                compress(self.rules, holds))
         else:
-            chosen = self._select(matched)
             statuses = list(map(_STATUS.__getitem__, holds))
+            chosen = self._select(list(compress(self.positions, holds)))
             for i in chosen:
                 statuses[i] = "selected"
-        trace = DecisionTrace(self.id, self.title, self.policy, tuple(map(self.ids.__getitem__, chosen)),
+            ids, thens, rules = (tuple([self.ids[i] for i in chosen]), tuple([self.thens[i] for i in chosen]),
+                                 tuple([self.rules[i] for i in chosen]))
+        trace = DecisionTrace(self.id, self.title, self.policy, ids,
                               tuple(map(RuleTrace, self.ids, statuses, self.priorities, self.becauses, leaves)),
                               stage)
-        return Outcome(tuple(map(self.thens.__getitem__, chosen)), tuple(map(self.rules.__getitem__, chosen)), trace)
+        return Outcome(thens, rules, trace)
 
     def _select(self, matched: list[int]) -> list[int]:
         """The selected rules among those that matched, by a policy other than collect."""
