@@ -116,6 +116,13 @@ class Leaf(Frozen):
                 return LeafResult(field, op, want, actual, (actual is not None) == want)
 
             return exists
+        # the operators most rules use are written out inline (no call to an operator function per leaf)
+        if op == "eq":
+            return lambda ctx: LeafResult(field, op, expected, (actual := ctx.get(field)), actual == expected)
+        if op == "in":
+            return lambda ctx: LeafResult(field, op, expected, (actual := ctx.get(field)), actual in expected)
+        if op == "not_in":
+            return lambda ctx: LeafResult(field, op, expected, (actual := ctx.get(field)), actual not in expected)
         test = _BINARY[op]
         ordered = op in _ORDERED
 

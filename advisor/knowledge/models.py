@@ -322,6 +322,11 @@ class Knowledge(Frozen):
         """Every Lambda limit by id (read-only; the Lambda check skips limits the knowledge does not hold)."""
         return self._by_key["lambda_limits"]
 
+    @cached_property
+    def lambda_limit_rows(self) -> Mapping[str, tuple[str, str, float]]:
+        """(name, unit, ceiling) by limit id: what every Lambda check row repeats, read once."""
+        return {limit.id: (limit.name, limit.unit, limit.ceiling) for limit in self.lambda_limits}
+
     def security_control(self, control_id: str) -> SecurityControl:
         return self._by_key["security_controls"][control_id]
 

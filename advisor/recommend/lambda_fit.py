@@ -53,20 +53,21 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     """Check the workload's unit of work against every Lambda limit the knowledge holds."""
     inf = w.inference
     limits = knowledge.lambda_limits_by_id
+    rows = knowledge.lambda_limit_rows
     checks: list[LambdaCheck] = []
     append = checks.append
 
     def top(limit_id: str) -> float:
-        return limits[limit_id].ceiling
+        return rows[limit_id][2]
 
     def add(limit_id: str, need: float, blocking: bool = True, change: str | None = None, note: str | None = None,
             ok: bool | None = None) -> None:
-        limit = limits.get(limit_id)
-        if limit is None:  # a limit removed from the knowledge is simply not checked
+        row = rows.get(limit_id)
+        if row is None:  # a limit removed from the knowledge is simply not checked
             return
-        maximum = limit.ceiling
+        name, unit, maximum = row
         shown = _round3(need)
-        append(LambdaCheck(limit_id, limit.name, limit.unit, shown, maximum, _round3(maximum - shown),
+        append(LambdaCheck(limit_id, name, unit, shown, maximum, _round3(maximum - shown),
                            need <= maximum if ok is None else ok, blocking, change, note))
 
     memory = max(128.0, math.ceil(inf.memory_mb))
