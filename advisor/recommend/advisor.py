@@ -115,7 +115,7 @@ class Advisor:
             if not choice.fits:
                 warnings.append(f"{choice.stage}: nothing in the knowledge meets the stated need; "
                                 f"{choice.instance_type} is the closest")
-        return build(Recommendation, 
+        return build(Recommendation,
             workload=w.name, region=w.region, priority=w.priority, instances=instances, security=security,
             guard_rails=rails, lambda_=lambda_result, warnings=tuple(dict.fromkeys(warnings)),
             prices_as_of=snapshot.as_of if snapshot else None,
@@ -250,7 +250,7 @@ class Advisor:
         alternatives = tuple([Alternative(c.spec.name, c.count, _per_instance(c),
                                           sizing.lost_because(winner, c, w.priority)) for c in others])
         cost, extra = self._cost(stage, w, winner, snapshot, today)
-        return build(StageChoice, 
+        return build(StageChoice,
             stage=stage, instance_type=winner.spec.name, instance_count=winner.count, family=winner.itype.family,
             price_per_hour_usd=_per_instance(winner),
             price_is_estimate=bool(winner.price and winner.price.estimate), estimated_cost=cost, fits=fits,
@@ -324,7 +324,7 @@ class Advisor:
                 if endpoint.usd is not None:
                     break_even = lambda_break_even_rps(snapshot, endpoint.usd, w.inference.seconds_per_request,
                                                        float(assessment.settings["MemorySize"]))  # type: ignore[arg-type]
-        return build(LambdaFit, 
+        return build(LambdaFit,
             verdict=assessment.verdict, checks=checks, changes=tuple(assessment.changes),
             settings=dict(assessment.settings), alternatives=tuple(alternatives.values()), monthly_cost=monthly,
             endpoint_monthly_cost=endpoint,

@@ -104,16 +104,16 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     add("gpu", 1 if inf.gpu == "required" else 0)
     concurrency = math.ceil(inf.requests_per_second * inf.seconds_per_request)
     if "account_concurrency" in limits:
+        name, unit, _ = rows["account_concurrency"]
         quota = float(limits["account_concurrency"].today.default or top("account_concurrency"))
         fits = concurrency <= quota
-        append(LambdaCheck("account_concurrency", limits["account_concurrency"].name, limits["account_concurrency"].unit,
-                           concurrency, quota, _round3(quota - concurrency), fits, True,
-                           None if fits else f"request a concurrency quota above {concurrency} (Service Quotas)"))
+        append(LambdaCheck("account_concurrency", name, unit, concurrency, quota, _round3(quota - concurrency), fits,
+                           True, None if fits else f"request a concurrency quota above {concurrency} (Service Quotas)"))
     if "burst_concurrency" in limits:
-        rate = top("burst_concurrency")
+        name, unit, rate = rows["burst_concurrency"]
         spiky = inf.traffic == "spiky"
-        append(LambdaCheck("burst_concurrency", limits["burst_concurrency"].name, limits["burst_concurrency"].unit,
-                           concurrency, rate, _round3(rate - concurrency), not spiky or concurrency <= rate, True,
+        append(LambdaCheck("burst_concurrency", name, unit, concurrency, rate, _round3(rate - concurrency),
+                           not spiky or concurrency <= rate, True,
                            f"configure provisioned concurrency of {concurrency} for the spikes"
                            if spiky and concurrency > rate else None,
                            f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s to scale"

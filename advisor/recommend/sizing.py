@@ -79,9 +79,9 @@ def priced(specs: Iterable[Spec], prices: Mapping[str, Price] | None) -> tuple[P
 
 
 class Candidate(NamedTuple):
-    """One type weighed for a stage. A named tuple so the sizing loop can build it in C (tuple.__new__): the
-    loop runs ~50 times per recommendation, and a dataclass __init__ (a Python line per field) was a tenth of
-    the whole recommendation. Fields read like attributes, through C accessors."""
+    """One type weighed for a stage. A named tuple so the sizing loop, which runs ~50 times per recommendation,
+    can build it in C with tuple.__new__ rather than through a Python __init__; fields still read like
+    attributes."""
 
     spec: Spec
     count: int
@@ -98,10 +98,6 @@ class Candidate(NamedTuple):
     @property
     def itype(self) -> InstanceType:
         return self.spec.itype
-
-    @property
-    def generation_rank(self) -> int:
-        return self.spec.generation_rank
 
     @property
     def fits(self) -> bool:
@@ -238,7 +234,8 @@ class StageSizer:
         """Why the winner runs `count` instances, with the arithmetic."""
         w = self.w
         if self._training:
-            return f"{count} instances for distributed training" if self._distributed else "1 instance (not distributed)"
+            return (f"{count} instances for distributed training" if self._distributed
+                    else "1 instance (not distributed)")
         if self.stage == "realtime_inference":
             per_instance = t.workers / self._spr * TARGET_UTILISATION
             by_load = math.ceil(self._load / per_instance) if self._load else 1
