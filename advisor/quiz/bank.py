@@ -13,14 +13,12 @@ place a bank is validated); they exist only so a start does not pay for pydantic
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from advisor.__about__ import __version__
 from advisor.errors import KnowledgeError, Problem, QuizError
 from advisor.resources import cache_dir, shipped_dir
 
@@ -28,8 +26,7 @@ if TYPE_CHECKING:
     from advisor.documents import Document
     from advisor.quiz.models import QuizBank
 
-_CACHE_FORMAT = 1
-_CODE_FILES = ("models.py", "bank.py")
+_CODE_FILES = ("quiz/models.py", "quiz/bank.py")  # paths under the package
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,14 +204,11 @@ def _normal(text: str) -> str:
 
 
 def _cache_key(raw: bytes, blueprints: bytes) -> str:
-    digest = hashlib.sha256(f"{_CACHE_FORMAT}:{__version__}".encode())
-    here = Path(__file__).parent
-    for name in _CODE_FILES:  # an edited model or lint must not be served an old verdict
-        stat = (here / name).stat()
-        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    digest.update(hashlib.sha256(blueprints).digest())
-    digest.update(hashlib.sha256(raw).digest())
-    return digest.hexdigest()
+    """The bank's bytes, the blueprints it is linted against, and the code that validates it (an edited model or
+    lint must not be served an old verdict)."""
+    from advisor.knowledge.loader import cache_key
+
+    return cache_key({"bank": raw, "exam blueprints": blueprints}, _CODE_FILES)
 
 
 def bank_from_plain(plain: Mapping[str, Any], path: Path) -> Bank:
