@@ -61,15 +61,12 @@ def _contains(actual: Any, expected: Any) -> bool:
     return actual is not None and expected in actual
 
 
-_BINARY: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq,
+_BINARY: dict[str, Callable[[Any, Any], bool]] = {  # eq, in and not_in are written inline in Leaf.test
     "ne": operator.ne,
     "lt": operator.lt,
     "lte": operator.le,
     "gt": operator.gt,
     "gte": operator.ge,
-    "in": lambda actual, expected: actual in expected,
-    "not_in": lambda actual, expected: actual not in expected,
     "contains": _contains,
 }
 _ORDERED = {"lt", "lte", "gt", "gte"}
@@ -238,12 +235,12 @@ Condition = Annotated[
 
 
 def _picker(slots: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """A C-level function picking the items at `slots` of a tuple, as a tuple (a slice where they are adjacent)."""
-    if len(slots) == 1 or (slots and list(slots) == list(range(slots[0], slots[0] + len(slots)))):
-        return operator.itemgetter(slice(slots[0], slots[0] + len(slots)))
-    if slots:
-        return operator.itemgetter(*slots)
-    return operator.itemgetter(slice(0, 0))
+    """A C-level function picking the items at `slots` of a tuple, as a tuple (a slice where they are adjacent,
+    which also covers none and one)."""
+    first = slots[0] if slots else 0
+    if slots == tuple(range(first, first + len(slots))):
+        return operator.itemgetter(slice(first, first + len(slots)))
+    return operator.itemgetter(*slots)
 
 
 class Program:

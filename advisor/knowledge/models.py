@@ -317,11 +317,6 @@ class Knowledge(Frozen):
     def lambda_limit(self, limit_id: str) -> LambdaLimit:
         return self._by_key["lambda_limits"][limit_id]
 
-    @property
-    def lambda_limits_by_id(self) -> Mapping[str, LambdaLimit]:
-        """Every Lambda limit by id (read-only; the Lambda check skips limits the knowledge does not hold)."""
-        return self._by_key["lambda_limits"]
-
     @cached_property
     def lambda_limit_rows(self) -> Mapping[str, tuple[str, str, float]]:
         """(name, unit, ceiling) by limit id: what every Lambda check row repeats, read once."""

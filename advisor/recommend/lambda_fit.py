@@ -52,8 +52,7 @@ class LambdaAssessment:
 def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     """Check the workload's unit of work against every Lambda limit the knowledge holds."""
     inf = w.inference
-    limits = knowledge.lambda_limits_by_id
-    rows = knowledge.lambda_limit_rows
+    rows = knowledge.lambda_limit_rows  # the limits the knowledge holds; one removed is simply not checked
     checks: list[LambdaCheck] = []
     append = checks.append
 
@@ -63,7 +62,7 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     def add(limit_id: str, need: float, blocking: bool = True, change: str | None = None, note: str | None = None,
             ok: bool | None = None) -> None:
         row = rows.get(limit_id)
-        if row is None:  # a limit removed from the knowledge is simply not checked
+        if row is None:
             return
         name, unit, maximum = row
         shown = _round3(need)
@@ -72,25 +71,26 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
 
     memory = max(128.0, math.ceil(inf.memory_mb))
     add("memory", memory, note="set MemorySize to %d MB" % memory)
-    timeout = min(max(3, math.ceil(inf.seconds_per_request * 3)), top("timeout")) if "timeout" in limits else 3
+    timeout = min(max(3, math.ceil(inf.seconds_per_request * 3)), top("timeout")) if "timeout" in rows else 3
     add("timeout", inf.seconds_per_request, note=f"set Timeout to {int(timeout)} s (3x one unit of work)")
     add("layers", inf.layers)
-    zipped_ok = inf.package_mb <= top("package_unzipped") if "package_unzipped" in limits else True
+    zipped_ok = inf.package_mb <= top("package_unzipped") if "package_unzipped" in rows else True
     # Informational: a .zip over the direct-upload size still deploys through S3.
     if not zipped_ok:
         zip_note: str | None = "does not apply: too large for a .zip, so it ships as a container image"
-    elif "package_zipped" in limits and inf.package_mb > top("package_zipped"):
+    elif "package_zipped" in rows and inf.package_mb > top("package_zipped"):
         zip_note = "upload the .zip through S3 (direct upload takes 50 MB)"
     else:
         zip_note = None
     add("package_zipped", inf.package_mb, False, None, zip_note, True)
-    image_ok = inf.package_mb <= top("container_image") if "container_image" in limits else True
+    image_ok = inf.package_mb <= top("container_image") if "container_image" in rows else True
     add("package_unzipped", inf.package_mb,
         change="ship as a container image (PackageType Image)" if image_ok and not zipped_ok else None)
     add("console_editor", inf.package_mb, False, None,
         "edit locally: the console editor shows packages up to 3 MB" if inf.package_mb > 3 else None, True)
     add("container_image", inf.package_mb)
-    tmp_default = (limits["ephemeral_storage"].today.default or 512) if "ephemeral_storage" in limits else 512
+    tmp_default = (knowledge.lambda_limit("ephemeral_storage").today.default or 512) if "ephemeral_storage" in rows \
+        else 512
     tmp_size = max(tmp_default, math.ceil(inf.tmp_mb))
     add("ephemeral_storage", inf.tmp_mb,
         change=(f"set EphemeralStorage.Size to {int(tmp_size)} MB"
@@ -98,18 +98,18 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     add("payload_sync", inf.payload_mb)
     add("payload_async", inf.payload_mb, False, None,
         "invoke synchronously: asynchronous invocations take at most 1 MB"
-        if "payload_async" in limits and inf.payload_mb > top("payload_async") else None)
+        if "payload_async" in rows and inf.payload_mb > top("payload_async") else None)
     add("payload_streamed", inf.payload_mb, False)
     add("environment_variables", inf.environment_kb)
     add("gpu", 1 if inf.gpu == "required" else 0)
     concurrency = math.ceil(inf.requests_per_second * inf.seconds_per_request)
-    if "account_concurrency" in limits:
+    if "account_concurrency" in rows:
         name, unit, _ = rows["account_concurrency"]
-        quota = float(limits["account_concurrency"].today.default or top("account_concurrency"))
+        quota = float(knowledge.lambda_limit("account_concurrency").today.default or top("account_concurrency"))
         fits = concurrency <= quota
         append(LambdaCheck("account_concurrency", name, unit, concurrency, quota, _round3(quota - concurrency), fits,
                            True, None if fits else f"request a concurrency quota above {concurrency} (Service Quotas)"))
-    if "burst_concurrency" in limits:
+    if "burst_concurrency" in rows:
         name, unit, rate = rows["burst_concurrency"]
         spiky = inf.traffic == "spiky"
         append(LambdaCheck("burst_concurrency", name, unit, concurrency, rate, _round3(rate - concurrency),

@@ -8,7 +8,6 @@ enforce the selected controls.
 from __future__ import annotations
 
 from itertools import chain
-from operator import attrgetter
 from typing import Mapping
 
 from advisor.engine.decisions import Outcome
@@ -16,7 +15,6 @@ from advisor.knowledge.models import Knowledge
 from advisor.recommend.models import GuardRailAdvice, SecuritySetting
 
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-_CONTROLS = attrgetter("then.controls")
 
 #: The workload stage whose instance type a request runs on (for settings that depend on the type).
 OPERATION_STAGE = {
@@ -82,14 +80,12 @@ class SecurityRows:
 
     def settings_for(self, outcome: Outcome) -> tuple[tuple[SecuritySetting, ...], tuple[GuardRailAdvice, ...]]:
         asked: dict[str, str] = {}  # control id -> the first rule that asked for it
-        for rule_id, controls in zip(outcome.trace.selected, map(_CONTROLS, outcome.rules)):
-            for control in controls:
+        for rule in outcome.rules:
+            for control in rule.then.controls:
                 if control not in asked:
-                    asked[control] = rule_id
+                    asked[control] = rule.id
         ordered = sorted(asked, key=self._order.__getitem__)
-        cached = self._rows
-        rows = tuple(chain.from_iterable([cached.get(key) or self.rows(*key)
-                                          for key in zip(ordered, map(asked.__getitem__, ordered))]))
+        rows = tuple(chain.from_iterable(map(self.rows, ordered, map(asked.__getitem__, ordered))))
         return rows, tuple(self._rail(index, tuple(filter(asked.__contains__, enforces)))
                            for index, enforces, every in self._rail_controls if not every.isdisjoint(asked))
 

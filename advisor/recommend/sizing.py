@@ -56,15 +56,14 @@ class Spec:
     """Accelerator memory across all its devices; 0 without accelerators."""
     workers: int
     tflops: float
-    generation_rank: int
-    """Newer generation of its family = higher."""
     newest_first: int
-    """-generation_rank: a sort key that puts newer generations first."""
+    """Minus the generation's place in its family's list: a sort key that puts newer generations first."""
 
     @classmethod
     def of(cls, t: InstanceType, tflops: float, generation_rank: int) -> Spec:
+        """`generation_rank`: the place of its generation in the family's list (newer = higher)."""
         return cls(t, t.name, t.memory_gib, t.accelerator.memory_gib if t.accelerator else 0.0, workers(t), tflops,
-                   generation_rank, -generation_rank)
+                   -generation_rank)
 
 
 Priced = tuple[Spec, "Price | None", "float | None"]
@@ -184,14 +183,10 @@ class StageSizer:
         cap, training, distributed, realtime = self._cap, self._training, self._distributed, self._realtime
         spr, load, floor, batch_hours, work = self._spr, self._load, self._floor, self._batch_hours, self._work_seconds
         ceil, new = math.ceil, tuple.__new__
-        cpu_need = accelerated_need = None
         by_workers: dict[int, int] = {}
         for t, price, usd in priced:
             acc_gib = t.accelerator_gib
-            if acc_gib:
-                need = accelerated_need or (accelerated_need := self.need(t))
-            else:
-                need = cpu_need or (cpu_need := self.need(t))
+            need = self.need(t)
             misfit = None
             count = 1
             if training:
@@ -280,7 +275,7 @@ def rank_key(priority: str, fitting: list[Candidate]) -> RankKey:
 
     def balanced(c: Candidate) -> tuple:  # type: ignore[type-arg]
         if c.per_hour is not None and c.per_hour <= band:
-            return (0, -c.speed, c.per_hour, -c.spec.generation_rank)
+            return (0, -c.speed, c.per_hour, c.spec.newest_first)
         return (1, c.per_hour is None, c.per_hour or far, -c.speed)
 
     return balanced
