@@ -1,0 +1,251 @@
+"""Anki: a CSV with Anki 2.1.54+ file headers, and an .apkg deck written by genanki.
+
+Anki has no multiple-choice note type of its own, so a question is a Basic note: the front holds the stem and
+the lettered options (an ordering question's items in alphabetical order, a matching question's prompts and
+choices), the back the answer and every option's explanation. The question id is the note's GUID, so importing
+the file again updates the notes instead of duplicating them. The layout is plain HTML lists that this importer
+reads back; a third-party CSV whose front lists options as "A. text" lines and whose back says "Answer: B" is
+read too. A card with no options (a plain flashcard) has nothing to pick, so it is reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from advisor.quiz.interop.common import (
+    KEYS,
+    NO_EXPLANATION,
+    Imported,
+    html_to_text,
+    make_question,
+    option_problem,
+    question_id,
+    text_to_html,
+)
+
+_SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
+_TYPE_TAG = "type::"
+_DOMAIN_TAG = "domain::"
+
+
+# ---- the note's two sides ----------------------------------------------------------------------------------
+
+def front(q: dict[str, Any]) -> str:
+    stem = f'<div class="stem">{text_to_html(q["stem"])}</div>'
+    if q["type"] == "ordering":
+        items = sorted(o["text"] for o in q["options"])
+        return stem + '<ul class="items">' + "".join(f"<li>{text_to_html(t)}</li>" for t in items) + "</ul>"
+    if q["type"] == "matching":
+        choices = sorted([o["match"] for o in q["options"]] + list(q.get("distractors", ())))
+        return (stem + '<ol class="prompts" type="A">'
+                + "".join(f"<li>{text_to_html(o['text'])}</li>" for o in q["options"]) + '</ol><ul class="choices">'
+                + "".join(f"<li>{text_to_html(c)}</li>" for c in choices) + "</ul>")
+    choose = f'<div class="choose">(Choose {q["choose"]}.)</div>' if q["type"] == "multiple" else ""
+    return (stem + '<ol class="options" type="A">'
+            + "".join(f"<li>{text_to_html(o['text'])}</li>" for o in q["options"]) + "</ol>" + choose)
+
+
+def back(q: dict[str, Any]) -> str:
+    options = q["options"]
+    if q["type"] == "ordering":
+        answer = '<ol class="order">' + "".join(f"<li>{text_to_html(o['text'])}</li>" for o in options) + "</ol>"
+    elif q["type"] == "matching":
+        answer = '<ul class="pairs">' + "".join(
+            f"<li>{o['key']}. {text_to_html(o['text'])} → {text_to_html(o['match'])}</li>" for o in options) + "</ul>"
+    else:
+        keys = ", ".join(o["key"] for o in options if o["correct"])
+        answer = f'<div class="answer">Answer: {keys}</div>'
+    return answer + '<ol class="explanations" type="A">' + "".join(
+        f"<li>{text_to_html(o['explanation'])}</li>" for o in options) + "</ol>"
+
+
+def tags(q: dict[str, Any]) -> str:
+    words = [*q["topics"], f"{_TYPE_TAG}{q['type']}"]
+    words += [f"{_DOMAIN_TAG}{exam}::{domain}" for exam, domain in q.get("domains", {}).items()]
+    return " ".join(w.replace(" ", "_") for w in words)
+
+
+# ---- CSV export --------------------------------------------------------------------------------------------
+
+def write_csv(bank: dict[str, Any]) -> str:
+    buffer = io.StringIO()
+    buffer.write("#separator:Comma\n#html:true\n#notetype:Basic\n")
+    buffer.write(f"#deck:{bank['title'].replace(chr(10), ' ')}\n")
+    buffer.write("#columns:GUID,Front,Back,Tags\n#guid column:1\n#tags column:4\n")
+    writer = csv.writer(buffer, lineterminator="\n")
+    for q in bank["questions"]:
+        writer.writerow([q["id"], front(q), back(q), tags(q)])
+    return buffer.getvalue()
+
+
+# ---- CSV import --------------------------------------------------------------------------------------------
+
+def read_csv(text: str, display: str, prefix: str) -> Imported:
+    out = Imported()
+    headers: dict[str, str] = {}
+    lines = text.splitlines(keepends=True)
+    body_start = 0
+    for body_start, line in enumerate(lines):  # noqa: B007 - the index of the first data line is what we need
+        if not line.startswith("#"):
+            break
+        key, _, value = line[1:].partition(":")
+        headers[key.strip().lower()] = value.strip()
+    else:
+        body_start = len(lines)
+    separator = _separator(headers.get("separator", ""), lines[body_start:body_start + 1])
+    columns = [c.strip().lower() for c in headers.get("columns", "").split(separator)] if "columns" in headers else []
+    guid_col = int(headers["guid column"]) - 1 if headers.get("guid column", "").isdigit() else None
+    tags_col = int(headers["tags column"]) - 1 if headers.get("tags column", "").isdigit() else None
+    reader = csv.reader(io.StringIO("".join(lines[body_start:])), delimiter=separator)
+    for row in reader:
+        line_no = body_start + reader.line_num
+        fields = [f for i, f in enumerate(row) if i not in {guid_col, tags_col}]
+        if not any(f.strip() for f in row):
+            continue
+        if len(fields) < 2:
+            out.skip(display, line_no, f"{len(fields)} field(s): a note needs a front and a back")
+            continue
+        front_i, back_i = (0, 1)
+        if columns:
+            named = [c for i, c in enumerate(columns) if i not in {guid_col, tags_col}]
+            if "front" in named and "back" in named:
+                front_i, back_i = named.index("front"), named.index("back")
+        guid = row[guid_col] if guid_col is not None and guid_col < len(row) else None
+        tag_text = row[tags_col] if tags_col is not None and tags_col < len(row) else ""
+        question = _note(fields[front_i], fields[back_i], guid, tag_text, display, line_no, prefix, out)
+        if question is not None:
+            out.questions.append(question)
+    return out
+
+
+def _separator(declared: str, first: list[str]) -> str:
+    name = declared.lower()
+    if name in _SEPARATORS:
+        return _SEPARATORS[name]
+    if len(declared) == 1:
+        return declared
+    sample = first[0] if first else ""
+    return "\t" if "\t" in sample else ("," if sample.count(",") >= sample.count(";") else ";")
+
+
+def _items(html_text: str, css: str) -> list[str] | None:
+    m = re.search(rf'<(ol|ul) class="{css}"[^>]*>(.*?)</\1>', html_text, flags=re.S)
+    if m is None:
+        return None
+    return [html_to_text(item) for item in re.findall(r"<li>(.*?)</li>", m.group(2), flags=re.S)]
+
+
+def _note(front_html: str, back_html: str, guid: str | None, tag_text: str, display: str, line: int, prefix: str,
+          out: Imported) -> dict[str, Any] | None:
+    tag_list = tag_text.split()
+    kind = next((t[len(_TYPE_TAG):] for t in tag_list if t.startswith(_TYPE_TAG)), None)
+    stem_m = re.search(r'<div class="stem">(.*?)</div>', front_html, flags=re.S)
+    source = f"imported from {display}, line {line}"
+    explanations = _items(back_html, "explanations") or []
+    if stem_m is None:
+        return _plain_note(front_html, back_html, guid, display, line, prefix, source, out)
+    stem = html_to_text(stem_m.group(1))
+    qid = question_id(prefix, guid, stem)
+    why = [*explanations, *([""] * 9)]
+    if kind == "ordering":
+        order = _items(back_html, "order") or []
+        question = {"id": qid, "section": "Imported", "topics": ["imported"], "domains": {}, "type": "ordering",
+                    "difficulty": 2, "stem": stem, "source": source,
+                    "options": [{"key": KEYS[i], "text": t, "explanation": why[i] or NO_EXPLANATION}
+                                for i, t in enumerate(order)]}
+    elif kind == "matching":
+        pairs = [re.sub(r"^[A-I]\. ", "", p).split(" → ", 1) for p in _items(back_html, "pairs") or []]
+        choices = _items(front_html, "choices") or []
+        matched = {right for _, right in pairs}
+        question = {"id": qid, "section": "Imported", "topics": ["imported"], "domains": {}, "type": "matching",
+                    "difficulty": 2, "stem": stem, "source": source,
+                    "options": [{"key": KEYS[i], "text": left, "match": right, "explanation": why[i] or NO_EXPLANATION}
+                                for i, (left, right) in enumerate(pairs)]}
+        if extra := [c for c in choices if c not in matched]:
+            question["distractors"] = extra
+    else:
+        options = _items(front_html, "options") or []
+        answer = re.search(r"Answer:\s*([A-I](?:\s*,\s*[A-I])*)", html_to_text(back_html))
+        keys = set(re.findall(r"[A-I]", answer.group(1))) if answer else set()
+        triples = [(t, KEYS[i] in keys, why[i]) for i, t in enumerate(options)]
+        if problem := option_problem(triples):
+            out.skip(display, line, problem)
+            return None
+        question = make_question(qid, stem=stem, options=triples, source=source,
+                                 kind=kind if kind in {"single", "multiple", "true_false"} else None)
+    _apply_tags(question, tag_list)
+    return question
+
+
+def _plain_note(front_html: str, back_html: str, guid: str | None, display: str, line: int, prefix: str,
+                source: str, out: Imported) -> dict[str, Any] | None:
+    """A third-party note: options as 'A. text' or 'A) text' lines on the front, 'Answer: B' on the back."""
+    text = html_to_text(front_html)
+    stem_lines, options = [], []
+    for row in text.splitlines():
+        if m := re.match(r"^\s*\(?([A-I])[.)]\s+(.*)$", row):
+            options.append(m.group(2).strip())
+        elif options:
+            options[-1] += " " + row.strip()
+        else:
+            stem_lines.append(row)
+    answer_text = html_to_text(back_html)
+    answer = re.search(r"(?:Answers?|Correct(?: answers?)?)\s*[:=]\s*([A-I](?:\s*(?:,|and|&)\s*[A-I])*)\b",
+                       answer_text, flags=re.I)
+    if not options:
+        out.skip(display, line, "a flashcard with no lettered options has nothing to pick from")
+        return None
+    if answer is None:
+        out.skip(display, line, "the back does not say 'Answer: <letter(s)>'")
+        return None
+    keys = set(re.findall(r"[A-I]", answer.group(1).upper()))
+    explanation = answer_text[answer.end():].strip()
+    triples = [(t, KEYS[i] in keys, explanation if KEYS[i] in keys else "") for i, t in enumerate(options)]
+    stem = "\n".join(stem_lines).strip()
+    if problem := option_problem(triples) if stem else "the note has no question text":
+        out.skip(display, line, problem)
+        return None
+    return make_question(question_id(prefix, guid, stem), stem=stem, options=triples, source=source)
+
+
+def _apply_tags(question: dict[str, Any], tag_list: list[str]) -> None:
+    topics = [t for t in tag_list if "::" not in t and re.fullmatch(r"[a-z0-9-]+", t)]
+    if topics:
+        question["topics"] = topics
+    for tag in tag_list:
+        if tag.startswith(_DOMAIN_TAG) and tag.count("::") == 2:
+            _, exam, domain = tag.split("::")
+            question["domains"][exam] = domain
+
+
+# ---- .apkg export (genanki) --------------------------------------------------------------------------------
+
+def _stable_id(name: str) -> int:
+    """An id in the range Anki expects (genanki's docs: between 1 << 30 and 1 << 31), the same on every run."""
+    digest = int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big")
+    return (1 << 30) + digest % (1 << 30)
+
+
+MODEL_NAME = "sagemaker-advisor question"
+
+
+def write_apkg(bank: dict[str, Any], path: Path) -> None:
+    """Write the deck to `path` (genanki writes the zip; the caller makes the write atomic)."""
+    import genanki  # deferred: only the .apkg export needs it
+
+    model = genanki.Model(
+        _stable_id(f"{MODEL_NAME} v1"), MODEL_NAME,
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Id"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'}],
+        css=".card { font-family: sans-serif; text-align: left; } .answer { font-weight: bold; }",
+    )
+    deck = genanki.Deck(_stable_id(f"deck {bank['id']}"), bank["title"])
+    for q in bank["questions"]:
+        deck.add_note(genanki.Note(model=model, fields=[front(q), back(q), q["id"]],
+                                   guid=genanki.guid_for(bank["id"], q["id"]), tags=tags(q).split()))
+    genanki.Package(deck).write_to_file(str(path))

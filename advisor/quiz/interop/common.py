@@ -1,0 +1,119 @@
+"""What every bank format shares: the imported result, stable ids, text clean-up and the located skip.
+
+Importers turn a foreign file into questions in our bank format (plain dicts, as quizzes/*.yaml holds them) and
+say, with a line number, what they could not map; they never guess a key. Exporters take our plain bank dicts.
+Nothing here executes or fetches what a file contains: images stay links, HTML becomes text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.errors import Problem
+
+KEYS = "ABCDEFGHI"
+MAX_OPTIONS = len(KEYS)
+#: The explanation an option gets when its source has none; the import report counts these.
+NO_EXPLANATION = "No explanation in the imported source."
+IMPORTED_TOPIC = "imported"
+
+
+@dataclass
+class Imported:
+    """Questions in our bank format, and one located reason for every block that did not map."""
+
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+    def skip(self, display: str, line: int, reason: str) -> None:
+        self.skipped.append(Problem(reason, display, line))
+
+
+def slug(text: str, limit: int = 40) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-")
+
+
+def question_id(prefix: str, given: str | None, stem: str) -> str:
+    """The source's own id when it is a usable one, else one from the stem's words (stable across reordering)."""
+    if given:
+        candidate = slug(given, 64)
+        if re.fullmatch(r"[a-z0-9][a-z0-9-]*", candidate or "-"):
+            return candidate
+    digest = hashlib.sha256(re.sub(r"\s+", " ", stem).strip().casefold().encode()).hexdigest()[:10]
+    return f"{slug(prefix, 40) or 'q'}-{digest}"
+
+
+def html_to_text(text: str) -> str:
+    """Markup as plain text: line breaks kept, tags dropped, entities decoded; an image becomes its link."""
+    text = re.sub(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"'][^>]*>", r"[image: \1]", text, flags=re.I)
+    text = re.sub(r"<\s*br\s*/?\s*>|</\s*(p|div|li)\s*>", "\n", text, flags=re.I)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = html.unescape(text)
+    return "\n".join(line.strip() for line in text.strip().splitlines()).strip()
+
+
+def text_to_html(text: str) -> str:
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def make_question(qid: str, *, stem: str, options: Sequence[tuple[str, bool, str]], source: str,
+                  kind: str | None = None) -> dict[str, Any]:
+    """A single, multiple-response or true/false question from (text, correct, explanation) triples."""
+    correct = sum(ok for _, ok, _ in options)
+    texts = [t for t, _, _ in options]
+    if kind is None:
+        kind = "true_false" if texts == ["True", "False"] else ("multiple" if correct > 1 else "single")
+    question: dict[str, Any] = {
+        "id": qid, "section": "Imported", "topics": [IMPORTED_TOPIC], "domains": {}, "type": kind,
+        "difficulty": 2, "stem": stem, "source": source,
+        "options": [{"key": KEYS[i], "text": text, "correct": ok, "explanation": why or NO_EXPLANATION}
+                    for i, (text, ok, why) in enumerate(options)],
+    }
+    if kind == "multiple":
+        question["choose"] = correct
+    return question
+
+
+def option_problem(options: Sequence[tuple[str, bool, str]]) -> str | None:
+    """Why a list of options cannot be a question of ours, or None if it can."""
+    if len(options) < 2:
+        return f"{len(options)} option(s): a question needs at least 2"
+    if len(options) > MAX_OPTIONS:
+        return f"{len(options)} options: at most {MAX_OPTIONS} are supported"
+    if not any(ok for _, ok, _ in options):
+        return "no option is marked correct"
+    if len({t.casefold() for t, _, _ in options}) != len(options):
+        return "two options have the same text"
+    if any(not t.strip() for t, _, _ in options):
+        return "an option has no text"
+    return None
+
+
+def keyed_feedback(options: Sequence[dict[str, Any]]) -> str:
+    """Per-item explanations as one feedback text ("A. why"), for formats with feedback per question only."""
+    return "\n".join(f"{o['key']}. {o['explanation']}" for o in options)
+
+
+def split_feedback(text: str, count: int) -> list[str]:
+    """The inverse of keyed_feedback; a feedback text that is not keyed serves every item."""
+    keyed = dict(re.findall(r"^([A-I])\. (.*)$", text, flags=re.M))
+    if keyed:
+        return [keyed.get(KEYS[i], "") or NO_EXPLANATION for i in range(count)]
+    return [text or NO_EXPLANATION] * count
+
+
+def missing_report(questions: Sequence[dict[str, Any]]) -> list[str]:
+    """What an imported bank lacks that a hand-written one has, in counts (the import prints these)."""
+    no_explanation = sum(o["explanation"] == NO_EXPLANATION for q in questions for o in q.get("options", ()))
+    no_domain = sum(not q.get("domains") for q in questions)
+    notes = []
+    if no_explanation:
+        notes.append(f"{no_explanation} option(s) have no explanation")
+    if no_domain:
+        notes.append(f"{no_domain} question(s) have no exam domain, so exam simulations will not draw them")
+    return notes

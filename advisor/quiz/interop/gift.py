@@ -1,0 +1,255 @@
+"""GIFT, Moodle's plain-text question format: one question per blank-line-separated block.
+
+    // advisor: {"section": ..., "topics": [...]}      (our metadata; other tools ignore comments)
+    $CATEGORY: Training
+    ::c09-train-01::Which request field ...{
+      =right answer#why it is right
+      ~wrong answer#why it is wrong
+      ~%50%half-right (multiple response weights)
+    }
+    ::tf::Statement{T#feedback if answered false#feedback if answered true}
+    ::match::Match them{ =prompt -> answer =prompt 2 -> answer 2 }
+
+Special characters `~ = # { } :` are escaped with a backslash; `\\n` is a line break. Numerical, short-answer,
+essay and description questions have no options to pick from, so they are reported, not imported. GIFT has no
+ordering type: an ordering question is left out of an export, and the export says so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from advisor.quiz.interop.common import (
+    KEYS,
+    Imported,
+    html_to_text,
+    keyed_feedback,
+    make_question,
+    option_problem,
+    question_id,
+    split_feedback,
+)
+
+_SPECIAL = "~=#{}:"
+_META = "// advisor: "
+
+
+def escape(text: str) -> str:
+    out = "".join("\\" + c if c in _SPECIAL or c == "\\" else c for c in text)
+    return out.replace("\n", "\\n")
+
+
+def unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), text).strip()
+
+
+def _split_unescaped(text: str, marks: str) -> list[tuple[str, str]]:
+    """(mark, text) pieces of `text` cut at each unescaped character in `marks`; the first mark is ''."""
+    pieces: list[tuple[str, str]] = []
+    mark, current, i = "", [], 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            current.append(text[i:i + 2])
+            i += 2
+            continue
+        if c in marks:
+            pieces.append((mark, "".join(current)))
+            mark, current = c, []
+        else:
+            current.append(c)
+        i += 1
+    pieces.append((mark, "".join(current)))
+    return pieces
+
+
+def _find_unescaped(text: str, char: str, start: int = 0) -> int:
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == char:
+            return i
+        i += 1
+    return -1
+
+
+def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    """Blank-line-separated blocks with the line number each starts at; comments dropped, metadata kept."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 1
+    for number, line in enumerate([*text.splitlines(), ""], start=1):
+        if not line.strip():
+            if current:
+                blocks.append((start, current))
+            current = []
+            continue
+        if line.lstrip().startswith("//") and not line.startswith(_META):
+            continue
+        if not current:
+            start = number
+        current.append(line)
+    return blocks
+
+
+def read(text: str, display: str, prefix: str) -> Imported:
+    out = Imported()
+    section = None
+    for line_no, lines in _blocks(text):
+        meta: dict[str, Any] = {}
+        body: list[str] = []
+        for line in lines:
+            if line.startswith(_META):
+                try:
+                    loaded = json.loads(line[len(_META):])
+                except ValueError:
+                    out.skip(display, line_no, "the '// advisor:' metadata line is not JSON; ignored")
+                    continue
+                meta = loaded if isinstance(loaded, dict) else {}
+            elif line.strip().startswith("$CATEGORY:"):
+                section = line.split(":", 1)[1].strip().rsplit("/", 1)[-1] or None
+            else:
+                body.append(line)
+        if body:
+            question = _question("\n".join(body), display, line_no, prefix, out)
+            if question is not None:
+                if section:
+                    question["section"] = section
+                _apply_meta(question, meta)
+                out.questions.append(question)
+    return out
+
+
+def _apply_meta(question: dict[str, Any], meta: dict[str, Any]) -> None:
+    for key in ("section", "topics", "domains", "tasks", "difficulty", "source"):
+        if key in meta:
+            question[key] = meta[key]
+
+
+def _question(text: str, display: str, line_no: int, prefix: str, out: Imported) -> dict[str, Any] | None:
+    title = None
+    if text.startswith("::"):
+        end = text.find("::", 2)
+        if end > 0:
+            title, text = text[2:end].strip(), text[end + 2:]
+    text = re.sub(r"^\s*\[(html|markdown|plain|moodle)\]", "", text)
+    opened = _find_unescaped(text, "{")
+    closed = _find_unescaped(text, "}", opened + 1) if opened >= 0 else -1
+    if opened < 0 or closed < 0:
+        out.skip(display, line_no, "a description (no {answers} block) has nothing to answer")
+        return None
+    after = text[closed + 1:].strip()
+    stem_raw = text[:opened].strip() + (" _____ " + after if after else "")
+    stem = html_to_text(unescape(stem_raw))
+    answers = text[opened + 1:closed].strip()
+    general = ""
+    if (cut := answers.find("####")) >= 0:
+        answers, general = answers[:cut].strip(), html_to_text(unescape(answers[cut + 4:]))
+    source = f"imported from {display}, line {line_no}"
+    qid = question_id(prefix, title, stem)
+    if not stem:
+        out.skip(display, line_no, "the question has no text")
+        return None
+    if re.fullmatch(r"(T|TRUE|F|FALSE)(#.*)?", answers, flags=re.S):
+        return _true_false(qid, stem, answers, source)
+    if answers.startswith("#"):
+        out.skip(display, line_no, "a numerical question has no options to pick from")
+        return None
+    if not answers:
+        out.skip(display, line_no, "an essay question has no options to pick from")
+        return None
+    pieces = [(mark, body) for mark, body in _split_unescaped(answers, "=~") if mark]
+    if any("->" in body for _, body in pieces):
+        return _matching(qid, stem, pieces, source, general, display, line_no, out)
+    if all(mark == "=" for mark, _ in pieces):
+        out.skip(display, line_no, "a short-answer question (only '=' answers) has no options to pick from")
+        return None
+    triples = []
+    for mark, body in pieces:
+        weight = 100.0 if mark == "=" else 0.0
+        if m := re.match(r"\s*%(-?[\d.]+)%", body):
+            weight, body = float(m.group(1)), body[m.end():]
+        parts = _split_unescaped(body, "#")
+        answer = html_to_text(unescape(parts[0][1]))
+        feedback = html_to_text(unescape(parts[1][1])) if len(parts) > 1 else ""
+        triples.append((answer, weight > 0, feedback))
+    if problem := option_problem(triples):
+        out.skip(display, line_no, problem)
+        return None
+    return make_question(qid, stem=stem, options=triples, source=source)
+
+
+def _true_false(qid: str, stem: str, answers: str, source: str) -> dict[str, Any]:
+    parts = [p for _, p in _split_unescaped(answers, "#")]
+    is_true = parts[0].strip().upper() in {"T", "TRUE"}
+    if_wrong = html_to_text(unescape(parts[1])) if len(parts) > 1 else ""
+    if_right = html_to_text(unescape(parts[2])) if len(parts) > 2 else ""
+    true_why, false_why = (if_right, if_wrong) if is_true else (if_wrong, if_right)
+    return make_question(qid, stem=stem, source=source, kind="true_false",
+                         options=[("True", is_true, true_why), ("False", not is_true, false_why)])
+
+
+def _matching(qid: str, stem: str, pieces: list[tuple[str, str]], source: str, general: str, display: str,
+              line_no: int, out: Imported) -> dict[str, Any] | None:
+    prompts, distractors = [], []
+    for _, body in pieces:
+        left, _, right = body.partition("->")
+        left, right = html_to_text(unescape(left)), html_to_text(unescape(right))
+        if not right:
+            out.skip(display, line_no, "a matching pair has no answer after '->'")
+            return None
+        (prompts.append((left, right)) if left else distractors.append(right))
+    if not 3 <= len(prompts) <= 6:
+        out.skip(display, line_no, f"{len(prompts)} pairs: a matching question has 3 to 6")
+        return None
+    return {
+        "id": qid, "section": "Imported", "topics": ["imported"], "domains": {}, "type": "matching",
+        "difficulty": 2, "stem": stem, "source": source,
+        "options": [{"key": KEYS[i], "text": left, "match": right, "explanation": why}
+                    for i, ((left, right), why) in enumerate(zip(prompts, split_feedback(general, len(prompts))))],
+        **({"distractors": distractors} if distractors else {}),
+    }
+
+
+# ---- export ----------------------------------------------------------------------------------------------
+
+def write(bank: dict[str, Any]) -> tuple[str, list[str]]:
+    """The bank as GIFT, and the ids of questions GIFT cannot carry (ordering)."""
+    blocks, left_out, section = [], [], None
+    for q in bank["questions"]:
+        if q["type"] == "ordering":
+            left_out.append(q["id"])
+            continue
+        lines = []
+        if q["section"] != section:
+            section = q["section"]
+            lines.append(f"$CATEGORY: {bank['title']}/{section}")
+            lines.append("")
+        meta = {k: q[k] for k in ("section", "topics", "domains", "tasks", "difficulty", "source") if k in q}
+        lines.append(_META + json.dumps(meta, ensure_ascii=False))
+        lines.append(f"::{escape(q['id'])}::{escape(q['stem'])}{{")
+        lines += [f"\t{line}" for line in _answers(q)]
+        lines.append("}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n", left_out
+
+
+def _answers(q: dict[str, Any]) -> list[str]:
+    options = q["options"]
+    if q["type"] == "true_false":
+        is_true = options[0]["correct"]
+        right, wrong = (options[0], options[1]) if is_true else (options[1], options[0])
+        return [f"{'T' if is_true else 'F'}#{escape(wrong['explanation'])}#{escape(right['explanation'])}"]
+    if q["type"] == "matching":
+        pairs = [f"={escape(o['text'])} -> {escape(o['match'])}" for o in options]
+        extra = [f"= -> {escape(d)}" for d in q.get("distractors", ())]
+        return [*pairs, *extra, f"####{escape(keyed_feedback(options))}"]
+    if q["type"] == "multiple":
+        share = f"{100 / q['choose']:.5f}".rstrip("0").rstrip(".")
+        return [f"~%{share if o['correct'] else '-100'}%{escape(o['text'])}#{escape(o['explanation'])}"
+                for o in options]
+    return [f"{'=' if o['correct'] else '~'}{escape(o['text'])}#{escape(o['explanation'])}" for o in options]
