@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from advisor import stages as stage_registry
 from advisor.builders import lambda_, sagemaker, stepfunctions
 from advisor.builders.common import Context, RequestOptions, placeholders_in
 from advisor.errors import UsageError
@@ -26,24 +27,28 @@ class Operation:
     name: str
     service: str | None  # the botocore service; None for the state machine definition
     build: Callable[[Context], dict[str, Any]]
-    stages: tuple[str, ...] = ()  # built when any of these stages is recommended
     needs_lambda: bool = False  # built when the Lambda verdict is not does_not_fit
     option: str | None = None  # built only when this RequestOptions field is set
     flag: str = ""  # the CLI flag that sets `option`
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """Built when any of these stages is recommended: those whose `operations` list it in the registry."""
+        return tuple(s.id for s in stage_registry.stages() if self.name in s.operations)
 
 
 #: Every operation, in the order a user would send them (the python script's order).
 OPERATIONS: tuple[Operation, ...] = (
     Operation("CreateNotebookInstanceLifecycleConfig", "sagemaker", sagemaker.notebook_lifecycle_config,
-              stages=("notebook",), option="lifecycle_config", flag="--lifecycle-config NAME"),
-    Operation("CreateNotebookInstance", "sagemaker", sagemaker.notebook_instance, stages=("notebook",)),
-    Operation("CreateProcessingJob", "sagemaker", sagemaker.processing_job, stages=("processing",)),
-    Operation("CreateTrainingJob", "sagemaker", sagemaker.training_job, stages=("training",)),
-    Operation("CreateHyperParameterTuningJob", "sagemaker", sagemaker.tuning_job, stages=("tuning",)),
-    Operation("CreateModel", "sagemaker", sagemaker.model, stages=("realtime_inference", "batch_inference")),
-    Operation("CreateEndpointConfig", "sagemaker", sagemaker.endpoint_config, stages=("realtime_inference",)),
-    Operation("CreateEndpoint", "sagemaker", sagemaker.endpoint, stages=("realtime_inference",)),
-    Operation("CreateTransformJob", "sagemaker", sagemaker.transform_job, stages=("batch_inference",)),
+              option="lifecycle_config", flag="--lifecycle-config NAME"),
+    Operation("CreateNotebookInstance", "sagemaker", sagemaker.notebook_instance),
+    Operation("CreateProcessingJob", "sagemaker", sagemaker.processing_job),
+    Operation("CreateTrainingJob", "sagemaker", sagemaker.training_job),
+    Operation("CreateHyperParameterTuningJob", "sagemaker", sagemaker.tuning_job),
+    Operation("CreateModel", "sagemaker", sagemaker.model),
+    Operation("CreateEndpointConfig", "sagemaker", sagemaker.endpoint_config),
+    Operation("CreateEndpoint", "sagemaker", sagemaker.endpoint),
+    Operation("CreateTransformJob", "sagemaker", sagemaker.transform_job),
     Operation("CreateFunction", "lambda", lambda_.create_function, needs_lambda=True),
     Operation(STATE_MACHINE, None, stepfunctions.definition, needs_lambda=True),
     Operation("CreateStateMachine", "stepfunctions", stepfunctions.create_state_machine, needs_lambda=True),

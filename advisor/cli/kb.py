@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.render import FORMATS, Column, cell, emit
+from advisor.stages import INSTANCE_STAGES, instance_stage_of, stage_names
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,7 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("what", choices=tuple(SHOW))
     show.add_argument("--format", choices=FORMATS, default="table")
     show.add_argument("--family", help="types: only this family (t, m, r, c, p, g, inf, trn)")
-    show.add_argument("--stage", help="types: only those that run in this stage")
+    show.add_argument("--stage", choices=tuple(dict.fromkeys((*stage_names(), *INSTANCE_STAGES))), metavar="STAGE",
+                      help="types: only those that run in this stage (a workload stage such as realtime_inference, "
+                           "or botocore's name such as hosting)")
     show.add_argument("--dir", type=Path, help="a folder laid out like rules/ (default: the shipped one)")
     show.set_defaults(handler=cmd_show)
 
@@ -123,11 +126,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown family {args.family!r}", hint=f"one of {', '.join(known)}")
         rows = [r for r in rows if r["family"] == args.family]
     if args.stage:
-        from advisor.knowledge.botocore_sync import ENUM_SHAPES
-
-        if args.stage not in ENUM_SHAPES:
-            raise UsageError(f"unknown stage {args.stage!r}", hint=f"one of {', '.join(ENUM_SHAPES)}")
-        rows = [r for r in rows if args.stage in r["stages"]]
+        where = instance_stage_of(args.stage)
+        rows = [r for r in rows if where in r["stages"]]
     emit(rows, args.format, title=title, columns=columns)
     return 0
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.render import FORMATS, Column, emit
+from advisor.stages import component_names, component_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     show = pricing_sub.add_parser("show", help="print prices per instance type and component")
     show.add_argument("--region", action="append", help="only this region (repeatable; default: every snapshot)")
     show.add_argument("--family", help="only this instance family (t, m, r, c, p, g, inf, trn)")
-    show.add_argument("--component", choices=_components(), help="only this component")
+    show.add_argument("--component", choices=component_names(), metavar="COMPONENT",
+                      help="only this price component (hosting, spot_training, ...) or the one a workload stage "
+                           "is billed under (realtime_inference, tuning, ...)")
     show.add_argument("--format", choices=FORMATS, default="table")
     show.add_argument("--pricing-dir", type=Path, help="a folder of <region>.yaml snapshots (default: the shipped "
                                                         "ones, or your refreshed copies when newer)")
@@ -43,10 +46,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     refresh.set_defaults(handler=cmd_refresh)
 
 
-def _components() -> tuple[str, ...]:
-    return ("notebook", "training", "spot_training", "hosting", "batch_transform", "processing")
-
-
 SHOW_COLUMNS: tuple[Column, ...] = (  # as_of goes in the title: one date per region, not per row
     ("instance type", lambda r: r["instance_type"]),
     ("component", lambda r: r["component"]),
@@ -69,6 +68,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         if args.family not in known:
             raise UsageError(f"unknown family {args.family!r}", hint=f"one of {', '.join(known)}")
         family_types = {t["name"] for t in types if t["family"] == args.family}
+    component = component_of(args.component) if args.component else None
     rows: list[dict[str, Any]] = []
     dates: list[str] = []
     today = dt.date.today()
@@ -81,7 +81,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         for price in snapshot.prices:
             if family_types is not None and price.instance_type not in family_types:
                 continue
-            if args.component and price.component != args.component:
+            if component and price.component != component:
                 continue
             rows.append({"instance_type": price.instance_type, "component": price.component, "region": region,
                          "usd_per_hour": price.usd_per_hour, "estimate": price.estimate,

@@ -12,12 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor.errors import UsageError, WorkloadError
+from advisor.stages import stage_ids
 
 if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation
-
-STAGE_CHOICES = ("notebook", "training", "tuning", "realtime_inference", "batch_inference", "processing")
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     rec = sub.add_parser("recommend", help="recommend instances, security settings and a Lambda verdict")
@@ -33,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _workload_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workload", help="a workload YAML or JSON file, or - for standard input")
-    parser.add_argument("--stage", action="append", choices=STAGE_CHOICES,
+    parser.add_argument("--stage", action="append", choices=stage_ids(),
                         help="only this stage (repeatable); default: the workload's stages")
     parser.add_argument("--region", help="override the workload's region")
     parser.add_argument("--no-cache", action="store_true", help="recompute even if the same output is cached")

@@ -11,15 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.knowledge.models import STAGES, Stage
+from advisor.stages import INSTANCE_STAGES
 
-#: Our stage name -> the botocore shape whose enum lists the ml.* types allowed there.
-ENUM_SHAPES: dict[Stage, str] = {
-    "notebook": "InstanceType",
-    "training": "TrainingInstanceType",
-    "hosting": "ProductionVariantInstanceType",
-    "batch_transform": "TransformInstanceType",
-    "processing": "ProcessingInstanceType",
-}
+#: Our stage name -> the botocore shape whose enum lists the ml.* types allowed there (from the stage registry).
+ENUM_SHAPES: dict[str, str] = {s.id: s.enum_shape for s in INSTANCE_STAGES.values()}
 
 
 def botocore_version() -> str:

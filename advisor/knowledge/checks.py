@@ -103,7 +103,9 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
 def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
     """Decisions and guard rails may only name families, controls, stages and limits that exist."""
     from advisor.recommend.lambda_fit import ALTERNATIVES
-    from advisor.recommend.workload import WORKLOAD_STAGES
+    from advisor.stages import stage_ids
+
+    WORKLOAD_STAGES = stage_ids()
 
     problems: list[Problem] = []
     families = {f.id: f for f in k.families}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Literal, Mapping, get_args
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -23,7 +23,8 @@ __all__ = ["Frozen", "Id", "Sourced", "Text"]  # re-exported: other models build
 Stage = Literal["notebook", "training", "hosting", "batch_transform", "processing"]
 """Where an ml.* type can run, one per botocore instance-type enum (see advisor.knowledge.botocore_sync)."""
 
-STAGES: tuple[Stage, ...] = ("notebook", "training", "hosting", "batch_transform", "processing")
+STAGES: tuple[Stage, ...] = get_args(Stage)
+"""The same ids as advisor.stages.INSTANCE_STAGES (a test holds them equal; the Literal is for the type checker)."""
 
 Processor = Literal["cpu", "gpu", "inferentia", "trainium", "elastic_inference"]
 Severity = Literal["critical", "high", "medium", "low"]

@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from advisor.knowledge.base import Frozen, Text
 
 Component = Literal["notebook", "training", "spot_training", "hosting", "batch_transform", "processing"]
-COMPONENTS: tuple[Component, ...] = ("notebook", "training", "spot_training", "hosting", "batch_transform",
-                                     "processing")
+COMPONENTS: tuple[Component, ...] = get_args(Component)
+"""The same ids as advisor.stages.PRICE_COMPONENTS (a test holds them equal; the Literal is for the type checker)."""
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
 
 

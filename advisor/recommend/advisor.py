@@ -16,6 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from advisor import stages as stage_registry
 from advisor.engine.decisions import CompiledDecision, DecisionTrace, Outcome
 from advisor.errors import WorkloadError
 from advisor.knowledge.base import build
@@ -43,7 +44,7 @@ from advisor.recommend.models import (
     StageChoice,
 )
 from advisor.recommend.security import SecurityRows, drop_refused
-from advisor.recommend.workload import INSTANCE_STAGE, WORKLOAD_STAGES, Workload, check_workload, context_of
+from advisor.recommend.workload import Workload, check_workload, context_of
 
 
 class Advisor:
@@ -152,10 +153,11 @@ class Advisor:
         updates: dict[str, Any] = {}
         if stages is not None:
             chosen = tuple(dict.fromkeys(stages))
-            unknown = [s for s in chosen if s not in WORKLOAD_STAGES]
+            known = stage_registry.stage_ids()
+            unknown = [s for s in chosen if s not in known]
             if unknown or not chosen:
                 raise WorkloadError(f"unknown stage {', '.join(unknown) or '(none)'}",
-                                    hint=f"one of {', '.join(WORKLOAD_STAGES)}")
+                                    hint=f"one of {', '.join(known)}")
             updates["stages"] = chosen
         if region is not None:
             updates["region"] = region
@@ -265,17 +267,18 @@ class Advisor:
             key = (stage, family, region)
             rows = self._priced_rows.get(key)
             if rows is None:
-                component = sizing.COMPONENT[stage]
+                spec = stage_registry.stage(stage)
                 rows = self._priced_rows[key] = sizing.priced(
-                    self._specs.get((INSTANCE_STAGE[stage], family), ()),  # type: ignore[index]
-                    snapshot.prices_for(component) if snapshot is not None else None)  # type: ignore[arg-type]
+                    self._specs.get((spec.instance_stage or "", family), ()),
+                    snapshot.prices_for(spec.price_component)  # type: ignore[arg-type]
+                    if snapshot is not None and spec.price_component else None)
             out.extend(rows)
         return out
 
     def _cost(self, stage: str, w: Workload, c: sizing.Candidate, snapshot: PriceSnapshot | None,
               today: dt.date) -> tuple[Cost, dict[str, Any]]:
         name, count = c.spec.name, c.count
-        period = {"notebook": "month", "realtime_inference": "month", "batch_inference": "run"}.get(stage, "job")
+        period = stage_registry.stage(stage).cost_period
         if snapshot is None:
             return build(Cost, usd=None, usd_high=None, period=period,
                                         formula=f"no price snapshot for {w.region}", assumptions=(),

@@ -21,6 +21,7 @@ from pydantic import Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from advisor import stages as stage_registry
 from advisor.errors import Problem, WorkloadError
 from advisor.knowledge.base import Frozen
 from advisor.recommend.workload import Workload, condition_fields, semantic_problems
@@ -28,15 +29,6 @@ from advisor.recommend.workload import Workload, condition_fields, semantic_prob
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
 
-#: Sections that matter only for some stages; every other section (data, model, network, team) always does.
-SECTION_STAGES: dict[str, tuple[str, ...]] = {
-    "notebook": ("notebook",),
-    "training": ("training", "tuning"),
-    "tuning": ("tuning",),
-    "inference": ("realtime_inference", "batch_inference"),
-    "batch": ("batch_inference",),
-    "processing": ("processing",),
-}
 
 SECTION_TITLES = {"": "Stages", "data": "Data", "processing": "processing", "model": "Model",
                   "notebook": "Notebook", "training": "training", "tuning": "tuning", "inference": "Inference",
@@ -166,7 +158,7 @@ class Answers:
     def applies(self, question: Question) -> bool:
         """Whether the question matters for the chosen stages (the Lambda check's inference fields are asked only
         with an inference stage; their help says so)."""
-        wanted = SECTION_STAGES.get(question.section)
+        wanted = stage_registry.stages_reading(question.section)  # None: no stage claims it, every stage needs it
         return wanted is None or any(stage in wanted for stage in self.stages)
 
     # ---- validation ---------------------------------------------------------------------------------------

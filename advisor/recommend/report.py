@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from advisor import stages as stage_registry
 from advisor.engine.decisions import DecisionTrace
 from advisor.recommend.models import Recommendation, StageChoice
 
-STAGE_TITLES = {
-    "notebook": "Notebook instance",
-    "training": "Training job",
-    "tuning": "Hyperparameter tuning job",
-    "realtime_inference": "Real-time endpoint",
-    "batch_inference": "Batch transform",
-    "processing": "Processing job",
-}
+
+
+def stage_title(stage_id: str) -> str:
+    """The stage's section title from the registry (its id when it is not registered)."""
+    try:
+        return stage_registry.stage(stage_id).title
+    except KeyError:
+        return stage_id
 
 
 def price(value: Any) -> str:
@@ -56,10 +57,10 @@ def to_markdown(rec: Recommendation) -> str:
         lines.append("")
     lines += ["## Instances", "", "| stage | type | count | price | estimated cost |", "|---|---|---|---|---|"]
     for choice in rec.instances.values():
-        lines.append(f"| {STAGE_TITLES.get(choice.stage, choice.stage)} | `{choice.instance_type}` | "
+        lines.append(f"| {stage_title(choice.stage)} | `{choice.instance_type}` | "
                      f"{choice.instance_count} | {price(choice.price_per_hour_usd)} | {cost_text(choice)} |")
     for choice in rec.instances.values():
-        lines += ["", f"### {STAGE_TITLES.get(choice.stage, choice.stage)}: `{choice.instance_type}` "
+        lines += ["", f"### {stage_title(choice.stage)}: `{choice.instance_type}` "
                       f"x {choice.instance_count}", ""]
         lines += [f"- {reason}" for reason in choice.reasons]
         lines.append(f"- cost: {choice.estimated_cost.formula}")

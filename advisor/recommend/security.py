@@ -10,20 +10,13 @@ from __future__ import annotations
 from itertools import chain
 from typing import Mapping
 
+from advisor import stages as stage_registry
 from advisor.engine.decisions import Outcome
 from advisor.knowledge.models import Knowledge
 from advisor.recommend.models import GuardRailAdvice, SecuritySetting
 
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
-#: The workload stage whose instance type a request runs on (for settings that depend on the type).
-OPERATION_STAGE = {
-    "CreateTrainingJob": "training",
-    "CreateHyperParameterTuningJob": "tuning",
-    "CreateEndpointConfig": "realtime_inference",
-    "CreateTransformJob": "batch_inference",
-    "CreateProcessingJob": "processing",
-}
 
 
 def drop_refused(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tuple[str, float]]
@@ -40,7 +33,7 @@ def drop_refused(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tup
         if not row.requires_ebs:
             kept.append(row)
             continue
-        stage = OPERATION_STAGE.get(row.api)
+        stage = next((s.id for s in stage_registry.stages() if s.instance_operation == row.api), None)
         chosen = storage_of.get(stage) if stage else None
         if chosen and chosen[1] > 0:
             warnings.append(f"{row.control}: {row.api}.{row.field} is left out because {chosen[0]} has "

@@ -13,6 +13,7 @@ import operator
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, NamedTuple
 
+from advisor import stages as stage_registry
 from advisor.knowledge.models import InstanceType
 from advisor.pricing.costs import money
 from advisor.pricing.models import Price
@@ -24,11 +25,6 @@ TARGET_UTILISATION = 0.7
 """Endpoints are sized to run at 70% of capacity, leaving room for spikes and a lost instance."""
 SLOTS_PER_ACCELERATOR = 4
 """Concurrent requests one GPU or Inferentia device serves with dynamic batching (an assumption, stated)."""
-MAX_COUNT = {"training": 16, "tuning": 16, "realtime_inference": 40, "batch_inference": 40, "processing": 20,
-             "notebook": 1}
-
-COMPONENT = {"notebook": "notebook", "training": "training", "tuning": "training",
-             "realtime_inference": "hosting", "batch_inference": "batch_transform", "processing": "processing"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +116,7 @@ class StageSizer:
 
     def __init__(self, stage: str, w: Workload, ctx: dict[str, object]) -> None:
         self.stage, self.w, self._ctx = stage, w, ctx
-        self._cap = MAX_COUNT[stage]
+        self._cap = stage_registry.stage(stage).max_count
         self._needs: dict[bool, Need] = {}
         self._training = stage in ("training", "tuning")
         self._distributed = w.training.distributed

@@ -8,13 +8,14 @@ place, and shown in the trace under `derived.*`.
 
 from __future__ import annotations
 
-import math
 import operator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
-from pydantic import Field, model_validator
+from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
+from pydantic_core import PydanticCustomError, core_schema
 
+from advisor import stages as stage_registry
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import Problem, WorkloadError
 from advisor.knowledge.base import Frozen, Id
@@ -22,8 +23,33 @@ from advisor.knowledge.base import Frozen, Id
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
 
-WorkloadStage = Literal["notebook", "training", "tuning", "realtime_inference", "batch_inference", "processing"]
-WORKLOAD_STAGES: tuple[WorkloadStage, ...] = get_args(WorkloadStage)
+
+
+class WorkloadStage(str):
+    """A stage id from the stage registry (advisor/stages.py), checked when a workload validates.
+
+    Not a Literal: the registry decides which ids exist, so a stage registered there is a valid workload stage
+    with no edit here. A wrong id fails like a Literal would (literal_error, the allowed ids listed).
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(_known_stage, core_schema.str_schema())
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        return {"enum": list(stage_registry.stage_ids()), "type": "string"}
+
+
+def _known_stage(value: str) -> str:
+    ids = stage_registry.stage_ids()
+    if value not in ids:
+        expected = " or ".join((", ".join(repr(i) for i in ids[:-1]), repr(ids[-1])))
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+    return value
+
+
 Priority = Literal["cost", "balanced", "time"]
 DataKind = Literal["tabular", "images", "text", "audio", "timeseries", "other"]
 Sensitivity = Literal["public", "internal", "confidential", "regulated"]
@@ -34,15 +60,6 @@ ModelKind = Literal["classical", "tree_based", "deep_learning", "llm"]
 GpuNeed = Literal["auto", "required", "none"]
 Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
 
-#: Workload stage -> the instance-type stage (botocore enum) it runs in.
-INSTANCE_STAGE: dict[WorkloadStage, str] = {
-    "notebook": "notebook",
-    "training": "training",
-    "tuning": "training",
-    "realtime_inference": "hosting",
-    "batch_inference": "batch_transform",
-    "processing": "processing",
-}
 
 
 class Data(Frozen):
@@ -256,7 +273,10 @@ def _specs(model: type[Frozen], prefix: str, out: dict[str, FieldSpec]) -> None:
             _specs(annotation, path + ".", out)
         elif get_origin(annotation) is tuple:
             inner = get_args(annotation)[0]
-            out[path] = FieldSpec("list", tuple(get_args(inner)) if get_origin(inner) is Literal else ())
+            if inner is WorkloadStage:
+                out[path] = FieldSpec("list", stage_registry.stage_ids())
+            else:
+                out[path] = FieldSpec("list", tuple(get_args(inner)) if get_origin(inner) is Literal else ())
         elif get_origin(annotation) is Literal:
             out[path] = FieldSpec("literal", tuple(str(a) for a in get_args(annotation)), optional)
         elif annotation is bool:
@@ -279,14 +299,11 @@ def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str
         close = sorted(difflib.get_close_matches(w.region, codes, n=2, cutoff=0.6))
         problems.append((("region",), f"{w.region!r} is not a region where SageMaker runs",
                          f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "e.g. us-east-1"))
-    gpu_asks = {"training": w.training.gpu, "tuning": w.training.gpu, "realtime_inference": w.inference.gpu,
-                "batch_inference": w.inference.gpu}
-    for stage in w.stages:
-        if gpu_asks.get(stage) != "required":
-            continue
-        if INSTANCE_STAGE[stage] not in knowledge.gpu_stages:
-            field = ("training", "gpu") if stage in ("training", "tuning") else ("inference", "gpu")
-            problems.append((field, f"a GPU is required but no GPU instance type runs {stage}", None))
+    for stage in w.stages:  # a `gpu: required` in a section the stage reads asks for a GPU at that stage
+        spec = stage_registry.stage(stage)
+        asking = [section for section in spec.sections if getattr(getattr(w, section), "gpu", None) == "required"]
+        if asking and spec.instance_stage not in knowledge.gpu_stages:
+            problems.append(((asking[0], "gpu"), f"a GPU is required but no GPU instance type runs {stage}", None))
     if w.notebook.gpu and "notebook" in w.stages and "notebook" not in knowledge.gpu_stages:
         problems.append((("notebook", "gpu"), "no GPU instance type runs notebooks", None))
     return problems
@@ -317,10 +334,6 @@ def load_workload(source: Path | str, knowledge: Knowledge, *, text: bytes | str
     workload = validate_document(Workload, doc, WorkloadError)
     check_workload(workload, knowledge, doc)
     return workload
-
-
-def instances_needed(total: float, per_instance: float) -> int:
-    return max(1, math.ceil(total / per_instance)) if per_instance > 0 else 1
 
 
 _PATHS = _paths()

@@ -15,7 +15,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from advisor.recommend.report import STAGE_TITLES, cost_text, explain_text, price
+from advisor.recommend.report import cost_text, explain_text, price, stage_title
 
 if TYPE_CHECKING:
     from advisor.builders import RequestSet
@@ -61,7 +61,7 @@ def instances_view(rec: Recommendation) -> RenderableType:
     """Per stage: the chosen type with count, price and cost, why, then each alternative and why it lost."""
     parts: list[RenderableType] = []
     for choice in rec.instances.values():
-        head = Text.assemble((STAGE_TITLES.get(choice.stage, choice.stage), "bold underline"), "\n",
+        head = Text.assemble((stage_title(choice.stage), "bold underline"), "\n",
                              (f"{choice.instance_type} × {choice.instance_count}", "bold"),
                              f"  {price(choice.price_per_hour_usd)} each  ·  {cost_text(choice)}")
         if not choice.fits:

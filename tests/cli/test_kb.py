@@ -87,3 +87,22 @@ def test_show_reads_a_broken_dir_as_an_error_not_a_crash(rules_copy: Path) -> No
     replace_in(rules_copy / "knowledge" / "exams.yaml", "minutes: 180", "minutes: -1")
     result = run("kb", "show", "exams", "--dir", str(rules_copy), "--format", "json", cwd=rules_copy.parent)
     assert result.returncode == 2 and "exams[0].minutes: must be at least 1, got -1" in result.stderr
+
+
+@pytest.mark.parametrize(("workload_name", "botocore_name"),
+                         [("realtime_inference", "hosting"), ("batch_inference", "batch_transform"),
+                          ("tuning", "training")])
+def test_types_by_workload_stage_or_botocore_name_are_the_same(
+        workload_name: str, botocore_name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "show", "types", "--stage", workload_name, "--format", "json"]) == 0
+    by_workload = json.loads(capsys.readouterr().out)
+    assert main(["kb", "show", "types", "--stage", botocore_name, "--format", "json"]) == 0
+    assert by_workload == json.loads(capsys.readouterr().out)
+    assert by_workload and all(botocore_name in row["stages"] for row in by_workload)
+
+
+def test_types_of_an_unknown_stage_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["kb", "show", "types", "--stage", "lab"])
+    assert exit_info.value.code == 2
+    assert "realtime_inference" in capsys.readouterr().err

@@ -165,3 +165,12 @@ def test_refresh_without_credentials_says_so_in_one_line(tmp_path: Path, pricing
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(
         "Price refresh failed: no AWS credentials found ("), result.stderr
     assert (pricing_copy / "us-east-1.yaml").read_bytes() == before
+
+
+def test_show_component_by_workload_stage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pricing", "show", "--region", "us-east-1", "--component", "realtime_inference",
+                 "--format", "json"]) == 0
+    by_stage = json.loads(capsys.readouterr().out)
+    assert main(["pricing", "show", "--region", "us-east-1", "--component", "hosting", "--format", "json"]) == 0
+    assert by_stage == json.loads(capsys.readouterr().out)
+    assert by_stage and {r["component"] for r in by_stage} == {"hosting"}

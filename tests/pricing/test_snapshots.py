@@ -22,13 +22,13 @@ from advisor.pricing.snapshots import (
     user_pricing_dir,
 )
 from advisor.resources import cache_dir
+from advisor.stages import INSTANCE_STAGES
 from tests.conftest import line_of, replace_in
 
 K = load_knowledge()
 SHIPPED = ("us-east-1", "us-west-2", "eu-west-1")
-#: knowledge stage -> snapshot component (the same words today; the mapping is the contract the ranker relies on)
-STAGE_COMPONENT = {"notebook": "notebook", "training": "training", "hosting": "hosting",
-                   "batch_transform": "batch_transform", "processing": "processing"}
+#: knowledge stage -> snapshot component, from the stage registry (the contract the ranker relies on)
+STAGE_COMPONENT = {s.id: s.price_component for s in INSTANCE_STAGES.values()}
 
 
 def test_stage_mapping_covers_every_stage() -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from advisor.recommend.advisor import Advisor
-from advisor.recommend.workload import WORKLOAD_STAGES, load_workload
+from advisor.recommend.workload import load_workload
+from advisor.stages import stage_ids
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "workloads"
 
@@ -74,7 +75,7 @@ def test_examples_cover_every_stage_and_every_family_the_rules_choose(advisor: A
         for choice in recommend(advisor, name).instances.values():
             stages.add(choice.stage)
             families.add(choice.family)
-    assert stages == set(WORKLOAD_STAGES)
+    assert stages == set(stage_ids())
     chooseable = {f for d in advisor.knowledge.decisions if d.output == "families" for r in d.rules
                   for f in r.then.families}
     assert families == chooseable == {"t", "m", "r", "c", "p", "g", "inf"}

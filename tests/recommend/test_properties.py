@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.recommend.advisor import Advisor
-from advisor.recommend.sizing import COMPONENT
-from advisor.recommend.workload import INSTANCE_STAGE, WORKLOAD_STAGES, Workload
+from advisor.recommend.workload import Workload
+from advisor.stages import stage, stage_ids
 
 ADVISOR = Advisor()
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-south-1"]  # the last has no shipped snapshot
@@ -17,7 +17,7 @@ workloads = st.builds(
     lambda stages, priority, region, data, model, training, inference, tuning: Workload.model_validate({
         "stages": stages, "priority": priority, "region": region, "data": data, "model": model,
         "training": training, "inference": inference, "tuning": tuning}),
-    stages=st.lists(st.sampled_from(WORKLOAD_STAGES), min_size=1, max_size=6, unique=True),
+    stages=st.lists(st.sampled_from(stage_ids()), min_size=1, max_size=6, unique=True),
     priority=st.sampled_from(["cost", "balanced", "time"]),
     region=st.sampled_from(REGIONS),
     data=st.fixed_dictionaries({"size_gb": size, "kind": st.sampled_from(["tabular", "images", "text", "other"]),
@@ -49,15 +49,15 @@ workloads = st.builds(
 def test_recommend_never_raises_and_stays_valid(w: Workload) -> None:
     rec = ADVISOR.recommend(w)
     assert set(rec.instances) == set(w.stages)
-    for stage, choice in rec.instances.items():
+    for stage_id, choice in rec.instances.items():
         t = ADVISOR.knowledge.instance_type(choice.instance_type)
-        assert INSTANCE_STAGE[stage] in t.stages  # type: ignore[index]
+        assert stage(stage_id).instance_stage in t.stages
         assert ADVISOR.knowledge.family(t.family).status == "current"
         assert choice.instance_count >= 1
         assert choice.price_per_hour_usd == "unknown" or choice.price_per_hour_usd > 0
         assert choice.estimated_cost.usd is None or choice.estimated_cost.usd > 0
         assert choice.family not in {e.family for e in choice.excluded}
-        assert COMPONENT[stage]
+        assert stage(stage_id).price_component
     assert rec.lambda_.verdict in ("fits", "fits_with_changes", "does_not_fit")
     assert (rec.lambda_.verdict == "does_not_fit") == bool(
         [c for c in rec.lambda_.checks if not c.ok and c.blocking and not c.change])

@@ -1,0 +1,184 @@
+"""The stage registry: every SageMaker stage the advisor sizes, prices, explains and builds requests for.
+
+Every stage-shaped table in the product comes from here: the Workload's `stages` values, the CLI's `--stage`
+and `--component` choices, the price component a stage is billed under, its cost period, the report's section
+titles, the questionnaire's stage-dependent sections, the requests built for it and the instance types it may
+use. This module sits at the bottom layer (no pydantic, nothing of ours imported) so knowledge, recommend,
+pricing, builders, cli and tui can all read it.
+
+How a stage is sized and costed is named here and implemented above: `sizing` and `costing` are keys of the
+strategy tables in `advisor.recommend.sizing` (SIZERS) and `advisor.recommend.costing` (COSTERS).
+
+How to add a stage (say `serverless_inference`):
+
+1. `register(StageSpec(...))` below, in the order it should appear (after its closest relative);
+2. a families decision in `rules/decisions/` whose `stages:` lists it (the knowledge check insists), unless it
+   draws from no instance enum (`instance_stage=None`);
+3. when no existing strategy fits, write its sizing and costing strategy and register them under a new name
+   (`advisor/recommend/sizing.py`, `advisor/recommend/costing.py`);
+4. when it needs requests no stage builds yet, a builder in `advisor/builders/` listed in
+   `builders/request_set.py` OPERATIONS under the operation name given in `operations`.
+
+Tests and the JSON Schema pick the new stage up from here (regenerate schemas/ with `advisor kb schemas`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+CostPeriod = Literal["month", "run", "job"]
+
+
+@dataclass(frozen=True)
+class InstanceStage:
+    """A place an ml.* instance type runs, as botocore's SageMaker model enumerates them."""
+
+    id: str
+    enum_shape: str
+    """The botocore shape whose enum lists the types allowed here."""
+    price_component: str
+    """The component its on-demand prices are filed under in a price snapshot."""
+
+
+#: botocore's instance-type enums; an instance type's `stages` in rules/knowledge lists these ids.
+INSTANCE_STAGES: dict[str, InstanceStage] = {s.id: s for s in (
+    InstanceStage("notebook", "InstanceType", "notebook"),
+    InstanceStage("training", "TrainingInstanceType", "training"),
+    InstanceStage("hosting", "ProductionVariantInstanceType", "hosting"),
+    InstanceStage("batch_transform", "TransformInstanceType", "batch_transform"),
+    InstanceStage("processing", "ProcessingInstanceType", "processing"),
+)}
+
+#: Every price component a snapshot may hold: one per instance stage, plus managed spot training.
+PRICE_COMPONENTS: tuple[str, ...] = (
+    "notebook", "training", "spot_training", "hosting", "batch_transform", "processing")
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One workload stage: what it is called, what it runs on, how it is billed, sized and built."""
+
+    id: str
+    title: str
+    """The report's section title, e.g. "Real-time endpoint"."""
+    instance_stage: str | None
+    """The INSTANCE_STAGES id its types come from; None for a serverless stage (no instance type)."""
+    price_component: str | None
+    """The snapshot component its instance-hours are priced under (None: priced some other way)."""
+    cost_period: CostPeriod
+    """What one estimated cost covers: a month of running, one run, or one job."""
+    sections: tuple[str, ...]
+    """The Workload sections it reads (the questionnaire asks them only when the stage is chosen)."""
+    operations: tuple[str, ...]
+    """The AWS requests that carry it out (builders/request_set.py OPERATIONS names)."""
+    instance_operation: str | None
+    """Of those, the request whose instance type is this stage's choice (None: no instance)."""
+    sizing: str
+    """Key of its sizing strategy in advisor.recommend.sizing.SIZERS."""
+    costing: str
+    """Key of its costing strategy in advisor.recommend.costing.COSTERS."""
+    max_count: int
+    """The most instances sizing may recommend before the stage is called a misfit."""
+    aliases: tuple[str, ...] = ()
+    """Other names users may type for it (botocore's: hosting, batch_transform)."""
+
+
+_REGISTRY: dict[str, StageSpec] = {}
+
+
+def register(spec: StageSpec) -> StageSpec:
+    """Add a stage (last in order). Raises ValueError on a repeated id or alias, or an unknown instance stage."""
+    if spec.id in _REGISTRY:
+        raise ValueError(f"stage {spec.id!r} is already registered")
+    if spec.instance_stage is not None and spec.instance_stage not in INSTANCE_STAGES:
+        raise ValueError(f"stage {spec.id!r}: unknown instance stage {spec.instance_stage!r} "
+                         f"(one of {', '.join(INSTANCE_STAGES)})")
+    if spec.price_component is not None and spec.price_component not in PRICE_COMPONENTS:
+        raise ValueError(f"stage {spec.id!r}: unknown price component {spec.price_component!r}")
+    taken = {name for s in _REGISTRY.values() for name in (s.id, *s.aliases)}
+    clash = [name for name in (spec.id, *spec.aliases) if name in taken]
+    if clash:
+        raise ValueError(f"stage {spec.id!r}: {', '.join(clash)} already names a stage")
+    _REGISTRY[spec.id] = spec
+    return spec
+
+
+def unregister(stage_id: str) -> None:
+    """Remove a stage (for tests that register a toy stage)."""
+    del _REGISTRY[stage_id]
+
+
+def stage(stage_id: str) -> StageSpec:
+    """The stage with this id or alias; KeyError when none."""
+    found = _REGISTRY.get(stage_id)
+    if found is not None:
+        return found
+    for spec in _REGISTRY.values():
+        if stage_id in spec.aliases:
+            return spec
+    raise KeyError(stage_id)
+
+
+def stages() -> tuple[StageSpec, ...]:
+    """Every registered stage, in registry order (the order reports and choices list them)."""
+    return tuple(_REGISTRY.values())
+
+
+def stage_ids() -> tuple[str, ...]:
+    """The ids a workload's `stages` may hold."""
+    return tuple(_REGISTRY)
+
+
+def stage_names() -> tuple[str, ...]:
+    """Ids and aliases: the choices of a CLI `--stage` that also accepts botocore's names."""
+    return tuple(dict.fromkeys(name for s in _REGISTRY.values() for name in (s.id, *s.aliases)))
+
+
+def instance_stage_of(name: str) -> str | None:
+    """The INSTANCE_STAGES id a workload stage id, an alias or an instance stage id itself stands for."""
+    if name in INSTANCE_STAGES:
+        return name
+    return stage(name).instance_stage
+
+
+def component_names() -> tuple[str, ...]:
+    """What `pricing show --component` accepts: the components, then the stage ids that map to one."""
+    return tuple(dict.fromkeys((*PRICE_COMPONENTS, *(s.id for s in _REGISTRY.values() if s.price_component))))
+
+
+def component_of(name: str) -> str:
+    """The price component a component name or a stage id stands for; KeyError when neither."""
+    if name in PRICE_COMPONENTS:
+        return name
+    component = stage(name).price_component
+    if component is None:
+        raise KeyError(name)
+    return component
+
+
+def stages_reading(section: str) -> tuple[str, ...] | None:
+    """The stages that read a Workload section; None when no stage claims it (it matters to every stage)."""
+    readers = tuple(s.id for s in _REGISTRY.values() if section in s.sections)
+    return readers or None
+
+
+for _spec in (
+    StageSpec("notebook", "Notebook instance", "notebook", "notebook", "month", ("notebook",),
+              ("CreateNotebookInstanceLifecycleConfig", "CreateNotebookInstance"), "CreateNotebookInstance",
+              sizing="notebook", costing="notebook", max_count=1),
+    StageSpec("training", "Training job", "training", "training", "job", ("training",),
+              ("CreateTrainingJob",), "CreateTrainingJob", sizing="training", costing="training", max_count=16),
+    StageSpec("tuning", "Hyperparameter tuning job", "training", "training", "job", ("training", "tuning"),
+              ("CreateHyperParameterTuningJob",), "CreateHyperParameterTuningJob",
+              sizing="training", costing="tuning", max_count=16),
+    StageSpec("realtime_inference", "Real-time endpoint", "hosting", "hosting", "month", ("inference",),
+              ("CreateModel", "CreateEndpointConfig", "CreateEndpoint"), "CreateEndpointConfig",
+              sizing="endpoint", costing="endpoint", max_count=40, aliases=("hosting",)),
+    StageSpec("batch_inference", "Batch transform", "batch_transform", "batch_transform", "run",
+              ("inference", "batch"), ("CreateModel", "CreateTransformJob"), "CreateTransformJob",
+              sizing="batch", costing="batch", max_count=40, aliases=("batch_transform",)),
+    StageSpec("processing", "Processing job", "processing", "processing", "job", ("processing",),
+              ("CreateProcessingJob",), "CreateProcessingJob", sizing="job", costing="processing", max_count=20),
+):
+    register(_spec)
