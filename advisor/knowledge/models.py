@@ -88,31 +88,78 @@ class InstanceTypesFile(Frozen):
 Scalar = str | int | float | bool
 
 
+ApiPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]*(\[\])?(\.[A-Za-z][A-Za-z0-9]*(\[\])?)*$")]
+"""A request field, `Operation`-relative: `ResourceConfig.VolumeKmsKeyId`, `ProductionVariants[].InitialInstanceCount`."""
+
+IacPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[\])?)*$")]
+"""A CloudFormation property path below `Properties` or a Terraform attribute path; nested Terraform blocks are
+written without indexes (`vpc_config.subnet_ids`), the reader looks through a block's list."""
+
+IacPaths = Annotated[dict[str, IacPath], Field(description="Resource type -> the path of this field in it.")]
+
+Check = Literal["equals", "present", "at_least", "one_of", "none_of", "no_secrets", "review"]
+"""How a value is judged. equals: == value; present: set, not empty and not one of `values` (a tool's spelling of
+unset, e.g. Terraform's -1 for reserved concurrency); at_least: a number >= value; one_of /
+none_of: (every element of) the value is / is not in `values`; no_secrets: no string looks like a credential;
+review: needs a person or account context (the audit does not judge it, the advisor still recommends it)."""
+
+
+class Condition(Frozen):
+    """When a setting applies at all: another field of the same resource (absent takes `aws_default`).
+
+    A path sharing the setting's list prefix (`ProductionVariants[]...`) is read in the same list element. A
+    resource type (or input kind) without a path here has no condition.
+    """
+
+    field: ApiPath | None = Field(default=None, description="In the request; none: no condition there.")
+    check: Literal["present", "absent", "equals", "not_equals", "matches"]
+    value: Scalar | None = Field(default=None, description="For equals / not_equals; a regex for matches.")
+    aws_default: Scalar | None = None
+    cfn: IacPaths = {}
+    tf: IacPaths = {}
+
+
 class Setting(Frozen):
-    """One request field and the value that satisfies the control.
+    """One request field, the value that satisfies the control, and where the field lives in templates.
 
     `value` is the literal to send; `placeholder` names what the user must supply instead (a KMS key ARN,
-    subnet ids): exactly one of the two is given.
+    subnet ids): exactly one of the two is given. `aws_default` is what AWS does when the field is absent
+    (null: AWS leaves it unset, e.g. an AWS managed key instead of yours); it must be stated, because an audit
+    judges an absent field by it.
     """
 
     service: Literal["sagemaker", "lambda", "ec2", "s3", "iam"] = "sagemaker"
     operation: Id
-    field: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]*(\[\])?(\.[A-Za-z][A-Za-z0-9]*(\[\])?)*$")]
+    field: ApiPath
     value: Scalar | None = None
     placeholder: Id | None = None
-    aws_default: Scalar | None = Field(default=None, description="What AWS does when the field is absent.")
+    aws_default: Scalar | None = Field(description="What AWS does when the field is absent (null: nothing set).")
     requires_ebs: bool = Field(
         default=False, description="AWS refuses the field for instance types with local NVMe instance storage.")
+    check: Check | None = Field(default=None, description="Default: equals when `value` is given, else present.")
+    values: tuple[Scalar, ...] = Field(default=(), description="The allowed (one_of) or refused (none_of) values.")
+    when: tuple[Condition, ...] = Field(default=(), description="All must hold for the setting to apply.")
+    cfn: IacPaths = {}
+    tf: IacPaths = {}
 
     @model_validator(mode="after")
     def _value_or_placeholder(self) -> Setting:
         if (self.value is None) == (self.placeholder is None):
             raise ValueError("give exactly one of value or placeholder")
+        if self.check in ("one_of", "none_of") and not self.values:
+            raise ValueError(f"check {self.check} needs values")
+        if self.check == "at_least" and not isinstance(self.value, (int, float)):
+            raise ValueError("check at_least needs a numeric value")
         return self
 
     @property
     def path(self) -> str:
         return f"{self.operation}.{self.field}"
+
+    @property
+    def judged_by(self) -> Check:
+        """The check the audit applies (`check`, or what `value`/`placeholder` imply)."""
+        return self.check or ("equals" if self.value is not None else "present")
 
 
 class Anchors(Frozen):
