@@ -13,7 +13,8 @@ def _schema(resource_type: str) -> dict[str, Any]:
     from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
     try:
-        return PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema  # type: ignore[no-any-return]
+        schema: dict[str, Any] = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+        return schema
     except Exception as exc:  # cfn-lint raises ResourceNotFoundError
         raise LookupError(f"cfn-lint has no resource type {resource_type!r}") from exc
 

@@ -89,9 +89,10 @@ Scalar = str | int | float | bool
 
 
 ApiPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]*(\[\])?(\.[A-Za-z][A-Za-z0-9]*(\[\])?)*$")]
-"""A request field, `Operation`-relative: `ResourceConfig.VolumeKmsKeyId`, `ProductionVariants[].InitialInstanceCount`."""
+"""A request field below its operation: `ResourceConfig.VolumeKmsKeyId`, `ProductionVariants[].InitialInstanceCount`."""
 
-IacPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[\])?)*$")]
+_IAC_SEGMENT = r"[A-Za-z_][A-Za-z0-9_]*(\[\])?"
+IacPath = Annotated[str, StringConstraints(pattern=rf"^{_IAC_SEGMENT}(\.{_IAC_SEGMENT})*$")]
 """A CloudFormation property path below `Properties` or a Terraform attribute path; nested Terraform blocks are
 written without indexes (`vpc_config.subnet_ids`), the reader looks through a block's list."""
 
