@@ -19,6 +19,8 @@ SCHEMA_MODELS: dict[str, str] = {
     "exams": "advisor.knowledge.models:ExamsFile",
     "regions": "advisor.knowledge.models:RegionsFile",
     "accelerators": "advisor.knowledge.models:AcceleratorsFile",
+    "algorithms": "advisor.knowledge.models:AlgorithmsFile",
+    "hosting_options": "advisor.knowledge.models:HostingOptionsFile",
     "decision": "advisor.engine.decisions:Decision",
     "workload": "advisor.recommend.workload:Workload",
     "price_snapshot": "advisor.pricing.models:PriceSnapshot",

@@ -19,7 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     validate.add_argument("dir", nargs="?", type=Path, help="a folder laid out like rules/ (default: the shipped one)")
     validate.set_defaults(handler=cmd_validate)
 
-    show = kb_sub.add_parser("show", help="print families, types, controls, lambda limits or exams")
+    show = kb_sub.add_parser("show", help="print families, types, controls, lambda limits, exams, algorithms or "
+                                          "hosting options")
     show.add_argument("what", choices=tuple(SHOW))
     show.add_argument("--format", choices=FORMATS, default="table")
     show.add_argument("--family", help="types: only this family (t, m, r, c, p, g, inf, trn)")
@@ -48,7 +49,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     k = validate_knowledge(rules_dir)
     print(f"ok: {rules_dir}: {len(k.families)} families, {len(k.instance_types)} instance types, "
           f"{len(k.security_controls)} security controls, {len(k.lambda_limits)} Lambda limits, "
-          f"{len(k.exams)} exams, {len(k.regions)} regions, {len(k.decisions)} decisions with "
+          f"{len(k.exams)} exams, {len(k.regions)} regions, {len(k.algorithms)} built-in algorithms, "
+          f"{len(k.hosting_options)} inference options, {len(k.decisions)} decisions with "
           f"{sum(len(d.rules) for d in k.decisions)} rules")
     return 0
 
@@ -83,6 +85,71 @@ def _settings(row: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def _yes_no(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
+
+
+def _stage_row(algorithm: dict[str, Any], stage: str, spec: dict[str, Any]) -> dict[str, Any]:
+    processors = "/".join(spec["processors"])
+    if spec.get("preferred") and len(spec["processors"]) > 1:
+        processors = " or ".join(sorted(spec["processors"], key=lambda p: p != spec["preferred"])) + " (first)"
+    scale = [{True: "n GPUs", False: "1 GPU"}.get(spec.get("multi_gpu"), ""),  # type: ignore[call-overload]
+             {True: "n nodes", False: "1 node"}.get(spec.get("multi_instance"), "")]  # type: ignore[call-overload]
+    where = [f.upper() for f in spec.get("families", ())] + list(spec.get("generations", ()))
+    return {"algorithm": algorithm["id"], "stage": stage, "processors": processors,
+            "scale": ", ".join(x for x in scale if x) or "-",
+            "aws_names": " ".join(dict.fromkeys(where)) or "-",
+            "incremental": _yes_no(algorithm["incremental_training"]) if stage == "train" else ""}
+
+
+def _algorithm_rows(algorithms: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per algorithm and stage (and per training mode where AWS's guidance differs by mode)."""
+    rows = []
+    for a in algorithms:
+        rows.append(_stage_row(a, "train", a["training"]))
+        rows += [_stage_row(a, f"train {m['id']}", m["training"]) for m in a["modes"]]
+        rows.append(_stage_row(a, "infer", a["inference"]))
+    return rows
+
+
+def _option_limits(option: dict[str, Any]) -> str:
+    return "\n".join(f"{x['name']}: {_short(x['value'])} {x['unit']}" for x in option["limits"])
+
+
+def _capabilities(option: dict[str, Any]) -> str:
+    caps = option["capabilities"]
+    return ", ".join(f"{'' if caps[k] else 'no '}{label}" for k, label in (
+        ("gpu", "GPU"), ("vpc", "VPC"), ("network_isolation", "isolation"), ("scale_to_zero", "scale to 0")))
+
+
+def _num(value: float | None) -> str:
+    return f"{value:,.0f}" if value is not None and float(value).is_integer() else cell(value)
+
+
+def _short(value: dict[str, Any] | None) -> str:
+    """A limit in numbers where it has them (the side-by-side table is narrow); its text otherwise."""
+    if not value:
+        return "-"
+    low, high, default = value.get("min"), value.get("max"), value.get("default")
+    if high is None and low is None and default is None:
+        return str(value.get("text") or "-")
+    if high is None and low is None:
+        return f"{_num(default)}"
+    text = f"{_num(low)}-{_num(high)}" if low is not None and high is not None else (
+        f"up to {_num(high)}" if high is not None else f"at least {_num(low)}")
+    if high == 0:
+        text = "none"
+    return f"{text} (default {_num(default)})" if default is not None else text
+
+
+def _mode_limit(row: dict[str, Any], mode: str) -> str:
+    value = row.get(mode)
+    return _short(value) if value else "as standard"
+
+
+#: what -> rows to print as a table, when they are not the knowledge records themselves
+TABLE_ROWS = {"algorithms": _algorithm_rows}
+
 #: what -> (knowledge section, table title, columns)
 SHOW: dict[str, tuple[str, str, tuple[Column, ...]]] = {
     "families": ("families", "Instance families", (
@@ -98,9 +165,19 @@ SHOW: dict[str, tuple[str, str, tuple[Column, ...]]] = {
         ("id", lambda r: r["id"]), ("severity", lambda r: r["severity"]), ("resource", lambda r: r["resource"]),
         ("setting", _settings), ("topic", lambda r: r["chapter_topic"]),
     )),
-    "lambda": ("lambda_limits", "AWS Lambda limits (chapter vs today)", (
-        ("limit", lambda r: r["name"]), ("unit", lambda r: r["unit"]), ("chapter", lambda r: _limit(r["chapter"])),
-        ("today", lambda r: _limit(r["today"])), ("changed", lambda r: r["changed"]),
+    "lambda": ("lambda_limits", "AWS Lambda limits: the chapter's figure and today's, per execution mode", (
+        ("limit", lambda r: f"{r['name']} ({r['unit']})"), ("chapter", lambda r: _short(r["chapter"])),
+        ("standard", lambda r: _short(r["today"])),
+        ("managed instances", lambda r: _mode_limit(r, "managed_instances")),
+        ("durable", lambda r: _mode_limit(r, "durable")), ("changed", lambda r: r["changed"]),
+    )),
+    "algorithms": ("algorithms", "SageMaker built-in algorithms: AWS's instance guidance", (
+        ("algorithm", lambda r: r["algorithm"]), ("stage", lambda r: r["stage"]),
+        ("runs on", lambda r: r["processors"]), ("scales to", lambda r: r["scale"]),
+        ("AWS names", lambda r: r["aws_names"]), ("incr.", lambda r: r["incremental"]),
+    )),
+    "hosting": ("hosting_options", "SageMaker inference options and their limits", (
+        ("option", lambda r: r["name"]), ("can", _capabilities), ("limits", _option_limits),
     )),
     "exams": ("exams", "Exam blueprints", (
         ("code", lambda r: r["code"]), ("name", lambda r: r["name"]), ("status", lambda r: r["status"]),
@@ -128,7 +205,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.stage:
         where = instance_stage_of(args.stage)
         rows = [r for r in rows if where in r["stages"]]
+    if args.format == "table" and args.what in TABLE_ROWS:
+        rows = TABLE_ROWS[args.what](rows)
     emit(rows, args.format, title=title, columns=columns)
+    if args.format == "table" and args.what == "lambda":
+        for mode in data.get("lambda_modes", ()):
+            print(f"{mode['name']}: {mode['fits']} Cannot: {mode['cannot']}")
     return 0
 
 

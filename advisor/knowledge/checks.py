@@ -162,7 +162,61 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
                 if leaf.field == "derived.lambda_failed" and leaf.value not in limits:
                     problem(f"{leaf.value!r} is not a Lambda limit id (one of {', '.join(sorted(limits))})",
                             ("rules", r_index, "when"))
+    problems += _algorithm_references(k, docs, families)
     missing = [s for s in WORKLOAD_STAGES if s not in served]
     if k.decisions and missing:
         problems.append(Problem(f"no families decision serves the stages {', '.join(missing)}"))
+    return problems
+
+
+def _algorithm_references(k: Knowledge, docs: Mapping[str, Document], families: Mapping[str, object]) -> list[Problem]:
+    """algorithms.yaml and the Workload's model.algorithm list name the same algorithms, and only known families.
+
+    The Workload's list is a Literal (so the JSON Schema and editors know it); this is what keeps the two in step.
+    """
+    from typing import get_args
+
+    from advisor.recommend.workload import Algorithm, AlgorithmMode, DataKind
+
+    doc = docs.get("algorithms")
+    problems: list[Problem] = []
+
+    def problem(message: str, path: tuple[str | int, ...]) -> None:
+        problems.append(Problem(message, doc.display if doc else None, doc.line_of(path) if doc else None,
+                                format_path(path)))
+
+    accepted = {str(a) for a in get_args(Algorithm)}
+    modes = set(get_args(AlgorithmMode))
+    kinds = set(get_args(DataKind))
+    problems += duplicates(doc, ("algorithms",), (a.id for a in k.algorithms), "algorithm id")
+    problems += duplicates(doc, ("frameworks",), (f.id for f in k.frameworks), "framework id")
+    for index, algorithm in enumerate(k.algorithms):
+        if algorithm.id not in accepted:
+            problem(f"unknown algorithm {algorithm.id!r}: the workload's model.algorithm does not accept it "
+                    f"(add it to advisor/recommend/workload.py)", ("algorithms", index, "id"))
+        for d_index, kind in enumerate(algorithm.data_kinds):
+            if kind not in kinds:
+                problem(f"unknown data kind {kind!r} (one of {', '.join(sorted(kinds))})",
+                        ("algorithms", index, "data_kinds", d_index))
+        stages = [("training", algorithm.training), ("inference", algorithm.inference)]
+        stages += [(f"modes[{m_index}].training", mode.training) for m_index, mode in enumerate(algorithm.modes)]
+        for m_index, mode in enumerate(algorithm.modes):
+            if mode.id not in modes:
+                problem(f"unknown mode {mode.id!r}: the workload's model.mode does not accept it",
+                        ("algorithms", index, "modes", m_index, "id"))
+        for label, stage in stages:
+            path: tuple[str | int, ...] = ("algorithms", index, *(
+                ("modes", int(label[6:label.index("]")]), "training") if label.startswith("modes") else (label,)))
+            for f_index, family in enumerate(stage.families):
+                if family not in families:
+                    problem(f"unknown family {family!r} (known: {', '.join(sorted(families))})",
+                            (*path, "families", f_index))
+    for index, framework in enumerate(k.frameworks):
+        if framework.id not in accepted:
+            problem(f"unknown framework {framework.id!r}: the workload's model.algorithm does not accept it",
+                    ("frameworks", index, "id"))
+    known = {a.id for a in k.algorithms} | {f.id for f in k.frameworks}
+    if k.algorithms and accepted - known:
+        problem(f"the workload's model.algorithm accepts {', '.join(sorted(accepted - known))} but algorithms.yaml "
+                "has no entry for it", ("algorithms",))
     return problems

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
 
 #: Knowledge file stems, in load order (kept here too so the cached path needs no pydantic import).
-FILES = ("families", "instance_types", "security_controls", "lambda_limits", "exams", "regions", "accelerators")
+FILES = ("families", "instance_types", "security_controls", "lambda_limits", "exams", "regions", "accelerators",
+         "algorithms", "hosting_options")
 _CACHE_FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parents[1]
 #: The code that decides what valid knowledge is: an edit to any of them must not be served an old cache.
@@ -120,6 +121,10 @@ def validate_knowledge(rules_dir: Path, raw: dict[str, bytes] | None = None) -> 
         regions=parsed["regions"].regions,
         accelerators=parsed["accelerators"].accelerators,
         cpu_vcpu_tflops=parsed["accelerators"].cpu_vcpu_tflops,
+        lambda_modes=parsed["lambda_limits"].execution_modes,
+        algorithms=parsed["algorithms"].algorithms,
+        frameworks=parsed["algorithms"].frameworks,
+        hosting_options=parsed["hosting_options"].hosting_options,
     )
     problems = cross_check(knowledge, docs) + check_references(knowledge, docs)
     if problems:

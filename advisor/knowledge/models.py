@@ -240,7 +240,11 @@ class LambdaLimit(Sourced):
     name: Text
     unit: Text
     chapter: LimitValue | None = Field(default=None, description="The book's figure; absent if the book has none.")
-    today: LimitValue
+    today: LimitValue = Field(description="Standard (on-demand) Lambda today: what the chapter's figure compares to.")
+    managed_instances: LimitValue | None = Field(
+        default=None, description="Lambda Managed Instances today, where it differs from standard; absent: the same.")
+    durable: LimitValue | None = Field(
+        default=None, description="Durable functions today, where they differ from standard; absent: the same.")
     changed: bool
     configurable: bool = False
     api_field: str | None = Field(default=None, description="Where the limit is set, e.g. CreateFunction.MemorySize.")
@@ -252,8 +256,154 @@ class LambdaLimit(Sourced):
         return float(self.today.max if self.today.max is not None else self.today.default or 0)
 
 
+LambdaMode = Literal["standard", "managed_instances", "durable"]
+
+
+class LambdaExecutionMode(Sourced):
+    """One way Lambda runs a function today; the limits table has a column per mode."""
+
+    id: LambdaMode
+    name: Text
+    how: Text = Field(description="What makes a function run this way (the CreateFunction fields).")
+    billing: Text
+    fits: Text = Field(description="The work this mode is for.")
+    cannot: Text = Field(description="What it does not do.")
+
+
 class LambdaLimitsFile(Frozen):
+    execution_modes: tuple[LambdaExecutionMode, ...] = ()
     lambda_limits: tuple[LambdaLimit, ...] = Field(min_length=1)
+
+
+# ---- built-in algorithms and frameworks ---------------------------------------------------------------------
+
+Compute = Literal["cpu", "gpu"]
+
+
+class AlgorithmStage(Frozen):
+    """What AWS documents for one stage (training or inference) of a built-in algorithm.
+
+    `None` means AWS says nothing, which is not the same as "no": rules only act on what AWS states.
+    """
+
+    processors: tuple[Compute, ...] = Field(min_length=1, description="Processors the algorithm runs on here.")
+    preferred: Compute | None = Field(default=None, description="The processor AWS recommends, when it names one.")
+    multi_gpu: bool | None = Field(default=None, description="Whether the algorithm uses more than one GPU per "
+                                                             "instance.")
+    multi_instance: bool | None = Field(default=None, description="Whether the algorithm trains (or serves) "
+                                                                  "across several instances.")
+    families: tuple[Id, ...] = Field(default=(), description="Instance families AWS recommends (families.yaml ids).")
+    generations: tuple[Id, ...] = Field(default=(), description="Instance generations AWS names (p2, p3, g4dn, g5, "
+                                                                "c5, ...), older ones included as AWS lists them.")
+    starting_types: tuple[str, ...] = Field(default=(), description="Instance types AWS suggests starting with.")
+    guidance: Text = Field(description="AWS's guidance, in plain words.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AlgorithmStage:
+        if self.preferred is not None and self.preferred not in self.processors:
+            raise ValueError(f"preferred {self.preferred!r} is not one of the processors {list(self.processors)}")
+        if self.multi_gpu and "gpu" not in self.processors:
+            raise ValueError("multi_gpu is true but the stage does not run on a GPU")
+        return self
+
+    @property
+    def cpu_only(self) -> bool:
+        return self.processors == ("cpu",)
+
+    @property
+    def gpu_only(self) -> bool:
+        return self.processors == ("gpu",)
+
+
+class AlgorithmMode(Frozen):
+    """A training mode whose instance guidance differs (BlazingText's cbow, skipgram, batch_skipgram, supervised)."""
+
+    id: Id
+    name: Text
+    training: AlgorithmStage
+
+
+class Algorithm(Sourced):
+    """A SageMaker built-in algorithm and AWS's instance guidance for it (the algorithm page's "EC2 Instance
+    Recommendation" section)."""
+
+    id: Id = Field(description="The value of the workload's model.algorithm.")
+    name: Text
+    framework: Text = Field(description="What the built-in container is built on (MXNet, ...).")
+    data_kinds: tuple[Id, ...] = Field(min_length=1, description="Workload data kinds the algorithm takes.")
+    model_kind: Literal["classical", "tree_based", "deep_learning"]
+    training: AlgorithmStage
+    inference: AlgorithmStage
+    modes: tuple[AlgorithmMode, ...] = Field(default=(), description="Training modes with their own guidance.")
+    incremental_training: bool = Field(description="Whether SageMaker incremental training supports it.")
+    runs_on_neuron: bool = Field(default=False, description="Whether the built-in container runs on AWS Neuron "
+                                                            "(Inferentia, Trainium); none does.")
+    page: Annotated[str, StringConstraints(pattern=r"^https://docs\.aws\.amazon\.com/")]
+
+    def mode(self, mode_id: str | None) -> AlgorithmMode | None:
+        return next((m for m in self.modes if m.id == mode_id), None)
+
+
+class Framework(Sourced):
+    """A framework, or an LLM serving stack, that a workload's model.algorithm may name instead of a built-in."""
+
+    id: Id
+    name: Text
+    kind: Literal["framework", "serving", "custom"]
+    runs_on_neuron: Literal["yes", "compiled", "no", "unknown"] = Field(
+        description="yes: a Neuron build exists and runs as is; compiled: runs on Inferentia/Trainium only after "
+                    "compiling the model with the Neuron SDK (a Neuron container); no: never; unknown: the user's.")
+    note: str | None = None
+
+
+class AlgorithmsFile(Frozen):
+    algorithms: tuple[Algorithm, ...] = Field(min_length=1)
+    frameworks: tuple[Framework, ...] = Field(min_length=1)
+
+
+# ---- SageMaker inference options -----------------------------------------------------------------------------
+
+class OptionLimit(Sourced):
+    """One bound of an inference option, with the botocore shape that enforces it where there is one."""
+
+    id: Id
+    name: Text
+    unit: Text
+    value: LimitValue
+    api_field: str | None = Field(default=None, description="Service, operation and member path whose botocore "
+                                                            "shape carries the number, e.g. sagemaker-runtime:"
+                                                            "InvokeEndpoint.Body.")
+    note: str | None = None
+
+
+class OptionCapabilities(Frozen):
+    """What an option can and cannot do; `None` where AWS says nothing."""
+
+    gpu: bool
+    vpc: bool
+    network_isolation: bool
+    scale_to_zero: bool
+    data_capture: bool | None = None
+    multiple_variants: bool | None = None
+    persistent: bool = Field(description="Serves requests as they arrive (an endpoint), not a job over a data set.")
+
+
+class HostingOption(Sourced):
+    id: Id
+    name: Text
+    api: Text = Field(description="The request that creates it.")
+    capabilities: OptionCapabilities
+    limits: tuple[OptionLimit, ...] = ()
+    choose_when: Text
+    avoid_when: Text
+    page: Annotated[str, StringConstraints(pattern=r"^https://docs\.aws\.amazon\.com/")]
+
+    def limit(self, limit_id: str) -> OptionLimit:
+        return next(x for x in self.limits if x.id == limit_id)
+
+
+class HostingOptionsFile(Frozen):
+    hosting_options: tuple[HostingOption, ...] = Field(min_length=1)
 
 
 # ---- exam blueprints ---------------------------------------------------------------------------------------
@@ -337,6 +487,10 @@ class Knowledge(Frozen):
     regions: tuple[Region, ...]
     accelerators: tuple[AcceleratorSpec, ...] = ()
     cpu_vcpu_tflops: float = 0.05
+    lambda_modes: tuple[LambdaExecutionMode, ...] = ()
+    algorithms: tuple[Algorithm, ...] = ()
+    frameworks: tuple[Framework, ...] = ()
+    hosting_options: tuple[HostingOption, ...] = ()
     decisions: tuple[Decision, ...] = ()
     botocore_version: str | None = None
 
@@ -352,6 +506,8 @@ class Knowledge(Frozen):
             "regions": {r.code: r for r in self.regions},
             "decisions": {d.decision: d for d in self.decisions},
             "accelerators": {a.model: a for a in self.accelerators},
+            "algorithms": {a.id: a for a in self.algorithms},
+            "hosting_options": {o.id: o for o in self.hosting_options},
         }
 
     def family(self, family_id: str) -> Family:
@@ -370,6 +526,13 @@ class Knowledge(Frozen):
     def lambda_limit_rows(self) -> Mapping[str, tuple[str, str, float]]:
         """(name, unit, ceiling) by limit id: what every Lambda check row repeats, read once."""
         return {limit.id: (limit.name, limit.unit, limit.ceiling) for limit in self.lambda_limits}
+
+    def algorithm(self, algorithm_id: str) -> Algorithm | None:
+        """The built-in algorithm of that id; None for a framework or serving stack."""
+        return self._by_key["algorithms"].get(algorithm_id)  # type: ignore[no-any-return]
+
+    def hosting_option(self, option_id: str) -> HostingOption:
+        return self._by_key["hosting_options"][option_id]  # type: ignore[no-any-return]
 
     def security_control(self, control_id: str) -> SecurityControl:
         return self._by_key["security_controls"][control_id]
@@ -402,4 +565,6 @@ KNOWLEDGE_FILES: dict[str, type[Frozen]] = {
     "exams": ExamsFile,
     "regions": RegionsFile,
     "accelerators": AcceleratorsFile,
+    "algorithms": AlgorithmsFile,
+    "hosting_options": HostingOptionsFile,
 }

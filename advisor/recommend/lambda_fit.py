@@ -102,6 +102,9 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     add("payload_streamed", inf.payload_mb, False)
     add("environment_variables", inf.environment_kb)
     add("gpu", 1 if inf.gpu == "required" else 0)
+    add("gpu_memory", 0, False, None,  # informational: the gpu row above already decides
+        "standard Lambda has no GPU; Lambda Managed Instances give 3-48 GiB per device (AcceleratorConfig)"
+        if inf.gpu == "required" else None, inf.gpu != "required")
     concurrency = math.ceil(inf.requests_per_second * inf.seconds_per_request)
     if "account_concurrency" in rows:
         name, unit, _ = rows["account_concurrency"]

@@ -53,9 +53,15 @@ def _known_stage(value: str) -> str:
 Priority = Literal["cost", "balanced", "time"]
 DataKind = Literal["tabular", "images", "text", "audio", "timeseries", "other"]
 Sensitivity = Literal["public", "internal", "confidential", "regulated"]
-Algorithm = Literal["xgboost", "linear_learner", "knn", "kmeans", "random_cut_forest", "factorization_machines",
-                    "deepar", "blazingtext", "image_classification", "object_detection", "pytorch", "tensorflow",
-                    "huggingface", "sklearn", "lightgbm", "custom"]
+BuiltinAlgorithm = Literal["xgboost", "linear_learner", "knn", "kmeans", "pca", "random_cut_forest", "deepar",
+                           "blazingtext", "object2vec", "image_classification", "object_detection",
+                           "semantic_segmentation", "seq2seq", "lda", "ntm", "ip_insights", "factorization_machines"]
+"""The 17 SageMaker built-in algorithms (rules/knowledge/algorithms.yaml holds AWS's guidance for each)."""
+FrameworkId = Literal["pytorch", "tensorflow", "huggingface", "mxnet", "sklearn", "lightgbm", "lmi", "tgi", "vllm",
+                      "custom"]
+"""Frameworks and LLM serving stacks (rules/knowledge/algorithms.yaml, `frameworks`)."""
+Algorithm = Literal[BuiltinAlgorithm, FrameworkId]
+AlgorithmMode = Literal["cbow", "skipgram", "batch_skipgram", "supervised"]
 ModelKind = Literal["classical", "tree_based", "deep_learning", "llm"]
 GpuNeed = Literal["auto", "required", "none"]
 Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
@@ -76,7 +82,11 @@ class Data(Frozen):
 
 class Model(Frozen):
     algorithm: Algorithm = Field(default="xgboost", description="A SageMaker built-in algorithm (xgboost, "
-                                                                "linear_learner, ...) or a framework (pytorch, ...).")
+                                                                "linear_learner, deepar, ...), a framework (pytorch, "
+                                                                "...) or an LLM serving stack (lmi, tgi, vllm).")
+    mode: AlgorithmMode | None = Field(default=None, description="The built-in algorithm's training mode where "
+                                                                 "AWS's instance guidance depends on it (BlazingText: "
+                                                                 "cbow, skipgram, batch_skipgram, supervised).")
     kind: ModelKind = Field(default="tree_based", description="The kind of model; deep_learning and llm models are "
                                                               "sized for accelerators.")
     parameters_millions: float = Field(default=0, ge=0, description="Parameters of a neural network, in millions; "
@@ -306,6 +316,39 @@ def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str
             problems.append(((asking[0], "gpu"), f"a GPU is required but no GPU instance type runs {stage}", None))
     if w.notebook.gpu and "notebook" in w.stages and "notebook" not in knowledge.gpu_stages:
         problems.append((("notebook", "gpu"), "no GPU instance type runs notebooks", None))
+    problems.extend(algorithm_problems(w, knowledge))
+    return problems
+
+
+def algorithm_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
+    """Asks that contradict AWS's documented guidance for a built-in algorithm, naming both fields."""
+    algorithm = knowledge.algorithm(w.model.algorithm)
+    problems: list[tuple[tuple[str, ...], str, str | None]] = []
+    if algorithm is None:
+        if w.model.mode is not None:
+            problems.append((("model", "mode"), f"{w.model.algorithm} has no training modes "
+                             f"(model.mode applies to built-in algorithms such as blazingtext)", "remove model.mode"))
+        return problems
+    modes = [m.id for m in algorithm.modes]
+    mode = algorithm.mode(w.model.mode)
+    if w.model.mode is not None and mode is None:
+        problems.append((("model", "mode"), f"{algorithm.name} has no mode {w.model.mode!r}",
+                         f"one of {', '.join(modes)}" if modes else "remove model.mode"))
+    training = mode.training if mode else algorithm.training
+    trains = any(s in w.stages for s in ("training", "tuning"))
+    infers = any(s in w.stages for s in ("realtime_inference", "batch_inference"))
+    if trains and w.training.gpu == "required" and training.cpu_only:
+        problems.append((("training", "gpu"), f"training.gpu is required but model.algorithm {algorithm.id} trains on "
+                         "CPU instances only", f"AWS: {training.guidance}"))
+    if trains and w.training.gpu == "none" and training.gpu_only:
+        problems.append((("training", "gpu"), f"training.gpu is none but model.algorithm {algorithm.id} trains on "
+                         "GPU instances only", f"AWS: {training.guidance}"))
+    if infers and w.inference.gpu == "required" and algorithm.inference.cpu_only:
+        problems.append((("inference", "gpu"), f"inference.gpu is required but model.algorithm {algorithm.id} "
+                         "serves on CPU instances only", f"AWS: {algorithm.inference.guidance}"))
+    if infers and w.inference.gpu == "none" and algorithm.inference.gpu_only:
+        problems.append((("inference", "gpu"), f"inference.gpu is none but model.algorithm {algorithm.id} serves "
+                         "on GPU instances only", f"AWS: {algorithm.inference.guidance}"))
     return problems
 
 

@@ -106,3 +106,22 @@ def test_types_of_an_unknown_stage_is_a_usage_error(capsys: pytest.CaptureFixtur
         main(["kb", "show", "types", "--stage", "lab"])
     assert exit_info.value.code == 2
     assert "realtime_inference" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("what", ["algorithms", "hosting"])
+def test_show_new_knowledge_as_json_yaml_and_table(what: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "show", what, "--format", "json"]) == 0
+    as_json = json.loads(capsys.readouterr().out)
+    assert main(["kb", "show", what, "--format", "yaml"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out) == as_json
+    assert as_json and all("source" in row and "as_of" in row for row in as_json)
+    assert main(["kb", "show", what]) == 0
+    table = capsys.readouterr().out
+    assert ("deepar" in table and "train cbow" in table) if what == "algorithms" else "Serverless" in table
+
+
+def test_show_lambda_puts_the_modes_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "show", "lambda"]) == 0
+    out = capsys.readouterr().out
+    assert "managed" in out and "durable" in out and "128-32,768" in out and "1-5,400" in out
+    assert "Lambda Managed Instances (LMI):" in out

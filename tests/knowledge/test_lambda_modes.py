@@ -1,0 +1,35 @@
+"""Lambda today has three execution modes; the limits table holds each beside the chapter's figure."""
+
+from __future__ import annotations
+
+import botocore.session
+
+from advisor.knowledge.loader import load_knowledge
+
+K = load_knowledge()
+CREATE = botocore.session.get_session().get_service_model("lambda").operation_model("CreateFunction").input_shape
+
+
+def test_modes_are_listed_and_sourced() -> None:
+    assert [m.id for m in K.lambda_modes] == ["standard", "managed_instances", "durable"]
+    assert all(m.source and m.as_of for m in K.lambda_modes)
+
+
+def test_managed_instances_figures_are_botocores() -> None:
+    memory, timeout, tmp = (K.lambda_limit(i) for i in ("memory", "timeout", "ephemeral_storage"))
+    assert memory.today.max == 10240 and memory.managed_instances and memory.managed_instances.max == \
+        CREATE.members["MemorySize"].metadata["max"] == 32768
+    assert timeout.today.max == 900 and timeout.managed_instances and timeout.managed_instances.max == \
+        CREATE.members["Timeout"].metadata["max"] == 5400
+    assert tmp.managed_instances and tmp.managed_instances.max == \
+        CREATE.members["EphemeralStorage"].members["Size"].metadata["max"] == 32768
+    durable = CREATE.members["DurableConfig"].members["ExecutionTimeout"].metadata["max"]
+    assert timeout.durable and timeout.durable.max == durable == 31622400
+
+
+def test_gpu_row_is_corrected() -> None:
+    gpu, memory = K.lambda_limit("gpu"), K.lambda_limit("gpu_memory")
+    assert gpu.today.max == 0 and gpu.changed and gpu.managed_instances is not None
+    assert "AcceleratorConfig" in CREATE.members and gpu.api_field == "CreateFunction.AcceleratorConfig"
+    assert memory.managed_instances and (memory.managed_instances.min, memory.managed_instances.max) == (3, 48)
+    assert "no accelerator parameter" not in (gpu.today.text or "")
