@@ -93,8 +93,9 @@ def _stage_row(algorithm: dict[str, Any], stage: str, spec: dict[str, Any]) -> d
     processors = "/".join(spec["processors"])
     if spec.get("preferred") and len(spec["processors"]) > 1:
         processors = " or ".join(sorted(spec["processors"], key=lambda p: p != spec["preferred"])) + " (first)"
-    scale = [{True: "n GPUs", False: "1 GPU"}.get(spec.get("multi_gpu"), ""),  # type: ignore[call-overload]
-             {True: "n nodes", False: "1 node"}.get(spec.get("multi_instance"), "")]  # type: ignore[call-overload]
+    gpus, nodes = spec.get("multi_gpu"), spec.get("multi_instance")
+    scale = ["" if gpus is None else ("n GPUs" if gpus else "1 GPU"),
+             "" if nodes is None else ("n nodes" if nodes else "1 node")]
     where = [f.upper() for f in spec.get("families", ())] + list(spec.get("generations", ()))
     return {"algorithm": algorithm["id"], "stage": stage, "processors": processors,
             "scale": ", ".join(x for x in scale if x) or "-",

@@ -529,10 +529,10 @@ class Knowledge(Frozen):
 
     def algorithm(self, algorithm_id: str) -> Algorithm | None:
         """The built-in algorithm of that id; None for a framework or serving stack."""
-        return self._by_key["algorithms"].get(algorithm_id)  # type: ignore[no-any-return]
+        return self._by_key["algorithms"].get(algorithm_id)
 
     def hosting_option(self, option_id: str) -> HostingOption:
-        return self._by_key["hosting_options"][option_id]  # type: ignore[no-any-return]
+        return self._by_key["hosting_options"][option_id]
 
     def security_control(self, control_id: str) -> SecurityControl:
         return self._by_key["security_controls"][control_id]
