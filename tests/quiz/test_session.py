@@ -99,7 +99,7 @@ def test_exam_draw_follows_the_blueprint_weights() -> None:
     drawn = Counter(i.domains["MLA-C01"] for i in items)
     # no data-preparation questions in a chapter on modeling: its 28% goes to the others, largest shortfall first
     # (the figures follow the shipped bank's domain mix: update them when chapter09.yaml's mix changes)
-    assert drawn == {"model-development": 25, "deployment-orchestration": 22, "monitoring-maintenance-security": 18}
+    assert drawn == {"model-development": 23, "deployment-orchestration": 20, "monitoring-maintenance-security": 22}
     mls = load_knowledge().exam("MLS-C01")
     small = Counter(i.domains["MLS-C01"] for i in exam_items(bank, mls, 10, seed=3))
     assert small == {"modeling": 6, "ml-implementation-operations": 4}  # 36% : 20% of the 10, shares passed on
