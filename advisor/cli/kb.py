@@ -59,7 +59,7 @@ def _accelerator(row: dict[str, Any]) -> str:
     acc = row.get("accelerator")
     if not acc:
         return "-"
-    return f"{acc['count']}x {acc['model']} ({cell(acc['memory_gib'])} GiB)"
+    return f"{acc['count']}x {acc['model']} {cell(acc['memory_gib_per_device'])} GiB"
 
 
 def _limit(value: dict[str, Any] | None) -> str:

@@ -73,13 +73,9 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
                                 fam_doc.line_of(("families", index, "generations")) if fam_doc else None,
                                 f"families[{index}].generations"))
 
-    known_models = {a.model for a in k.accelerators}
-    for index, t in enumerate(k.instance_types):
-        if t.accelerator and t.accelerator.model not in known_models:
-            problems.append(Problem(f"accelerator {t.accelerator.model!r} has no entry in accelerators.yaml",
-                                    type_doc.display if type_doc else None,
-                                    type_doc.line_of(("instance_types", index, "accelerator", "model")) if type_doc else None,
-                                    f"instance_types[{index}].accelerator.model"))
+    problems += duplicates(docs.get("accelerators"), ("accelerators",), (a.model for a in k.accelerators),
+                           "accelerator model")
+    problems += _accelerator_problems(k, type_doc)
 
     from advisor.knowledge.models import STAGES
 
@@ -97,6 +93,36 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
                                     exam_doc.display if exam_doc else None,
                                     exam_doc.line_of(("exams", index, "successor")) if exam_doc else None,
                                     f"exams[{index}].successor"))
+    return problems
+
+
+def _accelerator_problems(k: Knowledge, type_doc: Document | None) -> list[Problem]:
+    """Each type's accelerator must be a model accelerators.yaml describes, with that model's vendor, kind and
+    one of its memory sizes: the type row and the model row are two views of one fact."""
+    problems: list[Problem] = []
+    models = {a.model: a for a in k.accelerators}
+
+    def problem(message: str, index: int, field: str) -> None:
+        path = ("instance_types", index, "accelerator", field)
+        problems.append(Problem(message, type_doc.display if type_doc else None,
+                                type_doc.line_of(path) if type_doc else None, format_path(path)))
+
+    for index, t in enumerate(k.instance_types):
+        acc = t.accelerator
+        if acc is None:
+            continue
+        spec = models.get(acc.model)
+        if spec is None:
+            problem(f"accelerator {acc.model!r} has no entry in accelerators.yaml", index, "model")
+            continue
+        if acc.vendor != spec.vendor:
+            problem(f"{acc.model} is made by {spec.vendor}, not {acc.vendor}", index, "vendor")
+        if acc.kind != spec.kind:
+            problem(f"{acc.model} is a {spec.kind}, not a {acc.kind}", index, "kind")
+        if acc.memory_gib_per_device not in spec.memory_gib_per_device:
+            sizes = ", ".join(f"{m:g}" for m in spec.memory_gib_per_device)
+            problem(f"{acc.memory_gib_per_device:g} GiB is not a memory size of {acc.model} (accelerators.yaml: "
+                    f"{sizes})", index, "memory_gib_per_device")
     return problems
 
 

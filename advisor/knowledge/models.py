@@ -26,7 +26,9 @@ Stage = Literal["notebook", "training", "hosting", "batch_transform", "processin
 STAGES: tuple[Stage, ...] = get_args(Stage)
 """The same ids as advisor.stages.INSTANCE_STAGES (a test holds them equal; the Literal is for the type checker)."""
 
-Processor = Literal["cpu", "gpu", "inferentia", "trainium", "elastic_inference"]
+Processor = Literal["cpu", "gpu", "inferentia", "trainium", "gaudi", "elastic_inference"]
+AcceleratorKind = Literal["gpu", "inferentia", "trainium", "gaudi"]
+Vendor = Literal["nvidia", "aws", "intel"]
 Severity = Literal["critical", "high", "medium", "low"]
 
 # ---- instance families and types ---------------------------------------------------------------------------
@@ -36,6 +38,9 @@ class Family(Sourced):
     name: Text
     chapter_name: str | None = None
     processor: Processor
+    arch: Literal["x86_64", "arm64"] = Field(
+        default="x86_64", description="The host CPU's architecture: arm64 families (Graviton, Grace) need arm64 "
+                                      "container images.")
     burstable: bool = False
     status: Literal["current", "retired"] = "current"
     chapter_view: Text
@@ -45,23 +50,39 @@ class Family(Sourced):
 
 
 class Accelerator(Frozen):
-    kind: Literal["gpu", "inferentia", "trainium"]
+    """The accelerators of one instance type; the model's capabilities are in accelerators.yaml."""
+
+    kind: AcceleratorKind
+    vendor: Vendor
     model: Text
     count: int = Field(ge=1)
-    memory_gib: float = Field(gt=0, description="Total accelerator memory across all devices.")
+    memory_gib_per_device: float = Field(gt=0, description="Memory of one device in GiB, as EC2 reports it.")
+
+    @property
+    def memory_gib(self) -> float:
+        """Accelerator memory across all devices (what sizing compares a model's need with)."""
+        return round(self.count * self.memory_gib_per_device, 2)
+
+
+TypeStatus = Literal["current", "previous", "retired"]
+"""current: AWS offers and recommends it; previous: an EC2 previous-generation type, still offered but never
+recommended; retired: no longer offered (kept so the quiz can teach it)."""
 
 
 class InstanceType(Sourced):
-    name: Annotated[str, StringConstraints(pattern=r"^ml\.[a-z0-9]+\.[a-z0-9]+$")]
+    name: Annotated[str, StringConstraints(pattern=r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")]
     family: Id
     generation: Id
     size: Id
     vcpu: int = Field(ge=1)
     memory_gib: float = Field(gt=0)
     accelerator: Accelerator | None = None
-    network_gbps: float | None = Field(default=None, gt=0)
+    network_gbps: float | None = Field(
+        default=None, gt=0, description="Baseline network bandwidth in Gbps as EC2 reports it (burstable sizes "
+                                        "reach their 'up to' figure for short periods); null where not known.")
     instance_storage_gb: float = Field(
         ge=0, description="Local NVMe instance store; 0 for EBS-only types (AWS then accepts volume KMS keys).")
+    status: TypeStatus = "current"
     stages: tuple[Stage, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -450,9 +471,46 @@ class ExamsFile(Frozen):
 # ---- accelerator throughput ----------------------------------------------------------------------------------
 
 class AcceleratorSpec(Sourced):
-    model: Text
+    """One accelerator model: what it can run, how much memory a device has and how fast it peaks.
+
+    Rules read the capability flags through the workload context (issue 12): a decoder LLM is never sent to an
+    accelerator with `decoder_llms: false` (Inf1), and a built-in algorithm or a stock framework container
+    never to one with `stock_containers: false` (Neuron, Gaudi, Kepler under CUDA 12).
+    """
+
+    model: Text = Field(description="The name instance types use in accelerator.model (A10G, Inferentia2).")
+    vendor: Vendor
+    kind: AcceleratorKind
+    architecture: Text = Field(description="The vendor's architecture name (Ampere, Hopper, NeuronCore-v2).")
+    cuda_compute_capability: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+$")] | None = Field(
+        default=None, description="NVIDIA only: the CUDA compute capability, e.g. 8.6; frameworks need a minimum.")
+    neuron_generation: int | None = Field(
+        default=None, ge=1, description="AWS Neuron only: the NeuronCore version (1 Inf1, 2 Inf2/Trn1, 3 Trn2).")
+    memory_gib_per_device: tuple[Annotated[float, Field(gt=0)], ...] = Field(
+        min_length=1, description="Device memory in GiB as EC2 reports it; several where EC2 sells the model "
+                                  "with different memory (V100 16/32, A100 40/80).")
+    bf16: bool = Field(description="Computes in bfloat16 natively (mixed-precision training without loss scaling).")
+    fp8: bool = Field(description="Has FP8 (or Neuron cFP8) matrix support, which halves serving memory again.")
+    decoder_llms: bool = Field(description="Runs autoregressive (decoder) text generation; false for Inf1.")
+    stock_containers: bool = Field(
+        description="AWS's stock framework containers (PyTorch, TensorFlow DLCs) and the built-in algorithms "
+                    "run on it as they are.")
+    needs_compilation: bool = Field(
+        description="A model must be compiled for it ahead of time (AWS Neuron: torch-neuronx, optimum-neuron).")
     fp16_tflops: float = Field(gt=0, description="Peak dense FP16/BF16 tensor TFLOPS per device.")
-    estimate: bool = False
+    tflops_basis: Text = Field(description="What the peak figure is: precision, dense or sparse, form factor.")
+    estimate: bool = Field(default=False, description="The peak is our estimate (the source says how it was made).")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AcceleratorSpec:
+        if (self.vendor == "nvidia") != (self.cuda_compute_capability is not None):
+            raise ValueError("cuda_compute_capability is given exactly for NVIDIA accelerators")
+        if (self.vendor == "aws") != (self.neuron_generation is not None):
+            raise ValueError("neuron_generation is given exactly for AWS (Neuron) accelerators")
+        if self.needs_compilation and self.stock_containers:
+            raise ValueError("an accelerator that needs compilation cannot run stock containers as they are")
+        return self
 
 
 class AcceleratorsFile(Frozen):

@@ -29,7 +29,7 @@ def plain_number(value: float) -> str:
 
 
 class Price(Frozen):
-    instance_type: Annotated[str, StringConstraints(pattern=r"^ml\.[a-z0-9]+\.[a-z0-9]+$")]
+    instance_type: Annotated[str, StringConstraints(pattern=r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")]
     component: Component
     usd_per_hour: float | Literal["unknown"] = Field(description="USD per instance-hour, or the word unknown.")
     source: Text

@@ -69,6 +69,8 @@ class Advisor:
                     self._stage_decision[stage] = compiled
         grouped: dict[tuple[str, str], list[sizing.Spec]] = defaultdict(list)
         for t in knowledge.instance_types:
+            if t.status != "current":
+                continue  # previous-generation and retired types are taught, never recommended
             generations = knowledge.family(t.family).generations
             spec = sizing.Spec.of(t, knowledge.tflops(t),
                                   generations.index(t.generation) if t.generation in generations else 0)

@@ -25,6 +25,17 @@ def test_instance_type_figures() -> None:
     assert (c5.vcpu, c5.memory_gib) == (8, 16)  # the chapter's Table 9.1 example
     p3dn = K.instance_type("ml.p3dn.24xlarge")
     assert p3dn.accelerator and (p3dn.accelerator.count, p3dn.accelerator.memory_gib) == (8, 256)
+    g5 = K.instance_type("ml.g5.xlarge").accelerator
+    assert g5 and g5.memory_gib_per_device == 22.35  # EC2 reports 22,888 MiB for the "24 GB" A10G
+
+
+def test_accelerator_capabilities() -> None:
+    acc = {a.model: a for a in K.accelerators}
+    assert not acc["Inferentia"].decoder_llms and acc["Inferentia2"].decoder_llms
+    assert all(a.needs_compilation and not a.stock_containers for a in acc.values() if a.vendor == "aws")
+    assert acc["H100"].fp8 and not acc["A100"].fp8 and acc["A100"].bf16 and not acc["T4"].bf16
+    assert acc["A10G"].cuda_compute_capability == "8.6" and acc["Trainium2"].neuron_generation == 3
+    assert acc["A100"].memory_gib_per_device == (40, 80)
     assert "hosting" not in K.instance_type("ml.t3.medium").stages
 
 

@@ -123,3 +123,53 @@ def test_a_stage_with_no_instance_type_is_a_load_error(rules_copy: Path) -> None
         text = text.replace(stages, stages.split("[", 1)[0] + "[" + ", ".join(kept) + "]")
     path.write_text(text)
     assert any("no instance type of a current family runs the processing stage" in e for e in _errors(rules_copy))
+
+
+def test_accelerator_without_memory_is_an_error(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "accelerators.yaml"
+    replace_in(path, "    memory_gib_per_device: [16]\n", "    memory_gib_per_device: []\n")
+    line = line_of(path, "memory_gib_per_device: []")
+    errors = _errors(rules_copy)
+    assert len(errors) == 1 and errors[0].startswith(
+        f"rules/knowledge/accelerators.yaml:{line}: accelerators[1].memory_gib_per_device:")
+
+
+def test_type_memory_must_be_a_size_of_its_accelerator(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "instance_types.yaml"
+    replace_in(path, '"A10G", count: 1, memory_gib_per_device: 22.35', '"A10G", count: 1, memory_gib_per_device: 24')
+    errors = _errors(rules_copy)
+    line = line_of(path, "memory_gib_per_device: 24")
+    assert any(e.startswith(f"rules/knowledge/instance_types.yaml:{line}: instance_types[")
+               and e.endswith("accelerator.memory_gib_per_device: 24 GiB is not a memory size of A10G "
+                              "(accelerators.yaml: 22.35)") for e in errors)
+
+
+def test_type_accelerator_vendor_must_match_the_model(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "instance_types.yaml"
+    replace_in(path, 'vendor: nvidia, model: "T4"', 'vendor: aws, model: "T4"')
+    assert any("accelerator.vendor: T4 is made by nvidia, not aws" in e for e in _errors(rules_copy))
+
+
+def test_duplicate_accelerator_model_is_an_error(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "accelerators.yaml"
+    replace_in(path, "  - model: L4\n", "  - model: A10G\n")
+    errors = _errors(rules_copy)
+    assert any(f"accelerators.yaml:{line_of(path, 'model: A10G', 2)}:" in e
+               and "duplicate accelerator model 'A10G'" in e for e in errors)
+
+
+def test_accelerator_flags_must_agree(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "accelerators.yaml"
+    replace_in(path, "    cuda_compute_capability: \"7.5\"\n", "")  # T4 without its compute capability
+    replace_in(path, "    stock_containers: false\n    needs_compilation: true\n",
+               "    stock_containers: true\n    needs_compilation: true\n")
+    errors = _errors(rules_copy)
+    assert any("accelerators[1]: cuda_compute_capability is given exactly for NVIDIA" in e for e in errors)
+    assert any("an accelerator that needs compilation cannot run stock containers" in e for e in errors)
+
+
+def test_unknown_type_status_is_an_error(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "instance_types.yaml"
+    replace_in(path, "status: current\n", "status: legacy\n")
+    assert any(f"instance_types.yaml:{line_of(path, 'status: legacy')}: instance_types[0].status:" in e
+               for e in _errors(rules_copy))
