@@ -1,0 +1,540 @@
+"""Knowledge drills: questions generated from the knowledge base, so the quiz asks what the advisor knows.
+
+Every drill is built from one knowledge row (an instance type, a security control, a Lambda limit, an exam
+blueprint) or from one recommendation the engine made, and cites that row in `source`. Ids name the row and the
+template (`drill-type-ml-m5-xlarge-memory`), never a hash of the text, so a learner's FSRS history holds when a
+figure is corrected. Distractors are answers of the same kind taken from other rows (another type's memory,
+another control's field, a figure the chapter once gave), so each wrong option is a real fact about something
+else and its explanation says what it is. The choice among candidates is seeded by the question id and the
+caller's seed: the same knowledge and seed give the same questions.
+
+The generators return plain dicts in the bank format (quizzes/*.yaml); `drill_bank` validates them with the same
+model a hand-written bank goes through, so a drill can never be a question the lint would refuse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor.knowledge.models import InstanceType, Knowledge, LambdaLimit, SecurityControl, Setting
+from advisor.quiz.bank import Bank, bank_from_plain
+
+BANK_ID = "drills"
+TITLE = "Knowledge drills: instance types, security fields, Lambda limits, exams"
+DOMAINS: dict[str, dict[str, str]] = {
+    "instances": {"MLS-C01": "ml-implementation-operations", "MLA-C01": "deployment-orchestration"},
+    "security": {"MLS-C01": "ml-implementation-operations", "MLA-C01": "monitoring-maintenance-security"},
+    "lambda": {"MLS-C01": "ml-implementation-operations", "MLA-C01": "deployment-orchestration"},
+    "training": {"MLS-C01": "modeling", "MLA-C01": "model-development"},
+    "exams": {},  # blueprint facts belong to no exam domain, so an exam simulation never draws them
+}
+#: Shown to a learner as a stage, in the words AWS uses for the resource.
+STAGE_WORDS = {
+    "notebook": "a notebook instance",
+    "training": "a training job",
+    "hosting": "a real-time endpoint",
+    "batch_transform": "a batch transform job",
+    "processing": "a processing job",
+}
+KEYS = "ABCDEFGHI"
+SERVICE_NAMES = {"sagemaker": "SageMaker", "lambda": "Lambda", "ec2": "EC2", "s3": "S3", "iam": "IAM"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One candidate answer: the text shown, and what it really is (for the explanation of a wrong pick)."""
+
+    text: str
+    about: str
+
+
+def _rng(seed: int, qid: str) -> random.Random:
+    digest = hashlib.sha256(f"{seed}:{qid}".encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def _pick_distractors(rng: random.Random, correct: str, pool: Sequence[Fact], count: int = 3) -> list[Fact]:
+    """Distinct wrong answers, none equal to the right one, preferring those whose length is close to it.
+
+    Options of wildly different lengths are a cue a learner can guess from; close lengths keep the drill about
+    the fact. Candidates are shuffled first so equal lengths do not always yield the same rows.
+    """
+    seen = {correct.casefold()}
+    unique: list[Fact] = []
+    for fact in rng.sample(list(pool), len(pool)):
+        if fact.text.casefold() not in seen:
+            seen.add(fact.text.casefold())
+            unique.append(fact)
+    unique.sort(key=lambda f: abs(len(f.text) - len(correct)))
+    return unique[:count]
+
+
+def _single(qid: str, *, rng: random.Random, section: str, topic: str, stem: str, correct: str, right_why: str,
+            wrong: Sequence[tuple[str, str]], source: str, difficulty: int = 2) -> dict[str, Any] | None:
+    """A single-answer question with the right option at a seeded place; None without three distractors.
+
+    `wrong` holds (text, explanation) pairs, each explanation saying what that answer really is.
+    """
+    if len(wrong) < 3:
+        return None
+    options = [(text, False, why) for text, why in wrong[:3]]
+    options.insert(rng.randrange(4), (correct, True, right_why))
+    return {
+        "id": qid, "section": section, "topics": [topic], "domains": dict(DOMAINS[topic]), "type": "single",
+        "difficulty": difficulty, "stem": stem, "source": source,
+        "options": [{"key": KEYS[i], "text": text, "correct": ok, "explanation": why}
+                    for i, (text, ok, why) in enumerate(options)],
+    }
+
+
+def _true_false(qid: str, *, section: str, topic: str, stem: str, true: bool, why_true: str, why_false: str,
+                source: str, difficulty: int = 2) -> dict[str, Any]:
+    return {
+        "id": qid, "section": section, "topics": [topic], "domains": dict(DOMAINS[topic]), "type": "true_false",
+        "difficulty": difficulty, "stem": stem, "source": source,
+        "options": [{"key": "A", "text": "True", "correct": true, "explanation": why_true if true else why_false},
+                    {"key": "B", "text": "False", "correct": not true,
+                     "explanation": why_false if true else why_true}],
+    }
+
+
+# ---- instance types ----------------------------------------------------------------------------------------
+
+def _type_source(t: InstanceType) -> str:
+    return f"rules/knowledge/instance_types.yaml: {t.name} ({t.source}; as of {t.as_of})"
+
+
+def _accelerators(t: InstanceType) -> str:
+    a = t.accelerator
+    assert a is not None
+    return f"{a.count} x {a.model}, {_number(a.memory_gib / a.count)} GiB each"
+
+
+def instance_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
+    types = [t for t in k.instance_types if k.family(t.family).status != "retired"]
+    memory = [Fact(f"{_number(t.memory_gib)} GiB", f"the memory of {t.name}") for t in types]
+    vcpus = [Fact(f"{t.vcpu} vCPUs", f"the vCPU count of {t.name}") for t in types]
+    accelerated = [Fact(_accelerators(t), f"what {t.name} has") for t in types if t.accelerator]
+    for t in types:
+        base = f"drill-type-{_slug(t.name)}"
+        kin = [x for x in types if x.family == t.family and x.name != t.name]
+        same_family_memory = [Fact(f"{_number(x.memory_gib)} GiB", f"the memory of {x.name}") for x in kin]
+        same_family_vcpu = [Fact(f"{x.vcpu} vCPUs", f"the vCPU count of {x.name}") for x in kin]
+        specs = f"{t.name} has {t.vcpu} vCPUs and {_number(t.memory_gib)} GiB of memory"
+        accel = f", with {_accelerators(t)}" if t.accelerator else ""
+
+        qid = f"{base}-memory"
+        rng = _rng(seed, qid)
+        right = f"{_number(t.memory_gib)} GiB"
+        yield _single(
+            qid, rng=rng, section="Instance types", topic="instances",
+            stem=f"A data set must fit in memory on one instance. How much memory does {t.name} have?",
+            correct=right, right_why=f"{specs}{accel}.",
+            wrong=[(f.text, f"{f.text} is {f.about}; {specs}.")
+                   for f in _pick_distractors(rng, right, same_family_memory or memory)],
+            source=_type_source(t), difficulty=1)
+
+        qid = f"{base}-vcpu"
+        rng = _rng(seed, qid)
+        right = f"{t.vcpu} vCPUs"
+        yield _single(
+            qid, rng=rng, section="Instance types", topic="instances",
+            stem=f"A processing script runs one worker per vCPU. How many vCPUs does {t.name} have?",
+            correct=right, right_why=f"{specs}{accel}.",
+            wrong=[(f.text, f"{f.text} is {f.about}; {specs}.")
+                   for f in _pick_distractors(rng, right, same_family_vcpu or vcpus)],
+            source=_type_source(t), difficulty=1)
+
+        if t.network_gbps is not None:
+            qid = f"{base}-network"
+            rng = _rng(seed, qid)
+            right = f"{_number(t.network_gbps)} Gbps"
+            peers = [x for x in kin if x.network_gbps is not None] or [x for x in types if x.network_gbps]
+            yield _single(
+                qid, rng=rng, section="Instance types", topic="instances",
+                stem=(f"Distributed training moves gradients between instances every step. What network bandwidth "
+                      f"does {t.name} offer?"),
+                correct=right, right_why=f"{t.name} offers {right} of network bandwidth ({specs}{accel}).",
+                wrong=[(f.text, f"{f.text} is {f.about}; {t.name} offers {right}.") for f in _pick_distractors(
+                    rng, right, [Fact(f"{_number(x.network_gbps or 0)} Gbps", f"the bandwidth of {x.name}")
+                                 for x in peers])],
+                source=_type_source(t), difficulty=2)
+
+        if t.accelerator is not None:
+            qid = f"{base}-accelerators"
+            rng = _rng(seed, qid)
+            right = _accelerators(t)
+            yield _single(
+                qid, rng=rng, section="Instance types", topic="instances",
+                stem=f"A model must fit in accelerator memory. Which accelerators does {t.name} have?",
+                correct=right, right_why=f"{specs}{accel}.",
+                wrong=[(f.text, f"{f.text} is {f.about}, not {t.name}.")
+                       for f in _pick_distractors(rng, right, accelerated)],
+                source=_type_source(t), difficulty=2)
+
+        missing = [s for s in STAGE_WORDS if s not in t.stages]
+        present = [s for s in STAGE_WORDS if s in t.stages]
+        if missing and len(present) >= 3:
+            qid = f"{base}-stage"
+            rng = _rng(seed, qid)
+            gap = rng.choice(missing)
+            runs_in = ", ".join(STAGE_WORDS[s] for s in present)
+            yield _single(
+                qid, rng=rng, section="Instance types", topic="instances",
+                stem=f"A team standardises on {t.name}. For which of these can SageMaker NOT use that type?",
+                correct=STAGE_WORDS[gap],
+                right_why=(f"{t.name} is not in botocore's instance-type enum for {STAGE_WORDS[gap]}; "
+                           f"it can run {runs_in}."),
+                wrong=[(STAGE_WORDS[s], f"{t.name} is in botocore's instance-type enum for {STAGE_WORDS[s]}.")
+                       for s in rng.sample(present, 3)],
+                source=_type_source(t), difficulty=3)
+
+
+# ---- security controls -------------------------------------------------------------------------------------
+
+def _control_source(c: SecurityControl) -> str:
+    return f"rules/knowledge/security_controls.yaml: {c.id} ({c.source}; as of {c.as_of})"
+
+
+def _setting_text(s: Setting) -> str:
+    return f"{s.field} = {s.value}" if s.value is not None else s.field
+
+
+def _aim(title: str) -> str:
+    return title[0].lower() + title[1:]
+
+
+def security_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
+    by_operation: dict[str, list[tuple[SecurityControl, Setting]]] = {}
+    for c in k.security_controls:
+        for s in c.settings:
+            by_operation.setdefault(s.operation, []).append((c, s))
+    for c in k.security_controls:
+        for s in c.settings:
+            qid = f"drill-ctrl-{_slug(c.id)}-{_slug(s.operation)}-{_slug(s.field)}"[:64].rstrip("-")
+            rng = _rng(seed, qid)
+            right = _setting_text(s)
+            pool = [Fact(_setting_text(o), f"the field of another control, {oc.id}: {_aim(oc.title)}")
+                    for oc, o in by_operation[s.operation] if oc.id != c.id and o.field != s.field]
+            if s.value is not None and s.aws_default is not None and s.aws_default != s.value:
+                pool.append(Fact(f"{s.field} = {s.aws_default}", "AWS's default when the field is absent, which "
+                                                                 "is exactly what this control rules out"))
+            why = f"{c.why} (request field {s.operation}.{s.field}; {c.pass_condition})"
+            yield _single(
+                qid, rng=rng, section="Security settings", topic="security",
+                stem=(f"A security review of a {SERVICE_NAMES[s.service]} deployment requires that you "
+                      f"{_aim(c.title)}. "
+                      f"Which field of the {s.operation} request does that?"),
+                correct=right, right_why=why,
+                wrong=[(f.text, f"{f.text} is {f.about}.") for f in _pick_distractors(rng, right, pool)],
+                source=_control_source(c))
+            if s.value is not None and s.aws_default is not None and s.aws_default != s.value:
+                qid = f"drill-default-{_slug(s.operation)}-{_slug(s.field)}"[:64].rstrip("-")
+                yield _true_false(
+                    qid, section="Security settings", topic="security",
+                    stem=(f"A {s.operation} request that leaves out {s.field} gets "
+                          f"{s.field} = {s.value} from AWS."),
+                    true=False,
+                    why_true=f"AWS's default when {s.field} is absent is {s.aws_default}, not {s.value}.",
+                    why_false=(f"Absent, {s.field} is {s.aws_default}; set {s.field} = {s.value} explicitly "
+                               f"({c.id}: {c.pass_condition})."),
+                    source=_control_source(c))
+
+
+# ---- Lambda limits -------------------------------------------------------------------------------------
+
+def _limit_source(limit: LambdaLimit) -> str:
+    return f"rules/knowledge/lambda_limits.yaml: {limit.id} ({limit.source}; as of {limit.as_of})"
+
+
+def lambda_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
+    for limit in k.lambda_limits:
+        today, book = limit.today, limit.chapter
+        if today.max is None:
+            continue
+        figure = f"{_number(today.max)} {limit.unit}"
+        detail = f" ({today.text})" if today.text else ""
+        qid = f"drill-lambda-{_slug(limit.id)}-today"
+        if book is not None and book.max is not None and book.max != today.max:
+            yield _true_false(
+                qid, section="Lambda limits", topic="lambda",
+                stem=(f"The chapter gives standard Lambda's {limit.name.lower()} limit as "
+                      f"{_number(book.max)} {limit.unit}. That is still the limit today."),
+                true=False,
+                why_true=f"The figure changed: today it is {figure}{detail}.",
+                why_false=(f"It changed: the book says {book.text or _number(book.max)}, today it is "
+                           f"{figure}{detail}.{' ' + limit.note if limit.note else ''}"),
+                source=_limit_source(limit))
+        else:
+            yield _true_false(
+                qid, section="Lambda limits", topic="lambda",
+                stem=f"Today, standard Lambda's {limit.name.lower()} limit is {figure}.",
+                true=True,
+                why_true=f"Right: {figure}{detail}.{' ' + limit.note if limit.note else ''}",
+                why_false=f"It is {figure}{detail}.",
+                source=_limit_source(limit), difficulty=1)
+
+
+def lambda_figure_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
+    """Today's standard figure among the figures of other limits in the same unit, and the LMI figures."""
+    limits = [x for x in k.lambda_limits if x.today.max is not None]
+    for limit in limits:
+        figure = f"{_number(limit.today.max or 0)} {limit.unit}"
+        peers = [Fact(f"{_number(x.today.max or 0)} {x.unit}", f"the limit on {x.name.lower()}")
+                 for x in limits if x.unit == limit.unit and x.id != limit.id]
+        if limit.chapter is not None and limit.chapter.max is not None:
+            peers.append(Fact(f"{_number(limit.chapter.max)} {limit.unit}", "the chapter's figure, no longer true"
+                              if limit.chapter.max != limit.today.max else "the chapter's figure"))
+        if limit.managed_instances is not None and limit.managed_instances.max is not None:
+            peers.append(Fact(f"{_number(limit.managed_instances.max)} {limit.unit}",
+                              "the limit on Lambda Managed Instances, not standard Lambda"))
+        qid = f"drill-lambda-{_slug(limit.id)}-figure"
+        rng = _rng(seed, qid)
+        detail = f" ({limit.today.text})" if limit.today.text else ""
+        yield _single(
+            qid, rng=rng, section="Lambda limits", topic="lambda",
+            stem=f"A team sizes a standard (on-demand) Lambda function. What is its limit on {limit.name.lower()}?",
+            correct=figure,
+            right_why=f"Standard Lambda today: {figure}{detail}.{' ' + limit.note if limit.note else ''}",
+            wrong=[(f.text, f"{f.text} is {f.about}; standard Lambda allows {figure}.")
+                   for f in _pick_distractors(rng, figure, peers)],
+            source=_limit_source(limit))
+        lmi = limit.managed_instances
+        if lmi is not None and lmi.max is not None and lmi.max != limit.today.max:
+            qid = f"drill-lambda-{_slug(limit.id)}-managed-instances"
+            yield _true_false(
+                qid, section="Lambda limits", topic="lambda",
+                stem=(f"A function on Lambda Managed Instances has the same {limit.name.lower()} limit as standard "
+                      f"Lambda, {figure}."),
+                true=False, why_true=f"Lambda Managed Instances allow {_number(lmi.max)} {limit.unit}.",
+                why_false=(f"Standard Lambda allows {figure}; Lambda Managed Instances allow {_number(lmi.max)} "
+                           f"{limit.unit}{f' ({lmi.text})' if lmi.text else ''}."),
+                source=_limit_source(limit))
+
+
+# ---- SageMaker inference options ----------------------------------------------------------------------------
+
+#: capability -> (what the statement claims, what the option does instead when it lacks it)
+CAPABILITY_WORDS = {
+    "gpu": ("can run the model on GPU instances", "runs on CPU only"),
+    "vpc": ("can be attached to your VPC (VpcConfig)", "cannot be attached to your VPC"),
+    "network_isolation": ("supports network isolation for the model container",
+                          "does not support network isolation"),
+    "scale_to_zero": ("can scale to zero when there is no traffic", "keeps at least one instance running"),
+    "data_capture": ("supports data capture for Model Monitor", "does not support data capture"),
+}
+
+
+def hosting_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
+    options = k.hosting_options
+    every_limit = [(o, x) for o in options for x in o.limits if x.value.max is not None]
+    for option in options:
+        source = f"rules/knowledge/hosting_options.yaml: {option.id} ({option.source}; as of {option.as_of})"
+        for name, (claim, instead) in CAPABILITY_WORDS.items():
+            value = getattr(option.capabilities, name)
+            if value is None:
+                continue
+            yield _true_false(
+                f"drill-hosting-{_slug(option.id)}-{_slug(name)}", section="Inference options", topic="instances",
+                stem=f"SageMaker {option.name} {claim}.", true=bool(value),
+                why_true=f"{option.name} {claim}. Choose it when: {option.choose_when}",
+                why_false=f"{option.name} {instead}. Avoid it when: {option.avoid_when}",
+                source=source)
+        for limit in option.limits:
+            if limit.value.max is None:
+                continue
+            figure = f"{_number(limit.value.max)} {limit.unit}"
+            qid = f"drill-hosting-{_slug(option.id)}-{_slug(limit.id)}"
+            rng = _rng(seed, qid)
+            peers = [Fact(f"{_number(x.value.max or 0)} {x.unit}", f"the limit on {x.name.lower()} of {o.name}")
+                     for o, x in every_limit if x.unit == limit.unit and (o.id, x.id) != (option.id, limit.id)]
+            yield _single(
+                qid, rng=rng, section="Inference options", topic="instances",
+                stem=f"A team plans SageMaker {option.name}. What is its limit on {limit.name.lower()}?",
+                correct=figure,
+                right_why=f"{option.name}: {limit.name} up to {figure}.{' ' + limit.note if limit.note else ''}",
+                wrong=[(f.text, f"{f.text} is {f.about}.") for f in _pick_distractors(rng, figure, peers)],
+                source=f"rules/knowledge/hosting_options.yaml: {option.id}.{limit.id} ({limit.source}; "
+                       f"as of {limit.as_of})")
+
+
+# ---- built-in algorithms ------------------------------------------------------------------------------------
+
+PROCESSOR_ANSWERS = {
+    ("cpu",): "CPU instances only",
+    ("gpu",): "GPU instances only",
+    ("cpu", "gpu"): "CPU or GPU instances",
+}
+NEURON_ANSWER = "AWS Neuron instances (Inferentia or Trainium)"
+
+
+def algorithm_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
+    incremental = [a.name for a in k.algorithms if a.incremental_training]
+    which = ", ".join(incremental) or "none of them"
+    for algo in k.algorithms:
+        source = f"rules/knowledge/algorithms.yaml: {algo.id} ({algo.page}; as of {algo.as_of})"
+        for stage_name, stage, topic in (("training", algo.training, "training"),
+                                         ("inference", algo.inference, "instances")):
+            right = PROCESSOR_ANSWERS.get(tuple(sorted(stage.processors)))
+            if right is None:
+                continue
+            qid = f"drill-algo-{_slug(algo.id)}-{stage_name}"
+            rng = _rng(seed, qid)
+            wrong = [(text, f"Not for {algo.name} {stage_name}: {stage.guidance}")
+                     for text in PROCESSOR_ANSWERS.values() if text != right]
+            wrong.append((NEURON_ANSWER, f"No built-in algorithm container is compiled for AWS Neuron; "
+                                         f"{algo.name} runs on {right.lower().replace(' only', '')}."))
+            yield _single(
+                qid, rng=rng, section="Built-in algorithms", topic=topic,
+                stem=f"A team uses the SageMaker built-in {algo.name} algorithm. What does AWS document for its "
+                     f"{stage_name} instances?",
+                correct=right, right_why=stage.guidance, wrong=wrong, source=source)
+        if algo.training.multi_instance is not None and not algo.modes:  # modes differ (BlazingText)
+            yield _true_false(
+                f"drill-algo-{_slug(algo.id)}-multi-instance", section="Built-in algorithms", topic="training",
+                stem=f"SageMaker's built-in {algo.name} can train across several instances at once.",
+                true=algo.training.multi_instance, why_true=algo.training.guidance,
+                why_false=algo.training.guidance, source=source)
+        yield _true_false(
+            f"drill-algo-{_slug(algo.id)}-incremental", section="Built-in algorithms", topic="training",
+            stem=f"SageMaker incremental training (starting from an earlier model artifact) supports the built-in "
+                 f"{algo.name}.",
+            true=algo.incremental_training,
+            why_true=f"Built-in algorithms with incremental training: {which}.",
+            why_false=f"Built-in algorithms with incremental training: {which}; {algo.name} is not one of them.",
+            source=source)
+
+
+# ---- exam blueprints ---------------------------------------------------------------------------------------
+
+def exam_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
+    for exam in k.exams:
+        weights = [Fact(f"{_number(d.weight_percent)}%", f"the weight of {d.name}") for d in exam.domains]
+        for domain in exam.domains:
+            qid = f"drill-exam-{_slug(exam.code)}-{_slug(domain.id)}"[:64].rstrip("-")
+            rng = _rng(seed, qid)
+            right = f"{_number(domain.weight_percent)}%"
+            yield _single(
+                qid, rng=rng, section="Exam blueprints", topic="exams",
+                stem=f"What share of the scored content of {exam.code} is the domain \"{domain.name}\"?",
+                correct=right, right_why=f"{exam.code} ({exam.name}) weights {domain.name} at {right}.",
+                wrong=[(f.text, f"{f.text} is {f.about} in {exam.code}.")
+                       for f in _pick_distractors(rng, right, weights)],
+                source=f"rules/knowledge/exams.yaml: {exam.code} ({exam.source}; as of {exam.as_of})", difficulty=1)
+
+
+# ---- the engine's own choices ------------------------------------------------------------------------------
+
+#: Workloads the engine is asked about: every model kind at small and large data, for each instance stage, at
+#: cost priority (the choice a learner is asked to make on the exam: the cheapest family that does the job).
+#: Kept small and explicit so the drills are stable; each one is a realistic job a learner can picture.
+WORKLOAD_GRID: tuple[tuple[str, dict[str, Any]], ...] = tuple(
+    (stage, {"name": f"drill-{stage.replace('_', '-')}-{kind.replace('_', '-')}-{size:g}gb".replace(".", "p"),
+             "stages": [stage], "priority": "cost",
+             "model": {"kind": kind, "algorithm": algorithm, "parameters_millions": params},
+             "data": {"size_gb": size, "kind": data_kind}})
+    for stage in ("training", "realtime_inference", "batch_inference", "processing")
+    for kind, algorithm, params, data_kind in (
+        ("tree_based", "xgboost", 0, "tabular"), ("classical", "linear_learner", 0, "tabular"),
+        ("deep_learning", "pytorch", 25, "images"), ("llm", "huggingface", 7000, "text"))
+    for size in (0.5, 20.0, 200.0)
+)
+STAGE_TITLES = {"training": "training job", "realtime_inference": "real-time endpoint",
+                "batch_inference": "batch transform job", "processing": "processing job"}
+KIND_WORDS = {"tree_based": "a gradient-boosted tree model (XGBoost)",
+              "classical": "a linear model (Linear Learner)",
+              "deep_learning": "a 25M-parameter PyTorch CNN",
+              "llm": "a 7B-parameter language model (Hugging Face)"}
+
+
+def describe(stage: str, workload: dict[str, Any]) -> str:
+    model, data = workload["model"], workload["data"]
+    return (f"A team needs a SageMaker {STAGE_TITLES[stage]} for {KIND_WORDS[model['kind']]} on "
+            f"{_number(data['size_gb'])} GB of {data['kind']} data and want the lowest cost.")
+
+
+def recommendation_drills(k: Knowledge, seed: int,
+                          recommend: Callable[[dict[str, Any]], Any]) -> Iterator[dict[str, Any] | None]:
+    """Which family the engine chooses for a workload, explained by the recommendation's own reasons.
+
+    `recommend` is the Advisor's (injected, so the quiz package does not depend on the recommender): it takes a
+    workload mapping and returns a Recommendation. Wrong options are other current families, each explained by
+    what the knowledge says that family is for, and by the reason the engine gave when one of its types lost.
+    """
+    families = {f.id: f for f in k.families if f.status == "current"}
+    for stage, workload in WORKLOAD_GRID:
+        choice = recommend(workload).instances[stage]
+        if not choice.fits or choice.family not in families:
+            continue
+        qid = f"drill-choice-{workload['name'].removeprefix('drill-')}"[:64].rstrip("-")
+        rng = _rng(seed, qid)
+        lost = {k.instance_type(a.instance_type).family: f"{a.instance_type} lost: {a.reason}"
+                for a in reversed(choice.alternatives)}
+        pool = [Fact(f.name, f.id) for f in families.values() if f.id != choice.family]
+        winner = families[choice.family]
+        yield _single(
+            qid, rng=rng, section="Choosing instances", topic="training" if stage == "training" else "instances",
+            stem=f"{describe(stage, workload)} Which instance family fits best?",
+            correct=winner.name,
+            right_why=f"{winner.name} ({choice.instance_type} x {choice.instance_count}): {' '.join(choice.reasons)}",
+            wrong=[(f.text, f"{families[f.about].chapter_view} "
+                            + lost.get(f.about, f"No rule chose {f.text} for this workload."))
+                   for f in _pick_distractors(rng, winner.name, pool)],
+            source=f"the advisor's rules (rules/decisions/) on workload {workload['name']}; "
+                   f"decided by {', '.join(choice.decided_by) or 'sizing'}")
+
+
+GENERATORS: tuple[Callable[[Knowledge, int], Iterable[dict[str, Any] | None]], ...] = (
+    instance_drills, security_drills, lambda_drills, lambda_figure_drills, hosting_drills, algorithm_drills,
+    exam_drills,
+)
+
+
+def drill_questions(k: Knowledge, seed: int = 0,
+                    recommend: Callable[[dict[str, Any]], Any] | None = None) -> list[dict[str, Any]]:
+    """Every drill the knowledge supports (and, given `recommend`, the engine's choices), each id once."""
+    out: dict[str, dict[str, Any]] = {}
+    sources: list[Iterable[dict[str, Any] | None]] = [generate(k, seed) for generate in GENERATORS]
+    if recommend is not None:
+        sources.append(recommendation_drills(k, seed, recommend))
+    for source in sources:
+        for question in source:
+            if question is not None and question["id"] not in out:
+                out[question["id"]] = question
+    return list(out.values())
+
+
+def drill_bank(k: Knowledge, *, seed: int = 0, recommend: Callable[[dict[str, Any]], Any] | None = None) -> Bank:
+    """The drills as a playable bank, validated by the same model every bank goes through."""
+    from advisor.quiz.models import QuizBank
+
+    plain = drill_bank_data(k, seed=seed, recommend=recommend)
+    return bank_from_plain(QuizBank.model_validate(plain).model_dump(mode="json"), Path(f"<generated: {BANK_ID}>"))
+
+
+def drill_bank_data(k: Knowledge, *, seed: int = 0,
+                    recommend: Callable[[dict[str, Any]], Any] | None = None) -> dict[str, Any]:
+    """The drills in the bank file format (what `advisor quiz drills --format yaml` prints and a bank loads)."""
+    as_of = max((str(row.as_of) for row in (*k.instance_types, *k.security_controls, *k.lambda_limits, *k.exams)),
+                default=None)
+    return {
+        "id": BANK_ID, "title": TITLE,
+        "description": "Generated from the knowledge base (rules/knowledge/) and the advisor's own decisions; every "
+                       "question cites the row it came from. Regenerated whenever the knowledge changes.",
+        "source": "rules/knowledge/ and rules/decisions/ of this version of sagemaker-advisor",
+        "as_of": as_of, "questions": drill_questions(k, seed, recommend),
+    }
