@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.errors import UsageError
-from advisor.render import FORMATS, emit
+from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
+from advisor.render import FORMATS, emit, to_json, to_yaml
 
 if TYPE_CHECKING:
+    from advisor.quiz.bank import Bank
     from advisor.quiz.tutor import Tutor
+
+PACKAGE = Path(__file__).resolve().parent.parent
 
 DATA_DIR_HELP = "folder of the progress database (default: ADVISOR_DATA_DIR, else the platform's user data folder)"
 
@@ -58,10 +63,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     banks.add_argument("--format", choices=FORMATS, default="table")
     banks.set_defaults(handler=cmd_banks)
 
-    export = quiz_sub.add_parser("export", parents=[common], help="print a whole bank as data")
-    export.add_argument("bank", metavar="BANK", help="bank id (see `advisor quiz banks`)")
-    export.add_argument("--format", choices=("json", "yaml"), default="json")
+    export = quiz_sub.add_parser(
+        "export", parents=[common], help="write a bank as a loadable bank file, or for Anki, Moodle or GIFT",
+        description="yaml and json are our own bank format (loadable again); anki-csv, apkg, gift and moodle-xml "
+                    "are for other tools. Questions a format cannot carry are listed on stderr.")
+    export.add_argument("bank", metavar="BANK", help="bank id (see `advisor quiz banks`) or a bank file")
+    export.add_argument("--format", choices=("yaml", "json", *EXPORT_FORMATS), default="yaml")
+    export.add_argument("--out", type=Path, default=None, metavar="FILE",
+                        help="write here (atomically) instead of standard output; required for apkg")
+    export.add_argument("--due", action="store_true",
+                        help="only the questions FSRS says are due now (e.g. to review them in Anki on a phone)")
     export.set_defaults(handler=cmd_export)
+
+    imp = quiz_sub.add_parser(
+        "import", parents=[common], help="turn another tool's question bank into one of ours",
+        description="Reads Ditectrev-style markdown, GIFT, Moodle XML, Anki CSV or hascard; writes a bank file "
+                    "(default: the banks folder in the data folder, where practice, exam and review find it) and "
+                    "reports, by line, every block it could not map.")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--format", required=True, choices=IMPORT_FORMATS, dest="source_format")
+    imp.add_argument("--out", type=Path, default=None, metavar="BANK.yaml",
+                     help="the bank file to write (default: <data dir>/banks/<id>.yaml)")
+    imp.add_argument("--id", default=None, dest="bank_id", help="bank id (default: from the file name)")
+    imp.add_argument("--title", default=None, help="bank title (default: from the file name)")
+    imp.set_defaults(handler=cmd_import)
+
+    drills = quiz_sub.add_parser(
+        "drills", parents=[common], help="questions generated from the knowledge and the advisor's decisions",
+        description="Lists the drill bank (practise it with `advisor quiz practice --bank drills`), or prints "
+                    "it as a bank file with --format yaml|json.")
+    drills.add_argument("--format", choices=FORMATS, default="table")
+    drills.add_argument("--seed", type=int, default=0, help="seed of the answer positions (ids never change)")
+    drills.set_defaults(handler=cmd_drills)
 
     stats = quiz_sub.add_parser("stats", parents=[common], help="attempts, accuracy, weakest topics, exam trend")
     stats.add_argument("--bank", default=None, help="only this bank (default: every bank)")
@@ -92,12 +125,49 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-15") from None
 
 
+@functools.cache
+def drill_bank(seed: int = 0) -> Bank:
+    """The knowledge drills with the advisor's own choices, from the cache while knowledge and code are unchanged."""
+    from advisor.knowledge.loader import cache_key, knowledge_key, load_knowledge, read_cache, write_cache
+    from advisor.quiz.bank import bank_from_plain
+    from advisor.quiz.drills import BANK_ID, drill_bank_data
+    from advisor.resources import cache_dir, shipped_dir
+
+    prices = {f"pricing/{p.name}": p.read_bytes() for p in sorted(shipped_dir("pricing_data").glob("*.yaml"))}
+    code = [str(p.relative_to(PACKAGE)) for folder in ("quiz", "recommend", "engine", "pricing")
+            for p in sorted((PACKAGE / folder).glob("*.py"))]
+    key = cache_key({"knowledge": knowledge_key().encode(), "seed": str(seed).encode(), **prices}, code)
+    path = cache_dir() / f"drills-{key[:32]}.marshal"
+    plain = read_cache(path, key)
+    if plain is None:
+        from advisor.quiz.models import QuizBank
+        from advisor.recommend.advisor import Advisor
+
+        knowledge = load_knowledge()
+        data = drill_bank_data(knowledge, seed=seed, recommend=Advisor(knowledge).recommend)
+        plain = QuizBank.model_validate(data).model_dump(mode="json")
+        write_cache(path, key, plain)
+    return bank_from_plain(plain, Path(f"<generated: {BANK_ID}>"))
+
+
+def banks_of(args: argparse.Namespace) -> list[Bank]:
+    """Every bank a command may use, without opening the progress store (exporting needs no store)."""
+    from advisor.quiz.bank import gather_banks
+    from advisor.quiz.tutor import USER_BANKS
+    from advisor.resources import data_dir
+
+    folder = getattr(args, "banks", None)
+    user = data_dir(getattr(args, "data_dir", None)) / USER_BANKS if folder is None else None
+    return gather_banks(folder, user, (drill_bank,))
+
+
 def open_tutor(args: argparse.Namespace) -> Tutor:
     """The tutor on the chosen data folder and banks; a store notice (database moved aside) goes to stderr."""
     from advisor.quiz.tutor import Tutor
     from advisor.resources import data_dir
 
-    tutor = Tutor.open(data_dir(getattr(args, "data_dir", None)), banks_dir=getattr(args, "banks", None))
+    tutor = Tutor.open(data_dir(getattr(args, "data_dir", None)), banks_dir=getattr(args, "banks", None),
+                       generated=(drill_bank,))
     if tutor.store.notice:
         print(f"note: {tutor.store.notice}", file=sys.stderr)
     return tutor
@@ -131,9 +201,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_banks(args: argparse.Namespace) -> int:
-    from advisor.quiz.bank import bank_summary, load_banks
+    from advisor.quiz.bank import bank_summary
 
-    rows = [bank_summary(b) for b in load_banks(getattr(args, "banks", None))]
+    rows = [bank_summary(b) for b in banks_of(args)]
     emit(rows, args.format, title="Question banks", columns=(
         ("id", lambda r: r["id"]), ("title", lambda r: r["title"]), ("questions", lambda r: r["question_count"]),
         ("as of", lambda r: r["as_of"]),
@@ -142,9 +212,97 @@ def cmd_banks(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from advisor.quiz.bank import export_bank, find_bank
+    from advisor.atomic import write_atomic
+    from advisor.quiz.bank import bank_file_data, choose_bank, load_bank
+    from advisor.quiz.interop import export_text
+    from advisor.quiz.interop.anki import write_apkg
 
-    emit(export_bank(find_bank(args.bank, getattr(args, "banks", None))), args.format)
+    path = Path(args.bank)
+    if path.suffix in {".yaml", ".yml", ".json"} and path.is_file():
+        bank = load_bank(path)
+    else:
+        bank = choose_bank(args.bank, banks_of(args))
+    data = bank_file_data(bank)
+    if args.due:
+        tutor = open_tutor(args)
+        try:
+            due = set(tutor.queue(bank).due)
+        finally:
+            tutor.close()
+        data["questions"] = [q for q in data["questions"] if q["id"] in due]
+        print(f"{len(data['questions'])} of {len(bank.items)} questions of {bank.id} are due now", file=sys.stderr)
+    if args.format == "apkg":
+        if args.out is None:
+            raise UsageError("an .apkg deck is a binary file: give --out FILE.apkg")
+        write_atomic(args.out, write_apkg(data))
+        print(f"wrote {args.out} ({len(data['questions'])} notes)", file=sys.stderr)
+        return 0
+    left_out: list[str] = []
+    if args.format in ("yaml", "json"):
+        text = to_yaml(data) if args.format == "yaml" else to_json(data)
+    else:
+        text, left_out = export_text(data, args.format)
+    if left_out:
+        print(f"note: {args.format} cannot carry {len(left_out)} question(s), left out: {', '.join(left_out)}",
+              file=sys.stderr)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(args.out, text)
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import datetime
+
+    from advisor.atomic import write_atomic
+    from advisor.documents import read_bytes
+    from advisor.errors import QuizError
+    from advisor.quiz.bank import load_bank
+    from advisor.quiz.interop import bank_id_for, import_text
+    from advisor.quiz.tutor import USER_BANKS
+    from advisor.resources import data_dir
+
+    shown = str(args.file)
+    raw = read_bytes(args.file, shown, QuizError)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QuizError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
+    bank_id = args.bank_id or bank_id_for(args.file)
+    result = import_text(text, args.source_format, display=shown, bank_id=bank_id, title=args.title)
+    result.bank["as_of"] = datetime.date.today().isoformat()
+    out = args.out or data_dir(getattr(args, "data_dir", None)) / USER_BANKS / f"{bank_id}.yaml"
+    header = "# Imported by `advisor quiz import`; edit freely (ids keep your progress).\n"
+    write_atomic(out, header + to_yaml(result.bank))
+    try:
+        bank = load_bank(out)  # the same validation and lint as every bank: the import must be playable
+    except Exception:
+        out.unlink(missing_ok=True)
+        raise
+    print(f"imported {len(bank.items)} question(s) into {out} (bank id {bank.id})")
+    for problem in result.skipped:
+        print(f"  skipped {problem}")
+    for note in result.missing:
+        print(f"  note: {note}")
+    print(f"play it: advisor quiz practice --bank {bank.id if args.out is None else out}")
+    return 0
+
+
+def cmd_drills(args: argparse.Namespace) -> int:
+    from advisor.quiz.bank import bank_file_data
+
+    bank = drill_bank(args.seed)
+    if args.format != "table":
+        emit(bank_file_data(bank), args.format)
+        return 0
+    kinds: dict[str, int] = {}
+    for item in bank.items:
+        kinds[item.section] = kinds.get(item.section, 0) + 1
+    emit([{"section": k, "questions": n} for k, n in kinds.items()], "table",
+         title=f"Knowledge drills: {len(bank.items)} questions (advisor quiz practice --bank drills)",
+         columns=(("section", lambda r: r["section"]), ("questions", lambda r: r["questions"])))
     return 0
 
 

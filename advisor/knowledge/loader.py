@@ -63,6 +63,11 @@ def load_knowledge(rules_dir: Path | None = None, *, use_cache: bool = True) -> 
     return knowledge
 
 
+def knowledge_key(rules_dir: Path | None = None) -> str:
+    """The cache key of the knowledge as it is on disk: what anything derived from the knowledge is keyed by."""
+    return _cache_key(_read_all(rules_dir or default_rules_dir()))
+
+
 def knowledge_data(rules_dir: Path | None = None) -> dict[str, Any]:
     """The validated knowledge as plain JSON-ready data, from the cache when the YAML is unchanged."""
     rules_dir = rules_dir or default_rules_dir()

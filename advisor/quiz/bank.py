@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from advisor.errors import KnowledgeError, Problem, QuizError
 from advisor.resources import cache_dir, shipped_dir
@@ -112,9 +113,29 @@ def load_banks(folder: Path | None = None) -> list[Bank]:
     return banks
 
 
-def find_bank(bank_id: str, folder: Path | None = None) -> Bank:
-    """The bank called `bank_id`; an unknown id is a QuizError that lists the known ones."""
+def gather_banks(folder: Path | None = None, user_folder: Path | None = None,
+                 generated: Sequence[Callable[[], Bank]] = ()) -> list[Bank]:
+    """The shipped (or --banks) folder's banks, then the user's own, then generated ones; ids are unique."""
     banks = load_banks(folder)
+    if user_folder is not None and user_folder.is_dir():
+        banks += load_banks(user_folder)
+    banks += [generate() for generate in generated]
+    seen: dict[str, Bank] = {}
+    for bank in banks:
+        if bank.id in seen:  # progress is keyed by bank id: two banks may not share one
+            raise QuizError(f"two banks have the id {bank.id!r}: {seen[bank.id].path} and {bank.path}",
+                            hint="rename one (its `id:` line) or remove it")
+        seen[bank.id] = bank
+    return banks
+
+
+def find_bank(bank_id: str, folder: Path | None = None) -> Bank:
+    """The bank called `bank_id` in a folder; an unknown id is a QuizError that lists the known ones."""
+    return choose_bank(bank_id, load_banks(folder))
+
+
+def choose_bank(bank_id: str, banks: list[Bank]) -> Bank:
+    """The bank called `bank_id` among `banks`; an unknown id is a QuizError that lists the known ones."""
     for bank in banks:
         if bank.id == bank_id:
             return bank
@@ -230,6 +251,13 @@ def bank_from_plain(plain: Mapping[str, Any], path: Path) -> Bank:
 def bank_summary(bank: Bank) -> dict[str, Any]:
     return {"id": bank.id, "title": bank.title, "question_count": len(bank.items), "source": bank.source,
             "as_of": bank.as_of, "file": str(bank.path)}
+
+
+def bank_file_data(bank: Bank) -> dict[str, Any]:
+    """A bank as the file format holds it (quizzes/*.yaml): what `quiz export --format yaml` writes and loads."""
+    head = {"id": bank.id, "title": bank.title, "description": bank.description, "source": bank.source,
+            "as_of": bank.as_of}
+    return {**{k: v for k, v in head.items() if v is not None}, "questions": export_bank(bank)}
 
 
 def export_bank(bank: Bank) -> list[dict[str, Any]]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from advisor.errors import QuizError
-from advisor.quiz.bank import Bank, Item, find_bank, load_banks
+from advisor.quiz.bank import Bank, Item, choose_bank, gather_banks, load_bank
 from advisor.quiz.scheduler import Scheduler
 from advisor.quiz.scoring import ExamScore, Mark, score_exam
 from advisor.quiz.session import (Clock, Session, Slot, exam_items, exam_minutes, new_session, option_order,
@@ -43,15 +44,31 @@ class Queue:
         return list(self.due) + [q for q in self.wrong if q not in self.due]
 
 
+#: The folder of the user's own banks (imported ones land here), under the data folder.
+USER_BANKS = "banks"
+
+
 class Tutor:
-    def __init__(self, store: Store, *, clock: Clock = system_clock, banks_dir: Path | None = None) -> None:
+    """The quiz's front-door object.
+
+    Banks come from three places: the bank folder (the shipped quizzes/ unless --banks names another), the
+    user's banks folder in the data folder (where `advisor quiz import` writes), and generated banks (the
+    knowledge drills) that the caller supplies as functions, so the quiz never depends on what generates them.
+    """
+
+    def __init__(self, store: Store, *, clock: Clock = system_clock, banks_dir: Path | None = None,
+                 user_banks_dir: Path | None = None, generated: Sequence[Callable[[], Bank]] = ()) -> None:
         self.store = store
         self.clock = clock
         self.banks_dir = banks_dir
+        self.user_banks_dir = user_banks_dir
+        self._generated = generated
 
     @classmethod
-    def open(cls, data_dir: Path, *, clock: Clock = system_clock, banks_dir: Path | None = None) -> Tutor:
-        return cls(Store.open(data_dir, now=clock()), clock=clock, banks_dir=banks_dir)
+    def open(cls, data_dir: Path, *, clock: Clock = system_clock, banks_dir: Path | None = None,
+             generated: Sequence[Callable[[], Bank]] = ()) -> Tutor:
+        return cls(Store.open(data_dir, now=clock()), clock=clock, banks_dir=banks_dir,
+                   user_banks_dir=data_dir / USER_BANKS if banks_dir is None else None, generated=generated)
 
     def close(self) -> None:
         self.store.close()
@@ -59,10 +76,14 @@ class Tutor:
     # ---- banks, blueprints, settings ----------------------------------------------------------------------
 
     def banks(self) -> list[Bank]:
-        return load_banks(self.banks_dir)
+        return gather_banks(self.banks_dir, self.user_banks_dir, self._generated)
 
     def bank(self, bank_id: str) -> Bank:
-        return find_bank(bank_id, self.banks_dir)
+        """A bank by id, or by the path of a bank file (`--bank my-bank.yaml`)."""
+        path = Path(bank_id)
+        if path.suffix in {".yaml", ".yml", ".json"} and path.is_file():
+            return load_bank(path)
+        return choose_bank(bank_id, self.banks())
 
     @staticmethod
     def blueprints() -> tuple[ExamBlueprint, ...]:

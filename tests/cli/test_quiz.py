@@ -14,6 +14,7 @@ import yaml
 
 from advisor.cli import main
 from advisor.quiz.store import FILENAME, MIGRATIONS, Store
+from advisor.resources import shipped_dir
 from tests.quiz.builders import question, tiny_questions, write_bank
 
 
@@ -22,19 +23,25 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
                           env=env or os.environ.copy(), timeout=120, stdin=subprocess.DEVNULL)
 
 
+CHAPTER09 = yaml.safe_load((shipped_dir("quizzes") / "chapter09.yaml").read_text(encoding="utf-8"))
+
+
 def test_banks_lists_id_title_and_question_count(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["quiz", "banks", "--format", "json"]) == 0
-    [bank] = json.loads(capsys.readouterr().out)
-    assert (bank["id"], bank["title"], bank["question_count"]) == (
-        "chapter09", "Chapter 9: Amazon SageMaker modeling", 139)
+    shipped, drills = json.loads(capsys.readouterr().out)
+    assert (shipped["id"], shipped["title"], shipped["question_count"]) == (
+        "chapter09", "Chapter 9: Amazon SageMaker modeling", len(CHAPTER09["questions"]))
+    assert drills["id"] == "drills" and drills["question_count"] >= 300
     assert main(["quiz", "banks"]) == 0
     assert "chapter09" in capsys.readouterr().out
 
 
 def test_export_prints_the_whole_bank_as_json_and_yaml(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["quiz", "export", "chapter09", "--format", "json"]) == 0
-    records = json.loads(capsys.readouterr().out)
-    assert len(records) == 139
+    exported = json.loads(capsys.readouterr().out)
+    assert {k: exported[k] for k in ("id", "title", "source")} == {k: CHAPTER09[k] for k in ("id", "title", "source")}
+    records = exported["questions"]
+    assert len(records) == len(CHAPTER09["questions"])
     for record in records:
         assert {"id", "section", "topics", "domains", "type", "choose", "stem", "options"} <= set(record)
         for option in record["options"]:
@@ -42,7 +49,7 @@ def test_export_prints_the_whole_bank_as_json_and_yaml(capsys: pytest.CaptureFix
     q1 = next(r for r in records if r["id"] == "c09-book-q1")
     assert q1["choose"] == 2 and [o["key"] for o in q1["options"] if o["correct"]] == ["B", "D"]
     assert main(["quiz", "export", "chapter09", "--format", "yaml"]) == 0
-    assert yaml.safe_load(capsys.readouterr().out) == records
+    assert yaml.safe_load(capsys.readouterr().out)["questions"] == records
 
 
 def test_unknown_bank_is_a_plain_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,10 +114,11 @@ def test_a_corrupt_database_is_moved_aside_with_a_note(tmp_path: Path, capsys: p
 
 
 def test_stats_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["quiz", "stats", "--format", "json"]) == 0
+    assert main(["quiz", "stats", "--bank", "chapter09", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {"attempts", "accuracy", "topics", "domains", "weakest_topics", "exams", "due"} <= set(data)
-    assert data["questions"] == 139 and data["due"]["never_seen"] == 139
+    count = len(CHAPTER09["questions"])
+    assert data["questions"] == count and data["due"]["never_seen"] == count
     assert [d["id"] for d in data["domains"]["MLA-C01"]] == [
         "data-preparation", "model-development", "deployment-orchestration", "monitoring-maintenance-security"]
     assert main(["quiz", "stats"]) == 0

@@ -87,7 +87,7 @@ def test_anki_csv_has_the_documented_headers_and_the_id_as_guid() -> None:
 def test_apkg_is_an_anki_collection_with_stable_guids(tmp_path: Path) -> None:
     paths = [tmp_path / "a.apkg", tmp_path / "b.apkg"]
     for path in paths:
-        write_apkg(bank(ORDERING, MATCHING), path)
+        path.write_bytes(write_apkg(bank(ORDERING, MATCHING)))
     notes = []
     for path in paths:
         with zipfile.ZipFile(path) as z:

@@ -1,54 +1,51 @@
-"""Banks that travel: the one table of import and export formats, and the two calls that use it.
+"""Banks that travel: the one table of import and export formats, and the calls that use it.
 
 `import_text` turns a foreign file into a bank in our format (plain data, as quizzes/*.yaml holds it) plus a
-located report of what did not map; `export_bank` writes one of ours in another tool's format. Which format can
+located report of what did not map; `export_text` writes one of ours in another tool's format. Which format can
 carry which question type is stated in the table, so an export says what it left out instead of dropping it.
+Each format is a module of this package with `read(text, display, prefix)` and/or `write(bank)`; the modules are
+imported only when used, because the table itself is read by every start of the CLI (its choices).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from advisor.errors import Problem, QuizError
-from advisor.quiz.interop import anki, ditectrev, gift, hascard, moodle
-from advisor.quiz.interop.common import Imported, missing_report, slug
 
 ALL_TYPES = frozenset({"single", "multiple", "true_false", "ordering", "matching"})
-Reader = Callable[[str, str, str], Imported]
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
     title: str
-    suffix: str
-    reader: Reader | None = None
-    #: bank -> text, and the ids it left out; None for formats we only read (or that write files, like apkg)
-    writer: Callable[[dict[str, Any]], tuple[str, list[str]]] | None = None
+    module: str
+    reads: bool = False
+    #: writes text; apkg is the one binary export (a file), written by `anki.write_apkg`
+    writes: bool = False
     carries: frozenset[str] = ALL_TYPES
 
-
-def _all(write: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]], tuple[str, list[str]]]:
-    return lambda bank: (write(bank), [])
+    def code(self) -> ModuleType:
+        return importlib.import_module(f"advisor.quiz.interop.{self.module}")
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("ditectrev-md", "Ditectrev-style markdown (### stem, - [x] options)", ".md", reader=ditectrev.read,
+    Format("ditectrev-md", "Ditectrev-style markdown (### stem, - [x] options)", "ditectrev", reads=True,
            carries=frozenset({"single", "multiple", "true_false"})),
-    Format("gift", "GIFT (Moodle plain text)", ".gift", reader=gift.read, writer=gift.write,
-           carries=ALL_TYPES - {"ordering"}),
-    Format("moodle-xml", "Moodle XML", ".xml", reader=moodle.read, writer=_all(moodle.write)),
-    Format("anki-csv", "Anki CSV with 2.1.54+ file headers", ".csv", reader=anki.read_csv,
-           writer=_all(anki.write_csv)),
-    Format("apkg", "Anki deck package (genanki)", ".apkg"),
-    Format("hascard", "hascard deck (--- separated cards)", ".txt", reader=hascard.read,
+    Format("gift", "GIFT (Moodle plain text)", "gift", reads=True, writes=True, carries=ALL_TYPES - {"ordering"}),
+    Format("moodle-xml", "Moodle XML", "moodle", reads=True, writes=True),
+    Format("anki-csv", "Anki CSV with 2.1.54+ file headers", "anki", reads=True, writes=True),
+    Format("apkg", "Anki deck package (genanki)", "anki"),
+    Format("hascard", "hascard deck (--- separated cards)", "hascard", reads=True,
            carries=frozenset({"single", "multiple", "ordering"})),
 )}
-IMPORT_FORMATS = tuple(name for name, f in FORMATS.items() if f.reader is not None)
-EXPORT_FORMATS = tuple(name for name, f in FORMATS.items() if f.writer is not None or name == "apkg")
+IMPORT_FORMATS = tuple(name for name, f in FORMATS.items() if f.reads)
+EXPORT_FORMATS = tuple(name for name, f in FORMATS.items() if f.writes or name == "apkg")
 
 
 @dataclass(frozen=True)
@@ -60,40 +57,55 @@ class ImportResult:
 
 def import_text(text: str, fmt: str, *, display: str, bank_id: str, title: str | None = None) -> ImportResult:
     """Parse `text` in format `fmt` into a bank; QuizError when nothing at all could be imported."""
-    reader = FORMATS[fmt].reader
-    if reader is None:
+    from xml.etree.ElementTree import ParseError
+
+    from advisor.quiz.interop.common import missing_report, normal_stem
+    from advisor.quiz.interop.moodle import UnsafeXml
+
+    form = FORMATS[fmt]
+    if not form.reads:
         raise QuizError(f"{fmt} is an export format only; import one of {', '.join(IMPORT_FORMATS)}")
     try:
-        imported = reader(text.replace("\r\n", "\n").replace("\r", "\n"), display, bank_id)
-    except moodle.UnsafeXml as exc:
+        imported = form.code().read(text.replace("\r\n", "\n").replace("\r", "\n"), display, bank_id)
+    except UnsafeXml as exc:
         raise QuizError(f"{display}: {exc}") from None
-    except moodle.ET.ParseError as exc:
-        raise QuizError(f"{display}: not well-formed XML",
-                        problems=[Problem(str(exc), display, exc.position[0])]) from None
-    if not imported.questions:
-        raise QuizError(f"{display}: no question could be imported as {fmt}", problems=imported.skipped[:20])
-    seen: dict[str, int] = {}
-    for question in imported.questions:  # two sources may yield the same id: keep both, numbered
-        n = seen.get(question["id"], 0)
-        seen[question["id"]] = n + 1
-        if n:
+    except ParseError as exc:
+        raise QuizError(f"{display}: not well-formed XML", problems=[Problem(str(exc), display, exc.position[0])]
+                        ) from None
+    questions: list[dict[str, Any]] = []
+    stems: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    for question, line in zip(imported.questions, imported.lines):
+        stem = normal_stem(question["stem"])
+        if stem in stems:  # a bank may not ask the same thing twice (the lint refuses it): keep the first
+            imported.skip(display, line, f"the same question as line {stems[stem]}")
+            continue
+        stems[stem] = line
+        n = ids.get(question["id"], 0)
+        ids[question["id"]] = n + 1
+        if n:  # two sources may yield the same id: keep both, numbered
             question["id"] = f"{question['id'][:60]}-{n + 1}"
+        questions.append(question)
+    if not questions:
+        raise QuizError(f"{display}: no question could be imported as {fmt}", problems=imported.skipped[:20])
     bank = {"id": bank_id, "title": title or f"Imported: {Path(display).name}",
-            "description": f"Imported from {display} ({FORMATS[fmt].title}).",
-            "source": f"imported from {display}", "as_of": None, "questions": imported.questions}
-    return ImportResult(bank, tuple(imported.skipped), tuple(missing_report(imported.questions)))
+            "description": f"Imported from {display} ({form.title}).",
+            "source": f"imported from {display}", "as_of": None, "questions": questions}
+    return ImportResult(bank, tuple(imported.skipped), tuple(missing_report(questions)))
 
 
 def bank_id_for(path: Path) -> str:
+    from advisor.quiz.interop.common import slug
+
     return slug(path.stem, 40) or "imported"
 
 
 def export_text(bank: dict[str, Any], fmt: str) -> tuple[str, list[str]]:
     """The bank as text in `fmt`, and the ids of the questions that format cannot carry."""
     form = FORMATS[fmt]
-    if form.writer is None:
+    if not form.writes:
         raise QuizError(f"{fmt} is not a text export; export one of "
-                        f"{', '.join(n for n in EXPORT_FORMATS if FORMATS[n].writer)}")
+                        f"{', '.join(n for n in EXPORT_FORMATS if FORMATS[n].writes)}")
     kept = {**bank, "questions": [q for q in bank["questions"] if q["type"] in form.carries]}
-    text, left_out = form.writer(kept)
+    text, left_out = form.code().write(kept)
     return text, [q["id"] for q in bank["questions"] if q["type"] not in form.carries] + left_out

@@ -14,7 +14,6 @@ import csv
 import hashlib
 import io
 import re
-from pathlib import Path
 from typing import Any
 
 from advisor.quiz.interop.common import (
@@ -72,7 +71,7 @@ def tags(q: dict[str, Any]) -> str:
 
 # ---- CSV export --------------------------------------------------------------------------------------------
 
-def write_csv(bank: dict[str, Any]) -> str:
+def write(bank: dict[str, Any]) -> tuple[str, list[str]]:
     buffer = io.StringIO()
     buffer.write("#separator:Comma\n#html:true\n#notetype:Basic\n")
     buffer.write(f"#deck:{bank['title'].replace(chr(10), ' ')}\n")
@@ -80,12 +79,12 @@ def write_csv(bank: dict[str, Any]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     for q in bank["questions"]:
         writer.writerow([q["id"], front(q), back(q), tags(q)])
-    return buffer.getvalue()
+    return buffer.getvalue(), []
 
 
 # ---- CSV import --------------------------------------------------------------------------------------------
 
-def read_csv(text: str, display: str, prefix: str) -> Imported:
+def read(text: str, display: str, prefix: str) -> Imported:
     out = Imported()
     headers: dict[str, str] = {}
     lines = text.splitlines(keepends=True)
@@ -119,7 +118,7 @@ def read_csv(text: str, display: str, prefix: str) -> Imported:
         tag_text = row[tags_col] if tags_col is not None and tags_col < len(row) else ""
         question = _note(fields[front_i], fields[back_i], guid, tag_text, display, line_no, prefix, out)
         if question is not None:
-            out.questions.append(question)
+            out.add(question, line_no)
     return out
 
 
@@ -234,8 +233,10 @@ def _stable_id(name: str) -> int:
 MODEL_NAME = "sagemaker-advisor question"
 
 
-def write_apkg(bank: dict[str, Any], path: Path) -> None:
-    """Write the deck to `path` (genanki writes the zip; the caller makes the write atomic)."""
+def write_apkg(bank: dict[str, Any]) -> bytes:
+    """The deck as the bytes of an .apkg file (the caller writes them atomically)."""
+    import tempfile
+
     import genanki  # deferred: only the .apkg export needs it
 
     model = genanki.Model(
@@ -248,4 +249,12 @@ def write_apkg(bank: dict[str, Any], path: Path) -> None:
     for q in bank["questions"]:
         deck.add_note(genanki.Note(model=model, fields=[front(q), back(q), q["id"]],
                                    guid=genanki.guid_for(bank["id"], q["id"]), tags=tags(q).split()))
-    genanki.Package(deck).write_to_file(str(path))
+    buffer = io.BytesIO()
+    # genanki builds the collection in a temporary SQLite file it never removes: point it at a folder we do.
+    with tempfile.TemporaryDirectory() as scratch:
+        previous, tempfile.tempdir = tempfile.tempdir, scratch
+        try:
+            genanki.Package(deck).write_to_file(buffer)
+        finally:
+            tempfile.tempdir = previous
+    return buffer.getvalue()

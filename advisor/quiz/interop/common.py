@@ -28,7 +28,12 @@ class Imported:
     """Questions in our bank format, and one located reason for every block that did not map."""
 
     questions: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # where each question starts in the source
     skipped: list[Problem] = field(default_factory=list)
+
+    def add(self, question: dict[str, Any], line: int) -> None:
+        self.questions.append(question)
+        self.lines.append(line)
 
     def skip(self, display: str, line: int, reason: str) -> None:
         self.skipped.append(Problem(reason, display, line))
@@ -46,6 +51,11 @@ def question_id(prefix: str, given: str | None, stem: str) -> str:
             return candidate
     digest = hashlib.sha256(re.sub(r"\s+", " ", stem).strip().casefold().encode()).hexdigest()[:10]
     return f"{slug(prefix, 40) or 'q'}-{digest}"
+
+
+def normal_stem(text: str) -> str:
+    """Stems that differ only in case, spacing or final punctuation ask the same thing (as the bank lint sees it)."""
+    return re.sub(r"\s+", " ", text).strip().rstrip("?.!").casefold()
 
 
 def html_to_text(text: str) -> str:

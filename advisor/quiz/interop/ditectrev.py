@@ -70,5 +70,5 @@ def _read_block(block: list[str], line_no: int, display: str, prefix: str, out: 
     if problem:
         out.skip(display, line_no, problem)
         return
-    out.questions.append(make_question(question_id(prefix, None, stem), stem=stem, options=triples,
-                                       source=f"imported from {display}, line {line_no}"))
+    out.add(make_question(question_id(prefix, None, stem), stem=stem, options=triples,
+                          source=f"imported from {display}, line {line_no}"), line_no)

@@ -120,7 +120,7 @@ def read(text: str, display: str, prefix: str) -> Imported:
                 if section:
                     question["section"] = section
                 _apply_meta(question, meta)
-                out.questions.append(question)
+                out.add(question, line_no)
     return out
 
 

@@ -74,8 +74,8 @@ def _read_card(card: list[tuple[int, str]], display: str, prefix: str, out: Impo
     elif kinds == {"single"} and sum(ok for _, ok, _ in choices) != 1:
         out.skip(display, first_line, "a multiple-choice card ('-'/'*') must mark exactly one '*'")
     else:
-        out.questions.append(make_question(question_id(prefix, None, stem), stem=stem, options=choices,
-                                           source=source))
+        out.add(make_question(question_id(prefix, None, stem), stem=stem, options=choices, source=source),
+                first_line)
 
 
 def _ordering(stem: str, order: list[tuple[int, str]], display: str, line: int, prefix: str, source: str,
@@ -93,4 +93,4 @@ def _ordering(stem: str, order: list[tuple[int, str]], display: str, line: int, 
         "type": "ordering", "difficulty": 2, "stem": stem, "source": source,
         "options": [{"key": KEYS[i], "text": text, "explanation": NO_EXPLANATION} for i, text in enumerate(items)],
     }
-    out.questions.append(question)
+    out.add(question, line)

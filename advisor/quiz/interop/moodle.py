@@ -68,7 +68,7 @@ def read(text: str, display: str, prefix: str) -> Imported:
             if section:
                 question["section"] = section
             _tags(node, question)
-            out.questions.append(question)
+            out.add(question, line)
     return out
 
 
@@ -162,7 +162,7 @@ def _texted(parent: ET.Element, tag: str, text: str, html: bool = True, **attrs:
     return node
 
 
-def write(bank: dict[str, Any]) -> str:
+def write(bank: dict[str, Any]) -> tuple[str, list[str]]:
     quiz = ET.Element("quiz")
     section = None
     for q in bank["questions"]:
@@ -182,7 +182,7 @@ def write(bank: dict[str, Any]) -> str:
         for tag in [*q["topics"], *(f"{_DOMAIN_TAG}{e}:{d}" for e, d in q.get("domains", {}).items())]:
             _sub(_sub(tags, "tag"), "text", tag)
     ET.indent(quiz)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n", []
 
 
 def _answers(node: ET.Element, q: dict[str, Any]) -> None:

@@ -1,0 +1,99 @@
+"""`advisor quiz import|export|drills` as a user runs them: files in, files out, plain errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor.cli import main
+from advisor.quiz.bank import load_bank
+
+GIFT = """::q1::Which family is burstable?{=T#Right.~M#Steady.~C#Compute.~R#Memory.}
+
+::q2::Which runs GPUs?{~T#No.=G#Yes.~C#No.~R#No.}
+
+::num::How many? {#5}
+"""
+
+
+def test_import_writes_a_playable_bank_to_the_user_banks_folder(capsys: pytest.CaptureFixture[str],
+                                                                 tmp_path: Path) -> None:
+    source = tmp_path / "my practice.gift"
+    source.write_text(GIFT, encoding="utf-8")
+    assert main(["quiz", "import", str(source), "--format", "gift"]) == 0
+    out = capsys.readouterr().out
+    target = Path(os.environ["ADVISOR_DATA_DIR"]) / "banks" / "my-practice.yaml"
+    assert f"imported 2 question(s) into {target} (bank id my-practice)" in out
+    assert f"skipped {source}:5: a numerical question has no options to pick from" in out
+    assert "have no exam domain" in out
+    assert [i.id for i in load_bank(target).items] == ["q1", "q2"]
+    assert main(["quiz", "banks", "--format", "json"]) == 0
+    assert "my-practice" in [b["id"] for b in json.loads(capsys.readouterr().out)]
+
+
+def test_import_to_a_chosen_file_then_export_it_by_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "deck.gift"
+    source.write_text(GIFT, encoding="utf-8")
+    bank_file = tmp_path / "out" / "deck.yaml"
+    assert main(["quiz", "import", str(source), "--format", "gift", "--out", str(bank_file), "--id", "mine"]) == 0
+    capsys.readouterr()
+    assert main(["quiz", "export", str(bank_file), "--format", "moodle-xml"]) == 0
+    assert "<idnumber>q1</idnumber>" in capsys.readouterr().out
+
+
+def test_nothing_importable_exits_2_and_writes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "x.md"
+    source.write_text("# just a title\n", encoding="utf-8")
+    assert main(["quiz", "import", str(source), "--format", "ditectrev-md"]) == 2
+    assert "no question could be imported" in capsys.readouterr().err
+    assert not (Path(os.environ["ADVISOR_DATA_DIR"]) / "banks").exists()
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\x00binary", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><quiz/>'])
+def test_bad_files_are_plain_errors(content: bytes, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "q.xml"
+    source.write_bytes(content)
+    assert main(["quiz", "import", str(source), "--format", "moodle-xml"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Quiz error: ") and "Traceback" not in err
+
+
+def test_export_yaml_loads_back_as_the_same_bank(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "copy.yaml"
+    assert main(["quiz", "export", "chapter09", "--out", str(target)]) == 0
+    assert [i.id for i in load_bank(target).items] == [q["id"] for q in yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "quizzes" / "chapter09.yaml").read_text(encoding="utf-8"))["questions"]]
+
+
+def test_apkg_needs_out_and_then_is_a_deck(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["quiz", "export", "chapter09", "--format", "apkg"]) == 2
+    assert "give --out" in capsys.readouterr().err
+    deck = tmp_path / "c9.apkg"
+    assert main(["quiz", "export", "chapter09", "--format", "apkg", "--out", str(deck)]) == 0
+    with zipfile.ZipFile(deck) as z:
+        (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "c.anki2") as db:
+        assert db.execute("select count(*) from notes").fetchone()[0] > 100
+
+
+def test_export_due_keeps_only_what_fsrs_says_is_due(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["quiz", "export", "chapter09", "--due", "--format", "anki-csv"]) == 0
+    captured = capsys.readouterr()
+    assert "0 of" in captured.err  # nothing answered yet, so nothing is due
+    assert not [line for line in captured.out.splitlines() if not line.startswith("#")]
+
+
+def test_drills_are_listed_playable_and_exportable(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quiz", "drills", "--format", "json"]) == 0
+    drills = json.loads(capsys.readouterr().out)
+    assert drills["id"] == "drills" and len(drills["questions"]) >= 300
+    assert main(["quiz", "drills"]) == 0
+    assert "Instance types" in capsys.readouterr().out
+    assert main(["quiz", "export", "drills", "--format", "gift"]) == 0
+    assert "::drill-type-ml-m5-xlarge-memory::" in capsys.readouterr().out
