@@ -217,7 +217,8 @@ def test_moodle_xml_with_cdata_html_and_an_essay() -> None:
     assert q["stem"] == "Which option takes a 500\xa0MB payload?"
     assert q["options"][0]["explanation"] == "Up to 1 GB."
     assert q["options"][1]["explanation"] == "Async takes up to 1 GB."
-    assert [(p.line, p.message) for p in result.skipped] == [(14, "a question of type 'essay' has no options to pick from")]
+    assert [(p.line, p.message) for p in result.skipped] == [
+        (14, "a question of type 'essay' has no options to pick from")]
 
 
 def test_moodle_xml_with_entities_is_refused_before_parsing() -> None:
@@ -283,3 +284,13 @@ def test_hascard_choice_answer_and_reorder_cards() -> None:
 def test_nothing_importable_is_an_error() -> None:
     with pytest.raises(QuizError, match="no question could be imported"):
         import_text("just some text\n", "ditectrev-md", display="x.md", bank_id="x")
+
+
+def test_angle_brackets_survive_every_text_format() -> None:
+    q = copy.deepcopy(SHIPPED["questions"][0])
+    q["options"][0]["explanation"] = "Set KmsKeyId = <kms_key_arn> & keep the key."
+    original = {"id": "b", "title": "t", "source": "s", "as_of": "2026-12-01", "questions": [q]}
+    for fmt in ("gift", "moodle-xml", "anki-csv"):
+        text, _ = export_text(original, fmt)
+        back = import_text(text, fmt, display="x", bank_id="b").bank["questions"][0]
+        assert back["options"][0]["explanation"] == "Set KmsKeyId = <kms_key_arn> & keep the key.", fmt

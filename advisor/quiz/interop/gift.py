@@ -2,7 +2,7 @@
 
     // advisor: {"section": ..., "topics": [...]}      (our metadata; other tools ignore comments)
     $CATEGORY: Training
-    ::c09-train-01::Which request field ...{
+    ::c09-train-01::[plain]Which request field ...{
       =right answer#why it is right
       ~wrong answer#why it is wrong
       ~%50%half-right (multiple response weights)
@@ -10,15 +10,17 @@
     ::tf::Statement{T#feedback if answered false#feedback if answered true}
     ::match::Match them{ =prompt -> answer =prompt 2 -> answer 2 }
 
-Special characters `~ = # { } :` are escaped with a backslash; `\\n` is a line break. Numerical, short-answer,
-essay and description questions have no options to pick from, so they are reported, not imported. GIFT has no
-ordering type: an ordering question is left out of an export, and the export says so.
+Special characters `~ = # { } :` are escaped with a backslash; `\\n` is a line break. Text marked `[plain]` (as
+our export writes it) or `[markdown]` is taken as written; otherwise Moodle reads it as markup, and so do we.
+Numerical, short-answer, essay and description questions have no options to pick from, so they are reported, not
+imported. GIFT has no ordering type: an ordering question is left out of an export, and the export says so.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from advisor.quiz.interop.common import (
@@ -136,7 +138,15 @@ def _question(text: str, display: str, line_no: int, prefix: str, out: Imported)
         end = text.find("::", 2)
         if end > 0:
             title, text = text[2:end].strip(), text[end + 2:]
-    text = re.sub(r"^\s*\[(html|markdown|plain|moodle)\]", "", text)
+    marker = re.match(r"^\s*\[(html|markdown|plain|moodle)\]", text)
+    if marker:
+        text = text[marker.end():]
+    # Moodle's default (auto) format and [html] may hold markup; [plain] and [markdown] text is taken as written.
+    plain = marker is not None and marker.group(1) in {"plain", "markdown"}
+
+    def clean(raw: str) -> str:
+        return unescape(raw) if plain else html_to_text(unescape(raw))
+
     opened = _find_unescaped(text, "{")
     closed = _find_unescaped(text, "}", opened + 1) if opened >= 0 else -1
     if opened < 0 or closed < 0:
@@ -144,18 +154,18 @@ def _question(text: str, display: str, line_no: int, prefix: str, out: Imported)
         return None
     after = text[closed + 1:].strip()
     stem_raw = text[:opened].strip() + (" _____ " + after if after else "")
-    stem = html_to_text(unescape(stem_raw))
+    stem = clean(stem_raw)
     answers = text[opened + 1:closed].strip()
     general = ""
     if (cut := answers.find("####")) >= 0:
-        answers, general = answers[:cut].strip(), html_to_text(unescape(answers[cut + 4:]))
+        answers, general = answers[:cut].strip(), clean(answers[cut + 4:])
     source = f"imported from {display}, line {line_no}"
     qid = question_id(prefix, title, stem)
     if not stem:
         out.skip(display, line_no, "the question has no text")
         return None
     if re.fullmatch(r"(T|TRUE|F|FALSE)(#.*)?", answers, flags=re.S):
-        return _true_false(qid, stem, answers, source)
+        return _true_false(qid, stem, answers, source, clean)
     if answers.startswith("#"):
         out.skip(display, line_no, "a numerical question has no options to pick from")
         return None
@@ -164,7 +174,7 @@ def _question(text: str, display: str, line_no: int, prefix: str, out: Imported)
         return None
     pieces = [(mark, body) for mark, body in _split_unescaped(answers, "=~") if mark]
     if any("->" in body for _, body in pieces):
-        return _matching(qid, stem, pieces, source, general, display, line_no, out)
+        return _matching(qid, stem, pieces, source, general, display, line_no, out, clean)
     if all(mark == "=" for mark, _ in pieces):
         out.skip(display, line_no, "a short-answer question (only '=' answers) has no options to pick from")
         return None
@@ -174,8 +184,8 @@ def _question(text: str, display: str, line_no: int, prefix: str, out: Imported)
         if m := re.match(r"\s*%(-?[\d.]+)%", body):
             weight, body = float(m.group(1)), body[m.end():]
         parts = _split_unescaped(body, "#")
-        answer = html_to_text(unescape(parts[0][1]))
-        feedback = html_to_text(unescape(parts[1][1])) if len(parts) > 1 else ""
+        answer = clean(parts[0][1])
+        feedback = clean(parts[1][1]) if len(parts) > 1 else ""
         triples.append((answer, weight > 0, feedback))
     if problem := option_problem(triples):
         out.skip(display, line_no, problem)
@@ -183,22 +193,22 @@ def _question(text: str, display: str, line_no: int, prefix: str, out: Imported)
     return make_question(qid, stem=stem, options=triples, source=source)
 
 
-def _true_false(qid: str, stem: str, answers: str, source: str) -> dict[str, Any]:
+def _true_false(qid: str, stem: str, answers: str, source: str, clean: Callable[[str], str]) -> dict[str, Any]:
     parts = [p for _, p in _split_unescaped(answers, "#")]
     is_true = parts[0].strip().upper() in {"T", "TRUE"}
-    if_wrong = html_to_text(unescape(parts[1])) if len(parts) > 1 else ""
-    if_right = html_to_text(unescape(parts[2])) if len(parts) > 2 else ""
+    if_wrong = clean(parts[1]) if len(parts) > 1 else ""
+    if_right = clean(parts[2]) if len(parts) > 2 else ""
     true_why, false_why = (if_right, if_wrong) if is_true else (if_wrong, if_right)
     return make_question(qid, stem=stem, source=source, kind="true_false",
                          options=[("True", is_true, true_why), ("False", not is_true, false_why)])
 
 
 def _matching(qid: str, stem: str, pieces: list[tuple[str, str]], source: str, general: str, display: str,
-              line_no: int, out: Imported) -> dict[str, Any] | None:
+              line_no: int, out: Imported, clean: Callable[[str], str]) -> dict[str, Any] | None:
     prompts, distractors = [], []
     for _, body in pieces:
         left, _, right = body.partition("->")
-        left, right = html_to_text(unescape(left)), html_to_text(unescape(right))
+        left, right = clean(left), clean(right)
         if not right:
             out.skip(display, line_no, "a matching pair has no answer after '->'")
             return None
@@ -231,7 +241,7 @@ def write(bank: dict[str, Any]) -> tuple[str, list[str]]:
             lines.append("")
         meta = {k: q[k] for k in ("section", "topics", "domains", "tasks", "difficulty", "source") if k in q}
         lines.append(_META + json.dumps(meta, ensure_ascii=False))
-        lines.append(f"::{escape(q['id'])}::{escape(q['stem'])}{{")
+        lines.append(f"::{escape(q['id'])}::[plain]{escape(q['stem'])}{{")
         lines += [f"\t{line}" for line in _answers(q)]
         lines.append("}")
         blocks.append("\n".join(lines))
