@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
     from advisor.recommend.advisor import Advisor
     from advisor.recommend.models import Recommendation
-    from advisor.recommend.workload import Workload, load_workload
+    from advisor.workload import Workload, load_workload
 
 __all__ = [
     "Advisor",
@@ -43,8 +43,8 @@ __all__ = [
 _WHERE = {
     "Advisor": "advisor.recommend.advisor",
     "Recommendation": "advisor.recommend.models",
-    "Workload": "advisor.recommend.workload",
-    "load_workload": "advisor.recommend.workload",
+    "Workload": "advisor.workload",
+    "load_workload": "advisor.workload",
     "Knowledge": "advisor.knowledge.models",
     "load_knowledge": "advisor.knowledge.loader",
     **{name: "advisor.errors" for name in ("AdvisorError", "KnowledgeError", "PricingError", "Problem", "QuizError",

@@ -22,7 +22,7 @@ SCHEMA_MODELS: dict[str, str] = {
     "algorithms": "advisor.knowledge.models:AlgorithmsFile",
     "hosting_options": "advisor.knowledge.models:HostingOptionsFile",
     "decision": "advisor.engine.decisions:Decision",
-    "workload": "advisor.recommend.workload:Workload",
+    "workload": "advisor.workload:Workload",
     "price_snapshot": "advisor.pricing.models:PriceSnapshot",
     "quiz_bank": "advisor.quiz.models:QuizBank",
     "questionnaire_draft": "advisor.recommend.questions:Draft",

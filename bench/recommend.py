@@ -48,7 +48,7 @@ def in_process(rounds: int) -> tuple[float, float, float, dict[str, float], floa
     pydantic is timed the same way, as a same-run yardstick of the machine's speed.
     """
     from advisor.recommend.advisor import Advisor
-    from advisor.recommend.workload import Workload, load_workload
+    from advisor.workload import Workload, load_workload
 
     advisor = Advisor()
     workloads = [load_workload(p, advisor.knowledge) for p in EXAMPLES]

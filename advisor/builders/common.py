@@ -20,7 +20,7 @@ from advisor.errors import UsageError
 
 if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation, SecuritySetting
-    from advisor.recommend.workload import Workload
+    from advisor.workload import Workload
 
 TOKEN = re.compile(r"<<([a-z][a-z0-9_]*)>>")
 

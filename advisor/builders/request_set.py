@@ -10,11 +10,11 @@ from advisor import stages as stage_registry
 from advisor.builders import lambda_, sagemaker, stepfunctions
 from advisor.builders.common import Context, RequestOptions, placeholders_in
 from advisor.errors import UsageError
-from advisor.knowledge.base import Frozen
+from advisor.base import Frozen
 
 if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation
-    from advisor.recommend.workload import Workload
+    from advisor.workload import Workload
 
 #: The key of the state machine definition (a dict, not an API request) in a RequestSet.
 STATE_MACHINE = "states:StateMachine"

@@ -48,7 +48,7 @@ def read_source(name: str) -> bytes:
 
 def run(args: argparse.Namespace, raw: bytes) -> Recommendation:
     from advisor.recommend.advisor import Advisor
-    from advisor.recommend.workload import load_workload
+    from advisor.workload import load_workload
 
     advisor = Advisor()
     display = "<stdin>" if args.workload == "-" else args.workload

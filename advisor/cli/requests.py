@@ -45,7 +45,7 @@ def build(args: argparse.Namespace) -> RequestSet:
     from advisor.builders import build_requests
     from advisor.builders.validate import assert_valid
     from advisor.recommend.advisor import Advisor
-    from advisor.recommend.workload import load_workload
+    from advisor.workload import load_workload
 
     raw = read_source(args.workload)
     advisor = Advisor()

@@ -1,31 +1,29 @@
 """The typed condition language of the rules: field, operator, value; all / any / not. No eval, ever.
 
 Conditions are checked when rules load (the field must exist in the workload, the value must have the field's
-type, a literal must be one the field allows) and compiled once into closures. Evaluation records every leaf
-it looks at (field, operator, expected, actual, result): that record is how the product explains why a rule
-fired or did not.
-
-Rules of one decision repeat leaves (the security rules ask about sensitivity 56 times, with 15 distinct
-leaves), so a `Program` compiles the conditions of a decision together: each distinct leaf is evaluated once
-per context and every rule decides over those shared records. A rule's trace is therefore exact and cheap.
+type, a literal must be one the field allows). Evaluation looks at every leaf, whatever the answer, and returns
+a frozen record of it (field, operator, expected, actual, result) inside the all / any / not structure the rule
+was written in: that record is how the product explains why a rule fired or did not, and which conditions were
+alternatives.
 """
 
 from __future__ import annotations
 
 import operator
-from itertools import repeat
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Literal, Mapping, Sequence, Union
+from typing import Annotated, Any, Callable, Literal, Mapping, Union
 
 from pydantic import Discriminator, Field, Tag, ValidationInfo, model_validator
 
-from advisor.knowledge.base import Frozen
+from advisor.base import Frozen
 
 Op = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "contains", "exists"]
 Scalar = Union[bool, int, float, str]
+Context = Mapping[str, Any]
+"""The flat values a condition reads: dotted field name -> value (None when the workload leaves it unset)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FieldSpec:
     """What a condition may say about a field: its kind and, for literals, the allowed values."""
 
@@ -34,13 +32,9 @@ class FieldSpec:
     optional: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True)
 class LeafResult:
-    """One leaf as evaluated: the unit of every explanation.
-
-    Not frozen on purpose: a frozen dataclass sets each field through object.__setattr__, which made creating
-    the ~80 records of a recommendation cost 4x as much. Treat it as read-only; nothing writes to it.
-    """
+    """One leaf as evaluated: the unit of every explanation."""
 
     field: str
     op: str
@@ -48,26 +42,40 @@ class LeafResult:
     actual: Any
     result: bool
 
-
-LeafTest = Callable[[Mapping[str, Any]], LeafResult]
-"""Evaluates one leaf against a context."""
-Matcher = Callable[[Sequence[bool]], bool]
-"""Decides a condition over the results of its program's leaves (by position)."""
-Slot = Callable[["Leaf"], int]
-"""The position of a leaf's record in its program's results."""
+    def leaves(self) -> tuple[LeafResult, ...]:
+        return (self,)
 
 
-def _contains(actual: Any, expected: Any) -> bool:
-    return actual is not None and expected in actual
+@dataclass(frozen=True)
+class GroupResult:
+    """An all / any / not as evaluated, with every part's record (all parts are evaluated, none skipped)."""
+
+    kind: Literal["all", "any", "not"]
+    result: bool
+    parts: tuple[Union[LeafResult, GroupResult], ...]
+
+    def leaves(self) -> tuple[LeafResult, ...]:
+        return tuple(leaf for part in self.parts for leaf in part.leaves())
 
 
-_BINARY: dict[str, Callable[[Any, Any], bool]] = {  # eq, in and not_in are written inline in Leaf.test
+ConditionResult = Union[LeafResult, GroupResult]
+
+
+def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    """An ordering test that is false for an unset value (a missing number is neither big nor small)."""
+    return lambda actual, expected: actual is not None and compare(actual, expected) is True
+
+
+_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
     "ne": operator.ne,
-    "lt": operator.lt,
-    "lte": operator.le,
-    "gt": operator.gt,
-    "gte": operator.ge,
-    "contains": _contains,
+    "lt": _ordered(operator.lt),
+    "lte": _ordered(operator.le),
+    "gt": _ordered(operator.gt),
+    "gte": _ordered(operator.ge),
+    "in": lambda actual, expected: actual in expected,
+    "not_in": lambda actual, expected: actual not in expected,
+    "contains": lambda actual, expected: actual is not None and expected in actual,
 }
 _ORDERED = {"lt", "lte", "gt", "gte"}
 
@@ -91,7 +99,7 @@ class Leaf(Frozen):
             return self
         spec = fields.get(self.field)
         if spec is None:
-            import difflib  # only on this error path: a start that loads valid rules never needs it
+            import difflib  # deferred: needed only to word this error
 
             close = difflib.get_close_matches(self.field, list(fields), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -99,39 +107,12 @@ class Leaf(Frozen):
         _check_value(self, spec)
         return self
 
-    def key(self) -> tuple[str, str, str]:
-        """Leaves with equal keys always give equal records, so a program evaluates them once."""
-        return self.field, self.op, repr(self.value)
-
-    def test(self) -> LeafTest:
-        field, op, expected = self.field, self.op, self.value
-        if op == "exists":
-            want = expected is not False
-
-            def exists(ctx: Mapping[str, Any]) -> LeafResult:
-                actual = ctx.get(field)
-                return LeafResult(field, op, want, actual, (actual is not None) == want)
-
-            return exists
-        # the operators most rules use are written out inline (no call to an operator function per leaf)
-        if op == "eq":
-            return lambda ctx: LeafResult(field, op, expected, (actual := ctx.get(field)), actual == expected)
-        if op == "in":
-            return lambda ctx: LeafResult(field, op, expected, (actual := ctx.get(field)), actual in expected)
-        if op == "not_in":
-            return lambda ctx: LeafResult(field, op, expected, (actual := ctx.get(field)), actual not in expected)
-        test = _BINARY[op]
-        ordered = op in _ORDERED
-
-        def leaf(ctx: Mapping[str, Any]) -> LeafResult:
-            actual = ctx.get(field)
-            return LeafResult(field, op, expected, actual,
-                              False if (actual is None and ordered) else test(actual, expected) is True)
-
-        return leaf
-
-    def matcher(self, slot: Slot) -> Matcher:
-        return operator.itemgetter(slot(self))
+    def evaluate(self, ctx: Context) -> LeafResult:
+        actual = ctx.get(self.field)
+        if self.op == "exists":
+            want = self.value is not False
+            return LeafResult(self.field, self.op, want, actual, (actual is not None) == want)
+        return LeafResult(self.field, self.op, self.value, actual, _TESTS[self.op](actual, self.value))
 
     def leaves(self) -> tuple[Leaf, ...]:
         return (self,)
@@ -157,7 +138,7 @@ def _check_value(leaf: Leaf, spec: FieldSpec) -> None:
         if spec.kind in ("text", "literal") and not isinstance(value, str):
             raise ValueError(f"{leaf.field!r} is text; {value!r} is not")
         if spec.kind == "literal" and value not in spec.allowed:
-            import difflib  # only on this error path
+            import difflib  # deferred: needed only to word this error
 
             close = difflib.get_close_matches(str(value), list(spec.allowed), n=1, cutoff=0.5)
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -165,25 +146,12 @@ def _check_value(leaf: Leaf, spec: FieldSpec) -> None:
                              f"(one of: {', '.join(spec.allowed)}){hint}")
 
 
-def _combine(parts: tuple[Condition, ...], slot: Slot, every: bool) -> Matcher:
-    """all/any over parts: the leaves' answers are picked and tested in C, nested parts called in C (map)."""
-    pick = _picker(tuple(slot(p) for p in parts if isinstance(p, Leaf)))
-    nested = [p.matcher(slot) for p in parts if not isinstance(p, Leaf)]
-    call = operator.call
-    if every:
-        if not nested:
-            return lambda oks: False not in pick(oks)
-        return lambda oks: False not in pick(oks) and all(map(call, nested, repeat(oks)))
-    if not nested:
-        return lambda oks: True in pick(oks)
-    return lambda oks: True in pick(oks) or any(map(call, nested, repeat(oks)))
-
-
 class All(Frozen):
     all: tuple[Condition, ...] = Field(min_length=1)
 
-    def matcher(self, slot: Slot) -> Matcher:
-        return _combine(self.all, slot, every=True)
+    def evaluate(self, ctx: Context) -> GroupResult:
+        parts = tuple(part.evaluate(ctx) for part in self.all)
+        return GroupResult("all", all(part.result for part in parts), parts)
 
     def leaves(self) -> tuple[Leaf, ...]:
         return tuple(leaf for c in self.all for leaf in c.leaves())
@@ -192,8 +160,9 @@ class All(Frozen):
 class AnyOf(Frozen):
     any: tuple[Condition, ...] = Field(min_length=1)
 
-    def matcher(self, slot: Slot) -> Matcher:
-        return _combine(self.any, slot, every=False)
+    def evaluate(self, ctx: Context) -> GroupResult:
+        parts = tuple(part.evaluate(ctx) for part in self.any)
+        return GroupResult("any", any(part.result for part in parts), parts)
 
     def leaves(self) -> tuple[Leaf, ...]:
         return tuple(leaf for c in self.any for leaf in c.leaves())
@@ -202,9 +171,9 @@ class AnyOf(Frozen):
 class Not(Frozen):
     not_: Condition = Field(alias="not")
 
-    def matcher(self, slot: Slot) -> Matcher:
-        inner = self.not_.matcher(slot)
-        return lambda oks: not inner(oks)
+    def evaluate(self, ctx: Context) -> GroupResult:
+        inner = self.not_.evaluate(ctx)
+        return GroupResult("not", not inner.result, (inner,))
 
     def leaves(self) -> tuple[Leaf, ...]:
         return self.not_.leaves()
@@ -230,68 +199,8 @@ Condition = Annotated[
     ],
     Discriminator(_kind),
 ]
-# All, AnyOf and Not refer to Condition before it exists; with defer_build pydantic resolves the name from this
-# module when a validator is first needed, so no model_rebuild() (which built three validators at import).
-
-
-def _picker(slots: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """A C-level function picking the items at `slots` of a tuple, as a tuple (a slice where they are adjacent,
-    which also covers none and one)."""
-    first = slots[0] if slots else 0
-    if slots == tuple(range(first, first + len(slots))):
-        return operator.itemgetter(slice(first, first + len(slots)))
-    return operator.itemgetter(*slots)
-
-
-class Program:
-    """Conditions compiled together (a decision's rules): every distinct leaf evaluated once per context.
-
-    Every leaf is evaluated whatever the answer, because the trace must say why a rule did not match as well
-    as why it did. `None` stands for a rule without a condition, which always matches.
-
-    How it runs: the leaves' results go into one list; a condition that is not a single leaf appends its
-    answer to that list, and one pick reads every condition's answer from it. Picking and slicing are done by
-    operator.itemgetter in C: this runs ~5 times per recommendation over ~50 rules.
-    """
-
-    __slots__ = ("_tests", "_composites", "_answers", "_pickers")
-
-    def __init__(self, conditions: Sequence[Condition | None]) -> None:
-        positions: dict[tuple[str, str, str], int] = {}
-        self._tests: list[LeafTest] = []
-
-        def slot(leaf: Leaf) -> int:
-            key = leaf.key()
-            if key not in positions:
-                positions[key] = len(self._tests)
-                self._tests.append(leaf.test())
-            return positions[key]
-
-        self._pickers = [_picker(() if c is None else tuple(slot(leaf) for leaf in c.leaves())) for c in conditions]
-        self._composites: list[Matcher] = []  # run in order; answer k lands at len(tests) + k
-        answers: list[int] = []
-        for c in conditions:
-            if isinstance(c, Leaf):
-                answers.append(slot(c))
-                continue
-            self._composites.append(_always if c is None else c.matcher(slot))
-            answers.append(len(self._tests) + len(self._composites) - 1)
-        self._answers = operator.itemgetter(*answers) if len(answers) > 1 else (lambda oks: (oks[answers[0]],))
-
-    def run(self, ctx: Mapping[str, Any]) -> tuple[tuple[bool, ...], list[tuple[LeafResult, ...]]]:
-        """Per condition, whether it holds; and per condition the records of its leaves, in written order."""
-        results = tuple(map(operator.call, self._tests, repeat(ctx)))
-        oks = list(map(_RESULT, results))
-        for decide in self._composites:
-            oks.append(decide(oks))
-        return self._answers(oks), list(map(operator.call, self._pickers, repeat(results)))
-
-
-_RESULT = operator.attrgetter("result")
-
-
-def _always(oks: Sequence[bool]) -> bool:
-    return True
+# All, AnyOf and Not refer to Condition before it exists; pydantic resolves the name from this module when their
+# validators are built (on first use, see Frozen).
 
 
 def disjoint(a: tuple[Leaf, ...], b: tuple[Leaf, ...]) -> bool:

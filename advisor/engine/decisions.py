@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from itertools import combinations, compress
-from typing import Any, Literal, Mapping
+from itertools import combinations
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from advisor.engine.conditions import Condition, Leaf, LeafResult, Program, disjoint
-from advisor.knowledge.base import Frozen, Id, Text
-
+from advisor.base import Frozen, Id, Text
+from advisor.engine.conditions import All, Condition, ConditionResult, Context, Leaf, LeafResult, disjoint
 HitPolicy = Literal["unique", "first", "priority", "collect"]
 Output = Literal["families", "exclusions", "controls", "lambda_alternatives"]
 
@@ -106,11 +105,36 @@ class Decision(Frozen):
                                      "give them a condition on the same field with values that cannot both hold")
         return self
 
+    def evaluate(self, ctx: Context, stage: str | None = None) -> Outcome:
+        """Every rule against `ctx`, then the hit policy picks among those that matched."""
+        results = [(rule, None if rule.when is None else rule.when.evaluate(ctx)) for rule in self.rules]
+        matched = [rule for rule, result in results if result is None or result.result]
+        selected = self._select(matched)
+        selected_ids, matched_ids = {r.id for r in selected}, {r.id for r in matched}
+        traces = []
+        for rule, result in results:
+            status: RuleStatus = ("selected" if rule.id in selected_ids else
+                                  "matched" if rule.id in matched_ids else "unmatched")
+            traces.append(RuleTrace(rule.id, status, rule.priority, rule.because,
+                                    () if result is None else result.leaves(), result))
+        trace = DecisionTrace(self.decision, self.title, self.hit_policy, tuple(r.id for r in selected),
+                              tuple(traces), stage)
+        return Outcome(tuple(r.then for r in selected), tuple(selected), trace)
+
+    def _select(self, matched: list[Rule]) -> list[Rule]:
+        if self.hit_policy == "collect" or not matched:
+            return matched
+        if self.hit_policy == "first":
+            return matched[:1]
+        if self.hit_policy == "priority":
+            return [max(matched, key=lambda rule: rule.priority)]
+        if len(matched) > 1:  # unique: the load-time overlap check should have made this impossible
+            raise AmbiguousDecision(f"{self.decision}: rules {', '.join(r.id for r in matched)} all match")
+        return matched
+
 
 def _conjunction(rule: Rule) -> tuple[Leaf, ...]:
     """The leaves that must all hold for the rule to match (top-level `all` or a single leaf)."""
-    from advisor.engine.conditions import All
-
     if isinstance(rule.when, Leaf):
         return (rule.when,)
     if isinstance(rule.when, All):
@@ -118,25 +142,25 @@ def _conjunction(rule: Rule) -> tuple[Leaf, ...]:
     return ()
 
 
-# ---- evaluation and trace -------------------------------------------------------------------------------------
+# ---- the trace ------------------------------------------------------------------------------------------------
 
 RuleStatus = Literal["selected", "matched", "unmatched"]
 
 
-# The trace records are slotted but not frozen: a frozen dataclass sets each field through object.__setattr__,
-# which made the ~100 records of a recommendation cost 4x as much. Nothing writes to them after creation.
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True)
 class RuleTrace:
+    """One rule as evaluated. `conditions` lists its leaves in written order (the JSON trace); `when` keeps the
+    all / any / not structure for explanations (which conditions were alternatives) and is left out of JSON."""
+
     id: str
     status: RuleStatus
     priority: int
     because: str
     conditions: tuple[LeafResult, ...]
+    when: Annotated[ConditionResult | None, Field(exclude=True)] = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True)
 class DecisionTrace:
     decision: str
     title: str
@@ -146,7 +170,7 @@ class DecisionTrace:
     stage: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True)
 class Outcome:
     """The selected rules' `then`s with the trace that justifies them."""
 
@@ -157,68 +181,3 @@ class Outcome:
 
 class AmbiguousDecision(RuntimeError):
     """Two rules of a unique decision matched at run time: the load-time overlap check has a hole."""
-
-
-_STATUS = ("unmatched", "matched")  # by whether the rule matched
-_COLLECTED = ("unmatched", "selected")  # under collect every matching rule is selected
-
-
-@dataclass(slots=True)
-class CompiledDecision:
-    """A decision ready to evaluate: what every evaluation reads of its rules is read once, here.
-
-    Evaluation runs ~5 times per recommendation; its bookkeeping is done with map/compress/itemgetter in C.
-    """
-
-    decision: Decision
-    program: Program
-    id: str
-    title: str
-    policy: str
-    positions: range
-    ids: tuple[str, ...]
-    priorities: tuple[int, ...]
-    becauses: tuple[str, ...]
-    thens: tuple[Then, ...]
-    rules: tuple[Rule, ...]
-    reasons: dict[str, str]
-    """Rule id -> "rule <id>: <because>", the line a selected rule adds to an explanation."""
-
-    @classmethod
-    def of(cls, decision: Decision) -> CompiledDecision:
-        rules = decision.rules
-        return cls(decision, Program([r.when for r in rules]), decision.decision, decision.title,
-                   decision.hit_policy, range(len(rules)),
-                   tuple(r.id for r in rules), tuple(r.priority for r in rules), tuple(r.because for r in rules),
-                   tuple(r.then for r in rules), rules, {r.id: f"rule {r.id}: {r.because}" for r in rules})
-
-    def evaluate(self, ctx: Mapping[str, Any], stage: str | None = None) -> Outcome:
-        holds, leaves = self.program.run(ctx)
-        if self.policy == "collect":  # every matching rule is selected
-            statuses = list(map(_COLLECTED.__getitem__, holds))
-            ids, thens, rules = tuple(compress(self.ids, holds)), tuple(compress(self.thens, holds)), tuple(
-                compress(self.rules, holds))
-        else:
-            statuses = list(map(_STATUS.__getitem__, holds))
-            chosen = self._select(list(compress(self.positions, holds)))
-            for i in chosen:
-                statuses[i] = "selected"
-            ids, thens, rules = (tuple([self.ids[i] for i in chosen]), tuple([self.thens[i] for i in chosen]),
-                                 tuple([self.rules[i] for i in chosen]))
-        trace = DecisionTrace(self.id, self.title, self.policy, ids,
-                              tuple(map(RuleTrace, self.ids, statuses, self.priorities, self.becauses, leaves)),
-                              stage)
-        return Outcome(thens, rules, trace)
-
-    def _select(self, matched: list[int]) -> list[int]:
-        """The selected rules among those that matched, by a policy other than collect."""
-        if not matched:
-            return matched
-        if self.policy == "first":
-            return matched[:1]
-        if self.policy == "priority":
-            return [max(matched, key=self.priorities.__getitem__)]
-        if len(matched) > 1:  # unique
-            raise AmbiguousDecision(f"{self.id}: rules {', '.join(self.ids[i] for i in matched)} "
-                                    "all match")
-        return matched

@@ -10,7 +10,8 @@ from typing import Iterable, Mapping
 
 from advisor.documents import Document, format_path
 from advisor.errors import Problem
-from advisor.knowledge.models import Knowledge
+from advisor.knowledge.models import LAMBDA_ALTERNATIVES, STAGES, Knowledge
+from advisor.stages import stage_ids
 
 
 def duplicates(doc: Document | None, prefix: tuple[str | int, ...], keys: Iterable[str], what: str) -> list[Problem]:
@@ -77,8 +78,6 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
                            "accelerator model")
     problems += _accelerator_problems(k, type_doc)
 
-    from advisor.knowledge.models import STAGES
-
     current = {f.id for f in k.families if f.status == "current"}
     for stage in STAGES:  # the advisor must always have something to offer at every stage
         if not any(stage in t.stages and t.family in current for t in k.instance_types):
@@ -128,11 +127,7 @@ def _accelerator_problems(k: Knowledge, type_doc: Document | None) -> list[Probl
 
 def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
     """Decisions and guard rails may only name families, controls, stages and limits that exist."""
-    from advisor.recommend.lambda_fit import ALTERNATIVES
-    from advisor.stages import stage_ids
-
-    WORKLOAD_STAGES = stage_ids()
-
+    workload_stages = stage_ids()
     problems: list[Problem] = []
     families = {f.id: f for f in k.families}
     controls = {c.id for c in k.security_controls}
@@ -156,8 +151,8 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
                                     format_path(path)))
 
         for s_index, stage in enumerate(decision.stages):
-            if stage not in WORKLOAD_STAGES:
-                problem(f"unknown stage {stage!r} (one of {', '.join(WORKLOAD_STAGES)})", ("stages", s_index))
+            if stage not in workload_stages:
+                problem(f"unknown stage {stage!r} (one of {', '.join(workload_stages)})", ("stages", s_index))
             elif decision.output == "families":
                 if stage in served:
                     problem(f"stage {stage!r} is already served by decision {served[stage]!r}", ("stages", s_index))
@@ -175,21 +170,21 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
                 elif decision.output == "families" and families[family].status == "retired":
                     problem(f"family {family!r} is retired and is never recommended", (*then_path, "families", f_index))
             for s_index, stage in enumerate(rule.then.stages):
-                if stage not in WORKLOAD_STAGES:
+                if stage not in workload_stages:
                     problem(f"unknown stage {stage!r}", (*then_path, "stages", s_index))
             for c_index, control in enumerate(rule.then.controls):
                 if control not in controls:
                     problem(f"unknown security control {control!r}", (*then_path, "controls", c_index))
             for a_index, alternative in enumerate(rule.then.alternatives):
-                if alternative not in ALTERNATIVES:
-                    problem(f"unknown alternative {alternative!r} (one of {', '.join(ALTERNATIVES)})",
+                if alternative not in LAMBDA_ALTERNATIVES:
+                    problem(f"unknown alternative {alternative!r} (one of {', '.join(LAMBDA_ALTERNATIVES)})",
                             (*then_path, "alternatives", a_index))
             for leaf in rule.leaves():
                 if leaf.field == "derived.lambda_failed" and leaf.value not in limits:
                     problem(f"{leaf.value!r} is not a Lambda limit id (one of {', '.join(sorted(limits))})",
                             ("rules", r_index, "when"))
     problems += _algorithm_references(k, docs, families)
-    missing = [s for s in WORKLOAD_STAGES if s not in served]
+    missing = [s for s in workload_stages if s not in served]
     if k.decisions and missing:
         problems.append(Problem(f"no families decision serves the stages {', '.join(missing)}"))
     return problems

@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal, Mapping, get_args
 
 from pydantic import Field, StringConstraints, model_validator
 
+from advisor.base import Frozen, Id, Sourced, Text
 from advisor.engine.decisions import Decision
-from advisor.knowledge.base import Frozen, Id, Sourced, Text
 
 __all__ = ["Frozen", "Id", "Sourced", "Text"]  # re-exported: other models build on them
 
@@ -25,6 +25,16 @@ Stage = Literal["notebook", "training", "hosting", "batch_transform", "processin
 
 STAGES: tuple[Stage, ...] = get_args(Stage)
 """The same ids as advisor.stages.INSTANCE_STAGES (a test holds them equal; the Literal is for the type checker)."""
+
+#: Where a unit of work goes instead of Lambda (ids used by rules/decisions/lambda.yaml).
+LAMBDA_ALTERNATIVES: dict[str, str] = {
+    "realtime_endpoint": "SageMaker real-time endpoint",
+    "serverless_inference": "SageMaker Serverless Inference",
+    "async_inference": "SageMaker asynchronous inference",
+    "batch_transform": "SageMaker batch transform",
+    "processing_job": "SageMaker processing job",
+    "step_functions": "AWS Step Functions orchestrating shorter steps",
+}
 
 Processor = Literal["cpu", "gpu", "inferentia", "trainium", "gaudi", "elastic_inference"]
 AcceleratorKind = Literal["gpu", "inferentia", "trainium", "gaudi"]

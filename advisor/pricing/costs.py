@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import field_validator
 
 from advisor.errors import UsageError
-from advisor.knowledge.base import Frozen, build
+from advisor.base import Frozen
 from advisor.pricing.models import Component, Price, PriceSnapshot, plain_number
 
 HOURS_PER_MONTH = 730.0
@@ -52,11 +52,8 @@ class Cost(Frozen):
 
 def _made(*, usd: float | None, period: Literal["job", "run", "month"], formula: str,
           assumptions: tuple[str, ...] = (), warnings: tuple[str, ...] = (), usd_high: float | None = None) -> Cost:
-    """A Cost from figures computed here: rounded as its validator would, but not re-validated (a recommendation
-    makes several; validating each cost more than computing it). tests/pricing/test_costs.py round-trips them."""
-    return build(Cost, usd=None if usd is None else round(usd, 6),
-                 usd_high=None if usd_high is None else round(usd_high, 6), period=period, formula=formula,
-                 assumptions=tuple(assumptions), warnings=tuple(warnings))
+    return Cost(usd=usd, usd_high=usd_high, period=period, formula=formula, assumptions=tuple(assumptions),
+                warnings=tuple(warnings))
 
 
 def money(usd: float) -> str:

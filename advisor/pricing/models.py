@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from advisor.knowledge.base import Frozen, Text
+from advisor.base import Frozen, Text
 
 Component = Literal["notebook", "training", "spot_training", "hosting", "batch_transform", "processing"]
 COMPONENTS: tuple[Component, ...] = get_args(Component)

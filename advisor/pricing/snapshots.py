@@ -34,7 +34,7 @@ REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _CACHE: dict[tuple[Any, ...], PriceSnapshot] = {}
 #: The code that decides what a valid snapshot is (paths under the package): an edit to any of them must not be
 #: served a snapshot validated by the old code.
-_CODE_FILES = ("pricing/models.py", "pricing/snapshots.py", "knowledge/base.py", "documents.py")
+_CODE_FILES = ("pricing/models.py", "pricing/snapshots.py", "base.py", "documents.py")
 
 
 def shipped_pricing_dir() -> Path:

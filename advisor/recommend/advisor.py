@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from advisor import stages as stage_registry
-from advisor.engine.decisions import CompiledDecision, DecisionTrace, Outcome
+from advisor.engine.decisions import Decision, DecisionTrace, Outcome
 from advisor.errors import WorkloadError
-from advisor.knowledge.base import build
-from advisor.knowledge.models import Knowledge
+from advisor.knowledge.models import LAMBDA_ALTERNATIVES, Knowledge
 from advisor.pricing.costs import (
     Cost,
     batch_transform_cost,
@@ -44,7 +43,7 @@ from advisor.recommend.models import (
     StageChoice,
 )
 from advisor.recommend.security import SecurityRows, drop_refused
-from advisor.recommend.workload import Workload, check_workload, context_of
+from advisor.workload import Workload, check_workload, context_of
 
 
 class Advisor:
@@ -59,14 +58,14 @@ class Advisor:
         self.knowledge = knowledge
         self._pricing_dir = pricing_dir
         self._clock = clock
-        self._decisions = {d.decision: CompiledDecision.of(d) for d in knowledge.decisions}
-        self._stage_decision: dict[str, CompiledDecision] = {}
-        self._by_output: dict[str, list[CompiledDecision]] = defaultdict(list)
-        for compiled in self._decisions.values():
-            self._by_output[compiled.decision.output].append(compiled)
-            if compiled.decision.output == "families":
-                for stage in compiled.decision.stages:
-                    self._stage_decision[stage] = compiled
+        self._decisions = {d.decision: d for d in knowledge.decisions}
+        self._stage_decision: dict[str, Decision] = {}
+        self._by_output: dict[str, list[Decision]] = defaultdict(list)
+        for decision in knowledge.decisions:
+            self._by_output[decision.output].append(decision)
+            if decision.output == "families":
+                for stage in decision.stages:
+                    self._stage_decision[stage] = decision
         grouped: dict[tuple[str, str], list[sizing.Spec]] = defaultdict(list)
         for t in knowledge.instance_types:
             if t.status != "current":
@@ -118,7 +117,7 @@ class Advisor:
             if not choice.fits:
                 warnings.append(f"{choice.stage}: nothing in the knowledge meets the stated need; "
                                 f"{choice.instance_type} is the closest")
-        return build(Recommendation,
+        return Recommendation(
             workload=w.name, region=w.region, priority=w.priority, instances=instances, security=security,
             guard_rails=rails, lambda_=lambda_result, warnings=tuple(dict.fromkeys(warnings)),
             prices_as_of=snapshot.as_of if snapshot else None,
@@ -183,7 +182,7 @@ class Advisor:
 
     def _collect(self, output: str, ctx: Mapping[str, Any], traces: list[DecisionTrace]) -> Outcome:
         """Evaluate every decision with this output; one merged outcome (there is usually one decision)."""
-        outcomes = [compiled.evaluate(ctx) for compiled in self._by_output[output]]
+        outcomes = [decision.evaluate(ctx) for decision in self._by_output[output]]
         traces.extend(o.trace for o in outcomes)
         if len(outcomes) == 1:
             return outcomes[0]
@@ -205,13 +204,12 @@ class Advisor:
 
     def _stage(self, stage: str, w: Workload, ctx: dict[str, Any], excluded: tuple[Exclusion, ...],
                snapshot: PriceSnapshot | None, traces: list[DecisionTrace], today: dt.date) -> StageChoice:
-        compiled = self._stage_decision[stage]
-        outcome = compiled.evaluate(ctx, stage)
+        outcome = self._stage_decision[stage].evaluate(ctx, stage)
         traces.append(outcome.trace)
         banned = {e.family for e in excluded}
         chosen = [f for then in outcome.thens for f in then.families]
         families = [f for f in dict.fromkeys(chosen) if f not in banned]
-        reasons = list(map(compiled.reasons.__getitem__, outcome.trace.selected))
+        reasons = [f"rule {rule.id}: {rule.because}" for rule in outcome.rules]
         for e in excluded:
             if e.family in chosen:
                 reasons.append(f"family {e.family} excluded by rule {e.rule}: {e.because}")
@@ -254,7 +252,7 @@ class Advisor:
         alternatives = tuple([Alternative(c.spec.name, c.count, _per_instance(c),
                                           sizing.lost_because(winner, c, w.priority)) for c in others])
         cost, extra = self._cost(stage, w, winner, snapshot, today)
-        return build(StageChoice,
+        return StageChoice(
             stage=stage, instance_type=winner.spec.name, instance_count=winner.count, family=winner.itype.family,
             price_per_hour_usd=_per_instance(winner),
             price_is_estimate=bool(winner.price and winner.price.estimate), estimated_cost=cost, fits=fits,
@@ -282,9 +280,9 @@ class Advisor:
         name, count = c.spec.name, c.count
         period = stage_registry.stage(stage).cost_period
         if snapshot is None:
-            return build(Cost, usd=None, usd_high=None, period=period,
-                                        formula=f"no price snapshot for {w.region}", assumptions=(),
-                                        warnings=(f"no price snapshot for {w.region}",)), {}
+            return Cost(usd=None, usd_high=None, period=period,
+                        formula=f"no price snapshot for {w.region}", assumptions=(),
+                        warnings=(f"no price snapshot for {w.region}",)), {}
         if stage == "notebook":
             return notebook_monthly_cost(snapshot, name, w.notebook.hours_per_day, today=today), {}
         if stage == "training":
@@ -315,7 +313,7 @@ class Advisor:
         if assessment.verdict == "does_not_fit":  # only then is "where else" a question (and in the trace)
             for rule in self._collect("lambda_alternatives", ctx, traces).rules:
                 for alt in rule.then.alternatives:
-                    alternatives.setdefault(alt, LambdaAlternative(id=alt, title=lambda_fit.ALTERNATIVES[alt],
+                    alternatives.setdefault(alt, LambdaAlternative(id=alt, title=LAMBDA_ALTERNATIVES[alt],
                                                                    because=rule.because, rule=rule.id))
         checks = assessment.checks
         monthly = endpoint = break_even = None
@@ -329,7 +327,7 @@ class Advisor:
                 if endpoint.usd is not None:
                     break_even = lambda_break_even_rps(snapshot, endpoint.usd, w.inference.seconds_per_request,
                                                        float(assessment.settings["MemorySize"]))  # type: ignore[arg-type]
-        return build(LambdaFit,
+        return LambdaFit(
             verdict=assessment.verdict, checks=checks, changes=tuple(assessment.changes),
             settings=dict(assessment.settings), alternatives=tuple(alternatives.values()), monthly_cost=monthly,
             endpoint_monthly_cost=endpoint,

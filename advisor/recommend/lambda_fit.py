@@ -13,20 +13,9 @@ from typing import Literal
 
 from advisor.knowledge.models import Knowledge
 from advisor.recommend.models import LambdaCheck
-from advisor.recommend.workload import Workload
+from advisor.workload import Workload
 
 Verdict = Literal["fits", "fits_with_changes", "does_not_fit"]
-
-#: Where a unit of work goes instead of Lambda (ids used by rules/decisions/lambda.yaml).
-ALTERNATIVES: dict[str, str] = {
-    "realtime_endpoint": "SageMaker real-time endpoint",
-    "serverless_inference": "SageMaker Serverless Inference",
-    "async_inference": "SageMaker asynchronous inference",
-    "batch_transform": "SageMaker batch transform",
-    "processing_job": "SageMaker processing job",
-    "step_functions": "AWS Step Functions orchestrating shorter steps",
-}
-
 
 def _round3(x: float) -> float:
     """round(x, 3), without its correctly-rounded decimal conversion when x is whole (most needs and limits are):

@@ -1,12 +1,8 @@
 """The Recommendation: what the advisor answers, as data (the JSON contract of `advisor recommend`).
 
-The advisor builds these from values it computed itself, so it assembles the models with `build` (no
-re-validation on the hot path); tests round-trip a recommendation through full validation to keep that honest.
-The many small records inside (rows, checks, alternatives, and the engine's trace) are slotted dataclasses,
-which pydantic validates and serialises like models but which cost a fifth as much to create: there are
-hundreds per recommendation. Records the advisor reuses across recommendations (security rows, exclusions,
-guard rails) are frozen so no caller can change another recommendation through them; per-recommendation
-records are not frozen because a frozen dataclass sets each field through object.__setattr__, 2x the cost.
+Every record inside is frozen, down to the engine's trace, so no caller can change a recommendation (or
+another one sharing a record) after the fact. The small records are dataclasses, which pydantic validates and
+serialises like models.
 """
 
 from __future__ import annotations
@@ -19,12 +15,12 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from advisor.engine.decisions import DecisionTrace
-from advisor.knowledge.base import Frozen
+from advisor.base import Frozen
 from advisor.pricing.costs import Cost
 
 PerHour = float | Literal["unknown"]
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Alternative:
     __pydantic_config__ = ConfigDict(extra="forbid")
 
@@ -89,7 +85,7 @@ class GuardRailAdvice:
     statement: dict[str, Any]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class LambdaCheck:
     __pydantic_config__ = ConfigDict(extra="forbid")
 
@@ -105,7 +101,7 @@ class LambdaCheck:
     note: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class LambdaAlternative:
     __pydantic_config__ = ConfigDict(extra="forbid")
 

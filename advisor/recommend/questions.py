@@ -23,8 +23,8 @@ from pydantic_core import PydanticUndefined
 
 from advisor import stages as stage_registry
 from advisor.errors import Problem, WorkloadError
-from advisor.knowledge.base import Frozen
-from advisor.recommend.workload import Workload, condition_fields, semantic_problems
+from advisor.base import Frozen
+from advisor.workload import Workload, condition_fields, semantic_problems
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from advisor import stages as stage_registry
+from advisor.engine.conditions import ConditionResult, GroupResult, LeafResult
 from advisor.engine.decisions import DecisionTrace
 from advisor.recommend.models import Recommendation, StageChoice
 
@@ -150,11 +151,26 @@ def explain_text(rec: Recommendation, decision: str | None = None) -> str:
             out.append(f"  {mark} {r.id} {r.status}{prio}: {r.because}")
             if not r.conditions:
                 out.append("      (no conditions: always matches)")
-            for c in r.conditions:
-                out.append(f"      {'ok ' if c.result else 'no '} {c.field} {c.op} {c.expected!r} "
-                           f"(actual {c.actual!r})")
+            # a top-level `all` reads as a plain list; a nested group gets a heading naming its kind
+            top = r.when.parts if isinstance(r.when, GroupResult) and r.when.kind == "all" else (r.when or r.conditions)
+            for part in top if isinstance(top, tuple) else (top,):
+                out.extend(_condition_lines(part, "      "))
         out.append("")
     return "\n".join(out)
+
+
+_GROUP_HEADING = {"all": "all of:", "any": "any of:", "not": "not:"}
+
+
+def _condition_lines(result: ConditionResult, indent: str) -> list[str]:
+    """One condition as evaluated: a leaf on one line, a group as a heading over its indented parts."""
+    verdict = "ok " if result.result else "no "
+    if isinstance(result, LeafResult):
+        return [f"{indent}{verdict} {result.field} {result.op} {result.expected!r} (actual {result.actual!r})"]
+    lines = [f"{indent}{verdict} {_GROUP_HEADING[result.kind]}"]
+    for part in result.parts:
+        lines.extend(_condition_lines(part, indent + "  "))
+    return lines
 
 
 def render(rec: Recommendation, fmt: str) -> str:

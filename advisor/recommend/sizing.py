@@ -17,7 +17,7 @@ from advisor import stages as stage_registry
 from advisor.knowledge.models import InstanceType
 from advisor.pricing.costs import money
 from advisor.pricing.models import Price
-from advisor.recommend.workload import Workload
+from advisor.workload import Workload
 
 MEMORY_HEADROOM = 1.5
 """Host RAM per GiB of working set: libraries, copies during training and the OS need room beside the data."""

@@ -41,7 +41,7 @@ from advisor.tui import advice_views
 if TYPE_CHECKING:
     from advisor.recommend.advisor import Advisor
     from advisor.recommend.models import Recommendation
-    from advisor.recommend.workload import Workload
+    from advisor.workload import Workload
     from advisor.tui.app import QuizApp
 
 KEY_HINTS = {"bool": " Space switches it.", "choice": " Enter opens the list.", "choices": " Space ticks one."}

@@ -23,7 +23,7 @@ from advisor.tui import advice_views
 if TYPE_CHECKING:
     from advisor.builders import RequestSet
     from advisor.recommend.models import Recommendation
-    from advisor.recommend.workload import Workload
+    from advisor.workload import Workload
     from advisor.tui.app import QuizApp
 
 #: format -> (what the option says, file name suffix after the workload name)

@@ -11,7 +11,7 @@ import pytest
 from advisor.builders import RequestSet, build_requests
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.models import Recommendation
-from advisor.recommend.workload import Workload, load_workload
+from advisor.workload import Workload, load_workload
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "workloads").glob("*.yaml"))
 EXAMPLE_NAMES = [p.stem for p in EXAMPLES]

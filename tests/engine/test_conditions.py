@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from advisor.engine.conditions import Condition, FieldSpec, Leaf, LeafResult, Program, disjoint
+import dataclasses
+
+from advisor.engine.conditions import Condition, FieldSpec, GroupResult, Leaf, LeafResult, disjoint
 
 FIELDS = {"n": FieldSpec("number"), "flag": FieldSpec("bool"), "kind": FieldSpec("literal", ("a", "b", "c")),
           "tags": FieldSpec("list", ("x", "y")), "name": FieldSpec("text", optional=True)}
@@ -17,8 +19,8 @@ def cond(raw: object):  # type: ignore[no-untyped-def]
 
 
 def run(raw: object, ctx: dict) -> tuple[bool, list[LeafResult]]:  # type: ignore[type-arg]
-    (result,), (leaves,) = Program([cond(raw)]).run(ctx)
-    return result, list(leaves)
+    result = cond(raw).evaluate(ctx)
+    return result.result, list(result.leaves())
 
 
 @pytest.mark.parametrize(("raw", "ctx", "expected"), [
@@ -52,29 +54,29 @@ def test_every_leaf_is_recorded_even_after_the_answer_is_known() -> None:
     assert leaves == [LeafResult("n", "gt", 5, 1, False), LeafResult("kind", "eq", "a", "a", True)]
 
 
-def test_a_program_evaluates_a_shared_leaf_once_and_gives_each_condition_its_records_in_order() -> None:
-    calls: list[str] = []
+def test_the_record_keeps_the_structure_the_rule_was_written_in() -> None:
+    result = cond({"all": [{"field": "n", "op": "gt", "value": 5},
+                           {"any": [{"field": "kind", "op": "eq", "value": "a"},
+                                    {"not": {"field": "flag", "op": "eq", "value": True}}]}]}
+                  ).evaluate({"n": 6, "kind": "b", "flag": True})
+    assert result == GroupResult("all", False, (
+        LeafResult("n", "gt", 5, 6, True),
+        GroupResult("any", False, (
+            LeafResult("kind", "eq", "a", "b", False),
+            GroupResult("not", False, (LeafResult("flag", "eq", True, True, True),)),
+        )),
+    ))
+    assert [leaf.field for leaf in result.leaves()] == ["n", "kind", "flag"]
 
-    class Counting(dict):  # type: ignore[type-arg]
-        def get(self, key, default=None):  # type: ignore[no-untyped-def]
-            calls.append(key)
-            return super().get(key, default)
 
-    shared = {"field": "kind", "op": "eq", "value": "a"}
-    program = Program([
-        cond({"all": [{"field": "n", "op": "gt", "value": 5}, shared]}),
-        None,
-        cond({"any": [shared, {"not": {"field": "flag", "op": "eq", "value": True}}]}),
-        cond({"field": "n", "op": "gt", "value": 5.0}),  # same number written differently: its own record
-    ])
-    holds, leaves = program.run(Counting({"n": 6, "kind": "b", "flag": True}))
-    assert sorted(calls) == ["flag", "kind", "n", "n"]
-    assert holds == (False, True, False, True)
-    assert leaves[0] == (LeafResult("n", "gt", 5, 6, True), LeafResult("kind", "eq", "a", "b", False))
-    assert leaves[1] == ()
-    assert leaves[2] == (LeafResult("kind", "eq", "a", "b", False), LeafResult("flag", "eq", True, True, True))
-    assert leaves[0][1] is leaves[2][0]
-    assert leaves[3] == (LeafResult("n", "gt", 5.0, 6, True),)
+def test_records_are_frozen_at_every_depth() -> None:
+    result = cond({"any": [{"not": {"field": "flag", "op": "eq", "value": True}}]}).evaluate({"flag": True})
+    inner = result.parts[0]
+    assert isinstance(inner, GroupResult)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        inner.parts[0].result = False  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.result = True  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(("raw", "message"), [

@@ -8,7 +8,10 @@ import pytest
 from pydantic import ValidationError
 
 from advisor.engine.conditions import FieldSpec
-from advisor.engine.decisions import CompiledDecision, Decision
+import dataclasses
+
+from advisor.engine.conditions import GroupResult
+from advisor.engine.decisions import AmbiguousDecision, Decision
 
 FIELDS = {"fields": {"n": FieldSpec("number"), "kind": FieldSpec("literal", ("a", "b"))}}
 EX = {"fires": [{}], "does_not_fire": [{}]}
@@ -40,7 +43,7 @@ ANY = {"field": "kind", "op": "in", "value": ["a", "b"]}
     ("unique", [rule("r1", SMALL, family="c"), rule("r2", BIG, family="p")], ("r2",)),
 ])
 def test_hit_policies(policy: str, rules: list[dict[str, Any]], selected: tuple[str, ...]) -> None:
-    outcome = CompiledDecision.of(decision(policy, rules)).evaluate({"n": 20, "kind": "a"})
+    outcome = decision(policy, rules).evaluate({"n": 20, "kind": "a"})
     assert outcome.trace.selected == selected
     statuses = {r.id: r.status for r in outcome.trace.rules}
     assert all(statuses[s] == "selected" for s in selected)
@@ -49,9 +52,31 @@ def test_hit_policies(policy: str, rules: list[dict[str, Any]], selected: tuple[
 
 
 def test_nothing_matches_is_an_empty_selection() -> None:
-    outcome = CompiledDecision.of(decision("first", [rule("r1", BIG)])).evaluate({"n": 1, "kind": "a"})
+    outcome = decision("first", [rule("r1", BIG)]).evaluate({"n": 1, "kind": "a"})
     assert outcome.thens == () and outcome.trace.rules[0].status == "unmatched"
     assert outcome.trace.rules[0].conditions[0].actual == 1
+
+
+def test_the_trace_keeps_alternatives_apart_and_is_frozen_at_depth() -> None:
+    either = {"any": [BIG, {"field": "kind", "op": "eq", "value": "b"}]}
+    outcome = decision("collect", [rule("r1", {"all": [ANY, either]})]).evaluate({"n": 1, "kind": "a"})
+    traced = outcome.trace.rules[0]
+    assert traced.status == "unmatched"
+    assert [c.field for c in traced.conditions] == ["kind", "n", "kind"]  # the leaves, in written order
+    assert isinstance(traced.when, GroupResult) and traced.when.kind == "all"
+    alternatives = traced.when.parts[1]
+    assert isinstance(alternatives, GroupResult) and alternatives.kind == "any" and not alternatives.result
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        outcome.trace.rules[0].conditions[0].result = True  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        outcome.trace.selected = ("r1",)  # type: ignore[misc]
+
+
+def test_a_unique_decision_that_matches_twice_at_run_time_says_so() -> None:
+    # the load-time overlap check cannot separate rules on different fields; build it past the check
+    d = decision("first", [rule("r1", BIG), rule("r2", ANY)]).model_copy(update={"hit_policy": "unique"})
+    with pytest.raises(AmbiguousDecision, match="r1, r2"):
+        d.evaluate({"n": 20, "kind": "a"})
 
 
 def test_overlapping_unique_rules_are_a_load_error() -> None:

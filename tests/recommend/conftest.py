@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from advisor.recommend.advisor import Advisor
-from advisor.recommend.workload import Workload
+from advisor.workload import Workload
 
 FIXED_TODAY = dt.date(2026, 11, 24)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from advisor.recommend.advisor import Advisor
-from advisor.recommend.workload import load_workload
+from advisor.workload import load_workload
 from advisor.stages import stage_ids
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "workloads"
@@ -141,6 +141,21 @@ def test_recommendation_round_trips_through_full_validation(advisor: Advisor) ->
     rec = recommend(advisor, "fraud-detector")
     again = Recommendation.model_validate_json(rec.model_dump_json())
     assert again.model_dump_json() == rec.model_dump_json()
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda rec: setattr(rec.trace[0], "selected", ()),
+    lambda rec: setattr(rec.trace[1].rules[0], "status", "selected"),
+    lambda rec: setattr(rec.trace[1].rules[0].conditions[0], "result", True),
+    lambda rec: setattr(rec.instances["training"].alternatives[0], "reason", "x"),
+    lambda rec: setattr(rec.instances["training"], "instance_count", 99),
+    lambda rec: setattr(rec.lambda_.checks[0], "ok", False),
+    lambda rec: setattr(rec.security[0], "value", "x"),
+])
+def test_a_recommendation_cannot_be_changed_at_any_depth(advisor: Advisor, mutate) -> None:  # type: ignore[no-untyped-def]
+    rec = recommend(advisor, "llm-assistant")
+    with pytest.raises((AttributeError, TypeError, ValueError)):  # frozen dataclass or frozen model
+        mutate(rec)
 
 
 def test_volume_kms_keys_are_left_out_on_instance_storage_types(advisor: Advisor) -> None:

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.recommend.advisor import Advisor
-from advisor.recommend.workload import Workload
+from advisor.workload import Workload
 from advisor.stages import stage, stage_ids
 
 ADVISOR = Advisor()

@@ -22,7 +22,7 @@ from advisor.recommend.questions import (
     save_workload,
     workload_yaml,
 )
-from advisor.recommend.workload import Workload, condition_fields, load_workload
+from advisor.workload import Workload, condition_fields, load_workload
 from tests.conftest import ROOT, line_of
 
 EXAMPLES = sorted((ROOT / "examples" / "workloads").glob("*.yaml"))

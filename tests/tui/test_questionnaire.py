@@ -19,7 +19,7 @@ from advisor.quiz.tutor import Tutor
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.questions import DRAFT_FILE, DraftStore, answers_from_file
 from advisor.recommend.report import to_markdown
-from advisor.recommend.workload import Workload, load_workload
+from advisor.workload import Workload, load_workload
 from advisor.tui.app import QuizApp, create_app
 from advisor.tui.dialogs import ConfirmScreen
 from advisor.tui.home import HomeScreen

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from advisor.recommend.advisor import Advisor
-from advisor.recommend.workload import load_workload
+from advisor.workload import load_workload
 from tests.conftest import ROOT
 from tests.tui.test_tmux import Terminal, _advisor
 

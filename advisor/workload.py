@@ -8,9 +8,8 @@ place, and shown in the trace under `derived.*`.
 
 from __future__ import annotations
 
-import operator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
 from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
 from pydantic_core import PydanticCustomError, core_schema
@@ -18,7 +17,7 @@ from pydantic_core import PydanticCustomError, core_schema
 from advisor import stages as stage_registry
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import Problem, WorkloadError
-from advisor.knowledge.base import Frozen, Id
+from advisor.base import Frozen, Id
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
@@ -228,9 +227,10 @@ def context_of(w: Workload) -> dict[str, Any]:
 
     Tuples (the stages) are shown as lists, as they are written in YAML.
     """
-    ctx = dict(zip(_PATH_NAMES, _READ_ALL(w)))
-    for path in _TUPLE_PATHS:
-        ctx[path] = list(ctx[path])
+    ctx: dict[str, Any] = {}
+    for path, section, name in _PATHS:
+        value = getattr(getattr(w, section), name) if section else getattr(w, name)
+        ctx[path] = list(value) if isinstance(value, tuple) else value
     ctx.update(derived_facts(w))
     return ctx
 
@@ -269,8 +269,6 @@ def condition_fields() -> dict[str, FieldSpec]:
 
 
 def _specs(model: type[Frozen], prefix: str, out: dict[str, FieldSpec]) -> None:
-    from typing import Union, get_origin
-
     for name, info in model.model_fields.items():
         path = prefix + name
         annotation = info.annotation
@@ -380,9 +378,3 @@ def load_workload(source: Path | str, knowledge: Knowledge, *, text: bytes | str
 
 
 _PATHS = _paths()
-_PATH_NAMES = tuple(path for path, _, _ in _PATHS)
-_READ_ALL = operator.attrgetter(*_PATH_NAMES)
-"""Reads every workload field in one call (attrgetter follows the dotted paths in C)."""
-_TUPLE_PATHS = tuple(path for path, section, name in _PATHS
-                     if get_origin((Workload.model_fields[section].annotation.model_fields[name]  # type: ignore[union-attr]
-                                    if section else Workload.model_fields[name]).annotation) is tuple)

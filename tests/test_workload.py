@@ -9,7 +9,7 @@ import pytest
 from advisor.errors import WorkloadError
 from advisor.knowledge.loader import load_knowledge
 from advisor.recommend.advisor import Advisor
-from advisor.recommend.workload import Workload, condition_fields, context_of, derived_facts, load_workload
+from advisor.workload import Workload, condition_fields, context_of, derived_facts, load_workload
 
 K = load_knowledge()
 

@@ -1,0 +1,27 @@
+"""Base types every model a user or the knowledge feeds shares: frozen, unknown keys refused, facts sourced.
+
+At the bottom layer so the engine, the knowledge, the quiz and pricing all build on them without import cycles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Frozen(BaseModel):
+    # defer_build: a class builds its validator on first use, so a command never pays for validators it
+    # does not run.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class Sourced(Frozen):
+    """Where a fact comes from and when it was last checked."""
+
+    source: Text
+    as_of: dt.date
