@@ -15,9 +15,9 @@ from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_va
 from pydantic_core import PydanticCustomError, core_schema
 
 from advisor import stages as stage_registry
+from advisor.base import Frozen, Id
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import Problem, WorkloadError
-from advisor.base import Frozen, Id
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge

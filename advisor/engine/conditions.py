@@ -10,8 +10,9 @@ alternatives.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Literal, Mapping, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, ValidationInfo, model_validator
 
@@ -52,7 +53,7 @@ class GroupResult:
 
     kind: Literal["all", "any", "not"]
     result: bool
-    parts: tuple[Union[LeafResult, GroupResult], ...]
+    parts: tuple[LeafResult | GroupResult, ...]
 
     def leaves(self) -> tuple[LeafResult, ...]:
         return tuple(leaf for part in self.parts for leaf in part.leaves())
@@ -186,17 +187,13 @@ def _kind(raw: Any) -> str:
             if key in raw:
                 return f"cond:{key}"
         return "cond:leaf"
-    return {All: "cond:all", AnyOf: "cond:any", Not: "cond:not"}.get(type(raw), "cond:leaf")
+    tags: dict[type, str] = {All: "cond:all", AnyOf: "cond:any", Not: "cond:not"}
+    return tags.get(type(raw), "cond:leaf")
 
 
 # Tags contain ':' so located errors can drop them from field paths (see advisor.documents).
 Condition = Annotated[
-    Union[
-        Annotated[Leaf, Tag("cond:leaf")],
-        Annotated[All, Tag("cond:all")],
-        Annotated[AnyOf, Tag("cond:any")],
-        Annotated[Not, Tag("cond:not")],
-    ],
+    Annotated[Leaf, Tag("cond:leaf")] | Annotated[All, Tag("cond:all")] | Annotated[AnyOf, Tag("cond:any")] | Annotated[Not, Tag("cond:not")],
     Discriminator(_kind),
 ]
 # All, AnyOf and Not refer to Condition before it exists; pydantic resolves the name from this module when their

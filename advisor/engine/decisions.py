@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 
 from advisor.base import Frozen, Id, Text
 from advisor.engine.conditions import All, Condition, ConditionResult, Context, Leaf, LeafResult, disjoint
+
 HitPolicy = Literal["unique", "first", "priority", "collect"]
 Output = Literal["families", "exclusions", "controls", "lambda_alternatives"]
 

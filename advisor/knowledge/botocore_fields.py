@@ -6,11 +6,11 @@ proves each one exists in the API as shipped, rather than trusting our spelling.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 
-@lru_cache(maxsize=None)
+@cache
 def service_model(service: str) -> Any:
     import botocore.session
 

@@ -6,7 +6,7 @@ Duplicate ids and dangling references are load errors, located at the offending 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from advisor.documents import Document, format_path
 from advisor.errors import Problem

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from advisor.__about__ import __version__
 from advisor.errors import KnowledgeError, Problem
@@ -192,7 +193,7 @@ def read_pickle(path: Path, key: str) -> Any | None:
 
     try:
         stored = pickle.loads(path.read_bytes())
-    except Exception:  # noqa: BLE001 - any unreadable cache is just a miss
+    except Exception:
         return None
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
         return stored[1]

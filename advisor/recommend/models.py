@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from advisor.engine.decisions import DecisionTrace
 from advisor.base import Frozen
+from advisor.engine.decisions import DecisionTrace
 from advisor.pricing.costs import Cost
 
 PerHour = float | Literal["unknown"]

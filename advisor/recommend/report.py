@@ -6,7 +6,8 @@ exported files never disagree.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from advisor import stages as stage_registry
 from advisor.engine.conditions import ConditionResult, GroupResult, LeafResult

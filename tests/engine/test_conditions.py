@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from pydantic import TypeAdapter, ValidationError
-
-import dataclasses
 
 from advisor.engine.conditions import Condition, FieldSpec, GroupResult, Leaf, LeafResult, disjoint
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from advisor.engine.conditions import FieldSpec
-import dataclasses
-
-from advisor.engine.conditions import GroupResult
+from advisor.engine.conditions import FieldSpec, GroupResult
 from advisor.engine.decisions import AmbiguousDecision, Decision
 
 FIELDS = {"fields": {"n": FieldSpec("number"), "kind": FieldSpec("literal", ("a", "b"))}}
