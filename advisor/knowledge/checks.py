@@ -197,7 +197,7 @@ def _algorithm_references(k: Knowledge, docs: Mapping[str, Document], families: 
     """
     from typing import get_args
 
-    from advisor.recommend.workload import Algorithm, AlgorithmMode, DataKind
+    from advisor.workload import Algorithm, AlgorithmMode, DataKind
 
     doc = docs.get("algorithms")
     problems: list[Problem] = []
@@ -214,7 +214,7 @@ def _algorithm_references(k: Knowledge, docs: Mapping[str, Document], families: 
     for index, algorithm in enumerate(k.algorithms):
         if algorithm.id not in accepted:
             problem(f"unknown algorithm {algorithm.id!r}: the workload's model.algorithm does not accept it "
-                    f"(add it to advisor/recommend/workload.py)", ("algorithms", index, "id"))
+                    f"(add it to advisor/workload.py)", ("algorithms", index, "id"))
         for d_index, kind in enumerate(algorithm.data_kinds):
             if kind not in kinds:
                 problem(f"unknown data kind {kind!r} (one of {', '.join(sorted(kinds))})",

@@ -9,7 +9,7 @@ import pytest
 
 from advisor.errors import KnowledgeError, WorkloadError
 from advisor.knowledge.loader import load_knowledge, validate_knowledge
-from advisor.recommend.workload import Algorithm, BuiltinAlgorithm, FrameworkId, Workload, check_workload
+from advisor.workload import Algorithm, BuiltinAlgorithm, FrameworkId, Workload, check_workload
 from tests.conftest import line_of, replace_in
 
 K = load_knowledge()
