@@ -346,8 +346,12 @@ def print_stats(stats: Any) -> None:
                           f"{t.accuracy:.0%}" if t.accuracy is not None else "-")
         console.print(table)
     if stats.weakest:
+        from advisor.quiz.stats import WEAKEST_RULE
+
         console.print("[bold]Weakest topics[/bold]: " + ", ".join(
-            f"{t.name} ({t.accuracy:.0%} of {t.attempts})" for t in stats.weakest))
+            f"{t.name} ({t.accuracy:.0%} of {t.attempts}{', few answers' if t.few_answers else ''})"
+            for t in stats.weakest))
+        console.print(f"  [dim]({WEAKEST_RULE})[/dim]")
     if stats.exams:
         trend = sparkline([r.scaled for r in stats.exams], 100, 1000)
         console.print(f"[bold]Exam scores[/bold] {trend}  " + ", ".join(

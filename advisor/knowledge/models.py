@@ -440,10 +440,25 @@ class HostingOptionsFile(Frozen):
 
 # ---- exam blueprints ---------------------------------------------------------------------------------------
 
+class ExamTask(Sourced):
+    """A task statement of an exam guide ("3.1 Select deployment infrastructure ..."): quiz questions cite it."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[0-9]+\.[0-9]+$")]
+    title: Text
+
+
 class ExamDomain(Frozen):
     id: Id
     name: Text
     weight_percent: float = Field(gt=0, le=100)
+    tasks: tuple[ExamTask, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_tasks(self) -> ExamDomain:
+        ids = [t.id for t in self.tasks]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two task statements have the same id")
+        return self
 
 
 class ExamBlueprint(Sourced):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from collections.abc import Callable, Mapping, Sequence
@@ -32,13 +32,14 @@ _CODE_FILES = ("quiz/models.py", "quiz/bank.py")  # paths under the package
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """One answer option of a question."""
+    """One answer option of a question (a prompt, for matching; a step, for ordering)."""
 
     key: str
     text: str
     correct: bool
     explanation: str
     pinned: bool = False
+    match: str | None = None  # matching: the right-column choice that fits this prompt
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -55,14 +56,31 @@ class Item:
     stem: str
     options: tuple[Choice, ...]
     source: str
+    tasks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    distractors: tuple[str, ...] = ()
+    lint_notes: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def correct_keys(self) -> frozenset[str]:
+        """The keys marked correct (choice types; empty for ordering and matching)."""
         return frozenset(o.key for o in self.options if o.correct)
 
     @property
+    def correct_order(self) -> tuple[str, ...]:
+        """Ordering: the keys in the right order (the order the bank writes them)."""
+        return tuple(o.key for o in self.options)
+
+    @property
+    def correct_pairs(self) -> dict[str, str]:
+        """Matching: prompt key -> the right-column choice that fits it."""
+        return {o.key: o.match for o in self.options if o.match is not None}
+
+    @property
     def picks(self) -> int:
-        """How many options an answer must select: `choose` for multiple response, else one."""
+        """How many choices an answer must make: `choose` for multiple response, every option for ordering and
+        matching, else one."""
+        if self.type in ("ordering", "matching"):
+            return len(self.options)
         return self.choose or 1
 
     def option(self, key: str) -> Choice:
@@ -176,14 +194,16 @@ def _blueprint_bytes() -> bytes:
         return b""  # validation reports the missing knowledge properly
 
 
-def exam_domains() -> dict[str, list[str]]:
-    """Exam code -> its domain ids, from the knowledge (plain data: no pydantic on a warm start)."""
+def exam_domains() -> dict[str, dict[str, list[str]]]:
+    """Exam code -> domain id -> its task statement ids, from the knowledge (plain data: no pydantic on a warm
+    start)."""
     from advisor.knowledge.loader import knowledge_data
 
-    return {exam["code"]: [d["id"] for d in exam["domains"]] for exam in knowledge_data()["exams"]}
+    return {exam["code"]: {d["id"]: [t["id"] for t in d.get("tasks", ())] for d in exam["domains"]}
+            for exam in knowledge_data()["exams"]}
 
 
-def validate_bank(path: Path, raw: bytes, domains: Mapping[str, list[str]]) -> dict[str, Any]:
+def validate_bank(path: Path, raw: bytes, domains: Mapping[str, Mapping[str, list[str]]]) -> dict[str, Any]:
     """Parse, validate and lint a bank; every problem is a located KnowledgeError. Returns plain data."""
     from advisor.documents import display_path, parse_yaml, validate_document
     from advisor.quiz.models import QuizBank
@@ -197,7 +217,7 @@ def validate_bank(path: Path, raw: bytes, domains: Mapping[str, list[str]]) -> d
     return bank.model_dump(mode="json")
 
 
-def lint_bank(bank: QuizBank, doc: Document, domains: Mapping[str, list[str]]) -> list[Problem]:
+def lint_bank(bank: QuizBank, doc: Document, domains: Mapping[str, Mapping[str, list[str]]]) -> list[Problem]:
     """Checks across questions, and against the exam blueprints, that one question's validator cannot see."""
     from advisor.documents import format_path
     from advisor.knowledge.checks import duplicates
@@ -212,10 +232,27 @@ def lint_bank(bank: QuizBank, doc: Document, domains: Mapping[str, list[str]]) -
                 problems.append(Problem(f"unknown exam {code!r}", doc.display, doc.line_of(path), format_path(path),
                                         hint=f"one of {', '.join(domains)}"))
             elif domain not in domains[code]:
-                close = difflib.get_close_matches(domain, domains[code], n=1)
+                close = difflib.get_close_matches(domain, list(domains[code]), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else f"one of {', '.join(domains[code])}"
                 problems.append(Problem(f"{domain!r} is not a domain of {code}", doc.display, doc.line_of(path),
                                         format_path(path), hint=hint))
+        for code, task_ids in question.tasks.items():
+            path = ("questions", index, "tasks", code)
+            if code not in domains:
+                problems.append(Problem(f"unknown exam {code!r}", doc.display, doc.line_of(path), format_path(path),
+                                        hint=f"one of {', '.join(domains)}"))
+                continue
+            known = {t: d for d, tasks in domains[code].items() for t in tasks}
+            for n, task in enumerate(task_ids):
+                where = (*path, n)
+                if task not in known:
+                    problems.append(Problem(f"{task!r} is not a task statement of {code}", doc.display,
+                                            doc.line_of(where), format_path(where),
+                                            hint=f"one of {', '.join(known) or 'none (the exam lists no tasks)'}"))
+                elif question.domains.get(code, known[task]) != known[task]:
+                    problems.append(Problem(
+                        f"task {task} belongs to the {code} domain {known[task]!r}, not {question.domains[code]!r}",
+                        doc.display, doc.line_of(where), format_path(where)))
     return problems
 
 
@@ -237,8 +274,10 @@ def bank_from_plain(plain: Mapping[str, Any], path: Path) -> Bank:
         Item(
             id=q["id"], section=q["section"], topics=tuple(q["topics"]), domains=dict(q["domains"]), type=q["type"],
             choose=q["choose"], difficulty=q["difficulty"], stem=q["stem"], source=q["source"],
-            options=tuple(Choice(o["key"], o["text"], o["correct"], o["explanation"], o["pinned"])
+            options=tuple(Choice(o["key"], o["text"], o["correct"], o["explanation"], o["pinned"], o["match"])
                           for o in q["options"]),
+            tasks={code: tuple(ids) for code, ids in q["tasks"].items()}, distractors=tuple(q["distractors"]),
+            lint_notes=dict(q["lint_notes"]),
         )
         for q in plain["questions"]
     )
@@ -254,21 +293,53 @@ def bank_summary(bank: Bank) -> dict[str, Any]:
 
 
 def bank_file_data(bank: Bank) -> dict[str, Any]:
-    """A bank as the file format holds it (quizzes/*.yaml): what `quiz export --format yaml` writes and loads."""
-    head = {"id": bank.id, "title": bank.title, "description": bank.description, "source": bank.source,
-            "as_of": bank.as_of}
-    return {**{k: v for k, v in head.items() if v is not None}, "questions": export_bank(bank)}
+    """A bank as the file format holds it (quizzes/*.yaml): what `quiz export --format yaml|json` writes, loadable
+    again.
+
+    Fields at their defaults are left out, as an author would write them.
+    """
+    out: dict[str, Any] = {"id": bank.id, "title": bank.title}
+    if bank.description:
+        out["description"] = bank.description
+    out.update({"source": bank.source, "as_of": bank.as_of, "questions": [item_data(i) for i in bank.items]})
+    return out
 
 
-def export_bank(bank: Bank) -> list[dict[str, Any]]:
-    """The whole bank as data: one record per question, options with their keys, correctness and explanations."""
-    return [
-        {
-            "id": item.id, "section": item.section, "topics": list(item.topics), "domains": dict(item.domains),
-            "type": item.type, "choose": item.choose, "difficulty": item.difficulty, "stem": item.stem,
-            "options": [{"key": o.key, "text": o.text, "correct": o.correct, "explanation": o.explanation,
-                         "pinned": o.pinned} for o in item.options],
-            "source": item.source,
-        }
-        for item in bank.items
-    ]
+def item_data(item: Item) -> dict[str, Any]:
+    """One question as the bank format writes it (defaults left out)."""
+    q: dict[str, Any] = {"id": item.id}
+    if item.section:
+        q["section"] = item.section
+    if item.topics:
+        q["topics"] = list(item.topics)
+    if item.domains:
+        q["domains"] = dict(item.domains)
+    if item.tasks:
+        q["tasks"] = {code: list(ids) for code, ids in item.tasks.items()}
+    q["type"] = item.type
+    if item.choose is not None:
+        q["choose"] = item.choose
+    if item.difficulty != 2:
+        q["difficulty"] = item.difficulty
+    q["stem"] = item.stem
+    q["options"] = [_option_data(o) for o in item.options]
+    if item.distractors:
+        q["distractors"] = list(item.distractors)
+    if item.source:
+        q["source"] = item.source
+    if item.lint_notes:
+        q["lint_notes"] = dict(item.lint_notes)
+    return q
+
+
+def _option_data(o: Choice) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": o.key, "text": o.text}
+    if o.correct:
+        out["correct"] = True
+    if o.match is not None:
+        out["match"] = o.match
+    if o.explanation:
+        out["explanation"] = o.explanation
+    if o.pinned:
+        out["pinned"] = True
+    return out

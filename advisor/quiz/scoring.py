@@ -1,7 +1,9 @@
 """Marking one answer and scoring an exam the way AWS does: all-or-nothing per question, on a scaled score.
 
 A multiple-response question earns its point only when exactly the correct set is chosen (AWS gives no
-partial credit). The partial figure is kept for diagnosis only ("you found 2 of 3"), never for the score.
+partial credit); an ordering question only with every step in its place, a matching question only with every
+pair right. The partial figure (share of the correct set found, of steps in place, of pairs right) is kept for
+diagnosis only ("you found 2 of 3"), never for the score.
 
 The scaled score maps the share of correct answers linearly onto the blueprint's scale (100-1000). AWS does
 not publish its scaling (it equates forms of different difficulty), so a linear map is the honest
@@ -11,7 +13,7 @@ approximation: it reads the same way, with the pass mark where the blueprint put
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
 
 from advisor.quiz.bank import Item
 
@@ -20,15 +22,19 @@ if TYPE_CHECKING:
 
 UNMAPPED = "unmapped"
 
+#: A learner's answer: the keys chosen (choice types), the keys in the order given (ordering), or prompt key ->
+#: right-column choice (matching).
+Response = Union[Iterable[str], Mapping[str, str]]
+
 
 @dataclass(frozen=True, slots=True)
 class Mark:
     """The verdict on one answer."""
 
     correct: bool
-    hits: int          # correct options chosen
-    misses: int        # correct options not chosen
-    wrong_picks: int   # incorrect options chosen
+    hits: int          # correct options chosen; ordering: steps in place; matching: pairs right
+    misses: int        # correct options not chosen; ordering: steps out of place; matching: pairs wrong or open
+    wrong_picks: int   # incorrect options chosen (choice types only)
     answered: bool
 
     @property
@@ -38,7 +44,19 @@ class Mark:
         return max(0.0, (self.hits - self.wrong_picks) / total) if total else 0.0
 
 
-def mark(item: Item, response: Iterable[str]) -> Mark:
+def mark(item: Item, response: Response) -> Mark:
+    """The verdict on `response` (see `Response` for its shape per question type)."""
+    if item.type == "ordering":
+        given = tuple(response)
+        right = sum(1 for a, b in zip(given, item.correct_order) if a == b)
+        return Mark(correct=given == item.correct_order, hits=right, misses=len(item.options) - right,
+                    wrong_picks=0, answered=bool(given))
+    if item.type == "matching":
+        pairs = dict(response) if isinstance(response, Mapping) else {}
+        expected = item.correct_pairs
+        right = sum(1 for key, match in expected.items() if pairs.get(key) == match)
+        return Mark(correct=right == len(expected), hits=right, misses=len(expected) - right, wrong_picks=0,
+                    answered=bool(pairs))
     chosen = frozenset(response)
     correct = item.correct_keys
     return Mark(correct=chosen == correct, hits=len(chosen & correct), misses=len(correct - chosen),

@@ -7,6 +7,14 @@ Modes:
 - practice: answer one question, see right or wrong and every explanation at once;
 - exam: timed, answers can change, questions can be flagged, nothing is revealed until the exam is finished;
 - review: the spaced-repetition queue (due first, then answered wrong), answered like practice.
+
+How each question type is answered (all keyboard-friendly, by the place an option is shown at):
+- single, multiple, true/false: `toggle(position)` selects or clears an option (`Slot.response`, a set);
+- ordering: `toggle(position)` puts the step shown there next in the learner's order, or takes it out again
+  (`Slot.sequence`, the keys in the order given); the answer is complete when every step is placed;
+- matching: `assign(prompt_position, choice_position)` gives the prompt shown there the right-column choice
+  shown at `choice_position` (`Slot.choices`, shuffled by the seed; `Slot.pairs`, prompt key -> choice); a
+  choice is used once, so giving it to another prompt moves it. Complete when every prompt has a choice.
 """
 
 from __future__ import annotations
@@ -15,11 +23,11 @@ import datetime as dt
 import math
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Literal, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Mapping, Sequence
 
 from advisor.errors import QuizError
 from advisor.quiz.bank import Bank, Item
-from advisor.quiz.scoring import Mark, mark
+from advisor.quiz.scoring import Mark, Response, mark
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import ExamBlueprint
@@ -44,6 +52,9 @@ class Slot:
     response: frozenset[str] = frozenset()
     flagged: bool = False
     submitted: bool = False  # practice and review: the answer is final and its feedback shown
+    sequence: tuple[str, ...] = ()  # ordering: the keys in the learner's order
+    pairs: dict[str, str] = field(default_factory=dict)  # matching: prompt key -> chosen right-column text
+    choices: tuple[str, ...] = ()  # matching: the right column as shown (matches and distractors, shuffled)
 
     def label(self, key: str) -> str:
         """The letter an option is shown under (its place after the shuffle)."""
@@ -53,12 +64,54 @@ class Slot:
         return sorted(self.label(k) for k in keys)
 
     @property
+    def given(self) -> Response:
+        """The answer in the shape scoring reads for this question's type."""
+        if self.item.type == "ordering":
+            return self.sequence
+        if self.item.type == "matching":
+            return self.pairs
+        return self.response
+
+    @property
     def answered(self) -> bool:
-        return bool(self.response)
+        return bool(self.given)
+
+    @property
+    def chosen(self) -> int:
+        """How many of the `item.picks` choices are made so far."""
+        return len(self.sequence if self.item.type == "ordering" else
+                   self.pairs if self.item.type == "matching" else self.response)
+
+    @property
+    def complete(self) -> bool:
+        """Whether the answer makes every choice it needs ("choose 2" with 1 pick is answered but incomplete)."""
+        return self.chosen == self.item.picks
+
+    @property
+    def answer(self) -> list[str] | dict[str, str]:
+        """The answer as JSON-ready data, the way the store keeps it (`restore` reads it back)."""
+        if self.item.type == "ordering":
+            return list(self.sequence)
+        if self.item.type == "matching":
+            return dict(self.pairs)
+        return sorted(self.response)
+
+    def restore(self, answer: Sequence[str] | Mapping[str, str]) -> None:
+        """Put back an answer the store kept (see `answer`); keys or choices the question lost are dropped."""
+        keys = set(self.order)
+        if self.item.type == "matching":
+            if isinstance(answer, Mapping):
+                self.pairs = {k: v for k, v in answer.items() if k in keys and v in self.choices}
+        elif isinstance(answer, Mapping):
+            return
+        elif self.item.type == "ordering":
+            self.sequence = tuple(k for k in answer if k in keys)
+        else:
+            self.response = frozenset(k for k in answer if k in keys)
 
     @property
     def mark(self) -> Mark:
-        return mark(self.item, self.response)
+        return mark(self.item, self.given)
 
 
 @dataclass
@@ -105,7 +158,8 @@ class Session:
         """Select or clear the option shown at `position` (0-based); returns why not, or None when done.
 
         A single answer replaces the previous one; a "choose N" question refuses an N+1-th pick, so the
-        limit shown is also the limit enforced.
+        limit shown is also the limit enforced. Ordering: the step shown there goes next in the order (or, when
+        already placed, comes out of it). Matching answers with `assign`.
         """
         slot = self.current
         if self.locked:
@@ -113,7 +167,12 @@ class Session:
         if not 0 <= position < len(slot.order):
             return f"there is no option {LABELS[position] if position < len(LABELS) else position + 1}"
         key = slot.order[position]
-        if key in slot.response:
+        if slot.item.type == "matching":
+            return "pick a prompt, then the choice that matches it"
+        if slot.item.type == "ordering":
+            slot.sequence = (tuple(k for k in slot.sequence if k != key) if key in slot.sequence
+                             else (*slot.sequence, key))
+        elif key in slot.response:
             slot.response = slot.response - {key}
         elif slot.item.picks == 1:
             slot.response = frozenset({key})
@@ -123,6 +182,36 @@ class Session:
             slot.response = slot.response | {key}
         return None
 
+    def assign(self, prompt: int, choice: int | None) -> str | None:
+        """Matching: give the prompt shown at `prompt` the right-column choice shown at `choice` (None clears
+        it); a choice given to another prompt moves here. Returns why not, or None when done."""
+        slot = self.current
+        if slot.item.type != "matching":
+            return "only matching questions pair prompts with choices"
+        if self.locked:
+            return "this question is already answered" if not self.finished else "the session is over"
+        if not 0 <= prompt < len(slot.order):
+            return f"there is no prompt {prompt + 1}"
+        key = slot.order[prompt]
+        pairs = dict(slot.pairs)
+        if choice is None:
+            pairs.pop(key, None)
+        elif not 0 <= choice < len(slot.choices):
+            return f"there is no choice {choice + 1}"
+        else:
+            text = slot.choices[choice]
+            pairs = {k: v for k, v in pairs.items() if v != text}
+            pairs[key] = text
+        slot.pairs = pairs
+        return None
+
+    def clear(self) -> None:
+        """Take back the current answer (every type), unless it is final."""
+        if self.locked:
+            return
+        slot = self.current
+        slot.response, slot.sequence, slot.pairs = frozenset(), (), {}
+
     def submit(self) -> Mark:
         """Practice and review: make the current answer final and return its verdict."""
         slot = self.current
@@ -130,9 +219,13 @@ class Session:
             raise QuizError("exam answers are scored when the exam is finished")
         if slot.submitted:
             return slot.mark
-        if len(slot.response) != slot.item.picks:
-            picked = len(slot.response)
-            raise QuizError(f"choose {slot.item.picks} (you have chosen {picked})")
+        if not slot.complete:
+            picked, needed = slot.chosen, slot.item.picks
+            if slot.item.type == "ordering":
+                raise QuizError(f"put all {needed} steps in order (you have placed {picked})")
+            if slot.item.type == "matching":
+                raise QuizError(f"match all {needed} prompts (you have matched {picked})")
+            raise QuizError(f"choose {needed} (you have chosen {picked})")
         slot.submitted = True
         return slot.mark
 
@@ -176,15 +269,32 @@ def option_order(item: Item, seed: int) -> tuple[str, ...]:
     """The display order of an item's options: shuffled by (seed, item id), pinned options kept in place.
 
     Seeding per item keeps a question's shuffle the same wherever it appears in the session. True/false
-    stays True, False: shuffling two fixed words only slows the reader down.
+    stays True, False: shuffling two fixed words only slows the reader down. An ordering question is never
+    shown in its answer's order (a shuffle that lands on it is turned by one place).
     """
     keys = [o.key for o in item.options]
     if item.type == "true_false":
         return tuple(keys)
     free = [o.key for o in item.options if not o.pinned]
     random.Random(f"{seed}:{item.id}").shuffle(free)
+    if item.type == "ordering" and free == keys:
+        free = free[1:] + free[:1]
     shuffled = iter(free)
     return tuple(key if item.options[i].pinned else next(shuffled) for i, key in enumerate(keys))
+
+
+def choice_order(item: Item, seed: int) -> tuple[str, ...]:
+    """Matching: the right column (every match and distractor) shuffled by (seed, item id); else empty."""
+    if item.type != "matching":
+        return ()
+    column = [o.match for o in item.options if o.match is not None] + list(item.distractors)
+    random.Random(f"{seed}:{item.id}:choices").shuffle(column)
+    return tuple(column)
+
+
+def make_slot(item: Item, seed: int) -> Slot:
+    """A fresh slot: the question with its options (and matching choices) in this session's order."""
+    return Slot(item, option_order(item, seed), choices=choice_order(item, seed))
 
 
 def new_session(bank: Bank, mode: Mode, items: Sequence[Item], *, seed: int, clock: Clock,
@@ -194,7 +304,7 @@ def new_session(bank: Bank, mode: Mode, items: Sequence[Item], *, seed: int, clo
                                                      if mode == "review" else ""))
     started = clock()
     deadline = started + dt.timedelta(minutes=minutes) if minutes else None
-    slots = [Slot(item, option_order(item, seed)) for item in items]
+    slots = [make_slot(item, seed) for item in items]
     return Session(bank, mode, seed, slots, started, clock, deadline, exam_code)
 
 

@@ -17,9 +17,11 @@ from advisor.quiz.store import ExamRecord, Store
 if TYPE_CHECKING:
     from advisor.quiz.tutor import Queue
 
-#: A topic needs this many answers before it can be called weak.
+#: Below this many answers a topic's accuracy is a rough figure: it is still listed, marked as such.
 WEAK_MIN_ATTEMPTS = 3
 WEAKEST = 3
+WEAKEST_RULE = (f"the {WEAKEST} answered topics with the lowest share right (ties: more answers first); "
+                f"a topic with fewer than {WEAK_MIN_ATTEMPTS} answers is marked as a rough figure")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,11 @@ class Tally:
     @property
     def accuracy(self) -> float | None:
         return self.correct / self.attempts if self.attempts else None
+
+    @property
+    def few_answers(self) -> bool:
+        """Answered, but too seldom for the accuracy to mean much (see WEAKEST_RULE)."""
+        return 0 < self.attempts < WEAK_MIN_ATTEMPTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +90,7 @@ def compute_stats(banks: Sequence[Bank], store: Store, queues: Mapping[str, Queu
     for exam in knowledge_data()["exams"]:
         by_exam[exam["code"]] = tuple(
             Tally(d["id"], *domains.get((exam["code"], d["id"]), (0, 0)), label=d["name"]) for d in exam["domains"])
-    weak = sorted((t for t in topic_tallies if t.attempts >= WEAK_MIN_ATTEMPTS),
+    weak = sorted((t for t in topic_tallies if t.attempts),
                   key=lambda t: (t.accuracy or 0.0, -t.attempts, t.name))[:WEAKEST]
     exams = tuple(r for b in banks for r in store.exam_results(b.id))
     return Stats(
@@ -115,7 +122,8 @@ def stats_data(stats: Stats) -> dict[str, Any]:
         "exam_date": stats.exam_date.isoformat() if stats.exam_date else None,
         "topics": [_tally(t) for t in stats.topics],
         "domains": {code: [_tally(t) for t in tallies] for code, tallies in stats.domains.items()},
-        "weakest_topics": [_tally(t) for t in stats.weakest],
+        "weakest_topics": [{**_tally(t), "few_answers": t.few_answers} for t in stats.weakest],
+        "weakest_rule": WEAKEST_RULE,
         "exams": [{"exam": r.exam_code, "bank": r.bank_id, "finished_at": r.finished_at.isoformat(),
                    "correct": r.correct, "total": r.total, "scaled": r.scaled, "pass_mark": r.pass_mark,
                    "passed": r.passed, "partial_credit": round(r.partial, 4)} for r in stats.exams],

@@ -21,7 +21,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from advisor.errors import StoreError
 
@@ -84,6 +84,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 _CORRUPT = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
+#: An answer as stored: keys (a choice question's set, sorted; an ordering question's keys in the order given)
+#: or, for matching, prompt key -> the right-column choice given.
+Answer = tuple[str, ...] | dict[str, str]
+
+
+def _dump_answer(response: Answer | Iterable[str]) -> str:
+    """JSON of an answer; a set of keys is sorted (its order means nothing), a sequence kept in its order."""
+    if isinstance(response, Mapping):
+        return json.dumps(dict(sorted(response.items())))
+    if isinstance(response, (set, frozenset)):
+        return json.dumps(sorted(response))
+    return json.dumps(list(response))
+
+
+def _load_answer(text: str) -> Answer:
+    value = json.loads(text)
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else tuple(value)
+
+
 def stamp(moment: dt.datetime) -> str:
     """A timezone-aware time as fixed-width UTC text (sorts as text)."""
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -105,7 +124,7 @@ class Attempt:
     bank_id: str
     question_id: str
     mode: str
-    response: tuple[str, ...]
+    response: Answer
     correct: bool
     partial: float
     answered_at: dt.datetime
@@ -271,14 +290,14 @@ class Store:
                          (stamp(at), session_id))
 
     def record_attempt(self, session_id: int, bank_id: str, question_id: str, mode: str,
-                       response: Iterable[str], correct: bool, partial: float, at: dt.datetime,
+                       response: Answer | Iterable[str], correct: bool, partial: float, at: dt.datetime,
                        card: CardRow | None) -> None:
         """One answer and the question's new schedule, in one transaction."""
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO attempts (session_id, bank_id, question_id, mode, response, correct, partial, answered_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, bank_id, question_id, mode, json.dumps(sorted(response)), int(correct), partial,
+                (session_id, bank_id, question_id, mode, _dump_answer(response), int(correct), partial,
                  stamp(at)))
             if card is not None:
                 conn.execute(
@@ -287,7 +306,7 @@ class Store:
                     "last_review = excluded.last_review",
                     (bank_id, question_id, json.dumps(card.card), stamp(card.due), stamp(card.last_review)))
 
-    def save_exam_response(self, session_id: int, question_id: str, response: Iterable[str], flagged: bool,
+    def save_exam_response(self, session_id: int, question_id: str, response: Answer | Iterable[str], flagged: bool,
                            at: dt.datetime) -> None:
         """An exam answer (or flag) as it stands now; the exam is scored from these when it finishes."""
         with self._write() as conn:
@@ -295,7 +314,7 @@ class Store:
                 "INSERT INTO exam_responses (session_id, question_id, response, flagged, updated_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, question_id) DO UPDATE SET "
                 "response = excluded.response, flagged = excluded.flagged, updated_at = excluded.updated_at",
-                (session_id, question_id, json.dumps(sorted(response)), int(flagged), stamp(at)))
+                (session_id, question_id, _dump_answer(response), int(flagged), stamp(at)))
 
     def record_exam_result(self, session_id: int, bank_id: str, exam_code: str, total: int, correct: int,
                            scaled: int, pass_mark: int, partial: float, domains: list[dict[str, Any]],
@@ -321,7 +340,7 @@ class Store:
             sql += " WHERE bank_id = ?"
             args = (bank_id,)
         rows = self._conn.execute(sql + " ORDER BY answered_at, id", args)
-        return [Attempt(b, q, m, tuple(json.loads(r)), bool(c), p, unstamp(a)) for b, q, m, r, c, p, a in rows]
+        return [Attempt(b, q, m, _load_answer(r), bool(c), p, unstamp(a)) for b, q, m, r, c, p, a in rows]
 
     def last_outcomes(self, bank_id: str) -> dict[str, bool]:
         """Question id -> whether its latest answer was right."""
@@ -352,10 +371,10 @@ class Store:
             "ORDER BY started_at DESC, id DESC LIMIT 1", (bank_id,)).fetchone()
         return _session_row(row) if row else None
 
-    def exam_responses(self, session_id: int) -> dict[str, tuple[tuple[str, ...], bool]]:
+    def exam_responses(self, session_id: int) -> dict[str, tuple[Answer, bool]]:
         rows = self._conn.execute(
             "SELECT question_id, response, flagged FROM exam_responses WHERE session_id = ?", (session_id,))
-        return {qid: (tuple(json.loads(response)), bool(flagged)) for qid, response, flagged in rows}
+        return {qid: (_load_answer(response), bool(flagged)) for qid, response, flagged in rows}
 
     def setting(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()

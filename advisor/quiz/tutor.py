@@ -18,7 +18,7 @@ from advisor.errors import QuizError
 from advisor.quiz.bank import Bank, Item, choose_bank, gather_banks, load_bank
 from advisor.quiz.scheduler import Scheduler
 from advisor.quiz.scoring import ExamScore, Mark, score_exam
-from advisor.quiz.session import (Clock, Session, Slot, exam_items, exam_minutes, new_session, option_order,
+from advisor.quiz.session import (Clock, Session, Slot, exam_items, exam_minutes, make_slot, new_session,
                                   practice_items, system_clock)
 from advisor.quiz.store import CardRow, Store
 
@@ -171,14 +171,14 @@ class Tutor:
         now = self.clock()
         previous = self.store.cards(session.bank.id).get(slot.item.id)
         state = self.scheduler.review(slot.item.id, previous.card if previous else None, verdict.correct, now)
-        self.store.record_attempt(session.id or 0, session.bank.id, slot.item.id, session.mode, slot.response,
+        self.store.record_attempt(session.id or 0, session.bank.id, slot.item.id, session.mode, slot.answer,
                                   verdict.correct, verdict.partial, now,
                                   CardRow(state.card, state.due, state.last_review))
 
     def save(self, session: Session, slot: Slot | None = None) -> None:
         """Exam: commit a question's response and flag as they stand now."""
         slot = slot or session.current
-        self.store.save_exam_response(session.id or 0, slot.item.id, slot.response, slot.flagged, self.clock())
+        self.store.save_exam_response(session.id or 0, slot.item.id, slot.answer, slot.flagged, self.clock())
 
     def finish(self, session: Session) -> ExamScore | None:
         """End a session. An exam is scored (all-or-nothing per question), recorded and its answered questions
@@ -221,7 +221,10 @@ class Tutor:
         for qid in row.question_ids:
             item = bank.by_id[qid]
             response, flagged = responses.get(qid, ((), False))
-            slots.append(Slot(item, option_order(item, row.seed), frozenset(response), flagged))
+            slot = make_slot(item, row.seed)
+            slot.restore(response)
+            slot.flagged = flagged
+            slots.append(slot)
         return Session(bank, "exam", row.seed, slots, row.started_at, self.clock, row.deadline, row.exam_code,
                        row.id)
 

@@ -73,3 +73,31 @@ def write_bank(folder: Path, questions: list[dict[str, Any]] | None = None, bank
     path.write_text("# yaml-language-server: $schema=../schemas/quiz_bank.schema.json\n"
                     + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def ordering(qid: str, n: int = 4, tasks: list[str] | None = None) -> dict[str, Any]:
+    """An ordering question whose steps are written in the right order (Step 1 ... Step n)."""
+    out: dict[str, Any] = {
+        "id": qid, "section": "Test section", "topics": ["delta"],
+        "domains": {"MLS-C01": "modeling", "MLA-C01": "model-development"}, "type": "ordering",
+        "stem": f"Put the steps of {qid} in order.",
+        "options": [{"key": chr(65 + i), "text": f"Step {i + 1} of {qid}", "explanation": f"Step {i + 1} comes "
+                     f"{'first' if i == 0 else 'after step ' + str(i)}."} for i in range(n)],
+        "source": "tests"}
+    if tasks:
+        out["tasks"] = {"MLA-C01": tasks}
+    return out
+
+
+def matching(qid: str, n: int = 3, distractors: tuple[str, ...] = ("Nothing at all",)) -> dict[str, Any]:
+    """A matching question: prompt i matches "Choice i"."""
+    out: dict[str, Any] = {
+        "id": qid, "section": "Test section", "topics": ["delta"],
+        "domains": {"MLS-C01": "ml-implementation-operations", "MLA-C01": "deployment-orchestration"},
+        "type": "matching", "stem": f"Match each prompt of {qid} to its choice.",
+        "options": [{"key": chr(65 + i), "text": f"Prompt {i + 1} of {qid}", "match": f"Choice {i + 1}",
+                     "explanation": f"Prompt {i + 1} fits choice {i + 1}."} for i in range(n)],
+        "source": "tests"}
+    if distractors:
+        out["distractors"] = list(distractors)
+    return out

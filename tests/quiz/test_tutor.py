@@ -153,3 +153,13 @@ def test_an_answer_the_store_could_not_save_stays_open(tutor: Tutor, monkeypatch
     assert not session.current.submitted
     monkeypatch.undo()
     assert tutor.submit(session).correct and len(tutor.store.attempts("tiny")) == 1
+
+
+def test_weakest_topics_state_their_rule_and_mark_topics_with_few_answers(tutor: Tutor) -> None:
+    # three answers over the tiny bank's topics: no topic reaches 3 answers
+    practice_round(tutor, "WRR", seed=3)
+    data = stats_data(tutor.stats())
+    assert "fewer than 3 answers" in data["weakest_rule"]
+    weakest = data["weakest_topics"]
+    assert weakest and all(t["few_answers"] for t in weakest), "topics with under 3 answers are listed, marked"
+    assert weakest[0]["accuracy"] == min(t["accuracy"] for t in data["topics"] if t["attempts"])
