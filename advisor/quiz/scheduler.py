@@ -46,7 +46,8 @@ class Scheduler:
         from fsrs import Card, Rating
 
         when = when.astimezone(dt.timezone.utc)
-        card = Card.from_dict(previous) if previous else Card(card_id=zlib.crc32(question_id.encode()), due=when)
+        card = (Card.from_dict(previous) if previous  # type: ignore[arg-type]  # fsrs wants its own TypedDict
+                else Card(card_id=zlib.crc32(question_id.encode()), due=when))
         card, _ = self._engine().review_card(card, Rating.Good if correct else Rating.Again, when)
         return CardState(card.to_dict(), card.due, when)
 

@@ -12,8 +12,9 @@ approximation: it reads the same way, with the pass mark where the blueprint put
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING
 
 from advisor.quiz.bank import Item
 
@@ -24,7 +25,7 @@ UNMAPPED = "unmapped"
 
 #: A learner's answer: the keys chosen (choice types), the keys in the order given (ordering), or prompt key ->
 #: right-column choice (matching).
-Response = Union[Iterable[str], Mapping[str, str]]
+Response = Iterable[str] | Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)

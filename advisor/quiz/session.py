@@ -22,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from advisor.errors import QuizError
 from advisor.quiz.bank import Bank, Item
@@ -40,7 +41,7 @@ LABELS = "ABCDEFGHI"
 
 def system_clock() -> dt.datetime:
     """The real time, timezone-aware UTC (what FSRS and the store expect)."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -335,7 +336,7 @@ def exam_items(bank: Bank, blueprint: ExamBlueprint, count: int, seed: int) -> l
     spare: list[Item] = []
     for item in bank.items:
         domain = item.domains.get(blueprint.code)
-        (pools[domain] if domain in pools else spare).append(item)
+        pools.get(domain or "", spare).append(item)
     for pool in pools.values():
         rng.shuffle(pool)
     rng.shuffle(spare)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from advisor.quiz.bank import Bank
 from advisor.quiz.store import ExamRecord, Store
@@ -88,8 +89,11 @@ def compute_stats(banks: Sequence[Bank], store: Store, queues: Mapping[str, Queu
     topic_tallies = tuple(Tally(name, n, ok) for name, (n, ok) in sorted(topics.items()))
     by_exam: dict[str, tuple[Tally, ...]] = {}
     for exam in knowledge_data()["exams"]:
-        by_exam[exam["code"]] = tuple(
-            Tally(d["id"], *domains.get((exam["code"], d["id"]), (0, 0)), label=d["name"]) for d in exam["domains"])
+        tallies = []
+        for d in exam["domains"]:
+            answered, right = domains.get((exam["code"], d["id"]), (0, 0))
+            tallies.append(Tally(d["id"], answered, right, label=d["name"]))
+        by_exam[exam["code"]] = tuple(tallies)
     weak = sorted((t for t in topic_tallies if t.attempts),
                   key=lambda t: (t.accuracy or 0.0, -t.attempts, t.name))[:WEAKEST]
     exams = tuple(r for b in banks for r in store.exam_results(b.id))

@@ -18,10 +18,11 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from advisor.errors import StoreError
 
@@ -105,11 +106,11 @@ def _load_answer(text: str) -> Answer:
 
 def stamp(moment: dt.datetime) -> str:
     """A timezone-aware time as fixed-width UTC text (sorts as text)."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def unstamp(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +193,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             if exc.sqlite_errorcode not in _CORRUPT:
                 raise _store_error(exc, path) from None
-            moved = _move_aside(path, now or dt.datetime.now(dt.timezone.utc))
+            moved = _move_aside(path, now or dt.datetime.now(dt.UTC))
             notice = (f"Your progress database {path} could not be read ({exc}); it was moved to {moved.name} "
                       "in the same folder and a new one was started. Nothing was deleted.")
             try:
@@ -235,9 +236,8 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (re-entrant: nested calls join the outer one), committed on exit."""
-        with self._lock:
-            with self._transaction() as conn:
-                yield conn
+        with self._lock, self._transaction() as conn:
+            yield conn
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -402,7 +402,7 @@ def _connect_checked(path: Path, latest: int) -> sqlite3.Connection:
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             exc = sqlite3.DatabaseError(f"integrity check failed: {check}")
-            exc.sqlite_errorcode = sqlite3.SQLITE_CORRUPT  # type: ignore[attr-defined]
+            exc.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
             raise exc
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -421,7 +421,7 @@ def _future_message(path: Path, version: int, latest: int) -> str:
 
 def _move_aside(path: Path, now: dt.datetime) -> Path:
     """Rename the database (and its WAL and shared-memory files) to progress.db.corrupt-<time>."""
-    suffix = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    suffix = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.corrupt-{suffix}")
     counter = 1
     while target.exists():

@@ -9,17 +9,26 @@ The clock and the seed are injected; without a seed, one is taken from the clock
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from advisor.errors import QuizError
 from advisor.quiz.bank import Bank, Item, choose_bank, gather_banks, load_bank
 from advisor.quiz.scheduler import Scheduler
 from advisor.quiz.scoring import ExamScore, Mark, score_exam
-from advisor.quiz.session import (Clock, Session, Slot, exam_items, exam_minutes, make_slot, new_session,
-                                  practice_items, system_clock)
+from advisor.quiz.session import (
+    Clock,
+    Session,
+    Slot,
+    exam_items,
+    exam_minutes,
+    make_slot,
+    new_session,
+    practice_items,
+    system_clock,
+)
 from advisor.quiz.store import CardRow, Store
 
 if TYPE_CHECKING:
