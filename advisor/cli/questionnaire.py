@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisor.errors import UsageError
+
+if TYPE_CHECKING:
+    from advisor.quiz.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,18 +42,33 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the questionnaire is interactive: run it in a terminal",
                          hint="`advisor recommend FILE` gives a recommendation without one")
-    from advisor.cli.quiz import open_tutor
     from advisor.resources import data_dir
     from advisor.tui.questionnaire import QuestionnaireStart
 
-    start = QuestionnaireStart(data_dir=data_dir(getattr(args, "data_dir", None)), answers=answers,
-                               source=args.source, out=args.out, left_out=tuple(left_out))
-    tutor = open_tutor(args)  # the app's theme and clock; the same data folder as the quiz
+    folder = data_dir(getattr(args, "data_dir", None))
+    start = QuestionnaireStart(data_dir=folder, answers=answers, source=args.source, out=args.out,
+                               left_out=tuple(left_out))
+    store = _theme_store(folder)
     try:
         from advisor.tui.app import create_app
 
-        app = create_app(tutor, questionnaire=start)
+        app = create_app(None, questionnaire=start, settings=store)
         app.run()
         return app.return_code or 0
     finally:
-        tutor.close()
+        if store is not None:
+            store.close()
+
+
+def _theme_store(folder: Path) -> Store | None:
+    """The quiz store, for the saved theme only: the questionnaire needs no quiz store, so one that cannot be
+    opened (a database from a newer version, an unwritable folder) is passed over."""
+    from advisor.errors import AdvisorError
+    from advisor.quiz.store import FILENAME, Store
+
+    if not (folder / FILENAME).exists():
+        return None  # no quiz yet: nothing to create just for a theme
+    try:
+        return Store.open(folder)
+    except AdvisorError:
+        return None

@@ -21,7 +21,9 @@ from advisor.render import FORMATS, emit, to_json, to_yaml
 
 if TYPE_CHECKING:
     from advisor.quiz.bank import Bank
+    from advisor.quiz.session import Session
     from advisor.quiz.tutor import Tutor
+    from advisor.tui.home import PendingExam
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -174,7 +176,10 @@ def open_tutor(args: argparse.Namespace) -> Tutor:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    """Open the TUI (home, or straight onto a session); bank and store problems are reported before it starts."""
+    """Open the TUI (home, or straight onto a session); bank and store problems are reported before it starts.
+
+    An empty review queue is good news, said as such (exit 0); anything else needs a terminal (exit 2 without
+    one: a TUI on a pipe would write escape codes and wait for keys that never come)."""
     tutor = open_tutor(args)
     try:
         start = getattr(args, "start", None)
@@ -183,17 +188,31 @@ def cmd_tui(args: argparse.Namespace) -> int:
         if not banks:
             raise UsageError("there are no question banks", hint="give a folder of *.yaml banks with --banks")
         bank = tutor.bank(bank_id) if bank_id else banks[0]
-        session = None
+        if start == "review" and not tutor.queue(bank).ids:
+            print(f"Nothing to review in {bank.title}: nothing is due and nothing was answered wrong. "
+                  "Practice (advisor quiz practice) brings new questions.")
+            return 0
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UsageError("the quiz is interactive: run it in a terminal",
+                             hint="`advisor quiz stats`, `banks` and `export` print plain text or data")
+        first: Session | PendingExam | None = None
         if start == "practice":
-            session = tutor.practice(bank, seed=args.seed, **({"count": args.count} if args.count else {}))
+            first = tutor.practice(bank, seed=args.seed, **({"count": args.count} if args.count else {}))
         elif start == "exam":
-            session = tutor.exam(bank, exam_code=args.exam or "MLA-C01", count=args.count, minutes=args.minutes,
-                                 seed=args.seed)
+            def make() -> Session:
+                return tutor.exam(bank, exam_code=args.exam or "MLA-C01", count=args.count,
+                                  minutes=args.minutes, seed=args.seed)
+
+            from advisor.tui.home import PendingExam
+
+            tutor.blueprint(args.exam or "MLA-C01")  # an unknown exam code: a plain error before the TUI
+            unfinished = tutor.unfinished_exam(bank)
+            first = PendingExam(make, unfinished) if unfinished is not None else make()
         elif start == "review":
-            session = tutor.review(bank, seed=args.seed)
+            first = tutor.review(bank, seed=args.seed)
         from advisor.tui.app import create_app
 
-        app = create_app(tutor, bank_id=bank.id, session=session)
+        app = create_app(tutor, bank_id=bank.id, session=first)
         app.run()
         return app.return_code or 0
     finally:

@@ -237,6 +237,12 @@ class Tutor:
         return Session(bank, "exam", row.seed, slots, row.started_at, self.clock, row.deadline, row.exam_code,
                        row.id)
 
+    def abandon(self, session: Session) -> None:
+        """Close an unfinished session without scoring it (a new exam was started in its place): its saved
+        answers stay in the store, but it is no longer offered for resuming."""
+        self.store.finish_session(session.id or 0, self.clock())
+        session.finished = True
+
     # ---- stats --------------------------------------------------------------------------------------------
 
     def stats(self, banks: Sequence[Bank] | None = None) -> Stats:

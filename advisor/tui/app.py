@@ -1,32 +1,46 @@
-"""The quiz TUI: one app factory, used by `advisor quiz` and by the tests alike.
+"""The TUI: one app factory, used by `advisor quiz`, `advisor questionnaire` and the tests alike.
 
-The app holds a `Tutor` (the quiz core joined to the progress store) and only routes between screens; what a
-screen shows comes from the core (advisor.quiz) through advisor.tui.views.
+The app has two Textual modes, each its own stack of screens:
+- "quiz": the home screen (banks, practice, exam, review, stats) and everything opened from it;
+- "workload": the workload questionnaire and its recommendation.
+`advisor questionnaire` starts in the workload mode and needs no quiz store: a progress database that cannot
+be opened only costs the saved theme. The app routes between the modes and owns the app-wide keys (theme,
+help); screens get their collaborators (the tutor, the clock) from it when they are made, and never import it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, TypeVar
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from advisor.errors import AdvisorError
+from advisor.quiz.session import Session, system_clock
+from advisor.tui.dialogs import HelpScreen
+from advisor.tui.home import HomeScreen, PendingExam
 
 if TYPE_CHECKING:
-    from textual.dom import DOMNode
-
-    from advisor.quiz.bank import Bank
-    from advisor.quiz.session import Session
     from advisor.quiz.tutor import Tutor
-    from advisor.tui.questionnaire import QuestionnaireStart
+    from advisor.tui.questionnaire import QuestionnaireScreen, QuestionnaireStart
 
-T = TypeVar("T")
 THEMES = ("textual-dark", "textual-light")
 THEME_KEY = "theme"
+QUIZ, WORKLOAD = "quiz", "workload"
 
 
-class QuizApp(App[int]):
+class Settings(Protocol):
+    """Where the theme is remembered (the quiz store's settings table)."""
+
+    def setting(self, key: str) -> str | None: ...
+
+    def set_setting(self, key: str, value: str | None) -> None: ...
+
+
+class AdvisorApp(App[int]):
     CSS_PATH = "quiz.tcss"
     TITLE = "SageMaker exam prep"
     ENABLE_COMMAND_PALETTE = False
@@ -35,99 +49,78 @@ class QuizApp(App[int]):
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
-    def __init__(self, tutor: Tutor, *, bank_id: str | None = None, session: Session | None = None,
-                 ticking: bool = True, questionnaire: QuestionnaireStart | None = None) -> None:
+    def __init__(self, tutor: Tutor | None, *, bank_id: str | None = None, session: Session | PendingExam | None = None,
+                 ticking: bool = True, questionnaire: QuestionnaireStart | None = None,
+                 settings: Settings | None = None, clock: Callable[[], dt.datetime] | None = None) -> None:
         super().__init__()
         self.tutor = tutor
-        self.bank_id = bank_id
-        self.initial_session = session
-        self.ticking = ticking  # the exam timer's refresh; tests with a frozen clock may turn it off
-        self.questionnaire = questionnaire  # `advisor questionnaire`: the app is the questionnaire alone
+        self.settings = settings if settings is not None else (tutor.store if tutor is not None else None)
+        self.clock = clock or (tutor.clock if tutor is not None else system_clock)
+        self.questionnaire = questionnaire  # `advisor questionnaire`: the workload mode is all there is
+        self.workload_start = questionnaire
+        if tutor is not None:
+            self.add_mode(QUIZ, lambda: HomeScreen(tutor, bank_id=bank_id, first=session, ticking=ticking))
+        self.add_mode(WORKLOAD, self._workload_screen)
+
+    def _workload_screen(self) -> Screen[None]:
+        from advisor.tui.questionnaire import QuestionnaireScreen  # the Workload model: only when asked for
+
+        assert self.workload_start is not None
+        return QuestionnaireScreen(self.workload_start, self.clock)
 
     def on_mount(self) -> None:
-        saved = self.tutor.store.setting(THEME_KEY)
+        saved = self._read_theme()
         self.theme = saved if saved in THEMES else THEMES[0]
-        if self.initial_session is not None:  # straight to the question: home is built when it is first needed
-            self.open_session(self.initial_session)
-        elif self.questionnaire is not None:
-            self.open_questionnaire(self.questionnaire)
-        else:
-            self.go_home()
-        if self.tutor.store.notice:
+        self.switch_mode(WORKLOAD if self.questionnaire is not None or self.tutor is None else QUIZ)
+        if self.tutor is not None and self.tutor.store.notice:
             self.notify(self.tutor.store.notice, title="Progress database", severity="warning", timeout=20)
 
-    # ---- routing ------------------------------------------------------------------------------------------
+    # ---- between the modes --------------------------------------------------------------------------------
 
-    def current_bank(self) -> Bank:
-        banks = self.tutor.banks()
-        if self.bank_id:
-            return next((b for b in banks if b.id == self.bank_id), None) or self.tutor.bank(self.bank_id)
-        self.bank_id = banks[0].id
-        return banks[0]
+    def on_home_screen_workload_wanted(self, _: HomeScreen.WorkloadWanted) -> None:
+        from advisor.tui.questionnaire import QuestionnaireStart
 
-    def open_session(self, session: Session) -> None:
-        from advisor.tui.question import QuestionScreen
+        assert self.tutor is not None
+        self.workload_start = QuestionnaireStart(data_dir=self.tutor.store.path.parent)
+        self.switch_mode(WORKLOAD)
 
-        self.push_screen(QuestionScreen(session))
-
-    def open_questionnaire(self, start: QuestionnaireStart) -> None:
-        from advisor.tui.questionnaire import QuestionnaireScreen
-
-        self.push_screen(QuestionnaireScreen(start))
-
-    def leave_questionnaire(self) -> None:
-        """Home when the questionnaire was opened from it; the end of the app when it is all there is."""
-        if self.questionnaire is not None:
+    def on_questionnaire_screen_closed(self, _: QuestionnaireScreen.Closed) -> None:
+        """The end of `advisor questionnaire`; from the quiz home, back there with a fresh questionnaire
+        for next time (its answers are saved or kept as a draft)."""
+        if self.questionnaire is not None or self.tutor is None:
             self.exit(0)
-        else:
-            self.go_home()
-
-    def go_home(self) -> None:
-        """Back to the home screen, building it if the app started on a question."""
-        from advisor.tui.home import HomeScreen
-
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
-            self.pop_screen()
-        if not isinstance(self.screen, HomeScreen):
-            self.push_screen(HomeScreen())
-
-    def background(self, node: DOMNode, work: Callable[[], T], then: Callable[[T], object], group: str) -> None:
-        """Slow work (bank loads, stats, the pydantic import of an exam start) off the UI thread: `then(result)`
-        runs back on it, or an AdvisorError becomes a notification. The worker belongs to `node`, so it is
-        cancelled if that screen goes away first."""
-
-        def job() -> None:
-            try:
-                result = work()
-            except AdvisorError as exc:
-                self.call_from_thread(self.report, exc)
-                return
-            self.call_from_thread(then, result)
-
-        node.run_worker(job, thread=True, exclusive=True, group=group)
-
-    def report(self, exc: AdvisorError) -> None:
-        """An error a user can act on, as a notification (the TUI never shows a traceback for these)."""
-        self.notify(exc.render(), title=exc.title, severity="error", timeout=12)
+            return
+        self.switch_mode(QUIZ)
+        self.remove_mode(WORKLOAD)
+        self.add_mode(WORKLOAD, self._workload_screen)
 
     # ---- app-wide actions ---------------------------------------------------------------------------------
 
+    def _read_theme(self) -> str | None:
+        try:
+            return self.settings.setting(THEME_KEY) if self.settings is not None else None
+        except AdvisorError:
+            return None
+
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+        if self.settings is None:
+            return
         try:
-            self.tutor.store.set_setting(THEME_KEY, self.theme)
+            self.settings.set_setting(THEME_KEY, self.theme)
         except AdvisorError as exc:
-            self.report(exc)
+            self.notify(exc.render(), title=exc.title, severity="error", timeout=12)
 
     def action_help(self) -> None:
-        from advisor.tui.dialogs import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
 
-def create_app(tutor: Tutor, *, bank_id: str | None = None, session: Session | None = None,
-               ticking: bool = True, questionnaire: QuestionnaireStart | None = None) -> QuizApp:
+def create_app(tutor: Tutor | None, *, bank_id: str | None = None, session: Session | PendingExam | None = None,
+               ticking: bool = True, questionnaire: QuestionnaireStart | None = None,
+               settings: Settings | None = None, clock: Callable[[], dt.datetime] | None = None) -> AdvisorApp:
     """The app on a tutor; with `session`, it opens straight onto that session's first question; with
-    `questionnaire`, it is the workload questionnaire alone (leaving it ends the app)."""
-    return QuizApp(tutor, bank_id=bank_id, session=session, ticking=ticking, questionnaire=questionnaire)
+    `questionnaire`, it is the workload questionnaire alone (leaving it ends the app), and `tutor` may be None
+    (`settings` then keeps the theme, if given)."""
+    return AdvisorApp(tutor, bank_id=bank_id, session=session, ticking=ticking, questionnaire=questionnaire,
+                      settings=settings, clock=clock)

@@ -5,34 +5,36 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from advisor.quiz.session import exam_minutes
 from advisor.quiz.tutor import DEFAULT_EXAM
+from advisor.tui.base import BaseScreen
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import ExamBlueprint
     from advisor.quiz.bank import Bank
     from advisor.quiz.session import Session
-    from advisor.tui.app import QuizApp
+    from advisor.quiz.tutor import Tutor
 
 
-class ExamSetupScreen(Screen[None]):
+class ExamSetupScreen(BaseScreen["Session | None"]):
+    """Dismissed with the exam session it started, or None (Esc)."""
+
     BINDINGS = [
         Binding("ctrl+s", "start", "Start", key_display="⏎"),
         Binding("escape", "back", "Back", key_display="esc"),
     ]
 
-    app: QuizApp
-
-    def __init__(self, bank: Bank) -> None:
+    def __init__(self, bank: Bank, tutor: Tutor) -> None:
         super().__init__()
         self.bank = bank
+        self.tutor = tutor
         self.blueprints: dict[str, ExamBlueprint] = {}
 
     def compose(self) -> ComposeResult:
@@ -52,7 +54,11 @@ class ExamSetupScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#about", Static).update("Loading the exam blueprints…")
-        self.app.background(self, self.app.tutor.blueprints, self._show, "setup")
+        self.load_blueprints()
+
+    @work(thread=True, exclusive=True, group="setup", exit_on_error=False)
+    def load_blueprints(self) -> None:
+        self.deliver(self._show, self.tutor.blueprints())
 
     def _show(self, blueprints: tuple[ExamBlueprint, ...]) -> None:
         self.blueprints = {b.code: b for b in blueprints}
@@ -127,15 +133,11 @@ class ExamSetupScreen(Screen[None]):
             problem.update(Text(f"Choose 1 to {len(self.bank.items)} questions and at least 1 minute.",
                                 style="bold red"))
             return
-        code = blueprint.code
-        self.app.background(
-            self, lambda: self.app.tutor.exam(self.bank, exam_code=code, count=count, minutes=minutes),
-            self._open, "setup")
+        self.start_exam(blueprint.code, count, minutes)
 
-    def _open(self, session: Session) -> None:
-        from advisor.tui.question import QuestionScreen
-
-        self.app.switch_screen(QuestionScreen(session))
+    @work(thread=True, exclusive=True, group="setup", exit_on_error=False)
+    def start_exam(self, code: str, count: int, minutes: int) -> None:
+        self.deliver(self.dismiss, self.tutor.exam(self.bank, exam_code=code, count=count, minutes=minutes))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)

@@ -7,21 +7,33 @@ Every answer goes through the tutor, which commits it before the screen changes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from advisor.errors import AdvisorError
 from advisor.quiz.session import LABELS, Session
 from advisor.tui import views
+from advisor.tui.base import BaseScreen, report
+from advisor.tui.dialogs import ConfirmScreen, NavigatorScreen
 
 if TYPE_CHECKING:
-    from advisor.tui.app import QuizApp
+    from advisor.quiz.scoring import ExamScore
+    from advisor.quiz.tutor import Tutor
+
+
+@dataclass(frozen=True)
+class Ended:
+    """What a question screen is dismissed with when its session ended: a round, or an exam and its score.
+    (Leaving an unfinished session, or the review of a finished one, dismisses with None.)"""
+
+    session: Session
+    score: ExamScore | None
 
 def _pick_bindings() -> list[Binding]:
     bindings = [Binding("1", "pick(0)", "Pick", key_display="1-9/A-E")]
@@ -30,7 +42,7 @@ def _pick_bindings() -> list[Binding]:
     return bindings
 
 
-class QuestionScreen(Screen[None]):
+class QuestionScreen(BaseScreen["Ended | None"]):
     BINDINGS = [
         *_pick_bindings(),
         Binding("enter", "submit", "Submit", key_display="⏎"),
@@ -44,11 +56,11 @@ class QuestionScreen(Screen[None]):
         Binding("escape", "leave", "Home", key_display="esc"),
     ]
 
-    app: QuizApp
-
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, tutor: Tutor, *, ticking: bool = True) -> None:
         super().__init__()
         self.session = session
+        self.tutor = tutor
+        self.ticking = ticking  # the exam timer's refresh; tests with a frozen clock may turn it off
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="bar"):
@@ -68,7 +80,7 @@ class QuestionScreen(Screen[None]):
         # rest of the screen, and the question is what a start should show first.
         self.call_after_refresh(self._add_footer)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        if self._exam_running and self.app.ticking:
+        if self._exam_running and self.ticking:
             self.set_interval(1.0, self.tick)
 
     async def _add_footer(self) -> None:
@@ -111,7 +123,7 @@ class QuestionScreen(Screen[None]):
             return
         self.query_one("#timer", Static).update(views.timer_text(self.session))
         if self.session.expired:
-            self.app.notify("Time is up: the exam is scored as it stands.", severity="warning")
+            self.notify("Time is up: the exam is scored as it stands.", severity="warning")
             self._finish_exam()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -135,9 +147,9 @@ class QuestionScreen(Screen[None]):
 
     def _save(self) -> bool:
         try:
-            self.app.tutor.save(self.session)
+            self.tutor.save(self.session)
         except AdvisorError as exc:
-            self.app.report(exc)
+            report(self, exc)
             return False
         return True
 
@@ -153,7 +165,7 @@ class QuestionScreen(Screen[None]):
             self._advance()
             return
         try:
-            self.app.tutor.submit(session)
+            self.tutor.submit(session)
         except AdvisorError as exc:
             self.show(exc.message)
             return
@@ -186,8 +198,6 @@ class QuestionScreen(Screen[None]):
             self.show()
 
     def action_list(self) -> None:
-        from advisor.tui.dialogs import NavigatorScreen
-
         def jump(index: int | None) -> None:
             if index is not None:
                 self.session.goto(index)
@@ -198,8 +208,6 @@ class QuestionScreen(Screen[None]):
     def action_finish(self) -> None:
         if not self._exam_running:
             return
-        from advisor.tui.dialogs import ConfirmScreen
-
         slots = self.session.slots
         answered = sum(s.answered for s in slots)
         flagged = sum(s.flagged for s in slots)
@@ -209,40 +217,36 @@ class QuestionScreen(Screen[None]):
 
     def action_leave(self) -> None:
         if self._exam_running:
-            from advisor.tui.dialogs import ConfirmScreen
-
             question = ("Leave the exam?\n\nYour answers are saved; resume it from home (x). "
                         "The clock keeps running, as in a real exam.")
-            self.app.push_screen(ConfirmScreen(question), lambda yes: self.app.go_home() if yes else None)
+            def leave(yes: bool | None) -> None:
+                if yes:
+                    self.dismiss(None)
+
+            self.app.push_screen(ConfirmScreen(question), leave)
             return
         if not self.session.finished:
             self._close_session()
-            self.app.go_home()
-        else:
-            self.app.pop_screen()  # a finished session is reviewed from its results: back to them
+        self.dismiss(None)  # home; a finished session is reviewed from its results: back to them
 
     # ---- endings ------------------------------------------------------------------------------------------
 
     def _close_session(self) -> None:
         try:
-            self.app.tutor.finish(self.session)
+            self.tutor.finish(self.session)
         except AdvisorError as exc:
-            self.app.report(exc)
+            report(self, exc)
 
     def _end_round(self) -> None:
-        from advisor.tui.results import ResultScreen
-
         self._close_session()
-        self.app.switch_screen(ResultScreen(self.session, None))
+        self.dismiss(Ended(self.session, None))
 
     def _finish_exam(self) -> None:
-        from advisor.tui.results import ResultScreen
-
         if self.session.finished:
             return
         try:
-            score = self.app.tutor.finish(self.session)
+            score = self.tutor.finish(self.session)
         except AdvisorError as exc:
-            self.app.report(exc)
+            report(self, exc)
             return
-        self.app.switch_screen(ResultScreen(self.session, score))
+        self.dismiss(Ended(self.session, score))

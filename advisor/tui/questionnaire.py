@@ -11,19 +11,23 @@ so a quit or a crash loses at most the text box being typed in.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Label, Select, SelectionList, Static, Switch
 
 from advisor.errors import AdvisorError, Problem, WorkloadError
+from advisor.recommend.questionnaire_state import Move, QuestionnaireState
 from advisor.recommend.questions import (
     BY_PATH,
     STEPS,
@@ -37,12 +41,14 @@ from advisor.recommend.questions import (
     workload_yaml,
 )
 from advisor.tui import advice_views
+from advisor.tui.base import BaseScreen, report
+from advisor.tui.dialogs import ConfirmScreen
+from advisor.tui.recommendation import RecommendationScreen
 
 if TYPE_CHECKING:
     from advisor.recommend.advisor import Advisor
     from advisor.recommend.models import Recommendation
     from advisor.workload import Workload
-    from advisor.tui.app import QuizApp
 
 KEY_HINTS = {"bool": " Space switches it.", "choice": " Enter opens the list.", "choices": " Space ticks one."}
 SHORT_TITLES = {"stages": "Stages", "data": "Data", "model": "Model", "training": "Training",
@@ -114,7 +120,10 @@ class QuestionRow(Vertical):
         problem.update(Text(f"✘ {message}", style="bold red") if message else "")
 
 
-class QuestionnaireScreen(Screen[None]):
+class QuestionnaireScreen(BaseScreen[None]):
+    """The wizard: draws a QuestionnaireState and forwards key presses to it. When the user leaves it posts
+    `Closed` (the app decides what comes next: the quiz home, or the end of `advisor questionnaire`)."""
+
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", key_display="^n", priority=True),
         Binding("pagedown", "next", show=False, priority=True),
@@ -124,25 +133,27 @@ class QuestionnaireScreen(Screen[None]):
         Binding("escape", "leave", "Leave", key_display="esc"),
     ]
 
-    app: QuizApp
+    class Closed(Message):
+        """The user left the questionnaire (its answers saved, or kept as a draft)."""
 
-    def __init__(self, start: QuestionnaireStart) -> None:
+    def __init__(self, start: QuestionnaireStart, clock: Callable[[], dt.datetime]) -> None:
         super().__init__()
         self.start = start
-        self.answers = start.answers
-        self.source = start.source
-        self.out = start.out
+        self.clock = clock
+        self.state = QuestionnaireState(start.answers, source=start.source, out=start.out)
         self.drafts = DraftStore(start.data_dir)
         self.advisor: Advisor | None = None
-        self.problems: dict[str, str] = self.answers.problems()
-        self.kept: set[str] = set(self.problems)  # shown once for a bad answer: stays, even when it is fixed
-        self.step = STEPS[0].id
-        self.dirty = False  # answers changed since the start, the draft or the last save
         self.built = False
-        self.open_at_problem = start.source is not None  # until the user moves or answers
-        self.written: Path | None = None
         self.save_default = ""
         self.intros: dict[str, str] = {}
+
+    @property
+    def step(self) -> str:
+        return self.state.step
+
+    @property
+    def answers(self) -> Answers:
+        return self.state.answers
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -155,17 +166,15 @@ class QuestionnaireScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#q-message", Static).update(Text("Loading the knowledge base…", style="dim"))
-        self.app.background(self, self._make_advisor, self._advisor_ready, "questionnaire")
+        self.make_advisor()
         draft = self.drafts.load()
         if self.drafts.notice:
-            self.app.notify(self.drafts.notice, title="Questionnaire draft", severity="warning", timeout=20)
+            self.notify(self.drafts.notice, title="Questionnaire draft", severity="warning", timeout=20)
         if draft is not None:  # offered even beside a --from file: it is never replaced without asking
-            from advisor.tui.dialogs import ConfirmScreen
-
             name = draft.answers.get("name") or "workload"
             where = SHORT_TITLES.get(draft.step, draft.step)
             origin = f" (from {draft.source})" if draft.source else ""
-            instead = f"opens {self.source}" if self.source else "starts afresh"
+            instead = f"opens {self.state.source}" if self.state.source else "starts afresh"
             when = draft.saved_at.astimezone() if draft.saved_at.tzinfo else draft.saved_at  # the user's time
             question = (f"Continue the questionnaire you left on {when:%Y-%m-%d %H:%M}?\n\n"
                         f"Workload {name!s}{origin}, at the {where} step.\n"
@@ -174,21 +183,18 @@ class QuestionnaireScreen(Screen[None]):
         else:
             self.call_later(self._build)
 
-    def _make_advisor(self) -> Advisor:
+    @work(thread=True, exclusive=True, group="advisor", exit_on_error=False)
+    def make_advisor(self) -> None:
         from advisor.recommend.advisor import Advisor
 
-        clock = self.app.tutor.clock
-        return Advisor(clock=lambda: clock().date())
+        clock = self.clock
+        self.deliver(self._advisor_ready, Advisor(clock=lambda: clock().date()))
 
     def _draft_answered(self, draft: Draft, resume: bool) -> None:
         if resume:
-            self.answers = Answers(draft.answers)
-            self.kept = set(self.answers.problems())
-            self.source = Path(draft.source) if draft.source else None
-            self.out = Path(draft.out) if draft.out else None
-            self.step = draft.step
-            self.open_at_problem = False
-            self.dirty = True  # the draft stays until the answers are saved
+            self.state.resume(draft)
+            if self.advisor is not None:
+                self.state.set_knowledge(self.advisor.knowledge)
         else:
             self.drafts.discard()
         self.call_later(self._build)
@@ -214,62 +220,37 @@ class QuestionnaireScreen(Screen[None]):
             Static(id="summary-yaml"),
         ])
         self.built = True
-        self._revalidate()
+        self._redraw()
         if self.start.left_out:
-            self.app.notify("\n".join(str(p) for p in self.start.left_out), title="Left out of the answers",
-                            severity="warning", timeout=30)
-        step, path = self.step, None
-        if self.open_at_problem and self.problems:
-            step, path = self._first_problem()
-        self._go(step if step in self._step_ids() else STEPS[0].id, focus=path)
+            self.notify("\n".join(str(p) for p in self.start.left_out), title="Left out of the answers",
+                        severity="warning", timeout=30)
+        self._show(self.state.start())
 
     def _advisor_ready(self, advisor: Advisor) -> None:
         self.advisor = advisor
+        self.state.set_knowledge(advisor.knowledge)
         if not self.built:
             return
-        self._revalidate()
-        if self.open_at_problem and self.problems:
-            step, path = self._first_problem()  # an unknown region, a GPU nothing has: seen only now
-            self._go(step, focus=path)
+        self._redraw()
+        if self.state.open_at_problem and self.state.problems:
+            self._show(self.state.start())  # an unknown region, a GPU nothing has: seen only now
         else:
             self._show_message()
 
-    # ---- state --------------------------------------------------------------------------------------------
+    # ---- drawing ------------------------------------------------------------------------------------------
 
-    @property
-    def knowledge(self) -> Any:
-        return self.advisor.knowledge if self.advisor is not None else None
-
-    def _step_ids(self) -> list[str]:
-        return [s.id for s in self.answers.steps(self.kept)] + [SUMMARY]
-
-    def _neighbour(self, direction: int) -> str | None:
-        """The step before or after the current one, among those that apply now (the current one may not)."""
-        order = [s.id for s in STEPS] + [SUMMARY]
-        ids = self._step_ids()
-        here = order.index(self.step)
-        candidates = [s for s in ids if (order.index(s) - here) * direction > 0]
-        if not candidates:
-            return None
-        return candidates[0] if direction > 0 else candidates[-1]
-
-    def _first_problem(self) -> tuple[str, str | None]:
-        found = self.answers.first_problem(self.problems)
-        return (found[0].id, found[1].path) if found else (STEPS[0].id, None)
-
-    def _revalidate(self) -> None:
-        """Recompute every problem; show each beside its field, hide the questions that do not apply."""
-        self.problems = self.answers.problems(self.knowledge)
-        self.kept |= set(self.problems)
+    def _redraw(self) -> None:
+        """Show each problem beside its field, hide the questions that do not apply."""
         if not self.built:
             return
+        state = self.state
         for step in STEPS:
-            questions = self.answers.shown(step, self.kept)
+            questions = state.shown(step.id)
             shown = {q.path for q in questions}
             for row in self.query_one(f"#page-{step.id}").query(QuestionRow):
                 if row.display != (row.question.path in shown):
                     row.display = row.question.path in shown
-                row.show_problem(self.problems.get(row.question.path))
+                row.show_problem(state.problems.get(row.question.path))
             intro = "\n".join(section_help(section) for section in dict.fromkeys(q.section for q in questions))
             if self.intros.get(step.id) != intro:
                 self.intros[step.id] = intro
@@ -277,30 +258,23 @@ class QuestionnaireScreen(Screen[None]):
         self._show_header()
 
     def _show_header(self) -> None:
-        ids = self._step_ids()
-        index = ids.index(self.step) if self.step in ids else 0
-        title = "Summary" if self.step == SUMMARY else \
-            self.answers.title(next(s for s in STEPS if s.id == self.step), self.kept)
+        state = self.state
+        ids = state.step_ids()
+        index = ids.index(state.step) if state.step in ids else 0
         self.query_one("#title", Static).update(
-            Text(f"Workload questionnaire · step {index + 1} of {len(ids)}: {title}", style="bold"))
+            Text(f"Workload questionnaire · step {index + 1} of {len(ids)}: {state.title(state.step)}",
+                 style="bold"))
         steps = Text(" ")
         for n, step_id in enumerate(ids):
             if n:
                 steps.append(" › ", style="dim")
-            bad = any(BY_PATH[p].section in next(s.sections for s in STEPS if s.id == step_id)
-                      for p in self.problems) if step_id != SUMMARY else False
-            style = "bold reverse" if step_id == self.step else ("red" if bad else "")
+            bad = state.step_has_problem(step_id)
+            style = "bold reverse" if step_id == state.step else ("red" if bad else "")
             steps.append(SHORT_TITLES[step_id] + (" ✘" if bad else ""), style=style)
         self.query_one("#q-steps", Static).update(steps)
 
-    def _step_problems(self) -> list[str]:
-        if self.step == SUMMARY:
-            return list(self.problems)
-        step = next(s for s in STEPS if s.id == self.step)
-        return [q.path for q in self.answers.shown(step, self.kept) if q.path in self.problems]
-
     def _show_message(self, extra: str = "") -> None:
-        bad = self._step_problems()
+        bad = self.state.step_problems()
         text = Text()
         if extra:
             text.append(extra, style="bold yellow")
@@ -310,28 +284,26 @@ class QuestionnaireScreen(Screen[None]):
             text.append("Loading the knowledge base…", style="dim")
         self.query_one("#q-message", Static).update(text)
 
-    # ---- moving -------------------------------------------------------------------------------------------
-
-    def _go(self, step_id: str, focus: str | None = None) -> None:
-        if step_id == SUMMARY and self.problems:
-            step_id, focus = self._first_problem()
-        self.step = step_id
+    def _show(self, move: Move) -> None:
+        """Draw the state's current step, focusing the question `move` names (else the step's first)."""
+        step_id = self.state.step
         self.query_one("#q-pages", ContentSwitcher).current = f"page-{step_id}"
         if step_id == SUMMARY:
             self._show_summary()
         self._show_header()
         self._show_message()
-        self._save_draft()
+        if not move.blocked:
+            self._save_draft()
         target: Widget | None = None
-        if focus is not None:
-            target = self.query_one(f"#{control_id(focus)}")
+        if move.focus is not None:
+            target = self.query_one(f"#{control_id(move.focus)}")
         elif step_id == SUMMARY:
             target = self.query_one("#save-path", Input)
         else:
             rows = [r for r in self.query_one(f"#page-{step_id}").query(QuestionRow) if r.display]
             if rows:
                 target = rows[0].query_one(f"#{control_id(rows[0].question.path)}")
-        if focus is None:
+        if move.focus is None:
             self.query_one(f"#page-{step_id}", VerticalScroll).scroll_home(animate=False)
         if target is not None:
             target.focus()
@@ -339,37 +311,42 @@ class QuestionnaireScreen(Screen[None]):
 
     def _show_summary(self) -> None:
         try:
-            workload = self.answers.workload(self.knowledge)
-        except WorkloadError:  # _go sends a bad answer back to its step before this
+            workload = self.answers.workload(self.state.knowledge)
+        except WorkloadError:  # the state sends a bad answer back to its step before this
             return
         self.query_one("#summary-yaml", Static).update(advice_views.answers_view(workload_yaml(workload)))
         save = self.query_one("#save-path", Input)
-        default = str(self.out or self.source or Path(f"{workload.name}.yaml"))
+        default = str(self.state.out or self.state.source or Path(f"{workload.name}.yaml"))
         if save.value in ("", self.save_default):  # follows the name until the user types a file of their own
             save.value = default
         self.save_default = default
 
+    # ---- moving -------------------------------------------------------------------------------------------
+
     def action_next(self) -> None:
         if not self.built:
             return
-        self.open_at_problem = False
-        if self.step == SUMMARY:
-            self.action_submit()
-            return
-        bad = self._step_problems()
-        if bad:
-            self._show_message()
-            self.query_one(f"#{control_id(bad[0])}").focus()
-            return
-        self._go(self._neighbour(+1) or SUMMARY)
+        move = self.state.next()
+        if move.submit:
+            self._submit_wanted()
+        else:
+            self._show(move)
 
     def action_back(self) -> None:
         if not self.built:
             return
-        self.open_at_problem = False
-        previous = self._neighbour(-1)
-        if previous is not None:
-            self._go(previous)
+        move = self.state.back()
+        if move is not None:
+            self._show(move)
+
+    def action_submit(self) -> None:
+        if not self.built:
+            return
+        move = self.state.submit()
+        if move.submit:
+            self._submit_wanted()
+        else:
+            self._show(move)
 
     # ---- answers ------------------------------------------------------------------------------------------
 
@@ -378,13 +355,11 @@ class QuestionnaireScreen(Screen[None]):
         if path is None:
             return
         current = self.answers.values.get(path)
-        same = as_text(current) == value if isinstance(control, Input) else current == value
-        if same:
+        if (as_text(current) == value if isinstance(control, Input) else current == value):
             return
-        self.answers.set(path, value)
-        self.dirty = True
-        self.open_at_problem = False
-        self._revalidate()
+        if not self.state.answer(path, value):
+            return
+        self._redraw()
         self._show_message()
         if save:
             self._save_draft()
@@ -400,8 +375,7 @@ class QuestionnaireScreen(Screen[None]):
         if event.input.id == "save-path":
             self.action_submit()
             return
-        rows = [r for r in self.query_one(f"#page-{self.step}").query(QuestionRow) if r.display]
-        paths = [r.question.path for r in rows]
+        paths = [q.path for q in self.state.shown(self.state.step)]
         here = next((p for p in paths if control_id(p) == event.input.id), None)
         if here is None or here == paths[-1]:
             self.action_next()
@@ -423,14 +397,12 @@ class QuestionnaireScreen(Screen[None]):
     # ---- the draft ----------------------------------------------------------------------------------------
 
     def _save_draft(self) -> None:
-        if not self.dirty:
+        if not self.state.dirty:
             return
-        draft = Draft(saved_at=self.app.tutor.clock(), step=self.step, answers=dict(self.answers.values),
-                      source=str(self.source) if self.source else None, out=str(self.out) if self.out else None)
         try:
-            self.drafts.save(draft)
+            self.drafts.save(self.state.draft(self.clock()))
         except AdvisorError as exc:
-            self.app.report(exc)
+            report(self, exc)
 
     def on_unmount(self) -> None:
         self._save_draft()  # a quit (Ctrl+Q) keeps even the text box being typed in
@@ -438,43 +410,34 @@ class QuestionnaireScreen(Screen[None]):
     # ---- leaving and submitting ---------------------------------------------------------------------------
 
     def action_leave(self) -> None:
-        if not self.dirty:
-            self.app.leave_questionnaire()
+        if not self.state.dirty:
+            self.post_message(self.Closed())
             return
-        from advisor.tui.dialogs import ConfirmScreen
 
         def leave(yes: bool | None) -> None:
             if yes:
                 self._save_draft()
-                self.app.leave_questionnaire()
+                self.post_message(self.Closed())
 
         question = (f"Leave the questionnaire?\n\nYour answers are kept as a draft in {self.drafts.folder} "
                     "and offered when you start it again.")
         self.app.push_screen(ConfirmScreen(question), leave)
 
-    def action_submit(self) -> None:
-        if not self.built:
-            return
-        if self.step != SUMMARY:
-            self._go(SUMMARY)
-            return
+    def _submit_wanted(self) -> None:
+        """Submit on the summary: save the answers to the file named there (asking before replacing one)."""
         if self.advisor is None:
             self._show_message("Still loading the knowledge base: try again in a moment.")
-            return
-        if self.problems:
-            self._go(SUMMARY)  # sends the first bad answer back to its step
             return
         text = self.query_one("#save-path", Input).value.strip()
         if not text:
             self._show_message("Give a file to save the workload to.")
             return
         path = Path(text).expanduser()
-        if path.exists() and path != self.written:
-            from advisor.tui.dialogs import ConfirmScreen
-
+        if path.exists() and path != self.state.written:
             note = ""
-            if self.source is not None and path == self.source:
-                dropped = len(self.start.left_out) if self.source == self.start.source else 0
+            source = self.state.source
+            if source is not None and path == source:
+                dropped = len(self.start.left_out) if source == self.start.source else 0
                 fields = f" and the {dropped} field{'s' if dropped > 1 else ''} left out" if dropped else ""
                 note = f" (its comments{fields} are not kept)"
             self.app.push_screen(ConfirmScreen(f"{path} exists. Replace it{note}?"),
@@ -485,23 +448,28 @@ class QuestionnaireScreen(Screen[None]):
     def _submit(self, path: Path) -> None:
         from advisor.recommend.questions import save_workload
 
-        assert self.advisor is not None
         try:
-            workload = self.answers.workload(self.knowledge)
+            workload = self.answers.workload(self.state.knowledge)
             save_workload(path, workload)
         except AdvisorError as exc:
             self._show_message(exc.render())
             return
-        self.written = self.out = path
-        self.dirty = False
+        self.state.saved(path)
         self.drafts.discard()
         self._show_message(f"Saved {path}. Working out the recommendation…")
-        advisor = self.advisor
-        self.app.background(self, lambda: advisor.recommend(workload),
-                            lambda rec: self._show_recommendation(rec, workload, path), "questionnaire")
+        self.recommend(workload, path)
+
+    @work(thread=True, exclusive=True, group="recommend", exit_on_error=False)
+    def recommend(self, workload: Workload, path: Path) -> None:
+        assert self.advisor is not None
+        rec = self.advisor.recommend(workload)
+        self.deliver(lambda r: self._show_recommendation(r, workload, path), rec)
 
     def _show_recommendation(self, rec: Recommendation, workload: Workload, path: Path) -> None:
-        from advisor.tui.recommendation import RecommendationScreen
-
         self._show_message(f"Saved {path}.")
-        self.app.push_screen(RecommendationScreen(rec, workload, path))
+
+        def back(leave: bool | None) -> None:
+            if leave:
+                self.post_message(self.Closed())
+
+        self.app.push_screen(RecommendationScreen(rec, workload, path), back)

@@ -6,25 +6,28 @@ Keys: 1-4 (or ←/→ on the tabs) switch tabs; w why?; x export; e back to the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from advisor.errors import UsageError
 from advisor.tui import advice_views
+from advisor.tui.base import BaseModal, BaseScreen, report
+from advisor.tui.dialogs import ConfirmScreen
+from advisor.tui.trace import TraceScreen
 
 if TYPE_CHECKING:
     from advisor.builders import RequestSet
     from advisor.recommend.models import Recommendation
     from advisor.workload import Workload
-    from advisor.tui.app import QuizApp
 
 #: format -> (what the option says, file name suffix after the workload name)
 EXPORTS: dict[str, tuple[str, str]] = {
@@ -60,7 +63,9 @@ def export_text(fmt: str, rec: Recommendation, requests: RequestSet | None) -> s
     return to_script(requests)
 
 
-class RecommendationScreen(Screen[None]):
+class RecommendationScreen(BaseScreen[bool]):
+    """The recommendation in tabs; dismissed with True to leave the questionnaire, False to edit the answers."""
+
     BINDINGS = [
         Binding("1", "tab('instances')", "Tabs", key_display="1-4"),
         Binding("2", "tab('security')", show=False),
@@ -71,8 +76,6 @@ class RecommendationScreen(Screen[None]):
         Binding("e", "edit", "Edit answers"),
         Binding("escape", "leave", "Leave", key_display="esc"),
     ]
-
-    app: QuizApp
 
     def __init__(self, rec: Recommendation, workload: Workload, saved: Path) -> None:
         super().__init__()
@@ -120,7 +123,11 @@ class RecommendationScreen(Screen[None]):
         if self.requests is not None:
             then()
             return
-        self.app.background(self, lambda: build_request_set(self.rec, self.workload), shown, "requests")
+        self.build_requests(shown)
+
+    @work(thread=True, exclusive=True, group="requests", exit_on_error=False)
+    def build_requests(self, shown: Callable[[RequestSet], None]) -> None:
+        self.deliver(shown, build_request_set(self.rec, self.workload))
 
     # ---- why? ---------------------------------------------------------------------------------------------
 
@@ -135,8 +142,6 @@ class RecommendationScreen(Screen[None]):
         return next((t.decision for t in self.rec.trace if t.stage == first), None)
 
     def action_why(self) -> None:
-        from advisor.tui.trace import TraceScreen
-
         self.app.push_screen(TraceScreen(self.rec, self.decision_for_tab()))
 
     # ---- export -------------------------------------------------------------------------------------------
@@ -150,8 +155,6 @@ class RecommendationScreen(Screen[None]):
             return
         fmt, path = choice
         if path.exists():
-            from advisor.tui.dialogs import ConfirmScreen
-
             self.app.push_screen(ConfirmScreen(f"{path} exists. Replace it?"),
                                  lambda yes: self._export(fmt, path) if yes else None)
             return
@@ -165,9 +168,9 @@ class RecommendationScreen(Screen[None]):
 
                 write_atomic(path, text)
             except OSError as exc:
-                self.app.report(UsageError(f"cannot write {path} ({exc.strerror or exc})"))
+                report(self, UsageError(f"cannot write {path} ({exc.strerror or exc})"))
                 return
-            self.app.notify(f"Exported {EXPORTS[fmt][0].split(':')[0]} to {path}", title="Export")
+            self.notify(f"Exported {EXPORTS[fmt][0].split(':')[0]} to {path}", title="Export")
 
         if fmt.startswith("requests"):
             self._with_requests(write)
@@ -177,13 +180,13 @@ class RecommendationScreen(Screen[None]):
     # ---- leaving ------------------------------------------------------------------------------------------
 
     def action_edit(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(False)
 
     def action_leave(self) -> None:
-        self.app.leave_questionnaire()
+        self.dismiss(True)
 
 
-class ExportScreen(ModalScreen["tuple[str, Path] | None"]):
+class ExportScreen(BaseModal["tuple[str, Path] | None"]):
     """Which format, and where: Enter on a format or in the file box exports."""
 
     BINDINGS = [Binding("escape", "close", "Cancel", key_display="esc")]

@@ -7,34 +7,36 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from advisor.quiz.session import Session
 from advisor.tui import views
+from advisor.tui.base import BaseScreen
+from advisor.tui.question import QuestionScreen
 
 if TYPE_CHECKING:
     from advisor.quiz.scoring import ExamScore
-    from advisor.tui.app import QuizApp
+    from advisor.quiz.tutor import Tutor
 
 
-class ResultScreen(Screen[None]):
+class ResultScreen(BaseScreen[None]):
+    """A session's result; its questions are reviewed on question screens pushed from here (Esc comes back)."""
+
     BINDINGS = [
         Binding("a", "review(False)", "Review all"),
         Binding("w", "review(True)", "Review wrong"),
         Binding("h,escape", "home", "Home", key_display="h"),
     ]
 
-    app: QuizApp
-
-    def __init__(self, session: Session, score: ExamScore | None) -> None:
+    def __init__(self, session: Session, score: ExamScore | None, tutor: Tutor) -> None:
         super().__init__()
         self.session = session
         self.score = score
+        self.tutor = tutor
 
     def compose(self) -> ComposeResult:
         if self.score is not None:
-            body = views.exam_result(self.session, self.score, self.app.tutor.clock())
+            body = views.exam_result(self.session, self.score, self.tutor.clock())
         else:
             body = views.round_result(self.session)
         with VerticalScroll(id="result-body"):
@@ -54,7 +56,7 @@ class ResultScreen(Screen[None]):
     def action_review(self, wrong_only: bool) -> None:
         indices = self._indices(wrong_only)
         if indices:
-            self.app.open_session(self.session.subset(indices))
+            self.app.push_screen(QuestionScreen(self.session.subset(indices), self.tutor))
 
     def action_home(self) -> None:
-        self.app.go_home()
+        self.dismiss(None)

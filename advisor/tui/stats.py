@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from advisor.tui import views
+from advisor.tui.base import BaseScreen
 
 if TYPE_CHECKING:
     from advisor.quiz.stats import Stats
-    from advisor.tui.app import QuizApp
+    from advisor.quiz.tutor import Tutor
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(BaseScreen[None]):
     BINDINGS = [Binding("escape,h,s", "back", "Back", key_display="esc")]
 
-    app: QuizApp
+    def __init__(self, tutor: Tutor) -> None:
+        super().__init__()
+        self.tutor = tutor
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats-body"):
@@ -28,10 +31,14 @@ class StatsScreen(Screen[None]):
         yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
-        self.app.background(self, self.app.tutor.stats, self._show, "stats")
+        self.count()
+
+    @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
+    def count(self) -> None:
+        self.deliver(self._show, self.tutor.stats())
 
     def _show(self, stats: Stats) -> None:
         self.query_one("#stats", Static).update(views.stats_view(stats))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)

@@ -7,19 +7,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from advisor.recommend.models import Recommendation
 from advisor.recommend.report import decision_ids
 from advisor.tui import advice_views
-
+from advisor.tui.base import BaseScreen
 
 LABEL_WIDTH = 74  # what an 80-column terminal leaves inside the list's border and padding
 
 
-class TraceScreen(Screen[None]):
+class TraceScreen(BaseScreen[None]):
     BINDINGS = [Binding("escape,w", "back", "Back", key_display="esc")]
 
     def __init__(self, rec: Recommendation, decision: str | None = None) -> None:
@@ -69,4 +68,4 @@ class TraceScreen(Screen[None]):
         return self.decisions[decisions.highlighted]
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)

@@ -40,7 +40,8 @@ def test_in_a_terminal_the_app_opens_on_the_file_and_the_data_folder(tmp_path: P
     class FakeApp:
         return_code = 0
 
-        def __init__(self, tutor: Any, questionnaire: QuestionnaireStart) -> None:
+        def __init__(self, tutor: Any, questionnaire: QuestionnaireStart, settings: Any) -> None:
+            assert tutor is None  # the questionnaire needs no quiz store
             started.append(questionnaire)
 
         def run(self) -> None:
@@ -57,3 +58,42 @@ def test_in_a_terminal_the_app_opens_on_the_file_and_the_data_folder(tmp_path: P
     assert (start.source, start.out, start.data_dir) == (bad, out, tmp_path / "d")
     assert start.answers.problems() == {"data.size_gb": "must be a number, got 'lots'"}
     assert [p.field for p in start.left_out] == ["data.sise_gb"]
+
+
+@pytest.mark.parametrize("database", ["newer", "corrupt", None])
+def test_a_progress_database_that_cannot_be_used_does_not_block_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database: str | None) -> None:
+    """The questionnaire reads the quiz store for the theme only: a database from a newer version, a corrupt
+    one or none at all never stops it (and none is created for it)."""
+    import sqlite3
+
+    from advisor.quiz.store import FILENAME, MIGRATIONS, Store
+
+    folder = tmp_path / "d"
+    if database == "newer":
+        Store.open(folder).close()
+        conn = sqlite3.connect(folder / FILENAME)
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+        conn.close()
+    elif database == "corrupt":
+        folder.mkdir()
+        (folder / FILENAME).write_bytes(b"\x00garbage" * 512)
+    opened: list[Any] = []
+
+    class FakeApp:
+        return_code = 0
+
+        def __init__(self, tutor: Any, questionnaire: QuestionnaireStart, settings: Any) -> None:
+            opened.append(settings)
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setattr("advisor.tui.app.create_app", FakeApp)
+    assert main(["questionnaire", "--data-dir", str(folder)]) == 0
+    assert opened == [None] if database in ("newer", None) else opened[0] is not None
+    if database is None:
+        assert not (folder / FILENAME).exists()

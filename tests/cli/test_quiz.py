@@ -153,3 +153,22 @@ def test_non_interactive_quiz_commands_never_load_textual(args: list[str]) -> No
             "print('textual' in sys.modules, file=sys.stderr)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stderr.strip().endswith("False")
+
+
+@pytest.mark.parametrize("command", [["quiz", "practice"], ["quiz", "exam", "--count", "3"], ["quiz"]])
+def test_the_quiz_without_a_terminal_says_so_and_exits_two(tmp_path: Path, command: list[str]) -> None:
+    """Piped or scripted, the TUI would write escape codes and wait for keys forever: a plain message instead,
+    and nothing started in the store."""
+    result = run(*command, "--data-dir", str(tmp_path))
+    assert result.returncode == 2, result.stderr
+    assert "the quiz is interactive: run it in a terminal" in result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+    with Store.open(tmp_path) as store:
+        assert store.unfinished_exam("chapter09") is None
+
+
+def test_an_empty_review_queue_is_said_kindly_and_exits_zero(tmp_path: Path) -> None:
+    result = run("quiz", "review", "--data-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Nothing to review in ") and "Practice (advisor quiz practice)" in result.stdout
+    assert "error" not in (result.stdout + result.stderr).lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from advisor.quiz.session import Session
 from advisor.quiz.tutor import Tutor
 from advisor.tui.app import create_app
 from advisor.tui.dialogs import HelpScreen
@@ -196,3 +197,41 @@ async def test_the_longest_question_fits_at_80x24_and_larger(chapter_tutor: Tuto
         body = app.screen.query_one("#body")
         assert body.virtual_size.width <= size[0]  # nothing wider than the terminal: text wraps
         assert shown(pilot, "#verdict").startswith("Correct.")
+
+
+@run_async
+async def test_a_new_exam_while_one_is_unfinished_asks_first(tutor: Tutor) -> None:
+    from advisor.tui.dialogs import ConfirmScreen
+    from advisor.tui.home import PendingExam
+
+    bank = tutor.bank("tiny")
+    unfinished = tutor.exam(bank, count=3, seed=2)
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("e")
+        assert isinstance(app.screen, ConfirmScreen) and "Unfinished MLA-C01 exam: 0 of 3 answered" in str(
+            app.screen.question)
+        await pilot.press("n")                                   # kept: still resumable
+        assert isinstance(app.screen, HomeScreen)
+        assert tutor.unfinished_exam(bank).id == unfinished.id
+        await pilot.press("e", "y")
+        assert isinstance(app.screen, ExamSetupScreen)
+        assert tutor.unfinished_exam(bank) is None               # closed unscored, not orphaned
+        assert tutor.store.exam_results("tiny") == []
+    second = tutor.exam(bank, count=2, seed=3)                   # `advisor quiz exam` with one unfinished
+    started: list[int] = []
+
+    def make() -> Session:
+        started.append(1)
+        return tutor.exam(bank, count=2, seed=4)
+
+    app = create_app(tutor, bank_id="tiny", session=PendingExam(make, second))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and not started
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and started == [1]
+        assert app.screen.session.id != second.id

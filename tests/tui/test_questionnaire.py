@@ -19,8 +19,8 @@ from advisor.quiz.tutor import Tutor
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.questions import DRAFT_FILE, DraftStore, answers_from_file
 from advisor.recommend.report import to_markdown
+from advisor.tui.app import AdvisorApp, create_app
 from advisor.workload import Workload, load_workload
-from advisor.tui.app import QuizApp, create_app
 from advisor.tui.dialogs import ConfirmScreen
 from advisor.tui.home import HomeScreen
 from advisor.tui.questionnaire import QuestionnaireScreen, QuestionnaireStart, control_id
@@ -62,7 +62,7 @@ def start(tutor: Tutor, **kwargs: Any) -> QuestionnaireStart:
     return QuestionnaireStart(data_dir=tutor.store.path.parent, **kwargs)
 
 
-def from_file(tutor: Tutor, path: Path, text: str) -> QuizApp:
+def from_file(tutor: Tutor, path: Path, text: str) -> AdvisorApp:
     """The app as `advisor questionnaire --from path` opens it, the file holding `text`."""
     path.write_text(text)
     answers, left_out = answers_from_file(path)
