@@ -1,4 +1,5 @@
-"""Fixtures of the TUI tests: the quiz fixtures (frozen clock, tiny bank, tutor) and a tutor on the shipped bank."""
+"""Fixtures of the TUI tests: the quiz fixtures (frozen clock, tiny bank, tutor), a tutor on the shipped bank,
+and one on a frozen sample of it for the snapshots (the shipped bank changes; the pictures must not)."""
 
 from __future__ import annotations
 
@@ -15,5 +16,15 @@ from tests.quiz.conftest import banks_dir, clock, tiny, tutor  # noqa: F401 - sh
 @pytest.fixture
 def chapter_tutor(tmp_path: Path, clock: FrozenClock) -> Iterator[Tutor]:  # noqa: F811
     t = Tutor.open(tmp_path / "chapter-data", clock=clock)
+    yield t
+    t.close()
+
+
+SNAPSHOT_BANKS = Path(__file__).parent / "banks"
+
+
+@pytest.fixture
+def snap_tutor(tmp_path: Path, clock: FrozenClock) -> Iterator[Tutor]:  # noqa: F811
+    t = Tutor.open(tmp_path / "snap-data", clock=clock, banks_dir=SNAPSHOT_BANKS)
     yield t
     t.close()

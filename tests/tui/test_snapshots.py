@@ -6,11 +6,11 @@ Regenerate after a deliberate change with `pytest tests/tui --snapshot-update`, 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterable
 
 from textual.pilot import Pilot
 
-from advisor.quiz.session import Session
+from advisor.quiz.session import Session, Slot
 from advisor.quiz.tutor import Tutor
 from advisor.tui.app import create_app
 from tests.quiz.builders import FrozenClock
@@ -23,7 +23,14 @@ def _goto(session: Session, question_id: str) -> Session:
     return session
 
 
-def _pick(session: Session, keys: str) -> None:
+def _wrong(slot: Slot) -> list[str]:
+    """A wrong answer of the right size: wrong options first, topped up with right ones."""
+    keys = [k for k in slot.order if k not in slot.item.correct_keys]
+    keys += [k for k in slot.order if k in slot.item.correct_keys]
+    return keys[:slot.item.picks] if set(keys[:slot.item.picks]) != slot.item.correct_keys else keys[-slot.item.picks:]
+
+
+def _pick(session: Session, keys: Iterable[str]) -> None:
     for key in keys:
         session.toggle(session.current.order.index(key))
 
@@ -44,32 +51,32 @@ def _settled_press(key: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     return run_before
 
 
-def test_practice_question_after_an_answer(snap_compare: Compare, chapter_tutor: Tutor) -> None:
-    session = _goto(chapter_tutor.practice(chapter_tutor.bank("chapter09"), count=None, seed=11), "c09-book-q2")
+def test_practice_question_after_an_answer(snap_compare: Compare, snap_tutor: Tutor) -> None:
+    session = _goto(snap_tutor.practice(snap_tutor.bank("chapter09"), count=None, seed=11), "c09-book-q2")
     _pick(session, "ABC")  # C is wrong: explanations for every option are shown at once
-    app = create_app(chapter_tutor, session=session, ticking=False)
+    app = create_app(snap_tutor, session=session, ticking=False)
     assert snap_compare(app, press=["enter"], terminal_size=(80, 24))
 
 
-def test_exam_question_with_timer_and_flag(snap_compare: Compare, chapter_tutor: Tutor,
+def test_exam_question_with_timer_and_flag(snap_compare: Compare, snap_tutor: Tutor,
                                            clock: FrozenClock) -> None:
-    session = chapter_tutor.exam(chapter_tutor.bank("chapter09"), exam_code="MLA-C01", seed=5)
+    session = snap_tutor.exam(snap_tutor.bank("chapter09"), exam_code="MLA-C01", seed=5)
     clock.advance(minutes=17, seconds=42)
     _pick(session, sorted(session.current.item.correct_keys)[:1])
     session.flag()
-    app = create_app(chapter_tutor, session=session, ticking=False)
+    app = create_app(snap_tutor, session=session, ticking=False)
     assert snap_compare(app, run_before=_settle, terminal_size=(80, 24))
 
 
-def test_exam_result(snap_compare: Compare, chapter_tutor: Tutor, clock: FrozenClock) -> None:
-    session = chapter_tutor.exam(chapter_tutor.bank("chapter09"), exam_code="MLA-C01", count=20, seed=5)
+def test_exam_result(snap_compare: Compare, snap_tutor: Tutor, clock: FrozenClock) -> None:
+    session = snap_tutor.exam(snap_tutor.bank("chapter09"), exam_code="MLA-C01", count=20, seed=5)
     for index, slot in enumerate(session.slots[:18]):
         session.goto(index)
-        wrong = [k for k in slot.order if k not in slot.item.correct_keys][:slot.item.picks]
+        wrong = _wrong(slot)
         _pick(session, sorted(slot.item.correct_keys) if index % 4 else wrong)
     session.goto(19)
     clock.advance(minutes=31, seconds=5)
-    app = create_app(chapter_tutor, session=session, ticking=False)
+    app = create_app(snap_tutor, session=session, ticking=False)
     assert snap_compare(app, press=["s", "y"], terminal_size=(80, 24))
 
 
@@ -80,7 +87,7 @@ def _history(tutor: Tutor, clock: FrozenClock) -> None:
         session = tutor.practice(bank, seed=seed)
         for index, slot in enumerate(session.slots):
             session.goto(index)
-            wrong = [k for k in slot.order if k not in slot.item.correct_keys][:slot.item.picks]
+            wrong = _wrong(slot)
             _pick(session, sorted(slot.item.correct_keys) if index % every else wrong)
             tutor.submit(session)
         tutor.finish(session)
@@ -89,20 +96,20 @@ def _history(tutor: Tutor, clock: FrozenClock) -> None:
         exam = tutor.exam(bank, count=20, seed=seed)
         for index, slot in enumerate(exam.slots):
             exam.goto(index)
-            wrong = [k for k in slot.order if k not in slot.item.correct_keys][:slot.item.picks]
+            wrong = _wrong(slot)
             _pick(exam, sorted(slot.item.correct_keys) if index % every else wrong)
         tutor.finish(exam)
         clock.advance(days=2)
 
 
-def test_stats(snap_compare: Compare, chapter_tutor: Tutor, clock: FrozenClock) -> None:
-    _history(chapter_tutor, clock)
-    app = create_app(chapter_tutor, ticking=False)
+def test_stats(snap_compare: Compare, snap_tutor: Tutor, clock: FrozenClock) -> None:
+    _history(snap_tutor, clock)
+    app = create_app(snap_tutor, ticking=False)
     assert snap_compare(app, run_before=_settled_press("s"), terminal_size=(80, 24))
 
 
-def test_home_in_the_light_theme(snap_compare: Compare, chapter_tutor: Tutor, clock: FrozenClock) -> None:
-    _history(chapter_tutor, clock)
-    chapter_tutor.set_exam_date(clock().date() + dt.timedelta(days=10))
-    app = create_app(chapter_tutor, ticking=False)
+def test_home_in_the_light_theme(snap_compare: Compare, snap_tutor: Tutor, clock: FrozenClock) -> None:
+    _history(snap_tutor, clock)
+    snap_tutor.set_exam_date(clock().date() + dt.timedelta(days=10))
+    app = create_app(snap_tutor, ticking=False)
     assert snap_compare(app, run_before=_settled_press("t"), terminal_size=(80, 24))
