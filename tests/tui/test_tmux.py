@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 
 from advisor.quiz.store import Store
 
+BANKS = Path(__file__).parent / "banks"  # a frozen sample: the shipped bank changes all the time
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed: the real-terminal test needs it"),
@@ -64,7 +66,8 @@ def test_answer_a_question_in_the_real_tui(tmp_path: Path) -> None:
     data = tmp_path / "data"
     command = " ".join([
         "env", *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
-        *map(shlex.quote, _advisor()), "quiz", "practice", "--seed", "3", "--count", "2", "--data-dir",
+        *map(shlex.quote, _advisor()), "quiz", "practice", "--seed", "3", "--count", "2", "--banks", shlex.quote(str(BANKS)),
+        "--data-dir",
         shlex.quote(str(data)), ";", "echo", "EXIT=$?", ";", "sleep", "30",
     ])
     try:
@@ -72,7 +75,8 @@ def test_answer_a_question_in_the_real_tui(tmp_path: Path) -> None:
         first = term.wait_for(lambda s: "Practice" in s and "1/2" in s, "the first question")
         assert "Choose" in first or "True or false?" in first
         term.wait_for(lambda s: "Pick" in s and "Submit" in s, "the footer with the key bindings")
-        term.keys("1", "Enter")
+        picks = re.search(r"Choose (\d)\.", first)
+        term.keys(*[str(n + 1) for n in range(int(picks.group(1)) if picks else 1)], "Enter")
         answered = term.wait_for(lambda s: "The answer is" in s, "the verdict")
         assert "Correct." in answered or "Wrong." in answered
         with Store.open(data) as store:
