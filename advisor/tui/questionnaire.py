@@ -80,8 +80,9 @@ def control_for(question: Question, value: Any) -> Widget:
         return Switch(value=value if isinstance(value, bool) else False, id=cid, animate=False)
     if question.kind == "choice":
         known = value in question.choices
+        prompt = "(not set)" if value is None else f"{value!s} (not a choice)"
         return Select([(c, c) for c in question.choices], value=value if known else Select.NULL,
-                      allow_blank=not known, compact=True, id=cid, prompt=f"{value!s} (not a choice)")
+                      allow_blank=not known, compact=True, id=cid, prompt=prompt)
     if question.kind == "choices":
         chosen = value if isinstance(value, (list, tuple)) else ()
         return SelectionList[str](*[(c, c, c in chosen) for c in question.choices], id=cid, compact=True)
