@@ -83,14 +83,14 @@ class Model(Frozen):
     algorithm: Algorithm = Field(default="xgboost", description="A SageMaker built-in algorithm (xgboost, "
                                                                 "linear_learner, deepar, ...), a framework (pytorch, "
                                                                 "...) or an LLM serving stack (lmi, tgi, vllm).")
-    mode: AlgorithmMode | None = Field(default=None, description="The built-in algorithm's training mode where "
-                                                                 "AWS's instance guidance depends on it (BlazingText: "
-                                                                 "cbow, skipgram, batch_skipgram, supervised).")
     kind: ModelKind = Field(default="tree_based", description="The kind of model; deep_learning and llm models are "
                                                               "sized for accelerators.")
     parameters_millions: float = Field(default=0, ge=0, description="Parameters of a neural network, in millions; "
                                                                     "0 when unknown or not a neural network.")
     size_mb: float = Field(default=100, gt=0, description="Size of the model artifact, in MB.")
+    mode: AlgorithmMode | None = Field(default=None, description="The built-in algorithm's training mode where "
+                                                                 "AWS's instance guidance depends on it (BlazingText: "
+                                                                 "cbow, skipgram, batch_skipgram, supervised).")
 
 
 class Notebook(Frozen):

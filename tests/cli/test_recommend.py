@@ -46,8 +46,8 @@ def test_stage_and_region_options(capsys: pytest.CaptureFixture[str]) -> None:
 def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", EXAMPLE, "--decision", "training.family"]) == 0
     out = capsys.readouterr().out
-    assert "+ train-steady selected" in out and "- train-in-memory unmatched" in out
-    assert "derived.working_set_gb gte 32 (actual 8.0)" in out
+    assert "+ train-xgboost-cpu selected" in out and "- train-in-memory unmatched" in out
+    assert "derived.working_set_gb lt 32 (actual 8.0)" in out
     assert main(["explain", EXAMPLE, "--decision", "nope"]) == 2
 
 

@@ -270,7 +270,7 @@ async def test_why_and_every_export_from_the_result_screen(tutor: Tutor, clock: 
         assert isinstance(trace, TraceScreen) and trace.shown == "notebook.family"
         assert shown(pilot, "#trace").startswith("notebook.family [notebook]:")
         await pilot.press("down")
-        assert trace.shown == "training.family" and "train-steady selected" in shown(pilot, "#trace")
+        assert trace.shown == "training.family" and "train-xgboost-cpu selected" in shown(pilot, "#trace")
         await pilot.press("escape", "2", "w")
         assert isinstance(app.screen, TraceScreen) and app.screen.shown == "security.controls"
         await pilot.press("escape")
