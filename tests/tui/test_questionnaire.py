@@ -86,7 +86,7 @@ async def test_a_whole_workload_by_key_presses_to_its_recommendation(
         await pilot.press(*"40", "ctrl+n")                              # data.size_gb
         assert screen.step == "model"
         await pilot.press("enter", "down", "enter")                     # algorithm: xgboost -> linear_learner
-        await pilot.press("tab", "tab", "enter", "up", "enter", "ctrl+n")  # mode stays unset; kind -> classical
+        await pilot.press("tab", "enter", "up", "enter", "ctrl+n")      # kind -> classical (mode, last, stays unset)
         assert screen.step == "training" and "Notebook" not in shown(pilot, "#title")  # no notebook stage
         await pilot.press("3", "tab", "tab", "space", "ctrl+n")         # max_hours 3, interruptible
         assert screen.step == "inference"
