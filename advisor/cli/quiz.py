@@ -90,6 +90,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--title", default=None, help="bank title (default: from the file name)")
     imp.set_defaults(handler=cmd_import)
 
+    lint = quiz_sub.add_parser(
+        "lint", parents=[common], help="check bank files for errors and giveaway cues (for bank authors)",
+        description="Every problem at file:line with its rule id, then each bank's cue figures. Exit 2 on errors; "
+                    "with --strict, exit 1 on warnings only. --rules lists the rules.")
+    lint.add_argument("target", type=Path, nargs="?", metavar="FILE|DIR", help="a bank file or a folder of them")
+    lint.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.add_argument("--rules", action="store_true", help="list the rules and their severities")
+    lint.set_defaults(handler=cmd_lint)
+
     drills = quiz_sub.add_parser(
         "drills", parents=[common], help="questions generated from the knowledge and the advisor's decisions",
         description="Lists the drill bank (practise it with `advisor quiz practice --bank drills`), or prints "
@@ -305,8 +315,32 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"  skipped {problem}")
     for note in result.missing:
         print(f"  note: {note}")
+    from advisor.quiz.lint import lint_paths, summary_lines
+
+    [report] = lint_paths(out)  # the cue and completeness lint an author would run: counts, not every line
+    print("lint: " + "\n".join(summary_lines(report)).strip() + f"\n  (details: advisor quiz lint {out})")
     print(f"play it: advisor quiz practice --bank {bank.id if args.out is None else out}")
     return 0
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from advisor.quiz.lint import RULES, exit_code, lint_paths, report_data, summary_lines
+
+    if args.rules:
+        for rule in RULES.values():
+            print(f"{rule.id:22} {rule.severity:8} {rule.summary}")
+        return 0
+    if args.target is None:
+        raise UsageError("give a bank file or a folder of banks", hint="advisor quiz lint quizzes/")
+    reports = lint_paths(args.target)
+    if args.format == "json":
+        sys.stdout.write(to_json(report_data(reports)))
+    else:
+        for report in reports:
+            for finding in report.findings:
+                print(finding)
+            print("\n".join(summary_lines(report)))
+    return exit_code(reports, args.strict)
 
 
 def cmd_drills(args: argparse.Namespace) -> int:

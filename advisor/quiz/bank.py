@@ -219,41 +219,49 @@ def validate_bank(path: Path, raw: bytes, domains: Mapping[str, Mapping[str, lis
 
 def lint_bank(bank: QuizBank, doc: Document, domains: Mapping[str, Mapping[str, list[str]]]) -> list[Problem]:
     """Checks across questions, and against the exam blueprints, that one question's validator cannot see."""
+    return [problem for _, problem in bank_checks(bank, doc, domains)]
+
+
+def bank_checks(bank: QuizBank, doc: Document,
+                domains: Mapping[str, Mapping[str, list[str]]]) -> list[tuple[str, Problem]]:
+    """`lint_bank`'s problems, each with its rule id (what `advisor quiz lint` prints beside it)."""
     from advisor.documents import format_path
     from advisor.knowledge.checks import duplicates
 
     questions = bank.questions
-    problems = duplicates(doc, ("questions",), (q.id for q in questions), "question id")
-    problems += duplicates(doc, ("questions",), (_normal(q.stem) for q in questions), "question stem")
+    found: list[tuple[str, Problem]] = [
+        ("duplicate-id", p) for p in duplicates(doc, ("questions",), (q.id for q in questions), "question id")]
+    found += [("duplicate-stem", p)
+              for p in duplicates(doc, ("questions",), (_normal(q.stem) for q in questions), "question stem")]
     for index, question in enumerate(questions):
         for code, domain in question.domains.items():
             path = ("questions", index, "domains", code)
             if code not in domains:
-                problems.append(Problem(f"unknown exam {code!r}", doc.display, doc.line_of(path), format_path(path),
-                                        hint=f"one of {', '.join(domains)}"))
+                found.append(("unknown-exam", Problem(f"unknown exam {code!r}", doc.display, doc.line_of(path),
+                                                      format_path(path), hint=f"one of {', '.join(domains)}")))
             elif domain not in domains[code]:
                 close = difflib.get_close_matches(domain, list(domains[code]), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else f"one of {', '.join(domains[code])}"
-                problems.append(Problem(f"{domain!r} is not a domain of {code}", doc.display, doc.line_of(path),
-                                        format_path(path), hint=hint))
+                found.append(("unknown-domain", Problem(f"{domain!r} is not a domain of {code}", doc.display,
+                                                        doc.line_of(path), format_path(path), hint=hint)))
         for code, task_ids in question.tasks.items():
             path = ("questions", index, "tasks", code)
             if code not in domains:
-                problems.append(Problem(f"unknown exam {code!r}", doc.display, doc.line_of(path), format_path(path),
-                                        hint=f"one of {', '.join(domains)}"))
+                found.append(("unknown-exam", Problem(f"unknown exam {code!r}", doc.display, doc.line_of(path),
+                                                      format_path(path), hint=f"one of {', '.join(domains)}")))
                 continue
             known = {t: d for d, tasks in domains[code].items() for t in tasks}
             for n, task in enumerate(task_ids):
                 where = (*path, n)
                 if task not in known:
-                    problems.append(Problem(f"{task!r} is not a task statement of {code}", doc.display,
-                                            doc.line_of(where), format_path(where),
-                                            hint=f"one of {', '.join(known) or 'none (the exam lists no tasks)'}"))
-                elif question.domains.get(code, known[task]) != known[task]:
-                    problems.append(Problem(
+                    found.append(("unknown-task", Problem(
+                        f"{task!r} is not a task statement of {code}", doc.display, doc.line_of(where),
+                        format_path(where), hint=f"one of {', '.join(known) or 'none (the exam lists no tasks)'}")))
+                elif question.domains.get(code) in domains[code] and question.domains[code] != known[task]:
+                    found.append(("task-domain", Problem(
                         f"task {task} belongs to the {code} domain {known[task]!r}, not {question.domains[code]!r}",
-                        doc.display, doc.line_of(where), format_path(where)))
-    return problems
+                        doc.display, doc.line_of(where), format_path(where))))
+    return found
 
 
 def _normal(text: str) -> str:

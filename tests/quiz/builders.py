@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-START = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 
 
 class FrozenClock:
@@ -22,6 +22,11 @@ class FrozenClock:
 
     def advance(self, **delta: float) -> None:
         self.now += dt.timedelta(**delta)
+
+
+#: A task statement of each MLA-C01 domain, so test questions lint clean.
+TASK_OF = {"data-preparation": "1.1", "model-development": "2.2", "deployment-orchestration": "3.1",
+           "monitoring-maintenance-security": "4.1"}
 
 
 def option(key: str, text: str, correct: bool = False, pinned: bool = False) -> dict[str, Any]:
@@ -42,7 +47,8 @@ def question(qid: str, *, kind: str = "single", correct: str = "B", n: int = 4, 
         if pinned_last:
             options[-1] = option(options[-1]["key"], "All of the above", options[-1]["correct"], pinned=True)
     out: dict[str, Any] = {"id": qid, "section": "Test section", "topics": list(topics),
-                           "domains": {"MLS-C01": mls, "MLA-C01": mla}, "type": kind,
+                           "domains": {"MLS-C01": mls, "MLA-C01": mla}, "tasks": {"MLA-C01": [TASK_OF[mla]]},
+                           "type": kind,
                            "stem": stem or f"Which option is right for {qid}?", "options": options,
                            "source": "tests"}
     if kind == "multiple":

