@@ -79,7 +79,16 @@ RULES: dict[str, Rule] = {r.id: r for r in (
 
 _ALL_NONE = re.compile(r"^\s*(all|none|both|neither) of the (above|options|answers)\b", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z0-9]", re.I)
-_STOP = frozenset(["a", "about", "above", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "both", "but", "by", "can", "could", "did", "do", "does", "each", "either", "for", "from", "had", "has", "have", "how", "if", "in", "into", "is", "it", "its", "may", "more", "most", "must", "no", "nor", "not", "of", "on", "only", "or", "other", "over", "same", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "under", "until", "up", "use", "used", "uses", "using", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "why", "will", "with", "within", "would", "you", "your", "following", "best", "least", "true", "false", "option", "options", "answer"])
+_STOP = frozenset((
+    "a", "about", "above", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because", "been",
+    "before", "being", "below", "both", "but", "by", "can", "could", "did", "do", "does", "each", "either", "for",
+    "from", "had", "has", "have", "how", "if", "in", "into", "is", "it", "its", "may", "more", "most", "must",
+    "no", "nor", "not", "of", "on", "only", "or", "other", "over", "same", "should", "so", "some", "such", "than",
+    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "under",
+    "until", "up", "use", "used", "uses", "using", "very", "was", "we", "were", "what", "when", "where", "which",
+    "while", "who", "why", "will", "with", "within", "would", "you", "your", "following", "best", "least", "true",
+    "false", "option", "options", "answer",
+))
 
 
 @dataclass
