@@ -1,15 +1,59 @@
-"""Turn plain data (lists of records) into JSON, YAML, Markdown or a rich table.
+"""The one table of output formats, and plain data (lists of records) as JSON, YAML or a rich table.
 
-Renderers take plain, JSON-ready data so the fast CLI paths never build pydantic models; rich is imported
-only when a table is actually printed.
+Every `--format` choice and the TUI's export list come from FORMATS: a format says which subjects it renders
+(a recommendation, a request set, records such as `kb show` rows) and the file suffix it is saved under. The
+renderers live beside their subject (advisor.recommend.report.render, advisor.builders.render_requests, `emit`
+below); tests/test_render.py holds each subject's renderer to the formats listed here.
+
+Renderers of records take plain, JSON-ready data so the fast CLI paths never build pydantic models; rich is
+imported only when a table is actually printed.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Literal, Sequence
 
-FORMATS = ("table", "json", "yaml")
+Subject = Literal["recommendation", "requests", "records"]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    title: str
+    """What an export option says, e.g. "Markdown report"."""
+    suffix: str
+    """The file name suffix a saved copy gets; "" for a terminal-only format."""
+    subjects: tuple[Subject, ...]
+
+
+FORMAT_TABLE: tuple[Format, ...] = (
+    Format("table", "a table on the terminal", "", ("recommendation", "records")),
+    Format("markdown", "Markdown report", ".md", ("recommendation",)),
+    Format("json", "JSON", ".json", ("recommendation", "requests", "records")),
+    Format("yaml", "YAML", ".yaml", ("recommendation", "requests", "records")),
+    Format("python", "a runnable boto3 script", ".py", ("requests",)),
+)
+
+
+def formats_for(subject: Subject) -> tuple[str, ...]:
+    """The `--format` choices of a command that prints this subject, in table order."""
+    return tuple(f.name for f in FORMAT_TABLE if subject in f.subjects)
+
+
+def format_named(name: str) -> Format:
+    return next(f for f in FORMAT_TABLE if f.name == name)
+
+
+def exports() -> tuple[tuple[Subject, Format], ...]:
+    """What the TUI offers to save after a recommendation: every file format of a recommendation and of its
+    requests."""
+    return tuple((subject, f) for subject in ("recommendation", "requests") for f in FORMAT_TABLE
+                 if subject in f.subjects and f.suffix)
+
+
+FORMATS = formats_for("records")
 
 Column = tuple[str, Callable[[dict[str, Any]], Any]]
 
@@ -40,7 +84,7 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def print_table(title: str, columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> None:
+def print_records(title: str, columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -59,6 +103,6 @@ def emit(data: Any, fmt: str, *, title: str = "", columns: Sequence[Column] = ()
     elif fmt == "yaml":
         sys.stdout.write(to_yaml(data))
     elif fmt == "table":
-        print_table(title, columns, data)
+        print_records(title, columns, data)
     else:  # argparse choices make this unreachable from the CLI
         raise ValueError(f"unknown format {fmt!r}")

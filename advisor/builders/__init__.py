@@ -7,7 +7,7 @@
     workload = load_workload("examples/workloads/fraud-detector.yaml", advisor.knowledge)
     requests = build_requests(advisor.recommend(workload), workload, canary_percent=20)
     requests.requests["CreateTrainingJob"]      # boto3 sagemaker.create_training_job(**...)
-    requests.placeholders                       # what to fill in: <bucket>, <kms_key_arn>, ...
+    requests.placeholders                       # what to fill in: <<bucket>>, <<kms_key_arn>>, ...
 
 botocore is loaded only when a security setting needs a field's shape or a request is validated.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from advisor.builders.common import RequestOptions
 from advisor.builders.request_set import (OPERATIONS, STATE_MACHINE, Placeholder, RequestSet, build_requests,
-                                          covered_operations)
+                                          covered_operations, render_requests)
 
 __all__ = ["OPERATIONS", "STATE_MACHINE", "Placeholder", "RequestOptions", "RequestSet", "build_requests",
-           "covered_operations"]
+           "covered_operations", "render_requests"]

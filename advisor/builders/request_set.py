@@ -137,6 +137,21 @@ def build_requests(recommendation: Recommendation, workload: Workload, only: str
                       placeholders=_placeholders(ctx, requests), notes=tuple(dict.fromkeys(ctx.notes)))
 
 
+def render_requests(request_set: RequestSet, fmt: str) -> str:
+    """A request set in one of the formats advisor.render.FORMAT_TABLE lists for requests."""
+    if fmt == "python":
+        from advisor.builders.script import to_script
+
+        return to_script(request_set)
+    from advisor.render import to_json, to_yaml
+
+    if fmt == "json":
+        return to_json(request_set.as_data())
+    if fmt == "yaml":
+        return to_yaml(request_set.as_data())
+    raise ValueError(f"unknown format {fmt!r}")
+
+
 def _placeholders(ctx: Context, requests: dict[str, dict[str, Any]]) -> tuple[Placeholder, ...]:
     """Every placeholder the requests use, found in them, with where it is used."""
     used: dict[str, list[str]] = {}

@@ -80,7 +80,7 @@ def _limit(value: dict[str, Any] | None) -> str:
 def _settings(row: dict[str, Any]) -> str:
     out = []
     for s in row["settings"]:
-        value = f"<{s['placeholder']}>" if s.get("placeholder") else repr(s["value"])
+        value = f"<<{s['placeholder']}>>" if s.get("placeholder") else repr(s["value"])
         out.append(f"{s['operation']}.{s['field']} = {value}")
     return "\n".join(out)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor.errors import UsageError, WorkloadError
+from advisor.render import formats_for
 from advisor.stages import stage_ids
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:
     rec = sub.add_parser("recommend", help="recommend instances, security settings and a Lambda verdict")
     _workload_args(rec)
-    rec.add_argument("--format", choices=("table", "json", "yaml", "markdown"), default="table")
+    rec.add_argument("--format", choices=formats_for("recommendation"), default="table")
     rec.set_defaults(handler=cmd_recommend)
 
     exp = sub.add_parser("explain", help="print the decision trace: every rule, matched or not, and why")
@@ -76,9 +77,9 @@ def _cached(args: argparse.Namespace, raw: bytes, command: str, render) -> int: 
 def cmd_recommend(args: argparse.Namespace) -> int:
     raw = read_source(args.workload)
     if args.format == "table":  # depends on the terminal: never cached
-        from advisor.recommend.report import print_table
+        from advisor.recommend.report import build_report, print_report
 
-        print_table(run(args, raw))
+        print_report(build_report(run(args, raw)))
         return 0
     return _cached(args, raw, "recommend", lambda rec: _render(rec, args.format))
 

@@ -7,12 +7,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from advisor.cli.recommend import _workload_args, read_source
+from advisor.render import formats_for
 
 if TYPE_CHECKING:
     from advisor.builders import RequestSet
-
-FORMATS = ("json", "yaml", "python")
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     req = sub.add_parser("requests", help="the AWS requests (boto3 parameters) that carry out a recommendation",
@@ -22,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                      "placeholder, listed under `placeholders`.")
     _workload_args(req)
     req.add_argument("--only", metavar="OPERATION", help="only this request, e.g. CreateTrainingJob")
-    req.add_argument("--format", choices=FORMATS, default="json",
+    req.add_argument("--format", choices=formats_for("requests"), default="json",
                      help="json or yaml: the requests keyed by operation, plus placeholders and notes; python: a "
                           "runnable boto3 script with the placeholders gathered at the top")
     req.add_argument("--canary", type=int, metavar="PERCENT",
@@ -58,13 +56,7 @@ def build(args: argparse.Namespace) -> RequestSet:
 
 
 def cmd_requests(args: argparse.Namespace) -> int:
-    request_set = build(args)
-    if args.format == "python":
-        from advisor.builders.script import to_script
+    from advisor.builders import render_requests
 
-        sys.stdout.write(to_script(request_set))
-    else:
-        from advisor.render import emit
-
-        emit(request_set.as_data(), args.format)
+    sys.stdout.write(render_requests(build(args), args.format))
     return 0

@@ -1,42 +1,40 @@
-"""A Recommendation for people: Markdown, a rich table view, and the readable trace (`advisor explain`).
+"""A Recommendation for people: one report model, its Markdown and terminal renderings, and the readable trace.
 
-JSON and YAML come straight from the model; these views only arrange the same data, so the CLI, the TUI and
-exported files never disagree.
+JSON and YAML come straight from the Recommendation (the data contract). Everything people read (Markdown,
+the terminal table, the TUI tabs) renders one `Report` built from it, so no output can leave out what another
+shows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from advisor import stages as stage_registry
 from advisor.engine.conditions import ConditionResult, GroupResult, LeafResult
 from advisor.engine.decisions import DecisionTrace
-from advisor.recommend.models import Recommendation, StageChoice
+from advisor.recommend.models import Recommendation, SecuritySetting, StageChoice
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-
-def stage_title(stage_id: str) -> str:
-    """The stage's section title from the registry (its id when it is not registered)."""
-    try:
-        return stage_registry.stage(stage_id).title
-    except KeyError:
-        return stage_id
 
 
 def price(value: Any) -> str:
     return "unknown" if value == "unknown" or value is None else f"${value:g}/h"
 
 
-def _literal(value: Any) -> str:
-    """A request field's value written as it goes in the request (JSON).
+def placeholder(name: str) -> str:
+    """The one placeholder notation, as `advisor requests` writes it: <<name>>."""
+    return f"<<{name}>>"
 
-    json is imported here rather than at the top: `--format json` output comes from the model itself, so a
-    computed JSON run (this module is imported for `render`) never needs it; only the Markdown and table do.
-    """
+
+def setting_value(setting: SecuritySetting) -> str:
+    """A request field's value as it goes in the request (JSON), or its placeholder."""
     import json
 
-    return json.dumps(value)
+    return placeholder(setting.placeholder) if setting.placeholder else json.dumps(setting.value)
 
 
 def cost_text(choice: StageChoice) -> str:
@@ -49,91 +47,166 @@ def cost_text(choice: StageChoice) -> str:
     return text
 
 
-def to_markdown(rec: Recommendation) -> str:
-    lines = [f"# Recommendation for `{rec.workload}`", "",
-             f"Region {rec.region}, priority **{rec.priority}**"
-             + (f", prices as of {rec.prices_as_of}" if rec.prices_as_of else "") + ".", ""]
-    for warning in rec.warnings:
-        lines.append(f"> **Warning:** {warning}")
-    if rec.warnings:
-        lines.append("")
-    lines += ["## Instances", "", "| stage | type | count | price | estimated cost |", "|---|---|---|---|---|"]
-    for choice in rec.instances.values():
-        lines.append(f"| {stage_title(choice.stage)} | `{choice.instance_type}` | "
-                     f"{choice.instance_count} | {price(choice.price_per_hour_usd)} | {cost_text(choice)} |")
-    for choice in rec.instances.values():
-        lines += ["", f"### {stage_title(choice.stage)}: `{choice.instance_type}` "
-                      f"x {choice.instance_count}", ""]
-        lines += [f"- {reason}" for reason in choice.reasons]
-        lines.append(f"- cost: {choice.estimated_cost.formula}")
-        lines += [f"- note: {w}" for w in choice.estimated_cost.warnings if w not in rec.warnings]  # said above
-        if choice.alternatives:
-            lines += ["", "| alternative | count | price | why it lost |", "|---|---|---|---|"]
-            lines += [f"| `{a.instance_type}` | {a.instance_count} | {price(a.price_per_hour_usd)} | {a.reason} |"
-                      for a in choice.alternatives]
-    lines += ["", "## Security settings", "", "| severity | control | request field | value | why |",
-              "|---|---|---|---|---|"]
-    for s in rec.security:
-        value = f"<{s.placeholder}>" if s.placeholder else f"`{_literal(s.value)}`"
-        lines.append(f"| {s.severity} | {s.control} | `{s.api}.{s.field}` | {value} | {s.why} |")
+# ---- the report model: what every human-readable output of a recommendation shows -------------------------
+
+Tab = Literal["instances", "security", "lambda"]
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One block of the report: a title, lines (bullets), then a table, then lines after it.
+
+    `tab` says where the TUI shows it; Markdown and the terminal table show every section in order.
+    """
+
+    key: str
+    tab: Tab
+    title: str
+    lines: tuple[str, ...] = ()
+    table: Table | None = None
+    after: tuple[str, ...] = ()
+    level: int = 2
+    """2 for a top-level section, 3 for one inside the section before it (a stage's detail)."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """A recommendation arranged for people: the Markdown, the terminal table and the TUI tabs all render
+    this, so none can leave out what another shows (tests/recommend/test_report.py holds them to it)."""
+
+    workload: str
+    summary: str
+    warnings: tuple[str, ...]
+    sections: tuple[Section, ...]
+    footer: str = "`advisor explain` shows every rule and condition behind these choices."
+
+    def tab(self, tab: Tab) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.tab == tab)
+
+
+def build_report(rec: Recommendation) -> Report:
+    summary = (f"Region {rec.region}, priority {rec.priority}"
+               + (f", prices as of {rec.prices_as_of}" if rec.prices_as_of else "") + ".")
+    sections = [Section("instances", "instances", "Instances", table=Table(
+        ("stage", "type", "count", "price", "estimated cost"),
+        tuple((stage_title(c.stage), c.instance_type, str(c.instance_count), price(c.price_per_hour_usd),
+               cost_text(c)) for c in rec.instances.values())))]
+    sections += [_stage_section(rec, c) for c in rec.instances.values()]
+    sections += _security_sections(rec)
+    sections.append(_lambda_section(rec))
+    return Report(rec.workload, summary, rec.warnings, tuple(sections))
+
+
+def _stage_section(rec: Recommendation, c: StageChoice) -> Section:
+    lines = [] if c.fits else ["nothing in the knowledge meets the stated need: this is the closest"]
+    lines += list(c.reasons)
+    lines.append(f"cost: {c.estimated_cost.formula}")
+    lines += [f"assumption: {a}" for a in c.estimated_cost.assumptions]
+    lines += [f"note: {w}" for w in c.estimated_cost.warnings if w not in rec.warnings]  # said above
+    table = Table(("alternative", "count", "price", "why it lost"), tuple(
+        (a.instance_type, str(a.instance_count), price(a.price_per_hour_usd), a.reason) for a in c.alternatives))
+    return Section(f"stage.{c.stage}", "instances",
+                   f"{stage_title(c.stage)}: {c.instance_type} x {c.instance_count}", tuple(lines),
+                   table if c.alternatives else None,
+                   tuple(f"excluded: family {e.family} ({e.rule}): {e.because}" for e in c.excluded), level=3)
+
+
+def _security_sections(rec: Recommendation) -> list[Section]:
+    out = [Section("security", "security", "Security settings", table=Table(
+        ("severity", "control", "resource", "request field", "value", "why"),
+        tuple((s.severity, f"{s.control}: {s.title}", s.resource, f"{s.api}.{s.field}", setting_value(s), s.why)
+              for s in rec.security)))]
     tradeoffs = {s.control: s.tradeoff for s in rec.security if s.tradeoff}
     if tradeoffs:
-        lines += ["", "Trade-offs:", ""] + [f"- **{c}**: {t}" for c, t in tradeoffs.items()]
+        out.append(Section("tradeoffs", "security", "Trade-offs",
+                           tuple(f"{control}: {text}" for control, text in tradeoffs.items())))
     if rec.guard_rails:
-        lines += ["", "Guard rails (IAM condition keys that enforce these settings):", ""]
-        lines += [f"- `{g.condition_key}` enforces {', '.join(g.enforces)}" for g in rec.guard_rails]
+        out.append(Section("guard_rails", "security", "Guard rails (IAM condition keys that enforce these settings)",
+                           tuple(f"{g.condition_key} enforces {', '.join(g.enforces)}" for g in rec.guard_rails)))
+    return out
+
+
+def _lambda_section(rec: Recommendation) -> Section:
     lam = rec.lambda_
-    lines += ["", f"## AWS Lambda: {lam.verdict.replace('_', ' ')}", "",
-              "| limit | need | max | ok |", "|---|---|---|---|"]
-    lines += [f"| {c.name} | {c.need:g} {c.unit} | {c.max:g} {c.unit} | {'yes' if c.ok else 'NO'} |" for c in lam.checks]
-    lines += [f"- change: {change}" for change in lam.changes]
-    lines += [f"- instead: {a.title} ({a.because})" for a in lam.alternatives]
+    table = Table(("limit", "need", "max", "ok", "change or note"), tuple(
+        (c.name, f"{c.need:g} {c.unit}", f"{c.max:g} {c.unit}", "yes" if c.ok else "NO", c.change or c.note or "")
+        for c in lam.checks))
+    after = [f"change: {change}" for change in lam.changes]
+    after += [f"instead: {a.title} ({a.because})" for a in lam.alternatives]
     if lam.monthly_cost is not None:
-        lines.append(f"- Lambda would cost {lam.monthly_cost.text()} ({lam.monthly_cost.formula})")
+        after.append(f"Lambda would cost {lam.monthly_cost.text()} ({lam.monthly_cost.formula})")
+    if lam.endpoint_monthly_cost is not None:
+        after.append(f"the endpoint would cost {lam.endpoint_monthly_cost.text()}")
     if lam.break_even_requests_per_second is not None:
-        lines.append(f"- break-even with the endpoint at {lam.break_even_requests_per_second:g} requests/s")
+        after.append(f"break-even with the endpoint at {lam.break_even_requests_per_second:g} requests/s")
+    return Section("lambda", "lambda", f"AWS Lambda: {lam.verdict.replace('_', ' ')}", table=table,
+                   after=tuple(after))
+
+
+# ---- renderers of the report --------------------------------------------------------------------------------
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(report: Report) -> str:
+    lines = [f"# Recommendation for `{report.workload}`", "", report.summary, ""]
+    lines += [f"> **Warning:** {w}" for w in report.warnings]
+    if report.warnings:
+        lines.append("")
+    for section in report.sections:
+        lines += ["#" * section.level + " " + section.title, ""]
+        if section.lines:
+            lines += [f"- {line}" for line in section.lines] + [""]
+        if section.table is not None:
+            lines.append("| " + " | ".join(section.table.columns) + " |")
+            lines.append("|" + "---|" * len(section.table.columns))
+            lines += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in section.table.rows]
+            lines.append("")
+        if section.after:
+            lines += [f"- {line}" for line in section.after] + [""]
+    lines.append(report.footer)
     return "\n".join(lines) + "\n"
 
 
-def print_table(rec: Recommendation) -> None:
+def print_report(report: Report, console: Console | None = None) -> None:
+    """The report on a terminal: one rich table per section, its lines as bullets (text, never markup)."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Table as RichTable
+    from rich.text import Text
 
-    console = Console()
-    console.print(f"[bold]{rec.workload}[/] in {rec.region}, priority [bold]{rec.priority}[/]"
-                  + (f", prices as of {rec.prices_as_of}" if rec.prices_as_of else ""))
-    for warning in rec.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
-    table = Table(title="Instances", header_style="bold")
-    for column in ("stage", "type", "count", "price", "estimated cost"):
-        table.add_column(column, overflow="fold")
-    for c in rec.instances.values():
-        table.add_row(c.stage, c.instance_type, str(c.instance_count), price(c.price_per_hour_usd), cost_text(c))
-    console.print(table)
-    alternatives = Table(title="Alternatives and why they lost", header_style="bold")
-    for column in ("stage", "alternative", "why it lost"):
-        alternatives.add_column(column, overflow="fold")
-    for c in rec.instances.values():
-        for a in c.alternatives:
-            alternatives.add_row(c.stage, f"{a.instance_type} x{a.instance_count}", a.reason)
-    console.print(alternatives)
-    sec = Table(title="Security settings", header_style="bold")
-    for column in ("severity", "control", "request field", "value"):
-        sec.add_column(column, overflow="fold")
-    for s in rec.security:
-        sec.add_row(s.severity, s.control, f"{s.api}.{s.field}",
-                    f"<{s.placeholder}>" if s.placeholder else _literal(s.value))
-    console.print(sec)
-    lam = rec.lambda_
-    lam_table = Table(title=f"AWS Lambda: {lam.verdict.replace('_', ' ')}", header_style="bold")
-    for column in ("limit", "need", "max", "ok", "change / note"):
-        lam_table.add_column(column, overflow="fold")
-    for c in lam.checks:
-        lam_table.add_row(c.name, f"{c.need:g} {c.unit}", f"{c.max:g}", "yes" if c.ok else "NO", c.change or c.note or "")
-    console.print(lam_table)
-    for a in lam.alternatives:
-        console.print(f"instead of Lambda: [bold]{a.title}[/] - {a.because}")
-    console.print("[dim]`advisor explain` shows every rule and condition behind these choices.[/]")
+    console = console or Console()
+    console.print(Text.assemble(("Recommendation for ", "bold"), (report.workload, "bold"), "\n", report.summary))
+    for warning in report.warnings:
+        console.print(Text.assemble(("warning: ", "yellow"), warning))
+    for section in report.sections:
+        console.print(Text("\n" + section.title, style="bold underline" if section.level == 2 else "bold"))
+        for line in section.lines:
+            console.print(Text(f"  · {line}"))
+        if section.table is not None:
+            table = RichTable(header_style="bold")
+            for column in section.table.columns:
+                table.add_column(column, overflow="fold")
+            for row in section.table.rows:
+                table.add_row(*(Text(cell) for cell in row))
+            console.print(table)
+        for line in section.after:
+            console.print(Text(f"  · {line}"))
+    console.print(Text(report.footer, style="dim"))
+
+
+def stage_title(stage_id: str) -> str:
+    """The stage's section title from the registry (its id when it is not registered)."""
+    try:
+        return stage_registry.stage(stage_id).title
+    except KeyError:
+        return stage_id
 
 
 def explain_text(rec: Recommendation, decision: str | None = None) -> str:
@@ -175,7 +248,11 @@ def _condition_lines(result: ConditionResult, indent: str) -> list[str]:
 
 
 def render(rec: Recommendation, fmt: str) -> str:
-    """A recommendation as file text: "json", "yaml" or "markdown" (the CLI and the TUI export share this)."""
+    """A recommendation as text in one of the formats advisor.render.FORMATS lists for a recommendation.
+
+    JSON and YAML are the recommendation's data (every field, trace included); Markdown and the table are the
+    report model (advisor.render says which formats write files).
+    """
     if fmt == "json":
         return rec.model_dump_json(indent=2) + "\n"
     if fmt == "yaml":
@@ -183,7 +260,15 @@ def render(rec: Recommendation, fmt: str) -> str:
 
         return to_yaml(rec.model_dump(mode="json"))
     if fmt == "markdown":
-        return to_markdown(rec)
+        return to_markdown(build_report(rec))
+    if fmt == "table":
+        from io import StringIO
+
+        from rich.console import Console
+
+        out = StringIO()
+        print_report(build_report(rec), Console(file=out, width=120, color_system=None))
+        return out.getvalue()
     raise ValueError(f"unknown format {fmt!r}")
 
 

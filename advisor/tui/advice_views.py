@@ -7,7 +7,6 @@ Text from the knowledge goes in as plain Text (never markup), so [brackets] show
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -15,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from advisor.recommend.report import cost_text, explain_text, price, stage_title
+from advisor.recommend.report import cost_text, explain_text, price, setting_value, stage_title
 
 if TYPE_CHECKING:
     from advisor.builders import RequestSet
@@ -83,10 +82,6 @@ def instances_view(rec: Recommendation) -> RenderableType:
     return Group(*parts)
 
 
-def _value(setting: SecuritySetting) -> str:
-    return f"<{setting.placeholder}>" if setting.placeholder else json.dumps(setting.value)
-
-
 def security_view(rec: Recommendation) -> RenderableType:
     """Security settings grouped by the resource they belong to, most severe first, with why and trade-off."""
     groups: dict[str, list[SecuritySetting]] = defaultdict(list)
@@ -98,7 +93,7 @@ def security_view(rec: Recommendation) -> RenderableType:
         parts.append(Text(resource, style="bold underline"))
         rows: list[tuple[Text | str, Text | str]] = []
         for s in sorted(settings, key=lambda s: rank.get(s.severity, len(rank))):
-            line = Text.assemble((s.control, "bold"), f" {s.title}\n", (f"{s.api}.{s.field} = {_value(s)}", "bold"),
+            line = Text.assemble((s.control, "bold"), f" {s.title}\n", (f"{s.api}.{s.field} = {setting_value(s)}", "bold"),
                                  f"\nwhy: {s.why}")
             if s.tradeoff:
                 line.append(f"\ntrade-off: {s.tradeoff}", style="italic")

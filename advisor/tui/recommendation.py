@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static, TabbedCont
 from textual.widgets.option_list import Option
 
 from advisor.errors import UsageError
+from advisor.render import exports
 from advisor.tui import advice_views
 from advisor.tui.base import BaseModal, BaseScreen, report
 from advisor.tui.dialogs import ConfirmScreen
@@ -29,14 +30,12 @@ if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation
     from advisor.workload import Workload
 
-#: format -> (what the option says, file name suffix after the workload name)
+#: format -> (what the option says, file name suffix after the workload name), from the one format table
 EXPORTS: dict[str, tuple[str, str]] = {
-    "markdown": ("Markdown report", "-recommendation.md"),
-    "json": ("JSON: the whole recommendation, trace included", "-recommendation.json"),
-    "yaml": ("YAML: the whole recommendation, trace included", "-recommendation.yaml"),
-    "requests-json": ("AWS requests as JSON, placeholders listed", "-requests.json"),
-    "requests-python": ("AWS requests as a runnable boto3 script", "-requests.py"),
-}
+    (f.name if subject == "recommendation" else f"requests-{f.name}"): (
+        (f"{f.title}: the whole recommendation, trace included" if f.name in ("json", "yaml") else f.title)
+        if subject == "recommendation" else f"AWS requests as {f.title}", f"-{subject}{f.suffix}")
+    for subject, f in exports()}
 TABS = ("instances", "security", "lambda", "requests")
 
 
@@ -50,17 +49,13 @@ def build_request_set(rec: Recommendation, workload: Workload) -> RequestSet:
 
 def export_text(fmt: str, rec: Recommendation, requests: RequestSet | None) -> str:
     """The exported file's text: the same renderers as `advisor recommend --format` and `advisor requests`."""
+    from advisor.builders import render_requests
     from advisor.recommend.report import render
-    from advisor.render import to_json
 
-    if fmt in ("markdown", "json", "yaml"):
+    if not fmt.startswith("requests-"):
         return render(rec, fmt)
     assert requests is not None
-    if fmt == "requests-json":
-        return to_json(requests.as_data())
-    from advisor.builders.script import to_script
-
-    return to_script(requests)
+    return render_requests(requests, fmt.removeprefix("requests-"))
 
 
 class RecommendationScreen(BaseScreen[bool]):

@@ -5,12 +5,12 @@ view and the exports."""
 from __future__ import annotations
 
 import io
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 from advisor.quiz.tutor import Tutor
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.questions import DRAFT_FILE, DraftStore, answers_from_file
-from advisor.recommend.report import to_markdown
+from advisor.recommend.report import render
 from advisor.tui.app import AdvisorApp, create_app
 from advisor.workload import Workload, load_workload
 from advisor.tui.dialogs import ConfirmScreen
@@ -275,10 +275,10 @@ async def test_why_and_every_export_from_the_result_screen(tutor: Tutor, clock: 
         assert isinstance(app.screen, TraceScreen) and app.screen.shown == "security.controls"
         await pilot.press("escape")
 
-        expected = {"markdown": to_markdown(rec), "json": rec.model_dump_json(indent=2) + "\n"}
+        expected = {"markdown": render(rec, "markdown"), "json": rec.model_dump_json(indent=2) + "\n"}
         for downs, fmt, suffix in [(0, "markdown", "-recommendation.md"), (1, "json", "-recommendation.json"),
                                    (2, "yaml", "-recommendation.yaml"), (3, "requests-json", "-requests.json"),
-                                   (4, "requests-python", "-requests.py")]:
+                                   (4, "requests-yaml", "-requests.yaml"), (5, "requests-python", "-requests.py")]:
             await pilot.press("x")
             assert isinstance(app.screen, ExportScreen)
             await pilot.press(*["down"] * downs)
@@ -288,8 +288,8 @@ async def test_why_and_every_export_from_the_result_screen(tutor: Tutor, clock: 
             written = (out.parent / f"fraud-detector{suffix}").read_text()
             if fmt in expected:
                 assert written == expected[fmt]
-            elif fmt == "requests-json":
-                data = json.loads(written)
+            elif fmt in ("requests-json", "requests-yaml"):
+                data = yaml.safe_load(written)
                 assert {"CreateTrainingJob", "CreateEndpointConfig", "placeholders"} <= set(data)
             elif fmt == "requests-python":
                 assert written.startswith("#!/usr/bin/env python3") and "create_training_job" in written
