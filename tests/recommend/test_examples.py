@@ -175,11 +175,11 @@ def test_volume_kms_keys_are_left_out_on_instance_storage_types(advisor: Advisor
 def test_a_stale_snapshot_is_said_once_in_markdown() -> None:
     import datetime as dt
 
-    from advisor.recommend.report import to_markdown
+    from advisor.recommend.report import render
 
     late = Advisor(clock=lambda: dt.date(2027, 12, 1))
     rec = late.recommend({"stages": ["training", "realtime_inference"]})
     stale = [w for w in rec.warnings if "days old" in w]
     assert len(stale) == 1
     assert rec.instances["training"].estimated_cost.warnings  # each cost still carries it, for API users
-    assert to_markdown(rec).count(stale[0]) == 1
+    assert render(rec, "markdown").count(stale[0]) == 1
