@@ -71,10 +71,15 @@ def cmd_show(args: argparse.Namespace) -> int:
     component = component_of(args.component) if args.component else None
     rows: list[dict[str, Any]] = []
     dates: list[str] = []
+    counts: list[str] = []
     today = dt.date.today()
     for region in regions:
         snapshot = load_snapshot(region, args.pricing_dir)
         dates.append(f"{region} as of {snapshot.as_of.isoformat()}")
+        estimates = sum(p.estimate for p in snapshot.prices)
+        unknown = sum(not p.known for p in snapshot.prices)
+        counts.append(f"{region}: {len(snapshot.prices)} rows, {estimates} estimates "
+                      f"({100 * estimates / len(snapshot.prices):.0f}%), {unknown} unknown")
         warning = snapshot.stale_warning(today)
         if warning:
             print(f"warning: {warning}", file=sys.stderr)
@@ -88,6 +93,9 @@ def cmd_show(args: argparse.Namespace) -> int:
                          "as_of": snapshot.as_of.isoformat()})
     emit(rows, args.format, title=f"SageMaker on-demand USD per instance-hour ({', '.join(dates)})",
          columns=SHOW_COLUMNS)
+    if args.format == "table":  # how much of each snapshot is estimated (json and yaml rows carry `estimate`)
+        for line in counts:
+            print(line)
     return 0
 
 

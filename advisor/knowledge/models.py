@@ -550,6 +550,8 @@ class AcceleratorsFile(Frozen):
 class Region(Frozen):
     code: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
     name: Text
+    location: tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]] = Field(
+        description="[latitude, longitude] of the region's metro area: which price snapshot is nearest.")
 
 
 class RegionsFile(Sourced):

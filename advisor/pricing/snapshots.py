@@ -203,3 +203,33 @@ def _known_types(knowledge: Knowledge | None) -> frozenset[str]:
 def clear_cache() -> None:
     """Forget loaded snapshots (tests; a long-lived TUI after a refresh)."""
     _CACHE.clear()
+
+
+def nearest_region(region: tuple[float, float], candidates: dict[str, tuple[float, float]]) -> str | None:
+    """The candidate whose location is closest to `region` (great-circle distance); None without candidates."""
+    from math import asin, cos, radians, sin, sqrt
+
+    def distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+        lat1, lon1, lat2, lon2 = map(radians, (*a, *b))
+        h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
+        return 2 * asin(sqrt(h))
+
+    return min(candidates, key=lambda code: (distance(region, candidates[code]), code), default=None)
+
+
+def borrowed_snapshot(snapshot: PriceSnapshot, region: str) -> PriceSnapshot:
+    """`snapshot`'s figures for a region that has none of its own, every known price marked as an estimate.
+
+    Prices differ between regions (10-45% above us-east-1 in SOURCES.md's ratios), so a borrowed figure ranks
+    types sensibly (their ratios hold within a region) but is never shown as the region's own price.
+    """
+    basis = (f"no price snapshot for {region}: the figure of the nearest region with one ({snapshot.region}, "
+             f"as of {snapshot.as_of.isoformat()}); {region}'s own price may differ")
+    prices = tuple(p if not p.known else p.model_copy(update={
+        "estimate": True, "basis": basis if not p.estimate else f"{basis}; there an estimate: {p.basis}",
+        "source": p.source if p.estimate else f"{snapshot.region}: {p.source}"}) for p in snapshot.prices)
+    borrowed = snapshot.model_copy(update={
+        "region": region, "prices": prices,
+        "source": f"borrowed from the {snapshot.region} snapshot (nearest region with one); {snapshot.source}"})
+    borrowed.__dict__.pop("_index", None)  # the copied lookup table would point at the original rows
+    return borrowed

@@ -78,6 +78,8 @@ class Advisor:
         self._specs: dict[tuple[str, str], tuple[sizing.Spec, ...]] = {k: tuple(v) for k, v in grouped.items()}
         self._security = SecurityRows(knowledge)
         self._snapshots: dict[str, PriceSnapshot | None] = {}
+        self._borrowed_from: dict[str, str] = {}
+        """Region without a snapshot -> the nearest region whose figures it is priced with."""
         self._exclusion_rows: dict[str, tuple[Exclusion, ...]] = {}
         self._priced_rows: dict[tuple[str, str, str | None], tuple[sizing.Priced, ...]] = {}
 
@@ -169,15 +171,28 @@ class Advisor:
 
     def _snapshot(self, region: str, warnings: list[str]) -> PriceSnapshot | None:
         """The region's prices, read once per Advisor (make a new Advisor to see a refreshed snapshot)."""
-        from advisor.pricing.snapshots import available_regions, load_snapshot
+        from advisor.pricing.snapshots import available_regions, borrowed_snapshot, load_snapshot, nearest_region
 
         if region not in self._snapshots:
-            found = region in available_regions(self._pricing_dir)
-            self._snapshots[region] = load_snapshot(region, self._pricing_dir, self.knowledge) if found else None
+            have = available_regions(self._pricing_dir)
+            if region in have:
+                self._snapshots[region] = load_snapshot(region, self._pricing_dir, self.knowledge)
+            else:  # rank on the nearest region's figures, marked as estimates, rather than without prices
+                locations = {r.code: r.location for r in self.knowledge.regions}
+                near = nearest_region(locations[region], {c: locations[c] for c in have if c in locations}) \
+                    if region in locations else None
+                self._snapshots[region] = borrowed_snapshot(
+                    load_snapshot(near, self._pricing_dir, self.knowledge), region) if near else None
+                if near:
+                    self._borrowed_from[region] = near
         snapshot = self._snapshots[region]
         if snapshot is None:
             warnings.append(f"no price snapshot for {region}: prices and costs are unknown "
                             f"(run `advisor pricing refresh --region {region}`)")
+        elif region in self._borrowed_from:
+            near = self._borrowed_from[region]
+            warnings.append(f"no price snapshot for {region}: prices are the nearest snapshot's ({near}), marked as "
+                            f"estimates; run `advisor pricing refresh --region {region}` for {region}'s own")
         return snapshot
 
     def _collect(self, output: str, ctx: Mapping[str, Any], traces: list[DecisionTrace]) -> Outcome:

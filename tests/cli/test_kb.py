@@ -23,7 +23,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 
 def test_validate_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "validate"]) == 0
-    assert "97 instance types" in capsys.readouterr().out
+    assert "385 instance types" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("what", ["families", "types", "controls", "lambda", "exams"])

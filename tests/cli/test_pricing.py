@@ -19,6 +19,8 @@ from advisor.pricing import refresh as refresh_module
 from advisor.pricing.snapshots import shipped_pricing_dir
 from tests.conftest import line_of, replace_in
 from tests.pricing.price_list import expected_params, page, pricing_client, sagemaker_item
+from tests.pricing.test_snapshots import K
+from tests.pricing.test_snapshots import SHIPPED as SHIPPED_REGIONS
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -36,7 +38,7 @@ def pricing_copy(tmp_path: Path) -> Path:
 def test_show_json_rows_have_the_documented_fields(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["pricing", "show", "--region", "us-east-1", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 434
+    assert len(rows) == sum(len(t.stages) for t in K.instance_types)  # every (type, stage) pair has a row
     assert set(rows[0]) == {"instance_type", "component", "region", "usd_per_hour", "as_of", "estimate"}
     hosting = next(r for r in rows if (r["instance_type"], r["component"]) == ("ml.m5.xlarge", "hosting"))
     assert hosting == {"instance_type": "ml.m5.xlarge", "component": "hosting", "region": "us-east-1",
@@ -46,7 +48,7 @@ def test_show_json_rows_have_the_documented_fields(capsys: pytest.CaptureFixture
 def test_show_filters_and_formats_agree(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["pricing", "show", "--family", "g", "--component", "hosting", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert {r["region"] for r in rows} == {"us-east-1", "us-west-2", "eu-west-1"}
+    assert {r["region"] for r in rows} == set(SHIPPED_REGIONS)
     assert all(r["instance_type"].startswith("ml.g") and r["component"] == "hosting" for r in rows)
     assert main(["pricing", "show", "--family", "g", "--component", "hosting", "--format", "yaml"]) == 0
     assert yaml.safe_load(capsys.readouterr().out) == rows
@@ -58,8 +60,9 @@ def test_show_filters_and_formats_agree(capsys: pytest.CaptureFixture[str]) -> N
 def test_show_unknown_family_or_region_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["pricing", "show", "--family", "zz"]) == 2
     assert "unknown family 'zz'" in capsys.readouterr().err
-    assert main(["pricing", "show", "--region", "ap-south-1"]) == 2
-    assert "no price snapshot for region ap-south-1 (have: eu-west-1, us-east-1, us-west-2)" in capsys.readouterr().err
+    assert main(["pricing", "show", "--region", "sa-east-1"]) == 2
+    assert f"no price snapshot for region sa-east-1 (have: {', '.join(sorted(SHIPPED_REGIONS))})" in \
+        capsys.readouterr().err
 
 
 def test_show_warns_about_a_stale_snapshot(pricing_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,7 +101,7 @@ def test_diff_of_two_files(pricing_copy: Path, capsys: pytest.CaptureFixture[str
     assert (row["old_usd_per_hour"], row["new_usd_per_hour"], row["percent_change"]) == (0.23, 0.25, 8.7)
     assert main(["pricing", "diff", str(old), str(new)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("us-east-1 2026-11-24 -> us-east-1 2026-12-01: 1 changed, 0 added, 0 removed, 433 unchanged")
+    assert out.startswith("us-east-1 2026-11-24 -> us-east-1 2026-12-01: 1 changed, 0 added, 0 removed, 1013 unchanged")
     assert "+8.7%" in out
 
 
@@ -174,3 +177,14 @@ def test_show_component_by_workload_stage(capsys: pytest.CaptureFixture[str]) ->
     assert main(["pricing", "show", "--region", "us-east-1", "--component", "hosting", "--format", "json"]) == 0
     assert by_stage == json.loads(capsys.readouterr().out)
     assert by_stage and {r["component"] for r in by_stage} == {"hosting"}
+
+
+def test_show_counts_the_estimates_of_each_region(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pricing", "show", "--region", "us-east-1", "--family", "t"]) == 0
+    out = capsys.readouterr().out
+    snapshot = [line for line in out.splitlines() if line.startswith("us-east-1: ")]
+    total = sum(len(t.stages) for t in K.instance_types)
+    assert len(snapshot) == 1 and snapshot[0].startswith(f"us-east-1: {total} rows, ")
+    assert " estimates (" in snapshot[0] and snapshot[0].endswith(" unknown")
+    assert main(["pricing", "show", "--region", "eu-west-2", "--format", "json"]) == 0
+    assert all(row["estimate"] for row in json.loads(capsys.readouterr().out) if row["usd_per_hour"] != "unknown")

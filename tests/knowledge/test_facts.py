@@ -10,8 +10,16 @@ K = load_knowledge()
 def test_every_family_the_chapter_teaches_is_there_with_its_mnemonic() -> None:
     names = {f.id: f.chapter_name for f in K.families}
     assert names["t"] == "T = Tiny" and names["m"] == "M = Medium" and names["c"] == "C = Compute"
-    assert {f.id for f in K.families if f.processor == "cpu"} == {"t", "m", "r", "c"}
-    assert {f.id for f in K.families if f.processor == "gpu"} == {"p", "g"}
+    chapter = {f.id for f in K.families if f.chapter_name}
+    assert {f.id for f in K.families if f.processor == "cpu"} & chapter == {"t", "m", "r", "c"}
+    assert {f.id for f in K.families if f.processor == "gpu"} & chapter == {"p", "g"}
+
+
+def test_variant_families_say_what_sets_them_apart() -> None:
+    assert {K.family(f).arch for f in ("m-graviton", "c-graviton", "r-graviton", "p-grace")} == {"arm64"}
+    assert all(t.instance_storage_gb > 0 for t in K.instance_types if t.family.endswith("-nvme"))
+    assert K.instance_type("ml.c6in.32xlarge").network_gbps == 200
+    assert {t.status for t in K.instance_types if t.generation in ("p2", "m4", "c4")} == {"previous"}
 
 
 def test_elastic_inference_is_retired_and_has_no_types() -> None:
@@ -25,8 +33,20 @@ def test_instance_type_figures() -> None:
     assert (c5.vcpu, c5.memory_gib) == (8, 16)  # the chapter's Table 9.1 example
     p3dn = K.instance_type("ml.p3dn.24xlarge")
     assert p3dn.accelerator and (p3dn.accelerator.count, p3dn.accelerator.memory_gib) == (8, 256)
+    p4de = K.instance_type("ml.p4de.24xlarge").accelerator
+    assert p4de and (p4de.model, p4de.count, p4de.memory_gib_per_device) == ("A100", 8, 80)
     g5 = K.instance_type("ml.g5.xlarge").accelerator
     assert g5 and g5.memory_gib_per_device == 22.35  # EC2 reports 22,888 MiB for the "24 GB" A10G
+    trn2 = K.instance_type("ml.trn2.48xlarge").accelerator
+    assert trn2 and (trn2.model, trn2.count, trn2.memory_gib) == ("Trainium2", 16, 1536)
+    assert "hosting" not in K.instance_type("ml.t3.medium").stages
+
+
+def test_generations_required_by_the_issue_are_present() -> None:
+    generations = {t.generation for t in K.instance_types}
+    assert generations >= {"t3", "m5", "m6i", "m7i", "c5", "c6i", "c7i", "r5", "r6i", "r7i", "p3", "p4d", "p5",
+                           "g4dn", "g5", "g6", "inf1", "inf2", "trn1", "g6e", "g7", "g7e", "p4de", "p5e", "p5en",
+                           "p6-b200", "p6-b300", "p6e-gb200", "trn1n", "trn2", "dl1", "p2"}
 
 
 def test_accelerator_capabilities() -> None:
@@ -36,13 +56,6 @@ def test_accelerator_capabilities() -> None:
     assert acc["H100"].fp8 and not acc["A100"].fp8 and acc["A100"].bf16 and not acc["T4"].bf16
     assert acc["A10G"].cuda_compute_capability == "8.6" and acc["Trainium2"].neuron_generation == 3
     assert acc["A100"].memory_gib_per_device == (40, 80)
-    assert "hosting" not in K.instance_type("ml.t3.medium").stages
-
-
-def test_generations_required_by_the_issue_are_present() -> None:
-    generations = {t.generation for t in K.instance_types}
-    assert generations >= {"t3", "m5", "m6i", "m7i", "c5", "c6i", "c7i", "r5", "r6i", "r7i", "p3", "p4d", "p5",
-                           "g4dn", "g5", "g6", "inf1", "inf2", "trn1"}
 
 
 def test_lambda_limits_have_chapter_and_today() -> None:
@@ -76,4 +89,5 @@ def test_instance_storage() -> None:
     assert K.instance_type("ml.p4d.24xlarge").instance_storage_gb == 8000
     assert K.instance_type("ml.m5.xlarge").instance_storage_gb == 0
     with_storage = {t.family for t in K.instance_types if t.instance_storage_gb}
-    assert with_storage == {"g", "p", "trn"} and K.instance_type("ml.p3.2xlarge").instance_storage_gb == 0
+    assert with_storage == {"g", "p", "p-grace", "trn", "dl", "m-nvme", "c-nvme", "r-nvme", "m-graviton",
+                            "c-graviton", "r-graviton"} and K.instance_type("ml.p3.2xlarge").instance_storage_gb == 0
