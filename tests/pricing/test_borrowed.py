@@ -7,7 +7,7 @@ import pytest
 from advisor.pricing.snapshots import borrowed_snapshot, load_snapshot, nearest_region
 from advisor.recommend.advisor import Advisor
 from advisor.workload import load_workload
-from tests.pricing.test_snapshots import K, SHIPPED
+from tests.pricing.test_snapshots import SHIPPED, K
 from tests.recommend.test_examples import EXAMPLES
 
 LOCATIONS = {r.code: r.location for r in K.regions}
