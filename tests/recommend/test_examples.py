@@ -13,7 +13,7 @@ from advisor.stages import stage_ids
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "workloads"
 
 # example -> ({stage: (family, exact type or None, count or None)}, lambda verdict)
-EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] = {
+EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str | None]] = {
     # shared notebooks -> M; steady training -> M; classical endpoint -> C, 2 for availability; the
     # 300 MB package exceeds Lambda's 250 MB unzipped limit but fits a container image.
     "fraud-detector": ({"notebook": ("m", None, 1), "training": ("m", None, 1), "tuning": ("m", None, 1),
@@ -41,6 +41,25 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] =
     "sporadic-scoring": ({"realtime_inference": ("c", None, 1)}, "fits"),
     "video-gpu-inference": ({"realtime_inference": ("g", None, 2)}, "does_not_fit"),
     "shared-team-notebooks": ({"notebook": ("g", None, 1)}, "fits"),
+    # ---- one per built-in algorithm: AWS's EC2 Instance Recommendation section of each algorithm page (cited
+    # in each file). Families, not exact types: the type within a family is the sizer's, and these assert the
+    # algorithm rule. The Lambda verdict is not asserted (None) where Lambda is not a candidate for the work.
+    "knn-similar-items": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, None),
+    "pca-feature-reduction": ({"training": ("m", None, 1), "batch_inference": ("c", None, None)}, None),
+    "rcf-anomaly-stream": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, None),
+    "deepar-demand-forecast": ({"training": ("c", None, 1), "batch_inference": ("m", None, None),
+                                "realtime_inference": ("m", None, 2)}, None),
+    "blazingtext-small-classifier": ({"training": ("c", None, 1)}, None),
+    "blazingtext-large-classifier": ({"training": ("g", None, 1)}, None),
+    "object2vec-embeddings": ({"training": ("m", None, 1), "realtime_inference": ("g", None, 2)}, None),
+    "builtin-image-classification": ({"training": ("g", None, 1), "realtime_inference": ("c", None, None)}, None),
+    "builtin-object-detection": ({"training": ("g", None, 1), "batch_inference": ("c", None, None)}, None),
+    "builtin-semantic-segmentation": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)}, None),
+    "seq2seq-translation": ({"training": ("g", None, 1), "realtime_inference": ("g", None, 2)}, None),
+    "lda-topics": ({"training": ("m", None, 1), "batch_inference": ("c", None, None)}, None),
+    "ntm-topics": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)}, None),
+    "ip-insights-logins": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)}, None),
+    "factorization-machines-recs": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, None),
 }
 
 
@@ -68,7 +87,8 @@ def test_example_outcome(advisor: Advisor, name: str) -> None:
             assert choice.instance_count == count
         assert choice.price_per_hour_usd != 0 and choice.estimated_cost.usd != 0
         assert len(choice.alternatives) == 3
-    assert rec.lambda_.verdict == verdict
+    if verdict is not None:
+        assert rec.lambda_.verdict == verdict
 
 
 def test_examples_cover_every_stage_and_every_family_the_rules_choose(advisor: Advisor) -> None:
@@ -185,3 +205,15 @@ def test_a_stale_snapshot_is_said_once_in_markdown() -> None:
     assert len(stale) == 1
     assert rec.instances["training"].estimated_cost.warnings  # each cost still carries it, for API users
     assert render(rec, "markdown").count(stale[0]) == 1
+
+
+def test_every_built_in_algorithm_has_an_example(advisor: Advisor) -> None:
+    """Each built-in algorithm has an example, and each of those cites the AWS page its expectation is from."""
+    used = {load_workload(path, advisor.knowledge).model.algorithm for path in EXAMPLES.glob("*.yaml")}
+    assert {a.id for a in advisor.knowledge.algorithms} <= used
+    chapter_examples = {"fraud-detector", "clickstream-in-memory", "churn-quick-train", "customer-segments"}
+    for path in EXAMPLES.glob("*.yaml"):
+        algorithm = advisor.knowledge.algorithm(load_workload(path, advisor.knowledge).model.algorithm)
+        text = path.read_text(encoding="utf-8")
+        if algorithm is not None and "algorithm:" in text and path.stem not in chapter_examples:
+            assert algorithm.page.rsplit("/", 1)[1] in text, path.name
