@@ -102,10 +102,13 @@ def bank_id_for(path: Path) -> str:
 
 def export_text(bank: dict[str, Any], fmt: str) -> tuple[str, list[str]]:
     """The bank as text in `fmt`, and the ids of the questions that format cannot carry."""
+    from advisor.quiz.interop.common import complete
+
     form = FORMATS[fmt]
     if not form.writes:
         raise QuizError(f"{fmt} is not a text export; export one of "
                         f"{', '.join(n for n in EXPORT_FORMATS if FORMATS[n].writes)}")
+    bank = complete(bank)
     kept = {**bank, "questions": [q for q in bank["questions"] if q["type"] in form.carries]}
     text, left_out = form.code().write(kept)
     return text, [q["id"] for q in bank["questions"] if q["type"] not in form.carries] + left_out

@@ -20,6 +20,7 @@ from advisor.quiz.interop.common import (
     KEYS,
     NO_EXPLANATION,
     Imported,
+    complete,
     html_to_text,
     make_question,
     option_problem,
@@ -245,6 +246,7 @@ def write_apkg(bank: dict[str, Any]) -> bytes:
         templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'}],
         css=".card { font-family: sans-serif; text-align: left; } .answer { font-weight: bold; }",
     )
+    bank = complete(bank)
     deck = genanki.Deck(_stable_id(f"deck {bank['id']}"), bank["title"])
     for q in bank["questions"]:
         deck.add_note(genanki.Note(model=model, fields=[front(q), back(q), q["id"]],

@@ -18,8 +18,9 @@ from advisor.errors import Problem
 
 KEYS = "ABCDEFGHI"
 MAX_OPTIONS = len(KEYS)
-#: The explanation an option gets when its source has none; the import report counts these.
-NO_EXPLANATION = "No explanation in the imported source."
+#: The explanation an option gets when its source has none (the bank format's default); the import report and the
+#: bank lint count these.
+NO_EXPLANATION = ""
 IMPORTED_TOPIC = "imported"
 
 
@@ -81,7 +82,7 @@ def make_question(qid: str, *, stem: str, options: Sequence[tuple[str, bool, str
     question: dict[str, Any] = {
         "id": qid, "section": "Imported", "topics": [IMPORTED_TOPIC], "domains": {}, "type": kind,
         "difficulty": 2, "stem": stem, "source": source,
-        "options": [{"key": KEYS[i], "text": text, "correct": ok, "explanation": why or NO_EXPLANATION}
+        "options": [{"key": KEYS[i], "text": text, "correct": ok, "explanation": why}
                     for i, (text, ok, why) in enumerate(options)],
     }
     if kind == "multiple":
@@ -102,6 +103,16 @@ def option_problem(options: Sequence[tuple[str, bool, str]]) -> str | None:
     if any(not t.strip() for t, _, _ in options):
         return "an option has no text"
     return None
+
+
+def complete(bank: dict[str, Any]) -> dict[str, Any]:
+    """The bank with every field its writers read filled in: bank files leave fields at their defaults out."""
+    questions = []
+    for q in bank["questions"]:
+        full = {"section": "", "topics": [], "domains": {}, "difficulty": 2, "source": "", **q}
+        full["options"] = [{"correct": False, "explanation": "", **o} for o in q["options"]]
+        questions.append(full)
+    return {**bank, "questions": questions}
 
 
 def keyed_feedback(options: Sequence[dict[str, Any]]) -> str:
