@@ -67,20 +67,19 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
 
 
-def _pick_distractors(rng: random.Random, correct: str, pool: Sequence[Fact], count: int = 3) -> list[Fact]:
+def _pick_distractors(rng: random.Random, correct: str, pool: Iterable[Fact], count: int = 3) -> list[Fact]:
     """Distinct wrong answers, none equal to the right one, preferring those whose length is close to it.
 
     Options of wildly different lengths are a cue a learner can guess from; close lengths keep the drill about
-    the fact. Candidates are shuffled first so equal lengths do not always yield the same rows.
+    the fact. Among rows that share an answer text, which one the explanation names is drawn by the seed.
     """
-    seen = {correct.casefold()}
-    unique: list[Fact] = []
-    for fact in rng.sample(list(pool), len(pool)):
-        if fact.text.casefold() not in seen:
-            seen.add(fact.text.casefold())
-            unique.append(fact)
-    unique.sort(key=lambda f: abs(len(f.text) - len(correct)))
-    return unique[:count]
+    rows: dict[str, list[Fact]] = {}
+    for fact in pool:
+        if fact.text.casefold() != correct.casefold():
+            rows.setdefault(fact.text.casefold(), []).append(fact)
+    texts = rng.sample(sorted(rows), len(rows))  # sorted first: the draw must not depend on the pool's order
+    texts.sort(key=lambda text: abs(len(text) - len(correct)))
+    return [rng.choice(rows[text]) for text in texts[:count]]
 
 
 def _single(qid: str, *, rng: random.Random, section: str, topic: str, stem: str, correct: str, right_why: str,
@@ -129,9 +128,12 @@ def instance_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
     memory = [Fact(f"{_number(t.memory_gib)} GiB", f"the memory of {t.name}") for t in types]
     vcpus = [Fact(f"{t.vcpu} vCPUs", f"the vCPU count of {t.name}") for t in types]
     accelerated = [Fact(_accelerators(t), f"what {t.name} has") for t in types if t.accelerator]
+    by_family: dict[str, list[InstanceType]] = {}
+    for t in types:
+        by_family.setdefault(t.family, []).append(t)
     for t in types:
         base = f"drill-type-{_slug(t.name)}"
-        kin = [x for x in types if x.family == t.family and x.name != t.name]
+        kin = [x for x in by_family[t.family] if x.name != t.name]
         same_family_memory = [Fact(f"{_number(x.memory_gib)} GiB", f"the memory of {x.name}") for x in kin]
         same_family_vcpu = [Fact(f"{x.vcpu} vCPUs", f"the vCPU count of {x.name}") for x in kin]
         specs = f"{t.name} has {t.vcpu} vCPUs and {_number(t.memory_gib)} GiB of memory"

@@ -92,6 +92,9 @@ class Tutor:
         path = Path(bank_id)
         if path.suffix in {".yaml", ".yml", ".json"} and path.is_file():
             return load_bank(path)
+        on_disk = gather_banks(self.banks_dir, self.user_banks_dir)
+        if any(b.id == bank_id for b in on_disk):  # generated banks are built only when asked for
+            return choose_bank(bank_id, on_disk)
         return choose_bank(bank_id, self.banks())
 
     @staticmethod
