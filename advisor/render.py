@@ -12,8 +12,9 @@ imported only when a table is actually printed.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Literal, Sequence
+from typing import Any, Literal
 
 Subject = Literal["recommendation", "requests", "records"]
 

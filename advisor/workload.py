@@ -8,6 +8,8 @@ place, and shown in the trace under `derived.*`.
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
@@ -200,26 +202,46 @@ BYTES_PER_PARAMETER_TRAINING = 16  # fp32 weights + gradients + two Adam moments
 BYTES_PER_PARAMETER_INFERENCE = 2  # fp16 / bf16 weights
 
 
-def derived_facts(w: Workload) -> dict[str, float | bool]:
-    """Facts the rules may read as `derived.*`; each is a plain formula over the workload, shown in the trace."""
-    if w.data.in_memory_gb is not None:
-        working_set = w.data.in_memory_gb
-    elif w.data.kind in ("tabular", "timeseries"):
-        working_set = w.data.size_gb
-    else:
-        working_set = min(w.data.size_gb, STREAMED_WORKING_SET_GB)
-    params = w.model.parameters_millions * 1e6
-    weights_gb = params * BYTES_PER_PARAMETER_INFERENCE / 2**30 if params else w.model.size_mb / 1024
-    train_gb = params * BYTES_PER_PARAMETER_TRAINING / 2**30 if params else 4 * w.model.size_mb / 1024
-    deep = w.model.kind in ("deep_learning", "llm")
-    return {
-        "derived.working_set_gb": round(working_set, 3),
-        "derived.model_memory_gb": round(weights_gb * 1.2, 3),  # weights + 20% for activations and runtime
-        "derived.training_accelerator_gb": round(train_gb * 1.2, 3) if deep else 0.0,
-        "derived.needs_gpu_training": w.training.gpu == "required" or (deep and w.training.gpu == "auto"),
-        "derived.concurrency": round(w.inference.requests_per_second * w.inference.seconds_per_request, 3),
-        "derived.sensitive": w.data.sensitivity in ("confidential", "regulated"),
-    }
+@dataclass(frozen=True)
+class Derived:
+    """Facts the rules read as `derived.*` and sizing reads as attributes: plain formulas over the workload.
+
+    One typed record for both, so sizing never reads a fact back out of the rules' string-keyed context.
+    """
+
+    working_set_gb: float
+    model_memory_gb: float
+    """The model's weights + 20% for activations and runtime."""
+    training_accelerator_gb: float
+    """Accelerator memory to train a deep model (weights, gradients, optimiser state, +20%); 0 otherwise."""
+    needs_gpu_training: bool
+    concurrency: float
+    sensitive: bool
+
+    @classmethod
+    def of(cls, w: Workload) -> Derived:
+        if w.data.in_memory_gb is not None:
+            working_set = w.data.in_memory_gb
+        elif w.data.kind in ("tabular", "timeseries"):
+            working_set = w.data.size_gb
+        else:
+            working_set = min(w.data.size_gb, STREAMED_WORKING_SET_GB)
+        params = w.model.parameters_millions * 1e6
+        weights_gb = params * BYTES_PER_PARAMETER_INFERENCE / 2**30 if params else w.model.size_mb / 1024
+        train_gb = params * BYTES_PER_PARAMETER_TRAINING / 2**30 if params else 4 * w.model.size_mb / 1024
+        deep = w.model.kind in ("deep_learning", "llm")
+        return cls(
+            working_set_gb=round(working_set, 3),
+            model_memory_gb=round(weights_gb * 1.2, 3),
+            training_accelerator_gb=round(train_gb * 1.2, 3) if deep else 0.0,
+            needs_gpu_training=w.training.gpu == "required" or (deep and w.training.gpu == "auto"),
+            concurrency=round(w.inference.requests_per_second * w.inference.seconds_per_request, 3),
+            sensitive=w.data.sensitivity in ("confidential", "regulated"),
+        )
+
+    def as_context(self) -> dict[str, float | bool]:
+        """The facts as the rules name them: `derived.<field>`."""
+        return {f"derived.{f.name}": getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 def context_of(w: Workload) -> dict[str, Any]:
@@ -231,17 +253,13 @@ def context_of(w: Workload) -> dict[str, Any]:
     for path, section, name in _PATHS:
         value = getattr(getattr(w, section), name) if section else getattr(w, name)
         ctx[path] = list(value) if isinstance(value, tuple) else value
-    ctx.update(derived_facts(w))
+    ctx.update(Derived.of(w).as_context())
     return ctx
 
 
 _DERIVED_SPECS = {
-    "derived.working_set_gb": FieldSpec("number"),
-    "derived.model_memory_gb": FieldSpec("number"),
-    "derived.training_accelerator_gb": FieldSpec("number"),
-    "derived.needs_gpu_training": FieldSpec("bool"),
-    "derived.concurrency": FieldSpec("number"),
-    "derived.sensitive": FieldSpec("bool"),
+    **{f"derived.{f.name}": FieldSpec("bool" if f.type in (bool, "bool") else "number")
+       for f in dataclasses.fields(Derived)},
     # set by the advisor after the Lambda check, before the security decision reads them
     "derived.lambda_fits": FieldSpec("bool"),
     "derived.lambda_failed": FieldSpec("list"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -9,20 +10,23 @@ import pytest
 from advisor.errors import WorkloadError
 from advisor.knowledge.loader import load_knowledge
 from advisor.recommend.advisor import Advisor
-from advisor.workload import Workload, condition_fields, context_of, derived_facts, load_workload
+from advisor.workload import Derived, Workload, condition_fields, context_of, load_workload
 
 K = load_knowledge()
 
 
 def test_derived_working_set_and_model_memory() -> None:
-    tabular = derived_facts(Workload(stages=["training"], data={"size_gb": 50}))
-    assert tabular["derived.working_set_gb"] == 50
-    images = derived_facts(Workload(stages=["training"], data={"size_gb": 500, "kind": "images"}))
-    assert images["derived.working_set_gb"] == 4  # streamed in mini-batches
-    llm = derived_facts(Workload(stages=["training"], model={"kind": "llm", "algorithm": "huggingface",
-                                                             "parameters_millions": 7000}))
-    assert llm["derived.model_memory_gb"] == pytest.approx(7e9 * 2 / 2**30 * 1.2, rel=1e-3)
-    assert llm["derived.training_accelerator_gb"] == pytest.approx(7e9 * 16 / 2**30 * 1.2, rel=1e-3)
+    tabular = Derived.of(Workload(stages=["training"], data={"size_gb": 50}))
+    assert tabular.working_set_gb == 50
+    images = Derived.of(Workload(stages=["training"], data={"size_gb": 500, "kind": "images"}))
+    assert images.working_set_gb == 4  # streamed in mini-batches
+    llm = Derived.of(Workload(stages=["training"], model={"kind": "llm", "algorithm": "huggingface",
+                                                          "parameters_millions": 7000}))
+    assert llm.model_memory_gb == pytest.approx(7e9 * 2 / 2**30 * 1.2, rel=1e-3)
+    assert llm.training_accelerator_gb == pytest.approx(7e9 * 16 / 2**30 * 1.2, rel=1e-3)
+    assert llm.as_context()["derived.training_accelerator_gb"] == llm.training_accelerator_gb
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        llm.working_set_gb = 1  # type: ignore[misc]
 
 
 def test_every_context_key_is_a_known_condition_field() -> None:

@@ -1,23 +1,29 @@
-"""From candidate families to a concrete instance type and count: the arithmetic behind a stage choice.
+"""From candidate families to a concrete instance type and count: which type, how many, and why.
 
 The rules decide which families fit the workload the way the chapter teaches; this module does what rules
 should not: compute memory and accelerator needs with headroom, derive counts from throughput, distribution
-and availability, and rank the types that fit by the workload's priority. Every number it uses is stated in
-the reasons it returns, so a user can check the sum.
+and availability, rank the types that fit by the workload's priority, and say why each alternative lost.
+Every number it uses is stated in the reasons it returns, so a user can check the sum.
+
+One call in, one explained answer out: `size(stage, workload, derived, families, excluded, catalogue,
+snapshot) -> Sizing`. How a stage's need and count are worked out is its sizing strategy, named in the stage
+registry (advisor/stages.py) and registered here in SIZERS.
 """
 
 from __future__ import annotations
 
 import math
-import operator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, NamedTuple
+from typing import Protocol
 
-from advisor import stages as stage_registry
-from advisor.knowledge.models import InstanceType
+from advisor.knowledge.models import InstanceType, Knowledge
 from advisor.pricing.costs import money
-from advisor.pricing.models import Price
-from advisor.workload import Workload
+from advisor.pricing.models import Price, PriceSnapshot
+from advisor.recommend.models import Alternative, PerHour
+from advisor.stages import StageSpec
+from advisor.workload import Derived, Workload
 
 MEMORY_HEADROOM = 1.5
 """Host RAM per GiB of working set: libraries, copies during training and the OS need room beside the data."""
@@ -25,9 +31,72 @@ TARGET_UTILISATION = 0.7
 """Endpoints are sized to run at 70% of capacity, leaving room for spikes and a lost instance."""
 SLOTS_PER_ACCELERATOR = 4
 """Concurrent requests one GPU or Inferentia device serves with dynamic batching (an assumption, stated)."""
+BATCH_EFFICIENCY = 0.8
+"""Batch transform workers are assumed busy 80% of a run (start-up, uneven records)."""
+BALANCED_BAND = 1.2
+"""Balanced priority: the most compute among the types costing at most 20% more than the cheapest that fits."""
+ALTERNATIVES_SHOWN = 3
 
 
-@dataclass(frozen=True, slots=True)
+# ---- the types sizing weighs --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Spec:
+    """An instance type as sizing reads it: its record, its peak compute and its generation's place."""
+
+    itype: InstanceType
+    tflops: float
+    generation_rank: int
+    """The place of its generation in its family's list (newer = higher)."""
+
+    @property
+    def name(self) -> str:
+        return self.itype.name
+
+    @property
+    def memory_gib(self) -> float:
+        return self.itype.memory_gib
+
+    @property
+    def accelerator_gib(self) -> float:
+        """Accelerator memory across all its devices; 0 without accelerators."""
+        return self.itype.accelerator.memory_gib if self.itype.accelerator else 0.0
+
+    @property
+    def workers(self) -> int:
+        """Requests one instance serves at once: one per vCPU, or a few per accelerator device."""
+        t = self.itype
+        return t.accelerator.count * SLOTS_PER_ACCELERATOR if t.accelerator else t.vcpu
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The current instance types by (instance stage, family), and the current families in knowledge order."""
+
+    types: Mapping[tuple[str, str], tuple[Spec, ...]]
+    current_families: tuple[str, ...]
+
+    @classmethod
+    def of(cls, knowledge: Knowledge) -> Catalogue:
+        grouped: dict[tuple[str, str], list[Spec]] = defaultdict(list)
+        for t in knowledge.instance_types:
+            if t.status != "current":
+                continue  # previous-generation and retired types are taught, never recommended
+            generations = knowledge.family(t.family).generations
+            spec = Spec(t, knowledge.tflops(t),
+                        generations.index(t.generation) if t.generation in generations else 0)
+            for stage in t.stages:
+                grouped[(stage, t.family)].append(spec)
+        return cls({key: tuple(specs) for key, specs in grouped.items()},
+                   tuple(f.id for f in knowledge.families if f.status == "current"))
+
+    def specs(self, instance_stage: str | None, families: Iterable[str]) -> list[Spec]:
+        return [spec for family in families for spec in self.types.get((instance_stage or "", family), ())]
+
+
+# ---- sizing strategies --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
 class Need:
     """What one instance must hold at a stage, with the reasoning in words."""
 
@@ -37,58 +106,189 @@ class Need:
     explain: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Spec:
-    """What sizing reads of an instance type, computed once per Advisor.
+class Sizer(Protocol):
+    """A stage's sizing strategy for one workload."""
 
-    A stage weighs about fifty types per recommendation; reading these from flat slots instead of model
-    attributes and knowledge lookups is most of what keeps a recommendation within its time budget.
-    """
+    def need(self, accelerated: bool) -> Need:
+        """What one instance must hold; `accelerated`: for a type with accelerators."""
 
-    itype: InstanceType
-    name: str
-    memory_gib: float
-    accelerator_gib: float
-    """Accelerator memory across all its devices; 0 without accelerators."""
-    workers: int
-    tflops: float
-    newest_first: int
-    """Minus the generation's place in its family's list: a sort key that puts newer generations first."""
+    def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
+        """How many of `spec` the stage needs, or 1 and why it cannot do the work at all."""
 
-    @classmethod
-    def of(cls, t: InstanceType, tflops: float, generation_rank: int) -> Spec:
-        """`generation_rank`: the place of its generation in the family's list (newer = higher)."""
-        return cls(t, t.name, t.memory_gib, t.accelerator.memory_gib if t.accelerator else 0.0, workers(t), tflops,
-                   -generation_rank)
+    def count_reason(self, spec: Spec, count: int) -> str:
+        """Why the winner runs `count` instances, with the arithmetic."""
 
 
-Priced = tuple[Spec, "Price | None", "float | None"]
-"""A type with its price row for a stage's component and that row's USD per hour (None: unknown or no row)."""
+SizerFactory = Callable[[StageSpec, Workload, Derived], Sizer]
+SIZERS: dict[str, SizerFactory] = {}
+"""Sizing strategies by the name the stage registry gives (StageSpec.sizing)."""
 
 
-def priced(specs: Iterable[Spec], prices: Mapping[str, Price] | None) -> tuple[Priced, ...]:
-    """Pair types with their prices once per (stage, family, snapshot): the pairs do not depend on the workload."""
-    rows = [(t, prices.get(t.name) if prices is not None else None) for t in specs]
-    return tuple((t, row, None if row is None or row.usd_per_hour == "unknown" else float(row.usd_per_hour))
-                 for t, row in rows)
+def register_sizer(name: str) -> Callable[[SizerFactory], SizerFactory]:
+    def add(factory: SizerFactory) -> SizerFactory:
+        SIZERS[name] = factory
+        return factory
+    return add
 
 
-class Candidate(NamedTuple):
-    """One type weighed for a stage. A named tuple so the sizing loop, which runs ~50 times per recommendation,
-    can build it in C with tuple.__new__ rather than through a Python __init__; fields still read like
-    attributes."""
+def memory_misfit(spec: Spec, need: Need) -> str | None:
+    """Why one instance of `spec` cannot hold the need; None when it can."""
+    if spec.memory_gib < need.memory_gib:
+        return f"too little memory: {spec.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
+    if need.accelerator_gib and spec.accelerator_gib and spec.accelerator_gib < need.accelerator_gib:
+        return f"too little accelerator memory: {spec.accelerator_gib:g} GiB < {need.accelerator_gib:g} GiB needed"
+    return None
+
+
+def working_set_need(working_set: float, factor: float) -> Need:
+    memory = max(2.0, working_set * factor)
+    return Need(memory, 0.0, (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{factor:g} headroom",))
+
+
+@dataclass(frozen=True)
+class OneInstance:
+    """A job on one instance whose memory holds the working set (processing; the default for a job)."""
+
+    derived: Derived
+
+    def need(self, accelerated: bool) -> Need:
+        return working_set_need(self.derived.working_set_gb, MEMORY_HEADROOM)
+
+    def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
+        return 1, memory_misfit(spec, need)
+
+    def count_reason(self, spec: Spec, count: int) -> str:
+        return "1 instance"
+
+
+@dataclass(frozen=True)
+class NotebookSizer(OneInstance):
+    def need(self, accelerated: bool) -> Need:
+        working_set = self.derived.working_set_gb
+        memory = max(2.0, working_set * 1.25)
+        return Need(memory, 0.0, (f"{memory:g} GiB of memory to explore a {working_set:g} GiB working set (x1.25)",))
+
+
+@dataclass(frozen=True)
+class TrainingSizer:
+    """Training and tuning: accelerator memory for the training state, or host memory for the working set;
+    a distributed job spreads what one instance cannot hold."""
+
+    derived: Derived
+    distributed: bool
+
+    def need(self, accelerated: bool) -> Need:
+        d = self.derived
+        if accelerated and d.needs_gpu_training:
+            return Need(8.0, d.training_accelerator_gb,
+                        (f"{d.training_accelerator_gb:g} GiB of accelerator memory for training (weights, gradients "
+                         "and optimiser state, +20%)", "8 GiB of host memory to feed the accelerators"))
+        state = d.training_accelerator_gb if not accelerated else 0.0
+        memory = max(2.0, d.working_set_gb * MEMORY_HEADROOM + state)
+        return Need(memory, 0.0,
+                    (f"{memory:g} GiB of memory: working set {d.working_set_gb:g} GiB x{MEMORY_HEADROOM:g} headroom"
+                     + (f" + {state:g} GiB of training state" if state else ""),))
+
+    def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
+        count = 2 if self.distributed else 1
+        if need.accelerator_gib and spec.accelerator_gib:
+            needed = math.ceil(need.accelerator_gib / spec.accelerator_gib)
+            if needed > 1 and not self.distributed:
+                return 1, (f"too little accelerator memory: {spec.accelerator_gib:g} GiB < {need.accelerator_gib:g} "
+                           "GiB needed (set training.distributed to spread it)")
+            return max(count, needed), None
+        if spec.memory_gib < need.memory_gib:
+            if not self.distributed:
+                return 1, f"too little memory: {spec.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
+            return max(count, math.ceil(need.memory_gib / spec.memory_gib)), None
+        return count, None
+
+    def count_reason(self, spec: Spec, count: int) -> str:
+        return f"{count} instances for distributed training" if self.distributed else "1 instance (not distributed)"
+
+
+def model_need(w: Workload, derived: Derived, accelerated: bool) -> Need:
+    """Inference: accelerator memory for a deep model's weights, or host memory for the model and runtime."""
+    model_gb = derived.model_memory_gb
+    if accelerated and w.model.kind in ("deep_learning", "llm"):
+        return Need(max(4.0, model_gb), model_gb,
+                    (f"{model_gb:g} GiB of accelerator memory for the model's weights (+20%)",))
+    memory = max(2.0, model_gb * MEMORY_HEADROOM + 1)
+    return Need(memory, 0.0, (f"{memory:g} GiB of memory: model {model_gb:g} GiB x{MEMORY_HEADROOM:g} + 1 GiB for "
+                              "the serving runtime",))
+
+
+@dataclass(frozen=True)
+class EndpointSizer:
+    """A real-time endpoint: enough workers for the peak load at the target utilisation, two or more when it
+    serves production traffic."""
+
+    w: Workload
+    derived: Derived
+
+    def need(self, accelerated: bool) -> Need:
+        return model_need(self.w, self.derived, accelerated)
+
+    def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
+        misfit = memory_misfit(spec, need)
+        if misfit:
+            return 1, misfit
+        inf = self.w.inference
+        floor = 2 if inf.production else 1
+        by_load = (math.ceil(inf.requests_per_second / (spec.workers / inf.seconds_per_request * TARGET_UTILISATION))
+                   if inf.requests_per_second else 1)
+        return max(floor, by_load), None
+
+    def count_reason(self, spec: Spec, count: int) -> str:
+        inf = self.w.inference
+        per_instance = spec.workers / inf.seconds_per_request * TARGET_UTILISATION
+        by_load = math.ceil(inf.requests_per_second / per_instance) if inf.requests_per_second else 1
+        return (f"{count} instances: {inf.requests_per_second:g} req/s at {per_instance:.1f} req/s each "
+                f"({spec.workers} workers, {inf.seconds_per_request:g} s per request, "
+                f"{TARGET_UTILISATION:.0%} utilisation)"
+                + (", at least 2 behind a production endpoint" if inf.production and by_load < 2 else ""))
+
+
+@dataclass(frozen=True)
+class BatchSizer:
+    """Batch transform: enough workers to score every record of a run within its window."""
+
+    w: Workload
+    derived: Derived
+
+    def need(self, accelerated: bool) -> Need:
+        return model_need(self.w, self.derived, accelerated)
+
+    def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
+        misfit = memory_misfit(spec, need)
+        if misfit:
+            return 1, misfit
+        work = self.w.batch.records_per_run * self.w.inference.seconds_per_request
+        return max(1, math.ceil(work / (spec.workers * self.w.batch.max_hours * 3600 * BATCH_EFFICIENCY))), None
+
+    def count_reason(self, spec: Spec, count: int) -> str:
+        b = self.w.batch
+        return (f"{count} instance{'s' if count > 1 else ''} to score {b.records_per_run:,} records within "
+                f"{b.max_hours:g} h ({spec.workers} workers each)")
+
+
+register_sizer("job")(lambda stage, w, derived: OneInstance(derived))
+register_sizer("notebook")(lambda stage, w, derived: NotebookSizer(derived))
+register_sizer("training")(lambda stage, w, derived: TrainingSizer(derived, w.training.distributed))
+register_sizer("endpoint")(lambda stage, w, derived: EndpointSizer(w, derived))
+register_sizer("batch")(lambda stage, w, derived: BatchSizer(w, derived))
+
+
+# ---- candidates, ranking and the explained answer ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Candidate:
+    """One type weighed for a stage: how many, at what price, and whether it fits."""
 
     spec: Spec
     count: int
     price: Price | None
-    speed: float
     misfit: str | None
-    per_hour: float | None
-    """Total for `count` instances; None when the price is unknown."""
-    price_order: float
-    """per_hour, or infinity when unknown: a sort key that puts unknown prices last."""
-    speed_order: float
-    """-speed: a sort key that puts the fastest first."""
 
     @property
     def itype(self) -> InstanceType:
@@ -98,192 +298,135 @@ class Candidate(NamedTuple):
     def fits(self) -> bool:
         return self.misfit is None
 
+    @property
+    def speed(self) -> float:
+        return self.spec.tflops * self.count
 
-def workers(t: InstanceType) -> int:
-    """Requests one instance serves at once: one per vCPU, or a few per accelerator device."""
-    return t.accelerator.count * SLOTS_PER_ACCELERATOR if t.accelerator else t.vcpu
+    @property
+    def per_hour(self) -> float | None:
+        """Total for `count` instances; None when the price is unknown."""
+        if self.price is None or not self.price.known:
+            return None
+        return float(self.price.usd_per_hour) * self.count
 
-
-class StageSizer:
-    """Sizes types for one stage of one workload.
-
-    What does not depend on the type (the needs, the count parameters) is read from the workload once, so
-    weighing the ~25 candidate types of a stage costs a few comparisons each.
-    """
-
-    __slots__ = ("stage", "w", "_ctx", "_cap", "_needs", "_training", "_distributed", "_realtime", "_spr", "_load",
-                 "_floor", "_batch_hours", "_work_seconds")
-
-    def __init__(self, stage: str, w: Workload, ctx: dict[str, object]) -> None:
-        self.stage, self.w, self._ctx = stage, w, ctx
-        self._cap = stage_registry.stage(stage).max_count
-        self._needs: dict[bool, Need] = {}
-        self._training = stage in ("training", "tuning")
-        self._distributed = w.training.distributed
-        inf = w.inference
-        self._realtime = stage == "realtime_inference"
-        self._spr = inf.seconds_per_request
-        self._load = inf.requests_per_second
-        self._floor = 2 if inf.production else 1
-        self._batch_hours = w.batch.max_hours if stage == "batch_inference" else 0.0
-        self._work_seconds = w.batch.records_per_run * inf.seconds_per_request
-
-    def need(self, t: Spec) -> Need:
-        """What one instance of `t` must hold (it differs only between accelerated and CPU types)."""
-        accelerated = t.accelerator_gib > 0
-        need = self._needs.get(accelerated)
-        if need is None:
-            need = self._needs[accelerated] = self._need(accelerated)
-        return need
-
-    def _need(self, accelerated: bool) -> Need:
-        stage, w, ctx = self.stage, self.w, self._ctx
-        working_set = float(ctx["derived.working_set_gb"])  # type: ignore[arg-type]
-        model_gb = float(ctx["derived.model_memory_gb"])  # type: ignore[arg-type]
-        train_accel = float(ctx["derived.training_accelerator_gb"])  # type: ignore[arg-type]
-        if stage == "notebook":
-            memory = max(2.0, working_set * 1.25)
-            return Need(memory, 0.0,
-                        (f"{memory:g} GiB of memory to explore a {working_set:g} GiB working set (x1.25)",))
-        if self._training:
-            if accelerated and bool(ctx["derived.needs_gpu_training"]):
-                return Need(8.0, train_accel,
-                            (f"{train_accel:g} GiB of accelerator memory for training (weights, gradients and "
-                             "optimiser state, +20%)", "8 GiB of host memory to feed the accelerators"))
-            memory = max(2.0, working_set * MEMORY_HEADROOM + (train_accel if not accelerated else 0))
-            return Need(memory, 0.0,
-                        (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom"
-                         + (f" + {train_accel:g} GiB of training state" if train_accel and not accelerated
-                            else ""),))
-        if stage in ("realtime_inference", "batch_inference"):
-            deep = w.model.kind in ("deep_learning", "llm")
-            if accelerated and deep:
-                return Need(max(4.0, model_gb), model_gb,
-                            (f"{model_gb:g} GiB of accelerator memory for the model's weights (+20%)",))
-            memory = max(2.0, model_gb * MEMORY_HEADROOM + 1)
-            return Need(memory, 0.0,
-                        (f"{memory:g} GiB of memory: model {model_gb:g} GiB x{MEMORY_HEADROOM:g} + 1 GiB for the "
-                         "serving runtime",))
-        memory = max(2.0, working_set * MEMORY_HEADROOM)
-        return Need(memory, 0.0,
-                    (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{MEMORY_HEADROOM:g} headroom",))
-
-    def candidates(self, priced: Iterable[Priced]) -> list[Candidate]:
-        """Size every type; `priced` pairs each with its price row for this stage (see `Priced`).
-
-        A type's count, or the reason it does not fit, is worked out inline: this loop runs ~50 times per
-        recommendation and a call per type was a third of its cost.
-        """
-        out: list[Candidate] = []
-        append = out.append
-        cap, training, distributed, realtime = self._cap, self._training, self._distributed, self._realtime
-        spr, load, floor, batch_hours, work = self._spr, self._load, self._floor, self._batch_hours, self._work_seconds
-        ceil, new = math.ceil, tuple.__new__
-        by_workers: dict[int, int] = {}
-        for t, price, usd in priced:
-            acc_gib = t.accelerator_gib
-            need = self.need(t)
-            misfit = None
-            count = 1
-            if training:
-                count = 2 if distributed else 1
-                if need.accelerator_gib and acc_gib:
-                    needed = ceil(need.accelerator_gib / acc_gib)
-                    if needed > 1 and not distributed:
-                        count, misfit = 1, (f"too little accelerator memory: {acc_gib:g} GiB < "
-                                            f"{need.accelerator_gib:g} GiB needed (set training.distributed to "
-                                            "spread it)")
-                    else:
-                        count = max(count, needed)
-                elif t.memory_gib < need.memory_gib:
-                    if distributed:
-                        count = max(count, ceil(need.memory_gib / t.memory_gib))
-                    else:
-                        count, misfit = 1, f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
-            elif t.memory_gib < need.memory_gib:
-                misfit = f"too little memory: {t.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
-            elif need.accelerator_gib and acc_gib and acc_gib < need.accelerator_gib:
-                misfit = f"too little accelerator memory: {acc_gib:g} GiB < {need.accelerator_gib:g} GiB needed"
-            elif realtime or batch_hours:  # the count follows from the workers alone: many types share theirs
-                workers = t.workers
-                count = by_workers.get(workers)  # type: ignore[assignment]
-                if count is None:
-                    if realtime:  # enough workers for the load at the target utilisation
-                        count = max(floor, ceil(load / (workers / spr * TARGET_UTILISATION)) if load else 1)
-                    else:  # enough workers to score the records within the window, at 80% efficiency
-                        count = max(1, ceil(work / (workers * batch_hours * 3600 * 0.8)))
-                    by_workers[workers] = count
-            if count > cap and misfit is None:
-                misfit = f"would need {count} instances (more than {cap})"
-            speed = t.tflops * count
-            per_hour = None if usd is None else usd * count
-            append(new(Candidate, (t, count, price, speed, misfit, per_hour, _LAST if per_hour is None else per_hour,
-                                   -speed)))
-        return out
-
-    def count_reason(self, t: Spec, count: int) -> str:
-        """Why the winner runs `count` instances, with the arithmetic."""
-        w = self.w
-        if self._training:
-            return (f"{count} instances for distributed training" if self._distributed
-                    else "1 instance (not distributed)")
-        if self.stage == "realtime_inference":
-            per_instance = t.workers / self._spr * TARGET_UTILISATION
-            by_load = math.ceil(self._load / per_instance) if self._load else 1
-            return (f"{count} instances: {self._load:g} req/s at {per_instance:.1f} req/s each "
-                    f"({t.workers} workers, {w.inference.seconds_per_request:g} s per request, "
-                    f"{TARGET_UTILISATION:.0%} utilisation)"
-                    + (", at least 2 behind a production endpoint" if self._floor == 2 and by_load < 2 else ""))
-        if self.stage == "batch_inference":
-            return (f"{count} instance{'s' if count > 1 else ''} to score {w.batch.records_per_run:,} records within "
-                    f"{w.batch.max_hours:g} h ({t.workers} workers each)")
-        return "1 instance"
+    @property
+    def per_instance(self) -> PerHour:
+        if self.price is None or not self.price.known:
+            return "unknown"
+        return float(self.price.usd_per_hour)
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
+@dataclass(frozen=True)
+class Sizing:
+    """Sizing's answer for one stage: the winner, why, and the alternatives with why each lost."""
+
     winner: Candidate
-    others: tuple[Candidate, ...]
-    fitting: int
+    fits: bool
+    """False when nothing meets the need: the winner is then the closest."""
+    reasons: tuple[str, ...]
+    alternatives: tuple[Alternative, ...]
 
 
-BALANCED_BAND = 1.2
-"""Balanced priority: the most compute among the types costing at most 20% more than the cheapest that fits."""
+def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str], excluded: Iterable[str],
+         catalogue: Catalogue, snapshot: PriceSnapshot | None) -> Sizing:
+    """The type and count for one stage from the families the rules chose (less those excluded).
 
-RankKey = Callable[[Candidate], tuple]  # type: ignore[type-arg]
+    When no type of those families fits, every other current family that is not excluded is weighed; when
+    none fits at all, the closest type is returned with `fits=False` and the reason.
+    """
+    sizer = SIZERS[stage.sizing](stage, w, derived)
+    prices = (snapshot.prices_for(stage.price_component)  # type: ignore[arg-type]
+              if snapshot is not None and stage.price_component else None)
+    banned = set(excluded)
+    chosen = [f for f in dict.fromkeys(families) if f not in banned]
+
+    def weigh(family_ids: Iterable[str]) -> list[Candidate]:
+        return [_candidate(spec, sizer, stage.max_count, prices)
+                for spec in catalogue.specs(stage.instance_stage, family_ids)]
+
+    reasons: list[str] = []
+    candidates = weigh(chosen)
+    fitting = _ranked(candidates, w.priority)
+    if not fitting:
+        wider = [f for f in catalogue.current_families if f not in banned and f not in chosen]
+        more = weigh(wider)
+        fitting = _ranked(more, w.priority)
+        if fitting:
+            reasons.append(f"no {'/'.join(chosen) or 'candidate'} type meets the need at this stage, so every "
+                           "other current family was considered")
+        candidates += more
+
+    if fitting:
+        winner, others = fitting[0], fitting[1:ALTERNATIVES_SHOWN + 1]
+    elif candidates:
+        winner = max(candidates, key=lambda c: (c.spec.memory_gib, c.speed))
+        others = [c for c in candidates if c is not winner][:ALTERNATIVES_SHOWN]
+    else:  # no type of any allowed family runs this stage
+        winner, others = weigh(catalogue.current_families)[0], []
+    if len(others) < ALTERNATIVES_SHOWN:
+        misfits = sorted((c for c in candidates if not c.fits and c is not winner),
+                         key=lambda c: (-c.spec.memory_gib, c.spec.name))
+        others += misfits[:ALTERNATIVES_SHOWN - len(others)]
+
+    reasons += sizer.need(winner.spec.accelerator_gib > 0).explain
+    if winner.fits:
+        reasons.append(sizer.count_reason(winner.spec, winner.count))
+    if fitting:
+        reasons.append(f"priority {w.priority}: {_RANKED_BY[w.priority]} of {len(fitting)} types that fit "
+                       f"({price_text(winner)} in total)")
+    else:
+        reasons.append(f"closest available: {winner.misfit}")
+    reasons.append(_price_reason(winner, snapshot))
+    alternatives = tuple(Alternative(c.spec.name, c.count, c.per_instance, lost_because(winner, c, w.priority))
+                         for c in others)
+    return Sizing(winner, bool(fitting), tuple(reasons), alternatives)
 
 
-_LAST = float("inf")
-#: cost: cheapest first (unknown prices last), then most compute, then newest generation;
-#: time: most compute first, then newest generation, then cheapest. Read in C by attrgetter.
-_BY_COST = operator.attrgetter("price_order", "speed_order", "spec.newest_first")
-_BY_TIME = operator.attrgetter("speed_order", "spec.newest_first", "price_order")
+def _candidate(spec: Spec, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None) -> Candidate:
+    count, misfit = sizer.fit(spec, sizer.need(spec.accelerator_gib > 0))
+    if count > cap and misfit is None:
+        misfit = f"would need {count} instances (more than {cap})"
+    return Candidate(spec, count, prices.get(spec.name) if prices is not None else None, misfit)
 
 
-def rank_key(priority: str, fitting: list[Candidate]) -> RankKey:
-    far = _LAST
+def _ranked(candidates: list[Candidate], priority: str) -> list[Candidate]:
+    """The fitting candidates in the priority's order (ties keep the knowledge's order)."""
+    fitting = [c for c in candidates if c.fits]
+    return sorted(fitting, key=rank_key(priority, fitting))
+
+
+def rank_key(priority: str, fitting: list[Candidate]) -> Callable[[Candidate], tuple[float, ...]]:
+    """cost: cheapest first (unknown prices last), then most compute, then newest generation;
+    time: most compute first, then newest generation, then cheapest;
+    balanced: the most compute within BALANCED_BAND of the cheapest price, then the rest by price."""
+    def price(c: Candidate) -> float:
+        return math.inf if c.per_hour is None else c.per_hour
+
     if priority == "cost":
-        return _BY_COST
+        return lambda c: (price(c), -c.speed, -c.spec.generation_rank)
     if priority == "time":
-        return _BY_TIME
-    cheapest = min((c.per_hour for c in fitting if c.per_hour is not None), default=far)
-    band = cheapest * BALANCED_BAND
+        return lambda c: (-c.speed, -c.spec.generation_rank, price(c))
+    band = min((price(c) for c in fitting), default=math.inf) * BALANCED_BAND
 
-    def balanced(c: Candidate) -> tuple:  # type: ignore[type-arg]
+    def balanced(c: Candidate) -> tuple[float, ...]:
         if c.per_hour is not None and c.per_hour <= band:
-            return (0, -c.speed, c.per_hour, c.spec.newest_first)
-        return (1, c.per_hour is None, c.per_hour or far, -c.speed)
+            return (0, -c.speed, c.per_hour, -c.spec.generation_rank)
+        return (1, c.per_hour is None, c.per_hour or math.inf, -c.speed)
 
     return balanced
 
 
-def rank(cands: list[Candidate], priority: str) -> Ranked | None:
-    """The fitting candidates in the priority's order (ties keep the knowledge's order); None if none fits."""
-    fitting = [c for c in cands if c.misfit is None]
-    if not fitting:
-        return None
-    fitting.sort(key=rank_key(priority, fitting))
-    return Ranked(fitting[0], tuple(fitting[1:]), len(fitting))
+_RANKED_BY = {"cost": "the cheapest", "time": "the most peak FP16 TFLOPS (newest generation on a tie)",
+              "balanced": f"the most peak TFLOPS within {BALANCED_BAND - 1:.0%} of the cheapest price"}
+
+
+def _price_reason(c: Candidate, snapshot: PriceSnapshot | None) -> str:
+    if snapshot is None:
+        return "price unknown: no snapshot for this region"
+    if c.price is None or not c.price.known:
+        return f"price unknown: {c.itype.name} has no price in the {snapshot.region} snapshot"
+    source = "an estimate (" + (c.price.basis or "") + ")" if c.price.estimate else c.price.source
+    return f"price ${c.price.usd_per_hour:g}/h per instance, {source}; snapshot as of {snapshot.as_of}"
 
 
 def price_text(c: Candidate) -> str:
@@ -312,8 +455,7 @@ def lost_because(winner: Candidate, other: Candidate, priority: str) -> str:
         if other.speed < winner.speed:
             return f"less compute ({_versus(other, winner)})"
         return (f"same compute, {cost_diff}" if cost_diff else "same compute, older generation")
-    band = (w_cost or 0) * BALANCED_BAND if w_cost is not None else None
-    if o_cost is not None and band is not None and o_cost > band and o_cost > w_cost:  # type: ignore[operator]
+    if o_cost is not None and w_cost is not None and o_cost > w_cost * BALANCED_BAND and o_cost > w_cost:
         return f"more than {BALANCED_BAND - 1:.0%} above the cheapest fitting price ({cost_diff})"
     if other.speed < winner.speed:
         return f"less compute ({_versus(other, winner)})" + (f"; {cost_diff}" if cost_diff else "")

@@ -11,8 +11,8 @@ from rich.console import Console
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.models import Recommendation
 from advisor.recommend.report import build_report, print_report, render
-from advisor.workload import Workload
 from advisor.render import FORMAT_TABLE, formats_for
+from advisor.workload import Workload
 
 ADVISOR = Advisor()
 WORKLOADS = {
@@ -84,7 +84,8 @@ def test_tabs_partition_the_report() -> None:
     report = build_report(ADVISOR.recommend(WORKLOADS["every-stage"]))
     tabs = [s for tab in ("instances", "security", "lambda") for s in report.tab(tab)]
     assert sorted(s.key for s in tabs) == sorted(s.key for s in report.sections)
-    assert [s.key for s in report.tab("instances")][1:] == [f"stage.{stage}" for stage in WORKLOADS["every-stage"].stages]
+    stages = WORKLOADS["every-stage"].stages
+    assert [s.key for s in report.tab("instances")][1:] == [f"stage.{stage}" for stage in stages]
 
 
 def test_every_recommendation_format_renders() -> None:
