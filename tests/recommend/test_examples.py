@@ -60,6 +60,9 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str | N
     "ntm-topics": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)}, None),
     "ip-insights-logins": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)}, None),
     "factorization-machines-recs": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, None),
+    # ---- LLM fine-tuning: G and Trainium beside P (sources cited in each file)
+    "llm-finetune-13b-trainium": ({"training": ("trn", None, 1)}, None),
+    "llm-finetune-7b-cost": ({"training": ("g", None, 1)}, None),
 }
 
 
@@ -100,7 +103,7 @@ def test_examples_cover_every_stage_and_every_family_the_rules_choose(advisor: A
     assert stages == set(stage_ids())
     chooseable = {f for d in advisor.knowledge.decisions if d.output == "families" for r in d.rules
                   for f in r.then.families}
-    assert families == chooseable == {"t", "m", "r", "c", "p", "g", "inf"}
+    assert families == chooseable == {"t", "m", "r", "c", "p", "g", "inf", "trn"}
 
 
 def test_lambda_alternatives_when_it_does_not_fit(advisor: Advisor) -> None:
