@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                              help="rewrite instance-type stages from the installed botocore's enums")
     sync.add_argument("dir", nargs="?", type=Path, help="a folder laid out like rules/ (default: the shipped one)")
     sync.add_argument("--check", action="store_true", help="only report differences; exit 1 if any")
+    sync.add_argument("--write", action="store_true",
+                      help="also append the types botocore has that the knowledge lacks, with their stages "
+                           "(their specs are left for you to fill; `advisor kb validate` lists them)")
     sync.set_defaults(handler=cmd_sync_botocore)
 
     schemas = kb_sub.add_parser("schemas", help="write the JSON Schemas of every YAML format to schemas/")
@@ -216,24 +219,47 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_botocore(args: argparse.Namespace) -> int:
-    from advisor.knowledge.botocore_sync import botocore_version, stage_differences, sync_file
+    import datetime as dt
+
+    from advisor.errors import UsageError
+    from advisor.knowledge.botocore_sync import (
+        append_missing,
+        botocore_version,
+        missing_types,
+        stage_differences,
+        sync_file,
+    )
     from advisor.knowledge.loader import default_rules_dir, knowledge_paths, validate_knowledge
 
+    if args.check and args.write:
+        raise UsageError("--check only reports; --write changes the file: give one of them")
     rules_dir = args.dir or default_rules_dir()
     knowledge = validate_knowledge(rules_dir)  # never rewrite a file we cannot read
+    path = knowledge_paths(rules_dir)["instance_types"]
     if args.check:
         changes = stage_differences({t.name: t.stages for t in knowledge.instance_types})
     else:
-        changes = sync_file(knowledge_paths(rules_dir)["instance_types"])
+        changes = sync_file(path)
     for change in changes:
         print(f"  {change}")
     orphans = [c.instance_type for c in changes if not c.after]
+    missing = missing_types(t.name for t in knowledge.instance_types)
     verb = "differ from" if args.check else "updated from"
-    print(f"{len(changes)} instance types {verb} botocore {botocore_version()}")
+    version = botocore_version()
+    print(f"{len(changes) - len(orphans)} instance types' stages {verb} botocore {version}")
+    if missing:
+        print(f"{len(missing)} types in botocore {version} that the knowledge lacks: {', '.join(missing)}")
+        if args.write:
+            append_missing(path, missing, dt.date.today().isoformat())
+            print(f"appended them to {path} with their stages; fill in their specs (`advisor kb validate` lists "
+                  "the fields)")
+        elif not args.check:
+            print("add them with `advisor kb sync-botocore --write`")
     if orphans:
-        print(f"error: in no botocore enum, remove them from the knowledge: {', '.join(orphans)}", file=sys.stderr)
+        print(f"error: in no botocore {version} enum, remove them from the knowledge: {', '.join(orphans)}",
+              file=sys.stderr)
         return 2
-    return 1 if (args.check and changes) else 0
+    return 1 if (args.check and (changes or missing)) else 0
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:

@@ -1,12 +1,16 @@
-"""Keep each instance type's `stages` equal to botocore's SageMaker instance-type enums.
+"""Keep the instance types equal to botocore's SageMaker instance-type enums, both ways.
 
 The advisor reads stages from YAML at run time (fast, offline, reviewable); botocore's service model is the
-authority they are synced from. `advisor kb sync-botocore` rewrites only the `stages` lists, keeping every
-comment and the rest of the file as written (ruamel.yaml round-trip).
+authority they are synced from. The diff goes both ways: a type botocore lists that the knowledge lacks is
+reported (and `--write` appends it with its stages, its specs left for a person to fill from EC2's figures, so
+`kb validate` then names each missing field), a type the knowledge has that botocore dropped is reported for
+removal, and a known type's stages are rewritten. Rewrites keep every comment and the rest of the file as
+written (ruamel.yaml round-trip).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +52,36 @@ def stage_differences(types: dict[str, tuple[str, ...]]) -> list[StageChange]:
     truth = botocore_stages()
     return [StageChange(name, tuple(stages), truth.get(name, ()))
             for name, stages in types.items() if tuple(stages) != truth.get(name, ())]
+
+
+def missing_types(known: Iterable[str]) -> list[str]:
+    """ml.* types botocore lists that the knowledge lacks, sorted."""
+    return sorted(set(botocore_stages()) - set(known))
+
+
+def append_missing(path: Path, names: Iterable[str], as_of: str) -> list[str]:
+    """Append a row per missing type with its generation, size and botocore stages; the specs are left out.
+
+    The rows are incomplete on purpose: validation then names every field a person must fill from EC2's specs
+    (vCPU, memory, accelerator, storage, network, family), each at its file and line.
+    """
+    truth = botocore_stages()
+    names = sorted(names)
+    if not names:
+        return []
+    version = botocore_version()
+    rows = []
+    for name in names:
+        _, generation, size = name.split(".")
+        rows.append(f"  - name: {name}\n    generation: {generation}\n    size: {size}\n"
+                    f"    stages: [{', '.join(truth[name])}]\n"
+                    f"    source: \"stages from botocore {version}; specs to fill from EC2 DescribeInstanceTypes\"\n"
+                    f"    as_of: {as_of}\n")
+    from advisor.atomic import write_atomic
+
+    text = path.read_text(encoding="utf-8")
+    write_atomic(path, text + ("" if text.endswith("\n") else "\n") + "".join(rows))
+    return names
 
 
 def sync_file(path: Path) -> list[StageChange]:

@@ -54,3 +54,12 @@ def test_regions_are_botocores_sagemaker_regions() -> None:
 
     expected = set(botocore.session.get_session().get_available_regions("sagemaker"))
     assert {r.code for r in K.regions} == expected
+
+
+def test_knowledge_has_every_type_botocore_lists_and_no_other() -> None:
+    from advisor.knowledge.botocore_sync import missing_types
+
+    known = {t.name for t in K.instance_types}
+    assert not missing_types(known), "run `advisor kb sync-botocore --write`"
+    assert not known - set(botocore_stages()), "types botocore no longer lists"
+    assert len(known) == 385  # botocore 1.44.5's five enums
