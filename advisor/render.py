@@ -89,12 +89,46 @@ def print_records(title: str, columns: Sequence[Column], rows: Iterable[dict[str
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, header_style="bold", expand=False)
-    for name, _ in columns:
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(*(cell(get(row)) for _, get in columns))
-    Console().print(table)
+    from rich import box
+
+    console = Console()
+    cells = [[cell(get(row)) for _, get in columns] for row in rows]
+    headers = [name for name, _ in columns]
+    widths = column_widths(headers, cells, console.width - 3 * len(columns) - 1)
+    compact = widths is None  # the longest words do not fit between rules: drop the rules and the outer padding
+    if compact:
+        widths = column_widths(headers, cells, console.width - 2 * (len(columns) - 1) - 1)
+        table = Table(title=title, header_style="bold", expand=False, box=box.SIMPLE_HEAD, show_edge=False,
+                      pad_edge=False, padding=(0, 1, 0, 0))
+    else:
+        table = Table(title=title, header_style="bold", expand=False)
+    for (name, _), width in zip(columns, widths or [None] * len(columns)):
+        table.add_column(name, overflow="fold", width=width)
+    for texts in cells:
+        table.add_row(*texts)
+    console.print(table)
+
+
+def column_widths(headers: Sequence[str], cells: Sequence[Sequence[str]], room: int) -> list[int | None] | None:
+    """Column widths that wrap text at spaces and never inside a word (an instance type, a field path).
+
+    Each column gets its natural width; if they do not fit in `room`, the columns with the most text beyond
+    their longest word give it up, in proportion, so every column stays at least as wide as its longest word.
+    None when even the longest words do not fit side by side (the caller may make room; else rich folds).
+    """
+    columns = [[header, *(row[i] for row in cells)] for i, header in enumerate(headers)]
+    natural = [max((len(line) for text in texts for line in text.splitlines()), default=1) for texts in columns]
+    floor = [max((len(word) for text in texts for word in text.split()), default=1) for texts in columns]
+    if sum(floor) > room:
+        return None
+    if sum(natural) <= room:
+        return [None] * len(headers)
+    slack = [n - f for n, f in zip(natural, floor)]
+    excess = sum(natural) - room
+    cut = [excess * s // sum(slack) for s in slack]
+    for i in sorted(range(len(slack)), key=lambda i: slack[i] - cut[i], reverse=True)[:excess - sum(cut)]:
+        cut[i] += 1  # the rounding remainder, from the columns with the most slack left
+    return [n - c for n, c in zip(natural, cut)]
 
 
 def emit(data: Any, fmt: str, *, title: str = "", columns: Sequence[Column] = ()) -> None:

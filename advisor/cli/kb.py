@@ -23,7 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                           "hosting options")
     show.add_argument("what", choices=tuple(SHOW))
     show.add_argument("--format", choices=FORMATS, default="table")
-    show.add_argument("--family", help="types: only this family (t, m, r, c, p, g, inf, trn)")
+    show.add_argument("--family", help="types: only this family (t, m, r, c, p, g, inf, trn, m-graviton, ...)")
+    show.add_argument("--accelerator", metavar="WHAT",
+                      help="types: only those with this accelerator: a model (H100, Inferentia2), a kind (gpu, "
+                           "inferentia, trainium, gaudi), a vendor (nvidia, aws, intel), 'any' or 'none'")
+    show.add_argument("--memory", metavar="RANGE", type=_range,
+                      help="types: memory in GiB, e.g. 16-64, 128- (at least), -8 (at most) or 32 (exactly)")
+    show.add_argument("--vcpu", metavar="RANGE", type=_range, help="types: vCPUs, as a range like --memory")
     show.add_argument("--stage", choices=tuple(dict.fromkeys((*stage_names(), *INSTANCE_STAGES))), metavar="STAGE",
                       help="types: only those that run in this stage (a workload stage such as realtime_inference, "
                            "or botocore's name such as hosting)")
@@ -63,6 +69,12 @@ def _accelerator(row: dict[str, Any]) -> str:
     if not acc:
         return "-"
     return f"{acc['count']}x {acc['model']} {cell(acc['memory_gib_per_device'])} GiB"
+
+
+def _stages(row: dict[str, Any]) -> str:
+    """botocore's stage names, or `all` when a type runs in every one (keeps the table short)."""
+    stages = row["stages"]
+    return "all" if len(stages) == len(INSTANCE_STAGES) else ", ".join(stages)
 
 
 def _limit(value: dict[str, Any] | None) -> str:
@@ -163,7 +175,7 @@ SHOW: dict[str, tuple[str, str, tuple[Column, ...]]] = {
     )),
     "types": ("instance_types", "Instance types", (
         ("type", lambda r: r["name"]), ("family", lambda r: r["family"]), ("vCPU", lambda r: r["vcpu"]),
-        ("GiB", lambda r: r["memory_gib"]), ("accelerator", _accelerator), ("stages", lambda r: r["stages"]),
+        ("GiB", lambda r: r["memory_gib"]), ("accelerator", _accelerator), ("stages", _stages),
     )),
     "controls": ("security_controls", "Security controls", (
         ("id", lambda r: r["id"]), ("severity", lambda r: r["severity"]), ("resource", lambda r: r["resource"]),
@@ -192,6 +204,35 @@ SHOW: dict[str, tuple[str, str, tuple[Column, ...]]] = {
 }
 
 
+def _range(text: str) -> tuple[float, float]:
+    """`16-64`, `128-` (at least), `-8` (at most) or `32` (exactly) as (low, high), both ends included."""
+    low, sep, high = text.strip().partition("-")
+    try:
+        lo = float(low) if low else 0.0
+        hi = float(high) if high else (float("inf") if sep else lo)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a range like 16-64, 128-, -8 or 32") from None
+    if lo > hi:
+        raise argparse.ArgumentTypeError(f"{text!r}: the low end is above the high end")
+    return lo, hi
+
+
+def _with_accelerator(rows: list[dict[str, Any]], what: str) -> list[dict[str, Any]]:
+    """Rows whose accelerator matches a model, kind or vendor name (any case), or 'any' / 'none'."""
+    from advisor.errors import UsageError
+
+    want = what.strip().lower()
+    if want == "none":
+        return [r for r in rows if not r["accelerator"]]
+    accelerated = [r for r in rows if r["accelerator"]]
+    if want == "any":
+        return accelerated
+    names = {str(r["accelerator"][key]).lower() for r in accelerated for key in ("model", "kind", "vendor")}
+    if want not in names:
+        raise UsageError(f"unknown accelerator {what!r}", hint="one of any, none, " + ", ".join(sorted(names)))
+    return [r for r in accelerated if want in {str(r["accelerator"][k]).lower() for k in ("model", "kind", "vendor")}]
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from advisor.errors import UsageError
     from advisor.knowledge.loader import knowledge_data
@@ -199,8 +240,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     data = knowledge_data(args.dir)
     section, title, columns = SHOW[args.what]
     rows = data[section]
-    if (args.family or args.stage) and args.what != "types":
-        raise UsageError("--family and --stage apply to `advisor kb show types` only")
+    type_filters = ("family", "stage", "accelerator", "memory", "vcpu")
+    if args.what != "types" and any(getattr(args, f) is not None for f in type_filters):
+        raise UsageError(f"{', '.join('--' + f for f in type_filters)} apply to `advisor kb show types` only")
     if args.family:
         known = sorted({r["family"] for r in rows})
         if args.family not in known:
@@ -209,6 +251,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.stage:
         where = instance_stage_of(args.stage)
         rows = [r for r in rows if where in r["stages"]]
+    if args.accelerator:
+        rows = _with_accelerator(rows, args.accelerator)
+    if args.memory:
+        rows = [r for r in rows if args.memory[0] <= r["memory_gib"] <= args.memory[1]]
+    if args.vcpu:
+        rows = [r for r in rows if args.vcpu[0] <= r["vcpu"] <= args.vcpu[1]]
     if args.format == "table" and args.what in TABLE_ROWS:
         rows = TABLE_ROWS[args.what](rows)
     emit(rows, args.format, title=title, columns=columns)

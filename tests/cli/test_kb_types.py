@@ -59,3 +59,52 @@ def test_sync_reports_types_botocore_dropped(rules_copy: Path) -> None:
     assert result.returncode == 2
     assert "in no botocore 1.44.5 enum, remove them from the knowledge: ml.t2.small" in result.stderr
     assert "that the knowledge lacks: ml.t2.medium" in result.stdout
+
+
+def _show(*args: str, columns: int = 80) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "advisor", "kb", "show", "types", *args], capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": str(columns)}, timeout=120)
+
+
+def _json(*args: str) -> list[dict]:  # type: ignore[type-arg]
+    import json
+
+    result = _show(*args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_filters_by_accelerator_memory_and_vcpu() -> None:
+    h100 = _json("--accelerator", "h100")
+    assert {r["name"] for r in h100} == {"ml.p5.4xlarge", "ml.p5.48xlarge"}
+    neuron = _json("--accelerator", "aws", "--stage", "training")
+    assert neuron and all(r["accelerator"]["vendor"] == "aws" and "training" in r["stages"] for r in neuron)
+    assert not any(r["accelerator"]["model"] == "Inferentia" for r in neuron)  # Inf1 never trains
+    big_cpu = _json("--accelerator", "none", "--memory", "1024-", "--vcpu", "-128")
+    assert big_cpu and all(not r["accelerator"] and r["memory_gib"] >= 1024 and r["vcpu"] <= 128 for r in big_cpu)
+    assert {r["vcpu"] for r in _json("--family", "g", "--vcpu", "4")} == {4}
+
+
+def test_bad_filters_are_usage_errors() -> None:
+    for args, message in ((("--accelerator", "tpu"), "unknown accelerator 'tpu'"),
+                          (("--memory", "lots"), "is not a range"), (("--vcpu", "8-4"), "low end is above")):
+        result = _show(*args)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    other = subprocess.run([sys.executable, "-m", "advisor", "kb", "show", "families", "--vcpu", "4"],
+                           capture_output=True, text=True, timeout=120)
+    assert other.returncode == 2 and "apply to `advisor kb show types` only" in other.stderr
+
+
+def test_types_table_fits_80_columns_without_splitting_a_type_name() -> None:
+    result = _show()
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    shown = {word for line in lines for word in line.replace("│", " ").split()}
+    assert {r["name"] for r in _json()} <= shown  # every type name whole, on one line
+    assert {"batch_transform", "processing"} <= {w.strip(",") for w in shown}  # stage names never split
+
+
+def test_a_narrow_table_keeps_its_rules() -> None:
+    result = _show("--family", "p-grace")
+    assert result.returncode == 0 and "┃ type" in result.stdout and "ml.p6e-gb200.36xlarge" in result.stdout
