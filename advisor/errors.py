@@ -9,7 +9,8 @@ message and its located problems and exit with its code, never a traceback. Anyt
      ├── QuizError                unknown bank, bad session request
      ├── StoreError               progress database unusable (not writable, future schema)
      ├── PricingError             price snapshots and the live refresh (exit 1 for AWS-side failures)
-     └── UsageError               a command line that asks for something that does not exist
+     ├── UsageError               a command line that asks for something that does not exist
+     └── AuditError               `advisor audit`: nothing could be audited, or --live cannot reach AWS
 """
 
 from __future__ import annotations
@@ -86,3 +87,7 @@ class PricingError(AdvisorError):
 
 class UsageError(AdvisorError):
     title = "Usage error"
+
+
+class AuditError(AdvisorError):
+    title = "Audit error"

@@ -17,7 +17,7 @@ from advisor.__about__ import __version__
 from advisor.errors import AdvisorError
 
 #: Command-group modules under advisor.cli, in the order `advisor --help` lists them.
-COMMAND_MODULES = ("kb", "recommend", "requests", "questionnaire", "pricing", "quiz")
+COMMAND_MODULES = ("kb", "recommend", "requests", "audit", "questionnaire", "pricing", "quiz")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,73 @@
+"""`advisor audit`: existing SageMaker and Lambda configurations checked against the control catalog.
+
+Readers (one per input kind) turn templates, plans, request files or a live account into resources; the
+checks read each resource with the catalog's paths and AWS's defaults; writers print a table, JSON, SARIF,
+JUnit or patches. This package never imports boto3 except in the live reader, and then only when asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from advisor.audit.checks import evaluate, rules_for
+from advisor.audit.model import SEVERITY_ORDER, Finding, Resource, Skipped
+from advisor.knowledge.models import Knowledge
+
+__all__ = ["AuditReport", "Finding", "Resource", "Skipped", "audit_paths", "audit_resources"]
+
+
+@dataclass
+class AuditReport:
+    """Findings of one run, the inputs skipped and why, and how many files and resources were read."""
+
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    files: int = 0
+    resources: int = 0
+    base: Path = field(default_factory=Path.cwd)
+
+    def summary(self) -> dict[str, object]:
+        by_status = {s: 0 for s in ("fail", "pass", "unknown", "suppressed")}
+        by_severity = {s: 0 for s in SEVERITY_ORDER}
+        for f in self.findings:
+            by_status[f.status] += 1
+            if f.status == "fail":
+                by_severity[f.severity] += 1
+        return {"files": self.files, "resources": self.resources, "skipped": len(self.skipped),
+                **by_status, "failed_by_severity": by_severity}
+
+
+def audit_resources(resources: list[Resource], knowledge: Knowledge) -> Iterator[Finding]:
+    for resource in resources:
+        rules = rules_for(knowledge, resource.kind).get(resource.type)
+        if rules:
+            yield from evaluate(resource, rules)
+
+
+def audit_paths(paths: list[Path], knowledge: Knowledge, base: Path | None = None) -> AuditReport:
+    """Audit every template, plan and request file under `paths`, one file at a time."""
+    from advisor.audit.readers import BadInput, Source, classify, discover, read_source, read_text
+
+    report = AuditReport(base=base or Path.cwd())
+    for item in discover(paths, report.base):
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            continue
+        assert isinstance(item, Source)
+        try:
+            text = read_text(item)
+            kind = classify(item, text)
+            if kind is None:
+                report.skipped.append(Skipped(item.shown, "not a CloudFormation/SAM template, Terraform file or plan, "
+                                                          "or a request file keyed by operation"))
+                continue
+            resources = read_source(item, text, kind)
+        except BadInput as exc:
+            report.skipped.append(Skipped(item.shown, exc.reason, exc.line))
+            continue
+        report.files += 1
+        report.resources += len(resources)
+        report.findings.extend(audit_resources(resources, knowledge))
+    return report

@@ -1,0 +1,428 @@
+"""Catalog-driven checks: each control's settings say, per input kind and resource type, which path to read and
+what to expect; this module only knows how to read a path and judge a value. There is no code per control.
+
+An absent field takes AWS's default (`aws_default`); a value the input does not fix is unknown, never a pass.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterator
+
+from advisor.audit.model import MISSING, Finding, Kind, PathKey, Resource, Status, Unknown
+from advisor.knowledge.models import Condition, Knowledge, SecurityControl, Setting
+
+PLACEHOLDER = re.compile(r"^<<[a-z0-9_]+>>$")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One setting of one control, as a path in one resource type of one input kind."""
+
+    control: SecurityControl
+    setting: Setting
+    path: str
+    conditions: tuple[tuple[Condition, str], ...]
+
+
+def _paths_for(kind: Kind, setting: Setting) -> dict[str, str]:
+    if kind == "cloudformation":
+        return dict(setting.cfn)
+    if kind in ("terraform", "plan"):
+        return dict(setting.tf)
+    return {setting.operation: setting.field}
+
+
+def _condition_path(kind: Kind, condition: Condition, resource_type: str) -> str | None:
+    if kind == "cloudformation":
+        return condition.cfn.get(resource_type)
+    if kind in ("terraform", "plan"):
+        return condition.tf.get(resource_type)
+    return condition.field
+
+
+def compile_rules(knowledge: Knowledge, kind: Kind) -> dict[str, tuple[Rule, ...]]:
+    """Resource type -> the rules that judge it, for one input kind (review-only settings are left out)."""
+    rules: dict[str, list[Rule]] = defaultdict(list)
+    for control in knowledge.security_controls:
+        for setting in control.settings:
+            if setting.judged_by == "review":
+                continue
+            for resource_type, path in _paths_for(kind, setting).items():
+                conditions = []
+                for condition in setting.when:
+                    cpath = _condition_path(kind, condition, resource_type)
+                    if cpath:
+                        conditions.append((condition, cpath))
+                rules[resource_type].append(Rule(control, setting, path, tuple(conditions)))
+    return {t: tuple(r) for t, r in rules.items()}
+
+
+_RULES: dict[tuple[int, Kind], dict[str, tuple[Rule, ...]]] = {}
+
+
+def rules_for(knowledge: Knowledge, kind: Kind) -> dict[str, tuple[Rule, ...]]:
+    key = (id(knowledge), kind)
+    if key not in _RULES:
+        _RULES[key] = compile_rules(knowledge, kind)
+    return _RULES[key]
+
+
+# ---- reading a path ------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=4096)
+def _segments(path: str) -> tuple[tuple[str, bool], ...]:
+    return tuple((p[:-2], True) if p.endswith("[]") else (p, False) for p in path.split("."))
+
+
+def read(node: Any, path: str, start: PathKey = ()) -> Iterator[tuple[PathKey, Any, tuple[Any, ...]]]:
+    """Every (concrete path, value, nodes along the way) at `path`; a value is MISSING or Unknown when so.
+
+    `x[]` walks every element of list x (none if x is absent: nothing to judge). A list met where a mapping is
+    expected is looked through (a Terraform block parses as a list of one mapping).
+    """
+    states: list[tuple[PathKey, Any, tuple[Any, ...]]] = [(start, node, (node,))]
+    for name, is_list in _segments(path):
+        nxt: list[tuple[PathKey, Any, tuple[Any, ...]]] = []
+        for where, value, trail in states:
+            for where2, value2 in _through_lists(where, value):
+                if value2 is MISSING or isinstance(value2, Unknown):
+                    nxt.append((where2 + (name,), value2, trail + (value2,)))
+                    continue
+                child = value2.get(name, MISSING) if isinstance(value2, dict) else MISSING
+                if isinstance(child, dict) and _is_unknown_marker(child):
+                    child = Unknown(_describe(child))
+                if not is_list:
+                    nxt.append((where2 + (name,), child, trail + (child,)))
+                elif isinstance(child, Unknown):
+                    nxt.append((where2 + (name,), child, trail + (child,)))
+                elif isinstance(child, list):
+                    for i, element in enumerate(child):
+                        nxt.append((where2 + (name, i), element, trail + (element,)))
+        states = nxt
+    return iter(states)
+
+
+def _through_lists(where: PathKey, value: Any) -> Iterator[tuple[PathKey, Any]]:
+    if isinstance(value, list):
+        if not value:
+            yield where, MISSING
+        for i, element in enumerate(value):
+            yield where + (i,), element
+    else:
+        yield where, value
+
+
+def _is_unknown_marker(value: dict[str, Any]) -> bool:
+    return len(value) == 1 and next(iter(value)) in _INTRINSICS
+
+
+_INTRINSICS = frozenset({
+    "Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::FindInMap",
+    "Fn::ImportValue", "Fn::Base64", "Fn::Cidr", "Fn::GetAZs", "Fn::Transform", "Fn::ToJsonString", "Fn::Length",
+    "Fn::And", "Fn::Or", "Fn::Not", "Fn::Equals",
+})
+
+
+def _describe(value: dict[str, Any]) -> str:
+    name, arg = next(iter(value.items()))
+    short = name.replace("Fn::", "!") if name != "Ref" else "!Ref"
+    if isinstance(arg, (str, int, float)):
+        return f"{short} {arg}"
+    return short
+
+
+# ---- judging a value -------------------------------------------------------------------------------------------
+
+def _as_bool(value: Any) -> Any:
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value is MISSING or value == "" or value == [] or value == {}
+
+
+def _contains_unknown(value: Any) -> Unknown | None:
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, dict):
+        if _is_unknown_marker(value):
+            return Unknown(_describe(value))
+        for v in value.values():
+            found = _contains_unknown(v)
+            if found:
+                return found
+    if isinstance(value, list):
+        for v in value:
+            found = _contains_unknown(v)
+            if found:
+                return found
+    return None
+
+
+SECRET_VALUE = re.compile(
+    r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"
+    r"|-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"
+    r"|(?i:aws_secret_access_key|secret_?key|password|passwd|api_?key|token)\s*[=:]\s*['\"]?[A-Za-z0-9/+_\-]{8,}"
+    r"|xox[baprs]-[A-Za-z0-9-]{10,}|gh[pousr]_[A-Za-z0-9]{36}")
+SECRET_NAME = re.compile(r"(?i)(password|passwd|secret|token|api_?key|private_?key|credential)")
+
+
+def _secrets(value: Any, name: str = "") -> list[str]:
+    """Where a literal looks like a credential (names only: the audit never prints a secret)."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        if _is_unknown_marker(value):
+            return found
+        for k, v in value.items():
+            found += _secrets(v, str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += _secrets(v, f"{name}[{i}]")
+    elif isinstance(value, str) and value:
+        text = value
+        if re.fullmatch(r"[A-Za-z0-9+/=\s]{16,}", value):
+            try:
+                text = base64.b64decode(value, validate=False).decode("utf-8", "ignore") or value
+            except (binascii.Error, ValueError):
+                text = value
+        if SECRET_VALUE.search(text) or (name and SECRET_NAME.search(name) and not PLACEHOLDER.match(value)
+                                          and "${" not in value and len(value) >= 8):
+            found.append(name or "value")
+    return found
+
+
+def expected_text(setting: Setting) -> str:
+    check = setting.judged_by
+    if check == "equals":
+        return f"{setting.value!r}" if not isinstance(setting.value, bool) else str(setting.value).lower()
+    if check == "present":
+        return "set" + (f", not {', '.join(map(str, setting.values))}" if setting.values else "")
+    if check == "at_least":
+        return f">= {setting.value}"
+    if check == "one_of":
+        return "one of " + ", ".join(map(str, setting.values))
+    if check == "none_of":
+        return "not " + " or ".join(map(repr, setting.values))
+    if check == "no_secrets":
+        return "no hard-coded secrets"
+    return "a person's review"
+
+
+def actual_text(value: Any, defaulted: bool) -> str:
+    if value is MISSING or (value is None and defaulted):
+        return "absent"
+    shown = str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, str) else str(value)
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    return f"absent (AWS default {shown})" if defaulted else shown
+
+
+def judge(setting: Setting, value: Any) -> tuple[Status, str]:
+    """pass / fail / unknown for one value, and the actual value as text."""
+    defaulted = value is MISSING
+    if defaulted:
+        value = setting.aws_default
+    unknown = _contains_unknown(value)
+    check = setting.judged_by
+    if check == "no_secrets":
+        found = _secrets(value)
+        if found:
+            return "fail", "secret-looking literal in " + ", ".join(found[:5])
+        return ("unknown", str(unknown)) if unknown and _empty_literal(value) else ("pass", "no secret found")
+    if unknown:
+        if check == "present" and not isinstance(value, Unknown):
+            return "pass", str(unknown)  # a list or mapping with an unresolved element is still set
+        return "unknown", str(unknown)
+    if isinstance(value, str) and PLACEHOLDER.match(value):
+        return ("pass" if check == "present" else "unknown"), value
+    text = actual_text(value, defaulted)
+    if check == "equals":
+        expected = setting.value
+        got = _as_bool(value) if isinstance(expected, bool) else value
+        ok = got == expected if isinstance(expected, bool) else (got is not None and str(got) == str(expected))
+        return ("pass" if ok else "fail"), text
+    if check == "present":
+        ok = not _empty(value) and not any(value == v for v in setting.values)
+        return ("pass" if ok else "fail"), text
+    if check == "at_least":
+        number = _number(value)
+        if number is None:
+            return ("fail", text) if value is None else ("unknown", text)
+        return ("pass" if number >= float(setting.value) else "fail"), text  # type: ignore[arg-type]
+    if check in ("one_of", "none_of"):
+        items = value if isinstance(value, list) else [] if value is None else [value]
+        allowed = {str(v) for v in setting.values}
+        if check == "one_of":
+            return ("pass" if items and all(str(i) in allowed for i in items) else "fail"), text
+        return ("fail" if any(str(i) in allowed for i in items) else "pass"), text
+    return "unknown", text
+
+
+def _empty_literal(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def _holds(condition: Condition, value: Any) -> bool | None:
+    """Whether a condition holds; None when its value is unknown."""
+    if value is MISSING:
+        value = condition.aws_default
+    if _contains_unknown(value) and not (condition.check == "present" and not isinstance(value, Unknown)):
+        return None
+    if condition.check == "present":
+        return not _empty(value)
+    if condition.check == "absent":
+        return _empty(value)
+    if condition.check == "equals":
+        return value is not None and str(value) == str(condition.value)
+    if condition.check == "not_equals":
+        return value is None or str(value) != str(condition.value)
+    return value is not None and re.search(str(condition.value), str(value)) is not None
+
+
+def _condition_value(resource: Resource, rule_path: str, where: PathKey, cpath: str) -> Any:
+    """The condition's value, read in the same list element as the judged value when they share a list prefix."""
+    rule_segments = rule_path.split(".")
+    csegments = cpath.split(".")
+    shared = 0
+    while shared < min(len(rule_segments), len(csegments)) and rule_segments[shared] == csegments[shared] \
+            and rule_segments[shared].endswith("[]"):
+        shared += 1
+    if shared:
+        # walk the concrete path up to the shared element
+        node = resource.properties
+        prefix: list[str | int] = []
+        seen = 0
+        for part in where:
+            prefix.append(part)
+            node = node[part] if isinstance(node, (dict, list)) else MISSING
+            if isinstance(part, int):
+                seen += 1
+                if seen == shared:
+                    break
+        rest = ".".join(csegments[shared:])
+        values = [v for _, v, _ in read(node, rest)]
+    else:
+        values = [v for _, v, _ in read(resource.properties, cpath)]
+    return values[0] if values else MISSING
+
+
+def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
+    """Every finding for one resource: one per rule and list element, suppressed where the source says so."""
+    suppressed = dict(resource.suppressions)
+    for rule in rules:
+        setting, control = rule.setting, rule.control
+        for where, value, _trail in read(resource.properties, rule.path):
+            applies: bool | None = True
+            for condition, cpath in rule.conditions:
+                holds = _holds(condition, _condition_value(resource, rule.path, where, cpath))
+                if holds is False:
+                    applies = False
+                    break
+                if holds is None:
+                    applies = None
+            if applies is False:
+                continue
+            status, actual = judge(setting, value)
+            if applies is None and status == "fail":
+                status = "unknown"
+                actual += " (whether the control applies depends on an unresolved value)"
+            field = _field_text(where)
+            line = resource.line_of(where) or resource.line
+            justification = suppressed.get(control.id)
+            if justification is not None:
+                status = "suppressed"
+            yield Finding(
+                control=control.id, status=status, severity=control.severity, resource=resource.name,
+                resource_type=resource.type, field=field, expected=expected_text(setting), actual=actual,
+                message=_message(control, status, field, setting, actual), anchors=_anchors(control),
+                kind=resource.kind, file=resource.file, line=line, end_line=resource.end_line,
+                resource_line=resource.line, justification=justification or None, title=control.title,
+                path=rule.path, want=_want(setting),
+                fix=None if status != "fail" else fix_text(resource.kind, rule.path, setting))
+
+
+def _field_text(where: PathKey) -> str:
+    out = ""
+    for part in where:
+        out += f"[{part}]" if isinstance(part, int) else (("." if out else "") + part)
+    return out
+
+
+_ANCHORS: dict[str, dict[str, str]] = {}
+
+
+def _anchors(control: SecurityControl) -> dict[str, str]:
+    found = _ANCHORS.get(control.id)
+    if found is None:
+        found = _ANCHORS[control.id] = {k: v for k, v in control.anchors.model_dump().items() if v}
+    return dict(found)
+
+
+def _message(control: SecurityControl, status: Status, field: str, setting: Setting, actual: str) -> str:
+    if status == "pass":
+        return f"{control.title}: {field} is {actual}"
+    if status == "unknown":
+        return f"{control.title}: {field} cannot be judged before deployment ({actual})"
+    if status == "suppressed":
+        return f"{control.title}: suppressed in the source"
+    return f"{control.title}: {field} is {actual}, expected {expected_text(setting)}"
+
+
+def _want(setting: Setting) -> Any:
+    if setting.judged_by == "equals":
+        return setting.value
+    if setting.judged_by == "at_least":
+        return setting.value
+    return None
+
+
+def _literal(kind: Kind, value: Any) -> str:
+    import json
+
+    if kind in ("terraform", "plan"):
+        return json.dumps(value)
+    if kind == "cloudformation":
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, str) and (value.isdigit() or value.lower() in ("true", "false", "yes", "no", "on", "off")):
+            return f'"{value}"'
+        return str(value)
+    return json.dumps(value)
+
+
+def fix_text(kind: Kind, path: str, setting: Setting) -> str:
+    """The change that passes, in the input's own syntax."""
+    want = _want(setting)
+    check = setting.judged_by
+    if want is None:
+        what = {"present": f"<your {setting.placeholder or 'value'}>", "one_of": "one of " + ", ".join(map(str, setting.values[:4])) + (", ..." if len(setting.values) > 4 else ""),
+                "none_of": f"a value other than {', '.join(map(repr, setting.values))}",
+                "no_secrets": "a reference to Secrets Manager or Parameter Store instead of the literal"}.get(check, "")
+        value_text = what
+    else:
+        value_text = _literal(kind, want)
+    parts = [p.removesuffix("[]") for p in path.split(".")]
+    if kind == "cloudformation":
+        return "Properties: " + ": ".join(parts) + f": {value_text}"
+    if kind in ("terraform", "plan"):
+        if len(parts) == 1:
+            return f"{parts[0]} = {value_text}"
+        return " { ".join(parts[:-1]) + f" {{ {parts[-1]} = {value_text}" + " }" * (len(parts) - 1)
+    return f"{setting.operation}.{'.'.join(parts)} = {value_text}"

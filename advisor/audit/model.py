@@ -1,0 +1,110 @@
+"""What the audit reads and what it reports: resources from any input kind, and findings about them.
+
+Plain frozen dataclasses (no pydantic): thousands of findings are built per run and written straight out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+Kind = Literal["cloudformation", "terraform", "plan", "requests", "live"]
+Status = Literal["pass", "fail", "unknown", "suppressed"]
+SEVERITY_ORDER = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A value the input does not fix: an unresolved `!Ref`, a Terraform expression, a plan's known-after-apply.
+
+    It is reported as unknown, never guessed into a pass.
+    """
+
+    text: str
+
+    def __str__(self) -> str:
+        return f"<unknown: {self.text}>"
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+MISSING: Any = _Missing()
+"""The field is not in the input: the check takes AWS's default."""
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One configured resource as an input kind spells it.
+
+    `type` is the input's own type name (AWS::SageMaker::Model, aws_sagemaker_model, or the Create* operation for
+    requests and live); `name` the logical id, Terraform address, operation or ARN. `line_of` maps a property
+    path (as the input nests it) to its line, for findings and patches.
+    """
+
+    kind: Kind
+    type: str
+    name: str
+    properties: Any
+    file: str | None = None
+    line: int | None = None
+    end_line: int | None = None
+    line_of: Callable[[PathKey], int | None] = field(default=lambda _path: None, compare=False, repr=False)
+    suppressions: tuple[tuple[str, str], ...] = ()  # (control id, reason) from the source
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    control: str
+    status: Status
+    severity: str
+    resource: str
+    resource_type: str
+    field: str
+    expected: str
+    actual: str
+    message: str
+    anchors: dict[str, str]
+    kind: Kind
+    file: str | None = None
+    line: int | None = None
+    end_line: int | None = None
+    resource_line: int | None = None
+    fix: str | None = None
+    justification: str | None = None  # why it is suppressed
+    title: str = ""
+    path: str = ""  # the catalog path the rule read (for patches)
+    want: Any = None  # the literal that passes, when there is one (for patches)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs and line moves: the control, the file, the resource and the field."""
+        key = "\x1f".join((self.control, self.file or "", self.resource, self.field))
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "control": self.control, "status": self.status, "severity": self.severity, "file": self.file,
+            "line": self.line, "resource": self.resource, "resource_type": self.resource_type, "field": self.field,
+            "expected": self.expected, "actual": self.actual, "message": self.message, "anchors": self.anchors,
+            "fix": self.fix, "justification": self.justification, "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input the audit did not read, and why (bad input is reported, never a traceback)."""
+
+    file: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}{f':{self.line}' if self.line else ''}: {self.reason}"

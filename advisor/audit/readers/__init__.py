@@ -1,0 +1,161 @@
+"""Readers, one per input kind: each turns one file (or an account) into resources, or says why it cannot.
+
+Files are classified by name and a look at their first bytes, read one at a time (a repository of thousands of
+templates streams through in constant memory), and refused before parsing when they are too big, binary, or
+YAML that expands aliases without bound.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from advisor.audit.model import Kind, Resource, Skipped
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_ALIASES = 200
+SUFFIXES = {".yaml", ".yml", ".json", ".template", ".tf"}
+_ALIAS = re.compile(rb"(?:^|[\s\[{,:-])\*[A-Za-z0-9_-]+")
+
+
+class BadInput(Exception):
+    """A file the audit cannot read; the message says why, `line` where."""
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: Path
+    shown: str  # repo-relative, forward slashes: what findings and SARIF name
+
+
+def discover(paths: list[Path], base: Path) -> Iterator[Source | Skipped]:
+    """Every candidate file under `paths`, in a stable order, without following a symlink loop."""
+    seen_dirs: set[tuple[int, int]] = set()
+    for root in paths:
+        if root.is_dir():
+            yield from _walk(root, base, seen_dirs)
+        elif root.exists():
+            yield Source(root, _shown(root, base))
+        else:
+            yield Skipped(str(root), "no such file or folder")
+
+
+def _walk(folder: Path, base: Path, seen: set[tuple[int, int]]) -> Iterator[Source | Skipped]:
+    try:
+        stat = folder.stat()
+    except OSError as exc:
+        yield Skipped(_shown(folder, base), f"cannot read ({exc.strerror})")
+        return
+    key = (stat.st_dev, stat.st_ino)
+    if key in seen:
+        yield Skipped(_shown(folder, base), "symlink loop (folder already visited)")
+        return
+    seen.add(key)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield Skipped(_shown(folder, base), f"cannot list ({exc.strerror})")
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name in ("node_modules", "__pycache__"):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(path, base, seen)
+        elif path.suffix.lower() in SUFFIXES:
+            if entry.is_symlink() and not path.exists():
+                yield Skipped(_shown(path, base), "broken symlink")
+                continue
+            yield Source(path, _shown(path, base))
+
+
+def _shown(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return path.as_posix()
+
+
+def read_text(source: Source) -> str:
+    """The file as text, or BadInput: too big, binary, not UTF-8, or a YAML alias bomb."""
+    try:
+        size = source.path.stat().st_size
+    except OSError as exc:
+        raise BadInput(f"cannot read ({exc.strerror})") from None
+    if size > MAX_BYTES:
+        raise BadInput(f"file is {size // (1024 * 1024)} MiB, larger than the {MAX_BYTES // (1024 * 1024)} MiB "
+                       "the audit reads")
+    try:
+        raw = source.path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"cannot read ({exc.strerror})") from None
+    if b"\x00" in raw[:8192]:
+        raise BadInput("binary file (NUL bytes), not a template")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput("not UTF-8 text", raw.count(b"\n", 0, exc.start) + 1) from None
+    if source.path.suffix.lower() != ".tf" and b"*" in raw:
+        aliases = len(_ALIAS.findall(raw))
+        if aliases > MAX_ALIASES:
+            raise BadInput(f"YAML with {aliases} aliases (more than {MAX_ALIASES}): refused as a possible alias bomb")
+    return text
+
+
+def classify(source: Source, text: str) -> Kind | None:
+    """Which reader a file needs, or None when it is none of ours (skipped with a reason)."""
+    if source.path.suffix.lower() == ".tf":
+        return "terraform"
+    head = text.lstrip()[:4096]
+    if head.startswith("{"):
+        if '"format_version"' in head and ('"planned_values"' in text or '"resource_changes"' in text
+                                             or '"terraform_version"' in head):
+            return "plan"
+        if '"Resources"' in text or '"AWSTemplateFormatVersion"' in head:
+            return "cloudformation"
+        if re.search(r'"(Create|Update|Add|Put)[A-Z][A-Za-z]+"\s*:', text[:65536]):
+            return "requests"
+        return None
+    if re.search(r"(?m)^(Resources|AWSTemplateFormatVersion)\s*:", text):
+        return "cloudformation"
+    if re.search(r"(?m)^(Create|Update|Add|Put)[A-Z][A-Za-z]+\s*:", text):
+        return "requests"
+    return None
+
+
+def read_source(source: Source, text: str, kind: Kind) -> list[Resource]:
+    if kind == "cloudformation":
+        from advisor.audit.readers.cloudformation import read_template
+
+        return read_template(source.shown, text)
+    if kind == "terraform":
+        from advisor.audit.readers.terraform import read_tf
+
+        return read_tf(source.shown, text)
+    if kind == "plan":
+        from advisor.audit.readers.terraform import read_plan
+
+        return read_plan(source.shown, _json(text))
+    from advisor.audit.readers.requests import read_requests
+
+    return read_requests(source.shown, text)
+
+
+def _json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"malformed JSON: {exc.msg}", exc.lineno) from None

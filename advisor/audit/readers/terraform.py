@@ -1,0 +1,151 @@
+"""Terraform: `.tf` files through python-hcl2 (block lines kept), and `terraform show -json` plans.
+
+An HCL expression (`var.x`, `aws_kms_key.k.arn`, `"${...}"`) is not a value until Terraform evaluates it: it is
+judged unknown. In a plan, a value Terraform reports as known only after apply is unknown too; everything else
+is the value Terraform will send.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from advisor.audit.model import PathKey, Resource, Unknown
+from advisor.audit.readers import BadInput
+from advisor.audit.readers.cloudformation import SKIP
+
+_INTERPOLATION = re.compile(r"\$\{")
+_ATTRIBUTE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)")
+
+
+def read_tf(shown: str, text: str) -> list[Resource]:
+    import hcl2
+    from lark.exceptions import LarkError
+
+    if 'resource "aws_' not in text and "resource \"aws_" not in text.replace("'", '"'):
+        return []  # no AWS resources: nothing to audit, and parsing is the slow part of a large tree
+    try:
+        tree = hcl2.loads(text, with_meta=True)
+    except LarkError as exc:
+        raise BadInput(f"not valid HCL: {str(exc).splitlines()[0][:160]}", getattr(exc, "line", None)) from None
+    except Exception as exc:  # noqa: BLE001 - python-hcl2 raises plain exceptions for some malformed input
+        raise BadInput(f"not valid HCL: {type(exc).__name__}: {str(exc)[:160]}") from None
+    lines = text.splitlines()
+    out = []
+    for block in tree.get("resource", []):
+        for rtype, named in block.items():
+            for name, body in named.items():
+                if not isinstance(body, dict):
+                    continue
+                start, end = body.get("__start_line__"), body.get("__end_line__")
+                props = _clean(body)
+                out.append(Resource(
+                    kind="terraform", type=rtype, name=f"{rtype}.{name}", properties=props, file=shown,
+                    line=start, end_line=end, line_of=_locator(lines, start, end),
+                    suppressions=tuple(_skips(lines, start, end))))
+    return out
+
+
+def _clean(value: Any) -> Any:
+    """Values as Terraform would send them; an expression becomes Unknown; line metadata dropped."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if k not in ("__start_line__", "__end_line__")}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, str):
+        if _INTERPOLATION.search(value):
+            return Unknown(value.replace("${", "").rstrip("}") if value.startswith("${") else value)
+        return value
+    return value
+
+
+def _locator(lines: list[str], start: int | None, end: int | None):  # type: ignore[no-untyped-def]
+    """The line of an attribute path inside a resource block: each name searched below its parent's line."""
+    def line_of(path: PathKey) -> int | None:
+        if not start:
+            return None
+        lo, hi = start, end or len(lines)
+        best = None
+        depth_indent = None
+        for part in path:
+            if isinstance(part, int):
+                continue
+            found = None
+            for number in range(lo + (0 if best is None else 0), hi):
+                text = lines[number] if number < len(lines) else ""
+                match = _ATTRIBUTE.match(text)
+                if match and match.group(1) == part:
+                    indent = len(text) - len(text.lstrip())
+                    if depth_indent is None or indent > depth_indent:
+                        found = number + 1
+                        depth_indent = indent
+                        break
+            if found is None:
+                break
+            best = found
+            lo = found
+        return best
+    return line_of
+
+
+def _skips(lines: list[str], start: int | None, end: int | None) -> list[tuple[str, str]]:
+    if not start:
+        return []
+    first = start - 1
+    while first > 0 and lines[first - 1].strip().startswith(("#", "//")):
+        first -= 1
+    out = []
+    for text in lines[first:(end or start)]:
+        found = SKIP.search(text.replace("//", "#", 1) if text.strip().startswith("//") else text)
+        if found:
+            for control in re.split(r"\s*,\s*", found.group(1)):
+                out.append((control, found.group(2).strip() or "suppressed in the source"))
+    return out
+
+
+def read_plan(shown: str, plan: Any) -> list[Resource]:
+    """`terraform show -json`: planned values, with `after_unknown` from resource_changes marking unknowns."""
+    if not isinstance(plan, dict) or "format_version" not in plan:
+        raise BadInput("not a `terraform show -json` plan (no format_version)")
+    if "planned_values" not in plan and "resource_changes" not in plan:
+        raise BadInput("a Terraform JSON document without planned_values or resource_changes (state or other "
+                       "output?)")
+    unknown: dict[str, Any] = {}
+    for change in plan.get("resource_changes", []) or []:
+        if isinstance(change, dict) and isinstance(change.get("change"), dict):
+            unknown[str(change.get("address"))] = change["change"].get("after_unknown") or {}
+    out = []
+    for module in _modules(plan.get("planned_values", {}).get("root_module", {})):
+        for res in module.get("resources", []) or []:
+            if not isinstance(res, dict) or res.get("mode") == "data":
+                continue
+            address = str(res.get("address"))
+            values = _with_unknowns(res.get("values") or {}, unknown.get(address, {}))
+            out.append(Resource(kind="plan", type=str(res.get("type")), name=address, properties=values,
+                                file=shown))
+    return out
+
+
+def _modules(module: Any) -> list[dict[str, Any]]:
+    if not isinstance(module, dict):
+        return []
+    found = [module]
+    for child in module.get("child_modules", []) or []:
+        found += _modules(child)
+    return found
+
+
+def _with_unknowns(values: Any, unknown: Any) -> Any:
+    if unknown is True:
+        return Unknown("known after apply")
+    if isinstance(values, dict):
+        out = {k: _with_unknowns(v, unknown.get(k) if isinstance(unknown, dict) else None) for k, v in values.items()}
+        if isinstance(unknown, dict):
+            for k, v in unknown.items():
+                if k not in out and v is True:
+                    out[k] = Unknown("known after apply")
+        return out
+    if isinstance(values, list):
+        return [_with_unknowns(v, unknown[i] if isinstance(unknown, list) and i < len(unknown) else None)
+                for i, v in enumerate(values)]
+    return values

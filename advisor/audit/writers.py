@@ -1,0 +1,167 @@
+"""Findings out: a table grouped by resource, JSON, SARIF 2.1.0 for code scanning, JUnit XML for CI.
+
+SARIF follows what GitHub code scanning reads: rule id = control id, `security-severity` with the `security`
+tag on each rule, repo-relative URIs, a region with start/end lines and the resource's text as snippet,
+`partialFingerprints` that do not depend on line numbers, and in-source suppressions as SARIF suppressions.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from advisor.__about__ import __version__
+from advisor.audit import AuditReport
+from advisor.audit.model import SEVERITY_ORDER, Finding
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+#: GitHub buckets security-severity as >9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, <=3.9 low.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+STATUS_ORDER = {"fail": 0, "unknown": 1, "suppressed": 2, "pass": 3}
+
+
+def _sorted(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.file or "", f.resource_line or 0, f.resource, STATUS_ORDER[f.status],
+                                           -SEVERITY_ORDER[f.severity], f.control, f.field))
+
+
+def to_json(report: AuditReport) -> str:
+    data = {"findings": [f.as_data() for f in _sorted(report.findings)],
+            "skipped": [{"file": s.file, "line": s.line, "reason": s.reason} for s in report.skipped],
+            "summary": report.summary()}
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def print_table(report: AuditReport, *, show_passed: bool = False) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in _sorted(report.findings):
+        if f.status == "pass" and not show_passed:
+            continue
+        groups.setdefault((f.file or "", f.resource, f.resource_type), []).append(f)
+    for (file, resource, rtype), items in groups.items():
+        where = f"{file}:{items[0].resource_line}" if file and items[0].resource_line else (file or "live")
+        table = Table(title=f"{resource} ({rtype}) — {where}", title_justify="left", header_style="bold")
+        for name in ("status", "control", "severity", "field", "actual", "fix / reason"):
+            table.add_column(name, overflow="fold")
+        for f in items:
+            style = {"fail": "red", "unknown": "yellow", "suppressed": "dim", "pass": "green"}[f.status]
+            table.add_row(f"[{style}]{f.status}[/]", f.control, f.severity,
+                          f.field + (f":{f.line}" if f.line else ""), f.actual,
+                          f.justification or f.fix or ("expected " + f.expected if f.status != "pass" else ""))
+        console.print(table)
+    for s in report.skipped:
+        console.print(f"[yellow]skipped[/] {s}")
+    summary = report.summary()
+    console.print(f"{summary['files']} files, {summary['resources']} resources: {summary['fail']} failed, "
+                  f"{summary['unknown']} unknown, {summary['suppressed']} suppressed, {summary['pass']} passed"
+                  + (f", {summary['skipped']} inputs skipped" if summary["skipped"] else ""))
+
+
+def to_sarif(report: AuditReport, knowledge: Any) -> str:
+    controls = {c.id: c for c in knowledge.security_controls}
+    reported = [f for f in _sorted(report.findings) if f.status in ("fail", "suppressed")]
+    rule_ids = sorted({f.control for f in reported})
+    index = {rid: i for i, rid in enumerate(rule_ids)}
+    rules = []
+    for rid in rule_ids:
+        c = controls[rid]
+        anchors = {k: v for k, v in c.anchors.model_dump().items() if v}
+        rules.append({
+            "id": rid, "name": "".join(w.capitalize() for w in c.title.split()[:8] if w.isalnum()) or rid,
+            "shortDescription": {"text": c.title},
+            "fullDescription": {"text": c.why},
+            "help": {"text": f"{c.pass_condition}. Trade-off: {c.tradeoff or 'none stated'}",
+                     "markdown": f"**{c.title}**\n\n{c.why}\n\nPasses when: {c.pass_condition}\n\n"
+                                 + "".join(f"- {k}: {v}\n" for k, v in anchors.items())},
+            "defaultConfiguration": {"level": LEVEL[c.severity]},
+            "properties": {"security-severity": SECURITY_SEVERITY[c.severity],
+                           "tags": ["security", "sagemaker" if rid.startswith("SM") else "lambda", c.chapter_topic],
+                           "anchors": anchors},
+        })
+    snippets = _Snippets(report.base)
+    results = []
+    for f in reported:
+        location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": f.file or "live"}}}
+        if f.file and f.line:
+            start = f.resource_line or f.line
+            end = max(f.end_line or start, start)
+            region: dict[str, Any] = {"startLine": f.line, "endLine": max(f.line, min(end, f.line + 40))}
+            text = snippets.lines(f.file, f.line, region["endLine"] if f.line == start else f.line)
+            if text:
+                region["snippet"] = {"text": text}
+            location["physicalLocation"]["region"] = region
+            location["physicalLocation"]["contextRegion"] = {"startLine": start, "endLine": end}
+        location["logicalLocations"] = [{"name": f.resource, "kind": "resource", "fullyQualifiedName": f.resource}]
+        result: dict[str, Any] = {
+            "ruleId": f.control, "ruleIndex": index[f.control], "level": LEVEL[f.severity],
+            "message": {"text": f.message + (f". Fix: {f.fix}" if f.fix else "")},
+            "locations": [location],
+            "partialFingerprints": {"adviserFinding/v1": f.fingerprint},
+            "properties": {"resource_type": f.resource_type, "field": f.field, "expected": f.expected,
+                           "actual": f.actual},
+        }
+        if f.status == "suppressed":
+            result["suppressions"] = [{"kind": "inSource", "justification": f.justification or ""}]
+        results.append(result)
+    sarif = {
+        "$schema": SARIF_SCHEMA, "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "sagemaker-advisor", "version": __version__,
+                                      "informationUri": "https://github.com/", "rules": rules}},
+                  "originalUriBaseIds": {"SRCROOT": {"uri": report.base.resolve().as_uri() + "/"}},
+                  "results": results}],
+    }
+    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+class _Snippets:
+    """Reads a file's lines only when a result needs a snippet, one file held at a time."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.cached: tuple[str, list[str]] | None = None
+
+    def lines(self, shown: str, start: int, end: int) -> str:
+        if self.cached is None or self.cached[0] != shown:
+            path = Path(shown) if Path(shown).is_absolute() else self.base / shown
+            try:
+                self.cached = (shown, path.read_text(encoding="utf-8", errors="replace").splitlines())
+            except OSError:
+                self.cached = (shown, [])
+        text = self.cached[1][start - 1:end]
+        return "\n".join(text)
+
+
+def to_junit(report: AuditReport) -> str:
+    """One testsuite per file (or `live`), one testcase per finding; failing findings are <failure>s."""
+    suites: dict[str, list[Finding]] = {}
+    for f in _sorted(report.findings):
+        suites.setdefault(f.file or "live", []).append(f)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    total = sum(len(v) for v in suites.values())
+    failures = sum(f.status == "fail" for f in report.findings)
+    out.append(f'<testsuites name="advisor audit" tests="{total}" failures="{failures}">')
+    for name, items in suites.items():
+        fails = sum(f.status == "fail" for f in items)
+        skips = sum(f.status in ("unknown", "suppressed") for f in items)
+        out.append(f"  <testsuite name={quoteattr(name)} tests=\"{len(items)}\" failures=\"{fails}\" "
+                   f"skipped=\"{skips}\">")
+        for f in items:
+            case = f"{f.control} {f.resource} {f.field}"
+            out.append(f"    <testcase classname={quoteattr(f.resource)} name={quoteattr(case)}>")
+            if f.status == "fail":
+                out.append(f"      <failure type={quoteattr(f.severity)} message={quoteattr(f.message)}>"
+                           f"{escape(f'{name}:{f.line}: {f.message}' + (f'; fix: {f.fix}' if f.fix else ''))}"
+                           "</failure>")
+            elif f.status in ("unknown", "suppressed"):
+                out.append(f"      <skipped message={quoteattr(f.justification or f.message)}/>")
+            out.append("    </testcase>")
+        out.append("  </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,111 @@
+"""`advisor audit`: check templates, plans, request files or a live account against the control catalog."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from advisor.errors import AuditError, UsageError
+
+FORMATS = ("table", "json", "sarif", "junit", "patch")
+SEVERITIES = ("critical", "high", "medium", "low")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "audit", help="check CloudFormation/SAM, Terraform, plans, request files or a live account",
+        description="Audit existing SageMaker and Lambda configurations against the control catalog (the one the "
+                    "advisor recommends from). An absent field is judged by AWS's default; a value the input does "
+                    "not fix (an unresolved !Ref, a plan's known-after-apply) is reported as unknown. Exit 0: "
+                    "nothing failing at or above --fail-on; 1: failing findings; 2: bad input or usage.")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="files or folders: CloudFormation/SAM (YAML, JSON), Terraform .tf, `terraform show -json` "
+                        "plans, boto3 request files keyed by operation (e.g. `advisor requests` output)")
+    p.add_argument("--live", action="store_true", help="read the account through boto3 (read-only Describe/List)")
+    p.add_argument("--region", action="append", metavar="REGION", help="with --live; repeatable")
+    p.add_argument("--profile", metavar="NAME", help="with --live: the AWS profile to use")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report here instead of stdout")
+    p.add_argument("--fail-on", choices=SEVERITIES, default="low",
+                   help="exit 1 when a finding of this severity or higher fails (default low: any)")
+    p.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
+    p.add_argument("--write-baseline", type=Path, metavar="FILE", help="write today's failing findings as a baseline")
+    p.add_argument("--show-passed", action="store_true", help="table: list passing checks too")
+    p.add_argument("--base", type=Path, metavar="DIR", help="paths in the report are relative to this folder "
+                                                            "(default: the current folder)")
+    p.set_defaults(handler=cmd_audit)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from advisor.audit import AuditReport, audit_paths, audit_resources
+    from advisor.audit.model import SEVERITY_ORDER
+    from advisor.knowledge.loader import load_knowledge
+
+    if not args.paths and not args.live:
+        raise UsageError("give PATHs to audit, or --live", hint="advisor audit templates/ or advisor audit --live")
+    if (args.region or args.profile) and not args.live:
+        raise UsageError("--region and --profile go with --live")
+    knowledge = load_knowledge()
+    base = (args.base or Path.cwd()).resolve()
+    report = audit_paths(list(args.paths), knowledge, base) if args.paths else AuditReport(base=base)
+    if args.live:
+        from advisor.audit.readers.live import read_live
+
+        resources = list(read_live(args.region, args.profile))
+        report.resources += len(resources)
+        report.findings.extend(audit_resources(resources, knowledge))
+    if args.paths and report.files == 0 and not args.live:
+        lines = "\n".join(f"  {s}" for s in report.skipped[:20])
+        raise AuditError("nothing could be audited" + (f":\n{lines}" if lines else ""))
+    if args.baseline:
+        from advisor.audit.baseline import read_baseline
+
+        known = read_baseline(args.baseline)
+        report.findings = [f for f in report.findings if not (f.status == "fail" and f.fingerprint in known)]
+    if args.write_baseline:
+        from advisor.audit.baseline import write_baseline
+
+        count = write_baseline(args.write_baseline, report.findings)
+        print(f"wrote {count} failing findings to {args.write_baseline}", file=sys.stderr)
+    _write(report, args, knowledge)
+    threshold = SEVERITY_ORDER[args.fail_on]
+    failing = any(f.status == "fail" and SEVERITY_ORDER[f.severity] >= threshold for f in report.findings)
+    return 1 if failing else 0
+
+
+def _write(report, args: argparse.Namespace, knowledge) -> None:  # type: ignore[no-untyped-def]
+    from advisor.audit import writers
+
+    if args.format == "table" and not args.output:
+        writers.print_table(report, show_passed=args.show_passed)
+        return
+    if args.format == "patch":
+        from advisor.audit.fixes import patches
+
+        text, notes = patches(report.findings, report.base)
+        for note in notes:
+            print(f"not patched: {note}", file=sys.stderr)
+    elif args.format == "json":
+        text = writers.to_json(report)
+    elif args.format == "sarif":
+        text = writers.to_sarif(report, knowledge)
+    elif args.format == "junit":
+        text = writers.to_junit(report)
+    else:
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        console_file = buffer
+        Console(file=console_file, width=120)
+        text = writers.to_json(report)
+    for s in report.skipped:
+        print(f"skipped: {s}", file=sys.stderr)
+    if args.output:
+        from advisor.atomic import write_atomic
+
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
