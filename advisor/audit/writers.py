@@ -82,7 +82,8 @@ def to_sarif(report: AuditReport, knowledge: Any) -> str:
                                  + "".join(f"- {k}: {v}\n" for k, v in anchors.items())},
             "defaultConfiguration": {"level": LEVEL[c.severity]},
             "properties": {"security-severity": SECURITY_SEVERITY[c.severity],
-                           "tags": ["security", "sagemaker" if rid.startswith("SM") else "lambda", c.chapter_topic],
+                           "tags": list(dict.fromkeys(["security", "sagemaker" if rid.startswith("SM") else "lambda",
+                                                        c.chapter_topic])),
                            "anchors": anchors},
         })
     snippets = _Snippets(report.base)

@@ -34,7 +34,7 @@ def read_template(shown: str, text: str) -> list[Resource]:
         props = body.get("Properties", {})
         if not isinstance(props, dict):
             props = {}
-        start, end = _span(body)
+        start, end = _span(body, lines)
         resources.append(Resource(
             kind="cloudformation", type=str(body["Type"]), name=str(name), properties=props, file=shown,
             line=_line(name) or start, end_line=end, line_of=_locator(props),
@@ -47,10 +47,14 @@ def _line(node: Any) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
-def _span(node: Any) -> tuple[int | None, int | None]:
+def _span(node: Any, lines: list[str]) -> tuple[int | None, int | None]:
+    """First and last line of a node. A block mapping ends where the next key starts: that line is not its own."""
     start, end = getattr(node, "start_mark", None), getattr(node, "end_mark", None)
-    return (start.line + 1 if start else None,
-            (end.line + (0 if end.column == 0 else 1)) if end else None)
+    if end is None:
+        return (start.line + 1 if start else None), None
+    before = lines[end.line][:end.column] if end.line < len(lines) else ""
+    last = end.line if not before.strip() else end.line + 1
+    return (start.line + 1 if start else None), max(last, start.line + 1 if start else last)
 
 
 def _locator(props: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -92,8 +96,11 @@ def _comment_skips(lines: list[str], start: int | None, end: int | None) -> list
     first = start - 1
     while first > 0 and lines[first - 1].strip().startswith("#"):
         first -= 1
+    last = end or start
+    while last > start and (not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")):
+        last -= 1  # comments after a resource belong to the next one
     out = []
-    for text in lines[first:(end or start)]:
+    for text in lines[first:last]:
         found = SKIP.search(text)
         if found:
             for control in re.split(r"\s*,\s*", found.group(1)):

@@ -27,7 +27,9 @@ def read_tf(shown: str, text: str) -> list[Resource]:
     try:
         tree = hcl2.loads(text, with_meta=True)
     except LarkError as exc:
-        raise BadInput(f"not valid HCL: {str(exc).splitlines()[0][:160]}", getattr(exc, "line", None)) from None
+        line, column = getattr(exc, "line", None), getattr(exc, "column", None)
+        where = f" at column {column}" if column and column > 0 else ""
+        raise BadInput(f"not valid HCL (unexpected input{where})", line if line and line > 0 else None) from None
     except Exception as exc:  # noqa: BLE001 - python-hcl2 raises plain exceptions for some malformed input
         raise BadInput(f"not valid HCL: {type(exc).__name__}: {str(exc)[:160]}") from None
     lines = text.splitlines()

