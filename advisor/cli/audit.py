@@ -52,7 +52,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.live:
         from advisor.audit.readers.live import read_live
 
-        resources = list(read_live(args.region, args.profile))
+        from advisor.audit.model import Skipped
+
+        items = list(read_live(args.region, args.profile))
+        resources = [r for r in items if not isinstance(r, Skipped)]
+        report.skipped.extend(r for r in items if isinstance(r, Skipped))
         report.resources += len(resources)
         report.findings.extend(audit_resources(resources, knowledge))
     if args.paths and report.files == 0 and not args.live:

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from advisor.audit.model import Resource
+from advisor.audit.model import Resource, Skipped
 from advisor.errors import AuditError
 
 
@@ -78,8 +78,12 @@ LIVE_PERMISSIONS = sorted(
        "lambda:ListFunctionUrlConfigs", "lambda:ListTags", "sts:GetCallerIdentity"})
 
 
-def read_live(regions: list[str] | None, profile: str | None) -> Iterator[Resource]:
-    """Resources of every covered type in each region; AuditError (one line) without credentials or network."""
+def read_live(regions: list[str] | None, profile: str | None) -> Iterator[Resource | Skipped]:
+    """Resources of every covered type in each region; AuditError (one line) without credentials or network.
+
+    A call refused for one resource type (access denied, not offered in the region) skips that type with the
+    reason; the rest of the account is still audited.
+    """
     import boto3
     import botocore.exceptions as bx
     from botocore.config import Config
@@ -103,8 +107,18 @@ def read_live(regions: list[str] | None, profile: str | None) -> Iterator[Resour
             raise AuditError(f"--live: {exc}") from None
         sm = session.client("sagemaker", region_name=region, config=config)
         for live_type in SAGEMAKER:
-            yield from _sagemaker(sm, live_type, region)
-        yield from _lambda(session.client("lambda", region_name=region, config=config), region)
+            try:
+                yield from list(_sagemaker(sm, live_type, region))
+            except _Refused as exc:
+                yield Skipped(f"live:{region}:{live_type.operation.removeprefix('Create')}", str(exc))
+        try:
+            yield from list(_lambda(session.client("lambda", region_name=region, config=config), region))
+        except _Refused as exc:
+            yield Skipped(f"live:{region}:lambda", str(exc))
+
+
+class _Refused(Exception):
+    """AWS refused a read for one resource type."""
 
 
 def _pages(client: Any, op: str, key: str) -> Iterator[dict[str, Any]]:
@@ -124,9 +138,12 @@ def _safely(what: str, call: Callable[[], Any]) -> Any:
         code = exc.response.get("Error", {}).get("Code", "")
         if code in ("ResourceNotFoundException", "ValidationException", "ResourceNotFound"):
             return None
-        raise AuditError(f"--live: {what}: {code}: {exc.response.get('Error', {}).get('Message', '')}") from None
-    except NotImplementedError:  # an emulator without this call
-        return None
+        message = str(exc.response.get("Error", {}).get("Message", "")).splitlines()[0][:200] if \
+            exc.response.get("Error", {}).get("Message") else ""
+        raise _Refused(f"{what}: {code or 'error'}{': ' + message if message and '<' not in message else ''}") \
+            from None
+    except bx.BotoCoreError as exc:
+        raise _Refused(f"{what}: {type(exc).__name__}") from None
 
 
 def _sagemaker(client: Any, t: LiveType, region: str) -> Iterator[Resource]:
