@@ -7,9 +7,9 @@ JUnit or patches. This package never imports boto3 except in the live reader, an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from advisor.audit.checks import evaluate, rules_for
 from advisor.audit.model import SEVERITY_ORDER, Finding, Resource, Skipped

@@ -10,9 +10,10 @@ import base64
 import binascii
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from advisor.audit.model import MISSING, Finding, Kind, PathKey, Resource, Status, Unknown
 from advisor.knowledge.models import Condition, Knowledge, SecurityControl, Setting
@@ -92,18 +93,16 @@ def read(node: Any, path: str, start: PathKey = ()) -> Iterator[tuple[PathKey, A
         for where, value, trail in states:
             for where2, value2 in _through_lists(where, value):
                 if value2 is MISSING or isinstance(value2, Unknown):
-                    nxt.append((where2 + (name,), value2, trail + (value2,)))
+                    nxt.append(((*where2, name), value2, (*trail, value2)))
                     continue
                 child = value2.get(name, MISSING) if isinstance(value2, dict) else MISSING
                 if isinstance(child, dict) and _is_unknown_marker(child):
                     child = Unknown(_describe(child))
-                if not is_list:
-                    nxt.append((where2 + (name,), child, trail + (child,)))
-                elif isinstance(child, Unknown):
-                    nxt.append((where2 + (name,), child, trail + (child,)))
+                if not is_list or isinstance(child, Unknown):
+                    nxt.append(((*where2, name), child, (*trail, child)))
                 elif isinstance(child, list):
                     for i, element in enumerate(child):
-                        nxt.append((where2 + (name, i), element, trail + (element,)))
+                        nxt.append(((*where2, name, i), element, (*trail, element)))
         states = nxt
     return iter(states)
 
@@ -113,7 +112,7 @@ def _through_lists(where: PathKey, value: Any) -> Iterator[tuple[PathKey, Any]]:
         if not value:
             yield where, MISSING
         for i, element in enumerate(value):
-            yield where + (i,), element
+            yield (*where, i), element
     else:
         yield where, value
 
@@ -306,12 +305,15 @@ def _condition_value(resource: Resource, rule_path: str, where: PathKey, cpath: 
         shared += 1
     if shared:
         # walk the concrete path up to the shared element
-        node = resource.properties
-        prefix: list[str | int] = []
+        node: Any = resource.properties
         seen = 0
         for part in where:
-            prefix.append(part)
-            node = node[part] if isinstance(node, (dict, list)) else MISSING
+            if isinstance(node, dict) and isinstance(part, str):
+                node = node.get(part, MISSING)
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                node = MISSING
             if isinstance(part, int):
                 seen += 1
                 if seen == shared:
@@ -412,7 +414,8 @@ def fix_text(kind: Kind, path: str, setting: Setting) -> str:
     want = _want(setting)
     check = setting.judged_by
     if want is None:
-        what = {"present": f"<your {setting.placeholder or 'value'}>", "one_of": "one of " + ", ".join(map(str, setting.values[:4])) + (", ..." if len(setting.values) > 4 else ""),
+        some = ", ".join(map(str, setting.values[:4])) + (", ..." if len(setting.values) > 4 else "")
+        what = {"present": f"<your {setting.placeholder or 'value'}>", "one_of": f"one of {some}",
                 "none_of": f"a value other than {', '.join(map(repr, setting.values))}",
                 "no_secrets": "a reference to Secrets Manager or Parameter Store instead of the literal"}.get(check, "")
         value_text = what

@@ -6,8 +6,9 @@ Plain frozen dataclasses (no pydantic): thousands of findings are built per run 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 Kind = Literal["cloudformation", "terraform", "plan", "requests", "live"]
 Status = Literal["pass", "fail", "unknown", "suppressed"]

@@ -29,17 +29,20 @@ def _sorted(findings: list[Finding]) -> list[Finding]:
 
 
 def to_json(report: AuditReport) -> str:
-    data = {"findings": [f.as_data() for f in _sorted(report.findings)],
-            "skipped": [{"file": s.file, "line": s.line, "reason": s.reason} for s in report.skipped],
-            "summary": report.summary()}
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+    """One finding per line: readable, diffable, and written by json's C encoder (indent= would not use it)."""
+    findings = ",\n    ".join(json.dumps(f.as_data(), ensure_ascii=False, default=str)
+                                for f in _sorted(report.findings))
+    skipped = ",\n    ".join(json.dumps({"file": s.file, "line": s.line, "reason": s.reason}, ensure_ascii=False)
+                               for s in report.skipped)
+    return (f'{{\n  "findings": [\n    {findings}\n  ],\n  "skipped": [\n    {skipped}\n  ],\n'
+            f'  "summary": {json.dumps(report.summary())}\n}}\n')
 
 
-def print_table(report: AuditReport, *, show_passed: bool = False) -> None:
+def print_table(report: AuditReport, *, show_passed: bool = False, console: Any = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = console or Console()
     groups: dict[tuple[str, str, str], list[Finding]] = {}
     for f in _sorted(report.findings):
         if f.status == "pass" and not show_passed:

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisor.errors import AuditError, UsageError
+
+if TYPE_CHECKING:
+    from advisor.audit import AuditReport
+    from advisor.knowledge.models import Knowledge
 
 FORMATS = ("table", "json", "sarif", "junit", "patch")
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -50,9 +55,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     base = (args.base or Path.cwd()).resolve()
     report = audit_paths(list(args.paths), knowledge, base) if args.paths else AuditReport(base=base)
     if args.live:
-        from advisor.audit.readers.live import read_live
-
         from advisor.audit.model import Skipped
+        from advisor.audit.readers.live import read_live
 
         items = list(read_live(args.region, args.profile))
         resources = [r for r in items if not isinstance(r, Skipped)]
@@ -78,7 +82,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
-def _write(report, args: argparse.Namespace, knowledge) -> None:  # type: ignore[no-untyped-def]
+def _write(report: AuditReport, args: argparse.Namespace, knowledge: Knowledge) -> None:
     from advisor.audit import writers
 
     if args.format == "table" and not args.output:
@@ -96,15 +100,14 @@ def _write(report, args: argparse.Namespace, knowledge) -> None:  # type: ignore
         text = writers.to_sarif(report, knowledge)
     elif args.format == "junit":
         text = writers.to_junit(report)
-    else:
+    else:  # a table written to a file: plain text, no colours
         import io
 
         from rich.console import Console
 
         buffer = io.StringIO()
-        console_file = buffer
-        Console(file=console_file, width=120)
-        text = writers.to_json(report)
+        writers.print_table(report, show_passed=args.show_passed, console=Console(file=buffer, width=120))
+        text = buffer.getvalue()
     for s in report.skipped:
         print(f"skipped: {s}", file=sys.stderr)
     if args.output:

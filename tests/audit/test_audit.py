@@ -38,7 +38,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 def _findings(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[tuple[str, str, str], dict]:
-    code, out, _ = _run(capsys, *argv, "--format", "json")
+    _code, out, _ = _run(capsys, *argv, "--format", "json")
     data = json.loads(out)
     return {(f["resource"], f["control"], f["field"]): f for f in data["findings"]}
 
@@ -93,7 +93,8 @@ def test_suppressions_in_comments_and_metadata(repo: Path, capsys: pytest.Captur
 def test_exit_codes_and_fail_on(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(capsys, "tf")[0] == 1  # LM-01 critical fails
     assert _run(capsys, "tf", "--fail-on", "critical")[0] == 1
-    (repo / "ok.tf").write_text('resource "aws_lambda_function" "f" {\n  function_name = "f"\n  runtime = "python3.13"\n'
+    (repo / "ok.tf").write_text('resource "aws_lambda_function" "f" {\n  function_name = "f"\n'
+                                '  runtime = "python3.13"\n'
                                 '  tracing_config {\n    mode = "Active"\n  }\n}\n')
     assert _run(capsys, "ok.tf", "--fail-on", "medium")[0] == 0  # only low findings fail there
     assert _run(capsys, "ok.tf")[0] == 1
@@ -102,7 +103,7 @@ def test_exit_codes_and_fail_on(repo: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_json_summary(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "cfn", "tf", "plan", "--format", "json")
+    _code, out, _ = _run(capsys, "cfn", "tf", "plan", "--format", "json")
     data = json.loads(out)
     assert set(data["summary"]) >= {"files", "resources", "fail", "pass", "unknown", "suppressed"}
     assert data["summary"]["files"] == 3
@@ -116,7 +117,7 @@ def _sarif_schema() -> dict:
 
 
 def test_sarif_is_valid_and_shaped_for_code_scanning(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "cfn", "tf", "--format", "sarif")
+    _code, out, _ = _run(capsys, "cfn", "tf", "--format", "sarif")
     sarif = json.loads(out)
     jsonschema.validate(sarif, _sarif_schema())
     run = sarif["runs"][0]
@@ -145,7 +146,7 @@ def test_fingerprints_survive_edits_elsewhere(repo: Path) -> None:
 
 
 def test_junit(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "tf", "--format", "junit")
+    _code, out, _ = _run(capsys, "tf", "--format", "junit")
     root = ET.fromstring(out)
     failures = root.findall(".//failure")
     assert root.tag == "testsuites" and int(root.get("failures")) == len(failures) > 0
@@ -167,7 +168,7 @@ def test_baseline_reports_only_new_findings(repo: Path, capsys: pytest.CaptureFi
 
 @pytest.mark.skipif(shutil.which("patch") is None, reason="needs patch(1)")
 def test_patch_applies_and_fixes_literal_findings(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, diff, _ = _run(capsys, "cfn", "tf", "--format", "patch")
+    _code, diff, _ = _run(capsys, "cfn", "tf", "--format", "patch")
     assert "+      DirectInternetAccess: Disabled" in diff and '+  root_access = "Disabled"' in diff
     subprocess.run(["patch", "-p1", "-s"], input=diff, text=True, check=True, cwd=repo)
     found = _findings(capsys, "cfn", "tf")

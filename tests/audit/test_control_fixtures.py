@@ -9,8 +9,7 @@ import pytest
 
 from advisor.audit import audit_paths
 from advisor.knowledge.loader import load_knowledge
-from tests.audit.catalog_fixtures import (Case, cases, write_cloudformation, write_plan, write_requests,
-                                          write_terraform)
+from tests.audit.catalog_fixtures import Case, cases, write_cloudformation, write_plan, write_requests, write_terraform
 
 K = load_knowledge()
 #: Terraform attributes whose value is a map (written `x = {...}`), not a nested block.

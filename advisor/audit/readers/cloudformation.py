@@ -4,6 +4,7 @@ line for every key. Intrinsic functions stay as they are and are judged unknown.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from advisor.audit.model import PathKey, Resource
@@ -12,14 +13,107 @@ from advisor.audit.readers import BadInput
 SKIP = re.compile(r"#\s*advisor:skip=([A-Z0-9-]+(?:\s*,\s*[A-Z0-9-]+)*)\s*(.*)")
 
 
-def _decode(text: str) -> Any:
-    from cfnlint.decode.decode import decode_str
+class _Match:
+    """What cfn-lint's decoder builds for a parse error (its linter's Match, without the linter)."""
 
-    template, matches = decode_str(text)
-    if matches:
-        first = matches[0]
-        raise BadInput(f"not a readable template: {first.message}", getattr(first, "linenumber", None))
-    return template
+    def __init__(self, **fields: Any) -> None:
+        self.message = str(fields.get("message", ""))
+        self.linenumber = fields.get("linenumber")
+
+    @classmethod
+    def create(cls, **fields: Any) -> _Match:
+        return cls(**fields)
+
+
+class _ParseError:
+    id = "E0000"
+
+
+_DECODERS: list[Any] = []
+
+
+def _decoders() -> tuple[Any, Any]:
+    """cfn-lint's YAML and JSON template decoders, loaded without the rest of cfn-lint.
+
+    `import cfnlint.decode` runs cfnlint/__init__.py, which loads the whole linter (rules, schemas: about
+    0.7 s of CPU) although the decoder modules need none of it: they import the linter's Match class only to
+    describe parse errors. So the three decoder modules (node, mark, cfn_yaml / cfn_json) are executed from
+    cfn-lint's own files with light stand-ins for `cfnlint`, `cfnlint.decode`, `cfnlint.match` and
+    `cfnlint.rules`, and those stand-ins are removed again: a later real `import cfnlint` is untouched. If
+    cfn-lint is already loaded, or its layout changed, its real decoder is used.
+    """
+    if _DECODERS:
+        return _DECODERS[0], _DECODERS[1]
+    yaml_mod: Any
+    json_mod: Any
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    if "cfnlint.decode.cfn_yaml" in sys.modules:
+        yaml_mod, json_mod = sys.modules["cfnlint.decode.cfn_yaml"], importlib.import_module("cfnlint.decode.cfn_json")
+    else:
+        spec = importlib.util.find_spec("cfnlint")
+        names = ("cfnlint", "cfnlint.decode", "cfnlint.match", "cfnlint.rules", "cfnlint.rules.errors",
+                 "cfnlint.decode.mark", "cfnlint.decode.node", "cfnlint.decode.cfn_yaml", "cfnlint.decode.cfn_json")
+        saved = {name: sys.modules.get(name) for name in names}
+        try:
+            root = list(spec.submodule_search_locations or []) if spec else []
+            stubs = {"cfnlint": root, "cfnlint.decode": [f"{r}/decode" for r in root], "cfnlint.rules": []}
+            for name, path in stubs.items():
+                module = types.ModuleType(name)
+                module.__path__ = path
+                sys.modules[name] = module
+            for name in ("cfnlint.match", "cfnlint.rules"):
+                sys.modules.setdefault(name, types.ModuleType(name)).Match = _Match  # type: ignore[attr-defined]
+            errors = sys.modules["cfnlint.rules.errors"] = types.ModuleType("cfnlint.rules.errors")
+            errors.ParseError = _ParseError  # type: ignore[attr-defined]
+            yaml_mod = importlib.import_module("cfnlint.decode.cfn_yaml")
+            json_mod = importlib.import_module("cfnlint.decode.cfn_json")
+        except Exception:
+            _restore(saved)
+            yaml_mod = importlib.import_module("cfnlint.decode.cfn_yaml")
+            json_mod = importlib.import_module("cfnlint.decode.cfn_json")
+        else:
+            _restore(saved)
+    _DECODERS[:] = [yaml_mod, json_mod]
+    return yaml_mod, json_mod
+
+
+def _restore(saved: dict[str, Any]) -> None:
+    import sys
+
+    for name, previous in saved.items():
+        if previous is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = previous
+
+
+def _decode(text: str) -> Any:
+    import json
+
+    import yaml
+
+    cfn_yaml, cfn_json = _decoders()
+    try:
+        if text.lstrip().startswith("{"):
+            try:
+                return cfn_json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise BadInput(f"malformed JSON: {exc.msg}", exc.lineno) from None
+        return cfn_yaml.loads(text)
+    except cfn_yaml.CfnParseError as exc:
+        first = exc.matches[0] if getattr(exc, "matches", None) else None
+        raise BadInput(f"not a readable template: {first.message if first else exc}",
+                       getattr(first, "linenumber", None)) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise BadInput(f"not a readable template: {exc.problem or exc.context or 'malformed YAML'}",
+                       mark.line + 1 if mark else None) from None
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise BadInput(f"not a readable template: {type(exc).__name__}") from None
 
 
 def read_template(shown: str, text: str) -> list[Resource]:
@@ -57,7 +151,7 @@ def _span(node: Any, lines: list[str]) -> tuple[int | None, int | None]:
     return (start.line + 1 if start else None), max(last, start.line + 1 if start else last)
 
 
-def _locator(props: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _locator(props: dict[str, Any]) -> Callable[[PathKey], int | None]:
     def line_of(path: PathKey) -> int | None:
         node: Any = props
         best = None

@@ -9,8 +9,9 @@ The IAM permissions this needs are listed in LIVE_PERMISSIONS (and in the README
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from advisor.audit.model import Resource, Skipped
 from advisor.errors import AuditError
@@ -129,11 +130,15 @@ def _pages(client: Any, op: str, key: str) -> Iterator[dict[str, Any]]:
         yield from getattr(client, op)().get(key, [])
 
 
-def _safely(what: str, call: Callable[[], Any]) -> Any:
+def _listed(client: Any, op: str, key: str) -> list[dict[str, Any]]:
+    return list(_pages(client, op, key))
+
+
+def _safely(what: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     import botocore.exceptions as bx
 
     try:
-        return call()
+        return call(*args, **kwargs)
     except bx.ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code in ("ResourceNotFoundException", "ValidationException", "ResourceNotFound"):
@@ -147,47 +152,44 @@ def _safely(what: str, call: Callable[[], Any]) -> Any:
 
 
 def _sagemaker(client: Any, t: LiveType, region: str) -> Iterator[Resource]:
-    summaries = _safely(t.list_op, lambda: list(_pages(client, t.list_op, t.list_key)))
+    summaries = _safely(t.list_op, _listed, client, t.list_op, t.list_key)
     for summary in summaries or []:
         name = summary.get(t.name_key)
         if not name:
             continue
-        described = _safely(t.describe_op, lambda n=name: getattr(client, t.describe_op)(**{t.describe_arg: n}))
+        described = _safely(t.describe_op, getattr(client, t.describe_op), **{t.describe_arg: name})
         if not described:
             continue
         described.pop("ResponseMetadata", None)
         for old, new in t.renames:
             if old in described:
                 described[new] = described.pop(old)
-        if t.operation == "CreateMonitoringSchedule":  # inline definitions live under the schedule config
-            pass
         arn = str(described.get(t.arn_key) or f"{t.operation}:{name}")
         if arn and ("Tags" not in described) and described.get(t.arn_key):
-            tags = _safely("list_tags", lambda a=arn: client.list_tags(ResourceArn=a))
+            tags = _safely("list_tags", client.list_tags, ResourceArn=arn)
             if tags is not None:
                 described["Tags"] = tags.get("Tags", [])
         yield Resource(kind="live", type=t.operation, name=arn, properties=described, file=None)
 
 
 def _lambda(client: Any, region: str) -> Iterator[Resource]:
-    for fn in _safely("list_functions", lambda: list(_pages(client, "list_functions", "Functions"))) or []:
+    for fn in _safely("list_functions", _listed, client, "list_functions", "Functions") or []:
         arn = fn["FunctionArn"]
         props = dict(fn)
-        concurrency = _safely("get_function_concurrency", lambda a=arn: client.get_function_concurrency(FunctionName=a))
+        concurrency = _safely("get_function_concurrency", client.get_function_concurrency, FunctionName=arn)
         if concurrency and "ReservedConcurrentExecutions" in concurrency:
             props["ReservedConcurrentExecutions"] = concurrency["ReservedConcurrentExecutions"]
-        tags = _safely("list_tags", lambda a=arn: client.list_tags(Resource=a))
+        tags = _safely("list_tags", client.list_tags, Resource=arn)
         props["Tags"] = (tags or {}).get("Tags", {})
         props["Layers"] = [layer.get("Arn") for layer in fn.get("Layers", []) or []]
         yield Resource(kind="live", type="CreateFunction", name=arn, properties=props)
         yield Resource(kind="live", type="PutFunctionConcurrency", name=arn, properties=props)
-        policy = _safely("get_policy", lambda a=arn: client.get_policy(FunctionName=a))
+        policy = _safely("get_policy", client.get_policy, FunctionName=arn)
         if policy and policy.get("Policy"):
             for statement in json.loads(policy["Policy"]).get("Statement", []):
                 yield Resource(kind="live", type="AddPermission", name=f"{arn}#{statement.get('Sid', '')}",
                                properties=_permission(statement))
-        urls = _safely("list_function_url_configs",
-                       lambda a=arn: client.list_function_url_configs(FunctionName=a))
+        urls = _safely("list_function_url_configs", client.list_function_url_configs, FunctionName=arn)
         for url in (urls or {}).get("FunctionUrlConfigs", []):
             yield Resource(kind="live", type="CreateFunctionUrlConfig", name=url.get("FunctionUrl", arn),
                            properties=url)

@@ -3,9 +3,11 @@ prints them. A `<<placeholder>>` counts as set (you will fill it) but cannot sat
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from advisor.audit.model import PathKey, Resource
 from advisor.audit.readers import BadInput
-from advisor.documents import parse_yaml
+from advisor.documents import Document, parse_yaml
 from advisor.errors import AuditError
 
 
@@ -21,16 +23,14 @@ def read_requests(shown: str, text: str) -> list[Resource]:
     for operation, params in doc.data.items():
         if not isinstance(params, dict) or not str(operation)[:1].isupper() or ":" in str(operation):
             continue
-        items = [params]
-        for index, request in enumerate(items):
-            name = str(request.get(_NAME_FIELDS.get(str(operation), ""), operation))
-            out.append(Resource(kind="requests", type=str(operation), name=f"{operation}:{name}" if name != operation
-                                else str(operation), properties=request, file=shown,
-                                line=doc.line_of((operation,)), line_of=_locator(doc, str(operation))))
+        name = str(params.get(_NAME_FIELDS.get(str(operation), ""), operation))
+        out.append(Resource(kind="requests", type=str(operation),
+                            name=f"{operation}:{name}" if name != operation else str(operation), properties=params,
+                            file=shown, line=doc.line_of((operation,)), line_of=_locator(doc, str(operation))))
     return out
 
 
-def _locator(doc, operation: str):  # type: ignore[no-untyped-def]
+def _locator(doc: Document, operation: str) -> Callable[[PathKey], int | None]:
     def line_of(path: PathKey) -> int | None:
         return doc.line_of((operation, *path))
     return line_of

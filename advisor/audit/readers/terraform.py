@@ -8,6 +8,8 @@ is the value Terraform will send.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from advisor.audit.model import PathKey, Resource, Unknown
@@ -19,19 +21,9 @@ _ATTRIBUTE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)")
 
 
 def read_tf(shown: str, text: str) -> list[Resource]:
-    import hcl2
-    from lark.exceptions import LarkError
-
-    if 'resource "aws_' not in text and "resource \"aws_" not in text.replace("'", '"'):
+    if 'resource "aws_' not in text:
         return []  # no AWS resources: nothing to audit, and parsing is the slow part of a large tree
-    try:
-        tree = hcl2.loads(text, with_meta=True)
-    except LarkError as exc:
-        line, column = getattr(exc, "line", None), getattr(exc, "column", None)
-        where = f" at column {column}" if column and column > 0 else ""
-        raise BadInput(f"not valid HCL (unexpected input{where})", line if line and line > 0 else None) from None
-    except Exception as exc:  # noqa: BLE001 - python-hcl2 raises plain exceptions for some malformed input
-        raise BadInput(f"not valid HCL: {type(exc).__name__}: {str(exc)[:160]}") from None
+    tree = _parse_cached(text)
     lines = text.splitlines()
     out = []
     for block in tree.get("resource", []):
@@ -48,6 +40,63 @@ def read_tf(shown: str, text: str) -> list[Resource]:
     return out
 
 
+def _parse_cached(text: str) -> dict[str, Any]:
+    """python-hcl2's parse (about 10 ms a file: the slow part of a large tree), cached by content.
+
+    The cache holds the parser's plain JSON output under the user's cache folder, keyed by the text's hash and
+    the parser's version, so an unchanged file is parsed once; an unwritable cache only costs the time.
+    """
+    import hashlib
+    import json
+
+    key = hashlib.sha256(text.encode()).hexdigest()
+    path = _cache_folder() / key[:2] / f"{key}.json"
+    try:
+        cached: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return cached
+    except (OSError, ValueError):
+        pass
+    tree = _parse(text)
+    try:  # a cache, not user data: write-then-rename is enough, no fsync
+        import os
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(tree), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
+    return tree
+
+
+_FOLDER: list[Path] = []
+
+
+def _cache_folder() -> Path:
+    if not _FOLDER:
+        from importlib.metadata import version
+
+        from advisor.resources import cache_dir
+
+        _FOLDER.append(cache_dir() / f"hcl2-{version('python-hcl2')}")
+    return _FOLDER[0]
+
+
+def _parse(text: str) -> dict[str, Any]:
+    import hcl2
+    from lark.exceptions import LarkError
+
+    try:
+        tree: dict[str, Any] = hcl2.loads(text, with_meta=True)
+        return tree
+    except LarkError as exc:
+        line, column = getattr(exc, "line", None), getattr(exc, "column", None)
+        where = f" at column {column}" if column and column > 0 else ""
+        raise BadInput(f"not valid HCL (unexpected input{where})", line if line and line > 0 else None) from None
+    except Exception as exc:
+        raise BadInput(f"not valid HCL: {type(exc).__name__}: {str(exc)[:160]}") from None
+
+
 def _clean(value: Any) -> Any:
     """Values as Terraform would send them; an expression becomes Unknown; line metadata dropped."""
     if isinstance(value, dict):
@@ -61,7 +110,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _locator(lines: list[str], start: int | None, end: int | None):  # type: ignore[no-untyped-def]
+def _locator(lines: list[str], start: int | None, end: int | None) -> Callable[[PathKey], int | None]:
     """The line of an attribute path inside a resource block: each name searched below its parent's line."""
     def line_of(path: PathKey) -> int | None:
         if not start:
@@ -73,7 +122,7 @@ def _locator(lines: list[str], start: int | None, end: int | None):  # type: ign
             if isinstance(part, int):
                 continue
             found = None
-            for number in range(lo + (0 if best is None else 0), hi):
+            for number in range(lo, hi):
                 text = lines[number] if number < len(lines) else ""
                 match = _ATTRIBUTE.match(text)
                 if match and match.group(1) == part:
