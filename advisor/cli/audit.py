@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
     p.add_argument("--write-baseline", type=Path, metavar="FILE", help="write today's failing findings as a baseline")
     p.add_argument("--show-passed", action="store_true", help="table: list passing checks too")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="exit 0 when none of the files is a template (hooks that pass every changed file)")
     p.add_argument("--base", type=Path, metavar="DIR", help="paths in the report are relative to this folder "
                                                             "(default: the current folder)")
     p.set_defaults(handler=cmd_audit)
@@ -63,6 +65,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         report.skipped.extend(r for r in items if isinstance(r, Skipped))
         report.resources += len(resources)
         report.findings.extend(audit_resources(resources, knowledge))
+    if args.paths and report.files == 0 and not args.live and args.allow_empty:
+        return 0
     if args.paths and report.files == 0 and not args.live:
         lines = "\n".join(f"  {s}" for s in report.skipped[:20])
         raise AuditError("nothing could be audited" + (f":\n{lines}" if lines else ""))

@@ -204,6 +204,7 @@ def test_bad_inputs_are_skipped_with_a_reason(repo: Path, capsys: pytest.Capture
     os.symlink(bad, bad / "loop")
     code, out, err = _run(capsys, "bad", "--format", "json")
     assert code == 2 and "nothing could be audited" in err and "Traceback" not in err
+    assert _run(capsys, "bad/notes.yaml", "--allow-empty")[0] == 0  # a pre-commit run on a non-template
     reasons = {line.split(": ", 1)[0].strip(): line for line in err.splitlines()[1:]}
     assert "broken.yaml" in err and "bad/bomb.yaml: YAML with" in err and "binary file" in err
     assert "bad/huge.yaml: file is 100 MiB" in err and "not a `terraform show -json` plan" not in err
@@ -214,3 +215,31 @@ def test_bad_inputs_are_skipped_with_a_reason(repo: Path, capsys: pytest.Capture
     code, out, err = _run(capsys, "bad", "--format", "json")
     data = json.loads(out)
     assert code == 1 and data["summary"]["files"] == 1 and data["summary"]["skipped"] >= 7
+
+
+def test_readme_coverage_table_names_the_controls_that_anchor_each_check() -> None:
+    import re
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    rows = re.findall(r"^\| (Security Hub|AWS Config|checkov|prowler) \| `([^`]+)` \| (.+) \|$", readme, re.M)
+    assert len(rows) >= 120
+    controls = {c.id: c for c in K.security_controls}
+    for _tool, check, cell in rows:
+        for claimed in re.findall(r"[A-Z]+-[A-Z0-9]+(?:-[0-9]+)?", cell):
+            a = controls[claimed].anchors
+            text = " ".join(x or "" for x in (a.securityhub, a.config_rule, a.checkov, a.prowler, a.others))
+            assert re.search(r"(?<![\w.-])" + re.escape(check) + r"(?![\w-]|\.\d)", text), (check, claimed)
+    # every anchor of the catalog appears in the table
+    listed = {check for _, check, _ in rows}
+    for c in K.security_controls:
+        for anchor in (c.anchors.securityhub, c.anchors.checkov, c.anchors.prowler):
+            for one in re.split(r",\s*", anchor or ""):
+                if one and not one.startswith("EC2.") and " " not in one and not one.startswith("vpc_"):
+                    assert one in listed or one.startswith("CKV2_AWS_11"), (c.id, one)
+
+
+def test_readme_lists_the_live_permissions() -> None:
+    from advisor.audit.readers.live import LIVE_PERMISSIONS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert all(f"`{p}`" in readme for p in LIVE_PERMISSIONS)
