@@ -1,8 +1,8 @@
 """Quiz speed: bank load times, and TUI start to the first question on screen beside `import textual.app`.
 
-Targets (issue 4): a generated 10,000-question bank loads in at most 1 s; the first question is on screen
-within 1.5x the time `python -c "import textual.app"` takes, both measured in this run. Issue 16: every knowledge
-drill is generated in under 2 s cold.
+Targets (issues 4 and 13): a generated 10,000-question bank loads warm in at most 1 s, cold in at most 1 s as
+JSON and 1.5 s as YAML; the first question is on screen within 1.5x the time `python -c "import textual.app"`
+takes, both measured in this run. Issue 16: every knowledge drill is generated in under 2 s cold.
 
 - Bank loads are timed in fresh processes (so first-use costs count), cold (the YAML parsed, validated and
   linted, as on a first start or after an edit) and warm (served from the content-keyed cache, every later
@@ -31,6 +31,7 @@ from _timing import advisor_command
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD_TARGET_S = 1.0
+YAML_COLD_TARGET_S = 1.5  # issue 13: a 10,000-question YAML bank, parsed, validated and linted
 TUI_TARGET = 1.5
 
 WARM_KNOWLEDGE = "from advisor.knowledge.loader import knowledge_data; knowledge_data()"
@@ -201,8 +202,9 @@ def main() -> int:
         cold, warm, count = bank_loads(path, max(3, args.runs // 3), env)
         verdict = ""
         if path in (big, big_json):
-            verdict = f"  (target <= {LOAD_TARGET_S:g} s: warm {'OK' if warm <= LOAD_TARGET_S else 'OVER TARGET'}, " \
-                      f"cold {'OK' if cold <= LOAD_TARGET_S else 'OVER TARGET'})"
+            cold_target = YAML_COLD_TARGET_S if path == big else LOAD_TARGET_S
+            verdict = (f"  (targets: warm <= {LOAD_TARGET_S:g} s {'OK' if warm <= LOAD_TARGET_S else 'OVER TARGET'}, "
+                       f"cold <= {cold_target:g} s {'OK' if cold <= cold_target else 'OVER TARGET'})")
         print(f"load {label} ({count} questions): cold {cold * 1000:.0f} ms, warm {warm * 1000:.0f} ms{verdict}")
 
     cold, knowledge_cached, count = drill_generation(max(3, args.runs // 3), env)

@@ -101,3 +101,59 @@ def _problem_in(raw: str, display: str) -> str:
     with pytest.raises(KnowledgeError) as info:
         parse_yaml(raw, display)
     return info.value.render()
+
+
+# ---- the fast path for plain YAML ---------------------------------------------------------------------------
+
+PLAIN_SCALARS = """\
+words: [yes, no, on, off, true, False, NULL, ~, y, n, Yes please, offline, nothing]
+numbers: [1, -2, +3, 0x1f, 0o17, 017, 1_000, 1.5, .5, -.inf, .NaN, 1e3, 12:30:45, "1", '2.0']
+dates: [2026-12-01, 2026-12-01 10:20:30, "2026-12-01"]
+empty:
+blank: ""
+text: "<<"
+nested: {a: [1, {b: c}], d: {}}
+folded: >
+  two
+  lines
+"""
+
+
+def test_plain_yaml_takes_the_fast_path_and_reads_exactly_as_pyyaml() -> None:
+    import math
+
+    import yaml
+
+    doc = parse_yaml(PLAIN_SCALARS, "plain.yaml")
+    assert doc._lines is None, "plain YAML is built from libyaml's events, the line map only on demand"
+    expected = yaml.load(PLAIN_SCALARS, Loader=yaml.SafeLoader)
+    nan = [i for i, v in enumerate(expected["numbers"]) if isinstance(v, float) and math.isnan(v)]
+    assert nan and all(math.isnan(doc.data["numbers"][i]) for i in nan)
+    for i in nan:
+        doc.data["numbers"][i] = expected["numbers"][i] = "nan"
+    assert doc.data == expected
+    assert doc.line_of(("nested", "a", 1)) == 7  # lines still there when a message needs one
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x [1]\nb: *x\n",        # anchors and aliases
+    "a: !!str 1\n",              # an explicit tag (core, so accepted by the full path)
+    "a: 1\na: 2\n",              # a duplicate key
+    "<<: {a: 1}\n",              # a merge key
+    "1: one\n",                  # a key that is not text
+    "a: 1\n---\nb: 2\n",         # two documents
+    "a: [1, 2\n",                # a syntax error
+])
+def test_unusual_yaml_goes_the_full_way_with_the_same_verdict(text: str) -> None:
+    import yaml
+
+    from advisor.documents import _build_from_events, _CParser, _Unusual
+
+    with pytest.raises((_Unusual, yaml.YAMLError, KeyError)):
+        _build_from_events(_CParser(text))
+    try:
+        doc = parse_yaml(text, "odd.yaml")
+    except KnowledgeError as exc:
+        assert exc.problems and exc.problems[0].line, "refused at its line, as before"
+    else:
+        assert doc.data == yaml.load(text, Loader=yaml.SafeLoader)

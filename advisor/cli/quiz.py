@@ -251,7 +251,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         bank = load_bank(path)
     else:
         bank = choose_bank(args.bank, banks_of(args))
-    data = bank_file_data(bank)
+    data = bank_file_data(bank, full=args.format not in ("yaml", "json"))  # other formats read every field
     if args.due:
         tutor = open_tutor(args)
         try:

@@ -13,8 +13,10 @@ place a bank is validated); they exist only so a start does not pay for pydantic
 from __future__ import annotations
 
 import difflib
+import gc
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -173,12 +175,26 @@ def load_bank(path: Path, *, use_cache: bool = True) -> Bank:
         raise KnowledgeError(f"{path}: cannot read ({exc.strerror})") from None
     key = _cache_key(raw, _blueprint_bytes())
     cache = cache_dir() / f"bank-{key[:32]}.marshal"
-    plain = read_cache(cache, key) if use_cache else None
-    if plain is None:
-        plain = validate_bank(path, raw, exam_domains())
-        if use_cache:
-            write_cache(cache, key, plain)
-    return bank_from_plain(plain, path)
+    with gc_paused():
+        plain = read_cache(cache, key) if use_cache else None
+        if plain is None:
+            plain = validate_bank(path, raw, exam_domains())
+            if use_cache:
+                write_cache(cache, key, plain)
+        return bank_from_plain(plain, path)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while a bank is built: a big bank makes millions of small objects, none of them
+    garbage, and the collector would walk them all again and again (it takes about half of a cold load)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _blueprint_bytes() -> bytes:
@@ -300,54 +316,37 @@ def bank_summary(bank: Bank) -> dict[str, Any]:
             "as_of": bank.as_of, "file": str(bank.path)}
 
 
-def bank_file_data(bank: Bank) -> dict[str, Any]:
+def bank_file_data(bank: Bank, *, full: bool = False) -> dict[str, Any]:
     """A bank as the file format holds it (quizzes/*.yaml): what `quiz export --format yaml|json` writes, loadable
-    again.
-
-    Fields at their defaults are left out, as an author would write them.
-    """
+    again. Fields at their defaults are left out, as an author would write them; `full` keeps every field (what
+    the exporters to other formats read)."""
     out: dict[str, Any] = {"id": bank.id, "title": bank.title}
     if bank.description:
         out["description"] = bank.description
-    out.update({"source": bank.source, "as_of": bank.as_of, "questions": [item_data(i) for i in bank.items]})
+    out.update({"source": bank.source, "as_of": bank.as_of,
+                "questions": [item_data(i, full=full) for i in bank.items]})
     return out
 
 
-def item_data(item: Item) -> dict[str, Any]:
-    """One question as the bank format writes it (defaults left out)."""
-    q: dict[str, Any] = {"id": item.id}
-    if item.section:
-        q["section"] = item.section
-    if item.topics:
-        q["topics"] = list(item.topics)
-    if item.domains:
-        q["domains"] = dict(item.domains)
-    if item.tasks:
-        q["tasks"] = {code: list(ids) for code, ids in item.tasks.items()}
-    q["type"] = item.type
-    if item.choose is not None:
-        q["choose"] = item.choose
-    if item.difficulty != 2:
-        q["difficulty"] = item.difficulty
-    q["stem"] = item.stem
-    q["options"] = [_option_data(o) for o in item.options]
-    if item.distractors:
-        q["distractors"] = list(item.distractors)
-    if item.source:
-        q["source"] = item.source
-    if item.lint_notes:
-        q["lint_notes"] = dict(item.lint_notes)
-    return q
+def item_data(item: Item, *, full: bool = False) -> dict[str, Any]:
+    """One question as the bank format writes it (defaults left out unless `full`)."""
+    q: dict[str, Any] = {
+        "id": item.id, "section": item.section, "topics": list(item.topics), "domains": dict(item.domains),
+        "tasks": {code: list(ids) for code, ids in item.tasks.items()}, "type": item.type, "choose": item.choose,
+        "difficulty": item.difficulty, "stem": item.stem, "options": [_option_data(o, full) for o in item.options],
+        "distractors": list(item.distractors), "source": item.source, "lint_notes": dict(item.lint_notes)}
+    if full:
+        return q
+    return {k: v for k, v in q.items() if k in _ALWAYS or (v != _QUESTION_DEFAULTS.get(k) and v not in ("", [], {}))}
 
 
-def _option_data(o: Choice) -> dict[str, Any]:
-    out: dict[str, Any] = {"key": o.key, "text": o.text}
-    if o.correct:
-        out["correct"] = True
-    if o.match is not None:
-        out["match"] = o.match
-    if o.explanation:
-        out["explanation"] = o.explanation
-    if o.pinned:
-        out["pinned"] = True
-    return out
+_ALWAYS = frozenset({"id", "type", "stem", "options"})
+_QUESTION_DEFAULTS: dict[str, Any] = {"choose": None, "difficulty": 2}
+
+
+def _option_data(o: Choice, full: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": o.key, "text": o.text, "correct": o.correct, "match": o.match,
+                           "explanation": o.explanation, "pinned": o.pinned}
+    if full:
+        return out
+    return {k: v for k, v in out.items() if k in ("key", "text") or v not in (False, None, "")}
