@@ -96,7 +96,8 @@ class Advisor:
         snapshot = self._snapshot(w.region)
         decided = self._decide(w, facts)
         today = self._clock()
-        instances: dict[str, StageChoice] = {stage: self._stage(stage, w, facts, decided, snapshot, today) for stage in w.stages}
+        instances: dict[str, StageChoice] = {
+            stage: self._stage(stage, w, facts, decided, snapshot, today) for stage in w.stages}
         security, rails, refused = self._secure(decided.controls, instances)
         lambda_result = self._lambda(w, facts.assessment, decided, instances, snapshot, today)
         warnings = [*self._price_warnings(w.region, snapshot, today), *refused, *_workload_warnings(w, instances)]

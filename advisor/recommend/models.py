@@ -10,15 +10,41 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from advisor.base import Frozen
 from advisor.engine.decisions import DecisionTrace
 from advisor.pricing.costs import Cost
 
 PerHour = float | Literal["unknown"]
+
+
+class FrozenDict(dict[str, Any]):
+    """A dict that refuses every change, so a Recommendation is read-only at any depth (its mappings too)."""
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(f"{type(self).__name__} is read-only: a recommendation is not changed after the fact")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
+
+    def __reduce__(self) -> tuple[type[FrozenDict], tuple[dict[str, Any]]]:
+        return FrozenDict, (dict(self),)
+
+
+def deep_frozen(value: Any) -> Any:
+    """Mappings as FrozenDicts and lists as tuples, all the way down (JSON and YAML come out the same)."""
+    if isinstance(value, dict):
+        return FrozenDict({key: deep_frozen(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return tuple(deep_frozen(item) for item in value)
+    return value
+
+
+V = TypeVar("V")
+FrozenMap = Annotated[dict[str, V], AfterValidator(deep_frozen)]
+"""A mapping field of a record: validated as a dict, kept as a FrozenDict."""
 
 @dataclass(frozen=True, slots=True)
 class Alternative:
@@ -52,7 +78,8 @@ class StageChoice(Frozen):
     alternatives: tuple[Alternative, ...]
     excluded: tuple[Exclusion, ...] = ()
     decided_by: tuple[str, ...] = ()
-    extra: dict[str, Any] = Field(default_factory=dict, description="Stage details, e.g. tuning wall-clock hours.")
+    extra: FrozenMap[Any] = Field(default_factory=FrozenDict,
+                                  description="Stage details, e.g. tuning wall-clock hours.")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,7 +100,7 @@ class SecuritySetting:
     why: str
     tradeoff: str | None = None
     rule: str
-    anchors: dict[str, str] = dataclasses.field(default_factory=dict)
+    anchors: FrozenMap[str] = dataclasses.field(default_factory=FrozenDict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +109,7 @@ class GuardRailAdvice:
 
     condition_key: str
     enforces: tuple[str, ...]
-    statement: dict[str, Any]
+    statement: FrozenMap[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +142,7 @@ class LambdaFit(Frozen):
     verdict: Literal["fits", "fits_with_changes", "does_not_fit"]
     checks: tuple[LambdaCheck, ...]
     changes: tuple[str, ...]
-    settings: dict[str, Any]
+    settings: FrozenMap[Any]
     alternatives: tuple[LambdaAlternative, ...]
     monthly_cost: Cost | None = None
     endpoint_monthly_cost: Cost | None = None
@@ -129,7 +156,7 @@ class Recommendation(Frozen):
     workload: str
     region: str
     priority: str
-    instances: dict[str, StageChoice]
+    instances: FrozenMap[StageChoice]
     security: tuple[SecuritySetting, ...]
     guard_rails: tuple[GuardRailAdvice, ...]
     lambda_: LambdaFit = Field(alias="lambda")

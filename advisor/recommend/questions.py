@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from advisor import stages as stage_registry
-from advisor.errors import Problem, WorkloadError
 from advisor.base import Frozen
+from advisor.errors import Problem, WorkloadError
 from advisor.workload import Workload, condition_fields, semantic_problems
 
 if TYPE_CHECKING:

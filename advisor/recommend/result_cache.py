@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from advisor.__about__ import __version__
 from advisor.resources import cache_dir, data_dir, shipped_dir
@@ -20,7 +20,7 @@ from advisor.resources import cache_dir, data_dir, shipped_dir
 _FORMAT = 1
 
 
-def _files_digest(digest: "hashlib._Hash", base: Path, paths: Iterable[Path], *, contents: bool) -> None:
+def _files_digest(digest: hashlib._Hash, base: Path, paths: Iterable[Path], *, contents: bool) -> None:
     for path in sorted(paths):
         try:
             stat = path.stat()

@@ -7,13 +7,13 @@ enforce the selected controls.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import chain
-from typing import Mapping
 
 from advisor import stages as stage_registry
 from advisor.engine.decisions import Outcome
 from advisor.knowledge.models import Knowledge
-from advisor.recommend.models import GuardRailAdvice, SecuritySetting
+from advisor.recommend.models import GuardRailAdvice, SecuritySetting, deep_frozen
 
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
@@ -65,9 +65,10 @@ class SecurityRows:
             anchors = {k: v for k, v in control.anchors.model_dump().items() if v}
             cached = tuple(SecuritySetting(
                 control=control.id, title=control.title, resource=control.resource, service=s.service,
-                api=s.operation, field=s.field, value=s.value, placeholder=s.placeholder, aws_default=s.aws_default,
+                api=s.operation, field=s.field, value=deep_frozen(s.value), placeholder=s.placeholder,
+                aws_default=deep_frozen(s.aws_default),
                 requires_ebs=s.requires_ebs, severity=control.severity, why=control.why, tradeoff=control.tradeoff,
-                rule=rule_id, anchors=anchors) for s in control.settings)
+                rule=rule_id, anchors=deep_frozen(anchors)) for s in control.settings)
             self._rows[key] = cached
         return cached
 
@@ -87,5 +88,5 @@ class SecurityRows:
         rail = self._rails.get(key)
         if rail is None:
             g = self.knowledge.guard_rails[index]
-            rail = self._rails[key] = GuardRailAdvice(g.condition_key, enforced, g.statement())
+            rail = self._rails[key] = GuardRailAdvice(g.condition_key, enforced, deep_frozen(g.statement()))
         return rail
