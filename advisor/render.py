@@ -86,10 +86,9 @@ def cell(value: Any) -> str:
 
 
 def print_records(title: str, columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
-
-    from rich import box
 
     console = Console()
     cells = [[cell(get(row)) for _, get in columns] for row in rows]

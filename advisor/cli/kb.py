@@ -284,10 +284,8 @@ def cmd_sync_botocore(args: argparse.Namespace) -> int:
     rules_dir = args.dir or default_rules_dir()
     knowledge = validate_knowledge(rules_dir)  # never rewrite a file we cannot read
     path = knowledge_paths(rules_dir)["instance_types"]
-    if args.check:
-        changes = stage_differences({t.name: t.stages for t in knowledge.instance_types})
-    else:
-        changes = sync_file(path)
+    changes = (stage_differences({t.name: t.stages for t in knowledge.instance_types}) if args.check
+               else sync_file(path))
     for change in changes:
         print(f"  {change}")
     orphans = [c.instance_type for c in changes if not c.after]

@@ -64,7 +64,8 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
             if (f.id, generation) not in used_generations:
                 problems.append(Problem(f"generation {generation!r} has no instance type of family {f.id!r}",
                                         fam_doc.display if fam_doc else None,
-                                        fam_doc.line_of(("families", index, "generations", g_index)) if fam_doc else None,
+                                        fam_doc.line_of(("families", index, "generations", g_index))
+                                        if fam_doc else None,
                                         f"families[{index}].generations[{g_index}]"))
     listed = {(f.id, g) for f in k.families for g in f.generations}
     for family_id, generation in sorted(set(used_generations) - listed):
@@ -136,7 +137,8 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
     guard_doc = docs.get("security_controls")
     for index, rail in enumerate(k.guard_rails):
         for unknown in sorted(set(rail.enforces) - controls):
-            problems.append(Problem(f"enforces the unknown control {unknown!r}", guard_doc.display if guard_doc else None,
+            problems.append(Problem(f"enforces the unknown control {unknown!r}",
+                                    guard_doc.display if guard_doc else None,
                                     guard_doc.line_of(("guard_rails", index, "enforces")) if guard_doc else None,
                                     f"guard_rails[{index}].enforces"))
 

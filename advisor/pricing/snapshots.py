@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Collection, Iterable
+from typing import TYPE_CHECKING, Any
 
 from advisor.errors import PricingError, Problem
 from advisor.resources import cache_dir, data_dir, shipped_dir
@@ -100,7 +101,7 @@ def _load_validated(region: str, paths: list[Path], known: frozenset[str]) -> Pr
     cache = cache_dir() / f"snapshot-{region}-{key[:32]}.pickle"
     snapshot = read_pickle(cache, key)
     if snapshot is not None:
-        return snapshot  # type: ignore[no-any-return]
+        return snapshot
     docs = [parse_yaml(blob, display, PricingError) for blob, display in zip(raw, shown)]
     doc = docs[0] if len(docs) == 1 else _newest(docs)
     snapshot = check_document(doc, known, expect_region=region)

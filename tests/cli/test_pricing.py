@@ -19,8 +19,8 @@ from advisor.pricing import refresh as refresh_module
 from advisor.pricing.snapshots import shipped_pricing_dir
 from tests.conftest import line_of, replace_in
 from tests.pricing.price_list import expected_params, page, pricing_client, sagemaker_item
-from tests.pricing.test_snapshots import K
 from tests.pricing.test_snapshots import SHIPPED as SHIPPED_REGIONS
+from tests.pricing.test_snapshots import K
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

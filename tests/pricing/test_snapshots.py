@@ -11,8 +11,8 @@ import pytest
 
 from advisor.errors import PricingError
 from advisor.knowledge.loader import load_knowledge
-from advisor.pricing import snapshots
 from advisor.knowledge.models import STAGES
+from advisor.pricing import snapshots
 from advisor.pricing.snapshots import (
     available_regions,
     clear_cache,
