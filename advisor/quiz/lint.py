@@ -302,12 +302,13 @@ def _fold(word: str) -> str:
 def lint_missing(bank: QuizBank, doc: Document, report: BankReport) -> None:
     """What an imported bank typically lacks: one warning per question and field, at the question's line."""
     from advisor.documents import format_path
+    from advisor.quiz.interop.common import NO_EXPLANATION  # what an import writes where the source had none
 
     for index, q in enumerate(bank.questions):
         where = ("questions", index)
         line = doc.line_of(where)
         shown = format_path(where)
-        bare = [o.key for o in q.options if not o.explanation.strip()]
+        bare = [o.key for o in q.options if o.explanation.strip() in ("", NO_EXPLANATION)]
         if bare:
             report.add("missing-explanation", Problem(f"option(s) {', '.join(bare)} have no explanation",
                                                       doc.display, line, shown))

@@ -171,3 +171,18 @@ def test_the_shipped_banks_keep_their_cues_under_the_limits() -> None:
         assert cues.key_longest_share <= KEY_LONGEST_LIMIT
         assert cues.key_much_longer == cues.key_much_longer_noted
         assert cues.all_none_answers * 2 <= cues.all_none_uses
+
+
+def test_an_imported_ditectrev_bank_plays_and_lint_lists_what_it_lacks(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "practice.md"
+    source.write_text("# Practice\n\n### Which service stores training data durably?\n\n- [x] Amazon S3\n"
+                      "- [ ] Amazon EC2 instance store\n- [ ] An in-memory cache on the notebook\n\n"
+                      "**[⬆ Back to Top](#table-of-contents)**\n", encoding="utf-8")
+    out_file = tmp_path / "banks" / "practice.yaml"
+    assert main(["quiz", "import", str(source), "--format", "ditectrev-md", "--out", str(out_file)]) == 0
+    printed = capsys.readouterr().out
+    assert "lint: " in printed and "missing-domain 1" in printed and "missing-explanation 1" in printed
+    [report] = lint_paths(out_file)
+    assert {f.rule for f in report.findings} == {"missing-domain", "missing-explanation"}
+    assert exit_code([report], strict=False) == 0 and exit_code([report], strict=True) == 1
