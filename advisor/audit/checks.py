@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from advisor.audit.model import MISSING, Finding, Kind, PathKey, Resource, Status, Unknown
+from advisor.audit.model import MISSING, Finding, Kind, PathKey, Reference, Resource, Status, Unknown
 from advisor.knowledge.models import Condition, Knowledge, SecurityControl, Setting
 
 PLACEHOLDER = re.compile(r"^<<[a-z0-9_]+>>$")
@@ -246,8 +246,8 @@ def judge(setting: Setting, value: Any) -> tuple[Status, str]:
             return "fail", "secret-looking literal in " + ", ".join(found[:5])
         return ("unknown", str(unknown)) if unknown and _empty_literal(value) else ("pass", "no secret found")
     if unknown:
-        if check == "present" and not isinstance(value, Unknown):
-            return "pass", str(unknown)  # a list or mapping with an unresolved element is still set
+        if check == "present" and (isinstance(value, Reference) or not isinstance(value, Unknown)):
+            return "pass", str(unknown)  # another resource's id, or a list or mapping with one: certainly set
         return "unknown", str(unknown)
     if isinstance(value, str) and PLACEHOLDER.match(value):
         return ("pass" if check == "present" else "unknown"), value

@@ -35,6 +35,15 @@ class _Missing:
         return "<absent>"
 
 
+@dataclass(frozen=True, slots=True)
+class Reference(Unknown):
+    """A reference to another resource of the same template or configuration (`!GetAtt Key.Arn`,
+    `aws_kms_key.k.arn`): its value is unknown, but the field is certainly set."""
+
+    def __str__(self) -> str:
+        return f"<reference: {self.text}>"
+
+
 MISSING: Any = _Missing()
 """The field is not in the input: the check takes AWS's default."""
 

@@ -59,7 +59,10 @@ def test_unresolved_values_are_unknown_not_pass(repo: Path, capsys: pytest.Captu
     assert found[("OpenNotebook", "SM-NB-01", "KmsKeyId")]["status"] == "unknown"
     assert found[("OpenNotebook", "SM-NB-01", "KmsKeyId")]["actual"] == "<unknown: !Ref KeyArn>"
     assert found[("OpenNotebook", "SM-NB-03", "RootAccess")]["status"] == "unknown"
-    assert found[("aws_sagemaker_notebook_instance.open", "SM-NB-01", "kms_key_id")]["status"] == "unknown"
+    # another resource's attribute is certainly set (its value comes at apply); a variable may be empty
+    by_reference = found[("aws_sagemaker_notebook_instance.open", "SM-NB-01", "kms_key_id")]
+    assert (by_reference["status"], by_reference["actual"]) == ("pass", "<reference: aws_kms_key.k.arn>")
+    assert found[("aws_sagemaker_notebook_instance.by_variable", "SM-NB-01", "kms_key_id")]["status"] == "unknown"
     plan = {k: v["status"] for k, v in found.items() if k[0] == "aws_sagemaker_notebook_instance.nb"}
     assert plan[("aws_sagemaker_notebook_instance.nb", "SM-NB-01", "kms_key_id")] == "unknown"
     assert plan[("aws_sagemaker_notebook_instance.nb", "SM-NB-02", "direct_internet_access")] == "pass"
@@ -73,6 +76,7 @@ def test_sam_functions_and_function_urls(repo: Path, capsys: pytest.CaptureFixtu
     found = _findings(capsys, "cfn")
     statuses = {(c, f): v["status"] for (r, c, f), v in found.items() if r == "Fn"}
     assert statuses[("LM-08", "Tracing")] == "pass"
+    assert statuses[("LM-07", "KmsKeyArn")] == "pass"  # !GetAtt of a key in the template: certainly set
     assert statuses[("LM-03", "FunctionUrlConfig.AuthType")] == "fail"
     assert statuses[("LM-04", "FunctionUrlConfig.Cors.AllowOrigins")] == "fail"
     assert statuses[("LM-11", "Runtime")] == "fail"  # python3.9 is not on Security Hub's supported list

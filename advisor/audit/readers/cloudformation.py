@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from advisor.audit.model import PathKey, Resource
+from advisor.audit.model import PathKey, Reference, Resource, Unknown
 from advisor.audit.readers import BadInput
 
 SKIP = re.compile(r"#\s*advisor:skip=([A-Z0-9-]+(?:\s*,\s*[A-Z0-9-]+)*)\s*(.*)")
@@ -121,6 +121,7 @@ def read_template(shown: str, text: str) -> list[Resource]:
     if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
         raise BadInput("no Resources section: not a CloudFormation template")
     lines = text.splitlines()
+    logical_ids = frozenset(str(k) for k in template["Resources"])
     resources = []
     for name, body in template["Resources"].items():
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
@@ -128,12 +129,46 @@ def read_template(shown: str, text: str) -> list[Resource]:
         props = body.get("Properties", {})
         if not isinstance(props, dict):
             props = {}
+        props = _resolve(props, logical_ids)
         start, end = _span(body, lines)
         resources.append(Resource(
             kind="cloudformation", type=str(body["Type"]), name=str(name), properties=props, file=shown,
             line=_line(name) or start, end_line=end, line_of=_locator(props),
             suppressions=tuple(_metadata_skips(body)) + tuple(_comment_skips(lines, _line(name) or start, end))))
     return resources
+
+
+_FUNCTIONS = frozenset({
+    "Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::FindInMap",
+    "Fn::ImportValue", "Fn::Base64", "Fn::Cidr", "Fn::GetAZs", "Fn::Transform", "Fn::ToJsonString", "Fn::Length",
+})
+
+
+def _resolve(value: Any, logical_ids: frozenset[str]) -> Any:
+    """Intrinsic functions become Unknown; `!Ref`/`!GetAtt` of a resource of this template become Reference
+    (the field is set to that resource's id). Mappings keep their node class, so keys keep their lines."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            name, arg = next(iter(value.items()))
+            if name in _FUNCTIONS:
+                target = arg.split(".")[0] if isinstance(arg, str) else arg[0] if isinstance(arg, list) and arg \
+                    else None
+                short = "!Ref" if name == "Ref" else name.replace("Fn::", "!")
+                shown = arg if isinstance(arg, str) else ".".join(map(str, arg)) if name == "Fn::GetAtt" else ""
+                text = f"{short} {shown}"
+                if name in ("Ref", "Fn::GetAtt") and isinstance(target, str) and target in logical_ids:
+                    return Reference(text.strip())
+                if name == "Ref" and arg == "AWS::NoValue":
+                    return Unknown("!Ref AWS::NoValue")
+                return Unknown(text.strip())
+        for key in list(value):
+            value[key] = _resolve(value[key], logical_ids)
+        return value
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            value[i] = _resolve(item, logical_ids)
+        return value
+    return value
 
 
 def _line(node: Any) -> int | None:

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from advisor.audit.model import PathKey, Resource, Unknown
+from advisor.audit.model import PathKey, Reference, Resource, Unknown
 from advisor.audit.readers import BadInput
 from advisor.audit.readers.cloudformation import SKIP
 
 _INTERPOLATION = re.compile(r"\$\{")
+_REFERENCE = re.compile(r"\$\{((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[a-z0-9_]+)\}")
 _ATTRIBUTE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)")
 
 
@@ -105,6 +106,9 @@ def _clean(value: Any) -> Any:
         return [_clean(v) for v in value]
     if isinstance(value, str):
         if _INTERPOLATION.search(value):
+            reference = _REFERENCE.fullmatch(value)
+            if reference:  # another managed resource's attribute: set, value known after apply
+                return Reference(reference.group(1))
             return Unknown(value.replace("${", "").rstrip("}") if value.startswith("${") else value)
         return value
     return value

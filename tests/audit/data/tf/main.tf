@@ -7,6 +7,15 @@ resource "aws_sagemaker_notebook_instance" "open" {
   kms_key_id    = aws_kms_key.k.arn
 }
 
+variable "kms_key" {}
+
+resource "aws_sagemaker_notebook_instance" "by_variable" {
+  name          = "by-variable"
+  role_arn      = "arn:aws:iam::123456789012:role/nb"
+  instance_type = "ml.t3.medium"
+  kms_key_id    = var.kms_key
+}
+
 # advisor:skip=SM-MD-02 models here serve public data from the platform VPC
 resource "aws_sagemaker_model" "m" {
   name                     = "m"
