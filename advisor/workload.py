@@ -9,6 +9,7 @@ place, and shown in the trace under `derived.*`.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
@@ -63,6 +64,8 @@ FrameworkId = Literal["pytorch", "tensorflow", "huggingface", "mxnet", "sklearn"
 """Frameworks and LLM serving stacks (rules/knowledge/algorithms.yaml, `frameworks`)."""
 Algorithm = Literal[BuiltinAlgorithm, FrameworkId]
 AlgorithmMode = Literal["cbow", "skipgram", "batch_skipgram", "supervised"]
+Precision = Literal["fp32", "fp16", "bf16", "int8", "int4"]
+FineTuning = Literal["full", "lora", "qlora"]
 ModelKind = Literal["classical", "tree_based", "deep_learning", "llm"]
 GpuNeed = Literal["auto", "required", "none"]
 Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
@@ -90,6 +93,9 @@ class Model(Frozen):
     parameters_millions: float = Field(default=0, ge=0, description="Parameters of a neural network, in millions; "
                                                                     "0 when unknown or not a neural network.")
     size_mb: float = Field(default=100, gt=0, description="Size of the model artifact, in MB.")
+    precision: Precision | None = Field(default=None, description="Numeric precision of the served weights (fp32, "
+                                                                   "fp16, bf16, int8, int4); absent: fp16 for an "
+                                                                   "LLM, fp32 otherwise.")
     mode: AlgorithmMode | None = Field(default=None, description="The built-in algorithm's training mode where "
                                                                  "AWS's instance guidance depends on it (BlazingText: "
                                                                  "cbow, skipgram, batch_skipgram, supervised).")
@@ -107,6 +113,9 @@ class Training(Frozen):
     interruptible: bool = Field(default=False, description="Checkpointed, so managed spot training is fine.")
     gpu: GpuNeed = Field(default="auto", description="auto: a GPU when the model is deep learning or an LLM; "
                                                      "required: always; none: never.")
+    method: FineTuning = Field(default="full", description="How a deep model or LLM is trained: full (every "
+                                                           "weight), lora (adapters on 16-bit weights) or qlora "
+                                                           "(adapters on 4-bit weights).")
 
 
 class Tuning(Frozen):
@@ -141,6 +150,11 @@ class Inference(Frozen):
     production: bool = Field(default=True, description="Serves users: at least two instances for availability.")
     layers: int = Field(default=0, ge=0, description="Lambda layers the function would need.")
     environment_kb: float = Field(default=0, ge=0, description="Size of the environment variables, in KB.")
+    context_tokens: int = Field(default=4096, ge=1, le=2_000_000, description="LLM serving: prompt plus "
+                                                                          "generated tokens of one sequence.")
+    concurrent_sequences: int | None = Field(default=None, ge=1, le=100_000, description=(
+        "LLM serving: sequences in flight at once on one endpoint instance; absent: requests_per_second x "
+        "seconds_per_request, at least 1."))
 
 
 class Batch(Frozen):
@@ -199,7 +213,79 @@ class Workload(Frozen):
 #: (XGBoost, linear learner) load the whole set; images, text and audio stream in mini-batches.
 STREAMED_WORKING_SET_GB = 4.0
 BYTES_PER_PARAMETER_TRAINING = 16  # fp32 weights + gradients + two Adam moments
-BYTES_PER_PARAMETER_INFERENCE = 2  # fp16 / bf16 weights
+BYTES_PER_PARAMETER: dict[str, float] = {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1, "int4": 0.5}
+"""Bytes one weight takes at each precision."""
+LORA_TRAINABLE_SHARE = 0.01
+"""LoRA/QLoRA train adapters of about 1% of the parameters (rank 8-64 on the attention projections); each
+trainable parameter carries the full 16 bytes of training state. Basis: the LoRA and QLoRA papers' settings."""
+KV_BYTES = 2
+"""The KV cache is kept in fp16/bf16."""
+RUNTIME_GIB = 1.0
+"""CUDA/Neuron context and the serving framework, per device group."""
+
+
+def weights_gib(w: Workload, precision: str | None = None) -> float:
+    """The model's weights at the given (or the workload's) precision; the artifact size when the parameter
+    count is unknown."""
+    params = w.model.parameters_millions * 1e6
+    if not params:
+        return w.model.size_mb / 1024
+    chosen = precision or w.model.precision or ("fp16" if w.model.kind == "llm" else "fp32")
+    return params * BYTES_PER_PARAMETER[chosen] / 2**30
+
+
+def kv_bytes_per_token(parameters: float) -> float:
+    """KV-cache bytes per token of a dense decoder of `parameters`, without grouped-query attention.
+
+    Basis: a decoder has about 12 x layers x d_model^2 parameters and d_model is about 128 x layers (Llama-2 7B:
+    32 layers, 4096; 13B: 40, 5120), so layers = (parameters / 196,608)^(1/3); each token keeps K and V per
+    layer: 2 x layers x d_model values. 7B gives 0.53 MiB a token, as Llama-2-7B's 0.5 MiB. Models with GQA
+    need several times less: the estimate errs on the safe side.
+    """
+    layers = (parameters / 196_608) ** (1 / 3)
+    return 2 * layers * (128 * layers) * KV_BYTES
+
+
+def serving_memory(w: Workload) -> tuple[float, str]:
+    """Accelerator memory to serve the model (GiB) and the arithmetic in words.
+
+    An LLM needs its weights, a KV cache for every sequence in flight and the runtime; any other model its
+    weights +20% for activations and the runtime.
+    """
+    weights = weights_gib(w)
+    params = w.model.parameters_millions * 1e6
+    if w.model.kind != "llm" or not params:
+        return round(weights * 1.2, 3), f"weights {weights:.3g} GiB +20% for activations and the runtime"
+    inf = w.inference
+    sequences = inf.concurrent_sequences or max(1, math.ceil(inf.requests_per_second * inf.seconds_per_request))
+    per_token = kv_bytes_per_token(params)
+    kv = sequences * inf.context_tokens * per_token / 2**30
+    runtime = RUNTIME_GIB + 0.1 * weights
+    precision = w.model.precision or "fp16"
+    total = weights + kv + runtime
+    return round(total, 3), (
+        f"weights {weights:.3g} GiB ({w.model.parameters_millions:g}M parameters x "
+        f"{BYTES_PER_PARAMETER[precision]:g} bytes, {precision}) + KV cache {kv:.3g} GiB ({sequences} sequences x "
+        f"{inf.context_tokens} tokens x {per_token / 2**20:.2f} MiB a token, a dense decoder without GQA) + runtime "
+        f"{runtime:.3g} GiB (1 GiB + 10% of the weights)")
+
+
+def training_memory(w: Workload) -> tuple[float, str]:
+    """Accelerator memory to train a deep model (GiB), by fine-tuning method, and the arithmetic in words."""
+    params = w.model.parameters_millions * 1e6
+    method = w.training.method
+    if not params:
+        return round(4 * w.model.size_mb / 1024 * 1.2, 3), "4x the model artifact (weights, gradients, optimiser " \
+                                                             "state) +20%"
+    if method == "full":
+        state = params * BYTES_PER_PARAMETER_TRAINING / 2**30
+        return round(state * 1.2, 3), (f"{state:.3g} GiB of weights, gradients and Adam state (16 bytes a "
+                                       "parameter, full fine-tuning) +20% for activations")
+    base = weights_gib(w, "int4" if method == "qlora" else "bf16")
+    adapters = params * LORA_TRAINABLE_SHARE * BYTES_PER_PARAMETER_TRAINING / 2**30
+    return round(base * 1.2 + adapters, 3), (
+        f"{method}: frozen weights {base:.3g} GiB ({'4-bit' if method == 'qlora' else '16-bit'}) +20% for "
+        f"activations + adapters {adapters:.3g} GiB ({LORA_TRAINABLE_SHARE:.0%} of the parameters x 16 bytes)")
 
 
 @dataclass(frozen=True)
@@ -211,9 +297,9 @@ class Derived:
 
     working_set_gb: float
     model_memory_gb: float
-    """The model's weights + 20% for activations and runtime."""
+    """Memory to serve the model: weights at their precision +20%; for an LLM, weights + KV cache + runtime."""
     training_accelerator_gb: float
-    """Accelerator memory to train a deep model (weights, gradients, optimiser state, +20%); 0 otherwise."""
+    """Accelerator memory to train a deep model by its fine-tuning method (training_memory); 0 otherwise."""
     needs_gpu_training: bool
     concurrency: float
     sensitive: bool
@@ -226,14 +312,11 @@ class Derived:
             working_set = w.data.size_gb
         else:
             working_set = min(w.data.size_gb, STREAMED_WORKING_SET_GB)
-        params = w.model.parameters_millions * 1e6
-        weights_gb = params * BYTES_PER_PARAMETER_INFERENCE / 2**30 if params else w.model.size_mb / 1024
-        train_gb = params * BYTES_PER_PARAMETER_TRAINING / 2**30 if params else 4 * w.model.size_mb / 1024
         deep = w.model.kind in ("deep_learning", "llm")
         return cls(
             working_set_gb=round(working_set, 3),
-            model_memory_gb=round(weights_gb * 1.2, 3),
-            training_accelerator_gb=round(train_gb * 1.2, 3) if deep else 0.0,
+            model_memory_gb=serving_memory(w)[0],
+            training_accelerator_gb=training_memory(w)[0] if deep else 0.0,
             needs_gpu_training=w.training.gpu == "required" or (deep and w.training.gpu == "auto"),
             concurrency=round(w.inference.requests_per_second * w.inference.seconds_per_request, 3),
             sensitive=w.data.sensitivity in ("confidential", "regulated"),

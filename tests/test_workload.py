@@ -10,7 +10,15 @@ import pytest
 from advisor.errors import WorkloadError
 from advisor.knowledge.loader import load_knowledge
 from advisor.recommend.advisor import Advisor
-from advisor.workload import Derived, Workload, condition_fields, context_of, load_workload
+from advisor.workload import (
+    Derived,
+    Workload,
+    condition_fields,
+    context_of,
+    kv_bytes_per_token,
+    load_workload,
+    weights_gib,
+)
 
 K = load_knowledge()
 
@@ -22,7 +30,9 @@ def test_derived_working_set_and_model_memory() -> None:
     assert images.working_set_gb == 4  # streamed in mini-batches
     llm = Derived.of(Workload(stages=["training"], model={"kind": "llm", "algorithm": "huggingface",
                                                           "parameters_millions": 7000}))
-    assert llm.model_memory_gb == pytest.approx(7e9 * 2 / 2**30 * 1.2, rel=1e-3)
+    weights = 7e9 * 2 / 2**30  # fp16
+    kv = 1 * 4096 * 2 * 32.9 * (128 * 32.9) * 2 / 2**30  # 1 sequence x 4096 tokens x ~0.53 MiB a token
+    assert llm.model_memory_gb == pytest.approx(weights + kv + 1 + 0.1 * weights, rel=1e-2)
     assert llm.training_accelerator_gb == pytest.approx(7e9 * 16 / 2**30 * 1.2, rel=1e-3)
     assert llm.as_context()["derived.training_accelerator_gb"] == llm.training_accelerator_gb
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -83,3 +93,36 @@ def test_api_dict_errors_name_the_field() -> None:
     with pytest.raises(WorkloadError) as info:
         Advisor(K).recommend({"stages": ["training"], "training": {"max_hours": "soon"}})
     assert "training.max_hours: must be a number, got 'soon'" in info.value.render()
+
+
+@pytest.mark.parametrize(("changes", "expected_gib"), [
+    ({"model": {"precision": "int4"}}, 7e9 * 0.5 / 2**30),
+    ({"model": {"precision": "fp32"}}, 7e9 * 4 / 2**30),
+    ({"model": {"precision": "int8"}}, 7e9 / 2**30),
+])
+def test_llm_serving_memory_follows_precision(changes: dict, expected_gib: float) -> None:
+    base = {"stages": ["realtime_inference"], "model": {"kind": "llm", "algorithm": "huggingface",
+                                                        "parameters_millions": 7000}}
+    base["model"].update(changes["model"])
+    derived = Derived.of(Workload.model_validate(base))
+    assert weights_gib(Workload.model_validate(base)) == pytest.approx(expected_gib)
+    assert derived.model_memory_gb > expected_gib  # plus KV cache and runtime
+
+
+def test_kv_cache_grows_with_context_and_sequences() -> None:
+    def memory(**inference: int) -> float:
+        return Derived.of(Workload.model_validate({
+            "stages": ["realtime_inference"], "inference": inference,
+            "model": {"kind": "llm", "algorithm": "vllm", "parameters_millions": 7000}})).model_memory_gb
+    assert memory(context_tokens=8192) > memory(context_tokens=4096)
+    assert memory(concurrent_sequences=8) - memory(concurrent_sequences=1) == pytest.approx(7 * 4096 * 0.5547 / 1024,
+                                                                                          rel=0.05)
+    assert kv_bytes_per_token(7e9) / 2**20 == pytest.approx(0.53, abs=0.02)  # Llama-2-7B: 0.5 MiB
+
+
+@pytest.mark.parametrize(("method", "low", "high"), [("full", 120, 130), ("lora", 15, 18), ("qlora", 4, 6)])
+def test_training_memory_by_fine_tuning_method(method: str, low: float, high: float) -> None:
+    derived = Derived.of(Workload.model_validate({
+        "stages": ["training"], "training": {"method": method},
+        "model": {"kind": "llm", "algorithm": "huggingface", "parameters_millions": 7000}}))
+    assert low < derived.training_accelerator_gb < high

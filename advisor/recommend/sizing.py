@@ -18,12 +18,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from advisor.knowledge.models import InstanceType, Knowledge
+from advisor.knowledge.models import AcceleratorSpec, InstanceType, Knowledge
 from advisor.pricing.costs import money
 from advisor.pricing.models import Price, PriceSnapshot
 from advisor.recommend.models import Alternative, PerHour
 from advisor.stages import StageSpec
-from advisor.workload import Derived, Workload
+from advisor.workload import Derived, Workload, serving_memory, training_memory
 
 MEMORY_HEADROOM = 1.5
 """Host RAM per GiB of working set: libraries, copies during training and the OS need room beside the data."""
@@ -48,6 +48,8 @@ class Spec:
     tflops: float
     generation_rank: int
     """The place of its generation in its family's list (newer = higher)."""
+    accelerator: AcceleratorSpec | None = None
+    """What its accelerator can run (accelerators.yaml); None without one."""
 
     @property
     def name(self) -> str:
@@ -75,23 +77,42 @@ class Catalogue:
 
     types: Mapping[tuple[str, str], tuple[Spec, ...]]
     current_families: tuple[str, ...]
+    stock_only: frozenset[str] = frozenset()
+    """model.algorithm values that run only in stock (CPU/CUDA) containers: every built-in algorithm and the
+    frameworks that never reach Neuron (algorithms.yaml)."""
 
     @classmethod
     def of(cls, knowledge: Knowledge) -> Catalogue:
         grouped: dict[tuple[str, str], list[Spec]] = defaultdict(list)
+        capabilities = {a.model: a for a in knowledge.accelerators}
         for t in knowledge.instance_types:
             if t.status != "current":
                 continue  # previous-generation and retired types are taught, never recommended
             generations = knowledge.family(t.family).generations
             spec = Spec(t, knowledge.tflops(t),
-                        generations.index(t.generation) if t.generation in generations else 0)
+                        generations.index(t.generation) if t.generation in generations else 0,
+                        capabilities.get(t.accelerator.model) if t.accelerator else None)
             for stage in t.stages:
                 grouped[(stage, t.family)].append(spec)
+        stock_only = {a.id for a in knowledge.algorithms} | {
+            f.id for f in knowledge.frameworks if f.runs_on_neuron == "no"}
         return cls({key: tuple(specs) for key, specs in grouped.items()},
-                   tuple(f.id for f in knowledge.families if f.status == "current"))
+                   tuple(f.id for f in knowledge.families if f.status == "current"), frozenset(stock_only))
 
     def specs(self, instance_stage: str | None, families: Iterable[str]) -> list[Spec]:
         return [spec for family in families for spec in self.types.get((instance_stage or "", family), ())]
+
+    def cannot_run(self, spec: Spec, w: Workload) -> str | None:
+        """Why `spec`'s accelerator cannot run this workload's model at all, from its capability flags."""
+        acc = spec.accelerator
+        if acc is None:
+            return None
+        if w.model.kind == "llm" and not acc.decoder_llms:
+            return f"{acc.model} cannot run decoder (text-generation) LLMs"
+        if w.model.algorithm in self.stock_only and not acc.stock_containers:
+            return (f"{w.model.algorithm} runs only in stock CPU/CUDA containers, which do not run on {acc.model}"
+                    + (" (it needs a Neuron-compiled model)" if acc.needs_compilation else ""))
+        return None
 
 
 # ---- sizing strategies --------------------------------------------------------------------------------------
@@ -176,13 +197,14 @@ class TrainingSizer:
 
     derived: Derived
     distributed: bool
+    w: Workload
 
     def need(self, accelerated: bool) -> Need:
         d = self.derived
         if accelerated and d.needs_gpu_training:
             return Need(8.0, d.training_accelerator_gb,
-                        (f"{d.training_accelerator_gb:g} GiB of accelerator memory for training (weights, gradients "
-                         "and optimiser state, +20%)", "8 GiB of host memory to feed the accelerators"))
+                        (f"{d.training_accelerator_gb:g} GiB of accelerator memory for training: "
+                         f"{training_memory(self.w)[1]}", "8 GiB of host memory to feed the accelerators"))
         state = d.training_accelerator_gb if not accelerated else 0.0
         memory = max(2.0, d.working_set_gb * MEMORY_HEADROOM + state)
         return Need(memory, 0.0,
@@ -211,11 +233,12 @@ def model_need(w: Workload, derived: Derived, accelerated: bool) -> Need:
     """Inference: accelerator memory for a deep model's weights, or host memory for the model and runtime."""
     model_gb = derived.model_memory_gb
     if accelerated and w.model.kind in ("deep_learning", "llm"):
-        return Need(max(4.0, model_gb), model_gb,
-                    (f"{model_gb:g} GiB of accelerator memory for the model's weights (+20%)",))
-    memory = max(2.0, model_gb * MEMORY_HEADROOM + 1)
+        host = max(4.0, model_gb, w.inference.memory_mb / 1024)
+        return Need(host, model_gb, (f"{model_gb:g} GiB of accelerator memory: {serving_memory(w)[1]}",
+                                     f"{host:g} GiB of host memory (the model, and inference.memory_mb)"))
+    memory = max(2.0, model_gb * MEMORY_HEADROOM + 1, w.inference.memory_mb / 1024)
     return Need(memory, 0.0, (f"{memory:g} GiB of memory: model {model_gb:g} GiB x{MEMORY_HEADROOM:g} + 1 GiB for "
-                              "the serving runtime",))
+                              f"the serving runtime, at least inference.memory_mb ({w.inference.memory_mb:g} MB)",))
 
 
 @dataclass(frozen=True)
@@ -274,7 +297,7 @@ class BatchSizer:
 
 register_sizer("job")(lambda stage, w, derived: OneInstance(derived))
 register_sizer("notebook")(lambda stage, w, derived: NotebookSizer(derived))
-register_sizer("training")(lambda stage, w, derived: TrainingSizer(derived, w.training.distributed))
+register_sizer("training")(lambda stage, w, derived: TrainingSizer(derived, w.training.distributed, w))
 register_sizer("endpoint")(lambda stage, w, derived: EndpointSizer(w, derived))
 register_sizer("batch")(lambda stage, w, derived: BatchSizer(w, derived))
 
@@ -340,11 +363,19 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     banned = set(excluded)
     chosen = [f for f in dict.fromkeys(families) if f not in banned]
 
-    def weigh(family_ids: Iterable[str]) -> list[Candidate]:
-        return [_candidate(spec, sizer, stage.max_count, prices)
-                for spec in catalogue.specs(stage.instance_stage, family_ids)]
-
     reasons: list[str] = []
+    left_out: dict[str, list[str]] = defaultdict(list)
+
+    def weigh(family_ids: Iterable[str]) -> list[Candidate]:
+        out = []
+        for spec in catalogue.specs(stage.instance_stage, family_ids):
+            why = catalogue.cannot_run(spec, w)
+            if why:
+                left_out[why].append(spec.itype.generation)
+            else:
+                out.append(_candidate(spec, sizer, stage.max_count, prices))
+        return out
+
     candidates = weigh(chosen)
     fitting = _ranked(candidates, w.priority)
     if not fitting:
@@ -368,6 +399,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
                          key=lambda c: (-c.spec.memory_gib, c.spec.name))
         others += misfits[:ALTERNATIVES_SHOWN - len(others)]
 
+    reasons += [f"left out {', '.join(dict.fromkeys(generations))}: {why}" for why, generations in left_out.items()]
     reasons += sizer.need(winner.spec.accelerator_gib > 0).explain
     if winner.fits:
         reasons.append(sizer.count_reason(winner.spec, winner.count))

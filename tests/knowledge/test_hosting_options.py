@@ -11,7 +11,7 @@ K = load_knowledge()
 _SESSION = botocore.session.get_session()
 
 
-def _shape(api_field: str):  # noqa: ANN202 - a botocore Shape
+def _shape(api_field: str):
     service, _, path = api_field.partition(":")
     operation, *members = path.split(".")
     shape = _SESSION.get_service_model(service).operation_model(operation).input_shape
@@ -26,7 +26,7 @@ LIMITS = [(o.id, x) for o in K.hosting_options for x in o.limits if x.api_field]
 
 
 @pytest.mark.parametrize("option,limit", LIMITS, ids=[f"{o}.{x.id}" for o, x in LIMITS])
-def test_limits_match_botocore(option: str, limit) -> None:  # noqa: ANN001
+def test_limits_match_botocore(option: str, limit) -> None:
     shape = _shape(limit.api_field)
     scale = 2**20 if (shape.type_name == "blob" and limit.unit == "MB") else 1
     bounds = shape.metadata
