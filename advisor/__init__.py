@@ -9,13 +9,22 @@ Names load lazily, so `import advisor` stays cheap and never pulls in textual or
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from advisor.__about__ import __version__
 
 if TYPE_CHECKING:
-    from advisor.errors import (AdvisorError, KnowledgeError, PricingError, Problem, QuizError, StoreError,
-                                UsageError, WorkloadError)
+    from advisor.errors import (
+        AdvisorError,
+        KnowledgeError,
+        PricingError,
+        Problem,
+        QuizError,
+        StoreError,
+        UsageError,
+        WorkloadError,
+    )
     from advisor.knowledge.loader import load_knowledge
     from advisor.knowledge.models import Knowledge
     from advisor.recommend.advisor import Advisor
@@ -56,7 +65,6 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'advisor' has no attribute {name!r}")
-    import importlib
 
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value

@@ -13,12 +13,24 @@ What is refused, and why:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 import yaml
+from yaml.events import (
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+        StreamStartEvent,
+    )
 
 from advisor.errors import AdvisorError, KnowledgeError, Problem
 
@@ -199,8 +211,6 @@ def _parse_json(text: str, display: str) -> Document | None:
     Large generated banks are JSON for this reason. JSON has no aliases or tags, and duplicate keys are
     refused here as on the YAML path: anything unusual falls back to the YAML path, which reports it located.
     """
-    import json
-
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except (ValueError, RecursionError):  # not plain JSON, or a duplicate key: let YAML locate the problem
@@ -238,18 +248,6 @@ def _parse_plain_yaml(text: str, display: str) -> Document | None:
 
 
 def _build_from_events(parser: Any) -> Any:
-    from yaml.events import (
-        DocumentEndEvent,
-        DocumentStartEvent,
-        MappingEndEvent,
-        MappingStartEvent,
-        ScalarEvent,
-        SequenceEndEvent,
-        SequenceStartEvent,
-        StreamEndEvent,
-        StreamStartEvent,
-    )
-
     get = parser.get_event
     resolve = _RESOLVER.resolve
     constructors = _SAFE.yaml_constructors
@@ -429,9 +427,7 @@ def plain_message(err: Mapping[str, Any]) -> str:
 
 def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Field names valid at the parent of `loc`, walking the model's annotations (for did-you-mean)."""
-    from typing import get_args, get_origin
-
-    from pydantic import BaseModel as _Base
+    from pydantic import BaseModel as _Base  # deferred: pydantic loads only when a document is validated
 
     current: Any = model
     for part in loc[:-1]:
@@ -484,7 +480,7 @@ def problems_from_validation(exc: ValidationError, doc: Document, model: type[Ba
 def validate_document(model: type[M], doc: Document, error: type[AdvisorError] = KnowledgeError,
                       context: dict[str, Any] | None = None) -> M:
     """Validate a parsed document against a pydantic model; failures become one located `error`."""
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # deferred: pydantic loads only when a document is validated
 
     try:
         return model.model_validate(doc.data, context=context)

@@ -11,6 +11,7 @@ imported only when a table is actually printed.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -60,13 +61,11 @@ Column = tuple[str, Callable[[dict[str, Any]], Any]]
 
 
 def to_json(data: Any) -> str:
-    import json  # here, not at the top: every CLI start imports this module to register its commands
-
     return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
 def to_yaml(data: Any) -> str:
-    import yaml
+    import yaml  # deferred: the YAML writer loads only when YAML is written
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=110)
@@ -86,6 +85,7 @@ def cell(value: Any) -> str:
 
 
 def print_records(title: str, columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> None:
+    # deferred: rich loads only when a table is printed
     from rich import box
     from rich.console import Console
     from rich.table import Table

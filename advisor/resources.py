@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from platformdirs import user_cache_dir, user_data_dir
+
 _PACKAGE = Path(__file__).resolve().parent
 DataName = str  # "rules" | "quizzes" | "pricing_data" | "schemas"
 
@@ -26,7 +28,6 @@ def cache_dir() -> Path:
     override = os.environ.get("ADVISOR_CACHE_DIR")
     if override:
         return Path(override)
-    from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("sagemaker-advisor", appauthor=False))
 
@@ -39,6 +40,5 @@ def data_dir(override: Path | None = None) -> Path:
     env = os.environ.get("ADVISOR_DATA_DIR")
     if env:
         return Path(env)
-    from platformdirs import user_data_dir
 
     return Path(user_data_dir("sagemaker-advisor", appauthor=False))

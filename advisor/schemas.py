@@ -10,6 +10,8 @@ import importlib
 import json
 from pathlib import Path
 
+from advisor.atomic import write_atomic
+
 #: schema file stem -> "module:Model". A new YAML format adds one line here.
 SCHEMA_MODELS: dict[str, str] = {
     "families": "advisor.knowledge.models:FamiliesFile",
@@ -39,8 +41,6 @@ def render_schema(stem: str) -> str:
 
 def write_schemas(out_dir: Path) -> list[Path]:
     """Write every schema; returns the files that changed."""
-    from advisor.atomic import write_atomic
-
     changed = []
     for stem in SCHEMA_MODELS:
         path = out_dir / f"{stem}.schema.json"

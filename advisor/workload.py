@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from advisor import stages as stage_registry
 from advisor.base import Frozen, Id
+from advisor.documents import parse_yaml, read_yaml, validate_document
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import Problem, WorkloadError
 
@@ -402,7 +403,7 @@ def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str
     """(field path, message, hint) for what the model alone cannot see: unknown regions, impossible asks."""
     problems: list[tuple[tuple[str, ...], str, str | None]] = []
     if not knowledge.has_region(w.region):
-        import difflib
+        import difflib  # deferred: needed only to word this error
 
         codes = [r.code for r in knowledge.regions]
         close = sorted(difflib.get_close_matches(w.region, codes, n=2, cutoff=0.6))
@@ -464,8 +465,6 @@ def check_workload(w: Workload, knowledge: Knowledge, doc: Any = None) -> None:
 
 def load_workload(source: Path | str, knowledge: Knowledge, *, text: bytes | str | None = None) -> Workload:
     """A workload from a YAML or JSON file (or its already-read `text`, e.g. stdin), validated and located."""
-    from advisor.documents import parse_yaml, read_yaml, validate_document
-
     if text is not None:
         doc = parse_yaml(text, str(source), WorkloadError)
     else:

@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
+from advisor.builders.validate import shape_problems
 from advisor.errors import UsageError
+from advisor.knowledge.botocore_fields import resolve_field
 
 if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation, SecuritySetting
@@ -181,8 +183,6 @@ class Context:
                 continue
             value = s.value
             if s.placeholder is not None:
-                from advisor.knowledge.botocore_fields import resolve_field
-
                 value = placeholder_value(s.placeholder, resolve_field(service, operation, s.field).type_name)
             targets, made = _targets(request, s.field, create=True)
             for container, key in targets:
@@ -203,9 +203,6 @@ class Context:
                             s: SecuritySetting) -> None:
         """A setting inside an optional feature the request does not use (data capture, async inference)
         would leave that feature half-made: it is left out, and the note says why."""
-        from advisor.builders.validate import shape_problems
-        from advisor.knowledge.botocore_fields import resolve_field
-
         targets, _ = _targets(request, path, create=False)
         shape = resolve_field(service, operation, path)
         if not any(shape_problems(container[key], shape) for container, key in targets if key in container):

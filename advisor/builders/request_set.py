@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from advisor import stages as stage_registry
+from advisor.base import Frozen
 from advisor.builders import lambda_, sagemaker, stepfunctions
 from advisor.builders.common import Context, RequestOptions, placeholders_in
 from advisor.errors import UsageError
-from advisor.base import Frozen
 
 if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation

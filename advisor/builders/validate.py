@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.errors import AdvisorError
+from advisor.knowledge.botocore_fields import service_model
 
 #: Amazon States Language state types, and those that end an execution.
 STATE_TYPES = frozenset({"Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"})
@@ -19,6 +20,7 @@ TERMINAL_TYPES = frozenset({"Succeed", "Fail"})
 
 def shape_problems(value: Any, shape: Any) -> list[str]:
     """What botocore's ParamValidator (and an enum check) finds wrong with `value` for a botocore shape."""
+    # deferred: botocore's service models load only when a request is validated
     from botocore.validate import ParamValidator
 
     report = ParamValidator().validate(value, shape)
@@ -44,8 +46,6 @@ def _enum_problems(value: Any, shape: Any, path: str) -> list[str]:
 
 def request_problems(service: str, operation: str, params: dict[str, Any]) -> list[str]:
     """botocore's verdict on one request (empty when it would be sent)."""
-    from advisor.knowledge.botocore_fields import service_model
-
     return shape_problems(params, service_model(service).operation_model(operation).input_shape)
 
 

@@ -43,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not (sys.stdin.isatty() and sys.stdout.isatty()):  # piped or scripted: no TUI, just help
                 parser.print_help()
                 return 0
+            # deferred: every command module loads at start; its stack loads when the command runs
             from advisor.cli.quiz import cmd_tui
 
             return cmd_tui(args)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from advisor.atomic import write_atomic
 from advisor.errors import AuditError, UsageError
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.audit import AuditReport, audit_paths, audit_resources
     from advisor.audit.model import SEVERITY_ORDER
     from advisor.knowledge.loader import load_knowledge
@@ -57,6 +60,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     base = (args.base or Path.cwd()).resolve()
     report = audit_paths(list(args.paths), knowledge, base) if args.paths else AuditReport(base=base)
     if args.live:
+        # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.audit.model import Skipped
         from advisor.audit.readers.live import read_live
 
@@ -71,11 +75,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         lines = "\n".join(f"  {s}" for s in report.skipped[:20])
         raise AuditError("nothing could be audited" + (f":\n{lines}" if lines else ""))
     if args.baseline:
+        # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.audit.baseline import read_baseline
 
         known = read_baseline(args.baseline)
         report.findings = [f for f in report.findings if not (f.status == "fail" and f.fingerprint in known)]
     if args.write_baseline:
+        # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.audit.baseline import write_baseline
 
         count = write_baseline(args.write_baseline, report.findings)
@@ -87,12 +93,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _write(report: AuditReport, args: argparse.Namespace, knowledge: Knowledge) -> None:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.audit import writers
 
     if args.format == "table" and not args.output:
         writers.print_table(report, show_passed=args.show_passed)
         return
     if args.format == "patch":
+        # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.audit.fixes import patches
 
         text, notes = patches(report.findings, report.base)
@@ -105,8 +113,8 @@ def _write(report: AuditReport, args: argparse.Namespace, knowledge: Knowledge) 
     elif args.format == "junit":
         text = writers.to_junit(report)
     else:  # a table written to a file: plain text, no colours
-        import io
 
+        # deferred: rich loads only when a table is printed
         from rich.console import Console
 
         buffer = io.StringIO()
@@ -115,8 +123,6 @@ def _write(report: AuditReport, args: argparse.Namespace, knowledge: Knowledge) 
     for s in report.skipped:
         print(f"skipped: {s}", file=sys.stderr)
     if args.output:
-        from advisor.atomic import write_atomic
-
         write_atomic(args.output, text)
     else:
         sys.stdout.write(text)

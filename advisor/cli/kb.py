@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
+from advisor.errors import UsageError
 from advisor.render import FORMATS, Column, cell, emit
+from advisor.resources import shipped_dir
 from advisor.stages import INSTANCE_STAGES, instance_stage_of, stage_names
 
 
@@ -52,6 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.knowledge.loader import default_rules_dir, validate_knowledge
 
     rules_dir = args.dir or default_rules_dir()
@@ -219,8 +223,6 @@ def _range(text: str) -> tuple[float, float]:
 
 def _with_accelerator(rows: list[dict[str, Any]], what: str) -> list[dict[str, Any]]:
     """Rows whose accelerator matches a model, kind or vendor name (any case), or 'any' / 'none'."""
-    from advisor.errors import UsageError
-
     want = what.strip().lower()
     if want == "none":
         return [r for r in rows if not r["accelerator"]]
@@ -234,7 +236,7 @@ def _with_accelerator(rows: list[dict[str, Any]], what: str) -> list[dict[str, A
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from advisor.errors import UsageError
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.knowledge.loader import knowledge_data
 
     data = knowledge_data(args.dir)
@@ -267,9 +269,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_botocore(args: argparse.Namespace) -> int:
-    import datetime as dt
-
-    from advisor.errors import UsageError
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.knowledge.botocore_sync import (
         append_missing,
         botocore_version,
@@ -277,6 +277,8 @@ def cmd_sync_botocore(args: argparse.Namespace) -> int:
         stage_differences,
         sync_file,
     )
+
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.knowledge.loader import default_rules_dir, knowledge_paths, validate_knowledge
 
     if args.check and args.write:
@@ -309,7 +311,7 @@ def cmd_sync_botocore(args: argparse.Namespace) -> int:
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
-    from advisor.resources import shipped_dir
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.schemas import stale_schemas, write_schemas
 
     out = args.out or shipped_dir("schemas")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from advisor.errors import UsageError
 from advisor.render import FORMATS, Column, emit
 from advisor.stages import component_names, component_of
 
@@ -56,7 +57,7 @@ SHOW_COLUMNS: tuple[Column, ...] = (  # as_of goes in the title: one date per re
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from advisor.errors import UsageError
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.knowledge.loader import knowledge_data
     from advisor.pricing.snapshots import available_regions, load_snapshot
 
@@ -120,6 +121,7 @@ def _change_text(row: dict[str, Any]) -> str:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.pricing.diff import diff_snapshots
     from advisor.pricing.snapshots import read_snapshot
 
@@ -137,6 +139,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.knowledge.loader import load_knowledge
     from advisor.pricing.refresh import check_region, make_client, refresh_region
     from advisor.pricing.snapshots import available_regions, clear_cache

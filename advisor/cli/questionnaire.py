@@ -11,13 +11,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisor.errors import UsageError
+from advisor.errors import AdvisorError, UsageError
+from advisor.resources import data_dir
 
 if TYPE_CHECKING:
     from advisor.quiz.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.cli.quiz import add_data_dir
 
     q = sub.add_parser("questionnaire", help="describe a workload question by question (TUI), then see its "
@@ -36,13 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_questionnaire(args: argparse.Namespace) -> int:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.recommend.questions import Answers, answers_from_file
 
     answers, left_out = answers_from_file(args.source) if args.source is not None else (Answers(), [])
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the questionnaire is interactive: run it in a terminal",
                          hint="`advisor recommend FILE` gives a recommendation without one")
-    from advisor.resources import data_dir
+    # deferred: Textual loads only when the TUI starts
     from advisor.tui.questionnaire import QuestionnaireStart
 
     folder = data_dir(getattr(args, "data_dir", None))
@@ -50,6 +53,7 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
                                left_out=tuple(left_out))
     store = _theme_store(folder)
     try:
+        # deferred: Textual loads only when the TUI starts
         from advisor.tui.app import create_app
 
         app = create_app(None, questionnaire=start, settings=store)
@@ -63,7 +67,7 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
 def _theme_store(folder: Path) -> Store | None:
     """The quiz store, for the saved theme only: the questionnaire needs no quiz store, so one that cannot be
     opened (a database from a newer version, an unwritable folder) is passed over."""
-    from advisor.errors import AdvisorError
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.store import FILENAME, Store
 
     if not (folder / FILENAME).exists():

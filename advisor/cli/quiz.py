@@ -15,9 +15,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.errors import UsageError
+from advisor.atomic import write_atomic
+from advisor.errors import QuizError, UsageError
 from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
 from advisor.render import FORMATS, emit, to_json, to_yaml
+from advisor.resources import cache_dir, data_dir, shipped_dir
 
 if TYPE_CHECKING:
     from advisor.quiz.bank import Bank
@@ -140,10 +142,10 @@ def _date(text: str) -> dt.date:
 @functools.cache
 def drill_bank(seed: int = 0) -> Bank:
     """The knowledge drills with the advisor's own choices, from the cache while knowledge and code are unchanged."""
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.knowledge.loader import cache_key, knowledge_key, load_knowledge, read_cache, write_cache
     from advisor.quiz.bank import bank_from_plain
     from advisor.quiz.drills import BANK_ID, drill_bank_data
-    from advisor.resources import cache_dir, shipped_dir
 
     prices = {f"pricing/{p.name}": p.read_bytes() for p in sorted(shipped_dir("pricing_data").glob("*.yaml"))}
     code = [str(p.relative_to(PACKAGE)) for folder in ("quiz", "recommend", "engine", "pricing")
@@ -152,6 +154,7 @@ def drill_bank(seed: int = 0) -> Bank:
     path = cache_dir() / f"drills-{key[:32]}.marshal"
     plain = read_cache(path, key)
     if plain is None:
+        # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.quiz.models import QuizBank
         from advisor.recommend.advisor import Advisor
 
@@ -164,9 +167,9 @@ def drill_bank(seed: int = 0) -> Bank:
 
 def banks_of(args: argparse.Namespace) -> list[Bank]:
     """Every bank a command may use, without opening the progress store (exporting needs no store)."""
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.bank import gather_banks
     from advisor.quiz.tutor import USER_BANKS
-    from advisor.resources import data_dir
 
     folder = getattr(args, "banks", None)
     user = data_dir(getattr(args, "data_dir", None)) / USER_BANKS if folder is None else None
@@ -175,8 +178,8 @@ def banks_of(args: argparse.Namespace) -> list[Bank]:
 
 def open_tutor(args: argparse.Namespace) -> Tutor:
     """The tutor on the chosen data folder and banks; a store notice (database moved aside) goes to stderr."""
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.tutor import Tutor
-    from advisor.resources import data_dir
 
     tutor = Tutor.open(data_dir(getattr(args, "data_dir", None)), banks_dir=getattr(args, "banks", None),
                        generated=(drill_bank,))
@@ -213,6 +216,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
                 return tutor.exam(bank, exam_code=args.exam or "MLA-C01", count=args.count,
                                   minutes=args.minutes, seed=args.seed)
 
+            # deferred: Textual loads only when the TUI starts
             from advisor.tui.home import PendingExam
 
             tutor.blueprint(args.exam or "MLA-C01")  # an unknown exam code: a plain error before the TUI
@@ -220,6 +224,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
             first = PendingExam(make, unfinished) if unfinished is not None else make()
         elif start == "review":
             first = tutor.review(bank, seed=args.seed)
+        # deferred: Textual loads only when the TUI starts
         from advisor.tui.app import create_app
 
         app = create_app(tutor, bank_id=bank.id, session=first)
@@ -230,6 +235,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_banks(args: argparse.Namespace) -> int:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.bank import bank_summary
 
     rows = [bank_summary(b) for b in banks_of(args)]
@@ -241,7 +247,7 @@ def cmd_banks(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from advisor.atomic import write_atomic
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.bank import bank_file_data, choose_bank, load_bank
     from advisor.quiz.interop import export_text
     from advisor.quiz.interop.anki import write_apkg
@@ -283,15 +289,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    import datetime
-
-    from advisor.atomic import write_atomic
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.documents import read_bytes
-    from advisor.errors import QuizError
     from advisor.quiz.bank import load_bank
     from advisor.quiz.interop import bank_id_for, import_text
     from advisor.quiz.tutor import USER_BANKS
-    from advisor.resources import data_dir
 
     shown = str(args.file)
     raw = read_bytes(args.file, shown, QuizError)
@@ -301,7 +303,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise QuizError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
     bank_id = args.bank_id or bank_id_for(args.file)
     result = import_text(text, args.source_format, display=shown, bank_id=bank_id, title=args.title)
-    result.bank["as_of"] = datetime.date.today().isoformat()
+    result.bank["as_of"] = dt.date.today().isoformat()
     out = args.out or data_dir(getattr(args, "data_dir", None)) / USER_BANKS / f"{bank_id}.yaml"
     header = "# Imported by `advisor quiz import`; edit freely (ids keep your progress).\n"
     write_atomic(out, header + to_yaml(result.bank))
@@ -315,6 +317,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"  skipped {problem}")
     for note in result.missing:
         print(f"  note: {note}")
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.lint import lint_paths, summary_lines
 
     [report] = lint_paths(out)  # the cue and completeness lint an author would run: counts, not every line
@@ -324,6 +327,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.lint import RULES, exit_code, lint_paths, report_data, summary_lines
 
     if args.rules:
@@ -344,6 +348,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 
 def cmd_drills(args: argparse.Namespace) -> int:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.bank import bank_file_data
 
     bank = drill_bank(args.seed)
@@ -360,6 +365,7 @@ def cmd_drills(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.stats import stats_data
 
     tutor = open_tutor(args)
@@ -377,9 +383,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def print_stats(stats: Any) -> None:
     """The stats as a few rich tables: figures first, then bars where a picture reads faster."""
+    # deferred: rich loads only when a table is printed
     from rich.console import Console
     from rich.table import Table
 
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.stats import bar, sparkline
 
     console = Console()
@@ -399,6 +407,7 @@ def print_stats(stats: Any) -> None:
                           f"{t.accuracy:.0%}" if t.accuracy is not None else "-")
         console.print(table)
     if stats.weakest:
+        # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.quiz.stats import WEAKEST_RULE
 
         console.print("[bold]Weakest topics[/bold]: " + ", ".join(

@@ -42,12 +42,14 @@ def read_source(name: str) -> bytes:
     if name == "-":
         stream = getattr(sys.stdin, "buffer", None)
         return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.documents import read_bytes
 
     return read_bytes(Path(name), name, WorkloadError)
 
 
 def run(args: argparse.Namespace, raw: bytes) -> Recommendation:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.recommend.advisor import Advisor
     from advisor.workload import load_workload
 
@@ -59,6 +61,7 @@ def run(args: argparse.Namespace, raw: bytes) -> Recommendation:
 
 def _cached(args: argparse.Namespace, raw: bytes, command: str, render) -> int:  # type: ignore[no-untyped-def]
     """Print `render(recommendation)`, from the result cache when every input is unchanged."""
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.recommend import result_cache
 
     options = [command, getattr(args, "format", ""), getattr(args, "decision", None) or "", args.region or "",
@@ -77,6 +80,7 @@ def _cached(args: argparse.Namespace, raw: bytes, command: str, render) -> int: 
 def cmd_recommend(args: argparse.Namespace) -> int:
     raw = read_source(args.workload)
     if args.format == "table":  # depends on the terminal: never cached
+        # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.recommend.report import build_report, print_report
 
         print_report(build_report(run(args, raw)))
@@ -94,6 +98,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     raw = read_source(args.workload)
 
     def render(rec: Recommendation) -> str:
+        # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.recommend.report import decision_ids, explain_text
 
         if args.decision and args.decision not in decision_ids(rec):

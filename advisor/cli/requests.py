@@ -40,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def build(args: argparse.Namespace) -> RequestSet:
     """The request set for the command line's workload and options, checked by botocore."""
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.builders import build_requests
     from advisor.builders.validate import assert_valid
     from advisor.recommend.advisor import Advisor
@@ -56,6 +57,7 @@ def build(args: argparse.Namespace) -> RequestSet:
 
 
 def cmd_requests(args: argparse.Namespace) -> int:
+    # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.builders import render_requests
 
     sys.stdout.write(render_requests(build(args), args.format))

@@ -12,7 +12,7 @@ from typing import Any
 
 @cache
 def service_model(service: str) -> Any:
-    import botocore.session
+    import botocore.session  # deferred: botocore's service models load only when a request is validated
 
     return botocore.session.get_session().get_service_model(service)
 

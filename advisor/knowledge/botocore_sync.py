@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
+from advisor.atomic import write_atomic
+from advisor.knowledge.botocore_fields import service_model
 from advisor.knowledge.models import STAGES, Stage
 from advisor.stages import INSTANCE_STAGES
 
@@ -22,15 +25,13 @@ ENUM_SHAPES: dict[str, str] = {s.id: s.enum_shape for s in INSTANCE_STAGES.value
 
 
 def botocore_version() -> str:
-    import botocore
+    import botocore  # deferred: botocore's service models load only when a request is validated
 
     return botocore.__version__
 
 
 def botocore_stages() -> dict[str, tuple[Stage, ...]]:
     """ml.* type -> the stages botocore allows it in, in STAGES order."""
-    from advisor.knowledge.botocore_fields import service_model
-
     model = service_model("sagemaker")
     allowed = {stage: set(model.shape_for(shape).enum) for stage, shape in ENUM_SHAPES.items()}
     names = set().union(*allowed.values())
@@ -86,11 +87,7 @@ def append_missing(path: Path, names: Iterable[str], as_of: str) -> list[str]:
 
 def sync_file(path: Path) -> list[StageChange]:
     """Rewrite `stages` (and `botocore_version`) in an instance_types.yaml in place; returns what changed."""
-    from io import StringIO
-
-    from ruamel.yaml import YAML
-
-    from advisor.atomic import write_atomic
+    from ruamel.yaml import YAML  # deferred: ruamel.yaml loads only when a knowledge file is rewritten
 
     yaml = YAML()  # round-trip: comments, order and quoting survive
     yaml.preserve_quotes = True

@@ -10,6 +10,7 @@ from typing import Any
 
 
 def _schema(resource_type: str) -> dict[str, Any]:
+    # deferred: cfn-lint's schemas load only when CloudFormation fields are read
     from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
     try:

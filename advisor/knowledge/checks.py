@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import get_args
 
 from advisor.documents import Document, format_path
 from advisor.errors import Problem
 from advisor.knowledge.models import LAMBDA_ALTERNATIVES, STAGES, Knowledge
 from advisor.stages import stage_ids
+from advisor.workload import Algorithm, AlgorithmMode, DataKind
 
 
 def duplicates(doc: Document | None, prefix: tuple[str | int, ...], keys: Iterable[str], what: str) -> list[Problem]:
@@ -197,10 +199,6 @@ def _algorithm_references(k: Knowledge, docs: Mapping[str, Document], families: 
 
     The Workload's list is a Literal (so the JSON Schema and editors know it); this is what keeps the two in step.
     """
-    from typing import get_args
-
-    from advisor.workload import Algorithm, AlgorithmMode, DataKind
-
     doc = docs.get("algorithms")
     problems: list[Problem] = []
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import pickle
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.__about__ import __version__
+from advisor.atomic import write_atomic
+from advisor.documents import display_path, parse_yaml, validate_document
 from advisor.errors import KnowledgeError, Problem
 from advisor.resources import cache_dir, shipped_dir
 
@@ -85,7 +88,7 @@ def knowledge_data(rules_dir: Path | None = None) -> dict[str, Any]:
 
 def validate_knowledge(rules_dir: Path, raw: dict[str, bytes] | None = None) -> Knowledge:
     """Parse and validate every knowledge file, then cross-check them; all problems are reported at once."""
-    from advisor.documents import display_path, parse_yaml, validate_document
+    # deferred: brings pydantic, which this path avoids until needed
     from advisor.engine.decisions import Decision
     from advisor.knowledge.checks import check_references, cross_check
     from advisor.knowledge.models import KNOWLEDGE_FILES, Knowledge
@@ -189,8 +192,6 @@ def read_pickle(path: Path, key: str) -> Any | None:
     Unpickling skips validation, which is sound only because `write_pickle` is called with validated objects
     alone. Anything unreadable (truncated, written by older code, not ours) is a miss, never an error.
     """
-    import pickle
-
     try:
         stored = pickle.loads(path.read_bytes())
     except Exception:
@@ -202,8 +203,6 @@ def read_pickle(path: Path, key: str) -> Any | None:
 
 def write_pickle(path: Path, key: str, value: object) -> None:
     """Store a validated object under `key`; a cache that cannot be written only costs speed."""
-    import pickle
-
     write_cache_bytes(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -225,8 +224,6 @@ def write_cache(path: Path, key: str, plain: dict[str, Any]) -> None:
 
 
 def write_cache_bytes(path: Path, blob: bytes) -> None:
-    from advisor.atomic import write_atomic
-
     try:
         write_atomic(path, blob)
     except OSError:

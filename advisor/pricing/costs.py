@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from advisor.errors import UsageError
 from advisor.base import Frozen
+from advisor.errors import UsageError
 from advisor.pricing.models import Component, Price, PriceSnapshot, plain_number
 
 HOURS_PER_MONTH = 730.0

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
+from advisor.atomic import write_atomic
+from advisor.documents import display_path, parse_yaml
 from advisor.errors import PricingError, UsageError
 from advisor.pricing.models import COMPONENTS, Component, Price, PriceSnapshot, plain_number
 from advisor.pricing.snapshots import (
@@ -36,6 +38,7 @@ from advisor.pricing.snapshots import (
     shipped_pricing_dir,
     user_pricing_dir,
 )
+from advisor.resources import shipped_dir
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
@@ -121,6 +124,7 @@ def make_client(profile: str | None = None) -> Any:
 
     Fails early, in one line, when no credentials can be found, before any request is made.
     """
+    # deferred: the AWS SDK loads only when AWS is called; botocore's service models load only when a request is validated
     import boto3
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ProfileNotFound
@@ -209,6 +213,7 @@ def _hourly_usd(terms: dict[str, Any]) -> float | str:
 def fetch_offers(client: Any, region: str, report: RefreshReport, *, progress: Progress | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> list[Offer]:
     """Every usable offer for `region`, page by page through the paginator; AWS failures become RefreshError."""
+    # deferred: botocore's service models load only when a request is validated
     from botocore.paginate import TokenEncoder
 
     paginator = client.get_paginator("get_products")
@@ -260,7 +265,7 @@ def _aws_errors(report: RefreshReport) -> Iterator[None]:
         HTTPClientError,
         NoCredentialsError,
         PartialCredentialsError,
-    )
+    )  # deferred: botocore's service models load only when a request is validated
 
     try:
         yield
@@ -396,9 +401,6 @@ def refresh_region(region: str, *, client: Any, knowledge: Knowledge, out_dir: P
                    today: dt.date | None = None, progress: Progress | None = None,
                    sleep: Callable[[float], None] = time.sleep) -> RefreshReport:
     """Fetch, build, check and atomically write `region`'s snapshot; on any failure nothing is written."""
-    from advisor.atomic import write_atomic
-    from advisor.documents import display_path, parse_yaml
-
     check_region(region)
     today = today or dt.date.today()
     out_dir = out_dir or default_output_dir()
@@ -437,6 +439,4 @@ def _previous(region: str, target: Path, knowledge: Knowledge) -> PriceSnapshot 
 
 
 def _schema_file() -> Path:
-    from advisor.resources import shipped_dir
-
     return shipped_dir("schemas") / "price_snapshot.schema.json"

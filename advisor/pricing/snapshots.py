@@ -22,7 +22,9 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advisor.documents import display_path, parse_yaml, read_bytes, read_yaml, validate_document
 from advisor.errors import PricingError, Problem
+from advisor.knowledge.loader import cache_key, knowledge_data, read_pickle, write_pickle
 from advisor.resources import cache_dir, data_dir, shipped_dir
 
 if TYPE_CHECKING:
@@ -89,9 +91,6 @@ def _load_validated(region: str, paths: list[Path], known: frozenset[str]) -> Pr
     The bytes that are hashed are the bytes that are parsed, so a file edited between the two cannot be
     cached under the other version's key.
     """
-    from advisor.documents import display_path, parse_yaml, read_bytes
-    from advisor.knowledge.loader import cache_key, read_pickle, write_pickle
-
     shown = [display_path(path) for path in paths]
     raw = [read_bytes(path, display, PricingError) for path, display in zip(paths, shown)]
     inputs = {f"file {index}: {path}": blob for index, (path, blob) in enumerate(zip(paths, raw))}
@@ -127,8 +126,7 @@ def read_snapshot(path: Path, knowledge: Knowledge | None = None) -> PriceSnapsh
 
 def check_document(doc: Document, known_types: Collection[str], expect_region: str | None = None) -> PriceSnapshot:
     """Validate a parsed snapshot and cross-check it against the knowledge; all problems at once."""
-    from advisor.documents import validate_document
-    from advisor.pricing.models import PriceSnapshot
+    from advisor.pricing.models import PriceSnapshot  # deferred: brings pydantic, which this path avoids until needed
 
     snapshot = validate_document(PriceSnapshot, doc, PricingError)
     problems: list[Problem] = []
@@ -168,8 +166,6 @@ def _duplicates(doc: Document, snapshot: PriceSnapshot) -> Iterable[Problem]:
 
 
 def _read(path: Path) -> Document:
-    from advisor.documents import display_path, read_yaml
-
     return read_yaml(path, display_path(path), PricingError)
 
 
@@ -196,7 +192,6 @@ def _version(path: Path) -> tuple[str, int, int]:
 def _known_types(knowledge: Knowledge | None) -> frozenset[str]:
     if knowledge is not None:
         return frozenset(t.name for t in knowledge.instance_types)
-    from advisor.knowledge.loader import knowledge_data
 
     return frozenset(t["name"] for t in knowledge_data()["instance_types"])
 

@@ -22,7 +22,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advisor.documents import display_path, format_path, parse_yaml, validate_document
 from advisor.errors import KnowledgeError, Problem, QuizError
+from advisor.knowledge.loader import (
+    cache_key,
+    default_rules_dir,
+    knowledge_data,
+    knowledge_paths,
+    read_cache,
+    write_cache,
+)
 from advisor.resources import cache_dir, shipped_dir
 
 if TYPE_CHECKING:
@@ -167,8 +176,6 @@ def choose_bank(bank_id: str, banks: list[Bank]) -> Bank:
 
 def load_bank(path: Path, *, use_cache: bool = True) -> Bank:
     """One bank file, validated and linted (or served from the cache when its bytes were validated before)."""
-    from advisor.knowledge.loader import read_cache, write_cache
-
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -202,8 +209,6 @@ def _blueprint_bytes() -> bytes:
 
     Reading the one file keeps a warm start from loading (and hashing) the whole knowledge base.
     """
-    from advisor.knowledge.loader import default_rules_dir, knowledge_paths
-
     try:
         return knowledge_paths(default_rules_dir())["exams"].read_bytes()
     except OSError:
@@ -213,16 +218,13 @@ def _blueprint_bytes() -> bytes:
 def exam_domains() -> dict[str, dict[str, list[str]]]:
     """Exam code -> domain id -> its task statement ids, from the knowledge (plain data: no pydantic on a warm
     start)."""
-    from advisor.knowledge.loader import knowledge_data
-
     return {exam["code"]: {d["id"]: [t["id"] for t in d.get("tasks", ())] for d in exam["domains"]}
             for exam in knowledge_data()["exams"]}
 
 
 def validate_bank(path: Path, raw: bytes, domains: Mapping[str, Mapping[str, list[str]]]) -> dict[str, Any]:
     """Parse, validate and lint a bank; every problem is a located KnowledgeError. Returns plain data."""
-    from advisor.documents import display_path, parse_yaml, validate_document
-    from advisor.quiz.models import QuizBank
+    from advisor.quiz.models import QuizBank  # deferred: pydantic models; a warm start serves plain data
 
     doc = parse_yaml(raw, display_path(path, path.parent.parent), KnowledgeError)
     bank = validate_document(QuizBank, doc, KnowledgeError)
@@ -241,8 +243,7 @@ def lint_bank(bank: QuizBank, doc: Document, domains: Mapping[str, Mapping[str, 
 def bank_checks(bank: QuizBank, doc: Document,
                 domains: Mapping[str, Mapping[str, list[str]]]) -> list[tuple[str, Problem]]:
     """`lint_bank`'s problems, each with its rule id (what `advisor quiz lint` prints beside it)."""
-    from advisor.documents import format_path
-    from advisor.knowledge.checks import duplicates
+    from advisor.knowledge.checks import duplicates  # deferred: brings the pydantic knowledge models
 
     questions = bank.questions
     found: list[tuple[str, Problem]] = [
@@ -288,8 +289,6 @@ def _normal(text: str) -> str:
 def _cache_key(raw: bytes, blueprints: bytes) -> str:
     """The bank's bytes, the blueprints it is linted against, and the code that validates it (an edited model or
     lint must not be served an old verdict)."""
-    from advisor.knowledge.loader import cache_key
-
     return cache_key({"bank": raw, "exam blueprints": blueprints}, _CODE_FILES)
 
 

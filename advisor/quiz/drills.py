@@ -24,6 +24,7 @@ from typing import Any
 
 from advisor.knowledge.models import InstanceType, Knowledge, LambdaLimit, SecurityControl, Setting
 from advisor.quiz.bank import Bank, bank_from_plain
+from advisor.quiz.models import QuizBank
 
 BANK_ID = "drills"
 TITLE = "Knowledge drills: instance types, security fields, Lambda limits, exams"
@@ -522,8 +523,6 @@ def drill_questions(k: Knowledge, seed: int = 0,
 
 def drill_bank(k: Knowledge, *, seed: int = 0, recommend: Callable[[dict[str, Any]], Any] | None = None) -> Bank:
     """The drills as a playable bank, validated by the same model every bank goes through."""
-    from advisor.quiz.models import QuizBank
-
     plain = drill_bank_data(k, seed=seed, recommend=recommend)
     return bank_from_plain(QuizBank.model_validate(plain).model_dump(mode="json"), Path(f"<generated: {BANK_ID}>"))
 

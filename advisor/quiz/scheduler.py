@@ -36,14 +36,14 @@ class Scheduler:
 
     def _engine(self) -> Any:
         if self._fsrs is None:  # fsrs is imported on the first answer, not at start
-            from fsrs import Scheduler as Fsrs
+            from fsrs import Scheduler as Fsrs  # deferred: the scheduler's library loads only when a card is reviewed
 
             self._fsrs = Fsrs(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
         return self._fsrs
 
     def review(self, question_id: str, previous: dict[str, Any] | None, correct: bool, when: dt.datetime) -> CardState:
         """The card after answering `question_id` at `when` (timezone-aware), right or wrong."""
-        from fsrs import Card, Rating
+        from fsrs import Card, Rating  # deferred: the scheduler's library loads only when a card is reviewed
 
         when = when.astimezone(dt.timezone.utc)
         card = (Card.from_dict(previous) if previous  # type: ignore[arg-type]  # fsrs wants its own TypedDict
@@ -65,3 +65,16 @@ class Scheduler:
 
     def is_due(self, due: dt.datetime, last_review: dt.datetime | None, now: dt.datetime) -> bool:
         return self.effective_due(due, last_review, now) <= now
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """A bank's review queue right now: what is due (soonest first) and what was last answered wrong."""
+
+    due: tuple[str, ...]
+    wrong: tuple[str, ...]
+    unseen: int
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.due) + [q for q in self.wrong if q not in self.due]

@@ -10,13 +10,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from advisor.knowledge.loader import knowledge_data
 from advisor.quiz.bank import Bank
+from advisor.quiz.scheduler import Queue
 from advisor.quiz.store import ExamRecord, Store
-
-if TYPE_CHECKING:
-    from advisor.quiz.tutor import Queue
 
 #: Below this many answers a topic's accuracy is a rough figure: it is still listed, marked as such.
 WEAK_MIN_ATTEMPTS = 3
@@ -65,8 +64,6 @@ class Stats:
 
 def compute_stats(banks: Sequence[Bank], store: Store, queues: Mapping[str, Queue], exam_date: dt.date | None,
                   now: dt.datetime) -> Stats:
-    from advisor.knowledge.loader import knowledge_data
-
     items = {(b.id, item.id): item for b in banks for item in b.items}
     topics: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     domains: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])

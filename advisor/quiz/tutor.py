@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor.errors import QuizError
+from advisor.knowledge.loader import load_knowledge
 from advisor.quiz.bank import Bank, Item, choose_bank, gather_banks, load_bank
-from advisor.quiz.scheduler import Scheduler
+from advisor.quiz.scheduler import Queue, Scheduler
 from advisor.quiz.scoring import ExamScore, Mark, score_exam
 from advisor.quiz.session import (
     Clock,
@@ -29,28 +29,15 @@ from advisor.quiz.session import (
     practice_items,
     system_clock,
 )
+from advisor.quiz.stats import Stats, compute_stats
 from advisor.quiz.store import CardRow, Store
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import ExamBlueprint
-    from advisor.quiz.stats import Stats
 
 DEFAULT_EXAM = "MLA-C01"
 PRACTICE_ROUND = 10
 EXAM_DATE_KEY = "exam_date"
-
-
-@dataclass(frozen=True, slots=True)
-class Queue:
-    """A bank's review queue right now: what is due (soonest first) and what was last answered wrong."""
-
-    due: tuple[str, ...]
-    wrong: tuple[str, ...]
-    unseen: int
-
-    @property
-    def ids(self) -> list[str]:
-        return list(self.due) + [q for q in self.wrong if q not in self.due]
 
 
 #: The folder of the user's own banks (imported ones land here), under the data folder.
@@ -99,8 +86,6 @@ class Tutor:
 
     @staticmethod
     def blueprints() -> tuple[ExamBlueprint, ...]:
-        from advisor.knowledge.loader import load_knowledge
-
         return load_knowledge().exams
 
     def blueprint(self, code: str) -> ExamBlueprint:
@@ -249,7 +234,5 @@ class Tutor:
     # ---- stats --------------------------------------------------------------------------------------------
 
     def stats(self, banks: Sequence[Bank] | None = None) -> Stats:
-        from advisor.quiz.stats import compute_stats
-
         banks = list(banks) if banks is not None else self.banks()
         return compute_stats(banks, self.store, {b.id: self.queue(b) for b in banks}, self.exam_date, self.clock())

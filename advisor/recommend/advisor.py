@@ -20,12 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from advisor import stages as stage_registry
+from advisor.documents import format_path, plain_message
 from advisor.engine.decisions import Decision, DecisionTrace, Outcome
-from advisor.errors import WorkloadError
+from advisor.errors import Problem, WorkloadError
+from advisor.knowledge.loader import load_knowledge
 from advisor.knowledge.models import LAMBDA_ALTERNATIVES, Knowledge
 from advisor.pricing.costs import HOURS_PER_MONTH, lambda_break_even_rps, lambda_monthly_cost
 from advisor.pricing.models import PriceSnapshot
+from advisor.pricing.snapshots import available_regions, borrowed_snapshot, load_snapshot, nearest_region
 from advisor.recommend import costing, lambda_fit, sizing
 from advisor.recommend.models import (
     Exclusion,
@@ -67,8 +72,6 @@ class Advisor:
     def __init__(self, knowledge: Knowledge | None = None, *, pricing_dir: Path | None = None,
                  clock: Callable[[], dt.date] = dt.date.today) -> None:
         if knowledge is None:
-            from advisor.knowledge.loader import load_knowledge
-
             knowledge = load_knowledge()
         self.knowledge = knowledge
         self._pricing_dir = pricing_dir
@@ -129,11 +132,6 @@ class Advisor:
     def _workload(self, workload: Workload | Mapping[str, Any], stages: Iterable[str] | None,
                   region: str | None) -> Workload:
         if not isinstance(workload, Workload):
-            from pydantic import ValidationError
-
-            from advisor.documents import format_path, plain_message
-            from advisor.errors import Problem
-
             try:
                 workload = Workload.model_validate(workload)
             except ValidationError as exc:
@@ -161,8 +159,6 @@ class Advisor:
         A region without a snapshot is priced with the nearest region's figures, marked as estimates, rather
         than without prices.
         """
-        from advisor.pricing.snapshots import available_regions, borrowed_snapshot, load_snapshot, nearest_region
-
         if region not in self._snapshots:
             have = available_regions(self._pricing_dir)
             if region in have:

@@ -18,13 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from advisor import stages as stage_registry
+from advisor.atomic import write_atomic
 from advisor.base import Frozen
+from advisor.documents import plain_message, problems_from_validation, read_yaml, validate_document
 from advisor.errors import Problem, WorkloadError
+from advisor.render import to_yaml
 from advisor.workload import Workload, condition_fields, semantic_problems
 
 if TYPE_CHECKING:
@@ -182,10 +185,6 @@ class Answers:
     def problems(self, knowledge: Knowledge | None = None) -> dict[str, str]:
         """Question path -> what is wrong with its answer, in plain words; with `knowledge`, also what the model
         alone cannot see (an unknown region, a GPU no instance type has)."""
-        from pydantic import ValidationError
-
-        from advisor.documents import plain_message
-
         try:
             workload = Workload.model_validate(self.document())
         except ValidationError as exc:
@@ -259,10 +258,6 @@ def answers_from_file(path: Path) -> tuple[Answers, list[Problem]]:
 
     A file that is not YAML, or not a mapping, cannot be asked about: that is a WorkloadError.
     """
-    from pydantic import ValidationError
-
-    from advisor.documents import problems_from_validation, read_yaml
-
     doc = read_yaml(path, error=WorkloadError)
     if not isinstance(doc.data, dict):
         raise WorkloadError(f"{doc.display}: a workload is a mapping of fields (name, stages, data, ...)",
@@ -287,8 +282,6 @@ def answers_from_file(path: Path) -> tuple[Answers, list[Problem]]:
 def workload_yaml(workload: Workload) -> str:
     """The workload as a file: every field asked for its stages, and any other that differs from its default
     (so a file loaded with --from keeps what the wizard did not ask)."""
-    from advisor.render import to_yaml
-
     data = workload.model_dump(mode="json")
     answers = Answers({"stages": list(workload.stages)})
     out: dict[str, Any] = {}
@@ -306,8 +299,6 @@ def workload_yaml(workload: Workload) -> str:
 
 
 def save_workload(path: Path, workload: Workload) -> None:
-    from advisor.atomic import write_atomic
-
     try:
         write_atomic(path, workload_yaml(workload))
     except OSError as exc:
@@ -340,9 +331,6 @@ class DraftStore:
         return self.folder / DRAFT_FILE
 
     def save(self, draft: Draft) -> None:
-        from advisor.atomic import write_atomic
-        from advisor.render import to_yaml
-
         text = ("# A questionnaire in progress (advisor questionnaire offers it on its next start).\n"
                 + to_yaml(draft.model_dump(mode="json")))
         try:
@@ -352,8 +340,6 @@ class DraftStore:
                                 hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR") from None
 
     def load(self) -> Draft | None:
-        from advisor.documents import read_yaml, validate_document
-
         if not self.path.exists():
             return None
         try:

@@ -7,14 +7,17 @@ shows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from io import StringIO
 from typing import TYPE_CHECKING, Any, Literal
 
 from advisor import stages as stage_registry
 from advisor.engine.conditions import ConditionResult, GroupResult, LeafResult
 from advisor.engine.decisions import DecisionTrace
 from advisor.recommend.models import Recommendation, SecuritySetting, StageChoice
+from advisor.render import to_yaml
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,8 +35,6 @@ def placeholder(name: str) -> str:
 
 def setting_value(setting: SecuritySetting) -> str:
     """A request field's value as it goes in the request (JSON), or its placeholder."""
-    import json
-
     return placeholder(setting.placeholder) if setting.placeholder else json.dumps(setting.value)
 
 
@@ -177,6 +178,7 @@ def to_markdown(report: Report) -> str:
 
 def print_report(report: Report, console: Console | None = None) -> None:
     """The report on a terminal: one rich table per section, its lines as bullets (text, never markup)."""
+    # deferred: rich loads only when a table is printed
     from rich.console import Console
     from rich.table import Table as RichTable
     from rich.text import Text
@@ -256,14 +258,11 @@ def render(rec: Recommendation, fmt: str) -> str:
     if fmt == "json":
         return rec.model_dump_json(indent=2) + "\n"
     if fmt == "yaml":
-        from advisor.render import to_yaml
-
         return to_yaml(rec.model_dump(mode="json"))
     if fmt == "markdown":
         return to_markdown(build_report(rec))
     if fmt == "table":
-        from io import StringIO
-
+        # deferred: rich loads only when a table is printed
         from rich.console import Console
 
         out = StringIO()

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from advisor.__about__ import __version__
+from advisor.atomic import write_atomic
 from advisor.resources import cache_dir, data_dir, shipped_dir
 
 _FORMAT = 1
@@ -62,8 +63,6 @@ def get(key: str) -> bytes | None:
 
 
 def put(key: str, output: bytes) -> None:
-    from advisor.atomic import write_atomic
-
     try:
         write_atomic(_path(key), output)
     except OSError:

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from advisor.errors import Problem, QuizError
+from advisor.quiz.interop.common import missing_report, normal_stem, slug
+from advisor.quiz.interop.moodle import UnsafeXml
 
 ALL_TYPES = frozenset({"single", "multiple", "true_false", "ordering", "matching"})
 
@@ -57,11 +60,6 @@ class ImportResult:
 
 def import_text(text: str, fmt: str, *, display: str, bank_id: str, title: str | None = None) -> ImportResult:
     """Parse `text` in format `fmt` into a bank; QuizError when nothing at all could be imported."""
-    from xml.etree.ElementTree import ParseError
-
-    from advisor.quiz.interop.common import missing_report, normal_stem
-    from advisor.quiz.interop.moodle import UnsafeXml
-
     form = FORMATS[fmt]
     if not form.reads:
         raise QuizError(f"{fmt} is an export format only; import one of {', '.join(IMPORT_FORMATS)}")
@@ -95,8 +93,6 @@ def import_text(text: str, fmt: str, *, display: str, bank_id: str, title: str |
 
 
 def bank_id_for(path: Path) -> str:
-    from advisor.quiz.interop.common import slug
-
     return slug(path.stem, 40) or "imported"
 
 

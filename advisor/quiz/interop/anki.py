@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import re
+import tempfile
 from typing import Any
 
 from advisor.quiz.interop.common import (
@@ -236,8 +237,6 @@ MODEL_NAME = "sagemaker-advisor question"
 
 def write_apkg(bank: dict[str, Any]) -> bytes:
     """The deck as the bytes of an .apkg file (the caller writes them atomically)."""
-    import tempfile
-
     import genanki  # deferred: only the .apkg export needs it
 
     model = genanki.Model(

@@ -1,0 +1,27 @@
+"""Code-quality gates run with the tests: the layering written in pyproject.toml holds."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: pip install -e '.[test]'")
+    return found
+
+
+def test_import_layers_hold() -> None:
+    """lint-imports checks the contracts in pyproject.toml: the layers, the walls (no textual or boto3 in the
+    core, knowledge never imports recommend) and no import cycles between sibling modules of the core."""
+    result = subprocess.run([_tool("lint-imports"), "--no-cache"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
