@@ -15,8 +15,15 @@ botocore is loaded only when a security setting needs a field's shape or a reque
 from __future__ import annotations
 
 from advisor.builders.common import RequestOptions
-from advisor.builders.request_set import (OPERATIONS, STATE_MACHINE, Placeholder, RequestSet, build_requests,
-                                          covered_operations, render_requests)
+from advisor.builders.request_set import (
+                                          OPERATIONS,
+                                          STATE_MACHINE,
+                                          Placeholder,
+                                          RequestSet,
+                                          build_requests,
+                                          covered_operations,
+                                          render_requests,
+)
 
 __all__ = ["OPERATIONS", "STATE_MACHINE", "Placeholder", "RequestOptions", "RequestSet", "build_requests",
            "covered_operations", "render_requests"]

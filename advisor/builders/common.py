@@ -20,6 +20,9 @@ from advisor.builders.validate import shape_problems
 from advisor.errors import UsageError
 from advisor.knowledge.botocore_fields import resolve_field
 
+#: The key of the state machine definition (a dict, not an API request) in a RequestSet.
+STATE_MACHINE = "states:StateMachine"
+
 if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation, SecuritySetting
     from advisor.workload import Workload

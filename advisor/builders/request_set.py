@@ -9,16 +9,14 @@ from typing import TYPE_CHECKING, Any, Callable
 from advisor import stages as stage_registry
 from advisor.base import Frozen
 from advisor.builders import lambda_, sagemaker, stepfunctions
-from advisor.builders.common import Context, RequestOptions, placeholders_in
+from advisor.builders.common import STATE_MACHINE, Context, RequestOptions, placeholders_in
+from advisor.builders.script import to_script
 from advisor.errors import UsageError
+from advisor.render import to_json, to_yaml
 
 if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation
     from advisor.workload import Workload
-
-#: The key of the state machine definition (a dict, not an API request) in a RequestSet.
-STATE_MACHINE = "states:StateMachine"
-
 
 @dataclass(frozen=True)
 class Operation:
@@ -140,11 +138,7 @@ def build_requests(recommendation: Recommendation, workload: Workload, only: str
 def render_requests(request_set: RequestSet, fmt: str) -> str:
     """A request set in one of the formats advisor.render.FORMAT_TABLE lists for requests."""
     if fmt == "python":
-        from advisor.builders.script import to_script
-
         return to_script(request_set)
-    from advisor.render import to_json, to_yaml
-
     if fmt == "json":
         return to_json(request_set.as_data())
     if fmt == "yaml":

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.__about__ import __version__
-from advisor.builders.common import TOKEN, value_at
-from advisor.builders.request_set import STATE_MACHINE, RequestSet
+from advisor.builders.common import STATE_MACHINE, TOKEN, value_at
+
+if TYPE_CHECKING:
+    from advisor.builders.request_set import RequestSet
 
 #: boto3 client per botocore service, as the script names them.
 CLIENTS = {"sagemaker": "sagemaker", "lambda": "lambda_client", "stepfunctions": "stepfunctions"}
