@@ -217,7 +217,7 @@ class SecurityControl(Sourced):
         "availability", "lambda", "monitoring", "platform",
     ]
     why: Text
-    tradeoff: str | None = None
+    tradeoff: Text = Field(description="What following the control costs: every control has one.")
     anchors: Anchors = Anchors()
 
 
