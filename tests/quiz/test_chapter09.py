@@ -7,7 +7,8 @@ from collections import Counter
 
 import pytest
 
-from advisor.quiz.bank import Bank, find_bank
+from advisor.quiz.bank import Bank, exam_domains, find_bank
+from advisor.quiz.lint import lint_file
 
 #: The book's answer key (shared/facts/exams.md): question id -> correct option keys.
 BOOK_KEY = {
@@ -47,8 +48,7 @@ def test_question_six_explains_its_ambiguity(bank: Bank) -> None:
     assert "Ambiguous" in explanations and "notebook *instance*" in explanations
 
 
-def test_at_least_190_questions_cover_every_section(bank: Bank) -> None:
-    assert len(bank.items) >= 190
+def test_every_section_of_the_chapter_is_asked(bank: Bank) -> None:
     sections = Counter(item.section for item in bank.items)
     assert {s for s in SECTIONS if sections[s] == 0} == set()
 
@@ -128,3 +128,39 @@ def test_correct_positions_are_balanced(bank: Bank) -> None:
                    if o.correct)
     mean = sum(keys.values()) / 4
     assert {k for k in "ABCD" if abs(keys[k] - mean) > 0.15 * mean} == set()
+
+
+def test_at_least_220_questions_with_ten_ordering_and_ten_matching(bank: Bank) -> None:
+    kinds = Counter(i.type for i in bank.items)
+    assert len(bank.items) >= 220 and kinds["ordering"] >= 10 and kinds["matching"] >= 10
+
+
+def test_every_question_names_its_mla_c01_task_in_its_own_domain(bank: Bank) -> None:
+    domain_of_task = {"1": "data-preparation", "2": "model-development", "3": "deployment-orchestration",
+                      "4": "monitoring-maintenance-security"}
+    for item in bank.items:
+        tasks = item.tasks.get("MLA-C01", ())
+        assert tasks, item.id
+        assert {domain_of_task[t.split(".")[0]] for t in tasks} == {item.domains["MLA-C01"]}, item.id
+
+
+@pytest.mark.parametrize("task", ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "4.1", "4.2", "4.3"])
+def test_every_task_statement_is_asked(bank: Bank, task: str) -> None:
+    assert any(task in i.tasks.get("MLA-C01", ()) for i in bank.items)
+
+
+def test_most_stems_set_a_scene_before_they_ask(bank: Bank) -> None:
+    """A scenario: at least one sentence of situation before the question, about someone doing something."""
+    actor = re.compile(r"\b(team|company|engineer|scientist|startup|bank|retailer|insurer|lender|hospital|"
+                       r"developer|analyst|auditor|utility|architect)\b", re.IGNORECASE)
+
+    def scene(stem: str) -> bool:
+        asked = stem.rsplit("?", 1)[0]
+        return len([s for s in re.split(r"(?<=[.!])\s+", asked) if s.strip()]) >= 2 and bool(actor.search(stem))
+
+    assert sum(scene(i.stem) for i in bank.items) >= 0.70 * len(bank.items)
+
+
+def test_the_bank_lint_finds_no_error_and_no_unnoted_warning(bank: Bank) -> None:
+    report = lint_file(bank.path, exam_domains())
+    assert (report.count("error"), report.count("warning")) == (0, 0), [str(f) for f in report.findings]

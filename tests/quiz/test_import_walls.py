@@ -16,6 +16,10 @@ bank = tutor.bank("chapter09")
 session = tutor.practice(bank, count=3, seed=1)
 for _ in range(3):
     slot = session.current
+    if slot.item.type == "ordering":
+        slot.restore(list(slot.item.correct_order))
+    elif slot.item.type == "matching":
+        slot.restore(slot.item.correct_pairs)
     for key in sorted(slot.item.correct_keys):
         session.toggle(slot.order.index(key))
     tutor.submit(session)
