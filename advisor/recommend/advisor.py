@@ -42,6 +42,7 @@ from advisor.recommend.models import (
     StageChoice,
 )
 from advisor.recommend.security import SecurityRows, drop_refused
+from advisor.recommend.options import option_warnings
 from advisor.workload import Derived, Workload, check_workload, context_of
 
 
@@ -103,7 +104,8 @@ class Advisor:
             stage: self._stage(stage, w, facts, decided, snapshot, today) for stage in w.stages}
         security, rails, refused = self._secure(decided.controls, instances)
         lambda_result = self._lambda(w, facts.assessment, decided, instances, snapshot, today)
-        warnings = [*self._price_warnings(w.region, snapshot, today), *refused, *_workload_warnings(w, instances)]
+        warnings = [*self._price_warnings(w.region, snapshot, today), *refused, *_workload_warnings(w, instances),
+                    *option_warnings(w, self.knowledge, instances, snapshot)]
         return Recommendation(
             workload=w.name, region=w.region, priority=w.priority, instances=instances, security=security,
             guard_rails=rails, lambda_=lambda_result, warnings=tuple(dict.fromkeys(warnings)),

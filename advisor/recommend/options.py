@@ -1,0 +1,106 @@
+"""Which SageMaker inference option fits the requests: real-time, serverless, asynchronous or batch transform.
+
+The limits and capabilities are knowledge (rules/knowledge/hosting_options.yaml, from botocore's shapes and
+AWS's pages); this module only compares the workload's requests with them and says, in a warning, which limit
+a real-time endpoint breaks and which option fits instead, or when sporadic CPU traffic would cost less on a
+serverless endpoint (with what that option cannot do).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from advisor.knowledge.models import HostingOption, Knowledge
+from advisor.pricing.costs import HOURS_PER_MONTH, money
+from advisor.pricing.models import PriceSnapshot
+from advisor.recommend.models import StageChoice
+from advisor.workload import Derived, Workload
+
+SERVERLESS_STEP_MB = 1024
+"""Serverless memory sizes come in 1 GB steps (1024-6144 MB)."""
+
+
+def _max(option: HostingOption, limit_id: str) -> float | None:
+    limit = next((x for x in option.limits if x.id == limit_id), None)
+    return None if limit is None else limit.value.max
+
+
+def _breaks(option: HostingOption, w: Workload) -> list[str]:
+    """The limits of `option` one request of this workload breaks, in words."""
+    inf = w.inference
+    broken = []
+    payload = _max(option, "payload_mb")
+    if payload is not None and inf.payload_mb > payload:
+        broken.append(f"a {inf.payload_mb:g} MB payload (limit {payload:g} MB)")
+    timeout = _max(option, "timeout_s")
+    if timeout is not None and inf.seconds_per_request > timeout:
+        broken.append(f"{inf.seconds_per_request:g} s of processing (limit {timeout:g} s)")
+    return broken
+
+
+def _needs_gpu(w: Workload, choice: StageChoice | None, knowledge: Knowledge) -> bool:
+    if w.inference.gpu == "required":
+        return True
+    if choice is None:
+        return False
+    return knowledge.instance_type(choice.instance_type).accelerator is not None
+
+
+def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, StageChoice],
+                    snapshot: PriceSnapshot | None) -> list[str]:
+    """Warnings that compare the real-time stage's requests with what each inference option allows."""
+    if "realtime_inference" not in w.stages or not knowledge.hosting_options:
+        return []
+    options = {o.id: o for o in knowledge.hosting_options}
+    realtime = options.get("realtime")
+    choice = instances.get("realtime_inference")
+    warnings: list[str] = []
+    if realtime is not None:
+        broken = _breaks(realtime, w)
+        if broken:
+            gpu = _needs_gpu(w, choice, knowledge)
+            fitting = [f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, {_max(o, 'timeout_s'):g} s)"
+                       for key in ("async", "batch_transform") if (o := options.get(key)) is not None
+                       and not _breaks(o, w) and (o.capabilities.gpu or not gpu)]
+            warnings.append(f"realtime_inference: a real-time endpoint (InvokeEndpoint) cannot take these requests: "
+                            f"{', '.join(broken)}; "
+                            + (f"{' or '.join(fitting)} fits them" if fitting else
+                               "no SageMaker inference option takes requests this large or long: split the work"))
+    serverless = options.get("serverless")
+    if serverless is not None and choice is not None:
+        warnings += _serverless_offer(w, knowledge, serverless, choice, snapshot)
+    return warnings
+
+
+def _serverless_offer(w: Workload, knowledge: Knowledge, serverless: HostingOption, choice: StageChoice,
+                      snapshot: PriceSnapshot | None) -> list[str]:
+    """Sporadic or spiky CPU traffic within serverless limits: its cost beside the endpoint's, and its limits."""
+    inf = w.inference
+    if inf.traffic not in ("sporadic", "spiky") or _breaks(serverless, w) or _needs_gpu(w, choice, knowledge):
+        return []
+    derived = Derived.of(w)
+    need_mb = max(inf.memory_mb, (derived.model_memory_gb * 1.5 + 1) * 1024)
+    top = _max(serverless, "memory_mb") or 6144
+    concurrency = math.ceil(inf.requests_per_second * inf.seconds_per_request)
+    if need_mb > top or concurrency > (_max(serverless, "max_concurrency") or 200):
+        return []
+    memory_mb = max(SERVERLESS_STEP_MB, math.ceil(need_mb / SERVERLESS_STEP_MB) * SERVERLESS_STEP_MB)
+    cost = ""
+    prices = snapshot.serverless_inference if snapshot is not None else None
+    if prices is not None:
+        seconds = inf.requests_per_second * HOURS_PER_MONTH * 3600 * inf.seconds_per_request
+        monthly = seconds * memory_mb / 1024 * prices.usd_per_gb_second
+        endpoint = choice.estimated_cost.usd
+        cost = (f": about {money(monthly)}/month of compute at {memory_mb} MB ({inf.requests_per_second:g} req/s x "
+                f"{inf.seconds_per_request:g} s x {prices.usd_per_gb_second:g} USD per GB-second)"
+                + (f" against {money(endpoint)}/month for the {choice.instance_count} x {choice.instance_type} "
+                   "endpoint" if endpoint is not None else ""))
+    caveat = "; it scales to zero, so the first request after idle time waits for a cold start"
+    if derived.sensitive or w.data.private_sources:
+        caveat += (f", and it has no VPC configuration or network isolation, so this {w.data.sensitivity} workload "
+                   "would give those up: keep the instance endpoint unless that is acceptable")
+    return [f"realtime_inference: {inf.traffic} CPU traffic within Serverless Inference's limits (payload "
+            f"{_max(serverless, 'payload_mb'):g} MB, {_max(serverless, 'timeout_s'):g} s, memory up to {top:g} MB, "
+            f"no GPU) could use a serverless endpoint (CreateEndpointConfig ServerlessConfig.MemorySizeInMB "
+            f"{memory_mb}, MaxConcurrency {max(1, concurrency)}){cost}{caveat}"]

@@ -1,0 +1,55 @@
+"""Requests a real-time endpoint cannot take are warned about with the limit and the option that fits; sporadic
+CPU traffic is offered serverless with its cost beside the endpoint's, and a regulated workload hears what
+serverless cannot do (issue 12 item 4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from advisor.recommend.advisor import Advisor
+
+
+def _warnings(advisor: Advisor, **inference: Any) -> list[str]:
+    extra = inference.pop("extra", {})
+    rec = advisor.recommend({"name": "w", "stages": ["realtime_inference"], "inference": inference,
+                             "model": {"algorithm": "sklearn", "kind": "classical", "size_mb": 20}, **extra})
+    return [w for w in rec.warnings if w.startswith("realtime_inference:")]
+
+
+def test_large_and_long_requests_are_sent_to_async(advisor: Advisor) -> None:
+    [warning] = _warnings(advisor, payload_mb=250, seconds_per_request=120)
+    assert "a 250 MB payload (limit 6 MB)" in warning and "120 s of processing (limit 60 s)" in warning
+    assert "Asynchronous Inference (payload up to 1024 MB, 3600 s) fits them" in warning
+    assert "Batch transform" not in warning  # 250 MB is over its 100 MB mini-batch
+
+
+@pytest.mark.parametrize(("payload", "seconds", "fits"), [(50, 1, "Batch transform"), (5000, 1, "split the work"),
+                                                          (1, 5000, "split the work")])
+def test_which_option_fits(advisor: Advisor, payload: float, seconds: float, fits: str) -> None:
+    [warning] = _warnings(advisor, payload_mb=payload, seconds_per_request=seconds, latency_ms_p99=10_000_000)
+    assert fits in warning
+
+
+def test_requests_within_real_time_limits_get_no_warning(advisor: Advisor) -> None:
+    assert _warnings(advisor, payload_mb=6, seconds_per_request=60, latency_ms_p99=100_000) == []
+
+
+def test_sporadic_cpu_traffic_is_offered_serverless_with_both_costs(advisor: Advisor) -> None:
+    [offer] = _warnings(advisor, traffic="sporadic", requests_per_second=0.05, seconds_per_request=0.2)
+    assert "ServerlessConfig.MemorySizeInMB 2048" in offer and "/month of compute" in offer
+    assert "/month for the 2 x ml." in offer and "cold start" in offer and "VPC" not in offer
+
+
+def test_a_regulated_workload_is_told_serverless_has_no_vpc(advisor: Advisor) -> None:
+    [offer] = _warnings(advisor, traffic="sporadic", requests_per_second=0.05, seconds_per_request=0.2,
+                        extra={"data": {"sensitivity": "regulated"}})
+    assert "no VPC configuration or network isolation" in offer and "regulated" in offer
+
+
+@pytest.mark.parametrize("inference", [{"traffic": "steady"}, {"traffic": "sporadic", "payload_mb": 5},
+                                       {"traffic": "sporadic", "gpu": "required"},
+                                       {"traffic": "sporadic", "memory_mb": 8192}])
+def test_no_serverless_offer_outside_its_limits(advisor: Advisor, inference: dict[str, Any]) -> None:
+    assert not any("Serverless" in w for w in _warnings(advisor, **inference))
