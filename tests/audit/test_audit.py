@@ -247,3 +247,27 @@ def test_readme_lists_the_live_permissions() -> None:
 
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     assert all(f"`{p}`" in readme for p in LIVE_PERMISSIONS)
+
+
+def test_many_files_stream_through_in_constant_memory(tmp_path: Path) -> None:
+    """Each file is read, judged and dropped: peak memory for 300 templates is that of a few, not 300."""
+    import tracemalloc
+
+    body = "Resources:\n" + "".join(f"  B{i}:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: b{i}\n"
+                                    for i in range(20))
+
+    def peak(count: int) -> int:
+        folder = tmp_path / str(count)
+        folder.mkdir()
+        for i in range(count):
+            (folder / f"t{i}.yaml").write_text(body)
+        audit_paths([folder], K, folder)  # warm imports and caches outside the measurement
+        tracemalloc.start()
+        report = audit_paths([folder], K, folder)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert report.files == count and not report.findings
+        return top
+
+    small, large = peak(30), peak(300)
+    assert large < small * 2, (small, large)
