@@ -1,9 +1,14 @@
-"""One error hierarchy for everything a user can get wrong.
+"""One error hierarchy: everything a user can get wrong, and the advisor's own mistakes it catches itself.
 
-Every error the product raises on purpose is an `AdvisorError`: the CLI and the TUI print its title, its
-message and its located problems and exit with its code, never a traceback. Anything else escaping is a bug.
+Every error the product raises on purpose is a `Reported` error: the CLI prints its title, its message and its
+located problems and exits with its code, never a traceback. An `AdvisorError` is the user's to fix (the TUI
+shows it as a notice); an `AdvisorBug` is ours (the advisor caught its own mistake before showing a wrong
+answer; exit 70, like any other bug). Anything else escaping is a bug too.
 
-    AdvisorError                  exit 2 unless noted
+    Reported
+     ├── AdvisorBug                exit 70
+     │    └── InvalidGeneratedRequest   a request the builders made that botocore rejects
+     └── AdvisorError              exit 2 unless noted
      ├── KnowledgeError           rules/, quizzes/, pricing_data/ files that do not load or validate
      ├── WorkloadError            a workload file or answer that does not validate
      ├── QuizError                unknown bank, bad session request
@@ -15,8 +20,8 @@ message and its located problems and exit with its code, never a traceback. Anyt
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +46,8 @@ class Problem:
         return text
 
 
-class AdvisorError(Exception):
-    """Base of every error meant for a user; carries a title, a message and located problems."""
+class Reported(Exception):
+    """An error the product raises on purpose; carries a title, a message and located problems."""
 
     title = "Error"
     exit_code = 2
@@ -63,6 +68,21 @@ class AdvisorError(Exception):
 
     def __str__(self) -> str:
         return self.render()
+
+
+class AdvisorError(Reported):
+    """An error the user can act on: a file, an answer or a command line to fix."""
+
+
+class AdvisorBug(Reported):
+    """The advisor's own mistake, caught before it could show a wrong answer: not the user's to fix."""
+
+    title = "Internal error"
+    exit_code = 70
+
+
+class InvalidGeneratedRequest(AdvisorBug):
+    """A request the builders made fails botocore's validation."""
 
 
 class KnowledgeError(AdvisorError):

@@ -13,8 +13,9 @@ setting whose `api` is the operation being built, by its path (`A.B[].C` = field
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from advisor.builders.validate import shape_problems
 from advisor.errors import UsageError

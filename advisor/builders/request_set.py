@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from advisor import stages as stage_registry
 from advisor.base import Frozen
@@ -151,11 +152,11 @@ def _placeholders(ctx: Context, requests: dict[str, dict[str, Any]]) -> tuple[Pl
     used: dict[str, list[str]] = {}
     for operation, params in requests.items():
         for name, path in placeholders_in(params, ""):
-            where = f"{operation}.{path}"
-            if where not in used.setdefault(name, []):
-                used[name].append(where)
+            place = f"{operation}.{path}"
+            if place not in used.setdefault(name, []):
+                used[name].append(place)
     out = []
-    for name, where in used.items():
+    for name, places in used.items():
         description, controls = ctx.describe(name)
-        out.append(Placeholder(name=name, description=description, used_in=tuple(where), controls=controls))
+        out.append(Placeholder(name=name, description=description, used_in=tuple(places), controls=controls))
     return tuple(out)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.errors import AdvisorError
+from advisor.errors import InvalidGeneratedRequest
 from advisor.knowledge.botocore_fields import service_model
 
 #: Amazon States Language state types, and those that end an execution.
@@ -93,7 +93,7 @@ def state_machine_problems(definition: Any, where: str = "") -> list[str]:
         if kind == "Map":
             inner = state.get("ItemProcessor") or state.get("Iterator")
             problems += state_machine_problems(inner, f"{here} item processor")
-    if start in states:
+    if isinstance(start, str) and start in states:
         problems += _graph_problems(start, edges, ends, prefix)
     return problems
 
@@ -156,13 +156,6 @@ def request_set_problems(request_set: Any) -> dict[str, list[str]]:
         if found:
             out[operation] = found
     return out
-
-
-class InvalidGeneratedRequest(AdvisorError):
-    """A request the builders made fails the check: the advisor's bug, never the user's."""
-
-    title = "Internal error"
-    exit_code = 70
 
 
 def assert_valid(request_set: Any) -> Any:

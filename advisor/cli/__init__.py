@@ -1,8 +1,9 @@
 """The `advisor` command: argument parsing and rendering only; every decision lives in the core.
 
 Each command group is a module with `register(subparsers)`; its handlers take the parsed arguments and
-return an exit code. Errors meant for users (`AdvisorError`) print plainly with their exit code; anything
-else is a bug and says so in one line (ADVISOR_DEBUG=1 shows the traceback).
+return an exit code. Errors raised on purpose (`Reported`: a user's `AdvisorError`, or an `AdvisorBug` the
+advisor caught itself, exit 70) print plainly with their exit code; anything else is a bug and says so in one
+line (ADVISOR_DEBUG=1 shows the traceback).
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from advisor.__about__ import __version__
-from advisor.errors import AdvisorError
+from advisor.errors import Reported
 
 #: Command-group modules under advisor.cli, in the order `advisor --help` lists them.
 COMMAND_MODULES = ("kb", "recommend", "requests", "audit", "questionnaire", "pricing", "quiz")
@@ -48,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cmd_tui(args)
         return int(handler(args) or 0)
-    except AdvisorError as exc:
+    except Reported as exc:  # a user error, or a bug of ours the advisor caught itself
         print(exc.render(), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -60,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return 0
-    except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback for users
+    except Exception as exc:
         if os.environ.get("ADVISOR_DEBUG"):
             raise
         print(f"advisor: internal error: {type(exc).__name__}: {exc} "

@@ -58,7 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     practice = session("practice", "open the TUI on a practice round (explanations after each answer)")
     practice.add_argument("--count", type=_positive, default=None, help="questions in the round (default 10)")
     exam = session("exam", "open the TUI on a timed exam simulation")
-    exam.add_argument("--exam", default=None, metavar="CODE", help="blueprint: MLA-C01 (default) or MLS-C01")
+    exam.add_argument("--exam", default=None, metavar="CODE",
+                      help="blueprint code, e.g. MLS-C01 (default: the tutor's default exam; `advisor kb show exams` "
+                           "lists them)")
     exam.add_argument("--count", type=_positive, default=None, help="questions (default: the blueprint's 65)")
     exam.add_argument("--minutes", type=_positive, default=None, help="time limit (default: the blueprint's pace)")
     session("review", "open the TUI on the review queue (due questions first, then those answered wrong)")
@@ -193,6 +195,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     An empty review queue is good news, said as such (exit 0); anything else needs a terminal (exit 2 without
     one: a TUI on a pipe would write escape codes and wait for keys that never come)."""
+    from advisor.quiz.tutor import DEFAULT_EXAM
+
     tutor = open_tutor(args)
     try:
         start = getattr(args, "start", None)
@@ -213,13 +217,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
             first = tutor.practice(bank, seed=args.seed, **({"count": args.count} if args.count else {}))
         elif start == "exam":
             def make() -> Session:
-                return tutor.exam(bank, exam_code=args.exam or "MLA-C01", count=args.count,
+                return tutor.exam(bank, exam_code=args.exam or DEFAULT_EXAM, count=args.count,
                                   minutes=args.minutes, seed=args.seed)
 
             # deferred: Textual loads only when the TUI starts
             from advisor.tui.home import PendingExam
 
-            tutor.blueprint(args.exam or "MLA-C01")  # an unknown exam code: a plain error before the TUI
+            tutor.blueprint(args.exam or DEFAULT_EXAM)  # an unknown exam code: a plain error before the TUI
             unfinished = tutor.unfinished_exam(bank)
             first = PendingExam(make, unfinished) if unfinished is not None else make()
         elif start == "review":

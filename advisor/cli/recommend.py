@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from advisor.errors import UsageError, WorkloadError
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace, raw: bytes) -> Recommendation:
     return advisor.recommend(workload, stages=args.stage, region=args.region)
 
 
-def _cached(args: argparse.Namespace, raw: bytes, command: str, render) -> int:  # type: ignore[no-untyped-def]
+def _cached(args: argparse.Namespace, raw: bytes, command: str, render: Callable[[Recommendation], str]) -> int:
     """Print `render(recommendation)`, from the result cache when every input is unchanged."""
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.recommend import result_cache

@@ -17,12 +17,6 @@ from advisor.workload import Workload
 
 Verdict = Literal["fits", "fits_with_changes", "does_not_fit"]
 
-def _round3(x: float) -> float:
-    """round(x, 3), without its correctly-rounded decimal conversion when x is whole (most needs and limits are):
-    round() was a fifth of the Lambda check's time."""
-    return x if x % 1 == 0 else round(x, 3)
-
-
 @dataclass(frozen=True, slots=True)
 class LambdaAssessment:
     verdict: Verdict
@@ -43,7 +37,6 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
     inf = w.inference
     rows = knowledge.lambda_limit_rows  # the limits the knowledge holds; one removed is simply not checked
     checks: list[LambdaCheck] = []
-    append = checks.append
 
     def top(limit_id: str) -> float:
         return rows[limit_id][2]
@@ -54,12 +47,12 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
         if row is None:
             return
         name, unit, maximum = row
-        shown = _round3(need)
-        append(LambdaCheck(limit_id, name, unit, shown, maximum, _round3(maximum - shown),
-                           need <= maximum if ok is None else ok, blocking, change, note))
+        shown = round(need, 3)
+        checks.append(LambdaCheck(limit_id, name, unit, shown, maximum, round(maximum - shown, 3),
+                                  need <= maximum if ok is None else ok, blocking, change, note))
 
     memory = max(128.0, math.ceil(inf.memory_mb))
-    add("memory", memory, note="set MemorySize to %d MB" % memory)
+    add("memory", memory, note=f"set MemorySize to {int(memory)} MB")
     timeout = min(max(3, math.ceil(inf.seconds_per_request * 3)), top("timeout")) if "timeout" in rows else 3
     add("timeout", inf.seconds_per_request, note=f"set Timeout to {int(timeout)} s (3x one unit of work)")
     add("layers", inf.layers)
@@ -99,17 +92,18 @@ def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
         name, unit, _ = rows["account_concurrency"]
         quota = float(knowledge.lambda_limit("account_concurrency").today.default or top("account_concurrency"))
         fits = concurrency <= quota
-        append(LambdaCheck("account_concurrency", name, unit, concurrency, quota, _round3(quota - concurrency), fits,
-                           True, None if fits else f"request a concurrency quota above {concurrency} (Service Quotas)"))
+        checks.append(LambdaCheck(
+            "account_concurrency", name, unit, concurrency, quota, round(quota - concurrency, 3), fits, True,
+            None if fits else f"request a concurrency quota above {concurrency} (Service Quotas)"))
     if "burst_concurrency" in rows:
         name, unit, rate = rows["burst_concurrency"]
         spiky = inf.traffic == "spiky"
-        append(LambdaCheck("burst_concurrency", name, unit, concurrency, rate, _round3(rate - concurrency),
-                           not spiky or concurrency <= rate, True,
-                           f"configure provisioned concurrency of {concurrency} for the spikes"
-                           if spiky and concurrency > rate else None,
-                           f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s to scale"
-                           if spiky else None))
+        checks.append(LambdaCheck("burst_concurrency", name, unit, concurrency, rate, round(rate - concurrency, 3),
+                                  not spiky or concurrency <= rate, True,
+                                  f"configure provisioned concurrency of {concurrency} for the spikes"
+                                  if spiky and concurrency > rate else None,
+                                  f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s "
+                                  "to scale" if spiky else None))
 
     verdict: Verdict = "fits"
     for c in checks:

@@ -17,7 +17,7 @@ from tests.builders.conftest import EXAMPLE_NAMES, VARIANT_NAMES, variant
 def _namespace(source: str) -> dict[str, Any]:
     """The script's module globals, without running main()."""
     namespace: dict[str, Any] = {"__name__": "generated"}
-    exec(compile(source, "generated.py", "exec"), namespace)  # noqa: S102 - our own generated code
+    exec(compile(source, "generated.py", "exec"), namespace)
     return namespace
 
 

@@ -10,7 +10,9 @@ import pytest
 
 from advisor.builders import STATE_MACHINE
 from advisor.builders.validate import request_problems, request_set_problems, state_machine_problems
+from advisor.errors import AdvisorError, InvalidGeneratedRequest
 from tests.builders.conftest import EXAMPLE_NAMES, VARIANT_NAMES, variant
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
@@ -111,7 +113,7 @@ def test_parallel_branches_are_checked_too() -> None:
 
 
 def test_assert_valid_refuses_a_broken_set_as_the_advisors_bug(example: Any) -> None:
-    from advisor.builders.validate import InvalidGeneratedRequest, assert_valid
+    from advisor.builders.validate import assert_valid
 
     _, _, rs = example("fraud-detector")
     assert assert_valid(rs) is rs
@@ -120,3 +122,16 @@ def test_assert_valid_refuses_a_broken_set_as_the_advisors_bug(example: Any) -> 
     with pytest.raises(InvalidGeneratedRequest) as info:
         assert_valid(broken)
     assert info.value.exit_code == 70 and "CreateTrainingJob" in info.value.render()
+    assert not isinstance(info.value, AdvisorError)  # not the user's to fix: the TUI reports it as a bug
+
+
+def test_a_rejected_request_exits_70_from_the_cli(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import advisor.builders.validate as validate
+    from advisor.cli import main
+
+    monkeypatch.setattr(validate, "request_set_problems", lambda rs: {"CreateTrainingJob": ["broken"]})
+    assert main(["requests", str(ROOT / "examples" / "workloads" / "fraud-detector.yaml")]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("Internal error: a generated request fails botocore's validation")
+    assert "Traceback" not in err

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from advisor.cli import main
-from tests.conftest import replace_in
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The real command in a child process, as a user's shell would run it."""
-    return subprocess.run([sys.executable, "-m", "advisor", *args], capture_output=True, text=True,
-                          cwd=cwd, env=os.environ.copy(), timeout=120)
+from tests.conftest import replace_in, run_cli
 
 
 def test_validate_shipped(capsys: pytest.CaptureFixture[str]) -> None:
@@ -65,7 +56,7 @@ BAD_INPUTS = {
 def test_bad_knowledge_gives_a_located_error_and_exit_2(case: str, rules_copy: Path) -> None:
     name, old, new, expected = BAD_INPUTS[case]
     replace_in(rules_copy / "knowledge" / name, old, new)
-    result = run("kb", "validate", str(rules_copy), cwd=rules_copy.parent)
+    result = run_cli("kb", "validate", str(rules_copy), cwd=rules_copy.parent)
     assert result.returncode == 2, result
     assert "Traceback" not in result.stderr
     assert f"rules/knowledge/{name}:" in result.stderr and expected in result.stderr, result.stderr
@@ -77,7 +68,7 @@ def test_bad_knowledge_gives_a_located_error_and_exit_2(case: str, rules_copy: P
     ids=["empty", "not-utf8", "alias-bomb"])
 def test_unreadable_files_exit_2_without_traceback(content: bytes, rules_copy: Path) -> None:
     (rules_copy / "knowledge" / "families.yaml").write_bytes(content)
-    result = run("kb", "validate", str(rules_copy), cwd=rules_copy.parent)
+    result = run_cli("kb", "validate", str(rules_copy), cwd=rules_copy.parent)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "rules/knowledge/families.yaml" in result.stderr
 
@@ -85,7 +76,7 @@ def test_unreadable_files_exit_2_without_traceback(content: bytes, rules_copy: P
 @pytest.mark.slow
 def test_show_reads_a_broken_dir_as_an_error_not_a_crash(rules_copy: Path) -> None:
     replace_in(rules_copy / "knowledge" / "exams.yaml", "minutes: 180", "minutes: -1")
-    result = run("kb", "show", "exams", "--dir", str(rules_copy), "--format", "json", cwd=rules_copy.parent)
+    result = run_cli("kb", "show", "exams", "--dir", str(rules_copy), "--format", "json", cwd=rules_copy.parent)
     assert result.returncode == 2 and "exams[0].minutes: must be at least 1, got -1" in result.stderr
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from advisor.cli import main
-from tests.cli.test_kb import run
+from tests.conftest import run_cli
 
 EXAMPLE = str(Path(__file__).resolve().parents[2] / "examples" / "workloads" / "fraud-detector.yaml")
 
@@ -68,12 +68,12 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
 ])
 def test_bad_workload_exits_2_without_traceback(tmp_path: Path, content: str, expected: str) -> None:
     (tmp_path / "w.yaml").write_text(content)
-    result = run("recommend", "w.yaml", cwd=tmp_path)
+    result = run_cli("recommend", "w.yaml", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert expected in result.stderr, result.stderr
 
 
 @pytest.mark.slow
 def test_missing_file(tmp_path: Path) -> None:
-    result = run("recommend", "nope.yaml", cwd=tmp_path)
+    result = run_cli("recommend", "nope.yaml", cwd=tmp_path)
     assert result.returncode == 2 and "nope.yaml: no such file" in result.stderr

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from advisor.cli import main
-from tests.cli.test_kb import run
+from tests.conftest import run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "workloads"
 FRAUD = str(EXAMPLES / "fraud-detector.yaml")
@@ -87,14 +87,14 @@ def test_unknown_only_lists_what_is_available(capsys: pytest.CaptureFixture[str]
 def test_a_workload_that_does_not_validate_is_located(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nstages: [training]\ntraining: {max_hours: -1}\n", encoding="utf-8")
-    done = run("requests", str(bad))
+    done = run_cli("requests", str(bad))
     assert done.returncode == 2
     assert "Invalid workload" in done.stderr and "bad.yaml:3" in done.stderr and "training.max_hours" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
 
 
 def test_the_real_command_prints_validated_json() -> None:
-    done = run("requests", FRAUD, "--only", "CreateFunction")
+    done = run_cli("requests", FRAUD, "--only", "CreateFunction")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["CreateFunction"]["PackageType"] == "Image"
 

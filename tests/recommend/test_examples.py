@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from advisor.recommend.advisor import Advisor
-from advisor.workload import load_workload
 from advisor.stages import stage_ids
+from advisor.workload import load_workload
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "workloads"
 

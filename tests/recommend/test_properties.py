@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.recommend.advisor import Advisor
-from advisor.workload import Workload
 from advisor.stages import stage, stage_ids
+from advisor.workload import Workload
 
 ADVISOR = Advisor()
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-south-1"]  # the last has no shipped snapshot
