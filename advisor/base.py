@@ -16,8 +16,8 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 class Frozen(BaseModel):
     # defer_build: a class builds its validator on first use, so a command never pays for validators it
-    # does not run.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    # does not run. allow_inf_nan=False: no float a user or an author feeds is inf or NaN (see advisor.numbers).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False)
 
 
 class Sourced(Frozen):

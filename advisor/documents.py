@@ -390,30 +390,42 @@ _PLAIN = {
     "date_parsing": "must be a date like 2026-11-24",
     "date_type": "must be a date like 2026-11-24",
     "none_required": "must be empty",
+    "finite_number": "must be a finite number (not inf or NaN)",
 }
+
+
+def _shown(value: Any) -> str:
+    """A given value as a message quotes it: its repr, cut short (a 400-digit number or a megabyte string must
+    not flood the terminal)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's 4,300-digit conversion limit
+        return "a number too long to print"
+    return text if len(text) <= 60 else text[:45] + f"... ({len(text)} characters)"
 
 
 def plain_message(err: Mapping[str, Any]) -> str:
     """One pydantic error dict in the words a YAML author understands."""
     kind = err["type"]
     given = err.get("input")
+    shown = _shown(given)
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
         return "is not a known field"
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "")
-        return f"must be one of {expected}, got {given!r}"
+        return f"must be one of {expected}, got {shown}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         words = {"greater_than": "greater than", "greater_than_equal": "at least",
                  "less_than": "less than", "less_than_equal": "at most"}[kind]
         bound = next(iter(ctx.values()), "?")
         if isinstance(bound, float) and bound.is_integer():
             bound = int(bound)
-        return f"must be {words} {bound}, got {given!r}"
+        return f"must be {words} {bound}, got {shown}"
     if kind in ("too_short", "too_long"):
         return str(err["msg"]).lower().replace("list should", "must").replace("value should", "must")
     if kind == "string_pattern_mismatch":
-        return f"{given!r} does not have the expected form ({ctx.get('pattern')})"
+        return f"{shown} does not have the expected form ({ctx.get('pattern')})"
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", err["msg"]))
     base = _PLAIN.get(kind)
@@ -421,7 +433,7 @@ def plain_message(err: Mapping[str, Any]) -> str:
         base = str(err["msg"])
         base = base[0].lower() + base[1:]
     if kind != "missing" and given is not None and not isinstance(given, (dict, list)):
-        base += f", got {given!r}"
+        base += f", got {shown}"
     return base
 
 

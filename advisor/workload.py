@@ -12,7 +12,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
 from pydantic_core import PydanticCustomError, core_schema
@@ -22,6 +22,7 @@ from advisor.base import Frozen, Id
 from advisor.documents import parse_yaml, read_yaml, validate_document
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import Problem, WorkloadError
+from advisor.numbers import MAX_MAGNITUDE, Finite, FiniteInt
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
@@ -74,9 +75,9 @@ Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
 
 
 class Data(Frozen):
-    size_gb: float = Field(default=1, ge=0, description="Size of the training data set, in GB.")
-    in_memory_gb: float | None = Field(
-        default=None, gt=0,
+    size_gb: Finite = Field(default=1, ge=0, description="Size of the training data set, in GB.")
+    in_memory_gb: Annotated[float, Field(gt=0, le=MAX_MAGNITUDE)] | None = Field(
+        default=None,
         description="Working set that must fit in RAM at once, in GB; derived from size_gb and kind when absent.")
     kind: DataKind = Field(default="tabular", description="What the data is; tabular and timeseries data are loaded "
                                                           "whole, images, text and audio stream in mini-batches.")
@@ -91,9 +92,9 @@ class Model(Frozen):
                                                                 "...) or an LLM serving stack (lmi, tgi, vllm).")
     kind: ModelKind = Field(default="tree_based", description="The kind of model; deep_learning and llm models are "
                                                               "sized for accelerators.")
-    parameters_millions: float = Field(default=0, ge=0, description="Parameters of a neural network, in millions; "
+    parameters_millions: Finite = Field(default=0, ge=0, description="Parameters of a neural network, in millions; "
                                                                     "0 when unknown or not a neural network.")
-    size_mb: float = Field(default=100, gt=0, description="Size of the model artifact, in MB.")
+    size_mb: Finite = Field(default=100, gt=0, description="Size of the model artifact, in MB.")
     precision: Precision | None = Field(default=None, description="Numeric precision of the served weights (fp32, "
                                                                    "fp16, bf16, int8, int4); absent: fp16 for an "
                                                                    "LLM, fp32 otherwise.")
@@ -103,13 +104,13 @@ class Model(Frozen):
 
 
 class Notebook(Frozen):
-    hours_per_day: float = Field(default=8, gt=0, le=24, description="Hours a day the notebook instance runs "
+    hours_per_day: Finite = Field(default=8, gt=0, le=24, description="Hours a day the notebook instance runs "
                                                                      "(it is billed while it runs).")
     gpu: bool = Field(default=False, description="Interactive GPU work in the notebook itself.")
 
 
 class Training(Frozen):
-    max_hours: float = Field(default=1, gt=0, le=28 * 24, description="Longest a training job may run, in hours.")
+    max_hours: Finite = Field(default=1, gt=0, le=28 * 24, description="Longest a training job may run, in hours.")
     distributed: bool = Field(default=False, description="Training runs on several instances at once.")
     interruptible: bool = Field(default=False, description="Checkpointed, so managed spot training is fine.")
     gpu: GpuNeed = Field(default="auto", description="auto: a GPU when the model is deep learning or an LLM; "
@@ -120,8 +121,8 @@ class Training(Frozen):
 
 
 class Tuning(Frozen):
-    max_jobs: int = Field(default=10, ge=1, le=750, description="Training jobs the tuning job runs in all.")
-    max_parallel_jobs: int = Field(default=2, ge=1, le=100, description="Training jobs run at the same time; at "
+    max_jobs: FiniteInt = Field(default=10, ge=1, le=750, description="Training jobs the tuning job runs in all.")
+    max_parallel_jobs: FiniteInt = Field(default=2, ge=1, le=100, description="Training jobs run at the same time; at "
                                                                         "most max_jobs.")
     strategy: Literal["Bayesian", "Random", "Hyperband", "Grid"] = Field(
         default="Bayesian", description="How the tuning job chooses the next hyperparameters to try.")
@@ -136,37 +137,37 @@ class Tuning(Frozen):
 class Inference(Frozen):
     """One unit of work per request or invocation; the Lambda check reads it whatever the stages."""
 
-    requests_per_second: float = Field(default=1, ge=0, description="Requests (or invocations) a second at peak.")
-    latency_ms_p99: float = Field(default=1000, gt=0, description="Latency 99% of requests must beat, in ms.")
-    payload_mb: float = Field(default=0.1, ge=0, description="Size of one request's payload, in MB.")
-    seconds_per_request: float = Field(default=0.1, gt=0, description="Compute time of one request on one worker, "
+    requests_per_second: Finite = Field(default=1, ge=0, description="Requests (or invocations) a second at peak.")
+    latency_ms_p99: Finite = Field(default=1000, gt=0, description="Latency 99% of requests must beat, in ms.")
+    payload_mb: Finite = Field(default=0.1, ge=0, description="Size of one request's payload, in MB.")
+    seconds_per_request: Finite = Field(default=0.1, gt=0, description="Compute time of one request on one worker, "
                                                                        "in seconds.")
     traffic: Traffic = Field(default="steady", description="How requests arrive; steady traffic rules out burstable "
                                                            "T instances, spiky or sporadic traffic may go serverless.")
-    memory_mb: float = Field(default=1024, gt=0, description="Memory one unit of work needs, in MB.")
-    package_mb: float = Field(default=100, gt=0, description="Code and model, unzipped, in MB.")
-    tmp_mb: float = Field(default=0, ge=0, description="Scratch space the unit of work writes, in MB.")
+    memory_mb: Finite = Field(default=1024, gt=0, description="Memory one unit of work needs, in MB.")
+    package_mb: Finite = Field(default=100, gt=0, description="Code and model, unzipped, in MB.")
+    tmp_mb: Finite = Field(default=0, ge=0, description="Scratch space the unit of work writes, in MB.")
     gpu: GpuNeed = Field(default="auto", description="auto: the advisor decides from the model; required: always; "
                                                      "none: never.")
     production: bool = Field(default=True, description="Serves users: at least two instances for availability.")
-    layers: int = Field(default=0, ge=0, description="Lambda layers the function would need.")
-    environment_kb: float = Field(default=0, ge=0, description="Size of the environment variables, in KB.")
-    context_tokens: int = Field(default=4096, ge=1, le=2_000_000, description="LLM serving: prompt plus "
+    layers: FiniteInt = Field(default=0, ge=0, description="Lambda layers the function would need.")
+    environment_kb: Finite = Field(default=0, ge=0, description="Size of the environment variables, in KB.")
+    context_tokens: FiniteInt = Field(default=4096, ge=1, le=2_000_000, description="LLM serving: prompt plus "
                                                                           "generated tokens of one sequence.")
-    concurrent_sequences: int | None = Field(default=None, ge=1, le=100_000, description=(
+    concurrent_sequences: Annotated[int, Field(ge=1, le=100_000)] | None = Field(default=None, description=(
         "LLM serving: sequences in flight at once on one endpoint instance; absent: requests_per_second x "
         "seconds_per_request, at least 1."))
 
 
 class Batch(Frozen):
-    records_per_run: int = Field(default=100_000, ge=1, description="Records in one batch transform run.")
-    max_hours: float = Field(default=4, gt=0, description="Deadline for one batch transform run, in hours.")
-    runs_per_month: int = Field(default=30, ge=1, description="Batch transform runs a month.")
+    records_per_run: FiniteInt = Field(default=100_000, ge=1, description="Records in one batch transform run.")
+    max_hours: Finite = Field(default=4, gt=0, description="Deadline for one batch transform run, in hours.")
+    runs_per_month: FiniteInt = Field(default=30, ge=1, description="Batch transform runs a month.")
 
 
 class Processing(Frozen):
-    max_hours: float = Field(default=1, gt=0, description="Longest a processing job may run, in hours.")
-    runs_per_month: int = Field(default=30, ge=1, description="Processing jobs a month.")
+    max_hours: Finite = Field(default=1, gt=0, description="Longest a processing job may run, in hours.")
+    runs_per_month: FiniteInt = Field(default=30, ge=1, description="Processing jobs a month.")
 
 
 class Network(Frozen):

@@ -17,9 +17,10 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Discriminator, Field, Tag, ValidationInfo, model_validator
 
 from advisor.base import Frozen
+from advisor.numbers import Finite, FiniteInt
 
 Op = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "contains", "exists"]
-Scalar = Union[bool, int, float, str]
+Scalar = Union[bool, FiniteInt, Finite, str]
 Context = Mapping[str, Any]
 """The flat values a condition reads: dotted field name -> value (None when the workload leaves it unset)."""
 

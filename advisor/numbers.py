@@ -1,0 +1,35 @@
+"""Finite numbers: the one number type for every float and int field a user or an author can feed.
+
+YAML reads `.inf`, `.nan` and `1e400` as floats, JSON reads `Infinity` and `NaN`, and pydantic turns the text
+'inf' into a float: none of them is a size, a rate, a count or a price, and each used to end in "inf GiB", a
+silent JSON null or an OverflowError. These types refuse them when a model validates, naming the field:
+
+- `Finite`: a float that is finite and at most `MAX_MAGNITUDE` either way (10^12: a trillion GB, requests,
+  seconds or dollars is beyond any plausible workload, question bank, rule or price, and far from overflow);
+- `FiniteInt`: an int within the same bound (10^400 as a count is refused, not carried into arithmetic).
+
+A field narrows these further where it knows better (`Field(ge=0, le=...)`, in its description and the JSON
+Schema). `Frozen` models also refuse non-finite floats in any plain `float` field, so a field added without
+these types still cannot hold inf or NaN.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+MAX_MAGNITUDE = 10**12
+"""The largest magnitude any number a user feeds may have."""
+
+
+def _plausible(value: float) -> float:
+    if abs(value) > MAX_MAGNITUDE:
+        raise ValueError("must be between -10^12 and 10^12")
+    return value
+
+
+# The bound is a validator, not Field(ge=..., le=...): a field's own `Field(ge=0)` must keep its meaning, and
+# pydantic lets Annotated constraints override the field's.
+Finite = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_plausible)]
+FiniteInt = Annotated[int, AfterValidator(_plausible)]
