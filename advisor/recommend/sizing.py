@@ -12,13 +12,14 @@ registry (advisor/stages.py) and registered here in SIZERS.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from advisor.knowledge.models import AcceleratorSpec, InstanceType, Knowledge
+from advisor.knowledge.models import AcceleratorSpec, AlgorithmStage, InstanceType, Knowledge
 from advisor.pricing.costs import money
 from advisor.pricing.models import Price, PriceSnapshot
 from advisor.recommend.models import Alternative, PerHour
@@ -80,6 +81,8 @@ class Catalogue:
     stock_only: frozenset[str] = frozenset()
     """model.algorithm values that run only in stock (CPU/CUDA) containers: every built-in algorithm and the
     frameworks that never reach Neuron (algorithms.yaml)."""
+    training_guidance: Mapping[tuple[str, str | None], AlgorithmStage] = dataclasses.field(default_factory=dict)
+    """(built-in algorithm, training mode or None) -> AWS's training guidance (algorithms.yaml)."""
 
     @classmethod
     def of(cls, knowledge: Knowledge) -> Catalogue:
@@ -96,17 +99,32 @@ class Catalogue:
                 grouped[(stage, t.family)].append(spec)
         stock_only = {a.id for a in knowledge.algorithms} | {
             f.id for f in knowledge.frameworks if f.runs_on_neuron == "no"}
+        guidance: dict[tuple[str, str | None], AlgorithmStage] = {}
+        for a in knowledge.algorithms:
+            guidance[(a.id, None)] = a.training
+            guidance.update({(a.id, m.id): m.training for m in a.modes})
         return cls({key: tuple(specs) for key, specs in grouped.items()},
-                   tuple(f.id for f in knowledge.families if f.status == "current"), frozenset(stock_only))
+                   tuple(f.id for f in knowledge.families if f.status == "current"), frozenset(stock_only),
+                   guidance)
+
+    def training_of(self, w: Workload) -> AlgorithmStage | None:
+        """AWS's training guidance for the workload's built-in algorithm (and mode); None for a framework."""
+        return (self.training_guidance.get((w.model.algorithm, w.model.mode))
+                or self.training_guidance.get((w.model.algorithm, None)))
 
     def specs(self, instance_stage: str | None, families: Iterable[str]) -> list[Spec]:
         return [spec for family in families for spec in self.types.get((instance_stage or "", family), ())]
 
-    def cannot_run(self, spec: Spec, w: Workload) -> str | None:
-        """Why `spec`'s accelerator cannot run this workload's model at all, from its capability flags."""
+    def cannot_run(self, spec: Spec, w: Workload, training: bool = False) -> str | None:
+        """Why `spec` cannot run this workload's model at all: its accelerator's capability flags, and for
+        training a built-in algorithm that uses one GPU per instance (AWS's guidance)."""
         acc = spec.accelerator
         if acc is None:
             return None
+        guidance = self.training_of(w) if training else None
+        if guidance is not None and guidance.multi_gpu is False and spec.itype.accelerator \
+                and spec.itype.accelerator.count > 1:
+            return f"{w.model.algorithm} trains on one GPU per instance (AWS), so the other GPUs would sit idle"
         if w.model.kind == "llm" and not acc.decoder_llms:
             return f"{acc.model} cannot run decoder (text-generation) LLMs"
         if w.model.algorithm in self.stock_only and not acc.stock_containers:
@@ -361,27 +379,38 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     prices = (snapshot.prices_for(stage.price_component)  # type: ignore[arg-type]
               if snapshot is not None and stage.price_component else None)
     banned = set(excluded)
+    training = stage.sizing == "training"
+    single = training and (g := catalogue.training_of(w)) is not None and g.multi_instance is False
+    if single and isinstance(sizer, TrainingSizer) and sizer.distributed:
+        sizer = dataclasses.replace(sizer, distributed=False)
+        reasons_first = [f"training.distributed is set, but {w.model.algorithm} trains on a single instance only "
+                         "(AWS), so one instance must hold the job"]
+    else:
+        reasons_first = []
+    ranking = w.priority
+    if w.priority == "time" and stage.sizing in ("endpoint", "batch"):
+        ranking = "cost"  # every fitting type meets the target with the utilisation margin: more would sit idle
     chosen = [f for f in dict.fromkeys(families) if f not in banned]
 
-    reasons: list[str] = []
+    reasons: list[str] = list(reasons_first)
     left_out: dict[str, list[str]] = defaultdict(list)
 
     def weigh(family_ids: Iterable[str]) -> list[Candidate]:
         out = []
         for spec in catalogue.specs(stage.instance_stage, family_ids):
-            why = catalogue.cannot_run(spec, w)
+            why = catalogue.cannot_run(spec, w, training)
             if why:
                 left_out[why].append(spec.itype.generation)
-            else:
-                out.append(_candidate(spec, sizer, stage.max_count, prices))
+                continue
+            out.append(_candidate(spec, sizer, stage.max_count, prices))
         return out
 
     candidates = weigh(chosen)
-    fitting = _ranked(candidates, w.priority)
+    fitting = _ranked(candidates, ranking)
     if not fitting:
         wider = [f for f in catalogue.current_families if f not in banned and f not in chosen]
         more = weigh(wider)
-        fitting = _ranked(more, w.priority)
+        fitting = _ranked(more, ranking)
         if fitting:
             reasons.append(f"no {'/'.join(chosen) or 'candidate'} type meets the need at this stage, so every "
                            "other current family was considered")
@@ -403,13 +432,25 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     reasons += sizer.need(winner.spec.accelerator_gib > 0).explain
     if winner.fits:
         reasons.append(sizer.count_reason(winner.spec, winner.count))
-    if fitting:
+    if fitting and ranking != w.priority:
+        reasons.append(f"priority {w.priority} at an inference stage: every one of the {len(fitting)} types that "
+                       f"fit meets the throughput target at {TARGET_UTILISATION:.0%} utilisation, so the cheapest "
+                       f"is the fastest that can be used ({price_text(winner)} in total); more peak TFLOPS would "
+                       "sit idle")
+    elif fitting:
         reasons.append(f"priority {w.priority}: {_RANKED_BY[w.priority]} of {len(fitting)} types that fit "
                        f"({price_text(winner)} in total)")
+        cheapest = min((c for c in fitting if c.per_hour is not None), key=lambda c: c.per_hour or 0.0,
+                       default=None)
+        if w.priority != "cost" and cheapest is not None and winner.per_hour is not None \
+                and winner.per_hour > cheapest.per_hour:  # type: ignore[operator]
+            premium = winner.per_hour - cheapest.per_hour  # type: ignore[operator]
+            reasons.append(f"costs {money(premium)}/h ({premium / cheapest.per_hour:.0%}) more than the cheapest "  # type: ignore[operator]
+                           f"that fits, {cheapest.count} x {cheapest.spec.name} at {price_text(cheapest)}")
     else:
         reasons.append(f"closest available: {winner.misfit}")
     reasons.append(_price_reason(winner, snapshot))
-    alternatives = tuple(Alternative(c.spec.name, c.count, c.per_instance, lost_because(winner, c, w.priority))
+    alternatives = tuple(Alternative(c.spec.name, c.count, c.per_instance, lost_because(winner, c, ranking))
                          for c in others)
     return Sizing(winner, bool(fitting), tuple(reasons), alternatives)
 

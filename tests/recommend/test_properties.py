@@ -61,3 +61,81 @@ def test_recommend_never_raises_and_stays_valid(w: Workload) -> None:
     assert rec.lambda_.verdict in ("fits", "fits_with_changes", "does_not_fit")
     assert (rec.lambda_.verdict == "does_not_fit") == bool(
         [c for c in rec.lambda_.checks if not c.ok and c.blocking and not c.change])
+
+
+BUILTINS = [a.id for a in ADVISOR.knowledge.algorithms]
+algorithm_workloads = st.builds(
+    lambda algorithm, stages, priority, size_gb, rps, distributed, gpu_train, gpu_infer: {
+        "name": "sweep", "stages": stages, "priority": priority,
+        "data": {"size_gb": size_gb, "kind": ADVISOR.knowledge.algorithm(algorithm).data_kinds[0]},  # type: ignore[union-attr]
+        "model": {"algorithm": algorithm, "kind": ADVISOR.knowledge.algorithm(algorithm).model_kind},  # type: ignore[union-attr]
+        "training": {"distributed": distributed, "gpu": gpu_train},
+        "inference": {"requests_per_second": rps, "gpu": gpu_infer, "latency_ms_p99": 10_000}},
+    algorithm=st.sampled_from(BUILTINS),
+    stages=st.lists(st.sampled_from(["training", "tuning", "realtime_inference", "batch_inference"]),
+                    min_size=1, max_size=4, unique=True),
+    priority=st.sampled_from(["cost", "balanced", "time"]),
+    size_gb=st.floats(min_value=0.01, max_value=2000),
+    rps=st.floats(min_value=0, max_value=2000),
+    distributed=st.booleans(),
+    gpu_train=st.sampled_from(["auto", "required", "none"]),
+    gpu_infer=st.sampled_from(["auto", "required", "none"]),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(algorithm_workloads)
+def test_built_in_algorithms_keep_to_aws_guidance_and_service_limits(data: dict) -> None:  # type: ignore[type-arg]
+    """No Neuron for a built-in container, no GPU where AWS says CPU only, one instance where AWS says so, no
+    count above the stage's service maximum, and a type valid for the stage."""
+    from hypothesis import assume
+
+    from advisor.errors import WorkloadError
+
+    try:
+        rec = ADVISOR.recommend(data)
+    except WorkloadError:
+        assume(False)  # an ask against AWS's guidance (e.g. a GPU for LDA) is refused, tested elsewhere
+        return
+    algorithm = ADVISOR.knowledge.algorithm(data["model"]["algorithm"])
+    assert algorithm is not None
+    for stage_id, choice in rec.instances.items():
+        t = ADVISOR.knowledge.instance_type(choice.instance_type)
+        assert stage(stage_id).instance_stage in t.stages
+        assert t.family not in ("inf", "trn"), choice.instance_type
+        assert choice.instance_count <= stage(stage_id).max_count
+        guidance = algorithm.training if stage_id in ("training", "tuning") else algorithm.inference
+        processor = "gpu" if t.accelerator is not None else "cpu"
+        if choice.fits:
+            assert processor in guidance.processors, (stage_id, choice.instance_type, guidance.guidance)
+        if stage_id in ("training", "tuning") and guidance.multi_instance is False and algorithm.id != "blazingtext":
+            assert choice.instance_count == 1, (stage_id, choice.instance_type, choice.instance_count)
+
+
+small_workloads = st.builds(
+    lambda algorithm, stages, priority, size_gb, rps: {
+        "name": "small", "stages": stages, "priority": priority, "data": {"size_gb": size_gb},
+        "model": {"algorithm": algorithm, "kind": "classical" if algorithm != "xgboost" else "tree_based",
+                  "size_mb": 50},
+        "training": {"max_hours": 1}, "inference": {"requests_per_second": rps, "seconds_per_request": 0.05}},
+    algorithm=st.sampled_from(["xgboost", "linear_learner", "kmeans", "sklearn", "factorization_machines"]),
+    stages=st.lists(st.sampled_from(["training", "realtime_inference", "batch_inference"]), min_size=1,
+                    max_size=3, unique=True),
+    priority=st.sampled_from(["cost", "balanced", "time"]),
+    size_gb=st.floats(min_value=0.01, max_value=10),
+    rps=st.floats(min_value=0, max_value=10),
+)
+
+SMALL_JOB_BOUND_USD = {"training": 25.0, "realtime_inference": 1500.0, "batch_inference": 500.0}
+"""A classical model on at most 10 GB, at most 10 req/s: a 1-hour training job under $25, an endpoint under
+$1,500 a month, a month of batch runs under $500, whatever the priority."""
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_workloads)
+def test_small_workloads_never_get_absurd_bills(data: dict) -> None:  # type: ignore[type-arg]
+    rec = ADVISOR.recommend(data)
+    for stage_id, choice in rec.instances.items():
+        usd = choice.estimated_cost.usd_high or choice.estimated_cost.usd
+        assert usd is None or usd <= SMALL_JOB_BOUND_USD[stage_id], (stage_id, choice.instance_type,
+                                                                    choice.instance_count, usd)
