@@ -16,11 +16,18 @@ HELP = Text.assemble(
     ("Keys\n", "bold"),
     "  Home      p practice · e exam · r review · x resume exam · s stats\n",
     "            w workload questionnaire (the advisor)\n",
-    "  Question  1-9 or A-E  toggle the option shown at that place\n",
-    "            Enter       submit (practice, review); next (exam)\n",
+    "  Question  1-9 or A-I  toggle the option shown at that place\n",
+    "            Ordering    press the steps' keys in order (again takes\n",
+    "                        one out; ⌫ takes back the last)\n",
+    "            Matching    1-9 chooses a prompt, A-I gives it that\n",
+    "                        choice (⌫ clears the prompt's match)\n",
+    "            Enter       submit, then next (practice, review);\n",
+    "                        next, on the last question finish (exam)\n",
     "            n or →      next        p or ←  previous\n",
-    "            f flag · l list the questions · s finish the exam\n",
-    "            Esc         home (an exam stays saved: x resumes it)\n",
+    "            m flag · l list the questions · s finish the exam\n",
+    "            ↓ PgDn      scroll a long explanation (▼ says there is more)\n",
+    "            Esc         leave the exam (saved: x resumes it); home;\n",
+    "                        back to the results when reviewing them\n",
     "  Workload  Tab between fields · ctrl+n / ctrl+p next or previous step\n",
     "            ctrl+s recommend · then 1-4 tabs · w why? · x export · e edit\n",
     "  Anywhere  ? this help · t dark or light theme · ctrl+q quit\n\n",
@@ -34,8 +41,9 @@ HELP = Text.assemble(
     "  Review    what spaced repetition (FSRS) says is due, then what you\n",
     "            answered wrong last time.\n\n",
     ("Choose N", "bold"), ": a multiple-response question takes exactly N picks;\n",
-    "a single answer replaces the previous one. Every answer is saved\n",
-    "the moment you give it.",
+    "a single answer replaces the previous one. In an exam, a question\n",
+    "with fewer picks is marked ◐ incomplete and counts as wrong. Every\n",
+    "answer is saved the moment you give it.",
 )
 
 
@@ -82,14 +90,16 @@ class NavigatorScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         options = []
         for index, slot in enumerate(self.session.slots):
-            state = Text()
+            state = Text(no_wrap=True, overflow="ellipsis")  # one line each, as wide as the dialog
             state.append(f"{index + 1:>3} ")
-            state.append("✔ " if slot.answered else "· ", style="green" if slot.answered else "dim")
+            mark = ("✔ " if slot.complete else "◐ ") if slot.answered else "· "
+            state.append(mark, style="green" if slot.answered and slot.complete else ("bold" if slot.answered
+                                                                                       else "dim"))
             state.append("⚑ " if slot.flagged else "  ", style="bold yellow")
-            state.append(slot.item.stem[:52] + ("…" if len(slot.item.stem) > 52 else ""))
+            state.append(slot.item.stem)
             options.append(Option(state))
         with Vertical(classes="dialog navigator"):
-            yield Static(Text("Questions: ✔ answered · ⚑ flagged · Enter jumps", style="bold"))
+            yield Static(Text("Questions: ✔ answered · ◐ incomplete · ⚑ flagged · Enter jumps", style="bold"))
             yield OptionList(*options, id="questions")
         yield Footer(show_command_palette=False, compact=True)
 

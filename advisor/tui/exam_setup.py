@@ -12,18 +12,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from advisor.quiz.session import exam_minutes
+from advisor.quiz.session import Session, exam_minutes
 from advisor.quiz.tutor import DEFAULT_EXAM
 from advisor.tui.base import BaseScreen
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import ExamBlueprint
     from advisor.quiz.bank import Bank
-    from advisor.quiz.session import Session
     from advisor.quiz.tutor import Tutor
 
 
-class ExamSetupScreen(BaseScreen["Session | None"]):
+class ExamSetupScreen(BaseScreen[Session | None]):
     """Dismissed with the exam session it started, or None (Esc)."""
 
     BINDINGS = [

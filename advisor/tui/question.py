@@ -1,7 +1,9 @@
-"""The question screen, for every mode: pick options by key, submit, move, flag, and (in an exam) the clock.
+"""The question screen, for every mode: answer by key, submit, move, flag, and (in an exam) the clock.
 
-Keys: 1-9 or A-E toggle the option shown at that place; Enter submits (practice, review) or moves on (exam);
-n/p (or the arrows) move; f flags; l lists every question; s finishes an exam; Escape goes home.
+Keys: 1-9 or A-I toggle the option shown at that place (ordering: place the step next, again to take it out;
+matching: 1-9 choose a prompt, A-I give it that choice); Backspace takes back the last step or the prompt's
+match; Enter submits (practice, review), then moves on; in an exam Enter moves on and, on the last question,
+finishes; n/p (or the arrows) move; m flags; l lists every question; s finishes an exam; Esc leaves.
 Every answer goes through the tutor, which commits it before the screen changes.
 """
 
@@ -35,25 +37,42 @@ class Ended:
     session: Session
     score: ExamScore | None
 
-def _pick_bindings() -> list[Binding]:
-    bindings = [Binding("1", "pick(0)", "Pick", key_display="1-9/A-E")]
-    bindings += [Binding(str(n + 1), f"pick({n})", show=False) for n in range(1, len(LABELS))]
-    bindings += [Binding(letter.lower(), f"pick({n})", show=False) for n, letter in enumerate(LABELS[:5])]
+def _position_bindings() -> list[Binding]:
+    """1-9 and A-I, each for the option shown at that place. Three meanings, one shown at a time (check_action
+    picks): pick an option (choice types), place a step (ordering), or, for matching, 1-9 choose a prompt and
+    A-I give it the right-column choice with that letter."""
+    digits = [str(n + 1) for n in range(len(LABELS))]
+    letters = [letter.lower() for letter in LABELS]
+    bindings: list[Binding] = []
+    for action, label, keys in (("pick", "Pick", digits + letters), ("place", "Place", digits + letters),
+                                ("match", "Match", letters), ("prompt", "Prompt", digits)):
+        for n, key in enumerate(keys):
+            shown = n == 0 and action != "prompt"  # matching's one entry: "1-9/A-I Match" (80 columns are few)
+            bindings.append(Binding(key, f"{action}({n % len(LABELS)})", label, show=shown, key_display="1-9/A-I"))
     return bindings
 
 
 class QuestionScreen(BaseScreen["Ended | None"]):
+    """One session's questions. The footer shows what each key does here and now: Enter submits an answer,
+    moves on, or finishes the exam; Esc leaves the exam (saved), goes home, or back to the results."""
+
     BINDINGS = [
-        *_pick_bindings(),
+        *_position_bindings(),
+        Binding("backspace", "undo", "Undo", key_display="⌫"),
+        Binding("backspace", "clear_match", "Clear", key_display="⌫"),
         Binding("enter", "submit", "Submit", key_display="⏎"),
-        Binding("n", "next", "Next"),
+        Binding("enter", "forward", "Next", key_display="⏎"),
+        Binding("enter", "finish_last", "Finish", key_display="⏎"),
+        Binding("p", "previous", "Move", key_display="n/p"),
+        Binding("n", "next", "Next", show=False),  # shown with p: "n/p Move"
         Binding("right", "next", show=False, priority=True),  # before the scroll area's own arrows
-        Binding("p", "previous", "Prev"),
         Binding("left", "previous", show=False, priority=True),
-        Binding("f", "flag", "Flag"),
+        Binding("m", "flag", "Flag"),
         Binding("l", "list", "List"),
         Binding("s", "finish", "Finish"),
+        Binding("escape", "leave_exam", "Leave", key_display="esc"),
         Binding("escape", "leave", "Home", key_display="esc"),
+        Binding("escape", "back", "Back", key_display="esc"),
     ]
 
     def __init__(self, session: Session, tutor: Tutor, *, ticking: bool = True) -> None:
@@ -61,6 +80,7 @@ class QuestionScreen(BaseScreen["Ended | None"]):
         self.session = session
         self.tutor = tutor
         self.ticking = ticking  # the exam timer's refresh; tests with a frozen clock may turn it off
+        self.prompt = 0  # matching: the prompt (by place) that A-I give a choice to
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="bar"):
@@ -72,6 +92,7 @@ class QuestionScreen(BaseScreen["Ended | None"]):
             yield Static(id="verdict")
             yield Static(id="options")
             yield Static(id="source")
+        yield Static("▼ more below: ↓ or PgDn scrolls", id="more")
         yield Static(id="message")
 
     def on_mount(self) -> None:
@@ -80,6 +101,9 @@ class QuestionScreen(BaseScreen["Ended | None"]):
         # rest of the screen, and the question is what a start should show first.
         self.call_after_refresh(self._add_footer)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        body = self.query_one("#body", VerticalScroll)
+        self.watch(body, "scroll_y", lambda _: self._scroll_hint(), init=False)
+        self.watch(body, "virtual_size", lambda _: self._scroll_hint(), init=False)
         if self._exam_running and self.ticking:
             self.set_interval(1.0, self.tick)
 
@@ -98,9 +122,9 @@ class QuestionScreen(BaseScreen["Ended | None"]):
         self.query_one("#status", Static).update(views.status_line(session))
         self.query_one("#timer", Static).update(views.timer_text(session))
         self.query_one("#stem", Static).update(Text(slot.item.stem, style="bold"))
-        self.query_one("#instruction", Static).update(Text(views.instruction(slot), style="italic"))
+        self.query_one("#instruction", Static).update(views.instruction(session, slot))
         reveal = views.reveals(session, slot)
-        self.query_one("#options", Static).update(views.options_table(session, slot, self._palette()))
+        self.query_one("#options", Static).update(views.options_table(session, slot, self._palette(), self.prompt))
         verdict = self.query_one("#verdict", Static)
         verdict.display = reveal
         verdict.update(views.verdict(session, slot))
@@ -109,6 +133,12 @@ class QuestionScreen(BaseScreen["Ended | None"]):
         source.update(views.source_line(slot))
         self.query_one("#message", Static).update(Text(message, style="bold yellow"))
         self.refresh_bindings()
+        self.call_after_refresh(self._scroll_hint)
+
+    def _scroll_hint(self) -> None:
+        """Say so when the question (an explanation, most often) goes on below the fold."""
+        body = self.query_one("#body", VerticalScroll)
+        self.query_one("#more", Static).display = body.max_scroll_y > 0 and body.scroll_y < body.max_scroll_y
 
     def _palette(self) -> views.Palette:
         colours = self.app.theme_variables
@@ -127,23 +157,80 @@ class QuestionScreen(BaseScreen["Ended | None"]):
             self._finish_exam()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("flag", "list", "finish"):
+        session, slot = self.session, self.session.current
+        kind = slot.item.type
+        last = session.index == len(session.slots) - 1
+        practising = session.mode != "exam" and not session.finished
+        if action in ("flag", "list"):
             return self._exam_running
-        if action == "pick":
-            return not self.session.finished
+        if action == "finish":
+            return self._exam_running
+        if action == "finish_last":  # Enter on an exam's last question
+            return self._exam_running and last
+        if action in ("pick", "place", "prompt", "match"):
+            wanted = {"ordering": "place", "matching": "prompt match"}.get(kind, "pick")
+            return action in wanted.split() and not session.locked
+        if action == "undo":
+            return kind == "ordering" and not session.locked and slot.answered
+        if action == "clear_match":
+            return kind == "matching" and not session.locked and slot.order[self.prompt] in slot.pairs
+        if action == "submit":
+            return practising and not slot.submitted
+        if action == "forward":  # Enter once the answer is in: the next question, or the end of the round
+            if self._exam_running:
+                return not last
+            return (slot.submitted or session.finished) and (practising or not last)
         if action == "previous":
-            return self.session.index > 0 or None
+            return session.index > 0 or len(session.slots) > 1 or None  # "n/p Move": lit while either moves
         if action == "next":
-            return self.session.index < len(self.session.slots) - 1 or None
+            return not last or None
+        if action == "leave_exam":
+            return self._exam_running
+        if action == "leave":
+            return practising
+        if action == "back":
+            return session.finished
         return True
 
-    # ---- actions ------------------------------------------------------------------------------------------
+    # ---- answering ----------------------------------------------------------------------------------------
 
-    def action_pick(self, position: int) -> None:
-        refusal = self.session.toggle(position)
+    def _answered(self, refusal: str | None) -> None:
         if refusal is None and self._exam_running:
             self._save()
         self.show(refusal or "")
+
+    def action_pick(self, position: int) -> None:
+        self._answered(self.session.toggle(position))
+
+    def action_place(self, position: int) -> None:
+        self._answered(self.session.toggle(position))
+
+    def action_prompt(self, position: int) -> None:
+        if position >= len(self.session.current.order):
+            self.show(f"there is no prompt {position + 1}")
+            return
+        self.prompt = position
+        self.show()
+
+    def action_match(self, position: int) -> None:
+        slot = self.session.current
+        refusal = self.session.assign(self.prompt, position)
+        if refusal is None:  # on to the next prompt still open, if any
+            open_prompts = [i for i, key in enumerate(slot.order) if key not in slot.pairs]
+            later = [i for i in open_prompts if i > self.prompt] or open_prompts
+            if later:
+                self.prompt = later[0]
+        self._answered(refusal)
+
+    def action_undo(self) -> None:
+        """Ordering: take back the last step placed."""
+        slot = self.session.current
+        if slot.sequence:
+            self._answered(self.session.toggle(slot.order.index(slot.sequence[-1])))
+
+    def action_clear_match(self) -> None:
+        """Matching: clear the chosen prompt's match."""
+        self._answered(self.session.assign(self.prompt, None))
 
     def _save(self) -> bool:
         try:
@@ -155,14 +242,7 @@ class QuestionScreen(BaseScreen["Ended | None"]):
 
     def action_submit(self) -> None:
         session = self.session
-        if session.mode == "exam":
-            if session.finished or session.index < len(session.slots) - 1:
-                self.action_next()
-            else:
-                self.action_finish()
-            return
-        if session.current.submitted or session.finished:
-            self._advance()
+        if session.mode == "exam" or session.current.submitted or session.finished:
             return
         try:
             self.tutor.submit(session)
@@ -172,13 +252,16 @@ class QuestionScreen(BaseScreen["Ended | None"]):
         self.show()
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
 
-    def _advance(self) -> None:
+    def action_forward(self) -> None:
         if self.session.go(1):
             self._moved()
-        elif not self.session.finished:
+        elif self.session.mode != "exam" and not self.session.finished:
             self._end_round()
 
+    # ---- moving -------------------------------------------------------------------------------------------
+
     def _moved(self) -> None:
+        self.prompt = 0
         self.show()
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
 
@@ -208,26 +291,28 @@ class QuestionScreen(BaseScreen["Ended | None"]):
     def action_finish(self) -> None:
         if not self._exam_running:
             return
-        slots = self.session.slots
-        answered = sum(s.answered for s in slots)
-        flagged = sum(s.flagged for s in slots)
-        question = (f"Finish the exam now?\n\nAnswered {answered} of {len(slots)}; {flagged} flagged. "
-                    f"{len(slots) - answered} unanswered count as wrong.")
-        self.app.push_screen(ConfirmScreen(question), lambda yes: self._finish_exam() if yes else None)
+        self.app.push_screen(ConfirmScreen(views.finish_question(self.session)),
+                             lambda yes: self._finish_exam() if yes else None)
+
+    def action_finish_last(self) -> None:
+        self.action_finish()
+
+    def action_leave_exam(self) -> None:
+        question = ("Leave the exam?\n\nYour answers are saved; resume it from home (x). "
+                    "The clock keeps running, as in a real exam.")
+
+        def leave(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(question), leave)
 
     def action_leave(self) -> None:
-        if self._exam_running:
-            question = ("Leave the exam?\n\nYour answers are saved; resume it from home (x). "
-                        "The clock keeps running, as in a real exam.")
-            def leave(yes: bool | None) -> None:
-                if yes:
-                    self.dismiss(None)
+        self._close_session()
+        self.dismiss(None)
 
-            self.app.push_screen(ConfirmScreen(question), leave)
-            return
-        if not self.session.finished:
-            self._close_session()
-        self.dismiss(None)  # home; a finished session is reviewed from its results: back to them
+    def action_back(self) -> None:
+        self.dismiss(None)  # a finished session is reviewed from its results: back to them
 
     # ---- endings ------------------------------------------------------------------------------------------
 

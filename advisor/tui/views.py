@@ -27,13 +27,25 @@ def clock_text(left: dt.timedelta) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def instruction(slot: Slot) -> str:
+def instruction(session: Session, slot: Slot) -> Text:
+    """How to answer this question, with the progress of the answer (and, in an exam, an incomplete one marked:
+    it counts as wrong unless completed)."""
     item = slot.item
     if item.type == "multiple":
-        return f"Choose {item.picks}. ({len(slot.response)} of {item.picks} chosen)"
-    if item.type == "true_false":
-        return "True or false?"
-    return "Choose one."
+        text = Text(f"Choose {item.picks}. ({slot.chosen} of {item.picks} chosen)")
+    elif item.type == "ordering":
+        text = Text(f"Press the steps' keys in order, first step first (again takes one out; ⌫ the last). "
+                    f"({slot.chosen} of {item.picks} placed)")
+    elif item.type == "matching":
+        text = Text(f"1-{item.picks} chooses a prompt (▸), A-{LABELS[len(slot.choices) - 1]} gives it that choice; "
+                    f"each choice fits once (⌫ clears). ({slot.chosen} of {item.picks} matched)")
+    elif item.type == "true_false":
+        text = Text("True or false?")
+    else:
+        text = Text("Choose one.")
+    if slot.answered and not slot.complete and session.mode == "exam" and not session.finished:
+        text.append("  ◐ incomplete: it counts as wrong unless completed", style="bold")
+    return text
 
 
 def reveals(session: Session, slot: Slot) -> bool:
@@ -51,8 +63,12 @@ def status_line(session: Session) -> Text:
     text.append(f"  {session.index + 1}/{len(session.slots)}")
     if session.mode == "exam" and not session.finished:
         answered = sum(s.answered for s in session.slots)
+        incomplete = sum(s.answered and not s.complete for s in session.slots)
         flagged = sum(s.flagged for s in session.slots)
-        text.append(f" · answered {answered} · flagged {flagged}")
+        text.append(f" · answered {answered}")
+        if incomplete:
+            text.append(f" · ◐ incomplete {incomplete}", style="bold")
+        text.append(f" · flagged {flagged}")
     else:
         right = sum(s.mark.correct for s in session.slots if s.submitted or session.finished)
         done = sum(1 for s in session.slots if s.submitted or session.finished)
@@ -92,11 +108,30 @@ def _marker(session: Session, slot: Slot, position: int, palette: Palette) -> Te
     return text
 
 
-def options_table(session: Session, slot: Slot, palette: Palette) -> Table:
-    """The options as a two-column grid (marker, text), with every explanation once the answer is revealed.
+def finish_question(session: Session) -> str:
+    """The exam's finish dialog: what is answered, incomplete ("choose 2" with one pick), flagged and open."""
+    slots = session.slots
+    complete = sum(s.answered and s.complete for s in slots)
+    incomplete = sum(s.answered and not s.complete for s in slots)
+    flagged = sum(s.flagged for s in slots)
+    unanswered = len(slots) - complete - incomplete
+    parts = [f"Answered {complete} of {len(slots)}"]
+    if incomplete:
+        parts.append(f"{incomplete} incomplete (not every pick made)")
+    parts.append(f"{flagged} flagged")
+    wrong = " and the incomplete ones" if incomplete else ""
+    return f"Finish the exam now?\n\n{'; '.join(parts)}. {unanswered} unanswered{wrong} count as wrong."
+
+
+def options_table(session: Session, slot: Slot, palette: Palette, prompt: int = 0) -> Table:
+    """The options as a grid (marker, text), with every explanation once the answer is revealed.
 
     One renderable rather than a widget per option: the question screen is the first thing drawn at start.
     """
+    if slot.item.type == "ordering":
+        return _ordering_table(session, slot, palette)
+    if slot.item.type == "matching":
+        return _matching_table(session, slot, palette, prompt)
     reveal = reveals(session, slot)
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(width=7 if reveal else 5, no_wrap=True)
@@ -116,10 +151,89 @@ def options_table(session: Session, slot: Slot, palette: Palette) -> Table:
     return grid
 
 
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 < 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _ordering_table(session: Session, slot: Slot, palette: Palette) -> Table:
+    """Each step under its key with the place the learner gave it; revealed, the right place and why."""
+    reveal = reveals(session, slot)
+    right = slot.item.correct_order
+    grid = Table.grid(padding=(0, 1, 0, 0), expand=True)
+    grid.add_column(width=9 if reveal else 7, no_wrap=True)
+    grid.add_column(ratio=1)
+    for position, key in enumerate(slot.order):
+        option = slot.item.option(key)
+        placed = slot.sequence.index(key) + 1 if key in slot.sequence else None
+        marker = Text()
+        if reveal:
+            ok = placed == right.index(key) + 1
+            marker.append("✔ " if ok else "✘ ", style=f"bold {palette.right if ok else palette.wrong}")
+        marker.append(f"({placed}) " if placed else "( ) ", style="bold" if placed else "")
+        marker.append(LABELS[position], style="bold" if placed else "")
+        if reveal:
+            if position:
+                grid.add_row("", "")
+            body = Text(option.text, style=palette.right if placed == right.index(key) + 1 else "")
+            if placed != right.index(key) + 1:
+                body.append(f"  (goes {_ordinal(right.index(key) + 1)})", style=f"bold {palette.wrong}")
+            if option.explanation:
+                body.append("\n" + option.explanation, style="dim")
+        else:
+            body = Text(option.text, style=f"bold {palette.chosen}" if placed else "")
+        grid.add_row(marker, body)
+    return grid
+
+
+def _matching_table(session: Session, slot: Slot, palette: Palette, prompt: int) -> Table:
+    """The prompts (1-9) with the choice each was given, then the right column's choices (A-I). Revealed: each
+    prompt's verdict, the right match where it differs, and why."""
+    reveal = reveals(session, slot)
+    expected = slot.item.correct_pairs
+    letter = {text: LABELS[i] for i, text in enumerate(slot.choices)}
+    grid = Table.grid(padding=(0, 1, 0, 0), expand=True)
+    grid.add_column(width=5, no_wrap=True)
+    grid.add_column(ratio=3)
+    grid.add_column(ratio=2)
+    for position, key in enumerate(slot.order):
+        option = slot.item.option(key)
+        given = slot.pairs.get(key)
+        marker = Text()
+        if reveal:
+            ok = given == expected[key]
+            marker.append("✔ " if ok else "✘ ", style=f"bold {palette.right if ok else palette.wrong}")
+        else:
+            marker.append("▸ " if position == prompt else "  ", style=f"bold {palette.chosen}")
+        marker.append(str(position + 1), style="bold")
+        body = Text(option.text, style="bold" if position == prompt and not reveal else "")
+        if reveal and option.explanation:
+            body.append("\n" + option.explanation, style="dim")
+        match = Text("→ ", style="dim")
+        if given is None:
+            match.append("?", style="dim")
+        else:
+            style = (palette.right if given == expected[key] else palette.wrong) if reveal else f"bold {palette.chosen}"
+            match.append(f"{letter.get(given, '?')} {given}", style=style)
+        if reveal and given != expected[key]:
+            match.append(f"\nright: {letter.get(expected[key], '?')} {expected[key]}", style=f"bold {palette.right}")
+        if reveal and position:
+            grid.add_row("", "", "")
+        grid.add_row(marker, body, match)
+    grid.add_row("", "", "")
+    grid.add_row("", Text("Choices", style="bold underline"), "")
+    used = set(slot.pairs.values())
+    for index, text in enumerate(slot.choices):
+        style = "dim" if text in used and not reveal else ""
+        grid.add_row(Text(f"  {LABELS[index]}", style="bold"), Text(text, style=style), "")
+    return grid
+
+
 def verdict(session: Session, slot: Slot) -> Text:
     if not reveals(session, slot):
         return Text("")
     verdict_mark = slot.mark
+    if slot.item.type in ("ordering", "matching"):
+        return _sequence_verdict(slot)
     answer = ", ".join(slot.labels(slot.item.correct_keys))
     if verdict_mark.correct:
         return Text.assemble(("Correct. ", "bold green"), f"The answer is {answer}.")
@@ -129,6 +243,24 @@ def verdict(session: Session, slot: Slot) -> Text:
         text.append(f" You found {verdict_mark.hits} of {slot.item.picks}"
                     f"{f' and picked {verdict_mark.wrong_picks} wrong' if verdict_mark.wrong_picks else ''}"
                     " (partial credit is for diagnosis only: the exam scores all or nothing).")
+    return text
+
+
+def _sequence_verdict(slot: Slot) -> Text:
+    """Ordering and matching: right or wrong as a whole (the exam's rule), and the share right for diagnosis."""
+    item, verdict_mark = slot.item, slot.mark
+    if item.type == "ordering":
+        answer = "The right order is " + ", ".join(LABELS[slot.order.index(k)] for k in item.correct_order) + "."
+        unit = "steps in their place"
+    else:
+        answer = "Each prompt's right match is shown beside it."
+        unit = "pairs right"
+    if verdict_mark.correct:
+        return Text.assemble(("Correct. ", "bold green"), answer)
+    text = Text.assemble(("Wrong. " if verdict_mark.answered else "Not answered. ", "bold red"), answer)
+    if verdict_mark.answered:
+        text.append(f" You had {verdict_mark.hits} of {item.picks} {unit} (partial credit is for diagnosis only: "
+                    "the exam scores all or nothing).")
     return text
 
 
@@ -167,7 +299,7 @@ def exam_result(session: Session, score: ExamScore, now: dt.datetime) -> Text:
 def round_result(session: Session) -> Text:
     done = [s for s in session.slots if s.submitted]
     right = sum(s.mark.correct for s in done)
-    text = Text()
+    text = Text(no_wrap=True, overflow="ellipsis")  # a stem a line, as wide as the screen
     text.append(f"{MODE_NAMES[session.mode]} round: ", style="bold")
     text.append(f"{right} of {len(done)} right", style="bold green" if done and right == len(done) else "bold")
     if len(done) < len(session.slots):
@@ -178,8 +310,7 @@ def round_result(session: Session) -> Text:
             continue
         ok = slot.mark.correct
         text.append("✔ " if ok else "✘ ", style="bold green" if ok else "bold red")
-        stem = slot.item.stem if len(slot.item.stem) <= 66 else slot.item.stem[:65] + "…"
-        text.append(stem + "\n")
+        text.append(slot.item.stem + "\n")
     return text
 
 
@@ -197,7 +328,7 @@ def _tally_line(tally: Tally, width: int = 30) -> Text:
 
 
 def stats_view(stats: Stats) -> Text:
-    from advisor.quiz.stats import sparkline
+    from advisor.quiz.stats import WEAKEST_RULE, sparkline
 
     text = Text()
     accuracy = f"{stats.accuracy:.0%}" if stats.accuracy is not None else "-"
@@ -216,7 +347,9 @@ def stats_view(stats: Stats) -> Text:
                                      for r in stats.exams[-4:]) + "\n")
     if stats.weakest:
         text.append("Weakest   ", style="bold")
-        text.append(", ".join(f"{t.name} {t.accuracy:.0%}" for t in stats.weakest) + "\n")
+        text.append(", ".join(f"{t.name} {t.accuracy:.0%}" + (f" (of {t.attempts}, few answers)" if t.few_answers
+                                                                 else "") for t in stats.weakest) + "\n")
+        text.append(f"Weakest topics are {WEAKEST_RULE}.\n", style="dim")
     text.append("\nAccuracy per topic\n", style="bold")
     for tally in stats.topics:
         text.append_text(_tally_line(tally))

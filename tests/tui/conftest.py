@@ -3,8 +3,8 @@ and one on a frozen sample of it for the snapshots (the shipped bank changes; th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

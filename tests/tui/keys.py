@@ -4,19 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from advisor.quiz.session import Session
+from advisor.quiz.session import LABELS, Session
 
 
 def answer_keys(session: Session, right: bool) -> list[str]:
-    """The digit keys that pick the right set, or a wrong set of the right size, of the current question."""
+    """The keys that give the right answer, or a wrong one of the right size, to the current question: the
+    digits of the options to pick or of the steps in turn (ordering), or for each prompt its digit then the
+    letter of its choice (matching)."""
     slot = session.current
-    keys = sorted(slot.item.correct_keys) if right else \
-        [k for k in slot.order if k not in slot.item.correct_keys][:slot.item.picks]
+    item = slot.item
+    if item.type == "ordering":
+        order = item.correct_order if right else tuple(reversed(item.correct_order))
+        return [str(slot.order.index(k) + 1) for k in order]
+    if item.type == "matching":
+        pairs = item.correct_pairs
+        matches = [pairs[k] for k in slot.order]
+        if not right:
+            matches = matches[1:] + matches[:1]
+        return [key for n, match in enumerate(matches)
+                for key in (str(n + 1), LABELS[slot.choices.index(match)].lower())]
+    keys = sorted(item.correct_keys) if right else \
+        [k for k in slot.order if k not in item.correct_keys][:item.picks]
     return [str(slot.order.index(k) + 1) for k in keys]
 
 

@@ -82,7 +82,7 @@ async def test_a_whole_exam_with_flag_back_and_finish(tutor: Tutor, clock: Froze
         session = screen.session
         assert "0:12:00 left" in shown(pilot, "#timer")
         plan = [True, True, False, True, True, False]
-        await pilot.press(*answer_keys(session, False), "f")  # first a wrong answer, flagged for review
+        await pilot.press(*answer_keys(session, False), "m")  # first a wrong answer, flagged for review
         assert "⚑ flagged" in shown(pilot, "#status")
         assert shown(pilot, "#verdict") == ""                   # nothing revealed during an exam
         for right in plan[1:]:
@@ -95,7 +95,7 @@ async def test_a_whole_exam_with_flag_back_and_finish(tutor: Tutor, clock: Froze
         await pilot.press("home", "enter")
         assert session.index == 0
         await pilot.press(*answer_keys(session, False))          # clear the wrong picks...
-        await pilot.press(*answer_keys(session, True), "f")      # ...pick the right ones, unflag
+        await pilot.press(*answer_keys(session, True), "m")      # ...pick the right ones, unflag
         await pilot.press("right", "p")
         assert session.index == 0
         await pilot.press("s")
@@ -235,3 +235,41 @@ async def test_a_new_exam_while_one_is_unfinished_asks_first(tutor: Tutor) -> No
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen) and started == [1]
         assert app.screen.session.id != second.id
+
+
+@run_async
+async def test_a_scroll_hint_shows_while_an_explanation_goes_on_below(snap_tutor: Tutor) -> None:
+    session = snap_tutor.practice(snap_tutor.bank("chapter09"), count=None, seed=11)
+    session.goto(next(i for i, s in enumerate(session.slots) if s.item.id == "c09-book-q2"))
+    app = create_app(snap_tutor, session=session, ticking=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        more = app.screen.query_one("#more")
+        assert not more.display                                  # the question fits: no hint
+        await pilot.press(*answer_keys(session, True), "enter")
+        await pilot.pause()
+        assert more.display and "more below" in str(more.content)
+        app.screen.query_one("#body").scroll_end(animate=False)
+        await pilot.pause()
+        await pilot.pause()
+        assert not more.display                                  # at the end: nothing more to say
+
+
+@run_async
+async def test_the_stats_view_states_the_weakest_topics_rule(tutor: Tutor) -> None:
+    session = tutor.practice(tutor.bank("tiny"), count=None, seed=1)
+    for index in range(len(session.slots)):
+        session.goto(index)
+        for key in answer_keys(session, index % 2 == 0):
+            session.toggle(int(key) - 1)
+        tutor.submit(session)
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = shown(pilot, "#stats")
+        assert "Weakest topics are the 3 answered topics with the lowest share right" in text
+        assert "few answers" in text                             # a topic with 1 or 2 answers is marked

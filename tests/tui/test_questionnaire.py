@@ -20,12 +20,12 @@ from advisor.recommend.advisor import Advisor
 from advisor.recommend.questions import DRAFT_FILE, DraftStore, answers_from_file
 from advisor.recommend.report import render
 from advisor.tui.app import AdvisorApp, create_app
-from advisor.workload import Workload, load_workload
 from advisor.tui.dialogs import ConfirmScreen
 from advisor.tui.home import HomeScreen
 from advisor.tui.questionnaire import QuestionnaireScreen, QuestionnaireStart, control_id
 from advisor.tui.recommendation import ExportScreen, RecommendationScreen
 from advisor.tui.trace import TraceScreen
+from advisor.workload import Workload, load_workload
 from tests.conftest import ROOT
 from tests.quiz.builders import FrozenClock
 from tests.tui.keys import run_async

@@ -5,8 +5,9 @@ Regenerate after a deliberate change with `pytest tests/tui --snapshot-update`, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot

@@ -6,7 +6,8 @@ Regenerate after a deliberate change with `pytest tests/tui --snapshot-update`, 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -113,3 +114,25 @@ def test_home_in_the_light_theme(snap_compare: Compare, snap_tutor: Tutor, clock
     snap_tutor.set_exam_date(clock().date() + dt.timedelta(days=10))
     app = create_app(snap_tutor, ticking=False)
     assert snap_compare(app, run_before=_settled_press("t"), terminal_size=(80, 24))
+
+
+def test_ordering_question_after_an_answer(snap_compare: Compare, snap_tutor: Tutor) -> None:
+    """Each step with the place given, the right place where it differs, and why: 80x24, keys only."""
+    session = _goto(snap_tutor.practice(snap_tutor.bank("chapter09"), count=None, seed=11),
+                    "c09-order-training-lifecycle")
+    slot = session.current
+    given = [*slot.item.correct_order[:2], slot.item.correct_order[3], slot.item.correct_order[2]]
+    keys = [str(slot.order.index(k) + 1) for k in given]
+    app = create_app(snap_tutor, session=session, ticking=False)
+    assert snap_compare(app, press=[*keys, "enter"], terminal_size=(80, 24))
+
+
+def test_matching_question_in_an_exam(snap_compare: Compare, snap_tutor: Tutor, clock: FrozenClock) -> None:
+    """Two prompts matched, the cursor on the third; nothing revealed; the footer's matching keys."""
+    session = _goto(snap_tutor.exam(snap_tutor.bank("chapter09"), exam_code="MLA-C01", seed=5),
+                    "c09-match-inference-options")
+    slot = session.current
+    pairs = slot.item.correct_pairs
+    keys = [key for n in (0, 1) for key in (str(n + 1), "abcdefghi"[slot.choices.index(pairs[slot.order[n]])])]
+    app = create_app(snap_tutor, session=session, ticking=False)
+    assert snap_compare(app, press=keys, terminal_size=(80, 24))
