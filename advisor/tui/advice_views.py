@@ -1,28 +1,26 @@
 """What the questionnaire and the recommendation screens show, as rich renderables: formatting only.
 
-The words and figures come from the Recommendation and from advisor.recommend.report (titles, prices, costs,
-the readable trace), so the screens, `advisor recommend` and an exported report never disagree.
+The result tabs draw the report model's sections (advisor.recommend.report.build_report), the very sections
+the Markdown and the terminal table render, and the "why?" view its readable trace, so the screens,
+`advisor recommend` and an exported report never disagree.
 Text from the knowledge goes in as plain Text (never markup), so [brackets] show as written.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from advisor.recommend.report import cost_text, explain_text, price, setting_value, stage_title
+from advisor.recommend.report import Section, Tab, build_report, explain_text
 
 if TYPE_CHECKING:
     from advisor.builders import RequestSet
-    from advisor.recommend.models import Recommendation, SecuritySetting
+    from advisor.recommend.models import Recommendation
 
-SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
-VERDICT_STYLE = {"fits": "bold green", "fits_with_changes": "bold yellow", "does_not_fit": "bold red"}
 
 
 def _table(*columns: str, ratios: tuple[int | None, ...] = ()) -> Table:
@@ -47,86 +45,72 @@ def _hanging(rows: list[tuple[Text | str, Text | str]], indent: int = 2) -> Tabl
 
 
 def headline(rec: Recommendation) -> Text:
-    text = Text.assemble((f" {rec.workload} ", "bold reverse"), f"  {rec.region} · priority ",
-                         (rec.priority, "bold"))
-    if rec.prices_as_of:
-        text.append(f" · prices as of {rec.prices_as_of}")
-    for warning in rec.warnings:
+    """The report's summary line and warnings, under the workload's name."""
+    report = build_report(rec)
+    text = Text.assemble((f" {report.workload} ", "bold reverse"), f"  {report.summary}")
+    for warning in report.warnings:
         text.append(f"\nwarning: {warning}", style="yellow")
     return text
 
 
-def instances_view(rec: Recommendation) -> RenderableType:
-    """Per stage: the chosen type with count, price and cost, why, then each alternative and why it lost."""
+def report_tab(rec: Recommendation, tab: Tab) -> RenderableType:
+    """One tab of the result screen: the report model's sections for it (advisor.recommend.report), the same
+    sections the Markdown and the terminal table show, so the screen can leave nothing out.
+
+    A section's lines hang under a bullet; a table of up to five columns is drawn as a table whose last column
+    wraps; a wider one (the security settings) as one block per row, which reads at 80 columns."""
     parts: list[RenderableType] = []
-    for choice in rec.instances.values():
-        head = Text.assemble((stage_title(choice.stage), "bold underline"), "\n",
-                             (f"{choice.instance_type} × {choice.instance_count}", "bold"),
-                             f"  {price(choice.price_per_hour_usd)} each  ·  {cost_text(choice)}")
-        if not choice.fits:
-            head.append("\nnothing in the knowledge meets the stated need: this is the closest", style="bold red")
-        parts.append(head)
-        parts.append(_hanging([("  ·", reason) for reason in choice.reasons]
-                              + [("  ·", Text(f"cost: {choice.estimated_cost.formula}", style="dim"))]))
-        if choice.alternatives:
-            table = _table("alternative", "count", "price", "why it lost", ratios=(None, None, None, 1))
-            for alt in choice.alternatives:
-                table.add_row(alt.instance_type, str(alt.instance_count), price(alt.price_per_hour_usd),
-                              Text(alt.reason))
-            parts.append(table)
-        if choice.excluded:
-            parts.append(_hanging([(Text("  excluded", style="dim"),
-                                    Text(f"{e.family} ({e.rule}): {e.because}", style="dim"))
-                                   for e in choice.excluded], indent=10))
+    for section in build_report(rec).tab(tab):
+        parts.append(Text(section.title, style="bold underline" if section.level == 2 else "bold"))
+        parts.extend(_section_body(section))
         parts.append(Text(""))
     return Group(*parts)
 
 
-def security_view(rec: Recommendation) -> RenderableType:
-    """Security settings grouped by the resource they belong to, most severe first, with why and trade-off."""
-    groups: dict[str, list[SecuritySetting]] = defaultdict(list)
-    for setting in rec.security:
-        groups[setting.resource].append(setting)
-    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-    parts: list[RenderableType] = []
-    for resource, settings in groups.items():
-        parts.append(Text(resource, style="bold underline"))
-        rows: list[tuple[Text | str, Text | str]] = []
-        for s in sorted(settings, key=lambda s: rank.get(s.severity, len(rank))):
-            line = Text.assemble((s.control, "bold"), f" {s.title}\n", (f"{s.api}.{s.field} = {setting_value(s)}", "bold"),
-                                 f"\nwhy: {s.why}")
-            if s.tradeoff:
-                line.append(f"\ntrade-off: {s.tradeoff}", style="italic")
-            rows.append((Text(s.severity, style=SEVERITY_STYLE.get(s.severity, "")), line))
-        parts.append(_hanging(rows, indent=8))
-        parts.append(Text(""))
-    if rec.guard_rails:
-        parts.append(Text("Guard rails (IAM condition keys that enforce these settings)", style="bold underline"))
-        parts.append(Text("\n".join(f"  {g.condition_key} enforces {', '.join(g.enforces)}" for g in rec.guard_rails)))
-    return Group(*parts)
+def _bullets(lines: tuple[str, ...]) -> RenderableType:
+    return _hanging([("  ·", Text(line, style=_line_style(line))) for line in lines])
 
 
-def lambda_view(rec: Recommendation) -> RenderableType:
-    """The Lambda verdict, each limit as need against limit, what to change, and where to go instead."""
-    lam = rec.lambda_
-    parts: list[RenderableType] = [Text.assemble("AWS Lambda: ", (lam.verdict.replace("_", " "),
-                                                                   VERDICT_STYLE.get(lam.verdict, "bold")))]
-    table = _table("limit", "need", "limit", "", "change or note", ratios=(3, 3, 3, None, 4))
-    for c in lam.checks:
-        mark = Text("✔", style="green") if c.ok else Text("✘", style="bold red")
-        table.add_row(c.name, f"{c.need:g} {c.unit}", f"{c.max:g} {c.unit}", mark, Text(c.change or c.note or ""))
-    parts.append(table)
-    lines = [f"change: {change}" for change in lam.changes]
-    lines += [f"instead: {a.title} ({a.because})" for a in lam.alternatives]
-    if lam.monthly_cost is not None:
-        lines.append(f"Lambda would cost {lam.monthly_cost.text()} ({lam.monthly_cost.formula})")
-    if lam.endpoint_monthly_cost is not None:
-        lines.append(f"the endpoint would cost {lam.endpoint_monthly_cost.text()}")
-    if lam.break_even_requests_per_second is not None:
-        lines.append(f"break-even with the endpoint at {lam.break_even_requests_per_second:g} requests/s")
-    if lines:
-        parts.append(Text("\n".join(lines)))
-    return Group(*parts)
+def _line_style(line: str) -> str:
+    if line.startswith(("excluded:", "cost:", "assumption:")):
+        return "dim"
+    if line.startswith("nothing in the knowledge meets"):
+        return "bold red"
+    return ""
+
+
+def _section_body(section: Section) -> list[RenderableType]:
+    body: list[RenderableType] = []
+    if section.lines:
+        body.append(_bullets(section.lines))
+    if section.table is not None and section.table.rows:
+        columns = section.table.columns
+        if len(columns) <= 5:
+            table = _table(*columns, ratios=(*([None] * (len(columns) - 1)), 1))
+            for row in section.table.rows:
+                table.add_row(*(Text(cell, style=_cell_style(cell)) for cell in row))
+            body.append(table)
+        else:
+            body.append(_cards(columns, section.table.rows))
+    if section.after:
+        body.append(_bullets(section.after))
+    return body
+
+
+def _cell_style(cell: str) -> str:
+    return SEVERITY_STYLE.get(cell, "bold red" if cell == "NO" else "")
+
+
+def _cards(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> RenderableType:
+    """A wide table as a block per row: the first cell as the marker, the second in bold, then the others."""
+    blocks: list[tuple[Text | str, Text | str]] = []
+    for row in rows:
+        text = Text(row[1], style="bold")
+        for column, cell in zip(columns[2:], row[2:]):
+            text.append(f"\n{column}: ", style="dim")
+            text.append(cell)
+        blocks.append((Text(row[0], style=_cell_style(row[0])), text))
+    return _hanging(blocks, indent=max(len(r[0]) for r in rows) if rows else 2)
 
 
 _MARK_STYLE = {"+": "bold green", "~": "yellow", "-": "dim"}

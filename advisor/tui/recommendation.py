@@ -83,11 +83,11 @@ class RecommendationScreen(BaseScreen[bool]):
         yield Static(advice_views.headline(self.rec), id="rec-head")
         with TabbedContent(id="rec-tabs"):
             with TabPane("1 Instances", id="instances"), VerticalScroll():
-                yield Static(advice_views.instances_view(self.rec), id="instances-body")
+                yield Static(advice_views.report_tab(self.rec, "instances"), id="instances-body")
             with TabPane("2 Security", id="security"), VerticalScroll():
-                yield Static(advice_views.security_view(self.rec), id="security-body")
+                yield Static(advice_views.report_tab(self.rec, "security"), id="security-body")
             with TabPane("3 Lambda", id="lambda"), VerticalScroll():
-                yield Static(advice_views.lambda_view(self.rec), id="lambda-body")
+                yield Static(advice_views.report_tab(self.rec, "lambda"), id="lambda-body")
             with TabPane("4 AWS requests", id="requests"), VerticalScroll():
                 yield Static(Text("Building the requests…", style="dim"), id="requests-body")
         yield Footer(show_command_palette=False, compact=True)

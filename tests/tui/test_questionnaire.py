@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 from advisor.quiz.tutor import Tutor
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.questions import DRAFT_FILE, DraftStore, answers_from_file
-from advisor.recommend.report import render
+from advisor.recommend.report import build_report, render
 from advisor.tui.app import AdvisorApp, create_app
 from advisor.tui.dialogs import ConfirmScreen
 from advisor.tui.home import HomeScreen
@@ -111,11 +111,14 @@ async def test_a_whole_workload_by_key_presses_to_its_recommendation(
         assert result.rec == rec
         instances = shown(pilot, "#instances-body")
         for choice in rec.instances.values():
-            assert f"{choice.instance_type} × {choice.instance_count}" in instances
+            assert f"{choice.instance_type} x {choice.instance_count}" in instances
             assert choice.alternatives[0].instance_type in instances
         await pilot.press("2")
         security = shown(pilot, "#security-body")
-        assert {s.resource for s in rec.security} <= {line.strip() for line in security.splitlines()}
+        flat = " ".join(security.split())
+        assert all(f"{s.control}: {s.title}" in flat and f"request field: {s.api}.{s.field}" in flat
+                   for s in rec.security)
+        assert all(section.title in security for section in build_report(rec).tab("security"))
         await pilot.press("3")
         lambda_text = shown(pilot, "#lambda-body")
         assert f"AWS Lambda: {rec.lambda_.verdict.replace('_', ' ')}" in lambda_text

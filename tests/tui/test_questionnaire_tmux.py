@@ -47,7 +47,7 @@ def test_a_workload_to_its_recommendation_why_and_export(tmp_path: Path) -> None
         term.keys("Enter")
         screen = term.wait_for(lambda s: "1 Instances" in s, "the recommendation", timeout=60)
         choice = rec.instances["training"]
-        assert f"{choice.instance_type} × {choice.instance_count}" in screen
+        assert f"{choice.instance_type} x {choice.instance_count}" in screen
         term.keys("w")
         why = term.wait_for(lambda s: "Why?" in s and "training.family" in s, "the why? view")
         assert "selected" in why
