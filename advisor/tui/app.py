@@ -63,7 +63,8 @@ class AdvisorApp(App[int]):
         self.add_mode(WORKLOAD, self._workload_screen)
 
     def _workload_screen(self) -> Screen[None]:
-        from advisor.tui.questionnaire import QuestionnaireScreen  # the Workload model: only when asked for
+        # deferred: the questionnaire loads the Workload model, which a quiz start does not need
+        from advisor.tui.questionnaire import QuestionnaireScreen
 
         assert self.workload_start is not None
         return QuestionnaireScreen(self.workload_start, self.clock)
@@ -78,6 +79,7 @@ class AdvisorApp(App[int]):
     # ---- between the modes --------------------------------------------------------------------------------
 
     def on_home_screen_workload_wanted(self, _: HomeScreen.WorkloadWanted) -> None:
+        # deferred: the questionnaire loads the Workload model, which a quiz start does not need
         from advisor.tui.questionnaire import QuestionnaireStart
 
         assert self.tutor is not None

@@ -37,6 +37,7 @@ from advisor.recommend.questions import (
     DraftStore,
     Question,
     as_text,
+    save_workload,
     section_help,
     workload_yaml,
 )
@@ -186,6 +187,7 @@ class QuestionnaireScreen(BaseScreen[None]):
 
     @work(thread=True, exclusive=True, group="advisor", exit_on_error=False)
     def make_advisor(self) -> None:
+        # deferred: the knowledge loads in this worker, after the first step is on screen
         from advisor.recommend.advisor import Advisor
 
         clock = self.clock
@@ -447,8 +449,6 @@ class QuestionnaireScreen(BaseScreen[None]):
         self._submit(path)
 
     def _submit(self, path: Path) -> None:
-        from advisor.recommend.questions import save_workload
-
         try:
             workload = self.answers.workload(self.state.knowledge)
             save_workload(path, workload)
