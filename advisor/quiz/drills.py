@@ -169,9 +169,9 @@ def instance_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
             peers = [x for x in kin if x.network_gbps is not None] or [x for x in types if x.network_gbps]
             yield _single(
                 qid, rng=rng, section="Instance types", topic="instances",
-                stem=(f"Distributed training moves gradients between instances every step. What network bandwidth "
-                      f"does {t.name} offer?"),
-                correct=right, right_why=f"{t.name} offers {right} of network bandwidth ({specs}{accel}).",
+                stem=(f"Distributed training moves gradients between instances every step. What baseline network "
+                      f"bandwidth does {t.name} sustain (EC2's figure, before any burst)?"),
+                correct=right, right_why=f"{t.name} sustains {right} of network bandwidth ({specs}{accel}).",
                 wrong=[(f.text, f"{f.text} is {f.about}; {t.name} offers {right}.") for f in _pick_distractors(
                     rng, right, [Fact(f"{_number(x.network_gbps or 0)} Gbps", f"the bandwidth of {x.name}")
                                  for x in peers])],

@@ -38,7 +38,7 @@ BUCKET = "advisor-test-bucket"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/advisor-test-role"
 CURRENT_MODEL = "advisor-current-model"
 MOTO_KNOWN_TYPE = "ml.m5.xlarge"
-REFUSED_TYPE = re.compile(r"Value '(ml\.[a-z0-9.]+)' at 'instanceType' failed to satisfy constraint")
+REFUSED_TYPE = re.compile(r"Value '(ml\.[a-z0-9.-]+)' at 'instanceType' failed to satisfy constraint")
 
 
 def _free_port() -> int:
