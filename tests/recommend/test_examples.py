@@ -65,6 +65,14 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str | N
     # ---- LLM fine-tuning: G and Trainium beside P (sources cited in each file)
     "llm-finetune-13b-trainium": ({"training": ("trn", None, 1)}, None),
     "llm-finetune-7b-cost": ({"training": ("g", None, 1)}, None),
+    "llm-finetune-7b-lora": ({"training": ("g", None, 1)}, None),
+    # ---- LLM serving: weights + KV cache + runtime against device memory (each file shows the sum); Lambda
+    # cannot hold any of them (more than 10,240 MB of memory, a GPU)
+    "llm-serve-7b": ({"realtime_inference": ("g", None, 2)}, "does_not_fit"),
+    "llm-serve-13b": ({"realtime_inference": ("g", None, 2)}, "does_not_fit"),
+    "llm-serve-70b": ({"realtime_inference": ("inf", "ml.inf2.24xlarge", 2)}, "does_not_fit"),
+    # ---- inference options: 250 MB, 120 s requests are over the real-time limits (warning asserted below)
+    "large-payload-scoring": ({"realtime_inference": ("c", None, None)}, None),
 }
 
 
@@ -222,3 +230,14 @@ def test_every_built_in_algorithm_has_an_example(advisor: Advisor) -> None:
         text = path.read_text(encoding="utf-8")
         if algorithm is not None and "algorithm:" in text and path.stem not in chapter_examples:
             assert algorithm.page.rsplit("/", 1)[1] in text, path.name
+
+
+def test_llm_serving_memory_and_the_inference_options_in_the_examples(advisor: Advisor) -> None:
+    seven = recommend(advisor, "llm-serve-7b").instances["realtime_inference"]
+    accelerator = advisor.knowledge.instance_type(seven.instance_type).accelerator
+    assert accelerator is not None and accelerator.memory_gib >= 20 and accelerator.model != "T4"
+    assert any("KV cache" in r for r in seven.reasons)
+    big = recommend(advisor, "large-payload-scoring")
+    assert any("Asynchronous Inference" in w and "limit 6 MB" in w for w in big.warnings)
+    sporadic = recommend(advisor, "sporadic-scoring")
+    assert any("ServerlessConfig.MemorySizeInMB" in w for w in sporadic.warnings)
