@@ -22,8 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     validate.add_argument("dir", nargs="?", type=Path, help="a folder laid out like rules/ (default: the shipped one)")
     validate.set_defaults(handler=cmd_validate)
 
-    show = kb_sub.add_parser("show", help="print families, types, controls, lambda limits, exams, algorithms or "
-                                          "hosting options")
+    show = kb_sub.add_parser("show", help="print families, types, accelerators, controls, lambda limits, exams, "
+                                          "algorithms or hosting options")
     show.add_argument("what", choices=tuple(SHOW))
     show.add_argument("--format", choices=FORMATS, default="table")
     show.add_argument("--family", help="types: only this family (t, m, r, c, p, g, inf, trn, m-graviton, ...)")
@@ -73,6 +73,15 @@ def _accelerator(row: dict[str, Any]) -> str:
     if not acc:
         return "-"
     return f"{acc['count']}x {acc['model']} {cell(acc['memory_gib_per_device'])} GiB"
+
+
+def _accelerator_generation(row: dict[str, Any]) -> str:
+    """CUDA compute capability, Neuron generation, or the architecture's name."""
+    if row["cuda_compute_capability"]:
+        return f"CC {row['cuda_compute_capability']}"
+    if row["neuron_generation"]:
+        return f"Neuron v{row['neuron_generation']}"
+    return str(row["architecture"])
 
 
 def _stages(row: dict[str, Any]) -> str:
@@ -198,6 +207,16 @@ SHOW: dict[str, tuple[str, str, tuple[Column, ...]]] = {
     )),
     "hosting": ("hosting_options", "SageMaker inference options and their limits", (
         ("option", lambda r: r["name"]), ("can", _capabilities), ("limits", _option_limits),
+    )),
+    "accelerators": ("accelerators", "Accelerators: what each can run (peak: dense FP16/BF16 TFLOPS per device)", (
+        ("model", lambda r: r["model"]), ("vendor", lambda r: r["vendor"]),
+        ("generation", _accelerator_generation),
+        ("GiB", lambda r: r["memory_gib_per_device"]),
+        ("bf16/fp8", lambda r: f"{cell(r['bf16'])}/{cell(r['fp8'])}"),
+        ("decoder LLMs", lambda r: r["decoder_llms"]),
+        ("stock containers", lambda r: "yes" if r["stock_containers"] else (
+            "no, compile" if r["needs_compilation"] else "no")),
+        ("peak", lambda r: f"{cell(r['fp16_tflops'])}{' (est.)' if r['estimate'] else ''}"),
     )),
     "exams": ("exams", "Exam blueprints", (
         ("code", lambda r: r["code"]), ("name", lambda r: r["name"]), ("status", lambda r: r["status"]),

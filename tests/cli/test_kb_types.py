@@ -108,3 +108,18 @@ def test_types_table_fits_80_columns_without_splitting_a_type_name() -> None:
 def test_a_narrow_table_keeps_its_rules() -> None:
     result = _show("--family", "p-grace")
     assert result.returncode == 0 and "┃ type" in result.stdout and "ml.p6e-gb200.36xlarge" in result.stdout
+
+
+def test_show_accelerators_lists_every_model_the_types_use() -> None:
+    import json
+
+    result = subprocess.run([sys.executable, "-m", "advisor", "kb", "show", "accelerators", "--format", "json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    models = {a["model"]: a for a in json.loads(result.stdout)}
+    assert {r["accelerator"]["model"] for r in _json("--accelerator", "any")} <= set(models)
+    assert models["Inferentia"]["decoder_llms"] is False and models["Trainium2"]["needs_compilation"] is True
+    table = subprocess.run([sys.executable, "-m", "advisor", "kb", "show", "accelerators"], capture_output=True,
+                           text=True, env={**os.environ, "COLUMNS": "80"}, timeout=120)
+    assert table.returncode == 0 and max(map(len, table.stdout.splitlines())) <= 80
+    assert "Inferentia2" in table.stdout.split()
