@@ -22,7 +22,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from advisor.knowledge.models import Frozen, Text
+from advisor.base import Frozen, Text
 
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 OptionKey = Annotated[str, StringConstraints(pattern=r"^[A-I]$")]
