@@ -153,7 +153,7 @@ def drill_bank(seed: int = 0) -> Bank:
     code = [str(p.relative_to(PACKAGE)) for folder in ("quiz", "recommend", "engine", "pricing")
             for p in sorted((PACKAGE / folder).glob("*.py"))]
     key = cache_key({"knowledge": knowledge_key().encode(), "seed": str(seed).encode(), **prices}, code)
-    path = cache_dir() / f"drills-{key[:32]}.marshal"
+    path = cache_dir() / f"drills-{key[:32]}.json"
     plain = read_cache(path, key)
     if plain is None:
         # deferred: every command module loads at start; its stack loads when the command runs

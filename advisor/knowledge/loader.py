@@ -2,7 +2,7 @@
 
 Validation is the slow part of a start (pydantic builds its validators on first use), so the validated result
 is kept as plain data in the user's cache, keyed by the bytes of every knowledge file and by the code that
-validates them. A start with unchanged YAML reads one marshal file and never imports the models; any change
+validates them. A start with unchanged YAML reads one signed JSON file (advisor.cache); any change
 to a file, or to the models, is a new key and a fresh validation. A cache that cannot be read is ignored and
 rebuilt; one that cannot be written is skipped: the cache never decides whether the knowledge is valid.
 """
@@ -10,14 +10,12 @@ rebuilt; one that cannot be written is skipped: the cache never decides whether 
 from __future__ import annotations
 
 import hashlib
-import marshal
-import pickle
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advisor import cache
 from advisor.__about__ import __version__
-from advisor.atomic import write_atomic
 from advisor.documents import display_path, parse_yaml, validate_document
 from advisor.errors import KnowledgeError, Problem
 from advisor.resources import cache_dir, shipped_dir
@@ -51,19 +49,25 @@ def decision_paths(rules_dir: Path) -> list[Path]:
 def load_knowledge(rules_dir: Path | None = None, *, use_cache: bool = True) -> Knowledge:
     """The validated knowledge as models (what the engine and the quiz use).
 
-    Cached as a pickle beside the plain data, under the same key (see `read_pickle`).
+    Cached as plain JSON (signed, see advisor.cache) and validated again on load: nothing read from the cache
+    is trusted to be a model.
     """
     rules_dir = rules_dir or default_rules_dir()
     if not use_cache:
         return validate_knowledge(rules_dir)
     raw = _read_all(rules_dir)
     key = _cache_key(raw)
-    path = cache_dir() / f"knowledge-{key[:32]}.pickle"
-    cached = read_pickle(path, key)
+    path = cache_dir() / f"knowledge-models-{key[:32]}.json"
+    cached = read_cache(path, key)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        from advisor.knowledge.models import Knowledge  # deferred: brings pydantic, which this path avoids until needed
+
+        try:
+            return Knowledge.model_validate(cached)
+        except ValueError:
+            pass  # written by other code: validate the YAML again
     knowledge = validate_knowledge(rules_dir, raw)
-    write_pickle(path, key, knowledge)
+    write_cache(path, key, knowledge.model_dump(mode="json", by_alias=True))
     return knowledge
 
 
@@ -77,7 +81,7 @@ def knowledge_data(rules_dir: Path | None = None) -> dict[str, Any]:
     rules_dir = rules_dir or default_rules_dir()
     raw = _read_all(rules_dir)
     key = _cache_key(raw)
-    path = cache_dir() / f"knowledge-{key[:32]}.marshal"
+    path = cache_dir() / f"knowledge-{key[:32]}.json"
     cached = read_cache(path, key)
     if cached is not None:
         return cached
@@ -186,33 +190,9 @@ def cache_key(inputs: Mapping[str, bytes], code_files: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def read_pickle(path: Path, key: str) -> Any | None:
-    """A validated object stored under `key`, or None for a miss.
-
-    Unpickling skips validation, which is sound only because `write_pickle` is called with validated objects
-    alone. Anything unreadable (truncated, written by older code, not ours) is a miss, never an error.
-    """
-    try:
-        stored = pickle.loads(path.read_bytes())
-    except Exception:
-        return None
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
-        return stored[1]
-    return None
-
-
-def write_pickle(path: Path, key: str, value: object) -> None:
-    """Store a validated object under `key`; a cache that cannot be written only costs speed."""
-    write_cache_bytes(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
-
-
 def read_cache(path: Path, key: str) -> dict[str, Any] | None:
-    """Plain data stored under `key`, or None for a miss or an unreadable file (also used for question banks)."""
-    try:
-        blob = path.read_bytes()
-        stored = marshal.loads(blob)
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
+    """Plain data stored under `key` in the signed JSON cache (advisor.cache), or None for a miss."""
+    stored = cache.read(path.name, path.parent)
     if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("data"), dict):
         return stored["data"]
     return None
@@ -220,11 +200,4 @@ def read_cache(path: Path, key: str) -> dict[str, Any] | None:
 
 def write_cache(path: Path, key: str, plain: dict[str, Any]) -> None:
     """Store plain data under `key`; a cache that cannot be written only costs speed."""
-    write_cache_bytes(path, marshal.dumps({"key": key, "data": plain}))
-
-
-def write_cache_bytes(path: Path, blob: bytes) -> None:
-    try:
-        write_atomic(path, blob)
-    except OSError:
-        pass  # a read-only or full cache folder only costs speed
+    cache.write(path.name, {"key": key, "data": plain}, path.parent)

@@ -9,7 +9,7 @@ A snapshot is checked beyond its schema against the knowledge: every instance ty
 knows, a (type, component) pair appears once, and a file named for a region holds that region.
 
 Parsing and validating a snapshot costs a computed `advisor recommend` about as much as the recommendation
-itself, so a validated snapshot is also kept in the user's cache, the way the knowledge is (a pickle keyed by
+itself, so a validated snapshot is also kept in the user's cache, the way the knowledge is (signed JSON, validated again on load, keyed by
 the bytes of every candidate file, the known instance types and the code that decides validity; see
 advisor/knowledge/loader.py). Only snapshots that validated are written, so the cache never decides validity.
 """
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.documents import display_path, parse_yaml, read_bytes, read_yaml, validate_document
 from advisor.errors import PricingError, Problem
-from advisor.knowledge.loader import cache_key, knowledge_data, read_pickle, write_pickle
+from advisor.knowledge.loader import cache_key, knowledge_data, read_cache, write_cache
 from advisor.resources import cache_dir, data_dir, shipped_dir
 
 if TYPE_CHECKING:
@@ -97,14 +97,21 @@ def _load_validated(region: str, paths: list[Path], known: frozenset[str]) -> Pr
     inputs["region"] = region.encode()
     inputs["known instance types"] = "\n".join(sorted(known)).encode()
     key = cache_key(inputs, _CODE_FILES)
-    cache = cache_dir() / f"snapshot-{region}-{key[:32]}.pickle"
-    snapshot = read_pickle(cache, key)
-    if snapshot is not None:
-        return snapshot
+    cache = cache_dir() / f"snapshot-{region}-{key[:32]}.json"
+    cached = read_cache(cache, key)
+    if cached is not None:
+        from advisor.pricing.models import (
+            PriceSnapshot,  # deferred: brings pydantic, which this path avoids until needed
+        )
+
+        try:
+            return PriceSnapshot.model_validate(cached)  # plain data from the cache is validated like input
+        except ValueError:
+            pass
     docs = [parse_yaml(blob, display, PricingError) for blob, display in zip(raw, shown)]
     doc = docs[0] if len(docs) == 1 else _newest(docs)
     snapshot = check_document(doc, known, expect_region=region)
-    write_pickle(cache, key, snapshot)
+    write_cache(cache, key, snapshot.model_dump(mode="json", by_alias=True))
     return snapshot
 
 

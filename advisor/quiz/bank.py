@@ -181,7 +181,7 @@ def load_bank(path: Path, *, use_cache: bool = True) -> Bank:
     except OSError as exc:
         raise KnowledgeError(f"{path}: cannot read ({exc.strerror})") from None
     key = _cache_key(raw, _blueprint_bytes())
-    cache = cache_dir() / f"bank-{key[:32]}.marshal"
+    cache = cache_dir() / f"bank-{key[:32]}.json"
     with gc_paused():
         plain = read_cache(cache, key) if use_cache else None
         if plain is None:

@@ -179,7 +179,7 @@ class Store:
              migrations: Sequence[Sequence[str]] = MIGRATIONS) -> Store:
         """Open (creating, migrating, or moving a corrupt file aside) the progress database in `folder`."""
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # private whatever the umask
         except OSError as exc:
             raise StoreError(f"cannot create the data folder {folder} ({exc.strerror or exc})",
                              hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR") from None

@@ -14,9 +14,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from advisor import cache
 from advisor.__about__ import __version__
-from advisor.atomic import write_atomic
-from advisor.resources import cache_dir, data_dir, shipped_dir
+from advisor.resources import data_dir, shipped_dir
 
 _FORMAT = 1
 
@@ -51,19 +51,17 @@ def key_for(workload: bytes, options: Iterable[str], today: dt.date | None = Non
     return digest.hexdigest()
 
 
-def _path(key: str) -> Path:
-    return cache_dir() / "results" / f"{key[:40]}.out"
+def _name(key: str) -> str:
+    return f"result-{key[:40]}.json"
 
 
 def get(key: str) -> bytes | None:
-    try:
-        return _path(key).read_bytes()
-    except OSError:
-        return None
+    """The output stored under `key`, or None: a damaged or planted entry fails its signature (advisor.cache)."""
+    stored = cache.read(_name(key))
+    if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("output"), str):
+        return stored["output"].encode("utf-8", "surrogateescape")
+    return None
 
 
 def put(key: str, output: bytes) -> None:
-    try:
-        write_atomic(_path(key), output)
-    except OSError:
-        pass  # a cache that cannot be written only costs speed
+    cache.write(_name(key), {"key": key, "output": output.decode("utf-8", "surrogateescape")})

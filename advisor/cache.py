@@ -1,0 +1,119 @@
+"""The user's cache: plain JSON, signed, in a folder only the user can write. Nothing read back can run code.
+
+What a cache file is: one line with an HMAC-SHA256 of the rest, then JSON. The HMAC key is 32 random bytes in
+`<cache>/.key`, made on first use with mode 0600, so a file planted by another user, or a truncated or
+bit-flipped one, fails the check and is a miss: the caller computes the value again (a miss is always safe).
+The value read back is plain data that the caller validates as it would fresh input, so a cache hit gives the
+same bytes the computation gives.
+
+The folder is created 0700 and files 0600 whatever the umask. A folder (or key) not owned by this user, or one
+others may write to, is not used at all: a one-line note says so on stderr, once, and every lookup misses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+from advisor.atomic import write_atomic
+from advisor.resources import cache_dir
+
+_KEY_FILE = ".key"
+_noted: set[str] = set()
+
+
+def _note(message: str) -> None:
+    if message not in _noted:
+        _noted.add(message)
+        print(f"advisor: note: {message}", file=sys.stderr)
+
+
+def private_folder(path: Path, what: str) -> Path | None:
+    """`path`, created 0700 if missing; None (with a note) when it is not safely ours to read and write.
+
+    Safe means: a folder, owned by this user, and not writable by group or others (anyone who can write
+    there can plant or swap files).
+    """
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.lstat()
+    except OSError as exc:
+        _note(f"{what} {path} cannot be used ({exc.strerror or exc}); going without it")
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        _note(f"{what} {path} is not a folder; going without it")
+        return None
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        _note(f"{what} {path} belongs to another user; going without it")
+        return None
+    if info.st_mode & 0o022:
+        _note(f"{what} {path} is writable by other users; going without it (chmod go-w to use it)")
+        return None
+    return path
+
+
+def _key(folder: Path) -> bytes | None:
+    path = folder / _KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    else:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if (hasattr(os, "geteuid") and info.st_uid != os.geteuid()) or info.st_mode & 0o077:
+            _note(f"cache key {path} is readable or writable by others; the cache is not used")
+            return None
+        key = handle.read(64)
+    return key if len(key) == 32 else None
+
+
+def _sign(key: bytes, name: str, body: bytes) -> str:
+    return hmac.new(key, name.encode() + b"\0" + body, hashlib.sha256).hexdigest()
+
+
+def read(name: str, folder: Path | None = None) -> Any | None:
+    """The plain data stored under `name`, or None for a miss (absent, damaged, planted or unusable cache)."""
+    root = private_folder(folder or cache_dir(), "cache folder")
+    key = _key(root) if root is not None else None
+    if key is None or root is None:
+        return None
+    try:
+        blob = (root / name).read_bytes()
+    except OSError:
+        return None
+    signature, _, body = blob.partition(b"\n")
+    if not hmac.compare_digest(signature, _sign(key, name, body).encode()):
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def write(name: str, data: Any, folder: Path | None = None) -> None:
+    """Store plain JSON-ready `data` under `name`; a cache that cannot be written only costs speed."""
+    root = private_folder(folder or cache_dir(), "cache folder")
+    key = _key(root) if root is not None else None
+    if key is None or root is None:
+        return
+    try:
+        body = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+        write_atomic(root / name, _sign(key, name, body).encode() + b"\n" + body, mode=0o600)
+    except (OSError, ValueError):
+        pass  # a full or read-only cache folder only costs speed
