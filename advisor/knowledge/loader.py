@@ -81,7 +81,7 @@ def knowledge_data(rules_dir: Path | None = None) -> dict[str, Any]:
     rules_dir = rules_dir or default_rules_dir()
     raw = _read_all(rules_dir)
     key = _cache_key(raw)
-    path = cache_dir() / f"knowledge-{key[:32]}.json"
+    path = cache_dir() / f"knowledge-data-{key[:32]}.json"
     cached = read_cache(path, key)
     if cached is not None:
         return cached

@@ -89,7 +89,7 @@ def test_cache_is_used_when_unchanged_and_rebuilt_on_change(rules_copy: Path, mo
 
 def test_corrupt_cache_is_ignored_and_rebuilt(rules_copy: Path) -> None:
     good = knowledge_data(rules_copy)
-    files = list(cache_dir().glob("knowledge-*.marshal"))
+    files = list(cache_dir().glob("knowledge-data-*.json"))
     assert len(files) == 1
     files[0].write_bytes(b"\x00garbage")
     assert knowledge_data(rules_copy) == good

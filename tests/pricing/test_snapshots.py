@@ -188,7 +188,7 @@ def test_a_validated_snapshot_is_served_from_the_disk_cache(tmp_path: Path, monk
     folder = _copy(tmp_path)
     calls = _counting_validations(monkeypatch)
     first = load_snapshot("us-east-1", folder, K)
-    assert len(calls) == 1 and len(list(cache_dir().glob("snapshot-us-east-1-*.pickle"))) == 1
+    assert len(calls) == 1 and len(list(cache_dir().glob("snapshot-us-east-1-*.json"))) == 1
     clear_cache()  # a new process: only the disk cache is left
     second = load_snapshot("us-east-1", folder, K)
     assert len(calls) == 1 and second is not first and second == first
@@ -210,7 +210,7 @@ def test_a_changed_snapshot_is_validated_again_not_served_from_the_disk_cache(
     replace_in(path, "usd_per_hour: -0.05,", "usd_per_hour: 0.06,")
     clear_cache()
     assert load_snapshot("us-east-1", folder, K).price("ml.t3.medium", "notebook").usd_per_hour == 0.06
-    assert len(calls) == 3 and len(list(cache_dir().glob("snapshot-*.pickle"))) == 2  # the bad one never cached
+    assert len(calls) == 3 and len(list(cache_dir().glob("snapshot-*.json"))) == 2  # the bad one never cached
     clear_cache()
 
 
@@ -228,7 +228,7 @@ def test_the_cached_snapshot_depends_on_the_known_instance_types(tmp_path: Path)
 def test_a_corrupt_snapshot_cache_is_ignored_and_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _copy(tmp_path)
     good = load_snapshot("us-east-1", folder, K)
-    (cache,) = cache_dir().glob("snapshot-*.pickle")
+    (cache,) = cache_dir().glob("snapshot-*.json")
     calls = _counting_validations(monkeypatch)
     for garbage in (b"\x00garbage", pickle.dumps(("another key", "not a snapshot"))):
         cache.write_bytes(garbage)
@@ -244,7 +244,7 @@ def test_the_snapshot_cache_lives_in_advisor_cache_dir_and_an_unwritable_one_cos
     folder = _copy(tmp_path)
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "elsewhere"))
     load_snapshot("us-east-1", folder, K)
-    assert len(list((tmp_path / "elsewhere").glob("snapshot-us-east-1-*.pickle"))) == 1
+    assert len(list((tmp_path / "elsewhere").glob("snapshot-us-east-1-*.json"))) == 1
     clear_cache()
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("x")
