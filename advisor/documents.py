@@ -14,10 +14,11 @@ What is refused, and why:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, get_args, get_origin
 
 import yaml
 from yaml.events import (
@@ -47,6 +48,12 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _CParser = None  # type: ignore[misc, assignment]
 
 MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings any of our formats accepts (a workload needs 3, a bank 5)."""
+LINE_MAP_MAX_CHARS = 2 * 1024 * 1024
+"""A document read on a fast path is composed again only to locate an error; past this size that would take
+longer than the rest of the run (tens of seconds at 16 MiB), so its errors go without line numbers."""
+_FLOW = re.compile(r"[\[\]{}]")
 
 _CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + t
@@ -71,6 +78,8 @@ class Document:
 
     @property
     def lines(self) -> dict[Path_, int]:
+        if self._lines is None and len(self._source or "") > LINE_MAP_MAX_CHARS:
+            object.__setattr__(self, "_lines", {})  # errors name the file and field, not the line
         if self._lines is None:
             lines: dict[Path_, int] = {}
             loader = _Loader(self._source or "")
@@ -78,6 +87,10 @@ class Document:
                 node = loader.get_single_node()
                 if node is not None:
                     _check_and_index(node, (), lines, self.display, KnowledgeError, set())
+            except (yaml.YAMLError, AdvisorError, ValueError):
+                # JSON that YAML reads differently (U+2028 is a YAML line break; surrogate escapes): the
+                # error is then reported without line numbers rather than not at all
+                lines = {}
             finally:
                 loader.dispose()
             object.__setattr__(self, "_lines", lines)
@@ -124,15 +137,66 @@ def read_yaml(path: Path, display: str | None = None, error: type[AdvisorError] 
 
 
 def read_bytes(path: Path, shown: str, error: type[AdvisorError] = KnowledgeError) -> bytes:
-    """A user's file, or one plain `error` saying why it cannot be read."""
+    """A user's file, or one plain `error` saying why it cannot be read.
+
+    At most `MAX_BYTES` are read: a bigger file (or /dev/zero) is refused without being read whole.
+    """
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            return read_limited(handle, shown, error)
     except FileNotFoundError:
         raise error(f"{shown}: no such file") from None
     except IsADirectoryError:
         raise error(f"{shown}: is a folder, not a file") from None
     except OSError as exc:
         raise error(f"{shown}: cannot read ({exc.strerror})") from None
+
+
+def read_limited(stream: BinaryIO, shown: str, error: type[AdvisorError] = KnowledgeError) -> bytes:
+    """All of `stream` (a file, stdin), refused once it passes `MAX_BYTES`, before more is read."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise error(f"{shown}: larger than {MAX_BYTES // (1024 * 1024)} MiB; not read further")
+    return data
+
+
+def _check_depth(text: str, display: str, error: type[AdvisorError]) -> None:
+    """Refuse nesting deeper than `MAX_DEPTH` before anything composes it (a recursive composer, C's or
+    Python's, would overflow its stack on a few thousand `[`).
+
+    A cheap bound first (the longest run of indentation and dashes opening a line, plus the deepest running
+    count of flow brackets, strings included): it clears every ordinary file in one pass. Only a file it
+    cannot clear is walked event by event, which is exact, iterative and linear, and locates the culprit.
+    """
+    block = re.search(rf"^[ \t-]{{{MAX_DEPTH},}}", text, re.MULTILINE) is not None
+    flow = depth = 0
+    for bracket in _FLOW.findall(text):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        flow = max(flow, depth)
+        if flow > MAX_DEPTH:
+            break
+    if not block and flow <= MAX_DEPTH // 2:
+        return
+    loader = _Loader(text)
+    try:
+        depth = 0
+        while True:
+            try:
+                event = loader.get_event()
+            except yaml.YAMLError:
+                return  # malformed: the parser proper reports it, located
+            if event is None or isinstance(event, StreamEndEvent):
+                return
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise error("nested too deeply", problems=[Problem(
+                        f"more than {MAX_DEPTH} levels of nested lists or mappings", display,
+                        event.start_mark.line + 1 if event.start_mark else None)])
+            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
 
 
 def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = KnowledgeError) -> Document:
@@ -153,6 +217,9 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
         text = raw
     if not text.strip():
         raise error("file is empty", problems=[Problem("the file holds no YAML document", display, 1)])
+    if len(text) > MAX_BYTES:
+        raise error(f"{display}: larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    _check_depth(text, display, error)
     if text.lstrip()[:1] == "{":
         fast = _parse_json(text, display)
         if fast is not None:

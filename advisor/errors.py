@@ -20,8 +20,20 @@ answer; exit 70, like any other bug). Anything else escaping is a bug too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: control characters (ESC, OSC, BEL...), bidirectional overrides, U+2028/9
+    and lone surrogates are shown escaped (`\\x1b`, `\\u202e`), so text from a file can neither drive the
+    terminal nor fail to print. Tabs and newlines stay. The CLI's messages and the TUI's texts go through it."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                       text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +72,10 @@ class Reported(Exception):
 
     def render(self) -> str:
         """The text the CLI prints: title and message, then one line per problem."""
-        lines = [f"{self.title}: {self.message}"]
-        lines += [f"  {p}" for p in self.problems]
+        lines = [f"{self.title}: {printable(self.message)}"]
+        lines += [f"  {printable(str(p))}" for p in self.problems]
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
+            lines.append(f"  hint: {printable(self.hint)}")
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -203,7 +203,8 @@ class Workload(Frozen):
 
     @model_validator(mode="after")
     def _stages_unique(self) -> Workload:
-        repeated = sorted({s for s in self.stages if self.stages.count(s) > 1})
+        seen: set[str] = set()
+        repeated = sorted({s for s in self.stages if s in seen or seen.add(s)})  # linear: lists can be long
         if repeated:
             raise ValueError(f"stages listed twice: {', '.join(repeated)}")
         return self

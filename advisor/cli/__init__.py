@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from advisor.__about__ import __version__
-from advisor.errors import Reported
+from advisor.errors import Reported, printable
 
 #: Command-group modules under advisor.cli, in the order `advisor --help` lists them.
 COMMAND_MODULES = ("kb", "recommend", "requests", "audit", "questionnaire", "pricing", "quiz")
@@ -64,6 +64,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("ADVISOR_DEBUG"):
             raise
-        print(f"advisor: internal error: {type(exc).__name__}: {exc} "
+        print(f"advisor: internal error: {type(exc).__name__}: {printable(str(exc))} "
               "(this is a bug; run with ADVISOR_DEBUG=1 for the traceback)", file=sys.stderr)
         return 70

@@ -41,8 +41,12 @@ def _workload_args(parser: argparse.ArgumentParser) -> None:
 
 def read_source(name: str) -> bytes:
     if name == "-":
+        from advisor.documents import MAX_BYTES, read_limited  # deferred: its stack loads when the command runs
+
         stream = getattr(sys.stdin, "buffer", None)
-        return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+        if stream is None:  # a text-only stdin (tests, some embedders)
+            return sys.stdin.read(MAX_BYTES + 1).encode("utf-8", "surrogateescape")[: MAX_BYTES + 1]
+        return read_limited(stream, "<stdin>", WorkloadError)
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.documents import read_bytes
 
