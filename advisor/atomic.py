@@ -6,9 +6,12 @@ snapshots and caches are all written this way.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+from advisor.errors import WriteError
 
 
 def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8", mode: int | None = None) -> None:
@@ -40,3 +43,25 @@ def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8", mode
         except FileNotFoundError:
             pass
         raise
+
+
+_ENVIRONMENT = {errno.ENOSPC, errno.EROFS, errno.EIO, errno.EDQUOT}
+
+
+def write_user_file(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> Path:
+    """`write_atomic` for a file the user named: every OSError becomes a plain WriteError naming the path and
+    the cause. A symlink is written through: its target is replaced and the link kept (atomic replacement of
+    the link itself would silently turn it into a regular file). Returns the path written."""
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        write_atomic(target, data, encoding=encoding)
+    except OSError as exc:
+        cause = exc.strerror or str(exc)
+        if isinstance(exc, IsADirectoryError) or (target.exists() and target.is_dir()):
+            cause = "it is a folder"
+        elif isinstance(exc, (NotADirectoryError, FileExistsError)):
+            cause = "a part of its folder path is a file, not a folder"
+        elif exc.errno == errno.ENOSPC:
+            cause = "the disk is full"
+        raise WriteError(f"{path}: cannot write ({cause})", environment=exc.errno in _ENVIRONMENT) from None
+    return target

@@ -14,6 +14,7 @@ answer; exit 70, like any other bug). Anything else escaping is a bug too.
      ├── QuizError                unknown bank, bad session request
      ├── StoreError               progress database unusable (not writable, future schema)
      ├── PricingError             price snapshots and the live refresh (exit 1 for AWS-side failures)
+     ├── WriteError               a file the user asked for cannot be written (exit 2 bad target, 1 environment)
      ├── UsageError               a command line that asks for something that does not exist
      └── AuditError               `advisor audit`: nothing could be audited, or --live cannot reach AWS
 """
@@ -123,3 +124,14 @@ class UsageError(AdvisorError):
 
 class AuditError(AdvisorError):
     title = "Audit error"
+
+
+class WriteError(AdvisorError):
+    """A user's file could not be written. Exit 2 when the target is wrong (a folder, a missing or non-folder
+    parent, no permission), 1 when the environment failed (disk full, read-only file system, I/O error)."""
+
+    title = "Cannot write"
+
+    def __init__(self, message: str, *, environment: bool = False, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.exit_code = 1 if environment else 2

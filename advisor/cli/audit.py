@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisor.atomic import write_atomic
+from advisor.atomic import write_user_file
 from advisor.errors import AuditError, UsageError
 
 if TYPE_CHECKING:
@@ -123,6 +123,6 @@ def _write(report: AuditReport, args: argparse.Namespace, knowledge: Knowledge) 
     for s in report.skipped:
         print(f"skipped: {s}", file=sys.stderr)
     if args.output:
-        write_atomic(args.output, text)
+        write_user_file(args.output, text)
     else:
         sys.stdout.write(text)

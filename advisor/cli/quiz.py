@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.atomic import write_atomic
+from advisor.atomic import write_user_file
 from advisor.errors import QuizError, UsageError
 from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
 from advisor.render import FORMATS, emit, to_json, to_yaml
@@ -273,7 +273,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "apkg":
         if args.out is None:
             raise UsageError("an .apkg deck is a binary file: give --out FILE.apkg")
-        write_atomic(args.out, write_apkg(data))
+        write_user_file(args.out, write_apkg(data))
         print(f"wrote {args.out} ({len(data['questions'])} notes)", file=sys.stderr)
         return 0
     left_out: list[str] = []
@@ -287,7 +287,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        write_atomic(args.out, text)
+        write_user_file(args.out, text)
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
@@ -310,7 +310,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     result.bank["as_of"] = dt.date.today().isoformat()
     out = args.out or data_dir(getattr(args, "data_dir", None)) / USER_BANKS / f"{bank_id}.yaml"
     header = "# Imported by `advisor quiz import`; edit freely (ids keep your progress).\n"
-    write_atomic(out, header + to_yaml(result.bank))
+    write_user_file(out, header + to_yaml(result.bank))
     try:
         bank = load_bank(out)  # the same validation and lint as every bank: the import must be playable
     except Exception:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from advisor.atomic import write_atomic
+from advisor.atomic import write_user_file
 from advisor.documents import display_path, parse_yaml
 from advisor.errors import PricingError, UsageError
 from advisor.pricing.models import COMPONENTS, Component, Price, PriceSnapshot, plain_number
@@ -420,7 +420,7 @@ def refresh_region(region: str, *, client: Any, knowledge: Knowledge, out_dir: P
     # the file must load exactly as a user's next command will load it, or it is not written
     check_document(parse_yaml(text, f"new snapshot for {region}", PricingError),
                    {t.name for t in knowledge.instance_types}, expect_region=region)
-    write_atomic(target, text)
+    write_user_file(target, text)
     report.path = Path(display_path(target))
     return report
 

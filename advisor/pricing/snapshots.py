@@ -9,9 +9,9 @@ A snapshot is checked beyond its schema against the knowledge: every instance ty
 knows, a (type, component) pair appears once, and a file named for a region holds that region.
 
 Parsing and validating a snapshot costs a computed `advisor recommend` about as much as the recommendation
-itself, so a validated snapshot is also kept in the user's cache, the way the knowledge is (signed JSON, validated again on load, keyed by
-the bytes of every candidate file, the known instance types and the code that decides validity; see
-advisor/knowledge/loader.py). Only snapshots that validated are written, so the cache never decides validity.
+itself, so a validated snapshot is also kept in the user's cache, the way the knowledge is (signed JSON,
+validated again on load, keyed by the bytes of every candidate file, the known instance types and the code
+that decides validity; see advisor/knowledge/loader.py). Only snapshots that validated are written, so the cache never decides validity.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.documents import display_path, parse_yaml, read_bytes, read_yaml, validate_document
-from advisor.errors import PricingError, Problem
+from advisor.errors import PricingError, Problem, printable
 from advisor.knowledge.loader import cache_key, knowledge_data, read_cache, write_cache
 from advisor.resources import cache_dir, data_dir, shipped_dir
 
@@ -49,9 +49,31 @@ def user_pricing_dir() -> Path:
     return data_dir() / "pricing_data"
 
 
+def check_region(region: str) -> str:
+    """`region` if it is a region code (us-east-1); refused before it becomes part of a path (`../x`)."""
+    if not isinstance(region, str) or not REGION_PATTERN.fullmatch(region):
+        raise PricingError(f"{printable(repr(region))} is not a region code", hint="e.g. us-east-1, eu-west-1")
+    return region
+
+
+def checked_pricing_dir(pricing_dir: Path) -> Path:
+    """A --pricing-dir the user gave: a folder holding at least one snapshot, or a plain error (an empty or
+    missing folder used to give an empty result and exit 0)."""
+    if not pricing_dir.exists():
+        raise PricingError(f"{pricing_dir}: no such folder", hint="give a folder of <region>.yaml snapshots")
+    if not pricing_dir.is_dir():
+        raise PricingError(f"{pricing_dir}: is a file, not a folder",
+                           hint="give a folder of <region>.yaml snapshots")
+    if not any(pricing_dir.glob("*.yaml")):
+        raise PricingError(f"{pricing_dir}: holds no price snapshot (<region>.yaml)",
+                           hint="run `advisor pricing refresh --region REGION --pricing-dir DIR` to make one")
+    return pricing_dir
+
+
 def available_regions(pricing_dir: Path | None = None) -> list[str]:
     """Regions that have a snapshot file, sorted."""
-    folders = [pricing_dir] if pricing_dir is not None else [shipped_pricing_dir(), user_pricing_dir()]
+    folders = [checked_pricing_dir(pricing_dir)] if pricing_dir is not None else [shipped_pricing_dir(),
+                                                                                  user_pricing_dir()]
     found = {p.stem for folder in folders if folder.is_dir() for p in folder.glob("*.yaml")
              if REGION_PATTERN.match(p.stem)}
     return sorted(found)
@@ -59,7 +81,9 @@ def available_regions(pricing_dir: Path | None = None) -> list[str]:
 
 def candidate_paths(region: str, pricing_dir: Path | None = None) -> list[Path]:
     """The files that could hold `region`'s snapshot, existing ones only, shipped first."""
-    folders = [pricing_dir] if pricing_dir is not None else [shipped_pricing_dir(), user_pricing_dir()]
+    check_region(region)
+    folders = [checked_pricing_dir(pricing_dir)] if pricing_dir is not None else [shipped_pricing_dir(),
+                                                                                  user_pricing_dir()]
     return [folder / f"{region}.yaml" for folder in folders if (folder / f"{region}.yaml").is_file()]
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.documents import display_path, format_path, parse_yaml, validate_document
-from advisor.errors import KnowledgeError, Problem, QuizError
+from advisor.errors import KnowledgeError, Problem, QuizError, printable
 from advisor.knowledge.loader import (
     cache_key,
     default_rules_dir,
@@ -293,19 +293,24 @@ def _cache_key(raw: bytes, blueprints: bytes) -> str:
 
 
 def bank_from_plain(plain: Mapping[str, Any], path: Path) -> Bank:
+    """The session's bank from validated plain data. The texts a screen shows go through `printable`: a bank
+    from anywhere can hold ESC or OSC sequences, which must be shown escaped, never drive the terminal."""
+    safe = printable
     items = tuple(
         Item(
             id=q["id"], section=q["section"], topics=tuple(q["topics"]), domains=dict(q["domains"]), type=q["type"],
-            choose=q["choose"], difficulty=q["difficulty"], stem=q["stem"], source=q["source"],
-            options=tuple(Choice(o["key"], o["text"], o["correct"], o["explanation"], o["pinned"], o["match"])
+            choose=q["choose"], difficulty=q["difficulty"], stem=safe(q["stem"]), source=q["source"],
+            options=tuple(Choice(o["key"], safe(o["text"]), o["correct"],
+                                 safe(o["explanation"]), o["pinned"], o["match"])
                           for o in q["options"]),
             tasks={code: tuple(ids) for code, ids in q["tasks"].items()}, distractors=tuple(q["distractors"]),
             lint_notes=dict(q["lint_notes"]),
         )
         for q in plain["questions"]
     )
-    return Bank(id=plain["id"], title=plain["title"], source=plain["source"], as_of=str(plain["as_of"]),
-                items=items, path=path, description=plain.get("description"))
+    description = plain.get("description")
+    return Bank(id=plain["id"], title=safe(plain["title"]), source=plain["source"], as_of=str(plain["as_of"]),
+                items=items, path=path, description=None if description is None else safe(description))
 
 
 # ---- plain data for the CLI ------------------------------------------------------------------------------

@@ -23,10 +23,10 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from advisor import stages as stage_registry
-from advisor.atomic import write_atomic
+from advisor.atomic import write_atomic, write_user_file
 from advisor.base import Frozen
 from advisor.documents import plain_message, problems_from_validation, read_yaml, validate_document
-from advisor.errors import Problem, WorkloadError
+from advisor.errors import Problem, WorkloadError, WriteError
 from advisor.render import to_yaml
 from advisor.workload import Workload, condition_fields, semantic_problems
 
@@ -300,10 +300,9 @@ def workload_yaml(workload: Workload) -> str:
 
 def save_workload(path: Path, workload: Workload) -> None:
     try:
-        write_atomic(path, workload_yaml(workload))
-    except OSError as exc:
-        raise WorkloadError(f"cannot write {path} ({exc.strerror or exc})",
-                            hint="choose another file, in a folder you can write to") from None
+        write_user_file(path, workload_yaml(workload))
+    except WriteError as exc:
+        raise WorkloadError(exc.message, hint="choose another file, in a folder you can write to") from None
 
 
 # ---- the draft of a questionnaire left half-filled ---------------------------------------------------------
