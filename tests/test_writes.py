@@ -20,7 +20,8 @@ def _under_a_file(folder: Path) -> Path:
     return folder / "file" / "out.yaml"
 
 
-@pytest.mark.parametrize(("make", "cause"), [(lambda d: d, "it is a folder"), (_under_a_file, "is a file, not a folder")])
+@pytest.mark.parametrize(("make", "cause"), [(lambda d: d, "it is a folder"),
+                                             (_under_a_file, "is a file, not a folder")])
 def test_a_bad_target_is_exit_2_naming_path_and_cause(tmp_path: Path, make, cause: str) -> None:  # type: ignore[no-untyped-def]
     target = make(tmp_path)
     with pytest.raises(WriteError, match=cause) as caught:

@@ -11,7 +11,8 @@ knows, a (type, component) pair appears once, and a file named for a region hold
 Parsing and validating a snapshot costs a computed `advisor recommend` about as much as the recommendation
 itself, so a validated snapshot is also kept in the user's cache, the way the knowledge is (signed JSON,
 validated again on load, keyed by the bytes of every candidate file, the known instance types and the code
-that decides validity; see advisor/knowledge/loader.py). Only snapshots that validated are written, so the cache never decides validity.
+that decides validity; see advisor/knowledge/loader.py). Only snapshots that validated are written, so the
+cache never decides validity.
 """
 
 from __future__ import annotations
