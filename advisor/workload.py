@@ -154,6 +154,11 @@ class Inference(Frozen):
     environment_kb: Finite = Field(default=0, ge=0, description="Size of the environment variables, in KB.")
     context_tokens: FiniteInt = Field(default=4096, ge=1, le=2_000_000, description="LLM serving: prompt plus "
                                                                           "generated tokens of one sequence.")
+    accelerator_speedup: Annotated[float, Field(gt=0, le=10_000, allow_inf_nan=False)] | None = Field(
+        default=None, description=(
+            "How many times faster one accelerator device (GPU, Inferentia) serves one request than one vCPU, if "
+            "you measured it; absent: an assumption by model kind and accelerator generation, stated in the "
+            "reasons."))
     concurrent_sequences: Annotated[int, Field(ge=1, le=100_000)] | None = Field(default=None, description=(
         "LLM serving: sequences in flight at once on one endpoint instance; absent: requests_per_second x "
         "seconds_per_request, at least 1."))

@@ -21,7 +21,7 @@ from advisor.pricing.costs import (
     tuning_cost,
 )
 from advisor.pricing.models import PriceSnapshot
-from advisor.recommend.sizing import Candidate
+from advisor.recommend.sizing import Candidate, capacity_rps
 from advisor.stages import StageSpec
 from advisor.workload import Workload
 
@@ -44,6 +44,10 @@ def cost(stage: StageSpec, w: Workload, winner: Candidate, snapshot: PriceSnapsh
     if snapshot is None:
         return Cost(usd=None, usd_high=None, period=stage.cost_period, formula=f"no price snapshot for {w.region}",
                     assumptions=(), warnings=(f"no price snapshot for {w.region}",)), {}
+    if not winner.fits:  # the nearest miss is shown, never priced: its cost would be one of a setup that fails
+        return Cost(usd=None, usd_high=None, period=stage.cost_period,
+                    formula=f"not estimated: {winner.spec.name} does not meet the need ({winner.misfit})",
+                    assumptions=(), warnings=()), {}
     return COSTERS[stage.costing](snapshot, w, winner, today)
 
 
@@ -73,8 +77,7 @@ def _endpoint(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date
 
 @register_coster("batch")
 def _batch(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
-    seconds = w.batch.records_per_run * w.inference.seconds_per_request
-    hours = max(1 / 60, seconds / (c.spec.workers * c.count * 3600))
+    hours = max(1 / 60, w.batch.records_per_run / (capacity_rps(c.spec, w) * c.count * 3600))
     run = batch_transform_cost(snapshot, c.spec.name, c.count, round(hours, 4), today=today)
     monthly = None if run.usd is None else round(run.usd * w.batch.runs_per_month, 2)
     return run, {"hours_per_run": round(hours, 3), "runs_per_month": w.batch.runs_per_month,

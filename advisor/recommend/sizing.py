@@ -16,7 +16,7 @@ import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from advisor.knowledge.models import AcceleratorSpec, AlgorithmStage, InstanceType, Knowledge
@@ -35,7 +35,27 @@ SLOTS_PER_ACCELERATOR = 4
 BATCH_EFFICIENCY = 0.8
 """Batch transform workers are assumed busy 80% of a run (start-up, uneven records)."""
 BALANCED_BAND = 1.2
-"""Balanced priority: the most compute among the types costing at most 20% more than the cheapest that fits."""
+"""Balanced priority: the most usable compute among the types costing at most 20% more than the cheapest that fits."""
+TIME_UTILISATION = 0.5
+"""At priority time, endpoints are sized to run at 50% of capacity: headroom that keeps latency low in bursts."""
+LATENCY_MARGIN = 2.0
+"""At priority time, a type serves fast enough when its estimated request time is at most half the p99 target."""
+TIME_BAND = 1.1
+"""At priority time, jobs estimated within 10% of the fastest count as equally fast; the cheapest of them wins."""
+REFERENCE_TFLOPS = 65.0
+"""The dense FP16 peak of a T4, the device the default speed-ups below are stated for."""
+DEFAULT_SPEEDUP = {"deep_learning": 10.0, "llm": 10.0, "classical": 2.0, "tree_based": 2.0}
+"""Assumed speed-up of one request on one T4-class device over one vCPU, by model kind: neural networks are
+matrix work a GPU does about ten times faster at small batch sizes; classical and tree models gain little.
+Other devices scale by the square root of their peak (small-batch latency is bound by memory bandwidth and
+launch overhead, not peak FLOPS). A workload that measured it says so in inference.accelerator_speedup."""
+GPU_PER_BILLION_PARAMETERS = 1.0
+"""Data-parallel training keeps about one accelerator busy per billion parameters (or per 100 GB of data):
+beyond that, extra devices of a small model mostly wait on gradient exchange (an assumption, stated)."""
+DATA_GB_PER_DEVICE = 100.0
+VCPU_PER_GB_WORKING_SET = 1.0
+"""CPU training of tabular models keeps about one vCPU busy per GB of working set (at least 4): the algorithms
+are memory-bound (AWS: XGBoost), so more cores than that do not shorten the job much (an assumption, stated)."""
 ALTERNATIVES_SHOWN = 3
 
 
@@ -81,8 +101,10 @@ class Catalogue:
     stock_only: frozenset[str] = frozenset()
     """model.algorithm values that run only in stock (CPU/CUDA) containers: every built-in algorithm and the
     frameworks that never reach Neuron (algorithms.yaml)."""
-    training_guidance: Mapping[tuple[str, str | None], AlgorithmStage] = dataclasses.field(default_factory=dict)
+    training_guidance: Mapping[tuple[str, str | None], AlgorithmStage] = field(default_factory=dict)
     """(built-in algorithm, training mode or None) -> AWS's training guidance (algorithms.yaml)."""
+    accelerated_families: frozenset[str] = frozenset()
+    """Families whose processor is an accelerator (a CPU need is never widened onto them, nor the reverse)."""
 
     @classmethod
     def of(cls, knowledge: Knowledge) -> Catalogue:
@@ -105,7 +127,7 @@ class Catalogue:
             guidance.update({(a.id, m.id): m.training for m in a.modes})
         return cls({key: tuple(specs) for key, specs in grouped.items()},
                    tuple(f.id for f in knowledge.families if f.status == "current"), frozenset(stock_only),
-                   guidance)
+                   guidance, frozenset(f.id for f in knowledge.families if f.processor != "cpu"))
 
     def training_of(self, w: Workload) -> AlgorithmStage | None:
         """AWS's training guidance for the workload's built-in algorithm (and mode); None for a framework."""
@@ -131,6 +153,44 @@ class Catalogue:
             return (f"{w.model.algorithm} runs only in stock CPU/CUDA containers, which do not run on {acc.model}"
                     + (" (it needs a Neuron-compiled model)" if acc.needs_compilation else ""))
         return None
+
+
+# ---- how fast a type serves one request ---------------------------------------------------------------------
+
+def speedup(spec: Spec, w: Workload) -> float:
+    """How many times faster one device of `spec` serves a request than one vCPU (1 for a CPU type)."""
+    t = spec.itype
+    if t.accelerator is None:
+        return 1.0
+    if w.inference.accelerator_speedup:
+        return w.inference.accelerator_speedup
+    per_device = spec.tflops / t.accelerator.count
+    return DEFAULT_SPEEDUP[w.model.kind] * math.sqrt(per_device / REFERENCE_TFLOPS)
+
+
+def speedup_basis(spec: Spec, w: Workload) -> str:
+    t = spec.itype
+    if t.accelerator is None:
+        return ""
+    if w.inference.accelerator_speedup:
+        return f"{w.inference.accelerator_speedup:g}x a vCPU per request, as inference.accelerator_speedup states"
+    per_device = spec.tflops / t.accelerator.count
+    kind = w.model.kind.replace("_", "-")
+    return (f"{speedup(spec, w):.3g}x a vCPU per request on one {t.accelerator.model} (assumed "
+            f"{DEFAULT_SPEEDUP[w.model.kind]:g}x on a T4-class device for a {kind} model, scaled by the square root "
+            f"of {per_device:g} / {REFERENCE_TFLOPS:g} peak TFLOPS; set inference.accelerator_speedup if you "
+            "measured it)")
+
+
+def request_seconds(spec: Spec, w: Workload) -> float:
+    """Estimated compute time of one request on one worker of `spec` (seconds_per_request is for one vCPU)."""
+    return w.inference.seconds_per_request / speedup(spec, w)
+
+
+def capacity_rps(spec: Spec, w: Workload) -> float:
+    """Requests a second one instance serves flat out: each worker (a vCPU, or a batching slot of a device)
+    one request at a time."""
+    return spec.workers / request_seconds(spec, w)
 
 
 # ---- sizing strategies --------------------------------------------------------------------------------------
@@ -261,8 +321,8 @@ def model_need(w: Workload, derived: Derived, accelerated: bool) -> Need:
 
 @dataclass(frozen=True)
 class EndpointSizer:
-    """A real-time endpoint: enough workers for the peak load at the target utilisation, two or more when it
-    serves production traffic."""
+    """A real-time endpoint: requests that finish within the p99 target on the type, enough instances for the peak
+    load at the target utilisation (lower at priority time), two or more when it serves production traffic."""
 
     w: Workload
     derived: Derived
@@ -270,29 +330,38 @@ class EndpointSizer:
     def need(self, accelerated: bool) -> Need:
         return model_need(self.w, self.derived, accelerated)
 
+    def utilisation(self) -> float:
+        return TIME_UTILISATION if self.w.priority == "time" else TARGET_UTILISATION
+
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
         misfit = memory_misfit(spec, need)
         if misfit:
             return 1, misfit
         inf = self.w.inference
+        latency_ms = request_seconds(spec, self.w) * 1000
+        if latency_ms > inf.latency_ms_p99:
+            return 1, (f"too slow: about {latency_ms:.3g} ms a request, above the p99 target of "
+                       f"{inf.latency_ms_p99:g} ms")
         floor = 2 if inf.production else 1
-        by_load = (math.ceil(inf.requests_per_second / (spec.workers / inf.seconds_per_request * TARGET_UTILISATION))
+        by_load = (math.ceil(inf.requests_per_second / (capacity_rps(spec, self.w) * self.utilisation()))
                    if inf.requests_per_second else 1)
         return max(floor, by_load), None
 
     def count_reason(self, spec: Spec, count: int) -> str:
         inf = self.w.inference
-        per_instance = spec.workers / inf.seconds_per_request * TARGET_UTILISATION
+        per_instance = capacity_rps(spec, self.w) * self.utilisation()
         by_load = math.ceil(inf.requests_per_second / per_instance) if inf.requests_per_second else 1
-        return (f"{count} instances: {inf.requests_per_second:g} req/s at {per_instance:.1f} req/s each "
-                f"({spec.workers} workers, {inf.seconds_per_request:g} s per request, "
-                f"{TARGET_UTILISATION:.0%} utilisation)"
-                + (", at least 2 behind a production endpoint" if inf.production and by_load < 2 else ""))
+        speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
+        return (f"{count} instances: {inf.requests_per_second:g} req/s at {per_instance:.3g} req/s each "
+                f"({spec.workers} workers, about {request_seconds(spec, self.w) * 1000:.3g} ms a request, "
+                f"{self.utilisation():.0%} utilisation{' at priority time' if self.w.priority == 'time' else ''})"
+                + (", at least 2 behind a production endpoint" if inf.production and by_load < 2 else "") + speed)
 
 
 @dataclass(frozen=True)
 class BatchSizer:
-    """Batch transform: enough workers to score every record of a run within its window."""
+    """Batch transform: enough workers to score every record of a run within its window (half of it at priority
+    time)."""
 
     w: Workload
     derived: Derived
@@ -300,17 +369,23 @@ class BatchSizer:
     def need(self, accelerated: bool) -> Need:
         return model_need(self.w, self.derived, accelerated)
 
+    def window_hours(self) -> float:
+        return self.w.batch.max_hours / (2 if self.w.priority == "time" else 1)
+
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
         misfit = memory_misfit(spec, need)
         if misfit:
             return 1, misfit
-        work = self.w.batch.records_per_run * self.w.inference.seconds_per_request
-        return max(1, math.ceil(work / (spec.workers * self.w.batch.max_hours * 3600 * BATCH_EFFICIENCY))), None
+        per_instance = capacity_rps(spec, self.w) * self.window_hours() * 3600 * BATCH_EFFICIENCY
+        return max(1, math.ceil(self.w.batch.records_per_run / per_instance)), None
 
     def count_reason(self, spec: Spec, count: int) -> str:
         b = self.w.batch
+        speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
+        half = "; half the window at priority time" if self.w.priority == "time" else ""
         return (f"{count} instance{'s' if count > 1 else ''} to score {b.records_per_run:,} records within "
-                f"{b.max_hours:g} h ({spec.workers} workers each)")
+                f"{self.window_hours():g} h ({capacity_rps(spec, self.w):.3g} records/s each at "
+                f"{BATCH_EFFICIENCY:.0%} busy{half})" + speed)
 
 
 register_sizer("job")(lambda stage, w, derived: OneInstance(derived))
@@ -324,12 +399,16 @@ register_sizer("batch")(lambda stage, w, derived: BatchSizer(w, derived))
 
 @dataclass(frozen=True)
 class Candidate:
-    """One type weighed for a stage: how many, at what price, and whether it fits."""
+    """One type weighed for a stage: how many, at what price, whether it fits, and how fast it is for this work."""
 
     spec: Spec
     count: int
     price: Price | None
     misfit: str | None
+    usable: float = 0.0
+    """Peak TFLOPS of the devices (or vCPUs) the workload can keep busy on `count` of this type."""
+    request_s: float | None = None
+    """Inference: estimated seconds of one request on one worker; None for jobs."""
 
     @property
     def itype(self) -> InstanceType:
@@ -341,7 +420,8 @@ class Candidate:
 
     @property
     def speed(self) -> float:
-        return self.spec.tflops * self.count
+        """How fast it does this workload's work: usable compute for a job, requests a second for inference."""
+        return 1 / self.request_s if self.request_s is not None else self.usable
 
     @property
     def per_hour(self) -> float | None:
@@ -356,6 +436,13 @@ class Candidate:
             return "unknown"
         return float(self.price.usd_per_hour)
 
+    @property
+    def size(self) -> tuple[float, ...]:
+        """How big it is, to rank by when prices are unknown: accelerators, then vCPUs, then memory."""
+        t = self.itype
+        return (self.count * (t.accelerator.count if t.accelerator else 0), self.count * t.vcpu,
+                self.count * t.memory_gib)
+
 
 @dataclass(frozen=True)
 class Sizing:
@@ -363,33 +450,60 @@ class Sizing:
 
     winner: Candidate
     fits: bool
-    """False when nothing meets the need: the winner is then the closest."""
+    """False when nothing meets the need: the winner is then the nearest of the chosen families."""
     reasons: tuple[str, ...]
     alternatives: tuple[Alternative, ...]
+
+
+def usable_devices(w: Workload, spec: Spec, count: int, need: Need,
+                   guidance: AlgorithmStage | None) -> tuple[float, str]:
+    """How many of `count` x `spec`'s devices (or vCPUs) this workload keeps busy, and why that many."""
+    t = spec.itype
+    instances = count if guidance is None or guidance.multi_instance is not False else 1
+    if t.accelerator is None:
+        useful = max(4, math.ceil(w.data.size_gb if not w.data.in_memory_gb else w.data.in_memory_gb)
+                     * VCPU_PER_GB_WORKING_SET) if w.model.kind in ("classical", "tree_based") else t.vcpu
+        used = min(t.vcpu, useful) * instances
+        why = (f"{min(t.vcpu, useful) * instances:g} vCPUs busy (about one per GB of working set)"
+               if used < t.vcpu * count else "")
+        return used, why
+    per_instance = t.accelerator.count
+    if guidance is not None and guidance.multi_gpu is False:
+        per_instance = 1
+    device_gib = spec.accelerator_gib / t.accelerator.count
+    useful = max(math.ceil(need.accelerator_gib / device_gib) if need.accelerator_gib and device_gib else 1,
+                 math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
+                 math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1)
+    used = min(per_instance * instances, useful)
+    if used >= t.accelerator.count * count:
+        return used, ""
+    limit = (f"{w.model.algorithm} uses one GPU per instance" if guidance is not None and per_instance == 1
+             and t.accelerator.count > 1 else "the model and data keep no more busy")
+    return used, f"{used:g} of {t.accelerator.count * count} devices busy ({limit})"
 
 
 def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str], excluded: Iterable[str],
          catalogue: Catalogue, snapshot: PriceSnapshot | None) -> Sizing:
     """The type and count for one stage from the families the rules chose (less those excluded).
 
-    When no type of those families fits, every other current family that is not excluded is weighed; when
-    none fits at all, the closest type is returned with `fits=False` and the reason.
+    When no type of those families fits, the other current families of the same kind (CPU, or accelerated) that
+    are not excluded are weighed; when none fits at all, the nearest type of the chosen families is returned
+    with `fits=False`, the reason and what would have to change.
     """
     sizer = SIZERS[stage.sizing](stage, w, derived)
     prices = (snapshot.prices_for(stage.price_component)  # type: ignore[arg-type]
               if snapshot is not None and stage.price_component else None)
+    inference = stage.instance_stage in ("hosting", "batch_transform")
     banned = set(excluded)
     training = stage.sizing == "training"
-    single = training and (g := catalogue.training_of(w)) is not None and g.multi_instance is False
+    guidance = catalogue.training_of(w) if training else None
+    single = guidance is not None and guidance.multi_instance is False
     if single and isinstance(sizer, TrainingSizer) and sizer.distributed:
         sizer = dataclasses.replace(sizer, distributed=False)
         reasons_first = [f"training.distributed is set, but {w.model.algorithm} trains on a single instance only "
                          "(AWS), so one instance must hold the job"]
     else:
         reasons_first = []
-    ranking = w.priority
-    if w.priority == "time" and stage.sizing in ("endpoint", "batch"):
-        ranking = "cost"  # every fitting type meets the target with the utilisation margin: more would sit idle
     chosen = [f for f in dict.fromkeys(families) if f not in banned]
 
     reasons: list[str] = list(reasons_first)
@@ -402,29 +516,33 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
             if why:
                 left_out[why].append(spec.itype.generation)
                 continue
-            out.append(_candidate(spec, sizer, stage.max_count, prices))
+            out.append(_candidate(spec, sizer, stage.max_count, prices, w, guidance, inference))
         return out
 
     candidates = weigh(chosen)
-    fitting = _ranked(candidates, ranking)
+    fitting = _ranked(candidates, w, inference)
     if not fitting:
-        wider = [f for f in catalogue.current_families if f not in banned and f not in chosen]
+        accelerated = any(f in catalogue.accelerated_families for f in chosen)
+        wider = [f for f in catalogue.current_families if f not in banned and f not in chosen
+                 and (f in catalogue.accelerated_families) == accelerated]
         more = weigh(wider)
-        fitting = _ranked(more, ranking)
+        fitting = _ranked(more, w, inference)
         if fitting:
-            reasons.append(f"no {'/'.join(chosen) or 'candidate'} type meets the need at this stage, so every "
-                           "other current family was considered")
+            reasons.append(f"no {'/'.join(chosen) or 'candidate'} type meets the need at this stage, so the other "
+                           f"current {'accelerated' if accelerated else 'CPU'} families were considered")
+        else:
+            more = []  # the nearest miss is shown from the families the rules chose, never from others
         candidates += more
 
     if fitting:
         winner, others = fitting[0], fitting[1:ALTERNATIVES_SHOWN + 1]
     elif candidates:
-        winner = max(candidates, key=lambda c: (c.spec.memory_gib, c.speed))
-        others = [c for c in candidates if c is not winner][:ALTERNATIVES_SHOWN]
+        winner = _nearest(candidates, stage.max_count)
+        others = [c for c in candidates if c.spec is not winner.spec][:ALTERNATIVES_SHOWN]
     else:  # no type of any allowed family runs this stage
         winner, others = weigh(catalogue.current_families)[0], []
     if len(others) < ALTERNATIVES_SHOWN:
-        misfits = sorted((c for c in candidates if not c.fits and c is not winner),
+        misfits = sorted((c for c in candidates if not c.fits and c.spec is not winner.spec),
                          key=lambda c: (-c.spec.memory_gib, c.spec.name))
         others += misfits[:ALTERNATIVES_SHOWN - len(others)]
 
@@ -432,65 +550,114 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     reasons += sizer.need(winner.spec.accelerator_gib > 0).explain
     if winner.fits:
         reasons.append(sizer.count_reason(winner.spec, winner.count))
-    if fitting and ranking != w.priority:
-        reasons.append(f"priority {w.priority} at an inference stage: every one of the {len(fitting)} types that "
-                       f"fit meets the throughput target at {TARGET_UTILISATION:.0%} utilisation, so the cheapest "
-                       f"is the fastest that can be used ({price_text(winner)} in total); more peak TFLOPS would "
-                       "sit idle")
-    elif fitting:
-        reasons.append(f"priority {w.priority}: {_RANKED_BY[w.priority]} of {len(fitting)} types that fit "
-                       f"({price_text(winner)} in total)")
-        cheapest = min((c for c in fitting if c.per_hour is not None), key=lambda c: c.per_hour or 0.0,
-                       default=None)
-        if w.priority != "cost" and cheapest is not None and winner.per_hour is not None \
-                and winner.per_hour > cheapest.per_hour:  # type: ignore[operator]
-            premium = winner.per_hour - cheapest.per_hour  # type: ignore[operator]
-            reasons.append(f"costs {money(premium)}/h ({premium / cheapest.per_hour:.0%}) more than the cheapest "  # type: ignore[operator]
-                           f"that fits, {cheapest.count} x {cheapest.spec.name} at {price_text(cheapest)}")
+        _, busy = usable_devices(w, winner.spec, winner.count, sizer.need(winner.spec.accelerator_gib > 0),
+                                 guidance)
+        if busy and not inference:
+            reasons.append(busy)
+    if fitting:
+        reasons.append(_ranking_reason(winner, fitting, w, inference))
     else:
-        reasons.append(f"closest available: {winner.misfit}")
+        reasons.append(f"nothing in {'/'.join(chosen) or 'the allowed families'} meets the need; nearest: "
+                       f"{winner.misfit}")
+        reasons.append(f"what would have to change: {_what_to_change(winner, w)}")
     reasons.append(_price_reason(winner, snapshot))
-    alternatives = tuple(Alternative(c.spec.name, c.count, c.per_instance, lost_because(winner, c, ranking))
+    alternatives = tuple(Alternative(c.spec.name, c.count, c.per_instance, lost_because(winner, c, w, inference))
                          for c in others)
     return Sizing(winner, bool(fitting), tuple(reasons), alternatives)
 
 
-def _candidate(spec: Spec, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None) -> Candidate:
-    count, misfit = sizer.fit(spec, sizer.need(spec.accelerator_gib > 0))
+def _candidate(spec: Spec, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None, w: Workload,
+               guidance: AlgorithmStage | None, inference: bool) -> Candidate:
+    need = sizer.need(spec.accelerator_gib > 0)
+    count, misfit = sizer.fit(spec, need)
     if count > cap and misfit is None:
-        misfit = f"would need {count} instances (more than {cap})"
-    return Candidate(spec, count, prices.get(spec.name) if prices is not None else None, misfit)
+        misfit = f"would need {count:,} instances, more than the {cap} this stage allows"
+        count = cap  # never shown, nor priced, above the service's maximum
+    usable, _ = usable_devices(w, spec, count, need, guidance)
+    per_unit = spec.tflops / spec.itype.accelerator.count if spec.itype.accelerator else spec.tflops / spec.itype.vcpu
+    return Candidate(spec, count, prices.get(spec.name) if prices is not None else None, misfit,
+                     usable=usable * per_unit, request_s=request_seconds(spec, w) if inference else None)
 
 
-def _ranked(candidates: list[Candidate], priority: str) -> list[Candidate]:
-    """The fitting candidates in the priority's order (ties keep the knowledge's order)."""
+def _nearest(candidates: list[Candidate], cap: int) -> Candidate:
+    """The miss closest to fitting: the most memory and accelerator memory, then the fewest instances."""
+    return max(candidates, key=lambda c: (c.spec.accelerator_gib, c.spec.memory_gib, -c.count, c.spec.name))
+
+
+def _what_to_change(c: Candidate, w: Workload) -> str:
+    misfit = c.misfit or ""
+    if "instances" in misfit:
+        return "a lower load or a larger type per instance; or split the work over several endpoints or jobs"
+    if "too slow" in misfit:
+        return ("a faster model, an accelerator (set inference.gpu: required), or asynchronous inference, which "
+                "allows up to an hour a request")
+    changes = []
+    if w.model.kind in ("deep_learning", "llm"):
+        changes.append("quantise the model (model.precision: int8 or int4)")
+        if not w.training.distributed:
+            changes.append("spread training over several instances (training.distributed: true)")
+    changes.append("another family with more memory per instance")
+    if w.model.kind in ("classical", "tree_based"):
+        changes.append("stream the data instead of loading it whole (data.in_memory_gb)")
+    return "; ".join(changes)
+
+
+def _price(c: Candidate) -> float:
+    return math.inf if c.per_hour is None else c.per_hour
+
+
+def _ranked(candidates: list[Candidate], w: Workload, inference: bool) -> list[Candidate]:
+    """The fitting candidates in the priority's order (ties keep the knowledge's order).
+
+    cost: the cheapest that meets the need and targets (by size, smallest first, where prices are unknown).
+    time: inference, the cheapest whose estimated request time is at most half the p99 target (else the fastest);
+    jobs, the cheapest of those within 10% of the shortest estimated job, counting only the devices the workload
+    keeps busy.
+    balanced: the most usable speed among those costing at most 20% more than the cheapest.
+    """
     fitting = [c for c in candidates if c.fits]
-    return sorted(fitting, key=rank_key(priority, fitting))
+    by_cost = sorted(fitting, key=lambda c: (_price(c), c.size, -c.spec.generation_rank))
+    if w.priority == "cost" or not fitting:
+        return by_cost
+    if w.priority == "time":
+        if inference:
+            target_s = w.inference.latency_ms_p99 / 1000 / LATENCY_MARGIN
+            fast = [c for c in by_cost if c.request_s is not None and c.request_s <= target_s]
+        else:
+            best = max(c.speed for c in fitting)
+            fast = [c for c in by_cost if c.speed * TIME_BAND >= best]
+        rest = sorted((c for c in fitting if c not in fast), key=lambda c: (-c.speed, _price(c), c.size))
+        return fast + rest
+    band = min(_price(c) for c in fitting) * BALANCED_BAND
+    within = sorted((c for c in fitting if _price(c) <= band), key=lambda c: (-c.speed, _price(c), c.size))
+    return within + [c for c in by_cost if c not in within]
 
 
-def rank_key(priority: str, fitting: list[Candidate]) -> Callable[[Candidate], tuple[float, ...]]:
-    """cost: cheapest first (unknown prices last), then most compute, then newest generation;
-    time: most compute first, then newest generation, then cheapest;
-    balanced: the most compute within BALANCED_BAND of the cheapest price, then the rest by price."""
-    def price(c: Candidate) -> float:
-        return math.inf if c.per_hour is None else c.per_hour
-
-    if priority == "cost":
-        return lambda c: (price(c), -c.speed, -c.spec.generation_rank)
-    if priority == "time":
-        return lambda c: (-c.speed, -c.spec.generation_rank, price(c))
-    band = min((price(c) for c in fitting), default=math.inf) * BALANCED_BAND
-
-    def balanced(c: Candidate) -> tuple[float, ...]:
-        if c.per_hour is not None and c.per_hour <= band:
-            return (0, -c.speed, c.per_hour, -c.spec.generation_rank)
-        return (1, c.per_hour is None, c.per_hour or math.inf, -c.speed)
-
-    return balanced
-
-
-_RANKED_BY = {"cost": "the cheapest", "time": "the most peak FP16 TFLOPS (newest generation on a tie)",
-              "balanced": f"the most peak TFLOPS within {BALANCED_BAND - 1:.0%} of the cheapest price"}
+def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, inference: bool) -> str:
+    n = len(fitting)
+    if all(c.per_hour is None for c in fitting):
+        return (f"priority {w.priority}: prices are unknown, so the smallest adequate type of {n} that fit was "
+                "taken (cost ranking was not possible)")
+    cheapest = min(fitting, key=_price)
+    premium = ""
+    if winner is not cheapest and winner.per_hour is not None and cheapest.per_hour:
+        share = winner.per_hour / cheapest.per_hour - 1
+        premium = (f"; {money(winner.per_hour - cheapest.per_hour)}/h ({share:.0%}) more than the cheapest that "
+                   f"fits, {cheapest.spec.name}")
+    if w.priority == "cost":
+        return f"priority cost: the cheapest of {n} types that fit ({price_text(winner)} in total)"
+    if w.priority == "time" and inference:
+        target = w.inference.latency_ms_p99 / LATENCY_MARGIN
+        how = (f"the cheapest whose estimated request time ({winner.request_s * 1000:.3g} ms) is at most half the "
+               f"p99 target ({target:g} ms)" if winner.request_s is not None and winner.request_s * 1000 <= target
+               else f"nothing reaches half the p99 target ({target:g} ms), so the fastest")
+        return f"priority time: {how}, of {n} types that fit ({price_text(winner)} in total){premium}"
+    if w.priority == "time":
+        return (f"priority time: the cheapest of the types within {TIME_BAND - 1:.0%} of the shortest estimated job "
+                f"(usable compute {winner.usable:.4g} peak TFLOPS), of {n} that fit ({price_text(winner)} in total)"
+                f"{premium}")
+    return (f"priority balanced: the most usable speed among the types within {BALANCED_BAND - 1:.0%} of the cheapest "
+            f"price, of {n} that fit ({price_text(winner)} in total){premium}")
 
 
 def _price_reason(c: Candidate, snapshot: PriceSnapshot | None) -> str:
@@ -506,40 +673,46 @@ def price_text(c: Candidate) -> str:
     return "unknown" if c.per_hour is None else f"{money(c.per_hour)}/h"
 
 
-def lost_because(winner: Candidate, other: Candidate, priority: str) -> str:
+def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bool) -> str:
     """Why `other` ranked below `winner`, in the terms of the priority."""
-    w_cost, o_cost = winner.per_hour, other.per_hour
     if other.misfit:
         return other.misfit
+    w_cost, o_cost = winner.per_hour, other.per_hour
     if o_cost is None and w_cost is not None:
         return "no price in the snapshot, so it cannot be shown to be cheaper"
+    if o_cost is None and w_cost is None:
+        return "larger than needed (prices unknown, so the smallest adequate type was taken)"
     cost_diff = ""
     if o_cost is not None and w_cost is not None and o_cost != w_cost:
         more = o_cost > w_cost
         pct = abs(o_cost - w_cost) / w_cost * 100 if w_cost else 0
         cost_diff = (f"costs {money(abs(o_cost - w_cost))}/h {'more' if more else 'less'} ({pct:.0f}%)"
                      f" at {price_text(other)}")
-    if priority == "cost":
-        if o_cost is not None and w_cost is not None and o_cost == w_cost:
-            return (f"same price, less compute ({_versus(other, winner)})" if other.speed < winner.speed
-                    else "same price, older generation")
+    if w.priority == "cost":
+        if o_cost == w_cost:
+            return f"same price, {'less compute' if other.speed < winner.speed else 'larger or older'}"
         return cost_diff or "not cheaper"
-    if priority == "time":
-        if other.speed < winner.speed:
-            return f"less compute ({_versus(other, winner)})"
-        return (f"same compute, {cost_diff}" if cost_diff else "same compute, older generation")
+    if w.priority == "time":
+        if other.speed < winner.speed and not (o_cost is not None and w_cost is not None and o_cost < w_cost):
+            return f"slower for this work ({_versus(other, winner, inference)})"
+        if o_cost is not None and w_cost is not None and o_cost < w_cost:
+            return f"not fast enough for priority time ({_versus(other, winner, inference)})"
+        return f"no faster for this work, and {cost_diff}" if cost_diff else "no faster for this work"
     if o_cost is not None and w_cost is not None and o_cost > w_cost * BALANCED_BAND and o_cost > w_cost:
         return f"more than {BALANCED_BAND - 1:.0%} above the cheapest fitting price ({cost_diff})"
     if other.speed < winner.speed:
-        return f"less compute ({_versus(other, winner)})" + (f"; {cost_diff}" if cost_diff else "")
-    return f"same compute, {cost_diff}" if cost_diff else "same compute, older generation"
+        return f"slower for this work ({_versus(other, winner, inference)})" + (
+            f"; {cost_diff}" if cost_diff else "")
+    return f"no faster, {cost_diff}" if cost_diff else "no faster, older generation"
 
 
-def _versus(other: Candidate, winner: Candidate) -> str:
+def _versus(other: Candidate, winner: Candidate, inference: bool) -> str:
+    if inference and other.request_s is not None and winner.request_s is not None:
+        return f"about {other.request_s * 1000:.3g} ms a request vs {winner.request_s * 1000:.3g} ms"
     return f"{_compute(other)} vs {_compute(winner)}"
 
 
 def _compute(c: Candidate) -> str:
     t = c.itype
     unit = f"{t.accelerator.count}x {t.accelerator.model}" if t.accelerator else f"{t.vcpu} vCPU"
-    return f"{c.count} x {unit} = {c.speed:g} peak TFLOPS"
+    return f"{c.count} x {unit}, {c.usable:.4g} usable peak TFLOPS"

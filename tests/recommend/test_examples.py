@@ -29,13 +29,12 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str | N
                          "fits_with_changes"),
     "sentiment-bert": ({"training": ("g", "ml.g4dn.xlarge", 1), "tuning": ("g", "ml.g4dn.xlarge", 1),
                         "realtime_inference": ("c", None, 2)}, "fits_with_changes"),
-    # priority time: training takes the most TFLOPS -> Blackwell (B300 peaks like B200 at dense BF16; the newer
-    # generation wins the tie); serving 7B at 4 req/s needs ~19.6 GiB (weights, KV cache, runtime) and every type
-    # that holds it meets the target, so "fast" is the cheapest 24 GB GPU, 2 for availability (issue 12: it was
-    # 2 x p5.48xlarge); Lambda has no GPU and a 14.5 GB package exceeds 10 GB images
-    "llm-assistant": ({"training": ("p", "ml.p6-b300.48xlarge", 2),
-                       "realtime_inference": ("g", None, 2)},
-                      "does_not_fit"),
+    # priority time means the fastest the work can use, not the most TFLOPS: full fine-tuning of 7B parameters on
+    # P (distributed: 2 instances); serving 7B at 4 req/s needs ~19.6 GiB (weights, KV cache, runtime) and meets
+    # half its p99 target on one 24 GB G GPU, as the LMI instance-selection guide sizes 7B models (docs.djl.ai,
+    # LMI deployment guide, instance-type-selection; issue 12: it was 2 x p5.48xlarge); Lambda has no GPU for it
+    # and a 14.5 GB package exceeds 10 GB images
+    "llm-assistant": ({"training": ("p", None, 2), "realtime_inference": ("g", None, 2)}, "does_not_fit"),
     # 400 MB of code and model exceeds Lambda's 250 MB unzipped limit: a container image fixes it
     "product-embeddings-batch": ({"batch_inference": ("c", None, None)}, "fits_with_changes"),
     "customer-segments": ({"training": ("c", None, 1), "batch_inference": ("c", None, 1)}, "fits"),

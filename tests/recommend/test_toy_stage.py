@@ -89,8 +89,10 @@ def test_a_toy_stage_is_recommended_and_rendered_in_every_format(toy: Knowledge)
 def test_the_cli_offers_and_recommends_the_toy_stage(toy: Knowledge, monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     import advisor.knowledge.loader as loader
+    import advisor.recommend.advisor as advisor_module
 
-    monkeypatch.setattr(loader, "load_knowledge", lambda *args, **kwargs: toy)
+    for module in (loader, advisor_module):  # the Advisor holds its own reference to the loader's function
+        monkeypatch.setattr(module, "load_knowledge", lambda *args, **kwargs: toy)
     with pytest.raises(SystemExit):
         main(["recommend", "--help"])
     assert "toy_inference" in capsys.readouterr().out

@@ -1,0 +1,96 @@
+"""What each priority means, and the edges: no prices, nothing that fits, loads past the service maximum.
+
+cost is the cheapest that meets the need and targets; time is the fastest the workload can use (not the most
+peak TFLOPS on the price list); balanced sits between. Unknown prices rank by size, never by the largest box.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor import stages
+from advisor.recommend.advisor import Advisor
+
+
+def rec(advisor: Advisor, **workload: Any) -> Any:
+    return advisor.recommend(workload)
+
+
+def test_time_serves_a_small_cnn_on_one_gpu_per_instance_not_the_largest_box(advisor: Advisor) -> None:
+    r = rec(advisor, stages=["realtime_inference"], priority="time",
+            model={"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 25, "size_mb": 100},
+            inference={"requests_per_second": 50, "seconds_per_request": 0.05, "latency_ms_p99": 200})
+    choice = r.instances["realtime_inference"]
+    t = advisor.knowledge.instance_type(choice.instance_type)
+    assert choice.fits and t.accelerator is not None and t.accelerator.count == 1, choice.instance_type
+    assert choice.instance_count <= 3
+    assert any("at most half the p99 target" in reason for reason in choice.reasons)
+
+
+def test_time_trains_a_16_gb_xgboost_job_on_an_m_it_can_keep_busy(advisor: Advisor) -> None:
+    r = rec(advisor, stages=["training"], priority="time", model={"algorithm": "xgboost", "kind": "tree_based"},
+            training={"gpu": "none"}, data={"size_gb": 16})
+    choice = r.instances["training"]
+    t = advisor.knowledge.instance_type(choice.instance_type)
+    assert choice.family == "m" and 16 <= t.vcpu <= 32, choice.instance_type
+
+
+def test_time_serves_a_7b_model_at_4_requests_a_second_on_g_not_p(advisor: Advisor) -> None:
+    r = rec(advisor, stages=["realtime_inference"], priority="time",
+            model={"algorithm": "huggingface", "kind": "llm", "parameters_millions": 7000, "size_mb": 14000},
+            inference={"requests_per_second": 4, "seconds_per_request": 0.5, "latency_ms_p99": 2000, "gpu": "required",
+                       "memory_mb": 8192})
+    choice = r.instances["realtime_inference"]
+    assert choice.family == "g" and choice.instance_count == 2, choice.instance_type
+
+
+def test_cost_and_time_differ_only_where_speed_is_usable(advisor: Advisor) -> None:
+    base = {"stages": ["training"], "model": {"algorithm": "deepar", "kind": "deep_learning", "parameters_millions": 2},
+            "data": {"kind": "timeseries", "size_gb": 2}}
+    cost = rec(advisor, **base, priority="cost").instances["training"]
+    time = rec(advisor, **base, priority="time").instances["training"]
+    assert advisor.knowledge.instance_type(time.instance_type).accelerator is None  # DeepAR starts on CPU
+    assert cost.fits and time.fits
+
+
+def test_without_prices_the_smallest_adequate_type_is_taken_and_said(tmp_path: Path) -> None:
+    empty = tmp_path / "prices"
+    empty.mkdir()
+    advisor = Advisor(pricing_dir=empty)
+    r = rec(advisor, stages=["training"], priority="cost", data={"size_gb": 0.5}, training={"max_hours": 2})
+    choice = r.instances["training"]
+    t = advisor.knowledge.instance_type(choice.instance_type)
+    assert t.vcpu <= 4, choice.instance_type
+    assert any("prices are unknown, so the smallest adequate type" in reason for reason in choice.reasons)
+    assert any("no price snapshot" in w for w in r.warnings)
+
+
+def test_nothing_fits_shows_the_nearest_of_the_chosen_family_and_what_to_change(advisor: Advisor) -> None:
+    r = rec(advisor, stages=["training"], priority="cost", data={"size_gb": 5000, "kind": "tabular"},
+            model={"algorithm": "xgboost", "kind": "tree_based"}, training={"gpu": "none"})
+    choice = r.instances["training"]
+    assert not choice.fits
+    assert advisor.knowledge.instance_type(choice.instance_type).accelerator is None
+    assert choice.estimated_cost.usd is None and "not estimated" in choice.estimated_cost.formula
+    assert any(reason.startswith("what would have to change:") for reason in choice.reasons)
+
+
+@pytest.mark.parametrize("priority", ["cost", "time", "balanced"])
+def test_no_count_above_the_stage_maximum_and_no_cost_built_on_one(advisor: Advisor, priority: str) -> None:
+    r = rec(advisor, stages=["realtime_inference"], priority=priority,
+            inference={"requests_per_second": 5_000_000, "seconds_per_request": 0.5, "latency_ms_p99": 60_000})
+    choice = r.instances["realtime_inference"]
+    assert choice.instance_count <= stages.stage("realtime_inference").max_count
+    assert not choice.fits and choice.estimated_cost.usd is None
+    assert any("would need" in reason and "instances" in reason for reason in choice.reasons)
+
+
+def test_time_states_its_premium_over_the_cheapest(advisor: Advisor) -> None:
+    r = rec(advisor, stages=["training"], priority="time",
+            model={"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 3000},
+            data={"kind": "text", "size_gb": 300}, training={"distributed": True})
+    ranking = next(reason for reason in r.instances["training"].reasons if reason.startswith("priority time"))
+    assert "more than the cheapest that fits" in ranking or "cheapest" in ranking
