@@ -280,8 +280,8 @@ def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice]) -> lis
     warnings = []
     if w.inference.latency_ms_p99 < w.inference.seconds_per_request * 1000 and "realtime_inference" in w.stages:
         warnings.append(f"the p99 latency target ({w.inference.latency_ms_p99:g} ms) is below the compute time "
-                        f"of one request ({w.inference.seconds_per_request * 1000:g} ms): no instance count "
-                        "meets it; make the model faster or move it to an accelerator")
+                        f"of one request on one vCPU ({w.inference.seconds_per_request * 1000:g} ms): no CPU "
+                        "instance count meets it; make the model faster or move it to an accelerator")
     warnings += [f"{c.stage}: nothing in the knowledge meets the stated need; {c.instance_type} is the closest"
                  for c in instances.values() if not c.fits]
     return warnings

@@ -321,8 +321,9 @@ def model_need(w: Workload, derived: Derived, accelerated: bool) -> Need:
 
 @dataclass(frozen=True)
 class EndpointSizer:
-    """A real-time endpoint: requests that finish within the p99 target on the type, enough instances for the peak
-    load at the target utilisation (lower at priority time), two or more when it serves production traffic."""
+    """A real-time endpoint: enough instances for the peak load at the target utilisation (lower at priority time),
+    two or more when it serves production traffic. Whether a type's request time meets the p99 target is the
+    ranking's concern (a type that meets it comes first), so a target nothing meets is said, not a dead end."""
 
     w: Workload
     derived: Derived
@@ -338,10 +339,6 @@ class EndpointSizer:
         if misfit:
             return 1, misfit
         inf = self.w.inference
-        latency_ms = request_seconds(spec, self.w) * 1000
-        if latency_ms > inf.latency_ms_p99:
-            return 1, (f"too slow: about {latency_ms:.3g} ms a request, above the p99 target of "
-                       f"{inf.latency_ms_p99:g} ms")
         floor = 2 if inf.production else 1
         by_load = (math.ceil(inf.requests_per_second / (capacity_rps(spec, self.w) * self.utilisation()))
                    if inf.requests_per_second else 1)
@@ -588,9 +585,6 @@ def _what_to_change(c: Candidate, w: Workload) -> str:
     misfit = c.misfit or ""
     if "instances" in misfit:
         return "a lower load or a larger type per instance; or split the work over several endpoints or jobs"
-    if "too slow" in misfit:
-        return ("a faster model, an accelerator (set inference.gpu: required), or asynchronous inference, which "
-                "allows up to an hour a request")
     changes = []
     if w.model.kind in ("deep_learning", "llm"):
         changes.append("quantise the model (model.precision: int8 or int4)")
@@ -616,25 +610,34 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool) -> list[C
     balanced: the most usable speed among those costing at most 20% more than the cheapest.
     """
     fitting = [c for c in candidates if c.fits]
-    by_cost = sorted(fitting, key=lambda c: (_price(c), c.size, -c.spec.generation_rank))
+    target_s = w.inference.latency_ms_p99 / 1000
+
+    def too_slow(c: Candidate) -> bool:
+        return c.request_s is not None and c.request_s > target_s
+
+    by_cost = sorted(fitting, key=lambda c: (too_slow(c), _price(c), c.size, -c.spec.generation_rank))
     if w.priority == "cost" or not fitting:
         return by_cost
     if w.priority == "time":
         if inference:
-            target_s = w.inference.latency_ms_p99 / 1000 / LATENCY_MARGIN
-            fast = [c for c in by_cost if c.request_s is not None and c.request_s <= target_s]
+            fast = [c for c in by_cost if c.request_s is not None and c.request_s <= target_s / LATENCY_MARGIN]
         else:
             best = max(c.speed for c in fitting)
             fast = [c for c in by_cost if c.speed * TIME_BAND >= best]
         rest = sorted((c for c in fitting if c not in fast), key=lambda c: (-c.speed, _price(c), c.size))
         return fast + rest
     band = min(_price(c) for c in fitting) * BALANCED_BAND
-    within = sorted((c for c in fitting if _price(c) <= band), key=lambda c: (-c.speed, _price(c), c.size))
+    within = sorted((c for c in fitting if _price(c) <= band),
+                    key=lambda c: (too_slow(c), -c.speed, _price(c), c.size))
     return within + [c for c in by_cost if c not in within]
 
 
 def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, inference: bool) -> str:
     n = len(fitting)
+    if winner.request_s is not None and winner.request_s * 1000 > w.inference.latency_ms_p99:
+        return (f"priority {w.priority}: no type that fits meets the p99 target of {w.inference.latency_ms_p99:g} ms "
+                f"(about {winner.request_s * 1000:.3g} ms a request here), so the "
+                f"{'fastest' if w.priority == 'time' else 'cheapest'} of {n} is shown ({price_text(winner)} in total)")
     if all(c.per_hour is None for c in fitting):
         return (f"priority {w.priority}: prices are unknown, so the smallest adequate type of {n} that fit was "
                 "taken (cost ranking was not possible)")
