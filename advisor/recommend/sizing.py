@@ -527,7 +527,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
         if fitting:
             reasons.append(f"no {'/'.join(chosen) or 'candidate'} type meets the need at this stage, so the other "
                            f"current {'accelerated' if accelerated else 'CPU'} families were considered")
-        else:
+        elif candidates:
             more = []  # the nearest miss is shown from the families the rules chose, never from others
         candidates += more
 
@@ -536,8 +536,9 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     elif candidates:
         winner = _nearest(candidates, stage.max_count)
         others = [c for c in candidates if c.spec is not winner.spec][:ALTERNATIVES_SHOWN]
-    else:  # no type of any allowed family runs this stage
-        winner, others = weigh(catalogue.current_families)[0], []
+    else:  # no type of any allowed family runs this stage: the first allowed type, said to fit nothing
+        allowed = [f for f in catalogue.current_families if f not in banned]
+        winner, others = (weigh(allowed) or weigh(catalogue.current_families))[0], []
     if len(others) < ALTERNATIVES_SHOWN:
         misfits = sorted((c for c in candidates if not c.fits and c.spec is not winner.spec),
                          key=lambda c: (-c.spec.memory_gib, c.spec.name))
