@@ -209,9 +209,11 @@ class Workload(Frozen):
     @model_validator(mode="after")
     def _stages_unique(self) -> Workload:
         seen: set[str] = set()
-        repeated = sorted({s for s in self.stages if s in seen or seen.add(s)})  # linear: lists can be long
+        repeated: set[str] = set()
+        for stage in self.stages:  # one pass: a list can be long
+            (repeated if stage in seen else seen).add(stage)
         if repeated:
-            raise ValueError(f"stages listed twice: {', '.join(repeated)}")
+            raise ValueError(f"stages listed twice: {', '.join(sorted(repeated))}")
         return self
 
 

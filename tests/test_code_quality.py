@@ -1,4 +1,4 @@
-"""Code-quality gates run with the tests: the layering written in pyproject.toml holds."""
+"""Code-quality gates run with the tests: the layering written in pyproject.toml holds, ruff and mypy pass."""
 
 from __future__ import annotations
 
@@ -24,4 +24,18 @@ def test_import_layers_hold() -> None:
     core, knowledge never imports recommend) and no import cycles between sibling modules of the core."""
     result = subprocess.run([_tool("lint-imports"), "--no-cache"], cwd=ROOT, capture_output=True, text=True,
                             timeout=300)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_ruff_finds_nothing() -> None:
+    """The lint rules in pyproject.toml ([tool.ruff.lint]) hold for the package, the tests and the benchmarks."""
+    result = subprocess.run([_tool("ruff"), "check", "--no-cache", "advisor", "tests", "bench"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_mypy_finds_nothing() -> None:
+    """The package type-checks with the settings in pyproject.toml ([tool.mypy])."""
+    result = subprocess.run([_tool("mypy"), "--no-incremental", "advisor"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -85,7 +85,8 @@ def test_unknown_key_suggests_the_nearest_field() -> None:
 
 
 def test_json_documents_take_the_fast_path_and_errors_are_still_located() -> None:
-    doc = parse_yaml('{\n  "items": [\n    {"name": "a", "memory_gib": 4},\n    {"name": "b", "memory_gib": "x"}\n  ]\n}\n',
+    doc = parse_yaml('{\n  "items": [\n    {"name": "a", "memory_gib": 4},\n'
+                     '    {"name": "b", "memory_gib": "x"}\n  ]\n}\n',
                      "x.json")
     assert doc._lines is None  # no line map built for a document that validates
     with pytest.raises(KnowledgeError) as info:

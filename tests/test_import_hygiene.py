@@ -47,7 +47,8 @@ STATEMENTS = {
              "to_sarif(audit_paths([Path('tests/audit/data')], k, Path('.')), k)",
     "quiz round, exam and stats": QUIZ_ROUND,
     "prices and costs": "from advisor.pricing.snapshots import load_snapshot; s = load_snapshot('us-east-1')\n"
-                        "from advisor.pricing.costs import training_cost; training_cost(s, 'ml.m5.xlarge', 1, 1, True)\n"
+                        "from advisor.pricing.costs import training_cost\n"
+                        "training_cost(s, 'ml.m5.xlarge', 1, 1, True)\n"
                         "from advisor.pricing.diff import diff_snapshots; diff_snapshots(s, s)",
     "pricing refresh module": "import advisor.pricing.refresh",
     "pricing show": "from advisor.cli import main; main(['pricing', 'show', '--region', 'us-east-1', '--format', "

@@ -55,7 +55,8 @@ def _error(tmp_path: Path, text: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("stages: [training]\ndata:\n  size_gbs: 4\n", "w.yaml:3: data.size_gbs: is not a known field (hint: did you mean 'size_gb'?)"),
+    ("stages: [training]\ndata:\n  size_gbs: 4\n",
+     "w.yaml:3: data.size_gbs: is not a known field (hint: did you mean 'size_gb'?)"),
     ("stages: [training]\ndata:\n  size_gb: lots\n", "w.yaml:3: data.size_gb: must be a number, got 'lots'"),
     ("stages: [training]\ndata:\n  size_gb: -4\n", "w.yaml:3: data.size_gb: must be at least 0, got -4"),
     ("stages: [training, cooking]\n", "w.yaml:1: stages[1]: must be one of notebook, training, tuning, "
@@ -77,7 +78,8 @@ def test_empty_and_malformed(tmp_path: Path) -> None:
 
 
 def test_unknown_region_suggests_the_nearest(tmp_path: Path) -> None:
-    assert any("did you mean 'us-east-1' or 'us-east-2'?" in e for e in _error(tmp_path, "stages: [training]\nregion: us-east-l\n"))
+    errors = _error(tmp_path, "stages: [training]\nregion: us-east-l\n")
+    assert any("did you mean 'us-east-1' or 'us-east-2'?" in e for e in errors)
 
 
 def test_gpu_required_where_no_gpu_type_exists() -> None:

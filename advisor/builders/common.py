@@ -4,7 +4,8 @@ A placeholder stands for what only the user knows (a role ARN, a bucket, subnet 
 It is written into the request as `<<name>>`, the chapter's own notation (`"RoleArn": <<your_role_name>>`), in
 the shape the field takes (a list field gets `["<<name>>"]`, a map `{"<<name>>": "<<name>>"}`), so an unfilled
 request still passes botocore's validation (the doubled brackets also keep the shortest name, `notebook_role_arn`,
-above an ARN's 20-character minimum) and a filled one needs no restructuring. The list of placeholders is found by scanning the finished requests, so it cannot drift from them.
+above an ARN's 20-character minimum) and a filled one needs no restructuring. The list of placeholders is found
+by scanning the finished requests, so it cannot drift from them.
 
 The recommendation's security settings are the only source of security fields: `apply_security` writes every
 setting whose `api` is the operation being built, by its path (`A.B[].C` = field C of every item of list B).
@@ -241,7 +242,7 @@ def _targets(root: dict[str, Any], path: str, *, create: bool) -> tuple[list[tup
         name = part.removesuffix("[]")
         if i == len(parts) - 1:
             if made is None and create and any(name not in n for n in nodes):
-                made = ".".join(parts[:i] + [name])
+                made = ".".join([*parts[:i], name])
             return [(n, name) for n in nodes], made
         following: list[dict[str, Any]] = []
         for node in nodes:
@@ -249,7 +250,7 @@ def _targets(root: dict[str, Any], path: str, *, create: bool) -> tuple[list[tup
                 if not create:
                     continue
                 node[name] = [{}] if part.endswith("[]") else {}
-                made = made or ".".join(parts[:i] + [name])
+                made = made or ".".join([*parts[:i], name])
             child = node[name]
             following.extend(child if part.endswith("[]") else [child])
         nodes = following

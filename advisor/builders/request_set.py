@@ -101,8 +101,9 @@ def missing_because(op: Operation, rec: Recommendation, options: RequestOptions)
     return None
 
 
-def covered_operations(rec: Recommendation, options: RequestOptions = RequestOptions()) -> list[str]:
-    return [op.name for op in OPERATIONS if missing_because(op, rec, options) is None]
+def covered_operations(rec: Recommendation, options: RequestOptions | None = None) -> list[str]:
+    chosen = options or RequestOptions()
+    return [op.name for op in OPERATIONS if missing_because(op, rec, chosen) is None]
 
 
 def build_requests(recommendation: Recommendation, workload: Workload, only: str | None = None, *,

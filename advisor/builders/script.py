@@ -102,7 +102,8 @@ class _Renderer:
         """(name, form) when `value` is exactly a placeholder: "<<n>>", ["<<n>>"] or {"<<n>>": "<<n>>"}."""
         if isinstance(value, str) and (m := TOKEN.fullmatch(value)):
             return m.group(1), "string"
-        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str) and (m := TOKEN.fullmatch(value[0])):
+        if (isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
+                and (m := TOKEN.fullmatch(value[0]))):
             return m.group(1), "list"
         if isinstance(value, dict) and len(value) == 1:
             key, item = next(iter(value.items()))
@@ -189,7 +190,8 @@ def to_script(request_set: RequestSet) -> str:
         for job in [j for j in pending if _reads(operation, j, requests)]:
             lines.append(_wait_line(job, requests[job]))
             pending.remove(job)
-        lines.append(f"    send({json.dumps(operation)}, {CLIENTS[service]}.{method(operation)}, {constant(operation)})")
+        call = f"{CLIENTS[service]}.{method(operation)}"
+        lines.append(f"    send({json.dumps(operation)}, {call}, {constant(operation)})")
         if operation in WAITS:
             pending.append(operation)
     lines += ["    return 0", "", "", 'if __name__ == "__main__":', "    sys.exit(main())", ""]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, ValidationInfo, model_validator
 
@@ -20,7 +20,7 @@ from advisor.base import Frozen
 from advisor.numbers import Finite, FiniteInt
 
 Op = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "contains", "exists"]
-Scalar = Union[bool, FiniteInt, Finite, str]
+Scalar = bool | FiniteInt | Finite | str
 Context = Mapping[str, Any]
 """The flat values a condition reads: dotted field name -> value (None when the workload leaves it unset)."""
 
@@ -60,7 +60,7 @@ class GroupResult:
         return tuple(leaf for part in self.parts for leaf in part.leaves())
 
 
-ConditionResult = Union[LeafResult, GroupResult]
+ConditionResult = LeafResult | GroupResult
 
 
 def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
@@ -194,7 +194,8 @@ def _kind(raw: Any) -> str:
 
 # Tags contain ':' so located errors can drop them from field paths (see advisor.documents).
 Condition = Annotated[
-    Annotated[Leaf, Tag("cond:leaf")] | Annotated[All, Tag("cond:all")] | Annotated[AnyOf, Tag("cond:any")] | Annotated[Not, Tag("cond:not")],
+    Annotated[Leaf, Tag("cond:leaf")] | Annotated[All, Tag("cond:all")] | Annotated[AnyOf, Tag("cond:any")]
+    | Annotated[Not, Tag("cond:not")],
     Discriminator(_kind),
 ]
 # All, AnyOf and Not refer to Condition before it exists; pydantic resolves the name from this module when their

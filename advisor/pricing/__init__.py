@@ -1,1 +1,1 @@
-"""Prices: shipped snapshots in pricing_data/, cost estimates, and the live Price List refresh (boto3 lives only here)."""
+"""Prices: shipped snapshots in pricing_data/, cost estimates, and the live Price List refresh (boto3 only here)."""

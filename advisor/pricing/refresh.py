@@ -20,10 +20,11 @@ import os
 import re
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import write_user_file
 from advisor.documents import display_path, parse_yaml
@@ -124,7 +125,7 @@ def make_client(profile: str | None = None) -> Any:
 
     Fails early, in one line, when no credentials can be found, before any request is made.
     """
-    # deferred: the AWS SDK loads only when AWS is called; botocore's service models load only when a request is validated
+    # deferred: the AWS SDK loads only when AWS is called; botocore's service models only when a request is validated
     import boto3
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ProfileNotFound

@@ -45,7 +45,7 @@ class Scheduler:
         """The card after answering `question_id` at `when` (timezone-aware), right or wrong."""
         from fsrs import Card, Rating  # deferred: the scheduler's library loads only when a card is reviewed
 
-        when = when.astimezone(dt.timezone.utc)
+        when = when.astimezone(dt.UTC)
         card = (Card.from_dict(previous) if previous  # type: ignore[arg-type]  # fsrs wants its own TypedDict
                 else Card(card_id=zlib.crc32(question_id.encode()), due=when))
         card, _ = self._engine().review_card(card, Rating.Good if correct else Rating.Again, when)
@@ -55,7 +55,7 @@ class Scheduler:
         """When a question is due, with the exam date applied (see the module docstring)."""
         if self.exam_date is None:
             return due
-        exam_start = dt.datetime.combine(self.exam_date, dt.time(0), dt.timezone.utc)
+        exam_start = dt.datetime.combine(self.exam_date, dt.time(0), dt.UTC)
         eve = exam_start - dt.timedelta(days=1)
         if now >= exam_start or due <= eve:
             return due

@@ -41,8 +41,8 @@ from advisor.recommend.models import (
     SecuritySetting,
     StageChoice,
 )
-from advisor.recommend.security import SecurityRows, drop_refused
 from advisor.recommend.options import option_warnings
+from advisor.recommend.security import SecurityRows, drop_refused
 from advisor.workload import Derived, Workload, check_workload, context_of
 
 

@@ -102,7 +102,8 @@ def test_instances_are_the_recommendation(example: Any) -> None:
 def test_managed_spot_training_with_checkpoints_when_interruptible(example: Any) -> None:
     _, workload, rs = example("fraud-detector")
     assert workload.training.interruptible and workload.training.max_hours == 2
-    for job in (rs.requests["CreateTrainingJob"], rs.requests["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]):
+    tuning = rs.requests["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]
+    for job in (rs.requests["CreateTrainingJob"], tuning):
         assert job["EnableManagedSpotTraining"] is True
         assert job["CheckpointConfig"]["S3Uri"].startswith("s3://<<bucket>>/fraud-detector/checkpoints")
         stop = job["StoppingCondition"]
@@ -182,7 +183,7 @@ def test_transform_filters_only_when_asked(custom: Any, example: Any) -> None:
 
 
 def test_notebook_lifecycle_config_and_git_repository_only_when_asked(custom: Any, example: Any) -> None:
-    rec, _, rs = variant(custom, "notebook-extras")
+    _, _, rs = variant(custom, "notebook-extras")
     notebook = rs.requests["CreateNotebookInstance"]
     assert notebook["NotebookInstanceName"] == "nb-extras-notebook"
     assert notebook["LifecycleConfigName"] == "nb-setup"

@@ -29,7 +29,7 @@ def test_every_security_field_resolves_in_botocore(control) -> None:  # type: ig
 
 
 def test_a_misspelt_field_does_not_resolve() -> None:
-    with pytest.raises(LookupError, match="CreateTrainingJob.ResourceConfig has no member 'VolumeKmsKey'"):
+    with pytest.raises(LookupError, match=r"CreateTrainingJob\.ResourceConfig has no member 'VolumeKmsKey'"):
         resolve_field("sagemaker", "CreateTrainingJob", "ResourceConfig.VolumeKmsKey")
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 
 import botocore
 import botocore.endpoint
@@ -348,7 +349,7 @@ def test_credentials_missing_at_call_time_are_reported_the_same_way(aws_env: lis
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     c = botocore.session.get_session().create_client("pricing", region_name="us-east-1")
-    with pytest.raises(RefreshError, match="^Price refresh failed: no AWS credentials found \\("):
+    with pytest.raises(RefreshError, match=r"^Price refresh failed: no AWS credentials found \("):
         run(c, old.parent)
 
 

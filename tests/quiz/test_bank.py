@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import KnowledgeError, QuizError
-from advisor.quiz.bank import bank_summary, bank_file_data, find_bank, load_bank, load_banks
+from advisor.quiz.bank import bank_file_data, bank_summary, find_bank, load_bank, load_banks
 from tests.conftest import line_of, replace_in
 from tests.quiz.builders import question, tiny_questions, write_bank
 
@@ -83,7 +83,8 @@ def test_domains_must_match_the_exam_blueprints(tmp_path: Path) -> None:
     questions[1]["domains"]["MLX-C01"] = "modeling"
     path = write_bank(tmp_path, questions)
     problems = _problems(path)
-    assert problems[0] == (f"{shown(path)}:{line_of(path, 'MLA-C01: model-developement')}: questions[0].domains.MLA-C01: "
+    where = f"{shown(path)}:{line_of(path, 'MLA-C01: model-developement')}"
+    assert problems[0] == (f"{where}: questions[0].domains.MLA-C01: "
                            "'model-developement' is not a domain of MLA-C01 (hint: did you mean 'model-development'?)")
     assert problems[1].startswith(f"{shown(path)}:{line_of(path, 'MLX-C01: modeling')}: questions[1].domains.MLX-C01: "
                                   "unknown exam 'MLX-C01' (hint: one of MLS-C01, MLA-C01")

@@ -7,7 +7,7 @@ import datetime as dt
 from advisor.quiz.scheduler import Scheduler
 from tests.quiz.builders import START
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_right_schedules_later_than_wrong_and_is_deterministic() -> None:

@@ -25,7 +25,7 @@ def answer(session: Session, right: bool) -> None:
 def practice_round(tutor: Tutor, pattern: str, seed: int = 1) -> Session:
     """Answer a practice round right (R) or wrong (W), question by question."""
     session = tutor.practice(tutor.bank("tiny"), count=len(pattern), seed=seed)
-    for n, outcome in enumerate(pattern):
+    for outcome in pattern:
         answer(session, outcome == "R")
         tutor.submit(session)
         session.go(1)
@@ -126,7 +126,7 @@ def test_stats_count_topics_domains_weakest_and_exam_trend(tutor: Tutor, clock: 
             tally[1] += 1 + (outcome == "R")
     assert by_topic == {k: tuple(v) for k, v in expected.items()}
     assert data["weakest_topics"][0]["accuracy"] == min(t["accuracy"] for t in data["topics"])
-    assert [d["id"] for d in data["domains"]["MLA-C01"]][0] == "data-preparation"
+    assert data["domains"]["MLA-C01"][0]["id"] == "data-preparation"
     assert [(e["scaled"], e["passed"]) for e in data["exams"]] == [(1000, True)]
     assert data["due"] == {"now": 0, "answered_wrong": 0, "never_seen": 0}
 

@@ -195,7 +195,7 @@ def test_a_recommendation_cannot_be_changed_at_any_depth(advisor: Advisor, mutat
 
 
 def test_volume_kms_keys_are_left_out_on_instance_storage_types(advisor: Advisor) -> None:
-    """AWS refuses VolumeKmsKeyId for types with local NVMe (encrypted by hardware): the row goes, a warning says why."""
+    """AWS refuses VolumeKmsKeyId for types with local NVMe (hardware-encrypted): the row goes, a warning says why."""
     rec = advisor.recommend({"stages": ["training"], "data": {"sensitivity": "confidential", "kind": "text"},
                              "model": {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 100}})
     training = rec.instances["training"]
@@ -203,7 +203,8 @@ def test_volume_kms_keys_are_left_out_on_instance_storage_types(advisor: Advisor
     fields = {(s.api, s.field) for s in rec.security}
     assert ("CreateTrainingJob", "ResourceConfig.VolumeKmsKeyId") not in fields
     assert ("CreateTrainingJob", "OutputDataConfig.KmsKeyId") in fields  # the artifacts in S3 still get your key
-    assert any(w.startswith("SM-TR-03: CreateTrainingJob.ResourceConfig.VolumeKmsKeyId is left out") for w in rec.warnings)
+    left_out = "SM-TR-03: CreateTrainingJob.ResourceConfig.VolumeKmsKeyId is left out"
+    assert any(w.startswith(left_out) for w in rec.warnings)
     cpu = advisor.recommend({"stages": ["training"], "data": {"sensitivity": "confidential"}})
     assert ("CreateTrainingJob", "ResourceConfig.VolumeKmsKeyId") in {(s.api, s.field) for s in cpu.security}
 

@@ -6,13 +6,14 @@ peak TFLOPS on the price list); balanced sits between. Unknown prices rank by si
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from advisor import stages
+from advisor.recommend import sizing
 from advisor.recommend.advisor import Advisor
+from advisor.workload import Derived, Workload
 
 
 def rec(advisor: Advisor, **workload: Any) -> Any:
@@ -56,16 +57,13 @@ def test_cost_and_time_differ_only_where_speed_is_usable(advisor: Advisor) -> No
     assert cost.fits and time.fits
 
 
-def test_without_prices_the_smallest_adequate_type_is_taken_and_said(tmp_path: Path) -> None:
-    empty = tmp_path / "prices"
-    empty.mkdir()
-    advisor = Advisor(pricing_dir=empty)
-    r = rec(advisor, stages=["training"], priority="cost", data={"size_gb": 0.5}, training={"max_hours": 2})
-    choice = r.instances["training"]
-    t = advisor.knowledge.instance_type(choice.instance_type)
-    assert t.vcpu <= 4, choice.instance_type
-    assert any("prices are unknown, so the smallest adequate type" in reason for reason in choice.reasons)
-    assert any("no price snapshot" in w for w in r.warnings)
+def test_without_prices_the_smallest_adequate_type_is_taken_and_said(advisor: Advisor) -> None:
+    w = Workload.model_validate({"stages": ["training"], "priority": "cost", "data": {"size_gb": 0.5},
+                                 "training": {"max_hours": 2}})
+    sized = sizing.size(stages.stage("training"), w, Derived.of(w), ["m", "c"], (),
+                        sizing.Catalogue.of(advisor.knowledge), snapshot=None)
+    assert sized.fits and sized.winner.spec.itype.vcpu <= 4, sized.winner.spec.name
+    assert any("prices are unknown, so the smallest adequate type" in reason for reason in sized.reasons)
 
 
 def test_nothing_fits_shows_the_nearest_of_the_chosen_family_and_what_to_change(advisor: Advisor) -> None:

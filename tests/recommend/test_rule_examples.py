@@ -21,7 +21,8 @@ def matched(advisor: Advisor, decision: str, rule_id: str, partial: dict) -> boo
 def test_rule_examples(advisor: Advisor, decision: str, rule_id: str) -> None:
     rule = next(r for r in K.decision(decision).rules if r.id == rule_id)
     fired = {i for i, ex in enumerate(rule.examples.fires) if matched(advisor, decision, rule_id, ex)}
-    assert fired == set(range(len(rule.examples.fires))), f"{rule_id} did not fire on fires{sorted(set(range(len(rule.examples.fires))) - fired)}"
+    every = set(range(len(rule.examples.fires)))
+    assert fired == every, f"{rule_id} did not fire on fires{sorted(every - fired)}"
     wrongly = {i for i, ex in enumerate(rule.examples.does_not_fire) if matched(advisor, decision, rule_id, ex)}
     assert wrongly == set(), f"{rule_id} fired on does_not_fire{sorted(wrongly)}"
 
