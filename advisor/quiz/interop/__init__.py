@@ -14,11 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 from advisor.errors import Problem, QuizError
-from advisor.quiz.interop.common import missing_report, normal_stem, slug
-from advisor.quiz.interop.moodle import UnsafeXml
 
 ALL_TYPES = frozenset({"single", "multiple", "true_false", "ordering", "matching"})
 
@@ -60,6 +57,12 @@ class ImportResult:
 
 def import_text(text: str, fmt: str, *, display: str, bank_id: str, title: str | None = None) -> ImportResult:
     """Parse `text` in format `fmt` into a bank; QuizError when nothing at all could be imported."""
+    # deferred: the format modules (and XML) load only when a bank is imported, not on every CLI start
+    from xml.etree.ElementTree import ParseError
+
+    from advisor.quiz.interop.common import missing_report, normal_stem
+    from advisor.quiz.interop.moodle import UnsafeXml
+
     form = FORMATS[fmt]
     if not form.reads:
         raise QuizError(f"{fmt} is an export format only; import one of {', '.join(IMPORT_FORMATS)}")
@@ -93,6 +96,8 @@ def import_text(text: str, fmt: str, *, display: str, bank_id: str, title: str |
 
 
 def bank_id_for(path: Path) -> str:
+    from advisor.quiz.interop.common import slug  # deferred, as in import_text
+
     return slug(path.stem, 40) or "imported"
 
 
