@@ -211,6 +211,13 @@ def _algorithm_references(k: Knowledge, docs: Mapping[str, Document], families: 
     kinds = set(get_args(DataKind))
     problems += duplicates(doc, ("algorithms",), (a.id for a in k.algorithms), "algorithm id")
     problems += duplicates(doc, ("frameworks",), (f.id for f in k.frameworks), "framework id")
+    options_doc = docs.get("hosting_options")
+    problems += duplicates(options_doc, ("hosting_options",), (o.id for o in k.hosting_options), "option id")
+    for index, option in enumerate(k.hosting_options):
+        problems += duplicates(options_doc, ("hosting_options", index, "limits"), (x.id for x in option.limits),
+                               "limit id")
+    problems += duplicates(docs.get("lambda_limits"), ("execution_modes",), (m.id for m in k.lambda_modes),
+                           "execution mode")
     for index, algorithm in enumerate(k.algorithms):
         if algorithm.id not in accepted:
             problem(f"unknown algorithm {algorithm.id!r}: the workload's model.algorithm does not accept it "

@@ -50,3 +50,27 @@ def test_the_options_and_what_bounds_them() -> None:
     assert (async_.limit("payload_mb").value.max, async_.limit("timeout_s").value.max) == (1024, 3600)
     assert K.hosting_option("batch_transform").limit("payload_mb").value.max == 100
     assert all(o.page.startswith("https://docs.aws.amazon.com/") and o.source and o.as_of for o in K.hosting_options)
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("hosting_options.yaml", "  - id: async\n", "  - id: serverless\n",
+     "hosting_options[2]: duplicate option id 'serverless' (first at item 1)"),
+    ("hosting_options.yaml", "      - id: disk_gb\n", "      - id: memory_mb\n",
+     "hosting_options[1].limits[5]: duplicate limit id 'memory_mb'"),
+    ("hosting_options.yaml", "capabilities: {gpu: false, vpc: false,", "capabilities: {gpu: maybe, vpc: false,",
+     "hosting_options[1].capabilities.gpu: must be true or false"),
+    ("lambda_limits.yaml", "  - id: durable\n", "  - id: standard\n",
+     "execution_modes[2]: duplicate execution mode 'standard'"),
+    ("lambda_limits.yaml", "  - id: durable\n", "  - id: eternal\n", "execution_modes[2].id:"),
+])
+def test_malformed_options_and_modes_are_located(rules_copy, file: str, old: str, new: str,  # type: ignore[no-untyped-def]
+                                                 expected: str) -> None:
+    from advisor.errors import KnowledgeError
+    from advisor.knowledge.loader import validate_knowledge
+    from tests.conftest import replace_in
+
+    replace_in(rules_copy / "knowledge" / file, old, new)
+    with pytest.raises(KnowledgeError) as info:
+        validate_knowledge(rules_copy)
+    messages = [str(p) for p in info.value.problems]
+    assert any(m.startswith(f"rules/knowledge/{file}:") and expected in m for m in messages), messages
