@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.worker import Worker, WorkerState
+from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
 
 from advisor.errors import AdvisorError
 
@@ -42,8 +42,15 @@ class WorkerErrors:
         raise error if error is not None else RuntimeError(f"worker {event.worker.name} failed")
 
     def deliver(self, then: Callable[[T], object], result: T) -> None:
-        """From a thread worker: run `then(result)` on the UI thread, if this screen is still there."""
+        """From a thread worker: run `then(result)` on the UI thread, if this screen is still there and the
+        worker was not replaced by a newer one of its group (an exclusive worker's thread cannot be stopped,
+        so a stale result is dropped here instead)."""
         screen: Screen[object] = self  # type: ignore[assignment]
+        try:
+            if get_current_worker().is_cancelled:
+                return
+        except NoActiveWorker:
+            pass
 
         def run() -> None:
             if screen.is_attached:

@@ -273,3 +273,25 @@ async def test_the_stats_view_states_the_weakest_topics_rule(tutor: Tutor) -> No
         text = shown(pilot, "#stats")
         assert "Weakest topics are the 3 answered topics with the lowest share right" in text
         assert "few answers" in text                             # a topic with 1 or 2 answers is marked
+
+
+@run_async
+async def test_an_error_in_background_work_becomes_a_notice_not_a_crash(tutor: Tutor,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisor.errors import QuizError
+    from advisor.tui.stats import StatsScreen
+
+    def broken() -> None:
+        raise QuizError("the stats could not be counted")
+
+    monkeypatch.setattr(tutor, "stats", broken)
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen) and app.is_running
+        assert any("the stats could not be counted" in n.message and n.severity == "error"
+                   for n in app._notifications)
