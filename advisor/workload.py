@@ -337,8 +337,9 @@ class Derived:
         return {f"derived.{f.name}": getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
-def context_of(w: Workload) -> dict[str, Any]:
-    """The flat field -> value view the rules read: every workload field by dotted path, plus derived facts.
+def context_of(w: Workload, derived: Derived | None = None) -> dict[str, Any]:
+    """The flat field -> value view the rules read: every workload field by dotted path, plus derived facts
+    (`derived`, when the caller has worked them out already).
 
     Tuples (the stages) are shown as lists, as they are written in YAML.
     """
@@ -346,7 +347,7 @@ def context_of(w: Workload) -> dict[str, Any]:
     for path, section, name in _PATHS:
         value = getattr(getattr(w, section), name) if section else getattr(w, name)
         ctx[path] = list(value) if isinstance(value, tuple) else value
-    ctx.update(Derived.of(w).as_context())
+    ctx.update((derived or Derived.of(w)).as_context())
     return ctx
 
 

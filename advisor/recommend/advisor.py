@@ -116,7 +116,7 @@ class Advisor:
         """The facts the rules read, including the Lambda facts the security rules depend on."""
         derived = Derived.of(w)
         assessment = lambda_fit.assess(w, self.knowledge)
-        context = {**context_of(w), "derived.lambda_fits": assessment.verdict != "does_not_fit",
+        context = {**context_of(w, derived), "derived.lambda_fits": assessment.verdict != "does_not_fit",
                    "derived.lambda_failed": assessment.failed}
         return Facts(context, derived, assessment)
 
