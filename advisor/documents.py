@@ -33,7 +33,7 @@ from yaml.events import (
         StreamStartEvent,
     )
 
-from advisor.errors import AdvisorError, KnowledgeError, Problem
+from advisor.errors import AdvisorError, KnowledgeError, Problem, printable
 
 if TYPE_CHECKING:  # pydantic is imported only when a document is validated
     from pydantic import BaseModel, ValidationError
@@ -215,6 +215,13 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
             ) from None
     else:
         text = raw
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # text from Python (the API, a form) can hold a lone surrogate
+            line = text.count("\n", 0, exc.start) + 1
+            raise error("text is not valid Unicode", problems=[Problem(
+                f"character {printable(text[exc.start])} is half of a surrogate pair, not a character",
+                display, line)]) from None
     if not text.strip():
         raise error("file is empty", problems=[Problem("the file holds no YAML document", display, 1)])
     if len(text) > MAX_BYTES:
