@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import StoreError
+from advisor.errors import StoreError, printable
 
 FILENAME = "progress.db"
 BUSY_TIMEOUT_MS = 10_000
@@ -203,6 +203,25 @@ class Store:
         store = cls(conn, path, notice)
         try:
             store._migrate(migrations)
+            problem = _schema_problem(conn, migrations)
+        except sqlite3.DatabaseError as exc:  # tables of another shape under the expected version
+            problem = str(exc)
+        except BaseException:
+            conn.close()
+            raise
+        if problem is None:
+            return store
+        conn.close()
+        moved = _move_aside(path, now or dt.datetime.now(dt.UTC))
+        try:
+            conn = _connect_checked(path, len(migrations))
+        except sqlite3.DatabaseError as again:
+            raise _store_error(again, path) from None
+        store = cls(conn, path, f"Your progress database {path} is not one this program wrote ({problem}); it was "
+                                f"moved to {moved.name} in the same folder and a new one was started. Nothing was "
+                                "deleted.")
+        try:
+            store._migrate(migrations)
         except BaseException:
             conn.close()
             raise
@@ -232,6 +251,16 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def _readable(self, what: str) -> Iterator[None]:
+        """A row this program did not write (edited by hand, damaged) is a plain StoreError, not a crash."""
+        try:
+            yield
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise StoreError(f"{self.path}: a stored {what} cannot be read ({printable(str(exc))[:200]})",
+                             hint="move the file aside to start afresh (it is yours: nothing is deleted), "
+                                  "or use another --data-dir") from None
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -331,7 +360,8 @@ class Store:
     def cards(self, bank_id: str) -> dict[str, CardRow]:
         rows = self._conn.execute("SELECT question_id, card, due, last_review FROM cards WHERE bank_id = ?",
                                   (bank_id,))
-        return {qid: CardRow(json.loads(card), unstamp(due), unstamp(last)) for qid, card, due, last in rows}
+        with self._readable("card"):
+            return {qid: CardRow(json.loads(card), unstamp(due), unstamp(last)) for qid, card, due, last in rows}
 
     def attempts(self, bank_id: str | None = None) -> list[Attempt]:
         sql = "SELECT bank_id, question_id, mode, response, correct, partial, answered_at FROM attempts"
@@ -340,7 +370,8 @@ class Store:
             sql += " WHERE bank_id = ?"
             args = (bank_id,)
         rows = self._conn.execute(sql + " ORDER BY answered_at, id", args)
-        return [Attempt(b, q, m, _load_answer(r), bool(c), p, unstamp(a)) for b, q, m, r, c, p, a in rows]
+        with self._readable("answer"):
+            return [Attempt(b, q, m, _load_answer(r), bool(c), p, unstamp(a)) for b, q, m, r, c, p, a in rows]
 
     def last_outcomes(self, bank_id: str) -> dict[str, bool]:
         """Question id -> whether its latest answer was right."""
@@ -354,8 +385,9 @@ class Store:
             sql += " WHERE bank_id = ?"
             args = (bank_id,)
         rows = self._conn.execute(sql + " ORDER BY finished_at, session_id", args)
-        return [ExamRecord(s, b, e, t, c, sc, pm, p, json.loads(d), unstamp(f))
-                for s, b, e, t, c, sc, pm, p, d, f in rows]
+        with self._readable("exam result"):
+            return [ExamRecord(s, b, e, t, c, sc, pm, p, json.loads(d), unstamp(f))
+                    for s, b, e, t, c, sc, pm, p, d, f in rows]
 
     def session(self, session_id: int) -> SessionRow | None:
         row = self._conn.execute(
@@ -412,6 +444,38 @@ def _connect_checked(path: Path, latest: int) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _schema_problem(conn: sqlite3.Connection, migrations: Sequence[Sequence[str]]) -> str | None:
+    """What differs between the file's tables and the ones the migrations make (None: the same).
+
+    A valid SQLite file of another program, or of ours with tables edited by hand, would otherwise fail at the
+    first query that meets the difference (exit 70)."""
+    expected = sqlite3.connect(":memory:")
+    try:
+        for statements in migrations:
+            for statement in statements:
+                expected.execute(statement)
+        want = _columns(expected)
+    finally:
+        expected.close()
+    have = _columns(conn)
+    for table, columns in want.items():
+        if table not in have:
+            return f"the table {table} is missing"
+        if not set(columns) <= set(have[table]):
+            return f"the table {table} lacks {', '.join(sorted(set(columns) - set(have[table])))}"
+    return None
+
+
+def _columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                             "AND name NOT LIKE 'sqlite_%'")]
+    return {t: [row[1] for row in conn.execute(f"PRAGMA table_info({_quoted(t)})")] for t in tables}
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _future_message(path: Path, version: int, latest: int) -> str:

@@ -97,7 +97,10 @@ class Tutor:
     @property
     def exam_date(self) -> dt.date | None:
         value = self.store.setting(EXAM_DATE_KEY)
-        return dt.date.fromisoformat(value) if value else None
+        try:
+            return dt.date.fromisoformat(value) if value else None
+        except (TypeError, ValueError):  # a setting edited by hand or damaged: as if none were set
+            return None
 
     def set_exam_date(self, date: dt.date | None) -> None:
         self.store.set_setting(EXAM_DATE_KEY, date.isoformat() if date else None)
