@@ -26,7 +26,7 @@ from advisor import stages as stage_registry
 from advisor.atomic import write_atomic, write_user_file
 from advisor.base import Frozen
 from advisor.documents import plain_message, problems_from_validation, read_yaml, validate_document
-from advisor.errors import Problem, WorkloadError, WriteError
+from advisor.errors import Problem, WorkloadError, WriteError, printable
 from advisor.render import to_yaml
 from advisor.workload import Workload, condition_fields, semantic_problems
 
@@ -350,7 +350,8 @@ class DraftStore:
             except OSError:
                 aside = self.path
             why = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in exc.problems)
-            self.notice = f"the questionnaire draft could not be read and was kept as {aside} ({why or exc.message})"
+            self.notice = printable(f"the questionnaire draft could not be read and was kept as {aside} "
+                                    f"({why or exc.message})")
             return None
 
     def discard(self) -> None:
