@@ -504,6 +504,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     chosen = [f for f in dict.fromkeys(families) if f not in banned]
 
     reasons: list[str] = list(reasons_first)
+    needs = {False: sizer.need(False), True: sizer.need(True)}  # what one instance must hold, without/with devices
     left_out: dict[str, list[str]] = defaultdict(list)
 
     def weigh(family_ids: Iterable[str]) -> list[Candidate]:
@@ -513,7 +514,8 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
             if why:
                 left_out[why].append(spec.itype.generation)
                 continue
-            out.append(_candidate(spec, sizer, stage.max_count, prices, w, guidance, inference))
+            out.append(_candidate(spec, sizer, needs[spec.accelerator_gib > 0], stage.max_count, prices, w,
+                                  guidance, inference))
         return out
 
     candidates = weigh(chosen)
@@ -545,11 +547,10 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
         others += misfits[:ALTERNATIVES_SHOWN - len(others)]
 
     reasons += [f"left out {', '.join(dict.fromkeys(generations))}: {why}" for why, generations in left_out.items()]
-    reasons += sizer.need(winner.spec.accelerator_gib > 0).explain
+    reasons += needs[winner.spec.accelerator_gib > 0].explain
     if winner.fits:
         reasons.append(sizer.count_reason(winner.spec, winner.count))
-        _, busy = usable_devices(w, winner.spec, winner.count, sizer.need(winner.spec.accelerator_gib > 0),
-                                 guidance)
+        _, busy = usable_devices(w, winner.spec, winner.count, needs[winner.spec.accelerator_gib > 0], guidance)
         if busy and not inference:
             reasons.append(busy)
     if fitting:
@@ -564,9 +565,8 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     return Sizing(winner, bool(fitting), tuple(reasons), alternatives)
 
 
-def _candidate(spec: Spec, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None, w: Workload,
+def _candidate(spec: Spec, sizer: Sizer, need: Need, cap: int, prices: Mapping[str, Price] | None, w: Workload,
                guidance: AlgorithmStage | None, inference: bool) -> Candidate:
-    need = sizer.need(spec.accelerator_gib > 0)
     count, misfit = sizer.fit(spec, need)
     if count > cap and misfit is None:
         misfit = f"would need {count:,} instances, more than the {cap} this stage allows"
