@@ -406,6 +406,8 @@ class Candidate:
     """Peak TFLOPS of the devices (or vCPUs) the workload can keep busy on `count` of this type."""
     request_s: float | None = None
     """Inference: estimated seconds of one request on one worker; None for jobs."""
+    per_hour: float | None = None
+    """Price of `count` instances an hour; None when the price is unknown."""
 
     @property
     def itype(self) -> InstanceType:
@@ -419,13 +421,6 @@ class Candidate:
     def speed(self) -> float:
         """How fast it does this workload's work: usable compute for a job, requests a second for inference."""
         return 1 / self.request_s if self.request_s is not None else self.usable
-
-    @property
-    def per_hour(self) -> float | None:
-        """Total for `count` instances; None when the price is unknown."""
-        if self.price is None or not self.price.known:
-            return None
-        return float(self.price.usd_per_hour) * self.count
 
     @property
     def per_instance(self) -> PerHour:
@@ -573,8 +568,10 @@ def _candidate(spec: Spec, sizer: Sizer, need: Need, cap: int, prices: Mapping[s
         count = cap  # never shown, nor priced, above the service's maximum
     usable, _ = usable_devices(w, spec, count, need, guidance)
     per_unit = spec.tflops / spec.itype.accelerator.count if spec.itype.accelerator else spec.tflops / spec.itype.vcpu
-    return Candidate(spec, count, prices.get(spec.name) if prices is not None else None, misfit,
-                     usable=usable * per_unit, request_s=request_seconds(spec, w) if inference else None)
+    price = prices.get(spec.name) if prices is not None else None
+    per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
+    return Candidate(spec, count, price, misfit, usable=usable * per_unit,
+                     request_s=request_seconds(spec, w) if inference else None, per_hour=per_hour)
 
 
 def _nearest(candidates: list[Candidate], cap: int) -> Candidate:
