@@ -147,7 +147,6 @@ def drill_bank(seed: int = 0) -> Bank:
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.knowledge.loader import cache_key, knowledge_key, load_knowledge, read_cache, write_cache
     from advisor.quiz.bank import bank_from_plain
-    from advisor.quiz.drills import BANK_ID, drill_bank_data
 
     prices = {f"pricing/{p.name}": p.read_bytes() for p in sorted(shipped_dir("pricing_data").glob("*.yaml"))}
     code = [str(p.relative_to(PACKAGE)) for folder in ("quiz", "recommend", "engine", "pricing")
@@ -156,7 +155,8 @@ def drill_bank(seed: int = 0) -> Bank:
     path = cache_dir() / f"drills-{key[:32]}.json"
     plain = read_cache(path, key)
     if plain is None:
-        # deferred: every command module loads at start; its stack loads when the command runs
+        # deferred: generating the drills needs the knowledge models and the advisor; a cache hit needs neither
+        from advisor.quiz.drills import drill_bank_data
         from advisor.quiz.models import QuizBank
         from advisor.recommend.advisor import Advisor
 
@@ -164,7 +164,7 @@ def drill_bank(seed: int = 0) -> Bank:
         data = drill_bank_data(knowledge, seed=seed, recommend=Advisor(knowledge).recommend)
         plain = QuizBank.model_validate(data).model_dump(mode="json")
         write_cache(path, key, plain)
-    return bank_from_plain(plain, Path(f"<generated: {BANK_ID}>"))
+    return bank_from_plain(plain, Path(f"<generated: {plain['id']}>"))
 
 
 def banks_of(args: argparse.Namespace) -> list[Bank]:
