@@ -135,32 +135,25 @@ def instance_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
     for t in types:
         base = f"drill-type-{_slug(t.name)}"
         kin = [x for x in by_family[t.family] if x.name != t.name]
-        same_family_memory = [Fact(f"{_number(x.memory_gib)} GiB", f"the memory of {x.name}") for x in kin]
-        same_family_vcpu = [Fact(f"{x.vcpu} vCPUs", f"the vCPU count of {x.name}") for x in kin]
         specs = f"{t.name} has {t.vcpu} vCPUs and {_number(t.memory_gib)} GiB of memory"
         accel = f", with {_accelerators(t)}" if t.accelerator else ""
-
-        qid = f"{base}-memory"
-        rng = _rng(seed, qid)
-        right = f"{_number(t.memory_gib)} GiB"
-        yield _single(
-            qid, rng=rng, section="Instance types", topic="instances",
-            stem=f"A data set must fit in memory on one instance. How much memory does {t.name} have?",
-            correct=right, right_why=f"{specs}{accel}.",
-            wrong=[(f.text, f"{f.text} is {f.about}; {specs}.")
-                   for f in _pick_distractors(rng, right, same_family_memory or memory)],
-            source=_type_source(t), difficulty=1)
-
-        qid = f"{base}-vcpu"
-        rng = _rng(seed, qid)
-        right = f"{t.vcpu} vCPUs"
-        yield _single(
-            qid, rng=rng, section="Instance types", topic="instances",
-            stem=f"A processing script runs one worker per vCPU. How many vCPUs does {t.name} have?",
-            correct=right, right_why=f"{specs}{accel}.",
-            wrong=[(f.text, f"{f.text} is {f.about}; {specs}.")
-                   for f in _pick_distractors(rng, right, same_family_vcpu or vcpus)],
-            source=_type_source(t), difficulty=1)
+        for name, answer, stem, pool in (
+            ("memory", lambda x: f"{_number(x.memory_gib)} GiB",
+             f"A data set must fit in memory on one instance. How much memory does {t.name} have?", memory),
+            ("vcpu", lambda x: f"{x.vcpu} vCPUs",
+             f"A processing script runs one worker per vCPU. How many vCPUs does {t.name} have?", vcpus),
+        ):
+            qid = f"{base}-{name}"
+            rng = _rng(seed, qid)
+            right = answer(t)
+            what = "the memory" if name == "memory" else "the vCPU count"
+            kin_facts = [Fact(answer(x), f"{what} of {x.name}") for x in kin] or pool
+            yield _single(
+                qid, rng=rng, section="Instance types", topic="instances", stem=stem, correct=right,
+                right_why=f"{specs}{accel}.",
+                wrong=[(f.text, f"{f.text} is {f.about}; {specs}.")
+                       for f in _pick_distractors(rng, right, kin_facts)],
+                source=_type_source(t), difficulty=1)
 
         if t.network_gbps is not None:
             qid = f"{base}-network"

@@ -21,6 +21,7 @@ from advisor.quiz.interop.common import (
     KEYS,
     NO_EXPLANATION,
     Imported,
+    apply_tags,
     complete,
     html_to_text,
     make_question,
@@ -179,7 +180,7 @@ def _note(front_html: str, back_html: str, guid: str | None, tag_text: str, disp
             return None
         question = make_question(qid, stem=stem, options=triples, source=source,
                                  kind=kind if kind in {"single", "multiple", "true_false"} else None)
-    _apply_tags(question, tag_list)
+    apply_tags(question, tag_list, "::")
     return question
 
 
@@ -212,16 +213,6 @@ def _plain_note(front_html: str, back_html: str, guid: str | None, display: str,
         out.skip(display, line, problem)
         return None
     return make_question(question_id(prefix, guid, stem), stem=stem, options=triples, source=source)
-
-
-def _apply_tags(question: dict[str, Any], tag_list: list[str]) -> None:
-    topics = [t for t in tag_list if "::" not in t and re.fullmatch(r"[a-z0-9-]+", t)]
-    if topics:
-        question["topics"] = topics
-    for tag in tag_list:
-        if tag.startswith(_DOMAIN_TAG) and tag.count("::") == 2:
-            _, exam, domain = tag.split("::")
-            question["domains"][exam] = domain
 
 
 # ---- .apkg export (genanki) --------------------------------------------------------------------------------

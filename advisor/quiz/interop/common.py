@@ -115,6 +115,18 @@ def complete(bank: dict[str, Any]) -> dict[str, Any]:
     return {**bank, "questions": questions}
 
 
+def apply_tags(question: dict[str, Any], tags: Sequence[str], separator: str) -> None:
+    """Topics and exam domains back from the tags an export wrote (`domain<sep>EXAM<sep>domain-id`)."""
+    marker = f"domain{separator}"
+    topics = [t for t in tags if t and not t.startswith(marker) and re.fullmatch(r"[a-z0-9-]+", t)]
+    if topics:
+        question["topics"] = topics
+    for tag in tags:
+        if tag.startswith(marker) and tag.count(separator) == 2:
+            _, exam, domain = tag.split(separator)
+            question["domains"][exam] = domain
+
+
 def keyed_feedback(options: Sequence[dict[str, Any]]) -> str:
     """Per-item explanations as one feedback text ("A. why"), for formats with feedback per question only."""
     return "\n".join(f"{o['key']}. {o['explanation']}" for o in options)

@@ -17,6 +17,7 @@ from typing import Any
 from advisor.quiz.interop.common import (
     KEYS,
     Imported,
+    apply_tags,
     html_to_text,
     keyed_feedback,
     make_question,
@@ -137,14 +138,7 @@ def _matching(node: ET.Element, qid: str, stem: str, source: str, general: str, 
 
 
 def _tags(node: ET.Element, question: dict[str, Any]) -> None:
-    tags = [t.findtext("text", "").strip() for t in node.iterfind("tags/tag")]
-    topics = [t for t in tags if t and not t.startswith(_DOMAIN_TAG) and re.fullmatch(r"[a-z0-9-]+", t)]
-    if topics:
-        question["topics"] = topics
-    for tag in tags:
-        if tag.startswith(_DOMAIN_TAG) and tag.count(":") == 2:
-            _, exam, domain = tag.split(":")
-            question["domains"][exam] = domain
+    apply_tags(question, [t.findtext("text", "").strip() for t in node.iterfind("tags/tag")], ":")
 
 
 # ---- export ----------------------------------------------------------------------------------------------
