@@ -27,7 +27,7 @@ from advisor.quiz.bank import Bank, bank_from_plain
 from advisor.quiz.models import QuizBank
 
 BANK_ID = "drills"
-TITLE = "Knowledge drills: instance types, security fields, Lambda limits, exams"
+TITLE = "Knowledge drills: instances, algorithms, inference options, security fields, Lambda, exams"
 DOMAINS: dict[str, dict[str, str]] = {
     "instances": {"MLS-C01": "ml-implementation-operations", "MLA-C01": "deployment-orchestration"},
     "security": {"MLS-C01": "ml-implementation-operations", "MLA-C01": "monitoring-maintenance-security"},
