@@ -106,10 +106,14 @@ def _limit(value: dict[str, Any] | None) -> str:
 
 
 def _settings(row: dict[str, Any]) -> str:
+    """Each request field as its path, one segment a line (`CreateNotebookInstance` / `.KmsKeyId = ...`): a
+    path such as InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion is wider than the
+    column at 80 columns, and a table must break it at its dots, never inside a name."""
     out = []
     for s in row["settings"]:
         value = f"<<{s['placeholder']}>>" if s.get("placeholder") else repr(s["value"])
-        out.append(f"{s['operation']}.{s['field']} = {value}")
+        path = f"{s['operation']}.{s['field']}".replace(".", "\n.")
+        out.append(f"{path} = {value}")
     return "\n".join(out)
 
 
@@ -191,8 +195,8 @@ SHOW: dict[str, tuple[str, str, tuple[Column, ...]]] = {
         ("GiB", lambda r: r["memory_gib"]), ("accelerator", _accelerator), ("stages", _stages),
     )),
     "controls": ("security_controls", "Security controls", (
-        ("id", lambda r: r["id"]), ("severity", lambda r: r["severity"]), ("resource", lambda r: r["resource"]),
-        ("setting", _settings), ("topic", lambda r: r["chapter_topic"]),
+        ("id", lambda r: r["id"]), ("severity", lambda r: r["severity"]), ("setting", _settings),
+        ("topic", lambda r: r["chapter_topic"]),
     )),
     "lambda": ("lambda_limits", "AWS Lambda limits: the chapter's figure and today's, per execution mode", (
         ("limit", lambda r: f"{r['name']} ({r['unit']})"), ("chapter", lambda r: _short(r["chapter"])),

@@ -116,3 +116,16 @@ def test_show_lambda_puts_the_modes_side_by_side(capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert "managed" in out and "durable" in out and "128-32,768" in out and "1-5,400" in out
     assert "Lambda Managed Instances (LMI):" in out
+
+
+def test_controls_table_fits_80_columns_and_breaks_field_paths_only_at_dots(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["kb", "show", "controls"]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert main(["kb", "show", "controls", "--format", "json"]) == 0
+    names = {part for row in json.loads(capsys.readouterr().out) for s in row["settings"]
+             for part in (s["operation"], *s["field"].replace("[]", "").split("."))}
+    for name in names:  # every operation and field name stands whole on some line of the table
+        assert name in out, name
