@@ -61,7 +61,7 @@ ALTERNATIVES_SHOWN = 3
 
 # ---- the types sizing weighs --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Spec:
     """An instance type as sizing reads it: its record, its peak compute and its generation's place."""
 
@@ -394,9 +394,11 @@ register_sizer("batch")(lambda stage, w, derived: BatchSizer(w, derived))
 
 # ---- candidates, ranking and the explained answer ----------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Candidate:
-    """One type weighed for a stage: how many, at what price, whether it fits, and how fast it is for this work."""
+    """One type weighed for a stage: how many, at what price, whether it fits, and how fast it is for this work.
+
+    Compared by identity: each is one weighing, and ranking asks which weighings are in which list."""
 
     spec: Spec
     count: int
