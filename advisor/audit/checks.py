@@ -415,7 +415,7 @@ def fix_text(kind: Kind, path: str, setting: Setting) -> str:
     check = setting.judged_by
     if want is None:
         some = ", ".join(map(str, setting.values[:4])) + (", ..." if len(setting.values) > 4 else "")
-        what = {"present": f"<your {setting.placeholder or 'value'}>", "one_of": f"one of {some}",
+        what = {"present": f"<<{setting.placeholder or 'value'}>>", "one_of": f"one of {some}",
                 "none_of": f"a value other than {', '.join(map(repr, setting.values))}",
                 "no_secrets": "a reference to Secrets Manager or Parameter Store instead of the literal"}.get(check, "")
         value_text = what
