@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from advisor import stages
 from advisor.knowledge.models import InstanceType, Knowledge, LambdaLimit, SecurityControl, Setting
 from advisor.quiz.bank import Bank, bank_from_plain
 from advisor.quiz.models import QuizBank
@@ -35,13 +36,16 @@ DOMAINS: dict[str, dict[str, str]] = {
     "training": {"MLS-C01": "modeling", "MLA-C01": "model-development"},
     "exams": {},  # blueprint facts belong to no exam domain, so an exam simulation never draws them
 }
-#: Shown to a learner as a stage, in the words AWS uses for the resource.
+
+
+def _lower_first(title: str) -> str:
+    return title[0].lower() + title[1:]
+
+
+#: Each instance stage as a learner reads it ("a real-time endpoint"), from the stage registry's titles.
 STAGE_WORDS = {
-    "notebook": "a notebook instance",
-    "training": "a training job",
-    "hosting": "a real-time endpoint",
-    "batch_transform": "a batch transform job",
-    "processing": "a processing job",
+    instance_stage: "a " + _lower_first(next(s.title for s in stages.stages() if s.instance_stage == instance_stage))
+    for instance_stage in stages.INSTANCE_STAGES
 }
 KEYS = "ABCDEFGHI"
 SERVICE_NAMES = {"sagemaker": "SageMaker", "lambda": "Lambda", "ec2": "EC2", "s3": "S3", "iam": "IAM"}
@@ -449,8 +453,6 @@ WORKLOAD_GRID: tuple[tuple[str, dict[str, Any]], ...] = tuple(
         ("deep_learning", "pytorch", 25, "images"), ("llm", "huggingface", 7000, "text"))
     for size in (0.5, 20.0, 200.0)
 )
-STAGE_TITLES = {"training": "training job", "realtime_inference": "real-time endpoint",
-                "batch_inference": "batch transform job", "processing": "processing job"}
 KIND_WORDS = {"tree_based": "a gradient-boosted tree model (XGBoost)",
               "classical": "a linear model (Linear Learner)",
               "deep_learning": "a 25M-parameter PyTorch CNN",
@@ -459,7 +461,7 @@ KIND_WORDS = {"tree_based": "a gradient-boosted tree model (XGBoost)",
 
 def describe(stage: str, workload: dict[str, Any]) -> str:
     model, data = workload["model"], workload["data"]
-    return (f"A team needs a SageMaker {STAGE_TITLES[stage]} for {KIND_WORDS[model['kind']]} on "
+    return (f"A team needs a SageMaker {_lower_first(stages.stage(stage).title)} for {KIND_WORDS[model['kind']]} on "
             f"{_number(data['size_gb'])} GB of {data['kind']} data and want the lowest cost.")
 
 
