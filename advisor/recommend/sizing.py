@@ -175,9 +175,10 @@ def speedup_basis(spec: Spec, w: Workload) -> str:
     if w.inference.accelerator_speedup:
         return f"{w.inference.accelerator_speedup:g}x a vCPU per request, as inference.accelerator_speedup states"
     per_device = spec.tflops / t.accelerator.count
-    kind = w.model.kind.replace("_", "-")
+    kind = {"deep_learning": "a deep-learning model", "llm": "an LLM", "classical": "a classical model",
+            "tree_based": "a tree model"}[w.model.kind]
     return (f"{speedup(spec, w):.3g}x a vCPU per request on one {t.accelerator.model} (assumed "
-            f"{DEFAULT_SPEEDUP[w.model.kind]:g}x on a T4-class device for a {kind} model, scaled by the square root "
+            f"{DEFAULT_SPEEDUP[w.model.kind]:g}x on a T4-class device for {kind}, scaled by the square root "
             f"of {per_device:g} / {REFERENCE_TFLOPS:g} peak TFLOPS; set inference.accelerator_speedup if you "
             "measured it)")
 
