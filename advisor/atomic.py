@@ -45,7 +45,36 @@ def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8", mode
         raise
 
 
-_ENVIRONMENT = {errno.ENOSPC, errno.EROFS, errno.EIO, errno.EDQUOT}
+#: The errnos that say the environment failed (exit 1), not that the user named a wrong target (exit 2).
+ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.ENOMEM})
+
+
+def os_cause(exc: OSError, path: Path) -> str:
+    """Why an operation on `path` failed, in plain words, where the system's own words mislead: "File exists"
+    for a parent that is a file, "disk I/O error" or "Bad file descriptor" for a full disk."""
+    if isinstance(exc, IsADirectoryError) or (exc.errno != errno.ENOENT and _is_dir(path)):
+        return "it is a folder"
+    if isinstance(exc, (NotADirectoryError, FileExistsError)) or exc.errno == errno.ENOTDIR:
+        blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+        return f"{blocker} is a file, not a folder" if blocker is not None else "a part of its path is not a folder"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full" if exc.errno == errno.ENOSPC else "the disk quota is used up"
+    if exc.errno == errno.EFBIG:
+        return "the file is larger than this system allows (ulimit -f or the file system's limit)"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.ENOENT:
+        return "no such file or folder"
+    return exc.strerror or str(exc)
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def write_user_file(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> Path:
@@ -56,12 +85,6 @@ def write_user_file(path: Path, data: bytes | str, *, encoding: str = "utf-8") -
     try:
         write_atomic(target, data, encoding=encoding)
     except OSError as exc:
-        cause = exc.strerror or str(exc)
-        if isinstance(exc, IsADirectoryError) or (target.exists() and target.is_dir()):
-            cause = "it is a folder"
-        elif isinstance(exc, (NotADirectoryError, FileExistsError)):
-            cause = "a part of its folder path is a file, not a folder"
-        elif exc.errno == errno.ENOSPC:
-            cause = "the disk is full"
-        raise WriteError(f"{path}: cannot write ({cause})", environment=exc.errno in _ENVIRONMENT) from None
+        raise WriteError(f"{path}: cannot write ({os_cause(exc, target)})",
+                         environment=exc.errno in ENVIRONMENT_ERRNOS) from None
     return target

@@ -178,13 +178,14 @@ def banks_of(args: argparse.Namespace) -> list[Bank]:
     return gather_banks(folder, user, (drill_bank,))
 
 
-def open_tutor(args: argparse.Namespace) -> Tutor:
-    """The tutor on the chosen data folder and banks; a store notice (database moved aside) goes to stderr."""
+def open_tutor(args: argparse.Namespace, *, reading: bool = False) -> Tutor:
+    """The tutor on the chosen data folder and banks; a store notice (database moved aside, or opened read-only
+    for a command that only reads) goes to stderr."""
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.tutor import Tutor
 
     tutor = Tutor.open(data_dir(getattr(args, "data_dir", None)), banks_dir=getattr(args, "banks", None),
-                       generated=(drill_bank,))
+                       generated=(drill_bank,), reading=reading)
     if tutor.store.notice:
         print(f"note: {tutor.store.notice}", file=sys.stderr)
     return tutor
@@ -263,7 +264,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         bank = choose_bank(args.bank, banks_of(args))
     data = bank_file_data(bank, full=args.format not in ("yaml", "json"))  # other formats read every field
     if args.due:
-        tutor = open_tutor(args)
+        tutor = open_tutor(args, reading=True)
         try:
             due = set(tutor.queue(bank).due)
         finally:
@@ -372,7 +373,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.stats import stats_data
 
-    tutor = open_tutor(args)
+    tutor = open_tutor(args, reading=True)
     try:
         banks = [tutor.bank(args.bank)] if args.bank else tutor.banks()
         stats = tutor.stats(banks)
@@ -425,7 +426,7 @@ def print_stats(stats: Any) -> None:
 
 
 def cmd_exam_date(args: argparse.Namespace) -> int:
-    tutor = open_tutor(args)
+    tutor = open_tutor(args, reading=not (args.date or args.clear))
     try:
         if args.clear and args.date:
             raise UsageError("give a date or --clear, not both")

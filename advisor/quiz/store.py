@@ -7,6 +7,9 @@
   a newer version of the program is refused untouched (StoreError), never "upgraded" backwards.
 - A database SQLite calls corrupt ("not a database", "malformed") is renamed aside with a timestamp and a new
   one started; `Store.notice` says so, so the front door can tell the user. It is never deleted.
+- A command that only reads (`quiz stats`) opens with `reading=True`: a data folder it cannot write (read-only
+  file system, no permission) is then read through a private in-memory copy, never changed, and any write
+  raises a plain StoreError instead of being lost silently; `Store.notice` says nothing can be saved.
 
 Times are stored as UTC text of a fixed width, so they sort as text.
 """
@@ -14,6 +17,7 @@ Times are stored as UTC text of a fixed width, so they sort as text.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sqlite3
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from advisor.atomic import os_cause
 from advisor.errors import StoreError, printable
 
 FILENAME = "progress.db"
@@ -83,6 +88,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 
 _CORRUPT = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+_NO_WRITE = (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM)
+#: Why a folder cannot be created that means "you may not write here", not "this path is wrong".
+_UNWRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 #: An answer as stored: keys (a choice question's set, sorted; an ordering question's keys in the order given)
@@ -165,10 +173,12 @@ class SessionRow:
 class Store:
     """The progress database of one data folder. Open with `Store.open(folder)`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, notice: str | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, notice: str | None = None, *,
+                 read_only: bool = False) -> None:
         self._conn = conn
         self.path = path
         self.notice = notice
+        self.read_only = read_only
         self._depth = 0
         self._lock = threading.RLock()  # the TUI reads in worker threads; one writer at a time per connection
 
@@ -176,21 +186,32 @@ class Store:
 
     @classmethod
     def open(cls, folder: Path, *, now: dt.datetime | None = None,
-             migrations: Sequence[Sequence[str]] = MIGRATIONS) -> Store:
-        """Open (creating, migrating, or moving a corrupt file aside) the progress database in `folder`."""
+             migrations: Sequence[Sequence[str]] = MIGRATIONS, reading: bool = False) -> Store:
+        """Open (creating, migrating, or moving a corrupt file aside) the progress database in `folder`.
+
+        `reading`: the caller only reads, so a folder that cannot be written is opened read-only (see the module
+        docstring) instead of refused."""
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # private whatever the umask
         except OSError as exc:
-            raise StoreError(f"cannot create the data folder {folder} ({exc.strerror or exc})",
+            if reading and exc.errno in _UNWRITABLE:
+                return cls._read_only(folder, migrations, f"the data folder {folder} cannot be created "
+                                                          f"({exc.strerror or exc})")
+            raise StoreError(f"cannot create the data folder {folder} ({os_cause(exc, folder)})",
                              hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR") from None
         if not os.access(folder, os.W_OK | os.X_OK):
+            if reading:
+                return cls._read_only(folder, migrations, f"the data folder {folder} is not writable")
             raise StoreError(f"the data folder {folder} is not writable",
-                             hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR")
+                             hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR, or run a "
+                                  "command that only reads (advisor quiz stats)")
         path = folder / FILENAME
         notice = None
         try:
             conn = _connect_checked(path, len(migrations))
         except sqlite3.DatabaseError as exc:
+            if reading and exc.sqlite_errorcode in _NO_WRITE:  # the file itself is read-only, or unopenable
+                return cls._read_only(folder, migrations, f"the progress database {path} cannot be written ({exc})")
             if exc.sqlite_errorcode not in _CORRUPT:
                 raise _store_error(exc, path) from None
             moved = _move_aside(path, now or dt.datetime.now(dt.UTC))
@@ -225,6 +246,41 @@ class Store:
         except BaseException:
             conn.close()
             raise
+        return store
+
+    @classmethod
+    def _read_only(cls, folder: Path, migrations: Sequence[Sequence[str]], why: str) -> Store:
+        """The progress in `folder` read without writing a byte there: copied into memory (migrated there if it
+        is older), so reads work as usual, and marked read-only, so every write is a plain error.
+
+        Without a WAL file beside it the database file holds every answer, and SQLite's "immutable" mode reads it
+        without creating anything; a WAL file left by a killed process is read through SQLite's read-only mode,
+        which needs its shared-memory file to be there or creatable (else the file is read as it is)."""
+        path = folder / FILENAME
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        try:
+            found = path.exists()
+            if found:
+                _copy_read_only(path, memory, len(migrations))
+            shown = "your progress is shown" if found else "there is no progress yet"
+            store = cls(memory, path, f"{why}: {shown}, but nothing can be saved (use a writable --data-dir "
+                                      "to practise)")
+            store._migrate(migrations)
+            problem = _schema_problem(memory, migrations)
+        except sqlite3.DatabaseError as exc:
+            memory.close()
+            if exc.sqlite_errorcode in _CORRUPT:
+                raise StoreError(f"{path} is damaged and {why}, so it cannot be moved aside",
+                                 hint="copy it somewhere writable, or use another --data-dir") from None
+            raise _store_error(exc, path) from None
+        except BaseException:
+            memory.close()
+            raise
+        if problem is not None:
+            memory.close()
+            raise StoreError(f"{path} is not a progress database this program wrote ({problem})",
+                             hint="use another --data-dir")
+        store.read_only = True
         return store
 
     def _migrate(self, migrations: Sequence[Sequence[str]]) -> None:
@@ -265,6 +321,9 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (re-entrant: nested calls join the outer one), committed on exit."""
+        if self.read_only:
+            raise StoreError(f"nothing can be saved: {self.notice or f'{self.path} is open read-only'}",
+                             hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR")
         with self._lock, self._transaction() as conn:
             yield conn
 
@@ -444,6 +503,34 @@ def _connect_checked(path: Path, latest: int) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _copy_read_only(path: Path, memory: sqlite3.Connection, latest: int) -> None:
+    """Copy the database at `path` into `memory` without writing anything beside it; a future schema is
+    refused as in `_connect_checked`, a damaged file raises SQLite's corrupt error."""
+    uri = path.resolve().as_uri()
+    source = None
+    if path.with_name(path.name + "-wal").exists():  # answers a killed process left in the WAL: read them too
+        try:
+            source = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            source.execute("PRAGMA user_version").fetchone()
+        except sqlite3.OperationalError:  # no shared-memory file, and none may be made: the file as it is
+            source = None
+    if source is None:  # no WAL: the file holds everything, and "immutable" reads it without a side file
+        source = sqlite3.connect(uri + "?immutable=1", uri=True)
+    try:
+        version = source.execute("PRAGMA user_version").fetchone()[0]
+        if version > latest:
+            raise StoreError(_future_message(path, version, latest),
+                             hint="upgrade sagemaker-advisor, or use another --data-dir")
+        check = source.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            exc = sqlite3.DatabaseError(f"integrity check failed: {check}")
+            exc.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+            raise exc
+        source.backup(memory)
+    finally:
+        source.close()
 
 
 def _schema_problem(conn: sqlite3.Connection, migrations: Sequence[Sequence[str]]) -> str | None:

@@ -62,8 +62,9 @@ class Tutor:
 
     @classmethod
     def open(cls, data_dir: Path, *, clock: Clock = system_clock, banks_dir: Path | None = None,
-             generated: Sequence[Callable[[], Bank]] = ()) -> Tutor:
-        return cls(Store.open(data_dir, now=clock()), clock=clock, banks_dir=banks_dir,
+             generated: Sequence[Callable[[], Bank]] = (), reading: bool = False) -> Tutor:
+        """`reading`: the caller only reads progress (stats), so an unwritable data folder is read, not refused."""
+        return cls(Store.open(data_dir, now=clock(), reading=reading), clock=clock, banks_dir=banks_dir,
                    user_banks_dir=data_dir / USER_BANKS if banks_dir is None else None, generated=generated)
 
     def close(self) -> None:
