@@ -11,11 +11,15 @@ imported only when a table is actually printed.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 Subject = Literal["recommendation", "requests", "records"]
 
@@ -84,13 +88,33 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def terminal_console(**options: Any) -> Console:
+    """A rich Console for standard output that lets a closed pipe be a plain BrokenPipeError.
+
+    Rich's own Console turns a closed pipe (`advisor recommend x.yaml | head -1`) into SystemExit(1) before our
+    CLI can end quietly like the other commands; every table the CLI prints comes through here."""
+    return _console_class()(**options)
+
+
+@functools.cache
+def _console_class() -> type[Console]:
+    # deferred: rich loads only when a table is printed
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PipeConsole
+
+
 def print_records(title: str, columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> None:
     # deferred: rich loads only when a table is printed
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = terminal_console()
     cells = [[cell(get(row)) for _, get in columns] for row in rows]
     headers = [name for name, _ in columns]
     widths = column_widths(headers, cells, console.width - 3 * len(columns) - 1)

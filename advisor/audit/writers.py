@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 from advisor.__about__ import __version__
 from advisor.audit import AuditReport
 from advisor.audit.model import SEVERITY_ORDER, Finding
+from advisor.render import terminal_console
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 #: GitHub buckets security-severity as >9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, <=3.9 low.
@@ -39,10 +40,9 @@ def to_json(report: AuditReport) -> str:
 
 
 def print_table(report: AuditReport, *, show_passed: bool = False, console: Any = None) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    console = console or terminal_console()
     groups: dict[tuple[str, str, str], list[Finding]] = {}
     for f in _sorted(report.findings):
         if f.status == "pass" and not show_passed:

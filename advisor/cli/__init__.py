@@ -3,7 +3,8 @@
 Each command group is a module with `register(subparsers)`; its handlers take the parsed arguments and
 return an exit code. Errors raised on purpose (`Reported`: a user's `AdvisorError`, or an `AdvisorBug` the
 advisor caught itself, exit 70) print plainly with their exit code; anything else is a bug and says so in one
-line (ADVISOR_DEBUG=1 shows the traceback).
+line (ADVISOR_DEBUG=1 shows the traceback). A reader that closes the pipe early (`| head`) ends the command
+quietly with exit 0.
 """
 
 from __future__ import annotations
@@ -48,18 +49,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             from advisor.cli.quiz import cmd_tui
 
             return cmd_tui(args)
-        return int(handler(args) or 0)
+        code = int(handler(args) or 0)
+        sys.stdout.flush()  # a reader that went away shows here, as a BrokenPipeError, not at interpreter exit
+        return code
     except Reported as exc:  # a user error, or a bug of ours the advisor caught itself
         print(exc.render(), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `advisor kb show types | head`
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-        except OSError:
-            pass
+    except BrokenPipeError:  # `advisor recommend x.yaml | head -1`: the reader has all it wanted
+        _quiet_stdout()
         return 0
     except Exception as exc:
         if os.environ.get("ADVISOR_DEBUG"):
@@ -67,3 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"advisor: internal error: {type(exc).__name__}: {printable(str(exc))} "
               "(this is a bug; run with ADVISOR_DEBUG=1 for the traceback)", file=sys.stderr)
         return 70
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, whatever is still buffered goes nowhere: standard output's descriptor now points at
+    /dev/null, so the flush at exit neither fails nor prints "Exception ignored" (exit 0, like `head`'s writers
+    that stop quietly; 141, death by SIGPIPE, would fail `set -o pipefail` scripts for a reader's choice)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from advisor.atomic import write_user_file
 from advisor.errors import QuizError, UsageError
 from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
-from advisor.render import FORMATS, emit, to_json, to_yaml
+from advisor.render import FORMATS, emit, terminal_console, to_json, to_yaml
 from advisor.resources import cache_dir, data_dir, shipped_dir
 
 if TYPE_CHECKING:
@@ -389,13 +389,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def print_stats(stats: Any) -> None:
     """The stats as a few rich tables: figures first, then bars where a picture reads faster."""
     # deferred: rich loads only when a table is printed
-    from rich.console import Console
     from rich.table import Table
 
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.stats import bar, sparkline
 
-    console = Console()
+    console = terminal_console()
     accuracy = f"{stats.accuracy:.0%}" if stats.accuracy is not None else "-"
     console.print(f"[bold]Progress[/bold]: {stats.attempts} answers, {accuracy} right; "
                   f"{stats.seen} of {stats.questions} questions seen")

@@ -17,7 +17,7 @@ from advisor import stages as stage_registry
 from advisor.engine.conditions import ConditionResult, GroupResult, LeafResult
 from advisor.engine.decisions import DecisionTrace
 from advisor.recommend.models import Recommendation, SecuritySetting, StageChoice
-from advisor.render import to_yaml
+from advisor.render import terminal_console, to_yaml
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -179,11 +179,10 @@ def to_markdown(report: Report) -> str:
 def print_report(report: Report, console: Console | None = None) -> None:
     """The report on a terminal: one rich table per section, its lines as bullets (text, never markup)."""
     # deferred: rich loads only when a table is printed
-    from rich.console import Console
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    console = console or Console()
+    console = console or terminal_console()
     console.print(Text.assemble(("Recommendation for ", "bold"), (report.workload, "bold"), "\n", report.summary))
     for warning in report.warnings:
         console.print(Text.assemble(("warning: ", "yellow"), warning))
