@@ -143,6 +143,14 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
                                     guard_doc.display if guard_doc else None,
                                     guard_doc.line_of(("guard_rails", index, "enforces")) if guard_doc else None,
                                     f"guard_rails[{index}].enforces"))
+        # the field a rail reads must be one its controls set, or a recommendation could never satisfy it
+        written = {(s.operation, s.field) for c in k.security_controls if c.id in rail.enforces for s in c.settings}
+        for action, field in rail.reads.items():
+            if (action.split(":", 1)[1], field) not in written:
+                problems.append(Problem(f"reads {action} {field}, which none of {', '.join(rail.enforces)} sets",
+                                        guard_doc.display if guard_doc else None,
+                                        guard_doc.line_of(("guard_rails", index, "reads", action))
+                                        if guard_doc else None, f"guard_rails[{index}].reads.{action}"))
 
     served: dict[str, str] = {}
     rule_homes: dict[str, str] = {}

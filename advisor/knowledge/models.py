@@ -233,13 +233,25 @@ class GuardRail(Sourced):
     actions: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9]+$")], ...] = Field(min_length=1)
     deny_when: DenyWhen
     enforces: tuple[Id, ...] = Field(min_length=1)
+    reads: dict[str, str] = Field(description=(
+        "action -> the request field the condition key is read from: a recommendation names an action in its "
+        "rail only when its own request sets that field, so the rail never denies what the advisor writes."))
 
-    def statement(self) -> dict[str, object]:
-        """The Deny statement to put in an SCP or identity policy."""
+    @model_validator(mode="after")
+    def _reads_every_action(self) -> GuardRail:
+        if set(self.reads) != set(self.actions):
+            missing, extra = sorted(set(self.actions) - set(self.reads)), sorted(set(self.reads) - set(self.actions))
+            said = ([f"missing {', '.join(missing)}"] if missing else []) + \
+                ([f"not an action {', '.join(extra)}"] if extra else [])
+            raise ValueError(f"`reads` names the request field of every action, and only those: {'; '.join(said)}")
+        return self
+
+    def statement(self, actions: tuple[str, ...] | None = None) -> dict[str, object]:
+        """The Deny statement to put in an SCP or identity policy (over `actions`, default all of the rail's)."""
         return {
             "Sid": "Deny" + self.condition_key.split(":")[1],
             "Effect": "Deny",
-            "Action": list(self.actions),
+            "Action": list(self.actions if actions is None else actions),
             "Resource": "*",
             "Condition": {self.deny_when.operator: {self.condition_key: self.deny_when.value}},
         }

@@ -230,12 +230,12 @@ class Advisor:
 
     def _secure(self, controls: Outcome, instances: Mapping[str, StageChoice]
                 ) -> tuple[tuple[SecuritySetting, ...], tuple[GuardRailAdvice, ...], list[str]]:
-        """The selected controls as request fields and guard rails, less the volume keys AWS would refuse."""
-        security, rails = self._security.settings_for(controls)
-        security, refused = drop_refused(security, {
+        """The selected controls as request fields, less the volume keys AWS would refuse, and the guard rails
+        that enforce what is left."""
+        security, refused = drop_refused(self._security.settings_for(controls), {
             stage: (c.instance_type, self.knowledge.instance_type(c.instance_type).instance_storage_gb)
             for stage, c in instances.items()})
-        return security, rails, refused
+        return security, self._security.rails_for(security), refused
 
     def _lambda(self, w: Workload, assessment: lambda_fit.LambdaAssessment, decided: Decided,
                 instances: Mapping[str, StageChoice], snapshot: PriceSnapshot | None, today: dt.date) -> LambdaFit:

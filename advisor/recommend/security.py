@@ -51,7 +51,7 @@ class SecurityRows:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self._rows: dict[tuple[str, str], tuple[SecuritySetting, ...]] = {}
-        self._rails: dict[tuple[int, tuple[str, ...]], GuardRailAdvice] = {}
+        self._rails: dict[tuple[int, tuple[str, ...], tuple[str, ...]], GuardRailAdvice] = {}
         self._rail_controls = [(i, g.enforces, frozenset(g.enforces)) for i, g in enumerate(knowledge.guard_rails)]
         # the order rows are shown in: most severe first, then by control id
         self._order = {control_id: position for position, (_, control_id) in enumerate(sorted(
@@ -72,21 +72,41 @@ class SecurityRows:
             self._rows[key] = cached
         return cached
 
-    def settings_for(self, outcome: Outcome) -> tuple[tuple[SecuritySetting, ...], tuple[GuardRailAdvice, ...]]:
+    def settings_for(self, outcome: Outcome) -> tuple[SecuritySetting, ...]:
+        """The selected controls' request fields, most severe first."""
         asked: dict[str, str] = {}  # control id -> the first rule that asked for it
         for rule in outcome.rules:
             for control in rule.then.controls:
                 if control not in asked:
                     asked[control] = rule.id
         ordered = sorted(asked, key=self._order.__getitem__)
-        rows = tuple(chain.from_iterable(map(self.rows, ordered, map(asked.__getitem__, ordered))))
-        return rows, tuple(self._rail(index, tuple(filter(asked.__contains__, enforces)))
-                           for index, enforces, every in self._rail_controls if not every.isdisjoint(asked))
+        return tuple(chain.from_iterable(map(self.rows, ordered, map(asked.__getitem__, ordered))))
 
-    def _rail(self, index: int, enforced: tuple[str, ...]) -> GuardRailAdvice:
-        key = (index, enforced)
+    def rails_for(self, rows: tuple[SecuritySetting, ...]) -> tuple[GuardRailAdvice, ...]:
+        """The guard rails that enforce the settings these rows write, each over only the actions whose request
+        sets the field its condition key reads.
+
+        Called with the rows the recommendation keeps (after drop_refused), so a rail never denies a request the
+        same recommendation writes: no VolumeKmsKey deny on CreateTrainingJob when the key is left out for NVMe
+        storage, no VpcSubnets deny on CreateModel because processing, not the model, runs in the VPC.
+        """
+        written = {(f"{r.service}:{r.api}", r.field, r.control) for r in rows}
+        controls = {r.control for r in rows}
+        out = []
+        for index, _, every in self._rail_controls:
+            if every.isdisjoint(controls):
+                continue
+            rail = self.knowledge.guard_rails[index]
+            actions = tuple(a for a in rail.actions
+                            if any((a, rail.reads[a], c) in written for c in rail.enforces))
+            if actions:
+                out.append(self._rail(index, tuple(c for c in rail.enforces if c in controls), actions))
+        return tuple(out)
+
+    def _rail(self, index: int, enforced: tuple[str, ...], actions: tuple[str, ...]) -> GuardRailAdvice:
+        key = (index, enforced, actions)
         rail = self._rails.get(key)
         if rail is None:
             g = self.knowledge.guard_rails[index]
-            rail = self._rails[key] = GuardRailAdvice(g.condition_key, enforced, deep_frozen(g.statement()))
+            rail = self._rails[key] = GuardRailAdvice(g.condition_key, enforced, deep_frozen(g.statement(actions)))
         return rail

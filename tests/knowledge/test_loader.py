@@ -173,3 +173,19 @@ def test_unknown_type_status_is_an_error(rules_copy: Path) -> None:
     replace_in(path, "status: current\n", "status: legacy\n")
     assert any(f"instance_types.yaml:{line_of(path, 'status: legacy')}: instance_types[0].status:" in e
                for e in _errors(rules_copy))
+
+
+def test_a_guard_rail_must_read_a_field_its_controls_set(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "security_controls.yaml"
+    replace_in(path, '"sagemaker:CreateModel": VpcConfig.Subnets', '"sagemaker:CreateModel": VpcConfig.Subnetz')
+    errors = _errors(rules_copy)
+    assert any(f"security_controls.yaml:{line_of(path, 'VpcConfig.Subnetz')}: guard_rails[2].reads."
+               "sagemaker:CreateModel: reads sagemaker:CreateModel VpcConfig.Subnetz, which none of" in e
+               for e in errors), errors
+
+
+def test_a_guard_rail_reads_a_field_for_every_action(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "security_controls.yaml"
+    replace_in(path, '      "sagemaker:CreateModel": VpcConfig.Subnets\n', "")
+    errors = _errors(rules_copy)
+    assert any("guard_rails[2]" in e and "missing sagemaker:CreateModel" in e for e in errors), errors
