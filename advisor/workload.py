@@ -66,7 +66,7 @@ FrameworkId = Literal["pytorch", "tensorflow", "huggingface", "mxnet", "sklearn"
 """Frameworks and LLM serving stacks (rules/knowledge/algorithms.yaml, `frameworks`)."""
 Algorithm = Literal[BuiltinAlgorithm, FrameworkId]
 AlgorithmMode = Literal["cbow", "skipgram", "batch_skipgram", "supervised"]
-Precision = Literal["fp32", "fp16", "bf16", "int8", "int4"]
+Precision = Literal["fp32", "fp16", "bf16", "fp8", "int8", "int4"]
 FineTuning = Literal["full", "lora", "qlora"]
 ModelKind = Literal["classical", "tree_based", "deep_learning", "llm"]
 GpuNeed = Literal["auto", "required", "none"]
@@ -96,8 +96,9 @@ class Model(Frozen):
                                                                     "0 when unknown or not a neural network.")
     size_mb: Finite = Field(default=100, gt=0, description="Size of the model artifact, in MB.")
     precision: Precision | None = Field(default=None, description="Numeric precision of the served weights (fp32, "
-                                                                   "fp16, bf16, int8, int4); absent: fp16 for an "
-                                                                   "LLM, fp32 otherwise.")
+                                                                   "fp16, bf16, fp8, int8, int4); absent: fp16 for "
+                                                                   "an LLM, fp32 otherwise. bf16 and fp8 need an "
+                                                                   "accelerator that computes in them.")
     mode: AlgorithmMode | None = Field(default=None, description="The built-in algorithm's training mode where "
                                                                  "AWS's instance guidance depends on it (BlazingText: "
                                                                  "cbow, skipgram, batch_skipgram, supervised).")
@@ -162,6 +163,10 @@ class Inference(Frozen):
     concurrent_sequences: Annotated[int, Field(ge=1, le=100_000)] | None = Field(default=None, description=(
         "LLM serving: sequences in flight at once on one endpoint instance; absent: requests_per_second x "
         "seconds_per_request, at least 1."))
+    accelerator: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(default=None, description=(
+        "The accelerator model the inference stages must use (as rules/knowledge/accelerators.yaml names it: "
+        "T4, A10G, L4, L40S, H100, Inferentia2, ...); absent: the advisor chooses. It must be able to run "
+        "model.precision."))
 
 
 class Batch(Frozen):
@@ -223,7 +228,7 @@ class Workload(Frozen):
 #: (XGBoost, linear learner) load the whole set; images, text and audio stream in mini-batches.
 STREAMED_WORKING_SET_GB = 4.0
 BYTES_PER_PARAMETER_TRAINING = 16  # fp32 weights + gradients + two Adam moments
-BYTES_PER_PARAMETER: dict[str, float] = {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1, "int4": 0.5}
+BYTES_PER_PARAMETER: dict[str, float] = {"fp32": 4, "fp16": 2, "bf16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
 """Bytes one weight takes at each precision."""
 LORA_TRAINABLE_SHARE = 0.01
 """LoRA/QLoRA train adapters of about 1% of the parameters (rank 8-64 on the attention projections); each
@@ -427,7 +432,56 @@ def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str
     if w.notebook.gpu and "notebook" in w.stages and "notebook" not in knowledge.gpu_stages:
         problems.append((("notebook", "gpu"), "no GPU instance type runs notebooks", None))
     problems.extend(algorithm_problems(w, knowledge))
+    problems.extend(accelerator_problems(w, knowledge))
     return problems
+
+
+PRECISION_FLAGS = {"bf16": "bf16", "fp8": "fp8"}
+"""Precisions an accelerator must support natively, by the AcceleratorSpec flag that says it does."""
+
+
+def accelerator_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
+    """What a stated inference.accelerator cannot do for this workload (an unknown name, a precision it does not
+    compute in, decoder LLMs, a built-in container, a CPU-only algorithm), and FP8 with accelerators forbidden.
+    Each message names both fields: either one may be the mistake."""
+    if not any(stage_registry.stage(s).instance_stage in ("hosting", "batch_transform") for s in w.stages):
+        return []
+    stated, precision = w.inference.accelerator, w.model.precision
+    flag = PRECISION_FLAGS.get(precision or "")
+    where = ("inference", "accelerator")
+    if stated is None:
+        if precision == "fp8" and w.inference.gpu == "none":
+            return [(("model", "precision"), "model.precision is fp8 but inference.gpu is none: no CPU instance "
+                     "computes in FP8", "fp32, bf16 or int8 on a CPU, or allow an accelerator")]
+        return []
+    spec = next((a for a in knowledge.accelerators if a.model == stated), None)
+    if spec is None:
+        import difflib  # deferred: needed only to word this error
+
+        models = [a.model for a in knowledge.accelerators]
+        close = [m for m in models if m.lower() == stated.lower()] or difflib.get_close_matches(stated, models, n=2,
+                                                                                              cutoff=0.5)
+        return [(where, f"{stated!r} is not an accelerator the knowledge knows",
+                 f"did you mean {' or '.join(repr(c) for c in close)}?" if close else f"one of {', '.join(models)}")]
+    if w.inference.gpu == "none":
+        return [(where, f"inference.accelerator is {stated} but inference.gpu is none", "remove one of them")]
+    if flag and not getattr(spec, flag):
+        able = [a.model for a in knowledge.accelerators if getattr(a, flag) and a.stock_containers]
+        return [(("model", "precision"), f"model.precision is {precision} but inference.accelerator {stated} cannot "
+                 f"run {precision}", f"an accelerator that can ({', '.join(able)}), or a precision {stated} runs")]
+    if w.model.kind == "llm" and not spec.decoder_llms:
+        return [(where, f"inference.accelerator {stated} cannot run decoder (text-generation) LLMs (model.kind is "
+                 "llm)", "Inferentia2 or a GPU")]
+    algorithm = knowledge.algorithm(w.model.algorithm)
+    if algorithm is not None and algorithm.inference.cpu_only:
+        return [(where, f"inference.accelerator is {stated} but model.algorithm {algorithm.id} serves on CPU "
+                 "instances only", f"AWS: {algorithm.inference.guidance}")]
+    framework = next((f for f in knowledge.frameworks if f.id == w.model.algorithm), None)
+    stock_only = algorithm is not None or (framework is not None and framework.runs_on_neuron == "no")
+    if stock_only and not spec.stock_containers:
+        return [(where, f"inference.accelerator {stated} cannot run model.algorithm {w.model.algorithm}: it runs "
+                 f"only in stock CPU/CUDA containers", "a GPU")]
+    return []
 
 
 def algorithm_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:

@@ -72,6 +72,47 @@ def test_bad_workloads(tmp_path: Path, text: str, expected: str) -> None:
     assert any(expected in e for e in _error(tmp_path, text)), _error(tmp_path, text)
 
 
+_LLM = "stages: [realtime_inference]\nmodel: {algorithm: vllm, kind: llm, parameters_millions: 7000"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a precision the stated accelerator cannot run: both fields named, located at model.precision
+    (_LLM + ", precision: fp8}\ninference: {accelerator: A10G}\n",
+     "w.yaml:2: model.precision: model.precision is fp8 but inference.accelerator A10G cannot run fp8"),
+    (_LLM + ", precision: bf16}\ninference: {accelerator: T4}\n",
+     "w.yaml:2: model.precision: model.precision is bf16 but inference.accelerator T4 cannot run bf16"),
+    (_LLM + ", precision: fp8}\ninference: {gpu: none}\n",
+     "model.precision is fp8 but inference.gpu is none: no CPU instance computes in FP8"),
+    (_LLM + "}\ninference: {accelerator: a10g}\n",
+     "w.yaml:3: inference.accelerator: 'a10g' is not an accelerator the knowledge knows (hint: did you mean 'A10G'?)"),
+    (_LLM + "}\ninference: {accelerator: Inferentia}\n",
+     "inference.accelerator Inferentia cannot run decoder (text-generation) LLMs (model.kind is llm)"),
+    ("stages: [realtime_inference]\nmodel: {algorithm: deepar, kind: deep_learning}\n"
+     "inference: {accelerator: T4}\n", "inference.accelerator is T4 but model.algorithm deepar serves on CPU"),
+    ("stages: [realtime_inference]\nmodel: {algorithm: xgboost}\ninference: {accelerator: Inferentia2}\n",
+     "inference.accelerator Inferentia2 cannot run model.algorithm xgboost"),
+    ("stages: [batch_inference]\ninference: {accelerator: L4, gpu: none}\n",
+     "inference.accelerator is L4 but inference.gpu is none"),
+])
+def test_what_a_stated_accelerator_cannot_run_is_a_plain_error(tmp_path: Path, text: str, expected: str) -> None:
+    assert any(expected in e for e in _error(tmp_path, text)), _error(tmp_path, text)
+
+
+@pytest.mark.parametrize("text", [
+    _LLM + ", precision: fp8}\ninference: {accelerator: H100}\n",  # Hopper has FP8
+    _LLM + ", precision: bf16}\ninference: {accelerator: A10G}\n",  # Ampere computes in bf16
+    _LLM + ", precision: fp8}\n",  # no accelerator stated: sizing keeps the FP8 ones
+    "stages: [training]\nmodel: {algorithm: huggingface, kind: llm, parameters_millions: 7000, precision: fp8}\n"
+    "inference: {accelerator: T4}\n",  # no inference stage: the inference section is not read
+    "stages: [realtime_inference]\nmodel: {algorithm: pytorch, kind: deep_learning}\n"
+    "inference: {accelerator: Inferentia}\n",  # a compiled CNN on Inf1 is what Inf1 is for
+])
+def test_what_a_stated_accelerator_can_run_is_accepted(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(text)
+    load_workload(path, K)
+
+
 def test_empty_and_malformed(tmp_path: Path) -> None:
     assert any("holds no YAML document" in e for e in _error(tmp_path, ""))
     assert any("malformed YAML" in e for e in _error(tmp_path, "stages: [training\n"))

@@ -56,6 +56,10 @@ DATA_GB_PER_DEVICE = 100.0
 VCPU_PER_GB_WORKING_SET = 1.0
 """CPU training of tabular models keeps about one vCPU busy per GB of working set (at least 4): the algorithms
 are memory-bound (AWS: XGBoost), so more cores than that do not shorten the job much (an assumption, stated)."""
+VCPU_DEEP_MODEL_ON_CPU = 16
+"""A deep model trained on CPUs (DeepAR, BlazingText, NTM with training.gpu none) keeps about 16 vCPUs of one
+instance busy, or one per GB of working set if that is more: its framework's threads scale poorly past that, which
+is why AWS starts DeepAR on ml.c4.2xlarge or ml.c4.4xlarge (8-16 vCPUs) (an assumption, stated)."""
 ALTERNATIVES_SHOWN = 3
 
 
@@ -105,6 +109,9 @@ class Catalogue:
     """(built-in algorithm, training mode or None) -> AWS's training guidance (algorithms.yaml)."""
     accelerated_families: frozenset[str] = frozenset()
     """Families whose processor is an accelerator (a CPU need is never widened onto them, nor the reverse)."""
+    gpu_generations: Mapping[tuple[str, str | None, bool], frozenset[str]] = field(default_factory=dict)
+    """(built-in algorithm, training mode or None, training?) -> the accelerated generations AWS lists for it
+    (algorithms.yaml): its container is a CUDA build documented on those, so newer GPUs are not offered."""
 
     @classmethod
     def of(cls, knowledge: Knowledge) -> Catalogue:
@@ -122,12 +129,21 @@ class Catalogue:
         stock_only = {a.id for a in knowledge.algorithms} | {
             f.id for f in knowledge.frameworks if f.runs_on_neuron == "no"}
         guidance: dict[tuple[str, str | None], AlgorithmStage] = {}
+        accelerated = frozenset(f.id for f in knowledge.families if f.processor != "cpu")
+        accelerated_generations = {t.generation for t in knowledge.instance_types if t.family in accelerated}
+        listed: dict[tuple[str, str | None, bool], frozenset[str]] = {}
         for a in knowledge.algorithms:
             guidance[(a.id, None)] = a.training
             guidance.update({(a.id, m.id): m.training for m in a.modes})
+            trains = frozenset(g for g in a.training.generations if g in accelerated_generations)
+            serves = frozenset(g for g in a.inference.generations if g in accelerated_generations) or trains
+            listed[(a.id, None, True)], listed[(a.id, None, False)] = trains, serves
+            for m in a.modes:
+                listed[(a.id, m.id, True)] = frozenset(
+                    g for g in m.training.generations if g in accelerated_generations) or trains
         return cls({key: tuple(specs) for key, specs in grouped.items()},
                    tuple(f.id for f in knowledge.families if f.status == "current"), frozenset(stock_only),
-                   guidance, frozenset(f.id for f in knowledge.families if f.processor != "cpu"))
+                   guidance, accelerated, {key: gens for key, gens in listed.items() if gens})
 
     def training_of(self, w: Workload) -> AlgorithmStage | None:
         """AWS's training guidance for the workload's built-in algorithm (and mode); None for a framework."""
@@ -138,11 +154,27 @@ class Catalogue:
         return [spec for family in families for spec in self.types.get((instance_stage or "", family), ())]
 
     def cannot_run(self, spec: Spec, w: Workload, training: bool = False) -> str | None:
-        """Why `spec` cannot run this workload's model at all: its accelerator's capability flags, and for
-        training a built-in algorithm that uses one GPU per instance (AWS's guidance)."""
+        """Why `spec` cannot run this workload's model at all: the accelerator the workload names, its
+        accelerator's capability flags (decoder LLMs, stock containers, the precision of the served weights),
+        the GPU generations AWS lists for a built-in algorithm, and for training a built-in algorithm that uses
+        one GPU per instance (AWS's guidance)."""
         acc = spec.accelerator
+        stated = None if training else w.inference.accelerator
+        if stated is not None and (acc is None or acc.model != stated):
+            return f"inference.accelerator is {stated}"
         if acc is None:
             return None
+        listed = (self.gpu_generations.get((w.model.algorithm, w.model.mode, training))
+                  or self.gpu_generations.get((w.model.algorithm, None, training)))
+        if listed and spec.itype.generation not in listed:
+            return (f"AWS lists {', '.join(sorted(listed))} for {w.model.algorithm} "
+                    f"{'training' if training else 'inference'}; its built-in container is not documented on other "
+                    "GPU generations")
+        precision = w.model.precision
+        if not training and precision == "bf16" and not acc.bf16:
+            return f"{acc.model} cannot compute in bf16 (model.precision)"
+        if not training and precision == "fp8" and not acc.fp8:
+            return f"{acc.model} has no FP8 (model.precision)"
         guidance = self.training_of(w) if training else None
         if guidance is not None and guidance.multi_gpu is False and spec.itype.accelerator \
                 and spec.itype.accelerator.count > 1:
@@ -456,11 +488,14 @@ def usable_devices(w: Workload, spec: Spec, count: int, need: Need,
     t = spec.itype
     instances = count if guidance is None or guidance.multi_instance is not False else 1
     if t.accelerator is None:
-        useful = max(4, math.ceil(w.data.size_gb if not w.data.in_memory_gb else w.data.in_memory_gb)
-                     * VCPU_PER_GB_WORKING_SET) if w.model.kind in ("classical", "tree_based") else t.vcpu
+        by_data = max(4, math.ceil(w.data.size_gb if not w.data.in_memory_gb else w.data.in_memory_gb)
+                      * VCPU_PER_GB_WORKING_SET)
+        classical = w.model.kind in ("classical", "tree_based")
+        useful = by_data if classical else max(VCPU_DEEP_MODEL_ON_CPU, by_data)
         used = min(t.vcpu, useful) * instances
-        why = (f"{min(t.vcpu, useful) * instances:g} vCPUs busy (about one per GB of working set)"
-               if used < t.vcpu * count else "")
+        basis = "about one per GB of working set" if classical else (
+            f"a deep model on CPUs: about one per GB of working set, at least {VCPU_DEEP_MODEL_ON_CPU}")
+        why = f"{min(t.vcpu, useful) * instances:g} vCPUs busy ({basis})" if used < t.vcpu * count else ""
         return used, why
     per_instance = t.accelerator.count
     if guidance is not None and guidance.multi_gpu is False:

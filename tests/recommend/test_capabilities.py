@@ -48,3 +48,80 @@ def test_a_built_in_algorithm_never_lands_on_neuron_even_unruled(advisor: Adviso
                                        "parameters_millions": 25}})
     choice = rec.instances["realtime_inference"]
     assert advisor.knowledge.instance_type(choice.instance_type).family not in ("inf", "trn")
+
+
+def _accelerator(advisor: Advisor, instance_type: str):  # type: ignore[no-untyped-def]
+    spec = advisor.knowledge.instance_type(instance_type)
+    assert spec.accelerator is not None, instance_type
+    return next(a for a in advisor.knowledge.accelerators if a.model == spec.accelerator.model)
+
+
+def test_bf16_weights_never_go_to_a_gpu_without_bf16(advisor: Advisor) -> None:
+    """Must fire: 3B in bf16 fits a 16 GB T4 by memory, but Turing has no bf16 (accelerators.yaml)."""
+    rec = advisor.recommend(_llm(3000, model={"algorithm": "tgi", "kind": "llm", "parameters_millions": 3000,
+                                              "precision": "bf16"}))
+    for choice in rec.instances.values():
+        assert _accelerator(advisor, choice.instance_type).bf16, choice.instance_type
+        assert all(_accelerator(advisor, a.instance_type).bf16 for a in choice.alternatives)
+    assert any("cannot compute in bf16 (model.precision)" in r for r in rec.instances["realtime_inference"].reasons)
+
+
+def test_fp16_weights_may_use_a_t4(advisor: Advisor) -> None:
+    """Must not fire: the same model in fp16 takes the cheapest device that holds it, a T4."""
+    choice = advisor.recommend(_llm(3000)).instances["realtime_inference"]
+    assert _accelerator(advisor, choice.instance_type).model == "T4"
+    assert not any("model.precision" in r for r in choice.reasons)
+
+
+def test_fp8_weights_go_to_an_accelerator_with_fp8(advisor: Advisor) -> None:
+    rec = advisor.recommend(_llm(70000, model={"algorithm": "vllm", "kind": "llm", "parameters_millions": 70000,
+                                               "precision": "fp8"}))
+    choice = rec.instances["realtime_inference"]
+    assert choice.fits and _accelerator(advisor, choice.instance_type).fp8
+    assert any("has no FP8 (model.precision)" in r for r in choice.reasons)
+
+
+def test_a_stated_accelerator_is_the_only_one_weighed_at_inference(advisor: Advisor) -> None:
+    rec = advisor.recommend({**_llm(7000), "stages": ["training", "realtime_inference", "batch_inference"],
+                             "inference": {"accelerator": "L40S", "requests_per_second": 2}})
+    for stage in ("realtime_inference", "batch_inference"):
+        choice = rec.instances[stage]
+        assert _accelerator(advisor, choice.instance_type).model == "L40S", (stage, choice.instance_type)
+        assert choice.decided_by[0].endswith("-accelerator-stated")
+    assert "accelerator-stated" not in rec.instances["training"].decided_by[0]  # training chooses freely
+
+
+@pytest.mark.parametrize("priority", ["cost", "time"])
+def test_built_in_algorithms_stay_on_the_gpu_generations_aws_lists(advisor: Advisor, priority: str) -> None:
+    """Must fire: AWS lists P2, P3, G4dn and G5 for built-in image classification; at priority time it went to
+    ml.p6-b200.48xlarge ($131/h) before."""
+    rec = advisor.recommend({"name": "ic", "stages": ["training", "realtime_inference"], "priority": priority,
+                             "data": {"kind": "images", "size_gb": 2000},
+                             "model": {"algorithm": "image_classification", "kind": "deep_learning",
+                                       "parameters_millions": 25},
+                             "training": {"distributed": True}, "inference": {"gpu": "required"}})
+    for choice in rec.instances.values():
+        spec = advisor.knowledge.instance_type(choice.instance_type)
+        assert spec.generation in ("p2", "p3", "g4dn", "g5"), (choice.stage, choice.instance_type)
+    assert any("AWS lists g4dn, g5, p2, p3 for image_classification training" in r
+               for r in rec.instances["training"].reasons)
+
+
+def test_framework_models_are_not_held_to_an_algorithm_s_generations(advisor: Advisor) -> None:
+    """Must not fire: the same job in a PyTorch container may use any current GPU."""
+    rec = advisor.recommend({"name": "pt", "stages": ["training"], "priority": "time",
+                             "data": {"kind": "images", "size_gb": 2000},
+                             "model": {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 2000},
+                             "training": {"distributed": True}})
+    choice = rec.instances["training"]
+    assert not any("AWS lists" in r for r in choice.reasons)
+    assert advisor.knowledge.instance_type(choice.instance_type).generation not in ("p2", "p3", "g4dn", "g5")
+
+
+def test_a_deep_model_on_cpus_at_priority_time_gets_the_cores_it_can_use(advisor: Advisor) -> None:
+    """DeepAR trains on CPU (AWS: start with ml.c4.2xlarge or 4xlarge); priority time bought 384 vCPUs before."""
+    rec = advisor.recommend({"name": "d", "stages": ["training"], "priority": "time",
+                             "data": {"kind": "timeseries", "size_gb": 20},
+                             "model": {"algorithm": "deepar", "kind": "deep_learning", "parameters_millions": 5}})
+    choice = rec.instances["training"]
+    assert advisor.knowledge.instance_type(choice.instance_type).vcpu <= 32, choice.instance_type
