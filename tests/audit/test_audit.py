@@ -21,12 +21,17 @@ from advisor.knowledge.loader import load_knowledge
 
 K = load_knowledge()
 DATA = Path(__file__).parent / "data"
+#: The newcomer's examples are also these tests' fixtures (one copy): the assertions below pin their findings.
+EXAMPLES = Path(__file__).parents[2] / "examples" / "audit"
 
 
 @pytest.fixture()
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the fixtures as a repository checkout, the current folder (paths in reports are relative)."""
     shutil.copytree(DATA, tmp_path / "repo")
+    for folder, name in (("cfn", "sagemaker-stack.yaml"), ("tf", "main.tf")):
+        (tmp_path / "repo" / folder).mkdir()
+        shutil.copy(EXAMPLES / name, tmp_path / "repo" / folder / name)
     monkeypatch.chdir(tmp_path / "repo")
     return tmp_path / "repo"
 
@@ -47,7 +52,7 @@ def test_an_absent_field_takes_aws_default(repo: Path, capsys: pytest.CaptureFix
     found = _findings(capsys, "cfn")
     nb02 = found[("OpenNotebook", "SM-NB-02", "DirectInternetAccess")]
     assert (nb02["status"], nb02["actual"], nb02["line"]) == ("fail", "absent (AWS default 'Enabled')", 9)
-    assert nb02["file"] == "cfn/notebook.yaml" and nb02["severity"] == "high"
+    assert nb02["file"] == "cfn/sagemaker-stack.yaml" and nb02["severity"] == "high"
     assert nb02["anchors"]["securityhub"] == "SageMaker.1" and nb02["anchors"]["checkov"] == "CKV_AWS_122"
     assert nb02["fix"] == "Properties: DirectInternetAccess: Disabled"
     # the platform default (notebook-al2023-v1) is supported, so an absent PlatformIdentifier passes
@@ -131,7 +136,7 @@ def test_sarif_is_valid_and_shaped_for_code_scanning(repo: Path, capsys: pytest.
     result = next(r for r in run["results"] if r["ruleId"] == "SM-NB-02"
                   and r["locations"][0]["logicalLocations"][0]["name"] == "OpenNotebook")
     location = result["locations"][0]["physicalLocation"]
-    assert location["artifactLocation"]["uri"] == "cfn/notebook.yaml"
+    assert location["artifactLocation"]["uri"] == "cfn/sagemaker-stack.yaml"
     assert location["region"]["startLine"] == 9 and "OpenNotebook:" in location["region"]["snippet"]["text"]
     assert result["partialFingerprints"]
     suppressed = [r for r in run["results"] if "suppressions" in r]
@@ -142,7 +147,7 @@ def test_sarif_is_valid_and_shaped_for_code_scanning(repo: Path, capsys: pytest.
 def test_fingerprints_survive_edits_elsewhere(repo: Path) -> None:
     before = {r["partialFingerprints"]["adviserFinding/v1"] for r in
               json.loads(to_sarif(audit_paths([repo / "cfn"], K, repo), K))["runs"][0]["results"]}
-    path = repo / "cfn" / "notebook.yaml"
+    path = repo / "cfn" / "sagemaker-stack.yaml"
     path.write_text(path.read_text().replace("Resources:\n", "Resources:\n  # a new comment\n\n"))
     after = {r["partialFingerprints"]["adviserFinding/v1"] for r in
              json.loads(to_sarif(audit_paths([repo / "cfn"], K, repo), K))["runs"][0]["results"]}
