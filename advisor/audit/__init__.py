@@ -51,6 +51,7 @@ def audit_paths(paths: list[Path], knowledge: Knowledge, base: Path | None = Non
     from advisor.audit.readers import BadInput, Source, classify, discover, read_source, read_text
 
     report = AuditReport(base=base or Path.cwd())
+    terraform_types = frozenset(rules_for(knowledge, "terraform"))
     for item in discover(paths, report.base):
         if isinstance(item, Skipped):
             report.skipped.append(item)
@@ -63,7 +64,7 @@ def audit_paths(paths: list[Path], knowledge: Knowledge, base: Path | None = Non
                 report.skipped.append(Skipped(item.shown, "not a CloudFormation/SAM template, Terraform file or plan, "
                                                           "or a request file keyed by operation"))
                 continue
-            resources = read_source(item, text, kind)
+            resources = read_source(item, text, kind, terraform_types if kind == "terraform" else None)
         except BadInput as exc:
             report.skipped.append(Skipped(item.shown, exc.reason, exc.line))
             continue

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from advisor.__about__ import __version__
 from advisor.audit import AuditReport
@@ -144,6 +143,9 @@ class _Snippets:
 
 def to_junit(report: AuditReport) -> str:
     """One testsuite per file (or `live`), one testcase per finding; failing findings are <failure>s."""
+    # deferred: saxutils brings urllib.request and http.client, which no other format needs
+    from xml.sax.saxutils import escape, quoteattr
+
     suites: dict[str, list[Finding]] = {}
     for f in _sorted(report.findings):
         suites.setdefault(f.file or "live", []).append(f)

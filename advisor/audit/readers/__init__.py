@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,7 +136,8 @@ def classify(source: Source, text: str) -> Kind | None:
     return None
 
 
-def read_source(source: Source, text: str, kind: Kind) -> list[Resource]:
+def read_source(source: Source, text: str, kind: Kind, audited: Collection[str] | None = None) -> list[Resource]:
+    """The resources of one file; `audited` (resource types with rules) lets a reader skip what nothing judges."""
     if kind == "cloudformation":
         from advisor.audit.readers.cloudformation import read_template
 
@@ -144,7 +145,7 @@ def read_source(source: Source, text: str, kind: Kind) -> list[Resource]:
     if kind == "terraform":
         from advisor.audit.readers.terraform import read_tf
 
-        return read_tf(source.shown, text)
+        return read_tf(source.shown, text, audited)
     if kind == "plan":
         from advisor.audit.readers.terraform import read_plan
 

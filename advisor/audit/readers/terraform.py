@@ -8,7 +8,7 @@ is the value Terraform will send.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,16 @@ from advisor.audit.readers.cloudformation import SKIP
 _INTERPOLATION = re.compile(r"\$\{")
 _REFERENCE = re.compile(r"\$\{((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[a-z0-9_]+)\}")
 _ATTRIBUTE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)")
+_RESOURCE_TYPE = re.compile(r'(?m)^\s*resource\s+"?([A-Za-z0-9_]+)"?\s')
 
 
-def read_tf(shown: str, text: str) -> list[Resource]:
-    if 'resource "aws_' not in text:
-        return []  # no AWS resources: nothing to audit, and parsing is the slow part of a large tree
+def read_tf(shown: str, text: str, audited: Collection[str] | None = None) -> list[Resource]:
+    """The resources of one .tf file. With `audited` (the types the catalog has rules for), a file declaring
+    none of them is not parsed: parsing is the slow part of a large tree, and most of a real tree is networking,
+    IAM and storage."""
+    declared = set(_RESOURCE_TYPE.findall(text))
+    if not declared or (audited is not None and declared.isdisjoint(audited)):
+        return []
     tree = _parse_cached(text)
     lines = text.splitlines()
     out = []
