@@ -1,16 +1,25 @@
 """`advisor audit` as whole processes: a generated 500-resource CloudFormation template and a 200-file
-Terraform tree, beside `python -c "import pydantic, yaml"` measured in the same run.
+Terraform tree, beside `python -c "import pydantic, yaml"` measured in the same run, and beside checkov on the same
+files when checkov is installed.
 
-Target (issue 14): under 1 s each on this machine. Run: python bench/audit.py [--runs N]
+Targets (issue 14): under 1 s each on this machine; at least 20x faster than checkov on the same files in one run.
+Run: python bench/audit.py [--runs N] [--checkov PATH] [--checkov-runs N]
+
 The knowledge cache is warmed first. Exit codes 0 and 1 (findings) both count as a completed audit. Beside the
-wall time, the CPU time (user + system) of the process is printed: on a shared machine the wall time measures
-the neighbours as much as the audit. The Terraform figure is with python-hcl2's parses cached (the second
-audit of an unchanged tree, as in CI); `--cold` clears that cache before every run.
+wall time, the CPU time (user + system, children included) of the process is printed: on a shared machine the
+wall time measures the neighbours as much as the audit. Terraform is timed twice: cold (python-hcl2's parse
+cache cleared before the run: a CI job's first audit) and cached (an unchanged tree audited again).
+
+checkov is not a dependency of this project: install it in a virtual environment of its own
+(`python -m venv /tmp/checkov && /tmp/checkov/bin/pip install checkov`) and pass `--checkov
+/tmp/checkov/bin/checkov`, or have `checkov` on PATH. It runs offline (`--skip-download`, no package update check,
+no guideline mapping) so that neither tool is timed waiting on the network; it is compared with the cold audit.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -24,6 +33,9 @@ from pathlib import Path
 from _timing import advisor_command
 
 TARGET = 1.0
+CHECKOV_RATIO_TARGET = 20.0
+#: checkov offline: no Prisma Cloud guidelines, no update check (this machine has no network to wait on).
+CHECKOV_ENV = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
 
 CFN_RESOURCES = {
     "AWS::SageMaker::NotebookInstance": "      InstanceType: ml.t3.medium\n      RoleArn: arn:aws:iam::1:role/r\n"
@@ -99,36 +111,82 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return took, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def find_checkov(given: str | None) -> str | None:
+    if given:
+        return given if Path(given).exists() else None
+    return os.environ.get("CHECKOV") or shutil.which("checkov")
+
+
+def checkov_commands(checkov: str, template: Path, tree: Path) -> dict[str, list[str]]:
+    common = ["-o", "json", "--quiet", "--compact", "--skip-download"]
+    return {"checkov cfn": [checkov, "-f", str(template), "--framework", "cloudformation", *common],
+            "checkov terraform": [checkov, "-d", str(tree), "--framework", "terraform", *common]}
+
+
+def checkov_resources(cmd: list[str], env: dict[str, str]) -> int:
+    """How many resources checkov read: a comparison with a checkov that parsed nothing would mean nothing."""
+    run = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    try:
+        data = json.loads(run.stdout)
+    except json.JSONDecodeError:
+        raise SystemExit(f"checkov printed no JSON (exit {run.returncode}): {run.stderr[-400:]}") from None
+    reports = data if isinstance(data, list) else [data]
+    return sum(int(r.get("summary", {}).get("resource_count", 0)) for r in reports)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--cold", action="store_true", help="clear the HCL parse cache before every run")
+    parser.add_argument("--checkov", metavar="PATH", help="the checkov script (default: $CHECKOV, or on PATH)")
+    parser.add_argument("--checkov-runs", type=int, default=3, help="checkov takes seconds a run: fewer runs")
     args = parser.parse_args()
     env = os.environ.copy()
     env["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-bench-cache-")
+    parse_cache = Path(env["ADVISOR_CACHE_DIR"]) / "hcl2-7.3.1"
     folder = Path(tempfile.mkdtemp(prefix="advisor-bench-audit-"))
     template, tree = make_inputs(folder)
     advisor = advisor_command()
     cmds = {
         "cfn (500 resources)": [*advisor, "audit", str(template), "--format", "json"],
-        "terraform (200 files)": [*advisor, "audit", str(tree), "--format", "json"],
+        "terraform (200 files), cold": [*advisor, "audit", str(tree), "--format", "json"],
+        "terraform (200 files), cached": [*advisor, "audit", str(tree), "--format", "json"],
         "python -c 'import pydantic, yaml'": [sys.executable, "-c", "import pydantic, yaml"],
     }
+    checkov = find_checkov(args.checkov)
+    checkov_cmds = checkov_commands(checkov, template, tree) if checkov else {}
+    checkov_env = {**env, **CHECKOV_ENV}
     for cmd in cmds.values():  # warm the knowledge cache and the OS file cache
         timed(cmd, env)
-    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in cmds}
-    for _ in range(args.runs):
+    seen = {name: checkov_resources(cmd, checkov_env) for name, cmd in checkov_cmds.items()}  # also warms checkov
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in [*cmds, *checkov_cmds]}
+    for round_ in range(args.runs):
         for name, cmd in cmds.items():
-            if args.cold:
-                shutil.rmtree(Path(env["ADVISOR_CACHE_DIR"]) / "hcl2-7.3.1", ignore_errors=True)
+            if name.endswith("cold"):
+                shutil.rmtree(parse_cache, ignore_errors=True)
             samples[name].append(timed(cmd, env))
-    for name, values in samples.items():
-        wall = statistics.median(v[0] for v in values)
-        cpu = statistics.median(v[1] for v in values)
-        verdict = "" if name.startswith("python") else f"  (target < {TARGET:.0f} s: " \
-                                                         f"{'OK' if wall < TARGET else 'OVER TARGET'})"
-        print(f"{name:36s} median wall {wall * 1000:6.0f} ms, cpu {cpu * 1000:6.0f} ms over {args.runs} runs"
-              f"{verdict}")
+        if round_ < args.checkov_runs:
+            for name, cmd in checkov_cmds.items():
+                samples[name].append(timed(cmd, checkov_env))
+    median = {name: (statistics.median(v[0] for v in values), statistics.median(v[1] for v in values))
+              for name, values in samples.items() if values}
+    for name, (wall, cpu) in median.items():
+        runs = len(samples[name])
+        verdict = "" if not name.startswith(("cfn", "terraform")) else \
+            f"  (target < {TARGET:.0f} s: {'OK' if wall < TARGET else 'OVER TARGET'})"
+        print(f"{name:36s} median wall {wall * 1000:6.0f} ms, cpu {cpu * 1000:6.0f} ms over {runs} runs{verdict}")
+    if not checkov:
+        print("checkov: not found, comparison skipped. It is not a dependency of this project: "
+              "python -m venv /tmp/checkov && /tmp/checkov/bin/pip install checkov, then --checkov "
+              "/tmp/checkov/bin/checkov")
+        return 0
+    version = subprocess.run([checkov, "--version"], capture_output=True, text=True, env=checkov_env).stdout.strip()
+    print(f"checkov {version} read {seen['checkov cfn']} and {seen['checkov terraform']} resources "
+          f"(the audit: 500 and 600)")
+    for ours, theirs in (("cfn (500 resources)", "checkov cfn"), ("terraform (200 files), cold", "checkov terraform")):
+        wall = median[theirs][0] / median[ours][0]
+        cpu = median[theirs][1] / median[ours][1]
+        print(f"{theirs:36s} / {ours}: {wall:5.1f}x wall, {cpu:5.1f}x cpu (target >= {CHECKOV_RATIO_TARGET:.0f}x: "
+              f"{'OK' if min(wall, cpu) >= CHECKOV_RATIO_TARGET else 'UNDER TARGET'})")
     return 0
 
 

@@ -208,6 +208,51 @@ def test_the_advisors_own_requests_are_audited(repo: Path, capsys: pytest.Captur
     assert nb["SM-NB-02"] == nb["SM-NB-03"] == nb["SM-NB-01"] == "pass"  # the advisor's own advice passes
 
 
+_OPEN_NOTEBOOK = {"NotebookInstanceName": "nb", "InstanceType": "ml.t3.medium", "RoleArn": "arn:aws:iam::1:role/r"}
+_MODEL = {"ModelName": "m", "ExecutionRoleArn": "arn:aws:iam::1:role/r"}
+
+
+def test_request_files_suppress_under_their_advisor_key(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "requests.json").write_text(json.dumps({
+        "advisor": {"skip": [{"id": "SM-NB-04", "reason": "public data only", "request": "CreateNotebookInstance"},
+                             {"id": "SM-MD-02", "reason": "the platform VPC"}]},
+        "CreateNotebookInstance": _OPEN_NOTEBOOK, "CreateModel": _MODEL, "placeholders": []}, indent=2))
+    found = _findings(capsys, "requests.json")
+    statuses = {(r.split(":")[0], c): v["status"] for (r, c, f), v in found.items()}
+    assert statuses[("CreateNotebookInstance", "SM-NB-04")] == "suppressed"
+    assert statuses[("CreateNotebookInstance", "SM-NB-02")] == "fail"  # only what is named is suppressed
+    assert statuses[("CreateModel", "SM-MD-02")] == "suppressed"  # no request: every request of the file
+    assert statuses[("CreateModel", "SM-MD-01")] == "fail"
+    nb04 = next(v for (r, c, f), v in found.items() if c == "SM-NB-04")
+    where = (repo / "requests.json").read_text().splitlines().index('  "CreateNotebookInstance": {') + 1
+    assert nb04["justification"] == "public data only" and nb04["line"] == where
+
+
+def test_yaml_request_files_take_skip_comments(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "requests.yaml").write_text(
+        "# advisor:skip=SM-NB-02 a lab notebook behind the office proxy\n"
+        "CreateNotebookInstance:\n  NotebookInstanceName: nb\n  InstanceType: ml.t3.medium\n"
+        "CreateModel:\n  ModelName: m  # advisor:skip=SM-MD-01 needs to reach PyPI at start\n")
+    found = {(r.split(":")[0], c): v for (r, c, f), v in _findings(capsys, "requests.yaml").items()}
+    assert found[("CreateNotebookInstance", "SM-NB-02")]["status"] == "suppressed"
+    assert found[("CreateModel", "SM-MD-01")]["justification"] == "needs to reach PyPI at start"
+    assert found[("CreateNotebookInstance", "SM-NB-03")]["status"] == "fail"
+    assert found[("CreateModel", "SM-MD-02")]["status"] == "fail"
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"skip": [{"reason": "no id"}]}, "requests.json:4: advisor.skip[0]: give id"),
+    ({"skip": [{"id": "SM-NB-04", "request": "CreateModel"}]}, "advisor.skip[0].request: 'CreateModel' is not a"),
+    ({"skip": "SM-NB-04"}, "requests.json:2: `advisor` takes one key, skip"),
+    ({"skips": []}, "`advisor` takes one key, skip"),
+])
+def test_a_malformed_request_suppression_is_a_located_error(
+        repo: Path, capsys: pytest.CaptureFixture[str], settings: dict, message: str) -> None:
+    (repo / "requests.json").write_text(json.dumps({"advisor": settings, "CreateNotebookInstance": _OPEN_NOTEBOOK},
+                                                   indent=2))
+    code, _out, err = _run(capsys, "requests.json")
+    assert code == 2 and message in err and "Traceback" not in err
+
 # ---- bad input -----------------------------------------------------------------------------------------------
 
 def test_bad_inputs_are_skipped_with_a_reason(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

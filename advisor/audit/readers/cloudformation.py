@@ -134,7 +134,7 @@ def read_template(shown: str, text: str) -> list[Resource]:
         resources.append(Resource(
             kind="cloudformation", type=str(body["Type"]), name=str(name), properties=props, file=shown,
             line=_line(name) or start, end_line=end, line_of=_locator(props),
-            suppressions=tuple(_metadata_skips(body)) + tuple(_comment_skips(lines, _line(name) or start, end))))
+            suppressions=tuple(_metadata_skips(body)) + tuple(comment_skips(lines, _line(name) or start, end))))
     return resources
 
 
@@ -218,7 +218,7 @@ def _metadata_skips(body: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def _comment_skips(lines: list[str], start: int | None, end: int | None) -> list[tuple[str, str]]:
+def comment_skips(lines: list[str], start: int | None, end: int | None) -> list[tuple[str, str]]:
     """`# advisor:skip=ID reason` on the comment lines just above the resource or inside it."""
     if not start:
         return []

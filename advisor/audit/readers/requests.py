@@ -1,14 +1,31 @@
 """boto3 requests keyed by operation (`{"CreateNotebookInstance": {...}}`), JSON or YAML, as `advisor requests`
-prints them. A `<<placeholder>>` counts as set (you will fill it) but cannot satisfy a literal value."""
+prints them. A `<<placeholder>>` counts as set (you will fill it) but cannot satisfy a literal value.
+
+Lower-case top-level keys are the file's own notes, not requests (`placeholders`, `notes`); `advisor` holds
+suppressions, since a request's own mapping is sent to AWS as it is and cannot carry them:
+
+    advisor:
+      skip:
+        - id: SM-NB-04                      # the control
+          reason: the notebook only sees public data
+          request: CreateNotebookInstance   # optional: without it, every request in the file
+
+In YAML, `# advisor:skip=SM-NB-04 reason` on or above an operation's key, or inside its block, works as well.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from advisor.audit.model import PathKey, Resource
 from advisor.audit.readers import BadInput
+from advisor.audit.readers.cloudformation import comment_skips
 from advisor.documents import Document, parse_yaml
 from advisor.errors import AuditError
+
+#: The top-level key of a request file that holds the audit's own settings (suppressions).
+SETTINGS_KEY = "advisor"
 
 
 def read_requests(shown: str, text: str) -> list[Resource]:
@@ -19,14 +36,54 @@ def read_requests(shown: str, text: str) -> list[Resource]:
         raise BadInput(first.message if first else exc.message, first.line if first else None) from None
     if not isinstance(doc.data, dict):
         raise BadInput("expected a mapping of operation name to request parameters")
+    operations = [str(k) for k, v in doc.data.items() if _is_request(k, v)]
+    skips = _file_skips(doc, frozenset(operations))
+    lines = text.splitlines()
+    commented = not text.lstrip().startswith(("{", "["))  # JSON has no comments: a value is never one
+    starts = sorted(line for key in doc.data if (line := doc.line_of((key,))))
     out = []
     for operation, params in doc.data.items():
-        if not isinstance(params, dict) or not str(operation)[:1].isupper() or ":" in str(operation):
+        if not _is_request(operation, params):
             continue
-        name = str(params.get(_NAME_FIELDS.get(str(operation), ""), operation))
-        out.append(Resource(kind="requests", type=str(operation),
-                            name=f"{operation}:{name}" if name != operation else str(operation), properties=params,
-                            file=shown, line=doc.line_of((operation,)), line_of=_locator(doc, str(operation))))
+        operation = str(operation)
+        name = str(params.get(_NAME_FIELDS.get(operation, ""), operation))
+        start = doc.line_of((operation,))
+        end = next((line - 1 for line in starts if start and line > start), len(lines)) if start else None
+        suppressions = skips.get(None, []) + skips.get(operation, []) + \
+            (comment_skips(lines, start, end) if commented else [])
+        out.append(Resource(kind="requests", type=operation,
+                            name=f"{operation}:{name}" if name != operation else operation, properties=params,
+                            file=shown, line=start, end_line=end, line_of=_locator(doc, operation),
+                            suppressions=tuple(suppressions)))
+    return out
+
+
+def _is_request(key: Any, value: Any) -> bool:
+    return isinstance(value, dict) and str(key)[:1].isupper() and ":" not in str(key)
+
+
+def _file_skips(doc: Document, operations: frozenset[str]) -> dict[str | None, list[tuple[str, str]]]:
+    """`advisor: {skip: [{id, reason, request?}]}` by operation (None: every request); a malformed entry is a
+    located error, so a suppression never silently fails to apply."""
+    settings = doc.data.get(SETTINGS_KEY)
+    if settings is None:
+        return {}
+    if not isinstance(settings, dict) or not isinstance(settings.get("skip", []), list) \
+            or set(settings) - {"skip"}:
+        raise BadInput(f"`{SETTINGS_KEY}` takes one key, skip: a list of {{id, reason, request}}",
+                       doc.line_of((SETTINGS_KEY,)))
+    out: dict[str | None, list[tuple[str, str]]] = {}
+    for i, item in enumerate(settings.get("skip", [])):
+        where = doc.line_of((SETTINGS_KEY, "skip", i))
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or set(item) - {"id", "reason", "request"}:
+            raise BadInput(f"{SETTINGS_KEY}.skip[{i}]: give id (a control such as SM-NB-04), reason and, "
+                           "optionally, request (an operation of this file)", where)
+        request = item.get("request")
+        if request is not None and request not in operations:
+            raise BadInput(f"{SETTINGS_KEY}.skip[{i}].request: {request!r} is not a request of this file "
+                           f"(it has {', '.join(sorted(operations)) or 'none'})", where)
+        reason = str(item.get("reason") or "suppressed in the request file")
+        out.setdefault(request, []).append((item["id"], reason))
     return out
 
 
