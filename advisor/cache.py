@@ -113,7 +113,9 @@ def write(name: str, data: Any, folder: Path | None = None) -> None:
     if key is None or root is None:
         return
     try:
-        body = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+        # ASCII out (json's default, non-ASCII written as \u escapes that read back as the same text): the
+        # encoder's fast path, twice as fast as ensure_ascii=False on a big bank with a few accented words
+        body = json.dumps(data, separators=(",", ":"), allow_nan=False).encode("ascii")
         write_atomic(root / name, _sign(key, name, body).encode() + b"\n" + body, mode=0o600)
     except (OSError, ValueError):
         pass  # a full or read-only cache folder only costs speed

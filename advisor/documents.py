@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, get_args, get_origin
 
 import yaml
 from yaml.events import (
+        AliasEvent,
         DocumentEndEvent,
         DocumentStartEvent,
         MappingEndEvent,
@@ -50,9 +51,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings any of our formats accepts (a workload needs 3, a bank 5)."""
-LINE_MAP_MAX_CHARS = 2 * 1024 * 1024
-"""A document read on a fast path is composed again only to locate an error; past this size that would take
-longer than the rest of the run (tens of seconds at 16 MiB), so its errors go without line numbers."""
 _FLOW = re.compile(r"[\[\]{}]")
 
 _CORE_TAGS = frozenset(
@@ -78,22 +76,8 @@ class Document:
 
     @property
     def lines(self) -> dict[Path_, int]:
-        if self._lines is None and len(self._source or "") > LINE_MAP_MAX_CHARS:
-            object.__setattr__(self, "_lines", {})  # errors name the file and field, not the line
         if self._lines is None:
-            lines: dict[Path_, int] = {}
-            loader = _Loader(self._source or "")
-            try:
-                node = loader.get_single_node()
-                if node is not None:
-                    _check_and_index(node, (), lines, self.display, KnowledgeError, set())
-            except (yaml.YAMLError, AdvisorError, ValueError):
-                # JSON that YAML reads differently (U+2028 is a YAML line break; surrogate escapes): the
-                # error is then reported without line numbers rather than not at all
-                lines = {}
-            finally:
-                loader.dispose()
-            object.__setattr__(self, "_lines", lines)
+            object.__setattr__(self, "_lines", _index_lines(self._source or ""))
         return self._lines  # type: ignore[return-value]
 
     def line_of(self, path: Iterable[str | int]) -> int | None:
@@ -226,14 +210,15 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
         raise error("file is empty", problems=[Problem("the file holds no YAML document", display, 1)])
     if len(text) > MAX_BYTES:
         raise error(f"{display}: larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    _check_depth(text, display, error)
     if text.lstrip()[:1] == "{":
+        _check_depth(text, display, error)  # json.loads accepts whatever nesting its recursion limit allows
         fast = _parse_json(text, display)
         if fast is not None:
             return fast
-    fast = _parse_plain_yaml(text, display)
+    fast = _parse_plain_yaml(text, display)  # counts nesting itself: a too-deep file goes the full way
     if fast is not None:
         return fast
+    _check_depth(text, display, error)
     loader = _Loader(text)
     try:
         try:
@@ -297,11 +282,16 @@ class _Unusual(Exception):
 
 
 #: Plain scalars that may resolve to something other than a string, as PyYAML reads YAML 1.1: numbers and dates
-#: (by their first character), null and ~, booleans such as yes/no/on/off, and the `=` value tag. Anything else
-#: is a string without asking the resolver (whose regular expressions cost more than the rest of the parse).
-_MAYBE_NOT_STR_START = frozenset("-+.0123456789~=<")
-_MAYBE_NOT_STR_WORDS = frozenset(
-    w for word in ("yes", "no", "true", "false", "on", "off", "null") for w in (word, word.title(), word.upper()))
+#: (by their first character), the `=` value tag and the `<<` merge key go to the resolver; the words for booleans
+#: and null are read from the table below. Anything else is a string without asking the resolver (whose regular
+#: expressions cost more than the rest of the parse).
+_MAYBE_NOT_STR_START = frozenset("-+.0123456789=<")
+_WORDS: dict[str, bool | None] = {
+    spelling: value
+    for words, value in (("yes true on", True), ("no false off", False), ("null", None))
+    for word in words.split()
+    for spelling in (word, word.title(), word.upper())
+} | {"": None, "~": None}
 
 
 def _parse_plain_yaml(text: str, display: str) -> Document | None:
@@ -325,7 +315,7 @@ def _build_from_events(parser: Any) -> Any:
     get = parser.get_event
     resolve = _RESOLVER.resolve
     constructors = _SAFE.yaml_constructors
-    starts, words = _MAYBE_NOT_STR_START, _MAYBE_NOT_STR_WORDS
+    starts, words = _MAYBE_NOT_STR_START, _WORDS
     no_key = _NO_KEY
     try:
         if get().__class__ is not StreamStartEvent or get().__class__ is not DocumentStartEvent:
@@ -340,15 +330,15 @@ def _build_from_events(parser: Any) -> Any:
                     raise _Unusual
                 value = event.value
                 if event.implicit[0]:  # plain (unquoted): may be a number, a boolean, null or a date
-                    if not value:
-                        value = None
-                    elif value[0] in starts or value in words:
+                    if value in words:
+                        value = words[value]
+                    elif value[0] in starts:
                         tag = resolve(yaml.ScalarNode, value, (True, False))
                         if tag != "tag:yaml.org,2002:str":
                             value = constructors[tag](_SAFE, yaml.ScalarNode(tag, value))
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                if event.anchor is not None or event.tag is not None:
-                    raise _Unusual
+                if event.anchor is not None or event.tag is not None or len(stack) == MAX_DEPTH:
+                    raise _Unusual  # a too-deep file is refused, located, by the full path's depth check
                 if kind is MappingStartEvent:
                     stack.append({})
                     keys.append(no_key)
@@ -441,6 +431,66 @@ def _check_and_index(
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _check_and_index(item, (*path, index), lines, display, error, seen, node.start_mark.line + 1)
+
+
+def _index_lines(text: str) -> dict[Path_, int]:
+    """The line of every mapping key and sequence item of a document read on a fast path, from libyaml's events.
+
+    One linear, iterative pass that builds no nodes (about a second for a 16 MiB bank, where composing would take
+    tens). A text YAML reads differently from JSON (U+2028 is a YAML line break) gives what it can: at worst an
+    empty map, and then messages without line numbers rather than no messages.
+    """
+    lines: dict[Path_, int] = {}
+    open_: list[list[Any]] = []  # per open container: [its path, the key read (mapping) or next index (list)]
+    parser = _CParser(text) if _CParser is not None else _Loader(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, StreamEndEvent):
+                return lines
+            if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                open_.pop()
+                continue
+            if not isinstance(event, (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent)):
+                continue  # stream and document boundaries
+            if event.start_mark is None:  # libyaml marks every event; a parser that does not cannot locate
+                return lines
+            line = event.start_mark.line + 1
+            path: Path_ = ()
+            if open_:
+                parent = open_[-1]
+                if parent[1] is _NO_KEY:  # a mapping's key: a value's line is its key's
+                    if not isinstance(event, ScalarEvent):
+                        return lines  # a complex key: no path names what follows
+                    parent[1] = event.value
+                    lines[(*parent[0], event.value)] = line
+                    continue
+                path = (*parent[0], parent[1])
+                parent[1] = _NO_KEY if isinstance(parent[1], str) else parent[1] + 1
+            lines.setdefault(path, line)
+            if isinstance(event, MappingStartEvent):
+                open_.append([path, _NO_KEY])
+            elif isinstance(event, SequenceStartEvent):
+                open_.append([path, 0])
+    except (yaml.YAMLError, ValueError, IndexError):
+        return lines
+    finally:
+        parser.dispose()
+
+
+def duplicates(doc: Document | None, prefix: Path_, keys: Iterable[str], what: str) -> list[Problem]:
+    """A located problem for every repeated key in a list (knowledge records, question ids and stems)."""
+    problems = []
+    seen: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if key in seen:
+            path = (*prefix, index)
+            problems.append(Problem(f"duplicate {what} {key!r} (first at item {seen[key]})",
+                                    doc.display if doc else None, doc.line_of(path) if doc else None,
+                                    format_path(path)))
+        else:
+            seen[key] = index
+    return problems
 
 
 # ---- pydantic errors in plain words -------------------------------------------------------------------------

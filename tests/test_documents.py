@@ -158,3 +158,71 @@ def test_unusual_yaml_goes_the_full_way_with_the_same_verdict(text: str) -> None
         assert exc.problems and exc.problems[0].line, "refused at its line, as before"
     else:
         assert doc.data == yaml.load(text, Loader=yaml.SafeLoader)
+
+
+# ---- line maps of fast-path documents, nesting depth on the fast path -----------------------------------------
+
+def _composed_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    """The line map the full path builds, by composing nodes: what the event-built map must equal."""
+    from advisor.documents import _check_and_index, _Loader
+
+    loader = _Loader(text)
+    try:
+        lines: dict[tuple[str | int, ...], int] = {}
+        _check_and_index(loader.get_single_node(), (), lines, "f.yaml", KnowledgeError, set())
+        return lines
+    finally:
+        loader.dispose()
+
+
+BANK_LIKE = """\
+id: b
+questions:
+  - id: q1
+    options:
+      - key: A
+        text: >
+          folded
+          text
+      - {key: B, text: "flow"}
+    tags: [a, [b, c], {d: e}]
+  -
+    id: q2
+    empty:
+    list:
+    - x
+    - - y
+      - z
+"""
+
+
+@pytest.mark.parametrize("text", [PLAIN_SCALARS, BANK_LIKE, '{\n "a": [1,\n  {"b": 2}],\n "c": {}\n}\n'])
+def test_the_line_map_of_a_fast_document_is_the_composed_one(text: str) -> None:
+    doc = parse_yaml(text, "f.yaml")
+    assert doc._lines is None
+    assert doc.lines == _composed_lines(text)
+
+
+def test_a_big_document_keeps_its_line_numbers() -> None:
+    """Past 2 MiB a fast document's errors used to lose their line; the event pass locates them at any size."""
+    count = 30_000
+    text = "items:\n" + "".join(f"  - name: item {n} with a long enough name to fill a line\n    memory_gib: 4\n"
+                                for n in range(count - 1)) + "  - name: last\n    memory_gib: lots\n"
+    assert len(text) > 2 * 1024 * 1024
+    doc = parse_yaml(text, "big.yaml")
+    with pytest.raises(KnowledgeError) as info:
+        validate_document(_File, doc)
+    assert str(info.value.problems[0]) == (f"big.yaml:{2 * count + 1}: items[{count - 1}].memory_gib: "
+                                           "must be a number, got 'lots'")
+
+
+def test_nesting_is_counted_on_the_fast_path_to_the_limit_and_refused_past_it() -> None:
+    from advisor.documents import MAX_DEPTH
+
+    deepest = "a:\n" + "".join("  " * i + "- \n" for i in range(1, MAX_DEPTH - 1)) + "  " * (MAX_DEPTH - 1) + "- x\n"
+    doc = parse_yaml(deepest, "ok.yaml")
+    assert doc._lines is None, "read on the fast path"
+    too_deep = "a:\n" + "".join("  " * i + "- \n" for i in range(1, MAX_DEPTH)) + "  " * MAX_DEPTH + "- x\n"
+    with pytest.raises(KnowledgeError) as info:
+        parse_yaml(too_deep, "deep.yaml")
+    assert "deep.yaml:" in info.value.render() and "nested too deeply" in info.value.render()

@@ -6,29 +6,14 @@ Duplicate ids and dangling references are load errors, located at the offending 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import get_args
 
-from advisor.documents import Document, format_path
+from advisor.documents import Document, duplicates, format_path
 from advisor.errors import Problem
 from advisor.knowledge.models import LAMBDA_ALTERNATIVES, STAGES, Knowledge
 from advisor.stages import stage_ids
 from advisor.workload import Algorithm, AlgorithmMode, DataKind
-
-
-def duplicates(doc: Document | None, prefix: tuple[str | int, ...], keys: Iterable[str], what: str) -> list[Problem]:
-    """A located problem for every repeated key in a list (knowledge records, question ids and stems)."""
-    problems = []
-    seen: dict[str, int] = {}
-    for index, key in enumerate(keys):
-        if key in seen:
-            path = (*prefix, index)
-            problems.append(Problem(f"duplicate {what} {key!r} (first at item {seen[key]})",
-                                    doc.display if doc else None, doc.line_of(path) if doc else None,
-                                    format_path(path)))
-        else:
-            seen[key] = index
-    return problems
 
 
 def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import gc
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.documents import display_path, format_path, parse_yaml, validate_document
+from advisor.documents import display_path, duplicates, format_path, parse_yaml, validate_document
 from advisor.errors import KnowledgeError, Problem, QuizError, printable
 from advisor.knowledge.loader import (
     cache_key,
@@ -243,8 +242,6 @@ def lint_bank(bank: QuizBank, doc: Document, domains: Mapping[str, Mapping[str, 
 def bank_checks(bank: QuizBank, doc: Document,
                 domains: Mapping[str, Mapping[str, list[str]]]) -> list[tuple[str, Problem]]:
     """`lint_bank`'s problems, each with its rule id (what `advisor quiz lint` prints beside it)."""
-    from advisor.knowledge.checks import duplicates  # deferred: brings the pydantic knowledge models
-
     questions = bank.questions
     found: list[tuple[str, Problem]] = [
         ("duplicate-id", p) for p in duplicates(doc, ("questions",), (q.id for q in questions), "question id")]
@@ -283,7 +280,7 @@ def bank_checks(bank: QuizBank, doc: Document,
 
 def _normal(text: str) -> str:
     """Stems that differ only in case, spacing or final punctuation are the same question."""
-    return re.sub(r"\s+", " ", text).strip().rstrip("?.!").casefold()
+    return " ".join(text.split()).rstrip("?.!").casefold()
 
 
 def _cache_key(raw: bytes, blueprints: bytes) -> str:
