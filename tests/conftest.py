@@ -14,6 +14,9 @@ from advisor.resources import shipped_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: Fixtures more than one test package uses (no test package imports another's).
+pytest_plugins = ["tests.support.quiz_fixtures", "tests.support.moto_server"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:

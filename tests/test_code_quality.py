@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -39,3 +40,17 @@ def test_mypy_finds_nothing() -> None:
     result = subprocess.run([_tool("mypy"), "--no-incremental", "advisor"], cwd=ROOT, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_no_test_package_imports_another() -> None:
+    """Shared builders and fixtures live in tests/support (fixtures registered in tests/conftest.py), so a test
+    package never reaches into another one's modules."""
+    tests = ROOT / "tests"
+    crossing = []
+    for path in sorted(tests.rglob("*.py")):
+        own = path.relative_to(tests).parts[0] if len(path.relative_to(tests).parts) > 1 else None
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            match = re.match(r"\s*(?:from|import) tests\.(\w+)\.", line)
+            if match and match.group(1) not in (own, "support"):
+                crossing.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not crossing, "\n".join(crossing)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from advisor.cli import main
-from tests.builders.test_moto import ACCOUNT, REGION, ROLE_ARN, aws, moto_url  # noqa: F401 - fixtures
+from tests.support.moto_server import ACCOUNT, REGION, ROLE_ARN
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +24,7 @@ def _audit(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[st
     return code, json.loads(out) if out.strip() else {}, err
 
 
-def test_live_account_is_audited_read_only(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_live_account_is_audited_read_only(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:
     sm = aws("sagemaker")
     sm.create_notebook_instance(NotebookInstanceName="open", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN)
     sm.create_notebook_instance(NotebookInstanceName="closed", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN,

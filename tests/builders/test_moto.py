@@ -13,13 +13,9 @@ import io
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,83 +25,12 @@ from advisor.builders import STATE_MACHINE, RequestSet
 from advisor.builders.common import TOKEN
 from advisor.builders.script import constant, method, to_script
 from tests.builders.conftest import EXAMPLE_NAMES, VARIANT_NAMES, variant
+from tests.support.moto_server import ACCOUNT, BUCKET, CURRENT_MODEL, REGION, ROLE_ARN, create_prerequisites, reset_moto
 
 pytestmark = pytest.mark.slow
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"  # moto's default account
-BUCKET = "advisor-test-bucket"
-ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/advisor-test-role"
-CURRENT_MODEL = "advisor-current-model"
 MOTO_KNOWN_TYPE = "ml.m5.xlarge"
 REFUSED_TYPE = re.compile(r"Value '(ml\.[a-z0-9.-]+)' at 'instanceType' failed to satisfy constraint")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=2).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"moto server did not start on {url}")
-                time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-@pytest.fixture
-def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """clients(service) against a freshly reset moto, with dummy credentials."""
-    import boto3
-
-    for key in [k for k in os.environ if k.startswith("AWS_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)  # no profile can point anywhere else
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    _reset(moto_url)
-    session = boto3.session.Session(region_name=REGION)
-    cache: dict[str, Any] = {}
-
-    def client(service: str) -> Any:
-        if service not in cache:
-            cache[service] = session.client(service, endpoint_url=moto_url)
-        return cache[service]
-
-    _prerequisites(client)
-    return client
-
-
-def _reset(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=10).close()
-
-
-def _prerequisites(client: Any) -> None:
-    """What the requests expect to exist already: the roles, the bucket and its code, the model serving today."""
-    client("iam").create_role(RoleName="advisor-test-role", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))
-    client("s3").create_bucket(Bucket=BUCKET)
-    client("sagemaker").create_model(ModelName=CURRENT_MODEL, ExecutionRoleArn=ROLE_ARN, PrimaryContainer={
-        "Image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/current:1"})
 
 
 def sample(name: str) -> str:
@@ -228,8 +153,8 @@ def test_the_python_script_runs_against_moto(aws: Any, moto_url: str, example: A
     """The runnable script, placeholders filled as a user would, run as a user would (python script.py)."""
     _, _, rs = example("fraud-detector", canary_percent=20, lifecycle_config="fraud-setup")
     swaps = send_all(aws, rs)  # a first pass learns which instance types moto refuses
-    _reset(moto_url)
-    _prerequisites(aws)
+    reset_moto(moto_url)
+    create_prerequisites(aws)
     source = to_script(rs)
     unfilled: dict[str, Any] = {"__name__": "generated"}
     exec(compile(source, "generated.py", "exec"), unfilled)

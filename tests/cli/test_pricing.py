@@ -19,7 +19,7 @@ from advisor.knowledge.loader import load_knowledge
 from advisor.pricing import refresh as refresh_module
 from advisor.pricing.snapshots import shipped_pricing_dir
 from tests.conftest import line_of, replace_in
-from tests.pricing.price_list import expected_params, page, pricing_client, sagemaker_item
+from tests.support.price_list import expected_params, page, pricing_client, sagemaker_item
 
 K = load_knowledge()
 SHIPPED_REGIONS = ("us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-northeast-1",

@@ -15,7 +15,7 @@ import yaml
 from advisor.cli import main
 from advisor.quiz.store import FILENAME, MIGRATIONS, Store
 from advisor.resources import shipped_dir
-from tests.quiz.builders import question, tiny_questions, write_bank
+from tests.support.quiz import question, tiny_questions, write_bank
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -7,8 +7,8 @@ import pytest
 from advisor.pricing.snapshots import borrowed_snapshot, load_snapshot, nearest_region
 from advisor.recommend.advisor import Advisor
 from advisor.workload import load_workload
+from tests.conftest import ROOT
 from tests.pricing.test_snapshots import SHIPPED, K
-from tests.recommend.test_examples import EXAMPLES
 
 LOCATIONS = {r.code: r.location for r in K.regions}
 
@@ -41,7 +41,7 @@ def test_borrowed_figures_are_estimates_that_say_where_they_come_from() -> None:
 
 def test_advisor_ranks_a_region_without_snapshot_on_the_nearest_ones_figures() -> None:
     advisor = Advisor(K)
-    workload = load_workload(EXAMPLES / "fraud-detector.yaml", K)
+    workload = load_workload(ROOT / "examples" / "workloads" / "fraud-detector.yaml", K)
     near = advisor.recommend(workload, region="ap-northeast-1")
     far = advisor.recommend(workload, region="ap-northeast-3")
     assert any("no price snapshot for ap-northeast-3: prices are the nearest snapshot's (ap-northeast-1)" in w

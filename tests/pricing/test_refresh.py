@@ -32,7 +32,7 @@ from advisor.pricing.refresh import (
 )
 from advisor.pricing.snapshots import load_snapshot, shipped_pricing_dir, user_pricing_dir
 from advisor.resources import shipped_dir
-from tests.pricing.price_list import expected_params, page, pricing_client, sagemaker_item
+from tests.support.price_list import expected_params, page, pricing_client, sagemaker_item
 
 K = load_knowledge()
 TODAY = dt.date(2026, 12, 1)

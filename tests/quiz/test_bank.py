@@ -11,7 +11,7 @@ import pytest
 from advisor.errors import KnowledgeError, QuizError
 from advisor.quiz.bank import bank_file_data, bank_summary, find_bank, load_bank, load_banks
 from tests.conftest import line_of, replace_in
-from tests.quiz.builders import question, tiny_questions, write_bank
+from tests.support.quiz import question, tiny_questions, write_bank
 
 
 def shown(path: Path) -> str:

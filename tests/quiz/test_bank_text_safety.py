@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from advisor.quiz.bank import load_bank
-from tests.quiz.builders import question, write_bank
+from tests.support.quiz import question, write_bank
 
 
 def test_control_sequences_in_bank_text_are_shown_escaped(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from advisor.documents import display_path
 from advisor.quiz.lint import KEY_LONGEST_LIMIT, RULES, exit_code, lint_paths
 from advisor.resources import shipped_dir
 from tests.conftest import line_of
-from tests.quiz.builders import matching, ordering, question, write_bank
+from tests.support.quiz import matching, ordering, question, write_bank
 
 
 def single(qid: str, texts: list[str], key: int = 0, stem: str | None = None, **extra: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from advisor.quiz.scheduler import Scheduler
-from tests.quiz.builders import START
+from tests.support.quiz import START
 
 UTC = dt.UTC
 

@@ -12,7 +12,7 @@ from advisor.quiz.scoring import mark
 from advisor.quiz.session import choice_order, new_session, option_order
 from advisor.quiz.tutor import Tutor
 from tests.conftest import line_of
-from tests.quiz.builders import FrozenClock, matching, ordering, tiny_questions, write_bank
+from tests.support.quiz import FrozenClock, matching, ordering, tiny_questions, write_bank
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from advisor.errors import QuizError
 from advisor.knowledge.loader import load_knowledge
 from advisor.quiz.bank import Bank, find_bank
 from advisor.quiz.session import exam_items, exam_minutes, new_session, option_order, practice_items
-from tests.quiz.builders import FrozenClock
+from tests.support.quiz import FrozenClock
 
 
 def _session(bank: Bank, clock: FrozenClock, mode: str = "practice", seed: int = 7, **kw):

@@ -15,7 +15,7 @@ import pytest
 
 from advisor.errors import StoreError
 from advisor.quiz.store import FILENAME, MIGRATIONS, Store
-from tests.quiz.builders import START
+from tests.support.quiz import START
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,7 +91,7 @@ ANSWERING = textwrap.dedent("""
     from pathlib import Path
     from advisor.quiz.tutor import Tutor
     sys.path.insert(0, {root!r})
-    from tests.quiz.builders import FrozenClock
+    from tests.support.quiz import FrozenClock
     tutor = Tutor.open(Path(sys.argv[1]), clock=FrozenClock(), banks_dir=Path(sys.argv[2]))
     bank = tutor.bank("tiny")
     session = tutor.practice(bank, count=None, seed=5)

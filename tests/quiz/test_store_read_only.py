@@ -14,7 +14,7 @@ import pytest
 from advisor.errors import StoreError
 from advisor.quiz import store as store_module
 from advisor.quiz.store import FILENAME, MIGRATIONS, Store
-from tests.quiz.builders import START
+from tests.support.quiz import START
 
 
 def _progress(folder: Path) -> None:

@@ -10,7 +10,7 @@ from advisor.errors import QuizError
 from advisor.quiz.session import Session
 from advisor.quiz.stats import bar, sparkline, stats_data
 from advisor.quiz.tutor import Tutor
-from tests.quiz.builders import FrozenClock
+from tests.support.quiz import FrozenClock
 
 
 def answer(session: Session, right: bool) -> None:

@@ -1,5 +1,5 @@
-"""Fixtures of the TUI tests: the quiz fixtures (frozen clock, tiny bank, tutor), a tutor on the shipped bank,
-and one on a frozen sample of it for the snapshots (the shipped bank changes; the pictures must not)."""
+"""Fixtures of the TUI tests (the quiz fixtures come from tests/support/quiz_fixtures.py): a tutor on the
+shipped bank, and one on a frozen sample of it for the snapshots (the shipped bank changes; the pictures must not)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 from advisor.quiz.tutor import Tutor
-from tests.quiz.builders import FrozenClock
-from tests.quiz.conftest import banks_dir, clock, tiny, tutor  # noqa: F401 - shared fixtures
+from tests.support.quiz import FrozenClock
 
 
 @pytest.fixture
-def chapter_tutor(tmp_path: Path, clock: FrozenClock) -> Iterator[Tutor]:  # noqa: F811
+def chapter_tutor(tmp_path: Path, clock: FrozenClock) -> Iterator[Tutor]:
     t = Tutor.open(tmp_path / "chapter-data", clock=clock)
     yield t
     t.close()
@@ -24,7 +23,7 @@ SNAPSHOT_BANKS = Path(__file__).parent / "banks"
 
 
 @pytest.fixture
-def snap_tutor(tmp_path: Path, clock: FrozenClock) -> Iterator[Tutor]:  # noqa: F811
+def snap_tutor(tmp_path: Path, clock: FrozenClock) -> Iterator[Tutor]:
     t = Tutor.open(tmp_path / "snap-data", clock=clock, banks_dir=SNAPSHOT_BANKS)
     yield t
     t.close()

@@ -12,7 +12,7 @@ from advisor.tui.exam_setup import ExamSetupScreen
 from advisor.tui.home import HomeScreen
 from advisor.tui.question import QuestionScreen
 from advisor.tui.results import ResultScreen
-from tests.quiz.builders import FrozenClock
+from tests.support.quiz import FrozenClock
 from tests.tui.keys import answer_keys, run_async, shown
 
 SIZE = (80, 24)

@@ -27,7 +27,7 @@ from advisor.tui.recommendation import ExportScreen, RecommendationScreen
 from advisor.tui.trace import TraceScreen
 from advisor.workload import Workload, load_workload
 from tests.conftest import ROOT
-from tests.quiz.builders import FrozenClock
+from tests.support.quiz import FrozenClock
 from tests.tui.keys import run_async
 
 SIZE = (80, 24)

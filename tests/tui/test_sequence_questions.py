@@ -15,7 +15,7 @@ from advisor.tui.app import create_app
 from advisor.tui.dialogs import ConfirmScreen, NavigatorScreen
 from advisor.tui.question import QuestionScreen
 from advisor.tui.results import ResultScreen
-from tests.quiz.builders import FrozenClock, matching, ordering, question, write_bank
+from tests.support.quiz import FrozenClock, matching, ordering, question, write_bank
 from tests.tui.keys import answer_keys, run_async, shown
 
 SIZE = (80, 24)

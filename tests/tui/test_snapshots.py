@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from advisor.quiz.session import Session, Slot
 from advisor.quiz.tutor import Tutor
 from advisor.tui.app import create_app
-from tests.quiz.builders import FrozenClock
+from tests.support.quiz import FrozenClock
 
 Compare = Callable[..., bool]
 

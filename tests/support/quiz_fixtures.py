@@ -1,4 +1,7 @@
-"""Fixtures of the quiz tests: a frozen clock, a tiny bank folder, and a tutor on a temporary data folder."""
+"""Fixtures of the quiz and TUI tests: a frozen clock, a tiny bank folder, and a tutor on a temporary data folder.
+
+Registered as a plugin by tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pytest
 
 from advisor.quiz.bank import Bank, find_bank
 from advisor.quiz.tutor import Tutor
-from tests.quiz.builders import FrozenClock, write_bank
+from tests.support.quiz import FrozenClock, write_bank
 
 
 @pytest.fixture
