@@ -25,9 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     rec.add_argument("--format", choices=formats_for("recommendation"), default="table")
     rec.set_defaults(handler=cmd_recommend)
 
-    exp = sub.add_parser("explain", help="print the decision trace: every rule, matched or not, and why")
+    exp = sub.add_parser("explain", help="print the decision trace: every rule, matched or not, and why; and each "
+                                         "stage's sizing arithmetic")
     _workload_args(exp)
-    exp.add_argument("--decision", help="only this decision (e.g. training.family, security.controls)")
+    exp.add_argument("--decision", help="only this decision (e.g. training.family, security.controls), or sizing: "
+                                        "each stage's sizing arithmetic alone")
     exp.set_defaults(handler=cmd_explain)
 
 
@@ -104,11 +106,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     def render(rec: Recommendation) -> str:
         # deferred: every command module loads at start; its stack loads when the command runs
-        from advisor.recommend.report import decision_ids, explain_text
+        from advisor.recommend.report import SIZING, decision_ids, explain_text
 
-        if args.decision and args.decision not in decision_ids(rec):
-            raise UsageError(f"no decision {args.decision!r} in this recommendation",
-                             hint=f"one of {', '.join(decision_ids(rec))}")
+        known = [*decision_ids(rec), SIZING]
+        if args.decision and args.decision not in known:
+            raise UsageError(f"no decision {args.decision!r} in this recommendation", hint=f"one of {', '.join(known)}")
         return explain_text(rec, args.decision)
 
     return _cached(args, raw, "explain", render)

@@ -231,7 +231,26 @@ def explain_text(rec: Recommendation, decision: str | None = None) -> str:
             for part in top if isinstance(top, tuple) else (top,):
                 out.extend(_condition_lines(part, "      "))
         out.append("")
+        if t.stage in rec.instances and (decision is None or decision == t.decision):
+            out.extend(_sizing_lines(rec.instances[t.stage]))
+    if decision == SIZING:
+        for choice in rec.instances.values():
+            out.extend(_sizing_lines(choice))
     return "\n".join(out)
+
+
+SIZING = "sizing"
+"""The pseudo-decision `explain --decision sizing` shows: each stage's sizing arithmetic without the rules."""
+
+
+def _sizing_lines(choice: StageChoice) -> list[str]:
+    """How the stage's families became a type and a count: the need, the count, the ranking and the price, each
+    with its arithmetic, then each alternative and why it lost."""
+    verdict = "" if choice.fits else " (nothing fits: the nearest)"
+    lines = [f"sizing [{choice.stage}]: {choice.instance_count} x {choice.instance_type}{verdict}"]
+    lines += [f"  = {reason}" for reason in choice.reasons]
+    lines += [f"  ~ {a.instance_count} x {a.instance_type} lost: {a.reason}" for a in choice.alternatives]
+    return [*lines, ""]
 
 
 _GROUP_HEADING = {"all": "all of:", "any": "any of:", "not": "not:"}
