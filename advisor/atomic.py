@@ -77,14 +77,15 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-def write_user_file(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> Path:
+def write_user_file(path: Path, data: bytes | str, *, encoding: str = "utf-8", mode: int | None = None,
+                    hint: str | None = None) -> Path:
     """`write_atomic` for a file the user named: every OSError becomes a plain WriteError naming the path and
     the cause. A symlink is written through: its target is replaced and the link kept (atomic replacement of
     the link itself would silently turn it into a regular file). Returns the path written."""
     target = path.resolve() if path.is_symlink() else path
     try:
-        write_atomic(target, data, encoding=encoding)
+        write_atomic(target, data, encoding=encoding, mode=mode)
     except OSError as exc:
         raise WriteError(f"{path}: cannot write ({os_cause(exc, target)})",
-                         environment=exc.errno in ENVIRONMENT_ERRNOS) from None
+                         environment=exc.errno in ENVIRONMENT_ERRNOS, hint=hint) from None
     return target

@@ -34,6 +34,7 @@ from yaml.events import (
         StreamStartEvent,
     )
 
+from advisor.atomic import os_cause
 from advisor.errors import AdvisorError, KnowledgeError, Problem, printable
 
 if TYPE_CHECKING:  # pydantic is imported only when a document is validated
@@ -133,7 +134,7 @@ def read_bytes(path: Path, shown: str, error: type[AdvisorError] = KnowledgeErro
     except IsADirectoryError:
         raise error(f"{shown}: is a folder, not a file") from None
     except OSError as exc:
-        raise error(f"{shown}: cannot read ({exc.strerror})") from None
+        raise error(f"{shown}: cannot read ({os_cause(exc, path)})") from None
 
 
 def read_limited(stream: BinaryIO, shown: str, error: type[AdvisorError] = KnowledgeError) -> bytes:

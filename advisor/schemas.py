@@ -10,7 +10,7 @@ import importlib
 import json
 from pathlib import Path
 
-from advisor.atomic import write_atomic
+from advisor.atomic import write_user_file
 
 #: schema file stem -> "module:Model". A new YAML format adds one line here.
 SCHEMA_MODELS: dict[str, str] = {
@@ -45,8 +45,8 @@ def write_schemas(out_dir: Path) -> list[Path]:
     for stem in SCHEMA_MODELS:
         path = out_dir / f"{stem}.schema.json"
         text = render_schema(stem)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            write_atomic(path, text)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_user_file(path, text)  # a folder or an unwritable path there: a plain error naming it
             changed.append(path)
     return changed
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from advisor.atomic import write_atomic
+from advisor.atomic import os_cause, write_user_file
 from advisor.audit.model import Finding
 from advisor.errors import AuditError, Problem
 
@@ -19,8 +19,10 @@ def read_baseline(path: Path) -> set[str]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise AuditError(f"{path}: no such baseline file", hint="create it with --write-baseline") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AuditError(f"{path}: cannot read the baseline ({exc})") from None
+    except OSError as exc:
+        raise AuditError(f"{path}: cannot read the baseline ({os_cause(exc, path)})") from None
+    except UnicodeDecodeError as exc:
+        raise AuditError(f"{path}: the baseline is not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise AuditError("the baseline is not JSON", problems=[Problem(exc.msg, str(path), exc.lineno)]) from None
     items = data.get("findings") if isinstance(data, dict) else None
@@ -34,5 +36,5 @@ def write_baseline(path: Path, findings: list[Finding]) -> int:
     failing = sorted((f for f in findings if f.status == "fail"), key=lambda f: f.fingerprint)
     data = {"version": 1, "findings": [{"fingerprint": f.fingerprint, "control": f.control, "file": f.file,
                                         "resource": f.resource, "field": f.field} for f in failing]}
-    write_atomic(path, json.dumps(data, indent=2) + "\n")
+    write_user_file(path, json.dumps(data, indent=2) + "\n")
     return len(failing)

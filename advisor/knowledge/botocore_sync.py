@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
-from advisor.atomic import write_atomic
+from advisor.atomic import write_user_file
 from advisor.knowledge.botocore_fields import service_model
 from advisor.knowledge.models import STAGES, Stage
 from advisor.stages import INSTANCE_STAGES
@@ -78,10 +78,8 @@ def append_missing(path: Path, names: Iterable[str], as_of: str) -> list[str]:
                     f"    stages: [{', '.join(truth[name])}]\n"
                     f"    source: \"stages from botocore {version}; specs to fill from EC2 DescribeInstanceTypes\"\n"
                     f"    as_of: {as_of}\n")
-    from advisor.atomic import write_atomic
-
     text = path.read_text(encoding="utf-8")
-    write_atomic(path, text + ("" if text.endswith("\n") else "\n") + "".join(rows))
+    write_user_file(path, text + ("" if text.endswith("\n") else "\n") + "".join(rows))
     return names
 
 
@@ -113,5 +111,5 @@ def sync_file(path: Path) -> list[StageChange]:
             doc.insert(0, "botocore_version", version)
         out = StringIO()
         yaml.dump(doc, out)
-        write_atomic(path, out.getvalue())
+        write_user_file(path, out.getvalue())
     return changes

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor import cache
 from advisor.__about__ import __version__
-from advisor.documents import display_path, parse_yaml, validate_document
+from advisor.documents import display_path, parse_yaml, read_bytes, validate_document
 from advisor.errors import KnowledgeError, Problem
 from advisor.resources import cache_dir, shipped_dir
 
@@ -158,17 +158,26 @@ def _read_all(rules_dir: Path) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     missing = []
     for stem, path in knowledge_paths(rules_dir).items():
-        try:
-            out[stem] = path.read_bytes()
-        except FileNotFoundError:
+        if not path.exists() and not path.is_symlink():
             missing.append(Problem("file is missing", str(path)))
-        except OSError as exc:
-            missing.append(Problem(f"cannot read ({exc.strerror})", str(path)))
+        elif (raw := _read(path, missing)) is not None:
+            out[stem] = raw
+    for path in decision_paths(rules_dir):
+        if (raw := _read(path, missing)) is not None:
+            out[f"decisions/{path.name}"] = raw
     if missing:
         raise KnowledgeError(_summary(missing), problems=missing)
-    for path in decision_paths(rules_dir):
-        out[f"decisions/{path.name}"] = path.read_bytes()
     return out
+
+
+def _read(path: Path, problems: list[Problem]) -> bytes | None:
+    """A rules file's bytes, read no further than the size limit (a link to /dev/zero is refused, not read
+    forever); a file that cannot be read becomes a located problem."""
+    try:
+        return read_bytes(path, str(path))
+    except KnowledgeError as exc:
+        problems.append(Problem(exc.message.removeprefix(f"{path}: "), str(path)))
+        return None
 
 
 def _cache_key(raw: dict[str, bytes]) -> str:

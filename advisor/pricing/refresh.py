@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import write_user_file
 from advisor.documents import display_path, parse_yaml
-from advisor.errors import PricingError, UsageError
+from advisor.errors import PricingError, UsageError, printable
 from advisor.pricing.models import COMPONENTS, Component, Price, PriceSnapshot, plain_number
 from advisor.pricing.snapshots import (
     REGION_PATTERN,
@@ -228,10 +228,13 @@ def fetch_offers(client: Any, region: str, report: RefreshReport, *, progress: P
             config["StartingToken"] = TokenEncoder().encode({"NextToken": next_token})
         try:
             with _aws_errors(report):
-                for page in paginator.paginate(ServiceCode=SERVICE_CODE, Filters=filters, FormatVersion="aws_v1",
-                                               PaginationConfig=config):
+                for page in _readable(paginator.paginate(ServiceCode=SERVICE_CODE, Filters=filters,
+                                                         FormatVersion="aws_v1", PaginationConfig=config)):
                     report.pages += 1
-                    for raw in page.get("PriceList", []):
+                    items = page.get("PriceList") if isinstance(page, dict) else None
+                    if not isinstance(items, list):
+                        raise RefreshError(_not_a_page(page, report))
+                    for raw in items:
                         report.items += 1
                         parsed = parse_item(raw)
                         if isinstance(parsed, Offer):
@@ -290,6 +293,28 @@ def _aws_errors(report: RefreshReport) -> Iterator[None]:
                            f"({type(exc).__name__}: {exc})") from None
     except BotoCoreError as exc:
         raise RefreshError(f"{type(exc).__name__}: {exc} ({_after(report)})") from None
+
+
+def _readable(pages: Iterable[Any]) -> Iterator[Any]:
+    """The paginator's pages; an answer botocore's JSON parser cannot walk (a list where the GetProducts shape
+    has an object) is a plain RefreshError, not an AttributeError from inside botocore."""
+    iterator = iter(pages)
+    while True:
+        try:
+            page = next(iterator)
+        except StopIteration:
+            return
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise RefreshError("the Price List API's answer is not the GetProducts answer it documents "
+                               f"({type(exc).__name__}: {printable(str(exc))[:120]}); nothing was written") from None
+        yield page
+
+
+def _not_a_page(page: Any, report: RefreshReport) -> str:
+    """Why an answer is not a GetProducts page. An answer that is not JSON at all (a proxy's or a captive
+    portal's HTML page) reaches us as a page without a PriceList, which would otherwise read as "no products"."""
+    return (f"the Price List API's answer to page {report.pages} has no PriceList (not JSON, or JSON of another "
+            "shape: a proxy or captive portal in the way?); nothing was written")
 
 
 def _after(report: RefreshReport) -> str:

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.documents import display_path, duplicates, format_path, parse_yaml, validate_document
+from advisor.documents import display_path, duplicates, format_path, parse_yaml, read_bytes, validate_document
 from advisor.errors import KnowledgeError, Problem, QuizError, printable
 from advisor.knowledge.loader import (
     cache_key,
@@ -175,10 +175,7 @@ def choose_bank(bank_id: str, banks: list[Bank]) -> Bank:
 
 def load_bank(path: Path, *, use_cache: bool = True) -> Bank:
     """One bank file, validated and linted (or served from the cache when its bytes were validated before)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise KnowledgeError(f"{path}: cannot read ({exc.strerror})") from None
+    raw = read_bytes(path, str(path))  # bounded: a bank linked to /dev/zero is refused, not read forever
     key = _cache_key(raw, _blueprint_bytes())
     cache = cache_dir() / f"bank-{key[:32]}.json"
     with gc_paused():

@@ -210,9 +210,9 @@ class Store:
         try:
             conn = _connect_checked(path, len(migrations))
         except sqlite3.DatabaseError as exc:
-            if reading and exc.sqlite_errorcode in _NO_WRITE:  # the file itself is read-only, or unopenable
+            if reading and _primary(exc) in _NO_WRITE:  # the file itself is read-only, or unopenable
                 return cls._read_only(folder, migrations, f"the progress database {path} cannot be written ({exc})")
-            if exc.sqlite_errorcode not in _CORRUPT:
+            if _primary(exc) not in _CORRUPT:
                 raise _store_error(exc, path) from None
             moved = _move_aside(path, now or dt.datetime.now(dt.UTC))
             notice = (f"Your progress database {path} could not be read ({exc}); it was moved to {moved.name} "
@@ -269,7 +269,7 @@ class Store:
             problem = _schema_problem(memory, migrations)
         except sqlite3.DatabaseError as exc:
             memory.close()
-            if exc.sqlite_errorcode in _CORRUPT:
+            if _primary(exc) in _CORRUPT:
                 raise StoreError(f"{path} is damaged and {why}, so it cannot be moved aside",
                                  hint="copy it somewhere writable, or use another --data-dir") from None
             raise _store_error(exc, path) from None
@@ -297,7 +297,8 @@ class Store:
 
     @property
     def version(self) -> int:
-        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+        with self._readable("schema version"):
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
         self._conn.close()
@@ -310,9 +311,12 @@ class Store:
 
     @contextmanager
     def _readable(self, what: str) -> Iterator[None]:
-        """A row this program did not write (edited by hand, damaged) is a plain StoreError, not a crash."""
+        """A row this program did not write (edited by hand, damaged) is a plain StoreError, not a crash; so is
+        SQLite failing to read (a disk error, a lock kept too long)."""
         try:
             yield
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from None
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise StoreError(f"{self.path}: a stored {what} cannot be read ({printable(str(exc))[:200]})",
                              hint="move the file aside to start afresh (it is yours: nothing is deleted), "
@@ -417,9 +421,9 @@ class Store:
     # ---- reading ------------------------------------------------------------------------------------------
 
     def cards(self, bank_id: str) -> dict[str, CardRow]:
-        rows = self._conn.execute("SELECT question_id, card, due, last_review FROM cards WHERE bank_id = ?",
-                                  (bank_id,))
         with self._readable("card"):
+            rows = self._conn.execute("SELECT question_id, card, due, last_review FROM cards WHERE bank_id = ?",
+                                      (bank_id,))
             return {qid: CardRow(json.loads(card), unstamp(due), unstamp(last)) for qid, card, due, last in rows}
 
     def attempts(self, bank_id: str | None = None) -> list[Attempt]:
@@ -428,8 +432,8 @@ class Store:
         if bank_id is not None:
             sql += " WHERE bank_id = ?"
             args = (bank_id,)
-        rows = self._conn.execute(sql + " ORDER BY answered_at, id", args)
         with self._readable("answer"):
+            rows = self._conn.execute(sql + " ORDER BY answered_at, id", args)
             return [Attempt(b, q, m, _load_answer(r), bool(c), p, unstamp(a)) for b, q, m, r, c, p, a in rows]
 
     def last_outcomes(self, bank_id: str) -> dict[str, bool]:
@@ -443,33 +447,37 @@ class Store:
         if bank_id is not None:
             sql += " WHERE bank_id = ?"
             args = (bank_id,)
-        rows = self._conn.execute(sql + " ORDER BY finished_at, session_id", args)
         with self._readable("exam result"):
+            rows = self._conn.execute(sql + " ORDER BY finished_at, session_id", args)
             return [ExamRecord(s, b, e, t, c, sc, pm, p, json.loads(d), unstamp(f))
                     for s, b, e, t, c, sc, pm, p, d, f in rows]
 
     def session(self, session_id: int) -> SessionRow | None:
-        row = self._conn.execute(
-            "SELECT id, bank_id, mode, seed, exam_code, question_ids, started_at, deadline, finished_at "
-            "FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return _session_row(row) if row else None
+        with self._readable("session"):
+            row = self._conn.execute(
+                "SELECT id, bank_id, mode, seed, exam_code, question_ids, started_at, deadline, finished_at "
+                "FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            return _session_row(row) if row else None
 
     def unfinished_exam(self, bank_id: str) -> SessionRow | None:
         """The latest exam of a bank that was started and never finished (to resume it)."""
-        row = self._conn.execute(
-            "SELECT id, bank_id, mode, seed, exam_code, question_ids, started_at, deadline, finished_at "
-            "FROM sessions WHERE bank_id = ? AND mode = 'exam' AND finished_at IS NULL "
-            "ORDER BY started_at DESC, id DESC LIMIT 1", (bank_id,)).fetchone()
-        return _session_row(row) if row else None
+        with self._readable("session"):
+            row = self._conn.execute(
+                "SELECT id, bank_id, mode, seed, exam_code, question_ids, started_at, deadline, finished_at "
+                "FROM sessions WHERE bank_id = ? AND mode = 'exam' AND finished_at IS NULL "
+                "ORDER BY started_at DESC, id DESC LIMIT 1", (bank_id,)).fetchone()
+            return _session_row(row) if row else None
 
     def exam_responses(self, session_id: int) -> dict[str, tuple[Answer, bool]]:
-        rows = self._conn.execute(
-            "SELECT question_id, response, flagged FROM exam_responses WHERE session_id = ?", (session_id,))
-        return {qid: (_load_answer(response), bool(flagged)) for qid, response, flagged in rows}
+        with self._readable("exam answer"):
+            rows = self._conn.execute(
+                "SELECT question_id, response, flagged FROM exam_responses WHERE session_id = ?", (session_id,))
+            return {qid: (_load_answer(response), bool(flagged)) for qid, response, flagged in rows}
 
     def setting(self, key: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        with self._readable("setting"):
+            row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            return row[0] if row else None
 
     def set_setting(self, key: str, value: str | None) -> None:
         with self._write() as conn:
@@ -483,7 +491,17 @@ class Store:
 # ---- helpers ---------------------------------------------------------------------------------------------
 
 def _connect_checked(path: Path, latest: int) -> sqlite3.Connection:
-    """Connect, refuse a future schema untouched, check integrity, then switch to WAL."""
+    """Connect, refuse a future schema untouched, check integrity, then switch to WAL.
+
+    A new database file is made 0600 first, whatever the umask (SQLite gives its WAL and shared-memory files
+    the database's permissions): answers are nobody else's business."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise StoreError(f"cannot create the progress database {path} ({os_cause(error, path)})",
+                         hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR") from None
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -590,15 +608,61 @@ def _move_aside(path: Path, now: dt.datetime) -> Path:
     return target
 
 
-def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+def _primary(exc: sqlite3.Error) -> int | None:
+    """SQLite's primary result code: Python gives the extended one (SQLITE_IOERR_SHMSIZE, SQLITE_READONLY_DBMOVED)."""
     code = getattr(exc, "sqlite_errorcode", None)
-    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+    return None if code is None else code & 0xFF
+
+
+#: Free space below which a failed write is put down to a full disk (SQLite then often says "disk I/O error").
+_NEARLY_FULL = 1024 * 1024
+
+
+def _file_size_limit() -> int | None:
+    """The process's file-size limit (ulimit -f) in bytes, None when there is none (or no way to ask)."""
+    try:
+        import resource  # deferred: POSIX only, and needed only to explain a failed write
+    except ImportError:
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):  # statvfs is POSIX only
+        return False
+    return stats.f_bavail * stats.f_frsize < _NEARLY_FULL
+
+
+def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """A failure of SQLite as a plain StoreError naming the file and the real cause: exit 2 when the user can
+    fix the target (a folder that may not be written), 1 when the environment failed (full disk, I/O error, a
+    lock another process keeps)."""
+    code = _primary(exc)
+    name = getattr(exc, "sqlite_errorname", None) or "SQLite error"
+    if code in _NO_WRITE:
         return StoreError(f"cannot write the progress database {path} ({exc})",
                           hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR")
-    if code == sqlite3.SQLITE_BUSY:
-        return StoreError(f"the progress database {path} stayed locked by another process ({exc})",
-                          hint="close the other advisor and try again")
-    return StoreError(f"the progress database {path} failed: {exc}")
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        error = StoreError(f"the progress database {path} stayed locked by another process ({exc})",
+                           hint="close the other advisor and try again")
+    elif code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR) and (limit := _file_size_limit()) is not None:
+        error = StoreError(f"cannot write the progress database {path}: this process may not write files larger "
+                           f"than {limit} bytes (ulimit -f) (SQLite: {exc}, {name})",
+                           hint="raise the limit (ulimit -f unlimited); the answers saved so far are kept")
+    elif code == sqlite3.SQLITE_FULL or (code == sqlite3.SQLITE_IOERR and _nearly_full(path.parent)):
+        error = StoreError(f"cannot write the progress database {path}: the disk is full (SQLite: {exc}, {name})",
+                           hint="free some space, or use a --data-dir on another disk; the answers saved so far "
+                                "are kept")
+    elif code == sqlite3.SQLITE_IOERR:
+        error = StoreError(f"the disk failed while reading or writing the progress database {path} ({name})",
+                           hint="check the disk; the answers saved so far are kept")
+    else:
+        return StoreError(f"the progress database {path} failed: {exc} ({name})")
+    error.exit_code = 1
+    return error
 
 
 def _session_row(row: Sequence[Any]) -> SessionRow:

@@ -23,7 +23,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from advisor import stages as stage_registry
-from advisor.atomic import write_atomic, write_user_file
+from advisor.atomic import write_user_file
 from advisor.base import Frozen
 from advisor.documents import plain_message, problems_from_validation, read_yaml, validate_document
 from advisor.errors import Problem, WorkloadError, WriteError, printable
@@ -332,11 +332,9 @@ class DraftStore:
     def save(self, draft: Draft) -> None:
         text = ("# A questionnaire in progress (advisor questionnaire offers it on its next start).\n"
                 + to_yaml(draft.model_dump(mode="json")))
-        try:
-            write_atomic(self.path, text)
-        except OSError as exc:
-            raise WorkloadError(f"cannot save the questionnaire draft in {self.folder} ({exc.strerror or exc})",
-                                hint="choose a writable folder with --data-dir or ADVISOR_DATA_DIR") from None
+        write_user_file(self.path, text, mode=0o600,  # the data folder's files are private whatever the umask
+                        hint="the questionnaire draft was not saved; choose a writable folder with --data-dir "
+                             "or ADVISOR_DATA_DIR")
 
     def load(self) -> Draft | None:
         if not self.path.exists():

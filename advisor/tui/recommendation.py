@@ -18,7 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Label, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from advisor.errors import UsageError
+from advisor.errors import WriteError
 from advisor.render import exports
 from advisor.tui import advice_views
 from advisor.tui.base import BaseModal, BaseScreen, report
@@ -159,11 +159,11 @@ class RecommendationScreen(BaseScreen[bool]):
         def write() -> None:
             text = export_text(fmt, self.rec, self.requests)
             try:
-                from advisor.atomic import write_atomic
+                from advisor.atomic import write_user_file
 
-                write_atomic(path, text)
-            except OSError as exc:
-                report(self, UsageError(f"cannot write {path} ({exc.strerror or exc})"))
+                write_user_file(path, text)  # a folder, a missing folder, a full disk: a notice naming the cause
+            except WriteError as exc:
+                report(self, exc)
                 return
             self.notify(f"Exported {EXPORTS[fmt][0].split(':')[0]} to {path}", title="Export")
 

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from advisor.atomic import os_cause
 from advisor.audit.model import Kind, Resource, Skipped
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -79,6 +80,9 @@ def _walk(folder: Path, base: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
             if entry.is_symlink() and not path.exists():
                 yield Skipped(_shown(path, base), "broken symlink")
                 continue
+            if not path.is_file():  # a pipe would wait for a writer forever, a device never end
+                yield Skipped(_shown(path, base), "not a regular file (a pipe, a device or a socket)")
+                continue
             yield Source(path, _shown(path, base))
 
 
@@ -93,15 +97,15 @@ def read_text(source: Source) -> str:
     """The file as text, or BadInput: too big, binary, not UTF-8, or a YAML alias bomb."""
     try:
         size = source.path.stat().st_size
+        if size > MAX_BYTES:
+            raise BadInput(f"file is {size // (1024 * 1024)} MiB, larger than the {MAX_BYTES // (1024 * 1024)} MiB "
+                           "the audit reads")
+        with source.path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # bounded: a file that grows, or /dev/zero, is not read forever
     except OSError as exc:
-        raise BadInput(f"cannot read ({exc.strerror})") from None
-    if size > MAX_BYTES:
-        raise BadInput(f"file is {size // (1024 * 1024)} MiB, larger than the {MAX_BYTES // (1024 * 1024)} MiB "
-                       "the audit reads")
-    try:
-        raw = source.path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"cannot read ({exc.strerror})") from None
+        raise BadInput(f"cannot read ({os_cause(exc, source.path)})") from None
+    if len(raw) > MAX_BYTES:
+        raise BadInput(f"larger than the {MAX_BYTES // (1024 * 1024)} MiB the audit reads; not read further")
     if b"\x00" in raw[:8192]:
         raise BadInput("binary file (NUL bytes), not a template")
     try:
