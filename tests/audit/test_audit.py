@@ -199,6 +199,116 @@ def test_patch_applies_and_fixes_literal_findings(repo: Path, capsys: pytest.Cap
         "status"] == "pass"
 
 
+_PATCH_JSON = """{
+  "Resources": {
+    "Nb": {
+      "Type": "AWS::SageMaker::NotebookInstance",
+      "Properties": {
+        "InstanceType": "ml.t3.medium",
+        "RootAccess": "Enabled"
+      }
+    },
+    "Ec": {
+      "Type": "AWS::SageMaker::EndpointConfig",
+      "Properties": {
+        "ProductionVariants": [
+          {"ModelName": "m", "VariantName": "a", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"},
+          {
+            "ModelName": "m",
+            "VariantName": "b"
+          }
+        ]
+      }
+    },
+    "M": {
+      "Type": "AWS::SageMaker::Model",
+      "Properties": {"Containers": [{"Image": "x"}, {"ImageConfig": {"RepositoryAccessMode": "Platform"}}]}
+    },
+    "Bare": {"Type": "AWS::SageMaker::Model"}
+  }
+}
+"""
+_PATCH_YAML = """Resources:
+  Ec:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      ProductionVariants:
+        - ModelName: m
+          InitialInstanceCount: 1  # one is not enough
+        - {ModelName: m, VariantName: b}
+        - ModelName: m
+          VariantName: c
+  M:
+    Type: AWS::SageMaker::Model
+    Properties:
+      Containers:
+        - Image: x
+        - {Image: y}
+  Nb:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties: {InstanceType: ml.t3.medium}
+  Empty:
+    Type: AWS::SageMaker::Model
+    Properties: {}
+"""
+_PATCH_TF = """resource "aws_sagemaker_endpoint_configuration" "ec" {
+  production_variants {
+    variant_name           = "a"
+    initial_instance_count = 1
+  }
+  production_variants {
+    variant_name = "b"
+  }
+}
+
+resource "aws_sagemaker_model" "m" {
+  container {
+    image = "x"
+  }
+  container {
+    image = "y"
+    image_config {
+      repository_access_mode = "Platform"
+    }
+  }
+}
+"""
+_LITERAL_CONTROLS = {"SM-NB-02", "SM-NB-03", "SM-NB-05", "SM-EC-04", "SM-MD-01", "SM-MD-04"}
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs patch(1)")
+def test_patch_sets_literals_in_json_templates_and_list_items(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fixes = repo / "fixes"
+    fixes.mkdir()
+    (fixes / "t.json").write_text(_PATCH_JSON)
+    (fixes / "t.yaml").write_text(_PATCH_YAML)
+    (fixes / "t.tf").write_text(_PATCH_TF)
+
+    def literal_findings() -> dict[tuple[str, str, str, str], str]:
+        data = json.loads(_run(capsys, "fixes", "--format", "json")[1])
+        # a Terraform block's field reads container[0].image_config[0].x once the block exists: keyed without [0]
+        return {(f["file"], f["resource"], f["control"], f["field"].replace("[0]", "")): f["status"]
+                for f in data["findings"] if f["control"] in _LITERAL_CONTROLS}
+
+    failing = {k for k, status in literal_findings().items() if status == "fail"}
+    assert ("fixes/t.yaml", "Ec", "SM-EC-04", "ProductionVariants[2].InitialInstanceCount") in failing
+    assert ("fixes/t.tf", "aws_sagemaker_model.m", "SM-MD-04", "container[1].image_config.repository_access_mode") \
+        in failing
+    assert len({k[:2] for k in failing}) == 10 and len(failing) == 24  # 9 JSON, 10 YAML, 5 Terraform
+    _code, diff, err = _run(capsys, "fixes", "--format", "patch")
+    assert '+        "DirectInternetAccess": "Disabled",' in diff and '+        "RootAccess": "Disabled"' in diff
+    assert '"InitialInstanceCount": 2, "InstanceType"' in diff  # a flow item keeps its layout
+    assert "+        - InitialInstanceCount: 2\n+          ModelName: m\n" in diff  # the new key takes the dash
+    assert "+        - {InitialInstanceCount: 2, ModelName: m, VariantName: b}" in diff
+    assert '+    "Bare": {"Properties": {"EnableNetworkIsolation": true}, "Type": "AWS::SageMaker::Model"}' in diff
+    # an empty flow mapping has no key to stand beside: left to the reader, the rest of its file still patched
+    assert "fixes/t.yaml:20 Empty SM-MD-01: Properties: EnableNetworkIsolation: true (could not place" in err
+    subprocess.run(["patch", "-p1", "-s"], input=diff, text=True, check=True, cwd=repo)
+    after = literal_findings()
+    empty = ("fixes/t.yaml", "Empty", "SM-MD-01", "EnableNetworkIsolation")
+    assert {k for k in failing if after[k] != "pass"} == {empty}
+    json.loads((fixes / "t.json").read_text())  # still JSON
+
 def test_the_advisors_own_requests_are_audited(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     example = Path(__file__).parents[2] / "examples" / "workloads" / "fraud-detector.yaml"
     assert main(["requests", str(example)]) == 0

@@ -91,7 +91,8 @@ def _restore(saved: dict[str, Any]) -> None:
             sys.modules[name] = previous
 
 
-def _decode(text: str) -> Any:
+def decode(text: str) -> Any:
+    """The template as cfn-lint's nodes (every key knows its line and column), or BadInput."""
     import json
 
     import yaml
@@ -117,7 +118,7 @@ def _decode(text: str) -> Any:
 
 
 def read_template(shown: str, text: str) -> list[Resource]:
-    template = _decode(text)
+    template = decode(text)
     if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
         raise BadInput("no Resources section: not a CloudFormation template")
     lines = text.splitlines()

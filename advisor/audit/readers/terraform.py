@@ -120,32 +120,42 @@ def _clean(value: Any) -> Any:
 
 
 def _locator(lines: list[str], start: int | None, end: int | None) -> Callable[[PathKey], int | None]:
-    """The line of an attribute path inside a resource block: each name searched below its parent's line."""
+    """The line of an attribute path inside a resource block: each name searched among its parent's direct
+    children, the n-th block of that name where the path gives an index (`production_variants[1]`)."""
     def line_of(path: PathKey) -> int | None:
         if not start:
             return None
-        lo, hi = start, end or len(lines)
+        lo, hi = start, min(end or len(lines), len(lines))
+        parent_indent = _indent(lines[start - 1]) if start - 1 < len(lines) else 0
         best = None
-        depth_indent = None
-        for part in path:
+        for i, part in enumerate(path):
             if isinstance(part, int):
                 continue
-            found = None
+            index = path[i + 1] if i + 1 < len(path) and isinstance(path[i + 1], int) else 0
+            found, seen, child_indent = None, 0, None
             for number in range(lo, hi):
-                text = lines[number] if number < len(lines) else ""
-                match = _ATTRIBUTE.match(text)
+                text = lines[number]
+                if not text.strip() or text.lstrip().startswith(("#", "//")):
+                    continue
+                indent = _indent(text)
+                if indent <= parent_indent:
+                    break  # the parent block is closed
+                child_indent = indent if child_indent is None else child_indent
+                match = _ATTRIBUTE.match(text) if indent == child_indent else None
                 if match and match.group(1) == part:
-                    indent = len(text) - len(text.lstrip())
-                    if depth_indent is None or indent > depth_indent:
+                    if seen == index:
                         found = number + 1
-                        depth_indent = indent
                         break
+                    seen += 1
             if found is None:
                 break
-            best = found
-            lo = found
+            best, lo, parent_indent = found, found, _indent(lines[found - 1])
         return best
     return line_of
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
 
 
 def _skips(lines: list[str], start: int | None, end: int | None) -> list[tuple[str, str]]:
