@@ -295,10 +295,20 @@ class OneInstance:
 
 @dataclass(frozen=True)
 class NotebookSizer(OneInstance):
+    """A notebook instance: memory to explore the working set; on a GPU notebook, the model's serving memory in
+    accelerator memory (loading a 7B model to try it needs its weights, KV cache and runtime on the device)."""
+
+    w: Workload | None = None
+
     def need(self, accelerated: bool) -> Need:
         working_set = self.derived.working_set_gb
         memory = max(2.0, working_set * 1.25)
-        return Need(memory, 0.0, (f"{memory:g} GiB of memory to explore a {working_set:g} GiB working set (x1.25)",))
+        explain = f"{memory:g} GiB of memory to explore a {working_set:g} GiB working set (x1.25)"
+        if accelerated and self.w is not None and self.w.model.kind in ("deep_learning", "llm"):
+            model_gb = self.derived.model_memory_gb
+            return Need(memory, model_gb, (explain, f"{model_gb:g} GiB of accelerator memory to load the model: "
+                                                    f"{serving_memory(self.w)[1]}"))
+        return Need(memory, 0.0, (explain,))
 
 
 @dataclass(frozen=True)
@@ -419,7 +429,7 @@ class BatchSizer:
 
 
 register_sizer("job")(lambda stage, w, derived: OneInstance(derived))
-register_sizer("notebook")(lambda stage, w, derived: NotebookSizer(derived))
+register_sizer("notebook")(lambda stage, w, derived: NotebookSizer(derived, w))
 register_sizer("training")(lambda stage, w, derived: TrainingSizer(derived, w.training.distributed, w))
 register_sizer("endpoint")(lambda stage, w, derived: EndpointSizer(w, derived))
 register_sizer("batch")(lambda stage, w, derived: BatchSizer(w, derived))
