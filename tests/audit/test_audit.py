@@ -413,6 +413,62 @@ def test_readme_coverage_table_names_the_controls_that_anchor_each_check() -> No
                     assert one in listed or one.startswith("CKV2_AWS_11"), (c.id, one)
 
 
+#: Every check of the four tools for SageMaker and Lambda (shared/facts/security_coverage.md, read again against
+#: checkov 3.3.30's `checkov --list` and prowler's service folders at 3e000faa): the README's table must name each.
+EVERY_CHECK = {
+    "Security Hub": {f"SageMaker.{n}" for n in range(1, 26)} | {f"Lambda.{n}" for n in (1, 2, 3, 5, 6, 7)},
+    "AWS Config": {
+        "sagemaker-notebook-no-direct-internet-access", "sagemaker-notebook-instance-inside-vpc",
+        "sagemaker-notebook-instance-root-access-check", "sagemaker-endpoint-config-prod-instance-count",
+        "sagemaker-model-isolation-enabled", "sagemaker-app-image-config-tagged", "sagemaker-image-tagged",
+        "sagemaker-notebook-instance-platform-version", "sagemaker-data-quality-job-encrypt-in-transit",
+        "sagemaker-model-explainability-job-encrypt-in-transit", "sagemaker-data-quality-job-isolation",
+        "sagemaker-model-bias-job-isolation", "sagemaker-model-quality-job-encrypt-in-transit",
+        "sagemaker-monitoring-schedule-isolation", "sagemaker-model-bias-job-encrypt-in-transit",
+        "sagemaker-model-private-registry-required", "sagemaker-featuregroup-encryption-at-rest",
+        "sagemaker-featuregroup-online-store-encryption", "sagemaker-model-multicontainer-private-registry",
+        "sagemaker-model-explainability-job-network-isolation", "sagemaker-notebook-instance-storage-vol-kms-encrypted",
+        "sagemaker-monitoring-schedule-traffic-encryption", "sagemaker-inf-experiment-instance-storage-kms-encrypted",
+        "sagemaker-inf-experiment-data-storage-kms-encrypted", "sagemaker-model-quality-job-definition-isolation",
+        "sagemaker-endpoint-configuration-kms-key-configured", "sagemaker-endpoint-config-kms-key-required",
+        "sagemaker-notebook-instance-kms-key-configured", "sagemaker-model-in-vpc", "sagemaker-domain-in-vpc",
+        "sagemaker-domain-tagged", "sagemaker-feature-group-tagged", "sagemaker-image-description",
+        "lambda-function-public-access-prohibited", "lambda-function-settings-check", "lambda-inside-vpc",
+        "lambda-vpc-multi-az-check", "lambda-function-xray-enabled", "lambda-dlq-check", "lambda-concurrency-check",
+        "lambda-function-tagged"},
+    "checkov": {f"CKV_AWS_{n}" for n in (1, 22, 41, 45, 49, 50, 98, 115, 116, 117, 122, 173, 187, 258, 272, 301,
+                                          306, 307, 363, 364, 367, 368, 369, 370, 371, 372)}
+               | {"CKV2_AWS_5", "CKV2_AWS_68", "CKV2_AWS_75"},
+    "prowler": {f"sagemaker_{name}" for name in (
+        "clarify_exists", "domain_sso_configured", "endpoint_config_kms_encryption_enabled",
+        "endpoint_config_prod_variant_instances", "models_monitor_enabled", "models_network_isolation_enabled",
+        "models_registry_in_use", "models_vpc_settings_configured", "notebook_instance_encryption_enabled",
+        "notebook_instance_no_secrets", "notebook_instance_root_access_disabled",
+        "notebook_instance_vpc_settings_configured", "notebook_instance_without_direct_internet_access_configured",
+        "training_jobs_intercontainer_encryption_enabled", "training_jobs_network_isolation_enabled",
+        "training_jobs_volume_and_output_encryption_enabled", "training_jobs_vpc_settings_configured")}
+               | {f"awslambda_{name}" for name in (
+                   "function_env_vars_not_encrypted_with_cmk", "function_inside_vpc",
+                   "function_invoke_api_operations_cloudtrail_logging_enabled", "function_no_dead_letter_queue",
+                   "function_no_secrets_in_code", "function_no_secrets_in_variables",
+                   "function_not_publicly_accessible",
+                   "function_url_cors_policy", "function_url_public", "function_using_cross_account_layers",
+                   "function_using_supported_runtimes", "function_vpc_multi_az", "layer_no_secrets_in_content")},
+}
+
+
+def test_readme_coverage_table_lists_every_check_of_the_four_tools() -> None:
+    import re
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    rows = re.findall(r"^\| (Security Hub|AWS Config|checkov|prowler) \| `([^`]+)` \| (.+) \|$", readme, re.M)
+    listed: dict[str, set[str]] = {}
+    for tool, check, _cell in rows:
+        listed.setdefault(tool, set()).add(check)
+    assert listed == EVERY_CHECK
+    assert len(rows) == sum(len(v) for v in EVERY_CHECK.values())  # each once
+
+
 def test_readme_lists_the_live_permissions() -> None:
     from advisor.audit.readers.live import LIVE_PERMISSIONS
 
