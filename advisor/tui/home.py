@@ -87,19 +87,21 @@ class HomeScreen(BaseScreen[None]):
         self.first = first
         self.ticking = ticking  # the exam timer's refresh; tests with a frozen clock may turn it off
         self.rows: list[BankRow] = []
+        self.built = not isinstance(first, Session)  # the widgets; see compose
 
     def compose(self) -> ComposeResult:
+        if not self.built:
+            return  # opened straight onto a session, which covers home: home is built when first shown
         yield Static(Text("SageMaker exam prep", style="bold"), id="title")
         with VerticalScroll(id="home-body"):
             yield OptionList(id="banks")
-            yield Static(id="bank-detail")
+            yield Static("Loading banks…", id="bank-detail")
             yield Static(MENU, id="menu")
         yield Footer(show_command_palette=False, compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#bank-detail", Static).update("Loading banks…")
-
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
+        if self.app.screen is not self:
+            return  # a resume that arrives once a session is pushed over home: nothing of home shows yet
         if self.first is not None:  # the question first: the banks load when home is first shown
             first, self.first = self.first, None
             if isinstance(first, PendingExam):
@@ -108,6 +110,9 @@ class HomeScreen(BaseScreen[None]):
             else:
                 self.open_session(first)
             return
+        if not self.built:
+            self.built = True
+            await self.recompose()
         self.load()
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False)

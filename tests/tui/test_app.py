@@ -295,3 +295,27 @@ async def test_an_error_in_background_work_becomes_a_notice_not_a_crash(tutor: T
         assert isinstance(app.screen, StatsScreen) and app.is_running
         assert any("the stats could not be counted" in n.message and n.severity == "error"
                    for n in app._notifications)
+
+
+@run_async
+async def test_opened_onto_a_session_home_is_built_and_its_banks_loaded_only_when_shown(tutor: Tutor) -> None:
+    """`advisor quiz practice` shows the question first: home under it builds no widgets and loads no banks
+    until the user comes back to it."""
+    from textual.widgets import OptionList
+
+    session = tutor.practice(tutor.bank("tiny"), seed=1)
+    app = create_app(tutor, bank_id="tiny", session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        home = app.screen_stack[0]
+        assert isinstance(home, HomeScreen)
+        assert not home.query(OptionList) and not home.rows and not app.workers
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is home
+        assert [o.id for o in home.query_one("#banks", OptionList).options] == ["tiny"]
+        assert "Practice" in shown(pilot, "#menu")
