@@ -1,10 +1,11 @@
 """The `advisor` command: argument parsing and rendering only; every decision lives in the core.
 
 Each command group is a module with `register(subparsers)`; its handlers take the parsed arguments and
-return an exit code. Errors raised on purpose (`Reported`: a user's `AdvisorError`, or an `AdvisorBug` the
-advisor caught itself, exit 70) print plainly with their exit code; anything else is a bug and says so in one
-line (ADVISOR_DEBUG=1 shows the traceback). A reader that closes the pipe early (`| head`) ends the command
-quietly with exit 0.
+return an exit code; a command line that names its command builds the parser of that command's module only
+(the other modules, and what they import, are not loaded to run one command). Errors raised on purpose
+(`Reported`: a user's `AdvisorError`, or an `AdvisorBug` the advisor caught itself, exit 70) print plainly with
+their exit code; anything else is a bug and says so in one line (ADVISOR_DEBUG=1 shows the traceback). A
+reader that closes the pipe early (`| head`) ends the command quietly with exit 0.
 """
 
 from __future__ import annotations
@@ -14,31 +15,55 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from advisor.__about__ import __version__
 from advisor.errors import Reported, printable
 
 #: Command-group modules under advisor.cli, in the order `advisor --help` lists them.
 COMMAND_MODULES = ("kb", "recommend", "requests", "audit", "questionnaire", "pricing", "quiz")
+#: Each command and the module that registers it (a test holds this to what the modules register).
+COMMANDS = {"kb": "kb", "recommend": "recommend", "explain": "recommend", "requests": "requests", "audit": "audit",
+            "questionnaire": "questionnaire", "pricing": "pricing", "quiz": "quiz"}
+DATA_DIR_HELP = "folder of the progress database (default: ADVISOR_DATA_DIR, else the platform's user data folder)"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def add_data_dir(parser: argparse.ArgumentParser) -> None:
+    """--data-dir, accepted before or after the command (SUPPRESS keeps a later parser from resetting it)."""
+    parser.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=DATA_DIR_HELP)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; of the one command `argv` names, when it names one."""
     parser = argparse.ArgumentParser(
         prog="advisor",
         description="SageMaker exam prep and offline advisor. With no command, opens the quiz TUI.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    importlib.import_module("advisor.cli.quiz").add_data_dir(parser)  # `advisor --data-dir DIR`: the TUI there
+    add_data_dir(parser)  # `advisor --data-dir DIR`: the TUI there
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    command = command_named(argv) if argv is not None else None
+    for name in (COMMANDS[command],) if command else COMMAND_MODULES:
         importlib.import_module(f"advisor.cli.{name}").register(sub)
     return parser
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs, if its first word after the top-level options is one; else None (help, the
+    TUI, a misspelt command: those need every command's parser)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--data-dir":
+            next(words, None)
+        elif not word.startswith("--data-dir="):
+            return word if word in COMMANDS else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser()
+        parser = build_parser(args_list)
         args = parser.parse_args(args_list)
         handler = getattr(args, "handler", None)
         if handler is None:

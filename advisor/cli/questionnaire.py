@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from advisor.cli import add_data_dir
 from advisor.errors import AdvisorError, UsageError
 from advisor.resources import data_dir
 
@@ -19,9 +20,6 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    # deferred: every command module loads at start; its stack loads when the command runs
-    from advisor.cli.quiz import add_data_dir
-
     q = sub.add_parser("questionnaire", help="describe a workload question by question (TUI), then see its "
                                              "recommendation",
                        description="Walk through the workload's fields in steps (stages; data; model; training and "

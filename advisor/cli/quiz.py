@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import write_user_file
+from advisor.cli import add_data_dir
 from advisor.errors import QuizError, UsageError
 from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
 from advisor.render import FORMATS, emit, terminal_console, to_json, to_yaml
@@ -28,14 +29,6 @@ if TYPE_CHECKING:
     from advisor.tui.home import PendingExam
 
 PACKAGE = Path(__file__).resolve().parent.parent
-
-DATA_DIR_HELP = "folder of the progress database (default: ADVISOR_DATA_DIR, else the platform's user data folder)"
-
-
-def add_data_dir(parser: argparse.ArgumentParser) -> None:
-    """--data-dir, accepted before or after the command (SUPPRESS keeps a later parser from resetting it)."""
-    parser.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=DATA_DIR_HELP)
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)

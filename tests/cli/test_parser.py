@@ -1,0 +1,68 @@
+"""The parser: a command line that names its command loads that command's module only; help sees them all."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from advisor.cli import COMMAND_MODULES, COMMANDS, build_parser, command_named, main
+from tests.conftest import ROOT
+
+
+def test_the_command_table_is_what_the_modules_register() -> None:
+    registered = {}
+    for module in COMMAND_MODULES:
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"advisor.cli.{module}").register(sub)
+        registered.update(dict.fromkeys(sub.choices, module))
+    assert registered == COMMANDS
+
+
+@pytest.mark.parametrize(("argv", "command"), [
+    (["recommend", "w.yaml"], "recommend"),
+    (["explain", "w.yaml", "--decision", "training.family"], "explain"),
+    (["--data-dir", "d", "quiz", "stats"], "quiz"),
+    (["--data-dir=d", "kb", "show", "families"], "kb"),
+    (["--data-dir", "recommend"], None),  # the folder is called recommend; no command
+    (["recomend", "w.yaml"], None),
+    (["--help"], None),
+    (["--version"], None),
+    ([], None),
+])
+def test_command_named(argv: list[str], command: str | None) -> None:
+    assert command_named(argv) == command
+
+
+def test_a_named_command_builds_its_own_parser_only() -> None:
+    parser = build_parser(["recommend", "w.yaml"])
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == {"recommend", "explain"}
+    assert set(next(a for a in build_parser()._actions
+                    if isinstance(a, argparse._SubParsersAction)).choices) == set(COMMANDS)
+
+
+def test_running_one_command_loads_no_other_command_module() -> None:
+    code = ("import sys, io; from advisor.cli import main; sys.stdout = io.StringIO(); "
+            "main(['recommend', 'examples/workloads/fraud-detector.yaml', '--format', 'json', '--no-cache']); "
+            "sys.stdout = sys.__stdout__; import json; "
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('advisor.cli.'))))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         timeout=120)
+    assert json.loads(out.stdout) == ["advisor.cli.recommend"]
+
+
+def test_help_and_a_misspelt_command_still_see_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    assert all(command in listed for command in COMMANDS)
+    with pytest.raises(SystemExit) as exit_:
+        main(["recomend", "w.yaml"])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert "invalid choice: 'recomend'" in error and all(command in error for command in COMMANDS)
