@@ -451,6 +451,9 @@ class Candidate:
     """Peak TFLOPS of the devices (or vCPUs) the workload can keep busy on `count` of this type."""
     request_s: float | None = None
     """Inference: estimated seconds of one request on one worker; None for jobs."""
+    mostly_idle: bool = False
+    """The workload keeps fewer than half of its devices (or vCPUs) busy: at priority time it ranks after the
+    types it can use, so a small model never buys an 8-GPU instance for the speed of one of its GPUs."""
     per_hour: float | None = None
     """Price of `count` instances an hour; None when the price is unknown."""
 
@@ -615,10 +618,11 @@ def _candidate(spec: Spec, sizer: Sizer, need: Need, cap: int, prices: Mapping[s
         misfit = f"would need {count:,} instances, more than the {cap} this stage allows"
         count = cap  # never shown, nor priced, above the service's maximum
     usable, _ = usable_devices(w, spec, count, need, guidance)
-    per_unit = spec.tflops / spec.itype.accelerator.count if spec.itype.accelerator else spec.tflops / spec.itype.vcpu
+    units = spec.itype.accelerator.count if spec.itype.accelerator else spec.itype.vcpu
+    per_unit = spec.tflops / units
     price = prices.get(spec.name) if prices is not None else None
     per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
-    return Candidate(spec, count, price, misfit, usable=usable * per_unit,
+    return Candidate(spec, count, price, misfit, usable=usable * per_unit, mostly_idle=usable < units * count / 2,
                      request_s=request_seconds(spec, w) if inference else None, per_hour=per_hour)
 
 
@@ -668,8 +672,9 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool) -> list[C
         if inference:
             fast = [c for c in by_cost if c.request_s is not None and c.request_s <= target_s / LATENCY_MARGIN]
         else:
-            best = max(c.speed for c in fitting)
-            fast = [c for c in by_cost if c.speed * TIME_BAND >= best]
+            usable = [c for c in fitting if not c.mostly_idle] or fitting
+            best = max(c.speed for c in usable)
+            fast = [c for c in by_cost if c in usable and c.speed * TIME_BAND >= best]
         rest = sorted((c for c in fitting if c not in fast), key=lambda c: (-c.speed, _price(c), c.size))
         return fast + rest
     band = min(_price(c) for c in fitting) * BALANCED_BAND
@@ -702,9 +707,13 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
                else f"nothing reaches half the p99 target ({target:g} ms), so the fastest")
         return f"priority time: {how}, of {n} types that fit ({price_text(winner)} in total){premium}"
     if w.priority == "time":
+        idle = sum(c.mostly_idle for c in fitting)
+        their = "their" if idle > 1 else "its"
+        skipped = (f"; {idle} type{'s' if idle > 1 else ''} that would leave more than half {their} devices idle "
+                   "ranked last" if idle and not winner.mostly_idle else "")
         return (f"priority time: the cheapest of the types within {TIME_BAND - 1:.0%} of the shortest estimated job "
                 f"(usable compute {winner.usable:.4g} peak TFLOPS), of {n} that fit ({price_text(winner)} in total)"
-                f"{premium}")
+                f"{premium}{skipped}")
     return (f"priority balanced: the most usable speed among the types within {BALANCED_BAND - 1:.0%} of the cheapest "
             f"price, of {n} that fit ({price_text(winner)} in total){premium}")
 
@@ -742,6 +751,8 @@ def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bo
             return f"same price, {'less compute' if other.speed < winner.speed else 'larger or older'}"
         return cost_diff or "not cheaper"
     if w.priority == "time":
+        if other.mostly_idle and not winner.mostly_idle and not inference:
+            return "the work keeps fewer than half of its devices busy" + (f"; {cost_diff}" if cost_diff else "")
         if other.speed < winner.speed and not (o_cost is not None and w_cost is not None and o_cost < w_cost):
             return f"slower for this work ({_versus(other, winner, inference)})"
         if o_cost is not None and w_cost is not None and o_cost < w_cost:

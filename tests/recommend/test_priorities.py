@@ -92,3 +92,27 @@ def test_time_states_its_premium_over_the_cheapest(advisor: Advisor) -> None:
             data={"kind": "text", "size_gb": 300}, training={"distributed": True})
     ranking = next(reason for reason in r.instances["training"].reasons if reason.startswith("priority time"))
     assert "more than the cheapest that fits" in ranking or "cheapest" in ranking
+
+
+def test_time_trains_a_small_cnn_on_the_fastest_gpu_it_keeps_busy_not_an_8_gpu_box(advisor: Advisor) -> None:
+    """Must fire: one device's worth of work ranked ml.p6-b200.48xlarge ($131/h, 7 of 8 GPUs idle) first."""
+    r = rec(advisor, stages=["training"], priority="time", data={"kind": "images", "size_gb": 50},
+            model={"algorithm": "tensorflow", "kind": "deep_learning", "parameters_millions": 25})
+    choice = r.instances["training"]
+    t = advisor.knowledge.instance_type(choice.instance_type)
+    assert t.accelerator is not None and t.accelerator.count == 1, choice.instance_type
+    assert any("devices idle ranked last" in reason for reason in choice.reasons)
+    assert all(a.reason.startswith("the work keeps fewer than half of its devices busy")
+               for a in choice.alternatives
+               if (s := advisor.knowledge.instance_type(a.instance_type)).accelerator and s.accelerator.count >= 4)
+
+
+def test_time_still_buys_many_gpus_for_work_that_keeps_them_busy(advisor: Advisor) -> None:
+    """Must not fire: a 2B-parameter model on 2 TB, distributed, keeps every GPU of an 8-GPU instance busy."""
+    r = rec(advisor, stages=["training"], priority="time", data={"kind": "images", "size_gb": 2000},
+            model={"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 2000},
+            training={"distributed": True})
+    choice = r.instances["training"]
+    t = advisor.knowledge.instance_type(choice.instance_type)
+    assert t.accelerator is not None and t.accelerator.count == 8, choice.instance_type
+    assert not any("devices idle ranked last" in reason for reason in choice.reasons)
