@@ -10,12 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from advisor.audit.catalog import Catalog, catalog_of, load_catalog
 from advisor.audit.checks import evaluate, rules_for
 from advisor.audit.model import SEVERITY_ORDER, Finding, Resource, Skipped
-from advisor.knowledge.models import Knowledge
 
-__all__ = ["AuditReport", "Finding", "Resource", "Skipped", "audit_paths", "audit_resources"]
+if TYPE_CHECKING:
+    from advisor.knowledge.models import Knowledge
+
+__all__ = ["AuditReport", "Catalog", "Finding", "Resource", "Skipped", "audit_paths", "audit_resources",
+           "load_catalog"]
 
 
 @dataclass
@@ -39,19 +44,22 @@ class AuditReport:
                 **by_status, "failed_by_severity": by_severity}
 
 
-def audit_resources(resources: list[Resource], knowledge: Knowledge) -> Iterator[Finding]:
+def audit_resources(resources: list[Resource], catalog: Catalog | Knowledge) -> Iterator[Finding]:
+    """Every finding for these resources (the catalog: `load_catalog()`, or a Knowledge's controls)."""
+    catalog = catalog_of(catalog)
     for resource in resources:
-        rules = rules_for(knowledge, resource.kind).get(resource.type)
+        rules = rules_for(catalog, resource.kind).get(resource.type)
         if rules:
             yield from evaluate(resource, rules)
 
 
-def audit_paths(paths: list[Path], knowledge: Knowledge, base: Path | None = None) -> AuditReport:
+def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | None = None) -> AuditReport:
     """Audit every template, plan and request file under `paths`, one file at a time."""
     from advisor.audit.readers import BadInput, Source, classify, discover, read_source, read_text
 
     report = AuditReport(base=base or Path.cwd())
-    terraform_types = frozenset(rules_for(knowledge, "terraform"))
+    catalog = catalog_of(catalog)
+    terraform_types = frozenset(rules_for(catalog, "terraform"))
     for item in discover(paths, report.base):
         if isinstance(item, Skipped):
             report.skipped.append(item)
@@ -70,5 +78,5 @@ def audit_paths(paths: list[Path], knowledge: Knowledge, base: Path | None = Non
             continue
         report.files += 1
         report.resources += len(resources)
-        report.findings.extend(audit_resources(resources, knowledge))
+        report.findings.extend(audit_resources(resources, catalog))
     return report

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from advisor.audit.catalog import Catalog, Condition, Control, Setting
 from advisor.audit.model import MISSING, Finding, Kind, PathKey, Reference, Resource, Status, Unknown
-from advisor.knowledge.models import Condition, Knowledge, SecurityControl, Setting
 
 PLACEHOLDER = re.compile(r"^<<[a-z0-9_]+>>$")
 
@@ -25,7 +25,7 @@ PLACEHOLDER = re.compile(r"^<<[a-z0-9_]+>>$")
 class Rule:
     """One setting of one control, as a path in one resource type of one input kind."""
 
-    control: SecurityControl
+    control: Control
     setting: Setting
     path: str
     conditions: tuple[tuple[Condition, str], ...]
@@ -47,10 +47,10 @@ def _condition_path(kind: Kind, condition: Condition, resource_type: str) -> str
     return condition.field
 
 
-def compile_rules(knowledge: Knowledge, kind: Kind) -> dict[str, tuple[Rule, ...]]:
+def compile_rules(catalog: Catalog, kind: Kind) -> dict[str, tuple[Rule, ...]]:
     """Resource type -> the rules that judge it, for one input kind (review-only settings are left out)."""
     rules: dict[str, list[Rule]] = defaultdict(list)
-    for control in knowledge.security_controls:
+    for control in catalog.controls:
         for setting in control.settings:
             if setting.judged_by == "review":
                 continue
@@ -64,14 +64,14 @@ def compile_rules(knowledge: Knowledge, kind: Kind) -> dict[str, tuple[Rule, ...
     return {t: tuple(r) for t, r in rules.items()}
 
 
-_RULES: dict[tuple[int, Kind], dict[str, tuple[Rule, ...]]] = {}
+_RULES: dict[tuple[int, Kind], tuple[Catalog, dict[str, tuple[Rule, ...]]]] = {}
 
 
-def rules_for(knowledge: Knowledge, kind: Kind) -> dict[str, tuple[Rule, ...]]:
-    key = (id(knowledge), kind)
-    if key not in _RULES:
-        _RULES[key] = compile_rules(knowledge, kind)
-    return _RULES[key]
+def rules_for(catalog: Catalog, kind: Kind) -> dict[str, tuple[Rule, ...]]:
+    held = _RULES.get((id(catalog), kind))
+    if held is None or held[0] is not catalog:
+        held = _RULES[(id(catalog), kind)] = (catalog, compile_rules(catalog, kind))
+    return held[1]
 
 
 # ---- reading a path ------------------------------------------------------------------------------------------
@@ -367,17 +367,11 @@ def _field_text(where: PathKey) -> str:
     return out
 
 
-_ANCHORS: dict[str, dict[str, str]] = {}
+def _anchors(control: Control) -> dict[str, str]:
+    return dict(control.anchors)
 
 
-def _anchors(control: SecurityControl) -> dict[str, str]:
-    found = _ANCHORS.get(control.id)
-    if found is None:
-        found = _ANCHORS[control.id] = {k: v for k, v in control.anchors.model_dump().items() if v}
-    return dict(found)
-
-
-def _message(control: SecurityControl, status: Status, field: str, setting: Setting, actual: str) -> str:
+def _message(control: Control, status: Status, field: str, setting: Setting, actual: str) -> str:
     if status == "pass":
         return f"{control.title}: {field} is {actual}"
     if status == "unknown":

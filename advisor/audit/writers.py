@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.__about__ import __version__
 from advisor.audit import AuditReport
+from advisor.audit.catalog import Catalog, catalog_of
 from advisor.audit.model import SEVERITY_ORDER, Finding
 from advisor.render import terminal_console
+
+if TYPE_CHECKING:
+    from advisor.knowledge.models import Knowledge
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 #: GitHub buckets security-severity as >9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, <=3.9 low.
@@ -66,15 +70,15 @@ def print_table(report: AuditReport, *, show_passed: bool = False, console: Any 
                   + (f", {summary['skipped']} inputs skipped" if summary["skipped"] else ""))
 
 
-def to_sarif(report: AuditReport, knowledge: Any) -> str:
-    controls = {c.id: c for c in knowledge.security_controls}
+def to_sarif(report: AuditReport, catalog: Catalog | Knowledge) -> str:
+    controls = catalog_of(catalog).by_id()
     reported = [f for f in _sorted(report.findings) if f.status in ("fail", "suppressed")]
     rule_ids = sorted({f.control for f in reported})
     index = {rid: i for i, rid in enumerate(rule_ids)}
     rules = []
     for rid in rule_ids:
         c = controls[rid]
-        anchors = {k: v for k, v in c.anchors.model_dump().items() if v}
+        anchors = dict(c.anchors)
         rules.append({
             "id": rid, "name": "".join(w.capitalize() for w in c.title.split()[:8] if w.isalnum()) or rid,
             "shortDescription": {"text": c.title},

@@ -13,7 +13,7 @@ from advisor.errors import AuditError, UsageError
 
 if TYPE_CHECKING:
     from advisor.audit import AuditReport
-    from advisor.knowledge.models import Knowledge
+    from advisor.audit.catalog import Catalog
 
 FORMATS = ("table", "json", "sarif", "junit", "patch")
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -48,17 +48,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     # deferred: every command module loads at start; its stack loads when the command runs
-    from advisor.audit import AuditReport, audit_paths, audit_resources
+    from advisor.audit import AuditReport, audit_paths, audit_resources, load_catalog
     from advisor.audit.model import SEVERITY_ORDER
-    from advisor.knowledge.loader import load_knowledge
 
     if not args.paths and not args.live:
         raise UsageError("give PATHs to audit, or --live", hint="advisor audit templates/ or advisor audit --live")
     if (args.region or args.profile) and not args.live:
         raise UsageError("--region and --profile go with --live")
-    knowledge = load_knowledge()
+    catalog = load_catalog()  # the controls as plain data: an audit builds no knowledge models
     base = (args.base or Path.cwd()).resolve()
-    report = audit_paths(list(args.paths), knowledge, base) if args.paths else AuditReport(base=base)
+    report = audit_paths(list(args.paths), catalog, base) if args.paths else AuditReport(base=base)
     if args.live:
         # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.audit.model import Skipped
@@ -68,7 +67,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         resources = [r for r in items if not isinstance(r, Skipped)]
         report.skipped.extend(r for r in items if isinstance(r, Skipped))
         report.resources += len(resources)
-        report.findings.extend(audit_resources(resources, knowledge))
+        report.findings.extend(audit_resources(resources, catalog))
     if args.paths and report.files == 0 and not args.live and args.allow_empty:
         return 0
     if args.paths and report.files == 0 and not args.live:
@@ -86,13 +85,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
         count = write_baseline(args.write_baseline, report.findings)
         print(f"wrote {count} failing findings to {args.write_baseline}", file=sys.stderr)
-    _write(report, args, knowledge)
+    _write(report, args, catalog)
     threshold = SEVERITY_ORDER[args.fail_on]
     failing = any(f.status == "fail" and SEVERITY_ORDER[f.severity] >= threshold for f in report.findings)
     return 1 if failing else 0
 
 
-def _write(report: AuditReport, args: argparse.Namespace, knowledge: Knowledge) -> None:
+def _write(report: AuditReport, args: argparse.Namespace, catalog: Catalog) -> None:
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.audit import writers
 
@@ -109,7 +108,7 @@ def _write(report: AuditReport, args: argparse.Namespace, knowledge: Knowledge) 
     elif args.format == "json":
         text = writers.to_json(report)
     elif args.format == "sarif":
-        text = writers.to_sarif(report, knowledge)
+        text = writers.to_sarif(report, catalog)
     elif args.format == "junit":
         text = writers.to_junit(report)
     else:  # a table written to a file: plain text, no colours

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
@@ -498,3 +499,23 @@ def test_many_files_stream_through_in_constant_memory(tmp_path: Path) -> None:
 
     small, large = peak(30), peak(300)
     assert large < small * 2, (small, large)
+
+
+def test_the_audits_catalog_is_the_knowledges_controls() -> None:
+    from advisor.audit.catalog import catalog_of, load_catalog
+
+    from_models, from_data = catalog_of(K), load_catalog()
+    assert from_models == from_data  # the plain-data path reads what the models hold, field for field
+    settings = [s for c in K.security_controls for s in c.settings]
+    assert [s.judged_by for c in from_data.controls for s in c.settings] == [s.judged_by for s in settings]
+
+
+def test_an_audit_builds_no_knowledge_models(repo: Path) -> None:
+    """An audit reads the controls as plain data: neither pydantic nor the knowledge models are imported."""
+    code = ("import sys; from advisor.cli import main; main(['audit', 'cfn', 'tf', '--format', 'sarif', '-o', "
+            "'out.sarif']); print('LOADED:' + ','.join(m for m in ('pydantic', 'advisor.knowledge.models') "
+            "if m in sys.modules), file=sys.stderr)")
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)  # warms the cache
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)
+    assert "LOADED:\n" in result.stderr and "LOADED:pydantic" not in result.stderr, result.stderr
+    assert json.loads((repo / "out.sarif").read_text())["runs"][0]["results"]

@@ -122,10 +122,18 @@ def _clean(value: Any) -> Any:
 def _locator(lines: list[str], start: int | None, end: int | None) -> Callable[[PathKey], int | None]:
     """The line of an attribute path inside a resource block: each name searched among its parent's direct
     children, the n-th block of that name where the path gives an index (`production_variants[1]`)."""
+    block: list[tuple[int, int, str | None]] = []  # (line, indent, attribute or block name), read on first use
+
     def line_of(path: PathKey) -> int | None:
         if not start:
             return None
-        lo, hi = start, min(end or len(lines), len(lines))
+        if not block:
+            for number in range(start, min(end or len(lines), len(lines))):
+                text = lines[number]
+                if text.strip() and not text.lstrip().startswith(("#", "//")):
+                    match = _ATTRIBUTE.match(text)
+                    block.append((number + 1, _indent(text), match.group(1) if match else None))
+        position = 0
         parent_indent = _indent(lines[start - 1]) if start - 1 < len(lines) else 0
         best = None
         for i, part in enumerate(path):
@@ -133,23 +141,19 @@ def _locator(lines: list[str], start: int | None, end: int | None) -> Callable[[
                 continue
             index = path[i + 1] if i + 1 < len(path) and isinstance(path[i + 1], int) else 0
             found, seen, child_indent = None, 0, None
-            for number in range(lo, hi):
-                text = lines[number]
-                if not text.strip() or text.lstrip().startswith(("#", "//")):
-                    continue
-                indent = _indent(text)
+            for k in range(position, len(block)):
+                number, indent, name = block[k]
                 if indent <= parent_indent:
                     break  # the parent block is closed
                 child_indent = indent if child_indent is None else child_indent
-                match = _ATTRIBUTE.match(text) if indent == child_indent else None
-                if match and match.group(1) == part:
+                if indent == child_indent and name == part:
                     if seen == index:
-                        found = number + 1
+                        found = k
                         break
                     seen += 1
             if found is None:
                 break
-            best, lo, parent_indent = found, found, _indent(lines[found - 1])
+            best, position, parent_indent = block[found][0], found + 1, block[found][1]
         return best
     return line_of
 

@@ -1,0 +1,131 @@
+"""The control catalog as the audit reads it: plain frozen records built from the validated knowledge's data.
+
+An audit run needs the controls and nothing else of the knowledge (not the 385 instance types, nor the
+decisions), and it needs them as data to read, not as models to validate. So a run reads the validated
+knowledge's cached plain data (`knowledge_data`, the same cache `kb show` reads) and never imports pydantic;
+a caller holding a `Knowledge` (the tests, the Python API) passes it and gets the same records from its
+controls. The records carry exactly the fields of `SecurityControl`, `Setting` and `Condition` the checks read,
+under the same names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from advisor.knowledge.models import Knowledge
+
+Scalar = str | int | float | bool
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """When a setting applies: another field of the same resource (see knowledge.models.Condition)."""
+
+    check: str
+    field: str | None = None
+    value: Scalar | None = None
+    aws_default: Scalar | None = None
+    cfn: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    tf: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One field a control judges and how (see knowledge.models.Setting)."""
+
+    operation: str
+    field: str
+    judged_by: str
+    value: Scalar | None = None
+    values: tuple[Scalar, ...] = ()
+    placeholder: str | None = None
+    aws_default: Scalar | None = None
+    when: tuple[Condition, ...] = ()
+    cfn: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    tf: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    """A security control, as findings and SARIF rules name and explain it (see knowledge.models.SecurityControl)."""
+
+    id: str
+    title: str
+    severity: str
+    why: str
+    pass_condition: str
+    tradeoff: str
+    chapter_topic: str
+    anchors: Mapping[str, str]
+    settings: tuple[Setting, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    controls: tuple[Control, ...]
+
+    def by_id(self) -> dict[str, Control]:
+        return {c.id: c for c in self.controls}
+
+
+def judged_by(check: str | None, value: Any) -> str:
+    """The check a setting gets: its own, else equals when it names a value, else present.
+
+    The same rule as knowledge.models.Setting.judged_by (a test holds the two together for every setting)."""
+    return check or ("equals" if value is not None else "present")
+
+
+def _condition(data: Mapping[str, Any]) -> Condition:
+    return Condition(check=data["check"], field=data.get("field"), value=data.get("value"),
+                     aws_default=data.get("aws_default"), cfn=data.get("cfn") or {}, tf=data.get("tf") or {})
+
+
+def _setting(data: Mapping[str, Any]) -> Setting:
+    return Setting(operation=data["operation"], field=data["field"],
+                   judged_by=judged_by(data.get("check"), data.get("value")), value=data.get("value"),
+                   values=tuple(data.get("values") or ()), placeholder=data.get("placeholder"),
+                   aws_default=data.get("aws_default"), when=tuple(_condition(c) for c in data.get("when") or ()),
+                   cfn=data.get("cfn") or {}, tf=data.get("tf") or {})
+
+
+def _control(data: Mapping[str, Any]) -> Control:
+    return Control(id=data["id"], title=data["title"], severity=data["severity"], why=data["why"],
+                   pass_condition=data["pass_condition"], tradeoff=data.get("tradeoff") or "",
+                   chapter_topic=data["chapter_topic"],
+                   anchors={k: v for k, v in (data.get("anchors") or {}).items() if v},
+                   settings=tuple(_setting(s) for s in data["settings"]))
+
+
+def catalog_from_data(controls: list[Mapping[str, Any]]) -> Catalog:
+    """From the validated knowledge's plain data (`knowledge_data()["security_controls"]`)."""
+    return Catalog(tuple(_control(c) for c in controls))
+
+
+_LOADED: list[Catalog] = []
+
+
+def load_catalog() -> Catalog:
+    """The shipped catalog, from the validated knowledge's plain-data cache (validated first if it is cold)."""
+    if not _LOADED:
+        from advisor.knowledge.loader import knowledge_data
+
+        _LOADED.append(catalog_from_data(knowledge_data()["security_controls"]))
+    return _LOADED[0]
+
+
+_FROM_KNOWLEDGE: dict[int, tuple[Knowledge, Catalog]] = {}
+
+
+def catalog_of(source: Catalog | Knowledge) -> Catalog:
+    """The catalog itself, or the records of a `Knowledge`'s controls (built once per Knowledge object)."""
+    if isinstance(source, Catalog):
+        return source
+    held = _FROM_KNOWLEDGE.get(id(source))
+    if held is None or held[0] is not source:
+        held = _FROM_KNOWLEDGE[id(source)] = (
+            source, catalog_from_data([c.model_dump(mode="json") for c in source.security_controls]))
+    return held[1]
