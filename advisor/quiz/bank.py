@@ -292,18 +292,20 @@ def bank_from_plain(plain: Mapping[str, Any], path: Path) -> Bank:
     safe = printable
     items = tuple(
         Item(
-            id=q["id"], section=q["section"], topics=tuple(q["topics"]), domains=dict(q["domains"]), type=q["type"],
-            choose=q["choose"], difficulty=q["difficulty"], stem=safe(q["stem"]), source=q["source"],
-            options=tuple(Choice(o["key"], safe(o["text"]), o["correct"],
-                                 safe(o["explanation"]), o["pinned"], o["match"])
+            id=q["id"], section=safe(q["section"]), topics=tuple(q["topics"]), domains=dict(q["domains"]),
+            type=q["type"], choose=q["choose"], difficulty=q["difficulty"], stem=safe(q["stem"]),
+            source=safe(q["source"]),
+            options=tuple(Choice(o["key"], safe(o["text"]), o["correct"], safe(o["explanation"]), o["pinned"],
+                                 None if o["match"] is None else safe(o["match"]))
                           for o in q["options"]),
-            tasks={code: tuple(ids) for code, ids in q["tasks"].items()}, distractors=tuple(q["distractors"]),
+            tasks={code: tuple(ids) for code, ids in q["tasks"].items()},
+            distractors=tuple(safe(d) for d in q["distractors"]),
             lint_notes=dict(q["lint_notes"]),
         )
         for q in plain["questions"]
     )
     description = plain.get("description")
-    return Bank(id=plain["id"], title=safe(plain["title"]), source=plain["source"], as_of=str(plain["as_of"]),
+    return Bank(id=plain["id"], title=safe(plain["title"]), source=safe(plain["source"]), as_of=str(plain["as_of"]),
                 items=items, path=path, description=None if description is None else safe(description))
 
 

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, printable
 from advisor.quiz.session import Session, system_clock
 from advisor.tui.dialogs import HelpScreen
 from advisor.tui.home import HomeScreen, PendingExam
@@ -95,6 +96,14 @@ class AdvisorApp(App[int]):
         self.switch_mode(QUIZ)
         self.remove_mode(WORKLOAD)
         self.add_mode(WORKLOAD, self._workload_screen)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification of every screen comes here (a widget's notify calls its app's): its text names the
+        user's paths, fields and bank text, so it is shown as plain text (a `[/x]` in a path would be read as
+        markup and stop the app) with control characters escaped (an ESC or OSC sequence would reach the
+        terminal). No notification of ours uses markup."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
 
     # ---- app-wide actions ---------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from advisor.errors import printable
 from advisor.quiz.session import Session
 
 HELP = Text.assemble(
@@ -67,7 +68,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def __init__(self, question: str) -> None:
         super().__init__()
-        self.question = question
+        self.question = printable(question)  # it names the user's paths and workload names: shown, never obeyed
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):

@@ -22,11 +22,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Label, Select, SelectionList, Static, Switch
 
-from advisor.errors import AdvisorError, Problem, WorkloadError
+from advisor.errors import AdvisorError, Problem, WorkloadError, printable
 from advisor.recommend.questionnaire_state import Move, QuestionnaireState
 from advisor.recommend.questions import (
     BY_PATH,
@@ -81,13 +82,15 @@ def control_for(question: Question, value: Any) -> Widget:
         return Switch(value=value if isinstance(value, bool) else False, id=cid, animate=False)
     if question.kind == "choice":
         known = value in question.choices
-        prompt = "(not set)" if value is None else f"{value!s} (not a choice)"
+        # a Select's prompt is markup: a file's `[/x]` would stop the app, its ESC reach the terminal
+        prompt = "(not set)" if value is None else escape(printable(f"{value!s} (not a choice)"))
         return Select([(c, c) for c in question.choices], value=value if known else Select.NULL,
                       allow_blank=not known, compact=True, id=cid, prompt=prompt)
     if question.kind == "choices":
         chosen = value if isinstance(value, (list, tuple)) else ()
         return SelectionList[str](*[(c, c, c in chosen) for c in question.choices], id=cid, compact=True)
-    return Input(value=as_text(value) if not isinstance(value, (list, dict)) else str(value), id=cid, compact=True)
+    text = as_text(value) if not isinstance(value, (list, dict)) else str(value)
+    return Input(value=printable(text), id=cid, compact=True)  # control characters shown escaped, never sent
 
 
 class QuestionRow(Vertical):
@@ -119,7 +122,7 @@ class QuestionRow(Vertical):
         self.problem = message
         problem = self.query_one(".q-problem", Static)
         problem.display = bool(message)
-        problem.update(Text(f"✘ {message}", style="bold red") if message else "")
+        problem.update(Text(f"✘ {printable(message)}", style="bold red") if message else "")
 
 
 class QuestionnaireScreen(BaseScreen[None]):
