@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -70,6 +71,16 @@ def os_cause(exc: OSError, path: Path) -> str:
     return exc.strerror or str(exc)
 
 
+def _is_stream(path: Path) -> bool:
+    """Whether `path` (through any symlink) exists and is neither a regular file nor a folder: a device or a pipe,
+    which is written to, never replaced."""
+    try:
+        kind = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(kind) or stat.S_ISDIR(kind))
+
+
 def _is_dir(path: Path) -> bool:
     try:
         return path.is_dir()
@@ -84,6 +95,10 @@ def write_user_file(path: Path, data: bytes | str, *, encoding: str = "utf-8", m
     the link itself would silently turn it into a regular file). Returns the path written."""
     target = path.resolve() if path.is_symlink() else path
     try:
+        if _is_stream(path):  # /dev/null, /dev/stdout, a FIFO: renaming over it would put a file in its place
+            with open(path, "wb") as handle:
+                handle.write(data.encode(encoding) if isinstance(data, str) else data)
+            return path
         write_atomic(target, data, encoding=encoding, mode=mode)
     except OSError as exc:
         raise WriteError(f"{path}: cannot write ({os_cause(exc, target)})",

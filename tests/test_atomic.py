@@ -40,3 +40,24 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]
+
+
+def test_a_device_or_pipe_the_user_names_is_written_to_not_replaced(tmp_path: Path) -> None:
+    """`advisor audit -o /dev/null` (run as root) once renamed a regular file over the device. A FIFO stands in
+    for the device here, named directly and through a symlink (as /dev/stdout is)."""
+    import stat
+    import threading
+
+    from advisor.atomic import write_user_file
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "out"
+    link.symlink_to(fifo)
+    for named in (fifo, link):
+        received: list[bytes] = []
+        reader = threading.Thread(target=lambda out=received: out.append(fifo.read_bytes()), daemon=True)
+        reader.start()
+        write_user_file(named, "report\n")
+        reader.join(timeout=10)
+        assert received == [b"report\n"] and stat.S_ISFIFO(fifo.stat().st_mode) and link.is_symlink()
