@@ -79,7 +79,8 @@ class StageSpec:
     costing: str
     """Key of its costing strategy in advisor.recommend.costing.COSTERS."""
     max_count: int
-    """The most instances sizing may recommend before the stage is called a misfit."""
+    """The most instances sizing may recommend before the stage is called a misfit (1 for a stage without
+    instances)."""
     aliases: tuple[str, ...] = ()
     """Other names users may type for it (botocore's: hosting, batch_transform)."""
 
@@ -175,6 +176,12 @@ for _spec in (
     StageSpec("realtime_inference", "Real-time endpoint", "hosting", "hosting", "month", ("inference",),
               ("CreateModel", "CreateEndpointConfig", "CreateEndpoint"), "CreateEndpointConfig",
               sizing="endpoint", costing="endpoint", max_count=40, aliases=("hosting",)),
+    StageSpec("serverless_inference", "Serverless endpoint", None, None, "month", ("inference",),
+              ("CreateModel", "CreateEndpointConfig", "CreateEndpoint"), None,
+              sizing="serverless", costing="serverless", max_count=1),
+    StageSpec("async_inference", "Asynchronous endpoint", "hosting", "hosting", "month", ("inference",),
+              ("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "RegisterScalableTarget", "PutScalingPolicy"),
+              "CreateEndpointConfig", sizing="async", costing="async", max_count=40),
     StageSpec("batch_inference", "Batch transform", "batch_transform", "batch_transform", "run",
               ("inference", "batch"), ("CreateModel", "CreateTransformJob"), "CreateTransformJob",
               sizing="batch", costing="batch", max_count=40, aliases=("batch_transform",)),

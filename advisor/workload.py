@@ -167,6 +167,16 @@ class Inference(Frozen):
         "The accelerator model the inference stages must use (as rules/knowledge/accelerators.yaml names it: "
         "T4, A10G, L4, L40S, H100, Inferentia2, ...); absent: the advisor chooses. It must be able to run "
         "model.precision."))
+    cold_starts_ok: bool = Field(default=True, description=(
+        "Callers can wait for a cold start (seconds) when a request arrives after idle time: a serverless "
+        "endpoint without provisioned concurrency, or an asynchronous endpoint scaled to zero."))
+    idle_periods: bool | None = Field(default=None, description=(
+        "Traffic stops for long stretches (nights, weekends, between batches), so an asynchronous endpoint may "
+        "scale to zero; absent: sporadic and scheduled traffic have idle periods, steady and spiky do not."))
+    active_hours_per_day: Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)] | None = Field(
+        default=None, description=(
+            "Hours a day requests arrive at about the peak rate, for the costs of options billed by use (a "
+            "serverless endpoint, an asynchronous endpoint that scales to zero); absent: 24, an upper bound."))
 
 
 class Batch(Frozen):
@@ -318,6 +328,8 @@ class Derived:
     needs_gpu_training: bool
     concurrency: float
     sensitive: bool
+    idle_periods: bool
+    """Traffic has idle stretches (inference.idle_periods, or sporadic and scheduled traffic when unsaid)."""
 
     @classmethod
     def of(cls, w: Workload) -> Derived:
@@ -335,6 +347,8 @@ class Derived:
             needs_gpu_training=w.training.gpu == "required" or (deep and w.training.gpu == "auto"),
             concurrency=round(w.inference.requests_per_second * w.inference.seconds_per_request, 3),
             sensitive=w.data.sensitivity in ("confidential", "regulated"),
+            idle_periods=(w.inference.idle_periods if w.inference.idle_periods is not None
+                          else w.inference.traffic in ("sporadic", "scheduled")),
         )
 
     def as_context(self) -> dict[str, float | bool]:
@@ -426,6 +440,8 @@ def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str
                          f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "e.g. us-east-1"))
     for stage in w.stages:  # a `gpu: required` in a section the stage reads asks for a GPU at that stage
         spec = stage_registry.stage(stage)
+        if spec.instance_stage is None:
+            continue  # a stage without instances: option_problems says what it cannot do, in its own terms
         asking = [section for section in spec.sections if getattr(getattr(w, section), "gpu", None) == "required"]
         if asking and spec.instance_stage not in knowledge.gpu_stages:
             problems.append(((asking[0], "gpu"), f"a GPU is required but no GPU instance type runs {stage}", None))
@@ -433,6 +449,56 @@ def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str
         problems.append((("notebook", "gpu"), "no GPU instance type runs notebooks", None))
     problems.extend(algorithm_problems(w, knowledge))
     problems.extend(accelerator_problems(w, knowledge))
+    problems.extend(option_problems(w, knowledge))
+    return problems
+
+
+#: Inference stages whose requests an inference option's limits bound: stage -> hosting option id
+#: (rules/knowledge/hosting_options.yaml), and the stage ids to offer instead when a request breaks them.
+OPTION_OF_STAGE = {"serverless_inference": "serverless", "async_inference": "async"}
+
+
+def option_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
+    """What a serverless or asynchronous stage cannot do at all, naming the field, the stage and the limit.
+
+    These are impossibilities (AWS refuses the request, or the option has no GPU), so they are errors; a model
+    too large for serverless memory is sizing's "does not fit", with what would have to change.
+    """
+    options = {o.id: o for o in knowledge.hosting_options}
+    problems: list[tuple[tuple[str, ...], str, str | None]] = []
+    inf = w.inference
+    for stage, option_id in OPTION_OF_STAGE.items():
+        option = options.get(option_id)
+        if stage not in w.stages or option is None:
+            continue
+        limits = {x.id: x.value.max for x in option.limits}
+        bigger = "async_inference (payloads up to 1 GB, read from S3)" if stage != "async_inference" else \
+            "none: split each request, or score the data set with batch_inference"
+        longer = "async_inference (up to one hour a request)" if stage != "async_inference" else \
+            "none: split the work into shorter requests, or run it as a processing job"
+        payload, timeout = limits.get("payload_mb"), limits.get("timeout_s")
+        if payload is not None and inf.payload_mb > payload:
+            problems.append((("inference", "payload_mb"), f"inference.payload_mb is {inf.payload_mb:g} MB, over "
+                             f"{option.name}'s {payload:g} MB payload limit (stages lists {stage})",
+                             f"the option that takes it: {bigger}"))
+        if timeout is not None and inf.seconds_per_request > timeout:
+            problems.append((("inference", "seconds_per_request"), f"inference.seconds_per_request is "
+                             f"{inf.seconds_per_request:g} s, over {option.name}'s {timeout:g} s limit per request "
+                             f"(stages lists {stage})", f"the option that takes it: {longer}"))
+        algorithm = knowledge.algorithm(w.model.algorithm)
+        if algorithm is not None and algorithm.inference.gpu_only and not option.capabilities.gpu:
+            problems.append((("model", "algorithm"), f"model.algorithm {algorithm.id} serves on GPU instances only, "
+                             f"but stages lists {stage} and {option.name} has no GPU",
+                             f"use stages: [async_inference] or [realtime_inference]; AWS: "
+                             f"{algorithm.inference.guidance}"))
+        elif inf.gpu == "required" and not option.capabilities.gpu:
+            problems.append((("inference", "gpu"), f"inference.gpu is required, but stages lists {stage} and "
+                             f"{option.name} has no GPU", "use stages: [async_inference] or [realtime_inference] "
+                             "for a GPU endpoint"))
+        elif inf.accelerator is not None and not option.capabilities.gpu:
+            problems.append((("inference", "accelerator"), f"inference.accelerator is {inf.accelerator}, but stages "
+                             f"lists {stage} and {option.name} runs on CPU only", "use stages: [async_inference] or "
+                             "[realtime_inference] for an accelerator, or remove inference.accelerator"))
     return problems
 
 
@@ -500,7 +566,7 @@ def algorithm_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[st
                          f"one of {', '.join(modes)}" if modes else "remove model.mode"))
     training = mode.training if mode else algorithm.training
     trains = any(s in w.stages for s in ("training", "tuning"))
-    infers = any(s in w.stages for s in ("realtime_inference", "batch_inference"))
+    infers = any(s in w.stages for s in stage_registry.stages_reading("inference") or ())
     if trains and w.training.gpu == "required" and training.cpu_only:
         problems.append((("training", "gpu"), f"training.gpu is required but model.algorithm {algorithm.id} trains on "
                          "CPU instances only", f"AWS: {training.guidance}"))

@@ -34,6 +34,11 @@ def test_workload_names_and_botocore_names_reach_the_same_place() -> None:
     assert stages.component_of("realtime_inference") == "hosting"
     assert stages.component_of("spot_training") == "spot_training"
     assert stages.stage("hosting").id == "realtime_inference"
+    assert stages.instance_stage_of("async_inference") == "hosting"
+    assert stages.component_of("async_inference") == "hosting"
+    assert stages.instance_stage_of("serverless_inference") is None
+    with pytest.raises(KeyError):  # priced per GB-second, not under an instance component
+        stages.component_of("serverless_inference")
     with pytest.raises(KeyError):
         stages.stage("serverless")
     with pytest.raises(KeyError):
@@ -54,7 +59,8 @@ def test_register_refuses_clashes_and_unknown_targets() -> None:
 
 
 def test_sections_nobody_claims_matter_to_every_stage() -> None:
-    assert stages.stages_reading("inference") == ("realtime_inference", "batch_inference")
+    assert stages.stages_reading("inference") == ("realtime_inference", "serverless_inference", "async_inference",
+                                                  "batch_inference")
     assert stages.stages_reading("training") == ("training", "tuning")
     assert stages.stages_reading("data") is None
 

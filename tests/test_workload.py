@@ -60,7 +60,8 @@ def _error(tmp_path: Path, text: str) -> list[str]:
     ("stages: [training]\ndata:\n  size_gb: lots\n", "w.yaml:3: data.size_gb: must be a number, got 'lots'"),
     ("stages: [training]\ndata:\n  size_gb: -4\n", "w.yaml:3: data.size_gb: must be at least 0, got -4"),
     ("stages: [training, cooking]\n", "w.yaml:1: stages[1]: must be one of notebook, training, tuning, "
-                                      "realtime_inference, batch_inference or processing, got 'cooking'"),
+                                      "realtime_inference, serverless_inference, async_inference, batch_inference "
+                                      "or processing, got 'cooking'"),
     ("stages: [training]\nregion: us-east-9\n", "w.yaml:2: region: 'us-east-9' is not a region where SageMaker runs"),
     ("stages: [training]\ntuning: {max_jobs: 2, max_parallel_jobs: 5}\n",
      "w.yaml:2: tuning: max_parallel_jobs (5) is more than max_jobs (2)"),

@@ -59,6 +59,10 @@ DESCRIPTIONS: dict[str, str] = {
     "lambda_handler": "module.function that Lambda calls in the .zip package, e.g. app.handler",
     "lambda_runtime": "Lambda runtime identifier of the .zip package, e.g. python3.13",
     "states_execution_role_arn": "IAM role Step Functions assumes: lambda:InvokeFunction on the function",
+    "success_topic_arn": "ARN of the SNS topic told when an asynchronous request succeeds (encrypt it with your "
+                         "KMS key when the results are sensitive; the execution role needs sns:Publish on it)",
+    "error_topic_arn": "ARN of the SNS topic told when an asynchronous request fails (encrypt it with your KMS "
+                       "key when the results are sensitive; the execution role needs sns:Publish on it)",
     "lifecycle_script_base64": "the lifecycle script, base64-encoded (no secrets in it: anyone who can describe "
                                "the configuration reads it)",
 }
@@ -180,7 +184,7 @@ class Context:
         """Write every security setting of `operation` into `request`; returns the request."""
         set_by: dict[str, SecuritySetting] = {}
         created: list[tuple[str, SecuritySetting]] = []
-        for s in (s for s in self.rec.security if s.api == operation):
+        for s in (s for s in self.rec.security if s.api == operation and s.status == "set"):
             earlier = set_by.get(s.field)
             if earlier is not None and (earlier.value, earlier.placeholder) != (s.value, s.placeholder):
                 self.notes.append(f"{operation}.{s.field}: {s.control} asks for {_shown(s)}; kept {_shown(earlier)} "

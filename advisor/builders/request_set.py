@@ -47,6 +47,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("CreateModel", "sagemaker", sagemaker.model),
     Operation("CreateEndpointConfig", "sagemaker", sagemaker.endpoint_config),
     Operation("CreateEndpoint", "sagemaker", sagemaker.endpoint),
+    Operation("RegisterScalableTarget", "application-autoscaling", sagemaker.scalable_target),
+    Operation("PutScalingPolicy", "application-autoscaling", sagemaker.backlog_scaling_policy),
     Operation("CreateTransformJob", "sagemaker", sagemaker.transform_job),
     Operation("CreateFunction", "lambda", lambda_.create_function, needs_lambda=True),
     Operation(STATE_MACHINE, None, stepfunctions.definition, needs_lambda=True),
@@ -55,11 +57,11 @@ OPERATIONS: tuple[Operation, ...] = (
 BY_NAME = {op.name: op for op in OPERATIONS}
 
 #: Options that only make sense with a stage, so a note can say when one had nothing to act on.
-_OPTION_STAGES = (("lifecycle_config", "--lifecycle-config", "notebook"), ("git_repo", "--git-repo", "notebook"),
-                  ("canary_percent", "--canary", "realtime_inference"),
-                  ("input_filter", "--input-filter", "batch_inference"),
-                  ("join_source", "--join-source", "batch_inference"),
-                  ("output_filter", "--output-filter", "batch_inference"))
+_OPTION_STAGES = (("lifecycle_config", "--lifecycle-config", ("notebook",)), ("git_repo", "--git-repo", ("notebook",)),
+                  ("canary_percent", "--canary", ("realtime_inference", "async_inference")),
+                  ("input_filter", "--input-filter", ("batch_inference",)),
+                  ("join_source", "--join-source", ("batch_inference",)),
+                  ("output_filter", "--output-filter", ("batch_inference",)))
 
 
 class Placeholder(Frozen):
@@ -127,11 +129,15 @@ def build_requests(recommendation: Recommendation, workload: Workload, only: str
         reason = missing_because(BY_NAME[only], recommendation, options)
         if reason is not None:
             raise UsageError(reason, hint=f"this recommendation covers {', '.join(covered) or 'no operation'}")
-    ctx = Context(recommendation, workload, options)
-    for attr, flag, stage in _OPTION_STAGES:
-        if getattr(options, attr) is not None and stage not in recommendation.instances:
-            ctx.notes.append(f"{flag} has no effect: the recommendation has no {stage} stage")
     wanted = [only] if only is not None else covered
+    endpoints = [s for s in sagemaker.ENDPOINT_STAGES if s in recommendation.instances]
+    if len(endpoints) > 1 and any(name in wanted for name in ("CreateEndpointConfig", "CreateEndpoint")):
+        raise UsageError(f"the recommendation has {' and '.join(endpoints)}: each is its own endpoint, and one set "
+                         "of requests creates one", hint=f"ask for one of them, e.g. --stage {endpoints[-1]}")
+    ctx = Context(recommendation, workload, options)
+    for attr, flag, stages in _OPTION_STAGES:
+        if getattr(options, attr) is not None and not any(s in recommendation.instances for s in stages):
+            ctx.notes.append(f"{flag} has no effect: the recommendation has no {' or '.join(stages)} stage")
     requests = {name: BY_NAME[name].build(ctx) for name in wanted}
     return RequestSet(workload=workload.name, region=recommendation.region, requests=requests,
                       placeholders=_placeholders(ctx, requests), notes=tuple(dict.fromkeys(ctx.notes)))

@@ -116,6 +116,10 @@ def tuning_job(ctx: Context) -> dict[str, Any]:
     return ctx.secure(SERVICE, "CreateHyperParameterTuningJob", request)
 
 
+#: What a serverless endpoint's model cannot carry (AWS: serverless-endpoints.html, feature exclusions).
+NOT_ON_SERVERLESS = ("VpcConfig", "EnableNetworkIsolation")
+
+
 def model(ctx: Context) -> dict[str, Any]:
     if "training" in ctx.rec.instances:
         data_url = f"{ctx.s3('output')}{ctx.name('training')}/output/model.tar.gz"
@@ -126,26 +130,103 @@ def model(ctx: Context) -> dict[str, Any]:
         "PrimaryContainer": {"Image": token("inference_image_uri"), "ModelDataUrl": data_url},
         "ExecutionRoleArn": token("sagemaker_execution_role_arn"),
     }
-    return ctx.secure(SERVICE, "CreateModel", request)
+    request = ctx.secure(SERVICE, "CreateModel", request)
+    if "serverless_inference" in ctx.rec.instances:
+        for key in NOT_ON_SERVERLESS:
+            if request.pop(key, None) is not None:
+                ctx.notes.append(f"CreateModel.{key} is left out: the model serves a serverless endpoint, which "
+                                 f"takes no {key}; another stage that needs it gets its own model")
+    return request
+
+
+def endpoint_stage(ctx: Context) -> str:
+    """The recommendation's endpoint stage (real-time, serverless or asynchronous): one per request set."""
+    return next(s for s in ENDPOINT_STAGES if s in ctx.rec.instances)
+
+
+#: The stages that create an endpoint, in the registry's order.
+ENDPOINT_STAGES = ("realtime_inference", "serverless_inference", "async_inference")
+
+
+def variant_name(ctx: Context) -> str:
+    """The production variant serving the new model (the one an asynchronous endpoint's scaling targets)."""
+    return "canary" if ctx.options.canary_percent and endpoint_stage(ctx) != "serverless_inference" else "AllTraffic"
 
 
 def endpoint_config(ctx: Context) -> dict[str, Any]:
     """One production variant; with a canary share, the model serving today keeps the rest (the chapter's
-    80/20 split is `canary_percent=20`). Weights can later move with UpdateEndpointWeightsAndCapacities."""
-    choice = ctx.stage("realtime_inference")
+    80/20 split is `canary_percent=20`). Weights can later move with UpdateEndpointWeightsAndCapacities.
+
+    A serverless endpoint's variant carries ServerlessConfig instead of instances (and takes one variant only);
+    an asynchronous endpoint adds AsyncInferenceConfig: where results and failures land in S3, the SNS topics
+    told of each, and how many invocations each instance takes at once."""
+    stage = endpoint_stage(ctx)
+    choice = ctx.stage(stage)
 
     def variant(name: str, model_name: str, weight: float) -> dict[str, Any]:
+        if stage == "serverless_inference":
+            return {"VariantName": name, "ModelName": model_name, "ServerlessConfig": {
+                key: choice.settings[key] for key in ("MemorySizeInMB", "MaxConcurrency", "ProvisionedConcurrency")
+                if key in choice.settings}}
         return {"VariantName": name, "ModelName": model_name, "InstanceType": choice.instance_type,
                 "InitialInstanceCount": choice.instance_count, "InitialVariantWeight": weight}
 
     canary = ctx.options.canary_percent
-    if canary:
-        variants = [variant("current", token("current_model_name"), round((100 - canary) / 100, 4)),
-                    variant("canary", ctx.name("model"), round(canary / 100, 4))]
+    if canary and stage == "serverless_inference":
+        ctx.notes.append("--canary has no effect: a serverless endpoint takes one production variant (AWS: "
+                         "serverless-endpoints.html, feature exclusions)")
+    if variant_name(ctx) == "canary":
+        variants = [variant("current", token("current_model_name"), round((100 - canary) / 100, 4)),  # type: ignore[operator]
+                    variant("canary", ctx.name("model"), round(canary / 100, 4))]  # type: ignore[operator]
     else:
         variants = [variant("AllTraffic", ctx.name("model"), 1.0)]
-    request = {"EndpointConfigName": ctx.name("endpoint-config"), "ProductionVariants": variants}
+    request: dict[str, Any] = {"EndpointConfigName": ctx.name("endpoint-config"), "ProductionVariants": variants}
+    if stage == "async_inference":
+        request["AsyncInferenceConfig"] = {
+            "OutputConfig": {"S3OutputPath": ctx.s3("async-output"), "S3FailurePath": ctx.s3("async-failures"),
+                             "NotificationConfig": {"SuccessTopic": token("success_topic_arn"),
+                                                    "ErrorTopic": token("error_topic_arn")}},
+            "ClientConfig": {"MaxConcurrentInvocationsPerInstance":
+                             choice.settings["MaxConcurrentInvocationsPerInstance"]}}
     return ctx.secure(SERVICE, "CreateEndpointConfig", request)
+
+
+#: Application Auto Scaling's names for an endpoint variant's instance count.
+SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+#: AWS's example cool-downs for an asynchronous endpoint's backlog policy (async-inference-autoscale.html), s.
+SCALE_IN_COOLDOWN_S, SCALE_OUT_COOLDOWN_S = 600, 300
+
+
+def _scaling_resource(ctx: Context) -> dict[str, str]:
+    return {"ServiceNamespace": "sagemaker",
+            "ResourceId": f"endpoint/{ctx.name('endpoint')}/variant/{variant_name(ctx)}",
+            "ScalableDimension": SCALABLE_DIMENSION}
+
+
+def scalable_target(ctx: Context) -> dict[str, Any]:
+    """The asynchronous endpoint's instance count between MinCapacity (0 when traffic has idle periods: it
+    scales to zero) and the peak count sizing found."""
+    settings = ctx.stage("async_inference").settings
+    return {**_scaling_resource(ctx), "MinCapacity": settings["MinCapacity"], "MaxCapacity": settings["MaxCapacity"]}
+
+
+def backlog_scaling_policy(ctx: Context) -> dict[str, Any]:
+    """Target tracking on the queue: ApproximateBacklogSizePerInstance at the invocations one instance takes at
+    once (AWS: async-inference-autoscale.html). From zero instances it scales out once the backlog passes the
+    target; AWS's optional step policy on HasBacklogWithoutCapacity starts the first instance sooner."""
+    settings = ctx.stage("async_inference").settings
+    if settings["MinCapacity"] == 0:
+        ctx.notes.append("PutScalingPolicy: with MinCapacity 0 the endpoint scales out from zero once the backlog "
+                         "passes the target; add AWS's step scaling policy on HasBacklogWithoutCapacity to start "
+                         "the first instance as soon as a request waits (async-inference-autoscale.html)")
+    return {"PolicyName": ctx.name("backlog-scaling", limit=256), **_scaling_resource(ctx),
+            "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingScalingPolicyConfiguration": {
+                "TargetValue": float(settings["TargetBacklogPerInstance"]),
+                "CustomizedMetricSpecification": {
+                    "MetricName": "ApproximateBacklogSizePerInstance", "Namespace": "AWS/SageMaker",
+                    "Dimensions": [{"Name": "EndpointName", "Value": ctx.name("endpoint")}], "Statistic": "Average"},
+                "ScaleInCooldown": SCALE_IN_COOLDOWN_S, "ScaleOutCooldown": SCALE_OUT_COOLDOWN_S}}
 
 
 def endpoint(ctx: Context) -> dict[str, Any]:

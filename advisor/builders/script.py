@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from advisor.builders.request_set import RequestSet
 
 #: boto3 client per botocore service, as the script names them.
-CLIENTS = {"sagemaker": "sagemaker", "lambda": "lambda_client", "stepfunctions": "stepfunctions"}
+CLIENTS = {"sagemaker": "sagemaker", "lambda": "lambda_client", "stepfunctions": "stepfunctions",
+           "application-autoscaling": "autoscaling"}
 #: Jobs whose output a later request may read: operation -> (where it writes, waiter, describe call, name key,
 #: status key). The script waits for one only when a later request in the set reads what it writes.
 WAITS = {
@@ -190,6 +191,10 @@ def to_script(request_set: RequestSet) -> str:
         for job in [j for j in pending if _reads(operation, j, requests)]:
             lines.append(_wait_line(job, requests[job]))
             pending.remove(job)
+        if operation == "RegisterScalableTarget" and "CreateEndpoint" in requests:  # scaling needs it InService
+            lines.append('    print("waiting for the endpoint to be InService ...", flush=True)')
+            lines.append('    sagemaker.get_waiter("endpoint_in_service").wait('
+                         f'EndpointName={constant("CreateEndpoint")}["EndpointName"])')
         call = f"{CLIENTS[service]}.{method(operation)}"
         lines.append(f"    send({json.dumps(operation)}, {call}, {constant(operation)})")
         if operation in WAITS:

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import get_args
 
+from advisor import stages as stage_registry
 from advisor.documents import Document, duplicates, format_path
 from advisor.errors import Problem
 from advisor.knowledge.models import LAMBDA_ALTERNATIVES, STAGES, Knowledge
@@ -181,7 +182,7 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
                     problem(f"{leaf.value!r} is not a Lambda limit id (one of {', '.join(sorted(limits))})",
                             ("rules", r_index, "when"))
     problems += _algorithm_references(k, docs, families)
-    missing = [s for s in workload_stages if s not in served]
+    missing = [s for s in workload_stages if s not in served and stage_registry.stage(s).instance_stage is not None]
     if k.decisions and missing:
         problems.append(Problem(f"no families decision serves the stages {', '.join(missing)}"))
     return problems

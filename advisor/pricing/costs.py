@@ -182,6 +182,40 @@ def lambda_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, seco
                 warnings=stale)
 
 
+def serverless_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, seconds_per_request: float,
+                            memory_mb: float, provisioned: int = 0, *, today: dt.date | None = None) -> Cost:
+    """Requests x duration (billed by the millisecond) x memory in GB x the snapshot's price per GB-second.
+
+    Provisioned concurrency is billed on top (memory x time provisioned x concurrency), at prices no snapshot
+    holds yet: with it, the cost is unknown and the formula shows the on-demand part alone.
+    """
+    _positive(seconds_per_request=seconds_per_request, memory_mb=memory_mb)
+    if requests_per_month < 0:
+        raise UsageError(f"requests_per_month must not be negative, got {_num(requests_per_month)}")
+    prices = snapshot.serverless_inference
+    stale = _stale(snapshot, today)
+    if prices is None:
+        return _made(usd=None, period="month", formula=f"no Serverless Inference price in the {snapshot.region} "
+                     "snapshot", warnings=(f"the {snapshot.region} price snapshot has no Serverless Inference price: "
+                                           "serverless cost unknown", *stale))
+    billed_s = _billed_seconds(seconds_per_request)
+    gb = memory_mb / 1024
+    compute = requests_per_month * billed_s * gb * prices.usd_per_gb_second
+    formula = (f"{_num(requests_per_month)} requests x {_num(billed_s)} s x {_num(gb)} GB "
+               f"x ${plain_number(prices.usd_per_gb_second)}/GB-s")
+    assumptions = ("the data processed (GB in and out) is billed on top, at a price the snapshot does not hold",
+                   f"Serverless Inference price: {prices.source} (as of {prices.as_of.isoformat()})")
+    if provisioned:
+        return _made(usd=None, period="month",
+                     formula=f"{formula} = {money(compute)} on demand, + {provisioned} provisioned concurrency x "
+                             f"{_num(gb)} GB x the time provisioned at a price the snapshot does not hold",
+                     assumptions=assumptions,
+                     warnings=(f"the {snapshot.region} price snapshot has no price for serverless provisioned "
+                               "concurrency: the serverless cost is unknown (its on-demand compute part alone is "
+                               f"{money(compute)}/month)", *stale))
+    return _made(usd=compute, period="month", formula=formula, assumptions=assumptions, warnings=stale)
+
+
 def lambda_break_even_rps(snapshot: PriceSnapshot, endpoint_monthly_usd: float, seconds_per_request: float,
                           memory_mb: float) -> float | None:
     """Requests per second at which Lambda costs as much as the endpoint; below it Lambda is cheaper.

@@ -42,7 +42,7 @@ from advisor.recommend.models import (
     StageChoice,
 )
 from advisor.recommend.options import option_warnings
-from advisor.recommend.security import SecurityRows, drop_refused
+from advisor.recommend.security import SecurityRows, drop_refused, serverless_gaps
 from advisor.workload import Derived, Workload, check_workload, context_of
 
 
@@ -103,8 +103,11 @@ class Advisor:
         instances: dict[str, StageChoice] = {
             stage: self._stage(stage, w, facts, decided, snapshot, today) for stage in w.stages}
         security, rails, refused = self._secure(decided.controls, instances)
+        gaps, gap_warnings = serverless_gaps(w, facts.derived, self.knowledge)
+        security += gaps
         lambda_result = self._lambda(w, facts.assessment, decided, instances, snapshot, today)
-        warnings = [*self._price_warnings(w.region, snapshot, today), *refused, *_workload_warnings(w, instances),
+        warnings = [*self._price_warnings(w.region, snapshot, today), *gap_warnings, *refused,
+                    *_workload_warnings(w, instances),
                     *option_warnings(w, self.knowledge, instances, snapshot)]
         return Recommendation(
             workload=w.name, region=w.region, priority=w.priority, instances=instances, security=security,
@@ -192,7 +195,8 @@ class Advisor:
         where the work goes instead of Lambda (only when it does not fit)."""
         ctx = facts.context
         excluded = self._collect("exclusions", ctx)
-        families: dict[str, Outcome] = {stage: self._stage_decision[stage].evaluate(ctx, stage) for stage in w.stages}
+        families: dict[str, Outcome] = {stage: self._stage_decision[stage].evaluate(ctx, stage) for stage in w.stages
+                                         if stage_registry.stage(stage).instance_stage is not None}
         controls = self._collect("controls", ctx)
         outcomes = [*excluded, *families.values(), *controls]
         alternatives: dict[str, LambdaAlternative] = {}
@@ -212,8 +216,11 @@ class Advisor:
 
     def _stage(self, stage: str, w: Workload, facts: Facts, decided: Decided, snapshot: PriceSnapshot | None,
                today: dt.date) -> StageChoice:
-        """Size and cost one stage from the families its decision chose."""
+        """Size and cost one stage from the families its decision chose (a stage without instances: its
+        settings)."""
         spec = stage_registry.stage(stage)
+        if spec.instance_stage is None:
+            return self._settings_stage(spec, w, facts, snapshot, today)
         outcome = decided.families[stage]
         excluded = decided.exclusions.get(stage, ())
         chosen = [f for then in outcome.thens for f in then.families]
@@ -226,7 +233,16 @@ class Advisor:
             stage=stage, instance_type=winner.spec.name, instance_count=winner.count, family=winner.itype.family,
             price_per_hour_usd=winner.per_instance, price_is_estimate=bool(winner.price and winner.price.estimate),
             estimated_cost=cost, fits=sized.fits, reasons=(*reasons, *sized.reasons), alternatives=sized.alternatives,
-            excluded=excluded, decided_by=outcome.trace.selected, extra=extra)
+            excluded=excluded, decided_by=outcome.trace.selected, extra=extra, settings=sized.settings)
+
+    def _settings_stage(self, spec: stage_registry.StageSpec, w: Workload, facts: Facts,
+                        snapshot: PriceSnapshot | None, today: dt.date) -> StageChoice:
+        """A stage that draws no instance type (serverless): its request settings, sized and costed."""
+        sized = sizing.SETTINGS_SIZERS[spec.sizing](w, facts.derived, self.knowledge)
+        cost, extra = costing.cost_settings(spec, w, sized, snapshot, today)
+        return StageChoice(stage=spec.id, instance_type=None, instance_count=0, family=None, price_per_hour_usd=None,
+                           estimated_cost=cost, fits=sized.fits, reasons=sized.reasons, alternatives=(),
+                           extra=extra, settings=sized.settings)
 
     def _secure(self, controls: Outcome, instances: Mapping[str, StageChoice]
                 ) -> tuple[tuple[SecuritySetting, ...], tuple[GuardRailAdvice, ...], list[str]]:
@@ -234,7 +250,7 @@ class Advisor:
         that enforce what is left."""
         security, refused = drop_refused(self._security.settings_for(controls), {
             stage: (c.instance_type, self.knowledge.instance_type(c.instance_type).instance_storage_gb)
-            for stage, c in instances.items()})
+            for stage, c in instances.items() if c.instance_type is not None})
         return security, self._security.rails_for(security), refused
 
     def _lambda(self, w: Workload, assessment: lambda_fit.LambdaAssessment, decided: Decided,
@@ -283,5 +299,7 @@ def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice]) -> lis
                         f"of one request on one vCPU ({w.inference.seconds_per_request * 1000:g} ms): no CPU "
                         "instance count meets it; make the model faster or move it to an accelerator")
     warnings += [f"{c.stage}: nothing in the knowledge meets the stated need; {c.instance_type} is the closest"
+                 if c.instance_type is not None else
+                 f"{c.stage}: the workload needs more than this option's largest settings (see its reasons)"
                  for c in instances.values() if not c.fits]
     return warnings

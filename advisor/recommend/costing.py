@@ -12,18 +12,20 @@ from collections.abc import Callable
 from typing import Any
 
 from advisor.pricing.costs import (
+    HOURS_PER_MONTH,
     Cost,
     batch_transform_cost,
     endpoint_monthly_cost,
     notebook_monthly_cost,
     processing_cost,
+    serverless_monthly_cost,
     training_cost,
     tuning_cost,
 )
 from advisor.pricing.models import PriceSnapshot
-from advisor.recommend.sizing import Candidate, capacity_rps
+from advisor.recommend.sizing import Candidate, SettingsSizing, capacity_rps
 from advisor.stages import StageSpec
-from advisor.workload import Workload
+from advisor.workload import Derived, Workload
 
 Costed = tuple[Cost, dict[str, Any]]
 Coster = Callable[[PriceSnapshot, Workload, Candidate, dt.date], Costed]
@@ -89,3 +91,61 @@ def _processing(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.da
     job = processing_cost(snapshot, c.spec.name, c.count, w.processing.max_hours, today=today)
     monthly = None if job.usd is None else round(job.usd * w.processing.runs_per_month, 2)
     return job, {"runs_per_month": w.processing.runs_per_month, "usd_per_month": monthly}
+
+
+def active_hours(w: Workload) -> tuple[float, str]:
+    """Hours a month requests arrive (inference.active_hours_per_day, else all of them) and that in words."""
+    per_day = w.inference.active_hours_per_day
+    if per_day is None:
+        return HOURS_PER_MONTH, (f"requests arrive at the peak rate ({w.inference.requests_per_second:g}/s) all "
+                                 f"{HOURS_PER_MONTH:g} h of the month, an upper bound (set "
+                                 "inference.active_hours_per_day for less)")
+    hours = HOURS_PER_MONTH * per_day / 24
+    return hours, f"requests arrive {per_day:g} h a day (inference.active_hours_per_day): {hours:,.4g} h a month"
+
+
+@register_coster("async")
+def _async(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
+    """Instance-hours: all month when the endpoint keeps instances; only the active hours when it scales to zero
+    (traffic with idle periods), a floor that the scale-in cool-down and cold starts raise a little."""
+    if not Derived.of(w).idle_periods:
+        return endpoint_monthly_cost(snapshot, c.spec.name, c.count, today=today), {}
+    hours, basis = active_hours(w)
+    cost = endpoint_monthly_cost(snapshot, c.spec.name, c.count, hours, today=today)
+    assumption = (f"the endpoint scales to zero when the queue is empty, so {c.count} instance"
+                  f"{'s' if c.count > 1 else ''} run only while requests arrive: {basis}; scaling in after the "
+                  "cool-down and out again adds some minutes a day")
+    return cost.model_copy(update={"assumptions": (assumption,)}), {"hours_per_month": round(hours, 3)}
+
+
+# ---- stages without instances ---------------------------------------------------------------------------------
+
+SettingsCoster = Callable[[PriceSnapshot, Workload, SettingsSizing, dt.date], Costed]
+SETTINGS_COSTERS: dict[str, SettingsCoster] = {}
+"""Costing strategies of stages without instances (StageSpec.instance_stage None), by StageSpec.costing."""
+
+
+def cost_settings(stage: StageSpec, w: Workload, sized: SettingsSizing, snapshot: PriceSnapshot | None,
+                  today: dt.date) -> Costed:
+    """The cost of a stage sized as settings: unknown without a snapshot, not estimated when it does not fit."""
+    if snapshot is None:
+        return Cost(usd=None, usd_high=None, period=stage.cost_period, formula=f"no price snapshot for {w.region}",
+                    assumptions=(), warnings=(f"no price snapshot for {w.region}",)), {}
+    if not sized.fits:
+        return Cost(usd=None, usd_high=None, period=stage.cost_period,
+                    formula="not estimated: the workload needs more than the option's largest settings",
+                    assumptions=(), warnings=()), {}
+    return SETTINGS_COSTERS[stage.costing](snapshot, w, sized, today)
+
+
+def _serverless(snapshot: PriceSnapshot, w: Workload, sized: SettingsSizing, today: dt.date) -> Costed:
+    hours, basis = active_hours(w)
+    requests = w.inference.requests_per_second * hours * 3600
+    cost = serverless_monthly_cost(snapshot, requests, w.inference.seconds_per_request,
+                                   sized.settings["MemorySizeInMB"], sized.settings.get("ProvisionedConcurrency", 0),
+                                   today=today)
+    return (cost.model_copy(update={"assumptions": (basis, *cost.assumptions)}),
+            {"requests_per_month": round(requests)})
+
+
+SETTINGS_COSTERS["serverless"] = _serverless

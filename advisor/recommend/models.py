@@ -67,10 +67,11 @@ class Exclusion:
 
 class StageChoice(Frozen):
     stage: str
-    instance_type: str
-    instance_count: int
-    family: str
-    price_per_hour_usd: PerHour = Field(description="Per instance; 'unknown' when no snapshot price exists.")
+    instance_type: str | None = Field(description="None for a stage without instances (serverless).")
+    instance_count: int = Field(description="0 for a stage without instances (serverless).")
+    family: str | None = Field(description="None for a stage without instances (serverless).")
+    price_per_hour_usd: PerHour | None = Field(description="Per instance; 'unknown' when no snapshot price exists; "
+                                                           "None for a stage without instances (serverless).")
     price_is_estimate: bool = False
     estimated_cost: Cost
     fits: bool = Field(description="False when nothing in the knowledge meets the stated need (see reasons).")
@@ -80,6 +81,10 @@ class StageChoice(Frozen):
     decided_by: tuple[str, ...] = ()
     extra: FrozenMap[Any] = Field(default_factory=FrozenDict,
                                   description="Stage details, e.g. tuning wall-clock hours.")
+    settings: FrozenMap[Any] = Field(default_factory=FrozenDict, description=(
+        "The inference option's request settings by API field name: serverless MemorySizeInMB, MaxConcurrency "
+        "and ProvisionedConcurrency; asynchronous MaxConcurrentInvocationsPerInstance and the auto scaling "
+        "MinCapacity, MaxCapacity and TargetBacklogPerInstance."))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,6 +106,9 @@ class SecuritySetting:
     tradeoff: str | None = None
     rule: str
     anchors: FrozenMap[str] = dataclasses.field(default_factory=FrozenDict)
+    status: Literal["set", "not_available"] = "set"
+    """not_available: the workload needs this control but the stage's option cannot carry it (serverless has no
+    VpcConfig): said, never written into a request."""
 
 
 @dataclass(frozen=True, slots=True)

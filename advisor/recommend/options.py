@@ -8,17 +8,20 @@ serverless endpoint (with what that option cannot do).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 from advisor.knowledge.models import HostingOption, Knowledge
-from advisor.pricing.costs import HOURS_PER_MONTH, money
+from advisor.pricing.costs import money
 from advisor.pricing.models import PriceSnapshot
+from advisor.recommend.costing import cost_settings
 from advisor.recommend.models import StageChoice
+from advisor.recommend.sizing import size_serverless
+from advisor.stages import stage
 from advisor.workload import Derived, Workload
 
-SERVERLESS_STEP_MB = 1024
-"""Serverless memory sizes come in 1 GB steps (1024-6144 MB)."""
+STAGE_OF_OPTION = {"serverless": "serverless_inference", "async": "async_inference",
+                   "batch_transform": "batch_inference", "realtime": "realtime_inference"}
+"""The workload stage id a user puts in `stages` to get each inference option."""
 
 
 def _max(option: HostingOption, limit_id: str) -> float | None:
@@ -42,7 +45,7 @@ def _breaks(option: HostingOption, w: Workload) -> list[str]:
 def _needs_gpu(w: Workload, choice: StageChoice | None, knowledge: Knowledge) -> bool:
     if w.inference.gpu == "required":
         return True
-    if choice is None:
+    if choice is None or choice.instance_type is None:
         return False
     return knowledge.instance_type(choice.instance_type).accelerator is not None
 
@@ -60,7 +63,8 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
         broken = _breaks(realtime, w)
         if broken:
             gpu = _needs_gpu(w, choice, knowledge)
-            fitting = [f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, {_max(o, 'timeout_s'):g} s)"
+            fitting = [f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, {_max(o, 'timeout_s'):g} s; "
+                       f"use stages: [{STAGE_OF_OPTION[key]}])"
                        for key in ("async", "batch_transform") if (o := options.get(key)) is not None
                        and not _breaks(o, w) and (o.capabilities.gpu or not gpu)]
             warnings.append(f"realtime_inference: a real-time endpoint (InvokeEndpoint) cannot take these requests: "
@@ -75,32 +79,35 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
 
 def _serverless_offer(w: Workload, knowledge: Knowledge, serverless: HostingOption, choice: StageChoice,
                       snapshot: PriceSnapshot | None) -> list[str]:
-    """Sporadic or spiky CPU traffic within serverless limits: its cost beside the endpoint's, and its limits."""
+    """Sporadic or spiky CPU traffic within serverless limits: its cost beside the endpoint's, and its limits.
+
+    The settings and the cost are the serverless_inference stage's own (sizing.size_serverless, its costing), so
+    the offer is what `stages: [serverless_inference]` would recommend."""
     inf = w.inference
     if inf.traffic not in ("sporadic", "spiky") or _breaks(serverless, w) or _needs_gpu(w, choice, knowledge):
         return []
     derived = Derived.of(w)
-    need_mb = max(inf.memory_mb, (derived.model_memory_gb * 1.5 + 1) * 1024)
-    top = _max(serverless, "memory_mb") or 6144
-    concurrency = math.ceil(inf.requests_per_second * inf.seconds_per_request)
-    if need_mb > top or concurrency > (_max(serverless, "max_concurrency") or 200):
+    sized = size_serverless(w, derived, knowledge)
+    if not sized.fits:
         return []
-    memory_mb = max(SERVERLESS_STEP_MB, math.ceil(need_mb / SERVERLESS_STEP_MB) * SERVERLESS_STEP_MB)
+    settings = sized.settings
     cost = ""
-    prices = snapshot.serverless_inference if snapshot is not None else None
-    if prices is not None:
-        seconds = inf.requests_per_second * HOURS_PER_MONTH * 3600 * inf.seconds_per_request
-        monthly = seconds * memory_mb / 1024 * prices.usd_per_gb_second
+    if snapshot is not None and snapshot.serverless_inference is not None:
+        monthly, _ = cost_settings(stage("serverless_inference"), w, sized, snapshot, snapshot.as_of)
         endpoint = choice.estimated_cost.usd
-        cost = (f": about {money(monthly)}/month of compute at {memory_mb} MB ({inf.requests_per_second:g} req/s x "
-                f"{inf.seconds_per_request:g} s x {prices.usd_per_gb_second:g} USD per GB-second)"
-                + (f" against {money(endpoint)}/month for the {choice.instance_count} x {choice.instance_type} "
-                   "endpoint" if endpoint is not None else ""))
+        if monthly.usd is not None:
+            cost = (f": about {money(monthly.usd)}/month ({monthly.formula})"
+                    + (f" against {money(endpoint)}/month for the {choice.instance_count} x {choice.instance_type} "
+                       "endpoint" if endpoint is not None else ""))
     caveat = "; it scales to zero, so the first request after idle time waits for a cold start"
     if derived.sensitive or w.data.private_sources:
         caveat += (f", and it has no VPC configuration or network isolation, so this {w.data.sensitivity} workload "
                    "would give those up: keep the instance endpoint unless that is acceptable")
+    top = _max(serverless, "memory_mb") or 6144
+    provisioned = (f", ProvisionedConcurrency {settings['ProvisionedConcurrency']}"
+                   if "ProvisionedConcurrency" in settings else "")
     return [f"realtime_inference: {inf.traffic} CPU traffic within Serverless Inference's limits (payload "
             f"{_max(serverless, 'payload_mb'):g} MB, {_max(serverless, 'timeout_s'):g} s, memory up to {top:g} MB, "
-            f"no GPU) could use a serverless endpoint (CreateEndpointConfig ServerlessConfig.MemorySizeInMB "
-            f"{memory_mb}, MaxConcurrency {max(1, concurrency)}){cost}{caveat}"]
+            f"no GPU) could use a serverless endpoint, stages: [serverless_inference] (CreateEndpointConfig "
+            f"ServerlessConfig.MemorySizeInMB {settings['MemorySizeInMB']}, MaxConcurrency "
+            f"{settings['MaxConcurrency']}{provisioned}){cost}{caveat}"]

@@ -34,7 +34,10 @@ def placeholder(name: str) -> str:
 
 
 def setting_value(setting: SecuritySetting) -> str:
-    """A request field's value as it goes in the request (JSON), or its placeholder."""
+    """A request field's value as it goes in the request (JSON), or its placeholder; "not available" for a
+    control the stage's option cannot carry."""
+    if setting.status == "not_available":
+        return "not available"
     return placeholder(setting.placeholder) if setting.placeholder else json.dumps(setting.value)
 
 
@@ -96,24 +99,54 @@ def build_report(rec: Recommendation) -> Report:
                + (f", prices as of {rec.prices_as_of}" if rec.prices_as_of else "") + ".")
     sections = [Section("instances", "instances", "Instances", table=Table(
         ("stage", "type", "count", "price", "estimated cost"),
-        tuple((stage_title(c.stage), c.instance_type, str(c.instance_count), price(c.price_per_hour_usd),
-               cost_text(c)) for c in rec.instances.values())))]
+        tuple((stage_title(c.stage), type_text(c), count_text(c), price_text(c), cost_text(c))
+              for c in rec.instances.values())))]
     sections += [_stage_section(rec, c) for c in rec.instances.values()]
     sections += _security_sections(rec)
     sections.append(_lambda_section(rec))
     return Report(rec.workload, summary, rec.warnings, tuple(sections))
 
 
+def type_text(c: StageChoice) -> str:
+    """The type column: the instance type, or a serverless endpoint's memory size."""
+    if c.instance_type is None:
+        return f"serverless, {c.settings.get('MemorySizeInMB', '?')} MB"
+    return c.instance_type
+
+
+def count_text(c: StageChoice) -> str:
+    """The count column: instances (an autoscaled range where the stage scales), or serverless concurrency."""
+    if c.instance_type is None:
+        text = f"up to {c.settings.get('MaxConcurrency', '?')} concurrent"
+        provisioned = c.settings.get("ProvisionedConcurrency")
+        return text + (f", {provisioned} provisioned" if provisioned else "")
+    if "MinCapacity" in c.settings:
+        return f"{c.settings['MinCapacity']}-{c.settings['MaxCapacity']}"
+    return str(c.instance_count)
+
+
+def price_text(c: StageChoice) -> str:
+    if c.instance_type is None:
+        return "per GB-second used"
+    return price(c.price_per_hour_usd)
+
+
+def settings_lines(c: StageChoice) -> list[str]:
+    """The option's request settings, one per line, as API field = value."""
+    return [f"setting: {key} = {value}" for key, value in c.settings.items()]
+
+
 def _stage_section(rec: Recommendation, c: StageChoice) -> Section:
     lines = [] if c.fits else ["nothing in the knowledge meets the stated need: this is the closest"]
+    lines += settings_lines(c)
     lines += list(c.reasons)
     lines.append(f"cost: {c.estimated_cost.formula}")
     lines += [f"assumption: {a}" for a in c.estimated_cost.assumptions]
     lines += [f"note: {w}" for w in c.estimated_cost.warnings if w not in rec.warnings]  # said above
     table = Table(("alternative", "count", "price", "why it lost"), tuple(
         (a.instance_type, str(a.instance_count), price(a.price_per_hour_usd), a.reason) for a in c.alternatives))
-    return Section(f"stage.{c.stage}", "instances",
-                   f"{stage_title(c.stage)}: {c.instance_type} x {c.instance_count}", tuple(lines),
+    heading = f"{c.instance_type} x {c.instance_count}" if c.instance_type else type_text(c)
+    return Section(f"stage.{c.stage}", "instances", f"{stage_title(c.stage)}: {heading}", tuple(lines),
                    table if c.alternatives else None,
                    tuple(f"excluded: family {e.family} ({e.rule}): {e.because}" for e in c.excluded), level=3)
 

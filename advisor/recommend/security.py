@@ -14,8 +14,14 @@ from advisor import stages as stage_registry
 from advisor.engine.decisions import Outcome
 from advisor.knowledge.models import Knowledge
 from advisor.recommend.models import GuardRailAdvice, SecuritySetting, deep_frozen
+from advisor.workload import Derived, Workload
 
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+SERVERLESS_GAPS = {"SM-MD-02": "no VPC configuration", "SM-MD-01": "no network isolation"}
+"""Controls a sensitive or private-source workload needs that a serverless endpoint cannot carry (AWS:
+serverless-endpoints.html, feature exclusions), and what it lacks."""
+SERVERLESS_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html"
 
 
 
@@ -33,9 +39,10 @@ def drop_refused(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tup
         if not row.requires_ebs:
             kept.append(row)
             continue
-        stage = next((s.id for s in stage_registry.stages() if s.instance_operation == row.api), None)
-        chosen = storage_of.get(stage) if stage else None
-        if chosen and chosen[1] > 0:
+        # every stage whose instances this request carries (an endpoint config: real-time or asynchronous)
+        chosen = next((storage_of[s.id] for s in stage_registry.stages()
+                       if s.instance_operation == row.api and s.id in storage_of and storage_of[s.id][1] > 0), None)
+        if chosen:
             warnings.append(f"{row.control}: {row.api}.{row.field} is left out because {chosen[0]} has "
                             f"{chosen[1]:g} GB of local NVMe storage, which AWS encrypts with a hardware key and for "
                             "which it refuses a volume KMS key")
@@ -110,3 +117,29 @@ class SecurityRows:
             g = self.knowledge.guard_rails[index]
             rail = self._rails[key] = GuardRailAdvice(g.condition_key, enforced, deep_frozen(g.statement(actions)))
         return rail
+
+
+def serverless_gaps(w: Workload, derived: Derived,
+                    knowledge: Knowledge) -> tuple[tuple[SecuritySetting, ...], list[str]]:
+    """What a sensitive or private-source workload on serverless_inference gives up: one `not_available` row per
+    control it would get on an instance endpoint, and the warning that says so (never a VpcConfig in a request)."""
+    if "serverless_inference" not in w.stages or not (derived.sensitive or w.data.private_sources):
+        return (), []
+    why = (f"{w.data.sensitivity} data" if derived.sensitive else "") + \
+        (" from private sources" if w.data.private_sources else "")
+    rows = []
+    for control_id, lacks in SERVERLESS_GAPS.items():
+        control = knowledge.security_control(control_id)
+        for s in control.settings:
+            rows.append(SecuritySetting(
+                control=control.id, title=control.title, resource=control.resource, service=s.service,
+                api=s.operation, field=s.field, value=None, placeholder=None, aws_default=deep_frozen(s.aws_default),
+                severity=control.severity,
+                why=f"not available on serverless_inference: Serverless Inference has {lacks} ({SERVERLESS_PAGE}, "
+                    f"feature exclusions), which this workload's {why.strip()} calls for; use stages: "
+                    "[realtime_inference] or [async_inference] to have it",
+                tradeoff=None, rule="serverless-feature-exclusions", status="not_available"))
+    warning = (f"serverless_inference: Serverless Inference has no VPC configuration and no network isolation, so "
+               f"this workload's {why.strip()} would be served outside your VPC (private sources unreachable) by a "
+               "container that can call out; use stages: [realtime_inference] or [async_inference] to keep them")
+    return tuple(rows), [warning]

@@ -17,7 +17,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from advisor.knowledge.models import AcceleratorSpec, AlgorithmStage, InstanceType, Knowledge
 from advisor.pricing.costs import money
@@ -428,11 +428,62 @@ class BatchSizer:
                 f"{BATCH_EFFICIENCY:.0%} busy{half})" + speed)
 
 
+@dataclass(frozen=True)
+class AsyncSizer(EndpointSizer):
+    """An asynchronous endpoint: requests wait in a queue, so the count covers the peak load at the target
+    utilisation (no latency target to beat), and the endpoint scales to zero between bursts when traffic has
+    idle periods (AWS: async-inference-autoscale.html). Each instance takes as many invocations at once as it
+    has workers (vCPUs, or batching slots of its accelerators): MaxConcurrentInvocationsPerInstance."""
+
+    def utilisation(self) -> float:
+        return TARGET_UTILISATION
+
+    def floor(self) -> int:
+        """Instances kept when the queue is empty: none when traffic has idle periods, else the real-time floor."""
+        if self.derived.idle_periods:
+            return 0
+        return 2 if self.w.inference.production else 1
+
+    def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
+        misfit = memory_misfit(spec, need)
+        if misfit:
+            return 1, misfit
+        inf = self.w.inference
+        by_load = math.ceil(inf.requests_per_second / (capacity_rps(spec, self.w) * self.utilisation())) \
+            if inf.requests_per_second else 1
+        return max(1, self.floor(), by_load), None
+
+    def settings(self, spec: Spec, count: int) -> dict[str, Any]:
+        """The endpoint's async client config and its Application Auto Scaling bounds."""
+        return {"MaxConcurrentInvocationsPerInstance": min(spec.workers, ASYNC_MAX_CONCURRENT_PER_INSTANCE),
+                "MinCapacity": self.floor(), "MaxCapacity": count,
+                "TargetBacklogPerInstance": min(spec.workers, ASYNC_MAX_CONCURRENT_PER_INSTANCE)}
+
+    def count_reason(self, spec: Spec, count: int) -> str:
+        inf = self.w.inference
+        per_instance = capacity_rps(spec, self.w) * self.utilisation()
+        speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
+        floor = self.floor()
+        scale = ("scales to zero when the queue is empty (traffic has idle periods): Application Auto Scaling "
+                 "MinCapacity 0, and requests that arrive meanwhile wait in the queue while an instance starts"
+                 if floor == 0 else f"keeps at least {floor} instance{'s' if floor > 1 else ''} when the queue is "
+                 "empty (no idle periods" + (", production traffic" if floor > 1 else "") + ")")
+        return (f"up to {count} instance{'s' if count > 1 else ''}: {inf.requests_per_second:g} req/s at "
+                f"{per_instance:.3g} req/s each ({spec.workers} invocations at once per instance, about "
+                f"{request_seconds(spec, self.w) * 1000:.3g} ms a request, {self.utilisation():.0%} utilisation); "
+                f"it {scale}" + speed)
+
+
+ASYNC_MAX_CONCURRENT_PER_INSTANCE = 1000
+"""botocore 1.44.5 AsyncInferenceClientConfig.MaxConcurrentInvocationsPerInstance (1-1000)."""
+
+
 register_sizer("job")(lambda stage, w, derived: OneInstance(derived))
 register_sizer("notebook")(lambda stage, w, derived: NotebookSizer(derived, w))
 register_sizer("training")(lambda stage, w, derived: TrainingSizer(derived, w.training.distributed, w))
 register_sizer("endpoint")(lambda stage, w, derived: EndpointSizer(w, derived))
 register_sizer("batch")(lambda stage, w, derived: BatchSizer(w, derived))
+register_sizer("async")(lambda stage, w, derived: AsyncSizer(w, derived))
 
 
 # ---- candidates, ranking and the explained answer ----------------------------------------------------------
@@ -493,6 +544,8 @@ class Sizing:
     """False when nothing meets the need: the winner is then the nearest of the chosen families."""
     reasons: tuple[str, ...]
     alternatives: tuple[Alternative, ...]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """The inference option's request settings (an asynchronous endpoint's client config and scaling)."""
 
 
 def usable_devices(w: Workload, spec: Spec, count: int, need: Need,
@@ -608,7 +661,9 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     reasons.append(_price_reason(winner, snapshot))
     alternatives = tuple(Alternative(c.spec.name, c.count, c.per_instance, lost_because(winner, c, w, inference))
                          for c in others)
-    return Sizing(winner, bool(fitting), tuple(reasons), alternatives)
+    settings_of = getattr(sizer, "settings", None)  # only sizers of an option with settings have it
+    settings = settings_of(winner.spec, winner.count) if settings_of is not None and winner.fits else {}
+    return Sizing(winner, bool(fitting), tuple(reasons), alternatives, settings)
 
 
 def _candidate(spec: Spec, sizer: Sizer, need: Need, cap: int, prices: Mapping[str, Price] | None, w: Workload,
@@ -776,3 +831,88 @@ def _compute(c: Candidate) -> str:
     t = c.itype
     unit = f"{t.accelerator.count}x {t.accelerator.model}" if t.accelerator else f"{t.vcpu} vCPU"
     return f"{c.count} x {unit}, {c.usable:.4g} usable peak TFLOPS"
+
+
+# ---- stages without instances: sized as the settings of their request ------------------------------------------
+
+@dataclass(frozen=True)
+class SettingsSizing:
+    """Sizing's answer for a stage that draws no instance type (serverless): its request's settings and why."""
+
+    settings: Mapping[str, Any]
+    fits: bool
+    """False when the workload needs more than the option's largest setting (the largest is shown)."""
+    reasons: tuple[str, ...]
+
+
+SettingsSizer = Callable[[Workload, Derived, Knowledge], SettingsSizing]
+SETTINGS_SIZERS: dict[str, SettingsSizer] = {}
+"""Sizing strategies of stages without instances (StageSpec.instance_stage None), by StageSpec.sizing."""
+
+SERVERLESS_STEP_MB = 1024
+"""Serverless memory comes in 1 GB steps (botocore ProductionVariantServerlessConfig.MemorySizeInMB, AWS's
+serverless-endpoints.html)."""
+
+
+def _option_limit(knowledge: Knowledge, option_id: str, limit_id: str, default: float) -> tuple[float, float]:
+    """(min, max) of an inference option's limit from the knowledge, `default` where it says nothing."""
+    option = next((o for o in knowledge.hosting_options if o.id == option_id), None)
+    limit = next((x for x in option.limits if x.id == limit_id), None) if option else None
+    if limit is None:
+        return default, default
+    low = limit.value.min if limit.value.min is not None else 1
+    return low, limit.value.max if limit.value.max is not None else default
+
+
+def size_serverless(w: Workload, derived: Derived, knowledge: Knowledge) -> SettingsSizing:
+    """Memory from the model and the unit of work, concurrency from the load, provisioned concurrency when
+    cold starts are not acceptable or the traffic is predictable (AWS: serverless-endpoints.html)."""
+    inf = w.inference
+    low_mb, top_mb = _option_limit(knowledge, "serverless", "memory_mb", 6144)
+    _, top_concurrency = _option_limit(knowledge, "serverless", "max_concurrency", 200)
+    model_gb = derived.model_memory_gb
+    need_mb = max(inf.memory_mb, (model_gb * MEMORY_HEADROOM + 1) * 1024)
+    memory = int(max(low_mb, math.ceil(need_mb / SERVERLESS_STEP_MB) * SERVERLESS_STEP_MB))
+    reasons = []
+    fits = True
+    if memory > top_mb:
+        fits = False
+        memory = int(top_mb)
+        reasons.append(f"does not fit: {need_mb:,.0f} MB needed, more than Serverless Inference's largest memory "
+                       f"size ({top_mb:g} MB); what would have to change: a smaller or quantised model "
+                       "(model.precision: int8), or stages: [realtime_inference] or [async_inference], whose "
+                       "instances have more memory")
+    reasons.append(f"MemorySizeInMB {memory}: model {model_gb:g} GiB x{MEMORY_HEADROOM:g} + 1 GiB for the serving "
+                   f"runtime = {(model_gb * MEMORY_HEADROOM + 1) * 1024:,.0f} MB, at least inference.memory_mb "
+                   f"({inf.memory_mb:g} MB), rounded up to a 1 GB step ({low_mb:g}-{top_mb:g} MB; AWS gives "
+                   "vCPUs in proportion to memory)")
+    in_flight = inf.requests_per_second * inf.seconds_per_request
+    concurrency = max(1, math.ceil(in_flight / TARGET_UTILISATION))
+    if concurrency > top_concurrency:
+        fits = False
+        reasons.append(f"does not fit: {concurrency:,} concurrent invocations needed, more than the "
+                       f"{top_concurrency:g} a serverless endpoint allows; what would have to change: a lower load "
+                       "or a faster model, or stages: [realtime_inference]")
+        concurrency = int(top_concurrency)
+    reasons.append(f"MaxConcurrency {concurrency}: {inf.requests_per_second:g} req/s x "
+                   f"{inf.seconds_per_request:g} s = {in_flight:.3g} requests in flight at peak, at "
+                   f"{TARGET_UTILISATION:.0%} utilisation (requests beyond it are throttled)")
+    settings: dict[str, Any] = {"MemorySizeInMB": memory, "MaxConcurrency": concurrency}
+    predictable = inf.traffic in ("steady", "scheduled")
+    if not inf.cold_starts_ok or predictable:
+        provisioned = min(concurrency, max(1, math.ceil(in_flight)))
+        settings["ProvisionedConcurrency"] = provisioned
+        why = ("inference.cold_starts_ok is false" if not inf.cold_starts_ok else
+               f"{inf.traffic} traffic is predictable and has a p99 target of {inf.latency_ms_p99:g} ms")
+        reasons.append(f"ProvisionedConcurrency {provisioned} (the requests in flight at peak, kept warm): {why}; "
+                       "AWS: provisioned concurrency keeps that many ready to answer within milliseconds and is "
+                       "the cost-effective choice for predictable bursts, while on-demand serverless suits idle "
+                       "periods that tolerate cold starts")
+    else:
+        reasons.append(f"no provisioned concurrency: {inf.traffic} traffic and cold starts acceptable "
+                       "(inference.cold_starts_ok); the first request after idle time waits for a cold start")
+    reasons.append("no instance type to choose: Serverless Inference runs on CPU, without a VPC or network isolation")
+    return SettingsSizing(settings, fits, tuple(reasons))
+
+
+SETTINGS_SIZERS["serverless"] = size_serverless

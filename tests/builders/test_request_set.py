@@ -199,7 +199,7 @@ def test_notebook_lifecycle_config_and_git_repository_only_when_asked(custom: An
 
 def test_options_without_their_stage_say_so(example: Any) -> None:
     _, _, rs = example("churn-quick-train", canary_percent=20, git_repo="https://example.com/r.git")
-    assert "--canary has no effect: the recommendation has no realtime_inference stage" in rs.notes
+    assert "--canary has no effect: the recommendation has no realtime_inference or async_inference stage" in rs.notes
     assert "--git-repo has no effect: the recommendation has no notebook stage" in rs.notes
 
 
@@ -263,9 +263,11 @@ def test_only_one_operation(example: Any) -> None:
 
 @pytest.mark.parametrize(("name", "only", "message"), [
     ("churn-quick-train", "CreateEndpointConfig",
-     "the recommendation has no realtime_inference stage, so there is no CreateEndpointConfig"),
+     "the recommendation has no realtime_inference or serverless_inference or async_inference stage, so there "
+         "is no CreateEndpointConfig"),
     ("notebook-explore", "CreateModel",
-     "the recommendation has no realtime_inference or batch_inference stage, so there is no CreateModel"),
+     "the recommendation has no realtime_inference or serverless_inference or async_inference or "
+         "batch_inference stage, so there is no CreateModel"),
     ("llm-assistant", "CreateFunction", "the Lambda verdict is does_not_fit"),
     ("fraud-detector", "CreateNotebookInstanceLifecycleConfig", "only when you ask for it (--lifecycle-config"),
 ])

@@ -74,6 +74,13 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str | N
     # 100M-parameter network that takes 120 s a request on one vCPU is cheaper on an accelerator (about ten
     # times faster a request) than on the nine CPU instances its load would need
     "large-payload-scoring": ({"realtime_inference": ("inf", None, None)}, None),
+    # ---- serverless and asynchronous endpoints as stages ("serverless": no instance type; its settings are
+    # asserted in test_serverless_and_async_examples). Sources in each file: serverless-endpoints.html,
+    # async-inference.html, async-inference-autoscale.html
+    "sporadic-scorer-serverless": ({"serverless_inference": ("serverless", None, None)}, None),
+    "regulated-serverless": ({"serverless_inference": ("serverless", None, None)}, None),
+    # 200 MB documents, 90 s each on a GPU model, idle at night: G, one instance at peak, scaling to zero
+    "document-batch-async": ({"async_inference": ("g", None, 1)}, "does_not_fit"),
 }
 
 
@@ -93,6 +100,10 @@ def test_example_outcome(advisor: Advisor, name: str) -> None:
     assert set(rec.instances) == set(stages)
     for stage, (family, exact, count) in stages.items():
         choice = rec.instances[stage]
+        if family == "serverless":  # no instance type, count or alternatives: its request's settings instead
+            assert choice.instance_type is None and choice.family is None and choice.instance_count == 0
+            assert choice.fits and choice.settings["MemorySizeInMB"] >= 1024 and not choice.alternatives
+            continue
         assert choice.family == family, f"{stage}: {choice.instance_type}"
         assert choice.fits
         if exact:
@@ -110,7 +121,8 @@ def test_examples_cover_every_stage_and_every_family_the_rules_choose(advisor: A
     for name in EXPECTED:
         for choice in recommend(advisor, name).instances.values():
             stages.add(choice.stage)
-            families.add(choice.family)
+            if choice.family is not None:
+                families.add(choice.family)
     assert stages == set(stage_ids())
     chooseable = {f for d in advisor.knowledge.decisions if d.output == "families" for r in d.rules
                   for f in r.then.families}
@@ -243,3 +255,52 @@ def test_llm_serving_memory_and_the_inference_options_in_the_examples(advisor: A
     assert any("Asynchronous Inference" in w and "limit 6 MB" in w for w in big.warnings)
     sporadic = recommend(advisor, "sporadic-scoring")
     assert any("ServerlessConfig.MemorySizeInMB" in w for w in sporadic.warnings)
+
+
+def test_serverless_and_async_examples(advisor: Advisor) -> None:
+    """The settings each option's request carries, their costs, and what serverless cannot do, said plainly."""
+    from advisor.builders import build_requests
+    from advisor.builders.validate import assert_valid
+
+    scorer = recommend(advisor, "sporadic-scorer-serverless")
+    choice = scorer.instances["serverless_inference"]
+    # 20 MB model x1.5 + 1 GiB runtime = 1,059 MB -> the next 1 GB step; 0.5 req/s x 0.2 s in flight at 70%
+    assert dict(choice.settings) == {"MemorySizeInMB": 2048, "MaxConcurrency": 1}  # sporadic: no provisioned
+    # 0.5 req/s x 3600 s x 10 h/day x 730/24 days x 0.2 s x 2 GB x $0.00002 per GB-second
+    assert choice.estimated_cost.usd == pytest.approx(0.5 * 3600 * 730 * 10 / 24 * 0.2 * 2 * 0.00002)
+    assert not [s for s in scorer.security if s.status != "set"] and not scorer.warnings
+
+    regulated = recommend(advisor, "regulated-serverless")
+    choice = regulated.instances["serverless_inference"]
+    assert choice.settings["ProvisionedConcurrency"] == 1  # cold starts are not acceptable
+    assert choice.estimated_cost.usd is None  # no snapshot holds the provisioned-concurrency price: said
+    assert any("provisioned concurrency" in w for w in choice.estimated_cost.warnings)
+    assert any(w.startswith("serverless_inference: Serverless Inference has no VPC configuration") for w in
+               regulated.warnings)
+    gaps = {(s.control, s.field) for s in regulated.security if s.status == "not_available"}
+    assert gaps == {("SM-MD-02", "VpcConfig.Subnets"), ("SM-MD-02", "VpcConfig.SecurityGroupIds"),
+                    ("SM-MD-01", "EnableNetworkIsolation")}
+    assert ("SM-EC-01", "set") in {(s.control, s.status) for s in regulated.security}  # KMS applies
+    assert not [s for s in regulated.security if s.control in ("SM-EC-04", "SM-MD-02", "SM-MD-01")
+                and s.status == "set"]
+    requests = assert_valid(build_requests(regulated, load_workload(EXAMPLES / "regulated-serverless.yaml",
+                                                                    advisor.knowledge)))
+    assert "VpcConfig" not in requests.requests["CreateModel"]
+    assert requests.requests["CreateEndpointConfig"]["ProductionVariants"] == [{
+        "VariantName": "AllTraffic", "ModelName": "regulated-serverless-model",
+        "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 1, "ProvisionedConcurrency": 1}}]
+
+    documents = recommend(advisor, "document-batch-async")
+    choice = documents.instances["async_inference"]
+    assert choice.settings["MinCapacity"] == 0 and choice.settings["MaxCapacity"] == choice.instance_count
+    assert choice.settings["MaxConcurrentInvocationsPerInstance"] == 4  # one GPU, four batching slots
+    assert choice.estimated_cost.formula.startswith("304.167 h/month")  # 10 active hours a day, not 730
+    requests = assert_valid(build_requests(documents, load_workload(EXAMPLES / "document-batch-async.yaml",
+                                                                    advisor.knowledge)))
+    config = requests.requests["CreateEndpointConfig"]["AsyncInferenceConfig"]
+    assert config["OutputConfig"]["KmsKeyId"] == "<<kms_key_arn>>"  # confidential results in S3
+    assert config["OutputConfig"]["NotificationConfig"] == {"SuccessTopic": "<<success_topic_arn>>",
+                                                            "ErrorTopic": "<<error_topic_arn>>"}
+    assert requests.requests["RegisterScalableTarget"]["MinCapacity"] == 0
+    policy = requests.requests["PutScalingPolicy"]["TargetTrackingScalingPolicyConfiguration"]
+    assert policy["CustomizedMetricSpecification"]["MetricName"] == "ApproximateBacklogSizePerInstance"

@@ -21,11 +21,14 @@ def _warnings(advisor: Advisor, **inference: Any) -> list[str]:
 def test_large_and_long_requests_are_sent_to_async(advisor: Advisor) -> None:
     [warning] = _warnings(advisor, payload_mb=250, seconds_per_request=120)
     assert "a 250 MB payload (limit 6 MB)" in warning and "120 s of processing (limit 60 s)" in warning
-    assert "Asynchronous Inference (payload up to 1024 MB, 3600 s) fits them" in warning
+    assert ("Asynchronous Inference (payload up to 1024 MB, 3600 s; use stages: [async_inference]) fits them"
+            in warning)
     assert "Batch transform" not in warning  # 250 MB is over its 100 MB mini-batch
 
 
-@pytest.mark.parametrize(("payload", "seconds", "fits"), [(50, 1, "Batch transform"), (5000, 1, "split the work"),
+@pytest.mark.parametrize(("payload", "seconds", "fits"), [(50, 1, "Batch transform"),
+                                                          (50, 1, "use stages: [batch_inference]"),
+                                                          (5000, 1, "split the work"),
                                                           (1, 5000, "split the work")])
 def test_which_option_fits(advisor: Advisor, payload: float, seconds: float, fits: str) -> None:
     [warning] = _warnings(advisor, payload_mb=payload, seconds_per_request=seconds, latency_ms_p99=10_000_000)
@@ -38,7 +41,8 @@ def test_requests_within_real_time_limits_get_no_warning(advisor: Advisor) -> No
 
 def test_sporadic_cpu_traffic_is_offered_serverless_with_both_costs(advisor: Advisor) -> None:
     [offer] = _warnings(advisor, traffic="sporadic", requests_per_second=0.05, seconds_per_request=0.2)
-    assert "ServerlessConfig.MemorySizeInMB 2048" in offer and "/month of compute" in offer
+    assert "ServerlessConfig.MemorySizeInMB 2048" in offer and "stages: [serverless_inference]" in offer
+    assert "/month (" in offer and "GB-s)" in offer
     assert "/month for the 2 x ml." in offer and "cold start" in offer and "VPC" not in offer
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from advisor.errors import WorkloadError
 from advisor.recommend.advisor import Advisor
 from advisor.stages import stage, stage_ids
-from advisor.workload import Workload
+from advisor.workload import Workload, option_problems
 
 ADVISOR = Advisor()
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-south-1"]  # the last has no shipped snapshot
@@ -47,9 +49,29 @@ workloads = st.builds(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workloads)
 def test_recommend_never_raises_and_stays_valid(w: Workload) -> None:
+    impossible = option_problems(w, ADVISOR.knowledge)
+    if impossible:  # requests a serverless or asynchronous endpoint cannot take: a plain error naming the field
+        with pytest.raises(WorkloadError) as info:
+            ADVISOR.recommend(w)
+        assert {p.field for p in info.value.problems} >= {".".join(path) for path, _, _ in impossible}
+        return
     rec = ADVISOR.recommend(w)
     assert set(rec.instances) == set(w.stages)
     for stage_id, choice in rec.instances.items():
+        if choice.instance_type is None:  # serverless: settings within botocore's ProductionVariantServerlessConfig
+            settings = choice.settings
+            assert stage(stage_id).instance_stage is None and choice.instance_count == 0
+            assert settings["MemorySizeInMB"] in range(1024, 6145, 1024)
+            assert 1 <= settings["MaxConcurrency"] <= 200
+            assert 1 <= settings.get("ProvisionedConcurrency", 1) <= settings["MaxConcurrency"]
+            assert choice.estimated_cost.usd is None or choice.estimated_cost.usd >= 0
+            assert not any(s.status == "set" and s.field.startswith("VpcConfig") for s in rec.security
+                           if s.api == "CreateModel" and set(w.stages) == {"serverless_inference"})
+            continue
+        if stage_id == "async_inference" and choice.fits:
+            assert choice.settings["MaxCapacity"] == choice.instance_count <= stage(stage_id).max_count
+            assert choice.settings["MinCapacity"] in (0, 1, 2)
+            assert 1 <= choice.settings["MaxConcurrentInvocationsPerInstance"] <= 1000
         t = ADVISOR.knowledge.instance_type(choice.instance_type)
         assert stage(stage_id).instance_stage in t.stages
         assert ADVISOR.knowledge.family(t.family).status == "current"
@@ -72,7 +94,8 @@ algorithm_workloads = st.builds(
         "training": {"distributed": distributed, "gpu": gpu_train},
         "inference": {"requests_per_second": rps, "gpu": gpu_infer, "latency_ms_p99": 10_000}},
     algorithm=st.sampled_from(BUILTINS),
-    stages=st.lists(st.sampled_from(["training", "tuning", "realtime_inference", "batch_inference"]),
+    stages=st.lists(st.sampled_from(["training", "tuning", "realtime_inference", "serverless_inference",
+                                     "async_inference", "batch_inference"]),
                     min_size=1, max_size=4, unique=True),
     priority=st.sampled_from(["cost", "balanced", "time"]),
     size_gb=st.floats(min_value=0.01, max_value=2000),
@@ -100,6 +123,9 @@ def test_built_in_algorithms_keep_to_aws_guidance_and_service_limits(data: dict)
     algorithm = ADVISOR.knowledge.algorithm(data["model"]["algorithm"])
     assert algorithm is not None
     for stage_id, choice in rec.instances.items():
+        if choice.instance_type is None:  # serverless: CPU only, so never for an algorithm AWS serves on GPU only
+            assert not algorithm.inference.gpu_only
+            continue
         t = ADVISOR.knowledge.instance_type(choice.instance_type)
         assert stage(stage_id).instance_stage in t.stages
         assert t.family not in ("inf", "trn"), choice.instance_type
