@@ -116,10 +116,6 @@ def tuning_job(ctx: Context) -> dict[str, Any]:
     return ctx.secure(SERVICE, "CreateHyperParameterTuningJob", request)
 
 
-#: What a serverless endpoint's model cannot carry (AWS: serverless-endpoints.html, feature exclusions).
-NOT_ON_SERVERLESS = ("VpcConfig", "EnableNetworkIsolation")
-
-
 def model(ctx: Context) -> dict[str, Any]:
     if "training" in ctx.rec.instances:
         data_url = f"{ctx.s3('output')}{ctx.name('training')}/output/model.tar.gz"
@@ -130,13 +126,7 @@ def model(ctx: Context) -> dict[str, Any]:
         "PrimaryContainer": {"Image": token("inference_image_uri"), "ModelDataUrl": data_url},
         "ExecutionRoleArn": token("sagemaker_execution_role_arn"),
     }
-    request = ctx.secure(SERVICE, "CreateModel", request)
-    if "serverless_inference" in ctx.rec.instances:
-        for key in NOT_ON_SERVERLESS:
-            if request.pop(key, None) is not None:
-                ctx.notes.append(f"CreateModel.{key} is left out: the model serves a serverless endpoint, which "
-                                 f"takes no {key}; another stage that needs it gets its own model")
-    return request
+    return ctx.secure(SERVICE, "CreateModel", request)  # serverless: its security rows leave out VpcConfig
 
 
 def endpoint_stage(ctx: Context) -> str:

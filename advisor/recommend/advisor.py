@@ -102,9 +102,7 @@ class Advisor:
         today = self._clock()
         instances: dict[str, StageChoice] = {
             stage: self._stage(stage, w, facts, decided, snapshot, today) for stage in w.stages}
-        security, rails, refused = self._secure(decided.controls, instances)
-        gaps, gap_warnings = serverless_gaps(w, facts.derived, self.knowledge)
-        security += gaps
+        security, rails, refused, gap_warnings = self._secure(decided.controls, instances, w, facts.derived)
         lambda_result = self._lambda(w, facts.assessment, decided, instances, snapshot, today)
         warnings = [*self._price_warnings(w.region, snapshot, today), *gap_warnings, *refused,
                     *_workload_warnings(w, instances),
@@ -244,14 +242,15 @@ class Advisor:
                            estimated_cost=cost, fits=sized.fits, reasons=sized.reasons, alternatives=(),
                            extra=extra, settings=sized.settings)
 
-    def _secure(self, controls: Outcome, instances: Mapping[str, StageChoice]
-                ) -> tuple[tuple[SecuritySetting, ...], tuple[GuardRailAdvice, ...], list[str]]:
-        """The selected controls as request fields, less the volume keys AWS would refuse, and the guard rails
-        that enforce what is left."""
+    def _secure(self, controls: Outcome, instances: Mapping[str, StageChoice], w: Workload, derived: Derived
+                ) -> tuple[tuple[SecuritySetting, ...], tuple[GuardRailAdvice, ...], list[str], list[str]]:
+        """The selected controls as request fields, less the volume keys AWS would refuse and what a serverless
+        endpoint cannot carry (said as `not_available` rows), and the guard rails that enforce what is left."""
         security, refused = drop_refused(self._security.settings_for(controls), {
             stage: (c.instance_type, self.knowledge.instance_type(c.instance_type).instance_storage_gb)
             for stage, c in instances.items() if c.instance_type is not None})
-        return security, self._security.rails_for(security), refused
+        security, gaps = serverless_gaps(security, w, derived, self.knowledge)
+        return security, self._security.rails_for(security), refused, gaps
 
     def _lambda(self, w: Workload, assessment: lambda_fit.LambdaAssessment, decided: Decided,
                 instances: Mapping[str, StageChoice], snapshot: PriceSnapshot | None, today: dt.date) -> LambdaFit:

@@ -7,6 +7,7 @@ enforce the selected controls.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from itertools import chain
 
@@ -97,6 +98,7 @@ class SecurityRows:
         same recommendation writes: no VolumeKmsKey deny on CreateTrainingJob when the key is left out for NVMe
         storage, no VpcSubnets deny on CreateModel because processing, not the model, runs in the VPC.
         """
+        rows = tuple(r for r in rows if r.status == "set")  # a row marked not available writes nothing
         written = {(f"{r.service}:{r.api}", r.field, r.control) for r in rows}
         controls = {r.control for r in rows}
         out = []
@@ -119,27 +121,49 @@ class SecurityRows:
         return rail
 
 
-def serverless_gaps(w: Workload, derived: Derived,
-                    knowledge: Knowledge) -> tuple[tuple[SecuritySetting, ...], list[str]]:
-    """What a sensitive or private-source workload on serverless_inference gives up: one `not_available` row per
-    control it would get on an instance endpoint, and the warning that says so (never a VpcConfig in a request)."""
-    if "serverless_inference" not in w.stages or not (derived.sensitive or w.data.private_sources):
-        return (), []
-    why = (f"{w.data.sensitivity} data" if derived.sensitive else "") + \
-        (" from private sources" if w.data.private_sources else "")
-    rows = []
-    for control_id, lacks in SERVERLESS_GAPS.items():
-        control = knowledge.security_control(control_id)
-        for s in control.settings:
-            rows.append(SecuritySetting(
+def serverless_gaps(rows: tuple[SecuritySetting, ...], w: Workload, derived: Derived, knowledge: Knowledge
+                    ) -> tuple[tuple[SecuritySetting, ...], list[str]]:
+    """What a serverless endpoint cannot carry, said instead of written (never a VpcConfig in its requests).
+
+    Its model takes no VpcConfig and no network isolation, so with serverless_inference in the stages those rows
+    of CreateModel (asked for by another stage that shares the model) are marked `not_available`; a sensitive or
+    private-source workload gets them as `not_available` rows even when no other stage asked, and a warning.
+    """
+    if "serverless_inference" not in w.stages:
+        return rows, []
+    needs = derived.sensitive or w.data.private_sources
+    kept = [r if r.control not in SERVERLESS_GAPS or r.api != "CreateModel" else
+            dataclasses.replace(r, value=None, placeholder=None, status="not_available",
+                                why=_gap_why(r.control, "another stage that shares the model asked for it"))
+            for r in rows]
+    warnings = []
+    shared = [r.control for r in rows if r.control in SERVERLESS_GAPS and r.api == "CreateModel"]
+    if shared:
+        warnings.append("serverless_inference: the model the stages share cannot carry "
+                        f"{', '.join(dict.fromkeys(shared))} (a serverless endpoint takes no VpcConfig and no "
+                        "network isolation), so it is left out of CreateModel; give the other stages a model of "
+                        "their own to keep it")
+    if needs:
+        why = (f"{w.data.sensitivity} data" if derived.sensitive else "data") + \
+            (" from private sources" if w.data.private_sources else "")
+        present = {r.control for r in kept}
+        for control_id in SERVERLESS_GAPS:
+            if control_id in present:
+                continue
+            control = knowledge.security_control(control_id)
+            kept += [SecuritySetting(
                 control=control.id, title=control.title, resource=control.resource, service=s.service,
                 api=s.operation, field=s.field, value=None, placeholder=None, aws_default=deep_frozen(s.aws_default),
-                severity=control.severity,
-                why=f"not available on serverless_inference: Serverless Inference has {lacks} ({SERVERLESS_PAGE}, "
-                    f"feature exclusions), which this workload's {why.strip()} calls for; use stages: "
-                    "[realtime_inference] or [async_inference] to have it",
-                tradeoff=None, rule="serverless-feature-exclusions", status="not_available"))
-    warning = (f"serverless_inference: Serverless Inference has no VPC configuration and no network isolation, so "
-               f"this workload's {why.strip()} would be served outside your VPC (private sources unreachable) by a "
-               "container that can call out; use stages: [realtime_inference] or [async_inference] to keep them")
-    return tuple(rows), [warning]
+                severity=control.severity, why=_gap_why(control_id, f"this workload's {why} calls for it"),
+                tradeoff=None, rule="serverless-feature-exclusions", status="not_available") for s in control.settings]
+        warnings.append(f"serverless_inference: Serverless Inference has no VPC configuration and no network "
+                        f"isolation, so this workload's {why} would be served outside your VPC (private sources "
+                        "unreachable) by a container that can call out; use stages: [realtime_inference] or "
+                        "[async_inference] to keep them")
+    return tuple(kept), warnings
+
+
+def _gap_why(control_id: str, because: str) -> str:
+    return (f"not available on serverless_inference: Serverless Inference has {SERVERLESS_GAPS[control_id]} "
+            f"({SERVERLESS_PAGE}, feature exclusions), though {because}; use stages: [realtime_inference] or "
+            "[async_inference] to have it")

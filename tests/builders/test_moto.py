@@ -51,6 +51,8 @@ def sample(name: str) -> str:
         "lambda_handler": "app.handler",
         "lambda_runtime": "python3.13",
         "dead_letter_queue_arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:advisor-dlq",
+        "success_topic_arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:advisor-async-success",
+        "error_topic_arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:advisor-async-error",
         "lifecycle_script_base64": base64.b64encode(b"#!/bin/bash\necho started\n").decode(),
         "environment_without_secrets": "STAGE",
     }

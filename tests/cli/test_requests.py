@@ -65,7 +65,8 @@ def test_stage_and_region_follow_recommend(capsys: pytest.CaptureFixture[str]) -
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--only", "CreateEndpointConfig", str(EXAMPLES / "churn-quick-train.yaml")],
-     "Usage error: the recommendation has no realtime_inference stage, so there is no CreateEndpointConfig"),
+     "Usage error: the recommendation has no realtime_inference or serverless_inference or async_inference "
+     "stage, so there is no CreateEndpointConfig"),
     (["--only", "CreateBanana", FRAUD], "Usage error: no operation 'CreateBanana'"),
     (["--canary", "0", FRAUD], "Usage error: canary share 0% is not between 1 and 99"),
     (["--lifecycle-config", "bad name", FRAUD], "lifecycle configuration name 'bad name' is not valid"),
