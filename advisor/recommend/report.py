@@ -269,6 +269,11 @@ def explain_text(rec: Recommendation, decision: str | None = None) -> str:
     if decision == SIZING:
         for choice in rec.instances.values():
             out.extend(_sizing_lines(choice))
+    elif decision is None:  # a stage without instances has no families decision: its sizing stands alone
+        decided = {t.stage for t in rec.trace}
+        for choice in rec.instances.values():
+            if choice.stage not in decided:
+                out.extend(_sizing_lines(choice))
     return "\n".join(out)
 
 
@@ -280,8 +285,11 @@ def _sizing_lines(choice: StageChoice) -> list[str]:
     """How the stage's families became a type and a count: the need, the count, the ranking and the price, each
     with its arithmetic, then each alternative and why it lost."""
     verdict = "" if choice.fits else " (nothing fits: the nearest)"
-    lines = [f"sizing [{choice.stage}]: {choice.instance_count} x {choice.instance_type}{verdict}"]
+    what = f"{choice.instance_count} x {choice.instance_type}" if choice.instance_type else type_text(choice)
+    lines = [f"sizing [{choice.stage}]: {what}{verdict}"]
+    lines += [f"  {line}" for line in settings_lines(choice)]
     lines += [f"  = {reason}" for reason in choice.reasons]
+    lines.append(f"  $ cost: {choice.estimated_cost.text()} = {choice.estimated_cost.formula}")
     lines += [f"  ~ {a.instance_count} x {a.instance_type} lost: {a.reason}" for a in choice.alternatives]
     return [*lines, ""]
 
