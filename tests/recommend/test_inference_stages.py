@@ -1,0 +1,208 @@
+"""Serverless and asynchronous endpoints as stages: sizing, costs, impossible asks, security and requests.
+
+Each expectation follows AWS's pages (serverless-endpoints.html, async-inference.html, async-inference-autoscale.html)
+and botocore's ProductionVariantServerlessConfig and AsyncInferenceClientConfig ranges; the examples in
+examples/workloads are asserted in test_examples.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.builders import build_requests, render_requests
+from advisor.builders.validate import assert_valid
+from advisor.cli import main
+from advisor.errors import UsageError, WorkloadError
+from advisor.recommend.advisor import Advisor
+from advisor.recommend.report import render
+from advisor.recommend.sizing import size_serverless
+from advisor.render import formats_for
+from advisor.workload import Derived, Workload
+
+SMALL = {"algorithm": "sklearn", "kind": "classical", "size_mb": 20}
+
+
+def serverless(advisor: Advisor, **inference: Any) -> Any:
+    extra = inference.pop("extra", {})
+    return advisor.recommend({"name": "s", "stages": ["serverless_inference"], "model": SMALL,
+                              "inference": inference, **extra})
+
+
+def asynchronous(advisor: Advisor, **inference: Any) -> Any:
+    extra = inference.pop("extra", {})
+    return advisor.recommend({"name": "a", "stages": ["async_inference"], "model": SMALL,
+                              "inference": {"latency_ms_p99": 600_000, **inference}, **extra})
+
+
+# ---- what the options cannot do at all: errors that name the field, the stage and the option that fits ---------
+
+@pytest.mark.parametrize(("stages", "inference", "model", "field", "words"), [
+    (["serverless_inference"], {"gpu": "required"}, SMALL, "inference.gpu",
+     "inference.gpu is required, but stages lists serverless_inference"),
+    (["serverless_inference"], {"payload_mb": 10}, SMALL, "inference.payload_mb",
+     "over Serverless Inference's 4 MB payload limit"),
+    (["serverless_inference"], {"seconds_per_request": 90, "latency_ms_p99": 200_000}, SMALL,
+     "inference.seconds_per_request", "over Serverless Inference's 60 s limit"),
+    (["async_inference"], {"payload_mb": 2000}, SMALL, "inference.payload_mb",
+     "over Asynchronous Inference's 1024 MB payload limit"),
+    (["async_inference"], {"seconds_per_request": 5000}, SMALL, "inference.seconds_per_request",
+     "over Asynchronous Inference's 3600 s limit"),
+    (["serverless_inference"], {}, {"algorithm": "seq2seq", "kind": "deep_learning"}, "model.algorithm",
+     "model.algorithm seq2seq serves on GPU instances only, but stages lists serverless_inference"),
+])
+def test_impossible_asks_are_errors_naming_both_fields(advisor: Advisor, stages: list[str], inference: dict[str, Any],
+                                                       model: dict[str, Any], field: str, words: str) -> None:
+    with pytest.raises(WorkloadError) as info:
+        advisor.recommend({"stages": stages, "inference": inference, "model": model})
+    [problem] = [p for p in info.value.problems if p.field == field]
+    assert words in problem.message and "stages lists" in problem.message
+    assert problem.hint and ("stages: [" in problem.hint or "async_inference" in problem.hint
+                             or "none:" in problem.hint)
+
+
+def test_gpu_on_serverless_exits_2_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text("stages: [serverless_inference]\ninference:\n  gpu: required\n", encoding="utf-8")
+    assert main(["recommend", str(path), "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert "w.yaml:3" in err and "inference.gpu" in err and "serverless_inference" in err
+    assert "Traceback" not in err
+
+
+def test_the_payload_error_offers_async_the_async_one_offers_nothing_bigger(advisor: Advisor) -> None:
+    with pytest.raises(WorkloadError) as info:
+        serverless(advisor, payload_mb=10)
+    assert "async_inference" in (info.value.problems[0].hint or "")
+    with pytest.raises(WorkloadError) as info:
+        asynchronous(advisor, payload_mb=2000)
+    assert (info.value.problems[0].hint or "").startswith("the option that takes it: none")
+
+
+# ---- serverless sizing and costs -----------------------------------------------------------------------------
+
+def test_memory_concurrency_and_provisioned_concurrency(advisor: Advisor) -> None:
+    choice = serverless(advisor, traffic="sporadic", requests_per_second=20, seconds_per_request=0.5,
+                        memory_mb=3000).instances["serverless_inference"]
+    # inference.memory_mb 3000 -> the next 1 GB step; 20 x 0.5 = 10 in flight / 70% -> 15
+    assert dict(choice.settings) == {"MemorySizeInMB": 3072, "MaxConcurrency": 15}
+    steady = serverless(advisor, traffic="steady", requests_per_second=20, seconds_per_request=0.5)
+    assert steady.instances["serverless_inference"].settings["ProvisionedConcurrency"] == 10
+    assert any("predictable" in r for r in steady.instances["serverless_inference"].reasons)
+    cold = serverless(advisor, traffic="sporadic", cold_starts_ok=False)
+    assert cold.instances["serverless_inference"].settings["ProvisionedConcurrency"] == 1
+
+
+def test_a_model_too_big_for_serverless_does_not_fit_and_says_what_to_change(advisor: Advisor) -> None:
+    rec = advisor.recommend({"stages": ["serverless_inference"], "model": {"algorithm": "sklearn",
+                                                                          "kind": "classical", "size_mb": 8000}})
+    choice = rec.instances["serverless_inference"]
+    assert not choice.fits and choice.settings["MemorySizeInMB"] == 6144
+    assert any("does not fit" in r and "stages: [realtime_inference]" in r for r in choice.reasons)
+    assert choice.estimated_cost.usd is None and choice.estimated_cost.formula.startswith("not estimated")
+    assert any(w.startswith("serverless_inference: the workload needs more") for w in rec.warnings)
+
+
+def test_concurrency_beyond_the_endpoint_maximum_does_not_fit(advisor: Advisor) -> None:
+    w = Workload.model_validate({"stages": ["serverless_inference"], "model": SMALL,
+                                 "inference": {"requests_per_second": 1000, "seconds_per_request": 1}})
+    sized = size_serverless(w, Derived.of(w), advisor.knowledge)
+    assert not sized.fits and sized.settings["MaxConcurrency"] == 200  # botocore's maximum, never above
+
+
+def test_costs_per_gb_second_with_the_active_hours_and_say_what_is_missing(advisor: Advisor) -> None:
+    cost = serverless(advisor, traffic="sporadic", requests_per_second=1, seconds_per_request=0.1,
+                      active_hours_per_day=12).instances["serverless_inference"].estimated_cost
+    assert cost.usd == pytest.approx(1 * 3600 * 365 * 0.1 * 2 * 0.00002)  # 12 h x 730/24 days = 365 h
+    assert any("12 h a day" in a for a in cost.assumptions)
+    assert any("data processed" in a for a in cost.assumptions)
+    elsewhere = serverless(advisor, traffic="sporadic", extra={"region": "eu-west-1"})
+    cost = elsewhere.instances["serverless_inference"].estimated_cost
+    assert cost.usd is None and any("no Serverless Inference price" in w for w in cost.warnings)
+
+
+# ---- async sizing and costs -----------------------------------------------------------------------------------
+
+def test_async_scales_to_zero_only_when_traffic_has_idle_periods(advisor: Advisor) -> None:
+    idle = asynchronous(advisor, traffic="sporadic", seconds_per_request=30, requests_per_second=0.5)
+    choice = idle.instances["async_inference"]
+    assert choice.settings["MinCapacity"] == 0 and choice.settings["MaxCapacity"] == choice.instance_count
+    assert choice.estimated_cost.formula.startswith("730 h/month")  # no active hours stated: the upper bound
+    assert "SM-EC-04" not in {s.control for s in idle.security}  # nothing to keep highly available at zero
+    steady = asynchronous(advisor, traffic="steady", seconds_per_request=30, requests_per_second=0.5)
+    choice = steady.instances["async_inference"]
+    assert choice.settings["MinCapacity"] == 2 and choice.instance_count >= 2  # production floor kept
+    assert "SM-EC-04" in {s.control for s in steady.security}
+    said = asynchronous(advisor, traffic="steady", idle_periods=True, active_hours_per_day=6)
+    assert said.instances["async_inference"].settings["MinCapacity"] == 0
+    assert said.instances["async_inference"].estimated_cost.formula.startswith("182.5 h/month")
+
+
+def test_async_concurrency_per_instance_is_its_workers(advisor: Advisor) -> None:
+    choice = asynchronous(advisor, traffic="sporadic").instances["async_inference"]
+    vcpu = advisor.knowledge.instance_type(choice.instance_type).vcpu
+    assert choice.settings["MaxConcurrentInvocationsPerInstance"] == vcpu  # one invocation per vCPU
+
+
+# ---- security -------------------------------------------------------------------------------------------------
+
+def test_controls_that_do_not_apply_to_serverless_are_not_emitted(advisor: Advisor) -> None:
+    rec = serverless(advisor, traffic="sporadic", extra={"data": {"sensitivity": "public"}})
+    assert not [s for s in rec.security if s.api in ("CreateModel", "CreateEndpointConfig")]
+    assert not rec.warnings or not any("VPC" in w for w in rec.warnings)
+
+
+def test_a_shared_model_loses_vpc_to_serverless_and_says_so(advisor: Advisor) -> None:
+    rec = advisor.recommend({"stages": ["serverless_inference", "batch_inference"], "model": SMALL,
+                             "data": {"private_sources": True}, "inference": {"traffic": "sporadic"}})
+    marked = {(s.control, s.status) for s in rec.security if s.api == "CreateModel"}
+    assert ("SM-MD-02", "not_available") in marked and ("SM-MD-02", "set") not in marked
+    assert any("the model the stages share cannot carry" in w for w in rec.warnings)
+    assert not [g for g in rec.guard_rails if any("CreateModel" in a for a in g.statement["Action"])]
+    model = build_requests(rec, Workload.model_validate({"stages": ["serverless_inference", "batch_inference"]}))
+    assert "VpcConfig" not in model.requests["CreateModel"]
+
+
+# ---- requests and formats -------------------------------------------------------------------------------------
+
+def test_one_endpoint_per_request_set(advisor: Advisor) -> None:
+    w = Workload.model_validate({"stages": ["realtime_inference", "serverless_inference"], "model": SMALL,
+                                 "inference": {"traffic": "sporadic"}})
+    with pytest.raises(UsageError, match="each is its own endpoint") as info:
+        build_requests(advisor.recommend(w), w)
+    assert "--stage" in (info.value.hint or "")
+    only = advisor.recommend(w, stages=["serverless_inference"])
+    assert "ServerlessConfig" in assert_valid(build_requests(only, w)).requests["CreateEndpointConfig"][
+        "ProductionVariants"][0]
+
+
+def test_the_async_script_waits_for_the_endpoint_before_scaling_it(advisor: Advisor) -> None:
+    w = Workload.model_validate({"name": "a", "stages": ["async_inference"], "model": SMALL,
+                                 "inference": {"traffic": "sporadic", "latency_ms_p99": 600_000}})
+    source = render_requests(assert_valid(build_requests(advisor.recommend(w), w)), "python")
+    compile(source, "script.py", "exec")
+    waiter = source.index('get_waiter("endpoint_in_service")')
+    assert source.index('send("CreateEndpoint"') < waiter < source.index('send("RegisterScalableTarget"')
+    assert "autoscaling = boto3.client(\"application-autoscaling\"" in source
+
+
+@pytest.mark.parametrize("stage", ["serverless_inference", "async_inference"])
+def test_every_format_shows_the_stage_its_settings_and_cost(advisor: Advisor, stage: str) -> None:
+    rec = advisor.recommend({"stages": [stage], "model": SMALL,
+                             "inference": {"traffic": "sporadic", "latency_ms_p99": 600_000}})
+    choice = rec.instances[stage]
+    for fmt in formats_for("recommendation"):
+        text = render(rec, fmt)
+        if fmt == "json":
+            assert json.loads(text)["instances"][stage]["settings"] == dict(choice.settings)
+            continue
+        if fmt == "yaml":
+            assert "MaxConcurrency" in text or "MaxConcurrentInvocationsPerInstance" in text
+            continue
+        assert {"serverless_inference": "Serverless endpoint", "async_inference": "Asynchronous endpoint"}[stage] \
+            in text
+        assert f"{next(iter(choice.settings))} = {next(iter(choice.settings.values()))}" in text
+        assert choice.estimated_cost.text() in text
