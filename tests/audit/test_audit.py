@@ -519,3 +519,21 @@ def test_an_audit_builds_no_knowledge_models(repo: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)
     assert "LOADED:\n" in result.stderr and "LOADED:pydantic" not in result.stderr, result.stderr
     assert json.loads((repo / "out.sarif").read_text())["runs"][0]["results"]
+
+
+@pytest.mark.parametrize(("name", "text", "reason"), [
+    ("broken.json", '{"Resources": {"A": \n', "broken.json:2: malformed JSON: Expecting value"),
+    ("deep.json", '{"Resources": {"A": {"Type": "AWS::SageMaker::Model", "Properties": {"X": '
+                  + "[" * 5000 + "]" * 5000 + "}}}}", "deep.json: not a readable template: nested too deeply"),
+    ("deep.yaml", "Resources:\n  A:\n    Type: AWS::SageMaker::Model\n    Properties:\n      X: "
+                  + "[" * 5000 + "]" * 5000 + "\n", "deep.yaml: not a readable template: nested too deeply"),
+    ("tags.yaml", "Resources:\n  A:\n    Type: AWS::SageMaker::Model\n    Properties: !!python/object:os.system [ls]\n",
+     "tags.yaml:4: not a readable template: could not determine a constructor"),
+    ("requests.yaml", "CreateNotebookInstance: [1, 2]\n",
+     "requests.yaml:1: CreateNotebookInstance: a request's parameters are a mapping of field to value, not list"),
+])
+def test_more_bad_inputs_are_located(repo: Path, capsys: pytest.CaptureFixture[str], name: str, text: str,
+                                     reason: str) -> None:
+    (repo / name).write_text(text)
+    code, out, err = _run(capsys, name)
+    assert code == 2 and out == "" and f"  {reason}" in err and "internal error" not in err

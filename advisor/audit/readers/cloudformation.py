@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from advisor.audit.model import PathKey, Reference, Resource, Unknown
 from advisor.audit.readers import BadInput
@@ -104,17 +104,44 @@ def decode(text: str) -> Any:
                 return cfn_json.loads(text)
             except json.JSONDecodeError as exc:
                 raise BadInput(f"malformed JSON: {exc.msg}", exc.lineno) from None
+            except (TypeError, ValueError, RecursionError) as exc:
+                first = (getattr(exc, "matches", None) or [None])[0]
+                if first is not None:  # cfn-lint's own refusal (a duplicate key), located
+                    raise BadInput(f"malformed JSON: {first.message}", first.linenumber) from None
+                _json_error(text)  # cfn-lint lost the place (one of its errors is a TypeError): the stdlib's says it
         return cfn_yaml.loads(text)
     except cfn_yaml.CfnParseError as exc:
         first = exc.matches[0] if getattr(exc, "matches", None) else None
-        raise BadInput(f"not a readable template: {first.message if first else exc}",
-                       getattr(first, "linenumber", None)) from None
+        message = str(first.message if first else exc)
+        line = getattr(first, "linenumber", None)
+        where = re.search(r'line (\d+), column', message)  # PyYAML's own mark, when cfn-lint's says line 1
+        if "recursion depth" in message:
+            message, line = "nested too deeply", None
+        elif where:
+            message, line = message.splitlines()[0], int(where.group(1))
+        raise BadInput(f"not a readable template: {message.removeprefix('Template could not be parsed: ')}",
+                       line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise BadInput(f"not a readable template: {exc.problem or exc.context or 'malformed YAML'}",
                        mark.line + 1 if mark else None) from None
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise BadInput("not a readable template: nested too deeply") from None
+    except (yaml.YAMLError, ValueError) as exc:
         raise BadInput(f"not a readable template: {type(exc).__name__}") from None
+
+
+def _json_error(text: str) -> NoReturn:
+    """The located error for JSON cfn-lint's decoder refused."""
+    import json
+
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"malformed JSON: {exc.msg}", exc.lineno) from None
+    except RecursionError:
+        raise BadInput("not a readable template: nested too deeply") from None
+    raise BadInput("not a readable template: JSON that cfn-lint's template decoder refuses")
 
 
 def read_template(shown: str, text: str) -> list[Resource]:

@@ -36,6 +36,10 @@ def read_requests(shown: str, text: str) -> list[Resource]:
         raise BadInput(first.message if first else exc.message, first.line if first else None) from None
     if not isinstance(doc.data, dict):
         raise BadInput("expected a mapping of operation name to request parameters")
+    for key, value in doc.data.items():
+        if _names_operation(key) and not isinstance(value, dict):
+            raise BadInput(f"{key}: a request's parameters are a mapping of field to value, not "
+                           f"{type(value).__name__ if value is not None else 'nothing'}", doc.line_of((key,)))
     operations = [str(k) for k, v in doc.data.items() if _is_request(k, v)]
     skips = _file_skips(doc, frozenset(operations))
     lines = text.splitlines()
@@ -58,8 +62,13 @@ def read_requests(shown: str, text: str) -> list[Resource]:
     return out
 
 
+def _names_operation(key: Any) -> bool:
+    """An operation (CreateModel), not one of the file's notes (placeholders, states:StateMachine)."""
+    return str(key)[:1].isupper() and ":" not in str(key)
+
+
 def _is_request(key: Any, value: Any) -> bool:
-    return isinstance(value, dict) and str(key)[:1].isupper() and ":" not in str(key)
+    return isinstance(value, dict) and _names_operation(key)
 
 
 def _file_skips(doc: Document, operations: frozenset[str]) -> dict[str | None, list[tuple[str, str]]]:
