@@ -22,7 +22,7 @@ from advisor.base import Frozen, Id
 from advisor.documents import parse_yaml, read_yaml, validate_document
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import Problem, WorkloadError
-from advisor.numbers import MAX_MAGNITUDE, Finite, FiniteInt
+from advisor.numbers import Finite, FiniteInt
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
@@ -54,6 +54,16 @@ def _known_stage(value: str) -> str:
     return value
 
 
+MAX_DATA_GB = 10_000_000
+"""10 PB: a data set beyond it is no SageMaker job's input (a plain bound error, not a trillion-dollar answer)."""
+MAX_PARAMETERS_MILLIONS = 100_000_000
+"""100 trillion parameters: fifty times the largest models published (about 2 trillion)."""
+MAX_REQUESTS_PER_SECOND = 1_000_000
+"""A million requests a second: more than one endpoint serves (40 instances by default, each a few thousand
+requests a second at best for a 1 ms model); such traffic is split over several endpoints or regions."""
+PROCESSING_MAX_HOURS = 216
+"""ProcessingStoppingCondition.MaxRuntimeInSeconds at most 777,600 s (botocore 1.44.5, sagemaker)."""
+
 Priority = Literal["cost", "balanced", "time"]
 DataKind = Literal["tabular", "images", "text", "audio", "timeseries", "other"]
 Sensitivity = Literal["public", "internal", "confidential", "regulated"]
@@ -75,8 +85,9 @@ Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
 
 
 class Data(Frozen):
-    size_gb: Finite = Field(default=1, ge=0, description="Size of the training data set, in GB.")
-    in_memory_gb: Annotated[float, Field(gt=0, le=MAX_MAGNITUDE)] | None = Field(
+    size_gb: Finite = Field(default=1, ge=0, le=MAX_DATA_GB, description="Size of the training data set, in GB "
+                                                                         "(at most 10 PB).")
+    in_memory_gb: Annotated[float, Field(gt=0, le=MAX_DATA_GB)] | None = Field(
         default=None,
         description="Working set that must fit in RAM at once, in GB; derived from size_gb and kind when absent.")
     kind: DataKind = Field(default="tabular", description="What the data is; tabular and timeseries data are loaded "
@@ -92,8 +103,9 @@ class Model(Frozen):
                                                                 "...) or an LLM serving stack (lmi, tgi, vllm).")
     kind: ModelKind = Field(default="tree_based", description="The kind of model; deep_learning and llm models are "
                                                               "sized for accelerators.")
-    parameters_millions: Finite = Field(default=0, ge=0, description="Parameters of a neural network, in millions; "
-                                                                    "0 when unknown or not a neural network.")
+    parameters_millions: Finite = Field(default=0, ge=0, le=MAX_PARAMETERS_MILLIONS, description=(
+        "Parameters of a neural network, in millions (at most 100 trillion); 0 when unknown or not a neural "
+        "network."))
     size_mb: Finite = Field(default=100, gt=0, description="Size of the model artifact, in MB.")
     precision: Precision | None = Field(default=None, description="Numeric precision of the served weights (fp32, "
                                                                    "fp16, bf16, fp8, int8, int4); absent: fp16 for "
@@ -138,7 +150,8 @@ class Tuning(Frozen):
 class Inference(Frozen):
     """One unit of work per request or invocation; the Lambda check reads it whatever the stages."""
 
-    requests_per_second: Finite = Field(default=1, ge=0, description="Requests (or invocations) a second at peak.")
+    requests_per_second: Finite = Field(default=1, ge=0, le=MAX_REQUESTS_PER_SECOND, description=(
+        "Requests (or invocations) a second at peak (at most a million: beyond what one endpoint serves)."))
     latency_ms_p99: Finite = Field(default=1000, gt=0, description="Latency 99% of requests must beat, in ms.")
     payload_mb: Finite = Field(default=0.1, ge=0, description="Size of one request's payload, in MB.")
     seconds_per_request: Finite = Field(default=0.1, gt=0, description="Compute time of one request on one worker, "
@@ -186,7 +199,8 @@ class Batch(Frozen):
 
 
 class Processing(Frozen):
-    max_hours: Finite = Field(default=1, gt=0, description="Longest a processing job may run, in hours.")
+    max_hours: Finite = Field(default=1, gt=0, le=PROCESSING_MAX_HOURS, description=(
+        "Longest a processing job may run, in hours (SageMaker allows 216: MaxRuntimeInSeconds 777,600)."))
     runs_per_month: FiniteInt = Field(default=30, ge=1, description="Processing jobs a month.")
 
 
