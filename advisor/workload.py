@@ -545,6 +545,13 @@ def accelerator_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[
                  f"did you mean {' or '.join(repr(c) for c in close)}?" if close else f"one of {', '.join(models)}")]
     if w.inference.gpu == "none":
         return [(where, f"inference.accelerator is {stated} but inference.gpu is none", "remove one of them")]
+    for stage in w.stages:
+        instance_stage = stage_registry.stage(stage).instance_stage
+        if instance_stage in ("hosting", "batch_transform") and not any(
+                t.accelerator and t.accelerator.model == stated and t.status == "current" and instance_stage in t.stages
+                for t in knowledge.instance_types):
+            return [(where, f"inference.accelerator is {stated} but no current instance type with it runs {stage}",
+                     "another accelerator, or another stage")]
     if flag and not getattr(spec, flag):
         able = [a.model for a in knowledge.accelerators if getattr(a, flag) and a.stock_containers]
         return [(("model", "precision"), f"model.precision is {precision} but inference.accelerator {stated} cannot "

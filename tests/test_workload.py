@@ -102,6 +102,8 @@ _LLM = "stages: [realtime_inference]\nmodel: {algorithm: vllm, kind: llm, parame
      "inference.accelerator Inferentia2 cannot run model.algorithm xgboost"),
     ("stages: [batch_inference]\ninference: {accelerator: L4, gpu: none}\n",
      "inference.accelerator is L4 but inference.gpu is none"),
+    ("stages: [batch_inference]\nmodel: {algorithm: pytorch, kind: deep_learning}\ninference: {accelerator: H100}\n",
+     "inference.accelerator is H100 but no current instance type with it runs batch_inference"),
 ])
 def test_what_a_stated_accelerator_cannot_run_is_a_plain_error(tmp_path: Path, text: str, expected: str) -> None:
     assert any(expected in e for e in _error(tmp_path, text)), _error(tmp_path, text)
