@@ -52,13 +52,15 @@ def _needs_gpu(w: Workload, choice: StageChoice | None, knowledge: Knowledge) ->
 
 def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, StageChoice],
                     snapshot: PriceSnapshot | None) -> list[str]:
-    """Warnings that compare the real-time stage's requests with what each inference option allows."""
-    if "realtime_inference" not in w.stages or not knowledge.hosting_options:
+    """Warnings that compare each endpoint stage's requests and traffic with what each inference option is for."""
+    if not knowledge.hosting_options:
         return []
     options = {o.id: o for o in knowledge.hosting_options}
+    warnings = [*_serverless_for_steady_traffic(w, options), *_async_for_quick_requests(w, options)]
+    if "realtime_inference" not in w.stages:
+        return warnings
     realtime = options.get("realtime")
     choice = instances.get("realtime_inference")
-    warnings: list[str] = []
     if realtime is not None:
         broken = _breaks(realtime, w)
         if broken:
@@ -73,8 +75,43 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
                                "no SageMaker inference option takes requests this large or long: split the work"))
     serverless = options.get("serverless")
     if serverless is not None and choice is not None:
-        warnings += _serverless_offer(w, knowledge, serverless, choice, snapshot)
+        offer = _serverless_offer(w, knowledge, serverless, choice, snapshot)
+        warnings += offer or _async_for_idle_periods(w, knowledge, options, choice)
     return warnings
+
+
+def _serverless_for_steady_traffic(w: Workload, options: Mapping[str, HostingOption]) -> list[str]:
+    """AWS: on-demand serverless is for idle periods between spurts; steady load is a real-time endpoint's."""
+    if "serverless_inference" not in w.stages or w.inference.traffic != "steady" or "realtime" not in options:
+        return []
+    return ["serverless_inference: steady traffic leaves a serverless endpoint no idle time to save on and keeps "
+            "its provisioned concurrency warm all month; AWS suggests a real-time endpoint for steady traffic with a "
+            "latency target, so compare its cost with stages: [realtime_inference]"]
+
+
+def _async_for_quick_requests(w: Workload, options: Mapping[str, HostingOption]) -> list[str]:
+    """Requests a real-time endpoint takes, arriving without idle periods, gain nothing from a queue."""
+    realtime = options.get("realtime")
+    if "async_inference" not in w.stages or realtime is None or _breaks(realtime, w) or Derived.of(w).idle_periods:
+        return []
+    return [f"async_inference: these requests fit a real-time endpoint ({w.inference.payload_mb:g} MB, "
+            f"{w.inference.seconds_per_request:g} s, within {_max(realtime, 'payload_mb'):g} MB and "
+            f"{_max(realtime, 'timeout_s'):g} s) and the traffic has no idle periods to scale to zero in, so the "
+            "queue and S3 round trip only add latency; AWS suggests asynchronous inference for large payloads, long "
+            "processing or idle periods: consider stages: [realtime_inference]"]
+
+
+def _async_for_idle_periods(w: Workload, knowledge: Knowledge, options: Mapping[str, HostingOption],
+                            choice: StageChoice) -> list[str]:
+    """A real-time endpoint bills every hour; with idle periods and a GPU (no serverless), async scales to zero."""
+    async_option = options.get("async")
+    if async_option is None or not Derived.of(w).idle_periods or not _needs_gpu(w, choice, knowledge) \
+            or _breaks(async_option, w):
+        return []
+    return [f"realtime_inference: the traffic has idle periods ({w.inference.traffic}) but a real-time endpoint "
+            f"bills its {choice.instance_count} instance{'s' if choice.instance_count > 1 else ''} every hour; if "
+            "callers can collect answers from S3, an asynchronous endpoint scales to zero between bursts on the same "
+            "GPU types: stages: [async_inference] (serverless has no GPU)"]
 
 
 def _serverless_offer(w: Workload, knowledge: Knowledge, serverless: HostingOption, choice: StageChoice,

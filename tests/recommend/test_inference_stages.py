@@ -206,3 +206,31 @@ def test_every_format_shows_the_stage_its_settings_and_cost(advisor: Advisor, st
             in text
         assert f"{next(iter(choice.settings))} = {next(iter(choice.settings.values()))}" in text
         assert choice.estimated_cost.text() in text
+
+
+# ---- which option fits the traffic: suggestions that name the stage to use -----------------------------------
+
+def test_steady_traffic_on_serverless_is_pointed_at_a_real_time_endpoint(advisor: Advisor) -> None:
+    rec = serverless(advisor, traffic="steady")
+    assert any(w.startswith("serverless_inference: steady traffic") and "stages: [realtime_inference]" in w
+               for w in rec.warnings)
+    assert not any(w.startswith("serverless_inference: steady") for w in serverless(advisor,
+                                                                                      traffic="sporadic").warnings)
+
+
+def test_quick_requests_without_idle_periods_on_async_are_pointed_at_real_time(advisor: Advisor) -> None:
+    quick = asynchronous(advisor, traffic="steady", payload_mb=1, seconds_per_request=0.2)
+    assert any(w.startswith("async_inference: these requests fit a real-time endpoint") for w in quick.warnings)
+    for inference in ({"traffic": "sporadic"}, {"traffic": "steady", "payload_mb": 50},
+                      {"traffic": "steady", "seconds_per_request": 120}):
+        assert not any(w.startswith("async_inference:") for w in asynchronous(advisor, **inference).warnings)
+
+
+def test_a_gpu_endpoint_with_idle_periods_is_offered_async_scale_to_zero(advisor: Advisor) -> None:
+    gpu = {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 300}
+    idle = advisor.recommend({"stages": ["realtime_inference"], "model": gpu,
+                              "inference": {"traffic": "scheduled", "gpu": "required"}})
+    assert any("stages: [async_inference]" in w and "scales to zero" in w for w in idle.warnings)
+    busy = advisor.recommend({"stages": ["realtime_inference"], "model": gpu,
+                              "inference": {"traffic": "steady", "gpu": "required"}})
+    assert not any("stages: [async_inference]" in w for w in busy.warnings)
