@@ -275,6 +275,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         rows = [r for r in rows if r["family"] == args.family]
     if args.stage:
         where = instance_stage_of(args.stage)
+        if where is None:
+            raise UsageError(f"{args.stage} runs on no instance type: SageMaker picks its compute from the memory "
+                             "size", hint="`advisor kb show hosting` shows what bounds it")
         rows = [r for r in rows if where in r["stages"]]
     if args.accelerator:
         rows = _with_accelerator(rows, args.accelerator)

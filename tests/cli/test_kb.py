@@ -92,6 +92,13 @@ def test_types_by_workload_stage_or_botocore_name_are_the_same(
     assert by_workload and all(botocore_name in row["stages"] for row in by_workload)
 
 
+def test_types_of_the_serverless_stage_say_it_has_none(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "show", "types", "--stage", "serverless_inference"]) == 2
+    assert "serverless_inference runs on no instance type" in capsys.readouterr().err
+    assert main(["kb", "show", "types", "--stage", "async_inference", "--format", "json"]) == 0
+    assert all("hosting" in row["stages"] for row in json.loads(capsys.readouterr().out))
+
+
 def test_types_of_an_unknown_stage_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["kb", "show", "types", "--stage", "lab"])
