@@ -145,7 +145,7 @@ def read_limited(stream: BinaryIO, shown: str, error: type[AdvisorError] = Knowl
     return data
 
 
-def _check_depth(text: str, display: str, error: type[AdvisorError]) -> None:
+def check_depth(text: str, display: str, error: type[AdvisorError] = KnowledgeError) -> None:
     """Refuse nesting deeper than `MAX_DEPTH` before anything composes it (a recursive composer, C's or
     Python's, would overflow its stack on a few thousand `[`).
 
@@ -212,14 +212,14 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
     if len(text) > MAX_BYTES:
         raise error(f"{display}: larger than {MAX_BYTES // (1024 * 1024)} MiB")
     if text.lstrip()[:1] == "{":
-        _check_depth(text, display, error)  # json.loads accepts whatever nesting its recursion limit allows
+        check_depth(text, display, error)  # json.loads accepts whatever nesting its recursion limit allows
         fast = _parse_json(text, display)
         if fast is not None:
             return fast
     fast = _parse_plain_yaml(text, display)  # counts nesting itself: a too-deep file goes the full way
     if fast is not None:
         return fast
-    _check_depth(text, display, error)
+    check_depth(text, display, error)
     loader = _Loader(text)
     try:
         try:

@@ -9,22 +9,24 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from advisor.atomic import os_cause, write_user_file
+from advisor.atomic import write_user_file
 from advisor.audit.model import Finding
+from advisor.documents import read_bytes
 from advisor.errors import AuditError, Problem
 
 
 def read_baseline(path: Path) -> set[str]:
+    if not path.exists():
+        raise AuditError(f"{path}: no such baseline file", hint="create it with --write-baseline")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AuditError(f"{path}: no such baseline file", hint="create it with --write-baseline") from None
-    except OSError as exc:
-        raise AuditError(f"{path}: cannot read the baseline ({os_cause(exc, path)})") from None
+        data = json.loads(read_bytes(path, str(path), AuditError).decode("utf-8"))  # bounded, like every input
     except UnicodeDecodeError as exc:
         raise AuditError(f"{path}: the baseline is not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise AuditError("the baseline is not JSON", problems=[Problem(exc.msg, str(path), exc.lineno)]) from None
+    except RecursionError:  # json's decoder stops at Python's recursion limit, cleanly
+        raise AuditError("the baseline is not one this program wrote",
+                         problems=[Problem("nested too deeply", str(path))]) from None
     items = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise AuditError("the baseline has no findings list", problems=[Problem("expected {findings: [...]}",

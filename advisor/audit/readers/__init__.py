@@ -16,11 +16,14 @@ from pathlib import Path
 
 from advisor.atomic import os_cause
 from advisor.audit.model import Kind, Resource, Skipped
+from advisor.documents import MAX_DEPTH, check_depth
+from advisor.errors import AdvisorError
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_ALIASES = 200
 SUFFIXES = {".yaml", ".yml", ".json", ".template", ".tf"}
 _ALIAS = re.compile(rb"(?:^|[\s\[{,:-])\*[A-Za-z0-9_-]+")
+_BRACKETS = re.compile(r"[\[\]{}()]")
 
 
 class BadInput(Exception):
@@ -116,7 +119,26 @@ def read_text(source: Source) -> str:
         aliases = len(_ALIAS.findall(raw))
         if aliases > MAX_ALIASES:
             raise BadInput(f"YAML with {aliases} aliases (more than {MAX_ALIASES}): refused as a possible alias bomb")
+    _check_nesting(source, text)
     return text
+
+
+def _check_nesting(source: Source, text: str) -> None:
+    """Refuse nesting deeper than the documents' limit before a parser composes it: cfn-lint's YAML loader and
+    python-hcl2's parser recurse, and 25,000 `[` overflow the C stack (the process dies without a word)."""
+    if source.path.suffix.lower() == ".tf":  # not YAML: the bracket count alone (strings included) bounds it
+        depth = deepest = 0
+        for bracket in _BRACKETS.findall(text):
+            depth = depth + 1 if bracket in "[{(" else max(depth - 1, 0)
+            deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            raise BadInput(f"not a readable template: nested too deeply (more than {MAX_DEPTH} levels of brackets)")
+        return
+    try:
+        check_depth(text, source.shown)
+    except AdvisorError:
+        raise BadInput(f"not a readable template: nested too deeply (more than {MAX_DEPTH} levels of lists or "
+                       "mappings)") from None
 
 
 def classify(source: Source, text: str) -> Kind | None:
