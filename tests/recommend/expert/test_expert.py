@@ -78,28 +78,32 @@ def test_expert_expectation(advisor: Advisor, name: str) -> None:
     assert not misses, f"{name} ({expected['source']}):\n" + "\n".join(misses)
 
 
-@pytest.mark.parametrize("name", WORKLOADS)
-def test_explain_shows_the_algorithm_rule_and_the_sizing_arithmetic(advisor: Advisor, name: str) -> None:
-    rec = _recommend(advisor, name)
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "workloads"
+EXPLAINED = [*(HERE / "workloads" / f"{name}.yaml" for name in WORKLOADS), *sorted(EXAMPLES.glob("*.yaml"))]
+
+
+@pytest.mark.parametrize("path", EXPLAINED, ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
+def test_explain_shows_the_algorithm_rule_and_the_sizing_arithmetic(advisor: Advisor, path: Path) -> None:
+    """Every expert workload and every shipped example (issue 12: 'advisor explain showing the algorithm rule
+    and the sizing arithmetic for each example')."""
+    workload = load_workload(path, advisor.knowledge)
+    rec = advisor.recommend(workload)
     text = explain_text(rec)
-    builtin = advisor.knowledge.algorithm(rec_algorithm := _algorithm(name)) is not None
+    builtin = advisor.knowledge.algorithm(workload.model.algorithm) is not None
     for stage, choice in rec.instances.items():
+        if choice.instance_type is None:  # serverless: no instance to size, its settings are its own stage's
+            continue
         trace = next(t for t in rec.trace if t.stage == stage)
-        assert trace.selected, (name, stage)
+        assert trace.selected, (path.stem, stage)
         rule = next(r for r in trace.rules if r.id == trace.selected[0])
         assert f"+ {rule.id} selected" in text
         if builtin and stage not in ("notebook", "processing"):
             # the rule that chose is AWS's guidance for this algorithm, or a stated need outranking it
             fields = {c.field for c in rule.conditions}
             assert fields & {"model.algorithm", "inference.accelerator", "inference.gpu", "training.gpu"}, \
-                (name, stage, rule.id, rec_algorithm)
+                (path.stem, stage, rule.id, workload.model.algorithm)
         block = text[text.index(f"sizing [{stage}]: {choice.instance_count} x {choice.instance_type}"):]
         block = block[:block.index("\n\n")]
         assert "GiB" in block, block  # the memory need, with its arithmetic
         assert any(word in block for word in (" instance", "instances")), block  # the count and why
         assert "priority" in block or not choice.fits, block  # how the priority ranked what fits
-
-
-def _algorithm(name: str) -> str:
-    data = yaml.safe_load((HERE / "workloads" / f"{name}.yaml").read_text())
-    return str((data.get("model") or {}).get("algorithm", "xgboost"))
