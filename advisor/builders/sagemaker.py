@@ -183,7 +183,9 @@ def endpoint_config(ctx: Context) -> dict[str, Any]:
 
 #: Application Auto Scaling's names for an endpoint variant's instance count.
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
-#: AWS's example cool-downs for an asynchronous endpoint's backlog policy (async-inference-autoscale.html), s.
+#: Starting cool-downs of an asynchronous endpoint's backlog policy, in seconds (our judgement, to tune): scale in
+#: slowly (10 minutes) so a queue that empties between bursts does not drop the instance working on the last
+#: requests, scale out sooner (5 minutes).
 SCALE_IN_COOLDOWN_S, SCALE_OUT_COOLDOWN_S = 600, 300
 
 

@@ -468,10 +468,12 @@ class AsyncSizer(EndpointSizer):
                  "MinCapacity 0, and requests that arrive meanwhile wait in the queue while an instance starts"
                  if floor == 0 else f"keeps at least {floor} instance{'s' if floor > 1 else ''} when the queue is "
                  "empty (no idle periods" + (", production traffic" if floor > 1 else "") + ")")
+        target = min(spec.workers, ASYNC_MAX_CONCURRENT_PER_INSTANCE)
         return (f"up to {count} instance{'s' if count > 1 else ''}: {inf.requests_per_second:g} req/s at "
                 f"{per_instance:.3g} req/s each ({spec.workers} invocations at once per instance, about "
                 f"{request_seconds(spec, self.w) * 1000:.3g} ms a request, {self.utilisation():.0%} utilisation); "
-                f"it {scale}" + speed)
+                f"it {scale}; Application Auto Scaling tracks ApproximateBacklogSizePerInstance at {target} (the "
+                "invocations one instance takes at once: more waiting than that adds an instance)" + speed)
 
 
 ASYNC_MAX_CONCURRENT_PER_INSTANCE = 1000

@@ -145,16 +145,18 @@ small_workloads = st.builds(
                   "size_mb": 50},
         "training": {"max_hours": 1}, "inference": {"requests_per_second": rps, "seconds_per_request": 0.05}},
     algorithm=st.sampled_from(["xgboost", "linear_learner", "kmeans", "sklearn", "factorization_machines"]),
-    stages=st.lists(st.sampled_from(["training", "realtime_inference", "batch_inference"]), min_size=1,
-                    max_size=3, unique=True),
+    stages=st.lists(st.sampled_from(["training", "realtime_inference", "serverless_inference", "async_inference",
+                                     "batch_inference"]), min_size=1, max_size=3, unique=True),
     priority=st.sampled_from(["cost", "balanced", "time"]),
     size_gb=st.floats(min_value=0.01, max_value=10),
     rps=st.floats(min_value=0, max_value=10),
 )
 
-SMALL_JOB_BOUND_USD = {"training": 25.0, "realtime_inference": 1500.0, "batch_inference": 500.0}
+SMALL_JOB_BOUND_USD = {"training": 25.0, "realtime_inference": 1500.0, "async_inference": 1500.0,
+                       "serverless_inference": 200.0, "batch_inference": 500.0}
 """A classical model on at most 10 GB, at most 10 req/s: a 1-hour training job under $25, an endpoint under
-$1,500 a month, a month of batch runs under $500, whatever the priority."""
+$1,500 a month, a serverless endpoint under $200 a month (10 req/s x 0.05 s x 2 GB all month is about $53), a
+month of batch runs under $500, whatever the priority."""
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
