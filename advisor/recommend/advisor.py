@@ -105,7 +105,7 @@ class Advisor:
         security, rails, refused, gap_warnings = self._secure(decided.controls, instances, w, facts.derived)
         lambda_result = self._lambda(w, facts.assessment, decided, instances, snapshot, today)
         warnings = [*self._price_warnings(w.region, snapshot, today), *gap_warnings, *refused,
-                    *_workload_warnings(w, instances),
+                    *_workload_warnings(w, instances, self.knowledge),
                     *option_warnings(w, self.knowledge, instances, snapshot)]
         return Recommendation(
             workload=w.name, region=w.region, priority=w.priority, instances=instances, security=security,
@@ -290,10 +290,15 @@ def _exclusions_by_stage(outcomes: list[Outcome], stages: tuple[str, ...]) -> di
     return {stage: tuple(items) for stage, items in per_stage.items()}
 
 
-def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice]) -> list[str]:
-    """What no choice can fix: a latency target below one request's compute, a need nothing meets."""
+def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowledge: Knowledge) -> list[str]:
+    """What no choice can fix: a latency target below one request's compute on the CPU type chosen (an
+    accelerator that meets it is no cause to warn; one that does not says so in its ranking reason), a need
+    nothing meets."""
     warnings = []
-    if w.inference.latency_ms_p99 < w.inference.seconds_per_request * 1000 and "realtime_inference" in w.stages:
+    realtime = instances.get("realtime_inference")
+    on_cpu = realtime is not None and realtime.instance_type is not None and \
+        knowledge.instance_type(realtime.instance_type).accelerator is None
+    if w.inference.latency_ms_p99 < w.inference.seconds_per_request * 1000 and on_cpu:
         warnings.append(f"the p99 latency target ({w.inference.latency_ms_p99:g} ms) is below the compute time "
                         f"of one request on one vCPU ({w.inference.seconds_per_request * 1000:g} ms): no CPU "
                         "instance count meets it; make the model faster or move it to an accelerator")

@@ -116,3 +116,17 @@ def test_time_still_buys_many_gpus_for_work_that_keeps_them_busy(advisor: Adviso
     t = advisor.knowledge.instance_type(choice.instance_type)
     assert t.accelerator is not None and t.accelerator.count == 8, choice.instance_type
     assert not any("devices idle ranked last" in reason for reason in choice.reasons)
+
+
+def test_the_p99_warning_speaks_of_the_cpu_only_when_a_cpu_serves(advisor: Advisor) -> None:
+    """Must fire: XGBoost takes 100 ms a request on a vCPU against a 20 ms target, and serves on CPU.
+    Must not fire: BERT-large takes 400 ms on a vCPU against 50 ms, and the accelerator chosen meets it (the
+    warning used to tell the user to move to an accelerator the recommendation had already chosen)."""
+    slow = {"requests_per_second": 50, "seconds_per_request": 0.1, "latency_ms_p99": 20}
+    cpu = rec(advisor, stages=["realtime_inference"], inference=slow)
+    assert any("p99 latency target (20 ms)" in w for w in cpu.warnings)
+    gpu = rec(advisor, stages=["realtime_inference"], inference={**slow, "seconds_per_request": 0.4,
+                                                                   "latency_ms_p99": 50, "requests_per_second": 200},
+              model={"algorithm": "huggingface", "kind": "deep_learning", "parameters_millions": 340})
+    assert advisor.knowledge.instance_type(gpu.instances["realtime_inference"].instance_type).accelerator
+    assert not any("p99 latency target" in w for w in gpu.warnings)
