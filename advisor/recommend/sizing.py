@@ -505,8 +505,9 @@ class Candidate:
     request_s: float | None = None
     """Inference: estimated seconds of one request on one worker; None for jobs."""
     mostly_idle: bool = False
-    """The workload keeps fewer than half of its devices (or vCPUs) busy: at priority time it ranks after the
-    types it can use, so a small model never buys an 8-GPU instance for the speed of one of its GPUs."""
+    """A job on one instance keeps fewer than half of its devices (or vCPUs) busy: at priority time it ranks
+    after the types it can use, so a small model never buys an 8-GPU instance for the speed of one of its GPUs.
+    A distributed job is never so marked: how many devices it spreads over is the user's choice."""
     per_hour: float | None = None
     """Price of `count` instances an hour; None when the price is unknown."""
 
@@ -679,7 +680,8 @@ def _candidate(spec: Spec, sizer: Sizer, need: Need, cap: int, prices: Mapping[s
     per_unit = spec.tflops / units
     price = prices.get(spec.name) if prices is not None else None
     per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
-    return Candidate(spec, count, price, misfit, usable=usable * per_unit, mostly_idle=usable < units * count / 2,
+    return Candidate(spec, count, price, misfit, usable=usable * per_unit,
+                     mostly_idle=usable < units * count / 2 and not w.training.distributed,
                      request_s=request_seconds(spec, w) if inference else None, per_hour=per_hour)
 
 
