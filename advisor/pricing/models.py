@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from advisor.base import Frozen, Text
+from advisor.numbers import MAX_MAGNITUDE
 
 Component = Literal["notebook", "training", "spot_training", "hosting", "batch_transform", "processing"]
 COMPONENTS: tuple[Component, ...] = get_args(Component)
@@ -44,10 +45,17 @@ class Price(Frozen):
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"must be a number of USD per hour or the word unknown, got {value!r}")
-        if not math.isfinite(value) or value <= 0:
+        try:
+            usd = float(value)
+        except OverflowError:  # an integer of hundreds of digits: no float holds it
+            raise ValueError(f"must be a positive number of USD per hour at most 10^12, got a number of "
+                             f"{len(str(abs(value)))} digits") from None
+        if not math.isfinite(usd) or usd <= 0:
             raise ValueError(f"must be a positive number of USD per hour, got {value!r} "
                              "(write unknown when the price is not known; never 0)")
-        return float(value)
+        if usd > MAX_MAGNITUDE:
+            raise ValueError(f"must be a positive number of USD per hour at most 10^12, got {usd:g}")
+        return usd
 
     @model_validator(mode="after")
     def _checks(self) -> Price:
