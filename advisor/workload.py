@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
+from pydantic import ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
 from pydantic_core import PydanticCustomError, core_schema
 
 from advisor import stages as stage_registry
@@ -204,6 +204,37 @@ class Processing(Frozen):
     runs_per_month: FiniteInt = Field(default=30, ge=1, description="Processing jobs a month.")
 
 
+Invocation = Literal["sync", "async", "event_source", "stream"]
+
+
+class LambdaFunction(Frozen):
+    """What you state about a Lambda function for the work, when you are weighing Lambda: each figure you leave
+    out is taken from the stage (an inference request, a processing job) and the verdict says it was."""
+
+    memory_mb: Annotated[float, Field(gt=0, le=MAX_MAGNITUDE)] | None = Field(
+        default=None, description="Memory one invocation needs, in MB.")
+    timeout_seconds: Annotated[float, Field(gt=0, le=MAX_MAGNITUDE)] | None = Field(
+        default=None, description="How long one invocation runs, in seconds.")
+    package_mb: Annotated[float, Field(gt=0, le=MAX_MAGNITUDE)] | None = Field(
+        default=None, description="Code and model, unzipped, layers included, in MB.")
+    payload_mb: Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)] | None = Field(
+        default=None, description="Size of one invocation's payload (request or response), in MB.")
+    tmp_mb: Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)] | None = Field(
+        default=None, description="Scratch space one invocation writes to /tmp, in MB.")
+    layers: Annotated[int, Field(ge=0, le=1000)] | None = Field(default=None, description="Layers the function uses.")
+    environment_kb: Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)] | None = Field(
+        default=None, description="Size of the environment variables, in KB.")
+    invocation: Invocation | None = Field(
+        default=None, description="How the function is invoked: sync (API Gateway, function URL), async (S3 or "
+                                  "EventBridge events), event_source (an SQS or Kinesis mapping) or stream "
+                                  "(a streamed response).")
+    requests_per_second: Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)] | None = Field(
+        default=None, description="Invocations a second at peak.")
+    traffic: Traffic | None = Field(default=None, description="How invocations arrive.")
+    gpu: GpuNeed | None = Field(default=None, description="required: the function needs a GPU (Lambda Managed "
+                                                          "Instances only); none: it does not.")
+
+
 class Network(Frozen):
     internet_access: bool = Field(default=False, description="Jobs must reach the public internet.")
 
@@ -234,6 +265,13 @@ class Workload(Frozen):
     processing: Processing = Field(default=Processing(), description="Processing jobs (the processing stage).")
     network: Network = Field(default=Network(), description="What the jobs may reach.")
     team: Team = Field(default=Team(), description="Who works on the notebooks.")
+    lambda_: LambdaFunction | None = Field(
+        default=None, alias="lambda", description=(
+            "A Lambda function you are weighing for the work (absent: Lambda is checked only for a stage with a "
+            "unit of work for it, an inference request or a processing job, from that stage's figures)."))
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False,
+                              validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
 
     @model_validator(mode="after")
     def _stages_unique(self) -> Workload:
@@ -344,6 +382,8 @@ class Derived:
     sensitive: bool
     idle_periods: bool
     """Traffic has idle stretches (inference.idle_periods, or sporadic and scheduled traffic when unsaid)."""
+    lambda_stated: bool
+    """The workload has a `lambda` section: the user asked about a Lambda function."""
 
     @classmethod
     def of(cls, w: Workload) -> Derived:
@@ -363,6 +403,7 @@ class Derived:
             sensitive=w.data.sensitivity in ("confidential", "regulated"),
             idle_periods=(w.inference.idle_periods if w.inference.idle_periods is not None
                           else w.inference.traffic in ("sporadic", "scheduled")),
+            lambda_stated=w.lambda_ is not None,
         )
 
     def as_context(self) -> dict[str, float | bool]:
@@ -378,7 +419,11 @@ def context_of(w: Workload, derived: Derived | None = None) -> dict[str, Any]:
     """
     ctx: dict[str, Any] = {}
     for path, section, name in _PATHS:
-        value = getattr(getattr(w, section), name) if section else getattr(w, name)
+        if section:
+            holder = getattr(w, section)
+            value = None if holder is None else getattr(holder, name)  # an optional section left out
+        else:
+            value = getattr(w, name)
         ctx[path] = list(value) if isinstance(value, tuple) else value
     ctx.update((derived or Derived.of(w)).as_context())
     return ctx
@@ -388,6 +433,7 @@ _DERIVED_SPECS = {
     **{f"derived.{f.name}": FieldSpec("bool" if f.type in (bool, "bool") else "number")
        for f in dataclasses.fields(Derived)},
     # set by the advisor after the Lambda check, before the security decision reads them
+    "derived.lambda_checked": FieldSpec("bool"),
     "derived.lambda_fits": FieldSpec("bool"),
     "derived.lambda_failed": FieldSpec("list"),
 }
@@ -397,12 +443,20 @@ def _paths() -> list[tuple[str, str, str]]:
     """(dotted path, section attribute, field attribute) for every leaf field of the workload."""
     out = []
     for name, info in Workload.model_fields.items():
-        annotation = info.annotation
-        if isinstance(annotation, type) and issubclass(annotation, Frozen):
-            out += [(f"{name}.{sub}", name, sub) for sub in annotation.model_fields]
+        annotation = _section_type(info.annotation)
+        shown = info.alias or name  # `lambda`, as users write it
+        if annotation is not None:
+            out += [(f"{shown}.{sub}", name, sub) for sub in annotation.model_fields]
         else:
-            out.append((name, "", name))
+            out.append((shown, "", name))
     return out
+
+
+def _section_type(annotation: Any) -> type[Frozen] | None:
+    """The section model of a workload field (`X` or `X | None`), or None for a plain field."""
+    if get_origin(annotation) is Union or type(annotation).__name__ == "UnionType":
+        annotation = next((a for a in get_args(annotation) if a is not type(None)), None)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, Frozen) else None
 
 
 def condition_fields() -> dict[str, FieldSpec]:
@@ -413,17 +467,17 @@ def condition_fields() -> dict[str, FieldSpec]:
     return fields
 
 
-def _specs(model: type[Frozen], prefix: str, out: dict[str, FieldSpec]) -> None:
+def _specs(model: type[Frozen], prefix: str, out: dict[str, FieldSpec], within_optional: bool = False) -> None:
     for name, info in model.model_fields.items():
-        path = prefix + name
+        path = prefix + (info.alias or name)
         annotation = info.annotation
-        optional = False
+        optional = within_optional
         if get_origin(annotation) is Union or type(annotation).__name__ == "UnionType":
             args = [a for a in get_args(annotation) if a is not type(None)]
-            optional = len(args) != len(get_args(annotation))
+            optional = optional or len(args) != len(get_args(annotation))
             annotation = args[0]
         if isinstance(annotation, type) and issubclass(annotation, Frozen):
-            _specs(annotation, path + ".", out)
+            _specs(annotation, path + ".", out, optional)
         elif get_origin(annotation) is tuple:
             inner = get_args(annotation)[0]
             if inner is WorkloadStage:

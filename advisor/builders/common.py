@@ -55,6 +55,9 @@ DESCRIPTIONS: dict[str, str] = {
                           "canary variant takes its share",
     "lambda_execution_role_arn": "IAM role the Lambda function assumes (logs, X-Ray, the VPC network interfaces "
                                  "when in a VPC, and whatever the function reads)",
+    "capacity_provider_arn": "ARN of the Lambda Managed Instances capacity provider the function runs on "
+                             "(CreateCapacityProvider: private subnets in several Availability Zones, security "
+                             "groups, the allowed instance types; lambda:PassCapacityProvider gates who may use it)",
     "lambda_image_uri": "ECR URI of the function's container image (PackageType Image)",
     "lambda_handler": "module.function that Lambda calls in the .zip package, e.g. app.handler",
     "lambda_runtime": "Lambda runtime identifier of the .zip package, e.g. python3.13",

@@ -15,6 +15,7 @@ def function_name(ctx: Context) -> str:
 
 
 def create_function(ctx: Context) -> dict[str, Any]:
+    assert ctx.rec.lambda_ is not None  # request_set builds it only when Lambda was checked and fits
     settings = ctx.rec.lambda_.settings
     image = settings.get("PackageType") == "Image"
     request: dict[str, Any] = {
@@ -26,8 +27,8 @@ def create_function(ctx: Context) -> dict[str, Any]:
     }
     if not image:
         request["Handler"] = token("lambda_handler")
-    for path, value in settings.items():
-        set_path(request, path, value)
+    for path, value in settings.items():  # a list setting (Architectures) is frozen as a tuple in the fit
+        set_path(request, path, list(value) if isinstance(value, tuple) else value)
     ctx.secure(SERVICE, "CreateFunction", request)
     if image and "Runtime" in request:
         # AWS: "Specifying a runtime results in an error if you're deploying a function using a container image."

@@ -26,7 +26,7 @@ class Operation:
     name: str
     service: str | None  # the botocore service; None for the state machine definition
     build: Callable[[Context], dict[str, Any]]
-    needs_lambda: bool = False  # built when the Lambda verdict is not does_not_fit
+    needs_lambda: bool = False  # built when Lambda was checked and fits
     option: str | None = None  # built only when this RequestOptions field is set
     flag: str = ""  # the CLI flag that sets `option`
 
@@ -94,7 +94,10 @@ def missing_because(op: Operation, rec: Recommendation, options: RequestOptions)
     """Why the recommendation does not cover `op`, in plain words; None when it does."""
     if op.stages and not any(s in rec.instances for s in op.stages):
         return f"the recommendation has no {' or '.join(op.stages)} stage, so there is no {op.name}"
-    if op.needs_lambda and rec.lambda_.verdict == "does_not_fit":
+    if op.needs_lambda and rec.lambda_ is None:
+        return (f"the workload has no unit of work for Lambda (no inference or processing stage, no `lambda` "
+                f"section; `advisor explain --decision lambda.check`), so there is no {op.name}")
+    if op.needs_lambda and rec.lambda_ is not None and rec.lambda_.verdict == "does_not_fit":
         failed = [c.name for c in rec.lambda_.checks if c.blocking and not c.ok]
         why = f" ({', '.join(failed)} beyond the limit)" if failed else ""
         return f"the Lambda verdict is does_not_fit{why}, so there is no {op.name}"

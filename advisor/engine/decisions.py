@@ -21,7 +21,7 @@ from advisor.base import Frozen, Id, Text
 from advisor.engine.conditions import All, Condition, ConditionResult, Context, Leaf, LeafResult, disjoint
 
 HitPolicy = Literal["unique", "first", "priority", "collect"]
-Output = Literal["families", "exclusions", "controls", "lambda_alternatives"]
+Output = Literal["families", "exclusions", "controls", "lambda_units", "lambda_alternatives"]
 
 
 class Then(Frozen):
@@ -31,12 +31,14 @@ class Then(Frozen):
     stages: tuple[Id, ...] = Field(default=(), description="exclusions: the stages it applies to (empty: all).")
     controls: tuple[Id, ...] = ()
     alternatives: tuple[Id, ...] = ()
+    units: tuple[Id, ...] = Field(default=(), description="lambda_units: the units of work Lambda is checked on.")
 
 
 _THEN_FIELDS: dict[str, tuple[str, ...]] = {
     "families": ("families",),
     "exclusions": ("families", "stages"),
     "controls": ("controls",),
+    "lambda_units": ("units",),
     "lambda_alternatives": ("alternatives",),
 }
 

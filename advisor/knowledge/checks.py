@@ -12,7 +12,7 @@ from typing import get_args
 from advisor import stages as stage_registry
 from advisor.documents import Document, duplicates, format_path
 from advisor.errors import Problem
-from advisor.knowledge.models import LAMBDA_ALTERNATIVES, STAGES, Knowledge
+from advisor.knowledge.models import LAMBDA_ALTERNATIVES, LAMBDA_UNITS, STAGES, Knowledge
 from advisor.stages import stage_ids
 from advisor.workload import Algorithm, AlgorithmMode, DataKind
 
@@ -161,6 +161,10 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
                         ("rules", r_index, "id"))
             rule_homes[rule.id] = decision.decision
             then_path = ("rules", r_index, "then")
+            for u_index, unit in enumerate(rule.then.units):
+                if unit not in LAMBDA_UNITS:
+                    problem(f"unknown unit of work {unit!r} (known: {', '.join(LAMBDA_UNITS)})",
+                            (*then_path, "units", u_index))
             for f_index, family in enumerate(rule.then.families):
                 if family not in families:
                     problem(f"unknown family {family!r} (known: {', '.join(sorted(families))})",

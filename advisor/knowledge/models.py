@@ -28,6 +28,15 @@ STAGES: tuple[Stage, ...] = get_args(Stage)
 """The same ids as advisor.stages.INSTANCE_STAGES (a test holds them equal; the Literal is for the type checker)."""
 
 #: Where a unit of work goes instead of Lambda (ids used by rules/decisions/lambda.yaml).
+LAMBDA_UNITS: dict[str, str] = {
+    "function": "the Lambda function you described",
+    "request": "one real-time inference request",
+    "async_request": "one asynchronous inference request",
+    "record": "one batch-transform record",
+    "job": "one processing job",
+}
+"""The units of work the Lambda check knows (rules/decisions/lambda_check.yaml chooses among them)."""
+
 LAMBDA_ALTERNATIVES: dict[str, str] = {
     "realtime_endpoint": "SageMaker real-time endpoint",
     "serverless_inference": "SageMaker Serverless Inference",

@@ -2,8 +2,9 @@
 
 `recommend` reads as the order of work:
 1. validate the workload and the asks the model cannot see (region, GPU where none exists);
-2. work out the facts the rules read: the workload's fields, its derived facts, and the Lambda check (the
-   security rules read whether the function would exist, `derived.lambda_fits`);
+2. work out the facts the rules read: the workload's fields, its derived facts, and the Lambda check when the
+   workload has a unit of work for it (decision lambda.check; the security rules read whether the function
+   would exist, `derived.lambda_fits`, or was asked about, `derived.lambda_stated`);
 3. decide: evaluate every decision that applies once against those facts, keeping the traces (where Lambda
    fits, the decision of where the work goes instead is not consulted, so its rules are not in the trace);
 4. size each stage from the chosen families (advisor.recommend.sizing), and cost it (advisor.recommend.costing);
@@ -27,7 +28,7 @@ from advisor.documents import format_path, plain_message
 from advisor.engine.decisions import Decision, DecisionTrace, Outcome
 from advisor.errors import Problem, WorkloadError
 from advisor.knowledge.loader import load_knowledge
-from advisor.knowledge.models import LAMBDA_ALTERNATIVES, Knowledge
+from advisor.knowledge.models import LAMBDA_ALTERNATIVES, LAMBDA_UNITS, Knowledge
 from advisor.pricing.costs import HOURS_PER_MONTH, lambda_break_even_rps, lambda_monthly_cost
 from advisor.pricing.models import PriceSnapshot
 from advisor.pricing.snapshots import available_regions, borrowed_snapshot, load_snapshot, nearest_region
@@ -53,7 +54,10 @@ class Facts:
 
     context: Mapping[str, Any]
     derived: Derived
-    assessment: lambda_fit.LambdaAssessment
+    assessment: lambda_fit.LambdaAssessment | None
+    """None when the workload has no unit of work for Lambda."""
+    lambda_check: tuple[Outcome, ...]
+    """The lambda.check decision: which unit of work Lambda is checked on, and why (or why not)."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ class Advisor:
         instances: dict[str, StageChoice] = {
             stage: self._stage(stage, w, facts, decided, snapshot, today) for stage in w.stages}
         security, rails, refused, gap_warnings = self._secure(decided.controls, instances, w, facts.derived)
-        lambda_result = self._lambda(w, facts.assessment, decided, instances, snapshot, today)
+        lambda_result = self._lambda(facts.assessment, decided, instances, snapshot, today)
         warnings = [*self._price_warnings(w.region, snapshot, today), *gap_warnings, *refused,
                     *_workload_warnings(w, instances, self.knowledge),
                     *option_warnings(w, self.knowledge, instances, snapshot)]
@@ -116,12 +120,16 @@ class Advisor:
     def facts(self, w: Workload) -> Facts:
         """The facts the rules read, including the Lambda facts the security rules depend on."""
         derived = Derived.of(w)
-        assessment = lambda_fit.assess(w, self.knowledge)
-        context = {**context_of(w, derived), "derived.lambda_fits": assessment.verdict != "does_not_fit",
-                   "derived.lambda_failed": assessment.failed}
-        return Facts(context, derived, assessment)
+        base = context_of(w, derived)
+        check = tuple(self._collect("lambda_units", base))
+        units = [unit for outcome in check for rule in outcome.rules for unit in rule.then.units]
+        assessment = lambda_fit.assess(w, self.knowledge, derived, units) if units else None
+        context = {**base, "derived.lambda_checked": assessment is not None,
+                   "derived.lambda_fits": assessment is not None and assessment.verdict != "does_not_fit",
+                   "derived.lambda_failed": assessment.failed if assessment else []}
+        return Facts(context, derived, assessment, check)
 
-    def context(self, w: Workload) -> tuple[dict[str, Any], lambda_fit.LambdaAssessment]:
+    def context(self, w: Workload) -> tuple[dict[str, Any], lambda_fit.LambdaAssessment | None]:
         """The flat context the rules read, and the Lambda check it includes."""
         facts = self.facts(w)
         return dict(facts.context), facts.assessment
@@ -196,9 +204,9 @@ class Advisor:
         families: dict[str, Outcome] = {stage: self._stage_decision[stage].evaluate(ctx, stage) for stage in w.stages
                                          if stage_registry.stage(stage).instance_stage is not None}
         controls = self._collect("controls", ctx)
-        outcomes = [*excluded, *families.values(), *controls]
+        outcomes = [*excluded, *families.values(), *controls, *facts.lambda_check]
         alternatives: dict[str, LambdaAlternative] = {}
-        if facts.assessment.verdict == "does_not_fit":
+        if facts.assessment is not None and facts.assessment.verdict == "does_not_fit":
             elsewhere = self._collect("lambda_alternatives", ctx)
             outcomes += elsewhere
             for rule in (r for o in elsewhere for r in o.rules):
@@ -252,21 +260,32 @@ class Advisor:
         security, gaps = serverless_gaps(security, w, derived, self.knowledge)
         return security, self._security.rails_for(security), refused, gaps
 
-    def _lambda(self, w: Workload, assessment: lambda_fit.LambdaAssessment, decided: Decided,
-                instances: Mapping[str, StageChoice], snapshot: PriceSnapshot | None, today: dt.date) -> LambdaFit:
+    def _lambda(self, assessment: lambda_fit.LambdaAssessment | None, decided: Decided,
+                instances: Mapping[str, StageChoice], snapshot: PriceSnapshot | None,
+                today: dt.date) -> LambdaFit | None:
+        """The verdict in words, naming the mode, with the cost beside the endpoint's where standard Lambda fits
+        (Lambda Managed Instances bill at EC2 rates, which this does not estimate)."""
+        if assessment is None:
+            return None
         monthly = endpoint = break_even = None
-        if snapshot is not None and assessment.verdict != "does_not_fit":
+        unit = assessment.unit
+        seconds, rps = unit.value("seconds"), unit.value("requests_per_second")
+        if snapshot is not None and assessment.mode == "standard" and rps > 0:
             memory = float(assessment.settings["MemorySize"])  # type: ignore[arg-type]
-            requests = w.inference.requests_per_second * HOURS_PER_MONTH * 3600
-            monthly = lambda_monthly_cost(snapshot, requests, w.inference.seconds_per_request, memory, today=today)
+            monthly = lambda_monthly_cost(snapshot, rps * HOURS_PER_MONTH * 3600, seconds, memory, today=today)
             realtime = instances.get("realtime_inference")
-            if realtime is not None:
+            if realtime is not None and unit.kind == "request":
                 endpoint = realtime.estimated_cost
                 if endpoint.usd is not None:
-                    break_even = lambda_break_even_rps(snapshot, endpoint.usd, w.inference.seconds_per_request,
-                                                       memory)
+                    break_even = lambda_break_even_rps(snapshot, endpoint.usd, seconds, memory)
+        summary = assessment.summary
+        if assessment.verdict == "does_not_fit":
+            summary += ": use " + (" or ".join(a.title for a in decided.lambda_alternatives)
+                                   or "the SageMaker stage")
         return LambdaFit(
-            verdict=assessment.verdict, checks=assessment.checks, changes=tuple(assessment.changes),
+            verdict=assessment.verdict, mode=assessment.mode, summary=summary,
+            unit=LAMBDA_UNITS[unit.kind], reasons=assessment.reasons,
+            checks=assessment.checks, changes=tuple(assessment.changes),
             settings=dict(assessment.settings), alternatives=decided.lambda_alternatives, monthly_cost=monthly,
             endpoint_monthly_cost=endpoint,
             break_even_requests_per_second=None if break_even is None else round(break_even, 3))

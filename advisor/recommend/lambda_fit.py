@@ -1,8 +1,14 @@
-"""Does one unit of work fit AWS Lambda? Every limit in the knowledge, need against limit, with what to change.
+"""Does one unit of work fit AWS Lambda, and in which execution mode? Every limit in the knowledge, need against
+limit, per mode, with what to change.
 
-The figures come from rules/knowledge/lambda_limits.yaml (today's values, never the book's): when AWS moves a
-limit, the YAML changes and this verdict follows. What is computed here is arithmetic; where the work goes
-when it does not fit is a YAML decision (rules/decisions/lambda.yaml).
+Which unit of work is checked is a YAML decision (rules/decisions/lambda_check.yaml): an inference request, a
+batch record, a processing job, or the function the user described in the workload's `lambda` section. Its
+figures come from what the user stated, else from what the stage implies (a processing job runs up to
+processing.max_hours; the model must fit in the function's memory), else from the workload's defaults, and the
+verdict says which were assumed. The limits come from rules/knowledge/lambda_limits.yaml (today's values per
+execution mode, never the book's): standard Lambda first; where it falls short, Lambda Managed Instances (more
+memory, a GPU, longer asynchronous runs, steady traffic); else neither, and where the work goes instead is the
+YAML decision rules/decisions/lambda.yaml.
 """
 
 from __future__ import annotations
@@ -11,111 +17,328 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from advisor.knowledge.models import Knowledge
+from advisor.base import Frozen
+from advisor.knowledge.models import LAMBDA_UNITS, Knowledge, LimitValue
 from advisor.recommend.models import LambdaCheck
-from advisor.workload import Workload
+from advisor.workload import Derived, Workload
 
 Verdict = Literal["fits", "fits_with_changes", "does_not_fit"]
+Mode = Literal["standard", "managed_instances"]
+Basis = Literal["stated", "implied", "assumed"]
+
+#: AcceleratorConfig.AcceleratorMemorySize: the sizes a Lambda Managed Instances function may ask for (GiB).
+ACCELERATOR_MEMORY_GIB = (3, 6, 12, 16, 24, 48)
+#: Invocations whose timeout may run to the managed-instances maximum (5,400 s); synchronous ones keep 900 s.
+LONG_INVOCATIONS = ("async", "event_source")
+SECONDS_PER_MONTH = 730 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure of the unit of work, and where it came from."""
+
+    value: float
+    basis: Basis
+    said: str
+    """Where it came from in words, e.g. "inference.memory_mb" or "processing.max_hours x 3600"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """The unit of work the check weighs: what it is, how it is invoked, and its figures."""
+
+    kind: str
+    invocation: str
+    gpu: bool
+    traffic: Figure
+    """How invocations arrive: `said` is the pattern (steady, spiky, sporadic, scheduled)."""
+    figures: dict[str, Figure]
+
+    def value(self, name: str) -> float:
+        return self.figures[name].value
+
+    def said(self, basis: Basis) -> list[str]:
+        """The figures of one basis in words, e.g. "memory 1,024 MB (inference.memory_mb, the default)"; an
+        assumed none (no layers, no /tmp) is not worth saying."""
+        out = [f"{_LABELS[name][0]} {f.value:,.6g}{_LABELS[name][1]} ({f.said})" for name, f in self.figures.items()
+               if f.basis == basis and not (basis == "assumed" and f.value == 0 and name in _NONE_IS_NOTHING)]
+        return out + ([f"traffic {self.traffic.said}"] if self.traffic.basis == basis else [])
+
 
 @dataclass(frozen=True, slots=True)
 class LambdaAssessment:
     verdict: Verdict
+    mode: Mode | None
     checks: tuple[LambdaCheck, ...]
     settings: dict[str, object]
+    unit: Unit
+    reasons: tuple[str, ...]
+    needs: tuple[str, ...]
+    """What standard Lambda lacks and the managed-instances mode gives (e.g. "20,070 MB of memory")."""
+    mode_changes: tuple[str, ...] = ()
 
     @property
     def failed(self) -> list[str]:
-        return [c.limit for c in self.checks if not c.ok and c.blocking and c.change is None]
+        """The limits standard Lambda cannot meet, nor a change to it (the alternatives decision reads them)."""
+        return [c.limit for c in self.checks if c.applies and not c.ok and c.blocking and c.change is None]
 
     @property
     def changes(self) -> list[str]:
-        return [c.change for c in self.checks if c.change]
+        return [*self.mode_changes, *(c.change for c in self.checks if c.change and c.applies)]
+
+    @property
+    def summary(self) -> str:
+        if self.mode == "standard":
+            return "fits standard Lambda" + (" with changes" if self.verdict == "fits_with_changes" else "")
+        if self.mode == "managed_instances":
+            return f"fits Lambda Managed Instances only (needs {', '.join(self.needs)})"
+        return "does not fit"
 
 
-def assess(w: Workload, knowledge: Knowledge) -> LambdaAssessment:
-    """Check the workload's unit of work against every Lambda limit the knowledge holds."""
-    inf = w.inference
+def _changed(section: Frozen) -> set[str]:
+    """The fields of a workload section that differ from their defaults: what the user stated. By value, not
+    by which keys were written, so a workload from a file, the questionnaire or Python reads the same (a
+    figure stated at its default is said to be the default, which it is)."""
+    fields = type(section).model_fields
+    return {name for name, info in fields.items() if getattr(section, name) != info.default}
+
+
+def unit_of_work(w: Workload, derived: Derived, units: list[str]) -> Unit:
+    """The unit of work the decision chose, its figures from the `lambda` section, else the stage, else the
+    defaults. `units` are the lambda.check decision's units in rule order; the first stage unit is the base."""
+    stage_unit = next((u for u in units if u != "function"), None)
+    inf, stated_inf = w.inference, _changed(w.inference)
+    figures: dict[str, Figure] = {}
+
+    def from_inference(name: str, field: str, implied: tuple[float, str] | None = None) -> None:
+        if field in stated_inf:
+            figures[name] = Figure(float(getattr(inf, field)), "stated", f"inference.{field}")
+        elif implied is not None and implied[0] > getattr(inf, field):
+            figures[name] = Figure(implied[0], "implied", implied[1])
+        else:
+            figures[name] = Figure(float(getattr(inf, field)), "assumed", f"inference.{field}, the default")
+
+    model_mb = math.ceil(derived.model_memory_gb * 1024)
+    model_said = "the model's serving memory (derived.model_memory_gb)"
+    package_said = "the model artifact, model.size_mb"
+    stated_model = bool({"size_mb", "parameters_millions"} & _changed(w.model))
+    invocation = "sync"
+    if stage_unit in ("request", "async_request", "record", None):
+        from_inference("memory_mb", "memory_mb", (model_mb, model_said) if stated_model else None)
+        from_inference("seconds", "seconds_per_request")
+        from_inference("payload_mb", "payload_mb")
+        from_inference("package_mb", "package_mb", (w.model.size_mb, package_said) if stated_model else None)
+        from_inference("tmp_mb", "tmp_mb")
+        if stage_unit == "record":
+            b = w.batch
+            figures["requests_per_second"] = Figure(
+                round(b.records_per_run / (b.max_hours * 3600), 3), "implied",
+                "batch.records_per_run / batch.max_hours, one invocation a record")
+            invocation = "async"
+        else:
+            from_inference("requests_per_second", "requests_per_second")
+            invocation = "async" if stage_unit == "async_request" else "sync"
+    else:  # job: one processing job, started by an upload to S3
+        p, stated_p = w.processing, _changed(w.processing)
+        figures["memory_mb"] = Figure(
+            max(128.0, math.ceil(derived.working_set_gb * 1024)),
+            "implied" if {"size_gb", "in_memory_gb"} & _changed(w.data) else "assumed",
+            "the working set, data.in_memory_gb or data.size_gb" if {"size_gb", "in_memory_gb"}
+            & _changed(w.data) else "the working set of data.size_gb, the default")
+        figures["seconds"] = Figure(p.max_hours * 3600, "implied" if "max_hours" in stated_p else "assumed",
+                                    "processing.max_hours x 3600" + ("" if "max_hours" in stated_p else
+                                                                     ", the default"))
+        figures["payload_mb"] = Figure(0, "implied", "the event carries the S3 object's key, not the data")
+        from_inference("package_mb", "package_mb")
+        from_inference("tmp_mb", "tmp_mb")
+        figures["requests_per_second"] = Figure(round(p.runs_per_month / SECONDS_PER_MONTH, 6), "implied",
+                                                "processing.runs_per_month")
+        invocation = "async"
+    if stage_unit in ("request", "async_request", None):
+        traffic = Figure(0, "stated", inf.traffic) if "traffic" in stated_inf else \
+            Figure(0, "assumed", f"{inf.traffic} (inference.traffic, the default)")
+    else:
+        traffic = Figure(0, "implied", "scheduled (runs of the stage)")
+    gpu = inf.gpu == "required" or (inf.gpu == "auto" and w.model.kind == "llm" and stage_unit != "job")
+    figures["layers"] = Figure(float(inf.layers), "stated" if "layers" in stated_inf else "assumed",
+                               "inference.layers")
+    figures["environment_kb"] = Figure(float(inf.environment_kb),
+                                       "stated" if "environment_kb" in stated_inf else "assumed",
+                                       "inference.environment_kb")
+
+    fn = w.lambda_
+    if fn is not None:
+        for name, field in (("memory_mb", "memory_mb"), ("seconds", "timeout_seconds"),
+                            ("payload_mb", "payload_mb"), ("package_mb", "package_mb"), ("tmp_mb", "tmp_mb"),
+                            ("layers", "layers"), ("environment_kb", "environment_kb"),
+                            ("requests_per_second", "requests_per_second")):
+            value = getattr(fn, field)
+            if value is not None:
+                figures[name] = Figure(float(value), "stated", f"lambda.{field}")
+        invocation = fn.invocation or invocation
+        if fn.traffic is not None:
+            traffic = Figure(0, "stated", fn.traffic)
+        if fn.gpu is not None and fn.gpu != "auto":
+            gpu = fn.gpu == "required"
+    return Unit(stage_unit or "function", invocation, gpu, traffic, figures)
+
+
+def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]) -> LambdaAssessment:
+    """Check the unit of work against every Lambda limit the knowledge holds, in each execution mode."""
+    unit = unit_of_work(w, derived, units)
     rows = knowledge.lambda_limit_rows  # the limits the knowledge holds; one removed is simply not checked
     checks: list[LambdaCheck] = []
+    memory_need, seconds, payload = unit.value("memory_mb"), unit.value("seconds"), unit.value("payload_mb")
+    package, tmp = unit.value("package_mb"), unit.value("tmp_mb")
+    rps = unit.value("requests_per_second")
+    traffic = unit.traffic.said.split(" ")[0]
+    sync = unit.invocation in ("sync", "stream")
+
+    def managed(limit_id: str) -> LimitValue | None:
+        return knowledge.lambda_limit(limit_id).managed_instances if limit_id in rows else None
 
     def top(limit_id: str) -> float:
         return rows[limit_id][2]
 
     def add(limit_id: str, need: float, blocking: bool = True, change: str | None = None, note: str | None = None,
-            ok: bool | None = None) -> None:
+            ok: bool | None = None, applies: bool = True, managed_max: float | None = None) -> None:
         row = rows.get(limit_id)
         if row is None:
             return
-        name, unit, maximum = row
+        name, unit_name, maximum = row
         shown = round(need, 3)
-        checks.append(LambdaCheck(limit_id, name, unit, shown, maximum, round(maximum - shown, 3),
-                                  need <= maximum if ok is None else ok, blocking, change, note))
+        fits = need <= maximum if ok is None else ok
+        managed_ok = None if managed_max is None else need <= managed_max
+        checks.append(LambdaCheck(limit_id, name, unit_name, shown, maximum, round(maximum - shown, 3), fits,
+                                  blocking, change, note, applies, managed_max, managed_ok))
 
-    memory = max(128.0, math.ceil(inf.memory_mb))
-    add("memory", memory, note=f"set MemorySize to {int(memory)} MB")
-    timeout = min(max(3, math.ceil(inf.seconds_per_request * 3)), top("timeout")) if "timeout" in rows else 3
-    add("timeout", inf.seconds_per_request, note=f"set Timeout to {int(timeout)} s (3x one unit of work)")
-    add("layers", inf.layers)
-    zipped_ok = inf.package_mb <= top("package_unzipped") if "package_unzipped" in rows else True
-    # Informational: a .zip over the direct-upload size still deploys through S3.
-    if not zipped_ok:
+    memory = max(128.0, math.ceil(memory_need))
+    lmi_memory = managed("memory")
+    add("memory", memory, note=f"set MemorySize to {int(memory)} MB",
+        managed_max=lmi_memory.max if lmi_memory and lmi_memory.max else None)
+    lmi_timeout = managed("timeout")
+    long_max = lmi_timeout.max if lmi_timeout and lmi_timeout.max and not sync else None
+    add("timeout", seconds, managed_max=long_max if long_max else (top("timeout") if "timeout" in rows else None),
+        note=None if sync or not long_max else
+        f"Lambda Managed Instances run {unit.invocation} invocations up to {long_max:g} s")
+    add("layers", unit.value("layers"))
+    zipped_ok = package <= top("package_unzipped") if "package_unzipped" in rows else True
+    if not zipped_ok:  # informational: a .zip over the direct-upload size still deploys through S3
         zip_note: str | None = "does not apply: too large for a .zip, so it ships as a container image"
-    elif "package_zipped" in rows and inf.package_mb > top("package_zipped"):
+    elif "package_zipped" in rows and package > top("package_zipped"):
         zip_note = "upload the .zip through S3 (direct upload takes 50 MB)"
     else:
         zip_note = None
-    add("package_zipped", inf.package_mb, False, None, zip_note, True)
-    image_ok = inf.package_mb <= top("container_image") if "container_image" in rows else True
-    add("package_unzipped", inf.package_mb,
-        change="ship as a container image (PackageType Image)" if image_ok and not zipped_ok else None)
-    add("console_editor", inf.package_mb, False, None,
-        "edit locally: the console editor shows packages up to 3 MB" if inf.package_mb > 3 else None, True)
-    add("container_image", inf.package_mb)
+    image = not zipped_ok or unit.gpu  # a GPU function must be a container image (AcceleratorConfig)
+    add("package_zipped", package, False, None, zip_note, True, applies=not image)
+    image_ok = package <= top("container_image") if "container_image" in rows else True
+    add("package_unzipped", package, change="ship as a container image (PackageType Image)"
+        if image_ok and not zipped_ok else None, applies=not image or not zipped_ok)
+    add("console_editor", package, False, None,
+        "edit locally: the console editor shows packages up to 3 MB" if package > 3 and not image else None, True,
+        applies=not image)
+    add("container_image", package)
     tmp_default = (knowledge.lambda_limit("ephemeral_storage").today.default or 512) if "ephemeral_storage" in rows \
         else 512
-    tmp_size = max(tmp_default, math.ceil(inf.tmp_mb))
-    add("ephemeral_storage", inf.tmp_mb,
+    tmp_size = max(tmp_default, math.ceil(tmp))
+    lmi_tmp = managed("ephemeral_storage")
+    add("ephemeral_storage", tmp,
         change=(f"set EphemeralStorage.Size to {int(tmp_size)} MB"
-                if tmp_default < inf.tmp_mb <= top("ephemeral_storage") else None))
-    add("payload_sync", inf.payload_mb)
-    add("payload_async", inf.payload_mb, False, None,
-        "invoke synchronously: asynchronous invocations take at most 1 MB"
-        if "payload_async" in rows and inf.payload_mb > top("payload_async") else None)
-    add("payload_streamed", inf.payload_mb, False)
-    add("environment_variables", inf.environment_kb)
-    add("gpu", 1 if inf.gpu == "required" else 0)
-    add("gpu_memory", 0, False, None,  # informational: the gpu row above already decides
-        "standard Lambda has no GPU; Lambda Managed Instances give 3-48 GiB per device (AcceleratorConfig)"
-        if inf.gpu == "required" else None, inf.gpu != "required")
-    concurrency = math.ceil(inf.requests_per_second * inf.seconds_per_request)
+                if tmp_default < tmp <= top("ephemeral_storage") else None),
+        managed_max=(lmi_tmp.max if lmi_tmp and lmi_tmp.max and unit.gpu else top("ephemeral_storage"))
+        if "ephemeral_storage" in rows else None)
+    add("payload_sync", payload, applies=sync)
+    add("payload_async", payload, blocking=not sync, applies=not sync)
+    add("payload_streamed", payload, False, applies=unit.invocation == "stream")
+    add("environment_variables", unit.value("environment_kb"))
+    gpu_need = derived.model_memory_gb if unit.gpu else 0.0
+    lmi_gpu_memory = managed("gpu_memory")
+    gpu_memory_max = lmi_gpu_memory.max if lmi_gpu_memory and lmi_gpu_memory.max else 0
+    add("gpu", 1 if unit.gpu else 0, managed_max=1 if "gpu" in rows and managed("gpu") else None)
+    add("gpu_memory", gpu_need, False, None,
+        f"standard Lambda has no GPU; Lambda Managed Instances give {ACCELERATOR_MEMORY_GIB[0]}-"
+        f"{ACCELERATOR_MEMORY_GIB[-1]} GiB a device (AcceleratorConfig)" if unit.gpu else None,
+        not unit.gpu, applies=unit.gpu, managed_max=gpu_memory_max or None)
+    concurrency = math.ceil(rps * seconds)
     if "account_concurrency" in rows:
-        name, unit, _ = rows["account_concurrency"]
+        name, unit_name, _ = rows["account_concurrency"]
         quota = float(knowledge.lambda_limit("account_concurrency").today.default or top("account_concurrency"))
         fits = concurrency <= quota
         checks.append(LambdaCheck(
-            "account_concurrency", name, unit, concurrency, quota, round(quota - concurrency, 3), fits, True,
+            "account_concurrency", name, unit_name, concurrency, quota, round(quota - concurrency, 3), fits, True,
             None if fits else f"request a concurrency quota above {concurrency} (Service Quotas)"))
     if "burst_concurrency" in rows:
-        name, unit, rate = rows["burst_concurrency"]
-        spiky = inf.traffic == "spiky"
-        checks.append(LambdaCheck("burst_concurrency", name, unit, concurrency, rate, round(rate - concurrency, 3),
-                                  not spiky or concurrency <= rate, True,
+        name, unit_name, rate = rows["burst_concurrency"]
+        spiky = traffic == "spiky"
+        checks.append(LambdaCheck("burst_concurrency", name, unit_name, concurrency, rate,
+                                  round(rate - concurrency, 3), not spiky or concurrency <= rate, True,
                                   f"configure provisioned concurrency of {concurrency} for the spikes"
                                   if spiky and concurrency > rate else None,
                                   f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s "
-                                  "to scale" if spiky else None))
+                                  "to scale" if spiky else None, spiky))
 
-    verdict: Verdict = "fits"
-    for c in checks:
-        if not c.ok and c.blocking and c.change is None:
-            verdict = "does_not_fit"
-            break
-        if c.change:
-            verdict = "fits_with_changes"
+    reasons = [f"unit of work: {LAMBDA_UNITS[unit.kind]}, invoked {_INVOKED[unit.invocation]}"]
+    if unit.said("implied"):
+        reasons.append("implied by the stage: " + "; ".join(unit.said("implied")))
+    if unit.said("assumed"):
+        reasons.append("assumed (the workload's defaults, not stated): " + "; ".join(unit.said("assumed")))
     settings: dict[str, object] = {
         "MemorySize": int(memory),
-        "Timeout": int(timeout),
+        "Timeout": int(min(max(3, math.ceil(seconds * 3)), top("timeout"))) if "timeout" in rows else 3,
         "EphemeralStorage.Size": int(tmp_size),
-        "PackageType": "Image" if (not zipped_ok and image_ok) else "Zip",
+        "PackageType": "Image" if image and image_ok else "Zip",
     }
-    return LambdaAssessment(verdict, tuple(checks), settings)
+    blocking = [c for c in checks if c.applies and not c.ok and c.blocking and c.change is None]
+    if not blocking:
+        verdict: Verdict = "fits_with_changes" if any(c.change for c in checks if c.applies) else "fits"
+        if traffic == "steady" and concurrency >= 100:
+            reasons.append(f"standard Lambda fits; at {concurrency} requests in flight of steady traffic, Lambda "
+                           "Managed Instances (EC2 pricing, no cold starts) may cost less: compare before choosing")
+        return LambdaAssessment(verdict, "standard", tuple(checks), settings, unit, tuple(reasons), ())
+    # standard Lambda falls short: can Lambda Managed Instances carry every limit it fails?
+    needs, short = [], []
+    for c in blocking:
+        if c.managed_ok:
+            needs.append(_NEED.get(c.limit, "{name}").format(need=c.need, name=c.name.lower(), unit=c.unit))
+        else:
+            short.append(c.name)
+    if unit.gpu and gpu_need > gpu_memory_max:
+        short.append(f"accelerator memory ({gpu_need:g} GiB on one device, at most {gpu_memory_max:g})")
+    if traffic == "spiky":
+        short.append("spiky traffic (Lambda Managed Instances scale on CPU use and may throttle traffic that more "
+                     "than doubles within 5 minutes)")
+    if short:
+        reasons.append(f"standard Lambda: {', '.join(c.name for c in blocking)} beyond its limits; Lambda Managed "
+                       f"Instances cannot help with {'; '.join(short)}")
+        return LambdaAssessment("does_not_fit", None, tuple(checks), settings, unit, tuple(reasons), ())
+    reasons.append(f"standard Lambda: {', '.join(c.name for c in blocking)} beyond its limits; Lambda Managed "
+                   f"Instances carry it ({', '.join(needs)}), billed at EC2 rates for at least three instances "
+                   "(one execution environment serves several requests: the handler must be thread-safe)")
+    if traffic == "sporadic":
+        reasons.append("sporadic traffic: the managed instances keep running between requests, so idle hours are "
+                       "paid for; SageMaker Serverless Inference scales to zero")
+    settings["MemorySize"] = int(memory)
+    settings["Timeout"] = int(min(max(3, math.ceil(seconds * 3)), long_max or top("timeout")))
+    settings["CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn"] = \
+        "<<capacity_provider_arn>>"
+    if unit.gpu:
+        settings["AcceleratorConfig.AcceleratorMemorySize"] = next(
+            (size for size in ACCELERATOR_MEMORY_GIB if size >= gpu_need), ACCELERATOR_MEMORY_GIB[-1])
+        settings["Architectures"] = ["x86_64"]
+        settings["PackageType"] = "Image"
+    return LambdaAssessment("fits_with_changes", "managed_instances", tuple(checks), settings, unit,
+                            tuple(reasons), tuple(needs), (
+                                "run on Lambda Managed Instances: a capacity provider (CreateCapacityProvider) named "
+                                "in CapacityProviderConfig" + (
+                                    f", with AcceleratorConfig.AcceleratorMemorySize "
+                                    f"{settings['AcceleratorConfig.AcceleratorMemorySize']} GiB" if unit.gpu else ""),))
+
+
+_INVOKED = {"sync": "synchronously", "async": "asynchronously", "event_source": "by an event source mapping",
+            "stream": "with a streamed response"}
+_NEED = {"memory": "{need:,g} MB of memory", "timeout": "{need:,g} s a run", "gpu": "a GPU",
+         "ephemeral_storage": "{need:,g} MB of /tmp"}
+_LABELS = {"memory_mb": ("memory", " MB"), "seconds": ("run time", " s"), "payload_mb": ("payload", " MB"),
+           "package_mb": ("package", " MB"), "tmp_mb": ("/tmp", " MB"), "layers": ("layers", ""),
+           "environment_kb": ("environment variables", " KB"), "requests_per_second": ("rate", " invocations/s")}
+_NONE_IS_NOTHING = ("tmp_mb", "layers", "environment_kb")

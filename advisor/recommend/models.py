@@ -109,6 +109,8 @@ class SecuritySetting:
     status: Literal["set", "not_available"] = "set"
     """not_available: the workload needs this control but the stage's option cannot carry it (serverless has no
     VpcConfig): said, never written into a request."""
+    group: Literal["sagemaker", "lambda"] = "sagemaker"
+    """Whose setting it is: the SageMaker resources', or the Lambda function's (shown apart, after them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,11 @@ class LambdaCheck:
     blocking: bool
     change: str | None = None
     note: str | None = None
+    applies: bool = True
+    """False for a limit this unit of work never meets (an asynchronous payload limit on a synchronous call)."""
+    managed_max: float | None = None
+    """The limit on Lambda Managed Instances where it differs from standard Lambda (None: the same, or none)."""
+    managed_ok: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +155,14 @@ class LambdaAlternative:
 
 class LambdaFit(Frozen):
     verdict: Literal["fits", "fits_with_changes", "does_not_fit"]
+    mode: Literal["standard", "managed_instances"] | None = None
+    """The execution mode the work fits (None: neither)."""
+    summary: str = ""
+    """The verdict in words, naming the mode: "fits standard Lambda", "fits Lambda Managed Instances only
+    (needs 16,384 MB of memory)", "does not fit: use a SageMaker real-time endpoint"."""
+    unit: str = ""
+    reasons: tuple[str, ...] = ()
+    """Why it was checked, which unit of work, which figures were implied by the stage or assumed."""
     checks: tuple[LambdaCheck, ...]
     changes: tuple[str, ...]
     settings: FrozenMap[Any]
@@ -167,7 +182,8 @@ class Recommendation(Frozen):
     instances: FrozenMap[StageChoice]
     security: tuple[SecuritySetting, ...]
     guard_rails: tuple[GuardRailAdvice, ...]
-    lambda_: LambdaFit = Field(alias="lambda")
+    lambda_: LambdaFit | None = Field(default=None, alias="lambda")
+    """None when the workload has no unit of work for Lambda (the lambda.check decision in the trace says why)."""
     warnings: tuple[str, ...] = ()
     prices_as_of: dt.date | None = None
     botocore_version: str | None = None

@@ -36,7 +36,11 @@ if TYPE_CHECKING:
 
 SECTION_TITLES = {"": "Stages", "data": "Data", "processing": "processing", "model": "Model",
                   "notebook": "Notebook", "training": "training", "tuning": "tuning", "inference": "Inference",
-                  "batch": "batch transform", "network": "Network", "team": "team"}
+                  "batch": "batch transform", "network": "Network", "team": "team", "lambda": "Lambda function"}
+
+#: The optional section a user fills in only when weighing a Lambda function: left out of the workload when
+#: every answer in it is empty, since any section written states that a function is in question.
+LAMBDA_SECTION = "lambda"
 
 DRAFT_FILE = "questionnaire-draft.yaml"
 SUMMARY = "summary"
@@ -86,6 +90,7 @@ STEPS: tuple[Step, ...] = (
     Step("model", ("model",)),
     Step("training", ("notebook", "training", "tuning")),
     Step("inference", ("inference", "batch")),
+    Step("lambda", (LAMBDA_SECTION,)),
     Step("network", ("network", "team")),
 )
 
@@ -94,6 +99,9 @@ def _fields() -> Iterator[tuple[str, str, FieldInfo]]:
     """(section, name, field) for every leaf field of the Workload, in the model's order."""
     for name, info in Workload.model_fields.items():
         section = info.annotation
+        if info.alias == LAMBDA_SECTION:  # `LambdaFunction | None`, written `lambda:`
+            section = next(a for a in getattr(section, "__args__", ()) if a is not type(None))
+            name = info.alias
         if isinstance(section, type) and issubclass(section, Frozen):
             yield from ((name, sub, sub_info) for sub, sub_info in section.model_fields.items())
         else:
@@ -131,7 +139,12 @@ def section_help(section: str) -> str:
     if not section:
         return "What the workload is, and which stages it has: the questions that follow depend on them."
     return f"{SECTION_TITLES[section][0].upper()}{SECTION_TITLES[section][1:]}: " \
-           f"{Workload.model_fields[section].description}"
+           f"{_section_field(section).description}"
+
+
+def _section_field(section: str) -> FieldInfo:
+    """The Workload field of a section, by the name a file uses (`lambda` is the field `lambda_`)."""
+    return next(info for name, info in Workload.model_fields.items() if section in (name, info.alias))
 
 
 def _join(words: list[str]) -> str:
@@ -162,6 +175,11 @@ class Answers:
     def applies(self, question: Question) -> bool:
         """Whether the question matters for the chosen stages (the Lambda check's inference fields are asked only
         with an inference stage; their help says so)."""
+        if question.section == LAMBDA_SECTION:  # with a stage that has a unit of work for Lambda, or once filled in
+            units = (*(stage_registry.stages_reading("inference") or ()),
+                     *(stage_registry.stages_reading("processing") or ()))
+            return any(stage in units for stage in self.stages) or any(
+                self.values.get(q.path) not in (None, "") for q in QUESTIONS if q.section == LAMBDA_SECTION)
         wanted = stage_registry.stages_reading(question.section)  # None: no stage claims it, every stage needs it
         return wanted is None or any(stage in wanted for stage in self.stages)
 
@@ -180,6 +198,8 @@ class Answers:
                 doc.setdefault(q.section, {})[q.name] = value
             else:
                 doc[q.name] = value
+        if all(value is None for value in doc.get(LAMBDA_SECTION, {}).values()):
+            doc.pop(LAMBDA_SECTION, None)  # nothing said about a function: no `lambda` section
         return doc
 
     def problems(self, knowledge: Knowledge | None = None) -> dict[str, str]:
@@ -286,7 +306,7 @@ def workload_yaml(workload: Workload) -> str:
     answers = Answers({"stages": list(workload.stages)})
     out: dict[str, Any] = {}
     for q in QUESTIONS:
-        value = data[q.section][q.name] if q.section else data[q.name]
+        value = (data[q.section] or {}).get(q.name) if q.section else data[q.name]
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # 50, as a person writes it; the model reads it back as 50.0
         default = list(q.default) if isinstance(q.default, tuple) else q.default
@@ -294,6 +314,8 @@ def workload_yaml(workload: Workload) -> str:
             out[q.name] = value
         elif answers.applies(q) or value != default:
             out.setdefault(q.section, {})[q.name] = value
+    if all(value is None for value in out.get(LAMBDA_SECTION, {}).values()):
+        out.pop(LAMBDA_SECTION, None)  # nothing said about a function: no `lambda` section
     return ("# A workload written by `advisor questionnaire`; `advisor questionnaire --from FILE` opens it again.\n"
             + to_yaml(out))
 

@@ -151,11 +151,21 @@ def _stage_section(rec: Recommendation, c: StageChoice) -> Section:
                    tuple(f"excluded: family {e.family} ({e.rule}): {e.because}" for e in c.excluded), level=3)
 
 
+def _security_table(rows: Iterable[SecuritySetting]) -> Table:
+    return Table(("severity", "control", "resource", "request field", "value", "why"), tuple(
+        (s.severity, f"{s.control}: {s.title}", s.resource, f"{s.api}.{s.field}", setting_value(s), s.why)
+        for s in rows))
+
+
 def _security_sections(rec: Recommendation) -> list[Section]:
-    out = [Section("security", "security", "Security settings", table=Table(
-        ("severity", "control", "resource", "request field", "value", "why"),
-        tuple((s.severity, f"{s.control}: {s.title}", s.resource, f"{s.api}.{s.field}", setting_value(s), s.why)
-              for s in rec.security)))]
+    """The SageMaker settings, then the Lambda function's in their own group (only when a function is in
+    question: the verdict offers Lambda, or the workload describes one)."""
+    out = [Section("security", "security", "Security settings",
+                   table=_security_table(s for s in rec.security if s.group != "lambda"))]
+    function_rows = [s for s in rec.security if s.group == "lambda"]
+    if function_rows:
+        out.append(Section("security.lambda", "security", "Security settings of the Lambda function",
+                           table=_security_table(function_rows)))
     tradeoffs = {s.control: s.tradeoff for s in rec.security if s.tradeoff}
     if tradeoffs:
         out.append(Section("tradeoffs", "security", "Trade-offs",
@@ -167,10 +177,22 @@ def _security_sections(rec: Recommendation) -> list[Section]:
 
 
 def _lambda_section(rec: Recommendation) -> Section:
+    """The Lambda verdict naming its execution mode, the unit of work and its assumed figures, every limit per
+    mode (a limit that does not apply to this unit of work says n/a, not yes); or why Lambda was not checked."""
     lam = rec.lambda_
-    table = Table(("limit", "need", "max", "ok", "change or note"), tuple(
-        (c.name, f"{c.need:g} {c.unit}", f"{c.max:g} {c.unit}", "yes" if c.ok else "NO", c.change or c.note or "")
-        for c in lam.checks))
+    if lam is None:
+        return Section("lambda", "lambda", "AWS Lambda: not checked", (
+            "the workload has no unit of work for Lambda: no inference or processing stage and no `lambda` "
+            "section (`advisor explain --decision lambda.check` shows each rule)",))
+
+    def ok(value: bool | None, applies: bool) -> str:
+        return "n/a" if not applies else "yes" if value else "NO"
+
+    table = Table(("limit", "need", "standard", "ok", "managed instances", "ok", "change or note"), tuple(
+        (c.name, f"{c.need:g} {c.unit}", f"{c.max:g} {c.unit}", ok(c.ok, c.applies),
+         "same" if c.managed_max is None else f"{c.managed_max:g} {c.unit}",
+         ok(c.ok if c.managed_max is None else c.managed_ok, c.applies),
+         c.change or c.note or "") for c in lam.checks))
     after = [f"change: {change}" for change in lam.changes]
     after += [f"instead: {a.title} ({a.because})" for a in lam.alternatives]
     if lam.monthly_cost is not None:
@@ -179,8 +201,8 @@ def _lambda_section(rec: Recommendation) -> Section:
         after.append(f"the endpoint would cost {lam.endpoint_monthly_cost.text()}")
     if lam.break_even_requests_per_second is not None:
         after.append(f"break-even with the endpoint at {lam.break_even_requests_per_second:g} requests/s")
-    return Section("lambda", "lambda", f"AWS Lambda: {lam.verdict.replace('_', ' ')}", table=table,
-                   after=tuple(after))
+    return Section("lambda", "lambda", f"AWS Lambda: {lam.summary or lam.verdict.replace('_', ' ')}",
+                   lines=lam.reasons, table=table, after=tuple(after))
 
 
 # ---- renderers of the report --------------------------------------------------------------------------------

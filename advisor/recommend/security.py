@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from itertools import chain
+from typing import Literal
 
 from advisor import stages as stage_registry
 from advisor.engine.decisions import Outcome
@@ -24,6 +25,11 @@ SERVERLESS_GAPS = {"SM-MD-02": "no VPC configuration", "SM-MD-01": "no network i
 serverless-endpoints.html, feature exclusions), and what it lacks."""
 SERVERLESS_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html"
 
+
+
+def _group(service: str) -> Literal["sagemaker", "lambda"]:
+    """A Lambda function's settings form their own group; everything else secures the SageMaker resources."""
+    return "lambda" if service == "lambda" else "sagemaker"
 
 
 def drop_refused(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tuple[str, float]]
@@ -61,9 +67,10 @@ class SecurityRows:
         self._rows: dict[tuple[str, str], tuple[SecuritySetting, ...]] = {}
         self._rails: dict[tuple[int, tuple[str, ...], tuple[str, ...]], GuardRailAdvice] = {}
         self._rail_controls = [(i, g.enforces, frozenset(g.enforces)) for i, g in enumerate(knowledge.guard_rails)]
-        # the order rows are shown in: most severe first, then by control id
-        self._order = {control_id: position for position, (_, control_id) in enumerate(sorted(
-            (_SEVERITY_ORDER[c.severity], c.id) for c in knowledge.security_controls))}
+        # the order rows are shown in: SageMaker's, then the Lambda function's; most severe first, then by id
+        self._order = {control_id: position for position, (_, _, control_id) in enumerate(sorted(
+            (_group(c.settings[0].service) == "lambda", _SEVERITY_ORDER[c.severity], c.id)
+            for c in knowledge.security_controls))}
 
     def rows(self, control_id: str, rule_id: str) -> tuple[SecuritySetting, ...]:
         key = (control_id, rule_id)
@@ -76,7 +83,7 @@ class SecurityRows:
                 api=s.operation, field=s.field, value=deep_frozen(s.value), placeholder=s.placeholder,
                 aws_default=deep_frozen(s.aws_default),
                 requires_ebs=s.requires_ebs, severity=control.severity, why=control.why, tradeoff=control.tradeoff,
-                rule=rule_id, anchors=deep_frozen(anchors)) for s in control.settings)
+                rule=rule_id, anchors=deep_frozen(anchors), group=_group(s.service)) for s in control.settings)
             self._rows[key] = cached
         return cached
 

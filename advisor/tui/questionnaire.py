@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 KEY_HINTS = {"bool": " Space switches it.", "choice": " Enter opens the list.", "choices": " Space ticks one."}
 SHORT_TITLES = {"stages": "Stages", "data": "Data", "model": "Model", "training": "Training",
-                "inference": "Inference", "network": "Network", SUMMARY: "Summary"}
+                "inference": "Inference", "lambda": "Lambda", "network": "Network", SUMMARY: "Summary"}
 
 
 @dataclass

@@ -128,11 +128,11 @@ class RecommendationScreen(BaseScreen[bool]):
 
     def decision_for_tab(self) -> str | None:
         """The decision behind what the current tab shows first: the first stage's family, the security
-        controls, the Lambda alternatives."""
+        controls, whether (and on which unit of work) Lambda was checked."""
         if self.tab == "security":
             return "security.controls"
         if self.tab == "lambda":
-            return "lambda.alternatives"
+            return "lambda.check"
         first = next(iter(self.rec.instances), None)
         return next((t.decision for t in self.rec.trace if t.stage == first), None)
 

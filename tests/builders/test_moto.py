@@ -53,6 +53,7 @@ def sample(name: str) -> str:
         "dead_letter_queue_arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:advisor-dlq",
         "success_topic_arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:advisor-async-success",
         "error_topic_arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:advisor-async-error",
+        "capacity_provider_arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:advisor-test",
         "lifecycle_script_base64": base64.b64encode(b"#!/bin/bash\necho started\n").decode(),
         "environment_without_secrets": "STAGE",
     }

@@ -82,7 +82,8 @@ def test_unknown_only_lists_what_is_available(capsys: pytest.CaptureFixture[str]
     assert main(["requests", str(EXAMPLES / "notebook-explore.yaml"), "--only", "CreateTrainingJob"]) == 2
     err = capsys.readouterr().err
     assert "no training stage, so there is no CreateTrainingJob" in err
-    assert "this recommendation covers CreateNotebookInstance, CreateFunction" in err
+    assert "this recommendation covers CreateNotebookInstance\n" in err or err.rstrip().endswith(
+        "this recommendation covers CreateNotebookInstance")  # no unit of work for Lambda, so no CreateFunction
 
 
 def test_a_workload_that_does_not_validate_is_located(tmp_path: Path) -> None:

@@ -16,9 +16,9 @@ REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-south-1"]  # the last has 
 size = st.floats(min_value=0.01, max_value=5000, allow_nan=False)
 
 workloads = st.builds(
-    lambda stages, priority, region, data, model, training, inference, tuning: Workload.model_validate({
+    lambda stages, priority, region, data, model, training, inference, tuning, fn: Workload.model_validate({
         "stages": stages, "priority": priority, "region": region, "data": data, "model": model,
-        "training": training, "inference": inference, "tuning": tuning}),
+        "training": training, "inference": inference, "tuning": tuning, **({"lambda": fn} if fn is not None else {})}),
     stages=st.lists(st.sampled_from(stage_ids()), min_size=1, max_size=6, unique=True),
     priority=st.sampled_from(["cost", "balanced", "time"]),
     region=st.sampled_from(REGIONS),
@@ -40,6 +40,13 @@ workloads = st.builds(
                                      "tmp_mb": st.floats(min_value=0, max_value=50_000),
                                      "gpu": st.sampled_from(["auto", "required", "none"]),
                                      "traffic": st.sampled_from(["steady", "spiky", "sporadic", "scheduled"])}),
+    fn=st.one_of(st.none(), st.fixed_dictionaries({}, optional={
+        "memory_mb": st.floats(min_value=128, max_value=50_000),
+        "timeout_seconds": st.floats(min_value=1, max_value=9000),
+        "package_mb": st.floats(min_value=1, max_value=20_000), "payload_mb": st.floats(min_value=0, max_value=20),
+        "invocation": st.sampled_from(["sync", "async", "event_source", "stream"]),
+        "traffic": st.sampled_from(["steady", "spiky", "sporadic", "scheduled"]),
+        "gpu": st.sampled_from(["required", "none"])})),
     tuning=st.integers(min_value=1, max_value=50).flatmap(
         lambda jobs: st.fixed_dictionaries({"max_jobs": st.just(jobs),
                                             "max_parallel_jobs": st.integers(min_value=1, max_value=jobs)})),
@@ -80,9 +87,22 @@ def test_recommend_never_raises_and_stays_valid(w: Workload) -> None:
         assert choice.estimated_cost.usd is None or choice.estimated_cost.usd > 0
         assert choice.family not in {e.family for e in choice.excluded}
         assert stage(stage_id).price_component
+    units = {"realtime_inference", "batch_inference", "processing"} & set(w.stages)
+    if rec.lambda_ is None:  # no unit of work for Lambda: nothing of Lambda anywhere
+        assert not units and w.lambda_ is None
+        assert not [s for s in rec.security if s.group == "lambda"]
+        return
+    assert units or w.lambda_ is not None
     assert rec.lambda_.verdict in ("fits", "fits_with_changes", "does_not_fit")
-    assert (rec.lambda_.verdict == "does_not_fit") == bool(
-        [c for c in rec.lambda_.checks if not c.ok and c.blocking and not c.change])
+    standard_short = bool([c for c in rec.lambda_.checks if c.applies and not c.ok and c.blocking and not c.change])
+    assert (rec.lambda_.mode == "standard") == (not standard_short)
+    assert (rec.lambda_.verdict == "does_not_fit") == (rec.lambda_.mode is None)
+    if rec.lambda_.mode == "managed_instances":  # every limit standard Lambda missed, the managed mode meets
+        assert all(c.managed_ok for c in rec.lambda_.checks if c.applies and not c.ok and c.blocking
+                   and not c.change)
+    assert rec.lambda_.summary.startswith({"standard": "fits standard Lambda", None: "does not fit: use ",
+                                           "managed_instances": "fits Lambda Managed Instances only (needs "}
+                                          [rec.lambda_.mode])
 
 
 BUILTINS = [a.id for a in ADVISOR.knowledge.algorithms]

@@ -53,14 +53,27 @@ def test_kinds_and_defaults_come_from_the_model() -> None:
     (["notebook"], ["Stages", "Data", "Model", "Notebook", "Network and team"]),
     (["training"], ["Stages", "Data", "Model", "Training", "Network and team"]),
     (["tuning", "processing"], ["Stages", "Data and processing", "Model", "Training and tuning",
-                                "Network and team"]),
-    (["realtime_inference"], ["Stages", "Data", "Model", "Inference", "Network and team"]),
+                                "Lambda function", "Network and team"]),
+    (["realtime_inference"], ["Stages", "Data", "Model", "Inference", "Lambda function", "Network and team"]),
     (["notebook", "training", "tuning", "realtime_inference", "batch_inference", "processing"],
      ["Stages", "Data and processing", "Model", "Notebook, training and tuning", "Inference and batch transform",
-      "Network and team"]),
+      "Lambda function", "Network and team"]),
 ])
 def test_only_the_steps_and_questions_of_the_chosen_stages(stages: list[str], titles: list[str]) -> None:
     assert _steps(stages) == titles
+
+
+def test_the_lambda_section_is_asked_only_with_a_unit_of_work_and_written_only_when_answered() -> None:
+    """A training-only workload is not asked about a function; empty answers write no `lambda` section (which
+    would say a function is in question); a filled one is kept whatever the stages."""
+    assert "Lambda function" not in _steps(["training"])
+    answers = Answers({"stages": ["realtime_inference"]})
+    assert answers.workload().lambda_ is None and "lambda" not in workload_yaml(answers.workload())
+    stated = Answers({"stages": ["training"], "lambda.memory_mb": 2048})
+    assert "Lambda function" in [stated.title(s) for s in stated.steps()]
+    workload = stated.workload()
+    assert workload.lambda_ is not None and workload.lambda_.memory_mb == 2048
+    assert "lambda:\n  memory_mb: 2048" in workload_yaml(workload)
 
 
 def test_questions_that_do_not_apply_are_skipped_within_a_step() -> None:

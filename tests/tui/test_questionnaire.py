@@ -91,6 +91,8 @@ async def test_a_whole_workload_by_key_presses_to_its_recommendation(
         await pilot.press("3", "tab", "tab", "space", "ctrl+n")         # max_hours 3, interruptible
         assert screen.step == "inference"
         await pilot.press(*"20", "ctrl+n")                              # requests_per_second
+        assert screen.step == "lambda"                                  # optional: no function described
+        await pilot.press("ctrl+n")
         assert screen.step == "network"
         await pilot.press("space", "ctrl+n")                            # internet_access
         assert screen.step == "summary"

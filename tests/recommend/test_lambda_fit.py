@@ -1,0 +1,151 @@
+"""The Lambda check: only on a unit of work, from stated or implied figures (the assumed ones said), weighing
+standard Lambda, Lambda Managed Instances or neither, and its security rows in their own group."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from advisor.builders.request_set import build_requests, covered_operations
+from advisor.recommend.advisor import Advisor
+from advisor.recommend.models import Recommendation
+from advisor.recommend.report import build_report, render
+from advisor.workload import Workload
+
+
+def rec_of(advisor: Advisor, data: dict[str, Any]) -> Recommendation:
+    return advisor.recommend(Workload.model_validate(data))
+
+
+@pytest.mark.parametrize("stages", [["training"], ["notebook"], ["training", "tuning", "notebook"]])
+def test_no_unit_of_work_no_lambda_anything(advisor: Advisor, stages: list[str]) -> None:
+    rec = rec_of(advisor, {"stages": stages, "data": {"sensitivity": "regulated", "private_sources": True}})
+    assert rec.lambda_ is None
+    assert not [s for s in rec.security if s.group == "lambda" or s.control.startswith("LM-")]
+    assert not {"CreateFunction", "states:StateMachine", "CreateStateMachine"} & set(covered_operations(rec))
+    check = next(t for t in rec.trace if t.decision == "lambda.check")
+    assert check.selected == ()  # explain shows each rule unmatched, with its condition
+    assert "AWS Lambda: not checked" in render(rec, "markdown")
+    assert json.loads(render(rec, "json"))["lambda"] is None
+
+
+def test_a_lambda_section_asks_for_the_check_whatever_the_stages(advisor: Advisor) -> None:
+    rec = rec_of(advisor, {"stages": ["training"], "lambda": {"memory_mb": 2048, "timeout_seconds": 60}})
+    assert rec.lambda_ is not None and rec.lambda_.unit == "the Lambda function you described"
+    assert rec.lambda_.summary == "fits standard Lambda"
+    assert [s for s in rec.security if s.group == "lambda"]
+    assert next(t for t in rec.trace if t.decision == "lambda.check").selected == ("lc-stated",)
+    assert "CreateFunction" in covered_operations(rec)
+
+
+def test_assumed_means_at_the_default_however_the_workload_was_written(advisor: Advisor) -> None:
+    """The questionnaire writes every answer, defaults included: that states nothing new."""
+    terse = rec_of(advisor, {"stages": ["realtime_inference"]})
+    every = rec_of(advisor, {"stages": ["realtime_inference"], "inference": {"memory_mb": 1024, "payload_mb": 0.1}})
+    assert terse.lambda_ is not None and every.lambda_ is not None
+    assert terse.lambda_.reasons == every.lambda_.reasons
+
+
+def test_the_assumed_figures_are_said_in_every_format(advisor: Advisor) -> None:
+    rec = rec_of(advisor, {"stages": ["realtime_inference"], "inference": {"payload_mb": 0.5}})
+    assert rec.lambda_ is not None
+    assumed = next(r for r in rec.lambda_.reasons if r.startswith("assumed (the workload's defaults, not stated): "))
+    assert "memory 1,024 MB (inference.memory_mb, the default)" in assumed
+    assert "run time 0.1 s (inference.seconds_per_request, the default)" in assumed
+    assert "payload" not in assumed  # stated
+    for fmt in ("markdown", "table", "json", "yaml"):
+        assert "inference.memory_mb, the default" in render(rec, fmt), fmt
+
+
+def test_a_processing_job_is_checked_on_what_the_stage_implies(advisor: Advisor) -> None:
+    short = rec_of(advisor, {"stages": ["processing"], "processing": {"max_hours": 0.1},
+                             "data": {"size_gb": 2}})
+    assert short.lambda_ is not None and short.lambda_.mode == "standard"
+    implied = next(r for r in short.lambda_.reasons if r.startswith("implied by the stage: "))
+    assert "run time 360 s (processing.max_hours x 3600)" in implied and "memory 2,048 MB" in implied
+    long = rec_of(advisor, {"stages": ["processing"], "processing": {"max_hours": 3}})
+    assert long.lambda_ is not None and long.lambda_.verdict == "does_not_fit"
+    assert long.lambda_.summary.startswith("does not fit: use ")
+    assert "processing job" in long.lambda_.summary
+
+
+@pytest.mark.parametrize(("data", "mode", "summary"), [
+    ({"inference": {"memory_mb": 20000}}, "managed_instances",
+     "fits Lambda Managed Instances only (needs 20,000 MB of memory)"),
+    ({"inference": {"memory_mb": 20000, "traffic": "spiky"}}, None, "does not fit: use "),
+    ({"inference": {"memory_mb": 40000}}, None, "does not fit: use "),
+    # a synchronous call keeps 900 s even on managed instances; an asynchronous one may run 5,400 s
+    ({"inference": {"seconds_per_request": 1200}}, None, "does not fit: use "),
+    ({"inference": {"seconds_per_request": 1200}, "lambda": {"invocation": "async"}}, "managed_instances",
+     "fits Lambda Managed Instances only (needs 1,200 s a run)"),
+    ({"inference": {"gpu": "required", "memory_mb": 8192}}, "managed_instances",
+     "fits Lambda Managed Instances only (needs a GPU)"),
+    ({"inference": {"memory_mb": 512}}, "standard", "fits standard Lambda"),
+])
+def test_the_verdict_names_the_execution_mode(advisor: Advisor, data: dict[str, Any], mode: str | None,
+                                              summary: str) -> None:
+    rec = rec_of(advisor, {"stages": ["realtime_inference"], **data})
+    assert rec.lambda_ is not None
+    assert rec.lambda_.mode == mode
+    assert rec.lambda_.summary.startswith(summary), rec.lambda_.summary
+    assert f"AWS Lambda: {rec.lambda_.summary}" in render(rec, "markdown")
+
+
+def test_a_gpu_function_gets_the_smallest_accelerator_memory_that_holds_the_model(advisor: Advisor) -> None:
+    rec = rec_of(advisor, {"stages": ["realtime_inference"],
+                           "model": {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 3000},
+                           "inference": {"gpu": "required", "memory_mb": 16384}})
+    assert rec.lambda_ is not None and rec.lambda_.mode == "managed_instances"
+    assert rec.lambda_.settings["AcceleratorConfig.AcceleratorMemorySize"] == 16  # 13.4 GiB of fp32 weights +20%
+    w = Workload.model_validate({"stages": ["realtime_inference"],
+                                 "model": {"algorithm": "pytorch", "kind": "deep_learning",
+                                           "parameters_millions": 3000},
+                                 "inference": {"gpu": "required", "memory_mb": 16384}})
+    fn = build_requests(rec, w).requests["CreateFunction"]  # validated by botocore on the way
+    assert fn["AcceleratorConfig"] == {"AcceleratorMemorySize": 16} and fn["PackageType"] == "Image"
+
+
+def test_a_70b_model_fits_no_lambda_mode(advisor: Advisor) -> None:
+    rec = rec_of(advisor, {"stages": ["realtime_inference"], "inference": {"gpu": "required"},
+                           "model": {"algorithm": "vllm", "kind": "llm", "parameters_millions": 70000}})
+    assert rec.lambda_ is not None and rec.lambda_.verdict == "does_not_fit"
+    assert any("accelerator memory" in r and "at most 48" in r for r in rec.lambda_.reasons)
+
+
+def test_limits_that_do_not_apply_say_so(advisor: Advisor) -> None:
+    rec = rec_of(advisor, {"stages": ["realtime_inference"]})
+    assert rec.lambda_ is not None
+    checks = {c.limit: c for c in rec.lambda_.checks}
+    assert not checks["payload_async"].applies and checks["payload_sync"].applies  # a synchronous call
+    section = next(s for s in build_report(rec).sections if s.key == "lambda")
+    assert section.table is not None
+    row = next(r for r in section.table.rows if r[0] == checks["payload_async"].name)
+    assert row[3] == "n/a"
+
+
+def test_lambda_rows_form_their_own_group_after_the_sagemaker_rows(advisor: Advisor) -> None:
+    rec = rec_of(advisor, {"stages": ["realtime_inference"], "data": {"sensitivity": "regulated"}})
+    groups = [s.group for s in rec.security]
+    assert "lambda" in groups and groups == sorted(groups, key=lambda g: g == "lambda")
+    assert rec.security[0].group == "sagemaker"  # no Lambda row (LM-01 is critical) tops the list
+    report = build_report(rec)
+    keys = [s.key for s in report.sections]
+    assert keys.index("security") < keys.index("security.lambda")
+    lambda_rows = next(s for s in report.sections if s.key == "security.lambda").table
+    sagemaker_rows = next(s for s in report.sections if s.key == "security").table
+    assert lambda_rows is not None and sagemaker_rows is not None
+    assert all(row[1].startswith("LM-") for row in lambda_rows.rows)
+    assert not [row for row in sagemaker_rows.rows if row[1].startswith("LM-")]
+    assert "Security settings of the Lambda function" in render(rec, "markdown")
+    assert "Security settings of the Lambda function" in render(rec, "table")
+    assert {s["group"] for s in json.loads(render(rec, "json"))["security"]} == {"sagemaker", "lambda"}
+
+
+def test_a_lambda_that_does_not_fit_gets_no_security_rows_unless_asked(advisor: Advisor) -> None:
+    too_big = {"stages": ["realtime_inference"], "inference": {"package_mb": 20000}}
+    assert not [s for s in rec_of(advisor, too_big).security if s.group == "lambda"]
+    asked = rec_of(advisor, {**too_big, "lambda": {"invocation": "sync"}})
+    assert asked.lambda_ is not None and asked.lambda_.verdict == "does_not_fit"
+    assert [s for s in asked.security if s.group == "lambda"]  # the user asked about the function
