@@ -22,7 +22,7 @@ from advisor.base import Frozen, Id
 from advisor.documents import parse_yaml, read_yaml, validate_document
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import Problem, WorkloadError
-from advisor.numbers import Finite, FiniteInt
+from advisor.numbers import MAX_MAGNITUDE, Finite, FiniteInt
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
@@ -228,7 +228,7 @@ class LambdaFunction(Frozen):
         default=None, description="How the function is invoked: sync (API Gateway, function URL), async (S3 or "
                                   "EventBridge events), event_source (an SQS or Kinesis mapping) or stream "
                                   "(a streamed response).")
-    requests_per_second: Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)] | None = Field(
+    requests_per_second: Annotated[float, Field(ge=0, le=MAX_REQUESTS_PER_SECOND)] | None = Field(
         default=None, description="Invocations a second at peak.")
     traffic: Traffic | None = Field(default=None, description="How invocations arrive.")
     gpu: GpuNeed | None = Field(default=None, description="required: the function needs a GPU (Lambda Managed "

@@ -31,6 +31,7 @@ STAGES: tuple[Stage, ...] = get_args(Stage)
 LAMBDA_UNITS: dict[str, str] = {
     "function": "the Lambda function you described",
     "request": "one real-time inference request",
+    "serverless_request": "one serverless inference request",
     "async_request": "one asynchronous inference request",
     "record": "one batch-transform record",
     "job": "one processing job",

@@ -123,7 +123,7 @@ def unit_of_work(w: Workload, derived: Derived, units: list[str]) -> Unit:
     package_said = "the model artifact, model.size_mb"
     stated_model = bool({"size_mb", "parameters_millions"} & _changed(w.model))
     invocation = "sync"
-    if stage_unit in ("request", "async_request", "record", None):
+    if stage_unit in ("request", "serverless_request", "async_request", "record", None):
         from_inference("memory_mb", "memory_mb", (model_mb, model_said) if stated_model else None)
         from_inference("seconds", "seconds_per_request")
         from_inference("payload_mb", "payload_mb")
@@ -154,7 +154,7 @@ def unit_of_work(w: Workload, derived: Derived, units: list[str]) -> Unit:
         figures["requests_per_second"] = Figure(round(p.runs_per_month / SECONDS_PER_MONTH, 6), "implied",
                                                 "processing.runs_per_month")
         invocation = "async"
-    if stage_unit in ("request", "async_request", None):
+    if stage_unit in ("request", "serverless_request", "async_request", None):
         traffic = Figure(0, "stated", inf.traffic) if "traffic" in stated_inf else \
             Figure(0, "assumed", f"{inf.traffic} (inference.traffic, the default)")
     else:

@@ -106,8 +106,9 @@ class SecurityRows:
         storage, no VpcSubnets deny on CreateModel because processing, not the model, runs in the VPC.
         """
         rows = tuple(r for r in rows if r.status == "set")  # a row marked not available writes nothing
-        written = {(f"{r.service}:{r.api}", r.field, r.control) for r in rows}
-        controls = {r.control for r in rows}
+        kept = [r for r in rows if r.status == "set"]  # a row the stage cannot carry is never in a request
+        written = {(f"{r.service}:{r.api}", r.field, r.control) for r in kept}
+        controls = {r.control for r in kept}
         out = []
         for index, _, every in self._rail_controls:
             if every.isdisjoint(controls):

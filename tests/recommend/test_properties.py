@@ -87,7 +87,8 @@ def test_recommend_never_raises_and_stays_valid(w: Workload) -> None:
         assert choice.estimated_cost.usd is None or choice.estimated_cost.usd > 0
         assert choice.family not in {e.family for e in choice.excluded}
         assert stage(stage_id).price_component
-    units = {"realtime_inference", "batch_inference", "processing"} & set(w.stages)
+    units = {"realtime_inference", "serverless_inference", "async_inference", "batch_inference",
+             "processing"} & set(w.stages)
     if rec.lambda_ is None:  # no unit of work for Lambda: nothing of Lambda anywhere
         assert not units and w.lambda_ is None
         assert not [s for s in rec.security if s.group == "lambda"]
