@@ -29,7 +29,7 @@ from advisor.engine.decisions import Decision, DecisionTrace, Outcome
 from advisor.errors import Problem, WorkloadError
 from advisor.knowledge.loader import load_knowledge
 from advisor.knowledge.models import LAMBDA_ALTERNATIVES, LAMBDA_UNITS, Knowledge
-from advisor.pricing.costs import HOURS_PER_MONTH, lambda_break_even_rps, lambda_monthly_cost
+from advisor.pricing.costs import lambda_break_even_rps, lambda_monthly_cost
 from advisor.pricing.models import PriceSnapshot
 from advisor.pricing.snapshots import available_regions, borrowed_snapshot, load_snapshot, nearest_region
 from advisor.recommend import costing, lambda_fit, sizing
@@ -269,10 +269,10 @@ class Advisor:
             return None
         monthly = endpoint = break_even = None
         unit = assessment.unit
-        seconds, rps = unit.value("seconds"), unit.value("requests_per_second")
-        if snapshot is not None and assessment.mode == "standard" and rps > 0:
+        seconds = unit.value("seconds")
+        if snapshot is not None and assessment.mode == "standard" and unit.invocations_per_month > 0:
             memory = float(assessment.settings["MemorySize"])  # type: ignore[arg-type]
-            monthly = lambda_monthly_cost(snapshot, rps * HOURS_PER_MONTH * 3600, seconds, memory, today=today)
+            monthly = lambda_monthly_cost(snapshot, unit.invocations_per_month, seconds, memory, today=today)
             realtime = instances.get("realtime_inference")
             if realtime is not None and unit.kind == "request":
                 endpoint = realtime.estimated_cost

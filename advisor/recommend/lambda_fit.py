@@ -19,6 +19,7 @@ from typing import Literal
 
 from advisor.base import Frozen
 from advisor.knowledge.models import LAMBDA_UNITS, Knowledge, LimitValue
+from advisor.pricing.costs import HOURS_PER_MONTH
 from advisor.recommend.models import LambdaCheck
 from advisor.workload import Derived, Workload
 
@@ -30,7 +31,7 @@ Basis = Literal["stated", "implied", "assumed"]
 ACCELERATOR_MEMORY_GIB = (3, 6, 12, 16, 24, 48)
 #: Invocations whose timeout may run to the managed-instances maximum (5,400 s); synchronous ones keep 900 s.
 LONG_INVOCATIONS = ("async", "event_source")
-SECONDS_PER_MONTH = 730 * 3600
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,9 @@ class Unit:
     traffic: Figure
     """How invocations arrive: `said` is the pattern (steady, spiky, sporadic, scheduled)."""
     figures: dict[str, Figure]
+    invocations_per_month: float
+    """What a month bills: the peak rate around the clock for requests, every record of every run for batch,
+    one invocation a processing job."""
 
     def value(self, name: str) -> float:
         return self.figures[name].value
@@ -180,7 +184,13 @@ def unit_of_work(w: Workload, derived: Derived, units: list[str]) -> Unit:
             traffic = Figure(0, "stated", fn.traffic)
         if fn.gpu is not None and fn.gpu != "auto":
             gpu = fn.gpu == "required"
-    return Unit(stage_unit or "function", invocation, gpu, traffic, figures)
+    if stage_unit == "record":
+        per_month = float(w.batch.records_per_run * w.batch.runs_per_month)
+    elif stage_unit == "job":
+        per_month = float(w.processing.runs_per_month)
+    else:
+        per_month = figures["requests_per_second"].value * SECONDS_PER_MONTH
+    return Unit(stage_unit or "function", invocation, gpu, traffic, figures, per_month)
 
 
 def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]) -> LambdaAssessment:
@@ -310,6 +320,9 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     if short:
         reasons.append(f"standard Lambda: {', '.join(c.name for c in blocking)} beyond its limits; Lambda Managed "
                        f"Instances cannot help with {'; '.join(short)}")
+        if "timeout" in {c.limit for c in blocking} and any(m.id == "durable" for m in knowledge.lambda_modes):
+            reasons.append("durable functions (DurableConfig) do not lengthen one invocation; they fit only if the "
+                           "work splits into checkpointed steps, each within the timeout")
         return LambdaAssessment("does_not_fit", None, tuple(checks), settings, unit, tuple(reasons), ())
     reasons.append(f"standard Lambda: {', '.join(c.name for c in blocking)} beyond its limits; Lambda Managed "
                    f"Instances carry it ({', '.join(needs)}), billed at EC2 rates for at least three instances "

@@ -149,3 +149,18 @@ def test_a_lambda_that_does_not_fit_gets_no_security_rows_unless_asked(advisor: 
     asked = rec_of(advisor, {**too_big, "lambda": {"invocation": "sync"}})
     assert asked.lambda_ is not None and asked.lambda_.verdict == "does_not_fit"
     assert [s for s in asked.security if s.group == "lambda"]  # the user asked about the function
+
+
+def test_a_month_of_lambda_is_costed_on_the_invocations_the_unit_makes(advisor: Advisor) -> None:
+    """A batch record is invoked once per record per run, not at the run's rate around the clock."""
+    rec = rec_of(advisor, {"stages": ["batch_inference"], "inference": {"seconds_per_request": 0.01},
+                           "batch": {"records_per_run": 1_000_000, "max_hours": 1, "runs_per_month": 4}})
+    assert rec.lambda_ is not None and rec.lambda_.monthly_cost is not None
+    assert rec.lambda_.monthly_cost.formula.startswith("4,000,000 requests x 0.01 s")
+
+
+def test_a_job_past_every_timeout_says_what_durable_functions_can_and_cannot_do(advisor: Advisor) -> None:
+    rec = rec_of(advisor, {"stages": ["processing"], "processing": {"max_hours": 3}})
+    assert rec.lambda_ is not None and rec.lambda_.mode is None
+    assert any(r.startswith("durable functions (DurableConfig) do not lengthen one invocation")
+               for r in rec.lambda_.reasons)
