@@ -10,6 +10,7 @@ rebuilt; one that cannot be written is skipped: the cache never decides whether 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -210,3 +211,9 @@ def read_cache(path: Path, key: str) -> dict[str, Any] | None:
 def write_cache(path: Path, key: str, plain: dict[str, Any]) -> None:
     """Store plain data under `key`; a cache that cannot be written only costs speed."""
     cache.write(path.name, {"key": key, "data": plain}, path.parent)
+
+
+def write_cache_json(path: Path, key: str, data: bytes) -> None:
+    """`write_cache` for data serialised already (a pydantic model's `model_dump_json`), read back by
+    `read_cache` as the same plain data."""
+    cache.write_json(path.name, b'{"key":' + json.dumps(key).encode() + b',"data":' + data + b"}", path.parent)

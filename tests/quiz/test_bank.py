@@ -11,7 +11,7 @@ import pytest
 from advisor.errors import KnowledgeError, QuizError
 from advisor.quiz.bank import bank_file_data, bank_summary, find_bank, load_bank, load_banks
 from tests.conftest import line_of, replace_in
-from tests.support.quiz import question, tiny_questions, write_bank
+from tests.support.quiz import matching, ordering, question, tiny_questions, write_bank
 
 
 def shown(path: Path) -> str:
@@ -125,6 +125,33 @@ def test_cache_serves_unchanged_bytes_and_revalidates_an_edit(banks_dir: Path) -
     replace_in(path, "correct: true", "correct: false", count=1)  # q-single-1 loses its answer
     with pytest.raises(KnowledgeError, match="no option is marked correct"):
         load_bank(path)
+
+
+@pytest.mark.parametrize("bank_file", ["chapter09.yaml", "sequences"])
+def test_a_cold_load_and_a_warm_load_give_the_same_bank(bank_file: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cold load builds the session's bank from the validated models, the warm one from the cache's plain
+    data: every field of every question must come out the same (the shipped bank, and ordering and matching
+    questions with distractors, tasks and lint notes)."""
+    from dataclasses import asdict
+
+    from advisor.quiz import bank as bank_module
+    from advisor.quiz.bank import default_banks_dir
+
+    if bank_file == "sequences":
+        noted = {**question("q-noted", choose=2, kind="multiple", correct="AB"),
+                 "lint_notes": {"cue-stem-echo": "the service name cannot be avoided"}}
+        path = write_bank(tmp_path / "banks", [ordering("q-order", tasks=["2.2"]), matching("q-match"), noted])
+    else:
+        path = tmp_path / bank_file
+        path.write_bytes((default_banks_dir() / bank_file).read_bytes())
+    cold = load_bank(path)
+    monkeypatch.setattr(bank_module, "validate_bank", None)  # the second load must come from the cache
+    warm = load_bank(path)
+    assert cold is not warm and cold.items and cold.items[0] is not warm.items[0]
+    assert [asdict(i) for i in cold.items] == [asdict(i) for i in warm.items]
+    assert {k: v for k, v in vars(cold).items() if k != "items"} == {k: v for k, v in vars(warm).items()
+                                                                     if k != "items"}
 
 
 def test_a_warm_load_never_imports_pydantic(banks_dir: Path) -> None:
