@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.audit.model import Finding, PathKey
+from advisor.audit.readers.terraform import code_lines
 
 _KEY = re.compile(r"^(\s*)([A-Za-z_][A-Za-z0-9_-]*)(\s*[:=]\s*)(.*)$")
 _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -93,14 +94,30 @@ def _value_at(properties: Any, path: PathKey) -> Any:
     return node[0] if isinstance(node, list) and len(node) == 1 and not isinstance(node[0], dict) else node
 
 
-def _verified(items: list[Finding], after: str, read: Callable[[str], list[Any]]) -> bool:
-    """Whether the patched text reads back with every patched field at its passing value."""
+def _verified(items: list[Finding], before: str, after: str, read: Callable[[str], list[Any]]) -> bool:
+    """Whether the patched text reads back with every patched field at its passing value, and no list on a
+    patched path grew (a patch sets a value; it never adds a second block or item beside one that was there)."""
     try:
-        resources = {r.name: r for r in read(after)}
+        old = {r.name: r for r in read(before)}
+        new = {r.name: r for r in read(after)}
     except Exception:  # any failure to read the result means: do not offer this patch
         return False
-    return all(f.resource in resources and _passes(f, _value_at(resources[f.resource].properties,
-                                                                  field_path(f.field))) for f in items)
+    return all(f.resource in new and f.resource in old
+               and _passes(f, _value_at(new[f.resource].properties, field_path(f.field)))
+               and _same_shape(old[f.resource].properties, new[f.resource].properties, field_path(f.field))
+               for f in items)
+
+
+def _same_shape(before: Any, after: Any, path: PathKey) -> bool:
+    for part in path:
+        if isinstance(before, list) and isinstance(after, list) and len(before) != len(after):
+            return False
+        if isinstance(part, str) and isinstance(before, list) and len(before) == 1 and isinstance(after, list):
+            before, after = before[0], after[0]  # a Terraform block: a list of one mapping
+        if not (_has(before, part) and _has(after, part)):
+            return True  # from here on the patch created the path
+        before, after = before[part], after[part]
+    return True
 
 
 # ---- CloudFormation: YAML (block or flow) and JSON, placed by the decoder's marks ------------------------------
@@ -135,11 +152,11 @@ def _checked(text: str, items: list[Finding], patch: Callable[[list[Finding]], t
     (and then together); a change that does not is left out, its finding listed as not patched."""
     after, failed = patch(items)
     placed = [f for f in items if f not in failed]
-    if not placed or _verified(placed, after, read):
+    if not placed or _verified(placed, text, after, read):
         return after, failed
-    good = [f for f in placed if _verified([f], patch([f])[0], read)]
+    good = [f for f in placed if _verified([f], text, patch([f])[0], read)]
     after, _ = patch(good)
-    if good and _verified(good, after, read):
+    if good and _verified(good, text, after, read):
         return after, [f for f in items if f not in good]
     return text, items
 
@@ -273,12 +290,12 @@ def _insert_tf(lines: list[str], start: int, parts: PathKey, value: str) -> bool
         found = None
         depth_indent = None
         seen = 0
-        for i in range(where + 1, len(lines)):
+        for i in code_lines(lines, where + 1, len(lines)):
             text = lines[i]
             if text.strip() == "}" and _indent(text) <= indent:
                 break
-            if not text.strip():
-                continue
+            if _indent(text) <= indent:
+                continue  # a multi-line value's line written at the margin
             depth_indent = depth_indent or _indent(text)
             if _indent(text) == depth_indent and re.match(rf"^\s*{re.escape(name)}\s*\{{\s*$", text):
                 if seen == index:

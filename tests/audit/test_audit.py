@@ -537,3 +537,42 @@ def test_more_bad_inputs_are_located(repo: Path, capsys: pytest.CaptureFixture[s
     (repo / name).write_text(text)
     code, out, err = _run(capsys, name)
     assert code == 2 and out == "" and f"  {reason}" in err and "internal error" not in err
+
+
+_HEREDOC_TF = '''resource "aws_lambda_function" "f" {
+  function_name = "f"
+  environment {
+    variables = {
+      POLICY = <<EOT
+{
+  "a": 1
+}
+EOT
+    }
+  }
+  runtime = "python3.8"
+  tracing_config {
+    mode = "PassThrough"
+  }
+}
+'''
+
+
+def test_terraform_lines_and_patches_look_past_a_heredoc_at_the_margin(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "fn.tf").write_text(_HEREDOC_TF)
+    found = _findings(capsys, "fn.tf")
+    assert found[("aws_lambda_function.f", "LM-11", "runtime")]["line"] == 12
+    assert found[("aws_lambda_function.f", "LM-08", "tracing_config[0].mode")]["line"] == 14
+    _code, diff, _err = _run(capsys, "fn.tf", "--format", "patch")
+    assert '-    mode = "PassThrough"\n+    mode = "Active"\n' in diff and "+  tracing_config {" not in diff
+
+
+def test_a_patch_that_would_add_a_second_block_is_refused() -> None:
+    from advisor.audit.fixes import _same_shape
+
+    one = {"tracing_config": [{"mode": "PassThrough"}]}
+    assert _same_shape(one, {"tracing_config": [{"mode": "Active"}]}, ("tracing_config", 0, "mode"))
+    assert not _same_shape(one, {"tracing_config": [{"mode": "Active"}, {"mode": "PassThrough"}]},
+                           ("tracing_config", 0, "mode"))
+    assert _same_shape({}, {"vpc_config": [{"subnet_ids": ["s"]}]}, ("vpc_config", "subnet_ids"))  # created

@@ -8,7 +8,7 @@ is the value Terraform will send.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from advisor.audit.readers.cloudformation import SKIP
 _INTERPOLATION = re.compile(r"\$\{")
 _REFERENCE = re.compile(r"\$\{((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[a-z0-9_]+)\}")
 _ATTRIBUTE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)")
+_HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)\s*$")
 _RESOURCE_TYPE = re.compile(r'(?m)^\s*resource\s+"?([A-Za-z0-9_]+)"?\s')
 
 
@@ -128,11 +129,10 @@ def _locator(lines: list[str], start: int | None, end: int | None) -> Callable[[
         if not start:
             return None
         if not block:
-            for number in range(start, min(end or len(lines), len(lines))):
+            for number in code_lines(lines, start, min(end or len(lines), len(lines))):
                 text = lines[number]
-                if text.strip() and not text.lstrip().startswith(("#", "//")):
-                    match = _ATTRIBUTE.match(text)
-                    block.append((number + 1, _indent(text), match.group(1) if match else None))
+                match = _ATTRIBUTE.match(text)
+                block.append((number + 1, _indent(text), match.group(1) if match else None))
         position = 0
         parent_indent = _indent(lines[start - 1]) if start - 1 < len(lines) else 0
         best = None
@@ -143,8 +143,10 @@ def _locator(lines: list[str], start: int | None, end: int | None) -> Callable[[
             found, seen, child_indent = None, 0, None
             for k in range(position, len(block)):
                 number, indent, name = block[k]
-                if indent <= parent_indent:
+                if indent <= parent_indent and lines[number - 1].lstrip().startswith(("}", "]", ")")):
                     break  # the parent block is closed
+                if indent <= parent_indent:
+                    continue  # a multi-line value's line written at the margin
                 child_indent = indent if child_indent is None else child_indent
                 if indent == child_indent and name == part:
                     if seen == index:
@@ -156,6 +158,24 @@ def _locator(lines: list[str], start: int | None, end: int | None) -> Callable[[
             best, position, parent_indent = block[found][0], found + 1, block[found][1]
         return best
     return line_of
+
+
+def code_lines(lines: list[str], start: int, stop: int) -> Iterator[int]:
+    """The indexes of the lines from `start` to `stop` (0-based, stop excluded) that hold HCL, not a heredoc's
+    text (which may sit at the margin and hold braces), a comment or nothing."""
+    closing: str | None = None
+    for number in range(start, stop):
+        text = lines[number]
+        if closing is not None:
+            if text.strip() == closing:
+                closing = None
+            continue
+        if not text.strip() or text.lstrip().startswith(("#", "//")):
+            continue
+        heredoc = _HEREDOC.search(text)
+        if heredoc:
+            closing = heredoc.group(1)
+        yield number
 
 
 def _indent(text: str) -> int:
