@@ -15,7 +15,9 @@ How to add a stage (say `serverless_inference`):
 2. a families decision in `rules/decisions/` whose `stages:` lists it (the knowledge check insists), unless it
    draws from no instance enum (`instance_stage=None`);
 3. when no existing strategy fits, write its sizing and costing strategy and register them under a new name
-   (`advisor/recommend/sizing.py`, `advisor/recommend/costing.py`);
+   (`advisor/recommend/sizing.py`, `advisor/recommend/costing.py`); a stage without instances
+   (`instance_stage=None`, e.g. serverless_inference) is sized as its request's settings instead, in
+   SETTINGS_SIZERS and SETTINGS_COSTERS of the same modules, and its StageChoice carries them in `settings`;
 4. when it needs requests no stage builds yet, a builder in `advisor/builders/` listed in
    `builders/request_set.py` OPERATIONS under the operation name given in `operations`.
 
