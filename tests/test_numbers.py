@@ -43,7 +43,9 @@ def test_json_infinity_and_nan_are_refused() -> None:
 def test_a_field_keeps_its_own_bounds(tmp_path: Path) -> None:
     with pytest.raises(WorkloadError, match="at least 0"):
         load_workload("w.yaml", K, text="stages: [training]\ndata:\n  size_gb: -1\n")
-    assert load_workload("w.yaml", K, text="stages: [training]\ndata:\n  size_gb: 1e9\n").data.size_gb == 1e9
+    assert load_workload("w.yaml", K, text="stages: [training]\ndata:\n  size_gb: 1e6\n").data.size_gb == 1e6
+    with pytest.raises(WorkloadError, match="at most 10000000"):  # its own bound, 10 PB, under the shared 10^12
+        load_workload("w.yaml", K, text="stages: [training]\ndata:\n  size_gb: 1e9\n")
 
 
 def test_rules_refuse_non_finite_values() -> None:
