@@ -165,8 +165,9 @@ def _security_sections(rec: Recommendation) -> list[Section]:
     function_rows = [s for s in rec.security if s.group == "lambda"]
     if function_rows:
         out.append(Section("security.lambda", "security", "Security settings of the Lambda function",
-                           table=_security_table(function_rows)))
-    tradeoffs = {s.control: s.tradeoff for s in rec.security if s.tradeoff}
+                           table=_security_table(function_rows), after=tuple(dict.fromkeys(
+                               f"trade-off of {s.control}: {s.tradeoff}" for s in function_rows if s.tradeoff))))
+    tradeoffs = {s.control: s.tradeoff for s in rec.security if s.tradeoff and s.group != "lambda"}
     if tradeoffs:
         out.append(Section("tradeoffs", "security", "Trade-offs",
                            tuple(f"{control}: {text}" for control, text in tradeoffs.items())))

@@ -138,6 +138,10 @@ def test_lambda_rows_form_their_own_group_after_the_sagemaker_rows(advisor: Advi
     assert lambda_rows is not None and sagemaker_rows is not None
     assert all(row[1].startswith("LM-") for row in lambda_rows.rows)
     assert not [row for row in sagemaker_rows.rows if row[1].startswith("LM-")]
+    tradeoffs = next(s for s in report.sections if s.key == "tradeoffs")
+    assert not [line for line in tradeoffs.lines if line.startswith("LM-")]  # said in the Lambda group instead
+    assert any(line.startswith("trade-off of LM-") for line in next(
+        s for s in report.sections if s.key == "security.lambda").after)
     assert "Security settings of the Lambda function" in render(rec, "markdown")
     assert "Security settings of the Lambda function" in render(rec, "table")
     assert {s["group"] for s in json.loads(render(rec, "json"))["security"]} == {"sagemaker", "lambda"}
