@@ -39,6 +39,7 @@ from advisor.errors import AdvisorError, KnowledgeError, Problem, printable
 
 if TYPE_CHECKING:  # pydantic is imported only when a document is validated
     from pydantic import BaseModel, ValidationError
+    from pydantic_core import ErrorDetails
 
     M = TypeVar("M", bound=BaseModel)
 
@@ -51,6 +52,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_PROBLEMS = 50
+"""Validation problems listed per document; the rest are counted."""
 """Deepest nesting of lists and mappings any of our formats accepts (a workload needs 3, a bank 5)."""
 _FLOW = re.compile(r"[\[\]{}]")
 
@@ -83,13 +86,25 @@ class Document:
 
     def line_of(self, path: Iterable[str | int]) -> int | None:
         """The line of the deepest known ancestor of `path` (pydantic locations may go deeper than YAML)."""
-        lines = self.lines
-        key = tuple(path)
-        while key:
-            if key in lines:
-                return lines[key]
-            key = key[:-1]
-        return lines.get((), None)
+        return _deepest_line(self.lines, tuple(path))
+
+    def lines_of(self, paths: Iterable[Path_]) -> list[int | None]:
+        """`line_of` for several paths at once. Without a line map yet, one pass over the text records only
+        these paths and stops once it has them all: an error near the top of a 16 MiB file is located at once,
+        not after indexing every line below it."""
+        wanted = [tuple(p) for p in paths]
+        if self._lines is not None or not wanted:
+            return [self.line_of(p) for p in wanted]
+        found = _index_lines(self._source or "", {p[:i] for p in wanted for i in range(len(p) + 1)})
+        return [_deepest_line(found, p) for p in wanted]
+
+
+def _deepest_line(lines: dict[Path_, int], key: Path_) -> int | None:
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
+    return lines.get(())
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
@@ -434,12 +449,13 @@ def _check_and_index(
             _check_and_index(item, (*path, index), lines, display, error, seen, node.start_mark.line + 1)
 
 
-def _index_lines(text: str) -> dict[Path_, int]:
+def _index_lines(text: str, wanted: set[Path_] | None = None) -> dict[Path_, int]:
     """The line of every mapping key and sequence item of a document read on a fast path, from libyaml's events.
 
     One linear, iterative pass that builds no nodes (about a second for a 16 MiB bank, where composing would take
     tens). A text YAML reads differently from JSON (U+2028 is a YAML line break) gives what it can: at worst an
-    empty map, and then messages without line numbers rather than no messages.
+    empty map, and then messages without line numbers rather than no messages. With `wanted`, only those paths
+    are recorded and the pass ends when it has found them all.
     """
     lines: dict[Path_, int] = {}
     open_: list[list[Any]] = []  # per open container: [its path, the key read (mapping) or next index (list)]
@@ -464,11 +480,18 @@ def _index_lines(text: str) -> dict[Path_, int]:
                     if not isinstance(event, ScalarEvent):
                         return lines  # a complex key: no path names what follows
                     parent[1] = event.value
-                    lines[(*parent[0], event.value)] = line
+                    key = (*parent[0], event.value)
+                    if wanted is None or key in wanted:
+                        lines[key] = line
+                        if wanted is not None and len(lines) == len(wanted):
+                            return lines
                     continue
                 path = (*parent[0], parent[1])
                 parent[1] = _NO_KEY if isinstance(parent[1], str) else parent[1] + 1
-            lines.setdefault(path, line)
+            if wanted is None or (path in wanted and path not in lines):
+                lines.setdefault(path, line)
+                if wanted is not None and len(lines) == len(wanted):
+                    return lines
             if isinstance(event, MappingStartEvent):
                 open_.append([path, _NO_KEY])
             elif isinstance(event, SequenceStartEvent):
@@ -595,14 +618,18 @@ def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 
 def problems_from_validation(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
     """Turn a pydantic ValidationError on `doc` into located problems, with did-you-mean for unknown keys."""
-    problems = []
     errors = exc.errors(include_url=False)
     failed_below = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
+    kept: list[tuple[ErrorDetails, Path_]] = []
     for err in errors:
         if err["type"] == "too_short" and tuple(err["loc"]) in failed_below:
             continue  # a list only "too short" because its items failed: the items' errors say why
         # drop validator frames and union tags (tags contain ':'), which are not keys of the YAML
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or ":" in p)))
+        kept.append((err, tuple(p for p in err["loc"]
+                                if not (isinstance(p, str) and (p.startswith("function-") or ":" in p)))))
+    shown = kept[:MAX_PROBLEMS]  # a 16 MiB list of bad items is a million errors: the first ones say what is wrong
+    problems = []
+    for (err, loc), line in zip(shown, doc.lines_of(loc for _, loc in shown)):
         hint = None
         if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
             import difflib  # here, not at the top: only an error needs it, and every start imports this module
@@ -610,7 +637,10 @@ def problems_from_validation(exc: ValidationError, doc: Document, model: type[Ba
             close = difflib.get_close_matches(loc[-1], _known_fields(model, loc), n=1, cutoff=0.6)
             if close:
                 hint = f"did you mean {close[0]!r}?"
-        problems.append(Problem(plain_message(err), doc.display, doc.line_of(loc), format_path(loc) or None, hint))
+        problems.append(Problem(plain_message(err), doc.display, line, format_path(loc) or None, hint))
+    if len(kept) > len(shown):
+        problems.append(Problem(f"... and {len(kept) - len(shown)} more problems (the first {MAX_PROBLEMS} are "
+                                "shown)", doc.display))
     return problems
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
 from pydantic_core import PydanticCustomError, core_schema
 
 from advisor import stages as stage_registry
@@ -44,6 +44,19 @@ class WorkloadStage(str):
     def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema,
                                      handler: GetJsonSchemaHandler) -> dict[str, Any]:
         return {"enum": list(stage_registry.stage_ids()), "type": "string"}
+
+
+MAX_STAGES_LISTED = 64
+"""A workload lists each stage once; far more is not a workload (a 16 MiB list of them was a million errors)."""
+
+
+def _few_enough(value: Any) -> Any:
+    """Refuse an overlong stage list before its items are validated: pydantic checks a tuple's length only after
+    validating every item, and a 16 MiB list of bad names took minutes and gigabytes to report."""
+    if isinstance(value, (list, tuple)) and len(value) > MAX_STAGES_LISTED:
+        raise ValueError(f"lists {len(value)} stages; a workload lists each of its stages once (at most "
+                         f"{MAX_STAGES_LISTED})")
+    return value
 
 
 def _known_stage(value: str) -> str:
@@ -249,7 +262,8 @@ class Workload(Frozen):
                                                      "the jobs and resources in the AWS requests.")
     region: str = Field(default="us-east-1", description="The AWS Region the workload runs in; prices come from "
                                                          "its snapshot.")
-    stages: tuple[WorkloadStage, ...] = Field(min_length=1, description="The SageMaker stages the workload uses.")
+    stages: Annotated[tuple[WorkloadStage, ...], BeforeValidator(_few_enough)] = Field(
+        min_length=1, max_length=MAX_STAGES_LISTED, description="The SageMaker stages the workload uses.")
     priority: Priority = Field(default="balanced", description="What decides between instances that fit: cost "
                                                                "(cheapest), time (fastest) or balanced (fastest "
                                                                "within 20% of the cheapest).")

@@ -80,7 +80,7 @@ def test_a_16_mib_workload_is_validated_in_seconds(tmp_path: Path) -> None:
     text = f"stages: [{stages}]\n"
     assert len(text) <= MAX_BYTES
     started = time.perf_counter()
-    with pytest.raises(WorkloadError, match="stages listed twice"):
+    with pytest.raises(WorkloadError, match=r"lists \d+ stages"):  # refused before its items are validated
         load_workload("big.yaml", K, text=text)
     assert time.perf_counter() - started < 30  # about 9 s on a loaded 2-core machine
 
