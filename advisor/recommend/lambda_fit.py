@@ -184,7 +184,9 @@ def unit_of_work(w: Workload, derived: Derived, units: list[str]) -> Unit:
             traffic = Figure(0, "stated", fn.traffic)
         if fn.gpu is not None and fn.gpu != "auto":
             gpu = fn.gpu == "required"
-    if stage_unit == "record":
+    if fn is not None and fn.requests_per_second is not None:
+        per_month = fn.requests_per_second * SECONDS_PER_MONTH
+    elif stage_unit == "record":
         per_month = float(w.batch.records_per_run * w.batch.runs_per_month)
     elif stage_unit == "job":
         per_month = float(w.processing.runs_per_month)
@@ -287,7 +289,10 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
                                   f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s "
                                   "to scale" if spiky else None, spiky))
 
-    reasons = [f"unit of work: {LAMBDA_UNITS[unit.kind]}, invoked {_INVOKED[unit.invocation]}"]
+    what = LAMBDA_UNITS[unit.kind]
+    if w.lambda_ is not None and unit.kind != "function":  # a described function doing a stage's work
+        what = f"{LAMBDA_UNITS['function']}, doing {what} (figures you did not state come from it)"
+    reasons = [f"unit of work: {what}, invoked {_INVOKED[unit.invocation]}"]
     if unit.said("implied"):
         reasons.append("implied by the stage: " + "; ".join(unit.said("implied")))
     if unit.said("assumed"):

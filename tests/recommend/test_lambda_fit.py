@@ -168,3 +168,13 @@ def test_a_job_past_every_timeout_says_what_durable_functions_can_and_cannot_do(
     assert rec.lambda_ is not None and rec.lambda_.mode is None
     assert any(r.startswith("durable functions (DurableConfig) do not lengthen one invocation")
                for r in rec.lambda_.reasons)
+
+
+def test_a_described_function_doing_a_stages_work_says_both(advisor: Advisor) -> None:
+    rec = rec_of(advisor, {"stages": ["batch_inference"],
+                           "lambda": {"requests_per_second": 0.5, "timeout_seconds": 2}})
+    assert rec.lambda_ is not None
+    assert rec.lambda_.reasons[0] == ("unit of work: the Lambda function you described, doing one batch-transform "
+                                      "record (figures you did not state come from it), invoked asynchronously")
+    assert rec.lambda_.monthly_cost is not None  # at the stated rate around the clock, not the batch runs'
+    assert rec.lambda_.monthly_cost.formula.startswith("1,314,000 requests x 2 s")
