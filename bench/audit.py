@@ -14,7 +14,10 @@ checkov is not a dependency of this project: install it in a virtual environment
 (`python -m venv /tmp/checkov && /tmp/checkov/bin/pip install checkov`) and pass `--checkov
 /tmp/checkov/bin/checkov`, or have `checkov` on PATH. It runs offline (`--skip-download`, no package update check,
 no guideline mapping) so that neither tool is timed waiting on the network; it is compared with the cold audit
-(and, for information, the cached one: checkov keeps no parse cache).
+(and, for information, the cached one: checkov keeps no parse cache). checkov parses Terraform with
+bc-python-hcl2, a fork of the python-hcl2 the audit uses, on the same lark parser: parsing the 200 files costs
+the audit about 0.35 s of CPU cold, so the Terraform ratio cannot pass checkov's time over that parse time
+whatever the rest of the audit does.
 """
 
 from __future__ import annotations
