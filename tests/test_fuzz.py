@@ -157,3 +157,124 @@ def test_the_cli_never_exits_70(tmp_path_factory: Any, path: Path, mutation: Any
     target.write_text(text, encoding="utf-8", errors="surrogatepass")
     for command in (["recommend", str(target), "--format", "json", "--no-cache"], ["explain", str(target)]):
         assert main(command) in (0, 1, 2)
+
+
+# ---- workloads drawn from the model's own schema: every section and field, new ones included ---------------------
+
+def _schema_values(node: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> st.SearchStrategy[Any]:
+    """Values for one schema node: mostly what the schema allows (its enum, a number in its range, its
+    sub-fields), sometimes a nasty value. Built from `Workload.model_json_schema()` at test time, so a stage or
+    a workload section another change adds is fuzzed without an edit here."""
+    if "$ref" in node:
+        node = defs[node["$ref"].rsplit("/", 1)[-1]]
+    options = node.get("anyOf") or node.get("oneOf")
+    if options:
+        return st.one_of(*[_schema_values(o, defs, depth) for o in options])
+    kind = node.get("type")
+    if "enum" in node:
+        good: st.SearchStrategy[Any] = st.sampled_from(node["enum"])
+    elif "const" in node:
+        good = st.just(node["const"])
+    elif kind in ("number", "integer"):
+        low = node.get("minimum", node.get("exclusiveMinimum", -1e6))
+        high = node.get("maximum", node.get("exclusiveMaximum", 1e6))
+        good = (st.integers(int(max(low, -1e6)), int(min(high, 1e6))) if kind == "integer"
+                else st.floats(max(low, -1e6), min(high, 1e6), allow_nan=False))
+    elif kind == "boolean":
+        good = st.booleans()
+    elif kind == "array" and depth < 4:
+        good = st.lists(_schema_values(node.get("items", {}), defs, depth + 1), max_size=4)
+    elif kind == "object" and depth < 4 and "properties" in node:
+        fields = {name: _schema_values(sub, defs, depth + 1) for name, sub in node["properties"].items()}
+        good = st.fixed_dictionaries({}, optional=fields)
+    else:
+        good = st.text(max_size=20)
+    return st.one_of(good, good, good, nasty_scalars)
+
+
+def _workload_strategy() -> st.SearchStrategy[Any]:
+    from advisor.workload import Workload
+
+    schema = Workload.model_json_schema()
+    return _schema_values(schema, schema.get("$defs", {}))
+
+
+@FUZZ
+@given(_workload_strategy())
+def test_a_workload_drawn_from_the_schema_is_recommended_or_our_error(data: Any) -> None:
+    try:
+        rec = ADVISOR.recommend(data)
+    except AdvisorError as exc:
+        exc.render().encode("utf-8")
+        return
+    json.loads(rec.model_dump_json())  # a recommendation always serialises (no inf or NaN in it)
+
+
+# ---- drafts -------------------------------------------------------------------------------------------------------
+
+@FUZZ
+@given(st.dictionaries(st.text(max_size=20), values, max_size=5), st.sampled_from(["stages", "data", "summary", "x"]),
+       st.booleans())
+def test_a_damaged_draft_is_moved_aside_or_gives_answers(answers: dict[str, Any], step: str, as_json: bool) -> None:
+    import tempfile
+
+    from advisor.recommend.questions import Answers, DraftStore
+
+    draft = {"saved_at": "2026-11-24T09:00:00Z", "step": step, "answers": answers}
+    try:
+        text = _render(draft, as_json)
+    except (ValueError, UnicodeEncodeError, yaml.YAMLError):
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        store = DraftStore(Path(folder))
+        store.path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        loaded = store.load()
+        if loaded is None:
+            assert store.notice is not None and not store.path.exists()  # kept aside, said so
+            store.notice.encode("utf-8")
+            return
+        with contextlib.suppress(AdvisorError):
+            ADVISOR.recommend(Answers(dict(loaded.answers)).workload(K))
+
+
+# ---- every CLI entry point that reads a user's file ------------------------------------------------------------------
+
+CLI_INPUTS = {
+    "workload": (WORKLOADS[0], [["recommend", "{f}", "--no-cache", "--format", "json"], ["explain", "{f}"],
+                                ["requests", "{f}", "--no-cache"], ["questionnaire", "--from", "{f}"]]),
+    "bank": (ROOT / "quizzes" / "chapter09.yaml", [["quiz", "lint", "{f}"],
+                                                   ["quiz", "export", "{f}", "--format", "gift"]]),
+    "snapshot": (ROOT / "pricing_data" / "us-east-1.yaml", [["pricing", "show", "--pricing-dir", "{d}", "--region",
+                                                            "us-east-1"]]),
+    "template": (ROOT / "examples" / "audit" / "sagemaker-stack.yaml", [["audit", "{f}", "--format", "json"]]),
+}
+
+
+class _TagsAsData(yaml.SafeLoader):
+    """CloudFormation's short tags (!Ref, !Equals) read as plain data, so a template can be mutated like the rest."""
+
+
+_TagsAsData.add_multi_constructor("!", lambda loader, tag, node: {f"Fn::{tag[1:]}": (
+    loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode)
+    else loader.construct_mapping(node) if isinstance(node, yaml.MappingNode) else loader.construct_scalar(node))})
+
+
+@settings(max_examples=max(5, EXAMPLES // 8), deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(sorted(CLI_INPUTS)), mutations, st.booleans())
+def test_no_cli_entry_point_exits_70_on_a_mutated_input(tmp_path_factory: Any, kind: str, mutation: Any,
+                                                       as_json: bool) -> None:
+    source, commands = CLI_INPUTS[kind]
+    data = yaml.load(source.read_text(encoding="utf-8"), Loader=_TagsAsData)  # a SafeLoader: no object tags
+    if kind == "bank":
+        data["questions"] = data["questions"][:3]
+    try:
+        text = _render(_mutate(data, *mutation), as_json)
+    except (ValueError, UnicodeEncodeError, yaml.YAMLError, TypeError):
+        return
+    folder = tmp_path_factory.mktemp(kind)
+    target = folder / ("us-east-1.yaml" if kind == "snapshot" else f"input.{'json' if as_json else 'yaml'}")
+    target.write_text(text, encoding="utf-8", errors="surrogatepass")
+    for command in commands:
+        args = [a.format(f=target, d=folder) for a in command]
+        with contextlib.suppress(SystemExit):  # argparse's own exit for a usage error is 2, never a traceback
+            assert main(args) in (0, 1, 2), args

@@ -288,6 +288,8 @@ class Store:
             return
         with self._write():
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < 0:  # checked on connecting; a file changed since is still not ours
+                raise StoreError(f"{self.path} has schema version {version}, which this program never writes")
             if version > len(migrations):  # a newer program got here between our check and the lock
                 raise StoreError(_future_message(self.path, version, len(migrations)))
             for number in range(version, len(migrations)):
@@ -508,6 +510,10 @@ def _connect_checked(path: Path, latest: int) -> sqlite3.Connection:
         if version > latest:
             raise StoreError(_future_message(path, version, latest),
                              hint="upgrade sagemaker-advisor, or use another --data-dir")
+        if version < 0:  # no version of ours is negative: another program's file, left as it is
+            raise StoreError(f"{path} has schema version {version}, which this program never writes: it is not a "
+                             "progress database of ours, and was left untouched",
+                             hint="move it aside, or use another --data-dir")
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             exc = sqlite3.DatabaseError(f"integrity check failed: {check}")

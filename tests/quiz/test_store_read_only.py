@@ -144,3 +144,14 @@ def test_cli_reading_commands_work_and_a_write_is_a_plain_error(tmp_path: Path, 
     assert "is not writable" in capsys.readouterr().err
     assert main(["quiz", "practice", "--data-dir", str(tmp_path)]) == 2
     assert _snapshot(tmp_path) == before
+
+
+def test_a_negative_schema_version_is_refused_untouched(tmp_path: Path) -> None:
+    """No version of ours is negative (it crashed the migration with an IndexError, exit 70)."""
+    conn = sqlite3.connect(tmp_path / FILENAME)
+    conn.execute("PRAGMA user_version = -5")
+    conn.close()
+    before = _snapshot(tmp_path)
+    with pytest.raises(StoreError, match="schema version -5, which this program never writes"):
+        Store.open(tmp_path)
+    assert _snapshot(tmp_path) == before
