@@ -93,7 +93,10 @@ def write_user_file(path: Path, data: bytes | str, *, encoding: str = "utf-8", m
     """`write_atomic` for a file the user named: every OSError becomes a plain WriteError naming the path and
     the cause. A symlink is written through: its target is replaced and the link kept (atomic replacement of
     the link itself would silently turn it into a regular file). Returns the path written."""
-    target = path.resolve() if path.is_symlink() else path
+    try:
+        target = path.resolve() if path.is_symlink() else path
+    except (RuntimeError, OSError):  # Python 3.11 says RuntimeError for a loop, later versions OSError
+        raise WriteError(f"{path}: cannot write (it is a symlink that loops back on itself)") from None
     try:
         if _is_stream(path):  # /dev/null, /dev/stdout, a FIFO: renaming over it would put a file in its place
             with open(path, "wb") as handle:

@@ -165,3 +165,17 @@ def test_the_audit_skips_pipes_and_devices_in_a_folder_and_bounds_a_named_one(
     assert captured.out.count("not a regular file") == 2
     assert main(["audit", str(tmp_path / "zero.yaml")]) == 2
     assert "larger than the 16 MiB the audit reads" in capsys.readouterr().err
+
+
+def test_a_symlink_loop_as_the_target_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    assert main(["quiz", "export", "chapter09", "--out", str(tmp_path / "a")]) == 2
+    assert "a symlink that loops back on itself" in capsys.readouterr().err
+
+
+def test_an_apkg_past_the_file_size_limit_is_exit_1(tmp_path: Path) -> None:
+    """genanki builds its collection in a temporary SQLite file: a limit there was a sqlite3 error, exit 70."""
+    result = _limited("quiz", "export", "chapter09", "--format", "apkg", "--out", str(tmp_path / "deck.apkg"))
+    assert result.returncode == 1, result.stderr
+    assert "cannot build the .apkg deck" in result.stderr and "internal error" not in result.stderr

@@ -14,9 +14,11 @@ import csv
 import hashlib
 import io
 import re
+import sqlite3
 import tempfile
 from typing import Any
 
+from advisor.errors import WriteError
 from advisor.quiz.interop.common import (
     KEYS,
     NO_EXPLANATION,
@@ -243,10 +245,14 @@ def write_apkg(bank: dict[str, Any]) -> bytes:
                                    guid=genanki.guid_for(bank["id"], q["id"]), tags=tags(q).split()))
     buffer = io.BytesIO()
     # genanki builds the collection in a temporary SQLite file it never removes: point it at a folder we do.
-    with tempfile.TemporaryDirectory() as scratch:
-        previous, tempfile.tempdir = tempfile.tempdir, scratch
-        try:
-            genanki.Package(deck).write_to_file(buffer)
-        finally:
-            tempfile.tempdir = previous
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            previous, tempfile.tempdir = tempfile.tempdir, scratch
+            try:
+                genanki.Package(deck).write_to_file(buffer)
+            finally:
+                tempfile.tempdir = previous
+    except (OSError, sqlite3.Error) as exc:  # the scratch collection: a full disk, a file-size limit
+        raise WriteError(f"cannot build the .apkg deck in the temporary folder {tempfile.gettempdir()} ({exc})",
+                         environment=True, hint="free some space (or raise ulimit -f), or set TMPDIR") from None
     return buffer.getvalue()
