@@ -93,9 +93,8 @@ def read(name: str, folder: Path | None = None) -> Any | None:
     key = _key(root) if root is not None else None
     if key is None or root is None:
         return None
-    try:
-        blob = (root / name).read_bytes()
-    except OSError:
+    blob = _read_entry(root / name)
+    if blob is None:
         return None
     signature, _, body = blob.partition(b"\n")
     if not hmac.compare_digest(signature, _sign(key, name, body).encode()):
@@ -104,6 +103,24 @@ def read(name: str, folder: Path | None = None) -> Any | None:
         return json.loads(body)
     except ValueError:
         return None
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes if it is a regular file of ours that others cannot write, else None (a miss): a planted
+    symlink to /dev/zero was read until memory ran out, and a FIFO would have waited forever."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if (not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022
+                or (hasattr(os, "geteuid") and info.st_uid != os.geteuid())):
+            return None
+        try:
+            return handle.read(info.st_size)
+        except OSError:
+            return None
 
 
 def write(name: str, data: Any, folder: Path | None = None) -> None:

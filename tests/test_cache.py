@@ -115,3 +115,21 @@ def test_nothing_in_the_package_can_load_code_from_disk() -> None:
                      [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             found += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("pickle", "marshal", "shelve", "dill")]
     assert found == []
+
+
+@pytest.mark.parametrize("plant", ["/dev/zero", "fifo", "elsewhere"])
+def test_an_entry_that_is_not_a_regular_file_of_ours_is_a_miss(tmp_path: Path, plant: str) -> None:
+    """A planted symlink to /dev/zero was read until memory ran out; a FIFO would wait forever; a link to a
+    valid entry elsewhere is someone else's file."""
+    folder = tmp_path / "cache"
+    cache.write("entry.json", {"a": 1}, folder)
+    assert cache.read("entry.json", folder) == {"a": 1}
+    entry = folder / "entry.json"
+    if plant == "fifo":
+        entry.unlink()
+        os.mkfifo(entry, 0o600)
+    else:
+        moved = tmp_path / "moved.json"
+        entry.rename(moved)
+        entry.symlink_to("/dev/zero" if plant == "/dev/zero" else moved)
+    assert cache.read("entry.json", folder) is None
