@@ -539,6 +539,23 @@ def test_more_bad_inputs_are_located(repo: Path, capsys: pytest.CaptureFixture[s
     assert code == 2 and out == "" and f"  {reason}" in err and "internal error" not in err
 
 
+def test_a_template_larger_than_cloudformation_accepts_is_skipped_quickly(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    resource = ("  Model{i}:\n    Type: AWS::SageMaker::Model\n    Properties:\n      ExecutionRoleArn: "
+                "arn:aws:iam::123456789012:role/r\n      EnableNetworkIsolation: false\n")
+    body = "Resources:\n" + "".join(resource.format(i=i) for i in range(12000))  # about 1.5 MiB
+    (repo / "big.yaml").write_text(body)
+    started = time.monotonic()
+    code, out, err = _run(capsys, "big.yaml")
+    assert code == 2 and out == "" and "big.yaml: template is 1." in err and "larger than the 1 MB" in err
+    assert time.monotonic() - started < 10  # refused before cfn-lint's decoder (minutes at 16 MiB)
+    (repo / "big.yaml").write_text("Resources:\n" + "".join(resource.format(i=i) for i in range(50)))
+    code, out, err = _run(capsys, "big.yaml", "--format", "json")
+    assert code == 1 and json.loads(out)["summary"]["files"] == 1  # a template under the limit is audited
+
+
 _HEREDOC_TF = '''resource "aws_lambda_function" "f" {
   function_name = "f"
   environment {

@@ -144,7 +144,17 @@ def _json_error(text: str) -> NoReturn:
     raise BadInput("not a readable template: JSON that cfn-lint's template decoder refuses")
 
 
+MAX_TEMPLATE_BYTES = 1024 * 1024
+"""CloudFormation takes a template of at most 1 MB (botocore 1.44.5, CreateStack TemplateURL: "max size: 1 MB";
+inline TemplateBody is smaller still). A bigger file is not a template AWS would deploy, and cfn-lint's decoder
+slows down with the square of a mapping's size (16 MiB would take minutes), so it is refused before decoding."""
+
+
 def read_template(shown: str, text: str) -> list[Resource]:
+    size = len(text.encode("utf-8"))
+    if size > MAX_TEMPLATE_BYTES:
+        raise BadInput(f"template is {size / 1024 / 1024:.1f} MiB, larger than the 1 MB CloudFormation accepts "
+                       "(CreateStack TemplateURL): not a deployable template; split it into nested stacks")
     template = decode(text)
     if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
         raise BadInput("no Resources section: not a CloudFormation template")
