@@ -556,6 +556,18 @@ def test_a_template_larger_than_cloudformation_accepts_is_skipped_quickly(
     assert code == 1 and json.loads(out)["summary"]["files"] == 1  # a template under the limit is audited
 
 
+def test_a_tf_file_over_1_mib_is_skipped_quickly(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    block = ('resource "aws_sagemaker_notebook_instance" "nb{i}" {{\n  name = "nb{i}"\n  role_arn = '
+             '"arn:aws:iam::123456789012:role/r"\n  instance_type = "ml.t3.medium"\n}}\n')
+    (repo / "big.tf").write_text("".join(block.format(i=i) for i in range(9000)))  # about 1.2 MiB
+    started = time.monotonic()
+    code, out, err = _run(capsys, "big.tf")
+    assert code == 2 and out == "" and "big.tf: .tf file is 1." in err and "over 1 MiB are not parsed" in err
+    assert time.monotonic() - started < 10  # refused before python-hcl2 (about 90 s at 16 MiB)
+
+
 _HEREDOC_TF = '''resource "aws_lambda_function" "f" {
   function_name = "f"
   environment {

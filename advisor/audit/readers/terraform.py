@@ -23,6 +23,11 @@ _HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)\s*$")
 _RESOURCE_TYPE = re.compile(r'(?m)^\s*resource\s+"?([A-Za-z0-9_]+)"?\s')
 
 
+MAX_TF_BYTES = 1024 * 1024
+"""python-hcl2 (pure Python, on lark) parses about 0.2 MiB a second on a quiet 2-core machine: 16 MiB would take
+a minute and a half. Hand-written Terraform files are kilobytes; one over 1 MiB is skipped with this reason."""
+
+
 def read_tf(shown: str, text: str, audited: Collection[str] | None = None) -> list[Resource]:
     """The resources of one .tf file. With `audited` (the types the catalog has rules for), a file declaring
     none of them is not parsed: parsing is the slow part of a large tree, and most of a real tree is networking,
@@ -30,6 +35,10 @@ def read_tf(shown: str, text: str, audited: Collection[str] | None = None) -> li
     declared = set(_RESOURCE_TYPE.findall(text))
     if not declared or (audited is not None and declared.isdisjoint(audited)):
         return []
+    size = len(text.encode("utf-8"))
+    if size > MAX_TF_BYTES:
+        raise BadInput(f".tf file is {size / 1024 / 1024:.1f} MiB; files over 1 MiB are not parsed (python-hcl2 "
+                       "reads about 0.2 MiB a second): split it into smaller files")
     tree = _parse_cached(text)
     lines = text.splitlines()
     out = []
