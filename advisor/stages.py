@@ -85,6 +85,8 @@ class StageSpec:
     instances)."""
     aliases: tuple[str, ...] = ()
     """Other names users may type for it (botocore's: hosting, batch_transform)."""
+    hosting_option: str | None = None
+    """The SageMaker inference option it is (an id in rules/knowledge/hosting_options.yaml), for inference stages."""
 
 
 _REGISTRY: dict[str, StageSpec] = {}
@@ -160,6 +162,19 @@ def component_of(name: str) -> str:
     return component
 
 
+def stage_of_option(option_id: str) -> str:
+    """The stage id a user puts in `stages` to get an inference option; KeyError when no stage is that option."""
+    found = next((s.id for s in _REGISTRY.values() if s.hosting_option == option_id), None)
+    if found is None:
+        raise KeyError(option_id)
+    return found
+
+
+def endpoint_stages() -> tuple[str, ...]:
+    """The stages that create a SageMaker endpoint, in registry order."""
+    return tuple(s.id for s in _REGISTRY.values() if "CreateEndpoint" in s.operations)
+
+
 def stages_reading(section: str) -> tuple[str, ...] | None:
     """The stages that read a Workload section; None when no stage claims it (it matters to every stage)."""
     readers = tuple(s.id for s in _REGISTRY.values() if section in s.sections)
@@ -177,16 +192,17 @@ for _spec in (
               sizing="training", costing="tuning", max_count=16),
     StageSpec("realtime_inference", "Real-time endpoint", "hosting", "hosting", "month", ("inference",),
               ("CreateModel", "CreateEndpointConfig", "CreateEndpoint"), "CreateEndpointConfig",
-              sizing="endpoint", costing="endpoint", max_count=40, aliases=("hosting",)),
+              sizing="endpoint", costing="endpoint", max_count=40, aliases=("hosting",), hosting_option="realtime"),
     StageSpec("serverless_inference", "Serverless endpoint", None, None, "month", ("inference",),
               ("CreateModel", "CreateEndpointConfig", "CreateEndpoint"), None,
-              sizing="serverless", costing="serverless", max_count=1),
+              sizing="serverless", costing="serverless", max_count=1, hosting_option="serverless"),
     StageSpec("async_inference", "Asynchronous endpoint", "hosting", "hosting", "month", ("inference",),
               ("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "RegisterScalableTarget", "PutScalingPolicy"),
-              "CreateEndpointConfig", sizing="async", costing="async", max_count=40),
+              "CreateEndpointConfig", sizing="async", costing="async", max_count=40, hosting_option="async"),
     StageSpec("batch_inference", "Batch transform", "batch_transform", "batch_transform", "run",
               ("inference", "batch"), ("CreateModel", "CreateTransformJob"), "CreateTransformJob",
-              sizing="batch", costing="batch", max_count=40, aliases=("batch_transform",)),
+              sizing="batch", costing="batch", max_count=40, aliases=("batch_transform",),
+              hosting_option="batch_transform"),
     StageSpec("processing", "Processing job", "processing", "processing", "job", ("processing",),
               ("CreateProcessingJob",), "CreateProcessingJob", sizing="job", costing="processing", max_count=20),
 ):

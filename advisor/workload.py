@@ -535,9 +535,9 @@ def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str
     return problems
 
 
-#: Inference stages whose requests an inference option's limits bound: stage -> hosting option id
-#: (rules/knowledge/hosting_options.yaml), and the stage ids to offer instead when a request breaks them.
-OPTION_OF_STAGE = {"serverless_inference": "serverless", "async_inference": "async"}
+#: The inference stages whose option's request limits are hard errors (a real-time stage's are warnings that
+#: name the option that fits: advisor.recommend.options); each stage's option id is in the stage registry.
+LIMIT_BOUND_STAGES = ("serverless_inference", "async_inference")
 
 
 def option_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
@@ -549,8 +549,8 @@ def option_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, 
     options = {o.id: o for o in knowledge.hosting_options}
     problems: list[tuple[tuple[str, ...], str, str | None]] = []
     inf = w.inference
-    for stage, option_id in OPTION_OF_STAGE.items():
-        option = options.get(option_id)
+    for stage in LIMIT_BOUND_STAGES:
+        option = options.get(stage_registry.stage(stage).hosting_option or "")
         if stage not in w.stages or option is None:
             continue
         limits = {x.id: x.value.max for x in option.limits}

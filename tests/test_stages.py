@@ -26,6 +26,19 @@ def test_every_stage_points_at_known_instance_stages_and_components() -> None:
         assert spec.instance_operation is None or spec.instance_operation in spec.operations
 
 
+def test_inference_stages_name_the_option_they_are_and_every_option_has_its_stage() -> None:
+    from advisor.knowledge.loader import load_knowledge
+
+    options = {o.id for o in load_knowledge().hosting_options}
+    named = {spec.hosting_option for spec in stages.stages() if spec.hosting_option is not None}
+    assert named <= options
+    for option in named:
+        assert stages.stage(stages.stage_of_option(option)).hosting_option == option
+    with pytest.raises(KeyError):
+        stages.stage_of_option("not-an-option")
+    assert stages.endpoint_stages() == ("realtime_inference", "serverless_inference", "async_inference")
+
+
 def test_workload_names_and_botocore_names_reach_the_same_place() -> None:
     assert stages.instance_stage_of("realtime_inference") == "hosting"
     assert stages.instance_stage_of("hosting") == "hosting"

@@ -11,6 +11,7 @@ under the same names.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -105,16 +106,12 @@ def catalog_from_data(controls: list[Mapping[str, Any]]) -> Catalog:
     return Catalog(tuple(_control(c) for c in controls))
 
 
-_LOADED: list[Catalog] = []
-
-
+@functools.cache
 def load_catalog() -> Catalog:
     """The shipped catalog, from the validated knowledge's plain-data cache (validated first if it is cold)."""
-    if not _LOADED:
-        from advisor.knowledge.loader import knowledge_data
+    from advisor.knowledge.loader import knowledge_data
 
-        _LOADED.append(catalog_from_data(knowledge_data()["security_controls"]))
-    return _LOADED[0]
+    return catalog_from_data(knowledge_data()["security_controls"])
 
 
 _FROM_KNOWLEDGE: dict[int, tuple[Knowledge, Catalog]] = {}

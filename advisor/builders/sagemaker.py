@@ -14,6 +14,7 @@ from typing import Any
 
 from advisor.builders.common import Context, token
 from advisor.builders.tuning import BUILT_IN, STARTS, grid_size, parameter_ranges, start_for
+from advisor.stages import endpoint_stages
 
 SERVICE = "sagemaker"
 #: The longest a training, tuning or processing job may run (SageMaker's 28-day limit).
@@ -135,7 +136,7 @@ def endpoint_stage(ctx: Context) -> str:
 
 
 #: The stages that create an endpoint, in the registry's order.
-ENDPOINT_STAGES = ("realtime_inference", "serverless_inference", "async_inference")
+ENDPOINT_STAGES = endpoint_stages()
 
 
 def variant_name(ctx: Context) -> str:

@@ -16,12 +16,8 @@ from advisor.pricing.models import PriceSnapshot
 from advisor.recommend.costing import cost_settings
 from advisor.recommend.models import StageChoice
 from advisor.recommend.sizing import size_serverless
-from advisor.stages import stage
+from advisor.stages import stage, stage_of_option
 from advisor.workload import Derived, Workload
-
-STAGE_OF_OPTION = {"serverless": "serverless_inference", "async": "async_inference",
-                   "batch_transform": "batch_inference", "realtime": "realtime_inference"}
-"""The workload stage id a user puts in `stages` to get each inference option."""
 
 
 def _max(option: HostingOption, limit_id: str) -> float | None:
@@ -66,7 +62,7 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
         if broken:
             gpu = _needs_gpu(w, choice, knowledge)
             fitting = [f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, {_max(o, 'timeout_s'):g} s; "
-                       f"use stages: [{STAGE_OF_OPTION[key]}])"
+                       f"use stages: [{stage_of_option(key)}])"
                        for key in ("async", "batch_transform") if (o := options.get(key)) is not None
                        and not _breaks(o, w) and (o.capabilities.gpu or not gpu)]
             warnings.append(f"realtime_inference: a real-time endpoint (InvokeEndpoint) cannot take these requests: "
