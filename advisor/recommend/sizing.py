@@ -220,6 +220,12 @@ def request_seconds(spec: Spec, w: Workload) -> float:
     return w.inference.seconds_per_request / speedup(spec, w)
 
 
+def in_ms(seconds: float) -> str:
+    """A request time in milliseconds as a reader writes it: 0.25, 42.5, 9,300 (never 9.3e+03)."""
+    ms = seconds * 1000
+    return f"{ms:,.0f}" if ms >= 100 else f"{ms:.3g}"
+
+
 def capacity_rps(spec: Spec, w: Workload) -> float:
     """Requests a second one instance serves flat out: each worker (a vCPU, or a batching slot of a device)
     one request at a time."""
@@ -393,7 +399,7 @@ class EndpointSizer:
         by_load = math.ceil(inf.requests_per_second / per_instance) if inf.requests_per_second else 1
         speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
         return (f"{count} instances: {inf.requests_per_second:g} req/s at {per_instance:.3g} req/s each "
-                f"({spec.workers} workers, about {request_seconds(spec, self.w) * 1000:.3g} ms a request, "
+                f"({spec.workers} workers, about {in_ms(request_seconds(spec, self.w))} ms a request, "
                 f"{self.utilisation():.0%} utilisation{' at priority time' if self.w.priority == 'time' else ''})"
                 + (", at least 2 behind a production endpoint" if inf.production and by_load < 2 else "") + speed)
 
@@ -471,7 +477,7 @@ class AsyncSizer(EndpointSizer):
         target = min(spec.workers, ASYNC_MAX_CONCURRENT_PER_INSTANCE)
         return (f"up to {count} instance{'s' if count > 1 else ''}: {inf.requests_per_second:g} req/s at "
                 f"{per_instance:.3g} req/s each ({spec.workers} invocations at once per instance, about "
-                f"{request_seconds(spec, self.w) * 1000:.3g} ms a request, {self.utilisation():.0%} utilisation); "
+                f"{in_ms(request_seconds(spec, self.w))} ms a request, {self.utilisation():.0%} utilisation); "
                 f"it {scale}; Application Auto Scaling tracks ApproximateBacklogSizePerInstance at {target} (the "
                 "invocations one instance takes at once: more waiting than that adds an instance)" + speed)
 
@@ -746,7 +752,7 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
     n = len(fitting)
     if winner.request_s is not None and winner.request_s * 1000 > w.inference.latency_ms_p99:
         return (f"priority {w.priority}: no type that fits meets the p99 target of {w.inference.latency_ms_p99:g} ms "
-                f"(about {winner.request_s * 1000:.3g} ms a request here), so the "
+                f"(about {in_ms(winner.request_s)} ms a request here), so the "
                 f"{'fastest' if w.priority == 'time' else 'cheapest'} of {n} is shown ({price_text(winner)} in total)")
     if all(c.per_hour is None for c in fitting):
         return (f"priority {w.priority}: prices are unknown, so the smallest adequate type of {n} that fit was "
@@ -761,7 +767,7 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
         return f"priority cost: the cheapest of {n} types that fit ({price_text(winner)} in total)"
     if w.priority == "time" and inference:
         target = w.inference.latency_ms_p99 / LATENCY_MARGIN
-        how = (f"the cheapest whose estimated request time ({winner.request_s * 1000:.3g} ms) is at most half the "
+        how = (f"the cheapest whose estimated request time ({in_ms(winner.request_s)} ms) is at most half the "
                f"p99 target ({target:g} ms)" if winner.request_s is not None and winner.request_s * 1000 <= target
                else f"nothing reaches half the p99 target ({target:g} ms), so the fastest")
         return f"priority time: {how}, of {n} types that fit ({price_text(winner)} in total){premium}"
@@ -827,7 +833,7 @@ def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bo
 
 def _versus(other: Candidate, winner: Candidate, inference: bool) -> str:
     if inference and other.request_s is not None and winner.request_s is not None:
-        return f"about {other.request_s * 1000:.3g} ms a request vs {winner.request_s * 1000:.3g} ms"
+        return f"about {in_ms(other.request_s)} ms a request vs {in_ms(winner.request_s)} ms"
     return f"{_compute(other)} vs {_compute(winner)}"
 
 

@@ -130,3 +130,9 @@ def test_the_p99_warning_speaks_of_the_cpu_only_when_a_cpu_serves(advisor: Advis
               model={"algorithm": "huggingface", "kind": "deep_learning", "parameters_millions": 340})
     assert advisor.knowledge.instance_type(gpu.instances["realtime_inference"].instance_type).accelerator
     assert not any("p99 latency target" in w for w in gpu.warnings)
+
+
+def test_request_times_read_as_plain_milliseconds() -> None:
+    from advisor.recommend.sizing import in_ms
+
+    assert [in_ms(s) for s in (9.3, 0.9999, 0.4204, 0.0425, 0.00025)] == ["9,300", "1,000", "420", "42.5", "0.25"]
