@@ -96,6 +96,54 @@ GpuNeed = Literal["auto", "required", "none"]
 Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
 
 
+@dataclass(frozen=True)
+class LlmArchitecture:
+    """What sizes a decoder's KV cache, as the model's published config.json gives it (Hugging Face hub)."""
+
+    parameters_millions: float
+    layers: int
+    kv_heads: int
+    head_dim: int
+    attention: str
+    """"GQA" (grouped-query), "MHA" (every attention head keeps its own keys and values)."""
+    source: str
+    as_of: str = "2026-12-02"
+
+
+LLM_ARCHITECTURES: dict[str, LlmArchitecture] = {
+    "llama-2-7b": LlmArchitecture(6_740, 32, 32, 128, "MHA", "https://huggingface.co/meta-llama/Llama-2-7b-hf "
+                                  "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 32, "
+                                  "hidden_size 4096)"),
+    "llama-2-13b": LlmArchitecture(13_000, 40, 40, 128, "MHA", "https://huggingface.co/meta-llama/Llama-2-13b-hf "
+                                   "config.json (num_hidden_layers 40, num_attention_heads 40, num_key_value_heads "
+                                   "40, hidden_size 5120)"),
+    "llama-2-70b": LlmArchitecture(69_000, 80, 8, 128, "GQA", "https://huggingface.co/meta-llama/Llama-2-70b-hf "
+                                   "config.json (num_hidden_layers 80, num_attention_heads 64, num_key_value_heads "
+                                   "8, hidden_size 8192); Llama 2 paper: GQA for the 34B and 70B models"),
+    "llama-3-8b": LlmArchitecture(8_030, 32, 8, 128, "GQA", "https://huggingface.co/meta-llama/Meta-Llama-3-8B "
+                                  "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8, "
+                                  "hidden_size 4096)"),
+    "llama-3-70b": LlmArchitecture(70_600, 80, 8, 128, "GQA", "https://huggingface.co/meta-llama/Meta-Llama-3-70B "
+                                   "config.json (num_hidden_layers 80, num_attention_heads 64, num_key_value_heads "
+                                   "8, hidden_size 8192)"),
+    "llama-3.1-8b": LlmArchitecture(8_030, 32, 8, 128, "GQA", "https://huggingface.co/meta-llama/Llama-3.1-8B "
+                                    "config.json (num_hidden_layers 32, num_key_value_heads 8, head_dim 128)"),
+    "llama-3.1-70b": LlmArchitecture(70_600, 80, 8, 128, "GQA", "https://huggingface.co/meta-llama/Llama-3.1-70B "
+                                     "config.json (num_hidden_layers 80, num_key_value_heads 8, head_dim 128)"),
+    "mistral-7b": LlmArchitecture(7_240, 32, 8, 128, "GQA", "https://huggingface.co/mistralai/Mistral-7B-v0.1 "
+                                  "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8, "
+                                  "head_dim 128)"),
+    "mixtral-8x7b": LlmArchitecture(46_700, 32, 8, 128, "GQA", "https://huggingface.co/mistralai/Mixtral-8x7B-v0.1 "
+                                    "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads "
+                                    "8, hidden_size 4096); 46.7B parameters in all (Mistral AI, 'Mixtral of "
+                                    "experts')"),
+}
+"""Published decoder shapes the KV cache is sized from (issue 12: GQA). Each row's source is the model's own
+config.json; the KV cache of one token is 2 (K and V) x layers x kv_heads x head_dim x 2 bytes."""
+LlmArchitectureId = Literal["llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3-8b", "llama-3-70b", "llama-3.1-8b",
+                            "llama-3.1-70b", "mistral-7b", "mixtral-8x7b"]
+
+
 
 class Data(Frozen):
     size_gb: Finite = Field(default=1, ge=0, le=MAX_DATA_GB, description="Size of the training data set, in GB "
@@ -127,6 +175,27 @@ class Model(Frozen):
     mode: AlgorithmMode | None = Field(default=None, description="The built-in algorithm's training mode where "
                                                                  "AWS's instance guidance depends on it (BlazingText: "
                                                                  "cbow, skipgram, batch_skipgram, supervised).")
+    architecture: LlmArchitectureId | None = Field(default=None, description=(
+        "LLM serving: a known model family (llama-2-70b, llama-3.1-8b, mistral-7b, mixtral-8x7b, ...) whose "
+        "published layers, key-value heads and head size size the KV cache (grouped-query attention), and whose "
+        "parameter count is used when model.parameters_millions is 0."))
+    layers: Annotated[int, Field(ge=1, le=1000)] | None = Field(default=None, description=(
+        "LLM serving: decoder layers (config.json num_hidden_layers); overrides model.architecture's."))
+    kv_heads: Annotated[int, Field(ge=1, le=1024)] | None = Field(default=None, description=(
+        "LLM serving: key-value heads per layer (config.json num_key_value_heads; fewer than the attention heads "
+        "under grouped-query attention, 1 under multi-query attention); overrides model.architecture's."))
+    head_dim: Annotated[int, Field(ge=1, le=4096)] | None = Field(default=None, description=(
+        "LLM serving: size of one attention head (hidden_size / num_attention_heads, usually 128); overrides "
+        "model.architecture's."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parameters_of_architecture(cls, data: Any) -> Any:
+        """A known architecture with no parameter count takes its published one, so rules and sizing read it."""
+        if isinstance(data, dict) and data.get("architecture") in LLM_ARCHITECTURES \
+                and not data.get("parameters_millions"):
+            return {**data, "parameters_millions": LLM_ARCHITECTURES[data["architecture"]].parameters_millions}
+        return data
 
 
 class Notebook(Frozen):
@@ -325,16 +394,43 @@ def weights_gib(w: Workload, precision: str | None = None) -> float:
     return params * BYTES_PER_PARAMETER[chosen] / 2**30
 
 
-def kv_bytes_per_token(parameters: float) -> float:
-    """KV-cache bytes per token of a dense decoder of `parameters`, without grouped-query attention.
+def kv_shape(w: Workload) -> tuple[float, str]:
+    """KV-cache bytes per token and their basis in words: 2 (K and V) x layers x kv_heads x head_dim x bytes.
 
-    Basis: a decoder has about 12 x layers x d_model^2 parameters and d_model is about 128 x layers (Llama-2 7B:
-    32 layers, 4096; 13B: 40, 5120), so layers = (parameters / 196,608)^(1/3); each token keeps K and V per
-    layer: 2 x layers x d_model values. 7B gives 0.53 MiB a token, as Llama-2-7B's 0.5 MiB. Models with GQA
-    need several times less: the estimate errs on the safe side.
+    Stated figures (model.layers, kv_heads, head_dim) first, then the known architecture's published ones; what is
+    still missing is estimated from the parameter count as a dense decoder with multi-head attention (head size
+    128, as every Llama and Mistral model), which oversizes a GQA model and says how to correct it.
+
+    The estimate: a decoder has about 12 x layers x d_model^2 parameters and d_model is about 128 x layers (Llama-2
+    7B: 32 layers, 4096; 13B: 40, 5120), so layers = (parameters / 196,608)^(1/3) and, under multi-head attention,
+    KV heads x head size = d_model. 7B gives 0.53 MiB a token, as Llama-2-7B's 0.5 MiB.
     """
-    layers = (parameters / 196_608) ** (1 / 3)
-    return 2 * layers * (128 * layers) * KV_BYTES
+    m = w.model
+    known = LLM_ARCHITECTURES.get(m.architecture or "")
+    published = f"{m.architecture}'s config.json" if known else ""
+    params = m.parameters_millions * 1e6
+    head_dim, head_from = ((m.head_dim, "stated") if m.head_dim else (known.head_dim, published) if known
+                           else (128, "128 as in Llama and Mistral models"))
+    layers: float
+    if m.layers:
+        layers, layers_from = m.layers, "stated"
+    elif known:
+        layers, layers_from = known.layers, published
+    else:
+        layers, layers_from = (params / 196_608) ** (1 / 3), "estimated from the parameter count"
+    if m.kv_heads:
+        kv_heads, kv_from = float(m.kv_heads), "stated"
+    elif known:
+        kv_heads, kv_from = float(known.kv_heads), f"{published}, {known.attention}"
+    else:  # multi-head attention: one key-value head per attention head (d_model / head_dim, d_model ~ 128 x layers)
+        kv_heads = 128 * layers / head_dim
+        kv_from = ("assumed one per attention head, as without grouped-query attention: an upper bound; a GQA "
+                   "model (Llama 3, Llama 2 70B, Mistral, Mixtral) needs several times less: set "
+                   "model.architecture, or model.layers and model.kv_heads")
+    per_token = 2 * layers * kv_heads * head_dim * KV_BYTES
+    shape = (f"2 (K and V) x {layers:.3g} layers ({layers_from}) x {kv_heads:.3g} KV heads ({kv_from}) x head size "
+             f"{head_dim} ({head_from}) x {KV_BYTES} bytes")
+    return per_token, shape
 
 
 def serving_memory(w: Workload) -> tuple[float, str]:
@@ -349,7 +445,7 @@ def serving_memory(w: Workload) -> tuple[float, str]:
         return round(weights * 1.2, 3), f"weights {weights:.3g} GiB +20% for activations and the runtime"
     inf = w.inference
     sequences = inf.concurrent_sequences or max(1, math.ceil(inf.requests_per_second * inf.seconds_per_request))
-    per_token = kv_bytes_per_token(params)
+    per_token, shape = kv_shape(w)
     kv = sequences * inf.context_tokens * per_token / 2**30
     runtime = RUNTIME_GIB + 0.1 * weights
     precision = w.model.precision or "fp16"
@@ -357,7 +453,7 @@ def serving_memory(w: Workload) -> tuple[float, str]:
     return round(total, 3), (
         f"weights {weights:.3g} GiB ({w.model.parameters_millions:g}M parameters x "
         f"{BYTES_PER_PARAMETER[precision]:g} bytes, {precision}) + KV cache {kv:.3g} GiB ({sequences} sequences x "
-        f"{inf.context_tokens} tokens x {per_token / 2**20:.2f} MiB a token, a dense decoder without GQA) + runtime "
+        f"{inf.context_tokens} tokens x {per_token / 2**20:.3g} MiB a token: {shape}) + runtime "
         f"{runtime:.3g} GiB (1 GiB + 10% of the weights)")
 
 

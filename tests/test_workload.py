@@ -15,8 +15,9 @@ from advisor.workload import (
     Workload,
     condition_fields,
     context_of,
-    kv_bytes_per_token,
+    kv_shape,
     load_workload,
+    serving_memory,
     weights_gib,
 )
 
@@ -172,7 +173,9 @@ def test_kv_cache_grows_with_context_and_sequences() -> None:
     assert memory(context_tokens=8192) > memory(context_tokens=4096)
     assert memory(concurrent_sequences=8) - memory(concurrent_sequences=1) == pytest.approx(7 * 4096 * 0.5547 / 1024,
                                                                                           rel=0.05)
-    assert kv_bytes_per_token(7e9) / 2**20 == pytest.approx(0.53, abs=0.02)  # Llama-2-7B: 0.5 MiB
+    seven_b = Workload.model_validate({"stages": ["realtime_inference"],
+                                      "model": {"kind": "llm", "algorithm": "vllm", "parameters_millions": 7000}})
+    assert kv_shape(seven_b)[0] / 2**20 == pytest.approx(0.53, abs=0.02)  # Llama-2-7B (MHA): 0.5 MiB
 
 
 @pytest.mark.parametrize(("method", "low", "high"), [("full", 120, 130), ("lora", 15, 18), ("qlora", 4, 6)])
@@ -181,3 +184,46 @@ def test_training_memory_by_fine_tuning_method(method: str, low: float, high: fl
         "stages": ["training"], "training": {"method": method},
         "model": {"kind": "llm", "algorithm": "huggingface", "parameters_millions": 7000}}))
     assert low < derived.training_accelerator_gb < high
+
+
+def _llm(**model: object) -> Workload:
+    return Workload.model_validate({
+        "stages": ["realtime_inference"], "inference": {"context_tokens": 32768, "concurrent_sequences": 8},
+        "model": {"kind": "llm", "algorithm": "vllm", **model}})
+
+
+def test_kv_cache_reads_grouped_query_attention_from_a_known_architecture() -> None:
+    """Llama 2 70B keeps 8 KV heads for 64 query heads: 2 x 80 x 8 x 128 x 2 bytes = 0.3125 MiB a token, an
+    eighth of a dense decoder of that size (config.json of meta-llama/Llama-2-70b-hf)."""
+    gqa = _llm(architecture="llama-2-70b")
+    assert gqa.model.parameters_millions == 69_000  # the published count, since none was stated
+    memory, words = serving_memory(gqa)
+    kv = 8 * 32768 * 2 * 80 * 8 * 128 * 2 / 2**30
+    assert memory == pytest.approx(69e9 * 2 / 2**30 + kv + 1 + 0.1 * 69e9 * 2 / 2**30, rel=1e-3)
+    assert "llama-2-70b's config.json, GQA" in words and "8 KV heads" in words
+    dense = _llm(parameters_millions=69_000)
+    assert serving_memory(dense)[0] > memory + 300  # MHA assumed: the upper bound, said so
+    assert "without grouped-query attention: an upper bound" in serving_memory(dense)[1]
+
+
+def test_stated_shape_overrides_and_every_known_architecture_is_listed() -> None:
+    from typing import get_args
+
+    from advisor.workload import LLM_ARCHITECTURES, LlmArchitectureId
+
+    assert sorted(LLM_ARCHITECTURES) == sorted(get_args(LlmArchitectureId))
+    for arch in LLM_ARCHITECTURES.values():
+        assert arch.source.startswith("https://") and arch.as_of and arch.attention in ("GQA", "MHA")
+    stated = _llm(parameters_millions=8000, layers=32, kv_heads=8, head_dim=128)
+    known = _llm(architecture="llama-3.1-8b", parameters_millions=8000)
+    assert serving_memory(stated)[0] == pytest.approx(serving_memory(known)[0])
+    assert "32 layers (stated) x 8 KV heads (stated)" in serving_memory(stated)[1]
+    mistral_mha = _llm(architecture="mistral-7b", kv_heads=32)  # a stated figure wins over the architecture's
+    assert serving_memory(mistral_mha)[0] > serving_memory(_llm(architecture="mistral-7b"))[0]
+    assert not _llm(parameters_millions=7000).model.architecture  # nothing stated: nothing invented
+
+
+@pytest.mark.parametrize("bad", [{"architecture": "llama-9"}, {"kv_heads": 0}, {"layers": 1.5}])
+def test_bad_architecture_is_refused(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        _llm(parameters_millions=7000, **bad)

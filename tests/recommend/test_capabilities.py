@@ -125,3 +125,21 @@ def test_a_deep_model_on_cpus_at_priority_time_gets_the_cores_it_can_use(advisor
                              "model": {"algorithm": "deepar", "kind": "deep_learning", "parameters_millions": 5}})
     choice = rec.instances["training"]
     assert advisor.knowledge.instance_type(choice.instance_type).vcpu <= 32, choice.instance_type
+
+
+def test_long_context_gqa_model_gets_the_accelerator_memory_its_published_shape_needs(advisor: Advisor) -> None:
+    """Issue 12 gap: Llama 3.1 8B keeps 8 KV heads (0.125 MiB a token), so 8 sequences of 32k tokens need a 32 GiB
+    KV cache, not the 128 GiB a dense decoder of that size would: the stated architecture must size it smaller,
+    and the reason must say where the shape came from."""
+    long_context = {"inference": {"requests_per_second": 2, "seconds_per_request": 4, "latency_ms_p99": 10000,
+                                  "context_tokens": 32768, "concurrent_sequences": 8}}
+    gqa = advisor.recommend(_llm(8030, model={"algorithm": "vllm", "kind": "llm", "architecture": "llama-3.1-8b"},
+                                 **long_context)).instances["realtime_inference"]
+    dense = advisor.recommend(_llm(8030, **long_context)).instances["realtime_inference"]
+    memory = {c.instance_type: advisor.knowledge.instance_type(c.instance_type).accelerator.memory_gib  # type: ignore[union-attr]
+              for c in (gqa, dense)}
+    assert memory[gqa.instance_type] < memory[dense.instance_type]
+    assert 49 <= memory[gqa.instance_type] < 140
+    assert any("llama-3.1-8b's config.json, GQA" in r for r in gqa.reasons)
+    assert any("without grouped-query attention: an upper bound" in r for r in dense.reasons)
+    assert float(gqa.price_per_hour_usd) < float(dense.price_per_hour_usd)  # type: ignore[arg-type]
