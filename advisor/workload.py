@@ -209,7 +209,8 @@ class Training(Frozen):
     distributed: bool = Field(default=False, description="Training runs on several instances at once.")
     interruptible: bool = Field(default=False, description="Checkpointed, so managed spot training is fine.")
     gpu: GpuNeed = Field(default="auto", description="auto: a GPU when the model is deep learning or an LLM; "
-                                                     "required: always; none: never.")
+                                                     "required: always; none: CPUs only (no GPU, Trainium or "
+                                                     "Gaudi).")
     method: FineTuning = Field(default="full", description="How a deep model or LLM is trained: full (every "
                                                            "weight), lora (adapters on 16-bit weights) or qlora "
                                                            "(adapters on 4-bit weights).")
@@ -243,8 +244,8 @@ class Inference(Frozen):
     memory_mb: Finite = Field(default=1024, gt=0, description="Memory one unit of work needs, in MB.")
     package_mb: Finite = Field(default=100, gt=0, description="Code and model, unzipped, in MB.")
     tmp_mb: Finite = Field(default=0, ge=0, description="Scratch space the unit of work writes, in MB.")
-    gpu: GpuNeed = Field(default="auto", description="auto: the advisor decides from the model; required: always; "
-                                                     "none: never.")
+    gpu: GpuNeed = Field(default="auto", description="auto: the advisor decides from the model; required: a GPU "
+                                                     "always; none: CPUs only (no GPU, Inferentia or Trainium).")
     production: bool = Field(default=True, description="Serves users: at least two instances for availability.")
     layers: FiniteInt = Field(default=0, ge=0, description="Lambda layers the function would need.")
     environment_kb: Finite = Field(default=0, ge=0, description="Size of the environment variables, in KB.")

@@ -190,9 +190,9 @@ def test_excluded_families_say_why(advisor: Advisor) -> None:
     rec = advisor.recommend({"stages": ["realtime_inference"], "inference": {"gpu": "none"},
                              "model": {"algorithm": "huggingface", "kind": "llm", "parameters_millions": 300}})
     choice = rec.instances["realtime_inference"]
-    assert choice.family == "inf"
-    assert {(e.family, e.rule) for e in choice.excluded} >= {("g", "ex-no-gpu-inference"),
-                                                             ("p", "ex-no-gpu-inference")}
+    assert advisor.knowledge.family(choice.family).processor == "cpu"  # CPUs only: not Inferentia either
+    assert {(e.family, e.rule) for e in choice.excluded} >= {(f, "ex-no-gpu-inference") for f in ("g", "p", "inf",
+                                                                                                "trn")}
 
 
 def test_recommendation_round_trips_through_full_validation(advisor: Advisor) -> None:

@@ -188,3 +188,47 @@ def test_small_workloads_never_get_absurd_bills(data: dict) -> None:  # type: ig
         usd = choice.estimated_cost.usd_high or choice.estimated_cost.usd
         assert usd is None or usd <= SMALL_JOB_BOUND_USD[stage_id], (stage_id, choice.instance_type,
                                                                     choice.instance_count, usd)
+
+
+INFERENCE_STAGES = ("realtime_inference", "async_inference", "batch_inference")
+TRAINING_STAGES = ("training", "tuning")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workloads)
+def test_what_the_user_rules_out_or_requires_is_binding(w: Workload) -> None:
+    """`gpu: none` means CPUs only (no GPU, Inferentia, Trainium or Gaudi), in the answer and its alternatives;
+    `gpu: required` means a GPU; a production endpoint that fits runs at least two instances (issue 12 gap 2)."""
+    if option_problems(w, ADVISOR.knowledge):
+        return
+    rec = ADVISOR.recommend(w)
+    for stage_id, choice in rec.instances.items():
+        if choice.instance_type is None:
+            continue
+        gpu = w.inference.gpu if stage_id in INFERENCE_STAGES else w.training.gpu \
+            if stage_id in TRAINING_STAGES else "auto"
+        shown = [choice.instance_type] + [a.instance_type for a in choice.alternatives]
+        devices = [ADVISOR.knowledge.instance_type(name).accelerator for name in shown]
+        if gpu == "none":
+            assert all(d is None for d in devices), (stage_id, shown)
+        if gpu == "required":
+            assert all(d is not None and ADVISOR.knowledge.family(ADVISOR.knowledge.instance_type(name).family)
+                       .processor == "gpu" for name, d in zip(shown, devices, strict=True)), (stage_id, shown)
+        if stage_id == "realtime_inference" and w.inference.production and choice.fits:
+            assert choice.instance_count >= 2
+
+
+@pytest.mark.parametrize("kind", ["deep_learning", "llm"])
+@pytest.mark.parametrize("priority", ["cost", "balanced", "time"])
+def test_cpu_only_rules_out_inferentia_and_trainium_too(kind: str, priority: str) -> None:
+    """A 300M-parameter model at cost priority went to ml.inf1.xlarge with `inference.gpu: none` (the rule left
+    out G and P only)."""
+    ruled_out = {"stages": ["realtime_inference", "batch_inference", "training"], "priority": priority,
+                 "model": {"algorithm": "pytorch", "kind": kind, "parameters_millions": 300},
+                 "training": {"gpu": "none"}, "inference": {"gpu": "none", "requests_per_second": 50}}
+    rec = ADVISOR.recommend(ruled_out)
+    for stage_id, choice in rec.instances.items():
+        for name in [choice.instance_type] + [a.instance_type for a in choice.alternatives]:
+            assert ADVISOR.knowledge.instance_type(name).accelerator is None, (stage_id, name)
+    allowed = ADVISOR.recommend({**ruled_out, "training": {}, "inference": {"requests_per_second": 50}})
+    assert any(ADVISOR.knowledge.instance_type(c.instance_type).accelerator for c in allowed.instances.values())
