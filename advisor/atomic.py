@@ -15,11 +15,14 @@ from pathlib import Path
 from advisor.errors import WriteError
 
 
-def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8", mode: int | None = None) -> None:
+def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8", mode: int | None = None,
+                 durable: bool = True) -> None:
     """Replace `path` with `data` in one step; the folder is created if missing.
 
     `mode`: the file's permissions whatever the umask (the cache and the data folder use 0600); by default a
     replaced file keeps its permissions and a new one gets what open() would give it.
+    `durable=False` skips the fsync, for files that may be lost in a crash (the signed cache: an entry a crash
+    left empty or torn fails its signature and is computed again); a running reader still never sees half a file.
     """
     payload = data.encode(encoding) if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -35,8 +38,9 @@ def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8", mode
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -142,6 +142,7 @@ def write_json(name: str, body: bytes, folder: Path | None = None) -> None:
     if key is None or root is None:
         return
     try:
-        write_atomic(root / name, _sign(key, name, body).encode() + b"\n" + body, mode=0o600)
+        # no fsync: a crash may lose an entry or leave it torn, which its signature turns into a miss
+        write_atomic(root / name, _sign(key, name, body).encode() + b"\n" + body, mode=0o600, durable=False)
     except OSError:
         pass  # a full or read-only cache folder only costs speed

@@ -222,13 +222,12 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
             raise error("text is not valid Unicode", problems=[Problem(
                 f"character {printable(text[exc.start])} is half of a surrogate pair, not a character",
                 display, line)]) from None
-    if not text.strip():
+    if not text or text.isspace():  # not `text.strip()`: that copies a big file to find it is not empty
         raise error("file is empty", problems=[Problem("the file holds no YAML document", display, 1)])
     if len(text) > MAX_BYTES:
         raise error(f"{display}: larger than {MAX_BYTES // (1024 * 1024)} MiB")
     if text.lstrip()[:1] == "{":
-        check_depth(text, display, error)  # json.loads accepts whatever nesting its recursion limit allows
-        fast = _parse_json(text, display)
+        fast = _parse_json(text, display)  # None when nested too deeply: the YAML path below refuses it, located
         if fast is not None:
             return fast
     fast = _parse_plain_yaml(text, display)  # counts nesting itself: a too-deep file goes the full way
@@ -290,7 +289,21 @@ def _parse_json(text: str, display: str) -> Document | None:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except (ValueError, RecursionError):  # not plain JSON, or a duplicate key: let YAML locate the problem
         return None
+    if _deeper_than(data, MAX_DEPTH):  # json.loads accepts whatever nesting its recursion limit allows
+        return None
     return Document(display, data, None, text)
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether parsed JSON nests lists and mappings more than `limit` deep, counted level by level on the data:
+    checking the text before parsing it (`check_depth`) took longer than json.loads itself on a big bank."""
+    level = [data] if isinstance(data, (dict, list)) else []  # the containers `depth` levels down
+    for _depth in range(limit):
+        if not level:
+            return False
+        level = [child for node in level for child in (node.values() if isinstance(node, dict) else node)
+                 if isinstance(child, (dict, list))]
+    return bool(level)
 
 
 class _Unusual(Exception):

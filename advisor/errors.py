@@ -32,7 +32,12 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a
 def printable(text: str) -> str:
     """`text` safe for a terminal: control characters (ESC, OSC, BEL...), bidirectional overrides, U+2028/9
     and lone surrogates are shown escaped (`\\x1b`, `\\u202e`), so text from a file can neither drive the
-    terminal nor fail to print. Tabs and newlines stay. The CLI's messages and the TUI's texts go through it."""
+    terminal nor fail to print. Tabs and newlines stay. The CLI's messages and the TUI's texts go through it.
+
+    Most texts are printable as they stand: `str.isprintable` says so in one C pass (every character the pattern
+    escapes is one it calls unprintable), and a big bank's load runs this on every stem, option and explanation."""
+    if text.isprintable():
+        return text
     return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
                        text)
 

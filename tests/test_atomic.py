@@ -61,3 +61,19 @@ def test_a_device_or_pipe_the_user_names_is_written_to_not_replaced(tmp_path: Pa
         write_user_file(named, "report\n")
         reader.join(timeout=10)
         assert received == [b"report\n"] and stat.S_ISFIFO(fifo.stat().st_mode) and link.is_symlink()
+
+
+def test_user_data_is_synced_and_the_cache_is_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """User data is fsynced before the rename; a cache entry is not (a crash can only turn it into a miss,
+    and a 15 MB bank entry's fsync cost a cold load tens of milliseconds, seconds on a busy disk)."""
+    from advisor import cache
+
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real(fd))
+    write_atomic(tmp_path / "data.json", "{}")
+    assert len(synced) == 1
+    cache.write("entry.json", {"a": 1}, tmp_path / "cache")
+    write_atomic(tmp_path / "scratch.json", "{}", durable=False)
+    assert len(synced) == 1
+    assert cache.read("entry.json", tmp_path / "cache") == {"a": 1}

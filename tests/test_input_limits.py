@@ -42,6 +42,20 @@ def test_nesting_up_to_the_limit_is_read() -> None:
     assert parse_yaml(_nested(MAX_DEPTH - 1), "ok.yaml").data["a"] is not None
 
 
+def test_json_is_read_on_its_fast_path_to_the_limit_and_refused_past_it() -> None:
+    """JSON's depth is counted on the parsed data (the text is not scanned first): the same limit, the same
+    located refusal."""
+    def nested(depth: int) -> str:  # a mapping holding lists: `depth` levels in all
+        return '{"a": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+    doc = parse_yaml(nested(MAX_DEPTH), "ok.json")
+    assert doc._lines is None and doc._source is not None, "read on the JSON fast path"
+    with pytest.raises(KnowledgeError) as caught:
+        parse_yaml(nested(MAX_DEPTH + 1), "deep.json")
+    assert f"deep.json:1: more than {MAX_DEPTH} levels" in str(caught.value.problems[0])
+    assert parse_yaml('{"a": "' + "[" * 1000 + '"}', "s.json").data == {"a": "[" * 1000}
+
+
 def test_brackets_inside_strings_do_not_count() -> None:
     text = 'a: "' + "[" * 1000 + '"\n'
     assert parse_yaml(text, "s.yaml").data == {"a": "[" * 1000}
@@ -107,3 +121,15 @@ def test_control_characters_from_input_are_escaped_in_messages() -> None:
 
 def test_printable_escapes_what_drives_a_terminal_and_keeps_the_rest() -> None:
     assert printable("a\x1bb\x07c\x9b\u202e\u2028\ud83d\tok\né") == "a\\x1bb\\x07c\\x9b\\u202e\\u2028\\ud83d\tok\né"
+
+
+def test_text_taken_as_printable_never_holds_a_character_that_is_escaped() -> None:
+    """`printable` returns a text `str.isprintable` accepts as it is: that is safe only while every character
+    the pattern escapes is one `isprintable` refuses (checked over all of Unicode)."""
+    import sys
+
+    from advisor.errors import _UNSAFE
+
+    escaped = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if _UNSAFE.match(c))
+    assert escaped and not any(c.isprintable() for c in escaped)
+    assert printable("plain text, é and 日本") == "plain text, é and 日本"

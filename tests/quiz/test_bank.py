@@ -154,6 +154,24 @@ def test_a_cold_load_and_a_warm_load_give_the_same_bank(bank_file: str, tmp_path
                                                                      if k != "items"}
 
 
+def test_a_load_leaves_the_collector_on_and_its_bank_frozen(banks_dir: Path) -> None:
+    """The collector is paused while a bank is built and back on after, with what the load left frozen (so its
+    first run does not walk a big bank's objects); a process that had it off keeps it off."""
+    import gc
+
+    frozen = gc.get_freeze_count()
+    load_bank(banks_dir / "tiny.yaml")
+    assert gc.isenabled() and gc.get_freeze_count() > frozen
+    gc.disable()
+    try:
+        with pytest.raises(KnowledgeError):
+            load_bank(banks_dir / "missing.yaml")
+        load_bank(banks_dir / "tiny.yaml", use_cache=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_a_warm_load_never_imports_pydantic(banks_dir: Path) -> None:
     code = (f"import sys; from advisor.quiz.bank import find_bank; find_bank('tiny', __import__('pathlib').Path("
             f"{str(banks_dir)!r})); print('pydantic' in sys.modules)")
