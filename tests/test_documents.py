@@ -41,6 +41,26 @@ def test_bad_yaml_is_refused_with_a_location(raw: bytes, needle: str) -> None:
     assert needle in _problem(raw)
 
 
+@pytest.mark.parametrize(("text", "needle", "on_the_fast_path"), [
+    ("a: 1\nb: [1, 2\nc: 3\n", "f.yaml:3: malformed YAML: did not find expected ',' or ']'", True),
+    ("a: 1\nb: c: d\n", "f.yaml:2: malformed YAML: mapping values are not allowed in this context", True),
+    ("a: 1\n---\nb: [\n", "more than one YAML document", False),  # the second document: the full path's
+    ("a: &x 1\nb: *x\nc: [\n", "f.yaml:4: malformed YAML: did not find expected node content", False),  # alias
+])
+def test_a_syntax_error_met_on_the_fast_path_is_reported_as_the_full_path_would(
+        text: str, needle: str, on_the_fast_path: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml's own complaint is reported where the fast path meets it, without composing the file again (for
+    a mistake near the end of a big bank that took seconds); what the fast path leaves to the full one still
+    goes there, and the words and lines are the full path's."""
+    from advisor import documents
+
+    full = _problem(text)
+    assert needle in full
+    if on_the_fast_path:
+        monkeypatch.setattr(documents, "_Loader", None)  # the full path would fail on this
+        assert _problem(text) == full
+
+
 def test_alias_bomb_is_refused_quickly_with_bounded_memory() -> None:
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 12):

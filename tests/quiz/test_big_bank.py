@@ -1,0 +1,98 @@
+"""A big bank (9,100 questions) loads on the fast path, and what breaks it deep down is still named by file, line
+and field: malformed YAML, a wrong or misspelt field in question 9,000, a duplicate id, the JSON form."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from advisor.documents import parse_yaml
+from advisor.errors import KnowledgeError
+from advisor.quiz.bank import load_bank
+from tests.conftest import line_of, replace_in
+from tests.support.quiz import question
+
+COUNT = 9_100
+
+
+@pytest.fixture(scope="module")
+def big_text() -> str:
+    """The bank's YAML, made once: single, multiple and true/false questions in turn, each with its own id,
+    stem and option texts (written from three templates: dumping 9,100 questions one by one takes seconds)."""
+    shapes: list[dict[str, Any]] = [{}, {"kind": "multiple", "correct": "AC", "n": 5},
+                                    {"kind": "true_false", "correct": "A"}]
+    templates = [yaml.dump([question("big-xxxxx", **shape)], Dumper=yaml.CSafeDumper, sort_keys=False)
+                 for shape in shapes]
+    head = yaml.dump({"id": "big", "title": "A big bank", "source": "tests", "as_of": "2026-11-24"},
+                     Dumper=yaml.CSafeDumper, sort_keys=False)
+    return head + "questions:\n" + "".join(templates[n % 3].replace("big-xxxxx", f"big-{n:05d}")
+                                           for n in range(COUNT))
+
+
+@pytest.fixture
+def big(tmp_path: Path, big_text: str) -> Path:
+    path = tmp_path / "banks" / "big.yaml"
+    path.parent.mkdir()
+    path.write_text(big_text, encoding="utf-8")
+    return path
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        load_bank(path, use_cache=False)
+    return [str(p) for p in info.value.problems]
+
+
+def test_a_big_bank_loads_whole(big: Path) -> None:
+    bank = load_bank(big)
+    assert len(bank.items) == COUNT and bank.items[9_000].id == "big-09000"
+    assert bank.by_id["big-09001"].correct_keys == {"A", "C"} and bank.by_id["big-09002"].type == "true_false"
+    assert asdict(load_bank(big).items[9_000]) == asdict(bank.items[9_000])  # the same from the cache
+
+
+def test_malformed_yaml_deep_in_a_big_bank_is_located(big: Path) -> None:
+    replace_in(big, "stem: Which option is right for big-09000?", "stem: [Which option is right for big-09000?")
+    [problem] = _problems(big)
+    bad = line_of(big, "stem: [Which option")  # libyaml notices the unclosed `[` where the next line starts
+    assert problem.startswith(f"banks/big.yaml:{bad + 1}: malformed YAML: did not find expected ',' or ']'"), problem
+
+
+def test_a_wrong_field_deep_in_a_big_bank_is_located(big: Path) -> None:
+    replace_in(big, "- id: big-09000\n", "- id: big-09000\n  difficulty: hard\n")
+    replace_in(big, "text: Option C of big-09000\n    correct: false\n",
+               "text: Option C of big-09000\n    correct: maybe\n    notes: x\n")
+    assert _problems(big) == [
+        f"banks/big.yaml:{line_of(big, 'difficulty: hard')}: questions[9000].difficulty: must be one of 1, 2 or 3, "
+        "got 'hard'",
+        f"banks/big.yaml:{line_of(big, 'correct: maybe')}: questions[9000].options[2].correct: must be true or "
+        "false, got 'maybe'",
+        f"banks/big.yaml:{line_of(big, 'notes: x')}: questions[9000].options[2].notes: is not a known field",
+    ]
+
+
+def test_a_misspelt_field_deep_in_a_big_bank_suggests_the_right_one(big: Path) -> None:
+    replace_in(big, "- id: big-09000\n  section:", "- id: big-09000\n  sectoin:")
+    assert _problems(big) == [f"banks/big.yaml:{line_of(big, 'sectoin:')}: questions[9000].sectoin: is not a known "
+                              "field (hint: did you mean 'section'?)"]
+
+
+def test_a_duplicate_id_deep_in_a_big_bank_is_located(big: Path) -> None:
+    replace_in(big, "- id: big-09000\n", "- id: big-00005\n")
+    assert _problems(big) == [f"banks/big.yaml:{line_of(big, 'id: big-00005', 2)}: questions[9000]: duplicate "
+                              "question id 'big-00005' (first at item 5)"]
+
+
+def test_a_big_json_bank_is_located_too(big: Path) -> None:
+    data = parse_yaml(big.read_bytes(), "big.yaml").data
+    data["as_of"] = str(data["as_of"])
+    data["questions"][9_000]["difficulty"] = "hard"
+    path = big.with_suffix(".json")
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    line = line_of(path, '"difficulty": "hard"')
+    assert _problems(path) == [f"banks/big.json:{line}: questions[9000].difficulty: must be one of 1, 2 or 3, got "
+                               "'hard'"]
