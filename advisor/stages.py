@@ -87,6 +87,9 @@ class StageSpec:
     """Other names users may type for it (botocore's: hosting, batch_transform)."""
     hosting_option: str | None = None
     """The SageMaker inference option it is (an id in rules/knowledge/hosting_options.yaml), for inference stages."""
+    limits_are_errors: bool = False
+    """Its option's payload and time limits, and a GPU it lacks, are workload errors naming the field (serverless,
+    asynchronous); a real-time endpoint's limits are warnings naming the option that fits instead."""
 
 
 _REGISTRY: dict[str, StageSpec] = {}
@@ -195,10 +198,12 @@ for _spec in (
               sizing="endpoint", costing="endpoint", max_count=40, aliases=("hosting",), hosting_option="realtime"),
     StageSpec("serverless_inference", "Serverless endpoint", None, None, "month", ("inference",),
               ("CreateModel", "CreateEndpointConfig", "CreateEndpoint"), None,
-              sizing="serverless", costing="serverless", max_count=1, hosting_option="serverless"),
+              sizing="serverless", costing="serverless", max_count=1, hosting_option="serverless",
+              limits_are_errors=True),
     StageSpec("async_inference", "Asynchronous endpoint", "hosting", "hosting", "month", ("inference",),
               ("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "RegisterScalableTarget", "PutScalingPolicy"),
-              "CreateEndpointConfig", sizing="async", costing="async", max_count=40, hosting_option="async"),
+              "CreateEndpointConfig", sizing="async", costing="async", max_count=40, hosting_option="async",
+              limits_are_errors=True),
     StageSpec("batch_inference", "Batch transform", "batch_transform", "batch_transform", "run",
               ("inference", "batch"), ("CreateModel", "CreateTransformJob"), "CreateTransformJob",
               sizing="batch", costing="batch", max_count=40, aliases=("batch_transform",),

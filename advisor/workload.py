@@ -632,11 +632,6 @@ def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str
     return problems
 
 
-#: The inference stages whose option's request limits are hard errors (a real-time stage's are warnings that
-#: name the option that fits: advisor.recommend.options); each stage's option id is in the stage registry.
-LIMIT_BOUND_STAGES = ("serverless_inference", "async_inference")
-
-
 def option_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
     """What a serverless or asynchronous stage cannot do at all, naming the field, the stage and the limit.
 
@@ -646,9 +641,10 @@ def option_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, 
     options = {o.id: o for o in knowledge.hosting_options}
     problems: list[tuple[tuple[str, ...], str, str | None]] = []
     inf = w.inference
-    for stage in LIMIT_BOUND_STAGES:
-        option = options.get(stage_registry.stage(stage).hosting_option or "")
-        if stage not in w.stages or option is None:
+    for spec in stage_registry.stages():  # those whose option's limits are errors (StageSpec.limits_are_errors)
+        stage = spec.id
+        option = options.get(spec.hosting_option or "")
+        if not spec.limits_are_errors or stage not in w.stages or option is None:
             continue
         limits = {x.id: x.value.max for x in option.limits}
         bigger = "async_inference (payloads up to 1 GB, read from S3)" if stage != "async_inference" else \
@@ -751,7 +747,7 @@ def algorithm_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[st
         problems.append((("model", "mode"), f"{algorithm.name} has no mode {w.model.mode!r}",
                          f"one of {', '.join(modes)}" if modes else "remove model.mode"))
     training = mode.training if mode else algorithm.training
-    trains = any(s in w.stages for s in ("training", "tuning"))
+    trains = any(s in w.stages for s in stage_registry.stages_reading("training") or ())
     infers = any(s in w.stages for s in stage_registry.stages_reading("inference") or ())
     if trains and w.training.gpu == "required" and training.cpu_only:
         problems.append((("training", "gpu"), f"training.gpu is required but model.algorithm {algorithm.id} trains on "

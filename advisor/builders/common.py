@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from advisor import stages as stage_registry
 from advisor.builders.validate import shape_problems
 from advisor.errors import UsageError
 from advisor.knowledge.botocore_fields import resolve_field
@@ -26,7 +27,7 @@ from advisor.knowledge.botocore_fields import resolve_field
 STATE_MACHINE = "states:StateMachine"
 
 if TYPE_CHECKING:
-    from advisor.recommend.models import Recommendation, SecuritySetting
+    from advisor.recommend.models import Recommendation, SecuritySetting, StageChoice
     from advisor.workload import Workload
 
 TOKEN = re.compile(r"<<([a-z][a-z0-9_]*)>>")
@@ -167,8 +168,22 @@ class Context:
     def s3(self, *parts: str) -> str:
         return f"s3://{token('bucket')}/{self.base}/" + "".join(f"{p}/" for p in parts)
 
-    def stage(self, stage: str) -> Any:
-        return self.rec.instances[stage]
+    def carrier(self, operation: str) -> tuple[stage_registry.StageSpec, StageChoice]:
+        """The recommended stage this operation's request carries out, and its choice: the first, in registry
+        order, whose `operations` list it. A builder finds its stage this way, never by a stage id, so a new stage
+        that lists an existing operation gets that request with its own instances and settings."""
+        for spec in stage_registry.stages():
+            if operation in spec.operations and spec.id in self.rec.instances:
+                return spec, self.rec.instances[spec.id]
+        raise KeyError(f"no recommended stage carries {operation}")  # request_set builds only covered operations
+
+    def choice(self, operation: str) -> StageChoice:
+        """The StageChoice of the stage that `operation` carries out (see `carrier`)."""
+        return self.carrier(operation)[1]
+
+    def carries(self, operation: str) -> bool:
+        """Whether a recommended stage lists `operation` (e.g. a training job whose model an endpoint serves)."""
+        return any(operation in spec.operations and spec.id in self.rec.instances for spec in stage_registry.stages())
 
     def describe(self, name: str) -> tuple[str, tuple[str, ...]]:
         """A placeholder's description and the controls that ask for it."""

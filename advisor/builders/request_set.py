@@ -56,12 +56,20 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 BY_NAME = {op.name: op for op in OPERATIONS}
 
-#: Options that only make sense with a stage, so a note can say when one had nothing to act on.
-_OPTION_STAGES = (("lifecycle_config", "--lifecycle-config", ("notebook",)), ("git_repo", "--git-repo", ("notebook",)),
-                  ("canary_percent", "--canary", ("realtime_inference", "async_inference")),
-                  ("input_filter", "--input-filter", ("batch_inference",)),
-                  ("join_source", "--join-source", ("batch_inference",)),
-                  ("output_filter", "--output-filter", ("batch_inference",)))
+#: Options that act on one request's instances, so a note can say when no stage had that request: (RequestOptions
+#: field, CLI flag, the operation that reads it). The stages are those whose instances the operation carries.
+_OPTION_OPERATIONS = (("lifecycle_config", "--lifecycle-config", "CreateNotebookInstance"),
+                      ("git_repo", "--git-repo", "CreateNotebookInstance"),
+                      ("canary_percent", "--canary", "CreateEndpointConfig"),  # a variant of instances: not serverless
+                      ("input_filter", "--input-filter", "CreateTransformJob"),
+                      ("join_source", "--join-source", "CreateTransformJob"),
+                      ("output_filter", "--output-filter", "CreateTransformJob"))
+
+
+def _option_stages() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(option, flag, the stages it acts on), from the registry: the stages whose instance_operation reads it."""
+    return [(attr, flag, tuple(s.id for s in stage_registry.stages() if s.instance_operation == operation))
+            for attr, flag, operation in _OPTION_OPERATIONS]
 
 
 class Placeholder(Frozen):
@@ -138,7 +146,7 @@ def build_requests(recommendation: Recommendation, workload: Workload, only: str
         raise UsageError(f"the recommendation has {' and '.join(endpoints)}: each is its own endpoint, and one set "
                          "of requests creates one", hint=f"ask for one of them, e.g. --stage {endpoints[-1]}")
     ctx = Context(recommendation, workload, options)
-    for attr, flag, stages in _OPTION_STAGES:
+    for attr, flag, stages in _option_stages():
         if getattr(options, attr) is not None and not any(s in recommendation.instances for s in stages):
             ctx.notes.append(f"{flag} has no effect: the recommendation has no {' or '.join(stages)} stage")
     requests = {name: BY_NAME[name].build(ctx) for name in wanted}

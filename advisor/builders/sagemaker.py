@@ -14,7 +14,7 @@ from typing import Any
 
 from advisor.builders.common import Context, token
 from advisor.builders.tuning import BUILT_IN, STARTS, grid_size, parameter_ranges, start_for
-from advisor.stages import endpoint_stages
+from advisor.stages import StageSpec, endpoint_stages
 
 SERVICE = "sagemaker"
 #: The longest a training, tuning or processing job may run (SageMaker's 28-day limit).
@@ -31,7 +31,7 @@ def notebook_lifecycle_config(ctx: Context) -> dict[str, Any]:
 
 
 def notebook_instance(ctx: Context) -> dict[str, Any]:
-    choice = ctx.stage("notebook")
+    choice = ctx.choice("CreateNotebookInstance")
     request: dict[str, Any] = {
         "NotebookInstanceName": ctx.name("notebook"),
         "InstanceType": choice.instance_type,
@@ -45,7 +45,7 @@ def notebook_instance(ctx: Context) -> dict[str, Any]:
 
 
 def processing_job(ctx: Context) -> dict[str, Any]:
-    choice = ctx.stage("processing")
+    choice = ctx.choice("CreateProcessingJob")
     request = {
         "ProcessingJobName": ctx.name("processing"),
         "ProcessingResources": {"ClusterConfig": {
@@ -64,7 +64,7 @@ def processing_job(ctx: Context) -> dict[str, Any]:
 
 
 def training_job(ctx: Context) -> dict[str, Any]:
-    choice = ctx.stage("training")
+    choice = ctx.choice("CreateTrainingJob")
     start = start_for(ctx.workload.model.algorithm)
     request = {
         "TrainingJobName": ctx.name("training"),
@@ -79,7 +79,7 @@ def training_job(ctx: Context) -> dict[str, Any]:
 
 
 def tuning_job(ctx: Context) -> dict[str, Any]:
-    choice = ctx.stage("tuning")
+    choice = ctx.choice("CreateHyperParameterTuningJob")
     tuning = ctx.workload.tuning
     algorithm = ctx.workload.model.algorithm
     start = start_for(algorithm)
@@ -118,7 +118,7 @@ def tuning_job(ctx: Context) -> dict[str, Any]:
 
 
 def model(ctx: Context) -> dict[str, Any]:
-    if "training" in ctx.rec.instances:
+    if ctx.carries("CreateTrainingJob"):  # the model the training job in this set writes
         data_url = f"{ctx.s3('output')}{ctx.name('training')}/output/model.tar.gz"
     else:
         data_url = token("model_data_url")
@@ -130,18 +130,20 @@ def model(ctx: Context) -> dict[str, Any]:
     return ctx.secure(SERVICE, "CreateModel", request)  # serverless: its security rows leave out VpcConfig
 
 
-def endpoint_stage(ctx: Context) -> str:
-    """The recommendation's endpoint stage (real-time, serverless or asynchronous): one per request set."""
-    return next(s for s in ENDPOINT_STAGES if s in ctx.rec.instances)
-
-
 #: The stages that create an endpoint, in the registry's order.
 ENDPOINT_STAGES = endpoint_stages()
 
 
+def _without_instances(spec: StageSpec) -> bool:
+    """An endpoint that draws no instance type (serverless): its variant carries ServerlessConfig, and it takes
+    one production variant only (AWS: serverless-endpoints.html, feature exclusions)."""
+    return spec.instance_stage is None
+
+
 def variant_name(ctx: Context) -> str:
     """The production variant serving the new model (the one an asynchronous endpoint's scaling targets)."""
-    return "canary" if ctx.options.canary_percent and endpoint_stage(ctx) != "serverless_inference" else "AllTraffic"
+    spec, _ = ctx.carrier("CreateEndpointConfig")
+    return "canary" if ctx.options.canary_percent and not _without_instances(spec) else "AllTraffic"
 
 
 def endpoint_config(ctx: Context) -> dict[str, Any]:
@@ -151,11 +153,10 @@ def endpoint_config(ctx: Context) -> dict[str, Any]:
     A serverless endpoint's variant carries ServerlessConfig instead of instances (and takes one variant only);
     an asynchronous endpoint adds AsyncInferenceConfig: where results and failures land in S3, the SNS topics
     told of each, and how many invocations each instance takes at once."""
-    stage = endpoint_stage(ctx)
-    choice = ctx.stage(stage)
+    spec, choice = ctx.carrier("CreateEndpointConfig")
 
     def variant(name: str, model_name: str, weight: float) -> dict[str, Any]:
-        if stage == "serverless_inference":
+        if _without_instances(spec):
             return {"VariantName": name, "ModelName": model_name, "ServerlessConfig": {
                 key: choice.settings[key] for key in ("MemorySizeInMB", "MaxConcurrency", "ProvisionedConcurrency")
                 if key in choice.settings}}
@@ -163,7 +164,7 @@ def endpoint_config(ctx: Context) -> dict[str, Any]:
                 "InitialInstanceCount": choice.instance_count, "InitialVariantWeight": weight}
 
     canary = ctx.options.canary_percent
-    if canary and stage == "serverless_inference":
+    if canary and _without_instances(spec):
         ctx.notes.append("--canary has no effect: a serverless endpoint takes one production variant (AWS: "
                          "serverless-endpoints.html, feature exclusions)")
     if variant_name(ctx) == "canary":
@@ -172,7 +173,7 @@ def endpoint_config(ctx: Context) -> dict[str, Any]:
     else:
         variants = [variant("AllTraffic", ctx.name("model"), 1.0)]
     request: dict[str, Any] = {"EndpointConfigName": ctx.name("endpoint-config"), "ProductionVariants": variants}
-    if stage == "async_inference":
+    if spec.hosting_option == "async":
         request["AsyncInferenceConfig"] = {
             "OutputConfig": {"S3OutputPath": ctx.s3("async-output"), "S3FailurePath": ctx.s3("async-failures"),
                              "NotificationConfig": {"SuccessTopic": token("success_topic_arn"),
@@ -199,7 +200,7 @@ def _scaling_resource(ctx: Context) -> dict[str, str]:
 def scalable_target(ctx: Context) -> dict[str, Any]:
     """The asynchronous endpoint's instance count between MinCapacity (0 when traffic has idle periods: it
     scales to zero) and the peak count sizing found."""
-    settings = ctx.stage("async_inference").settings
+    settings = ctx.choice("RegisterScalableTarget").settings
     return {**_scaling_resource(ctx), "MinCapacity": settings["MinCapacity"], "MaxCapacity": settings["MaxCapacity"]}
 
 
@@ -207,7 +208,7 @@ def backlog_scaling_policy(ctx: Context) -> dict[str, Any]:
     """Target tracking on the queue: ApproximateBacklogSizePerInstance at the invocations one instance takes at
     once (AWS: async-inference-autoscale.html). From zero instances it scales out once the backlog passes the
     target; AWS's optional step policy on HasBacklogWithoutCapacity starts the first instance sooner."""
-    settings = ctx.stage("async_inference").settings
+    settings = ctx.choice("PutScalingPolicy").settings
     if settings["MinCapacity"] == 0:
         ctx.notes.append("PutScalingPolicy: with MinCapacity 0 the endpoint scales out from zero once the backlog "
                          "passes the target; add AWS's step scaling policy on HasBacklogWithoutCapacity to start "
@@ -228,7 +229,7 @@ def endpoint(ctx: Context) -> dict[str, Any]:
 
 
 def transform_job(ctx: Context) -> dict[str, Any]:
-    choice = ctx.stage("batch_inference")
+    choice = ctx.choice("CreateTransformJob")
     options = ctx.options
     content_type = start_for(ctx.workload.model.algorithm).content_type
     transform_input: dict[str, Any] = {

@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
 
 
-SECTION_TITLES = {"": "Stages", "data": "Data", "processing": "processing", "model": "Model",
-                  "notebook": "Notebook", "training": "training", "tuning": "tuning", "inference": "Inference",
-                  "batch": "batch transform", "network": "Network", "team": "team", "lambda": "Lambda function"}
+_TITLES = {"": "Stages", "data": "Data", "processing": "processing", "model": "Model",
+           "notebook": "Notebook", "training": "training", "tuning": "tuning", "inference": "Inference",
+           "batch": "batch transform", "network": "Network", "team": "team", "lambda": "Lambda function"}
 
 #: The optional section a user fills in only when weighing a Lambda function: left out of the workload when
 #: every answer in it is empty, since any section written states that a function is in question.
@@ -83,8 +83,7 @@ class Step:
     sections: tuple[str, ...]
 
 
-#: The wizard's steps in order; the summary follows the last one that applies.
-STEPS: tuple[Step, ...] = (
+_STEPS: tuple[Step, ...] = (
     Step("stages", ("",)),
     Step("data", ("data", "processing")),
     Step("model", ("model",)),
@@ -120,6 +119,47 @@ def _questions() -> tuple[Question, ...]:
                             info.description or ""))
     return tuple(out)
 
+
+def _sections() -> tuple[str, ...]:
+    """Every Workload section, by the name a file uses, in the model's order."""
+    return tuple(dict.fromkeys(section for section, _, _ in _fields() if section))
+
+
+def step_of(section: str) -> str:
+    """The step that asks a section: its own, else (a section a new stage added) the step of the first listed
+    section the stages reading it also read (a multi-model endpoint's beside `inference`), else the last step."""
+    listed = next((s for s in _STEPS if section in s.sections), None)
+    if listed is not None:
+        return listed.id
+    for stage_id in stage_registry.stages_reading(section) or ():
+        for other in stage_registry.stage(stage_id).sections:
+            step = next((s for s in _STEPS if other in s.sections), None)
+            if step is not None:
+                return step.id
+    return _STEPS[-1].id
+
+
+def section_title(section: str) -> str:
+    """A section's title in a step's heading: the listed one, else the title of the one stage reading it."""
+    if section in _TITLES:
+        return _TITLES[section]
+    readers = stage_registry.stages_reading(section) or ()
+    if len(readers) == 1:
+        title = stage_registry.stage(readers[0]).title
+        return title[0].lower() + title[1:]
+    return section.replace("_", " ")
+
+
+_PLACED = {section for step in _STEPS for section in step.sections}
+_JOINING = [(section, step_of(section)) for section in _sections() if section not in _PLACED]
+
+#: The wizard's steps in order; the summary follows the last one that applies. A section a new stage adds to the
+#: Workload joins the step of its stage's other sections, so the questionnaire asks it with no edit here.
+STEPS: tuple[Step, ...] = tuple(
+    Step(step.id, (*step.sections, *(section for section, home in _JOINING if home == step.id))) for step in _STEPS)
+
+#: Each section's title, as a step's heading names it ("Inference and batch transform").
+SECTION_TITLES: dict[str, str] = {**_TITLES, **{section: section_title(section) for section in _sections()}}
 
 QUESTIONS: tuple[Question, ...] = _questions()
 BY_PATH: dict[str, Question] = {q.path: q for q in QUESTIONS}

@@ -1,7 +1,8 @@
 """A stage added through the registry alone is recommended, rendered in every format and offered by the CLI.
 
 The toy stage is registered here, with its own sizing and costing strategy and a families decision (what a
-real stage would ship as YAML); nothing else in the product is edited for it.
+real stage would ship as YAML); nothing else in the product is edited for it. It lists an existing operation
+(CreateProcessingJob), so its request is built from its own choice: builders find their stage by the operation.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from pathlib import Path
 import pytest
 
 from advisor import stages
+from advisor.builders.request_set import build_requests, covered_operations
 from advisor.cli import main
 from advisor.engine.decisions import Decision
 from advisor.knowledge.loader import load_knowledge
 from advisor.knowledge.models import Knowledge
 from advisor.pricing.costs import Cost
 from advisor.pricing.models import PriceSnapshot
-from advisor.recommend import costing, sizing
+from advisor.recommend import costing, questions, sizing
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.report import render
 from advisor.render import formats_for
@@ -29,8 +31,8 @@ from advisor.stages import StageSpec
 from advisor.workload import Workload
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "workloads" / "churn-quick-train.yaml"
-TOY = StageSpec("toy_inference", "Toy scoring job", "processing", "processing", "job", ("processing",), (), None,
-                sizing="toy", costing="toy", max_count=3)
+TOY = StageSpec("toy_inference", "Toy scoring job", "processing", "processing", "job", ("processing",),
+                ("CreateProcessingJob",), "CreateProcessingJob", sizing="toy", costing="toy", max_count=3)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,31 @@ def test_the_cli_offers_and_recommends_the_toy_stage(toy: Knowledge, monkeypatch
     assert main(["recommend", str(EXAMPLE), "--stage", "toy_inference",
                  "--format", "json", "--no-cache"]) == 0
     assert set(json.loads(capsys.readouterr().out)["instances"]) == {"toy_inference"}
+
+
+def test_the_toy_stage_gets_the_requests_it_lists_with_its_own_instances(toy: Knowledge) -> None:
+    workload = Workload(stages=["training", "toy_inference"])
+    rec = Advisor(toy).recommend(workload)
+    assert covered_operations(rec) == ["CreateProcessingJob", "CreateTrainingJob"]
+    requests = build_requests(rec, workload).requests
+    cluster = requests["CreateProcessingJob"]["ProcessingResources"]["ClusterConfig"]
+    choice = rec.instances["toy_inference"]
+    assert (cluster["InstanceType"], cluster["InstanceCount"]) == (choice.instance_type, 3)
+    assert requests["CreateTrainingJob"]["ResourceConfig"]["InstanceType"] == rec.instances["training"].instance_type
+
+
+def test_a_section_only_a_new_stage_reads_is_asked_beside_its_other_sections() -> None:
+    """A section a new stage adds to the Workload joins the step of that stage's first listed section, titled
+    after the stage, so the questionnaire needs no edit for it."""
+    stages.register(StageSpec(**{**TOY.__dict__, "id": "toy_scorer", "sections": ("inference", "toy_scoring")}))
+    try:
+        assert questions.step_of("toy_scoring") == questions.step_of("inference") == "inference"
+        assert questions.section_title("toy_scoring") == "toy scoring job"
+    finally:
+        stages.unregister("toy_scorer")
+    assert questions.step_of("toy_scoring") == questions.STEPS[-1].id  # nobody reads it: the last step
+    assert questions.section_title("toy_scoring") == "toy scoring"
+    assert questions.step_of("batch") == "inference" and questions.section_title("batch") == "batch transform"
 
 
 def test_the_toy_stage_is_gone_after_the_test() -> None:
