@@ -285,6 +285,12 @@ class Processing(Frozen):
     max_hours: Finite = Field(default=1, gt=0, le=PROCESSING_MAX_HOURS, description=(
         "Longest a processing job may run, in hours (SageMaker allows 216: MaxRuntimeInSeconds 777,600)."))
     runs_per_month: FiniteInt = Field(default=30, ge=1, description="Processing jobs a month.")
+    data_gb: Annotated[float, Field(gt=0, le=MAX_DATA_GB, allow_inf_nan=False)] | None = Field(
+        default=None, description="Data one processing job reads, in GB; absent: data.size_gb.")
+    gb_per_vcpu_hour: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)] | None = Field(
+        default=None, description=(
+            "GB one vCPU processes in an hour, if you measured it; absent: an assumption by data kind, stated in "
+            "the reasons. With max_hours it decides how many instances share the job (inputs sharded by S3 key)."))
 
 
 Invocation = Literal["sync", "async", "event_source", "stream"]

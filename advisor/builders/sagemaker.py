@@ -55,7 +55,9 @@ def processing_job(ctx: Context) -> dict[str, Any]:
         "RoleArn": token("sagemaker_execution_role_arn"),
         "ProcessingInputs": [{"InputName": "raw", "S3Input": {
             "S3Uri": ctx.s3("raw"), "LocalPath": "/opt/ml/processing/input", "S3DataType": "S3Prefix",
-            "S3InputMode": "File"}}],
+            "S3InputMode": "File",
+            # several instances each read a share of the input objects, as sizing assumed; one reads them all
+            "S3DataDistributionType": "ShardedByS3Key" if choice.instance_count > 1 else "FullyReplicated"}}],
         "ProcessingOutputConfig": {"Outputs": [{"OutputName": "data", "S3Output": {
             "S3Uri": ctx.s3("data"), "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob"}}]},
         "StoppingCondition": {"MaxRuntimeInSeconds": runtime_seconds(ctx.workload.processing.max_hours)},

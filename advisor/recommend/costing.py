@@ -23,7 +23,15 @@ from advisor.pricing.costs import (
     tuning_cost,
 )
 from advisor.pricing.models import PriceSnapshot
-from advisor.recommend.sizing import Candidate, SettingsSizing, capacity_rps
+from advisor.recommend.sizing import (
+    PROCESSING_EFFICIENCY,
+    Candidate,
+    SettingsSizing,
+    capacity_rps,
+    processing_data_gb,
+    processing_hours,
+    processing_rate,
+)
 from advisor.stages import StageSpec
 from advisor.workload import Derived, Workload
 
@@ -88,9 +96,16 @@ def _batch(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -
 
 @register_coster("processing")
 def _processing(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
-    job = processing_cost(snapshot, c.spec.name, c.count, w.processing.max_hours, today=today)
+    """Billed for the instances' run time: the estimated hours the job reads its data in (sizing's rate), never
+    more than processing.max_hours, where SageMaker stops it."""
+    hours = round(processing_hours(w, c.spec, c.count), 4)
+    job = processing_cost(snapshot, c.spec.name, c.count, hours, today=today)
+    rate, basis = processing_rate(w)
+    run = (f"the job runs about {hours:g} h: {processing_data_gb(w):g} GB at {rate:g} GB per vCPU-hour ({basis}), "
+           f"{PROCESSING_EFFICIENCY:.0%} busy, at most processing.max_hours ({w.processing.max_hours:g} h)")
+    job = job.model_copy(update={"assumptions": (*job.assumptions, run)})
     monthly = None if job.usd is None else round(job.usd * w.processing.runs_per_month, 2)
-    return job, {"runs_per_month": w.processing.runs_per_month, "usd_per_month": monthly}
+    return job, {"hours_per_run": hours, "runs_per_month": w.processing.runs_per_month, "usd_per_month": monthly}
 
 
 def active_hours(w: Workload) -> tuple[float, str]:

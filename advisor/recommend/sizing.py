@@ -285,7 +285,7 @@ def working_set_need(working_set: float, factor: float) -> Need:
 
 @dataclass(frozen=True)
 class OneInstance:
-    """A job on one instance whose memory holds the working set (processing; the default for a job)."""
+    """One instance whose memory holds the working set (the base of the notebook and processing sizers)."""
 
     derived: Derived
 
@@ -297,6 +297,90 @@ class OneInstance:
 
     def count_reason(self, spec: Spec, count: int) -> str:
         return "1 instance"
+
+
+PROCESSING_GB_PER_VCPU_HOUR = {"tabular": 25.0, "timeseries": 25.0, "text": 10.0, "other": 10.0, "images": 5.0,
+                               "audio": 5.0}
+"""Assumed GB one vCPU processes in an hour when processing.gb_per_vcpu_hour is not stated: cleaning, joining and
+writing tables at about 7 MB/s a core (pandas parses CSV several times faster; feature engineering is slower),
+tokenising text at less than half that, decoding, augmenting and re-encoding images or audio at a fifth (about 15
+images of 100 KB a second). An assumption, stated in the reasons, meant to err on the slow side."""
+PROCESSING_EFFICIENCY = 0.8
+"""Processing instances are assumed busy 80% of the job (start-up, download from S3, uneven shards)."""
+
+
+def processing_rate(w: Workload) -> tuple[float, str]:
+    """GB one vCPU processes in an hour, and where the figure comes from."""
+    if w.processing.gb_per_vcpu_hour:
+        return w.processing.gb_per_vcpu_hour, "as processing.gb_per_vcpu_hour states"
+    kind = w.data.kind
+    return PROCESSING_GB_PER_VCPU_HOUR[kind], f"assumed for {kind} data; set processing.gb_per_vcpu_hour if you " \
+                                              "measured it"
+
+
+def processing_data_gb(w: Workload) -> float:
+    """Data one processing job reads: processing.data_gb, else the data set."""
+    return w.processing.data_gb or w.data.size_gb
+
+
+def processing_hours(w: Workload, spec: Spec, count: int) -> float:
+    """Estimated hours of one processing job on `count` x `spec` (at least a minute, at most max_hours)."""
+    per_hour = spec.itype.vcpu * count * processing_rate(w)[0] * PROCESSING_EFFICIENCY
+    return min(w.processing.max_hours, max(1 / 60, processing_data_gb(w) / per_hour))
+
+
+@dataclass(frozen=True)
+class ProcessingSizer(OneInstance):
+    """A processing job: memory for the working set on each instance, and as many instances as it takes to read
+    the job's data within processing.max_hours (the job's MaxRuntimeInSeconds), each given a share of the
+    input objects (ProcessingS3Input S3DataDistributionType ShardedByS3Key)."""
+
+    w: Workload | None = None
+
+    def rate(self) -> tuple[float, str]:
+        assert self.w is not None
+        return processing_rate(self.w)
+
+    def data_gb(self) -> float:
+        assert self.w is not None
+        return processing_data_gb(self.w)
+
+    def window_hours(self) -> float:
+        """processing.max_hours, or half of it at priority time (as batch transform)."""
+        assert self.w is not None
+        return self.w.processing.max_hours / (2 if self.w.priority == "time" else 1)
+
+    def by_time(self, spec: Spec) -> int:
+        per_instance = spec.itype.vcpu * self.rate()[0] * self.window_hours() * PROCESSING_EFFICIENCY
+        return max(1, math.ceil(self.data_gb() / per_instance))
+
+    def usable(self, spec: Spec, count: int) -> float:
+        """Every vCPU of every instance reads its share: the job is sized by data per vCPU-hour."""
+        return float(spec.itype.vcpu * count)
+
+    def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
+        misfit = memory_misfit(spec, need)
+        if misfit:
+            return 1, misfit
+        return self.by_time(spec), None
+
+    def count_reason(self, spec: Spec, count: int) -> str:
+        assert self.w is not None
+        rate, basis = self.rate()
+        hours = self.window_hours()
+        per_instance = spec.itype.vcpu * rate * hours * PROCESSING_EFFICIENCY
+        if "max_hours" not in self.w.processing.model_fields_set:
+            basis += f"; processing.max_hours is the default {self.w.processing.max_hours:g} h, after which SageMaker " \
+                     "stops the job"
+        data = (f"processing.data_gb {self.data_gb():g} GB" if self.w.processing.data_gb
+                else f"data.size_gb {self.data_gb():g} GB")
+        arithmetic = (f"{data} at {rate:g} GB per vCPU-hour ({basis}): {per_instance:,.4g} GB per instance within "
+                      f"{'half of ' if self.w.priority == 'time' else ''}processing.max_hours, {hours:g} h "
+                      f"({spec.itype.vcpu} vCPUs, {PROCESSING_EFFICIENCY:.0%} busy)")
+        if count == 1:
+            return f"1 instance: {arithmetic}"
+        return (f"{count} instances: {arithmetic}; each reads a share of the input objects (S3DataDistributionType "
+                "ShardedByS3Key), so the data must be in several S3 objects that can be processed apart")
 
 
 @dataclass(frozen=True)
@@ -486,7 +570,7 @@ ASYNC_MAX_CONCURRENT_PER_INSTANCE = 1000
 """botocore 1.44.5 AsyncInferenceClientConfig.MaxConcurrentInvocationsPerInstance (1-1000)."""
 
 
-register_sizer("job")(lambda stage, w, derived: OneInstance(derived))
+register_sizer("job")(lambda stage, w, derived: ProcessingSizer(derived, w))
 register_sizer("notebook")(lambda stage, w, derived: NotebookSizer(derived, w))
 register_sizer("training")(lambda stage, w, derived: TrainingSizer(derived, w.training.distributed, w))
 register_sizer("endpoint")(lambda stage, w, derived: EndpointSizer(w, derived))
@@ -659,7 +743,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     if winner.fits:
         reasons.append(sizer.count_reason(winner.spec, winner.count))
         _, busy = usable_devices(w, winner.spec, winner.count, needs[winner.spec.accelerator_gib > 0], guidance)
-        if busy and not inference:
+        if busy and not inference and getattr(sizer, "usable", None) is None:
             reasons.append(busy)
     if fitting:
         reasons.append(_ranking_reason(winner, fitting, w, inference))
@@ -681,7 +765,8 @@ def _candidate(spec: Spec, sizer: Sizer, need: Need, cap: int, prices: Mapping[s
     if count > cap and misfit is None:
         misfit = f"would need {count:,} instances, more than the {cap} this stage allows"
         count = cap  # never shown, nor priced, above the service's maximum
-    usable, _ = usable_devices(w, spec, count, need, guidance)
+    usable_of = getattr(sizer, "usable", None)  # a sizer that knows how busy its instances are says so
+    usable = usable_of(spec, count) if usable_of is not None else usable_devices(w, spec, count, need, guidance)[0]
     units = spec.itype.accelerator.count if spec.itype.accelerator else spec.itype.vcpu
     per_unit = spec.tflops / units
     price = prices.get(spec.name) if prices is not None else None
@@ -699,7 +784,8 @@ def _nearest(candidates: list[Candidate], cap: int) -> Candidate:
 def _what_to_change(c: Candidate, w: Workload) -> str:
     misfit = c.misfit or ""
     if "instances" in misfit:
-        return "a lower load or a larger type per instance; or split the work over several endpoints or jobs"
+        return ("a lower load, a longer time window (batch.max_hours, processing.max_hours) or a larger type per "
+                "instance; or split the work over several endpoints or jobs")
     changes = []
     if w.model.kind in ("deep_learning", "llm"):
         changes.append("quantise the model (model.precision: int8 or int4)")
@@ -730,7 +816,11 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool) -> list[C
     def too_slow(c: Candidate) -> bool:
         return c.request_s is not None and c.request_s > target_s
 
-    by_cost = sorted(fitting, key=lambda c: (too_slow(c), _price(c), c.size, -c.spec.generation_rank))
+    # a job at the same price (to the cent an hour: 2 x $0.23 is 1 x $0.461) and size runs on fewer, larger
+    # instances, with nothing to shard; an endpoint keeps the knowledge's order (more, smaller instances lose
+    # less capacity with one)
+    by_cost = sorted(fitting, key=lambda c: (too_slow(c), _price(c) if inference else round(_price(c), 2), c.size,
+                                             0 if inference else c.count, -c.spec.generation_rank))
     if w.priority == "cost" or not fitting:
         return by_cost
     if w.priority == "time":
@@ -744,7 +834,7 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool) -> list[C
         return fast + rest
     band = min(_price(c) for c in fitting) * BALANCED_BAND
     within = sorted((c for c in fitting if _price(c) <= band),
-                    key=lambda c: (too_slow(c), -c.speed, _price(c), c.size))
+                    key=lambda c: (too_slow(c), -c.speed, _price(c), c.size, 0 if inference else c.count))
     return within + [c for c in by_cost if c not in within]
 
 

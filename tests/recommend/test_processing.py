@@ -1,0 +1,68 @@
+"""Processing jobs are sized by their data and their time window (issue 12 gap 3): as many instances as it takes to
+read processing.data_gb (else data.size_gb) within processing.max_hours, never past the stage's maximum, each
+reading a share of the input objects (ProcessingS3Input S3DataDistributionType ShardedByS3Key)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from advisor.builders import build_requests
+from advisor.builders.common import value_at
+from advisor.recommend.advisor import Advisor
+from advisor.recommend.sizing import PROCESSING_GB_PER_VCPU_HOUR
+from advisor.stages import stage
+from advisor.workload import Workload
+
+
+def _job(priority: str = "cost", **processing: Any) -> Workload:
+    return Workload.model_validate({"name": "etl", "stages": ["processing"], "priority": priority,
+                                    "data": {"size_gb": processing.pop("size_gb", 2000), "kind": "tabular",
+                                             "in_memory_gb": 8},
+                                    "processing": processing})
+
+
+@pytest.mark.parametrize("priority", ["cost", "balanced", "time"])
+def test_a_large_job_in_a_short_window_is_spread_over_instances_that_shard_the_input(advisor: Advisor,
+                                                                                     priority: str) -> None:
+    w = _job(priority, max_hours=2)
+    rec = advisor.recommend(w)
+    choice = rec.instances["processing"]
+    vcpu = advisor.knowledge.instance_type(choice.instance_type).vcpu
+    window = 2 / (2 if priority == "time" else 1)
+    needed = 2000 / (PROCESSING_GB_PER_VCPU_HOUR["tabular"] * window * 0.8)
+    assert choice.fits and (choice.instance_count > 1 or priority == "time")  # time may take one huge type
+    assert vcpu * choice.instance_count >= needed > vcpu * (choice.instance_count - 1)
+    assert choice.extra["hours_per_run"] <= 2  # billed for the estimated run, never past the window
+    inputs = value_at(build_requests(rec, w).requests["CreateProcessingJob"],
+                      "ProcessingInputs[].S3Input.S3DataDistributionType")
+    if choice.instance_count > 1:
+        assert any("ShardedByS3Key" in r and "GB per vCPU-hour" in r for r in choice.reasons)
+        assert inputs == ["ShardedByS3Key"]
+
+
+def test_a_small_job_runs_on_one_instance_reading_every_object(advisor: Advisor) -> None:
+    w = _job(size_gb=5)
+    rec = advisor.recommend(w)
+    choice = rec.instances["processing"]
+    assert choice.instance_count == 1
+    assert any(r.startswith("1 instance: data.size_gb 5 GB") and "the default 1 h" in r for r in choice.reasons)
+    inputs = value_at(build_requests(rec, w).requests["CreateProcessingJob"],
+                      "ProcessingInputs[].S3Input.S3DataDistributionType")
+    assert inputs == ["FullyReplicated"]
+
+
+def test_a_measured_rate_and_the_job_s_own_data_size_are_read(advisor: Advisor) -> None:
+    slow = advisor.recommend(_job(max_hours=4, data_gb=2000, gb_per_vcpu_hour=1)).instances["processing"]
+    fast = advisor.recommend(_job(max_hours=4, data_gb=2000, gb_per_vcpu_hour=100)).instances["processing"]
+    assert fast.instance_count == 1 < slow.instance_count
+    assert any("processing.data_gb 2000 GB at 1 GB per vCPU-hour (as processing.gb_per_vcpu_hour states)" in r
+               for r in slow.reasons)
+
+
+def test_more_than_the_stage_allows_does_not_fit_and_says_what_to_change(advisor: Advisor) -> None:
+    choice = advisor.recommend(_job(size_gb=5_000_000, max_hours=1)).instances["processing"]
+    assert not choice.fits and choice.instance_count <= stage("processing").max_count
+    assert choice.estimated_cost.usd is None
+    assert any("processing.max_hours" in r and r.startswith("what would have to change") for r in choice.reasons)
