@@ -370,8 +370,8 @@ class ProcessingSizer(OneInstance):
         hours = self.window_hours()
         per_instance = spec.itype.vcpu * rate * hours * PROCESSING_EFFICIENCY
         if "max_hours" not in self.w.processing.model_fields_set:
-            basis += f"; processing.max_hours is the default {self.w.processing.max_hours:g} h, after which SageMaker " \
-                     "stops the job"
+            basis += (f"; processing.max_hours is the default {self.w.processing.max_hours:g} h, after which "
+                      "SageMaker stops the job")
         data = (f"processing.data_gb {self.data_gb():g} GB" if self.w.processing.data_gb
                 else f"data.size_gb {self.data_gb():g} GB")
         arithmetic = (f"{data} at {rate:g} GB per vCPU-hour ({basis}): {per_instance:,.4g} GB per instance within "
