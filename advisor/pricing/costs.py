@@ -216,6 +216,44 @@ def serverless_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, 
     return _made(usd=compute, period="month", formula=formula, assumptions=assumptions, warnings=stale)
 
 
+def lambda_managed_instances_monthly_cost(snapshot: PriceSnapshot, instance_type: str, instances: int,
+                                          requests_per_month: float, markup: float, *,
+                                          today: dt.date | None = None) -> Cost:
+    """EC2 instances running all month plus the management fee, plus the request charge: always an estimate.
+
+    The snapshot prices SageMaker's ml.* types, not EC2's, so the EC2 price is the ml.* price / `markup` (the
+    SageMaker markup measured on real rows, pricing_data/SOURCES.md); the capacity provider may pick other types.
+    """
+    _positive(instances=instances)
+    prices = snapshot.lambda_managed_instances
+    stale = _stale(snapshot, today)
+    if prices is None:
+        return _made(usd=None, period="month", formula=f"no Lambda Managed Instances prices in the {snapshot.region} "
+                     "snapshot", warnings=(f"the {snapshot.region} price snapshot has no Lambda Managed Instances "
+                                           "prices: their cost is unknown", *stale))
+    ml_price, warnings = _lookup(snapshot, instance_type, "hosting", today)
+    if ml_price is None:
+        return _made(usd=None, period="month", formula=f"{_instances(instances)} x unknown price", warnings=warnings)
+    ec2 = ml_price / markup
+    fee = 1 + prices.management_fee_percent / 100
+    running = max(instances, prices.minimum_instances)
+    compute = ec2 * fee * running * HOURS_PER_MONTH
+    requests = requests_per_month / 1e6 * prices.usd_per_million_requests
+    ec2_type = instance_type.removeprefix("ml.")
+    formula = (f"{_instances(running)} x {ec2_type} ${plain_number(round(ec2, 4))}/h (estimated EC2 price) x "
+               f"{_num(fee)} (management fee) x {_num(HOURS_PER_MONTH)} h + {_num(round(requests_per_month))} "
+               f"requests x ${plain_number(prices.usd_per_million_requests)}/M")
+    assumptions = (f"Lambda Managed Instances run at least {prices.minimum_instances} instances all month (AZ "
+                   "resiliency), whether or not requests arrive; Savings Plans and Reserved Instances lower it",
+                   f"prices: {prices.source} (as of {prices.as_of.isoformat()})")
+    estimate = (f"the Lambda Managed Instances cost is an estimate: {ec2_type}'s EC2 price is taken as the "
+                f"{instance_type} price ${plain_number(ml_price)}/h / {markup:g}, the SageMaker "
+                "markup measured on real rows (pricing_data/SOURCES.md), and the capacity provider may choose "
+                "other types")
+    return _made(usd=compute + requests, period="month", formula=formula, assumptions=assumptions,
+                 warnings=(estimate, *warnings))
+
+
 def lambda_break_even_rps(snapshot: PriceSnapshot, endpoint_monthly_usd: float, seconds_per_request: float,
                           memory_mb: float) -> float | None:
     """Requests per second at which Lambda costs as much as the endpoint; below it Lambda is cheaper.

@@ -83,6 +83,17 @@ class ServerlessInferencePrices(Frozen):
     as_of: dt.date
 
 
+class LambdaManagedInstancesPrices(Frozen):
+    """What Lambda Managed Instances add to the EC2 price of the instances they run on (issue 12): a management
+    fee as a share of the EC2 on-demand price, the request charge, and the instances a function keeps running."""
+
+    management_fee_percent: float = Field(ge=0, le=100)
+    usd_per_million_requests: float = Field(ge=0)
+    minimum_instances: int = Field(ge=1, le=100)
+    source: Text
+    as_of: dt.date
+
+
 class SpotTrainingDiscount(Frozen):
     """Managed spot training saves a share of the on-demand training price that AWS does not fix in advance.
 
@@ -111,6 +122,7 @@ class PriceSnapshot(Frozen):
     method: Literal["manual", "price_list_api"]
     lambda_: LambdaPrices | None = Field(default=None, alias="lambda")
     serverless_inference: ServerlessInferencePrices | None = None
+    lambda_managed_instances: LambdaManagedInstancesPrices | None = None
     spot_training_discount: SpotTrainingDiscount | None = None
     prices: tuple[Price, ...] = Field(min_length=1)
 

@@ -29,7 +29,11 @@ from advisor.engine.decisions import Decision, DecisionTrace, Outcome
 from advisor.errors import Problem, WorkloadError
 from advisor.knowledge.loader import load_knowledge
 from advisor.knowledge.models import LAMBDA_ALTERNATIVES, LAMBDA_UNITS, Knowledge
-from advisor.pricing.costs import lambda_break_even_rps, lambda_monthly_cost
+from advisor.pricing.costs import (
+    lambda_break_even_rps,
+    lambda_managed_instances_monthly_cost,
+    lambda_monthly_cost,
+)
 from advisor.pricing.models import PriceSnapshot
 from advisor.pricing.snapshots import available_regions, borrowed_snapshot, load_snapshot, nearest_region
 from advisor.recommend import costing, lambda_fit, sizing
@@ -263,8 +267,8 @@ class Advisor:
     def _lambda(self, assessment: lambda_fit.LambdaAssessment | None, decided: Decided,
                 instances: Mapping[str, StageChoice], snapshot: PriceSnapshot | None,
                 today: dt.date) -> LambdaFit | None:
-        """The verdict in words, naming the mode, with the cost beside the endpoint's where standard Lambda fits
-        (Lambda Managed Instances bill at EC2 rates, which this does not estimate)."""
+        """The verdict in words, naming the mode, with the cost beside the endpoint's where standard Lambda fits;
+        on Lambda Managed Instances, an estimate of the EC2 instances, management fee and requests."""
         if assessment is None:
             return None
         monthly = endpoint = break_even = None
@@ -278,6 +282,12 @@ class Advisor:
                 endpoint = realtime.estimated_cost
                 if endpoint.usd is not None:
                     break_even = lambda_break_even_rps(snapshot, endpoint.usd, seconds, memory)
+        if snapshot is not None and assessment.mode == "managed_instances":
+            shape = lambda_fit.managed_instances_shape(assessment, self.knowledge, snapshot.prices_for("hosting"))
+            if shape is not None:
+                instance_type, count, markup = shape
+                monthly = lambda_managed_instances_monthly_cost(snapshot, instance_type, count,
+                                                                unit.invocations_per_month, markup, today=today)
         summary = assessment.summary
         if assessment.verdict == "does_not_fit":
             summary += ": use " + (" or ".join(a.title for a in decided.lambda_alternatives)

@@ -14,8 +14,9 @@ YAML decision rules/decisions/lambda.yaml.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from advisor.base import Frozen
 from advisor.knowledge.models import LAMBDA_UNITS, Knowledge, LimitValue
@@ -350,6 +351,46 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
                                 "in CapacityProviderConfig" + (
                                     f", with AcceleratorConfig.AcceleratorMemorySize "
                                     f"{settings['AcceleratorConfig.AcceleratorMemorySize']} GiB" if unit.gpu else ""),))
+
+
+ML_MARKUP_CPU = 1.20
+"""SageMaker's ml.* price over EC2's for CPU types, measured on every real us-east-1 row (pricing_data/SOURCES.md):
+what turns a snapshot's ml.* price back into the EC2 price Lambda Managed Instances bill."""
+ML_MARKUP_GPU = {"xlarge": 1.40, "larger": 1.25}
+"""The same markup for g4dn, g5 and g6: 1.40 at xlarge, 1.25 above (pricing_data/SOURCES.md)."""
+
+
+def managed_instances_shape(assessment: LambdaAssessment, knowledge: Knowledge,
+                            hosting_prices: Mapping[str, Any]) -> tuple[str, int, float] | None:
+    """The EC2 type and count Lambda Managed Instances would run the work on, for a cost estimate, and the markup
+    that turns its ml.* price into EC2's: the cheapest current M type (G with a GPU) whose memory (each device's
+    memory) holds one execution environment, enough of them for the invocations in flight."""
+    unit, settings = assessment.unit, assessment.settings
+    memory_gib = float(settings["MemorySize"]) / 1024  # type: ignore[arg-type]
+    in_flight = max(1, math.ceil(unit.value("requests_per_second") * unit.value("seconds")))
+    accelerator_size = settings.get("AcceleratorConfig.AcceleratorMemorySize")
+    device_gib = float(accelerator_size) if isinstance(accelerator_size, (int, float)) else 0.0
+    best: tuple[float, str, int, float] | None = None
+    for t in knowledge.instance_types:
+        if t.status != "current" or "hosting" not in t.stages or t.family != ("g" if device_gib else "m"):
+            continue
+        price = hosting_prices.get(t.name)
+        if price is None or not isinstance(price.usd_per_hour, float):
+            continue
+        if device_gib:
+            if t.accelerator is None or t.accelerator.memory_gib / t.accelerator.count < device_gib:
+                continue
+            count = math.ceil(in_flight / t.accelerator.count)
+            markup = ML_MARKUP_GPU["xlarge" if t.name.endswith(".xlarge") else "larger"]
+        else:
+            if t.memory_gib < memory_gib:
+                continue
+            count = math.ceil(in_flight * memory_gib / t.memory_gib)
+            markup = ML_MARKUP_CPU
+        total = price.usd_per_hour * count
+        if best is None or (total, t.memory_gib) < (best[0], 0):
+            best = (total, t.name, count, markup)
+    return None if best is None else (best[1], best[2], best[3])
 
 
 _INVOKED = {"sync": "synchronously", "async": "asynchronously", "event_source": "by an event source mapping",

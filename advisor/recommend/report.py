@@ -196,7 +196,10 @@ def _lambda_section(rec: Recommendation) -> Section:
          c.change or c.note or "") for c in lam.checks))
     after = [f"change: {change}" for change in lam.changes]
     after += [f"instead: {a.title} ({a.because})" for a in lam.alternatives]
-    if lam.monthly_cost is not None:
+    if lam.monthly_cost is not None and lam.mode == "managed_instances":
+        after.append(f"Lambda Managed Instances would cost about {lam.monthly_cost.text()}, an estimate "
+                     f"({lam.monthly_cost.formula})")
+    elif lam.monthly_cost is not None:
         after.append(f"Lambda would cost {lam.monthly_cost.text()} ({lam.monthly_cost.formula})")
     if lam.endpoint_monthly_cost is not None:
         after.append(f"the endpoint would cost {lam.endpoint_monthly_cost.text()}")

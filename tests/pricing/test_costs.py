@@ -205,3 +205,22 @@ def test_costs_are_exactly_what_validation_would_make(make: Any) -> None:
     cost = make()
     assert Cost.model_validate(cost.model_dump()) == cost
     assert isinstance(cost.assumptions, tuple) and isinstance(cost.warnings, tuple)
+
+
+def test_lambda_managed_instances_cost_is_ec2_plus_the_fee_for_at_least_three_instances() -> None:
+    from advisor.pricing.costs import lambda_managed_instances_monthly_cost
+
+    shipped = load_snapshot("us-east-1")
+    ml = shipped.price("ml.m5.xlarge", "hosting")
+    assert ml is not None and isinstance(ml.usd_per_hour, float)
+    one = lambda_managed_instances_monthly_cost(shipped, "ml.m5.xlarge", 1, 1_000_000, 1.2, today=TODAY)
+    ec2 = ml.usd_per_hour / 1.2
+    assert one.usd == pytest.approx(3 * ec2 * 1.15 * 730 + 0.2, rel=1e-6)  # three instances even for one's work
+    assert one.formula.startswith("3 instances x m5.xlarge") and "1.15 (management fee)" in one.formula
+    assert one.warnings[0].startswith("the Lambda Managed Instances cost is an estimate")
+    five = lambda_managed_instances_monthly_cost(shipped, "ml.m5.xlarge", 5, 0, 1.2, today=TODAY)
+    assert five.usd == pytest.approx(5 * ec2 * 1.15 * 730, rel=1e-6)
+    bare = shipped.model_copy(update={"lambda_managed_instances": None})
+    assert lambda_managed_instances_monthly_cost(bare, "ml.m5.xlarge", 1, 0, 1.2, today=TODAY).usd is None
+    with pytest.raises(UsageError):
+        lambda_managed_instances_monthly_cost(shipped, "ml.m5.xlarge", 0, 0, 1.2, today=TODAY)

@@ -178,3 +178,25 @@ def test_a_described_function_doing_a_stages_work_says_both(advisor: Advisor) ->
                                       "record (figures you did not state come from it), invoked asynchronously")
     assert rec.lambda_.monthly_cost is not None  # at the stated rate around the clock, not the batch runs'
     assert rec.lambda_.monthly_cost.formula.startswith("1,314,000 requests x 2 s")
+
+
+def test_lambda_managed_instances_are_costed_as_an_estimate_of_ec2_plus_the_management_fee(advisor: Advisor) -> None:
+    """Issue 12 gap: a function that fits only Lambda Managed Instances had no cost. AWS bills the EC2 instances
+    (at least three, AZ resiliency) plus a 15% management fee on their on-demand price, plus $0.20 per million
+    requests (aws.amazon.com/lambda/pricing); the snapshot prices ml.* types, so the EC2 price is an estimate."""
+    rec = rec_of(advisor, {"stages": ["realtime_inference"], "inference": {"traffic": "steady"},
+                           "lambda": {"memory_mb": 16384, "timeout_seconds": 2, "requests_per_second": 1,
+                                      "invocation": "sync", "traffic": "steady"}})
+    lam = rec.lambda_
+    assert lam is not None and lam.mode == "managed_instances" and lam.monthly_cost is not None
+    cost = lam.monthly_cost
+    assert cost.usd is not None and cost.period == "month"
+    assert cost.formula.startswith("3 instances x m") and "x 1.15 (management fee) x 730 h" in cost.formula
+    assert any("is an estimate" in w for w in cost.warnings)
+    ec2 = float(cost.formula.split("$")[1].split("/h")[0])
+    assert cost.usd == pytest.approx(3 * ec2 * 1.15 * 730 + 2_628_000 / 1e6 * 0.2, rel=1e-3)
+    standard = rec_of(advisor, {"stages": ["realtime_inference"], "lambda": {"memory_mb": 1024}}).lambda_
+    assert standard is not None and standard.mode == "standard" and "management fee" not in \
+        (standard.monthly_cost.formula if standard.monthly_cost else "")
+    text = render(rec, "markdown")
+    assert "Lambda Managed Instances would cost about $" in text and "an estimate" in text
