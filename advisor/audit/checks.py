@@ -23,12 +23,17 @@ PLACEHOLDER = re.compile(r"^<<[a-z0-9_]+>>$")
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One setting of one control, as a path in one resource type of one input kind."""
+    """One setting of one control, as a path in one resource type of one input kind.
+
+    What a finding says about the rule itself (the expected value, the fix in the input's syntax) does not depend
+    on the resource, so it is written once here rather than once per finding."""
 
     control: Control
     setting: Setting
     path: str
     conditions: tuple[tuple[Condition, str], ...]
+    expected: str
+    fix: str
 
 
 def _paths_for(kind: Kind, setting: Setting) -> dict[str, str]:
@@ -60,7 +65,8 @@ def compile_rules(catalog: Catalog, kind: Kind) -> dict[str, tuple[Rule, ...]]:
                     cpath = _condition_path(kind, condition, resource_type)
                     if cpath:
                         conditions.append((condition, cpath))
-                rules[resource_type].append(Rule(control, setting, path, tuple(conditions)))
+                rules[resource_type].append(Rule(control, setting, path, tuple(conditions),
+                                                 expected_text(setting), fix_text(kind, path, setting)))
     return {t: tuple(r) for t, r in rules.items()}
 
 
@@ -81,28 +87,28 @@ def _segments(path: str) -> tuple[tuple[str, bool], ...]:
     return tuple((p[:-2], True) if p.endswith("[]") else (p, False) for p in path.split("."))
 
 
-def read(node: Any, path: str, start: PathKey = ()) -> Iterator[tuple[PathKey, Any, tuple[Any, ...]]]:
-    """Every (concrete path, value, nodes along the way) at `path`; a value is MISSING or Unknown when so.
+def read(node: Any, path: str, start: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
+    """Every (concrete path, value) at `path`; a value is MISSING or Unknown when so.
 
     `x[]` walks every element of list x (none if x is absent: nothing to judge). A list met where a mapping is
     expected is looked through (a Terraform block parses as a list of one mapping).
     """
-    states: list[tuple[PathKey, Any, tuple[Any, ...]]] = [(start, node, (node,))]
+    states: list[tuple[PathKey, Any]] = [(start, node)]
     for name, is_list in _segments(path):
-        nxt: list[tuple[PathKey, Any, tuple[Any, ...]]] = []
-        for where, value, trail in states:
+        nxt: list[tuple[PathKey, Any]] = []
+        for where, value in states:
             for where2, value2 in _through_lists(where, value):
                 if value2 is MISSING or isinstance(value2, Unknown):
-                    nxt.append(((*where2, name), value2, (*trail, value2)))
+                    nxt.append(((*where2, name), value2))
                     continue
                 child = value2.get(name, MISSING) if isinstance(value2, dict) else MISSING
                 if isinstance(child, dict) and _is_unknown_marker(child):
                     child = Unknown(_describe(child))
                 if not is_list or isinstance(child, Unknown):
-                    nxt.append(((*where2, name), child, (*trail, child)))
+                    nxt.append(((*where2, name), child))
                 elif isinstance(child, list):
                     for i, element in enumerate(child):
-                        nxt.append(((*where2, name, i), element, (*trail, element)))
+                        nxt.append(((*where2, name, i), element))
         states = nxt
     return iter(states)
 
@@ -319,9 +325,9 @@ def _condition_value(resource: Resource, rule_path: str, where: PathKey, cpath: 
                 if seen == shared:
                     break
         rest = ".".join(csegments[shared:])
-        values = [v for _, v, _ in read(node, rest)]
+        values = [v for _, v in read(node, rest)]
     else:
-        values = [v for _, v, _ in read(resource.properties, cpath)]
+        values = [v for _, v in read(resource.properties, cpath)]
     return values[0] if values else MISSING
 
 
@@ -330,7 +336,7 @@ def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
     suppressed = dict(resource.suppressions)
     for rule in rules:
         setting, control = rule.setting, rule.control
-        for where, value, _trail in read(resource.properties, rule.path):
+        for where, value in read(resource.properties, rule.path):
             applies: bool | None = True
             for condition, cpath in rule.conditions:
                 holds = _holds(condition, _condition_value(resource, rule.path, where, cpath))
@@ -352,12 +358,11 @@ def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
                 status = "suppressed"
             yield Finding(
                 control=control.id, status=status, severity=control.severity, resource=resource.name,
-                resource_type=resource.type, field=field, expected=expected_text(setting), actual=actual,
-                message=_message(control, status, field, setting, actual), anchors=_anchors(control),
+                resource_type=resource.type, field=field, expected=rule.expected, actual=actual,
+                message=_message(control, status, field, rule.expected, actual), anchors=control.anchors,
                 kind=resource.kind, file=resource.file, line=line, end_line=resource.end_line,
                 resource_line=resource.line, justification=justification or None, title=control.title,
-                path=rule.path, want=_want(setting),
-                fix=None if status != "fail" else fix_text(resource.kind, rule.path, setting))
+                path=rule.path, want=_want(setting), fix=rule.fix if status == "fail" else None)
 
 
 def _field_text(where: PathKey) -> str:
@@ -367,18 +372,14 @@ def _field_text(where: PathKey) -> str:
     return out
 
 
-def _anchors(control: Control) -> dict[str, str]:
-    return dict(control.anchors)
-
-
-def _message(control: Control, status: Status, field: str, setting: Setting, actual: str) -> str:
+def _message(control: Control, status: Status, field: str, expected: str, actual: str) -> str:
     if status == "pass":
         return f"{control.title}: {field} is {actual}"
     if status == "unknown":
         return f"{control.title}: {field} cannot be judged before deployment ({actual})"
     if status == "suppressed":
         return f"{control.title}: suppressed in the source"
-    return f"{control.title}: {field} is {actual}, expected {expected_text(setting)}"
+    return f"{control.title}: {field} is {actual}, expected {expected}"
 
 
 def _want(setting: Setting) -> Any:

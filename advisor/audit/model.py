@@ -6,7 +6,7 @@ Plain frozen dataclasses (no pydantic): thousands of findings are built per run 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -81,7 +81,7 @@ class Finding:
     expected: str
     actual: str
     message: str
-    anchors: dict[str, str]
+    anchors: Mapping[str, str]  # the control's own (shared by its findings: read, never change)
     kind: Kind
     file: str | None = None
     line: int | None = None
