@@ -57,10 +57,11 @@ def read_tf(shown: str, text: str, audited: Collection[str] | None = None) -> li
 
 
 def _parse_cached(text: str) -> dict[str, Any]:
-    """python-hcl2's parse (about 10 ms a file: the slow part of a large tree), cached by content.
+    """python-hcl2's parse (about 2 ms a file, and 0.2 s to load its parser: the slow part of a tree), cached by
+    content.
 
     The cache holds the parser's plain JSON output under the user's cache folder, keyed by the text's hash and
-    the parser's version, so an unchanged file is parsed once; an unwritable cache only costs the time.
+    the parser's own files, so an unchanged file is parsed once; an unwritable cache only costs the time.
     """
     import hashlib
     import json
@@ -85,16 +86,31 @@ def _parse_cached(text: str) -> dict[str, Any]:
     return tree
 
 
+#: What decides python-hcl2's output for a text: its grammar, its transformer and version, lark's version.
+PARSER_FILES = (("hcl2", "hcl2.lark"), ("hcl2", "transformer.py"), ("hcl2", "version.py"), ("lark", "__init__.py"))
 _FOLDER: list[Path] = []
 
 
 def _cache_folder() -> Path:
+    """The parse cache's folder, named by a hash of PARSER_FILES: an upgraded or patched parser gets a new one.
+
+    The files are found without importing the packages (importing python-hcl2 loads lark, and asking for its
+    version through importlib.metadata costs about as much: both more than reading a whole tree's cache)."""
     if not _FOLDER:
-        from importlib.metadata import version
+        import hashlib
+        from importlib.util import find_spec
 
         from advisor.resources import cache_dir
 
-        _FOLDER.append(cache_dir() / f"hcl2-{version('python-hcl2')}")
+        digest = hashlib.sha256()
+        for package, name in PARSER_FILES:
+            spec = find_spec(package)
+            for folder in (spec.submodule_search_locations or []) if spec else []:
+                try:
+                    digest.update((Path(folder) / name).read_bytes())
+                except OSError:
+                    pass
+        _FOLDER.append(cache_dir() / f"hcl2-{digest.hexdigest()[:16]}")
     return _FOLDER[0]
 
 
