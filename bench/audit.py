@@ -15,14 +15,21 @@ checkov is not a dependency of this project: install it in a virtual environment
 /tmp/checkov/bin/checkov`, or have `checkov` on PATH. It runs offline (`--skip-download`, no package update check,
 no guideline mapping) so that neither tool is timed waiting on the network; it is compared with the cold audit
 (and, for information, the cached one: checkov keeps no parse cache). checkov parses Terraform with
-bc-python-hcl2, a fork of the python-hcl2 the audit uses, on the same lark parser: parsing the 200 files costs
-the audit about 0.35 s of CPU cold, so the Terraform ratio cannot pass checkov's time over that parse time
-whatever the rest of the audit does.
+bc-python-hcl2, a fork of the python-hcl2 the audit uses, on the same lark parser.
+
+The parsers the issue names set a floor no audit built on them can go under: the bench times each alone, in a
+process of its own (cfn-lint's template decoder on the template; python-hcl2 importing, loading its parser and
+parsing the 200 files), adds the `import yaml` process floor, and prints that against checkov's time / 20.
+
+The advisor package is byte-compiled first, as `pip install` does for a wheel: a source checkout under
+PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module on every run (about 10% of an audit's
+instructions), which no installed copy does.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import resource
@@ -115,6 +122,33 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return took, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+#: The named parsers alone, each in a process of its own; each prints the wall and CPU seconds its parse took.
+CFN_DECODE = """import sys, time
+from advisor.audit.readers.cloudformation import _decoders
+text = open(sys.argv[1], encoding="utf-8").read()
+cfn_yaml, _ = _decoders()
+start, cpu = time.perf_counter(), time.process_time()
+cfn_yaml.loads(text)
+print(time.perf_counter() - start, time.process_time() - cpu)
+"""
+HCL2_PARSE = """import sys, time
+from pathlib import Path
+texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).rglob("*.tf"))]
+start, cpu = time.perf_counter(), time.process_time()
+import hcl2
+for text in texts:
+    hcl2.loads(text, with_meta=True)
+print(time.perf_counter() - start, time.process_time() - cpu)
+"""
+
+
+def parse_seconds(code: str, path: Path, runs: int) -> tuple[float, float]:
+    """Median (wall, cpu) seconds one of the snippets above reports (its imports of the audit's modules excluded)."""
+    took = [tuple(map(float, subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                                            check=True).stdout.split())) for _ in range(runs)]
+    return statistics.median(t[0] for t in took), statistics.median(t[1] for t in took)
+
+
 def find_checkov(given: str | None) -> str | None:
     if given:
         return given if Path(given).exists() else None
@@ -146,7 +180,9 @@ def main() -> int:
     args = parser.parse_args()
     env = os.environ.copy()
     env["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-bench-cache-")
-    parse_cache = Path(env["ADVISOR_CACHE_DIR"]) / "hcl2-7.3.1"
+    cache = Path(env["ADVISOR_CACHE_DIR"])
+    advisor_package = Path(__file__).resolve().parents[1] / "advisor"
+    compileall.compile_dir(advisor_package, quiet=1)  # as pip does when it installs the wheel
     folder = Path(tempfile.mkdtemp(prefix="advisor-bench-audit-"))
     template, tree = make_inputs(folder)
     advisor = advisor_command()
@@ -166,7 +202,8 @@ def main() -> int:
     for round_ in range(args.runs):
         for name, cmd in cmds.items():
             if name.endswith("cold"):
-                shutil.rmtree(parse_cache, ignore_errors=True)
+                for parse_cache in cache.glob("hcl2-*"):
+                    shutil.rmtree(parse_cache, ignore_errors=True)
             samples[name].append(timed(cmd, env))
         if round_ < args.checkov_runs:
             for name, cmd in checkov_cmds.items():
@@ -192,7 +229,28 @@ def main() -> int:
         cpu = median[theirs][1] / median[ours][1]
         print(f"{theirs:36s} / {ours}: {wall:5.1f}x wall, {cpu:5.1f}x cpu (target >= {CHECKOV_RATIO_TARGET:.0f}x: "
               f"{'OK' if min(wall, cpu) >= CHECKOV_RATIO_TARGET else 'UNDER TARGET'})")
+    print_floor(median, template, tree, args.runs)
     return 0
+
+
+def print_floor(median: dict[str, tuple[float, float]], template: Path, tree: Path, runs: int) -> None:
+    """What the parsers the issue names take alone, against checkov / 20: an audit built on them cannot be
+    faster than starting Python (the `import yaml` process) plus their parse."""
+    start = median["python -c 'import yaml'"]
+    print(f"the named parsers alone (median of {runs}, each in a process of its own), plus starting Python with yaml "
+          f"({start[0] * 1000:.0f} ms wall, {start[1] * 1000:.0f} ms cpu), against checkov / 20:")
+    for what, code, path, theirs in (
+            ("cfn-lint's decoder, the template", CFN_DECODE, template, "checkov cfn"),
+            ("python-hcl2: import, parser, 200 files", HCL2_PARSE, tree, "checkov terraform")):
+        parse = parse_seconds(code, path, runs)
+        floor = (start[0] + parse[0], start[1] + parse[1])
+        budget = (median[theirs][0] / CHECKOV_RATIO_TARGET, median[theirs][1] / CHECKOV_RATIO_TARGET)
+        best = min(median[theirs][0] / floor[0], median[theirs][1] / floor[1])
+        verdict = (f"20x leaves {min(budget[0] - floor[0], budget[1] - floor[1]) * 1000:.0f} ms for the rest"
+                   if best >= CHECKOV_RATIO_TARGET else f"20x out of reach: at best {best:.1f}x with this parser")
+        print(f"  {what:40s} parse {parse[0] * 1000:4.0f}/{parse[1] * 1000:4.0f} ms, with the start "
+              f"{floor[0] * 1000:4.0f}/{floor[1] * 1000:4.0f} ms; {theirs} / 20 {budget[0] * 1000:4.0f}/"
+              f"{budget[1] * 1000:4.0f} ms (wall/cpu): {verdict}")
 
 
 if __name__ == "__main__":
