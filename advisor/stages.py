@@ -9,19 +9,23 @@ pricing, builders, cli and tui can all read it.
 How a stage is sized and costed is named here and implemented above: `sizing` and `costing` are keys of the
 strategy tables in `advisor.recommend.sizing` (SIZERS) and `advisor.recommend.costing` (COSTERS).
 
-How to add a stage (say `serverless_inference`):
+How to add a stage (README.md, "Adding a stage", has the whole list; at most four Python files):
 
-1. `register(StageSpec(...))` below, in the order it should appear (after its closest relative);
-2. a families decision in `rules/decisions/` whose `stages:` lists it (the knowledge check insists), unless it
-   draws from no instance enum (`instance_stage=None`);
-3. when no existing strategy fits, write its sizing and costing strategy and register them under a new name
-   (`advisor/recommend/sizing.py`, `advisor/recommend/costing.py`); a stage without instances
-   (`instance_stage=None`, e.g. serverless_inference) is sized as its request's settings instead, in
-   SETTINGS_SIZERS and SETTINGS_COSTERS of the same modules, and its StageChoice carries them in `settings`;
-4. when it needs requests no stage builds yet, a builder in `advisor/builders/` listed in
-   `builders/request_set.py` OPERATIONS under the operation name given in `operations`.
+1. a `StageSpec(...)` row below, in the order it should appear (after its closest relative);
+2. a Workload section in `advisor/workload.py`, only when it reads inputs no section has (the questionnaire
+   asks it beside the stage's other sections);
+3. when no existing strategy fits, its sizing strategy registered under a new name in
+   `advisor/recommend/sizing.py` (and a costing strategy in `advisor/recommend/costing.py` when none fits); a
+   stage without instances (`instance_stage=None`, e.g. serverless_inference) is sized as its request's settings
+   instead, in SETTINGS_SIZERS and SETTINGS_COSTERS of the same modules, and its StageChoice carries them in
+   `settings`;
+4. when its requests differ from what the builders write, `advisor/builders/sagemaker.py` (a new operation: a
+   builder listed in `builders/request_set.py` OPERATIONS). Builders find their stage by operation, so a stage
+   that lists existing operations gets those requests from its own choice.
 
-Tests and the JSON Schema pick the new stage up from here (regenerate schemas/ with `advisor kb schemas`).
+YAML: a families decision in `rules/decisions/` whose `stages:` lists it (the knowledge check insists) unless it
+draws from no instance enum, and its rows in the exclusion, security and Lambda-check decisions. Tests and the
+JSON Schema pick the new stage up from here (regenerate schemas/ with `advisor kb schemas`).
 """
 
 from __future__ import annotations
