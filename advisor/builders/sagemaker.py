@@ -14,6 +14,7 @@ from typing import Any
 
 from advisor.builders.common import Context, token
 from advisor.builders.tuning import BUILT_IN, STARTS, grid_size, parameter_ranges, start_for
+from advisor.errors import UsageError
 from advisor.stages import StageSpec, endpoint_stages
 
 SERVICE = "sagemaker"
@@ -176,6 +177,7 @@ def endpoint_config(ctx: Context) -> dict[str, Any]:
         variants = [variant("AllTraffic", ctx.name("model"), 1.0)]
     request: dict[str, Any] = {"EndpointConfigName": ctx.name("endpoint-config"), "ProductionVariants": variants}
     if spec.hosting_option == "async":
+        _settings_of(ctx, "CreateEndpointConfig")
         request["AsyncInferenceConfig"] = {
             "OutputConfig": {"S3OutputPath": ctx.s3("async-output"), "S3FailurePath": ctx.s3("async-failures"),
                              "NotificationConfig": {"SuccessTopic": token("success_topic_arn"),
@@ -193,6 +195,17 @@ SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 SCALE_IN_COOLDOWN_S, SCALE_OUT_COOLDOWN_S = 600, 300
 
 
+def _settings_of(ctx: Context, operation: str) -> Any:
+    """The option settings sizing gave the stage `operation` carries; a stage that does not fit has none (its
+    nearest type is shown, never configured), so its requests are refused in words instead of half-written."""
+    spec, choice = ctx.carrier(operation)
+    if not choice.settings:
+        raise UsageError(f"{spec.id} does not fit this workload, so there are no settings to write {operation} "
+                         "with", hint="`advisor recommend` says why and what would have to change; or ask for "
+                                      "another stage")
+    return choice.settings
+
+
 def _scaling_resource(ctx: Context) -> dict[str, str]:
     return {"ServiceNamespace": "sagemaker",
             "ResourceId": f"endpoint/{ctx.name('endpoint')}/variant/{variant_name(ctx)}",
@@ -202,7 +215,7 @@ def _scaling_resource(ctx: Context) -> dict[str, str]:
 def scalable_target(ctx: Context) -> dict[str, Any]:
     """The asynchronous endpoint's instance count between MinCapacity (0 when traffic has idle periods: it
     scales to zero) and the peak count sizing found."""
-    settings = ctx.choice("RegisterScalableTarget").settings
+    settings = _settings_of(ctx, "RegisterScalableTarget")
     return {**_scaling_resource(ctx), "MinCapacity": settings["MinCapacity"], "MaxCapacity": settings["MaxCapacity"]}
 
 
@@ -210,7 +223,7 @@ def backlog_scaling_policy(ctx: Context) -> dict[str, Any]:
     """Target tracking on the queue: ApproximateBacklogSizePerInstance at the invocations one instance takes at
     once (AWS: async-inference-autoscale.html). From zero instances it scales out once the backlog passes the
     target; AWS's optional step policy on HasBacklogWithoutCapacity starts the first instance sooner."""
-    settings = ctx.choice("PutScalingPolicy").settings
+    settings = _settings_of(ctx, "PutScalingPolicy")
     if settings["MinCapacity"] == 0:
         ctx.notes.append("PutScalingPolicy: with MinCapacity 0 the endpoint scales out from zero once the backlog "
                          "passes the target; add AWS's step scaling policy on HasBacklogWithoutCapacity to start "

@@ -352,3 +352,21 @@ def test_importing_the_builders_loads_no_aws_sdk() -> None:
             "print(','.join(m for m in ('boto3', 'botocore', 'textual') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_an_asynchronous_stage_that_does_not_fit_is_refused_in_words(advisor: Any) -> None:
+    """Its nearest type is shown, never configured: no settings, so its endpoint and scaling requests are refused
+    (they were an internal KeyError, exit 70), while the model it would serve is still built."""
+    from advisor.workload import Workload
+
+    workload = Workload(stages=["async_inference"], inference={"gpu": "required"},
+                        model={"kind": "llm", "algorithm": "huggingface", "parameters_millions": 1_500_000})
+    rec = advisor.recommend(workload)
+    assert not rec.instances["async_inference"].fits and not rec.instances["async_inference"].settings
+    for only in (None, "CreateEndpointConfig", "RegisterScalableTarget", "PutScalingPolicy"):
+        with pytest.raises(UsageError, match="async_inference does not fit this workload, so there are no settings"):
+            build_requests(rec, workload, only)
+    assert set(build_requests(rec, workload, "CreateModel").requests) == {"CreateModel"}
+    fitting = Workload(stages=["async_inference"], inference={"traffic": "sporadic"})
+    requests = build_requests(advisor.recommend(fitting), fitting).requests
+    assert "AsyncInferenceConfig" in requests["CreateEndpointConfig"]
