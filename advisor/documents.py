@@ -368,6 +368,8 @@ def _build_from_events(parser: Any) -> Any:
                 if event.implicit[0]:  # plain (unquoted): may be a number, a boolean, null or a date
                     if value in words:
                         value = words[value]
+                    elif value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
+                        value = int(value)  # a plain decimal, as the resolver reads it (a leading 0 is octal)
                     elif value[0] in starts:
                         tag = resolve(yaml.ScalarNode, value, (True, False))
                         if tag != "tag:yaml.org,2002:str":

@@ -128,7 +128,7 @@ def _problem_in(raw: str, display: str) -> str:
 
 PLAIN_SCALARS = """\
 words: [yes, no, on, off, true, False, NULL, ~, y, n, Yes please, offline, nothing]
-numbers: [1, -2, +3, 0x1f, 0o17, 017, 1_000, 1.5, .5, -.inf, .NaN, 1e3, 12:30:45, "1", '2.0']
+numbers: [1, 0, 7, 10, 00, 08, 0777, ٣, ², 123456789012345678901234567890, -2, +3, 0x1f, 0o17, 017, 1_000, 1.5, .5, -.inf, .NaN, 1e3, 12:30:45, "1", '2.0']
 dates: [2026-12-01, 2026-12-01 10:20:30, "2026-12-01"]
 empty:
 blank: ""
