@@ -20,8 +20,8 @@ How to add a stage (README.md, "Adding a stage", has the whole list; at most fou
    instead, in SETTINGS_SIZERS and SETTINGS_COSTERS of the same modules, and its StageChoice carries them in
    `settings`;
 4. when its requests differ from what the builders write, `advisor/builders/sagemaker.py` (a new operation: a
-   builder listed in `builders/request_set.py` OPERATIONS). Builders find their stage by operation, so a stage
-   that lists existing operations gets those requests from its own choice.
+   builder function and its row in that module's OPERATIONS, in the order requests are sent). Builders find
+   their stage by operation, so a stage that lists existing operations gets those requests from its own choice.
 
 YAML: a families decision in `rules/decisions/` whose `stages:` lists it (the knowledge check insists) unless it
 draws from no instance enum, and its rows in the exclusion, security and Lambda-check decisions. Tests and the
@@ -77,7 +77,7 @@ class StageSpec:
     sections: tuple[str, ...]
     """The Workload sections it reads (the questionnaire asks them only when the stage is chosen)."""
     operations: tuple[str, ...]
-    """The AWS requests that carry it out (builders/request_set.py OPERATIONS names)."""
+    """The AWS requests that carry it out (names of Operation rows: builders/sagemaker.py OPERATIONS, ...)."""
     instance_operation: str | None
     """Of those, the request whose instance type is this stage's choice (None: no instance)."""
     sizing: str

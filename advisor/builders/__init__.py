@@ -14,10 +14,9 @@ botocore is loaded only when a security setting needs a field's shape or a reque
 
 from __future__ import annotations
 
-from advisor.builders.common import RequestOptions
+from advisor.builders.common import STATE_MACHINE, RequestOptions
 from advisor.builders.request_set import (
                                           OPERATIONS,
-                                          STATE_MACHINE,
                                           Placeholder,
                                           RequestSet,
                                           build_requests,

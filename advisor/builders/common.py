@@ -14,7 +14,7 @@ setting whose `api` is the operation being built, by its path (`A.B[].C` = field
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +105,23 @@ def placeholders_in(value: Any, path: str) -> Iterator[tuple[str, str]]:
     elif isinstance(value, str):
         for name in TOKEN.findall(value):
             yield name, path
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One request a recommendation may carry, and what in the recommendation calls for it."""
+
+    name: str
+    service: str | None  # the botocore service; None for the state machine definition
+    build: Callable[[Context], dict[str, Any]]
+    needs_lambda: bool = False  # built when Lambda was checked and fits
+    option: str | None = None  # built only when this RequestOptions field is set
+    flag: str = ""  # the CLI flag that sets `option`
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """Built when any of these stages is recommended: those whose `operations` list it in the registry."""
+        return tuple(s.id for s in stage_registry.stages() if self.name in s.operations)
 
 
 # ---- options and context -------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.builders.common import Context, set_path, token
+from advisor.builders.common import Context, Operation, set_path, token
 
 SERVICE = "lambda"
 
@@ -47,3 +47,6 @@ def create_function(ctx: Context) -> dict[str, Any]:
     if not image and "Runtime" not in request:
         request["Runtime"] = token("lambda_runtime")
     return request
+
+
+OPERATIONS: tuple[Operation, ...] = (Operation("CreateFunction", SERVICE, create_function, needs_lambda=True),)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from advisor import stages as stage_registry
 from advisor.base import Frozen
 from advisor.builders import lambda_, sagemaker, stepfunctions
-from advisor.builders.common import STATE_MACHINE, Context, RequestOptions, placeholders_in
+from advisor.builders.common import Context, Operation, RequestOptions, placeholders_in
 from advisor.builders.script import to_script
 from advisor.errors import UsageError
 from advisor.render import to_json, to_yaml
@@ -19,41 +17,9 @@ if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation
     from advisor.workload import Workload
 
-@dataclass(frozen=True)
-class Operation:
-    """One request a recommendation may carry, and what in the recommendation calls for it."""
-
-    name: str
-    service: str | None  # the botocore service; None for the state machine definition
-    build: Callable[[Context], dict[str, Any]]
-    needs_lambda: bool = False  # built when Lambda was checked and fits
-    option: str | None = None  # built only when this RequestOptions field is set
-    flag: str = ""  # the CLI flag that sets `option`
-
-    @property
-    def stages(self) -> tuple[str, ...]:
-        """Built when any of these stages is recommended: those whose `operations` list it in the registry."""
-        return tuple(s.id for s in stage_registry.stages() if self.name in s.operations)
-
-
-#: Every operation, in the order a user would send them (the python script's order).
-OPERATIONS: tuple[Operation, ...] = (
-    Operation("CreateNotebookInstanceLifecycleConfig", "sagemaker", sagemaker.notebook_lifecycle_config,
-              option="lifecycle_config", flag="--lifecycle-config NAME"),
-    Operation("CreateNotebookInstance", "sagemaker", sagemaker.notebook_instance),
-    Operation("CreateProcessingJob", "sagemaker", sagemaker.processing_job),
-    Operation("CreateTrainingJob", "sagemaker", sagemaker.training_job),
-    Operation("CreateHyperParameterTuningJob", "sagemaker", sagemaker.tuning_job),
-    Operation("CreateModel", "sagemaker", sagemaker.model),
-    Operation("CreateEndpointConfig", "sagemaker", sagemaker.endpoint_config),
-    Operation("CreateEndpoint", "sagemaker", sagemaker.endpoint),
-    Operation("RegisterScalableTarget", "application-autoscaling", sagemaker.scalable_target),
-    Operation("PutScalingPolicy", "application-autoscaling", sagemaker.backlog_scaling_policy),
-    Operation("CreateTransformJob", "sagemaker", sagemaker.transform_job),
-    Operation("CreateFunction", "lambda", lambda_.create_function, needs_lambda=True),
-    Operation(STATE_MACHINE, None, stepfunctions.definition, needs_lambda=True),
-    Operation("CreateStateMachine", "stepfunctions", stepfunctions.create_state_machine, needs_lambda=True),
-)
+#: Every operation, in the order a user would send them (the python script's order): each builder module lists
+#: its own, beside the functions that build them.
+OPERATIONS: tuple[Operation, ...] = (*sagemaker.OPERATIONS, *lambda_.OPERATIONS, *stepfunctions.OPERATIONS)
 BY_NAME = {op.name: op for op in OPERATIONS}
 
 #: Options that act on one request's instances, so a note can say when no stage had that request: (RequestOptions

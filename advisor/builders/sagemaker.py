@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from advisor.builders.common import Context, token
+from advisor.builders.common import Context, Operation, token
 from advisor.builders.tuning import BUILT_IN, STARTS, grid_size, parameter_ranges, start_for
 from advisor.errors import UsageError
 from advisor.stages import StageSpec, endpoint_stages
@@ -267,6 +267,24 @@ def transform_job(ctx: Context) -> dict[str, Any]:
     if processing:
         request["DataProcessing"] = processing
     return ctx.secure(SERVICE, "CreateTransformJob", request)
+
+
+#: The SageMaker requests (and the asynchronous endpoint's Application Auto Scaling ones), in the order they are
+#: sent; a stage names the ones that carry it out in its registry row (StageSpec.operations).
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("CreateNotebookInstanceLifecycleConfig", SERVICE, notebook_lifecycle_config,
+              option="lifecycle_config", flag="--lifecycle-config NAME"),
+    Operation("CreateNotebookInstance", SERVICE, notebook_instance),
+    Operation("CreateProcessingJob", SERVICE, processing_job),
+    Operation("CreateTrainingJob", SERVICE, training_job),
+    Operation("CreateHyperParameterTuningJob", SERVICE, tuning_job),
+    Operation("CreateModel", SERVICE, model),
+    Operation("CreateEndpointConfig", SERVICE, endpoint_config),
+    Operation("CreateEndpoint", SERVICE, endpoint),
+    Operation("RegisterScalableTarget", "application-autoscaling", scalable_target),
+    Operation("PutScalingPolicy", "application-autoscaling", backlog_scaling_policy),
+    Operation("CreateTransformJob", SERVICE, transform_job),
+)
 
 
 # ---- shared pieces ---------------------------------------------------------------------------------------------

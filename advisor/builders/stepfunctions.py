@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from advisor.builders.common import Context, token
+from advisor.builders.common import STATE_MACHINE, Context, Operation, token
 from advisor.builders.lambda_ import function_name
 
 SERVICE = "stepfunctions"
@@ -51,3 +51,9 @@ def create_state_machine(ctx: Context) -> dict[str, Any]:
     request = {"name": ctx.name("pipeline", limit=80), "definition": json.dumps(definition(ctx), indent=2),
                "roleArn": token("states_execution_role_arn"), "type": "STANDARD"}
     return ctx.secure(SERVICE, "CreateStateMachine", request)
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(STATE_MACHINE, None, definition, needs_lambda=True),
+    Operation("CreateStateMachine", SERVICE, create_state_machine, needs_lambda=True),
+)
