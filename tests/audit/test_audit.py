@@ -510,15 +510,69 @@ def test_the_audits_catalog_is_the_knowledges_controls() -> None:
     assert [s.judged_by for c in from_data.controls for s in c.settings] == [s.judged_by for s in settings]
 
 
+#: One audit per input kind, output format and error path, each with its expected exit code.
+NO_MODEL_RUNS = (
+    (["cfn", "--format", "sarif", "-o", "out.sarif"], 1),
+    (["template.json", "--format", "junit"], 1),
+    (["tf", "--format", "json"], 1),
+    (["plan", "--format", "table"], 1),
+    (["requests.json", "--format", "json"], 1),
+    (["cfn", "tf", "--format", "patch"], 1),
+    (["tf", "--write-baseline", "baseline.json"], 1),
+    (["tf", "--baseline", "baseline.json"], 0),
+    (["broken.json"], 2),
+    (["missing-folder"], 2),
+    (["tf", "--baseline", "missing-baseline.json"], 2),
+    (["tf", "--region", "eu-west-1"], 2),
+    (["--live"], 2),
+)
+
+
 def test_an_audit_builds_no_knowledge_models(repo: Path) -> None:
-    """An audit reads the controls as plain data: neither pydantic nor the knowledge models are imported."""
-    code = ("import sys; from advisor.cli import main; main(['audit', 'cfn', 'tf', '--format', 'sarif', '-o', "
-            "'out.sarif']); print('LOADED:' + ','.join(m for m in ('pydantic', 'advisor.knowledge.models') "
-            "if m in sys.modules), file=sys.stderr)")
-    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)  # warms the cache
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)
-    assert "LOADED:\n" in result.stderr and "LOADED:pydantic" not in result.stderr, result.stderr
+    """An audit reads the controls as plain data: neither pydantic nor the knowledge models are imported, on any
+    input kind, output format or error path; nor is python-hcl2 (lark) when every .tf file's parse is cached.
+    One process runs the audits in turn and names the first that loaded a module it should not."""
+    (repo / "template.json").write_text(json.dumps({"Resources": {"M": {"Type": "AWS::SageMaker::Model", "Properties": {
+        "ExecutionRoleArn": "arn:aws:iam::123456789012:role/r", "EnableNetworkIsolation": False}}}}))
+    (repo / "requests.json").write_text(json.dumps({"CreateModel": {"ModelName": "m",
+                                                                    "EnableNetworkIsolation": False}}))
+    (repo / "broken.json").write_text('{"Resources": {"A": \n')
+    code = f"""import contextlib, io, sys
+from advisor.cli import main
+for argv, expected in {NO_MODEL_RUNS!r}:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        got = main(["audit", *argv])
+    loaded = [m for m in ("pydantic", "advisor.knowledge.models", "hcl2", "lark") if m in sys.modules]
+    print(" ".join(argv), "exit", got, "expected", expected, "LOADED:" + ",".join(loaded))
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true")
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo, env=env)  # warms caches
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo, env=env)
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(NO_MODEL_RUNS), result.stderr
+    for line in lines:
+        run, loaded = line.split(" LOADED:")
+        assert loaded == "", line
+        assert run.split(" exit ")[1].split(" expected ") == [run.split()[-1]] * 2, line
     assert json.loads((repo / "out.sarif").read_text())["runs"][0]["results"]
+
+
+def test_the_parse_cache_is_named_by_the_parsers_files() -> None:
+    """An upgraded or patched python-hcl2 (or lark) must not be served another version's cached trees."""
+    from advisor.audit.readers import terraform
+
+    terraform._FOLDER.clear()
+    folder = terraform._cache_folder()
+    assert folder.name.startswith("hcl2-") and len(folder.name) == len("hcl2-") + 16
+    original = terraform.PARSER_FILES
+    try:
+        terraform._FOLDER.clear()
+        terraform.PARSER_FILES = original[:-1]  # one file fewer: another hash
+        assert terraform._cache_folder() != folder
+    finally:
+        terraform.PARSER_FILES = original
+        terraform._FOLDER.clear()
 
 
 @pytest.mark.parametrize(("name", "text", "reason"), [

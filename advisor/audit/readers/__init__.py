@@ -44,6 +44,7 @@ class Source:
 def discover(paths: list[Path], base: Path) -> Iterator[Source | Skipped]:
     """Every candidate file under `paths`, in a stable order, without following a symlink loop."""
     seen_dirs: set[tuple[int, int]] = set()
+    base = _resolved(base)
     for root in paths:
         if root.is_dir():
             yield from _walk(root, base, seen_dirs)
@@ -89,9 +90,17 @@ def _walk(folder: Path, base: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
             yield Source(path, _shown(path, base))
 
 
-def _shown(path: Path, base: Path) -> str:
+def _resolved(path: Path) -> Path:
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
+
+
+def _shown(path: Path, base: Path) -> str:
+    """`path` relative to `base` (resolved once by `discover`), or as given when it lies outside."""
+    try:
+        return path.resolve().relative_to(base).as_posix()
     except (ValueError, OSError, RuntimeError):
         return path.as_posix()
 

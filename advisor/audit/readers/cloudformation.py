@@ -11,6 +11,7 @@ from advisor.audit.model import PathKey, Reference, Resource, Unknown
 from advisor.audit.readers import BadInput
 
 SKIP = re.compile(r"#\s*advisor:skip=([A-Z0-9-]+(?:\s*,\s*[A-Z0-9-]+)*)\s*(.*)")
+SKIP_MARK = "advisor:skip="  # in every suppression comment SKIP reads
 
 
 class _Match:
@@ -159,6 +160,7 @@ def read_template(shown: str, text: str) -> list[Resource]:
     if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
         raise BadInput("no Resources section: not a CloudFormation template")
     lines = text.splitlines()
+    commented = SKIP_MARK in text  # a template without the mark has no suppression comment to look for
     logical_ids = frozenset(str(k) for k in template["Resources"])
     resources = []
     for name, body in template["Resources"].items():
@@ -172,7 +174,8 @@ def read_template(shown: str, text: str) -> list[Resource]:
         resources.append(Resource(
             kind="cloudformation", type=str(body["Type"]), name=str(name), properties=props, file=shown,
             line=_line(name) or start, end_line=end, line_of=_locator(props),
-            suppressions=tuple(_metadata_skips(body)) + tuple(comment_skips(lines, _line(name) or start, end))))
+            suppressions=tuple(_metadata_skips(body))
+            + (tuple(comment_skips(lines, _line(name) or start, end)) if commented else ())))
     return resources
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from advisor.audit.model import PathKey, Reference, Resource, Unknown
 from advisor.audit.readers import BadInput
-from advisor.audit.readers.cloudformation import SKIP
+from advisor.audit.readers.cloudformation import SKIP, SKIP_MARK
 
 _INTERPOLATION = re.compile(r"\$\{")
 _REFERENCE = re.compile(r"\$\{((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[a-z0-9_]+)\}")
@@ -41,6 +41,7 @@ def read_tf(shown: str, text: str, audited: Collection[str] | None = None) -> li
                        "reads about 0.2 MiB a second): split it into smaller files")
     tree = _parse_cached(text)
     lines = text.splitlines()
+    commented = SKIP_MARK in text  # a file without the mark has no suppression comment to look for
     out = []
     for block in tree.get("resource", []):
         for rtype, named in block.items():
@@ -52,7 +53,7 @@ def read_tf(shown: str, text: str, audited: Collection[str] | None = None) -> li
                 out.append(Resource(
                     kind="terraform", type=rtype, name=f"{rtype}.{name}", properties=props, file=shown,
                     line=start, end_line=end, line_of=_locator(lines, start, end),
-                    suppressions=tuple(_skips(lines, start, end))))
+                    suppressions=tuple(_skips(lines, start, end)) if commented else ()))
     return out
 
 
