@@ -66,3 +66,32 @@ def test_help_and_a_misspelt_command_still_see_every_command(capsys: pytest.Capt
     assert exit_.value.code == 2
     error = capsys.readouterr().err
     assert "invalid choice: 'recomend'" in error and all(command in error for command in COMMANDS)
+
+
+@pytest.mark.parametrize(("argv", "paused"), [
+    (["recommend", "examples/workloads/fraud-detector.yaml", "--format", "json", "--no-cache"], True),
+    (["explain", "examples/workloads/fraud-detector.yaml", "--no-cache"], True),
+    (["kb", "show", "families", "--format", "json"], False),
+    (["--version"], False),
+])
+def test_the_process_pauses_the_collector_for_one_shot_commands_only(
+        argv: list[str], paused: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import gc
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(sys, "argv", ["advisor", *argv])
+    try:
+        main()  # as the process: the command line is sys.argv
+    except SystemExit:  # --version
+        pass
+    assert calls == (["disable", "freeze"] if paused else [])
+    calls.clear()
+    try:
+        main(argv)  # a caller in a longer-lived process keeps its collector as it was
+    except SystemExit:
+        pass
+    assert calls == []
+    capsys.readouterr()
