@@ -195,10 +195,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
     try:
         start = getattr(args, "start", None)
         bank_id = getattr(args, "bank", None)
-        banks = tutor.banks()
-        if not banks:
+        bank = tutor.bank(bank_id) if bank_id else tutor.first_bank()
+        if bank is None:
             raise UsageError("there are no question banks", hint="give a folder of *.yaml banks with --banks")
-        bank = tutor.bank(bank_id) if bank_id else banks[0]
         if start == "review" and not tutor.queue(bank).ids:
             print(f"Nothing to review in {bank.title}: nothing is due and nothing was answered wrong. "
                   "Practice (advisor quiz practice) brings new questions.")

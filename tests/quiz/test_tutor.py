@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from advisor.errors import QuizError
+from advisor.quiz.bank import Bank
 from advisor.quiz.session import Session
 from advisor.quiz.stats import bar, sparkline, stats_data
 from advisor.quiz.tutor import Tutor
@@ -31,6 +34,35 @@ def practice_round(tutor: Tutor, pattern: str, seed: int = 1) -> Session:
         session.go(1)
     tutor.finish(session)
     return session
+
+
+def test_the_first_bank_is_a_file_and_generated_banks_wait_until_listed(tmp_path: Path, banks_dir: Path,
+                                                                       clock: FrozenClock) -> None:
+    """A session started without a bank named opens on the first bank file; a generated bank (the drills) is
+    built only for the full list, or when there is no file at all."""
+    from advisor.quiz.bank import find_bank
+
+    built: list[str] = []
+
+    def generated() -> Bank:
+        built.append("drills")
+        return replace(find_bank("tiny", banks_dir), id="drills")
+
+    tutor = Tutor.open(tmp_path / "data", clock=clock, banks_dir=banks_dir, generated=(generated,))
+    try:
+        first = tutor.first_bank()
+        assert first is not None and first.id == "tiny" and built == []
+        assert [b.id for b in tutor.banks()] == ["tiny", "drills"] and built == ["drills"]
+    finally:
+        tutor.close()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    tutor = Tutor.open(tmp_path / "data2", clock=clock, banks_dir=empty, generated=(generated,))
+    try:
+        first = tutor.first_bank()
+        assert first is not None and first.id == "drills"
+    finally:
+        tutor.close()
 
 
 def test_each_answer_is_recorded_with_its_schedule(tutor: Tutor) -> None:
