@@ -322,6 +322,16 @@ class LambdaFunction(Frozen):
     traffic: Traffic | None = Field(default=None, description="How invocations arrive.")
     gpu: GpuNeed | None = Field(default=None, description="required: the function needs a GPU (Lambda Managed "
                                                           "Instances only); none: it does not.")
+    steps: Annotated[int, Field(ge=1, le=100_000)] | None = Field(default=None, description=(
+        "The work is a workflow of this many steps, each one invocation within timeout_seconds (durable "
+        "functions or Step Functions chain them); absent: one invocation."))
+    wait_hours: Annotated[float, Field(gt=0, le=8784, allow_inf_nan=False)] | None = Field(
+        default=None, description=(
+            "Hours the workflow waits in all between its steps: a person's approval, a callback, a long external "
+            "call (at most 366 days, what one durable execution may last)."))
+    aws_services: Annotated[int, Field(ge=0, le=1000)] | None = Field(default=None, description=(
+        "AWS services other than Lambda the workflow's steps call (SageMaker jobs, Glue, DynamoDB, ...): AWS "
+        "points workflows across several services to Step Functions, Lambda-centric ones to durable functions."))
 
 
 class Network(Frozen):

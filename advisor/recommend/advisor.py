@@ -293,7 +293,8 @@ class Advisor:
             summary += ": use " + (" or ".join(a.title for a in decided.lambda_alternatives)
                                    or "the SageMaker stage")
         return LambdaFit(
-            verdict=assessment.verdict, mode=assessment.mode, summary=summary,
+            verdict=assessment.verdict, mode=assessment.mode, orchestration=assessment.orchestration,
+            summary=summary,
             unit=LAMBDA_UNITS[unit.kind], reasons=assessment.reasons,
             checks=assessment.checks, changes=tuple(assessment.changes),
             settings=dict(assessment.settings), alternatives=decided.lambda_alternatives, monthly_cost=monthly,

@@ -26,6 +26,7 @@ from advisor.workload import Derived, Workload
 
 Verdict = Literal["fits", "fits_with_changes", "does_not_fit"]
 Mode = Literal["standard", "managed_instances"]
+Orchestration = Literal["durable_functions", "step_functions"]
 Basis = Literal["stated", "implied", "assumed"]
 
 #: AcceleratorConfig.AcceleratorMemorySize: the sizes a Lambda Managed Instances function may ask for (GiB).
@@ -33,6 +34,11 @@ ACCELERATOR_MEMORY_GIB = (3, 6, 12, 16, 24, 48)
 #: Invocations whose timeout may run to the managed-instances maximum (5,400 s); synchronous ones keep 900 s.
 LONG_INVOCATIONS = ("async", "event_source")
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+DURABLE_MAX_SECONDS = 31_622_400
+"""One durable execution lasts at most 366 days (botocore 1.44.5 lambda DurableConfig.ExecutionTimeout max)."""
+DURABLE_TIMEOUT_HEADROOM = 1.5
+"""DurableConfig.ExecutionTimeout is set to the workflow's expected length x1.5 (our judgement: approvals and
+callbacks run late), within the 366-day maximum."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,8 @@ class LambdaAssessment:
     needs: tuple[str, ...]
     """What standard Lambda lacks and the managed-instances mode gives (e.g. "20,070 MB of memory")."""
     mode_changes: tuple[str, ...] = ()
+    orchestration: Orchestration | None = None
+    """What runs a workflow of several steps that waits (None: one invocation)."""
 
     @property
     def failed(self) -> list[str]:
@@ -93,10 +101,12 @@ class LambdaAssessment:
 
     @property
     def summary(self) -> str:
+        how = {"durable_functions": ", as a durable function (DurableConfig)",
+               "step_functions": ", its steps orchestrated by Step Functions", None: ""}[self.orchestration]
         if self.mode == "standard":
-            return "fits standard Lambda" + (" with changes" if self.verdict == "fits_with_changes" else "")
+            return "fits standard Lambda" + (" with changes" if self.verdict == "fits_with_changes" else "") + how
         if self.mode == "managed_instances":
-            return f"fits Lambda Managed Instances only (needs {', '.join(self.needs)})"
+            return f"fits Lambda Managed Instances only (needs {', '.join(self.needs)})" + how
         return "does not fit"
 
 
@@ -194,6 +204,43 @@ def unit_of_work(w: Workload, derived: Derived, units: list[str]) -> Unit:
     else:
         per_month = figures["requests_per_second"].value * SECONDS_PER_MONTH
     return Unit(stage_unit or "function", invocation, gpu, traffic, figures, per_month)
+
+
+def weigh_workflow(w: Workload, step_seconds: float) -> tuple[Orchestration | None, list[str], dict[str, object]]:
+    """For a function whose work is a workflow of steps that waits (lambda.steps, lambda.wait_hours): durable
+    functions or Step Functions, weighed as AWS's "Durable functions or Step Functions" page does (several AWS
+    services orchestrated: Step Functions; application logic within Lambda: durable functions), with the
+    DurableConfig a durable function needs. Nothing for a single invocation."""
+    fn = w.lambda_
+    if fn is None or (fn.wait_hours is None and (fn.steps or 1) <= 1):
+        return None, [], {}
+    steps, wait_s, services = fn.steps or 1, (fn.wait_hours or 0) * 3600, fn.aws_services or 0
+    total = steps * step_seconds + wait_s
+    shape = (f"a workflow of {steps:,} step{'s' if steps > 1 else ''} of up to {step_seconds:,g} s"
+             + (f" that waits {fn.wait_hours:,g} h in all (approvals, callbacks, long external calls)" if wait_s
+                else "") + f": about {total / 3600:,.4g} h from start to end")
+    if total > DURABLE_MAX_SECONDS:
+        return None, [f"{shape}, longer than one durable execution (366 days, DurableConfig.ExecutionTimeout) or "
+                      "one Step Functions Standard execution (one year) may last: split it into executions that "
+                      "each finish within that"], {}
+    durable = ("durable functions (DurableConfig): each step is checkpointed, waits suspend the function without "
+               "compute charges, and one execution may last 366 days (AWS: lambda/latest/dg/durable-functions.html)")
+    if services >= 2:
+        return "step_functions", [
+            f"{shape}, calling {services} other AWS services: Step Functions, which AWS recommends for "
+            "orchestrating several AWS services through native integrations without SDK code, and where people "
+            "who do not read code must follow the workflow (lambda/latest/dg/durable-step-functions.html); a "
+            "Standard workflow runs up to a year and waits for a task token (.waitForTaskToken) for an approval. "
+            f"Beside it, {durable}, would call those services from code"], {}
+    timeout = min(DURABLE_MAX_SECONDS, math.ceil(total * DURABLE_TIMEOUT_HEADROOM))
+    return "durable_functions", [
+        f"{shape}, its logic within Lambda ("
+        + ("no other AWS service stated" if fn.aws_services is None else
+           f"{services} other AWS service{'' if services == 1 else 's'} called")
+        + f", lambda.aws_services): {durable}; DurableConfig.ExecutionTimeout {timeout:,} s "
+        f"(x{DURABLE_TIMEOUT_HEADROOM:g} the expected length, for late approvals). Beside it, Step Functions would fit too, and is AWS's choice "
+        "when the workflow orchestrates several AWS services or people who do not read code must follow it "
+        "(lambda/latest/dg/durable-step-functions.html)"], {"DurableConfig.ExecutionTimeout": timeout}
 
 
 def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]) -> LambdaAssessment:
@@ -310,7 +357,9 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         if traffic == "steady" and concurrency >= 100:
             reasons.append(f"standard Lambda fits; at {concurrency} requests in flight of steady traffic, Lambda "
                            "Managed Instances (EC2 pricing, no cold starts) may cost less: compare before choosing")
-        return LambdaAssessment(verdict, "standard", tuple(checks), settings, unit, tuple(reasons), ())
+        orchestration, weighed, durable_settings = weigh_workflow(w, seconds)
+        return LambdaAssessment(verdict, "standard", tuple(checks), {**settings, **durable_settings}, unit,
+                                tuple(reasons + weighed), (), orchestration=orchestration)
     # standard Lambda falls short: can Lambda Managed Instances carry every limit it fails?
     needs, short = [], []
     for c in blocking:
@@ -345,8 +394,10 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
             (size for size in ACCELERATOR_MEMORY_GIB if size >= gpu_need), ACCELERATOR_MEMORY_GIB[-1])
         settings["Architectures"] = ["x86_64"]
         settings["PackageType"] = "Image"
+    orchestration, weighed, durable_settings = weigh_workflow(w, seconds)
+    settings.update(durable_settings)
     return LambdaAssessment("fits_with_changes", "managed_instances", tuple(checks), settings, unit,
-                            tuple(reasons), tuple(needs), (
+                            tuple(reasons + weighed), tuple(needs), orchestration=orchestration, mode_changes=(
                                 "run on Lambda Managed Instances: a capacity provider (CreateCapacityProvider) named "
                                 "in CapacityProviderConfig" + (
                                     f", with AcceleratorConfig.AcceleratorMemorySize "

@@ -157,6 +157,9 @@ class LambdaFit(Frozen):
     verdict: Literal["fits", "fits_with_changes", "does_not_fit"]
     mode: Literal["standard", "managed_instances"] | None = None
     """The execution mode the work fits (None: neither)."""
+    orchestration: Literal["durable_functions", "step_functions"] | None = None
+    """For a workflow that chains steps and waits (lambda.steps, lambda.wait_hours): what runs it, weighed as
+    AWS's durable-step-functions.html page does; None for a single invocation."""
     summary: str = ""
     """The verdict in words, naming the mode: "fits standard Lambda", "fits Lambda Managed Instances only
     (needs 16,384 MB of memory)", "does not fit: use a SageMaker real-time endpoint"."""

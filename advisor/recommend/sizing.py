@@ -369,7 +369,8 @@ class ProcessingSizer(OneInstance):
         rate, basis = self.rate()
         hours = self.window_hours()
         per_instance = spec.itype.vcpu * rate * hours * PROCESSING_EFFICIENCY
-        if "max_hours" not in self.w.processing.model_fields_set:
+        # by value, not by which keys were written: a file, the questionnaire and Python read the same
+        if self.w.processing.max_hours == type(self.w.processing).model_fields["max_hours"].default:
             basis += (f"; processing.max_hours is the default {self.w.processing.max_hours:g} h, after which "
                       "SageMaker stops the job")
         data = (f"processing.data_gb {self.data_gb():g} GB" if self.w.processing.data_gb

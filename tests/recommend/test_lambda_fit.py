@@ -4,6 +4,7 @@ standard Lambda, Lambda Managed Instances or neither, and its security rows in t
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pytest
@@ -200,3 +201,45 @@ def test_lambda_managed_instances_are_costed_as_an_estimate_of_ec2_plus_the_mana
         (standard.monthly_cost.formula if standard.monthly_cost else "")
     text = render(rec, "markdown")
     assert "Lambda Managed Instances would cost about $" in text and "an estimate" in text
+
+
+def _workflow(**fn: Any) -> dict[str, Any]:
+    return {"stages": ["realtime_inference"], "lambda": {"memory_mb": 1024, "timeout_seconds": 60,
+                                                         "invocation": "async", **fn}}
+
+
+def test_a_workflow_that_waits_for_approval_runs_as_a_durable_function(advisor: Advisor) -> None:
+    """Issue 12 gap: durable functions were named, never chosen. AWS: durable functions checkpoint steps and
+    suspend waits without compute charges for up to a year (lambda/latest/dg/durable-functions.html), and are the
+    choice for application logic within Lambda (durable-step-functions.html)."""
+    rec = rec_of(advisor, _workflow(steps=4, wait_hours=48))
+    lam = rec.lambda_
+    assert lam is not None and lam.orchestration == "durable_functions" and lam.mode == "standard"
+    assert lam.summary == "fits standard Lambda, as a durable function (DurableConfig)"
+    assert lam.settings["DurableConfig.ExecutionTimeout"] == math.ceil((4 * 60 + 48 * 3600) * 1.5)
+    assert any("Step Functions would fit too" in r for r in lam.reasons)  # weighed beside it, and said
+    request = build_requests(rec, Workload.model_validate(_workflow(steps=4, wait_hours=48))).requests
+    assert request["CreateFunction"]["DurableConfig"] == {"ExecutionTimeout": 259_560}
+
+
+def test_a_workflow_across_several_aws_services_goes_to_step_functions(advisor: Advisor) -> None:
+    lam = rec_of(advisor, _workflow(steps=6, wait_hours=2, aws_services=3)).lambda_
+    assert lam is not None and lam.orchestration == "step_functions"
+    assert lam.summary.endswith("its steps orchestrated by Step Functions")
+    assert "DurableConfig.ExecutionTimeout" not in lam.settings
+    assert any("calling 3 other AWS services: Step Functions" in r and "durable functions" in r for r in lam.reasons)
+
+
+@pytest.mark.parametrize("fn", [{}, {"steps": 1}, {"aws_services": 4}])
+def test_one_invocation_is_no_workflow(advisor: Advisor, fn: dict[str, Any]) -> None:
+    lam = rec_of(advisor, _workflow(**fn)).lambda_
+    assert lam is not None and lam.orchestration is None and "DurableConfig.ExecutionTimeout" not in lam.settings
+    assert not any("durable functions (DurableConfig): each step" in r for r in lam.reasons)
+
+
+def test_a_workflow_longer_than_a_year_is_told_to_split(advisor: Advisor) -> None:
+    lam = rec_of(advisor, _workflow(steps=2, wait_hours=8784, timeout_seconds=900)).lambda_
+    assert lam is not None and lam.orchestration is None
+    assert any("split it into executions" in r for r in lam.reasons)
+    with pytest.raises(ValueError):
+        Workload.model_validate(_workflow(wait_hours=9000))
