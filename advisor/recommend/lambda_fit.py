@@ -233,13 +233,13 @@ def weigh_workflow(w: Workload, step_seconds: float) -> tuple[Orchestration | No
             "Standard workflow runs up to a year and waits for a task token (.waitForTaskToken) for an approval. "
             f"Beside it, {durable}, would call those services from code"], {}
     timeout = min(DURABLE_MAX_SECONDS, math.ceil(total * DURABLE_TIMEOUT_HEADROOM))
+    stated = ("no other AWS service stated" if fn.aws_services is None else
+              f"{services} other AWS service{'' if services == 1 else 's'} called")
     return "durable_functions", [
-        f"{shape}, its logic within Lambda ("
-        + ("no other AWS service stated" if fn.aws_services is None else
-           f"{services} other AWS service{'' if services == 1 else 's'} called")
-        + f", lambda.aws_services): {durable}; DurableConfig.ExecutionTimeout {timeout:,} s "
-        f"(x{DURABLE_TIMEOUT_HEADROOM:g} the expected length, for late approvals). Beside it, Step Functions would fit too, and is AWS's choice "
-        "when the workflow orchestrates several AWS services or people who do not read code must follow it "
+        f"{shape}, its logic within Lambda ({stated}, lambda.aws_services): {durable}; "
+        f"DurableConfig.ExecutionTimeout {timeout:,} s (x{DURABLE_TIMEOUT_HEADROOM:g} the expected length, for "
+        "late approvals). Beside it, Step Functions would fit too, and is AWS's choice when the workflow "
+        "orchestrates several AWS services or people who do not read code must follow it "
         "(lambda/latest/dg/durable-step-functions.html)"], {"DurableConfig.ExecutionTimeout": timeout}
 
 
