@@ -154,19 +154,32 @@ def test_a_cold_load_and_a_warm_load_give_the_same_bank(bank_file: str, tmp_path
                                                                      if k != "items"}
 
 
-def test_a_load_leaves_the_collector_on_and_its_bank_frozen(banks_dir: Path) -> None:
-    """The collector is paused while a bank is built and back on after, with what the load left frozen (so its
-    first run does not walk a big bank's objects); a process that had it off keeps it off."""
+def test_a_load_leaves_the_collector_on_with_its_objects_in_the_oldest_generation(tmp_path: Path) -> None:
+    """The collector is paused while a bank is built and back on after, with what the load made moved to the
+    oldest generation unwalked: no collection runs on the way out of the load (the first one used to walk every
+    object of a big bank), nothing stays frozen, and a process that had the collector off keeps it off."""
     import gc
 
+    path = write_bank(tmp_path / "banks", [question(f"q-{n}") for n in range(300)])
+    walked: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            walked.append(info["generation"])
+
     frozen = gc.get_freeze_count()
-    load_bank(banks_dir / "tiny.yaml")
-    assert gc.isenabled() and gc.get_freeze_count() > frozen
+    gc.callbacks.append(note)
+    try:
+        bank = load_bank(path, use_cache=False)
+    finally:
+        gc.callbacks.remove(note)
+    assert gc.isenabled() and walked == [] and gc.get_freeze_count() == frozen
+    assert any(o is bank.items[0] for o in gc.get_objects(generation=2))
     gc.disable()
     try:
         with pytest.raises(KnowledgeError):
-            load_bank(banks_dir / "missing.yaml")
-        load_bank(banks_dir / "tiny.yaml", use_cache=False)
+            load_bank(tmp_path / "missing.yaml")
+        load_bank(path, use_cache=False)
         assert not gc.isenabled()
     finally:
         gc.enable()
