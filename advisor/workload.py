@@ -258,7 +258,7 @@ class Inference(Frozen):
             "reasons."))
     concurrent_sequences: Annotated[int, Field(ge=1, le=100_000)] | None = Field(default=None, description=(
         "LLM serving: sequences in flight at once on one endpoint instance; absent: requests_per_second x "
-        "seconds_per_request, at least 1."))
+        "seconds_per_request spread over the instances, at most the batching slots of one."))
     accelerator: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(default=None, description=(
         "The accelerator model the inference stages must use (as rules/knowledge/accelerators.yaml names it: "
         "T4, A10G, L4, L40S, H100, Inferentia2, ...); absent: the advisor chooses. It must be able to run "
@@ -450,18 +450,25 @@ def kv_shape(w: Workload) -> tuple[float, str]:
     return per_token, shape
 
 
-def serving_memory(w: Workload) -> tuple[float, str]:
+def in_flight_sequences(w: Workload) -> int:
+    """LLM sequences in flight: inference.concurrent_sequences (one instance's), else rate x time (the whole
+    endpoint's), at least 1."""
+    inf = w.inference
+    return inf.concurrent_sequences or max(1, math.ceil(inf.requests_per_second * inf.seconds_per_request))
+
+
+def serving_memory(w: Workload, sequences: int | None = None) -> tuple[float, str]:
     """Accelerator memory to serve the model (GiB) and the arithmetic in words.
 
-    An LLM needs its weights, a KV cache for every sequence in flight and the runtime; any other model its
-    weights +20% for activations and the runtime.
+    An LLM needs its weights, a KV cache for every sequence in flight (`sequences`, else in_flight_sequences)
+    and the runtime; any other model its weights +20% for activations and the runtime.
     """
     weights = weights_gib(w)
     params = w.model.parameters_millions * 1e6
     if w.model.kind != "llm" or not params:
         return round(weights * 1.2, 3), f"weights {weights:.3g} GiB +20% for activations and the runtime"
     inf = w.inference
-    sequences = inf.concurrent_sequences or max(1, math.ceil(inf.requests_per_second * inf.seconds_per_request))
+    sequences = sequences or in_flight_sequences(w)
     per_token, shape = kv_shape(w)
     kv = sequences * inf.context_tokens * per_token / 2**30
     runtime = RUNTIME_GIB + 0.1 * weights

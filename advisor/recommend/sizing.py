@@ -24,7 +24,7 @@ from advisor.pricing.costs import money
 from advisor.pricing.models import Price, PriceSnapshot
 from advisor.recommend.models import Alternative, PerHour
 from advisor.stages import StageSpec
-from advisor.workload import Derived, Workload, serving_memory, training_memory
+from advisor.workload import Derived, Workload, in_flight_sequences, serving_memory, training_memory
 
 MEMORY_HEADROOM = 1.5
 """Host RAM per GiB of working set: libraries, copies during training and the OS need room beside the data."""
@@ -278,6 +278,25 @@ def memory_misfit(spec: Spec, need: Need) -> str | None:
     return None
 
 
+def per_instance_need(spec: Spec, w: Workload, need: Need) -> Need:
+    """An LLM's need on one instance of `spec`: the KV cache of the sequences that instance runs at once, at most
+    its batching slots (the others run on the other instances the count adds), unless
+    inference.concurrent_sequences states one instance's. Any other need is the same on every type."""
+    if w.model.kind != "llm" or spec.itype.accelerator is None or not need.accelerator_gib \
+            or w.inference.concurrent_sequences or not w.model.parameters_millions:
+        return need
+    total = in_flight_sequences(w)
+    sequences = min(total, spec.workers)
+    if sequences == total:
+        return need
+    memory, words = serving_memory(w, sequences)
+    host = max(4.0, memory, w.inference.memory_mb / 1024)
+    return Need(host, memory, (
+        f"{memory:g} GiB of accelerator memory: {words}; one instance runs {sequences} of the {total} sequences "
+        f"in flight at a time (its {spec.workers} batching slots), the instance count carries the rest",
+        f"{host:g} GiB of host memory (the model, and inference.memory_mb)"))
+
+
 def working_set_need(working_set: float, factor: float) -> Need:
     memory = max(2.0, working_set * factor)
     return Need(memory, 0.0, (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{factor:g} headroom",))
@@ -306,6 +325,9 @@ writing tables at about 7 MB/s a core (pandas parses CSV several times faster; f
 tokenising text at less than half that, decoding, augmenting and re-encoding images or audio at a fifth (about 15
 images of 100 KB a second). An assumption, stated in the reasons, meant to err on the slow side."""
 PROCESSING_EFFICIENCY = 0.8
+PROCESSING_FLOOR_HOURS = 0.1
+"""Six minutes: about what a processing job spends starting its instances and pulling its image, so reading the
+data faster than that does not make the job noticeably shorter (an assumption, stated)."""
 """Processing instances are assumed busy 80% of the job (start-up, download from S3, uneven shards)."""
 
 
@@ -355,8 +377,12 @@ class ProcessingSizer(OneInstance):
         return max(1, math.ceil(self.data_gb() / per_instance))
 
     def usable(self, spec: Spec, count: int) -> float:
-        """Every vCPU of every instance reads its share: the job is sized by data per vCPU-hour."""
-        return float(spec.itype.vcpu * count)
+        """The vCPUs the job keeps busy: each reads its share of the data, but no more of them than would read it
+        all in PROCESSING_FLOOR_HOURS (a job that fast is dominated by starting its instances), so priority time
+        never buys an idle 192-vCPU box for five gigabytes."""
+        assert self.w is not None
+        useful = math.ceil(self.data_gb() / (self.rate()[0] * PROCESSING_FLOOR_HOURS))
+        return float(min(spec.itype.vcpu * count, max(1, useful)))
 
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
         misfit = memory_misfit(spec, need)
@@ -469,7 +495,7 @@ class EndpointSizer:
         return TIME_UTILISATION if self.w.priority == "time" else TARGET_UTILISATION
 
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
-        misfit = memory_misfit(spec, need)
+        misfit = memory_misfit(spec, per_instance_need(spec, self.w, need))
         if misfit:
             return 1, misfit
         inf = self.w.inference
@@ -504,7 +530,7 @@ class BatchSizer:
         return self.w.batch.max_hours / (2 if self.w.priority == "time" else 1)
 
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
-        misfit = memory_misfit(spec, need)
+        misfit = memory_misfit(spec, per_instance_need(spec, self.w, need))
         if misfit:
             return 1, misfit
         per_instance = capacity_rps(spec, self.w) * self.window_hours() * 3600 * BATCH_EFFICIENCY
@@ -536,7 +562,7 @@ class AsyncSizer(EndpointSizer):
         return 2 if self.w.inference.production else 1
 
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
-        misfit = memory_misfit(spec, need)
+        misfit = memory_misfit(spec, per_instance_need(spec, self.w, need))
         if misfit:
             return 1, misfit
         inf = self.w.inference
@@ -715,11 +741,15 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     fitting = _ranked(candidates, w, inference)
     if not fitting:
         accelerated = any(f in catalogue.accelerated_families for f in chosen)
+        # every family the rules chose is excluded (a stated GPU need over a CPU rule): all allowed families
         wider = [f for f in catalogue.current_families if f not in banned and f not in chosen
-                 and (f in catalogue.accelerated_families) == accelerated]
+                 and (not chosen or (f in catalogue.accelerated_families) == accelerated)]
         more = weigh(wider)
         fitting = _ranked(more, w, inference)
-        if fitting:
+        if fitting and not chosen:
+            reasons.append(f"every family the rules chose ({'/'.join(dict.fromkeys(families))}) is excluded at this "
+                           "stage, so the families still allowed were weighed")
+        elif fitting:
             reasons.append(f"no {'/'.join(chosen) or 'candidate'} type meets the need at this stage, so the other "
                            f"current {'accelerated' if accelerated else 'CPU'} families were considered")
         elif candidates:
@@ -733,14 +763,16 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
         others = [c for c in candidates if c.spec is not winner.spec][:ALTERNATIVES_SHOWN]
     else:  # no type of any allowed family runs this stage: the first allowed type, said to fit nothing
         allowed = [f for f in catalogue.current_families if f not in banned]
-        winner, others = (weigh(allowed) or weigh(catalogue.current_families))[0], []
+        first = (weigh(allowed) or weigh(catalogue.current_families))[0]
+        winner, others = dataclasses.replace(first, misfit=first.misfit or "no family the workload allows has "
+                                             "a type that runs this stage"), []
     if len(others) < ALTERNATIVES_SHOWN:
         misfits = sorted((c for c in candidates if not c.fits and c.spec is not winner.spec),
                          key=lambda c: (-c.spec.memory_gib, c.spec.name))
         others += misfits[:ALTERNATIVES_SHOWN - len(others)]
 
     reasons += [f"left out {', '.join(dict.fromkeys(generations))}: {why}" for why, generations in left_out.items()]
-    reasons += needs[winner.spec.accelerator_gib > 0].explain
+    reasons += per_instance_need(winner.spec, w, needs[winner.spec.accelerator_gib > 0]).explain
     if winner.fits:
         reasons.append(sizer.count_reason(winner.spec, winner.count))
         _, busy = usable_devices(w, winner.spec, winner.count, needs[winner.spec.accelerator_gib > 0], guidance)

@@ -143,3 +143,31 @@ def test_long_context_gqa_model_gets_the_accelerator_memory_its_published_shape_
     assert any("llama-3.1-8b's config.json, GQA" in r for r in gqa.reasons)
     assert any("without grouped-query attention: an upper bound" in r for r in dense.reasons)
     assert float(gqa.price_per_hour_usd) < float(dense.price_per_hour_usd)  # type: ignore[arg-type]
+
+
+def test_an_llm_s_kv_cache_is_sized_per_instance_not_for_the_whole_endpoint(advisor: Advisor) -> None:
+    """Sweep finding: 300 req/s x 0.5 s of a 13B model put all 150 sequences' KV cache (479 GiB) on one instance,
+    so batch transform went to ml.trn1.32xlarge; one instance runs only its batching slots' sequences."""
+    rec = advisor.recommend(_llm(13000, inference={"requests_per_second": 300, "seconds_per_request": 0.5,
+                                                   "latency_ms_p99": 5000}))
+    for stage in ("realtime_inference", "batch_inference"):
+        choice = rec.instances[stage]
+        spec = advisor.knowledge.instance_type(choice.instance_type)
+        assert spec.accelerator is not None and spec.accelerator.memory_gib < 200, (stage, choice.instance_type)
+        assert choice.fits
+    assert any("the instance count carries the rest" in r for r in rec.instances["realtime_inference"].reasons)
+    stated = advisor.recommend(_llm(13000, inference={"requests_per_second": 300, "seconds_per_request": 0.5,
+                                                      "latency_ms_p99": 5000, "concurrent_sequences": 150}))
+    assert not any("the instance count carries the rest" in r
+                   for r in stated.instances["realtime_inference"].reasons)  # stated per instance: kept
+
+
+def test_a_gpu_required_over_a_cpu_family_rule_weighs_the_allowed_gpu_families(advisor: Advisor) -> None:
+    """Sweep finding: scikit-learn batch with inference.gpu required had every family its rule chose excluded,
+    and the first type in the knowledge was shown as 'nothing meets the need; nearest: None', yet priced."""
+    rec = advisor.recommend({"stages": ["batch_inference"], "model": {"algorithm": "sklearn", "kind": "classical"},
+                             "inference": {"gpu": "required"}})
+    choice = rec.instances["batch_inference"]
+    assert choice.fits and advisor.knowledge.instance_type(choice.instance_type).accelerator is not None
+    assert any("every family the rules chose" in r for r in choice.reasons)
+    assert not any("nearest: None" in r for r in choice.reasons)

@@ -66,3 +66,11 @@ def test_more_than_the_stage_allows_does_not_fit_and_says_what_to_change(advisor
     assert not choice.fits and choice.instance_count <= stage("processing").max_count
     assert choice.estimated_cost.usd is None
     assert any("processing.max_hours" in r and r.startswith("what would have to change") for r in choice.reasons)
+
+
+def test_priority_time_does_not_buy_a_huge_box_for_a_small_job(advisor: Advisor) -> None:
+    """Sweep finding: 5 GB of tabular processing at priority time went to ml.m8i.96xlarge (384 vCPUs idle)."""
+    choice = advisor.recommend(_job("time", size_gb=5, max_hours=1)).instances["processing"]
+    assert advisor.knowledge.instance_type(choice.instance_type).vcpu <= 8, choice.instance_type
+    big = advisor.recommend(_job("time", size_gb=500, max_hours=1)).instances["processing"]
+    assert advisor.knowledge.instance_type(big.instance_type).vcpu * big.instance_count >= 64  # it can use them
