@@ -42,6 +42,10 @@ class Settings(Protocol):
 
 
 class AdvisorApp(App[int]):
+    # The mode the app opens in: Textual builds its first screen at startup. Opening on Textual's blank default
+    # screen and switching in on_mount built that one too and parsed every style sheet twice more before the
+    # first question showed.
+    DEFAULT_MODE = QUIZ
     CSS_PATH = "quiz.tcss"
     TITLE = "SageMaker exam prep"
     ENABLE_COMMAND_PALETTE = False
@@ -73,7 +77,6 @@ class AdvisorApp(App[int]):
     def on_mount(self) -> None:
         saved = self._read_theme()
         self.theme = saved if saved in THEMES else THEMES[0]
-        self.switch_mode(WORKLOAD if self.questionnaire is not None or self.tutor is None else QUIZ)
         if self.tutor is not None and self.tutor.store.notice:
             self.notify(self.tutor.store.notice, title="Progress database", severity="warning", timeout=20)
 
@@ -127,11 +130,18 @@ class AdvisorApp(App[int]):
             self.push_screen(HelpScreen())
 
 
+class QuestionnaireApp(AdvisorApp):
+    """`advisor questionnaire` (or no quiz store): the app opens in the workload mode."""
+
+    DEFAULT_MODE = WORKLOAD
+
+
 def create_app(tutor: Tutor | None, *, bank_id: str | None = None, session: Session | PendingExam | None = None,
                ticking: bool = True, questionnaire: QuestionnaireStart | None = None,
                settings: Settings | None = None, clock: Callable[[], dt.datetime] | None = None) -> AdvisorApp:
     """The app on a tutor; with `session`, it opens straight onto that session's first question; with
     `questionnaire`, it is the workload questionnaire alone (leaving it ends the app), and `tutor` may be None
     (`settings` then keeps the theme, if given)."""
-    return AdvisorApp(tutor, bank_id=bank_id, session=session, ticking=ticking, questionnaire=questionnaire,
-                      settings=settings, clock=clock)
+    app = QuestionnaireApp if questionnaire is not None or tutor is None else AdvisorApp
+    return app(tutor, bank_id=bank_id, session=session, ticking=ticking, questionnaire=questionnaire,
+               settings=settings, clock=clock)
