@@ -30,7 +30,7 @@ FILES = ("families", "instance_types", "security_controls", "lambda_limits", "ex
 _CACHE_FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parents[1]
 #: The code that decides what valid knowledge is: an edit to any of them must not be served an old cache.
-_CODE_FILES = ("base.py", "knowledge/models.py", "knowledge/loader.py", "knowledge/checks.py",
+_CODE_FILES = ("base.py", "knowledge/models.py", "knowledge/files.py", "knowledge/loader.py", "knowledge/checks.py",
                "engine/conditions.py", "engine/decisions.py", "workload.py")
 
 
@@ -96,7 +96,8 @@ def validate_knowledge(rules_dir: Path, raw: dict[str, bytes] | None = None) -> 
     # deferred: brings pydantic, which this path avoids until needed
     from advisor.engine.decisions import Decision
     from advisor.knowledge.checks import check_references, cross_check
-    from advisor.knowledge.models import KNOWLEDGE_FILES, Knowledge
+    from advisor.knowledge.files import KNOWLEDGE_FILES
+    from advisor.knowledge.models import Knowledge
     from advisor.workload import condition_fields
 
     raw = raw if raw is not None else _read_all(rules_dir)

@@ -4,7 +4,7 @@ Frozen and `extra="forbid"` everywhere: a misspelt key is an error at its line, 
 Every fact carries `source` and `as_of` because the product teaches figures that age (the chapter's Lambda
 limits, Elastic Inference, a retired exam) and a reader must be able to check them.
 
-Each `*File` model is the root of one YAML file; `advisor kb schemas` writes their JSON Schemas to schemas/.
+The root model of each YAML file, which holds these records, is in advisor.knowledge.files.
 """
 
 from __future__ import annotations
@@ -112,17 +112,6 @@ class InstanceType(Sourced):
         if self.name != expected:
             raise ValueError(f"name {self.name!r} does not match generation and size ({expected!r})")
         return self
-
-
-class FamiliesFile(Frozen):
-    families: tuple[Family, ...] = Field(min_length=1)
-
-
-class InstanceTypesFile(Frozen):
-    botocore_version: str | None = Field(
-        default=None, description="The botocore release whose enums the stages were last synced from."
-    )
-    instance_types: tuple[InstanceType, ...] = Field(min_length=1)
 
 
 # ---- security controls -------------------------------------------------------------------------------------
@@ -267,11 +256,6 @@ class GuardRail(Sourced):
         }
 
 
-class SecurityControlsFile(Frozen):
-    security_controls: tuple[SecurityControl, ...] = Field(min_length=1)
-    guard_rails: tuple[GuardRail, ...] = ()
-
-
 # ---- Lambda limits -----------------------------------------------------------------------------------------
 
 class LimitValue(Frozen):
@@ -322,11 +306,6 @@ class LambdaExecutionMode(Sourced):
     billing: Text
     fits: Text = Field(description="The work this mode is for.")
     cannot: Text = Field(description="What it does not do.")
-
-
-class LambdaLimitsFile(Frozen):
-    execution_modes: tuple[LambdaExecutionMode, ...] = ()
-    lambda_limits: tuple[LambdaLimit, ...] = Field(min_length=1)
 
 
 # ---- built-in algorithms and frameworks ---------------------------------------------------------------------
@@ -410,11 +389,6 @@ class Framework(Sourced):
     note: str | None = None
 
 
-class AlgorithmsFile(Frozen):
-    algorithms: tuple[Algorithm, ...] = Field(min_length=1)
-    frameworks: tuple[Framework, ...] = Field(min_length=1)
-
-
 # ---- SageMaker inference options -----------------------------------------------------------------------------
 
 class OptionLimit(Sourced):
@@ -454,10 +428,6 @@ class HostingOption(Sourced):
 
     def limit(self, limit_id: str) -> OptionLimit:
         return next(x for x in self.limits if x.id == limit_id)
-
-
-class HostingOptionsFile(Frozen):
-    hosting_options: tuple[HostingOption, ...] = Field(min_length=1)
 
 
 # ---- exam blueprints ---------------------------------------------------------------------------------------
@@ -512,10 +482,6 @@ class ExamBlueprint(Sourced):
         return self
 
 
-class ExamsFile(Frozen):
-    exams: tuple[ExamBlueprint, ...] = Field(min_length=1)
-
-
 # ---- accelerator throughput ----------------------------------------------------------------------------------
 
 class AcceleratorSpec(Sourced):
@@ -561,12 +527,6 @@ class AcceleratorSpec(Sourced):
         return self
 
 
-class AcceleratorsFile(Frozen):
-    cpu_vcpu_tflops: float = Field(gt=0, description="The assumed peak of one vCPU, to rank CPUs on the same scale.")
-    cpu_source: Text
-    accelerators: tuple[AcceleratorSpec, ...] = Field(min_length=1)
-
-
 # ---- regions -----------------------------------------------------------------------------------------------
 
 class Region(Frozen):
@@ -574,11 +534,6 @@ class Region(Frozen):
     name: Text
     location: tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]] = Field(
         description="[latitude, longitude] of the region's metro area: which price snapshot is nearest.")
-
-
-class RegionsFile(Sourced):
-    botocore_version: str
-    regions: tuple[Region, ...] = Field(min_length=1)
 
 
 # ---- the whole -------------------------------------------------------------------------------------------
@@ -662,17 +617,3 @@ class Knowledge(Frozen):
 
     def has_region(self, code: str) -> bool:
         return code in self._by_key["regions"]
-
-
-#: The knowledge files and the root model of each, in load order. The file stem is also the schema name.
-KNOWLEDGE_FILES: dict[str, type[Frozen]] = {
-    "families": FamiliesFile,
-    "instance_types": InstanceTypesFile,
-    "security_controls": SecurityControlsFile,
-    "lambda_limits": LambdaLimitsFile,
-    "exams": ExamsFile,
-    "regions": RegionsFile,
-    "accelerators": AcceleratorsFile,
-    "algorithms": AlgorithmsFile,
-    "hosting_options": HostingOptionsFile,
-}
