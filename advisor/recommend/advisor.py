@@ -320,6 +320,11 @@ def _exclusions_by_stage(outcomes: list[Outcome], stages: tuple[str, ...]) -> di
     return {stage: tuple(items) for stage, items in per_stage.items()}
 
 
+CPU_TRAINING_BILLIONS = 1.0
+"""Training a neural network of a billion parameters or more on CPUs is flagged: AWS trains such models on GPU or
+Trainium instances, and no CPU count makes up the difference (our threshold, stated)."""
+
+
 def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowledge: Knowledge) -> list[str]:
     """What no choice can fix: a latency target below one request's compute on the CPU type chosen (an
     accelerator that meets it is no cause to warn; one that does not says so in its ranking reason), a need
@@ -332,6 +337,25 @@ def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowle
         warnings.append(f"the p99 latency target ({w.inference.latency_ms_p99:g} ms) is below the compute time "
                         f"of one request on one vCPU ({w.inference.seconds_per_request * 1000:g} ms): no CPU "
                         "instance count meets it; make the model faster or move it to an accelerator")
+    for stage, choice in instances.items():  # a stated GPU need that another rule's exclusion overrides
+        section = "training" if stage in ("training", "tuning") else "inference"
+        if choice.instance_type is None or getattr(w, section).gpu != "required" \
+                or knowledge.instance_type(choice.instance_type).accelerator is not None:
+            continue
+        blocking = [e for e in choice.excluded if e.family in ("g", "p") and not e.rule.startswith("ex-gpu")
+                    and not e.rule.startswith("ex-no-gpu")]
+        if blocking:
+            warnings.append(f"{stage}: {section}.gpu is required, but rule {blocking[0].rule} rules GPUs out "
+                            f"({blocking[0].because.rstrip('.')}), so it runs on {choice.instance_type}; change "
+                            f"{section}.gpu or model.algorithm")
+    trains = [s for s in ("training", "tuning") if s in instances]
+    billions = w.model.parameters_millions / 1000
+    if trains and w.training.gpu == "none" and w.model.kind in ("llm", "deep_learning") \
+            and billions >= CPU_TRAINING_BILLIONS:
+        warnings.append(f"training.gpu is none for a {billions:,.3g}B-parameter model: {', '.join(trains)} on CPUs "
+                        f"would take far longer than on accelerators (every forward and backward pass over "
+                        f"{billions:,.3g} billion weights); allow a GPU or Trainium (training.gpu auto), or train a "
+                        "smaller model")
     warnings += [f"{c.stage}: nothing in the knowledge meets the stated need; {c.instance_type} is the closest"
                  if c.instance_type is not None else
                  f"{c.stage}: the workload needs more than this option's largest settings (see its reasons)"

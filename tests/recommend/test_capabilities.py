@@ -163,11 +163,36 @@ def test_an_llm_s_kv_cache_is_sized_per_instance_not_for_the_whole_endpoint(advi
 
 
 def test_a_gpu_required_over_a_cpu_family_rule_weighs_the_allowed_gpu_families(advisor: Advisor) -> None:
-    """Sweep finding: scikit-learn batch with inference.gpu required had every family its rule chose excluded,
-    and the first type in the knowledge was shown as 'nothing meets the need; nearest: None', yet priced."""
-    rec = advisor.recommend({"stages": ["batch_inference"], "model": {"algorithm": "sklearn", "kind": "classical"},
+    """Sweep finding: a classical model's batch with inference.gpu required had every family its rule chose
+    excluded, and the first type in the knowledge was shown as 'nothing meets the need; nearest: None', yet
+    priced."""
+    rec = advisor.recommend({"stages": ["batch_inference"], "model": {"algorithm": "custom", "kind": "classical"},
                              "inference": {"gpu": "required"}})
     choice = rec.instances["batch_inference"]
     assert choice.fits and advisor.knowledge.instance_type(choice.instance_type).accelerator is not None
     assert any("every family the rules chose" in r for r in choice.reasons)
     assert not any("nearest: None" in r for r in choice.reasons)
+
+
+@pytest.mark.parametrize(("parameters", "gpu", "warned"), [(70000, "none", True), (1300, "none", True),
+                                                           (350, "none", False), (70000, "auto", False)])
+def test_training_a_billion_parameter_model_on_cpus_is_warned(advisor: Advisor, parameters: float, gpu: str,
+                                                             warned: bool) -> None:
+    """Sweep finding: a 70B LLM with training.gpu none was sent to ml.m8i.96xlarge without a word."""
+    rec = advisor.recommend({"stages": ["training"], "model": {"algorithm": "huggingface", "kind": "llm",
+                                                               "parameters_millions": parameters},
+                             "training": {"gpu": gpu}})
+    assert any(w.startswith("training.gpu is none for a") for w in rec.warnings) is warned
+
+
+def test_scikit_learn_never_gets_an_accelerator_and_a_stated_gpu_need_is_told_why(advisor: Advisor) -> None:
+    """Sweep finding: scikit-learn with training.gpu required trained on ml.p5.4xlarge; scikit-learn uses no
+    GPU (SageMaker developer guide, sklearn.html)."""
+    for gpu in ("auto", "required"):
+        rec = advisor.recommend({"stages": ["training", "realtime_inference"], "priority": "time",
+                                 "model": {"algorithm": "sklearn", "kind": "classical"},
+                                 "training": {"gpu": gpu, "max_hours": 2}, "inference": {"gpu": gpu}})
+        for choice in rec.instances.values():
+            assert advisor.knowledge.instance_type(choice.instance_type).accelerator is None, choice.instance_type
+        told = [w for w in rec.warnings if "rule ex-framework-cpu-only rules GPUs out" in w]
+        assert len(told) == (2 if gpu == "required" else 0)
