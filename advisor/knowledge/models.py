@@ -7,12 +7,12 @@ limits, Elastic Inference, a retired exam) and a reader must be able to check th
 The root model of each YAML file, which holds these records, is in advisor.knowledge.files.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: with it, pydantic compiles every field's annotation from its text
+# when it creates these classes, on every start (a sixth of the work of importing this module).
 import datetime as dt
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -107,7 +107,7 @@ class InstanceType(Sourced):
     stages: tuple[Stage, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _name_matches_parts(self) -> InstanceType:
+    def _name_matches_parts(self) -> Self:
         expected = f"ml.{self.generation}.{self.size}"
         if self.name != expected:
             raise ValueError(f"name {self.name!r} does not match generation and size ({expected!r})")
@@ -175,7 +175,7 @@ class Setting(Frozen):
     tf: IacPaths = {}
 
     @model_validator(mode="after")
-    def _value_or_placeholder(self) -> Setting:
+    def _value_or_placeholder(self) -> Self:
         if (self.value is None) == (self.placeholder is None):
             raise ValueError("give exactly one of value or placeholder")
         if self.check in ("one_of", "none_of") and not self.values:
@@ -237,7 +237,7 @@ class GuardRail(Sourced):
         "rail only when its own request sets that field, so the rail never denies what the advisor writes."))
 
     @model_validator(mode="after")
-    def _reads_every_action(self) -> GuardRail:
+    def _reads_every_action(self) -> Self:
         if set(self.reads) != set(self.actions):
             missing, extra = sorted(set(self.actions) - set(self.reads)), sorted(set(self.reads) - set(self.actions))
             said = ([f"missing {', '.join(missing)}"] if missing else []) + \
@@ -267,7 +267,7 @@ class LimitValue(Frozen):
     text: str | None = None
 
     @model_validator(mode="after")
-    def _something(self) -> LimitValue:
+    def _something(self) -> Self:
         if self.min is None and self.max is None and self.default is None and self.text is None:
             raise ValueError("give at least one of min, max, default or text")
         return self
@@ -332,7 +332,7 @@ class AlgorithmStage(Frozen):
     guidance: Text = Field(description="AWS's guidance, in plain words.")
 
     @model_validator(mode="after")
-    def _consistent(self) -> AlgorithmStage:
+    def _consistent(self) -> Self:
         if self.preferred is not None and self.preferred not in self.processors:
             raise ValueError(f"preferred {self.preferred!r} is not one of the processors {list(self.processors)}")
         if self.multi_gpu and "gpu" not in self.processors:
@@ -446,7 +446,7 @@ class ExamDomain(Frozen):
     tasks: tuple[ExamTask, ...] = ()
 
     @model_validator(mode="after")
-    def _unique_tasks(self) -> ExamDomain:
+    def _unique_tasks(self) -> Self:
         ids = [t.id for t in self.tasks]
         if len(set(ids)) != len(ids):
             raise ValueError("two task statements have the same id")
@@ -469,7 +469,7 @@ class ExamBlueprint(Sourced):
     domains: tuple[ExamDomain, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _consistent(self) -> ExamBlueprint:
+    def _consistent(self) -> Self:
         total = sum(d.weight_percent for d in self.domains)
         if abs(total - 100) > 0.01:
             raise ValueError(f"domain weights add up to {total:g}%, not 100%")
@@ -517,7 +517,7 @@ class AcceleratorSpec(Sourced):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> AcceleratorSpec:
+    def _consistent(self) -> Self:
         if (self.vendor == "nvidia") != (self.cuda_compute_capability is not None):
             raise ValueError("cuda_compute_capability is given exactly for NVIDIA accelerators")
         if (self.vendor == "aws") != (self.neuron_generation is not None):
