@@ -96,50 +96,48 @@ GpuNeed = Literal["auto", "required", "none"]
 Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
 
 
-@dataclass(frozen=True)
-class LlmArchitecture:
-    """What sizes a decoder's KV cache, as the model's published config.json gives it (Hugging Face hub)."""
-
-    parameters_millions: float
-    layers: int
-    kv_heads: int
-    head_dim: int
-    attention: str
-    """"GQA" (grouped-query), "MHA" (every attention head keeps its own keys and values)."""
-    source: str
-    as_of: str = "2026-12-02"
-
-
-LLM_ARCHITECTURES: dict[str, LlmArchitecture] = {
-    "llama-2-7b": LlmArchitecture(6_740, 32, 32, 128, "MHA", "https://huggingface.co/meta-llama/Llama-2-7b-hf "
-                                  "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 32, "
-                                  "hidden_size 4096)"),
-    "llama-2-13b": LlmArchitecture(13_000, 40, 40, 128, "MHA", "https://huggingface.co/meta-llama/Llama-2-13b-hf "
-                                   "config.json (num_hidden_layers 40, num_attention_heads 40, num_key_value_heads "
-                                   "40, hidden_size 5120)"),
-    "llama-2-70b": LlmArchitecture(69_000, 80, 8, 128, "GQA", "https://huggingface.co/meta-llama/Llama-2-70b-hf "
-                                   "config.json (num_hidden_layers 80, num_attention_heads 64, num_key_value_heads "
-                                   "8, hidden_size 8192); Llama 2 paper: GQA for the 34B and 70B models"),
-    "llama-3-8b": LlmArchitecture(8_030, 32, 8, 128, "GQA", "https://huggingface.co/meta-llama/Meta-Llama-3-8B "
-                                  "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8, "
-                                  "hidden_size 4096)"),
-    "llama-3-70b": LlmArchitecture(70_600, 80, 8, 128, "GQA", "https://huggingface.co/meta-llama/Meta-Llama-3-70B "
-                                   "config.json (num_hidden_layers 80, num_attention_heads 64, num_key_value_heads "
-                                   "8, hidden_size 8192)"),
-    "llama-3.1-8b": LlmArchitecture(8_030, 32, 8, 128, "GQA", "https://huggingface.co/meta-llama/Llama-3.1-8B "
-                                    "config.json (num_hidden_layers 32, num_key_value_heads 8, head_dim 128)"),
-    "llama-3.1-70b": LlmArchitecture(70_600, 80, 8, 128, "GQA", "https://huggingface.co/meta-llama/Llama-3.1-70B "
-                                     "config.json (num_hidden_layers 80, num_key_value_heads 8, head_dim 128)"),
-    "mistral-7b": LlmArchitecture(7_240, 32, 8, 128, "GQA", "https://huggingface.co/mistralai/Mistral-7B-v0.1 "
-                                  "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8, "
-                                  "head_dim 128)"),
-    "mixtral-8x7b": LlmArchitecture(46_700, 32, 8, 128, "GQA", "https://huggingface.co/mistralai/Mixtral-8x7B-v0.1 "
-                                    "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads "
-                                    "8, hidden_size 4096); 46.7B parameters in all (Mistral AI, 'Mixtral of "
-                                    "experts')"),
+LLM_ARCHITECTURES_AS_OF = "2026-12-02"
+LLM_ARCHITECTURES: dict[str, tuple[float, int, int, int, str, str]] = {
+    "llama-2-7b": (6_740, 32, 32, 128, "MHA",
+     "https://huggingface.co/meta-llama/Llama-2-7b-hf "
+     "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 32, "
+     "hidden_size 4096)"),
+    "llama-2-13b": (13_000, 40, 40, 128, "MHA",
+     "https://huggingface.co/meta-llama/Llama-2-13b-hf "
+     "config.json (num_hidden_layers 40, num_attention_heads 40, num_key_value_heads "
+     "40, hidden_size 5120)"),
+    "llama-2-70b": (69_000, 80, 8, 128, "GQA",
+     "https://huggingface.co/meta-llama/Llama-2-70b-hf "
+     "config.json (num_hidden_layers 80, num_attention_heads 64, num_key_value_heads "
+     "8, hidden_size 8192); Llama 2 paper: GQA for the 34B and 70B models"),
+    "llama-3-8b": (8_030, 32, 8, 128, "GQA",
+     "https://huggingface.co/meta-llama/Meta-Llama-3-8B "
+     "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8, "
+     "hidden_size 4096)"),
+    "llama-3-70b": (70_600, 80, 8, 128, "GQA",
+     "https://huggingface.co/meta-llama/Meta-Llama-3-70B "
+     "config.json (num_hidden_layers 80, num_attention_heads 64, num_key_value_heads "
+     "8, hidden_size 8192)"),
+    "llama-3.1-8b": (8_030, 32, 8, 128, "GQA",
+     "https://huggingface.co/meta-llama/Llama-3.1-8B "
+     "config.json (num_hidden_layers 32, num_key_value_heads 8, head_dim 128)"),
+    "llama-3.1-70b": (70_600, 80, 8, 128, "GQA",
+     "https://huggingface.co/meta-llama/Llama-3.1-70B "
+     "config.json (num_hidden_layers 80, num_key_value_heads 8, head_dim 128)"),
+    "mistral-7b": (7_240, 32, 8, 128, "GQA",
+     "https://huggingface.co/mistralai/Mistral-7B-v0.1 "
+     "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8, "
+     "head_dim 128)"),
+    "mixtral-8x7b": (46_700, 32, 8, 128, "GQA",
+     "https://huggingface.co/mistralai/Mixtral-8x7B-v0.1 "
+     "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads "
+     "8, hidden_size 4096); 46.7B parameters in all (Mistral AI, 'Mixtral of "
+     "experts')"),
 }
-"""Published decoder shapes the KV cache is sized from (issue 12: GQA). Each row's source is the model's own
-config.json; the KV cache of one token is 2 (K and V) x layers x kv_heads x head_dim x 2 bytes."""
+"""Published decoder shapes the KV cache is sized from (issue 12: GQA), as of LLM_ARCHITECTURES_AS_OF: name ->
+(parameters in millions, layers, key-value heads, head size, attention: GQA or MHA, source: the model's own
+config.json). The KV cache of one token is 2 (K and V) x layers x kv_heads x head_dim x 2 bytes. Plain tuples, not
+a dataclass: this module is imported on every start."""
 LlmArchitectureId = Literal["llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3-8b", "llama-3-70b", "llama-3.1-8b",
                             "llama-3.1-70b", "mistral-7b", "mixtral-8x7b"]
 
@@ -194,7 +192,7 @@ class Model(Frozen):
         """A known architecture with no parameter count takes its published one, so rules and sizing read it."""
         if isinstance(data, dict) and data.get("architecture") in LLM_ARCHITECTURES \
                 and not data.get("parameters_millions"):
-            return {**data, "parameters_millions": LLM_ARCHITECTURES[data["architecture"]].parameters_millions}
+            return {**data, "parameters_millions": LLM_ARCHITECTURES[data["architecture"]][0]}
         return data
 
 
@@ -423,22 +421,22 @@ def kv_shape(w: Workload) -> tuple[float, str]:
     KV heads x head size = d_model. 7B gives 0.53 MiB a token, as Llama-2-7B's 0.5 MiB.
     """
     m = w.model
-    known = LLM_ARCHITECTURES.get(m.architecture or "")
+    known = LLM_ARCHITECTURES.get(m.architecture or "")  # (parameters, layers, kv heads, head size, attention, source)
     published = f"{m.architecture}'s config.json" if known else ""
     params = m.parameters_millions * 1e6
-    head_dim, head_from = ((m.head_dim, "stated") if m.head_dim else (known.head_dim, published) if known
+    head_dim, head_from = ((m.head_dim, "stated") if m.head_dim else (known[3], published) if known
                            else (128, "128 as in Llama and Mistral models"))
     layers: float
     if m.layers:
         layers, layers_from = m.layers, "stated"
     elif known:
-        layers, layers_from = known.layers, published
+        layers, layers_from = known[1], published
     else:
         layers, layers_from = (params / 196_608) ** (1 / 3), "estimated from the parameter count"
     if m.kv_heads:
         kv_heads, kv_from = float(m.kv_heads), "stated"
     elif known:
-        kv_heads, kv_from = float(known.kv_heads), f"{published}, {known.attention}"
+        kv_heads, kv_from = float(known[2]), f"{published}, {known[4]}"
     else:  # multi-head attention: one key-value head per attention head (d_model / head_dim, d_model ~ 128 x layers)
         kv_heads = 128 * layers / head_dim
         kv_from = ("assumed one per attention head, as without grouped-query attention: an upper bound; a GQA "

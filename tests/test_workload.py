@@ -212,8 +212,9 @@ def test_stated_shape_overrides_and_every_known_architecture_is_listed() -> None
     from advisor.workload import LLM_ARCHITECTURES, LlmArchitectureId
 
     assert sorted(LLM_ARCHITECTURES) == sorted(get_args(LlmArchitectureId))
-    for arch in LLM_ARCHITECTURES.values():
-        assert arch.source.startswith("https://") and arch.as_of and arch.attention in ("GQA", "MHA")
+    for parameters, layers, kv_heads, head_dim, attention, source in LLM_ARCHITECTURES.values():
+        assert source.startswith("https://") and attention in ("GQA", "MHA") and kv_heads <= layers * 64
+        assert parameters > 1000 and head_dim == 128 and (kv_heads < 32) == (attention == "GQA")
     stated = _llm(parameters_millions=8000, layers=32, kv_heads=8, head_dim=128)
     known = _llm(architecture="llama-3.1-8b", parameters_millions=8000)
     assert serving_memory(stated)[0] == pytest.approx(serving_memory(known)[0])
