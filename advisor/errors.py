@@ -42,6 +42,20 @@ def printable(text: str) -> str:
                        text)
 
 
+def shown_name(name: str) -> str:
+    """A file name as text that can always be written (UTF-8 output, JSON, XML): bytes of the name that are
+    not UTF-8, which Python carries as surrogate escapes, are shown as `\\xff`, and any other lone surrogate as
+    `\\ud800`. A name that needed none of that comes back unchanged."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate that no byte of a name became
+            return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return name
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One located complaint: where (file, line, field path) and what, in plain words."""

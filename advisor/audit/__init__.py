@@ -32,6 +32,14 @@ class AuditReport:
     files: int = 0
     resources: int = 0
     base: Path = field(default_factory=Path.cwd)
+    #: the file behind each shown name that is not the name itself (a name with bytes that are not UTF-8 is
+    #: shown escaped): where snippets and patches read it back
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    def path_of(self, shown: str) -> Path:
+        """The file a finding's `file` names."""
+        path = self.paths.get(shown) or Path(shown)
+        return path if path.is_absolute() else self.base / path
 
     def summary(self) -> dict[str, object]:
         by_status = {s: 0 for s in ("fail", "pass", "unknown", "suppressed")}
@@ -56,6 +64,7 @@ def audit_resources(resources: list[Resource], catalog: Catalog | Knowledge) -> 
 def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | None = None) -> AuditReport:
     """Audit every template, plan and request file under `paths`, one file at a time."""
     from advisor.audit.readers import BadInput, Source, classify, discover, read_source, read_text
+    from advisor.errors import shown_name
 
     report = AuditReport(base=base or Path.cwd())
     catalog = catalog_of(catalog)
@@ -65,6 +74,8 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
             report.skipped.append(item)
             continue
         assert isinstance(item, Source)
+        if shown_name(name := item.path.as_posix()) != name:  # shown escaped: remember the file
+            report.paths[item.shown] = item.path.resolve()
         try:
             text = read_text(item)
             kind = classify(item, text)

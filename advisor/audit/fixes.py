@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,9 @@ class _CannotPlace(Exception):
     """The change cannot be made safely in this file's text: the finding keeps its textual fix."""
 
 
-def patches(findings: list[Finding], base: Path) -> tuple[str, list[str]]:
-    """The unified diff for every patchable failing finding, and notes on those left as text."""
+def patches(findings: list[Finding], base: Path, paths: Mapping[str, Path] | None = None) -> tuple[str, list[str]]:
+    """The unified diff for every patchable failing finding, and notes on those left as text. `paths`: the file
+    behind a shown name that is not the name itself (`AuditReport.paths`)."""
     by_file: dict[str, list[Finding]] = {}
     notes = []
     for f in findings:
@@ -50,7 +51,7 @@ def patches(findings: list[Finding], base: Path) -> tuple[str, list[str]]:
         by_file.setdefault(f.file, []).append(f)
     out = []
     for shown, items in by_file.items():
-        path = Path(shown) if Path(shown).is_absolute() else base / shown
+        path = (paths or {}).get(shown) or (Path(shown) if Path(shown).is_absolute() else base / shown)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

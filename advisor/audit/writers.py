@@ -8,7 +8,6 @@ tag on each rule, repo-relative URIs, a region with start/end lines and the reso
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.__about__ import __version__
@@ -97,7 +96,7 @@ def to_sarif(report: AuditReport, catalog: Catalog | Knowledge) -> str:
                                                         c.chapter_topic])),
                            "anchors": anchors},
         })
-    snippets = _Snippets(report.base)
+    snippets = _Snippets(report)
     results = []
     for f in reported:
         location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": f.file or "live"}}}
@@ -135,15 +134,15 @@ def to_sarif(report: AuditReport, catalog: Catalog | Knowledge) -> str:
 class _Snippets:
     """Reads a file's lines only when a result needs a snippet, one file held at a time."""
 
-    def __init__(self, base: Path) -> None:
-        self.base = base
+    def __init__(self, report: AuditReport) -> None:
+        self.report = report
         self.cached: tuple[str, list[str]] | None = None
 
     def lines(self, shown: str, start: int, end: int) -> str:
         if self.cached is None or self.cached[0] != shown:
-            path = Path(shown) if Path(shown).is_absolute() else self.base / shown
             try:
-                self.cached = (shown, path.read_text(encoding="utf-8", errors="replace").splitlines())
+                whole = self.report.path_of(shown).read_text(encoding="utf-8", errors="replace")
+                self.cached = (shown, whole.splitlines())
             except OSError:
                 self.cached = (shown, [])
         text = self.cached[1][start - 1:end]

@@ -102,7 +102,7 @@ def _write(report: AuditReport, args: argparse.Namespace, catalog: Catalog) -> N
         # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.audit.fixes import patches
 
-        text, notes = patches(report.findings, report.base)
+        text, notes = patches(report.findings, report.base, report.paths)
         for note in notes:
             print(f"not patched: {note}", file=sys.stderr)
     elif args.format == "json":

@@ -15,15 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.atomic import os_cause
-from advisor.audit.model import Kind, Resource, Skipped
+from advisor.audit.model import Kind, Resource, Skipped, Unknown
 from advisor.documents import MAX_DEPTH, check_depth
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, shown_name
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_ALIASES = 200
 SUFFIXES = {".yaml", ".yml", ".json", ".template", ".tf"}
 _ALIAS = re.compile(rb"(?:^|[\s\[{,:-])\*[A-Za-z0-9_-]+")
 _BRACKETS = re.compile(r"[\[\]{}()]")
+#: An escape that JSON and YAML decode to half of a surrogate pair (`\\ud800`, YAML's `\\U0000dc00`): rare, so
+#: only a file that has one is searched for a lone half after parsing.
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 class BadInput(Exception):
@@ -38,7 +41,7 @@ class BadInput(Exception):
 @dataclass(frozen=True, slots=True)
 class Source:
     path: Path
-    shown: str  # repo-relative, forward slashes: what findings and SARIF name
+    shown: str  # repo-relative, forward slashes, bytes that are not UTF-8 escaped: what findings and SARIF name
 
 
 def discover(paths: list[Path], base: Path) -> Iterator[Source | Skipped]:
@@ -51,7 +54,7 @@ def discover(paths: list[Path], base: Path) -> Iterator[Source | Skipped]:
         elif root.exists():
             yield Source(root, _shown(root, base))
         else:
-            yield Skipped(str(root), "no such file or folder")
+            yield Skipped(shown_name(str(root)), "no such file or folder")
 
 
 def _walk(folder: Path, base: Path, seen: set[tuple[int, int]]) -> Iterator[Source | Skipped]:
@@ -98,11 +101,12 @@ def _resolved(path: Path) -> Path:
 
 
 def _shown(path: Path, base: Path) -> str:
-    """`path` relative to `base` (resolved once by `discover`), or as given when it lies outside."""
+    """`path` relative to `base` (resolved once by `discover`), or as given when it lies outside; a name that is
+    not UTF-8 (`bad\\xff.tf`) is shown escaped, so every output format can write it."""
     try:
-        return path.resolve().relative_to(base).as_posix()
+        return shown_name(path.resolve().relative_to(base).as_posix())
     except (ValueError, OSError, RuntimeError):
-        return path.as_posix()
+        return shown_name(path.as_posix())
 
 
 def read_text(source: Source) -> str:
@@ -173,6 +177,13 @@ def classify(source: Source, text: str) -> Kind | None:
 
 def read_source(source: Source, text: str, kind: Kind, audited: Collection[str] | None = None) -> list[Resource]:
     """The resources of one file; `audited` (resource types with rules) lets a reader skip what nothing judges."""
+    resources = _read(source, text, kind, audited)
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(text, resources)
+    return resources
+
+
+def _read(source: Source, text: str, kind: Kind, audited: Collection[str] | None) -> list[Resource]:
     if kind == "cloudformation":
         from advisor.audit.readers.cloudformation import read_template
 
@@ -188,6 +199,37 @@ def read_source(source: Source, text: str, kind: Kind, audited: Collection[str] 
     from advisor.audit.readers.requests import read_requests
 
     return read_requests(source.shown, text)
+
+
+def _refuse_lone_surrogates(text: str, resources: list[Resource]) -> None:
+    """BadInput at its line when an escape decoded to half of a surrogate pair (`"\\ud800"` in JSON or a YAML
+    double-quoted string) reached a resource: that is no character, and no output format could write it. A
+    complete pair (`\\ud83d\\ude00`) is one character and passes; so does the same text where it is no escape
+    (a YAML plain scalar, a Terraform string)."""
+    for resource in resources:
+        bad = _lone_surrogate((resource.name, resource.type, resource.properties, resource.suppressions))
+        if bad is not None:
+            half = next(c for c in bad if "\ud800" <= c <= "\udfff")
+            escape = re.search(rf"\\(?:u|U0000){ord(half):04x}", text, re.IGNORECASE)
+            line = text.count("\n", 0, escape.start()) + 1 if escape else None
+            raise BadInput(f"the escape \\u{ord(half):04x} is half of a surrogate pair, not a character", line)
+
+
+def _lone_surrogate(value: object) -> str | None:
+    """The first text in `value` (keys, values, unknowns) that holds a lone surrogate, or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value
+        return None
+    if isinstance(value, Unknown):
+        return _lone_surrogate(value.text)
+    if isinstance(value, dict):
+        return next((bad for item in value.items() if (bad := _lone_surrogate(item)) is not None), None)
+    if isinstance(value, (list, tuple)):
+        return next((bad for item in value if (bad := _lone_surrogate(item)) is not None), None)
+    return None
 
 
 def _json(text: str) -> object:
