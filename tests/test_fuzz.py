@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -277,4 +278,42 @@ def test_no_cli_entry_point_exits_70_on_a_mutated_input(tmp_path_factory: Any, k
     for command in commands:
         args = [a.format(f=target, d=folder) for a in command]
         with contextlib.suppress(SystemExit):  # argparse's own exit for a usage error is 2, never a traceback
+            assert main(args) in (0, 1, 2), args
+
+
+def _escaped_halves(data: Any) -> Any:
+    """`data` with half a surrogate pair in its first key and in its first string, for JSON written with escapes
+    (`"\\ud800"`): the text is ASCII and well-formed, the decoded value holds no character."""
+    if isinstance(data, dict) and data:
+        first, *rest = data
+        return {f"{first}\udc00": _escaped_halves(data[first]), **{k: data[k] for k in rest}}
+    if isinstance(data, list) and data:
+        return [_escaped_halves(data[0]), *data[1:]]
+    return f"\ud800{data}" if isinstance(data, str) else data
+
+
+@pytest.mark.parametrize("case", ["name", "escape"])
+@pytest.mark.parametrize("kind", sorted(CLI_INPUTS))
+def test_no_cli_entry_point_exits_70_on_a_name_or_text_no_output_can_write(tmp_path: Path, kind: str,
+                                                                          case: str) -> None:
+    """A file name whose bytes are not UTF-8 (`input\\xff.yaml`), and JSON escapes that decode to half a surrogate
+    pair: every entry point reads them, or refuses them with a plain error (both were exit 70 somewhere)."""
+    source, commands = CLI_INPUTS[kind]
+    target = tmp_path / ("us-east-1.yaml" if kind == "snapshot" else "input.json")
+    if case == "name":
+        name = os.fsdecode(b"input\xff.yaml" if kind != "snapshot" else b"extra\xff.yaml")
+        try:
+            (tmp_path / name).write_bytes(source.read_bytes())
+        except (OSError, UnicodeEncodeError):
+            pytest.skip("this file system refuses names that are not UTF-8")
+        if kind == "snapshot":
+            target.write_bytes(source.read_bytes())
+        else:
+            target = tmp_path / name
+    else:
+        data = yaml.load(source.read_text(encoding="utf-8"), Loader=_TagsAsData)
+        target.write_text(json.dumps(_escaped_halves(data), default=str), encoding="ascii")  # ensure_ascii: escapes
+    for command in commands:
+        args = [a.format(f=target, d=tmp_path) for a in command]
+        with contextlib.suppress(SystemExit):
             assert main(args) in (0, 1, 2), args

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import write_user_file
 from advisor.cli import add_data_dir
-from advisor.errors import QuizError, UsageError
+from advisor.errors import QuizError, UsageError, shown_name
 from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
 from advisor.render import FORMATS, emit, terminal_console, to_json, to_yaml
 from advisor.resources import cache_dir, data_dir, shipped_dir
@@ -292,14 +292,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     from advisor.quiz.interop import bank_id_for, import_text
     from advisor.quiz.tutor import USER_BANKS
 
-    shown = str(args.file)
+    shown = shown_name(str(args.file))  # the bank's title and source carry it: a name that is not UTF-8, escaped
     raw = read_bytes(args.file, shown, QuizError)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise QuizError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
-    bank_id = args.bank_id or bank_id_for(args.file)
-    result = import_text(text, args.source_format, display=shown, bank_id=bank_id, title=args.title)
+    bank_id = shown_name(args.bank_id) if args.bank_id else bank_id_for(args.file)
+    title = shown_name(args.title) if args.title else None  # argv bytes that are not UTF-8, escaped
+    result = import_text(text, args.source_format, display=shown, bank_id=bank_id, title=title)
     result.bank["as_of"] = dt.date.today().isoformat()
     out = args.out or data_dir(getattr(args, "data_dir", None)) / USER_BANKS / f"{bank_id}.yaml"
     header = "# Imported by `advisor quiz import`; edit freely (ids keep your progress).\n"

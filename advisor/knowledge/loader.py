@@ -197,7 +197,8 @@ def cache_key(inputs: Mapping[str, bytes], code_files: Iterable[str]) -> str:
         stat = (_PACKAGE / name).stat()
         digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     for name in sorted(inputs):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(inputs[name]).digest())
+        # surrogatepass: a file name that is not UTF-8 arrives with its bytes escaped, and is still a name
+        digest.update(name.encode("utf-8", "surrogatepass") + b"\0" + hashlib.sha256(inputs[name]).digest())
     return digest.hexdigest()
 
 

@@ -27,7 +27,8 @@ def _files_digest(digest: hashlib._Hash, base: Path, paths: Iterable[Path], *, c
             stat = path.stat()
         except OSError:
             continue
-        digest.update(str(path.relative_to(base)).encode())  # relative: a moved checkout is the same input
+        # relative: a moved checkout is the same input; surrogatepass: a name that is not UTF-8 is a name too
+        digest.update(str(path.relative_to(base)).encode("utf-8", "surrogatepass"))
         if contents:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         else:

@@ -136,3 +136,25 @@ def test_controls_table_fits_80_columns_and_breaks_field_paths_only_at_dots(
              for part in (s["operation"], *s["field"].replace("[]", "").split("."))}
     for name in names:  # every operation and field name stands whole on some line of the table
         assert name in out, name
+
+
+def test_a_rules_folder_with_a_file_name_that_is_not_utf8(rules_copy: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The knowledge cache key hashes every file's name: one whose bytes are not UTF-8 is a name too (this was
+    exit 70 in `kb show --dir`); a broken file under such a name is a located error naming it escaped."""
+    import os
+
+    decisions = rules_copy / "decisions"
+    try:
+        renamed = decisions / os.fsdecode(b"batch\xff.yaml")
+        (decisions / "batch.yaml").rename(renamed)
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    for fmt in ("table", "json"):
+        assert main(["kb", "show", "families", "--dir", str(rules_copy), "--format", fmt]) == 0
+    assert main(["kb", "validate", str(rules_copy)]) == 0
+    capsys.readouterr()
+    with renamed.open("a", encoding="utf-8") as f:
+        f.write("bad: [\n")
+    assert main(["kb", "show", "families", "--dir", str(rules_copy)]) == 2
+    assert "batch\\udcff.yaml:" in capsys.readouterr().err

@@ -100,3 +100,26 @@ def test_drills_are_listed_playable_and_exportable(capsys: pytest.CaptureFixture
     assert "Instance types" in capsys.readouterr().out
     assert main(["quiz", "export", "drills", "--format", "gift"]) == 0
     assert "::drill-type-ml-m5-xlarge-memory::" in capsys.readouterr().out
+
+
+def test_import_from_a_file_name_that_is_not_utf8(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The bank's title and source come from the file name: its bytes that are not UTF-8 are written escaped
+    (this was exit 70 while writing the bank); so are a title and an id given on the command line."""
+    try:
+        source = tmp_path / os.fsdecode(b"deck\xff.gift")
+        source.write_text(GIFT, encoding="utf-8")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    bank_file = tmp_path / "deck.yaml"
+    assert main(["quiz", "import", str(source), "--format", "gift", "--out", str(bank_file)]) == 0
+    capsys.readouterr()
+    bank = yaml.safe_load(bank_file.read_text(encoding="utf-8"))
+    assert bank["title"] == "Imported: deck\\xff.gift" and bank["source"].endswith("deck\\xff.gift")
+    assert [i.id for i in load_bank(bank_file).items] == ["q1", "q2"]
+    assert main(["quiz", "import", str(source), "--format", "gift", "--out", str(bank_file),
+                 "--title", os.fsdecode(b"mine\xfe")]) == 0
+    assert yaml.safe_load(bank_file.read_text(encoding="utf-8"))["title"] == "mine\\xfe"
+    code = main(["quiz", "import", str(source), "--format", "gift", "--out", str(tmp_path / "other.yaml"),
+                 "--id", os.fsdecode(b"id\xfe")])
+    err = capsys.readouterr().err
+    assert code == 2 and "does not have the expected form" in err and not (tmp_path / "other.yaml").exists()
