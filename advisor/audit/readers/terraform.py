@@ -120,7 +120,8 @@ def _parse(text: str) -> dict[str, Any]:
     from lark.exceptions import LarkError
 
     try:
-        tree: dict[str, Any] = hcl2.loads(text, with_meta=True)
+        # hcl2.loads, with the parser from _hcl_parser; the newline is hcl2's own (lark has no end-of-file token)
+        tree: dict[str, Any] = hcl2.transform(_hcl_parser().parse(text + "\n"), with_meta=True)
         return tree
     except LarkError as exc:
         line, column = getattr(exc, "line", None), getattr(exc, "column", None)
@@ -128,6 +129,55 @@ def _parse(text: str) -> dict[str, Any]:
         raise BadInput(f"not valid HCL (unexpected input{where})", line if line and line > 0 else None) from None
     except Exception as exc:
         raise BadInput(f"not valid HCL: {type(exc).__name__}: {str(exc)[:160]}") from None
+
+
+_PARSER: list[Any] = []
+
+
+def _hcl_parser() -> Any:
+    """python-hcl2's parser (its grammar, its options), built once per user instead of once per process.
+
+    python-hcl2 caches the parser with lark's cache beside its own files (hcl2/.lark_cache.bin), which a fresh
+    install does not ship and which is written on first use only where site-packages is writable: from a
+    read-only install every audit that parsed Terraform rebuilt the grammar, about 1.4 s of CPU. Here the parser
+    is kept in the user's signed cache (advisor.cache) as lark's serialised form (`Lark.memo_serialize`, read back
+    by `Lark.load`) written as JSON, never as lark's pickle: nothing read back from the cache can run code. Its
+    name carries the hash of hcl2's grammar and lark's version (`_cache_folder`), so an upgrade builds anew; a
+    cache that cannot be used costs only the build.
+    """
+    if _PARSER:
+        return _PARSER[0]
+    import hcl2
+    from lark import Lark
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    from advisor import cache
+
+    name = f"{_cache_folder().name}-parser.json"
+    stored = cache.read(name)
+    parser = None
+    if isinstance(stored, dict):
+        try:
+            parser = Lark.load(_int_keys(stored))
+        except Exception:  # a parser this lark cannot load (the name should prevent it): build it again
+            parser = None
+    if parser is None:
+        parser = Lark.open(str(Path(hcl2.__file__).parent / "hcl2.lark"), parser="lalr", propagate_positions=True)
+        data, memo = parser.memo_serialize([TerminalDef, Rule])
+        cache.write(name, {"data": data, "memo": memo})
+    _PARSER.append(parser)
+    return parser
+
+
+def _int_keys(value: Any) -> Any:
+    """JSON wrote the parse table's integer keys (states, tokens, memo ids) as strings: they are integers again.
+    Every string key of lark's serialised parser is a name, never digits (a test holds the round trip)."""
+    if isinstance(value, dict):
+        return {int(k) if k.isdigit() else k: _int_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_int_keys(v) for v in value]
+    return value
 
 
 def _clean(value: Any) -> Any:

@@ -1,0 +1,90 @@
+"""python-hcl2's parser is built once per user and kept in the signed cache as JSON, not rebuilt by every process
+of a read-only install (python-hcl2 writes lark's cache beside its own files, which such an install cannot)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+from lark import Lark
+
+from advisor.audit.readers import terraform
+
+ROOT = Path(__file__).parents[2]
+TF_FILES = sorted([*(ROOT / "examples" / "audit").rglob("*.tf"), *(Path(__file__).parent / "data").rglob("*.tf")])
+
+
+@pytest.fixture()
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder and no parser in memory: what a new process of a new user starts with."""
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(terraform, "_PARSER", [])
+    monkeypatch.setattr(terraform, "_FOLDER", [])
+    return tmp_path / "cache"
+
+
+def _no_build(*_args: Any, **_kwargs: Any) -> Lark:
+    raise AssertionError("the grammar was built again")
+
+
+def test_the_parser_gives_what_hcl2_loads_gives() -> None:
+    assert TF_FILES
+    for path in TF_FILES:
+        text = path.read_text(encoding="utf-8")
+        assert terraform._parse(text) == hcl2.loads(text, with_meta=True), path
+
+
+def test_a_second_process_loads_the_parser_from_the_cache_without_hcl2s_own(
+        fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hcl2.parser
+
+    # a read-only install: python-hcl2's own parser (and its lark cache file) must never be needed
+    monkeypatch.setattr(hcl2.parser, "parser", _no_build)
+    built = terraform._hcl_parser()
+    [entry] = fresh.glob("hcl2-*-parser.json")
+    assert b"pickle" not in entry.read_bytes()[:200] and entry.read_bytes().split(b"\n", 1)[1].startswith(b"{")
+    monkeypatch.setattr(terraform, "_PARSER", [])  # the next process
+    monkeypatch.setattr(Lark, "open", _no_build)
+    loaded = terraform._hcl_parser()
+    assert loaded is not built
+    text = TF_FILES[0].read_text(encoding="utf-8")
+    assert hcl2.transform(loaded.parse(text + "\n"), with_meta=True) == hcl2.loads(text, with_meta=True)
+
+
+def test_a_damaged_or_planted_parser_entry_is_a_miss(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    terraform._hcl_parser()
+    [entry] = fresh.glob("hcl2-*-parser.json")
+    entry.write_bytes(entry.read_bytes().replace(b'"lalr"', b'"earley"', 1))  # the signature no longer matches
+    monkeypatch.setattr(terraform, "_PARSER", [])
+    calls: list[object] = []
+    original = Lark.open
+
+    def counting(*args: Any, **kwargs: Any) -> Lark:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(Lark, "open", counting)
+    text = TF_FILES[0].read_text(encoding="utf-8")
+    assert terraform._parse(text) == hcl2.loads(text, with_meta=True) and len(calls) == 1
+
+
+def test_the_serialised_parser_has_no_string_key_of_digits() -> None:
+    """`_int_keys` turns every key of digits back into an integer: that is right only while lark names nothing
+    with digits alone."""
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    parser = Lark.open(str(Path(hcl2.__file__).parent / "hcl2.lark"), parser="lalr", propagate_positions=True)
+    data, memo = parser.memo_serialize([TerminalDef, Rule])
+
+    def string_keys(value: Any) -> list[str]:
+        if isinstance(value, dict):
+            return [k for k in value if isinstance(k, str)] + [s for v in value.values() for s in string_keys(v)]
+        if isinstance(value, (list, tuple)):
+            return [s for v in value for s in string_keys(v)]
+        return []
+
+    keys = string_keys({"data": data, "memo": memo})
+    assert keys and not [k for k in keys if k.isdigit()]
