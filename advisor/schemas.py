@@ -23,6 +23,7 @@ SCHEMA_MODELS: dict[str, str] = {
     "accelerators": "advisor.knowledge.files:AcceleratorsFile",
     "algorithms": "advisor.knowledge.files:AlgorithmsFile",
     "hosting_options": "advisor.knowledge.files:HostingOptionsFile",
+    "llm_architectures": "advisor.knowledge.files:LlmArchitecturesFile",
     "decision": "advisor.engine.decisions:Decision",
     "workload": "advisor.workload:Workload",
     "price_snapshot": "advisor.pricing.models:PriceSnapshot",

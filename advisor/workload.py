@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PrivateAttr,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError, core_schema
 
 from advisor import stages as stage_registry
@@ -96,51 +104,16 @@ GpuNeed = Literal["auto", "required", "none"]
 Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
 
 
-LLM_ARCHITECTURES_AS_OF = "2026-12-02"
-LLM_ARCHITECTURES: dict[str, tuple[float, int, int, int, str, str]] = {
-    "llama-2-7b": (6_740, 32, 32, 128, "MHA",
-     "https://huggingface.co/meta-llama/Llama-2-7b-hf "
-     "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 32, "
-     "hidden_size 4096)"),
-    "llama-2-13b": (13_000, 40, 40, 128, "MHA",
-     "https://huggingface.co/meta-llama/Llama-2-13b-hf "
-     "config.json (num_hidden_layers 40, num_attention_heads 40, num_key_value_heads "
-     "40, hidden_size 5120)"),
-    "llama-2-70b": (69_000, 80, 8, 128, "GQA",
-     "https://huggingface.co/meta-llama/Llama-2-70b-hf "
-     "config.json (num_hidden_layers 80, num_attention_heads 64, num_key_value_heads "
-     "8, hidden_size 8192); Llama 2 paper: GQA for the 34B and 70B models"),
-    "llama-3-8b": (8_030, 32, 8, 128, "GQA",
-     "https://huggingface.co/meta-llama/Meta-Llama-3-8B "
-     "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8, "
-     "hidden_size 4096)"),
-    "llama-3-70b": (70_600, 80, 8, 128, "GQA",
-     "https://huggingface.co/meta-llama/Meta-Llama-3-70B "
-     "config.json (num_hidden_layers 80, num_attention_heads 64, num_key_value_heads "
-     "8, hidden_size 8192)"),
-    "llama-3.1-8b": (8_030, 32, 8, 128, "GQA",
-     "https://huggingface.co/meta-llama/Llama-3.1-8B "
-     "config.json (num_hidden_layers 32, num_key_value_heads 8, head_dim 128)"),
-    "llama-3.1-70b": (70_600, 80, 8, 128, "GQA",
-     "https://huggingface.co/meta-llama/Llama-3.1-70B "
-     "config.json (num_hidden_layers 80, num_key_value_heads 8, head_dim 128)"),
-    "mistral-7b": (7_240, 32, 8, 128, "GQA",
-     "https://huggingface.co/mistralai/Mistral-7B-v0.1 "
-     "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8, "
-     "head_dim 128)"),
-    "mixtral-8x7b": (46_700, 32, 8, 128, "GQA",
-     "https://huggingface.co/mistralai/Mixtral-8x7B-v0.1 "
-     "config.json (num_hidden_layers 32, num_attention_heads 32, num_key_value_heads "
-     "8, hidden_size 4096); 46.7B parameters in all (Mistral AI, 'Mixtral of "
-     "experts')"),
-}
-"""Published decoder shapes the KV cache is sized from (issue 12: GQA), as of LLM_ARCHITECTURES_AS_OF: name ->
-(parameters in millions, layers, key-value heads, head size, attention: GQA or MHA, source: the model's own
-config.json). The KV cache of one token is 2 (K and V) x layers x kv_heads x head_dim x 2 bytes. Plain tuples, not
-a dataclass: this module is imported on every start."""
-LlmArchitectureId = Literal["llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3-8b", "llama-3-70b", "llama-3.1-8b",
-                            "llama-3.1-70b", "mistral-7b", "mixtral-8x7b"]
+@dataclass(frozen=True)
+class PublishedShape:
+    """A known LLM architecture's decoder shape (rules/knowledge/llm_architectures.yaml), as with_architecture
+    resolved it from model.architecture: what kv_shape reads where the workload states no figure of its own."""
 
+    architecture: str
+    layers: int
+    kv_heads: int
+    head_dim: int
+    attention: str
 
 
 class Data(Frozen):
@@ -173,10 +146,11 @@ class Model(Frozen):
     mode: AlgorithmMode | None = Field(default=None, description="The built-in algorithm's training mode where "
                                                                  "AWS's instance guidance depends on it (BlazingText: "
                                                                  "cbow, skipgram, batch_skipgram, supervised).")
-    architecture: LlmArchitectureId | None = Field(default=None, description=(
-        "LLM serving: a known model family (llama-2-70b, llama-3.1-8b, mistral-7b, mixtral-8x7b, ...) whose "
-        "published layers, key-value heads and head size size the KV cache (grouped-query attention), and whose "
-        "parameter count is used when model.parameters_millions is 0."))
+    architecture: Id | None = Field(default=None, description=(
+        "LLM serving: a known model family, one of the ids in rules/knowledge/llm_architectures.yaml (`advisor kb "
+        "show architectures`: llama-2-70b, llama-3.1-8b, mistral-7b, mixtral-8x7b, ...), whose published layers, "
+        "key-value heads and head size size the KV cache (grouped-query attention), and whose parameter count is "
+        "used when model.parameters_millions is 0."))
     layers: Annotated[int, Field(ge=1, le=1000)] | None = Field(default=None, description=(
         "LLM serving: decoder layers (config.json num_hidden_layers); overrides model.architecture's."))
     kv_heads: Annotated[int, Field(ge=1, le=1024)] | None = Field(default=None, description=(
@@ -186,14 +160,8 @@ class Model(Frozen):
         "LLM serving: size of one attention head (hidden_size / num_attention_heads, usually 128); overrides "
         "model.architecture's."))
 
-    @model_validator(mode="before")
-    @classmethod
-    def _parameters_of_architecture(cls, data: Any) -> Any:
-        """A known architecture with no parameter count takes its published one, so rules and sizing read it."""
-        if isinstance(data, dict) and data.get("architecture") in LLM_ARCHITECTURES \
-                and not data.get("parameters_millions"):
-            return {**data, "parameters_millions": LLM_ARCHITECTURES[data["architecture"]][0]}
-        return data
+    _published: PublishedShape | None = PrivateAttr(default=None)
+    """Set by with_architecture from the knowledge, never read from a file."""
 
 
 class Notebook(Frozen):
@@ -421,22 +389,22 @@ def kv_shape(w: Workload) -> tuple[float, str]:
     KV heads x head size = d_model. 7B gives 0.53 MiB a token, as Llama-2-7B's 0.5 MiB.
     """
     m = w.model
-    known = LLM_ARCHITECTURES.get(m.architecture or "")  # (parameters, layers, kv heads, head size, attention, source)
-    published = f"{m.architecture}'s config.json" if known else ""
+    known = m._published  # the knowledge's figures for model.architecture (with_architecture)
+    published = f"{known.architecture}'s config.json" if known else ""
     params = m.parameters_millions * 1e6
-    head_dim, head_from = ((m.head_dim, "stated") if m.head_dim else (known[3], published) if known
+    head_dim, head_from = ((m.head_dim, "stated") if m.head_dim else (known.head_dim, published) if known
                            else (128, "128 as in Llama and Mistral models"))
     layers: float
     if m.layers:
         layers, layers_from = m.layers, "stated"
     elif known:
-        layers, layers_from = known[1], published
+        layers, layers_from = known.layers, published
     else:
         layers, layers_from = (params / 196_608) ** (1 / 3), "estimated from the parameter count"
     if m.kv_heads:
         kv_heads, kv_from = float(m.kv_heads), "stated"
     elif known:
-        kv_heads, kv_from = float(known[2]), f"{published}, {known[4]}"
+        kv_heads, kv_from = float(known.kv_heads), f"{published}, {known.attention}"
     else:  # multi-head attention: one key-value head per attention head (d_model / head_dim, d_model ~ 128 x layers)
         kv_heads = 128 * layers / head_dim
         kv_from = ("assumed one per attention head, as without grouped-query attention: an upper bound; a GQA "
@@ -638,6 +606,15 @@ def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str
         close = sorted(difflib.get_close_matches(w.region, codes, n=2, cutoff=0.6))
         problems.append((("region",), f"{w.region!r} is not a region where SageMaker runs",
                          f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "e.g. us-east-1"))
+    if w.model.architecture and knowledge.llm_architecture(w.model.architecture) is None:
+        import difflib  # deferred: needed only to word this error
+
+        ids = [a.id for a in knowledge.llm_architectures]
+        close = difflib.get_close_matches(w.model.architecture, ids, n=2, cutoff=0.6)
+        problems.append((("model", "architecture"), f"{w.model.architecture!r} is not an LLM architecture the "
+                         "knowledge knows (rules/knowledge/llm_architectures.yaml)",
+                         f"did you mean {' or '.join(repr(c) for c in close)}?" if close
+                         else f"one of {', '.join(ids)}, or state model.layers, kv_heads and head_dim"))
     for stage in w.stages:  # a `gpu: required` in a section the stage reads asks for a GPU at that stage
         spec = stage_registry.stage(stage)
         if spec.instance_stage is None:
@@ -796,6 +773,22 @@ def check_workload(w: Workload, knowledge: Knowledge, doc: Any = None) -> None:
     raise WorkloadError(f"{where}: {len(problems)} problem{'s' if len(problems) > 1 else ''}", problems=problems)
 
 
+def with_architecture(w: Workload, knowledge: Knowledge) -> Workload:
+    """The workload with its model.architecture's published figures (rules/knowledge/llm_architectures.yaml): the
+    parameter count when none is stated, and the decoder shape kv_shape sizes the KV cache from.
+
+    The figures are knowledge, so they are read here, where the knowledge is at hand, not in the workload model; an
+    unknown id is left alone (check_workload reports it).
+    """
+    known = knowledge.llm_architecture(w.model.architecture) if w.model.architecture else None
+    if known is None:
+        return w
+    model = w.model.model_copy(update={} if w.model.parameters_millions
+                               else {"parameters_millions": known.parameters_millions})
+    model._published = PublishedShape(known.id, known.layers, known.kv_heads, known.head_dim, known.attention)
+    return w.model_copy(update={"model": model})
+
+
 def load_workload(source: Path | str, knowledge: Knowledge, *, text: bytes | str | None = None) -> Workload:
     """A workload from a YAML or JSON file (or its already-read `text`, e.g. stdin), validated and located."""
     if text is not None:
@@ -807,7 +800,7 @@ def load_workload(source: Path | str, knowledge: Knowledge, *, text: bytes | str
                             problems=[Problem("expected fields such as `stages:` at the top level", doc.display, 1)])
     workload = validate_document(Workload, doc, WorkloadError)
     check_workload(workload, knowledge, doc)
-    return workload
+    return with_architecture(workload, knowledge)
 
 
 _PATHS = _paths()

@@ -19,6 +19,7 @@ from advisor.workload import (
     load_workload,
     serving_memory,
     weights_gib,
+    with_architecture,
 )
 
 K = load_knowledge()
@@ -187,9 +188,10 @@ def test_training_memory_by_fine_tuning_method(method: str, low: float, high: fl
 
 
 def _llm(**model: object) -> Workload:
-    return Workload.model_validate({
+    """An LLM serving workload as the loader hands it on: its architecture's published figures read from K."""
+    return with_architecture(Workload.model_validate({
         "stages": ["realtime_inference"], "inference": {"context_tokens": 32768, "concurrent_sequences": 8},
-        "model": {"kind": "llm", "algorithm": "vllm", **model}})
+        "model": {"kind": "llm", "algorithm": "vllm", **model}}), K)
 
 
 def test_kv_cache_reads_grouped_query_attention_from_a_known_architecture() -> None:
@@ -206,15 +208,13 @@ def test_kv_cache_reads_grouped_query_attention_from_a_known_architecture() -> N
     assert "without grouped-query attention: an upper bound" in serving_memory(dense)[1]
 
 
-def test_stated_shape_overrides_and_every_known_architecture_is_listed() -> None:
-    from typing import get_args
-
-    from advisor.workload import LLM_ARCHITECTURES, LlmArchitectureId
-
-    assert sorted(LLM_ARCHITECTURES) == sorted(get_args(LlmArchitectureId))
-    for parameters, layers, kv_heads, head_dim, attention, source in LLM_ARCHITECTURES.values():
-        assert source.startswith("https://") and attention in ("GQA", "MHA") and kv_heads <= layers * 64
-        assert parameters > 1000 and head_dim == 128 and (kv_heads < 32) == (attention == "GQA")
+def test_stated_shape_overrides_and_every_known_architecture_is_sourced() -> None:
+    """Each architecture row is a fact from the model's own config.json, with its source and the date it was read."""
+    assert len(K.llm_architectures) >= 9
+    for a in K.llm_architectures:
+        assert a.source.startswith("https://huggingface.co/") and "config.json" in a.source and a.as_of, a.id
+        assert a.parameters_millions > 1000 and a.head_dim == 128 and (a.kv_heads < 32) == (a.attention == "GQA")
+        assert f"num_hidden_layers {a.layers}" in a.source and f"num_key_value_heads {a.kv_heads}" in a.source, a.id
     stated = _llm(parameters_millions=8000, layers=32, kv_heads=8, head_dim=128)
     known = _llm(architecture="llama-3.1-8b", parameters_millions=8000)
     assert serving_memory(stated)[0] == pytest.approx(serving_memory(known)[0])
@@ -224,7 +224,37 @@ def test_stated_shape_overrides_and_every_known_architecture_is_listed() -> None
     assert not _llm(parameters_millions=7000).model.architecture  # nothing stated: nothing invented
 
 
-@pytest.mark.parametrize("bad", [{"architecture": "llama-9"}, {"kv_heads": 0}, {"layers": 1.5}])
+@pytest.mark.parametrize("bad", [{"kv_heads": 0}, {"layers": 1.5}, {"architecture": "llama 3"}])
 def test_bad_architecture_is_refused(bad: dict) -> None:
     with pytest.raises(ValueError):
         _llm(parameters_millions=7000, **bad)
+
+
+def test_an_unknown_architecture_is_a_located_error_naming_the_known_ones(tmp_path: Path) -> None:
+    """model.architecture is checked against rules/knowledge/llm_architectures.yaml: file, line, field, the ids."""
+    path = tmp_path / "w.yaml"
+    path.write_text("stages: [realtime_inference]\nmodel:\n  kind: llm\n  algorithm: vllm\n"
+                    "  architecture: llama-3.1-8bb\n")
+    with pytest.raises(WorkloadError) as caught:
+        load_workload(path, K)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (5, "model.architecture") and problem.file and "w.yaml" in problem.file
+    assert "not an LLM architecture" in problem.message and "'llama-3.1-8b'" in (problem.hint or "")
+    path.write_text("stages: [realtime_inference]\nmodel: {kind: llm, algorithm: vllm, architecture: gpt-9}\n")
+    with pytest.raises(WorkloadError) as caught:
+        load_workload(path, K)
+    assert "mistral-7b" in (caught.value.problems[0].hint or "")  # nothing close: every known id
+    with pytest.raises(WorkloadError):
+        Advisor(K).recommend({"stages": ["realtime_inference"],
+                              "model": {"kind": "llm", "algorithm": "vllm", "architecture": "gpt-9"}})
+
+
+def test_a_known_architecture_loads_with_its_published_figures(tmp_path: Path) -> None:
+    """Must not fire: a known id loads, takes its parameter count when none is stated, keeps a stated one."""
+    path = tmp_path / "w.yaml"
+    path.write_text("stages: [realtime_inference]\nmodel: {kind: llm, algorithm: vllm, architecture: mistral-7b}\n")
+    loaded = load_workload(path, K)
+    assert loaded.model.parameters_millions == 7240 and "mistral-7b's config.json, GQA" in kv_shape(loaded)[1]
+    path.write_text("stages: [realtime_inference]\n"
+                    "model: {kind: llm, algorithm: vllm, architecture: mistral-7b, parameters_millions: 7000}\n")
+    assert load_workload(path, K).model.parameters_millions == 7000

@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     validate.set_defaults(handler=cmd_validate)
 
     show = kb_sub.add_parser("show", help="print families, types, accelerators, controls, lambda limits, exams, "
-                                          "algorithms or hosting options")
+                                          "algorithms, hosting options or LLM architectures")
     show.add_argument("what", choices=tuple(SHOW))
     show.add_argument("--format", choices=FORMATS, default="table")
     show.add_argument("--family", help="types: only this family (t, m, r, c, p, g, inf, trn, m-graviton, ...)")
@@ -221,6 +221,11 @@ SHOW: dict[str, tuple[str, str, tuple[Column, ...]]] = {
         ("stock containers", lambda r: "yes" if r["stock_containers"] else (
             "no, compile" if r["needs_compilation"] else "no")),
         ("peak", lambda r: f"{cell(r['fp16_tflops'])}{' (est.)' if r['estimate'] else ''}"),
+    )),
+    "architectures": ("llm_architectures", "LLM architectures: published decoder shapes the KV cache is sized from", (
+        ("id", lambda r: r["id"]), ("parameters (M)", lambda r: cell(r["parameters_millions"])),
+        ("layers", lambda r: r["layers"]), ("KV heads", lambda r: r["kv_heads"]),
+        ("head size", lambda r: r["head_dim"]), ("attention", lambda r: r["attention"]),
     )),
     "exams": ("exams", "Exam blueprints", (
         ("code", lambda r: r["code"]), ("name", lambda r: r["name"]), ("status", lambda r: r["status"]),

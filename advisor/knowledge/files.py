@@ -21,6 +21,7 @@ from advisor.knowledge.models import (
     InstanceType,
     LambdaExecutionMode,
     LambdaLimit,
+    LlmArchitecture,
     Region,
     SecurityControl,
 )
@@ -71,6 +72,10 @@ class HostingOptionsFile(Frozen):
     hosting_options: tuple[HostingOption, ...] = Field(min_length=1)
 
 
+class LlmArchitecturesFile(Frozen):
+    llm_architectures: tuple[LlmArchitecture, ...] = Field(min_length=1)
+
+
 #: The knowledge files and the root model of each, in load order. The file stem is also the schema name.
 KNOWLEDGE_FILES: dict[str, type[Frozen]] = {
     "families": FamiliesFile,
@@ -82,4 +87,5 @@ KNOWLEDGE_FILES: dict[str, type[Frozen]] = {
     "accelerators": AcceleratorsFile,
     "algorithms": AlgorithmsFile,
     "hosting_options": HostingOptionsFile,
+    "llm_architectures": LlmArchitecturesFile,
 }

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 #: Knowledge file stems, in load order (kept here too so the cached path needs no pydantic import).
 FILES = ("families", "instance_types", "security_controls", "lambda_limits", "exams", "regions", "accelerators",
-         "algorithms", "hosting_options")
+         "algorithms", "hosting_options", "llm_architectures")
 _CACHE_FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parents[1]
 #: The code that decides what valid knowledge is: an edit to any of them must not be served an old cache.
@@ -140,6 +140,7 @@ def validate_knowledge(rules_dir: Path, raw: dict[str, bytes] | None = None) -> 
         algorithms=parsed["algorithms"].algorithms,
         frameworks=parsed["algorithms"].frameworks,
         hosting_options=parsed["hosting_options"].hosting_options,
+        llm_architectures=parsed["llm_architectures"].llm_architectures,
     )
     problems = cross_check(knowledge, docs) + check_references(knowledge, docs)
     if problems:

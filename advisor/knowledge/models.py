@@ -527,6 +527,26 @@ class AcceleratorSpec(Sourced):
         return self
 
 
+# ---- LLM architectures ----------------------------------------------------------------------------------------
+
+class LlmArchitecture(Sourced):
+    """A decoder LLM's published shape, from its own config.json: what its KV cache is sized from (issue 12).
+
+    A workload names one in model.architecture; under grouped-query attention (GQA) the model keeps fewer key-value
+    heads than attention heads, so its cache is several times smaller than a dense decoder's of the same size.
+    """
+
+    id: Id = Field(description="The name a workload gives in model.architecture (llama-3.1-8b, mistral-7b).")
+    parameters_millions: float = Field(gt=0, description="The published parameter count, in millions: used when "
+                                                         "the workload states none.")
+    layers: int = Field(ge=1, description="Decoder layers (config.json num_hidden_layers).")
+    kv_heads: int = Field(ge=1, description="Key-value heads per layer (config.json num_key_value_heads).")
+    head_dim: int = Field(ge=1, description="Size of one attention head (config.json head_dim, or hidden_size / "
+                                            "num_attention_heads).")
+    attention: Literal["MHA", "GQA"] = Field(description="Multi-head attention (one key-value head per attention "
+                                                         "head) or grouped-query attention (fewer).")
+
+
 # ---- regions -----------------------------------------------------------------------------------------------
 
 class Region(Frozen):
@@ -554,6 +574,7 @@ class Knowledge(Frozen):
     algorithms: tuple[Algorithm, ...] = ()
     frameworks: tuple[Framework, ...] = ()
     hosting_options: tuple[HostingOption, ...] = ()
+    llm_architectures: tuple[LlmArchitecture, ...] = ()
     decisions: tuple[Decision, ...] = ()
     botocore_version: str | None = None
 
@@ -571,6 +592,7 @@ class Knowledge(Frozen):
             "accelerators": {a.model: a for a in self.accelerators},
             "algorithms": {a.id: a for a in self.algorithms},
             "hosting_options": {o.id: o for o in self.hosting_options},
+            "llm_architectures": {a.id: a for a in self.llm_architectures},
         }
 
     def family(self, family_id: str) -> Family:
@@ -593,6 +615,10 @@ class Knowledge(Frozen):
     def algorithm(self, algorithm_id: str) -> Algorithm | None:
         """The built-in algorithm of that id; None for a framework or serving stack."""
         return self._by_key["algorithms"].get(algorithm_id)
+
+    def llm_architecture(self, architecture_id: str) -> LlmArchitecture | None:
+        """The LLM architecture of that id (model.architecture); None when the knowledge does not list it."""
+        return self._by_key["llm_architectures"].get(architecture_id)
 
     def hosting_option(self, option_id: str) -> HostingOption:
         return self._by_key["hosting_options"][option_id]

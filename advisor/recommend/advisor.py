@@ -48,7 +48,7 @@ from advisor.recommend.models import (
 )
 from advisor.recommend.options import option_warnings
 from advisor.recommend.security import SecurityRows, drop_refused, serverless_gaps
-from advisor.workload import Derived, Workload, check_workload, context_of
+from advisor.workload import Derived, Workload, check_workload, context_of, with_architecture
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ class Advisor:
         if updates:
             workload = workload.model_copy(update=updates)
         check_workload(workload, self.knowledge)
-        return workload
+        return with_architecture(workload, self.knowledge)
 
     def _snapshot(self, region: str) -> PriceSnapshot | None:
         """The region's prices, read once per Advisor (make a new Advisor to see a refreshed snapshot).
