@@ -88,3 +88,32 @@ def test_the_serialised_parser_has_no_string_key_of_digits() -> None:
 
     keys = string_keys({"data": data, "memo": memo})
     assert keys and not [k for k in keys if k.isdigit()]
+
+
+def test_a_tampered_parse_entry_is_a_miss_never_another_tree(fresh: Path) -> None:
+    """#15: a cache hit is the tree the parser gives. A planted or bit-flipped parse result (here one that would
+    turn a notebook's direct internet access off) is refused by its signature and the file is parsed again."""
+    import os
+    import stat
+
+    text = 'resource "aws_sagemaker_notebook_instance" "n" {\n  direct_internet_access = "Enabled"\n}\n'
+    tree = terraform._parse_cached(text)
+    [entry] = [p for p in fresh.rglob("*.json") if p.parent.name.startswith("hcl2-")]
+    assert stat.S_IMODE(os.stat(entry.parent).st_mode) == 0o700 and stat.S_IMODE(os.stat(fresh).st_mode) == 0o700
+    entry.write_bytes(entry.read_bytes().replace(b'"Enabled"', b'"Disabled"'))
+    assert terraform._parse_cached(text) == tree
+    entry.write_bytes(b'{"resource": []}')  # planted without a signature
+    assert terraform._parse_cached(text) == tree
+
+
+def test_an_audit_under_umask_000_keeps_the_cache_private(fresh: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0)
+    try:
+        terraform._parse_cached('resource "aws_lambda_function" "f" {\n  runtime = "python3.12"\n}\n')
+    finally:
+        os.umask(old)
+    folders = [fresh, *[p for p in fresh.iterdir() if p.is_dir()]]
+    assert len(folders) == 2 and all(stat.S_IMODE(os.stat(p).st_mode) == 0o700 for p in folders)

@@ -61,29 +61,22 @@ def _parse_cached(text: str) -> dict[str, Any]:
     """python-hcl2's parse (about 2 ms a file, and 0.2 s to load its parser: the slow part of a tree), cached by
     content.
 
-    The cache holds the parser's plain JSON output under the user's cache folder, keyed by the text's hash and
-    the parser's own files, so an unchanged file is parsed once; an unwritable cache only costs the time.
+    The cache holds the parser's plain JSON output in the user's signed cache (advisor.cache: HMAC, a folder
+    only the user can write), keyed by the text's hash in a folder named by the parser's own files, so an
+    unchanged file is parsed once, and a planted, truncated or bit-flipped entry is a miss, never a different
+    tree; an unusable cache only costs the time.
     """
     import hashlib
-    import json
 
-    key = hashlib.sha256(text.encode()).hexdigest()
-    path = _cache_folder() / key[:2] / f"{key}.json"
-    try:
-        cached: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    from advisor import cache
+
+    name = f"{hashlib.sha256(text.encode()).hexdigest()}.json"
+    folder = _cache_folder()
+    cached = cache.read(name, folder)
+    if isinstance(cached, dict):
         return cached
-    except (OSError, ValueError):
-        pass
     tree = _parse(text)
-    try:  # a cache, not user data: write-then-rename is enough, no fsync
-        import os
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(tree), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    cache.write(name, tree, folder)
     return tree
 
 
@@ -111,7 +104,11 @@ def _cache_folder() -> Path:
                     digest.update((Path(folder) / name).read_bytes())
                 except OSError:
                     pass
-        _FOLDER.append(cache_dir() / f"hcl2-{digest.hexdigest()[:16]}")
+        from advisor.cache import private_folder
+
+        root = cache_dir()
+        private_folder(root, "cache folder")  # made 0700 before its subfolder (mkdir's parents take the umask)
+        _FOLDER.append(root / f"hcl2-{digest.hexdigest()[:16]}")
     return _FOLDER[0]
 
 
