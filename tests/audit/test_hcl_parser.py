@@ -18,7 +18,11 @@ TF_FILES = sorted([*(ROOT / "examples" / "audit").rglob("*.tf"), *(Path(__file__
 
 @pytest.fixture()
 def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty cache folder and no parser in memory: what a new process of a new user starts with."""
+    """An empty cache folder and no parser in memory: what a new process of a new user starts with, with
+    python-hcl2 installed where it cannot write its own cache (simulated: its cache file's folder is missing)."""
+    import hcl2.parser
+
+    monkeypatch.setattr(hcl2.parser, "PARSER_FILE", tmp_path / "read-only" / ".lark_cache.bin")
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(terraform, "_PARSER", [])
     monkeypatch.setattr(terraform, "_FOLDER", [])
@@ -51,6 +55,16 @@ def test_a_second_process_loads_the_parser_from_the_cache_without_hcl2s_own(
     assert loaded is not built
     text = TF_FILES[0].read_text(encoding="utf-8")
     assert hcl2.transform(loaded.parse(text + "\n"), with_meta=True) == hcl2.loads(text, with_meta=True)
+
+
+def test_where_hcl2_can_keep_its_own_cache_its_parser_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hcl2.parser
+
+    monkeypatch.setattr(terraform, "_PARSER", [])
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(hcl2.parser, "PARSER_FILE", tmp_path / ".lark_cache.bin")  # a writable folder
+    assert terraform._hcl_parser() is hcl2.parser.parser()
+    assert not list(tmp_path.glob("cache/hcl2-*-parser.json"))
 
 
 def test_a_damaged_or_planted_parser_entry_is_a_miss(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
