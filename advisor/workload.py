@@ -20,7 +20,6 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
-    PrivateAttr,
     model_validator,
 )
 from pydantic_core import PydanticCustomError, core_schema
@@ -33,7 +32,7 @@ from advisor.errors import Problem, WorkloadError
 from advisor.numbers import MAX_MAGNITUDE, Finite, FiniteInt
 
 if TYPE_CHECKING:
-    from advisor.knowledge.models import Knowledge
+    from advisor.knowledge.models import Knowledge, LlmArchitecture
 
 
 
@@ -104,18 +103,6 @@ GpuNeed = Literal["auto", "required", "none"]
 Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
 
 
-@dataclass(frozen=True)
-class PublishedShape:
-    """A known LLM architecture's decoder shape (rules/knowledge/llm_architectures.yaml), as with_architecture
-    resolved it from model.architecture: what kv_shape reads where the workload states no figure of its own."""
-
-    architecture: str
-    layers: int
-    kv_heads: int
-    head_dim: int
-    attention: str
-
-
 class Data(Frozen):
     size_gb: Finite = Field(default=1, ge=0, le=MAX_DATA_GB, description="Size of the training data set, in GB "
                                                                          "(at most 10 PB).")
@@ -159,9 +146,6 @@ class Model(Frozen):
     head_dim: Annotated[int, Field(ge=1, le=4096)] | None = Field(default=None, description=(
         "LLM serving: size of one attention head (hidden_size / num_attention_heads, usually 128); overrides "
         "model.architecture's."))
-
-    _published: PublishedShape | None = PrivateAttr(default=None)
-    """Set by with_architecture from the knowledge, never read from a file."""
 
 
 class Notebook(Frozen):
@@ -377,10 +361,11 @@ def weights_gib(w: Workload, precision: str | None = None) -> float:
     return params * BYTES_PER_PARAMETER[chosen] / 2**30
 
 
-def kv_shape(w: Workload) -> tuple[float, str]:
+def kv_shape(w: Workload, known: LlmArchitecture | None) -> tuple[float, str]:
     """KV-cache bytes per token and their basis in words: 2 (K and V) x layers x kv_heads x head_dim x bytes.
 
-    Stated figures (model.layers, kv_heads, head_dim) first, then the known architecture's published ones; what is
+    Stated figures (model.layers, kv_heads, head_dim) first, then `known`, the knowledge's row for model.architecture
+    (architecture_of), whose published figures are read where they are used, never copied onto the workload; what is
     still missing is estimated from the parameter count as a dense decoder with multi-head attention (head size
     128, as every Llama and Mistral model), which oversizes a GQA model and says how to correct it.
 
@@ -389,8 +374,7 @@ def kv_shape(w: Workload) -> tuple[float, str]:
     KV heads x head size = d_model. 7B gives 0.53 MiB a token, as Llama-2-7B's 0.5 MiB.
     """
     m = w.model
-    known = m._published  # the knowledge's figures for model.architecture (with_architecture)
-    published = f"{known.architecture}'s config.json" if known else ""
+    published = f"{known.id}'s config.json" if known else ""
     params = m.parameters_millions * 1e6
     head_dim, head_from = ((m.head_dim, "stated") if m.head_dim else (known.head_dim, published) if known
                            else (128, "128 as in Llama and Mistral models"))
@@ -423,11 +407,13 @@ def in_flight_sequences(w: Workload) -> int:
     return inf.concurrent_sequences or max(1, math.ceil(inf.requests_per_second * inf.seconds_per_request))
 
 
-def serving_memory(w: Workload, sequences: int | None = None) -> tuple[float, str]:
+def serving_memory(w: Workload, architecture: LlmArchitecture | None,
+                   sequences: int | None = None) -> tuple[float, str]:
     """Accelerator memory to serve the model (GiB) and the arithmetic in words.
 
     An LLM needs its weights, a KV cache for every sequence in flight (`sequences`, else in_flight_sequences)
-    and the runtime; any other model its weights +20% for activations and the runtime.
+    sized from its shape (kv_shape, with `architecture`, the knowledge's row for model.architecture) and the
+    runtime; any other model its weights +20% for activations and the runtime.
     """
     weights = weights_gib(w)
     params = w.model.parameters_millions * 1e6
@@ -435,7 +421,7 @@ def serving_memory(w: Workload, sequences: int | None = None) -> tuple[float, st
         return round(weights * 1.2, 3), f"weights {weights:.3g} GiB +20% for activations and the runtime"
     inf = w.inference
     sequences = sequences or in_flight_sequences(w)
-    per_token, shape = kv_shape(w)
+    per_token, shape = kv_shape(w, architecture)
     kv = sequences * inf.context_tokens * per_token / 2**30
     runtime = RUNTIME_GIB + 0.1 * weights
     precision = w.model.precision or "fp16"
@@ -465,9 +451,23 @@ def training_memory(w: Workload) -> tuple[float, str]:
         f"activations + adapters {adapters:.3g} GiB ({LORA_TRAINABLE_SHARE:.0%} of the parameters x 16 bytes)")
 
 
+def has_idle_periods(w: Workload) -> bool:
+    """Traffic has idle stretches: inference.idle_periods, or sporadic and scheduled traffic when unsaid."""
+    if w.inference.idle_periods is not None:
+        return w.inference.idle_periods
+    return w.inference.traffic in ("sporadic", "scheduled")
+
+
+def architecture_of(w: Workload, knowledge: Knowledge) -> LlmArchitecture | None:
+    """The knowledge's row for model.architecture (rules/knowledge/llm_architectures.yaml); None when the workload
+    names none (an unknown id is check_workload's error)."""
+    return knowledge.llm_architecture(w.model.architecture) if w.model.architecture else None
+
+
 @dataclass(frozen=True)
 class Derived:
-    """Facts the rules read as `derived.*` and sizing reads as attributes: plain formulas over the workload.
+    """Facts the rules read as `derived.*` and sizing reads as attributes: plain formulas over the workload and
+    the knowledge.
 
     One typed record for both, so sizing never reads a fact back out of the rules' string-keyed context.
     """
@@ -481,12 +481,14 @@ class Derived:
     concurrency: float
     sensitive: bool
     idle_periods: bool
-    """Traffic has idle stretches (inference.idle_periods, or sporadic and scheduled traffic when unsaid)."""
+    """Traffic has idle stretches (has_idle_periods)."""
     lambda_stated: bool
     """The workload has a `lambda` section: the user asked about a Lambda function."""
+    architecture: LlmArchitecture | None = dataclasses.field(default=None, metadata={"fact": False})
+    """The knowledge's row for model.architecture, which sizing's memory arithmetic reads; not a rule fact."""
 
     @classmethod
-    def of(cls, w: Workload) -> Derived:
+    def of(cls, w: Workload, knowledge: Knowledge) -> Derived:
         if w.data.in_memory_gb is not None:
             working_set = w.data.in_memory_gb
         elif w.data.kind in ("tabular", "timeseries"):
@@ -494,26 +496,31 @@ class Derived:
         else:
             working_set = min(w.data.size_gb, STREAMED_WORKING_SET_GB)
         deep = w.model.kind in ("deep_learning", "llm")
+        architecture = architecture_of(w, knowledge)
         return cls(
             working_set_gb=round(working_set, 3),
-            model_memory_gb=serving_memory(w)[0],
+            model_memory_gb=serving_memory(w, architecture)[0],
             training_accelerator_gb=training_memory(w)[0] if deep else 0.0,
             needs_gpu_training=w.training.gpu == "required" or (deep and w.training.gpu == "auto"),
             concurrency=round(w.inference.requests_per_second * w.inference.seconds_per_request, 3),
             sensitive=w.data.sensitivity in ("confidential", "regulated"),
-            idle_periods=(w.inference.idle_periods if w.inference.idle_periods is not None
-                          else w.inference.traffic in ("sporadic", "scheduled")),
+            idle_periods=has_idle_periods(w),
             lambda_stated=w.lambda_ is not None,
+            architecture=architecture,
         )
 
     def as_context(self) -> dict[str, float | bool]:
         """The facts as the rules name them: `derived.<field>`."""
-        return {f"derived.{f.name}": getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {f"derived.{f.name}": getattr(self, f.name) for f in _FACTS}
 
 
-def context_of(w: Workload, derived: Derived | None = None) -> dict[str, Any]:
-    """The flat field -> value view the rules read: every workload field by dotted path, plus derived facts
-    (`derived`, when the caller has worked them out already).
+_FACTS = tuple(f for f in dataclasses.fields(Derived) if f.metadata.get("fact", True))
+"""Derived's fields the rules read (all but the knowledge rows it carries for sizing)."""
+
+
+def context_of(w: Workload, derived: Derived) -> dict[str, Any]:
+    """The flat field -> value view the rules read: every workload field by dotted path, plus the derived facts
+    (Derived.of).
 
     Tuples (the stages) are shown as lists, as they are written in YAML.
     """
@@ -525,13 +532,13 @@ def context_of(w: Workload, derived: Derived | None = None) -> dict[str, Any]:
         else:
             value = getattr(w, name)
         ctx[path] = list(value) if isinstance(value, tuple) else value
-    ctx.update((derived or Derived.of(w)).as_context())
+    ctx.update(derived.as_context())
     return ctx
 
 
 _DERIVED_SPECS = {
     **{f"derived.{f.name}": FieldSpec("bool" if f.type in (bool, "bool") else "number")
-       for f in dataclasses.fields(Derived)},
+       for f in _FACTS},
     # set by the advisor after the Lambda check, before the security decision reads them
     "derived.lambda_checked": FieldSpec("bool"),
     "derived.lambda_fits": FieldSpec("bool"),
@@ -774,18 +781,16 @@ def check_workload(w: Workload, knowledge: Knowledge, doc: Any = None) -> None:
 
 
 def with_architecture(w: Workload, knowledge: Knowledge) -> Workload:
-    """The workload with its model.architecture's published figures (rules/knowledge/llm_architectures.yaml): the
-    parameter count when none is stated, and the decoder shape kv_shape sizes the KV cache from.
+    """The workload with its model.architecture's published parameter count when it states none: a field the user
+    could have written, so it survives a dump and re-validation. The decoder shape is not copied: sizing reads the
+    knowledge's row where it sizes (Derived.of, architecture_of).
 
-    The figures are knowledge, so they are read here, where the knowledge is at hand, not in the workload model; an
-    unknown id is left alone (check_workload reports it).
+    An unknown id is left alone (check_workload reports it).
     """
-    known = knowledge.llm_architecture(w.model.architecture) if w.model.architecture else None
-    if known is None:
+    known = architecture_of(w, knowledge)
+    if known is None or w.model.parameters_millions:
         return w
-    model = w.model.model_copy(update={} if w.model.parameters_millions
-                               else {"parameters_millions": known.parameters_millions})
-    model._published = PublishedShape(known.id, known.layers, known.kv_heads, known.head_dim, known.attention)
+    model = w.model.model_copy(update={"parameters_millions": known.parameters_millions})
     return w.model_copy(update={"model": model})
 
 

@@ -13,6 +13,7 @@ from advisor.recommend.advisor import Advisor
 from advisor.workload import (
     Derived,
     Workload,
+    architecture_of,
     condition_fields,
     context_of,
     kv_shape,
@@ -26,12 +27,12 @@ K = load_knowledge()
 
 
 def test_derived_working_set_and_model_memory() -> None:
-    tabular = Derived.of(Workload(stages=["training"], data={"size_gb": 50}))
+    tabular = Derived.of(Workload(stages=["training"], data={"size_gb": 50}), K)
     assert tabular.working_set_gb == 50
-    images = Derived.of(Workload(stages=["training"], data={"size_gb": 500, "kind": "images"}))
+    images = Derived.of(Workload(stages=["training"], data={"size_gb": 500, "kind": "images"}), K)
     assert images.working_set_gb == 4  # streamed in mini-batches
     llm = Derived.of(Workload(stages=["training"], model={"kind": "llm", "algorithm": "huggingface",
-                                                          "parameters_millions": 7000}))
+                                                          "parameters_millions": 7000}), K)
     weights = 7e9 * 2 / 2**30  # fp16
     kv = 1 * 4096 * 2 * 32.9 * (128 * 32.9) * 2 / 2**30  # 1 sequence x 4096 tokens x ~0.53 MiB a token
     assert llm.model_memory_gb == pytest.approx(weights + kv + 1 + 0.1 * weights, rel=1e-2)
@@ -42,7 +43,8 @@ def test_derived_working_set_and_model_memory() -> None:
 
 
 def test_every_context_key_is_a_known_condition_field() -> None:
-    ctx = context_of(Workload(stages=["training"]))
+    w = Workload(stages=["training"])
+    ctx = context_of(w, Derived.of(w, K))
     fields = condition_fields()
     assert set(ctx) <= set(fields)
     set_by_the_advisor = {"derived.lambda_checked", "derived.lambda_fits", "derived.lambda_failed"}
@@ -161,7 +163,7 @@ def test_llm_serving_memory_follows_precision(changes: dict, expected_gib: float
     base = {"stages": ["realtime_inference"], "model": {"kind": "llm", "algorithm": "huggingface",
                                                         "parameters_millions": 7000}}
     base["model"].update(changes["model"])
-    derived = Derived.of(Workload.model_validate(base))
+    derived = Derived.of(Workload.model_validate(base), K)
     assert weights_gib(Workload.model_validate(base)) == pytest.approx(expected_gib)
     assert derived.model_memory_gb > expected_gib  # plus KV cache and runtime
 
@@ -170,21 +172,26 @@ def test_kv_cache_grows_with_context_and_sequences() -> None:
     def memory(**inference: int) -> float:
         return Derived.of(Workload.model_validate({
             "stages": ["realtime_inference"], "inference": inference,
-            "model": {"kind": "llm", "algorithm": "vllm", "parameters_millions": 7000}})).model_memory_gb
+            "model": {"kind": "llm", "algorithm": "vllm", "parameters_millions": 7000}}), K).model_memory_gb
     assert memory(context_tokens=8192) > memory(context_tokens=4096)
     assert memory(concurrent_sequences=8) - memory(concurrent_sequences=1) == pytest.approx(7 * 4096 * 0.5547 / 1024,
                                                                                           rel=0.05)
     seven_b = Workload.model_validate({"stages": ["realtime_inference"],
                                       "model": {"kind": "llm", "algorithm": "vllm", "parameters_millions": 7000}})
-    assert kv_shape(seven_b)[0] / 2**20 == pytest.approx(0.53, abs=0.02)  # Llama-2-7B (MHA): 0.5 MiB
+    assert kv_shape(seven_b, None)[0] / 2**20 == pytest.approx(0.53, abs=0.02)  # Llama-2-7B (MHA): 0.5 MiB
 
 
 @pytest.mark.parametrize(("method", "low", "high"), [("full", 120, 130), ("lora", 15, 18), ("qlora", 4, 6)])
 def test_training_memory_by_fine_tuning_method(method: str, low: float, high: float) -> None:
     derived = Derived.of(Workload.model_validate({
         "stages": ["training"], "training": {"method": method},
-        "model": {"kind": "llm", "algorithm": "huggingface", "parameters_millions": 7000}}))
+        "model": {"kind": "llm", "algorithm": "huggingface", "parameters_millions": 7000}}), K)
     assert low < derived.training_accelerator_gb < high
+
+
+def _served(w: Workload) -> tuple[float, str]:
+    """Serving memory as sizing works it out: with the knowledge's row for model.architecture."""
+    return serving_memory(w, architecture_of(w, K))
 
 
 def _llm(**model: object) -> Workload:
@@ -199,13 +206,13 @@ def test_kv_cache_reads_grouped_query_attention_from_a_known_architecture() -> N
     eighth of a dense decoder of that size (config.json of meta-llama/Llama-2-70b-hf)."""
     gqa = _llm(architecture="llama-2-70b")
     assert gqa.model.parameters_millions == 69_000  # the published count, since none was stated
-    memory, words = serving_memory(gqa)
+    memory, words = _served(gqa)
     kv = 8 * 32768 * 2 * 80 * 8 * 128 * 2 / 2**30
     assert memory == pytest.approx(69e9 * 2 / 2**30 + kv + 1 + 0.1 * 69e9 * 2 / 2**30, rel=1e-3)
     assert "llama-2-70b's config.json, GQA" in words and "8 KV heads" in words
     dense = _llm(parameters_millions=69_000)
-    assert serving_memory(dense)[0] > memory + 300  # MHA assumed: the upper bound, said so
-    assert "without grouped-query attention: an upper bound" in serving_memory(dense)[1]
+    assert _served(dense)[0] > memory + 300  # MHA assumed: the upper bound, said so
+    assert "without grouped-query attention: an upper bound" in _served(dense)[1]
 
 
 def test_stated_shape_overrides_and_every_known_architecture_is_sourced() -> None:
@@ -217,10 +224,10 @@ def test_stated_shape_overrides_and_every_known_architecture_is_sourced() -> Non
         assert f"num_hidden_layers {a.layers}" in a.source and f"num_key_value_heads {a.kv_heads}" in a.source, a.id
     stated = _llm(parameters_millions=8000, layers=32, kv_heads=8, head_dim=128)
     known = _llm(architecture="llama-3.1-8b", parameters_millions=8000)
-    assert serving_memory(stated)[0] == pytest.approx(serving_memory(known)[0])
-    assert "32 layers (stated) x 8 KV heads (stated)" in serving_memory(stated)[1]
+    assert _served(stated)[0] == pytest.approx(_served(known)[0])
+    assert "32 layers (stated) x 8 KV heads (stated)" in _served(stated)[1]
     mistral_mha = _llm(architecture="mistral-7b", kv_heads=32)  # a stated figure wins over the architecture's
-    assert serving_memory(mistral_mha)[0] > serving_memory(_llm(architecture="mistral-7b"))[0]
+    assert _served(mistral_mha)[0] > _served(_llm(architecture="mistral-7b"))[0]
     assert not _llm(parameters_millions=7000).model.architecture  # nothing stated: nothing invented
 
 
@@ -254,7 +261,24 @@ def test_a_known_architecture_loads_with_its_published_figures(tmp_path: Path) -
     path = tmp_path / "w.yaml"
     path.write_text("stages: [realtime_inference]\nmodel: {kind: llm, algorithm: vllm, architecture: mistral-7b}\n")
     loaded = load_workload(path, K)
-    assert loaded.model.parameters_millions == 7240 and "mistral-7b's config.json, GQA" in kv_shape(loaded)[1]
+    assert loaded.model.parameters_millions == 7240
+    assert "mistral-7b's config.json, GQA" in kv_shape(loaded, architecture_of(loaded, K))[1]
     path.write_text("stages: [realtime_inference]\n"
                     "model: {kind: llm, algorithm: vllm, architecture: mistral-7b, parameters_millions: 7000}\n")
     assert load_workload(path, K).model.parameters_millions == 7000
+
+
+def test_a_revalidated_workload_is_sized_as_the_loaded_one(tmp_path: Path) -> None:
+    """The architecture's shape is the knowledge's, read where it sizes, not a private copy on the workload: a
+    workload dumped and validated again (as a cache or a questionnaire round trip does) keeps its GQA sizing."""
+    path = tmp_path / "w.yaml"
+    path.write_text("stages: [realtime_inference]\ninference: {context_tokens: 32768, concurrent_sequences: 8}\n"
+                    "model: {kind: llm, algorithm: vllm, architecture: llama-3.1-8b}\n")
+    loaded = load_workload(path, K)
+    again = Workload.model_validate(loaded.model_dump())
+    assert Derived.of(again, K) == Derived.of(loaded, K)
+    assert "llama-3.1-8b's config.json, GQA" in _served(again)[1]
+    assert Derived.of(again, K).model_memory_gb < 60  # 8 x 32k tokens of GQA cache, not the multi-head bound
+    advisor = Advisor(K)
+    first, second = advisor.recommend(loaded), advisor.recommend(again)
+    assert first.instances == second.instances

@@ -123,7 +123,7 @@ class Advisor:
 
     def facts(self, w: Workload) -> Facts:
         """The facts the rules read, including the Lambda facts the security rules depend on."""
-        derived = Derived.of(w)
+        derived = Derived.of(w, self.knowledge)
         base = context_of(w, derived)
         check = tuple(self._collect("lambda_units", base))
         units = [unit for outcome in check for rule in outcome.rules for unit in rule.then.units]

@@ -33,7 +33,7 @@ from advisor.recommend.sizing import (
     processing_rate,
 )
 from advisor.stages import StageSpec
-from advisor.workload import Derived, Workload
+from advisor.workload import Workload, has_idle_periods
 
 Costed = tuple[Cost, dict[str, Any]]
 Coster = Callable[[PriceSnapshot, Workload, Candidate, dt.date], Costed]
@@ -123,7 +123,7 @@ def active_hours(w: Workload) -> tuple[float, str]:
 def _async(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
     """Instance-hours: all month when the endpoint keeps instances; only the active hours when it scales to zero
     (traffic with idle periods), a floor that the scale-in cool-down and cold starts raise a little."""
-    if not Derived.of(w).idle_periods:
+    if not has_idle_periods(w):
         return endpoint_monthly_cost(snapshot, c.spec.name, c.count, today=today), {}
     hours, basis = active_hours(w)
     cost = endpoint_monthly_cost(snapshot, c.spec.name, c.count, hours, today=today)

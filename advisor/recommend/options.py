@@ -17,7 +17,7 @@ from advisor.recommend.costing import cost_settings
 from advisor.recommend.models import StageChoice
 from advisor.recommend.sizing import size_serverless
 from advisor.stages import stage, stage_of_option
-from advisor.workload import Derived, Workload
+from advisor.workload import Derived, Workload, has_idle_periods
 
 
 def _max(option: HostingOption, limit_id: str) -> float | None:
@@ -88,7 +88,7 @@ def _serverless_for_steady_traffic(w: Workload, options: Mapping[str, HostingOpt
 def _async_for_quick_requests(w: Workload, options: Mapping[str, HostingOption]) -> list[str]:
     """Requests a real-time endpoint takes, arriving without idle periods, gain nothing from a queue."""
     realtime = options.get("realtime")
-    if "async_inference" not in w.stages or realtime is None or _breaks(realtime, w) or Derived.of(w).idle_periods:
+    if "async_inference" not in w.stages or realtime is None or _breaks(realtime, w) or has_idle_periods(w):
         return []
     return [f"async_inference: these requests fit a real-time endpoint ({w.inference.payload_mb:g} MB, "
             f"{w.inference.seconds_per_request:g} s, within {_max(realtime, 'payload_mb'):g} MB and "
@@ -101,7 +101,7 @@ def _async_for_idle_periods(w: Workload, knowledge: Knowledge, options: Mapping[
                             choice: StageChoice) -> list[str]:
     """A real-time endpoint bills every hour; with idle periods and a GPU (no serverless), async scales to zero."""
     async_option = options.get("async")
-    if async_option is None or not Derived.of(w).idle_periods or not _needs_gpu(w, choice, knowledge) \
+    if async_option is None or not has_idle_periods(w) or not _needs_gpu(w, choice, knowledge) \
             or _breaks(async_option, w):
         return []
     return [f"realtime_inference: the traffic has idle periods ({w.inference.traffic}) but a real-time endpoint "
@@ -119,7 +119,7 @@ def _serverless_offer(w: Workload, knowledge: Knowledge, serverless: HostingOpti
     inf = w.inference
     if inf.traffic not in ("sporadic", "spiky") or _breaks(serverless, w) or _needs_gpu(w, choice, knowledge):
         return []
-    derived = Derived.of(w)
+    derived = Derived.of(w, knowledge)
     sized = size_serverless(w, derived, knowledge)
     if not sized.fits:
         return []

@@ -278,7 +278,7 @@ def memory_misfit(spec: Spec, need: Need) -> str | None:
     return None
 
 
-def per_instance_need(spec: Spec, w: Workload, need: Need) -> Need:
+def per_instance_need(spec: Spec, w: Workload, derived: Derived, need: Need) -> Need:
     """An LLM's need on one instance of `spec`: the KV cache of the sequences that instance runs at once, at most
     its batching slots (the others run on the other instances the count adds), unless
     inference.concurrent_sequences states one instance's. Any other need is the same on every type."""
@@ -289,7 +289,7 @@ def per_instance_need(spec: Spec, w: Workload, need: Need) -> Need:
     sequences = min(total, spec.workers)
     if sequences == total:
         return need
-    memory, words = serving_memory(w, sequences)
+    memory, words = serving_memory(w, derived.architecture, sequences)
     host = max(4.0, memory, w.inference.memory_mb / 1024)
     return Need(host, memory, (
         f"{memory:g} GiB of accelerator memory: {words}; one instance runs {sequences} of the {total} sequences "
@@ -424,7 +424,7 @@ class NotebookSizer(OneInstance):
         if accelerated and self.w is not None and self.w.model.kind in ("deep_learning", "llm"):
             model_gb = self.derived.model_memory_gb
             return Need(memory, model_gb, (explain, f"{model_gb:g} GiB of accelerator memory to load the model: "
-                                                    f"{serving_memory(self.w)[1]}"))
+                                                    f"{serving_memory(self.w, self.derived.architecture)[1]}"))
         return Need(memory, 0.0, (explain,))
 
 
@@ -472,7 +472,8 @@ def model_need(w: Workload, derived: Derived, accelerated: bool) -> Need:
     model_gb = derived.model_memory_gb
     if accelerated and w.model.kind in ("deep_learning", "llm"):
         host = max(4.0, model_gb, w.inference.memory_mb / 1024)
-        return Need(host, model_gb, (f"{model_gb:g} GiB of accelerator memory: {serving_memory(w)[1]}",
+        words = serving_memory(w, derived.architecture)[1]
+        return Need(host, model_gb, (f"{model_gb:g} GiB of accelerator memory: {words}",
                                      f"{host:g} GiB of host memory (the model, and inference.memory_mb)"))
     memory = max(2.0, model_gb * MEMORY_HEADROOM + 1, w.inference.memory_mb / 1024)
     return Need(memory, 0.0, (f"{memory:g} GiB of memory: model {model_gb:g} GiB x{MEMORY_HEADROOM:g} + 1 GiB for "
@@ -495,7 +496,7 @@ class EndpointSizer:
         return TIME_UTILISATION if self.w.priority == "time" else TARGET_UTILISATION
 
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
-        misfit = memory_misfit(spec, per_instance_need(spec, self.w, need))
+        misfit = memory_misfit(spec, per_instance_need(spec, self.w, self.derived, need))
         if misfit:
             return 1, misfit
         inf = self.w.inference
@@ -530,7 +531,7 @@ class BatchSizer:
         return self.w.batch.max_hours / (2 if self.w.priority == "time" else 1)
 
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
-        misfit = memory_misfit(spec, per_instance_need(spec, self.w, need))
+        misfit = memory_misfit(spec, per_instance_need(spec, self.w, self.derived, need))
         if misfit:
             return 1, misfit
         per_instance = capacity_rps(spec, self.w) * self.window_hours() * 3600 * BATCH_EFFICIENCY
@@ -562,7 +563,7 @@ class AsyncSizer(EndpointSizer):
         return 2 if self.w.inference.production else 1
 
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
-        misfit = memory_misfit(spec, per_instance_need(spec, self.w, need))
+        misfit = memory_misfit(spec, per_instance_need(spec, self.w, self.derived, need))
         if misfit:
             return 1, misfit
         inf = self.w.inference
@@ -772,7 +773,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
         others += misfits[:ALTERNATIVES_SHOWN - len(others)]
 
     reasons += [f"left out {', '.join(dict.fromkeys(generations))}: {why}" for why, generations in left_out.items()]
-    reasons += per_instance_need(winner.spec, w, needs[winner.spec.accelerator_gib > 0]).explain
+    reasons += per_instance_need(winner.spec, w, derived, needs[winner.spec.accelerator_gib > 0]).explain
     if winner.fits:
         reasons.append(sizer.count_reason(winner.spec, winner.count))
         _, busy = usable_devices(w, winner.spec, winner.count, needs[winner.spec.accelerator_gib > 0], guidance)

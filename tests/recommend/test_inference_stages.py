@@ -109,7 +109,7 @@ def test_a_model_too_big_for_serverless_does_not_fit_and_says_what_to_change(adv
 def test_concurrency_beyond_the_endpoint_maximum_does_not_fit(advisor: Advisor) -> None:
     w = Workload.model_validate({"stages": ["serverless_inference"], "model": SMALL,
                                  "inference": {"requests_per_second": 1000, "seconds_per_request": 1}})
-    sized = size_serverless(w, Derived.of(w), advisor.knowledge)
+    sized = size_serverless(w, Derived.of(w, advisor.knowledge), advisor.knowledge)
     assert not sized.fits and sized.settings["MaxConcurrency"] == 200  # botocore's maximum, never above
 
 

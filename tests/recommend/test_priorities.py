@@ -60,7 +60,7 @@ def test_cost_and_time_differ_only_where_speed_is_usable(advisor: Advisor) -> No
 def test_without_prices_the_smallest_adequate_type_is_taken_and_said(advisor: Advisor) -> None:
     w = Workload.model_validate({"stages": ["training"], "priority": "cost", "data": {"size_gb": 0.5},
                                  "training": {"max_hours": 2}})
-    sized = sizing.size(stages.stage("training"), w, Derived.of(w), ["m", "c"], (),
+    sized = sizing.size(stages.stage("training"), w, Derived.of(w, advisor.knowledge), ["m", "c"], (),
                         sizing.Catalogue.of(advisor.knowledge), snapshot=None)
     assert sized.fits and sized.winner.spec.itype.vcpu <= 4, sized.winner.spec.name
     assert any("prices are unknown, so the smallest adequate type" in reason for reason in sized.reasons)
