@@ -745,7 +745,7 @@ def algorithm_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[st
         if w.model.mode is not None:
             problems.append((("model", "mode"), f"{w.model.algorithm} has no training modes "
                              f"(model.mode applies to built-in algorithms such as blazingtext)", "remove model.mode"))
-        return problems
+        return problems + framework_gpu_problems(w, knowledge)
     modes = [m.id for m in algorithm.modes]
     mode = algorithm.mode(w.model.mode)
     if w.model.mode is not None and mode is None:
@@ -766,6 +766,24 @@ def algorithm_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[st
     if infers and w.inference.gpu == "none" and algorithm.inference.gpu_only:
         problems.append((("inference", "gpu"), f"inference.gpu is none but model.algorithm {algorithm.id} serves "
                          "on GPU instances only", f"AWS: {algorithm.inference.guidance}"))
+    return problems
+
+
+def framework_gpu_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
+    """A GPU required where the framework's container runs on CPUs only (Framework.cpu_only, AWS's statement):
+    no instance choice can honour it, so it is an error naming both fields, not a warning after the fact."""
+    framework = next((f for f in knowledge.frameworks if f.id == w.model.algorithm), None)
+    if framework is None or not framework.cpu_only:
+        return []
+    problems: list[tuple[tuple[str, ...], str, str | None]] = []
+    for section in framework.cpu_only:
+        stages = [s for s in w.stages if s in (stage_registry.stages_reading(section) or ())
+                  and stage_registry.stage(s).instance_stage is not None]  # serverless: option_problems says it
+        if stages and getattr(w, section).gpu == "required":
+            problems.append(((section, "gpu"), f"{section}.gpu is required but model.algorithm {framework.id}'s "
+                             f"container runs {' and '.join(stages)} on CPUs only: it cannot use a GPU",
+                             f"{section}.gpu: auto or none, or a model.algorithm whose container uses a GPU; AWS: "
+                             f"{framework.cpu_only_guidance}"))
     return problems
 
 

@@ -387,6 +387,19 @@ class Framework(Sourced):
         description="yes: a Neuron build exists and runs as is; compiled: runs on Inferentia/Trainium only after "
                     "compiling the model with the Neuron SDK (a Neuron container); no: never; unknown: the user's.")
     note: str | None = None
+    cpu_only: tuple[Literal["training", "inference"], ...] = Field(default=(), description=(
+        "The workload sections (training: training and tuning; inference: the inference stages) whose containers "
+        "AWS builds or runs on CPUs only, so a GPU asked for there cannot be used: a plain error naming both "
+        "fields. Empty where AWS states no such limit (an accelerator merely not recommended is a rule's "
+        "exclusion and a warning)."))
+    cpu_only_guidance: Text | None = Field(default=None, description="What AWS says, in plain words, when "
+                                                                     "cpu_only names a section.")
+
+    @model_validator(mode="after")
+    def _cpu_only_said(self) -> Self:
+        if self.cpu_only and not self.cpu_only_guidance:
+            raise ValueError("cpu_only names sections but cpu_only_guidance does not say what AWS states")
+        return self
 
 
 # ---- SageMaker inference options -----------------------------------------------------------------------------

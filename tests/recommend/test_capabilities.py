@@ -3,11 +3,16 @@ LLM memory that holds weights, KV cache and runtime (issue 12 items 2 and 7)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from advisor.errors import WorkloadError
+from advisor.knowledge.loader import load_knowledge
+from advisor.knowledge.models import Framework
 from advisor.recommend.advisor import Advisor
+from advisor.workload import load_workload
 
 
 def _llm(parameters: float, **extra: Any) -> dict[str, Any]:
@@ -185,14 +190,58 @@ def test_training_a_billion_parameter_model_on_cpus_is_warned(advisor: Advisor, 
     assert any(w.startswith("training.gpu is none for a") for w in rec.warnings) is warned
 
 
-def test_scikit_learn_never_gets_an_accelerator_and_a_stated_gpu_need_is_told_why(advisor: Advisor) -> None:
+def test_scikit_learn_never_gets_an_accelerator(advisor: Advisor) -> None:
     """Sweep finding: scikit-learn with training.gpu required trained on ml.p5.4xlarge; scikit-learn uses no
     GPU (SageMaker developer guide, sklearn.html)."""
-    for gpu in ("auto", "required"):
-        rec = advisor.recommend({"stages": ["training", "realtime_inference"], "priority": "time",
-                                 "model": {"algorithm": "sklearn", "kind": "classical"},
-                                 "training": {"gpu": gpu, "max_hours": 2}, "inference": {"gpu": gpu}})
-        for choice in rec.instances.values():
-            assert advisor.knowledge.instance_type(choice.instance_type).accelerator is None, choice.instance_type
-        told = [w for w in rec.warnings if "rule ex-framework-cpu-only rules GPUs out" in w]
-        assert len(told) == (2 if gpu == "required" else 0)
+    rec = advisor.recommend({"stages": ["training", "realtime_inference"], "priority": "time",
+                             "model": {"algorithm": "sklearn", "kind": "classical"},
+                             "training": {"gpu": "auto", "max_hours": 2}, "inference": {"gpu": "auto"}})
+    for choice in rec.instances.values():
+        assert advisor.knowledge.instance_type(choice.instance_type).accelerator is None, choice.instance_type
+    assert not [w for w in rec.warnings if "rules GPUs out" in w]
+
+
+@pytest.mark.parametrize(("algorithm", "stages", "section"), [
+    ("sklearn", ["training"], "training"),
+    ("sklearn", ["tuning"], "training"),
+    ("sklearn", ["realtime_inference"], "inference"),
+    ("sklearn", ["batch_inference"], "inference"),
+    ("lightgbm", ["training"], "training"),
+])
+def test_a_gpu_required_where_the_container_has_none_is_a_plain_error(advisor: Advisor, algorithm: str,
+                                                                      stages: list[str], section: str) -> None:
+    """Must fire: AWS builds scikit-learn's containers for CPUs only, and SageMaker LightGBM only trains on CPUs
+    (rules/knowledge/algorithms.yaml, frameworks cpu_only, with the pages cited): the ask names both fields."""
+    with pytest.raises(WorkloadError) as caught:
+        advisor.recommend({"stages": stages, "model": {"algorithm": algorithm}, section: {"gpu": "required"}})
+    (problem,) = caught.value.problems
+    assert problem.field == f"{section}.gpu" and f"model.algorithm {algorithm}" in problem.message
+    assert "AWS:" in (problem.hint or "")
+
+
+def test_a_gpu_merely_not_recommended_stays_a_warning(advisor: Advisor) -> None:
+    """Must not fire: AWS says LightGBM trains on CPUs only, but states no such limit for serving it; a GPU asked
+    for there is ruled out by rule ex-framework-cpu-only and told, not refused. Nor does gpu: auto or none fire."""
+    rec = advisor.recommend({"stages": ["realtime_inference"], "model": {"algorithm": "lightgbm"},
+                             "inference": {"gpu": "required"}})
+    assert any("rule ex-framework-cpu-only rules GPUs out" in w for w in rec.warnings)
+    for gpu in ("auto", "none"):
+        advisor.recommend({"stages": ["training", "realtime_inference"], "model": {"algorithm": "sklearn"},
+                           "training": {"gpu": gpu}, "inference": {"gpu": gpu}})
+
+
+def test_a_gpu_required_for_scikit_learn_is_located_in_the_file(tmp_path: Path) -> None:
+    """The error names the file, the line and the field, as every bad input does (the CLI exits 2 on it)."""
+    path = tmp_path / "w.yaml"
+    path.write_text("stages: [training, realtime_inference]\nmodel: {algorithm: sklearn, kind: classical}\n"
+                    "training:\n  gpu: required\n")
+    with pytest.raises(WorkloadError) as caught:
+        load_workload(path, load_knowledge())
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (4, "training.gpu") and "w.yaml" in (problem.file or "")
+
+
+def test_a_framework_stating_cpu_only_must_say_what_aws_says() -> None:
+    with pytest.raises(ValueError, match="cpu_only_guidance"):
+        Framework(id="x", name="X", kind="framework", runs_on_neuron="no", cpu_only=("training",),
+                  source="https://docs.aws.amazon.com/x", as_of="2026-12-02")

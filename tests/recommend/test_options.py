@@ -53,7 +53,8 @@ def test_a_regulated_workload_is_told_serverless_has_no_vpc(advisor: Advisor) ->
 
 
 @pytest.mark.parametrize("inference", [{"traffic": "steady"}, {"traffic": "sporadic", "payload_mb": 5},
-                                       {"traffic": "sporadic", "gpu": "required"},
+                                       {"traffic": "sporadic", "gpu": "required",  # scikit-learn: an error
+                                        "extra": {"model": {"algorithm": "pytorch", "kind": "deep_learning"}}},
                                        {"traffic": "sporadic", "memory_mb": 8192}])
 def test_no_serverless_offer_outside_its_limits(advisor: Advisor, inference: dict[str, Any]) -> None:
     assert not any("Serverless" in w for w in _warnings(advisor, **inference))
