@@ -263,6 +263,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             tutor.close()
         data["questions"] = [q for q in data["questions"] if q["id"] in due]
         print(f"{len(data['questions'])} of {len(bank.items)} questions of {bank.id} are due now", file=sys.stderr)
+        if not data["questions"]:  # a bank of no questions would not load again, and a deck of none is no use
+            print("nothing to export: no file written", file=sys.stderr)
+            return 0
     if args.format == "apkg":
         if args.out is None:
             raise UsageError("an .apkg deck is a binary file: give --out FILE.apkg")

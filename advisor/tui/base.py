@@ -62,6 +62,11 @@ class WorkerErrors:
 class BaseScreen(WorkerErrors, Screen[R]):
     """A full screen of the TUI."""
 
+    @property
+    def text_width(self) -> int:
+        """Columns a screen's text may use: its width less a padding column each side and a scroll bar's two."""
+        return max(40, self.size.width - 4)
+
 
 class BaseModal(WorkerErrors, ModalScreen[R]):
     """A dialog of the TUI."""

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Footer, Static
 
 from advisor.errors import AdvisorError
@@ -36,6 +38,18 @@ class Ended:
 
     session: Session
     score: ExamScore | None
+
+class QuestionBody(VerticalScroll):
+    """The question's scroll area. It says when its size or scrollable extent changed: a layout pass updates
+    `virtual_size` without running its watchers, but it does send the widget a Resize, and the "more below" hint
+    must follow the question now shown, not the one before it."""
+
+    class ExtentChanged(Message):
+        """The scroll area's size or scrollable extent changed."""
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.post_message(self.ExtentChanged())
+
 
 def _position_bindings() -> list[Binding]:
     """1-9 and A-I, each for the option shown at that place. Three meanings, one shown at a time (check_action
@@ -86,7 +100,7 @@ class QuestionScreen(BaseScreen["Ended | None"]):
         with Horizontal(id="bar"):
             yield Static(id="status")
             yield Static(id="timer")
-        with VerticalScroll(id="body"):
+        with QuestionBody(id="body"):
             yield Static(id="stem")
             yield Static(id="instruction")
             yield Static(id="verdict")
@@ -134,6 +148,9 @@ class QuestionScreen(BaseScreen["Ended | None"]):
         self.query_one("#message", Static).update(Text(message, style="bold yellow"))
         self.refresh_bindings()
         self.call_after_refresh(self._scroll_hint)
+
+    def on_question_body_extent_changed(self, _message: QuestionBody.ExtentChanged) -> None:
+        self._scroll_hint()
 
     def _scroll_hint(self) -> None:
         """Say so when the question (an explanation, most often) goes on below the fold."""

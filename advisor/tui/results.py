@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,6 +16,8 @@ from advisor.tui.base import BaseScreen
 from advisor.tui.question import QuestionScreen
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from advisor.quiz.scoring import ExamScore
     from advisor.quiz.tutor import Tutor
 
@@ -35,13 +38,17 @@ class ResultScreen(BaseScreen[None]):
         self.tutor = tutor
 
     def compose(self) -> ComposeResult:
-        if self.score is not None:
-            body = views.exam_result(self.session, self.score, self.tutor.clock())
-        else:
-            body = views.round_result(self.session)
         with VerticalScroll(id="result-body"):
-            yield Static(body, id="result")
+            yield Static(self._body(), id="result")
         yield Footer(show_command_palette=False, compact=True)
+
+    def _body(self) -> Text:
+        if self.score is not None:
+            return views.exam_result(self.session, self.score, self.tutor.clock(), self.text_width)
+        return views.round_result(self.session)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.query_one("#result", Static).update(self._body())  # domain names as wide as the terminal allows
 
     def _indices(self, wrong_only: bool) -> list[int]:
         scored = self.session.mode == "exam"

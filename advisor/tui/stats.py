@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -24,6 +24,7 @@ class StatsScreen(BaseScreen[None]):
     def __init__(self, tutor: Tutor) -> None:
         super().__init__()
         self.tutor = tutor
+        self.stats: Stats | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats-body"):
@@ -38,7 +39,12 @@ class StatsScreen(BaseScreen[None]):
         self.deliver(self._show, self.tutor.stats())
 
     def _show(self, stats: Stats) -> None:
-        self.query_one("#stats", Static).update(views.stats_view(stats))
+        self.stats = stats
+        self.query_one("#stats", Static).update(views.stats_view(stats, self.text_width))
+
+    def on_resize(self, _event: events.Resize) -> None:
+        if self.stats is not None:  # names as wide as the terminal now allows
+            self._show(self.stats)
 
     def action_back(self) -> None:
         self.dismiss(None)

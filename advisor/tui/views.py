@@ -268,9 +268,25 @@ def source_line(slot: Slot) -> Text:
     return Text(f"{slot.item.id} · {slot.item.section} · source: {slot.item.source}", style="dim")
 
 
+# ---- bar lists (exam domains, stats) ----------------------------------------------------------------------
+
+BAR_LINE = 38  # columns of a bar line besides its name: indent, " 12/34 ", a 20-column bar, " 100%", a spare one
+
+
+def name_width(names: list[str], width: int) -> int:
+    """The names column of a bar list: the longest name when `width` has room for it (a wide terminal shows
+    whole domain names), else what is left beside the figures and bar, never under 20 columns."""
+    return max(20, min(max((len(name) for name in names), default=0), width - BAR_LINE))
+
+
+def _fit(name: str, width: int) -> str:
+    return name if len(name) <= width else name[:width - 1] + "…"
+
+
 # ---- results ---------------------------------------------------------------------------------------------
 
-def exam_result(session: Session, score: ExamScore, now: dt.datetime) -> Text:
+def exam_result(session: Session, score: ExamScore, now: dt.datetime, width: int = 78) -> Text:
+    """The exam's score, pass or fail and its domains, the domain names as wide as `width` columns allow."""
     from advisor.quiz.stats import bar
 
     text = Text()
@@ -283,12 +299,13 @@ def exam_result(session: Session, score: ExamScore, now: dt.datetime) -> Text:
     text.append(f"\nRight {score.correct} of {score.total} ({score.percent:.0f}%) · answered {score.answered} · "
                 f"time used {clock_text(used)}\n\n")
     text.append("By domain\n", style="bold")
+    names = name_width([domain.name for domain in score.domains], width)
     for domain in score.domains:
-        name = domain.name if len(domain.name) <= 34 else domain.name[:33] + "…"
+        name = _fit(domain.name, names)
         if domain.total == 0:
-            text.append(f"  {name:<34}  {'-':>7} none drawn from this bank\n", style="dim")
+            text.append(f"  {name:<{names}}  {'-':>7} none drawn from this bank\n", style="dim")
             continue
-        text.append(f"  {name:<34} {domain.correct:>3}/{domain.total:<3} ")
+        text.append(f"  {name:<{names}} {domain.correct:>3}/{domain.total:<3} ")
         text.append(bar(domain.correct / domain.total, 20))
         text.append(f" {domain.percent:4.0f}%\n")
     text.append(f"\nEach question scores all or nothing, as in the real exam.\nPartial credit, for diagnosis only: "
@@ -316,19 +333,22 @@ def round_result(session: Session) -> Text:
 
 # ---- stats -----------------------------------------------------------------------------------------------
 
-def _tally_line(tally: Tally, width: int = 30) -> Text:
+def _tally_line(tally: Tally, names: int) -> Text:
     from advisor.quiz.stats import bar
 
-    name = tally.label or tally.name
-    name = name if len(name) <= width else name[:width - 1] + "…"
-    line = Text(f"  {name:<{width}} {tally.correct:>3}/{tally.attempts:<3} ")
+    name = _fit(tally.label or tally.name, names)
+    line = Text(f"  {name:<{names}} {tally.correct:>3}/{tally.attempts:<3} ")
     line.append(bar(tally.accuracy, 20), style="green" if (tally.accuracy or 0) >= 0.75 else "yellow")
     line.append(f" {tally.accuracy:4.0%}\n" if tally.accuracy is not None else "    -\n")
     return line
 
 
-def stats_view(stats: Stats) -> Text:
+def stats_view(stats: Stats, width: int = 78) -> Text:
+    """The stats screen's text; the topic and domain names as wide as `width` columns allow."""
     from advisor.quiz.stats import WEAKEST_RULE, sparkline
+
+    every = [*stats.topics, *(tally for domain in stats.domains.values() for tally in domain)]
+    names = name_width([tally.label or tally.name for tally in every], width)
 
     text = Text()
     accuracy = f"{stats.accuracy:.0%}" if stats.accuracy is not None else "-"
@@ -352,11 +372,11 @@ def stats_view(stats: Stats) -> Text:
         text.append(f"Weakest topics are {WEAKEST_RULE}.\n", style="dim")
     text.append("\nAccuracy per topic\n", style="bold")
     for tally in stats.topics:
-        text.append_text(_tally_line(tally))
+        text.append_text(_tally_line(tally, names))
     if not stats.topics:
         text.append("  no answers yet\n", style="dim")
     for code, tallies in stats.domains.items():
         text.append(f"\nAccuracy per {code} domain\n", style="bold")
         for tally in tallies:
-            text.append_text(_tally_line(tally))
+            text.append_text(_tally_line(tally, names))
     return text

@@ -92,6 +92,14 @@ def test_export_due_keeps_only_what_fsrs_says_is_due(capsys: pytest.CaptureFixtu
     assert not [line for line in captured.out.splitlines() if not line.startswith("#")]
 
 
+def test_export_due_with_nothing_due_writes_no_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A new user's `export --due` before any answer wrote `questions: []`, a bank that does not load again."""
+    target = tmp_path / "due.yaml"
+    assert main(["quiz", "export", "chapter09", "--due", "--out", str(target)]) == 0
+    assert "nothing to export: no file written" in capsys.readouterr().err
+    assert not target.exists()
+
+
 def test_drills_are_listed_playable_and_exportable(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["quiz", "drills", "--format", "json"]) == 0
     drills = json.loads(capsys.readouterr().out)

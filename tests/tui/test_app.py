@@ -319,3 +319,45 @@ async def test_opened_onto_a_session_home_is_built_and_its_banks_loaded_only_whe
         assert app.screen is home
         assert [o.id for o in home.query_one("#banks", OptionList).options] == ["tiny"]
         assert "Practice" in shown(pilot, "#menu")
+
+
+@run_async
+async def test_the_scroll_hint_goes_when_the_next_question_fits(snap_tutor: Tutor) -> None:
+    """A new user saw "▼ more below" stay on a short question after a long explanation: the hint must follow the
+    question now shown, not the one before it."""
+    session = snap_tutor.practice(snap_tutor.bank("chapter09"), count=None, seed=11)
+    start = next(i for i, s in enumerate(session.slots) if s.item.id == "c09-book-q2")
+    session.goto(start)
+    app = create_app(snap_tutor, session=session, ticking=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        more = app.screen.query_one("#more")
+        await pilot.press(*answer_keys(session, True), "enter")
+        await pilot.pause()
+        assert more.display                                      # the explanations go on below the fold
+        await pilot.press("enter")                               # on to the next question, unanswered
+        await pilot.pause()
+        await pilot.pause()
+        body = app.screen.query_one("#body")
+        assert body.max_scroll_y == 0                            # it fits ...
+        assert not more.display                                  # ... so nothing is said to be below
+
+
+@run_async
+async def test_stats_names_use_the_width_the_terminal_gives(tutor: Tutor) -> None:
+    """At 120 columns whole domain names show; narrowed to 80, the same screen cuts them to fit its bars."""
+    whole = "ML Solution Monitoring, Maintenance, and Security"
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert whole in shown(pilot, "#stats")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        lines = shown(pilot, "#stats").splitlines()
+        assert whole not in "\n".join(lines) and any(line.startswith("  ML Solution Monitoring") for line in lines)
+        bars = [line for line in lines if line.startswith("  ") and "/" in line]
+        assert bars and max(len(line) for line in bars) <= 76   # each bar line fits the 80 columns

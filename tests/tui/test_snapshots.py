@@ -69,16 +69,26 @@ def test_exam_question_with_timer_and_flag(snap_compare: Compare, snap_tutor: Tu
     assert snap_compare(app, run_before=_settle, terminal_size=(80, 24))
 
 
-def test_exam_result(snap_compare: Compare, snap_tutor: Tutor, clock: FrozenClock) -> None:
-    session = snap_tutor.exam(snap_tutor.bank("chapter09"), exam_code="MLA-C01", count=20, seed=5)
+def _answered_exam(tutor: Tutor, clock: FrozenClock) -> Session:
+    session = tutor.exam(tutor.bank("chapter09"), exam_code="MLA-C01", count=20, seed=5)
     for index, slot in enumerate(session.slots[:18]):
         session.goto(index)
         wrong = _wrong(slot)
         _pick(session, sorted(slot.item.correct_keys) if index % 4 else wrong)
     session.goto(19)
     clock.advance(minutes=31, seconds=5)
-    app = create_app(snap_tutor, session=session, ticking=False)
+    return session
+
+
+def test_exam_result(snap_compare: Compare, snap_tutor: Tutor, clock: FrozenClock) -> None:
+    app = create_app(snap_tutor, session=_answered_exam(snap_tutor, clock), ticking=False)
     assert snap_compare(app, press=["s", "y"], terminal_size=(80, 24))
+
+
+def test_exam_result_at_120_columns(snap_compare: Compare, snap_tutor: Tutor, clock: FrozenClock) -> None:
+    """A wide terminal shows the domains' whole names (they were cut at 34 columns whatever the width)."""
+    app = create_app(snap_tutor, session=_answered_exam(snap_tutor, clock), ticking=False)
+    assert snap_compare(app, press=["s", "y"], terminal_size=(120, 40))
 
 
 def _history(tutor: Tutor, clock: FrozenClock) -> None:
@@ -107,6 +117,13 @@ def test_stats(snap_compare: Compare, snap_tutor: Tutor, clock: FrozenClock) -> 
     _history(snap_tutor, clock)
     app = create_app(snap_tutor, ticking=False)
     assert snap_compare(app, run_before=_settled_press("s"), terminal_size=(80, 24))
+
+
+def test_stats_at_120_columns(snap_compare: Compare, snap_tutor: Tutor, clock: FrozenClock) -> None:
+    """Topic and domain names as wide as the terminal allows (they were cut at 30 columns whatever the width)."""
+    _history(snap_tutor, clock)
+    app = create_app(snap_tutor, ticking=False)
+    assert snap_compare(app, run_before=_settled_press("s"), terminal_size=(120, 40))
 
 
 def test_home_in_the_light_theme(snap_compare: Compare, snap_tutor: Tutor, clock: FrozenClock) -> None:
