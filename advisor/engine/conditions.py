@@ -23,6 +23,10 @@ Op = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "contains", "
 Scalar = bool | FiniteInt | Finite | str
 Context = Mapping[str, Any]
 """The flat values a condition reads: dotted field name -> value (None when the workload leaves it unset)."""
+Memo = dict[tuple[str, str, Any], "LeafResult"]
+"""Leaves already evaluated against one context, by (field, operator, value): rules share many leaves (the same
+sensitivity or GPU test in several decisions), and a leaf's record depends on nothing else. Keep one memo per
+context, never across contexts."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,16 @@ class Leaf(Frozen):
         _check_value(self, spec)
         return self
 
-    def evaluate(self, ctx: Context) -> LeafResult:
+    def evaluate(self, ctx: Context, memo: Memo | None = None) -> LeafResult:
+        if memo is None:
+            return self._evaluate(ctx)
+        key = (self.field, self.op, self.value)
+        result = memo.get(key)
+        if result is None:
+            result = memo[key] = self._evaluate(ctx)
+        return result
+
+    def _evaluate(self, ctx: Context) -> LeafResult:
         actual = ctx.get(self.field)
         if self.op == "exists":
             want = self.value is not False
@@ -151,8 +164,8 @@ def _check_value(leaf: Leaf, spec: FieldSpec) -> None:
 class All(Frozen):
     all: tuple[Condition, ...] = Field(min_length=1)
 
-    def evaluate(self, ctx: Context) -> GroupResult:
-        parts = tuple(part.evaluate(ctx) for part in self.all)
+    def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
+        parts = tuple(part.evaluate(ctx, memo) for part in self.all)
         return GroupResult("all", all(part.result for part in parts), parts)
 
     def leaves(self) -> tuple[Leaf, ...]:
@@ -162,8 +175,8 @@ class All(Frozen):
 class AnyOf(Frozen):
     any: tuple[Condition, ...] = Field(min_length=1)
 
-    def evaluate(self, ctx: Context) -> GroupResult:
-        parts = tuple(part.evaluate(ctx) for part in self.any)
+    def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
+        parts = tuple(part.evaluate(ctx, memo) for part in self.any)
         return GroupResult("any", any(part.result for part in parts), parts)
 
     def leaves(self) -> tuple[Leaf, ...]:
@@ -173,8 +186,8 @@ class AnyOf(Frozen):
 class Not(Frozen):
     not_: Condition = Field(alias="not")
 
-    def evaluate(self, ctx: Context) -> GroupResult:
-        inner = self.not_.evaluate(ctx)
+    def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
+        inner = self.not_.evaluate(ctx, memo)
         return GroupResult("not", not inner.result, (inner,))
 
     def leaves(self) -> tuple[Leaf, ...]:

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from advisor.base import Frozen, Id, Text
-from advisor.engine.conditions import All, Condition, ConditionResult, Context, Leaf, LeafResult, disjoint
+from advisor.engine.conditions import All, Condition, ConditionResult, Context, Leaf, LeafResult, Memo, disjoint
 
 HitPolicy = Literal["unique", "first", "priority", "collect"]
 Output = Literal["families", "exclusions", "controls", "lambda_units", "lambda_alternatives"]
@@ -108,9 +108,10 @@ class Decision(Frozen):
                                      "give them a condition on the same field with values that cannot both hold")
         return self
 
-    def evaluate(self, ctx: Context, stage: str | None = None) -> Outcome:
-        """Every rule against `ctx`, then the hit policy picks among those that matched."""
-        results = [(rule, None if rule.when is None else rule.when.evaluate(ctx)) for rule in self.rules]
+    def evaluate(self, ctx: Context, stage: str | None = None, memo: Memo | None = None) -> Outcome:
+        """Every rule against `ctx`, then the hit policy picks among those that matched. Decisions evaluated
+        against the same `ctx` may share a `memo` of its leaves (see conditions.Memo)."""
+        results = [(rule, None if rule.when is None else rule.when.evaluate(ctx, memo)) for rule in self.rules]
         matched = [rule for rule, result in results if result is None or result.result]
         selected = self._select(matched)
         selected_ids, matched_ids = {r.id for r in selected}, {r.id for r in matched}

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from advisor import stages as stage_registry
 from advisor.documents import format_path, plain_message
+from advisor.engine.conditions import Memo
 from advisor.engine.decisions import Decision, DecisionTrace, Outcome
 from advisor.errors import Problem, WorkloadError
 from advisor.knowledge.loader import load_knowledge
@@ -202,16 +203,19 @@ class Advisor:
 
     def _decide(self, w: Workload, facts: Facts) -> Decided:
         """Every decision that applies, once: exclusions, each stage's families, the security controls, and
-        where the work goes instead of Lambda (only when it does not fit)."""
+        where the work goes instead of Lambda (only when it does not fit). They all read one context, so a leaf
+        several rules share is evaluated once (one memo for this context)."""
         ctx = facts.context
-        excluded = self._collect("exclusions", ctx)
-        families: dict[str, Outcome] = {stage: self._stage_decision[stage].evaluate(ctx, stage) for stage in w.stages
-                                         if stage_registry.stage(stage).instance_stage is not None}
-        controls = self._collect("controls", ctx)
+        memo: Memo = {}
+        excluded = self._collect("exclusions", ctx, memo)
+        families: dict[str, Outcome] = {
+            stage: self._stage_decision[stage].evaluate(ctx, stage, memo) for stage in w.stages
+            if stage_registry.stage(stage).instance_stage is not None}
+        controls = self._collect("controls", ctx, memo)
         outcomes = [*excluded, *families.values(), *controls, *facts.lambda_check]
         alternatives: dict[str, LambdaAlternative] = {}
         if facts.assessment is not None and facts.assessment.verdict == "does_not_fit":
-            elsewhere = self._collect("lambda_alternatives", ctx)
+            elsewhere = self._collect("lambda_alternatives", ctx, memo)
             outcomes += elsewhere
             for rule in (r for o in elsewhere for r in o.rules):
                 for alt in rule.then.alternatives:
@@ -220,9 +224,9 @@ class Advisor:
         return Decided(_exclusions_by_stage(excluded, w.stages), families, _merged(controls),
                        tuple(alternatives.values()), tuple(o.trace for o in outcomes))
 
-    def _collect(self, output: str, ctx: Mapping[str, Any]) -> list[Outcome]:
+    def _collect(self, output: str, ctx: Mapping[str, Any], memo: Memo | None = None) -> list[Outcome]:
         """Every decision with this output, evaluated (there is usually one)."""
-        return [decision.evaluate(ctx) for decision in self._by_output[output]]
+        return [decision.evaluate(ctx, memo=memo) for decision in self._by_output[output]]
 
     def _stage(self, stage: str, w: Workload, facts: Facts, decided: Decided, snapshot: PriceSnapshot | None,
                today: dt.date) -> StageChoice:

@@ -67,33 +67,39 @@ ALTERNATIVES_SHOWN = 3
 
 @dataclass(frozen=True, eq=False)
 class Spec:
-    """An instance type as sizing reads it: its record, its peak compute and its generation's place."""
+    """An instance type as sizing reads it: its record, its peak compute, its generation's place, and the figures
+    of the type every weighing compares (worked out once, when the catalogue is built, not per workload)."""
 
     itype: InstanceType
     tflops: float
     generation_rank: int
     """The place of its generation in its family's list (newer = higher)."""
-    accelerator: AcceleratorSpec | None = None
+    accelerator: AcceleratorSpec | None
     """What its accelerator can run (accelerators.yaml); None without one."""
+    memory_gib: float
+    accelerator_gib: float
+    """Accelerator memory across all its devices; 0 without accelerators."""
+    devices: int
+    """Accelerator devices; 0 without accelerators."""
+    units: int
+    """What its peak compute is spread over: its devices, or its vCPUs without accelerators."""
+    workers: int
+    """Requests one instance serves at once: one per vCPU, or a few per accelerator device."""
+    device_speed: float
+    """One device's small-batch speed against a T4-class device: the square root of their peak TFLOPS' ratio
+    (see DEFAULT_SPEEDUP); 1 without accelerators."""
+
+    @classmethod
+    def of(cls, t: InstanceType, tflops: float, generation_rank: int, accelerator: AcceleratorSpec | None) -> Spec:
+        devices = t.accelerator.count if t.accelerator else 0
+        return cls(t, tflops, generation_rank, accelerator, t.memory_gib,
+                   t.accelerator.memory_gib if t.accelerator else 0.0, devices, devices or t.vcpu,
+                   devices * SLOTS_PER_ACCELERATOR or t.vcpu,
+                   math.sqrt(tflops / devices / REFERENCE_TFLOPS) if devices else 1.0)
 
     @property
     def name(self) -> str:
         return self.itype.name
-
-    @property
-    def memory_gib(self) -> float:
-        return self.itype.memory_gib
-
-    @property
-    def accelerator_gib(self) -> float:
-        """Accelerator memory across all its devices; 0 without accelerators."""
-        return self.itype.accelerator.memory_gib if self.itype.accelerator else 0.0
-
-    @property
-    def workers(self) -> int:
-        """Requests one instance serves at once: one per vCPU, or a few per accelerator device."""
-        t = self.itype
-        return t.accelerator.count * SLOTS_PER_ACCELERATOR if t.accelerator else t.vcpu
 
 
 @dataclass(frozen=True)
@@ -121,9 +127,9 @@ class Catalogue:
             if t.status != "current":
                 continue  # previous-generation and retired types are taught, never recommended
             generations = knowledge.family(t.family).generations
-            spec = Spec(t, knowledge.tflops(t),
-                        generations.index(t.generation) if t.generation in generations else 0,
-                        capabilities.get(t.accelerator.model) if t.accelerator else None)
+            spec = Spec.of(t, knowledge.tflops(t),
+                           generations.index(t.generation) if t.generation in generations else 0,
+                           capabilities.get(t.accelerator.model) if t.accelerator else None)
             for stage in t.stages:
                 grouped[(stage, t.family)].append(spec)
         stock_only = {a.id for a in knowledge.algorithms} | {
@@ -191,13 +197,9 @@ class Catalogue:
 
 def speedup(spec: Spec, w: Workload) -> float:
     """How many times faster one device of `spec` serves a request than one vCPU (1 for a CPU type)."""
-    t = spec.itype
-    if t.accelerator is None:
+    if not spec.devices:
         return 1.0
-    if w.inference.accelerator_speedup:
-        return w.inference.accelerator_speedup
-    per_device = spec.tflops / t.accelerator.count
-    return DEFAULT_SPEEDUP[w.model.kind] * math.sqrt(per_device / REFERENCE_TFLOPS)
+    return w.inference.accelerator_speedup or DEFAULT_SPEEDUP[w.model.kind] * spec.device_speed
 
 
 def speedup_basis(spec: Spec, w: Workload) -> str:
@@ -206,7 +208,7 @@ def speedup_basis(spec: Spec, w: Workload) -> str:
         return ""
     if w.inference.accelerator_speedup:
         return f"{w.inference.accelerator_speedup:g}x a vCPU per request, as inference.accelerator_speedup states"
-    per_device = spec.tflops / t.accelerator.count
+    per_device = spec.tflops / spec.devices
     kind = {"deep_learning": "a deep-learning model", "llm": "an LLM", "classical": "a classical model",
             "tree_based": "a tree model"}[w.model.kind]
     return (f"{speedup(spec, w):.3g}x a vCPU per request on one {t.accelerator.model} (assumed "
@@ -651,9 +653,7 @@ class Candidate:
     @property
     def size(self) -> tuple[float, ...]:
         """How big it is, to rank by when prices are unknown: accelerators, then vCPUs, then memory."""
-        t = self.itype
-        return (self.count * (t.accelerator.count if t.accelerator else 0), self.count * t.vcpu,
-                self.count * t.memory_gib)
+        return (self.count * self.spec.devices, self.count * self.itype.vcpu, self.count * self.spec.memory_gib)
 
 
 @dataclass(frozen=True)
@@ -669,34 +669,83 @@ class Sizing:
     """The inference option's request settings (an asynchronous endpoint's client config and scaling)."""
 
 
-def usable_devices(w: Workload, spec: Spec, count: int, need: Need,
-                   guidance: AlgorithmStage | None) -> tuple[float, str]:
-    """How many of `count` x `spec`'s devices (or vCPUs) this workload keeps busy, and why that many."""
-    t = spec.itype
-    instances = count if guidance is None or guidance.multi_instance is not False else 1
-    if t.accelerator is None:
+@dataclass(frozen=True)
+class Weighing:
+    """One stage's weighing of types for one workload. What the workload asks of any type (its needs, the vCPUs
+    or devices it can keep busy, the prices) is worked out once here; each type is then weighed against it."""
+
+    w: Workload
+    sizer: Sizer
+    needs: Mapping[bool, Need]
+    """What one instance must hold, on a type without / with accelerators."""
+    cap: int
+    """The most instances the stage allows."""
+    prices: Mapping[str, Price] | None
+    guidance: AlgorithmStage | None
+    """AWS's training guidance for a built-in algorithm (training only)."""
+    inference: bool
+    classical: bool
+    busy_vcpus: float
+    """vCPUs one CPU instance keeps busy: about one per GB of working set (at least 4); for a deep model at least
+    VCPU_DEEP_MODEL_ON_CPU."""
+    busy_devices: int
+    """Devices the model's parameters and the data keep busy, whatever the type (at least 1)."""
+
+    @classmethod
+    def of(cls, w: Workload, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None,
+           guidance: AlgorithmStage | None, inference: bool) -> Weighing:
         by_data = max(4, math.ceil(w.data.size_gb if not w.data.in_memory_gb else w.data.in_memory_gb)
                       * VCPU_PER_GB_WORKING_SET)
         classical = w.model.kind in ("classical", "tree_based")
-        useful = by_data if classical else max(VCPU_DEEP_MODEL_ON_CPU, by_data)
-        used = min(t.vcpu, useful) * instances
-        basis = "about one per GB of working set" if classical else (
-            f"a deep model on CPUs: about one per GB of working set, at least {VCPU_DEEP_MODEL_ON_CPU}")
-        why = f"{min(t.vcpu, useful) * instances:g} vCPUs busy ({basis})" if used < t.vcpu * count else ""
-        return used, why
-    per_instance = t.accelerator.count
-    if guidance is not None and guidance.multi_gpu is False:
-        per_instance = 1
-    device_gib = spec.accelerator_gib / t.accelerator.count
-    useful = max(math.ceil(need.accelerator_gib / device_gib) if need.accelerator_gib and device_gib else 1,
-                 math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
-                 math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1)
-    used = min(per_instance * instances, useful)
-    if used >= t.accelerator.count * count:
-        return used, ""
-    limit = (f"{w.model.algorithm} uses one GPU per instance" if guidance is not None and per_instance == 1
-             and t.accelerator.count > 1 else "the model and data keep no more busy")
-    return used, f"{used:g} of {t.accelerator.count * count} devices busy ({limit})"
+        return cls(w, sizer, {False: sizer.need(False), True: sizer.need(True)}, cap, prices, guidance, inference,
+                   classical, by_data if classical else max(VCPU_DEEP_MODEL_ON_CPU, by_data),
+                   max(math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
+                       math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1))
+
+    def need(self, spec: Spec) -> Need:
+        return self.needs[spec.accelerator_gib > 0]
+
+    def usable_devices(self, spec: Spec, count: int) -> float:
+        """How many of `count` x `spec`'s devices (or vCPUs) this workload keeps busy."""
+        guidance = self.guidance
+        instances = count if guidance is None or guidance.multi_instance is not False else 1
+        if not spec.devices:
+            return min(spec.units, self.busy_vcpus) * instances
+        per_instance = 1 if guidance is not None and guidance.multi_gpu is False else spec.devices
+        need_gib = self.need(spec).accelerator_gib
+        device_gib = spec.accelerator_gib / spec.devices
+        useful = max(math.ceil(need_gib / device_gib) if need_gib and device_gib else 1, self.busy_devices)
+        return min(per_instance * instances, useful)
+
+    def busy_reason(self, spec: Spec, count: int) -> str:
+        """Why only some of `count` x `spec`'s devices (or vCPUs) are busy; empty when all of them are."""
+        used = self.usable_devices(spec, count)
+        if not spec.devices:
+            if used >= spec.units * count:
+                return ""
+            basis = "about one per GB of working set" if self.classical else (
+                f"a deep model on CPUs: about one per GB of working set, at least {VCPU_DEEP_MODEL_ON_CPU}")
+            return f"{used:g} vCPUs busy ({basis})"
+        if used >= spec.devices * count:
+            return ""
+        one_gpu = self.guidance is not None and self.guidance.multi_gpu is False and spec.devices > 1
+        limit = f"{self.w.model.algorithm} uses one GPU per instance" if one_gpu else \
+            "the model and data keep no more busy"
+        return f"{used:g} of {spec.devices * count} devices busy ({limit})"
+
+    def candidate(self, spec: Spec) -> Candidate:
+        """`spec` weighed: how many, whether they fit, how busy and fast they are for this work, at what price."""
+        count, misfit = self.sizer.fit(spec, self.need(spec))
+        if count > self.cap and misfit is None:
+            misfit = f"would need {count:,} instances, more than the {self.cap} this stage allows"
+            count = self.cap  # never shown, nor priced, above the service's maximum
+        usable_of = getattr(self.sizer, "usable", None)  # a sizer that knows how busy its instances are says so
+        usable = usable_of(spec, count) if usable_of is not None else self.usable_devices(spec, count)
+        price = self.prices.get(spec.name) if self.prices is not None else None
+        per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
+        return Candidate(spec, count, price, misfit, usable=usable * (spec.tflops / spec.units),
+                         mostly_idle=usable < spec.units * count / 2 and not self.w.training.distributed,
+                         request_s=request_seconds(spec, self.w) if self.inference else None, per_hour=per_hour)
 
 
 def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str], excluded: Iterable[str],
@@ -724,7 +773,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     chosen = [f for f in dict.fromkeys(families) if f not in banned]
 
     reasons: list[str] = list(reasons_first)
-    needs = {False: sizer.need(False), True: sizer.need(True)}  # what one instance must hold, without/with devices
+    weighing = Weighing.of(w, sizer, stage.max_count, prices, guidance, inference)
     left_out: dict[str, list[str]] = defaultdict(list)
 
     def weigh(family_ids: Iterable[str]) -> list[Candidate]:
@@ -734,8 +783,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
             if why:
                 left_out[why].append(spec.itype.generation)
                 continue
-            out.append(_candidate(spec, sizer, needs[spec.accelerator_gib > 0], stage.max_count, prices, w,
-                                  guidance, inference))
+            out.append(weighing.candidate(spec))
         return out
 
     candidates = weigh(chosen)
@@ -773,10 +821,10 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
         others += misfits[:ALTERNATIVES_SHOWN - len(others)]
 
     reasons += [f"left out {', '.join(dict.fromkeys(generations))}: {why}" for why, generations in left_out.items()]
-    reasons += per_instance_need(winner.spec, w, derived, needs[winner.spec.accelerator_gib > 0]).explain
+    reasons += per_instance_need(winner.spec, w, derived, weighing.need(winner.spec)).explain
     if winner.fits:
         reasons.append(sizer.count_reason(winner.spec, winner.count))
-        _, busy = usable_devices(w, winner.spec, winner.count, needs[winner.spec.accelerator_gib > 0], guidance)
+        busy = weighing.busy_reason(winner.spec, winner.count)
         if busy and not inference and getattr(sizer, "usable", None) is None:
             reasons.append(busy)
     if fitting:
@@ -791,23 +839,6 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     settings_of = getattr(sizer, "settings", None)  # only sizers of an option with settings have it
     settings = settings_of(winner.spec, winner.count) if settings_of is not None and winner.fits else {}
     return Sizing(winner, bool(fitting), tuple(reasons), alternatives, settings)
-
-
-def _candidate(spec: Spec, sizer: Sizer, need: Need, cap: int, prices: Mapping[str, Price] | None, w: Workload,
-               guidance: AlgorithmStage | None, inference: bool) -> Candidate:
-    count, misfit = sizer.fit(spec, need)
-    if count > cap and misfit is None:
-        misfit = f"would need {count:,} instances, more than the {cap} this stage allows"
-        count = cap  # never shown, nor priced, above the service's maximum
-    usable_of = getattr(sizer, "usable", None)  # a sizer that knows how busy its instances are says so
-    usable = usable_of(spec, count) if usable_of is not None else usable_devices(w, spec, count, need, guidance)[0]
-    units = spec.itype.accelerator.count if spec.itype.accelerator else spec.itype.vcpu
-    per_unit = spec.tflops / units
-    price = prices.get(spec.name) if prices is not None else None
-    per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
-    return Candidate(spec, count, price, misfit, usable=usable * per_unit,
-                     mostly_idle=usable < units * count / 2 and not w.training.distributed,
-                     request_s=request_seconds(spec, w) if inference else None, per_hour=per_hour)
 
 
 def _nearest(candidates: list[Candidate], cap: int) -> Candidate:
