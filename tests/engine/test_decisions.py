@@ -70,6 +70,20 @@ def test_the_trace_keeps_alternatives_apart_and_is_frozen_at_depth() -> None:
         outcome.trace.selected = ("r1",)  # type: ignore[misc]
 
 
+def test_a_memo_shares_a_leaf_between_rules_and_decisions_of_one_context_without_changing_the_trace() -> None:
+    first = decision("collect", [rule("r1", {"all": [ANY, BIG]}), rule("r2", {"not": BIG})])
+    second = decision("first", [rule("r3", {"field": "n", "op": "gte", "value": 10}), rule("r4", SMALL)])
+    ctx = {"n": 20, "kind": "a"}
+    memo: dict[Any, Any] = {}
+    shared = first.evaluate(ctx, memo=memo), second.evaluate(ctx, memo=memo)
+    assert [o.trace for o in shared] == [first.evaluate(ctx).trace, second.evaluate(ctx).trace]
+    big_records = {id(leaf) for o in shared for r in o.trace.rules for leaf in r.conditions if leaf.op == "gte"}
+    assert len(big_records) == 1  # n >= 10, written three times in two decisions, was evaluated once
+    assert len(memo) == 3  # kind in [a, b], n >= 10, n < 10
+    other = {"n": 1, "kind": "a"}  # a memo belongs to one context: a new context starts a new one
+    assert first.evaluate(other, memo={}).trace == first.evaluate(other).trace
+
+
 def test_a_unique_decision_that_matches_twice_at_run_time_says_so() -> None:
     # the load-time overlap check cannot separate rules on different fields; build it past the check
     d = decision("first", [rule("r1", BIG), rule("r2", ANY)]).model_copy(update={"hit_policy": "unique"})
