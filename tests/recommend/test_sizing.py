@@ -37,7 +37,7 @@ def test_the_speedup_of_a_device_scales_with_its_peak_unless_the_workload_measur
 def test_only_the_busy_devices_count_and_the_winner_says_why(advisor: Advisor) -> None:
     w = Workload.model_validate({"stages": ["training"], "model": {"algorithm": "pytorch", "kind": "deep_learning",
                                                                    "parameters_millions": 100}})
-    sizer = sizing.SIZERS["training"](stages.stage("training"), w, Derived.of(w))
+    sizer = sizing.SIZERS["training"](stages.stage("training"), w, Derived.of(w, advisor.knowledge))
     weighing = sizing.Weighing.of(w, sizer, cap=100, prices=None, guidance=None, inference=False)
     catalogue = sizing.Catalogue.of(advisor.knowledge)
     eight = next(s for s in catalogue.specs("training", ["p"]) if s.devices == 8)
