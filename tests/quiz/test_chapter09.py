@@ -96,6 +96,30 @@ def test_lambda_explanations_know_managed_instances(bank: Bank, qid: str) -> Non
     assert "Managed Instances" in _text(bank.by_id[qid])
 
 
+def test_a_keyed_feature_closed_to_new_customers_says_so(bank: Bank) -> None:
+    """SageMaker Debugger has been closed to new customers since 2026-07-30 (debugger-availability-change.html):
+    where it is the answer (an option keyed right, or a matching pair), the explanation says so (second reader,
+    2026-12-02)."""
+    keyed = [(i.id, o) for i in bank.items for o in i.options
+             if "Debugger" in (o.text if o.correct else "") + (o.match or "")]
+    assert len(keyed) >= 2
+    assert [qid for qid, o in keyed if "closed to new customers since 2026-07-30" not in o.explanation] == []
+
+
+@pytest.mark.parametrize("false_claim", [
+    r"Managed Instances[^.]*require a container image",  # only GPU (AcceleratorConfig) functions need an image
+    r"No Lambda mode allows an hour",                     # Managed Instances allow 5,400 s asynchronously
+    r"pointer to input in S3, not the payload itself",   # InvokeEndpointAsync takes up to 128,000 bytes inline
+])
+def test_claims_the_second_reader_found_false_are_gone(bank: Bank, false_claim: str) -> None:
+    assert [i.id for i in bank.items if re.search(false_claim, _text(i))] == []
+
+
+def test_sources_cite_public_pages_not_the_projects_notes(bank: Bank) -> None:
+    """A learner cannot open the project's gathered notes (shared/facts/*.md); sources name the AWS pages."""
+    assert [i.id for i in bank.items if "facts/" in i.source] == []
+
+
 def test_no_stem_recalls_the_book_a_figure_or_a_console_screen(bank: Bank) -> None:
     pattern = re.compile(r"\b(figure|table 9|hands-on|the chapter|console)\b", re.IGNORECASE)
     assert [i.id for i in bank.items if not i.id.startswith("c09-book") and pattern.search(i.stem)] == []
