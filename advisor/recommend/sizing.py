@@ -228,10 +228,28 @@ def in_ms(seconds: float) -> str:
     return f"{ms:,.0f}" if ms >= 100 else f"{ms:.3g}"
 
 
+def workers(spec: Spec, w: Workload) -> int:
+    """Requests one instance of `spec` serves at once: its workers (Spec.workers). On a CPU type, where a request's
+    work and memory are the host's, at most as many as its memory holds at inference.memory_mb each (the memory one
+    unit of work needs): a request that needs 8 GB runs one at a time on an 8 GiB instance whatever its vCPUs. An
+    accelerator's batching slots work in device memory, which the model's need already sizes."""
+    if spec.itype.accelerator is not None:
+        return spec.workers
+    return max(1, min(spec.workers, math.floor(spec.memory_gib * 1024 / w.inference.memory_mb)))
+
+
 def capacity_rps(spec: Spec, w: Workload) -> float:
-    """Requests a second one instance serves flat out: each worker (a vCPU, or a batching slot of a device)
-    one request at a time."""
-    return spec.workers / request_seconds(spec, w)
+    """Requests a second one instance serves flat out: each worker one request at a time."""
+    return workers(spec, w) / request_seconds(spec, w)
+
+
+def workers_text(spec: Spec, w: Workload, noun: str) -> str:
+    """`n <noun>`, and why fewer than the instance's vCPUs or batching slots when its memory is the bound."""
+    n = workers(spec, w)
+    if n >= spec.workers:
+        return f"{n} {noun}"
+    return (f"{n} {noun}: {spec.memory_gib:g} GiB holds {n} request{'s' if n > 1 else ''} of inference.memory_mb "
+            f"{w.inference.memory_mb:g} MB at once, though it has {spec.workers} vCPUs")
 
 
 # ---- sizing strategies --------------------------------------------------------------------------------------
@@ -513,7 +531,7 @@ class EndpointSizer:
         by_load = math.ceil(inf.requests_per_second / per_instance) if inf.requests_per_second else 1
         speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
         return (f"{count} instances: {inf.requests_per_second:g} req/s at {per_instance:.3g} req/s each "
-                f"({spec.workers} workers, about {in_ms(request_seconds(spec, self.w))} ms a request, "
+                f"({workers_text(spec, self.w, 'workers')}, about {in_ms(request_seconds(spec, self.w))} ms a request, "
                 f"{self.utilisation():.0%} utilisation{' at priority time' if self.w.priority == 'time' else ''})"
                 + (", at least 2 behind a production endpoint" if inf.production and by_load < 2 else "") + speed)
 
@@ -575,9 +593,9 @@ class AsyncSizer(EndpointSizer):
 
     def settings(self, spec: Spec, count: int) -> dict[str, Any]:
         """The endpoint's async client config and its Application Auto Scaling bounds."""
-        return {"MaxConcurrentInvocationsPerInstance": min(spec.workers, ASYNC_MAX_CONCURRENT_PER_INSTANCE),
-                "MinCapacity": self.floor(), "MaxCapacity": count,
-                "TargetBacklogPerInstance": min(spec.workers, ASYNC_MAX_CONCURRENT_PER_INSTANCE)}
+        at_once = min(workers(spec, self.w), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
+        return {"MaxConcurrentInvocationsPerInstance": at_once, "MinCapacity": self.floor(), "MaxCapacity": count,
+                "TargetBacklogPerInstance": at_once}
 
     def count_reason(self, spec: Spec, count: int) -> str:
         inf = self.w.inference
@@ -588,10 +606,10 @@ class AsyncSizer(EndpointSizer):
                  "MinCapacity 0, and requests that arrive meanwhile wait in the queue while an instance starts"
                  if floor == 0 else f"keeps at least {floor} instance{'s' if floor > 1 else ''} when the queue is "
                  "empty (no idle periods" + (", production traffic" if floor > 1 else "") + ")")
-        target = min(spec.workers, ASYNC_MAX_CONCURRENT_PER_INSTANCE)
+        target = min(workers(spec, self.w), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
         return (f"up to {count} instance{'s' if count > 1 else ''}: {inf.requests_per_second:g} req/s at "
-                f"{per_instance:.3g} req/s each ({spec.workers} invocations at once per instance, about "
-                f"{in_ms(request_seconds(spec, self.w))} ms a request, {self.utilisation():.0%} utilisation); "
+                f"{per_instance:.3g} req/s each ({workers_text(spec, self.w, 'invocations')} at once per instance, "
+                f"about {in_ms(request_seconds(spec, self.w))} ms a request, {self.utilisation():.0%} utilisation); "
                 f"it {scale}; Application Auto Scaling tracks ApproximateBacklogSizePerInstance at {target} (the "
                 "invocations one instance takes at once: more waiting than that adds an instance)" + speed)
 
@@ -760,6 +778,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     prices = (snapshot.prices_for(stage.price_component)  # type: ignore[arg-type]
               if snapshot is not None and stage.price_component else None)
     inference = stage.instance_stage in ("hosting", "batch_transform")
+    jobs = stage.instance_stage != "hosting"  # a batch transform is a job too: it ends when its records are scored
     banned = set(excluded)
     training = stage.sizing == "training"
     guidance = catalogue.training_of(w) if training else None
@@ -787,14 +806,14 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
         return out
 
     candidates = weigh(chosen)
-    fitting = _ranked(candidates, w, inference)
+    fitting = _ranked(candidates, w, inference, jobs)
     if not fitting:
         accelerated = any(f in catalogue.accelerated_families for f in chosen)
         # every family the rules chose is excluded (a stated GPU need over a CPU rule): all allowed families
         wider = [f for f in catalogue.current_families if f not in banned and f not in chosen
                  and (not chosen or (f in catalogue.accelerated_families) == accelerated)]
         more = weigh(wider)
-        fitting = _ranked(more, w, inference)
+        fitting = _ranked(more, w, inference, jobs)
         if fitting and not chosen:
             reasons.append(f"every family the rules chose ({'/'.join(dict.fromkeys(families))}) is excluded at this "
                            "stage, so the families still allowed were weighed")
@@ -866,8 +885,9 @@ def _price(c: Candidate) -> float:
     return math.inf if c.per_hour is None else c.per_hour
 
 
-def _ranked(candidates: list[Candidate], w: Workload, inference: bool) -> list[Candidate]:
-    """The fitting candidates in the priority's order (ties keep the knowledge's order).
+def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: bool) -> list[Candidate]:
+    """The fitting candidates in the priority's order (ties keep the knowledge's order; `jobs`: a stage that ends,
+    whose ties go to fewer instances).
 
     cost: the cheapest that meets the need and targets (by size, smallest first, where prices are unknown).
     time: inference, the cheapest whose estimated request time is at most half the p99 target (else the fastest);
@@ -881,11 +901,11 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool) -> list[C
     def too_slow(c: Candidate) -> bool:
         return c.request_s is not None and c.request_s > target_s
 
-    # a job at the same price (to the cent an hour: 2 x $0.23 is 1 x $0.461) and size runs on fewer, larger
-    # instances, with nothing to shard; an endpoint keeps the knowledge's order (more, smaller instances lose
-    # less capacity with one)
-    by_cost = sorted(fitting, key=lambda c: (too_slow(c), _price(c) if inference else round(_price(c), 2), c.size,
-                                             0 if inference else c.count, -c.spec.generation_rank))
+    # a job (training, processing, a batch transform) at the same price (to the cent an hour: 2 x $0.23 is 1 x
+    # $0.461) and size runs on fewer, larger instances: fewer containers to start and fewer shards; an endpoint
+    # keeps the knowledge's order (more, smaller instances lose less capacity with one)
+    by_cost = sorted(fitting, key=lambda c: (too_slow(c), round(_price(c), 2) if jobs else _price(c), c.size,
+                                             c.count if jobs else 0, -c.spec.generation_rank))
     if w.priority == "cost" or not fitting:
         return by_cost
     if w.priority == "time":
@@ -899,7 +919,7 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool) -> list[C
         return fast + rest
     band = min(_price(c) for c in fitting) * BALANCED_BAND
     within = sorted((c for c in fitting if _price(c) <= band),
-                    key=lambda c: (too_slow(c), -c.speed, _price(c), c.size, 0 if inference else c.count))
+                    key=lambda c: (too_slow(c), -c.speed, _price(c), c.size, c.count if jobs else 0))
     return within + [c for c in by_cost if c not in within]
 
 

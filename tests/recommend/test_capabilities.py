@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
+from advisor import stages as stage_registry
 from advisor.errors import WorkloadError
 from advisor.knowledge.loader import load_knowledge
 from advisor.knowledge.models import Framework
+from advisor.recommend import sizing
 from advisor.recommend.advisor import Advisor
-from advisor.workload import load_workload
+from advisor.workload import Derived, Workload, load_workload
 
 
 def _llm(parameters: float, **extra: Any) -> dict[str, Any]:
@@ -171,12 +173,21 @@ def test_a_gpu_required_over_a_cpu_family_rule_weighs_the_allowed_gpu_families(a
     """Sweep finding: a classical model's batch with inference.gpu required had every family its rule chose
     excluded, and the first type in the knowledge was shown as 'nothing meets the need; nearest: None', yet
     priced."""
-    rec = advisor.recommend({"stages": ["batch_inference"], "model": {"algorithm": "custom", "kind": "classical"},
-                             "inference": {"gpu": "required"}})
+    # batch.yaml now has its own bt-gpu-required rule, so the rules no longer choose CPU families here; sizing's
+    # fallback is driven directly with the CPU families a rule once chose, all excluded by the GPU need
+    w = Workload.model_validate({"stages": ["batch_inference"], "model": {"algorithm": "custom", "kind": "classical"},
+                                 "inference": {"gpu": "required"}})
+    excluded = ["t", "m", "r", "c", "inf", "trn", "dl"]  # ex-gpu-required-inference
+    sized = sizing.size(stage_registry.stage("batch_inference"), w, Derived.of(w), ["c", "m", "r"], excluded,
+                        sizing.Catalogue.of(advisor.knowledge), None)
+    assert sized.fits and sized.winner.itype.accelerator is not None
+    assert any("every family the rules chose" in r for r in sized.reasons)
+    assert not any("nearest: None" in r for r in sized.reasons)
+    rec = advisor.recommend(w)
     choice = rec.instances["batch_inference"]
     assert choice.fits and advisor.knowledge.instance_type(choice.instance_type).accelerator is not None
-    assert any("every family the rules chose" in r for r in choice.reasons)
-    assert not any("nearest: None" in r for r in choice.reasons)
+    trace = next(t for t in rec.trace if t.stage == "batch_inference")
+    assert trace.selected == ("bt-gpu-required",)
 
 
 @pytest.mark.parametrize(("parameters", "gpu", "warned"), [(70000, "none", True), (1300, "none", True),

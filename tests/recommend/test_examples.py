@@ -42,7 +42,9 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] =
     "product-embeddings-batch": ({"batch_inference": ("c", None, None)}, "fits_with_changes"),
     # the function described in its `lambda` section needs a GPU, 16 GB and 20-minute runs from an SQS mapping:
     # Lambda Managed Instances only (AcceleratorConfig; 5,400 s for event-source-mapping invocations)
-    "embeddings-lambda-gpu": ({"batch_inference": ("c", None, 1)}, "fits_with_changes"),
+    # (a record needs 16 GB, inference.memory_mb: one record at a time per 16 GiB instance, so a GPU's speed on this
+    # 335M-parameter encoder decides, not a CPU's vCPUs)
+    "embeddings-lambda-gpu": ({"batch_inference": ("g", None, 1)}, "fits_with_changes"),
     "customer-segments": ({"training": ("c", None, 1), "batch_inference": ("c", None, 1)}, "fits"),
     # a 3-hour processing job is past any Lambda timeout (900 s; 5,400 s asynchronous on managed instances)
     "image-preprocessing": ({"processing": ("c", None, 1)}, "does_not_fit"),
@@ -66,7 +68,9 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] =
     "seq2seq-translation": ({"training": ("g", None, 1), "realtime_inference": ("g", None, 2)}, "fits"),
     "lda-topics": ({"training": ("m", None, 1), "batch_inference": ("c", None, None)}, "fits"),
     "ntm-topics": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)}, "fits"),
-    "ip-insights-logins": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)}, "fits_with_changes"),
+    # 4 GB a request (inference.memory_mb): an 8 GiB M instance holds two at once, a 4 GiB C one; AWS sizes IP
+    # Insights inference by memory (ml.m5.4xlarge)
+    "ip-insights-logins": ({"training": ("g", None, 1), "realtime_inference": ("m", None, 2)}, "fits_with_changes"),
     "factorization-machines-recs": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, "fits"),
     # ---- LLM fine-tuning: G and Trainium beside P (sources cited in each file)
     "llm-finetune-13b-trainium": ({"training": ("trn", None, 1)}, "not_checked"),

@@ -234,3 +234,60 @@ def test_a_gpu_endpoint_with_idle_periods_is_offered_async_scale_to_zero(advisor
     busy = advisor.recommend({"stages": ["realtime_inference"], "model": gpu,
                               "inference": {"traffic": "steady", "gpu": "required"}})
     assert not any("stages: [async_inference]" in w for w in busy.warnings)
+
+
+# ---- memory a request needs bounds how many one CPU instance serves at once ----------------------------------
+
+def test_an_async_instance_takes_only_the_invocations_its_memory_holds(advisor: Advisor) -> None:
+    """8 GB a request (inference.memory_mb): an instance takes at most memory / 8 GB invocations at once, whatever
+    its vCPUs, and MaxConcurrentInvocationsPerInstance says so (expert workload async-large-payload-idle: 5 x
+    ml.c6i.xlarge, 8 GiB each, were told to take 4 invocations of 8 GB at once)."""
+    rec = asynchronous(advisor, requests_per_second=0.02, payload_mb=500, seconds_per_request=600, memory_mb=8192,
+                       traffic="sporadic")
+    choice = rec.instances["async_inference"]
+    itype = advisor.knowledge.instance_type(choice.instance_type)
+    at_once = choice.settings["MaxConcurrentInvocationsPerInstance"]
+    assert at_once * 8 <= itype.memory_gib, (choice.instance_type, at_once)
+    assert at_once == choice.settings["TargetBacklogPerInstance"]
+
+
+def test_a_cpu_endpoint_counts_the_requests_its_memory_holds(advisor: Advisor) -> None:
+    """20 req/s x 0.5 s is 10 requests in flight; at 6 GB each the endpoint's instances hold 60 GB or more of them
+    at once (at 1 GB each a couple of small instances do)."""
+    def endpoint(memory_mb: int) -> Any:
+        return advisor.recommend({"name": "m", "stages": ["realtime_inference"], "model": SMALL, "inference": {
+            "requests_per_second": 20, "seconds_per_request": 0.5, "memory_mb": memory_mb}}
+            ).instances["realtime_inference"]
+
+    heavy, light = endpoint(6144), endpoint(1024)
+    memory = advisor.knowledge.instance_type(heavy.instance_type).memory_gib
+    assert heavy.instance_count * memory >= 60, (heavy.instance_count, heavy.instance_type)
+    assert advisor.knowledge.instance_type(light.instance_type).memory_gib * light.instance_count < 60
+
+
+def test_an_accelerators_slots_are_not_bounded_by_host_memory(advisor: Advisor) -> None:
+    """A GPU's batching slots work in device memory: inference.memory_mb does not cut them (the LLM examples state
+    host memory for the whole server)."""
+    from advisor.recommend.sizing import Catalogue, workers
+
+    catalogue = Catalogue.of(advisor.knowledge)
+    w = Workload.model_validate({"stages": ["realtime_inference"], "inference": {"memory_mb": 65536}})
+    gpu = next(s for s in catalogue.specs("hosting", ["g"]) if s.name == "ml.g5.xlarge")
+    cpu = next(s for s in catalogue.specs("hosting", ["c"]) if s.name == "ml.c6i.xlarge")
+    assert workers(gpu, w) == gpu.workers
+    assert workers(cpu, w) == 1 < cpu.workers
+
+
+def test_a_batch_transform_at_the_same_price_runs_on_fewer_instances(advisor: Advisor) -> None:
+    """A batch transform is a job: at the same price and size, one large instance beats 18 small ones (fewer
+    containers to start, fewer shards); an endpoint keeps more, smaller instances (expert workload deepar-batch)."""
+    rec = advisor.recommend({"stages": ["batch_inference"], "priority": "time",
+                             "data": {"size_gb": 5, "kind": "timeseries"},
+                             "model": {"algorithm": "deepar", "kind": "deep_learning", "parameters_millions": 3,
+                                       "size_mb": 20},
+                             "inference": {"seconds_per_request": 0.05},
+                             "batch": {"records_per_run": 2_000_000, "max_hours": 2}})
+    choice = rec.instances["batch_inference"]
+    assert choice.instance_count <= 4, (choice.instance_count, choice.instance_type)
+    assert all(a.instance_count >= choice.instance_count or a.price_per_hour_usd != choice.price_per_hour_usd
+               for a in choice.alternatives)
