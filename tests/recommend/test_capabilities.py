@@ -178,8 +178,8 @@ def test_a_gpu_required_over_a_cpu_family_rule_weighs_the_allowed_gpu_families(a
     w = Workload.model_validate({"stages": ["batch_inference"], "model": {"algorithm": "custom", "kind": "classical"},
                                  "inference": {"gpu": "required"}})
     excluded = ["t", "m", "r", "c", "inf", "trn", "dl"]  # ex-gpu-required-inference
-    sized = sizing.size(stage_registry.stage("batch_inference"), w, Derived.of(w), ["c", "m", "r"], excluded,
-                        sizing.Catalogue.of(advisor.knowledge), None)
+    sized = sizing.size(stage_registry.stage("batch_inference"), w, Derived.of(w, advisor.knowledge),
+                        ["c", "m", "r"], excluded, sizing.Catalogue.of(advisor.knowledge), None)
     assert sized.fits and sized.winner.itype.accelerator is not None
     assert any("every family the rules chose" in r for r in sized.reasons)
     assert not any("nearest: None" in r for r in sized.reasons)
