@@ -15,8 +15,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
 Subject = Literal["recommendation", "requests", "records"]
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     name: str
     title: str
     """What an export option says, e.g. "Markdown report"."""

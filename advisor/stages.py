@@ -30,14 +30,12 @@ JSON Schema pick the new stage up from here (regenerate schemas/ with `advisor k
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 CostPeriod = Literal["month", "run", "job"]
 
 
-@dataclass(frozen=True)
-class InstanceStage:
+class InstanceStage(NamedTuple):
     """A place an ml.* instance type runs, as botocore's SageMaker model enumerates them."""
 
     id: str
@@ -61,8 +59,7 @@ PRICE_COMPONENTS: tuple[str, ...] = (
     "notebook", "training", "spot_training", "hosting", "batch_transform", "processing")
 
 
-@dataclass(frozen=True)
-class StageSpec:
+class StageSpec(NamedTuple):
     """One workload stage: what it is called, what it runs on, how it is billed, sized and built."""
 
     id: str

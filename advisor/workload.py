@@ -6,13 +6,11 @@ rules need but the user does not state (the working set, the memory a model take
 place, and shown in the trace under `derived.*`.
 """
 
-from __future__ import annotations
-
 import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, Union, get_args, get_origin
 
 from pydantic import (
     BeforeValidator,
@@ -174,7 +172,7 @@ class Tuning(Frozen):
         default="Bayesian", description="How the tuning job chooses the next hyperparameters to try.")
 
     @model_validator(mode="after")
-    def _parallel_within_total(self) -> Tuning:
+    def _parallel_within_total(self) -> Self:
         if self.max_parallel_jobs > self.max_jobs:
             raise ValueError(f"max_parallel_jobs ({self.max_parallel_jobs}) is more than max_jobs ({self.max_jobs})")
         return self
@@ -324,7 +322,7 @@ class Workload(Frozen):
                               validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
 
     @model_validator(mode="after")
-    def _stages_unique(self) -> Workload:
+    def _stages_unique(self) -> Self:
         seen: set[str] = set()
         repeated: set[str] = set()
         for stage in self.stages:  # one pass: a list can be long
@@ -361,7 +359,7 @@ def weights_gib(w: Workload, precision: str | None = None) -> float:
     return params * BYTES_PER_PARAMETER[chosen] / 2**30
 
 
-def kv_shape(w: Workload, known: LlmArchitecture | None) -> tuple[float, str]:
+def kv_shape(w: Workload, known: "LlmArchitecture | None") -> tuple[float, str]:
     """KV-cache bytes per token and their basis in words: 2 (K and V) x layers x kv_heads x head_dim x bytes.
 
     Stated figures (model.layers, kv_heads, head_dim) first, then `known`, the knowledge's row for model.architecture
@@ -407,7 +405,7 @@ def in_flight_sequences(w: Workload) -> int:
     return inf.concurrent_sequences or max(1, math.ceil(inf.requests_per_second * inf.seconds_per_request))
 
 
-def serving_memory(w: Workload, architecture: LlmArchitecture | None,
+def serving_memory(w: Workload, architecture: "LlmArchitecture | None",
                    sequences: int | None = None) -> tuple[float, str]:
     """Accelerator memory to serve the model (GiB) and the arithmetic in words.
 
@@ -458,7 +456,7 @@ def has_idle_periods(w: Workload) -> bool:
     return w.inference.traffic in ("sporadic", "scheduled")
 
 
-def architecture_of(w: Workload, knowledge: Knowledge) -> LlmArchitecture | None:
+def architecture_of(w: Workload, knowledge: "Knowledge") -> "LlmArchitecture | None":
     """The knowledge's row for model.architecture (rules/knowledge/llm_architectures.yaml); None when the workload
     names none (an unknown id is check_workload's error)."""
     return knowledge.llm_architecture(w.model.architecture) if w.model.architecture else None
@@ -484,11 +482,11 @@ class Derived:
     """Traffic has idle stretches (has_idle_periods)."""
     lambda_stated: bool
     """The workload has a `lambda` section: the user asked about a Lambda function."""
-    architecture: LlmArchitecture | None = dataclasses.field(default=None, metadata={"fact": False})
+    architecture: "LlmArchitecture | None" = dataclasses.field(default=None, metadata={"fact": False})
     """The knowledge's row for model.architecture, which sizing's memory arithmetic reads; not a rule fact."""
 
     @classmethod
-    def of(cls, w: Workload, knowledge: Knowledge) -> Derived:
+    def of(cls, w: Workload, knowledge: "Knowledge") -> Self:
         if w.data.in_memory_gb is not None:
             working_set = w.data.in_memory_gb
         elif w.data.kind in ("tabular", "timeseries"):
@@ -603,7 +601,7 @@ def _specs(model: type[Frozen], prefix: str, out: dict[str, FieldSpec], within_o
 
 # ---- loading and checks that need the knowledge ------------------------------------------------------------
 
-def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
+def semantic_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """(field path, message, hint) for what the model alone cannot see: unknown regions, impossible asks."""
     problems: list[tuple[tuple[str, ...], str, str | None]] = []
     if not knowledge.has_region(w.region):
@@ -637,7 +635,7 @@ def semantic_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str
     return problems
 
 
-def option_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
+def option_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """What a serverless or asynchronous stage cannot do at all, naming the field, the stage and the limit.
 
     These are impossibilities (AWS refuses the request, or the option has no GPU), so they are errors; a model
@@ -686,7 +684,7 @@ PRECISION_FLAGS = {"bf16": "bf16", "fp8": "fp8"}
 """Precisions an accelerator must support natively, by the AcceleratorSpec flag that says it does."""
 
 
-def accelerator_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
+def accelerator_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """What a stated inference.accelerator cannot do for this workload (an unknown name, a precision it does not
     compute in, decoder LLMs, a built-in container, a CPU-only algorithm), and FP8 with accelerators forbidden.
     Each message names both fields: either one may be the mistake."""
@@ -737,7 +735,7 @@ def accelerator_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[
     return []
 
 
-def algorithm_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
+def algorithm_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """Asks that contradict AWS's documented guidance for a built-in algorithm, naming both fields."""
     algorithm = knowledge.algorithm(w.model.algorithm)
     problems: list[tuple[tuple[str, ...], str, str | None]] = []
@@ -769,7 +767,7 @@ def algorithm_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[st
     return problems
 
 
-def framework_gpu_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
+def framework_gpu_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """A GPU required where the framework's container runs on CPUs only (Framework.cpu_only, AWS's statement):
     no instance choice can honour it, so it is an error naming both fields, not a warning after the fact."""
     framework = next((f for f in knowledge.frameworks if f.id == w.model.algorithm), None)
@@ -787,7 +785,7 @@ def framework_gpu_problems(w: Workload, knowledge: Knowledge) -> list[tuple[tupl
     return problems
 
 
-def check_workload(w: Workload, knowledge: Knowledge, doc: Any = None) -> None:
+def check_workload(w: Workload, knowledge: "Knowledge", doc: Any = None) -> None:
     """Raise one WorkloadError with every semantic problem, located in `doc` when the workload came from a file."""
     found = semantic_problems(w, knowledge)
     if not found:
@@ -798,7 +796,7 @@ def check_workload(w: Workload, knowledge: Knowledge, doc: Any = None) -> None:
     raise WorkloadError(f"{where}: {len(problems)} problem{'s' if len(problems) > 1 else ''}", problems=problems)
 
 
-def with_architecture(w: Workload, knowledge: Knowledge) -> Workload:
+def with_architecture(w: Workload, knowledge: "Knowledge") -> Workload:
     """The workload with its model.architecture's published parameter count when it states none: a field the user
     could have written, so it survives a dump and re-validation. The decoder shape is not copied: sizing reads the
     knowledge's row where it sizes (Derived.of, architecture_of).
@@ -812,7 +810,7 @@ def with_architecture(w: Workload, knowledge: Knowledge) -> Workload:
     return w.model_copy(update={"model": model})
 
 
-def load_workload(source: Path | str, knowledge: Knowledge, *, text: bytes | str | None = None) -> Workload:
+def load_workload(source: Path | str, knowledge: "Knowledge", *, text: bytes | str | None = None) -> Workload:
     """A workload from a YAML or JSON file (or its already-read `text`, e.g. stdin), validated and located."""
     if text is not None:
         doc = parse_yaml(text, str(source), WorkloadError)

@@ -63,11 +63,11 @@ def test_register_refuses_clashes_and_unknown_targets() -> None:
     with pytest.raises(ValueError, match="already registered"):
         stages.register(base)
     with pytest.raises(ValueError, match="already names a stage"):
-        stages.register(stages.StageSpec(**{**base.__dict__, "id": "toy", "aliases": ("hosting",)}))
+        stages.register(base._replace(id="toy", aliases=("hosting",)))
     with pytest.raises(ValueError, match="unknown instance stage"):
-        stages.register(stages.StageSpec(**{**base.__dict__, "id": "toy", "instance_stage": "lab"}))
+        stages.register(base._replace(id="toy", instance_stage="lab"))
     with pytest.raises(ValueError, match="unknown price component"):
-        stages.register(stages.StageSpec(**{**base.__dict__, "id": "toy", "price_component": "lab"}))
+        stages.register(base._replace(id="toy", price_component="lab"))
     assert "toy" not in stages.stage_ids()
 
 

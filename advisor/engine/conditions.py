@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import Discriminator, Field, Tag, ValidationInfo, model_validator
 
@@ -29,8 +29,7 @@ sensitivity or GPU test in several decisions), and a leaf's record depends on no
 context, never across contexts."""
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     """What a condition may say about a field: its kind and, for literals, the allowed values."""
 
     kind: Literal["number", "bool", "text", "list", "literal"]

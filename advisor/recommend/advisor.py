@@ -17,9 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -52,8 +51,7 @@ from advisor.recommend.security import SecurityRows, drop_refused, serverless_ga
 from advisor.workload import Derived, Workload, check_workload, context_of, with_architecture
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What the rules and sizing read of one workload: the flat rules context, the typed derived facts it was
     flattened from, and the Lambda check."""
 
@@ -65,8 +63,7 @@ class Facts:
     """The lambda.check decision: which unit of work Lambda is checked on, and why (or why not)."""
 
 
-@dataclass(frozen=True)
-class Decided:
+class Decided(NamedTuple):
     """Every decision's outcome for one workload, with the traces in the order they were evaluated."""
 
     exclusions: Mapping[str, tuple[Exclusion, ...]]

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from advisor.base import Frozen
 from advisor.knowledge.models import LAMBDA_UNITS, Knowledge, LimitValue
@@ -41,8 +40,7 @@ DURABLE_TIMEOUT_HEADROOM = 1.5
 callbacks run late), within the 366-day maximum."""
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(NamedTuple):
     """One figure of the unit of work, and where it came from."""
 
     value: float
@@ -51,8 +49,7 @@ class Figure:
     """Where it came from in words, e.g. "inference.memory_mb" or "processing.max_hours x 3600"."""
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """The unit of work the check weighs: what it is, how it is invoked, and its figures."""
 
     kind: str
@@ -76,8 +73,7 @@ class Unit:
         return out + ([f"traffic {self.traffic.said}"] if self.traffic.basis == basis else [])
 
 
-@dataclass(frozen=True, slots=True)
-class LambdaAssessment:
+class LambdaAssessment(NamedTuple):
     verdict: Verdict
     mode: Mode | None
     checks: tuple[LambdaCheck, ...]

@@ -117,7 +117,7 @@ def test_the_toy_stage_gets_the_requests_it_lists_with_its_own_instances(toy: Kn
 def test_a_section_only_a_new_stage_reads_is_asked_beside_its_other_sections() -> None:
     """A section a new stage adds to the Workload joins the step of that stage's first listed section, titled
     after the stage, so the questionnaire needs no edit for it."""
-    stages.register(StageSpec(**{**TOY.__dict__, "id": "toy_scorer", "sections": ("inference", "toy_scoring")}))
+    stages.register(TOY._replace(id="toy_scorer", sections=("inference", "toy_scoring")))
     try:
         assert questions.step_of("toy_scoring") == questions.step_of("inference") == "inference"
         assert questions.section_title("toy_scoring") == "toy scoring job"
