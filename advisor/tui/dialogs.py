@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from advisor.errors import printable
 from advisor.quiz.session import Session
 
+# Each line fits the dialog at 80 columns: 70 = its 76 columns less the border, padding and scroll bar.
 HELP = Text.assemble(
     ("Keys\n", "bold"),
     "  Home      p practice · e exam · r review · x resume exam · s stats\n",
@@ -26,11 +27,12 @@ HELP = Text.assemble(
     "                        next, on the last question finish (exam)\n",
     "            n or →      next        p or ←  previous\n",
     "            m flag · l list the questions · s finish the exam\n",
-    "            ↓ PgDn      scroll a long explanation (▼ says there is more)\n",
+    "            ↓ PgDn      scroll a long explanation (▼ says there is\n",
+    "                        more below)\n",
     "            Esc         leave the exam (saved: x resumes it); home;\n",
     "                        back to the results when reviewing them\n",
     "  Workload  Tab between fields · ctrl+n / ctrl+p next or previous step\n",
-    "            ctrl+s recommend · then 1-4 tabs · w why? · x export · e edit\n",
+    "            ctrl+s recommend · 1-4 tabs · w why? · x export · e edit\n",
     "  Anywhere  ? this help · t dark or light theme · ctrl+q quit\n\n",
     ("Modes\n", "bold"),
     "  Practice  answer, then see right or wrong and why, option by option.\n",

@@ -361,3 +361,19 @@ async def test_stats_names_use_the_width_the_terminal_gives(tutor: Tutor) -> Non
         assert whole not in "\n".join(lines) and any(line.startswith("  ML Solution Monitoring") for line in lines)
         bars = [line for line in lines if line.startswith("  ") and "/" in line]
         assert bars and max(len(line) for line in bars) <= 76   # each bar line fits the 80 columns
+
+
+@run_async
+async def test_the_help_fits_its_dialog_at_80_columns(tutor: Tutor) -> None:
+    """Two help lines wrapped at 80x24 and broke the key column ('more)' and 'edit' alone at the left)."""
+    from textual.widgets import Static
+
+    from advisor.tui.dialogs import HELP
+
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = app.screen.query_one("#help").query_one(Static)
+        assert max(len(line) for line in HELP.plain.splitlines()) <= text.content_region.width == 70
