@@ -399,6 +399,9 @@ def print_stats(stats: Any) -> None:
                   f"{stats.unseen} never seen{exam_date}")
     for title, rows in [("Accuracy per topic", stats.topics),
                         *[(f"Accuracy per {code} domain", rows) for code, rows in stats.domains.items()]]:
+        if not rows:  # no topic answered yet: a table of headers only says less than this
+            console.print(f"[bold]{title}[/bold]: no answers yet")
+            continue
         table = Table(title=title, header_style="bold")
         for name in ("topic" if "topic" in title else "domain", "answers", "right", "", "%"):
             table.add_column(name)
