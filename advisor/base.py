@@ -3,7 +3,6 @@
 At the bottom layer so the engine, the knowledge, the quiz and pricing all build on them without import cycles.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated

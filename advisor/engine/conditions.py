@@ -7,12 +7,11 @@ was written in: that record is how the product explains why a rule fired or did 
 alternatives.
 """
 
-from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, Self
 
 from pydantic import Discriminator, Field, Tag, ValidationInfo, model_validator
 
@@ -47,7 +46,7 @@ class LeafResult:
     actual: Any
     result: bool
 
-    def leaves(self) -> tuple[LeafResult, ...]:
+    def leaves(self) -> "tuple[LeafResult, ...]":
         return (self,)
 
 
@@ -57,7 +56,7 @@ class GroupResult:
 
     kind: Literal["all", "any", "not"]
     result: bool
-    parts: tuple[LeafResult | GroupResult, ...]
+    parts: "tuple[LeafResult | GroupResult, ...]"
 
     def leaves(self) -> tuple[LeafResult, ...]:
         return tuple(leaf for part in self.parts for leaf in part.leaves())
@@ -91,7 +90,7 @@ class Leaf(Frozen):
     value: Scalar | tuple[Scalar, ...] | None = None
 
     @model_validator(mode="after")
-    def _check_against_fields(self, info: ValidationInfo) -> Leaf:
+    def _check_against_fields(self, info: ValidationInfo) -> Self:
         fields: Mapping[str, FieldSpec] | None = (info.context or {}).get("fields")
         if self.op == "exists":
             if self.value not in (None, True, False):
@@ -128,7 +127,7 @@ class Leaf(Frozen):
             return LeafResult(self.field, self.op, want, actual, (actual is not None) == want)
         return LeafResult(self.field, self.op, self.value, actual, _TESTS[self.op](actual, self.value))
 
-    def leaves(self) -> tuple[Leaf, ...]:
+    def leaves(self) -> "tuple[Leaf, ...]":
         return (self,)
 
 
@@ -161,7 +160,7 @@ def _check_value(leaf: Leaf, spec: FieldSpec) -> None:
 
 
 class All(Frozen):
-    all: tuple[Condition, ...] = Field(min_length=1)
+    all: "tuple[Condition, ...]" = Field(min_length=1)
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
         parts = tuple(part.evaluate(ctx, memo) for part in self.all)
@@ -172,7 +171,7 @@ class All(Frozen):
 
 
 class AnyOf(Frozen):
-    any: tuple[Condition, ...] = Field(min_length=1)
+    any: "tuple[Condition, ...]" = Field(min_length=1)
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
         parts = tuple(part.evaluate(ctx, memo) for part in self.any)
@@ -183,7 +182,7 @@ class AnyOf(Frozen):
 
 
 class Not(Frozen):
-    not_: Condition = Field(alias="not")
+    not_: "Condition" = Field(alias="not")
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
         inner = self.not_.evaluate(ctx, memo)

@@ -8,12 +8,11 @@ not fire as well as why one did. Policies:
 - collect:  every matching rule is selected.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, Self
 
 from pydantic import Field, model_validator
 
@@ -60,7 +59,7 @@ class Rule(Frozen):
     examples: Examples
 
     @model_validator(mode="after")
-    def _examples_both_ways(self) -> Rule:
+    def _examples_both_ways(self) -> Self:
         if self.when is not None and not self.examples.does_not_fire:
             raise ValueError("a rule with a `when` needs at least one example in examples.does_not_fire")
         return self
@@ -79,7 +78,7 @@ class Decision(Frozen):
     rules: tuple[Rule, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _consistent(self) -> Decision:
+    def _consistent(self) -> Self:
         allowed = set(_THEN_FIELDS[self.output])
         for index, rule in enumerate(self.rules):
             given = {name for name in Then.model_fields if getattr(rule.then, name)}
@@ -108,7 +107,7 @@ class Decision(Frozen):
                                      "give them a condition on the same field with values that cannot both hold")
         return self
 
-    def evaluate(self, ctx: Context, stage: str | None = None, memo: Memo | None = None) -> Outcome:
+    def evaluate(self, ctx: Context, stage: str | None = None, memo: Memo | None = None) -> "Outcome":
         """Every rule against `ctx`, then the hit policy picks among those that matched. Decisions evaluated
         against the same `ctx` may share a `memo` of its leaves (see conditions.Memo)."""
         results = [(rule, None if rule.when is None else rule.when.evaluate(ctx, memo)) for rule in self.rules]

@@ -5,7 +5,6 @@ estimate. An unknown price gives an unknown cost (`usd=None`), never zero; an es
 discount or a stale snapshot is said in `warnings`, so a recommendation can never hide how sure it is.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import math

@@ -4,12 +4,11 @@ A price is a figure, an estimate that says how it was made, or an explicit `unkn
 able to tell "we do not know" from "free", so a missing price is never a zero.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import math
 from functools import cached_property
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
@@ -58,7 +57,7 @@ class Price(Frozen):
         return usd
 
     @model_validator(mode="after")
-    def _checks(self) -> Price:
+    def _checks(self) -> Self:
         if self.estimate and not self.basis:
             raise ValueError("an estimate must say its basis")
         if self.basis and not self.estimate:
@@ -108,7 +107,7 @@ class SpotTrainingDiscount(Frozen):
     as_of: dt.date
 
     @model_validator(mode="after")
-    def _ordered(self) -> SpotTrainingDiscount:
+    def _ordered(self) -> Self:
         if self.min_percent > self.max_percent:
             raise ValueError(f"min_percent {self.min_percent:g} is larger than max_percent {self.max_percent:g}")
         return self

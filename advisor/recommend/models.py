@@ -5,7 +5,6 @@ another one sharing a record) after the fact. The small records are dataclasses,
 serialises like models.
 """
 
-from __future__ import annotations
 
 import dataclasses
 import datetime as dt
@@ -29,7 +28,7 @@ class FrozenDict(dict[str, Any]):
 
     __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
 
-    def __reduce__(self) -> tuple[type[FrozenDict], tuple[dict[str, Any]]]:
+    def __reduce__(self) -> "tuple[type[FrozenDict], tuple[dict[str, Any]]]":
         return FrozenDict, (dict(self),)
 
 
