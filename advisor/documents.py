@@ -14,11 +14,15 @@ What is refused, and why:
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import threading
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar, get_args, get_origin
 
 import yaml
 from yaml.events import (
@@ -339,7 +343,9 @@ def _parse_plain_yaml(text: str, display: str, error: type[AdvisorError]) -> Doc
     if _CParser is None:
         return None
     try:
-        data = _build_from_events(_CParser(text))
+        data = _build_in_parts(text)
+        if data is None:
+            data = _build_from_events(_CParser(text))
     except (yaml.scanner.ScannerError, yaml.parser.ParserError) as exc:
         raise _malformed(exc, display, error) from None
     except (_Unusual, yaml.YAMLError, ValueError, OverflowError, KeyError, TypeError, RecursionError):
@@ -347,7 +353,9 @@ def _parse_plain_yaml(text: str, display: str, error: type[AdvisorError]) -> Doc
     return Document(display, data, None, text)
 
 
-def _build_from_events(parser: Any) -> Any:
+def _build_from_events(parser: Any, enclosed: int = 0) -> Any:
+    """The document libyaml's events describe; `enclosed`: how many lists and mappings enclose it in the whole
+    document (a piece of a list read on its own, `_build_from_pieces`), so nesting is counted as in the whole."""
     get = parser.get_event
     resolve = _RESOLVER.resolve
     constructors = _SAFE.yaml_constructors
@@ -375,7 +383,7 @@ def _build_from_events(parser: Any) -> Any:
                         if tag != "tag:yaml.org,2002:str":
                             value = constructors[tag](_SAFE, yaml.ScalarNode(tag, value))
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                if event.anchor is not None or event.tag is not None or len(stack) == MAX_DEPTH:
+                if event.anchor is not None or event.tag is not None or len(stack) + enclosed == MAX_DEPTH:
                     raise _Unusual  # a too-deep file is refused, located, by the full path's depth check
                 if kind is MappingStartEvent:
                     stack.append({})
@@ -411,6 +419,175 @@ def _build_from_events(parser: Any) -> Any:
     finally:
         parser.dispose()
 
+
+
+#: A document at least this long is read in parts on several cores (a bank of about 1,500 questions; below it
+#: a fork costs more than it saves, and a small file is always read in one piece).
+PARTS_MIN_CHARS = 2 * 1024 * 1024
+MAX_PARTS = 4
+
+
+def _build_in_parts(text: str) -> Any | None:
+    """A long plain document whose root mapping ends with a block list (a bank's `questions:`), read in pieces at
+    once, one per core, in forked processes (libyaml holds the GIL: threads would take turns); None to read it
+    in one piece.
+
+    Only from a process with one thread (a fork copies only the calling thread: a lock another thread held
+    would stay held in the child; the TUI loads in worker threads, so it reads in one piece), where fork exists
+    and with at least two usable cores.
+    """
+    if len(text) < PARTS_MIN_CHARS or not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    parts = min(_usable_cores(), MAX_PARTS)
+    found = _cuts(text, parts) if parts > 1 else None
+    return _build_from_pieces(text, *found) if found is not None else None
+
+
+def _build_from_pieces(text: str, key: str, cuts: list[int]) -> Any | None:
+    """`text` read in pieces cut at `cuts` (each the start of a line opening an item of the root's last list,
+    `key`): the first piece here, the others in forked children that hand their items back pickled; None when a
+    piece is refused or is not what a cut promised.
+
+    Why the pieces add up to the whole: a cut line (`- ` at the list's column) ends any block or plain scalar
+    above it (their lines are indented deeper), and a cut inside a quoted scalar or a flow collection leaves
+    the piece above it unclosed, which libyaml refuses. Whatever a piece refuses, the caller reads the whole
+    text in one piece as before, which finds and locates the error; lines are looked up in the whole text in
+    any case (`Document.lines`), so every message is the same whichever way the text was read.
+    """
+    import pickle  # here: only a big document needs it (its children too: imported before they are forked)
+
+    children: list[tuple[int, int]] = []  # (pid, the read end of its pipe), until collected
+    try:
+        for start, end in zip(cuts, [*cuts[1:], len(text)]):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                _read_part_and_exit(text, start, end, write_end)
+            os.close(write_end)
+            children.append((pid, read_end))
+        try:
+            head = _build_from_events(_CParser(text[:cuts[0]]))
+        except (_Unusual, yaml.YAMLError, ValueError, OverflowError, KeyError, TypeError, RecursionError):
+            return None
+        if not isinstance(head, dict) or next(reversed(head), None) != key or not isinstance(head[key], list):
+            return None  # the first cut was not inside the root's last list
+        items = head[key]
+        while children:
+            pid, read_end = children.pop(0)
+            tail = _collect(pid, read_end)
+            if tail is None:
+                return None
+            items += tail
+        return head
+    except (OSError, EOFError, pickle.UnpicklingError):  # no fork or pipe to be had, a child killed: one piece
+        return None
+    finally:
+        for pid, read_end in children:  # an error or an interrupt above: stop the rest, leave no zombie
+            os.close(read_end)
+            with suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with suppress(OSError):
+                os.waitpid(pid, 0)
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _cuts(text: str, parts: int) -> tuple[str, list[int]] | None:
+    """The root key whose block list ends the document, and where to cut the text into `parts` pieces (the start
+    of an item's line, the first piece keeping the rest of the document); None when there is no such list."""
+    found = _root_block_list(text)
+    if found is None:
+        return None
+    key, column, begin = found
+    item = "\n" + " " * column + "- "
+    last = text.rfind(item)
+    if last < begin or re.compile(rf"\n {{0,{column}}}[^\s#]").search(text, last + 1):
+        return None  # no item line, or something follows the list: read in one piece
+    cuts: list[int] = []
+    for n in range(1, parts):
+        at = text.find(item, max(begin + (len(text) - begin) * n // parts, cuts[-1] if cuts else 0))
+        if at < 0:
+            break
+        cuts.append(at + 1)
+    return (key, cuts) if cuts else None
+
+
+def _root_block_list(text: str) -> tuple[str, int, int] | None:
+    """The first value of the root mapping that is a block list: its key, its items' column and where it starts
+    (only the lines above it are read)."""
+    parser: Any = _CParser(text)
+    try:
+        get = parser.get_event
+        if get().__class__ is not StreamStartEvent:
+            return None
+        start = get()
+        if start.__class__ is not DocumentStartEvent or start.version or start.tags or \
+                get().__class__ is not MappingStartEvent:
+            return None  # directives (`%TAG`) would not reach the pieces below the first
+        key = None  # the root key whose value comes next
+        depth = 0  # how deep inside a root value that is skipped
+        while True:
+            event = get()
+            kind = event.__class__
+            if depth:
+                if kind is MappingStartEvent or kind is SequenceStartEvent:
+                    depth += 1
+                elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                    depth -= 1
+                continue
+            if key is None:
+                if kind is not ScalarEvent:
+                    return None  # the root mapping ends, or a key that is not text
+                key = event.value
+                continue
+            if kind is SequenceStartEvent and not event.flow_style:
+                return key, event.start_mark.column, event.start_mark.index
+            if kind is MappingStartEvent or kind is SequenceStartEvent:
+                depth = 1
+            elif kind is not ScalarEvent:
+                return None
+            key = None
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+
+
+def _read_part_and_exit(text: str, start: int, end: int, out: int) -> NoReturn:
+    """In a forked child: read `text[start:end]` (a run of list items), write the items pickled to `out`, and
+    exit at once (0, or 1 when the piece is not a plain list), never returning into the parent's code."""
+    status = 1
+    try:
+        import pickle
+
+        items = _build_from_events(_CParser(text[start:end]), enclosed=1)  # the list is the root's
+        if isinstance(items, list):
+            with os.fdopen(out, "wb") as stream:
+                pickle.dump(items, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+    finally:  # whatever happened (an error, an interrupt): exit here, the parent reads the text in one piece
+        os._exit(status)
+
+
+def _collect(pid: int, read_end: int) -> list[Any] | None:
+    """A child's items, or None if it failed. The pickle comes from our own child, reading text it was given,
+    never from a file: nothing a user supplies is unpickled."""
+    import pickle
+
+    try:
+        with os.fdopen(read_end, "rb", closefd=True) as stream:
+            blob = stream.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if status != 0 or not blob:
+        return None
+    items = pickle.loads(blob)
+    return items if isinstance(items, list) else None
 
 _NO_KEY = object()
 _RESOLVER = yaml.resolver.Resolver()

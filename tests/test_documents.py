@@ -247,3 +247,129 @@ def test_nesting_is_counted_on_the_fast_path_to_the_limit_and_refused_past_it() 
     with pytest.raises(KnowledgeError) as info:
         parse_yaml(too_deep, "deep.yaml")
     assert "deep.yaml:" in info.value.render() and "nested too deeply" in info.value.render()
+
+
+# ---- a long document read in pieces, on several cores ---------------------------------------------------------
+
+PIECES = [
+    # (text, column of the root's last list): cut lines inside quoted scalars, after block and plain scalars
+    # and flow lists that end above them, comments, CRLF, an indented list, `...` at the end
+    ('id: b\nquestions:\n- id: q1\n  stem: "a quoted stem\n- that runs on"\n- id: q2\n  stem: \'single\n- quoted\'\n'
+     "- id: q3\n  stem: |\n    a block\n    - deeper\n- id: q4\n  stem: plain\n    - continued\n"
+     "- [a,\n  b]\n# - a comment\n- id: q5\n  tags: [x, {y: 1}]\n- - nested\n  - list\n- last\n...\n", 0),
+    ('id: b\r\nquestions:\r\n  - id: q1\r\n    stem: "quoted\r\n  - on"\r\n  - q2\r\n  -\r\n    id: q3\r\n'
+     "  - {id: q4}\r\n  - 2026-12-01\r\n  - yes\r\n", 2),
+    ("a: [1, 2]\nb:\n  c: d\nitems:\n- x\n- y: |\n    text\n- z\n", 0),
+]
+
+
+def _item_lines(text: str, column: int) -> list[int]:
+    """Every place `_cuts` may cut: the start of a line opening an item at the list's column."""
+    import re
+
+    return [m.start() + 1 for m in re.finditer("\n" + " " * column + "- ", text)]
+
+
+@pytest.mark.parametrize(("text", "column"), PIECES)
+def test_a_document_read_in_pieces_is_the_whole_or_read_whole(text: str, column: int) -> None:
+    """Wherever the cuts fall among the list's item lines, the pieces give exactly what one pass gives, or None
+    (a piece refused), never something else: a cut inside a quoted scalar leaves its piece unclosed."""
+    from itertools import combinations
+
+    from advisor.documents import _build_from_events, _build_from_pieces, _CParser
+
+    whole = _build_from_events(_CParser(text))
+    key = next(reversed(whole))
+    lines = [at for at in _item_lines(text, column) if at > text.index(key + ":")]
+    read_in_pieces = 0
+    for count in (1, 2, 3):
+        for cuts in combinations(lines, count):
+            pieces = _build_from_pieces(text, key, list(cuts))
+            assert pieces is None or pieces == whole, cuts
+            read_in_pieces += pieces is not None
+    assert read_in_pieces, "some cuts are clean"
+
+
+def test_cuts_fall_on_item_lines_of_the_root_s_last_block_list_only() -> None:
+    from advisor.documents import _cuts
+
+    text = PIECES[0][0].removesuffix("...\n")
+    key, cuts = _cuts(text, 3)
+    assert key == "questions" and len(cuts) == 2 and all(text[at:at + 2] == "- " for at in cuts)
+    items = "questions:\n" + "- an item\n" * 6
+    key, [cut] = _cuts(items, 2)
+    assert key == "questions" and items[cut - 1:cut + 2] == "\n- " and len(items) // 2 < cut < len(items) * 3 // 4
+    assert _cuts(items + "# the end\n", 2) is not None  # a comment may follow the list
+    assert _cuts(items + "after: 1\n", 2) is None  # not more keys: read in one piece
+    assert _cuts(items + "...\n", 2) is None  # nor the end of the document
+    assert _cuts("%TAG !e! tag:example.com,2026:\n---\n" + items, 2) is None  # directives stay with the first
+    assert _cuts("questions: [a,\n" + "- b,\n" * 6 + "]\n", 2) is None  # a flow list
+    assert _cuts("- a\n" * 6, 2) is None  # a list at the root: no key to put the pieces under
+    assert _cuts("a: [", 2) is None
+
+
+def _big(items: int, last: str = "  - name: last\n    memory_gib: 4\n") -> str:
+    return "items:\n" + "".join(f"  - name: item {n} with a long enough name to fill a line\n    memory_gib: 4\n"
+                                for n in range(items)) + last
+
+
+def test_a_long_document_is_read_in_pieces_with_no_child_left_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import threading
+
+    from advisor import documents
+    from advisor.documents import PARTS_MIN_CHARS, _build_from_events, _CParser
+
+    forks: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        pid = fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    text = _big(30_000)
+    assert len(text) > PARTS_MIN_CHARS
+    monkeypatch.setattr(documents, "_usable_cores", lambda: 3)
+    monkeypatch.setattr(os, "fork", counted)
+    doc = parse_yaml(text, "big.yaml")
+    assert len(forks) == 2 and doc.data == _build_from_events(_CParser(text))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every child was waited for
+    small = parse_yaml(_big(10), "small.yaml")
+    assert len(forks) == 2 and len(small.data["items"]) == 11, "a small document is read in one piece"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert parse_yaml(text, "big.yaml").data == doc.data
+        assert len(forks) == 2, "no fork from a process with other threads"
+    finally:
+        stop.set()
+        other.join()
+
+
+@pytest.mark.parametrize("broken", ["first", "middle", "last"])
+def test_what_a_piece_refuses_is_located_in_the_whole(broken: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Malformed YAML, nesting too deep, a wrong value: wherever it stands, in the first piece, at a cut or in
+    the last piece, the message and the line are what one pass gives."""
+    from advisor import documents
+
+    monkeypatch.setattr(documents, "_usable_cores", lambda: 2)
+    text = _big(30_000)
+    _, [cut] = documents._cuts(text, 2)
+    line = {"first": 4, "middle": text.count("\n", 0, cut) + 1, "last": text.count("\n") - 1}[broken]
+    lines = text.splitlines(keepends=True)
+    at = line - 1
+    assert lines[at].startswith("  - name:")
+    deep = "[" * 62 + "]" * 62  # with the root mapping, the list and the item: 65 levels, one too many
+    for replacement, message in (
+            ("  - name: [unclosed\n", f"big.yaml:{line + 1}: malformed YAML: did not find expected ',' or ']'"),
+            (f"  - name: {deep}\n", f"big.yaml:{line}: more than 64 levels of nested lists or mappings"),
+            ("  - name: x\n    memory_gib: lots\n",
+             f"big.yaml:{line + 1}: items[{(line - 2) // 2}].memory_gib: must be a number, got 'lots'")):
+        changed = "".join([*lines[:at], replacement, *lines[at + 1 + (replacement.count("\n") - 1):]])
+        with pytest.raises(KnowledgeError) as info:
+            validate_document(_File, parse_yaml(changed, "big.yaml"))
+        assert message in info.value.render(), (replacement, info.value.render()[:300])

@@ -96,3 +96,66 @@ def test_a_big_json_bank_is_located_too(big: Path) -> None:
     line = line_of(path, '"difficulty": "hard"')
     assert _problems(path) == [f"banks/big.json:{line}: questions[9000].difficulty: must be one of 1, 2 or 3, got "
                                "'hard'"]
+
+
+def _at_cuts(text: str, parts: int) -> list[int]:
+    """The questions that start each piece when the bank is read in `parts` pieces."""
+    from advisor.documents import _cuts
+
+    found = _cuts(text, parts)
+    assert found is not None
+    return [text.count("- id: big-", 0, at) for at in found[1]]
+
+
+def test_a_big_bank_is_read_in_pieces_on_two_cores(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What #13 times: the bank read in two pieces at once (a process each), the same bank as in one piece."""
+    from dataclasses import asdict
+
+    from advisor import documents
+
+    pieces: list[object] = []
+    build = documents._build_from_pieces
+
+    def spy(*args: Any) -> Any:
+        pieces.append(build(*args))
+        return pieces[-1]
+
+    monkeypatch.setattr(documents, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(documents, "_build_from_pieces", spy)
+    in_pieces = load_bank(big, use_cache=False)
+    assert len(pieces) == 1 and pieces[0] is not None
+    monkeypatch.setattr(documents, "_usable_cores", lambda: 1)
+    whole = load_bank(big, use_cache=False)
+    assert len(pieces) == 1
+    assert [asdict(i) for i in in_pieces.items] == [asdict(i) for i in whole.items]
+
+
+def test_wrong_values_anywhere_in_a_big_bank_are_located(big: Path, big_text: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Near the start, on either side of where the bank is cut into pieces, and at the end: each wrong value is
+    named at its line, as when the bank is read in one piece."""
+    from advisor import documents
+
+    monkeypatch.setattr(documents, "_usable_cores", lambda: 2)
+    [cut] = _at_cuts(big_text, 2)
+    broken = [3, cut - 1, cut, COUNT - 1]
+    for n in broken:
+        replace_in(big, f"- id: big-{n:05d}\n  section:", f"- id: big-{n:05d}\n  difficulty: hard\n  section:")
+    assert _problems(big) == [f"banks/big.yaml:{line_of(big, 'difficulty: hard', i + 1)}: questions[{n}].difficulty: "
+                              "must be one of 1, 2 or 3, got 'hard'" for i, n in enumerate(broken)]
+
+
+@pytest.mark.parametrize("side", [-1, 0])
+def test_malformed_yaml_beside_the_cut_is_located(side: int, big: Path, big_text: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last question of the first piece, or the first of the second: either piece is refused, and the
+    bank read in one piece names the line."""
+    from advisor import documents
+
+    monkeypatch.setattr(documents, "_usable_cores", lambda: 2)
+    [cut] = _at_cuts(big_text, 2)
+    qid = f"big-{cut + side:05d}"
+    replace_in(big, f"stem: Which option is right for {qid}?", f"stem: [Which option is right for {qid}?")
+    [problem] = _problems(big)
+    bad = line_of(big, f"stem: [Which option is right for {qid}?")  # libyaml notices where the next line starts
+    assert problem.startswith(f"banks/big.yaml:{bad + 1}: malformed YAML: did not find expected ',' or ']'"), problem
