@@ -337,14 +337,16 @@ def test_a_long_document_is_read_in_pieces_with_no_child_left_behind(monkeypatch
     assert len(forks) == 2 and doc.data == _build_from_events(_CParser(text))
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # every child was waited for
+    dated = _big(30_000, last="  - name: last\n    when: 2026-12-01\n")  # a date marshal cannot carry back
+    assert parse_yaml(dated, "big.yaml").data == _build_from_events(_CParser(dated)) and len(forks) == 4
     small = parse_yaml(_big(10), "small.yaml")
-    assert len(forks) == 2 and len(small.data["items"]) == 11, "a small document is read in one piece"
+    assert len(forks) == 4 and len(small.data["items"]) == 11, "a small document is read in one piece"
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
         assert parse_yaml(text, "big.yaml").data == doc.data
-        assert len(forks) == 2, "no fork from a process with other threads"
+        assert len(forks) == 4, "no fork from a process with other threads"
     finally:
         stop.set()
         other.join()
