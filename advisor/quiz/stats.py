@@ -85,7 +85,8 @@ def compute_stats(banks: Sequence[Bank], store: Store, queues: Mapping[str, Queu
                 domains[(code, domain)][1] += attempt.correct
     topic_tallies = tuple(Tally(name, n, ok) for name, (n, ok) in sorted(topics.items()))
     by_exam: dict[str, tuple[Tally, ...]] = {}
-    for exam in knowledge_data()["exams"]:
+    # the exams a learner can still sit first (MLA-C01 before the retired MLS-C01), each in blueprint order
+    for exam in sorted(knowledge_data()["exams"], key=lambda exam: exam.get("status") == "retired"):
         tallies = []
         for d in exam["domains"]:
             answered, right = domains.get((exam["code"], d["id"]), (0, 0))

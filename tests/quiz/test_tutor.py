@@ -195,3 +195,8 @@ def test_weakest_topics_state_their_rule_and_mark_topics_with_few_answers(tutor:
     weakest = data["weakest_topics"]
     assert weakest and all(t["few_answers"] for t in weakest), "topics with under 3 answers are listed, marked"
     assert weakest[0]["accuracy"] == min(t["accuracy"] for t in data["topics"] if t["attempts"])
+
+
+def test_stats_show_the_exam_a_learner_can_still_sit_first(tutor: Tutor) -> None:
+    """MLS-C01 retired on 2026-03-31: MLA-C01's domains come first (a new user saw the retired exam on top)."""
+    assert list(tutor.stats().domains) == ["MLA-C01", "MLS-C01"]
