@@ -33,7 +33,19 @@ def test_no_decoder_llm_on_inf1(advisor: Advisor, parameters: float, priority: s
     for choice in rec.instances.values():
         assert not choice.instance_type.startswith("ml.inf1."), choice.instance_type
         assert all(not a.instance_type.startswith("ml.inf1.") for a in choice.alternatives)
-    assert any("left out inf1: Inferentia cannot run decoder" in r for r in rec.instances["realtime_inference"].reasons)
+
+
+def test_inf1_is_taught_never_recommended_and_could_not_run_a_decoder_anyway(advisor: Advisor) -> None:
+    """The Neuron SDK no longer supports Inf1 (status previous: never weighed); were it weighed, its capability
+    (decoder_llms false) would still refuse a decoder LLM."""
+    catalogue = sizing.Catalogue.of(advisor.knowledge)
+    assert not [s for s in catalogue.specs("hosting", ["inf"]) if s.itype.generation == "inf1"]
+    assert all(t.status == "previous" for t in advisor.knowledge.instance_types if t.generation == "inf1")
+    itype = advisor.knowledge.instance_type("ml.inf1.xlarge")
+    accelerator = next(a for a in advisor.knowledge.accelerators if a.model == "Inferentia")
+    spec = sizing.Spec.of(itype, advisor.knowledge.tflops(itype), 0, accelerator)
+    w = Workload.model_validate(_llm(7000))
+    assert "decoder" in (catalogue.cannot_run(spec, w) or "")
 
 
 def test_7b_fp16_is_not_served_from_a_16_gb_t4(advisor: Advisor) -> None:

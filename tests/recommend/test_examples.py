@@ -27,8 +27,9 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] =
     # 2-hour processing job is past standard Lambda's 900 s and the managed instances' 5,400 s (and 96 GB)
     "clickstream-in-memory": ({"notebook": ("r", None, 1), "processing": ("r", None, 1),
                                "training": ("r", "ml.r6i.8xlarge", 1)}, "does_not_fit"),
-    # distributed DL on 500 GB -> P (2 instances); 300 req/s of a DL model -> Inferentia
-    "image-classifier": ({"training": ("p", "ml.p3.2xlarge", 2), "realtime_inference": ("inf", None, None)},
+    # distributed DL on 500 GB -> P (2 instances); 300 req/s of a DL model -> an accelerator: G at cost priority now
+    # that the Neuron SDK no longer supports Inf1 (Inf2 costs a third more here)
+    "image-classifier": ({"training": ("p", "ml.p3.2xlarge", 2), "realtime_inference": ("g", None, None)},
                          "fits_with_changes"),
     "sentiment-bert": ({"training": ("g", "ml.g4dn.xlarge", 1), "tuning": ("g", "ml.g4dn.xlarge", 1),
                         "realtime_inference": ("c", None, 2)}, "fits_with_changes"),
@@ -83,8 +84,9 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] =
     "llm-serve-70b": ({"realtime_inference": ("inf", "ml.inf2.24xlarge", 2)}, "does_not_fit"),
     # ---- inference options: 250 MB, 120 s requests are over the real-time limits (warning asserted below); a
     # 100M-parameter network that takes 120 s a request on one vCPU is cheaper on an accelerator (about ten
-    # times faster a request) than on the nine CPU instances its load would need
-    "large-payload-scoring": ({"realtime_inference": ("inf", None, None)}, "does_not_fit"),
+    # times faster a request) than on the nine CPU instances its load would need (G: Inf1 is no longer supported by
+    # the Neuron SDK)
+    "large-payload-scoring": ({"realtime_inference": ("g", None, None)}, "does_not_fit"),
     # ---- serverless and asynchronous endpoints as stages ("serverless": no instance type; its settings are
     # asserted in test_serverless_and_async_examples). Sources in each file: serverless-endpoints.html,
     # async-inference.html, async-inference-autoscale.html

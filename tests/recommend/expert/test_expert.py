@@ -58,6 +58,7 @@ def _misses(knowledge: Knowledge, choice: StageChoice, want: dict[str, Any]) -> 
         "memory_min": lambda v: t.memory_gib >= v,
         "accelerator_memory_min": lambda v: acc_memory >= v,
         "generations": lambda v: t.generation in v,
+        "generations_not": lambda v: t.generation not in v,
         "capability": lambda v: spec is not None and all(getattr(spec, flag) for flag in v),
         "usd_per_hour_max": lambda v: total is not None and total <= v,
         "reasons": lambda v: all(any(s.lower() in r.lower() for r in choice.reasons) for s in v),
