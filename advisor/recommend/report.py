@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from io import StringIO
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from advisor import stages as stage_registry
 from advisor.engine.conditions import ConditionResult, GroupResult, LeafResult
@@ -56,14 +55,12 @@ def cost_text(choice: StageChoice) -> str:
 Tab = Literal["instances", "security", "lambda"]
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One block of the report: a title, lines (bullets), then a table, then lines after it.
 
     `tab` says where the TUI shows it; Markdown and the terminal table show every section in order.
@@ -79,8 +76,7 @@ class Section:
     """2 for a top-level section, 3 for one inside the section before it (a stage's detail)."""
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """A recommendation arranged for people: the Markdown, the terminal table and the TUI tabs all render
     this, so none can leave out what another shows (tests/recommend/test_report.py holds them to it)."""
 

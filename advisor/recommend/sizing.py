@@ -17,7 +17,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from advisor.knowledge.models import AcceleratorSpec, AlgorithmStage, InstanceType, Knowledge
 from advisor.pricing.costs import money
@@ -254,8 +254,7 @@ def workers_text(spec: Spec, w: Workload, noun: str) -> str:
 
 # ---- sizing strategies --------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Need:
+class Need(NamedTuple):
     """What one instance must hold at a stage, with the reasoning in words."""
 
     memory_gib: float
@@ -448,8 +447,7 @@ class NotebookSizer(OneInstance):
         return Need(memory, 0.0, (explain,))
 
 
-@dataclass(frozen=True)
-class TrainingSizer:
+class TrainingSizer(NamedTuple):
     """Training and tuning: accelerator memory for the training state, or host memory for the working set;
     a distributed job spreads what one instance cannot hold."""
 
@@ -500,8 +498,7 @@ def model_need(w: Workload, derived: Derived, accelerated: bool) -> Need:
                               f"the serving runtime, at least inference.memory_mb ({w.inference.memory_mb:g} MB)",))
 
 
-@dataclass(frozen=True)
-class EndpointSizer:
+class EndpointSizer(NamedTuple):
     """A real-time endpoint: enough instances for the peak load at the target utilisation (lower at priority time),
     two or more when it serves production traffic. Whether a type's request time meets the p99 target is the
     ranking's concern (a type that meets it comes first), so a target nothing meets is said, not a dead end."""
@@ -536,8 +533,7 @@ class EndpointSizer:
                 + (", at least 2 behind a production endpoint" if inf.production and by_load < 2 else "") + speed)
 
 
-@dataclass(frozen=True)
-class BatchSizer:
+class BatchSizer(NamedTuple):
     """Batch transform: enough workers to score every record of a run within its window (half of it at priority
     time)."""
 
@@ -566,7 +562,6 @@ class BatchSizer:
                 f"{BATCH_EFFICIENCY:.0%} busy{half})" + speed)
 
 
-@dataclass(frozen=True)
 class AsyncSizer(EndpointSizer):
     """An asynchronous endpoint: requests wait in a queue, so the count covers the peak load at the target
     utilisation (no latency target to beat), and the endpoint scales to zero between bursts when traffic has
@@ -687,8 +682,7 @@ class Sizing:
     """The inference option's request settings (an asynchronous endpoint's client config and scaling)."""
 
 
-@dataclass(frozen=True)
-class Weighing:
+class Weighing(NamedTuple):
     """One stage's weighing of types for one workload. What the workload asks of any type (its needs, the vCPUs
     or devices it can keep busy, the prices) is worked out once here; each type is then weighed against it."""
 
@@ -784,7 +778,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     guidance = catalogue.training_of(w) if training else None
     single = guidance is not None and guidance.multi_instance is False
     if single and isinstance(sizer, TrainingSizer) and sizer.distributed:
-        sizer = dataclasses.replace(sizer, distributed=False)
+        sizer = sizer._replace(distributed=False)
         reasons_first = [f"training.distributed is set, but {w.model.algorithm} trains on a single instance only "
                          "(AWS), so one instance must hold the job"]
     else:
@@ -1020,8 +1014,7 @@ def _compute(c: Candidate) -> str:
 
 # ---- stages without instances: sized as the settings of their request ------------------------------------------
 
-@dataclass(frozen=True)
-class SettingsSizing:
+class SettingsSizing(NamedTuple):
     """Sizing's answer for a stage that draws no instance type (serverless): its request's settings and why."""
 
     settings: Mapping[str, Any]
