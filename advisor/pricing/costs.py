@@ -29,6 +29,10 @@ class Cost(Frozen):
     formula: str
     assumptions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    bound: Literal["upper"] | None = None
+    """None: the estimate itself; upper: the most it can cost (a job priced for its longest run), shown "at most"."""
+    caveat: str | None = None
+    """What the figure leaves out or assumes, said beside it wherever it is shown: "upper bound: training.max_hours"."""
 
     @field_validator("usd", "usd_high")
     @classmethod
@@ -41,12 +45,17 @@ class Cost(Frozen):
         return self.usd is not None
 
     def text(self) -> str:
-        """`$12.34/month`, `$1.20-$3.60/job`, or `unknown/job`."""
+        """`$12.34/month`, `$1.20-$3.60/job`, `at most $5/job (upper bound: training.max_hours)` or `unknown/job`:
+        every output shows a cost through this, so none can drop its bound or caveat."""
         if self.usd is None:
-            return f"unknown/{self.period}"
-        if self.usd_high is not None:
-            return f"{money(self.usd)}-{money(self.usd_high)}/{self.period}"
-        return f"{money(self.usd)}/{self.period}"
+            figure = f"unknown/{self.period}"
+        elif self.usd_high is not None:
+            figure = f"{money(self.usd)}-{money(self.usd_high)}/{self.period}"
+        else:
+            figure = f"{money(self.usd)}/{self.period}"
+        if self.bound == "upper" and self.usd is not None:
+            figure = f"at most {figure}"
+        return f"{figure} ({self.caveat})" if self.caveat else figure
 
 
 def _made(*, usd: float | None, period: Literal["job", "run", "month"], formula: str,

@@ -66,16 +66,29 @@ def _notebook(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date
     return notebook_monthly_cost(snapshot, c.spec.name, w.notebook.hours_per_day, today=today), {}
 
 
+def _at_most(cost: Cost, caveat: str, why: str) -> Cost:
+    """A job priced for its longest run: the most it can cost, said so beside the figure and why in words."""
+    if cost.usd is None:  # no figure to qualify: its formula and warnings say why
+        return cost
+    return cost.model_copy(update={"bound": "upper", "caveat": caveat, "assumptions": (*cost.assumptions, why)})
+
+
 @register_coster("training")
 def _training(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
-    return training_cost(snapshot, c.spec.name, c.count, w.training.max_hours, w.training.interruptible,
-                         today=today), {}
+    job = training_cost(snapshot, c.spec.name, c.count, w.training.max_hours, w.training.interruptible, today=today)
+    return _at_most(job, "upper bound: training.max_hours", (
+        f"priced for the whole of training.max_hours ({w.training.max_hours:g} h), when SageMaker stops the job "
+        "(StoppingCondition.MaxRuntimeInSeconds); it is billed only for the time it runs, so a job that finishes "
+        "sooner costs less")), {}
 
 
 @register_coster("tuning")
 def _tuning(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
     job_cost, wall = tuning_cost(snapshot, c.spec.name, c.count, w.training.max_hours, w.tuning.max_jobs,
                                  w.tuning.max_parallel_jobs, w.training.interruptible, today=today)
+    job_cost = _at_most(job_cost, "upper bound: tuning.max_jobs x training.max_hours", (
+        f"each of the {w.tuning.max_jobs} jobs (tuning.max_jobs) priced for the whole of training.max_hours "
+        f"({w.training.max_hours:g} h), when SageMaker stops it; a job that finishes sooner costs less"))
     return job_cost, {"wall_clock_hours": wall, "max_jobs": w.tuning.max_jobs,
                       "max_parallel_jobs": w.tuning.max_parallel_jobs}
 

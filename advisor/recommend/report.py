@@ -136,7 +136,7 @@ def _stage_section(rec: Recommendation, c: StageChoice) -> Section:
     lines = [] if c.fits else ["nothing in the knowledge meets the stated need: this is the closest"]
     lines += settings_lines(c)
     lines += list(c.reasons)
-    lines.append(f"cost: {c.estimated_cost.formula}")
+    lines.append(f"cost: {c.estimated_cost.text()} = {c.estimated_cost.formula}")
     lines += [f"assumption: {a}" for a in c.estimated_cost.assumptions]
     lines += [f"note: {w}" for w in c.estimated_cost.warnings if w not in rec.warnings]  # said above
     table = Table(("alternative", "count", "price", "why it lost"), tuple(

@@ -224,3 +224,13 @@ def test_lambda_managed_instances_cost_is_ec2_plus_the_fee_for_at_least_three_in
     assert lambda_managed_instances_monthly_cost(bare, "ml.m5.xlarge", 1, 0, 1.2, today=TODAY).usd is None
     with pytest.raises(UsageError):
         lambda_managed_instances_monthly_cost(shipped, "ml.m5.xlarge", 0, 0, 1.2, today=TODAY)
+
+
+def test_a_bound_and_a_caveat_are_part_of_the_text() -> None:
+    """Cost.text() is how every output shows a cost, so an upper bound and its caveat cannot be dropped."""
+    cost = Cost(usd=12.5, period="job", formula="f", bound="upper", caveat="upper bound: training.max_hours")
+    assert cost.text() == "at most $12.50/job (upper bound: training.max_hours)"
+    ranged = cost.model_copy(update={"usd": 1.2, "usd_high": 3.6})
+    assert ranged.text() == "at most $1.20-$3.60/job (upper bound: training.max_hours)"
+    assert Cost(usd=12.5, period="month", formula="f").text() == "$12.50/month"
+    assert Cost(usd=None, period="month", formula="f", caveat="not priced").text() == "unknown/month (not priced)"

@@ -4,15 +4,19 @@ what the recommendation says."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from rich.console import Console
 
+from advisor import stages
+from advisor.pricing.snapshots import load_snapshot
+from advisor.recommend import costing, sizing
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.models import Recommendation
-from advisor.recommend.report import build_report, print_report, render
+from advisor.recommend.report import build_report, explain_text, print_report, render
 from advisor.render import FORMAT_TABLE, formats_for
-from advisor.workload import Workload
+from advisor.workload import Derived, Workload
 
 ADVISOR = Advisor()
 WORKLOADS = {
@@ -96,3 +100,42 @@ def test_every_recommendation_format_renders() -> None:
     with pytest.raises(ValueError):
         render(rec, "python")
     assert {f.name for f in FORMAT_TABLE} >= set(formats_for("requests"))
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "table", "explain"])
+def test_training_and_tuning_costs_say_they_are_upper_bounds(fmt: str) -> None:
+    """Training and tuning are priced for training.max_hours, the longest a job may run: every output says "at
+    most" and which field bounds it, in the cost column and the stage's cost line; a stage costed on its
+    estimated use (an endpoint, a processing job) does not."""
+    rec = ADVISOR.recommend(WORKLOADS["every-stage"])
+    training, tuning = rec.instances["training"].estimated_cost, rec.instances["tuning"].estimated_cost
+    assert (training.bound, training.caveat) == ("upper", "upper bound: training.max_hours")
+    assert (tuning.bound, tuning.caveat) == ("upper", "upper bound: tuning.max_jobs x training.max_hours")
+    text = " ".join(explain_text(rec).split()) if fmt == "explain" else _shown(rec, fmt)
+    for cost in (training, tuning):
+        assert cost.text().startswith("at most $") and f"({cost.caveat})" in cost.text()
+        assert cost.text() in text
+    if fmt != "explain":
+        assert f"cost: {training.text()} = {training.formula}" in text
+        assert "priced for the whole of training.max_hours" in text  # the assumption, in words
+    for stage in ("realtime_inference", "processing", "notebook", "batch_inference"):
+        other = rec.instances[stage].estimated_cost
+        assert other.bound is None and other.caveat is None and "at most" not in other.text()
+
+
+def test_the_bound_travels_in_the_json() -> None:
+    rec = ADVISOR.recommend(WORKLOADS["endpoint-and-training"])
+    cost = json.loads(render(rec, "json"))["instances"]["training"]["estimated_cost"]
+    assert cost["bound"] == "upper" and cost["caveat"] == "upper bound: training.max_hours"
+
+
+def test_an_unknown_cost_is_not_called_an_upper_bound() -> None:
+    """No price for the type: the cost is unknown, never "at most unknown"."""
+    w = Workload.model_validate({"stages": ["training"]})
+    snapshot = load_snapshot("us-east-1")
+    sized = sizing.size(stages.stage("training"), w, Derived.of(w, ADVISOR.knowledge), ["m"], (),
+                        sizing.Catalogue.of(ADVISOR.knowledge), snapshot)
+    priceless = type(snapshot).model_validate({**snapshot.model_dump(by_alias=True), "prices": [
+        p.model_dump() for p in snapshot.prices if p.component != "training"]})
+    cost, _ = costing.cost(stages.stage("training"), w, sized.winner, priceless, snapshot.as_of)
+    assert cost.usd is None and cost.bound is None and cost.text() == "unknown/job"
