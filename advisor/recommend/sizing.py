@@ -404,13 +404,33 @@ class ProcessingSizer(OneInstance):
         return float(min(spec.itype.vcpu * count, max(1, useful)))
 
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
+        """As many instances as the time window needs, and at least as many as hold the working set between them:
+        each reads only its share of the objects, so it holds only its share in memory. A working set the user
+        states (data.in_memory_gb: what must fit in RAM at once) is held whole by every instance."""
+        if self.sharded():
+            return max(self.by_time(spec), self.by_memory(spec, need)), None
         misfit = memory_misfit(spec, need)
         if misfit:
             return 1, misfit
         return self.by_time(spec), None
 
+    def sharded(self) -> bool:
+        """The working set is the data itself (derived, not stated), so the instances can split it."""
+        return self.w is not None and self.w.data.in_memory_gb is None
+
+    @staticmethod
+    def by_memory(spec: Spec, need: Need) -> int:
+        return max(1, math.ceil(need.memory_gib / spec.memory_gib))
+
     def count_reason(self, spec: Spec, count: int) -> str:
         assert self.w is not None
+        need = self.need(False)
+        if self.sharded() and self.by_memory(spec, need) > self.by_time(spec):
+            return (f"{count} instances: {need.memory_gib:,.4g} GiB of working set and headroom is more than one "
+                    f"{spec.itype.name} holds ({spec.memory_gib:g} GiB), so it is spread over them, "
+                    f"{need.memory_gib / count:,.4g} GiB each: each reads a share of the input objects "
+                    "(S3DataDistributionType ShardedByS3Key), so the data must be in several S3 objects that can be "
+                    "processed apart (a job that must see all the data at once needs Spark, PySparkProcessor)")
         rate, basis = self.rate()
         hours = self.window_hours()
         per_instance = spec.itype.vcpu * rate * hours * PROCESSING_EFFICIENCY

@@ -74,3 +74,18 @@ def test_priority_time_does_not_buy_a_huge_box_for_a_small_job(advisor: Advisor)
     assert advisor.knowledge.instance_type(choice.instance_type).vcpu <= 8, choice.instance_type
     big = advisor.recommend(_job("time", size_gb=500, max_hours=1)).instances["processing"]
     assert advisor.knowledge.instance_type(big.instance_type).vcpu * big.instance_count >= 64  # it can use them
+
+
+def test_a_working_set_bigger_than_one_instance_is_spread_over_the_shards(advisor: Advisor) -> None:
+    """5 TB of tabular data: each instance reads its share of the objects (ShardedByS3Key), so the instances hold
+    the working set between them (it said nothing fits and showed one ml.r8i.96xlarge); a working set the user
+    states as data.in_memory_gb must fit in RAM at once, so every instance holds it whole."""
+    work = {"stages": ["processing"], "priority": "cost", "data": {"size_gb": 5000, "kind": "tabular"},
+            "model": {"algorithm": "sklearn", "kind": "classical"}, "processing": {"max_hours": 8}}
+    choice = advisor.recommend(work).instances["processing"]
+    memory = advisor.knowledge.instance_type(choice.instance_type).memory_gib
+    assert choice.fits and 2 <= choice.instance_count <= 20
+    assert choice.instance_count * memory >= 5000 * 1.5
+    assert any("spread over them" in r and "ShardedByS3Key" in r for r in choice.reasons)
+    whole = advisor.recommend({**work, "data": {"size_gb": 5000, "in_memory_gb": 5000, "kind": "tabular"}})
+    assert not whole.instances["processing"].fits
