@@ -52,7 +52,8 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
     if not knowledge.hosting_options:
         return []
     options = {o.id: o for o in knowledge.hosting_options}
-    warnings = [*_serverless_for_steady_traffic(w, options), *_async_for_quick_requests(w, options)]
+    warnings = [*_serverless_for_steady_traffic(w, options), *_async_for_quick_requests(w, options),
+                *_batch_records_too_large(w, options)]
     if "realtime_inference" not in w.stages:
         return warnings
     realtime = options.get("realtime")
@@ -95,6 +96,25 @@ def _async_for_quick_requests(w: Workload, options: Mapping[str, HostingOption])
             f"{_max(realtime, 'timeout_s'):g} s) and the traffic has no idle periods to scale to zero in, so the "
             "queue and S3 round trip only add latency; AWS suggests asynchronous inference for large payloads, long "
             "processing or idle periods: consider stages: [realtime_inference]"]
+
+
+def _batch_records_too_large(w: Workload, options: Mapping[str, HostingOption]) -> list[str]:
+    """A batch transform sends records in mini-batches of at most 100 MB, each answered within an hour
+    (CreateTransformJob MaxPayloadInMB, ModelClientConfig.InvocationsTimeoutInSeconds): a record beyond either
+    cannot be scored by it, so the stage is warned with what takes such records."""
+    batch = options.get("batch_transform")
+    if "batch_inference" not in w.stages or batch is None:
+        return []
+    broken = _breaks(batch, w)
+    if not broken:
+        return []
+    takers = [f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, {_max(o, 'timeout_s'):g} s a request; "
+              f"stages: [{stage_of_option(key)}])" for key in ("async",)
+              if (o := options.get(key)) is not None and not _breaks(o, w)]
+    takers.append("a processing job that loads the model and reads each object itself (stages: [processing], up "
+                  "to 216 hours)")
+    return [f"batch_inference: a batch transform (CreateTransformJob) cannot send these records: {', '.join(broken)} "
+            f"(MaxPayloadInMB and ModelClientConfig.InvocationsTimeoutInSeconds); {' or '.join(takers)} takes them"]
 
 
 def _async_for_idle_periods(w: Workload, knowledge: Knowledge, options: Mapping[str, HostingOption],

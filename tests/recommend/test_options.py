@@ -58,3 +58,23 @@ def test_a_regulated_workload_is_told_serverless_has_no_vpc(advisor: Advisor) ->
                                        {"traffic": "sporadic", "memory_mb": 8192}])
 def test_no_serverless_offer_outside_its_limits(advisor: Advisor, inference: dict[str, Any]) -> None:
     assert not any("Serverless" in w for w in _warnings(advisor, **inference))
+
+
+@pytest.mark.parametrize(("inference", "warned"), [
+    ({"payload_mb": 150, "seconds_per_request": 20}, "a 150 MB payload (limit 100 MB)"),
+    ({"payload_mb": 1, "seconds_per_request": 4000}, "4000 s of processing (limit 3600 s)"),
+    ({"payload_mb": 50, "seconds_per_request": 20}, None),
+])
+def test_batch_records_beyond_the_transform_limits_are_warned(advisor: Advisor, inference: dict[str, Any],
+                                                              warned: str | None) -> None:
+    """CreateTransformJob sends at most 100 MB a mini-batch and waits at most an hour an invocation: a record beyond
+    either is warned, naming the limit and what takes it (async up to 1 GB / 1 h, or a processing job)."""
+    rec = advisor.recommend({"stages": ["batch_inference"], "model": {"algorithm": "pytorch", "kind": "deep_learning",
+                                                                      "parameters_millions": 50},
+                             "inference": inference, "batch": {"records_per_run": 1000}})
+    found = [w for w in rec.warnings if w.startswith("batch_inference: a batch transform")]
+    if warned is None:
+        assert not found
+    else:
+        assert len(found) == 1 and warned in found[0] and "stages: [processing]" in found[0]
+        assert ("stages: [async_inference]" in found[0]) == (inference["seconds_per_request"] <= 3600)
