@@ -59,9 +59,10 @@ class Cost(Frozen):
 
 
 def _made(*, usd: float | None, period: Literal["job", "run", "month"], formula: str,
-          assumptions: tuple[str, ...] = (), warnings: tuple[str, ...] = (), usd_high: float | None = None) -> Cost:
+          assumptions: tuple[str, ...] = (), warnings: tuple[str, ...] = (), usd_high: float | None = None,
+          caveat: str | None = None) -> Cost:
     return Cost(usd=usd, usd_high=usd_high, period=period, formula=formula, assumptions=tuple(assumptions),
-                warnings=tuple(warnings))
+                warnings=tuple(warnings), caveat=caveat)
 
 
 def money(usd: float) -> str:
@@ -194,8 +195,12 @@ def serverless_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, 
                             memory_mb: float, provisioned: int = 0, *, today: dt.date | None = None) -> Cost:
     """Requests x duration (billed by the millisecond) x memory in GB x the snapshot's price per GB-second.
 
-    Provisioned concurrency is billed on top (memory x time provisioned x concurrency), at prices no snapshot
-    holds yet: with it, the cost is unknown and the formula shows the on-demand part alone.
+    Provisioned concurrency is billed differently (AWS, serverless-endpoints.html): for the memory configured, the
+    time it is provisioned and the concurrency enabled, and the requests it serves at their own per-second rate.
+    No snapshot holds those rates (AWS's figures could not be verified: pricing_data/SOURCES.md), so with it the
+    cost is unknown, said beside the figure wherever it is shown, with the same requests' on-demand cost for
+    scale. That figure is not the cost, nor shown as a bound on it: the warm capacity adds a charge, and the
+    requests it serves are billed at their own rate.
     """
     _positive(seconds_per_request=seconds_per_request, memory_mb=memory_mb)
     if requests_per_month < 0:
@@ -214,13 +219,24 @@ def serverless_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, 
     assumptions = ("the data processed (GB in and out) is billed on top, at a price the snapshot does not hold",
                    f"Serverless Inference price: {prices.source} (as of {prices.as_of.isoformat()})")
     if provisioned:
-        return _made(usd=None, period="month",
-                     formula=f"{formula} = {money(compute)} on demand, + {provisioned} provisioned concurrency x "
-                             f"{_num(gb)} GB x the time provisioned at a price the snapshot does not hold",
-                     assumptions=assumptions,
-                     warnings=(f"the {snapshot.region} price snapshot has no price for serverless provisioned "
-                               "concurrency: the serverless cost is unknown (its on-demand compute part alone is "
-                               f"{money(compute)}/month)", *stale))
+        on_demand = money(compute)
+        return _made(
+            usd=None, period="month", caveat=f"provisioned concurrency not priced; on demand {on_demand}/month",
+            formula=(f"{provisioned} provisioned concurrency x {_num(gb)} GB x {_num(HOURS_PER_MONTH)} h kept warm "
+                     "x AWS's provisioned-concurrency rate per GB-second + the requests it serves x their "
+                     "inference-duration rate, neither rate in the snapshot; for scale, the same requests on "
+                     f"demand: {formula} = {on_demand}"),
+            assumptions=(*assumptions,
+                         f"ProvisionedConcurrency {provisioned} is kept warm all month ({_num(HOURS_PER_MONTH)} h) "
+                         "unless Application Auto Scaling lowers it on a schedule; AWS bills it for the memory "
+                         "configured, the time provisioned and the concurrency enabled, besides the requests' "
+                         "compute billed by the millisecond (docs.aws.amazon.com/sagemaker/latest/dg/"
+                         "serverless-endpoints.html)"),
+            warnings=(f"serverless provisioned concurrency is not priced: AWS's rates for it could not be verified "
+                      "(pricing_data/SOURCES.md), so the serverless cost is unknown; on demand the same requests "
+                      f"would cost {on_demand}/month, which is not this cost: provisioned concurrency adds a "
+                      f"charge for keeping {provisioned} x {_num(gb)} GB warm and bills the requests it serves at "
+                      "its own rate", *stale))
     return _made(usd=compute, period="month", formula=formula, assumptions=assumptions, warnings=stale)
 
 

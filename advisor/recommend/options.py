@@ -148,10 +148,12 @@ def _serverless_offer(w: Workload, knowledge: Knowledge, serverless: HostingOpti
     if snapshot is not None and snapshot.serverless_inference is not None:
         monthly, _ = cost_settings(stage("serverless_inference"), w, sized, snapshot, snapshot.as_of)
         endpoint = choice.estimated_cost.usd
+        against = (f" against {money(endpoint)}/month for the {choice.instance_count} x {choice.instance_type} "
+                   "endpoint" if endpoint is not None else "")
         if monthly.usd is not None:
-            cost = (f": about {money(monthly.usd)}/month ({monthly.formula})"
-                    + (f" against {money(endpoint)}/month for the {choice.instance_count} x {choice.instance_type} "
-                       "endpoint" if endpoint is not None else ""))
+            cost = f": about {money(monthly.usd)}/month ({monthly.formula}){against}"
+        elif monthly.caveat:  # priced in part (provisioned concurrency): what is missing, beside the endpoint's
+            cost = f": its cost is unknown ({monthly.caveat}){against}"
     caveat = "; it scales to zero, so the first request after idle time waits for a cold start"
     if derived.sensitive or w.data.private_sources:
         caveat += (f", and it has no VPC configuration or network isolation, so this {w.data.sensitivity} workload "

@@ -18,7 +18,7 @@ from advisor.builders.validate import assert_valid
 from advisor.cli import main
 from advisor.errors import UsageError, WorkloadError
 from advisor.recommend.advisor import Advisor
-from advisor.recommend.report import render
+from advisor.recommend.report import explain_text, render
 from advisor.recommend.sizing import size_serverless
 from advisor.render import formats_for
 from advisor.workload import Derived, Workload
@@ -291,3 +291,27 @@ def test_a_batch_transform_at_the_same_price_runs_on_fewer_instances(advisor: Ad
     assert choice.instance_count <= 4, (choice.instance_count, choice.instance_type)
     assert all(a.instance_count >= choice.instance_count or a.price_per_hour_usd != choice.price_per_hour_usd
                for a in choice.alternatives)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "table", "explain"])
+def test_provisioned_concurrency_is_said_to_be_unpriced_in_every_output(advisor: Advisor, fmt: str) -> None:
+    """AWS's rates for serverless provisioned concurrency could not be verified (pricing_data/SOURCES.md): the
+    cost is unknown, and every output says why beside it, with the same requests' on-demand cost for scale."""
+    rec = serverless(advisor, traffic="spiky", cold_starts_ok=False, requests_per_second=0.5,
+                     seconds_per_request=0.2)
+    choice = rec.instances["serverless_inference"]
+    cost = choice.estimated_cost
+    assert choice.settings["ProvisionedConcurrency"] == 1 and cost.usd is None and cost.bound is None
+    on_demand = 0.5 * 3600 * 730 * 0.2 * 2 * 0.00002  # the peak rate all month, 2 GB, $0.00002 per GB-second
+    assert cost.caveat == f"provisioned concurrency not priced; on demand ${on_demand:.2f}/month"
+    assert cost.text() == f"unknown/month ({cost.caveat})"
+    assert "1 provisioned concurrency x 2 GB x 730 h kept warm" in cost.formula
+    assert any("could not be verified" in w and "not this cost" in w for w in cost.warnings)
+    text = render(rec, fmt) if fmt != "explain" else explain_text(rec)
+    assert cost.caveat in " ".join(text.split())
+
+
+def test_on_demand_serverless_is_priced_without_a_caveat(advisor: Advisor) -> None:
+    """Must not fire: no provisioned concurrency, a known figure and nothing beside it."""
+    cost = serverless(advisor, traffic="sporadic").instances["serverless_inference"].estimated_cost
+    assert cost.usd is not None and cost.caveat is None and "not priced" not in cost.text()

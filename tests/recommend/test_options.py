@@ -78,3 +78,14 @@ def test_batch_records_beyond_the_transform_limits_are_warned(advisor: Advisor, 
     else:
         assert len(found) == 1 and warned in found[0] and "stages: [processing]" in found[0]
         assert ("stages: [async_inference]" in found[0]) == (inference["seconds_per_request"] <= 3600)
+
+
+def test_the_offer_with_provisioned_concurrency_says_its_cost_is_unknown_beside_the_endpoints(
+        advisor: Advisor) -> None:
+    """Spiky traffic that cannot wait for a cold start gets provisioned concurrency: the comparison with the
+    endpoint does not go quiet, it says the serverless cost is unknown and why, beside the endpoint's."""
+    [offer] = _warnings(advisor, traffic="spiky", cold_starts_ok=False, requests_per_second=0.5,
+                        seconds_per_request=0.2)
+    assert "ProvisionedConcurrency 1" in offer
+    assert "its cost is unknown (provisioned concurrency not priced; on demand $" in offer
+    assert "/month for the 2 x ml." in offer
