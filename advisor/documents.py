@@ -439,7 +439,7 @@ def _build_in_parts(text: str) -> Any | None:
     """
     if len(text) < PARTS_MIN_CHARS or not hasattr(os, "fork") or threading.active_count() > 1:
         return None
-    parts = min(_usable_cores(), MAX_PARTS)
+    parts = min(usable_cores(), MAX_PARTS)
     found = _cuts(text, parts) if parts > 1 else None
     return _build_from_pieces(text, *found) if found is not None else None
 
@@ -489,7 +489,8 @@ def _build_from_pieces(text: str, key: str, cuts: list[int]) -> Any | None:
                 os.waitpid(pid, 0)
 
 
-def _usable_cores() -> int:
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity: `taskset` or a container's limit), not the machine's."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux

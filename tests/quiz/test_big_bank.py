@@ -120,11 +120,11 @@ def test_a_big_bank_is_read_in_pieces_on_two_cores(big: Path, monkeypatch: pytes
         pieces.append(build(*args))
         return pieces[-1]
 
-    monkeypatch.setattr(documents, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(documents, "usable_cores", lambda: 2)
     monkeypatch.setattr(documents, "_build_from_pieces", spy)
     in_pieces = load_bank(big, use_cache=False)
     assert len(pieces) == 1 and pieces[0] is not None
-    monkeypatch.setattr(documents, "_usable_cores", lambda: 1)
+    monkeypatch.setattr(documents, "usable_cores", lambda: 1)
     whole = load_bank(big, use_cache=False)
     assert len(pieces) == 1
     assert [asdict(i) for i in in_pieces.items] == [asdict(i) for i in whole.items]
@@ -136,7 +136,7 @@ def test_wrong_values_anywhere_in_a_big_bank_are_located(big: Path, big_text: st
     named at its line, as when the bank is read in one piece."""
     from advisor import documents
 
-    monkeypatch.setattr(documents, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(documents, "usable_cores", lambda: 2)
     [cut] = _at_cuts(big_text, 2)
     broken = [3, cut - 1, cut, COUNT - 1]
     for n in broken:
@@ -152,7 +152,7 @@ def test_malformed_yaml_beside_the_cut_is_located(side: int, big: Path, big_text
     bank read in one piece names the line."""
     from advisor import documents
 
-    monkeypatch.setattr(documents, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(documents, "usable_cores", lambda: 2)
     [cut] = _at_cuts(big_text, 2)
     qid = f"big-{cut + side:05d}"
     replace_in(big, f"stem: Which option is right for {qid}?", f"stem: [Which option is right for {qid}?")
