@@ -18,6 +18,7 @@ import marshal
 import os
 import re
 import signal
+import sys
 import threading
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
@@ -434,10 +435,11 @@ def _build_in_parts(text: str) -> Any | None:
     in one piece.
 
     Only from a process with one thread (a fork copies only the calling thread: a lock another thread held
-    would stay held in the child; the TUI loads in worker threads, so it reads in one piece), where fork exists
-    and with at least two usable cores.
+    would stay held in the child; the TUI loads in worker threads, so it reads in one piece), on Linux (macOS
+    does not allow some system libraries in a forked child that does not exec, which is why Python's
+    multiprocessing spawns there; Windows has no fork) and with at least two usable cores.
     """
-    if len(text) < PARTS_MIN_CHARS or not hasattr(os, "fork") or threading.active_count() > 1:
+    if len(text) < PARTS_MIN_CHARS or not sys.platform.startswith("linux") or threading.active_count() > 1:
         return None
     parts = min(usable_cores(), MAX_PARTS)
     found = _cuts(text, parts) if parts > 1 else None

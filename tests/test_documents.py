@@ -315,6 +315,7 @@ def _big(items: int, last: str = "  - name: last\n    memory_gib: 4\n") -> str:
 
 def test_a_long_document_is_read_in_pieces_with_no_child_left_behind(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
+    import sys
     import threading
 
     from advisor import documents
@@ -341,6 +342,10 @@ def test_a_long_document_is_read_in_pieces_with_no_child_left_behind(monkeypatch
     assert parse_yaml(dated, "big.yaml").data == _build_from_events(_CParser(dated)) and len(forks) == 4
     small = parse_yaml(_big(10), "small.yaml")
     assert len(forks) == 4 and len(small.data["items"]) == 11, "a small document is read in one piece"
+    with monkeypatch.context() as darwin:
+        darwin.setattr(sys, "platform", "darwin")
+        assert parse_yaml(text, "big.yaml").data == doc.data
+        assert len(forks) == 4, "Linux only"
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
