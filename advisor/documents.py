@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import json
 import marshal
-import os
 import re
-import signal
-import sys
-import threading
 from collections.abc import Iterable, Mapping
-from contextlib import suppress
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, get_args, get_origin
 
 import yaml
 from yaml.events import (
@@ -40,6 +37,7 @@ from yaml.events import (
         StreamStartEvent,
     )
 
+from advisor import forked
 from advisor.atomic import os_cause
 from advisor.errors import AdvisorError, KnowledgeError, Problem, printable
 
@@ -431,18 +429,11 @@ MAX_PARTS = 4
 
 def _build_in_parts(text: str) -> Any | None:
     """A long plain document whose root mapping ends with a block list (a bank's `questions:`), read in pieces at
-    once, one per core, in forked processes (libyaml holds the GIL: threads would take turns); None to read it
-    in one piece.
-
-    Only from a process with one thread (a fork copies only the calling thread: a lock another thread held
-    would stay held in the child; the TUI loads in worker threads, so it reads in one piece), on Linux (macOS
-    does not allow some system libraries in a forked child that does not exec, which is why Python's
-    multiprocessing spawns there; Windows has no fork) and with at least two usable cores.
-    """
-    if len(text) < PARTS_MIN_CHARS or not sys.platform.startswith("linux") or threading.active_count() > 1:
+    once, one per core (`advisor.forked`: libyaml holds the GIL, so threads would take turns); None to read it in
+    one piece (a small document, or where forking is not safe)."""
+    if len(text) < PARTS_MIN_CHARS or not forked.may_fork():
         return None
-    parts = min(usable_cores(), MAX_PARTS)
-    found = _cuts(text, parts) if parts > 1 else None
+    found = _cuts(text, min(forked.usable_cores(), MAX_PARTS))
     return _build_from_pieces(text, *found) if found is not None else None
 
 
@@ -457,46 +448,47 @@ def _build_from_pieces(text: str, key: str, cuts: list[int]) -> Any | None:
     text in one piece as before, which finds and locates the error; lines are looked up in the whole text in
     any case (`Document.lines`), so every message is the same whichever way the text was read.
     """
-    children: list[tuple[int, int]] = []  # (pid, the read end of its pipe), until collected
     try:
-        for start, end in zip(cuts, [*cuts[1:], len(text)]):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                _read_part_and_exit(text, start, end, write_end)
-            os.close(write_end)
-            children.append((pid, read_end))
-        try:
-            head = _build_from_events(_CParser(text[:cuts[0]]))
-        except (_Unusual, yaml.YAMLError, ValueError, OverflowError, KeyError, TypeError, RecursionError):
-            return None
-        if not isinstance(head, dict) or next(reversed(head), None) != key or not isinstance(head[key], list):
-            return None  # the first cut was not inside the root's last list
-        items = head[key]
-        while children:
-            pid, read_end = children.pop(0)
-            tail = _collect(pid, read_end)
-            if tail is None:
+        with ExitStack() as stack:
+            pieces = [stack.enter_context(forked.Child(partial(_read_piece, text, start, end)))
+                      for start, end in zip(cuts, [*cuts[1:], len(text)])]
+            try:
+                head = _build_from_events(_CParser(text[:cuts[0]]))
+            except (_Unusual, yaml.YAMLError, ValueError, OverflowError, KeyError, TypeError, RecursionError):
                 return None
-            items += tail
-        return head
-    except OSError:  # no fork or pipe to be had: one piece
+            if not isinstance(head, dict) or next(reversed(head), None) != key or not isinstance(head[key], list):
+                return None  # the first cut was not inside the root's last list
+            for piece in pieces:
+                items = _items(piece.result())
+                if items is None:
+                    return None
+                head[key] += items
+            return head
+    except OSError:  # no process or pipe to be had: one piece
         return None
-    finally:
-        for pid, read_end in children:  # an error or an interrupt above: stop the rest, leave no zombie
-            os.close(read_end)
-            with suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with suppress(OSError):
-                os.waitpid(pid, 0)
 
 
-def usable_cores() -> int:
-    """The cores this process may run on (its affinity: `taskset` or a container's limit), not the machine's."""
+def _read_piece(text: str, start: int, end: int) -> bytes:
+    """In a child: `text[start:end]` (a run of list items) read as a list, marshalled.
+
+    marshal, not pickle: it writes 5,000 questions in 10 ms where pickle takes 75 (in the child, which then
+    keeps the first piece waiting), and reads them back as fast. It cannot carry dates, which no question
+    holds: a piece with one is read again in the whole (where the question's validation refuses it, located)."""
+    items = _build_from_events(_CParser(text[start:end]), enclosed=1)  # the list is the root's
+    if not isinstance(items, list):
+        raise _Unusual
+    return marshal.dumps(items)
+
+
+def _items(blob: bytes | None) -> list[Any] | None:
+    """A piece's items back from its child (our own process, never a file), or None if it failed."""
+    if not blob:
+        return None
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
+        items = marshal.loads(blob)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return items if isinstance(items, list) else None
 
 
 def _cuts(text: str, parts: int) -> tuple[str, list[int]] | None:
@@ -559,40 +551,6 @@ def _root_block_list(text: str) -> tuple[str, int, int] | None:
     finally:
         parser.dispose()
 
-
-def _read_part_and_exit(text: str, start: int, end: int, out: int) -> NoReturn:
-    """In a forked child: read `text[start:end]` (a run of list items), write the items to `out`, and exit at once
-    (0, or 1 when the piece is not a plain list), never returning into the parent's code.
-
-    marshal, not pickle: it writes 5,000 questions in 10 ms where pickle takes 75 (in the child, which then
-    keeps the first piece waiting), and reads them back as fast. It cannot carry dates, which no question
-    holds: a piece with one is read again in the whole (where the question's validation refuses it, located)."""
-    status = 1
-    try:
-        items = _build_from_events(_CParser(text[start:end]), enclosed=1)  # the list is the root's
-        if isinstance(items, list):
-            blob = marshal.dumps(items)
-            with os.fdopen(out, "wb") as stream:
-                stream.write(blob)
-            status = 0
-    finally:  # whatever happened (an error, an interrupt): exit here, the parent reads the text in one piece
-        os._exit(status)
-
-
-def _collect(pid: int, read_end: int) -> list[Any] | None:
-    """A child's items, or None if it failed. What is read comes from our own child, never from a file."""
-    try:
-        with os.fdopen(read_end, "rb", closefd=True) as stream:
-            blob = stream.read()
-    finally:
-        _, status = os.waitpid(pid, 0)
-    if status != 0 or not blob:
-        return None
-    try:
-        items = marshal.loads(blob)
-    except (ValueError, EOFError, TypeError):
-        return None
-    return items if isinstance(items, list) else None
 
 _NO_KEY = object()
 _RESOLVER = yaml.resolver.Resolver()

@@ -196,7 +196,8 @@ def main() -> int:
     generate_bank(big_json, args.questions)
     print(f"generated bank: {args.questions} questions, {big.stat().st_size / 1e6:.1f} MB as YAML, "
           f"{big_json.stat().st_size / 1e6:.1f} MB as JSON")
-    from advisor.documents import MAX_PARTS, PARTS_MIN_CHARS, usable_cores
+    from advisor.documents import MAX_PARTS, PARTS_MIN_CHARS
+    from advisor.forked import usable_cores
 
     print(f"usable cores: {usable_cores()} (YAML of {PARTS_MIN_CHARS // 2**20} MiB or more is read in up to "
           f"{MAX_PARTS} pieces at once, one per core: the cold YAML figure depends on a second core being free; "

@@ -318,7 +318,7 @@ def test_a_long_document_is_read_in_pieces_with_no_child_left_behind(monkeypatch
     import sys
     import threading
 
-    from advisor import documents
+    from advisor import forked
     from advisor.documents import PARTS_MIN_CHARS, _build_from_events, _CParser
 
     forks: list[int] = []
@@ -332,7 +332,7 @@ def test_a_long_document_is_read_in_pieces_with_no_child_left_behind(monkeypatch
 
     text = _big(30_000)
     assert len(text) > PARTS_MIN_CHARS
-    monkeypatch.setattr(documents, "usable_cores", lambda: 3)
+    monkeypatch.setattr(forked, "usable_cores", lambda: 3)
     monkeypatch.setattr(os, "fork", counted)
     doc = parse_yaml(text, "big.yaml")
     assert len(forks) == 2 and doc.data == _build_from_events(_CParser(text))
@@ -361,9 +361,9 @@ def test_a_long_document_is_read_in_pieces_with_no_child_left_behind(monkeypatch
 def test_what_a_piece_refuses_is_located_in_the_whole(broken: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Malformed YAML, nesting too deep, a wrong value: wherever it stands, in the first piece, at a cut or in
     the last piece, the message and the line are what one pass gives."""
-    from advisor import documents
+    from advisor import documents, forked
 
-    monkeypatch.setattr(documents, "usable_cores", lambda: 2)
+    monkeypatch.setattr(forked, "usable_cores", lambda: 2)
     text = _big(30_000)
     _, [cut] = documents._cuts(text, 2)
     line = {"first": 4, "middle": text.count("\n", 0, cut) + 1, "last": text.count("\n") - 1}[broken]

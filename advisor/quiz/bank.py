@@ -17,11 +17,20 @@ import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.documents import display_path, duplicates, format_path, parse_yaml, read_bytes, validate_document
+from advisor import forked
+from advisor.documents import (
+    PARTS_MIN_CHARS,
+    display_path,
+    duplicates,
+    format_path,
+    parse_yaml,
+    read_bytes,
+    validate_document,
+)
 from advisor.errors import KnowledgeError, Problem, QuizError, printable
 from advisor.knowledge.loader import (
     cache_key,
@@ -183,12 +192,27 @@ def load_bank(path: Path, *, use_cache: bool = True) -> Bank:
         if plain is not None:
             return bank_from_plain(plain, path)
         validated = validate_bank(path, raw, exam_domains())
-        if use_cache:
-            with suppress(ValueError):  # text pydantic cannot write as JSON (a lone surrogate): no cache
-                # the serialiser's bytes as they come: `model_dump_json()` decodes them to text, which
-                # `.encode()` turned back into the same bytes (a tenth of a cold load's writing, for nothing)
-                write_cache_json(cache, key, validated.__pydantic_serializer__.to_json(validated))
+        if not use_cache:
+            return bank_from_model(validated, path)
+        write = partial(_write_cache, cache, key, validated)
+        if len(raw) >= PARTS_MIN_CHARS and forked.may_fork():  # a bank big enough to be read in pieces
+            # its cache (a tenth of a second to serialise, as long to sign and write) is written by a child,
+            # on the other core, while the session's bank is built here; the load ends when both are done
+            with suppress(OSError), forked.Child(write) as writer:
+                bank = bank_from_model(validated, path)
+                writer.result()
+                return bank
+        write()
         return bank_from_model(validated, path)
+
+
+def _write_cache(cache: Path, key: str, validated: QuizBank) -> bytes:
+    """Store a validated bank for the next load (b"": what a forked writer hands back)."""
+    with suppress(ValueError):  # text pydantic cannot write as JSON (a lone surrogate): no cache
+        # the serialiser's bytes as they come: `model_dump_json()` decodes them to text, which `.encode()`
+        # turned back into the same bytes (a tenth of a cold load's writing, for nothing)
+        write_cache_json(cache, key, validated.__pydantic_serializer__.to_json(validated))
+    return b""
 
 
 @contextmanager

@@ -111,7 +111,7 @@ def test_a_big_bank_is_read_in_pieces_on_two_cores(big: Path, monkeypatch: pytes
     """What #13 times: the bank read in two pieces at once (a process each), the same bank as in one piece."""
     from dataclasses import asdict
 
-    from advisor import documents
+    from advisor import documents, forked
 
     pieces: list[object] = []
     build = documents._build_from_pieces
@@ -120,23 +120,53 @@ def test_a_big_bank_is_read_in_pieces_on_two_cores(big: Path, monkeypatch: pytes
         pieces.append(build(*args))
         return pieces[-1]
 
-    monkeypatch.setattr(documents, "usable_cores", lambda: 2)
+    monkeypatch.setattr(forked, "usable_cores", lambda: 2)
     monkeypatch.setattr(documents, "_build_from_pieces", spy)
     in_pieces = load_bank(big, use_cache=False)
     assert len(pieces) == 1 and pieces[0] is not None
-    monkeypatch.setattr(documents, "usable_cores", lambda: 1)
+    monkeypatch.setattr(forked, "usable_cores", lambda: 1)
     whole = load_bank(big, use_cache=False)
     assert len(pieces) == 1
     assert [asdict(i) for i in in_pieces.items] == [asdict(i) for i in whole.items]
+
+
+@pytest.mark.parametrize("cores", [2, 1])
+def test_a_big_bank_s_cache_is_written_beside_the_session_s_bank(cores: int, big: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """On two cores a child writes the cache while the bank is built (and the load waits for it); on one the
+    load writes it itself. Either way the next load is served from it, the same bank."""
+    import os
+    from dataclasses import asdict
+
+    from advisor import forked
+    from advisor.quiz import bank as bank_module
+
+    forks: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        pid = fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(forked, "usable_cores", lambda: cores)
+    monkeypatch.setattr(os, "fork", counted)
+    cold = load_bank(big)
+    assert len(forks) == (2 if cores == 2 else 0)  # the second piece's reader and the cache's writer
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # both waited for
+    monkeypatch.setattr(bank_module, "validate_bank", None)  # the next load must come from the cache
+    assert [asdict(i) for i in load_bank(big).items] == [asdict(i) for i in cold.items]
 
 
 def test_wrong_values_anywhere_in_a_big_bank_are_located(big: Path, big_text: str,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Near the start, on either side of where the bank is cut into pieces, and at the end: each wrong value is
     named at its line, as when the bank is read in one piece."""
-    from advisor import documents
+    from advisor import forked
 
-    monkeypatch.setattr(documents, "usable_cores", lambda: 2)
+    monkeypatch.setattr(forked, "usable_cores", lambda: 2)
     [cut] = _at_cuts(big_text, 2)
     broken = [3, cut - 1, cut, COUNT - 1]
     for n in broken:
@@ -150,9 +180,9 @@ def test_malformed_yaml_beside_the_cut_is_located(side: int, big: Path, big_text
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The last question of the first piece, or the first of the second: either piece is refused, and the
     bank read in one piece names the line."""
-    from advisor import documents
+    from advisor import forked
 
-    monkeypatch.setattr(documents, "usable_cores", lambda: 2)
+    monkeypatch.setattr(forked, "usable_cores", lambda: 2)
     [cut] = _at_cuts(big_text, 2)
     qid = f"big-{cut + side:05d}"
     replace_in(big, f"stem: Which option is right for {qid}?", f"stem: [Which option is right for {qid}?")
