@@ -16,13 +16,13 @@ import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from advisor.knowledge.models import AcceleratorSpec, AlgorithmStage, InstanceType, Knowledge
 from advisor.pricing.costs import money
 from advisor.pricing.models import Price, PriceSnapshot
-from advisor.recommend.models import Alternative, PerHour
+from advisor.recommend.models import Alternative, FrozenDict, PerHour
 from advisor.stages import StageSpec
 from advisor.workload import Derived, Workload, in_flight_sequences, serving_memory, training_memory
 
@@ -102,20 +102,19 @@ class Spec:
         return self.itype.name
 
 
-@dataclass(frozen=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     """The current instance types by (instance stage, family), and the current families in knowledge order."""
 
     types: Mapping[tuple[str, str], tuple[Spec, ...]]
     current_families: tuple[str, ...]
-    stock_only: frozenset[str] = frozenset()
+    stock_only: frozenset[str]
     """model.algorithm values that run only in stock (CPU/CUDA) containers: every built-in algorithm and the
     frameworks that never reach Neuron (algorithms.yaml)."""
-    training_guidance: Mapping[tuple[str, str | None], AlgorithmStage] = field(default_factory=dict)
+    training_guidance: Mapping[tuple[str, str | None], AlgorithmStage]
     """(built-in algorithm, training mode or None) -> AWS's training guidance (algorithms.yaml)."""
-    accelerated_families: frozenset[str] = frozenset()
+    accelerated_families: frozenset[str]
     """Families whose processor is an accelerator (a CPU need is never widened onto them, nor the reverse)."""
-    gpu_generations: Mapping[tuple[str, str | None, bool], frozenset[str]] = field(default_factory=dict)
+    gpu_generations: Mapping[tuple[str, str | None, bool], frozenset[str]]
     """(built-in algorithm, training mode or None, training?) -> the accelerated generations AWS lists for it
     (algorithms.yaml): its container is a CUDA build documented on those, so newer GPUs are not offered."""
 
@@ -321,11 +320,11 @@ def working_set_need(working_set: float, factor: float) -> Need:
     return Need(memory, 0.0, (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{factor:g} headroom",))
 
 
-@dataclass(frozen=True)
-class OneInstance:
+class OneInstance(NamedTuple):
     """One instance whose memory holds the working set (the base of the notebook and processing sizers)."""
 
     derived: Derived
+    w: Workload | None = None
 
     def need(self, accelerated: bool) -> Need:
         return working_set_need(self.derived.working_set_gb, MEMORY_HEADROOM)
@@ -370,13 +369,10 @@ def processing_hours(w: Workload, spec: Spec, count: int) -> float:
     return min(w.processing.max_hours, max(1 / 60, processing_data_gb(w) / per_hour))
 
 
-@dataclass(frozen=True)
 class ProcessingSizer(OneInstance):
     """A processing job: memory for the working set on each instance, and as many instances as it takes to read
     the job's data within processing.max_hours (the job's MaxRuntimeInSeconds), each given a share of the
     input objects (ProcessingS3Input S3DataDistributionType ShardedByS3Key)."""
-
-    w: Workload | None = None
 
     def rate(self) -> tuple[float, str]:
         assert self.w is not None
@@ -449,12 +445,9 @@ class ProcessingSizer(OneInstance):
                 "ShardedByS3Key), so the data must be in several S3 objects that can be processed apart")
 
 
-@dataclass(frozen=True)
 class NotebookSizer(OneInstance):
     """A notebook instance: memory to explore the working set; on a GPU notebook, the model's serving memory in
     accelerator memory (loading a 7B model to try it needs its weights, KV cache and runtime on the device)."""
-
-    w: Workload | None = None
 
     def need(self, accelerated: bool) -> Need:
         working_set = self.derived.working_set_gb
@@ -689,8 +682,7 @@ class Candidate:
         return (self.count * self.spec.devices, self.count * self.itype.vcpu, self.count * self.spec.memory_gib)
 
 
-@dataclass(frozen=True)
-class Sizing:
+class Sizing(NamedTuple):
     """Sizing's answer for one stage: the winner, why, and the alternatives with why each lost."""
 
     winner: Candidate
@@ -698,7 +690,7 @@ class Sizing:
     """False when nothing meets the need: the winner is then the nearest of the chosen families."""
     reasons: tuple[str, ...]
     alternatives: tuple[Alternative, ...]
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: Mapping[str, Any] = FrozenDict()
     """The inference option's request settings (an asynchronous endpoint's client config and scaling)."""
 
 
