@@ -14,9 +14,7 @@ themselves, with the same result.
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
 from collections.abc import Callable
 from contextlib import suppress
 from types import TracebackType
@@ -33,6 +31,8 @@ def usable_cores() -> int:
 
 def may_fork() -> bool:
     """Whether work may go to a forked child here (see the module docstring for why these three)."""
+    import threading  # here, as `signal` below: every start imports this module, few fork
+
     return sys.platform.startswith("linux") and threading.active_count() == 1 and usable_cores() > 1
 
 
@@ -82,6 +82,8 @@ class Child:
         if self._read_end >= 0:
             os.close(self._read_end)
         if self._pid:
+            import signal
+
             with suppress(OSError):
                 os.kill(self._pid, signal.SIGKILL)
             with suppress(OSError):
