@@ -420,11 +420,11 @@ def _build_from_events(parser: Any, enclosed: int = 0) -> Any:
         parser.dispose()
 
 
-
 #: A document at least this long is read in parts on several cores (a bank of about 1,500 questions; below it
 #: a fork costs more than it saves, and a small file is always read in one piece).
 PARTS_MIN_CHARS = 2 * 1024 * 1024
 MAX_PARTS = 4
+_HEAD_MAX_CHARS = 64 * 1024  # a bank's fields above its questions take a few hundred characters
 
 
 def _build_in_parts(text: str) -> Any | None:
@@ -512,8 +512,9 @@ def _cuts(text: str, parts: int) -> tuple[str, list[int]] | None:
 
 
 def _root_block_list(text: str) -> tuple[str, int, int] | None:
-    """The first value of the root mapping that is a block list: its key, its items' column and where it starts
-    (only the lines above it are read)."""
+    """The first value of the root mapping that is a block list: its key, its items' column and where it starts.
+    Only the lines above it are read, and at most `_HEAD_MAX_CHARS` of them: a document that opens with
+    something long before its list is read in one piece rather than twice over."""
     parser: Any = _CParser(text)
     try:
         get = parser.get_event
@@ -527,6 +528,8 @@ def _root_block_list(text: str) -> tuple[str, int, int] | None:
         depth = 0  # how deep inside a root value that is skipped
         while True:
             event = get()
+            if event.start_mark.index > _HEAD_MAX_CHARS:
+                return None
             kind = event.__class__
             if depth:
                 if kind is MappingStartEvent or kind is SequenceStartEvent:

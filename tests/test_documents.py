@@ -305,6 +305,7 @@ def test_cuts_fall_on_item_lines_of_the_root_s_last_block_list_only() -> None:
     assert _cuts("%TAG !e! tag:example.com,2026:\n---\n" + items, 2) is None  # directives stay with the first
     assert _cuts("questions: [a,\n" + "- b,\n" * 6 + "]\n", 2) is None  # a flow list
     assert _cuts("- a\n" * 6, 2) is None  # a list at the root: no key to put the pieces under
+    assert _cuts("long: '" + "x" * 70_000 + "'\n" + items, 2) is None  # a list far down is not looked for
     assert _cuts("a: [", 2) is None
 
 
