@@ -112,23 +112,23 @@ class Leaf(Frozen):
         return self
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> LeafResult:
-        if memo is None:
-            return self._evaluate(ctx)
-        key = (self.field, self.op, self.value)
-        result = memo.get(key)
+        key = field, op, value = self.field, self.op, self.value
+        result = memo.get(key) if memo is not None else None
         if result is None:
-            result = memo[key] = self._evaluate(ctx)
+            result = _leaf_result(field, op, value, ctx.get(field))
+            if memo is not None:
+                memo[key] = result
         return result
-
-    def _evaluate(self, ctx: Context) -> LeafResult:
-        actual = ctx.get(self.field)
-        if self.op == "exists":
-            want = self.value is not False
-            return LeafResult(self.field, self.op, want, actual, (actual is not None) == want)
-        return LeafResult(self.field, self.op, self.value, actual, _TESTS[self.op](actual, self.value))
 
     def leaves(self) -> "tuple[Leaf, ...]":
         return (self,)
+
+
+def _leaf_result(field: str, op: str, value: Any, actual: Any) -> LeafResult:
+    if op == "exists":
+        want = value is not False
+        return LeafResult(field, op, want, actual, (actual is not None) == want)
+    return LeafResult(field, op, value, actual, _TESTS[op](actual, value))
 
 
 def _check_value(leaf: Leaf, spec: FieldSpec) -> None:
