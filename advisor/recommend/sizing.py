@@ -158,36 +158,60 @@ class Catalogue(NamedTuple):
     def specs(self, instance_stage: str | None, families: Iterable[str]) -> list[Spec]:
         return [spec for family in families for spec in self.types.get((instance_stage or "", family), ())]
 
-    def cannot_run(self, spec: Spec, w: Workload, training: bool = False) -> str | None:
+    def asks(self, w: Workload, training: bool) -> ModelAsks:
+        """What the workload's model asks of a type's accelerator at a training or an inference stage."""
+        algorithm, mode = w.model.algorithm, w.model.mode
+        guidance = self.training_of(w) if training else None
+        return ModelAsks(
+            training, None if training else w.inference.accelerator,
+            self.gpu_generations.get((algorithm, mode, training)) or self.gpu_generations.get(
+                (algorithm, None, training)) or frozenset(),
+            algorithm, None if training else w.model.precision,
+            guidance is not None and guidance.multi_gpu is False, w.model.kind == "llm", algorithm in self.stock_only)
+
+
+class ModelAsks(NamedTuple):
+    """What a workload's model asks of a type's accelerator at one stage (Catalogue.asks), read from the workload
+    once per stage; `cannot_run` weighs each type against it."""
+
+    training: bool
+    accelerator: str | None
+    """The accelerator model inference.accelerator names (inference only)."""
+    generations: frozenset[str]
+    """The GPU generations AWS lists for the built-in algorithm at this stage; empty: no list."""
+    algorithm: str
+    precision: str | None
+    """The precision of the served weights (inference only)."""
+    one_gpu: bool
+    """A built-in algorithm that trains on one GPU per instance (AWS's guidance)."""
+    llm: bool
+    stock_only: bool
+    """The algorithm runs only in stock (CPU/CUDA) containers."""
+
+    def cannot_run(self, spec: Spec) -> str | None:
         """Why `spec` cannot run this workload's model at all: the accelerator the workload names, its
         accelerator's capability flags (decoder LLMs, stock containers, the precision of the served weights),
         the GPU generations AWS lists for a built-in algorithm, and for training a built-in algorithm that uses
         one GPU per instance (AWS's guidance)."""
         acc = spec.accelerator
-        stated = None if training else w.inference.accelerator
-        if stated is not None and (acc is None or acc.model != stated):
-            return f"inference.accelerator is {stated}"
+        if self.accelerator is not None and (acc is None or acc.model != self.accelerator):
+            return f"inference.accelerator is {self.accelerator}"
         if acc is None:
             return None
-        listed = (self.gpu_generations.get((w.model.algorithm, w.model.mode, training))
-                  or self.gpu_generations.get((w.model.algorithm, None, training)))
-        if listed and spec.itype.generation not in listed:
-            return (f"AWS lists {', '.join(sorted(listed))} for {w.model.algorithm} "
-                    f"{'training' if training else 'inference'}; its built-in container is not documented on other "
-                    "GPU generations")
-        precision = w.model.precision
-        if not training and precision == "bf16" and not acc.bf16:
+        if self.generations and spec.itype.generation not in self.generations:
+            return (f"AWS lists {', '.join(sorted(self.generations))} for {self.algorithm} "
+                    f"{'training' if self.training else 'inference'}; its built-in container is not documented on "
+                    "other GPU generations")
+        if self.precision == "bf16" and not acc.bf16:
             return f"{acc.model} cannot compute in bf16 (model.precision)"
-        if not training and precision == "fp8" and not acc.fp8:
+        if self.precision == "fp8" and not acc.fp8:
             return f"{acc.model} has no FP8 (model.precision)"
-        guidance = self.training_of(w) if training else None
-        if guidance is not None and guidance.multi_gpu is False and spec.itype.accelerator \
-                and spec.itype.accelerator.count > 1:
-            return f"{w.model.algorithm} trains on one GPU per instance (AWS), so the other GPUs would sit idle"
-        if w.model.kind == "llm" and not acc.decoder_llms:
+        if self.one_gpu and spec.devices > 1:
+            return f"{self.algorithm} trains on one GPU per instance (AWS), so the other GPUs would sit idle"
+        if self.llm and not acc.decoder_llms:
             return f"{acc.model} cannot run decoder (text-generation) LLMs"
-        if w.model.algorithm in self.stock_only and not acc.stock_containers:
-            return (f"{w.model.algorithm} runs only in stock CPU/CUDA containers, which do not run on {acc.model}"
+        if self.stock_only and not acc.stock_containers:
+            return (f"{self.algorithm} runs only in stock CPU/CUDA containers, which do not run on {acc.model}"
                     + (" (it needs a Neuron-compiled model)" if acc.needs_compilation else ""))
         return None
 
@@ -714,6 +738,8 @@ class Weighing(NamedTuple):
     VCPU_DEEP_MODEL_ON_CPU."""
     busy_devices: int
     """Devices the model's parameters and the data keep busy, whatever the type (at least 1)."""
+    distributed: bool
+    """training.distributed: how many devices a job spreads over is the user's choice, never "mostly idle"."""
 
     @classmethod
     def of(cls, w: Workload, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None,
@@ -724,7 +750,7 @@ class Weighing(NamedTuple):
         return cls(w, sizer, {False: sizer.need(False), True: sizer.need(True)}, cap, prices, guidance, inference,
                    classical, by_data if classical else max(VCPU_DEEP_MODEL_ON_CPU, by_data),
                    max(math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
-                       math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1))
+                       math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1), w.training.distributed)
 
     def need(self, spec: Spec) -> Need:
         return self.needs[spec.accelerator_gib > 0]
@@ -768,7 +794,7 @@ class Weighing(NamedTuple):
         price = self.prices.get(spec.name) if self.prices is not None else None
         per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
         return Candidate(spec, count, price, misfit, usable=usable * (spec.tflops / spec.units),
-                         mostly_idle=usable < spec.units * count / 2 and not self.w.training.distributed,
+                         mostly_idle=usable < spec.units * count / 2 and not self.distributed,
                          request_s=request_seconds(spec, self.w) if self.inference else None, per_hour=per_hour)
 
 
@@ -799,12 +825,13 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
 
     reasons: list[str] = list(reasons_first)
     weighing = Weighing.of(w, sizer, stage.max_count, prices, guidance, inference)
+    asks = catalogue.asks(w, training)
     left_out: dict[str, list[str]] = defaultdict(list)
 
     def weigh(family_ids: Iterable[str]) -> list[Candidate]:
         out = []
         for spec in catalogue.specs(stage.instance_stage, family_ids):
-            why = catalogue.cannot_run(spec, w, training)
+            why = asks.cannot_run(spec)
             if why:
                 left_out[why].append(spec.itype.generation)
                 continue

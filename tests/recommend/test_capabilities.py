@@ -45,7 +45,7 @@ def test_inf1_is_taught_never_recommended_and_could_not_run_a_decoder_anyway(adv
     accelerator = next(a for a in advisor.knowledge.accelerators if a.model == "Inferentia")
     spec = sizing.Spec.of(itype, advisor.knowledge.tflops(itype), 0, accelerator)
     w = Workload.model_validate(_llm(7000))
-    assert "decoder" in (catalogue.cannot_run(spec, w) or "")
+    assert "decoder" in (catalogue.asks(w, training=False).cannot_run(spec) or "")
 
 
 def test_7b_fp16_is_not_served_from_a_16_gb_t4(advisor: Advisor) -> None:
