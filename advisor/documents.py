@@ -14,7 +14,7 @@ What is refused, and why:
 from __future__ import annotations
 
 import json
-import marshal
+import math
 import re
 from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, get_args, get_origin
 
+import orjson
 import yaml
 from yaml.events import (
         AliasEvent,
@@ -355,7 +356,8 @@ def _parse_plain_yaml(text: str, display: str, error: type[AdvisorError]) -> Doc
 
 def _build_from_events(parser: Any, enclosed: int = 0) -> Any:
     """The document libyaml's events describe; `enclosed`: how many lists and mappings enclose it in the whole
-    document (a piece of a list read on its own, `_build_from_pieces`), so nesting is counted as in the whole."""
+    document (a piece of a list read on its own, `_build_from_pieces`), so nesting is counted as in the whole,
+    and a piece refuses a non-finite number, which its way back (`_read_piece`) cannot carry."""
     get = parser.get_event
     resolve = _RESOLVER.resolve
     constructors = _SAFE.yaml_constructors
@@ -382,6 +384,8 @@ def _build_from_events(parser: Any, enclosed: int = 0) -> Any:
                         tag = resolve(yaml.ScalarNode, value, (True, False))
                         if tag != "tag:yaml.org,2002:str":
                             value = constructors[tag](_SAFE, yaml.ScalarNode(tag, value))
+                            if enclosed and value.__class__ is float and not math.isfinite(value):
+                                raise _Unusual  # a piece goes back as JSON, which cannot carry it
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None or len(stack) + enclosed == MAX_DEPTH:
                     raise _Unusual  # a too-deep file is refused, located, by the full path's depth check
@@ -439,7 +443,7 @@ def _build_in_parts(text: str) -> Any | None:
 
 def _build_from_pieces(text: str, key: str, cuts: list[int]) -> Any | None:
     """`text` read in pieces cut at `cuts` (each the start of a line opening an item of the root's last list,
-    `key`): the first piece here, the others in forked children that hand their items back marshalled; None when
+    `key`): the first piece here, the others in forked children that hand their items back as JSON; None when
     a piece is refused or is not what a cut promised.
 
     Why the pieces add up to the whole: a cut line (`- ` at the list's column) ends any block or plain scalar
@@ -469,15 +473,17 @@ def _build_from_pieces(text: str, key: str, cuts: list[int]) -> Any | None:
 
 
 def _read_piece(text: str, start: int, end: int) -> bytes:
-    """In a child: `text[start:end]` (a run of list items) read as a list, marshalled.
+    """In a child: `text[start:end]` (a run of list items) read as a list, as JSON.
 
-    marshal, not pickle: it writes 5,000 questions in 10 ms where pickle takes 75 (in the child, which then
-    keeps the first piece waiting), and reads them back as fast. It cannot carry dates, which no question
-    holds: a piece with one is read again in the whole (where the question's validation refuses it, located)."""
+    JSON by orjson (a dependency already): plain data only, so what comes back can never be more than data
+    (pickle and marshal can build objects and code; the package uses neither), and it writes 5,000 questions in
+    ~10 ms. It cannot carry dates (refused, `OPT_PASSTHROUGH_DATETIME`), integers beyond 64 bits or non-finite
+    numbers (`_build_from_events` refuses those in a piece), which no question holds: a piece with one fails,
+    and the text is read again in the whole, where the question's validation refuses the value at its line."""
     items = _build_from_events(_CParser(text[start:end]), enclosed=1)  # the list is the root's
     if not isinstance(items, list):
         raise _Unusual
-    return marshal.dumps(items)
+    return orjson.dumps(items, option=orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 def _items(blob: bytes | None) -> list[Any] | None:
@@ -485,8 +491,8 @@ def _items(blob: bytes | None) -> list[Any] | None:
     if not blob:
         return None
     try:
-        items = marshal.loads(blob)
-    except (ValueError, EOFError, TypeError):
+        items = orjson.loads(blob)
+    except orjson.JSONDecodeError:
         return None
     return items if isinstance(items, list) else None
 

@@ -6,6 +6,7 @@ import resource
 import time
 
 import pytest
+import yaml
 from pydantic import BaseModel, ConfigDict
 
 from advisor.documents import parse_yaml, validate_document
@@ -339,8 +340,13 @@ def test_a_long_document_is_read_in_pieces_with_no_child_left_behind(monkeypatch
     assert len(forks) == 2 and doc.data == _build_from_events(_CParser(text))
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # every child was waited for
-    dated = _big(30_000, last="  - name: last\n    when: 2026-12-01\n")  # a date marshal cannot carry back
+    dated = _big(30_000, last="  - name: last\n    when: 2026-12-01\n")  # a date JSON cannot carry back
     assert parse_yaml(dated, "big.yaml").data == _build_from_events(_CParser(dated)) and len(forks) == 4
+    for odd in ("1.0e+400", ".nan", str(2**70)):  # what JSON cannot carry back: read again in the whole
+        before = len(forks)
+        data = parse_yaml(_big(30_000, last=f"  - name: last\n    size: {odd}\n"), "big.yaml").data
+        assert len(forks) == before + 2 and repr(data["items"][-1]["size"]) == repr(yaml.safe_load(odd))
+    forks[4:] = []
     small = parse_yaml(_big(10), "small.yaml")
     assert len(forks) == 4 and len(small.data["items"]) == 11, "a small document is read in one piece"
     with monkeypatch.context() as darwin:
