@@ -120,6 +120,13 @@ class KnowledgeError(AdvisorError):
     title = "Invalid knowledge"
 
 
+class BankError(KnowledgeError):
+    """A question bank that does not load: authored content like the knowledge (so caught with it), titled for
+    what the user was loading."""
+
+    title = "Invalid question bank"
+
+
 class WorkloadError(AdvisorError):
     title = "Invalid workload"
 

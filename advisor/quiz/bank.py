@@ -31,7 +31,7 @@ from advisor.documents import (
     read_bytes,
     validate_document,
 )
-from advisor.errors import KnowledgeError, Problem, QuizError, printable
+from advisor.errors import BankError, Problem, QuizError, printable
 from advisor.knowledge.loader import (
     cache_key,
     default_rules_dir,
@@ -144,7 +144,7 @@ def load_banks(folder: Path | None = None) -> list[Bank]:
     seen: dict[str, Bank] = {}
     for bank in banks:
         if bank.id in seen:
-            raise KnowledgeError(f"two banks have the id {bank.id!r}", problems=[
+            raise BankError(f"two banks have the id {bank.id!r}", problems=[
                 Problem(f"bank id {bank.id!r} is also used by {seen[bank.id].path.name}", str(bank.path), None, "id")])
         seen[bank.id] = bank
     return banks
@@ -255,15 +255,15 @@ def exam_domains() -> dict[str, dict[str, list[str]]]:
 
 
 def validate_bank(path: Path, raw: bytes, domains: Mapping[str, Mapping[str, list[str]]]) -> QuizBank:
-    """Parse, validate and lint a bank; every problem is a located KnowledgeError."""
+    """Parse, validate and lint a bank; every problem is a located BankError."""
     from advisor.quiz.models import QuizBank  # deferred: pydantic models; a warm start serves plain data
 
-    doc = parse_yaml(raw, display_path(path, path.parent.parent), KnowledgeError)
-    bank = validate_document(QuizBank, doc, KnowledgeError)
+    doc = parse_yaml(raw, display_path(path, path.parent.parent), BankError)
+    bank = validate_document(QuizBank, doc, BankError)
     problems = lint_bank(bank, doc, domains)
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
-        raise KnowledgeError(f"{doc.display}: {len(problems)} {noun}", problems=problems)
+        raise BankError(f"{doc.display}: {len(problems)} {noun}", problems=problems)
     return bank
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from advisor.errors import KnowledgeError, Problem, QuizError
+from advisor.errors import BankError, Problem, QuizError
 
 if TYPE_CHECKING:
     from advisor.documents import Document
@@ -191,9 +191,9 @@ def lint_file(path: Path, domains: Mapping[str, Mapping[str, list[str]]]) -> Ban
     shown = display_path(path)
     report = BankReport(shown)
     try:
-        doc = parse_yaml(read_bytes(path, shown, KnowledgeError), shown, KnowledgeError)
-        bank = validate_document(QuizBank, doc, KnowledgeError)
-    except KnowledgeError as exc:
+        doc = parse_yaml(read_bytes(path, shown, BankError), shown, BankError)
+        bank = validate_document(QuizBank, doc, BankError)
+    except BankError as exc:
         for problem in exc.problems or [Problem(exc.message, shown)]:
             report.add("format", problem)
         return report

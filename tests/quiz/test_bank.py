@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.errors import KnowledgeError, QuizError
+from advisor.errors import BankError, KnowledgeError, QuizError
 from advisor.quiz.bank import bank_file_data, bank_summary, find_bank, load_bank, load_banks
 from tests.conftest import line_of, replace_in
 from tests.support.quiz import matching, ordering, question, tiny_questions, write_bank
@@ -20,9 +20,11 @@ def shown(path: Path) -> str:
 
 
 def _problems(path: Path) -> list[str]:
-    with pytest.raises(KnowledgeError) as info:
+    with pytest.raises(BankError) as info:
         load_bank(path)
     assert info.value.problems, info.value.render()
+    assert info.value.render().startswith("Invalid question bank: "), "titled for what the user loads"
+    assert isinstance(info.value, KnowledgeError), "caught where authored content is"
     return [str(p) for p in info.value.problems]
 
 
