@@ -15,7 +15,7 @@ from advisor.resources import shipped_dir
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Fixtures more than one test package uses (no test package imports another's).
-pytest_plugins = ["tests.support.quiz_fixtures", "tests.support.moto_server"]
+pytest_plugins = ["tests.support.quiz_fixtures", "tests.support.moto_server", "tests.support.forks"]
 
 
 @pytest.fixture(autouse=True)

@@ -315,7 +315,8 @@ def _big(items: int, last: str = "  - name: last\n    memory_gib: 4\n") -> str:
                                 for n in range(items)) + last
 
 
-def test_a_long_document_is_read_in_pieces_with_no_child_left_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_document_is_read_in_pieces_with_no_child_left_behind(monkeypatch: pytest.MonkeyPatch,
+                                                                     forks: list[int]) -> None:
     import os
     import sys
     import threading
@@ -323,19 +324,9 @@ def test_a_long_document_is_read_in_pieces_with_no_child_left_behind(monkeypatch
     from advisor import forked
     from advisor.documents import PARTS_MIN_CHARS, _build_from_events, _CParser
 
-    forks: list[int] = []
-    fork = os.fork
-
-    def counted() -> int:
-        pid = fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
     text = _big(30_000)
     assert len(text) > PARTS_MIN_CHARS
     monkeypatch.setattr(forked, "usable_cores", lambda: 3)
-    monkeypatch.setattr(os, "fork", counted)
     doc = parse_yaml(text, "big.yaml")
     assert len(forks) == 2 and doc.data == _build_from_events(_CParser(text))
     with pytest.raises(ChildProcessError):

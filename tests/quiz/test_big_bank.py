@@ -131,7 +131,7 @@ def test_a_big_bank_is_read_in_pieces_on_two_cores(big: Path, monkeypatch: pytes
 
 
 @pytest.mark.parametrize("cores", [2, 1])
-def test_a_big_bank_s_cache_is_written_beside_the_session_s_bank(cores: int, big: Path,
+def test_a_big_bank_s_cache_is_written_beside_the_session_s_bank(cores: int, big: Path, forks: list[int],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """On two cores a child writes the cache while the bank is built (and the load waits for it); on one the
     load writes it itself. Either way the next load is served from it, the same bank."""
@@ -141,17 +141,7 @@ def test_a_big_bank_s_cache_is_written_beside_the_session_s_bank(cores: int, big
     from advisor import forked
     from advisor.quiz import bank as bank_module
 
-    forks: list[int] = []
-    fork = os.fork
-
-    def counted() -> int:
-        pid = fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
     monkeypatch.setattr(forked, "usable_cores", lambda: cores)
-    monkeypatch.setattr(os, "fork", counted)
     cold = load_bank(big)
     assert len(forks) == (2 if cores == 2 else 0)  # the second piece's reader and the cache's writer
     with pytest.raises(ChildProcessError):
