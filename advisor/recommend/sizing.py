@@ -12,7 +12,6 @@ registry (advisor/stages.py) and registered here in SIZERS.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -660,11 +659,11 @@ register_sizer("async")(lambda stage, w, derived: AsyncSizer(w, derived))
 
 # ---- candidates, ranking and the explained answer ----------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
-class Candidate:
+class Candidate(NamedTuple):
     """One type weighed for a stage: how many, at what price, whether it fits, and how fast it is for this work.
 
-    Compared by identity: each is one weighing, and ranking asks which weighings are in which list."""
+    A misfit carries only what shows it (its count, price and why); the figures below are those of a type that
+    fits, which ranking reads."""
 
     spec: Spec
     count: int
@@ -789,9 +788,11 @@ class Weighing(NamedTuple):
         if count > self.cap and misfit is None:
             misfit = f"would need {count:,} instances, more than the {self.cap} this stage allows"
             count = self.cap  # never shown, nor priced, above the service's maximum
+        price = self.prices.get(spec.name) if self.prices is not None else None
+        if misfit is not None:  # never ranked: how busy or fast it would be says nothing
+            return Candidate(spec, count, price, misfit)
         usable_of = getattr(self.sizer, "usable", None)  # a sizer that knows how busy its instances are says so
         usable = usable_of(spec, count) if usable_of is not None else self.usable_devices(spec, count)
-        price = self.prices.get(spec.name) if self.prices is not None else None
         per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
         return Candidate(spec, count, price, misfit, usable=usable * (spec.tflops / spec.units),
                          mostly_idle=usable < spec.units * count / 2 and not self.distributed,
@@ -865,8 +866,8 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     else:  # no type of any allowed family runs this stage: the first allowed type, said to fit nothing
         allowed = [f for f in catalogue.current_families if f not in banned]
         first = (weigh(allowed) or weigh(catalogue.current_families))[0]
-        winner, others = dataclasses.replace(first, misfit=first.misfit or "no family the workload allows has "
-                                             "a type that runs this stage"), []
+        winner, others = first._replace(misfit=first.misfit or "no family the workload allows has a type that "
+                                        "runs this stage"), []
     if len(others) < ALTERNATIVES_SHOWN:
         misfits = sorted((c for c in candidates if not c.fits and c.spec is not winner.spec),
                          key=lambda c: (-c.spec.memory_gib, c.spec.name))
@@ -943,18 +944,20 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
         return by_cost
     if w.priority == "time":
         if inference:
-            fast = [c for c in by_cost if c.request_s is not None and c.request_s <= target_s / LATENCY_MARGIN]
+            def is_fast(c: Candidate) -> bool:
+                return c.request_s is not None and c.request_s <= target_s / LATENCY_MARGIN
         else:
-            usable = [c for c in fitting if not c.mostly_idle] or fitting
-            best = max(c.speed for c in usable)
-            fast = [c for c in by_cost if c in usable and c.speed * TIME_BAND >= best]
-        rest = sorted((c for c in fitting if c not in fast), key=lambda c: (-c.speed, _price(c), c.size))
-        return fast + rest
+            busy = [c for c in fitting if not c.mostly_idle]
+            best = max(c.speed for c in busy or fitting)
+
+            def is_fast(c: Candidate) -> bool:
+                return not (busy and c.mostly_idle) and c.speed * TIME_BAND >= best
+        rest = sorted((c for c in fitting if not is_fast(c)), key=lambda c: (-c.speed, _price(c), c.size))
+        return [c for c in by_cost if is_fast(c)] + rest
     band = min(_price(c) for c in fitting) * BALANCED_BAND
     within = sorted((c for c in fitting if _price(c) <= band),
                     key=lambda c: (too_slow(c), -c.speed, _price(c), c.size, c.count if jobs else 0))
-    return within + [c for c in by_cost if c not in within]
-
+    return within + [c for c in by_cost if _price(c) > band]
 
 def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, inference: bool) -> str:
     n = len(fitting)
