@@ -241,7 +241,7 @@ class Advisor:
         cost, extra = costing.cost(spec, w, sized.winner, snapshot, today)
         winner = sized.winner
         return StageChoice(
-            stage=stage, instance_type=winner.spec.name, instance_count=winner.count, family=winner.itype.family,
+            stage=stage, instance_type=winner.spec.name, instance_count=winner.instances, family=winner.itype.family,
             price_per_hour_usd=winner.per_instance, price_is_estimate=bool(winner.price and winner.price.estimate),
             estimated_cost=cost, fits=sized.fits, reasons=(*reasons, *sized.reasons), alternatives=sized.alternatives,
             excluded=excluded, decided_by=outcome.trace.selected, extra=extra, settings=sized.settings)

@@ -75,7 +75,7 @@ def _at_most(cost: Cost, caveat: str, why: str) -> Cost:
 
 @register_coster("training")
 def _training(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
-    job = training_cost(snapshot, c.spec.name, c.count, w.training.max_hours, w.training.interruptible, today=today)
+    job = training_cost(snapshot, c.spec.name, c.instances, w.training.max_hours, w.training.interruptible, today=today)
     return _at_most(job, "upper bound: training.max_hours", (
         f"priced for the whole of training.max_hours ({w.training.max_hours:g} h), when SageMaker stops the job "
         "(StoppingCondition.MaxRuntimeInSeconds); it is billed only for the time it runs, so a job that finishes "
@@ -84,7 +84,7 @@ def _training(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date
 
 @register_coster("tuning")
 def _tuning(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
-    job_cost, wall = tuning_cost(snapshot, c.spec.name, c.count, w.training.max_hours, w.tuning.max_jobs,
+    job_cost, wall = tuning_cost(snapshot, c.spec.name, c.instances, w.training.max_hours, w.tuning.max_jobs,
                                  w.tuning.max_parallel_jobs, w.training.interruptible, today=today)
     job_cost = _at_most(job_cost, "upper bound: tuning.max_jobs x training.max_hours", (
         f"each of the {w.tuning.max_jobs} jobs (tuning.max_jobs) priced for the whole of training.max_hours "
@@ -95,13 +95,13 @@ def _tuning(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) 
 
 @register_coster("endpoint")
 def _endpoint(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
-    return endpoint_monthly_cost(snapshot, c.spec.name, c.count, today=today), {}
+    return endpoint_monthly_cost(snapshot, c.spec.name, c.instances, today=today), {}
 
 
 @register_coster("batch")
 def _batch(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
-    hours = max(1 / 60, w.batch.records_per_run / (capacity_rps(c.spec, w) * c.count * 3600))
-    run = batch_transform_cost(snapshot, c.spec.name, c.count, round(hours, 4), today=today)
+    hours = max(1 / 60, w.batch.records_per_run / (capacity_rps(c.spec, w) * c.instances * 3600))
+    run = batch_transform_cost(snapshot, c.spec.name, c.instances, round(hours, 4), today=today)
     monthly = None if run.usd is None else round(run.usd * w.batch.runs_per_month, 2)
     return run, {"hours_per_run": round(hours, 3), "runs_per_month": w.batch.runs_per_month,
                  "usd_per_month": monthly}
@@ -111,8 +111,8 @@ def _batch(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -
 def _processing(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
     """Billed for the instances' run time: the estimated hours the job reads its data in (sizing's rate), never
     more than processing.max_hours, where SageMaker stops it."""
-    hours = round(processing_hours(w, c.spec, c.count), 4)
-    job = processing_cost(snapshot, c.spec.name, c.count, hours, today=today)
+    hours = round(processing_hours(w, c.spec, c.instances), 4)
+    job = processing_cost(snapshot, c.spec.name, c.instances, hours, today=today)
     rate, basis = processing_rate(w)
     run = (f"the job runs about {hours:g} h: {processing_data_gb(w):g} GB at {rate:g} GB per vCPU-hour ({basis}), "
            f"{PROCESSING_EFFICIENCY:.0%} busy, at most processing.max_hours ({w.processing.max_hours:g} h)")
@@ -137,11 +137,11 @@ def _async(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -
     """Instance-hours: all month when the endpoint keeps instances; only the active hours when it scales to zero
     (traffic with idle periods), a floor that the scale-in cool-down and cold starts raise a little."""
     if not has_idle_periods(w):
-        return endpoint_monthly_cost(snapshot, c.spec.name, c.count, today=today), {}
+        return endpoint_monthly_cost(snapshot, c.spec.name, c.instances, today=today), {}
     hours, basis = active_hours(w)
-    cost = endpoint_monthly_cost(snapshot, c.spec.name, c.count, hours, today=today)
-    assumption = (f"the endpoint scales to zero when the queue is empty, so {c.count} instance"
-                  f"{'s' if c.count > 1 else ''} run only while requests arrive: {basis}; scaling in after the "
+    cost = endpoint_monthly_cost(snapshot, c.spec.name, c.instances, hours, today=today)
+    assumption = (f"the endpoint scales to zero when the queue is empty, so {c.instances} instance"
+                  f"{'s' if c.instances > 1 else ''} run only while requests arrive: {basis}; scaling in after the "
                   "cool-down and out again adds some minutes a day")
     return cost.model_copy(update={"assumptions": (assumption,)}), {"hours_per_month": round(hours, 3)}
 

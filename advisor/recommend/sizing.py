@@ -217,11 +217,51 @@ class ModelAsks(NamedTuple):
 
 # ---- how fast a type serves one request ---------------------------------------------------------------------
 
+class Serving(NamedTuple):
+    """What one request asks of a type, read from the workload once per stage: every type an endpoint or a batch
+    transform weighs is measured against the same figures."""
+
+    seconds_per_request: float
+    """Compute time of one request on one vCPU (inference.seconds_per_request)."""
+    stated_speedup: float | None
+    """inference.accelerator_speedup: what the workload measured on its accelerator, if it did."""
+    assumed_speedup: float
+    """DEFAULT_SPEEDUP for the model's kind, on a T4-class device."""
+    memory_mb: float
+    """Memory one request needs (inference.memory_mb)."""
+
+    @classmethod
+    def of(cls, w: Workload) -> Serving:
+        return cls(w.inference.seconds_per_request, w.inference.accelerator_speedup,
+                   DEFAULT_SPEEDUP[w.model.kind], w.inference.memory_mb)
+
+    def speedup(self, spec: Spec) -> float:
+        """How many times faster one device of `spec` serves a request than one vCPU (1 for a CPU type)."""
+        if not spec.devices:
+            return 1.0
+        return self.stated_speedup or self.assumed_speedup * spec.device_speed
+
+    def request_seconds(self, spec: Spec) -> float:
+        """Estimated compute time of one request on one worker of `spec` (seconds_per_request is for one vCPU)."""
+        return self.seconds_per_request / self.speedup(spec)
+
+    def workers(self, spec: Spec) -> int:
+        """Requests one instance of `spec` serves at once: its workers (Spec.workers). On a CPU type, where a
+        request's work and memory are the host's, at most as many as its memory holds at inference.memory_mb each
+        (the memory one unit of work needs): a request that needs 8 GB runs one at a time on an 8 GiB instance
+        whatever its vCPUs. An accelerator's batching slots work in device memory, which the model's need already
+        sizes."""
+        if spec.devices:
+            return spec.workers
+        return max(1, min(spec.workers, math.floor(spec.memory_gib * 1024 / self.memory_mb)))
+
+    def capacity_rps(self, spec: Spec) -> float:
+        """Requests a second one instance serves flat out: each worker one request at a time."""
+        return self.workers(spec) / self.request_seconds(spec)
+
+
 def speedup(spec: Spec, w: Workload) -> float:
-    """How many times faster one device of `spec` serves a request than one vCPU (1 for a CPU type)."""
-    if not spec.devices:
-        return 1.0
-    return w.inference.accelerator_speedup or DEFAULT_SPEEDUP[w.model.kind] * spec.device_speed
+    return Serving.of(w).speedup(spec)
 
 
 def speedup_basis(spec: Spec, w: Workload) -> str:
@@ -240,8 +280,7 @@ def speedup_basis(spec: Spec, w: Workload) -> str:
 
 
 def request_seconds(spec: Spec, w: Workload) -> float:
-    """Estimated compute time of one request on one worker of `spec` (seconds_per_request is for one vCPU)."""
-    return w.inference.seconds_per_request / speedup(spec, w)
+    return Serving.of(w).request_seconds(spec)
 
 
 def in_ms(seconds: float) -> str:
@@ -251,18 +290,11 @@ def in_ms(seconds: float) -> str:
 
 
 def workers(spec: Spec, w: Workload) -> int:
-    """Requests one instance of `spec` serves at once: its workers (Spec.workers). On a CPU type, where a request's
-    work and memory are the host's, at most as many as its memory holds at inference.memory_mb each (the memory one
-    unit of work needs): a request that needs 8 GB runs one at a time on an 8 GiB instance whatever its vCPUs. An
-    accelerator's batching slots work in device memory, which the model's need already sizes."""
-    if spec.itype.accelerator is not None:
-        return spec.workers
-    return max(1, min(spec.workers, math.floor(spec.memory_gib * 1024 / w.inference.memory_mb)))
+    return Serving.of(w).workers(spec)
 
 
 def capacity_rps(spec: Spec, w: Workload) -> float:
-    """Requests a second one instance serves flat out: each worker one request at a time."""
-    return workers(spec, w) / request_seconds(spec, w)
+    return Serving.of(w).capacity_rps(spec)
 
 
 def workers_text(spec: Spec, w: Workload, noun: str) -> str:
@@ -541,6 +573,7 @@ class EndpointSizer(NamedTuple):
 
     w: Workload
     derived: Derived
+    serving: Serving
 
     def need(self, accelerated: bool) -> Need:
         return model_need(self.w, self.derived, accelerated)
@@ -554,13 +587,13 @@ class EndpointSizer(NamedTuple):
             return 1, misfit
         inf = self.w.inference
         floor = 2 if inf.production else 1
-        by_load = (math.ceil(inf.requests_per_second / (capacity_rps(spec, self.w) * self.utilisation()))
+        by_load = (math.ceil(inf.requests_per_second / (self.serving.capacity_rps(spec) * self.utilisation()))
                    if inf.requests_per_second else 1)
         return max(floor, by_load), None
 
     def count_reason(self, spec: Spec, count: int) -> str:
         inf = self.w.inference
-        per_instance = capacity_rps(spec, self.w) * self.utilisation()
+        per_instance = self.serving.capacity_rps(spec) * self.utilisation()
         by_load = math.ceil(inf.requests_per_second / per_instance) if inf.requests_per_second else 1
         speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
         return (f"{count} instances: {inf.requests_per_second:g} req/s at {per_instance:.3g} req/s each "
@@ -575,6 +608,7 @@ class BatchSizer(NamedTuple):
 
     w: Workload
     derived: Derived
+    serving: Serving
 
     def need(self, accelerated: bool) -> Need:
         return model_need(self.w, self.derived, accelerated)
@@ -586,7 +620,7 @@ class BatchSizer(NamedTuple):
         misfit = memory_misfit(spec, per_instance_need(spec, self.w, self.derived, need))
         if misfit:
             return 1, misfit
-        per_instance = capacity_rps(spec, self.w) * self.window_hours() * 3600 * BATCH_EFFICIENCY
+        per_instance = self.serving.capacity_rps(spec) * self.window_hours() * 3600 * BATCH_EFFICIENCY
         return max(1, math.ceil(self.w.batch.records_per_run / per_instance)), None
 
     def count_reason(self, spec: Spec, count: int) -> str:
@@ -594,7 +628,7 @@ class BatchSizer(NamedTuple):
         speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
         half = "; half the window at priority time" if self.w.priority == "time" else ""
         return (f"{count} instance{'s' if count > 1 else ''} to score {b.records_per_run:,} records within "
-                f"{self.window_hours():g} h ({capacity_rps(spec, self.w):.3g} records/s each at "
+                f"{self.window_hours():g} h ({self.serving.capacity_rps(spec):.3g} records/s each at "
                 f"{BATCH_EFFICIENCY:.0%} busy{half})" + speed)
 
 
@@ -618,26 +652,26 @@ class AsyncSizer(EndpointSizer):
         if misfit:
             return 1, misfit
         inf = self.w.inference
-        by_load = math.ceil(inf.requests_per_second / (capacity_rps(spec, self.w) * self.utilisation())) \
+        by_load = math.ceil(inf.requests_per_second / (self.serving.capacity_rps(spec) * self.utilisation())) \
             if inf.requests_per_second else 1
         return max(1, self.floor(), by_load), None
 
     def settings(self, spec: Spec, count: int) -> dict[str, Any]:
         """The endpoint's async client config and its Application Auto Scaling bounds."""
-        at_once = min(workers(spec, self.w), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
+        at_once = min(self.serving.workers(spec), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
         return {"MaxConcurrentInvocationsPerInstance": at_once, "MinCapacity": self.floor(), "MaxCapacity": count,
                 "TargetBacklogPerInstance": at_once}
 
     def count_reason(self, spec: Spec, count: int) -> str:
         inf = self.w.inference
-        per_instance = capacity_rps(spec, self.w) * self.utilisation()
+        per_instance = self.serving.capacity_rps(spec) * self.utilisation()
         speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
         floor = self.floor()
         scale = ("scales to zero when the queue is empty (traffic has idle periods): Application Auto Scaling "
                  "MinCapacity 0, and requests that arrive meanwhile wait in the queue while an instance starts"
                  if floor == 0 else f"keeps at least {floor} instance{'s' if floor > 1 else ''} when the queue is "
                  "empty (no idle periods" + (", production traffic" if floor > 1 else "") + ")")
-        target = min(workers(spec, self.w), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
+        target = min(self.serving.workers(spec), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
         return (f"up to {count} instance{'s' if count > 1 else ''}: {inf.requests_per_second:g} req/s at "
                 f"{per_instance:.3g} req/s each ({workers_text(spec, self.w, 'invocations')} at once per instance, "
                 f"about {in_ms(request_seconds(spec, self.w))} ms a request, {self.utilisation():.0%} utilisation); "
@@ -652,9 +686,9 @@ ASYNC_MAX_CONCURRENT_PER_INSTANCE = 1000
 register_sizer("job")(lambda stage, w, derived: ProcessingSizer(derived, w))
 register_sizer("notebook")(lambda stage, w, derived: NotebookSizer(derived, w))
 register_sizer("training")(lambda stage, w, derived: TrainingSizer(derived, w.training.distributed, w))
-register_sizer("endpoint")(lambda stage, w, derived: EndpointSizer(w, derived))
-register_sizer("batch")(lambda stage, w, derived: BatchSizer(w, derived))
-register_sizer("async")(lambda stage, w, derived: AsyncSizer(w, derived))
+register_sizer("endpoint")(lambda stage, w, derived: EndpointSizer(w, derived, Serving.of(w)))
+register_sizer("batch")(lambda stage, w, derived: BatchSizer(w, derived, Serving.of(w)))
+register_sizer("async")(lambda stage, w, derived: AsyncSizer(w, derived, Serving.of(w)))
 
 
 # ---- candidates, ranking and the explained answer ----------------------------------------------------------
@@ -662,15 +696,16 @@ register_sizer("async")(lambda stage, w, derived: AsyncSizer(w, derived))
 class Candidate(NamedTuple):
     """One type weighed for a stage: how many, at what price, whether it fits, and how fast it is for this work.
 
-    A misfit carries only what shows it (its count, price and why); the figures below are those of a type that
+    A misfit carries only what shows it (how many, its price and why); the figures below are those of a type that
     fits, which ranking reads."""
 
     spec: Spec
-    count: int
+    instances: int
+    """How many of the type the stage runs."""
     price: Price | None
     misfit: str | None
     usable: float = 0.0
-    """Peak TFLOPS of the devices (or vCPUs) the workload can keep busy on `count` of this type."""
+    """Peak TFLOPS of the devices (or vCPUs) the workload can keep busy on `instances` of this type."""
     request_s: float | None = None
     """Inference: estimated seconds of one request on one worker; None for jobs."""
     mostly_idle: bool = False
@@ -678,7 +713,7 @@ class Candidate(NamedTuple):
     after the types it can use, so a small model never buys an 8-GPU instance for the speed of one of its GPUs.
     A distributed job is never so marked: how many devices it spreads over is the user's choice."""
     per_hour: float | None = None
-    """Price of `count` instances an hour; None when the price is unknown."""
+    """Price of all its instances an hour; None when the price is unknown."""
 
     @property
     def itype(self) -> InstanceType:
@@ -702,7 +737,8 @@ class Candidate(NamedTuple):
     @property
     def size(self) -> tuple[float, ...]:
         """How big it is, to rank by when prices are unknown: accelerators, then vCPUs, then memory."""
-        return (self.count * self.spec.devices, self.count * self.itype.vcpu, self.count * self.spec.memory_gib)
+        return (self.instances * self.spec.devices, self.instances * self.itype.vcpu,
+                self.instances * self.spec.memory_gib)
 
 
 class Sizing(NamedTuple):
@@ -730,7 +766,8 @@ class Weighing(NamedTuple):
     prices: Mapping[str, Price] | None
     guidance: AlgorithmStage | None
     """AWS's training guidance for a built-in algorithm (training only)."""
-    inference: bool
+    serving: Serving | None
+    """What one request asks of a type, at an inference stage; None for a job that serves no requests."""
     classical: bool
     busy_vcpus: float
     """vCPUs one CPU instance keeps busy: about one per GB of working set (at least 4); for a deep model at least
@@ -746,7 +783,8 @@ class Weighing(NamedTuple):
         by_data = max(4, math.ceil(w.data.size_gb if not w.data.in_memory_gb else w.data.in_memory_gb)
                       * VCPU_PER_GB_WORKING_SET)
         classical = w.model.kind in ("classical", "tree_based")
-        return cls(w, sizer, {False: sizer.need(False), True: sizer.need(True)}, cap, prices, guidance, inference,
+        return cls(w, sizer, {False: sizer.need(False), True: sizer.need(True)}, cap, prices, guidance,
+                   Serving.of(w) if inference else None,
                    classical, by_data if classical else max(VCPU_DEEP_MODEL_ON_CPU, by_data),
                    max(math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
                        math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1), w.training.distributed)
@@ -796,7 +834,7 @@ class Weighing(NamedTuple):
         per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
         return Candidate(spec, count, price, misfit, usable=usable * (spec.tflops / spec.units),
                          mostly_idle=usable < spec.units * count / 2 and not self.distributed,
-                         request_s=request_seconds(spec, self.w) if self.inference else None, per_hour=per_hour)
+                         request_s=self.serving.request_seconds(spec) if self.serving else None, per_hour=per_hour)
 
 
 def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str], excluded: Iterable[str],
@@ -876,8 +914,8 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     reasons += [f"left out {', '.join(dict.fromkeys(generations))}: {why}" for why, generations in left_out.items()]
     reasons += per_instance_need(winner.spec, w, derived, weighing.need(winner.spec)).explain
     if winner.fits:
-        reasons.append(sizer.count_reason(winner.spec, winner.count))
-        busy = weighing.busy_reason(winner.spec, winner.count)
+        reasons.append(sizer.count_reason(winner.spec, winner.instances))
+        busy = weighing.busy_reason(winner.spec, winner.instances)
         if busy and not inference and getattr(sizer, "usable", None) is None:
             reasons.append(busy)
     if fitting:
@@ -887,16 +925,16 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
                        f"{winner.misfit}")
         reasons.append(f"what would have to change: {_what_to_change(winner, w)}")
     reasons.append(_price_reason(winner, snapshot))
-    alternatives = tuple(Alternative(c.spec.name, c.count, c.per_instance, lost_because(winner, c, w, inference))
+    alternatives = tuple(Alternative(c.spec.name, c.instances, c.per_instance, lost_because(winner, c, w, inference))
                          for c in others)
     settings_of = getattr(sizer, "settings", None)  # only sizers of an option with settings have it
-    settings = settings_of(winner.spec, winner.count) if settings_of is not None and winner.fits else {}
+    settings = settings_of(winner.spec, winner.instances) if settings_of is not None and winner.fits else {}
     return Sizing(winner, bool(fitting), tuple(reasons), alternatives, settings)
 
 
 def _nearest(candidates: list[Candidate], cap: int) -> Candidate:
     """The miss closest to fitting: the most memory and accelerator memory, then the fewest instances."""
-    return max(candidates, key=lambda c: (c.spec.accelerator_gib, c.spec.memory_gib, -c.count, c.spec.name))
+    return max(candidates, key=lambda c: (c.spec.accelerator_gib, c.spec.memory_gib, -c.instances, c.spec.name))
 
 
 def _what_to_change(c: Candidate, w: Workload) -> str:
@@ -939,7 +977,7 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
     # $0.461) and size runs on fewer, larger instances: fewer containers to start and fewer shards; an endpoint
     # keeps the knowledge's order (more, smaller instances lose less capacity with one)
     by_cost = sorted(fitting, key=lambda c: (too_slow(c), round(_price(c), 2) if jobs else _price(c), c.size,
-                                             c.count if jobs else 0, -c.spec.generation_rank))
+                                             c.instances if jobs else 0, -c.spec.generation_rank))
     if w.priority == "cost" or not fitting:
         return by_cost
     if w.priority == "time":
@@ -956,7 +994,7 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
         return [c for c in by_cost if is_fast(c)] + rest
     band = min(_price(c) for c in fitting) * BALANCED_BAND
     within = sorted((c for c in fitting if _price(c) <= band),
-                    key=lambda c: (too_slow(c), -c.speed, _price(c), c.size, c.count if jobs else 0))
+                    key=lambda c: (too_slow(c), -c.speed, _price(c), c.size, c.instances if jobs else 0))
     return within + [c for c in by_cost if _price(c) > band]
 
 def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, inference: bool) -> str:
@@ -1051,7 +1089,7 @@ def _versus(other: Candidate, winner: Candidate, inference: bool) -> str:
 def _compute(c: Candidate) -> str:
     t = c.itype
     unit = f"{t.accelerator.count}x {t.accelerator.model}" if t.accelerator else f"{t.vcpu} vCPU"
-    return f"{c.count} x {unit}, {c.usable:.4g} usable peak TFLOPS"
+    return f"{c.instances} x {unit}, {c.usable:.4g} usable peak TFLOPS"
 
 
 # ---- stages without instances: sized as the settings of their request ------------------------------------------
