@@ -60,6 +60,10 @@ VCPU_DEEP_MODEL_ON_CPU = 16
 instance busy, or one per GB of working set if that is more: its framework's threads scale poorly past that, which
 is why AWS starts DeepAR on ml.c4.2xlarge or ml.c4.4xlarge (8-16 vCPUs) (an assumption, stated)."""
 ALTERNATIVES_SHOWN = 3
+DEVICE_MEMORY_USABLE = 0.9
+"""At most this share of an accelerator's memory holds a job's weights, KV cache, activations and runtime: serving
+and training stacks never fill a device to the last GiB (vLLM's --gpu-memory-utilization defaults to 0.9; the
+CUDA or Neuron context and the allocator's fragmentation take the rest). A need is compared with this share."""
 
 
 # ---- the types sizing weighs --------------------------------------------------------------------------------
@@ -346,9 +350,15 @@ def memory_misfit(spec: Spec, need: Need) -> str | None:
     """Why one instance of `spec` cannot hold the need; None when it can."""
     if spec.memory_gib < need.memory_gib:
         return f"too little memory: {spec.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
-    if need.accelerator_gib and spec.accelerator_gib and spec.accelerator_gib < need.accelerator_gib:
-        return f"too little accelerator memory: {spec.accelerator_gib:g} GiB < {need.accelerator_gib:g} GiB needed"
+    if need.accelerator_gib and spec.accelerator_gib and usable_accelerator_gib(spec) < need.accelerator_gib:
+        return (f"too little accelerator memory: {usable_accelerator_gib(spec):g} GiB usable of "
+                f"{spec.accelerator_gib:g} GiB ({DEVICE_MEMORY_USABLE:.0%}) < {need.accelerator_gib:g} GiB needed")
     return None
+
+
+def usable_accelerator_gib(spec: Spec) -> float:
+    """The accelerator memory of `spec` a job may fill (DEVICE_MEMORY_USABLE of it)."""
+    return round(spec.accelerator_gib * DEVICE_MEMORY_USABLE, 3)
 
 
 def per_instance_need(spec: Spec, w: Workload, derived: Derived, need: Need) -> Need:
@@ -538,9 +548,10 @@ class TrainingSizer(NamedTuple):
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
         count = 2 if self.distributed else 1
         if need.accelerator_gib and spec.accelerator_gib:
-            needed = math.ceil(need.accelerator_gib / spec.accelerator_gib)
+            needed = math.ceil(need.accelerator_gib / usable_accelerator_gib(spec))
             if needed > 1 and not self.distributed:
-                return 1, (f"too little accelerator memory: {spec.accelerator_gib:g} GiB < {need.accelerator_gib:g} "
+                return 1, (f"too little accelerator memory: {usable_accelerator_gib(spec):g} GiB usable of "
+                           f"{spec.accelerator_gib:g} GiB ({DEVICE_MEMORY_USABLE:.0%}) < {need.accelerator_gib:g} "
                            "GiB needed (set training.distributed to spread it)")
             return max(count, needed), None
         if spec.memory_gib < need.memory_gib:
@@ -800,7 +811,7 @@ class Weighing(NamedTuple):
             return min(spec.units, self.busy_vcpus) * instances
         per_instance = 1 if guidance is not None and guidance.multi_gpu is False else spec.devices
         need_gib = self.need(spec).accelerator_gib
-        device_gib = spec.accelerator_gib / spec.devices
+        device_gib = usable_accelerator_gib(spec) / spec.devices
         useful = max(math.ceil(need_gib / device_gib) if need_gib and device_gib else 1, self.busy_devices)
         return min(per_instance * instances, useful)
 
@@ -912,7 +923,10 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
         others += misfits[:ALTERNATIVES_SHOWN - len(others)]
 
     reasons += [f"left out {', '.join(dict.fromkeys(generations))}: {why}" for why, generations in left_out.items()]
-    reasons += per_instance_need(winner.spec, w, derived, weighing.need(winner.spec)).explain
+    winner_need = per_instance_need(winner.spec, w, derived, weighing.need(winner.spec))
+    reasons += winner_need.explain
+    if winner.fits and winner_need.accelerator_gib and winner.spec.accelerator_gib:
+        reasons.append(_device_share(winner, winner_need.accelerator_gib))
     if winner.fits:
         reasons.append(sizer.count_reason(winner.spec, winner.instances))
         busy = weighing.busy_reason(winner.spec, winner.instances)
@@ -930,6 +944,15 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     settings_of = getattr(sizer, "settings", None)  # only sizers of an option with settings have it
     settings = settings_of(winner.spec, winner.instances) if settings_of is not None and winner.fits else {}
     return Sizing(winner, bool(fitting), tuple(reasons), alternatives, settings)
+
+
+def _device_share(c: Candidate, need_gib: float) -> str:
+    """How full the winner's accelerator memory is, against the share a job may fill (DEVICE_MEMORY_USABLE)."""
+    spread = need_gib > usable_accelerator_gib(c.spec)  # a distributed job spreads its need over the instances
+    held = c.spec.accelerator_gib * (c.instances if spread else 1)
+    return (f"{need_gib:g} of {held:g} GiB of accelerator memory in use ({need_gib / held:.0%}; at most "
+            f"{DEVICE_MEMORY_USABLE:.0%} of a device is filled: the CUDA or Neuron context and allocator "
+            "fragmentation take the rest, as vLLM's default --gpu-memory-utilization 0.9 leaves)")
 
 
 def _nearest(candidates: list[Candidate], cap: int) -> Candidate:
@@ -1145,16 +1168,19 @@ def size_serverless(w: Workload, derived: Derived, knowledge: Knowledge) -> Sett
                    f"({inf.memory_mb:g} MB), rounded up to a 1 GB step ({low_mb:g}-{top_mb:g} MB; AWS gives "
                    "vCPUs in proportion to memory)")
     in_flight = inf.requests_per_second * inf.seconds_per_request
-    concurrency = max(1, math.ceil(in_flight / TARGET_UTILISATION))
-    if concurrency > top_concurrency:
+    wanted = max(1, math.ceil(in_flight / TARGET_UTILISATION))
+    concurrency = min(wanted, int(top_concurrency))
+    if math.ceil(in_flight) > top_concurrency:
         fits = False
-        reasons.append(f"does not fit: {concurrency:,} concurrent invocations needed, more than the "
-                       f"{top_concurrency:g} a serverless endpoint allows; what would have to change: a lower load "
-                       "or a faster model, or stages: [realtime_inference]")
-        concurrency = int(top_concurrency)
+        reasons.append(f"does not fit: {math.ceil(in_flight):,} requests in flight at peak, more than the "
+                       f"{top_concurrency:g} concurrent invocations a serverless endpoint allows; what would have to "
+                       "change: a lower load or a faster model, or stages: [realtime_inference]")
     reasons.append(f"MaxConcurrency {concurrency}: {inf.requests_per_second:g} req/s x "
                    f"{inf.seconds_per_request:g} s = {in_flight:.3g} requests in flight at peak, at "
-                   f"{TARGET_UTILISATION:.0%} utilisation (requests beyond it are throttled)")
+                   f"{TARGET_UTILISATION:.0%} utilisation (requests beyond it are throttled)"
+                   + (f"; capped at the {top_concurrency:g} allowed, so a peak leaves "
+                      f"{concurrency / in_flight - 1:.0%} headroom instead of the 30% wanted"
+                      if fits and wanted > concurrency else ""))
     settings: dict[str, Any] = {"MemorySizeInMB": memory, "MaxConcurrency": concurrency}
     predictable = inf.traffic in ("steady", "scheduled")
     if not inf.cold_starts_ok or predictable:

@@ -47,3 +47,57 @@ def test_only_the_busy_devices_count_and_the_winner_says_why(advisor: Advisor) -
     assert weighing.busy_reason(one, 1) == ""
     candidate = weighing.candidate(eight)
     assert candidate.fits and candidate.mostly_idle and candidate.usable == eight.tflops / 8
+
+
+def test_a_device_is_never_filled_past_its_usable_share(advisor: Advisor) -> None:
+    """A need above 90% of a type's accelerator memory does not fit it (vLLM's default --gpu-memory-utilization
+    0.9): 13B LoRA (~31 GiB) was placed on one 32 GB Trainium chip; ~22.5 GiB of serving on a 24 GB GPU."""
+    catalogue = sizing.Catalogue.of(advisor.knowledge)
+    trn = next(s for s in catalogue.specs("training", ["trn"]) if s.name == "ml.trn1.2xlarge")
+    a10g = next(s for s in catalogue.specs("hosting", ["g"]) if s.name == "ml.g5.2xlarge")
+    assert sizing.usable_accelerator_gib(trn) == round(trn.accelerator_gib * 0.9, 3)
+    over = sizing.Need(8.0, trn.accelerator_gib * 0.95, ())
+    under = sizing.Need(8.0, trn.accelerator_gib * 0.85, ())
+    misfit = sizing.memory_misfit(trn, over)
+    assert misfit is not None and "usable of 32 GiB (90%)" in misfit
+    assert sizing.memory_misfit(trn, under) is None
+    assert sizing.memory_misfit(a10g, sizing.Need(8.0, 22.5, ())) is not None
+    assert sizing.memory_misfit(a10g, sizing.Need(8.0, 20.0, ())) is None
+    lora = Workload.model_validate({"stages": ["training"], "priority": "cost", "model": {
+        "algorithm": "huggingface", "kind": "llm", "architecture": "llama-2-13b", "parameters_millions": 13016},
+        "training": {"method": "lora"}})
+    choice = advisor.recommend(lora).instances["training"]
+    t = advisor.knowledge.instance_type(choice.instance_type)
+    assert t.accelerator is not None and t.accelerator.memory_gib * 0.9 >= 30.9
+    assert any("GiB of accelerator memory in use" in r and "at most 90%" in r for r in choice.reasons)
+
+
+def test_serverless_fits_a_peak_within_its_maximum_concurrency(advisor: Advisor) -> None:
+    """190 requests in flight at peak fit MaxConcurrency 200 (AWS's maximum) with less headroom than wanted, said;
+    201 do not."""
+    def sized(rate: float) -> sizing.SettingsSizing:
+        w = Workload.model_validate({"stages": ["serverless_inference"], "model": {
+            "algorithm": "sklearn", "kind": "classical"}, "inference": {"requests_per_second": rate,
+                                                                      "seconds_per_request": 2, "traffic": "spiky"}})
+        return sizing.size_serverless(w, Derived.of(w, advisor.knowledge), advisor.knowledge)
+
+    within = sized(95)
+    assert within.fits and within.settings["MaxConcurrency"] == 200
+    assert any("capped at the 200 allowed" in r for r in within.reasons)
+    beyond = sized(100.5)
+    assert not beyond.fits and beyond.settings["MaxConcurrency"] == 200
+    assert any("201 requests in flight" in r for r in beyond.reasons)
+    easy = sized(10)
+    assert easy.fits and easy.settings["MaxConcurrency"] == 29  # 20 in flight at 70%
+    assert not any("capped" in r for r in easy.reasons)
+
+
+def test_a_distributed_job_says_how_full_all_its_devices_are(advisor: Advisor) -> None:
+    """Full fine-tuning of 70B (~1.25 TB) spread over several instances: the share is of all their devices."""
+    w = Workload.model_validate({"stages": ["training"], "priority": "cost", "model": {
+        "algorithm": "pytorch", "kind": "llm", "parameters_millions": 70000}, "training": {"distributed": True}})
+    choice = advisor.recommend(w).instances["training"]
+    t = advisor.knowledge.instance_type(choice.instance_type)
+    assert choice.instance_count >= 2 and t.accelerator is not None
+    held = t.accelerator.memory_gib * choice.instance_count
+    assert any(f"of {held:g} GiB of accelerator memory in use" in r for r in choice.reasons), choice.reasons
