@@ -85,14 +85,20 @@ def _settings_misses(choice: StageChoice, want: dict[str, Any]) -> list[str]:
 
 
 def _lambda_misses(rec: Recommendation, want: dict[str, Any] | None) -> list[str]:
-    """The Lambda verdict: `lambda: null` means no verdict at all; otherwise its verdict and mode."""
+    """The Lambda verdict: `lambda: null` means no verdict at all; otherwise its verdict and mode, and the
+    alternatives it names (`alternatives`: each must be named; `alternatives_absent`: none may be)."""
     got = rec.lambda_
     if want is None:
         return [] if got is None else [f"a Lambda verdict where none belongs: {got.summary}"]
     if got is None:
         return [f"no Lambda verdict, expected {want!r}"]
-    return [f"lambda {key} is {getattr(got, key)!r}, expected {value!r}" for key, value in want.items()
-            if getattr(got, key) != value]
+    named = [a.id for a in got.alternatives]
+    lists = {"alternatives": lambda ids: [i for i in ids if i not in named],
+             "alternatives_absent": lambda ids: [i for i in ids if i in named]}
+    misses = [f"lambda {key} {wrong!r} (named: {named})" for key, check in lists.items()
+              if (wrong := check(want.get(key, ())))]
+    return misses + [f"lambda {key} is {getattr(got, key)!r}, expected {value!r}" for key, value in want.items()
+                     if key not in lists and getattr(got, key) != value]
 
 
 def _security_misses(rec: Recommendation, wanted: list[str]) -> list[str]:
