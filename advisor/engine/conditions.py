@@ -59,7 +59,14 @@ class GroupResult:
     parts: "tuple[LeafResult | GroupResult, ...]"
 
     def leaves(self) -> tuple[LeafResult, ...]:
-        return tuple(leaf for part in self.parts for leaf in part.leaves())
+        """Every leaf inside, in written order."""
+        found: list[LeafResult] = []
+        for part in self.parts:
+            if isinstance(part, LeafResult):
+                found.append(part)
+            else:
+                found += part.leaves()
+        return tuple(found)
 
 
 ConditionResult = LeafResult | GroupResult

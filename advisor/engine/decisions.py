@@ -110,14 +110,14 @@ class Decision(Frozen):
     def evaluate(self, ctx: Context, stage: str | None = None, memo: Memo | None = None) -> "Outcome":
         """Every rule against `ctx`, then the hit policy picks among those that matched. Decisions evaluated
         against the same `ctx` may share a `memo` of its leaves (see conditions.Memo)."""
-        results = [(rule, _evaluated(rule.when, ctx, memo)) for rule in self.rules]
+        results = [(rule, None if rule.when is None else rule.when.evaluate(ctx, memo)) for rule in self.rules]
         matched = [rule for rule, result in results if result is None or result.result]
         selected = self._select(matched)
-        selected_ids, matched_ids = set(map(id, selected)), set(map(id, matched))  # the rules, by identity
+        selected_ids = set(map(id, selected))  # the rules, by identity
         traces = []
         for rule, result in results:
             status: RuleStatus = ("selected" if id(rule) in selected_ids else
-                                  "matched" if id(rule) in matched_ids else "unmatched")
+                                  "matched" if result is None or result.result else "unmatched")
             traces.append(RuleTrace(rule.id, status, rule.priority, rule.because,
                                     () if result is None else result.leaves(), result))
         trace = DecisionTrace(self.decision, self.title, self.hit_policy, tuple(r.id for r in selected),
@@ -134,11 +134,6 @@ class Decision(Frozen):
         if len(matched) > 1:  # unique: the load-time overlap check should have made this impossible
             raise AmbiguousDecision(f"{self.decision}: rules {', '.join(r.id for r in matched)} all match")
         return matched
-
-
-def _evaluated(when: Condition | None, ctx: Context, memo: Memo | None) -> ConditionResult | None:
-    """A rule's condition against `ctx`; None for a rule without one (it always matches)."""
-    return None if when is None else when.evaluate(ctx, memo)
 
 
 def _conjunction(rule: Rule) -> tuple[Leaf, ...]:
