@@ -937,7 +937,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     else:
         reasons.append(f"nothing in {'/'.join(chosen) or 'the allowed families'} meets the need; nearest: "
                        f"{winner.misfit}")
-        reasons.append(f"what would have to change: {_what_to_change(winner, w)}")
+        reasons.append(f"what would have to change: {_what_to_change(winner, w, stage)}")
     reasons.append(_price_reason(winner, snapshot))
     alternatives = tuple(Alternative(c.spec.name, c.instances, c.per_instance, lost_because(winner, c, w, inference))
                          for c in others)
@@ -960,19 +960,32 @@ def _nearest(candidates: list[Candidate], cap: int) -> Candidate:
     return max(candidates, key=lambda c: (c.spec.accelerator_gib, c.spec.memory_gib, -c.instances, c.spec.name))
 
 
-def _what_to_change(c: Candidate, w: Workload) -> str:
+def _what_to_change(c: Candidate, w: Workload, stage: StageSpec) -> str:
+    """What the user could change so the stage fits, in the fields that size this stage: how a job trains for
+    training and tuning (model.precision never shrinks training state), what is served for the inference stages and
+    notebooks, the data held in memory where a stage loads the data."""
     misfit = c.misfit or ""
     if "instances" in misfit:
         return ("a lower load, a longer time window (batch.max_hours, processing.max_hours) or a larger type per "
                 "instance; or split the work over several endpoints or jobs")
+    deep = w.model.kind in ("deep_learning", "llm")
     changes = []
-    if w.model.kind in ("deep_learning", "llm"):
-        changes.append("quantise the model (model.precision: int8 or int4)")
+    if stage.sizing == "training":
+        if deep and w.training.method != "qlora":
+            changes.append("train adapters instead of every weight (training.method: "
+                           + ("lora or qlora)" if w.training.method == "full" else "qlora, 4-bit frozen weights)"))
         if not w.training.distributed:
             changes.append("spread training over several instances (training.distributed: true)")
+    elif deep and w.model.precision not in ("int4",):
+        changes.append("quantise the served weights (model.precision: int8 or int4)")
+        if w.model.kind == "llm" and stage.sizing != "notebook":
+            changes.append("fewer sequences in flight or a shorter context (inference.concurrent_sequences, "
+                           "inference.context_tokens) for a smaller KV cache")
     changes.append("another family with more memory per instance")
-    if w.model.kind in ("classical", "tree_based"):
+    if w.model.kind in ("classical", "tree_based") and stage.sizing in ("training", "job", "notebook"):
         changes.append("stream the data instead of loading it whole (data.in_memory_gb)")
+    if w.model.kind in ("classical", "tree_based") and stage.sizing not in ("training", "job", "notebook"):
+        changes.append("a smaller model artifact (model.size_mb) or less memory a request (inference.memory_mb)")
     return "; ".join(changes)
 
 

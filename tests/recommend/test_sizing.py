@@ -101,3 +101,26 @@ def test_a_distributed_job_says_how_full_all_its_devices_are(advisor: Advisor) -
     assert choice.instance_count >= 2 and t.accelerator is not None
     held = t.accelerator.memory_gib * choice.instance_count
     assert any(f"of {held:g} GiB of accelerator memory in use" in r for r in choice.reasons), choice.reasons
+
+
+def test_what_would_have_to_change_names_the_fields_that_size_the_stage(advisor: Advisor) -> None:
+    """Training is told how to train (method, distribution), never model.precision, which does not shrink training
+    state; an endpoint is told what to serve, never training fields."""
+    def change(stage: str, **sections: object) -> str:
+        w = Workload.model_validate({"stages": [stage], **sections})
+        choice = advisor.recommend(w).instances[stage]
+        assert not choice.fits
+        return next(r for r in choice.reasons if r.startswith("what would have to change"))
+
+    llm = {"algorithm": "pytorch", "kind": "llm", "parameters_millions": 180000}
+    full = change("training", model=llm)
+    assert "training.method: lora or qlora" in full and "training.distributed" in full
+    assert "model.precision" not in full
+    lora = change("training", model={**llm, "parameters_millions": 1500000}, training={"method": "lora"})
+    assert "training.method: qlora" in lora
+    served = change("realtime_inference", model={**llm, "parameters_millions": 2000000})
+    assert "model.precision: int8 or int4" in served and "inference.context_tokens" in served
+    assert "training." not in served
+    classical = change("realtime_inference", model={"algorithm": "sklearn", "kind": "classical",
+                                                    "size_mb": 3000000})
+    assert "model.size_mb" in classical and "data.in_memory_gb" not in classical

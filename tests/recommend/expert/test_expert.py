@@ -62,6 +62,7 @@ def _misses(knowledge: Knowledge, choice: StageChoice, want: dict[str, Any]) -> 
         "capability": lambda v: spec is not None and all(getattr(spec, flag) for flag in v),
         "usd_per_hour_max": lambda v: total is not None and total <= v,
         "reasons": lambda v: all(any(s.lower() in r.lower() for r in choice.reasons) for s in v),
+        "reasons_absent": lambda v: not any(s.lower() in r.lower() for r in choice.reasons for s in v),
         "settings": lambda v: not _settings_misses(choice, {"settings": v}),
     }
     misses = [f"{key} {value!r}" for key, value in want.items() if not checks[key](value)]
@@ -79,7 +80,9 @@ def _settings_misses(choice: StageChoice, want: dict[str, Any]) -> list[str]:
         misses.append(f"fits {want.get('fits', True)!r}")
     misses += [f"reasons {s!r}" for s in want.get("reasons", ())
                if not any(s.lower() in r.lower() for r in choice.reasons)]
-    unknown = set(want) - {"settings", "fits", "reasons"}
+    misses += [f"reasons_absent {s!r}" for s in want.get("reasons_absent", ())
+               if any(s.lower() in r.lower() for r in choice.reasons)]
+    unknown = set(want) - {"settings", "fits", "reasons", "reasons_absent"}
     misses += [f"{key} (no instance to check it on)" for key in sorted(unknown)]
     return [f"{choice.stage}: {dict(choice.settings)} breaks {m}" for m in misses]
 
