@@ -716,7 +716,8 @@ class Candidate(NamedTuple):
     price: Price | None
     misfit: str | None
     usable: float = 0.0
-    """Peak TFLOPS of the devices (or vCPUs) the workload can keep busy on `instances` of this type."""
+    """A job: peak TFLOPS of the devices (or vCPUs) the workload can keep busy on `instances` of this type (at an
+    inference stage a type's speed is its request time)."""
     request_s: float | None = None
     """Inference: estimated seconds of one request on one worker; None for jobs."""
     mostly_idle: bool = False
@@ -840,12 +841,13 @@ class Weighing(NamedTuple):
         price = self.prices.get(spec.name) if self.prices is not None else None
         if misfit is not None:  # never ranked: how busy or fast it would be says nothing
             return Candidate(spec, count, price, misfit)
+        per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
+        if self.serving is not None:  # serving requests, a type is as fast as its request time
+            return Candidate(spec, count, price, None, request_s=self.serving.request_seconds(spec), per_hour=per_hour)
         usable_of = getattr(self.sizer, "usable", None)  # a sizer that knows how busy its instances are says so
         usable = usable_of(spec, count) if usable_of is not None else self.usable_devices(spec, count)
-        per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
-        return Candidate(spec, count, price, misfit, usable=usable * (spec.tflops / spec.units),
-                         mostly_idle=usable < spec.units * count / 2 and not self.distributed,
-                         request_s=self.serving.request_seconds(spec) if self.serving else None, per_hour=per_hour)
+        return Candidate(spec, count, price, None, usable=usable * (spec.tflops / spec.units),
+                         mostly_idle=usable < spec.units * count / 2 and not self.distributed, per_hour=per_hour)
 
 
 def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str], excluded: Iterable[str],
