@@ -82,6 +82,8 @@ class Spec:
     memory_gib: float
     accelerator_gib: float
     """Accelerator memory across all its devices; 0 without accelerators."""
+    usable_accelerator_gib: float
+    """The accelerator memory a job may fill (DEVICE_MEMORY_USABLE of it)."""
     devices: int
     """Accelerator devices; 0 without accelerators."""
     units: int
@@ -95,8 +97,9 @@ class Spec:
     @classmethod
     def of(cls, t: InstanceType, tflops: float, generation_rank: int, accelerator: AcceleratorSpec | None) -> Spec:
         devices = t.accelerator.count if t.accelerator else 0
-        return cls(t, tflops, generation_rank, accelerator, t.memory_gib,
-                   t.accelerator.memory_gib if t.accelerator else 0.0, devices, devices or t.vcpu,
+        accelerator_gib = t.accelerator.memory_gib if t.accelerator else 0.0
+        return cls(t, tflops, generation_rank, accelerator, t.memory_gib, accelerator_gib,
+                   round(accelerator_gib * DEVICE_MEMORY_USABLE, 3), devices, devices or t.vcpu,
                    devices * SLOTS_PER_ACCELERATOR or t.vcpu,
                    math.sqrt(tflops / devices / REFERENCE_TFLOPS) if devices else 1.0)
 
@@ -350,15 +353,10 @@ def memory_misfit(spec: Spec, need: Need) -> str | None:
     """Why one instance of `spec` cannot hold the need; None when it can."""
     if spec.memory_gib < need.memory_gib:
         return f"too little memory: {spec.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
-    if need.accelerator_gib and spec.accelerator_gib and usable_accelerator_gib(spec) < need.accelerator_gib:
-        return (f"too little accelerator memory: {usable_accelerator_gib(spec):g} GiB usable of "
+    if need.accelerator_gib and spec.accelerator_gib and spec.usable_accelerator_gib < need.accelerator_gib:
+        return (f"too little accelerator memory: {spec.usable_accelerator_gib:g} GiB usable of "
                 f"{spec.accelerator_gib:g} GiB ({DEVICE_MEMORY_USABLE:.0%}) < {need.accelerator_gib:g} GiB needed")
     return None
-
-
-def usable_accelerator_gib(spec: Spec) -> float:
-    """The accelerator memory of `spec` a job may fill (DEVICE_MEMORY_USABLE of it)."""
-    return round(spec.accelerator_gib * DEVICE_MEMORY_USABLE, 3)
 
 
 def per_instance_need(spec: Spec, w: Workload, derived: Derived, need: Need) -> Need:
@@ -548,9 +546,9 @@ class TrainingSizer(NamedTuple):
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
         count = 2 if self.distributed else 1
         if need.accelerator_gib and spec.accelerator_gib:
-            needed = math.ceil(need.accelerator_gib / usable_accelerator_gib(spec))
+            needed = math.ceil(need.accelerator_gib / spec.usable_accelerator_gib)
             if needed > 1 and not self.distributed:
-                return 1, (f"too little accelerator memory: {usable_accelerator_gib(spec):g} GiB usable of "
+                return 1, (f"too little accelerator memory: {spec.usable_accelerator_gib:g} GiB usable of "
                            f"{spec.accelerator_gib:g} GiB ({DEVICE_MEMORY_USABLE:.0%}) < {need.accelerator_gib:g} "
                            "GiB needed (set training.distributed to spread it)")
             return max(count, needed), None
@@ -812,7 +810,7 @@ class Weighing(NamedTuple):
             return min(spec.units, self.busy_vcpus) * instances
         per_instance = 1 if guidance is not None and guidance.multi_gpu is False else spec.devices
         need_gib = self.need(spec).accelerator_gib
-        device_gib = usable_accelerator_gib(spec) / spec.devices
+        device_gib = spec.usable_accelerator_gib / spec.devices
         useful = max(math.ceil(need_gib / device_gib) if need_gib and device_gib else 1, self.busy_devices)
         return min(per_instance * instances, useful)
 
@@ -950,7 +948,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
 
 def _device_share(c: Candidate, need_gib: float) -> str:
     """How full the winner's accelerator memory is, against the share a job may fill (DEVICE_MEMORY_USABLE)."""
-    spread = need_gib > usable_accelerator_gib(c.spec)  # a distributed job spreads its need over the instances
+    spread = need_gib > c.spec.usable_accelerator_gib  # a distributed job spreads its need over the instances
     held = c.spec.accelerator_gib * (c.instances if spread else 1)
     return (f"{need_gib:g} of {held:g} GiB of accelerator memory in use ({need_gib / held:.0%}; at most "
             f"{DEVICE_MEMORY_USABLE:.0%} of a device is filled: the CUDA or Neuron context and allocator "

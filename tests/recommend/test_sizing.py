@@ -55,7 +55,7 @@ def test_a_device_is_never_filled_past_its_usable_share(advisor: Advisor) -> Non
     catalogue = sizing.Catalogue.of(advisor.knowledge)
     trn = next(s for s in catalogue.specs("training", ["trn"]) if s.name == "ml.trn1.2xlarge")
     a10g = next(s for s in catalogue.specs("hosting", ["g"]) if s.name == "ml.g5.2xlarge")
-    assert sizing.usable_accelerator_gib(trn) == round(trn.accelerator_gib * 0.9, 3)
+    assert trn.usable_accelerator_gib == round(trn.accelerator_gib * 0.9, 3)
     over = sizing.Need(8.0, trn.accelerator_gib * 0.95, ())
     under = sizing.Need(8.0, trn.accelerator_gib * 0.85, ())
     misfit = sizing.memory_misfit(trn, over)
