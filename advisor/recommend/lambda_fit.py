@@ -277,7 +277,9 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     add("timeout", seconds, managed_max=long_max if long_max else (top("timeout") if "timeout" in rows else None),
         note=None if sync or not long_max else
         f"Lambda Managed Instances run {unit.invocation} invocations up to {long_max:g} s")
-    add("layers", unit.value("layers"))
+    add("layers", unit.value("layers"), change="merge the layers, or ship a container image (PackageType Image), "
+        "which carries its dependencies and takes no layers"
+        if "layers" in rows and unit.value("layers") > top("layers") else None)
     zipped_ok = package <= top("package_unzipped") if "package_unzipped" in rows else True
     if not zipped_ok:  # informational: a .zip over the direct-upload size still deploys through S3
         zip_note: str | None = "does not apply: too large for a .zip, so it ships as a container image"
@@ -306,7 +308,10 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     add("payload_sync", payload, applies=sync)
     add("payload_async", payload, blocking=not sync, applies=not sync)
     add("payload_streamed", payload, False, applies=unit.invocation == "stream")
-    add("environment_variables", unit.value("environment_kb"))
+    environment_kb = unit.value("environment_kb")
+    add("environment_variables", environment_kb,
+        change="keep the configuration in Parameter Store, Secrets Manager or S3 and read it at start-up"
+        if "environment_variables" in rows and environment_kb > top("environment_variables") else None)
     gpu_need = derived.model_memory_gb if unit.gpu else 0.0
     lmi_gpu_memory = managed("gpu_memory")
     gpu_memory_max = lmi_gpu_memory.max if lmi_gpu_memory and lmi_gpu_memory.max else 0

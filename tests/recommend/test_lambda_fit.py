@@ -243,3 +243,21 @@ def test_a_workflow_longer_than_a_year_is_told_to_split(advisor: Advisor) -> Non
     assert any("split it into executions" in r for r in lam.reasons)
     with pytest.raises(ValueError):
         Workload.model_validate(_workflow(wait_hours=9000))
+
+
+@pytest.mark.parametrize(("fn", "limit", "words"), [
+    ({"layers": 7}, "layers", "container image"),
+    ({"environment_kb": 8}, "environment_variables", "Parameter Store"),
+])
+def test_too_many_layers_or_too_much_environment_fit_with_a_change(advisor: Advisor, fn: dict[str, Any], limit: str,
+                                                                   words: str) -> None:
+    """Over 5 layers: merge them or ship an image (images take no layers); over 4 KB of environment variables:
+    configuration read from Parameter Store, Secrets Manager or S3. At the limit, nothing to change."""
+    over = rec_of(advisor, {"stages": ["training"], "lambda": {"memory_mb": 1024, "timeout_seconds": 10, **fn}})
+    assert over.lambda_ is not None and over.lambda_.verdict == "fits_with_changes"
+    check = next(c for c in over.lambda_.checks if c.limit == limit)
+    assert not check.ok and check.change is not None and words in check.change
+    at = {key: 5 if key == "layers" else 4 for key in fn}
+    within = rec_of(advisor, {"stages": ["training"], "lambda": {"memory_mb": 1024, "timeout_seconds": 10, **at}})
+    assert within.lambda_ is not None and within.lambda_.verdict == "fits"
+    assert next(c for c in within.lambda_.checks if c.limit == limit).change is None
