@@ -74,6 +74,7 @@ class Spec:
     of the type every weighing compares (worked out once, when the catalogue is built, not per workload)."""
 
     itype: InstanceType
+    name: str
     tflops: float
     generation_rank: int
     """The place of its generation in its family's list (newer = higher)."""
@@ -98,14 +99,10 @@ class Spec:
     def of(cls, t: InstanceType, tflops: float, generation_rank: int, accelerator: AcceleratorSpec | None) -> Spec:
         devices = t.accelerator.count if t.accelerator else 0
         accelerator_gib = t.accelerator.memory_gib if t.accelerator else 0.0
-        return cls(t, tflops, generation_rank, accelerator, t.memory_gib, accelerator_gib,
+        return cls(t, t.name, tflops, generation_rank, accelerator, t.memory_gib, accelerator_gib,
                    round(accelerator_gib * DEVICE_MEMORY_USABLE, 3), devices, devices or t.vcpu,
                    devices * SLOTS_PER_ACCELERATOR or t.vcpu,
                    math.sqrt(tflops / devices / REFERENCE_TFLOPS) if devices else 1.0)
-
-    @property
-    def name(self) -> str:
-        return self.itype.name
 
 
 class Catalogue(NamedTuple):
