@@ -1143,6 +1143,10 @@ SETTINGS_SIZERS: dict[str, SettingsSizer] = {}
 SERVERLESS_STEP_MB = 1024
 """Serverless memory comes in 1 GB steps (botocore ProductionVariantServerlessConfig.MemorySizeInMB, AWS's
 serverless-endpoints.html)."""
+SERVERLESS_RUNTIME_GIB = 1.0
+"""Serverless memory beside the model's serving memory (weights +20%) for the container's server: AWS sizes it
+'at least as large as your model size' (serverless-endpoints.html, Memory size), one worker and one copy of the
+model per container, so no per-worker multiple."""
 
 
 def _option_limit(knowledge: Knowledge, option_id: str, limit_id: str, default: float) -> tuple[float, float]:
@@ -1162,7 +1166,7 @@ def size_serverless(w: Workload, derived: Derived, knowledge: Knowledge) -> Sett
     low_mb, top_mb = _option_limit(knowledge, "serverless", "memory_mb", 6144)
     _, top_concurrency = _option_limit(knowledge, "serverless", "max_concurrency", 200)
     model_gb = derived.model_memory_gb
-    need_mb = max(inf.memory_mb, (model_gb * MEMORY_HEADROOM + 1) * 1024)
+    need_mb = max(inf.memory_mb, (model_gb + SERVERLESS_RUNTIME_GIB) * 1024)
     memory = int(max(low_mb, math.ceil(need_mb / SERVERLESS_STEP_MB) * SERVERLESS_STEP_MB))
     reasons = []
     fits = True
@@ -1173,8 +1177,9 @@ def size_serverless(w: Workload, derived: Derived, knowledge: Knowledge) -> Sett
                        f"size ({top_mb:g} MB); what would have to change: a smaller or quantised model "
                        "(model.precision: int8), or stages: [realtime_inference] or [async_inference], whose "
                        "instances have more memory")
-    reasons.append(f"MemorySizeInMB {memory}: model {model_gb:g} GiB x{MEMORY_HEADROOM:g} + 1 GiB for the serving "
-                   f"runtime = {(model_gb * MEMORY_HEADROOM + 1) * 1024:,.0f} MB, at least inference.memory_mb "
+    reasons.append(f"MemorySizeInMB {memory}: at least the model's size (AWS), model {model_gb:g} GiB + "
+                   f"{SERVERLESS_RUNTIME_GIB:g} GiB for the serving runtime = "
+                   f"{(model_gb + SERVERLESS_RUNTIME_GIB) * 1024:,.0f} MB, at least inference.memory_mb "
                    f"({inf.memory_mb:g} MB), rounded up to a 1 GB step ({low_mb:g}-{top_mb:g} MB; AWS gives "
                    "vCPUs in proportion to memory)")
     in_flight = inf.requests_per_second * inf.seconds_per_request

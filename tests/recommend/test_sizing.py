@@ -124,3 +124,20 @@ def test_what_would_have_to_change_names_the_fields_that_size_the_stage(advisor:
     classical = change("realtime_inference", model={"algorithm": "sklearn", "kind": "classical",
                                                     "size_mb": 3000000})
     assert "model.size_mb" in classical and "data.in_memory_gb" not in classical
+
+
+def test_serverless_memory_is_at_least_the_model_size_plus_the_runtime(advisor: Advisor) -> None:
+    """AWS: 'the memory size should be at least as large as your model size' (serverless-endpoints.html): a 4 GB
+    model fits 6,144 MB; a 5.5 GB model (6.4 GiB with activations, + 1 GiB runtime) does not; a small one gets the
+    smallest size that holds it with the runtime."""
+    def sized(size_mb: float) -> sizing.SettingsSizing:
+        w = Workload.model_validate({"stages": ["serverless_inference"], "model": {
+            "algorithm": "sklearn", "kind": "classical", "size_mb": size_mb}, "inference": {"traffic": "sporadic"}})
+        return sizing.size_serverless(w, Derived.of(w, advisor.knowledge), advisor.knowledge)
+
+    four = sized(4000)
+    assert four.fits and four.settings["MemorySizeInMB"] == 6144
+    assert any("at least the model's size" in r for r in four.reasons)
+    big = sized(5500)
+    assert not big.fits and big.settings["MemorySizeInMB"] == 6144
+    assert sized(100).settings["MemorySizeInMB"] == 2048
