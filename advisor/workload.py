@@ -301,18 +301,25 @@ class Workload(Frozen):
     priority: Priority = Field(default="balanced", description="What decides between instances that fit: cost "
                                                                "(cheapest), time (fastest) or balanced (fastest "
                                                                "within 20% of the cheapest).")
-    data: Data = Field(default=Data(), description="The data the model learns from.")
-    model: Model = Field(default=Model(), description="The model and its size.")
-    notebook: Notebook = Field(default=Notebook(), description="The notebook instance (the notebook stage).")
-    training: Training = Field(default=Training(), description="Training jobs (the training and tuning stages).")
-    tuning: Tuning = Field(default=Tuning(), description="The hyperparameter tuning job (the tuning stage).")
-    inference: Inference = Field(default=Inference(), description="One request or invocation (the inference "
-                                                                  "stages); the Lambda check reads it whatever "
-                                                                  "the stages.")
-    batch: Batch = Field(default=Batch(), description="Batch transform runs (the batch_inference stage).")
-    processing: Processing = Field(default=Processing(), description="Processing jobs (the processing stage).")
-    network: Network = Field(default=Network(), description="What the jobs may reach.")
-    team: Team = Field(default=Team(), description="Who works on the notebooks.")
+    # A section left out is its model with every default: built by model_construct, which is what Data() gives
+    # (pydantic never validates a default) without building each section's validator when this module loads;
+    # the Workload's own validator covers the sections when a workload is read.
+    data: Data = Field(default=Data.model_construct(), description="The data the model learns from.")
+    model: Model = Field(default=Model.model_construct(), description="The model and its size.")
+    notebook: Notebook = Field(default=Notebook.model_construct(), description="The notebook instance (the "
+                                                                                "notebook stage).")
+    training: Training = Field(default=Training.model_construct(), description="Training jobs (the training and "
+                                                                                "tuning stages).")
+    tuning: Tuning = Field(default=Tuning.model_construct(), description="The hyperparameter tuning job (the "
+                                                                        "tuning stage).")
+    inference: Inference = Field(default=Inference.model_construct(), description=(
+        "One request or invocation (the inference stages); the Lambda check reads it whatever the stages."))
+    batch: Batch = Field(default=Batch.model_construct(), description="Batch transform runs (the batch_inference "
+                                                                     "stage).")
+    processing: Processing = Field(default=Processing.model_construct(), description="Processing jobs (the "
+                                                                                    "processing stage).")
+    network: Network = Field(default=Network.model_construct(), description="What the jobs may reach.")
+    team: Team = Field(default=Team.model_construct(), description="Who works on the notebooks.")
     lambda_: LambdaFunction | None = Field(
         default=None, alias="lambda", description=(
             "A Lambda function you are weighing for the work (absent: Lambda is checked only for a stage with a "
