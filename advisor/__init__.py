@@ -2,7 +2,7 @@
 
     from advisor import Advisor, Workload
     rec = Advisor().recommend(Workload(stages=["training"], data={"size_gb": 40}))
-    print(rec.instances["training"].instance_type, rec.model_dump_json())
+    print(rec.instances["training"].instance_type, rec.to_json())
 
 Names load lazily, so `import advisor` stays cheap and never pulls in textual or boto3.
 """

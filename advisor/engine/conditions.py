@@ -10,7 +10,6 @@ alternatives.
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal, NamedTuple, Self
 
 from pydantic import Discriminator, Field, Tag, ValidationInfo, model_validator
@@ -36,8 +35,7 @@ class FieldSpec(NamedTuple):
     optional: bool = False
 
 
-@dataclass(frozen=True)
-class LeafResult:
+class LeafResult(NamedTuple):
     """One leaf as evaluated: the unit of every explanation."""
 
     field: str
@@ -50,8 +48,7 @@ class LeafResult:
         return (self,)
 
 
-@dataclass(frozen=True)
-class GroupResult:
+class GroupResult(NamedTuple):
     """An all / any / not as evaluated, with every part's record (all parts are evaluated, none skipped)."""
 
     kind: Literal["all", "any", "not"]

@@ -10,7 +10,6 @@ not fire as well as why one did. Policies:
 
 
 import datetime as dt
-from dataclasses import dataclass
 from itertools import combinations
 from typing import Annotated, Any, Literal, NamedTuple, Self
 
@@ -150,8 +149,7 @@ def _conjunction(rule: Rule) -> tuple[Leaf, ...]:
 RuleStatus = Literal["selected", "matched", "unmatched"]
 
 
-@dataclass(frozen=True)
-class RuleTrace:
+class RuleTrace(NamedTuple):
     """One rule as evaluated. `conditions` lists its leaves in written order (the JSON trace); `when` keeps the
     all / any / not structure for explanations (which conditions were alternatives) and is left out of JSON."""
 
@@ -162,9 +160,14 @@ class RuleTrace:
     conditions: tuple[LeafResult, ...]
     when: Annotated[ConditionResult | None, Field(exclude=True)] = None
 
+    def _json(self) -> dict[str, Any]:
+        """The record as JSON writes it: every field but `when`."""
+        data = self._asdict()
+        del data["when"]
+        return data
 
-@dataclass(frozen=True)
-class DecisionTrace:
+
+class DecisionTrace(NamedTuple):
     decision: str
     title: str
     hit_policy: str

@@ -8,11 +8,9 @@ discount or a stale snapshot is said in `warnings`, so a recommendation can neve
 
 import datetime as dt
 import math
-from typing import Literal
+from collections.abc import Iterable
+from typing import Literal, NamedTuple
 
-from pydantic import field_validator
-
-from advisor.base import Frozen
 from advisor.errors import UsageError
 from advisor.pricing.models import Component, Price, PriceSnapshot, plain_number
 
@@ -22,9 +20,13 @@ HOURS_PER_MONTH = 730.0
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 
 
-class Cost(Frozen):
+class Cost(NamedTuple):
+    """A cost estimate as every output shows it (a record of the Recommendation: see advisor.recommend.models).
+
+    Made by `Cost.of`, which keeps money to six decimals; a cost that cannot be estimated has usd None."""
+
     usd: float | None
-    usd_high: float | None = None
+    usd_high: float | None
     period: Literal["job", "run", "month"]
     formula: str
     assumptions: tuple[str, ...] = ()
@@ -33,12 +35,6 @@ class Cost(Frozen):
     """None: the estimate itself; upper: the most it can cost (a job priced for its longest run), shown "at most"."""
     caveat: str | None = None
     """What the figure leaves out or assumes, said beside it wherever it is shown: "upper bound: training.max_hours"."""
-
-    @field_validator("usd", "usd_high")
-    @classmethod
-    def _no_float_noise(cls, value: float | None) -> float | None:
-        """2.3 x 17.6 is 40.480000000000004 in binary; money needs no more than six decimals."""
-        return None if value is None else round(value, 6)
 
     @property
     def known(self) -> bool:
@@ -57,12 +53,23 @@ class Cost(Frozen):
             figure = f"at most {figure}"
         return f"{figure} ({self.caveat})" if self.caveat else figure
 
+    @classmethod
+    def of(cls, *, usd: float | None, period: Literal["job", "run", "month"], formula: str,
+           assumptions: Iterable[str] = (), warnings: Iterable[str] = (), usd_high: float | None = None,
+           bound: Literal["upper"] | None = None, caveat: str | None = None) -> "Cost":
+        """The way to make a Cost: money kept to six decimals, never infinite (see `_dollars`)."""
+        return cls(usd=_dollars(usd), usd_high=_dollars(usd_high), period=period, formula=formula,
+                   assumptions=tuple(assumptions), warnings=tuple(warnings), bound=bound, caveat=caveat)
 
-def _made(*, usd: float | None, period: Literal["job", "run", "month"], formula: str,
-          assumptions: tuple[str, ...] = (), warnings: tuple[str, ...] = (), usd_high: float | None = None,
-          caveat: str | None = None) -> Cost:
-    return Cost(usd=usd, usd_high=usd_high, period=period, formula=formula, assumptions=tuple(assumptions),
-                warnings=tuple(warnings), caveat=caveat)
+
+def _dollars(value: float | None) -> float | None:
+    """Money to six decimals (2.3 x 17.6 is 40.480000000000004 in binary), and never infinite: finite inputs
+    make finite costs, so an infinite one is the advisor's bug, stopped here rather than written as null."""
+    if value is None:
+        return None
+    if not math.isfinite(value):
+        raise ValueError(f"a cost of {value} USD")
+    return round(float(value), 6)
 
 
 def money(usd: float) -> str:
@@ -83,13 +90,13 @@ def training_cost(snapshot: PriceSnapshot, instance_type: str, count: int, hours
     price, warnings = _lookup(snapshot, instance_type, "training", today)
     shape = f"{_num(hours)} h x {_instances(count)}"
     if price is None:
-        return _made(usd=None, period="job", formula=f"{shape} x unknown price", warnings=warnings)
+        return Cost.of(usd=None, period="job", formula=f"{shape} x unknown price", warnings=warnings)
     on_demand = hours * count * price
     if not interruptible:
-        return _made(usd=on_demand, period="job", formula=f"{shape} x {rate(price)}", warnings=warnings)
+        return Cost.of(usd=on_demand, period="job", formula=f"{shape} x {rate(price)}", warnings=warnings)
     discount = snapshot.spot_training_discount
     if discount is None:
-        return _made(usd=on_demand, period="job", formula=f"{shape} x {rate(price)} (on-demand)",
+        return Cost.of(usd=on_demand, period="job", formula=f"{shape} x {rate(price)} (on-demand)",
                     warnings=(*warnings, f"price snapshot {snapshot.region} has no spot training discount; "
                                          "shown at the on-demand price, the most it can cost"))
     low = on_demand * (1 - discount.max_percent / 100)
@@ -100,7 +107,7 @@ def training_cost(snapshot: PriceSnapshot, instance_type: str, count: int, hours
                    "lengthens the job"]
     if discount.assumption:
         assumptions.append(discount.assumption)
-    return _made(usd=low, usd_high=high, period="job",
+    return Cost.of(usd=low, usd_high=high, period="job",
                 formula=(f"{shape} x {rate(price)} x (1 - {_num(discount.max_percent)}%..."
                          f"{_num(discount.min_percent)}% spot saving)"),
                 assumptions=tuple(assumptions), warnings=warnings)
@@ -120,7 +127,7 @@ def tuning_cost(snapshot: PriceSnapshot, instance_type: str, count: int, hours_p
                    f"all {max_jobs} training jobs run (early stopping can end the tuning job sooner)",
                    f"{min(max_parallel, max_jobs)} jobs at a time: {waves} waves of {_num(hours_per_job)} h "
                    f"= {_num(wall_hours)} h wall clock")
-    cost = _made(
+    cost = Cost.of(
         usd=None if per_job.usd is None else per_job.usd * max_jobs,
         usd_high=None if per_job.usd_high is None else per_job.usd_high * max_jobs,
         period="job",
@@ -175,7 +182,7 @@ def lambda_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, seco
     prices = snapshot.lambda_
     stale = _stale(snapshot, today)
     if prices is None:
-        return _made(usd=None, period="month", formula="no Lambda prices in this snapshot",
+        return Cost.of(usd=None, period="month", formula="no Lambda prices in this snapshot",
                     warnings=(f"price snapshot {snapshot.region} has no Lambda prices", *stale))
     billed_s = _billed_seconds(seconds_per_request)
     gb = memory_mb / 1024
@@ -184,7 +191,7 @@ def lambda_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, seco
     formula = (f"{_num(requests_per_month)} requests x {_num(billed_s)} s x {_num(gb)} GB "
                f"x ${plain_number(prices.usd_per_gb_second)}/GB-s + {_num(requests_per_month / 1e6)}M requests "
                f"x ${prices.usd_per_million_requests:.2f}/M")
-    return _made(usd=usd, period="month", formula=formula,
+    return Cost.of(usd=usd, period="month", formula=formula,
                 assumptions=("x86, first pricing tier; the free tier is not deducted",
                              f"duration billed in 1 ms steps ({_num(seconds_per_request)} s -> {_num(billed_s)} s)",
                              f"Lambda prices: {prices.source} (as of {prices.as_of.isoformat()})"),
@@ -208,7 +215,7 @@ def serverless_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, 
     prices = snapshot.serverless_inference
     stale = _stale(snapshot, today)
     if prices is None:
-        return _made(usd=None, period="month", formula=f"no Serverless Inference price in the {snapshot.region} "
+        return Cost.of(usd=None, period="month", formula=f"no Serverless Inference price in the {snapshot.region} "
                      "snapshot", warnings=(f"the {snapshot.region} price snapshot has no Serverless Inference price: "
                                            "serverless cost unknown", *stale))
     billed_s = _billed_seconds(seconds_per_request)
@@ -220,7 +227,7 @@ def serverless_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, 
                    f"Serverless Inference price: {prices.source} (as of {prices.as_of.isoformat()})")
     if provisioned:
         on_demand = money(compute)
-        return _made(
+        return Cost.of(
             usd=None, period="month", caveat=f"provisioned concurrency not priced; on demand {on_demand}/month",
             formula=(f"{provisioned} provisioned concurrency x {_num(gb)} GB x {_num(HOURS_PER_MONTH)} h kept warm "
                      "x AWS's provisioned-concurrency rate per GB-second + the requests it serves x their "
@@ -237,7 +244,7 @@ def serverless_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, 
                       f"would cost {on_demand}/month, which is not this cost: provisioned concurrency adds a "
                       f"charge for keeping {provisioned} x {_num(gb)} GB warm and bills the requests it serves at "
                       "its own rate", *stale))
-    return _made(usd=compute, period="month", formula=formula, assumptions=assumptions, warnings=stale)
+    return Cost.of(usd=compute, period="month", formula=formula, assumptions=assumptions, warnings=stale)
 
 
 def lambda_managed_instances_monthly_cost(snapshot: PriceSnapshot, instance_type: str, instances: int,
@@ -252,12 +259,12 @@ def lambda_managed_instances_monthly_cost(snapshot: PriceSnapshot, instance_type
     prices = snapshot.lambda_managed_instances
     stale = _stale(snapshot, today)
     if prices is None:
-        return _made(usd=None, period="month", formula=f"no Lambda Managed Instances prices in the {snapshot.region} "
+        return Cost.of(usd=None, period="month", formula=f"no Lambda Managed Instances prices in the {snapshot.region} "
                      "snapshot", warnings=(f"the {snapshot.region} price snapshot has no Lambda Managed Instances "
                                            "prices: their cost is unknown", *stale))
     ml_price, warnings = _lookup(snapshot, instance_type, "hosting", today)
     if ml_price is None:
-        return _made(usd=None, period="month", formula=f"{_instances(instances)} x unknown price", warnings=warnings)
+        return Cost.of(usd=None, period="month", formula=f"{_instances(instances)} x unknown price", warnings=warnings)
     ec2 = ml_price / markup
     fee = 1 + prices.management_fee_percent / 100
     running = max(instances, prices.minimum_instances)
@@ -274,7 +281,7 @@ def lambda_managed_instances_monthly_cost(snapshot: PriceSnapshot, instance_type
                 f"{instance_type} price ${plain_number(ml_price)}/h / {markup:g}, the SageMaker "
                 "markup measured on real rows (pricing_data/SOURCES.md), and the capacity provider may choose "
                 "other types")
-    return _made(usd=compute + requests, period="month", formula=formula, assumptions=assumptions,
+    return Cost.of(usd=compute + requests, period="month", formula=formula, assumptions=assumptions,
                  warnings=(estimate, *warnings))
 
 
@@ -302,9 +309,9 @@ def _hourly(snapshot: PriceSnapshot, instance_type: str, component: Component, i
             assumptions: tuple[str, ...] = ()) -> Cost:
     price, warnings = _lookup(snapshot, instance_type, component, today)
     if price is None:
-        return _made(usd=None, period=period, formula=f"{shape} x unknown price", assumptions=assumptions,
+        return Cost.of(usd=None, period=period, formula=f"{shape} x unknown price", assumptions=assumptions,
                     warnings=warnings)
-    return _made(usd=instance_hours * price, period=period, formula=f"{shape} x {rate(price)}",
+    return Cost.of(usd=instance_hours * price, period=period, formula=f"{shape} x {rate(price)}",
                 assumptions=assumptions, warnings=warnings)
 
 

@@ -39,12 +39,14 @@ from advisor.pricing.snapshots import available_regions, borrowed_snapshot, load
 from advisor.recommend import costing, lambda_fit, sizing
 from advisor.recommend.models import (
     Exclusion,
+    FrozenDict,
     GuardRailAdvice,
     LambdaAlternative,
     LambdaFit,
     Recommendation,
     SecuritySetting,
     StageChoice,
+    deep_frozen,
 )
 from advisor.recommend.options import option_warnings
 from advisor.recommend.security import SecurityRows, drop_refused, serverless_gaps
@@ -114,7 +116,7 @@ class Advisor:
                     *_workload_warnings(w, instances, self.knowledge),
                     *option_warnings(w, self.knowledge, instances, snapshot)]
         return Recommendation(
-            workload=w.name, region=w.region, priority=w.priority, instances=instances, security=security,
+            workload=w.name, region=w.region, priority=w.priority, instances=FrozenDict(instances), security=security,
             guard_rails=rails, lambda_=lambda_result, warnings=tuple(dict.fromkeys(warnings)),
             prices_as_of=snapshot.as_of if snapshot else None,
             botocore_version=self.knowledge.botocore_version, trace=decided.traces)
@@ -244,7 +246,8 @@ class Advisor:
             stage=stage, instance_type=winner.spec.name, instance_count=winner.instances, family=winner.itype.family,
             price_per_hour_usd=winner.per_instance, price_is_estimate=bool(winner.price and winner.price.estimate),
             estimated_cost=cost, fits=sized.fits, reasons=(*reasons, *sized.reasons), alternatives=sized.alternatives,
-            excluded=excluded, decided_by=outcome.trace.selected, extra=extra, settings=sized.settings)
+            excluded=excluded, decided_by=outcome.trace.selected, extra=deep_frozen(extra),
+            settings=deep_frozen(sized.settings))
 
     def _settings_stage(self, spec: stage_registry.StageSpec, w: Workload, facts: Facts,
                         snapshot: PriceSnapshot | None, today: dt.date) -> StageChoice:
@@ -252,8 +255,8 @@ class Advisor:
         sized = sizing.SETTINGS_SIZERS[spec.sizing](w, facts.derived, self.knowledge)
         cost, extra = costing.cost_settings(spec, w, sized, snapshot, today)
         return StageChoice(stage=spec.id, instance_type=None, instance_count=0, family=None, price_per_hour_usd=None,
-                           estimated_cost=cost, fits=sized.fits, reasons=sized.reasons, alternatives=(),
-                           extra=extra, settings=sized.settings)
+                           price_is_estimate=False, estimated_cost=cost, fits=sized.fits, reasons=tuple(sized.reasons),
+                           alternatives=(), extra=deep_frozen(extra), settings=deep_frozen(sized.settings))
 
     def _secure(self, controls: Outcome, instances: Mapping[str, StageChoice], w: Workload, derived: Derived
                 ) -> tuple[tuple[SecuritySetting, ...], tuple[GuardRailAdvice, ...], list[str], list[str]]:
@@ -296,10 +299,10 @@ class Advisor:
         return LambdaFit(
             verdict=assessment.verdict, mode=assessment.mode, orchestration=assessment.orchestration,
             summary=summary,
-            unit=LAMBDA_UNITS[unit.kind], reasons=assessment.reasons,
-            checks=assessment.checks, changes=tuple(assessment.changes),
-            settings=dict(assessment.settings), alternatives=decided.lambda_alternatives, monthly_cost=monthly,
-            endpoint_monthly_cost=endpoint,
+            unit=LAMBDA_UNITS[unit.kind], reasons=tuple(assessment.reasons),
+            checks=tuple(assessment.checks), changes=tuple(assessment.changes),
+            settings=deep_frozen(dict(assessment.settings)), alternatives=decided.lambda_alternatives,
+            monthly_cost=monthly, endpoint_monthly_cost=endpoint,
             break_even_requests_per_second=None if break_even is None else round(break_even, 3))
 
 

@@ -52,12 +52,11 @@ def cost(stage: StageSpec, w: Workload, winner: Candidate, snapshot: PriceSnapsh
          today: dt.date) -> Costed:
     """The stage's cost and details; unknown (with the reason) when the region has no snapshot."""
     if snapshot is None:
-        return Cost(usd=None, usd_high=None, period=stage.cost_period, formula=f"no price snapshot for {w.region}",
-                    assumptions=(), warnings=(f"no price snapshot for {w.region}",)), {}
+        return Cost.of(usd=None, period=stage.cost_period, formula=f"no price snapshot for {w.region}",
+                       warnings=(f"no price snapshot for {w.region}",)), {}
     if not winner.fits:  # the nearest miss is shown, never priced: its cost would be one of a setup that fails
-        return Cost(usd=None, usd_high=None, period=stage.cost_period,
-                    formula=f"not estimated: {winner.spec.name} does not meet the need ({winner.misfit})",
-                    assumptions=(), warnings=()), {}
+        return Cost.of(usd=None, period=stage.cost_period,
+                       formula=f"not estimated: {winner.spec.name} does not meet the need ({winner.misfit})"), {}
     return COSTERS[stage.costing](snapshot, w, winner, today)
 
 
@@ -70,7 +69,7 @@ def _at_most(cost: Cost, caveat: str, why: str) -> Cost:
     """A job priced for its longest run: the most it can cost, said so beside the figure and why in words."""
     if cost.usd is None:  # no figure to qualify: its formula and warnings say why
         return cost
-    return cost.model_copy(update={"bound": "upper", "caveat": caveat, "assumptions": (*cost.assumptions, why)})
+    return cost._replace(bound="upper", caveat=caveat, assumptions=(*cost.assumptions, why))
 
 
 @register_coster("training")
@@ -116,7 +115,7 @@ def _processing(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.da
     rate, basis = processing_rate(w)
     run = (f"the job runs about {hours:g} h: {processing_data_gb(w):g} GB at {rate:g} GB per vCPU-hour ({basis}), "
            f"{PROCESSING_EFFICIENCY:.0%} busy, at most processing.max_hours ({w.processing.max_hours:g} h)")
-    job = job.model_copy(update={"assumptions": (*job.assumptions, run)})
+    job = job._replace(assumptions=(*job.assumptions, run))
     monthly = None if job.usd is None else round(job.usd * w.processing.runs_per_month, 2)
     return job, {"hours_per_run": hours, "runs_per_month": w.processing.runs_per_month, "usd_per_month": monthly}
 
@@ -143,7 +142,7 @@ def _async(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -
     assumption = (f"the endpoint scales to zero when the queue is empty, so {c.instances} instance"
                   f"{'s' if c.instances > 1 else ''} run only while requests arrive: {basis}; scaling in after the "
                   "cool-down and out again adds some minutes a day")
-    return cost.model_copy(update={"assumptions": (assumption,)}), {"hours_per_month": round(hours, 3)}
+    return cost._replace(assumptions=(assumption,)), {"hours_per_month": round(hours, 3)}
 
 
 # ---- stages without instances ---------------------------------------------------------------------------------
@@ -157,12 +156,11 @@ def cost_settings(stage: StageSpec, w: Workload, sized: SettingsSizing, snapshot
                   today: dt.date) -> Costed:
     """The cost of a stage sized as settings: unknown without a snapshot, not estimated when it does not fit."""
     if snapshot is None:
-        return Cost(usd=None, usd_high=None, period=stage.cost_period, formula=f"no price snapshot for {w.region}",
-                    assumptions=(), warnings=(f"no price snapshot for {w.region}",)), {}
+        return Cost.of(usd=None, period=stage.cost_period, formula=f"no price snapshot for {w.region}",
+                       warnings=(f"no price snapshot for {w.region}",)), {}
     if not sized.fits:
-        return Cost(usd=None, usd_high=None, period=stage.cost_period,
-                    formula="not estimated: the workload needs more than the option's largest settings",
-                    assumptions=(), warnings=()), {}
+        return Cost.of(usd=None, period=stage.cost_period,
+                       formula="not estimated: the workload needs more than the option's largest settings"), {}
     return SETTINGS_COSTERS[stage.costing](snapshot, w, sized, today)
 
 
@@ -172,7 +170,7 @@ def _serverless(snapshot: PriceSnapshot, w: Workload, sized: SettingsSizing, tod
     cost = serverless_monthly_cost(snapshot, requests, w.inference.seconds_per_request,
                                    sized.settings["MemorySizeInMB"], sized.settings.get("ProvisionedConcurrency", 0),
                                    today=today)
-    return (cost.model_copy(update={"assumptions": (basis, *cost.assumptions)}),
+    return (cost._replace(assumptions=(basis, *cost.assumptions)),
             {"requests_per_month": round(requests)})
 
 

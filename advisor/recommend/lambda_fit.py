@@ -265,8 +265,9 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         shown = round(need, 3)
         fits = need <= maximum if ok is None else ok
         managed_ok = None if managed_max is None else need <= managed_max
-        checks.append(LambdaCheck(limit_id, name, unit_name, shown, maximum, round(maximum - shown, 3), fits,
-                                  blocking, change, note, applies, managed_max, managed_ok))
+        checks.append(LambdaCheck(limit_id, name, unit_name, float(shown), float(maximum),
+                                  float(round(maximum - shown, 3)), fits, blocking, change, note, applies,
+                                  None if managed_max is None else float(managed_max), managed_ok))
 
     memory = max(128.0, math.ceil(memory_need))
     lmi_memory = managed("memory")
@@ -326,13 +327,14 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         quota = float(knowledge.lambda_limit("account_concurrency").today.default or top("account_concurrency"))
         fits = concurrency <= quota
         checks.append(LambdaCheck(
-            "account_concurrency", name, unit_name, concurrency, quota, round(quota - concurrency, 3), fits, True,
+            "account_concurrency", name, unit_name, float(concurrency), quota, round(quota - concurrency, 3), fits,
+            True,
             None if fits else f"request a concurrency quota above {concurrency} (Service Quotas)"))
     if "burst_concurrency" in rows:
         name, unit_name, rate = rows["burst_concurrency"]
         spiky = traffic == "spiky"
-        checks.append(LambdaCheck("burst_concurrency", name, unit_name, concurrency, rate,
-                                  round(rate - concurrency, 3), not spiky or concurrency <= rate, True,
+        checks.append(LambdaCheck("burst_concurrency", name, unit_name, float(concurrency), float(rate),
+                                  float(round(rate - concurrency, 3)), not spiky or concurrency <= rate, True,
                                   f"configure provisioned concurrency of {concurrency} for the spikes"
                                   if spiky and concurrency > rate else None,
                                   f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s "

@@ -282,8 +282,9 @@ def explain_text(rec: Recommendation, decision: str | None = None) -> str:
             if not r.conditions:
                 out.append("      (no conditions: always matches)")
             # a top-level `all` reads as a plain list; a nested group gets a heading naming its kind
-            top = r.when.parts if isinstance(r.when, GroupResult) and r.when.kind == "all" else (r.when or r.conditions)
-            for part in top if isinstance(top, tuple) else (top,):
+            top = r.when.parts if isinstance(r.when, GroupResult) and r.when.kind == "all" else \
+                () if r.when is None else (r.when,)
+            for part in top:
                 out.extend(_condition_lines(part, "      "))
         out.append("")
         if t.stage in rec.instances and (decision is None or decision == t.decision):
@@ -337,9 +338,9 @@ def render(rec: Recommendation, fmt: str) -> str:
     report model (advisor.render says which formats write files).
     """
     if fmt == "json":
-        return rec.model_dump_json(indent=2) + "\n"
+        return rec.to_json(indent=2) + "\n"
     if fmt == "yaml":
-        return to_yaml(rec.model_dump(mode="json"))
+        return to_yaml(rec.to_data())
     if fmt == "markdown":
         return to_markdown(build_report(rec))
     if fmt == "table":

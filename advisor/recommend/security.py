@@ -7,7 +7,6 @@ enforce the selected controls.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from itertools import chain
 from typing import Literal
@@ -141,8 +140,8 @@ def serverless_gaps(rows: tuple[SecuritySetting, ...], w: Workload, derived: Der
         return rows, []
     needs = derived.sensitive or w.data.private_sources
     kept = [r if r.control not in SERVERLESS_GAPS or r.api != "CreateModel" else
-            dataclasses.replace(r, value=None, placeholder=None, status="not_available",
-                                why=_gap_why(r.control, "another stage that shares the model asked for it"))
+            r._replace(value=None, placeholder=None, status="not_available",
+                       why=_gap_why(r.control, "another stage that shares the model asked for it"))
             for r in rows]
     warnings = []
     shared = [r.control for r in rows if r.control in SERVERLESS_GAPS and r.api == "CreateModel"]
@@ -162,7 +161,8 @@ def serverless_gaps(rows: tuple[SecuritySetting, ...], w: Workload, derived: Der
             kept += [SecuritySetting(
                 control=control.id, title=control.title, resource=control.resource, service=s.service,
                 api=s.operation, field=s.field, value=None, placeholder=None, aws_default=deep_frozen(s.aws_default),
-                severity=control.severity, why=_gap_why(control_id, f"this workload's {why} calls for it"),
+                requires_ebs=False, severity=control.severity,
+                why=_gap_why(control_id, f"this workload's {why} calls for it"),
                 tradeoff=None, rule="serverless-feature-exclusions", status="not_available") for s in control.settings]
         warnings.append(f"serverless_inference: Serverless Inference has no VPC configuration and no network "
                         f"isolation, so this workload's {why} would be served outside your VPC (private sources "

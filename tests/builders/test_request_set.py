@@ -306,8 +306,9 @@ def test_a_setting_inside_an_unused_feature_is_left_out_and_noted(example: Any) 
     rec, workload, _ = example("fraud-detector")
     capture = SecuritySetting(control="SM-EC-02", title="Encrypt captured data", resource="EndpointConfig",
                               service="sagemaker", api="CreateEndpointConfig", field="DataCaptureConfig.KmsKeyId",
-                              placeholder="kms_key_arn", severity="medium", why="test", rule="test")
-    rs = build_requests(rec.model_copy(update={"security": (*rec.security, capture)}), workload)
+                              value=None, placeholder="kms_key_arn", aws_default=None, requires_ebs=False,
+                              severity="medium", why="test", tradeoff=None, rule="test")
+    rs = build_requests(rec._replace(security=(*rec.security, capture)), workload)
     assert "DataCaptureConfig" not in rs.requests["CreateEndpointConfig"]
     assert any("DataCaptureConfig.KmsKeyId (SM-EC-02) is not set" in n for n in rs.notes)
     assert "SM-EC-02" not in next(p for p in rs.placeholders if p.name == "kms_key_arn").controls

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
@@ -64,9 +63,9 @@ def test_the_trace_keeps_alternatives_apart_and_is_frozen_at_depth() -> None:
     assert isinstance(traced.when, GroupResult) and traced.when.kind == "all"
     alternatives = traced.when.parts[1]
     assert isinstance(alternatives, GroupResult) and alternatives.kind == "any" and not alternatives.result
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         outcome.trace.rules[0].conditions[0].result = True  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         outcome.trace.selected = ("r1",)  # type: ignore[misc]
 
 

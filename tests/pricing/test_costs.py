@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from advisor.errors import UsageError
 from advisor.pricing.costs import (
@@ -201,10 +202,11 @@ def test_spot_range_is_inside_the_on_demand_cost(hours: float, count: int) -> No
     lambda: lambda_monthly_cost(snapshot(**{"lambda": None}), 1000, 0.1, 128, today=TODAY),
 ])
 def test_costs_are_exactly_what_validation_would_make(make: Any) -> None:
-    """Costs are assembled without re-validation for speed; validating the same data must change nothing."""
+    """Costs are plain records nothing validates; validating the same data by their annotations changes nothing."""
     cost = make()
-    assert Cost.model_validate(cost.model_dump()) == cost
+    assert TypeAdapter(Cost).validate_python(cost._asdict()) == cost
     assert isinstance(cost.assumptions, tuple) and isinstance(cost.warnings, tuple)
+    assert all(isinstance(usd, float) for usd in (cost.usd, cost.usd_high) if usd is not None)
 
 
 def test_lambda_managed_instances_cost_is_ec2_plus_the_fee_for_at_least_three_instances() -> None:
@@ -228,9 +230,16 @@ def test_lambda_managed_instances_cost_is_ec2_plus_the_fee_for_at_least_three_in
 
 def test_a_bound_and_a_caveat_are_part_of_the_text() -> None:
     """Cost.text() is how every output shows a cost, so an upper bound and its caveat cannot be dropped."""
-    cost = Cost(usd=12.5, period="job", formula="f", bound="upper", caveat="upper bound: training.max_hours")
+    cost = Cost.of(usd=12.5, period="job", formula="f", bound="upper", caveat="upper bound: training.max_hours")
     assert cost.text() == "at most $12.50/job (upper bound: training.max_hours)"
-    ranged = cost.model_copy(update={"usd": 1.2, "usd_high": 3.6})
+    ranged = cost._replace(usd=1.2, usd_high=3.6)
     assert ranged.text() == "at most $1.20-$3.60/job (upper bound: training.max_hours)"
-    assert Cost(usd=12.5, period="month", formula="f").text() == "$12.50/month"
-    assert Cost(usd=None, period="month", formula="f", caveat="not priced").text() == "unknown/month (not priced)"
+    assert Cost.of(usd=12.5, period="month", formula="f").text() == "$12.50/month"
+    assert Cost.of(usd=None, period="month", formula="f", caveat="not priced").text() == "unknown/month (not priced)"
+
+
+def test_a_cost_is_money_to_six_decimals_and_never_infinite() -> None:
+    assert Cost.of(usd=2.3 * 17.6, period="job", formula="f").usd == 40.48
+    assert type(Cost.of(usd=3, usd_high=4, period="job", formula="f").usd_high) is float  # JSON writes 4.0, not 4
+    with pytest.raises(ValueError, match="a cost of inf USD"):
+        Cost.of(usd=float("inf"), period="job", formula="f")

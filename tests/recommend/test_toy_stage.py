@@ -51,7 +51,7 @@ class ToySizer:
 
 def toy_cost(snapshot: PriceSnapshot, w: Workload, c: sizing.Candidate, today: dt.date) -> costing.Costed:
     per_hour = c.per_hour
-    return Cost(usd=per_hour, period="job", formula=f"1 h x {c.instances} instances"), {"toy": True}
+    return Cost.of(usd=per_hour, period="job", formula=f"1 h x {c.instances} instances"), {"toy": True}
 
 
 def toy_decision() -> Decision:
