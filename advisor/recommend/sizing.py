@@ -665,8 +665,21 @@ class AsyncSizer(EndpointSizer):
     def settings(self, spec: Spec, count: int) -> dict[str, Any]:
         """The endpoint's async client config and its Application Auto Scaling bounds."""
         at_once = min(self.serving.workers(spec), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
-        return {"MaxConcurrentInvocationsPerInstance": at_once, "MinCapacity": self.floor(), "MaxCapacity": count,
-                "TargetBacklogPerInstance": at_once}
+        settings: dict[str, Any] = {"MaxConcurrentInvocationsPerInstance": at_once, "MinCapacity": self.floor(),
+                                    "MaxCapacity": count, "TargetBacklogPerInstance": at_once}
+        timeout = self.invocation_timeout(spec)
+        if timeout is not None:
+            settings["InvocationTimeoutSeconds"] = timeout
+        return settings
+
+    def invocation_timeout(self, spec: Spec) -> int | None:
+        """InvokeEndpointAsync.InvocationTimeoutSeconds each caller must set when a request runs longer than its
+        default (900 s): the request's time on `spec` with ASYNC_TIMEOUT_MARGIN, at most 3,600 s. None when the
+        default covers it."""
+        seconds = request_seconds(spec, self.w)
+        if seconds <= ASYNC_DEFAULT_INVOCATION_TIMEOUT_S:
+            return None
+        return min(ASYNC_MAX_INVOCATION_TIMEOUT_S, math.ceil(seconds * ASYNC_TIMEOUT_MARGIN))
 
     def count_reason(self, spec: Spec, count: int) -> str:
         inf = self.w.inference
@@ -682,11 +695,27 @@ class AsyncSizer(EndpointSizer):
                 f"{per_instance:.3g} req/s each ({workers_text(spec, self.w, 'invocations')} at once per instance, "
                 f"about {in_ms(request_seconds(spec, self.w))} ms a request, {self.utilisation():.0%} utilisation); "
                 f"it {scale}; Application Auto Scaling tracks ApproximateBacklogSizePerInstance at {target} (the "
-                "invocations one instance takes at once: more waiting than that adds an instance)" + speed)
+                "invocations one instance takes at once: more waiting than that adds an instance)" + speed
+                + self.timeout_reason(spec))
+
+    def timeout_reason(self, spec: Spec) -> str:
+        timeout = self.invocation_timeout(spec)
+        if timeout is None:
+            return ""
+        return (f"; each InvokeEndpointAsync call sets InvocationTimeoutSeconds {timeout} (about "
+                f"{request_seconds(spec, self.w):,.0f} s a request +{ASYNC_TIMEOUT_MARGIN - 1:.0%}, at most "
+                f"{ASYNC_MAX_INVOCATION_TIMEOUT_S}): by default a request expires after "
+                f"{ASYNC_DEFAULT_INVOCATION_TIMEOUT_S} s")
 
 
 ASYNC_MAX_CONCURRENT_PER_INSTANCE = 1000
 """botocore 1.44.5 AsyncInferenceClientConfig.MaxConcurrentInvocationsPerInstance (1-1000)."""
+ASYNC_DEFAULT_INVOCATION_TIMEOUT_S = 900
+ASYNC_MAX_INVOCATION_TIMEOUT_S = 3600
+"""botocore 1.44.5 sagemaker-runtime InvokeEndpointAsync.InvocationTimeoutSeconds (1-3600, default 900): a request
+still processing then expires (rules/knowledge/hosting_options.yaml, async timeout_s)."""
+ASYNC_TIMEOUT_MARGIN = 1.2
+"""The caller's timeout leaves 20% over the estimated request time (an assumption, stated)."""
 
 
 register_sizer("job")(lambda stage, w, derived: ProcessingSizer(derived, w))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from advisor import stages
 from advisor.recommend import sizing
@@ -141,3 +142,19 @@ def test_serverless_memory_is_at_least_the_model_size_plus_the_runtime(advisor: 
     big = sized(5500)
     assert not big.fits and big.settings["MemorySizeInMB"] == 6144
     assert sized(100).settings["MemorySizeInMB"] == 2048
+
+
+def test_an_async_request_past_fifteen_minutes_raises_the_callers_timeout(advisor: Advisor) -> None:
+    """InvokeEndpointAsync.InvocationTimeoutSeconds defaults to 900 s (at most 3,600): a longer request is told to
+    raise it; a shorter one is not."""
+    def chosen(seconds: float) -> Any:
+        w = Workload.model_validate({"stages": ["async_inference"], "model": {"algorithm": "sklearn",
+                                     "kind": "classical"}, "inference": {"requests_per_second": 0.001, "payload_mb": 50,
+                                     "seconds_per_request": seconds, "latency_ms_p99": 7_200_000}})
+        return advisor.recommend(w).instances["async_inference"]
+
+    thirty = chosen(1800)
+    assert thirty.settings["InvocationTimeoutSeconds"] == 2160
+    assert any("InvocationTimeoutSeconds 2160" in r and "900 s" in r for r in thirty.reasons)
+    assert chosen(3600).settings["InvocationTimeoutSeconds"] == 3600
+    assert "InvocationTimeoutSeconds" not in chosen(600).settings
