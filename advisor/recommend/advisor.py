@@ -315,12 +315,14 @@ def _merged(outcomes: list[Outcome]) -> Outcome:
 
 
 def _exclusions_by_stage(outcomes: list[Outcome], stages: tuple[str, ...]) -> dict[str, tuple[Exclusion, ...]]:
-    """The families each stage may not use, with the rule that says so (a rule without stages covers all)."""
+    """The families each of the workload's stages may not use, with the rule that says so (a rule without stages
+    covers all)."""
     per_stage: dict[str, list[Exclusion]] = defaultdict(list)
     for rule in (r for o in outcomes for r in o.rules):
         for stage in rule.then.stages or stages:
-            per_stage[stage] += [Exclusion(family=family, rule=rule.id, because=rule.because)
-                                 for family in rule.then.families]
+            if stage in stages:
+                per_stage[stage] += [Exclusion(family=family, rule=rule.id, because=rule.because)
+                                     for family in rule.then.families]
     return {stage: tuple(items) for stage, items in per_stage.items()}
 
 
