@@ -21,7 +21,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, TypeVar, get_args, get_origin
 
 import orjson
 import yaml
@@ -43,10 +43,10 @@ from advisor.atomic import os_cause
 from advisor.errors import AdvisorError, KnowledgeError, Problem, printable
 
 if TYPE_CHECKING:  # pydantic is imported only when a document is validated
-    from pydantic import BaseModel, ValidationError
+    from pydantic import ValidationError
     from pydantic_core import ErrorDetails
 
-    M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 try:  # libyaml's C parser when the wheel has it: several times faster on big files
     from yaml import CSafeLoader as _Loader
@@ -756,38 +756,39 @@ def plain_message(err: Mapping[str, Any]) -> str:
     return base
 
 
-def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Field names valid at the parent of `loc`, walking the model's annotations (for did-you-mean)."""
-    from pydantic import BaseModel as _Base  # deferred: pydantic loads only when a document is validated
+def _known_fields(model: Any, loc: tuple[Any, ...]) -> list[str]:
+    """Keys valid at the parent of `loc`, walking the model's or record's annotations (for did-you-mean)."""
+    from advisor.records import fields_of
 
     current: Any = model
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        if not (isinstance(current, type) and issubclass(current, _Base)):
+        annotation = fields_of(current).get(part)
+        if annotation is None:
             return []
-        info = current.model_fields.get(part)
-        if info is None:
+        current = _holder(annotation)
+        if current is None:
             return []
-        current = info.annotation
-        # unwrap Optional[...], list[...], tuple[X, ...], dict[str, X]
-        for _ in range(4):
-            if isinstance(current, type) and issubclass(current, _Base):
-                break
-            args = [a for a in get_args(current) if a is not type(None) and a is not Ellipsis]
-            models = [a for a in args if isinstance(a, type) and issubclass(a, _Base)]
-            if models:
-                current = models[0]
-            elif args:
-                current = args[-1]
-            elif get_origin(current) is None:
-                break
-    if isinstance(current, type) and issubclass(current, _Base):
-        return list(current.model_fields)
-    return []
+    return list(fields_of(current))
 
 
-def problems_from_validation(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
+def _holder(annotation: Any) -> Any:
+    """The record or model a field holds, under Annotated, Optional, unions, tuple[X, ...] and dict[str, X]."""
+    from advisor.records import fields_of
+
+    for _ in range(6):
+        if fields_of(annotation):
+            return annotation
+        args = [a for a in get_args(annotation) if a is not type(None) and a is not Ellipsis]
+        if not args:
+            return None
+        holders = [a for a in args if fields_of(a)]
+        annotation = holders[0] if holders else args[0] if get_origin(annotation) is Annotated else args[-1]
+    return None
+
+
+def problems_from_validation(exc: ValidationError, doc: Document, model: Any) -> list[Problem]:
     """Turn a pydantic ValidationError on `doc` into located problems, with did-you-mean for unknown keys."""
     errors = exc.errors(include_url=False)
     failed_below = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
@@ -817,11 +818,17 @@ def problems_from_validation(exc: ValidationError, doc: Document, model: type[Ba
 
 def validate_document(model: type[M], doc: Document, error: type[AdvisorError] = KnowledgeError,
                       context: dict[str, Any] | None = None) -> M:
-    """Validate a parsed document against a pydantic model; failures become one located `error`."""
-    from pydantic import ValidationError  # deferred: pydantic loads only when a document is validated
+    """Validate a parsed document against a pydantic model or a record type (advisor.records, through its
+    TypeAdapter); failures become one located `error`."""
+    from pydantic import BaseModel, ValidationError  # deferred: pydantic loads only when a document is validated
 
+    from advisor.records import adapter
+
+    shape: Any = model  # a model validates itself; a record type through its TypeAdapter
     try:
-        return model.model_validate(doc.data, context=context)
+        if issubclass(shape, BaseModel):
+            return shape.model_validate(doc.data, context=context)
+        return adapter(shape).validate_python(doc.data, context=context)
     except ValidationError as exc:
         problems = problems_from_validation(exc, doc, model)
         noun = "problem" if len(problems) == 1 else "problems"

@@ -8,8 +8,9 @@ wrote and signed) goes through `build` instead: a small walk over the record typ
 data into the same records without creating a validator, so a start with a warm cache pays for neither.
 
 `build` checks shape, not content: a mapping where a record is due, no unknown or missing keys, lists where
-tuples are due and scalars of the declared kind. A cache written by other code fails it (`ShapeError`) and the
-caller validates its YAML again; the content was validated when the cache was written.
+tuples are due, ISO dates where dates are due. A cache written by other code fails it (`ShapeError`) and the
+caller validates its YAML again. Text, numbers and booleans are taken as they are: they were validated when the
+cache was written, and the cache is signed (only this user's advisor wrote it).
 
 At the bottom layer and without pydantic at import: only the hooks pydantic calls import it.
 """
@@ -36,6 +37,10 @@ class ShapeError(ValueError):
     """Plain data that does not have a record's shape (written by other code): validate the source again."""
 
 
+class UnknownDeclaration(TypeError):
+    """A record declares a type the builder does not know: a bug to fix here, never a cache miss."""
+
+
 def record(cls: type[T]) -> type[T]:
     """Mark a NamedTuple as a record: pydantic validates it from a mapping only (never a positional list), runs
     its `_check(context)` if it has one, and describes it in JSON Schema as the mapping YAML writes."""
@@ -52,9 +57,10 @@ def is_record(tp: Any) -> bool:
 
 def build(tp: type[T], data: Any) -> T:
     """`data` (plain JSON data, as `to_plain` writes it) as a `tp`; ShapeError when it does not fit."""
+    convert = _converter(tp)
     try:
-        return _converter(tp)(data)
-    except ShapeError:
+        return data if convert is None else convert(data)
+    except (ShapeError, UnknownDeclaration):
         raise
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise ShapeError(f"{tp}: {exc}") from None
@@ -76,43 +82,41 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-_converters: dict[Any, Convert] = {}
+_converters: dict[Any, Convert | None] = {}
+"""Type -> how its plain data becomes its value; None where the JSON value is the value already (text, numbers,
+booleans, a Literal's value, Any): most fields, which is what keeps a build cheap."""
 
 
-def _converter(tp: Any) -> Convert:
-    convert = _converters.get(tp)
-    if convert is None:
-        convert = _record(tp) if is_record(tp) else _make(tp)
-        _converters[tp] = convert
+def _converter(tp: Any) -> Convert | None:
+    if tp in _converters:
+        return _converters[tp]
+    convert = _record(tp) if is_record(tp) else _make(tp)
+    _converters[tp] = convert
     return convert
 
 
 def _record(cls: type) -> Convert:
-    """A record from a mapping of its field names. Registered before its fields are resolved, so a record that
-    holds itself (a condition inside a condition) finds its own converter."""
-    names: tuple[str, ...] = cls._fields  # type: ignore[attr-defined]
-    allowed = frozenset(names)
-    defaults: dict[str, Any] = cls._field_defaults  # type: ignore[attr-defined]
+    """A record from a mapping of its field names: the fields that need converting are converted, the rest go to
+    the NamedTuple as they are (it refuses unknown and missing keys, and fills defaults). Registered before its
+    fields are resolved, so a record that holds itself (a condition inside a condition) finds its converter."""
     fields: list[tuple[str, Convert]] = []
 
     def convert(data: Any) -> Any:
         if type(data) is not dict:
             raise ShapeError(f"{cls.__name__}: expected a mapping, got {type(data).__name__}")
-        if not data.keys() <= allowed:
-            raise ShapeError(f"{cls.__name__}: unknown keys {sorted(data.keys() - allowed)}")
-        values = []
-        for name, conv in fields:
-            if name in data:
-                values.append(conv(data[name]))
-            elif name in defaults:
-                values.append(defaults[name])
-            else:
-                raise ShapeError(f"{cls.__name__}: {name} is missing")
-        return cls(*values)
+        if fields:
+            data = data.copy()
+            for name, conv in fields:
+                if name in data:
+                    data[name] = conv(data[name])
+        return cls(**data)
 
     _converters[cls] = convert
     hints = get_type_hints(cls, include_extras=True)
-    fields.extend((name, _converter(hints[name])) for name in names)
+    for name in cls._fields:  # type: ignore[attr-defined]
+        conv = _converter(hints[name])
+        if conv is not None:
+            fields.append((name, conv))
     return convert
 
 
@@ -122,59 +126,56 @@ def _plain_type(tp: Any) -> Any:
     return tp
 
 
-def _make(tp: Any) -> Convert:
+def _make(tp: Any) -> Convert | None:
     tp = _plain_type(tp)
     origin = get_origin(tp)
-    if tp is Any:
-        return _same
-    if tp is type(None):
-        return _exactly(type(None))
-    if tp in (str, int, bool):
-        return _exactly(tp)
-    if tp is float:
-        return _float
+    if is_record(tp):
+        return _converter(tp)
+    if tp in (Any, str, int, float, bool, type(None)) or origin is Literal:
+        return None
     if tp is dt.date:
         return _date
-    if origin is Literal:
-        allowed = frozenset(get_args(tp))
-        return lambda value: value if value in allowed else _refuse(value, f"one of {sorted(map(str, allowed))}")
     if origin is tuple:
         args = get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
             item = _converter(args[0])
+            if item is None:
+                return lambda value: tuple(_sequence(value))
             return lambda value: tuple(map(item, _sequence(value)))
-        items = tuple(_converter(arg) for arg in args)
+        items = [_converter(arg) or _same for arg in args]
         return lambda value: tuple(conv(x) for conv, x in zip(items, _sequence(value, len(items))))
     if origin is dict:
         value_conv = _converter(get_args(tp)[1])
-        return lambda value: {_exactly(str)(k): value_conv(v) for k, v in _mapping(value).items()}
+        if value_conv is None:
+            return _mapping
+        return lambda value: {key: value_conv(item) for key, item in _mapping(value).items()}
     if origin in (Union, types.UnionType):
         return _union(get_args(tp))
-    raise TypeError(f"records cannot build {tp!r}")  # a declaration this builder does not know: extend it here
+    raise UnknownDeclaration(f"records cannot build {tp!r}")  # a declaration this builder does not know: add it
 
 
-def _union(members: tuple[Any, ...]) -> Convert:
+def _union(members: tuple[Any, ...]) -> Convert | None:
     """By the kind of the plain value: each JSON kind belongs to one member, records to the member whose fields
     the mapping's keys fit (Leaf, All, Any and Not of a condition differ in their keys)."""
-    by_kind: dict[type, Convert] = {}
+    by_kind: dict[type, Convert | None] = {}
     records: list[type] = []
     for member in _flat(members):
         if is_record(member):
             records.append(member)
             continue
-        kinds = _json_kinds(member)
-        for kind in kinds:
-            if kind in by_kind and by_kind[kind] is not _converter(member):
-                raise TypeError(f"records cannot tell the members of {members} apart")
-            by_kind[kind] = _converter(member)
-    if int not in by_kind and float in by_kind:
-        by_kind[int] = by_kind[float]
+        conv = _converter(member)
+        for kind in _json_kinds(member):
+            if kind in by_kind and by_kind[kind] is not conv:
+                raise UnknownDeclaration(f"records cannot tell the members of {members} apart")
+            by_kind[kind] = conv
     if records:
         by_kind[dict] = _pick_record(records)
+    if not any(by_kind.values()):
+        return None  # scalars only: the value is the value
 
     def convert(value: Any) -> Any:
-        conv = by_kind.get(type(value))
-        return conv(value) if conv is not None else _refuse(value, "a value of a listed kind")
+        conv = by_kind.get(type(value), _same)
+        return value if conv is None else conv(value)
 
     return convert
 
@@ -192,15 +193,15 @@ def _json_kinds(tp: Any) -> tuple[type, ...]:
     if origin is Literal:
         return tuple({type(arg) for arg in get_args(tp)})
     if origin is tuple:
-        return (list, tuple)
+        return (list,)
     if origin is dict:
         return (dict,)
-    if origin in (Union, types.UnionType):
-        return tuple(kind for arg in get_args(tp) for kind in _json_kinds(_plain_type(arg)))
     if tp is dt.date:
         return (str,)
+    if tp is float:
+        return (float, int)
     if tp is Any:
-        raise TypeError("records cannot build a union with Any")
+        raise UnknownDeclaration("records cannot build a union with Any")
     return (tp,)
 
 
@@ -213,7 +214,7 @@ def _pick_record(records: list[type]) -> Convert:
         fits = [r for fields, required, r in shapes if keys <= fields and required <= keys]
         if len(fits) != 1:
             raise ShapeError(f"keys {sorted(keys)} fit {len(fits)} of {[r.__name__ for r in records]}")
-        return _converter(fits[0])(value)
+        return _converter(fits[0])(value)  # type: ignore[misc]  # a record's converter is never None  # type: ignore[misc]
 
     return convert
 
@@ -222,23 +223,12 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _exactly(kind: type) -> Convert:
-    def convert(value: Any) -> Any:
-        return value if type(value) is kind else _refuse(value, kind.__name__)
-    return convert
-
-
-def _float(value: Any) -> float:
-    kind = type(value)
-    return value if kind is float else float(value) if kind is int else _refuse(value, "float")
-
-
 def _date(value: Any) -> dt.date:
     return dt.date.fromisoformat(value) if type(value) is str else _refuse(value, "an ISO date")
 
 
-def _sequence(value: Any, length: int | None = None) -> list[Any] | tuple[Any, ...]:
-    if type(value) not in (list, tuple) or (length is not None and len(value) != length):
+def _sequence(value: Any, length: int | None = None) -> list[Any]:
+    if type(value) is not list or (length is not None and len(value) != length):
         _refuse(value, "a list" if length is None else f"a list of {length}")
     return value
 
@@ -315,6 +305,10 @@ def _json_schema(cls: type, schema: CoreSchema, handler: GetJsonSchemaHandler) -
     target = handler.resolve_ref_schema(described)
     names = list(fields_of(cls))
     properties = dict(zip(names, target.get("prefixItems", ())))
+    for name, field in zip(names, cls._fields):  # type: ignore[attr-defined]
+        default = cls._field_defaults.get(field)  # type: ignore[attr-defined]
+        if isinstance(default, tuple) and name in properties:
+            properties[name]["default"] = to_plain(default)  # a record default as a mapping, not an array
     required = names[:target.get("minItems", 0)]
     target.clear()
     target.update({"additionalProperties": False, "properties": properties})

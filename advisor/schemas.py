@@ -1,4 +1,4 @@
-"""JSON Schemas for every YAML format we read, generated from the pydantic models into schemas/.
+"""JSON Schemas for every YAML format we read, generated from the pydantic models and records into schemas/.
 
 Editors validate YAML as it is typed through each file's `# yaml-language-server: $schema=...` line; a test
 regenerates the schemas and fails when the checked-in copies drift from the models.
@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from advisor.atomic import write_user_file
+from advisor.records import adapter
 
 #: schema file stem -> "module:Model". A new YAML format adds one line here.
 SCHEMA_MODELS: dict[str, str] = {
@@ -35,7 +36,7 @@ SCHEMA_MODELS: dict[str, str] = {
 def render_schema(stem: str) -> str:
     module, _, name = SCHEMA_MODELS[stem].partition(":")
     model = getattr(importlib.import_module(module), name)
-    schema = model.model_json_schema()
+    schema = model.model_json_schema() if hasattr(model, "model_json_schema") else adapter(model).json_schema()
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{stem}.schema.json", **schema}
     return json.dumps(schema, indent=2, sort_keys=False) + "\n"
 

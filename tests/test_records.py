@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 import pytest
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
-from advisor.records import ShapeError, adapter, build, fields_of, record, to_plain
+from advisor.records import ShapeError, UnknownDeclaration, adapter, build, fields_of, record, to_plain
 
 
 @record
@@ -58,6 +58,7 @@ class Thing(NamedTuple):
     id: Annotated[str, Field(description="its id")]
     as_of: dt.date
     part: Part | None = None
+    main: Annotated[Part, Field(description="a record under Annotated")] = Part("cpu", 1)
     parts: tuple[Part, ...] = ()
     when: Condition | None = None
     paths: dict[str, str] = {}
@@ -72,7 +73,7 @@ class ThingsFile(BaseModel):
 
 THINGS = [
     {"id": "a", "as_of": "2026-01-02", "part": {"kind": "gpu", "count": 2, "memory": 16},
-     "parts": [{"kind": "cpu", "count": 1}], "paths": {"x": "y"}, "examples": [{"data": {"size_gb": 3}}],
+     "parts": [{"kind": "cpu", "count": 1}], "main": {"kind": "gpu", "count": 8}, "paths": {"x": "y"}, "examples": [{"data": {"size_gb": 3}}],
      "location": [50, 8.5],
      "when": {"all": [{"field": "f", "value": 3}, {"not": {"field": "g", "value": ["a", 2, 2.5]}},
                       {"field": "h", "value": True}, {"field": "i"}]}},
@@ -92,11 +93,12 @@ def test_records_built_from_plain_data_equal_the_validated_ones() -> None:
 
 @pytest.mark.parametrize("data", [
     [{"id": "a"}],                                                      # a required field missing
-    [{"id": 1, "as_of": "2026-01-01"}],                                 # a scalar of the wrong kind
     [{"id": "a", "as_of": "2026-01-01", "colour": "red"}],              # an unknown key
     {"id": "a", "as_of": "2026-01-01"},                                 # a mapping where a list is due
     [["a", "2026-01-01"]],                                              # a list where a record is due
-    [{"id": "a", "as_of": "2026-01-01", "part": {"kind": "tpu", "count": 1}}],     # not one of a Literal
+    [{"id": "a", "as_of": "2026-01-01", "part": {"kind": "gpu"}}],     # a nested record's field missing
+    [{"id": "a", "as_of": "2026-01-01", "parts": "ab"}],                # text where a tuple is due
+    [{"id": "a", "as_of": "2026-01-01", "when": {"all": {"field": "f"}}}],         # a mapping where a list is due
     [{"id": "a", "as_of": "2026-01-01", "when": {"field": "f", "bogus": 1}}],      # keys fitting no member
     [{"id": "a", "as_of": "2026-01-01", "location": [1.0]}],            # a fixed tuple of the wrong length
     [{"id": "a", "as_of": "yesterday"}],                                # not a date
@@ -153,3 +155,12 @@ def test_fields_of_names_keys_as_yaml_writes_them() -> None:
     assert list(fields_of(Not)) == ["not"]
     assert list(fields_of(Part)) == ["kind", "count", "memory"]
     assert list(fields_of(ThingsFile)) == ["things"]
+
+
+def test_a_type_the_builder_does_not_know_is_a_bug_not_a_miss() -> None:
+    @record
+    class Odd(NamedTuple):
+        when: set[str]
+
+    with pytest.raises(UnknownDeclaration):
+        build(Odd, {"when": ["a"]})

@@ -142,9 +142,9 @@ def test_unknown_region_suggests_the_nearest(tmp_path: Path) -> None:
 
 
 def test_gpu_required_where_no_gpu_type_exists() -> None:
-    no_gpu_hosting = K.model_copy(update={"instance_types": tuple(
-        t.model_copy(update={"stages": tuple(s for s in t.stages if s != "hosting")}) if t.accelerator else t
-        for t in K.instance_types)})
+    no_gpu_hosting = K._replace(instance_types=tuple(
+        t._replace(stages=tuple(s for s in t.stages if s != "hosting")) if t.accelerator else t
+        for t in K.instance_types))
     with pytest.raises(WorkloadError) as info:
         Advisor(no_gpu_hosting).recommend({"stages": ["realtime_inference"], "inference": {"gpu": "required"}})
     assert "inference.gpu: a GPU is required but no GPU instance type runs realtime_inference" in info.value.render()

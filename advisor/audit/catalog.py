@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from advisor.records import to_plain
+
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
 
@@ -124,5 +126,5 @@ def catalog_of(source: Catalog | Knowledge) -> Catalog:
     held = _FROM_KNOWLEDGE.get(id(source))
     if held is None or held[0] is not source:
         held = _FROM_KNOWLEDGE[id(source)] = (
-            source, catalog_from_data([c.model_dump(mode="json") for c in source.security_controls]))
+            source, catalog_from_data(to_plain(source.security_controls)))
     return held[1]

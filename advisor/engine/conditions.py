@@ -10,12 +10,12 @@ alternatives.
 
 import operator
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Literal, NamedTuple, Self
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import Discriminator, Field, Tag, ValidationInfo, model_validator
+from pydantic import Discriminator, Field, Tag
 
-from advisor.base import Frozen
 from advisor.numbers import Finite, FiniteInt
+from advisor.records import record
 
 Op = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "contains", "exists"]
 Scalar = bool | FiniteInt | Finite | str
@@ -88,14 +88,15 @@ _TESTS: dict[str, Callable[[Any, Any], bool]] = {
 _ORDERED = {"lt", "lte", "gt", "gte"}
 
 
-class Leaf(Frozen):
+@record
+class Leaf(NamedTuple):
     field: str
     op: Op
     value: Scalar | tuple[Scalar, ...] | None = None
 
-    @model_validator(mode="after")
-    def _check_against_fields(self, info: ValidationInfo) -> Self:
-        fields: Mapping[str, FieldSpec] | None = (info.context or {}).get("fields")
+    def _check(self, context: Mapping[str, Any] | None) -> None:
+        """Checked when rules load, against the workload's fields when the context names them."""
+        fields: Mapping[str, FieldSpec] | None = (context or {}).get("fields")
         if self.op == "exists":
             if self.value not in (None, True, False):
                 raise ValueError("`exists` takes value true, false or nothing")
@@ -104,7 +105,7 @@ class Leaf(Frozen):
         if self.op in ("in", "not_in") and not isinstance(self.value, tuple):
             raise ValueError(f"operator {self.op!r} needs a list of values")
         if fields is None:
-            return self
+            return
         spec = fields.get(self.field)
         if spec is None:
             import difflib  # deferred: needed only to word this error
@@ -113,7 +114,6 @@ class Leaf(Frozen):
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ValueError(f"unknown workload field {self.field!r}{hint}")
         _check_value(self, spec)
-        return self
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> LeafResult:
         key = field, op, value = self.field, self.op, self.value
@@ -163,8 +163,9 @@ def _check_value(leaf: Leaf, spec: FieldSpec) -> None:
                              f"(one of: {', '.join(spec.allowed)}){hint}")
 
 
-class All(Frozen):
-    all: "tuple[Condition, ...]" = Field(min_length=1)
+@record
+class All(NamedTuple):
+    all: Annotated["tuple[Condition, ...]", Field(min_length=1)]
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
         parts = tuple(part.evaluate(ctx, memo) for part in self.all)
@@ -174,8 +175,9 @@ class All(Frozen):
         return tuple(leaf for c in self.all for leaf in c.leaves())
 
 
-class AnyOf(Frozen):
-    any: "tuple[Condition, ...]" = Field(min_length=1)
+@record
+class AnyOf(NamedTuple):
+    any: Annotated["tuple[Condition, ...]", Field(min_length=1)]
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
         parts = tuple(part.evaluate(ctx, memo) for part in self.any)
@@ -185,8 +187,9 @@ class AnyOf(Frozen):
         return tuple(leaf for c in self.any for leaf in c.leaves())
 
 
-class Not(Frozen):
-    not_: "Condition" = Field(alias="not")
+@record
+class Not(NamedTuple):
+    not_: Annotated["Condition", Field(alias="not")]
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
         inner = self.not_.evaluate(ctx, memo)
@@ -213,8 +216,8 @@ Condition = Annotated[
     | Annotated[Not, Tag("cond:not")],
     Discriminator(_kind),
 ]
-# All, AnyOf and Not refer to Condition before it exists; pydantic resolves the name from this module when their
-# validators are built (on first use, see Frozen).
+# All, AnyOf and Not refer to Condition before it exists; pydantic (when rules are read from YAML) and
+# advisor.records (when they are rebuilt from the cache) resolve the name from this module on first use.
 
 
 def disjoint(a: tuple[Leaf, ...], b: tuple[Leaf, ...]) -> bool:

@@ -10,26 +10,29 @@ not fire as well as why one did. Policies:
 
 
 import datetime as dt
+from collections.abc import Mapping
 from itertools import combinations
-from typing import Annotated, Any, Literal, NamedTuple, Self
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from advisor.base import Frozen, Id, Text
+from advisor.base import Id, Text
 from advisor.engine.conditions import All, Condition, ConditionResult, Context, Leaf, LeafResult, Memo, disjoint
+from advisor.records import record
 
 HitPolicy = Literal["unique", "first", "priority", "collect"]
 Output = Literal["families", "exclusions", "controls", "lambda_units", "lambda_alternatives"]
 
 
-class Then(Frozen):
+@record
+class Then(NamedTuple):
     """What a rule decides; which fields apply depends on the decision's `output`."""
 
     families: tuple[Id, ...] = ()
-    stages: tuple[Id, ...] = Field(default=(), description="exclusions: the stages it applies to (empty: all).")
+    stages: Annotated[tuple[Id, ...], Field(description="exclusions: the stages it applies to (empty: all).")] = ()
     controls: tuple[Id, ...] = ()
     alternatives: tuple[Id, ...] = ()
-    units: tuple[Id, ...] = Field(default=(), description="lambda_units: the units of work Lambda is checked on.")
+    units: Annotated[tuple[Id, ...], Field(description="lambda_units: the units of work Lambda is checked on.")] = ()
 
 
 _THEN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -41,46 +44,48 @@ _THEN_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-class Examples(Frozen):
+@record
+class Examples(NamedTuple):
     """Partial workloads (merged over the defaults) on which the rule must, and must not, match."""
 
-    fires: tuple[dict[str, Any], ...] = Field(min_length=1)
-    does_not_fire: tuple[dict[str, Any], ...] = Field(default=(), description="Empty only for a rule with no `when`.")
+    fires: Annotated[tuple[dict[str, Any], ...], Field(min_length=1)]
+    does_not_fire: Annotated[tuple[dict[str, Any], ...], Field(description="Empty only for a rule with no "
+                                                                           "`when`.")] = ()
 
 
-class Rule(Frozen):
+@record
+class Rule(NamedTuple):
     id: Id
-    priority: int = 0
-    when: Condition | None = Field(default=None, description="Absent: the rule always matches.")
     then: Then
     because: Text
     source: Text
     examples: Examples
+    priority: int = 0
+    when: Annotated[Condition | None, Field(description="Absent: the rule always matches.")] = None
 
-    @model_validator(mode="after")
-    def _examples_both_ways(self) -> Self:
+    def _check(self, context: Mapping[str, Any] | None) -> None:
         if self.when is not None and not self.examples.does_not_fire:
             raise ValueError("a rule with a `when` needs at least one example in examples.does_not_fire")
-        return self
 
     def leaves(self) -> tuple[Leaf, ...]:
         return self.when.leaves() if self.when is not None else ()
 
 
-class Decision(Frozen):
+@record
+class Decision(NamedTuple):
     decision: Id
     title: Text
     output: Output
     hit_policy: HitPolicy
-    stages: tuple[Id, ...] = Field(default=(), description="families: the workload stages this decision serves.")
     as_of: dt.date
-    rules: tuple[Rule, ...] = Field(min_length=1)
+    rules: Annotated[tuple[Rule, ...], Field(min_length=1)]
+    stages: Annotated[tuple[Id, ...], Field(description="families: the workload stages this decision "
+                                                        "serves.")] = ()
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
+    def _check(self, context: Mapping[str, Any] | None) -> None:
         allowed = set(_THEN_FIELDS[self.output])
         for index, rule in enumerate(self.rules):
-            given = {name for name in Then.model_fields if getattr(rule.then, name)}
+            given = {name for name in Then._fields if getattr(rule.then, name)}
             if given - allowed:
                 raise ValueError(f"rules[{index}] ({rule.id}): `then` of a {self.output} decision takes "
                                  f"{', '.join(sorted(allowed))}, not {', '.join(sorted(given - allowed))}")
@@ -104,7 +109,6 @@ class Decision(Frozen):
                 if a.when is None or b.when is None or not disjoint(_conjunction(a), _conjunction(b)):
                     raise ValueError(f"rules {a.id} and {b.id} can both match under the unique policy: "
                                      "give them a condition on the same field with values that cannot both hold")
-        return self
 
     def evaluate(self, ctx: Context, stage: str | None = None, memo: Memo | None = None) -> "Outcome":
         """Every rule against `ctx`, then the hit policy picks among those that matched. Decisions evaluated

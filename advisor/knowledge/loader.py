@@ -2,9 +2,10 @@
 
 Validation is the slow part of a start (pydantic builds its validators on first use), so the validated result
 is kept as plain data in the user's cache, keyed by the bytes of every knowledge file and by the code that
-validates them. A start with unchanged YAML reads one signed JSON file (advisor.cache); any change
-to a file, or to the models, is a new key and a fresh validation. A cache that cannot be read is ignored and
-rebuilt; one that cannot be written is skipped: the cache never decides whether the knowledge is valid.
+validates them, and rebuilt into the same records without pydantic (advisor.records). A start with unchanged
+YAML reads one signed JSON file (advisor.cache); any change to a file, or to the models, is a new key and a
+fresh validation. A cache that cannot be read is ignored and rebuilt; one that cannot be written is skipped:
+the cache never decides whether the knowledge is valid.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from advisor import cache
 from advisor.__about__ import __version__
 from advisor.documents import display_path, parse_yaml, read_bytes, validate_document
 from advisor.errors import KnowledgeError, Problem
+from advisor.records import ShapeError, build, to_plain
 from advisor.resources import cache_dir, shipped_dir
 
 if TYPE_CHECKING:
@@ -30,8 +32,8 @@ FILES = ("families", "instance_types", "security_controls", "lambda_limits", "ex
 _CACHE_FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parents[1]
 #: The code that decides what valid knowledge is: an edit to any of them must not be served an old cache.
-_CODE_FILES = ("base.py", "knowledge/models.py", "knowledge/files.py", "knowledge/loader.py", "knowledge/checks.py",
-               "engine/conditions.py", "engine/decisions.py", "workload.py")
+_CODE_FILES = ("base.py", "records.py", "knowledge/models.py", "knowledge/files.py", "knowledge/loader.py",
+               "knowledge/checks.py", "engine/conditions.py", "engine/decisions.py", "workload.py")
 
 
 def default_rules_dir() -> Path:
@@ -48,10 +50,11 @@ def decision_paths(rules_dir: Path) -> list[Path]:
 
 
 def load_knowledge(rules_dir: Path | None = None, *, use_cache: bool = True) -> Knowledge:
-    """The validated knowledge as models (what the engine and the quiz use).
+    """The validated knowledge as records (what the engine and the quiz use).
 
-    Cached as plain JSON (signed, see advisor.cache) and validated again on load: nothing read from the cache
-    is trusted to be a model.
+    Cached as plain JSON (signed, see advisor.cache: only this user's advisor wrote it, after validating the
+    YAML) and rebuilt into records by advisor.records.build, which checks its shape; a cache of another shape
+    is a miss and the YAML is validated again.
     """
     rules_dir = rules_dir or default_rules_dir()
     if not use_cache:
@@ -61,14 +64,14 @@ def load_knowledge(rules_dir: Path | None = None, *, use_cache: bool = True) -> 
     path = cache_dir() / f"knowledge-models-{key[:32]}.json"
     cached = read_cache(path, key)
     if cached is not None:
-        from advisor.knowledge.models import Knowledge  # deferred: brings pydantic, which this path avoids until needed
+        from advisor.knowledge.models import Knowledge  # deferred: the records, which a command may not need
 
         try:
-            return Knowledge.model_validate(cached)
-        except ValueError:
+            return build(Knowledge, cached)  # the records again, without building a validator
+        except ShapeError:
             pass  # written by other code: validate the YAML again
     knowledge = validate_knowledge(rules_dir, raw)
-    write_cache(path, key, knowledge.model_dump(mode="json", by_alias=True))
+    write_cache(path, key, to_plain(knowledge))
     return knowledge
 
 
@@ -86,7 +89,7 @@ def knowledge_data(rules_dir: Path | None = None) -> dict[str, Any]:
     cached = read_cache(path, key)
     if cached is not None:
         return cached
-    plain = validate_knowledge(rules_dir, raw).model_dump(mode="json")
+    plain = to_plain(validate_knowledge(rules_dir, raw))
     write_cache(path, key, plain)
     return plain
 

@@ -1,25 +1,27 @@
-"""The shape of the knowledge in rules/knowledge/*.yaml.
+"""The shape of the knowledge in rules/knowledge/*.yaml: plain immutable records (advisor.records).
 
-Frozen and `extra="forbid"` everywhere: a misspelt key is an error at its line, never a silently ignored fact.
-Every fact carries `source` and `as_of` because the product teaches figures that age (the chapter's Lambda
-limits, Elastic Inference, a retired exam) and a reader must be able to check them.
+Each record is declared once, as a NamedTuple. Reading the YAML validates it through pydantic with unknown keys
+refused, so a misspelt key is an error at its line, never a silently ignored fact; a record's `_check` holds what
+its fields alone cannot say. A start that finds the validated knowledge in its signed cache rebuilds the same
+records without pydantic (advisor.records.build). Every fact carries `source` and `as_of` because the product
+teaches figures that age (the chapter's Lambda limits, Elastic Inference, a retired exam) and a reader must be
+able to check them. A NamedTuple takes its fields with defaults last, so those follow the required ones here.
 
 The root model of each YAML file, which holds these records, is in advisor.knowledge.files.
 """
 
-# No `from __future__ import annotations` here: with it, pydantic compiles every field's annotation from its text
-# when it creates these classes, on every start (a sixth of the work of importing this module).
+# No `from __future__ import annotations` here: the records' hints are read at run time (advisor.records), and
+# as text they would be compiled on every start.
 import datetime as dt
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Any, Literal, Self, get_args
+from typing import Annotated, Any, Literal, NamedTuple, get_args
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints
 
-from advisor.base import Frozen, Id, Sourced, Text
+from advisor.base import Id, Text
 from advisor.engine.decisions import Decision
-
-__all__ = ["Frozen", "Id", "Sourced", "Text"]  # re-exported: other models build on them
+from advisor.records import record
 
 Stage = Literal["notebook", "training", "hosting", "batch_transform", "processing"]
 """Where an ml.* type can run, one per botocore instance-type enum (see advisor.knowledge.botocore_sync)."""
@@ -51,33 +53,42 @@ Processor = Literal["cpu", "gpu", "inferentia", "trainium", "gaudi", "elastic_in
 AcceleratorKind = Literal["gpu", "inferentia", "trainium", "gaudi"]
 Vendor = Literal["nvidia", "aws", "intel"]
 Severity = Literal["critical", "high", "medium", "low"]
+Source = Text
+"""Where a fact comes from; with `as_of: dt.date`, when it was last checked (the first two fields of a fact)."""
+Context = Mapping[str, Any] | None
+"""What a record's `_check` is given: the validation context (advisor.records)."""
 
 # ---- instance families and types ---------------------------------------------------------------------------
 
-class Family(Sourced):
+@record
+class Family(NamedTuple):
+    source: Source
+    as_of: dt.date
     id: Id
     name: Text
-    chapter_name: str | None = None
     processor: Processor
-    arch: Literal["x86_64", "arm64"] = Field(
-        default="x86_64", description="The host CPU's architecture: arm64 families (Graviton, Grace) need arm64 "
-                                      "container images.")
+    chapter_view: Text
+    chapter_name: str | None = None
+    arch: Annotated[Literal["x86_64", "arm64"], Field(
+        description="The host CPU's architecture: arm64 families (Graviton, Grace) need arm64 container "
+                    "images.")] = "x86_64"
     burstable: bool = False
     status: Literal["current", "retired"] = "current"
-    chapter_view: Text
     today: str | None = None
     best_for: tuple[Id, ...] = ()
     generations: tuple[Id, ...] = ()
 
 
-class Accelerator(Frozen):
+@record
+class Accelerator(NamedTuple):
     """The accelerators of one instance type; the model's capabilities are in accelerators.yaml."""
 
     kind: AcceleratorKind
     vendor: Vendor
     model: Text
-    count: int = Field(ge=1)
-    memory_gib_per_device: float = Field(gt=0, description="Memory of one device in GiB, as EC2 reports it.")
+    count: Annotated[int, Field(ge=1)]  # type: ignore[assignment]  # the devices, over tuple.count: read as a field
+    memory_gib_per_device: Annotated[float, Field(gt=0, description="Memory of one device in GiB, as EC2 reports "
+                                                                     "it.")]
 
     @property
     def memory_gib(self) -> float:
@@ -90,28 +101,29 @@ TypeStatus = Literal["current", "previous", "retired"]
 recommended; retired: no longer offered (kept so the quiz can teach it)."""
 
 
-class InstanceType(Sourced):
+@record
+class InstanceType(NamedTuple):
+    source: Source
+    as_of: dt.date
     name: Annotated[str, StringConstraints(pattern=r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")]
     family: Id
     generation: Id
     size: Id
-    vcpu: int = Field(ge=1)
-    memory_gib: float = Field(gt=0)
+    vcpu: Annotated[int, Field(ge=1)]
+    memory_gib: Annotated[float, Field(gt=0)]
+    instance_storage_gb: Annotated[float, Field(
+        ge=0, description="Local NVMe instance store; 0 for EBS-only types (AWS then accepts volume KMS keys).")]
+    stages: Annotated[tuple[Stage, ...], Field(min_length=1)]
     accelerator: Accelerator | None = None
-    network_gbps: float | None = Field(
-        default=None, gt=0, description="Baseline network bandwidth in Gbps as EC2 reports it (burstable sizes "
-                                        "reach their 'up to' figure for short periods); null where not known.")
-    instance_storage_gb: float = Field(
-        ge=0, description="Local NVMe instance store; 0 for EBS-only types (AWS then accepts volume KMS keys).")
+    network_gbps: Annotated[float | None, Field(
+        gt=0, description="Baseline network bandwidth in Gbps as EC2 reports it (burstable sizes reach their 'up "
+                          "to' figure for short periods); null where not known.")] = None
     status: TypeStatus = "current"
-    stages: tuple[Stage, ...] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _name_matches_parts(self) -> Self:
+    def _check(self, context: Context) -> None:
         expected = f"ml.{self.generation}.{self.size}"
         if self.name != expected:
             raise ValueError(f"name {self.name!r} does not match generation and size ({expected!r})")
-        return self
 
 
 # ---- security controls -------------------------------------------------------------------------------------
@@ -136,22 +148,24 @@ none_of: (every element of) the value is / is not in `values`; no_secrets: no st
 review: needs a person or account context (the audit does not judge it, the advisor still recommends it)."""
 
 
-class Condition(Frozen):
+@record
+class Condition(NamedTuple):
     """When a setting applies at all: another field of the same resource (absent takes `aws_default`).
 
     A path sharing the setting's list prefix (`ProductionVariants[]...`) is read in the same list element. A
     resource type (or input kind) without a path here has no condition.
     """
 
-    field: ApiPath | None = Field(default=None, description="In the request; none: no condition there.")
     check: Literal["present", "absent", "equals", "not_equals", "matches"]
-    value: Scalar | None = Field(default=None, description="For equals / not_equals; a regex for matches.")
+    field: Annotated[ApiPath | None, Field(description="In the request; none: no condition there.")] = None
+    value: Annotated[Scalar | None, Field(description="For equals / not_equals; a regex for matches.")] = None
     aws_default: Scalar | None = None
     cfn: IacPaths = {}
     tf: IacPaths = {}
 
 
-class Setting(Frozen):
+@record
+class Setting(NamedTuple):
     """One request field, the value that satisfies the control, and where the field lives in templates.
 
     `value` is the literal to send; `placeholder` names what the user must supply instead (a KMS key ARN,
@@ -160,29 +174,30 @@ class Setting(Frozen):
     judges an absent field by it.
     """
 
-    service: Literal["sagemaker", "lambda", "ec2", "s3", "iam"] = "sagemaker"
     operation: Id
     field: ApiPath
+    aws_default: Annotated[Scalar | None, Field(description="What AWS does when the field is absent (null: nothing "
+                                                            "set).")]
+    service: Literal["sagemaker", "lambda", "ec2", "s3", "iam"] = "sagemaker"
     value: Scalar | None = None
     placeholder: Id | None = None
-    aws_default: Scalar | None = Field(description="What AWS does when the field is absent (null: nothing set).")
-    requires_ebs: bool = Field(
-        default=False, description="AWS refuses the field for instance types with local NVMe instance storage.")
-    check: Check | None = Field(default=None, description="Default: equals when `value` is given, else present.")
-    values: tuple[Scalar, ...] = Field(default=(), description="The allowed (one_of) or refused (none_of) values.")
-    when: tuple[Condition, ...] = Field(default=(), description="All must hold for the setting to apply.")
+    requires_ebs: Annotated[bool, Field(
+        description="AWS refuses the field for instance types with local NVMe instance storage.")] = False
+    check: Annotated[Check | None, Field(
+        description="Default: equals when `value` is given, else present.")] = None
+    values: Annotated[tuple[Scalar, ...], Field(
+        description="The allowed (one_of) or refused (none_of) values.")] = ()
+    when: Annotated[tuple[Condition, ...], Field(description="All must hold for the setting to apply.")] = ()
     cfn: IacPaths = {}
     tf: IacPaths = {}
 
-    @model_validator(mode="after")
-    def _value_or_placeholder(self) -> Self:
+    def _check(self, context: Context) -> None:
         if (self.value is None) == (self.placeholder is None):
             raise ValueError("give exactly one of value or placeholder")
         if self.check in ("one_of", "none_of") and not self.values:
             raise ValueError(f"check {self.check} needs values")
         if self.check == "at_least" and not isinstance(self.value, (int, float)):
             raise ValueError("check at_least needs a numeric value")
-        return self
 
     @property
     def path(self) -> str:
@@ -194,7 +209,8 @@ class Setting(Frozen):
         return self.check or ("equals" if self.value is not None else "present")
 
 
-class Anchors(Frozen):
+@record
+class Anchors(NamedTuple):
     """Trusted checkers that implement the same control (so a user can map our advice to their tooling)."""
 
     securityhub: str | None = None
@@ -204,11 +220,14 @@ class Anchors(Frozen):
     others: str | None = None
 
 
-class SecurityControl(Sourced):
+@record
+class SecurityControl(NamedTuple):
+    source: Source
+    as_of: dt.date
     id: Id
     title: Text
     resource: Text
-    settings: tuple[Setting, ...] = Field(min_length=1)
+    settings: Annotated[tuple[Setting, ...], Field(min_length=1)]
     pass_condition: Text
     severity: Severity
     chapter_topic: Literal[
@@ -216,34 +235,37 @@ class SecurityControl(Sourced):
         "availability", "lambda", "monitoring", "platform",
     ]
     why: Text
-    tradeoff: Text = Field(description="What following the control costs: every control has one.")
+    tradeoff: Annotated[Text, Field(description="What following the control costs: every control has one.")]
     anchors: Anchors = Anchors()
 
 
-class DenyWhen(Frozen):
+@record
+class DenyWhen(NamedTuple):
     """The IAM condition under which the guard rail's Deny applies (the request breaks the control)."""
 
     operator: Literal["StringNotEquals", "Bool", "Null"]
     value: str
 
 
-class GuardRail(Sourced):
+@record
+class GuardRail(NamedTuple):
+    source: Source
+    as_of: dt.date
     condition_key: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9]+$")]
-    actions: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9]+$")], ...] = Field(min_length=1)
+    actions: Annotated[tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9]+$")], ...],
+                       Field(min_length=1)]
     deny_when: DenyWhen
-    enforces: tuple[Id, ...] = Field(min_length=1)
-    reads: dict[str, str] = Field(description=(
+    enforces: Annotated[tuple[Id, ...], Field(min_length=1)]
+    reads: Annotated[dict[str, str], Field(description=(
         "action -> the request field the condition key is read from: a recommendation names an action in its "
-        "rail only when its own request sets that field, so the rail never denies what the advisor writes."))
+        "rail only when its own request sets that field, so the rail never denies what the advisor writes."))]
 
-    @model_validator(mode="after")
-    def _reads_every_action(self) -> Self:
+    def _check(self, context: Context) -> None:
         if set(self.reads) != set(self.actions):
             missing, extra = sorted(set(self.actions) - set(self.reads)), sorted(set(self.reads) - set(self.actions))
             said = ([f"missing {', '.join(missing)}"] if missing else []) + \
                 ([f"not an action {', '.join(extra)}"] if extra else [])
             raise ValueError(f"`reads` names the request field of every action, and only those: {'; '.join(said)}")
-        return self
 
     def statement(self, actions: tuple[str, ...] | None = None) -> dict[str, object]:
         """The Deny statement to put in an SCP or identity policy (over `actions`, default all of the rail's)."""
@@ -258,7 +280,8 @@ class GuardRail(Sourced):
 
 # ---- Lambda limits -----------------------------------------------------------------------------------------
 
-class LimitValue(Frozen):
+@record
+class LimitValue(NamedTuple):
     """A limit as a range or a single maximum; `text` where a number alone would mislead."""
 
     min: float | None = None
@@ -266,29 +289,33 @@ class LimitValue(Frozen):
     default: float | None = None
     text: str | None = None
 
-    @model_validator(mode="after")
-    def _something(self) -> Self:
+    def _check(self, context: Context) -> None:
         if self.min is None and self.max is None and self.default is None and self.text is None:
             raise ValueError("give at least one of min, max, default or text")
-        return self
 
 
-class LambdaLimit(Sourced):
+@record
+class LambdaLimit(NamedTuple):
+    source: Source
+    as_of: dt.date
     id: Id
     name: Text
     unit: Text
-    chapter: LimitValue | None = Field(default=None, description="The book's figure; absent if the book has none.")
-    today: LimitValue = Field(description="Standard (on-demand) Lambda today: what the chapter's figure compares to.")
-    managed_instances: LimitValue | None = Field(
-        default=None, description="Lambda Managed Instances today, where it differs from standard; absent: the same.")
-    durable: LimitValue | None = Field(
-        default=None, description="Durable functions today, where they differ from standard; absent: the same.")
+    today: Annotated[LimitValue, Field(
+        description="Standard (on-demand) Lambda today: what the chapter's figure compares to.")]
     changed: bool
+    chapter: Annotated[LimitValue | None, Field(
+        description="The book's figure; absent if the book has none.")] = None
+    managed_instances: Annotated[LimitValue | None, Field(
+        description="Lambda Managed Instances today, where it differs from standard; absent: the same.")] = None
+    durable: Annotated[LimitValue | None, Field(
+        description="Durable functions today, where they differ from standard; absent: the same.")] = None
     configurable: bool = False
-    api_field: str | None = Field(default=None, description="Where the limit is set, e.g. CreateFunction.MemorySize.")
+    api_field: Annotated[str | None, Field(
+        description="Where the limit is set, e.g. CreateFunction.MemorySize.")] = None
     note: str | None = None
 
-    @cached_property
+    @property
     def ceiling(self) -> float:
         """The most Lambda allows today: the configurable maximum, else the fixed value (0 if only text)."""
         return float(self.today.max if self.today.max is not None else self.today.default or 0)
@@ -297,15 +324,18 @@ class LambdaLimit(Sourced):
 LambdaMode = Literal["standard", "managed_instances", "durable"]
 
 
-class LambdaExecutionMode(Sourced):
+@record
+class LambdaExecutionMode(NamedTuple):
     """One way Lambda runs a function today; the limits table has a column per mode."""
 
+    source: Source
+    as_of: dt.date
     id: LambdaMode
     name: Text
-    how: Text = Field(description="What makes a function run this way (the CreateFunction fields).")
+    how: Annotated[Text, Field(description="What makes a function run this way (the CreateFunction fields).")]
     billing: Text
-    fits: Text = Field(description="The work this mode is for.")
-    cannot: Text = Field(description="What it does not do.")
+    fits: Annotated[Text, Field(description="The work this mode is for.")]
+    cannot: Annotated[Text, Field(description="What it does not do.")]
 
 
 # ---- built-in algorithms and frameworks ---------------------------------------------------------------------
@@ -313,31 +343,32 @@ class LambdaExecutionMode(Sourced):
 Compute = Literal["cpu", "gpu"]
 
 
-class AlgorithmStage(Frozen):
+@record
+class AlgorithmStage(NamedTuple):
     """What AWS documents for one stage (training or inference) of a built-in algorithm.
 
     `None` means AWS says nothing, which is not the same as "no": rules only act on what AWS states.
     """
 
-    processors: tuple[Compute, ...] = Field(min_length=1, description="Processors the algorithm runs on here.")
-    preferred: Compute | None = Field(default=None, description="The processor AWS recommends, when it names one.")
-    multi_gpu: bool | None = Field(default=None, description="Whether the algorithm uses more than one GPU per "
-                                                             "instance.")
-    multi_instance: bool | None = Field(default=None, description="Whether the algorithm trains (or serves) "
-                                                                  "across several instances.")
-    families: tuple[Id, ...] = Field(default=(), description="Instance families AWS recommends (families.yaml ids).")
-    generations: tuple[Id, ...] = Field(default=(), description="Instance generations AWS names (p2, p3, g4dn, g5, "
-                                                                "c5, ...), older ones included as AWS lists them.")
-    starting_types: tuple[str, ...] = Field(default=(), description="Instance types AWS suggests starting with.")
-    guidance: Text = Field(description="AWS's guidance, in plain words.")
+    processors: Annotated[tuple[Compute, ...], Field(min_length=1, description="Processors the algorithm runs on "
+                                                                               "here.")]
+    guidance: Annotated[Text, Field(description="AWS's guidance, in plain words.")]
+    preferred: Annotated[Compute | None, Field(description="The processor AWS recommends, when it names one.")] = None
+    multi_gpu: Annotated[bool | None, Field(description="Whether the algorithm uses more than one GPU per "
+                                                        "instance.")] = None
+    multi_instance: Annotated[bool | None, Field(description="Whether the algorithm trains (or serves) across "
+                                                             "several instances.")] = None
+    families: Annotated[tuple[Id, ...], Field(description="Instance families AWS recommends (families.yaml "
+                                                          "ids).")] = ()
+    generations: Annotated[tuple[Id, ...], Field(description="Instance generations AWS names (p2, p3, g4dn, g5, "
+                                                             "c5, ...), older ones included as AWS lists them.")] = ()
+    starting_types: Annotated[tuple[str, ...], Field(description="Instance types AWS suggests starting with.")] = ()
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
+    def _check(self, context: Context) -> None:
         if self.preferred is not None and self.preferred not in self.processors:
             raise ValueError(f"preferred {self.preferred!r} is not one of the processors {list(self.processors)}")
         if self.multi_gpu and "gpu" not in self.processors:
             raise ValueError("multi_gpu is true but the stage does not run on a GPU")
-        return self
 
     @property
     def cpu_only(self) -> bool:
@@ -348,7 +379,8 @@ class AlgorithmStage(Frozen):
         return self.processors == ("gpu",)
 
 
-class AlgorithmMode(Frozen):
+@record
+class AlgorithmMode(NamedTuple):
     """A training mode whose instance guidance differs (BlazingText's cbow, skipgram, batch_skipgram, supervised)."""
 
     id: Id
@@ -356,88 +388,101 @@ class AlgorithmMode(Frozen):
     training: AlgorithmStage
 
 
-class Algorithm(Sourced):
+@record
+class Algorithm(NamedTuple):
     """A SageMaker built-in algorithm and AWS's instance guidance for it (the algorithm page's "EC2 Instance
     Recommendation" section)."""
 
-    id: Id = Field(description="The value of the workload's model.algorithm.")
+    source: Source
+    as_of: dt.date
+    id: Annotated[Id, Field(description="The value of the workload's model.algorithm.")]
     name: Text
-    framework: Text = Field(description="What the built-in container is built on (MXNet, ...).")
-    data_kinds: tuple[Id, ...] = Field(min_length=1, description="Workload data kinds the algorithm takes.")
+    framework: Annotated[Text, Field(description="What the built-in container is built on (MXNet, ...).")]
+    data_kinds: Annotated[tuple[Id, ...], Field(min_length=1, description="Workload data kinds the algorithm "
+                                                                          "takes.")]
     model_kind: Literal["classical", "tree_based", "deep_learning"]
     training: AlgorithmStage
     inference: AlgorithmStage
-    modes: tuple[AlgorithmMode, ...] = Field(default=(), description="Training modes with their own guidance.")
-    incremental_training: bool = Field(description="Whether SageMaker incremental training supports it.")
-    runs_on_neuron: bool = Field(default=False, description="Whether the built-in container runs on AWS Neuron "
-                                                            "(Inferentia, Trainium); none does.")
+    incremental_training: Annotated[bool, Field(description="Whether SageMaker incremental training supports it.")]
     page: Annotated[str, StringConstraints(pattern=r"^https://docs\.aws\.amazon\.com/")]
+    modes: Annotated[tuple[AlgorithmMode, ...], Field(description="Training modes with their own guidance.")] = ()
+    runs_on_neuron: Annotated[bool, Field(description="Whether the built-in container runs on AWS Neuron "
+                                                      "(Inferentia, Trainium); none does.")] = False
 
     def mode(self, mode_id: str | None) -> AlgorithmMode | None:
         return next((m for m in self.modes if m.id == mode_id), None)
 
 
-class Framework(Sourced):
+@record
+class Framework(NamedTuple):
     """A framework, or an LLM serving stack, that a workload's model.algorithm may name instead of a built-in."""
 
+    source: Source
+    as_of: dt.date
     id: Id
     name: Text
     kind: Literal["framework", "serving", "custom"]
-    runs_on_neuron: Literal["yes", "compiled", "no", "unknown"] = Field(
+    runs_on_neuron: Annotated[Literal["yes", "compiled", "no", "unknown"], Field(
         description="yes: a Neuron build exists and runs as is; compiled: runs on Inferentia/Trainium only after "
-                    "compiling the model with the Neuron SDK (a Neuron container); no: never; unknown: the user's.")
+                    "compiling the model with the Neuron SDK (a Neuron container); no: never; unknown: the user's.")]
     note: str | None = None
-    cpu_only: tuple[Literal["training", "inference"], ...] = Field(default=(), description=(
+    cpu_only: Annotated[tuple[Literal["training", "inference"], ...], Field(description=(
         "The workload sections (training: training and tuning; inference: the inference stages) whose containers "
         "AWS builds or runs on CPUs only, so a GPU asked for there cannot be used: a plain error naming both "
         "fields. Empty where AWS states no such limit (an accelerator merely not recommended is a rule's "
-        "exclusion and a warning)."))
-    cpu_only_guidance: Text | None = Field(default=None, description="What AWS says, in plain words, when "
-                                                                     "cpu_only names a section.")
+        "exclusion and a warning)."))] = ()
+    cpu_only_guidance: Annotated[Text | None, Field(description="What AWS says, in plain words, when cpu_only "
+                                                                "names a section.")] = None
 
-    @model_validator(mode="after")
-    def _cpu_only_said(self) -> Self:
+    def _check(self, context: Context) -> None:
         if self.cpu_only and not self.cpu_only_guidance:
             raise ValueError("cpu_only names sections but cpu_only_guidance does not say what AWS states")
-        return self
 
 
 # ---- SageMaker inference options -----------------------------------------------------------------------------
 
-class OptionLimit(Sourced):
+@record
+class OptionLimit(NamedTuple):
     """One bound of an inference option, with the botocore shape that enforces it where there is one."""
 
+    source: Source
+    as_of: dt.date
     id: Id
     name: Text
     unit: Text
     value: LimitValue
-    api_field: str | None = Field(default=None, description="Service, operation and member path whose botocore "
-                                                            "shape carries the number, e.g. sagemaker-runtime:"
-                                                            "InvokeEndpoint.Body.")
+    api_field: Annotated[str | None, Field(description="Service, operation and member path whose botocore shape "
+                                                       "carries the number, e.g. sagemaker-runtime:"
+                                                       "InvokeEndpoint.Body.")] = None
     note: str | None = None
 
 
-class OptionCapabilities(Frozen):
+@record
+class OptionCapabilities(NamedTuple):
     """What an option can and cannot do; `None` where AWS says nothing."""
 
     gpu: bool
     vpc: bool
     network_isolation: bool
     scale_to_zero: bool
+    persistent: Annotated[bool, Field(description="Serves requests as they arrive (an endpoint), not a job over a "
+                                                  "data set.")]
     data_capture: bool | None = None
     multiple_variants: bool | None = None
-    persistent: bool = Field(description="Serves requests as they arrive (an endpoint), not a job over a data set.")
 
 
-class HostingOption(Sourced):
+@record
+class HostingOption(NamedTuple):
+    source: Source
+    as_of: dt.date
     id: Id
     name: Text
-    api: Text = Field(description="The request that creates it.")
+    api: Annotated[Text, Field(description="The request that creates it.")]
     capabilities: OptionCapabilities
-    limits: tuple[OptionLimit, ...] = ()
     choose_when: Text
     avoid_when: Text
     page: Annotated[str, StringConstraints(pattern=r"^https://docs\.aws\.amazon\.com/")]
+    limits: tuple[OptionLimit, ...] = ()
 
     def limit(self, limit_id: str) -> OptionLimit:
         return next(x for x in self.limits if x.id == limit_id)
@@ -445,44 +490,48 @@ class HostingOption(Sourced):
 
 # ---- exam blueprints ---------------------------------------------------------------------------------------
 
-class ExamTask(Sourced):
+@record
+class ExamTask(NamedTuple):
     """A task statement of an exam guide ("3.1 Select deployment infrastructure ..."): quiz questions cite it."""
 
+    source: Source
+    as_of: dt.date
     id: Annotated[str, StringConstraints(pattern=r"^[0-9]+\.[0-9]+$")]
     title: Text
 
 
-class ExamDomain(Frozen):
+@record
+class ExamDomain(NamedTuple):
     id: Id
     name: Text
-    weight_percent: float = Field(gt=0, le=100)
+    weight_percent: Annotated[float, Field(gt=0, le=100)]
     tasks: tuple[ExamTask, ...] = ()
 
-    @model_validator(mode="after")
-    def _unique_tasks(self) -> Self:
+    def _check(self, context: Context) -> None:
         ids = [t.id for t in self.tasks]
         if len(set(ids)) != len(ids):
             raise ValueError("two task statements have the same id")
-        return self
 
 
-class ExamBlueprint(Sourced):
+@record
+class ExamBlueprint(NamedTuple):
+    source: Source
+    as_of: dt.date
     code: Id
     name: Text
     status: Literal["active", "retired"]
+    questions: Annotated[int, Field(ge=1)]
+    scored_questions: Annotated[int, Field(ge=1)]
+    minutes: Annotated[int, Field(ge=1)]
+    pass_mark: Annotated[int, Field(ge=1)]
+    question_types: tuple[Text, ...]
+    domains: Annotated[tuple[ExamDomain, ...], Field(min_length=1)]
     retired_on: dt.date | None = None
     successor: Id | None = None
-    questions: int = Field(ge=1)
-    scored_questions: int = Field(ge=1)
-    minutes: int = Field(ge=1)
-    pass_mark: int = Field(ge=1)
     scale_min: int = 100
     scale_max: int = 1000
-    question_types: tuple[Text, ...]
-    domains: tuple[ExamDomain, ...] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
+    def _check(self, context: Context) -> None:
         total = sum(d.weight_percent for d in self.domains)
         if abs(total - 100) > 0.01:
             raise ValueError(f"domain weights add up to {total:g}%, not 100%")
@@ -492,12 +541,12 @@ class ExamBlueprint(Sourced):
             raise ValueError(f"pass_mark {self.pass_mark} is outside the scale {self.scale_min}-{self.scale_max}")
         if (self.status == "retired") != (self.retired_on is not None):
             raise ValueError("retired_on is given exactly when status is retired")
-        return self
 
 
 # ---- accelerator throughput ----------------------------------------------------------------------------------
 
-class AcceleratorSpec(Sourced):
+@record
+class AcceleratorSpec(NamedTuple):
     """One accelerator model: what it can run, how much memory a device has and how fast it peaks.
 
     Rules read the capability flags through the workload context (issue 12): a decoder LLM is never sent to an
@@ -505,82 +554,95 @@ class AcceleratorSpec(Sourced):
     never to one with `stock_containers: false` (Neuron, Gaudi, Kepler under CUDA 12).
     """
 
-    model: Text = Field(description="The name instance types use in accelerator.model (A10G, Inferentia2).")
+    source: Source
+    as_of: dt.date
+    model: Annotated[Text, Field(description="The name instance types use in accelerator.model (A10G, "
+                                             "Inferentia2).")]
     vendor: Vendor
     kind: AcceleratorKind
-    architecture: Text = Field(description="The vendor's architecture name (Ampere, Hopper, NeuronCore-v2).")
-    cuda_compute_capability: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+$")] | None = Field(
-        default=None, description="NVIDIA only: the CUDA compute capability, e.g. 8.6; frameworks need a minimum.")
-    neuron_generation: int | None = Field(
-        default=None, ge=1, description="AWS Neuron only: the NeuronCore version (1 Inf1, 2 Inf2/Trn1, 3 Trn2).")
-    memory_gib_per_device: tuple[Annotated[float, Field(gt=0)], ...] = Field(
+    architecture: Annotated[Text, Field(description="The vendor's architecture name (Ampere, Hopper, "
+                                                    "NeuronCore-v2).")]
+    memory_gib_per_device: Annotated[tuple[Annotated[float, Field(gt=0)], ...], Field(
         min_length=1, description="Device memory in GiB as EC2 reports it; several where EC2 sells the model "
-                                  "with different memory (V100 16/32, A100 40/80).")
-    bf16: bool = Field(description="Computes in bfloat16 natively (mixed-precision training without loss scaling).")
-    fp8: bool = Field(description="Has FP8 (or Neuron cFP8) matrix support, which halves serving memory again.")
-    decoder_llms: bool = Field(description="Runs autoregressive (decoder) text generation; false for Inf1.")
-    stock_containers: bool = Field(
+                                  "with different memory (V100 16/32, A100 40/80).")]
+    bf16: Annotated[bool, Field(description="Computes in bfloat16 natively (mixed-precision training without loss "
+                                            "scaling).")]
+    fp8: Annotated[bool, Field(description="Has FP8 (or Neuron cFP8) matrix support, which halves serving memory "
+                                           "again.")]
+    decoder_llms: Annotated[bool, Field(description="Runs autoregressive (decoder) text generation; false for "
+                                                    "Inf1.")]
+    stock_containers: Annotated[bool, Field(
         description="AWS's stock framework containers (PyTorch, TensorFlow DLCs) and the built-in algorithms "
-                    "run on it as they are.")
-    needs_compilation: bool = Field(
-        description="A model must be compiled for it ahead of time (AWS Neuron: torch-neuronx, optimum-neuron).")
-    fp16_tflops: float = Field(gt=0, description="Peak dense FP16/BF16 tensor TFLOPS per device.")
-    tflops_basis: Text = Field(description="What the peak figure is: precision, dense or sparse, form factor.")
-    estimate: bool = Field(default=False, description="The peak is our estimate (the source says how it was made).")
+                    "run on it as they are.")]
+    needs_compilation: Annotated[bool, Field(
+        description="A model must be compiled for it ahead of time (AWS Neuron: torch-neuronx, optimum-neuron).")]
+    fp16_tflops: Annotated[float, Field(gt=0, description="Peak dense FP16/BF16 tensor TFLOPS per device.")]
+    tflops_basis: Annotated[Text, Field(description="What the peak figure is: precision, dense or sparse, form "
+                                                    "factor.")]
+    cuda_compute_capability: Annotated[Annotated[str, StringConstraints(pattern=r"^\d+\.\d+$")] | None, Field(
+        description="NVIDIA only: the CUDA compute capability, e.g. 8.6; frameworks need a minimum.")] = None
+    neuron_generation: Annotated[int | None, Field(
+        ge=1, description="AWS Neuron only: the NeuronCore version (1 Inf1, 2 Inf2/Trn1, 3 Trn2).")] = None
+    estimate: Annotated[bool, Field(description="The peak is our estimate (the source says how it was "
+                                                "made).")] = False
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
+    def _check(self, context: Context) -> None:
         if (self.vendor == "nvidia") != (self.cuda_compute_capability is not None):
             raise ValueError("cuda_compute_capability is given exactly for NVIDIA accelerators")
         if (self.vendor == "aws") != (self.neuron_generation is not None):
             raise ValueError("neuron_generation is given exactly for AWS (Neuron) accelerators")
         if self.needs_compilation and self.stock_containers:
             raise ValueError("an accelerator that needs compilation cannot run stock containers as they are")
-        return self
 
 
 # ---- LLM architectures ----------------------------------------------------------------------------------------
 
-class LlmArchitecture(Sourced):
+@record
+class LlmArchitecture(NamedTuple):
     """A decoder LLM's published shape, from its own config.json: what its KV cache is sized from (issue 12).
 
     A workload names one in model.architecture; under grouped-query attention (GQA) the model keeps fewer key-value
     heads than attention heads, so its cache is several times smaller than a dense decoder's of the same size.
     """
 
-    id: Id = Field(description="The name a workload gives in model.architecture (llama-3.1-8b, mistral-7b).")
-    parameters_millions: float = Field(gt=0, description="The published parameter count, in millions: used when "
-                                                         "the workload states none.")
-    layers: int = Field(ge=1, description="Decoder layers (config.json num_hidden_layers).")
-    kv_heads: int = Field(ge=1, description="Key-value heads per layer (config.json num_key_value_heads).")
-    head_dim: int = Field(ge=1, description="Size of one attention head (config.json head_dim, or hidden_size / "
-                                            "num_attention_heads).")
-    attention: Literal["MHA", "GQA"] = Field(description="Multi-head attention (one key-value head per attention "
-                                                         "head) or grouped-query attention (fewer).")
+    source: Source
+    as_of: dt.date
+    id: Annotated[Id, Field(description="The name a workload gives in model.architecture (llama-3.1-8b, "
+                                        "mistral-7b).")]
+    parameters_millions: Annotated[float, Field(gt=0, description="The published parameter count, in millions: "
+                                                                  "used when the workload states none.")]
+    layers: Annotated[int, Field(ge=1, description="Decoder layers (config.json num_hidden_layers).")]
+    kv_heads: Annotated[int, Field(ge=1, description="Key-value heads per layer (config.json "
+                                                     "num_key_value_heads).")]
+    head_dim: Annotated[int, Field(ge=1, description="Size of one attention head (config.json head_dim, or "
+                                                     "hidden_size / num_attention_heads).")]
+    attention: Annotated[Literal["MHA", "GQA"], Field(description="Multi-head attention (one key-value head per "
+                                                                  "attention head) or grouped-query attention "
+                                                                  "(fewer).")]
 
 
 # ---- regions -----------------------------------------------------------------------------------------------
 
-class Region(Frozen):
+@record
+class Region(NamedTuple):
     code: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
     name: Text
-    location: tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]] = Field(
-        description="[latitude, longitude] of the region's metro area: which price snapshot is nearest.")
+    location: Annotated[tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]],
+                        Field(description="[latitude, longitude] of the region's metro area: which price snapshot "
+                                          "is nearest.")]
 
 
 # ---- the whole -------------------------------------------------------------------------------------------
 
-class Knowledge(Frozen):
-    """Everything the engine and the quizzes read, validated and cross-checked."""
-
+class _KnowledgeRecords(NamedTuple):
     families: tuple[Family, ...]
     instance_types: tuple[InstanceType, ...]
     security_controls: tuple[SecurityControl, ...]
-    guard_rails: tuple[GuardRail, ...] = ()
     lambda_limits: tuple[LambdaLimit, ...]
     exams: tuple[ExamBlueprint, ...]
     regions: tuple[Region, ...]
+    guard_rails: tuple[GuardRail, ...] = ()
     accelerators: tuple[AcceleratorSpec, ...] = ()
     cpu_vcpu_tflops: float = 0.05
     lambda_modes: tuple[LambdaExecutionMode, ...] = ()
@@ -591,9 +653,19 @@ class Knowledge(Frozen):
     decisions: tuple[Decision, ...] = ()
     botocore_version: str | None = None
 
+
+class Knowledge(_KnowledgeRecords):
+    """Everything the engine and the quizzes read, validated and cross-checked (advisor.knowledge.loader).
+
+    The records are its fields; the lookup tables are built on first use and kept beside them.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Knowledge is frozen: cannot set {name}")
+
     @cached_property
     def _by_key(self) -> dict[str, dict[str, Any]]:
-        """Lookup tables, built on first use (frozen models cannot take them as fields)."""
+        """Lookup tables, built on first use."""
         return {
             "families": {f.id: f for f in self.families},
             "instance_types": {t.name: t for t in self.instance_types},

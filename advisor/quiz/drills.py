@@ -525,8 +525,9 @@ def drill_bank(k: Knowledge, *, seed: int = 0, recommend: Callable[[dict[str, An
 def drill_bank_data(k: Knowledge, *, seed: int = 0,
                     recommend: Callable[[dict[str, Any]], Any] | None = None) -> dict[str, Any]:
     """The drills in the bank file format (what `advisor quiz drills --format yaml` prints and a bank loads)."""
-    as_of = max((str(row.as_of) for row in (*k.instance_types, *k.security_controls, *k.lambda_limits, *k.exams)),
-                default=None)
+    dates = [*(r.as_of for r in k.instance_types), *(r.as_of for r in k.security_controls),
+             *(r.as_of for r in k.lambda_limits), *(r.as_of for r in k.exams)]
+    as_of = max((str(date) for date in dates), default=None)
     return {
         "id": BANK_ID, "title": TITLE,
         "description": "Generated from the knowledge base (rules/knowledge/) and the advisor's own decisions; every "

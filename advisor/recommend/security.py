@@ -76,7 +76,7 @@ class SecurityRows:
         cached = self._rows.get(key)
         if cached is None:
             control = self.knowledge.security_control(control_id)
-            anchors = {k: v for k, v in control.anchors.model_dump().items() if v}
+            anchors = {k: v for k, v in control.anchors._asdict().items() if v}
             cached = tuple(SecuritySetting(
                 control=control.id, title=control.title, resource=control.resource, service=s.service,
                 api=s.operation, field=s.field, value=deep_frozen(s.value), placeholder=s.placeholder,

@@ -6,6 +6,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from advisor.engine.conditions import Condition, FieldSpec, GroupResult, Leaf, LeafResult, disjoint
+from advisor.records import adapter
 
 FIELDS = {"n": FieldSpec("number"), "flag": FieldSpec("bool"), "kind": FieldSpec("literal", ("a", "b", "c")),
           "tags": FieldSpec("list", ("x", "y")), "name": FieldSpec("text", optional=True)}
@@ -93,7 +94,7 @@ def test_bad_conditions_are_refused_when_rules_load(raw: object, message: str) -
 
 
 def _leaf(field: str, op: str, value: object) -> Leaf:
-    return Leaf.model_validate({"field": field, "op": op, "value": value})
+    return adapter(Leaf).validate_python({"field": field, "op": op, "value": value})
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), [

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from advisor.engine.conditions import FieldSpec, GroupResult
 from advisor.engine.decisions import AmbiguousDecision, Decision
+from advisor.records import adapter
 
 FIELDS = {"fields": {"n": FieldSpec("number"), "kind": FieldSpec("literal", ("a", "b"))}}
 EX = {"fires": [{}], "does_not_fire": [{}]}
@@ -23,8 +24,9 @@ def rule(rid: str, when: Any = None, priority: int = 0, family: str = "m") -> di
 
 
 def decision(policy: str, rules: list[dict[str, Any]]) -> Decision:
-    return Decision.model_validate({"decision": "d", "title": "t", "output": "families", "hit_policy": policy,
-                                    "stages": ["training"], "as_of": "2026-11-24", "rules": rules}, context=FIELDS)
+    return adapter(Decision).validate_python({"decision": "d", "title": "t", "output": "families",
+                                              "hit_policy": policy, "stages": ["training"], "as_of": "2026-11-24",
+                                              "rules": rules}, context=FIELDS)
 
 
 BIG = {"field": "n", "op": "gte", "value": 10}
@@ -85,7 +87,7 @@ def test_a_memo_shares_a_leaf_between_rules_and_decisions_of_one_context_without
 
 def test_a_unique_decision_that_matches_twice_at_run_time_says_so() -> None:
     # the load-time overlap check cannot separate rules on different fields; build it past the check
-    d = decision("first", [rule("r1", BIG), rule("r2", ANY)]).model_copy(update={"hit_policy": "unique"})
+    d = decision("first", [rule("r1", BIG), rule("r2", ANY)])._replace(hit_policy="unique")
     with pytest.raises(AmbiguousDecision, match="r1, r2"):
         d.evaluate({"n": 20, "kind": "a"})
 

@@ -189,3 +189,56 @@ def test_a_guard_rail_reads_a_field_for_every_action(rules_copy: Path) -> None:
     replace_in(path, '      "sagemaker:CreateModel": VpcConfig.Subnets\n', "")
     errors = _errors(rules_copy)
     assert any("guard_rails[2]" in e and "missing sagemaker:CreateModel" in e for e in errors), errors
+
+
+def _kinds(value: object) -> object:
+    """The type of everything inside a value, so two equal trees also hold the same record classes."""
+    if isinstance(value, tuple | list):
+        return (type(value).__name__, [_kinds(item) for item in value])
+    if isinstance(value, dict):
+        return {key: _kinds(item) for key, item in value.items()}
+    return type(value).__name__
+
+
+def _models_cache() -> Path:
+    (path,) = cache_dir().glob("knowledge-models-*.json")
+    return path
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = loader.validate_knowledge
+    monkeypatch.setattr(loader, "validate_knowledge", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    return calls
+
+
+def test_records_from_the_cache_equal_the_ones_validated_from_the_yaml(rules_copy: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    validated = load_knowledge(rules_copy)
+    calls = _counting(monkeypatch)
+    cached = load_knowledge(rules_copy)
+    assert calls == [] and cached is not validated
+    assert cached == validated and _kinds(cached) == _kinds(validated)
+    assert type(cached).__name__ == "Knowledge" and cached.decision(cached.decisions[0].decision)
+
+
+@pytest.mark.parametrize("damage", ["tampered", "unsigned", "wrongly shaped"])
+def test_a_cache_that_is_not_ours_falls_back_to_the_yaml(rules_copy: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         damage: str) -> None:
+    from advisor import cache
+
+    good = load_knowledge(rules_copy)
+    path = _models_cache()
+    signature, _, body = path.read_bytes().partition(b"\n")
+    if damage == "tampered":
+        path.write_bytes(signature + b"\n" + body.replace(b'"minutes":180', b'"minutes":170', 1))
+    elif damage == "unsigned":
+        path.write_bytes(body)
+    else:  # signed by us, but not the records' shape: a family where a list of them is due
+        stored = cache.read(path.name, path.parent)
+        stored["data"]["families"] = stored["data"]["families"][0]
+        cache.write(path.name, stored, path.parent)
+    calls = _counting(monkeypatch)
+    assert load_knowledge(rules_copy) == good
+    assert calls == [1]
+    assert load_knowledge(rules_copy) == good and calls == [1]  # and the cache was written again

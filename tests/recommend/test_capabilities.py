@@ -14,6 +14,7 @@ from advisor.knowledge.loader import load_knowledge
 from advisor.knowledge.models import Framework
 from advisor.recommend import sizing
 from advisor.recommend.advisor import Advisor
+from advisor.records import adapter
 from advisor.workload import Derived, Workload, load_workload
 
 
@@ -266,5 +267,6 @@ def test_a_gpu_required_for_scikit_learn_is_located_in_the_file(tmp_path: Path) 
 
 def test_a_framework_stating_cpu_only_must_say_what_aws_says() -> None:
     with pytest.raises(ValueError, match="cpu_only_guidance"):
-        Framework(id="x", name="X", kind="framework", runs_on_neuron="no", cpu_only=("training",),
-                  source="https://docs.aws.amazon.com/x", as_of="2026-12-02")
+        adapter(Framework).validate_python({"id": "x", "name": "X", "kind": "framework", "runs_on_neuron": "no",
+                                            "cpu_only": ["training"], "source": "https://docs.aws.amazon.com/x",
+                                            "as_of": "2026-12-02"})

@@ -26,6 +26,7 @@ from advisor.pricing.models import PriceSnapshot
 from advisor.recommend import costing, questions, sizing
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.report import render
+from advisor.records import adapter
 from advisor.render import formats_for
 from advisor.stages import StageSpec
 from advisor.workload import Workload
@@ -55,7 +56,7 @@ def toy_cost(snapshot: PriceSnapshot, w: Workload, c: sizing.Candidate, today: d
 
 
 def toy_decision() -> Decision:
-    return Decision.model_validate({
+    return adapter(Decision).validate_python({
         "decision": "toy.family", "title": "Instance family for toy scoring", "output": "families",
         "hit_policy": "first", "stages": ["toy_inference"], "as_of": "2026-12-01",
         "rules": [{"id": "toy-default", "then": {"families": ["m"]}, "because": "Toys run on M.",
@@ -69,7 +70,7 @@ def toy() -> Iterator[Knowledge]:
     sizing.register_sizer("toy")(lambda stage, w, derived: ToySizer())
     costing.register_coster("toy")(toy_cost)
     try:
-        yield knowledge.model_copy(update={"decisions": (*knowledge.decisions, toy_decision())})
+        yield knowledge._replace(decisions=(*knowledge.decisions, toy_decision()))
     finally:
         stages.unregister("toy_inference")
         del sizing.SIZERS["toy"], costing.COSTERS["toy"]
