@@ -73,7 +73,8 @@ class ThingsFile(BaseModel):
 
 THINGS = [
     {"id": "a", "as_of": "2026-01-02", "part": {"kind": "gpu", "count": 2, "memory": 16},
-     "parts": [{"kind": "cpu", "count": 1}], "main": {"kind": "gpu", "count": 8}, "paths": {"x": "y"}, "examples": [{"data": {"size_gb": 3}}],
+     "parts": [{"kind": "cpu", "count": 1}], "main": {"kind": "gpu", "count": 8}, "paths": {"x": "y"},
+     "examples": [{"data": {"size_gb": 3}}],
      "location": [50, 8.5],
      "when": {"all": [{"field": "f", "value": 3}, {"not": {"field": "g", "value": ["a", 2, 2.5]}},
                       {"field": "h", "value": True}, {"field": "i"}]}},
