@@ -22,7 +22,18 @@ import inspect
 import types
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ForwardRef,
+    Literal,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter
@@ -112,12 +123,29 @@ def _record(cls: type) -> Convert:
         return cls(**data)
 
     _converters[cls] = convert
-    hints = get_type_hints(cls, include_extras=True)
+    hints = _hints(cls)
     for name in cls._fields:  # type: ignore[attr-defined]
         conv = _converter(hints[name])
         if conv is not None:
             fields.append((name, conv))
     return convert
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A record's field types: as declared, unless one is written as text (a name not defined yet, like a condition
+    inside a condition), which typing.get_type_hints resolves. Only then: it rebuilds every annotation, which
+    would cost a cached start more than building the records. A name written as text deeper inside a type (not
+    the whole annotation, nor the type inside Annotated) reaches `_make`, which refuses it loudly."""
+    declared: dict[str, Any] = next((vars(c)["__annotations__"] for c in cls.__mro__
+                                     if vars(c).get("__annotations__")), {})
+    fields: tuple[str, ...] = cls._fields  # type: ignore[attr-defined]
+    if set(fields) <= declared.keys() and not any(_by_name(declared[name]) for name in fields):
+        return declared
+    return get_type_hints(cls, include_extras=True)
+
+
+def _by_name(tp: Any) -> bool:
+    return isinstance(tp, str | ForwardRef) or (get_origin(tp) is Annotated and _by_name(tp.__origin__))
 
 
 def _plain_type(tp: Any) -> Any:
@@ -134,14 +162,14 @@ def _make(tp: Any) -> Convert | None:
     if tp in (Any, str, int, float, bool, type(None)) or origin is Literal:
         return None
     if tp is dt.date:
-        return _date
+        return dt.date.fromisoformat  # anything but ISO text raises, which `build` turns into a ShapeError
     if origin is tuple:
         args = get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
             item = _converter(args[0])
             if item is None:
-                return lambda value: tuple(_sequence(value))
-            return lambda value: tuple(map(item, _sequence(value)))
+                return _tuple
+            return lambda value: tuple(map(item, value)) if type(value) is list else _refuse(value, "a list")
         items = [_converter(arg) or _same for arg in args]
         return lambda value: tuple(conv(x) for conv, x in zip(items, _sequence(value, len(items))))
     if origin is dict:
@@ -223,8 +251,8 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _date(value: Any) -> dt.date:
-    return dt.date.fromisoformat(value) if type(value) is str else _refuse(value, "an ISO date")
+def _tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(value) if type(value) is list else _refuse(value, "a list")
 
 
 def _sequence(value: Any, length: int | None = None) -> list[Any]:
