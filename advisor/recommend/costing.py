@@ -27,6 +27,7 @@ from advisor.recommend.sizing import (
     PROCESSING_EFFICIENCY,
     Candidate,
     SettingsSizing,
+    batch_run_hours,
     capacity_rps,
     processing_data_gb,
     processing_hours,
@@ -99,7 +100,7 @@ def _endpoint(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date
 
 @register_coster("batch")
 def _batch(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
-    hours = max(1 / 60, w.batch.records_per_run / (capacity_rps(c.spec, w) * c.instances * 3600))
+    hours = batch_run_hours(w.batch.records_per_run, capacity_rps(c.spec, w), c.instances)
     run = batch_transform_cost(snapshot, c.spec.name, c.instances, round(hours, 4), today=today)
     monthly = None if run.usd is None else round(run.usd * w.batch.runs_per_month, 2)
     return run, {"hours_per_run": round(hours, 3), "runs_per_month": w.batch.runs_per_month,

@@ -608,6 +608,12 @@ class EndpointSizer(NamedTuple):
                 + (", at least 2 behind a production endpoint" if inf.production and by_load < 2 else "") + speed)
 
 
+def batch_run_hours(records: int, capacity_rps: float, count: int) -> float:
+    """Hours a batch transform of `records` takes on `count` instances serving `capacity_rps` each (at least a
+    minute): what a run is billed for, and what ranks batch types by cost per run."""
+    return max(1 / 60, records / (capacity_rps * count * 3600))
+
+
 class BatchSizer(NamedTuple):
     """Batch transform: enough workers to score every record of a run within its window (half of it at priority
     time)."""
@@ -628,6 +634,10 @@ class BatchSizer(NamedTuple):
             return 1, misfit
         per_instance = self.serving.capacity_rps(spec) * self.window_hours() * 3600 * BATCH_EFFICIENCY
         return max(1, math.ceil(self.w.batch.records_per_run / per_instance)), None
+
+    def run_hours(self, spec: Spec, count: int) -> float:
+        """Hours one run takes on `count` x `spec` (a batch transform is billed while it runs)."""
+        return batch_run_hours(self.w.batch.records_per_run, self.serving.capacity_rps(spec), count)
 
     def count_reason(self, spec: Spec, count: int) -> str:
         b = self.w.batch
@@ -750,6 +760,9 @@ class Candidate(NamedTuple):
     A distributed job is never so marked: how many devices it spreads over is the user's choice."""
     per_hour: float | None = None
     """Price of all its instances an hour; None when the price is unknown."""
+    per_run: float | None = None
+    """Price of one run where a run's hours depend on the type (a batch transform, billed while it runs: cheaper per
+    hour is not cheaper per run when it runs longer); None elsewhere, or when the price is unknown."""
 
     @property
     def itype(self) -> InstanceType:
@@ -867,7 +880,10 @@ class Weighing(NamedTuple):
             return Candidate(spec, count, price, misfit)
         per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
         if self.serving is not None:  # serving requests, a type is as fast as its request time
-            return Candidate(spec, count, price, None, request_s=self.serving.request_seconds(spec), per_hour=per_hour)
+            run_hours = getattr(self.sizer, "run_hours", None)  # a stage billed per run says how long one takes
+            per_run = per_hour * run_hours(spec, count) if run_hours is not None and per_hour is not None else None
+            return Candidate(spec, count, price, None, request_s=self.serving.request_seconds(spec), per_hour=per_hour,
+                             per_run=per_run)
         usable_of = getattr(self.sizer, "usable", None)  # a sizer that knows how busy its instances are says so
         usable = usable_of(spec, count) if usable_of is not None else self.usable_devices(spec, count)
         return Candidate(spec, count, price, None, usable=usable * (spec.tflops / spec.units),
@@ -1019,6 +1035,12 @@ def _price(c: Candidate) -> float:
     return math.inf if c.per_hour is None else c.per_hour
 
 
+def _cost(c: Candidate) -> float:
+    """What ranking compares: the price of a run where runs differ in length by type (Candidate.per_run), else the
+    price an hour."""
+    return c.per_run if c.per_run is not None else _price(c)
+
+
 def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: bool) -> list[Candidate]:
     """The fitting candidates in the priority's order (ties keep the knowledge's order; `jobs`: a stage that ends,
     whose ties go to fewer instances).
@@ -1038,7 +1060,7 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
     # a job (training, processing, a batch transform) at the same price (to the cent an hour: 2 x $0.23 is 1 x
     # $0.461) and size runs on fewer, larger instances: fewer containers to start and fewer shards; an endpoint
     # keeps the knowledge's order (more, smaller instances lose less capacity with one)
-    by_cost = sorted(fitting, key=lambda c: (too_slow(c), round(_price(c), 2) if jobs else _price(c), c.size,
+    by_cost = sorted(fitting, key=lambda c: (too_slow(c), round(_cost(c), 2) if jobs else _cost(c), c.size,
                                              c.instances if jobs else 0, -c.spec.generation_rank))
     if w.priority == "cost" or not fitting:
         return by_cost
@@ -1054,10 +1076,10 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
                 return not (busy and c.mostly_idle) and c.speed * TIME_BAND >= best
         rest = sorted((c for c in fitting if not is_fast(c)), key=lambda c: (-c.speed, _price(c), c.size))
         return [c for c in by_cost if is_fast(c)] + rest
-    band = min(_price(c) for c in fitting) * BALANCED_BAND
-    within = sorted((c for c in fitting if _price(c) <= band),
-                    key=lambda c: (too_slow(c), -c.speed, _price(c), c.size, c.instances if jobs else 0))
-    return within + [c for c in by_cost if _price(c) > band]
+    band = min(_cost(c) for c in fitting) * BALANCED_BAND
+    within = sorted((c for c in fitting if _cost(c) <= band),
+                    key=lambda c: (too_slow(c), -c.speed, _cost(c), c.size, c.instances if jobs else 0))
+    return within + [c for c in by_cost if _cost(c) > band]
 
 def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, inference: bool) -> str:
     n = len(fitting)
@@ -1075,6 +1097,10 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
         premium = (f"; {money(winner.per_hour - cheapest.per_hour)}/h ({share:.0%}) more than the cheapest that "
                    f"fits, {cheapest.spec.name}")
     if w.priority == "cost":
+        if winner.per_run is not None:
+            return (f"priority cost: the cheapest run of {n} types that fit ({run_text(winner)} in total; a batch "
+                    "transform is billed while it runs, so a type dearer by the hour that finishes sooner can cost "
+                    "less a run)")
         return f"priority cost: the cheapest of {n} types that fit ({price_text(winner)} in total)"
     if w.priority == "time" and inference:
         target = w.inference.latency_ms_p99 / LATENCY_MARGIN
@@ -1107,11 +1133,18 @@ def price_text(c: Candidate) -> str:
     return "unknown" if c.per_hour is None else f"{money(c.per_hour)}/h"
 
 
+def run_text(c: Candidate) -> str:
+    """A batch type's price of one run beside its price an hour."""
+    return price_text(c) if c.per_run is None else f"{money(c.per_run)} a run ({price_text(c)})"
+
+
 def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bool) -> str:
     """Why `other` ranked below `winner`, in the terms of the priority."""
     if other.misfit:
         return other.misfit
-    w_cost, o_cost = winner.per_hour, other.per_hour
+    per_run = winner.per_run is not None and other.per_run is not None
+    w_cost, o_cost = (winner.per_run, other.per_run) if per_run else (winner.per_hour, other.per_hour)
+    unit = "a run" if per_run else "/h"
     if o_cost is None and w_cost is not None:
         return "no price in the snapshot, so it cannot be shown to be cheaper"
     if o_cost is None and w_cost is None:
@@ -1120,8 +1153,8 @@ def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bo
     if o_cost is not None and w_cost is not None and o_cost != w_cost:
         more = o_cost > w_cost
         pct = abs(o_cost - w_cost) / w_cost * 100 if w_cost else 0
-        cost_diff = (f"costs {money(abs(o_cost - w_cost))}/h {'more' if more else 'less'} ({pct:.0f}%)"
-                     f" at {price_text(other)}")
+        cost_diff = (f"costs {money(abs(o_cost - w_cost))}{' ' if per_run else ''}{unit} {'more' if more else 'less'}"
+                     f" ({pct:.0f}%) at {run_text(other) if per_run else price_text(other)}")
     if w.priority == "cost":
         if o_cost == w_cost:
             return f"same price, {'less compute' if other.speed < winner.speed else 'larger or older'}"

@@ -40,12 +40,12 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] =
     # and a 14.5 GB package exceeds 10 GB images
     "llm-assistant": ({"training": ("p", None, 2), "realtime_inference": ("g", None, 2)}, "does_not_fit"),
     # 400 MB of code and model exceeds Lambda's 250 MB unzipped limit: a container image fixes it
-    "product-embeddings-batch": ({"batch_inference": ("c", None, None)}, "fits_with_changes"),
+    "product-embeddings-batch": ({"batch_inference": ("inf", None, 1)}, "fits_with_changes"),
     # the function described in its `lambda` section needs a GPU, 16 GB and 20-minute runs from an SQS mapping:
     # Lambda Managed Instances only (AcceleratorConfig; 5,400 s for event-source-mapping invocations)
-    # (a record needs 16 GB, inference.memory_mb: one record at a time per 16 GiB instance, so a GPU's speed on this
-    # 335M-parameter encoder decides, not a CPU's vCPUs)
-    "embeddings-lambda-gpu": ({"batch_inference": ("g", None, 1)}, "fits_with_changes"),
+    # (a record needs 16 GB, inference.memory_mb: one record at a time per 16 GiB instance, so an accelerator's speed on
+    # this 335M-parameter encoder decides, not a CPU's vCPUs: one Inferentia2 is the cheapest run)
+    "embeddings-lambda-gpu": ({"batch_inference": ("inf", None, 1)}, "fits_with_changes"),
     "customer-segments": ({"training": ("c", None, 1), "batch_inference": ("c", None, 1)}, "fits"),
     # a 3-hour processing job is past any Lambda timeout (900 s; 5,400 s asynchronous on managed instances)
     "image-preprocessing": ({"processing": ("c", None, 1)}, "does_not_fit"),
@@ -64,7 +64,8 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] =
     "blazingtext-large-classifier": ({"training": ("g", None, 1)}, "not_checked"),
     "object2vec-embeddings": ({"training": ("m", None, 1), "realtime_inference": ("g", None, 2)}, "fits"),
     "builtin-image-classification": ({"training": ("g", None, 1), "realtime_inference": ("c", None, None)}, "fits"),
-    "builtin-object-detection": ({"training": ("g", None, 1), "batch_inference": ("c", None, None)}, "fits"),
+    # batch scoring on a G4dn (AWS lists P3 and G4dn beside C5 and M5): cheaper a run than CPUs, billed while it runs
+    "builtin-object-detection": ({"training": ("g", None, 1), "batch_inference": ("g", None, 1)}, "fits"),
     "builtin-semantic-segmentation": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)}, "fits"),
     "seq2seq-translation": ({"training": ("g", None, 1), "realtime_inference": ("g", None, 2)}, "fits"),
     "lda-topics": ({"training": ("m", None, 1), "batch_inference": ("c", None, None)}, "fits"),

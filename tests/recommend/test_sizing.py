@@ -158,3 +158,21 @@ def test_an_async_request_past_fifteen_minutes_raises_the_callers_timeout(adviso
     assert any("InvocationTimeoutSeconds 2160" in r and "900 s" in r for r in thirty.reasons)
     assert chosen(3600).settings["InvocationTimeoutSeconds"] == 3600
     assert "InvocationTimeoutSeconds" not in chosen(600).settings
+
+
+def test_a_batch_transform_at_cost_priority_takes_the_cheapest_run_not_the_cheapest_hour(advisor: Advisor) -> None:
+    """A batch transform is billed while it runs: five CPU instances cheaper by the hour that run for hours lose to
+    one accelerator that finishes in minutes (a million CNN images at 0.1 s of CPU each)."""
+    w = Workload.model_validate({"stages": ["batch_inference"], "priority": "cost", "model": {
+        "algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 25, "size_mb": 100},
+        "inference": {"seconds_per_request": 0.1}, "batch": {"records_per_run": 1_000_000, "max_hours": 4}})
+    choice = advisor.recommend(w).instances["batch_inference"]
+    t = advisor.knowledge.instance_type(choice.instance_type)
+    assert t.accelerator is not None
+    assert any("the cheapest run of" in r for r in choice.reasons)
+    run = choice.estimated_cost.usd
+    assert run is not None and all("a run more" in a.reason for a in choice.alternatives if "more" in a.reason)
+    catalogue = sizing.Catalogue.of(advisor.knowledge)
+    cpu = next(s for s in catalogue.specs("batch_transform", ["c"]) if s.name == "ml.c6i.large")
+    hours = sizing.batch_run_hours(1_000_000, sizing.capacity_rps(cpu, w), 5)
+    assert run < 5 * 0.102 * hours  # five ml.c6i.large at $0.102/h for the hours they would run
