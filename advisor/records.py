@@ -35,6 +35,8 @@ from typing import (
     get_type_hints,
 )
 
+from typing_extensions import Doc
+
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter
     from pydantic.json_schema import JsonSchemaValue
@@ -333,10 +335,14 @@ def _json_schema(cls: type, schema: CoreSchema, handler: GetJsonSchemaHandler) -
     target = handler.resolve_ref_schema(described)
     names = list(fields_of(cls))
     properties = dict(zip(names, target.get("prefixItems", ())))
+    hints = fields_of(cls)
     for name, field in zip(names, cls._fields):  # type: ignore[attr-defined]
         default = cls._field_defaults.get(field)  # type: ignore[attr-defined]
         if isinstance(default, tuple) and name in properties:
             properties[name]["default"] = to_plain(default)  # a record default as a mapping, not an array
+        doc = next((m.documentation for m in getattr(hints[name], "__metadata__", ()) if isinstance(m, Doc)), None)
+        if doc is not None and name in properties:
+            properties[name]["description"] = doc
     required = names[:target.get("minItems", 0)]
     target.clear()
     target.update({"additionalProperties": False, "properties": properties})

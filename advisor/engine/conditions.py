@@ -12,6 +12,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, NamedTuple
 
+from annotated_types import MinLen
 from pydantic import Discriminator, Field, Tag
 
 from advisor.numbers import Finite, FiniteInt
@@ -165,7 +166,7 @@ def _check_value(leaf: Leaf, spec: FieldSpec) -> None:
 
 @record
 class All(NamedTuple):
-    all: Annotated["tuple[Condition, ...]", Field(min_length=1)]
+    all: Annotated["tuple[Condition, ...]", MinLen(1)]
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
         parts = tuple(part.evaluate(ctx, memo) for part in self.all)
@@ -177,7 +178,7 @@ class All(NamedTuple):
 
 @record
 class AnyOf(NamedTuple):
-    any: Annotated["tuple[Condition, ...]", Field(min_length=1)]
+    any: Annotated["tuple[Condition, ...]", MinLen(1)]
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
         parts = tuple(part.evaluate(ctx, memo) for part in self.any)

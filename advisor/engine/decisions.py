@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from itertools import combinations
 from typing import Annotated, Any, Literal, NamedTuple
 
+from annotated_types import MinLen
 from pydantic import Field
+from typing_extensions import Doc
 
 from advisor.base import Id, Text
 from advisor.engine.conditions import All, Condition, ConditionResult, Context, Leaf, LeafResult, Memo, disjoint
@@ -29,10 +31,10 @@ class Then(NamedTuple):
     """What a rule decides; which fields apply depends on the decision's `output`."""
 
     families: tuple[Id, ...] = ()
-    stages: Annotated[tuple[Id, ...], Field(description="exclusions: the stages it applies to (empty: all).")] = ()
+    stages: Annotated[tuple[Id, ...], Doc("exclusions: the stages it applies to (empty: all).")] = ()
     controls: tuple[Id, ...] = ()
     alternatives: tuple[Id, ...] = ()
-    units: Annotated[tuple[Id, ...], Field(description="lambda_units: the units of work Lambda is checked on.")] = ()
+    units: Annotated[tuple[Id, ...], Doc("lambda_units: the units of work Lambda is checked on.")] = ()
 
 
 _THEN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -48,9 +50,8 @@ _THEN_FIELDS: dict[str, tuple[str, ...]] = {
 class Examples(NamedTuple):
     """Partial workloads (merged over the defaults) on which the rule must, and must not, match."""
 
-    fires: Annotated[tuple[dict[str, Any], ...], Field(min_length=1)]
-    does_not_fire: Annotated[tuple[dict[str, Any], ...], Field(description="Empty only for a rule with no "
-                                                                           "`when`.")] = ()
+    fires: Annotated[tuple[dict[str, Any], ...], MinLen(1)]
+    does_not_fire: Annotated[tuple[dict[str, Any], ...], Doc("Empty only for a rule with no `when`.")] = ()
 
 
 @record
@@ -61,7 +62,7 @@ class Rule(NamedTuple):
     source: Text
     examples: Examples
     priority: int = 0
-    when: Annotated[Condition | None, Field(description="Absent: the rule always matches.")] = None
+    when: Annotated[Condition | None, Doc("Absent: the rule always matches.")] = None
 
     def _check(self, context: Mapping[str, Any] | None) -> None:
         if self.when is not None and not self.examples.does_not_fire:
@@ -78,9 +79,8 @@ class Decision(NamedTuple):
     output: Output
     hit_policy: HitPolicy
     as_of: dt.date
-    rules: Annotated[tuple[Rule, ...], Field(min_length=1)]
-    stages: Annotated[tuple[Id, ...], Field(description="families: the workload stages this decision "
-                                                        "serves.")] = ()
+    rules: Annotated[tuple[Rule, ...], MinLen(1)]
+    stages: Annotated[tuple[Id, ...], Doc("families: the workload stages this decision serves.")] = ()
 
     def _check(self, context: Mapping[str, Any] | None) -> None:
         allowed = set(_THEN_FIELDS[self.output])

@@ -17,7 +17,9 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal, NamedTuple, get_args
 
-from pydantic import Field, StringConstraints
+from annotated_types import Ge, Gt, Le, MinLen
+from pydantic import StringConstraints
+from typing_extensions import Doc
 
 from advisor.base import Id, Text
 from advisor.engine.decisions import Decision
@@ -69,9 +71,8 @@ class Family(NamedTuple):
     processor: Processor
     chapter_view: Text
     chapter_name: str | None = None
-    arch: Annotated[Literal["x86_64", "arm64"], Field(
-        description="The host CPU's architecture: arm64 families (Graviton, Grace) need arm64 container "
-                    "images.")] = "x86_64"
+    arch: Annotated[Literal["x86_64", "arm64"], Doc(
+        "The host CPU's architecture: arm64 families (Graviton, Grace) need arm64 container images.")] = "x86_64"
     burstable: bool = False
     status: Literal["current", "retired"] = "current"
     today: str | None = None
@@ -86,9 +87,8 @@ class Accelerator(NamedTuple):
     kind: AcceleratorKind
     vendor: Vendor
     model: Text
-    count: Annotated[int, Field(ge=1)]  # type: ignore[assignment]  # the devices, over tuple.count: read as a field
-    memory_gib_per_device: Annotated[float, Field(gt=0, description="Memory of one device in GiB, as EC2 reports "
-                                                                     "it.")]
+    count: Annotated[int, Ge(1)]  # type: ignore[assignment]  # the devices, over tuple.count: read as a field
+    memory_gib_per_device: Annotated[float, Gt(0), Doc("Memory of one device in GiB, as EC2 reports it.")]
 
     @property
     def memory_gib(self) -> float:
@@ -109,15 +109,15 @@ class InstanceType(NamedTuple):
     family: Id
     generation: Id
     size: Id
-    vcpu: Annotated[int, Field(ge=1)]
-    memory_gib: Annotated[float, Field(gt=0)]
-    instance_storage_gb: Annotated[float, Field(
-        ge=0, description="Local NVMe instance store; 0 for EBS-only types (AWS then accepts volume KMS keys).")]
-    stages: Annotated[tuple[Stage, ...], Field(min_length=1)]
+    vcpu: Annotated[int, Ge(1)]
+    memory_gib: Annotated[float, Gt(0)]
+    instance_storage_gb: Annotated[float, Ge(0), Doc(
+        "Local NVMe instance store; 0 for EBS-only types (AWS then accepts volume KMS keys).")]
+    stages: Annotated[tuple[Stage, ...], MinLen(1)]
     accelerator: Accelerator | None = None
-    network_gbps: Annotated[float | None, Field(
-        gt=0, description="Baseline network bandwidth in Gbps as EC2 reports it (burstable sizes reach their 'up "
-                          "to' figure for short periods); null where not known.")] = None
+    network_gbps: Annotated[float | None, Gt(0), Doc(
+        "Baseline network bandwidth in Gbps as EC2 reports it (burstable sizes reach their 'up to' figure for "
+        "short periods); null where not known.")] = None
     status: TypeStatus = "current"
 
     def _check(self, context: Context) -> None:
@@ -139,7 +139,7 @@ IacPath = Annotated[str, StringConstraints(pattern=rf"^{_IAC_SEGMENT}(\.{_IAC_SE
 """A CloudFormation property path below `Properties` or a Terraform attribute path; nested Terraform blocks are
 written without indexes (`vpc_config.subnet_ids`), the reader looks through a block's list."""
 
-IacPaths = Annotated[dict[str, IacPath], Field(description="Resource type -> the path of this field in it.")]
+IacPaths = Annotated[dict[str, IacPath], Doc("Resource type -> the path of this field in it.")]
 
 Check = Literal["equals", "present", "at_least", "one_of", "none_of", "no_secrets", "review"]
 """How a value is judged. equals: == value; present: set, not empty and not one of `values` (a tool's spelling of
@@ -157,8 +157,8 @@ class Condition(NamedTuple):
     """
 
     check: Literal["present", "absent", "equals", "not_equals", "matches"]
-    field: Annotated[ApiPath | None, Field(description="In the request; none: no condition there.")] = None
-    value: Annotated[Scalar | None, Field(description="For equals / not_equals; a regex for matches.")] = None
+    field: Annotated[ApiPath | None, Doc("In the request; none: no condition there.")] = None
+    value: Annotated[Scalar | None, Doc("For equals / not_equals; a regex for matches.")] = None
     aws_default: Scalar | None = None
     cfn: IacPaths = {}
     tf: IacPaths = {}
@@ -176,18 +176,15 @@ class Setting(NamedTuple):
 
     operation: Id
     field: ApiPath
-    aws_default: Annotated[Scalar | None, Field(description="What AWS does when the field is absent (null: nothing "
-                                                            "set).")]
+    aws_default: Annotated[Scalar | None, Doc("What AWS does when the field is absent (null: nothing set).")]
     service: Literal["sagemaker", "lambda", "ec2", "s3", "iam"] = "sagemaker"
     value: Scalar | None = None
     placeholder: Id | None = None
-    requires_ebs: Annotated[bool, Field(
-        description="AWS refuses the field for instance types with local NVMe instance storage.")] = False
-    check: Annotated[Check | None, Field(
-        description="Default: equals when `value` is given, else present.")] = None
-    values: Annotated[tuple[Scalar, ...], Field(
-        description="The allowed (one_of) or refused (none_of) values.")] = ()
-    when: Annotated[tuple[Condition, ...], Field(description="All must hold for the setting to apply.")] = ()
+    requires_ebs: Annotated[bool, Doc(
+        "AWS refuses the field for instance types with local NVMe instance storage.")] = False
+    check: Annotated[Check | None, Doc("Default: equals when `value` is given, else present.")] = None
+    values: Annotated[tuple[Scalar, ...], Doc("The allowed (one_of) or refused (none_of) values.")] = ()
+    when: Annotated[tuple[Condition, ...], Doc("All must hold for the setting to apply.")] = ()
     cfn: IacPaths = {}
     tf: IacPaths = {}
 
@@ -227,7 +224,7 @@ class SecurityControl(NamedTuple):
     id: Id
     title: Text
     resource: Text
-    settings: Annotated[tuple[Setting, ...], Field(min_length=1)]
+    settings: Annotated[tuple[Setting, ...], MinLen(1)]
     pass_condition: Text
     severity: Severity
     chapter_topic: Literal[
@@ -235,7 +232,7 @@ class SecurityControl(NamedTuple):
         "availability", "lambda", "monitoring", "platform",
     ]
     why: Text
-    tradeoff: Annotated[Text, Field(description="What following the control costs: every control has one.")]
+    tradeoff: Annotated[Text, Doc("What following the control costs: every control has one.")]
     anchors: Anchors = Anchors()
 
 
@@ -253,12 +250,12 @@ class GuardRail(NamedTuple):
     as_of: dt.date
     condition_key: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9]+$")]
     actions: Annotated[tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9]+$")], ...],
-                       Field(min_length=1)]
+                       MinLen(1)]
     deny_when: DenyWhen
-    enforces: Annotated[tuple[Id, ...], Field(min_length=1)]
-    reads: Annotated[dict[str, str], Field(description=(
-        "action -> the request field the condition key is read from: a recommendation names an action in its "
-        "rail only when its own request sets that field, so the rail never denies what the advisor writes."))]
+    enforces: Annotated[tuple[Id, ...], MinLen(1)]
+    reads: Annotated[dict[str, str], Doc(
+        "action -> the request field the condition key is read from: a recommendation names an action in its rail "
+        "only when its own request sets that field, so the rail never denies what the advisor writes.")]
 
     def _check(self, context: Context) -> None:
         if set(self.reads) != set(self.actions):
@@ -301,18 +298,15 @@ class LambdaLimit(NamedTuple):
     id: Id
     name: Text
     unit: Text
-    today: Annotated[LimitValue, Field(
-        description="Standard (on-demand) Lambda today: what the chapter's figure compares to.")]
+    today: Annotated[LimitValue, Doc("Standard (on-demand) Lambda today: what the chapter's figure compares to.")]
     changed: bool
-    chapter: Annotated[LimitValue | None, Field(
-        description="The book's figure; absent if the book has none.")] = None
-    managed_instances: Annotated[LimitValue | None, Field(
-        description="Lambda Managed Instances today, where it differs from standard; absent: the same.")] = None
-    durable: Annotated[LimitValue | None, Field(
-        description="Durable functions today, where they differ from standard; absent: the same.")] = None
+    chapter: Annotated[LimitValue | None, Doc("The book's figure; absent if the book has none.")] = None
+    managed_instances: Annotated[LimitValue | None, Doc(
+        "Lambda Managed Instances today, where it differs from standard; absent: the same.")] = None
+    durable: Annotated[LimitValue | None, Doc(
+        "Durable functions today, where they differ from standard; absent: the same.")] = None
     configurable: bool = False
-    api_field: Annotated[str | None, Field(
-        description="Where the limit is set, e.g. CreateFunction.MemorySize.")] = None
+    api_field: Annotated[str | None, Doc("Where the limit is set, e.g. CreateFunction.MemorySize.")] = None
     note: str | None = None
 
     @property
@@ -332,10 +326,10 @@ class LambdaExecutionMode(NamedTuple):
     as_of: dt.date
     id: LambdaMode
     name: Text
-    how: Annotated[Text, Field(description="What makes a function run this way (the CreateFunction fields).")]
+    how: Annotated[Text, Doc("What makes a function run this way (the CreateFunction fields).")]
     billing: Text
-    fits: Annotated[Text, Field(description="The work this mode is for.")]
-    cannot: Annotated[Text, Field(description="What it does not do.")]
+    fits: Annotated[Text, Doc("The work this mode is for.")]
+    cannot: Annotated[Text, Doc("What it does not do.")]
 
 
 # ---- built-in algorithms and frameworks ---------------------------------------------------------------------
@@ -350,19 +344,16 @@ class AlgorithmStage(NamedTuple):
     `None` means AWS says nothing, which is not the same as "no": rules only act on what AWS states.
     """
 
-    processors: Annotated[tuple[Compute, ...], Field(min_length=1, description="Processors the algorithm runs on "
-                                                                               "here.")]
-    guidance: Annotated[Text, Field(description="AWS's guidance, in plain words.")]
-    preferred: Annotated[Compute | None, Field(description="The processor AWS recommends, when it names one.")] = None
-    multi_gpu: Annotated[bool | None, Field(description="Whether the algorithm uses more than one GPU per "
-                                                        "instance.")] = None
-    multi_instance: Annotated[bool | None, Field(description="Whether the algorithm trains (or serves) across "
-                                                             "several instances.")] = None
-    families: Annotated[tuple[Id, ...], Field(description="Instance families AWS recommends (families.yaml "
-                                                          "ids).")] = ()
-    generations: Annotated[tuple[Id, ...], Field(description="Instance generations AWS names (p2, p3, g4dn, g5, "
-                                                             "c5, ...), older ones included as AWS lists them.")] = ()
-    starting_types: Annotated[tuple[str, ...], Field(description="Instance types AWS suggests starting with.")] = ()
+    processors: Annotated[tuple[Compute, ...], MinLen(1), Doc("Processors the algorithm runs on here.")]
+    guidance: Annotated[Text, Doc("AWS's guidance, in plain words.")]
+    preferred: Annotated[Compute | None, Doc("The processor AWS recommends, when it names one.")] = None
+    multi_gpu: Annotated[bool | None, Doc("Whether the algorithm uses more than one GPU per instance.")] = None
+    multi_instance: Annotated[bool | None, Doc(
+        "Whether the algorithm trains (or serves) across several instances.")] = None
+    families: Annotated[tuple[Id, ...], Doc("Instance families AWS recommends (families.yaml ids).")] = ()
+    generations: Annotated[tuple[Id, ...], Doc(
+        "Instance generations AWS names (p2, p3, g4dn, g5, c5, ...), older ones included as AWS lists them.")] = ()
+    starting_types: Annotated[tuple[str, ...], Doc("Instance types AWS suggests starting with.")] = ()
 
     def _check(self, context: Context) -> None:
         if self.preferred is not None and self.preferred not in self.processors:
@@ -395,19 +386,18 @@ class Algorithm(NamedTuple):
 
     source: Source
     as_of: dt.date
-    id: Annotated[Id, Field(description="The value of the workload's model.algorithm.")]
+    id: Annotated[Id, Doc("The value of the workload's model.algorithm.")]
     name: Text
-    framework: Annotated[Text, Field(description="What the built-in container is built on (MXNet, ...).")]
-    data_kinds: Annotated[tuple[Id, ...], Field(min_length=1, description="Workload data kinds the algorithm "
-                                                                          "takes.")]
+    framework: Annotated[Text, Doc("What the built-in container is built on (MXNet, ...).")]
+    data_kinds: Annotated[tuple[Id, ...], MinLen(1), Doc("Workload data kinds the algorithm takes.")]
     model_kind: Literal["classical", "tree_based", "deep_learning"]
     training: AlgorithmStage
     inference: AlgorithmStage
-    incremental_training: Annotated[bool, Field(description="Whether SageMaker incremental training supports it.")]
+    incremental_training: Annotated[bool, Doc("Whether SageMaker incremental training supports it.")]
     page: Annotated[str, StringConstraints(pattern=r"^https://docs\.aws\.amazon\.com/")]
-    modes: Annotated[tuple[AlgorithmMode, ...], Field(description="Training modes with their own guidance.")] = ()
-    runs_on_neuron: Annotated[bool, Field(description="Whether the built-in container runs on AWS Neuron "
-                                                      "(Inferentia, Trainium); none does.")] = False
+    modes: Annotated[tuple[AlgorithmMode, ...], Doc("Training modes with their own guidance.")] = ()
+    runs_on_neuron: Annotated[bool, Doc(
+        "Whether the built-in container runs on AWS Neuron (Inferentia, Trainium); none does.")] = False
 
     def mode(self, mode_id: str | None) -> AlgorithmMode | None:
         return next((m for m in self.modes if m.id == mode_id), None)
@@ -422,17 +412,17 @@ class Framework(NamedTuple):
     id: Id
     name: Text
     kind: Literal["framework", "serving", "custom"]
-    runs_on_neuron: Annotated[Literal["yes", "compiled", "no", "unknown"], Field(
-        description="yes: a Neuron build exists and runs as is; compiled: runs on Inferentia/Trainium only after "
-                    "compiling the model with the Neuron SDK (a Neuron container); no: never; unknown: the user's.")]
+    runs_on_neuron: Annotated[Literal["yes", "compiled", "no", "unknown"], Doc(
+        "yes: a Neuron build exists and runs as is; compiled: runs on Inferentia/Trainium only after compiling the "
+        "model with the Neuron SDK (a Neuron container); no: never; unknown: the user's.")]
     note: str | None = None
-    cpu_only: Annotated[tuple[Literal["training", "inference"], ...], Field(description=(
-        "The workload sections (training: training and tuning; inference: the inference stages) whose containers "
-        "AWS builds or runs on CPUs only, so a GPU asked for there cannot be used: a plain error naming both "
+    cpu_only: Annotated[tuple[Literal["training", "inference"], ...], Doc(
+        "The workload sections (training: training and tuning; inference: the inference stages) whose containers"
+        " AWS builds or runs on CPUs only, so a GPU asked for there cannot be used: a plain error naming both "
         "fields. Empty where AWS states no such limit (an accelerator merely not recommended is a rule's "
-        "exclusion and a warning)."))] = ()
-    cpu_only_guidance: Annotated[Text | None, Field(description="What AWS says, in plain words, when cpu_only "
-                                                                "names a section.")] = None
+        "exclusion and a warning).")] = ()
+    cpu_only_guidance: Annotated[Text | None, Doc(
+        "What AWS says, in plain words, when cpu_only names a section.")] = None
 
     def _check(self, context: Context) -> None:
         if self.cpu_only and not self.cpu_only_guidance:
@@ -451,9 +441,9 @@ class OptionLimit(NamedTuple):
     name: Text
     unit: Text
     value: LimitValue
-    api_field: Annotated[str | None, Field(description="Service, operation and member path whose botocore shape "
-                                                       "carries the number, e.g. sagemaker-runtime:"
-                                                       "InvokeEndpoint.Body.")] = None
+    api_field: Annotated[str | None, Doc(
+        "Service, operation and member path whose botocore shape carries the number, e.g. sagemaker-"
+        "runtime:InvokeEndpoint.Body.")] = None
     note: str | None = None
 
 
@@ -465,8 +455,7 @@ class OptionCapabilities(NamedTuple):
     vpc: bool
     network_isolation: bool
     scale_to_zero: bool
-    persistent: Annotated[bool, Field(description="Serves requests as they arrive (an endpoint), not a job over a "
-                                                  "data set.")]
+    persistent: Annotated[bool, Doc("Serves requests as they arrive (an endpoint), not a job over a data set.")]
     data_capture: bool | None = None
     multiple_variants: bool | None = None
 
@@ -477,7 +466,7 @@ class HostingOption(NamedTuple):
     as_of: dt.date
     id: Id
     name: Text
-    api: Annotated[Text, Field(description="The request that creates it.")]
+    api: Annotated[Text, Doc("The request that creates it.")]
     capabilities: OptionCapabilities
     choose_when: Text
     avoid_when: Text
@@ -504,7 +493,7 @@ class ExamTask(NamedTuple):
 class ExamDomain(NamedTuple):
     id: Id
     name: Text
-    weight_percent: Annotated[float, Field(gt=0, le=100)]
+    weight_percent: Annotated[float, Gt(0), Le(100)]
     tasks: tuple[ExamTask, ...] = ()
 
     def _check(self, context: Context) -> None:
@@ -520,12 +509,12 @@ class ExamBlueprint(NamedTuple):
     code: Id
     name: Text
     status: Literal["active", "retired"]
-    questions: Annotated[int, Field(ge=1)]
-    scored_questions: Annotated[int, Field(ge=1)]
-    minutes: Annotated[int, Field(ge=1)]
-    pass_mark: Annotated[int, Field(ge=1)]
+    questions: Annotated[int, Ge(1)]
+    scored_questions: Annotated[int, Ge(1)]
+    minutes: Annotated[int, Ge(1)]
+    pass_mark: Annotated[int, Ge(1)]
     question_types: tuple[Text, ...]
-    domains: Annotated[tuple[ExamDomain, ...], Field(min_length=1)]
+    domains: Annotated[tuple[ExamDomain, ...], MinLen(1)]
     retired_on: dt.date | None = None
     successor: Id | None = None
     scale_min: int = 100
@@ -556,35 +545,28 @@ class AcceleratorSpec(NamedTuple):
 
     source: Source
     as_of: dt.date
-    model: Annotated[Text, Field(description="The name instance types use in accelerator.model (A10G, "
-                                             "Inferentia2).")]
+    model: Annotated[Text, Doc("The name instance types use in accelerator.model (A10G, Inferentia2).")]
     vendor: Vendor
     kind: AcceleratorKind
-    architecture: Annotated[Text, Field(description="The vendor's architecture name (Ampere, Hopper, "
-                                                    "NeuronCore-v2).")]
-    memory_gib_per_device: Annotated[tuple[Annotated[float, Field(gt=0)], ...], Field(
-        min_length=1, description="Device memory in GiB as EC2 reports it; several where EC2 sells the model "
-                                  "with different memory (V100 16/32, A100 40/80).")]
-    bf16: Annotated[bool, Field(description="Computes in bfloat16 natively (mixed-precision training without loss "
-                                            "scaling).")]
-    fp8: Annotated[bool, Field(description="Has FP8 (or Neuron cFP8) matrix support, which halves serving memory "
-                                           "again.")]
-    decoder_llms: Annotated[bool, Field(description="Runs autoregressive (decoder) text generation; false for "
-                                                    "Inf1.")]
-    stock_containers: Annotated[bool, Field(
-        description="AWS's stock framework containers (PyTorch, TensorFlow DLCs) and the built-in algorithms "
-                    "run on it as they are.")]
-    needs_compilation: Annotated[bool, Field(
-        description="A model must be compiled for it ahead of time (AWS Neuron: torch-neuronx, optimum-neuron).")]
-    fp16_tflops: Annotated[float, Field(gt=0, description="Peak dense FP16/BF16 tensor TFLOPS per device.")]
-    tflops_basis: Annotated[Text, Field(description="What the peak figure is: precision, dense or sparse, form "
-                                                    "factor.")]
-    cuda_compute_capability: Annotated[Annotated[str, StringConstraints(pattern=r"^\d+\.\d+$")] | None, Field(
-        description="NVIDIA only: the CUDA compute capability, e.g. 8.6; frameworks need a minimum.")] = None
-    neuron_generation: Annotated[int | None, Field(
-        ge=1, description="AWS Neuron only: the NeuronCore version (1 Inf1, 2 Inf2/Trn1, 3 Trn2).")] = None
-    estimate: Annotated[bool, Field(description="The peak is our estimate (the source says how it was "
-                                                "made).")] = False
+    architecture: Annotated[Text, Doc("The vendor's architecture name (Ampere, Hopper, NeuronCore-v2).")]
+    memory_gib_per_device: Annotated[tuple[Annotated[float, Gt(0)], ...], MinLen(1), Doc(
+        "Device memory in GiB as EC2 reports it; several where EC2 sells the model with different memory (V100 16/32,"
+        " A100 40/80).")]
+    bf16: Annotated[bool, Doc("Computes in bfloat16 natively (mixed-precision training without loss scaling).")]
+    fp8: Annotated[bool, Doc("Has FP8 (or Neuron cFP8) matrix support, which halves serving memory again.")]
+    decoder_llms: Annotated[bool, Doc("Runs autoregressive (decoder) text generation; false for Inf1.")]
+    stock_containers: Annotated[bool, Doc(
+        "AWS's stock framework containers (PyTorch, TensorFlow DLCs) and the built-in algorithms run on it as they "
+        "are.")]
+    needs_compilation: Annotated[bool, Doc(
+        "A model must be compiled for it ahead of time (AWS Neuron: torch-neuronx, optimum-neuron).")]
+    fp16_tflops: Annotated[float, Gt(0), Doc("Peak dense FP16/BF16 tensor TFLOPS per device.")]
+    tflops_basis: Annotated[Text, Doc("What the peak figure is: precision, dense or sparse, form factor.")]
+    cuda_compute_capability: Annotated[Annotated[str, StringConstraints(pattern=r"^\d+\.\d+$")] | None, Doc(
+        "NVIDIA only: the CUDA compute capability, e.g. 8.6; frameworks need a minimum.")] = None
+    neuron_generation: Annotated[int | None, Ge(1), Doc(
+        "AWS Neuron only: the NeuronCore version (1 Inf1, 2 Inf2/Trn1, 3 Trn2).")] = None
+    estimate: Annotated[bool, Doc("The peak is our estimate (the source says how it was made).")] = False
     note: str | None = None
 
     def _check(self, context: Context) -> None:
@@ -608,18 +590,15 @@ class LlmArchitecture(NamedTuple):
 
     source: Source
     as_of: dt.date
-    id: Annotated[Id, Field(description="The name a workload gives in model.architecture (llama-3.1-8b, "
-                                        "mistral-7b).")]
-    parameters_millions: Annotated[float, Field(gt=0, description="The published parameter count, in millions: "
-                                                                  "used when the workload states none.")]
-    layers: Annotated[int, Field(ge=1, description="Decoder layers (config.json num_hidden_layers).")]
-    kv_heads: Annotated[int, Field(ge=1, description="Key-value heads per layer (config.json "
-                                                     "num_key_value_heads).")]
-    head_dim: Annotated[int, Field(ge=1, description="Size of one attention head (config.json head_dim, or "
-                                                     "hidden_size / num_attention_heads).")]
-    attention: Annotated[Literal["MHA", "GQA"], Field(description="Multi-head attention (one key-value head per "
-                                                                  "attention head) or grouped-query attention "
-                                                                  "(fewer).")]
+    id: Annotated[Id, Doc("The name a workload gives in model.architecture (llama-3.1-8b, mistral-7b).")]
+    parameters_millions: Annotated[float, Gt(0), Doc(
+        "The published parameter count, in millions: used when the workload states none.")]
+    layers: Annotated[int, Ge(1), Doc("Decoder layers (config.json num_hidden_layers).")]
+    kv_heads: Annotated[int, Ge(1), Doc("Key-value heads per layer (config.json num_key_value_heads).")]
+    head_dim: Annotated[int, Ge(1), Doc(
+        "Size of one attention head (config.json head_dim, or hidden_size / num_attention_heads).")]
+    attention: Annotated[Literal["MHA", "GQA"], Doc(
+        "Multi-head attention (one key-value head per attention head) or grouped-query attention (fewer).")]
 
 
 # ---- regions -----------------------------------------------------------------------------------------------
@@ -628,9 +607,8 @@ class LlmArchitecture(NamedTuple):
 class Region(NamedTuple):
     code: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
     name: Text
-    location: Annotated[tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]],
-                        Field(description="[latitude, longitude] of the region's metro area: which price snapshot "
-                                          "is nearest.")]
+    location: Annotated[tuple[Annotated[float, Ge(-90), Le(90)], Annotated[float, Ge(-180), Le(180)]], Doc(
+        "[latitude, longitude] of the region's metro area: which price snapshot is nearest.")]
 
 
 # ---- the whole -------------------------------------------------------------------------------------------
