@@ -80,6 +80,7 @@ class Spec:
     """The place of its generation in its family's list (newer = higher)."""
     accelerator: AcceleratorSpec | None
     """What its accelerator can run (accelerators.yaml); None without one."""
+    vcpu: int
     memory_gib: float
     accelerator_gib: float
     """Accelerator memory across all its devices; 0 without accelerators."""
@@ -99,7 +100,7 @@ class Spec:
     def of(cls, t: InstanceType, tflops: float, generation_rank: int, accelerator: AcceleratorSpec | None) -> Spec:
         devices = t.accelerator.count if t.accelerator else 0
         accelerator_gib = t.accelerator.memory_gib if t.accelerator else 0.0
-        return cls(t, t.name, tflops, generation_rank, accelerator, t.memory_gib, accelerator_gib,
+        return cls(t, t.name, tflops, generation_rank, accelerator, t.vcpu, t.memory_gib, accelerator_gib,
                    round(accelerator_gib * DEVICE_MEMORY_USABLE, 3), devices, devices or t.vcpu,
                    devices * SLOTS_PER_ACCELERATOR or t.vcpu,
                    math.sqrt(tflops / devices / REFERENCE_TFLOPS) if devices else 1.0)
@@ -425,7 +426,7 @@ def processing_data_gb(w: Workload) -> float:
 
 def processing_hours(w: Workload, spec: Spec, count: int) -> float:
     """Estimated hours of one processing job on `count` x `spec` (at least a minute, at most max_hours)."""
-    per_hour = spec.itype.vcpu * count * processing_rate(w)[0] * PROCESSING_EFFICIENCY
+    per_hour = spec.vcpu * count * processing_rate(w)[0] * PROCESSING_EFFICIENCY
     return min(w.processing.max_hours, max(1 / 60, processing_data_gb(w) / per_hour))
 
 
@@ -448,7 +449,7 @@ class ProcessingSizer(OneInstance):
         return self.w.processing.max_hours / (2 if self.w.priority == "time" else 1)
 
     def by_time(self, spec: Spec) -> int:
-        per_instance = spec.itype.vcpu * self.rate()[0] * self.window_hours() * PROCESSING_EFFICIENCY
+        per_instance = spec.vcpu * self.rate()[0] * self.window_hours() * PROCESSING_EFFICIENCY
         return max(1, math.ceil(self.data_gb() / per_instance))
 
     def usable(self, spec: Spec, count: int) -> float:
@@ -457,7 +458,7 @@ class ProcessingSizer(OneInstance):
         never buys an idle 192-vCPU box for five gigabytes."""
         assert self.w is not None
         useful = math.ceil(self.data_gb() / (self.rate()[0] * PROCESSING_FLOOR_HOURS))
-        return float(min(spec.itype.vcpu * count, max(1, useful)))
+        return float(min(spec.vcpu * count, max(1, useful)))
 
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
         """As many instances as the time window needs, and at least as many as hold the working set between them:
@@ -489,7 +490,7 @@ class ProcessingSizer(OneInstance):
                     "processed apart (a job that must see all the data at once needs Spark, PySparkProcessor)")
         rate, basis = self.rate()
         hours = self.window_hours()
-        per_instance = spec.itype.vcpu * rate * hours * PROCESSING_EFFICIENCY
+        per_instance = spec.vcpu * rate * hours * PROCESSING_EFFICIENCY
         # by value, not by which keys were written: a file, the questionnaire and Python read the same
         if self.w.processing.max_hours == type(self.w.processing).model_fields["max_hours"].default:
             basis += (f"; processing.max_hours is the default {self.w.processing.max_hours:g} h, after which "
@@ -498,7 +499,7 @@ class ProcessingSizer(OneInstance):
                 else f"data.size_gb {self.data_gb():g} GB")
         arithmetic = (f"{data} at {rate:g} GB per vCPU-hour ({basis}): {per_instance:,.4g} GB per instance within "
                       f"{'half of ' if self.w.priority == 'time' else ''}processing.max_hours, {hours:g} h "
-                      f"({spec.itype.vcpu} vCPUs, {PROCESSING_EFFICIENCY:.0%} busy)")
+                      f"({spec.vcpu} vCPUs, {PROCESSING_EFFICIENCY:.0%} busy)")
         if count == 1:
             return f"1 instance: {arithmetic}"
         return (f"{count} instances: {arithmetic}; each reads a share of the input objects (S3DataDistributionType "
@@ -786,7 +787,7 @@ class Candidate(NamedTuple):
     @property
     def size(self) -> tuple[float, ...]:
         """How big it is, to rank by when prices are unknown: accelerators, then vCPUs, then memory."""
-        return (self.instances * self.spec.devices, self.instances * self.itype.vcpu,
+        return (self.instances * self.spec.devices, self.instances * self.spec.vcpu,
                 self.instances * self.spec.memory_gib)
 
 
@@ -1060,8 +1061,12 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
     # a job (training, processing, a batch transform) at the same price (to the cent an hour: 2 x $0.23 is 1 x
     # $0.461) and size runs on fewer, larger instances: fewer containers to start and fewer shards; an endpoint
     # keeps the knowledge's order (more, smaller instances lose less capacity with one)
-    by_cost = sorted(fitting, key=lambda c: (too_slow(c), round(_cost(c), 2) if jobs else _cost(c), c.size,
-                                             c.instances if jobs else 0, -c.spec.generation_rank))
+    def cost_order(c: Candidate) -> tuple[Any, ...]:
+        cost = _cost(c)
+        return (too_slow(c), round(cost, 2) if jobs else cost, c.size, c.instances if jobs else 0,
+                -c.spec.generation_rank)
+
+    by_cost = sorted(fitting, key=cost_order)
     if w.priority == "cost" or not fitting:
         return by_cost
     if w.priority == "time":
