@@ -22,10 +22,10 @@ Op = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "contains", "
 Scalar = bool | FiniteInt | Finite | str
 Context = Mapping[str, Any]
 """The flat values a condition reads: dotted field name -> value (None when the workload leaves it unset)."""
-Memo = dict[tuple[str, str, Any], "LeafResult"]
-"""Leaves already evaluated against one context, by (field, operator, value): rules share many leaves (the same
-sensitivity or GPU test in several decisions), and a leaf's record depends on nothing else. Keep one memo per
-context, never across contexts."""
+Memo = dict["Leaf", "LeafResult"]
+"""Leaves already evaluated against one context, by the leaf (its field, operator and value: equal leaves of
+different rules are one key): rules share many leaves (the same sensitivity or GPU test in several decisions), and
+a leaf's record depends on nothing else. Keep one memo per context, never across contexts."""
 
 
 class FieldSpec(NamedTuple):
@@ -117,19 +117,19 @@ class Leaf(NamedTuple):
         _check_value(self, spec)
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> LeafResult:
-        key = field, op, value = self.field, self.op, self.value
-        result = memo.get(key) if memo is not None else None
+        result = memo.get(self) if memo is not None else None
         if result is None:
-            result = _leaf_result(field, op, value, ctx.get(field))
+            result = _leaf_result(self, ctx.get(self.field))
             if memo is not None:
-                memo[key] = result
+                memo[self] = result
         return result
 
     def leaves(self) -> "tuple[Leaf, ...]":
         return (self,)
 
 
-def _leaf_result(field: str, op: str, value: Any, actual: Any) -> LeafResult:
+def _leaf_result(leaf: Leaf, actual: Any) -> LeafResult:
+    field, op, value = leaf
     if op == "exists":
         want = value is not False
         return LeafResult(field, op, want, actual, (actual is not None) == want)
