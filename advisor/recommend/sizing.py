@@ -826,6 +826,10 @@ class Weighing(NamedTuple):
     """Devices the model's parameters and the data keep busy, whatever the type (at least 1)."""
     distributed: bool
     """training.distributed: how many devices a job spreads over is the user's choice, never "mostly idle"."""
+    usable_of: Callable[[Spec, int], float] | None
+    """The sizer's own count of the vCPUs or devices its instances keep busy, if it knows better (processing)."""
+    run_hours: Callable[[Spec, int], float] | None
+    """How long one run takes on a type, for a stage billed per run (batch transform); None otherwise."""
 
     @classmethod
     def of(cls, w: Workload, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None,
@@ -837,7 +841,8 @@ class Weighing(NamedTuple):
                    Serving.of(w) if inference else None,
                    classical, by_data if classical else max(VCPU_DEEP_MODEL_ON_CPU, by_data),
                    max(math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
-                       math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1), w.training.distributed)
+                       math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1), w.training.distributed,
+                   getattr(sizer, "usable", None), getattr(sizer, "run_hours", None))
 
     def need(self, spec: Spec) -> Need:
         return self.needs[spec.accelerator_gib > 0]
@@ -881,12 +886,11 @@ class Weighing(NamedTuple):
             return Candidate(spec, count, price, misfit)
         per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
         if self.serving is not None:  # serving requests, a type is as fast as its request time
-            run_hours = getattr(self.sizer, "run_hours", None)  # a stage billed per run says how long one takes
-            per_run = per_hour * run_hours(spec, count) if run_hours is not None and per_hour is not None else None
+            per_run = (per_hour * self.run_hours(spec, count) if self.run_hours is not None and per_hour is not None
+                       else None)
             return Candidate(spec, count, price, None, request_s=self.serving.request_seconds(spec), per_hour=per_hour,
                              per_run=per_run)
-        usable_of = getattr(self.sizer, "usable", None)  # a sizer that knows how busy its instances are says so
-        usable = usable_of(spec, count) if usable_of is not None else self.usable_devices(spec, count)
+        usable = self.usable_of(spec, count) if self.usable_of is not None else self.usable_devices(spec, count)
         return Candidate(spec, count, price, None, usable=usable * (spec.tflops / spec.units),
                          mostly_idle=usable < spec.units * count / 2 and not self.distributed, per_hour=per_hour)
 
@@ -973,7 +977,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     if winner.fits:
         reasons.append(sizer.count_reason(winner.spec, winner.instances))
         busy = weighing.busy_reason(winner.spec, winner.instances)
-        if busy and not inference and getattr(sizer, "usable", None) is None:
+        if busy and not inference and weighing.usable_of is None:
             reasons.append(busy)
     if fitting:
         reasons.append(_ranking_reason(winner, fitting, w, inference))
