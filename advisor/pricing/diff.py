@@ -93,5 +93,5 @@ def _usd(price: Price | None) -> float | str | None:
 def _brief(block: Any) -> str:
     if block is None:
         return "none"
-    data = block.model_dump(exclude={"source", "assumption"})
+    data = {k: v for k, v in block._asdict().items() if k not in ("source", "assumption")}
     return ", ".join(f"{k} {v}" for k, v in data.items())

@@ -5,20 +5,25 @@ able to tell "we do not know" from "free", so a missing price is never a zero.
 """
 
 
+# No `from __future__ import annotations` here: the records' hints are read at run time (advisor.records).
 import datetime as dt
 import math
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Any, Literal, Self, get_args
+from typing import Annotated, Any, Literal, NamedTuple, get_args
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints
 
-from advisor.base import Frozen, Text
+from advisor.base import Text
 from advisor.numbers import MAX_MAGNITUDE
+from advisor.records import record
 
 Component = Literal["notebook", "training", "spot_training", "hosting", "batch_transform", "processing"]
 COMPONENTS: tuple[Component, ...] = get_args(Component)
 """The same ids as advisor.stages.PRICE_COMPONENTS (a test holds them equal; the Literal is for the type checker)."""
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
+Context = Mapping[str, Any] | None
+"""What a record's `_check` is given: the validation context (advisor.records)."""
 
 
 def plain_number(value: float) -> str:
@@ -28,102 +33,114 @@ def plain_number(value: float) -> str:
     return text + "0" if text.endswith(".") else text
 
 
-class Price(Frozen):
+def _number_or_unknown(value: Any) -> Any:
+    """Strict on purpose: a quoted "0.23", a boolean or a NaN in a price file is a typo, not a price."""
+    if value == "unknown":
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"must be a number of USD per hour or the word unknown, got {value!r}")
+    try:
+        usd = float(value)
+    except OverflowError:  # an integer of hundreds of digits: no float holds it
+        raise ValueError(f"must be a positive number of USD per hour at most 10^12, got a number of "
+                         f"{len(str(abs(value)))} digits") from None
+    if not math.isfinite(usd) or usd <= 0:
+        raise ValueError(f"must be a positive number of USD per hour, got {value!r} "
+                         "(write unknown when the price is not known; never 0)")
+    if usd > MAX_MAGNITUDE:
+        raise ValueError(f"must be a positive number of USD per hour at most 10^12, got {usd:g}")
+    return usd
+
+
+@record
+class Price(NamedTuple):
     instance_type: Annotated[str, StringConstraints(pattern=r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")]
     component: Component
-    usd_per_hour: float | Literal["unknown"] = Field(description="USD per instance-hour, or the word unknown.")
+    usd_per_hour: Annotated[float | Literal["unknown"], BeforeValidator(_number_or_unknown),
+                            Field(description="USD per instance-hour, or the word unknown.")]
     source: Text
     estimate: bool = False
-    basis: str | None = Field(default=None, description="How an estimate was made.")
+    basis: Annotated[str | None, Field(description="How an estimate was made.")] = None
 
-    @field_validator("usd_per_hour", mode="before")
-    @classmethod
-    def _number_or_unknown(cls, value: Any) -> Any:
-        """Strict on purpose: a quoted "0.23", a boolean or a NaN in a price file is a typo, not a price."""
-        if value == "unknown":
-            return value
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"must be a number of USD per hour or the word unknown, got {value!r}")
-        try:
-            usd = float(value)
-        except OverflowError:  # an integer of hundreds of digits: no float holds it
-            raise ValueError(f"must be a positive number of USD per hour at most 10^12, got a number of "
-                             f"{len(str(abs(value)))} digits") from None
-        if not math.isfinite(usd) or usd <= 0:
-            raise ValueError(f"must be a positive number of USD per hour, got {value!r} "
-                             "(write unknown when the price is not known; never 0)")
-        if usd > MAX_MAGNITUDE:
-            raise ValueError(f"must be a positive number of USD per hour at most 10^12, got {usd:g}")
-        return usd
-
-    @model_validator(mode="after")
-    def _checks(self) -> Self:
+    def _check(self, context: Context) -> None:
         if self.estimate and not self.basis:
             raise ValueError("an estimate must say its basis")
         if self.basis and not self.estimate:
             raise ValueError("basis is given only for estimates (set estimate: true)")
-        return self
 
     @property
     def known(self) -> bool:
         return self.usd_per_hour != "unknown"
 
 
-class LambdaPrices(Frozen):
-    usd_per_gb_second: float = Field(gt=0)
-    usd_per_million_requests: float = Field(gt=0)
+@record
+class LambdaPrices(NamedTuple):
+    usd_per_gb_second: Annotated[float, Field(gt=0)]
+    usd_per_million_requests: Annotated[float, Field(gt=0)]
     source: Text
     as_of: dt.date
 
 
-class ServerlessInferencePrices(Frozen):
-    usd_per_gb_second: float = Field(gt=0)
+@record
+class ServerlessInferencePrices(NamedTuple):
+    usd_per_gb_second: Annotated[float, Field(gt=0)]
     source: Text
     as_of: dt.date
 
 
-class LambdaManagedInstancesPrices(Frozen):
+@record
+class LambdaManagedInstancesPrices(NamedTuple):
     """What Lambda Managed Instances add to the EC2 price of the instances they run on (issue 12): a management
     fee as a share of the EC2 on-demand price, the request charge, and the instances a function keeps running."""
 
-    management_fee_percent: float = Field(ge=0, le=100)
-    usd_per_million_requests: float = Field(ge=0)
-    minimum_instances: int = Field(ge=1, le=100)
+    management_fee_percent: Annotated[float, Field(ge=0, le=100)]
+    usd_per_million_requests: Annotated[float, Field(ge=0)]
+    minimum_instances: Annotated[int, Field(ge=1, le=100)]
     source: Text
     as_of: dt.date
 
 
-class SpotTrainingDiscount(Frozen):
+@record
+class SpotTrainingDiscount(NamedTuple):
     """Managed spot training saves a share of the on-demand training price that AWS does not fix in advance.
 
     Costs show an interruptible job as a range between the two percentages; `assumption` says which part of
     the range is our judgement rather than a quoted figure.
     """
 
-    min_percent: float = Field(ge=0, lt=100)
-    max_percent: float = Field(gt=0, lt=100)
+    min_percent: Annotated[float, Field(ge=0, lt=100)]
+    max_percent: Annotated[float, Field(gt=0, lt=100)]
     source: Text
-    assumption: str | None = None
     as_of: dt.date
+    assumption: str | None = None
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
+    def _check(self, context: Context) -> None:
         if self.min_percent > self.max_percent:
             raise ValueError(f"min_percent {self.min_percent:g} is larger than max_percent {self.max_percent:g}")
-        return self
 
 
-class PriceSnapshot(Frozen):
+class _SnapshotRecords(NamedTuple):
     region: Region
-    currency: Literal["USD"] = "USD"
     as_of: dt.date
     source: Text
     method: Literal["manual", "price_list_api"]
-    lambda_: LambdaPrices | None = Field(default=None, alias="lambda")
+    prices: Annotated[tuple[Price, ...], Field(min_length=1)]
+    currency: Literal["USD"] = "USD"
+    lambda_: Annotated[LambdaPrices | None, Field(alias="lambda")] = None
     serverless_inference: ServerlessInferencePrices | None = None
     lambda_managed_instances: LambdaManagedInstancesPrices | None = None
     spot_training_discount: SpotTrainingDiscount | None = None
-    prices: tuple[Price, ...] = Field(min_length=1)
+
+
+# The snapshot's fields are the file's (a NamedTuple takes its defaulted ones last); the subclass keeps the index
+# by component and type beside them, built on first lookup.
+@record
+class PriceSnapshot(_SnapshotRecords):
+    """A region's price snapshot: SageMaker instance prices per component, and Lambda, serverless and spot
+    training figures, each with its source."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"PriceSnapshot is frozen: cannot set {name}")
 
     @cached_property
     def _index(self) -> dict[str, dict[str, Price]]:

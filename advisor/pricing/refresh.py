@@ -39,6 +39,7 @@ from advisor.pricing.snapshots import (
     shipped_pricing_dir,
     user_pricing_dir,
 )
+from advisor.records import adapter
 from advisor.resources import shipped_dir
 
 if TYPE_CHECKING:
@@ -339,26 +340,26 @@ def build_snapshot(region: str, offers: Iterable[Offer], knowledge: Knowledge, p
             report.skipped["items with a second, different price (kept the higher)"] += 1
         if held is None or offer.usd_per_hour > held.usd_per_hour:
             chosen[key] = offer
-    rows: list[Price] = []
+    rows: list[Price | dict[str, Any]] = []  # new rows as data: validated with the snapshot below
     for itype in knowledge.instance_types:
         for component in COMPONENTS:
             key = (itype.name, component)
             old = previous.price(itype.name, component) if previous else None
             if key in chosen:
                 offer = chosen[key]
-                rows.append(Price(instance_type=itype.name, component=component, usd_per_hour=offer.usd_per_hour,
-                                  source=(f"AWS Price List API, {SERVICE_CODE} {region}, {offer.usagetype or '?'} "
-                                          f"(SKU {offer.sku or '?'}), read {today.isoformat()}")))
+                rows.append({"instance_type": itype.name, "component": component, "usd_per_hour": offer.usd_per_hour,
+                             "source": (f"AWS Price List API, {SERVICE_CODE} {region}, {offer.usagetype or '?'} "
+                                        f"(SKU {offer.sku or '?'}), read {today.isoformat()}")})
                 report.from_api += 1
             elif old is not None and previous is not None:
-                rows.append(old.model_copy(update={"source": _carried(old.source, previous.as_of, today)}))
+                rows.append(old._replace(source=_carried(old.source, previous.as_of, today)))
                 report.carried_over += 1
             elif component in itype.stages:
-                rows.append(Price(instance_type=itype.name, component=component, usd_per_hour="unknown",
-                                  source=f"not in the Price List API answer of {today.isoformat()}, "
-                                         "and no earlier figure"))
+                rows.append({"instance_type": itype.name, "component": component, "usd_per_hour": "unknown",
+                             "source": f"not in the Price List API answer of {today.isoformat()}, "
+                                       "and no earlier figure"})
                 report.unknown += 1
-    return PriceSnapshot.model_validate({
+    return adapter(PriceSnapshot).validate_python({
         "region": region,
         "as_of": today,
         "source": (f"AWS Price List API (boto3 pricing get_products, ServiceCode {SERVICE_CODE}, productFamily "
@@ -379,19 +380,27 @@ def _carried(source: str, since: dt.date, today: dt.date) -> str:
             f"{today.isoformat()}): {original}")
 
 
+HEADER = ("region", "currency", "as_of", "source", "method", "lambda", "serverless_inference",
+          "lambda_managed_instances", "spot_training_discount")
+"""The keys above the prices, in the order the shipped files write them."""
+
+
 def render_snapshot(snapshot: PriceSnapshot, schema_ref: str) -> str:
     """The snapshot as YAML in the shipped files' layout: header blocks, then one flow mapping per price."""
-    data = snapshot.model_dump(by_alias=True, exclude_none=True, exclude={"prices"})
     lines = [f"# yaml-language-server: $schema={schema_ref}"]
-    for key, value in data.items():
-        if isinstance(value, dict):
+    for key in HEADER:
+        value = getattr(snapshot, "lambda_" if key == "lambda" else key)
+        if value is None:
+            continue
+        block = getattr(value, "_asdict", None)  # a record of prices of another kind (lambda, ...)
+        if block is not None:
             lines.append(f"{key}:")
-            lines += [f"  {k}: {_scalar(v)}" for k, v in value.items()]
+            lines += [f"  {k}: {_scalar(v)}" for k, v in block().items() if v is not None]
         else:
             lines.append(f"{key}: {_scalar(value)}")
     lines.append("prices:")
     for price in snapshot.prices:
-        row = price.model_dump(exclude_defaults=True)
+        row = {k: v for k, v in price._asdict().items() if v != Price._field_defaults.get(k, ...)}
         lines.append("  - {" + ", ".join(f"{k}: {_scalar(v)}" for k, v in row.items()) + "}")
     return "\n".join(lines) + "\n"
 

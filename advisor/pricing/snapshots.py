@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from advisor.documents import display_path, parse_yaml, read_bytes, read_yaml, validate_document
 from advisor.errors import PricingError, Problem, printable
 from advisor.knowledge.loader import cache_key, knowledge_data, read_cache, write_cache
+from advisor.records import ShapeError, build, to_plain
 from advisor.resources import cache_dir, data_dir, shipped_dir
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _CACHE: dict[tuple[Any, ...], PriceSnapshot] = {}
 #: The code that decides what a valid snapshot is (paths under the package): an edit to any of them must not be
 #: served a snapshot validated by the old code.
-_CODE_FILES = ("pricing/models.py", "pricing/snapshots.py", "base.py", "documents.py")
+_CODE_FILES = ("pricing/models.py", "pricing/snapshots.py", "base.py", "documents.py", "records.py")
 
 
 def shipped_pricing_dir() -> Path:
@@ -125,18 +126,16 @@ def _load_validated(region: str, paths: list[Path], known: frozenset[str]) -> Pr
     cache = cache_dir() / f"snapshot-{region}-{key[:32]}.json"
     cached = read_cache(cache, key)
     if cached is not None:
-        from advisor.pricing.models import (
-            PriceSnapshot,  # deferred: brings pydantic, which this path avoids until needed
-        )
+        from advisor.pricing.models import PriceSnapshot  # deferred: its declarations import pydantic
 
         try:
-            return PriceSnapshot.model_validate(cached)  # plain data from the cache is validated like input
-        except ValueError:
-            pass
+            return build(PriceSnapshot, cached)  # the records again, without building a validator
+        except ShapeError:
+            pass  # written by other code: the YAML is validated again
     docs = [parse_yaml(blob, display, PricingError) for blob, display in zip(raw, shown)]
     doc = docs[0] if len(docs) == 1 else _newest(docs)
     snapshot = check_document(doc, known, expect_region=region)
-    write_cache(cache, key, snapshot.model_dump(mode="json", by_alias=True))
+    write_cache(cache, key, to_plain(snapshot))
     return snapshot
 
 
@@ -158,7 +157,7 @@ def read_snapshot(path: Path, knowledge: Knowledge | None = None) -> PriceSnapsh
 
 def check_document(doc: Document, known_types: Collection[str], expect_region: str | None = None) -> PriceSnapshot:
     """Validate a parsed snapshot and cross-check it against the knowledge; all problems at once."""
-    from advisor.pricing.models import PriceSnapshot  # deferred: brings pydantic, which this path avoids until needed
+    from advisor.pricing.models import PriceSnapshot  # deferred: its declarations import pydantic
 
     snapshot = validate_document(PriceSnapshot, doc, PricingError)
     problems: list[Problem] = []
@@ -253,11 +252,9 @@ def borrowed_snapshot(snapshot: PriceSnapshot, region: str) -> PriceSnapshot:
     """
     basis = (f"no price snapshot for {region}: the figure of the nearest region with one ({snapshot.region}, "
              f"as of {snapshot.as_of.isoformat()}); {region}'s own price may differ")
-    prices = tuple(p if not p.known else p.model_copy(update={
-        "estimate": True, "basis": basis if not p.estimate else f"{basis}; there an estimate: {p.basis}",
-        "source": p.source if p.estimate else f"{snapshot.region}: {p.source}"}) for p in snapshot.prices)
-    borrowed = snapshot.model_copy(update={
-        "region": region, "prices": prices,
-        "source": f"borrowed from the {snapshot.region} snapshot (nearest region with one); {snapshot.source}"})
-    borrowed.__dict__.pop("_index", None)  # the copied lookup table would point at the original rows
-    return borrowed
+    prices = tuple(p if not p.known else p._replace(
+        estimate=True, basis=basis if not p.estimate else f"{basis}; there an estimate: {p.basis}",
+        source=p.source if p.estimate else f"{snapshot.region}: {p.source}") for p in snapshot.prices)
+    return snapshot._replace(  # a new record: its lookup table is built from these rows on first use
+        region=region, prices=prices,
+        source=f"borrowed from the {snapshot.region} snapshot (nearest region with one); {snapshot.source}")

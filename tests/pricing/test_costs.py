@@ -27,6 +27,7 @@ from advisor.pricing.costs import (
 )
 from advisor.pricing.models import PriceSnapshot
 from advisor.pricing.snapshots import load_snapshot
+from advisor.records import adapter
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -50,7 +51,7 @@ def snapshot(**changes: Any) -> PriceSnapshot:
         ],
     }
     data.update(changes)
-    return PriceSnapshot.model_validate(data)
+    return adapter(PriceSnapshot).validate_python(data)
 
 
 S = snapshot()
@@ -222,7 +223,7 @@ def test_lambda_managed_instances_cost_is_ec2_plus_the_fee_for_at_least_three_in
     assert one.warnings[0].startswith("the Lambda Managed Instances cost is an estimate")
     five = lambda_managed_instances_monthly_cost(shipped, "ml.m5.xlarge", 5, 0, 1.2, today=TODAY)
     assert five.usd == pytest.approx(5 * ec2 * 1.15 * 730, rel=1e-6)
-    bare = shipped.model_copy(update={"lambda_managed_instances": None})
+    bare = shipped._replace(lambda_managed_instances=None)
     assert lambda_managed_instances_monthly_cost(bare, "ml.m5.xlarge", 1, 0, 1.2, today=TODAY).usd is None
     with pytest.raises(UsageError):
         lambda_managed_instances_monthly_cost(shipped, "ml.m5.xlarge", 0, 0, 1.2, today=TODAY)

@@ -6,13 +6,14 @@ from typing import Any
 
 from advisor.pricing.diff import diff_snapshots
 from advisor.pricing.models import PriceSnapshot
+from advisor.records import adapter
 
 
 def snap(prices: list[tuple[str, str, Any, bool]], **extra: Any) -> PriceSnapshot:
     rows = [{"instance_type": t, "component": c, "usd_per_hour": usd, "source": "t", "estimate": est,
              **({"basis": "b"} if est else {})} for t, c, usd, est in prices]
-    return PriceSnapshot.model_validate({"region": "us-east-1", "as_of": extra.pop("as_of", "2026-11-24"),
-                                         "source": "t", "method": "manual", "prices": rows, **extra})
+    return adapter(PriceSnapshot).validate_python({"region": "us-east-1", "as_of": extra.pop("as_of", "2026-11-24"),
+                                                   "source": "t", "method": "manual", "prices": rows, **extra})
 
 
 def test_added_removed_changed_and_unchanged() -> None:
