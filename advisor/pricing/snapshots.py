@@ -10,9 +10,9 @@ knows, a (type, component) pair appears once, and a file named for a region hold
 
 Parsing and validating a snapshot costs a computed `advisor recommend` about as much as the recommendation
 itself, so a validated snapshot is also kept in the user's cache, the way the knowledge is (signed JSON,
-validated again on load, keyed by the bytes of every candidate file, the known instance types and the code
-that decides validity; see advisor/knowledge/loader.py). Only snapshots that validated are written, so the
-cache never decides validity.
+rebuilt into records on load, keyed by the version of every candidate file, the known instance types and the
+code that decides validity; see advisor/knowledge/loader.py). Only snapshots that validated are written, so
+the cache never decides validity.
 """
 
 from __future__ import annotations
@@ -112,14 +112,13 @@ def load_snapshot(region: str, pricing_dir: Path | None = None,
 
 
 def _load_validated(region: str, paths: list[Path], known: frozenset[str]) -> PriceSnapshot:
-    """The snapshot the candidate files make, from the disk cache when these exact bytes validated before.
+    """The snapshot the candidate files make, from the disk cache when these file versions validated before.
 
-    The bytes that are hashed are the bytes that are parsed, so a file edited between the two cannot be
-    cached under the other version's key.
+    A file's version is its size and modification time (as for the code files of the key): a start that finds
+    the snapshot cached neither reads nor hashes the file (~360 KB). The version is taken before the file is
+    read, so a file edited meanwhile is cached under a version no later start has, and read again then.
     """
-    shown = [display_path(path) for path in paths]
-    raw = [read_bytes(path, display, PricingError) for path, display in zip(paths, shown)]
-    inputs = {f"file {index}: {path}": blob for index, (path, blob) in enumerate(zip(paths, raw))}
+    inputs = {f"file {index}: {path}": repr(_version(path)).encode() for index, path in enumerate(paths)}
     inputs["region"] = region.encode()
     inputs["known instance types"] = "\n".join(sorted(known)).encode()
     key = cache_key(inputs, _CODE_FILES)
@@ -132,6 +131,8 @@ def _load_validated(region: str, paths: list[Path], known: frozenset[str]) -> Pr
             return build(PriceSnapshot, cached)  # the records again, without building a validator
         except ShapeError:
             pass  # written by other code: the YAML is validated again
+    shown = [display_path(path) for path in paths]
+    raw = [read_bytes(path, display, PricingError) for path, display in zip(paths, shown)]
     docs = [parse_yaml(blob, display, PricingError) for blob, display in zip(raw, shown)]
     doc = docs[0] if len(docs) == 1 else _newest(docs)
     snapshot = check_document(doc, known, expect_region=region)
@@ -215,9 +216,11 @@ def _as_of(doc: Document) -> str:
     return str(data.get("as_of", ""))
 
 
-def _version(path: Path) -> tuple[str, int, int]:
+def _version(path: Path) -> tuple[str, int, int, int]:
+    """Which version of the file this is: a rewrite changes its size or modification time, and a replacement (an
+    atomic write, as refresh makes) its inode."""
     stat = os.stat(path)
-    return (str(path), stat.st_mtime_ns, stat.st_size)
+    return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def _known_types(knowledge: Knowledge | None) -> frozenset[str]:

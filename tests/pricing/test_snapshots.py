@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -250,4 +251,25 @@ def test_the_snapshot_cache_lives_in_advisor_cache_dir_and_an_unwritable_one_cos
     blocker.write_text("x")
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(blocker / "cache"))
     assert load_snapshot("us-east-1", folder, K).region == "us-east-1"
+    clear_cache()
+
+
+def test_the_disk_cache_knows_a_file_by_its_version_and_a_rewrite_of_the_same_size_is_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached start never reads the snapshot file: the key holds its inode, size and modification time."""
+    folder = _copy(tmp_path)
+    path = folder / "us-east-1.yaml"
+    calls = _counting_validations(monkeypatch)
+    load_snapshot("us-east-1", folder, K)
+    clear_cache()
+    monkeypatch.setattr(snapshots, "read_bytes", lambda *a, **kw: pytest.fail("a cached start read the file"))
+    load_snapshot("us-east-1", folder, K)
+    monkeypatch.undo()
+    calls = _counting_validations(monkeypatch)
+    before = path.stat().st_mtime_ns
+    replace_in(path, "usd_per_hour: 0.05,", "usd_per_hour: 0.07,")  # the same size
+    os.utime(path, ns=(before + 1_000_000, before + 1_000_000))  # a later time, as any later edit has
+    clear_cache()
+    assert load_snapshot("us-east-1", folder, K).price("ml.t3.medium", "notebook").usd_per_hour == 0.07
+    assert len(calls) == 1
     clear_cache()
