@@ -1064,11 +1064,12 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
 
     # a job (training, processing, a batch transform) at the same price (to the cent an hour: 2 x $0.23 is 1 x
     # $0.461) and size runs on fewer, larger instances: fewer containers to start and fewer shards; an endpoint
-    # keeps the knowledge's order (more, smaller instances lose less capacity with one)
+    # keeps the knowledge's order (more, smaller instances lose less capacity with one). A run of a batch
+    # transform costs cents: it ties only to a hundredth of a cent, or a dearer run would tie with a cheaper one
     def cost_order(c: Candidate) -> tuple[Any, ...]:
         cost = _cost(c)
-        return (too_slow(c), round(cost, 2) if jobs else cost, c.size, c.instances if jobs else 0,
-                -c.spec.generation_rank)
+        tied = round(cost, 4 if c.per_run is not None else 2) if jobs else cost
+        return (too_slow(c), tied, c.size, c.instances if jobs else 0, -c.spec.generation_rank)
 
     by_cost = sorted(fitting, key=cost_order)
     if w.priority == "cost" or not fitting:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 from advisor import stages
 from advisor.recommend import sizing
 from advisor.recommend.advisor import Advisor
-from advisor.workload import Derived, Workload
+from advisor.workload import Derived, Workload, load_workload
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "workloads"
 
 
 def test_a_spec_carries_the_figures_of_its_type(advisor: Advisor) -> None:
@@ -176,3 +179,15 @@ def test_a_batch_transform_at_cost_priority_takes_the_cheapest_run_not_the_cheap
     cpu = next(s for s in catalogue.specs("batch_transform", ["c"]) if s.name == "ml.c6i.large")
     hours = sizing.batch_run_hours(1_000_000, sizing.capacity_rps(cpu, w), 5)
     assert run < 5 * 0.102 * hours  # five ml.c6i.large at $0.102/h for the hours they would run
+
+
+def test_a_batch_transform_run_dearer_by_a_fraction_of_a_cent_does_not_tie_with_the_cheaper_run(
+        advisor: Advisor) -> None:
+    """Runs of a small batch transform cost cents: rounded to the cent, $0.0707 (ml.c6i.large) and $0.0743
+    (ml.c7i.large) a run of the fraud detector's batch tied, and the tie went to the newer, dearer type, whose
+    alternatives then said they cost less. No alternative that fits may cost less than the winner."""
+    w = load_workload(EXAMPLES / "fraud-detector.yaml", advisor.knowledge)
+    choice = advisor.recommend(w, stages=["batch_inference"]).instances["batch_inference"]
+    assert choice.fits
+    cheaper = [(a.instance_type, a.reason) for a in choice.alternatives if "a run less" in a.reason]
+    assert not cheaper
