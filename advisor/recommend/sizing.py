@@ -288,6 +288,11 @@ def request_seconds(spec: Spec, w: Workload) -> float:
     return Serving.of(w).request_seconds(spec)
 
 
+def a_rate(per_second: float) -> str:
+    """A rate as a reader writes it: 0.35, 47.9, 6,840 (never 6.84e+03)."""
+    return f"{per_second:,.0f}" if per_second >= 1000 else f"{per_second:.3g}"
+
+
 def in_ms(seconds: float) -> str:
     """A request time in milliseconds as a reader writes it: 0.25, 42.5, 9,300 (never 9.3e+03)."""
     ms = seconds * 1000
@@ -603,7 +608,7 @@ class EndpointSizer(NamedTuple):
         per_instance = self.serving.capacity_rps(spec) * self.utilisation()
         by_load = math.ceil(inf.requests_per_second / per_instance) if inf.requests_per_second else 1
         speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
-        return (f"{count} instances: {inf.requests_per_second:g} req/s at {per_instance:.3g} req/s each "
+        return (f"{count} instances: {inf.requests_per_second:g} req/s at {a_rate(per_instance)} req/s each "
                 f"({workers_text(spec, self.w, 'workers')}, about {in_ms(request_seconds(spec, self.w))} ms a request, "
                 f"{self.utilisation():.0%} utilisation{' at priority time' if self.w.priority == 'time' else ''})"
                 + (", at least 2 behind a production endpoint" if inf.production and by_load < 2 else "") + speed)
@@ -645,7 +650,7 @@ class BatchSizer(NamedTuple):
         speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
         half = "; half the window at priority time" if self.w.priority == "time" else ""
         return (f"{count} instance{'s' if count > 1 else ''} to score {b.records_per_run:,} records within "
-                f"{self.window_hours():g} h ({self.serving.capacity_rps(spec):.3g} records/s each at "
+                f"{self.window_hours():g} h ({a_rate(self.serving.capacity_rps(spec))} records/s each at "
                 f"{BATCH_EFFICIENCY:.0%} busy{half})" + speed)
 
 
@@ -703,7 +708,7 @@ class AsyncSizer(EndpointSizer):
                  "empty (no idle periods" + (", production traffic" if floor > 1 else "") + ")")
         target = min(self.serving.workers(spec), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
         return (f"up to {count} instance{'s' if count > 1 else ''}: {inf.requests_per_second:g} req/s at "
-                f"{per_instance:.3g} req/s each ({workers_text(spec, self.w, 'invocations')} at once per instance, "
+                f"{a_rate(per_instance)} req/s each ({workers_text(spec, self.w, 'invocations')} at once per instance, "
                 f"about {in_ms(request_seconds(spec, self.w))} ms a request, {self.utilisation():.0%} utilisation); "
                 f"it {scale}; Application Auto Scaling tracks ApproximateBacklogSizePerInstance at {target} (the "
                 "invocations one instance takes at once: more waiting than that adds an instance)" + speed
@@ -974,6 +979,11 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     reasons += winner_need.explain
     if winner.fits and winner_need.accelerator_gib and winner.spec.accelerator_gib:
         reasons.append(_device_share(winner, winner_need.accelerator_gib))
+    accelerator = winner.spec.accelerator
+    if accelerator is not None and accelerator.needs_compilation:
+        reasons.append(f"{accelerator.model} runs a model compiled ahead of time with the AWS Neuron SDK "
+                       "(torch-neuronx, Optimum Neuron, NxD, or the LMI NeuronX container for LLMs): the model is "
+                       "compiled once, for its sequence lengths and batch sizes, before it runs")
     if winner.fits:
         reasons.append(sizer.count_reason(winner.spec, winner.instances))
         busy = weighing.busy_reason(winner.spec, winner.instances)

@@ -191,3 +191,16 @@ def test_a_batch_transform_run_dearer_by_a_fraction_of_a_cent_does_not_tie_with_
     assert choice.fits
     cheaper = [(a.instance_type, a.reason) for a in choice.alternatives if "a run less" in a.reason]
     assert not cheaper
+
+
+def test_a_neuron_winner_says_the_model_is_compiled_and_rates_read_as_numbers(advisor: Advisor) -> None:
+    """Inferentia2 and Trainium run Neuron-compiled models: the winner says so (a GPU winner does not); a rate of
+    thousands a second is written 6,840, not 6.84e+03."""
+    bert = {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 110}
+    on_inf = advisor.recommend(Workload.model_validate({"stages": ["realtime_inference"], "model": bert,
+                                                        "inference": {"accelerator": "Inferentia2"}}))
+    assert any("Neuron SDK" in r for r in on_inf.instances["realtime_inference"].reasons)
+    on_gpu = advisor.recommend(Workload.model_validate({"stages": ["realtime_inference"], "model": bert,
+                                                        "inference": {"accelerator": "A10G"}}))
+    assert not any("Neuron SDK" in r for r in on_gpu.instances["realtime_inference"].reasons)
+    assert sizing.a_rate(6843.2) == "6,843" and sizing.a_rate(47.91) == "47.9" and sizing.a_rate(0.351) == "0.351"
