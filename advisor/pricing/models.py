@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal, NamedTuple, get_args
 
+from annotated_types import Ge, Gt, Le, Lt, MinLen
 from pydantic import BeforeValidator, Field, StringConstraints
+from typing_extensions import Doc
 
 from advisor.base import Text
 from advisor.numbers import MAX_MAGNITUDE
@@ -57,10 +59,10 @@ class Price(NamedTuple):
     instance_type: Annotated[str, StringConstraints(pattern=r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")]
     component: Component
     usd_per_hour: Annotated[float | Literal["unknown"], BeforeValidator(_number_or_unknown),
-                            Field(description="USD per instance-hour, or the word unknown.")]
+                            Doc("USD per instance-hour, or the word unknown.")]
     source: Text
     estimate: bool = False
-    basis: Annotated[str | None, Field(description="How an estimate was made.")] = None
+    basis: Annotated[str | None, Doc("How an estimate was made.")] = None
 
     def _check(self, context: Context) -> None:
         if self.estimate and not self.basis:
@@ -75,15 +77,15 @@ class Price(NamedTuple):
 
 @record
 class LambdaPrices(NamedTuple):
-    usd_per_gb_second: Annotated[float, Field(gt=0)]
-    usd_per_million_requests: Annotated[float, Field(gt=0)]
+    usd_per_gb_second: Annotated[float, Gt(0)]
+    usd_per_million_requests: Annotated[float, Gt(0)]
     source: Text
     as_of: dt.date
 
 
 @record
 class ServerlessInferencePrices(NamedTuple):
-    usd_per_gb_second: Annotated[float, Field(gt=0)]
+    usd_per_gb_second: Annotated[float, Gt(0)]
     source: Text
     as_of: dt.date
 
@@ -93,9 +95,9 @@ class LambdaManagedInstancesPrices(NamedTuple):
     """What Lambda Managed Instances add to the EC2 price of the instances they run on (issue 12): a management
     fee as a share of the EC2 on-demand price, the request charge, and the instances a function keeps running."""
 
-    management_fee_percent: Annotated[float, Field(ge=0, le=100)]
-    usd_per_million_requests: Annotated[float, Field(ge=0)]
-    minimum_instances: Annotated[int, Field(ge=1, le=100)]
+    management_fee_percent: Annotated[float, Ge(0), Le(100)]
+    usd_per_million_requests: Annotated[float, Ge(0)]
+    minimum_instances: Annotated[int, Ge(1), Le(100)]
     source: Text
     as_of: dt.date
 
@@ -108,8 +110,8 @@ class SpotTrainingDiscount(NamedTuple):
     the range is our judgement rather than a quoted figure.
     """
 
-    min_percent: Annotated[float, Field(ge=0, lt=100)]
-    max_percent: Annotated[float, Field(gt=0, lt=100)]
+    min_percent: Annotated[float, Ge(0), Lt(100)]
+    max_percent: Annotated[float, Gt(0), Lt(100)]
     source: Text
     as_of: dt.date
     assumption: str | None = None
@@ -124,7 +126,7 @@ class _SnapshotRecords(NamedTuple):
     as_of: dt.date
     source: Text
     method: Literal["manual", "price_list_api"]
-    prices: Annotated[tuple[Price, ...], Field(min_length=1)]
+    prices: Annotated[tuple[Price, ...], MinLen(1)]
     currency: Literal["USD"] = "USD"
     lambda_: Annotated[LambdaPrices | None, Field(alias="lambda")] = None
     serverless_inference: ServerlessInferencePrices | None = None
