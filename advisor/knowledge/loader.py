@@ -1,7 +1,7 @@
 """Load rules/knowledge/*.yaml into a validated, cross-checked `Knowledge`, cached by content.
 
 Validation is the slow part of a start (pydantic builds its validators on first use), so the validated result
-is kept as plain data in the user's cache, keyed by the bytes of every knowledge file and by the code that
+is kept as plain data in the user's cache, keyed by the version of every knowledge file and by the code that
 validates them, and rebuilt into the same records without pydantic (advisor.records). A start with unchanged
 YAML reads one signed JSON file (advisor.cache); any change to a file, or to the models, is a new key and a
 fresh validation. A cache that cannot be read is ignored and rebuilt; one that cannot be written is skipped:
@@ -59,8 +59,7 @@ def load_knowledge(rules_dir: Path | None = None, *, use_cache: bool = True) -> 
     rules_dir = rules_dir or default_rules_dir()
     if not use_cache:
         return validate_knowledge(rules_dir)
-    raw = _read_all(rules_dir)
-    key = _cache_key(raw)
+    key = _cache_key(_versions(rules_dir))
     path = cache_dir() / f"knowledge-models-{key[:32]}.json"
     cached = read_cache(path, key)
     if cached is not None:
@@ -70,26 +69,25 @@ def load_knowledge(rules_dir: Path | None = None, *, use_cache: bool = True) -> 
             return build(Knowledge, cached)  # the records again, without building a validator
         except ShapeError:
             pass  # written by other code: validate the YAML again
-    knowledge = validate_knowledge(rules_dir, raw)
+    knowledge = validate_knowledge(rules_dir)
     write_cache(path, key, to_plain(knowledge))
     return knowledge
 
 
 def knowledge_key(rules_dir: Path | None = None) -> str:
     """The cache key of the knowledge as it is on disk: what anything derived from the knowledge is keyed by."""
-    return _cache_key(_read_all(rules_dir or default_rules_dir()))
+    return _cache_key(_versions(rules_dir or default_rules_dir()))
 
 
 def knowledge_data(rules_dir: Path | None = None) -> dict[str, Any]:
     """The validated knowledge as plain JSON-ready data, from the cache when the YAML is unchanged."""
     rules_dir = rules_dir or default_rules_dir()
-    raw = _read_all(rules_dir)
-    key = _cache_key(raw)
+    key = _cache_key(_versions(rules_dir))
     path = cache_dir() / f"knowledge-data-{key[:32]}.json"
     cached = read_cache(path, key)
     if cached is not None:
         return cached
-    plain = to_plain(validate_knowledge(rules_dir, raw))
+    plain = to_plain(validate_knowledge(rules_dir))
     write_cache(path, key, plain)
     return plain
 
@@ -176,6 +174,24 @@ def _read_all(rules_dir: Path) -> dict[str, bytes]:
     return out
 
 
+def _versions(rules_dir: Path) -> dict[str, bytes]:
+    """Which version of each knowledge and decision file is on disk (inode, modification time, size), by the names
+    `_read_all` uses: what the cache is keyed by, so a start that finds the knowledge cached neither reads nor
+    hashes the YAML (~450 KB). A rewrite changes the time or size, a replacement (an atomic write) the inode. The
+    versions are taken before a miss reads the files, so a file edited meanwhile is cached under a version no
+    later start has. A folder or file that cannot be looked at is reported as reading it would report it."""
+    try:
+        paths = dict(knowledge_paths(rules_dir))
+        paths.update({f"decisions/{path.name}": path for path in decision_paths(rules_dir)})
+        versions = {}
+        for name, path in paths.items():
+            info = path.stat()
+            versions[name] = f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}".encode()
+        return versions
+    except OSError:
+        return _read_all(rules_dir)  # raises the located problem (missing folder or file, unreadable file)
+
+
 def _read(path: Path, problems: list[Problem]) -> bytes | None:
     """A rules file's bytes, read no further than the size limit (a link to /dev/zero is refused, not read
     forever); a file that cannot be read becomes a located problem."""
@@ -186,8 +202,8 @@ def _read(path: Path, problems: list[Problem]) -> bytes | None:
         return None
 
 
-def _cache_key(raw: dict[str, bytes]) -> str:
-    return cache_key(raw, _CODE_FILES)  # knowledge files and every decision file, by name
+def _cache_key(inputs: dict[str, bytes]) -> str:
+    return cache_key(inputs, _CODE_FILES)  # knowledge files and every decision file, by name
 
 
 def cache_key(inputs: Mapping[str, bytes], code_files: Iterable[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,22 @@ def test_a_cache_that_is_not_ours_falls_back_to_the_yaml(rules_copy: Path, monke
     assert load_knowledge(rules_copy) == good
     assert calls == [1]
     assert load_knowledge(rules_copy) == good and calls == [1]  # and the cache was written again
+
+
+def test_a_cached_start_neither_reads_nor_hashes_the_yaml(rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = load_knowledge(rules_copy)
+    monkeypatch.setattr(loader, "_read_all", lambda *a, **kw: pytest.fail("the YAML was read"))
+    assert load_knowledge(rules_copy) == good
+
+
+def test_an_edit_of_the_same_size_is_a_new_version(rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_knowledge(rules_copy)
+    exams = rules_copy / "knowledge" / "exams.yaml"
+    before = exams.stat()
+    replace_in(exams, "minutes: 180", "minutes: 170")
+    os.utime(exams, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))  # even within one clock tick
+    assert exams.stat().st_size == before.st_size
+    assert load_knowledge(rules_copy).exam("MLS-C01").minutes == 170
+    (rules_copy / "decisions" / "extra.yaml").write_text((rules_copy / "decisions" / "batch.yaml").read_text())
+    with pytest.raises(KnowledgeError):  # a new decision file is read too (here: its decision id is taken)
+        load_knowledge(rules_copy)
