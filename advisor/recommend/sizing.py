@@ -1069,8 +1069,8 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
     fitting = [c for c in candidates if c.fits]
     target_s = w.inference.latency_ms_p99 / 1000
 
-    def too_slow(c: Candidate) -> bool:
-        return c.request_s is not None and c.request_s > target_s
+    def too_slow(c: Candidate) -> bool:  # a batch transform has a time window (sized), not a latency target
+        return not jobs and c.request_s is not None and c.request_s > target_s
 
     # a job (training, processing, a batch transform) at the same price (to the cent an hour: 2 x $0.23 is 1 x
     # $0.461) and size runs on fewer, larger instances: fewer containers to start and fewer shards; an endpoint
@@ -1103,7 +1103,9 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
 
 def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, inference: bool) -> str:
     n = len(fitting)
-    if winner.request_s is not None and winner.request_s * 1000 > w.inference.latency_ms_p99:
+    # a batch transform (priced a run) has a time window, which sizing met, not a latency target
+    if winner.per_run is None and winner.request_s is not None and \
+            winner.request_s * 1000 > w.inference.latency_ms_p99:
         return (f"priority {w.priority}: no type that fits meets the p99 target of {w.inference.latency_ms_p99:g} ms "
                 f"(about {in_ms(winner.request_s)} ms a request here), so the "
                 f"{'fastest' if w.priority == 'time' else 'cheapest'} of {n} is shown ({price_text(winner)} in total)")
@@ -1170,6 +1172,8 @@ def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bo
     if o_cost is None and w_cost is None:
         return "larger than needed (prices unknown, so the smallest adequate type was taken)"
     cost_diff = ""
+    if o_cost is not None and w_cost is not None and per_run and round(o_cost, 4) == round(w_cost, 4):
+        o_cost = w_cost  # runs that cost the same to a hundredth of a cent (as ranking ties them) are the same price
     if o_cost is not None and w_cost is not None and o_cost != w_cost:
         more = o_cost > w_cost
         pct = abs(o_cost - w_cost) / w_cost * 100 if w_cost else 0
@@ -1177,7 +1181,8 @@ def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bo
                      f" ({pct:.0f}%) at {run_text(other) if per_run else price_text(other)}")
     if w.priority == "cost":
         if o_cost == w_cost:
-            return f"same price, {'less compute' if other.speed < winner.speed else 'larger or older'}"
+            return (f"same {'cost a run' if per_run else 'price'}, "
+                    f"{'less compute' if other.speed < winner.speed else 'larger or older'}")
         return cost_diff or "not cheaper"
     if w.priority == "time":
         if other.mostly_idle and not winner.mostly_idle and not inference:

@@ -204,3 +204,19 @@ def test_a_neuron_winner_says_the_model_is_compiled_and_rates_read_as_numbers(ad
                                                         "inference": {"accelerator": "A10G"}}))
     assert not any("Neuron SDK" in r for r in on_gpu.instances["realtime_inference"].reasons)
     assert sizing.a_rate(6843.2) == "6,843" and sizing.a_rate(47.91) == "47.9" and sizing.a_rate(0.351) == "0.351"
+
+
+def test_a_batch_transform_has_a_time_window_not_a_latency_target(advisor: Advisor) -> None:
+    """Records a CPU scores in 1.5 s each miss the default p99 of 1,000 ms, which a batch transform does not have:
+    its count is sized to batch.max_hours, so at cost priority the cheapest run wins, not the type that would
+    meet a latency target (a GPU only 2x a vCPU: dearer a run), and the reasons say nothing of a p99."""
+    w = Workload.model_validate({"stages": ["batch_inference"], "priority": "cost", "model": {
+        "algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 25, "size_mb": 100},
+        "inference": {"seconds_per_request": 1.5, "accelerator_speedup": 2},
+        "batch": {"records_per_run": 100_000, "max_hours": 12}})
+    choice = advisor.recommend(w).instances["batch_inference"]
+    assert choice.fits
+    assert advisor.knowledge.instance_type(choice.instance_type).accelerator is None
+    assert not any("p99" in r for r in choice.reasons)
+    assert not [(a.instance_type, a.reason) for a in choice.alternatives if "a run less" in a.reason]
+    assert any("same cost a run" in a.reason for a in choice.alternatives)
