@@ -183,11 +183,7 @@ def _versions(rules_dir: Path) -> dict[str, bytes]:
     try:
         paths = dict(knowledge_paths(rules_dir))
         paths.update({f"decisions/{path.name}": path for path in decision_paths(rules_dir)})
-        versions = {}
-        for name, path in paths.items():
-            info = path.stat()
-            versions[name] = f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}".encode()
-        return versions
+        return {name: file_version(path) for name, path in paths.items()}
     except OSError:
         return _read_all(rules_dir)  # raises the located problem (missing folder or file, unreadable file)
 
@@ -209,17 +205,23 @@ def _cache_key(inputs: dict[str, bytes]) -> str:
 def cache_key(inputs: Mapping[str, bytes], code_files: Iterable[str]) -> str:
     """The key of a validated result: the bytes of every input (by name) and the code that validates them.
 
-    `code_files` are paths under the package (`pricing/models.py`); their size and mtime stand in for their
-    bytes, so that editing a model or a check is a new key without hashing the sources on every start.
+    `code_files` are paths under the package (`pricing/models.py`); their versions (`file_version`) stand in for
+    their bytes, so that editing a model or a check is a new key without hashing the sources on every start.
     """
     digest = hashlib.sha256(f"{_CACHE_FORMAT}:{__version__}".encode())
     for name in code_files:
-        stat = (_PACKAGE / name).stat()
-        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        digest.update(name.encode() + b":" + file_version(_PACKAGE / name))
     for name in sorted(inputs):
         # surrogatepass: a file name that is not UTF-8 arrives with its bytes escaped, and is still a name
         digest.update(name.encode("utf-8", "surrogatepass") + b"\0" + hashlib.sha256(inputs[name]).digest())
     return digest.hexdigest()
+
+
+def file_version(path: Path) -> bytes:
+    """Which version of a file this is, for a cache key that must not read it: a rewrite changes its size or
+    modification time, a replacement (an atomic write, as `pricing refresh` makes) its inode."""
+    info = path.stat()
+    return f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}".encode()
 
 
 def read_cache(path: Path, key: str) -> dict[str, Any] | None:

@@ -17,7 +17,6 @@ the cache never decides validity.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.documents import display_path, parse_yaml, read_bytes, read_yaml, validate_document
 from advisor.errors import PricingError, Problem, printable
-from advisor.knowledge.loader import cache_key, knowledge_data, read_cache, write_cache
+from advisor.knowledge.loader import cache_key, file_version, knowledge_data, read_cache, write_cache
 from advisor.records import ShapeError, build, to_plain
 from advisor.resources import cache_dir, data_dir, shipped_dir
 
@@ -102,7 +101,7 @@ def load_snapshot(region: str, pricing_dir: Path | None = None,
         raise PricingError(f"no price snapshot for region {region} (have: {', '.join(have) or 'none'})",
                            hint="run `advisor pricing refresh --region " + region + "` to fetch one")
     known = _known_types(knowledge)
-    key = (str(pricing_dir), region, tuple(_version(p) for p in paths), known)
+    key = (str(pricing_dir), region, tuple((str(p), file_version(p)) for p in paths), known)
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
@@ -114,11 +113,11 @@ def load_snapshot(region: str, pricing_dir: Path | None = None,
 def _load_validated(region: str, paths: list[Path], known: frozenset[str]) -> PriceSnapshot:
     """The snapshot the candidate files make, from the disk cache when these file versions validated before.
 
-    A file's version is its size and modification time (as for the code files of the key): a start that finds
-    the snapshot cached neither reads nor hashes the file (~360 KB). The version is taken before the file is
-    read, so a file edited meanwhile is cached under a version no later start has, and read again then.
+    A file's version is its inode, size and modification time (`file_version`, as for the code files of the key):
+    a start that finds the snapshot cached neither reads nor hashes the file (~360 KB). The version is taken
+    before the file is read, so a file edited meanwhile is cached under a version no later start has.
     """
-    inputs = {f"file {index}: {path}": repr(_version(path)).encode() for index, path in enumerate(paths)}
+    inputs = {f"file {index}: {path}": file_version(path) for index, path in enumerate(paths)}
     inputs["region"] = region.encode()
     inputs["known instance types"] = "\n".join(sorted(known)).encode()
     key = cache_key(inputs, _CODE_FILES)
@@ -216,11 +215,6 @@ def _as_of(doc: Document) -> str:
     return str(data.get("as_of", ""))
 
 
-def _version(path: Path) -> tuple[str, int, int, int]:
-    """Which version of the file this is: a rewrite changes its size or modification time, and a replacement (an
-    atomic write, as refresh makes) its inode."""
-    stat = os.stat(path)
-    return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def _known_types(knowledge: Knowledge | None) -> frozenset[str]:
