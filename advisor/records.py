@@ -81,10 +81,13 @@ def build(tp: type[T], data: Any) -> T:
 
 def to_plain(value: Any) -> Any:
     """Records and their contents as JSON-ready data: a record is a mapping of its field names (what `build`
-    reads back), a tuple a list, a date its ISO text."""
+    reads back), or what its `_json` method says where a record is written otherwise (an output record: see
+    advisor.recommend.models.record_object), a tuple a list, a date its ISO text."""
     if isinstance(value, tuple):
         if hasattr(value, "_fields"):
-            return {name: to_plain(item) for name, item in zip(value._fields, value)}
+            write = getattr(value, "_json", None)
+            fields = write() if write is not None else dict(zip(value._fields, value))
+            return {name: to_plain(item) for name, item in fields.items()}
         return [to_plain(item) for item in value]
     if isinstance(value, dict):
         return {key: to_plain(item) for key, item in value.items()}

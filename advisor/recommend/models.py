@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field
 
 from advisor.engine.decisions import DecisionTrace
 from advisor.pricing.costs import Cost
+from advisor.records import to_plain
 
 PerHour = float | Literal["unknown"]
 
@@ -188,7 +189,7 @@ class Recommendation(NamedTuple):
 
     def to_data(self) -> Any:
         """The recommendation as plain JSON data (mappings, lists, text, numbers), e.g. to write it as YAML."""
-        return orjson.loads(orjson.dumps(self, default=record_object))
+        return to_plain(self)
 
     def model_dump_json(self, indent: int | None = None) -> str:
         """`to_json` under the name it had when a Recommendation was a pydantic model (kept for scripts)."""
