@@ -76,14 +76,18 @@ def test_a_device_is_never_filled_past_its_usable_share(advisor: Advisor) -> Non
     assert any("GiB of accelerator memory in use" in r and "at most 90%" in r for r in choice.reasons)
 
 
+def _serverless(advisor: Advisor, model: dict[str, Any], inference: dict[str, Any]) -> sizing.SettingsSizing:
+    """A serverless stage of a small scikit-learn model, sized alone."""
+    w = Workload.model_validate({"stages": ["serverless_inference"], "inference": inference,
+                                 "model": {"algorithm": "sklearn", "kind": "classical", **model}})
+    return sizing.size_serverless(w, Derived.of(w, advisor.knowledge), advisor.knowledge)
+
+
 def test_serverless_fits_a_peak_within_its_maximum_concurrency(advisor: Advisor) -> None:
     """190 requests in flight at peak fit MaxConcurrency 200 (AWS's maximum) with less headroom than wanted, said;
     201 do not."""
     def sized(rate: float) -> sizing.SettingsSizing:
-        w = Workload.model_validate({"stages": ["serverless_inference"], "model": {
-            "algorithm": "sklearn", "kind": "classical"}, "inference": {"requests_per_second": rate,
-                                                                      "seconds_per_request": 2, "traffic": "spiky"}})
-        return sizing.size_serverless(w, Derived.of(w, advisor.knowledge), advisor.knowledge)
+        return _serverless(advisor, {}, {"requests_per_second": rate, "seconds_per_request": 2, "traffic": "spiky"})
 
     within = sized(95)
     assert within.fits and within.settings["MaxConcurrency"] == 200
@@ -135,9 +139,7 @@ def test_serverless_memory_is_at_least_the_model_size_plus_the_runtime(advisor: 
     model fits 6,144 MB; a 5.5 GB model (6.4 GiB with activations, + 1 GiB runtime) does not; a small one gets the
     smallest size that holds it with the runtime."""
     def sized(size_mb: float) -> sizing.SettingsSizing:
-        w = Workload.model_validate({"stages": ["serverless_inference"], "model": {
-            "algorithm": "sklearn", "kind": "classical", "size_mb": size_mb}, "inference": {"traffic": "sporadic"}})
-        return sizing.size_serverless(w, Derived.of(w, advisor.knowledge), advisor.knowledge)
+        return _serverless(advisor, {"size_mb": size_mb}, {"traffic": "sporadic"})
 
     four = sized(4000)
     assert four.fits and four.settings["MemorySizeInMB"] == 6144
