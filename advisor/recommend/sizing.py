@@ -1020,7 +1020,8 @@ def _nearest(candidates: list[Candidate], cap: int) -> Candidate:
 def _what_to_change(c: Candidate, w: Workload, stage: StageSpec) -> str:
     """What the user could change so the stage fits, in the fields that size this stage: how a job trains for
     training and tuning (model.precision never shrinks training state), what is served for the inference stages and
-    notebooks, the data held in memory where a stage loads the data."""
+    notebooks, the data held in memory where a stage loads the data (one that is no inference option: the registry's
+    hosting_option)."""
     misfit = c.misfit or ""
     if "instances" in misfit:
         return ("a lower load, a longer time window (batch.max_hours, processing.max_hours) or a larger type per "
@@ -1039,10 +1040,9 @@ def _what_to_change(c: Candidate, w: Workload, stage: StageSpec) -> str:
             changes.append("fewer sequences in flight or a shorter context (inference.concurrent_sequences, "
                            "inference.context_tokens) for a smaller KV cache")
     changes.append("another family with more memory per instance")
-    if w.model.kind in ("classical", "tree_based") and stage.sizing in ("training", "job", "notebook"):
-        changes.append("stream the data instead of loading it whole (data.in_memory_gb)")
-    if w.model.kind in ("classical", "tree_based") and stage.sizing not in ("training", "job", "notebook"):
-        changes.append("a smaller model artifact (model.size_mb) or less memory a request (inference.memory_mb)")
+    if w.model.kind in ("classical", "tree_based"):
+        changes.append("stream the data instead of loading it whole (data.in_memory_gb)" if stage.hosting_option is None
+                       else "a smaller model artifact (model.size_mb) or less memory a request (inference.memory_mb)")
     return "; ".join(changes)
 
 
