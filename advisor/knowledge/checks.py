@@ -12,7 +12,7 @@ from typing import get_args
 from advisor import stages as stage_registry
 from advisor.documents import Document, duplicates, format_path
 from advisor.errors import Problem
-from advisor.knowledge.models import LAMBDA_ALTERNATIVES, LAMBDA_UNITS, STAGES, Knowledge
+from advisor.knowledge.models import LAMBDA_ALTERNATIVES, LAMBDA_BLOCKERS, LAMBDA_UNITS, STAGES, Knowledge
 from advisor.stages import stage_ids
 from advisor.workload import Algorithm, AlgorithmMode, DataKind
 
@@ -120,7 +120,7 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
     problems: list[Problem] = []
     families = {f.id: f for f in k.families}
     controls = {c.id for c in k.security_controls}
-    limits = {x.id for x in k.lambda_limits}
+    limits = {x.id for x in k.lambda_limits} | set(LAMBDA_BLOCKERS)
 
     guard_doc = docs.get("security_controls")
     for index, rail in enumerate(k.guard_rails):
@@ -183,7 +183,7 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
                             (*then_path, "alternatives", a_index))
             for leaf in rule.leaves():
                 if leaf.field == "derived.lambda_failed" and leaf.value not in limits:
-                    problem(f"{leaf.value!r} is not a Lambda limit id (one of {', '.join(sorted(limits))})",
+                    problem(f"{leaf.value!r} is not a Lambda limit id nor blocker (one of {', '.join(sorted(limits))})",
                             ("rules", r_index, "when"))
     problems += _algorithm_references(k, docs, families)
     missing = [s for s in workload_stages if s not in served and stage_registry.stage(s).instance_stage is not None]

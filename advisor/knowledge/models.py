@@ -42,6 +42,11 @@ LAMBDA_UNITS: dict[str, str] = {
 }
 """The units of work the Lambda check knows (rules/decisions/lambda_check.yaml chooses among them)."""
 
+LAMBDA_BLOCKERS: dict[str, str] = {
+    "builtin_container": "a SageMaker built-in algorithm's model, which runs only in its SageMaker container",
+}
+"""What no Lambda mode runs whatever its limits; derived.lambda_failed names them beside the limits it fails."""
+
 LAMBDA_ALTERNATIVES: dict[str, str] = {
     "realtime_endpoint": "SageMaker real-time endpoint",
     "serverless_inference": "SageMaker Serverless Inference",
@@ -380,6 +385,16 @@ class AlgorithmMode(NamedTuple):
 
 
 @record
+class ArtifactExport(NamedTuple):
+    """How a built-in algorithm's trained model artifact runs outside its SageMaker container, where AWS
+    documents it: the open-source library that loads it (what a Lambda function would have to ship)."""
+
+    library: Annotated[Text, Doc("The open-source package that loads the artifact (xgboost, fastText).")]
+    how: Annotated[Text, Doc("How the artifact is loaded, in AWS's words, with any condition AWS states.")]
+    source: Source
+
+
+@record
 class Algorithm(NamedTuple):
     """A SageMaker built-in algorithm and AWS's instance guidance for it (the algorithm page's "EC2 Instance
     Recommendation" section)."""
@@ -398,6 +413,9 @@ class Algorithm(NamedTuple):
     modes: Annotated[tuple[AlgorithmMode, ...], Doc("Training modes with their own guidance.")] = ()
     runs_on_neuron: Annotated[bool, Doc(
         "Whether the built-in container runs on AWS Neuron (Inferentia, Trainium); none does.")] = False
+    export: Annotated[ArtifactExport | None, Doc(
+        "How the trained model artifact runs outside the built-in container, where AWS documents it; None: the "
+        "model runs only in its SageMaker container (training, hosting, batch transform).")] = None
 
     def mode(self, mode_id: str | None) -> AlgorithmMode | None:
         return next((m for m in self.modes if m.id == mode_id), None)

@@ -35,6 +35,12 @@ LONG_INVOCATIONS = ("async", "event_source")
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 DURABLE_MAX_SECONDS = 31_622_400
 """One durable execution lasts at most 366 days (botocore 1.44.5 lambda DurableConfig.ExecutionTimeout max)."""
+SERVING_UNITS = ("request", "serverless_request", "async_request", "record")
+"""The units of work that run the trained model (an inference request or a batch record), so the model's
+container must run in the function; a processing job and a function the user described alone run their own
+code."""
+BUILTIN_CONTAINER = "builtin_container"
+"""The LAMBDA_BLOCKERS id of a built-in algorithm's model (rules read it in derived.lambda_failed)."""
 DURABLE_TIMEOUT_HEADROOM = 1.5
 """DurableConfig.ExecutionTimeout is set to the workflow's expected length x1.5 (our judgement: approvals and
 callbacks run late), within the 366-day maximum."""
@@ -85,11 +91,16 @@ class LambdaAssessment(NamedTuple):
     mode_changes: tuple[str, ...] = ()
     orchestration: Orchestration | None = None
     """What runs a workflow of several steps that waits (None: one invocation)."""
+    blocked: tuple[str, ...] = ()
+    """What no Lambda mode can run whatever its limits: "builtin_container", a SageMaker built-in algorithm's
+    model that loads only in its own container."""
 
     @property
     def failed(self) -> list[str]:
-        """The limits standard Lambda cannot meet, nor a change to it (the alternatives decision reads them)."""
-        return [c.limit for c in self.checks if c.applies and not c.ok and c.blocking and c.change is None]
+        """The limits standard Lambda cannot meet, nor a change to it, and what no mode can run (the alternatives
+        decision reads them)."""
+        return [*self.blocked,
+                *(c.limit for c in self.checks if c.applies and not c.ok and c.blocking and c.change is None)]
 
     @property
     def changes(self) -> list[str]:
@@ -239,6 +250,28 @@ def weigh_workflow(w: Workload, step_seconds: float) -> tuple[Orchestration | No
         "(lambda/latest/dg/durable-step-functions.html)"], {"DurableConfig.ExecutionTimeout": timeout}
 
 
+def builtin_container(w: Workload, knowledge: Knowledge, unit: Unit) -> tuple[str, str | None] | None:
+    """Whether the unit of work runs a SageMaker built-in algorithm's model, which Lambda cannot run as it is:
+    the built-in container serves SageMaker's hosting contract (/invocations and /ping), not the Lambda runtime
+    API a function image must implement. The reason in words, and the change that would let a function load the
+    model where AWS documents an open-source library for its artifact (None: no such library, so Lambda does
+    not fit). None when the unit runs no model or the model is a framework's or the user's own code."""
+    algorithm = knowledge.algorithm(w.model.algorithm)
+    if algorithm is None or unit.kind not in SERVING_UNITS:
+        return None
+    why = (f"model.algorithm {algorithm.id} is a SageMaker built-in algorithm ({algorithm.name}): its container "
+           "runs only in SageMaker training, hosting and batch transform, serving SageMaker's /invocations "
+           "contract, not the Lambda runtime API a function's image must implement "
+           "(lambda/latest/dg/images-create.html); a function can still call the SageMaker endpoint "
+           "(InvokeEndpoint). If the model is your own code in a framework, set model.algorithm to it")
+    if algorithm.export is None:
+        return (f"{why}. AWS documents no library that loads a {algorithm.name} model artifact outside its "
+                "container, so Lambda cannot run this model", None)
+    export = algorithm.export
+    return (f"{why}. A function can load the model itself only through {export.library}, which loads the "
+            f"artifact outside the container ({export.source})", f"load the model with {export.library}: {export.how}")
+
+
 def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]) -> LambdaAssessment:
     """Check the unit of work against every Lambda limit the knowledge holds, in each execution mode."""
     unit = unit_of_work(w, derived, units)
@@ -354,15 +387,24 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         "EphemeralStorage.Size": int(tmp_size),
         "PackageType": "Image" if image and image_ok else "Zip",
     }
+    container = builtin_container(w, knowledge, unit)
+    exported: tuple[str, ...] = ()
+    if container is not None:
+        reasons.append(container[0])
+        if container[1] is None:
+            return LambdaAssessment("does_not_fit", None, tuple(checks), settings, unit, tuple(reasons), (),
+                                    blocked=(BUILTIN_CONTAINER,))
+        exported = (container[1],)
     blocking = [c for c in checks if c.applies and not c.ok and c.blocking and c.change is None]
     if not blocking:
-        verdict: Verdict = "fits_with_changes" if any(c.change for c in checks if c.applies) else "fits"
+        verdict: Verdict = "fits_with_changes" if exported or any(c.change for c in checks if c.applies) \
+            else "fits"
         if traffic == "steady" and concurrency >= 100:
             reasons.append(f"standard Lambda fits; at {concurrency} requests in flight of steady traffic, Lambda "
                            "Managed Instances (EC2 pricing, no cold starts) may cost less: compare before choosing")
         orchestration, weighed, durable_settings = weigh_workflow(w, seconds)
         return LambdaAssessment(verdict, "standard", tuple(checks), {**settings, **durable_settings}, unit,
-                                tuple(reasons + weighed), (), orchestration=orchestration)
+                                tuple(reasons + weighed), (), exported, orchestration=orchestration)
     # standard Lambda falls short: can Lambda Managed Instances carry every limit it fails?
     needs, short = [], []
     for c in blocking:
@@ -399,12 +441,13 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         settings["PackageType"] = "Image"
     orchestration, weighed, durable_settings = weigh_workflow(w, seconds)
     settings.update(durable_settings)
+    to_managed = ("run on Lambda Managed Instances: a capacity provider (CreateCapacityProvider) named in "
+                  "CapacityProviderConfig" + (f", with AcceleratorConfig.AcceleratorMemorySize "
+                                              f"{settings['AcceleratorConfig.AcceleratorMemorySize']} GiB"
+                                              if unit.gpu else ""))
     return LambdaAssessment("fits_with_changes", "managed_instances", tuple(checks), settings, unit,
-                            tuple(reasons + weighed), tuple(needs), orchestration=orchestration, mode_changes=(
-                                "run on Lambda Managed Instances: a capacity provider (CreateCapacityProvider) named "
-                                "in CapacityProviderConfig" + (
-                                    f", with AcceleratorConfig.AcceleratorMemorySize "
-                                    f"{settings['AcceleratorConfig.AcceleratorMemorySize']} GiB" if unit.gpu else ""),))
+                            tuple(reasons + weighed), tuple(needs), orchestration=orchestration,
+                            mode_changes=(*exported, to_managed))
 
 
 ML_MARKUP_CPU = 1.20

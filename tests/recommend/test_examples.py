@@ -46,7 +46,8 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] =
     # (a record needs 16 GB, inference.memory_mb: one record at a time per 16 GiB instance, so an accelerator's speed on
     # this 335M-parameter encoder decides, not a CPU's vCPUs: one Inferentia2 is the cheapest run)
     "embeddings-lambda-gpu": ({"batch_inference": ("inf", None, 1)}, "fits_with_changes"),
-    "customer-segments": ({"training": ("c", None, 1), "batch_inference": ("c", None, 1)}, "fits"),
+    # k-means: the model runs only in its built-in container, so Lambda does not fit (images-create.html)
+    "customer-segments": ({"training": ("c", None, 1), "batch_inference": ("c", None, 1)}, "does_not_fit"),
     # a 3-hour processing job is past any Lambda timeout (900 s; 5,400 s asynchronous on managed instances)
     "image-preprocessing": ({"processing": ("c", None, 1)}, "does_not_fit"),
     "sporadic-scoring": ({"realtime_inference": ("c", None, 1)}, "fits"),
@@ -54,26 +55,31 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] =
     "shared-team-notebooks": ({"notebook": ("g", None, 1)}, "not_checked"),
     # ---- one per built-in algorithm: AWS's EC2 Instance Recommendation section of each algorithm page (cited
     # in each file). Families, not exact types: the type within a family is the sizer's, and these assert the
-    # algorithm rule. Their inference requests are small CPU work within standard Lambda's limits.
-    "knn-similar-items": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, "fits_with_changes"),
-    "pca-feature-reduction": ({"training": ("m", None, 1), "batch_inference": ("c", None, None)}, "fits"),
-    "rcf-anomaly-stream": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, "fits"),
+    # algorithm rule. Their models run only in the algorithm's SageMaker container (a function image must
+    # implement the Lambda runtime API: lambda/latest/dg/images-create.html), and AWS documents no open-source
+    # loader for their artifacts (only XGBoost's, xgboost-how-to-use.html, and BlazingText's, blazingtext.html):
+    # Lambda does not fit, the SageMaker stage serves them.
+    "knn-similar-items": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, "does_not_fit"),
+    "pca-feature-reduction": ({"training": ("m", None, 1), "batch_inference": ("c", None, None)}, "does_not_fit"),
+    "rcf-anomaly-stream": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, "does_not_fit"),
     "deepar-demand-forecast": ({"training": ("c", None, 1), "batch_inference": ("c", None, 1),
-                                "realtime_inference": ("c", None, 2)}, "fits"),
+                                "realtime_inference": ("c", None, 2)}, "does_not_fit"),
     "blazingtext-small-classifier": ({"training": ("c", None, 1)}, "not_checked"),
     "blazingtext-large-classifier": ({"training": ("g", None, 1)}, "not_checked"),
-    "object2vec-embeddings": ({"training": ("m", None, 1), "realtime_inference": ("g", None, 2)}, "fits"),
-    "builtin-image-classification": ({"training": ("g", None, 1), "realtime_inference": ("c", None, None)}, "fits"),
+    "object2vec-embeddings": ({"training": ("m", None, 1), "realtime_inference": ("g", None, 2)}, "does_not_fit"),
+    "builtin-image-classification": ({"training": ("g", None, 1), "realtime_inference": ("c", None, None)},
+                                     "does_not_fit"),
     # batch scoring on a G4dn (AWS lists P3 and G4dn beside C5 and M5): cheaper a run than CPUs, billed while it runs
-    "builtin-object-detection": ({"training": ("g", None, 1), "batch_inference": ("g", None, 1)}, "fits"),
-    "builtin-semantic-segmentation": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)}, "fits"),
-    "seq2seq-translation": ({"training": ("g", None, 1), "realtime_inference": ("g", None, 2)}, "fits"),
-    "lda-topics": ({"training": ("m", None, 1), "batch_inference": ("c", None, None)}, "fits"),
-    "ntm-topics": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)}, "fits"),
+    "builtin-object-detection": ({"training": ("g", None, 1), "batch_inference": ("g", None, 1)}, "does_not_fit"),
+    "builtin-semantic-segmentation": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)},
+                                      "does_not_fit"),
+    "seq2seq-translation": ({"training": ("g", None, 1), "realtime_inference": ("g", None, 2)}, "does_not_fit"),
+    "lda-topics": ({"training": ("m", None, 1), "batch_inference": ("c", None, None)}, "does_not_fit"),
+    "ntm-topics": ({"training": ("g", None, 1), "realtime_inference": ("c", None, 2)}, "does_not_fit"),
     # 4 GB a request (inference.memory_mb): an 8 GiB M instance holds two at once, a 4 GiB C one; AWS sizes IP
     # Insights inference by memory (ml.m5.4xlarge)
-    "ip-insights-logins": ({"training": ("g", None, 1), "realtime_inference": ("m", None, 2)}, "fits_with_changes"),
-    "factorization-machines-recs": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, "fits"),
+    "ip-insights-logins": ({"training": ("g", None, 1), "realtime_inference": ("m", None, 2)}, "does_not_fit"),
+    "factorization-machines-recs": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, "does_not_fit"),
     # ---- LLM fine-tuning: G and Trainium beside P (sources cited in each file)
     "llm-finetune-13b-trainium": ({"training": ("trn", None, 1)}, "not_checked"),
     "llm-finetune-7b-cost": ({"training": ("g", None, 1)}, "not_checked"),
@@ -169,7 +175,8 @@ def test_where_else_the_work_goes_is_decided_only_when_lambda_does_not_fit(advis
 
 
 def test_lambda_changes_are_concrete(advisor: Advisor) -> None:
-    rec = advisor.recommend({"stages": ["realtime_inference"], "inference": {"tmp_mb": 2048, "package_mb": 400}})
+    rec = advisor.recommend({"stages": ["realtime_inference"], "model": {"algorithm": "sklearn", "kind": "classical"},
+                             "inference": {"tmp_mb": 2048, "package_mb": 400}})
     assert rec.lambda_.verdict == "fits_with_changes"
     assert set(rec.lambda_.changes) == {"set EphemeralStorage.Size to 2048 MB",
                                         "ship as a container image (PackageType Image)"}

@@ -204,8 +204,8 @@ def test_lambda_managed_instances_are_costed_as_an_estimate_of_ec2_plus_the_mana
 
 
 def _workflow(**fn: Any) -> dict[str, Any]:
-    return {"stages": ["realtime_inference"], "lambda": {"memory_mb": 1024, "timeout_seconds": 60,
-                                                         "invocation": "async", **fn}}
+    return {"stages": ["realtime_inference"], "model": {"algorithm": "sklearn", "kind": "classical"},
+            "lambda": {"memory_mb": 1024, "timeout_seconds": 60, "invocation": "async", **fn}}
 
 
 def test_a_workflow_that_waits_for_approval_runs_as_a_durable_function(advisor: Advisor) -> None:
@@ -261,3 +261,70 @@ def test_too_many_layers_or_too_much_environment_fit_with_a_change(advisor: Advi
     within = rec_of(advisor, {"stages": ["training"], "lambda": {"memory_mb": 1024, "timeout_seconds": 10, **at}})
     assert within.lambda_ is not None and within.lambda_.verdict == "fits"
     assert next(c for c in within.lambda_.checks if c.limit == limit).change is None
+
+
+# ---- a SageMaker built-in algorithm's model runs only in its own container ---------------------------------------
+# A function image must implement the Lambda runtime API (lambda/latest/dg/images-create.html); a built-in
+# algorithm's container serves SageMaker's hosting contract. AWS documents an open-source loader for XGBoost's
+# artifact (xgboost-how-to-use.html) and BlazingText's (fastText, blazingtext.html), for no other built-in.
+
+@pytest.mark.parametrize(("stage", "alternative"), [
+    ("realtime_inference", "realtime_endpoint"), ("serverless_inference", "serverless_inference"),
+    ("async_inference", "async_inference"), ("batch_inference", "batch_transform")])
+def test_a_builtin_algorithm_without_a_documented_loader_does_not_fit(advisor: Advisor, stage: str,
+                                                                      alternative: str) -> None:
+    rec = rec_of(advisor, {"stages": [stage], "model": {"algorithm": "linear_learner", "kind": "classical"}})
+    lam = rec.lambda_
+    assert lam is not None and lam.verdict == "does_not_fit" and lam.mode is None
+    assert all(c.ok for c in lam.checks if c.applies and c.blocking)  # no limit is why: the container is
+    said = next(r for r in lam.reasons if "SageMaker built-in algorithm" in r)
+    assert "linear_learner" in said and "images-create" in said and "InvokeEndpoint" in said
+    assert "no library" in said
+    assert [a.id for a in lam.alternatives] == [alternative]
+    assert lam.summary.startswith("does not fit: use ")
+    assert "SageMaker built-in algorithm" in render(rec, "markdown")
+
+
+@pytest.mark.parametrize(("algorithm", "kind", "library", "how"), [
+    ("xgboost", "tree_based", "xgboost", "load_model"),
+    ("blazingtext", "deep_learning", "fastText", "model.bin")])
+def test_a_builtin_algorithm_with_a_documented_loader_fits_once_exported(
+        advisor: Advisor, algorithm: str, kind: str, library: str, how: str) -> None:
+    rec = rec_of(advisor, {"stages": ["realtime_inference"], "data": {"kind": "text" if kind != "tree_based"
+                                                                       else "tabular"},
+                           "model": {"algorithm": algorithm, "kind": kind}})
+    lam = rec.lambda_
+    assert lam is not None and lam.verdict == "fits_with_changes" and lam.mode == "standard"
+    change = next(c for c in lam.changes if c.startswith(f"load the model with {library}: "))
+    assert how in change and "container image or a layer" in change
+    assert any("SageMaker built-in algorithm" in r and library in r for r in lam.reasons)
+    assert lam.monthly_cost is not None  # still costed as a standard function
+
+
+def test_an_exported_builtin_on_managed_instances_keeps_the_export_change(advisor: Advisor) -> None:
+    rec = rec_of(advisor, {"stages": ["realtime_inference"], "inference": {"gpu": "required"},
+                           "model": {"algorithm": "xgboost"}})
+    lam = rec.lambda_
+    assert lam is not None and lam.mode == "managed_instances"
+    assert lam.changes[0].startswith("load the model with xgboost: ")
+    assert lam.changes[1].startswith("run on Lambda Managed Instances")
+
+
+@pytest.mark.parametrize("algorithm", ["sklearn", "pytorch", "custom"])
+def test_a_framework_or_own_container_is_judged_by_the_limits_alone(advisor: Advisor, algorithm: str) -> None:
+    rec = rec_of(advisor, {"stages": ["realtime_inference"], "model": {"algorithm": algorithm, "kind": "classical"}})
+    lam = rec.lambda_
+    assert lam is not None and lam.verdict == "fits" and lam.changes == ()
+    assert not any("built-in algorithm" in r for r in lam.reasons)
+
+
+@pytest.mark.parametrize("data", [
+    {"stages": ["processing"], "model": {"algorithm": "kmeans", "kind": "classical"}},
+    {"stages": ["training"], "model": {"algorithm": "kmeans", "kind": "classical"},
+     "lambda": {"memory_mb": 1024, "timeout_seconds": 60}}])
+def test_work_that_runs_no_model_is_not_held_to_the_container(advisor: Advisor, data: dict[str, Any]) -> None:
+    """A processing job, or a function described beside training only, runs its own code, not the model."""
+    lam = rec_of(advisor, data).lambda_
+    assert lam is not None and lam.mode is not None  # standard, or managed instances for a long job
+    assert not any("built-in algorithm" in r for r in lam.reasons)
+    assert not any(c.startswith("load the model") for c in lam.changes)
