@@ -65,11 +65,15 @@ def _few_enough(value: Any) -> Any:
 
 
 def _known_stage(value: str) -> str:
+    """The stage's id; an alias the registry knows (botocore's `hosting`, `batch_transform`, which `--stage` also
+    takes) stands for its stage, so the workload holds ids only."""
     ids = stage_registry.stage_ids()
-    if value not in ids:
-        expected = " or ".join((", ".join(repr(i) for i in ids[:-1]), repr(ids[-1])))
-        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
-    return value
+    if value in ids:
+        return value
+    if value in stage_registry.stage_names():
+        return stage_registry.stage(value).id
+    expected = " or ".join((", ".join(repr(i) for i in ids[:-1]), repr(ids[-1])))
+    raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
 
 
 MAX_DATA_GB = 10_000_000

@@ -86,6 +86,16 @@ def test_bad_workloads(tmp_path: Path, text: str, expected: str) -> None:
     assert any(expected in e for e in _error(tmp_path, text)), _error(tmp_path, text)
 
 
+def test_botocore_stage_names_stand_for_their_stages(tmp_path: Path) -> None:
+    """`hosting` and `batch_transform` (botocore's names, which `--stage` takes too) are the real-time endpoint and
+    batch transform: the workload holds the ids, and a stage named both ways is listed twice."""
+    path = tmp_path / "w.yaml"
+    path.write_text("stages: [hosting, batch_transform, training]\n")
+    assert load_workload(path, K).stages == ("realtime_inference", "batch_inference", "training")
+    assert any("stages listed twice: realtime_inference" in e
+               for e in _error(tmp_path, "stages: [hosting, realtime_inference]\n"))
+
+
 _LLM = "stages: [realtime_inference]\nmodel: {algorithm: vllm, kind: llm, parameters_millions: 7000"
 
 

@@ -339,9 +339,12 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
                 if tmp_default < tmp <= top("ephemeral_storage") else None),
         managed_max=(lmi_tmp.max if lmi_tmp and lmi_tmp.max and unit.gpu else top("ephemeral_storage"))
         if "ephemeral_storage" in rows else None)
-    add("payload_sync", payload, applies=sync)
+    # A streamed invocation's payload is its response, which InvokeWithResponseStream lets grow to the streamed
+    # limit (200 MB); the 6 MB synchronous limit is for buffered requests and responses.
+    streamed = unit.invocation == "stream"
+    add("payload_sync", payload, applies=sync and not streamed)
     add("payload_async", payload, blocking=not sync, applies=not sync)
-    add("payload_streamed", payload, False, applies=unit.invocation == "stream")
+    add("payload_streamed", payload, applies=streamed)
     environment_kb = unit.value("environment_kb")
     add("environment_variables", environment_kb,
         change="keep the configuration in Parameter Store, Secrets Manager or S3 and read it at start-up"

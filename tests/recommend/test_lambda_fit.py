@@ -328,3 +328,14 @@ def test_work_that_runs_no_model_is_not_held_to_the_container(advisor: Advisor, 
     assert lam is not None and lam.mode is not None  # standard, or managed instances for a long job
     assert not any("built-in algorithm" in r for r in lam.reasons)
     assert not any(c.startswith("load the model") for c in lam.changes)
+@pytest.mark.parametrize(("payload_mb", "verdict"), [(150, "fits"), (200, "fits"), (300, "does_not_fit")])
+def test_a_streamed_response_is_held_to_the_streaming_limit_not_the_buffered_one(
+        advisor: Advisor, payload_mb: float, verdict: str) -> None:
+    """Response streaming returns up to 200 MB, against 6 MB for a buffered response (AWS Lambda developer guide,
+    configuration-response-streaming.html): a streamed 150 MB fits standard Lambda, 300 MB does not."""
+    rec = rec_of(advisor, {"stages": ["realtime_inference"], "lambda": {
+        "invocation": "stream", "payload_mb": payload_mb, "memory_mb": 2048, "timeout_seconds": 60}})
+    assert rec.lambda_ is not None and rec.lambda_.verdict == verdict
+    checks = {c.limit: c for c in rec.lambda_.checks}
+    assert checks["payload_streamed"].applies and checks["payload_streamed"].blocking
+    assert not checks["payload_sync"].applies
