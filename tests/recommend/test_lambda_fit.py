@@ -333,7 +333,7 @@ def test_a_streamed_response_is_held_to_the_streaming_limit_not_the_buffered_one
         advisor: Advisor, payload_mb: float, verdict: str) -> None:
     """Response streaming returns up to 200 MB, against 6 MB for a buffered response (AWS Lambda developer guide,
     configuration-response-streaming.html): a streamed 150 MB fits standard Lambda, 300 MB does not."""
-    rec = rec_of(advisor, {"stages": ["realtime_inference"], "lambda": {
+    rec = rec_of(advisor, {"stages": ["realtime_inference"], "model": {"algorithm": "sklearn"}, "lambda": {
         "invocation": "stream", "payload_mb": payload_mb, "memory_mb": 2048, "timeout_seconds": 60}})
     assert rec.lambda_ is not None and rec.lambda_.verdict == verdict
     checks = {c.limit: c for c in rec.lambda_.checks}
