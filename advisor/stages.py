@@ -30,6 +30,7 @@ JSON Schema pick the new stage up from here (regenerate schemas/ with `advisor k
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal, NamedTuple
 
 CostPeriod = Literal["month", "run", "job"]
@@ -172,6 +173,14 @@ def stage_of_option(option_id: str) -> str:
     if found is None:
         raise KeyError(option_id)
     return found
+
+
+def offer(chosen: Iterable[str], *candidates: str) -> str | None:
+    """The stages to suggest, written as a user puts them in `stages` ("stages: [a] or [b]"), leaving out those
+    the workload has already chosen: advice never offers a stage the workload has. None when it has them all."""
+    have = set(chosen)
+    new = [c for c in candidates if c not in have]
+    return "stages: " + " or ".join(f"[{c}]" for c in new) if new else None
 
 
 def endpoint_stages() -> tuple[str, ...]:

@@ -661,10 +661,15 @@ def option_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str
         if not spec.limits_are_errors or stage not in w.stages or option is None:
             continue
         limits = {x.id: x.value.max for x in option.limits}
-        bigger = "async_inference (payloads up to 1 GB, read from S3)" if stage != "async_inference" else \
-            "none: split each request, or score the data set with batch_inference"
-        longer = "async_inference (up to one hour a request)" if stage != "async_inference" else \
-            "none: split the work into shorter requests, or run it as a processing job"
+        # what takes the request instead, never offering a stage the workload has (then: drop this one)
+        drop = f"remove {stage} from stages: this workload's other endpoint stage takes it"
+        to_async = stage_registry.offer(w.stages, "async_inference")
+        bigger = (f"{to_async} (payloads up to 1 GB, read from S3)" if to_async else drop) \
+            if stage != "async_inference" else "none: split each request, or score the data set with batch_inference"
+        longer = (f"{to_async} (up to one hour a request)" if to_async else drop) if stage != "async_inference" \
+            else "none: split the work into shorter requests, or run it as a processing job"
+        gpu_stages = stage_registry.offer(w.stages, "async_inference", "realtime_inference")
+        use_gpu = f"use {gpu_stages}" if gpu_stages else drop
         payload, timeout = limits.get("payload_mb"), limits.get("timeout_s")
         if payload is not None and inf.payload_mb > payload:
             problems.append((("inference", "payload_mb"), f"inference.payload_mb is {inf.payload_mb:g} MB, over "
@@ -678,16 +683,14 @@ def option_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str
         if algorithm is not None and algorithm.inference.gpu_only and not option.capabilities.gpu:
             problems.append((("model", "algorithm"), f"model.algorithm {algorithm.id} serves on GPU instances only, "
                              f"but stages lists {stage} and {option.name} has no GPU",
-                             f"use stages: [async_inference] or [realtime_inference]; AWS: "
-                             f"{algorithm.inference.guidance}"))
+                             f"{use_gpu}; AWS: {algorithm.inference.guidance}"))
         elif inf.gpu == "required" and not option.capabilities.gpu:
             problems.append((("inference", "gpu"), f"inference.gpu is required, but stages lists {stage} and "
-                             f"{option.name} has no GPU", "use stages: [async_inference] or [realtime_inference] "
-                             "for a GPU endpoint"))
+                             f"{option.name} has no GPU", f"{use_gpu} for a GPU endpoint"))
         elif inf.accelerator is not None and not option.capabilities.gpu:
             problems.append((("inference", "accelerator"), f"inference.accelerator is {inf.accelerator}, but stages "
-                             f"lists {stage} and {option.name} runs on CPU only", "use stages: [async_inference] or "
-                             "[realtime_inference] for an accelerator, or remove inference.accelerator"))
+                             f"lists {stage} and {option.name} runs on CPU only", f"{use_gpu} for an accelerator, "
+                             "or remove inference.accelerator"))
     return problems
 
 

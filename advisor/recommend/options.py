@@ -16,7 +16,7 @@ from advisor.pricing.models import PriceSnapshot
 from advisor.recommend.costing import cost_settings
 from advisor.recommend.models import StageChoice
 from advisor.recommend.sizing import size_serverless
-from advisor.stages import stage, stage_of_option
+from advisor.stages import offer, stage, stage_of_option
 from advisor.workload import Derived, Workload, has_idle_periods
 
 
@@ -62,18 +62,23 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
         broken = _breaks(realtime, w)
         if broken:
             gpu = _needs_gpu(w, choice, knowledge)
+            takers = {stage_of_option(key): o for key in ("async", "batch_transform")
+                      if (o := options.get(key)) is not None and not _breaks(o, w) and (o.capabilities.gpu or not gpu)}
             fitting = [f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, {_max(o, 'timeout_s'):g} s; "
-                       f"use stages: [{stage_of_option(key)}])"
-                       for key in ("async", "batch_transform") if (o := options.get(key)) is not None
-                       and not _breaks(o, w) and (o.capabilities.gpu or not gpu)]
+                       f"use {offer(w.stages, stage_id)})" for stage_id, o in takers.items()
+                       if offer(w.stages, stage_id)]
+            if fitting:
+                instead = f"{' or '.join(fitting)} fits them"
+            elif takers:  # every option that takes them is a stage already: the real-time one is the odd one out
+                instead = "another inference stage of this workload takes them: drop realtime_inference from stages"
+            else:
+                instead = "no SageMaker inference option takes requests this large or long: split the work"
             warnings.append(f"realtime_inference: a real-time endpoint (InvokeEndpoint) cannot take these requests: "
-                            f"{', '.join(broken)}; "
-                            + (f"{' or '.join(fitting)} fits them" if fitting else
-                               "no SageMaker inference option takes requests this large or long: split the work"))
+                            f"{', '.join(broken)}; {instead}")
     serverless = options.get("serverless")
     if serverless is not None and choice is not None:
-        offer = _serverless_offer(w, knowledge, serverless, choice, snapshot)
-        warnings += offer or _async_for_idle_periods(w, knowledge, options, choice)
+        warnings += _serverless_offer(w, knowledge, serverless, choice, snapshot) \
+            or _async_for_idle_periods(w, knowledge, options, choice)
     return warnings
 
 
@@ -81,9 +86,10 @@ def _serverless_for_steady_traffic(w: Workload, options: Mapping[str, HostingOpt
     """AWS: on-demand serverless is for idle periods between spurts; steady load is a real-time endpoint's."""
     if "serverless_inference" not in w.stages or w.inference.traffic != "steady" or "realtime" not in options:
         return []
+    compare = offer(w.stages, "realtime_inference")
     return ["serverless_inference: steady traffic leaves a serverless endpoint no idle time to save on and keeps "
             "its provisioned concurrency warm all month; AWS suggests a real-time endpoint for steady traffic with a "
-            "latency target, so compare its cost with stages: [realtime_inference]"]
+            "latency target, so compare its cost with " + (compare or "the real-time endpoint this workload also has")]
 
 
 def _async_for_quick_requests(w: Workload, options: Mapping[str, HostingOption]) -> list[str]:
@@ -95,7 +101,8 @@ def _async_for_quick_requests(w: Workload, options: Mapping[str, HostingOption])
             f"{w.inference.seconds_per_request:g} s, within {_max(realtime, 'payload_mb'):g} MB and "
             f"{_max(realtime, 'timeout_s'):g} s) and the traffic has no idle periods to scale to zero in, so the "
             "queue and S3 round trip only add latency; AWS suggests asynchronous inference for large payloads, long "
-            "processing or idle periods: consider stages: [realtime_inference]"]
+            "processing or idle periods: consider " + (offer(w.stages, "realtime_inference")
+                                                        or "the real-time endpoint this workload also has alone")]
 
 
 def _batch_records_too_large(w: Workload, options: Mapping[str, HostingOption]) -> list[str]:
@@ -108,21 +115,25 @@ def _batch_records_too_large(w: Workload, options: Mapping[str, HostingOption]) 
     broken = _breaks(batch, w)
     if not broken:
         return []
-    takers = [f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, {_max(o, 'timeout_s'):g} s a request; "
-              f"stages: [{stage_of_option(key)}])" for key in ("async",)
-              if (o := options.get(key)) is not None and not _breaks(o, w)]
-    takers.append("a processing job that loads the model and reads each object itself (stages: [processing], up "
-                  "to 216 hours)")
+    able = {stage_of_option(key): f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, "
+                                  f"{_max(o, 'timeout_s'):g} s a request" for key in ("async",)
+            if (o := options.get(key)) is not None and not _breaks(o, w)}
+    able["processing"] = "a processing job that loads the model and reads each object itself (up to 216 hours"
+    takers = [f"{name}; {offer(w.stages, stage_id)})" for stage_id, name in able.items() if offer(w.stages, stage_id)]
+    have = [stage_id for stage_id in able if stage_id in w.stages]
+    instead = " or ".join(takers) + " takes them" if takers else ""
+    if have:
+        instead += ("; " if instead else "") + f"this workload's {' and '.join(have)} stage can take them instead"
     return [f"batch_inference: a batch transform (CreateTransformJob) cannot send these records: {', '.join(broken)} "
-            f"(MaxPayloadInMB and ModelClientConfig.InvocationsTimeoutInSeconds); {' or '.join(takers)} takes them"]
+            f"(MaxPayloadInMB and ModelClientConfig.InvocationsTimeoutInSeconds); {instead}"]
 
 
 def _async_for_idle_periods(w: Workload, knowledge: Knowledge, options: Mapping[str, HostingOption],
                             choice: StageChoice) -> list[str]:
     """A real-time endpoint bills every hour; with idle periods and a GPU (no serverless), async scales to zero."""
     async_option = options.get("async")
-    if async_option is None or not has_idle_periods(w) or not _needs_gpu(w, choice, knowledge) \
-            or _breaks(async_option, w):
+    if async_option is None or "async_inference" in w.stages or not has_idle_periods(w) \
+            or not _needs_gpu(w, choice, knowledge) or _breaks(async_option, w):
         return []
     return [f"realtime_inference: the traffic has idle periods ({w.inference.traffic}) but a real-time endpoint "
             f"bills its {choice.instance_count} instance{'s' if choice.instance_count > 1 else ''} every hour; if "
@@ -137,8 +148,9 @@ def _serverless_offer(w: Workload, knowledge: Knowledge, serverless: HostingOpti
     The settings and the cost are the serverless_inference stage's own (sizing.size_serverless, its costing), so
     the offer is what `stages: [serverless_inference]` would recommend."""
     inf = w.inference
-    if inf.traffic not in ("sporadic", "spiky") or _breaks(serverless, w) or _needs_gpu(w, choice, knowledge):
-        return []
+    if "serverless_inference" in w.stages or inf.traffic not in ("sporadic", "spiky") or _breaks(serverless, w) \
+            or _needs_gpu(w, choice, knowledge):
+        return []  # the offer is never of a stage the workload has: its serverless stage is sized and costed
     derived = Derived.of(w, knowledge)
     sized = size_serverless(w, derived, knowledge)
     if not sized.fits:

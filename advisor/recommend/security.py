@@ -139,9 +139,10 @@ def serverless_gaps(rows: tuple[SecuritySetting, ...], w: Workload, derived: Der
     if "serverless_inference" not in w.stages:
         return rows, []
     needs = derived.sensitive or w.data.private_sources
+    instead = _instead(w)
     kept = [r if r.control not in SERVERLESS_GAPS or r.api != "CreateModel" else
             r._replace(value=None, placeholder=None, status="not_available",
-                       why=_gap_why(r.control, "another stage that shares the model asked for it"))
+                       why=_gap_why(r.control, "another stage that shares the model asked for it", instead))
             for r in rows]
     warnings = []
     shared = [r.control for r in rows if r.control in SERVERLESS_GAPS and r.api == "CreateModel"]
@@ -162,16 +163,21 @@ def serverless_gaps(rows: tuple[SecuritySetting, ...], w: Workload, derived: Der
                 control=control.id, title=control.title, resource=control.resource, service=s.service,
                 api=s.operation, field=s.field, value=None, placeholder=None, aws_default=deep_frozen(s.aws_default),
                 requires_ebs=False, severity=control.severity,
-                why=_gap_why(control_id, f"this workload's {why} calls for it"),
+                why=_gap_why(control_id, f"this workload's {why} calls for it", instead),
                 tradeoff=None, rule="serverless-feature-exclusions", status="not_available") for s in control.settings]
         warnings.append(f"serverless_inference: Serverless Inference has no VPC configuration and no network "
                         f"isolation, so this workload's {why} would be served outside your VPC (private sources "
-                        "unreachable) by a container that can call out; use stages: [realtime_inference] or "
-                        "[async_inference] to keep them")
+                        f"unreachable) by a container that can call out; {instead} to keep them")
     return tuple(kept), warnings
 
 
-def _gap_why(control_id: str, because: str) -> str:
+def _instead(w: Workload) -> str:
+    """Where the serverless stage's work keeps a VPC and network isolation: an instance-based endpoint stage the
+    workload has not chosen yet, else the one it has."""
+    stages = stage_registry.offer(w.stages, "realtime_inference", "async_inference")
+    return f"use {stages}" if stages else "serve it from this workload's instance-based endpoint stage"
+
+
+def _gap_why(control_id: str, because: str, instead: str) -> str:
     return (f"not available on serverless_inference: Serverless Inference has {SERVERLESS_GAPS[control_id]} "
-            f"({SERVERLESS_PAGE}, feature exclusions), though {because}; use stages: [realtime_inference] or "
-            "[async_inference] to have it")
+            f"({SERVERLESS_PAGE}, feature exclusions), though {because}; {instead} to have it")

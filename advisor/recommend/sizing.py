@@ -22,7 +22,7 @@ from advisor.knowledge.models import AcceleratorSpec, AlgorithmStage, InstanceTy
 from advisor.pricing.costs import money
 from advisor.pricing.models import Price, PriceSnapshot
 from advisor.recommend.models import Alternative, FrozenDict, PerHour
-from advisor.stages import StageSpec
+from advisor.stages import StageSpec, offer
 from advisor.workload import Derived, Workload, in_flight_sequences, serving_memory, training_memory
 
 MEMORY_HEADROOM = 1.5
@@ -1262,8 +1262,10 @@ def size_serverless(w: Workload, derived: Derived, knowledge: Knowledge) -> Sett
         memory = int(top_mb)
         reasons.append(f"does not fit: {need_mb:,.0f} MB needed, more than Serverless Inference's largest memory "
                        f"size ({top_mb:g} MB); what would have to change: a smaller or quantised model "
-                       "(model.precision: int8), or stages: [realtime_inference] or [async_inference], whose "
-                       "instances have more memory")
+                       "(model.precision: int8), or "
+                       + (offer(w.stages, "realtime_inference", "async_inference")
+                          or "this workload's instance-based endpoint stage alone")
+                       + ", whose instances have more memory")
     reasons.append(f"MemorySizeInMB {memory}: at least the model's size (AWS), model {model_gb:g} GiB + "
                    f"{SERVERLESS_RUNTIME_GIB:g} GiB for the serving runtime = "
                    f"{(model_gb + SERVERLESS_RUNTIME_GIB) * 1024:,.0f} MB, at least inference.memory_mb "
@@ -1276,7 +1278,8 @@ def size_serverless(w: Workload, derived: Derived, knowledge: Knowledge) -> Sett
         fits = False
         reasons.append(f"does not fit: {math.ceil(in_flight):,} requests in flight at peak, more than the "
                        f"{top_concurrency:g} concurrent invocations a serverless endpoint allows; what would have to "
-                       "change: a lower load or a faster model, or stages: [realtime_inference]")
+                       "change: a lower load or a faster model, or " + (offer(w.stages, "realtime_inference")
+                                                                        or "this workload's real-time endpoint alone"))
     reasons.append(f"MaxConcurrency {concurrency}: {inf.requests_per_second:g} req/s x "
                    f"{inf.seconds_per_request:g} s = {in_flight:.3g} requests in flight at peak, at "
                    f"{TARGET_UTILISATION:.0%} utilisation (requests beyond it are throttled)"

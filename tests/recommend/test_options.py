@@ -4,11 +4,13 @@ serverless cannot do (issue 12 item 4)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from advisor.recommend.advisor import Advisor
+from advisor.recommend.models import Recommendation
 
 
 def _warnings(advisor: Advisor, **inference: Any) -> list[str]:
@@ -89,3 +91,56 @@ def test_the_offer_with_provisioned_concurrency_says_its_cost_is_unknown_beside_
     assert "ProvisionedConcurrency 1" in offer
     assert "its cost is unknown (provisioned concurrency not priced; on demand $" in offer
     assert "/month for the 2 x ml." in offer
+
+
+# ---- an offer never names a stage the workload already has ------------------------------------------------------
+
+def offered(text: str) -> set[str]:
+    """The stages a text offers, as a user writes them: `stages: [a]` or `stages: [a] or [b]`."""
+    groups = re.findall(r"stages: ((?:\[\w+\](?: or )?)+)", text)
+    return {stage for group in groups for stage in re.findall(r"\[(\w+)\]", group)}
+
+
+def every_text(rec: Recommendation) -> list[str]:
+    return [*rec.warnings, *(r for c in rec.instances.values() for r in c.reasons), *(s.why for s in rec.security)]
+
+
+def test_offered_reads_what_the_advice_writes() -> None:
+    assert offered("use stages: [realtime_inference] or [async_inference] to keep them") == {
+        "realtime_inference", "async_inference"}
+    assert offered("stages lists serverless_inference and ...") == set()
+
+
+def test_sporadic_traffic_beside_a_serverless_stage_is_not_offered_serverless_again(advisor: Advisor) -> None:
+    """Issue: the real-time stage's offer said `stages: [serverless_inference]` to a workload that has it."""
+    rec = advisor.recommend({"stages": ["realtime_inference", "serverless_inference"],
+                             "model": {"algorithm": "sklearn", "kind": "classical", "size_mb": 20},
+                             "inference": {"traffic": "sporadic", "requests_per_second": 0.05,
+                                           "seconds_per_request": 0.2}})
+    assert not any("serverless_inference" in offered(t) for t in every_text(rec))
+    assert not any(w.startswith("realtime_inference: sporadic CPU traffic") for w in rec.warnings)
+
+
+@pytest.mark.parametrize(("stages", "inference", "data"), [
+    # large requests beside an async stage: the real-time warning says to drop realtime, offers no async
+    (["realtime_inference", "async_inference"], {"payload_mb": 250, "seconds_per_request": 120}, {}),
+    # idle GPU traffic beside an async stage: no async offer
+    (["realtime_inference", "async_inference"], {"traffic": "sporadic", "gpu": "required"}, {}),
+    # steady serverless beside a real-time stage, and a regulated serverless stage beside both endpoints
+    (["serverless_inference", "realtime_inference"], {"traffic": "steady"}, {}),
+    (["serverless_inference", "realtime_inference", "async_inference"], {"traffic": "sporadic"},
+     {"sensitivity": "regulated"}),
+    # quick async requests beside a real-time stage
+    (["async_inference", "realtime_inference"], {"traffic": "steady", "payload_mb": 1}, {}),
+    # records too large for a batch transform beside an async and a processing stage
+    (["batch_inference", "async_inference", "processing"], {"payload_mb": 150, "seconds_per_request": 20}, {}),
+])
+def test_no_offer_names_a_stage_already_chosen(advisor: Advisor, stages: list[str], inference: dict[str, Any],
+                                               data: dict[str, Any]) -> None:
+    rec = advisor.recommend({"stages": stages, "inference": inference, "data": data, "batch": {"records_per_run": 1000},
+                             "model": {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 50}})
+    for text in every_text(rec):
+        assert not offered(text) & set(stages), text
+    large = [w for w in rec.warnings if w.startswith("realtime_inference: a real-time endpoint")]
+    if inference.get("payload_mb") == 250:
+        assert large and "drop realtime_inference from stages" in large[0]

@@ -10,6 +10,7 @@ from advisor.errors import WorkloadError
 from advisor.recommend.advisor import Advisor
 from advisor.stages import stage, stage_ids
 from advisor.workload import Workload, option_problems
+from tests.recommend.test_options import every_text, offered
 
 ADVISOR = Advisor()
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-south-1"]  # the last has no shipped snapshot
@@ -61,8 +62,10 @@ def test_recommend_never_raises_and_stays_valid(w: Workload) -> None:
         with pytest.raises(WorkloadError) as info:
             ADVISOR.recommend(w)
         assert {p.field for p in info.value.problems} >= {".".join(path) for path, _, _ in impossible}
+        assert not any(offered(hint or "") & set(w.stages) for _, _, hint in impossible)
         return
     rec = ADVISOR.recommend(w)
+    assert not any(offered(text) & set(w.stages) for text in every_text(rec))  # never offers a stage it has
     assert set(rec.instances) == set(w.stages)
     for stage_id, choice in rec.instances.items():
         if choice.instance_type is None:  # serverless: settings within botocore's ProductionVariantServerlessConfig
