@@ -612,6 +612,25 @@ def _specs(model: type[Frozen], prefix: str, out: dict[str, FieldSpec], within_o
 
 # ---- loading and checks that need the knowledge ------------------------------------------------------------
 
+def _other_partition(region: str) -> str | None:
+    """Where a region outside the commercial partition lives, in words ("a Region of the aws-us-gov partition, AWS
+    GovCloud (US-West)"), from botocore's partitions.json, the source of truth for partitions; None when no other
+    partition lists it. Read only to word an error, so the file is opened only then."""
+    import json
+    from importlib import resources
+
+    try:
+        data = json.loads((resources.files("botocore") / "data" / "partitions.json").read_text())
+    except (OSError, ValueError):
+        return None
+    for partition in data.get("partitions", ()):
+        regions = partition.get("regions", {})
+        if partition.get("id") != "aws" and region in regions:
+            name = regions[region].get("description")
+            return f"a Region of the {partition['id']} partition" + (f", {name}" if name else "")
+    return None
+
+
 def semantic_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """(field path, message, hint) for what the model alone cannot see: unknown regions, impossible asks."""
     problems: list[tuple[tuple[str, ...], str, str | None]] = []
@@ -620,8 +639,13 @@ def semantic_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[s
 
         codes = [r.code for r in knowledge.regions]
         close = sorted(difflib.get_close_matches(w.region, codes, n=2, cutoff=0.6))
-        problems.append((("region",), f"{w.region!r} is not a region where SageMaker runs",
-                         f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "e.g. us-east-1"))
+        other = _other_partition(w.region)
+        if other:
+            problems.append((("region",), f"{w.region!r} is {other}, which the advisor does not cover: its regions "
+                             "and prices are the commercial partition's (aws)", "a commercial Region, e.g. us-east-1"))
+        else:
+            problems.append((("region",), f"{w.region!r} is not a region where SageMaker runs",
+                             f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "e.g. us-east-1"))
     if w.model.architecture and knowledge.llm_architecture(w.model.architecture) is None:
         import difflib  # deferred: needed only to word this error
 

@@ -68,6 +68,12 @@ def _error(tmp_path: Path, text: str) -> list[str]:
                                       "realtime_inference, serverless_inference, async_inference, batch_inference "
                                       "or processing, got 'cooking'"),
     ("stages: [training]\nregion: us-east-9\n", "w.yaml:2: region: 'us-east-9' is not a region where SageMaker runs"),
+    # SageMaker runs in GovCloud and China, in partitions the advisor does not cover: the error says so, not that
+    # SageMaker is absent there (botocore partitions.json)
+    ("stages: [training]\nregion: us-gov-west-1\n", "w.yaml:2: region: 'us-gov-west-1' is a Region of the aws-us-gov "
+                                                     "partition, AWS GovCloud (US-West), which the advisor does not "
+                                                     "cover"),
+    ("stages: [training]\nregion: cn-north-1\n", "'cn-north-1' is a Region of the aws-cn partition"),
     ("stages: [training]\ntuning: {max_jobs: 2, max_parallel_jobs: 5}\n",
      "w.yaml:2: tuning: max_parallel_jobs (5) is more than max_jobs (2)"),
     # absurd magnitudes are a plain bound error, not a "nothing fits" answer at a trillion dollars
