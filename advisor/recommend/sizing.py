@@ -769,6 +769,9 @@ class Candidate(NamedTuple):
     per_run: float | None = None
     """Price of one run where a run's hours depend on the type (a batch transform, billed while it runs: cheaper per
     hour is not cheaper per run when it runs longer); None elsewhere, or when the price is unknown."""
+    cost: float = math.inf
+    """What ranking compares: `per_run` where runs differ in length by type, else `per_hour`; infinite when the price
+    is unknown (such a type ranks after every priced one)."""
 
     @property
     def itype(self) -> InstanceType:
@@ -894,10 +897,11 @@ class Weighing(NamedTuple):
             per_run = (per_hour * self.run_hours(spec, count) if self.run_hours is not None and per_hour is not None
                        else None)
             return Candidate(spec, count, price, None, request_s=self.serving.request_seconds(spec), per_hour=per_hour,
-                             per_run=per_run)
+                             per_run=per_run, cost=_cost(per_run if per_run is not None else per_hour))
         usable = self.usable_of(spec, count) if self.usable_of is not None else self.usable_devices(spec, count)
         return Candidate(spec, count, price, None, usable=usable * (spec.tflops / spec.units),
-                         mostly_idle=usable < spec.units * count / 2 and not self.distributed, per_hour=per_hour)
+                         mostly_idle=usable < spec.units * count / 2 and not self.distributed, per_hour=per_hour,
+                         cost=_cost(per_hour))
 
 
 def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str], excluded: Iterable[str],
@@ -1047,13 +1051,12 @@ def _what_to_change(c: Candidate, w: Workload, stage: StageSpec) -> str:
 
 
 def _price(c: Candidate) -> float:
-    return math.inf if c.per_hour is None else c.per_hour
+    return _cost(c.per_hour)
 
 
-def _cost(c: Candidate) -> float:
-    """What ranking compares: the price of a run where runs differ in length by type (Candidate.per_run), else the
-    price an hour."""
-    return c.per_run if c.per_run is not None else _price(c)
+def _cost(usd: float | None) -> float:
+    """A price to rank by: an unknown price (None) ranks after every known one."""
+    return math.inf if usd is None else usd
 
 
 def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: bool) -> list[Candidate]:
@@ -1077,7 +1080,7 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
     # keeps the knowledge's order (more, smaller instances lose less capacity with one). A run of a batch
     # transform costs cents: it ties only to a hundredth of a cent, or a dearer run would tie with a cheaper one
     def cost_order(c: Candidate) -> tuple[Any, ...]:
-        cost = _cost(c)
+        cost = c.cost
         tied = round(cost, 4 if c.per_run is not None else 2) if jobs else cost
         return (too_slow(c), tied, c.size, c.instances if jobs else 0, -c.spec.generation_rank)
 
@@ -1096,10 +1099,10 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
                 return not (busy and c.mostly_idle) and c.speed * TIME_BAND >= best
         rest = sorted((c for c in fitting if not is_fast(c)), key=lambda c: (-c.speed, _price(c), c.size))
         return [c for c in by_cost if is_fast(c)] + rest
-    band = min(_cost(c) for c in fitting) * BALANCED_BAND
-    within = sorted((c for c in fitting if _cost(c) <= band),
-                    key=lambda c: (too_slow(c), -c.speed, _cost(c), c.size, c.instances if jobs else 0))
-    return within + [c for c in by_cost if _cost(c) > band]
+    band = min(c.cost for c in fitting) * BALANCED_BAND
+    within = sorted((c for c in fitting if c.cost <= band),
+                    key=lambda c: (too_slow(c), -c.speed, c.cost, c.size, c.instances if jobs else 0))
+    return within + [c for c in by_cost if c.cost > band]
 
 def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, inference: bool) -> str:
     n = len(fitting)
