@@ -586,32 +586,42 @@ class EndpointSizer(NamedTuple):
     w: Workload
     derived: Derived
     serving: Serving
+    requests_per_second: float
+    """The peak load (inference.requests_per_second)."""
+    utilisation: float
+    """The share of an instance's capacity the count plans to use (lower at priority time)."""
+    minimum: int
+    """The fewest instances: 2 behind a production endpoint, else 1."""
+
+    @classmethod
+    def of(cls, w: Workload, derived: Derived) -> EndpointSizer:
+        return cls(w, derived, Serving.of(w), w.inference.requests_per_second,
+                   TIME_UTILISATION if w.priority == "time" else TARGET_UTILISATION, 2 if w.inference.production else 1)
 
     def need(self, accelerated: bool) -> Need:
         return model_need(self.w, self.derived, accelerated)
 
-    def utilisation(self) -> float:
-        return TIME_UTILISATION if self.w.priority == "time" else TARGET_UTILISATION
+    def by_load(self, spec: Spec) -> int:
+        """Instances of `spec` the peak load needs at the planned utilisation (1 without a stated load)."""
+        if not self.requests_per_second:
+            return 1
+        return math.ceil(self.requests_per_second / (self.serving.capacity_rps(spec) * self.utilisation))
 
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
-        misfit = memory_misfit(spec, per_instance_need(spec, self.w, self.derived, need))
+        misfit = memory_misfit(spec, need)
         if misfit:
             return 1, misfit
-        inf = self.w.inference
-        floor = 2 if inf.production else 1
-        by_load = (math.ceil(inf.requests_per_second / (self.serving.capacity_rps(spec) * self.utilisation()))
-                   if inf.requests_per_second else 1)
-        return max(floor, by_load), None
+        return max(self.minimum, self.by_load(spec)), None
 
     def count_reason(self, spec: Spec, count: int) -> str:
         inf = self.w.inference
-        per_instance = self.serving.capacity_rps(spec) * self.utilisation()
-        by_load = math.ceil(inf.requests_per_second / per_instance) if inf.requests_per_second else 1
+        per_instance = self.serving.capacity_rps(spec) * self.utilisation
         speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
         return (f"{count} instances: {inf.requests_per_second:g} req/s at {a_rate(per_instance)} req/s each "
                 f"({workers_text(spec, self.w, 'workers')}, about {in_ms(request_seconds(spec, self.w))} ms a request, "
-                f"{self.utilisation():.0%} utilisation{' at priority time' if self.w.priority == 'time' else ''})"
-                + (", at least 2 behind a production endpoint" if inf.production and by_load < 2 else "") + speed)
+                f"{self.utilisation:.0%} utilisation{' at priority time' if self.w.priority == 'time' else ''})"
+                + (", at least 2 behind a production endpoint" if inf.production and self.by_load(spec) < 2 else "")
+                + speed)
 
 
 def batch_run_hours(records: int, capacity_rps: float, count: int) -> float:
@@ -627,31 +637,44 @@ class BatchSizer(NamedTuple):
     w: Workload
     derived: Derived
     serving: Serving
+    records: int
+    """Records one run scores (batch.records_per_run)."""
+    window_hours: float
+    """batch.max_hours, or half of it at priority time."""
+
+    @classmethod
+    def of(cls, w: Workload, derived: Derived) -> BatchSizer:
+        return cls(w, derived, Serving.of(w), w.batch.records_per_run,
+                   w.batch.max_hours / (2 if w.priority == "time" else 1))
 
     def need(self, accelerated: bool) -> Need:
         return model_need(self.w, self.derived, accelerated)
 
-    def window_hours(self) -> float:
-        return self.w.batch.max_hours / (2 if self.w.priority == "time" else 1)
-
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
-        misfit = memory_misfit(spec, per_instance_need(spec, self.w, self.derived, need))
+        misfit = memory_misfit(spec, need)
         if misfit:
             return 1, misfit
-        per_instance = self.serving.capacity_rps(spec) * self.window_hours() * 3600 * BATCH_EFFICIENCY
-        return max(1, math.ceil(self.w.batch.records_per_run / per_instance)), None
+        per_instance = self.serving.capacity_rps(spec) * self.window_hours * 3600 * BATCH_EFFICIENCY
+        return max(1, math.ceil(self.records / per_instance)), None
 
     def run_hours(self, spec: Spec, count: int) -> float:
         """Hours one run takes on `count` x `spec` (a batch transform is billed while it runs)."""
-        return batch_run_hours(self.w.batch.records_per_run, self.serving.capacity_rps(spec), count)
+        return batch_run_hours(self.records, self.serving.capacity_rps(spec), count)
 
     def count_reason(self, spec: Spec, count: int) -> str:
-        b = self.w.batch
         speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
         half = "; half the window at priority time" if self.w.priority == "time" else ""
-        return (f"{count} instance{'s' if count > 1 else ''} to score {b.records_per_run:,} records within "
-                f"{self.window_hours():g} h ({a_rate(self.serving.capacity_rps(spec))} records/s each at "
+        return (f"{count} instance{'s' if count > 1 else ''} to score {self.records:,} records within "
+                f"{self.window_hours:g} h ({a_rate(self.serving.capacity_rps(spec))} records/s each at "
                 f"{BATCH_EFFICIENCY:.0%} busy{half})" + speed)
+
+
+def async_floor(w: Workload, derived: Derived) -> int:
+    """Instances an asynchronous endpoint keeps when its queue is empty: none when traffic has idle periods, else
+    the real-time floor."""
+    if derived.idle_periods:
+        return 0
+    return 2 if w.inference.production else 1
 
 
 class AsyncSizer(EndpointSizer):
@@ -660,23 +683,16 @@ class AsyncSizer(EndpointSizer):
     idle periods (AWS: async-inference-autoscale.html). Each instance takes as many invocations at once as it
     has workers (vCPUs, or batching slots of its accelerators): MaxConcurrentInvocationsPerInstance."""
 
-    def utilisation(self) -> float:
-        return TARGET_UTILISATION
+    @classmethod
+    def of(cls, w: Workload, derived: Derived) -> AsyncSizer:
+        """At the target utilisation whatever the priority (no latency target to beat), at least one instance
+        while it scales."""
+        return cls(w, derived, Serving.of(w), w.inference.requests_per_second, TARGET_UTILISATION,
+                   max(1, async_floor(w, derived)))
 
     def floor(self) -> int:
-        """Instances kept when the queue is empty: none when traffic has idle periods, else the real-time floor."""
-        if self.derived.idle_periods:
-            return 0
-        return 2 if self.w.inference.production else 1
-
-    def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
-        misfit = memory_misfit(spec, per_instance_need(spec, self.w, self.derived, need))
-        if misfit:
-            return 1, misfit
-        inf = self.w.inference
-        by_load = math.ceil(inf.requests_per_second / (self.serving.capacity_rps(spec) * self.utilisation())) \
-            if inf.requests_per_second else 1
-        return max(1, self.floor(), by_load), None
+        """Instances kept when the queue is empty (async_floor)."""
+        return async_floor(self.w, self.derived)
 
     def settings(self, spec: Spec, count: int) -> dict[str, Any]:
         """The endpoint's async client config and its Application Auto Scaling bounds."""
@@ -699,7 +715,7 @@ class AsyncSizer(EndpointSizer):
 
     def count_reason(self, spec: Spec, count: int) -> str:
         inf = self.w.inference
-        per_instance = self.serving.capacity_rps(spec) * self.utilisation()
+        per_instance = self.serving.capacity_rps(spec) * self.utilisation
         speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
         floor = self.floor()
         scale = ("scales to zero when the queue is empty (traffic has idle periods): Application Auto Scaling "
@@ -709,7 +725,7 @@ class AsyncSizer(EndpointSizer):
         target = min(self.serving.workers(spec), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
         return (f"up to {count} instance{'s' if count > 1 else ''}: {inf.requests_per_second:g} req/s at "
                 f"{a_rate(per_instance)} req/s each ({workers_text(spec, self.w, 'invocations')} at once per instance, "
-                f"about {in_ms(request_seconds(spec, self.w))} ms a request, {self.utilisation():.0%} utilisation); "
+                f"about {in_ms(request_seconds(spec, self.w))} ms a request, {self.utilisation:.0%} utilisation); "
                 f"it {scale}; Application Auto Scaling tracks ApproximateBacklogSizePerInstance at {target} (the "
                 "invocations one instance takes at once: more waiting than that adds an instance)" + speed
                 + self.timeout_reason(spec))
@@ -737,9 +753,9 @@ ASYNC_TIMEOUT_MARGIN = 1.2
 register_sizer("job")(lambda stage, w, derived: ProcessingSizer(derived, w))
 register_sizer("notebook")(lambda stage, w, derived: NotebookSizer(derived, w))
 register_sizer("training")(lambda stage, w, derived: TrainingSizer(derived, w.training.distributed, w))
-register_sizer("endpoint")(lambda stage, w, derived: EndpointSizer(w, derived, Serving.of(w)))
-register_sizer("batch")(lambda stage, w, derived: BatchSizer(w, derived, Serving.of(w)))
-register_sizer("async")(lambda stage, w, derived: AsyncSizer(w, derived, Serving.of(w)))
+register_sizer("endpoint")(lambda stage, w, derived: EndpointSizer.of(w, derived))
+register_sizer("batch")(lambda stage, w, derived: BatchSizer.of(w, derived))
+register_sizer("async")(lambda stage, w, derived: AsyncSizer.of(w, derived))
 
 
 # ---- candidates, ranking and the explained answer ----------------------------------------------------------
@@ -838,10 +854,14 @@ class Weighing(NamedTuple):
     """The sizer's own count of the vCPUs or devices its instances keep busy, if it knows better (processing)."""
     run_hours: Callable[[Spec, int], float] | None
     """How long one run takes on a type, for a stage billed per run (batch transform); None otherwise."""
+    derived: Derived
+    llm_serving: bool
+    """An LLM served at this stage: the KV cache one instance holds depends on the type (per_instance_need); any
+    other need is the same on every type."""
 
     @classmethod
     def of(cls, w: Workload, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None,
-           guidance: AlgorithmStage | None, inference: bool) -> Weighing:
+           guidance: AlgorithmStage | None, inference: bool, derived: Derived) -> Weighing:
         by_data = max(4, math.ceil(w.data.size_gb if not w.data.in_memory_gb else w.data.in_memory_gb)
                       * VCPU_PER_GB_WORKING_SET)
         classical = w.model.kind in ("classical", "tree_based")
@@ -850,10 +870,15 @@ class Weighing(NamedTuple):
                    classical, by_data if classical else max(VCPU_DEEP_MODEL_ON_CPU, by_data),
                    max(math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
                        math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1), w.training.distributed,
-                   getattr(sizer, "usable", None), getattr(sizer, "run_hours", None))
+                   getattr(sizer, "usable", None), getattr(sizer, "run_hours", None),
+                   derived, inference and w.model.kind == "llm")
 
     def need(self, spec: Spec) -> Need:
-        return self.needs[spec.accelerator_gib > 0]
+        """What one instance of `spec` must hold."""
+        need = self.needs[spec.accelerator_gib > 0]
+        if not self.llm_serving:
+            return need
+        return per_instance_need(spec, self.w, self.derived, need)
 
     def usable_devices(self, spec: Spec, count: int) -> float:
         """How many of `count` x `spec`'s devices (or vCPUs) this workload keeps busy."""
@@ -930,7 +955,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     chosen = [f for f in dict.fromkeys(families) if f not in banned]
 
     reasons: list[str] = list(reasons_first)
-    weighing = Weighing.of(w, sizer, stage.max_count, prices, guidance, inference)
+    weighing = Weighing.of(w, sizer, stage.max_count, prices, guidance, inference, derived)
     asks = catalogue.asks(w, training)
     left_out: dict[str, list[str]] = defaultdict(list)
 
@@ -979,7 +1004,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
         others += misfits[:ALTERNATIVES_SHOWN - len(others)]
 
     reasons += [f"left out {', '.join(dict.fromkeys(generations))}: {why}" for why, generations in left_out.items()]
-    winner_need = per_instance_need(winner.spec, w, derived, weighing.need(winner.spec))
+    winner_need = weighing.need(winner.spec)
     reasons += winner_need.explain
     if winner.fits and winner_need.accelerator_gib and winner.spec.accelerator_gib:
         reasons.append(_device_share(winner, winner_need.accelerator_gib))

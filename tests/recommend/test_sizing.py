@@ -41,8 +41,9 @@ def test_the_speedup_of_a_device_scales_with_its_peak_unless_the_workload_measur
 def test_only_the_busy_devices_count_and_the_winner_says_why(advisor: Advisor) -> None:
     w = Workload.model_validate({"stages": ["training"], "model": {"algorithm": "pytorch", "kind": "deep_learning",
                                                                    "parameters_millions": 100}})
-    sizer = sizing.SIZERS["training"](stages.stage("training"), w, Derived.of(w, advisor.knowledge))
-    weighing = sizing.Weighing.of(w, sizer, cap=100, prices=None, guidance=None, inference=False)
+    derived = Derived.of(w, advisor.knowledge)
+    sizer = sizing.SIZERS["training"](stages.stage("training"), w, derived)
+    weighing = sizing.Weighing.of(w, sizer, cap=100, prices=None, guidance=None, inference=False, derived=derived)
     catalogue = sizing.Catalogue.of(advisor.knowledge)
     eight = next(s for s in catalogue.specs("training", ["p"]) if s.devices == 8)
     one = next(s for s in catalogue.specs("training", ["g"]) if s.devices == 1)
@@ -109,6 +110,19 @@ def test_a_distributed_job_says_how_full_all_its_devices_are(advisor: Advisor) -
     assert choice.instance_count >= 2 and t.accelerator is not None
     held = t.accelerator.memory_gib * choice.instance_count
     assert any(f"of {held:g} GiB of accelerator memory in use" in r for r in choice.reasons), choice.reasons
+
+
+def test_a_training_stage_explains_the_training_need_not_the_served_kv_cache(advisor: Advisor) -> None:
+    """An LLM trained and served under a heavy load: the endpoint's instance holds its share of the sequences in
+    flight (the KV cache depends on the type), while training is sized, and explained, on its training state."""
+    w = Workload.model_validate({"stages": ["training", "realtime_inference"], "priority": "cost", "model": {
+        "algorithm": "pytorch", "kind": "llm", "parameters_millions": 7000},
+        "inference": {"requests_per_second": 200, "seconds_per_request": 2}})
+    rec = advisor.recommend(w)
+    training = " ".join(rec.instances["training"].reasons)
+    assert "accelerator memory for training" in training
+    assert "sequences in flight" not in training and "KV cache" not in training
+    assert any("sequences in flight" in r for r in rec.instances["realtime_inference"].reasons)
 
 
 def test_what_would_have_to_change_names_the_fields_that_size_the_stage(advisor: Advisor) -> None:
