@@ -171,6 +171,24 @@ def serverless_gaps(rows: tuple[SecuritySetting, ...], w: Workload, derived: Der
     return tuple(kept), warnings
 
 
+def open_in_vpc(rows: tuple[SecuritySetting, ...], w: Workload, knowledge: Knowledge) -> list[str]:
+    """A resource kept in your VPC but not isolated from the network, because the workload needs the internet:
+    said once per resource, with how the VPC still bounds what it reaches (AWS: a job in a VPC without internet
+    access reaches S3 through a gateway endpoint, AWS services through interface endpoints and anything else
+    through a NAT gateway; train-vpc.html, process-vpc.html, host-vpc.html)."""
+    if not w.network.internet_access:
+        return []
+    topic = {c.id: c.chapter_topic for c in knowledge.security_controls}
+    isolated = {r.resource for r in rows if topic[r.control] == "network_isolation"}
+    in_vpc = dict.fromkeys((r.resource, r.api) for r in rows
+                           if r.status == "set" and topic[r.control] == "vpc" and r.group == "sagemaker")
+    return [f"{api}: runs in your VPC's private subnets but without network isolation, because "
+            "network.internet_access is true and an isolated container reaches no network; give it an S3 gateway "
+            "endpoint, interface endpoints for the AWS services it calls, and a NAT gateway only for what must come "
+            "from the internet, with security groups that allow just those" for resource, api in in_vpc
+            if resource not in isolated]
+
+
 def _instead(w: Workload) -> str:
     """Where the serverless stage's work keeps a VPC and network isolation: an instance-based endpoint stage the
     workload has not chosen yet, else the one it has."""

@@ -94,7 +94,7 @@ def test_a_rail_covers_only_the_actions_whose_request_sets_its_field() -> None:
     rec = ADVISOR.recommend(w)
     rail = next(g for g in rec.guard_rails if g.condition_key == "sagemaker:VpcSubnets")
     assert list(rail.statement["Action"]) == ["sagemaker:CreateProcessingJob"]
-    assert rail.enforces == ("SM-PR-01",)
+    assert rail.enforces == ("SM-PR-03",)
     assert contradictions(rec, w) == []
 
 

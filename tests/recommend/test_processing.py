@@ -89,3 +89,58 @@ def test_a_working_set_bigger_than_one_instance_is_spread_over_the_shards(adviso
     assert any("spread over them" in r and "ShardedByS3Key" in r for r in choice.reasons)
     whole = advisor.recommend({**work, "data": {"size_gb": 5000, "in_memory_gb": 5000, "kind": "tabular"}})
     assert not whole.instances["processing"].fits
+
+
+# ---- network: isolation and the VPC are separate controls (SM-PR-01 isolation, SM-PR-03 VPC, SM-PR-04 traffic) --
+# A job that needs the internet cannot be isolated, but private or regulated data still keeps it in your VPC's
+# private subnets, reaching what it needs through endpoints or a NAT gateway (process-vpc.html). Training, tuning
+# and models already kept the two apart (SM-TR-01/05, SM-HPO-01/03, SM-MD-01/02); they are checked alike here.
+
+def _network(advisor: Advisor, stages: list[str], internet: bool, **data: Any) -> tuple[dict[str, Any], Any]:
+    w = Workload.model_validate({"stages": stages, "network": {"internet_access": internet}, "data": data,
+                                 "model": {"algorithm": "sklearn", "kind": "classical"}})
+    rec = advisor.recommend(w)
+    return build_requests(rec, w).requests, rec
+
+
+@pytest.mark.parametrize("data", [{"sensitivity": "regulated"}, {"private_sources": True}])
+def test_a_private_job_that_needs_the_internet_runs_in_the_vpc_without_isolation(advisor: Advisor,
+                                                                                 data: dict[str, Any]) -> None:
+    requests, rec = _network(advisor, ["processing"], True, **data)
+    network = requests["CreateProcessingJob"]["NetworkConfig"]
+    assert set(network["VpcConfig"]) == {"Subnets", "SecurityGroupIds"}
+    assert "EnableNetworkIsolation" not in network
+    assert network["EnableInterContainerTrafficEncryption"] is True
+    rows = {s.field: s.rule for s in rec.security if s.api == "CreateProcessingJob"}
+    assert rows["NetworkConfig.VpcConfig.Subnets"] == "sec-processing-vpc-online"
+    said = [w for w in rec.warnings if w.startswith("CreateProcessingJob: runs in your VPC")]
+    assert len(said) == 1 and "network.internet_access is true" in said[0] and "NAT gateway" in said[0]
+
+
+def test_a_job_without_internet_keeps_isolation_vpc_and_encryption(advisor: Advisor) -> None:
+    requests, rec = _network(advisor, ["processing"], False, sensitivity="regulated")
+    network = requests["CreateProcessingJob"]["NetworkConfig"]
+    assert network["EnableNetworkIsolation"] is True and network["EnableInterContainerTrafficEncryption"] is True
+    assert set(network["VpcConfig"]) == {"Subnets", "SecurityGroupIds"}
+    assert not [w for w in rec.warnings if "without network isolation" in w]
+
+
+def test_a_public_job_that_needs_the_internet_gets_no_network_settings(advisor: Advisor) -> None:
+    requests, rec = _network(advisor, ["processing"], True, sensitivity="internal")
+    assert "NetworkConfig" not in requests["CreateProcessingJob"]
+    assert not [w for w in rec.warnings if "without network isolation" in w]
+
+
+@pytest.mark.parametrize(("stage_id", "operation", "vpc", "isolation"), [
+    ("training", "CreateTrainingJob", ("VpcConfig",), ("EnableNetworkIsolation",)),
+    ("tuning", "CreateHyperParameterTuningJob", ("TrainingJobDefinition", "VpcConfig"),
+     ("TrainingJobDefinition", "EnableNetworkIsolation")),
+    ("batch_inference", "CreateModel", ("VpcConfig",), ("EnableNetworkIsolation",)),
+    ("realtime_inference", "CreateModel", ("VpcConfig",), ("EnableNetworkIsolation",))])
+def test_every_regulated_stage_that_needs_the_internet_keeps_its_vpc(
+        advisor: Advisor, stage_id: str, operation: str, vpc: tuple[str, ...], isolation: tuple[str, ...]) -> None:
+    requests, rec = _network(advisor, [stage_id], True, sensitivity="regulated")
+    request = requests[operation]
+    assert value_at(request, ".".join(vpc))
+    assert value_at(request, ".".join(isolation)) == []
+    assert any(w.startswith(f"{operation}: runs in your VPC") for w in rec.warnings)
