@@ -757,35 +757,34 @@ def plain_message(err: Mapping[str, Any]) -> str:
 
 
 def _known_fields(model: Any, loc: tuple[Any, ...]) -> list[str]:
-    """Keys valid at the parent of `loc`, walking the model's or record's annotations (for did-you-mean)."""
+    """Keys valid at the parent of `loc`, walking the model's or record's annotations (for did-you-mean). Where a
+    field holds one of several records (a rule's condition: a leaf, all, any or not), the walk follows those that
+    take the next key, and the keys offered are all of theirs."""
     from advisor.records import fields_of
 
-    current: Any = model
+    holders: list[Any] = [model]
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        annotation = fields_of(current).get(part)
-        if annotation is None:
+        holders = [found for holder in holders if part in fields_of(holder)
+                   for found in _holders(fields_of(holder)[part])]
+        if not holders:
             return []
-        current = _holder(annotation)
-        if current is None:
-            return []
-    return list(fields_of(current))
+    return list(dict.fromkeys(key for holder in holders for key in fields_of(holder)))
 
 
-def _holder(annotation: Any) -> Any:
-    """The record or model a field holds, under Annotated, Optional, unions, tuple[X, ...] and dict[str, X]."""
+def _holders(annotation: Any, depth: int = 6) -> list[Any]:
+    """The records or models a field holds, under Annotated, Optional, unions, tuple[X, ...] and dict[str, X]."""
     from advisor.records import fields_of
 
-    for _ in range(6):
-        if fields_of(annotation):
-            return annotation
-        args = [a for a in get_args(annotation) if a is not type(None) and a is not Ellipsis]
-        if not args:
-            return None
-        holders = [a for a in args if fields_of(a)]
-        annotation = holders[0] if holders else args[0] if get_origin(annotation) is Annotated else args[-1]
-    return None
+    if fields_of(annotation):
+        return [annotation]
+    args = [a for a in get_args(annotation) if a is not type(None) and a is not Ellipsis]
+    if get_origin(annotation) is Annotated:
+        args = args[:1]  # the annotated type; the rest is metadata
+    if depth == 0:
+        return []
+    return [found for arg in args for found in _holders(arg, depth - 1)]
 
 
 def problems_from_validation(exc: ValidationError, doc: Document, model: Any) -> list[Problem]:

@@ -206,6 +206,13 @@ def _kind(raw: Any) -> str:
         for key in ("all", "any", "not"):
             if key in raw:
                 return f"cond:{key}"
+        if "field" not in raw:  # no leaf either: a group whose key is misspelt (`alll`) is told as that group
+            import difflib  # deferred: needed only for a condition that is already wrong
+
+            for key in raw:
+                close = difflib.get_close_matches(str(key), ("all", "any", "not"), n=1, cutoff=0.6)
+                if close:
+                    return f"cond:{close[0]}"
         return "cond:leaf"
     tags: dict[type, str] = {All: "cond:all", AnyOf: "cond:any", Not: "cond:not"}
     return tags.get(type(raw), "cond:leaf")

@@ -45,6 +45,25 @@ def test_unknown_key_is_an_error_with_a_hint(rules_copy: Path) -> None:
            "(hint: did you mean 'burstable'?)" in errors
 
 
+@pytest.mark.parametrize(("written", "problems"), [
+    # a misspelt operator key of a leaf
+    ("{field: derived.working_set_gb, opp: gt, value: 16}",
+     ["rules[1].when.op: is required", "rules[1].when.opp: is not a known field (hint: did you mean 'op'?)"]),
+    # a misspelt group key is told as that group, not as a leaf missing its field and operator
+    ("{alll: [{field: derived.working_set_gb, op: gt, value: 16}]}",
+     ["rules[1].when.all: is required", "rules[1].when.alll: is not a known field (hint: did you mean 'all'?)"]),
+    # the same inside another group
+    ("{all: [{field: derived.working_set_gb, op: gt, value: 16}, {nott: {field: model.kind, op: eq, value: llm}}]}",
+     ["rules[1].when.all[1].not: is required",
+      "rules[1].when.all[1].nott: is not a known field (hint: did you mean 'not'?)"]),
+])
+def test_a_misspelt_condition_key_gets_a_hint(rules_copy: Path, written: str, problems: list[str]) -> None:
+    path = rules_copy / "decisions" / "notebook.yaml"
+    replace_in(path, "when: {field: derived.working_set_gb, op: gt, value: 16}", f"when: {written}")
+    line = line_of(path, written)
+    assert _errors(rules_copy) == [f"rules/decisions/notebook.yaml:{line}: {p}" for p in problems]
+
+
 def test_duplicate_id_is_an_error(rules_copy: Path) -> None:
     path = rules_copy / "knowledge" / "security_controls.yaml"
     replace_in(path, "id: SM-NB-02", "id: SM-NB-01")
