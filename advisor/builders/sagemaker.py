@@ -261,6 +261,12 @@ def transform_job(ctx: Context) -> dict[str, Any]:
         "TransformOutput": {"S3OutputPath": ctx.s3("batch-output"), "AssembleWith": "Line"},
         "TransformResources": {"InstanceType": choice.instance_type, "InstanceCount": choice.instance_count},
     }
+    # records too large or too slow for the defaults: the fields sizing worked out (BatchSizer.settings)
+    for key in ("BatchStrategy", "MaxPayloadInMB", "MaxConcurrentTransforms"):
+        if key in choice.settings:
+            request[key] = choice.settings[key]
+    if "InvocationsTimeoutInSeconds" in choice.settings:
+        request["ModelClientConfig"] = {"InvocationsTimeoutInSeconds": choice.settings["InvocationsTimeoutInSeconds"]}
     processing = {key: value for key, value in (("InputFilter", options.input_filter),
                                                 ("JoinSource", options.join_source),
                                                 ("OutputFilter", options.output_filter)) if value is not None}

@@ -666,7 +666,51 @@ class BatchSizer(NamedTuple):
         half = "; half the window at priority time" if self.w.priority == "time" else ""
         return (f"{count} instance{'s' if count > 1 else ''} to score {self.records:,} records within "
                 f"{self.window_hours:g} h ({a_rate(self.serving.capacity_rps(spec))} records/s each at "
-                f"{BATCH_EFFICIENCY:.0%} busy{half})" + speed)
+                f"{BATCH_EFFICIENCY:.0%} busy{half})" + speed + self.settings_reason(spec))
+
+    def settings(self, spec: Spec, count: int) -> dict[str, Any]:
+        """CreateTransformJob fields a record too large or too slow for their defaults needs: MaxPayloadInMB at
+        least one record (default 6 MB, at most 100), one record a mini-batch and as many at once as the instance
+        has workers, with MaxConcurrentTransforms x MaxPayloadInMB within 100 MB; and
+        ModelClientConfig.InvocationsTimeoutInSeconds over one record's time (default 600 s, at most 3,600).
+        Empty when the defaults hold the records (a record past the limits is warned about, not configured)."""
+        settings: dict[str, Any] = {}
+        payload = self.w.inference.payload_mb
+        if BATCH_DEFAULT_PAYLOAD_MB < payload <= BATCH_MAX_PAYLOAD_MB:
+            size = math.ceil(payload)
+            at_once = max(1, min(self.serving.workers(spec), BATCH_MAX_PAYLOAD_MB // size))
+            settings.update(MaxPayloadInMB=size, BatchStrategy="SingleRecord", MaxConcurrentTransforms=at_once)
+        seconds = self.serving.request_seconds(spec)
+        if BATCH_DEFAULT_INVOCATION_TIMEOUT_S < seconds <= BATCH_MAX_INVOCATION_TIMEOUT_S:
+            settings["BatchStrategy"] = "SingleRecord"
+            settings["InvocationsTimeoutInSeconds"] = min(BATCH_MAX_INVOCATION_TIMEOUT_S,
+                                                          math.ceil(seconds * ASYNC_TIMEOUT_MARGIN))
+        return settings
+
+    def settings_reason(self, spec: Spec) -> str:
+        settings = self.settings(spec, 1)
+        said = []
+        if "MaxPayloadInMB" in settings:
+            said.append(f"MaxPayloadInMB {settings['MaxPayloadInMB']} (a record is {self.w.inference.payload_mb:g} MB; "
+                        f"the default {BATCH_DEFAULT_PAYLOAD_MB} MB would refuse it), MaxConcurrentTransforms "
+                        f"{settings['MaxConcurrentTransforms']} (x MaxPayloadInMB at most {BATCH_MAX_PAYLOAD_MB} MB)")
+        if "InvocationsTimeoutInSeconds" in settings:
+            said.append(f"ModelClientConfig.InvocationsTimeoutInSeconds {settings['InvocationsTimeoutInSeconds']} "
+                        f"(about {self.serving.request_seconds(spec):,.0f} s a record +{ASYNC_TIMEOUT_MARGIN - 1:.0%}; "
+                        f"the default {BATCH_DEFAULT_INVOCATION_TIMEOUT_S} s would time it out)")
+        if not said:
+            return ""
+        return "; the transform job sets BatchStrategy SingleRecord, " + ", ".join(said)
+
+
+BATCH_DEFAULT_PAYLOAD_MB = 6
+BATCH_MAX_PAYLOAD_MB = 100
+"""botocore 1.44.5 CreateTransformJob.MaxPayloadInMB: at least one record, 6 MB by default, at most 100, and
+MaxConcurrentTransforms x MaxPayloadInMB at most 100 (rules/knowledge/hosting_options.yaml, batch payload_mb)."""
+BATCH_DEFAULT_INVOCATION_TIMEOUT_S = 600
+BATCH_MAX_INVOCATION_TIMEOUT_S = 3600
+"""botocore 1.44.5 ModelClientConfig.InvocationsTimeoutInSeconds (1-3600, default 600): an invocation that runs
+longer fails (rules/knowledge/hosting_options.yaml, batch timeout_s)."""
 
 
 def async_floor(w: Workload, derived: Derived) -> int:

@@ -69,6 +69,10 @@ VARIANTS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
      {"canary_percent": 20}),
     ("long-spot", {"name": "long-spot", "stages": ["training"], "training": {"max_hours": 672, "interruptible": True}},
      {}),
+    ("batch-big-records", {"name": "big-records", "stages": ["batch_inference"],
+                           "model": {"algorithm": "sklearn", "kind": "classical"},
+                           "inference": {"payload_mb": 40, "seconds_per_request": 900},
+                           "batch": {"records_per_run": 200, "max_hours": 24}}, {}),
 ]
 VARIANT_NAMES = [v[0] for v in VARIANTS]
 

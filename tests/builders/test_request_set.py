@@ -371,3 +371,17 @@ def test_an_asynchronous_stage_that_does_not_fit_is_refused_in_words(advisor: An
     fitting = Workload(stages=["async_inference"], inference={"traffic": "sporadic"})
     requests = build_requests(advisor.recommend(fitting), fitting).requests
     assert "AsyncInferenceConfig" in requests["CreateEndpointConfig"]
+
+
+def test_records_past_the_transform_defaults_set_what_lets_them_through(custom: Any, example: Any) -> None:
+    """CreateTransformJob sends 6 MB a mini-batch and waits 600 s an invocation unless told otherwise; MaxPayloadInMB
+    must be at least one record and MaxConcurrentTransforms x MaxPayloadInMB at most 100 (botocore 1.44.5)."""
+    rec, _, rs = variant(custom, "batch-big-records")
+    job = rs.requests["CreateTransformJob"]
+    assert job["BatchStrategy"] == "SingleRecord" and job["MaxPayloadInMB"] == 40
+    assert job["MaxConcurrentTransforms"] >= 1 and job["MaxConcurrentTransforms"] * job["MaxPayloadInMB"] <= 100
+    assert 900 < job["ModelClientConfig"]["InvocationsTimeoutInSeconds"] <= 3600
+    assert any("MaxPayloadInMB 40" in r for r in rec.instances["batch_inference"].reasons)
+    plain = example("fraud-detector")[2].requests["CreateTransformJob"]  # small, quick records: the defaults
+    assert plain["BatchStrategy"] == "MultiRecord"
+    assert not {"MaxPayloadInMB", "MaxConcurrentTransforms", "ModelClientConfig"} & set(plain)
