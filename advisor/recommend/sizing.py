@@ -829,9 +829,13 @@ class Candidate(NamedTuple):
     per_run: float | None = None
     """Price of one run where a run's hours depend on the type (a batch transform, billed while it runs: cheaper per
     hour is not cheaper per run when it runs longer); None elsewhere, or when the price is unknown."""
+    per_job: float | None = None
+    """A training job on CPUs at priority cost: its price an hour over the vCPUs it keeps busy, what one vCPU-hour
+    of the job's work costs, so it compares what whole jobs cost (AWS bills a job its price x its billable time,
+    and the job's hours fall as its busy vCPUs rise); None elsewhere, or when the price is unknown."""
     cost: float = math.inf
-    """What ranking compares: `per_run` where runs differ in length by type, else `per_hour`; infinite when the price
-    is unknown (such a type ranks after every priced one)."""
+    """What ranking compares: `per_run` where runs differ in length by type, `per_job` for training at priority
+    cost, else `per_hour`; infinite when the price is unknown (such a type ranks after every priced one)."""
 
     @property
     def itype(self) -> InstanceType:
@@ -902,6 +906,9 @@ class Weighing(NamedTuple):
     llm_serving: bool
     """An LLM served at this stage: the KV cache one instance holds depends on the type (per_instance_need); any
     other need is the same on every type."""
+    per_job: bool = False
+    """A training job at priority cost: its CPU types are ranked by what a job costs (price x hours, and its hours
+    fall as the vCPUs it keeps busy rise), not by the hour."""
 
     @classmethod
     def of(cls, w: Workload, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None,
@@ -968,9 +975,14 @@ class Weighing(NamedTuple):
             return Candidate(spec, count, price, None, request_s=self.serving.request_seconds(spec), per_hour=per_hour,
                              per_run=per_run, cost=_cost(per_run if per_run is not None else per_hour))
         usable = self.usable_of(spec, count) if self.usable_of is not None else self.usable_devices(spec, count)
-        return Candidate(spec, count, price, None, usable=usable * (spec.tflops / spec.units),
+        compute = usable * (spec.tflops / spec.units)
+        # a CPU job's hours fall as the vCPUs it keeps busy rise; an accelerator's peak TFLOPS does not say how much
+        # sooner a job finishes on another device (sizing assumes small batches gain only its square root)
+        per_job = per_hour / usable if self.per_job and per_hour is not None and usable > 0 and not spec.devices \
+            else None
+        return Candidate(spec, count, price, None, usable=compute,
                          mostly_idle=usable < spec.units * count / 2 and not self.distributed, per_hour=per_hour,
-                         cost=_cost(per_hour))
+                         per_job=per_job, cost=_cost(per_job if per_job is not None else per_hour))
 
 
 def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str], excluded: Iterable[str],
@@ -999,7 +1011,8 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     chosen = [f for f in dict.fromkeys(families) if f not in banned]
 
     reasons: list[str] = list(reasons_first)
-    weighing = Weighing.of(w, sizer, stage.max_count, prices, guidance, inference, derived)
+    weighing = Weighing.of(w, sizer, stage.max_count, prices, guidance, inference, derived)._replace(
+        per_job=training and w.priority == "cost")
     asks = catalogue.asks(w, training)
     left_out: dict[str, list[str]] = defaultdict(list)
 
@@ -1123,6 +1136,10 @@ def _price(c: Candidate) -> float:
     return _cost(c.per_hour)
 
 
+def _accelerated(c: Candidate) -> bool:
+    return c.spec.devices > 0
+
+
 def _cost(usd: float | None) -> float:
     """A price to rank by: an unknown price (None) ranks after every known one."""
     return math.inf if usd is None else usd
@@ -1148,10 +1165,20 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
     # $0.461) and size runs on fewer, larger instances: fewer containers to start and fewer shards; an endpoint
     # keeps the knowledge's order (more, smaller instances lose less capacity with one). A run of a batch
     # transform costs cents: it ties only to a hundredth of a cent, or a dearer run would tie with a cheaper one
+    # A CPU training job at priority cost is ranked by its cost a job (per_job), against CPU types only: vCPUs and
+    # accelerators do different work, so which kind trains is still the cheaper by the hour.
+    per_job = any(c.per_job is not None for c in fitting)
+    hourly_first = min(fitting, key=lambda c: (_price(c), c.size), default=None)
+    # costs a job tie as prices do, to the cent an hour: each at the pace of the slowest type that fits
+    slowest = min((c.per_hour / c.per_job for c in fitting if c.per_job and c.per_hour is not None), default=1.0)
+
+    def other_kind(c: Candidate) -> bool:
+        return per_job and hourly_first is not None and _accelerated(c) != _accelerated(hourly_first)
+
     def cost_order(c: Candidate) -> tuple[Any, ...]:
-        cost = c.cost
+        cost = c.cost * slowest if c.per_job is not None else c.cost
         tied = round(cost, 4 if c.per_run is not None else 2) if jobs else cost
-        return (too_slow(c), tied, c.size, c.instances if jobs else 0, -c.spec.generation_rank)
+        return (too_slow(c), other_kind(c), tied, c.size, c.instances if jobs else 0, -c.spec.generation_rank)
 
     by_cost = sorted(fitting, key=cost_order)
     if w.priority == "cost" or not fitting:
@@ -1195,6 +1222,11 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
             return (f"priority cost: the cheapest run of {n} types that fit ({run_text(winner)} in total; a batch "
                     "transform is billed while it runs, so a type dearer by the hour that finishes sooner can cost "
                     "less a run)")
+        if winner.per_job is not None:
+            return (f"priority cost: the cheapest per job of {n} types that fit ({price_text(winner)} in total for "
+                    f"{_busy(winner):g} busy vCPUs, {money(winner.per_job)} a vCPU-hour of the job's work; a job "
+                    "costs its price x its hours, and its hours fall as the vCPUs it keeps busy rise, so a type "
+                    "dearer by the hour that finishes sooner can cost less a job)")
         return f"priority cost: the cheapest of {n} types that fit ({price_text(winner)} in total)"
     if w.priority == "time" and inference:
         target = w.inference.latency_ms_p99 / LATENCY_MARGIN
@@ -1236,6 +1268,8 @@ def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bo
     """Why `other` ranked below `winner`, in the terms of the priority."""
     if other.misfit:
         return other.misfit
+    if winner.per_job is not None and other.per_job is not None and w.priority == "cost":
+        return _lost_per_job(winner, other)
     per_run = winner.per_run is not None and other.per_run is not None
     w_cost, o_cost = (winner.per_run, other.per_run) if per_run else (winner.per_hour, other.per_hour)
     unit = "a run" if per_run else "/h"
@@ -1270,6 +1304,21 @@ def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bo
         return f"slower for this work ({_versus(other, winner, inference)})" + (
             f"; {cost_diff}" if cost_diff else "")
     return f"no faster, {cost_diff}" if cost_diff else "no faster, older generation"
+
+
+def _busy(c: Candidate) -> float:
+    """The vCPUs a CPU job keeps busy on `c`, from its cost a job (price an hour over them)."""
+    return round(c.per_hour / c.per_job, 3) if c.per_job and c.per_hour is not None else 0.0
+
+
+def _lost_per_job(winner: Candidate, other: Candidate) -> str:
+    """Why a CPU type lost to another at priority cost: what a job costs on each (price x hours)."""
+    assert winner.per_job is not None and other.per_job is not None
+    at = f"{price_text(other)} for {_busy(other):g} busy vCPUs vs {price_text(winner)} for {_busy(winner):g}"
+    ratio = other.per_job / winner.per_job - 1
+    if round(ratio, 2) == 0:
+        return f"same cost a job ({at}), {'less compute' if other.speed < winner.speed else 'larger or older'}"
+    return f"costs {ratio:.0%} {'more' if ratio > 0 else 'less'} a job ({at})"
 
 
 def _versus(other: Candidate, winner: Candidate, inference: bool) -> str:

@@ -236,3 +236,49 @@ def test_a_batch_transform_has_a_time_window_not_a_latency_target(advisor: Advis
     assert not any("p99" in r for r in choice.reasons)
     assert not [(a.instance_type, a.reason) for a in choice.alternatives if "a run less" in a.reason]
     assert any("same cost a run" in a.reason for a in choice.alternatives)
+
+
+# ---- a CPU training job at priority cost is ranked by what a job costs, not an hour -------------------------------
+# AWS bills a training job its price x its billable time (DescribeTrainingJob BillableTimeInSeconds x
+# InstanceCount), and AWS ranks training types by cost to train (xgboost.html: GPUs "train more quickly, making
+# them more cost effective" despite higher per-instance costs). A job that keeps 4 vCPUs busy takes twice as long on
+# 2: a 4-vCPU type at 1.9x the hourly price of a 2-vCPU one is the cheaper job.
+
+def _cpu_training(advisor: Advisor, priority: str, **extra: Any) -> Any:
+    w = Workload.model_validate({"stages": ["training"], "priority": priority,
+                                 "data": {"size_gb": 3, "kind": "tabular"},
+                                 "model": {"algorithm": "pca", "kind": "classical"}, **extra})
+    return advisor.recommend(w).instances["training"]
+
+
+def test_a_cpu_training_job_at_cost_priority_takes_the_cheapest_job_not_the_cheapest_hour(advisor: Advisor) -> None:
+    choice = _cpu_training(advisor, "cost")
+    t = advisor.knowledge.instance_type(choice.instance_type)
+    assert t.vcpu == 4 and choice.instance_count == 1  # the job keeps 4 vCPUs busy (one a GB, at least 4)
+    cheaper_hour = [a for a in choice.alternatives if a.price_per_hour_usd != "unknown"
+                    and a.price_per_hour_usd < choice.price_per_hour_usd]
+    assert not cheaper_hour or all("more a job" in a.reason for a in cheaper_hour)
+    ranking = next(r for r in choice.reasons if r.startswith("priority cost: "))
+    assert "the cheapest per job" in ranking and "4 busy vCPUs" in ranking and "price x its hours" in ranking
+    assert all(" a job (" in a.reason for a in choice.alternatives)
+
+
+def test_the_two_vcpu_type_loses_by_what_the_job_costs(advisor: Advisor) -> None:
+    """c7i.large ($0.107/h, 2 vCPUs) against c6i.xlarge ($0.204/h, 4): the job costs 0.214 against 0.204."""
+    w = Workload.model_validate({"stages": ["training"], "priority": "cost", "data": {"size_gb": 3},
+                                 "model": {"algorithm": "pca", "kind": "classical"}})
+    derived = Derived.of(w, advisor.knowledge)
+    catalogue = sizing.Catalogue.of(advisor.knowledge)
+    sized = sizing.size(stages.stage("training"), w, derived, ["c"], [], catalogue,
+                        advisor._snapshot(w.region))
+    assert sized.winner.spec.name in ("ml.c6i.xlarge", "ml.c5.xlarge")
+    assert sized.winner.per_job is not None and sized.winner.cost == sized.winner.per_job
+
+
+def test_accelerated_types_and_other_priorities_keep_their_ranking(advisor: Advisor) -> None:
+    gpu = advisor.recommend(Workload.model_validate({
+        "stages": ["training"], "priority": "cost", "data": {"size_gb": 2, "kind": "text"},
+        "model": {"algorithm": "huggingface", "kind": "deep_learning", "parameters_millions": 340}}))
+    assert not any("per job" in r for r in gpu.instances["training"].reasons)
+    for priority in ("balanced", "time"):
+        assert not any("per job" in r for r in _cpu_training(advisor, priority).reasons)
