@@ -149,6 +149,11 @@ def variant_name(ctx: Context) -> str:
     return "canary" if ctx.options.canary_percent and not _without_instances(spec) else "AllTraffic"
 
 
+#: ProductionVariant fields sizing raises for a large model (sizing.large_model_settings).
+LARGE_MODEL_FIELDS = ("VolumeSizeInGB", "ModelDataDownloadTimeoutInSeconds",
+                      "ContainerStartupHealthCheckTimeoutInSeconds")
+
+
 def endpoint_config(ctx: Context) -> dict[str, Any]:
     """One production variant; with a canary share, the model serving today keeps the rest (the chapter's
     80/20 split is `canary_percent=20`). Weights can later move with UpdateEndpointWeightsAndCapacities.
@@ -163,8 +168,9 @@ def endpoint_config(ctx: Context) -> dict[str, Any]:
             return {"VariantName": name, "ModelName": model_name, "ServerlessConfig": {
                 key: choice.settings[key] for key in ("MemorySizeInMB", "MaxConcurrency", "ProvisionedConcurrency")
                 if key in choice.settings}}
+        large = {key: choice.settings[key] for key in LARGE_MODEL_FIELDS if key in choice.settings}
         return {"VariantName": name, "ModelName": model_name, "InstanceType": choice.instance_type,
-                "InitialInstanceCount": choice.instance_count, "InitialVariantWeight": weight}
+                "InitialInstanceCount": choice.instance_count, "InitialVariantWeight": weight, **large}
 
     canary = ctx.options.canary_percent
     if canary and _without_instances(spec):

@@ -23,7 +23,14 @@ from advisor.pricing.costs import money
 from advisor.pricing.models import Price, PriceSnapshot
 from advisor.recommend.models import Alternative, FrozenDict, PerHour
 from advisor.stages import StageSpec, offer
-from advisor.workload import Derived, Workload, in_flight_sequences, serving_memory, training_memory
+from advisor.workload import (
+    BYTES_PER_PARAMETER,
+    Derived,
+    Workload,
+    in_flight_sequences,
+    serving_memory,
+    training_memory,
+)
 
 MEMORY_HEADROOM = 1.5
 """Host RAM per GiB of working set: libraries, copies during training and the OS need room beside the data."""
@@ -621,7 +628,56 @@ class EndpointSizer(NamedTuple):
                 f"({workers_text(spec, self.w, 'workers')}, about {in_ms(request_seconds(spec, self.w))} ms a request, "
                 f"{self.utilisation:.0%} utilisation{' at priority time' if self.w.priority == 'time' else ''})"
                 + (", at least 2 behind a production endpoint" if inf.production and self.by_load(spec) < 2 else "")
-                + speed)
+                + speed + large_model_reason(self.w, self.derived, spec))
+
+    def settings(self, spec: Spec, count: int) -> dict[str, Any]:
+        """The production variant's fields a large model needs (large_model_settings); none for most models."""
+        return large_model_settings(self.w, self.derived, spec)
+
+
+LARGE_MODEL_VOLUME_GB = 30
+LARGE_MODEL_DOWNLOAD_GB = 40
+"""AWS (large-model-inference-hosting.html): a model larger than 30 GB on an instance without a local disk needs
+VolumeSizeInGB slightly larger than the model; one larger than 40 GB needs a longer ModelDataDownloadTimeoutInSeconds,
+and loading it onto the accelerators a longer ContainerStartupHealthCheckTimeoutInSeconds."""
+STARTUP_TIMEOUT_MAX_S = 3600
+"""botocore 1.44.5 ProductionVariant.ModelDataDownloadTimeoutInSeconds and ContainerStartupHealthCheckTimeoutInSeconds
+(60-3600): a timeout is a bound, not a wait, so a large model gets the most SageMaker allows."""
+VOLUME_HEADROOM = 1.25
+VOLUME_MAX_GB = 512
+"""botocore 1.44.5 ProductionVariant.VolumeSizeInGB (1-512)."""
+
+
+def model_artifact_gb(w: Workload, derived: Derived) -> float:
+    """The model's weights as stored, in GB as AWS counts them: the parameters (stated, or model.architecture's) at
+    the served precision, else model.size_mb."""
+    params = w.model.parameters_millions or (derived.architecture.parameters_millions if derived.architecture else 0)
+    if not params:
+        return w.model.size_mb / 1000
+    precision = w.model.precision or ("fp16" if w.model.kind == "llm" else "fp32")
+    return params * 1e6 * BYTES_PER_PARAMETER[precision] / 1e9
+
+
+def large_model_settings(w: Workload, derived: Derived, spec: Spec) -> dict[str, Any]:
+    """ProductionVariant fields AWS asks a large model to raise (LARGE_MODEL_*); empty for a model of ordinary size."""
+    size = model_artifact_gb(w, derived)
+    settings: dict[str, Any] = {}
+    if size > LARGE_MODEL_DOWNLOAD_GB:
+        settings["ModelDataDownloadTimeoutInSeconds"] = STARTUP_TIMEOUT_MAX_S
+        settings["ContainerStartupHealthCheckTimeoutInSeconds"] = STARTUP_TIMEOUT_MAX_S
+    if size > LARGE_MODEL_VOLUME_GB and not spec.itype.instance_storage_gb:
+        settings["VolumeSizeInGB"] = min(VOLUME_MAX_GB, math.ceil(size * VOLUME_HEADROOM))
+    return settings
+
+
+def large_model_reason(w: Workload, derived: Derived, spec: Spec) -> str:
+    settings = large_model_settings(w, derived, spec)
+    if not settings:
+        return ""
+    said = ", ".join(f"{key} {value}" for key, value in settings.items())
+    return (f"; a {model_artifact_gb(w, derived):,.0f} GB model: the production variant sets {said} (AWS: over 30 GB "
+            "on an instance without a local disk, a volume slightly larger than the model; over 40 GB, longer "
+            "download and start-up health-check timeouts)")
 
 
 def batch_run_hours(records: int, capacity_rps: float, count: int) -> float:
@@ -746,6 +802,7 @@ class AsyncSizer(EndpointSizer):
         timeout = self.invocation_timeout(spec)
         if timeout is not None:
             settings["InvocationTimeoutSeconds"] = timeout
+        settings.update(large_model_settings(self.w, self.derived, spec))
         return settings
 
     def invocation_timeout(self, spec: Spec) -> int | None:
@@ -772,7 +829,7 @@ class AsyncSizer(EndpointSizer):
                 f"about {in_ms(request_seconds(spec, self.w))} ms a request, {self.utilisation:.0%} utilisation); "
                 f"it {scale}; Application Auto Scaling tracks ApproximateBacklogSizePerInstance at {target} (the "
                 "invocations one instance takes at once: more waiting than that adds an instance)" + speed
-                + self.timeout_reason(spec))
+                + self.timeout_reason(spec) + large_model_reason(self.w, self.derived, spec))
 
     def timeout_reason(self, spec: Spec) -> str:
         timeout = self.invocation_timeout(spec)

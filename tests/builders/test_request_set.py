@@ -385,3 +385,30 @@ def test_records_past_the_transform_defaults_set_what_lets_them_through(custom: 
     plain = example("fraud-detector")[2].requests["CreateTransformJob"]  # small, quick records: the defaults
     assert plain["BatchStrategy"] == "MultiRecord"
     assert not {"MaxPayloadInMB", "MaxConcurrentTransforms", "ModelClientConfig"} & set(plain)
+
+
+@pytest.mark.parametrize(("stage", "accelerator", "volume"), [
+    ("realtime_inference", "Inferentia2", True),  # inf2 has no local disk: the volume must hold the model
+    ("async_inference", "Inferentia2", True),
+    ("realtime_inference", "A100", False),  # p4d has local NVMe: no VolumeSizeInGB
+])
+def test_a_large_model_gets_the_variant_fields_aws_asks_for(custom: Any, stage: str, accelerator: str,
+                                                            volume: bool) -> None:
+    """AWS (large-model-inference-hosting.html): over 30 GB on an instance without a local disk, VolumeSizeInGB
+    slightly larger than the model; over 40 GB, longer download and start-up health-check timeouts."""
+    rec, _, rs = custom({"name": "big", "stages": [stage], "model": {
+        "algorithm": "vllm", "kind": "llm", "architecture": "llama-3.1-70b"}, "inference": {
+        "accelerator": accelerator, "seconds_per_request": 8, "payload_mb": 0.1, "latency_ms_p99": 60000}})
+    [variant] = rs.requests["CreateEndpointConfig"]["ProductionVariants"]
+    timeouts = (variant["ModelDataDownloadTimeoutInSeconds"], variant["ContainerStartupHealthCheckTimeoutInSeconds"])
+    assert timeouts == (3600, 3600)
+    assert ("VolumeSizeInGB" in variant) == volume
+    if volume:
+        assert 141 < variant["VolumeSizeInGB"] <= 512  # 70.6B x 2 bytes = 141 GB, with room
+    assert any("the production variant sets" in r for r in rec.instances[stage].reasons)
+
+
+def test_a_model_of_ordinary_size_keeps_the_variant_defaults(example: Any) -> None:
+    [variant] = example("fraud-detector")[2].requests["CreateEndpointConfig"]["ProductionVariants"]
+    assert not {"VolumeSizeInGB", "ModelDataDownloadTimeoutInSeconds",
+                "ContainerStartupHealthCheckTimeoutInSeconds"} & set(variant)
