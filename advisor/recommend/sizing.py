@@ -969,7 +969,7 @@ class Weighing(NamedTuple):
 
     @classmethod
     def of(cls, w: Workload, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None,
-           guidance: AlgorithmStage | None, inference: bool, derived: Derived) -> Weighing:
+           guidance: AlgorithmStage | None, inference: bool, derived: Derived, per_job: bool = False) -> Weighing:
         by_data = max(4, math.ceil(w.data.size_gb if not w.data.in_memory_gb else w.data.in_memory_gb)
                       * VCPU_PER_GB_WORKING_SET)
         classical = w.model.kind in ("classical", "tree_based")
@@ -979,7 +979,7 @@ class Weighing(NamedTuple):
                    max(math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
                        math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1), w.training.distributed,
                    getattr(sizer, "usable", None), getattr(sizer, "run_hours", None),
-                   derived, inference and w.model.kind == "llm")
+                   derived, inference and w.model.kind == "llm", per_job)
 
     def need(self, spec: Spec) -> Need:
         """What one instance of `spec` must hold."""
@@ -1068,8 +1068,8 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     chosen = [f for f in dict.fromkeys(families) if f not in banned]
 
     reasons: list[str] = list(reasons_first)
-    weighing = Weighing.of(w, sizer, stage.max_count, prices, guidance, inference, derived)._replace(
-        per_job=training and w.priority == "cost")
+    weighing = Weighing.of(w, sizer, stage.max_count, prices, guidance, inference, derived,
+                           per_job=training and w.priority == "cost")
     asks = catalogue.asks(w, training)
     left_out: dict[str, list[str]] = defaultdict(list)
 
@@ -1224,18 +1224,17 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
     # transform costs cents: it ties only to a hundredth of a cent, or a dearer run would tie with a cheaper one
     # A CPU training job at priority cost is ranked by its cost a job (per_job), against CPU types only: vCPUs and
     # accelerators do different work, so which kind trains is still the cheaper by the hour.
-    per_job = any(c.per_job is not None for c in fitting)
-    hourly_first = min(fitting, key=lambda c: (_price(c), c.size), default=None)
-    # costs a job tie as prices do, to the cent an hour: each at the pace of the slowest type that fits
-    slowest = min((c.per_hour / c.per_job for c in fitting if c.per_job and c.per_hour is not None), default=1.0)
-
-    def other_kind(c: Candidate) -> bool:
-        return per_job and hourly_first is not None and _accelerated(c) != _accelerated(hourly_first)
+    # Costs a job tie as prices do, to the cent an hour: each at the pace of the slowest type that fits.
+    paces = [c.per_hour / c.per_job for c in fitting if c.per_job and c.per_hour is not None] \
+        if jobs and w.priority == "cost" else []
+    slowest = min(paces, default=1.0)
+    first_kind = _accelerated(min(fitting, key=lambda c: (_price(c), c.size))) if paces else None
 
     def cost_order(c: Candidate) -> tuple[Any, ...]:
         cost = c.cost * slowest if c.per_job is not None else c.cost
         tied = round(cost, 4 if c.per_run is not None else 2) if jobs else cost
-        return (too_slow(c), other_kind(c), tied, c.size, c.instances if jobs else 0, -c.spec.generation_rank)
+        other_kind = first_kind is not None and _accelerated(c) != first_kind
+        return (too_slow(c), other_kind, tied, c.size, c.instances if jobs else 0, -c.spec.generation_rank)
 
     by_cost = sorted(fitting, key=cost_order)
     if w.priority == "cost" or not fitting:
