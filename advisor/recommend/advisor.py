@@ -49,7 +49,7 @@ from advisor.recommend.models import (
     deep_frozen,
 )
 from advisor.recommend.options import option_warnings
-from advisor.recommend.security import SecurityRows, drop_refused, open_in_vpc, serverless_gaps
+from advisor.recommend.security import SecurityRows, drop_refused, serverless_gaps
 from advisor.workload import Derived, Workload, check_workload, context_of, with_architecture
 
 
@@ -266,7 +266,7 @@ class Advisor:
             stage: (c.instance_type, self.knowledge.instance_type(c.instance_type).instance_storage_gb)
             for stage, c in instances.items() if c.instance_type is not None})
         security, gaps = serverless_gaps(security, w, derived, self.knowledge)
-        gaps += open_in_vpc(security, w, self.knowledge)
+        gaps += self._security.open_in_vpc(security, w)
         return security, self._security.rails_for(security), refused, gaps
 
     def _lambda(self, assessment: lambda_fit.LambdaAssessment | None, decided: Decided,

@@ -66,6 +66,8 @@ class SecurityRows:
         self._rows: dict[tuple[str, str], tuple[SecuritySetting, ...]] = {}
         self._rails: dict[tuple[int, tuple[str, ...], tuple[str, ...]], GuardRailAdvice] = {}
         self._rail_controls = [(i, g.enforces, frozenset(g.enforces)) for i, g in enumerate(knowledge.guard_rails)]
+        self._topic = {c.id: c.chapter_topic for c in knowledge.security_controls}
+        """Control id -> the chapter topic it belongs to (vpc, network_isolation, ...)."""
         # the order rows are shown in: SageMaker's, then the Lambda function's; most severe first, then by id
         self._order = {control_id: position for position, (_, _, control_id) in enumerate(sorted(
             (_group(c.settings[0].service) == "lambda", _SEVERITY_ORDER[c.severity], c.id)
@@ -119,6 +121,23 @@ class SecurityRows:
                 out.append(self._rail(index, tuple(c for c in rail.enforces if c in controls), actions))
         return tuple(out)
 
+    def open_in_vpc(self, rows: tuple[SecuritySetting, ...], w: Workload) -> list[str]:
+        """A resource kept in your VPC but not isolated from the network, because the workload needs the internet:
+        said once per resource, with how the VPC still bounds what it reaches (AWS: a job in a VPC without internet
+        access reaches S3 through a gateway endpoint, AWS services through interface endpoints and anything else
+        through a NAT gateway; train-vpc.html, process-vpc.html, host-vpc.html)."""
+        if not w.network.internet_access:
+            return []
+        topic = self._topic
+        isolated = {r.resource for r in rows if topic[r.control] == "network_isolation"}
+        in_vpc = dict.fromkeys((r.resource, r.api) for r in rows
+                               if r.status == "set" and topic[r.control] == "vpc" and r.group == "sagemaker")
+        return [f"{api}: runs in your VPC's private subnets but without network isolation, because "
+                "network.internet_access is true and an isolated container reaches no network; give it an S3 "
+                "gateway endpoint, interface endpoints for the AWS services it calls, and a NAT gateway only for "
+                "what must come from the internet, with security groups that allow just those"
+                for resource, api in in_vpc if resource not in isolated]
+
     def _rail(self, index: int, enforced: tuple[str, ...], actions: tuple[str, ...]) -> GuardRailAdvice:
         key = (index, enforced, actions)
         rail = self._rails.get(key)
@@ -169,24 +188,6 @@ def serverless_gaps(rows: tuple[SecuritySetting, ...], w: Workload, derived: Der
                         f"isolation, so this workload's {why} would be served outside your VPC (private sources "
                         f"unreachable) by a container that can call out; {instead} to keep them")
     return tuple(kept), warnings
-
-
-def open_in_vpc(rows: tuple[SecuritySetting, ...], w: Workload, knowledge: Knowledge) -> list[str]:
-    """A resource kept in your VPC but not isolated from the network, because the workload needs the internet:
-    said once per resource, with how the VPC still bounds what it reaches (AWS: a job in a VPC without internet
-    access reaches S3 through a gateway endpoint, AWS services through interface endpoints and anything else
-    through a NAT gateway; train-vpc.html, process-vpc.html, host-vpc.html)."""
-    if not w.network.internet_access:
-        return []
-    topic = {c.id: c.chapter_topic for c in knowledge.security_controls}
-    isolated = {r.resource for r in rows if topic[r.control] == "network_isolation"}
-    in_vpc = dict.fromkeys((r.resource, r.api) for r in rows
-                           if r.status == "set" and topic[r.control] == "vpc" and r.group == "sagemaker")
-    return [f"{api}: runs in your VPC's private subnets but without network isolation, because "
-            "network.internet_access is true and an isolated container reaches no network; give it an S3 gateway "
-            "endpoint, interface endpoints for the AWS services it calls, and a NAT gateway only for what must come "
-            "from the internet, with security groups that allow just those" for resource, api in in_vpc
-            if resource not in isolated]
 
 
 def _instead(w: Workload) -> str:
