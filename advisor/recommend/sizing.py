@@ -1228,7 +1228,7 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
     paces = [c.per_hour / c.per_job for c in fitting if c.per_job and c.per_hour is not None] \
         if jobs and w.priority == "cost" else []
     slowest = min(paces, default=1.0)
-    first_kind = _accelerated(min(fitting, key=lambda c: (_price(c), c.size))) if paces else None
+    first_kind = _accelerated(min(fitting, key=_price)) if paces else None  # the kind of the cheapest by the hour
 
     def cost_order(c: Candidate) -> tuple[Any, ...]:
         cost = c.cost * slowest if c.per_job is not None else c.cost
