@@ -737,10 +737,10 @@ class BatchSizer(NamedTuple):
             at_once = max(1, min(self.serving.workers(spec), BATCH_MAX_PAYLOAD_MB // size))
             settings.update(MaxPayloadInMB=size, BatchStrategy="SingleRecord", MaxConcurrentTransforms=at_once)
         seconds = self.serving.request_seconds(spec)
-        if BATCH_DEFAULT_INVOCATION_TIMEOUT_S < seconds <= BATCH_MAX_INVOCATION_TIMEOUT_S:
+        timeout = raised_timeout(seconds, BATCH_DEFAULT_INVOCATION_TIMEOUT_S, BATCH_MAX_INVOCATION_TIMEOUT_S)
+        if timeout is not None and seconds <= BATCH_MAX_INVOCATION_TIMEOUT_S:
             settings["BatchStrategy"] = "SingleRecord"
-            settings["InvocationsTimeoutInSeconds"] = min(BATCH_MAX_INVOCATION_TIMEOUT_S,
-                                                          math.ceil(seconds * ASYNC_TIMEOUT_MARGIN))
+            settings["InvocationsTimeoutInSeconds"] = timeout
         return settings
 
     def settings_reason(self, spec: Spec) -> str:
@@ -752,7 +752,7 @@ class BatchSizer(NamedTuple):
                         f"{settings['MaxConcurrentTransforms']} (x MaxPayloadInMB at most {BATCH_MAX_PAYLOAD_MB} MB)")
         if "InvocationsTimeoutInSeconds" in settings:
             said.append(f"ModelClientConfig.InvocationsTimeoutInSeconds {settings['InvocationsTimeoutInSeconds']} "
-                        f"(about {self.serving.request_seconds(spec):,.0f} s a record +{ASYNC_TIMEOUT_MARGIN - 1:.0%}; "
+                        f"(about {self.serving.request_seconds(spec):,.0f} s a record +{TIMEOUT_MARGIN - 1:.0%}; "
                         f"the default {BATCH_DEFAULT_INVOCATION_TIMEOUT_S} s would time it out)")
         if not said:
             return ""
@@ -807,12 +807,9 @@ class AsyncSizer(EndpointSizer):
 
     def invocation_timeout(self, spec: Spec) -> int | None:
         """InvokeEndpointAsync.InvocationTimeoutSeconds each caller must set when a request runs longer than its
-        default (900 s): the request's time on `spec` with ASYNC_TIMEOUT_MARGIN, at most 3,600 s. None when the
-        default covers it."""
-        seconds = request_seconds(spec, self.w)
-        if seconds <= ASYNC_DEFAULT_INVOCATION_TIMEOUT_S:
-            return None
-        return min(ASYNC_MAX_INVOCATION_TIMEOUT_S, math.ceil(seconds * ASYNC_TIMEOUT_MARGIN))
+        default (900 s); None when the default covers it."""
+        return raised_timeout(request_seconds(spec, self.w), ASYNC_DEFAULT_INVOCATION_TIMEOUT_S,
+                              ASYNC_MAX_INVOCATION_TIMEOUT_S)
 
     def count_reason(self, spec: Spec, count: int) -> str:
         inf = self.w.inference
@@ -836,7 +833,7 @@ class AsyncSizer(EndpointSizer):
         if timeout is None:
             return ""
         return (f"; each InvokeEndpointAsync call sets InvocationTimeoutSeconds {timeout} (about "
-                f"{request_seconds(spec, self.w):,.0f} s a request +{ASYNC_TIMEOUT_MARGIN - 1:.0%}, at most "
+                f"{request_seconds(spec, self.w):,.0f} s a request +{TIMEOUT_MARGIN - 1:.0%}, at most "
                 f"{ASYNC_MAX_INVOCATION_TIMEOUT_S}): by default a request expires after "
                 f"{ASYNC_DEFAULT_INVOCATION_TIMEOUT_S} s")
 
@@ -847,8 +844,17 @@ ASYNC_DEFAULT_INVOCATION_TIMEOUT_S = 900
 ASYNC_MAX_INVOCATION_TIMEOUT_S = 3600
 """botocore 1.44.5 sagemaker-runtime InvokeEndpointAsync.InvocationTimeoutSeconds (1-3600, default 900): a request
 still processing then expires (rules/knowledge/hosting_options.yaml, async timeout_s)."""
-ASYNC_TIMEOUT_MARGIN = 1.2
-"""The caller's timeout leaves 20% over the estimated request time (an assumption, stated)."""
+TIMEOUT_MARGIN = 1.2
+"""A raised invocation timeout leaves 20% over the estimated request time (an assumption, stated)."""
+
+
+def raised_timeout(seconds: float, default: int, maximum: int) -> int | None:
+    """The invocation timeout a request of `seconds` needs when its option's default is too short: the estimate
+    with TIMEOUT_MARGIN, at most `maximum` (an asynchronous request, a batch transform's record); None when the
+    default covers it."""
+    if seconds <= default:
+        return None
+    return min(maximum, math.ceil(seconds * TIMEOUT_MARGIN))
 
 
 register_sizer("job")(lambda stage, w, derived: ProcessingSizer(derived, w))
