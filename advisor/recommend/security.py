@@ -106,8 +106,7 @@ class SecurityRows:
         same recommendation writes: no VolumeKmsKey deny on CreateTrainingJob when the key is left out for NVMe
         storage, no VpcSubnets deny on CreateModel because processing, not the model, runs in the VPC.
         """
-        rows = tuple(r for r in rows if r.status == "set")  # a row marked not available writes nothing
-        kept = [r for r in rows if r.status == "set"]  # a row the stage cannot carry is never in a request
+        kept = [r for r in rows if r.status == "set"]  # a row marked not available is never in a request
         written = {(f"{r.service}:{r.api}", r.field, r.control) for r in kept}
         controls = {r.control for r in kept}
         out = []
