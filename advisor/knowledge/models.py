@@ -41,6 +41,9 @@ LAMBDA_UNITS: dict[str, str] = {
     "job": "one processing job",
 }
 """The units of work the Lambda check knows (rules/decisions/lambda_check.yaml chooses among them)."""
+LAMBDA_MODEL_UNITS = ("request", "serverless_request", "async_request", "record")
+"""Of LAMBDA_UNITS, those that run the trained model (an inference request or a batch record), so the model's
+container must run in the function; a processing job and a function the user described run their own code."""
 
 LAMBDA_BLOCKERS: dict[str, str] = {
     "builtin_container": "a SageMaker built-in algorithm's model, which runs only in its SageMaker container",

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
 from advisor.base import Frozen
-from advisor.knowledge.models import LAMBDA_UNITS, Knowledge, LimitValue
+from advisor.knowledge.models import LAMBDA_MODEL_UNITS, LAMBDA_UNITS, Knowledge, LimitValue
 from advisor.pricing.costs import HOURS_PER_MONTH
 from advisor.recommend.models import LambdaCheck
 from advisor.workload import Derived, Workload
@@ -35,10 +35,6 @@ LONG_INVOCATIONS = ("async", "event_source")
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 DURABLE_MAX_SECONDS = 31_622_400
 """One durable execution lasts at most 366 days (botocore 1.44.5 lambda DurableConfig.ExecutionTimeout max)."""
-SERVING_UNITS = ("request", "serverless_request", "async_request", "record")
-"""The units of work that run the trained model (an inference request or a batch record), so the model's
-container must run in the function; a processing job and a function the user described alone run their own
-code."""
 BUILTIN_CONTAINER = "builtin_container"
 """The LAMBDA_BLOCKERS id of a built-in algorithm's model (rules read it in derived.lambda_failed)."""
 DURABLE_TIMEOUT_HEADROOM = 1.5
@@ -257,7 +253,7 @@ def builtin_container(w: Workload, knowledge: Knowledge, unit: Unit) -> tuple[st
     model where AWS documents an open-source library for its artifact (None: no such library, so Lambda does
     not fit). None when the unit runs no model or the model is a framework's or the user's own code."""
     algorithm = knowledge.algorithm(w.model.algorithm)
-    if algorithm is None or unit.kind not in SERVING_UNITS:
+    if algorithm is None or unit.kind not in LAMBDA_MODEL_UNITS:
         return None
     why = (f"model.algorithm {algorithm.id} is a SageMaker built-in algorithm ({algorithm.name}): its container "
            "runs only in SageMaker training, hosting and batch transform, serving SageMaker's /invocations "
