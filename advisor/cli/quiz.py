@@ -80,7 +80,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "(default: the banks folder in the data folder, where practice, exam and review find it) and "
                     "reports, by line, every block it could not map.")
     imp.add_argument("file", type=Path, metavar="FILE")
-    imp.add_argument("--format", required=True, choices=IMPORT_FORMATS, dest="source_format")
+    imp.add_argument("--format", choices=IMPORT_FORMATS, dest="source_format",
+                     help="the file's format (default: from its ending: .gift, .xml for Moodle XML, .csv for Anki)")
     imp.add_argument("--out", type=Path, default=None, metavar="BANK.yaml",
                      help="the bank file to write (default: <data dir>/banks/<id>.yaml)")
     imp.add_argument("--id", default=None, dest="bank_id", help="bank id (default: from the file name)")
@@ -292,10 +293,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.documents import read_bytes
     from advisor.quiz.bank import load_bank
-    from advisor.quiz.interop import bank_id_for, import_text
+    from advisor.quiz.interop import bank_id_for, import_format_for, import_text
     from advisor.quiz.tutor import USER_BANKS
 
     shown = shown_name(str(args.file))  # the bank's title and source carry it: a name that is not UTF-8, escaped
+    source_format = args.source_format or import_format_for(args.file, shown)
     raw = read_bytes(args.file, shown, QuizError)
     try:
         text = raw.decode("utf-8-sig")
@@ -303,7 +305,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise QuizError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
     bank_id = shown_name(args.bank_id) if args.bank_id else bank_id_for(args.file)
     title = shown_name(args.title) if args.title else None  # argv bytes that are not UTF-8, escaped
-    result = import_text(text, args.source_format, display=shown, bank_id=bank_id, title=title)
+    result = import_text(text, source_format, display=shown, bank_id=bank_id, title=title)
     result.bank["as_of"] = dt.date.today().isoformat()
     out = args.out or data_dir(getattr(args, "data_dir", None)) / USER_BANKS / f"{bank_id}.yaml"
     header = "# Imported by `advisor quiz import`; edit freely (ids keep your progress).\n"

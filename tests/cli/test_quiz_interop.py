@@ -55,6 +55,31 @@ def test_nothing_importable_exits_2_and_writes_nothing(capsys: pytest.CaptureFix
     assert not (Path(os.environ["ADVISOR_DATA_DIR"]) / "banks").exists()
 
 
+@pytest.mark.parametrize(("name", "body", "count"), [
+    ("deck.gift", GIFT, 2),
+    ("deck.XML", "<quiz><question type=\"truefalse\"><name><text>t</text></name><questiontext><text>Is T "
+     "burstable?</text></questiontext><answer fraction=\"100\"><text>true</text></answer><answer fraction=\"0\">"
+     "<text>false</text></answer></question></quiz>", 1),
+])
+def test_import_tells_the_format_from_the_file_name(name: str, body: str, count: int,
+                                                    capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / name
+    source.write_text(body, encoding="utf-8")
+    assert main(["quiz", "import", str(source), "--out", str(tmp_path / "bank.yaml")]) == 0
+    assert f"imported {count} question(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["deck.md", "deck.txt", "deck"])
+def test_import_of_a_name_that_does_not_say_its_format_asks_for_one(name: str, capsys: pytest.CaptureFixture[str],
+                                                                    tmp_path: Path) -> None:
+    source = tmp_path / name
+    source.write_text(GIFT, encoding="utf-8")
+    assert main(["quiz", "import", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert f"{source}: cannot tell its format from its name" in err
+    assert "give --format, one of ditectrev-md, gift" in err and "Traceback" not in err
+
+
 BOMB = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><quiz/>'
 
 

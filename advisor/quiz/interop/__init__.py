@@ -29,6 +29,8 @@ class Format:
     #: writes text; apkg is the one binary export (a file), written by `anki.write_apkg`
     writes: bool = False
     carries: frozenset[str] = ALL_TYPES
+    #: file name endings that say a file is in this format, so `quiz import` needs no --format for them
+    suffixes: tuple[str, ...] = ()
 
     def code(self) -> ModuleType:
         return importlib.import_module(f"advisor.quiz.interop.{self.module}")
@@ -37,15 +39,28 @@ class Format:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("ditectrev-md", "Ditectrev-style markdown (### stem, - [x] options)", "ditectrev", reads=True,
            carries=frozenset({"single", "multiple", "true_false"})),
-    Format("gift", "GIFT (Moodle plain text)", "gift", reads=True, writes=True, carries=ALL_TYPES - {"ordering"}),
-    Format("moodle-xml", "Moodle XML", "moodle", reads=True, writes=True),
-    Format("anki-csv", "Anki CSV with 2.1.54+ file headers", "anki", reads=True, writes=True),
+    Format("gift", "GIFT (Moodle plain text)", "gift", reads=True, writes=True, carries=ALL_TYPES - {"ordering"},
+           suffixes=(".gift",)),
+    Format("moodle-xml", "Moodle XML", "moodle", reads=True, writes=True, suffixes=(".xml",)),
+    Format("anki-csv", "Anki CSV with 2.1.54+ file headers", "anki", reads=True, writes=True, suffixes=(".csv",)),
     Format("apkg", "Anki deck package (genanki)", "anki"),
     Format("hascard", "hascard deck (--- separated cards)", "hascard", reads=True,
            carries=frozenset({"single", "multiple", "ordering"})),
 )}
 IMPORT_FORMATS = tuple(name for name, f in FORMATS.items() if f.reads)
 EXPORT_FORMATS = tuple(name for name, f in FORMATS.items() if f.writes or name == "apkg")
+
+
+def import_format_for(path: Path, display: str) -> str:
+    """The import format a file's ending names (.gift, .xml, .csv); QuizError for an ending that names none, or
+    several (a .md file is Ditectrev markdown or a hascard deck; an Anki export is often .txt)."""
+    suffix = path.suffix.lower()
+    named = [name for name, f in FORMATS.items() if f.reads and suffix in f.suffixes]
+    if len(named) != 1:
+        raise QuizError(f"{display}: cannot tell its format from its name"
+                        + (f" ({suffix})" if suffix else ""),
+                        hint=f"give --format, one of {', '.join(IMPORT_FORMATS)}")
+    return named[0]
 
 
 @dataclass(frozen=True)
