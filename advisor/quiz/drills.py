@@ -64,6 +64,15 @@ def _rng(seed: int, qid: str) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
+def drill_id(text: str) -> str:
+    """A question id within the 64 characters ids allow: a longer one keeps its readable start and ends with a
+    short digest of the whole name, because two names cut at 64 characters can meet (two NetworkConfig fields
+    of one request did, and the second drill was dropped without a word)."""
+    if len(text) <= 64:
+        return text
+    return f"{text[:55].rstrip('-')}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -105,14 +114,20 @@ def _single(qid: str, *, rng: random.Random, section: str, topic: str, stem: str
     }
 
 
-def _true_false(qid: str, *, section: str, topic: str, stem: str, true: bool, why_true: str, why_false: str,
+def _true_false(qid: str, *, section: str, topic: str, stem: str, true: bool, right_why: str, wrong_why: str,
                 source: str, difficulty: int = 2) -> dict[str, Any]:
+    """A true/false question: `right_why` explains the correct option, `wrong_why` the other one.
+
+    Both say what is true; the wrong option's explanation says why picking it was a mistake. (Named for the
+    option they explain, not for the statement's truth value: a generator that passed "what the statement
+    claims" as the right option's explanation once taught the claim of a false statement.)
+    """
     return {
         "id": qid, "section": section, "topics": [topic], "domains": dict(DOMAINS[topic]), "type": "true_false",
         "difficulty": difficulty, "stem": stem, "source": source,
-        "options": [{"key": "A", "text": "True", "correct": true, "explanation": why_true if true else why_false},
+        "options": [{"key": "A", "text": "True", "correct": true, "explanation": right_why if true else wrong_why},
                     {"key": "B", "text": "False", "correct": not true,
-                     "explanation": why_false if true else why_true}],
+                     "explanation": wrong_why if true else right_why}],
     }
 
 
@@ -218,39 +233,83 @@ def _aim(title: str) -> str:
     return title[0].lower() + title[1:]
 
 
+def _multiple(qid: str, *, rng: random.Random, section: str, topic: str, stem: str,
+              right: Sequence[tuple[str, str]], wrong: Sequence[tuple[str, str]], source: str,
+              difficulty: int = 2) -> dict[str, Any] | None:
+    """A "choose N" question: every (text, explanation) in `right` is keyed, three of `wrong` beside them."""
+    if len(wrong) < 3 or len(right) < 2:
+        return None
+    options = [(text, True, why) for text, why in right] + [(text, False, why) for text, why in wrong[:3]]
+    rng.shuffle(options)
+    return {
+        "id": qid, "section": section, "topics": [topic], "domains": dict(DOMAINS[topic]), "type": "multiple",
+        "choose": len(right), "difficulty": difficulty, "stem": f"{stem} (Choose {len(right)}.)", "source": source,
+        "options": [{"key": KEYS[i], "text": text, "correct": ok, "explanation": why}
+                    for i, (text, ok, why) in enumerate(options)],
+    }
+
+
 def security_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
+    """Which request field(s) carry a control, and what AWS does when a Create request leaves one out.
+
+    A control that needs several fields of one request (a VPC's subnets and security groups, a job's output key
+    and volume key) is asked as one "choose N" question: asked field by field, each question would key half of
+    what the requirement needs, under the same stem.
+    """
     by_operation: dict[str, list[tuple[SecurityControl, Setting]]] = {}
     for c in k.security_controls:
         for s in c.settings:
             by_operation.setdefault(s.operation, []).append((c, s))
     for c in k.security_controls:
+        operations: dict[str, list[Setting]] = {}
         for s in c.settings:
-            qid = f"drill-ctrl-{_slug(c.id)}-{_slug(s.operation)}-{_slug(s.field)}"[:64].rstrip("-")
-            rng = _rng(seed, qid)
-            right = _setting_text(s)
+            operations.setdefault(s.operation, []).append(s)
+        for operation, settings in operations.items():
+            fields = {s.field for s in settings}
+            rights = [_setting_text(s) for s in settings]
             pool = [Fact(_setting_text(o), f"the field of another control, {oc.id}: {_aim(oc.title)}")
-                    for oc, o in by_operation[s.operation] if oc.id != c.id and o.field != s.field]
-            if s.value is not None and s.aws_default is not None and s.aws_default != s.value:
-                pool.append(Fact(f"{s.field} = {s.aws_default}", "AWS's default when the field is absent, which "
-                                                                 "is exactly what this control rules out"))
-            why = f"{c.why} (request field {s.operation}.{s.field}; {c.pass_condition})"
-            yield _single(
-                qid, rng=rng, section="Security settings", topic="security",
-                stem=(f"A security review of a {SERVICE_NAMES[s.service]} deployment requires that you "
-                      f"{_aim(c.title)}. "
-                      f"Which field of the {s.operation} request does that?"),
-                correct=right, right_why=why,
-                wrong=[(f.text, f"{f.text} is {f.about}.") for f in _pick_distractors(rng, right, pool)],
-                source=_control_source(c))
-            if s.value is not None and s.aws_default is not None and s.aws_default != s.value:
-                qid = f"drill-default-{_slug(s.operation)}-{_slug(s.field)}"[:64].rstrip("-")
+                    for oc, o in by_operation[operation] if oc.id != c.id and o.field not in fields]
+            pool += [Fact(f"{s.field} = {s.aws_default}", "AWS's default when the field is absent, which is exactly "
+                                                           "what this control rules out")
+                     for s in settings
+                     if s.value is not None and s.aws_default is not None and s.aws_default != s.value]
+            service = SERVICE_NAMES[settings[0].service]
+            aim = (f"A security review of a {service} deployment requires that you {_aim(c.title)}. ")
+            if len(settings) == 1:
+                s = settings[0]
+                qid = drill_id(f"drill-ctrl-{_slug(c.id)}-{_slug(s.operation)}-{_slug(s.field)}")
+                rng = _rng(seed, qid)
+                yield _single(
+                    qid, rng=rng, section="Security settings", topic="security",
+                    stem=f"{aim}Which field of the {operation} request does that?",
+                    correct=rights[0], right_why=f"{c.why} (request field {operation}.{s.field}; {c.pass_condition})",
+                    wrong=[(f.text, f"{f.text} is {f.about}.") for f in _pick_distractors(rng, rights[0], pool)],
+                    source=_control_source(c))
+            else:
+                qid = drill_id(f"drill-ctrl-{_slug(c.id)}-{_slug(operation)}")
+                rng = _rng(seed, qid)
+                pool = [f for f in pool if f.text.casefold() not in {r.casefold() for r in rights}]
+                yield _multiple(
+                    qid, rng=rng, section="Security settings", topic="security",
+                    stem=f"{aim}Which fields of the {operation} request must be set together for that?",
+                    right=[(r, f"{c.why} ({c.pass_condition}: {operation} needs {', '.join(rights)})")
+                           for r in rights],
+                    wrong=[(f.text, f"{f.text} is {f.about}.") for f in _pick_distractors(rng, rights[0], pool)],
+                    source=_control_source(c))
+            for s in settings:
+                # An Update request that leaves a field out keeps the resource's current value: AWS fills in its
+                # default only when a Create request leaves the field out.
+                if (s.value is None or s.aws_default is None or s.aws_default == s.value
+                        or not s.operation.startswith("Create")):
+                    continue
+                qid = drill_id(f"drill-default-{_slug(s.operation)}-{_slug(s.field)}")
                 yield _true_false(
                     qid, section="Security settings", topic="security",
                     stem=(f"A {s.operation} request that leaves out {s.field} gets "
                           f"{s.field} = {s.value} from AWS."),
                     true=False,
-                    why_true=f"AWS's default when {s.field} is absent is {s.aws_default}, not {s.value}.",
-                    why_false=(f"Absent, {s.field} is {s.aws_default}; set {s.field} = {s.value} explicitly "
+                    right_why=f"AWS's default when {s.field} is absent is {s.aws_default}, not {s.value}.",
+                    wrong_why=(f"Absent, {s.field} is {s.aws_default}; set {s.field} = {s.value} explicitly "
                                f"({c.id}: {c.pass_condition})."),
                     source=_control_source(c))
 
@@ -275,8 +334,8 @@ def lambda_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
                 stem=(f"The chapter gives standard Lambda's {limit.name.lower()} limit as "
                       f"{_number(book.max)} {limit.unit}. That is still the limit today."),
                 true=False,
-                why_true=f"The figure changed: today it is {figure}{detail}.",
-                why_false=(f"It changed: the book says {book.text or _number(book.max)}, today it is "
+                right_why=f"The figure changed: today it is {figure}{detail}.",
+                wrong_why=(f"It changed: the book says {book.text or _number(book.max)}, today it is "
                            f"{figure}{detail}.{' ' + limit.note if limit.note else ''}"),
                 source=_limit_source(limit))
         else:
@@ -284,8 +343,8 @@ def lambda_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
                 qid, section="Lambda limits", topic="lambda",
                 stem=f"Today, standard Lambda's {limit.name.lower()} limit is {figure}.",
                 true=True,
-                why_true=f"Right: {figure}{detail}.{' ' + limit.note if limit.note else ''}",
-                why_false=f"It is {figure}{detail}.",
+                right_why=f"Right: {figure}{detail}.{' ' + limit.note if limit.note else ''}",
+                wrong_why=f"It is {figure}{detail}.",
                 source=_limit_source(limit), difficulty=1)
 
 
@@ -320,8 +379,8 @@ def lambda_figure_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | N
                 qid, section="Lambda limits", topic="lambda",
                 stem=(f"A function on Lambda Managed Instances has the same {limit.name.lower()} limit as standard "
                       f"Lambda, {figure}."),
-                true=False, why_true=f"Lambda Managed Instances allow {_number(lmi.max)} {limit.unit}.",
-                why_false=(f"Standard Lambda allows {figure}; Lambda Managed Instances allow {_number(lmi.max)} "
+                true=False, right_why=f"Lambda Managed Instances allow {_number(lmi.max)} {limit.unit}.",
+                wrong_why=(f"Standard Lambda allows {figure}; Lambda Managed Instances allow {_number(lmi.max)} "
                            f"{limit.unit}{f' ({lmi.text})' if lmi.text else ''}."),
                 source=_limit_source(limit))
 
@@ -348,11 +407,13 @@ def hosting_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
             value = getattr(option.capabilities, name)
             if value is None:
                 continue
+            # Both options explain what is true of the option, whichever way the statement goes.
+            truth = (f"{option.name} {claim}. Choose it when: {option.choose_when}" if value
+                     else f"{option.name} {instead}. Avoid it when: {option.avoid_when}")
             yield _true_false(
                 f"drill-hosting-{_slug(option.id)}-{_slug(name)}", section="Inference options", topic="instances",
                 stem=f"SageMaker {option.name} {claim}.", true=bool(value),
-                why_true=f"{option.name} {claim}. Choose it when: {option.choose_when}",
-                why_false=f"{option.name} {instead}. Avoid it when: {option.avoid_when}",
+                right_why=truth, wrong_why=f"No: {truth}",
                 source=source)
         for limit in option.limits:
             if limit.value.max is None:
@@ -380,6 +441,30 @@ PROCESSOR_ANSWERS = {
     ("cpu", "gpu"): "CPU or GPU instances",
 }
 NEURON_ANSWER = "AWS Neuron instances (Inferentia or Trainium)"
+PROCESSOR_WORDS = {"cpu": "CPU", "gpu": "GPU"}
+
+
+def _processor_options(stage_name: str, name: str, processors: tuple[str, ...], preferred: str | None,
+                       guidance: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """The right answer, its explanation and the wrong answers for "which instances does AWS document?".
+
+    Where a stage runs on both CPU and GPU but AWS recommends one, "CPU instances only" would be as defensible
+    as "CPU or GPU instances" to a learner who read the recommendation: the options then say both what runs and
+    what AWS recommends, so exactly one is right.
+    """
+    right = PROCESSOR_ANSWERS[tuple(sorted(processors))]
+    if len(processors) > 1 and preferred is not None:
+        other = next(p for p in PROCESSOR_WORDS if p != preferred)
+        right = f"{PROCESSOR_ANSWERS[('cpu', 'gpu')]}; AWS recommends {PROCESSOR_WORDS[preferred]}"
+        truth = (f"{name} {stage_name} runs on CPU or GPU instances, and AWS recommends "
+                 f"{PROCESSOR_WORDS[preferred]}: {guidance}")
+        wrong = [(f"{PROCESSOR_ANSWERS[('cpu', 'gpu')]}; AWS recommends {PROCESSOR_WORDS[other]}", f"No: {truth}"),
+                 *((PROCESSOR_ANSWERS[(p,)], f"Not only {PROCESSOR_WORDS[p]}: {truth}") for p in PROCESSOR_WORDS)]
+        return right, truth, wrong
+    wrong = [(text, f"Not for {name} {stage_name}: {guidance}") for text in PROCESSOR_ANSWERS.values() if text != right]
+    wrong.append((NEURON_ANSWER, f"No built-in algorithm container is compiled for AWS Neuron; "
+                                 f"{name} runs on {right.lower().replace(' only', '')}."))
+    return right, guidance, wrong
 
 
 def algorithm_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
@@ -389,33 +474,33 @@ def algorithm_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]
         source = f"rules/knowledge/algorithms.yaml: {algo.id} ({algo.page}; as of {algo.as_of})"
         for stage_name, stage, topic in (("training", algo.training, "training"),
                                          ("inference", algo.inference, "instances")):
-            right = PROCESSOR_ANSWERS.get(tuple(sorted(stage.processors)))
-            if right is None:
+            if tuple(sorted(stage.processors)) not in PROCESSOR_ANSWERS:
                 continue
+            right, why, wrong = _processor_options(stage_name, algo.name, stage.processors, stage.preferred,
+                                                   stage.guidance)
             qid = f"drill-algo-{_slug(algo.id)}-{stage_name}"
             rng = _rng(seed, qid)
-            wrong = [(text, f"Not for {algo.name} {stage_name}: {stage.guidance}")
-                     for text in PROCESSOR_ANSWERS.values() if text != right]
-            wrong.append((NEURON_ANSWER, f"No built-in algorithm container is compiled for AWS Neuron; "
-                                         f"{algo.name} runs on {right.lower().replace(' only', '')}."))
             yield _single(
                 qid, rng=rng, section="Built-in algorithms", topic=topic,
                 stem=f"A team uses the SageMaker built-in {algo.name} algorithm. What does AWS document for its "
                      f"{stage_name} instances?",
-                correct=right, right_why=stage.guidance, wrong=wrong, source=source)
+                correct=right, right_why=why, wrong=wrong, source=source)
         if algo.training.multi_instance is not None and not algo.modes:  # modes differ (BlazingText)
             yield _true_false(
                 f"drill-algo-{_slug(algo.id)}-multi-instance", section="Built-in algorithms", topic="training",
                 stem=f"SageMaker's built-in {algo.name} can train across several instances at once.",
-                true=algo.training.multi_instance, why_true=algo.training.guidance,
-                why_false=algo.training.guidance, source=source)
+                true=algo.training.multi_instance, right_why=algo.training.guidance,
+                wrong_why=algo.training.guidance, source=source)
         yield _true_false(
             f"drill-algo-{_slug(algo.id)}-incremental", section="Built-in algorithms", topic="training",
             stem=f"SageMaker incremental training (starting from an earlier model artifact) supports the built-in "
                  f"{algo.name}.",
             true=algo.incremental_training,
-            why_true=f"Built-in algorithms with incremental training: {which}.",
-            why_false=f"Built-in algorithms with incremental training: {which}; {algo.name} is not one of them.",
+            right_why=f"Built-in algorithms with incremental training: {which}"
+                      + ("." if algo.incremental_training else f"; {algo.name} is not one of them."),
+            wrong_why=f"Built-in algorithms with incremental training: {which}"
+                      + (f"; {algo.name} is one of them." if algo.incremental_training
+                         else f"; {algo.name} is not one of them."),
             source=source)
 
 
@@ -425,7 +510,7 @@ def exam_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
     for exam in k.exams:
         weights = [Fact(f"{_number(d.weight_percent)}%", f"the weight of {d.name}") for d in exam.domains]
         for domain in exam.domains:
-            qid = f"drill-exam-{_slug(exam.code)}-{_slug(domain.id)}"[:64].rstrip("-")
+            qid = drill_id(f"drill-exam-{_slug(exam.code)}-{_slug(domain.id)}")
             rng = _rng(seed, qid)
             right = f"{_number(domain.weight_percent)}%"
             yield _single(
@@ -462,7 +547,14 @@ KIND_WORDS = {"tree_based": "a gradient-boosted tree model (XGBoost)",
 def describe(stage: str, workload: dict[str, Any]) -> str:
     model, data = workload["model"], workload["data"]
     return (f"A team needs a SageMaker {_lower_first(stages.stage(stage).title)} for {KIND_WORDS[model['kind']]} on "
-            f"{_number(data['size_gb'])} GB of {data['kind']} data and want the lowest cost.")
+            f"{_number(data['size_gb'])} GB of {data['kind']} data and wants the lowest cost.")
+
+
+def candidate_families(k: Knowledge, stage: str, rule_ids: Iterable[str]) -> set[str]:
+    """The families the stage's family decision offered through the rules that fired (`decided_by`)."""
+    fired = set(rule_ids)
+    return {family for d in k.decisions if d.output == "families" and stage in d.stages
+            for rule in d.rules if rule.id in fired for family in rule.then.families}
 
 
 def recommendation_drills(k: Knowledge, seed: int,
@@ -474,23 +566,41 @@ def recommendation_drills(k: Knowledge, seed: int,
     what the knowledge says that family is for, and by the reason the engine gave when one of its types lost.
     """
     families = {f.id: f for f in k.families if f.status == "current"}
+    # An exclusion makes a wrong option only when the stem states everything it reads (not, say, a default
+    # traffic pattern or job length the learner is never told).
+    exclusion_rules = {r.id: r for d in k.decisions if d.output == "exclusions" for r in d.rules}
     for stage, workload in WORKLOAD_GRID:
         choice = recommend(workload).instances[stage]
         if not choice.fits or choice.family not in families:
             continue
-        qid = f"drill-choice-{workload['name'].removeprefix('drill-')}"[:64].rstrip("-")
+        qid = drill_id(f"drill-choice-{workload['name'].removeprefix('drill-')}")
         rng = _rng(seed, qid)
-        lost = {k.instance_type(a.instance_type).family: f"{a.instance_type} lost: {a.reason}"
-                for a in reversed(choice.alternatives)}
-        pool = [Fact(f.name, f.id) for f in families.values() if f.id != choice.family]
+        # A wrong option must be wrong for a reason the learner can know: no type of the family can run the
+        # stage (botocore's enum), or a rule excludes the family for it (burstable T under steady load, retired
+        # Elastic Inference). A family the deciding rules offered, or whose type came close, also does the job
+        # (the engine chose between them on price or sizing), and a family no rule speaks about may be
+        # defensible too: neither is offered as a wrong answer.
+        defensible = candidate_families(k, stage, choice.decided_by)
+        defensible |= {k.instance_type(a.instance_type).family for a in choice.alternatives}
+        instance_stage = stages.stage(stage).instance_stage
+        assert instance_stage is not None  # the grid holds instance stages only
+        runs_here = {t.family for t in k.instance_types if instance_stage in t.stages}
+        stated = {"stages", "priority", *(f"{part}.{key}" for part in ("model", "data") for key in workload[part])}
+        excluded = {e.family: e.because for e in choice.excluded
+                    if all(leaf.field in stated for leaf in exclusion_rules[e.rule].leaves())}
+        pool = [Fact(f.name, f.id) for f in families.values()
+                if f.id != choice.family and f.id not in defensible and (f.id not in runs_here or f.id in excluded)]
         winner = families[choice.family]
+
+
         yield _single(
             qid, rng=rng, section="Choosing instances", topic="training" if stage == "training" else "instances",
             stem=f"{describe(stage, workload)} Which instance family fits best?",
             correct=winner.name,
             right_why=f"{winner.name} ({choice.instance_type} x {choice.instance_count}): {' '.join(choice.reasons)}",
             wrong=[(f.text, f"{families[f.about].chapter_view} "
-                            + lost.get(f.about, f"No rule chose {f.text} for this workload."))
+                            + (f"No {f.text} type can run {STAGE_WORDS[instance_stage]} (botocore's instance-type "
+                               "enum)." if f.about not in runs_here else f"Ruled out here: {excluded[f.about]}"))
                    for f in _pick_distractors(rng, winner.name, pool)],
             source=f"the advisor's rules (rules/decisions/) on workload {workload['name']}; "
                    f"decided by {', '.join(choice.decided_by) or 'sizing'}")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from advisor.knowledge.loader import load_knowledge
-from advisor.quiz.drills import drill_questions
+from advisor.quiz.drills import drill_id, drill_questions
 from advisor.quiz.models import QuizBank
 from advisor.recommend.advisor import Advisor
 
@@ -100,3 +100,111 @@ def test_the_key_is_rarely_the_longest_option(drills: list[dict[str, Any]]) -> N
         return all(len(o["text"]) < right for o in q["options"] if not o["correct"])
 
     assert sum(map(strictly_longest, single)) <= 0.30 * len(single)
+
+
+# ---- no drill keys an answer a learner could defend otherwise, or teaches a false statement --------------------
+
+def test_a_false_statement_is_never_repeated_as_an_explanation(drills: list[dict[str, Any]]) -> None:
+    """A true/false drill keyed False must not explain either option with the statement it calls false (the
+    hosting drills once explained "False" with "Serverless Inference can run the model on GPU instances")."""
+    for q in drills:
+        if q["type"] != "true_false" or next(o for o in q["options"] if o["correct"])["text"] != "False":
+            continue
+        claim = q["stem"].removeprefix("SageMaker ").rstrip(".")
+        assert [o["text"] for o in q["options"] if claim in o["explanation"]] == [], q["id"]
+
+
+def test_both_options_of_a_true_false_drill_explain_the_same_truth(drills: list[dict[str, Any]]) -> None:
+    """Whichever option a learner picks, its explanation says what is true: an incremental-training drill keyed
+    True once told the learner who picked False that the algorithm "is not one of them"."""
+    algorithms = {a.name: a for a in K.algorithms}
+    for q in drills:
+        if q["id"].startswith("drill-algo-") and q["id"].endswith("-incremental"):
+            name = q["stem"].split("supports the built-in ", 1)[1].rstrip(".")
+            denied = f"{name} is not one of them"
+            assert all((denied in o["explanation"]) != algorithms[name].incremental_training
+                       for o in q["options"]), q["id"]
+        if q["id"].startswith("drill-hosting-") and q["type"] == "true_false":
+            first, second = (o["explanation"] for o in q["options"])
+            assert first.removeprefix("No: ") == second.removeprefix("No: "), q["id"]
+
+
+def test_no_two_drills_share_a_stem(drills: list[dict[str, Any]]) -> None:
+    stems = Counter(q["stem"] for q in drills)
+    assert [stem for stem, n in stems.items() if n > 1] == []
+
+
+def test_no_generator_yields_an_id_twice() -> None:
+    """drill_questions keeps the first question of an id: a clash (ids cut at 64 characters) would drop a drill
+    without a word."""
+    from advisor.quiz.drills import GENERATORS
+
+    ids = Counter(q["id"] for generate in GENERATORS for q in generate(K, 0) if q is not None)
+    assert [qid for qid, n in ids.items() if n > 1] == []
+
+
+def test_a_control_that_needs_several_fields_of_one_request_is_asked_as_choose_n(
+        drills: list[dict[str, Any]]) -> None:
+    """Asked field by field, "run training jobs in your VPC" keyed VpcConfig.Subnets in one drill and
+    VpcConfig.SecurityGroupIds in another, each only half of what the requirement takes."""
+    by_id = {q["id"]: q for q in drills}
+    asked = 0
+    for c in K.security_controls:
+        operations = Counter(s.operation for s in c.settings)
+        for operation, n in operations.items():
+            if n < 2:
+                continue
+            q = by_id.get(drill_id(f"drill-ctrl-{c.id.lower()}-{operation.lower()}"))
+            if q is None:  # too few other fields on that request to make three wrong options
+                continue
+            asked += 1
+            assert q["type"] == "multiple" and q["choose"] == n, q["id"]
+            keyed = {o["text"].split(" = ")[0] for o in q["options"] if o["correct"]}
+            assert keyed == {s.field for s in c.settings if s.operation == operation}, q["id"]
+    assert asked >= 5
+
+
+def test_only_create_requests_get_an_absent_field_drill(drills: list[dict[str, Any]]) -> None:
+    """An Update request that leaves a field out keeps the current value (AWS: "If passed as part of
+    UpdateNotebookInstance, there is no default"), so "absent means AWS's default" holds for Create only."""
+    defaults = [q for q in drills if q["id"].startswith("drill-default-")]
+    assert defaults and all(q["stem"].startswith("A Create") for q in defaults)
+
+
+def test_a_recommended_processor_is_part_of_the_answer(drills: list[dict[str, Any]]) -> None:
+    """Factorization Machines serves on CPU or GPU and AWS recommends CPU: "CPU instances only" would be as
+    defensible as "CPU or GPU instances", so the options say both what runs and what AWS recommends."""
+    checked = 0
+    for a in K.algorithms:
+        for stage_name, stage in (("training", a.training), ("inference", a.inference)):
+            q = next((q for q in drills if q["id"] == f"drill-algo-{a.id.replace('_', '-')}-{stage_name}"), None)
+            if q is None or len(stage.processors) < 2 or stage.preferred is None:
+                continue
+            checked += 1
+            right = next(o["text"] for o in q["options"] if o["correct"])
+            assert right.endswith(f"AWS recommends {stage.preferred.upper()}"), q["id"]
+            assert not any(o["text"].endswith("only") and o["correct"] for o in q["options"])
+    assert checked >= 5
+
+
+def test_an_engine_drills_wrong_options_are_ruled_out_for_a_reason_the_stem_states(
+        drills: list[dict[str, Any]]) -> None:
+    """A family the deciding rules offered, or whose type came close, also does the job (the engine picked on
+    price, which the learner is not told): the engine drills once keyed Compute optimized over General purpose
+    for a Linear Learner endpoint that M served at 13% more an hour."""
+    from advisor.quiz.drills import WORKLOAD_GRID, candidate_families
+
+    by_name = {f.name: f.id for f in K.families}
+    advisor = Advisor(K)
+    by_id = {q["id"]: q for q in drills}
+    for stage, workload in WORKLOAD_GRID:
+        q = by_id.get(drill_id(f"drill-choice-{workload['name'].removeprefix('drill-')}"))
+        if q is None:
+            continue
+        choice = advisor.recommend(workload).instances[stage]
+        defensible = candidate_families(K, stage, choice.decided_by)
+        defensible |= {K.instance_type(a.instance_type).family for a in choice.alternatives}
+        for o in q["options"]:
+            if not o["correct"]:
+                assert by_name[o["text"]] not in defensible, (q["id"], o["text"])
+                assert "(botocore's instance-type enum)" in o["explanation"] or "Ruled out here" in o["explanation"]
