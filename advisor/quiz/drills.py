@@ -25,6 +25,7 @@ from typing import Any
 from advisor import stages
 from advisor.knowledge.models import InstanceType, Knowledge, LambdaLimit, SecurityControl, Setting
 from advisor.quiz.bank import Bank, bank_from_plain
+from advisor.quiz.lint import KEY_RATIO_LIMIT
 from advisor.quiz.models import QuizBank
 
 BANK_ID = "drills"
@@ -35,6 +36,13 @@ DOMAINS: dict[str, dict[str, str]] = {
     "lambda": {"MLS-C01": "ml-implementation-operations", "MLA-C01": "deployment-orchestration"},
     "training": {"MLS-C01": "modeling", "MLA-C01": "model-development"},
     "exams": {},  # blueprint facts belong to no exam domain, so an exam simulation never draws them
+}
+#: The MLA-C01 task statement each topic's drills serve (exam guide, domains 2-4): choosing instance types and
+#: inference options is 3.1 "Select deployment infrastructure", Lambda as an alternative pipeline too; security
+#: fields 4.3 "Secure AWS resources"; training instances and algorithms 2.2 "Train and refine models".
+TASKS: dict[str, dict[str, list[str]]] = {
+    "instances": {"MLA-C01": ["3.1"]}, "security": {"MLA-C01": ["4.3"]}, "lambda": {"MLA-C01": ["3.1"]},
+    "training": {"MLA-C01": ["2.2"]}, "exams": {},
 }
 
 
@@ -98,16 +106,19 @@ def _pick_distractors(rng: random.Random, correct: str, pool: Iterable[Fact], co
 
 def _single(qid: str, *, rng: random.Random, section: str, topic: str, stem: str, correct: str, right_why: str,
             wrong: Sequence[tuple[str, str]], source: str, difficulty: int = 2) -> dict[str, Any] | None:
-    """A single-answer question with the right option at a seeded place; None without three distractors.
+    """A single-answer question with the right option at a seeded place; None without three distractors, or
+    when the right answer would be KEY_RATIO_LIMIT times as long as every wrong one (a cue the bank lint refuses:
+    the learner picks the long option without knowing the fact).
 
     `wrong` holds (text, explanation) pairs, each explanation saying what that answer really is.
     """
-    if len(wrong) < 3:
+    if len(wrong) < 3 or len(correct) >= KEY_RATIO_LIMIT * max(len(text) for text, _ in wrong[:3]):
         return None
     options = [(text, False, why) for text, why in wrong[:3]]
     options.insert(rng.randrange(4), (correct, True, right_why))
     return {
-        "id": qid, "section": section, "topics": [topic], "domains": dict(DOMAINS[topic]), "type": "single",
+        "id": qid, "section": section, "topics": [topic], "domains": dict(DOMAINS[topic]),
+        "tasks": {exam: list(ids) for exam, ids in TASKS[topic].items()}, "type": "single",
         "difficulty": difficulty, "stem": stem, "source": source,
         "options": [{"key": KEYS[i], "text": text, "correct": ok, "explanation": why}
                     for i, (text, ok, why) in enumerate(options)],
@@ -123,7 +134,8 @@ def _true_false(qid: str, *, section: str, topic: str, stem: str, true: bool, ri
     claims" as the right option's explanation once taught the claim of a false statement.)
     """
     return {
-        "id": qid, "section": section, "topics": [topic], "domains": dict(DOMAINS[topic]), "type": "true_false",
+        "id": qid, "section": section, "topics": [topic], "domains": dict(DOMAINS[topic]),
+        "tasks": {exam: list(ids) for exam, ids in TASKS[topic].items()}, "type": "true_false",
         "difficulty": difficulty, "stem": stem, "source": source,
         "options": [{"key": "A", "text": "True", "correct": true, "explanation": right_why if true else wrong_why},
                     {"key": "B", "text": "False", "correct": not true,
@@ -242,7 +254,8 @@ def _multiple(qid: str, *, rng: random.Random, section: str, topic: str, stem: s
     options = [(text, True, why) for text, why in right] + [(text, False, why) for text, why in wrong[:3]]
     rng.shuffle(options)
     return {
-        "id": qid, "section": section, "topics": [topic], "domains": dict(DOMAINS[topic]), "type": "multiple",
+        "id": qid, "section": section, "topics": [topic], "domains": dict(DOMAINS[topic]),
+        "tasks": {exam: list(ids) for exam, ids in TASKS[topic].items()}, "type": "multiple",
         "choose": len(right), "difficulty": difficulty, "stem": f"{stem} (Choose {len(right)}.)", "source": source,
         "options": [{"key": KEYS[i], "text": text, "correct": ok, "explanation": why}
                     for i, (text, ok, why) in enumerate(options)],

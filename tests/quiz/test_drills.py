@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from advisor.knowledge.loader import load_knowledge
-from advisor.quiz.drills import drill_id, drill_questions
+from advisor.quiz.bank import exam_domains
+from advisor.quiz.drills import drill_bank_data, drill_id, drill_questions
+from advisor.quiz.lint import lint_file
 from advisor.quiz.models import QuizBank
 from advisor.recommend.advisor import Advisor
 
@@ -208,3 +212,14 @@ def test_an_engine_drills_wrong_options_are_ruled_out_for_a_reason_the_stem_stat
             if not o["correct"]:
                 assert by_name[o["text"]] not in defensible, (q["id"], o["text"])
                 assert "(botocore's instance-type enum)" in o["explanation"] or "Ruled out here" in o["explanation"]
+
+
+def test_the_drill_bank_passes_the_bank_lint_without_an_error(tmp_path: Path) -> None:
+    """The lint a hand-written bank must pass: no duplicate stem, no key 1.5 times as long as every wrong option;
+    and every drill names its MLA-C01 task statement (exam-blueprint drills belong to no exam domain)."""
+    data = drill_bank_data(K, recommend=Advisor(K).recommend)
+    path = tmp_path / "drills.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    report = lint_file(path, exam_domains())
+    assert [str(f) for f in report.findings if f.severity == "error"] == []
+    assert [str(f) for f in report.findings if f.rule == "missing-task"] == []
