@@ -188,3 +188,38 @@ def test_most_stems_set_a_scene_before_they_ask(bank: Bank) -> None:
 def test_the_bank_lint_finds_no_error_and_no_unnoted_warning(bank: Bank) -> None:
     report = lint_file(bank.path, exam_domains())
     assert (report.count("error"), report.count("warning")) == (0, 0), [str(f) for f in report.findings]
+
+
+def _botocore_max(service: str, shape: str, member: str | None = None) -> int:
+    """The `max` botocore's installed model gives a shape (or a member of a structure)."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service)
+    found = model.shape_for(shape)
+    if member is not None:
+        found = found.members[member]
+    return int(found.metadata["max"])
+
+
+@pytest.mark.parametrize("phrase, service, shape, member", [
+    ("up to the {} MB maximum", "sagemaker", "ProductionVariantServerlessConfig", "MemorySizeInMB"),
+    ("up to the {} maximum", "sagemaker", "ProductionVariantServerlessConfig", "MaxConcurrency"),
+    ("120 to {} seconds", "sagemaker", "ResourceLimits", "MaxRuntimeInSeconds"),
+    ("MetricDefinitions (up to {})", "sagemaker", "MetricDefinitionList", None),
+    ("up to {} parent jobs are allowed", "sagemaker", "HyperParameterTuningJobWarmStartConfig",
+     "ParentHyperParameterTuningJobs"),
+    ("up to {} training job definitions", "sagemaker", "CreateHyperParameterTuningJobRequest",
+     "TrainingJobDefinitions"),
+    ("alive (up to {} seconds)", "sagemaker", "ResourceConfig", "KeepAlivePeriodInSeconds"),
+    ("both allow up to {} seconds", "sagemaker", "ProductionVariant", "ContainerStartupHealthCheckTimeoutInSeconds"),
+    ("both allow up to {} seconds", "sagemaker", "ProductionVariant", "ModelDataDownloadTimeoutInSeconds"),
+    ("payloads up to {} bytes", "sagemaker-runtime", "InvokeEndpointAsyncInput", "Body"),
+    ("(Timeout maximum {} in botocore", "lambda", "CreateFunctionRequest", "Timeout"),
+])
+def test_an_api_limit_the_bank_states_is_botocores(bank: Bank, phrase: str, service: str, shape: str,
+                                                   member: str | None) -> None:
+    """A figure the bank gives for an API limit is the one in the installed botocore (constraints.txt pins it):
+    a botocore bump that moves a limit fails here until the question says what is true."""
+    text = " ".join(_text(i) for i in bank.items)
+    stated = phrase.format(f"{_botocore_max(service, shape, member):,}")
+    assert stated in text, f"the bank does not say {stated!r}"
