@@ -268,6 +268,17 @@ def builtin_container(w: Workload, knowledge: Knowledge, unit: Unit) -> tuple[st
             f"artifact outside the container ({export.source})", f"load the model with {export.library}: {export.how}")
 
 
+def streaming_seconds(payload_mb: float, rows: Mapping[str, tuple[str, str, float]]) -> float:
+    """Seconds a streamed response of `payload_mb` takes at least: AWS streams the first part uncapped (the buffered
+    limit, 6 MB) and the rest at most at the stream bandwidth (2 MBps), all within the invocation, so its Timeout
+    must allow for it however fast the work is (configuration-response-streaming.html). 0 when the knowledge
+    holds no bandwidth."""
+    if "stream_bandwidth" not in rows or rows["stream_bandwidth"][2] <= 0:
+        return 0.0
+    uncapped = rows["payload_sync"][2] if "payload_sync" in rows else 0.0
+    return max(0.0, payload_mb - uncapped) / rows["stream_bandwidth"][2]
+
+
 def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]) -> LambdaAssessment:
     """Check the unit of work against every Lambda limit the knowledge holds, in each execution mode."""
     unit = unit_of_work(w, derived, units)
@@ -340,7 +351,17 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     streamed = unit.invocation == "stream"
     add("payload_sync", payload, applies=sync and not streamed)
     add("payload_async", payload, blocking=not sync, applies=not sync)
-    add("payload_streamed", payload, applies=streamed)
+    streamable = "payload_streamed" in rows and payload <= top("payload_streamed")
+    add("payload_streamed", payload, applies=streamed,  # the note says which runtimes stream: a change for Python
+        change=knowledge.lambda_limit("payload_streamed").note if streamed and streamable else None)
+    stream_seconds = streaming_seconds(payload, rows) if streamed else 0.0
+    if "stream_bandwidth" in rows:  # the response streams within one invocation, at most the timeout's maximum
+        beyond = max(0.0, payload - (top("payload_sync") if "payload_sync" in rows else 0.0))
+        longest = top("timeout") if "timeout" in rows else math.inf
+        add("stream_bandwidth", beyond / longest, applies=streamed and beyond > 0,
+            note=f"the {beyond:g} MB past the first {payload - beyond:g} MB stream in {stream_seconds:,.0f} s at "
+                 f"{top('stream_bandwidth'):g} MB/s, so the invocation lasts at least that; Timeout allows for it"
+            if streamed and beyond > 0 else None)
     environment_kb = unit.value("environment_kb")
     add("environment_variables", environment_kb,
         change="keep the configuration in Parameter Store, Secrets Manager or S3 and read it at start-up"
@@ -382,7 +403,8 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         reasons.append("assumed (the workload's defaults, not stated): " + "; ".join(unit.said("assumed")))
     settings: dict[str, object] = {
         "MemorySize": int(memory),
-        "Timeout": int(min(max(3, math.ceil(seconds * 3)), top("timeout"))) if "timeout" in rows else 3,
+        "Timeout": int(min(max(3, math.ceil(max(seconds, stream_seconds) * 3)), top("timeout"))) if "timeout" in rows
+        else 3,
         "EphemeralStorage.Size": int(tmp_size),
         "PackageType": "Image" if image and image_ok else "Zip",
     }
@@ -430,7 +452,7 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         reasons.append("sporadic traffic: the managed instances keep running between requests, so idle hours are "
                        "paid for; SageMaker Serverless Inference scales to zero")
     settings["MemorySize"] = int(memory)
-    settings["Timeout"] = int(min(max(3, math.ceil(seconds * 3)), long_max or top("timeout")))
+    settings["Timeout"] = int(min(max(3, math.ceil(max(seconds, stream_seconds) * 3)), long_max or top("timeout")))
     settings["CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn"] = \
         "<<capacity_provider_arn>>"
     if unit.gpu:

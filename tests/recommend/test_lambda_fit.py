@@ -328,14 +328,56 @@ def test_work_that_runs_no_model_is_not_held_to_the_container(advisor: Advisor, 
     assert lam is not None and lam.mode is not None  # standard, or managed instances for a long job
     assert not any("built-in algorithm" in r for r in lam.reasons)
     assert not any(c.startswith("load the model") for c in lam.changes)
-@pytest.mark.parametrize(("payload_mb", "verdict"), [(150, "fits"), (200, "fits"), (300, "does_not_fit")])
+@pytest.mark.parametrize(("payload_mb", "verdict"), [(150, "fits_with_changes"), (200, "fits_with_changes"),
+                                                    (300, "does_not_fit")])
 def test_a_streamed_response_is_held_to_the_streaming_limit_not_the_buffered_one(
         advisor: Advisor, payload_mb: float, verdict: str) -> None:
     """Response streaming returns up to 200 MB, against 6 MB for a buffered response (AWS Lambda developer guide,
-    configuration-response-streaming.html): a streamed 150 MB fits standard Lambda, 300 MB does not."""
+    configuration-response-streaming.html): a streamed 150 MB fits standard Lambda (with the streaming runtime's
+    change), 300 MB does not."""
     rec = rec_of(advisor, {"stages": ["realtime_inference"], "model": {"algorithm": "sklearn"}, "lambda": {
         "invocation": "stream", "payload_mb": payload_mb, "memory_mb": 2048, "timeout_seconds": 60}})
     assert rec.lambda_ is not None and rec.lambda_.verdict == verdict
     checks = {c.limit: c for c in rec.lambda_.checks}
     assert checks["payload_streamed"].applies and checks["payload_streamed"].blocking
     assert not checks["payload_sync"].applies
+
+
+STREAM = {"stages": ["realtime_inference"], "model": {"algorithm": "sklearn"}}
+
+
+@pytest.mark.parametrize("invocation", ["stream", "sync"])
+def test_only_a_streamed_response_asks_for_a_runtime_that_streams(advisor: Advisor, invocation: str) -> None:
+    """Lambda streams natively only on its Node.js managed runtimes; Python and other languages stream through a
+    custom runtime or the Lambda Web Adapter (configuration-response-streaming.html), so a streamed unit of work
+    fits with that change, and a buffered one of the same size asks for none."""
+    rec = rec_of(advisor, {**STREAM, "lambda": {"invocation": invocation, "payload_mb": 4, "memory_mb": 1024,
+                                                "timeout_seconds": 10}})
+    assert rec.lambda_ is not None and rec.lambda_.mode == "standard"
+    streaming = [c for c in rec.lambda_.changes if "Lambda Web Adapter" in c]
+    assert bool(streaming) == (invocation == "stream")
+    assert rec.lambda_.verdict == ("fits_with_changes" if invocation == "stream" else "fits")
+
+
+@pytest.mark.parametrize(("payload_mb", "seconds", "timeout_min"), [(200, 20, 97), (150, 5, 72), (4, 10, 30)])
+def test_the_timeout_allows_for_the_capped_stream(advisor: Advisor, payload_mb: float, seconds: float,
+                                                  timeout_min: int) -> None:
+    """After the first 6 MB a response streams at most 2 MBps (configuration-response-streaming.html, Bandwidth
+    limits), within the invocation: 200 MB takes 97 s however quick the work, so Timeout is at least that (and
+    the usual 3x the work where that is longer); a response within 6 MB is not capped."""
+    rec = rec_of(advisor, {**STREAM, "lambda": {"invocation": "stream", "payload_mb": payload_mb, "memory_mb": 1024,
+                                                "timeout_seconds": seconds}})
+    assert rec.lambda_ is not None
+    timeout = rec.lambda_.settings["Timeout"]
+    assert isinstance(timeout, int) and timeout_min <= timeout <= 900
+    check = {c.limit: c for c in rec.lambda_.checks}["stream_bandwidth"]
+    assert check.applies == (payload_mb > 6) and check.ok
+
+
+def test_the_stream_is_not_added_to_the_invocation_it_runs_in(advisor: Advisor) -> None:
+    """An invocation stated to run 850 s streams 150 MB in 72 s of it: still within 900 s (the stream is part of
+    the invocation, not after it)."""
+    rec = rec_of(advisor, {**STREAM, "lambda": {"invocation": "stream", "payload_mb": 150, "memory_mb": 1024,
+                                                "timeout_seconds": 850}})
+    assert rec.lambda_ is not None and rec.lambda_.verdict == "fits_with_changes" and rec.lambda_.mode == "standard"
+    assert rec.lambda_.settings["Timeout"] == 900
