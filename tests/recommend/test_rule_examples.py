@@ -31,3 +31,8 @@ def test_every_decision_is_exercised() -> None:
     assert {d.decision for d in K.decisions} == {
         "notebook.family", "training.family", "realtime.family", "batch.family", "processing.family",
         "instances.exclusions", "security.controls", "lambda.check", "lambda.alternatives"}
+
+
+def test_rule_sources_cite_public_references_not_the_projects_notes() -> None:
+    """`advisor explain` shows each rule's source to the user, who must be able to open it."""
+    assert [r.id for d in K.decisions for r in d.rules if "shared/" in r.source] == []
