@@ -3,12 +3,14 @@ line for every key. Intrinsic functions stay as they are and are judged unknown.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from advisor.audit.model import PathKey, Reference, Resource, Unknown
+from advisor.audit.model import PathKey, Resource
 from advisor.audit.readers import BadInput
+from advisor.audit.readers.cfn_values import FUNCTIONS, Template
 
 SKIP = re.compile(r"#\s*advisor:skip=([A-Z0-9-]+(?:\s*,\s*[A-Z0-9-]+)*)\s*(.*)")
 SKIP_MARK = "advisor:skip="  # in every suppression comment SKIP reads
@@ -157,19 +159,28 @@ def read_template(shown: str, text: str) -> list[Resource]:
         raise BadInput(f"template is {size / 1024 / 1024:.1f} MiB, larger than the 1 MB CloudFormation accepts "
                        "(CreateStack TemplateURL): not a deployable template; split it into nested stacks")
     template = decode(text)
-    if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
+    if not isinstance(template, dict) or "Resources" not in template:
         raise BadInput("no Resources section: not a CloudFormation template")
+    if not isinstance(template["Resources"], dict):
+        where = next((k for k in template if k == "Resources"), None)
+        raise BadInput("Resources is not a mapping of logical id to resource (CloudFormation refuses the template)",
+                       _line(where))
     lines = text.splitlines()
     commented = SKIP_MARK in text  # a template without the mark has no suppression comment to look for
-    logical_ids = frozenset(str(k) for k in template["Resources"])
+    values = Template(template)
+    globals_ = _sam_globals(template)
     resources = []
     for name, body in template["Resources"].items():
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             continue
+        if "Condition" in body and values.condition(body["Condition"]) is False:
+            continue  # not created when the template deploys with its defaults
         props = body.get("Properties", {})
         if not isinstance(props, dict):
             props = {}
-        props = _resolve(props, logical_ids)
+        if globals_ and body["Type"] in globals_:
+            props = _with_globals(globals_[body["Type"]], props)
+        props = values.value(props)
         start, end = _span(body, lines)
         resources.append(Resource(
             kind="cloudformation", type=str(body["Type"]), name=str(name), properties=props, file=shown,
@@ -179,37 +190,41 @@ def read_template(shown: str, text: str) -> list[Resource]:
     return resources
 
 
-_FUNCTIONS = frozenset({
-    "Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::FindInMap",
-    "Fn::ImportValue", "Fn::Base64", "Fn::Cidr", "Fn::GetAZs", "Fn::Transform", "Fn::ToJsonString", "Fn::Length",
-})
+#: SAM's Globals section name -> the resource type its properties apply to.
+_GLOBALS = {"Function": "AWS::Serverless::Function", "Api": "AWS::Serverless::Api",
+            "HttpApi": "AWS::Serverless::HttpApi", "SimpleTable": "AWS::Serverless::SimpleTable",
+            "StateMachine": "AWS::Serverless::StateMachine", "LayerVersion": "AWS::Serverless::LayerVersion"}
 
 
-def _resolve(value: Any, logical_ids: frozenset[str]) -> Any:
-    """Intrinsic functions become Unknown; `!Ref`/`!GetAtt` of a resource of this template become Reference
-    (the field is set to that resource's id). Mappings keep their node class, so keys keep their lines."""
-    if isinstance(value, dict):
-        if len(value) == 1:
-            name, arg = next(iter(value.items()))
-            if name in _FUNCTIONS:
-                target = arg.split(".")[0] if isinstance(arg, str) else arg[0] if isinstance(arg, list) and arg \
-                    else None
-                short = "!Ref" if name == "Ref" else name.replace("Fn::", "!")
-                shown = arg if isinstance(arg, str) else ".".join(map(str, arg)) if name == "Fn::GetAtt" else ""
-                text = f"{short} {shown}"
-                if name in ("Ref", "Fn::GetAtt") and isinstance(target, str) and target in logical_ids:
-                    return Reference(text.strip())
-                if name == "Ref" and arg == "AWS::NoValue":
-                    return Unknown("!Ref AWS::NoValue")
-                return Unknown(text.strip())
-        for key in list(value):
-            value[key] = _resolve(value[key], logical_ids)
-        return value
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            value[i] = _resolve(item, logical_ids)
-        return value
-    return value
+def _sam_globals(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """SAM's Globals by the resource type they apply to (only in a template that uses the SAM transform)."""
+    transform = template.get("Transform")
+    transforms = transform if isinstance(transform, list) else [transform]
+    section = template.get("Globals")
+    if not isinstance(section, dict) or not any(str(t).startswith("AWS::Serverless") for t in transforms):
+        return {}
+    return {_GLOBALS[k]: v for k, v in section.items() if k in _GLOBALS and isinstance(v, dict)}
+
+
+def _with_globals(global_value: Any, own: Any) -> Any:
+    """A resource's properties over SAM's Globals, as SAM merges them: a scalar (or any intrinsic) of the resource
+    replaces the global one, mappings merge key by key, lists add up (the global items first). The resource's own
+    keys come first, so each key keeps the line it is written on."""
+    if _is_function(global_value) or _is_function(own):
+        return own
+    if isinstance(global_value, dict) and isinstance(own, dict):
+        merged = {k: _with_globals(global_value[k], v) if k in global_value else v for k, v in own.items()}
+        for k, v in global_value.items():
+            if k not in merged:
+                merged[k] = copy.deepcopy(v)
+        return merged
+    if isinstance(global_value, list) and isinstance(own, list):
+        return copy.deepcopy(global_value) + list(own)
+    return own
+
+
+def _is_function(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and str(next(iter(value))) in FUNCTIONS
 
 
 def _line(node: Any) -> int | None:
@@ -245,6 +260,10 @@ def _locator(props: dict[str, Any]) -> Callable[[PathKey], int | None]:
     return line_of
 
 
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
 def _metadata_skips(body: dict[str, Any]) -> list[tuple[str, str]]:
     """`Metadata: {advisor: {skip: [{id: SM-NB-02, reason: ...}]}}` (checkov's `checkov: skip:` shape, ours)."""
     meta = body.get("Metadata")
@@ -260,15 +279,19 @@ def _metadata_skips(body: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def comment_skips(lines: list[str], start: int | None, end: int | None) -> list[tuple[str, str]]:
-    """`# advisor:skip=ID reason` on the comment lines just above the resource or inside it."""
+    """`# advisor:skip=ID reason` on the comment lines just above the resource or inside it. A comment is inside
+    the block it is indented into: one after a resource's last key, indented deeper than the next resource's
+    name, still belongs to the resource above it."""
     if not start:
         return []
+    own = _indent(lines[start - 1]) if start - 1 < len(lines) else 0
     first = start - 1
-    while first > 0 and lines[first - 1].strip().startswith("#"):
+    while first > 0 and lines[first - 1].strip().startswith("#") and _indent(lines[first - 1]) <= own:
         first -= 1
     last = end or start
-    while last > start and (not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")):
-        last -= 1  # comments after a resource belong to the next one
+    while last > start and (not lines[last - 1].strip() or (lines[last - 1].lstrip().startswith("#")
+                            and _indent(lines[last - 1]) <= own)):
+        last -= 1  # comments at the next resource's indentation belong to it
     out = []
     for text in lines[first:last]:
         found = SKIP.search(text)

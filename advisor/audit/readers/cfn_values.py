@@ -1,0 +1,290 @@
+"""A template's values as CloudFormation would deploy it with its own defaults.
+
+An expert reads `KmsKeyId: !If [HasKey, !Ref Key, !Ref AWS::NoValue]` with `Key`'s default "" as "no key", and
+`DirectInternetAccess: !Ref Access` with `Default: Disabled` as Disabled: the template's defaults are what a
+deploy without overrides sends (checkov renders templates the same way). So:
+
+- `!Ref` to a parameter with a `Default` is that default (a list type split at commas); a parameter without a
+  default is unknown, except an AWS-specific type (`AWS::EC2::Subnet::Id`, `List<AWS::EC2::SecurityGroup::Id>`,
+  `AWS::SSM::Parameter::Value<...>`), which CloudFormation only accepts as existing ids: certainly set;
+- pseudo parameters (AWS::AccountId, AWS::Region, ...), `!GetAtt`/`!Ref` of a resource, `!ImportValue` (an
+  export is never empty) and a `!Sub`/`!Join` with literal text are certainly set, value unknown (Reference);
+- `AWS::NoValue` removes the property (MISSING: AWS's default applies) or the list item;
+- Conditions are evaluated from the defaults; `!If` takes its branch, or, when its condition depends on an
+  unknown, the value both branches agree on, else unknown;
+- `!Sub`, `!Join`, `!Select`, `!Split`, `!FindInMap`, `!Base64` of known values are computed;
+- a function CloudFormation does not have (`Fn::GetParam`, an unknown `!Tag`) refuses the template, located.
+
+A resource whose `Condition` is false under the defaults is not created, so it is not audited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from advisor.audit.model import MISSING, Reference, Unknown
+from advisor.audit.readers import BadInput
+
+#: Every intrinsic function and condition function CloudFormation has (Fn::ForEach only at the Resources level).
+FUNCTIONS = frozenset({
+    "Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::FindInMap",
+    "Fn::ImportValue", "Fn::Base64", "Fn::Cidr", "Fn::GetAZs", "Fn::Transform", "Fn::ToJsonString", "Fn::Length",
+    "Fn::And", "Fn::Or", "Fn::Not", "Fn::Equals", "Condition",
+})
+#: Pseudo parameters with a value at deploy time (AWS::NoValue is handled apart).
+PSEUDO = frozenset({"AWS::AccountId", "AWS::Region", "AWS::StackName", "AWS::StackId", "AWS::Partition",
+                    "AWS::URLSuffix", "AWS::NotificationARNs"})
+_AWS_TYPE = re.compile(r"^(List<)?AWS::")
+_SUB_VAR = re.compile(r"\$\{(!?)([^}]*)\}")
+
+
+def _line(node: Any) -> int | None:
+    mark = getattr(node, "start_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def _known(value: Any) -> bool:
+    """A literal CloudFormation will send (not unknown, not removed)."""
+    if value is MISSING or isinstance(value, Unknown):
+        return False
+    if isinstance(value, dict):
+        return all(_known(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_known(v) for v in value)
+    return True
+
+
+class Template:
+    """The parts of a template that decide its values: parameters, conditions, mappings, resources."""
+
+    def __init__(self, template: Mapping[str, Any]) -> None:
+        self.parameters = _mapping(template.get("Parameters"))
+        self.conditions = _mapping(template.get("Conditions"))
+        self.mappings = _mapping(template.get("Mappings"))
+        self.resources = frozenset(str(k) for k in _mapping(template.get("Resources")))
+        self._conditions: dict[str, bool | None] = {}
+        self._evaluating: set[str] = set()
+
+    # ---- conditions ----------------------------------------------------------------------------------------------
+
+    def condition(self, name: Any) -> bool | None:
+        """A named condition under the defaults: True, False, or None when it depends on an unknown."""
+        name = str(name)
+        if name in self._conditions:
+            return self._conditions[name]
+        if name in self._evaluating or name not in self.conditions:
+            return None
+        self._evaluating.add(name)
+        try:
+            result = self._truth(self.conditions[name])
+        finally:
+            self._evaluating.discard(name)
+        self._conditions[name] = result
+        return result
+
+    def _truth(self, expr: Any) -> bool | None:
+        if isinstance(expr, bool):
+            return expr
+        if isinstance(expr, str) and expr.lower() in ("true", "false"):
+            return expr.lower() == "true"
+        if not isinstance(expr, dict) or len(expr) != 1:
+            return None
+        name, arg = next(iter(expr.items()))
+        args = arg if isinstance(arg, list) else [arg]
+        if name == "Condition":
+            return self.condition(arg)
+        if name == "Fn::Equals" and len(args) == 2:
+            left, right = self.value(args[0]), self.value(args[1])
+            if not (_known(left) and _known(right)):
+                return None
+            return _text(left) == _text(right)
+        if name == "Fn::Not" and len(args) == 1:
+            inner = self._truth(args[0])
+            return None if inner is None else not inner
+        if name in ("Fn::And", "Fn::Or"):
+            results = [self._truth(a) for a in args]
+            decisive = name == "Fn::Or"  # Or: one True decides; And: one False decides
+            if decisive in results:
+                return decisive
+            return None if None in results else not decisive
+        return None
+
+    # ---- values --------------------------------------------------------------------------------------------------
+
+    def value(self, node: Any) -> Any:
+        """The value CloudFormation sends for `node` (mappings keep their node class, so keys keep lines)."""
+        if isinstance(node, dict):
+            if len(node) == 1:
+                name = next(iter(node))
+                if isinstance(name, str) and (name in FUNCTIONS or name.startswith("Fn::")):
+                    if name not in FUNCTIONS:
+                        raise BadInput(f"{name} is not a CloudFormation function (CloudFormation refuses the "
+                                       "template)", _line(name) or _line(node))
+                    return self._function(name, node[name])
+            for key in list(node):
+                node[key] = self.value(node[key])
+            return node
+        if isinstance(node, list):
+            # AWS::NoValue drops a list item; the list keeps its node class (and its lines)
+            node[:] = [item for item in (self.value(item) for item in node) if item is not MISSING]
+            return node
+        return node
+
+    def _function(self, name: str, arg: Any) -> Any:
+        handler = _HANDLERS.get(name)
+        if handler is None:
+            return Unknown(_shown(name, arg))
+        return handler(self, arg)
+
+    def _ref(self, arg: Any) -> Any:
+        target = str(arg)
+        if target == "AWS::NoValue":
+            return MISSING
+        if target in PSEUDO:
+            return Reference(f"!Ref {target}")
+        if target in self.resources:
+            return Reference(f"!Ref {target}")
+        parameter = self.parameters.get(target)
+        if isinstance(parameter, dict):
+            kind = str(parameter.get("Type", "String"))
+            if "Default" in parameter:
+                default = parameter["Default"]
+                if (kind.startswith("List<") or kind == "CommaDelimitedList") and isinstance(default, str):
+                    return [item.strip() for item in default.split(",")] if default.strip() else []
+                return default
+            if _AWS_TYPE.match(kind):
+                return Reference(f"!Ref {target} ({kind})")
+        return Unknown(f"!Ref {target}")
+
+    def _get_att(self, arg: Any) -> Any:
+        parts = arg.split(".", 1) if isinstance(arg, str) else arg if isinstance(arg, list) else []
+        text = "!GetAtt " + ".".join(map(str, parts))
+        if parts and str(parts[0]) in self.resources:
+            return Reference(text)
+        return Unknown(text)
+
+    def _if(self, arg: Any) -> Any:
+        if not isinstance(arg, list) or len(arg) != 3:
+            return Unknown("!If")
+        holds = self.condition(arg[0])
+        if holds is True:
+            return self.value(arg[1])
+        if holds is False:
+            return self.value(arg[2])
+        first, second = self.value(arg[1]), self.value(arg[2])
+        if _known(first) and _known(second) and first == second:
+            return first
+        return Unknown(f"!If {arg[0]}")
+
+    def _sub(self, arg: Any) -> Any:
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
+            template, local = arg[0], {str(k): self.value(v) for k, v in arg[1].items()}
+        else:
+            template, local = arg, {}
+        if not isinstance(template, str):
+            return Unknown("!Sub")
+        unresolved = False
+
+        def substitute(match: re.Match[str]) -> str:
+            nonlocal unresolved
+            if match.group(1):  # ${!Literal} is the text ${Literal}
+                return "${" + match.group(2) + "}"
+            name = match.group(2).strip()
+            value = local[name] if name in local else (
+                self._get_att(name) if "." in name else self._ref(name))
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                return str(value)
+            unresolved = True
+            return match.group(0)
+
+        text = _SUB_VAR.sub(substitute, template)
+        if not unresolved:
+            return text
+        literal = _SUB_VAR.sub("", template)
+        return Reference(f"!Sub {text}") if literal.strip() else Unknown(f"!Sub {template}")
+
+    def _join(self, arg: Any) -> Any:
+        if not isinstance(arg, list) or len(arg) != 2:
+            return Unknown("!Join")
+        separator, items = self.value(arg[0]), self.value(arg[1])
+        if not isinstance(items, list):
+            return Reference("!Join") if isinstance(items, Reference) else Unknown("!Join")
+        if all(isinstance(i, (str, int, float)) for i in items) and isinstance(separator, str):
+            return separator.join(str(i) for i in items)
+        literal = any(isinstance(i, str) and i for i in items)
+        return Reference("!Join") if literal or any(isinstance(i, Reference) for i in items) else Unknown("!Join")
+
+    def _select(self, arg: Any) -> Any:
+        if not isinstance(arg, list) or len(arg) != 2:
+            return Unknown("!Select")
+        index, items = self.value(arg[0]), self.value(arg[1])
+        try:
+            position = int(index)
+        except (TypeError, ValueError):
+            return Unknown("!Select")
+        if isinstance(items, list) and 0 <= position < len(items):
+            return items[position]
+        return Reference("!Select") if isinstance(items, Reference) else Unknown("!Select")
+
+    def _split(self, arg: Any) -> Any:
+        if not isinstance(arg, list) or len(arg) != 2:
+            return Unknown("!Split")
+        separator, text = self.value(arg[0]), self.value(arg[1])
+        if isinstance(separator, str) and isinstance(text, str):
+            return text.split(separator)
+        return Unknown("!Split")
+
+    def _find_in_map(self, arg: Any) -> Any:
+        if not isinstance(arg, list) or len(arg) < 3:
+            return Unknown("!FindInMap")
+        keys = [self.value(a) for a in arg[:3]]
+        if all(isinstance(k, str) for k in keys):
+            top = self.mappings.get(keys[0])
+            second = top.get(keys[1]) if isinstance(top, dict) else None
+            if isinstance(second, dict) and keys[2] in second:
+                return self.value(second[keys[2]])
+        if len(arg) > 3 and isinstance(arg[3], dict) and "DefaultValue" in arg[3]:  # LanguageExtensions
+            return self.value(arg[3]["DefaultValue"])
+        return Unknown("!FindInMap " + ".".join(str(k) for k in keys if isinstance(k, str)))
+
+    def _base64(self, arg: Any) -> Any:
+        # the text before encoding: what a reader (or a secret scan) of the script sees
+        inner = self.value(arg)
+        if isinstance(inner, (str, Reference)):
+            return inner
+        return Unknown("!Base64")
+
+    def _import(self, arg: Any) -> Any:
+        name = self.value(arg)
+        return Reference(f"!ImportValue {name if isinstance(name, str) else ''}".strip())
+
+
+def _shown(name: str, arg: Any) -> str:
+    short = "!Ref" if name == "Ref" else name.replace("Fn::", "!")
+    return f"{short} {arg}" if isinstance(arg, (str, int, float)) else short
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _reference(name: str) -> Any:
+    return lambda template, arg: Reference(_shown(name, arg))
+
+
+_HANDLERS: dict[str, Any] = {
+    "Ref": Template._ref, "Fn::GetAtt": Template._get_att, "Fn::If": Template._if, "Fn::Sub": Template._sub,
+    "Fn::Join": Template._join, "Fn::Select": Template._select, "Fn::Split": Template._split,
+    "Fn::FindInMap": Template._find_in_map, "Fn::Base64": Template._base64, "Fn::ImportValue": Template._import,
+    # never empty when they deploy: a list of zones, CIDR blocks, a JSON text
+    "Fn::GetAZs": _reference("Fn::GetAZs"), "Fn::Cidr": _reference("Fn::Cidr"),
+    "Fn::ToJsonString": _reference("Fn::ToJsonString"),
+}
