@@ -50,6 +50,9 @@ class Setting:
     when: tuple[Condition, ...] = ()
     cfn: Mapping[str, str] = dataclasses.field(default_factory=dict)
     tf: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: AWS refuses the field for instance types with local NVMe storage (their volumes are encrypted by the
+    #: instance's hardware): it does not apply to a resource that runs on one
+    requires_ebs: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,8 @@ class Control:
 @dataclass(frozen=True, slots=True)
 class Catalog:
     controls: tuple[Control, ...]
+    #: the ml.* instance types with local NVMe instance storage (instance_types.yaml, instance_storage_gb > 0)
+    local_storage: frozenset[str] = frozenset()
 
     def by_id(self) -> dict[str, Control]:
         return {c.id: c for c in self.controls}
@@ -92,7 +97,7 @@ def _setting(data: Mapping[str, Any]) -> Setting:
                    judged_by=judged_by(data.get("check"), data.get("value")), value=data.get("value"),
                    values=tuple(data.get("values") or ()), placeholder=data.get("placeholder"),
                    aws_default=data.get("aws_default"), when=tuple(_condition(c) for c in data.get("when") or ()),
-                   cfn=data.get("cfn") or {}, tf=data.get("tf") or {})
+                   cfn=data.get("cfn") or {}, tf=data.get("tf") or {}, requires_ebs=bool(data.get("requires_ebs")))
 
 
 def _control(data: Mapping[str, Any]) -> Control:
@@ -103,9 +108,21 @@ def _control(data: Mapping[str, Any]) -> Control:
                    settings=tuple(_setting(s) for s in data["settings"]))
 
 
-def catalog_from_data(controls: list[Mapping[str, Any]]) -> Catalog:
-    """From the validated knowledge's plain data (`knowledge_data()["security_controls"]`)."""
-    return Catalog(tuple(_control(c) for c in controls))
+def catalog_from_data(controls: list[Mapping[str, Any]],
+                      instance_types: list[Mapping[str, Any]] | tuple[Any, ...] = ()) -> Catalog:
+    """From the validated knowledge's plain data (`knowledge_data()["security_controls"]`, and its
+    `instance_types` for the types with local storage)."""
+    return Catalog(tuple(_control(c) for c in controls), _local_storage(instance_types))
+
+
+def _local_storage(instance_types: Any) -> frozenset[str]:
+    out = set()
+    for row in instance_types:
+        name, storage = (row.get("name"), row.get("instance_storage_gb")) if isinstance(row, Mapping) \
+            else (row.name, row.instance_storage_gb)
+        if storage:
+            out.add(str(name))
+    return frozenset(out)
 
 
 @functools.cache
@@ -113,7 +130,8 @@ def load_catalog() -> Catalog:
     """The shipped catalog, from the validated knowledge's plain-data cache (validated first if it is cold)."""
     from advisor.knowledge.loader import knowledge_data
 
-    return catalog_from_data(knowledge_data()["security_controls"])
+    data = knowledge_data()
+    return catalog_from_data(data["security_controls"], data.get("instance_types") or ())
 
 
 _FROM_KNOWLEDGE: dict[int, tuple[Knowledge, Catalog]] = {}
@@ -126,5 +144,5 @@ def catalog_of(source: Catalog | Knowledge) -> Catalog:
     held = _FROM_KNOWLEDGE.get(id(source))
     if held is None or held[0] is not source:
         held = _FROM_KNOWLEDGE[id(source)] = (
-            source, catalog_from_data(to_plain(source.security_controls)))
+            source, catalog_from_data(to_plain(source.security_controls), source.instance_types))
     return held[1]

@@ -34,6 +34,8 @@ class Rule:
     conditions: tuple[tuple[Condition, str], ...]
     expected: str
     fix: str
+    #: for a setting AWS refuses on instance types with local NVMe storage: those types (else empty)
+    local_storage: frozenset[str] = frozenset()
 
 
 def _paths_for(kind: Kind, setting: Setting) -> dict[str, str]:
@@ -65,8 +67,9 @@ def compile_rules(catalog: Catalog, kind: Kind) -> dict[str, tuple[Rule, ...]]:
                     cpath = _condition_path(kind, condition, resource_type)
                     if cpath:
                         conditions.append((condition, cpath))
-                rules[resource_type].append(Rule(control, setting, path, tuple(conditions),
-                                                 expected_text(setting), fix_text(kind, path, setting)))
+                rules[resource_type].append(Rule(
+                    control, setting, path, tuple(conditions), expected_text(setting), fix_text(kind, path, setting),
+                    catalog.local_storage if setting.requires_ebs else frozenset()))
     return {t: tuple(r) for t, r in rules.items()}
 
 
@@ -186,6 +189,9 @@ SECRET_VALUE = re.compile(
     r"|-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"
     r"|(?i:aws_secret_access_key|secret_?key|password|passwd|api_?key|token)\s*[=:]\s*['\"]?[A-Za-z0-9/+_\-]{8,}"
     r"|xox[baprs]-[A-Za-z0-9-]{10,}|gh[pousr]_[A-Za-z0-9]{36}")
+#: A CloudFormation dynamic reference: CloudFormation reads the value from Secrets Manager or Parameter Store at
+#: deploy time, which is what the control asks for (the template holds only the reference)
+DYNAMIC_REFERENCE = re.compile(r"^\{\{resolve:(?:secretsmanager|ssm|ssm-secure):")
 SECRET_NAME = re.compile(r"(?i)(password|passwd|secret|token|api_?key|private_?key|credential)")
 
 
@@ -200,11 +206,16 @@ def _secrets(value: Any, name: str = "") -> list[str]:
     elif isinstance(value, list):
         for i, v in enumerate(value):
             found += _secrets(v, f"{name}[{i}]")
-    elif isinstance(value, str) and value:
-        text = value
+    elif isinstance(value, Unknown):
+        # an expression or function around literal text (`!Sub`, `!Base64`, Terraform's merge({...})): a
+        # credential in that text is a credential whatever surrounds it
+        if SECRET_VALUE.search(value.text):
+            found.append(name or "value")
+    elif isinstance(value, str) and value and not DYNAMIC_REFERENCE.match(value):
+        text = value  # and, when it looks like base64 (a lifecycle script), what it decodes to: either may hold it
         if re.fullmatch(r"[A-Za-z0-9+/=\s]{16,}", value):
             try:
-                text = base64.b64decode(value, validate=False).decode("utf-8", "ignore") or value
+                text = value + "\n" + base64.b64decode(value, validate=False).decode("utf-8", "ignore")
             except (binascii.Error, ValueError):
                 text = value
         if SECRET_VALUE.search(text) or (name and SECRET_NAME.search(name) and not PLACEHOLDER.match(value)
@@ -250,7 +261,9 @@ def judge(setting: Setting, value: Any) -> tuple[Status, str]:
         found = _secrets(value)
         if found:
             return "fail", "secret-looking literal in " + ", ".join(found[:5])
-        return ("unknown", str(unknown)) if unknown and _empty_literal(value) else ("pass", "no secret found")
+        # an opaque value (a parameter, a variable) may hold anything; literal text around references was read
+        opaque = isinstance(value, Unknown) and not isinstance(value, Reference)
+        return ("unknown", str(unknown)) if unknown and opaque else ("pass", "no secret found")
     if unknown:
         if check == "present" and (isinstance(value, Reference) or not isinstance(value, Unknown)):
             return "pass", str(unknown)  # another resource's id, or a list or mapping with one: certainly set
@@ -278,10 +291,6 @@ def judge(setting: Setting, value: Any) -> tuple[Status, str]:
             return ("pass" if items and all(str(i) in allowed for i in items) else "fail"), text
         return ("fail" if any(str(i) in allowed for i in items) else "pass"), text
     return "unknown", text
-
-
-def _empty_literal(value: Any) -> bool:
-    return isinstance(value, Unknown)
 
 
 def _holds(condition: Condition, value: Any) -> bool | None:
@@ -331,13 +340,45 @@ def _condition_value(resource: Resource, rule_path: str, where: PathKey, cpath: 
     return values[0] if values else MISSING
 
 
+def _on_ebs(resource: Resource, local_storage: frozenset[str]) -> bool | None:
+    """Whether every instance type the resource names keeps its volumes on EBS: False when one has local NVMe
+    storage (AWS then refuses a volume KMS key: CreateEndpointConfig KmsKeyId, ResourceConfig VolumeKmsKeyId),
+    None when a type is not known before deployment."""
+    unknown = False
+    for value in _instance_types(resource.properties):
+        if isinstance(value, str) and value in local_storage:
+            return False
+        unknown = unknown or isinstance(value, Unknown)
+    return None if unknown else True
+
+
+def _instance_types(node: Any) -> Iterator[Any]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if str(key).replace("_", "").lower() == "instancetype":
+                yield value
+            else:
+                yield from _instance_types(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _instance_types(item)
+
+
 def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
     """Every finding for one resource: one per rule and list element, suppressed where the source says so."""
     suppressed = dict(resource.suppressions)
+    on_ebs: list[bool | None] = []  # worked out once, for the first rule that needs it
     for rule in rules:
         setting, control = rule.setting, rule.control
+        base: bool | None = True
+        if rule.local_storage:
+            if not on_ebs:
+                on_ebs.append(_on_ebs(resource, rule.local_storage))
+            if on_ebs[0] is False:
+                continue  # the field cannot be set on this resource's instance types
+            base = on_ebs[0]
         for where, value in read(resource.properties, rule.path):
-            applies: bool | None = True
+            applies: bool | None = base
             for condition, cpath in rule.conditions:
                 holds = _holds(condition, _condition_value(resource, rule.path, where, cpath))
                 if holds is False:
