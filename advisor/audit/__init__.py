@@ -63,13 +63,23 @@ def audit_resources(resources: list[Resource], catalog: Catalog | Knowledge) -> 
 
 def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | None = None) -> AuditReport:
     """Audit every template, plan and request file under `paths`, one file at a time."""
-    from advisor.audit.readers import BadInput, Source, classify, discover, read_source, read_text
+    from advisor.audit.readers import (
+        BadInput,
+        Source,
+        classify,
+        discover,
+        read_source,
+        read_text,
+        terraform_configuration,
+    )
     from advisor.errors import shown_name
 
     report = AuditReport(base=base or Path.cwd())
     catalog = catalog_of(catalog)
     terraform_types = frozenset(rules_for(catalog, "terraform"))
-    for item in discover(paths, report.base):
+    items = list(discover(paths, report.base))  # names only: every file is still read one at a time below
+    configuration = terraform_configuration([i for i in items if isinstance(i, Source)])
+    for item in items:
         if isinstance(item, Skipped):
             report.skipped.append(item)
             continue
@@ -83,7 +93,8 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
                 report.skipped.append(Skipped(item.shown, "not a CloudFormation/SAM template, Terraform file or plan, "
                                                           "or a request file keyed by operation"))
                 continue
-            resources = read_source(item, text, kind, terraform_types if kind == "terraform" else None)
+            resources = read_source(item, text, kind, terraform_types if kind == "terraform" else None,
+                                    configuration)
         except BadInput as exc:
             report.skipped.append(Skipped(item.shown, exc.reason, exc.line))
             continue

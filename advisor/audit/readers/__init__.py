@@ -13,11 +13,15 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisor.atomic import os_cause
 from advisor.audit.model import Kind, Resource, Skipped, Unknown
 from advisor.documents import MAX_DEPTH, check_depth
 from advisor.errors import AdvisorError, shown_name
+
+if TYPE_CHECKING:
+    from advisor.audit.readers.tf_values import Configuration
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_ALIASES = 200
@@ -154,6 +158,18 @@ def _check_nesting(source: Source, text: str) -> None:
                        "mappings)") from None
 
 
+def terraform_configuration(sources: list[Source]) -> Configuration | None:
+    """The Terraform folders among `sources` (None without a .tf file): what variables, locals and module calls
+    the Terraform reader evaluates expressions with."""
+    files = [s.path for s in sources if s.path.suffix.lower() == ".tf"]
+    if not files:
+        return None
+    from advisor.audit.readers.terraform import _parse_cached
+    from advisor.audit.readers.tf_values import Configuration
+
+    return Configuration(files, _parse_cached)
+
+
 def classify(source: Source, text: str) -> Kind | None:
     """Which reader a file needs, or None when it is none of ours (skipped with a reason)."""
     if source.path.suffix.lower() == ".tf":
@@ -175,15 +191,18 @@ def classify(source: Source, text: str) -> Kind | None:
     return None
 
 
-def read_source(source: Source, text: str, kind: Kind, audited: Collection[str] | None = None) -> list[Resource]:
-    """The resources of one file; `audited` (resource types with rules) lets a reader skip what nothing judges."""
-    resources = _read(source, text, kind, audited)
+def read_source(source: Source, text: str, kind: Kind, audited: Collection[str] | None = None,
+                configuration: Configuration | None = None) -> list[Resource]:
+    """The resources of one file; `audited` (resource types with rules) lets a reader skip what nothing judges;
+    `configuration` (Terraform's folders in this run) gives expressions their variables, locals and modules."""
+    resources = _read(source, text, kind, audited, configuration)
     if _SURROGATE_ESCAPE.search(text):
         _refuse_lone_surrogates(text, resources)
     return resources
 
 
-def _read(source: Source, text: str, kind: Kind, audited: Collection[str] | None) -> list[Resource]:
+def _read(source: Source, text: str, kind: Kind, audited: Collection[str] | None,
+          configuration: Configuration | None) -> list[Resource]:
     if kind == "cloudformation":
         from advisor.audit.readers.cloudformation import read_template
 
@@ -191,7 +210,7 @@ def _read(source: Source, text: str, kind: Kind, audited: Collection[str] | None
     if kind == "terraform":
         from advisor.audit.readers.terraform import read_tf
 
-        return read_tf(source.shown, text, audited)
+        return read_tf(source.shown, text, audited, configuration, source.path)
     if kind == "plan":
         from advisor.audit.readers.terraform import read_plan
 

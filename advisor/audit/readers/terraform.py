@@ -12,13 +12,13 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
-from advisor.audit.model import PathKey, Reference, Resource, Unknown
+from advisor.audit.model import PathKey, Resource, Unknown
 from advisor.audit.readers import BadInput
 from advisor.audit.readers.cloudformation import SKIP, SKIP_MARK
+from advisor.audit.readers.tf_values import Configuration, Scope
 
-_INTERPOLATION = re.compile(r"\$\{")
-_REFERENCE = re.compile(r"\$\{((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[a-z0-9_]+)\}")
 _ATTRIBUTE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)")
+_DYNAMIC = re.compile(r'^\s*dynamic\s+"([A-Za-z0-9_-]+)"\s*\{')
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)\s*$")
 _RESOURCE_TYPE = re.compile(r'(?m)^\s*resource\s+"?([A-Za-z0-9_]+)"?\s')
 
@@ -28,10 +28,12 @@ MAX_TF_BYTES = 1024 * 1024
 a minute and a half. Hand-written Terraform files are kilobytes; one over 1 MiB is skipped with this reason."""
 
 
-def read_tf(shown: str, text: str, audited: Collection[str] | None = None) -> list[Resource]:
+def read_tf(shown: str, text: str, audited: Collection[str] | None = None,
+            configuration: Configuration | None = None, path: Path | None = None) -> list[Resource]:
     """The resources of one .tf file. With `audited` (the types the catalog has rules for), a file declaring
     none of them is not parsed: parsing is the slow part of a large tree, and most of a real tree is networking,
-    IAM and storage."""
+    IAM and storage. With the run's `configuration`, expressions read the module's variables and locals, and a
+    called module's resources are read once per call (tf_values)."""
     declared = set(_RESOURCE_TYPE.findall(text))
     if not declared or (audited is not None and declared.isdisjoint(audited)):
         return []
@@ -42,6 +44,7 @@ def read_tf(shown: str, text: str, audited: Collection[str] | None = None) -> li
     tree = _parse_cached(text)
     lines = text.splitlines()
     commented = SKIP_MARK in text  # a file without the mark has no suppression comment to look for
+    scopes = configuration.scopes(path) if configuration is not None and path is not None else [Scope({}, {})]
     out = []
     for block in tree.get("resource", []):
         for rtype, named in block.items():
@@ -49,12 +52,71 @@ def read_tf(shown: str, text: str, audited: Collection[str] | None = None) -> li
                 if not isinstance(body, dict):
                     continue
                 start, end = body.get("__start_line__"), body.get("__end_line__")
-                props = _clean(body)
-                out.append(Resource(
-                    kind="terraform", type=rtype, name=f"{rtype}.{name}", properties=props, file=shown,
-                    line=start, end_line=end, line_of=_locator(lines, start, end),
-                    suppressions=tuple(_skips(lines, start, end)) if commented else ()))
+                for scope in scopes:
+                    if not _created(body, scope):
+                        continue
+                    out.append(Resource(
+                        kind="terraform", type=rtype, name=f"{scope.prefix}{rtype}.{name}",
+                        properties=_evaluate(body, scope), file=shown, line=start, end_line=end,
+                        line_of=_locator(lines, start, end),
+                        suppressions=tuple(_skips(lines, start, end)) if commented else ()))
     return out
+
+
+def _created(body: dict[str, Any], scope: Scope) -> bool:
+    """False when the configuration's values create no instance: `count = 0`, or `for_each` over nothing."""
+    if "count" in body:
+        count = scope.value(body["count"])
+        if isinstance(count, (int, float)) and not isinstance(count, bool) and count <= 0:
+            return False
+    if "for_each" in body:
+        items = scope.value(body["for_each"])
+        if isinstance(items, (list, dict)) and not items:
+            return False
+    return True
+
+
+def _evaluate(body: dict[str, Any], scope: Scope) -> dict[str, Any]:
+    """A block's attributes and nested blocks as Terraform sends them; `dynamic` blocks expanded."""
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        if key in ("__start_line__", "__end_line__", "count", "for_each", "lifecycle", "depends_on", "provider"):
+            continue
+        if key == "dynamic" and isinstance(value, list):
+            for item in value:
+                for label, spec in (item.items() if isinstance(item, dict) else ()):
+                    _dynamic(out, label, spec, scope)
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            blocks = [_evaluate(v, scope) for v in value]
+            existing = out.get(key)
+            out[key] = existing + blocks if isinstance(existing, list) else blocks
+        else:
+            out[key] = scope.value(value)
+    return out
+
+
+def _dynamic(out: dict[str, Any], label: str, spec: Any, scope: Scope) -> None:
+    """`dynamic "label" { for_each = ..., content { ... } }`: one block per element when the collection is known;
+    unknown otherwise (what the blocks hold depends on a value the configuration does not fix)."""
+    if not isinstance(spec, dict):
+        return
+    collection = scope.value(spec.get("for_each"))
+    iterator = str(spec.get("iterator") or label).removeprefix("${").removesuffix("}")
+    contents = spec.get("content") or [{}]
+    if isinstance(collection, dict):
+        items = list(collection.items())
+    elif isinstance(collection, list):
+        items = list(enumerate(collection))
+    else:
+        out[label] = Unknown(f"dynamic {label} over {collection.text if isinstance(collection, Unknown) else '?'}")
+        return
+    blocks = [_evaluate(content, scope.with_iterator(iterator, key, value))
+              for key, value in items for content in contents if isinstance(content, dict)]
+    existing = out.get(label)
+    if isinstance(existing, Unknown):
+        return
+    out[label] = (existing if isinstance(existing, list) else []) + blocks
 
 
 def _parse_cached(text: str) -> dict[str, Any]:
@@ -187,22 +249,6 @@ def _int_keys(value: Any) -> Any:
     return value
 
 
-def _clean(value: Any) -> Any:
-    """Values as Terraform would send them; an expression becomes Unknown; line metadata dropped."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if k not in ("__start_line__", "__end_line__")}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if isinstance(value, str):
-        if _INTERPOLATION.search(value):
-            reference = _REFERENCE.fullmatch(value)
-            if reference:  # another managed resource's attribute: set, value known after apply
-                return Reference(reference.group(1))
-            return Unknown(value.replace("${", "").rstrip("}") if value.startswith("${") else value)
-        return value
-    return value
-
-
 def _locator(lines: list[str], start: int | None, end: int | None) -> Callable[[PathKey], int | None]:
     """The line of an attribute path inside a resource block: each name searched among its parent's direct
     children, the n-th block of that name where the path gives an index (`production_variants[1]`)."""
@@ -214,8 +260,10 @@ def _locator(lines: list[str], start: int | None, end: int | None) -> Callable[[
         if not block:
             for number in code_lines(lines, start, min(end or len(lines), len(lines))):
                 text = lines[number]
+                dynamic = _DYNAMIC.match(text)  # `dynamic "label" {` stands for the blocks it makes
                 match = _ATTRIBUTE.match(text)
-                block.append((number + 1, _indent(text), match.group(1) if match else None))
+                block.append((number + 1, _indent(text),
+                              f"dynamic:{dynamic.group(1)}" if dynamic else match.group(1) if match else None))
         position = 0
         parent_indent = _indent(lines[start - 1]) if start - 1 < len(lines) else 0
         best = None
@@ -231,6 +279,9 @@ def _locator(lines: list[str], start: int | None, end: int | None) -> Callable[[
                 if indent <= parent_indent:
                     continue  # a multi-line value's line written at the margin
                 child_indent = indent if child_indent is None else child_indent
+                if indent == child_indent and name == f"dynamic:{part}":
+                    found = _content(block, k)  # every block it makes is written once, in its content
+                    break
                 if indent == child_indent and name == part:
                     if seen == index:
                         found = k
@@ -241,6 +292,17 @@ def _locator(lines: list[str], start: int | None, end: int | None) -> Callable[[
             best, position, parent_indent = block[found][0], found + 1, block[found][1]
         return best
     return line_of
+
+
+def _content(block: list[tuple[int, int, str | None]], at: int) -> int:
+    """The `content` line of the dynamic block at `at` (the dynamic line itself when it has none)."""
+    indent = block[at][1]
+    for k in range(at + 1, len(block)):
+        if block[k][1] <= indent:
+            break
+        if block[k][2] == "content":
+            return k
+    return at
 
 
 def code_lines(lines: list[str], start: int, stop: int) -> Iterator[int]:

@@ -1,0 +1,556 @@
+"""Terraform values as `terraform plan` would compute them from the configuration alone.
+
+An expert reads `direct_internet_access = var.access` with `default = "Enabled"` as Enabled, and a module called
+twice with different arguments as two notebooks. So, per module (a folder):
+
+- `var.x` is the caller's argument when the folder is a local module called from the audited tree (one
+  instance per call, named `module.<call>.<type>.<name>` as Terraform names it), else terraform.tfvars and
+  *.auto.tfvars, else the variable's default; a variable with none of these is unknown;
+- `local.x` is its expression, evaluated in the same scope;
+- literals, strings with interpolations, `cond ? a : b`, comparisons, `!`, `&&`, `||`, arithmetic, lists,
+  objects, indexes and attributes, and a few pure functions (merge, concat, lower, upper, coalesce, length,
+  to*) are computed; a resource's or data source's attribute is certainly set (Reference); anything else
+  (other functions, `each.*`, `count.index`, module outputs, for expressions) is unknown, with its text kept
+  (a secret in that text is still found);
+- a `dynamic` block is expanded over its `for_each` when that is known, and unknown otherwise (never silently
+  absent); a resource whose `count` is 0 or whose `for_each` is empty is not created.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from advisor.audit.model import Reference, Unknown
+
+_REFERENCE = re.compile(r"^(?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?(?:\.[A-Za-z0-9_]+|\[\d+\])+$")
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<num>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
+  | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+  | (?P<ident>[A-Za-z_][A-Za-z0-9_-]*)
+  | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[-+*/%<>!?:.,()\[\]{}=])
+""", re.VERBOSE)
+
+
+class Unresolved(Exception):
+    """The expression's value is not known from the configuration alone."""
+
+
+@dataclass
+class Scope:
+    """What expressions of one module instance read: its variables, its locals, an iterator in a dynamic block."""
+
+    variables: dict[str, Any]
+    locals_raw: dict[str, Any]
+    prefix: str = ""  # "module.a." for an instance of a called module
+    extra: dict[str, Any] = field(default_factory=dict)  # a dynamic block's iterator
+    _locals: dict[str, Any] = field(default_factory=dict)
+    _busy: set[str] = field(default_factory=set)
+
+    def with_iterator(self, name: str, key: Any, value: Any) -> Scope:
+        scope = Scope(self.variables, self.locals_raw, self.prefix, {**self.extra, name: {"key": key, "value": value}})
+        scope._locals = self._locals
+        return scope
+
+    def local(self, name: str) -> Any:
+        if name not in self._locals:
+            if name in self._busy or name not in self.locals_raw:
+                raise Unresolved
+            self._busy.add(name)
+            try:
+                self._locals[name] = self.value(self.locals_raw[name])
+            finally:
+                self._busy.discard(name)
+        return self._locals[name]
+
+    def value(self, raw: Any) -> Any:
+        """A configuration value (python-hcl2's output: strings hold `${...}`) as Terraform would send it."""
+        if isinstance(raw, dict):
+            return {k: self.value(v) for k, v in raw.items() if k not in ("__start_line__", "__end_line__")}
+        if isinstance(raw, list):
+            return [self.value(v) for v in raw]
+        if isinstance(raw, str) and "${" in raw:
+            return self.template(raw)
+        return raw
+
+    def template(self, text: str) -> Any:
+        parts = list(_template_parts(text))
+        if len(parts) == 1 and parts[0][0] == "expr":
+            return self.expression(parts[0][1])
+        out, unresolved = [], False
+        for kind, part in parts:
+            if kind == "text":
+                out.append(part)
+                continue
+            value = self.expression(part)
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                out.append(str(value))
+            elif isinstance(value, bool):
+                out.append(str(value).lower())
+            else:
+                unresolved = True
+                out.append("${" + part + "}")
+        joined = "".join(out)
+        if not unresolved:
+            return joined
+        # literal text around an unknown: certainly a non-empty string
+        literal = "".join(p for k, p in parts if k == "text")
+        return Reference(joined) if literal.strip() else Unknown(joined)
+
+    def expression(self, text: str) -> Any:
+        try:
+            value = _Parser(text, self).parse()
+        except Unresolved:
+            stripped = text.strip()
+            if _REFERENCE.match(stripped):
+                return Reference(stripped)
+            return Unknown(stripped)
+        except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, RecursionError):
+            return Unknown(text.strip())
+        return value
+
+
+def _template_parts(text: str) -> Iterator[tuple[str, str]]:
+    """A string with interpolations as ("text", ...) and ("expr", ...) parts (braces and strings balanced)."""
+    i, start = 0, 0
+    while i < len(text):
+        if text.startswith("$${", i):  # an escaped interpolation is text
+            i += 3
+            continue
+        if text.startswith("${", i):
+            if i > start:
+                yield "text", text[start:i]
+            depth, j, quote = 1, i + 2, False
+            while j < len(text) and depth:
+                char = text[j]
+                if quote:
+                    if char == "\\":
+                        j += 1
+                    elif char == '"':
+                        quote = False
+                elif char == '"':
+                    quote = True
+                elif char == "{":
+                    depth += 1
+                elif char == "}":
+                    depth -= 1
+                j += 1
+            yield "expr", text[i + 2:j - 1]
+            i = start = j
+            continue
+        i += 1
+    if start < len(text):
+        yield "text", text[start:]
+
+
+def _known(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        raise Unresolved
+    return value
+
+
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "merge": lambda *maps: {k: v for m in maps for k, v in _mapping(m).items()},
+    "concat": lambda *lists: [item for items in lists for item in _sequence(items)],
+    "lower": lambda s: str(s).lower(), "upper": lambda s: str(s).upper(),
+    "tostring": lambda s: s if isinstance(s, str) else str(s).lower() if isinstance(s, bool) else str(s),
+    "tonumber": lambda s: float(s) if "." in str(s) else int(s),
+    "tobool": lambda s: s if isinstance(s, bool) else {"true": True, "false": False}[str(s)],
+    "tolist": lambda s: list(_sequence(s)), "toset": lambda s: list(dict.fromkeys(_sequence(s))),
+    "tomap": lambda m: dict(_mapping(m)), "length": lambda s: len(s),
+    "coalesce": lambda *items: next(i for i in items if i is not None and i != ""),
+}
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError("not a map")
+    return value
+
+
+def _sequence(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError("not a list")
+    return value
+
+
+class _Parser:
+    """A recursive-descent reader of one HCL expression (the subset `Scope` documents)."""
+
+    def __init__(self, text: str, scope: Scope) -> None:
+        self.tokens: list[tuple[str, str]] = []
+        position = 0
+        while position < len(text):
+            match = _TOKEN.match(text, position)
+            if not match:
+                raise ValueError(f"cannot read {text[position:position + 10]!r}")
+            position = match.end()
+            if match.lastgroup != "ws":
+                self.tokens.append((match.lastgroup or "", match.group()))
+        self.at = 0
+        self.scope = scope
+
+    def parse(self) -> Any:
+        value = self.conditional()
+        if self.at != len(self.tokens):
+            raise ValueError("trailing tokens")
+        return value
+
+    def peek(self) -> str | None:
+        return self.tokens[self.at][1] if self.at < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> tuple[str, str]:
+        if self.at >= len(self.tokens):
+            raise ValueError("unexpected end")
+        token = self.tokens[self.at]
+        if expected is not None and token[1] != expected:
+            raise ValueError(f"expected {expected}")
+        self.at += 1
+        return token
+
+    def conditional(self) -> Any:
+        condition = self.binary(0)
+        if self.peek() != "?":
+            return condition
+        self.take("?")
+        colon = self._end_of_branch(self.at, first=True)
+        end = self._end_of_branch(colon + 1, first=False)
+        chosen = (self.at, colon) if _truth(_known(condition)) else (colon + 1, end)
+        self.at = chosen[0]
+        value = self.conditional()  # only the branch taken must be known
+        if self.at != chosen[1]:
+            raise ValueError("malformed conditional")
+        self.at = end
+        return value
+
+    def _end_of_branch(self, start: int, first: bool) -> int:
+        """The index of the `:` ending a first branch, or of the token after a second branch."""
+        depth = nested = 0
+        for index in range(start, len(self.tokens)):
+            value = self.tokens[index][1]
+            if value in ("(", "[", "{"):
+                depth += 1
+            elif value in (")", "]", "}"):
+                if depth == 0:
+                    if first:
+                        raise ValueError("conditional without :")
+                    return index
+                depth -= 1
+            elif depth == 0 and value == "?":
+                nested += 1
+            elif depth == 0 and value == ":":
+                if nested == 0 and first:
+                    return index
+                nested -= 1
+            elif depth == 0 and value == "," and not first:
+                return index
+        if first:
+            raise ValueError("conditional without :")
+        return len(self.tokens)
+
+    _LEVELS = (("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%"))
+
+    def binary(self, level: int) -> Any:
+        if level == len(self._LEVELS):
+            return self.unary()
+        left = self.binary(level + 1)
+        while self.peek() in self._LEVELS[level]:
+            operator = self.take()[1]
+            right = self.binary(level + 1)
+            left = _apply(operator, _known(left), _known(right))
+        return left
+
+    def unary(self) -> Any:
+        if self.peek() == "!":
+            self.take()
+            return not _truth(_known(self.unary()))
+        if self.peek() == "-":
+            self.take()
+            return -_known(self.unary())
+        return self.postfix()
+
+    def postfix(self) -> Any:
+        value = self.primary()
+        while self.peek() in (".", "["):
+            if self.take()[1] == ".":
+                kind, name = self.take()
+                value = _known(value)[int(name)] if kind == "num" else _attribute(_known(value), name)
+            else:
+                index = self.conditional()
+                self.take("]")
+                value = _known(value)
+                value = value[int(index)] if isinstance(value, list) else value[str(_known(index))]
+        return value
+
+    def primary(self) -> Any:
+        kind, token = self.take()
+        if kind == "num":
+            return float(token) if any(c in token for c in ".eE") else int(token)
+        if kind == "str":
+            inner = _unescape(token[1:-1])
+            return self.scope.template(inner) if "${" in inner else inner
+        if token == "(":
+            value = self.conditional()
+            self.take(")")
+            return value
+        if token == "[":
+            items = []
+            while self.peek() != "]":
+                if self.peek() == "for":
+                    raise Unresolved
+                items.append(self.conditional())
+                if self.peek() == ",":
+                    self.take()
+            self.take("]")
+            return items
+        if token == "{":
+            return self.object()
+        if kind != "ident":
+            raise ValueError(f"unexpected {token}")
+        if token in ("true", "false"):
+            return token == "true"
+        if token == "null":
+            return None
+        if self.peek() == "(":
+            return self.call(token)
+        if token == "var":
+            self.take(".")
+            name = self.take()[1]
+            if name not in self.scope.variables:
+                raise Unresolved
+            return self.scope.variables[name]
+        if token == "local":
+            self.take(".")
+            return self.scope.local(self.take()[1])
+        if token in self.scope.extra:
+            return self.scope.extra[token]
+        raise Unresolved  # a resource, data source, module output, each, count, path, terraform
+
+    def object(self) -> Any:
+        out = {}
+        while self.peek() != "}":
+            if self.peek() == "for":
+                raise Unresolved
+            kind, key = self.take()
+            if kind == "str":
+                key = _unescape(key[1:-1])
+            elif key == "(":
+                key = str(_known(self.conditional()))
+                self.take(")")
+            separator = self.take()[1]
+            if separator not in ("=", ":"):
+                raise ValueError("expected = in an object")
+            out[key] = self.conditional()
+            if self.peek() == ",":
+                self.take()
+        self.take("}")
+        return out
+
+    def call(self, name: str) -> Any:
+        self.take("(")
+        arguments = []
+        while self.peek() != ")":
+            arguments.append(self.conditional())
+            if self.peek() in (",", "..."):
+                self.take()
+        self.take(")")
+        function = _FUNCTIONS.get(name)
+        if function is None:
+            raise Unresolved
+        return function(*(_known(a) for a in arguments))
+
+
+def _truth(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    raise TypeError("not a bool")
+
+
+def _attribute(value: Any, name: str) -> Any:
+    if isinstance(value, dict):
+        if name not in value:
+            raise KeyError(name)
+        return value[name]
+    raise TypeError("no attributes")
+
+
+def _apply(operator: str, left: Any, right: Any) -> Any:
+    if operator == "==":
+        return _same(left, right)
+    if operator == "!=":
+        return not _same(left, right)
+    if operator == "&&":
+        return _truth(left) and _truth(right)
+    if operator == "||":
+        return _truth(left) or _truth(right)
+    if isinstance(left, bool) or isinstance(right, bool):
+        raise TypeError("arithmetic on a bool")
+    left, right = _number(left), _number(right)
+    if operator == "<":
+        return left < right
+    if operator == ">":
+        return left > right
+    if operator == "<=":
+        return left <= right
+    if operator == ">=":
+        return left >= right
+    if operator == "+":
+        return left + right
+    if operator == "-":
+        return left - right
+    if operator == "*":
+        return left * right
+    if operator == "/":
+        return left / right
+    return left % right
+
+
+def _same(left: Any, right: Any) -> bool:
+    if (isinstance(left, (int, float)) and isinstance(right, str)) or (isinstance(right, (int, float)) \
+            and isinstance(left, str)):
+        return str(left) == str(right)
+    return bool(left == right)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    return float(text) if "." in text else int(text)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r'\\(["\\nt])', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
+
+
+# ---- the configuration: folders, their variables and locals, and the calls between them --------------------------
+
+_MODULE_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"\.\.?/')
+_DECLARES = re.compile(r'(?m)^\s*(variable|locals|module)\b')
+
+
+@dataclass
+class _Folder:
+    variables: dict[str, Any] = field(default_factory=dict)  # name -> default (_NO_DEFAULT when none)
+    locals_raw: dict[str, Any] = field(default_factory=dict)
+    tfvars: dict[str, Any] = field(default_factory=dict)
+    calls: list[tuple[str, Path, dict[str, Any]]] = field(default_factory=list)  # (name, module folder, args)
+
+
+_NO_DEFAULT = object()
+_MAX_INSTANCES = 64  # a module called from a module called from ...: enough for any real tree
+
+
+class Configuration:
+    """The Terraform folders of one audit run, read on first use (only files that declare variables, locals or
+    modules are parsed for them; the resources are read by the Terraform reader as before)."""
+
+    def __init__(self, files: list[Path], parse: Callable[[str], dict[str, Any]]) -> None:
+        self._parse = parse
+        # a module is its folder: every .tf file beside an audited one declares its variables and locals
+        self._files: dict[Path, list[Path]] = {folder: [] for folder in map(_folder, files)}
+        self._folders: dict[Path, _Folder] = {}
+        self._callers: dict[Path, list[tuple[Path, str, dict[str, Any]]]] | None = None
+        self._scopes: dict[Path, list[Scope]] = {}
+
+    def scopes(self, path: Path) -> list[Scope]:
+        """One scope per instance of the module `path` belongs to (one, at the root, when nothing calls it)."""
+        folder = _folder(path)
+        if folder not in self._scopes:
+            self._scopes[folder] = []  # a cycle of calls reads the root scope below
+            self._scopes[folder] = self._instances(folder) or [self._root(folder)]
+        return self._scopes[folder]
+
+    def _root(self, folder: Path) -> Scope:
+        info = self._folder(folder)
+        values = {k: v for k, v in info.variables.items() if v is not _NO_DEFAULT}
+        values.update({k: v for k, v in info.tfvars.items() if k in info.variables})
+        return Scope(values, info.locals_raw)
+
+    def _instances(self, folder: Path) -> list[Scope]:
+        out: list[Scope] = []
+        info = self._folder(folder)
+        for caller, name, args in self._calls_into(folder):
+            for outer in self.scopes(caller):
+                values = {k: v for k, v in info.variables.items() if v is not _NO_DEFAULT}
+                for key, raw in args.items():
+                    if key in info.variables:
+                        values[key] = outer.value(raw)
+                out.append(Scope(values, info.locals_raw, f"{outer.prefix}module.{name}."))
+                if len(out) >= _MAX_INSTANCES:
+                    return out
+        return out
+
+    def _calls_into(self, folder: Path) -> list[tuple[Path, str, dict[str, Any]]]:
+        if self._callers is None:
+            self._callers = {}
+            for caller in self._files:
+                for name, target, args in self._folder(caller).calls:
+                    self._callers.setdefault(target, []).append((caller, name, args))
+        return self._callers.get(folder, [])
+
+    def _folder(self, folder: Path) -> _Folder:
+        if folder in self._folders:
+            return self._folders[folder]
+        info = self._folders[folder] = _Folder()
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:  # a folder that cannot be listed: its files' own reading says why
+            names = []
+        for path in (folder / n for n in names if n.endswith(".tf") and not n.startswith(".")):
+            text = _read(path)
+            if text is None or not _DECLARES.search(text):
+                continue
+            try:
+                tree = self._parse(text)
+            except Exception:  # the file's own reading reports it, located
+                continue
+            for block in tree.get("variable", []) or []:
+                for name, body in block.items():
+                    info.variables[name] = body.get("default", _NO_DEFAULT) if isinstance(body, dict) \
+                        else _NO_DEFAULT
+            for block in tree.get("locals", []) or []:
+                info.locals_raw.update({k: v for k, v in block.items() if not k.startswith("__")})
+            if _MODULE_SOURCE.search(text):
+                for block in tree.get("module", []) or []:
+                    for name, body in block.items():
+                        source = body.get("source") if isinstance(body, dict) else None
+                        if isinstance(source, str) and source.startswith(("./", "../")):
+                            target = _folder(folder / source / "x")
+                            args = {k: v for k, v in body.items() if not k.startswith("__") and k not in
+                                    ("source", "version", "providers", "depends_on", "count", "for_each")}
+                            info.calls.append((name, target, args))
+        # terraform.tfvars first, then *.auto.tfvars in lexical order, each over the one before (Terraform's order)
+        for name in [n for n in names if n == "terraform.tfvars"] + [n for n in names if n.endswith(".auto.tfvars")]:
+            text = _read(folder / name)
+            try:
+                values = self._parse(text) if text is not None else {}
+            except Exception:  # a tfvars file Terraform would refuse: the defaults stand
+                values = {}
+            for key, value in values.items():
+                if not key.startswith("__"):
+                    info.tfvars[key] = Scope({}, {}).value(value)
+        return info
+
+
+def _folder(path: Path) -> Path:
+    try:
+        return path.parent.resolve()
+    except (OSError, RuntimeError):
+        return path.parent
+
+
+def _read(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > 1024 * 1024:
+            return None
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,210 @@
+"""What a template or configuration sends when it deploys with its own defaults (readers/cfn_values.py and
+readers/tf_values.py): each rule of evaluation on the smallest input that needs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.audit import audit_paths
+from advisor.audit.model import Reference, Unknown
+from advisor.audit.readers import BadInput
+from advisor.audit.readers.cloudformation import read_template
+from advisor.audit.readers.tf_values import Scope
+from advisor.knowledge.loader import load_knowledge
+
+K = load_knowledge()
+
+
+def _props(template: str, name: str = "R") -> dict:
+    return {r.name: r.properties for r in read_template("t.yaml", template)}[name]
+
+
+HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
+
+
+def test_a_parameter_reads_as_its_default_and_a_condition_picks_its_branch() -> None:
+    props = _props(HEAD + """Parameters:
+  Env: {Type: String, Default: dev}
+  Key: {Type: String, Default: ""}
+  Count: {Type: Number, Default: 3}
+  Subnets: {Type: CommaDelimitedList, Default: "a,b"}
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+  HasKey: !Not [!Equals [!Ref Key, ""]]
+  Either: !Or [!Condition Prod, !Condition HasKey]
+Resources:
+  R:
+    Type: X
+    Properties:
+      A: !If [Prod, Disabled, Enabled]
+      B: !If [HasKey, !Ref Key, !Ref AWS::NoValue]
+      C: !Ref Count
+      D: !Ref Subnets
+      E: !If [Either, big, small]
+      F: [one, !If [Prod, two, !Ref AWS::NoValue]]
+""")
+    assert (props["A"], props["C"], props["D"], props["E"], props["F"]) == ("Enabled", 3, ["a", "b"], "small", ["one"])
+    assert "B" in props and props["B"] is not None and not isinstance(props["B"], str)  # present key, value absent
+
+
+def test_set_but_unknown_values_are_references_and_opaque_ones_unknown() -> None:
+    props = _props(HEAD + """Parameters:
+  Subnet: {Type: "AWS::EC2::Subnet::Id"}
+  Free: {Type: String}
+Conditions:
+  Free: !Equals [!Ref Free, x]
+Resources:
+  Other: {Type: Y}
+  R:
+    Type: X
+    Properties:
+      Import: !ImportValue shared-key
+      Sub: !Sub "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/abc"
+      Known: !Sub "${Free2}-x"
+      Subnet: !Ref Subnet
+      Account: !Ref AWS::AccountId
+      Att: !GetAtt Other.Arn
+      Free: !Ref Free
+      Same: !If [Free, Disabled, Disabled]
+      Differs: !If [Free, Disabled, Enabled]
+      Map: !FindInMap [M, a, b]
+""".replace("${Free2}", "${Free}"))
+    for key in ("Import", "Sub", "Subnet", "Account", "Att", "Known"):
+        assert isinstance(props[key], Reference), key
+    assert props["Same"] == "Disabled"
+    for key in ("Free", "Differs", "Map"):
+        assert isinstance(props[key], Unknown) and not isinstance(props[key], Reference), key
+
+
+def test_a_resource_whose_condition_is_false_is_not_created() -> None:
+    names = {r.name for r in read_template("t.yaml", HEAD + """Conditions:
+  Never: !Equals [a, b]
+Resources:
+  Gone: {Type: X, Condition: Never}
+  Kept: {Type: X}
+""")}
+    assert names == {"Kept"}
+
+
+@pytest.mark.parametrize("value", ["!GetParam Role", "{'Fn::Lower': X}"])
+def test_a_function_cloudformation_does_not_have_refuses_the_template_at_its_line(value: str) -> None:
+    with pytest.raises(BadInput) as caught:
+        read_template("t.yaml", HEAD + f"Resources:\n  R:\n    Type: X\n    Properties:\n      A: {value}\n")
+    assert "not a CloudFormation function" in caught.value.reason and caught.value.line == 6
+
+
+def test_sam_globals_apply_to_every_function_and_the_function_wins() -> None:
+    template = HEAD + """Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Tracing: Active
+    Environment: {Variables: {A: "1"}}
+    Layers: [g]
+Resources:
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.8
+      Environment: {Variables: {B: "2"}}
+      Layers: [own]
+  Plain:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.8}
+"""
+    props = _props(template, "F")
+    assert (props["Runtime"], props["Tracing"], props["Environment"]["Variables"], props["Layers"]) == \
+        ("python3.8", "Active", {"B": "2", "A": "1"}, ["g", "own"])
+    assert "Tracing" not in _props(template, "Plain")  # Globals are SAM's, for AWS::Serverless::* only
+    assert "Tracing" not in _props(template.replace("Transform: AWS::Serverless-2016-10-31\n", ""), "F")
+
+
+@pytest.mark.parametrize(("expression", "value"), [
+    ('var.env == "prod" ? "Disabled" : "Enabled"', "Enabled"),
+    ("var.env != \"prod\" && !var.flag", True),
+    ("local.obj.version", "2"),
+    ("var.items[1].count * 2", 4),
+    ('merge(local.obj, {"b" = "c"})', {"version": "2", "b": "c"}),
+    ("var.missing == null ? [] : ['sg-1']", ["sg-1"]),
+    ("var.flag ? aws_kms_key.k.arn : \"alias/x\"", "alias/x"),
+])
+def test_terraform_expressions_are_computed_from_the_configuration(expression: str, value: object) -> None:
+    scope = Scope({"env": "dev", "flag": False, "items": [{"count": 1}, {"count": 2}], "missing": "x"},
+                  {"obj": {"version": "${var.version}"}})
+    scope.variables["version"] = "2"
+    assert scope.expression(expression) == value
+
+
+@pytest.mark.parametrize(("expression", "kind"), [
+    ("aws_kms_key.k.arn", Reference), ("data.aws_kms_key.k.arn", Reference), ("var.undeclared", Unknown),
+    ("each.value", Unknown), ("module.kms.key_arn", Unknown), ("jsonencode(var.env)", Unknown),
+    ('var.flag ? "a" : "b"', Unknown),
+])
+def test_what_the_configuration_does_not_fix_stays_unknown(expression: str, kind: type) -> None:
+    result = Scope({"env": "dev"}, {}).expression(expression)
+    assert type(result) is kind
+
+
+def test_a_template_string_with_text_around_an_unknown_is_set() -> None:
+    scope = Scope({}, {})
+    assert isinstance(scope.value("arn:aws:kms:${var.region}:111122223333:key/x"), Reference)
+    assert scope.value("${var.region}") == Unknown("var.region")
+
+
+def test_dynamic_blocks_count_and_a_missing_for_each(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text("""
+variable "variants" {
+  default = [{ n = 1 }, { n = 3 }]
+}
+variable "unknown" {}
+resource "aws_sagemaker_endpoint_configuration" "known" {
+  dynamic "production_variants" {
+    for_each = var.variants
+    content {
+      initial_instance_count = production_variants.value.n
+    }
+  }
+}
+resource "aws_sagemaker_endpoint_configuration" "unknown" {
+  dynamic "production_variants" {
+    for_each = var.unknown
+    iterator = v
+    content {
+      initial_instance_count = v.value.n
+    }
+  }
+}
+resource "aws_sagemaker_notebook_instance" "none" {
+  count = 0
+}
+""")
+    report = audit_paths([tmp_path], K, base=tmp_path)
+    ec04 = {(f.resource, f.field): (f.status, f.line) for f in report.findings if f.control == "SM-EC-04"}
+    assert ec04 == {
+        ("aws_sagemaker_endpoint_configuration.known", "production_variants[0].initial_instance_count"): ("fail", 10),
+        ("aws_sagemaker_endpoint_configuration.known", "production_variants[1].initial_instance_count"): ("pass", 10),
+        ("aws_sagemaker_endpoint_configuration.unknown", "production_variants.initial_instance_count"): ("unknown", 19),
+    }
+    assert not [f for f in report.findings if f.resource.startswith("aws_sagemaker_notebook_instance")]
+
+
+def test_tfvars_override_defaults_and_auto_tfvars_override_tfvars(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text("""
+variable "a" {
+  default = "Enabled"
+}
+variable "b" {
+  default = "Enabled"
+}
+resource "aws_sagemaker_notebook_instance" "nb" {
+  direct_internet_access = var.a
+  root_access            = var.b
+}
+""")
+    (tmp_path / "terraform.tfvars").write_text('a = "Disabled"\nb = "Disabled"\n')
+    (tmp_path / "x.auto.tfvars").write_text('b = "Enabled"\n')
+    found = {f.control: f.status for f in audit_paths([tmp_path / "main.tf"], K, base=tmp_path).findings
+             if f.control in ("SM-NB-02", "SM-NB-03")}
+    assert found == {"SM-NB-02": "pass", "SM-NB-03": "fail"}
