@@ -1,0 +1,69 @@
+"""Inputs an expert would write (CloudFormation with parameters, conditions and SAM Globals, Terraform with
+variables, locals, dynamic blocks and local modules, plans, request files), each with the findings written by
+hand from AWS documentation before the audit was run on it (data/expert/expected.yaml says why)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from advisor.audit import audit_paths
+from advisor.cli import main
+from advisor.knowledge.loader import load_knowledge
+
+K = load_knowledge()
+EXPERT = Path(__file__).parent / "data" / "expert"
+EXPECTED: dict[str, Any] = yaml.safe_load((EXPERT / "expected.yaml").read_text())
+_ENTRY = re.compile(r"^(\S+) (\S+)$")
+_VERDICT = re.compile(r"^(pass|fail|unknown|suppressed|none)(?: (\d+))?$")
+
+
+def _expected(resources: dict[str, dict[str, str]]) -> dict[tuple[str, str, str], tuple[str, int | None]]:
+    out = {}
+    for resource, checks in resources.items():
+        for key, verdict in (checks or {}).items():
+            control, field = _ENTRY.match(key).groups()  # type: ignore[union-attr]
+            status, line = _VERDICT.match(str(verdict)).groups()  # type: ignore[union-attr]
+            out[(resource, control, field)] = (status, int(line) if line else None)
+    return out
+
+
+@pytest.mark.parametrize("target", sorted(EXPECTED["files"]))
+def test_expert_input_gets_the_findings_written_from_the_docs(target: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXPERT)
+    report = audit_paths([Path(target)], K, base=EXPERT)
+    assert not report.skipped, [str(s) for s in report.skipped]
+    want = _expected(EXPECTED["files"][target])
+    listed = {resource for resource, _c, _f in want}
+    got = {(f.resource, f.control, f.field): f for f in report.findings if f.resource in listed}
+    problems = []
+    for key, (status, line) in want.items():
+        finding = got.get(key)
+        if status == "none":
+            if finding is not None:
+                problems.append(f"{key}: fired ({finding.status} {finding.actual}), expected not to")
+            continue
+        if finding is None:
+            problems.append(f"{key}: no finding, expected {status}")
+        elif finding.status != status or (line is not None and finding.line != line):
+            problems.append(f"{key}: {finding.status} at line {finding.line} ({finding.actual}), "
+                            f"expected {status}{f' at line {line}' if line else ''}")
+    for key, finding in got.items():
+        if finding.status != "pass" and key not in want:
+            problems.append(f"{key}: unexpected {finding.status} at line {finding.line} ({finding.actual})")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED["bad"]))
+def test_a_bad_input_is_a_located_refusal_not_a_traceback(name: str, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(EXPERT)
+    line = EXPECTED["bad"][name]
+    code = main(["audit", name])
+    _out, err = capsys.readouterr()
+    assert code == 2 and "Traceback" not in err
+    assert f"{name}{f':{line}' if line else ''}: " in err, err
