@@ -192,6 +192,9 @@ SECRET_VALUE = re.compile(
 #: A CloudFormation dynamic reference: CloudFormation reads the value from Secrets Manager or Parameter Store at
 #: deploy time, which is what the control asks for (the template holds only the reference)
 DYNAMIC_REFERENCE = re.compile(r"^\{\{resolve:(?:secretsmanager|ssm|ssm-secure):")
+#: Where a secret lives, not the secret: an ARN (a Secrets Manager secret, a KMS key) or a Parameter Store name.
+#: A variable named DB_PASSWORD_SECRET_ARN holding one is what the control recommends.
+POINTER = re.compile(r"^(?:arn:aws[a-z-]*:|/[A-Za-z0-9_.\-/]+$)")
 SECRET_NAME = re.compile(r"(?i)(password|passwd|secret|token|api_?key|private_?key|credential)")
 
 
@@ -219,7 +222,7 @@ def _secrets(value: Any, name: str = "") -> list[str]:
             except (binascii.Error, ValueError):
                 text = value
         if SECRET_VALUE.search(text) or (name and SECRET_NAME.search(name) and not PLACEHOLDER.match(value)
-                                          and "${" not in value and len(value) >= 8):
+                                          and "${" not in value and len(value) >= 8 and not POINTER.match(value)):
             found.append(name or "value")
     return found
 

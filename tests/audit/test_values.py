@@ -208,3 +208,35 @@ resource "aws_sagemaker_notebook_instance" "nb" {
     found = {f.control: f.status for f in audit_paths([tmp_path / "main.tf"], K, base=tmp_path).findings
              if f.control in ("SM-NB-02", "SM-NB-03")}
     assert found == {"SM-NB-02": "pass", "SM-NB-03": "fail"}
+
+
+def test_for_each_makes_one_resource_per_item_or_one_with_an_unknown_item() -> None:
+    template = HEAD + """Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "a-1,b"}
+  Free: {Type: CommaDelimitedList}
+Resources:
+  Fn::ForEach::Known:
+    - N
+    - !Ref Names
+    - Box&{N}:
+        Type: X
+        Properties: {Name: !Ref N, Text: !Sub "${N}-x"}
+  Fn::ForEach::Unknown:
+    - M
+    - !Ref Free
+    - Other${M}:
+        Type: X
+        Properties: {Name: !Ref M}
+"""
+    found = {r.name: (r.properties, r.line) for r in read_template("t.yaml", template)}
+    assert found["Boxa1"] == ({"Name": "a-1", "Text": "a-1-x"}, 10) and found["Boxb"][0]["Name"] == "b"
+    assert isinstance(found["Other${M}"][0]["Name"], Unknown)
+
+
+def test_a_secret_named_variable_holding_where_the_secret_lives_is_no_secret() -> None:
+    from advisor.audit.checks import _secrets
+
+    assert _secrets({"DB_PASSWORD_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbC",
+                     "TOKEN_PARAMETER": "/prod/app/token", "DB": "{{resolve:secretsmanager:db:SecretString:pw}}"}) == []
+    assert _secrets({"DB_PASSWORD": "correct-horse-battery"}) == ["DB_PASSWORD"]

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from advisor.audit.model import PathKey, Resource
+from advisor.audit.model import PathKey, Resource, Unknown
 from advisor.audit.readers import BadInput
 from advisor.audit.readers.cfn_values import FUNCTIONS, Template
 
@@ -167,6 +167,8 @@ def read_template(shown: str, text: str) -> list[Resource]:
                        _line(where))
     lines = text.splitlines()
     commented = SKIP_MARK in text  # a template without the mark has no suppression comment to look for
+    if any(str(k).startswith(_FOR_EACH) for k in template["Resources"]):
+        template["Resources"] = _for_each(template["Resources"], Template(template))
     values = Template(template)
     globals_ = _sam_globals(template)
     resources = []
@@ -188,6 +190,67 @@ def read_template(shown: str, text: str) -> list[Resource]:
             suppressions=tuple(_metadata_skips(body))
             + (tuple(comment_skips(lines, _line(name) or start, end)) if commented else ())))
     return resources
+
+
+_FOR_EACH = "Fn::ForEach::"
+
+
+def _for_each(resources: dict[str, Any], values: Template) -> dict[str, Any]:
+    """Resources with every `Fn::ForEach::Name: [Identifier, Collection, {OutputKey: resource}]` (the
+    AWS::LanguageExtensions transform) replaced by one resource per item, as the transform makes them:
+    `${Identifier}` (and `&{Identifier}`, alphanumerics only) in the logical id and in strings, and
+    `!Ref Identifier`, become the item. A collection not known before deployment makes one resource whose
+    item is unknown (its id keeps the placeholder)."""
+    out: dict[str, Any] = {}
+    for key, body in resources.items():
+        if not str(key).startswith(_FOR_EACH):
+            out[key] = body
+            continue
+        if not (isinstance(body, list) and len(body) == 3 and isinstance(body[0], str)
+                and isinstance(body[2], dict)):
+            raise BadInput(f"{key} takes [Identifier, Collection, {{OutputKey: resource}}]", _line(key))
+        identifier, fragment = body[0], body[2]
+        items = values.value(copy.deepcopy(body[1]))
+        known = isinstance(items, list) and all(isinstance(i, (str, int, float)) for i in items)
+        for item in (items if known else [None]):
+            expanded = {_marked(name, _fill_key(str(name), identifier, item)): _fill(copy.deepcopy(resource),
+                                                                                     identifier, item)
+                        for name, resource in fragment.items()}
+            out.update(_for_each(expanded, values))  # a loop inside the loop
+    return out
+
+
+def _marked(original: Any, text: str) -> Any:
+    """`text` carrying `original`'s place in the file (cfn-lint's string nodes), so findings keep its line."""
+    start, end = getattr(original, "start_mark", None), getattr(original, "end_mark", None)
+    if start is None:
+        return text
+    try:
+        return type(original)(text, start, end)
+    except TypeError:
+        return text
+
+
+def _fill_key(name: str, identifier: str, item: Any) -> str:
+    if item is None:
+        return name
+    return name.replace("${" + identifier + "}", str(item)).replace(
+        "&{" + identifier + "}", re.sub(r"[^A-Za-z0-9]", "", str(item)))
+
+
+def _fill(node: Any, identifier: str, item: Any) -> Any:
+    if isinstance(node, dict):
+        if len(node) == 1 and "Ref" in node and node["Ref"] == identifier:
+            return Unknown(f"!Ref {identifier}") if item is None else str(item)
+        for key in list(node):
+            node[key] = _fill(node[key], identifier, item)
+        return node
+    if isinstance(node, list):
+        node[:] = [_fill(v, identifier, item) for v in node]
+        return node
+    if isinstance(node, str) and item is not None:
+        return _fill_key(node, identifier, item)
+    return node
 
 
 #: SAM's Globals section name -> the resource type its properties apply to.

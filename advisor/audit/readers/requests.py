@@ -109,4 +109,11 @@ _NAME_FIELDS = {
     "CreateProcessingJob": "ProcessingJobName", "CreateFunction": "FunctionName", "CreateDomain": "DomainName",
     "CreateFeatureGroup": "FeatureGroupName", "AddPermission": "StatementId",
     "CreateNotebookInstanceLifecycleConfig": "NotebookInstanceLifecycleConfigName",
+    "UpdateNotebookInstance": "NotebookInstanceName", "CreateMonitoringSchedule": "MonitoringScheduleName",
+    "CreateDataQualityJobDefinition": "JobDefinitionName", "CreateModelBiasJobDefinition": "JobDefinitionName",
+    "CreateModelQualityJobDefinition": "JobDefinitionName",
+    "CreateModelExplainabilityJobDefinition": "JobDefinitionName", "CreateInferenceExperiment": "Name",
+    "CreateFlowDefinition": "FlowDefinitionName", "CreateImage": "ImageName",
+    "CreateAppImageConfig": "AppImageConfigName", "CreateFunctionUrlConfig": "FunctionName",
+    "PutFunctionConcurrency": "FunctionName",
 }

@@ -1,0 +1,3 @@
+resource "aws_sagemaker_notebook_instance" "nb" {
+  name = "café"
+}
