@@ -44,6 +44,21 @@ class Reference(Unknown):
         return f"<reference: {self.text}>"
 
 
+class Given(str):
+    """A text the input sets indirectly (a parameter's Default, a variable's default or tfvars value, a module
+    call's argument): judged as the text itself, shown with where it comes from."""
+
+    origin: str
+
+    def __new__(cls, text: str, origin: str) -> Given:
+        made = super().__new__(cls, text)
+        made.origin = origin
+        return made
+
+    def __repr__(self) -> str:
+        return f"{str.__repr__(self)} ({self.origin})"
+
+
 MISSING: Any = _Missing()
 """The field is not in the input: the check takes AWS's default."""
 

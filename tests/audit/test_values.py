@@ -240,3 +240,19 @@ def test_a_secret_named_variable_holding_where_the_secret_lives_is_no_secret() -
     assert _secrets({"DB_PASSWORD_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbC",
                      "TOKEN_PARAMETER": "/prod/app/token", "DB": "{{resolve:secretsmanager:db:SecretString:pw}}"}) == []
     assert _secrets({"DB_PASSWORD": "correct-horse-battery"}) == ["DB_PASSWORD"]
+
+
+def test_a_value_set_indirectly_says_where_it_comes_from(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(HEAD + """Parameters:
+  Access: {Type: String, Default: Enabled}
+Resources:
+  Nb:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties: {DirectInternetAccess: !Ref Access}
+""")
+    (tmp_path / "main.tf").write_text('variable "access" {\n  default = "Enabled"\n}\n'
+                                      'resource "aws_sagemaker_notebook_instance" "nb" {\n'
+                                      '  direct_internet_access = var.access\n}\n')
+    actual = {f.kind: f.actual for f in audit_paths([tmp_path], K, base=tmp_path).findings if f.control == "SM-NB-02"}
+    assert actual == {"cloudformation": "'Enabled' (parameter Access's Default)",
+                      "terraform": "'Enabled' (var.access's default)"}

@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from advisor.audit.model import MISSING, Reference, Unknown
+from advisor.audit.model import MISSING, Given, Reference, Unknown
 from advisor.audit.readers import BadInput
 
 #: Every intrinsic function and condition function CloudFormation has (Fn::ForEach only at the Resources level).
@@ -153,7 +153,7 @@ class Template:
                 default = parameter["Default"]
                 if (kind.startswith("List<") or kind == "CommaDelimitedList") and isinstance(default, str):
                     return [item.strip() for item in default.split(",")] if default.strip() else []
-                return default
+                return Given(default, f"parameter {target}'s Default") if isinstance(default, str) else default
             if _AWS_TYPE.match(kind):
                 return Reference(f"!Ref {target} ({kind})")
         return Unknown(f"!Ref {target}")
@@ -222,7 +222,7 @@ class Template:
         index, items = self.value(arg[0]), self.value(arg[1])
         try:
             position = int(index)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return Unknown("!Select")
         if isinstance(items, list) and 0 <= position < len(items):
             return items[position]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from advisor.audit.model import Reference, Unknown
+from advisor.audit.model import Given, Reference, Unknown
 
 _REFERENCE = re.compile(r"^(?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?(?:\.[A-Za-z0-9_]+|\[\d+\])+$")
 _TOKEN = re.compile(r"""
@@ -110,7 +110,8 @@ class Scope:
             if _REFERENCE.match(stripped):
                 return Reference(stripped)
             return Unknown(stripped)
-        except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, RecursionError):
+        except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, OverflowError, StopIteration,
+                AttributeError, RecursionError):  # an expression Terraform would refuse: not a value here
             return Unknown(text.strip())
         return value
 
@@ -441,6 +442,7 @@ class _Folder:
     variables: dict[str, Any] = field(default_factory=dict)  # name -> default (_NO_DEFAULT when none)
     locals_raw: dict[str, Any] = field(default_factory=dict)
     tfvars: dict[str, Any] = field(default_factory=dict)
+    tfvars_files: dict[str, str] = field(default_factory=dict)  # variable -> the file that set it
     calls: list[tuple[str, Path, dict[str, Any]]] = field(default_factory=list)  # (name, module folder, args)
 
 
@@ -470,8 +472,9 @@ class Configuration:
 
     def _root(self, folder: Path) -> Scope:
         info = self._folder(folder)
-        values = {k: v for k, v in info.variables.items() if v is not _NO_DEFAULT}
-        values.update({k: v for k, v in info.tfvars.items() if k in info.variables})
+        values = {k: _given(v, f"var.{k}'s default") for k, v in info.variables.items() if v is not _NO_DEFAULT}
+        values.update({k: _given(v, f"var.{k} in {info.tfvars_files.get(k, 'tfvars')}")
+                       for k, v in info.tfvars.items() if k in info.variables})
         return Scope(values, info.locals_raw)
 
     def _instances(self, folder: Path) -> list[Scope]:
@@ -479,10 +482,11 @@ class Configuration:
         info = self._folder(folder)
         for caller, name, args in self._calls_into(folder):
             for outer in self.scopes(caller):
-                values = {k: v for k, v in info.variables.items() if v is not _NO_DEFAULT}
+                values = {k: _given(v, f"var.{k}'s default") for k, v in info.variables.items()
+                          if v is not _NO_DEFAULT}
                 for key, raw in args.items():
                     if key in info.variables:
-                        values[key] = outer.value(raw)
+                        values[key] = _given(outer.value(raw), f"module.{name}'s {key}")
                 out.append(Scope(values, info.locals_raw, f"{outer.prefix}module.{name}."))
                 if len(out) >= _MAX_INSTANCES:
                     return out
@@ -537,7 +541,13 @@ class Configuration:
             for key, value in values.items():
                 if not key.startswith("__"):
                     info.tfvars[key] = Scope({}, {}).value(value)
+                    info.tfvars_files[key] = name
         return info
+
+
+def _given(value: Any, origin: str) -> Any:
+    """A text value marked with where it comes from (shown beside it in findings); other values as they are."""
+    return Given(value, origin) if isinstance(value, str) and not isinstance(value, Given) else value
 
 
 def _folder(path: Path) -> Path:
