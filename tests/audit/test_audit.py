@@ -126,11 +126,14 @@ def test_terraform_reads_unquoted_labels_and_skips_files_nothing_judges(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "bare.tf").write_text('resource aws_sagemaker_model m {\n  name = "m"\n}\n')
     (repo / "network.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'
-                                     'resource "aws_vpc" "v" {\n  cidr_block = \n')  # broken, and never parsed
-    _code, out, err = _run(capsys, "bare.tf", "network.tf", "--format", "json")
+                                     'resource "aws_vpc" "v" {\n  cidr_block = \n}\n')  # broken, and never parsed
+    # its brackets are still counted (cheaply): a block left open is refused at its line, not read as empty
+    (repo / "variables.tf").write_text('variable "a" {\n  default = "x"\n\nvariable "b" {}\n')
+    _code, out, err = _run(capsys, "bare.tf", "network.tf", "variables.tf", "--format", "json")
     data = json.loads(out)
     assert {f["resource"] for f in data["findings"]} == {"aws_sagemaker_model.m"}
     assert data["summary"]["files"] == 2 and data["summary"]["resources"] == 1 and "network.tf" not in err
+    assert "skipped: variables.tf:1: not valid HCL" in err
 
 
 def _sarif_schema() -> dict:

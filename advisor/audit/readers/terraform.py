@@ -36,6 +36,7 @@ def read_tf(shown: str, text: str, audited: Collection[str] | None = None,
     called module's resources are read once per call (tf_values)."""
     declared = set(_RESOURCE_TYPE.findall(text))
     if not declared or (audited is not None and declared.isdisjoint(audited)):
+        _check_balanced(text)  # not parsed (nothing here is audited), but a broken file is still said
         return []
     size = len(text.encode("utf-8"))
     if size > MAX_TF_BYTES:
@@ -61,6 +62,55 @@ def read_tf(shown: str, text: str, audited: Collection[str] | None = None,
                         line_of=_locator(lines, start, end),
                         suppressions=tuple(_skips(lines, start, end)) if commented else ()))
     return out
+
+
+_OPEN = {"{": "}", "[": "]", "(": ")"}
+
+
+def _check_balanced(text: str) -> None:
+    """BadInput at the line of the first bracket left open or closed twice, outside strings, comments and
+    heredocs: the cheap part of HCL's grammar that most hand edits break (a block left unclosed), for a file
+    that is not parsed because it declares nothing the audit judges."""
+    stack: list[tuple[str, int]] = []
+    lines = text.splitlines()
+    closing: str | None = None
+    in_comment = False
+    for number, line in enumerate(lines, start=1):
+        if closing is not None:
+            if line.strip() == closing:
+                closing = None
+            continue
+        i, quote = 0, False
+        while i < len(line):
+            char = line[i]
+            if in_comment:
+                if line.startswith("*/", i):
+                    in_comment, i = False, i + 2
+                    continue
+            elif quote:
+                if char == "\\":
+                    i += 1
+                elif char == '"':
+                    quote = False
+            elif char == '"':
+                quote = True
+            elif char == "#" or line.startswith("//", i):
+                break
+            elif line.startswith("/*", i):
+                in_comment, i = True, i + 2
+                continue
+            elif line.startswith("<<", i) and (heredoc := _HEREDOC.match(line[i:])):
+                closing = heredoc.group(1)
+                break
+            elif char in _OPEN:
+                stack.append((_OPEN[char], number))
+            elif char in "}])":
+                if not stack or stack[-1][0] != char:
+                    raise BadInput(f"not valid HCL: unexpected {char!r}", number)
+                stack.pop()
+            i += 1
+    if stack:
+        raise BadInput(f"not valid HCL: {stack[-1][0]!r} missing for the bracket opened here", stack[-1][1])
 
 
 def _created(body: dict[str, Any], scope: Scope) -> bool:

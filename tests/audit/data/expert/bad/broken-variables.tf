@@ -1,0 +1,7 @@
+variable "instance_type" {
+  type    = string
+  default = "ml.t3.medium"
+
+variable "kms_key_arn" {
+  type = string
+}
