@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -109,20 +109,14 @@ def _control(data: Mapping[str, Any]) -> Control:
 
 
 def catalog_from_data(controls: list[Mapping[str, Any]],
-                      instance_types: list[Mapping[str, Any]] | tuple[Any, ...] = ()) -> Catalog:
+                      instance_types: Sequence[Mapping[str, Any]] = ()) -> Catalog:
     """From the validated knowledge's plain data (`knowledge_data()["security_controls"]`, and its
     `instance_types` for the types with local storage)."""
     return Catalog(tuple(_control(c) for c in controls), _local_storage(instance_types))
 
 
-def _local_storage(instance_types: Any) -> frozenset[str]:
-    out = set()
-    for row in instance_types:
-        name, storage = (row.get("name"), row.get("instance_storage_gb")) if isinstance(row, Mapping) \
-            else (row.name, row.instance_storage_gb)
-        if storage:
-            out.add(str(name))
-    return frozenset(out)
+def _local_storage(instance_types: Sequence[Mapping[str, Any]]) -> frozenset[str]:
+    return frozenset(str(row["name"]) for row in instance_types if row.get("instance_storage_gb"))
 
 
 @functools.cache
@@ -144,5 +138,5 @@ def catalog_of(source: Catalog | Knowledge) -> Catalog:
     held = _FROM_KNOWLEDGE.get(id(source))
     if held is None or held[0] is not source:
         held = _FROM_KNOWLEDGE[id(source)] = (
-            source, catalog_from_data(to_plain(source.security_controls), source.instance_types))
+            source, catalog_from_data(to_plain(source.security_controls), to_plain(source.instance_types)))
     return held[1]

@@ -370,16 +370,13 @@ def _instance_types(node: Any) -> Iterator[Any]:
 def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
     """Every finding for one resource: one per rule and list element, suppressed where the source says so."""
     suppressed = dict(resource.suppressions)
-    on_ebs: list[bool | None] = []  # worked out once, for the first rule that needs it
+    local_storage = next((r.local_storage for r in rules if r.local_storage), frozenset())
+    on_ebs = _on_ebs(resource, local_storage) if local_storage else True
     for rule in rules:
         setting, control = rule.setting, rule.control
-        base: bool | None = True
-        if rule.local_storage:
-            if not on_ebs:
-                on_ebs.append(_on_ebs(resource, rule.local_storage))
-            if on_ebs[0] is False:
-                continue  # the field cannot be set on this resource's instance types
-            base = on_ebs[0]
+        base: bool | None = on_ebs if rule.local_storage else True
+        if base is False:
+            continue  # the field cannot be set on this resource's instance types
         for where, value in read(resource.properties, rule.path):
             applies: bool | None = base
             for condition, cpath in rule.conditions:
