@@ -467,6 +467,13 @@ def has_idle_periods(w: Workload) -> bool:
     return w.inference.traffic in ("sporadic", "scheduled")
 
 
+def scales_to_zero(w: Workload) -> bool:
+    """An asynchronous endpoint may keep no instance while its queue is empty: the traffic has idle periods
+    (has_idle_periods) and callers can wait for a cold start (inference.cold_starts_ok), since a request that
+    arrives at zero instances waits in the queue while one starts (AWS: async-inference-autoscale.html)."""
+    return has_idle_periods(w) and w.inference.cold_starts_ok
+
+
 def architecture_of(w: Workload, knowledge: "Knowledge") -> "LlmArchitecture | None":
     """The knowledge's row for model.architecture (rules/knowledge/llm_architectures.yaml); None when the workload
     names none (an unknown id is check_workload's error)."""

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -332,6 +333,29 @@ CPU_TRAINING_BILLIONS = 1.0
 Trainium instances, and no CPU count makes up the difference (our threshold, stated)."""
 
 
+BAYESIAN_MIN_ROUNDS = 4
+"""Bayesian tuning with fewer rounds of trials than this (max_jobs / max_parallel_jobs) is warned: trials started
+together cannot learn from one another, so a search of one to three rounds is close to a random one at the same
+price. AWS gives no number; the threshold is ours (the API's defaults, 10 jobs 2 at a time, make 5 rounds)."""
+
+
+def _tuning_warnings(w: Workload) -> list[str]:
+    """Bayesian optimisation is sequential (AWS, Best practices for hyperparameter tuning: 'a tuning job improves
+    only through successive rounds of experiments'; 'Bayesian optimization is a sequential method, so it cannot
+    scale massively'); Random search and Hyperband are the strategies AWS gives for many parallel jobs."""
+    t = w.tuning
+    rounds = math.ceil(t.max_jobs / t.max_parallel_jobs)
+    if "tuning" not in w.stages or t.strategy != "Bayesian" or t.max_parallel_jobs == 1 \
+            or rounds >= BAYESIAN_MIN_ROUNDS:
+        return []
+    return [f"tuning: Bayesian search with {t.max_parallel_jobs} of its {t.max_jobs} training jobs at a time runs "
+            f"{rounds} round{'s' if rounds > 1 else ''}, and jobs that run together cannot learn from one another: "
+            "AWS says a tuning job improves only through successive rounds and that Bayesian optimization cannot "
+            "scale massively; lower tuning.max_parallel_jobs (one at a time typically gives the best result for the "
+            "least compute), or use strategy Random (independent jobs, the most parallel) or Hyperband (large jobs, "
+            "early stopping) to run this many at once"]
+
+
 def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowledge: Knowledge) -> list[str]:
     """What no choice can fix: a latency target below one request's compute on the CPU type chosen (an
     accelerator that meets it is no cause to warn; one that does not says so in its ranking reason), a need
@@ -367,4 +391,4 @@ def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowle
                  if c.instance_type is not None else
                  f"{c.stage}: the workload needs more than this option's largest settings (see its reasons)"
                  for c in instances.values() if not c.fits]
-    return warnings
+    return warnings + _tuning_warnings(w)

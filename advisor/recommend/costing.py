@@ -34,7 +34,7 @@ from advisor.recommend.sizing import (
     processing_rate,
 )
 from advisor.stages import StageSpec
-from advisor.workload import Workload, has_idle_periods
+from advisor.workload import Workload, scales_to_zero
 
 Costed = tuple[Cost, dict[str, Any]]
 Coster = Callable[[PriceSnapshot, Workload, Candidate, dt.date], Costed]
@@ -135,8 +135,9 @@ def active_hours(w: Workload) -> tuple[float, str]:
 @register_coster("async")
 def _async(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
     """Instance-hours: all month when the endpoint keeps instances; only the active hours when it scales to zero
-    (traffic with idle periods), a floor that the scale-in cool-down and cold starts raise a little."""
-    if not has_idle_periods(w):
+    (traffic with idle periods, callers that can wait for a cold start), a floor that the scale-in cool-down and
+    cold starts raise a little."""
+    if not scales_to_zero(w):
         return endpoint_monthly_cost(snapshot, c.spec.name, c.instances, today=today), {}
     hours, basis = active_hours(w)
     cost = endpoint_monthly_cost(snapshot, c.spec.name, c.instances, hours, today=today)

@@ -17,7 +17,7 @@ from advisor.recommend.costing import cost_settings
 from advisor.recommend.models import StageChoice
 from advisor.recommend.sizing import size_serverless
 from advisor.stages import offer, stage, stage_of_option
-from advisor.workload import Derived, Workload, has_idle_periods
+from advisor.workload import Derived, Workload, has_idle_periods, scales_to_zero
 
 
 def _max(option: HostingOption, limit_id: str) -> float | None:
@@ -93,15 +93,17 @@ def _serverless_for_steady_traffic(w: Workload, options: Mapping[str, HostingOpt
 
 
 def _async_for_quick_requests(w: Workload, options: Mapping[str, HostingOption]) -> list[str]:
-    """Requests a real-time endpoint takes, arriving without idle periods, gain nothing from a queue."""
+    """Requests a real-time endpoint takes gain nothing from a queue when the endpoint cannot scale to zero (no
+    idle periods, or callers that cannot wait for a cold start)."""
     realtime = options.get("realtime")
-    if "async_inference" not in w.stages or realtime is None or _breaks(realtime, w) or has_idle_periods(w):
+    if "async_inference" not in w.stages or realtime is None or _breaks(realtime, w) or scales_to_zero(w):
         return []
     return [f"async_inference: these requests fit a real-time endpoint ({w.inference.payload_mb:g} MB, "
             f"{w.inference.seconds_per_request:g} s, within {_max(realtime, 'payload_mb'):g} MB and "
-            f"{_max(realtime, 'timeout_s'):g} s) and the traffic has no idle periods to scale to zero in, so the "
-            "queue and S3 round trip only add latency; AWS suggests asynchronous inference for large payloads, long "
-            "processing or idle periods: consider " + (offer(w.stages, "realtime_inference")
+            f"{_max(realtime, 'timeout_s'):g} s) and the endpoint cannot scale to zero ("
+            + ("callers cannot wait for a cold start" if has_idle_periods(w) else "the traffic has no idle periods")
+            + "), so the queue and S3 round trip only add latency; AWS suggests asynchronous inference for large "
+            "payloads, long processing or idle periods: consider " + (offer(w.stages, "realtime_inference")
                                                         or "the real-time endpoint this workload also has alone")]
 
 
@@ -130,9 +132,10 @@ def _batch_records_too_large(w: Workload, options: Mapping[str, HostingOption]) 
 
 def _async_for_idle_periods(w: Workload, knowledge: Knowledge, options: Mapping[str, HostingOption],
                             choice: StageChoice) -> list[str]:
-    """A real-time endpoint bills every hour; with idle periods and a GPU (no serverless), async scales to zero."""
+    """A real-time endpoint bills every hour; with idle periods and a GPU (no serverless), async scales to zero,
+    unless callers cannot wait for an instance to start (then it would keep one, as the real-time endpoint does)."""
     async_option = options.get("async")
-    if async_option is None or "async_inference" in w.stages or not has_idle_periods(w) \
+    if async_option is None or "async_inference" in w.stages or not scales_to_zero(w) \
             or not _needs_gpu(w, choice, knowledge) or _breaks(async_option, w):
         return []
     return [f"realtime_inference: the traffic has idle periods ({w.inference.traffic}) but a real-time endpoint "

@@ -544,9 +544,16 @@ class TrainingSizer(NamedTuple):
     def need(self, accelerated: bool) -> Need:
         d = self.derived
         if accelerated and d.needs_gpu_training:
-            return Need(8.0, d.training_accelerator_gb,
+            # a working set the user says must sit in RAM (data.in_memory_gb) is held by the host that feeds the
+            # accelerators; otherwise a deep model's data streams in mini-batches through a small host buffer
+            stated = self.w.data.in_memory_gb
+            host = max(8.0, stated * MEMORY_HEADROOM) if stated is not None else 8.0
+            feed = ("8 GiB of host memory to feed the accelerators" if host == 8.0 else
+                    f"{host:g} GiB of host memory: data.in_memory_gb {stated:g} GiB x{MEMORY_HEADROOM:g} "
+                    "headroom, held in RAM to feed the accelerators")
+            return Need(host, d.training_accelerator_gb,
                         (f"{d.training_accelerator_gb:g} GiB of accelerator memory for training: "
-                         f"{training_memory(self.w)[1]}", "8 GiB of host memory to feed the accelerators"))
+                         f"{training_memory(self.w)[1]}", feed))
         state = d.training_accelerator_gb if not accelerated else 0.0
         memory = max(2.0, d.working_set_gb * MEMORY_HEADROOM + state)
         return Need(memory, 0.0,
@@ -561,7 +568,11 @@ class TrainingSizer(NamedTuple):
                 return 1, (f"too little accelerator memory: {spec.usable_accelerator_gib:g} GiB usable of "
                            f"{spec.accelerator_gib:g} GiB ({DEVICE_MEMORY_USABLE:.0%}) < {need.accelerator_gib:g} "
                            "GiB needed (set training.distributed to spread it)")
-            return max(count, needed), None
+            hosts = math.ceil(need.memory_gib / spec.memory_gib)
+            if hosts > 1 and not self.distributed:
+                return 1, (f"too little host memory: {spec.memory_gib:g} GiB < {need.memory_gib:g} GiB needed "
+                           "(set training.distributed to spread it)")
+            return max(count, needed, hosts), None
         if spec.memory_gib < need.memory_gib:
             if not self.distributed:
                 return 1, f"too little memory: {spec.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
@@ -770,9 +781,9 @@ longer fails (rules/knowledge/hosting_options.yaml, batch timeout_s)."""
 
 
 def async_floor(w: Workload, derived: Derived) -> int:
-    """Instances an asynchronous endpoint keeps when its queue is empty: none when traffic has idle periods, else
-    the real-time floor."""
-    if derived.idle_periods:
+    """Instances an asynchronous endpoint keeps when its queue is empty: none when traffic has idle periods and
+    callers can wait for a cold start (scales_to_zero), else the real-time floor."""
+    if derived.idle_periods and w.inference.cold_starts_ok:
         return 0
     return 2 if w.inference.production else 1
 
@@ -819,7 +830,9 @@ class AsyncSizer(EndpointSizer):
         scale = ("scales to zero when the queue is empty (traffic has idle periods): Application Auto Scaling "
                  "MinCapacity 0, and requests that arrive meanwhile wait in the queue while an instance starts"
                  if floor == 0 else f"keeps at least {floor} instance{'s' if floor > 1 else ''} when the queue is "
-                 "empty (no idle periods" + (", production traffic" if floor > 1 else "") + ")")
+                 "empty (" + ("inference.cold_starts_ok is false: at zero instances the first request after idle "
+                              "time would wait in the queue while an instance starts" if self.derived.idle_periods
+                              else "no idle periods") + (", production traffic" if floor > 1 else "") + ")")
         target = min(self.serving.workers(spec), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
         return (f"up to {count} instance{'s' if count > 1 else ''}: {inf.requests_per_second:g} req/s at "
                 f"{a_rate(per_instance)} req/s each ({workers_text(spec, self.w, 'invocations')} at once per instance, "
@@ -1359,7 +1372,9 @@ def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bo
             return f"slower for this work ({_versus(other, winner, inference)})"
         if o_cost is not None and w_cost is not None and o_cost < w_cost:
             return f"not fast enough for priority time ({_versus(other, winner, inference)})"
-        return f"no faster for this work, and {cost_diff}" if cost_diff else "no faster for this work"
+        # equally fast at the same price: the tie goes to the newer or smaller type, as at priority cost
+        return f"no faster for this work, and {cost_diff}" if cost_diff else \
+            "as fast for this work at the same price, larger or older"
     if o_cost is not None and w_cost is not None and o_cost > w_cost * BALANCED_BAND and o_cost > w_cost:
         return f"more than {BALANCED_BAND - 1:.0%} above the cheapest fitting price ({cost_diff})"
     if other.speed < winner.speed:

@@ -141,6 +141,20 @@ def test_async_scales_to_zero_only_when_traffic_has_idle_periods(advisor: Adviso
     assert said.instances["async_inference"].estimated_cost.formula.startswith("182.5 h/month")
 
 
+def test_async_keeps_an_instance_when_callers_cannot_wait_for_a_cold_start(advisor: Advisor) -> None:
+    """inference.cold_starts_ok false: at zero instances the first request after idle time waits while one starts
+    (async-inference-autoscale.html), so idle periods no longer scale the endpoint to zero, nor is it costed so."""
+    warm = asynchronous(advisor, traffic="sporadic", seconds_per_request=30, requests_per_second=0.5,
+                        cold_starts_ok=False, active_hours_per_day=6)
+    choice = warm.instances["async_inference"]
+    assert choice.settings["MinCapacity"] == 2  # production floor, as without idle periods
+    assert choice.estimated_cost.formula.startswith("730 h/month")  # billed all month, not the active hours
+    assert any("cold_starts_ok is false" in r for r in choice.reasons)
+    cold = asynchronous(advisor, traffic="sporadic", seconds_per_request=30, requests_per_second=0.5,
+                        cold_starts_ok=True, active_hours_per_day=6)
+    assert cold.instances["async_inference"].settings["MinCapacity"] == 0
+
+
 def test_async_concurrency_per_instance_is_its_workers(advisor: Advisor) -> None:
     choice = asynchronous(advisor, traffic="sporadic").instances["async_inference"]
     vcpu = advisor.knowledge.instance_type(choice.instance_type).vcpu
@@ -234,6 +248,15 @@ def test_a_gpu_endpoint_with_idle_periods_is_offered_async_scale_to_zero(advisor
     busy = advisor.recommend({"stages": ["realtime_inference"], "model": gpu,
                               "inference": {"traffic": "steady", "gpu": "required"}})
     assert not any("stages: [async_inference]" in w for w in busy.warnings)
+    warm = advisor.recommend({"stages": ["realtime_inference"], "model": gpu,
+                              "inference": {"traffic": "scheduled", "gpu": "required", "cold_starts_ok": False}})
+    assert not any("stages: [async_inference]" in w for w in warm.warnings)  # it could not scale to zero either
+
+
+def test_quick_requests_whose_callers_cannot_wait_for_a_cold_start_are_pointed_at_real_time(advisor: Advisor) -> None:
+    warm = asynchronous(advisor, traffic="sporadic", payload_mb=1, seconds_per_request=0.2, cold_starts_ok=False)
+    assert any(w.startswith("async_inference: these requests fit a real-time endpoint")
+               and "callers cannot wait for a cold start" in w for w in warm.warnings)
 
 
 # ---- memory a request needs bounds how many one CPU instance serves at once ----------------------------------

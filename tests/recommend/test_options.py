@@ -144,3 +144,24 @@ def test_no_offer_names_a_stage_already_chosen(advisor: Advisor, stages: list[st
     large = [w for w in rec.warnings if w.startswith("realtime_inference: a real-time endpoint")]
     if inference.get("payload_mb") == 250:
         assert large and "drop realtime_inference from stages" in large[0]
+
+
+@pytest.mark.parametrize(("tuning", "warned"), [
+    ({"strategy": "Bayesian", "max_jobs": 100, "max_parallel_jobs": 50}, True),   # 2 rounds
+    ({"strategy": "Bayesian", "max_jobs": 10, "max_parallel_jobs": 4}, True),     # 3 rounds
+    ({"strategy": "Bayesian", "max_jobs": 10, "max_parallel_jobs": 2}, False),    # the defaults: 5 rounds
+    ({"strategy": "Bayesian", "max_jobs": 50, "max_parallel_jobs": 10}, False),   # 5 rounds
+    ({"strategy": "Bayesian", "max_jobs": 1, "max_parallel_jobs": 1}, False),     # one job: nothing run together
+    ({"strategy": "Random", "max_jobs": 100, "max_parallel_jobs": 100}, False),   # independent jobs
+    ({"strategy": "Hyperband", "max_jobs": 40, "max_parallel_jobs": 20}, False),
+])
+def test_bayesian_tuning_with_few_rounds_is_warned(advisor: Advisor, tuning: dict[str, Any], warned: bool) -> None:
+    """AWS: a tuning job improves only through successive rounds; Bayesian optimisation cannot scale massively,
+    Random search runs the most parallel jobs (automatic-model-tuning-considerations.html)."""
+    rec = advisor.recommend({"stages": ["tuning"], "tuning": tuning})
+    said = [w for w in rec.warnings if w.startswith("tuning: Bayesian search")]
+    assert bool(said) == warned
+    if warned:
+        assert "tuning.max_parallel_jobs" in said[0] and "Random" in said[0]
+    assert not any(w.startswith("tuning: Bayesian") for w in advisor.recommend(
+        {"stages": ["training"], "tuning": {"max_jobs": 4, "max_parallel_jobs": 4}}).warnings)  # no tuning stage

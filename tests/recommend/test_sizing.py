@@ -282,3 +282,32 @@ def test_accelerated_types_and_other_priorities_keep_their_ranking(advisor: Advi
     assert not any("per job" in r for r in gpu.instances["training"].reasons)
     for priority in ("balanced", "time"):
         assert not any("per job" in r for r in _cpu_training(advisor, priority).reasons)
+
+
+def test_a_gpu_training_host_holds_the_working_set_the_user_says_must_sit_in_ram(advisor: Advisor) -> None:
+    """data.in_memory_gb is a working set that must fit in RAM at once: the host feeding the GPUs holds it (x1.5),
+    one instance unless the job is distributed; without it a deep model's data streams through 8 GiB."""
+    model = {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 25}
+    held = advisor.recommend({"stages": ["training"], "priority": "cost", "model": model,
+                              "data": {"size_gb": 200, "in_memory_gb": 80, "kind": "images"}})
+    choice = held.instances["training"]
+    assert advisor.knowledge.instance_type(choice.instance_type).accelerator is not None
+    assert advisor.knowledge.instance_type(choice.instance_type).memory_gib >= 120 and choice.instance_count == 1
+    assert any("data.in_memory_gb 80 GiB x1.5" in r for r in choice.reasons)
+    streamed = advisor.recommend({"stages": ["training"], "priority": "cost", "model": model,
+                                  "data": {"size_gb": 200, "kind": "images"}}).instances["training"]
+    assert any(r == "8 GiB of host memory to feed the accelerators" for r in streamed.reasons)
+    spread = advisor.recommend({"stages": ["training"], "priority": "cost", "model": model,
+                                "training": {"distributed": True},
+                                "data": {"size_gb": 2000, "in_memory_gb": 1500, "kind": "images"}})
+    choice = spread.instances["training"]
+    assert choice.fits and choice.instance_count * advisor.knowledge.instance_type(
+        choice.instance_type).memory_gib >= 2250
+
+
+def test_an_equal_type_at_priority_time_says_it_tied_on_speed_and_price(advisor: Advisor) -> None:
+    """A CPU tuning trial at priority time: an older type as fast and as dear loses on the tie, and says so rather
+    than only 'no faster'."""
+    rec = advisor.recommend({"stages": ["tuning"], "priority": "time", "data": {"size_gb": 5}})
+    tied = [a for a in rec.instances["tuning"].alternatives if a.reason.startswith("as fast")]
+    assert tied and all(a.reason == "as fast for this work at the same price, larger or older" for a in tied)
