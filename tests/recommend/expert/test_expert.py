@@ -64,6 +64,9 @@ def _misses(knowledge: Knowledge, choice: StageChoice, want: dict[str, Any]) -> 
         "reasons": lambda v: all(any(s.lower() in r.lower() for r in choice.reasons) for s in v),
         "reasons_absent": lambda v: not any(s.lower() in r.lower() for r in choice.reasons for s in v),
         "settings": lambda v: not _settings_misses(choice, {"settings": v}),
+        "cost": lambda v: all(any(s.lower() in line.lower() for line in (choice.estimated_cost.formula,
+                                                                          *choice.estimated_cost.assumptions))
+                              for s in v),
     }
     misses = [f"{key} {value!r}" for key, value in want.items() if not checks[key](value)]
     if "fits" not in want and not choice.fits:
@@ -104,10 +107,12 @@ def _lambda_misses(rec: Recommendation, want: dict[str, Any] | None) -> list[str
                      if key not in lists and getattr(got, key) != value]
 
 
-def _security_misses(rec: Recommendation, wanted: list[str]) -> list[str]:
-    """Each `Operation.Field` that must be among the settings the recommendation sets."""
+def _security_misses(rec: Recommendation, wanted: list[str], refused: list[str]) -> list[str]:
+    """Each `Operation.Field` that must be among the settings the recommendation sets (`wanted`), and each that
+    must not be (`refused`: a field AWS rejects for the chosen type, such as a volume key on local NVMe)."""
     have = {f"{s.api}.{s.field}" for s in rec.security if s.status == "set"}
-    return [f"security setting {w} missing" for w in wanted if w not in have]
+    return ([f"security setting {w} missing" for w in wanted if w not in have]
+            + [f"security setting {r} set, which AWS refuses here" for r in refused if r in have])
 
 
 @pytest.mark.parametrize("name", WORKLOADS)
@@ -131,7 +136,7 @@ def test_expert_expectation(advisor: Advisor, name: str) -> None:
         misses += [f"a warning says {needle!r}: {w}" for w in rec.warnings if needle.lower() in w.lower()]
     if "lambda" in expected:
         misses += _lambda_misses(rec, expected["lambda"])
-    misses += _security_misses(rec, expected.get("security", []))
+    misses += _security_misses(rec, expected.get("security", []), expected.get("security_absent", []))
     assert not misses, f"{name} ({expected['source']}):\n" + "\n".join(misses)
 
 
