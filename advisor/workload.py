@@ -119,11 +119,13 @@ class Data(Frozen):
 
 
 class Model(Frozen):
-    algorithm: Algorithm = Field(default="xgboost", description="A SageMaker built-in algorithm (xgboost, "
-                                                                "linear_learner, deepar, ...), a framework (pytorch, "
-                                                                "...) or an LLM serving stack (lmi, tgi, vllm).")
-    kind: ModelKind = Field(default="tree_based", description="The kind of model; deep_learning and llm models are "
-                                                              "sized for accelerators.")
+    algorithm: Algorithm = Field(default="xgboost", description=(
+        "A SageMaker built-in algorithm (xgboost, linear_learner, deepar, ...), a framework (pytorch, ...) or an "
+        "LLM serving stack (lmi, tgi, vllm); absent: by model.kind (tree_based xgboost, classical sklearn, "
+        "deep_learning pytorch, llm huggingface), else xgboost."))
+    kind: ModelKind = Field(default="tree_based", description=(
+        "The kind of model; deep_learning and llm models are sized for accelerators. Absent: a built-in "
+        "algorithm's own kind (AWS's), a framework's usual one, else tree_based."))
     parameters_millions: Finite = Field(default=0, ge=0, le=MAX_PARAMETERS_MILLIONS, description=(
         "Parameters of a neural network, in millions (at most 100 trillion); 0 when unknown or not a neural "
         "network."))
@@ -783,7 +785,7 @@ def accelerator_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tupl
 def algorithm_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """Asks that contradict AWS's documented guidance for a built-in algorithm, naming both fields."""
     algorithm = knowledge.algorithm(w.model.algorithm)
-    problems: list[tuple[tuple[str, ...], str, str | None]] = []
+    problems: list[tuple[tuple[str, ...], str, str | None]] = list(llm_kind_problems(w, knowledge))
     if algorithm is None:
         if w.model.mode is not None:
             problems.append((("model", "mode"), f"{w.model.algorithm} has no training modes "
@@ -810,6 +812,23 @@ def algorithm_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[
         problems.append((("inference", "gpu"), f"inference.gpu is none but model.algorithm {algorithm.id} serves "
                          "on GPU instances only", f"AWS: {algorithm.inference.guidance}"))
     return problems
+
+
+def llm_kind_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
+    """An LLM named with an algorithm that cannot train or serve one (a built-in algorithm, scikit-learn), or an LLM
+    serving stack (vLLM, TGI, LMI) named for a model that is no LLM: the two fields contradict each other, and
+    sizing an LLM by XGBoost's guidance (or the reverse) would be advice for neither. Other pairs stand: the
+    kind the user states is the one sized."""
+    kinds = model_kinds_of(w.model.algorithm, knowledge)
+    if not kinds or w.model.kind in kinds or (w.model.kind != "llm" and kinds != ("llm",)):
+        return []
+    if w.model.kind == "llm":
+        can = [f.id for f in knowledge.frameworks if "llm" in f.model_kinds]
+        return [(("model", "kind"), f"model.kind is llm, but model.algorithm {w.model.algorithm} trains and serves "
+                 f"{' and '.join(k.replace('_', '-') for k in kinds)} models, not LLMs",
+                 f"model.algorithm: one of {', '.join(can)}, or custom; or the model's own kind")]
+    return [(("model", "kind"), f"model.kind is {w.model.kind}, but model.algorithm {w.model.algorithm} serves LLMs "
+             "only", "model.kind: llm, or a framework for this model (pytorch, huggingface, ...)")]
 
 
 def framework_gpu_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
@@ -841,6 +860,46 @@ def check_workload(w: Workload, knowledge: "Knowledge", doc: Any = None) -> None
     raise WorkloadError(f"{where}: {len(problems)} problem{'s' if len(problems) > 1 else ''}", problems=problems)
 
 
+ALGORITHM_OF_KIND: dict[ModelKind, Algorithm] = {
+    "tree_based": "xgboost", "classical": "sklearn", "deep_learning": "pytorch", "llm": "huggingface"}
+"""model.algorithm when a workload states model.kind but no algorithm: the container SageMaker users most often
+train and serve that kind of model with (XGBoost, scikit-learn, PyTorch, Hugging Face). An assumption, which the
+recommendation states in a warning; without it every model would be XGBoost, the field's default."""
+
+
+def with_model_defaults(w: Workload, knowledge: "Knowledge") -> Workload:
+    """The workload whose model.kind and model.algorithm follow each other where only one is stated: the kind of a
+    built-in algorithm is AWS's (algorithms.yaml model_kind), a framework's its usual one (model_kinds), and a
+    kind without an algorithm takes ALGORITHM_OF_KIND. Both stated, or neither: unchanged.
+
+    The filled field is not marked as set (model_fields_set), so the recommendation can say what was assumed, and
+    filling again gives the same workload."""
+    stated = w.model.model_fields_set
+    if ("kind" in stated) == ("algorithm" in stated):
+        return w
+    values = dict(w.model)
+    if "kind" in stated:
+        values["algorithm"] = ALGORITHM_OF_KIND[w.model.kind]
+    else:
+        kind = model_kinds_of(w.model.algorithm, knowledge)
+        if not kind:
+            return w  # your own container: any kind, so the field's default stands
+        values["kind"] = kind[0]
+    if values == dict(w.model):
+        return w
+    model = Model.model_construct(_fields_set=set(stated), **values)
+    return w.model_copy(update={"model": model})
+
+
+def model_kinds_of(algorithm: str, knowledge: "Knowledge") -> tuple[ModelKind, ...]:
+    """The model kinds `algorithm` trains or serves, the usual one first; empty: any (a custom container)."""
+    builtin = knowledge.algorithm(algorithm)
+    if builtin is not None:
+        return (builtin.model_kind,)
+    framework = next((f for f in knowledge.frameworks if f.id == algorithm), None)
+    return framework.model_kinds if framework is not None else ()
+
+
 def with_architecture(w: Workload, knowledge: "Knowledge") -> Workload:
     """The workload with its model.architecture's published parameter count when it states none: a field the user
     could have written, so it survives a dump and re-validation. The decoder shape is not copied: sizing reads the
@@ -864,7 +923,7 @@ def load_workload(source: Path | str, knowledge: "Knowledge", *, text: bytes | s
     if not isinstance(doc.data, dict):
         raise WorkloadError(f"{doc.display}: a workload is a mapping of fields (name, stages, data, ...)",
                             problems=[Problem("expected fields such as `stages:` at the top level", doc.display, 1)])
-    workload = validate_document(Workload, doc, WorkloadError)
+    workload = with_model_defaults(validate_document(Workload, doc, WorkloadError), knowledge)
     check_workload(workload, knowledge, doc)
     return with_architecture(workload, knowledge)
 

@@ -300,3 +300,51 @@ def test_a_revalidated_workload_is_sized_as_the_loaded_one(tmp_path: Path) -> No
     advisor = Advisor(K)
     first, second = advisor.recommend(loaded), advisor.recommend(again)
     assert first.instances == second.instances
+
+
+@pytest.mark.parametrize(("model", "algorithm", "kind"), [
+    ({"kind": "llm"}, "huggingface", "llm"),  # not xgboost, the field's default: an LLM is no tree
+    ({"kind": "deep_learning"}, "pytorch", "deep_learning"),
+    ({"kind": "classical"}, "sklearn", "classical"),
+    ({"kind": "tree_based"}, "xgboost", "tree_based"),
+    ({"algorithm": "image_classification"}, "image_classification", "deep_learning"),  # AWS's kind, not tree_based
+    ({"algorithm": "factorization_machines"}, "factorization_machines", "classical"),
+    ({"algorithm": "vllm"}, "vllm", "llm"),
+    ({"algorithm": "pytorch"}, "pytorch", "deep_learning"),
+    ({"algorithm": "custom"}, "custom", "tree_based"),  # your own container: any kind, the default stands
+    ({"algorithm": "pytorch", "kind": "classical"}, "pytorch", "classical"),  # both stated: as stated
+    ({}, "xgboost", "tree_based"),
+])
+def test_model_kind_and_algorithm_follow_each_other(tmp_path: Path, model: dict, algorithm: str, kind: str) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(f"stages: [training]\nmodel: {model}\n".replace("'", ""), encoding="utf-8")
+    loaded = load_workload(path, K)
+    assert (loaded.model.algorithm, loaded.model.kind) == (algorithm, kind)
+    assert loaded.model.model_fields_set == set(model)  # what was filled is not claimed as stated
+    again = Advisor(knowledge=K).recommend(loaded.model_dump(exclude_unset=True))  # filled again, the same
+    assert again.instances["training"] == Advisor(knowledge=K).recommend(loaded).instances["training"]
+
+
+@pytest.mark.parametrize(("model", "says"), [
+    ("{algorithm: xgboost, kind: llm}", "model.algorithm xgboost trains and serves tree-based models, not LLMs"),
+    ("{algorithm: sklearn, kind: llm}", "not LLMs"),
+    ("{algorithm: vllm, kind: deep_learning}", "model.algorithm vllm serves LLMs only"),
+    ("{algorithm: tgi, kind: classical}", "serves LLMs only"),
+])
+def test_an_llm_named_with_an_algorithm_for_none_is_a_located_error(tmp_path: Path, model: str, says: str) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(f"stages: [realtime_inference]\nmodel: {model}\n", encoding="utf-8")
+    with pytest.raises(WorkloadError) as info:
+        load_workload(path, K)
+    [problem] = info.value.problems
+    assert (problem.field, problem.line) == ("model.kind", 2)
+    assert says in problem.message
+
+
+@pytest.mark.parametrize("model", [
+    "{algorithm: pytorch, kind: llm}", "{algorithm: custom, kind: llm}",
+    "{algorithm: huggingface, kind: deep_learning}", "{algorithm: knn, kind: classical}"])
+def test_an_llm_kind_the_algorithm_can_carry_is_accepted(tmp_path: Path, model: str) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(f"stages: [realtime_inference]\nmodel: {model}\n", encoding="utf-8")
+    load_workload(path, K)

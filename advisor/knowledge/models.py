@@ -437,6 +437,9 @@ class Framework(NamedTuple):
         "yes: a Neuron build exists and runs as is; compiled: runs on Inferentia/Trainium only after compiling the "
         "model with the Neuron SDK (a Neuron container); no: never; unknown: the user's.")]
     note: str | None = None
+    model_kinds: Annotated[tuple[Literal["classical", "tree_based", "deep_learning", "llm"], ...], Doc(
+        "The workload model kinds it trains or serves, the usual one first (model.kind when a workload names this "
+        "framework but no kind); empty: any (your own container).")] = ()
     cpu_only: Annotated[tuple[Literal["training", "inference"], ...], Doc(
         "The workload sections (training: training and tuning; inference: the inference stages) whose containers"
         " AWS builds or runs on CPUs only, so a GPU asked for there cannot be used: a plain error naming both "

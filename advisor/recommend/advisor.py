@@ -51,7 +51,7 @@ from advisor.recommend.models import (
 )
 from advisor.recommend.options import option_warnings
 from advisor.recommend.security import SecurityRows, drop_refused, serverless_gaps
-from advisor.workload import Derived, Workload, check_workload, context_of, with_architecture
+from advisor.workload import Derived, Workload, check_workload, context_of, with_architecture, with_model_defaults
 
 
 class Facts(NamedTuple):
@@ -166,6 +166,7 @@ class Advisor:
             updates["region"] = region
         if updates:
             workload = workload.model_copy(update=updates)
+        workload = with_model_defaults(workload, self.knowledge)
         check_workload(workload, self.knowledge)
         return with_architecture(workload, self.knowledge)
 
@@ -356,11 +357,26 @@ def _tuning_warnings(w: Workload) -> list[str]:
             "early stopping) to run this many at once"]
 
 
+def _assumed_model(w: Workload, knowledge: Knowledge) -> list[str]:
+    """What the advice assumed where the workload names only one of model.kind and model.algorithm
+    (with_model_defaults); a built-in algorithm's kind is AWS's, no assumption."""
+    stated = w.model.model_fields_set
+    if "kind" in stated and "algorithm" not in stated:
+        return [f"model.algorithm is not given: advised as {w.model.algorithm}, the usual container for a "
+                f"{w.model.kind.replace('_', '-')} model; name model.algorithm (a built-in algorithm, a framework or "
+                "an LLM serving stack) for advice on its own instance guidance"]
+    if "algorithm" in stated and "kind" not in stated and knowledge.algorithm(w.model.algorithm) is None \
+            and w.model.kind != "tree_based":
+        return [f"model.kind is not given: sized as model.kind {w.model.kind}, the usual kind "
+                f"for {w.model.algorithm}; state model.kind (llm sizes the KV cache of served sequences)"]
+    return []
+
+
 def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowledge: Knowledge) -> list[str]:
     """What no choice can fix: a latency target below one request's compute on the CPU type chosen (an
     accelerator that meets it is no cause to warn; one that does not says so in its ranking reason), a need
     nothing meets."""
-    warnings = []
+    warnings = _assumed_model(w, knowledge)
     realtime = instances.get("realtime_inference")
     on_cpu = realtime is not None and realtime.instance_type is not None and \
         knowledge.instance_type(realtime.instance_type).accelerator is None

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from advisor.errors import WorkloadError
 from advisor.recommend.advisor import Advisor
 from advisor.stages import stage, stage_ids
-from advisor.workload import Workload, option_problems
+from advisor.workload import Workload, llm_kind_problems, option_problems
 from tests.recommend.test_options import every_text, offered
 
 ADVISOR = Advisor()
@@ -57,8 +57,10 @@ workloads = st.builds(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workloads)
 def test_recommend_never_raises_and_stays_valid(w: Workload) -> None:
-    impossible = option_problems(w, ADVISOR.knowledge)
-    if impossible:  # requests a serverless or asynchronous endpoint cannot take: a plain error naming the field
+    # requests a serverless or asynchronous endpoint cannot take, an LLM named with an algorithm for none (or the
+    # reverse): a plain error naming the field
+    impossible = option_problems(w, ADVISOR.knowledge) + llm_kind_problems(w, ADVISOR.knowledge)
+    if impossible:
         with pytest.raises(WorkloadError) as info:
             ADVISOR.recommend(w)
         assert {p.field for p in info.value.problems} >= {".".join(path) for path, _, _ in impossible}
@@ -205,7 +207,7 @@ TRAINING_STAGES = ("training", "tuning")
 def test_what_the_user_rules_out_or_requires_is_binding(w: Workload) -> None:
     """`gpu: none` means CPUs only (no GPU, Inferentia, Trainium or Gaudi), in the answer and its alternatives;
     `gpu: required` means a GPU; a production endpoint that fits runs at least two instances (issue 12 gap 2)."""
-    if option_problems(w, ADVISOR.knowledge):
+    if option_problems(w, ADVISOR.knowledge) or llm_kind_problems(w, ADVISOR.knowledge):
         return
     rec = ADVISOR.recommend(w)
     for stage_id, choice in rec.instances.items():

@@ -1,0 +1,35 @@
+"""The Advisor's own warnings: what it assumed where the workload left a model field out."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.recommend.advisor import Advisor
+
+ADVISOR = Advisor()
+
+
+@pytest.mark.parametrize(("model", "warned"), [
+    ({"kind": "llm", "parameters_millions": 7000}, "model.algorithm is not given: advised as huggingface"),
+    ({"kind": "deep_learning"}, "model.algorithm is not given: advised as pytorch"),
+    ({"algorithm": "pytorch"}, "model.kind is not given: sized as model.kind deep_learning"),
+])
+def test_an_assumed_model_field_is_said(model: dict, warned: str) -> None:
+    rec = ADVISOR.recommend({"stages": ["training"], "model": model})
+    assert [w for w in rec.warnings if w.startswith(warned)]
+
+
+@pytest.mark.parametrize("model", [
+    {}, {"algorithm": "xgboost", "kind": "tree_based"}, {"algorithm": "image_classification"},  # AWS's kind: no guess
+    {"algorithm": "custom"},
+])
+def test_nothing_assumed_nothing_said(model: dict) -> None:
+    rec = ADVISOR.recommend({"stages": ["training"], "model": model})
+    assert not [w for w in rec.warnings if "is not given" in w]
+
+
+def test_an_llm_without_an_algorithm_trains_on_accelerators_not_by_xgboost_guidance() -> None:
+    rec = ADVISOR.recommend({"stages": ["training"], "model": {"kind": "llm", "parameters_millions": 7000}})
+    training = rec.instances["training"]
+    assert ADVISOR.knowledge.instance_type(training.instance_type).accelerator is not None
+    assert not any("xgboost" in r.lower() for r in training.reasons)
