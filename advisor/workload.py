@@ -111,8 +111,9 @@ class Data(Frozen):
     in_memory_gb: Annotated[float, Field(gt=0, le=MAX_DATA_GB)] | None = Field(
         default=None,
         description="Working set that must fit in RAM at once, in GB; derived from size_gb and kind when absent.")
-    kind: DataKind = Field(default="tabular", description="What the data is; tabular and timeseries data are loaded "
-                                                          "whole, images, text and audio stream in mini-batches.")
+    kind: DataKind = Field(default="tabular", description=(
+        "What the data is; tabular and timeseries data are loaded whole, images, text and audio stream in "
+        "mini-batches. Absent: tabular, or the built-in algorithm's own where it takes no tabular data."))
     sensitivity: Sensitivity = Field(default="internal", description="How sensitive the data is; confidential and "
                                                                      "regulated data get stricter security settings.")
     private_sources: bool = Field(default=False, description="The data lives in a VPC or on premises.")
@@ -870,25 +871,28 @@ recommendation states in a warning; without it every model would be XGBoost, the
 def with_model_defaults(w: Workload, knowledge: "Knowledge") -> Workload:
     """The workload whose model.kind and model.algorithm follow each other where only one is stated: the kind of a
     built-in algorithm is AWS's (algorithms.yaml model_kind), a framework's its usual one (model_kinds), and a
-    kind without an algorithm takes ALGORITHM_OF_KIND. Both stated, or neither: unchanged.
+    kind without an algorithm takes ALGORITHM_OF_KIND. Both stated, or neither: unchanged. So does data.kind,
+    unstated, for a built-in algorithm that takes no tabular data (images for image classification, text for
+    BlazingText): it decides whether the data is held in memory or streamed (Derived.working_set_gb).
 
     The filled field is not marked as set (model_fields_set), so the recommendation can say what was assumed, and
     filling again gives the same workload."""
     stated = w.model.model_fields_set
-    if ("kind" in stated) == ("algorithm" in stated):
-        return w
     values = dict(w.model)
-    if "kind" in stated:
+    if "kind" in stated and "algorithm" not in stated:
         values["algorithm"] = ALGORITHM_OF_KIND[w.model.kind]
-    else:
-        kind = model_kinds_of(w.model.algorithm, knowledge)
-        if not kind:
-            return w  # your own container: any kind, so the field's default stands
-        values["kind"] = kind[0]
-    if values == dict(w.model):
-        return w
-    model = Model.model_construct(_fields_set=set(stated), **values)
-    return w.model_copy(update={"model": model})
+    elif "algorithm" in stated and "kind" not in stated:
+        kinds = model_kinds_of(w.model.algorithm, knowledge)
+        if kinds:  # else your own container: any kind, so the field's default stands
+            values["kind"] = kinds[0]
+    updates: dict[str, Any] = {}
+    if values != dict(w.model):
+        updates["model"] = Model.model_construct(_fields_set=set(stated), **values)
+    builtin = knowledge.algorithm(values["algorithm"])
+    if builtin is not None and "kind" not in w.data.model_fields_set and w.data.kind not in builtin.data_kinds:
+        data = dict(w.data) | {"kind": builtin.data_kinds[0]}
+        updates["data"] = Data.model_construct(_fields_set=set(w.data.model_fields_set), **data)
+    return w.model_copy(update=updates) if updates else w
 
 
 def model_kinds_of(algorithm: str, knowledge: "Knowledge") -> tuple[ModelKind, ...]:

@@ -348,3 +348,21 @@ def test_an_llm_kind_the_algorithm_can_carry_is_accepted(tmp_path: Path, model: 
     path = tmp_path / "w.yaml"
     path.write_text(f"stages: [realtime_inference]\nmodel: {model}\n", encoding="utf-8")
     load_workload(path, K)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("model: {algorithm: image_classification}", "images"),  # takes no tabular data: AWS's own kind
+    ("model: {algorithm: deepar, kind: deep_learning}", "timeseries"),
+    ("model: {algorithm: blazingtext}", "text"),
+    ("model: {algorithm: xgboost}", "tabular"),  # takes tabular data: the default stands
+    ("model: {algorithm: object2vec}", "tabular"),
+    ("model: {algorithm: pytorch}", "tabular"),  # a framework takes any data
+    ("model: {algorithm: image_classification}\ndata: {kind: other}", "other"),  # stated: as stated
+])
+def test_data_kind_follows_a_built_in_algorithm_that_takes_no_tabular_data(tmp_path: Path, text: str,
+                                                                          kind: str) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(f"stages: [training]\n{text}\n", encoding="utf-8")
+    loaded = load_workload(path, K)
+    assert loaded.data.kind == kind
+    assert ("kind" in loaded.data.model_fields_set) == ("data:" in text)  # what was filled is not claimed as stated

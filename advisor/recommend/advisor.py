@@ -358,18 +358,29 @@ def _tuning_warnings(w: Workload) -> list[str]:
 
 
 def _assumed_model(w: Workload, knowledge: Knowledge) -> list[str]:
-    """What the advice assumed where the workload names only one of model.kind and model.algorithm
-    (with_model_defaults); a built-in algorithm's kind is AWS's, no assumption."""
+    """What the advice assumed where the workload leaves the model half said: only one of model.kind and
+    model.algorithm (with_model_defaults; a built-in algorithm's kind is AWS's, no assumption), or a framework's
+    deep model without its size."""
     stated = w.model.model_fields_set
+    builtin = knowledge.algorithm(w.model.algorithm) is not None
+    said = []
     if "kind" in stated and "algorithm" not in stated:
-        return [f"model.algorithm is not given: advised as {w.model.algorithm}, the usual container for a "
-                f"{w.model.kind.replace('_', '-')} model; name model.algorithm (a built-in algorithm, a framework or "
-                "an LLM serving stack) for advice on its own instance guidance"]
-    if "algorithm" in stated and "kind" not in stated and knowledge.algorithm(w.model.algorithm) is None \
-            and w.model.kind != "tree_based":
-        return [f"model.kind is not given: sized as model.kind {w.model.kind}, the usual kind "
-                f"for {w.model.algorithm}; state model.kind (llm sizes the KV cache of served sequences)"]
-    return []
+        said.append(f"model.algorithm is not given: advised as {w.model.algorithm}, the usual container for "
+                    f"model.kind {w.model.kind}; name model.algorithm (a built-in algorithm, a framework or an LLM "
+                    "serving stack) for advice on its own instance guidance")
+    elif "algorithm" in stated and "kind" not in stated and not builtin and w.model.kind != "tree_based":
+        said.append(f"model.kind is not given: sized as model.kind {w.model.kind}, the usual kind for "
+                    f"{w.model.algorithm}; state model.kind (llm sizes the KV cache of served sequences)")
+    unsized = w.model.kind == "llm" or "size_mb" not in stated
+    sizes_model = any(s in w.stages for section in ("training", "inference")
+                      for s in stage_registry.stages_reading(section) or ())
+    if w.model.kind in ("deep_learning", "llm") and not builtin and not w.model.parameters_millions and unsized \
+            and sizes_model:
+        said.append(f"model.parameters_millions is not given: the {w.model.kind} model is sized from model.size_mb "
+                    f"({w.model.size_mb:g} MB{'' if 'size_mb' in stated else ', its default'}); state "
+                    f"model.parameters_millions{' or model.architecture' if w.model.kind == 'llm' else ''} to size "
+                    "its accelerator memory from the model itself")
+    return said
 
 
 def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowledge: Knowledge) -> list[str]:

@@ -33,3 +33,22 @@ def test_an_llm_without_an_algorithm_trains_on_accelerators_not_by_xgboost_guida
     training = rec.instances["training"]
     assert ADVISOR.knowledge.instance_type(training.instance_type).accelerator is not None
     assert not any("xgboost" in r.lower() for r in training.reasons)
+
+
+@pytest.mark.parametrize(("model", "warned"), [
+    ({"kind": "llm", "algorithm": "vllm"}, True),  # an LLM of unknown size: 100 MB, the artifact default
+    ({"kind": "llm", "algorithm": "vllm", "size_mb": 14000}, True),  # the KV cache needs its shape too
+    ({"kind": "deep_learning", "algorithm": "pytorch"}, True),
+    ({"kind": "deep_learning", "algorithm": "pytorch", "size_mb": 500}, False),  # its artifact says its size
+    ({"kind": "llm", "algorithm": "vllm", "architecture": "llama-3.1-8b"}, False),  # the published count
+    ({"kind": "llm", "algorithm": "vllm", "parameters_millions": 7000}, False),
+    ({"algorithm": "image_classification"}, False),  # a built-in: AWS's instance guidance sizes it
+])
+def test_a_deep_model_of_unknown_size_is_said(model: dict, warned: bool) -> None:
+    rec = ADVISOR.recommend({"stages": ["realtime_inference"], "model": model})
+    assert bool([w for w in rec.warnings if w.startswith("model.parameters_millions is not given")]) == warned
+
+
+def test_a_notebook_alone_sizes_no_model_and_says_nothing_of_its_size() -> None:
+    rec = ADVISOR.recommend({"stages": ["notebook"], "model": {"kind": "deep_learning", "algorithm": "pytorch"}})
+    assert not [w for w in rec.warnings if "parameters_millions" in w]
