@@ -113,7 +113,7 @@ class Data(Frozen):
         description="Working set that must fit in RAM at once, in GB; derived from size_gb and kind when absent.")
     kind: DataKind = Field(default="tabular", description=(
         "What the data is; tabular and timeseries data are loaded whole, images, text and audio stream in "
-        "mini-batches. Absent: tabular, or the built-in algorithm's own where it takes no tabular data."))
+        "mini-batches. A built-in algorithm that takes no tabular data sets its own when this is absent."))
     sensitivity: Sensitivity = Field(default="internal", description="How sensitive the data is; confidential and "
                                                                      "regulated data get stricter security settings.")
     private_sources: bool = Field(default=False, description="The data lives in a VPC or on premises.")
