@@ -17,7 +17,7 @@ from advisor.quiz.session import Session
 HELP = Text.assemble(
     ("Keys\n", "bold"),
     "  Home      p practice · e exam · r review · x resume exam · s stats\n",
-    "            w workload questionnaire (the advisor)\n",
+    "            ↑↓ the bank · w workload questionnaire (the advisor)\n",
     "  Question  1-9 or A-I  toggle the option shown at that place\n",
     "            Ordering    press the steps' keys in order (again takes\n",
     "                        one out; ⌫ takes back the last)\n",

@@ -46,6 +46,7 @@ class BankRow:
 
 
 MENU = Text.assemble(
+    ("↑↓", "bold"), " Bank      the modes below use the highlighted bank\n",
     ("p", "bold"), "  Practice  a round of 10, right or wrong and every explanation at once\n",
     ("e", "bold"), "  Exam      a timed simulation on a blueprint (or your own size and time)\n",
     ("r", "bold"), "  Review    what is due, then what you answered wrong\n",
@@ -134,6 +135,7 @@ class HomeScreen(BaseScreen[None]):
         if rows:
             wanted = next((i for i, r in enumerate(rows) if r.bank.id == self.bank_id), 0)
             banks.highlighted = highlighted if highlighted is not None and highlighted < len(rows) else wanted
+            banks.focus()  # the arrows choose a bank at once; the scrolling body would otherwise take them
         self._detail()
         self.refresh_bindings()
 

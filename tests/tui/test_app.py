@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from advisor.quiz.session import Session
@@ -12,7 +14,7 @@ from advisor.tui.exam_setup import ExamSetupScreen
 from advisor.tui.home import HomeScreen
 from advisor.tui.question import QuestionScreen
 from advisor.tui.results import ResultScreen
-from tests.support.quiz import FrozenClock
+from tests.support.quiz import FrozenClock, write_bank
 from tests.tui.keys import answer_keys, run_async, shown
 
 SIZE = (80, 24)
@@ -377,3 +379,22 @@ async def test_the_help_fits_its_dialog_at_80_columns(tutor: Tutor) -> None:
         await pilot.pause()
         text = app.screen.query_one("#help").query_one(Static)
         assert max(len(line) for line in HELP.plain.splitlines()) <= text.content_region.width == 70
+
+
+@run_async
+async def test_the_arrows_choose_the_bank_on_home_at_once(tmp_path: Path, clock: FrozenClock, banks_dir: Path) -> None:
+    """A first-time user presses ↓ to reach the second bank: the bank list has the focus as home opens (the
+    scrolling body around it took the arrows before), and the menu says what the arrows do."""
+    write_bank(banks_dir, bank_id="umbrella")  # listed after tiny (files in name order)
+    tutor = Tutor.open(tmp_path / "two-banks", clock=clock, banks_dir=banks_dir)
+    try:
+        app = create_app(tutor)
+        async with app.run_test(size=SIZE) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert "↑↓ Bank" in shown(pilot, "#menu")
+            await pilot.press("down", "p")
+            assert isinstance(app.screen, QuestionScreen)
+            assert app.screen.session.bank.id == "umbrella"
+    finally:
+        tutor.close()
