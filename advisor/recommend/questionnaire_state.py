@@ -8,7 +8,10 @@ Rules kept here:
 - a problem, once shown, keeps its question on screen even when the stages change, so it can be fixed;
 - the summary (and Submit) is reached only without problems: otherwise the first bad answer's step opens;
 - a questionnaire opened from a file that does not validate starts at its first bad field, until the user
-  moves or answers.
+  moves or answers;
+- a required answer not given yet (the stages, on a blank questionnaire) is something still to do, not a
+  mistake: it blocks Next like a bad answer, but is marked wrong (✘) only once the user has tried to go on
+  without it, or when a file left it out.
 """
 
 from __future__ import annotations
@@ -48,10 +51,13 @@ class QuestionnaireState:
     problems: dict[str, str] = field(default_factory=dict)
     kept: set[str] = field(default_factory=set)  # shown once for a bad answer: stays, even when it is fixed
     open_at_problem: bool = False
+    insisted: set[str] = field(default_factory=set)  # unanswered questions the user was told to answer
 
     def __post_init__(self) -> None:
         self.open_at_problem = self.source is not None
         self.revalidate()
+        if self.source is not None:  # a file that leaves out a required answer is wrong as it stands
+            self.insisted |= set(self.problems)
 
     # ---- answers ------------------------------------------------------------------------------------------
 
@@ -60,6 +66,15 @@ class QuestionnaireState:
         self.problems = self.answers.problems(self.knowledge)
         self.kept |= set(self.problems)
         return self.problems
+
+    def pending(self, path: str) -> bool:
+        """True when `path`'s problem is only that it has no answer yet, and nobody has asked for one: a blank
+        questionnaire is not wrong before the user has done anything."""
+        return path in self.problems and path not in self.insisted and _unanswered(self.answers.values.get(path))
+
+    def shown_problems(self) -> dict[str, str]:
+        """The problems to mark wrong (✘): every one but those still pending."""
+        return {path: message for path, message in self.problems.items() if not self.pending(path)}
 
     def set_knowledge(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
@@ -107,7 +122,9 @@ class QuestionnaireState:
         return "Summary" if step_id == SUMMARY else self.answers.title(_step(step_id), self.kept)
 
     def step_has_problem(self, step_id: str) -> bool:
-        return step_id != SUMMARY and any(BY_PATH[p].section in _step(step_id).sections for p in self.problems)
+        """Whether the step is marked wrong (✘): an answer still pending does not mark it."""
+        return step_id != SUMMARY and any(BY_PATH[p].section in _step(step_id).sections
+                                          for p in self.shown_problems())
 
     def step_problems(self) -> list[str]:
         """The bad answers of the current step (on the summary: every bad answer)."""
@@ -136,8 +153,10 @@ class QuestionnaireState:
         return self.go(Move(self.step if self.step in self.step_ids() else STEPS[0].id))
 
     def go(self, move: Move) -> Move:
-        """Make `move` the current step; the summary is only reached without problems."""
+        """Make `move` the current step; the summary is only reached without problems (asked for, the missing
+        answers are then marked wrong)."""
         if move.step == SUMMARY and self.problems:
+            self.insisted |= set(self.problems)
             move = self.first_problem()
         self.step = move.step
         return move
@@ -150,6 +169,7 @@ class QuestionnaireState:
             return self.submit()
         bad = self.step_problems()
         if bad:
+            self.insisted |= set(bad)
             return Move(self.step, bad[0], blocked=True)
         return self.go(Move(self.neighbour(+1) or SUMMARY))
 
@@ -164,6 +184,11 @@ class QuestionnaireState:
         if self.step != SUMMARY or self.problems:
             return self.go(Move(SUMMARY))
         return Move(SUMMARY, submit=True)
+
+
+def _unanswered(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, (list, tuple)) and not value)
 
 
 def _step(step_id: str) -> Step:

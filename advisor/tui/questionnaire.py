@@ -250,13 +250,14 @@ class QuestionnaireScreen(BaseScreen[None]):
         if not self.built:
             return
         state = self.state
+        marked = state.shown_problems()  # an answer still to give is not marked wrong before Next asks for it
         for step in STEPS:
             questions = state.shown(step.id)
             shown = {q.path for q in questions}
             for row in self.query_one(f"#page-{step.id}").query(QuestionRow):
                 if row.display != (row.question.path in shown):
                     row.display = row.question.path in shown
-                row.show_problem(state.problems.get(row.question.path))
+                row.show_problem(marked.get(row.question.path))
             intro = "\n".join(section_help(section) for section in dict.fromkeys(q.section for q in questions))
             if self.intros.get(step.id) != intro:
                 self.intros[step.id] = intro
@@ -280,12 +281,16 @@ class QuestionnaireScreen(BaseScreen[None]):
         self.query_one("#q-steps", Static).update(steps)
 
     def _show_message(self, extra: str = "") -> None:
-        bad = self.state.step_problems()
+        state = self.state
+        bad = state.step_problems()
         text = Text()
         if extra:
             text.append(extra, style="bold yellow")
+        elif bad and all(state.pending(path) for path in bad):
+            text.append("To go on, answer " + "; ".join(f"{path}: {state.problems[path]}" for path in bad) + ".")
         elif bad:
-            text.append(f"Fix the field marked ✘ ({', '.join(bad)}) to go on; Ctrl+P goes back.", style="bold red")
+            marked = [path for path in bad if not state.pending(path)]
+            text.append(f"Fix the field marked ✘ ({', '.join(marked)}) to go on; Ctrl+P goes back.", style="bold red")
         elif self.advisor is None:
             text.append("Loading the knowledge base…", style="dim")
         self.query_one("#q-message", Static).update(text)
@@ -293,6 +298,8 @@ class QuestionnaireScreen(BaseScreen[None]):
     def _show(self, move: Move) -> None:
         """Draw the state's current step, focusing the question `move` names (else the step's first)."""
         step_id = self.state.step
+        if move.blocked or move.focus is not None:  # sent to an answer: those asked for are now marked wrong
+            self._redraw()
         self.query_one("#q-pages", ContentSwitcher).current = f"page-{step_id}"
         if step_id == SUMMARY:
             self._show_summary()

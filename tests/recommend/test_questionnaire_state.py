@@ -97,3 +97,31 @@ def test_the_state_needs_no_textual() -> None:
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_blank_questionnaire_is_not_wrong_until_the_user_goes_on_without_the_stages() -> None:
+    s = state()
+    assert s.problems == {"stages": "choose at least one stage"}
+    assert s.pending("stages") and not s.step_has_problem("stages") and s.shown_problems() == {}
+    assert s.next() == Move("stages", "stages", blocked=True)  # still required: Next is refused
+    assert not s.pending("stages") and s.step_has_problem("stages")  # now marked wrong
+    assert s.answer("stages", ["training"]) and s.problems == {}
+    s.answer("stages", [])  # taken back after being asked for: wrong at once
+    assert s.step_has_problem("stages")
+
+
+def test_submitting_a_blank_questionnaire_marks_the_missing_stages() -> None:
+    s = state()
+    assert s.submit() == Move("stages", "stages")
+    assert s.step_has_problem("stages")
+
+
+def test_a_file_without_stages_is_wrong_as_it_opens() -> None:
+    s = state({"name": "nostages"}, source=Path("nostages.yaml"))
+    assert not s.pending("stages") and s.step_has_problem("stages")
+
+
+def test_a_bad_answer_is_marked_at_once_even_before_next() -> None:
+    s = state({"stages": ["training"]})
+    s.answer("data.size_gb", "4o")
+    assert not s.pending("data.size_gb") and s.step_has_problem("data")

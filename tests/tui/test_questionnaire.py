@@ -315,3 +315,21 @@ async def test_why_and_every_export_from_the_result_screen(tutor: Tutor, clock: 
         assert isinstance(app.screen, RecommendationScreen)            # saved again without asking: it is ours
         await pilot.press("escape")                                     # the questionnaire alone: leaving ends it
     assert app.return_code == 0
+
+
+@run_async
+async def test_a_blank_questionnaire_opens_with_its_stages_still_to_choose_not_wrong(tutor: Tutor) -> None:
+    """What a first-time user sees: the stages step is not marked ✘ before anything was done; Next says what
+    to answer, and only then marks it."""
+    app = create_app(tutor, questionnaire=start(tutor))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen) and screen.step == "stages"
+        assert "✘" not in shown(pilot, "#q-steps") and problem_beside(pilot, "stages") == ""
+        assert shown(pilot, "#q-message").strip() == "To go on, answer stages: choose at least one stage."
+        await pilot.press("ctrl+n")
+        assert screen.step == "stages"
+        assert "Stages ✘" in shown(pilot, "#q-steps")
+        assert problem_beside(pilot, "stages") == "✘ choose at least one stage"
+        assert "Fix the field marked ✘ (stages)" in shown(pilot, "#q-message")
