@@ -111,6 +111,12 @@ class Tutor:
             return None
 
     def set_exam_date(self, date: dt.date | None) -> None:
+        """Set (or clear, None) the exam date. A day already gone is refused: it would bring nothing forward
+        (Scheduler.effective_due ignores a date that has passed), and it is most likely a mistyped year."""
+        today = self.clock().date()
+        if date is not None and date < today:
+            raise QuizError(f"the exam date {date.isoformat()} is in the past (today is {today.isoformat()})",
+                            hint="give the day of your exam to come, or --clear to forget it")
         self.store.set_setting(EXAM_DATE_KEY, date.isoformat() if date else None)
 
     @property

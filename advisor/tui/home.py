@@ -151,9 +151,13 @@ class HomeScreen(BaseScreen[None]):
         row = self._row()
         text = Text()
         date = self.tutor.exam_date
-        if date:
-            days = (date - self.tutor.clock().date()).days
-            text.append(f"Exam date {date} ({days} days): questions due after it come up before it.\n")
+        days = (date - self.tutor.clock().date()).days if date else 0
+        if date and days < 0:  # set before it passed: it brings nothing forward any more
+            text.append(f"Exam date {date} has passed (advisor quiz exam-date YYYY-MM-DD sets the next one, "
+                        "--clear forgets it).\n", style="dim")
+        elif date:
+            when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+            text.append(f"Exam date {date} ({when}): questions due after it come up before it.\n")
         else:
             text.append("No exam date set (advisor quiz exam-date YYYY-MM-DD brings reviews forward to it).\n",
                         style="dim")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -126,9 +127,10 @@ def test_stats_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_exam_date_is_set_shown_and_cleared(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["quiz", "exam-date", "2026-12-15"]) == 0
+    soon = (dt.date.today() + dt.timedelta(days=13)).isoformat()  # a date to come, whenever the test runs
+    assert main(["quiz", "exam-date", soon]) == 0
     assert main(["quiz", "exam-date"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["exam date: 2026-12-15", "exam date: 2026-12-15"]
+    assert capsys.readouterr().out.splitlines() == [f"exam date: {soon}", f"exam date: {soon}"]
     assert main(["quiz", "exam-date", "--clear"]) == 0
     assert capsys.readouterr().out.strip() == "exam date: not set"
 
@@ -136,6 +138,16 @@ def test_exam_date_is_set_shown_and_cleared(capsys: pytest.CaptureFixture[str]) 
 def test_a_bad_exam_date_is_a_usage_error() -> None:
     result = run("quiz", "exam-date", "15/12/2026")
     assert result.returncode == 2 and "is not a date like 2026-12-15" in result.stderr
+
+
+def test_an_exam_date_in_the_past_is_refused_and_the_set_one_kept(tmp_path: Path) -> None:
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path)}
+    soon = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    assert run("quiz", "exam-date", soon, env=env).returncode == 0
+    result = run("quiz", "exam-date", "2020-01-01", env=env)  # the year mistyped
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "the exam date 2020-01-01 is in the past" in result.stderr
+    assert run("quiz", "exam-date", env=env).stdout.strip() == f"exam date: {soon}"
 
 
 def test_advisor_without_a_terminal_prints_help_and_loads_no_tui() -> None:

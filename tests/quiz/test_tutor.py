@@ -200,3 +200,13 @@ def test_weakest_topics_state_their_rule_and_mark_topics_with_few_answers(tutor:
 def test_stats_show_the_exam_a_learner_can_still_sit_first(tutor: Tutor) -> None:
     """MLS-C01 retired on 2026-03-31: MLA-C01's domains come first (a new user saw the retired exam on top)."""
     assert list(tutor.stats().domains) == ["MLA-C01", "MLS-C01"]
+
+
+def test_an_exam_date_already_gone_is_refused_and_today_is_kept(tutor: Tutor, clock: FrozenClock) -> None:
+    today = clock().date()
+    tutor.set_exam_date(today + dt.timedelta(days=3))
+    with pytest.raises(QuizError, match="is in the past"):
+        tutor.set_exam_date(today - dt.timedelta(days=1))  # a mistyped year, most likely: it would do nothing
+    assert tutor.exam_date == today + dt.timedelta(days=3)  # the date set before is kept
+    tutor.set_exam_date(today)
+    assert tutor.exam_date == today

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -398,3 +399,20 @@ async def test_the_arrows_choose_the_bank_on_home_at_once(tmp_path: Path, clock:
             assert app.screen.session.bank.id == "umbrella"
     finally:
         tutor.close()
+
+
+@run_async
+async def test_home_says_when_the_exam_date_has_passed_not_a_negative_count(tutor: Tutor, clock: FrozenClock) -> None:
+    tutor.set_exam_date(clock().date() + dt.timedelta(days=1))
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "(tomorrow): questions due after it come up before it" in shown(pilot, "#bank-detail")
+    clock.advance(days=3)  # the exam went by
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        detail = shown(pilot, "#bank-detail")
+        assert "has passed" in detail and "days" not in detail
