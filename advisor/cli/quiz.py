@@ -246,15 +246,11 @@ def cmd_banks(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     # deferred: every command module loads at start; its stack loads when the command runs
-    from advisor.quiz.bank import bank_file_data, choose_bank, load_bank
+    from advisor.quiz.bank import bank_file, bank_file_data, choose_bank
     from advisor.quiz.interop import export_text
     from advisor.quiz.interop.anki import write_apkg
 
-    path = Path(args.bank)
-    if path.suffix in {".yaml", ".yml", ".json"} and path.is_file():
-        bank = load_bank(path)
-    else:
-        bank = choose_bank(args.bank, banks_of(args))
+    bank = bank_file(args.bank) or choose_bank(args.bank, banks_of(args))
     data = bank_file_data(bank, full=args.format not in ("yaml", "json"))  # other formats read every field
     if args.due:
         tutor = open_tutor(args, reading=True)

@@ -166,6 +166,25 @@ def gather_banks(folder: Path | None = None, user_folder: Path | None = None,
     return banks
 
 
+BANK_FILE_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+
+
+def bank_file(name: str) -> Bank | None:
+    """The bank of `--bank NAME` when NAME is a file path (`--bank my-bank.yaml`), else None (a bank id).
+
+    A name that is plainly a path (a bank file's suffix, or a folder in it) but names no bank file is said as
+    such, not as an unknown bank id: `my-bank.yaml: no such file`, or another tool's file that needs importing."""
+    path = Path(name)
+    if not path.suffix and len(path.parts) < 2:  # bank ids have neither dots nor slashes
+        return None
+    if path.suffix in BANK_FILE_SUFFIXES and path.is_file():
+        return load_bank(path)
+    if path.is_file():
+        raise QuizError(f"{name}: not a bank file (a bank is .yaml or .json)",
+                        hint=f"import it first: advisor quiz import {name}")
+    raise QuizError(f"{name}: no such bank file", hint="give a bank id (advisor quiz banks) or a bank file")
+
+
 def find_bank(bank_id: str, folder: Path | None = None) -> Bank:
     """The bank called `bank_id` in a folder; an unknown id is a QuizError that lists the known ones."""
     return choose_bank(bank_id, load_banks(folder))

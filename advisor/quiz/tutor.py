@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from advisor.errors import QuizError
 from advisor.knowledge.loader import load_knowledge
-from advisor.quiz.bank import Bank, Item, choose_bank, gather_banks, load_bank
+from advisor.quiz.bank import Bank, Item, bank_file, choose_bank, gather_banks
 from advisor.quiz.scheduler import Queue, Scheduler
 from advisor.quiz.scoring import ExamScore, Mark, score_exam
 from advisor.quiz.session import (
@@ -84,9 +84,9 @@ class Tutor:
 
     def bank(self, bank_id: str) -> Bank:
         """A bank by id, or by the path of a bank file (`--bank my-bank.yaml`)."""
-        path = Path(bank_id)
-        if path.suffix in {".yaml", ".yml", ".json"} and path.is_file():
-            return load_bank(path)
+        named = bank_file(bank_id)
+        if named is not None:
+            return named
         on_disk = gather_banks(self.banks_dir, self.user_banks_dir)
         if any(b.id == bank_id for b in on_disk):  # generated banks are built only when asked for
             return choose_bank(bank_id, on_disk)
@@ -98,9 +98,10 @@ class Tutor:
 
     def blueprint(self, code: str) -> ExamBlueprint:
         known = {b.code: b for b in self.blueprints()}
-        if code not in known:
+        found = known.get(code) or next((b for c, b in known.items() if c.casefold() == code.casefold()), None)
+        if found is None:  # AWS writes the codes in capitals; `mla-c01` is the same exam
             raise QuizError(f"unknown exam {code!r}", hint=f"one of {', '.join(known)}")
-        return known[code]
+        return found
 
     @property
     def exam_date(self) -> dt.date | None:
@@ -151,7 +152,7 @@ class Tutor:
             minutes = blueprint.minutes if count == blueprint.questions else exam_minutes(blueprint, count)
         if minutes <= 0:
             raise QuizError("an exam needs a time limit of at least one minute")
-        return self._open(bank, "exam", exam_items(bank, blueprint, count, seed), seed, minutes, exam_code)
+        return self._open(bank, "exam", exam_items(bank, blueprint, count, seed), seed, minutes, blueprint.code)
 
     def review(self, bank: Bank, *, seed: int | None = None) -> Session:
         """Due questions first (soonest first), then the ones last answered wrong."""

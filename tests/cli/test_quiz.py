@@ -184,3 +184,14 @@ def test_an_empty_review_queue_is_said_kindly_and_exits_zero(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Nothing to review in ") and "Practice (advisor quiz practice)" in result.stdout
     assert "error" not in (result.stdout + result.stderr).lower()
+
+
+def test_a_bank_named_by_a_path_that_is_no_bank_file_says_so(tmp_path: Path) -> None:
+    """`--bank` and export take a bank id or a bank file: a path is never reported as an unknown bank id."""
+    missing = run("quiz", "export", str(tmp_path / "my-bank.yaml"), "--format", "gift")
+    assert missing.returncode == 2 and "my-bank.yaml: no such bank file" in missing.stderr
+    gift = tmp_path / "deck.gift"
+    gift.write_text("::q1:: Which? {=yes ~no}\n", encoding="utf-8")
+    other = run("quiz", "practice", "--bank", str(gift))  # refused before it asks for a terminal
+    assert other.returncode == 2 and "deck.gift: not a bank file" in other.stderr
+    assert f"advisor quiz import {gift}" in other.stderr and "Traceback" not in other.stderr

@@ -210,3 +210,10 @@ def test_an_exam_date_already_gone_is_refused_and_today_is_kept(tutor: Tutor, cl
     assert tutor.exam_date == today + dt.timedelta(days=3)  # the date set before is kept
     tutor.set_exam_date(today)
     assert tutor.exam_date == today
+
+
+def test_an_exam_code_is_read_in_any_case_and_stored_as_aws_writes_it(tutor: Tutor) -> None:
+    session = tutor.exam(tutor.bank("tiny"), exam_code="mla-c01", count=2)
+    assert session.exam_code == "MLA-C01"
+    with pytest.raises(QuizError, match="unknown exam 'mla-c02'"):
+        tutor.exam(tutor.bank("tiny"), exam_code="mla-c02", count=2)
