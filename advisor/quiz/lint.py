@@ -341,10 +341,14 @@ def report_data(reports: Sequence[BankReport]) -> dict[str, Any]:
             "warnings": sum(r.count("warning") for r in reports)}
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def summary_lines(report: BankReport) -> list[str]:
     """The per-bank figures, in plain words (the problems are printed above them)."""
     if report.bank_id is None:
-        return [f"{report.file}: does not load ({report.count('error')} errors)"]
+        return [f"{report.file}: does not load ({_count(report.count('error'), 'error')})"]
     c = report.cues
     types = ", ".join(f"{n} {t}" for t, n in sorted(report.types.items()))
     lines = [f"{report.file}: bank {report.bank_id}, {report.questions} questions ({types})",
@@ -355,6 +359,6 @@ def summary_lines(report: BankReport) -> list[str]:
              f"  'All/None of the above': the answer in {c.all_none_answers} of {c.all_none_uses} uses (at most half)",
              f"  stems repeating a word only the key uses: {c.stem_echoes}"]
     by_rule = Counter(f.rule for f in report.findings)
-    lines.append(f"  {report.count('error')} errors, {report.count('warning')} warnings"
+    lines.append(f"  {_count(report.count('error'), 'error')}, {_count(report.count('warning'), 'warning')}"
                  + (": " + ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())) if by_rule else ""))
     return lines

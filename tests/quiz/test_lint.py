@@ -186,3 +186,13 @@ def test_an_imported_ditectrev_bank_plays_and_lint_lists_what_it_lacks(tmp_path:
     [report] = lint_paths(out_file)
     assert {f.rule for f in report.findings} == {"missing-domain", "missing-explanation"}
     assert exit_code([report], strict=False) == 0 and exit_code([report], strict=True) == 1
+
+
+def test_the_summary_counts_in_plain_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    assert main(["quiz", "lint", str(empty)]) == 2
+    out = capsys.readouterr().out
+    assert "does not load (1 error)" in out and "1 errors" not in out
+    assert main(["quiz", "lint", str(shipped_dir("quizzes") / "chapter09.yaml")]) == 0
+    assert "  0 errors, 0 warnings" in capsys.readouterr().out
