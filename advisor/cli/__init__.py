@@ -26,7 +26,8 @@ COMMAND_MODULES = ("kb", "recommend", "requests", "audit", "questionnaire", "pri
 #: Each command and the module that registers it (a test holds this to what the modules register).
 COMMANDS = {"kb": "kb", "recommend": "recommend", "explain": "recommend", "requests": "requests", "audit": "audit",
             "questionnaire": "questionnaire", "pricing": "pricing", "quiz": "quiz"}
-DATA_DIR_HELP = "folder of the progress database (default: ADVISOR_DATA_DIR, else the platform's user data folder)"
+DATA_DIR_HELP = ("folder of your data: quiz progress, imported banks, the questionnaire's draft "
+                 "(default: ADVISOR_DATA_DIR, else the platform's user data folder)")
 
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +47,20 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     command = command_named(argv) if argv is not None else None
     for name in (COMMANDS[command],) if command else COMMAND_MODULES:
         importlib.import_module(f"advisor.cli.{name}").register(sub)
+    say_defaults(parser)
     return parser
+
+
+def say_defaults(parser: argparse.ArgumentParser) -> None:
+    """Give every option with choices and no help of its own its default in --help (`--format` printed its
+    choices but not which one applies when it is left out)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):  # aliases map to the same parser
+                say_defaults(child)
+        elif (action.option_strings and action.choices and "default" not in (action.help or "")
+              and action.default not in (None, argparse.SUPPRESS)):
+            action.help = f"{action.help} (default: {action.default})" if action.help else f"default: {action.default}"
 
 
 def command_named(argv: Sequence[str]) -> str | None:

@@ -95,3 +95,29 @@ def test_the_process_pauses_the_collector_for_one_shot_commands_only(
         pass
     assert calls == []
     capsys.readouterr()
+
+
+@pytest.mark.parametrize(("command", "default"), [
+    (["recommend"], "table"), (["requests"], "json"), (["quiz", "stats"], "table"), (["quiz", "export"], "yaml"),
+    (["kb", "show"], "table"),
+])
+def test_help_says_which_choice_applies_when_an_option_is_left_out(command: list[str], default: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "advisor", *command, "--help"], capture_output=True, text=True,
+                            timeout=60, check=True)
+    after_format = " ".join(result.stdout.rsplit("--format", 1)[1].split())  # the option's line, not the usage
+    assert f"default: {default}" in after_format.split(" --")[0], result.stdout
+
+
+def test_every_option_with_choices_says_its_default_in_help() -> None:
+    def walk(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+        found = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    found += walk(child)
+            elif action.option_strings and action.choices and action.default not in (None, argparse.SUPPRESS):
+                found.append(action)
+        return found
+
+    silent = [a.option_strings for a in walk(build_parser()) if "default" not in (a.help or "")]
+    assert silent == []
