@@ -92,6 +92,7 @@ class ExamSetupScreen(BaseScreen[Session | None]):
             count = int(event.value)
             minutes = blueprint.minutes if count == blueprint.questions else exam_minutes(blueprint, count)
             self.query_one("#minutes", Input).value = str(minutes)
+        self._describe()  # what starts is said below the fields, not only the blueprint's own size
 
     def _describe(self) -> None:
         blueprint = self.blueprint
@@ -102,6 +103,10 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         text = Text(f"{blueprint.code}: {blueprint.questions} questions in {blueprint.minutes} minutes, pass mark "
                     f"{blueprint.pass_mark} on {blueprint.scale_min}-{blueprint.scale_max}. Questions are drawn "
                     "in the blueprint's domain weights and scored all or nothing.")
+        count, minutes = self.query_one("#count", Input).value, self.query_one("#minutes", Input).value
+        if count.isdigit() and minutes.isdigit() and (int(count), int(minutes)) != (blueprint.questions,
+                                                                                  blueprint.minutes):
+            text.append(f"\nThis simulation: {count} questions in {minutes} minutes.", style="bold")
         if missing:
             text.append(f"\nThis bank has no questions for {', '.join(missing)}; "
                         "that share goes to the other domains.", style="dim")

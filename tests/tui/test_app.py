@@ -416,3 +416,19 @@ async def test_home_says_when_the_exam_date_has_passed_not_a_negative_count(tuto
         await pilot.pause()
         detail = shown(pilot, "#bank-detail")
         assert "has passed" in detail and "days" not in detail
+
+
+@run_async
+async def test_the_exam_setup_says_the_size_and_time_that_will_start(tutor: Tutor) -> None:
+    """Below the blueprint's own figures (65 questions in 130 minutes) the setup says what the fields make."""
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "This simulation: 6 questions in 12 minutes." in shown(pilot, "#about")  # the bank has 6
+        await pilot.press("tab", "3")  # the field is selected as it takes the focus: 3 replaces 6
+        await pilot.pause()
+        assert app.screen.query_one("#minutes").value == "6"
+        assert "This simulation: 3 questions in 6 minutes." in shown(pilot, "#about")
