@@ -202,6 +202,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
         if start == "review" and not tutor.queue(bank).ids:
             print(f"Nothing to review in {bank.title}: nothing is due and nothing was answered wrong. "
                   "Practice (advisor quiz practice) brings new questions.")
+            if not bank_id:  # the first bank was taken: say where the reviews are, when another bank has them
+                for other in tutor.banks():
+                    waiting = len(tutor.queue(other).ids) if other.id != bank.id else 0
+                    if waiting:
+                        print(f"{other.title} has {waiting} to review: advisor quiz review --bank {other.id}")
             return 0
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UsageError("the quiz is interactive: run it in a terminal",

@@ -15,8 +15,9 @@ import yaml
 
 from advisor.cli import main
 from advisor.quiz.store import FILENAME, MIGRATIONS, Store
+from advisor.quiz.tutor import Tutor
 from advisor.resources import shipped_dir
-from tests.support.quiz import question, tiny_questions, write_bank
+from tests.support.quiz import FrozenClock, question, tiny_questions, write_bank
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -195,3 +196,24 @@ def test_a_bank_named_by_a_path_that_is_no_bank_file_says_so(tmp_path: Path) -> 
     other = run("quiz", "practice", "--bank", str(gift))  # refused before it asks for a terminal
     assert other.returncode == 2 and "deck.gift: not a bank file" in other.stderr
     assert f"advisor quiz import {gift}" in other.stderr and "Traceback" not in other.stderr
+
+
+def test_an_empty_review_names_the_other_banks_that_have_reviews(tmp_path: Path, clock: FrozenClock) -> None:
+    """`advisor quiz review` takes the first bank; a learner who practised another bank is told where to look."""
+    folder = tmp_path / "banks"
+    write_bank(folder)
+    write_bank(folder, bank_id="umbrella")  # listed after tiny
+    tutor = Tutor.open(tmp_path / "data", clock=clock, banks_dir=folder)
+    try:
+        session = tutor.practice(tutor.bank("umbrella"), count=1, seed=1)
+        slot = session.current
+        for key in [k for k in slot.order if k not in slot.item.correct_keys][:slot.item.picks]:
+            session.toggle(slot.order.index(key))
+        tutor.submit(session)
+        tutor.finish(session)
+    finally:
+        tutor.close()
+    result = run("quiz", "review", "--banks", str(folder), "--data-dir", str(tmp_path / "data"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Nothing to review in Bank tiny")
+    assert "Bank umbrella has 1 to review: advisor quiz review --bank umbrella" in result.stdout
