@@ -407,9 +407,15 @@ def kv_shape(w: Workload, known: "LlmArchitecture | None") -> tuple[float, str]:
                    "model (Llama 3, Llama 2 70B, Mistral, Mixtral) needs several times less: set "
                    "model.architecture, or model.layers and model.kv_heads")
     per_token = 2 * layers * kv_heads * head_dim * KV_BYTES
-    shape = (f"2 (K and V) x {layers:.3g} layers ({layers_from}) x {kv_heads:.3g} KV heads ({kv_from}) x head size "
-             f"{head_dim} ({head_from}) x {KV_BYTES} bytes")
+    shape = (f"2 (K and V) x {_count(layers)} layers ({layers_from}) x {_count(kv_heads)} KV heads ({kv_from}) x "
+             f"head size {head_dim} ({head_from}) x {KV_BYTES} bytes")
     return per_token, shape
+
+
+def _count(value: float) -> str:
+    """A layer or head count in words: a whole number as is, an estimate (70.9 from the parameter count) as
+    "about 71", since no model has a fraction of a layer; the arithmetic keeps the estimate unrounded."""
+    return f"{value:g}" if value == int(value) else f"about {value:.0f}"
 
 
 def in_flight_sequences(w: Workload) -> int:

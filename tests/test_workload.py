@@ -366,3 +366,12 @@ def test_data_kind_follows_a_built_in_algorithm_that_takes_no_tabular_data(tmp_p
     loaded = load_workload(path, K)
     assert loaded.data.kind == kind
     assert ("kind" in loaded.data.model_fields_set) == ("data:" in text)  # what was filled is not claimed as stated
+
+
+def test_an_estimated_decoder_shape_reads_as_whole_layers_and_heads() -> None:
+    w = Workload(stages=["realtime_inference"],
+                 model={"kind": "llm", "algorithm": "vllm", "parameters_millions": 70000})
+    per_token, shape = kv_shape(w, None)
+    assert "about 71 layers (estimated from the parameter count) x about 71 KV heads" in shape
+    layers = (70e9 / 196_608) ** (1 / 3)  # 70.9: the shape says "about 71", the arithmetic keeps 70.9
+    assert per_token == pytest.approx(2 * layers * layers * 128 * 2)
