@@ -1272,7 +1272,8 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
         return [c for c in by_cost if is_fast(c)] + rest
     band = min(c.cost for c in fitting) * BALANCED_BAND
     within = sorted((c for c in fitting if c.cost <= band),
-                    key=lambda c: (too_slow(c), -c.speed, c.cost, c.size, c.instances if jobs else 0))
+                    key=lambda c: (too_slow(c), -c.speed, c.cost, c.size, c.instances if jobs else 0,
+                                   -c.spec.generation_rank))  # a full tie goes to the newer generation, as at cost
     return within + [c for c in by_cost if c.cost > band]
 
 def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, inference: bool) -> str:
@@ -1372,15 +1373,26 @@ def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bo
             return f"slower for this work ({_versus(other, winner, inference)})"
         if o_cost is not None and w_cost is not None and o_cost < w_cost:
             return f"not fast enough for priority time ({_versus(other, winner, inference)})"
-        # equally fast at the same price: the tie goes to the newer or smaller type, as at priority cost
         return f"no faster for this work, and {cost_diff}" if cost_diff else \
-            "as fast for this work at the same price, larger or older"
+            f"as fast for this work at the same price, {_tie(winner, other)}"
     if o_cost is not None and w_cost is not None and o_cost > w_cost * BALANCED_BAND and o_cost > w_cost:
         return f"more than {BALANCED_BAND - 1:.0%} above the cheapest fitting price ({cost_diff})"
     if other.speed < winner.speed:
         return f"slower for this work ({_versus(other, winner, inference)})" + (
             f"; {cost_diff}" if cost_diff else "")
-    return f"no faster, {cost_diff}" if cost_diff else "no faster, older generation"
+    return f"no faster, {cost_diff}" if cost_diff else f"as fast for this work at the same price, {_tie(winner, other)}"
+
+
+def _tie(winner: Candidate, other: Candidate) -> str:
+    """What broke a tie on speed and price, in the order the ranking breaks it: the smaller type or fewer
+    instances, then the newer generation; else the knowledge's order."""
+    if other.size > winner.size:
+        return "larger"
+    if other.instances > winner.instances:
+        return "on more instances"
+    if other.spec.generation_rank < winner.spec.generation_rank:
+        return "older generation"
+    return "listed after it (a full tie)"
 
 
 def _busy(c: Candidate) -> float:

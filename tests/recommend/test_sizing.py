@@ -310,4 +310,19 @@ def test_an_equal_type_at_priority_time_says_it_tied_on_speed_and_price(advisor:
     than only 'no faster'."""
     rec = advisor.recommend({"stages": ["tuning"], "priority": "time", "data": {"size_gb": 5}})
     tied = [a for a in rec.instances["tuning"].alternatives if a.reason.startswith("as fast")]
-    assert tied and all(a.reason == "as fast for this work at the same price, larger or older" for a in tied)
+    assert tied and all(a.reason.startswith("as fast for this work at the same price, ") for a in tied)
+
+
+def test_a_full_tie_at_priority_balanced_goes_to_the_newer_generation_and_says_so(advisor: Advisor) -> None:
+    """60 GB of tabular data in memory at priority balanced: r5 and r6i of one size cost the same and are as fast;
+    the newer generation wins, as at priority cost, and the older one is said to be older, not the reverse."""
+    rec = advisor.recommend({"stages": ["training"], "priority": "balanced", "data": {"size_gb": 200,
+                             "in_memory_gb": 60}, "training": {"gpu": "none", "max_hours": 4}})
+    choice = rec.instances["training"]
+    winner = advisor.knowledge.instance_type(choice.instance_type)
+    for alt in choice.alternatives:
+        if alt.reason.endswith("older generation"):
+            lost = advisor.knowledge.instance_type(alt.instance_type)
+            family = advisor.knowledge.family(lost.family).generations
+            assert family.index(lost.generation) < family.index(winner.generation), alt
+    assert not any(a.reason == "no faster, older generation" for a in choice.alternatives)
