@@ -83,6 +83,9 @@ MAX_PARAMETERS_MILLIONS = 100_000_000
 MAX_REQUESTS_PER_SECOND = 1_000_000
 """A million requests a second: more than one endpoint serves (40 instances by default, each a few thousand
 requests a second at best for a 1 ms model); such traffic is split over several endpoints or regions."""
+MAX_MODELS = 100_000
+"""A hundred thousand models behind one endpoint: beyond what AWS's examples show for multi-model endpoints
+("thousands"); a bound on the input, not a SageMaker limit."""
 PROCESSING_MAX_HOURS = 216
 """ProcessingStoppingCondition.MaxRuntimeInSeconds at most 777,600 s (botocore 1.44.5, sagemaker)."""
 
@@ -228,6 +231,21 @@ class Inference(Frozen):
         default=None, description=(
             "Hours a day requests arrive at about the peak rate, for the costs of options billed by use (a "
             "serverless endpoint, an asynchronous endpoint that scales to zero); absent: 24, an upper bound."))
+    models: Annotated[int, Field(ge=1, le=MAX_MODELS)] = Field(default=1, description=(
+        "Distinct models the endpoint serves (per-customer or per-region models, several frameworks, several "
+        "LLMs, or the containers of a pre/post-processing chain); requests_per_second is all of them together. "
+        "Above 1 the advisor chooses how they share a real-time endpoint: a multi-model endpoint, a "
+        "multi-container endpoint or inference components."))
+    same_container: bool = Field(default=True, description=(
+        "The models run in one serving container (one framework and version, e.g. hundreds of XGBoost models); "
+        "false when they need different containers (several frameworks)."))
+    hot_models: Annotated[int, Field(ge=1, le=MAX_MODELS)] | None = Field(default=None, description=(
+        "Models in use at about the same time: the set a multi-model endpoint keeps loaded in memory (the others "
+        "are loaded from S3 on their next request, a cold load); absent: all of inference.models, an upper "
+        "bound."))
+    serial: bool = Field(default=False, description=(
+        "Each request passes through the models in order (pre-processing, model, post-processing): a serial "
+        "inference pipeline, inference.models being its containers."))
 
 
 class Batch(Frozen):
@@ -683,6 +701,38 @@ def semantic_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[s
     problems.extend(algorithm_problems(w, knowledge))
     problems.extend(accelerator_problems(w, knowledge))
     problems.extend(option_problems(w, knowledge))
+    if w.inference.models > 1 or w.inference.serial or w.inference.hot_models is not None:
+        problems.extend(models_problems(w))
+    return problems
+
+
+SERIAL_MAX_CONTAINERS = 15
+"""botocore 1.44.5 CreateModel.Containers (a list of at most 15): a multi-container endpoint's limit."""
+
+
+def models_problems(w: Workload) -> list[tuple[tuple[str, ...], str, str | None]]:
+    """Contradictions among the fields that say how many models an endpoint serves, and the stages that cannot
+    serve several: each names its field. A serverless endpoint hosts one model (AWS: serverless-endpoints.html,
+    feature exclusions: no multi-model endpoints, no inference pipelines)."""
+    inf = w.inference
+    problems: list[tuple[tuple[str, ...], str, str | None]] = []
+    if inf.hot_models is not None and inf.hot_models > inf.models:
+        problems.append((("inference", "hot_models"), f"inference.hot_models is {inf.hot_models}, more than the "
+                         f"{inf.models} model{'s' if inf.models > 1 else ''} the endpoint serves (inference.models)",
+                         "at most inference.models"))
+    if inf.serial and inf.models > SERIAL_MAX_CONTAINERS:
+        problems.append((("inference", "models"), f"inference.models is {inf.models}, but a serial inference "
+                         f"pipeline (inference.serial) chains at most {SERIAL_MAX_CONTAINERS} containers",
+                         "merge steps into fewer containers (botocore: CreateModel.Containers, at most 15)"))
+    if inf.serial and inf.models < 2:
+        problems.append((("inference", "serial"), "inference.serial chains the endpoint's containers, but "
+                         "inference.models is 1", "set inference.models to the containers in the chain (2-15)"))
+    if inf.models > 1 and "serverless_inference" in w.stages:
+        real = stage_registry.offer(w.stages, "realtime_inference")
+        problems.append((("inference", "models"), f"inference.models is {inf.models}, but stages lists "
+                         "serverless_inference and a serverless endpoint hosts one model (no multi-model endpoints "
+                         "or inference pipelines)", f"{real} for a multi-model endpoint, or one serverless "
+                         "endpoint per model" if real else "one serverless endpoint per model"))
     return problems
 
 

@@ -117,6 +117,7 @@ class Operation:
     needs_lambda: bool = False  # built when Lambda was checked and fits
     option: str | None = None  # built only when this RequestOptions field is set
     flag: str = ""  # the CLI flag that sets `option`
+    setting: str | None = None  # built only when its stage's choice carries this setting (inference components)
 
     @property
     def stages(self) -> tuple[str, ...]:

@@ -75,6 +75,9 @@ def missing_because(op: Operation, rec: Recommendation, options: RequestOptions)
         failed = [c.name for c in rec.lambda_.checks if c.blocking and not c.ok]
         why = f" ({', '.join(failed)} beyond the limit)" if failed else ""
         return f"the Lambda verdict is does_not_fit{why}, so there is no {op.name}"
+    if op.setting and not any(op.setting in rec.instances[s].settings for s in op.stages if s in rec.instances):
+        return (f"{op.name} is built only when the real-time endpoint's models are inference components "
+                "(several models: `advisor explain --decision realtime.hosting`)")
     if op.option and getattr(options, op.option) is None:
         return f"{op.name} is built only when you ask for it ({op.flag})"
     return None

@@ -121,15 +121,45 @@ def tuning_job(ctx: Context) -> dict[str, Any]:
 
 
 def model(ctx: Context) -> dict[str, Any]:
+    """The model the endpoint or transform job serves. Several models behind a real-time endpoint (decision
+    realtime.hosting, carried in its settings): a multi-model endpoint's one container in Mode MultiModel with
+    ModelDataUrl the S3 prefix of every model's artifact; a multi-container endpoint's Containers (each with its
+    ContainerHostname) and InferenceExecutionConfig.Mode Direct or Serial; inference components: this model is
+    the first component's, one CreateModel per model."""
     if ctx.carries("CreateTrainingJob"):  # the model the training job in this set writes
         data_url = f"{ctx.s3('output')}{ctx.name('training')}/output/model.tar.gz"
     else:
         data_url = token("model_data_url")
-    request = {
+    settings = ctx.choice("CreateModel").settings
+    request: dict[str, Any] = {
         "ModelName": ctx.name("model"),
         "PrimaryContainer": {"Image": token("inference_image_uri"), "ModelDataUrl": data_url},
         "ExecutionRoleArn": token("sagemaker_execution_role_arn"),
     }
+    if settings.get("PrimaryContainer.Mode") == "MultiModel":
+        request["PrimaryContainer"] = {"Image": token("inference_image_uri"), "Mode": "MultiModel",
+                                       "ModelDataUrl": ctx.s3("models")}
+        ctx.notes.append(f"CreateModel: a multi-model endpoint loads each model from a .tar.gz under ModelDataUrl "
+                         f"({ctx.s3('models')}); InvokeEndpoint names one in TargetModel (its key under that prefix), "
+                         "and a model is added by copying its artifact there, with no new request")
+    elif "InferenceExecutionConfig.Mode" in settings:
+        count = int(settings["Containers"])
+        del request["PrimaryContainer"]
+        request["Containers"] = [{"ContainerHostname": f"container-{i}", "Image": token(f"container_{i}_image_uri"),
+                                  "ModelDataUrl": f"{ctx.s3('models', f'container-{i}')}model.tar.gz"}
+                                 for i in range(1, count + 1)]
+        request["InferenceExecutionConfig"] = {"Mode": settings["InferenceExecutionConfig.Mode"]}
+        for i in range(1, count + 1):
+            ctx.described.setdefault(f"container_{i}_image_uri", (
+                f"ECR URI of container {i}'s inference image (its own framework) in {ctx.rec.region}", []))
+        if settings["InferenceExecutionConfig.Mode"] == "Direct":
+            ctx.notes.append("CreateModel: with InferenceExecutionConfig.Mode Direct each InvokeEndpoint call names "
+                             "its container in TargetContainerHostname (container-1, ...); the IAM condition key "
+                             "sagemaker:TargetContainerHostname limits who may call which")
+    elif "CopyCount" in settings:
+        ctx.notes.append(f"CreateModel: inference components: one CreateModel and one CreateInferenceComponent per "
+                         f"model ({ctx.rec.instances['realtime_inference'].extra.get('models', 1)} models); this "
+                         "pair is the first's")
     return ctx.secure(SERVICE, "CreateModel", request)  # serverless: its security rows leave out VpcConfig
 
 
@@ -172,7 +202,21 @@ def endpoint_config(ctx: Context) -> dict[str, Any]:
         return {"VariantName": name, "ModelName": model_name, "InstanceType": choice.instance_type,
                 "InitialInstanceCount": choice.instance_count, "InitialVariantWeight": weight, **large}
 
+    components = "CopyCount" in choice.settings
     canary = ctx.options.canary_percent
+    if components:  # the models are inference components: the variant names no model, the endpoint holds the
+        # execution role and the network settings the models would (AWS: API_CreateEndpointConfig, ExecutionRoleArn)
+        if canary:
+            ctx.notes.append("--canary has no effect: the models are inference components, each shifted on its own "
+                             "(UpdateInferenceComponent)")
+        request = {"EndpointConfigName": ctx.name("endpoint-config"), "ExecutionRoleArn":
+                   token("sagemaker_execution_role_arn"), "ProductionVariants": [{
+                       "VariantName": "AllTraffic", "InstanceType": choice.instance_type,
+                       "InitialInstanceCount": choice.instance_count,
+                       "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"}}]}
+        model_level = ctx.secure(SERVICE, "CreateModel", {})
+        request.update({key: model_level[key] for key in ("VpcConfig", "EnableNetworkIsolation") if key in model_level})
+        return ctx.secure(SERVICE, "CreateEndpointConfig", request)
     if canary and _without_instances(spec):
         ctx.notes.append("--canary has no effect: a serverless endpoint takes one production variant (AWS: "
                          "serverless-endpoints.html, feature exclusions)")
@@ -244,6 +288,23 @@ def backlog_scaling_policy(ctx: Context) -> dict[str, Any]:
                 "ScaleInCooldown": SCALE_IN_COOLDOWN_S, "ScaleOutCooldown": SCALE_OUT_COOLDOWN_S}}
 
 
+def inference_component(ctx: Context) -> dict[str, Any]:
+    """The first model's inference component: its compute reservation (NumberOfAcceleratorDevicesRequired or
+    NumberOfCpuCoresRequired, MinMemoryRequiredInMb) and its starting copy count, as sizing found them; each
+    other model gets one like it, naming its own model."""
+    settings = ctx.choice("CreateInferenceComponent").settings
+    requirements = {key: settings[key] for key in ("NumberOfCpuCoresRequired", "NumberOfAcceleratorDevicesRequired",
+                                                   "MinMemoryRequiredInMb") if key in settings}
+    models = ctx.rec.instances["realtime_inference"].extra.get("models", 1)
+    ctx.notes.append(f"CreateInferenceComponent: one per model ({models}), each naming its own model; scale a "
+                     "component's copies with Application Auto Scaling on sagemaker:inference-component:"
+                     "DesiredCopyCount (down to 0 with the endpoint's ManagedInstanceScaling)")
+    return {"InferenceComponentName": ctx.name("component-1"), "EndpointName": ctx.name("endpoint"),
+            "VariantName": "AllTraffic",
+            "Specification": {"ModelName": ctx.name("model"), "ComputeResourceRequirements": requirements},
+            "RuntimeConfig": {"CopyCount": settings["CopyCount"]}}
+
+
 def endpoint(ctx: Context) -> dict[str, Any]:
     request = {"EndpointName": ctx.name("endpoint"), "EndpointConfigName": ctx.name("endpoint-config")}
     return ctx.secure(SERVICE, "CreateEndpoint", request)
@@ -293,6 +354,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("CreateModel", SERVICE, model),
     Operation("CreateEndpointConfig", SERVICE, endpoint_config),
     Operation("CreateEndpoint", SERVICE, endpoint),
+    Operation("CreateInferenceComponent", SERVICE, inference_component, setting="CopyCount"),
     Operation("RegisterScalableTarget", "application-autoscaling", scalable_target),
     Operation("PutScalingPolicy", "application-autoscaling", backlog_scaling_policy),
     Operation("CreateTransformJob", SERVICE, transform_job),

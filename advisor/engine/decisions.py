@@ -23,7 +23,7 @@ from advisor.engine.conditions import All, Condition, ConditionResult, Context, 
 from advisor.records import record
 
 HitPolicy = Literal["unique", "first", "priority", "collect"]
-Output = Literal["families", "exclusions", "controls", "lambda_units", "lambda_alternatives"]
+Output = Literal["families", "exclusions", "controls", "lambda_units", "lambda_alternatives", "hosting"]
 
 
 @record
@@ -35,6 +35,8 @@ class Then(NamedTuple):
     controls: tuple[Id, ...] = ()
     alternatives: tuple[Id, ...] = ()
     units: Annotated[tuple[Id, ...], Doc("lambda_units: the units of work Lambda is checked on.")] = ()
+    hosting: Annotated[tuple[Id, ...], Doc("hosting: how several models share an endpoint (a hosting_options "
+                                           "id: multi_model, multi_container, inference_components).")] = ()
 
 
 _THEN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -43,6 +45,7 @@ _THEN_FIELDS: dict[str, tuple[str, ...]] = {
     "controls": ("controls",),
     "lambda_units": ("units",),
     "lambda_alternatives": ("alternatives",),
+    "hosting": ("hosting",),
 }
 
 

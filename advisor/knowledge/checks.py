@@ -140,6 +140,7 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
 
     served: dict[str, str] = {}
     rule_homes: dict[str, str] = {}
+    hosting_ids = {o.id for o in k.hosting_options}
     for decision in k.decisions:
         doc = next((d for name, d in docs.items() if name.startswith("decisions/")
                     and isinstance(d.data, dict) and d.data.get("decision") == decision.decision), None)
@@ -177,6 +178,10 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
             for c_index, control in enumerate(rule.then.controls):
                 if control not in controls:
                     problem(f"unknown security control {control!r}", (*then_path, "controls", c_index))
+            for h_index, option in enumerate(rule.then.hosting):
+                if option not in hosting_ids:
+                    problem(f"unknown hosting option {option!r} (one of {', '.join(sorted(hosting_ids))})",
+                            (*then_path, "hosting", h_index))
             for a_index, alternative in enumerate(rule.then.alternatives):
                 if alternative not in LAMBDA_ALTERNATIVES:
                     problem(f"unknown alternative {alternative!r} (one of {', '.join(LAMBDA_ALTERNATIVES)})",

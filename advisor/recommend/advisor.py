@@ -49,7 +49,7 @@ from advisor.recommend.models import (
     StageChoice,
     deep_frozen,
 )
-from advisor.recommend.options import option_warnings
+from advisor.recommend.options import hosted_models, hosting_reasons, option_warnings
 from advisor.recommend.security import SecurityRows, drop_refused, serverless_gaps
 from advisor.workload import Derived, Workload, check_workload, context_of, with_architecture, with_model_defaults
 
@@ -74,6 +74,8 @@ class Decided(NamedTuple):
     controls: Outcome
     lambda_alternatives: tuple[LambdaAlternative, ...]
     traces: tuple[DecisionTrace, ...]
+    hosting: Outcome | None = None
+    """How several models share the real-time endpoint (decision realtime.hosting); None for one model."""
 
 
 class Advisor:
@@ -213,7 +215,9 @@ class Advisor:
             stage: self._stage_decision[stage].evaluate(ctx, stage, memo) for stage in w.stages
             if stage_registry.stage(stage).instance_stage is not None}
         controls = self._collect("controls", ctx, memo)
-        outcomes = [*excluded, *families.values(), *controls, *facts.lambda_check]
+        hosting = _merged(self._collect("hosting", ctx, memo)) if hosted_models(w) else None
+        outcomes = [*excluded, *families.values(), *([hosting] if hosting else []), *controls,
+                    *facts.lambda_check]
         alternatives: dict[str, LambdaAlternative] = {}
         if facts.assessment is not None and facts.assessment.verdict == "does_not_fit":
             elsewhere = self._collect("lambda_alternatives", ctx, memo)
@@ -223,7 +227,7 @@ class Advisor:
                     alternatives.setdefault(alt, LambdaAlternative(id=alt, title=LAMBDA_ALTERNATIVES[alt],
                                                                    because=rule.because, rule=rule.id))
         return Decided(_exclusions_by_stage(excluded, w.stages), families, _merged(controls),
-                       tuple(alternatives.values()), tuple(o.trace for o in outcomes))
+                       tuple(alternatives.values()), tuple(o.trace for o in outcomes), hosting)
 
     def _collect(self, output: str, ctx: Mapping[str, Any], memo: Memo | None = None) -> list[Outcome]:
         """Every decision with this output, evaluated (there is usually one)."""
@@ -241,9 +245,17 @@ class Advisor:
         chosen = [f for then in outcome.thens for f in then.families]
         reasons = [f"rule {rule.id}: {rule.because}" for rule in outcome.rules]
         reasons += [f"family {e.family} excluded by rule {e.rule}: {e.because}" for e in excluded if e.family in chosen]
-        sized = sizing.size(spec, w, facts.derived, chosen, {e.family for e in excluded}, self._catalogue, snapshot)
+        hosting = decided.hosting if spec.hosting_option == "realtime" else None
+        option = next((o for then in hosting.thens for o in then.hosting), None) if hosting else None
+        sized_as = spec if option is None else spec._replace(sizing=option)
+        sized = sizing.size(sized_as, w, facts.derived, chosen, {e.family for e in excluded}, self._catalogue,
+                            snapshot)
         cost, extra = costing.cost(spec, w, sized.winner, snapshot, today)
         winner = sized.winner
+        if hosting is not None and option is not None:
+            reasons += hosting_reasons(w, self.knowledge, hosting, option, winner, cost)
+            extra = {**extra, "hosting": option, "models": w.inference.models,
+                     "hot_models": w.inference.hot_models or w.inference.models}
         return StageChoice(
             stage=stage, instance_type=winner.spec.name, instance_count=winner.instances, family=winner.itype.family,
             price_per_hour_usd=winner.per_instance, price_is_estimate=bool(winner.price and winner.price.estimate),

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from advisor.engine.decisions import Outcome
 from advisor.knowledge.models import HostingOption, Knowledge
-from advisor.pricing.costs import money
+from advisor.pricing.costs import HOURS_PER_MONTH, Cost, money
 from advisor.pricing.models import PriceSnapshot
 from advisor.recommend.costing import cost_settings
 from advisor.recommend.models import StageChoice
-from advisor.recommend.sizing import size_serverless
+from advisor.recommend.sizing import Candidate, size_serverless
 from advisor.stages import offer, stage, stage_of_option
 from advisor.workload import Derived, Workload, has_idle_periods, scales_to_zero
 
@@ -181,3 +182,82 @@ def _serverless_offer(w: Workload, knowledge: Knowledge, serverless: HostingOpti
             f"no GPU) could use a serverless endpoint, stages: [serverless_inference] (CreateEndpointConfig "
             f"ServerlessConfig.MemorySizeInMB {settings['MemorySizeInMB']}, MaxConcurrency "
             f"{settings['MaxConcurrency']}{provisioned}){cost}{caveat}"]
+
+
+# ---- several models behind one real-time endpoint (decision realtime.hosting) ----------------------------------
+
+CONTAINERS_MAX = 15
+"""botocore 1.44.5 CreateModel.Containers (at most 15): a multi-container endpoint's limit."""
+
+
+def hosted_models(w: Workload) -> bool:
+    """The real-time endpoint serves several models, so how they share it is decided (realtime.hosting)."""
+    return "realtime_inference" in w.stages and (w.inference.models > 1 or w.inference.serial)
+
+
+def hosting_reasons(w: Workload, knowledge: Knowledge, hosting: Outcome, option: str, winner: Candidate,
+                    cost: Cost) -> list[str]:
+    """The option the realtime.hosting rules chose and why, then why each other way to serve the models lost,
+    from the workload's own figures (the count of models, the hot set, the chosen type's price)."""
+    options = {o.id: o for o in knowledge.hosting_options}
+    inf = w.inference
+    n = inf.models
+    rule = hosting.rules[0]
+    chosen = options[option].name if option in options else option
+    reasons = [f"hosting: {chosen} for {n} models (rule {rule.id}): {rule.because}"]
+
+    def lost(other: str, why: str) -> None:
+        if other != option:
+            name = options[other].name if other in options else other
+            reasons.append(f"hosting alternative {name} lost: {why}")
+
+    minimum = 2 if inf.production else 1
+    price = winner.per_instance
+    dedicated = (f"{n} endpoints of at least {minimum} instance{'s' if minimum > 1 else ''} each bill {n} times the "
+                 "instances of one")
+    if isinstance(price, float) and cost.usd is not None:
+        dedicated += (f": about {money(n * minimum * price * HOURS_PER_MONTH)}/month at {minimum} x "
+                      f"{winner.spec.name} each, against {money(cost.usd)}/month for this endpoint")
+    reasons.append(f"hosting alternative one endpoint per model lost: {dedicated}; AWS keeps a dedicated endpoint "
+                   "for a model with much higher traffic or a strict latency need")
+    mme = []
+    if inf.serial:
+        mme.append("it sends each request to one model (TargetModel); a chain needs its containers in series")
+    if not inf.same_container:
+        mme.append("it serves every model from one shared container, and these models need different containers")
+    if not inf.cold_starts_ok:
+        mme.append("a model not in memory is loaded from S3 on its next request (a cold load), which "
+                   "inference.cold_starts_ok false refuses")
+    if w.model.kind == "llm":
+        mme.append("an LLM's gigabytes of weights would load from S3 on a cold request, and on GPUs it runs only "
+                   "Triton on single-GPU instance types")
+    lost("multi_model", "; ".join(mme) or "")
+    container = []
+    if n > CONTAINERS_MAX:
+        container.append(f"it takes at most {CONTAINERS_MAX} containers (CreateModel.Containers), and there are {n} "
+                         "models")
+    if inf.same_container and not inf.serial:
+        container.append("its containers would all be the same image, each holding its model on every instance, "
+                         "where one multi-model container loads only the models in use")
+    if w.model.kind == "llm" and not inf.serial:
+        container.append("every container holds its model on every instance: no model gets its own accelerators "
+                         "or scales on its own")
+    lost("multi_container", "; ".join(container) or "")
+    components = []
+    if option == "multi_model":
+        held = inf.hot_models or n
+        components.append(f"every component keeps at least one copy loaded with memory reserved for it: all {n} "
+                          f"models resident, where a multi-model endpoint holds the {held} in use and loads the "
+                          "rest on demand")
+    if inf.serial:
+        components.append("each request goes to one component (InferenceComponentName): components do not chain a "
+                          "request through steps")
+    if option == "multi_container" and not inf.serial:
+        components.append(f"each of the {n} models would reserve its own CPU cores or devices and memory; up to "
+                          f"{CONTAINERS_MAX} containers share the instances without reservations")
+    lost("inference_components", "; ".join(components) or "")
+    serverless = options.get("serverless")
+    if serverless is not None:
+        reasons.append(f"hosting alternative {serverless.name} lost: it hosts one model per endpoint (no "
+                       "multi-model endpoints or inference pipelines; AWS: serverless-endpoints.html)")
+    return [r for r in reasons if not r.endswith(" lost: ")]

@@ -870,12 +870,153 @@ def raised_timeout(seconds: float, default: int, maximum: int) -> int | None:
     return min(maximum, math.ceil(seconds * TIMEOUT_MARGIN))
 
 
+# ---- several models behind one real-time endpoint (decision realtime.hosting) ----------------------------------
+
+MME_DOC = "AWS: multi-model-endpoint-instance.html"
+
+
+class HostedModelsSizer(EndpointSizer):
+    """A real-time endpoint whose instances each hold several models at once: a multi-model endpoint its hot set
+    (the models in use; the rest wait in S3 and on the volume), a multi-container endpoint every container. One
+    model's need (model_need, per_instance_need) is multiplied by the models held, so the instance's memory is the
+    cache AWS describes, with the same headroom one model gets; the load is the endpoint's whole traffic."""
+
+    def held(self) -> int:
+        """Models one instance keeps in memory at once."""
+        return self.w.inference.models
+
+    def held_words(self) -> str:
+        return f"all {self.held()} containers of inference.models run on every instance"
+
+    def holding(self, need: Need) -> Need:
+        """The need for held() models from one model's: accelerator memory x held (each model's weights and
+        runtime on the devices), host memory at least that; on CPUs one model's need plus each further model
+        with the same headroom (x MEMORY_HEADROOM), the serving runtime counted once."""
+        held = self.held()
+        if held == 1:
+            return need
+        if need.accelerator_gib:
+            accelerator = round(need.accelerator_gib * held, 3)
+            host = round(max(need.memory_gib, accelerator), 3)
+            return Need(host, accelerator, (
+                f"{held} models held at once ({self.held_words()}): {accelerator:g} GiB of accelerator memory = "
+                f"{held} x {need.accelerator_gib:g} GiB, {host:g} GiB of host memory",
+                *(f"one model: {line}" for line in need.explain)))
+        per_model = self.derived.model_memory_gb * MEMORY_HEADROOM
+        memory = round(need.memory_gib + (held - 1) * per_model, 3)
+        return Need(memory, 0.0, (
+            f"{memory:g} GiB of memory for {held} models held at once ({self.held_words()}): one model's "
+            f"{need.memory_gib:g} GiB + {held - 1} x {per_model:g} GiB (model {self.derived.model_memory_gb:g} GiB "
+            f"x{MEMORY_HEADROOM:g}; the slack lets an unused model be unloaded while another loads)",
+            *(f"one model: {line}" for line in need.explain)))
+
+    def count_reason(self, spec: Spec, count: int) -> str:
+        return (f"{super().count_reason(spec, count)}; requests_per_second is all {self.w.inference.models} "
+                "models' traffic together")
+
+
+class MultiModelSizer(HostedModelsSizer):
+    """A multi-model endpoint: one container loads models from S3 on demand and caches them in memory, so an
+    instance holds the hot set (inference.hot_models, else every model: an upper bound). AWS runs it on every CPU
+    type and on single-GPU types only (Triton on GPUs)."""
+
+    def held(self) -> int:
+        return self.w.inference.hot_models or self.w.inference.models
+
+    def held_words(self) -> str:
+        inf = self.w.inference
+        return ("the hot set, inference.hot_models" if inf.hot_models is not None else
+                "every model: inference.hot_models is not stated, so the whole set is taken as hot, an upper bound")
+
+    def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
+        if spec.devices > 1:
+            return 1, f"a multi-model endpoint runs on CPU or single-GPU instance types only ({MME_DOC})"
+        return super().fit(spec, need)
+
+    def count_reason(self, spec: Spec, count: int) -> str:
+        inf = self.w.inference
+        stored = inf.models * self.w.model.size_mb / 1000
+        cold = (f"; the other {inf.models - self.held()} models stay in S3 and on the storage volume until "
+                "requested (a cold load: the container downloads and loads the model on its next request)"
+                if inf.models > self.held() else "")
+        gpu = ("; on GPUs a multi-model endpoint runs NVIDIA Triton Inference Server (AWS: multi-model-support.html)"
+               if spec.devices else "")
+        return (f"{super().count_reason(spec, count)}; memory is the cache of loaded models and vCPUs the models "
+                f"served at once ({MME_DOC}){cold}; all {inf.models} artifacts take about {stored:,.3g} GB on "
+                f"each instance's volume once loaded (MultiModel mode gets a larger volume than a single model){gpu}")
+
+    def settings(self, spec: Spec, count: int) -> dict[str, Any]:
+        return {"PrimaryContainer.Mode": "MultiModel", **large_model_settings(self.w, self.derived, spec)}
+
+
+class MultiContainerSizer(HostedModelsSizer):
+    """A multi-container endpoint (direct invocation) or serial inference pipeline: every container runs on
+    every instance, so an instance holds all of them."""
+
+    def settings(self, spec: Spec, count: int) -> dict[str, Any]:
+        mode = "Serial" if self.w.inference.serial else "Direct"
+        return {"InferenceExecutionConfig.Mode": mode, "Containers": self.w.inference.models,
+                **large_model_settings(self.w, self.derived, spec)}
+
+
+class ComponentsSizer(EndpointSizer):
+    """Inference components: each model is a component with its own CPU cores or accelerator devices and memory
+    (one copy each at least), placed on the endpoint's instances; the count is the most of the load's count and
+    the instances the copies take."""
+
+    def per_copy(self, spec: Spec, need: Need) -> tuple[int, int]:
+        """(devices or vCPUs one copy reserves, copies one instance takes); (0, 0) when a copy does not fit."""
+        if need.accelerator_gib and spec.devices:
+            device_gib = spec.usable_accelerator_gib / spec.devices
+            devices = max(1, math.ceil(need.accelerator_gib / device_gib))
+            return devices, spec.devices // devices
+        by_memory = int(spec.memory_gib // need.memory_gib) if need.memory_gib else spec.vcpu
+        copies = min(by_memory, spec.vcpu)
+        return (max(1, spec.vcpu // copies), copies) if copies else (0, 0)
+
+    def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
+        misfit = memory_misfit(spec, need)
+        if misfit:
+            return 1, misfit
+        _, copies = self.per_copy(spec, need)
+        if not copies:
+            return 1, "one model copy needs more devices than the instance has"
+        return max(self.minimum, self.by_load(spec), math.ceil(self.w.inference.models / copies)), None
+
+    def count_reason(self, spec: Spec, count: int) -> str:
+        need = self.need(spec.accelerator_gib > 0)
+        units, copies = self.per_copy(spec, need)
+        what = "accelerator device" if need.accelerator_gib and spec.devices else "vCPU"
+        models = self.w.inference.models
+        return (f"{super().count_reason(spec, count)}; {models} inference components, one copy each at least: a copy "
+                f"reserves {units} {what}{'s' if units > 1 else ''}, so an instance takes {copies} "
+                f"cop{'ies' if copies > 1 else 'y'} and the {models} models need at least "
+                f"{math.ceil(models / copies)} instance{'s' if math.ceil(models / copies) > 1 else ''}; each "
+                "component scales its copies on its own (Application Auto Scaling on the component's copy count)")
+
+    def settings(self, spec: Spec, count: int) -> dict[str, Any]:
+        """One component's ComputeResourceRequirements and its starting CopyCount (each model has its own)."""
+        need = self.need(spec.accelerator_gib > 0)
+        units, _ = self.per_copy(spec, need)
+        settings: dict[str, Any] = {}
+        if need.accelerator_gib and spec.devices:
+            settings["NumberOfAcceleratorDevicesRequired"] = units
+        else:
+            settings["NumberOfCpuCoresRequired"] = units
+        settings["MinMemoryRequiredInMb"] = max(128, math.ceil(need.memory_gib * 1024))
+        settings["CopyCount"] = 1
+        return settings
+
+
 register_sizer("job")(lambda stage, w, derived: ProcessingSizer(derived, w))
 register_sizer("notebook")(lambda stage, w, derived: NotebookSizer(derived, w))
 register_sizer("training")(lambda stage, w, derived: TrainingSizer(derived, w.training.distributed, w))
 register_sizer("endpoint")(lambda stage, w, derived: EndpointSizer.of(w, derived))
 register_sizer("batch")(lambda stage, w, derived: BatchSizer.of(w, derived))
 register_sizer("async")(lambda stage, w, derived: AsyncSizer.of(w, derived))
+register_sizer("multi_model")(lambda stage, w, derived: MultiModelSizer.of(w, derived))
+register_sizer("multi_container")(lambda stage, w, derived: MultiContainerSizer.of(w, derived))
+register_sizer("inference_components")(lambda stage, w, derived: ComponentsSizer.of(w, derived))
 
 
 # ---- candidates, ranking and the explained answer ----------------------------------------------------------
@@ -985,6 +1126,9 @@ class Weighing(NamedTuple):
     per_job: bool = False
     """A training job at priority cost: its CPU types are ranked by what a job costs (price x hours, and its hours
     fall as the vCPUs it keeps busy rise), not by the hour."""
+    holding: Callable[[Need], Need] | None = None
+    """The sizer's need for the models one instance holds at once, from one model's (a multi-model or
+    multi-container endpoint: HostedModelsSizer.holding); None for one model."""
 
     @classmethod
     def of(cls, w: Workload, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None,
@@ -998,14 +1142,14 @@ class Weighing(NamedTuple):
                    max(math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
                        math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1), w.training.distributed,
                    getattr(sizer, "usable", None), getattr(sizer, "run_hours", None),
-                   derived, inference and w.model.kind == "llm", per_job)
+                   derived, inference and w.model.kind == "llm", per_job, getattr(sizer, "holding", None))
 
     def need(self, spec: Spec) -> Need:
         """What one instance of `spec` must hold."""
         need = self.needs[spec.accelerator_gib > 0]
-        if not self.llm_serving:
-            return need
-        return per_instance_need(spec, self.w, self.derived, need)
+        if self.llm_serving:
+            need = per_instance_need(spec, self.w, self.derived, need)
+        return need if self.holding is None else self.holding(need)
 
     def usable_devices(self, spec: Spec, count: int) -> float:
         """How many of `count` x `spec`'s devices (or vCPUs) this workload keeps busy."""

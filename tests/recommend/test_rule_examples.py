@@ -30,7 +30,7 @@ def test_rule_examples(advisor: Advisor, decision: str, rule_id: str) -> None:
 def test_every_decision_is_exercised() -> None:
     assert {d.decision for d in K.decisions} == {
         "notebook.family", "training.family", "realtime.family", "batch.family", "processing.family",
-        "instances.exclusions", "security.controls", "lambda.check", "lambda.alternatives"}
+        "instances.exclusions", "security.controls", "lambda.check", "lambda.alternatives", "realtime.hosting"}
 
 
 def test_rule_sources_cite_public_references_not_the_projects_notes() -> None:
