@@ -209,14 +209,15 @@ def endpoint_config(ctx: Context) -> dict[str, Any]:
         if canary:
             ctx.notes.append("--canary has no effect: the models are inference components, each shifted on its own "
                              "(UpdateInferenceComponent)")
-        request = {"EndpointConfigName": ctx.name("endpoint-config"), "ExecutionRoleArn":
-                   token("sagemaker_execution_role_arn"), "ProductionVariants": [{
-                       "VariantName": "AllTraffic", "InstanceType": choice.instance_type,
-                       "InitialInstanceCount": choice.instance_count,
-                       "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"}}]}
+        config: dict[str, Any] = {
+            "EndpointConfigName": ctx.name("endpoint-config"),
+            "ExecutionRoleArn": token("sagemaker_execution_role_arn"),
+            "ProductionVariants": [{"VariantName": "AllTraffic", "InstanceType": choice.instance_type,
+                                    "InitialInstanceCount": choice.instance_count,
+                                    "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"}}]}
         model_level = ctx.secure(SERVICE, "CreateModel", {})
-        request.update({key: model_level[key] for key in ("VpcConfig", "EnableNetworkIsolation") if key in model_level})
-        return ctx.secure(SERVICE, "CreateEndpointConfig", request)
+        config.update({key: model_level[key] for key in ("VpcConfig", "EnableNetworkIsolation") if key in model_level})
+        return ctx.secure(SERVICE, "CreateEndpointConfig", config)
     if canary and _without_instances(spec):
         ctx.notes.append("--canary has no effect: a serverless endpoint takes one production variant (AWS: "
                          "serverless-endpoints.html, feature exclusions)")

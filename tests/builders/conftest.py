@@ -73,6 +73,20 @@ VARIANTS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
                            "model": {"algorithm": "sklearn", "kind": "classical"},
                            "inference": {"payload_mb": 40, "seconds_per_request": 900},
                            "batch": {"records_per_run": 200, "max_hours": 24}}, {}),
+    # several models behind one endpoint (decision realtime.hosting): each option's requests
+    ("multi-model", {"name": "per-customer", "stages": ["training", "realtime_inference"],
+                     "inference": {"models": 200, "hot_models": 20}}, {}),
+    ("multi-container-direct", {"name": "frameworks", "stages": ["realtime_inference"],
+                                "data": {"private_sources": True},
+                                "inference": {"models": 3, "same_container": False}}, {"canary_percent": 20}),
+    ("serial-pipeline", {"name": "pipeline", "stages": ["realtime_inference"],
+                         "inference": {"models": 3, "serial": True}}, {}),
+    ("llm-components", {"name": "llm-pool", "stages": ["realtime_inference"], "data": {"private_sources": True},
+                        "model": {"algorithm": "vllm", "kind": "llm", "architecture": "llama-3.1-8b"},
+                        "inference": {"models": 3}}, {"canary_percent": 10}),
+    ("cpu-components", {"name": "steady-models", "stages": ["realtime_inference"],
+                        "model": {"algorithm": "sklearn", "kind": "classical"},
+                        "inference": {"models": 12, "cold_starts_ok": False}}, {}),
 ]
 VARIANT_NAMES = [v[0] for v in VARIANTS]
 

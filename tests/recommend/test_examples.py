@@ -105,6 +105,10 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] =
     # 200 MB documents, 90 s each on a GPU model, idle at night: G, one instance at peak, scaling to zero; Lambda
     # takes 1 MB asynchronous payloads and no GPU outside managed instances, so it does not fit
     "document-batch-async": ({"async_inference": ("g", None, 1)}, "does_not_fit"),
+    # 800 per-customer XGBoost models, 50 hot: one multi-model endpoint on CPU (XGBoost serves on CPU; its
+    # container supports multi-model endpoints, multi-model-support.html), 2 instances for availability, its
+    # memory holding the 50 hot models (multi-model-endpoint-instance.html)
+    "per-customer-models": ({"training": ("m", None, 1), "realtime_inference": ("m", None, 2)}, "fits_with_changes"),
 }
 
 

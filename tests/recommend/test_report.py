@@ -27,6 +27,8 @@ WORKLOADS = {
         "stages": ["notebook", "training", "tuning", "realtime_inference", "batch_inference", "processing"],
         "model": {"kind": "deep_learning", "parameters_millions": 300}, "training": {"distributed": True}}),
     "no-prices": Workload.model_validate({"stages": ["processing"], "region": "ap-south-1"}),
+    "several-models": Workload.model_validate({"stages": ["realtime_inference"],
+                                               "inference": {"models": 300, "hot_models": 25}}),
 }
 
 

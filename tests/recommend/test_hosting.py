@@ -1,0 +1,191 @@
+"""Several models behind one real-time endpoint (decision realtime.hosting): which option, the memory each
+instance holds, the API fields it writes, and the located errors of the fields that say so."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.builders import build_requests
+from advisor.builders.validate import request_set_problems
+from advisor.errors import WorkloadError
+from advisor.recommend.advisor import Advisor
+from advisor.recommend.models import StageChoice
+from advisor.recommend.report import explain_text, render
+from advisor.recommend.sizing import MEMORY_HEADROOM
+from advisor.workload import Derived, Workload, load_workload
+from tests.conftest import run_cli
+
+ONE = {"name": "one", "stages": ["realtime_inference"]}
+
+
+def endpoint(advisor: Advisor, **inference: Any) -> tuple[StageChoice, Any]:
+    w = Workload.model_validate({**ONE, "inference": inference})
+    rec = advisor.recommend(w)
+    return rec.instances["realtime_inference"], rec
+
+
+def test_one_model_consults_no_hosting_decision(advisor: Advisor) -> None:
+    """One model is one single-model endpoint: no realtime.hosting trace, no hosting details, no new request."""
+    choice, rec = endpoint(advisor)
+    assert "realtime.hosting" not in {t.decision for t in rec.trace}
+    assert "hosting" not in choice.extra and not any(r.startswith("hosting") for r in choice.reasons)
+    assert "CreateInferenceComponent" not in build_requests(rec, Workload.model_validate(ONE)).requests
+
+
+@pytest.mark.parametrize(("inference", "option", "model"), [
+    ({"models": 300}, "multi_model", {}),
+    ({"models": 3, "same_container": False}, "multi_container", {}),
+    ({"models": 3, "serial": True}, "multi_container", {}),
+    ({"models": 40, "same_container": False}, "inference_components", {}),
+    ({"models": 10, "cold_starts_ok": False}, "inference_components", {}),
+    ({"models": 3}, "inference_components", {"algorithm": "vllm", "kind": "llm", "architecture": "llama-3.1-8b"}),
+])
+def test_the_option_each_workload_gets(advisor: Advisor, inference: dict[str, Any], option: str,
+                                       model: dict[str, Any]) -> None:
+    w = Workload.model_validate({**ONE, "model": model, "inference": inference})
+    rec = advisor.recommend(w)
+    choice = rec.instances["realtime_inference"]
+    assert choice.extra["hosting"] == option
+    assert "realtime.hosting" in {t.decision for t in rec.trace}
+    assert any(r.startswith("hosting alternative one endpoint per model lost") for r in choice.reasons)
+    assert request_set_problems(build_requests(rec, w)) == {}
+
+
+def _memory_line(choice: StageChoice) -> str:
+    return next(r for r in choice.reasons if "models held at once" in r)
+
+
+def test_a_multi_model_endpoint_holds_its_hot_set_in_memory(advisor: Advisor) -> None:
+    """Memory is the cache of loaded models (AWS): one model's need plus each further hot model with headroom."""
+    w = Workload.model_validate({**ONE, "model": {"size_mb": 2000}, "inference": {"models": 100, "hot_models": 30}})
+    choice = advisor.recommend(w).instances["realtime_inference"]
+    per_model = Derived.of(w, advisor.knowledge).model_memory_gb
+    one = max(2.0, per_model * MEMORY_HEADROOM + 1, 1.0)
+    need = one + 29 * per_model * MEMORY_HEADROOM
+    assert f"{round(need, 3):g} GiB of memory for 30 models held at once" in _memory_line(choice)
+    assert advisor.knowledge.instance_type(choice.instance_type).memory_gib >= need
+    smaller = advisor.recommend(w.model_copy(update={"inference": w.inference.model_copy(
+        update={"hot_models": 3})})).instances["realtime_inference"]
+    assert advisor.knowledge.instance_type(smaller.instance_type).memory_gib < need  # the hot set decides
+
+
+def test_unstated_hot_set_is_every_model_and_says_so(advisor: Advisor) -> None:
+    choice, _ = endpoint(advisor, models=20)
+    assert "20 models held at once" in _memory_line(choice) and "upper bound" in _memory_line(choice)
+
+
+def test_a_gpu_multi_model_endpoint_uses_one_gpu_types_and_triton(advisor: Advisor) -> None:
+    w = Workload.model_validate({**ONE, "model": {"algorithm": "pytorch", "kind": "deep_learning", "size_mb": 800},
+                                 "inference": {"models": 50, "hot_models": 10, "gpu": "required"}})
+    choice = advisor.recommend(w).instances["realtime_inference"]
+    itype = advisor.knowledge.instance_type(choice.instance_type)
+    assert itype.accelerator is not None and itype.accelerator.count == 1
+    assert any("Triton" in r for r in choice.reasons)
+    assert all("single-GPU" in a.reason for a in choice.alternatives
+               if (t := advisor.knowledge.instance_type(a.instance_type)).accelerator and t.accelerator.count > 1)
+
+
+def test_components_take_as_many_instances_as_their_copies_need(advisor: Advisor) -> None:
+    choice, _ = endpoint(advisor, models=24, same_container=False, requests_per_second=0.1)
+    copies = next(r for r in choice.reasons if "inference components, one copy each" in r)
+    per_instance = int(copies.split("an instance takes ")[1].split(" cop")[0])
+    assert choice.instance_count >= math.ceil(24 / per_instance)
+    assert choice.settings["CopyCount"] == 1 and choice.settings["MinMemoryRequiredInMb"] >= 128
+
+
+@pytest.mark.parametrize(("inference", "key", "value"), [
+    ({"models": 200}, ("CreateModel", "PrimaryContainer", "Mode"), "MultiModel"),
+    ({"models": 200}, ("CreateModel", "PrimaryContainer", "ModelDataUrl"), "s3://<<bucket>>/one/models/"),
+    ({"models": 3, "same_container": False}, ("CreateModel", "InferenceExecutionConfig", "Mode"), "Direct"),
+    ({"models": 4, "serial": True}, ("CreateModel", "InferenceExecutionConfig", "Mode"), "Serial"),
+    ({"models": 12, "cold_starts_ok": False}, ("CreateInferenceComponent", "RuntimeConfig", "CopyCount"), 1),
+])
+def test_the_requests_carry_the_option(advisor: Advisor, inference: dict[str, Any], key: tuple[str, ...],
+                                       value: Any) -> None:
+    w = Workload.model_validate({**ONE, "inference": inference})
+    rs = build_requests(advisor.recommend(w), w)
+    node: Any = rs.requests
+    for part in key:
+        node = node[part]
+    assert node == value
+    assert request_set_problems(rs) == {}
+
+
+def test_a_multi_container_model_lists_each_container(advisor: Advisor) -> None:
+    w = Workload.model_validate({**ONE, "inference": {"models": 5, "same_container": False}})
+    model = build_requests(advisor.recommend(w), w).requests["CreateModel"]
+    assert "PrimaryContainer" not in model
+    assert [c["ContainerHostname"] for c in model["Containers"]] == [f"container-{i}" for i in range(1, 6)]
+
+
+def test_an_endpoint_for_components_names_no_model_and_holds_the_role(advisor: Advisor) -> None:
+    w = Workload.model_validate({**ONE, "data": {"private_sources": True},
+                                 "inference": {"models": 12, "cold_starts_ok": False}})
+    rs = build_requests(advisor.recommend(w), w)
+    config = rs.requests["CreateEndpointConfig"]
+    assert "ModelName" not in config["ProductionVariants"][0] and "ExecutionRoleArn" in config
+    assert "VpcConfig" in config  # the endpoint carries the network settings the components run in
+    component = rs.requests["CreateInferenceComponent"]
+    assert component["Specification"]["ModelName"] == rs.requests["CreateModel"]["ModelName"]
+    assert any("one per model (12)" in n for n in rs.notes)
+
+
+def test_only_components_get_create_inference_component(advisor: Advisor) -> None:
+    w = Workload.model_validate({**ONE, "inference": {"models": 200}})
+    from advisor.errors import UsageError
+
+    with pytest.raises(UsageError, match="inference components"):
+        build_requests(advisor.recommend(w), w, only="CreateInferenceComponent")
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "markdown", "table"])
+def test_every_format_carries_the_option(advisor: Advisor, fmt: str) -> None:
+    _, rec = endpoint(advisor, models=200, hot_models=10)
+    text = render(rec, fmt) if fmt != "table" else explain_text(rec)
+    assert "MultiModel" in text and "Multi-model endpoint" in text
+    if fmt == "json":
+        data = json.loads(text)["instances"]["realtime_inference"]
+        assert data["extra"]["hosting"] == "multi_model" and data["settings"]["PrimaryContainer.Mode"] == "MultiModel"
+
+
+# ---- a bad value per new field: a located error, exit 2 from the CLI ------------------------------------------
+
+@pytest.mark.parametrize(("inference", "field", "says"), [
+    ("{models: 0}", "inference.models", "must be at least 1"),
+    ("{models: many}", "inference.models", "whole number"),
+    ("{models: 3, same_container: sometimes}", "inference.same_container", "true or false"),
+    ("{models: 3, hot_models: 5}", "inference.hot_models", "more than the 3 models"),
+    ("{models: 3, hot_models: 0}", "inference.hot_models", "must be at least 1"),
+    ("{serial: true}", "inference.serial", "inference.models is 1"),
+    ("{models: 16, serial: true}", "inference.models", "at most 15 containers"),
+])
+def test_a_bad_value_is_located(tmp_path: Path, advisor: Advisor, inference: str, field: str, says: str) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(f"stages: [realtime_inference]\ninference: {inference}\n")
+    with pytest.raises(WorkloadError) as caught:
+        load_workload(path, advisor.knowledge)
+    [problem] = caught.value.problems
+    assert problem.field == field and problem.line == 2 and says in problem.message, problem
+
+
+def test_serverless_cannot_host_several_models(tmp_path: Path, advisor: Advisor) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text("stages: [serverless_inference, realtime_inference]\ninference: {models: 5}\n")
+    with pytest.raises(WorkloadError) as caught:
+        load_workload(path, advisor.knowledge)
+    [problem] = caught.value.problems
+    assert problem.field == "inference.models" and "serverless endpoint hosts one model" in problem.message
+    assert "one serverless endpoint per model" in (problem.hint or "")
+
+
+@pytest.mark.slow
+def test_the_cli_exits_2_on_a_bad_value(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text("stages: [realtime_inference]\ninference: {models: 3, hot_models: 9}\n")
+    result = run_cli("recommend", "w.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "w.yaml:2" in result.stderr and "inference.hot_models" in result.stderr, result.stderr
