@@ -1136,20 +1136,26 @@ class Weighing(NamedTuple):
         by_data = max(4, math.ceil(w.data.size_gb if not w.data.in_memory_gb else w.data.in_memory_gb)
                       * VCPU_PER_GB_WORKING_SET)
         classical = w.model.kind in ("classical", "tree_based")
-        return cls(w, sizer, {False: sizer.need(False), True: sizer.need(True)}, cap, prices, guidance,
+        holding = getattr(sizer, "holding", None)
+        needs = {False: sizer.need(False), True: sizer.need(True)}
+        if holding is not None:
+            needs = {accelerated: holding(need) for accelerated, need in needs.items()}
+        return cls(w, sizer, needs, cap, prices, guidance,
                    Serving.of(w) if inference else None,
                    classical, by_data if classical else max(VCPU_DEEP_MODEL_ON_CPU, by_data),
                    max(math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
                        math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1), w.training.distributed,
                    getattr(sizer, "usable", None), getattr(sizer, "run_hours", None),
-                   derived, inference and w.model.kind == "llm", per_job, getattr(sizer, "holding", None))
+                   derived, inference and w.model.kind == "llm", per_job, holding)
 
     def need(self, spec: Spec) -> Need:
         """What one instance of `spec` must hold."""
-        need = self.needs[spec.accelerator_gib > 0]
-        if self.llm_serving:
-            need = per_instance_need(spec, self.w, self.derived, need)
-        return need if self.holding is None else self.holding(need)
+        need = self.needs[spec.accelerator_gib > 0]  # with the sizer's holding already applied (Weighing.of)
+        if not self.llm_serving:
+            return need
+        if self.holding is None:
+            return per_instance_need(spec, self.w, self.derived, need)
+        return self.holding(per_instance_need(spec, self.w, self.derived, self.sizer.need(spec.accelerator_gib > 0)))
 
     def usable_devices(self, spec: Spec, count: int) -> float:
         """How many of `count` x `spec`'s devices (or vCPUs) this workload keeps busy."""
