@@ -713,7 +713,9 @@ SERIAL_MAX_CONTAINERS = 15
 def models_problems(w: Workload) -> list[tuple[tuple[str, ...], str, str | None]]:
     """Contradictions among the fields that say how many models an endpoint serves, and the stages that cannot
     serve several: each names its field. A serverless endpoint hosts one model (AWS: serverless-endpoints.html,
-    feature exclusions: no multi-model endpoints, no inference pipelines)."""
+    feature exclusions: no multi-model endpoints, no inference pipelines); an asynchronous request names no model
+    (botocore 1.44.5 sagemaker-runtime InvokeEndpointAsync: no TargetModel, TargetContainerHostname or
+    InferenceComponentName), so a serial pipeline, one model to its caller, is all it can serve of several."""
     inf = w.inference
     problems: list[tuple[tuple[str, ...], str, str | None]] = []
     if inf.hot_models is not None and inf.hot_models > inf.models:
@@ -727,6 +729,14 @@ def models_problems(w: Workload) -> list[tuple[tuple[str, ...], str, str | None]
     if inf.serial and inf.models < 2:
         problems.append((("inference", "serial"), "inference.serial chains the endpoint's containers, but "
                          "inference.models is 1", "set inference.models to the containers in the chain (2-15)"))
+    if inf.models > 1 and not inf.serial and "async_inference" in w.stages:
+        real = stage_registry.offer(w.stages, "realtime_inference")
+        problems.append((("inference", "models"), f"inference.models is {inf.models}, but stages lists "
+                         "async_inference and an asynchronous request cannot name a model, container or inference "
+                         "component (InvokeEndpointAsync has no TargetModel, TargetContainerHostname or "
+                         "InferenceComponentName), so an asynchronous endpoint serves one model",
+                         f"{real} for several models behind one endpoint, or one asynchronous endpoint per model"
+                         if real else "one asynchronous endpoint per model"))
     if inf.models > 1 and "serverless_inference" in w.stages:
         real = stage_registry.offer(w.stages, "realtime_inference")
         problems.append((("inference", "models"), f"inference.models is {inf.models}, but stages lists "

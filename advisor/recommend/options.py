@@ -54,7 +54,7 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
         return []
     options = {o.id: o for o in knowledge.hosting_options}
     warnings = [*_serverless_for_steady_traffic(w, options), *_async_for_quick_requests(w, options),
-                *_batch_records_too_large(w, options)]
+                *_batch_records_too_large(w, options), *_batch_models(w)]
     if "realtime_inference" not in w.stages:
         return warnings
     realtime = options.get("realtime")
@@ -261,3 +261,13 @@ def hosting_reasons(w: Workload, knowledge: Knowledge, hosting: Outcome, option:
         reasons.append(f"hosting alternative {serverless.name} lost: it hosts one model per endpoint (no "
                        "multi-model endpoints or inference pipelines; AWS: serverless-endpoints.html)")
     return [r for r in reasons if not r.endswith(" lost: ")]
+
+
+def _batch_models(w: Workload) -> list[str]:
+    """A transform job runs one model (CreateTransformJob.ModelName), so several models are several jobs."""
+    inf = w.inference
+    if inf.models < 2 or inf.serial or "batch_inference" not in w.stages:
+        return []
+    return [f"batch_inference: a transform job runs one model (CreateTransformJob.ModelName), so the "
+            f"{inf.models} models of inference.models are {inf.models} jobs; the job sized and costed here is one "
+            "model's, on batch.records_per_run records"]

@@ -189,3 +189,22 @@ def test_the_cli_exits_2_on_a_bad_value(tmp_path: Path) -> None:
     result = run_cli("recommend", "w.yaml", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "w.yaml:2" in result.stderr and "inference.hot_models" in result.stderr, result.stderr
+
+
+def test_an_asynchronous_endpoint_cannot_name_a_model(tmp_path: Path, advisor: Advisor) -> None:
+    """botocore: InvokeEndpointAsync has no TargetModel, TargetContainerHostname or InferenceComponentName."""
+    path = tmp_path / "w.yaml"
+    path.write_text("stages: [async_inference]\ninference: {models: 5}\n")
+    with pytest.raises(WorkloadError) as caught:
+        load_workload(path, advisor.knowledge)
+    [problem] = caught.value.problems
+    assert problem.field == "inference.models" and "InvokeEndpointAsync has no TargetModel" in problem.message
+    serial = Workload.model_validate({"stages": ["async_inference"], "inference": {"models": 3, "serial": True}})
+    assert advisor.recommend(serial).instances["async_inference"].fits  # a pipeline is one model to its caller
+
+
+def test_several_models_in_batch_are_several_jobs(advisor: Advisor) -> None:
+    rec = advisor.recommend(Workload.model_validate({"stages": ["batch_inference"], "inference": {"models": 4}}))
+    assert any("are 4 jobs" in w for w in rec.warnings)
+    one = advisor.recommend(Workload.model_validate({"stages": ["batch_inference"]}))
+    assert not any("transform job runs one model" in w for w in one.warnings)
