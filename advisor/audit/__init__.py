@@ -8,7 +8,7 @@ JUnit or patches. This package never imports boto3 except in the live reader, an
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,10 +25,17 @@ __all__ = ["AuditReport", "Catalog", "Finding", "Resource", "Skipped", "audit_pa
 
 @dataclass
 class AuditReport:
-    """Findings of one run, the inputs skipped and why, and how many files and resources were read."""
+    """Findings of one run, the inputs skipped and why, the inputs that could not be read, and how many files and
+    resources were read.
+
+    `skipped` holds files that are no input of ours (a workflow, a manifest, package.json): said, not failed.
+    `errors` holds inputs meant as a template, Terraform file, plan or request file that could not be read (bad
+    syntax, an unknown intrinsic, a plan JSON that is no plan): nobody checked them, so the run is not a pass.
+    """
 
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    errors: list[Skipped] = field(default_factory=list)
     files: int = 0
     resources: int = 0
     base: Path = field(default_factory=Path.cwd)
@@ -49,7 +56,7 @@ class AuditReport:
             if f.status == "fail":
                 by_severity[f.severity] += 1
         return {"files": self.files, "resources": self.resources, "skipped": len(self.skipped),
-                **by_status, "failed_by_severity": by_severity}
+                "errors": len(self.errors), **by_status, "failed_by_severity": by_severity}
 
 
 def audit_resources(resources: list[Resource], catalog: Catalog | Knowledge) -> Iterator[Finding]:
@@ -68,6 +75,7 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
         Source,
         classify,
         discover,
+        meant_as_input,
         read_source,
         read_text,
         terraform_configuration,
@@ -76,29 +84,41 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
 
     report = AuditReport(base=base or Path.cwd())
     catalog = catalog_of(catalog)
-    terraform_types = frozenset(rules_for(catalog, "terraform"))
+    terraform_types = rules_for(catalog, "terraform")  # the types judged (and, for JSON syntax, their blocks)
     items = list(discover(paths, report.base))  # names only: every file is still read one at a time below
     configuration = terraform_configuration([i for i in items if isinstance(i, Source)])
     for item in items:
         if isinstance(item, Skipped):
-            report.skipped.append(item)
+            # a path named on the command line that is not there, a folder that cannot be listed: unread inputs
+            (report.errors if item.error else report.skipped).append(item)
             continue
         assert isinstance(item, Source)
         if shown_name(name := item.path.as_posix()) != name:  # shown escaped: remember the file
             report.paths[item.shown] = item.path.resolve()
         try:
             text = read_text(item)
-            kind = classify(item, text)
-            if kind is None:
-                report.skipped.append(Skipped(item.shown, "not a CloudFormation/SAM template, Terraform file or plan, "
-                                                          "or a request file keyed by operation"))
-                continue
+        except BadInput as exc:
+            # too big, binary, not UTF-8, unreadable: an error when the file is meant as one of our inputs
+            meant = meant_as_input(item)
+            (report.errors if meant else report.skipped).append(Skipped(item.shown, exc.reason, exc.line, meant))
+            continue
+        kind = classify(item, text)
+        if kind is None:
+            report.skipped.append(Skipped(item.shown, "not a CloudFormation/SAM template, Terraform file or plan, "
+                                                      "or a request file keyed by operation"))
+            continue
+        try:
             resources = read_source(item, text, kind, terraform_types if kind == "terraform" else None,
                                     configuration)
-        except BadInput as exc:
-            report.skipped.append(Skipped(item.shown, exc.reason, exc.line))
+        except BadInput as exc:  # it is a template, plan or request file, and it cannot be read: not audited
+            report.errors.append(Skipped(item.shown, exc.reason, exc.line, True))
             continue
         report.files += 1
         report.resources += len(resources)
-        report.findings.extend(audit_resources(resources, catalog))
+        if item.path.name.lower().endswith(".tf.json"):  # its fixes in its own (JSON) syntax
+            from advisor.audit.readers.tf_json import fix_in_json
+
+            report.findings.extend(replace(f, fix=fix_in_json(f.fix)) for f in audit_resources(resources, catalog))
+        else:
+            report.findings.extend(audit_resources(resources, catalog))
     return report

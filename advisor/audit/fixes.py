@@ -43,10 +43,13 @@ def patches(findings: list[Finding], base: Path, paths: Mapping[str, Path] | Non
     for f in findings:
         if f.status != "fail":
             continue
-        if f.want is None or f.kind not in ("cloudformation", "terraform") or not f.file:
+        if f.want is None or f.kind not in ("cloudformation", "terraform") or not f.file \
+                or f.file.lower().endswith(".tf.json"):  # Terraform's JSON syntax: no HCL edits in JSON
             if f.fix:
+                why = "patches are not written into Terraform JSON" if f.want is not None \
+                    else "the value is yours to choose"
                 notes.append(f"{f.file or 'live'}:{f.line or ''} {f.resource} {f.control}: {f.fix} (edit by hand: "
-                             "the value is yours to choose)")
+                             f"{why})")
             continue
         by_file.setdefault(f.file, []).append(f)
     out = []

@@ -125,11 +125,14 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """An input the audit did not read, and why (bad input is reported, never a traceback)."""
+    """An input the audit did not read, and why (bad input is reported, never a traceback). `error` when it was
+    meant as an input (a template, Terraform file, plan or request file, or a path named on the command line) and
+    could not be read: the run then fails (exit 2), since nobody checked it."""
 
     file: str
     reason: str
     line: int | None = None
+    error: bool = False
 
     def __str__(self) -> str:
         return f"{self.file}{f':{self.line}' if self.line else ''}: {self.reason}"

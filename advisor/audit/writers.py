@@ -42,11 +42,14 @@ def to_json(report: AuditReport) -> str:
 
     findings = b",\n    ".join(encode(f.as_data()) for f in _sorted(report.findings))
     skipped = b",\n    ".join(encode({"file": s.file, "line": s.line, "reason": s.reason}) for s in report.skipped)
+    errors = b",\n    ".join(encode({"file": s.file, "line": s.line, "reason": s.reason}) for s in report.errors)
     return (b'{\n  "findings": [\n    ' + findings + b'\n  ],\n  "skipped": [\n    ' + skipped + b'\n  ],\n'
+            b'  "errors": [\n    ' + errors + b'\n  ],\n'
             b'  "summary": ' + encode(report.summary()) + b"\n}\n").decode()
 
 
 def print_table(report: AuditReport, *, show_passed: bool = False, console: Any = None) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     console = console or terminal_console()
@@ -67,11 +70,14 @@ def print_table(report: AuditReport, *, show_passed: bool = False, console: Any 
                           f.justification or f.fix or ("expected " + f.expected if f.status != "pass" else ""))
         console.print(table)
     for s in report.skipped:
-        console.print(f"[yellow]skipped[/] {s}")
+        console.print(f"[yellow]skipped[/] {escape(str(s))}")
+    for s in report.errors:
+        console.print(f"[bold red]error[/] {escape(str(s))} (not audited)")
     summary = report.summary()
     console.print(f"{summary['files']} files, {summary['resources']} resources: {summary['fail']} failed, "
                   f"{summary['unknown']} unknown, {summary['suppressed']} suppressed, {summary['pass']} passed"
-                  + (f", {summary['skipped']} inputs skipped" if summary["skipped"] else ""))
+                  + (f", {summary['skipped']} inputs skipped" if summary["skipped"] else "")
+                  + (f", {summary['errors']} inputs could not be read" if summary["errors"] else ""))
 
 
 def to_sarif(report: AuditReport, catalog: Catalog | Knowledge) -> str:
@@ -126,9 +132,27 @@ def to_sarif(report: AuditReport, catalog: Catalog | Knowledge) -> str:
         "runs": [{"tool": {"driver": {"name": "sagemaker-advisor", "version": __version__,
                                       "informationUri": "https://github.com/", "rules": rules}},
                   "originalUriBaseIds": {"SRCROOT": {"uri": report.base.resolve().as_uri() + "/"}},
+                  "invocations": [_invocation(report)],
                   "results": results}],
     }
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+def _invocation(report: AuditReport) -> dict[str, Any]:
+    """The run itself (SARIF 3.20): `executionSuccessful` is false when an input meant as a template, plan or
+    request file could not be read, and each such input is a toolExecutionNotification (3.58) at error level,
+    located at its file and line, so code scanning shows that a file went unchecked."""
+    notifications = []
+    for s in report.errors:
+        location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": s.file}}}
+        if s.line:
+            location["physicalLocation"]["region"] = {"startLine": s.line}
+        notifications.append({"level": "error", "message": {"text": f"not audited: {s.reason}"},
+                              "locations": [location], "descriptor": {"id": "unreadable-input"}})
+    invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return invocation
 
 
 class _Snippets:
@@ -158,9 +182,22 @@ def to_junit(report: AuditReport) -> str:
     for f in _sorted(report.findings):
         suites.setdefault(f.file or "live", []).append(f)
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
-    total = sum(len(v) for v in suites.values())
+    unread: dict[str, list[Any]] = {}
+    for s in report.errors:
+        unread.setdefault(s.file, []).append(s)
+    total = sum(len(v) for v in suites.values()) + len(report.errors)
     failures = sum(f.status == "fail" for f in report.findings)
-    out.append(f'<testsuites name="advisor audit" tests="{total}" failures="{failures}">')
+    out.append(f'<testsuites name="advisor audit" tests="{total}" failures="{failures}" '
+               f'errors="{len(report.errors)}">')
+    for name, errors in unread.items():  # an input that could not be read: an error, not a pass
+        out.append(f"  <testsuite name={quoteattr(name)} tests=\"{len(errors)}\" failures=\"0\" "
+                   f"errors=\"{len(errors)}\">")
+        for s in errors:
+            out.append(f"    <testcase classname={quoteattr(name)} name={quoteattr('read ' + name)}>")
+            out.append(f"      <error type=\"unreadable-input\" message={quoteattr(s.reason)}>"
+                       f"{escape(str(s))}</error>")
+            out.append("    </testcase>")
+        out.append("  </testsuite>")
     for name, items in suites.items():
         fails = sum(f.status == "fail" for f in items)
         skips = sum(f.status in ("unknown", "suppressed") for f in items)

@@ -24,10 +24,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "audit", help="check CloudFormation/SAM, Terraform, plans, request files or a live account",
         description="Audit existing SageMaker and Lambda configurations against the control catalog (the one the "
                     "advisor recommends from). An absent field is judged by AWS's default; a value the input does "
-                    "not fix (an unresolved !Ref, a plan's known-after-apply) is reported as unknown. Exit 0: "
-                    "nothing failing at or above --fail-on; 1: failing findings; 2: bad input or usage.")
+                    "not fix (an unresolved !Ref, a plan's known-after-apply) is reported as unknown. Files that are "
+                    "no input of ours (a workflow, a manifest, package.json) are skipped with a reason. Exit codes: "
+                    "0 nothing fails at or above --fail-on; 1 failing findings; 2 bad usage, nothing could be "
+                    "audited, or an input meant as a template, Terraform file, plan or request file could not be "
+                    "read (malformed YAML, JSON or HCL, an unknown intrinsic function, a plan JSON that is no "
+                    "plan): every readable file is still audited and reported, and each unreadable one is an "
+                    "error at its file and line in every format; 2 wins over 1.")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="files or folders: CloudFormation/SAM (YAML, JSON), Terraform .tf, `terraform show -json` "
+                   help="files or folders: CloudFormation/SAM (YAML, JSON), Terraform .tf and .tf.json, "
+                        "`terraform show -json` "
                         "plans, boto3 request files keyed by operation (e.g. `advisor requests` output)")
     p.add_argument("--live", action="store_true", help="read the account through boto3 (read-only Describe/List)")
     p.add_argument("--region", action="append", metavar="REGION", help="with --live; repeatable")
@@ -68,10 +74,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
         report.skipped.extend(r for r in items if isinstance(r, Skipped))
         report.resources += len(resources)
         report.findings.extend(audit_resources(resources, catalog))
-    if args.paths and report.files == 0 and not args.live and args.allow_empty:
-        return 0
     if args.paths and report.files == 0 and not args.live:
-        lines = "\n".join(f"  {s}" for s in report.skipped[:20])
+        if args.allow_empty and not report.errors:
+            return 0
+        lines = "\n".join(f"  {s}" for s in [*report.errors, *report.skipped][:20])
         raise AuditError("nothing could be audited" + (f":\n{lines}" if lines else ""))
     if args.baseline:
         # deferred: every command module loads at start; its stack loads when the command runs
@@ -79,13 +85,19 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
         known = read_baseline(args.baseline)
         report.findings = [f for f in report.findings if not (f.status == "fail" and f.fingerprint in known)]
-    if args.write_baseline:
+    if args.write_baseline and report.errors:
+        # a baseline written while a file could not be read would not hold that file's findings
+        print(f"baseline not written to {args.write_baseline}: {len(report.errors)} inputs could not be read",
+              file=sys.stderr)
+    elif args.write_baseline:
         # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.audit.baseline import write_baseline
 
         count = write_baseline(args.write_baseline, report.findings)
         print(f"wrote {count} failing findings to {args.write_baseline}", file=sys.stderr)
     _write(report, args, catalog)
+    if report.errors:
+        return 2  # an input nobody checked: the run is no pass, whatever the findings say
     threshold = SEVERITY_ORDER[args.fail_on]
     failing = any(f.status == "fail" and SEVERITY_ORDER[f.severity] >= threshold for f in report.findings)
     return 1 if failing else 0
@@ -121,6 +133,9 @@ def _write(report: AuditReport, args: argparse.Namespace, catalog: Catalog) -> N
         text = buffer.getvalue()
     for s in report.skipped:
         print(f"skipped: {s}", file=sys.stderr)
+    if args.format != "table" or args.output:  # a table on the terminal says them itself
+        for s in report.errors:
+            print(f"error: {s}", file=sys.stderr)
     if args.output:
         write_user_file(args.output, text)
     else:

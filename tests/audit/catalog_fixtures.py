@@ -278,3 +278,12 @@ def write_requests(case: Case, folder: Path) -> list[Path]:
         path.write_text(json.dumps({case.resource_type: props}))
         paths.append(path)
     return paths
+
+
+def write_terraform_json(case: Case, folder: Path) -> Path:
+    """The same resources in Terraform's JSON syntax (`.tf.json`): a nested block written once is an object,
+    as CDKTF writes it, and a repeated one an array of objects."""
+    document = {"//": "written by the fixtures", "resource": {case.resource_type: case.resources}}
+    path = folder / f"{case.control}-{case.resource_type}.tf.json"
+    path.write_text(json.dumps(document, indent=2))
+    return path

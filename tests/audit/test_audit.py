@@ -129,11 +129,11 @@ def test_terraform_reads_unquoted_labels_and_skips_files_nothing_judges(
                                      'resource "aws_vpc" "v" {\n  cidr_block = \n}\n')  # broken, and never parsed
     # its brackets are still counted (cheaply): a block left open is refused at its line, not read as empty
     (repo / "variables.tf").write_text('variable "a" {\n  default = "x"\n\nvariable "b" {}\n')
-    _code, out, err = _run(capsys, "bare.tf", "network.tf", "variables.tf", "--format", "json")
+    code, out, err = _run(capsys, "bare.tf", "network.tf", "variables.tf", "--format", "json")
     data = json.loads(out)
     assert {f["resource"] for f in data["findings"]} == {"aws_sagemaker_model.m"}
     assert data["summary"]["files"] == 2 and data["summary"]["resources"] == 1 and "network.tf" not in err
-    assert "skipped: variables.tf:1: not valid HCL" in err
+    assert code == 2 and "error: variables.tf:1: not valid HCL" in err  # meant as Terraform: not passed
 
 
 def _sarif_schema() -> dict:
@@ -389,11 +389,15 @@ def test_bad_inputs_are_skipped_with_a_reason(repo: Path, capsys: pytest.Capture
     assert "bad/huge.yaml: file is 100 MiB" in err and "not a `terraform show -json` plan" not in err
     assert "bad/other.json: a Terraform JSON document" in err or "bad/other.json: not a" in err
     assert "symlink loop" in err and "bad/bad.tf:2: not valid HCL" in err and reasons
-    # a mixed folder: the good file is audited, the rest skipped, exit by findings (not 2)
+    # a mixed folder: the good file is audited and reported; the template and the .tf that cannot be read are
+    # errors (exit 2: nobody checked them), the files that are no template of any kind are skipped
     shutil.copy(repo / "tf" / "main.tf", bad / "main.tf")
     code, out, err = _run(capsys, "bad", "--format", "json")
     data = json.loads(out)
-    assert code == 1 and data["summary"]["files"] == 1 and data["summary"]["skipped"] >= 7
+    assert code == 2 and data["summary"]["files"] == 1 and data["summary"]["fail"] > 0
+    assert {(e["file"], e["line"]) for e in data["errors"]} == {("bad/broken.yaml", 3), ("bad/bad.tf", 2)}
+    assert data["summary"]["errors"] == 2 and data["summary"]["skipped"] >= 5
+    assert "bad/bomb.yaml" in {s["file"] for s in data["skipped"]}  # YAML, but nothing says a template
 
 
 def test_readme_coverage_table_names_the_controls_that_anchor_each_check() -> None:

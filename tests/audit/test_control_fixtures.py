@@ -9,7 +9,15 @@ import pytest
 
 from advisor.audit import audit_paths
 from advisor.knowledge.loader import load_knowledge
-from tests.audit.catalog_fixtures import Case, cases, write_cloudformation, write_plan, write_requests, write_terraform
+from tests.audit.catalog_fixtures import (
+    Case,
+    cases,
+    write_cloudformation,
+    write_plan,
+    write_requests,
+    write_terraform,
+    write_terraform_json,
+)
 
 K = load_knowledge()
 #: Terraform attributes whose value is a map (written `x = {...}`), not a nested block.
@@ -53,6 +61,25 @@ def test_cloudformation(case: Case, tmp_path: Path) -> None:
 def test_terraform(case: Case, tmp_path: Path) -> None:
     write_terraform(case, tmp_path, TF_MAPS)
     _check(case, audit_paths([tmp_path], K, tmp_path), lambda f: f.resource.split(".", 1)[1])
+
+
+@pytest.mark.parametrize("case", TF, ids=lambda c: f"{c.control}:{c.resource_type}")
+def test_terraform_json_syntax(case: Case, tmp_path: Path) -> None:
+    """The same fixtures as `.tf.json`: each control fires and stays silent as on the native syntax, and the
+    twins give the same findings (resource, field, status, value), only the lines being each file's own."""
+    (tmp_path / "hcl").mkdir()
+    (tmp_path / "json").mkdir()
+    write_terraform_json(case, tmp_path / "json")
+    report = audit_paths([tmp_path / "json"], K, tmp_path / "json")
+    _check(case, report, lambda f: f.resource.split(".", 1)[1])
+    write_terraform(case, tmp_path / "hcl", TF_MAPS)
+    native = audit_paths([tmp_path / "hcl"], K, tmp_path / "hcl")
+
+    def seen(r):  # type: ignore[no-untyped-def]
+        return sorted((f.resource, f.control, f.field, f.status, f.actual) for f in r.findings)
+
+    assert seen(report) == seen(native)
+    assert all(f.line for f in report.findings if f.status == "fail")
 
 
 @pytest.mark.parametrize("case", TF, ids=lambda c: f"{c.control}:{c.resource_type}")

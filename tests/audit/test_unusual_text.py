@@ -83,9 +83,9 @@ def test_a_baseline_names_the_file_escaped_and_matches_it_next_time(
     assert code == 0 and not [f for f in json.loads(out)["findings"] if f["status"] == "fail"]
 
 
-def test_a_missing_path_that_is_not_utf8_is_skipped_escaped(odd_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_path_not_utf8_is_an_error_escaped(odd_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = _run(capsys, os.fsdecode(b"gone\xfe.yaml"), "tf", "--format", "json")
-    assert code == 1 and "skipped: gone\\xfe.yaml: no such file or folder" in err
+    assert code == 2 and "error: gone\\xfe.yaml: no such file or folder" in err  # named, so meant: not passed
 
 
 @pytest.mark.parametrize("fmt", [*FORMATS, "baseline"])
@@ -104,11 +104,11 @@ def test_half_a_surrogate_pair_is_a_located_skip_in_every_format(
     reason = f"half.json:{line}: the escape {escape} is half of a surrogate pair, not a character"
     assert code == 2 and out == "" and "nothing could be audited" in err and reason in err
     assert "internal error" not in err and not Path("b.json").exists()
-    # beside a good file: the good one is audited, the bad one skipped with its reason, exit by findings
+    # beside a good file: the good one is audited and reported, the bad one is an error at its line, exit 2
     Path("good.tf").write_text(NOTEBOOK_TF)
     code, out, err = _run(capsys, "half.json", "good.tf", *argv)
     said = " ".join((out + err).split())  # the table says it on stdout, wrapped to the terminal's width
-    assert code == 1 and reason in said and "internal error" not in err
+    assert code == 2 and reason in said and "internal error" not in err
 
 
 def test_a_surrogate_pair_and_escapes_that_are_not_escapes_are_audited(
@@ -156,7 +156,7 @@ def test_the_process_never_exits_70_on_either(odd_repo: Path) -> None:
     for fmt in FORMATS:
         done = subprocess.run([sys.executable, "-m", "advisor", "audit", "tf", "half.json", "--format", fmt],
                               capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=120)
-        assert done.returncode == 1, (fmt, done.stderr)
+        assert done.returncode == 2, (fmt, done.stderr)  # half.json is a template nobody could check
         shown = (json.dumps(SHOWN)[1:-1] if fmt in ("json", "sarif") else SHOWN).encode()
         assert b"Traceback" not in done.stderr and shown in done.stdout + done.stderr
         said = b" ".join((done.stdout + done.stderr).split())

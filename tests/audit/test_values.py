@@ -256,3 +256,21 @@ Resources:
     actual = {f.kind: f.actual for f in audit_paths([tmp_path], K, base=tmp_path).findings if f.control == "SM-NB-02"}
     assert actual == {"cloudformation": "'Enabled' (parameter Access's Default)",
                       "terraform": "'Enabled' (var.access's default)"}
+
+
+def test_module_arguments_read_the_callers_variables_two_calls_deep(tmp_path: Path) -> None:
+    """`module "a" { access = var.access }` reads the caller's own variables, and a module calling a module gets
+    the outer call's values: each instance named as Terraform names it (`module.a.module.b.<type>.<name>`)."""
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "main.tf").write_text('variable "access" {\n  default = "Disabled"\n}\n'
+                                      'module "a" {\n  source = "./a"\n  access = var.access\n}\n')
+    (tmp_path / "a" / "main.tf").write_text('variable "access" {}\nmodule "b" {\n  source = "./b"\n'
+                                            '  access = var.access\n}\n')
+    (tmp_path / "a" / "b" / "main.tf").write_text(
+        'variable "access" {}\nresource "aws_sagemaker_notebook_instance" "nb" {\n  name = "nb"\n'
+        '  direct_internet_access = var.access\n}\n')
+    report = audit_paths([tmp_path], K, tmp_path)
+    nb02 = [f for f in report.findings if f.control == "SM-NB-02"]
+    assert [(f.resource, f.status) for f in nb02] == [("module.a.module.b.aws_sagemaker_notebook_instance.nb",
+                                                       "pass")]
+    assert nb02[0].actual == "'Disabled' (var.access's default)"  # where the value was written: the root

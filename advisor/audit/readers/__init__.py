@@ -58,14 +58,14 @@ def discover(paths: list[Path], base: Path) -> Iterator[Source | Skipped]:
         elif root.exists():
             yield Source(root, _shown(root, base))
         else:
-            yield Skipped(shown_name(str(root)), "no such file or folder")
+            yield Skipped(shown_name(str(root)), "no such file or folder", error=True)  # named, so meant
 
 
 def _walk(folder: Path, base: Path, seen: set[tuple[int, int]]) -> Iterator[Source | Skipped]:
     try:
         stat = folder.stat()
     except OSError as exc:
-        yield Skipped(_shown(folder, base), f"cannot read ({exc.strerror})")
+        yield Skipped(_shown(folder, base), f"cannot read ({exc.strerror})", error=True)
         return
     key = (stat.st_dev, stat.st_ino)
     if key in seen:
@@ -75,7 +75,7 @@ def _walk(folder: Path, base: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
-        yield Skipped(_shown(folder, base), f"cannot list ({exc.strerror})")
+        yield Skipped(_shown(folder, base), f"cannot list ({exc.strerror})", error=True)  # may hold templates
         return
     for entry in entries:
         if entry.name.startswith(".") or entry.name in ("node_modules", "__pycache__"):
@@ -87,7 +87,8 @@ def _walk(folder: Path, base: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
             is_dir = False
         if is_dir:
             yield from _walk(path, base, seen)
-        elif path.suffix.lower() in SUFFIXES:
+        elif path.suffix.lower() in SUFFIXES and not entry.name.lower().endswith(".tfvars.json"):
+            # (a .tfvars.json file holds variable values, read with its Terraform folder, as .tfvars is)
             if entry.is_symlink() and not path.exists():
                 yield Skipped(_shown(path, base), "broken symlink")
                 continue
@@ -161,7 +162,7 @@ def _check_nesting(source: Source, text: str) -> None:
 def terraform_configuration(sources: list[Source]) -> Configuration | None:
     """The Terraform folders among `sources` (None without a .tf file): what variables, locals and module calls
     the Terraform reader evaluates expressions with."""
-    files = [s.path for s in sources if s.path.suffix.lower() == ".tf"]
+    files = [s.path for s in sources if is_terraform(s.path)]
     if not files:
         return None
     from advisor.audit.readers.terraform import _parse_cached
@@ -170,9 +171,31 @@ def terraform_configuration(sources: list[Source]) -> Configuration | None:
     return Configuration(files, _parse_cached)
 
 
+def is_terraform(path: Path) -> bool:
+    """A Terraform configuration file: native syntax (`.tf`) or its JSON syntax (`.tf.json`, what CDKTF writes)."""
+    name = path.name.lower()
+    return name.endswith(".tf") or name.endswith(".tf.json")
+
+
+def meant_as_input(source: Source) -> bool:
+    """Whether a file that could not be read as text (too big, binary, not UTF-8, no permission) was meant as one
+    of the audit's inputs: a Terraform or `.template` file by its name, else a file whose first 64 KiB look like
+    a template, plan or request file. Such a file is an error, not a quiet skip: nobody checked it."""
+    if is_terraform(source.path) or source.path.suffix.lower() == ".template":
+        return True
+    try:
+        with source.path.open("rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return True  # it cannot be opened, so nothing says it is not a template: not passed silently
+    if b"\x00" in head[:8192]:
+        return False
+    return classify(source, head.decode("utf-8", errors="replace")) is not None
+
+
 def classify(source: Source, text: str) -> Kind | None:
     """Which reader a file needs, or None when it is none of ours (skipped with a reason)."""
-    if source.path.suffix.lower() == ".tf":
+    if is_terraform(source.path):
         return "terraform"
     head = text.lstrip()[:4096]
     if head.startswith("{"):
@@ -207,6 +230,10 @@ def _read(source: Source, text: str, kind: Kind, audited: Collection[str] | None
         from advisor.audit.readers.cloudformation import read_template
 
         return read_template(source.shown, text)
+    if kind == "terraform" and source.path.name.lower().endswith(".json"):
+        from advisor.audit.readers.terraform import read_tf_json
+
+        return read_tf_json(source.shown, text, audited, configuration, source.path)
     if kind == "terraform":
         from advisor.audit.readers.terraform import read_tf
 

@@ -8,7 +8,8 @@ is the value Terraform will send.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,66 @@ def read_tf(shown: str, text: str, audited: Collection[str] | None = None,
     tree = _parse_cached(text)
     lines = text.splitlines()
     commented = SKIP_MARK in text  # a file without the mark has no suppression comment to look for
+    return _resources(tree, shown, configuration, path,
+                      lambda body, start, end: _locator(lines, start, end),
+                      lambda body, start, end: _skips(lines, start, end) if commented else [])
+
+
+def read_tf_json(shown: str, text: str, audited: Collection[str] | None = None,
+                 configuration: Configuration | None = None, path: Path | None = None) -> list[Resource]:
+    """The resources of one `.tf.json` file (Terraform's JSON syntax), judged as its native twin would be: the
+    same variables, locals, modules, count, for_each and dynamic blocks; lines are the JSON keys' own.
+
+    JSON cannot tell a nested block from an attribute holding an object: Terraform decides by the provider's
+    schema. With `audited` as the catalog's rules by type, a single object where a rule's path goes through a
+    block (`vpc_config` in `vpc_config.subnet_ids`) is that block written once, as `.tf` gives it: a list of
+    one, so both syntaxes name the same field."""
+    from advisor.audit.readers import tf_json
+
+    tree = tf_json.parse(text)
+    resources = _resources(tree, shown, configuration, path,
+                           lambda body, start, _end: tf_json.locator(body.get("__json__") or {}, start),
+                           lambda body, _start, _end: tf_json.skips(body.get("__json__") or {}))
+    if not isinstance(audited, Mapping):
+        return resources
+    out = []
+    for resource in resources:
+        blocks = _block_paths(audited.get(resource.type) or ())
+        out.append(replace(resource, properties=_as_blocks(resource.properties, blocks, ())) if blocks else resource)
+    return out
+
+
+def _block_paths(rules: Any) -> frozenset[tuple[str, ...]]:
+    """Every path prefix the rules read through (each one a nested block: the catalog reads attributes only at
+    the end of a path)."""
+    out: set[tuple[str, ...]] = set()
+    for rule in rules:
+        for path in (rule.path, *(cpath for _condition, cpath in rule.conditions)):
+            parts = tuple(p.removesuffix("[]") for p in path.split("."))
+            out.update(parts[:i] for i in range(1, len(parts)))
+    return frozenset(out)
+
+
+def _as_blocks(value: Any, blocks: frozenset[tuple[str, ...]], at: tuple[str, ...]) -> Any:
+    if isinstance(value, list):
+        return [_as_blocks(v, blocks, at) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, child in value.items():
+        here = (*at, key)
+        if here in blocks and isinstance(child, dict):
+            child = [child]
+        out[key] = _as_blocks(child, blocks, here) if here in blocks else child
+    return out
+
+
+_Hook = Callable[[dict[str, Any], Any, Any], Any]
+
+
+def _resources(tree: dict[str, Any], shown: str, configuration: Configuration | None, path: Path | None,
+               locator: _Hook, skips: _Hook) -> list[Resource]:
+    """The resources of one parsed file (either syntax), one per module instance that creates them."""
     scopes = configuration.scopes(path) if configuration is not None and path is not None else [Scope({}, {})]
     out = []
     for block in tree.get("resource", []):
@@ -59,8 +120,7 @@ def read_tf(shown: str, text: str, audited: Collection[str] | None = None,
                     out.append(Resource(
                         kind="terraform", type=rtype, name=f"{scope.prefix}{rtype}.{name}",
                         properties=_evaluate(body, scope), file=shown, line=start, end_line=end,
-                        line_of=_locator(lines, start, end),
-                        suppressions=tuple(_skips(lines, start, end)) if commented else ()))
+                        line_of=locator(body, start, end), suppressions=tuple(skips(body, start, end))))
     return out
 
 
@@ -130,7 +190,8 @@ def _evaluate(body: dict[str, Any], scope: Scope) -> dict[str, Any]:
     """A block's attributes and nested blocks as Terraform sends them; `dynamic` blocks expanded."""
     out: dict[str, Any] = {}
     for key, value in body.items():
-        if key in ("__start_line__", "__end_line__", "count", "for_each", "lifecycle", "depends_on", "provider"):
+        if key in ("__start_line__", "__end_line__", "__json__", "count", "for_each", "lifecycle", "depends_on",
+                   "provider"):
             continue
         if key == "dynamic" and isinstance(value, list):
             for item in value:

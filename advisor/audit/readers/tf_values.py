@@ -433,8 +433,8 @@ def _unescape(text: str) -> str:
 
 # ---- the configuration: folders, their variables and locals, and the calls between them --------------------------
 
-_MODULE_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"\.\.?/')
-_DECLARES = re.compile(r'(?m)^\s*(variable|locals|module)\b')
+_MODULE_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"\.\.?/|"source"\s*:\s*"\.\.?/')
+_DECLARES = re.compile(r'(?m)^\s*(variable|locals|module)\b|"(variable|locals|module)"\s*:')
 
 
 @dataclass
@@ -464,7 +464,12 @@ class Configuration:
 
     def scopes(self, path: Path) -> list[Scope]:
         """One scope per instance of the module `path` belongs to (one, at the root, when nothing calls it)."""
-        folder = _folder(path)
+        return self._folder_scopes(_folder(path))
+
+    def _folder_scopes(self, folder: Path) -> list[Scope]:
+        """One scope per instance of the module in `folder` (a caller's folder is a folder, not a file: asking
+        `scopes` for it would give its parent's, and a module two deep or an argument read from the caller's
+        variables would lose its values)."""
         if folder not in self._scopes:
             self._scopes[folder] = []  # a cycle of calls reads the root scope below
             self._scopes[folder] = self._instances(folder) or [self._root(folder)]
@@ -481,7 +486,7 @@ class Configuration:
         out: list[Scope] = []
         info = self._folder(folder)
         for caller, name, args in self._calls_into(folder):
-            for outer in self.scopes(caller):
+            for outer in self._folder_scopes(caller):
                 values = {k: _given(v, f"var.{k}'s default") for k, v in info.variables.items()
                           if v is not _NO_DEFAULT}
                 for key, raw in args.items():
@@ -508,12 +513,12 @@ class Configuration:
             names = sorted(os.listdir(folder))
         except OSError:  # a folder that cannot be listed: its files' own reading says why
             names = []
-        for path in (folder / n for n in names if n.endswith(".tf") and not n.startswith(".")):
+        for path in (folder / n for n in names if n.endswith((".tf", ".tf.json")) and not n.startswith(".")):
             text = _read(path)
             if text is None or not _DECLARES.search(text):
                 continue
             try:
-                tree = self._parse(text)
+                tree = _parse_json(text) if path.name.endswith(".json") else self._parse(text)
             except Exception:  # the file's own reading reports it, located
                 continue
             for block in tree.get("variable", []) or []:
@@ -531,11 +536,14 @@ class Configuration:
                             args = {k: v for k, v in body.items() if not k.startswith("__") and k not in
                                     ("source", "version", "providers", "depends_on", "count", "for_each")}
                             info.calls.append((name, target, args))
-        # terraform.tfvars first, then *.auto.tfvars in lexical order, each over the one before (Terraform's order)
-        for name in [n for n in names if n == "terraform.tfvars"] + [n for n in names if n.endswith(".auto.tfvars")]:
+        # terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in lexical order, each over the one
+        # before (Terraform's order, "Variable Definition Precedence")
+        automatic = [n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+        for name in [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names] + automatic:
             text = _read(folder / name)
             try:
-                values = self._parse(text) if text is not None else {}
+                values = (_tfvars_json(text) if name.endswith(".json") else self._parse(text)) \
+                    if text is not None else {}
             except Exception:  # a tfvars file Terraform would refuse: the defaults stand
                 values = {}
             for key, value in values.items():
@@ -543,6 +551,20 @@ class Configuration:
                     info.tfvars[key] = Scope({}, {}).value(value)
                     info.tfvars_files[key] = name
         return info
+
+
+def _parse_json(text: str) -> dict[str, Any]:
+    from advisor.audit.readers import tf_json
+
+    return tf_json.parse(text)
+
+
+def _tfvars_json(text: str) -> dict[str, Any]:
+    """A `.tfvars.json` file: one object of variable name to value (its strings are literal values)."""
+    import json
+
+    values = json.loads(text)
+    return values if isinstance(values, dict) else {}
 
 
 def _given(value: Any, origin: str) -> Any:
