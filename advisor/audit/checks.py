@@ -296,10 +296,29 @@ def judge(setting: Setting, value: Any) -> tuple[Status, str]:
     return "unknown", text
 
 
+#: A Terraform reference to an attribute that holds an ARN (`aws_sns_topic.t.arn`, an API's `execution_arn`).
+_ARN_REFERENCE = re.compile(r"(?:\$\{)?(aws_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.(?:arn|execution_arn)(?:\})?")
+
+
+def _arn_shape(text: str) -> str | None:
+    """The form of an ARN a reference will hold, for a condition that reads only its form: AWS's ARN formats name
+    the account in every ARN but an S3 bucket's (`arn:aws:s3:::bucket`), so `aws_sns_topic.t.arn` is
+    `arn:aws:sns:<region>:<account>:t` whatever its values. None when the text holds anything else unresolved."""
+    def shape(match: re.Match[str]) -> str:
+        if match.group(1).startswith("aws_s3_bucket"):
+            return "arn:aws:s3:::bucket"
+        return "arn:aws:service:region:111122223333:resource"
+
+    shaped = _ARN_REFERENCE.sub(shape, text)
+    return None if shaped == text or "${" in shaped or not shaped.startswith("arn:") else shaped
+
+
 def _holds(condition: Condition, value: Any) -> bool | None:
     """Whether a condition holds; None when its value is unknown."""
     if value is MISSING:
         value = condition.aws_default
+    if condition.check == "matches" and isinstance(value, Reference):
+        value = _arn_shape(value.text) or value  # a reference's form may be known where its value is not
     if _contains_unknown(value) and not (condition.check == "present" and not isinstance(value, Unknown)):
         return None
     if condition.check == "present":

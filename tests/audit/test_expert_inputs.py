@@ -18,6 +18,9 @@ from advisor.knowledge.loader import load_knowledge
 K = load_knowledge()
 EXPERT = Path(__file__).parent / "data" / "expert"
 EXPECTED: dict[str, Any] = yaml.safe_load((EXPERT / "expected.yaml").read_text())
+#: a second set, written the same way (CDK, SAM, for_each/count, modules two deep, .tf.json, plans, boto3)
+MORE: dict[str, Any] = yaml.safe_load((EXPERT / "expected-more.yaml").read_text())
+FILES: dict[str, Any] = {**EXPECTED["files"], **MORE["files"]}
 _ENTRY = re.compile(r"^(\S+) (\S+)$")
 _VERDICT = re.compile(r"^(pass|fail|unknown|suppressed|none)(?: (\d+))?$")
 
@@ -32,12 +35,13 @@ def _expected(resources: dict[str, dict[str, str]]) -> dict[tuple[str, str, str]
     return out
 
 
-@pytest.mark.parametrize("target", sorted(EXPECTED["files"]))
+@pytest.mark.parametrize("target", sorted(FILES))
 def test_expert_input_gets_the_findings_written_from_the_docs(target: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(EXPERT)
     report = audit_paths([Path(target)], K, base=EXPERT)
     assert not report.skipped, [str(s) for s in report.skipped]
-    want = _expected(EXPECTED["files"][target])
+    assert not report.errors, [str(s) for s in report.errors]
+    want = _expected(FILES[target])
     listed = {resource for resource, _c, _f in want}
     got = {(f.resource, f.control, f.field): f for f in report.findings if f.resource in listed}
     problems = []

@@ -35,10 +35,30 @@ def _no_build(*_args: Any, **_kwargs: Any) -> Lark:
 
 
 def test_the_parser_gives_what_hcl2_loads_gives() -> None:
-    assert TF_FILES
+    """The same tree as python-hcl2, but for a list inlined into an expression (see the next test)."""
+    import json
+    import re
+
+    compared = 0
     for path in TF_FILES:
         text = path.read_text(encoding="utf-8")
-        assert terraform._parse(text) == hcl2.loads(text, with_meta=True), path
+        theirs = hcl2.loads(text, with_meta=True)
+        if re.search(r"\$\{[^\"]*\[", json.dumps(theirs)):  # a list inside an expression: theirs loses quotes
+            continue
+        assert terraform._parse(text) == theirs, path
+        compared += 1
+    assert compared >= 5
+
+
+def test_a_list_inside_an_expression_keeps_its_strings_quoted() -> None:
+    """python-hcl2 7.3 writes `toset(["a", "b"])` as `${toset([a, b])}`: `a` would read as a name that is not
+    there. The audit's tree keeps the quotes, unwraps the expressions in the list, and writes null as null."""
+    tree = terraform._parse('a = toset(["score", "explain"])\nb = concat(["x", var.y, 1, true, null], var.l)\n'
+                            'c = ["plain", "list"]\nd = length(["é"])\n')
+    assert tree["a"] == '${toset(["score", "explain"])}'
+    assert tree["b"] == '${concat(["x", var.y, 1, true, null], var.l)}'
+    assert tree["c"] == ["plain", "list"] and tree["d"] == '${length(["é"])}'
+    assert hcl2.loads('a = toset(["score", "explain"])\n')["a"] == "${toset([score, explain])}"  # still theirs?
 
 
 def test_a_second_process_loads_the_parser_from_the_cache_without_hcl2s_own(

@@ -129,6 +129,12 @@ Resources:
     ('merge(local.obj, {"b" = "c"})', {"version": "2", "b": "c"}),
     ("var.missing == null ? [] : ['sg-1']", ["sg-1"]),
     ("var.flag ? aws_kms_key.k.arn : \"alias/x\"", "alias/x"),
+    # text functions a lifecycle script or an environment is written with (audit7)
+    ('base64decode(base64encode("#!/bin/bash"))', "#!/bin/bash"),
+    ('jsonencode({"a" = [var.env]})', '{"a":["dev"]}'),
+    ('join(",", split("-", "a-b"))', "a,b"),
+    ('lookup(local.obj, "missing", "d")', "d"),
+    ("trimspace(\"  x \")", "x"),
 ])
 def test_terraform_expressions_are_computed_from_the_configuration(expression: str, value: object) -> None:
     scope = Scope({"env": "dev", "flag": False, "items": [{"count": 1}, {"count": 2}], "missing": "x"},
@@ -139,7 +145,7 @@ def test_terraform_expressions_are_computed_from_the_configuration(expression: s
 
 @pytest.mark.parametrize(("expression", "kind"), [
     ("aws_kms_key.k.arn", Reference), ("data.aws_kms_key.k.arn", Reference), ("var.undeclared", Unknown),
-    ("each.value", Unknown), ("module.kms.key_arn", Unknown), ("jsonencode(var.env)", Unknown),
+    ("each.value", Unknown), ("module.kms.key_arn", Unknown), ("templatefile(\"x.tpl\", var.env)", Unknown),
     ('var.flag ? "a" : "b"', Unknown),
 ])
 def test_what_the_configuration_does_not_fix_stays_unknown(expression: str, kind: type) -> None:
@@ -274,3 +280,53 @@ def test_module_arguments_read_the_callers_variables_two_calls_deep(tmp_path: Pa
     assert [(f.resource, f.status) for f in nb02] == [("module.a.module.b.aws_sagemaker_notebook_instance.nb",
                                                        "pass")]
     assert nb02[0].actual == "'Disabled' (var.access's default)"  # where the value was written: the root
+
+
+@pytest.mark.parametrize(("source_arn", "asked"), [
+    ("aws_sns_topic.t.arn", False),                                   # arn:aws:sns:<region>:<account>:t
+    ('"${aws_api_gateway_rest_api.api.execution_arn}/*/POST/score"', False),
+    ("aws_s3_bucket.uploads.arn", True),                              # arn:aws:s3:::uploads: no account
+    ("var.source_arn", None),                                         # nothing says its form
+])
+def test_source_account_is_asked_by_the_form_of_a_referenced_arn(tmp_path: Path, source_arn: str,
+                                                                 asked: bool | None) -> None:
+    """AddPermission asks SourceAccount where SourceArn names no account (an S3 bucket's ARN); the form of a
+    referenced ARN is known before apply, though its value is not."""
+    (tmp_path / "main.tf").write_text(
+        'variable "source_arn" {}\nresource "aws_lambda_permission" "p" {\n  action = "lambda:InvokeFunction"\n'
+        f'  function_name = "f"\n  principal = "s3.amazonaws.com"\n  source_arn = {source_arn}\n}}\n')
+    found = [f.status for f in audit_paths([tmp_path], K, tmp_path).findings
+             if f.control == "LM-02" and f.field == "source_account"]
+    assert found == {True: ["fail"], False: [], None: ["unknown"]}[asked]  # type: ignore[index]
+
+
+def test_count_and_for_each_make_one_instance_each_as_terraform_names_them(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text("""
+variable "teams" {
+  default = { a = "Disabled", b = "Enabled" }
+}
+variable "free" {}
+resource "aws_sagemaker_notebook_instance" "map" {
+  for_each               = var.teams
+  direct_internet_access = each.value
+}
+resource "aws_sagemaker_notebook_instance" "set" {
+  for_each               = toset(["x", "y"])
+  direct_internet_access = each.key == "x" ? "Disabled" : "Enabled"
+}
+resource "aws_sagemaker_notebook_instance" "counted" {
+  count                  = 2
+  direct_internet_access = count.index == 0 ? "Disabled" : "Enabled"
+}
+resource "aws_sagemaker_notebook_instance" "open" {
+  for_each               = var.free
+  direct_internet_access = each.value
+}
+""")
+    found = {f.resource: f.status for f in audit_paths([tmp_path], K, tmp_path).findings if f.control == "SM-NB-02"}
+    assert found == {
+        'aws_sagemaker_notebook_instance.map["a"]': "pass", 'aws_sagemaker_notebook_instance.map["b"]': "fail",
+        'aws_sagemaker_notebook_instance.set["x"]': "pass", 'aws_sagemaker_notebook_instance.set["y"]': "fail",
+        "aws_sagemaker_notebook_instance.counted[0]": "pass", "aws_sagemaker_notebook_instance.counted[1]": "fail",
+        "aws_sagemaker_notebook_instance.open": "unknown",  # a collection nothing fixes: one, its values unknown
+    }

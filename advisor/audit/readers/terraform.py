@@ -7,6 +7,7 @@ is the value Terraform will send.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import replace
@@ -114,14 +115,50 @@ def _resources(tree: dict[str, Any], shown: str, configuration: Configuration | 
                 if not isinstance(body, dict):
                     continue
                 start, end = body.get("__start_line__"), body.get("__end_line__")
+                line_of, suppressions = locator(body, start, end), tuple(skips(body, start, end))
                 for scope in scopes:
-                    if not _created(body, scope):
-                        continue
-                    out.append(Resource(
-                        kind="terraform", type=rtype, name=f"{scope.prefix}{rtype}.{name}",
-                        properties=_evaluate(body, scope), file=shown, line=start, end_line=end,
-                        line_of=locator(body, start, end), suppressions=tuple(skips(body, start, end))))
+                    for index, instance in _instances(body, scope):
+                        out.append(Resource(
+                            kind="terraform", type=rtype, name=f"{scope.prefix}{rtype}.{name}{index}",
+                            properties=_evaluate(body, instance), file=shown, line=start, end_line=end,
+                            line_of=line_of, suppressions=suppressions))
     return out
+
+
+MAX_INSTANCES = 256
+"""A resource's instances made one by one from a known `count` or `for_each`; more is no configuration a person
+reads, and is judged as one resource whose per-instance values stay unknown."""
+
+
+def _instances(body: dict[str, Any], scope: Scope) -> list[tuple[str, Scope]]:
+    """The instances Terraform makes of one resource block, each with its address suffix and its scope.
+
+    `for_each` over a known map makes one instance per key (`["key"]`, with `each.key` and `each.value`), over
+    a known set of strings one per element (`each.key` = `each.value`); a known `count` makes `[0]`..`[n-1]` with
+    `count.index`: an expert reads `direct_internet_access = each.value.internet` per team, not as unknown. An
+    empty collection or `count = 0` makes none; a collection or count the configuration does not fix makes one
+    instance, unnamed, whose `each.*`/`count.index` stay unknown."""
+    if "for_each" in body:
+        items = scope.value(body["for_each"])
+        if isinstance(items, dict):
+            pairs = list(items.items())
+        elif isinstance(items, list) and all(isinstance(i, (str, int, float)) and not isinstance(i, bool)
+                                             for i in items):
+            pairs = [(str(i), i) for i in dict.fromkeys(items)]
+        else:
+            return [("", scope)]
+        if len(pairs) > MAX_INSTANCES:
+            return [("", scope)]
+        return [(f"[{json.dumps(str(key))}]", scope.bind("each", {"key": key, "value": value}))
+                for key, value in pairs]
+    if "count" in body:
+        count = scope.value(body["count"])
+        if isinstance(count, float) and count.is_integer():
+            count = int(count)
+        if not isinstance(count, int) or isinstance(count, bool) or count > MAX_INSTANCES:
+            return [("", scope)]
+        return [(f"[{i}]", scope.bind("count", {"index": i})) for i in range(max(count, 0))]
+    return [("", scope)]
 
 
 _OPEN = {"{": "}", "[": "]", "(": ")"}
@@ -171,19 +208,6 @@ def _check_balanced(text: str) -> None:
             i += 1
     if stack:
         raise BadInput(f"not valid HCL: {stack[-1][0]!r} missing for the bracket opened here", stack[-1][1])
-
-
-def _created(body: dict[str, Any], scope: Scope) -> bool:
-    """False when the configuration's values create no instance: `count = 0`, or `for_each` over nothing."""
-    if "count" in body:
-        count = scope.value(body["count"])
-        if isinstance(count, (int, float)) and not isinstance(count, bool) and count <= 0:
-            return False
-    if "for_each" in body:
-        items = scope.value(body["for_each"])
-        if isinstance(items, (list, dict)) and not items:
-            return False
-    return True
 
 
 def _evaluate(body: dict[str, Any], scope: Scope) -> dict[str, Any]:
@@ -269,7 +293,7 @@ def _cache_folder() -> Path:
 
         from advisor.resources import cache_dir
 
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(TRANSFORM_VERSION)
         for package, name in PARSER_FILES:
             spec = find_spec(package)
             for folder in (spec.submodule_search_locations or []) if spec else []:
@@ -286,12 +310,11 @@ def _cache_folder() -> Path:
 
 
 def _parse(text: str) -> dict[str, Any]:
-    import hcl2
     from lark.exceptions import LarkError
 
     try:
         # hcl2.loads, with the parser from _hcl_parser; the newline is hcl2's own (lark has no end-of-file token)
-        tree: dict[str, Any] = hcl2.transform(_hcl_parser().parse(text + "\n"), with_meta=True)
+        tree: dict[str, Any] = _transformer()(with_meta=True).transform(_hcl_parser().parse(text + "\n"))
         return tree
     except LarkError as exc:
         line, column = getattr(exc, "line", None), getattr(exc, "column", None)
@@ -299,6 +322,44 @@ def _parse(text: str) -> dict[str, Any]:
         raise BadInput(f"not valid HCL (unexpected input{where})", line if line and line > 0 else None) from None
     except Exception as exc:
         raise BadInput(f"not valid HCL: {type(exc).__name__}: {str(exc)[:160]}") from None
+
+
+_TRANSFORMER: list[Any] = []
+#: Part of the parse cache's name: a change to what `_transformer` writes must not read trees cached before it.
+TRANSFORM_VERSION = b"lists-quoted-1"
+
+
+def _transformer() -> Any:
+    """python-hcl2's DictTransformer, writing a list inside an expression with its strings quoted.
+
+    python-hcl2 7.3 writes `toset(["score", "explain"])` as `${toset([score, explain])}`: the quotes of a
+    list's strings are lost once the list is inlined into a function call or an operation, and `score` then
+    reads as a name that is not there, so `for_each = toset([...])` was unknown. Here a list's plain strings are
+    written quoted, its expressions unwrapped (`[var.a, "b"]`), and a null as `null` (hcl2 writes `None`)."""
+    if _TRANSFORMER:
+        return _TRANSFORMER[0]
+    import json
+
+    from hcl2.transformer import DictTransformer
+
+    class Transformer(DictTransformer):
+        def to_tf_inline(self, value: Any) -> str:
+            if isinstance(value, list):
+                return "[" + ", ".join(self._inline_item(item) for item in value) + "]"
+            if value is None:
+                return "null"
+            text: str = super().to_tf_inline(value)
+            return text
+
+        def _inline_item(self, item: Any) -> str:
+            if isinstance(item, str) and self.is_string_dollar(item):
+                return item[2:-1]
+            if isinstance(item, str) and not self.is_type_keyword(item):
+                return json.dumps(item, ensure_ascii=False)
+            return self.to_tf_inline(item)
+
+    _TRANSFORMER.append(Transformer)
+    return Transformer
 
 
 _PARSER: list[Any] = []

@@ -9,7 +9,8 @@ twice with different arguments as two notebooks. So, per module (a folder):
 - `local.x` is its expression, evaluated in the same scope;
 - literals, strings with interpolations, `cond ? a : b`, comparisons, `!`, `&&`, `||`, arithmetic, lists,
   objects, indexes and attributes, and a few pure functions (merge, concat, lower, upper, coalesce, length,
-  to*) are computed; a resource's or data source's attribute is certainly set (Reference); anything else
+  to*, lookup, join, split, trimspace, base64encode/decode, jsonencode) are computed; a resource's or data
+  source's attribute is certainly set (Reference); anything else
   (other functions, `each.*`, `count.index`, module outputs, for expressions) is unknown, with its text kept
   (a secret in that text is still found);
 - a `dynamic` block is expanded over its `for_each` when that is known, and unknown otherwise (never silently
@@ -18,6 +19,8 @@ twice with different arguments as two notebooks. So, per module (a folder):
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -53,7 +56,11 @@ class Scope:
     _busy: set[str] = field(default_factory=set)
 
     def with_iterator(self, name: str, key: Any, value: Any) -> Scope:
-        scope = Scope(self.variables, self.locals_raw, self.prefix, {**self.extra, name: {"key": key, "value": value}})
+        return self.bind(name, {"key": key, "value": value})
+
+    def bind(self, name: str, value: Any) -> Scope:
+        """This scope with one more name bound: a dynamic block's iterator, a resource's `each` or `count`."""
+        scope = Scope(self.variables, self.locals_raw, self.prefix, {**self.extra, name: value})
         scope._locals = self._locals
         return scope
 
@@ -165,7 +172,22 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "tolist": lambda s: list(_sequence(s)), "toset": lambda s: list(dict.fromkeys(_sequence(s))),
     "tomap": lambda m: dict(_mapping(m)), "length": lambda s: len(s),
     "coalesce": lambda *items: next(i for i in items if i is not None and i != ""),
+    # text functions whose result a control reads (a lifecycle script is base64encode(<<EOT ... EOT)): pure, so
+    # computed rather than left unknown
+    "base64encode": lambda s: base64.b64encode(_text(s).encode()).decode(),
+    "base64decode": lambda s: base64.b64decode(_text(s)).decode("utf-8"),
+    "jsonencode": lambda v: json.dumps(v, separators=(",", ":"), ensure_ascii=False),
+    "join": lambda sep, items: _text(sep).join(_text(i) for i in _sequence(items)),
+    "split": lambda sep, s: _text(s).split(_text(sep)),
+    "trimspace": lambda s: _text(s).strip(),
+    "lookup": lambda m, key, *default: _mapping(m)[key] if key in _mapping(m) or not default else default[0],
 }
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
 
 
 def _mapping(value: Any) -> dict[str, Any]:
