@@ -111,7 +111,8 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
             resources = read_source(item, text, kind, terraform_types if kind == "terraform" else None,
                                     configuration)
         except BadInput as exc:  # it is a template, plan or request file, and it cannot be read: not audited
-            report.errors.append(Skipped(item.shown, exc.reason, exc.line, True))
+            (report.errors if exc.meant else report.skipped).append(Skipped(item.shown, exc.reason, exc.line,
+                                                                            exc.meant))
             continue
         report.files += 1
         report.resources += len(resources)

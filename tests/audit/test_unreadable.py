@@ -152,3 +152,15 @@ def test_the_exit_codes_are_documented_in_help(capsys: pytest.CaptureFixture[str
     assert "Exit codes: 0" in said and "1 failing findings" in said and "could not be read" in said
     readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
     assert "could not be read" in readme and "toolExecutionNotification" in readme
+
+
+def test_json_that_only_mentions_resources_is_skipped_and_a_template_without_them_is_an_error(
+        folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a Serverless Framework file keeps CloudFormation under resources.Resources: it is no template of ours
+    Path("serverless.json").write_text(json.dumps({"service": "api", "resources": {"Resources": {}}}))
+    code, out, _err = _run(capsys, ".", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and "serverless.json" in {s["file"] for s in data["skipped"]} and data["errors"] == []
+    Path("empty.json").write_text(json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Outputs": {}}))
+    code, out, _err = _run(capsys, ".", "--format", "json")
+    assert code == 2 and [e["file"] for e in json.loads(out)["errors"]] == ["empty.json"]

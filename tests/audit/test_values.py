@@ -330,3 +330,43 @@ resource "aws_sagemaker_notebook_instance" "open" {
         "aws_sagemaker_notebook_instance.counted[0]": "pass", "aws_sagemaker_notebook_instance.counted[1]": "fail",
         "aws_sagemaker_notebook_instance.open": "unknown",  # a collection nothing fixes: one, its values unknown
     }
+
+
+def test_fn_foreach_inside_properties_makes_its_keys() -> None:
+    """AWS::LanguageExtensions allows Fn::ForEach "within the Resources (including the resource properties)"
+    section: a valid template, refused before as an unknown function."""
+    props = _props(HEAD + """Transform: AWS::LanguageExtensions
+Parameters:
+  Envs: {Type: CommaDelimitedList, Default: "A,B"}
+  Free: {Type: CommaDelimitedList}
+Resources:
+  R:
+    Type: X
+    Properties:
+      Known:
+        Fn::ForEach::Vars:
+          - Name
+          - !Ref Envs
+          - 'URL${Name}': !Sub "https://${Name}.example.com"
+            'ID&{Name}': !Ref Name
+      Open:
+        Keep: 1
+        Fn::ForEach::More: [N, !Ref Free, {'K${N}': !Ref N}]
+""")
+    assert props["Known"] == {"URLA": "https://A.example.com", "IDA": "A", "URLB": "https://B.example.com",
+                              "IDB": "B"}
+    assert props["Open"]["Keep"] == 1 and isinstance(props["Open"]["K${N}"], Unknown)
+
+
+def test_a_module_called_with_for_each_or_count_makes_one_instance_each(tmp_path: Path) -> None:
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "main.tf").write_text('module "team" {\n  source = "./nb"\n  for_each = { a = "Disabled", '
+                                      'b = "Enabled" }\n  access = each.value\n}\n'
+                                      'module "off" {\n  source = "./off"\n  count = 0\n}\n')
+    (tmp_path / "nb" / "main.tf").write_text('variable "access" {}\nresource "aws_sagemaker_notebook_instance" "nb" '
+                                             '{\n  direct_internet_access = var.access\n}\n')
+    (tmp_path / "off").mkdir()
+    (tmp_path / "off" / "main.tf").write_text('resource "aws_sagemaker_notebook_instance" "never" {\n}\n')
+    found = {f.resource: f.status for f in audit_paths([tmp_path], K, tmp_path).findings if f.control == "SM-NB-02"}
+    assert found == {'module.team["a"].aws_sagemaker_notebook_instance.nb': "pass",
+                     'module.team["b"].aws_sagemaker_notebook_instance.nb': "fail"}  # module.off: count = 0

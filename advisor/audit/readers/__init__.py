@@ -34,12 +34,15 @@ _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 class BadInput(Exception):
-    """A file the audit cannot read; the message says why, `line` where."""
+    """A file the audit cannot read; the message says why, `line` where. `meant` is False when reading showed
+    the file is no input of ours after all (JSON that only mentions "Resources" somewhere inside): skipped
+    quietly, not an error."""
 
-    def __init__(self, reason: str, line: int | None = None) -> None:
+    def __init__(self, reason: str, line: int | None = None, meant: bool = True) -> None:
         super().__init__(reason)
         self.reason = reason
         self.line = line
+        self.meant = meant
 
 
 @dataclass(frozen=True, slots=True)

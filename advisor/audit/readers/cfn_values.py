@@ -27,7 +27,8 @@ from typing import Any
 from advisor.audit.model import MISSING, Given, Reference, Unknown
 from advisor.audit.readers import BadInput
 
-#: Every intrinsic function and condition function CloudFormation has (Fn::ForEach only at the Resources level).
+#: Every intrinsic function and condition function CloudFormation has (Fn::ForEach, a key rather than a function
+#: call, is expanded where it is written: Resources, and mappings inside resource properties).
 FUNCTIONS = frozenset({
     "Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::FindInMap",
     "Fn::ImportValue", "Fn::Base64", "Fn::Cidr", "Fn::GetAZs", "Fn::Transform", "Fn::ToJsonString", "Fn::Length",
@@ -37,7 +38,43 @@ FUNCTIONS = frozenset({
 PSEUDO = frozenset({"AWS::AccountId", "AWS::Region", "AWS::StackName", "AWS::StackId", "AWS::Partition",
                     "AWS::URLSuffix", "AWS::NotificationARNs"})
 _AWS_TYPE = re.compile(r"^(List<)?AWS::")
+FOR_EACH = "Fn::ForEach::"
 _SUB_VAR = re.compile(r"\$\{(!?)([^}]*)\}")
+
+
+# ---- Fn::ForEach (AWS::LanguageExtensions): what a loop's item fills in, in Resources and in properties -------
+
+def marked(original: Any, text: str) -> Any:
+    """`text` carrying `original`'s place in the file (cfn-lint's string nodes), so findings keep its line."""
+    start, end = getattr(original, "start_mark", None), getattr(original, "end_mark", None)
+    if start is None:
+        return text
+    try:
+        return type(original)(text, start, end)
+    except TypeError:
+        return text
+
+
+def fill_key(name: str, identifier: str, item: Any) -> str:
+    if item is None:
+        return name
+    return name.replace("${" + identifier + "}", str(item)).replace(
+        "&{" + identifier + "}", re.sub(r"[^A-Za-z0-9]", "", str(item)))
+
+
+def fill(node: Any, identifier: str, item: Any) -> Any:
+    if isinstance(node, dict):
+        if len(node) == 1 and "Ref" in node and node["Ref"] == identifier:
+            return Unknown(f"!Ref {identifier}") if item is None else str(item)
+        for key in list(node):
+            node[key] = fill(node[key], identifier, item)
+        return node
+    if isinstance(node, list):
+        node[:] = [fill(v, identifier, item) for v in node]
+        return node
+    if isinstance(node, str) and item is not None:
+        return fill_key(node, identifier, item)
+    return node
 
 
 def _line(node: Any) -> int | None:
@@ -116,6 +153,8 @@ class Template:
     def value(self, node: Any) -> Any:
         """The value CloudFormation sends for `node` (mappings keep their node class, so keys keep lines)."""
         if isinstance(node, dict):
+            if any(isinstance(key, str) and key.startswith(FOR_EACH) for key in node):
+                self._for_each_keys(node)
             if len(node) == 1:
                 name = next(iter(node))
                 if isinstance(name, str) and (name in FUNCTIONS or name.startswith("Fn::")):
@@ -131,6 +170,36 @@ class Template:
             node[:] = [item for item in (self.value(item) for item in node) if item is not MISSING]
             return node
         return node
+
+    def _for_each_keys(self, node: dict[Any, Any]) -> None:
+        """`Fn::ForEach::Name: [Identifier, Collection, {OutputKey: OutputValue}]` inside resource properties (the
+        AWS::LanguageExtensions transform allows it there: "Resources (including the resource properties)"):
+        replaced in place, where it is written, by one OutputKey per item with `${Identifier}`/`&{Identifier}`
+        and `!Ref Identifier` filled in; a collection not known before deployment leaves the placeholders, its
+        values unknown. A loop inside the fragment is expanded in turn."""
+        import copy
+
+
+        for _ in range(64):  # nested loops in one mapping: each pass expands one level
+            if not any(isinstance(key, str) and key.startswith(FOR_EACH) for key in node):
+                return
+            items = list(node.items())
+            node.clear()
+            for key, body in items:
+                if not (isinstance(key, str) and key.startswith(FOR_EACH)):
+                    node[key] = body
+                    continue
+                if not (isinstance(body, list) and len(body) == 3 and isinstance(body[0], str)
+                        and isinstance(body[2], dict)):
+                    raise BadInput(f"{key} takes [Identifier, Collection, {{OutputKey: OutputValue}}]", _line(key))
+                identifier, fragment = body[0], body[2]
+                collection = self.value(copy.deepcopy(body[1]))
+                known = isinstance(collection, list) and all(isinstance(i, (str, int, float)) for i in collection)
+                for item in (collection if known else [None]):
+                    for name, value in fragment.items():
+                        node[marked(name, fill_key(str(name), identifier, item))] = fill(copy.deepcopy(value),
+                                                                                           identifier, item)
+        raise BadInput("Fn::ForEach nested more than 64 deep", _line(node))
 
     def _function(self, name: str, arg: Any) -> Any:
         handler = _HANDLERS.get(name)

@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from advisor.audit.model import PathKey, Resource, Unknown
+from advisor.audit.model import PathKey, Resource
 from advisor.audit.readers import BadInput
-from advisor.audit.readers.cfn_values import FUNCTIONS, Template
+from advisor.audit.readers.cfn_values import FUNCTIONS, Template, fill, fill_key, marked
 
 SKIP = re.compile(r"#\s*advisor:skip=([A-Z0-9-]+(?:\s*,\s*[A-Z0-9-]+)*)\s*(.*)")
 SKIP_MARK = "advisor:skip="  # in every suppression comment SKIP reads
@@ -160,7 +160,10 @@ def read_template(shown: str, text: str) -> list[Resource]:
                        "(CreateStack TemplateURL): not a deployable template; split it into nested stacks")
     template = decode(text)
     if not isinstance(template, dict) or "Resources" not in template:
-        raise BadInput("no Resources section: not a CloudFormation template")
+        # JSON that names "Resources" only inside (a Serverless Framework file, another tool's output) is no
+        # template of ours; one that says it is a template (AWSTemplateFormatVersion, Transform) and has none is
+        meant = isinstance(template, dict) and any(k in template for k in ("AWSTemplateFormatVersion", "Transform"))
+        raise BadInput("no Resources section: not a CloudFormation template", meant=meant)
     if not isinstance(template["Resources"], dict):
         where = next((k for k in template if k == "Resources"), None)
         raise BadInput("Resources is not a mapping of logical id to resource (CloudFormation refuses the template)",
@@ -213,44 +216,14 @@ def _for_each(resources: dict[str, Any], values: Template) -> dict[str, Any]:
         items = values.value(copy.deepcopy(body[1]))
         known = isinstance(items, list) and all(isinstance(i, (str, int, float)) for i in items)
         for item in (items if known else [None]):
-            expanded = {_marked(name, _fill_key(str(name), identifier, item)): _fill(copy.deepcopy(resource),
+            expanded = {marked(name, fill_key(str(name), identifier, item)): fill(copy.deepcopy(resource),
                                                                                      identifier, item)
                         for name, resource in fragment.items()}
             out.update(_for_each(expanded, values))  # a loop inside the loop
     return out
 
 
-def _marked(original: Any, text: str) -> Any:
-    """`text` carrying `original`'s place in the file (cfn-lint's string nodes), so findings keep its line."""
-    start, end = getattr(original, "start_mark", None), getattr(original, "end_mark", None)
-    if start is None:
-        return text
-    try:
-        return type(original)(text, start, end)
-    except TypeError:
-        return text
 
-
-def _fill_key(name: str, identifier: str, item: Any) -> str:
-    if item is None:
-        return name
-    return name.replace("${" + identifier + "}", str(item)).replace(
-        "&{" + identifier + "}", re.sub(r"[^A-Za-z0-9]", "", str(item)))
-
-
-def _fill(node: Any, identifier: str, item: Any) -> Any:
-    if isinstance(node, dict):
-        if len(node) == 1 and "Ref" in node and node["Ref"] == identifier:
-            return Unknown(f"!Ref {identifier}") if item is None else str(item)
-        for key in list(node):
-            node[key] = _fill(node[key], identifier, item)
-        return node
-    if isinstance(node, list):
-        node[:] = [_fill(v, identifier, item) for v in node]
-        return node
-    if isinstance(node, str) and item is not None:
-        return _fill_key(node, identifier, item)
-    return node
 
 
 #: SAM's Globals section name -> the resource type its properties apply to.

@@ -7,7 +7,6 @@ is the value Terraform will send.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import replace
@@ -17,7 +16,7 @@ from typing import Any
 from advisor.audit.model import PathKey, Resource, Unknown
 from advisor.audit.readers import BadInput
 from advisor.audit.readers.cloudformation import SKIP, SKIP_MARK
-from advisor.audit.readers.tf_values import Configuration, Scope
+from advisor.audit.readers.tf_values import Configuration, Scope, instances
 
 _ATTRIBUTE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)")
 _DYNAMIC = re.compile(r'^\s*dynamic\s+"([A-Za-z0-9_-]+)"\s*\{')
@@ -117,48 +116,12 @@ def _resources(tree: dict[str, Any], shown: str, configuration: Configuration | 
                 start, end = body.get("__start_line__"), body.get("__end_line__")
                 line_of, suppressions = locator(body, start, end), tuple(skips(body, start, end))
                 for scope in scopes:
-                    for index, instance in _instances(body, scope):
+                    for index, instance in instances(body, scope):
                         out.append(Resource(
                             kind="terraform", type=rtype, name=f"{scope.prefix}{rtype}.{name}{index}",
                             properties=_evaluate(body, instance), file=shown, line=start, end_line=end,
                             line_of=line_of, suppressions=suppressions))
     return out
-
-
-MAX_INSTANCES = 256
-"""A resource's instances made one by one from a known `count` or `for_each`; more is no configuration a person
-reads, and is judged as one resource whose per-instance values stay unknown."""
-
-
-def _instances(body: dict[str, Any], scope: Scope) -> list[tuple[str, Scope]]:
-    """The instances Terraform makes of one resource block, each with its address suffix and its scope.
-
-    `for_each` over a known map makes one instance per key (`["key"]`, with `each.key` and `each.value`), over
-    a known set of strings one per element (`each.key` = `each.value`); a known `count` makes `[0]`..`[n-1]` with
-    `count.index`: an expert reads `direct_internet_access = each.value.internet` per team, not as unknown. An
-    empty collection or `count = 0` makes none; a collection or count the configuration does not fix makes one
-    instance, unnamed, whose `each.*`/`count.index` stay unknown."""
-    if "for_each" in body:
-        items = scope.value(body["for_each"])
-        if isinstance(items, dict):
-            pairs = list(items.items())
-        elif isinstance(items, list) and all(isinstance(i, (str, int, float)) and not isinstance(i, bool)
-                                             for i in items):
-            pairs = [(str(i), i) for i in dict.fromkeys(items)]
-        else:
-            return [("", scope)]
-        if len(pairs) > MAX_INSTANCES:
-            return [("", scope)]
-        return [(f"[{json.dumps(str(key))}]", scope.bind("each", {"key": key, "value": value}))
-                for key, value in pairs]
-    if "count" in body:
-        count = scope.value(body["count"])
-        if isinstance(count, float) and count.is_integer():
-            count = int(count)
-        if not isinstance(count, int) or isinstance(count, bool) or count > MAX_INSTANCES:
-            return [("", scope)]
-        return [(f"[{i}]", scope.bind("count", {"index": i})) for i in range(max(count, 0))]
-    return [("", scope)]
 
 
 _OPEN = {"{": "}", "[": "]", "(": ")"}

@@ -453,6 +453,43 @@ def _unescape(text: str) -> str:
     return re.sub(r'\\(["\\nt])', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
 
 
+MAX_INSTANCES = 256
+"""A resource's instances made one by one from a known `count` or `for_each`; more is no configuration a person
+reads, and is judged as one whose per-instance values stay unknown."""
+
+
+def instances(body: dict[str, Any], scope: Scope) -> list[tuple[str, Scope]]:
+    """The instances Terraform makes of one resource block or module call, each with its address suffix and scope.
+
+    `for_each` over a known map makes one instance per key (`["key"]`, with `each.key` and `each.value`), over
+    a known set of strings one per element (`each.key` = `each.value`); a known `count` makes `[0]`..`[n-1]` with
+    `count.index`: an expert reads `direct_internet_access = each.value.internet` per team, not as unknown. An
+    empty collection or `count = 0` makes none; a collection or count the configuration does not fix makes one
+    instance, unnamed, whose `each.*`/`count.index` stay unknown."""
+    if "for_each" in body:
+        items = scope.value(body["for_each"])
+        if isinstance(items, dict):
+            pairs = list(items.items())
+        elif isinstance(items, list) and all(isinstance(i, (str, int, float)) and not isinstance(i, bool)
+                                             for i in items):
+            pairs = [(str(i), i) for i in dict.fromkeys(items)]
+        else:
+            return [("", scope)]
+        if len(pairs) > MAX_INSTANCES:
+            return [("", scope)]
+        return [(f"[{json.dumps(str(key))}]", scope.bind("each", {"key": key, "value": value}))
+                for key, value in pairs]
+    if "count" in body:
+        count = scope.value(body["count"])
+        if isinstance(count, float) and count.is_integer():
+            count = int(count)
+        if not isinstance(count, int) or isinstance(count, bool) or count > MAX_INSTANCES:
+            return [("", scope)]
+        return [(f"[{i}]", scope.bind("count", {"index": i})) for i in range(max(count, 0))]
+    return [("", scope)]
+
+
+
 # ---- the configuration: folders, their variables and locals, and the calls between them --------------------------
 
 _MODULE_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"\.\.?/|"source"\s*:\s*"\.\.?/')
@@ -494,7 +531,10 @@ class Configuration:
         variables would lose its values)."""
         if folder not in self._scopes:
             self._scopes[folder] = []  # a cycle of calls reads the root scope below
-            self._scopes[folder] = self._instances(folder) or [self._root(folder)]
+            # called from the audited tree: one scope per instance (none when every call has count = 0 or an
+            # empty for_each: its resources are not created); called by nothing: the root module
+            made, none_made = self._instances(folder)
+            self._scopes[folder] = made if made or none_made else [self._root(folder)]
         return self._scopes[folder]
 
     def _root(self, folder: Path) -> Scope:
@@ -504,20 +544,26 @@ class Configuration:
                        for k, v in info.tfvars.items() if k in info.variables})
         return Scope(values, info.locals_raw)
 
-    def _instances(self, folder: Path) -> list[Scope]:
+    def _instances(self, folder: Path) -> tuple[list[Scope], bool]:
+        """The module's instances, and whether a call said to make none (count = 0, an empty for_each)."""
         out: list[Scope] = []
+        none_made = False
         info = self._folder(folder)
         for caller, name, args in self._calls_into(folder):
             for outer in self._folder_scopes(caller):
-                values = {k: _given(v, f"var.{k}'s default") for k, v in info.variables.items()
-                          if v is not _NO_DEFAULT}
-                for key, raw in args.items():
-                    if key in info.variables:
-                        values[key] = _given(outer.value(raw), f"module.{name}'s {key}")
-                out.append(Scope(values, info.locals_raw, f"{outer.prefix}module.{name}."))
-                if len(out) >= _MAX_INSTANCES:
-                    return out
-        return out
+                # a call with count or for_each makes one module instance per index or key (module.a["k"])
+                made = instances(args, outer)
+                none_made = none_made or not made
+                for suffix, bound in made:
+                    values = {k: _given(v, f"var.{k}'s default") for k, v in info.variables.items()
+                              if v is not _NO_DEFAULT}
+                    for key, raw in args.items():
+                        if key in info.variables and key not in ("count", "for_each"):
+                            values[key] = _given(bound.value(raw), f"module.{name}{suffix}'s {key}")
+                    out.append(Scope(values, info.locals_raw, f"{outer.prefix}module.{name}{suffix}."))
+                    if len(out) >= _MAX_INSTANCES:
+                        return out, none_made
+        return out, none_made
 
     def _calls_into(self, folder: Path) -> list[tuple[Path, str, dict[str, Any]]]:
         if self._callers is None:
@@ -556,7 +602,7 @@ class Configuration:
                         if isinstance(source, str) and source.startswith(("./", "../")):
                             target = _folder(folder / source / "x")
                             args = {k: v for k, v in body.items() if not k.startswith("__") and k not in
-                                    ("source", "version", "providers", "depends_on", "count", "for_each")}
+                                    ("source", "version", "providers", "depends_on")}
                             info.calls.append((name, target, args))
         # terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in lexical order, each over the one
         # before (Terraform's order, "Variable Definition Precedence")
