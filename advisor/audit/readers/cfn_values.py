@@ -174,12 +174,8 @@ class Template:
     def _for_each_keys(self, node: dict[Any, Any]) -> None:
         """`Fn::ForEach::Name: [Identifier, Collection, {OutputKey: OutputValue}]` inside resource properties (the
         AWS::LanguageExtensions transform allows it there: "Resources (including the resource properties)"):
-        replaced in place, where it is written, by one OutputKey per item with `${Identifier}`/`&{Identifier}`
-        and `!Ref Identifier` filled in; a collection not known before deployment leaves the placeholders, its
-        values unknown. A loop inside the fragment is expanded in turn."""
-        import copy
-
-
+        replaced in place, where it is written, by one OutputKey per item (for_each_copies). A loop inside the
+        fragment is expanded in turn."""
         for _ in range(64):  # nested loops in one mapping: each pass expands one level
             if not any(isinstance(key, str) and key.startswith(FOR_EACH) for key in node):
                 return
@@ -189,17 +185,25 @@ class Template:
                 if not (isinstance(key, str) and key.startswith(FOR_EACH)):
                     node[key] = body
                     continue
-                if not (isinstance(body, list) and len(body) == 3 and isinstance(body[0], str)
-                        and isinstance(body[2], dict)):
-                    raise BadInput(f"{key} takes [Identifier, Collection, {{OutputKey: OutputValue}}]", _line(key))
-                identifier, fragment = body[0], body[2]
-                collection = self.value(copy.deepcopy(body[1]))
-                known = isinstance(collection, list) and all(isinstance(i, (str, int, float)) for i in collection)
-                for item in (collection if known else [None]):
-                    for name, value in fragment.items():
-                        node[marked(name, fill_key(str(name), identifier, item))] = fill(copy.deepcopy(value),
-                                                                                           identifier, item)
+                for copied in self.for_each_copies(key, body, "OutputValue"):
+                    node.update(copied)
         raise BadInput("Fn::ForEach nested more than 64 deep", _line(node))
+
+    def for_each_copies(self, key: str, body: Any, output: str) -> list[dict[Any, Any]]:
+        """The fragment of `Fn::ForEach::Name: [Identifier, Collection, {OutputKey: output}]`, once per item, as
+        the AWS::LanguageExtensions transform makes it: `${Identifier}` (and `&{Identifier}`, alphanumerics only)
+        in keys and strings, and `!Ref Identifier`, become the item. A collection not known before deployment
+        makes one copy whose item is unknown (its keys keep the placeholder). Used for resources and for
+        resource properties alike."""
+        import copy
+
+        if not (isinstance(body, list) and len(body) == 3 and isinstance(body[0], str) and isinstance(body[2], dict)):
+            raise BadInput(f"{key} takes [Identifier, Collection, {{OutputKey: {output}}}]", _line(key))
+        identifier, fragment = body[0], body[2]
+        collection = self.value(copy.deepcopy(body[1]))
+        known = isinstance(collection, list) and all(isinstance(i, (str, int, float)) for i in collection)
+        return [{marked(name, fill_key(str(name), identifier, item)): fill(copy.deepcopy(value), identifier, item)
+                 for name, value in fragment.items()} for item in (collection if known else [None])]
 
     def _function(self, name: str, arg: Any) -> Any:
         handler = _HANDLERS.get(name)

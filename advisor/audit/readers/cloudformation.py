@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 from advisor.audit.model import PathKey, Resource
 from advisor.audit.readers import BadInput
-from advisor.audit.readers.cfn_values import FUNCTIONS, Template, fill, fill_key, marked
+from advisor.audit.readers.cfn_values import FOR_EACH, FUNCTIONS, Template
 
 SKIP = re.compile(r"#\s*advisor:skip=([A-Z0-9-]+(?:\s*,\s*[A-Z0-9-]+)*)\s*(.*)")
 SKIP_MARK = "advisor:skip="  # in every suppression comment SKIP reads
@@ -170,7 +170,7 @@ def read_template(shown: str, text: str) -> list[Resource]:
                        _line(where))
     lines = text.splitlines()
     commented = SKIP_MARK in text  # a template without the mark has no suppression comment to look for
-    if any(str(k).startswith(_FOR_EACH) for k in template["Resources"]):
+    if any(str(k).startswith(FOR_EACH) for k in template["Resources"]):
         template["Resources"] = _for_each(template["Resources"], Template(template))
     values = Template(template)
     globals_ = _sam_globals(template)
@@ -195,35 +195,17 @@ def read_template(shown: str, text: str) -> list[Resource]:
     return resources
 
 
-_FOR_EACH = "Fn::ForEach::"
-
-
 def _for_each(resources: dict[str, Any], values: Template) -> dict[str, Any]:
     """Resources with every `Fn::ForEach::Name: [Identifier, Collection, {OutputKey: resource}]` (the
-    AWS::LanguageExtensions transform) replaced by one resource per item, as the transform makes them:
-    `${Identifier}` (and `&{Identifier}`, alphanumerics only) in the logical id and in strings, and
-    `!Ref Identifier`, become the item. A collection not known before deployment makes one resource whose
-    item is unknown (its id keeps the placeholder)."""
+    AWS::LanguageExtensions transform) replaced by one resource per item (Template.for_each_copies)."""
     out: dict[str, Any] = {}
     for key, body in resources.items():
-        if not str(key).startswith(_FOR_EACH):
+        if not str(key).startswith(FOR_EACH):
             out[key] = body
             continue
-        if not (isinstance(body, list) and len(body) == 3 and isinstance(body[0], str)
-                and isinstance(body[2], dict)):
-            raise BadInput(f"{key} takes [Identifier, Collection, {{OutputKey: resource}}]", _line(key))
-        identifier, fragment = body[0], body[2]
-        items = values.value(copy.deepcopy(body[1]))
-        known = isinstance(items, list) and all(isinstance(i, (str, int, float)) for i in items)
-        for item in (items if known else [None]):
-            expanded = {marked(name, fill_key(str(name), identifier, item)): fill(copy.deepcopy(resource),
-                                                                                     identifier, item)
-                        for name, resource in fragment.items()}
-            out.update(_for_each(expanded, values))  # a loop inside the loop
+        for copied in values.for_each_copies(str(key), body, "resource"):
+            out.update(_for_each(copied, values))  # a loop inside the loop
     return out
-
-
-
 
 
 #: SAM's Globals section name -> the resource type its properties apply to.
