@@ -95,6 +95,13 @@ class StageSpec(NamedTuple):
 
 
 _REGISTRY: dict[str, StageSpec] = {}
+_GENERATION = [0]
+"""Bumped on every register and unregister, so tables derived from the registry know when to rebuild."""
+
+
+def generation() -> int:
+    """How many times the registry has changed: a key for tables derived from it (Knowledge.inference_stages)."""
+    return _GENERATION[0]
 
 
 def register(spec: StageSpec) -> StageSpec:
@@ -111,12 +118,14 @@ def register(spec: StageSpec) -> StageSpec:
     if clash:
         raise ValueError(f"stage {spec.id!r}: {', '.join(clash)} already names a stage")
     _REGISTRY[spec.id] = spec
+    _GENERATION[0] += 1
     return spec
 
 
 def unregister(stage_id: str) -> None:
     """Remove a stage (for tests that register a toy stage)."""
     del _REGISTRY[stage_id]
+    _GENERATION[0] += 1
 
 
 def stage(stage_id: str) -> StageSpec:

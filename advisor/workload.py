@@ -702,7 +702,7 @@ def semantic_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[s
     problems.extend(accelerator_problems(w, knowledge))
     problems.extend(option_problems(w, knowledge))
     if w.inference.models > 1 or w.inference.serial or w.inference.hot_models is not None:
-        problems.extend(models_problems(w))
+        problems.extend(models_problems(w, knowledge))
     return problems
 
 
@@ -710,12 +710,12 @@ SERIAL_MAX_CONTAINERS = 15
 """botocore 1.44.5 CreateModel.Containers (a list of at most 15): a multi-container endpoint's limit."""
 
 
-def models_problems(w: Workload) -> list[tuple[tuple[str, ...], str, str | None]]:
+def models_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """Contradictions among the fields that say how many models an endpoint serves, and the stages that cannot
-    serve several: each names its field. A serverless endpoint hosts one model (AWS: serverless-endpoints.html,
-    feature exclusions: no multi-model endpoints, no inference pipelines); an asynchronous request names no model
-    (botocore 1.44.5 sagemaker-runtime InvokeEndpointAsync: no TargetModel, TargetContainerHostname or
-    InferenceComponentName), so a serial pipeline, one model to its caller, is all it can serve of several."""
+    serve several: each names its field. Whether an endpoint option serves several models (a request naming
+    its own) or a serial pipeline (one model to its caller) is its capabilities in hosting_options.yaml, and why
+    it serves one is its `serves_one_model`: a serverless endpoint hosts one model (AWS: feature exclusions), an
+    asynchronous request names no model (botocore: InvokeEndpointAsync has no TargetModel)."""
     inf = w.inference
     problems: list[tuple[tuple[str, ...], str, str | None]] = []
     if inf.hot_models is not None and inf.hot_models > inf.models:
@@ -729,69 +729,83 @@ def models_problems(w: Workload) -> list[tuple[tuple[str, ...], str, str | None]
     if inf.serial and inf.models < 2:
         problems.append((("inference", "serial"), "inference.serial chains the endpoint's containers, but "
                          "inference.models is 1", "set inference.models to the containers in the chain (2-15)"))
-    if inf.models > 1 and not inf.serial and "async_inference" in w.stages:
-        real = stage_registry.offer(w.stages, "realtime_inference")
-        problems.append((("inference", "models"), f"inference.models is {inf.models}, but stages lists "
-                         "async_inference and an asynchronous request cannot name a model, container or inference "
-                         "component (InvokeEndpointAsync has no TargetModel, TargetContainerHostname or "
-                         "InferenceComponentName), so an asynchronous endpoint serves one model",
-                         f"{real} for several models behind one endpoint, or one asynchronous endpoint per model"
-                         if real else "one asynchronous endpoint per model"))
-    if inf.models > 1 and "serverless_inference" in w.stages:
-        real = stage_registry.offer(w.stages, "realtime_inference")
-        problems.append((("inference", "models"), f"inference.models is {inf.models}, but stages lists "
-                         "serverless_inference and a serverless endpoint hosts one model (no multi-model endpoints "
-                         "or inference pipelines)", f"{real} for a multi-model endpoint, or one serverless "
-                         "endpoint per model" if real else "one serverless endpoint per model"))
+    if inf.models > 1:  # an endpoint option that cannot serve them (capabilities.several_models, serial_pipeline)
+        hosts = [stage for stage, option in knowledge.inference_stages()
+                 if option.capabilities.persistent and option.hosts_models(inf.serial)]
+        for stage, option in knowledge.inference_stages(w.stages):
+            if option.hosts_models(inf.serial) or not option.capabilities.persistent:
+                continue  # a job runs one model: several are as many jobs (a warning, recommend/options.py)
+            instead = stage_registry.offer(w.stages, *hosts)
+            per_model = f"one {stage_registry.stage(stage).title.lower()} per model"
+            problems.append((("inference", "models"), f"inference.models is {inf.models}, but stages lists {stage} "
+                             f"and {option.serves_one_model or option.name + ' serves one model'}",
+                             f"{instead} for several models behind one endpoint, or {per_model}" if instead
+                             else per_model))
     return problems
 
 
 def option_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
-    """What a serverless or asynchronous stage cannot do at all, naming the field, the stage and the limit.
+    """What an inference stage whose limits are errors (StageSpec.limits_are_errors: serverless, asynchronous)
+    cannot do at all, naming the field, the stage and the limit; the option that takes it instead is found by its
+    limits and capabilities (rules/knowledge/hosting_options.yaml), never by a stage's name.
 
     These are impossibilities (AWS refuses the request, or the option has no GPU), so they are errors; a model
     too large for serverless memory is sizing's "does not fit", with what would have to change.
     """
-    options = {o.id: o for o in knowledge.hosting_options}
     problems: list[tuple[tuple[str, ...], str, str | None]] = []
     inf = w.inference
-    for spec in stage_registry.stages():  # those whose option's limits are errors (StageSpec.limits_are_errors)
-        stage = spec.id
-        option = options.get(spec.hosting_option or "")
-        if not spec.limits_are_errors or stage not in w.stages or option is None:
-            continue
-        limits = {x.id: x.value.max for x in option.limits}
-        # what takes the request instead, never offering a stage the workload has (then: drop this one)
-        drop = f"remove {stage} from stages: this workload's other endpoint stage takes it"
-        to_async = stage_registry.offer(w.stages, "async_inference")
-        bigger = (f"{to_async} (payloads up to 1 GB, read from S3)" if to_async else drop) \
-            if stage != "async_inference" else "none: split each request, or score the data set with batch_inference"
-        longer = (f"{to_async} (up to one hour a request)" if to_async else drop) if stage != "async_inference" \
-            else "none: split the work into shorter requests, or run it as a processing job"
-        gpu_stages = stage_registry.offer(w.stages, "async_inference", "realtime_inference")
-        use_gpu = f"use {gpu_stages}" if gpu_stages else drop
-        payload, timeout = limits.get("payload_mb"), limits.get("timeout_s")
+    for stage, option in knowledge.inference_stages(w.stages):
+        if not stage_registry.stage(stage).limits_are_errors:
+            continue  # a real-time endpoint's limits are warnings naming the option that fits (recommend/options.py)
+        payload, timeout = option.most("payload_mb"), option.most("timeout_s")
         if payload is not None and inf.payload_mb > payload:
             problems.append((("inference", "payload_mb"), f"inference.payload_mb is {inf.payload_mb:g} MB, over "
                              f"{option.name}'s {payload:g} MB payload limit (stages lists {stage})",
-                             f"the option that takes it: {bigger}"))
+                             "the option that takes it: " + _taker(w, knowledge, stage, "payload_mb", inf.payload_mb,
+                                                                    "payloads up to {:g} MB", "none: split each "
+                                                                    "request, or score the data set with {job}")))
         if timeout is not None and inf.seconds_per_request > timeout:
             problems.append((("inference", "seconds_per_request"), f"inference.seconds_per_request is "
                              f"{inf.seconds_per_request:g} s, over {option.name}'s {timeout:g} s limit per request "
-                             f"(stages lists {stage})", f"the option that takes it: {longer}"))
+                             f"(stages lists {stage})", "the option that takes it: " + _taker(
+                                 w, knowledge, stage, "timeout_s", inf.seconds_per_request, "up to {:g} s a request",
+                                 "none: split the work into shorter requests, or run it as a processing job")))
+        if option.capabilities.gpu:
+            continue
+        gpu_stages = stage_registry.offer(w.stages, *(s for s, o in knowledge.inference_stages()
+                                                      if o.capabilities.persistent and o.capabilities.gpu))
+        use_gpu = f"use {gpu_stages}" if gpu_stages else \
+            f"remove {stage} from stages: this workload's other endpoint stage takes it"
         algorithm = knowledge.algorithm(w.model.algorithm)
-        if algorithm is not None and algorithm.inference.gpu_only and not option.capabilities.gpu:
+        if algorithm is not None and algorithm.inference.gpu_only:
             problems.append((("model", "algorithm"), f"model.algorithm {algorithm.id} serves on GPU instances only, "
                              f"but stages lists {stage} and {option.name} has no GPU",
                              f"{use_gpu}; AWS: {algorithm.inference.guidance}"))
-        elif inf.gpu == "required" and not option.capabilities.gpu:
+        elif inf.gpu == "required":
             problems.append((("inference", "gpu"), f"inference.gpu is required, but stages lists {stage} and "
                              f"{option.name} has no GPU", f"{use_gpu} for a GPU endpoint"))
-        elif inf.accelerator is not None and not option.capabilities.gpu:
+        elif inf.accelerator is not None:
             problems.append((("inference", "accelerator"), f"inference.accelerator is {inf.accelerator}, but stages "
                              f"lists {stage} and {option.name} runs on CPU only", f"{use_gpu} for an accelerator, "
                              "or remove inference.accelerator"))
     return problems
+
+
+def _taker(w: Workload, knowledge: "Knowledge", stage: str, limit_id: str, need: float, up_to: str,
+           none: str) -> str:
+    """The endpoint stages whose option's `limit_id` takes `need` (the largest of their limits said with
+    `up_to`), never offering a stage the workload has: when one it has takes it, drop this one; when none does,
+    `none` (its {job} the stage that scores a whole data set)."""
+    takers = [(s, o.most(limit_id)) for s, o in knowledge.inference_stages()
+              if s != stage and o.capabilities.persistent and (o.most(limit_id) or math.inf) >= need]
+    offered = stage_registry.offer(w.stages, *(s for s, _ in takers))
+    if offered:
+        most = max((m for _, m in takers if m is not None), default=None)
+        return offered + (f" ({up_to.format(most)})" if most is not None else "")
+    if takers:
+        return f"remove {stage} from stages: this workload's other endpoint stage takes it"
+    job = next((s for s, o in knowledge.inference_stages() if not o.capabilities.persistent), "batch_inference")
+    return none.format(job=job)
 
 
 PRECISION_FLAGS = {"bf16": "bf16", "fp8": "fp8"}

@@ -15,7 +15,6 @@ from typing import Any
 from advisor.builders.common import Context, Operation, token
 from advisor.builders.tuning import BUILT_IN, STARTS, grid_size, parameter_ranges, start_for
 from advisor.errors import UsageError
-from advisor.knowledge.models import SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS
 from advisor.stages import StageSpec, endpoint_stages
 
 SERVICE = "sagemaker"
@@ -159,7 +158,7 @@ def model(ctx: Context) -> dict[str, Any]:
                              "sagemaker:TargetContainerHostname limits who may call which")
     elif "CopyCount" in settings:
         ctx.notes.append(f"CreateModel: inference components: one CreateModel and one CreateInferenceComponent per "
-                         f"model ({ctx.rec.instances['realtime_inference'].extra.get('models', 1)} models); this "
+                         f"model ({ctx.choice('CreateModel').extra.get('models', 1)} models); this "
                          "pair is the first's")
     return ctx.secure(SERVICE, "CreateModel", request)  # serverless: its security rows leave out VpcConfig
 
@@ -297,7 +296,7 @@ def inference_component(ctx: Context) -> dict[str, Any]:
     settings = ctx.choice("CreateInferenceComponent").settings
     requirements = {key: settings[key] for key in ("NumberOfCpuCoresRequired", "NumberOfAcceleratorDevicesRequired",
                                                    "MinMemoryRequiredInMb") if key in settings}
-    models = ctx.rec.instances["realtime_inference"].extra.get("models", 1)
+    models = ctx.choice("CreateInferenceComponent").extra.get("models", 1)
     ctx.notes.append(f"CreateInferenceComponent: one per model ({models}), each naming its own model; scale a "
                      "component's copies with Application Auto Scaling on sagemaker:inference-component:"
                      "DesiredCopyCount (down to 0 with the endpoint's ManagedInstanceScaling)")
@@ -396,11 +395,9 @@ def _job_body(ctx: Context, choice: Any, output: str) -> dict[str, Any]:
                            "VolumeSizeInGB": volume_gb(ctx)},
         "StoppingCondition": {"MaxRuntimeInSeconds": runtime},
     }
-    if choice.extra.get("managed_spot", w.training.interruptible):  # the advisor priced it as spot
-        checkpoints = choice.extra.get("spot_checkpoints", True)
+    if w.training.interruptible:
         body["EnableManagedSpotTraining"] = True
-        if checkpoints:  # a built-in that does not checkpoint would write nothing there
-            body["CheckpointConfig"] = {"S3Uri": ctx.s3("checkpoints"), "LocalPath": CHECKPOINT_LOCAL_PATH}
-        cap = MAX_RUNTIME_SECONDS if checkpoints else SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS
-        body["StoppingCondition"]["MaxWaitTimeInSeconds"] = max(runtime, min(SPOT_WAIT_FACTOR * runtime, cap))
+        body["CheckpointConfig"] = {"S3Uri": ctx.s3("checkpoints"), "LocalPath": CHECKPOINT_LOCAL_PATH}
+        body["StoppingCondition"]["MaxWaitTimeInSeconds"] = max(runtime,
+                                                                min(SPOT_WAIT_FACTOR * runtime, MAX_RUNTIME_SECONDS))
     return body

@@ -13,7 +13,7 @@ The root model of each YAML file, which holds these records, is in advisor.knowl
 # No `from __future__ import annotations` here: the records' hints are read at run time (advisor.records), and
 # as text they would be compiled on every start.
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal, NamedTuple, get_args
 
@@ -21,6 +21,7 @@ from annotated_types import Ge, Gt, Le, MinLen
 from pydantic import StringConstraints
 from typing_extensions import Doc
 
+from advisor import stages as stage_registry
 from advisor.base import Id, Text
 from advisor.engine.decisions import Decision
 from advisor.records import record
@@ -397,13 +398,6 @@ class ArtifactExport(NamedTuple):
     source: Source
 
 
-SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS = 3600
-"""A built-in algorithm that does not checkpoint may wait at most this long in a managed spot training job
-(StoppingCondition.MaxWaitTimeInSeconds, which must also cover MaxRuntimeInSeconds): AWS, Managed Spot Training in
-Amazon SageMaker AI ('built-in algorithms and marketplace algorithms that do not checkpoint are currently limited to
-a MaxWaitTimeInSeconds of 3600 seconds (60 minutes)'), model-managed-spot-training.html, as of 2026-12-02."""
-
-
 @record
 class Algorithm(NamedTuple):
     """A SageMaker built-in algorithm and AWS's instance guidance for it (the algorithm page's "EC2 Instance
@@ -421,9 +415,6 @@ class Algorithm(NamedTuple):
     incremental_training: Annotated[bool, Doc("Whether SageMaker incremental training supports it.")]
     page: Annotated[str, StringConstraints(pattern=r"^https://docs\.aws\.amazon\.com/")]
     modes: Annotated[tuple[AlgorithmMode, ...], Doc("Training modes with their own guidance.")] = ()
-    checkpoints: Annotated[bool, Doc(
-        "Whether the built-in container saves and resumes from checkpoints (CheckpointConfig) with no script of "
-        "yours; one that does not is limited to a managed spot wait of SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS.")] = False
     runs_on_neuron: Annotated[bool, Doc(
         "Whether the built-in container runs on AWS Neuron (Inferentia, Trainium); none does.")] = False
     export: Annotated[ArtifactExport | None, Doc(
@@ -492,6 +483,13 @@ class OptionCapabilities(NamedTuple):
     persistent: Annotated[bool, Doc("Serves requests as they arrive (an endpoint), not a job over a data set.")]
     data_capture: bool | None = None
     multiple_variants: bool | None = None
+    several_models: Annotated[bool | None, Doc(
+        "One endpoint serves several distinct models, each request naming its own (InvokeEndpoint TargetModel, "
+        "TargetContainerHostname or InferenceComponentName): a multi-model or multi-container endpoint, or "
+        "inference components. False: one model per endpoint, or per job.")] = None
+    serial_pipeline: Annotated[bool | None, Doc(
+        "Runs a serial inference pipeline: one model of up to 15 containers that each request passes through in "
+        "order (CreateModel.Containers, InferenceExecutionConfig.Mode Serial).")] = None
 
 
 @record
@@ -506,9 +504,32 @@ class HostingOption(NamedTuple):
     avoid_when: Text
     page: Annotated[str, StringConstraints(pattern=r"^https://docs\.aws\.amazon\.com/")]
     limits: tuple[OptionLimit, ...] = ()
+    serves_one_model: Annotated[Text | None, Doc(
+        "Why one of it serves a single model, in AWS's terms (where capabilities.several_models is false): the "
+        "error or warning for a workload with several models on it quotes it.")] = None
+
+    def _check(self, context: Context) -> None:
+        if self.capabilities.several_models is False and not self.serves_one_model:
+            raise ValueError("capabilities.several_models is false but serves_one_model does not say why")
 
     def limit(self, limit_id: str) -> OptionLimit:
         return next(x for x in self.limits if x.id == limit_id)
+
+    def most(self, limit_id: str) -> float | None:
+        """The maximum of one of its limits; None when it has no such limit or the limit has no maximum."""
+        found = next((x for x in self.limits if x.id == limit_id), None)
+        return None if found is None else found.value.max
+
+    @property
+    def always_on(self) -> bool:
+        """An endpoint that keeps its instances and bills every hour they run (a real-time endpoint): what an
+        option that scales to zero is weighed against."""
+        return self.capabilities.persistent and not self.capabilities.scale_to_zero
+
+    def hosts_models(self, serial: bool) -> bool:
+        """Whether one of it serves several models: a serial pipeline (one model of several containers to its
+        caller) where it runs inference pipelines, distinct models where each request can name its own."""
+        return bool(self.capabilities.serial_pipeline if serial else self.capabilities.several_models)
 
 
 # ---- exam blueprints ---------------------------------------------------------------------------------------
@@ -719,6 +740,35 @@ class Knowledge(_KnowledgeRecords):
 
     def hosting_option(self, option_id: str) -> HostingOption:
         return self._by_key["hosting_options"][option_id]
+
+    def inference_stages(self, chosen: Collection[str] | None = None) -> tuple[tuple[str, HostingOption], ...]:
+        """(stage id, its option) for every registered stage that is an inference option this knowledge
+        describes (StageSpec.hosting_option), in registry order; only those in `chosen` when it is given. The
+        checks that weigh one option against another loop over these and read the options' capabilities and
+        limits, so a new inference stage is a registry row and an option in hosting_options.yaml. Read from the
+        registry on each call: a stage registered later (a test's toy stage) is seen."""
+        every: tuple[tuple[str, HostingOption], ...] = self.from_registry("inference_stages", lambda: tuple(
+            (s.id, self._by_key["hosting_options"][s.hosting_option]) for s in stage_registry.stages()
+            if s.hosting_option in self._by_key["hosting_options"]))
+        if chosen is None:
+            return every
+        return tuple(pair for pair in every if pair[0] in chosen)
+
+    def from_registry(self, key: str, build: Callable[[], Any]) -> Any:
+        """A table built from the stage registry and this knowledge (e.g. the inference stages of one kind), built
+        once and again whenever the registry changes (stages.generation), so hot paths do not rebuild it."""
+        tables = self._registry_tables
+        if tables.get("") != stage_registry.generation():
+            tables.clear()
+            tables[""] = stage_registry.generation()
+        if key not in tables:
+            tables[key] = build()
+        return tables[key]
+
+    @cached_property
+    def _registry_tables(self) -> dict[str, Any]:
+        """Tables from_registry built, and under "" the registry generation they were built for."""
+        return {}
 
     def security_control(self, control_id: str) -> SecurityControl:
         return self._by_key["security_controls"][control_id]

@@ -29,12 +29,7 @@ from advisor.engine.conditions import Memo
 from advisor.engine.decisions import Decision, DecisionTrace, Outcome
 from advisor.errors import Problem, WorkloadError
 from advisor.knowledge.loader import load_knowledge
-from advisor.knowledge.models import (
-    LAMBDA_ALTERNATIVES,
-    LAMBDA_UNITS,
-    SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS,
-    Knowledge,
-)
+from advisor.knowledge.models import LAMBDA_ALTERNATIVES, LAMBDA_UNITS, Knowledge
 from advisor.pricing.costs import (
     lambda_break_even_rps,
     lambda_managed_instances_monthly_cost,
@@ -54,7 +49,7 @@ from advisor.recommend.models import (
     StageChoice,
     deep_frozen,
 )
-from advisor.recommend.options import hosted_models, hosting_reasons, option_warnings
+from advisor.recommend.options import hosted_models, hosting_reasons, option_warnings, several_models_stages
 from advisor.recommend.security import SecurityRows, drop_refused, serverless_gaps
 from advisor.workload import Derived, Workload, check_workload, context_of, with_architecture, with_model_defaults
 
@@ -220,7 +215,7 @@ class Advisor:
             stage: self._stage_decision[stage].evaluate(ctx, stage, memo) for stage in w.stages
             if stage_registry.stage(stage).instance_stage is not None}
         controls = self._collect("controls", ctx, memo)
-        hosting = _merged(self._collect("hosting", ctx, memo)) if hosted_models(w) else None
+        hosting = _merged(self._collect("hosting", ctx, memo)) if hosted_models(w, self.knowledge) else None
         outcomes = [*excluded, *families.values(), *([hosting] if hosting else []), *controls,
                     *facts.lambda_check]
         alternatives: dict[str, LambdaAlternative] = {}
@@ -250,20 +245,12 @@ class Advisor:
         chosen = [f for then in outcome.thens for f in then.families]
         reasons = [f"rule {rule.id}: {rule.because}" for rule in outcome.rules]
         reasons += [f"family {e.family} excluded by rule {e.rule}: {e.because}" for e in excluded if e.family in chosen]
-        hosting = decided.hosting if spec.hosting_option == "realtime" else None
+        hosting = decided.hosting if stage in several_models_stages(self.knowledge) else None
         option = next((o for then in hosting.thens for o in then.hosting), None) if hosting else None
         sized_as = spec if option is None else spec._replace(sizing=option)
         sized = sizing.size(sized_as, w, facts.derived, chosen, {e.family for e in excluded}, self._catalogue,
                             snapshot)
-        trains = stage in (stage_registry.stages_reading("training") or ())
-        spot_refused = trains and spot_refusal(w, self.knowledge) is not None
-        priced = w.model_copy(update={"training": w.training.model_copy(update={"interruptible": False})}) \
-            if spot_refused else w  # SageMaker would run it on demand: price it so
-        cost, extra = costing.cost(spec, priced, sized.winner, snapshot, today)
-        if trains and w.training.interruptible:  # the requests follow what was priced (builders/sagemaker.py)
-            algorithm = self.knowledge.algorithm(w.model.algorithm)
-            extra = {**extra, "managed_spot": not spot_refused,
-                     "spot_checkpoints": algorithm is None or algorithm.checkpoints}
+        cost, extra = costing.cost(spec, w, sized.winner, snapshot, today)
         winner = sized.winner
         if hosting is not None and option is not None:
             reasons += hosting_reasons(w, self.knowledge, hosting, option, winner, cost)
@@ -309,7 +296,7 @@ class Advisor:
         if snapshot is not None and assessment.mode == "standard" and unit.invocations_per_month > 0:
             memory = float(assessment.settings["MemorySize"])  # type: ignore[arg-type]
             monthly = lambda_monthly_cost(snapshot, unit.invocations_per_month, seconds, memory, today=today)
-            realtime = instances.get("realtime_inference")
+            realtime = _always_on(self.knowledge, instances)
             if realtime is not None and unit.kind == "request":
                 endpoint = realtime.estimated_cost
                 if endpoint.usd is not None:
@@ -365,26 +352,6 @@ together cannot learn from one another, so a search of one to three rounds is cl
 price. AWS gives no number; the threshold is ours (the API's defaults, 10 jobs 2 at a time, make 5 rounds)."""
 
 
-def spot_refusal(w: Workload, knowledge: Knowledge) -> str | None:
-    """Why SageMaker would refuse managed spot training for this interruptible job, or None when it runs on spot.
-
-    AWS limits a built-in algorithm that does not checkpoint to a spot wait (MaxWaitTimeInSeconds) of an hour, and
-    the wait must cover the run (MaxRuntimeInSeconds): such a job longer than an hour runs on demand. Your own
-    script (a framework container) checkpoints if you write it so, which training.interruptible states."""
-    algorithm = knowledge.algorithm(w.model.algorithm)
-    limit_hours = SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS / 3600
-    if not w.training.interruptible or algorithm is None or algorithm.checkpoints \
-            or w.training.max_hours <= limit_hours:
-        return None
-    able = ", ".join(a.name for a in knowledge.algorithms if a.checkpoints)
-    return (f"training.interruptible is true, but the {algorithm.name} built-in algorithm does not checkpoint "
-            f"(AWS lists {able} as the built-ins that do), and SageMaker limits such a managed spot job to a "
-            f"MaxWaitTimeInSeconds of {SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS:,} s, which must cover its "
-            f"MaxRuntimeInSeconds: a job of up to {w.training.max_hours:g} h (training.max_hours) cannot use managed "
-            f"spot, so it is priced and requested on demand; keep each job within {limit_hours:g} h to use spot "
-            "(an interruption then restarts it from the beginning)")
-
-
 def _tuning_warnings(w: Workload) -> list[str]:
     """Bayesian optimisation is sequential (AWS, Best practices for hyperparameter tuning: 'a tuning job improves
     only through successive rounds of experiments'; 'Bayesian optimization is a sequential method, so it cannot
@@ -428,12 +395,20 @@ def _assumed_model(w: Workload, knowledge: Knowledge) -> list[str]:
     return said
 
 
+def _always_on(knowledge: Knowledge, instances: Mapping[str, StageChoice]) -> StageChoice | None:
+    """The recommendation's endpoint that bills every hour (a real-time endpoint, HostingOption.always_on): what
+    a function answering the same requests, and a latency target on CPUs, are weighed against."""
+    always_on = knowledge.from_registry("always-on", lambda: tuple(s for s, o in knowledge.inference_stages()
+                                                                   if o.always_on))
+    return next((instances[s] for s in always_on if s in instances), None)
+
+
 def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowledge: Knowledge) -> list[str]:
     """What no choice can fix: a latency target below one request's compute on the CPU type chosen (an
     accelerator that meets it is no cause to warn; one that does not says so in its ranking reason), a need
     nothing meets."""
     warnings = _assumed_model(w, knowledge)
-    realtime = instances.get("realtime_inference")
+    realtime = _always_on(knowledge, instances)
     on_cpu = realtime is not None and realtime.instance_type is not None and \
         knowledge.instance_type(realtime.instance_type).accelerator is None
     if w.inference.latency_ms_p99 < w.inference.seconds_per_request * 1000 and on_cpu:
@@ -463,5 +438,4 @@ def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowle
                  if c.instance_type is not None else
                  f"{c.stage}: the workload needs more than this option's largest settings (see its reasons)"
                  for c in instances.values() if not c.fits]
-    refusal = spot_refusal(w, knowledge) if trains else None
-    return warnings + _tuning_warnings(w) + ([refusal] if refusal else [])
+    return warnings + _tuning_warnings(w)

@@ -8,7 +8,7 @@ serverless endpoint (with what that option cannot do).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from advisor.engine.decisions import Outcome
 from advisor.knowledge.models import HostingOption, Knowledge
@@ -16,14 +16,66 @@ from advisor.pricing.costs import HOURS_PER_MONTH, Cost, money
 from advisor.pricing.models import PriceSnapshot
 from advisor.recommend.costing import cost_settings
 from advisor.recommend.models import StageChoice
-from advisor.recommend.sizing import Candidate, size_serverless
-from advisor.stages import offer, stage, stage_of_option
+from advisor.recommend.sizing import SETTINGS_SIZERS, Candidate
+from advisor.stages import offer, stage
 from advisor.workload import Derived, Workload, has_idle_periods, scales_to_zero
 
 
 def _max(option: HostingOption, limit_id: str) -> float | None:
-    limit = next((x for x in option.limits if x.id == limit_id), None)
-    return None if limit is None else limit.value.max
+    return option.most(limit_id)
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article, lower-cased: "a real-time endpoint", "an asynchronous endpoint"."""
+    noun = noun[0].lower() + noun[1:]
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
+def _title(stage_id: str) -> str:
+    """A stage's report title as a noun inside a sentence: "real-time endpoint"."""
+    title = stage(stage_id).title
+    return title[0].lower() + title[1:]
+
+
+# The kinds of inference option the warnings weigh against each other, read from each option's capabilities and
+# its stage's registry row, never from a stage's name: a new stage of a kind is weighed like the others.
+
+def _always_on(stage_id: str, option: HostingOption) -> bool:
+    """An endpoint on instances that bill every hour (real-time)."""
+    return option.always_on
+
+
+def _per_use(stage_id: str, option: HostingOption) -> bool:
+    """An endpoint without instances that scales to zero, billed for the compute it uses (serverless)."""
+    return option.capabilities.persistent and option.capabilities.scale_to_zero and \
+        stage(stage_id).instance_stage is None
+
+
+def _queued(stage_id: str, option: HostingOption) -> bool:
+    """An endpoint on instances that scales to zero (asynchronous: a queue in front of the instances)."""
+    return option.capabilities.persistent and option.capabilities.scale_to_zero and \
+        stage(stage_id).instance_stage is not None
+
+
+def _job(stage_id: str, option: HostingOption) -> bool:
+    """A job over a data set, not an endpoint (batch transform)."""
+    return not option.capabilities.persistent
+
+
+Kind = Callable[[str, HostingOption], bool]
+Stages = tuple[tuple[str, HostingOption], ...]
+Kinds = dict[Kind, list[tuple[str, HostingOption]]]
+
+
+def _of(stages: Stages, kind: Kind) -> list[tuple[str, HostingOption]]:
+    return [(s, o) for s, o in stages if kind(s, o)]
+
+
+def _kinds(knowledge: Knowledge) -> dict[Kind, list[tuple[str, HostingOption]]]:
+    """Every registered inference stage by kind, built once per registry (Knowledge.from_registry)."""
+    stages = knowledge.inference_stages()
+    return knowledge.from_registry("option-kinds", lambda: {
+        kind: _of(stages, kind) for kind in (_always_on, _per_use, _queued, _job)})
 
 
 def _breaks(option: HostingOption, w: Workload) -> list[str]:
@@ -50,119 +102,127 @@ def _needs_gpu(w: Workload, choice: StageChoice | None, knowledge: Knowledge) ->
 def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, StageChoice],
                     snapshot: PriceSnapshot | None) -> list[str]:
     """Warnings that compare each endpoint stage's requests and traffic with what each inference option is for."""
-    if not knowledge.hosting_options:
+    stages = knowledge.inference_stages()
+    if not stages:
         return []
-    options = {o.id: o for o in knowledge.hosting_options}
-    warnings = [*_serverless_for_steady_traffic(w, options), *_async_for_quick_requests(w, options),
-                *_batch_records_too_large(w, options), *_batch_models(w)]
-    if "realtime_inference" not in w.stages:
-        return warnings
-    realtime = options.get("realtime")
-    choice = instances.get("realtime_inference")
-    if realtime is not None:
+    kinds = _kinds(knowledge)
+    warnings = [*_serverless_for_steady_traffic(w, kinds), *_async_for_quick_requests(w, kinds),
+                *_batch_records_too_large(w, stages, kinds), *_batch_models(w, kinds)]
+    for here, realtime in kinds[_always_on]:
+        if here not in w.stages:
+            continue
+        choice = instances.get(here)
         broken = _breaks(realtime, w)
         if broken:
             gpu = _needs_gpu(w, choice, knowledge)
-            takers = {stage_of_option(key): o for key in ("async", "batch_transform")
-                      if (o := options.get(key)) is not None and not _breaks(o, w) and (o.capabilities.gpu or not gpu)}
+            takers = {s: o for s, o in stages if s != here and not _breaks(o, w) and (o.capabilities.gpu or not gpu)}
             fitting = [f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, {_max(o, 'timeout_s'):g} s; "
                        f"use {offer(w.stages, stage_id)})" for stage_id, o in takers.items()
                        if offer(w.stages, stage_id)]
             if fitting:
                 instead = f"{' or '.join(fitting)} fits them"
             elif takers:  # every option that takes them is a stage already: the real-time one is the odd one out
-                instead = "another inference stage of this workload takes them: drop realtime_inference from stages"
+                instead = f"another inference stage of this workload takes them: drop {here} from stages"
             else:
                 instead = "no SageMaker inference option takes requests this large or long: split the work"
-            warnings.append(f"realtime_inference: a real-time endpoint (InvokeEndpoint) cannot take these requests: "
+            warnings.append(f"{here}: {_a(_title(here))} (InvokeEndpoint) cannot take these requests: "
                             f"{', '.join(broken)}; {instead}")
-    serverless = options.get("serverless")
-    if serverless is not None and choice is not None:
-        warnings += _serverless_offer(w, knowledge, serverless, choice, snapshot) \
-            or _async_for_idle_periods(w, knowledge, options, choice)
+        if choice is not None:
+            offers = [x for s, o in kinds[_per_use] for x in _serverless_offer(w, knowledge, s, o, here, choice,
+                                                                                   snapshot)]
+            warnings += offers or [x for s, o in kinds[_queued]
+                                   for x in _async_for_idle_periods(w, knowledge, s, o, kinds, here, choice)]
     return warnings
 
 
-def _serverless_for_steady_traffic(w: Workload, options: Mapping[str, HostingOption]) -> list[str]:
+def _serverless_for_steady_traffic(w: Workload, kinds: Kinds) -> list[str]:
     """AWS: on-demand serverless is for idle periods between spurts; steady load is a real-time endpoint's."""
-    if "serverless_inference" not in w.stages or w.inference.traffic != "steady" or "realtime" not in options:
+    realtime = [s for s, _ in kinds[_always_on]]
+    if w.inference.traffic != "steady" or not realtime:
         return []
-    compare = offer(w.stages, "realtime_inference")
-    return ["serverless_inference: steady traffic leaves a serverless endpoint no idle time to save on and keeps "
-            "its provisioned concurrency warm all month; AWS suggests a real-time endpoint for steady traffic with a "
-            "latency target, so compare its cost with " + (compare or "the real-time endpoint this workload also has")]
+    compare = offer(w.stages, *realtime)
+    return [f"{here}: steady traffic leaves {_a(_title(here))} no idle time to save on and keeps its provisioned "
+            f"concurrency warm all month; AWS suggests {_a(_title(realtime[0]))} for steady traffic with a latency "
+            "target, so compare its cost with " + (compare or f"the {_title(realtime[0])} this workload also has")
+            for here, _ in kinds[_per_use] if here in w.stages]
 
 
-def _async_for_quick_requests(w: Workload, options: Mapping[str, HostingOption]) -> list[str]:
+def _async_for_quick_requests(w: Workload, kinds: Kinds) -> list[str]:
     """Requests a real-time endpoint takes gain nothing from a queue when the endpoint cannot scale to zero (no
     idle periods, or callers that cannot wait for a cold start)."""
-    realtime = options.get("realtime")
-    if "async_inference" not in w.stages or realtime is None or _breaks(realtime, w) or scales_to_zero(w):
+    taking = [(s, o) for s, o in kinds[_always_on] if not _breaks(o, w)]
+    if not taking or scales_to_zero(w):
         return []
-    return [f"async_inference: these requests fit a real-time endpoint ({w.inference.payload_mb:g} MB, "
+    realtime_stage, realtime = taking[0]
+    return [f"{here}: these requests fit {_a(_title(realtime_stage))} ({w.inference.payload_mb:g} MB, "
             f"{w.inference.seconds_per_request:g} s, within {_max(realtime, 'payload_mb'):g} MB and "
             f"{_max(realtime, 'timeout_s'):g} s) and the endpoint cannot scale to zero ("
             + ("callers cannot wait for a cold start" if has_idle_periods(w) else "the traffic has no idle periods")
-            + "), so the queue and S3 round trip only add latency; AWS suggests asynchronous inference for large "
-            "payloads, long processing or idle periods: consider " + (offer(w.stages, "realtime_inference")
-                                                        or "the real-time endpoint this workload also has alone")]
+            + f"), so the queue and S3 round trip only add latency; AWS suggests {option.name.lower()} for large "
+            "payloads, long processing or idle periods: consider "
+            + (offer(w.stages, *(s for s, _ in taking)) or f"the {_title(realtime_stage)} this workload also has alone")
+            for here, option in kinds[_queued] if here in w.stages]
 
 
-def _batch_records_too_large(w: Workload, options: Mapping[str, HostingOption]) -> list[str]:
+def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds) -> list[str]:
     """A batch transform sends records in mini-batches of at most 100 MB, each answered within an hour
     (CreateTransformJob MaxPayloadInMB, ModelClientConfig.InvocationsTimeoutInSeconds): a record beyond either
     cannot be scored by it, so the stage is warned with what takes such records."""
-    batch = options.get("batch_transform")
-    if "batch_inference" not in w.stages or batch is None:
-        return []
-    broken = _breaks(batch, w)
-    if not broken:
-        return []
-    able = {stage_of_option(key): f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, "
-                                  f"{_max(o, 'timeout_s'):g} s a request" for key in ("async",)
-            if (o := options.get(key)) is not None and not _breaks(o, w)}
-    able["processing"] = "a processing job that loads the model and reads each object itself (up to 216 hours"
-    takers = [f"{name}; {offer(w.stages, stage_id)})" for stage_id, name in able.items() if offer(w.stages, stage_id)]
-    have = [stage_id for stage_id in able if stage_id in w.stages]
-    instead = " or ".join(takers) + " takes them" if takers else ""
-    if have:
-        instead += ("; " if instead else "") + f"this workload's {' and '.join(have)} stage can take them instead"
-    return [f"batch_inference: a batch transform (CreateTransformJob) cannot send these records: {', '.join(broken)} "
-            f"(MaxPayloadInMB and ModelClientConfig.InvocationsTimeoutInSeconds); {instead}"]
+    warnings = []
+    for here, batch in kinds[_job]:
+        if here not in w.stages:
+            continue
+        broken = _breaks(batch, w)
+        if not broken:
+            continue
+        able = {s: f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, {_max(o, 'timeout_s'):g} s a request"
+                for s, o in stages if s != here and o.capabilities.persistent and not _breaks(o, w)}
+        able["processing"] = "a processing job that loads the model and reads each object itself (up to 216 hours"
+        takers = [f"{name}; {offer(w.stages, stage_id)})" for stage_id, name in able.items()
+                  if offer(w.stages, stage_id)]
+        have = [stage_id for stage_id in able if stage_id in w.stages]
+        instead = " or ".join(takers) + " takes them" if takers else ""
+        if have:
+            instead += ("; " if instead else "") + f"this workload's {' and '.join(have)} stage can take them instead"
+        warnings.append(f"{here}: {_a(batch.name)} (CreateTransformJob) cannot send these records: "
+                        f"{', '.join(broken)} (MaxPayloadInMB and ModelClientConfig.InvocationsTimeoutInSeconds); "
+                        f"{instead}")
+    return warnings
 
 
-def _async_for_idle_periods(w: Workload, knowledge: Knowledge, options: Mapping[str, HostingOption],
-                            choice: StageChoice) -> list[str]:
+def _async_for_idle_periods(w: Workload, knowledge: Knowledge, here: str, async_option: HostingOption,
+                            kinds: Kinds, realtime_stage: str, choice: StageChoice) -> list[str]:
     """A real-time endpoint bills every hour; with idle periods and a GPU (no serverless), async scales to zero,
     unless callers cannot wait for an instance to start (then it would keep one, as the real-time endpoint does)."""
-    async_option = options.get("async")
-    if async_option is None or "async_inference" in w.stages or not scales_to_zero(w) \
+    if here in w.stages or not scales_to_zero(w) or not async_option.capabilities.gpu \
             or not _needs_gpu(w, choice, knowledge) or _breaks(async_option, w):
         return []
-    return [f"realtime_inference: the traffic has idle periods ({w.inference.traffic}) but a real-time endpoint "
+    no_gpu = [stage(s).title.split()[0].lower() for s, o in kinds[_per_use] if not o.capabilities.gpu]
+    return [f"{realtime_stage}: the traffic has idle periods ({w.inference.traffic}) but {_a(_title(realtime_stage))} "
             f"bills its {choice.instance_count} instance{'s' if choice.instance_count > 1 else ''} every hour; if "
-            "callers can collect answers from S3, an asynchronous endpoint scales to zero between bursts on the same "
-            "GPU types: stages: [async_inference] (serverless has no GPU)"]
+            f"callers can collect answers from S3, {_a(_title(here))} scales to zero between bursts on the same "
+            f"GPU types: stages: [{here}]" + (f" ({' and '.join(no_gpu)} has no GPU)" if no_gpu else "")]
 
 
-def _serverless_offer(w: Workload, knowledge: Knowledge, serverless: HostingOption, choice: StageChoice,
-                      snapshot: PriceSnapshot | None) -> list[str]:
+def _serverless_offer(w: Workload, knowledge: Knowledge, here: str, serverless: HostingOption, realtime_stage: str,
+                      choice: StageChoice, snapshot: PriceSnapshot | None) -> list[str]:
     """Sporadic or spiky CPU traffic within serverless limits: its cost beside the endpoint's, and its limits.
 
-    The settings and the cost are the serverless_inference stage's own (sizing.size_serverless, its costing), so
-    the offer is what `stages: [serverless_inference]` would recommend."""
+    The settings and the cost are the serverless stage's own (its settings sizer and costing), so the offer is
+    what `stages: [serverless_inference]` would recommend."""
     inf = w.inference
-    if "serverless_inference" in w.stages or inf.traffic not in ("sporadic", "spiky") or _breaks(serverless, w) \
-            or _needs_gpu(w, choice, knowledge):
+    if here in w.stages or inf.traffic not in ("sporadic", "spiky") or _breaks(serverless, w) \
+            or (_needs_gpu(w, choice, knowledge) and not serverless.capabilities.gpu):
         return []  # the offer is never of a stage the workload has: its serverless stage is sized and costed
     derived = Derived.of(w, knowledge)
-    sized = size_serverless(w, derived, knowledge)
+    spec = stage(here)
+    sized = SETTINGS_SIZERS[spec.sizing](w, derived, knowledge)
     if not sized.fits:
         return []
     settings = sized.settings
     cost = ""
     if snapshot is not None and snapshot.serverless_inference is not None:
-        monthly, _ = cost_settings(stage("serverless_inference"), w, sized, snapshot, snapshot.as_of)
+        monthly, _ = cost_settings(spec, w, sized, snapshot, snapshot.as_of)
         endpoint = choice.estimated_cost.usd
         against = (f" against {money(endpoint)}/month for the {choice.instance_count} x {choice.instance_type} "
                    "endpoint" if endpoint is not None else "")
@@ -171,17 +231,17 @@ def _serverless_offer(w: Workload, knowledge: Knowledge, serverless: HostingOpti
         elif monthly.caveat:  # priced in part (provisioned concurrency): what is missing, beside the endpoint's
             cost = f": its cost is unknown ({monthly.caveat}){against}"
     caveat = "; it scales to zero, so the first request after idle time waits for a cold start"
-    if derived.sensitive or w.data.private_sources:
-        caveat += (f", and it has no VPC configuration or network isolation, so this {w.data.sensitivity} workload "
+    lacks = [what for what, has in (("VPC configuration", serverless.capabilities.vpc),
+                                    ("network isolation", serverless.capabilities.network_isolation)) if not has]
+    if lacks and (derived.sensitive or w.data.private_sources):
+        caveat += (f", and it has no {' or '.join(lacks)}, so this {w.data.sensitivity} workload "
                    "would give those up: keep the instance endpoint unless that is acceptable")
     top = _max(serverless, "memory_mb") or 6144
-    provisioned = (f", ProvisionedConcurrency {settings['ProvisionedConcurrency']}"
-                   if "ProvisionedConcurrency" in settings else "")
-    return [f"realtime_inference: {inf.traffic} CPU traffic within Serverless Inference's limits (payload "
-            f"{_max(serverless, 'payload_mb'):g} MB, {_max(serverless, 'timeout_s'):g} s, memory up to {top:g} MB, "
-            f"no GPU) could use a serverless endpoint, stages: [serverless_inference] (CreateEndpointConfig "
-            f"ServerlessConfig.MemorySizeInMB {settings['MemorySizeInMB']}, MaxConcurrency "
-            f"{settings['MaxConcurrency']}{provisioned}){cost}{caveat}"]
+    fields = ", ".join(f"{key} {value}" for key, value in settings.items())
+    return [f"{realtime_stage}: {inf.traffic} CPU traffic within {serverless.name}'s limits (payload "
+            f"{_max(serverless, 'payload_mb'):g} MB, {_max(serverless, 'timeout_s'):g} s, memory up to {top:g} MB"
+            f"{'' if serverless.capabilities.gpu else ', no GPU'}) could use {_a(_title(here))}, stages: [{here}] "
+            f"(CreateEndpointConfig ServerlessConfig.{fields}){cost}{caveat}"]
 
 
 # ---- several models behind one real-time endpoint (decision realtime.hosting) ----------------------------------
@@ -190,9 +250,17 @@ CONTAINERS_MAX = 15
 """botocore 1.44.5 CreateModel.Containers (at most 15): a multi-container endpoint's limit."""
 
 
-def hosted_models(w: Workload) -> bool:
-    """The real-time endpoint serves several models, so how they share it is decided (realtime.hosting)."""
-    return "realtime_inference" in w.stages and (w.inference.models > 1 or w.inference.serial)
+def several_models_stages(knowledge: Knowledge) -> frozenset[str]:
+    """The stages whose option serves several models behind one endpoint (capabilities.several_models)."""
+    return knowledge.from_registry("several-models", lambda: frozenset(
+        s for s, o in knowledge.inference_stages() if o.capabilities.several_models))
+
+
+def hosted_models(w: Workload, knowledge: Knowledge) -> bool:
+    """An endpoint stage that can serve several models (capabilities.several_models: real-time) serves several,
+    so how they share it is decided (realtime.hosting)."""
+    return (w.inference.models > 1 or w.inference.serial) and not several_models_stages(knowledge).isdisjoint(
+        w.stages)
 
 
 def hosting_reasons(w: Workload, knowledge: Knowledge, hosting: Outcome, option: str, winner: Candidate,
@@ -256,18 +324,22 @@ def hosting_reasons(w: Workload, knowledge: Knowledge, hosting: Outcome, option:
         components.append(f"each of the {n} models would reserve its own CPU cores or devices and memory; up to "
                           f"{CONTAINERS_MAX} containers share the instances without reservations")
     lost("inference_components", "; ".join(components) or "")
-    serverless = options.get("serverless")
-    if serverless is not None:
-        reasons.append(f"hosting alternative {serverless.name} lost: it hosts one model per endpoint (no "
-                       "multi-model endpoints or inference pipelines; AWS: serverless-endpoints.html)")
+    for _, other in _kinds(knowledge)[_per_use]:  # an endpoint without instances hosting one
+        lacks = [what for what, has in (("multi-model endpoints", other.capabilities.several_models),
+                                        ("inference pipelines", other.capabilities.serial_pipeline)) if not has]
+        if lacks:
+            reasons.append(f"hosting alternative {other.name} lost: it hosts one model per endpoint (no "
+                           f"{' or '.join(lacks)}; AWS: {other.page.rsplit('/', 1)[-1]})")
     return [r for r in reasons if not r.endswith(" lost: ")]
 
 
-def _batch_models(w: Workload) -> list[str]:
-    """A transform job runs one model (CreateTransformJob.ModelName), so several models are several jobs."""
+def _batch_models(w: Workload, kinds: Kinds) -> list[str]:
+    """A job option that runs one model (a transform job: CreateTransformJob.ModelName), so several models are
+    several jobs; a serial pipeline is one model where the option runs pipelines."""
     inf = w.inference
-    if inf.models < 2 or inf.serial or "batch_inference" not in w.stages:
+    if inf.models < 2:
         return []
-    return [f"batch_inference: a transform job runs one model (CreateTransformJob.ModelName), so the "
-            f"{inf.models} models of inference.models are {inf.models} jobs; the job sized and costed here is one "
-            "model's, on batch.records_per_run records"]
+    return [f"{here}: {option.serves_one_model or option.name + ' runs one model'}, so the {inf.models} models of "
+            f"inference.models are {inf.models} jobs; the job sized and costed here is one model's, on "
+            "batch.records_per_run records"
+            for here, option in kinds[_job] if here in w.stages and not option.hosts_models(inf.serial)]

@@ -13,17 +13,17 @@ from typing import Literal
 
 from advisor import stages as stage_registry
 from advisor.engine.decisions import Outcome
-from advisor.knowledge.models import Knowledge
+from advisor.knowledge.models import HostingOption, Knowledge
 from advisor.recommend.models import GuardRailAdvice, SecuritySetting, deep_frozen
 from advisor.workload import Derived, Workload
 
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
-SERVERLESS_GAPS = {"SM-MD-02": "no VPC configuration", "SM-MD-01": "no network isolation"}
-"""Controls a sensitive or private-source workload needs that a serverless endpoint cannot carry (AWS:
-serverless-endpoints.html, feature exclusions), and what it lacks."""
-SERVERLESS_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html"
-
+OPTION_GAPS = {"SM-MD-02": ("vpc", "no VPC configuration", "no VpcConfig"),
+               "SM-MD-01": ("network_isolation", "no network isolation", "no network isolation")}
+"""Controls a sensitive or private-source workload needs, by the inference option capability that carries them
+(rules/knowledge/hosting_options.yaml): an option without it (serverless: AWS's feature exclusions) cannot carry
+the control. Each with what the option then has, and what its request then takes."""
 
 
 def _group(service: str) -> Literal["sagemaker", "lambda"]:
@@ -148,32 +148,47 @@ class SecurityRows:
 
 def serverless_gaps(rows: tuple[SecuritySetting, ...], w: Workload, derived: Derived, knowledge: Knowledge
                     ) -> tuple[tuple[SecuritySetting, ...], list[str]]:
-    """What a serverless endpoint cannot carry, said instead of written (never a VpcConfig in its requests).
+    """What an endpoint option without a VPC or network isolation (capabilities.vpc, network_isolation:
+    serverless) cannot carry, said instead of written (never a VpcConfig in its requests).
 
-    Its model takes no VpcConfig and no network isolation, so with serverless_inference in the stages those rows
-    of CreateModel (asked for by another stage that shares the model) are marked `not_available`; a sensitive or
+    Its model takes no VpcConfig and no network isolation, so with such a stage in the workload those rows of
+    CreateModel (asked for by another stage that shares the model) are marked `not_available`; a sensitive or
     private-source workload gets them as `not_available` rows even when no other stage asked, and a warning.
     """
-    if "serverless_inference" not in w.stages:
-        return rows, []
+    warnings: list[str] = []
+    for stage, option, gaps in knowledge.from_registry("option-gaps", lambda: tuple(
+            (s, o, gaps) for s, o in knowledge.inference_stages() if o.capabilities.persistent
+            and (gaps := {control: (what, takes) for control, (capability, what, takes) in OPTION_GAPS.items()
+                          if getattr(o.capabilities, capability) is False}))):
+        if stage in w.stages:
+            rows, said = _option_gaps(rows, w, derived, knowledge, stage, option, gaps)
+            warnings += said
+    return rows, warnings
+
+
+def _option_gaps(rows: tuple[SecuritySetting, ...], w: Workload, derived: Derived, knowledge: Knowledge, stage: str,
+                 option: HostingOption, gaps: Mapping[str, tuple[str, str]]
+                 ) -> tuple[tuple[SecuritySetting, ...], list[str]]:
     needs = derived.sensitive or w.data.private_sources
-    instead = _instead(w)
-    kept = [r if r.control not in SERVERLESS_GAPS or r.api != "CreateModel" else
+    instead = _instead(w, knowledge)
+    kept = [r if r.control not in gaps or r.api != "CreateModel" else
             r._replace(value=None, placeholder=None, status="not_available",
-                       why=_gap_why(r.control, "another stage that shares the model asked for it", instead))
+                       why=_gap_why(stage, option, gaps[r.control][0], "another stage that shares the model asked "
+                                    "for it", instead))
             for r in rows]
     warnings = []
-    shared = [r.control for r in rows if r.control in SERVERLESS_GAPS and r.api == "CreateModel"]
+    shared = [r.control for r in rows if r.control in gaps and r.api == "CreateModel"]
+    title = stage_registry.stage(stage).title
     if shared:
-        warnings.append("serverless_inference: the model the stages share cannot carry "
-                        f"{', '.join(dict.fromkeys(shared))} (a serverless endpoint takes no VpcConfig and no "
-                        "network isolation), so it is left out of CreateModel; give the other stages a model of "
-                        "their own to keep it")
+        warnings.append(f"{stage}: the model the stages share cannot carry "
+                        f"{', '.join(dict.fromkeys(shared))} (a {title[0].lower() + title[1:]} takes "
+                        f"{' and '.join(takes for _, takes in gaps.values())}), so it is left out of CreateModel; "
+                        "give the other stages a model of their own to keep it")
     if needs:
         why = (f"{w.data.sensitivity} data" if derived.sensitive else "data") + \
             (" from private sources" if w.data.private_sources else "")
         present = {r.control for r in kept}
-        for control_id in SERVERLESS_GAPS:
+        for control_id in gaps:
             if control_id in present:
                 continue
             control = knowledge.security_control(control_id)
@@ -181,21 +196,24 @@ def serverless_gaps(rows: tuple[SecuritySetting, ...], w: Workload, derived: Der
                 control=control.id, title=control.title, resource=control.resource, service=s.service,
                 api=s.operation, field=s.field, value=None, placeholder=None, aws_default=deep_frozen(s.aws_default),
                 requires_ebs=False, severity=control.severity,
-                why=_gap_why(control_id, f"this workload's {why} calls for it", instead),
-                tradeoff=None, rule="serverless-feature-exclusions", status="not_available") for s in control.settings]
-        warnings.append(f"serverless_inference: Serverless Inference has no VPC configuration and no network "
-                        f"isolation, so this workload's {why} would be served outside your VPC (private sources "
-                        f"unreachable) by a container that can call out; {instead} to keep them")
+                why=_gap_why(stage, option, gaps[control_id][0], f"this workload's {why} calls for it", instead),
+                tradeoff=None, rule=f"{option.id}-feature-exclusions", status="not_available")
+                for s in control.settings]
+        lost = [x for x in (" outside your VPC (private sources unreachable)" if "SM-MD-02" in gaps else "",
+                            " by a container that can call out" if "SM-MD-01" in gaps else "") if x]
+        warnings.append(f"{stage}: {option.name} has {' and '.join(what for what, _ in gaps.values())}, so this "
+                        f"workload's {why} would be served{''.join(lost)}; {instead} to keep them")
     return tuple(kept), warnings
 
 
-def _instead(w: Workload) -> str:
-    """Where the serverless stage's work keeps a VPC and network isolation: an instance-based endpoint stage the
+def _instead(w: Workload, knowledge: Knowledge) -> str:
+    """Where the work keeps a VPC and network isolation: an endpoint stage whose option has both that the
     workload has not chosen yet, else the one it has."""
-    stages = stage_registry.offer(w.stages, "realtime_inference", "async_inference")
+    stages = stage_registry.offer(w.stages, *(s for s, o in knowledge.inference_stages() if o.capabilities.persistent
+                                              and o.capabilities.vpc and o.capabilities.network_isolation))
     return f"use {stages}" if stages else "serve it from this workload's instance-based endpoint stage"
 
 
-def _gap_why(control_id: str, because: str, instead: str) -> str:
-    return (f"not available on serverless_inference: Serverless Inference has {SERVERLESS_GAPS[control_id]} "
-            f"({SERVERLESS_PAGE}, feature exclusions), though {because}; {instead} to have it")
+def _gap_why(stage: str, option: HostingOption, what: str, because: str, instead: str) -> str:
+    return (f"not available on {stage}: {option.name} has {what} ({option.page}, feature exclusions), though "
+            f"{because}; {instead} to have it")

@@ -52,6 +52,31 @@ def test_the_options_and_what_bounds_them() -> None:
     assert all(o.page.startswith("https://docs.aws.amazon.com/") and o.source and o.as_of for o in K.hosting_options)
 
 
+def test_which_options_serve_several_models() -> None:
+    """AWS: multi-model and multi-container endpoints and inference components are real-time options
+    (deploy-model-advanced.html); serverless has neither multi-model endpoints nor inference pipelines (feature
+    exclusions); InvokeEndpointAsync names no model (botocore), though a pipeline is one model to its caller; a
+    transform job runs one model (CreateTransformJob.ModelName), which may be a pipeline (inference-pipeline-batch)."""
+    several = {o.id: (o.capabilities.several_models, o.capabilities.serial_pipeline) for o in K.hosting_options}
+    assert several == {"realtime": (True, True), "serverless": (False, False), "async": (False, True),
+                       "batch_transform": (False, True), "multi_model": (True, False),
+                       "multi_container": (True, True), "inference_components": (True, False)}
+    assert all(o.serves_one_model for o in K.hosting_options if o.capabilities.several_models is False)
+    assert [o.id for o in K.hosting_options if o.always_on] == ["realtime", "multi_model", "multi_container"]
+    assert K.hosting_option("async").hosts_models(serial=True) and not K.hosting_option("async").hosts_models(False)
+    assert [s for s, _ in K.inference_stages()] == ["realtime_inference", "serverless_inference", "async_inference",
+                                                    "batch_inference"]
+    assert [s for s, _ in K.inference_stages(["training", "batch_inference"])] == ["batch_inference"]
+
+
+def test_botocore_has_no_model_to_name_on_an_asynchronous_request() -> None:
+    runtime = botocore.session.get_session().get_service_model("sagemaker-runtime")
+    sync = set(runtime.operation_model("InvokeEndpoint").input_shape.members)
+    queued = set(runtime.operation_model("InvokeEndpointAsync").input_shape.members)
+    naming = {"TargetModel", "TargetContainerHostname", "InferenceComponentName"}
+    assert naming <= sync and not naming & queued
+
+
 @pytest.mark.parametrize(("file", "old", "new", "expected"), [
     ("hosting_options.yaml", "  - id: async\n", "  - id: serverless\n",
      "hosting_options[2]: duplicate option id 'serverless' (first at item 1)"),
@@ -59,6 +84,8 @@ def test_the_options_and_what_bounds_them() -> None:
      "hosting_options[1].limits[5]: duplicate limit id 'memory_mb'"),
     ("hosting_options.yaml", "capabilities: {gpu: false, vpc: false,", "capabilities: {gpu: maybe, vpc: false,",
      "hosting_options[1].capabilities.gpu: must be true or false"),
+    ("hosting_options.yaml", "    serves_one_model: a serverless endpoint hosts one model (no multi-model endpoints or "
+     "inference pipelines)\n", "", "hosting_options[1]: capabilities.several_models is false but serves_one_model"),
     ("lambda_limits.yaml", "  - id: durable\n", "  - id: standard\n",
      "execution_modes[2]: duplicate execution mode 'standard'"),
     ("lambda_limits.yaml", "  - id: durable\n", "  - id: eternal\n", "execution_modes[2].id:"),

@@ -134,3 +134,64 @@ def test_the_toy_stage_is_gone_after_the_test() -> None:
     assert "toy" not in sizing.SIZERS and "toy" not in costing.COSTERS
     with pytest.raises(Exception, match="toy_inference"):
         Workload(stages=["toy_inference"])
+
+
+# ---- a second real-time-like inference option, added as knowledge and a registry row only ------------------------
+
+TOY_ENDPOINT = StageSpec("toy_endpoint", "Toy endpoint", "hosting", "hosting", "month", ("inference",),
+                         ("CreateModel", "CreateEndpointConfig", "CreateEndpoint"), "CreateEndpointConfig",
+                         sizing="endpoint", costing="endpoint", max_count=40, hosting_option="toy_realtime")
+
+
+@pytest.fixture
+def toy_endpoint() -> Iterator[Knowledge]:
+    """A stage whose option is a copy of the real-time one under another id: every check that weighs inference
+    options must find it by its capabilities and limits, with no edit to the product."""
+    knowledge = load_knowledge()
+    realtime = knowledge.hosting_option("realtime")
+    option = realtime._replace(id="toy_realtime", name="Toy endpoint")
+    decision = toy_decision()._replace(decision="toy_endpoint.family", stages=("toy_endpoint",))
+    stages.register(TOY_ENDPOINT)
+    try:
+        yield knowledge._replace(hosting_options=(*knowledge.hosting_options, option),
+                                 decisions=(*knowledge.decisions, decision))
+    finally:
+        stages.unregister("toy_endpoint")
+
+
+def _problems(w: Workload, knowledge: Knowledge) -> list[tuple[tuple[str, ...], str, str | None]]:
+    from advisor.workload import models_problems, option_problems
+
+    return models_problems(w, knowledge) + option_problems(w, knowledge)
+
+
+def test_a_new_real_time_like_option_is_weighed_by_its_capabilities(toy_endpoint: Knowledge) -> None:
+    advisor = Advisor(toy_endpoint)
+    # its limits: a 20 MB payload breaks them, and the option that takes it is offered
+    large = advisor.recommend(Workload(stages=["toy_endpoint"], inference={"payload_mb": 20}))
+    [warning] = [x for x in large.warnings if x.startswith("toy_endpoint:")]
+    assert "a toy endpoint (InvokeEndpoint) cannot take these requests: a 20 MB payload" in warning
+    assert "[async_inference]" in warning
+    # it serves several models (capabilities.several_models): the hosting decision sizes it as a multi-model one
+    many = advisor.recommend(Workload(stages=["toy_endpoint"], inference={"models": 200, "hot_models": 10}))
+    assert many.instances["toy_endpoint"].extra["hosting"] == "multi_model"
+    assert "PrimaryContainer.Mode" in many.instances["toy_endpoint"].settings
+    # an option that cannot serve several models points at it, as it does at the real-time stage
+    serverless = Workload(stages=["serverless_inference"], inference={"models": 3})
+    [(field, message, hint)] = _problems(serverless, toy_endpoint)
+    assert field == ("inference", "models") and "serverless endpoint hosts one model" in message
+    assert "[toy_endpoint]" in (hint or "")
+    # the options that have a GPU include it
+    gpu = Workload(stages=["serverless_inference"], inference={"gpu": "required"})
+    [(field, message, hint)] = _problems(gpu, toy_endpoint)
+    assert field == ("inference", "gpu") and "has no GPU" in message and "[toy_endpoint]" in (hint or "")
+
+
+def test_without_the_new_stage_nothing_offers_it(toy_endpoint: Knowledge) -> None:
+    """The option alone, with no stage that is it, is never offered (offers name stages, not options)."""
+    stages.unregister("toy_endpoint")
+    try:
+        [(_, _, hint)] = _problems(Workload(stages=["serverless_inference"], inference={"models": 3}), toy_endpoint)
+        assert "toy_endpoint" not in (hint or "")
+    finally:
+        stages.register(TOY_ENDPOINT)
