@@ -15,6 +15,7 @@ from typing import Any
 from advisor.builders.common import Context, Operation, token
 from advisor.builders.tuning import BUILT_IN, STARTS, grid_size, parameter_ranges, start_for
 from advisor.errors import UsageError
+from advisor.knowledge.models import SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS
 from advisor.stages import StageSpec, endpoint_stages
 
 SERVICE = "sagemaker"
@@ -395,9 +396,11 @@ def _job_body(ctx: Context, choice: Any, output: str) -> dict[str, Any]:
                            "VolumeSizeInGB": volume_gb(ctx)},
         "StoppingCondition": {"MaxRuntimeInSeconds": runtime},
     }
-    if w.training.interruptible:
+    if choice.extra.get("managed_spot", w.training.interruptible):  # the advisor priced it as spot
+        checkpoints = choice.extra.get("spot_checkpoints", True)
         body["EnableManagedSpotTraining"] = True
-        body["CheckpointConfig"] = {"S3Uri": ctx.s3("checkpoints"), "LocalPath": CHECKPOINT_LOCAL_PATH}
-        body["StoppingCondition"]["MaxWaitTimeInSeconds"] = max(runtime,
-                                                                min(SPOT_WAIT_FACTOR * runtime, MAX_RUNTIME_SECONDS))
+        if checkpoints:  # a built-in that does not checkpoint would write nothing there
+            body["CheckpointConfig"] = {"S3Uri": ctx.s3("checkpoints"), "LocalPath": CHECKPOINT_LOCAL_PATH}
+        cap = MAX_RUNTIME_SECONDS if checkpoints else SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS
+        body["StoppingCondition"]["MaxWaitTimeInSeconds"] = max(runtime, min(SPOT_WAIT_FACTOR * runtime, cap))
     return body

@@ -398,6 +398,13 @@ class ArtifactExport(NamedTuple):
     source: Source
 
 
+SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS = 3600
+"""A built-in algorithm that does not checkpoint may wait at most this long in a managed spot training job
+(StoppingCondition.MaxWaitTimeInSeconds, which must also cover MaxRuntimeInSeconds): AWS, Managed Spot Training in
+Amazon SageMaker AI ('built-in algorithms and marketplace algorithms that do not checkpoint are currently limited to
+a MaxWaitTimeInSeconds of 3600 seconds (60 minutes)'), model-managed-spot-training.html, as of 2026-12-02."""
+
+
 @record
 class Algorithm(NamedTuple):
     """A SageMaker built-in algorithm and AWS's instance guidance for it (the algorithm page's "EC2 Instance
@@ -415,6 +422,9 @@ class Algorithm(NamedTuple):
     incremental_training: Annotated[bool, Doc("Whether SageMaker incremental training supports it.")]
     page: Annotated[str, StringConstraints(pattern=r"^https://docs\.aws\.amazon\.com/")]
     modes: Annotated[tuple[AlgorithmMode, ...], Doc("Training modes with their own guidance.")] = ()
+    checkpoints: Annotated[bool, Doc(
+        "Whether the built-in container saves and resumes from checkpoints (CheckpointConfig) with no script of "
+        "yours; one that does not is limited to a managed spot wait of SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS.")] = False
     runs_on_neuron: Annotated[bool, Doc(
         "Whether the built-in container runs on AWS Neuron (Inferentia, Trainium); none does.")] = False
     export: Annotated[ArtifactExport | None, Doc(

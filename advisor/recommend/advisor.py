@@ -29,7 +29,12 @@ from advisor.engine.conditions import Memo
 from advisor.engine.decisions import Decision, DecisionTrace, Outcome
 from advisor.errors import Problem, WorkloadError
 from advisor.knowledge.loader import load_knowledge
-from advisor.knowledge.models import LAMBDA_ALTERNATIVES, LAMBDA_UNITS, Knowledge
+from advisor.knowledge.models import (
+    LAMBDA_ALTERNATIVES,
+    LAMBDA_UNITS,
+    SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS,
+    Knowledge,
+)
 from advisor.pricing.costs import (
     lambda_break_even_rps,
     lambda_managed_instances_monthly_cost,
@@ -250,7 +255,15 @@ class Advisor:
         sized_as = spec if option is None else spec._replace(sizing=option)
         sized = sizing.size(sized_as, w, facts.derived, chosen, {e.family for e in excluded}, self._catalogue,
                             snapshot)
-        cost, extra = costing.cost(spec, w, sized.winner, snapshot, today)
+        trains = stage in (stage_registry.stages_reading("training") or ())
+        spot_refused = trains and spot_refusal(w, self.knowledge) is not None
+        priced = w.model_copy(update={"training": w.training.model_copy(update={"interruptible": False})}) \
+            if spot_refused else w  # SageMaker would run it on demand: price it so
+        cost, extra = costing.cost(spec, priced, sized.winner, snapshot, today)
+        if trains and w.training.interruptible:  # the requests follow what was priced (builders/sagemaker.py)
+            algorithm = self.knowledge.algorithm(w.model.algorithm)
+            extra = {**extra, "managed_spot": not spot_refused,
+                     "spot_checkpoints": algorithm is None or algorithm.checkpoints}
         winner = sized.winner
         if hosting is not None and option is not None:
             reasons += hosting_reasons(w, self.knowledge, hosting, option, winner, cost)
@@ -352,6 +365,26 @@ together cannot learn from one another, so a search of one to three rounds is cl
 price. AWS gives no number; the threshold is ours (the API's defaults, 10 jobs 2 at a time, make 5 rounds)."""
 
 
+def spot_refusal(w: Workload, knowledge: Knowledge) -> str | None:
+    """Why SageMaker would refuse managed spot training for this interruptible job, or None when it runs on spot.
+
+    AWS limits a built-in algorithm that does not checkpoint to a spot wait (MaxWaitTimeInSeconds) of an hour, and
+    the wait must cover the run (MaxRuntimeInSeconds): such a job longer than an hour runs on demand. Your own
+    script (a framework container) checkpoints if you write it so, which training.interruptible states."""
+    algorithm = knowledge.algorithm(w.model.algorithm)
+    limit_hours = SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS / 3600
+    if not w.training.interruptible or algorithm is None or algorithm.checkpoints \
+            or w.training.max_hours <= limit_hours:
+        return None
+    able = ", ".join(a.name for a in knowledge.algorithms if a.checkpoints)
+    return (f"training.interruptible is true, but the {algorithm.name} built-in algorithm does not checkpoint "
+            f"(AWS lists {able} as the built-ins that do), and SageMaker limits such a managed spot job to a "
+            f"MaxWaitTimeInSeconds of {SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS:,} s, which must cover its "
+            f"MaxRuntimeInSeconds: a job of up to {w.training.max_hours:g} h (training.max_hours) cannot use managed "
+            f"spot, so it is priced and requested on demand; keep each job within {limit_hours:g} h to use spot "
+            "(an interruption then restarts it from the beginning)")
+
+
 def _tuning_warnings(w: Workload) -> list[str]:
     """Bayesian optimisation is sequential (AWS, Best practices for hyperparameter tuning: 'a tuning job improves
     only through successive rounds of experiments'; 'Bayesian optimization is a sequential method, so it cannot
@@ -438,4 +471,5 @@ def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowle
                  if c.instance_type is not None else
                  f"{c.stage}: the workload needs more than this option's largest settings (see its reasons)"
                  for c in instances.values() if not c.fits]
-    return warnings + _tuning_warnings(w)
+    refusal = spot_refusal(w, knowledge) if trains else None
+    return warnings + _tuning_warnings(w) + ([refusal] if refusal else [])

@@ -129,6 +129,9 @@ class Catalogue(NamedTuple):
     gpu_generations: Mapping[tuple[str, str | None, bool], frozenset[str]]
     """(built-in algorithm, training mode or None, training?) -> the accelerated generations AWS lists for it
     (algorithms.yaml): its container is a CUDA build documented on those, so newer GPUs are not offered."""
+    gpu_generations_unlisted: frozenset[str] = frozenset()
+    """Built-in algorithms whose page documents GPU training but names no generation (DeepAR): they keep to the
+    generations the other built-in algorithm pages list, the GPUs their containers are documented on."""
 
     @classmethod
     def of(cls, knowledge: Knowledge) -> Catalogue:
@@ -149,10 +152,16 @@ class Catalogue(NamedTuple):
         accelerated = frozenset(f.id for f in knowledge.families if f.processor != "cpu")
         accelerated_generations = {t.generation for t in knowledge.instance_types if t.family in accelerated}
         listed: dict[tuple[str, str | None, bool], frozenset[str]] = {}
+        built_in_gpus = frozenset(g for a in knowledge.algorithms for g in a.training.generations
+                                  if g in accelerated_generations)
+        unlisted: set[str] = set()
         for a in knowledge.algorithms:
             guidance[(a.id, None)] = a.training
             guidance.update({(a.id, m.id): m.training for m in a.modes})
             trains = frozenset(g for g in a.training.generations if g in accelerated_generations)
+            if not trains and "gpu" in a.training.processors:  # GPU training documented, no generation named
+                trains = built_in_gpus
+                unlisted.add(a.id)
             serves = frozenset(g for g in a.inference.generations if g in accelerated_generations) or trains
             listed[(a.id, None, True)], listed[(a.id, None, False)] = trains, serves
             for m in a.modes:
@@ -160,7 +169,7 @@ class Catalogue(NamedTuple):
                     g for g in m.training.generations if g in accelerated_generations) or trains
         return cls({key: tuple(specs) for key, specs in grouped.items()},
                    tuple(f.id for f in knowledge.families if f.status == "current"), frozenset(stock_only),
-                   guidance, accelerated, {key: gens for key, gens in listed.items() if gens})
+                   guidance, accelerated, {key: gens for key, gens in listed.items() if gens}, frozenset(unlisted))
 
     def training_of(self, w: Workload) -> AlgorithmStage | None:
         """AWS's training guidance for the workload's built-in algorithm (and mode); None for a framework."""
@@ -179,7 +188,8 @@ class Catalogue(NamedTuple):
             self.gpu_generations.get((algorithm, mode, training)) or self.gpu_generations.get(
                 (algorithm, None, training)) or frozenset(),
             algorithm, None if training else w.model.precision,
-            guidance is not None and guidance.multi_gpu is False, w.model.kind == "llm", algorithm in self.stock_only)
+            guidance is not None and guidance.multi_gpu is False, w.model.kind == "llm", algorithm in self.stock_only,
+            algorithm not in self.gpu_generations_unlisted)
 
 
 class ModelAsks(NamedTuple):
@@ -199,6 +209,9 @@ class ModelAsks(NamedTuple):
     llm: bool
     stock_only: bool
     """The algorithm runs only in stock (CPU/CUDA) containers."""
+    listed_by_page: bool = True
+    """`generations` are the algorithm page's own; False: its page names none, so they are the other built-in
+    algorithm pages' (Catalogue.gpu_generations_unlisted)."""
 
     def cannot_run(self, spec: Spec) -> str | None:
         """Why `spec` cannot run this workload's model at all: the accelerator the workload names, its
@@ -211,7 +224,11 @@ class ModelAsks(NamedTuple):
         if acc is None:
             return None
         if self.generations and spec.itype.generation not in self.generations:
-            return (f"AWS lists {', '.join(sorted(self.generations))} for {self.algorithm} "
+            gens = ', '.join(sorted(self.generations))
+            if not self.listed_by_page:
+                return (f"the {self.algorithm} page documents GPU training but names no GPU generation; the other "
+                        f"built-in algorithm pages list {gens}, the GPUs their containers are documented on")
+            return (f"AWS lists {gens} for {self.algorithm} "
                     f"{'training' if self.training else 'inference'}; its built-in container is not documented on "
                     "other GPU generations")
         if self.precision == "bf16" and not acc.bf16:

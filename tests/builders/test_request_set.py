@@ -124,6 +124,24 @@ def test_no_spot_when_not_interruptible(example: Any) -> None:
     assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 900}  # 0.25 h
 
 
+def test_a_built_in_that_does_not_checkpoint_waits_an_hour_at_most(custom: Any) -> None:
+    """AWS: built-in algorithms that do not checkpoint are limited to a MaxWaitTimeInSeconds of 3600 seconds
+    (model-managed-spot-training.html); Linear Learner writes no checkpoints, so no CheckpointConfig either."""
+    _, _, rs = variant(custom, "spot-hour-no-checkpoints")
+    tuning = rs.requests["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]
+    for job in (rs.requests["CreateTrainingJob"], tuning):
+        assert job["EnableManagedSpotTraining"] is True and "CheckpointConfig" not in job
+        assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 2700, "MaxWaitTimeInSeconds": 3600}
+
+
+def test_no_spot_for_a_built_in_that_cannot_finish_within_its_spot_wait(custom: Any) -> None:
+    rec, _, rs = variant(custom, "spot-refused-no-checkpoints")
+    job = rs.requests["CreateTrainingJob"]
+    assert "EnableManagedSpotTraining" not in job and "CheckpointConfig" not in job
+    assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 6 * 3600}
+    assert any("does not checkpoint" in w for w in rec.warnings)
+
+
 def test_spot_wait_never_exceeds_the_28_day_limit(custom: Any) -> None:
     _, _, rs = variant(custom, "long-spot")
     assert rs.requests["CreateTrainingJob"]["StoppingCondition"] == {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from advisor.recommend.advisor import Advisor
@@ -52,3 +54,24 @@ def test_a_deep_model_of_unknown_size_is_said(model: dict, warned: bool) -> None
 def test_a_notebook_alone_sizes_no_model_and_says_nothing_of_its_size() -> None:
     rec = ADVISOR.recommend({"stages": ["notebook"], "model": {"kind": "deep_learning", "algorithm": "pytorch"}})
     assert not [w for w in rec.warnings if "parameters_millions" in w]
+
+
+@pytest.mark.parametrize(("model", "hours", "spot"), [
+    ({"algorithm": "linear_learner", "kind": "classical"}, 6, False),   # no checkpoints, longer than its 1 h wait
+    ({"algorithm": "linear_learner", "kind": "classical"}, 1, True),    # within the hour: spot
+    ({"algorithm": "deepar", "kind": "deep_learning"}, 2, False),
+    ({"algorithm": "xgboost"}, 30, True),                               # XGBoost checkpoints (0.90-1 and later)
+    ({"algorithm": "image_classification", "kind": "deep_learning"}, 20, True),
+    ({"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 5}, 30, True),  # your script's
+])
+def test_managed_spot_past_an_hour_needs_a_built_in_that_checkpoints(advisor: Advisor, model: dict[str, Any],
+                                                                      hours: float, spot: bool) -> None:
+    """AWS limits built-in algorithms that do not checkpoint to a spot wait of 3600 s (model-managed-spot-
+    training.html), and the wait must cover the run: such a job past an hour is priced on demand and warned."""
+    rec = advisor.recommend({"stages": ["training", "tuning"], "model": model,
+                             "training": {"max_hours": hours, "interruptible": True}})
+    assert bool([w for w in rec.warnings if "does not checkpoint" in w]) == (not spot)
+    for stage in ("training", "tuning"):
+        choice = rec.instances[stage]
+        assert choice.extra["managed_spot"] is spot
+        assert any("managed spot" in a for a in choice.estimated_cost.assumptions) == spot
