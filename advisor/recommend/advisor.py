@@ -33,6 +33,7 @@ from advisor.knowledge.models import (
     LAMBDA_ALTERNATIVES,
     LAMBDA_UNITS,
     SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS,
+    Algorithm,
     Knowledge,
 )
 from advisor.pricing.costs import (
@@ -255,15 +256,16 @@ class Advisor:
         sized_as = spec if option is None else spec._replace(sizing=option)
         sized = sizing.size(sized_as, w, facts.derived, chosen, {e.family for e in excluded}, self._catalogue,
                             snapshot)
-        trains = stage in (stage_registry.stages_reading("training") or ())
-        spot_refused = trains and spot_refusal(w, self.knowledge) is not None
+        spot = w.training.interruptible and stage in (stage_registry.stages_reading("training") or ())
+        refusal = spot_refusal(w, self.knowledge) if spot else None
         priced = w.model_copy(update={"training": w.training.model_copy(update={"interruptible": False})}) \
-            if spot_refused else w  # SageMaker would run it on demand: price it so
+            if refusal else w  # SageMaker would run it on demand: price it so
         cost, extra = costing.cost(spec, priced, sized.winner, snapshot, today)
-        if trains and w.training.interruptible:  # the requests follow what was priced (builders/sagemaker.py)
+        if spot:  # the requests follow what was priced (builders/sagemaker.py), and the reasons say why
             algorithm = self.knowledge.algorithm(w.model.algorithm)
-            extra = {**extra, "managed_spot": not spot_refused,
-                     "spot_checkpoints": algorithm is None or algorithm.checkpoints}
+            checkpoints = algorithm is None or algorithm.checkpoints
+            extra = {**extra, "managed_spot": refusal is None, "spot_checkpoints": checkpoints}
+            reasons.append(_spot_reason(w, algorithm, refusal))
         winner = sized.winner
         if hosting is not None and option is not None:
             reasons += hosting_reasons(w, self.knowledge, hosting, option, winner, cost)
@@ -383,6 +385,24 @@ def spot_refusal(w: Workload, knowledge: Knowledge) -> str | None:
             f"MaxRuntimeInSeconds: a job of up to {w.training.max_hours:g} h (training.max_hours) cannot use managed "
             f"spot, so it is priced and requested on demand; keep each job within {limit_hours:g} h to use spot "
             "(an interruption then restarts it from the beginning)")
+
+
+def _spot_reason(w: Workload, algorithm: Algorithm | None, refusal: str | None) -> str:
+    """How an interruptible job runs, in words: on demand when SageMaker would refuse spot, on spot within the
+    hour a built-in that does not checkpoint may wait, or on spot resuming from checkpoints."""
+    if refusal is not None:
+        return (f"on demand, not managed spot: {algorithm.name if algorithm else w.model.algorithm} does not "
+                f"checkpoint, and SageMaker caps such a spot job's MaxWaitTimeInSeconds at "
+                f"{SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS:,} s, less than training.max_hours "
+                f"({w.training.max_hours:g} h)")
+    if algorithm is not None and not algorithm.checkpoints:
+        return (f"managed spot (EnableManagedSpotTraining) without checkpoints: {algorithm.name} writes none, so "
+                f"SageMaker caps the wait for spot capacity and the run together at "
+                f"{SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS:,} s (MaxWaitTimeInSeconds) and an interruption restarts "
+                f"the job from the beginning; training.max_hours ({w.training.max_hours:g} h) fits within it")
+    return ("managed spot (EnableManagedSpotTraining) with checkpoints (CheckpointConfig): an interrupted job "
+            "resumes from its last checkpoint on the next spot instance, and waits up to twice its run time, 28 "
+            "days at most (MaxWaitTimeInSeconds), for spot capacity")
 
 
 def _tuning_warnings(w: Workload) -> list[str]:

@@ -75,3 +75,5 @@ def test_managed_spot_past_an_hour_needs_a_built_in_that_checkpoints(advisor: Ad
         choice = rec.instances[stage]
         assert choice.extra["managed_spot"] is spot
         assert any("managed spot" in a for a in choice.estimated_cost.assumptions) == spot
+        assert any(r.startswith("on demand, not managed spot") for r in choice.reasons) == (not spot)
+        assert any(r.startswith("managed spot (EnableManagedSpotTraining)") for r in choice.reasons) == spot
