@@ -246,6 +246,10 @@ class Inference(Frozen):
     serial: bool = Field(default=False, description=(
         "Each request passes through the models in order (pre-processing, model, post-processing): a serial "
         "inference pipeline, inference.models being its containers."))
+    models_reused: bool = Field(default=True, description=(
+        "A model is invoked again while it is still loaded (the usual case); false when each model is invoked "
+        "once or very rarely (a model per document, job or one-off request): a multi-model endpoint then disables "
+        "its model cache (MultiModelConfig.ModelCacheSetting Disabled), as AWS recommends for higher throughput."))
 
 
 class Batch(Frozen):

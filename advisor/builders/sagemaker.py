@@ -140,6 +140,9 @@ def model(ctx: Context) -> dict[str, Any]:
     if settings.get("PrimaryContainer.Mode") == "MultiModel":
         request["PrimaryContainer"] = {"Image": token("inference_image_uri"), "Mode": "MultiModel",
                                        "ModelDataUrl": ctx.s3("models")}
+        if "MultiModelConfig.ModelCacheSetting" in settings:  # models invoked once or rarely (multi-model-caching)
+            request["PrimaryContainer"]["MultiModelConfig"] = {
+                "ModelCacheSetting": settings["MultiModelConfig.ModelCacheSetting"]}
         ctx.notes.append(f"CreateModel: a multi-model endpoint loads each model from a .tar.gz under ModelDataUrl "
                          f"({ctx.s3('models')}); InvokeEndpoint names one in TargetModel (its key under that prefix), "
                          "and a model is added by copying its artifact there, with no new request")
@@ -216,6 +219,18 @@ def endpoint_config(ctx: Context) -> dict[str, Any]:
             "ProductionVariants": [{"VariantName": "AllTraffic", "InstanceType": choice.instance_type,
                                     "InitialInstanceCount": choice.instance_count,
                                     "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"}}]}
+        low = choice.settings.get("ManagedInstanceScaling.MinInstanceCount")
+        if low is not None:  # SageMaker adds and removes instances as the components' copies need them
+            config["ProductionVariants"][0]["ManagedInstanceScaling"] = {
+                "Status": "ENABLED", "MinInstanceCount": low,
+                "MaxInstanceCount": choice.settings["ManagedInstanceScaling.MaxInstanceCount"]}
+            if low == 0:
+                ctx.notes.append("CreateEndpointConfig: ManagedInstanceScaling.MinInstanceCount 0 lets the endpoint "
+                                 "keep no instance once every component's copies are at 0: register each component "
+                                 "(RegisterScalableTarget, sagemaker:inference-component:DesiredCopyCount, "
+                                 "MinCapacity 0) and add the step scaling policy on its NoCapacityInvocationFailures "
+                                 "alarm that starts a copy when a request arrives "
+                                 "(endpoint-auto-scaling-zero-instances.html); that start takes minutes")
         model_level = ctx.secure(SERVICE, "CreateModel", {})
         config.update({key: model_level[key] for key in ("VpcConfig", "EnableNetworkIsolation") if key in model_level})
         return ctx.secure(SERVICE, "CreateEndpointConfig", config)

@@ -63,6 +63,8 @@ class Unit(NamedTuple):
     invocations_per_month: float
     """What a month bills: the peak rate around the clock for requests, every record of every run for batch,
     one invocation a processing job."""
+    models: str | None = None
+    """What several models (inference.models) mean for one function, in words; None for one model."""
 
     def value(self, name: str) -> float:
         return self.figures[name].value
@@ -121,7 +123,7 @@ def _changed(section: Frozen) -> set[str]:
     return {name for name, info in fields.items() if getattr(section, name) != info.default}
 
 
-def unit_of_work(w: Workload, derived: Derived, units: list[str]) -> Unit:
+def unit_of_work(w: Workload, derived: Derived, units: list[str], image_mb: float = 10_240) -> Unit:
     """The unit of work the decision chose, its figures from the `lambda` section, else the stage, else the
     defaults. `units` are the lambda.check decision's units in rule order; the first stage unit is the base."""
     stage_unit = next((u for u in units if u != "function"), None)
@@ -141,12 +143,26 @@ def unit_of_work(w: Workload, derived: Derived, units: list[str]) -> Unit:
     package_said = "the model artifact, model.size_mb"
     stated_model = bool({"size_mb", "parameters_millions"} & _changed(w.model))
     invocation = "sync"
+    several = _several_models(w, stage_unit, image_mb) if stage_unit != "job" else None
     if stage_unit in ("request", "serverless_request", "async_request", "record", None):
-        from_inference("memory_mb", "memory_mb", (model_mb, model_said) if stated_model else None)
+        many = several if stated_model else None  # the function holds several models (_several_models)
+        if many is not None:
+            from_inference("memory_mb", "memory_mb", (many[0] * model_mb, f"{many[3]} x the model's serving memory"))
+        else:
+            from_inference("memory_mb", "memory_mb", (model_mb, model_said) if stated_model else None)
         from_inference("seconds", "seconds_per_request")
         from_inference("payload_mb", "payload_mb")
-        from_inference("package_mb", "package_mb", (w.model.size_mb, package_said) if stated_model else None)
-        from_inference("tmp_mb", "tmp_mb")
+        if many is None:
+            from_inference("package_mb", "package_mb", (w.model.size_mb, package_said) if stated_model else None)
+            from_inference("tmp_mb", "tmp_mb")
+        elif many[1]:  # every artifact fits the package
+            from_inference("package_mb", "package_mb", (inf.models * w.model.size_mb, "every model's artifact in "
+                                                        "the package, inference.models x model.size_mb"))
+            from_inference("tmp_mb", "tmp_mb")
+        else:
+            from_inference("package_mb", "package_mb")
+            from_inference("tmp_mb", "tmp_mb", (many[2] * w.model.size_mb, f"{many[2]} model artifacts downloaded "
+                                                "from S3 into /tmp as they are first used, model.size_mb each"))
         if stage_unit == "record":
             b = w.batch
             figures["requests_per_second"] = Figure(
@@ -206,7 +222,32 @@ def unit_of_work(w: Workload, derived: Derived, units: list[str]) -> Unit:
         per_month = float(w.processing.runs_per_month)
     else:
         per_month = figures["requests_per_second"].value * SECONDS_PER_MONTH
-    return Unit(stage_unit or "function", invocation, gpu, traffic, figures, per_month)
+    return Unit(stage_unit or "function", invocation, gpu, traffic, figures, per_month,
+                None if several is None else several[3])
+
+
+def _several_models(w: Workload, stage_unit: str | None, image_mb: float
+                    ) -> tuple[int, bool, int, str] | None:
+    """What a function doing this unit of work holds when the workload serves several models: (models held in
+    memory at once, whether every artifact ships in the package, artifacts cached in /tmp, the words that say
+    why). None for one model, and for a batch record (a transform job runs one model, so a record is scored by
+    one) unless the models are a serial chain, which one invocation runs whole.
+
+    A standard Lambda execution environment serves one request at a time and keeps what it loaded between
+    requests (lambda/latest/dg/lambda-runtime-environment.html): for several distinct models it holds the ones
+    in use, as a multi-model endpoint's instance does, and loads another on its first request there; a serial
+    chain holds every step. Every artifact ships in the package only while they fit a container image (10,240 MB,
+    gettingstarted-limits.html); beyond that they are read from S3 into /tmp on first use."""
+    inf = w.inference
+    if inf.models < 2 or (stage_unit == "record" and not inf.serial):
+        return None
+    if inf.serial:
+        held, words = inf.models, "every step of the serial chain, inference.serial"
+    elif inf.hot_models is not None:
+        held, words = inf.hot_models, "inference.hot_models"
+    else:
+        held, words = inf.models, "every model: inference.hot_models is not stated, an upper bound"
+    return held, inf.models * w.model.size_mb <= image_mb, held, f"{held} models held at once ({words})"
 
 
 def weigh_workflow(w: Workload, step_seconds: float) -> tuple[Orchestration | None, list[str], dict[str, object]]:
@@ -281,8 +322,8 @@ def streaming_seconds(payload_mb: float, rows: Mapping[str, tuple[str, str, floa
 
 def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]) -> LambdaAssessment:
     """Check the unit of work against every Lambda limit the knowledge holds, in each execution mode."""
-    unit = unit_of_work(w, derived, units)
     rows = knowledge.lambda_limit_rows  # the limits the knowledge holds; one removed is simply not checked
+    unit = unit_of_work(w, derived, units, rows["container_image"][2] if "container_image" in rows else math.inf)
     checks: list[LambdaCheck] = []
     memory_need, seconds, payload = unit.value("memory_mb"), unit.value("seconds"), unit.value("payload_mb")
     package, tmp = unit.value("package_mb"), unit.value("tmp_mb")
@@ -397,6 +438,8 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     if w.lambda_ is not None and unit.kind != "function":  # a described function doing a stage's work
         what = f"{LAMBDA_UNITS['function']}, doing {what} (figures you did not state come from it)"
     reasons = [f"unit of work: {what}, invoked {_INVOKED[unit.invocation]}"]
+    if unit.models is not None:
+        reasons.append(_models_reason(w, unit))
     if unit.said("implied"):
         reasons.append("implied by the stage: " + "; ".join(unit.said("implied")))
     if unit.said("assumed"):
@@ -469,6 +512,32 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     return LambdaAssessment("fits_with_changes", "managed_instances", tuple(checks), settings, unit,
                             tuple(reasons + weighed), tuple(needs), orchestration=orchestration,
                             mode_changes=(*exported, to_managed))
+
+
+def _models_reason(w: Workload, unit: Unit) -> str:
+    """What serving several models from one function means: memory for the models held, where the artifacts
+    live, and the cold loads a multi-model endpoint would pay once per instance paid here per execution
+    environment."""
+    inf = w.inference
+    if inf.serial:
+        return (f"several models: each request runs the {inf.models} steps of the serial chain in one invocation, "
+                "so the function's memory and package hold every step's model, and its cold start loads them all")
+    if unit.figures["package_mb"].said.startswith("every model"):
+        where = ("every artifact ships in the package (a container image holds them), so a model is read from the "
+                 "image on its first request in an execution environment")
+    elif unit.figures["tmp_mb"].said.endswith("model.size_mb each"):
+        where = (f"the {inf.models} artifacts ({inf.models * w.model.size_mb:,.6g} MB) do not fit a container "
+                 "image (10,240 MB), so the function reads each from S3 into /tmp on its first request in an "
+                 "execution environment (EphemeralStorage up to 10,240 MB; Amazon EFS, FileSystemConfigs, for a "
+                 "larger model store)")
+    else:
+        where = ("state model.size_mb to size them: the artifacts ship in the package while they fit a container "
+                 "image (10,240 MB), else the function reads each from S3 into /tmp on its first use")
+    return (f"several models (inference.models {inf.models}): Lambda runs each request in an execution environment "
+            "that serves one request at a time and keeps what it loaded, so every environment holds the models in "
+            f"use itself, {unit.models}; {where}. That is a cold load per model and per environment, "
+            "where a multi-model endpoint pays it once per instance, and provisioned concurrency keeps "
+            "environments warm, not the models in them; requests for a rarely used model mostly pay it")
 
 
 ML_MARKUP_CPU = 1.20

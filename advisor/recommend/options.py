@@ -273,6 +273,12 @@ def hosting_reasons(w: Workload, knowledge: Knowledge, hosting: Outcome, option:
     rule = hosting.rules[0]
     chosen = options[option].name if option in options else option
     reasons = [f"hosting: {chosen} for {n} models (rule {rule.id}): {rule.because}"]
+    if option == "multi_model" and not inf.models_reused:
+        reasons.append("MultiModelConfig.ModelCacheSetting Disabled: each model is invoked once or rarely again "
+                       "(inference.models_reused false), so caching it gains nothing; AWS recommends disabling the "
+                       "cache then: the model is unloaded and deleted right after its invocation and models load "
+                       "with more concurrency, for higher throughput, every request paying its model's load "
+                       "(multi-model-caching.html)")
 
     def lost(other: str, why: str) -> None:
         if other != option:

@@ -29,6 +29,7 @@ from advisor.workload import (
     Derived,
     Workload,
     in_flight_sequences,
+    scales_to_zero,
     serving_memory,
     training_memory,
 )
@@ -964,7 +965,11 @@ class MultiModelSizer(HostedModelsSizer):
                 f"each instance's volume once loaded (MultiModel mode gets a larger volume than a single model){gpu}")
 
     def settings(self, spec: Spec, count: int) -> dict[str, Any]:
-        return {"PrimaryContainer.Mode": "MultiModel", **large_model_settings(self.w, self.derived, spec)}
+        """MultiModel mode; the model cache disabled when each model is invoked once or rarely again
+        (inference.models_reused false), AWS's advice for such use cases (multi-model-caching.html: higher TPS,
+        as a model is unloaded and deleted right after its invocation)."""
+        cache = {} if self.w.inference.models_reused else {"MultiModelConfig.ModelCacheSetting": "Disabled"}
+        return {"PrimaryContainer.Mode": "MultiModel", **cache, **large_model_settings(self.w, self.derived, spec)}
 
 
 class MultiContainerSizer(HostedModelsSizer):
@@ -981,6 +986,11 @@ class ComponentsSizer(EndpointSizer):
     """Inference components: each model is a component with its own CPU cores or accelerator devices and memory
     (one copy each at least), placed on the endpoint's instances; the count is the most of the load's count and
     the instances the copies take."""
+
+    def spec_need(self, spec: Spec) -> Need:
+        """One copy's need on `spec`, as fit() was given it (an LLM's KV cache for the sequences one instance of
+        `spec` runs, per_instance_need): the reservation written in the request is the one that was fitted."""
+        return per_instance_need(spec, self.w, self.derived, self.need(spec.accelerator_gib > 0))
 
     def per_copy(self, spec: Spec, need: Need) -> tuple[int, int]:
         """(devices or vCPUs one copy reserves, copies one instance takes); (0, 0) when a copy does not fit."""
@@ -1002,19 +1012,32 @@ class ComponentsSizer(EndpointSizer):
         return max(self.minimum, self.by_load(spec), math.ceil(self.w.inference.models / copies)), None
 
     def count_reason(self, spec: Spec, count: int) -> str:
-        need = self.need(spec.accelerator_gib > 0)
+        need = self.spec_need(spec)
         units, copies = self.per_copy(spec, need)
         what = "accelerator device" if need.accelerator_gib and spec.devices else "vCPU"
         models = self.w.inference.models
+        if not copies:  # the nearest type shown when none fits: say why, as fit() did (no copies to count)
+            return f"{super().count_reason(spec, count)}; one model copy needs more devices than the instance has"
         return (f"{super().count_reason(spec, count)}; {models} inference components, one copy each at least: a copy "
                 f"reserves {units} {what}{'s' if units > 1 else ''}, so an instance takes {copies} "
                 f"cop{'ies' if copies > 1 else 'y'} and the {models} models need at least "
                 f"{math.ceil(models / copies)} instance{'s' if math.ceil(models / copies) > 1 else ''}; each "
-                "component scales its copies on its own (Application Auto Scaling on the component's copy count)")
+                "component scales its copies on its own (Application Auto Scaling on the component's copy count)"
+                + self.scaling_reason(spec, count, need))
+
+    def scaling_reason(self, spec: Spec, count: int, need: Need) -> str:
+        scaling = self.scaling(spec, count, need)
+        low = scaling["ManagedInstanceScaling.MinInstanceCount"]
+        high = scaling["ManagedInstanceScaling.MaxInstanceCount"]
+        zero = (" (0: the traffic has idle periods and callers can wait, so with every component's copies at 0 the "
+                "endpoint keeps no instance; a request then waits minutes for one to start)" if low == 0 else "")
+        return (f"; each component starts with CopyCount {scaling['CopyCount']} (its share of the load, the "
+                f"{self.w.inference.models} models taken as equally used), and ManagedInstanceScaling lets "
+                f"SageMaker run {low}-{high} instances as the copies need them{zero}")
 
     def settings(self, spec: Spec, count: int) -> dict[str, Any]:
         """One component's ComputeResourceRequirements and its starting CopyCount (each model has its own)."""
-        need = self.need(spec.accelerator_gib > 0)
+        need = self.spec_need(spec)
         units, _ = self.per_copy(spec, need)
         settings: dict[str, Any] = {}
         if need.accelerator_gib and spec.devices:
@@ -1022,8 +1045,25 @@ class ComponentsSizer(EndpointSizer):
         else:
             settings["NumberOfCpuCoresRequired"] = units
         settings["MinMemoryRequiredInMb"] = max(128, math.ceil(need.memory_gib * 1024))
-        settings["CopyCount"] = 1
+        settings.update(self.scaling(spec, count, need))
         return settings
+
+    def scaling(self, spec: Spec, count: int, need: Need) -> dict[str, Any]:
+        """Each component's starting copies and the variant's managed instance scaling (AWS: SageMaker adds and
+        removes instances as the components' copies need them). A component starts with its share of the load's
+        copies (the load spread evenly over the models, as nothing says otherwise), at least one, at most what
+        the instances hold; the instances scale between those one copy of every model needs (and availability's
+        minimum) and the peak count, or from zero when the traffic has idle periods and callers can wait
+        (endpoint-auto-scaling-zero-instances.html: an endpoint scales to zero only with inference components,
+        MinInstanceCount 0)."""
+        _, copies = self.per_copy(spec, need)
+        models = self.w.inference.models
+        copies = max(1, copies)
+        by_load = math.ceil(self.by_load(spec) * copies / models) if self.requests_per_second else 1
+        copy_count = max(1, min(by_load, count * copies // models))
+        floor = 0 if scales_to_zero(self.w) else min(count, max(self.minimum, math.ceil(models / copies)))
+        return {"CopyCount": copy_count, "ManagedInstanceScaling.MinInstanceCount": floor,
+                "ManagedInstanceScaling.MaxInstanceCount": max(1, count)}
 
 
 register_sizer("job")(lambda stage, w, derived: ProcessingSizer(derived, w))

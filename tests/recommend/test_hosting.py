@@ -208,3 +208,59 @@ def test_several_models_in_batch_are_several_jobs(advisor: Advisor) -> None:
     assert any("are 4 jobs" in w for w in rec.warnings)
     one = advisor.recommend(Workload.model_validate({"stages": ["batch_inference"]}))
     assert not any("transform job runs one model" in w for w in one.warnings)
+
+
+# ---- the requests AWS recommends for each option, where the workload lets us compute them -------------------------
+
+LLMS = {"algorithm": "vllm", "kind": "llm", "architecture": "llama-3.1-8b"}
+
+
+def _requests(advisor: Advisor, model: dict[str, Any], inference: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    w = Workload.model_validate({**ONE, "model": model, "inference": inference})
+    rec = advisor.recommend(w)
+    request_set = build_requests(rec, w)
+    assert request_set_problems(request_set) == {}  # botocore's own validation of every request
+    return rec, request_set
+
+
+def test_models_invoked_once_disable_the_multi_model_cache(advisor: Advisor) -> None:
+    """AWS (multi-model-caching.html): ModelCacheSetting Disabled when each model is invoked once or rarely."""
+    rec, rs = _requests(advisor, {}, {"models": 2000, "hot_models": 10, "models_reused": False})
+    assert rec.instances["realtime_inference"].settings["MultiModelConfig.ModelCacheSetting"] == "Disabled"
+    assert rs.requests["CreateModel"]["PrimaryContainer"]["MultiModelConfig"] == {"ModelCacheSetting": "Disabled"}
+    assert any("ModelCacheSetting Disabled" in r for r in rec.instances["realtime_inference"].reasons)
+    rec, rs = _requests(advisor, {}, {"models": 2000, "hot_models": 10})  # reused: the default cache stays
+    assert "MultiModelConfig" not in rs.requests["CreateModel"]["PrimaryContainer"]
+    assert not any("ModelCacheSetting" in r for r in rec.instances["realtime_inference"].reasons)
+
+
+def test_inference_components_scale_their_instances_to_zero_only_with_idle_traffic(advisor: Advisor) -> None:
+    """AWS (endpoint-auto-scaling-zero-instances.html): only an endpoint of inference components scales to zero,
+    with ManagedInstanceScaling.MinInstanceCount 0; steady traffic keeps one copy of every model placed."""
+    rec, rs = _requests(advisor, LLMS, {"models": 3, "traffic": "sporadic"})
+    variant = rs.requests["CreateEndpointConfig"]["ProductionVariants"][0]
+    assert variant["ManagedInstanceScaling"]["Status"] == "ENABLED"
+    assert variant["ManagedInstanceScaling"]["MinInstanceCount"] == 0
+    assert variant["ManagedInstanceScaling"]["MaxInstanceCount"] == rec.instances["realtime_inference"].instance_count
+    assert variant["RoutingConfig"] == {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"}
+    assert any("MinInstanceCount 0" in note for note in rs.notes)
+    rec, rs = _requests(advisor, LLMS, {"models": 3, "traffic": "sporadic", "cold_starts_ok": False})
+    scaling = rs.requests["CreateEndpointConfig"]["ProductionVariants"][0]["ManagedInstanceScaling"]
+    assert scaling["MinInstanceCount"] >= 1 and not any("MinInstanceCount 0" in note for note in rs.notes)
+    rec, rs = _requests(advisor, {}, {"models": 1})  # one model: no components, no managed instance scaling
+    assert "ManagedInstanceScaling" not in rs.requests["CreateEndpointConfig"]["ProductionVariants"][0]
+
+
+def test_a_component_reserves_what_was_fitted_on_the_chosen_type(advisor: Advisor) -> None:
+    """The copy's need is the one sizing fitted on the chosen type (an LLM's KV cache for the sequences one
+    instance runs): a request never asks more devices than the instance has (it crashed, or asked 2 of 1)."""
+    for rps in (0.5, 2, 6):
+        rec, rs = _requests(advisor, LLMS, {"models": 3, "requests_per_second": rps, "seconds_per_request": 3,
+                                            "context_tokens": 4096, "traffic": "steady"})
+        choice = rec.instances["realtime_inference"]
+        devices = advisor.knowledge.instance_type(choice.instance_type).accelerator.count  # type: ignore[union-attr]
+        wanted = rs.requests["CreateInferenceComponent"]["Specification"]["ComputeResourceRequirements"]
+        assert wanted["NumberOfAcceleratorDevicesRequired"] <= devices, (rps, choice.instance_type, wanted)
+        copies = rs.requests["CreateInferenceComponent"]["RuntimeConfig"]["CopyCount"]
+        assert 1 <= copies and copies * 3 * wanted["NumberOfAcceleratorDevicesRequired"] <= \
+            devices * choice.instance_count

@@ -13,7 +13,7 @@ from advisor.builders.request_set import build_requests, covered_operations
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.models import Recommendation
 from advisor.recommend.report import build_report, render
-from advisor.workload import Workload
+from advisor.workload import Derived, Workload
 
 
 def rec_of(advisor: Advisor, data: dict[str, Any]) -> Recommendation:
@@ -381,3 +381,56 @@ def test_the_stream_is_not_added_to_the_invocation_it_runs_in(advisor: Advisor) 
                                                 "timeout_seconds": 850}})
     assert rec.lambda_ is not None and rec.lambda_.verdict == "fits_with_changes" and rec.lambda_.mode == "standard"
     assert rec.lambda_.settings["Timeout"] == 900
+
+
+# ---- a function serving several models (inference.models) -----------------------------------------------------
+
+def _several(advisor: Advisor, model: dict[str, Any], inference: dict[str, Any]) -> Any:
+    rec = rec_of(advisor, {"stages": ["realtime_inference"], "model": model,
+                           "inference": {"requests_per_second": 2, "seconds_per_request": 0.05, **inference}})
+    assert rec.lambda_ is not None
+    return rec.lambda_
+
+
+def _check(fit: Any, limit: str) -> Any:
+    return next(c for c in fit.checks if c.limit == limit)
+
+
+def test_a_function_holds_the_models_in_use_and_reads_the_rest_from_s3(advisor: Advisor) -> None:
+    """Lambda: an execution environment serves one request at a time and keeps what it loaded; the models in use
+    sit in its memory, and artifacts beyond a 10,240 MB image are read from S3 into /tmp."""
+    one = _several(advisor, {"algorithm": "sklearn", "kind": "classical", "size_mb": 30}, {})
+    many = _several(advisor, {"algorithm": "sklearn", "kind": "classical", "size_mb": 30},
+                    {"models": 800, "hot_models": 50})
+    assert not any(r.startswith("several models") for r in one.reasons)  # must not fire on one model
+    said = next(r for r in many.reasons if r.startswith("several models"))
+    assert "cold load per model and per environment" in said and "/tmp" in said
+    w = Workload.model_validate({"stages": ["realtime_inference"],
+                                 "model": {"algorithm": "sklearn", "kind": "classical", "size_mb": 30}})
+    model_mb = math.ceil(Derived.of(w, advisor.knowledge).model_memory_gb * 1024)
+    assert _check(many, "memory").need == 50 * model_mb > _check(one, "memory").need  # the hot set in memory
+    assert _check(many, "ephemeral_storage").need == 50 * 30  # the hot set's artifacts
+    assert _check(many, "container_image").need == 100  # the code alone ships (the default): models come from S3
+
+
+def test_a_few_small_models_ship_in_the_package(advisor: Advisor) -> None:
+    fit = _several(advisor, {"algorithm": "sklearn", "kind": "classical", "size_mb": 40}, {"models": 5})
+    assert _check(fit, "package_unzipped").need == 200 and fit.mode == "standard"
+    assert any("every artifact ships in the package" in r for r in fit.reasons)
+
+
+def test_a_hot_set_beyond_tmp_does_not_fit(advisor: Advisor) -> None:
+    fit = _several(advisor, {"algorithm": "pytorch", "kind": "deep_learning", "size_mb": 2000},
+                   {"models": 100, "hot_models": 10})
+    assert fit.verdict == "does_not_fit"
+    assert not _check(fit, "ephemeral_storage").ok and _check(fit, "ephemeral_storage").need == 20_000
+
+
+def test_a_serial_chain_holds_every_step_and_a_batch_record_one_model(advisor: Advisor) -> None:
+    chain = _several(advisor, {"algorithm": "sklearn", "kind": "classical", "size_mb": 50},
+                     {"models": 3, "serial": True})
+    assert any("serial chain" in r for r in chain.reasons)
+    assert _check(chain, "package_unzipped").need == 150
+    batch = rec_of(advisor, {"stages": ["batch_inference"], "model": {"algorithm": "sklearn", "kind": "classical",
+                                                                      "size_mb": 30}, "inference": {"models": 4}})
+    assert batch.lambda_ is not None and not any(r.startswith("several models") for r in batch.lambda_.reasons)
