@@ -982,6 +982,10 @@ class MultiContainerSizer(HostedModelsSizer):
                 **large_model_settings(self.w, self.derived, spec)}
 
 
+CPU_CORE_STEP = 0.25
+"""botocore 1.44.5 InferenceComponentComputeResourceRequirements.NumberOfCpuCoresRequired: a float, at least 0.25."""
+
+
 class ComponentsSizer(EndpointSizer):
     """Inference components: each model is a component with its own CPU cores or accelerator devices and memory
     (one copy each at least), placed on the endpoint's instances; the count is the most of the load's count and
@@ -992,15 +996,27 @@ class ComponentsSizer(EndpointSizer):
         `spec` runs, per_instance_need): the reservation written in the request is the one that was fitted."""
         return per_instance_need(spec, self.w, self.derived, self.need(spec.accelerator_gib > 0))
 
-    def per_copy(self, spec: Spec, need: Need) -> tuple[int, int]:
-        """(devices or vCPUs one copy reserves, copies one instance takes); (0, 0) when a copy does not fit."""
+    def per_copy(self, spec: Spec, need: Need) -> tuple[float, int]:
+        """(devices or CPU cores one copy reserves, copies one instance takes); (0, 0) when a copy does not fit.
+
+        On CPUs a copy reserves cores in quarters (NumberOfCpuCoresRequired, at least 0.25: botocore), as many as
+        its share of the load keeps busy and as one request needs to answer within the p99 target (a request
+        takes seconds_per_request on one core), so lightly used models share a vCPU instead of each taking one;
+        the copies memory allows split the instance's cores between them."""
         if need.accelerator_gib and spec.devices:
             device_gib = spec.usable_accelerator_gib / spec.devices
             devices = max(1, math.ceil(need.accelerator_gib / device_gib))
             return devices, spec.devices // devices
+        inf = self.w.inference
+        load = inf.requests_per_second / inf.models * inf.seconds_per_request / TARGET_UTILISATION
+        latency = inf.seconds_per_request * 1000 / inf.latency_ms_p99
+        least = min(spec.vcpu, max(CPU_CORE_STEP, math.ceil(max(load, latency) / CPU_CORE_STEP) * CPU_CORE_STEP))
         by_memory = int(spec.memory_gib // need.memory_gib) if need.memory_gib else spec.vcpu
-        copies = min(by_memory, spec.vcpu)
-        return (max(1, spec.vcpu // copies), copies) if copies else (0, 0)
+        copies = min(by_memory, int(spec.vcpu / least))
+        if not copies:
+            return 0, 0
+        cores = math.floor(spec.vcpu / copies / CPU_CORE_STEP) * CPU_CORE_STEP
+        return (int(cores) if cores.is_integer() else cores), copies
 
     def fit(self, spec: Spec, need: Need) -> tuple[int, str | None]:
         misfit = memory_misfit(spec, need)

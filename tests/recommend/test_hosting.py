@@ -262,5 +262,24 @@ def test_a_component_reserves_what_was_fitted_on_the_chosen_type(advisor: Adviso
         wanted = rs.requests["CreateInferenceComponent"]["Specification"]["ComputeResourceRequirements"]
         assert wanted["NumberOfAcceleratorDevicesRequired"] <= devices, (rps, choice.instance_type, wanted)
         copies = rs.requests["CreateInferenceComponent"]["RuntimeConfig"]["CopyCount"]
-        assert 1 <= copies and copies * 3 * wanted["NumberOfAcceleratorDevicesRequired"] <= \
+        assert copies >= 1 and copies * 3 * wanted["NumberOfAcceleratorDevicesRequired"] <= \
             devices * choice.instance_count
+
+
+def test_a_cpu_component_reserves_the_cores_its_load_and_latency_need(advisor: Advisor) -> None:
+    """NumberOfCpuCoresRequired is a number of cores, at least 0.25 (botocore): thirty lightly used models share
+    vCPUs; a busy model's copy reserves what its share of the load keeps busy, and a slow request what the p99
+    target needs."""
+    light, rs = _requests(advisor, {}, {"models": 30, "cold_starts_ok": False, "requests_per_second": 30,
+                                        "seconds_per_request": 0.05})
+    cores = rs.requests["CreateInferenceComponent"]["Specification"]["ComputeResourceRequirements"]
+    assert cores["NumberOfCpuCoresRequired"] == 0.25
+    assert light.instances["realtime_inference"].instance_count < 15  # it was 15: one vCPU a model
+    _, rs = _requests(advisor, {}, {"models": 4, "cold_starts_ok": False, "requests_per_second": 100,
+                                    "seconds_per_request": 0.05})
+    wanted = rs.requests["CreateInferenceComponent"]["Specification"]["ComputeResourceRequirements"]
+    assert wanted["NumberOfCpuCoresRequired"] >= 25 * 0.05 / 0.7  # 25 req/s a model x 50 ms at 70%
+    _, rs = _requests(advisor, {}, {"models": 4, "cold_starts_ok": False, "requests_per_second": 0.1,
+                                    "seconds_per_request": 0.8, "latency_ms_p99": 1000})
+    wanted = rs.requests["CreateInferenceComponent"]["Specification"]["ComputeResourceRequirements"]
+    assert wanted["NumberOfCpuCoresRequired"] >= 1  # 800 ms on one core within 1,000 ms: no less than a core
