@@ -16,7 +16,7 @@ answer; exit 70, like any other bug). Anything else escaping is a bug too.
      ├── PricingError             price snapshots and the live refresh (exit 1 for AWS-side failures)
      ├── WriteError               a file the user asked for cannot be written (exit 2 bad target, 1 environment)
      ├── UsageError               a command line that asks for something that does not exist
-     └── AuditError               `advisor audit`: nothing could be audited, or --live cannot reach AWS
+     └── AuditError               `advisor audit --live`: no credentials, an unknown profile
 """
 
 from __future__ import annotations

@@ -16,7 +16,18 @@ from functools import lru_cache
 from typing import Any
 
 from advisor.audit.catalog import Catalog, Condition, Control, Setting
-from advisor.audit.model import MISSING, Finding, Kind, PathKey, Reference, Resource, Status, Unknown
+from advisor.audit.model import (
+    MISSING,
+    Finding,
+    Kind,
+    PathKey,
+    Reference,
+    Resource,
+    Status,
+    Unknown,
+    arn_form,
+    arn_of,
+)
 
 PLACEHOLDER = re.compile(r"^<<[a-z0-9_]+>>$")
 
@@ -300,17 +311,15 @@ def judge(setting: Setting, value: Any) -> tuple[Status, str]:
 _ARN_REFERENCE = re.compile(r"(?:\$\{)?(aws_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.(?:arn|execution_arn)(?:\})?")
 
 
-def _arn_shape(text: str) -> str | None:
-    """The form of an ARN a reference will hold, for a condition that reads only its form: AWS's ARN formats name
-    the account in every ARN but an S3 bucket's (`arn:aws:s3:::bucket`), so `aws_sns_topic.t.arn` is
-    `arn:aws:sns:<region>:<account>:t` whatever its values. None when the text holds anything else unresolved."""
-    def shape(match: re.Match[str]) -> str:
-        if match.group(1).startswith("aws_s3_bucket"):
-            return "arn:aws:s3:::bucket"
-        return "arn:aws:service:region:111122223333:resource"
-
-    shaped = _ARN_REFERENCE.sub(shape, text)
-    return None if shaped == text or "${" in shaped or not shaped.startswith("arn:") else shaped
+def _arn_shape(value: Reference) -> str | None:
+    """The form of the ARN a reference will hold, for a condition that reads only its form: the reader's, or
+    one made here from a Terraform text (`aws_sns_topic.t.arn` is `arn:aws:sns:<region>:<account>:t` whatever
+    its values; `"arn:aws:s3:::${aws_s3_bucket.b.id}"` names no account). None when that form is not known."""
+    if value.arn:
+        return value.arn
+    text = _ARN_REFERENCE.sub(
+        lambda m: arn_of("s3" if m.group(1).startswith("aws_s3_bucket") else m.group(1).split("_")[1]), value.text)
+    return arn_form(text.removeprefix("!Sub "))
 
 
 def _holds(condition: Condition, value: Any) -> bool | None:
@@ -318,7 +327,7 @@ def _holds(condition: Condition, value: Any) -> bool | None:
     if value is MISSING:
         value = condition.aws_default
     if condition.check == "matches" and isinstance(value, Reference):
-        value = _arn_shape(value.text) or value  # a reference's form may be known where its value is not
+        value = _arn_shape(value) or value  # a reference's form may be known where its value is not
     if _contains_unknown(value) and not (condition.check == "present" and not isinstance(value, Unknown)):
         return None
     if condition.check == "present":

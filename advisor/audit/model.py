@@ -6,6 +6,7 @@ Plain frozen dataclasses (no pydantic): thousands of findings are built per run 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -38,10 +39,48 @@ class _Missing:
 @dataclass(frozen=True, slots=True)
 class Reference(Unknown):
     """A reference to another resource of the same template or configuration (`!GetAtt Key.Arn`,
-    `aws_kms_key.k.arn`): its value is unknown, but the field is certainly set."""
+    `aws_kms_key.k.arn`): its value is unknown, but the field is certainly set.
+
+    `arn` is the form of the ARN it will hold, when that is known (`arn_form`): a condition that reads only the
+    form (does this ARN name an account?) is decided by it."""
+
+    arn: str | None = None
 
     def __str__(self) -> str:
         return f"<reference: {self.text}>"
+
+
+#: An account id, a region and a partition where only their form matters (AWS's ARN formats:
+#: arn:partition:service:region:account-id:resource; the IAM ARN of a role leaves the region empty).
+ACCOUNT, REGION, PARTITION = "111122223333", "us-east-1", "aws"
+#: Parts of a text whose value is unknown here but whose form is: pseudo parameters and the data sources that
+#: name the caller's account, region and partition.
+_FORMS = (
+    (re.compile(r"\$\{(?:AWS::AccountId|data\.aws_caller_identity\.[\w-]+\.account_id)\}"), ACCOUNT),
+    (re.compile(r"\$\{(?:AWS::Region|data\.aws_region\.[\w-]+\.(?:name|region|id))\}"), REGION),
+    (re.compile(r"\$\{(?:AWS::Partition|data\.aws_partition\.[\w-]+\.partition)\}"), PARTITION),
+)
+#: ARNs that name no account: an S3 bucket's (`arn:aws:s3:::bucket`) and a Route 53 hosted zone's.
+NO_ACCOUNT_ARN = {"s3": "arn:aws:s3:::resource", "route53": "arn:aws:route53:::resource"}
+
+
+def arn_of(service: str) -> str:
+    """The form of an ARN of `service` (an S3 bucket's names no account; every other ARN does)."""
+    return NO_ACCOUNT_ARN.get(service, f"arn:{PARTITION}:{service}:{REGION}:{ACCOUNT}:resource")
+
+
+def arn_form(text: str) -> str | None:
+    """The form of the ARN `text` makes (its first five fields, then `resource`), when what is unresolved in it
+    (`${...}`) is a pseudo parameter or data source of known form, or sits in the resource part; else None.
+
+    `arn:aws:s3:::${Bucket}` is `arn:aws:s3:::resource` whatever the bucket; `arn:aws:sns:${AWS::Region}:
+    ${AWS::AccountId}:t` names an account; `arn:aws:sns:us-east-1:${var.account}:t` may or may not."""
+    for pattern, stand_in in _FORMS:
+        text = pattern.sub(stand_in, text)
+    head = text.split(":", 5)
+    if len(head) < 6 or head[0] != "arn" or any("${" in part for part in head[:5]):
+        return None
+    return ":".join(head[:5]) + ":resource"
 
 
 class Given(str):
@@ -133,6 +172,23 @@ class Skipped:
     reason: str
     line: int | None = None
     error: bool = False
+    #: `--live`: the region and the resource (an ARN, a name, or the List call of a resource type) a failed AWS
+    #: call was about, where a file's error has its file and line; `file` is then "live"
+    region: str | None = None
+    resource: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The place as a person reads it: `file:line`, `live us-east-1 arn:...`, or nothing for the whole run."""
+        if self.region or self.resource:
+            return " ".join(p for p in (self.file, self.region, self.resource) if p)
+        return f"{self.file}{f':{self.line}' if self.line else ''}"
+
+    def as_data(self) -> dict[str, object]:
+        data: dict[str, object] = {"file": self.file or None, "line": self.line, "reason": self.reason}
+        if self.region or self.resource:
+            data.update(region=self.region, resource=self.resource)
+        return data
 
     def __str__(self) -> str:
-        return f"{self.file}{f':{self.line}' if self.line else ''}: {self.reason}"
+        return f"{self.where}: {self.reason}" if self.where else self.reason

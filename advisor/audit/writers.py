@@ -41,8 +41,8 @@ def to_json(report: AuditReport) -> str:
         return orjson.dumps(value, default=str)
 
     findings = b",\n    ".join(encode(f.as_data()) for f in _sorted(report.findings))
-    skipped = b",\n    ".join(encode({"file": s.file, "line": s.line, "reason": s.reason}) for s in report.skipped)
-    errors = b",\n    ".join(encode({"file": s.file, "line": s.line, "reason": s.reason}) for s in report.errors)
+    skipped = b",\n    ".join(encode(s.as_data()) for s in report.skipped)
+    errors = b",\n    ".join(encode(s.as_data()) for s in report.errors)
     return (b'{\n  "findings": [\n    ' + findings + b'\n  ],\n  "skipped": [\n    ' + skipped + b'\n  ],\n'
             b'  "errors": [\n    ' + errors + b'\n  ],\n'
             b'  "summary": ' + encode(report.summary()) + b"\n}\n").decode()
@@ -140,15 +140,24 @@ def to_sarif(report: AuditReport, catalog: Catalog | Knowledge) -> str:
 
 def _invocation(report: AuditReport) -> dict[str, Any]:
     """The run itself (SARIF 3.20): `executionSuccessful` is false when an input meant as a template, plan or
-    request file could not be read, and each such input is a toolExecutionNotification (3.58) at error level,
-    located at its file and line, so code scanning shows that a file went unchecked."""
+    request file could not be read, a `--live` call failed, or nothing could be audited, and each is a
+    toolExecutionNotification (3.58) at error level, located at its file and line (a live call: at its region
+    and resource, as a logical location, 3.33), so code scanning shows what went unchecked."""
     notifications = []
     for s in report.errors:
-        location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": s.file}}}
-        if s.line:
-            location["physicalLocation"]["region"] = {"startLine": s.line}
-        notifications.append({"level": "error", "message": {"text": f"not audited: {s.reason}"},
-                              "locations": [location], "descriptor": {"id": "unreadable-input"}})
+        note: dict[str, Any] = {"level": "error", "message": {"text": f"not audited: {s.reason}"},
+                                "descriptor": {"id": "live-call-failed" if s.region else "unreadable-input"}}
+        if s.file:
+            location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": s.file}}}
+            if s.line:
+                location["physicalLocation"]["region"] = {"startLine": s.line}
+            if s.region or s.resource:
+                name = s.resource or s.region
+                location["logicalLocations"] = [{
+                    "name": name, "kind": "resource",
+                    "fullyQualifiedName": "/".join(p for p in (s.region, s.resource) if p)}]
+            note["locations"] = [location]
+        notifications.append(note)
     invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -184,7 +193,7 @@ def to_junit(report: AuditReport) -> str:
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     unread: dict[str, list[Any]] = {}
     for s in report.errors:
-        unread.setdefault(s.file, []).append(s)
+        unread.setdefault(s.file or "run", []).append(s)
     total = sum(len(v) for v in suites.values()) + len(report.errors)
     failures = sum(f.status == "fail" for f in report.findings)
     out.append(f'<testsuites name="advisor audit" tests="{total}" failures="{failures}" '
@@ -193,8 +202,10 @@ def to_junit(report: AuditReport) -> str:
         out.append(f"  <testsuite name={quoteattr(name)} tests=\"{len(errors)}\" failures=\"0\" "
                    f"errors=\"{len(errors)}\">")
         for s in errors:
-            out.append(f"    <testcase classname={quoteattr(name)} name={quoteattr('read ' + name)}>")
-            out.append(f"      <error type=\"unreadable-input\" message={quoteattr(s.reason)}>"
+            case = f"{s.region or ''} {s.resource or ''}".strip() if s.region or s.resource else "read " + name
+            out.append(f"    <testcase classname={quoteattr(name)} name={quoteattr(case)}>")
+            kind = "live-call-failed" if s.region else "unreadable-input"
+            out.append(f"      <error type=\"{kind}\" message={quoteattr(s.reason)}>"
                        f"{escape(str(s))}</error>")
             out.append("    </testcase>")
         out.append("  </testsuite>")

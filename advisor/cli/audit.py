@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor.atomic import write_user_file
-from advisor.errors import AuditError, UsageError
+from advisor.errors import UsageError
 
 if TYPE_CHECKING:
     from advisor.audit import AuditReport
@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_audit(args: argparse.Namespace) -> int:
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.audit import AuditReport, audit_paths, audit_resources, load_catalog
-    from advisor.audit.model import SEVERITY_ORDER
+    from advisor.audit.model import SEVERITY_ORDER, Skipped
 
     if not args.paths and not args.live:
         raise UsageError("give PATHs to audit, or --live", hint="advisor audit templates/ or advisor audit --live")
@@ -66,19 +66,23 @@ def cmd_audit(args: argparse.Namespace) -> int:
     report = audit_paths(list(args.paths), catalog, base) if args.paths else AuditReport(base=base)
     if args.live:
         # deferred: every command module loads at start; its stack loads when the command runs
-        from advisor.audit.model import Skipped
         from advisor.audit.readers.live import read_live
 
         items = list(read_live(args.region, args.profile))
         resources = [r for r in items if not isinstance(r, Skipped)]
-        report.skipped.extend(r for r in items if isinstance(r, Skipped))
+        report.errors.extend(r for r in items if isinstance(r, Skipped))  # an AWS call that failed: unchecked
         report.resources += len(resources)
         report.findings.extend(audit_resources(resources, catalog))
-    if args.paths and report.files == 0 and not args.live:
+    nothing = bool(args.paths) and report.files == 0 and not args.live
+    unreadable = len(report.errors)
+    if nothing:
         if args.allow_empty and not report.errors:
             return 0
-        lines = "\n".join(f"  {s}" for s in [*report.errors, *report.skipped][:20])
-        raise AuditError("nothing could be audited" + (f":\n{lines}" if lines else ""))
+        if not report.errors:
+            # only files that are no input of ours: still a report (a CI step uploads its SARIF), and a failed run
+            report.errors.append(Skipped("", f"nothing could be audited: none of the {len(report.skipped)} "
+                                             "inputs is a CloudFormation/SAM template, Terraform file, plan or "
+                                             "request file", error=True))
     if args.baseline:
         # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.audit.baseline import read_baseline
@@ -96,6 +100,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         count = write_baseline(args.write_baseline, report.findings)
         print(f"wrote {count} failing findings to {args.write_baseline}", file=sys.stderr)
     _write(report, args, catalog)
+    terminal = args.format == "table" and not args.output
+    if nothing and (terminal or unreadable):
+        # other formats said each input on stderr already (_write); a table on the terminal said them on stdout
+        listed = "".join(f"\n  {s}" for s in [*report.errors, *report.skipped][:20] if s.file) if terminal else ""
+        print("nothing could be audited" + (f": {unreadable} inputs could not be read" if unreadable else "")
+              + listed, file=sys.stderr)
     if report.errors:
         return 2  # an input nobody checked: the run is no pass, whatever the findings say
     threshold = SEVERITY_ORDER[args.fail_on]

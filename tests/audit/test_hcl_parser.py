@@ -152,3 +152,18 @@ def test_an_audit_under_umask_000_keeps_the_cache_private(fresh: Path) -> None:
         os.umask(old)
     folders = [fresh, *[p for p in fresh.iterdir() if p.is_dir()]]
     assert len(folders) == 2 and all(stat.S_IMODE(os.stat(p).st_mode) == 0o700 for p in folders)
+
+
+@pytest.mark.parametrize(("line", "end"), [
+    ('"plain" x', 7),
+    ('"a \\" b" x', 8),                                   # an escaped quote does not close it
+    ('"${join(",", ["}"])}" x', 21),                     # a string inside an interpolation, a brace inside that
+    ('"$${not} an interpolation" x', 26),
+    ('"never closed', 13),
+])
+def test_one_string_scanner_serves_the_bracket_check_and_the_interpolations(line: str, end: int) -> None:
+    from advisor.audit.readers.tf_values import Scope, string_end
+
+    assert string_end(line, 0) == end
+    terraform._check_balanced(f'locals {{\n  x = {line.removesuffix(" x")}\n}}\n' if end < len(line) else "")
+    assert Scope({}, {}).template('a-${join(",", ["b}", "c"])}') == "a-b},c"

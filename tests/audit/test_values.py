@@ -287,16 +287,53 @@ def test_module_arguments_read_the_callers_variables_two_calls_deep(tmp_path: Pa
     ('"${aws_api_gateway_rest_api.api.execution_arn}/*/POST/score"', False),
     ("aws_s3_bucket.uploads.arn", True),                              # arn:aws:s3:::uploads: no account
     ("var.source_arn", None),                                         # nothing says its form
+    ('"arn:aws:s3:::${aws_s3_bucket.uploads.id}"', True),             # a bucket's ARN spelled out: no account
+    ('"arn:aws:events:us-east-1:${data.aws_caller_identity.me.account_id}:rule/x"', False),  # the caller's account
+    ('"arn:aws:events:us-east-1:${var.source_arn}:rule/x"', None),   # an account nothing fixes
 ])
 def test_source_account_is_asked_by_the_form_of_a_referenced_arn(tmp_path: Path, source_arn: str,
                                                                  asked: bool | None) -> None:
     """AddPermission asks SourceAccount where SourceArn names no account (an S3 bucket's ARN); the form of a
     referenced ARN is known before apply, though its value is not."""
     (tmp_path / "main.tf").write_text(
-        'variable "source_arn" {}\nresource "aws_lambda_permission" "p" {\n  action = "lambda:InvokeFunction"\n'
+        'variable "source_arn" {}\ndata "aws_caller_identity" "me" {}\n'
+        'resource "aws_lambda_permission" "p" {\n  action = "lambda:InvokeFunction"\n'
         f'  function_name = "f"\n  principal = "s3.amazonaws.com"\n  source_arn = {source_arn}\n}}\n')
     found = [f.status for f in audit_paths([tmp_path], K, tmp_path).findings
              if f.control == "LM-02" and f.field == "source_account"]
+    assert found == {True: ["fail"], False: [], None: ["unknown"]}[asked]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("source_arn", "asked"), [
+    ("!GetAtt Bucket.Arn", True),                                       # arn:aws:s3:::name: no account
+    ('!Sub "arn:${AWS::Partition}:s3:::${Bucket}/*"', True),
+    ("!GetAtt Rule.Arn", False),                                        # arn:aws:events:<region>:<account>:...
+    ("!Ref Topic", False),                                              # an SNS topic's Ref is its ARN
+    ('!Sub "arn:aws:events:${AWS::Region}:${AWS::AccountId}:rule/x"', False),
+    ('!Sub "${Rule.Arn}"', False),
+    ('!Sub "arn:aws:events:us-east-1:${Other}:rule/x"', None),          # a parameter without a default
+    ("!Ref Other", None),
+])
+def test_source_account_is_asked_by_the_form_of_a_referenced_arn_in_cloudformation(
+        tmp_path: Path, source_arn: str, asked: bool | None) -> None:
+    """The same in a template: !GetAtt of an Arn, !Ref of a resource whose Ref is its ARN, and !Sub with pseudo
+    parameters have a known form though no known value."""
+    (tmp_path / "t.yaml").write_text(HEAD + f"""Parameters:
+  Other: {{Type: String}}
+Resources:
+  Bucket: {{Type: AWS::S3::Bucket}}
+  Topic: {{Type: AWS::SNS::Topic}}
+  Rule: {{Type: AWS::Events::Rule, Properties: {{ScheduleExpression: rate(1 hour)}}}}
+  P:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: f
+      Principal: s3.amazonaws.com
+      SourceArn: {source_arn}
+""")
+    found = [f.status for f in audit_paths([tmp_path], K, tmp_path).findings
+             if f.control == "LM-02" and f.field == "SourceAccount"]
     assert found == {True: ["fail"], False: [], None: ["unknown"]}[asked]  # type: ignore[index]
 
 
@@ -370,3 +407,29 @@ def test_a_module_called_with_for_each_or_count_makes_one_instance_each(tmp_path
     found = {f.resource: f.status for f in audit_paths([tmp_path], K, tmp_path).findings if f.control == "SM-NB-02"}
     assert found == {'module.team["a"].aws_sagemaker_notebook_instance.nb': "pass",
                      'module.team["b"].aws_sagemaker_notebook_instance.nb': "fail"}  # module.off: count = 0
+
+
+def test_fn_foreach_inside_list_items_makes_its_keys_in_the_item() -> None:
+    """A loop in a list item (a production variant) makes its keys in that item's mapping, as
+    the transform merges OutputKeys into the mapping it is written in; CloudFormation has no loop that makes
+    list items (aws-sam-cli#9044, cfn-language-discussion#165), so a whole item that is a loop is that mapping."""
+    props = _props(HEAD + """Transform: AWS::LanguageExtensions
+Parameters:
+  Teams: {Type: CommaDelimitedList, Default: "red,blue"}
+Resources:
+  R:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      ProductionVariants:
+        - VariantName: a
+          Fn::ForEach::Sizing:
+            - Key
+            - [InitialInstanceCount, InstanceType]
+            - ${Key}: !FindInMap [Sizes, !Ref Key, Value, DefaultValue: 2]
+        - Fn::ForEach::Team:
+            - Team
+            - !Ref Teams
+            - Weight${Team}: 1
+""")
+    assert props["ProductionVariants"] == [{"VariantName": "a", "InitialInstanceCount": 2, "InstanceType": 2},
+                                           {"Weightred": 1, "Weightblue": 1}]

@@ -32,10 +32,16 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
+    yield from moto_server()
+
+
+def moto_server(**env: str) -> Iterator[str]:
+    """A moto server on a free loopback port (its URL), stopped when the generator closes; `env` configures it
+    (INITIAL_NO_AUTH_ACTION_COUNT=n: IAM policies are enforced after the first n requests)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **env})
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from advisor.audit.model import MISSING, Given, Reference, Unknown
+from advisor.audit.model import MISSING, Given, Reference, Unknown, arn_form, arn_of
 from advisor.audit.readers import BadInput
 
 #: Every intrinsic function and condition function CloudFormation has (Fn::ForEach, a key rather than a function
@@ -101,6 +101,8 @@ class Template:
         self.conditions = _mapping(template.get("Conditions"))
         self.mappings = _mapping(template.get("Mappings"))
         self.resources = frozenset(str(k) for k in _mapping(template.get("Resources")))
+        self.types = {str(k): str(v.get("Type")) for k, v in _mapping(template.get("Resources")).items()
+                      if isinstance(v, dict)}
         self._conditions: dict[str, bool | None] = {}
         self._evaluating: set[str] = set()
 
@@ -218,7 +220,8 @@ class Template:
         if target in PSEUDO:
             return Reference(f"!Ref {target}")
         if target in self.resources:
-            return Reference(f"!Ref {target}")
+            service = _REF_IS_ARN.get(self.types.get(target, ""))
+            return Reference(f"!Ref {target}", arn=arn_of(service) if service else None)
         parameter = self.parameters.get(target)
         if isinstance(parameter, dict):
             kind = str(parameter.get("Type", "String"))
@@ -235,7 +238,11 @@ class Template:
         parts = arg.split(".", 1) if isinstance(arg, str) else arg if isinstance(arg, list) else []
         text = "!GetAtt " + ".".join(map(str, parts))
         if parts and str(parts[0]) in self.resources:
-            return Reference(text)
+            kind = self.types.get(str(parts[0]), "")
+            # an attribute named ...Arn holds the resource's ARN; its form is the service's (the Arn of an
+            # AWS::S3::Bucket names no account, any other does)
+            is_arn = len(parts) > 1 and str(parts[1]).endswith("Arn") and kind.startswith("AWS::")
+            return Reference(text, arn=arn_of(kind.split("::")[1].lower()) if is_arn else None)
         return Unknown(text)
 
     def _if(self, arg: Any) -> Any:
@@ -258,10 +265,9 @@ class Template:
             template, local = arg, {}
         if not isinstance(template, str):
             return Unknown("!Sub")
-        unresolved = False
+        unresolved: list[Any] = []
 
         def substitute(match: re.Match[str]) -> str:
-            nonlocal unresolved
             if match.group(1):  # ${!Literal} is the text ${Literal}
                 return "${" + match.group(2) + "}"
             name = match.group(2).strip()
@@ -269,14 +275,24 @@ class Template:
                 self._get_att(name) if "." in name else self._ref(name))
             if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                 return str(value)
-            unresolved = True
+            unresolved.append(value)
             return match.group(0)
 
         text = _SUB_VAR.sub(substitute, template)
         if not unresolved:
             return text
         literal = _SUB_VAR.sub("", template)
-        return Reference(f"!Sub {text}") if literal.strip() else Unknown(f"!Sub {template}")
+
+        def form(match: re.Match[str]) -> str:  # a reference whose ARN form is known stands in for its form
+            name = match.group(2).strip()
+            value = None if match.group(1) or name in local else \
+                self._get_att(name) if "." in name else self._ref(name)
+            return value.arn if isinstance(value, Reference) and value.arn else match.group(0)
+
+        # literal text, or only other resources' attributes: certainly a non-empty string
+        certain = literal.strip() or all(isinstance(v, Reference) for v in unresolved)
+        return Reference(f"!Sub {text}", arn=arn_form(_SUB_VAR.sub(form, text))) if certain \
+            else Unknown(f"!Sub {template}")
 
     def _join(self, arg: Any) -> Any:
         if not isinstance(arg, list) or len(arg) != 2:
@@ -347,6 +363,11 @@ def _text(value: Any) -> str:
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+#: Resource types whose Ref is their ARN (the CloudFormation reference's return values), by ARN service.
+_REF_IS_ARN = {"AWS::SNS::Topic": "sns", "AWS::StepFunctions::StateMachine": "states",
+               "AWS::Lambda::LayerVersion": "lambda", "AWS::IAM::ManagedPolicy": "iam"}
 
 
 def _reference(name: str) -> Any:

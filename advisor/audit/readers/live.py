@@ -9,6 +9,7 @@ The IAM permissions this needs are listed in LIVE_PERMISSIONS (and in the README
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -80,10 +81,12 @@ LIVE_PERMISSIONS = sorted(
 
 
 def read_live(regions: list[str] | None, profile: str | None) -> Iterator[Resource | Skipped]:
-    """Resources of every covered type in each region; AuditError (one line) without credentials or network.
+    """Resources of every covered type in each region; AuditError (one line) without credentials or profile.
 
-    A call refused for one resource type (access denied, not offered in the region) skips that type with the
-    reason; the rest of the account is still audited.
+    Every AWS call that fails (access denied, throttled past the retries, a region where the account or the
+    service cannot be reached) is an error located at its region and at the resource, or the List call of the
+    resource type, it was about: what it would have read went unchecked, so the run is no pass. The rest of
+    the account is still audited. A resource deleted between its List and its Describe is no error.
     """
     import boto3
     import botocore.exceptions as bx
@@ -99,27 +102,56 @@ def read_live(regions: list[str] | None, profile: str | None) -> Iterator[Resour
             session.client("sts", region_name=region, config=config).get_caller_identity()
         except bx.NoCredentialsError:
             raise AuditError("--live: no AWS credentials found (environment, profile, SSO or instance role)") from None
-        except (bx.EndpointConnectionError, bx.ConnectTimeoutError, bx.ReadTimeoutError) as exc:
-            raise AuditError(f"--live: cannot reach AWS in {region} ({type(exc).__name__})") from None
-        except bx.ClientError as exc:
-            raise AuditError(f"--live: {exc.response.get('Error', {}).get('Code', 'error')}: "
-                             f"{exc.response.get('Error', {}).get('Message', '')}") from None
-        except bx.BotoCoreError as exc:
-            raise AuditError(f"--live: {exc}") from None
+        except (bx.ClientError, bx.BotoCoreError) as exc:
+            # this region cannot be read (not enabled for the account, unreachable): the others still can
+            yield _failed(region, "sts:GetCallerIdentity", _reason(exc, unreachable="cannot reach AWS in "
+                                                                                    f"{region}"))
+            continue
         sm = session.client("sagemaker", region_name=region, config=config)
         for live_type in SAGEMAKER:
             try:
-                yield from list(_sagemaker(sm, live_type, region))
-            except _Refused as exc:
-                yield Skipped(f"live:{region}:{live_type.operation.removeprefix('Create')}", str(exc))
+                yield from _sagemaker(sm, live_type, region)
+            except _Unreachable as exc:  # no SageMaker endpoint here: one error, not one per resource type
+                yield _failed(region, "sagemaker", str(exc))
+                break
         try:
-            yield from list(_lambda(session.client("lambda", region_name=region, config=config), region))
-        except _Refused as exc:
-            yield Skipped(f"live:{region}:lambda", str(exc))
+            yield from _lambda(session.client("lambda", region_name=region, config=config), region)
+        except _Unreachable as exc:
+            yield _failed(region, "lambda", str(exc))
+
+
+def _failed(region: str, resource: str, reason: str) -> Skipped:
+    return Skipped("live", reason, error=True, region=region, resource=resource)
 
 
 class _Refused(Exception):
-    """AWS refused a read for one resource type."""
+    """AWS refused one read (access denied, throttled past the retries, an error of the service)."""
+
+
+class _Unreachable(Exception):
+    """The service's endpoint cannot be reached in the region (not offered there, no network)."""
+
+
+def _reason(exc: Exception, unreachable: str = "") -> str:
+    import botocore.exceptions as bx
+
+    if isinstance(exc, bx.ClientError):
+        error = exc.response.get("Error", {})
+        code, message = str(error.get("Code") or "error"), str(error.get("Message") or "")
+        # an error body botocore could not parse (XML where the service speaks JSON, a proxy's page): its
+        # Code is the HTTP status; the body may still name the error
+        inner = re.search(r"<Code>([^<]+)</Code>(?:.*?<Message>([^<]*)</Message>)?", message, re.S)
+        title = re.search(r"<title>([^<]+)</title>", message)
+        if inner:
+            code, message = f"{inner.group(1)} (HTTP {code})" if code.isdigit() else inner.group(1), \
+                inner.group(2) or ""
+        elif code.isdigit():
+            code, message = f"HTTP {code}", title.group(1) if title else ""
+        message = message.splitlines()[0][:200] if message.strip() and "<" not in message else ""
+        return f"{code}{': ' + message if message else ''}"
+    if isinstance(exc, (bx.EndpointConnectionError, bx.ConnectTimeoutError)) and unreachable:
+        return f"{unreachable} ({type(exc).__name__})"
+    return type(exc).__name__
 
 
 def _pages(client: Any, op: str, key: str) -> Iterator[dict[str, Any]]:
@@ -134,30 +166,52 @@ def _listed(client: Any, op: str, key: str) -> list[dict[str, Any]]:
     return list(_pages(client, op, key))
 
 
-def _safely(what: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+#: What a Describe or Get answers for a resource that is not there (deleted since it was listed, or a function
+#: without a resource policy): nothing to audit, no failure.
+_ABSENT = frozenset({"ResourceNotFoundException", "ResourceNotFound", "ValidationException"})
+
+
+def _safely(what: str, call: Callable[..., Any], *args: Any, absent_ok: bool = True, **kwargs: Any) -> Any:
+    """The call's answer; None for a resource that is not there (when `absent_ok`); _Refused with the reason
+    for any other failure, _Unreachable when the endpoint cannot be reached."""
     import botocore.exceptions as bx
 
     try:
         return call(*args, **kwargs)
     except bx.ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code in ("ResourceNotFoundException", "ValidationException", "ResourceNotFound"):
+        if absent_ok and exc.response.get("Error", {}).get("Code", "") in _ABSENT:
             return None
-        message = str(exc.response.get("Error", {}).get("Message", "")).splitlines()[0][:200] if \
-            exc.response.get("Error", {}).get("Message") else ""
-        raise _Refused(f"{what}: {code or 'error'}{': ' + message if message and '<' not in message else ''}") \
-            from None
+        raise _Refused(f"{what}: {_reason(exc)}") from None
+    except (bx.EndpointConnectionError, bx.ConnectTimeoutError) as exc:
+        service = what.split(":", 1)[0]
+        raise _Unreachable(f"{service} cannot be reached in this region ({type(exc).__name__}): not offered "
+                           "there, or no network") from None
     except bx.BotoCoreError as exc:
         raise _Refused(f"{what}: {type(exc).__name__}") from None
 
 
-def _sagemaker(client: Any, t: LiveType, region: str) -> Iterator[Resource]:
-    summaries = _safely(t.list_op, _listed, client, t.list_op, t.list_key)
+def _call_name(service: str, op: str) -> str:
+    return f"{service}:" + "".join(w.capitalize() for w in op.split("_"))
+
+
+def _sagemaker(client: Any, t: LiveType, region: str) -> Iterator[Resource | Skipped]:
+    listing = _call_name("sagemaker", t.list_op)
+    try:
+        summaries = _safely(listing, _listed, client, t.list_op, t.list_key, absent_ok=False)
+    except _Refused as exc:
+        yield _failed(region, listing, str(exc).removeprefix(f"{listing}: "))  # the whole type went unread
+        return
     for summary in summaries or []:
         name = summary.get(t.name_key)
         if not name:
             continue
-        described = _safely(t.describe_op, getattr(client, t.describe_op), **{t.describe_arg: name})
+        shown = str(summary.get(t.arn_key) or name)
+        try:
+            described = _safely(_call_name("sagemaker", t.describe_op), getattr(client, t.describe_op),
+                                **{t.describe_arg: name})
+        except _Refused as exc:
+            yield _failed(region, shown, str(exc))
+            continue
         if not described:
             continue
         described.pop("ResponseMetadata", None)
@@ -165,32 +219,49 @@ def _sagemaker(client: Any, t: LiveType, region: str) -> Iterator[Resource]:
             if old in described:
                 described[new] = described.pop(old)
         arn = str(described.get(t.arn_key) or f"{t.operation}:{name}")
-        if arn and ("Tags" not in described) and described.get(t.arn_key):
-            tags = _safely("list_tags", client.list_tags, ResourceArn=arn)
+        if ("Tags" not in described) and described.get(t.arn_key):
+            try:
+                tags = _safely("sagemaker:ListTags", client.list_tags, ResourceArn=arn)
+            except _Refused as exc:  # the resource is judged; what its tags would have told is not
+                yield _failed(region, arn, str(exc))
+                tags = None
             if tags is not None:
                 described["Tags"] = tags.get("Tags", [])
         yield Resource(kind="live", type=t.operation, name=arn, properties=described, file=None)
 
 
-def _lambda(client: Any, region: str) -> Iterator[Resource]:
-    for fn in _safely("list_functions", _listed, client, "list_functions", "Functions") or []:
+def _lambda(client: Any, region: str) -> Iterator[Resource | Skipped]:
+    try:
+        functions = _safely("lambda:ListFunctions", _listed, client, "list_functions", "Functions", absent_ok=False)
+    except _Refused as exc:
+        yield _failed(region, "lambda:ListFunctions", str(exc).removeprefix("lambda:ListFunctions: "))
+        return
+    for fn in functions or []:
         arn = fn["FunctionArn"]
         props = dict(fn)
-        concurrency = _safely("get_function_concurrency", client.get_function_concurrency, FunctionName=arn)
+        props["Layers"] = [layer.get("Arn") for layer in fn.get("Layers", []) or []]
+        reads: dict[str, Any] = {}
+        for what, call in (("lambda:GetFunctionConcurrency", client.get_function_concurrency),
+                           ("lambda:ListTags", client.list_tags), ("lambda:GetPolicy", client.get_policy),
+                           ("lambda:ListFunctionUrlConfigs", client.list_function_url_configs)):
+            try:
+                reads[what] = _safely(what, call, **({"Resource": arn} if what == "lambda:ListTags"
+                                                     else {"FunctionName": arn}))
+            except _Refused as exc:
+                yield _failed(region, arn, str(exc))
+        concurrency = reads.get("lambda:GetFunctionConcurrency")
         if concurrency and "ReservedConcurrentExecutions" in concurrency:
             props["ReservedConcurrentExecutions"] = concurrency["ReservedConcurrentExecutions"]
-        tags = _safely("list_tags", client.list_tags, Resource=arn)
-        props["Tags"] = (tags or {}).get("Tags", {})
-        props["Layers"] = [layer.get("Arn") for layer in fn.get("Layers", []) or []]
+        props["Tags"] = (reads.get("lambda:ListTags") or {}).get("Tags", {})
         yield Resource(kind="live", type="CreateFunction", name=arn, properties=props)
-        yield Resource(kind="live", type="PutFunctionConcurrency", name=arn, properties=props)
-        policy = _safely("get_policy", client.get_policy, FunctionName=arn)
+        if "lambda:GetFunctionConcurrency" in reads:  # judged only when read: else its error says so
+            yield Resource(kind="live", type="PutFunctionConcurrency", name=arn, properties=props)
+        policy = reads.get("lambda:GetPolicy")
         if policy and policy.get("Policy"):
             for statement in json.loads(policy["Policy"]).get("Statement", []):
                 yield Resource(kind="live", type="AddPermission", name=f"{arn}#{statement.get('Sid', '')}",
                                properties=_permission(statement))
-        urls = _safely("list_function_url_configs", client.list_function_url_configs, FunctionName=arn)
-        for url in (urls or {}).get("FunctionUrlConfigs", []):
+        for url in (reads.get("lambda:ListFunctionUrlConfigs") or {}).get("FunctionUrlConfigs", []):
             yield Resource(kind="live", type="CreateFunctionUrlConfig", name=url.get("FunctionUrl", arn),
                            properties=url)
 

@@ -16,7 +16,7 @@ from typing import Any
 from advisor.audit.model import PathKey, Resource, Unknown
 from advisor.audit.readers import BadInput
 from advisor.audit.readers.cloudformation import SKIP, SKIP_MARK
-from advisor.audit.readers.tf_values import Configuration, Scope, instances
+from advisor.audit.readers.tf_values import Configuration, Scope, instances, string_end
 
 _ATTRIBUTE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)")
 _DYNAMIC = re.compile(r'^\s*dynamic\s+"([A-Za-z0-9_-]+)"\s*\{')
@@ -140,20 +140,16 @@ def _check_balanced(text: str) -> None:
             if line.strip() == closing:
                 closing = None
             continue
-        i, quote = 0, False
+        i = 0
         while i < len(line):
             char = line[i]
             if in_comment:
                 if line.startswith("*/", i):
                     in_comment, i = False, i + 2
                     continue
-            elif quote:
-                if char == "\\":
-                    i += 1
-                elif char == '"':
-                    quote = False
             elif char == '"':
-                quote = True
+                i = string_end(line, i)
+                continue
             elif char == "#" or line.startswith("//", i):
                 break
             elif line.startswith("/*", i):

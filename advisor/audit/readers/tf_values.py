@@ -133,27 +133,51 @@ def _template_parts(text: str) -> Iterator[tuple[str, str]]:
         if text.startswith("${", i):
             if i > start:
                 yield "text", text[start:i]
-            depth, j, quote = 1, i + 2, False
-            while j < len(text) and depth:
-                char = text[j]
-                if quote:
-                    if char == "\\":
-                        j += 1
-                    elif char == '"':
-                        quote = False
-                elif char == '"':
-                    quote = True
-                elif char == "{":
-                    depth += 1
-                elif char == "}":
-                    depth -= 1
-                j += 1
+            j = interpolation_end(text, i + 2)
             yield "expr", text[i + 2:j - 1]
             i = start = j
             continue
         i += 1
     if start < len(text):
         yield "text", text[start:]
+
+
+def string_end(text: str, start: int) -> int:
+    """Where the HCL string opening at `text[start]` (a `"`) ends: the index after its closing quote, its
+    escapes and its interpolations (which may hold strings of their own: `"${join(",", x)}"`) skipped;
+    len(text) when it does not close in `text`. Used by the expression reader and the bracket check alike."""
+    i = start + 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+        elif text[i] == '"':
+            return i + 1
+        elif text.startswith(("$${", "%%{"), i):
+            i += 3
+        elif text.startswith(("${", "%{"), i):
+            i = interpolation_end(text, i + 2)
+        else:
+            i += 1
+    return len(text)
+
+
+def interpolation_end(text: str, start: int) -> int:
+    """The index after the `}` that closes an interpolation whose expression starts at `start` (nested braces
+    and strings skipped); len(text) when it does not close."""
+    depth, i = 1, start
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            i = string_end(text, i)
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if not depth:
+                return i + 1
+        i += 1
+    return len(text)
 
 
 def _known(value: Any) -> Any:
