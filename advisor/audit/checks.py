@@ -49,11 +49,36 @@ class Rule:
     local_storage: frozenset[str] = frozenset()
 
 
+def awscc_type(cfn_type: str) -> str | None:
+    """The Terraform awscc provider's resource for a CloudFormation type. The provider is generated from the
+    CloudFormation registry schemas: `AWS::SageMaker::ProcessingJob` is `awscc_sagemaker_processing_job`, and
+    each property path is the CloudFormation one in snake_case (`NetworkConfig.EnableNetworkIsolation` is
+    `network_config.enable_network_isolation`), nested objects written as attributes. SAM's types are a
+    transform's, not the registry's: none."""
+    parts = cfn_type.split("::")
+    if len(parts) != 3 or parts[0] != "AWS" or parts[1] == "Serverless":
+        return None
+    return f"awscc_{parts[1].lower()}_{_snake(parts[2])}"
+
+
+def awscc_path(cfn_path: str) -> str:
+    return ".".join(_snake(part) for part in cfn_path.split("."))
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
 def _paths_for(kind: Kind, setting: Setting) -> dict[str, str]:
     if kind == "cloudformation":
         return dict(setting.cfn)
     if kind in ("terraform", "plan"):
-        return dict(setting.tf)
+        paths = dict(setting.tf)
+        for cfn_type, path in setting.cfn.items():
+            name = awscc_type(cfn_type)
+            if name and name not in paths:
+                paths[name] = awscc_path(path)
+        return paths
     return {setting.operation: setting.field}
 
 
@@ -61,7 +86,10 @@ def _condition_path(kind: Kind, condition: Condition, resource_type: str) -> str
     if kind == "cloudformation":
         return condition.cfn.get(resource_type)
     if kind in ("terraform", "plan"):
-        return condition.tf.get(resource_type)
+        if resource_type in condition.tf or not resource_type.startswith("awscc_"):
+            return condition.tf.get(resource_type)
+        return next((awscc_path(path) for cfn_type, path in condition.cfn.items()
+                     if awscc_type(cfn_type) == resource_type), None)
     return condition.field
 
 
@@ -79,7 +107,8 @@ def compile_rules(catalog: Catalog, kind: Kind) -> dict[str, tuple[Rule, ...]]:
                     if cpath:
                         conditions.append((condition, cpath))
                 rules[resource_type].append(Rule(
-                    control, setting, path, tuple(conditions), expected_text(setting), fix_text(kind, path, setting),
+                    control, setting, path, tuple(conditions), expected_text(setting),
+                    fix_text(kind, path, setting, attributes=resource_type.startswith("awscc_")),
                     catalog.local_storage if setting.requires_ebs else frozenset()))
     return {t: tuple(r) for t, r in rules.items()}
 
@@ -308,7 +337,8 @@ def judge(setting: Setting, value: Any) -> tuple[Status, str]:
 
 
 #: A Terraform reference to an attribute that holds an ARN (`aws_sns_topic.t.arn`, an API's `execution_arn`).
-_ARN_REFERENCE = re.compile(r"(?:\$\{)?(aws_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.(?:arn|execution_arn)(?:\})?")
+_ARN_REFERENCE = re.compile(
+    r"(?:\$\{)?((?:aws|awscc)_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.(?:arn|execution_arn)(?:\})?")
 
 
 def _arn_shape(value: Reference) -> str | None:
@@ -317,9 +347,14 @@ def _arn_shape(value: Reference) -> str | None:
     its values; `"arn:aws:s3:::${aws_s3_bucket.b.id}"` names no account). None when that form is not known."""
     if value.arn:
         return value.arn
-    text = _ARN_REFERENCE.sub(
-        lambda m: arn_of("s3" if m.group(1).startswith("aws_s3_bucket") else m.group(1).split("_")[1]), value.text)
+    text = _ARN_REFERENCE.sub(lambda m: arn_of(_service(m.group(1))), value.text)
     return arn_form(text.removeprefix("!Sub "))
+
+
+def _service(resource_type: str) -> str:
+    """The ARN service of a Terraform resource type of the aws or awscc provider (`awscc_s3_bucket`: s3)."""
+    name = resource_type.split("_", 1)[1]
+    return "s3" if name.startswith("s3_bucket") else name.split("_")[0]
 
 
 def _holds(condition: Condition, value: Any) -> bool | None:
@@ -473,8 +508,9 @@ def _literal(kind: Kind, value: Any) -> str:
     return json.dumps(value)
 
 
-def fix_text(kind: Kind, path: str, setting: Setting) -> str:
-    """The change that passes, in the input's own syntax."""
+def fix_text(kind: Kind, path: str, setting: Setting, attributes: bool = False) -> str:
+    """The change that passes, in the input's own syntax (`attributes`: Terraform nests objects as attributes,
+    `a = { b = 1 }`, as the awscc provider does, not as blocks)."""
     want = _want(setting)
     check = setting.judged_by
     if want is None:
@@ -491,5 +527,7 @@ def fix_text(kind: Kind, path: str, setting: Setting) -> str:
     if kind in ("terraform", "plan"):
         if len(parts) == 1:
             return f"{parts[0]} = {value_text}"
+        if attributes:
+            return " = { ".join(parts[:-1]) + f" = {{ {parts[-1]} = {value_text}" + " }" * (len(parts) - 1)
         return " { ".join(parts[:-1]) + f" {{ {parts[-1]} = {value_text}" + " }" * (len(parts) - 1)
     return f"{setting.operation}.{'.'.join(parts)} = {value_text}"

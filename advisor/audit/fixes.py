@@ -271,6 +271,8 @@ def _apply_tf(lines: list[str], f: Finding) -> bool:
             return True
     if not f.resource_line:
         return False
+    if f.resource_type.startswith("awscc_") and sum(isinstance(p, str) for p in parts) > 1:
+        return False  # the awscc provider nests objects as attributes (`a = { b = ... }`), not as blocks
     return _insert_tf(lines, f.resource_line, parts, value)
 
 

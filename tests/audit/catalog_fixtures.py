@@ -287,3 +287,27 @@ def write_terraform_json(case: Case, folder: Path) -> Path:
     path = folder / f"{case.control}-{case.resource_type}.tf.json"
     path.write_text(json.dumps(document, indent=2))
     return path
+
+
+def _awscc_value(value: Any, indent: str) -> str:
+    """HCL as the awscc provider takes it: every nested object an attribute (`a = { b = 1 }`), lists of
+    objects `[{ ... }]`."""
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{\n" + "".join(f"{inner}{k} = {_awscc_value(v, inner)}\n" for k, v in value.items()) + indent + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_awscc_value(v, indent) for v in value) + "]"
+    return json.dumps(value)
+
+
+def write_awscc(case: Case, folder: Path) -> Path:
+    lines = []
+    for name, props in case.resources.items():
+        lines.append(f'resource "{case.resource_type}" "{name}" {{')
+        lines += [f"  {key} = {_awscc_value(value, '  ')}" for key, value in props.items()]
+        lines.append("}")
+    path = folder / f"{case.control}-{case.resource_type}.tf"
+    path.write_text("\n".join(lines) + "\n")
+    return path

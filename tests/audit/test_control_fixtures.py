@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from advisor.audit import audit_paths
+from advisor.audit.checks import awscc_path, awscc_type
 from advisor.knowledge.loader import load_knowledge
 from tests.audit.catalog_fixtures import (
     Case,
     cases,
+    write_awscc,
     write_cloudformation,
     write_plan,
     write_requests,
@@ -26,6 +28,10 @@ TF_MAPS = {"tags", "environment.variables"}
 CFN = cases(K.security_controls, lambda s: s.cfn, lambda c, t: c.cfn.get(t))
 TF = cases(K.security_controls, lambda s: s.tf, lambda c, t: c.tf.get(t))
 REQ = cases(K.security_controls, lambda s: {s.operation: s.field}, lambda c, t: c.field)
+#: The awscc provider, generated from the CloudFormation registry: each CloudFormation type and path in snake_case.
+AWSCC = cases(K.security_controls,
+              lambda s: {awscc_type(t): awscc_path(p) for t, p in s.cfn.items() if awscc_type(t)},
+              lambda c, t: next((awscc_path(p) for ct, p in c.cfn.items() if awscc_type(ct) == t), None))
 
 
 def _verdicts(report, case: Case, name_of) -> tuple[set[str], set[str], set[str]]:  # type: ignore[no-untyped-def]
@@ -86,6 +92,17 @@ def test_terraform_json_syntax(case: Case, tmp_path: Path) -> None:
 def test_terraform_plan(case: Case, tmp_path: Path) -> None:
     write_plan(case, tmp_path, TF_MAPS)
     _check(case, audit_paths([tmp_path], K, tmp_path), lambda f: f.resource.split(".", 1)[1])
+
+
+@pytest.mark.parametrize("case", AWSCC, ids=lambda c: f"{c.control}:{c.resource_type}")
+def test_terraform_awscc(case: Case, tmp_path: Path) -> None:
+    """Every control on every CloudFormation type it reads is read on that type's awscc resource too, written as
+    the awscc provider takes it (nested objects as attributes), and in a plan of it."""
+    write_awscc(case, tmp_path)
+    _check(case, audit_paths([tmp_path], K, tmp_path), lambda f: f.resource.split(".", 1)[1])
+    (tmp_path / "plan").mkdir()
+    write_plan(case, tmp_path / "plan", set())
+    _check(case, audit_paths([tmp_path / "plan"], K, tmp_path / "plan"), lambda f: f.resource.split(".", 1)[1])
 
 
 @pytest.mark.parametrize("case", REQ, ids=lambda c: f"{c.control}:{c.resource_type}")

@@ -20,7 +20,9 @@ EXPERT = Path(__file__).parent / "data" / "expert"
 EXPECTED: dict[str, Any] = yaml.safe_load((EXPERT / "expected.yaml").read_text())
 #: a second set, written the same way (CDK, SAM, for_each/count, modules two deep, .tf.json, plans, boto3)
 MORE: dict[str, Any] = yaml.safe_load((EXPERT / "expected-more.yaml").read_text())
-FILES: dict[str, Any] = {**EXPECTED["files"], **MORE["files"]}
+#: a third (awscc, inline monitoring definitions, monitoring in a VPC, the form of a referenced ARN, NVMe types)
+THIRD: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r11.yaml").read_text())
+FILES: dict[str, Any] = {**EXPECTED["files"], **MORE["files"], **THIRD["files"]}
 _ENTRY = re.compile(r"^(\S+) (\S+)$")
 _VERDICT = re.compile(r"^(pass|fail|unknown|suppressed|none)(?: (\d+))?$")
 

@@ -30,7 +30,9 @@ from typing import Any
 
 from advisor.audit.model import Given, Reference, Unknown
 
-_REFERENCE = re.compile(r"^(?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?(?:\.[A-Za-z0-9_]+|\[\d+\])+$")
+#: Another resource's attribute, of the aws or the awscc provider: certainly set once applied.
+_REFERENCE = re.compile(
+    r"^(?:data\.)?(?:aws|awscc)_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?(?:\.[A-Za-z0-9_]+|\[\d+\])+$")
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
   | (?P<num>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
