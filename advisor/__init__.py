@@ -9,12 +9,14 @@ Names load lazily, so `import advisor` stays cheap and never pulls in textual or
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from advisor.__about__ import __version__
 
+# Not typing's: `import advisor` runs before the `advisor` command can catch a Ctrl+C (advisor/__main__.py), and
+# typing is its slowest import; type checkers read a module's own TYPE_CHECKING = False as typing's.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from advisor.errors import (
         AdvisorError,
         KnowledgeError,
@@ -65,6 +67,8 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'advisor' has no attribute {name!r}")
+
+    import importlib
 
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value

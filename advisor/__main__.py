@@ -1,7 +1,59 @@
-"""`python -m advisor` is the `advisor` command."""
+"""The `advisor` command's process: `python -m advisor` and the installed `advisor` script both start here.
 
+A Ctrl+C is never a traceback, however early or late it comes. The command line's own handler
+(`advisor.cli.main`) turns one into "interrupted" and exit 130, but it exists only once `advisor.cli` and what it
+imports have loaded (about a tenth of a second, longer on a busy machine), and no longer once it has returned (the
+interpreter flushing output and waiting for threads at exit). So this module, which imports nothing of the
+advisor's, installs a signal handler as its first act that ends the process at once with the same line and code.
+Only while the command runs does a Ctrl+C raise Python's KeyboardInterrupt, which the commands rely on to clean up
+(a draft saved, a child process stopped, a temporary file removed); a second one during that clean-up ends the
+process at once. What runs before this module (the interpreter's
+start-up, the installer's script template) is Python's own.
+"""
+
+import os
+import signal
 import sys
 
-from advisor.cli import main
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl+C
 
-sys.exit(main())
+
+def _end_interrupted(signum: int, frame: object) -> None:
+    """Outside the command's own handler there is nothing to clean up: say so in one line and end now."""
+    try:
+        os.write(2, b"interrupted\n")
+    finally:
+        os._exit(INTERRUPTED)
+
+
+signal.signal(signal.SIGINT, _end_interrupted)
+
+
+def _interrupt_once(signum: int, frame: object) -> None:
+    """While the command runs: Python's KeyboardInterrupt, so the command cleans up and says "interrupted"; a
+    second Ctrl+C while it does so (or while the command returns) ends the process at once."""
+    signal.signal(signal.SIGINT, _end_interrupted)
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    """Run the command line of the process, a Ctrl+C at any point ending it with exit 130 and one line."""
+    signal.signal(signal.SIGINT, _end_interrupted)  # again: `from advisor.__main__ import main` may have run long ago
+    from advisor.cli import main as run
+
+    signal.signal(signal.SIGINT, _interrupt_once)
+    try:
+        code = run()
+        signal.signal(signal.SIGINT, _end_interrupted)  # done: the interpreter's exit has nothing to clean up
+    except KeyboardInterrupt:  # before the command's own handler was entered, or after it returned
+        os.write(2, b"interrupted\n")
+        code = INTERRUPTED
+    try:
+        sys.stdout.flush()  # what the command printed is out before a late Ctrl+C may end the process unflushed
+    except (OSError, ValueError):
+        pass  # a closed pipe or stream: the command has already dealt with its reader going away
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
