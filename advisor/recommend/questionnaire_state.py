@@ -9,6 +9,8 @@ Rules kept here:
 - the summary (and Submit) is reached only without problems: otherwise the first bad answer's step opens;
 - a questionnaire opened from a file that does not validate starts at its first bad field, until the user
   moves or answers;
+- an answer the user has not given follows those given, as in a workload file (model.kind chosen alone picks
+  its usual model.algorithm, and the reverse): a default nobody chose never contradicts a choice;
 - a required answer not given yet (the stages, on a blank questionnaire) is something still to do, not a
   mistake: it blocks Next like a bad answer, but is marked wrong (✘) only once the user has tried to go on
   without it, or when a file left it out.
@@ -52,9 +54,12 @@ class QuestionnaireState:
     kept: set[str] = field(default_factory=set)  # shown once for a bad answer: stays, even when it is fixed
     open_at_problem: bool = False
     insisted: set[str] = field(default_factory=set)  # unanswered questions the user was told to answer
+    followed: list[str] = field(default_factory=list)  # answers the last answer (or the knowledge) changed too
 
     def __post_init__(self) -> None:
         self.open_at_problem = self.source is not None
+        if self.knowledge is not None:
+            self.followed = self.answers.follow(self.knowledge)
         self.revalidate()
         if self.source is not None:  # a file that leaves out a required answer is wrong as it stands
             self.insisted |= set(self.problems)
@@ -78,12 +83,17 @@ class QuestionnaireState:
 
     def set_knowledge(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
+        self.followed = self.answers.follow(knowledge)
         self.revalidate()
 
     def answer(self, path: str, value: Any) -> bool:
-        """Record an answer; True when it changed anything (then the problems are recomputed)."""
+        """Record an answer; True when it changed anything (then the problems are recomputed, and `followed`
+        names the other answers that changed with it)."""
+        self.followed = []
         if path not in BY_PATH or not self.answers.set(path, value):
             return False
+        if self.knowledge is not None:
+            self.followed = self.answers.follow(self.knowledge)
         self.dirty = True
         self.open_at_problem = False
         self.revalidate()
@@ -91,8 +101,10 @@ class QuestionnaireState:
 
     def resume(self, draft: Draft) -> None:
         """Continue a draft: its answers, files and step; unsaved until the answers are saved."""
-        self.answers = Answers(draft.answers)
+        self.answers = Answers(draft.answers, draft.stated)
         self.kept = set()
+        if self.knowledge is not None:
+            self.followed = self.answers.follow(self.knowledge)
         self.revalidate()
         self.source = Path(draft.source) if draft.source else None
         self.out = Path(draft.out) if draft.out else None
@@ -102,6 +114,7 @@ class QuestionnaireState:
 
     def draft(self, now: dt.datetime) -> Draft:
         return Draft(saved_at=now, step=self.step, answers=dict(self.answers.values),
+                     stated=sorted(self.answers.stated),
                      source=str(self.source) if self.source else None, out=str(self.out) if self.out else None)
 
     def saved(self, path: Path) -> None:

@@ -28,7 +28,7 @@ from advisor.base import Frozen
 from advisor.documents import plain_message, problems_from_validation, read_yaml, validate_document
 from advisor.errors import Problem, WorkloadError, WriteError, printable
 from advisor.render import to_yaml
-from advisor.workload import Workload, condition_fields, semantic_problems
+from advisor.workload import Data, Model, Workload, condition_fields, semantic_problems, with_model_defaults
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
@@ -192,20 +192,50 @@ def _join(words: list[str]) -> str:
 
 
 class Answers:
-    """The answers so far, as entered; `problems()` says what is wrong with them, field by field."""
+    """The answers so far, as entered; `problems()` says what is wrong with them, field by field.
 
-    def __init__(self, values: dict[str, Any] | None = None) -> None:
+    `stated` are the answers the user gave (or the file or draft held); every other question shows its default,
+    or the value that follows from what was stated (`follow`)."""
+
+    def __init__(self, values: dict[str, Any] | None = None, stated: Iterable[str] | None = None) -> None:
         self.values: dict[str, Any] = {q.path: q.default for q in QUESTIONS}
         for path, value in (values or {}).items():
             if path in BY_PATH:
                 self.values[path] = list(value) if isinstance(value, tuple) else value
+        given = (values or {}) if stated is None else stated
+        self.stated: set[str] = {path for path in given if path in BY_PATH}
 
     def set(self, path: str, value: Any) -> bool:
-        """Record an answer; True when it changed."""
+        """Record an answer the user gave; True when it changed."""
         if self.values.get(path) == value:
             return False
         self.values[path] = value
+        self.stated.add(path)
         return True
+
+    def follow(self, knowledge: Knowledge) -> list[str]:
+        """Make the answers not stated follow the stated ones as a workload file's do (`with_model_defaults`):
+        model.kind chosen alone picks its usual algorithm (llm: huggingface), a built-in algorithm chosen alone
+        its own kind and data kind. Without this a user who chose an LLM met "model.algorithm xgboost ... not
+        LLMs" about a default they never chose. Returns the questions whose values changed."""
+        sections: dict[str, type[Model] | type[Data]] = {"model": Model, "data": Data}
+        parts: dict[str, Any] = {}
+        for section, model in sections.items():
+            given = {q.name: self.values[q.path] for q in QUESTIONS
+                     if q.section == section and q.path in self.stated}
+            try:
+                parts[section] = model.model_validate(given)
+            except ValidationError:
+                return []  # a stated answer to fix first: nothing can follow from it yet
+        filled = with_model_defaults(Workload.model_construct(stages=(), **parts), knowledge)
+        changed = []
+        for section in sections:
+            for name, value in dict(getattr(filled, section)).items():
+                path = f"{section}.{name}"
+                if path in BY_PATH and path not in self.stated and self.values[path] != value:
+                    self.values[path] = value
+                    changed.append(path)
+        return changed
 
     @property
     def stages(self) -> tuple[str, ...]:
@@ -377,6 +407,9 @@ class Draft(Frozen):
     source: str | None = Field(default=None, description="The workload file the questionnaire was opened from.")
     out: str | None = Field(default=None, description="Where the answers are to be saved.")
     answers: dict[str, Any] = Field(default_factory=dict, description="Question path -> answer as entered.")
+    stated: list[str] | None = Field(default=None, description=(
+        "The questions the user answered (the others follow them or keep their defaults); absent in a draft "
+        "saved before it was kept: every answer counts as given."))
 
 
 @dataclass

@@ -237,6 +237,7 @@ class QuestionnaireScreen(BaseScreen[None]):
         self.state.set_knowledge(advisor.knowledge)
         if not self.built:
             return
+        self._show_values(self.state.followed)
         self._redraw()
         if self.state.open_at_problem and self.state.problems:
             self._show(self.state.start())  # an unknown region, a GPU nothing has: seen only now
@@ -263,6 +264,19 @@ class QuestionnaireScreen(BaseScreen[None]):
                 self.intros[step.id] = intro
                 self.query_one(f"#intro-{step.id}", Static).update(Text(intro, style="italic"))
         self._show_header()
+
+    def _show_values(self, paths: list[str]) -> None:
+        """Show the answers that changed without a key press of their own (model.algorithm following model.kind):
+        the control's own Changed message then finds the state already holding the value, and changes nothing."""
+        for path in paths:
+            control = self.query_one(f"#{control_id(path)}")
+            value = self.answers.values.get(path)
+            if isinstance(control, Select):
+                control.value = value if value in BY_PATH[path].choices else Select.NULL
+            elif isinstance(control, Switch):
+                control.value = bool(value)
+            elif isinstance(control, Input):
+                control.value = printable(as_text(value))
 
     def _show_header(self) -> None:
         state = self.state
@@ -372,6 +386,7 @@ class QuestionnaireScreen(BaseScreen[None]):
             return
         if not self.state.answer(path, value):
             return
+        self._show_values(self.state.followed)
         self._redraw()
         self._show_message()
         if save:

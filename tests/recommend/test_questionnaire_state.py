@@ -4,12 +4,16 @@ only, Back always, the summary only without problems, a file opening at its firs
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import subprocess
 import sys
 from pathlib import Path
 
+from advisor.knowledge.loader import load_knowledge
+from advisor.knowledge.models import Knowledge
 from advisor.recommend.questionnaire_state import Move, QuestionnaireState
 from advisor.recommend.questions import SUMMARY, Answers, Draft
+from advisor.workload import Workload, with_model_defaults
 
 NOW = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
 
@@ -125,3 +129,56 @@ def test_a_bad_answer_is_marked_at_once_even_before_next() -> None:
     s = state({"stages": ["training"]})
     s.answer("data.size_gb", "4o")
     assert not s.pending("data.size_gb") and s.step_has_problem("data")
+
+
+# ---- answers not given follow those given, as in a workload file ------------------------------------------
+
+@functools.cache
+def _knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+def test_the_algorithm_follows_the_kind_until_the_user_chooses_one() -> None:
+    s = state({"stages": ["training"]}, knowledge=_knowledge())
+    assert s.answers.values["model.algorithm"] == "xgboost"  # the field's default, shown
+    assert s.answer("model.kind", "llm")
+    assert s.followed == ["model.algorithm"] and s.answers.values["model.algorithm"] == "huggingface"
+    assert s.problems == {}  # no "xgboost ... not LLMs" about a default the user never chose
+    s.answer("model.kind", "deep_learning")
+    assert s.answers.values["model.algorithm"] == "pytorch"
+    s.answer("model.algorithm", "xgboost")  # chosen now: the user's own contradiction is shown
+    s.answer("model.kind", "llm")
+    assert s.followed == [] and "model.algorithm xgboost" in s.problems["model.kind"]
+
+
+def test_a_builtin_algorithm_chosen_alone_brings_its_kind_and_data_kind() -> None:
+    s = state({"stages": ["training"]}, knowledge=_knowledge())
+    s.answer("model.algorithm", "image_classification")
+    assert sorted(s.followed) == ["data.kind", "model.kind"]
+    assert (s.answers.values["model.kind"], s.answers.values["data.kind"]) == ("deep_learning", "images")
+    workload = s.answers.workload(s.knowledge)
+    assert workload == with_model_defaults(Workload(stages=["training"], model={"algorithm": "image_classification"}),
+                                           _knowledge())
+
+
+def test_a_file_with_only_a_kind_follows_once_the_knowledge_is_loaded() -> None:
+    s = state({"stages": ["realtime_inference"], "model.kind": "llm"}, source=Path("llm.yaml"))
+    assert s.answers.values["model.algorithm"] == "xgboost"  # nothing follows without the knowledge
+    s.set_knowledge(_knowledge())
+    assert s.followed == ["model.algorithm"] and s.problems == {}
+    both = state({"stages": ["training"], "model.kind": "llm", "model.algorithm": "xgboost"}, source=Path("x.yaml"),
+                 knowledge=_knowledge())
+    assert "model.kind" in both.problems  # the file said both: its contradiction stands
+
+
+def test_a_draft_keeps_which_answers_were_given() -> None:
+    s = state({"stages": ["training"]}, knowledge=_knowledge())
+    s.answer("model.kind", "llm")
+    again = state(knowledge=_knowledge())
+    again.resume(Draft.model_validate(s.draft(NOW).model_dump(mode="json")))
+    again.answer("model.kind", "classical")
+    assert again.answers.values["model.algorithm"] == "sklearn"  # still following: the user never chose it
+    old = state(knowledge=_knowledge())  # a draft saved before `stated` was kept: every answer counts as given
+    old.resume(Draft(saved_at=NOW, answers={"stages": ["training"], "model.kind": "llm",
+                                            "model.algorithm": "xgboost"}))
+    assert "model.kind" in old.problems

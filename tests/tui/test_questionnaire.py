@@ -13,11 +13,11 @@ import pytest
 import yaml
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from advisor.quiz.tutor import Tutor
 from advisor.recommend.advisor import Advisor
-from advisor.recommend.questions import DRAFT_FILE, DraftStore, answers_from_file
+from advisor.recommend.questions import DRAFT_FILE, Answers, DraftStore, answers_from_file
 from advisor.recommend.report import build_report, render
 from advisor.tui.app import AdvisorApp, create_app
 from advisor.tui.dialogs import ConfirmScreen
@@ -86,7 +86,8 @@ async def test_a_whole_workload_by_key_presses_to_its_recommendation(
         await pilot.press(*"40", "ctrl+n")                              # data.size_gb
         assert screen.step == "model"
         await pilot.press("enter", "down", "enter")                     # algorithm: xgboost -> linear_learner
-        await pilot.press("tab", "enter", "up", "enter", "ctrl+n")      # kind -> classical (mode, last, stays unset)
+        assert screen.answers.values["model.kind"] == "classical"       # follows the algorithm (AWS's kind)
+        await pilot.press("ctrl+n")
         assert screen.step == "training" and "Notebook" not in shown(pilot, "#title")  # no notebook stage
         await pilot.press("3", "tab", "tab", "space", "ctrl+n")         # max_hours 3, interruptible
         assert screen.step == "inference"
@@ -333,3 +334,24 @@ async def test_a_blank_questionnaire_opens_with_its_stages_still_to_choose_not_w
         assert "Stages ✘" in shown(pilot, "#q-steps")
         assert problem_beside(pilot, "stages") == "✘ choose at least one stage"
         assert "Fix the field marked ✘ (stages)" in shown(pilot, "#q-message")
+
+
+@run_async
+async def test_choosing_an_llm_brings_its_usual_algorithm_not_a_contradiction(tutor: Tutor) -> None:
+    """The algorithm shown (xgboost, the field's default) is not the user's choice: choosing model.kind llm
+    changes it to huggingface, as a workload file stating only the kind would, and Next goes on."""
+    app = create_app(tutor, questionnaire=start(tutor, answers=Answers({"stages": ["training"]})))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen)
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert screen.step == "model"
+        algorithm = screen.query_one("#" + control_id("model.algorithm"), Select)
+        assert algorithm.value == "xgboost"
+        await pilot.press("tab", "enter", "down", "down", "enter")     # kind: tree_based -> deep_learning -> llm
+        await pilot.pause()
+        assert screen.answers.values["model.kind"] == "llm"
+        assert algorithm.value == "huggingface" and problem_beside(pilot, "model.kind") == ""
+        await pilot.press("ctrl+n")
+        assert screen.step == "training"
