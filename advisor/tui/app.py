@@ -14,13 +14,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from textual.app import App
+from textual import events
+from textual.app import App, ScreenStackError, UnknownModeError
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from advisor.errors import AdvisorError, printable
 from advisor.quiz.session import Session, system_clock
+from advisor.tui.base import ReadyForKeys
 from advisor.tui.dialogs import HelpScreen
 from advisor.tui.home import HomeScreen, PendingExam
 
@@ -62,10 +64,34 @@ class AdvisorApp(App[int]):
         self.settings = settings if settings is not None else (tutor.store if tutor is not None else None)
         self.clock = clock or (tutor.clock if tutor is not None else system_clock)
         self.questionnaire = questionnaire  # `advisor questionnaire`: the workload mode is all there is
+        self.held_keys: list[events.Key] = []  # typed at a screen not yet taking keys (on_event)
         self.workload_start = questionnaire
         if tutor is not None:
             self.add_mode(QUIZ, lambda: HomeScreen(tutor, bank_id=bank_id, first=session, ticking=ticking))
         self.add_mode(WORKLOAD, self._workload_screen)
+
+    # ---- keys typed before a screen can take them ----------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed at a screen that cannot take keys yet (the questionnaire builds its fields after it is
+        shown; on a busy machine that took seconds, and what the user typed was lost) is held, in order."""
+        if isinstance(event, events.Key) and not event.is_forwarded and not self._screen_takes_keys():
+            self.held_keys.append(event)
+            return
+        await super().on_event(event)
+
+    def _screen_takes_keys(self) -> bool:
+        try:
+            return getattr(self.screen, "takes_keys", True)
+        except (ScreenStackError, UnknownModeError):  # no screen yet: Textual's own handling applies
+            return True
+
+    async def on_ready_for_keys(self, message: ReadyForKeys) -> None:
+        """The screen can take keys: replay those held, before any typed after them (they wait in this queue)."""
+        message.screen.takes_keys = True  # set on the app's turn: keys already queued here are held until now
+        held, self.held_keys = self.held_keys, []
+        for key in held:
+            await super().on_event(key)
 
     def _workload_screen(self) -> Screen[None]:
         # deferred: the questionnaire loads the Workload model, which a quiz start does not need

@@ -12,8 +12,9 @@ or messages, and use only what every Textual app has (notify, push_screen, call_
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
@@ -59,8 +60,20 @@ class WorkerErrors:
         screen.app.call_from_thread(run)
 
 
+class ReadyForKeys(Message):
+    """Posted to the app by a screen that was shown before it could take keys (its fields still being built),
+    once its first field has the focus: the keys typed meanwhile, which the app held, are replayed to it."""
+
+    def __init__(self, screen: BaseScreen[Any]) -> None:
+        super().__init__()
+        self.screen = screen
+
+
 class BaseScreen(WorkerErrors, Screen[R]):
-    """A full screen of the TUI."""
+    """A full screen of the TUI. `takes_keys` False: the app holds the keys typed at it until the screen posts
+    ReadyForKeys (a user who starts typing as the screen appears loses nothing)."""
+
+    takes_keys = True
 
     @property
     def text_width(self) -> int:

@@ -43,7 +43,7 @@ from advisor.recommend.questions import (
     workload_yaml,
 )
 from advisor.tui import advice_views
-from advisor.tui.base import BaseScreen, report
+from advisor.tui.base import BaseScreen, ReadyForKeys, report
 from advisor.tui.dialogs import ConfirmScreen
 from advisor.tui.recommendation import RecommendationScreen
 
@@ -151,6 +151,7 @@ class QuestionnaireScreen(BaseScreen[None]):
         self.built = False
         self.save_default = ""
         self.intros: dict[str, str] = {}
+        self.takes_keys = False  # until the fields are built and the first has the focus (_build)
 
     @property
     def step(self) -> str:
@@ -231,6 +232,7 @@ class QuestionnaireScreen(BaseScreen[None]):
             self.notify("\n".join(str(p) for p in self.start.left_out), title="Left out of the answers",
                         severity="warning", timeout=30)
         self._show(self.state.start())
+        self.app.post_message(ReadyForKeys(self))  # the keys typed meanwhile reach the focused field
 
     def _advisor_ready(self, advisor: Advisor) -> None:
         self.advisor = advisor

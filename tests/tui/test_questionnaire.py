@@ -4,6 +4,7 @@ view and the exports."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from rich.console import Console
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
@@ -355,3 +357,26 @@ async def test_choosing_an_llm_brings_its_usual_algorithm_not_a_contradiction(tu
         assert algorithm.value == "huggingface" and problem_beside(pilot, "model.kind") == ""
         await pilot.press("ctrl+n")
         assert screen.step == "training"
+
+
+@run_async
+async def test_keys_typed_while_the_fields_are_built_reach_the_first_field_in_order(
+        tutor: Tutor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a busy machine the fields took seconds to appear and the keys typed meanwhile went nowhere: they are
+    held and replayed into the first field once it has the focus, before the keys typed after them."""
+    build = QuestionnaireScreen._build
+
+    async def slow_build(screen: QuestionnaireScreen) -> None:
+        for key in "my-":  # typed while the screen is shown but its fields are not there yet
+            screen.app.post_message(events.Key(key, key))
+        await asyncio.sleep(0.3)  # the app handles those keys meanwhile
+        assert not screen.query(Input)
+        await build(screen)
+
+    monkeypatch.setattr(QuestionnaireScreen, "_build", slow_build)
+    app = create_app(tutor, questionnaire=start(tutor))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"churn")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#" + control_id("name"))
+        assert app.screen.answers.values["name"] == "my-churn"  # the default, selected on focus, replaced
