@@ -93,6 +93,27 @@ def control_for(question: Question, value: Any) -> Widget:
     return Input(value=printable(text), id=cid, compact=True)  # control characters shown escaped, never sent
 
 
+def _control_value(control: Widget) -> Any:
+    """What a question's control holds now, as `_answer` takes it; None: nothing chosen (a blank Select)."""
+    if isinstance(control, Select):
+        return None if control.value is Select.NULL else control.value
+    if isinstance(control, SelectionList):
+        chosen = set(control.selected)
+        return [c for c in BY_PATH["stages"].choices if c in chosen]
+    if isinstance(control, (Switch, Input)):
+        return control.value
+    return None
+
+
+class MoveWanted(Message):
+    """Next, Back or Submit, sent through the focused control so that it comes after what that control's queue
+    holds (QuestionnaireScreen._after_typed_keys)."""
+
+    def __init__(self, move: Callable[[], None]) -> None:
+        super().__init__()
+        self.move = move
+
+
 class QuestionRow(Vertical):
     """A question: its name and control on one line, its help (with the default) below, then its problem."""
 
@@ -130,11 +151,12 @@ class QuestionnaireScreen(BaseScreen[None]):
     `Closed` (the app decides what comes next: the quiz home, or the end of `advisor questionnaire`)."""
 
     BINDINGS = [
-        Binding("ctrl+n", "next", "Next", key_display="^n", priority=True),
+        # not priority bindings: they must come after the keys typed before them (_after_typed_keys)
+        Binding("ctrl+n", "next", "Next", key_display="^n"),
         Binding("pagedown", "next", show=False, priority=True),
-        Binding("ctrl+p", "back", "Back", key_display="^p", priority=True),
+        Binding("ctrl+p", "back", "Back", key_display="^p"),
         Binding("pageup", "back", show=False, priority=True),
-        Binding("ctrl+s", "submit", "Recommend", key_display="^s", priority=True),
+        Binding("ctrl+s", "submit", "Recommend", key_display="^s"),
         Binding("escape", "leave", "Leave", key_display="esc"),
     ]
 
@@ -353,24 +375,51 @@ class QuestionnaireScreen(BaseScreen[None]):
     # ---- moving -------------------------------------------------------------------------------------------
 
     def action_next(self) -> None:
+        self._after_typed_keys(self._next)
+
+    def action_back(self) -> None:
+        self._after_typed_keys(self._back)
+
+    def action_submit(self) -> None:
+        self._after_typed_keys(self._submit_move)
+
+    def _after_typed_keys(self, move: Callable[[], None]) -> None:
+        """Move once the focused control has handled the keys typed before the move's key. A Space typed just
+        before Ctrl+N ticks a stage only after travelling to the app and back (its binding, then the list's own
+        message): typed quickly, or on a busy machine, the move came first and the stages step refused to go
+        on. So Ctrl+N, Ctrl+P and Ctrl+S are not priority bindings (they come after the keys typed before them;
+        PgDn and PgUp stay priority, as the lists would take them), and the move is a message sent through the
+        focused control, handled once the control's queue is through (`on_move_wanted`)."""
         if not self.built:
             return
+        focused = self.focused
+        if focused is None:
+            move()
+        else:
+            focused.post_message(MoveWanted(move))
+
+    def on_move_wanted(self, message: MoveWanted) -> None:
+        """The control's answer is read from it first: its Changed message may still be on its way here."""
+        message.stop()
+        focused = self.focused
+        value = _control_value(focused) if focused is not None else None
+        if focused is not None and value is not None:
+            self._answer(focused, value, save=False)
+        message.move()
+
+    def _next(self) -> None:
         move = self.state.next()
         if move.submit:
             self._submit_wanted()
         else:
             self._show(move)
 
-    def action_back(self) -> None:
-        if not self.built:
-            return
+    def _back(self) -> None:
         move = self.state.back()
         if move is not None:
             self._show(move)
 
-    def action_submit(self) -> None:
-        if not self.built:
-            return
+    def _submit_move(self) -> None:
         move = self.state.submit()
         if move.submit:
             self._submit_wanted()

@@ -380,3 +380,23 @@ async def test_keys_typed_while_the_fields_are_built_reach_the_first_field_in_or
         await settle(pilot)
         assert app.focused is app.screen.query_one("#" + control_id("name"))
         assert app.screen.answers.values["name"] == "my-churn"  # the default, selected on focus, replaced
+
+
+@run_async
+async def test_next_typed_straight_after_an_answer_takes_that_answer(tutor: Tutor) -> None:
+    """Keys as a quick typist (or a busy machine) delivers them, all queued before any is handled: the tick of
+    Space, and the digits typed, are in the answers before Ctrl+N moves on."""
+    app = create_app(tutor, questionnaire=start(tutor))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen)
+        await pilot.press("tab", "tab", "down")                        # stages, on training
+        for key, character in (("space", " "), ("ctrl+n", None)):
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert screen.answers.values["stages"] == ["training"] and screen.step == "data"
+        for key, character in (("4", "4"), ("2", "2"), ("ctrl+n", None)):
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert screen.answers.values["data.size_gb"] == "42" and screen.step == "model"  # the default replaced
