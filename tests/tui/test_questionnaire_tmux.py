@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import signal
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from advisor.recommend.advisor import Advisor
+from advisor.recommend.questions import DRAFT_FILE
 from advisor.workload import load_workload
 from tests.conftest import ROOT
 from tests.tui.test_tmux import Terminal, _advisor
@@ -65,22 +69,39 @@ def test_a_workload_to_its_recommendation_why_and_export(tmp_path: Path) -> None
 
 
 def test_a_kill_halfway_leaves_a_draft_that_is_offered(tmp_path: Path) -> None:
+    """Every step waits on what it needs (the screen, the draft on disk, the exit code), never on time alone: on
+    a busy machine the app's first screen takes seconds, and a second tmux server started while the first
+    exits (kill-session of the last session) failed at random; the second start reuses the pane."""
     term = Terminal(f"advisor-qk-{os.getpid()}")
+    draft = tmp_path / "data" / DRAFT_FILE
     try:
         term.start(_command(tmp_path))
         term.wait_for(lambda s: "step 1 of" in s, "the first step")
-        term.keys(*"halfway", "Tab", "Tab", "Down", "Space", "C-n")
-        term.wait_for(lambda s: "size_gb" in s, "the data step")
+        term.keys(*"halfway")
+        term.wait_for(lambda s: re.search(r"name\s+halfway", s) is not None, "the name typed")
+        term.keys("Tab", "Tab", "Down", "Space")
+        term.wait_for(lambda s: "Training" in s, "the training stage ticked (its step listed)")
+        term.keys("C-n")
+        term.wait_for(lambda s: "step 2 of" in s and "size_gb" in s, "the data step")
+        _wait_until(lambda: draft.exists() and "step: data" in draft.read_text(encoding="utf-8"),
+                    "the draft saved at the data step")
         shell = term.tmux("list-panes", "-t", "quiz", "-F", "#{pane_pid}").strip()
         app = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True, check=True).stdout.split()
         assert len(app) == 1
         os.kill(int(app[0]), signal.SIGKILL)
         term.wait_for(lambda s: "EXIT=137" in s, "the killed process")
-        term.tmux("kill-session", "-t", "quiz")
-        term.start(_command(tmp_path))
-        offer = term.wait_for(lambda s: "Continue the questionnaire" in s, "the draft offered")
+        term.tmux("respawn-pane", "-k", "-t", "quiz", _command(tmp_path))
+        offer = term.wait_for(lambda s: "Continue the questionnaire" in s, "the draft offered", timeout=60)
         assert "Workload halfway" in offer and "Data step" in offer
         term.keys("y")
         term.wait_for(lambda s: "step 2 of" in s and "size_gb" in s, "the data step again")
     finally:
         subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True, timeout=30)
+
+
+def _wait_until(check: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
