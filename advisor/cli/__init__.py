@@ -26,6 +26,9 @@ COMMAND_MODULES = ("kb", "recommend", "requests", "audit", "questionnaire", "pri
 #: Each command and the module that registers it (a test holds this to what the modules register).
 COMMANDS = {"kb": "kb", "recommend": "recommend", "explain": "recommend", "requests": "requests", "audit": "audit",
             "questionnaire": "questionnaire", "pricing": "pricing", "quiz": "quiz"}
+#: Said by the help of every option that names a file or folder to write: each creates the folders missing on its
+#: path, as a report path in CI (`-o reports/audit.sarif`) needs; the command's own "wrote PATH" shows a typo.
+CREATES_FOLDERS = "missing folders are created"
 DATA_DIR_HELP = ("folder of your data: quiz progress, imported banks, the questionnaire's draft "
                  "(default: ADVISOR_DATA_DIR, else the platform's user data folder)")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor.atomic import write_user_file
+from advisor.cli import CREATES_FOLDERS
 from advisor.errors import UsageError
 
 if TYPE_CHECKING:
@@ -39,11 +40,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--region", action="append", metavar="REGION", help="with --live; repeatable")
     p.add_argument("--profile", metavar="NAME", help="with --live: the AWS profile to use")
     p.add_argument("--format", choices=FORMATS, default="table")
-    p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report here instead of stdout")
+    p.add_argument("--output", "-o", type=Path, metavar="FILE",
+                   help=f"write the report here instead of stdout; {CREATES_FOLDERS}")
     p.add_argument("--fail-on", choices=SEVERITIES, default="low",
                    help="exit 1 when a finding of this severity or higher fails (default low: any)")
     p.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
-    p.add_argument("--write-baseline", type=Path, metavar="FILE", help="write today's failing findings as a baseline")
+    p.add_argument("--write-baseline", type=Path, metavar="FILE",
+                   help=f"write today's failing findings as a baseline; {CREATES_FOLDERS}")
     p.add_argument("--show-passed", action="store_true", help="table: list passing checks too")
     p.add_argument("--allow-empty", action="store_true",
                    help="exit 0 when none of the files is a template (hooks that pass every changed file)")

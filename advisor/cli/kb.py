@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from advisor.cli import CREATES_FOLDERS
 from advisor.errors import UsageError
 from advisor.render import FORMATS, Column, cell, emit
 from advisor.resources import shipped_dir
@@ -49,7 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     sync.set_defaults(handler=cmd_sync_botocore)
 
     schemas = kb_sub.add_parser("schemas", help="write the JSON Schemas of every YAML format to schemas/")
-    schemas.add_argument("--out", type=Path, help="folder to write into (default: the project's schemas/)")
+    schemas.add_argument("--out", type=Path,
+                         help=f"folder to write into (default: the project's schemas/); {CREATES_FOLDERS}")
     schemas.add_argument("--check", action="store_true", help="only report stale schemas; exit 1 if any")
     schemas.set_defaults(handler=cmd_schemas)
 

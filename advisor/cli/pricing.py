@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from advisor.cli import CREATES_FOLDERS
 from advisor.errors import UsageError
 from advisor.render import FORMATS, Column, emit
 from advisor.stages import component_names, component_of
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     refresh.add_argument("--profile", help="AWS profile (default: the standard credential chain)")
     refresh.add_argument("--pricing-dir", type=Path,
                          help="folder to write into (default: the shipped pricing_data/ when writable, else "
-                              "<data dir>/pricing_data)")
+                              f"<data dir>/pricing_data); {CREATES_FOLDERS}")
     refresh.set_defaults(handler=cmd_refresh)
 
 

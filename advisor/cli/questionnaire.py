@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisor.cli import add_data_dir
+from advisor.cli import CREATES_FOLDERS, add_data_dir
 from advisor.errors import AdvisorError, UsageError
 from advisor.resources import data_dir
 
@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--from", dest="source", type=Path, metavar="FILE",
                    help="start from this workload file (a file that does not validate opens at its first bad field)")
     q.add_argument("--out", type=Path, metavar="FILE",
-                   help="save the answers here (default: the --from file, else NAME.yaml in this folder)")
+                   help=f"save the answers here (default: the --from file, else NAME.yaml in this folder); "
+                        f"{CREATES_FOLDERS}")
     add_data_dir(q)
     q.set_defaults(handler=cmd_questionnaire)
 

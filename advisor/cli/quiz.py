@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import write_user_file
-from advisor.cli import add_data_dir
+from advisor.cli import CREATES_FOLDERS, add_data_dir
 from advisor.errors import QuizError, UsageError, shown_name
 from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
 from advisor.render import FORMATS, emit, terminal_console, to_json, to_yaml
@@ -69,7 +69,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("bank", metavar="BANK", help="bank id (see `advisor quiz banks`) or a bank file")
     export.add_argument("--format", choices=("yaml", "json", *EXPORT_FORMATS), default="yaml")
     export.add_argument("--out", type=Path, default=None, metavar="FILE",
-                        help="write here (atomically) instead of standard output; required for apkg")
+                        help=f"write here (atomically) instead of standard output; required for apkg; "
+                             f"{CREATES_FOLDERS}")
     export.add_argument("--due", action="store_true",
                         help="only the questions FSRS says are due now (e.g. to review them in Anki on a phone)")
     export.set_defaults(handler=cmd_export)
@@ -83,7 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--format", choices=IMPORT_FORMATS, dest="source_format",
                      help="the file's format (default: from its ending: .gift, .xml for Moodle XML, .csv for Anki)")
     imp.add_argument("--out", type=Path, default=None, metavar="BANK.yaml",
-                     help="the bank file to write (default: <data dir>/banks/<id>.yaml)")
+                     help=f"the bank file to write (default: <data dir>/banks/<id>.yaml); {CREATES_FOLDERS}")
     imp.add_argument("--id", default=None, dest="bank_id", help="bank id (default: from the file name)")
     imp.add_argument("--title", default=None, help="bank title (default: from the file name)")
     imp.set_defaults(handler=cmd_import)

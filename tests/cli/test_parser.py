@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from advisor.cli import COMMAND_MODULES, COMMANDS, build_parser, command_named, main
+from advisor.cli import COMMAND_MODULES, COMMANDS, CREATES_FOLDERS, build_parser, command_named, main
 from tests.conftest import ROOT
 
 
@@ -121,3 +123,39 @@ def test_every_option_with_choices_says_its_default_in_help() -> None:
 
     silent = [a.option_strings for a in walk(build_parser()) if "default" not in (a.help or "")]
     assert silent == []
+
+
+def _options(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                found += _options(child)
+        elif action.option_strings:
+            found.append(action)
+    return found
+
+
+def test_every_option_that_writes_a_file_says_it_creates_missing_folders() -> None:
+    """They all do (advisor.atomic creates the folders of a file it writes): --help says so, alike for each."""
+    writers = [a for a in _options(build_parser()) if a.type is Path and re.search(r"\b(write|save)", a.help or "")]
+    assert len(writers) >= 7  # quiz export/import --out, audit -o/--write-baseline, kb schemas, refresh, questionnaire
+    assert [a.option_strings for a in writers if CREATES_FOLDERS not in (a.help or "")] == []
+
+
+def test_every_option_that_writes_a_file_creates_its_missing_folders(tmp_path: Path) -> None:
+    gift = tmp_path / "deck.gift"
+    gift.write_text("::q1::Which family is burstable?{=T#Right.~M#Steady.~C#Compute.~R#Memory.}\n", encoding="utf-8")
+    audit = str(ROOT / "examples" / "audit")
+    runs = [
+        (["quiz", "export", "chapter09", "--out", str(tmp_path / "a" / "b" / "bank.yaml")], 0, "a/b/bank.yaml"),
+        (["quiz", "export", "chapter09", "--format", "apkg", "--out", str(tmp_path / "c" / "deck.apkg")], 0,
+         "c/deck.apkg"),
+        (["quiz", "import", str(gift), "--out", str(tmp_path / "d" / "e" / "mine.yaml")], 0, "d/e/mine.yaml"),
+        (["audit", audit, "--format", "json", "-o", str(tmp_path / "f" / "audit.json")], 1, "f/audit.json"),
+        (["audit", audit, "--write-baseline", str(tmp_path / "g" / "h" / "base.json")], 1, "g/h/base.json"),
+        (["kb", "schemas", "--out", str(tmp_path / "i" / "j")], 0, "i/j/workload.schema.json"),
+    ]
+    for args, code, written in runs:
+        assert main(args) == code, args
+        assert (tmp_path / written).is_file(), args
