@@ -264,7 +264,12 @@ class HomeScreen(BaseScreen[None]):
             self.open_session(row.unfinished)
 
     def action_questionnaire(self) -> None:
-        self.post_message(self.WorkloadWanted())
+        """Say that the questionnaire is coming, then ask for it: its first opening loads the Workload model while
+        this screen stays up (seconds on a busy machine), and a user who saw nothing happen pressed w again,
+        which the questionnaire then took as the first letter of the workload's name."""
+        for detail in self.query("#bank-detail").results(Static):
+            detail.update(Text("Opening the workload questionnaire…", style="bold"))
+        self.call_after_refresh(self.post_message, self.WorkloadWanted())
 
     def action_stats(self) -> None:
         self.app.push_screen(StatsScreen(self.tutor))

@@ -256,6 +256,26 @@ async def test_the_home_screen_opens_the_questionnaire_and_leaving_goes_back(tut
 
 
 @run_async
+async def test_home_says_the_questionnaire_is_opening_before_it_loads(tutor: Tutor,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    opened = AdvisorApp.on_home_screen_workload_wanted
+
+    def opening(app: AdvisorApp, message: HomeScreen.WorkloadWanted) -> None:
+        seen.append(str(app.screen.query_one("#bank-detail", Static).render()))  # what home shows meanwhile
+        opened(app, message)
+
+    monkeypatch.setattr(AdvisorApp, "on_home_screen_workload_wanted", opening)
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, QuestionnaireScreen)
+        assert seen == ["Opening the workload questionnaire…"]
+
+
+@run_async
 async def test_why_and_every_export_from_the_result_screen(tutor: Tutor, clock: FrozenClock, tmp_path: Path) -> None:
     source = tmp_path / "fraud-detector.yaml"
     shutil.copy(FRAUD, source)
