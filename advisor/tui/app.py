@@ -136,6 +136,13 @@ class AdvisorApp(App[int]):
 
     # ---- app-wide actions ---------------------------------------------------------------------------------
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C (Textual's binding): name the key that quits here. Textual's own hint is markup ("Press [b]q[/b]"),
+        and every notification here is plain text (`notify`), so the tags showed as typed."""
+        keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        if keys:
+            self.notify(f"Press {keys[0]} to quit the app.", title="Do you want to quit?")
+
     def _read_theme(self) -> str | None:
         try:
             return self.settings.setting(THEME_KEY) if self.settings is not None else None

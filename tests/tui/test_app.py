@@ -432,3 +432,16 @@ async def test_the_exam_setup_says_the_size_and_time_that_will_start(tutor: Tuto
         await pilot.pause()
         assert app.screen.query_one("#minutes").value == "6"
         assert "This simulation: 3 questions in 6 minutes." in shown(pilot, "#about")
+
+
+@run_async
+async def test_ctrl_c_names_the_quit_key_in_plain_words(tutor: Tutor) -> None:
+    """Textual's hint is markup, and every notice here is plain text: it read "Press [b]q[/b] to quit the app"."""
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert [(n.title, n.message) for n in app._notifications] == [("Do you want to quit?",
+                                                                        "Press q to quit the app.")]
