@@ -64,7 +64,7 @@ class AdvisorApp(App[int]):
         self.settings = settings if settings is not None else (tutor.store if tutor is not None else None)
         self.clock = clock or (tutor.clock if tutor is not None else system_clock)
         self.questionnaire = questionnaire  # `advisor questionnaire`: the workload mode is all there is
-        self.held_keys: list[events.Key] = []  # typed at a screen not yet taking keys (on_event)
+        self.held_keys: list[tuple[Screen[object], events.Key]] = []  # typed at a screen not taking keys yet
         self.workload_start = questionnaire
         if tutor is not None:
             self.add_mode(QUIZ, lambda: HomeScreen(tutor, bank_id=bank_id, first=session, ticking=ticking))
@@ -75,23 +75,26 @@ class AdvisorApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         """A key typed at a screen that cannot take keys yet (the questionnaire builds its fields after it is
         shown; on a busy machine that took seconds, and what the user typed was lost) is held, in order."""
-        if isinstance(event, events.Key) and not event.is_forwarded and not self._screen_takes_keys():
-            self.held_keys.append(event)
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            screen = self._current_screen()
+            if screen is not None and not getattr(screen, "takes_keys", True):
+                self.held_keys.append((screen, event))
+                return
         await super().on_event(event)
 
-    def _screen_takes_keys(self) -> bool:
+    def _current_screen(self) -> Screen[object] | None:
         try:
-            return getattr(self.screen, "takes_keys", True)
+            return self.screen
         except (ScreenStackError, UnknownModeError):  # no screen yet: Textual's own handling applies
-            return True
+            return None
 
     async def on_ready_for_keys(self, message: ReadyForKeys) -> None:
         """The screen can take keys: replay those held, before any typed after them (they wait in this queue)."""
         message.screen.takes_keys = True  # set on the app's turn: keys already queued here are held until now
         held, self.held_keys = self.held_keys, []
-        for key in held:
-            await super().on_event(key)
+        for screen, key in held:
+            if screen is message.screen:  # not those typed at a screen that was closed before it was ready
+                await super().on_event(key)
 
     def _workload_screen(self) -> Screen[None]:
         # deferred: the questionnaire loads the Workload model, which a quiz start does not need
