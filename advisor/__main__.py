@@ -14,11 +14,12 @@ start-up, the installer's script template) is Python's own.
 import os
 import signal
 import sys
+from types import FrameType
 
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl+C
 
 
-def _end_interrupted(signum: int, frame: object) -> None:
+def _end_interrupted(signum: int, frame: FrameType | None) -> None:
     """Outside the command's own handler there is nothing to clean up: say so in one line and end now."""
     try:
         os.write(2, b"interrupted\n")
@@ -29,11 +30,24 @@ def _end_interrupted(signum: int, frame: object) -> None:
 signal.signal(signal.SIGINT, _end_interrupted)
 
 
-def _interrupt_once(signum: int, frame: object) -> None:
+def _interrupt_once(signum: int, frame: FrameType | None) -> None:
     """While the command runs: Python's KeyboardInterrupt, so the command cleans up and says "interrupted"; a
-    second Ctrl+C while it does so (or while the command returns) ends the process at once."""
+    second Ctrl+C while it does so (or while the command returns) ends the process at once. So does one that comes
+    while a module loads (the commands import what they need as they run): raised there, it can crash a native
+    extension's initialisation (orjson's, interrupted while it imported uuid, died of a segmentation fault)."""
     signal.signal(signal.SIGINT, _end_interrupted)
+    if _importing(frame):
+        _end_interrupted(signum, frame)
     raise KeyboardInterrupt
+
+
+def _importing(frame: FrameType | None) -> bool:
+    """Whether the interrupted code runs inside an import (Python's import machinery is on the stack)."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib._bootstrap"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def main() -> int:
