@@ -16,6 +16,11 @@ Status = Literal["pass", "fail", "unknown", "suppressed"]
 SEVERITY_ORDER = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 
 
+def unreadable(count: int) -> str:
+    """How many inputs could not be read, in words ("1 input", never "1 inputs")."""
+    return f"{count} input{'' if count == 1 else 's'} could not be read"
+
+
 @dataclass(frozen=True, slots=True)
 class Unknown:
     """A value the input does not fix: an unresolved `!Ref`, a Terraform expression, a plan's known-after-apply.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from advisor.__about__ import __version__
 from advisor.audit import AuditReport
 from advisor.audit.catalog import Catalog, catalog_of
-from advisor.audit.model import SEVERITY_ORDER, Finding
+from advisor.audit.model import SEVERITY_ORDER, Finding, unreadable
 from advisor.render import terminal_console
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def print_table(report: AuditReport, *, show_passed: bool = False, console: Any 
     console.print(f"{summary['files']} files, {summary['resources']} resources: {summary['fail']} failed, "
                   f"{summary['unknown']} unknown, {summary['suppressed']} suppressed, {summary['pass']} passed"
                   + (f", {summary['skipped']} inputs skipped" if summary["skipped"] else "")
-                  + (f", {summary['errors']} inputs could not be read" if summary["errors"] else ""))
+                  + (f", {unreadable(len(report.errors))}" if report.errors else ""))
 
 
 def to_sarif(report: AuditReport, catalog: Catalog | Knowledge) -> str:

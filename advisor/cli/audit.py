@@ -59,6 +59,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.audit import AuditReport, audit_paths, audit_resources, load_catalog
     from advisor.audit.model import SEVERITY_ORDER, Skipped
+    from advisor.audit.model import unreadable as unreadable_inputs
 
     if not args.paths and not args.live:
         raise UsageError("give PATHs to audit, or --live", hint="advisor audit templates/ or advisor audit --live")
@@ -94,7 +95,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         report.findings = [f for f in report.findings if not (f.status == "fail" and f.fingerprint in known)]
     if args.write_baseline and report.errors:
         # a baseline written while a file could not be read would not hold that file's findings
-        print(f"baseline not written to {args.write_baseline}: {len(report.errors)} inputs could not be read",
+        print(f"baseline not written to {args.write_baseline}: {unreadable_inputs(len(report.errors))}",
               file=sys.stderr)
     elif args.write_baseline:
         # deferred: every command module loads at start; its stack loads when the command runs
@@ -107,7 +108,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if nothing and (terminal or unreadable):
         # other formats said each input on stderr already (_write); a table on the terminal said them on stdout
         listed = "".join(f"\n  {s}" for s in [*report.errors, *report.skipped][:20] if s.file) if terminal else ""
-        print("nothing could be audited" + (f": {unreadable} inputs could not be read" if unreadable else "")
+        print("nothing could be audited" + (f": {unreadable_inputs(unreadable)}" if unreadable else "")
               + listed, file=sys.stderr)
     if report.errors:
         return 2  # an input nobody checked: the run is no pass, whatever the findings say

@@ -81,7 +81,7 @@ def test_an_unreadable_input_is_a_located_error_in_every_format(
     # table: the good file's resource is there, the broken file is an error, exit 2 although nothing fails
     code, out, err = _run(capsys, ".")
     said = " ".join(out.split())
-    assert code == 2 and f"error {where}: " in said and reason in said and "1 inputs could not be read" in said
+    assert code == 2 and f"error {where}: " in said and reason in said and "1 input could not be read" in said
     assert "1 files, 1 resources" in said and "Traceback" not in err
     # JSON
     code, out, err = _run(capsys, ".", "--format", "json")
