@@ -21,10 +21,6 @@ from advisor.stages import offer, stage
 from advisor.workload import Derived, Workload, has_idle_periods, scales_to_zero
 
 
-def _max(option: HostingOption, limit_id: str) -> float | None:
-    return option.most(limit_id)
-
-
 def _a(noun: str) -> str:
     """The noun with its indefinite article, lower-cased: "a real-time endpoint", "an asynchronous endpoint"."""
     noun = noun[0].lower() + noun[1:]
@@ -82,10 +78,10 @@ def _breaks(option: HostingOption, w: Workload) -> list[str]:
     """The limits of `option` one request of this workload breaks, in words."""
     inf = w.inference
     broken = []
-    payload = _max(option, "payload_mb")
+    payload = option.most("payload_mb")
     if payload is not None and inf.payload_mb > payload:
         broken.append(f"a {inf.payload_mb:g} MB payload (limit {payload:g} MB)")
-    timeout = _max(option, "timeout_s")
+    timeout = option.most("timeout_s")
     if timeout is not None and inf.seconds_per_request > timeout:
         broken.append(f"{inf.seconds_per_request:g} s of processing (limit {timeout:g} s)")
     return broken
@@ -116,7 +112,7 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
         if broken:
             gpu = _needs_gpu(w, choice, knowledge)
             takers = {s: o for s, o in stages if s != here and not _breaks(o, w) and (o.capabilities.gpu or not gpu)}
-            fitting = [f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, {_max(o, 'timeout_s'):g} s; "
+            fitting = [f"{o.name} (payload up to {o.most('payload_mb'):g} MB, {o.most('timeout_s'):g} s; "
                        f"use {offer(w.stages, stage_id)})" for stage_id, o in takers.items()
                        if offer(w.stages, stage_id)]
             if fitting:
@@ -155,8 +151,8 @@ def _async_for_quick_requests(w: Workload, kinds: Kinds) -> list[str]:
         return []
     realtime_stage, realtime = taking[0]
     return [f"{here}: these requests fit {_a(_title(realtime_stage))} ({w.inference.payload_mb:g} MB, "
-            f"{w.inference.seconds_per_request:g} s, within {_max(realtime, 'payload_mb'):g} MB and "
-            f"{_max(realtime, 'timeout_s'):g} s) and the endpoint cannot scale to zero ("
+            f"{w.inference.seconds_per_request:g} s, within {realtime.most('payload_mb'):g} MB and "
+            f"{realtime.most('timeout_s'):g} s) and the endpoint cannot scale to zero ("
             + ("callers cannot wait for a cold start" if has_idle_periods(w) else "the traffic has no idle periods")
             + f"), so the queue and S3 round trip only add latency; AWS suggests {option.name.lower()} for large "
             "payloads, long processing or idle periods: consider "
@@ -175,7 +171,7 @@ def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds) -> list[
         broken = _breaks(batch, w)
         if not broken:
             continue
-        able = {s: f"{o.name} (payload up to {_max(o, 'payload_mb'):g} MB, {_max(o, 'timeout_s'):g} s a request"
+        able = {s: f"{o.name} (payload up to {o.most('payload_mb'):g} MB, {o.most('timeout_s'):g} s a request"
                 for s, o in stages if s != here and o.capabilities.persistent and not _breaks(o, w)}
         able["processing"] = "a processing job that loads the model and reads each object itself (up to 216 hours"
         takers = [f"{name}; {offer(w.stages, stage_id)})" for stage_id, name in able.items()
@@ -236,10 +232,10 @@ def _serverless_offer(w: Workload, knowledge: Knowledge, here: str, serverless: 
     if lacks and (derived.sensitive or w.data.private_sources):
         caveat += (f", and it has no {' or '.join(lacks)}, so this {w.data.sensitivity} workload "
                    "would give those up: keep the instance endpoint unless that is acceptable")
-    top = _max(serverless, "memory_mb") or 6144
+    top = serverless.most("memory_mb") or 6144
     fields = ", ".join(f"{key} {value}" for key, value in settings.items())
     return [f"{realtime_stage}: {inf.traffic} CPU traffic within {serverless.name}'s limits (payload "
-            f"{_max(serverless, 'payload_mb'):g} MB, {_max(serverless, 'timeout_s'):g} s, memory up to {top:g} MB"
+            f"{serverless.most('payload_mb'):g} MB, {serverless.most('timeout_s'):g} s, memory up to {top:g} MB"
             f"{'' if serverless.capabilities.gpu else ', no GPU'}) could use {_a(_title(here))}, stages: [{here}] "
             f"(CreateEndpointConfig ServerlessConfig.{fields}){cost}{caveat}"]
 
