@@ -108,26 +108,65 @@ def _console_class() -> type[Console]:
 
 
 def print_records(title: str, columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> None:
+    console = terminal_console()
+    cells = [[cell(get(row)) for _, get in columns] for row in rows]
+    console.print(table_for(console.width, [name for name, _ in columns], cells, title=title))
+
+
+def table_for(width: int, headers: Sequence[str], cells: Sequence[Sequence[str]], title: str = "") -> Any:
+    """Rows as a rich renderable `width` columns wide whose text wraps at spaces, never inside a word.
+
+    A ruled table when every column's longest word fits between rules; else a compact table without rules; and
+    when even that cannot hold the longest words side by side (six columns at 80), each row as a block of
+    "column: value" lines, so no field path or instance type is cut in two.
+    """
     # deferred: rich loads only when a table is printed
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
-    console = terminal_console()
-    cells = [[cell(get(row)) for _, get in columns] for row in rows]
-    headers = [name for name, _ in columns]
-    widths = column_widths(headers, cells, console.width - 3 * len(columns) - 1)
-    compact = widths is None  # the longest words do not fit between rules: drop the rules and the outer padding
-    if compact:
-        widths = column_widths(headers, cells, console.width - 2 * (len(columns) - 1) - 1)
-        table = Table(title=title, header_style="bold", expand=False, box=box.SIMPLE_HEAD, show_edge=False,
-                      pad_edge=False, padding=(0, 1, 0, 0))
-    else:
-        table = Table(title=title, header_style="bold", expand=False)
-    for (name, _), width in zip(columns, widths or [None] * len(columns)):
-        table.add_column(name, overflow="fold", width=width)
+    widths = column_widths(headers, cells, width - 3 * len(headers) - 1)
+    if widths is not None:
+        table = Table(title=title or None, header_style="bold", expand=False)
+    else:  # the longest words do not fit between rules: drop the rules and the outer padding
+        widths = column_widths(headers, cells, width - 2 * (len(headers) - 1) - 1)
+        if widths is None:
+            return _stacked(headers, cells, title, width)
+        table = Table(title=title or None, header_style="bold", expand=False, box=box.SIMPLE_HEAD,
+                      show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    for header, column_width in zip(headers, widths):
+        table.add_column(header, overflow="fold", width=column_width)
     for texts in cells:
-        table.add_row(*texts)
-    console.print(table)
+        table.add_row(*(Text(text) for text in texts))  # text, never markup
+    return table
+
+
+def _stacked(headers: Sequence[str], cells: Sequence[Sequence[str]], title: str, width: int) -> Any:
+    """Rows too wide for side-by-side columns: one block per row, each value beside its column's name and wrapped
+    under itself."""
+    from rich.console import Group
+    from rich.text import Text
+
+    indent = max(len(h) for h in headers) + 2
+    lines: list[Any] = [Text(title, style="bold")] if title else []
+    for texts in cells:
+        for header, text in zip(headers, texts):
+            wrapped = wrap_words(text, width - indent) or [""]
+            label = f"{header}:".ljust(indent) if wrapped[0] else f"{header}:"
+            lines.append(Text.assemble((label, "bold"), wrapped[0]))
+            lines += [Text(" " * indent + rest) for rest in wrapped[1:]]
+        lines.append(Text(""))
+    return Group(*lines)
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters, broken at spaces only (a word longer than a line stands on
+    its own line whole: an ARN or a field path is never cut)."""
+    import textwrap  # deferred: needed only when a terminal table or bullet is printed
+
+    return [line for paragraph in text.splitlines() or [""]
+            for line in textwrap.wrap(paragraph, max(width, 1), break_long_words=False, break_on_hyphens=False)
+            or [""]]
 
 
 def column_widths(headers: Sequence[str], cells: Sequence[Sequence[str]], room: int) -> list[int | None] | None:

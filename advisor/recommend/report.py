@@ -8,7 +8,7 @@ shows.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from io import StringIO
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -16,7 +16,7 @@ from advisor import stages as stage_registry
 from advisor.engine.conditions import ConditionResult, GroupResult, LeafResult
 from advisor.engine.decisions import DecisionTrace
 from advisor.recommend.models import Recommendation, SecuritySetting, StageChoice
-from advisor.render import terminal_console, to_yaml
+from advisor.render import table_for, terminal_console, to_yaml, wrap_words
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -232,29 +232,40 @@ def to_markdown(report: Report) -> str:
 
 
 def print_report(report: Report, console: Console | None = None) -> None:
-    """The report on a terminal: one rich table per section, its lines as bullets (text, never markup)."""
+    """The report on a terminal: one table per section (advisor.render.table_for: words never cut, rows stacked
+    when the columns cannot sit side by side), its lines as bullets that wrap under their own text."""
     # deferred: rich loads only when a table is printed
-    from rich.table import Table as RichTable
     from rich.text import Text
 
     console = console or terminal_console()
-    console.print(Text.assemble(("Recommendation for ", "bold"), (report.workload, "bold"), "\n", report.summary))
+    width = console.width
+    console.print(Text.assemble(("Recommendation for ", "bold"), (report.workload, "bold"), "\n",
+                                "\n".join(wrap_words(report.summary, width))))
     for warning in report.warnings:
-        console.print(Text.assemble(("warning: ", "yellow"), warning))
+        console.print(Text.assemble(("warning: ", "yellow"), "\n".join(wrap_words(warning, width - 9)).replace(
+            "\n", "\n" + " " * 9)))
     for section in report.sections:
-        console.print(Text("\n" + section.title, style="bold underline" if section.level == 2 else "bold"))
-        for line in section.lines:
-            console.print(Text(f"  · {line}"))
+        console.print(Text("\n" + "\n".join(wrap_words(section.title, width)),
+                           style="bold underline" if section.level == 2 else "bold"))
+        if section.lines:
+            console.print(_bullets(section.lines, width))
         if section.table is not None:
-            table = RichTable(header_style="bold")
-            for column in section.table.columns:
-                table.add_column(column, overflow="fold")
-            for row in section.table.rows:
-                table.add_row(*(Text(cell) for cell in row))
-            console.print(table)
-        for line in section.after:
-            console.print(Text(f"  · {line}"))
+            console.print(table_for(width, section.table.columns, section.table.rows))
+        if section.after:
+            console.print(_bullets(section.after, width))
     console.print(Text(report.footer, style="dim"))
+
+
+def _bullets(lines: Sequence[str], width: int) -> Any:
+    """Bullets with a hanging indent: a wrapped line starts under the text, not at the margin."""
+    from rich.console import Group
+    from rich.text import Text
+
+    out = []
+    for line in lines:
+        wrapped = wrap_words(line, width - 4)
+        out += [Text(("  · " if i == 0 else "    ") + part) for i, part in enumerate(wrapped)]
+    return Group(*out)
 
 
 def stage_title(stage_id: str) -> str:

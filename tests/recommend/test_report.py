@@ -62,6 +62,30 @@ def test_every_human_format_shows_everything_in_the_report(name: str, fmt: str) 
     assert missing == []
 
 
+@pytest.mark.parametrize("width", [80, 60])
+def test_a_narrow_terminal_wraps_at_spaces_and_keeps_every_word_whole(width: int) -> None:
+    """At 80 columns the six-column security table cannot sit side by side: its rows are stacked, bullets wrap
+    under their own text, and no word (a field path, an ARN placeholder, an instance type) is cut."""
+    rec = ADVISOR.recommend(WORKLOADS["every-stage"])
+    report = build_report(rec)
+    out = io.StringIO()
+    print_report(report, Console(file=out, width=width, color_system=None))
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= width
+    words = set(out.getvalue().split())
+    fields = {row[t.columns.index("request field")] for section in report.sections if (t := section.table)
+              and "request field" in t.columns for row in t.rows}
+    fitting = {f for f in fields if len(f) <= width - len("request field: ")}  # a longer one cannot help folding
+    assert len(fitting) > 10 and fitting <= words
+    assert "request field:" in " ".join(lines)  # the security table, stacked
+    assert {c.instance_type for c in rec.instances.values() if c.instance_type} <= words
+    bullets = [i for i, line in enumerate(lines) if line.startswith("  · ")]
+    wrapped = [i + 1 for i in bullets if i + 1 < len(lines) and lines[i + 1].startswith("    ")
+               and lines[i + 1].strip()]
+    assert wrapped, "some bullet is longer than a line"
+    assert all(lines[i][4] != " " for i in wrapped)  # a wrapped line sits under the bullet's text
+
+
 def test_the_report_shows_what_outputs_used_to_leave_out() -> None:
     rec = ADVISOR.recommend(WORKLOADS["endpoint-and-training"])
     assert rec.lambda_.endpoint_monthly_cost is not None and rec.lambda_.monthly_cost is not None
