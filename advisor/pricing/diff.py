@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from advisor.pricing.models import COMPONENTS, Price, PriceSnapshot
+from advisor.pricing.models import COMPONENTS, PRICE_BLOCKS, Price, PriceSnapshot
 
 Change = Literal["added", "removed", "changed"]
 
@@ -57,13 +57,13 @@ class SnapshotDiff:
                 + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
     def other_changes(self) -> list[str]:
-        """Changes outside the price rows (Lambda, Serverless Inference, spot discount), in words."""
+        """Changes outside the price rows (every block of PRICE_BLOCKS: Lambda, Serverless Inference, ...), in
+        words."""
         out = []
-        for label, attr in (("Lambda prices", "lambda_"), ("Serverless Inference prices", "serverless_inference"),
-                            ("spot training discount", "spot_training_discount")):
-            before, after = getattr(self.old, attr), getattr(self.new, attr)
+        for block in PRICE_BLOCKS:
+            before, after = getattr(self.old, block.field), getattr(self.new, block.field)
             if before != after:
-                out.append(f"{label}: {_brief(before)} -> {_brief(after)}")
+                out.append(f"{block.label}: {_brief(before)} -> {_brief(after)}")
         return out
 
 

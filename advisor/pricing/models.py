@@ -134,6 +134,29 @@ class _SnapshotRecords(NamedTuple):
     spot_training_discount: SpotTrainingDiscount | None = None
 
 
+class PriceBlock(NamedTuple):
+    """A block of a snapshot beside its instance-hour rows: prices of another kind, each with its own source."""
+
+    field: str
+    """The PriceSnapshot field that holds it."""
+    key: str
+    """Its key in the snapshot file."""
+    label: str
+    """What it is, in a sentence ("Serverless Inference prices")."""
+
+
+#: Every block a snapshot may hold beside its rows, in the order the shipped files write them. A refresh carries
+#: each over from the old snapshot (none is in the Price List's AmazonSageMaker offer) and a diff compares each,
+#: so a new kind of price (a stage billed per use, say) is a field of the snapshot and a row here; a test holds
+#: the two equal.
+PRICE_BLOCKS: tuple[PriceBlock, ...] = (
+    PriceBlock("lambda_", "lambda", "Lambda prices"),
+    PriceBlock("serverless_inference", "serverless_inference", "Serverless Inference prices"),
+    PriceBlock("lambda_managed_instances", "lambda_managed_instances", "Lambda Managed Instances prices"),
+    PriceBlock("spot_training_discount", "spot_training_discount", "spot training discount"),
+)
+
+
 # The snapshot's fields are the file's (a NamedTuple takes its defaulted ones last); the subclass keeps the index
 # by component and type beside them, built on first lookup.
 @record

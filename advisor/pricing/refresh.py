@@ -7,8 +7,8 @@ byte-for-byte as it was.
 
 What the API does not say is kept, not invented: a (type, stage) pair the knowledge lists but the answer lacks
 keeps the old snapshot's figure, marked as carried over; with no old figure it is written as `unknown`. The
-Lambda, Serverless Inference and spot-discount blocks are carried over from the old snapshot (they are not in
-the AmazonSageMaker offer, and each keeps its own `as_of`).
+blocks beside the rows (Lambda, Serverless Inference, Lambda Managed Instances, the spot discount: PRICE_BLOCKS)
+are carried over from the old snapshot (they are not in the AmazonSageMaker offer, and each keeps its own `as_of`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from advisor.atomic import write_user_file
 from advisor.documents import display_path, parse_yaml
 from advisor.errors import PricingError, UsageError, printable
-from advisor.pricing.models import COMPONENTS, Component, Price, PriceSnapshot, plain_number
+from advisor.pricing.models import COMPONENTS, PRICE_BLOCKS, Component, Price, PriceSnapshot, plain_number
 from advisor.pricing.snapshots import (
     REGION_PATTERN,
     candidate_paths,
@@ -367,9 +367,7 @@ def build_snapshot(region: str, offers: Iterable[Offer], knowledge: Knowledge, p
                    + (f"; rows the API did not return are carried over from the {previous.as_of.isoformat()} "
                       "snapshot and say so" if previous else "")),
         "method": "price_list_api",
-        "lambda": previous.lambda_ if previous else None,
-        "serverless_inference": previous.serverless_inference if previous else None,
-        "spot_training_discount": previous.spot_training_discount if previous else None,
+        **{block.key: getattr(previous, block.field) if previous else None for block in PRICE_BLOCKS},
         "prices": rows,
     })
 
@@ -380,16 +378,19 @@ def _carried(source: str, since: dt.date, today: dt.date) -> str:
             f"{today.isoformat()}): {original}")
 
 
-HEADER = ("region", "currency", "as_of", "source", "method", "lambda", "serverless_inference",
-          "lambda_managed_instances", "spot_training_discount")
+HEADER = ("region", "currency", "as_of", "source", "method", *(block.key for block in PRICE_BLOCKS))
 """The keys above the prices, in the order the shipped files write them."""
+
+
+FIELDS = {block.key: block.field for block in PRICE_BLOCKS}
+"""The snapshot field of each block's key in the file (`lambda` is the field `lambda_`)."""
 
 
 def render_snapshot(snapshot: PriceSnapshot, schema_ref: str) -> str:
     """The snapshot as YAML in the shipped files' layout: header blocks, then one flow mapping per price."""
     lines = [f"# yaml-language-server: $schema={schema_ref}"]
     for key in HEADER:
-        value = getattr(snapshot, "lambda_" if key == "lambda" else key)
+        value = getattr(snapshot, FIELDS.get(key, key))
         if value is None:
             continue
         block = getattr(value, "_asdict", None)  # a record of prices of another kind (lambda, ...)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.pricing.diff import diff_snapshots
-from advisor.pricing.models import PriceSnapshot
+from advisor.pricing.models import PRICE_BLOCKS, PriceSnapshot
 from advisor.records import adapter
 
 
@@ -46,3 +46,16 @@ def test_identical_snapshots_have_no_changes_and_other_blocks_are_compared() -> 
     b = snap([("ml.m5.xlarge", "hosting", 0.23, False)], **{"lambda": {**lam, "usd_per_million_requests": 0.25}})
     (line,) = diff_snapshots(a, b).other_changes()
     assert line.startswith("Lambda prices:") and "usd_per_million_requests 0.2" in line and "0.25" in line
+
+
+def test_every_block_of_a_snapshot_is_a_price_block_and_each_is_compared() -> None:
+    """PRICE_BLOCKS is the one list of what a snapshot holds beside its rows: the snapshot's optional fields, in
+    file order; a refresh carries each over and a diff compares each (Lambda Managed Instances' fee included)."""
+    optional = [name for name, default in PriceSnapshot._field_defaults.items() if default is None]
+    assert [b.field for b in PRICE_BLOCKS] == optional
+    fee = {"management_fee_percent": 15, "usd_per_million_requests": 0.2, "minimum_instances": 3, "source": "s",
+           "as_of": "2026-12-02"}
+    a = snap([("ml.m5.xlarge", "hosting", 0.23, False)], lambda_managed_instances=fee)
+    b = snap([("ml.m5.xlarge", "hosting", 0.23, False)], lambda_managed_instances={**fee, "minimum_instances": 2})
+    (line,) = diff_snapshots(a, b).other_changes()
+    assert line.startswith("Lambda Managed Instances prices:") and "minimum_instances 3" in line

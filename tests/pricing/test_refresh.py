@@ -21,6 +21,7 @@ from botocore.stub import Stubber
 from advisor.errors import PricingError, UsageError
 from advisor.knowledge.loader import load_knowledge
 from advisor.pricing import refresh as refresh_module
+from advisor.pricing.models import PRICE_BLOCKS
 from advisor.pricing.refresh import (
     MAX_RETRIES,
     RESUMES,
@@ -105,6 +106,9 @@ def test_what_the_api_does_not_say_is_carried_over_or_unknown_never_zero(client:
     assert report.carried_over == len(after.prices) - 1 and report.unknown == 0
     assert after.lambda_ == before.lambda_ and after.spot_training_discount == before.spot_training_discount
     assert after.serverless_inference == before.serverless_inference
+    # every block beside the rows (PRICE_BLOCKS): Lambda Managed Instances' fee was dropped by a refresh once
+    assert before.lambda_managed_instances is not None
+    assert all(getattr(after, b.field) == getattr(before, b.field) for b in PRICE_BLOCKS)
     # a second refresh does not stack "carried over" prefixes
     stub.add_response("get_products", page([sagemaker_item("ml.m5.xlarge", "Hosting", "0.24")]), expected_params())
     refresh_region("us-east-1", client=c, knowledge=K, out_dir=old.parent, today=TODAY + dt.timedelta(days=1))
