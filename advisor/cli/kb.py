@@ -152,9 +152,13 @@ def _option_limits(option: dict[str, Any]) -> str:
 
 
 def _capabilities(option: dict[str, Any]) -> str:
+    """Every capability the option's row states (one AWS leaves unsaid is left out), in the knowledge's words."""
+    # deferred: the knowledge models load pydantic, and this module loads at every start
+    from advisor.knowledge.models import CAPABILITY_WORDS
+
     caps = option["capabilities"]
-    return ", ".join(f"{'' if caps[k] else 'no '}{label}" for k, label in (
-        ("gpu", "GPU"), ("vpc", "VPC"), ("network_isolation", "isolation"), ("scale_to_zero", "scale to 0")))
+    return ", ".join(words.cell(caps[name]) for name, words in CAPABILITY_WORDS.items()
+                     if caps.get(name) is not None)
 
 
 def _num(value: float | None) -> str:
@@ -295,6 +299,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.format == "table" and args.what in TABLE_ROWS:
         rows = TABLE_ROWS[args.what](rows)
     emit(rows, args.format, title=title, columns=columns)
+    if args.format == "table" and args.what == "hosting":  # why one serves a single model, in AWS's terms
+        for option in rows:
+            if option.get("serves_one_model"):
+                print(f"{option['name']}: {option['serves_one_model']}")
     if args.format == "table" and args.what == "lambda":
         for mode in data.get("lambda_modes", ()):
             print(f"{mode['name']}: {mode['fits']} Cannot: {mode['cannot']}")

@@ -502,6 +502,50 @@ class OptionCapabilities(NamedTuple):
         "order (CreateModel.Containers, InferenceExecutionConfig.Mode Serial).")] = None
 
 
+class CapabilityWords(NamedTuple):
+    """How a capability of an inference option reads: in a table cell, as a claim, and what an option without it
+    does instead (drills state the claim and explain it with the option's own facts; `kb show hosting` lists it)."""
+
+    label: str
+    """In a table cell, for an option that has it ("GPU")."""
+    has: str
+    """The claim, after the option's name ("can run the model on GPU instances")."""
+    lacks: str
+    """What an option without it does instead ("runs on CPU only")."""
+    label_without: str | None = None
+    """In a table cell, for an option without it; None: "no " and the label."""
+    drilled: bool = True
+    """False where a drill would give itself away (an option's name says whether it is an endpoint or a job)."""
+
+    def cell(self, value: bool) -> str:
+        return self.label if value else self.label_without or f"no {self.label}"
+
+
+#: Every capability of OptionCapabilities in words (a test holds the two equal, so a new capability is shown and
+#: drilled as soon as it is declared).
+CAPABILITY_WORDS: dict[str, CapabilityWords] = {
+    "gpu": CapabilityWords("GPU", "can run the model on GPU instances", "runs on CPU only"),
+    "vpc": CapabilityWords("VPC", "can be attached to your VPC (VpcConfig)", "cannot be attached to your VPC"),
+    "network_isolation": CapabilityWords("isolation", "supports network isolation for the model container",
+                                         "does not support network isolation"),
+    "scale_to_zero": CapabilityWords("scale to 0", "can scale to zero when there is no traffic",
+                                     "keeps at least one instance running"),
+    "persistent": CapabilityWords("endpoint", "serves requests as they arrive, as an endpoint",
+                                  "is a job over a data set, not an endpoint that serves requests as they arrive",
+                                  label_without="job", drilled=False),
+    "data_capture": CapabilityWords("data capture", "supports data capture for Model Monitor",
+                                    "does not support data capture"),
+    "multiple_variants": CapabilityWords("variants", "can hold several production variants in one endpoint "
+                                         "configuration (A/B tests, canaries)", "takes one production variant only",
+                                         label_without="one variant"),
+    "several_models": CapabilityWords("several models", "can serve several distinct models at once, each request "
+                                      "naming its own", "serves one model", label_without="one model"),
+    "serial_pipeline": CapabilityWords("serial pipeline", "can run a serial inference pipeline: one model of up to "
+                                       "15 containers that each request passes through in order",
+                                       "does not run serial inference pipelines"),
+}
+
+
 @record
 class HostingOption(NamedTuple):
     source: Source

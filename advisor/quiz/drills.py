@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from advisor import stages
-from advisor.knowledge.models import InstanceType, Knowledge, LambdaLimit, SecurityControl, Setting
+from advisor.knowledge.models import (
+    CAPABILITY_WORDS,
+    InstanceType,
+    Knowledge,
+    LambdaLimit,
+    SecurityControl,
+    Setting,
+)
 from advisor.quiz.bank import Bank, bank_from_plain
 from advisor.quiz.lint import KEY_RATIO_LIMIT
 from advisor.quiz.models import QuizBank
@@ -400,32 +407,26 @@ def lambda_figure_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | N
 
 # ---- SageMaker inference options ----------------------------------------------------------------------------
 
-#: capability -> (what the statement claims, what the option does instead when it lacks it)
-CAPABILITY_WORDS = {
-    "gpu": ("can run the model on GPU instances", "runs on CPU only"),
-    "vpc": ("can be attached to your VPC (VpcConfig)", "cannot be attached to your VPC"),
-    "network_isolation": ("supports network isolation for the model container",
-                          "does not support network isolation"),
-    "scale_to_zero": ("can scale to zero when there is no traffic", "keeps at least one instance running"),
-    "data_capture": ("supports data capture for Model Monitor", "does not support data capture"),
-}
-
-
 def hosting_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
     options = k.hosting_options
     every_limit = [(o, x) for o in options for x in o.limits if x.value.max is not None]
     for option in options:
         source = f"rules/knowledge/hosting_options.yaml: {option.id} ({option.source}; as of {option.as_of})"
-        for name, (claim, instead) in CAPABILITY_WORDS.items():
+        for name, words in CAPABILITY_WORDS.items():  # every capability the knowledge declares, in words
             value = getattr(option.capabilities, name)
-            if value is None:
+            if value is None or not words.drilled:  # AWS says nothing, or the option's name gives it away
                 continue
-            # Both options explain what is true of the option, whichever way the statement goes.
-            truth = (f"{option.name} {claim}. Choose it when: {option.choose_when}" if value
-                     else f"{option.name} {instead}. Avoid it when: {option.avoid_when}")
+            # Both options explain what is true of the option, whichever way the statement goes, from the option's
+            # own facts: why it serves one model where the knowledge says so, when to choose or avoid it.
+            if value:
+                truth = f"{option.name} {words.has}. Choose it when: {option.choose_when}"
+            elif name == "several_models" and option.serves_one_model:  # why, in AWS's terms (HostingOption)
+                truth = f"{option.name} {words.lacks}: {option.serves_one_model}. Avoid it when: {option.avoid_when}"
+            else:
+                truth = f"{option.name} {words.lacks}. Avoid it when: {option.avoid_when}"
             yield _true_false(
                 f"drill-hosting-{_slug(option.id)}-{_slug(name)}", section="Inference options", topic="instances",
-                stem=f"SageMaker {option.name} {claim}.", true=bool(value),
+                stem=f"SageMaker {option.name} {words.has}.", true=bool(value),
                 right_why=truth, wrong_why=f"No: {truth}",
                 source=source)
         for limit in option.limits:
@@ -537,20 +538,40 @@ def exam_drills(k: Knowledge, seed: int) -> Iterator[dict[str, Any] | None]:
 
 # ---- the engine's own choices ------------------------------------------------------------------------------
 
-#: Workloads the engine is asked about: every model kind at small and large data, for each instance stage, at
-#: cost priority (the choice a learner is asked to make on the exam: the cheapest family that does the job).
-#: Kept small and explicit so the drills are stable; each one is a realistic job a learner can picture.
-WORKLOAD_GRID: tuple[tuple[str, dict[str, Any]], ...] = tuple(
-    (stage, {"name": f"drill-{stage.replace('_', '-')}-{kind.replace('_', '-')}-{size:g}gb".replace(".", "p"),
-             "stages": [stage], "priority": "cost",
-             "model": {"kind": kind, "algorithm": algorithm, "parameters_millions": params},
-             "data": {"size_gb": size, "kind": data_kind}})
-    for stage in ("training", "realtime_inference", "batch_inference", "processing")
-    for kind, algorithm, params, data_kind in (
-        ("tree_based", "xgboost", 0, "tabular"), ("classical", "linear_learner", 0, "tabular"),
-        ("deep_learning", "pytorch", 25, "images"), ("llm", "huggingface", 7000, "text"))
-    for size in (0.5, 20.0, 200.0)
-)
+GRID_STATES = ("model.", "data.")
+"""What a grid workload states besides its stage and priority (model.*, data.*): the stems say all of it."""
+GRID: tuple[tuple[str, str, float, str], ...] = (
+    ("tree_based", "xgboost", 0, "tabular"), ("classical", "linear_learner", 0, "tabular"),
+    ("deep_learning", "pytorch", 25, "images"), ("llm", "huggingface", 7000, "text"))
+"""Every model kind (kind, algorithm, millions of parameters, data kind), each asked at three data sizes."""
+
+
+def grid_stages(k: Knowledge) -> tuple[str, ...]:
+    """The stages asked about, in registry order: for each stage family decision that reads what the grid states
+    (the model or the data), its first stage. The others of a decision share its choice (tuning's is training's,
+    an asynchronous endpoint's the real-time one's), and a decision that reads neither (a notebook's: its own
+    section and the working set) would be asked about a model its choice does not depend on."""
+    asked = {d.stages[0] for d in k.decisions if d.output == "families" and d.stages and any(
+        leaf.field.startswith(GRID_STATES) for rule in d.rules for leaf in rule.leaves())}
+    return tuple(s for s in stages.stage_ids() if s in asked)
+
+
+def workload_grid(k: Knowledge) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """Workloads the engine is asked about: every model kind at small and large data, for each stage of
+    grid_stages, at cost priority (the choice a learner is asked to make on the exam: the cheapest family that
+    does the job). Kept small and explicit so the drills are stable; each one is a realistic job a learner can
+    picture."""
+    return tuple(
+        (stage, {"name": f"drill-{stage.replace('_', '-')}-{kind.replace('_', '-')}-{size:g}gb".replace(".", "p"),
+                 "stages": [stage], "priority": "cost",
+                 "model": {"kind": kind, "algorithm": algorithm, "parameters_millions": params},
+                 "data": {"size_gb": size, "kind": data_kind}})
+        for stage in grid_stages(k)
+        for kind, algorithm, params, data_kind in GRID
+        for size in (0.5, 20.0, 200.0)
+    )
+
+
 KIND_WORDS = {"tree_based": "a gradient-boosted tree model (XGBoost)",
               "classical": "a linear model (Linear Learner)",
               "deep_learning": "a 25M-parameter PyTorch CNN",
@@ -582,7 +603,7 @@ def recommendation_drills(k: Knowledge, seed: int,
     # An exclusion makes a wrong option only when the stem states everything it reads (not, say, a default
     # traffic pattern or job length the learner is never told).
     exclusion_rules = {r.id: r for d in k.decisions if d.output == "exclusions" for r in d.rules}
-    for stage, workload in WORKLOAD_GRID:
+    for stage, workload in workload_grid(k):
         choice = recommend(workload).instances[stage]
         if not choice.fits or choice.family not in families:
             continue
@@ -607,7 +628,8 @@ def recommendation_drills(k: Knowledge, seed: int,
 
 
         yield _single(
-            qid, rng=rng, section="Choosing instances", topic="training" if stage == "training" else "instances",
+            qid, rng=rng, section="Choosing instances",
+            topic="training" if "training" in stages.stage(stage).sections else "instances",
             stem=f"{describe(stage, workload)} Which instance family fits best?",
             correct=winner.name,
             right_why=f"{winner.name} ({choice.instance_type} x {choice.instance_count}): {' '.join(choice.reasons)}",

@@ -118,6 +118,23 @@ def test_show_new_knowledge_as_json_yaml_and_table(what: str, capsys: pytest.Cap
     assert ("deepar" in table and "train cbow" in table) if what == "algorithms" else "Serverless" in table
 
 
+def test_show_hosting_lists_every_capability_the_knowledge_states_and_why_one_model(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Every capability of an option (CAPABILITY_WORDS: several models, serial pipeline, ...) is in its row,
+    unless the knowledge leaves it unsaid, and an option that serves one model says why, in AWS's terms."""
+    from advisor.knowledge.loader import load_knowledge
+    from advisor.knowledge.models import CAPABILITY_WORDS
+
+    assert main(["kb", "show", "hosting"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for option in load_knowledge().hosting_options:
+        if option.serves_one_model:
+            assert f"{option.name}: {option.serves_one_model}" in out
+    assert "several models" in out and "one model" in out and "serial pipeline" in out and "one variant" in out
+    assert set(CAPABILITY_WORDS) == {"gpu", "vpc", "network_isolation", "scale_to_zero", "persistent",
+                                     "data_capture", "multiple_variants", "several_models", "serial_pipeline"}
+
+
 def test_show_lambda_puts_the_modes_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "show", "lambda"]) == 0
     out = capsys.readouterr().out

@@ -196,12 +196,12 @@ def test_an_engine_drills_wrong_options_are_ruled_out_for_a_reason_the_stem_stat
     """A family the deciding rules offered, or whose type came close, also does the job (the engine picked on
     price, which the learner is not told): the engine drills once keyed Compute optimized over General purpose
     for a Linear Learner endpoint that M served at 13% more an hour."""
-    from advisor.quiz.drills import WORKLOAD_GRID, candidate_families
+    from advisor.quiz.drills import candidate_families, workload_grid
 
     by_name = {f.name: f.id for f in K.families}
     advisor = Advisor(K)
     by_id = {q["id"]: q for q in drills}
-    for stage, workload in WORKLOAD_GRID:
+    for stage, workload in workload_grid(K):
         q = by_id.get(drill_id(f"drill-choice-{workload['name'].removeprefix('drill-')}"))
         if q is None:
             continue
@@ -223,3 +223,57 @@ def test_the_drill_bank_passes_the_bank_lint_without_an_error(tmp_path: Path) ->
     report = lint_file(path, exam_domains())
     assert [str(f) for f in report.findings if f.severity == "error"] == []
     assert [str(f) for f in report.findings if f.rule == "missing-task"] == []
+
+
+def test_every_capability_the_knowledge_declares_has_words() -> None:
+    """A capability added to OptionCapabilities is drilled and shown as soon as it has its words."""
+    from advisor.knowledge.models import CAPABILITY_WORDS, OptionCapabilities
+
+    assert list(CAPABILITY_WORDS) == sorted(OptionCapabilities._fields, key=list(CAPABILITY_WORDS).index)
+    assert set(CAPABILITY_WORDS) == set(OptionCapabilities._fields)
+
+
+def test_capability_drills_come_from_the_options_own_facts(drills: list[dict[str, Any]]) -> None:
+    """Several models and serial pipelines are drilled from hosting_options.yaml: the answer is the option's
+    capability, a "serves one model" is explained by the option's serves_one_model, every drill cites its row,
+    and what the knowledge leaves unsaid (a multi-model endpoint in a pipeline) or what the name gives away (an
+    endpoint or a job) is not asked."""
+    by_id = {q["id"]: q for q in drills}
+    for option in K.hosting_options:
+        for name in ("several_models", "serial_pipeline"):
+            value = getattr(option.capabilities, name)
+            q = by_id.get(f"drill-hosting-{option.id.replace('_', '-')}-{name.replace('_', '-')}")
+            if value is None:
+                assert q is None
+                continue
+            assert q is not None and q["source"].startswith(f"rules/knowledge/hosting_options.yaml: {option.id} (")
+            assert option.source in q["source"]
+            assert next(o["text"] for o in q["options"] if o["correct"]) == ("True" if value else "False")
+            if name == "several_models" and not value:
+                assert all(option.serves_one_model in o["explanation"] for o in q["options"])
+        assert f"drill-hosting-{option.id.replace('_', '-')}-persistent" not in by_id
+    assert "drill-hosting-multi-model-serial-pipeline" not in by_id
+
+
+def test_the_engine_is_asked_about_each_stage_whose_family_decision_reads_the_model_or_data() -> None:
+    """The grid's stages come from the knowledge: the first stage of each family decision that reads what the grid
+    states (model.*, data.*); a notebook's decision reads neither, tuning and async share training's and
+    real-time's. A new stage with its own decision on the model is asked about with no edit here."""
+    from advisor import stages
+    from advisor.engine.decisions import Decision
+    from advisor.quiz.drills import grid_stages, workload_grid
+    from advisor.records import adapter
+
+    assert grid_stages(K) == ("training", "realtime_inference", "batch_inference", "processing")
+    assert len(workload_grid(K)) == 4 * 4 * 3
+    toy = adapter(Decision).validate_python({
+        "decision": "toy.family", "title": "Toy", "output": "families", "hit_policy": "first",
+        "stages": ["toy_scoring"], "as_of": "2026-12-01",
+        "rules": [{"id": "toy-llm", "when": {"field": "model.kind", "op": "eq", "value": "llm"},
+                   "then": {"families": ["g"]}, "because": "Toys run on G.", "source": "this test",
+                   "examples": {"fires": [{"model": {"kind": "llm"}}], "does_not_fire": [{}]}}]})
+    stages.register(stages.stage("processing")._replace(id="toy_scoring", title="Toy scoring job"))
+    try:
+        assert grid_stages(K._replace(decisions=(*K.decisions, toy)))[-1] == "toy_scoring"
+    finally:
+        stages.unregister("toy_scoring")
