@@ -92,6 +92,11 @@ class StageSpec(NamedTuple):
     limits_are_errors: bool = False
     """Its option's payload and time limits, and a GPU it lacks, are workload errors naming the field (serverless,
     asynchronous); a real-time endpoint's limits are warnings naming the option that fits instead."""
+    data_job_hours: float | None = None
+    """For a job that runs the user's own code over a data set in S3 (processing), the most hours one run may take
+    (its StoppingCondition.MaxRuntimeInSeconds / 3600). Such a job has no request payload and no per-request time
+    limit, so it is the stage offered for records and requests no inference option takes (its code loads the
+    model and reads each object itself). None for every other stage."""
 
 
 _REGISTRY: dict[str, StageSpec] = {}
@@ -192,6 +197,12 @@ def offer(chosen: Iterable[str], *candidates: str) -> str | None:
     return "stages: " + " or ".join(f"[{c}]" for c in new) if new else None
 
 
+def data_job_stages() -> tuple[StageSpec, ...]:
+    """The stages that run the user's own code over a data set (StageSpec.data_job_hours), in registry order:
+    what takes records and requests that no inference option's payload or time limit allows."""
+    return tuple(s for s in _REGISTRY.values() if s.data_job_hours is not None)
+
+
 def endpoint_stages() -> tuple[str, ...]:
     """The stages that create a SageMaker endpoint, in registry order."""
     return tuple(s.id for s in _REGISTRY.values() if "CreateEndpoint" in s.operations)
@@ -229,6 +240,7 @@ for _spec in (
               sizing="batch", costing="batch", max_count=40, aliases=("batch_transform",),
               hosting_option="batch_transform"),
     StageSpec("processing", "Processing job", "processing", "processing", "job", ("processing",),
-              ("CreateProcessingJob",), "CreateProcessingJob", sizing="job", costing="processing", max_count=20),
+              ("CreateProcessingJob",), "CreateProcessingJob", sizing="job", costing="processing", max_count=20,
+              data_job_hours=216),  # botocore ProcessingStoppingCondition.MaxRuntimeInSeconds max 777,600 s
 ):
     register(_spec)

@@ -697,11 +697,10 @@ def semantic_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[s
         spec = stage_registry.stage(stage)
         if spec.instance_stage is None:
             continue  # a stage without instances: option_problems says what it cannot do, in its own terms
-        asking = [section for section in spec.sections if getattr(getattr(w, section), "gpu", None) == "required"]
+        asking = [section for section in spec.sections  # notebook.gpu is a yes or no
+                  if getattr(getattr(w, section), "gpu", None) in ("required", True)]
         if asking and spec.instance_stage not in knowledge.gpu_stages:
             problems.append(((asking[0], "gpu"), f"a GPU is required but no GPU instance type runs {stage}", None))
-    if w.notebook.gpu and "notebook" in w.stages and "notebook" not in knowledge.gpu_stages:
-        problems.append((("notebook", "gpu"), "no GPU instance type runs notebooks", None))
     problems.extend(algorithm_problems(w, knowledge))
     problems.extend(accelerator_problems(w, knowledge))
     problems.extend(option_problems(w, knowledge))
@@ -773,7 +772,7 @@ def option_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str
                              f"{inf.seconds_per_request:g} s, over {option.name}'s {timeout:g} s limit per request "
                              f"(stages lists {stage})", "the option that takes it: " + _taker(
                                  w, knowledge, stage, "timeout_s", inf.seconds_per_request, "up to {:g} s a request",
-                                 "none: split the work into shorter requests, or run it as a processing job")))
+                                 "none: split the work into shorter requests, or run it with {job}")))
         if option.capabilities.gpu:
             continue
         gpu_stages = stage_registry.offer(w.stages, *(s for s, o in knowledge.inference_stages()
@@ -799,7 +798,8 @@ def _taker(w: Workload, knowledge: "Knowledge", stage: str, limit_id: str, need:
            none: str) -> str:
     """The endpoint stages whose option's `limit_id` takes `need` (the largest of their limits said with
     `up_to`), never offering a stage the workload has: when one it has takes it, drop this one; when none does,
-    `none` (its {job} the stage that scores a whole data set)."""
+    `none` (its {job} the stages whose jobs take it: a job option whose limit does, or a job that runs its own
+    code over the data set, StageSpec.data_job_hours)."""
     takers = [(s, o.most(limit_id)) for s, o in knowledge.inference_stages()
               if s != stage and o.capabilities.persistent and (o.most(limit_id) or math.inf) >= need]
     offered = stage_registry.offer(w.stages, *(s for s, _ in takers))
@@ -808,8 +808,10 @@ def _taker(w: Workload, knowledge: "Knowledge", stage: str, limit_id: str, need:
         return offered + (f" ({up_to.format(most)})" if most is not None else "")
     if takers:
         return f"remove {stage} from stages: this workload's other endpoint stage takes it"
-    job = next((s for s, o in knowledge.inference_stages() if not o.capabilities.persistent), "batch_inference")
-    return none.format(job=job)
+    jobs = [s for s, o in knowledge.inference_stages()
+            if not o.capabilities.persistent and (o.most(limit_id) or math.inf) >= need]
+    jobs += [s.id for s in stage_registry.data_job_stages()]
+    return none.format(job=" or ".join(jobs))
 
 
 PRECISION_FLAGS = {"bf16": "bf16", "fp8": "fp8"}

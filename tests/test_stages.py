@@ -19,6 +19,19 @@ def test_typed_copies_agree_with_the_registry() -> None:
     assert get_args(Component) == stages.PRICE_COMPONENTS
 
 
+def test_a_data_job_runs_as_long_as_botocore_and_the_workload_allow() -> None:
+    """StageSpec.data_job_hours is the stage's StoppingCondition.MaxRuntimeInSeconds / 3600 (botocore), the same
+    bound the workload's processing.max_hours takes."""
+    import botocore.session
+
+    from advisor.workload import PROCESSING_MAX_HOURS
+
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    most = model.shape_for("ProcessingStoppingCondition").members["MaxRuntimeInSeconds"].metadata["max"]
+    assert [(s.id, s.data_job_hours) for s in stages.data_job_stages()] == [("processing", most / 3600)]
+    assert most / 3600 == PROCESSING_MAX_HOURS
+
+
 def test_every_stage_points_at_known_instance_stages_and_components() -> None:
     for spec in stages.stages():
         assert spec.instance_stage is None or spec.instance_stage in stages.INSTANCE_STAGES

@@ -17,7 +17,7 @@ from advisor.pricing.models import PriceSnapshot
 from advisor.recommend.costing import cost_settings
 from advisor.recommend.models import StageChoice
 from advisor.recommend.sizing import SETTINGS_SIZERS, Candidate
-from advisor.stages import offer, stage
+from advisor.stages import data_job_stages, offer, stage
 from advisor.workload import Derived, Workload, has_idle_periods, scales_to_zero
 
 
@@ -173,7 +173,8 @@ def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds) -> list[
             continue
         able = {s: f"{o.name} (payload up to {o.most('payload_mb'):g} MB, {o.most('timeout_s'):g} s a request"
                 for s, o in stages if s != here and o.capabilities.persistent and not _breaks(o, w)}
-        able["processing"] = "a processing job that loads the model and reads each object itself (up to 216 hours"
+        able.update({job.id: f"{_a(job.title)} that loads the model and reads each object itself (up to "
+                             f"{job.data_job_hours:g} hours" for job in data_job_stages()})
         takers = [f"{name}; {offer(w.stages, stage_id)})" for stage_id, name in able.items()
                   if offer(w.stages, stage_id)]
         have = [stage_id for stage_id in able if stage_id in w.stages]
@@ -217,7 +218,7 @@ def _serverless_offer(w: Workload, knowledge: Knowledge, here: str, serverless: 
         return []
     settings = sized.settings
     cost = ""
-    if snapshot is not None and snapshot.serverless_inference is not None:
+    if snapshot is not None:  # a snapshot without the option's prices costs it as unknown, with no caveat: unsaid
         monthly, _ = cost_settings(spec, w, sized, snapshot, snapshot.as_of)
         endpoint = choice.estimated_cost.usd
         against = (f" against {money(endpoint)}/month for the {choice.instance_count} x {choice.instance_type} "
@@ -233,11 +234,27 @@ def _serverless_offer(w: Workload, knowledge: Knowledge, here: str, serverless: 
         caveat += (f", and it has no {' or '.join(lacks)}, so this {w.data.sensitivity} workload "
                    "would give those up: keep the instance endpoint unless that is acceptable")
     top = serverless.most("memory_mb") or 6144
-    fields = ", ".join(f"{key} {value}" for key, value in settings.items())
     return [f"{realtime_stage}: {inf.traffic} CPU traffic within {serverless.name}'s limits (payload "
             f"{serverless.most('payload_mb'):g} MB, {serverless.most('timeout_s'):g} s, memory up to {top:g} MB"
             f"{'' if serverless.capabilities.gpu else ', no GPU'}) could use {_a(_title(here))}, stages: [{here}] "
-            f"(CreateEndpointConfig ServerlessConfig.{fields}){cost}{caveat}"]
+            f"({_settings_text(serverless, settings)}){cost}{caveat}"]
+
+
+def _settings_text(option: HostingOption, settings: Mapping[str, object]) -> str:
+    """The settings as the request carries them ("CreateEndpointConfig ServerlessConfig.MemorySizeInMB 2048,
+    MaxConcurrency 5"): each setting's operation and structure come from the api_field of the option's limit on
+    it (rules/knowledge/hosting_options.yaml), said once for the settings that share them; a setting no limit
+    names is written by its name alone."""
+    paths = {path[-1]: path for path in (x.api_field.partition(":")[2].split(".") for x in option.limits
+                                         if x.api_field)}
+    text, said = [], None
+    for key, value in settings.items():
+        path = paths.get(key, [key])
+        where = (path[0], path[-2]) if len(path) > 2 else None
+        text.append(f"{where[0]} {where[1]}.{key} {value}" if where is not None and where != said
+                    else f"{key} {value}")
+        said = where or said
+    return ", ".join(text)
 
 
 # ---- several models behind one real-time endpoint (decision realtime.hosting) ----------------------------------

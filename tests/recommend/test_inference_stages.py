@@ -82,6 +82,21 @@ def test_the_payload_error_offers_async_the_async_one_offers_nothing_bigger(advi
     assert (info.value.problems[0].hint or "").startswith("the option that takes it: none")
 
 
+@pytest.mark.parametrize(("inference", "takes"), [
+    ({"payload_mb": 2000}, "score the data set with processing"),  # beyond batch's 100 MB mini-batch too
+    ({"seconds_per_request": 5000}, "run it with processing"),  # beyond batch's 3,600 s an invocation too
+])
+def test_what_no_option_takes_is_sent_to_the_jobs_that_take_it(advisor: Advisor, inference: dict[str, Any],
+                                                                 takes: str) -> None:
+    """Past every option's limit, the hint names the stages whose jobs take it: a job option whose own limit does
+    (never a batch transform for a 2 GB record: its mini-batch is at most 100 MB) and a job that runs its own code
+    over the data set (StageSpec.data_job_hours); it used to name batch_inference for any payload."""
+    with pytest.raises(WorkloadError) as info:
+        asynchronous(advisor, **inference)
+    hint = info.value.problems[0].hint or ""
+    assert takes in hint and "batch_inference" not in hint
+
+
 # ---- serverless sizing and costs -----------------------------------------------------------------------------
 
 def test_memory_concurrency_and_provisioned_concurrency(advisor: Advisor) -> None:

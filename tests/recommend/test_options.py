@@ -165,3 +165,62 @@ def test_bayesian_tuning_with_few_rounds_is_warned(advisor: Advisor, tuning: dic
         assert "tuning.max_parallel_jobs" in said[0] and "Random" in said[0]
     assert not any(w.startswith("tuning: Bayesian") for w in advisor.recommend(
         {"stages": ["training"], "tuning": {"max_jobs": 4, "max_parallel_jobs": 4}}).warnings)  # no tuning stage
+
+
+# ---- what the registry and the knowledge say, not a stage's name ------------------------------------------------
+
+def test_the_offer_writes_each_setting_where_the_knowledge_says_the_request_carries_it(advisor: Advisor) -> None:
+    """The serverless offer's "CreateEndpointConfig ServerlessConfig.MemorySizeInMB 2048, MaxConcurrency ..." is read
+    from the api_field of the option's limit on each setting (hosting_options.yaml), not spelt out in code: an
+    option whose limits sit elsewhere is written there, and a setting no limit names by its name alone."""
+    from advisor.recommend.options import _settings_text
+
+    serverless = advisor.knowledge.hosting_option("serverless")
+    assert _settings_text(serverless, {"MemorySizeInMB": 2048, "MaxConcurrency": 5, "ProvisionedConcurrency": 1}) \
+        == "CreateEndpointConfig ServerlessConfig.MemorySizeInMB 2048, MaxConcurrency 5, ProvisionedConcurrency 1"
+    moved = serverless._replace(limits=tuple(
+        x._replace(api_field="sagemaker:CreateThing.Spec.Sizing.MemorySizeInMB") if x.id == "memory_mb" else x
+        for x in serverless.limits))
+    assert _settings_text(moved, {"MemorySizeInMB": 1024, "MaxConcurrency": 2, "Other": 3}) == (
+        "CreateThing Sizing.MemorySizeInMB 1024, CreateEndpointConfig ServerlessConfig.MaxConcurrency 2, Other 3")
+
+
+def test_a_region_without_serverless_prices_is_still_offered_serverless_without_a_cost(advisor: Advisor) -> None:
+    """The offer is costed by the serverless stage's own costing strategy; a snapshot without its prices gives an
+    unknown cost, so the offer says none, as it did when the offer checked the snapshot's serverless block."""
+    from advisor.pricing.snapshots import load_snapshot
+    from advisor.recommend.options import option_warnings
+    from advisor.workload import Workload
+
+    w = Workload(name="w", stages=["realtime_inference"], model={"algorithm": "sklearn", "kind": "classical",
+                                                                 "size_mb": 20},
+                 inference={"traffic": "sporadic", "requests_per_second": 0.05, "seconds_per_request": 0.2})
+    rec = advisor.recommend(w)
+    snapshot = load_snapshot(w.region)
+    [priced] = [x for x in option_warnings(w, advisor.knowledge, rec.instances, snapshot) if "Serverless" in x]
+    [unpriced] = [x for x in option_warnings(w, advisor.knowledge, rec.instances,
+                                             snapshot._replace(serverless_inference=None)) if "Serverless" in x]
+    assert "/month (" in priced and "/month" not in unpriced
+    assert unpriced.split(" (CreateEndpointConfig")[0] == priced.split(" (CreateEndpointConfig")[0]
+
+
+def test_records_no_option_takes_are_offered_every_stage_that_runs_its_own_code_over_the_data(
+        advisor: Advisor) -> None:
+    """Processing is offered for records a batch transform cannot send because the registry says it is a job
+    over the data set with its own code (StageSpec.data_job_hours), not because of its name: a second such stage
+    is offered beside it, with its own hours."""
+    from advisor import stages
+
+    stages.register(stages.stage("processing")._replace(id="toy_data_job", title="Toy data job",
+                                                        data_job_hours=48))
+    try:
+        rec = advisor.recommend({"stages": ["batch_inference"], "inference": {"payload_mb": 150},
+                                 "model": {"algorithm": "pytorch", "kind": "deep_learning",
+                                           "parameters_millions": 50}, "batch": {"records_per_run": 1000}})
+    finally:
+        stages.unregister("toy_data_job")
+    [warning] = [x for x in rec.warnings if x.startswith("batch_inference: a batch transform")]
+    assert "a processing job that loads the model and reads each object itself (up to 216 hours; stages: " \
+           "[processing])" in warning
+    assert "a toy data job that loads the model and reads each object itself (up to 48 hours; stages: " \
+           "[toy_data_job])" in warning
