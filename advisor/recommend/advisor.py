@@ -411,10 +411,10 @@ def _tuning_warnings(w: Workload) -> list[str]:
     scale massively'); Random search and Hyperband are the strategies AWS gives for many parallel jobs."""
     t = w.tuning
     rounds = math.ceil(t.max_jobs / t.max_parallel_jobs)
-    if "tuning" not in w.stages or t.strategy != "Bayesian" or t.max_parallel_jobs == 1 \
-            or rounds >= BAYESIAN_MIN_ROUNDS:
+    tuners = [s for s in stage_registry.stages_reading("tuning") or () if s in w.stages]
+    if not tuners or t.strategy != "Bayesian" or t.max_parallel_jobs == 1 or rounds >= BAYESIAN_MIN_ROUNDS:
         return []
-    return [f"tuning: Bayesian search with {t.max_parallel_jobs} of its {t.max_jobs} training jobs at a time runs "
+    return [f"{tuners[0]}: Bayesian search with {t.max_parallel_jobs} of its {t.max_jobs} training jobs at a time runs "
             f"{rounds} round{'s' if rounds > 1 else ''}, and jobs that run together cannot learn from one another: "
             "AWS says a tuning job improves only through successive rounds and that Bayesian optimization cannot "
             "scale massively; lower tuning.max_parallel_jobs (one at a time typically gives the best result for the "
@@ -469,8 +469,9 @@ def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowle
                         f"of one request on one vCPU ({w.inference.seconds_per_request * 1000:g} ms): no CPU "
                         "instance count meets it; make the model faster or move it to an accelerator")
     for stage, choice in instances.items():  # a stated GPU need that another rule's exclusion overrides
-        section = "training" if stage in ("training", "tuning") else "inference"
-        if choice.instance_type is None or getattr(w, section).gpu != "required" \
+        section = next((s for s in stage_registry.stage(stage).sections
+                        if getattr(getattr(w, s), "gpu", None) == "required"), None)
+        if section is None or choice.instance_type is None \
                 or knowledge.instance_type(choice.instance_type).accelerator is not None:
             continue
         blocking = [e for e in choice.excluded if e.family in ("g", "p") and not e.rule.startswith("ex-gpu")
@@ -479,7 +480,7 @@ def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowle
             warnings.append(f"{stage}: {section}.gpu is required, but rule {blocking[0].rule} rules GPUs out "
                             f"({blocking[0].because.rstrip('.')}), so it runs on {choice.instance_type}; change "
                             f"{section}.gpu or model.algorithm")
-    trains = [s for s in ("training", "tuning") if s in instances]
+    trains = [s for s in stage_registry.stages_reading("training") or () if s in instances]
     billions = w.model.parameters_millions / 1000
     if trains and w.training.gpu == "none" and w.model.kind in ("llm", "deep_learning") \
             and billions >= CPU_TRAINING_BILLIONS:

@@ -243,6 +243,14 @@ def test_a_gpu_required_where_the_container_has_none_is_a_plain_error(advisor: A
     assert "AWS:" in (problem.hint or "")
 
 
+def test_a_gpu_asked_for_in_a_section_warns_only_the_stages_that_read_it(advisor: Advisor) -> None:
+    """inference.gpu speaks for the stages that read the inference section (the registry's StageSpec.sections):
+    a processing job beside the endpoint was once warned that inference.gpu was ruled out for it."""
+    rec = advisor.recommend({"stages": ["processing", "realtime_inference"], "model": {"algorithm": "lightgbm"},
+                             "inference": {"gpu": "required"}})
+    assert [w.split(":")[0] for w in rec.warnings if "rules GPUs out" in w] == ["realtime_inference"]
+
+
 def test_a_gpu_merely_not_recommended_stays_a_warning(advisor: Advisor) -> None:
     """Must not fire: AWS says LightGBM trains on CPUs only, but states no such limit for serving it; a GPU asked
     for there is ruled out by rule ex-framework-cpu-only and told, not refused. Nor does gpu: auto or none fire."""
