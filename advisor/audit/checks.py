@@ -320,7 +320,9 @@ def judge(setting: Setting, value: Any) -> tuple[Status, str]:
         ok = got == expected if isinstance(expected, bool) else (got is not None and str(got) == str(expected))
         return ("pass" if ok else "fail"), text
     if check == "present":
-        ok = not _empty(value) and not any(value == v for v in setting.values)
+        # a refused value fails alone or as an item of a list (Terraform's -1; a workforce's 0.0.0.0/0 CIDR)
+        items = value if isinstance(value, list) else [value]
+        ok = not _empty(value) and not any(i == v for i in items for v in setting.values)
         return ("pass" if ok else "fail"), text
     if check == "at_least":
         number = _number(value)

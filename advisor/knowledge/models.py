@@ -151,9 +151,10 @@ written without indexes (`vpc_config.subnet_ids`), the reader looks through a bl
 IacPaths = Annotated[dict[str, IacPath], Doc("Resource type -> the path of this field in it.")]
 
 Check = Literal["equals", "present", "at_least", "one_of", "none_of", "no_secrets", "review"]
-"""How a value is judged. equals: == value; present: set, not empty and not one of `values` (a tool's spelling of
-unset, e.g. Terraform's -1 for reserved concurrency); at_least: a number >= value; one_of /
-none_of: (every element of) the value is / is not in `values`; no_secrets: no string looks like a credential;
+"""How a value is judged. equals: == value; present: set, not empty and neither one of `values` nor a list
+holding one (a tool's spelling of unset, e.g. Terraform's -1 for reserved concurrency; a CIDR that allows
+everyone); at_least: a number >= value; one_of / none_of: (every element of) the value is / is not in `values`;
+no_secrets: no string looks like a credential;
 review: needs a person or account context (the audit does not judge it, the advisor still recommends it)."""
 
 

@@ -39,12 +39,25 @@ def test_live_account_is_audited_read_only(aws: Any, capsys: pytest.CaptureFixtu
     sm.create_endpoint_config(EndpointConfigName="two", KmsKeyId=f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234",
                               ProductionVariants=[{"VariantName": "a", "ModelName": "advisor-current-model",
                                                    "InitialInstanceCount": 2, "InstanceType": "ml.m5.xlarge"}])
+    # HyperPod clusters and model cards are read (moto 5.2 implements them, not user profiles, device fleets,
+    # workforces, partner apps or capacity providers; its instance groups need ThreadsPerCore)
+    group = {"InstanceGroupName": "workers", "InstanceType": "ml.p5.48xlarge", "InstanceCount": 1,
+             "ThreadsPerCore": 1, "ExecutionRole": ROLE_ARN,
+             "LifeCycleConfig": {"SourceS3Uri": "s3://sagemaker-lifecycle/scripts", "OnCreate": "on_create.sh"}}
+    sm.create_cluster(ClusterName="alpha", InstanceGroups=[group])
+    sm.create_cluster(ClusterName="bravo", InstanceGroups=[group], VpcConfig={
+        "SecurityGroupIds": ["sg-0123456789abcdef0"], "Subnets": ["subnet-0123456789abcdef0"]})
+    sm.create_model_card(ModelCardName="card", ModelCardStatus="Draft", Content="{}")
     code, data, err = _audit(capsys)
-    # moto 5.2 answers four List calls with HTTP 500 (not implemented): errors, as any failed call is
+    # moto 5.2 answers the List calls it does not implement with HTTP 500 (SageMaker) or 404 (Lambda's capacity
+    # providers), and ListTags of a model card with 500: errors, as any failed call is
+    card = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-card/card"
     assert code == 2 and {e["resource"] for e in data["errors"]} == {
         f"sagemaker:List{name}" for name in ("FeatureGroups", "MonitoringSchedules", "InferenceExperiments",
-                                             "NotebookInstanceLifecycleConfigs")}, err
-    assert all(e["reason"] == "HTTP 500: 500 Internal Server Error" for e in data["errors"])
+                                             "NotebookInstanceLifecycleConfigs", "UserProfiles", "DeviceFleets",
+                                             "Workforces", "PartnerApps")} | {"lambda:ListCapacityProviders", card}, err
+    assert all(e["reason"].endswith("HTTP 500: 500 Internal Server Error") for e in data["errors"]
+               if e["resource"] != "lambda:ListCapacityProviders")
     verdict = {(f["resource"].rsplit("/", 1)[-1], f["control"], f["field"]): f["status"] for f in data["findings"]}
     assert verdict[("open", "SM-NB-02", "DirectInternetAccess")] == "fail"  # absent at create: AWS's Enabled
     assert verdict[("closed", "SM-NB-02", "DirectInternetAccess")] == "pass"
@@ -52,6 +65,9 @@ def test_live_account_is_audited_read_only(aws: Any, capsys: pytest.CaptureFixtu
     assert verdict[("two", "SM-EC-04", "ProductionVariants[0].InitialInstanceCount")] == "pass"
     assert verdict[("two", "SM-EC-01", "KmsKeyId")] == "pass"
     assert verdict[("advisor-current-model", "SM-MD-01", "EnableNetworkIsolation")] == "fail"
+    assert verdict[("alpha", "SM-HP-01", "VpcConfig.Subnets")] == "fail"  # the SageMaker-managed VPC
+    assert verdict[("bravo", "SM-HP-01", "VpcConfig.SecurityGroupIds")] == "pass"
+    assert verdict[("card", "SM-MC-01", "SecurityConfig.KmsKeyId")] == "fail"
     assert all(f["file"] is None and f["resource"].startswith("arn:aws:") for f in data["findings"])
 
 
@@ -147,7 +163,8 @@ def test_a_service_not_reachable_in_a_region_is_one_error_and_the_rest_is_audite
         aws: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER", "http://127.0.0.1:9")  # nothing listens there
     code, data, _err = _audit(capsys)
-    [error] = data["errors"]
+    # (beside moto's own: it does not implement Lambda's ListCapacityProviders)
+    [error] = [e for e in data["errors"] if e["resource"] != "lambda:ListCapacityProviders"]
     assert code == 2 and (error["region"], error["resource"]) == (REGION, "sagemaker")
     assert "cannot be reached" in error["reason"]
 

@@ -28,6 +28,12 @@ class LiveType:
     describe_arg: str
     arn_key: str
     renames: tuple[tuple[str, str], ...] = ()
+    #: arguments of the List call (ListModelPackages lists only unversioned packages unless told BOTH)
+    list_args: tuple[tuple[str, str], ...] = ()
+    #: further Describe arguments taken from the summary under the same name (a user profile's DomainId)
+    describe_from_summary: tuple[str, ...] = ()
+    #: the key the Describe answer wraps the resource in (DescribeWorkforce's Workforce), if any
+    unwrap: str | None = None
 
 
 SAGEMAKER = (
@@ -66,6 +72,20 @@ SAGEMAKER = (
              "JobDefinitionName", "JobDefinitionArn"),
     LiveType("CreateInferenceExperiment", "list_inference_experiments", "InferenceExperiments", "Name",
              "describe_inference_experiment", "Name", "Arn"),
+    LiveType("CreateUserProfile", "list_user_profiles", "UserProfiles", "UserProfileName", "describe_user_profile",
+             "UserProfileName", "UserProfileArn", describe_from_summary=("DomainId",)),
+    LiveType("CreateCluster", "list_clusters", "ClusterSummaries", "ClusterName", "describe_cluster", "ClusterName",
+             "ClusterArn"),
+    LiveType("CreateModelCard", "list_model_cards", "ModelCardSummaries", "ModelCardName", "describe_model_card",
+             "ModelCardName", "ModelCardArn"),
+    LiveType("CreateModelPackage", "list_model_packages", "ModelPackageSummaryList", "ModelPackageArn",
+             "describe_model_package", "ModelPackageName", "ModelPackageArn",
+             list_args=(("ModelPackageType", "BOTH"),)),
+    LiveType("CreateDeviceFleet", "list_device_fleets", "DeviceFleetSummaries", "DeviceFleetName",
+             "describe_device_fleet", "DeviceFleetName", "DeviceFleetArn"),
+    LiveType("CreateWorkforce", "list_workforces", "Workforces", "WorkforceName", "describe_workforce",
+             "WorkforceName", "WorkforceArn", unwrap="Workforce"),
+    LiveType("CreatePartnerApp", "list_partner_apps", "Summaries", "Arn", "describe_partner_app", "Arn", "Arn"),
     LiveType("CreateNotebookInstanceLifecycleConfig", "list_notebook_instance_lifecycle_configs",
              "NotebookInstanceLifecycleConfigs", "NotebookInstanceLifecycleConfigName",
              "describe_notebook_instance_lifecycle_config", "NotebookInstanceLifecycleConfigName",
@@ -77,7 +97,7 @@ LIVE_PERMISSIONS = sorted(
     {"sagemaker:" + "".join(w.capitalize() for w in t.list_op.split("_")) for t in SAGEMAKER}
     | {"sagemaker:" + "".join(w.capitalize() for w in t.describe_op.split("_")) for t in SAGEMAKER}
     | {"sagemaker:ListTags", "lambda:ListFunctions", "lambda:GetPolicy", "lambda:GetFunctionConcurrency",
-       "lambda:ListFunctionUrlConfigs", "lambda:ListTags", "sts:GetCallerIdentity"})
+       "lambda:ListFunctionUrlConfigs", "lambda:ListTags", "lambda:ListCapacityProviders", "sts:GetCallerIdentity"})
 
 
 def read_live(regions: list[str] | None, profile: str | None) -> Iterator[Resource | Skipped]:
@@ -115,7 +135,9 @@ def read_live(regions: list[str] | None, profile: str | None) -> Iterator[Resour
                 yield _failed(region, "sagemaker", str(exc))
                 break
         try:
-            yield from _lambda(session.client("lambda", region_name=region, config=config), region)
+            lambda_client = session.client("lambda", region_name=region, config=config)
+            yield from _lambda(lambda_client, region)
+            yield from _capacity_providers(lambda_client, region)
         except _Unreachable as exc:
             yield _failed(region, "lambda", str(exc))
 
@@ -154,16 +176,16 @@ def _reason(exc: Exception, unreachable: str = "") -> str:
     return type(exc).__name__
 
 
-def _pages(client: Any, op: str, key: str) -> Iterator[dict[str, Any]]:
+def _pages(client: Any, op: str, key: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
     if client.can_paginate(op):
-        for page in client.get_paginator(op).paginate():
+        for page in client.get_paginator(op).paginate(**kwargs):
             yield from page.get(key, [])
     else:
-        yield from getattr(client, op)().get(key, [])
+        yield from getattr(client, op)(**kwargs).get(key, [])
 
 
-def _listed(client: Any, op: str, key: str) -> list[dict[str, Any]]:
-    return list(_pages(client, op, key))
+def _listed(client: Any, op: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
+    return list(_pages(client, op, key, **kwargs))
 
 
 #: What a Describe or Get answers for a resource that is not there (deleted since it was listed, or a function
@@ -197,7 +219,8 @@ def _call_name(service: str, op: str) -> str:
 def _sagemaker(client: Any, t: LiveType, region: str) -> Iterator[Resource | Skipped]:
     listing = _call_name("sagemaker", t.list_op)
     try:
-        summaries = _safely(listing, _listed, client, t.list_op, t.list_key, absent_ok=False)
+        summaries = _safely(listing, _listed, client, t.list_op, t.list_key, absent_ok=False,
+                            **dict(t.list_args))
     except _Refused as exc:
         yield _failed(region, listing, str(exc).removeprefix(f"{listing}: "))  # the whole type went unread
         return
@@ -208,13 +231,15 @@ def _sagemaker(client: Any, t: LiveType, region: str) -> Iterator[Resource | Ski
         shown = str(summary.get(t.arn_key) or name)
         try:
             described = _safely(_call_name("sagemaker", t.describe_op), getattr(client, t.describe_op),
-                                **{t.describe_arg: name})
+                                **{t.describe_arg: name, **{k: summary[k] for k in t.describe_from_summary}})
         except _Refused as exc:
             yield _failed(region, shown, str(exc))
             continue
         if not described:
             continue
         described.pop("ResponseMetadata", None)
+        if t.unwrap:
+            described = described.get(t.unwrap) or {}
         for old, new in t.renames:
             if old in described:
                 described[new] = described.pop(old)
@@ -264,6 +289,21 @@ def _lambda(client: Any, region: str) -> Iterator[Resource | Skipped]:
         for url in (reads.get("lambda:ListFunctionUrlConfigs") or {}).get("FunctionUrlConfigs", []):
             yield Resource(kind="live", type="CreateFunctionUrlConfig", name=url.get("FunctionUrl", arn),
                            properties=url)
+
+
+def _capacity_providers(client: Any, region: str) -> Iterator[Resource | Skipped]:
+    """Lambda Managed Instances' capacity providers: ListCapacityProviders answers each one whole (its VpcConfig,
+    KmsKeyArn), with the fields CreateCapacityProvider named."""
+    try:
+        providers = _safely("lambda:ListCapacityProviders", _listed, client, "list_capacity_providers",
+                            "CapacityProviders", absent_ok=False)
+    except _Refused as exc:
+        yield _failed(region, "lambda:ListCapacityProviders",
+                      str(exc).removeprefix("lambda:ListCapacityProviders: "))
+        return
+    for provider in providers or []:
+        yield Resource(kind="live", type="CreateCapacityProvider", name=str(provider.get("CapacityProviderArn")),
+                       properties=dict(provider))
 
 
 def _permission(statement: dict[str, Any]) -> dict[str, Any]:

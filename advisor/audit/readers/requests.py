@@ -50,7 +50,7 @@ def read_requests(shown: str, text: str) -> list[Resource]:
         if not _is_request(operation, params):
             continue
         operation = str(operation)
-        name = str(params.get(_NAME_FIELDS.get(operation, ""), operation))
+        name = str(next((params[f] for f in _name_fields(operation) if f in params), operation))
         start = doc.line_of((operation,))
         end = next((line - 1 for line in starts if start and line > start), len(lines)) if start else None
         suppressions = skips.get(None, []) + skips.get(operation, []) + \
@@ -100,6 +100,13 @@ def _locator(doc: Document, operation: str) -> Callable[[PathKey], int | None]:
     def line_of(path: PathKey) -> int | None:
         return doc.line_of((operation, *path))
     return line_of
+
+
+def _name_fields(operation: str) -> tuple[str, ...]:
+    """Where a request names its resource: the table's field, else what AWS's Create requests call it
+    (CreateCluster's ClusterName, CreateCapacityProvider's CapacityProviderName), else Name (CreatePartnerApp)."""
+    noun = operation.removeprefix("Create")
+    return tuple(dict.fromkeys(f for f in (_NAME_FIELDS.get(operation), f"{noun}Name", "Name") if f))
 
 
 _NAME_FIELDS = {
