@@ -365,7 +365,12 @@ def _holds(condition: Condition, value: Any) -> bool | None:
         value = condition.aws_default
     if condition.check == "matches" and isinstance(value, Reference):
         value = _arn_shape(value) or value  # a reference's form may be known where its value is not
-    if _contains_unknown(value) and not (condition.check == "present" and not isinstance(value, Unknown)):
+    if condition.check in ("present", "absent") and not _empty(value) \
+            and (isinstance(value, Reference) or not isinstance(value, Unknown)):
+        # another resource's attribute, or a block holding one (a capacity provider's ARN from !GetAtt, a plan's
+        # known-after-apply ARN inside capacity_provider_config): certainly set, whatever its value
+        return condition.check == "present"
+    if _contains_unknown(value):
         return None
     if condition.check == "present":
         return not _empty(value)

@@ -22,7 +22,10 @@ EXPECTED: dict[str, Any] = yaml.safe_load((EXPERT / "expected.yaml").read_text()
 MORE: dict[str, Any] = yaml.safe_load((EXPERT / "expected-more.yaml").read_text())
 #: a third (awscc, inline monitoring definitions, monitoring in a VPC, the form of a referenced ARN, NVMe types)
 THIRD: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r11.yaml").read_text())
-FILES: dict[str, Any] = {**EXPECTED["files"], **MORE["files"], **THIRD["files"]}
+#: a fourth (Studio sharing and security groups, HyperPod, registry, edge, workforces, partner apps, dataset
+#: definitions, Lambda Managed Instances and durable functions)
+FOURTH: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r12.yaml").read_text())
+FILES: dict[str, Any] = {**EXPECTED["files"], **MORE["files"], **THIRD["files"], **FOURTH["files"]}
 _ENTRY = re.compile(r"^(\S+) (\S+)$")
 _VERDICT = re.compile(r"^(pass|fail|unknown|suppressed|none)(?: (\d+))?$")
 
