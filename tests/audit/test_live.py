@@ -183,3 +183,53 @@ def test_throttling_past_the_retries_is_an_error_for_that_call() -> None:
         [failed] = list(_sagemaker(client, SAGEMAKER[0], REGION))
     assert isinstance(failed, Skipped) and failed.error and failed.resource == "sagemaker:ListNotebookInstances"
     assert failed.reason == "ThrottlingException: Rate exceeded"
+
+
+def test_types_moto_does_not_serve_are_read_as_their_create_requests_named_them() -> None:
+    """User profiles are described with the DomainId their summary names, a workforce's Describe answer is
+    unwrapped, and a capacity provider is judged from its List answer (moto 5.2 serves none of the three)."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from advisor.audit.model import Resource
+    from advisor.audit.readers.live import SAGEMAKER, _capacity_providers, _sagemaker
+
+    by_op = {t.operation: t for t in SAGEMAKER}
+    sm = boto3.client("sagemaker", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="y")
+    profile_arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/d-abc123/analyst"
+    workforce_arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:workforce/reviewers"
+    with Stubber(sm) as stub:
+        stub.add_response("list_user_profiles", {"UserProfiles": [{"DomainId": "d-abc123",
+                                                                   "UserProfileName": "analyst"}]})
+        stub.add_response("describe_user_profile", {
+            "DomainId": "d-abc123", "UserProfileName": "analyst", "UserProfileArn": profile_arn,
+            "UserSettings": {"SharingSettings": {"NotebookOutputOption": "Allowed"}}},
+            {"DomainId": "d-abc123", "UserProfileName": "analyst"})
+        stub.add_response("list_tags", {"Tags": []}, {"ResourceArn": profile_arn})
+        [profile] = list(_sagemaker(sm, by_op["CreateUserProfile"], REGION))
+        stub.add_response("list_workforces", {"Workforces": [{
+            "WorkforceName": "reviewers", "WorkforceArn": workforce_arn}]})
+        stub.add_response("describe_workforce", {"Workforce": {
+            "WorkforceName": "reviewers", "WorkforceArn": workforce_arn,
+            "SourceIpConfig": {"Cidrs": ["0.0.0.0/0"]}}}, {"WorkforceName": "reviewers"})
+        stub.add_response("list_tags", {"Tags": []}, {"ResourceArn": workforce_arn})
+        [workforce] = list(_sagemaker(sm, by_op["CreateWorkforce"], REGION))
+    assert isinstance(profile, Resource) and profile.name == profile_arn
+    assert profile.properties["UserSettings"]["SharingSettings"]["NotebookOutputOption"] == "Allowed"
+    assert isinstance(workforce, Resource) and workforce.properties["SourceIpConfig"] == {"Cidrs": ["0.0.0.0/0"]}
+    lam = boto3.client("lambda", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="y")
+    provider_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:batch"
+    with Stubber(lam) as stub:
+        stub.add_response("list_capacity_providers", {"CapacityProviders": [{
+            "CapacityProviderArn": provider_arn, "State": "Active",
+            "VpcConfig": {"SubnetIds": ["subnet-0123456789abcdef0"], "SecurityGroupIds": ["sg-0123456789abcdef0"]},
+            "PermissionsConfig": {"CapacityProviderOperatorRoleArn": ROLE_ARN}}]})
+        [provider] = list(_capacity_providers(lam, REGION))
+    assert isinstance(provider, Resource) and (provider.type, provider.name) == ("CreateCapacityProvider", provider_arn)
+    # and the audit judges them: output shared without a key, a CIDR that allows everyone, no capacity-provider key
+    from advisor.audit.catalog import load_catalog
+    from advisor.audit.checks import evaluate, rules_for
+
+    rules = rules_for(load_catalog(), "live")
+    verdicts = {(f.control, f.status) for r in (profile, workforce, provider) for f in evaluate(r, rules[r.type])}
+    assert {("SM-DOM-06", "fail"), ("SM-WF-01", "fail"), ("LM-16", "fail")} <= verdicts
