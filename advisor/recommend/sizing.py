@@ -97,8 +97,14 @@ class Spec:
     """The accelerator memory a job may fill (DEVICE_MEMORY_USABLE of it)."""
     devices: int
     """Accelerator devices; 0 without accelerators."""
+    accelerated: bool
+    """It has accelerator devices: what a stage's need depends on (Sizer.need)."""
+    device_gib: float
+    """The accelerator memory one device may fill (usable_accelerator_gib / devices); 0 without accelerators."""
     units: int
     """What its peak compute is spread over: its devices, or its vCPUs without accelerators."""
+    tflops_per_unit: float
+    """Peak TFLOPS of one unit (device, or vCPU without accelerators)."""
     workers: int
     """Requests one instance serves at once: one per vCPU, or a few per accelerator device."""
     device_speed: float
@@ -109,8 +115,10 @@ class Spec:
     def of(cls, t: InstanceType, tflops: float, generation_rank: int, accelerator: AcceleratorSpec | None) -> Spec:
         devices = t.accelerator.count if t.accelerator else 0
         accelerator_gib = t.accelerator.memory_gib if t.accelerator else 0.0
+        usable_gib = round(accelerator_gib * DEVICE_MEMORY_USABLE, 3)
+        units = devices or t.vcpu
         return cls(t, t.name, tflops, generation_rank, accelerator, t.vcpu, t.memory_gib, accelerator_gib,
-                   round(accelerator_gib * DEVICE_MEMORY_USABLE, 3), devices, devices or t.vcpu,
+                   usable_gib, devices, devices > 0, usable_gib / devices if devices else 0.0, units, tflops / units,
                    devices * SLOTS_PER_ACCELERATOR or t.vcpu,
                    math.sqrt(tflops / devices / REFERENCE_TFLOPS) if devices else 1.0)
 
@@ -994,7 +1002,7 @@ class ComponentsSizer(EndpointSizer):
     def spec_need(self, spec: Spec) -> Need:
         """One copy's need on `spec`, as fit() was given it (an LLM's KV cache for the sequences one instance of
         `spec` runs, per_instance_need): the reservation written in the request is the one that was fitted."""
-        return per_instance_need(spec, self.w, self.derived, self.need(spec.accelerator_gib > 0))
+        return per_instance_need(spec, self.w, self.derived, self.need(spec.accelerated))
 
     def per_copy(self, spec: Spec, need: Need) -> tuple[float, int]:
         """(devices or CPU cores one copy reserves, copies one instance takes); (0, 0) when a copy does not fit.
@@ -1004,8 +1012,7 @@ class ComponentsSizer(EndpointSizer):
         takes seconds_per_request on one core), so lightly used models share a vCPU instead of each taking one;
         the copies memory allows split the instance's cores between them."""
         if need.accelerator_gib and spec.devices:
-            device_gib = spec.usable_accelerator_gib / spec.devices
-            devices = max(1, math.ceil(need.accelerator_gib / device_gib))
+            devices = max(1, math.ceil(need.accelerator_gib / spec.device_gib))
             return devices, spec.devices // devices
         inf = self.w.inference
         load = inf.requests_per_second / inf.models * inf.seconds_per_request / TARGET_UTILISATION
@@ -1150,8 +1157,8 @@ class Candidate(NamedTuple):
     @property
     def size(self) -> tuple[float, ...]:
         """How big it is, to rank by when prices are unknown: accelerators, then vCPUs, then memory."""
-        return (self.instances * self.spec.devices, self.instances * self.spec.vcpu,
-                self.instances * self.spec.memory_gib)
+        n, spec = self.instances, self.spec
+        return n * spec.devices, n * spec.vcpu, n * spec.memory_gib
 
 
 class Sizing(NamedTuple):
@@ -1176,7 +1183,8 @@ class Weighing(NamedTuple):
     """What one instance must hold, on a type without / with accelerators."""
     cap: int
     """The most instances the stage allows."""
-    prices: Mapping[str, Price] | None
+    prices: Mapping[str, Price]
+    """The stage's prices by type; empty without a snapshot."""
     guidance: AlgorithmStage | None
     """AWS's training guidance for a built-in algorithm (training only)."""
     serving: Serving | None
@@ -1205,7 +1213,7 @@ class Weighing(NamedTuple):
     multi-container endpoint: HostedModelsSizer.holding); None for one model."""
 
     @classmethod
-    def of(cls, w: Workload, sizer: Sizer, cap: int, prices: Mapping[str, Price] | None,
+    def of(cls, w: Workload, sizer: Sizer, cap: int, prices: Mapping[str, Price],
            guidance: AlgorithmStage | None, inference: bool, derived: Derived, per_job: bool = False) -> Weighing:
         by_data = max(4, math.ceil(w.data.size_gb if not w.data.in_memory_gb else w.data.in_memory_gb)
                       * VCPU_PER_GB_WORKING_SET)
@@ -1224,28 +1232,27 @@ class Weighing(NamedTuple):
 
     def need(self, spec: Spec) -> Need:
         """What one instance of `spec` must hold."""
-        need = self.needs[spec.accelerator_gib > 0]  # with the sizer's holding already applied (Weighing.of)
+        need = self.needs[spec.accelerated]  # with the sizer's holding already applied (Weighing.of)
         if not self.llm_serving:
             return need
         if self.holding is None:
             return per_instance_need(spec, self.w, self.derived, need)
-        return self.holding(per_instance_need(spec, self.w, self.derived, self.sizer.need(spec.accelerator_gib > 0)))
+        return self.holding(per_instance_need(spec, self.w, self.derived, self.sizer.need(spec.accelerated)))
 
-    def usable_devices(self, spec: Spec, count: int) -> float:
-        """How many of `count` x `spec`'s devices (or vCPUs) this workload keeps busy."""
+    def usable_devices(self, spec: Spec, count: int, need: Need) -> float:
+        """How many of `count` x `spec`'s devices (or vCPUs) this workload keeps busy, holding `need` on each."""
         guidance = self.guidance
         instances = count if guidance is None or guidance.multi_instance is not False else 1
         if not spec.devices:
             return min(spec.units, self.busy_vcpus) * instances
         per_instance = 1 if guidance is not None and guidance.multi_gpu is False else spec.devices
-        need_gib = self.need(spec).accelerator_gib
-        device_gib = spec.usable_accelerator_gib / spec.devices
-        useful = max(math.ceil(need_gib / device_gib) if need_gib and device_gib else 1, self.busy_devices)
+        need_gib = need.accelerator_gib
+        useful = max(math.ceil(need_gib / spec.device_gib) if need_gib and spec.device_gib else 1, self.busy_devices)
         return min(per_instance * instances, useful)
 
     def busy_reason(self, spec: Spec, count: int) -> str:
         """Why only some of `count` x `spec`'s devices (or vCPUs) are busy; empty when all of them are."""
-        used = self.usable_devices(spec, count)
+        used = self.usable_devices(spec, count, self.need(spec))
         if not spec.devices:
             if used >= spec.units * count:
                 return ""
@@ -1261,11 +1268,12 @@ class Weighing(NamedTuple):
 
     def candidate(self, spec: Spec) -> Candidate:
         """`spec` weighed: how many, whether they fit, how busy and fast they are for this work, at what price."""
-        count, misfit = self.sizer.fit(spec, self.need(spec))
+        need = self.need(spec)
+        count, misfit = self.sizer.fit(spec, need)
         if count > self.cap and misfit is None:
             misfit = f"would need {count:,} instances, more than the {self.cap} this stage allows"
             count = self.cap  # never shown, nor priced, above the service's maximum
-        price = self.prices.get(spec.name) if self.prices is not None else None
+        price = self.prices.get(spec.name)
         if misfit is not None:  # never ranked: how busy or fast it would be says nothing
             return Candidate(spec, count, price, misfit)
         per_hour = float(price.usd_per_hour) * count if price is not None and price.known else None
@@ -1274,8 +1282,8 @@ class Weighing(NamedTuple):
                        else None)
             return Candidate(spec, count, price, None, request_s=self.serving.request_seconds(spec), per_hour=per_hour,
                              per_run=per_run, cost=_cost(per_run if per_run is not None else per_hour))
-        usable = self.usable_of(spec, count) if self.usable_of is not None else self.usable_devices(spec, count)
-        compute = usable * (spec.tflops / spec.units)
+        usable = self.usable_of(spec, count) if self.usable_of is not None else self.usable_devices(spec, count, need)
+        compute = usable * spec.tflops_per_unit
         # a CPU job's hours fall as the vCPUs it keeps busy rise; an accelerator's peak TFLOPS does not say how much
         # sooner a job finishes on another device (sizing assumes small batches gain only its square root)
         per_job = per_hour / usable if self.per_job and per_hour is not None and usable > 0 and not spec.devices \
@@ -1295,7 +1303,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     """
     sizer = SIZERS[stage.sizing](stage, w, derived)
     prices = (snapshot.prices_for(stage.price_component)  # type: ignore[arg-type]
-              if snapshot is not None and stage.price_component else None)
+              if snapshot is not None and stage.price_component else {})
     inference = stage.instance_stage in ("hosting", "batch_transform")
     jobs = stage.instance_stage != "hosting"  # a batch transform is a job too: it ends when its records are scored
     banned = set(excluded)
@@ -1326,15 +1334,18 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
             out.append(weighing.candidate(spec))
         return out
 
+    def ranked(weighed: list[Candidate]) -> list[Candidate]:
+        return _ranked([c for c in weighed if c.misfit is None], w, inference, jobs)
+
     candidates = weigh(chosen)
-    fitting = _ranked(candidates, w, inference, jobs)
+    fitting = ranked(candidates)
     if not fitting:
         accelerated = any(f in catalogue.accelerated_families for f in chosen)
         # every family the rules chose is excluded (a stated GPU need over a CPU rule): all allowed families
         wider = [f for f in catalogue.current_families if f not in banned and f not in chosen
                  and (not chosen or (f in catalogue.accelerated_families) == accelerated)]
         more = weigh(wider)
-        fitting = _ranked(more, w, inference, jobs)
+        fitting = ranked(more)
         if fitting and not chosen:
             reasons.append(f"every family the rules chose ({'/'.join(dict.fromkeys(families))}) is excluded at this "
                            "stage, so the families still allowed were weighed")
@@ -1433,11 +1444,8 @@ def _what_to_change(c: Candidate, w: Workload, stage: StageSpec) -> str:
 
 
 def _price(c: Candidate) -> float:
-    return _cost(c.per_hour)
-
-
-def _accelerated(c: Candidate) -> bool:
-    return c.spec.devices > 0
+    """The price an hour to rank by: an unknown price ranks after every known one."""
+    return math.inf if c.per_hour is None else c.per_hour
 
 
 def _cost(usd: float | None) -> float:
@@ -1445,7 +1453,7 @@ def _cost(usd: float | None) -> float:
     return math.inf if usd is None else usd
 
 
-def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: bool) -> list[Candidate]:
+def _ranked(fitting: list[Candidate], w: Workload, inference: bool, jobs: bool) -> list[Candidate]:
     """The fitting candidates in the priority's order (ties keep the knowledge's order; `jobs`: a stage that ends,
     whose ties go to fewer instances).
 
@@ -1455,29 +1463,32 @@ def _ranked(candidates: list[Candidate], w: Workload, inference: bool, jobs: boo
     keeps busy.
     balanced: the most usable speed among those costing at most 20% more than the cheapest.
     """
-    fitting = [c for c in candidates if c.fits]
     target_s = w.inference.latency_ms_p99 / 1000
 
     def too_slow(c: Candidate) -> bool:  # a batch transform has a time window (sized), not a latency target
         return not jobs and c.request_s is not None and c.request_s > target_s
 
-    # a job (training, processing, a batch transform) at the same price (to the cent an hour: 2 x $0.23 is 1 x
-    # $0.461) and size runs on fewer, larger instances: fewer containers to start and fewer shards; an endpoint
-    # keeps the knowledge's order (more, smaller instances lose less capacity with one). A run of a batch
-    # transform costs cents: it ties only to a hundredth of a cent, or a dearer run would tie with a cheaper one
-    # A CPU training job at priority cost is ranked by its cost a job (per_job), against CPU types only: vCPUs and
-    # accelerators do different work, so which kind trains is still the cheaper by the hour.
-    # Costs a job tie as prices do, to the cent an hour: each at the pace of the slowest type that fits.
-    paces = [c.per_hour / c.per_job for c in fitting if c.per_job and c.per_hour is not None] \
-        if jobs and w.priority == "cost" else []
-    slowest = min(paces, default=1.0)
-    first_kind = _accelerated(min(fitting, key=_price)) if paces else None  # the kind of the cheapest by the hour
+    if jobs:
+        # a job (training, processing, a batch transform) at the same price (to the cent an hour: 2 x $0.23 is 1 x
+        # $0.461) and size runs on fewer, larger instances: fewer containers to start and fewer shards. A run of a
+        # batch transform costs cents: it ties only to a hundredth of a cent, or a dearer run would tie with a
+        # cheaper one. A CPU training job at priority cost is ranked by its cost a job (per_job), against CPU types
+        # only: vCPUs and accelerators do different work, so which kind trains is still the cheaper by the hour.
+        # Costs a job tie as prices do, to the cent an hour: each at the pace of the slowest type that fits.
+        paces = [c.per_hour / c.per_job for c in fitting if c.per_job and c.per_hour is not None] \
+            if w.priority == "cost" else []
+        slowest = min(paces, default=1.0)
+        first_kind = min(fitting, key=_price).spec.accelerated if paces else None  # of the cheapest by the hour
 
-    def cost_order(c: Candidate) -> tuple[Any, ...]:
-        cost = c.cost * slowest if c.per_job is not None else c.cost
-        tied = round(cost, 4 if c.per_run is not None else 2) if jobs else cost
-        other_kind = first_kind is not None and _accelerated(c) != first_kind
-        return (too_slow(c), other_kind, tied, c.size, c.instances if jobs else 0, -c.spec.generation_rank)
+        def cost_order(c: Candidate) -> tuple[Any, ...]:
+            cost = c.cost * slowest if c.per_job is not None else c.cost
+            other_kind = first_kind is not None and c.spec.accelerated != first_kind
+            return (other_kind, round(cost, 4 if c.per_run is not None else 2), c.size, c.instances,
+                    -c.spec.generation_rank)
+    else:
+        # an endpoint keeps the knowledge's order (more, smaller instances lose less capacity with one)
+        def cost_order(c: Candidate) -> tuple[Any, ...]:
+            return too_slow(c), c.cost, c.size, -c.spec.generation_rank
 
     by_cost = sorted(fitting, key=cost_order)
     if w.priority == "cost" or not fitting:

@@ -43,11 +43,11 @@ def test_only_the_busy_devices_count_and_the_winner_says_why(advisor: Advisor) -
                                                                    "parameters_millions": 100}})
     derived = Derived.of(w, advisor.knowledge)
     sizer = sizing.SIZERS["training"](stages.stage("training"), w, derived)
-    weighing = sizing.Weighing.of(w, sizer, cap=100, prices=None, guidance=None, inference=False, derived=derived)
+    weighing = sizing.Weighing.of(w, sizer, cap=100, prices={}, guidance=None, inference=False, derived=derived)
     catalogue = sizing.Catalogue.of(advisor.knowledge)
     eight = next(s for s in catalogue.specs("training", ["p"]) if s.devices == 8)
     one = next(s for s in catalogue.specs("training", ["g"]) if s.devices == 1)
-    assert weighing.usable_devices(eight, 1) == 1  # a 100M-parameter model keeps one device busy
+    assert weighing.usable_devices(eight, 1, weighing.need(eight)) == 1  # a 100M-parameter model keeps one device busy
     assert weighing.busy_reason(eight, 1) == "1 of 8 devices busy (the model and data keep no more busy)"
     assert weighing.busy_reason(one, 1) == ""
     candidate = weighing.candidate(eight)
