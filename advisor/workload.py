@@ -511,6 +511,16 @@ def architecture_of(w: Workload, knowledge: "Knowledge") -> "LlmArchitecture | N
     return knowledge.llm_architecture(w.model.architecture) if w.model.architecture else None
 
 
+def working_set_of(w: Workload, size_gb: float) -> float:
+    """What must be in memory at once of `size_gb` of the workload's data: data.in_memory_gb when stated, else
+    all of it for tabular and time-series data (loaded whole), else a streamed mini-batch buffer."""
+    if w.data.in_memory_gb is not None:
+        return w.data.in_memory_gb
+    if w.data.kind in ("tabular", "timeseries"):
+        return size_gb
+    return min(size_gb, STREAMED_WORKING_SET_GB)
+
+
 @dataclass(frozen=True)
 class Derived:
     """Facts the rules read as `derived.*` and sizing reads as attributes: plain formulas over the workload and
@@ -520,6 +530,9 @@ class Derived:
     """
 
     working_set_gb: float
+    processing_working_set_gb: float
+    """The working set of one processing job: as working_set_gb, but of the data the job reads
+    (processing.data_gb, when stated, else the data set): a daily job over the last day of a lake holds that day."""
     model_memory_gb: float
     """Memory to serve the model: weights at their precision +20%; for an LLM, weights + KV cache + runtime."""
     training_accelerator_gb: float
@@ -536,16 +549,13 @@ class Derived:
 
     @classmethod
     def of(cls, w: Workload, knowledge: "Knowledge") -> Self:
-        if w.data.in_memory_gb is not None:
-            working_set = w.data.in_memory_gb
-        elif w.data.kind in ("tabular", "timeseries"):
-            working_set = w.data.size_gb
-        else:
-            working_set = min(w.data.size_gb, STREAMED_WORKING_SET_GB)
+        working_set = working_set_of(w, w.data.size_gb)
+        read = w.processing.data_gb
         deep = w.model.kind in ("deep_learning", "llm")
         architecture = architecture_of(w, knowledge)
         return cls(
             working_set_gb=round(working_set, 3),
+            processing_working_set_gb=round(working_set if read is None else working_set_of(w, read), 3),
             model_memory_gb=serving_memory(w, architecture)[0],
             training_accelerator_gb=training_memory(w)[0] if deep else 0.0,
             needs_gpu_training=w.training.gpu == "required" or (deep and w.training.gpu == "auto"),

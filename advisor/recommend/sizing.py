@@ -474,6 +474,10 @@ class ProcessingSizer(OneInstance):
     the job's data within processing.max_hours (the job's MaxRuntimeInSeconds), each given a share of the
     input objects (ProcessingS3Input S3DataDistributionType ShardedByS3Key)."""
 
+    def need(self, accelerated: bool) -> Need:
+        """The working set of the data the job reads (processing.data_gb), not of the whole data set."""
+        return working_set_need(self.derived.processing_working_set_gb, MEMORY_HEADROOM)
+
     def rate(self) -> tuple[float, str]:
         assert self.w is not None
         return processing_rate(self.w)

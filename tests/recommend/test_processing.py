@@ -144,3 +144,16 @@ def test_every_regulated_stage_that_needs_the_internet_keeps_its_vpc(
     assert value_at(request, ".".join(vpc))
     assert value_at(request, ".".join(isolation)) == []
     assert any(w.startswith(f"{operation}: runs in your VPC") for w in rec.warnings)
+
+
+def test_a_job_that_reads_part_of_the_data_holds_only_that_part(advisor: Advisor) -> None:
+    """The working set of a job is the data it reads (processing.data_gb): the last day of a 5 TB lake is a small
+    general-purpose job, not memory-optimised instances for the lake; stated alone, data.size_gb still decides."""
+    def w(**processing: Any) -> Workload:
+        return Workload.model_validate({"name": "etl", "stages": ["processing"], "priority": "cost",
+                                        "data": {"size_gb": 5000, "kind": "tabular"}, "processing": processing})
+    day = advisor.recommend(w(data_gb=20)).instances["processing"]
+    lake = advisor.recommend(w()).instances["processing"]
+    assert day.instance_count == 1 and advisor.knowledge.instance_type(day.instance_type).family != "r"
+    assert any("working set 20 GiB" in r for r in day.reasons)
+    assert advisor.knowledge.instance_type(lake.instance_type).family in ("r", "r-nvme") and lake.instance_count > 1
