@@ -757,6 +757,12 @@ def models_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str
     return problems
 
 
+STORAGE_LIMITS = (("image_gb", "package_mb", "container image (code and model)"),
+                  ("disk_gb", "tmp_mb", "of ephemeral disk (scratch data)"))
+"""An inference option's storage limits in GB (hosting_options.yaml: Serverless Inference's 10 GB container image
+and 5 GB of ephemeral disk) and the inference field in MB each bounds."""
+
+
 def option_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """What an inference stage whose limits are errors (StageSpec.limits_are_errors: serverless, asynchronous)
     cannot do at all, naming the field, the stage and the limit; the option that takes it instead is found by its
@@ -783,6 +789,14 @@ def option_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str
                              f"(stages lists {stage})", "the option that takes it: " + _taker(
                                  w, knowledge, stage, "timeout_s", inf.seconds_per_request, "up to {:g} s a request",
                                  "none: split the work into shorter requests, or run it with {job}")))
+        for limit_id, field, what in STORAGE_LIMITS:
+            most, need_mb = option.most(limit_id), getattr(inf, field)
+            if most is not None and need_mb > most * 1024:
+                taker = _taker(w, knowledge, stage, limit_id, need_mb / 1024, "up to {:g} GB",
+                               "none: make the container or its scratch data smaller")
+                problems.append((("inference", field), f"inference.{field} is {need_mb:,g} MB, more than the "
+                                 f"{most:g} GB {what} {option.name} allows (stages lists {stage})",
+                                 f"the option that takes it: {taker}"))
         if option.capabilities.gpu:
             continue
         gpu_stages = stage_registry.offer(w.stages, *(s for s, o in knowledge.inference_stages()

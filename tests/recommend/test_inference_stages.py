@@ -51,6 +51,10 @@ def asynchronous(advisor: Advisor, **inference: Any) -> Any:
      "over Asynchronous Inference's 1024 MB payload limit"),
     (["async_inference"], {"seconds_per_request": 5000}, SMALL, "inference.seconds_per_request",
      "over Asynchronous Inference's 3600 s limit"),
+    (["serverless_inference"], {"package_mb": 12_000}, SMALL, "inference.package_mb",
+     "more than the 10 GB container image (code and model) Serverless Inference allows"),
+    (["serverless_inference"], {"tmp_mb": 8000}, SMALL, "inference.tmp_mb",
+     "more than the 5 GB of ephemeral disk (scratch data) Serverless Inference allows"),
     (["serverless_inference"], {}, {"algorithm": "seq2seq", "kind": "deep_learning"}, "model.algorithm",
      "model.algorithm seq2seq serves on GPU instances only, but stages lists serverless_inference"),
 ])
@@ -71,6 +75,14 @@ def test_gpu_on_serverless_exits_2_from_the_command_line(tmp_path: Path, capsys:
     err = capsys.readouterr().err
     assert "w.yaml:3" in err and "inference.gpu" in err and "serverless_inference" in err
     assert "Traceback" not in err
+
+
+def test_storage_within_serverless_limits_is_no_error(advisor: Advisor) -> None:
+    """10 GB of image and 5 GB of disk are allowed; a real-time endpoint has neither limit."""
+    advisor.recommend({"stages": ["serverless_inference"], "model": SMALL,
+                       "inference": {"package_mb": 10_240, "tmp_mb": 5120, "traffic": "sporadic"}})
+    advisor.recommend({"stages": ["realtime_inference"], "model": SMALL, "inference": {"package_mb": 20_000,
+                                                                                      "tmp_mb": 20_000}})
 
 
 def test_the_payload_error_offers_async_the_async_one_offers_nothing_bigger(advisor: Advisor) -> None:
