@@ -459,6 +459,9 @@ class Framework(NamedTuple):
         "exclusion and a warning).")] = ()
     cpu_only_guidance: Annotated[Text | None, Doc(
         "What AWS says, in plain words, when cpu_only names a section.")] = None
+    training: Annotated[AlgorithmStage | None, Doc(
+        "What AWS documents for training in the framework's SageMaker container, as for a built-in algorithm "
+        "(e.g. multi_instance false: one instance a job); absent where AWS states no limit.")] = None
 
     def _check(self, context: Context) -> None:
         if self.cpu_only and not self.cpu_only_guidance:

@@ -176,12 +176,14 @@ class Catalogue(NamedTuple):
             for m in a.modes:
                 listed[(a.id, m.id, True)] = frozenset(
                     g for g in m.training.generations if g in accelerated_generations) or trains
+        guidance.update({(f.id, None): f.training for f in knowledge.frameworks if f.training is not None})
         return cls({key: tuple(specs) for key, specs in grouped.items()},
                    tuple(f.id for f in knowledge.families if f.status == "current"), frozenset(stock_only),
                    guidance, accelerated, {key: gens for key, gens in listed.items() if gens}, frozenset(unlisted))
 
     def training_of(self, w: Workload) -> AlgorithmStage | None:
-        """AWS's training guidance for the workload's built-in algorithm (and mode); None for a framework."""
+        """AWS's training guidance for the workload's built-in algorithm (and mode), or for its framework's container
+        where AWS documents one (Framework.training); None otherwise."""
         return (self.training_guidance.get((w.model.algorithm, w.model.mode))
                 or self.training_guidance.get((w.model.algorithm, None)))
 

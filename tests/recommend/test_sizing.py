@@ -326,3 +326,21 @@ def test_a_full_tie_at_priority_balanced_goes_to_the_newer_generation_and_says_s
             family = advisor.knowledge.family(lost.family).generations
             assert family.index(lost.generation) < family.index(winner.generation), alt
     assert not any(a.reason == "no faster, older generation" for a in choice.alternatives)
+
+
+def test_a_framework_that_trains_on_one_instance_keeps_a_distributed_job_on_one(advisor: Advisor) -> None:
+    """The knowledge's training guidance of a framework container (scikit-learn: one instance a job, AWS's SDK
+    refuses more) bounds a job as a built-in algorithm's does; a framework without one has no guidance."""
+    def job(algorithm: str) -> Any:
+        return advisor.recommend({"stages": ["training", "tuning"], "priority": "time",
+                                  "data": {"kind": "tabular", "size_gb": 300},
+                                  "model": {"algorithm": algorithm, "kind": "classical" if algorithm == "sklearn"
+                                            else "tree_based"},
+                                  "training": {"distributed": True, "max_hours": 8}})
+    sklearn = job("sklearn")
+    for stage in ("training", "tuning"):
+        choice = sklearn.instances[stage]
+        assert choice.instance_count == 1
+        assert any("sklearn trains on a single instance only" in r for r in choice.reasons)
+    assert sizing.Catalogue.of(advisor.knowledge).training_of(
+        Workload(stages=["training"], model={"algorithm": "pytorch"})) is None
