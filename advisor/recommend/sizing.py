@@ -1262,8 +1262,8 @@ class Weighing(NamedTuple):
         if not spec.devices:
             if used >= spec.units * count:
                 return ""
-            basis = "about one per GB of working set" if self.classical else (
-                f"a deep model on CPUs: about one per GB of working set, at least {VCPU_DEEP_MODEL_ON_CPU}")
+            per_gb = "about one per GB of data (data.in_memory_gb, else data.size_gb)"
+            basis = per_gb if self.classical else f"a deep model on CPUs: {per_gb}, at least {VCPU_DEEP_MODEL_ON_CPU}"
             return f"{used:g} vCPUs busy ({basis})"
         if used >= spec.devices * count:
             return ""
