@@ -56,6 +56,7 @@ from advisor.recommend.models import (
     deep_frozen,
 )
 from advisor.recommend.options import hosted_models, hosting_reasons, option_warnings, several_models_stages
+from advisor.recommend.pipeline import serial_pipeline
 from advisor.recommend.security import SecurityRows, drop_refused, serverless_gaps
 from advisor.workload import Derived, Workload, check_workload, context_of, with_architecture, with_model_defaults
 
@@ -254,8 +255,9 @@ class Advisor:
         hosting = decided.hosting if stage in several_models_stages(self.knowledge) else None
         option = next((o for then in hosting.thens for o in then.hosting), None) if hosting else None
         sized_as = spec if option is None else spec._replace(sizing=option)
+        pipeline = serial_pipeline(w, stage, self.knowledge, facts.derived) if option is None else None
         sized = sizing.size(sized_as, w, facts.derived, chosen, {e.family for e in excluded}, self._catalogue,
-                            snapshot)
+                            snapshot, pipeline)
         spot = w.training.interruptible and stage in (stage_registry.stages_reading("training") or ())
         refusal = spot_refusal(w, self.knowledge) if spot else None
         priced = w.model_copy(update={"training": w.training.model_copy(update={"interruptible": False})}) \

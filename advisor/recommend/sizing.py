@@ -1300,7 +1300,8 @@ class Weighing(NamedTuple):
 
 
 def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str], excluded: Iterable[str],
-         catalogue: Catalogue, snapshot: PriceSnapshot | None) -> Sizing:
+         catalogue: Catalogue, snapshot: PriceSnapshot | None, wrap: Callable[[Sizer], Sizer] | None = None
+         ) -> Sizing:
     """The type and count for one stage from the families the rules chose (less those excluded).
 
     When no type of those families fits, the other current families of the same kind (CPU, or accelerated) that
@@ -1308,6 +1309,8 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     with `fits=False`, the reason and what would have to change.
     """
     sizer = SIZERS[stage.sizing](stage, w, derived)
+    if wrap is not None:  # what the stage's model adds to its own strategy (a serial pipeline: recommend/pipeline.py)
+        sizer = wrap(sizer)
     prices = (snapshot.prices_for(stage.price_component)  # type: ignore[arg-type]
               if snapshot is not None and stage.price_component else {})
     inference = stage.instance_stage in ("hosting", "batch_transform")
