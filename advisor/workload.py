@@ -544,6 +544,9 @@ class Derived:
     """Traffic has idle stretches (has_idle_periods)."""
     lambda_stated: bool
     """The workload has a `lambda` section: the user asked about a Lambda function."""
+    multi_model_container: bool
+    """The model's serving container can be a multi-model endpoint: false for a built-in algorithm whose container
+    AWS does not list as supporting them (Algorithm.multi_model), true otherwise (a framework's or your own)."""
     architecture: "LlmArchitecture | None" = dataclasses.field(default=None, metadata={"fact": False})
     """The knowledge's row for model.architecture, which sizing's memory arithmetic reads; not a rule fact."""
 
@@ -553,6 +556,7 @@ class Derived:
         read = w.processing.data_gb
         deep = w.model.kind in ("deep_learning", "llm")
         architecture = architecture_of(w, knowledge)
+        built_in = knowledge.algorithm(w.model.algorithm)
         return cls(
             working_set_gb=round(working_set, 3),
             processing_working_set_gb=round(working_set if read is None else working_set_of(w, read), 3),
@@ -563,6 +567,7 @@ class Derived:
             sensitive=w.data.sensitivity in ("confidential", "regulated"),
             idle_periods=has_idle_periods(w),
             lambda_stated=w.lambda_ is not None,
+            multi_model_container=built_in is None or built_in.multi_model,
             architecture=architecture,
         )
 

@@ -428,6 +428,9 @@ class Algorithm(NamedTuple):
         "yours; one that does not is limited to a managed spot wait of SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS.")] = False
     runs_on_neuron: Annotated[bool, Doc(
         "Whether the built-in container runs on AWS Neuron (Inferentia, Trainium); none does.")] = False
+    multi_model: Annotated[bool, Doc(
+        "Whether the built-in inference container supports multi-model endpoints (AWS lists the ones that do in "
+        "multi-model-support.html); one that does not serves one model a container.")] = False
     export: Annotated[ArtifactExport | None, Doc(
         "How the trained model artifact runs outside the built-in container, where AWS documents it; None: the "
         "model runs only in its SageMaker container (training, hosting, batch transform).")] = None

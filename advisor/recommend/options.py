@@ -307,7 +307,12 @@ def hosting_reasons(w: Workload, knowledge: Knowledge, hosting: Outcome, option:
                       f"{winner.spec.name} each, against {money(cost.usd)}/month for this endpoint")
     reasons.append(f"hosting alternative one endpoint per model lost: {dedicated}; AWS keeps a dedicated endpoint "
                    "for a model with much higher traffic or a strict latency need")
+    built_in = knowledge.algorithm(w.model.algorithm)
+    mme_container = built_in is None or built_in.multi_model
     mme = []
+    if built_in is not None and not built_in.multi_model:
+        mme.append(f"the built-in {built_in.name} inference container does not support multi-model endpoints "
+                   "(AWS lists the containers that do in multi-model-support.html)")
     if inf.serial:
         mme.append("it sends each request to one model (TargetModel); a chain needs its containers in series")
     if not inf.same_container:
@@ -323,7 +328,7 @@ def hosting_reasons(w: Workload, knowledge: Knowledge, hosting: Outcome, option:
     if n > CONTAINERS_MAX:
         container.append(f"it takes at most {CONTAINERS_MAX} containers (CreateModel.Containers), and there are {n} "
                          "models")
-    if inf.same_container and not inf.serial:
+    if inf.same_container and not inf.serial and mme_container:
         container.append("its containers would all be the same image, each holding its model on every instance, "
                          "where one multi-model container loads only the models in use")
     if w.model.kind == "llm" and not inf.serial:
