@@ -568,6 +568,9 @@ class HostingOption(NamedTuple):
     serves_one_model: Annotated[Text | None, Doc(
         "Why one of it serves a single model, in AWS's terms (where capabilities.several_models is false): the "
         "error or warning for a workload with several models on it quotes it.")] = None
+    gpu_generations: Annotated[tuple[Id, ...], Doc(
+        "The GPU instance generations AWS lists for it, where it lists some (a multi-model endpoint's GPU types); "
+        "empty: every GPU type of the stage.")] = ()
 
     def _check(self, context: Context) -> None:
         if self.capabilities.several_models is False and not self.serves_one_model:

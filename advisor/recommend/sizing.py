@@ -141,6 +141,9 @@ class Catalogue(NamedTuple):
     gpu_generations_unlisted: frozenset[str] = frozenset()
     """Built-in algorithms whose page documents GPU training but names no generation (DeepAR): they keep to the
     generations the other built-in algorithm pages list, the GPUs their containers are documented on."""
+    option_gpus: Mapping[str, tuple[frozenset[str], str]] = {}
+    """Inference option id -> (the GPU generations AWS lists for it, its name), for options that list some
+    (hosting_options.yaml gpu_generations: a multi-model endpoint's GPU types)."""
 
     @classmethod
     def of(cls, knowledge: Knowledge) -> Catalogue:
@@ -179,7 +182,9 @@ class Catalogue(NamedTuple):
         guidance.update({(f.id, None): f.training for f in knowledge.frameworks if f.training is not None})
         return cls({key: tuple(specs) for key, specs in grouped.items()},
                    tuple(f.id for f in knowledge.families if f.status == "current"), frozenset(stock_only),
-                   guidance, accelerated, {key: gens for key, gens in listed.items() if gens}, frozenset(unlisted))
+                   guidance, accelerated, {key: gens for key, gens in listed.items() if gens}, frozenset(unlisted),
+                   {o.id: (frozenset(o.gpu_generations), o.name) for o in knowledge.hosting_options
+                    if o.gpu_generations})
 
     def training_of(self, w: Workload) -> AlgorithmStage | None:
         """AWS's training guidance for the workload's built-in algorithm (and mode), or for its framework's container
@@ -1333,10 +1338,13 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     asks = catalogue.asks(w, training)
     left_out: dict[str, list[str]] = defaultdict(list)
 
+    gpus, option = catalogue.option_gpus.get(stage.sizing, (None, ""))  # a hosted option's listed GPU types
+
     def weigh(family_ids: Iterable[str]) -> list[Candidate]:
         out = []
         for spec in catalogue.specs(stage.instance_stage, family_ids):
-            why = asks.cannot_run(spec)
+            why = asks.cannot_run(spec) or (f"not among the GPU types AWS lists for a {option}"
+                                            if gpus and spec.devices and spec.itype.generation not in gpus else None)
             if why:
                 left_out[why].append(spec.itype.generation)
                 continue
