@@ -945,7 +945,9 @@ class HostedModelsSizer(EndpointSizer):
         return Need(memory, 0.0, (
             f"{memory:g} GiB of memory for {held} models held at once ({self.held_words()}): one model's "
             f"{need.memory_gib:g} GiB + {held - 1} x {per_model:g} GiB (model {self.derived.model_memory_gb:g} GiB "
-            f"x{MEMORY_HEADROOM:g}; the slack lets an unused model be unloaded while another loads)",
+            f"x{MEMORY_HEADROOM:g}; " + ("the slack lets an unused model be unloaded while another loads)"
+                                         if getattr(self, "loads_on_demand", False) else
+                                         "every container keeps its model loaded, with the headroom one model gets)"),
             *(f"one model: {line}" for line in need.explain)))
 
     def count_reason(self, spec: Spec, count: int) -> str:
@@ -957,6 +959,9 @@ class MultiModelSizer(HostedModelsSizer):
     """A multi-model endpoint: one container loads models from S3 on demand and caches them in memory, so an
     instance holds the hot set (inference.hot_models, else every model: an upper bound). AWS runs it on every CPU
     type and on single-GPU types only (Triton on GPUs)."""
+
+    loads_on_demand = True
+    """Models load from S3 when requested and are unloaded when room is needed (the others stay loaded)."""
 
     def held(self) -> int:
         return self.w.inference.hot_models or self.w.inference.models

@@ -31,7 +31,9 @@ def test_every_container_of_the_chain_is_on_each_instance_and_in_the_model(advis
     chain = rec.instances[stage]
     assert chain.settings["InferenceExecutionConfig.Mode"] == "Serial" and chain.settings["Containers"] == 3
     assert "Containers" not in one.settings
-    assert any("3 models held at once" in r for r in chain.reasons)
+    assert any("3 models held at once" in r and "every container keeps its model loaded" in r
+               for r in chain.reasons)
+    assert not any("unloaded" in r for r in chain.reasons)  # nothing loads on demand in a pipeline
     assert any("serial inference pipeline of 3 containers" in r for r in chain.reasons)
     assert not any("serial inference pipeline" in r for r in one.reasons)
     model = build_requests(rec, w).requests["CreateModel"]
