@@ -167,8 +167,9 @@ def instance_stage_of(name: str) -> str | None:
 
 
 def component_names() -> tuple[str, ...]:
-    """What `pricing show --component` accepts: the components, then the stage ids that map to one."""
-    return tuple(dict.fromkeys((*PRICE_COMPONENTS, *(s.id for s in _REGISTRY.values() if s.price_component))))
+    """What `pricing show --component` accepts: the components, then every stage id (one billed per use, with no
+    component, stands for the snapshot's blocks of other prices: a user types the stage names of the workload)."""
+    return tuple(dict.fromkeys((*PRICE_COMPONENTS, *_REGISTRY)))
 
 
 def component_of(name: str) -> str:

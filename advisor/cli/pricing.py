@@ -11,7 +11,7 @@ from typing import Any
 from advisor.cli import CREATES_FOLDERS
 from advisor.errors import UsageError
 from advisor.render import FORMATS, Column, emit
-from advisor.stages import component_names, component_of
+from advisor.stages import PRICE_COMPONENTS, component_names, component_of, stage
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("--family", help="only this instance family (t, m, r, c, p, g, inf, trn)")
     show.add_argument("--component", choices=component_names(), metavar="COMPONENT",
                       help="only this price component (hosting, spot_training, ...) or the one a workload stage "
-                           "is billed under (realtime_inference, tuning, ...)")
+                           "is billed under (realtime_inference, tuning, ...); a stage billed per use "
+                           "(serverless_inference) shows the snapshot's other prices: Lambda, Serverless "
+                           "Inference, ...")
     show.add_argument("--format", choices=FORMATS, default="table")
     show.add_argument("--pricing-dir", type=Path, help="a folder of <region>.yaml snapshots (default: the shipped "
                                                         "ones, or your refreshed copies when newer)")
@@ -70,6 +72,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         if args.family not in known:
             raise UsageError(f"unknown family {args.family!r}", hint=f"one of {', '.join(known)}")
         family_types = {t["name"] for t in types if t["family"] == args.family}
+    if args.component and args.component not in PRICE_COMPONENTS and stage(args.component).price_component is None:
+        return _show_blocks(regions, args, note=f"{args.component} is billed per use, not per instance-hour")
     component = component_of(args.component) if args.component else None
     rows: list[dict[str, Any]] = []
     dates: list[str] = []
@@ -98,6 +102,49 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.format == "table":  # how much of each snapshot is estimated (json and yaml rows carry `estimate`)
         for line in counts:
             print(line)
+        if not args.family and not args.component:  # the prices no row holds (json keeps its list of rows)
+            print()
+            _show_blocks(regions, args, note="")
+    return 0
+
+
+BLOCK_COLUMNS: tuple[Column, ...] = (
+    ("region", lambda r: r["region"]),
+    ("prices", lambda r: r["prices"]),
+    ("figures", lambda r: _figures_text(r)),
+    ("as of", lambda r: r["as_of"]),
+)
+_NOT_FIGURES = ("region", "prices", "key", "source", "as_of", "assumption")
+
+
+def _figures_text(row: dict[str, Any]) -> str:
+    """`usd_per_gb_second 0.0000166667, usd_per_million_requests 0.2`: a block's figures as its file names them."""
+    from advisor.pricing.models import plain_number  # deferred with the rest of the command's stack
+    return ", ".join(f"{name} {plain_number(value).removesuffix('.0') if isinstance(value, float) else value}"
+                     for name, value in row.items() if name not in _NOT_FIGURES)
+
+
+def _show_blocks(regions: list[str], args: argparse.Namespace, *, note: str) -> int:
+    """Each snapshot's prices beside its instance-hour rows (PRICE_BLOCKS: Lambda, Serverless Inference, Lambda
+    Managed Instances, the spot discount), one row per region and block, each with its source and date: what a
+    stage billed per use, or the Lambda check, is costed from."""
+    from advisor.pricing.models import PRICE_BLOCKS
+    from advisor.pricing.snapshots import load_snapshot
+
+    rows: list[dict[str, Any]] = []
+    for region in regions:
+        snapshot = load_snapshot(region, args.pricing_dir)
+        for block in PRICE_BLOCKS:
+            figures = getattr(snapshot, block.field)
+            if figures is None:
+                continue
+            values = figures._asdict()
+            rows.append({"region": region, "prices": block.label, "key": block.key,
+                         **{k: v.isoformat() if k == "as_of" else v for k, v in values.items()}})
+    title = "Prices beside the instance-hour rows (the snapshot files hold each one's source)"
+    if note:
+        title = f"{note}: {title[0].lower()}{title[1:]}"
+    emit(rows, args.format, title=title, columns=BLOCK_COLUMNS)
     return 0
 
 

@@ -14,9 +14,11 @@ import pytest
 import yaml
 from botocore.stub import Stubber
 
+from advisor import stages
 from advisor.cli import main
 from advisor.knowledge.loader import load_knowledge
 from advisor.pricing import refresh as refresh_module
+from advisor.pricing.models import PRICE_BLOCKS
 from advisor.pricing.snapshots import shipped_pricing_dir
 from tests.conftest import line_of, replace_in
 from tests.support.price_list import expected_params, page, pricing_client, sagemaker_item
@@ -180,6 +182,28 @@ def test_show_component_by_workload_stage(capsys: pytest.CaptureFixture[str]) ->
     assert main(["pricing", "show", "--region", "us-east-1", "--component", "hosting", "--format", "json"]) == 0
     assert by_stage == json.loads(capsys.readouterr().out)
     assert by_stage and {r["component"] for r in by_stage} == {"hosting"}
+
+
+def test_show_takes_every_stage_and_shows_the_prices_no_row_holds(capsys: pytest.CaptureFixture[str]) -> None:
+    """A stage billed per use (no instance-hour component) is a name users type from their workload: it shows
+    the snapshot's blocks it and the Lambda check are costed from, never an argparse refusal."""
+    per_use = [s.id for s in stages.stages() if s.price_component is None]
+    assert per_use
+    for stage_id in per_use:
+        assert main(["pricing", "show", "--region", "us-east-1", "--component", stage_id, "--format", "json"]) == 0
+        blocks = json.loads(capsys.readouterr().out)
+        assert {b["key"] for b in blocks} == {b.key for b in PRICE_BLOCKS}
+        serverless = next(b for b in blocks if b["key"] == "serverless_inference")
+        assert serverless["usd_per_gb_second"] > 0 and serverless["source"] and serverless["as_of"]
+    assert main(["pricing", "show", "--region", "us-east-1", "--component", per_use[0]]) == 0
+    out = capsys.readouterr().out
+    assert f"{per_use[0]} is billed per use" in out and "usd_per_gb_second 0.0000166667" in out
+    assert "ml.m5.xlarge" not in out
+    assert main(["pricing", "show", "--region", "us-east-1", "--family", "t"]) == 0  # a filter on the rows
+    assert "Lambda prices" not in capsys.readouterr().out
+    assert main(["pricing", "show", "--region", "us-east-1"]) == 0  # everything: the rows, then the blocks
+    out = capsys.readouterr().out
+    assert out.index("ml.m5.xlarge") < out.index("management_fee_percent 15,")
 
 
 def test_show_counts_the_estimates_of_each_region(capsys: pytest.CaptureFixture[str]) -> None:
