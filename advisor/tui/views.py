@@ -6,6 +6,7 @@ Question and option text goes in as plain Text (never markup), so a stem with [b
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -279,8 +280,15 @@ def name_width(names: list[str], width: int) -> int:
     return max(20, min(max((len(name) for name in names), default=0), width - BAR_LINE))
 
 
-def _fit(name: str, width: int) -> str:
-    return name if len(name) <= width else name[:width - 1] + "…"
+def _name_rows(name: str, width: int) -> list[str]:
+    """A name in its column, wrapped at spaces: the figures go beside the first row and the rest follow under it,
+    so an 80-column screen shows "Deployment and Orchestration of ML Workflows" whole, never cut with an ellipsis."""
+    return textwrap.wrap(name, width) or [""]
+
+
+def _rest(rows: list[str]) -> str:
+    """The rows of a wrapped name after its first, each indented as the first is."""
+    return "".join(f"  {row}\n" for row in rows[1:])
 
 
 # ---- results ---------------------------------------------------------------------------------------------
@@ -301,13 +309,14 @@ def exam_result(session: Session, score: ExamScore, now: dt.datetime, width: int
     text.append("By domain\n", style="bold")
     names = name_width([domain.name for domain in score.domains], width)
     for domain in score.domains:
-        name = _fit(domain.name, names)
+        rows = _name_rows(domain.name, names)
+        name = rows[0]
         if domain.total == 0:
-            text.append(f"  {name:<{names}}  {'-':>7} none drawn from this bank\n", style="dim")
+            text.append(f"  {name:<{names}}  {'-':>7} none drawn from this bank\n{_rest(rows)}", style="dim")
             continue
         text.append(f"  {name:<{names}} {domain.correct:>3}/{domain.total:<3} ")
         text.append(bar(domain.correct / domain.total, 20))
-        text.append(f" {domain.percent:4.0f}%\n")
+        text.append(f" {domain.percent:4.0f}%\n{_rest(rows)}")
     text.append(f"\nEach question scores all or nothing, as in the real exam.\nPartial credit, for diagnosis only: "
                 f"{score.partial:.0%} (a right pick counts, a wrong pick takes one back).", style="dim")
     return text
@@ -336,10 +345,11 @@ def round_result(session: Session) -> Text:
 def _tally_line(tally: Tally, names: int) -> Text:
     from advisor.quiz.stats import bar
 
-    name = _fit(tally.label or tally.name, names)
-    line = Text(f"  {name:<{names}} {tally.correct:>3}/{tally.attempts:<3} ")
+    rows = _name_rows(tally.label or tally.name, names)
+    line = Text(f"  {rows[0]:<{names}} {tally.correct:>3}/{tally.attempts:<3} ")
     line.append(bar(tally.accuracy, 20), style="green" if (tally.accuracy or 0) >= 0.75 else "yellow")
     line.append(f" {tally.accuracy:4.0%}\n" if tally.accuracy is not None else "    -\n")
+    line.append(_rest(rows))
     return line
 
 
