@@ -113,12 +113,14 @@ def print_records(title: str, columns: Sequence[Column], rows: Iterable[dict[str
     console.print(table_for(console.width, [name for name, _ in columns], cells, title=title))
 
 
-def table_for(width: int, headers: Sequence[str], cells: Sequence[Sequence[str]], title: str = "") -> Any:
+def table_for(width: int, headers: Sequence[str], cells: Sequence[Sequence[str]], title: str = "",
+              styles: Sequence[str] = ()) -> Any:
     """Rows as a rich renderable `width` columns wide whose text wraps at spaces, never inside a word.
 
     A ruled table when every column's longest word fits between rules; else a compact table without rules; and
     when even that cannot hold the longest words side by side (six columns at 80), each row as a block of
-    "column: value" lines, so no field path or instance type is cut in two.
+    "column: value" lines, so no field path or instance type is cut in two. `styles`, when given, is a style per
+    row for its first cell (an audit finding's status in its colour).
     """
     # deferred: rich loads only when a table is printed
     from rich import box
@@ -131,17 +133,19 @@ def table_for(width: int, headers: Sequence[str], cells: Sequence[Sequence[str]]
     else:  # the longest words do not fit between rules: drop the rules and the outer padding
         widths = column_widths(headers, cells, width - 2 * (len(headers) - 1) - 1)
         if widths is None:
-            return _stacked(headers, cells, title, width)
+            return _stacked(headers, cells, title, width, styles)
         table = Table(title=title or None, header_style="bold", expand=False, box=box.SIMPLE_HEAD,
                       show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
     for header, column_width in zip(headers, widths):
         table.add_column(header, overflow="fold", width=column_width)
-    for texts in cells:
-        table.add_row(*(Text(text) for text in texts))  # text, never markup
+    for row, texts in enumerate(cells):
+        style = styles[row] if styles else ""
+        table.add_row(*(Text(text, style=style if i == 0 else "") for i, text in enumerate(texts)))  # never markup
     return table
 
 
-def _stacked(headers: Sequence[str], cells: Sequence[Sequence[str]], title: str, width: int) -> Any:
+def _stacked(headers: Sequence[str], cells: Sequence[Sequence[str]], title: str, width: int,
+             styles: Sequence[str] = ()) -> Any:
     """Rows too wide for side-by-side columns: one block per row, each value beside its column's name and wrapped
     under itself."""
     from rich.console import Group
@@ -149,11 +153,11 @@ def _stacked(headers: Sequence[str], cells: Sequence[Sequence[str]], title: str,
 
     indent = max(len(h) for h in headers) + 2
     lines: list[Any] = [Text(title, style="bold")] if title else []
-    for texts in cells:
-        for header, text in zip(headers, texts):
+    for row, texts in enumerate(cells):
+        for i, (header, text) in enumerate(zip(headers, texts)):
             wrapped = wrap_words(text, width - indent) or [""]
             label = f"{header}:".ljust(indent) if wrapped[0] else f"{header}:"
-            lines.append(Text.assemble((label, "bold"), wrapped[0]))
+            lines.append(Text.assemble((label, "bold"), (wrapped[0], styles[row] if styles and i == 0 else "")))
             lines += [Text(" " * indent + rest) for rest in wrapped[1:]]
         lines.append(Text(""))
     return Group(*lines)

@@ -14,7 +14,7 @@ from advisor.__about__ import __version__
 from advisor.audit import AuditReport
 from advisor.audit.catalog import Catalog, catalog_of
 from advisor.audit.model import SEVERITY_ORDER, Finding, unreadable
-from advisor.render import terminal_console
+from advisor.render import table_for, terminal_console
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import Knowledge
@@ -48,9 +48,20 @@ def to_json(report: AuditReport) -> str:
             b'  "summary": ' + encode(report.summary()) + b"\n}\n").decode()
 
 
+TABLE_HEADERS = ("status", "control", "severity", "field", "actual", "fix / reason")
+STATUS_STYLES = {"fail": "red", "unknown": "yellow", "suppressed": "dim", "pass": "green"}
+
+
+def _counted(count: Any, noun: str) -> str:
+    """`1 file`, `2 files`: a summary's counts in words."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def print_table(report: AuditReport, *, show_passed: bool = False, console: Any = None) -> None:
+    """A table per resource, as wide as the console: text wraps at spaces (advisor.render.table_for), so a field
+    path or a fix is never cut inside a word, and rows too wide for six columns stand as blocks."""
     from rich.markup import escape
-    from rich.table import Table
+    from rich.text import Text
 
     console = console or terminal_console()
     groups: dict[tuple[str, str, str], list[Finding]] = {}
@@ -60,23 +71,20 @@ def print_table(report: AuditReport, *, show_passed: bool = False, console: Any 
         groups.setdefault((f.file or "", f.resource, f.resource_type), []).append(f)
     for (file, resource, rtype), items in groups.items():
         where = f"{file}:{items[0].resource_line}" if file and items[0].resource_line else (file or "live")
-        table = Table(title=f"{resource} ({rtype}) — {where}", title_justify="left", header_style="bold")
-        for name in ("status", "control", "severity", "field", "actual", "fix / reason"):
-            table.add_column(name, overflow="fold")
-        for f in items:
-            style = {"fail": "red", "unknown": "yellow", "suppressed": "dim", "pass": "green"}[f.status]
-            table.add_row(f"[{style}]{f.status}[/]", f.control, f.severity,
-                          f.field + (f":{f.line}" if f.line else ""), f.actual,
-                          f.justification or f.fix or ("expected " + f.expected if f.status != "pass" else ""))
-        console.print(table)
+        console.print(Text(f"{resource} ({rtype}) — {where}", style="bold"))
+        cells = [(f.status, f.control, f.severity, f.field + (f":{f.line}" if f.line else ""), f.actual,
+                  f.justification or f.fix or ("expected " + f.expected if f.status != "pass" else ""))
+                 for f in items]
+        console.print(table_for(console.width, TABLE_HEADERS, cells, styles=[STATUS_STYLES[f.status] for f in items]))
     for s in report.skipped:
         console.print(f"[yellow]skipped[/] {escape(str(s))}")
     for s in report.errors:
         console.print(f"[bold red]error[/] {escape(str(s))} (not audited)")
     summary = report.summary()
-    console.print(f"{summary['files']} files, {summary['resources']} resources: {summary['fail']} failed, "
+    console.print(f"{_counted(summary['files'], 'file')}, {_counted(summary['resources'], 'resource')}: "
+                  f"{summary['fail']} failed, "
                   f"{summary['unknown']} unknown, {summary['suppressed']} suppressed, {summary['pass']} passed"
-                  + (f", {summary['skipped']} inputs skipped" if summary["skipped"] else "")
+                  + (f", {_counted(summary['skipped'], 'input')} skipped" if summary["skipped"] else "")
                   + (f", {unreadable(len(report.errors))}" if report.errors else ""))
 
 

@@ -82,7 +82,7 @@ def test_an_unreadable_input_is_a_located_error_in_every_format(
     code, out, err = _run(capsys, ".")
     said = " ".join(out.split())
     assert code == 2 and f"error {where}: " in said and reason in said and "1 input could not be read" in said
-    assert "1 files, 1 resources" in said and "Traceback" not in err
+    assert "1 file, 1 resource:" in said and "Traceback" not in err
     # JSON
     code, out, err = _run(capsys, ".", "--format", "json")
     data = json.loads(out)
