@@ -85,7 +85,7 @@ def print_table(report: AuditReport, *, show_passed: bool = False, console: Any 
                   f"{summary['fail']} failed, "
                   f"{summary['unknown']} unknown, {summary['suppressed']} suppressed, {summary['pass']} passed"
                   + (f", {_counted(summary['skipped'], 'input')} skipped" if summary["skipped"] else "")
-                  + (f", {unreadable(len(report.errors))}" if report.errors else ""))
+                  + (f", {unreadable(len(unread))}" if (unread := [e for e in report.errors if e.file]) else ""))
 
 
 def to_sarif(report: AuditReport, catalog: Catalog | Knowledge) -> str:

@@ -84,9 +84,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
             return 0
         if not report.errors:
             # only files that are no input of ours: still a report (a CI step uploads its SARIF), and a failed run
-            report.errors.append(Skipped("", f"nothing could be audited: none of the {len(report.skipped)} "
-                                             "inputs is a CloudFormation/SAM template, Terraform file, plan or "
-                                             "request file", error=True))
+            kinds = "CloudFormation/SAM template, Terraform file, plan or request file"
+            found = len(report.skipped)
+            which = (f"the paths hold no {kinds}" if found == 0 else f"the one input is not a {kinds}" if found == 1
+                     else f"none of the {found} inputs is a {kinds}")
+            report.errors.append(Skipped("", f"nothing could be audited: {which}", error=True))
     if args.baseline:
         # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.audit.baseline import read_baseline

@@ -204,3 +204,19 @@ def test_a_run_that_found_no_input_of_ours_is_a_failed_run_in_its_report(
     assert code == 2 and invocation["executionSuccessful"] is False and "locations" not in note
     assert note["message"]["text"].startswith("not audited: nothing could be audited: none of the 2 inputs")
     assert _run(capsys, ".", "--allow-empty", "--format", "sarif", "-o", "hook.sarif")[0] == 0  # a hook's run
+
+
+def test_an_empty_folder_or_one_file_of_no_kind_is_said_in_plain_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty folder was 'none of the 0 inputs is ...' and its table counted '1 input could not be read',
+    although nothing was unreadable."""
+    monkeypatch.chdir(tmp_path)
+    Path("empty").mkdir()
+    code, out, _err = _run(capsys, "empty")
+    said = " ".join(out.split())
+    assert code == 2 and "the paths hold no CloudFormation/SAM template" in said
+    assert "0 inputs" not in said and "could not be read" not in said
+    Path("notes.md").write_text("# notes\n")
+    code, out, _err = _run(capsys, "notes.md")
+    said = " ".join(out.split())
+    assert code == 2 and "the one input is not a CloudFormation/SAM template" in said and "1 input skipped" in said
