@@ -116,6 +116,7 @@ class Decision(NamedTuple):
     def evaluate(self, ctx: Context, stage: str | None = None, memo: Memo | None = None) -> "Outcome":
         """Every rule against `ctx`, then the hit policy picks among those that matched. Decisions evaluated
         against the same `ctx` may share a `memo` of its leaves (see conditions.Memo)."""
+        memo = {} if memo is None else memo  # the rules of one decision share leaves too
         results = [(rule, None if rule.when is None else rule.when.evaluate(ctx, memo)) for rule in self.rules]
         matched = [rule for rule, result in results if result is None or result.result]
         selected = self._select(matched)
@@ -189,6 +190,11 @@ class Outcome(NamedTuple):
     thens: tuple[Then, ...]
     rules: tuple[Rule, ...]
     trace: DecisionTrace
+
+    def at(self, stage: str) -> "Outcome":
+        """The same outcome for another stage the decision serves (its context is the same: only the trace's stage
+        differs)."""
+        return self._replace(trace=self.trace._replace(stage=stage))
 
 
 class AmbiguousDecision(RuntimeError):

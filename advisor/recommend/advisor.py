@@ -218,9 +218,14 @@ class Advisor:
         ctx = facts.context
         memo: Memo = {}
         excluded = self._collect("exclusions", ctx, memo)
-        families: dict[str, Outcome] = {
-            stage: self._stage_decision[stage].evaluate(ctx, stage, memo) for stage in w.stages
-            if stage_registry.stage(stage).instance_stage is not None}
+        families: dict[str, Outcome] = {}
+        for stage in w.stages:
+            if stage_registry.stage(stage).instance_stage is None:
+                continue
+            decision = self._stage_decision[stage]
+            # a decision serving two of the stages (training and tuning) reads the same facts: evaluated once
+            same = next((o for o in families.values() if o.trace.decision == decision.decision), None)
+            families[stage] = same.at(stage) if same else decision.evaluate(ctx, stage, memo)
         controls = self._collect("controls", ctx, memo)
         hosting = _merged(self._collect("hosting", ctx, memo)) if hosted_models(w, self.knowledge) else None
         outcomes = [*excluded, *families.values(), *([hosting] if hosting else []), *controls,
