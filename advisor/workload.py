@@ -8,6 +8,7 @@ place, and shown in the trace under `derived.*`.
 
 import dataclasses
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, Union, get_args, get_origin
@@ -580,14 +581,16 @@ _FACTS = tuple(f for f in dataclasses.fields(Derived) if f.metadata.get("fact", 
 """Derived's fields the rules read (all but the knowledge rows it carries for sizing)."""
 
 
-def context_of(w: Workload, derived: Derived) -> dict[str, Any]:
-    """The flat field -> value view the rules read: every workload field by dotted path, plus the derived facts
-    (Derived.of).
+def context_of(w: Workload, derived: Derived, fields: Collection[str] | None = None) -> dict[str, Any]:
+    """The flat field -> value view the rules read: every workload field by dotted path (or only `fields`, those
+    the loaded rules name), plus the derived facts (Derived.of).
 
     Tuples (the stages) are shown as lists, as they are written in YAML.
     """
     ctx: dict[str, Any] = {}
     for path, section, name in _PATHS:
+        if fields is not None and path not in fields:
+            continue
         if section:
             holder = getattr(w, section)
             value = None if holder is None else getattr(holder, name)  # an optional section left out

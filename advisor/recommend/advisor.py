@@ -103,6 +103,8 @@ class Advisor:
             if decision.output == "families":
                 for stage in decision.stages:
                     self._stage_decision[stage] = decision
+        self._read = frozenset(leaf.field for d in knowledge.decisions for rule in d.rules for leaf in rule.leaves())
+        """The workload fields the rules read: the context holds those."""
         self._catalogue = sizing.Catalogue.of(knowledge)
         self._security = SecurityRows(knowledge)
         self._snapshots: dict[str, PriceSnapshot | None] = {}
@@ -134,7 +136,7 @@ class Advisor:
     def facts(self, w: Workload) -> Facts:
         """The facts the rules read, including the Lambda facts the security rules depend on."""
         derived = Derived.of(w, self.knowledge)
-        base = context_of(w, derived)
+        base = context_of(w, derived, self._read)
         check = tuple(self._collect("lambda_units", base))
         units = [unit for outcome in check for rule in outcome.rules for unit in rule.then.units]
         assessment = lambda_fit.assess(w, self.knowledge, derived, units) if units else None
