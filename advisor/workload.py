@@ -996,19 +996,19 @@ def with_model_defaults(w: Workload, knowledge: "Knowledge") -> Workload:
     The filled field is not marked as set (model_fields_set), so the recommendation can say what was assumed, and
     filling again gives the same workload."""
     stated = w.model.model_fields_set
-    values = dict(w.model)
+    filled: dict[str, Any] = {}
     if "kind" in stated and "algorithm" not in stated:
-        values["algorithm"] = ALGORITHM_OF_KIND[w.model.kind]
+        filled["algorithm"] = ALGORITHM_OF_KIND[w.model.kind]
     elif "algorithm" in stated and "kind" not in stated:
         kinds = model_kinds_of(w.model.algorithm, knowledge)
         if kinds:  # else your own container: any kind, so the field's default stands
-            values["kind"] = kinds[0]
+            filled["kind"] = kinds[0]
     updates: dict[str, Any] = {}
-    if values != dict(w.model):
-        updates["model"] = Model.model_construct(_fields_set=set(stated), **values)
-    builtin = knowledge.algorithm(values["algorithm"])
+    if any(getattr(w.model, name) != value for name, value in filled.items()):
+        updates["model"] = Model.model_construct(_fields_set=set(stated), **{**w.model.__dict__, **filled})
+    builtin = knowledge.algorithm(filled.get("algorithm", w.model.algorithm))
     if builtin is not None and "kind" not in w.data.model_fields_set and w.data.kind not in builtin.data_kinds:
-        data = dict(w.data) | {"kind": builtin.data_kinds[0]}
+        data = {**w.data.__dict__, "kind": builtin.data_kinds[0]}
         updates["data"] = Data.model_construct(_fields_set=set(w.data.model_fields_set), **data)
     return w.model_copy(update=updates) if updates else w
 
