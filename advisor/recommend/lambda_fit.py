@@ -440,10 +440,11 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     reasons = [f"unit of work: {what}, invoked {_INVOKED[unit.invocation]}"]
     if unit.models is not None:
         reasons.append(_models_reason(w, unit))
-    if unit.said("implied"):
-        reasons.append("implied by the stage: " + "; ".join(unit.said("implied")))
-    if unit.said("assumed"):
-        reasons.append("assumed (the workload's defaults, not stated): " + "; ".join(unit.said("assumed")))
+    implied, assumed = unit.said("implied"), unit.said("assumed")
+    if implied:
+        reasons.append("implied by the stage: " + "; ".join(implied))
+    if assumed:
+        reasons.append("assumed (the workload's defaults, not stated): " + "; ".join(assumed))
     settings: dict[str, object] = {
         "MemorySize": int(memory),
         "Timeout": int(min(max(3, math.ceil(max(seconds, stream_seconds) * 3)), top("timeout"))) if "timeout" in rows
