@@ -4,12 +4,13 @@ Conditions are checked when rules load (the field must exist in the workload, th
 type, a literal must be one the field allows). Evaluation looks at every leaf, whatever the answer, and returns
 a frozen record of it (field, operator, expected, actual, result) inside the all / any / not structure the rule
 was written in: that record is how the product explains why a rule fired or did not, and which conditions were
-alternatives.
+alternatives. A rule's trace keeps only its leaves' records (`holds` finds them, in written order, with the
+verdict); `explain` puts them back into the structure when an explanation reads it.
 """
 
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Any, Literal, NamedTuple
 
 from annotated_types import MinLen
@@ -124,6 +125,14 @@ class Leaf(NamedTuple):
                 memo[self] = result
         return result
 
+    def holds(self, ctx: Context, memo: Memo, found: list[LeafResult]) -> bool:
+        result = self.evaluate(ctx, memo)
+        found.append(result)
+        return result.result
+
+    def explain(self, found: Iterator[LeafResult]) -> LeafResult:
+        return next(found)
+
     def leaves(self) -> "tuple[Leaf, ...]":
         return (self,)
 
@@ -169,7 +178,13 @@ class All(NamedTuple):
     all: Annotated["tuple[Condition, ...]", MinLen(1)]
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
-        parts = tuple(part.evaluate(ctx, memo) for part in self.all)
+        return self.explain(_found(self, ctx, memo))
+
+    def holds(self, ctx: Context, memo: Memo, found: list[LeafResult]) -> bool:
+        return all([part.holds(ctx, memo, found) for part in self.all])  # a list: every part's leaves are found
+
+    def explain(self, found: Iterator[LeafResult]) -> GroupResult:
+        parts = tuple(part.explain(found) for part in self.all)
         return GroupResult("all", all(part.result for part in parts), parts)
 
     def leaves(self) -> tuple[Leaf, ...]:
@@ -181,7 +196,13 @@ class AnyOf(NamedTuple):
     any: Annotated["tuple[Condition, ...]", MinLen(1)]
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
-        parts = tuple(part.evaluate(ctx, memo) for part in self.any)
+        return self.explain(_found(self, ctx, memo))
+
+    def holds(self, ctx: Context, memo: Memo, found: list[LeafResult]) -> bool:
+        return any([part.holds(ctx, memo, found) for part in self.any])  # a list: every part's leaves are found
+
+    def explain(self, found: Iterator[LeafResult]) -> GroupResult:
+        parts = tuple(part.explain(found) for part in self.any)
         return GroupResult("any", any(part.result for part in parts), parts)
 
     def leaves(self) -> tuple[Leaf, ...]:
@@ -193,11 +214,24 @@ class Not(NamedTuple):
     not_: Annotated["Condition", Field(alias="not")]
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> GroupResult:
-        inner = self.not_.evaluate(ctx, memo)
+        return self.explain(_found(self, ctx, memo))
+
+    def holds(self, ctx: Context, memo: Memo, found: list[LeafResult]) -> bool:
+        return not self.not_.holds(ctx, memo, found)
+
+    def explain(self, found: Iterator[LeafResult]) -> GroupResult:
+        inner = self.not_.explain(found)
         return GroupResult("not", not inner.result, (inner,))
 
     def leaves(self) -> tuple[Leaf, ...]:
         return self.not_.leaves()
+
+
+def _found(condition: "All | AnyOf | Not", ctx: Context, memo: Memo | None) -> Iterator[LeafResult]:
+    """The condition's leaves as evaluated against `ctx`, in written order."""
+    found: list[LeafResult] = []
+    condition.holds(ctx, {} if memo is None else memo, found)
+    return iter(found)
 
 
 def _kind(raw: Any) -> str:

@@ -117,16 +117,17 @@ class Decision(NamedTuple):
         """Every rule against `ctx`, then the hit policy picks among those that matched. Decisions evaluated
         against the same `ctx` may share a `memo` of its leaves (see conditions.Memo)."""
         memo = {} if memo is None else memo  # the rules of one decision share leaves too
-        results = [(rule, None if rule.when is None else rule.when.evaluate(ctx, memo)) for rule in self.rules]
-        matched = [rule for rule, result in results if result is None or result.result]
+        results = []  # (rule, its leaves as evaluated in written order, whether it matched)
+        for rule in self.rules:
+            found: list[LeafResult] = []
+            results.append((rule, found, rule.when is None or rule.when.holds(ctx, memo, found)))
+        matched = [rule for rule, _, ok in results if ok]
         selected = self._select(matched)
         selected_ids = set(map(id, selected))  # the rules, by identity
         traces = []
-        for rule, result in results:
-            status: RuleStatus = ("selected" if id(rule) in selected_ids else
-                                  "matched" if result is None or result.result else "unmatched")
-            traces.append(RuleTrace(rule.id, status, rule.priority, rule.because,
-                                    () if result is None else result.leaves(), result))
+        for rule, found, ok in results:
+            status: RuleStatus = ("selected" if id(rule) in selected_ids else "matched" if ok else "unmatched")
+            traces.append(RuleTrace(rule.id, status, rule.priority, rule.because, tuple(found), rule.when))
         trace = DecisionTrace(self.decision, self.title, self.hit_policy, tuple(r.id for r in selected),
                               tuple(traces), stage)
         return Outcome(tuple(r.then for r in selected), tuple(selected), trace)
@@ -158,20 +159,26 @@ RuleStatus = Literal["selected", "matched", "unmatched"]
 
 
 class RuleTrace(NamedTuple):
-    """One rule as evaluated. `conditions` lists its leaves in written order (the JSON trace); `when` keeps the
-    all / any / not structure for explanations (which conditions were alternatives) and is left out of JSON."""
+    """One rule as evaluated. `conditions` lists its leaves in written order (the JSON trace); `when` puts them
+    back into the rule's all / any / not structure for explanations (which conditions were alternatives), from
+    the rule's own `condition`, which JSON leaves out."""
 
     id: str
     status: RuleStatus
     priority: int
     because: str
     conditions: tuple[LeafResult, ...]
-    when: Annotated[ConditionResult | None, Field(exclude=True)] = None
+    condition: Annotated[Condition | None, Field(exclude=True)] = None
+
+    @property
+    def when(self) -> ConditionResult | None:
+        """The condition as evaluated: its groups with their verdicts over `conditions` (None: always matches)."""
+        return None if self.condition is None else self.condition.explain(iter(self.conditions))
 
     def _json(self) -> dict[str, Any]:
-        """The record as JSON writes it: every field but `when`."""
+        """The record as JSON writes it: every field but `condition`."""
         data = self._asdict()
-        del data["when"]
+        del data["condition"]
         return data
 
 

@@ -293,8 +293,9 @@ def explain_text(rec: Recommendation, decision: str | None = None) -> str:
             if not r.conditions:
                 out.append("      (no conditions: always matches)")
             # a top-level `all` reads as a plain list; a nested group gets a heading naming its kind
-            top = r.when.parts if isinstance(r.when, GroupResult) and r.when.kind == "all" else \
-                () if r.when is None else (r.when,)
+            when = r.when
+            top = when.parts if isinstance(when, GroupResult) and when.kind == "all" else \
+                () if when is None else (when,)
             for part in top:
                 out.extend(_condition_lines(part, "      "))
         out.append("")
