@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol
 
 from advisor.knowledge.models import AcceleratorSpec, AlgorithmStage, InstanceType, Knowledge
@@ -208,7 +208,8 @@ class Catalogue(NamedTuple):
             algorithm not in self.gpu_generations_unlisted)
 
 
-class ModelAsks(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ModelAsks:
     """What a workload's model asks of a type's accelerator at one stage (Catalogue.asks), read from the workload
     once per stage; `cannot_run` weighs each type against it."""
 
@@ -263,7 +264,8 @@ class ModelAsks(NamedTuple):
 
 # ---- how fast a type serves one request ---------------------------------------------------------------------
 
-class Serving(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Serving:
     """What one request asks of a type, read from the workload once per stage: every type an endpoint or a batch
     transform weighs is measured against the same figures."""
 
@@ -359,7 +361,8 @@ def workers_text(spec: Spec, w: Workload, noun: str) -> str:
 
 # ---- sizing strategies --------------------------------------------------------------------------------------
 
-class Need(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Need:
     """What one instance must hold at a stage, with the reasoning in words."""
 
     memory_gib: float
@@ -427,7 +430,8 @@ def working_set_need(working_set: float, factor: float) -> Need:
     return Need(memory, 0.0, (f"{memory:g} GiB of memory: working set {working_set:g} GiB x{factor:g} headroom",))
 
 
-class OneInstance(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class OneInstance:
     """One instance whose memory holds the working set (the base of the notebook and processing sizers)."""
 
     derived: Derived
@@ -571,7 +575,8 @@ class NotebookSizer(OneInstance):
         return Need(memory, 0.0, (explain,))
 
 
-class TrainingSizer(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class TrainingSizer:
     """Training and tuning: accelerator memory for the training state, or host memory for the working set;
     a distributed job spreads what one instance cannot hold."""
 
@@ -634,7 +639,8 @@ def model_need(w: Workload, derived: Derived, accelerated: bool) -> Need:
                               f"the serving runtime, at least inference.memory_mb ({w.inference.memory_mb:g} MB)",))
 
 
-class EndpointSizer(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class EndpointSizer:
     """A real-time endpoint: enough instances for the peak load at the target utilisation (lower at priority time),
     two or more when it serves production traffic. Whether a type's request time meets the p99 target is the
     ranking's concern (a type that meets it comes first), so a target nothing meets is said, not a dead end."""
@@ -735,7 +741,8 @@ def batch_run_hours(records: int, capacity_rps: float, count: int) -> float:
     return max(1 / 60, records / (capacity_rps * count * 3600))
 
 
-class BatchSizer(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class BatchSizer:
     """Batch transform: enough workers to score every record of a run within its window (half of it at priority
     time)."""
 
@@ -1189,7 +1196,8 @@ class Sizing(NamedTuple):
     """The inference option's request settings (an asynchronous endpoint's client config and scaling)."""
 
 
-class Weighing(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Weighing:
     """One stage's weighing of types for one workload. What the workload asks of any type (its needs, the vCPUs
     or devices it can keep busy, the prices) is worked out once here; each type is then weighed against it."""
 
@@ -1330,7 +1338,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     guidance = catalogue.training_of(w) if training else None
     single = guidance is not None and guidance.multi_instance is False
     if single and isinstance(sizer, TrainingSizer) and sizer.distributed:
-        sizer = sizer._replace(distributed=False)
+        sizer = replace(sizer, distributed=False)
         reasons_first = [f"training.distributed is set, but {w.model.algorithm} trains on a single instance only "
                          "(AWS), so one instance must hold the job"]
     else:
@@ -1389,7 +1397,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
         winner, others = first._replace(misfit=first.misfit or "no family the workload allows has a type that "
                                         "runs this stage"), []
     if len(others) < ALTERNATIVES_SHOWN:
-        misfits = sorted((c for c in candidates if not c.fits and c.spec is not winner.spec),
+        misfits = sorted((c for c in candidates if c.misfit is not None and c.spec is not winner.spec),
                          key=lambda c: (-c.spec.memory_gib, c.spec.name))
         others += misfits[:ALTERNATIVES_SHOWN - len(others)]
 
