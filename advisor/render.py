@@ -173,6 +173,28 @@ def wrap_words(text: str, width: int) -> list[str]:
             or [""]]
 
 
+def wrap_lines(text: str, width: int) -> str:
+    """Plain indented text (`advisor explain`) `width` columns wide: a longer line breaks at spaces, never inside
+    a word, and goes on under its own text: after a short leading mark (`-`, `+`, `ok`, `no`) it hangs under the
+    word after the mark, else four columns deeper, so each line's continuation stays apart from the next line."""
+    import re
+    import textwrap  # deferred: needed only when text is printed on a terminal
+
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        mark = re.match(r" *(?:\S{1,2} +)?", line)
+        hang = mark.end() if mark and mark.end() > len(line) - len(line.lstrip(" ")) else \
+            len(line) - len(line.lstrip(" ")) + 4
+        out.extend(textwrap.wrap(line.lstrip(" "), max(width, hang + 20),
+                                 initial_indent=line[:len(line) - len(line.lstrip(" "))],
+                                 subsequent_indent=" " * hang, break_long_words=False,
+                                 break_on_hyphens=False) or [line])
+    return "\n".join(out)
+
+
 def column_widths(headers: Sequence[str], cells: Sequence[Sequence[str]], room: int) -> list[int | None] | None:
     """Column widths that wrap text at spaces and never inside a word (an instance type, a field path).
 

@@ -66,8 +66,10 @@ def run(args: argparse.Namespace, raw: bytes) -> Recommendation:
     return advisor.recommend(workload, stages=args.stage, region=args.region)
 
 
-def _cached(args: argparse.Namespace, raw: bytes, command: str, render: Callable[[Recommendation], str]) -> int:
-    """Print `render(recommendation)`, from the result cache when every input is unchanged."""
+def _cached(args: argparse.Namespace, raw: bytes, command: str, render: Callable[[Recommendation], str],
+            wrap: bool = False) -> int:
+    """Print `render(recommendation)`, from the result cache when every input is unchanged; `wrap`: plain text
+    that a terminal's width wraps at spaces after the cache (advisor.render.wrap_lines), as the report's tables."""
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.recommend import result_cache
 
@@ -79,6 +81,11 @@ def _cached(args: argparse.Namespace, raw: bytes, command: str, render: Callable
         output = render(run(args, raw)).encode("utf-8")
         if key:
             result_cache.put(key, output)
+    if wrap and sys.stdout.isatty():  # piped text stays one line per rule and condition, for grep
+        # deferred: needed only on a terminal
+        from advisor.render import terminal_console, wrap_lines
+
+        output = wrap_lines(output.decode("utf-8"), terminal_console().width).encode("utf-8")
     sys.stdout.buffer.write(output)
     sys.stdout.flush()
     return 0
@@ -113,4 +120,4 @@ def cmd_explain(args: argparse.Namespace) -> int:
             raise UsageError(f"no decision {args.decision!r} in this recommendation", hint=f"one of {', '.join(known)}")
         return explain_text(rec, args.decision)
 
-    return _cached(args, raw, "explain", render)
+    return _cached(args, raw, "explain", render, wrap=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,24 @@ def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert "+ train-xgboost-cpu selected" in out and "- train-in-memory unmatched" in out
     assert "derived.working_set_gb lt 32 (actual 8.0)" in out
     assert main(["explain", EXAMPLE, "--decision", "nope"]) == 2
+
+
+def test_explain_on_a_terminal_wraps_at_its_width_and_piped_keeps_a_line_per_rule(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """On an 80-column terminal a rule's reason was one 300-character line that the terminal broke mid-word at
+    column 0, under which its conditions were lost; piped, each rule and condition stays one line for grep."""
+    assert main(["explain", EXAMPLE, "--decision", "training.family"]) == 0
+    piped = capsys.readouterr().out
+    assert any(len(line) > 80 for line in piped.splitlines())
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["explain", EXAMPLE, "--decision", "training.family"]) == 0
+    shown = capsys.readouterr().out
+    lines = shown.splitlines()
+    assert all(len(line) <= 80 for line in lines) and shown.split() == piped.split()  # the same words
+    rule = next(i for i, line in enumerate(lines) if line.startswith("  + train-xgboost-cpu selected"))
+    assert lines[rule + 1].startswith("    ") and not lines[rule + 1].startswith("     ")  # under the rule's text
+    assert any(line.startswith("      ok  ") for line in lines[rule + 1:rule + 8])  # its conditions still deeper
 
 
 def test_explain_says_why_lambda_was_or_was_not_checked(capsys: pytest.CaptureFixture[str]) -> None:
