@@ -94,7 +94,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         from advisor.audit.baseline import read_baseline
 
         known = read_baseline(args.baseline)
+        before = len(report.findings)
         report.findings = [f for f in report.findings if not (f.status == "fail" and f.fingerprint in known)]
+        if before > len(report.findings):  # else "0 failed" reads as a clean run, not as known debt
+            hidden = before - len(report.findings)
+            print(f"{hidden} failing finding{'' if hidden == 1 else 's'} in the baseline {args.baseline} "
+                  "not reported", file=sys.stderr)
     if args.write_baseline and report.errors:
         # a baseline written while a file could not be read would not hold that file's findings
         print(f"baseline not written to {args.write_baseline}: {unreadable_inputs(len(report.errors))}",
