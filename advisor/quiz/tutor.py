@@ -240,8 +240,12 @@ class Tutor:
             slot.restore(response)
             slot.flagged = flagged
             slots.append(slot)
-        return Session(bank, "exam", row.seed, slots, row.started_at, self.clock, row.deadline, row.exam_code,
-                       row.id)
+        session = Session(bank, "exam", row.seed, slots, row.started_at, self.clock, row.deadline, row.exam_code,
+                          row.id)
+        # where the candidate was is not stored: the first question not yet answered is where work goes on (an
+        # exam answered to the end starts at its first question, to review before finishing)
+        session.goto(next((i for i, slot in enumerate(slots) if not slot.answered), 0))
+        return session
 
     def abandon(self, session: Session) -> None:
         """Close an unfinished session without scoring it (a new exam was started in its place): its saved

@@ -133,6 +133,22 @@ def test_an_unfinished_exam_resumes_exactly(tutor: Tutor, clock: FrozenClock) ->
     assert [(s.item.id, s.order, s.response, s.flagged) for s in resumed.slots] == \
         [(s.item.id, s.order, s.response, s.flagged) for s in exam.slots]
     assert resumed.remaining() == dt.timedelta(minutes=5)  # the clock kept running
+    assert resumed.index == 1  # on the first question not answered, not back at the first one
+
+
+def test_a_resumed_exam_goes_on_at_its_first_unanswered_question(tutor: Tutor) -> None:
+    bank = tutor.bank("tiny")
+    exam = tutor.exam(bank, count=4, seed=9)
+    for _ in range(2):
+        answer(exam, True)
+        tutor.save(exam)
+        exam.go(1)
+    assert tutor.unfinished_exam(bank).index == 2
+    for _ in range(2):
+        answer(exam, True)
+        tutor.save(exam)
+        exam.go(1)
+    assert tutor.unfinished_exam(bank).index == 0  # all answered: from the start, to review
 
 
 def test_unknown_exam_code_is_refused(tutor: Tutor) -> None:

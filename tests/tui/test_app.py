@@ -146,7 +146,8 @@ async def test_leaving_an_exam_keeps_it_for_resume(tutor: Tutor) -> None:
         assert "Unfinished MLA-C01 exam: 1 of 3 answered" in shown(pilot, "#bank-detail")
         await pilot.press("x")
         resumed = app.screen.session
-        assert resumed.id == session.id and resumed.current.response == session.current.response
+        assert resumed.id == session.id and resumed.slots[0].response == session.slots[0].response
+        assert resumed.index == 1  # goes on at the first question not answered
 
 
 @run_async
