@@ -248,7 +248,7 @@ def test_anki_csv_from_another_tool() -> None:
     assert [o["text"] for o in q["options"]] == ["Studio app", "Notebook instance", "Processing job"]
     assert q["options"][1]["correct"] and q["options"][1]["explanation"] == "It is a notebook instance."
     assert [(p.line, p.message) for p in result.skipped] == [
-        (5, "a flashcard with no lettered options has nothing to pick from")]
+        (4, "a flashcard with no lettered options has nothing to pick from")]  # where the quoted record starts
 
 
 HASCARD = """# Which family is burstable?

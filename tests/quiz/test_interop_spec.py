@@ -46,7 +46,8 @@ CASES: dict[str, tuple[str, list[Q], list[tuple[int, str]]]] = {
     "g04_multiline_plain.gift": ("gift", [
         ("spot", "single", "A team runs managed spot training.\nWhat must they set so that an interrupted job\n"
          "can resume where it stopped?", [
-             ("A checkpoint S3 location (CheckpointConfig)", True, "Checkpoints let a job resume after an interruption."),
+             ("A checkpoint S3 location (CheckpointConfig)", True,
+              "Checkpoints let a job resume after an interruption."),
              ("A larger ML storage volume", False, "Volume size does not help a job resume."),
              ("VPC mode", False, "Networking is unrelated to interruptions.")], {}),
     ], []),
@@ -250,7 +251,7 @@ def test_spec_file_gives_the_expected_bank(name: str) -> None:
             assert q.get(key) == value, (q["id"], key)
     assert [p.line for p in result.skipped] == [line for line, _ in skipped], [str(p) for p in result.skipped]
     for problem, (_, words) in zip(result.skipped, skipped):
-        assert words in problem.message and problem.source == name
+        assert words in problem.message and problem.file == name
 
 
 @pytest.mark.parametrize("name", sorted(NOTHING))
@@ -258,7 +259,9 @@ def test_spec_file_with_nothing_to_map_is_a_located_error(name: str) -> None:
     fmt, skipped = NOTHING[name]
     with pytest.raises(QuizError, match="no question could be imported") as err:
         import_text(_read(name), fmt, display=name, bank_id="spec")
-    assert [(p.line, words in p.message) for p in err.value.problems] == [(line, True) for line, words in skipped]
+    assert [p.line for p in err.value.problems] == [line for line, _ in skipped]
+    for problem, (_, words) in zip(err.value.problems, skipped):
+        assert words in problem.message and problem.file == name
 
 
 @pytest.mark.parametrize("fmt", [name for name, f in FORMATS.items() if f.writes])

@@ -90,41 +90,77 @@ def write(bank: dict[str, Any]) -> tuple[str, list[str]]:
 # ---- CSV import --------------------------------------------------------------------------------------------
 
 def read(text: str, display: str, prefix: str) -> Imported:
+    """Notes from a text file as Anki's manual describes it: an optional `tags:` line, then `#key:value` headers,
+    then one note per record; any other record that starts with `#` is a comment. Columns that the headers name
+    as the GUID, tags, note type or deck are not fields; the rest are Front and Back (or as `#columns` names them).
+    """
     out = Imported()
     headers: dict[str, str] = {}
     lines = text.splitlines(keepends=True)
     body_start = 0
-    for body_start, line in enumerate(lines):  # noqa: B007 - the index of the first data line is what we need
+    tag_words: list[str] = []
+    for body_start, line in enumerate(lines):
+        if body_start == 0 and line.startswith("tags:"):  # the manual's old syntax, before any header
+            tag_words = line[len("tags:"):].split()
+            continue
         if not line.startswith("#"):
             break
         key, _, value = line[1:].partition(":")
         headers[key.strip().lower()] = value.strip()
     else:
         body_start = len(lines)
-    separator = _separator(headers.get("separator", ""), lines[body_start:body_start + 1])
+    tag_words += headers.get("tags", "").split()
+    records = _records(lines, body_start)
+    separator = _separator(headers.get("separator", ""), [records[0][1]] if records else [])
     columns = [c.strip().lower() for c in headers.get("columns", "").split(separator)] if "columns" in headers else []
-    guid_col = int(headers["guid column"]) - 1 if headers.get("guid column", "").isdigit() else None
-    tags_col = int(headers["tags column"]) - 1 if headers.get("tags column", "").isdigit() else None
-    reader = csv.reader(io.StringIO("".join(lines[body_start:])), delimiter=separator)
-    for row in reader:
-        line_no = body_start + reader.line_num
-        fields = [f for i, f in enumerate(row) if i not in {guid_col, tags_col}]
+    special = {name: int(headers[f"{name} column"]) - 1 for name in ("guid", "tags", "notetype", "deck")
+               if headers.get(f"{name} column", "").isdigit()}
+    cloze = headers.get("notetype", "").lower().startswith("cloze")
+    for line_no, record in records:
+        row = next(csv.reader(io.StringIO(record), delimiter=separator), [])
+        fields = [f for i, f in enumerate(row) if i not in special.values()]
         if not any(f.strip() for f in row):
+            continue
+        guid_col, tags_col = special.get("guid"), special.get("tags")
+        guid = row[guid_col] if guid_col is not None and guid_col < len(row) else None
+        tag_text = row[tags_col] if tags_col is not None and tags_col < len(row) else ""
+        if cloze or any(re.search(r"\{\{c\d+::", f) for f in fields):
+            out.skip(display, line_no, "a cloze note hides words to recall ({{c1::...}}): it has no options to pick "
+                                       "from")
             continue
         if len(fields) < 2:
             out.skip(display, line_no, f"{len(fields)} field(s): a note needs a front and a back")
             continue
         front_i, back_i = (0, 1)
         if columns:
-            named = [c for i, c in enumerate(columns) if i not in {guid_col, tags_col}]
+            named = [c for i, c in enumerate(columns) if i not in special.values()]
             if "front" in named and "back" in named:
                 front_i, back_i = named.index("front"), named.index("back")
-        guid = row[guid_col] if guid_col is not None and guid_col < len(row) else None
-        tag_text = row[tags_col] if tags_col is not None and tags_col < len(row) else ""
-        question = _note(fields[front_i], fields[back_i], guid, tag_text, display, line_no, prefix, out)
+        question = _note(fields[front_i], fields[back_i], guid, " ".join([*tag_words, tag_text]), display, line_no,
+                         prefix, out, html=headers.get("html", "true").lower() != "false")
         if question is not None:
             out.add(question, line_no)
     return out
+
+
+def _records(lines: list[str], start: int) -> list[tuple[int, str]]:
+    """(line number, text) of each record from `start` on, a quoted field's newlines kept inside it; a record
+    that starts with `#` is a comment (Anki's reader), a `#` inside a quoted field is text."""
+    records: list[tuple[int, str]] = []
+    current: list[str] = []
+    first = start + 1
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if not current:
+            if line.startswith("#"):
+                continue
+            first = number
+        current.append(line)
+        if "".join(current).count('"') % 2 == 0:  # quotes balanced: the record ends with this line
+            records.append((first, "".join(current)))
+            current = []
+    if current:
+        records.append((first, "".join(current)))
+    return records
 
 
 def _separator(declared: str, first: list[str]) -> str:
@@ -145,14 +181,17 @@ def _items(html_text: str, css: str) -> list[str] | None:
 
 
 def _note(front_html: str, back_html: str, guid: str | None, tag_text: str, display: str, line: int, prefix: str,
-          out: Imported) -> dict[str, Any] | None:
+          out: Imported, *, html: bool = True) -> dict[str, Any] | None:
     tag_list = tag_text.split()
     kind = next((t[len(_TYPE_TAG):] for t in tag_list if t.startswith(_TYPE_TAG)), None)
     stem_m = re.search(r'<div class="stem">(.*?)</div>', front_html, flags=re.S)
     source = f"imported from {display}, line {line}"
     explanations = _items(back_html, "explanations") or []
     if stem_m is None:
-        return _plain_note(front_html, back_html, guid, display, line, prefix, source, out)
+        question = _plain_note(front_html, back_html, guid, display, line, prefix, source, out, html=html)
+        if question is not None:
+            apply_tags(question, tag_list, "::")
+        return question
     stem = html_to_text(stem_m.group(1))
     qid = question_id(prefix, guid, stem)
     why = [*explanations, *([""] * 9)]
@@ -187,9 +226,13 @@ def _note(front_html: str, back_html: str, guid: str | None, tag_text: str, disp
 
 
 def _plain_note(front_html: str, back_html: str, guid: str | None, display: str, line: int, prefix: str,
-                source: str, out: Imported) -> dict[str, Any] | None:
-    """A third-party note: options as 'A. text' or 'A) text' lines on the front, 'Answer: B' on the back."""
-    text = html_to_text(front_html)
+                source: str, out: Imported, *, html: bool = True) -> dict[str, Any] | None:
+    """A third-party note: options as 'A. text' or 'A) text' lines on the front, 'Answer: B' on the back.
+    With `#html:false` a field is text as written (its `<` is a character); otherwise HTML."""
+    def as_text(field: str) -> str:
+        return html_to_text(field) if html else field.strip()
+
+    text = as_text(front_html)
     stem_lines, options = [], []
     for row in text.splitlines():
         if m := re.match(r"^\s*\(?([A-I])[.)]\s+(.*)$", row):
@@ -198,7 +241,7 @@ def _plain_note(front_html: str, back_html: str, guid: str | None, display: str,
             options[-1] += " " + row.strip()
         else:
             stem_lines.append(row)
-    answer_text = html_to_text(back_html)
+    answer_text = as_text(back_html)
     answer = re.search(r"(?:Answers?|Correct(?: answers?)?)\s*[:=]\s*([A-I](?:\s*(?:,|and|&)\s*[A-I])*)\b",
                        answer_text, flags=re.I)
     if not options:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,12 +61,29 @@ def normal_stem(text: str) -> str:
 
 
 def html_to_text(text: str) -> str:
-    """Markup as plain text: line breaks kept, tags dropped, entities decoded; an image becomes its link."""
-    text = re.sub(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"'][^>]*>", r"[image: \1]", text, flags=re.I)
+    """Markup as plain text: line breaks kept, tags dropped, entities decoded; an image becomes its link.
+
+    A line break in the source between two tags is layout, not text (HTML reads it as a space), so
+    `</p>\n<p>` is one break, as the paragraphs show. Moodle writes an image it embeds as
+    `@@PLUGINFILE@@/<url-quoted name>`: the link names the file itself.
+    """
+    text = re.sub(r">[ \t]*\n\s*<", "><", text)
+    text = re.sub(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"'][^>]*>", _image_link, text, flags=re.I)
     text = re.sub(r"<\s*br\s*/?\s*>|</\s*(p|div|li)\s*>", "\n", text, flags=re.I)
     text = re.sub(r"<[^>]+>", "", text)
     text = html.unescape(text)
     return "\n".join(line.strip() for line in text.strip().splitlines()).strip()
+
+
+def _image_link(match: re.Match[str]) -> str:
+    src = match.group(1)
+    if src.startswith(PLUGINFILE):
+        src = urllib.parse.unquote(src[len(PLUGINFILE):])
+    return f"[image: {src}]"
+
+
+#: how Moodle names a file embedded in the question (its <file> element) inside the question's HTML
+PLUGINFILE = "@@PLUGINFILE@@/"
 
 
 def text_to_html(text: str) -> str:
@@ -129,12 +147,12 @@ def apply_tags(question: dict[str, Any], tags: Sequence[str], separator: str) ->
 
 def keyed_feedback(options: Sequence[dict[str, Any]]) -> str:
     """Per-item explanations as one feedback text ("A. why"), for formats with feedback per question only."""
-    return "\n".join(f"{o['key']}. {o['explanation']}" for o in options)
+    return "\n".join(f"{o['key']}. {o['explanation']}" for o in options if o["explanation"])
 
 
 def split_feedback(text: str, count: int) -> list[str]:
     """The inverse of keyed_feedback; a feedback text that is not keyed serves every item."""
-    keyed = dict(re.findall(r"^([A-I])\. (.*)$", text, flags=re.M))
+    keyed = dict(re.findall(r"^([A-I])\. (.+)$", text, flags=re.M))
     if keyed:
         return [keyed.get(KEYS[i], "") or NO_EXPLANATION for i in range(count)]
     return [text or NO_EXPLANATION] * count

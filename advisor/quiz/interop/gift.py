@@ -35,6 +35,7 @@ from advisor.quiz.interop.common import (
 )
 
 _SPECIAL = "~=#{}:"
+_FORMAT = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]")
 _META = "// advisor: "
 
 
@@ -135,17 +136,22 @@ def _apply_meta(question: dict[str, Any], meta: dict[str, Any]) -> None:
 def _question(text: str, display: str, line_no: int, prefix: str, out: Imported) -> dict[str, Any] | None:
     title = None
     if text.startswith("::"):
-        end = text.find("::", 2)
+        end = _find_unescaped(text, ":", 2)
+        while end > 0 and text[end + 1:end + 2] != ":":
+            end = _find_unescaped(text, ":", end + 1)
         if end > 0:
-            title, text = text[2:end].strip(), text[end + 2:]
-    marker = re.match(r"^\s*\[(html|markdown|plain|moodle)\]", text)
+            title, text = unescape(text[2:end]), text[end + 2:]
+    marker = _FORMAT.match(text)
     if marker:
         text = text[marker.end():]
     # Moodle's default (auto) format and [html] may hold markup; [plain] and [markdown] text is taken as written.
-    plain = marker is not None and marker.group(1) in {"plain", "markdown"}
+    # Answers and feedback may name their own format; otherwise they take the question text's (Moodle's GIFT docs).
+    question_format = marker.group(1) if marker else "moodle"
 
     def clean(raw: str) -> str:
-        return unescape(raw) if plain else html_to_text(unescape(raw))
+        own = _FORMAT.match(raw)
+        form, raw = (own.group(1), raw[own.end():]) if own else (question_format, raw)
+        return unescape(raw) if form in {"plain", "markdown"} else html_to_text(unescape(raw))
 
     opened = _find_unescaped(text, "{")
     closed = _find_unescaped(text, "}", opened + 1) if opened >= 0 else -1
@@ -178,6 +184,9 @@ def _question(text: str, display: str, line_no: int, prefix: str, out: Imported)
     if all(mark == "=" for mark, _ in pieces):
         out.skip(display, line_no, "a short-answer question (only '=' answers) has no options to pick from")
         return None
+    # Moodle's GIFT reader: an '=' answer makes the question single-answer, and a weighted '~%50%' beside it is
+    # partial credit, not a key; with no '=' the question takes several answers and every positive weight is one.
+    single = any(mark == "=" for mark, _ in pieces)
     triples = []
     for mark, body in pieces:
         weight = 100.0 if mark == "=" else 0.0
@@ -186,9 +195,13 @@ def _question(text: str, display: str, line_no: int, prefix: str, out: Imported)
         parts = _split_unescaped(body, "#")
         answer = clean(parts[0][1])
         feedback = clean(parts[1][1]) if len(parts) > 1 else ""
-        triples.append((answer, weight > 0, feedback))
+        triples.append((answer, weight >= 100 if single else weight > 0, feedback))
     if problem := option_problem(triples):
         out.skip(display, line_no, problem)
+        return None
+    if single and sum(ok for _, ok, _ in triples) > 1:
+        out.skip(display, line_no, "several '=' answers are each fully right (any one is accepted): "
+                                   "a question here has one key")
         return None
     return make_question(qid, stem=stem, options=triples, source=source)
 

@@ -35,10 +35,21 @@ class UnsafeXml(ValueError):
 
 
 def _text(node: ET.Element | None, path: str = "text") -> str:
+    """The text of a `<... format="..."><text>` element: HTML (Moodle's html and auto formats) as plain text;
+    plain_text and markdown as written, since their `<` is a character, not a tag."""
     if node is None:
         return ""
     found = node.find(path)
-    return html_to_text(found.text or "") if found is not None else ""
+    if found is None:
+        return ""
+    if node.get("format") in {"plain_text", "markdown"}:
+        return (found.text or "").strip()
+    return html_to_text(found.text or "")
+
+
+def _embedded_files(node: ET.Element) -> list[str]:
+    """The names of the files (images) a question carries inline, base64-encoded in `<file>` elements."""
+    return [f.get("name", "") or "(unnamed)" for f in node.iter("file")]
 
 
 def _lines_of_questions(text: str) -> list[int]:
@@ -66,6 +77,9 @@ def read(text: str, display: str, prefix: str) -> Imported:
             continue
         question = _question(node, kind, display, line, prefix, out)
         if question is not None:
+            for name in _embedded_files(node):
+                out.skip(display, line, f"the embedded file '{name}' is not kept: the question names it, "
+                                        "so save it from Moodle beside the bank if you need it")
             if section:
                 question["section"] = section
             _tags(node, question)
@@ -97,13 +111,20 @@ def _question(node: ET.Element, kind: str, display: str, line: int, prefix: str,
     if kind not in {"multichoice", "truefalse"}:
         out.skip(display, line, f"a question of type '{kind or '(none)'}' has no options to pick from")
         return None
+    # Moodle: a single-answer multichoice is right only with the answer worth 100%; another positive fraction
+    # beside it is partial credit, not a key. A multiple-answer one is right with every positive-fraction answer.
+    single = kind == "truefalse" or (node.findtext("single") or "true").strip().lower() in {"true", "1"}
     triples = []
     for answer in node.findall("answer"):
-        fraction = float(answer.get("fraction", "0") or 0)
+        try:
+            fraction = float(answer.get("fraction", "0") or 0)
+        except ValueError:
+            out.skip(display, line, f"the answer fraction '{answer.get('fraction')}' is not a number")
+            return None
         text = _text(answer)
         if kind == "truefalse":
             text = text.capitalize()
-        triples.append((text, fraction > 0, _text(answer.find("feedback")) or general))
+        triples.append((text, fraction >= 100 if single else fraction > 0, _text(answer.find("feedback")) or general))
     if kind == "truefalse":
         triples.sort(key=lambda t: t[0] != "True")
         if [t for t, _, _ in triples] != ["True", "False"]:
@@ -112,10 +133,9 @@ def _question(node: ET.Element, kind: str, display: str, line: int, prefix: str,
     if problem := option_problem(triples):
         out.skip(display, line, problem)
         return None
-    single = (node.findtext("single") or "true").strip().lower() in {"true", "1"}
     correct = sum(ok for _, ok, _ in triples)
     if kind == "multichoice" and single and correct != 1:
-        out.skip(display, line, f"<single>true</single> but {correct} answers carry a positive fraction")
+        out.skip(display, line, f"<single>true</single> but {correct} answers are worth 100%")
         return None
     return make_question(qid, stem=stem, options=triples, source=source,
                          kind="true_false" if kind == "truefalse" else None)
