@@ -212,6 +212,27 @@ CASES: dict[str, tuple[str, list[Q], list[tuple[int, str]]]] = {
             ("ml.g5.xlarge (24 GB)", False, ""), ("ml.g4dn.xlarge (16 GB)", False, ""),
             ("ml.p4de.24xlarge (80 GB per GPU)", True, "")], {}),
     ], [(15, "exactly one")]),
+    "d03_option_images.md": ("ditectrev-md", [
+        (None, "single", "Which chart shows a model that overfits?", [
+            ("[image: images/question7a.png]", False, ""), ("[image: images/question7b.png]", True, ""),
+            ("Neither chart.", False, "")], {}),
+    ], []),
+    "h03_latex_lines_like_options.txt": ("hascard", [
+        (None, "single", "Which expression does the block define?\n```\n- a + b\n1. x\n```", [
+            ("the sum's negation", False, ""), ("the sum of a and b", True, "")], {}),
+    ], []),
+    "a07_anki_own_export.txt": ("anki-csv", [
+        ("f7kx-q9lp1", "single", "Which field encrypts a notebook instance's ML storage volume?", [
+            ("KmsKeyId", True, "KmsKeyId names the AWS KMS key for the volume."), ("RootAccess", False, ""),
+            ("DirectInternetAccess", False, "")], {"topics": ["security", "encryption"]}),
+    ], []),
+    # qtype_multichoiceset (All-or-Nothing multiple choice): each right answer is worth 100%
+    "m09_multichoiceset.xml": ("moodle-xml", [
+        ("private-training", "multiple", "Which two settings keep a training job off the internet?", [
+            ("VpcConfig with private subnets", True, "No internet route."),
+            ("EnableNetworkIsolation", True, "The container gets no network."),
+            ("EnableManagedSpotTraining", False, "Cost, not network.")], {"choose": 2}),
+    ], []),
 }
 #: files from which nothing maps: the import fails, naming every block and why
 NOTHING: dict[str, tuple[str, list[tuple[int, str]]]] = {

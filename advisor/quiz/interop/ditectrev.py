@@ -65,7 +65,8 @@ def _read_block(block: list[str], line_no: int, display: str, prefix: str, out: 
             explanation.append(raw.strip())
     stem = _IMAGE.sub(lambda m: f"[image: {m.group(2)}]", "\n".join(s for s in stem_lines if s)).strip()
     why = " ".join(explanation)
-    triples = [(text, flag == "x", why if flag == "x" else "") for flag, text in options]
+    triples = [(_IMAGE.sub(lambda m: f"[image: {m.group(2)}]", text).strip(), flag == "x", why if flag == "x" else "")
+               for flag, text in options]
     problem = option_problem(triples) if stem else "the question has no stem"
     if problem:
         out.skip(display, line_no, problem)

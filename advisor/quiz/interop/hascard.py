@@ -2,7 +2,8 @@
 
 Multiple choice is `- wrong` / `* right`; multiple answer `[ ] wrong` / `[*] right` (or `[x]`); reorder
 questions number each item with its correct place (`2. item`) in the order shown. Definition cards and open
-(gap) questions have no options to pick from, so they are reported, not guessed into a question.
+(gap) questions have no options to pick from, so they are reported, not guessed into a question. A fenced
+(```) LaTeX block under the header is part of the question, even where its lines look like options.
 """
 
 from __future__ import annotations
@@ -48,8 +49,14 @@ def _read_card(card: list[tuple[int, str]], display: str, prefix: str, out: Impo
     choices: list[tuple[str, bool, str]] = []
     order: list[tuple[int, str]] = []
     kinds = set()
+    fenced = False
     for _, line in lines[1:]:
         stripped = line.strip()
+        if stripped.startswith("```") or fenced:  # a LaTeX block (README: right below the header) is text
+            fenced = fenced != stripped.startswith("```")
+            if not choices and not order:
+                stem_parts.append(line.rstrip())
+            continue
         if m := _ANSWER.match(stripped):
             kinds.add("multiple")
             choices.append((m.group(2).strip(), m.group(1) != " ", ""))

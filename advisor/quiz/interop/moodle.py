@@ -1,6 +1,7 @@
 """Moodle XML: `<quiz>` of `<question type="...">`, the format Moodle imports and exports.
 
-Mapped: multichoice (single or multiple response by `<single>` and answer fractions), truefalse, matching
+Mapped: multichoice (single or multiple response by `<single>` and answer fractions; multichoiceset, the
+All-or-Nothing plugin, as multiple response), truefalse, matching
 (`<subquestion>`; an empty one is a distractor) and ordering (the qtype_ordering plugin: answers in the right
 order). Each answer's `<feedback>` becomes its explanation, `<generalfeedback>` the fallback; `<idnumber>` (else
 `<name>`) the id; `<tags>` our topics and domains; a category question the section. Other types (shortanswer,
@@ -45,6 +46,14 @@ def _text(node: ET.Element | None, path: str = "text") -> str:
     if node.get("format") in {"plain_text", "markdown"}:
         return (found.text or "").strip()
     return html_to_text(found.text or "")
+
+
+def _with_single(node: ET.Element, value: str) -> ET.Element:
+    """The question as one with `<single>value</single>` (a copy: the parsed tree stays as read)."""
+    copy = ET.Element(node.tag, node.attrib)
+    copy.extend(child for child in node if child.tag != "single")
+    ET.SubElement(copy, "single").text = value
+    return copy
 
 
 def _embedded_files(node: ET.Element) -> list[str]:
@@ -108,6 +117,9 @@ def _question(node: ET.Element, kind: str, display: str, line: int, prefix: str,
                 "difficulty": 2, "stem": stem, "source": source,
                 "options": [{"key": KEYS[i], "text": t, "explanation": why}
                             for i, (t, why) in enumerate(zip(items, split_feedback(general, len(items))))]}
+    if kind == "multichoiceset":  # the All-or-Nothing plugin: a multichoice whose every right answer is 100%
+        kind = "multichoice"
+        node = _with_single(node, "false")
     if kind not in {"multichoice", "truefalse"}:
         out.skip(display, line, f"a question of type '{kind or '(none)'}' has no options to pick from")
         return None
