@@ -78,10 +78,11 @@ def test_gift_ordering_is_left_out_and_said() -> None:
 
 def test_anki_csv_has_the_documented_headers_and_the_id_as_guid() -> None:
     text, _ = export_text(bank(), "anki-csv")
-    head = text.splitlines()[:7]
+    head = text.splitlines()[:8]
     assert head == ["#separator:Comma", "#html:true", "#notetype:Basic", f"#deck:{SHIPPED['title']}",
-                    "#columns:GUID,Front,Back,Tags", "#guid column:1", "#tags column:4"]
-    assert text.splitlines()[7].startswith("c09-book-q1,")
+                    "#columns:GUID,Deck,Front,Back,Tags", "#guid column:1", "#deck column:2", "#tags column:5"]
+    first = SHIPPED["questions"][0]
+    assert text.splitlines()[8].startswith(f"c09-book-q1,{SHIPPED['title']}::{first['section']},")
 
 
 def test_apkg_is_an_anki_collection_with_stable_guids(tmp_path: Path) -> None:

@@ -155,9 +155,10 @@ CASES: dict[str, tuple[str, list[Q], list[tuple[int, str]]]] = {
     ], []),
     "a02_tab_notetype_deck_guid_columns.txt": ("anki-csv", [
         ("ab1-xy", "single", "Which setting turns off root on a notebook instance?", [
-            ("RootAccess", True, "Set RootAccess to Disabled."), ("KmsKeyId", False, "")], {}),
+            ("RootAccess", True, "Set RootAccess to Disabled."), ("KmsKeyId", False, "")], {"section": "Security"}),
         ("cd2-zq", "single", "Which job type runs a one-off training script?", [
-            ("Processing job", False, ""), ("Training job", True, ""), ("Transform job", False, "")], {}),
+            ("Processing job", False, ""), ("Training job", True, ""), ("Transform job", False, "")],
+         {"section": "Training"}),
     ], []),
     "a04_comments_and_tags_line.txt": ("anki-csv", [
         (None, "single", "Which service labels data with human workers?", [
@@ -224,7 +225,7 @@ CASES: dict[str, tuple[str, list[Q], list[tuple[int, str]]]] = {
     "a07_anki_own_export.txt": ("anki-csv", [
         ("f7kx-q9lp1", "single", "Which field encrypts a notebook instance's ML storage volume?", [
             ("KmsKeyId", True, "KmsKeyId names the AWS KMS key for the volume."), ("RootAccess", False, ""),
-            ("DirectInternetAccess", False, "")], {"topics": ["security", "encryption"]}),
+            ("DirectInternetAccess", False, "")], {"topics": ["security", "encryption"], "section": "Security"}),
     ], []),
     # qtype_multichoiceset (All-or-Nothing multiple choice): each right answer is worth 100%
     "m09_multichoiceset.xml": ("moodle-xml", [
@@ -232,6 +233,12 @@ CASES: dict[str, tuple[str, list[Q], list[tuple[int, str]]]] = {
             ("VpcConfig with private subnets", True, "No internet route."),
             ("EnableNetworkIsolation", True, "The container gets no network."),
             ("EnableManagedSpotTraining", False, "Cost, not network.")], {"choose": 2}),
+    ], []),
+    # a '/' inside a category name is written '//' (Moodle's category paths)
+    "g11_category_slash.gift": ("gift", [
+        ("tuning-strategy", "single", "Which tuning strategy stops poorly performing training jobs early?", [
+            ("Hyperband", True, "It stops jobs that underperform."), ("Grid", False, "It tries every combination.")],
+         {"section": "Training/Tuning"}),
     ], []),
 }
 #: files from which nothing maps: the import fails, naming every block and why
@@ -295,5 +302,7 @@ def test_an_imported_spec_file_exports_and_imports_the_same(name: str, fmt: str)
         return
     text, _ = export_text(bank, fmt)
     back = import_text(text, fmt, display=f"again.{fmt}", bank_id="spec").bank["questions"]
-    assert [(q["id"], q["type"], q["stem"], _shape(q), q.get("choose"), q.get("distractors")) for q in back] == [
-        (q["id"], q["type"], q["stem"], _shape(q), q.get("choose"), q.get("distractors")) for q in carried]
+    assert [(q["id"], q["type"], q["stem"], _shape(q), q.get("choose"), q.get("distractors"), q["section"])
+            for q in back] == [
+        (q["id"], q["type"], q["stem"], _shape(q), q.get("choose"), q.get("distractors"), q["section"])
+        for q in carried]

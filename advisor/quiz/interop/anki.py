@@ -3,7 +3,8 @@
 Anki has no multiple-choice note type of its own, so a question is a Basic note: the front holds the stem and
 the lettered options (an ordering question's items in alphabetical order, a matching question's prompts and
 choices), the back the answer and every option's explanation. The question id is the note's GUID, so importing
-the file again updates the notes instead of duplicating them. The layout is plain HTML lists that this importer
+the file again updates the notes instead of duplicating them; a question's section is its subdeck (`Title::Section`),
+and a deck column read back gives the section (the innermost deck). The layout is plain HTML lists that this importer
 reads back; a third-party CSV whose front lists options as "A. text" lines and whose back says "Answer: B" is
 read too. A card with no options (a plain flashcard) has nothing to pick, so it is reported.
 """
@@ -79,11 +80,14 @@ def tags(q: dict[str, Any]) -> str:
 def write(bank: dict[str, Any]) -> tuple[str, list[str]]:
     buffer = io.StringIO()
     buffer.write("#separator:Comma\n#html:true\n#notetype:Basic\n")
-    buffer.write(f"#deck:{bank['title'].replace(chr(10), ' ')}\n")
-    buffer.write("#columns:GUID,Front,Back,Tags\n#guid column:1\n#tags column:4\n")
+    title = bank["title"].replace("\n", " ")
+    buffer.write(f"#deck:{title}\n")
+    # a section is a subdeck ('Parent::Child' in Anki), so it comes back as the question's section
+    buffer.write("#columns:GUID,Deck,Front,Back,Tags\n#guid column:1\n#deck column:2\n#tags column:5\n")
     writer = csv.writer(buffer, lineterminator="\n")
     for q in bank["questions"]:
-        writer.writerow([q["id"], front(q), back(q), tags(q)])
+        deck = f"{title}::{q['section']}" if q["section"] else title
+        writer.writerow([q["id"], deck, front(q), back(q), tags(q)])
     return buffer.getvalue(), []
 
 
@@ -139,6 +143,9 @@ def read(text: str, display: str, prefix: str) -> Imported:
         question = _note(fields[front_i], fields[back_i], guid, " ".join([*tag_words, tag_text]), display, line_no,
                          prefix, out, html=headers.get("html", "true").lower() != "false")
         if question is not None:
+            deck_col = special.get("deck")
+            if deck_col is not None and deck_col < len(row) and row[deck_col].strip():
+                question["section"] = row[deck_col].split("::")[-1].strip()
             out.add(question, line_no)
     return out
 

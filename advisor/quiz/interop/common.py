@@ -86,6 +86,17 @@ def _image_link(match: re.Match[str]) -> str:
 PLUGINFILE = "@@PLUGINFILE@@/"
 
 
+def category_path(*names: str) -> str:
+    """Moodle's category path: names joined by '/', a '/' inside a name written '//' (question/format.php)."""
+    return "/".join(name.replace("/", "//") for name in names)
+
+
+def last_category(path: str) -> str | None:
+    """The innermost category of a Moodle category path, which becomes the questions' section."""
+    names = re.split(r"(?<!/)/(?!/)", path.strip().strip("/").strip())
+    return names[-1].replace("//", "/").strip() or None
+
+
 def text_to_html(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<br>")
 

@@ -26,8 +26,10 @@ from typing import Any
 from advisor.quiz.interop.common import (
     KEYS,
     Imported,
+    category_path,
     html_to_text,
     keyed_feedback,
+    last_category,
     make_question,
     option_problem,
     question_id,
@@ -114,7 +116,7 @@ def read(text: str, display: str, prefix: str) -> Imported:
                     continue
                 meta = loaded if isinstance(loaded, dict) else {}
             elif line.strip().startswith("$CATEGORY:"):
-                section = line.split(":", 1)[1].strip().rsplit("/", 1)[-1] or None
+                section = last_category(line.split(":", 1)[1])
             else:
                 body.append(line)
         if body:
@@ -250,7 +252,7 @@ def write(bank: dict[str, Any]) -> tuple[str, list[str]]:
         lines = []
         if q["section"] != section:
             section = q["section"]
-            lines.append(f"$CATEGORY: {bank['title']}/{section}")
+            lines.append(f"$CATEGORY: {category_path(bank['title'], section)}")
             lines.append("")
         meta = {k: q[k] for k in ("section", "topics", "domains", "tasks", "difficulty", "source") if k in q}
         lines.append(_META + json.dumps(meta, ensure_ascii=False))

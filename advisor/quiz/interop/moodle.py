@@ -19,8 +19,10 @@ from advisor.quiz.interop.common import (
     KEYS,
     Imported,
     apply_tags,
+    category_path,
     html_to_text,
     keyed_feedback,
+    last_category,
     make_question,
     option_problem,
     question_id,
@@ -82,7 +84,7 @@ def read(text: str, display: str, prefix: str) -> Imported:
         kind = node.get("type", "")
         if kind == "category":
             path = _text(node.find("category"))
-            section = path.rstrip("/").rsplit("/", 1)[-1] or None
+            section = last_category(path)
             continue
         question = _question(node, kind, display, line, prefix, out)
         if question is not None:
@@ -195,7 +197,7 @@ def write(bank: dict[str, Any]) -> tuple[str, list[str]]:
         if q["section"] != section:
             section = q["section"]
             category = _sub(quiz, "question", type="category")
-            _sub(_sub(category, "category"), "text", f"$course$/top/{bank['title']}/{section}")
+            _sub(_sub(category, "category"), "text", "$course$/top/" + category_path(bank["title"], section))
         kind = {"single": "multichoice", "multiple": "multichoice", "true_false": "truefalse"}.get(q["type"], q["type"])
         node = _sub(quiz, "question", type=kind)
         _sub(_sub(node, "name"), "text", q["id"])
