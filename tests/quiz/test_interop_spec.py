@@ -240,6 +240,9 @@ CASES: dict[str, tuple[str, list[Q], list[tuple[int, str]]]] = {
             ("Hyperband", True, "It stops jobs that underperform."), ("Grid", False, "It tries every combination.")],
          {"section": "Training/Tuning"}),
     ], []),
+    "g12_unclosed_brace.gift": ("gift", [
+        ("closed", "single", "Which mode copies data first?", [("File", True, ""), ("Pipe", False, "")], {}),
+    ], [(1, "never closed")]),
 }
 #: files from which nothing maps: the import fails, naming every block and why
 NOTHING: dict[str, tuple[str, list[tuple[int, str]]]] = {

@@ -157,7 +157,10 @@ def _question(text: str, display: str, line_no: int, prefix: str, out: Imported)
 
     opened = _find_unescaped(text, "{")
     closed = _find_unescaped(text, "}", opened + 1) if opened >= 0 else -1
-    if opened < 0 or closed < 0:
+    if opened >= 0 and closed < 0:
+        out.skip(display, line_no, "the answer block '{' is never closed by '}' (a literal brace is written '\\{')")
+        return None
+    if opened < 0:
         out.skip(display, line_no, "a description (no {answers} block) has nothing to answer")
         return None
     after = text[closed + 1:].strip()
