@@ -243,6 +243,14 @@ CASES: dict[str, tuple[str, list[Q], list[tuple[int, str]]]] = {
     "g12_unclosed_brace.gift": ("gift", [
         ("closed", "single", "Which mode copies data first?", [("File", True, ""), ("Pipe", False, "")], {}),
     ], [(1, "never closed")]),
+    # decks made elsewhere often put the right option itself (or its letter) on the back, not "Answer: X"
+    "a08_back_names_the_option.txt": ("anki-csv", [
+        (None, "single", "Which service stores training data for SageMaker jobs?", [
+            ("Amazon S3", True, "Jobs read channels from S3 prefixes."), ("Amazon SQS", False, ""),
+            ("Amazon SNS", False, "")], {}),
+        (None, "single", "Which feature finds the best hyperparameters?", [
+            ("Automatic model tuning", True, ""), ("Model Monitor", False, "")], {}),
+    ], [(5, "names no option")]),
 }
 #: files from which nothing maps: the import fails, naming every block and why
 NOTHING: dict[str, tuple[str, list[tuple[int, str]]]] = {

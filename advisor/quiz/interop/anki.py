@@ -5,8 +5,8 @@ the lettered options (an ordering question's items in alphabetical order, a matc
 choices), the back the answer and every option's explanation. The question id is the note's GUID, so importing
 the file again updates the notes instead of duplicating them; a question's section is its subdeck (`Title::Section`),
 and a deck column read back gives the section (the innermost deck). The layout is plain HTML lists that this importer
-reads back; a third-party CSV whose front lists options as "A. text" lines and whose back says "Answer: B" is
-read too. A card with no options (a plain flashcard) has nothing to pick, so it is reported.
+reads back; a third-party CSV whose front lists options as "A. text" lines and whose back says "Answer: B" (or starts with
+the right option's letter or text) is read too. A card with no options (a plain flashcard) has nothing to pick, so it is reported.
 """
 
 from __future__ import annotations
@@ -245,7 +245,8 @@ def _plain_note(front_html: str, back_html: str, guid: str | None, display: str,
         if m := re.match(r"^\s*\(?([A-I])[.)]\s+(.*)$", row):
             options.append(m.group(2).strip())
         elif options:
-            options[-1] += " " + row.strip()
+            if row.strip():
+                options[-1] += " " + row.strip()
         else:
             stem_lines.append(row)
     answer_text = as_text(back_html)
@@ -254,17 +255,32 @@ def _plain_note(front_html: str, back_html: str, guid: str | None, display: str,
     if not options:
         out.skip(display, line, "a flashcard with no lettered options has nothing to pick from")
         return None
-    if answer is None:
-        out.skip(display, line, "the back does not say 'Answer: <letter(s)>'")
+    if answer is not None:
+        keys = set(re.findall(r"[A-I]", answer.group(1).upper()))
+        explanation = answer_text[answer.end():].strip()
+    elif (named := _named_option(answer_text, options)) is not None:
+        keys, explanation = {KEYS[named]}, "\n".join(answer_text.splitlines()[1:]).strip()
+    else:
+        out.skip(display, line, "the back names no option: neither 'Answer: <letter(s)>' nor an option's "
+                                "letter or text on its first line")
         return None
-    keys = set(re.findall(r"[A-I]", answer.group(1).upper()))
-    explanation = answer_text[answer.end():].strip()
     triples = [(t, KEYS[i] in keys, explanation if KEYS[i] in keys else "") for i, t in enumerate(options)]
     stem = "\n".join(stem_lines).strip()
     if problem := option_problem(triples) if stem else "the note has no question text":
         out.skip(display, line, problem)
         return None
     return make_question(question_id(prefix, guid, stem), stem=stem, options=triples, source=source)
+
+
+def _named_option(back: str, options: list[str]) -> int | None:
+    """The option the back's first line names: 'B', 'B. text' (its own text) or just the option's text."""
+    first = back.strip().splitlines()[0].strip() if back.strip() else ""
+    if m := re.fullmatch(r"\(?([A-I])[.)]?(?:\s+(.*))?", first):
+        index = KEYS.index(m.group(1))
+        if index < len(options) and (not m.group(2) or m.group(2).strip().casefold() == options[index].casefold()):
+            return index
+    texts = [t.casefold() for t in options]
+    return texts.index(first.casefold()) if first.casefold() in texts else None
 
 
 # ---- .apkg export (genanki) --------------------------------------------------------------------------------
