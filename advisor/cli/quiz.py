@@ -320,6 +320,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"imported {len(bank.items)} question(s) into {out} (bank id {bank.id})")
     for problem in result.skipped:
         print(f"  skipped {problem}")
+    for problem in result.notes:
+        print(f"  imported, but {problem}")
     for note in result.missing:
         print(f"  note: {note}")
     # deferred: every command module loads at start; its stack loads when the command runs

@@ -37,6 +37,14 @@ def test_import_writes_a_playable_bank_to_the_user_banks_folder(capsys: pytest.C
     assert "my-practice" in [b["id"] for b in json.loads(capsys.readouterr().out)]
 
 
+def test_import_names_what_an_imported_question_lost(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = Path(__file__).parents[1] / "quiz" / "data" / "spec" / "m04_image_base64.xml"
+    assert main(["quiz", "import", str(source), "--out", str(tmp_path / "img.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "imported 1 question(s)" in out and "skipped" not in out
+    assert f"imported, but {source}:3: the embedded file 'diagram 1.png' is not kept" in out
+
+
 def test_import_to_a_chosen_file_then_export_it_by_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "deck.gift"
     source.write_text(GIFT, encoding="utf-8")

@@ -68,6 +68,8 @@ class ImportResult:
     bank: dict[str, Any]
     skipped: tuple[Problem, ...]
     missing: tuple[str, ...]
+    #: imported, but something of it was not kept (located)
+    notes: tuple[Problem, ...] = ()
 
 
 def import_text(text: str, fmt: str, *, display: str, bank_id: str, title: str | None = None) -> ImportResult:
@@ -107,7 +109,10 @@ def import_text(text: str, fmt: str, *, display: str, bank_id: str, title: str |
     bank = {"id": bank_id, "title": title or f"Imported: {Path(display).name}",
             "description": f"Imported from {display} ({form.title}).",
             "source": f"imported from {display}", "as_of": None, "questions": questions}
-    return ImportResult(bank, tuple(imported.skipped), tuple(missing_report(questions)))
+    taken = {id(q) for q in questions}
+    kept = {line for question, line in zip(imported.questions, imported.lines) if id(question) in taken}
+    return ImportResult(bank, tuple(imported.skipped), tuple(missing_report(questions)),
+                        tuple(n for n in imported.notes if n.line in kept))
 
 
 def bank_id_for(path: Path) -> str:

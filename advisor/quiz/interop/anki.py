@@ -3,10 +3,11 @@
 Anki has no multiple-choice note type of its own, so a question is a Basic note: the front holds the stem and
 the lettered options (an ordering question's items in alphabetical order, a matching question's prompts and
 choices), the back the answer and every option's explanation. The question id is the note's GUID, so importing
-the file again updates the notes instead of duplicating them; a question's section is its subdeck (`Title::Section`),
-and a deck column read back gives the section (the innermost deck). The layout is plain HTML lists that this importer
-reads back; a third-party CSV whose front lists options as "A. text" lines and whose back says "Answer: B" (or starts with
-the right option's letter or text) is read too. A card with no options (a plain flashcard) has nothing to pick, so it is reported.
+the file again updates the notes instead of duplicating them; a question's section is its subdeck
+(`Title::Section`), and a deck column read back gives the section (the innermost deck). The layout is plain HTML
+lists that this importer reads back; a third-party CSV whose front lists options as "A. text" lines and whose
+back says "Answer: B" (or starts with the right option's letter or text) is read too. A card with no options (a
+plain flashcard) has nothing to pick, so it is reported.
 """
 
 from __future__ import annotations

@@ -32,6 +32,8 @@ class Imported:
     questions: list[dict[str, Any]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # where each question starts in the source
     skipped: list[Problem] = field(default_factory=list)
+    #: what an imported question lost on the way (an embedded image), located like a skip
+    notes: list[Problem] = field(default_factory=list)
 
     def add(self, question: dict[str, Any], line: int) -> None:
         self.questions.append(question)
@@ -39,6 +41,9 @@ class Imported:
 
     def skip(self, display: str, line: int, reason: str) -> None:
         self.skipped.append(Problem(reason, display, line))
+
+    def note(self, display: str, line: int, what: str) -> None:
+        self.notes.append(Problem(what, display, line))
 
 
 def slug(text: str, limit: int = 40) -> str:

@@ -89,7 +89,7 @@ def read(text: str, display: str, prefix: str) -> Imported:
         question = _question(node, kind, display, line, prefix, out)
         if question is not None:
             for name in _embedded_files(node):
-                out.skip(display, line, f"the embedded file '{name}' is not kept: the question names it, "
+                out.note(display, line, f"the embedded file '{name}' is not kept: the question names it, "
                                         "so save it from Moodle beside the bank if you need it")
             if section:
                 question["section"] = section
