@@ -13,16 +13,16 @@ from collections.abc import Callable
 from typing import Any
 
 from advisor.knowledge.models import Knowledge
-from advisor.recommend.sizing import HostedModelsSizer, Need, Sizer, Spec
+from advisor.recommend.sizing import Need, Sizer, Spec, models_held_need
 from advisor.workload import Derived, Workload
 
 PIPELINES_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/inference-pipelines.html"
 
 
 class PipelineSizer:
-    """One stage's sizer, holding every container of the pipeline on each instance (HostedModelsSizer.holding:
-    one model's need plus each further container with the same headroom), with the pipeline's CreateModel
-    settings and a reason that says so; everything else is the stage's own sizer's."""
+    """One stage's sizer, holding every container of the pipeline on each instance (models_held_need, as a
+    multi-container endpoint does: one model's need plus each further container with the same headroom), with the
+    pipeline's CreateModel settings and a reason that says so; everything else is the stage's own sizer's."""
 
     def __init__(self, inner: Sizer, w: Workload, derived: Derived) -> None:
         self.inner, self.w, self.derived = inner, w, derived
@@ -38,7 +38,8 @@ class PipelineSizer:
 
     def holding(self, need: Need) -> Need:
         inner = getattr(self.inner, "holding", None)
-        return HostedModelsSizer.holding(self, inner(need) if inner else need)  # type: ignore[arg-type]
+        return models_held_need(inner(need) if inner else need, self.held(), self.held_words(),
+                                self.derived.model_memory_gb, loads_on_demand=False)
 
     def need(self, accelerated: bool) -> Need:
         return self.inner.need(accelerated)

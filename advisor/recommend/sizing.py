@@ -920,6 +920,32 @@ def raised_timeout(seconds: float, default: int, maximum: int) -> int | None:
 MME_DOC = "AWS: multi-model-endpoint-instance.html"
 
 
+def models_held_need(need: Need, held: int, words: str, model_gb: float, loads_on_demand: bool) -> Need:
+    """The need of an instance that holds `held` models at once (`words` says which), from one model's `need`:
+    accelerator memory x held (each model's weights and runtime on the devices), host memory at least that; on
+    CPUs one model's need plus each further model of `model_gb` with the same headroom (x MEMORY_HEADROOM), the
+    serving runtime counted once. `loads_on_demand`: a multi-model container, whose slack lets an unused model be
+    unloaded while another loads; else every container keeps its model loaded."""
+    if held == 1:
+        return need
+    if need.accelerator_gib:
+        accelerator = round(need.accelerator_gib * held, 3)
+        host = round(max(need.memory_gib, accelerator), 3)
+        return Need(host, accelerator, (
+            f"{held} models held at once ({words}): {accelerator:g} GiB of accelerator memory = "
+            f"{held} x {need.accelerator_gib:g} GiB, {host:g} GiB of host memory",
+            *(f"one model: {line}" for line in need.explain)))
+    per_model = model_gb * MEMORY_HEADROOM
+    memory = round(need.memory_gib + (held - 1) * per_model, 3)
+    return Need(memory, 0.0, (
+        f"{memory:g} GiB of memory for {held} models held at once ({words}): one model's "
+        f"{need.memory_gib:g} GiB + {held - 1} x {per_model:g} GiB (model {model_gb:g} GiB "
+        f"x{MEMORY_HEADROOM:g}; " + ("the slack lets an unused model be unloaded while another loads)"
+                                     if loads_on_demand else
+                                     "every container keeps its model loaded, with the headroom one model gets)"),
+        *(f"one model: {line}" for line in need.explain)))
+
+
 class HostedModelsSizer(EndpointSizer):
     """A real-time endpoint whose instances each hold several models at once: a multi-model endpoint its hot set
     (the models in use; the rest wait in S3 and on the volume), a multi-container endpoint every container. One
@@ -934,28 +960,9 @@ class HostedModelsSizer(EndpointSizer):
         return f"all {self.held()} containers of inference.models run on every instance"
 
     def holding(self, need: Need) -> Need:
-        """The need for held() models from one model's: accelerator memory x held (each model's weights and
-        runtime on the devices), host memory at least that; on CPUs one model's need plus each further model
-        with the same headroom (x MEMORY_HEADROOM), the serving runtime counted once."""
-        held = self.held()
-        if held == 1:
-            return need
-        if need.accelerator_gib:
-            accelerator = round(need.accelerator_gib * held, 3)
-            host = round(max(need.memory_gib, accelerator), 3)
-            return Need(host, accelerator, (
-                f"{held} models held at once ({self.held_words()}): {accelerator:g} GiB of accelerator memory = "
-                f"{held} x {need.accelerator_gib:g} GiB, {host:g} GiB of host memory",
-                *(f"one model: {line}" for line in need.explain)))
-        per_model = self.derived.model_memory_gb * MEMORY_HEADROOM
-        memory = round(need.memory_gib + (held - 1) * per_model, 3)
-        return Need(memory, 0.0, (
-            f"{memory:g} GiB of memory for {held} models held at once ({self.held_words()}): one model's "
-            f"{need.memory_gib:g} GiB + {held - 1} x {per_model:g} GiB (model {self.derived.model_memory_gb:g} GiB "
-            f"x{MEMORY_HEADROOM:g}; " + ("the slack lets an unused model be unloaded while another loads)"
-                                         if getattr(self, "loads_on_demand", False) else
-                                         "every container keeps its model loaded, with the headroom one model gets)"),
-            *(f"one model: {line}" for line in need.explain)))
+        """The need for held() models from one model's (models_held_need)."""
+        return models_held_need(need, self.held(), self.held_words(), self.derived.model_memory_gb,
+                                getattr(self, "loads_on_demand", False))
 
     def count_reason(self, spec: Spec, count: int) -> str:
         return (f"{super().count_reason(spec, count)}; requests_per_second is all {self.w.inference.models} "
@@ -1475,7 +1482,7 @@ def _what_to_change(c: Candidate, w: Workload, stage: StageSpec) -> str:
 
 def _price(c: Candidate) -> float:
     """The price an hour to rank by: an unknown price ranks after every known one."""
-    return math.inf if c.per_hour is None else c.per_hour
+    return _cost(c.per_hour)
 
 
 def _cost(usd: float | None) -> float:
