@@ -155,22 +155,28 @@ def _stacked(headers: Sequence[str], cells: Sequence[Sequence[str]], title: str,
     lines: list[Any] = [Text(title, style="bold")] if title else []
     for row, texts in enumerate(cells):
         for i, (header, text) in enumerate(zip(headers, texts)):
-            wrapped = wrap_words(text, width - indent) or [""]
-            label = f"{header}:".ljust(indent) if wrapped[0] else f"{header}:"
-            lines.append(Text.assemble((label, "bold"), (wrapped[0], styles[row] if styles and i == 0 else "")))
-            lines += [Text(" " * indent + rest) for rest in wrapped[1:]]
+            label = f"{header}:".ljust(indent)
+            first, *more = wrap_words(text, width, label)
+            lines.append(Text.assemble((first[:indent], "bold"), (first[indent:], styles[row] if styles and i == 0
+                                                                   else "")))
+            lines += [Text(line) for line in more]
         lines.append(Text(""))
     return Group(*lines)
 
 
-def wrap_words(text: str, width: int) -> list[str]:
+def wrap_words(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
     """`text` in lines of at most `width` characters, broken at spaces only (a word longer than a line stands on
-    its own line whole: an ARN or a field path is never cut)."""
-    import textwrap  # deferred: needed only when a terminal table or bullet is printed
+    its own line whole: an ARN or a field path is never cut). The first line starts with `first` (a bullet, a
+    label), the others with `rest`: a hanging indent, by default as wide as `first`."""
+    import textwrap  # deferred: needed only when text is printed on a terminal
 
-    return [line for paragraph in text.splitlines() or [""]
-            for line in textwrap.wrap(paragraph, max(width, 1), break_long_words=False, break_on_hyphens=False)
-            or [""]]
+    rest = " " * len(first) if rest is None else rest
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lead = rest if lines else first
+        lines += textwrap.wrap(paragraph, max(width, len(rest) + 1), initial_indent=lead, subsequent_indent=rest,
+                               break_long_words=False, break_on_hyphens=False) or [lead.rstrip()]
+    return lines
 
 
 def wrap_lines(text: str, width: int) -> str:
@@ -178,20 +184,17 @@ def wrap_lines(text: str, width: int) -> str:
     a word, and goes on under its own text: after a short leading mark (`-`, `+`, `ok`, `no`) it hangs under the
     word after the mark, else four columns deeper, so each line's continuation stays apart from the next line."""
     import re
-    import textwrap  # deferred: needed only when text is printed on a terminal
 
     out = []
     for line in text.split("\n"):
         if len(line) <= width:
             out.append(line)
             continue
+        body = line.lstrip(" ")
+        lead = line[:len(line) - len(body)]
         mark = re.match(r" *(?:\S{1,2} +)?", line)
-        hang = mark.end() if mark and mark.end() > len(line) - len(line.lstrip(" ")) else \
-            len(line) - len(line.lstrip(" ")) + 4
-        out.extend(textwrap.wrap(line.lstrip(" "), max(width, hang + 20),
-                                 initial_indent=line[:len(line) - len(line.lstrip(" "))],
-                                 subsequent_indent=" " * hang, break_long_words=False,
-                                 break_on_hyphens=False) or [line])
+        hang = mark.end() if mark and mark.end() > len(lead) else len(lead) + 4
+        out.extend(wrap_words(body, max(width, hang + 20), lead, " " * hang))
     return "\n".join(out)
 
 

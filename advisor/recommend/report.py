@@ -242,8 +242,8 @@ def print_report(report: Report, console: Console | None = None) -> None:
     console.print(Text.assemble(("Recommendation for ", "bold"), (report.workload, "bold"), "\n",
                                 "\n".join(wrap_words(report.summary, width))))
     for warning in report.warnings:
-        console.print(Text.assemble(("warning: ", "yellow"), "\n".join(wrap_words(warning, width - 9)).replace(
-            "\n", "\n" + " " * 9)))
+        lines = "\n".join(wrap_words(warning, width, "warning: "))
+        console.print(Text.assemble(("warning: ", "yellow"), lines.removeprefix("warning: ")))
     for section in report.sections:
         console.print(Text("\n" + "\n".join(wrap_words(section.title, width)),
                            style="bold underline" if section.level == 2 else "bold"))
@@ -261,11 +261,7 @@ def _bullets(lines: Sequence[str], width: int) -> Any:
     from rich.console import Group
     from rich.text import Text
 
-    out = []
-    for line in lines:
-        wrapped = wrap_words(line, width - 4)
-        out += [Text(("  · " if i == 0 else "    ") + part) for i, part in enumerate(wrapped)]
-    return Group(*out)
+    return Group(*(Text(wrapped) for line in lines for wrapped in wrap_words(line, width, "  · ")))
 
 
 def stage_title(stage_id: str) -> str:
