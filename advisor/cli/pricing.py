@@ -6,12 +6,15 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.cli import CREATES_FOLDERS
 from advisor.errors import UsageError
 from advisor.render import FORMATS, Column, emit
 from advisor.stages import PRICE_COMPONENTS, component_names, component_of, stage
+
+if TYPE_CHECKING:
+    from advisor.pricing.models import PriceSnapshot
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -72,15 +75,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         if args.family not in known:
             raise UsageError(f"unknown family {args.family!r}", hint=f"one of {', '.join(known)}")
         family_types = {t["name"] for t in types if t["family"] == args.family}
+    snapshots = {region: load_snapshot(region, args.pricing_dir) for region in regions}
     if args.component and args.component not in PRICE_COMPONENTS and stage(args.component).price_component is None:
-        return _show_blocks(regions, args, note=f"{args.component} is billed per use, not per instance-hour")
+        return _show_blocks(snapshots, args.format,
+                            note=f"{args.component} is billed per use, not per instance-hour")
     component = component_of(args.component) if args.component else None
     rows: list[dict[str, Any]] = []
     dates: list[str] = []
     counts: list[str] = []
     today = dt.date.today()
-    for region in regions:
-        snapshot = load_snapshot(region, args.pricing_dir)
+    for region, snapshot in snapshots.items():
         dates.append(f"{region} as of {snapshot.as_of.isoformat()}")
         estimates = sum(p.estimate for p in snapshot.prices)
         unknown = sum(not p.known for p in snapshot.prices)
@@ -104,7 +108,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(line)
         if not args.family and not args.component:  # the prices no row holds (json keeps its list of rows)
             print()
-            _show_blocks(regions, args, note="")
+            _show_blocks(snapshots, args.format, note="")
     return 0
 
 
@@ -124,16 +128,14 @@ def _figures_text(row: dict[str, Any]) -> str:
                      for name, value in row.items() if name not in _NOT_FIGURES)
 
 
-def _show_blocks(regions: list[str], args: argparse.Namespace, *, note: str) -> int:
+def _show_blocks(snapshots: dict[str, PriceSnapshot], fmt: str, *, note: str) -> int:
     """Each snapshot's prices beside its instance-hour rows (PRICE_BLOCKS: Lambda, Serverless Inference, Lambda
     Managed Instances, the spot discount), one row per region and block, each with its source and date: what a
     stage billed per use, or the Lambda check, is costed from."""
     from advisor.pricing.models import PRICE_BLOCKS
-    from advisor.pricing.snapshots import load_snapshot
 
     rows: list[dict[str, Any]] = []
-    for region in regions:
-        snapshot = load_snapshot(region, args.pricing_dir)
+    for region, snapshot in snapshots.items():
         for block in PRICE_BLOCKS:
             figures = getattr(snapshot, block.field)
             if figures is None:
@@ -144,7 +146,7 @@ def _show_blocks(regions: list[str], args: argparse.Namespace, *, note: str) -> 
     title = "Prices beside the instance-hour rows (the snapshot files hold each one's source)"
     if note:
         title = f"{note}: {title[0].lower()}{title[1:]}"
-    emit(rows, args.format, title=title, columns=BLOCK_COLUMNS)
+    emit(rows, fmt, title=title, columns=BLOCK_COLUMNS)
     return 0
 
 
