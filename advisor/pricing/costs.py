@@ -218,6 +218,8 @@ def serverless_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, 
         return Cost.of(usd=None, period="month", formula=f"no Serverless Inference price in the {snapshot.region} "
                      "snapshot", warnings=(f"the {snapshot.region} price snapshot has no Serverless Inference price: "
                                            "serverless cost unknown", *stale))
+    warnings = ((f"the Serverless Inference price in {snapshot.region} is an estimate: {prices.basis}", *stale)
+                if prices.estimate else stale)
     billed_s = _billed_seconds(seconds_per_request)
     gb = memory_mb / 1024
     compute = requests_per_month * billed_s * gb * prices.usd_per_gb_second
@@ -243,8 +245,8 @@ def serverless_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, 
                       "(pricing_data/SOURCES.md), so the serverless cost is unknown; on demand the same requests "
                       f"would cost {on_demand}/month, which is not this cost: provisioned concurrency adds a "
                       f"charge for keeping {provisioned} x {_num(gb)} GB warm and bills the requests it serves at "
-                      "its own rate", *stale))
-    return Cost.of(usd=compute, period="month", formula=formula, assumptions=assumptions, warnings=stale)
+                      "its own rate", *warnings))
+    return Cost.of(usd=compute, period="month", formula=formula, assumptions=assumptions, warnings=warnings)
 
 
 def lambda_managed_instances_monthly_cost(snapshot: PriceSnapshot, instance_type: str, instances: int,

@@ -54,6 +54,14 @@ def _number_or_unknown(value: Any) -> Any:
     return usd
 
 
+def _check_estimate(estimate: bool, basis: str | None) -> None:
+    """An estimated figure says how it was made; a quoted one has no basis to give."""
+    if estimate and not basis:
+        raise ValueError("an estimate must say its basis")
+    if basis and not estimate:
+        raise ValueError("basis is given only for estimates (set estimate: true)")
+
+
 @record
 class Price(NamedTuple):
     instance_type: Annotated[str, StringConstraints(pattern=r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")]
@@ -65,10 +73,7 @@ class Price(NamedTuple):
     basis: Annotated[str | None, Doc("How an estimate was made.")] = None
 
     def _check(self, context: Context) -> None:
-        if self.estimate and not self.basis:
-            raise ValueError("an estimate must say its basis")
-        if self.basis and not self.estimate:
-            raise ValueError("basis is given only for estimates (set estimate: true)")
+        _check_estimate(self.estimate, self.basis)
 
     @property
     def known(self) -> bool:
@@ -85,9 +90,17 @@ class LambdaPrices(NamedTuple):
 
 @record
 class ServerlessInferencePrices(NamedTuple):
+    """On-demand Serverless Inference compute, per GB-second of memory configured. Only us-east-1's rate was found
+    as a quote, so the other shipped regions hold estimates that say how they were made (as instance rows do)."""
+
     usd_per_gb_second: Annotated[float, Gt(0)]
     source: Text
     as_of: dt.date
+    estimate: bool = False
+    basis: Annotated[str | None, Doc("How an estimate was made.")] = None
+
+    def _check(self, context: Context) -> None:
+        _check_estimate(self.estimate, self.basis)
 
 
 @record

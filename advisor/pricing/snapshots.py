@@ -252,6 +252,10 @@ def borrowed_snapshot(snapshot: PriceSnapshot, region: str) -> PriceSnapshot:
     prices = tuple(p if not p.known else p._replace(
         estimate=True, basis=basis if not p.estimate else f"{basis}; there an estimate: {p.basis}",
         source=p.source if p.estimate else f"{snapshot.region}: {p.source}") for p in snapshot.prices)
+    serverless = snapshot.serverless_inference
+    if serverless is not None:
+        serverless = serverless._replace(
+            estimate=True, basis=f"{basis}; there an estimate: {serverless.basis}" if serverless.estimate else basis)
     return snapshot._replace(  # a new record: its lookup table is built from these rows on first use
-        region=region, prices=prices,
+        region=region, prices=prices, serverless_inference=serverless,
         source=f"borrowed from the {snapshot.region} snapshot (nearest region with one); {snapshot.source}")

@@ -37,6 +37,11 @@ def test_borrowed_figures_are_estimates_that_say_where_they_come_from() -> None:
     assert not source.price("ml.m5.xlarge", "hosting").estimate  # the original is untouched
     unknown = [p for p in borrowed.prices if not p.known]
     assert unknown and not any(p.estimate for p in unknown)  # "we do not know" stays that, never an estimate
+    serverless = borrowed.serverless_inference  # the blocks beside the rows are borrowed as estimates too
+    assert serverless and serverless.estimate and "nearest region with one (us-east-1" in (serverless.basis or "")
+    assert source.serverless_inference and not source.serverless_inference.estimate
+    twice = borrowed_snapshot(load_snapshot("eu-west-1", knowledge=K), "eu-north-1").serverless_inference
+    assert twice and "there an estimate: us-east-1's Serverless Inference rate" in (twice.basis or "")
 
 
 def test_advisor_ranks_a_region_without_snapshot_on_the_nearest_ones_figures() -> None:

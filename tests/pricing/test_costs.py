@@ -22,6 +22,7 @@ from advisor.pricing.costs import (
     lambda_monthly_cost,
     notebook_monthly_cost,
     processing_cost,
+    serverless_monthly_cost,
     training_cost,
     tuning_cost,
 )
@@ -94,6 +95,29 @@ def test_an_estimated_price_carries_its_basis_as_a_warning() -> None:
     assert cost.formula == "730 h/month x 2 instances x $0.25/h"
     assert cost.warnings == ("the price of ml.m5.xlarge hosting in us-east-1 is an estimate: hosting = training rate",)
     assert endpoint_monthly_cost(S, "ml.m5.xlarge", 1, 100, today=TODAY).usd == pytest.approx(25)
+
+
+def test_serverless_cost_says_when_its_rate_is_an_estimate_and_is_unknown_without_one() -> None:
+    quoted = {"usd_per_gb_second": 0.00002, "source": "quote", "as_of": "2026-11-24"}
+    cost = serverless_monthly_cost(snapshot(serverless_inference=quoted), 1000, 0.5, 2048, today=TODAY)
+    assert cost.usd == pytest.approx(1000 * 0.5 * 2 * 0.00002) and cost.warnings == ()
+    estimated = {**quoted, "usd_per_gb_second": 0.000025, "estimate": True, "basis": "the region's price level"}
+    cost = serverless_monthly_cost(snapshot(serverless_inference=estimated), 1000, 0.5, 2048, today=TODAY)
+    assert cost.usd == pytest.approx(1000 * 0.5 * 2 * 0.000025)
+    assert cost.warnings == ("the Serverless Inference price in us-east-1 is an estimate: the region's price level",)
+    provisioned = serverless_monthly_cost(snapshot(serverless_inference=estimated), 1000, 0.5, 2048, 2, today=TODAY)
+    assert provisioned.usd is None and any("is an estimate" in w for w in provisioned.warnings)
+    missing = serverless_monthly_cost(S, 1000, 0.5, 2048, today=TODAY)
+    assert missing.usd is None and any("no Serverless Inference price" in w for w in missing.warnings)
+
+
+@pytest.mark.parametrize("block", [
+    {"usd_per_gb_second": 0.00002, "source": "s", "as_of": "2026-11-24", "estimate": True},
+    {"usd_per_gb_second": 0.00002, "source": "s", "as_of": "2026-11-24", "basis": "a guess"},
+])
+def test_a_serverless_estimate_says_its_basis_and_only_an_estimate_has_one(block: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="basis"):
+        snapshot(serverless_inference=block)
 
 
 def test_tuning_cost_and_wall_clock_from_parallelism() -> None:
