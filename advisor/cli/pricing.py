@@ -118,14 +118,16 @@ BLOCK_COLUMNS: tuple[Column, ...] = (
     ("figures", lambda r: _figures_text(r)),
     ("as of", lambda r: r["as_of"]),
 )
-_NOT_FIGURES = ("region", "prices", "key", "source", "as_of", "assumption")
+_NOT_FIGURES = ("region", "prices", "key", "source", "as_of", "assumption", "estimate", "basis")
 
 
 def _figures_text(row: dict[str, Any]) -> str:
-    """`usd_per_gb_second 0.0000166667, usd_per_million_requests 0.2`: a block's figures as its file names them."""
+    """`usd_per_gb_second 0.0000166667, usd_per_million_requests 0.2`: a block's figures as its file names them,
+    marked when they are an estimate (its basis is long: JSON and the snapshot file give it)."""
     from advisor.pricing.models import plain_number  # deferred with the rest of the command's stack
-    return ", ".join(f"{name} {plain_number(value).removesuffix('.0') if isinstance(value, float) else value}"
-                     for name, value in row.items() if name not in _NOT_FIGURES)
+    figures = ", ".join(f"{name} {plain_number(value).removesuffix('.0') if isinstance(value, float) else value}"
+                        for name, value in row.items() if name not in _NOT_FIGURES)
+    return f"{figures} (estimate)" if row.get("estimate") else figures
 
 
 def _show_blocks(snapshots: dict[str, PriceSnapshot], fmt: str, *, note: str) -> int:

@@ -204,6 +204,9 @@ def test_show_takes_every_stage_and_shows_the_prices_no_row_holds(capsys: pytest
     assert main(["pricing", "show", "--region", "us-east-1"]) == 0  # everything: the rows, then the blocks
     out = capsys.readouterr().out
     assert out.index("ml.m5.xlarge") < out.index("management_fee_percent 15,")
+    assert main(["pricing", "show", "--region", "eu-central-1", "--component", "serverless_inference"]) == 0
+    out = capsys.readouterr().out  # an estimated block is marked so; its long basis is in JSON and the file
+    assert "usd_per_gb_second 0.000025" in out and "(estimate)" in out and "us-east-1's" not in out
 
 
 def test_show_counts_the_estimates_of_each_region(capsys: pytest.CaptureFixture[str]) -> None:

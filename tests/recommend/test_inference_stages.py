@@ -146,9 +146,12 @@ def test_costs_per_gb_second_with_the_active_hours_and_say_what_is_missing(advis
     assert cost.usd == pytest.approx(1 * 3600 * 365 * 0.1 * 2 * 0.00002)  # 12 h x 730/24 days = 365 h
     assert any("12 h a day" in a for a in cost.assumptions)
     assert any("data processed" in a for a in cost.assumptions)
-    elsewhere = serverless(advisor, traffic="sporadic", extra={"region": "eu-west-1"})
-    cost = elsewhere.instances["serverless_inference"].estimated_cost
-    assert cost.usd is None and any("no Serverless Inference price" in w for w in cost.warnings)
+    elsewhere = serverless(advisor, traffic="sporadic", requests_per_second=1, seconds_per_request=0.1,
+                           active_hours_per_day=12, extra={"region": "eu-west-1"})
+    cost = elsewhere.instances["serverless_inference"].estimated_cost  # no quote there: the snapshot's estimate
+    assert cost.usd == pytest.approx(1 * 3600 * 365 * 0.1 * 2 * 0.0000223)
+    assert any(w.startswith("the Serverless Inference price in eu-west-1 is an estimate: us-east-1's")
+               for w in cost.warnings)
 
 
 # ---- async sizing and costs -----------------------------------------------------------------------------------
