@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import write_user_file
 from advisor.cli import CREATES_FOLDERS, add_data_dir
-from advisor.errors import QuizError, UsageError, shown_name
+from advisor.errors import UsageError, shown_name
 from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
 from advisor.render import FORMATS, emit, terminal_console, to_json, to_yaml
 from advisor.resources import cache_dir, data_dir, shipped_dir
@@ -77,12 +77,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     imp = quiz_sub.add_parser(
         "import", parents=[common], help="turn another tool's question bank into one of ours",
-        description="Reads Ditectrev-style markdown, GIFT, Moodle XML, Anki CSV or hascard; writes a bank file "
-                    "(default: the banks folder in the data folder, where practice, exam and review find it) and "
-                    "reports, by line, every block it could not map.")
+        description="Reads Ditectrev-style markdown, GIFT, Moodle XML, Anki CSV, an Anki package (.apkg) or hascard; "
+                    "writes a bank file (default: the banks folder in the data folder, where practice, exam and "
+                    "review find it) and reports, by line (by note in an .apkg), every block it could not map. "
+                    "Images a question embeds (Moodle's base64 files, an .apkg's media) are saved only with --media.")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--format", choices=IMPORT_FORMATS, dest="source_format",
-                     help="the file's format (default: from its ending: .gift, .xml for Moodle XML, .csv for Anki)")
+                     help="the file's format (default: from its ending: .gift, .xml for Moodle XML, .csv for Anki, "
+                          ".apkg for an Anki package)")
+    imp.add_argument("--media", type=Path, default=None, metavar="DIR",
+                     help="save the images the questions embed in DIR and point the questions' [image: ...] at "
+                          f"the saved files (default: not saved, each named in the report); {CREATES_FOLDERS}")
     imp.add_argument("--out", type=Path, default=None, metavar="BANK.yaml",
                      help=f"the bank file to write (default: <data dir>/banks/<id>.yaml); {CREATES_FOLDERS}")
     imp.add_argument("--id", default=None, dest="bank_id", help="bank id (default: from the file name)")
@@ -293,21 +298,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     # deferred: every command module loads at start; its stack loads when the command runs
-    from advisor.documents import read_bytes
     from advisor.quiz.bank import load_bank
-    from advisor.quiz.interop import bank_id_for, import_format_for, import_text
+    from advisor.quiz.interop import bank_id_for, import_file, import_format_for
     from advisor.quiz.tutor import USER_BANKS
 
     shown = shown_name(str(args.file))  # the bank's title and source carry it: a name that is not UTF-8, escaped
     source_format = args.source_format or import_format_for(args.file, shown)
-    raw = read_bytes(args.file, shown, QuizError)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise QuizError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
     bank_id = shown_name(args.bank_id) if args.bank_id else bank_id_for(args.file)
     title = shown_name(args.title) if args.title else None  # argv bytes that are not UTF-8, escaped
-    result = import_text(text, source_format, display=shown, bank_id=bank_id, title=title)
+    result = import_file(args.file, source_format, display=shown, bank_id=bank_id, title=title,
+                         media_dir=args.media)
     result.bank["as_of"] = dt.date.today().isoformat()
     out = args.out or data_dir(getattr(args, "data_dir", None)) / USER_BANKS / f"{bank_id}.yaml"
     header = "# Imported by `advisor quiz import`; edit freely (ids keep your progress).\n"
@@ -324,6 +324,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"  imported, but {problem}")
     for note in result.missing:
         print(f"  note: {note}")
+    if result.saved:
+        print(f"  saved {len(result.saved)} embedded file(s) in {args.media}")
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.lint import lint_paths, summary_lines
 

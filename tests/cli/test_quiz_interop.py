@@ -42,7 +42,58 @@ def test_import_names_what_an_imported_question_lost(capsys: pytest.CaptureFixtu
     assert main(["quiz", "import", str(source), "--out", str(tmp_path / "img.yaml")]) == 0
     out = capsys.readouterr().out
     assert "imported 1 question(s)" in out and "skipped" not in out
-    assert f"imported, but {source}:3: the embedded file 'diagram 1.png' is not kept" in out
+    assert f"imported, but {source}:3: the embedded file 'diagram 1.png' is not saved" in out
+
+
+def test_import_saves_embedded_images_only_with_media(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = Path(__file__).parents[1] / "quiz" / "data" / "spec" / "m04_image_base64.xml"
+    media = tmp_path / "images"
+    assert main(["quiz", "import", str(source), "--out", str(tmp_path / "img.yaml"), "--media", str(media)]) == 0
+    out = capsys.readouterr().out
+    saved = media.absolute() / "diagram 1.png"
+    assert f"saved 1 embedded file(s) in {media}" in out and "imported, but" not in out
+    assert saved.read_bytes().startswith(b"\x89PNG")
+    [item] = load_bank(tmp_path / "img.yaml").items
+    assert item.stem == f"Which service is shown in the diagram?\n[image: {saved}]"
+
+
+def test_moodle_images_with_one_name_in_two_questions_are_two_files(tmp_path: Path) -> None:
+    from advisor.quiz.interop import import_text
+
+    def question(name: str, stem: str, data: str) -> str:
+        return (f'<question type="truefalse"><name><text>{name}</text></name><questiontext format="html"><text>'
+                f'&lt;p&gt;{stem}&lt;img src="@@PLUGINFILE@@/image.png"&gt;&lt;/p&gt;</text>'
+                f'<file name="image.png" path="/" encoding="base64">{data}</file></questiontext>'
+                '<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>'
+                "</question>")
+
+    text = ("<quiz>" + question("a", "First?", "AAEC") + question("b", "Second?", "AwQF")
+            + question("c", "Third?", "not base64!") + "</quiz>")
+    media = tmp_path / "m"
+    result = import_text(text, "moodle-xml", display="q.xml", bank_id="q", media_dir=media)
+    first, second, third = result.bank["questions"]
+    assert first["stem"].endswith(f"[image: {media.absolute() / 'image.png'}]")
+    assert second["stem"].endswith(f"[image: {media.absolute() / 'image-2.png'}]")
+    assert (media / "image.png").read_bytes() == b"\x00\x01\x02"
+    assert (media / "image-2.png").read_bytes() == b"\x03\x04\x05"
+    assert third["stem"].endswith("[image: image.png]")
+    [note] = result.notes
+    assert note.line == 1 and "'image.png' cannot be saved: its base64 text is not valid" in note.message
+
+
+def test_import_of_an_apkg_by_its_ending_and_of_a_file_that_is_none(capsys: pytest.CaptureFixture[str],
+                                                                    tmp_path: Path) -> None:
+    deck = tmp_path / "c9.apkg"
+    assert main(["quiz", "export", "chapter09", "--format", "apkg", "--out", str(deck)]) == 0
+    assert main(["quiz", "import", str(deck), "--out", str(tmp_path / "c9.yaml")]) == 0
+    assert "imported 2" in capsys.readouterr().out  # 229 and more: the whole bank
+    assert len(load_bank(tmp_path / "c9.yaml").items) == len(yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "quizzes" / "chapter09.yaml").read_text(encoding="utf-8"))["questions"])
+    fake = tmp_path / "fake.apkg"
+    fake.write_text("Front,Back\n", encoding="utf-8")
+    assert main(["quiz", "import", str(fake)]) == 2
+    err = capsys.readouterr().err
+    assert f"{fake}: not an Anki package: an .apkg is a zip archive" in err and "Traceback" not in err
 
 
 def test_import_to_a_chosen_file_then_export_it_by_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -69,6 +69,7 @@ def test_metadata_survives_where_the_format_has_room(fmt: str) -> None:
     first = SHIPPED["questions"][0]
     assert back["topics"] == first["topics"]
     assert back["domains"] == first["domains"]
+    assert back["tasks"] == first["tasks"]  # Anki and Moodle as tags (task::MLA-C01::2.1), GIFT in its metadata
 
 
 def test_gift_ordering_is_left_out_and_said() -> None:

@@ -253,7 +253,9 @@ CASES: dict[str, tuple[str, list[Q], list[tuple[int, str]]]] = {
     ], [(5, "names no option")]),
 }
 #: what an imported question lost on the way, reported by the line of its question
-NOTES: dict[str, list[tuple[int, str]]] = {"m04_image_base64.xml": [(3, "embedded file 'diagram 1.png' is not kept")]}
+NOTES: dict[str, list[tuple[int, str]]] = {
+    "m04_image_base64.xml": [(3, "embedded file 'diagram 1.png' is not saved (the question shows "
+                                 "[image: diagram 1.png]); give --media DIR")]}
 #: files from which nothing maps: the import fails, naming every block and why
 NOTHING: dict[str, tuple[str, list[tuple[int, str]]]] = {
     "a03_cloze.txt": ("anki-csv", [(5, "cloze"), (6, "cloze")]),

@@ -27,6 +27,7 @@ from advisor.quiz.interop.common import (
     Imported,
     apply_tags,
     complete,
+    exam_tags,
     html_to_text,
     make_question,
     option_problem,
@@ -36,7 +37,6 @@ from advisor.quiz.interop.common import (
 
 _SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 _TYPE_TAG = "type::"
-_DOMAIN_TAG = "domain::"
 
 
 # ---- the note's two sides ----------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def back(q: dict[str, Any]) -> str:
 
 def tags(q: dict[str, Any]) -> str:
     words = [*q["topics"], f"{_TYPE_TAG}{q['type']}"]
-    words += [f"{_DOMAIN_TAG}{exam}::{domain}" for exam, domain in q.get("domains", {}).items()]
+    words += exam_tags(q, "::")
     return " ".join(w.replace(" ", "_") for w in words)
 
 
@@ -141,7 +141,7 @@ def read(text: str, display: str, prefix: str) -> Imported:
             named = [c for i, c in enumerate(columns) if i not in special.values()]
             if "front" in named and "back" in named:
                 front_i, back_i = named.index("front"), named.index("back")
-        question = _note(fields[front_i], fields[back_i], guid, " ".join([*tag_words, tag_text]), display, line_no,
+        question = read_note(fields[front_i], fields[back_i], guid, " ".join([*tag_words, tag_text]), display, line_no,
                          prefix, out, html=headers.get("html", "true").lower() != "false")
         if question is not None:
             deck_col = special.get("deck")
@@ -188,12 +188,14 @@ def _items(html_text: str, css: str) -> list[str] | None:
     return [html_to_text(item) for item in re.findall(r"<li>(.*?)</li>", m.group(2), flags=re.S)]
 
 
-def _note(front_html: str, back_html: str, guid: str | None, tag_text: str, display: str, line: int, prefix: str,
+def read_note(front_html: str, back_html: str, guid: str | None, tag_text: str, display: str, line: int, prefix: str,
           out: Imported, *, html: bool = True) -> dict[str, Any] | None:
+    """One note as a question: our own layout (a stem div, lettered lists, a type:: tag) read back exactly, any
+    other front and back as a third-party card (`_plain_note`). Shared by the CSV and the .apkg import."""
     tag_list = tag_text.split()
     kind = next((t[len(_TYPE_TAG):] for t in tag_list if t.startswith(_TYPE_TAG)), None)
     stem_m = re.search(r'<div class="stem">(.*?)</div>', front_html, flags=re.S)
-    source = f"imported from {display}, line {line}"
+    source = out.source(display, line)
     explanations = _items(back_html, "explanations") or []
     if stem_m is None:
         question = _plain_note(front_html, back_html, guid, display, line, prefix, source, out, html=html)
@@ -306,17 +308,24 @@ def write_apkg(bank: dict[str, Any]) -> bytes:
         css=".card { font-family: sans-serif; text-align: left; } .answer { font-weight: bold; }",
     )
     bank = complete(bank)
-    deck = genanki.Deck(_stable_id(f"deck {bank['id']}"), bank["title"])
-    for q in bank["questions"]:
+    # a section is a subdeck ('Title::Section', as in the CSV export), so the import gives it back
+    decks: dict[str, Any] = {}
+    for position, q in enumerate(bank["questions"], start=1):
+        name = f"{bank['title']}::{q['section']}" if q["section"] else bank["title"]
+        if name not in decks:  # the top deck keeps the id earlier exports gave it
+            decks[name] = genanki.Deck(_stable_id(f"deck {bank['id']}" + (f"::{q['section']}" if q["section"] else "")),
+                                       name)
+        deck = decks[name]
         deck.add_note(genanki.Note(model=model, fields=[front(q), back(q), q["id"]],
-                                   guid=genanki.guid_for(bank["id"], q["id"]), tags=tags(q).split()))
+                                   guid=genanki.guid_for(bank["id"], q["id"]), tags=tags(q).split(),
+                                   due=position))  # Anki shows new cards in this order, and the import reads it
     buffer = io.BytesIO()
     # genanki builds the collection in a temporary SQLite file it never removes: point it at a folder we do.
     try:
         with tempfile.TemporaryDirectory() as scratch:
             previous, tempfile.tempdir = tempfile.tempdir, scratch
             try:
-                genanki.Package(deck).write_to_file(buffer)
+                genanki.Package(list(decks.values())).write_to_file(buffer)
             finally:
                 tempfile.tempdir = previous
     except (OSError, sqlite3.Error) as exc:  # the scratch collection: a full disk, a file-size limit

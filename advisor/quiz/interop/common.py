@@ -11,7 +11,7 @@ import hashlib
 import html
 import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,25 +25,62 @@ NO_EXPLANATION = ""
 IMPORTED_TOPIC = "imported"
 
 
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file a question carries inside the source (a Moodle `<file>`, an Anki package's media): the name its
+    text refers to (`[image: name]`), its question (an index of `Imported.questions`; the position of that
+    question for messages), and how to read its bytes when asked."""
+
+    name: str
+    question: int
+    line: int
+    load: Callable[[], bytes]
+
+
 @dataclass
 class Imported:
-    """Questions in our bank format, and one located reason for every block that did not map."""
+    """Questions in our bank format, and one located reason for every block that did not map.
+
+    Positions are lines of a text file; in an Anki collection (`unit` "note") they are notes, each named in
+    messages by its `labels` entry ("note 3 (nid:1712...)", which Anki's browser finds)."""
 
     questions: list[dict[str, Any]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # where each question starts in the source
     skipped: list[Problem] = field(default_factory=list)
     #: what an imported question lost on the way (an embedded image), located like a skip
     notes: list[Problem] = field(default_factory=list)
+    #: the position of each note's question (notes are kept only for questions that are kept)
+    note_lines: list[int] = field(default_factory=list)
+    files: list[EmbeddedFile] = field(default_factory=list)
+    unit: str = "line"
+    labels: dict[int, str] = field(default_factory=dict)
 
     def add(self, question: dict[str, Any], line: int) -> None:
         self.questions.append(question)
         self.lines.append(line)
 
+    def attach(self, name: str, load: Callable[[], bytes]) -> None:
+        """A file the question added last embeds."""
+        self.files.append(EmbeddedFile(name, len(self.questions) - 1, self.lines[-1], load))
+
+    def problem(self, display: str, line: int, text: str) -> Problem:
+        if self.unit == "line":
+            return Problem(text, display, line)
+        return Problem(text, f"{display}, {self.label(line)}")
+
+    def label(self, line: int) -> str:
+        return self.labels.get(line, f"{self.unit} {line}")
+
+    def source(self, display: str, line: int) -> str:
+        """A question's `source`: where in the file it came from."""
+        return f"imported from {display}, {self.label(line)}"
+
     def skip(self, display: str, line: int, reason: str) -> None:
-        self.skipped.append(Problem(reason, display, line))
+        self.skipped.append(self.problem(display, line, reason))
 
     def note(self, display: str, line: int, what: str) -> None:
-        self.notes.append(Problem(what, display, line))
+        self.notes.append(self.problem(display, line, what))
+        self.note_lines.append(line)
 
 
 def slug(text: str, limit: int = 40) -> str:
@@ -73,6 +110,8 @@ def html_to_text(text: str) -> str:
     `@@PLUGINFILE@@/<url-quoted name>`: the link names the file itself.
     """
     text = re.sub(r">[ \t]*\n\s*<", "><", text)
+    # a script or style element's content is code, not text to show (and nothing here runs it)
+    text = re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>", "", text, flags=re.I | re.S)
     text = re.sub(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"'][^>]*>", _image_link, text, flags=re.I)
     text = re.sub(r"<\s*br\s*/?\s*>|</\s*(p|div|li)\s*>", "\n", text, flags=re.I)
     text = re.sub(r"<[^>]+>", "", text)
@@ -149,16 +188,27 @@ def complete(bank: dict[str, Any]) -> dict[str, Any]:
     return {**bank, "questions": questions}
 
 
+def exam_tags(question: dict[str, Any], separator: str) -> list[str]:
+    """A question's exam domains and task statements as tags (`domain<sep>EXAM<sep>id`, `task<sep>EXAM<sep>3.1`),
+    for formats whose only room for them is a tag list (Anki, Moodle)."""
+    tags = [f"domain{separator}{exam}{separator}{domain}" for exam, domain in question.get("domains", {}).items()]
+    return tags + [f"task{separator}{exam}{separator}{task}" for exam, ids in question.get("tasks", {}).items()
+                   for task in ids]
+
+
 def apply_tags(question: dict[str, Any], tags: Sequence[str], separator: str) -> None:
-    """Topics and exam domains back from the tags an export wrote (`domain<sep>EXAM<sep>domain-id`)."""
-    marker = f"domain{separator}"
-    topics = [t for t in tags if t and not t.startswith(marker) and re.fullmatch(r"[a-z0-9-]+", t)]
+    """Topics, exam domains and task statements back from the tags an export wrote (`exam_tags`)."""
+    markers = (f"domain{separator}", f"task{separator}")
+    topics = [t for t in tags if t and not t.startswith(markers) and re.fullmatch(r"[a-z0-9-]+", t)]
     if topics:
         question["topics"] = topics
     for tag in tags:
-        if tag.startswith(marker) and tag.count(separator) == 2:
-            _, exam, domain = tag.split(separator)
-            question["domains"][exam] = domain
+        if tag.startswith(markers) and tag.count(separator) == 2:
+            kind, exam, value = tag.split(separator)
+            if kind == "domain":
+                question["domains"][exam] = value
+            elif re.fullmatch(r"[0-9]+\.[0-9]+", value):
+                question.setdefault("tasks", {}).setdefault(exam, []).append(value)
 
 
 def keyed_feedback(options: Sequence[dict[str, Any]]) -> str:
@@ -184,3 +234,46 @@ def missing_report(questions: Sequence[dict[str, Any]]) -> list[str]:
     if no_domain:
         notes.append(f"{no_domain} question(s) have no exam domain, so exam simulations will not draw them")
     return notes
+
+
+# ---- embedded files (images) -------------------------------------------------------------------------------
+
+#: a file a question embeds larger than this is not saved (a real image is far smaller; a bomb is not)
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class FileUnreadable(ValueError):
+    """An embedded file whose bytes cannot be had (bad base64, a missing or oversized package member)."""
+
+
+def safe_file_name(name: str) -> str:
+    """A name for an embedded file that stays inside the folder it is saved to: its last path part, with only
+    letters, digits, '.', '-', '_' and spaces, never hidden and never empty."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = re.sub(r"[^\w. -]+", "_", base, flags=re.ASCII).strip(" .") or "file"
+    return base[:120]
+
+
+def image_reference(name: str) -> str:
+    """How a question's text refers to an image (html_to_text writes it so)."""
+    return f"[image: {name}]"
+
+
+def retarget(question: dict[str, Any], name: str, path: str) -> bool:
+    """Point the question's references to the embedded file `name` at the saved copy `path`; True if any."""
+    old, new = image_reference(name), image_reference(path)
+    found = False
+
+    def swap(text: str) -> str:
+        nonlocal found
+        found = found or old in text
+        return text.replace(old, new)
+
+    question["stem"] = swap(question["stem"])
+    for option in question["options"]:
+        for key in ("text", "explanation", "match"):
+            if isinstance(option.get(key), str):
+                option[key] = swap(option[key])
+    if "distractors" in question:
+        question["distractors"] = [swap(d) for d in question["distractors"]]
+    return found

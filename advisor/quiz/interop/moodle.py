@@ -4,22 +4,30 @@ Mapped: multichoice (single or multiple response by `<single>` and answer fracti
 All-or-Nothing plugin, as multiple response), truefalse, matching
 (`<subquestion>`; an empty one is a distractor) and ordering (the qtype_ordering plugin: answers in the right
 order). Each answer's `<feedback>` becomes its explanation, `<generalfeedback>` the fallback; `<idnumber>` (else
-`<name>`) the id; `<tags>` our topics and domains; a category question the section. Other types (shortanswer,
-numerical, essay, cloze, ...) are reported. A document that declares a DOCTYPE or entities is refused before
-parsing: Moodle never writes one, and entity expansion is how XML files attack their readers.
+`<name>`) the id; `<tags>` our topics, domains and task statements; a category question the section; an
+embedded `<file>` (an image, base64) an EmbeddedFile its question names, saved only when the import is given a
+folder. Other types (shortanswer, numerical, essay, cloze, ...) are reported. A document that declares a
+DOCTYPE or entities is refused before parsing: Moodle never writes one, and entity expansion is how XML files
+attack their readers.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import functools
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
 from advisor.quiz.interop.common import (
     KEYS,
+    MAX_FILE_BYTES,
+    FileUnreadable,
     Imported,
     apply_tags,
     category_path,
+    exam_tags,
     html_to_text,
     keyed_feedback,
     last_category,
@@ -29,8 +37,6 @@ from advisor.quiz.interop.common import (
     split_feedback,
     text_to_html,
 )
-
-_DOMAIN_TAG = "domain:"
 
 
 class UnsafeXml(ValueError):
@@ -58,9 +64,24 @@ def _with_single(node: ET.Element, value: str) -> ET.Element:
     return copy
 
 
-def _embedded_files(node: ET.Element) -> list[str]:
-    """The names of the files (images) a question carries inline, base64-encoded in `<file>` elements."""
-    return [f.get("name", "") or "(unnamed)" for f in node.iter("file")]
+def _attach_files(node: ET.Element, out: Imported) -> None:
+    """The files (images) the question just added carries inline, base64-encoded in `<file>` elements, by the
+    name its HTML gives them (`@@PLUGINFILE@@/<path><name>`, which html_to_text shows as `[image: <path><name>]`)."""
+    for element in node.iter("file"):
+        folder = (element.get("path") or "/").strip("/")
+        name = (f"{folder}/" if folder else "") + (element.get("name", "") or "(unnamed)")
+        out.attach(name, functools.partial(_decode, element.text or "", element.get("encoding")))
+
+
+def _decode(text: str, encoding: str | None) -> bytes:
+    if (encoding or "base64").lower() != "base64":
+        raise FileUnreadable(f"its encoding '{encoding}' is not base64")
+    if len(text) > MAX_FILE_BYTES * 4 // 3 + 1024:
+        raise FileUnreadable(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    try:
+        return base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise FileUnreadable("its base64 text is not valid") from None
 
 
 def _lines_of_questions(text: str) -> list[int]:
@@ -88,13 +109,11 @@ def read(text: str, display: str, prefix: str) -> Imported:
             continue
         question = _question(node, kind, display, line, prefix, out)
         if question is not None:
-            for name in _embedded_files(node):
-                out.note(display, line, f"the embedded file '{name}' is not kept: the question names it, "
-                                        "so save it from Moodle beside the bank if you need it")
             if section:
                 question["section"] = section
             _tags(node, question)
             out.add(question, line)
+            _attach_files(node, out)
     return out
 
 
@@ -207,7 +226,7 @@ def write(bank: dict[str, Any]) -> tuple[str, list[str]]:
         _sub(node, "idnumber", q["id"])
         _answers(node, q)
         tags = _sub(node, "tags")
-        for tag in [*q["topics"], *(f"{_DOMAIN_TAG}{e}:{d}" for e, d in q.get("domains", {}).items())]:
+        for tag in [*q["topics"], *exam_tags(q, ":")]:
             _sub(_sub(tags, "tag"), "text", tag)
     ET.indent(quiz)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n", []
