@@ -78,6 +78,8 @@ class Item:
     tasks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     distractors: tuple[str, ...] = ()
     lint_notes: Mapping[str, str] = field(default_factory=dict)
+    #: when the question's facts were last checked (ISO date), if it says so itself
+    as_of: str | None = None
 
     @property
     def correct_keys(self) -> frozenset[str]:
@@ -354,6 +356,7 @@ def bank_from_model(bank: QuizBank, path: Path) -> Bank:
             options=tuple(Choice(o.key, safe(o.text), o.correct, safe(o.explanation), o.pinned, o.match)
                           for o in q.options),
             tasks=dict(q.tasks), distractors=q.distractors, lint_notes=dict(q.lint_notes),
+            as_of=None if q.as_of is None else q.as_of.isoformat(),
         )
         for q in bank.questions
     )
@@ -376,6 +379,7 @@ def bank_from_plain(plain: Mapping[str, Any], path: Path) -> Bank:
             tasks={code: tuple(ids) for code, ids in q["tasks"].items()},
             distractors=tuple(safe(d) for d in q["distractors"]),
             lint_notes=dict(q["lint_notes"]),
+            as_of=None if q.get("as_of") is None else str(q["as_of"]),
         )
         for q in plain["questions"]
     )
@@ -409,14 +413,15 @@ def item_data(item: Item, *, full: bool = False) -> dict[str, Any]:
         "id": item.id, "section": item.section, "topics": list(item.topics), "domains": dict(item.domains),
         "tasks": {code: list(ids) for code, ids in item.tasks.items()}, "type": item.type, "choose": item.choose,
         "difficulty": item.difficulty, "stem": item.stem, "options": [_option_data(o, full) for o in item.options],
-        "distractors": list(item.distractors), "source": item.source, "lint_notes": dict(item.lint_notes)}
+        "distractors": list(item.distractors), "source": item.source, "as_of": item.as_of,
+        "lint_notes": dict(item.lint_notes)}
     if full:
         return q
     return {k: v for k, v in q.items() if k in _ALWAYS or (v != _QUESTION_DEFAULTS.get(k) and v not in ("", [], {}))}
 
 
 _ALWAYS = frozenset({"id", "type", "stem", "options"})
-_QUESTION_DEFAULTS: dict[str, Any] = {"choose": None, "difficulty": 2}
+_QUESTION_DEFAULTS: dict[str, Any] = {"choose": None, "difficulty": 2, "as_of": None}
 
 
 def _option_data(o: Choice, full: bool = False) -> dict[str, Any]:

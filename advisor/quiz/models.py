@@ -65,6 +65,9 @@ class Question(Frozen):
     distractors: tuple[Text, ...] = Field(default=(), description="Matching only: right-column choices that "
                                                                   "match no prompt.")
     source: str = ""
+    as_of: dt.date | None = Field(
+        default=None, description="When the question's facts were last checked against its source (the bank's "
+                                  "as_of stands for every question without one).")
     lint_notes: dict[RuleId, Text] = Field(
         default_factory=dict, description="Lint rule id -> why this question may break that rule (a waiver).")
 
