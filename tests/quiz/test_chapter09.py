@@ -223,3 +223,42 @@ def test_an_api_limit_the_bank_states_is_botocores(bank: Bank, phrase: str, serv
     text = " ".join(_text(i) for i in bank.items)
     stated = phrase.format(f"{_botocore_max(service, shape, member):,}")
     assert stated in text, f"the bank does not say {stated!r}"
+
+
+def test_a_keyed_model_monitor_answer_says_it_is_closed_to_new_customers(bank: Bank) -> None:
+    """Model Monitor is no longer open to new customers (model-monitor-availability-change.html, checked
+    2026-12-03): where its schedule or its metrics are the answer, the explanation says so."""
+    keyed = [(i.id, o) for i in bank.items for o in i.options if o.correct
+             and re.search(r"Model Monitor|monitoring schedule|drift metrics|model-quality", o.text + o.explanation)]
+    assert len(keyed) >= 4
+    assert [qid for qid, o in keyed if "no longer open to new customers" not in o.explanation] == []
+
+
+@pytest.mark.parametrize(("task", "least"), [("2.3", 10), ("4.1", 12), ("1.1", 3)])
+def test_task_statements_the_chapter_touches_are_not_asked_thinly(bank: Bank, task: str, least: int) -> None:
+    """2.3 (analyse model performance: tuning objectives, reproducible searches, training cost), 4.1 (monitor
+    inference: per-variant metrics, workflow failures) and 1.1 (training data inputs) were the chapter's thinnest
+    task statements (8, 9 and 2 questions on 2026-12-03)."""
+    assert sum(task in i.tasks.get("MLA-C01", ()) for i in bank.items) >= least
+
+
+def test_a_dated_question_cites_the_aws_page_it_was_checked_against(bank: Bank) -> None:
+    dated = [i for i in bank.items if i.as_of is not None]
+    assert len(dated) >= 8
+    for item in dated:
+        assert re.search(r"https://docs\.aws\.amazon\.com/\S+\.html", item.source), item.id
+        assert item.as_of >= bank.as_of, item.id
+        assert all(o.explanation for o in item.options), item.id
+
+
+def test_a_case_study_is_one_scenario_asked_several_ways(bank: Bank) -> None:
+    """MLA-C01's case study: one scenario, several questions, each scored on its own. The bank has no grouping,
+    so each question of a case carries the scenario as its first paragraph and stands alone."""
+    cases: dict[str, list[str]] = {}
+    for item in bank.items:
+        if "case-study" in item.topics:
+            scenario, _, asked = item.stem.partition("\n\n")
+            assert scenario.startswith("Case study: ") and asked.strip(), item.id
+            cases.setdefault(scenario, []).append(item.id)
+    assert cases and all(len(ids) >= 3 for ids in cases.values())
+    assert len({bank.by_id[i].tasks["MLA-C01"][0] for ids in cases.values() for i in ids}) >= 2
