@@ -1165,6 +1165,15 @@ class Candidate(NamedTuple):
     """What ranking compares: `per_run` where runs differ in length by type, `per_job` for training at priority
     cost, else `per_hour`; infinite when the price is unknown (such a type ranks after every priced one)."""
 
+    @classmethod
+    def fitting(cls, spec: Spec, instances: int, price: Price | None, *, per_hour: float | None, usable: float = 0.0,
+                request_s: float | None = None, mostly_idle: bool = False, per_run: float | None = None,
+                per_job: float | None = None) -> Candidate:
+        """A type that fits, with the cost ranking compares: its price a run, else a job, else an hour."""
+        cost = per_run if per_run is not None else per_job if per_job is not None else per_hour
+        return cls(spec, instances, price, None, usable, request_s, mostly_idle, per_hour, per_run, per_job,
+                   _cost(cost))
+
     @property
     def itype(self) -> InstanceType:
         return self.spec.itype
@@ -1311,17 +1320,17 @@ class Weighing:
         if self.serving is not None:  # serving requests, a type is as fast as its request time
             per_run = (per_hour * self.run_hours(spec, count) if self.run_hours is not None and per_hour is not None
                        else None)
-            return Candidate(spec, count, price, None, request_s=self.serving.request_seconds(spec), per_hour=per_hour,
-                             per_run=per_run, cost=_cost(per_run if per_run is not None else per_hour))
+            return Candidate.fitting(spec, count, price, request_s=self.serving.request_seconds(spec),
+                                     per_hour=per_hour, per_run=per_run)
         usable = self.usable_of(spec, count) if self.usable_of is not None else self.usable_devices(spec, count, need)
         compute = usable * spec.tflops_per_unit
         # a CPU job's hours fall as the vCPUs it keeps busy rise; an accelerator's peak TFLOPS does not say how much
         # sooner a job finishes on another device (sizing assumes small batches gain only its square root)
         per_job = per_hour / usable if self.per_job and per_hour is not None and usable > 0 and not spec.devices \
             else None
-        return Candidate(spec, count, price, None, usable=compute,
-                         mostly_idle=usable < spec.units * count / 2 and not self.distributed, per_hour=per_hour,
-                         per_job=per_job, cost=_cost(per_job if per_job is not None else per_hour))
+        return Candidate.fitting(spec, count, price, usable=compute,
+                                 mostly_idle=usable < spec.units * count / 2 and not self.distributed,
+                                 per_hour=per_hour, per_job=per_job)
 
 
 def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str], excluded: Iterable[str],
