@@ -199,13 +199,23 @@ class Catalogue(NamedTuple):
         """What the workload's model asks of a type's accelerator at a training or an inference stage."""
         algorithm, mode = w.model.algorithm, w.model.mode
         guidance = self.training_of(w) if training else None
+        generations = self.gpu_generations.get((algorithm, mode, training)) or self.gpu_generations.get(
+            (algorithm, None, training)) or frozenset()
         return ModelAsks(
-            training, None if training else w.inference.accelerator,
-            self.gpu_generations.get((algorithm, mode, training)) or self.gpu_generations.get(
-                (algorithm, None, training)) or frozenset(),
+            None if training else w.inference.accelerator, generations,
+            self._unlisted_reason(algorithm, generations, training) if generations else "",
             algorithm, None if training else w.model.precision,
-            guidance is not None and guidance.multi_gpu is False, w.model.kind == "llm", algorithm in self.stock_only,
-            algorithm not in self.gpu_generations_unlisted)
+            guidance is not None and guidance.multi_gpu is False, w.model.kind == "llm", algorithm in self.stock_only)
+
+    def _unlisted_reason(self, algorithm: str, generations: frozenset[str], training: bool) -> str:
+        """Why a GPU of a generation not in `generations` cannot run the built-in `algorithm`: AWS lists those, or,
+        where its page names none, the other built-in algorithm pages do (gpu_generations_unlisted)."""
+        gens = ', '.join(sorted(generations))
+        if algorithm in self.gpu_generations_unlisted:
+            return (f"the {algorithm} page documents GPU training but names no GPU generation; the other "
+                    f"built-in algorithm pages list {gens}, the GPUs their containers are documented on")
+        return (f"AWS lists {gens} for {algorithm} {'training' if training else 'inference'}; its built-in container "
+                "is not documented on other GPU generations")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,11 +223,12 @@ class ModelAsks:
     """What a workload's model asks of a type's accelerator at one stage (Catalogue.asks), read from the workload
     once per stage; `cannot_run` weighs each type against it."""
 
-    training: bool
     accelerator: str | None
     """The accelerator model inference.accelerator names (inference only)."""
     generations: frozenset[str]
     """The GPU generations AWS lists for the built-in algorithm at this stage; empty: no list."""
+    unlisted: str
+    """Why a GPU of another generation cannot run it (Catalogue._unlisted_reason); empty without a list."""
     algorithm: str
     precision: str | None
     """The precision of the served weights (inference only)."""
@@ -226,9 +237,6 @@ class ModelAsks:
     llm: bool
     stock_only: bool
     """The algorithm runs only in stock (CPU/CUDA) containers."""
-    listed_by_page: bool = True
-    """`generations` are the algorithm page's own; False: its page names none, so they are the other built-in
-    algorithm pages' (Catalogue.gpu_generations_unlisted)."""
 
     def cannot_run(self, spec: Spec) -> str | None:
         """Why `spec` cannot run this workload's model at all: the accelerator the workload names, its
@@ -241,13 +249,7 @@ class ModelAsks:
         if acc is None:
             return None
         if self.generations and spec.itype.generation not in self.generations:
-            gens = ', '.join(sorted(self.generations))
-            if not self.listed_by_page:
-                return (f"the {self.algorithm} page documents GPU training but names no GPU generation; the other "
-                        f"built-in algorithm pages list {gens}, the GPUs their containers are documented on")
-            return (f"AWS lists {gens} for {self.algorithm} "
-                    f"{'training' if self.training else 'inference'}; its built-in container is not documented on "
-                    "other GPU generations")
+            return self.unlisted
         if self.precision == "bf16" and not acc.bf16:
             return f"{acc.model} cannot compute in bf16 (model.precision)"
         if self.precision == "fp8" and not acc.fp8:
