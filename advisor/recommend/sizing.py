@@ -1570,12 +1570,6 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
     if all(c.per_hour is None for c in fitting):
         return (f"priority {w.priority}: prices are unknown, so the smallest adequate type of {n} that fit was "
                 "taken (cost ranking was not possible)")
-    cheapest = min(fitting, key=_price)
-    premium = ""
-    if winner is not cheapest and winner.per_hour is not None and cheapest.per_hour:
-        share = winner.per_hour / cheapest.per_hour - 1
-        premium = (f"; {money(winner.per_hour - cheapest.per_hour)}/h ({share:.0%}) more than the cheapest that "
-                   f"fits, {cheapest.spec.name}")
     if w.priority == "cost":
         if winner.per_run is not None:
             return (f"priority cost: the cheapest run of {n} types that fit ({run_text(winner)} in total; a batch "
@@ -1592,7 +1586,8 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
         how = (f"the cheapest whose estimated request time ({in_ms(winner.request_s)} ms) is at most half the "
                f"p99 target ({target:g} ms)" if winner.request_s is not None and winner.request_s * 1000 <= target
                else f"nothing reaches half the p99 target ({target:g} ms), so the fastest")
-        return f"priority time: {how}, of {n} types that fit ({price_text(winner)} in total){premium}"
+        return (f"priority time: {how}, of {n} types that fit ({price_text(winner)} in total)"
+                f"{_premium(winner, fitting)}")
     if w.priority == "time":
         idle = sum(c.mostly_idle for c in fitting)
         their = "their" if idle > 1 else "its"
@@ -1600,9 +1595,19 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
                    "ranked last" if idle and not winner.mostly_idle else "")
         return (f"priority time: the cheapest of the types within {TIME_BAND - 1:.0%} of the shortest estimated job "
                 f"(usable compute {winner.usable:.4g} peak TFLOPS), of {n} that fit ({price_text(winner)} in total)"
-                f"{premium}{skipped}")
+                f"{_premium(winner, fitting)}{skipped}")
     return (f"priority balanced: the most usable speed among the types within {BALANCED_BAND - 1:.0%} of the cheapest "
-            f"price, of {n} that fit ({price_text(winner)} in total){premium}")
+            f"price, of {n} that fit ({price_text(winner)} in total){_premium(winner, fitting)}")
+
+
+def _premium(winner: Candidate, fitting: list[Candidate]) -> str:
+    """What the winner costs an hour over the cheapest type that fits, where a priority other than cost chose it."""
+    cheapest = min(fitting, key=_price)
+    if winner is cheapest or winner.per_hour is None or not cheapest.per_hour:
+        return ""
+    share = winner.per_hour / cheapest.per_hour - 1
+    return (f"; {money(winner.per_hour - cheapest.per_hour)}/h ({share:.0%}) more than the cheapest that fits, "
+            f"{cheapest.spec.name}")
 
 
 def _price_reason(c: Candidate, snapshot: PriceSnapshot | None) -> str:
