@@ -54,15 +54,16 @@ class QuestionBody(VerticalScroll):
 def _position_bindings() -> list[Binding]:
     """1-9 and A-I, each for the option shown at that place. Three meanings, one shown at a time (check_action
     picks): pick an option (choice types), place a step (ordering), or, for matching, 1-9 choose a prompt and
-    A-I give it the right-column choice with that letter."""
-    digits = [str(n + 1) for n in range(len(LABELS))]
-    letters = [letter.lower() for letter in LABELS]
+    A-I give it the right-column choice with that letter. A letter works in either case: the screen shows
+    capitals, so Shift or Caps Lock must not leave a learner's key press unanswered."""
+    digits = [(str(n + 1), n) for n in range(len(LABELS))]
+    letters = [(key, n) for n, letter in enumerate(LABELS) for key in (letter.lower(), letter.upper())]
     bindings: list[Binding] = []
     for action, label, keys in (("pick", "Pick", digits + letters), ("place", "Place", digits + letters),
                                 ("match", "Match", letters), ("prompt", "Prompt", digits)):
-        for n, key in enumerate(keys):
-            shown = n == 0 and action != "prompt"  # matching's one entry: "1-9/A-I Match" (80 columns are few)
-            bindings.append(Binding(key, f"{action}({n % len(LABELS)})", label, show=shown, key_display="1-9/A-I"))
+        for i, (key, n) in enumerate(keys):
+            shown = i == 0 and action != "prompt"  # matching's one entry: "1-9/A-I Match" (80 columns are few)
+            bindings.append(Binding(key, f"{action}({n})", label, show=shown, key_display="1-9/A-I"))
     return bindings
 
 

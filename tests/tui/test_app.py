@@ -64,6 +64,8 @@ async def test_choose_n_is_shown_and_enforced_on_screen(tutor: Tutor) -> None:
         assert shown(pilot, "#instruction") == "Choose 3. (3 of 3 chosen)"
         await pilot.press("a")  # letters toggle too: A clears the first pick
         assert shown(pilot, "#instruction") == "Choose 3. (2 of 3 chosen)"
+        await pilot.press("A")  # and in capitals, as the screen shows them (Shift or Caps Lock): A picks it again
+        assert shown(pilot, "#instruction") == "Choose 3. (3 of 3 chosen)"
 
 
 @run_async

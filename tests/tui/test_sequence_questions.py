@@ -84,8 +84,8 @@ async def test_matching_in_practice_by_keys_shows_each_right_match(mixed_tutor: 
         slot = session.current
         await pilot.press("a")                               # the first prompt gets choice A...
         assert slot.pairs == {slot.order[0]: slot.choices[0]} and screen.prompt == 1  # ...and the cursor moves on
-        await pilot.press("3", "a")                          # a choice fits once: it moves to prompt 3
-        assert slot.pairs == {slot.order[2]: slot.choices[0]}
+        await pilot.press("3", "A")                          # a choice fits once: it moves to prompt 3
+        assert slot.pairs == {slot.order[2]: slot.choices[0]}  # (in capitals too, as the screen shows them)
         assert screen.prompt == 3                            # on to the next prompt still open
         await pilot.press("3", "backspace")                  # clears prompt 3's match
         assert slot.pairs == {}
