@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from advisor.atomic import write_user_file
 from advisor.cli import CREATES_FOLDERS, add_data_dir
 from advisor.errors import UsageError, shown_name
+from advisor.quiz import MAX_EXAM_MINUTES
 from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
 from advisor.render import FORMATS, emit, terminal_console, to_json, to_yaml
 from advisor.resources import cache_dir, data_dir, shipped_dir
@@ -55,7 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="blueprint code, e.g. MLS-C01 (default: the tutor's default exam; `advisor kb show exams` "
                            "lists them)")
     exam.add_argument("--count", type=_positive, default=None, help="questions (default: the blueprint's 65)")
-    exam.add_argument("--minutes", type=_positive, default=None, help="time limit (default: the blueprint's pace)")
+    exam.add_argument("--minutes", type=_minutes, default=None,
+                      help=f"time limit, at most {MAX_EXAM_MINUTES} (a week) (default: the blueprint's pace)")
     session("review", "open the TUI on the review queue (due questions first, then those answered wrong)")
 
     banks = quiz_sub.add_parser("banks", parents=[common], help="list the question banks")
@@ -131,6 +133,13 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _minutes(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_EXAM_MINUTES:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_EXAM_MINUTES} (a week)")
     return value
 
 

@@ -20,13 +20,13 @@ How each question type is answered (all keyboard-friendly, by the place an optio
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from advisor.errors import QuizError
+from advisor.quiz import MAX_EXAM_MINUTES
 from advisor.quiz.bank import Bank, Item
 from advisor.quiz.scoring import Mark, Response, mark
 
@@ -355,5 +355,7 @@ def exam_items(bank: Bank, blueprint: ExamBlueprint, count: int, seed: int) -> l
 
 
 def exam_minutes(blueprint: ExamBlueprint, count: int) -> int:
-    """The blueprint's pace applied to `count` questions (a 10-question MLA-C01 drill gets 20 minutes)."""
-    return max(1, math.ceil(blueprint.minutes * count / blueprint.questions))
+    """The blueprint's pace applied to `count` questions (a 10-question MLA-C01 drill gets 20 minutes), at most
+    `MAX_EXAM_MINUTES`. Whole-number arithmetic: a float quotient showed a 23-digit count's minutes as
+    199999999999999983222784."""
+    return min(MAX_EXAM_MINUTES, max(1, -(-blueprint.minutes * count // blueprint.questions)))

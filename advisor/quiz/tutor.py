@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from advisor.errors import QuizError
 from advisor.knowledge.loader import load_knowledge
+from advisor.quiz import MAX_EXAM_MINUTES
 from advisor.quiz.bank import Bank, Item, bank_file, choose_bank, gather_banks
 from advisor.quiz.scheduler import Queue, Scheduler
 from advisor.quiz.scoring import ExamScore, Mark, score_exam
@@ -150,8 +151,8 @@ class Tutor:
         count = count or min(blueprint.questions, len(bank.items))
         if minutes is None:
             minutes = blueprint.minutes if count == blueprint.questions else exam_minutes(blueprint, count)
-        if minutes <= 0:
-            raise QuizError("an exam needs a time limit of at least one minute")
+        if not 1 <= minutes <= MAX_EXAM_MINUTES:
+            raise QuizError(f"an exam's time limit is 1 to {MAX_EXAM_MINUTES} minutes (a week), not {minutes}")
         return self._open(bank, "exam", exam_items(bank, blueprint, count, seed), seed, minutes, blueprint.code)
 
     def review(self, bank: Bank, *, seed: int | None = None) -> Session:

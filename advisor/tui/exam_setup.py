@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from advisor.quiz import MAX_EXAM_MINUTES
 from advisor.quiz.session import Session, exam_minutes
 from advisor.quiz.tutor import DEFAULT_EXAM
 from advisor.tui.base import BaseScreen
@@ -133,9 +134,9 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         except ValueError:
             problem.update(Text("Questions and minutes must be whole numbers.", style="bold red"))
             return
-        if not 1 <= count <= len(self.bank.items) or minutes < 1:
-            problem.update(Text(f"Choose 1 to {len(self.bank.items)} questions and at least 1 minute.",
-                                style="bold red"))
+        if not 1 <= count <= len(self.bank.items) or not 1 <= minutes <= MAX_EXAM_MINUTES:
+            problem.update(Text(f"Choose 1 to {len(self.bank.items)} questions and 1 to {MAX_EXAM_MINUTES} "
+                                "minutes (a week).", style="bold red"))
             return
         self.start_exam(blueprint.code, count, minutes)
 

@@ -141,6 +141,11 @@ def test_a_bad_exam_date_is_a_usage_error() -> None:
     assert result.returncode == 2 and "is not a date like 2026-12-15" in result.stderr
 
 
+def test_an_exam_time_past_a_week_is_a_usage_error_not_an_internal_one() -> None:
+    result = run("quiz", "exam", "--count", "10", "--minutes", "99999999999999999999")
+    assert result.returncode == 2 and "argument --minutes: must be at most 10080 (a week)" in result.stderr
+
+
 def test_an_exam_date_in_the_past_is_refused_and_the_set_one_kept(tmp_path: Path) -> None:
     env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path)}
     soon = (dt.date.today() + dt.timedelta(days=20)).isoformat()

@@ -10,6 +10,7 @@ import pytest
 from advisor.errors import QuizError
 from advisor.knowledge.loader import load_knowledge
 from advisor.quiz.bank import Bank, find_bank
+from advisor.quiz import MAX_EXAM_MINUTES
 from advisor.quiz.session import exam_items, exam_minutes, new_session, option_order, practice_items
 from tests.support.quiz import FrozenClock
 
@@ -111,6 +112,9 @@ def test_exam_draw_follows_the_blueprint_weights() -> None:
 def test_custom_exam_time_keeps_the_blueprints_pace() -> None:
     mla = load_knowledge().exam("MLA-C01")
     assert exam_minutes(mla, 65) == 130 and exam_minutes(mla, 10) == 20 and exam_minutes(mla, 1) == 2
+    # whole numbers to the end, and never past a week: a float quotient showed 10**23 questions' time as
+    # 199999999999999983222784 minutes, a time no clock could count down
+    assert exam_minutes(mla, 10**23) == MAX_EXAM_MINUTES == 7 * 24 * 60 and exam_minutes(mla, 5039) == 10078
 
 
 def test_an_empty_review_is_refused_plainly(tiny: Bank, clock: FrozenClock) -> None:

@@ -97,6 +97,13 @@ def test_an_exam_date_makes_later_reviews_due_on_its_eve(tutor: Tutor, clock: Fr
     assert tutor.queue(tutor.bank("tiny")).due == ()
 
 
+@pytest.mark.parametrize("minutes", [0, 10081, 99999999999999999999])
+def test_an_exam_time_limit_past_a_week_is_a_plain_error(tutor: Tutor, minutes: int) -> None:
+    """A time limit no clock can count down was an OverflowError out of datetime: an internal error."""
+    with pytest.raises(QuizError, match=f"an exam's time limit is 1 to 10080 minutes \\(a week\\), not {minutes}"):
+        tutor.exam(tutor.bank("tiny"), count=3, minutes=minutes)
+
+
 def test_an_empty_review_queue_is_a_plain_error(tutor: Tutor) -> None:
     with pytest.raises(QuizError, match="no questions to review"):
         tutor.review(tutor.bank("tiny"))

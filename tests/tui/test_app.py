@@ -438,6 +438,24 @@ async def test_the_exam_setup_says_the_size_and_time_that_will_start(tutor: Tuto
 
 
 @run_async
+async def test_the_exam_setup_refuses_a_time_past_a_week_on_screen(tutor: Tutor) -> None:
+    """A 20-digit time limit ended the app with an internal error (datetime overflowed): now it is refused beside
+    the fields, and the setup stays open."""
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("tab", "3", "tab", *"99999999999999999999", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ExamSetupScreen)
+        assert shown(pilot, "#problem") == "Choose 1 to 6 questions and 1 to 10080 minutes (a week)."
+        assert tutor.store.unfinished_exam("tiny") is None
+
+
+@run_async
 async def test_ctrl_c_names_the_quit_key_in_plain_words(tutor: Tutor) -> None:
     """Textual's hint is markup, and every notice here is plain text: it read "Press [b]q[/b] to quit the app"."""
     app = create_app(tutor, bank_id="tiny")
