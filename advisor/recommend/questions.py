@@ -256,14 +256,16 @@ class Answers:
     # ---- validation ---------------------------------------------------------------------------------------
 
     def document(self) -> dict[str, Any]:
-        """The answers as a workload document (what a YAML file would hold), text boxes' blanks made empty."""
+        """The answers as a workload document (what a YAML file would hold). A text box left blank is the
+        question's default, as its help says ("Default: workload"), or empty where the field may be: a blank
+        name or size_gb was refused as "use only letters..." or "must be a number, got ''"."""
         doc: dict[str, Any] = {}
         for q in QUESTIONS:
             value = self.values.get(q.path, q.default)
             if isinstance(value, str):
                 value = value.strip()
-                if value == "" and q.optional:
-                    value = None
+                if value == "":
+                    value = None if q.optional else q.default
             if q.section:
                 doc.setdefault(q.section, {})[q.name] = value
             else:

@@ -109,6 +109,17 @@ def test_blank_optional_answers_are_empty_and_text_is_trimmed() -> None:
     assert workload.data.in_memory_gb is None and workload.data.size_gb == 40
 
 
+def test_a_blank_answer_with_a_default_is_that_default_as_its_help_says() -> None:
+    """Clearing a box whose help says "Default: workload" (or "Default: 1") means the default: it was refused as
+    "use only letters, ..." and "must be a number, got ''"."""
+    answers = Answers({"stages": ["training", "tuning"], "name": "", "data.size_gb": " ", "tuning.max_jobs": ""})
+    assert answers.problems() == {}
+    workload = answers.workload()
+    defaults = Workload(stages=["training"])
+    assert (workload.name, workload.data.size_gb, workload.tuning.max_jobs) == \
+        (defaults.name, defaults.data.size_gb, defaults.tuning.max_jobs) == ("workload", 1, 10)
+
+
 def test_what_only_the_knowledge_knows_is_checked_when_given() -> None:
     answers = Answers({"stages": ["training"], "region": "us-est-1"})
     assert answers.problems() == {}
