@@ -712,6 +712,14 @@ _PLAIN = {
     "finite_number": "must be a finite number (not inf or NaN)",
 }
 
+#: The names people type (a workload's name, a bank's or a question's id) by the rule of their pattern, in words:
+#: a regular expression is no message for a beginner. A pattern not listed is quoted as it is.
+_PATTERN_WORDS = {
+    r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$": "use only letters, digits, '.', '_' and '-', starting with a letter or a digit",
+    r"^[a-z0-9][a-z0-9-]*$": "use only lowercase letters, digits and '-', starting with a letter or a digit",
+    r"^[a-z0-9-]+$": "use only lowercase letters, digits and '-'",
+}
+
 
 def _shown(value: Any) -> str:
     """A given value as a message quotes it: its repr, cut short (a 400-digit number or a megabyte string must
@@ -744,7 +752,8 @@ def plain_message(err: Mapping[str, Any]) -> str:
     if kind in ("too_short", "too_long"):
         return str(err["msg"]).lower().replace("list should", "must").replace("value should", "must")
     if kind == "string_pattern_mismatch":
-        return f"{shown} does not have the expected form ({ctx.get('pattern')})"
+        words = _PATTERN_WORDS.get(str(ctx.get("pattern")))
+        return f"{words}, got {shown}" if words else f"{shown} does not have the expected form ({ctx.get('pattern')})"
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", err["msg"]))
     base = _PLAIN.get(kind)

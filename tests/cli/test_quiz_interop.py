@@ -214,4 +214,4 @@ def test_import_from_a_file_name_that_is_not_utf8(capsys: pytest.CaptureFixture[
     code = main(["quiz", "import", str(source), "--format", "gift", "--out", str(tmp_path / "other.yaml"),
                  "--id", os.fsdecode(b"id\xfe")])
     err = capsys.readouterr().err
-    assert code == 2 and "does not have the expected form" in err and not (tmp_path / "other.yaml").exists()
+    assert code == 2 and "use only" in err and not (tmp_path / "other.yaml").exists()

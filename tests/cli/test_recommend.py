@@ -94,6 +94,9 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
     ("stages: [training]\ntraining: {max_hour: 3}\n", "did you mean 'max_hours'?"),
     ("", "holds no YAML document"),
     ("stages: [training]\nx: !!python/name:os.system\n", "is not allowed"),
+    # a name's rule in the questionnaire's words, not as the regular expression it is checked with
+    ("name: ünïcødé-名前\nstages: [training]\n", "w.yaml:1: name: use only letters, digits, '.', '_' and '-', "
+                                                   "starting with a letter or a digit, got 'ünïcødé-名前'"),
 ])
 def test_bad_workload_exits_2_without_traceback(tmp_path: Path, content: str, expected: str) -> None:
     (tmp_path / "w.yaml").write_text(content)
