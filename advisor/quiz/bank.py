@@ -184,6 +184,9 @@ def bank_file(name: str) -> Bank | None:
     if path.is_file():
         raise QuizError(f"{name}: not a bank file (a bank is .yaml or .json)",
                         hint=f"import it first: advisor quiz import {name}")
+    if path.is_dir():
+        raise QuizError(f"{name}: is a folder, not a bank file",
+                        hint="give a bank file, or the folder with --banks (advisor quiz --banks DIR ...)")
     raise QuizError(f"{name}: no such bank file", hint="give a bank id (advisor quiz banks) or a bank file")
 
 
@@ -205,7 +208,8 @@ def choose_bank(bank_id: str, banks: list[Bank]) -> Bank:
 
 def load_bank(path: Path, *, use_cache: bool = True) -> Bank:
     """One bank file, validated and linted (or served from the cache when its bytes were validated before)."""
-    raw = read_bytes(path, str(path))  # bounded: a bank linked to /dev/zero is refused, not read forever
+    # bounded: a bank linked to /dev/zero is refused, not read forever; one that cannot be read is a bank's error
+    raw = read_bytes(path, str(path), BankError)
     key = _cache_key(raw, _blueprint_bytes())
     cache = cache_dir() / f"bank-{key[:32]}.json"
     with gc_paused():
@@ -279,7 +283,7 @@ def validate_bank(path: Path, raw: bytes, domains: Mapping[str, Mapping[str, lis
     """Parse, validate and lint a bank; every problem is a located BankError."""
     from advisor.quiz.models import QuizBank  # deferred: pydantic models; a warm start serves plain data
 
-    doc = parse_yaml(raw, display_path(path, path.parent.parent), BankError)
+    doc = parse_yaml(raw, display_path(path), BankError)  # as `quiz lint` names it: a path one can open from here
     bank = validate_document(QuizBank, doc, BankError)
     problems = lint_bank(bank, doc, domains)
     if problems:

@@ -15,8 +15,10 @@ from tests.support.quiz import matching, ordering, question, tiny_questions, wri
 
 
 def shown(path: Path) -> str:
-    """How a bank file is named in errors: its folder and name (quizzes/chapter09.yaml)."""
-    return f"{path.parent.name}/{path.name}"
+    """How a bank file is named in errors: as `quiz lint` names it, a path one can open from the working folder
+    (quizzes/chapter09.yaml in a checkout; a bank elsewhere, as these under tmp_path, by its whole path). Its
+    folder and name alone ("banks/tiny.yaml") named a file that was not there."""
+    return str(path)
 
 
 def _problems(path: Path) -> list[str]:
@@ -35,6 +37,12 @@ def test_tiny_bank_loads_into_runtime_items(tiny) -> None:
     assert tiny.by_id["q-pinned-4"].options[-1].pinned
     assert tiny.by_id["q-single-5"].domains == {"MLS-C01": "ml-implementation-operations",
                                                  "MLA-C01": "deployment-orchestration"}
+
+
+def test_a_bank_file_that_cannot_be_read_is_titled_as_a_bank_not_as_knowledge(tmp_path: Path) -> None:
+    with pytest.raises(BankError, match="is a folder, not a file") as info:  # as an unreadable one: read_bytes
+        load_bank(tmp_path)
+    assert info.value.render().startswith("Invalid question bank: "), "it read 'Invalid knowledge: '"
 
 
 def test_no_correct_answer_is_located(tmp_path: Path) -> None:

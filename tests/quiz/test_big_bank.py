@@ -59,7 +59,7 @@ def test_malformed_yaml_deep_in_a_big_bank_is_located(big: Path) -> None:
     replace_in(big, "stem: Which option is right for big-09000?", "stem: [Which option is right for big-09000?")
     [problem] = _problems(big)
     bad = line_of(big, "stem: [Which option")  # libyaml notices the unclosed `[` where the next line starts
-    assert problem.startswith(f"banks/big.yaml:{bad + 1}: malformed YAML: did not find expected ',' or ']'"), problem
+    assert problem.startswith(f"{big}:{bad + 1}: malformed YAML: did not find expected ',' or ']'"), problem
 
 
 def test_a_wrong_field_deep_in_a_big_bank_is_located(big: Path) -> None:
@@ -67,23 +67,23 @@ def test_a_wrong_field_deep_in_a_big_bank_is_located(big: Path) -> None:
     replace_in(big, "text: Option C of big-09000\n    correct: false\n",
                "text: Option C of big-09000\n    correct: maybe\n    notes: x\n")
     assert _problems(big) == [
-        f"banks/big.yaml:{line_of(big, 'difficulty: hard')}: questions[9000].difficulty: must be one of 1, 2 or 3, "
+        f"{big}:{line_of(big, 'difficulty: hard')}: questions[9000].difficulty: must be one of 1, 2 or 3, "
         "got 'hard'",
-        f"banks/big.yaml:{line_of(big, 'correct: maybe')}: questions[9000].options[2].correct: must be true or "
+        f"{big}:{line_of(big, 'correct: maybe')}: questions[9000].options[2].correct: must be true or "
         "false, got 'maybe'",
-        f"banks/big.yaml:{line_of(big, 'notes: x')}: questions[9000].options[2].notes: is not a known field",
+        f"{big}:{line_of(big, 'notes: x')}: questions[9000].options[2].notes: is not a known field",
     ]
 
 
 def test_a_misspelt_field_deep_in_a_big_bank_suggests_the_right_one(big: Path) -> None:
     replace_in(big, "- id: big-09000\n  section:", "- id: big-09000\n  sectoin:")
-    assert _problems(big) == [f"banks/big.yaml:{line_of(big, 'sectoin:')}: questions[9000].sectoin: is not a known "
+    assert _problems(big) == [f"{big}:{line_of(big, 'sectoin:')}: questions[9000].sectoin: is not a known "
                               "field (hint: did you mean 'section'?)"]
 
 
 def test_a_duplicate_id_deep_in_a_big_bank_is_located(big: Path) -> None:
     replace_in(big, "- id: big-09000\n", "- id: big-00005\n")
-    assert _problems(big) == [f"banks/big.yaml:{line_of(big, 'id: big-00005', 2)}: questions[9000]: duplicate "
+    assert _problems(big) == [f"{big}:{line_of(big, 'id: big-00005', 2)}: questions[9000]: duplicate "
                               "question id 'big-00005' (first at item 5)"]
 
 
@@ -94,7 +94,7 @@ def test_a_big_json_bank_is_located_too(big: Path) -> None:
     path = big.with_suffix(".json")
     path.write_text(json.dumps(data, indent=1), encoding="utf-8")
     line = line_of(path, '"difficulty": "hard"')
-    assert _problems(path) == [f"banks/big.json:{line}: questions[9000].difficulty: must be one of 1, 2 or 3, got "
+    assert _problems(path) == [f"{path}:{line}: questions[9000].difficulty: must be one of 1, 2 or 3, got "
                                "'hard'"]
 
 
@@ -161,7 +161,7 @@ def test_wrong_values_anywhere_in_a_big_bank_are_located(big: Path, big_text: st
     broken = [3, cut - 1, cut, COUNT - 1]
     for n in broken:
         replace_in(big, f"- id: big-{n:05d}\n  section:", f"- id: big-{n:05d}\n  difficulty: hard\n  section:")
-    assert _problems(big) == [f"banks/big.yaml:{line_of(big, 'difficulty: hard', i + 1)}: questions[{n}].difficulty: "
+    assert _problems(big) == [f"{big}:{line_of(big, 'difficulty: hard', i + 1)}: questions[{n}].difficulty: "
                               "must be one of 1, 2 or 3, got 'hard'" for i, n in enumerate(broken)]
 
 
@@ -178,4 +178,4 @@ def test_malformed_yaml_beside_the_cut_is_located(side: int, big: Path, big_text
     replace_in(big, f"stem: Which option is right for {qid}?", f"stem: [Which option is right for {qid}?")
     [problem] = _problems(big)
     bad = line_of(big, f"stem: [Which option is right for {qid}?")  # libyaml notices where the next line starts
-    assert problem.startswith(f"banks/big.yaml:{bad + 1}: malformed YAML: did not find expected ',' or ']'"), problem
+    assert problem.startswith(f"{big}:{bad + 1}: malformed YAML: did not find expected ',' or ']'"), problem
