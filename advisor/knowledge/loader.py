@@ -156,9 +156,12 @@ def _summary(problems: list[Problem]) -> str:
 
 
 def _read_all(rules_dir: Path) -> dict[str, bytes]:
+    layout = "give a folder laid out like rules/ (with a knowledge/ folder inside)"
     if not rules_dir.is_dir():
-        raise KnowledgeError(f"{rules_dir}: no such folder",
-                             hint="give a folder laid out like rules/ (with a knowledge/ folder inside)")
+        raise KnowledgeError(f"{rules_dir}: {'is a file, not a folder' if rules_dir.exists() else 'no such folder'}",
+                             hint=layout)
+    if not (rules_dir / "knowledge").is_dir():  # not ten "file is missing" lines, each path in the title too
+        raise KnowledgeError(f"{rules_dir}: has no knowledge/ folder", hint=layout)
     out: dict[str, bytes] = {}
     missing = []
     for stem, path in knowledge_paths(rules_dir).items():

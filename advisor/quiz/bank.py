@@ -136,7 +136,8 @@ def bank_paths(folder: Path | None = None) -> list[Path]:
     """The bank files of a folder (*.yaml, and *.json for large generated banks), in name order."""
     folder = folder or default_banks_dir()
     if not folder.is_dir():
-        raise QuizError(f"{folder}: no such folder of question banks")
+        raise QuizError(f"{folder}: is a file, not a folder of question banks" if folder.exists()
+                        else f"{folder}: no such folder of question banks")
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.json")])
 
 

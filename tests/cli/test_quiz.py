@@ -203,6 +203,8 @@ def test_a_bank_named_by_a_path_that_is_no_bank_file_says_so(tmp_path: Path) -> 
     assert f"advisor quiz import {gift}" in other.stderr and "Traceback" not in other.stderr
     folder = run("quiz", "practice", "--bank", str(tmp_path))  # it is there: not "no such bank file"
     assert folder.returncode == 2 and f"{tmp_path}: is a folder, not a bank file" in folder.stderr
+    banks = run("quiz", "--banks", str(gift), "banks")  # and a file is no folder of banks
+    assert banks.returncode == 2 and f"{gift}: is a file, not a folder of question banks" in banks.stderr
 
 
 def test_an_empty_review_names_the_other_banks_that_have_reviews(tmp_path: Path, clock: FrozenClock) -> None:

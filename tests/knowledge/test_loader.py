@@ -85,6 +85,14 @@ def test_missing_file_and_missing_folder(rules_copy: Path, tmp_path: Path) -> No
     assert any("exams.yaml: file is missing" in e for e in _errors(rules_copy))
     with pytest.raises(KnowledgeError, match="no such folder"):
         validate_knowledge(tmp_path / "nowhere")
+    # a file, or a folder that is not laid out like rules/: said once, not as "no such folder" or as ten missing
+    # files each named in the title
+    (tmp_path / "rules.yaml").write_text("x: 1\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="rules.yaml: is a file, not a folder"):
+        validate_knowledge(tmp_path / "rules.yaml")
+    with pytest.raises(KnowledgeError, match="has no knowledge/ folder") as caught:
+        validate_knowledge(tmp_path)
+    assert not caught.value.problems and "exams.yaml" not in caught.value.render()
 
 
 def test_problems_in_several_files_are_reported_together(rules_copy: Path) -> None:
