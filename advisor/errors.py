@@ -91,7 +91,12 @@ class Reported(Exception):
 
     def render(self) -> str:
         """The text the CLI prints: title and message, then one line per problem."""
-        lines = [f"{self.title}: {printable(self.message)}"]
+        return f"{self.title}: {self.body()}"
+
+    def body(self) -> str:
+        """The message, then one line per problem and the hint: what a notice under the title shows (the TUI's
+        read "Cannot write / Cannot write: x: cannot write (it is a folder)")."""
+        lines = [printable(self.message)]
         lines += [f"  {printable(str(p))}" for p in self.problems]
         if self.hint:
             lines.append(f"  hint: {printable(self.hint)}")

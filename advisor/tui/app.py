@@ -159,7 +159,7 @@ class AdvisorApp(App[int]):
         try:
             self.settings.set_setting(THEME_KEY, self.theme)
         except AdvisorError as exc:
-            self.notify(exc.render(), title=exc.title, severity="error", timeout=12)
+            self.notify(exc.body(), title=exc.title, severity="error", timeout=12)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

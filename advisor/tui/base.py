@@ -27,7 +27,7 @@ R = TypeVar("R")
 
 def report(screen: Widget, exc: AdvisorError) -> None:
     """An error a user can act on, as a notification (the TUI never shows a traceback for these)."""
-    screen.notify(exc.render(), title=exc.title, severity="error", timeout=12)
+    screen.notify(exc.body(), title=exc.title, severity="error", timeout=12)
 
 
 class WorkerErrors:

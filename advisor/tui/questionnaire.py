@@ -512,7 +512,7 @@ class QuestionnaireScreen(BaseScreen[None]):
             self._show_message("Give a file to save the workload to.")
             return
         path = Path(text).expanduser()
-        if path.exists() and path != self.state.written:
+        if path.exists() and not path.is_dir() and path != self.state.written:  # a folder: the save says so
             note = ""
             source = self.state.source
             if source is not None and path == source:

@@ -149,7 +149,7 @@ class RecommendationScreen(BaseScreen[bool]):
         if choice is None:
             return
         fmt, path = choice
-        if path.exists():
+        if path.exists() and not path.is_dir():  # a folder is never replaced: the write says so, unasked
             self.app.push_screen(ConfirmScreen(f"{path} exists. Replace it?"),
                                  lambda yes: self._export(fmt, path) if yes else None)
             return

@@ -326,6 +326,13 @@ async def test_why_and_every_export_from_the_result_screen(tutor: Tutor, clock: 
         await pilot.press("x", "enter")                                 # the Markdown file exists: ask first
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
+        await pilot.press("x", "tab")                                   # a folder is never replaced: no question,
+        app.screen.query_one("#export-path", Input).value = str(out.parent)  # the write says why at once
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecommendationScreen)
+        notice = list(app._notifications)[-1]                          # its title is not said twice
+        assert (notice.title, notice.message) == ("Cannot write", f"{out.parent}: cannot write (it is a folder)")
         await pilot.press("4")
         await settle(pilot)
         requests = shown(pilot, "#requests-body")
