@@ -752,8 +752,8 @@ def plain_message(err: Mapping[str, Any]) -> str:
     if kind in ("too_short", "too_long"):
         return str(err["msg"]).lower().replace("list should", "must").replace("value should", "must")
     if kind == "string_pattern_mismatch":
-        words = _PATTERN_WORDS.get(str(ctx.get("pattern")))
-        return f"{words}, got {shown}" if words else f"{shown} does not have the expected form ({ctx.get('pattern')})"
+        rule = _PATTERN_WORDS.get(str(ctx.get("pattern")))
+        return f"{rule}, got {shown}" if rule else f"{shown} does not have the expected form ({ctx.get('pattern')})"
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", err["msg"]))
     base = _PLAIN.get(kind)
@@ -798,6 +798,30 @@ def _holders(annotation: Any, depth: int = 6) -> list[Any]:
 
 def problems_from_validation(exc: ValidationError, doc: Document, model: Any) -> list[Problem]:
     """Turn a pydantic ValidationError on `doc` into located problems, with did-you-mean for unknown keys."""
+    kept = _kept_errors(exc)
+    shown = kept[:MAX_PROBLEMS]  # a 16 MiB list of bad items is a million errors: the first ones say what is wrong
+    problems = [Problem(plain_message(err), doc.display, line, format_path(loc) or None, _did_you_mean(err, loc, model))
+                for (err, loc), line in zip(shown, doc.lines_of(loc for _, loc in shown))]
+    if len(kept) > len(shown):
+        problems.append(Problem(f"... and {len(kept) - len(shown)} more problems (the first {MAX_PROBLEMS} are "
+                                "shown)", doc.display))
+    return problems
+
+
+def problems_of_values(exc: ValidationError, model: Any) -> list[Problem]:
+    """`problems_from_validation` for values given in Python (keywords, a dict): the same problems, fields and
+    did-you-mean, without a file or line."""
+    kept = _kept_errors(exc)
+    problems = [Problem(plain_message(err), field=format_path(loc) or None, hint=_did_you_mean(err, loc, model))
+                for err, loc in kept[:MAX_PROBLEMS]]
+    if len(kept) > MAX_PROBLEMS:
+        problems.append(Problem(f"... and {len(kept) - MAX_PROBLEMS} more problems (the first {MAX_PROBLEMS} are "
+                                "shown)"))
+    return problems
+
+
+def _kept_errors(exc: ValidationError) -> list[tuple[ErrorDetails, Path_]]:
+    """The errors worth saying, each with its path of keys."""
     errors = exc.errors(include_url=False)
     failed_below = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
     kept: list[tuple[ErrorDetails, Path_]] = []
@@ -807,21 +831,17 @@ def problems_from_validation(exc: ValidationError, doc: Document, model: Any) ->
         # drop validator frames and union tags (tags contain ':'), which are not keys of the YAML
         kept.append((err, tuple(p for p in err["loc"]
                                 if not (isinstance(p, str) and (p.startswith("function-") or ":" in p)))))
-    shown = kept[:MAX_PROBLEMS]  # a 16 MiB list of bad items is a million errors: the first ones say what is wrong
-    problems = []
-    for (err, loc), line in zip(shown, doc.lines_of(loc for _, loc in shown)):
-        hint = None
-        if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
-            import difflib  # here, not at the top: only an error needs it, and every start imports this module
+    return kept
 
-            close = difflib.get_close_matches(loc[-1], _known_fields(model, loc), n=1, cutoff=0.6)
-            if close:
-                hint = f"did you mean {close[0]!r}?"
-        problems.append(Problem(plain_message(err), doc.display, line, format_path(loc) or None, hint))
-    if len(kept) > len(shown):
-        problems.append(Problem(f"... and {len(kept) - len(shown)} more problems (the first {MAX_PROBLEMS} are "
-                                "shown)", doc.display))
-    return problems
+
+def _did_you_mean(err: ErrorDetails, loc: Path_, model: Any) -> str | None:
+    if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
+        import difflib  # here, not at the top: only an error needs it, and every start imports this module
+
+        close = difflib.get_close_matches(loc[-1], _known_fields(model, loc), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean {close[0]!r}?"
+    return None
 
 
 def validate_document(model: type[M], doc: Document, error: type[AdvisorError] = KnowledgeError,

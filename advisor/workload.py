@@ -19,13 +19,14 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
+    ValidationError,
     model_validator,
 )
 from pydantic_core import PydanticCustomError, core_schema
 
 from advisor import stages as stage_registry
 from advisor.base import Frozen, Id
-from advisor.documents import parse_yaml, read_yaml, validate_document
+from advisor.documents import parse_yaml, problems_of_values, read_yaml, validate_document
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import Problem, WorkloadError
 from advisor.numbers import MAX_MAGNITUDE, Finite, FiniteInt
@@ -358,6 +359,20 @@ class Workload(Frozen):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False,
                               validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
 
+    def __init__(self, /, **data: Any) -> None:
+        """Built in Python (`Workload(stages=["training"], ...)`, as the README shows), a workload that does not
+        validate is a WorkloadError naming each field, as a file's is: `except AdvisorError` catches every error
+        the API raises, where pydantic's ValidationError was a second tree. (`model_validate`, which the file
+        loaders and the questionnaire call, is pydantic's own and unchanged.)"""
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise invalid_workload(exc) from None
+
+    # pydantic's own mark of its BaseModel.__init__: validation (model_validate) does not go through this one, so a
+    # file's errors keep their lines and the loaders' path is as before; only a call of the class converts
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     @model_validator(mode="after")
     def _stages_unique(self) -> Self:
         seen: set[str] = set()
@@ -367,6 +382,13 @@ class Workload(Frozen):
         if repeated:
             raise ValueError(f"stages listed twice: {', '.join(sorted(repeated))}")
         return self
+
+
+def invalid_workload(exc: ValidationError) -> WorkloadError:
+    """A workload given as Python values (keywords, a mapping) that does not validate, each field in plain words."""
+    problems = problems_of_values(exc, Workload)
+    return WorkloadError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the workload",
+                         problems=problems)
 
 
 # ---- derived facts --------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.errors import WorkloadError
+from advisor.errors import AdvisorError, WorkloadError
 from advisor.knowledge.loader import load_knowledge
 from advisor.recommend.advisor import Advisor
 from advisor.workload import (
@@ -170,6 +170,22 @@ def test_api_dict_errors_name_the_field() -> None:
     with pytest.raises(WorkloadError) as info:
         Advisor(K).recommend({"stages": ["training"], "training": {"max_hours": "soon"}})
     assert "training.max_hours: must be a number, got 'soon'" in info.value.render()
+
+
+def test_a_workload_built_in_python_is_refused_with_the_one_error_tree() -> None:
+    """`Workload(...)`, as the README builds one, raised pydantic's ValidationError: a caller catching AdvisorError
+    (what every other API error is) got a traceback. The problems are a file's, without the line."""
+    with pytest.raises(AdvisorError) as info:
+        Workload(stages=["trainng"], modle={}, data={"size_gb": float("inf")})
+    assert isinstance(info.value, WorkloadError)
+    assert [str(p) for p in info.value.problems] == [
+        "stages[0]: must be one of notebook, training, tuning, realtime_inference, serverless_inference, "
+        "async_inference, batch_inference or processing, got 'trainng'",  # and no "stages: too short" beside it
+        "data.size_gb: must be a finite number (not inf or NaN), got inf",
+        "modle: is not a known field (hint: did you mean 'model'?)",
+    ]
+    assert info.value.render().startswith("Invalid workload: 3 problems in the workload")
+    assert Workload(stages=["training"]) == Workload.model_validate({"stages": ["training"]})
 
 
 @pytest.mark.parametrize(("changes", "expected_gib"), [

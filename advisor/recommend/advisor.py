@@ -24,10 +24,9 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from advisor import stages as stage_registry
-from advisor.documents import format_path, plain_message
 from advisor.engine.conditions import Memo
 from advisor.engine.decisions import Decision, DecisionTrace, Outcome
-from advisor.errors import Problem, WorkloadError
+from advisor.errors import WorkloadError
 from advisor.knowledge.loader import load_knowledge
 from advisor.knowledge.models import (
     LAMBDA_ALTERNATIVES,
@@ -58,7 +57,15 @@ from advisor.recommend.models import (
 from advisor.recommend.options import hosted_models, hosting_reasons, option_warnings, several_models_stages
 from advisor.recommend.pipeline import serial_pipeline
 from advisor.recommend.security import SecurityRows, drop_refused, serverless_gaps
-from advisor.workload import Derived, Workload, check_workload, context_of, with_architecture, with_model_defaults
+from advisor.workload import (
+    Derived,
+    Workload,
+    check_workload,
+    context_of,
+    invalid_workload,
+    with_architecture,
+    with_model_defaults,
+)
 
 
 class Facts(NamedTuple):
@@ -162,8 +169,7 @@ class Advisor:
             try:
                 workload = Workload.model_validate(workload)
             except ValidationError as exc:
-                problems = [Problem(plain_message(e), field=format_path(e["loc"]) or None) for e in exc.errors()]
-                raise WorkloadError(f"{len(problems)} problem(s) in the workload", problems=problems) from None
+                raise invalid_workload(exc) from None
         updates: dict[str, Any] = {}
         if stages is not None:
             chosen = tuple(dict.fromkeys(stages))
