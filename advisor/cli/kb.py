@@ -25,7 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     show = kb_sub.add_parser("show", help="print families, types, accelerators, controls, lambda limits, exams, "
                                           "algorithms, hosting options or LLM architectures")
-    show.add_argument("what", choices=tuple(SHOW))
+    show.add_argument("what", choices=tuple(SHOW), metavar="TOPIC",  # the choices in the help: usage fits 80 columns
+                      help=f"one of {', '.join(SHOW)}")
     show.add_argument("--format", choices=FORMATS, default="table")
     show.add_argument("--family", help="types: only this family (t, m, r, c, p, g, inf, trn, m-graviton, ...)")
     show.add_argument("--accelerator", metavar="WHAT",

@@ -84,9 +84,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "review find it) and reports, by line (by note in an .apkg), every block it could not map. "
                     "Images a question embeds (Moodle's base64 files, an .apkg's media) are saved only with --media.")
     imp.add_argument("file", type=Path, metavar="FILE")
-    imp.add_argument("--format", choices=IMPORT_FORMATS, dest="source_format",
-                     help="the file's format (default: from its ending: .gift, .xml for Moodle XML, .csv for Anki, "
-                          ".apkg for an Anki package)")
+    imp.add_argument("--format", choices=IMPORT_FORMATS, dest="source_format", metavar="FORMAT",
+                     help=f"the file's format, one of {', '.join(IMPORT_FORMATS)} (default: from its ending: .gift, "
+                          ".xml for Moodle XML, .csv for Anki, .apkg for an Anki package)")
     imp.add_argument("--media", type=Path, default=None, metavar="DIR",
                      help="save the images the questions embed in DIR and point the questions' [image: ...] at "
                           f"the saved files (default: not saved, each named in the report); {CREATES_FOLDERS}")

@@ -20,13 +20,20 @@ if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation
 
 def register(sub: argparse._SubParsersAction) -> None:
-    rec = sub.add_parser("recommend", help="recommend instances, security settings and a Lambda verdict")
+    rec = sub.add_parser("recommend", help="recommend instances, security settings and a Lambda verdict",
+                         description="Recommend, for each stage of the workload, the instance type and count with "
+                                     "their price and estimated cost, why, and the alternatives that lost; the "
+                                     "security settings as exact request fields; and whether AWS Lambda fits.")
     _workload_args(rec)
     rec.add_argument("--format", choices=formats_for("recommendation"), default="table")
     rec.set_defaults(handler=cmd_recommend)
 
     exp = sub.add_parser("explain", help="print the decision trace: every rule, matched or not, and why; and each "
-                                         "stage's sizing arithmetic")
+                                         "stage's sizing arithmetic",
+                         description="Print every decision behind the workload's recommendation: each rule, "
+                                     "selected, matched or not, with each condition's expected and actual value; "
+                                     "then each stage's sizing arithmetic (the need, the count, the ranking, the "
+                                     "price).")
     _workload_args(exp)
     exp.add_argument("--decision", help="only this decision (e.g. training.family, security.controls), or sizing: "
                                         "each stage's sizing arithmetic alone")
@@ -35,8 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _workload_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workload", help="a workload YAML or JSON file, or - for standard input")
-    parser.add_argument("--stage", action="append", choices=stage_ids(),
-                        help="only this stage (repeatable); default: the workload's stages")
+    parser.add_argument("--stage", action="append", choices=stage_ids(), metavar="STAGE",  # a usage line in 80
+                        help=f"only this stage (repeatable): {', '.join(stage_ids())}; default: the workload's stages")
     parser.add_argument("--region", help="override the workload's region")
     parser.add_argument("--no-cache", action="store_true", help="recompute even if the same output is cached")
 

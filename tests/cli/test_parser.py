@@ -159,3 +159,25 @@ def test_every_option_that_writes_a_file_creates_its_missing_folders(tmp_path: P
     for args, code, written in runs:
         assert main(args) == code, args
         assert (tmp_path / written).is_file(), args
+
+
+def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                found += _parsers(child)
+    return found
+
+
+def test_every_help_fits_an_80_column_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A choice list in a usage line (`[--stage {notebook,training,...}]`) is one unbreakable word: the choices
+    are named in the option's help instead, where they wrap."""
+    monkeypatch.setenv("COLUMNS", "80")
+    wide = [(p.prog, line) for p in _parsers(build_parser()) for line in p.format_help().splitlines() if len(line) > 80]
+    assert wide == []
+
+
+def test_the_workload_commands_say_what_they_do_in_their_help() -> None:
+    parsers = {p.prog: p for p in _parsers(build_parser())}
+    assert all(parsers[f"advisor {name}"].description for name in ("recommend", "explain", "requests"))
