@@ -63,8 +63,10 @@ def status_line(session: Session) -> Text:
     text.append(f" {name} ", style="bold reverse")
     text.append(f"  {session.index + 1}/{len(session.slots)}")
     if session.mode == "exam" and not session.finished:
-        answered = sum(s.answered for s in session.slots)
+        # counted as the question list (✔ or ◐) and the finish dialog count them: "answered" is complete, the
+        # incomplete beside it (the bar said "answered 2 · ◐ incomplete 1" where the dialog said "Answered 1")
         incomplete = sum(s.answered and not s.complete for s in session.slots)
+        answered = sum(s.answered for s in session.slots) - incomplete
         flagged = sum(s.flagged for s in session.slots)
         text.append(f" · answered {answered}")
         if incomplete:
