@@ -88,7 +88,7 @@ def test_missing_file_and_missing_folder(rules_copy: Path, tmp_path: Path) -> No
     # a file, or a folder that is not laid out like rules/: said once, not as "no such folder" or as ten missing
     # files each named in the title
     (tmp_path / "rules.yaml").write_text("x: 1\n", encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="rules.yaml: is a file, not a folder"):
+    with pytest.raises(KnowledgeError, match=r"rules\.yaml: is a file, not a folder"):
         validate_knowledge(tmp_path / "rules.yaml")
     with pytest.raises(KnowledgeError, match="has no knowledge/ folder") as caught:
         validate_knowledge(tmp_path)

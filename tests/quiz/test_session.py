@@ -9,8 +9,8 @@ import pytest
 
 from advisor.errors import QuizError
 from advisor.knowledge.loader import load_knowledge
-from advisor.quiz.bank import Bank, find_bank
 from advisor.quiz import MAX_EXAM_MINUTES
+from advisor.quiz.bank import Bank, find_bank
 from advisor.quiz.session import exam_items, exam_minutes, new_session, option_order, practice_items
 from tests.support.quiz import FrozenClock
 
