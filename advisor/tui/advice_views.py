@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
 from advisor.recommend.report import Section, Tab, build_report, explain_text
+from advisor.render import column_widths
 
 if TYPE_CHECKING:
     from advisor.builders import RequestSet
@@ -86,15 +87,46 @@ def _section_body(section: Section) -> list[RenderableType]:
     if section.table is not None and section.table.rows:
         columns = section.table.columns
         if len(columns) <= 5:
-            table = _table(*columns, ratios=(*([None] * (len(columns) - 1)), 1))
-            for row in section.table.rows:
-                table.add_row(*(Text(cell, style=_cell_style(cell)) for cell in row))
-            body.append(table)
+            body.append(_FittedTable(columns, section.table.rows))
         else:
             body.append(_cards(columns, section.table.rows))
     if section.after:
         body.append(_bullets(section.after))
     return body
+
+
+class _FittedTable:
+    """A report table laid out at the width it is drawn at, its words never cut: the columns but the last at their
+    natural width and the last wrapping, when its longest word fits; else every column narrowed at spaces
+    (advisor.render.column_widths); else, when even the longest words cannot stand side by side, a block per row.
+    At 80 columns a serverless stage's count ("up to 1 concurrent, 1 provisioned") left the other columns cut
+    ("Notebook instan") and the cost column out."""
+
+    def __init__(self, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> None:
+        self.columns = columns
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        texts = [[column, *(row[i] for row in self.rows)] for i, column in enumerate(self.columns)]
+        natural = [max(len(line) for text in column for line in text.splitlines() or [""]) for column in texts]
+        longest_last = max((len(word) for text in texts[-1] for word in text.split()), default=1)
+        room = options.max_width - 2 * (len(self.columns) - 1)  # a space either side between columns
+        if sum(natural[:-1]) + longest_last <= room:
+            widths: list[int | None] | None = [None] * len(self.columns)
+            ratios: tuple[int | None, ...] = (*([None] * (len(self.columns) - 1)), 1)
+        else:
+            widths, ratios = column_widths(self.columns, self.rows, room), ()
+        if widths is None:
+            yield _cards(self.columns, self.rows)
+            return
+        table = _table(*self.columns, ratios=ratios)
+        for column, width in zip(table.columns, widths):
+            column.width = width
+            if not ratios:
+                column.no_wrap = False
+        for row in self.rows:
+            table.add_row(*(Text(cell, style=_cell_style(cell)) for cell in row))
+        yield table
 
 
 def _cell_style(cell: str) -> str:
