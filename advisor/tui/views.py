@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.quiz.session import LABELS, Session, Slot
+from advisor.render import wrap_words
 
 if TYPE_CHECKING:
     from advisor.quiz.scoring import ExamScore
@@ -355,6 +356,13 @@ def _tally_line(tally: Tally, names: int) -> Text:
     return line
 
 
+def _labelled(text: Text, label: str, body: str, width: int) -> None:
+    """`label` in bold, then `body` wrapped at spaces under itself: a long weakest-topics line went on back at
+    the left edge, under the labels."""
+    text.append(label, style="bold")
+    text.append(("\n" + " " * len(label)).join(wrap_words(body, width - len(label))) + "\n")
+
+
 def stats_view(stats: Stats, width: int = 78) -> Text:
     """The stats screen's text; the topic and domain names as wide as `width` columns allow."""
     from advisor.quiz.stats import WEAKEST_RULE, sparkline
@@ -364,23 +372,21 @@ def stats_view(stats: Stats, width: int = 78) -> Text:
 
     text = Text()
     accuracy = f"{stats.accuracy:.0%}" if stats.accuracy is not None else "-"
-    text.append("Progress  ", style="bold")
-    text.append(f"{stats.attempts} answers, {accuracy} right; {stats.seen} of {stats.questions} questions seen\n")
-    text.append("Due       ", style="bold")
-    text.append(f"{stats.due_now} now · {stats.wrong} last answered wrong · {stats.unseen} never seen")
+    _labelled(text, "Progress  ", f"{stats.attempts} answers, {accuracy} right; {stats.seen} of {stats.questions} "
+                                  "questions seen", width)
+    due = f"{stats.due_now} now · {stats.wrong} last answered wrong · {stats.unseen} never seen"
     if stats.exam_date:
         days = (stats.exam_date - stats.as_of.date()).days
-        text.append(f" · exam {stats.exam_date} ({days} days)")
-    text.append("\n")
+        due += f" · exam {stats.exam_date} ({days} days)"
+    _labelled(text, "Due       ", due, width)
     if stats.exams:
         text.append("Exams     ", style="bold")
         text.append(sparkline([r.scaled for r in stats.exams], 100, 1000), style="cyan")
         text.append("  " + "  ".join(f"{r.exam_code} {r.scaled}{'✔' if r.passed else '✘'}"
                                      for r in stats.exams[-4:]) + "\n")
     if stats.weakest:
-        text.append("Weakest   ", style="bold")
-        text.append(", ".join(f"{t.name} {t.accuracy:.0%}" + (f" (of {t.attempts}, few answers)" if t.few_answers
-                                                                 else "") for t in stats.weakest) + "\n")
+        _labelled(text, "Weakest   ", ", ".join(f"{t.name} {t.accuracy:.0%}" + (
+            f" (of {t.attempts}, few answers)" if t.few_answers else "") for t in stats.weakest), width)
         text.append(f"Weakest topics are {WEAKEST_RULE}.\n", style="dim")
     text.append("\nAccuracy per topic\n", style="bold")
     for tally in stats.topics:

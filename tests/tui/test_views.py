@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from types import SimpleNamespace
 from typing import Any, cast
 
+from rich.console import Console
+
 from advisor.knowledge.loader import load_knowledge
 from advisor.quiz.scoring import DomainScore, ExamScore
-from advisor.tui.views import exam_result
+from advisor.quiz.stats import Stats, Tally
+from advisor.recommend.advisor import Advisor
+from advisor.recommend.report import build_report
+from advisor.tui.advice_views import report_tab
+from advisor.tui.views import exam_result, stats_view
+from advisor.workload import Workload
 
 
 def test_exam_domains_wrap_at_80_columns_and_are_never_cut() -> None:
@@ -28,3 +36,29 @@ def test_exam_domains_wrap_at_80_columns_and_are_never_cut() -> None:
     flat = " ".join(re.sub(r"\s+\d+/\d+\s.*$", "", row).strip() for row in rows)  # the name column, read down
     for domain in domains:
         assert domain.name in flat, domain.name
+
+
+def test_a_report_table_keeps_every_word_whole_at_any_width() -> None:
+    """At 80 columns a serverless stage's count ("up to 1 concurrent, 1 provisioned") kept the other columns from
+    wrapping: they were cut ("Notebook instan", "serverless, 20") and the estimated cost left out. The table now
+    narrows its columns at spaces, and below the longest words side by side it is a block per row."""
+    rec = Advisor().recommend(Workload(stages=["notebook", "training", "serverless_inference"], data={"size_gb": 40}))
+    [table] = [s.table for s in build_report(rec).tab("instances") if s.table is not None and s.key == "instances"]
+    words = {word for row in table.rows for cell in row for word in cell.split()}
+    assert "concurrent," in words and len(table.rows[-1][2]) > 25  # the case: a count wider than its neighbours
+    for width in (120, 78, 60, 40):
+        console = Console(file=io.StringIO(), width=width, color_system=None)
+        console.print(report_tab(rec, "instances"))
+        shown = console.file.getvalue().split("\n\n")[0]  # the summary table, up to the first stage's section
+        assert words <= set(shown.split()), (width, words - set(shown.split()))
+        assert max(len(line.rstrip()) for line in shown.splitlines()) <= width
+
+
+def test_the_stats_lines_wrap_under_their_own_text() -> None:
+    """A long weakest-topics line went on at the left edge, under the labels ("answers), input-modes 0%...")."""
+    weakest = tuple(Tally(name, 1, 0) for name in ("hyperparameter-tuning", "inference-components", "input-modes"))
+    stats = Stats(questions=229, seen=3, attempts=3, correct=0, topics=weakest, domains={}, weakest=weakest, exams=(),
+                  due_now=0, wrong=3, unseen=226, exam_date=None, as_of=dt.datetime(2026, 12, 3, 9, 0))
+    head = stats_view(stats, width=60).plain.split("\nWeakest topics are")[0].splitlines()
+    assert len(head) > 3 and all(len(line) <= 60 for line in head)  # the case: the weakest line takes two
+    assert [line[:10] for line in head] == ["Progress  ", "Due       ", "Weakest   ", *[" " * 10] * (len(head) - 3)]
