@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.recommend.report import Section, Tab, build_report, explain_text
-from advisor.render import column_widths
+from advisor.render import column_widths, wrap_lines
 
 if TYPE_CHECKING:
     from advisor.builders import RequestSet
@@ -148,22 +148,37 @@ def _cards(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> Rende
 _MARK_STYLE = {"+": "bold green", "~": "yellow", "-": "dim"}
 
 
-def trace_view(rec: Recommendation, decision: str) -> Text:
+class _Trace:
+    """`advisor explain --decision` for one decision, with the verdicts coloured, wrapped as `advisor explain`
+    wraps on a terminal (advisor.render.wrap_lines) at the width it is drawn at: a rule's reason hangs under its
+    text and a condition under its verdict, where the view went on at the left edge."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = Text()
+        for line in self.text.splitlines():
+            text.append(wrap_lines(line, options.max_width) + "\n", style=_trace_style(line))
+        yield text
+
+
+def _trace_style(line: str) -> str:
+    stripped = line.lstrip()
+    if not line.startswith(" "):
+        return "bold"
+    if stripped[:1] in _MARK_STYLE and stripped[1:2] == " ":
+        return _MARK_STYLE[stripped[0]]
+    if stripped.startswith("ok "):
+        return "green"
+    if stripped.startswith("no "):
+        return "red"
+    return ""
+
+
+def trace_view(rec: Recommendation, decision: str) -> RenderableType:
     """`advisor explain --decision` for one decision, with the verdicts coloured."""
-    text = Text()
-    for line in explain_text(rec, decision).splitlines():
-        stripped = line.lstrip()
-        if not line.startswith(" "):
-            text.append(line + "\n", style="bold")
-        elif stripped[:1] in _MARK_STYLE and stripped[1:2] == " ":
-            text.append(line + "\n", style=_MARK_STYLE[stripped[0]])
-        elif stripped.startswith("ok "):
-            text.append(line + "\n", style="green")
-        elif stripped.startswith("no "):
-            text.append(line + "\n", style="red")
-        else:
-            text.append(line + "\n")
-    return text
+    return _Trace(explain_text(rec, decision))
 
 
 def requests_view(requests: RequestSet) -> RenderableType:

@@ -15,7 +15,7 @@ from advisor.quiz.scoring import DomainScore, ExamScore
 from advisor.quiz.stats import Stats, Tally
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.report import build_report
-from advisor.tui.advice_views import report_tab
+from advisor.tui.advice_views import report_tab, trace_view
 from advisor.tui.views import exam_result, stats_view
 from advisor.workload import Workload
 
@@ -62,3 +62,15 @@ def test_the_stats_lines_wrap_under_their_own_text() -> None:
     head = stats_view(stats, width=60).plain.split("\nWeakest topics are")[0].splitlines()
     assert len(head) > 3 and all(len(line) <= 60 for line in head)  # the case: the weakest line takes two
     assert [line[:10] for line in head] == ["Progress  ", "Due       ", "Weakest   ", *[" " * 10] * (len(head) - 3)]
+
+
+def test_the_why_view_wraps_as_explain_does_under_its_own_text() -> None:
+    """The "why?" view went on at the left edge ("family for small-scale work." under the decision's name), where
+    `advisor explain` on a terminal hangs a rule's reason under its text."""
+    rec = Advisor().recommend(Workload(stages=["notebook"], team={"shared_notebooks": True}))
+    console = Console(file=io.StringIO(), width=60, color_system=None)
+    console.print(trace_view(rec, "notebook.family"))
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) > 10 and all(len(line.rstrip()) <= 60 for line in lines)
+    assert [line.split(":")[0] for line in lines if line and not line.startswith(" ")] == [
+        "notebook.family [notebook]", "sizing [notebook]"]
