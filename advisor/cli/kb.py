@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -251,6 +252,8 @@ def _range(text: str) -> tuple[float, float]:
         hi = float(high) if high else (float("inf") if sep else lo)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a range like 16-64, 128-, -8 or 32") from None
+    if any(end and not math.isfinite(float(end)) for end in (low, high)):  # 1e999 is inf, nan matches nothing
+        raise argparse.ArgumentTypeError(f"{text!r}: each end is a finite number (leave one out for no bound)")
     if lo > hi:
         raise argparse.ArgumentTypeError(f"{text!r}: the low end is above the high end")
     return lo, hi
