@@ -292,7 +292,10 @@ class Serving:
         return self.stated_speedup or self.assumed_speedup * spec.device_speed
 
     def request_seconds(self, spec: Spec) -> float:
-        """Estimated compute time of one request on one worker of `spec` (seconds_per_request is for one vCPU)."""
+        """Estimated compute time of one request on one worker of `spec`: seconds_per_request is for one vCPU, so it
+        is a CPU type's as stated, and a device's divided by its speed-up."""
+        if not spec.devices:
+            return self.seconds_per_request
         return self.seconds_per_request / self.speedup(spec)
 
     def workers(self, spec: Spec) -> int:
@@ -303,7 +306,8 @@ class Serving:
         sizes."""
         if spec.devices:
             return spec.workers
-        return max(1, min(spec.workers, math.floor(spec.memory_gib * 1024 / self.memory_mb)))
+        held = math.floor(spec.memory_gib * 1024 / self.memory_mb)
+        return spec.workers if held >= spec.workers else max(1, held)
 
     def capacity_rps(self, spec: Spec) -> float:
         """Requests a second one instance serves flat out: each worker one request at a time."""
