@@ -1227,6 +1227,9 @@ class Weighing:
     sizer: Sizer
     needs: Mapping[bool, Need]
     """What one instance must hold, on a type without / with accelerators."""
+    one_model: Mapping[bool, Need]
+    """What one model needs, on a type without / with accelerators: `needs` before the sizer's holding (the same
+    for one model)."""
     cap: int
     """The most instances the stage allows."""
     prices: Mapping[str, Price]
@@ -1265,10 +1268,10 @@ class Weighing:
                       * VCPU_PER_GB_WORKING_SET)
         classical = w.model.kind in ("classical", "tree_based")
         holding = getattr(sizer, "holding", None)
-        needs = {False: sizer.need(False), True: sizer.need(True)}
-        if holding is not None:
-            needs = {accelerated: holding(need) for accelerated, need in needs.items()}
-        return cls(w, sizer, needs, cap, prices, guidance,
+        one_model = {False: sizer.need(False), True: sizer.need(True)}
+        needs = one_model if holding is None else {
+            accelerated: holding(need) for accelerated, need in one_model.items()}
+        return cls(w, sizer, needs, one_model, cap, prices, guidance,
                    Serving.of(w) if inference else None,
                    classical, by_data if classical else max(VCPU_DEEP_MODEL_ON_CPU, by_data),
                    max(math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
@@ -1283,7 +1286,7 @@ class Weighing:
             return need
         if self.holding is None:
             return per_instance_need(spec, self.w, self.derived, need)
-        return self.holding(per_instance_need(spec, self.w, self.derived, self.sizer.need(spec.accelerated)))
+        return self.holding(per_instance_need(spec, self.w, self.derived, self.one_model[spec.accelerated]))
 
     def usable_devices(self, spec: Spec, count: int, need: Need) -> float:
         """How many of `count` x `spec`'s devices (or vCPUs) this workload keeps busy, holding `need` on each."""
