@@ -189,3 +189,18 @@ async def test_f_picks_option_f_and_m_flags(mixed_tutor: Tutor) -> None:
         await pilot.press("m")
         assert session.current.flagged and "⚑ flagged" in shown(pilot, "#status")
         assert footer_keys(app.screen)["m"] == "Flag" and "f" not in footer_keys(app.screen)
+
+
+@run_async
+async def test_the_question_list_gives_each_question_one_line(chapter_tutor: Tutor) -> None:
+    """The list cut each stem at the dialog's edge by design, but the option list wrapped it: a stem's second line
+    went on at the left edge, under the number and the marks, and six questions took a screen."""
+    session = chapter_tutor.exam(chapter_tutor.bank("chapter09"), count=6, seed=2)
+    assert sum(len(slot.item.stem) > 80 for slot in session.slots) >= 2  # the case: stems wider than the dialog
+    app = create_app(chapter_tutor, session=session, ticking=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, NavigatorScreen)
+        assert app.screen.query_one("#questions").virtual_size.height == 6
