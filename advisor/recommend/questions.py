@@ -71,7 +71,7 @@ class Question:
         if self.kind == "choices":
             return ", ".join(self.default)  # empty: no default, an answer is required
         if self.default is None:
-            return "empty"
+            return "not set"  # as an unset list reads, "(not set)"; "empty" beside it named the same thing twice
         if self.kind == "bool":
             return "yes" if self.default else "no"
         return as_text(self.default)

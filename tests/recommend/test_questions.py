@@ -42,7 +42,7 @@ def test_every_workload_field_is_asked_once_with_help() -> None:
 
 def test_kinds_and_defaults_come_from_the_model() -> None:
     assert (BY_PATH["data.size_gb"].kind, BY_PATH["data.size_gb"].default_text) == ("number", "1")
-    assert BY_PATH["data.in_memory_gb"].optional and BY_PATH["data.in_memory_gb"].default_text == "empty"
+    assert BY_PATH["data.in_memory_gb"].optional and BY_PATH["data.in_memory_gb"].default_text == "not set"
     assert BY_PATH["training.interruptible"].kind == "bool"
     assert BY_PATH["tuning.strategy"].choices == ("Bayesian", "Random", "Hyperband", "Grid")
     assert BY_PATH["stages"].kind == "choices" and BY_PATH["stages"].default_text == ""
