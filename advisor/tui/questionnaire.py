@@ -328,7 +328,8 @@ class QuestionnaireScreen(BaseScreen[None]):
             text.append("To go on, answer " + "; ".join(f"{path}: {state.problems[path]}" for path in bad) + ".")
         elif bad:
             marked = [path for path in bad if not state.pending(path)]
-            text.append(f"Fix the field marked ✘ ({', '.join(marked)}) to go on; Ctrl+P goes back.", style="bold red")
+            back = "; Ctrl+P goes back" if state.neighbour(-1) is not None else ""  # the first step has no back
+            text.append(f"Fix the field marked ✘ ({', '.join(marked)}) to go on{back}.", style="bold red")
         elif self.advisor is None:
             text.append("Loading the knowledge base…", style="dim")
         self.query_one("#q-message", Static).update(text)

@@ -145,7 +145,7 @@ async def test_a_bad_answer_is_shown_beside_its_field_and_blocks_only_its_step(t
         assert problem_beside(pilot, "data.size_gb") == "✘ must be a number, got '4o'"
         await pilot.press("ctrl+n")
         assert screen.step == "data" and app.focused is screen.query_one(f"#{control_id('data.size_gb')}")
-        assert "Fix the field marked ✘ (data.size_gb)" in shown(pilot, "#q-message")
+        assert "Fix the field marked ✘ (data.size_gb) to go on; Ctrl+P goes back." in shown(pilot, "#q-message")
         await pilot.press("ctrl+p")                                     # back is never blocked
         assert screen.step == "stages"
         await pilot.press("ctrl+n")
@@ -363,6 +363,7 @@ async def test_a_blank_questionnaire_opens_with_its_stages_still_to_choose_not_w
         assert "Stages ✘" in shown(pilot, "#q-steps")
         assert problem_beside(pilot, "stages") == "✘ choose at least one stage"
         assert "Fix the field marked ✘ (stages)" in shown(pilot, "#q-message")
+        assert "Ctrl+P" not in shown(pilot, "#q-message")              # nothing comes before the first step
 
 
 @run_async
