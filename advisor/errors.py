@@ -9,14 +9,18 @@ answer; exit 70, like any other bug). Anything else escaping is a bug too.
      ├── AdvisorBug                exit 70
      │    └── InvalidGeneratedRequest   a request the builders made that botocore rejects
      └── AdvisorError              exit 2 unless noted
-     ├── KnowledgeError           rules/, quizzes/, pricing_data/ files that do not load or validate
-     ├── WorkloadError            a workload file or answer that does not validate
-     ├── QuizError                unknown bank, bad session request
-     ├── StoreError               progress database unusable (not writable, future schema)
-     ├── PricingError             price snapshots and the live refresh (exit 1 for AWS-side failures)
-     ├── WriteError               a file the user asked for cannot be written (exit 2 bad target, 1 environment)
-     ├── UsageError               a command line that asks for something that does not exist
-     └── AuditError               `advisor audit --live`: no credentials, an unknown profile
+          ├── KnowledgeError       rules/, quizzes/, pricing_data/ files that do not load or validate
+          │    └── BankError       a question bank that does not load (titled "Invalid question bank")
+          ├── WorkloadError        a workload file, answer or Python value (`Workload(...)`) that does not validate
+          ├── QuizError            unknown bank, bad session request
+          ├── StoreError           progress database unusable (not writable, future schema)
+          ├── PricingError         price snapshots and the live refresh (exit 1 for AWS-side failures)
+          ├── WriteError           a file the user asked for cannot be written (exit 2 bad target, 1 environment)
+          ├── UsageError           a command line that asks for something that does not exist
+          └── AuditError           `advisor audit --live`: no credentials, an unknown profile
+
+A Python caller catches `AdvisorError` for everything that is the user's to fix (each carries `problems`, located
+`Problem`s, and a `hint`), or `Reported` for the advisor's own caught mistakes too.
 """
 
 from __future__ import annotations
