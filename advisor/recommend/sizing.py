@@ -1170,6 +1170,8 @@ class Candidate(NamedTuple):
     cost: float = math.inf
     """What ranking compares: `per_run` where runs differ in length by type, `per_job` for training at priority
     cost, else `per_hour`; infinite when the price is unknown (such a type ranks after every priced one)."""
+    size: tuple[float, ...] = ()
+    """How big it is, to rank by when prices are unknown or tie: accelerators, then vCPUs, then memory."""
 
     @classmethod
     def fitting(cls, spec: Spec, instances: int, price: Price | None, *, per_hour: float | None, usable: float = 0.0,
@@ -1177,8 +1179,9 @@ class Candidate(NamedTuple):
                 per_job: float | None = None) -> Candidate:
         """A type that fits, with the cost ranking compares: its price a run, else a job, else an hour."""
         cost = per_run if per_run is not None else per_job if per_job is not None else per_hour
+        size = (instances * spec.devices, instances * spec.vcpu, instances * spec.memory_gib)
         return cls(spec, instances, price, None, usable, request_s, mostly_idle, per_hour, per_run, per_job,
-                   _cost(cost))
+                   _cost(cost), size)
 
     @property
     def itype(self) -> InstanceType:
@@ -1198,12 +1201,6 @@ class Candidate(NamedTuple):
         if self.price is None or not self.price.known:
             return "unknown"
         return float(self.price.usd_per_hour)
-
-    @property
-    def size(self) -> tuple[float, ...]:
-        """How big it is, to rank by when prices are unknown: accelerators, then vCPUs, then memory."""
-        n, spec = self.instances, self.spec
-        return n * spec.devices, n * spec.vcpu, n * spec.memory_gib
 
 
 class Sizing(NamedTuple):
