@@ -514,6 +514,38 @@ def training_memory(w: Workload) -> tuple[float, str]:
         f"activations + adapters {adapters:.3g} GiB ({LORA_TRAINABLE_SHARE:.0%} of the parameters x 16 bytes)")
 
 
+def multi_model_support(w: Workload, knowledge: "Knowledge") -> tuple[bool, str | None]:
+    """Whether the model's serving container can be a multi-model endpoint, and what to tell the user about it.
+
+    AWS lists the inference containers that support multi-model endpoints (multi-model-support.html: XGBoost,
+    k-NN, Linear Learner, RCF, and the TensorFlow, scikit-learn, MXNet and PyTorch containers); for any other
+    framework it says to build the container with the SageMaker inference toolkit, which your own container can
+    be but a built-in algorithm's cannot. So: a built-in off the list, or a framework whose container serves one
+    model, cannot (False, why); a framework off the list can once rebuilt (True, what to build); a listed one
+    can as it is (True, None).
+    """
+    algorithm = w.model.algorithm
+    built_in = knowledge.algorithm(algorithm) if algorithm else None
+    if built_in is not None:
+        return built_in.multi_model, None if built_in.multi_model else (
+            f"the built-in {built_in.name} inference container does not support multi-model endpoints (AWS lists "
+            "the containers that do in multi-model-support.html)")
+    framework = knowledge.framework(algorithm) if algorithm else None
+    if framework is None or framework.multi_model == "listed":
+        return True, None
+    if framework.multi_model == "no":
+        return False, (f"{framework.name}: its container is not among those AWS lists as supporting multi-model "
+                       "endpoints (multi-model-support.html) and serves one model")
+    whose = ("your own container" if framework.kind == "custom"
+             else f"{framework.name} is not among the inference containers AWS lists as supporting them, so the "
+                  "container")
+    return True, (f"a multi-model endpoint needs a container that loads models on request: {whose} must be built "
+                  "with the SageMaker inference toolkit (Multi Model Server) and labelled "
+                  "com.amazonaws.sagemaker.capabilities.multi-models=true, as AWS says for any other framework; on "
+                  "GPU instances AWS serves multi-model endpoints through the Triton Inference Server "
+                  "(multi-model-support.html, build-multi-model-build-container.html)")
+
+
 def has_idle_periods(w: Workload) -> bool:
     """Traffic has idle stretches: inference.idle_periods, or sporadic and scheduled traffic when unsaid."""
     if w.inference.idle_periods is not None:
@@ -569,7 +601,11 @@ class Derived:
     """The workload has a `lambda` section: the user asked about a Lambda function."""
     multi_model_container: bool
     """The model's serving container can be a multi-model endpoint: false for a built-in algorithm whose container
-    AWS does not list as supporting them (Algorithm.multi_model), true otherwise (a framework's or your own)."""
+    AWS does not list as supporting them (Algorithm.multi_model) or a framework whose container serves one model
+    (Framework.multi_model "no"), true otherwise (multi_model_support)."""
+    multi_model_note: str | None = dataclasses.field(default=None, metadata={"fact": False})
+    """What the hosting reasons say of the container and multi-model endpoints (multi_model_support); not a rule
+    fact."""
     architecture: "LlmArchitecture | None" = dataclasses.field(default=None, metadata={"fact": False})
     """The knowledge's row for model.architecture, which sizing's memory arithmetic reads; not a rule fact."""
 
@@ -579,7 +615,7 @@ class Derived:
         read = w.processing.data_gb
         deep = w.model.kind in ("deep_learning", "llm")
         architecture = architecture_of(w, knowledge)
-        built_in = knowledge.algorithm(w.model.algorithm)
+        multi_model, multi_model_note = multi_model_support(w, knowledge)
         return cls(
             working_set_gb=round(working_set, 3),
             processing_working_set_gb=round(working_set if read is None else working_set_of(w, read), 3),
@@ -590,7 +626,8 @@ class Derived:
             sensitive=w.data.sensitivity in ("confidential", "regulated"),
             idle_periods=has_idle_periods(w),
             lambda_stated=w.lambda_ is not None,
-            multi_model_container=built_in is None or built_in.multi_model,
+            multi_model_container=multi_model,
+            multi_model_note=multi_model_note,
             architecture=architecture,
         )
 

@@ -451,6 +451,12 @@ class Framework(NamedTuple):
     runs_on_neuron: Annotated[Literal["yes", "compiled", "no", "unknown"], Doc(
         "yes: a Neuron build exists and runs as is; compiled: runs on Inferentia/Trainium only after compiling the "
         "model with the Neuron SDK (a Neuron container); no: never; unknown: the user's.")]
+    multi_model: Annotated[Literal["listed", "toolkit", "no"], Doc(
+        "Whether its serving container can be a multi-model endpoint: listed, AWS lists its SageMaker inference "
+        "container among those that support them (multi-model-support.html); toolkit, AWS does not, and a "
+        "container built with the SageMaker inference toolkit (Multi Model Server, the image labelled "
+        "com.amazonaws.sagemaker.capabilities.multi-models=true) serves them, as AWS says for any other framework; "
+        "no, its container serves one model (a JumpStart algorithm's own container, a single-model LLM server).")]
     note: str | None = None
     model_kinds: Annotated[tuple[Literal["classical", "tree_based", "deep_learning", "llm"], ...], Doc(
         "The workload model kinds it trains or serves, the usual one first (model.kind when a workload names this "
@@ -773,6 +779,7 @@ class Knowledge(_KnowledgeRecords):
             "decisions": {d.decision: d for d in self.decisions},
             "accelerators": {a.model: a for a in self.accelerators},
             "algorithms": {a.id: a for a in self.algorithms},
+            "frameworks": {f.id: f for f in self.frameworks},
             "hosting_options": {o.id: o for o in self.hosting_options},
             "llm_architectures": {a.id: a for a in self.llm_architectures},
         }
@@ -797,6 +804,10 @@ class Knowledge(_KnowledgeRecords):
     def algorithm(self, algorithm_id: str) -> Algorithm | None:
         """The built-in algorithm of that id; None for a framework or serving stack."""
         return self._by_key["algorithms"].get(algorithm_id)
+
+    def framework(self, framework_id: str) -> Framework | None:
+        """The framework or serving stack of that id; None for a built-in algorithm."""
+        return self._by_key["frameworks"].get(framework_id)
 
     def llm_architecture(self, architecture_id: str) -> LlmArchitecture | None:
         """The LLM architecture of that id (model.architecture); None when the knowledge does not list it."""

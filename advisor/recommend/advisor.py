@@ -275,7 +275,7 @@ class Advisor:
         refusal = spot_refusal(w, self.knowledge) if spot else None
         priced = w.model_copy(update={"training": w.training.model_copy(update={"interruptible": False})}) \
             if refusal else w  # SageMaker would run it on demand: price it so
-        cost, extra = costing.cost(spec, priced, sized.winner, snapshot, today)
+        cost, extra = costing.cost(spec, priced, sized.winner, snapshot, today, option)
         if spot:  # the requests follow what was priced (builders/sagemaker.py), and the reasons say why
             algorithm = self.knowledge.algorithm(w.model.algorithm)
             checkpoints = algorithm is None or algorithm.checkpoints
@@ -283,7 +283,7 @@ class Advisor:
             reasons.append(_spot_reason(w, algorithm, refusal))
         winner = sized.winner
         if hosting is not None and option is not None:
-            reasons += hosting_reasons(w, self.knowledge, hosting, option, winner, cost)
+            reasons += hosting_reasons(w, self.knowledge, facts.derived, hosting, option, winner, cost)
             extra = {**extra, "hosting": option, "models": w.inference.models,
                      "hot_models": w.inference.hot_models or w.inference.models}
         return StageChoice(

@@ -49,16 +49,23 @@ def register_coster(name: str) -> Callable[[Coster], Coster]:
     return add
 
 
+HOSTING_COSTERS: dict[str, Coster] = {}
+"""Costing strategies of an endpoint's way of hosting several models (realtime.hosting's option ids) where it is
+billed otherwise than its stage."""
+
+
 def cost(stage: StageSpec, w: Workload, winner: Candidate, snapshot: PriceSnapshot | None,
-         today: dt.date) -> Costed:
-    """The stage's cost and details; unknown (with the reason) when the region has no snapshot."""
+         today: dt.date, hosting: str | None = None) -> Costed:
+    """The stage's cost and details; unknown (with the reason) when the region has no snapshot. `hosting`: the
+    option realtime.hosting chose for several models, which may bill differently (HOSTING_COSTERS)."""
     if snapshot is None:
         return Cost.of(usd=None, period=stage.cost_period, formula=f"no price snapshot for {w.region}",
                        warnings=(f"no price snapshot for {w.region}",)), {}
     if not winner.fits:  # the nearest miss is shown, never priced: its cost would be one of a setup that fails
         return Cost.of(usd=None, period=stage.cost_period,
                        formula=f"not estimated: {winner.spec.name} does not meet the need ({winner.misfit})"), {}
-    return COSTERS[stage.costing](snapshot, w, winner, today)
+    coster = HOSTING_COSTERS.get(hosting) if hosting is not None else None
+    return (coster or COSTERS[stage.costing])(snapshot, w, winner, today)
 
 
 @register_coster("notebook")
@@ -145,6 +152,23 @@ def _async(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -
                   f"{'s' if c.instances > 1 else ''} run only while requests arrive: {basis}; scaling in after the "
                   "cool-down and out again adds some minutes a day")
     return cost._replace(assumptions=(assumption,)), {"hours_per_month": round(hours, 3)}
+
+
+def _components(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
+    """An endpoint of inference components: all month, unless it scales to zero (ManagedInstanceScaling
+    MinInstanceCount 0 for traffic with idle periods and callers that can wait, the sizer's scales_to_zero), when
+    its instances run only the hours requests arrive, as an asynchronous endpoint's do."""
+    if not scales_to_zero(w):
+        return _endpoint(snapshot, w, c, today)
+    hours, basis = active_hours(w)
+    cost = endpoint_monthly_cost(snapshot, c.spec.name, c.instances, hours, today=today)
+    assumption = (f"with every component's copies at 0 the endpoint keeps no instance (MinInstanceCount 0), so "
+                  f"{c.instances} instance{'s' if c.instances > 1 else ''} run only while requests arrive: {basis}; "
+                  "scaling in after the cool-down and out again adds some minutes a day")
+    return cost._replace(assumptions=(assumption,)), {"hours_per_month": round(hours, 3)}
+
+
+HOSTING_COSTERS["inference_components"] = _components
 
 
 # ---- stages without instances ---------------------------------------------------------------------------------

@@ -276,16 +276,19 @@ def hosted_models(w: Workload, knowledge: Knowledge) -> bool:
         w.stages)
 
 
-def hosting_reasons(w: Workload, knowledge: Knowledge, hosting: Outcome, option: str, winner: Candidate,
-                    cost: Cost) -> list[str]:
+def hosting_reasons(w: Workload, knowledge: Knowledge, derived: Derived, hosting: Outcome, option: str,
+                    winner: Candidate, cost: Cost) -> list[str]:
     """The option the realtime.hosting rules chose and why, then why each other way to serve the models lost,
-    from the workload's own figures (the count of models, the hot set, the chosen type's price)."""
+    from the workload's own figures (the count of models, the hot set, the chosen type's price) and from what
+    the container can do (Derived.multi_model_container, the one fact the rules read too)."""
     options = {o.id: o for o in knowledge.hosting_options}
     inf = w.inference
     n = inf.models
     rule = hosting.rules[0]
     chosen = options[option].name if option in options else option
     reasons = [f"hosting: {chosen} for {n} models (rule {rule.id}): {rule.because}"]
+    if option == "multi_model" and derived.multi_model_note:
+        reasons.append(f"multi-model container: {derived.multi_model_note}")
     if option == "multi_model" and not inf.models_reused:
         reasons.append("MultiModelConfig.ModelCacheSetting Disabled: each model is invoked once or rarely again "
                        "(inference.models_reused false), so caching it gains nothing; AWS recommends disabling the "
@@ -307,12 +310,10 @@ def hosting_reasons(w: Workload, knowledge: Knowledge, hosting: Outcome, option:
                       f"{winner.spec.name} each, against {money(cost.usd)}/month for this endpoint")
     reasons.append(f"hosting alternative one endpoint per model lost: {dedicated}; AWS keeps a dedicated endpoint "
                    "for a model with much higher traffic or a strict latency need")
-    built_in = knowledge.algorithm(w.model.algorithm)
-    mme_container = built_in is None or built_in.multi_model
+    mme_container = derived.multi_model_container
     mme = []
-    if built_in is not None and not built_in.multi_model:
-        mme.append(f"the built-in {built_in.name} inference container does not support multi-model endpoints "
-                   "(AWS lists the containers that do in multi-model-support.html)")
+    if not mme_container and derived.multi_model_note:
+        mme.append(derived.multi_model_note)
     if inf.serial:
         mme.append("it sends each request to one model (TargetModel); a chain needs its containers in series")
     if not inf.same_container:

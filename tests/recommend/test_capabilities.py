@@ -276,5 +276,5 @@ def test_a_gpu_required_for_scikit_learn_is_located_in_the_file(tmp_path: Path) 
 def test_a_framework_stating_cpu_only_must_say_what_aws_says() -> None:
     with pytest.raises(ValueError, match="cpu_only_guidance"):
         adapter(Framework).validate_python({"id": "x", "name": "X", "kind": "framework", "runs_on_neuron": "no",
-                                            "cpu_only": ["training"], "source": "https://docs.aws.amazon.com/x",
+                                            "multi_model": "listed", "cpu_only": ["training"], "source": "https://docs.aws.amazon.com/x",
                                             "as_of": "2026-12-02"})

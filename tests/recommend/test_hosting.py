@@ -283,3 +283,44 @@ def test_a_cpu_component_reserves_the_cores_its_load_and_latency_need(advisor: A
                                     "seconds_per_request": 0.8, "latency_ms_p99": 1000})
     wanted = rs.requests["CreateInferenceComponent"]["Specification"]["ComputeResourceRequirements"]
     assert wanted["NumberOfCpuCoresRequired"] >= 1  # 800 ms on one core within 1,000 ms: no less than a core
+
+
+@pytest.mark.parametrize(("model", "option", "says", "never"), [
+    ({"algorithm": "sklearn", "kind": "classical"}, "multi_model", None, "inference toolkit"),
+    ({"algorithm": "huggingface", "kind": "deep_learning"}, "multi_model", "SageMaker inference toolkit", None),
+    ({"algorithm": "custom", "kind": "deep_learning"}, "multi_model", "your own container must be built", None),
+    ({"algorithm": "lightgbm", "kind": "tree_based"}, "multi_container", "not among those AWS lists",
+     "inference toolkit"),
+])
+def test_the_container_decides_whether_a_multi_model_endpoint_can_serve(
+        advisor: Advisor, model: dict[str, Any], option: str, says: str | None, never: str | None) -> None:
+    """AWS lists the inference containers that support multi-model endpoints (multi-model-support.html): a listed
+    framework's serves as it is; any other framework's must be built with the SageMaker inference toolkit, which the
+    reasons say; an algorithm's own container off the list (LightGBM's) cannot, so up to 15 are multi-container."""
+    w = Workload.model_validate({**ONE, "model": model, "inference": {"models": 8}})
+    choice = advisor.recommend(w).instances["realtime_inference"]
+    assert choice.extra["hosting"] == option
+    derived = Derived.of(w, advisor.knowledge)
+    assert derived.multi_model_container == (option == "multi_model")
+    if says:
+        assert any(says in r for r in choice.reasons)
+    if never:
+        assert not any(never in r for r in choice.reasons)
+
+
+def test_components_that_scale_to_zero_are_billed_for_the_hours_requests_arrive(advisor: Advisor) -> None:
+    """An endpoint of inference components at MinInstanceCount 0 keeps no instance while no request arrives, so it
+    is costed like an asynchronous endpoint that scales to zero (inference.active_hours_per_day), not all month;
+    one that keeps its instances is costed all month."""
+    def cost(**inference: Any) -> Any:
+        w = Workload.model_validate({**ONE, "model": LLMS, "inference": {"models": 3, **inference}})
+        return advisor.recommend(w).instances["realtime_inference"]
+
+    idle = cost(traffic="sporadic", active_hours_per_day=6)
+    assert idle.settings["ManagedInstanceScaling.MinInstanceCount"] == 0
+    assert idle.estimated_cost.usd is not None and idle.extra["hours_per_month"] == pytest.approx(182.5)
+    assert any("keeps no instance" in a for a in idle.estimated_cost.assumptions)
+    kept = cost(traffic="sporadic", active_hours_per_day=6, cold_starts_ok=False)
+    assert kept.settings["ManagedInstanceScaling.MinInstanceCount"] >= 1 and "hours_per_month" not in kept.extra
+    per_hour = kept.price_per_hour_usd * kept.instance_count
+    assert kept.estimated_cost.usd == pytest.approx(per_hour * 730, rel=0.01)
