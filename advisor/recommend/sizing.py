@@ -32,6 +32,7 @@ from advisor.workload import (
     scales_to_zero,
     serving_memory,
     training_memory,
+    weights_gib,
 )
 
 MEMORY_HEADROOM = 1.5
@@ -255,7 +256,8 @@ class ModelAsks:
         if self.precision == "fp8" and not acc.fp8:
             return f"{acc.model} has no FP8 (model.precision)"
         if self.one_gpu and spec.devices > 1:
-            return f"{self.algorithm} trains on one GPU per instance (AWS), so the other GPUs would sit idle"
+            return (f"their sizes with more than one GPU: {self.algorithm} trains on one GPU per instance (AWS), so "
+                    "the other GPUs would sit idle")
         if self.llm and not acc.decoder_llms:
             return f"{acc.model} cannot run decoder (text-generation) LLMs"
         if self.stock_only and not acc.stock_containers:
@@ -1349,6 +1351,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
     with `fits=False`, the reason and what would have to change.
     """
     sizer = SIZERS[stage.sizing](stage, w, derived)
+    target_ms = latency_target_ms(w, queued=isinstance(sizer, AsyncSizer))
     if wrap is not None:  # what the stage's model adds to its own strategy (a serial pipeline: recommend/pipeline.py)
         sizer = wrap(sizer)
     prices = (snapshot.prices_for(stage.price_component)  # type: ignore[arg-type]
@@ -1387,7 +1390,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
         return out
 
     def ranked(weighed: list[Candidate]) -> list[Candidate]:
-        return _ranked([c for c in weighed if c.misfit is None], w, inference, jobs)
+        return _ranked([c for c in weighed if c.misfit is None], w, inference, jobs, target_ms)
 
     candidates = weigh(chosen)
     fitting = ranked(candidates)
@@ -1439,7 +1442,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
         if busy and not inference and weighing.usable_of is None:
             reasons.append(busy)
     if fitting:
-        reasons.append(_ranking_reason(winner, fitting, w, inference))
+        reasons.append(_ranking_reason(winner, fitting, w, inference, target_ms))
     else:
         reasons.append(f"nothing in {'/'.join(chosen) or 'the allowed families'} meets the need; nearest: "
                        f"{winner.misfit}")
@@ -1505,7 +1508,17 @@ def _cost(usd: float | None) -> float:
     return math.inf if usd is None else usd
 
 
-def _ranked(fitting: list[Candidate], w: Workload, inference: bool, jobs: bool) -> list[Candidate]:
+def latency_target_ms(w: Workload, queued: bool) -> float | None:
+    """The p99 target the stage's types are ranked against: inference.latency_ms_p99, except on an asynchronous
+    endpoint that was given none, whose requests wait in a queue (AWS: near-real-time latency, up to an hour a
+    request), so its default 1,000 ms is no target there: the stage is sized for its load (AsyncSizer)."""
+    if queued and "latency_ms_p99" not in w.inference.model_fields_set:
+        return None
+    return w.inference.latency_ms_p99
+
+
+def _ranked(fitting: list[Candidate], w: Workload, inference: bool, jobs: bool,
+            target_ms: float | None) -> list[Candidate]:
     """The fitting candidates in the priority's order (ties keep the knowledge's order; `jobs`: a stage that ends,
     whose ties go to fewer instances).
 
@@ -1514,11 +1527,13 @@ def _ranked(fitting: list[Candidate], w: Workload, inference: bool, jobs: bool) 
     jobs, the cheapest of those within 10% of the shortest estimated job, counting only the devices the workload
     keeps busy.
     balanced: the most usable speed among those costing at most 20% more than the cheapest.
+    `target_ms`: the p99 target (latency_target_ms); None: none, so time takes the cheapest of the types within 10%
+    of the shortest request time.
     """
-    target_s = w.inference.latency_ms_p99 / 1000
+    target_s = None if target_ms is None else target_ms / 1000
 
     def too_slow(c: Candidate) -> bool:  # a batch transform has a time window (sized), not a latency target
-        return not jobs and c.request_s is not None and c.request_s > target_s
+        return not jobs and target_s is not None and c.request_s is not None and c.request_s > target_s
 
     if jobs:
         # a job (training, processing, a batch transform) at the same price (to the cent an hour: 2 x $0.23 is 1 x
@@ -1547,8 +1562,11 @@ def _ranked(fitting: list[Candidate], w: Workload, inference: bool, jobs: bool) 
         return by_cost
     if w.priority == "time":
         if inference:
+            shortest = min((c.request_s for c in fitting if c.request_s is not None), default=0.0)
+            fast_s = shortest * TIME_BAND if target_s is None else target_s / LATENCY_MARGIN
+
             def is_fast(c: Candidate) -> bool:
-                return c.request_s is not None and c.request_s <= target_s / LATENCY_MARGIN
+                return c.request_s is not None and c.request_s <= fast_s
         else:
             busy = [c for c in fitting if not c.mostly_idle]
             best = max(c.speed for c in busy or fitting)
@@ -1563,11 +1581,12 @@ def _ranked(fitting: list[Candidate], w: Workload, inference: bool, jobs: bool) 
                                    -c.spec.generation_rank))  # a full tie goes to the newer generation, as at cost
     return within + [c for c in by_cost if c.cost > band]
 
-def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, inference: bool) -> str:
+def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, inference: bool,
+                    target_ms: float | None) -> str:
     n = len(fitting)
     # a batch transform (priced a run) has a time window, which sizing met, not a latency target
-    if winner.per_run is None and winner.request_s is not None and \
-            winner.request_s * 1000 > w.inference.latency_ms_p99:
+    if winner.per_run is None and winner.request_s is not None and target_ms is not None and \
+            winner.request_s * 1000 > target_ms:
         return (f"priority {w.priority}: no type that fits meets the p99 target of {w.inference.latency_ms_p99:g} ms "
                 f"(about {in_ms(winner.request_s)} ms a request here), so the "
                 f"{'fastest' if w.priority == 'time' else 'cheapest'} of {n} is shown ({price_text(winner)} in total)")
@@ -1585,6 +1604,10 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
                     "costs its price x its hours, and its hours fall as the vCPUs it keeps busy rise, so a type "
                     "dearer by the hour that finishes sooner can cost less a job)")
         return f"priority cost: the cheapest of {n} types that fit ({price_text(winner)} in total)"
+    if w.priority == "time" and inference and target_ms is None:
+        return (f"priority time: the cheapest of the types within {TIME_BAND - 1:.0%} of the shortest estimated "
+                f"request time ({in_ms(winner.request_s or 0.0)} ms here; no p99 target: the requests wait in a "
+                f"queue), of {n} types that fit ({price_text(winner)} in total){_premium(winner, fitting)}")
     if w.priority == "time" and inference:
         target = w.inference.latency_ms_p99 / LATENCY_MARGIN
         how = (f"the cheapest whose estimated request time ({in_ms(winner.request_s)} ms) is at most half the "
@@ -1756,10 +1779,18 @@ def size_serverless(w: Workload, derived: Derived, knowledge: Knowledge) -> Sett
     _, top_concurrency = _option_limit(knowledge, "serverless", "max_concurrency", 200)
     model_gb = derived.model_memory_gb
     need_mb = max(inf.memory_mb, (model_gb + SERVERLESS_RUNTIME_GIB) * 1024)
+    floor_mb = max(inf.memory_mb, weights_gib(w) * 1024)  # AWS's own bound: at least the model's size
     memory = int(max(low_mb, math.ceil(need_mb / SERVERLESS_STEP_MB) * SERVERLESS_STEP_MB))
     reasons = []
     fits = True
-    if memory > top_mb:
+    if memory > top_mb and floor_mb <= top_mb:  # AWS's bound holds, the advisor's headroom does not
+        memory = int(top_mb)
+        reasons.append(f"MemorySizeInMB {memory}, the largest: it holds the model's {floor_mb:,.0f} MB, as AWS asks "
+                       f"(a memory size at least as large as the model), but not the {need_mb:,.0f} MB the advisor "
+                       "allows for activations and the serving runtime: watch the endpoint's MemoryUtilization "
+                       "metric (serverless-endpoints-monitoring.html), and move to an instance-based endpoint if "
+                       "it runs short")
+    elif memory > top_mb:
         fits = False
         memory = int(top_mb)
         reasons.append(f"does not fit: {need_mb:,.0f} MB needed, more than Serverless Inference's largest memory "
@@ -1769,11 +1800,12 @@ def size_serverless(w: Workload, derived: Derived, knowledge: Knowledge) -> Sett
                                             if o.capabilities.persistent and stage_spec(s).instance_stage is not None))
                           or "this workload's instance-based endpoint stage alone")
                        + ", whose instances have more memory")
-    reasons.append(f"MemorySizeInMB {memory}: at least the model's size (AWS), model {model_gb:g} GiB + "
-                   f"{SERVERLESS_RUNTIME_GIB:g} GiB for the serving runtime = "
-                   f"{(model_gb + SERVERLESS_RUNTIME_GIB) * 1024:,.0f} MB, at least inference.memory_mb "
-                   f"({inf.memory_mb:g} MB), rounded up to a 1 GB step ({low_mb:g}-{top_mb:g} MB; AWS gives "
-                   "vCPUs in proportion to memory)")
+    if not reasons or not fits:
+        reasons.append(f"MemorySizeInMB {memory}: at least the model's size (AWS), model {model_gb:g} GiB with room "
+                       f"for activations + {SERVERLESS_RUNTIME_GIB:g} GiB for the serving runtime = "
+                       f"{(model_gb + SERVERLESS_RUNTIME_GIB) * 1024:,.0f} MB, at least inference.memory_mb "
+                       f"({inf.memory_mb:g} MB), rounded up to a 1 GB step ({low_mb:g}-{top_mb:g} MB; AWS gives "
+                       "vCPUs in proportion to memory)")
     in_flight = inf.requests_per_second * inf.seconds_per_request
     wanted = max(1, math.ceil(in_flight / TARGET_UTILISATION))
     concurrency = min(wanted, int(top_concurrency))
