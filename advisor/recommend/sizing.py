@@ -1511,8 +1511,10 @@ def _cost(usd: float | None) -> float:
 def latency_target_ms(w: Workload, queued: bool) -> float | None:
     """The p99 target the stage's types are ranked against: inference.latency_ms_p99, except on an asynchronous
     endpoint that was given none, whose requests wait in a queue (AWS: near-real-time latency, up to an hour a
-    request), so its default 1,000 ms is no target there: the stage is sized for its load (AsyncSizer)."""
-    if queued and "latency_ms_p99" not in w.inference.model_fields_set:
+    request), so its default 1,000 ms is no target there: the stage is sized for its load (AsyncSizer). Stated
+    or not is read by value, as the Lambda check reads it (lambda_fit._changed): a target at the default is the
+    default."""
+    if queued and w.inference.latency_ms_p99 == type(w.inference).model_fields["latency_ms_p99"].default:
         return None
     return w.inference.latency_ms_p99
 
@@ -1587,12 +1589,22 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
     # a batch transform (priced a run) has a time window, which sizing met, not a latency target
     if winner.per_run is None and winner.request_s is not None and target_ms is not None and \
             winner.request_s * 1000 > target_ms:
-        return (f"priority {w.priority}: no type that fits meets the p99 target of {w.inference.latency_ms_p99:g} ms "
+        return (f"priority {w.priority}: no type that fits meets the p99 target of {target_ms:g} ms "
                 f"(about {in_ms(winner.request_s)} ms a request here), so the "
                 f"{'fastest' if w.priority == 'time' else 'cheapest'} of {n} is shown ({price_text(winner)} in total)")
     if all(c.per_hour is None for c in fitting):
         return (f"priority {w.priority}: prices are unknown, so the smallest adequate type of {n} that fit was "
                 "taken (cost ranking was not possible)")
+    slower = ""  # cheaper types the p99 target ranked after the winner: why the cheapest did not win
+    if target_ms is not None and winner.per_run is None and winner.per_job is None:
+        missed = [c for c in fitting if c.cost < winner.cost and c.request_s is not None
+                  and c.request_s * 1000 > target_ms]
+        if missed:
+            best = min(missed, key=lambda c: c.request_s or 0.0)
+            slower = (f"; {len(missed)} cheaper type{'s' if len(missed) > 1 else ''} that fit miss the p99 target of "
+                      f"{target_ms:g} ms (about {in_ms(best.request_s or 0.0)} ms a request at best, on "
+                      f"{best.spec.name}), so {'they rank' if len(missed) > 1 else 'it ranks'} after the types "
+                      "that meet it")
     if w.priority == "cost":
         if winner.per_run is not None:
             return (f"priority cost: the cheapest run of {n} types that fit ({run_text(winner)} in total; a batch "
@@ -1603,7 +1615,7 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
                     f"{_busy(winner):g} busy vCPUs, {money(winner.per_job)} a vCPU-hour of the job's work; a job "
                     "costs its price x its hours, and its hours fall as the vCPUs it keeps busy rise, so a type "
                     "dearer by the hour that finishes sooner can cost less a job)")
-        return f"priority cost: the cheapest of {n} types that fit ({price_text(winner)} in total)"
+        return f"priority cost: the cheapest of {n} types that fit ({price_text(winner)} in total){slower}"
     if w.priority == "time" and inference and target_ms is None:
         return (f"priority time: the cheapest of the types within {TIME_BAND - 1:.0%} of the shortest estimated "
                 f"request time ({in_ms(winner.request_s or 0.0)} ms here; no p99 target: the requests wait in a "
@@ -1624,7 +1636,7 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
                 f"(usable compute {winner.usable:.4g} peak TFLOPS), of {n} that fit ({price_text(winner)} in total)"
                 f"{_premium(winner, fitting)}{skipped}")
     return (f"priority balanced: the most usable speed among the types within {BALANCED_BAND - 1:.0%} of the cheapest "
-            f"price, of {n} that fit ({price_text(winner)} in total){_premium(winner, fitting)}")
+            f"price, of {n} that fit ({price_text(winner)} in total){_premium(winner, fitting)}{slower}")
 
 
 def _premium(winner: Candidate, fitting: list[Candidate]) -> str:

@@ -354,8 +354,9 @@ def test_a_framework_that_trains_on_one_instance_keeps_a_distributed_job_on_one(
 def test_an_asynchronous_endpoint_ranks_against_a_p99_target_only_when_one_is_stated(advisor: Advisor) -> None:
     """Requests to an asynchronous endpoint wait in a queue (AWS: near-real-time latency, up to an hour a request),
     so the 1,000 ms default of inference.latency_ms_p99 is no target there: 3 s of CPU an image at cost priority
-    stays on CPU instances, and no reason claims a missed target; a target the workload states is kept, and the
-    same load then goes to an accelerator that meets it. A real-time endpoint keeps the default target."""
+    stays on CPU instances, and no reason claims a missed target; a target the workload states (other than the
+    default) is kept, and the same load then goes to an accelerator that meets it. A real-time endpoint keeps the
+    default target."""
     def chosen(stage: str, **inference: Any) -> Any:
         w = Workload.model_validate({"stages": [stage], "priority": "cost",
                                      "model": {"algorithm": "pytorch", "kind": "deep_learning",
@@ -369,6 +370,28 @@ def test_an_asynchronous_endpoint_ranks_against_a_p99_target_only_when_one_is_st
     assert queued.instance_type.split(".")[1] in ("c5", "c6i", "c7i", "m5", "m6i", "m7i", "c8i", "m8i")
     assert not any("p99" in r for r in queued.reasons)
     assert sizing.latency_target_ms(Workload.model_validate({"stages": ["async_inference"]}), queued=True) is None
-    stated = chosen("async_inference", latency_ms_p99=1000)
+    stated = chosen("async_inference", latency_ms_p99=900)
     assert stated.instance_type.split(".")[1].startswith(("g", "p", "inf"))
     assert chosen("realtime_inference").instance_type.split(".")[1].startswith(("g", "p", "inf"))
+
+
+def test_the_ranking_says_which_cheaper_types_missed_the_p99_target(advisor: Advisor) -> None:
+    """Why the cheapest did not win: 2 s of CPU a request against a 400 ms p99 puts the cheaper CPU types after
+    the GPUs that meet it, and the ranking reason says so with the best of them; when the winner is also the
+    cheapest, nothing is said."""
+    def endpoint(rps: float) -> Any:
+        w = Workload.model_validate({"stages": ["realtime_inference"], "priority": "cost",
+                                     "model": {"algorithm": "semantic_segmentation"},
+                                     "inference": {"requests_per_second": rps, "seconds_per_request": 2.0,
+                                                   "latency_ms_p99": 400}})
+        return advisor.recommend(w).instances["realtime_inference"]
+
+    slow_cpus = endpoint(1)
+    line = next(r for r in slow_cpus.reasons if r.startswith("priority cost"))
+    assert slow_cpus.instance_type.startswith("ml.g") and "miss the p99 target of 400 ms" in line
+    assert "2,000 ms a request at best" in line
+    lenient = Workload.model_validate({"stages": ["realtime_inference"], "priority": "cost",
+                                       "model": {"algorithm": "semantic_segmentation"},
+                                       "inference": {"requests_per_second": 1, "seconds_per_request": 0.1}})
+    cheap = advisor.recommend(lenient).instances["realtime_inference"]
+    assert not any("miss the p99 target" in r for r in cheap.reasons)
