@@ -79,7 +79,7 @@ def print_table(report: AuditReport, *, show_passed: bool = False, console: Any 
     for s in report.skipped:
         console.print(f"[yellow]skipped[/] {escape(str(s))}")
     for s in report.errors:
-        console.print(f"[bold red]error[/] {escape(str(s))} (not audited)")
+        console.print(f"[bold red]error[/] {escape(str(s))}" + (" (not audited)" if s.where else ""))
     summary = report.summary()
     console.print(f"{_counted(summary['files'], 'file')}, {_counted(summary['resources'], 'resource')}: "
                   f"{summary['fail']} failed, "

@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "audited, or an input meant as a template, Terraform file, plan or request file could not be "
                     "read (malformed YAML, JSON or HCL, an unknown intrinsic function, a plan JSON that is no "
                     "plan): every readable file is still audited and reported, and each unreadable one is an "
-                    "error at its file and line in every format; 2 wins over 1.")
+                    "error at its file and line in every format; 2 wins over 1. --write-baseline: 0 once the baseline is "
+                    "written, 2 when an input could not be read (nothing is written then).")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="files or folders: CloudFormation/SAM (YAML, JSON), Terraform .tf and .tf.json, "
                         "`terraform show -json` "
@@ -39,14 +40,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--live", action="store_true", help="read the account through boto3 (read-only Describe/List)")
     p.add_argument("--region", action="append", metavar="REGION", help="with --live; repeatable")
     p.add_argument("--profile", metavar="NAME", help="with --live: the AWS profile to use")
-    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="the report's format (default table); with --write-baseline a report is written only "
+                        "when --format or --output asks for one")
     p.add_argument("--output", "-o", type=Path, metavar="FILE",
                    help=f"write the report here instead of stdout; {CREATES_FOLDERS}")
     p.add_argument("--fail-on", choices=SEVERITIES, default="low",
                    help="exit 1 when a finding of this severity or higher fails (default low: any)")
     p.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
     p.add_argument("--write-baseline", type=Path, metavar="FILE",
-                   help=f"write today's failing findings as a baseline; {CREATES_FOLDERS}")
+                   help="write today's failing findings as a baseline and say so in one line (exit 0 once "
+                        "written; 2, and nothing written, when an input could not be read); "
+                        f"{CREATES_FOLDERS}")
     p.add_argument("--show-passed", action="store_true", help="table: list passing checks too")
     p.add_argument("--allow-empty", action="store_true",
                    help="exit 0 when none of the files is a template (hooks that pass every changed file)")
@@ -65,6 +70,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise UsageError("give PATHs to audit, or --live", hint="advisor audit templates/ or advisor audit --live")
     if (args.region or args.profile) and not args.live:
         raise UsageError("--region and --profile go with --live")
+    # writing a baseline is its own job: its one line says what was written; a report only when asked for
+    report_asked = not args.write_baseline or args.format is not None or args.output is not None
+    args.format = args.format or "table"
     catalog = load_catalog()  # the controls as plain data: an audit builds no knowledge models
     base = (args.base or Path.cwd()).resolve()
     report = audit_paths(list(args.paths), catalog, base) if args.paths else AuditReport(base=base)
@@ -100,28 +108,67 @@ def cmd_audit(args: argparse.Namespace) -> int:
             hidden = before - len(report.findings)
             print(f"{hidden} failing finding{'' if hidden == 1 else 's'} in the baseline {args.baseline} "
                   "not reported", file=sys.stderr)
-    if args.write_baseline and report.errors:
-        # a baseline written while a file could not be read would not hold that file's findings
-        print(f"baseline not written to {args.write_baseline}: {unreadable_inputs(len(report.errors))}",
-              file=sys.stderr)
-    elif args.write_baseline:
+    written = None
+    if args.write_baseline and not report.errors:
         # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.audit.baseline import write_baseline
 
-        count = write_baseline(args.write_baseline, report.findings)
-        print(f"wrote {count} failing findings to {args.write_baseline}", file=sys.stderr)
-    _write(report, args, catalog)
-    terminal = args.format == "table" and not args.output
+        written = write_baseline(args.write_baseline, report.findings)
+    if report_asked:
+        _write(report, args, catalog)
+    elif report.errors or report.skipped:
+        # no report: what went unread is still said, once each
+        _notes(report)
+    terminal = args.format == "table" and not args.output and report_asked
     if nothing and (terminal or unreadable):
-        # other formats said each input on stderr already (_write); a table on the terminal said them on stdout
-        listed = "".join(f"\n  {s}" for s in [*report.errors, *report.skipped][:20] if s.file) if terminal else ""
-        print("nothing could be audited" + (f": {unreadable_inputs(unreadable)}" if unreadable else "")
-              + listed, file=sys.stderr)
+        # other formats said each input on stderr already (_write). A table said them on stdout: on stderr again
+        # only when stdout is not the terminal stderr shows (a table piped to a file), so a terminal shows each
+        # error once, and the conclusion once (a run-level error the table printed is that conclusion)
+        shown = terminal and _same_terminal()
+        listed = ("".join(f"\n  {s}" for s in [*report.errors, *report.skipped][:20] if s.file)
+                  if terminal and not shown else "")
+        if listed or unreadable and not shown or any(e.file for e in report.errors):
+            print("nothing could be audited" + (f": {unreadable_inputs(unreadable)}" if unreadable else "")
+                  + listed, file=sys.stderr)
+    if args.write_baseline:
+        _say_baseline(args, report, written, on_stdout=not report_asked or bool(args.output))
+        return 0 if written is not None else 2
     if report.errors:
         return 2  # an input nobody checked: the run is no pass, whatever the findings say
     threshold = SEVERITY_ORDER[args.fail_on]
     failing = any(f.status == "fail" and SEVERITY_ORDER[f.severity] >= threshold for f in report.findings)
     return 1 if failing else 0
+
+
+def _same_terminal() -> bool:
+    """Whether stdout and stderr both show on a terminal (what one prints, the person reads beside the other)."""
+    return sys.stdout.isatty() and sys.stderr.isatty()
+
+
+def _say_baseline(args: argparse.Namespace, report: AuditReport, written: int | None, *, on_stdout: bool) -> None:
+    """The one line a baseline run is for: what was written where, or why nothing was."""
+    # deferred: every command module loads at start; its stack loads when the command runs
+    from advisor.audit.model import unreadable as unreadable_inputs
+
+    if written is None:
+        # a baseline written while a file could not be read would not hold that file's findings
+        unread = [e for e in report.errors if e.file]
+        print(f"baseline not written to {args.write_baseline}: "
+              + (unreadable_inputs(len(unread)) if unread else "nothing could be audited"), file=sys.stderr)
+        return
+    summary = report.summary()
+    print(f"wrote {written} failing finding{'' if written == 1 else 's'} "
+          f"({summary['files']} file{'' if summary['files'] == 1 else 's'}, {summary['resources']} "
+          f"resource{'' if summary['resources'] == 1 else 's'}) to {args.write_baseline}; a run with "
+          f"--baseline {args.write_baseline} reports only new ones",
+          file=sys.stdout if on_stdout else sys.stderr)
+
+
+def _notes(report: AuditReport) -> None:
+    for s in report.skipped:
+        print(f"skipped: {s}", file=sys.stderr)
+    for s in report.errors:
+        print(f"error: {s}", file=sys.stderr)
 
 
 def _write(report: AuditReport, args: argparse.Namespace, catalog: Catalog) -> None:
@@ -152,11 +199,7 @@ def _write(report: AuditReport, args: argparse.Namespace, catalog: Catalog) -> N
         buffer = io.StringIO()
         writers.print_table(report, show_passed=args.show_passed, console=Console(file=buffer, width=120))
         text = buffer.getvalue()
-    for s in report.skipped:
-        print(f"skipped: {s}", file=sys.stderr)
-    if args.format != "table" or args.output:  # a table on the terminal says them itself
-        for s in report.errors:
-            print(f"error: {s}", file=sys.stderr)
+    _notes(report)  # beside a report written elsewhere, or one whose format has no place for them
     if args.output:
         write_user_file(args.output, text)
     else:

@@ -177,8 +177,39 @@ def test_junit(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert any("LM-01" in (c.get("name") or "") for c in root.findall(".//testcase") if c.find("failure") is not None)
 
 
+def test_writing_a_baseline_says_what_it_wrote_in_one_line(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A baseline run is for the baseline, as a scanner's baseline command is: one line says what was written
+    (no findings table), and it exits 0 so `--write-baseline F && advisor audit --baseline F` runs on."""
+    code, out, err = _run(capsys, "tf", "--write-baseline", "b.json")
+    written = len(json.loads((repo / "b.json").read_text())["findings"])
+    assert code == 0 and err == "" and out.count("\n") == 1
+    assert out.startswith(f"wrote {written} failing findings (1 file, ") and "to b.json;" in out
+    # a report asked for by --format or --output is written beside it, the line then on stderr or stdout
+    code, out, err = _run(capsys, "tf", "--write-baseline", "b.json", "--format", "json")
+    assert code == 0 and json.loads(out)["findings"] and err.startswith("wrote ")
+    code, out, err = _run(capsys, "tf", "--write-baseline", "b.json", "-o", "report.txt")
+    assert code == 0 and out.startswith("wrote ") and "failed" in (repo / "report.txt").read_text()
+
+
+def test_an_error_is_said_once_on_a_terminal(repo: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table on a terminal lists each unreadable input; stderr, shown beside it, adds the run's conclusion,
+    not the list again; other formats say each error once on stderr."""
+    monkeypatch.setattr("advisor.cli.audit._same_terminal", lambda: True)
+    (repo / "bad.yaml").write_text("Resources: [\n")
+    for argv in (("bad.yaml",), ("bad.yaml", "--format", "json"), ("bad.yaml", "--write-baseline", "b.json"),
+                 ("bad.yaml", "tf", "--write-baseline", "b.json")):
+        code, out, err = _run(capsys, *argv)
+        assert code == 2 and (out + err).count("bad.yaml:2") == 1, argv
+        assert not (repo / "b.json").exists()
+    (repo / "notes.json").write_text('{"name": "x"}')
+    code, out, err = _run(capsys, "notes.json")
+    said = " ".join((out + err).split())
+    assert code == 2 and said.count("nothing could be audited") == 1 and "(not audited)" not in said
+
+
 def test_baseline_reports_only_new_findings(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(capsys, "tf", "--write-baseline", "baseline.json")[0] == 1
+    assert _run(capsys, "tf", "--write-baseline", "baseline.json")[0] == 0
     code, _out, err = _run(capsys, "tf", "--baseline", "baseline.json")
     written = len(json.loads((repo / "baseline.json").read_text())["findings"])
     assert code == 0 and f"{written} failing findings in the baseline baseline.json not reported" in err
@@ -527,7 +558,7 @@ NO_MODEL_RUNS = (
     (["plan", "--format", "table"], 1),
     (["requests.json", "--format", "json"], 1),
     (["cfn", "tf", "--format", "patch"], 1),
-    (["tf", "--write-baseline", "baseline.json"], 1),
+    (["tf", "--write-baseline", "baseline.json"], 0),
     (["tf", "--baseline", "baseline.json"], 0),
     (["broken.json"], 2),
     (["missing-folder"], 2),

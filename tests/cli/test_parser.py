@@ -153,7 +153,7 @@ def test_every_option_that_writes_a_file_creates_its_missing_folders(tmp_path: P
          "c/deck.apkg"),
         (["quiz", "import", str(gift), "--out", str(tmp_path / "d" / "e" / "mine.yaml")], 0, "d/e/mine.yaml"),
         (["audit", audit, "--format", "json", "-o", str(tmp_path / "f" / "audit.json")], 1, "f/audit.json"),
-        (["audit", audit, "--write-baseline", str(tmp_path / "g" / "h" / "base.json")], 1, "g/h/base.json"),
+        (["audit", audit, "--write-baseline", str(tmp_path / "g" / "h" / "base.json")], 0, "g/h/base.json"),
         (["kb", "schemas", "--out", str(tmp_path / "i" / "j")], 0, "i/j/workload.schema.json"),
     ]
     for args, code, written in runs:
