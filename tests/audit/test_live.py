@@ -233,3 +233,24 @@ def test_types_moto_does_not_serve_are_read_as_their_create_requests_named_them(
     rules = rules_for(load_catalog(), "live")
     verdicts = {(f.control, f.status) for r in (profile, workforce, provider) for f in evaluate(r, rules[r.type])}
     assert {("SM-DOM-06", "fail"), ("SM-WF-01", "fail"), ("LM-16", "fail")} <= verdicts
+
+
+def test_a_function_on_a_capacity_provider_is_not_asked_for_reserved_concurrency_or_a_vpc() -> None:
+    """ListFunctions answers CapacityProviderConfig; the function's concurrency reads (PutFunctionConcurrency)
+    carry it, so LM-10 stays silent on Lambda Managed Instances as LM-05 does, and judges a standard function."""
+    from advisor.audit.catalog import load_catalog
+    from advisor.audit.checks import evaluate, rules_for
+    from advisor.audit.model import Resource
+
+    rules = rules_for(load_catalog(), "live")
+    on_provider = {"FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:scorer", "Runtime": "python3.13",
+                   "CapacityProviderConfig": {"LambdaManagedInstancesCapacityProviderConfig": {
+                       "CapacityProviderArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:batch"}}}
+    standard = {"FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:api", "Runtime": "python3.13"}
+    fired = {}
+    for name, props in (("provider", on_provider), ("standard", standard)):
+        found = [f for op in ("CreateFunction", "PutFunctionConcurrency")
+                 for f in evaluate(Resource(kind="live", type=op, name=name, properties=props), rules[op])]
+        fired[name] = {(f.control, f.status) for f in found}
+    assert not {c for c, _ in fired["provider"]} & {"LM-05", "LM-10"}
+    assert {("LM-05", "fail"), ("LM-10", "fail")} <= fired["standard"]
