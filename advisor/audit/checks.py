@@ -228,7 +228,12 @@ SECRET_VALUE = re.compile(
     r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"
     r"|-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"
     r"|(?i:aws_secret_access_key|secret_?key|password|passwd|api_?key|token)\s*[=:]\s*['\"]?[A-Za-z0-9/+_\-]{8,}"
-    r"|xox[baprs]-[A-Za-z0-9-]{10,}|gh[pousr]_[A-Za-z0-9]{36}")
+    r"|xox[baprs]-[A-Za-z0-9-]{10,}|gh[pousr]_[A-Za-z0-9]{36}"
+    # credentials in a URL or with a vendor's prefix (the forms detect-secrets' Slack, Discord, Stripe, SendGrid
+    # and Google detectors match): whoever reads the URL posts to the channel, whoever reads the key spends on it
+    r"|https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/]{20,}"
+    r"|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_\-]{20,}"
+    r"|[rs]k_live_[0-9A-Za-z]{24,}|SG\.[\w\-]{22}\.[\w\-]{43}|AIza[0-9A-Za-z_\-]{35}")
 #: A CloudFormation dynamic reference: CloudFormation reads the value from Secrets Manager or Parameter Store at
 #: deploy time, which is what the control asks for (the template holds only the reference)
 DYNAMIC_REFERENCE = re.compile(r"^\{\{resolve:(?:secretsmanager|ssm|ssm-secure):")

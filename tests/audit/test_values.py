@@ -70,11 +70,13 @@ Resources:
       Same: !If [Free, Disabled, Disabled]
       Differs: !If [Free, Disabled, Enabled]
       Map: !FindInMap [M, a, b]
+      Split: !Split [",", !ImportValue shared-subnets]
+      SplitFree: !Split [",", !Ref Free]
 """.replace("${Free2}", "${Free}"))
-    for key in ("Import", "Sub", "Subnet", "Account", "Att", "Known"):
+    for key in ("Import", "Sub", "Subnet", "Account", "Att", "Known", "Split"):
         assert isinstance(props[key], Reference), key
     assert props["Same"] == "Disabled"
-    for key in ("Free", "Differs", "Map"):
+    for key in ("Free", "Differs", "Map", "SplitFree"):
         assert isinstance(props[key], Unknown) and not isinstance(props[key], Reference), key
 
 
@@ -135,6 +137,9 @@ Resources:
     ('join(",", split("-", "a-b"))', "a,b"),
     ('lookup(local.obj, "missing", "d")', "d"),
     ("trimspace(\"  x \")", "x"),
+    # another resource's ARN is never empty: a module's `var.dlq == "" ? [] : [var.dlq]` makes its block
+    ('aws_sqs_queue.q.arn == "" ? [] : [1]', [1]),
+    ("aws_kms_key.k.arn != null", True),
 ])
 def test_terraform_expressions_are_computed_from_the_configuration(expression: str, value: object) -> None:
     scope = Scope({"env": "dev", "flag": False, "items": [{"count": 1}, {"count": 2}], "missing": "x"},
@@ -147,6 +152,7 @@ def test_terraform_expressions_are_computed_from_the_configuration(expression: s
     ("aws_kms_key.k.arn", Reference), ("data.aws_kms_key.k.arn", Reference), ("var.undeclared", Unknown),
     ("each.value", Unknown), ("module.kms.key_arn", Unknown), ("templatefile(\"x.tpl\", var.env)", Unknown),
     ('var.flag ? "a" : "b"', Unknown),
+    ('aws_kms_key.k.arn == "alias/x" ? "a" : "b"', Unknown),  # a set value compared with another: unknown
 ])
 def test_what_the_configuration_does_not_fix_stays_unknown(expression: str, kind: type) -> None:
     result = Scope({"env": "dev"}, {}).expression(expression)
@@ -246,6 +252,20 @@ def test_a_secret_named_variable_holding_where_the_secret_lives_is_no_secret() -
     assert _secrets({"DB_PASSWORD_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbC",
                      "TOKEN_PARAMETER": "/prod/app/token", "DB": "{{resolve:secretsmanager:db:SecretString:pw}}"}) == []
     assert _secrets({"DB_PASSWORD": "correct-horse-battery"}) == ["DB_PASSWORD"]
+
+
+def test_a_credential_with_a_vendor_form_is_found_whatever_its_variable_is_called() -> None:
+    """A webhook URL or a vendor's live key is the credential itself, under a name like NOTIFY or HOOK; the same
+    vendors' public forms (a workspace URL, a test key, a docs link) are not."""
+    from advisor.audit.checks import _secrets
+
+    hook = "https://hooks.slack.com/services/" + "T00000000/B00000000/" + "X" * 24
+    found = {"NOTIFY": hook, "ALERTS": "https://discord.com/api/webhooks/123456789012345678/" + "a" * 60,
+             "BILLING": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", "MAIL": "SG." + "a" * 22 + "." + "b" * 43,
+             "MAPS": "AIza" + "B" * 35}
+    assert sorted(_secrets(found)) == sorted(found)
+    assert _secrets({"TEAM": "https://example.slack.com/archives/C0123", "STRIPE": "sk_test_" + "4" * 24,
+                     "DOCS": "https://api.slack.com/messaging/webhooks"}) == []
 
 
 def test_a_value_set_indirectly_says_where_it_comes_from(tmp_path: Path) -> None:

@@ -323,7 +323,9 @@ class Template:
         separator, text = self.value(arg[0]), self.value(arg[1])
         if isinstance(separator, str) and isinstance(text, str):
             return text.split(separator)
-        return Unknown("!Split")
+        # text certainly set (an export, another resource's attribute) splits into at least one item: a list of
+        # subnets from `!Split [",", !ImportValue PrivateSubnets]` is set, its ids unknown
+        return Reference("!Split") if isinstance(text, Reference) else Unknown("!Split")
 
     def _find_in_map(self, arg: Any) -> Any:
         if not isinstance(arg, list) or len(arg) < 3:
