@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.audit.model import Given, Reference, Unknown
+from advisor.audit.readers.tf_types import parse_type, with_defaults
 
 #: Another resource's attribute, of the aws or the awscc provider: certainly set once applied.
 _REFERENCE = re.compile(
@@ -122,7 +123,7 @@ class Scope:
         except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, OverflowError, StopIteration,
                 AttributeError, RecursionError):  # an expression Terraform would refuse: not a value here
             return Unknown(text.strip())
-        return value
+        return _settled(value)
 
 
 def _template_parts(text: str) -> Iterator[tuple[str, str]]:
@@ -311,7 +312,9 @@ class _Parser:
         while self.peek() in self._LEVELS[level]:
             operator = self.take()[1]
             right = self.binary(level + 1)
-            left = _apply(operator, _known(left), _known(right))
+            empty = _set_is_empty(left, right) if operator in ("==", "!=") else None
+            left = _apply(operator, _known(left), _known(right)) if empty is None \
+                else empty if operator == "==" else not empty
         return left
 
     def unary(self) -> Any:
@@ -328,10 +331,17 @@ class _Parser:
         while self.peek() in (".", "["):
             if self.take()[1] == ".":
                 kind, name = self.take()
+                if isinstance(value, _Resource):
+                    value = _Resource(f"{value.text}.{name}")
+                    continue
                 value = _known(value)[int(name)] if kind == "num" else _attribute(_known(value), name)
             else:
                 index = self.conditional()
                 self.take("]")
+                if isinstance(value, _Resource):
+                    shown = index if isinstance(index, (int, str)) and not isinstance(index, bool) else "*"
+                    value = _Resource(f"{value.text}[{shown}]")
+                    continue
                 value = _known(value)
                 value = value[int(index)] if isinstance(value, list) else value[str(_known(index))]
         return value
@@ -378,7 +388,11 @@ class _Parser:
             return self.scope.local(self.take()[1])
         if token in self.scope.extra:
             return self.scope.extra[token]
-        raise Unresolved  # a resource, data source, module output, each, count, path, terraform
+        if _RESOURCE_TYPE.match(token) or token == "data":
+            # another resource's (or data source's) attribute: certainly set, its value unknown here; read inside
+            # an expression so that `aws_sqs_queue.q.arn == ""` is known false and `{k = aws_x.y.arn}` a mapping
+            return _Resource(token)
+        raise Unresolved  # a module output, each, count, path, terraform
 
     def object(self) -> Any:
         out = {}
@@ -461,6 +475,34 @@ def _apply(operator: str, left: Any, right: Any) -> Any:
     return left % right
 
 
+_RESOURCE_TYPE = re.compile(r"^(?:aws|awscc)_[a-z0-9_]+$")
+
+
+class _Resource(Reference):
+    """A resource or data source reference being read inside an expression (`aws_kms_key.k`, then `.arn`)."""
+
+
+def _settled(value: Any) -> Any:
+    """A value as the audit holds it: a resource reference read inside an expression is a plain Reference."""
+    if isinstance(value, _Resource):
+        return Reference(value.text)
+    if isinstance(value, dict):
+        return {k: _settled(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_settled(v) for v in value]
+    return value
+
+
+def _set_is_empty(left: Any, right: Any) -> bool | None:
+    """`x == ""` or `x == null` where x is certainly set (another resource's ARN or id, text around an
+    interpolation): False, although x's value is unknown. A module's `var.dlq_arn == "" ? [] : [var.dlq_arn]`
+    called with `aws_sqs_queue.dlq.arn` makes its block. None when the comparison needs the values."""
+    for one, other in ((left, right), (right, left)):
+        if isinstance(one, Reference) and (other is None or other == ""):
+            return False
+    return None
+
+
 def _same(left: Any, right: Any) -> bool:
     if (isinstance(left, (int, float)) and isinstance(right, str)) or (isinstance(right, (int, float)) \
             and isinstance(left, str)):
@@ -525,6 +567,7 @@ _DECLARES = re.compile(r'(?m)^\s*(variable|locals|module)\b|"(variable|locals|mo
 @dataclass
 class _Folder:
     variables: dict[str, Any] = field(default_factory=dict)  # name -> default (_NO_DEFAULT when none)
+    types: dict[str, Any] = field(default_factory=dict)  # name -> its type constraint, read (types.parse_type)
     locals_raw: dict[str, Any] = field(default_factory=dict)
     tfvars: dict[str, Any] = field(default_factory=dict)
     tfvars_files: dict[str, str] = field(default_factory=dict)  # variable -> the file that set it
@@ -568,7 +611,7 @@ class Configuration:
         values = {k: _given(v, f"var.{k}'s default") for k, v in info.variables.items() if v is not _NO_DEFAULT}
         values.update({k: _given(v, f"var.{k} in {info.tfvars_files.get(k, 'tfvars')}")
                        for k, v in info.tfvars.items() if k in info.variables})
-        return Scope(values, info.locals_raw)
+        return Scope(_typed(values, info.types), info.locals_raw)
 
     def _instances(self, folder: Path) -> tuple[list[Scope], bool]:
         """The module's instances, and whether a call said to make none (count = 0, an empty for_each)."""
@@ -586,7 +629,8 @@ class Configuration:
                     for key, raw in args.items():
                         if key in info.variables and key not in ("count", "for_each"):
                             values[key] = _given(bound.value(raw), f"module.{name}{suffix}'s {key}")
-                    out.append(Scope(values, info.locals_raw, f"{outer.prefix}module.{name}{suffix}."))
+                    out.append(Scope(_typed(values, info.types), info.locals_raw,
+                                     f"{outer.prefix}module.{name}{suffix}."))
                     if len(out) >= _MAX_INSTANCES:
                         return out, none_made
         return out, none_made
@@ -619,6 +663,9 @@ class Configuration:
                 for name, body in block.items():
                     info.variables[name] = body.get("default", _NO_DEFAULT) if isinstance(body, dict) \
                         else _NO_DEFAULT
+                    constraint = body.get("type") if isinstance(body, dict) else None
+                    if isinstance(constraint, str) and "optional(" in constraint:
+                        info.types[name] = parse_type(constraint, Scope({}, {}).expression)
             for block in tree.get("locals", []) or []:
                 info.locals_raw.update({k: v for k, v in block.items() if not k.startswith("__")})
             if _MODULE_SOURCE.search(text):
@@ -659,6 +706,13 @@ def _tfvars_json(text: str) -> dict[str, Any]:
 
     values = json.loads(text)
     return values if isinstance(values, dict) else {}
+
+
+def _typed(values: dict[str, Any], types: dict[str, Any]) -> dict[str, Any]:
+    """Variables' values with their type constraints' optional() defaults filled in, as Terraform converts them."""
+    if not types:
+        return values
+    return {k: with_defaults(v, types[k]) if k in types else v for k, v in values.items()}
 
 
 def _given(value: Any, origin: str) -> Any:
