@@ -236,21 +236,52 @@ def test_types_moto_does_not_serve_are_read_as_their_create_requests_named_them(
 
 
 def test_a_function_on_a_capacity_provider_is_not_asked_for_reserved_concurrency_or_a_vpc() -> None:
-    """ListFunctions answers CapacityProviderConfig; the function's concurrency reads (PutFunctionConcurrency)
-    carry it, so LM-10 stays silent on Lambda Managed Instances as LM-05 does, and judges a standard function."""
+    """ListFunctions answers CapacityProviderConfig: such a function's scale is PutFunctionScalingConfig's, so it
+    is read as no PutFunctionConcurrency request (LM-10 silent, as LM-05 is on its VPC), a standard one is."""
+    import boto3
+    from botocore.stub import Stubber
+
     from advisor.audit.catalog import load_catalog
     from advisor.audit.checks import evaluate, rules_for
     from advisor.audit.model import Resource
+    from advisor.audit.readers.live import _lambda
 
     rules = rules_for(load_catalog(), "live")
-    on_provider = {"FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:scorer", "Runtime": "python3.13",
-                   "CapacityProviderConfig": {"LambdaManagedInstancesCapacityProviderConfig": {
-                       "CapacityProviderArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:batch"}}}
-    standard = {"FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:api", "Runtime": "python3.13"}
-    fired = {}
-    for name, props in (("provider", on_provider), ("standard", standard)):
-        found = [f for op in ("CreateFunction", "PutFunctionConcurrency")
-                 for f in evaluate(Resource(kind="live", type=op, name=name, properties=props), rules[op])]
-        fired[name] = {(f.control, f.status) for f in found}
-    assert not {c for c, _ in fired["provider"]} & {"LM-05", "LM-10"}
-    assert {("LM-05", "fail"), ("LM-10", "fail")} <= fired["standard"]
+    provider = f"arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:batch"
+    functions = [{"FunctionName": name, "FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}",
+                  "Runtime": "python3.13", **extra} for name, extra in (
+        ("scorer", {"CapacityProviderConfig": {"LambdaManagedInstancesCapacityProviderConfig": {
+            "CapacityProviderArn": provider}}}), ("api", {}))]
+    lam = boto3.client("lambda", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="y")
+    with Stubber(lam) as stub:
+        stub.add_response("list_functions", {"Functions": functions})
+        for _ in functions:
+            stub.add_response("get_function_concurrency", {})
+            stub.add_response("list_tags", {"Tags": {}})
+            stub.add_client_error("get_policy", service_error_code="ResourceNotFoundException")
+            stub.add_response("list_function_url_configs", {"FunctionUrlConfigs": []})
+        found = [r for r in _lambda(lam, REGION) if isinstance(r, Resource)]
+    fired: dict[str, set[tuple[str, str]]] = {"scorer": set(), "api": set()}
+    for r in found:
+        fired[r.name.rsplit(":", 1)[1]] |= {(f.control, f.status) for f in evaluate(r, rules[r.type])}
+    assert not {c for c, _ in fired["scorer"]} & {"LM-05", "LM-10"}
+    assert {("LM-05", "fail"), ("LM-10", "fail")} <= fired["api"]
+
+
+def test_a_statement_open_to_everyone_in_an_organization_is_not_public() -> None:
+    """AddPermission's PrincipalOrgID is written as the statement's aws:PrincipalOrgID condition: read back, it
+    restricts Principal '*' as the request did, so LM-01 fires only on the unrestricted statement."""
+    from advisor.audit.catalog import load_catalog
+    from advisor.audit.checks import evaluate, rules_for
+    from advisor.audit.model import Resource
+    from advisor.audit.readers.live import _permission
+
+    rules = rules_for(load_catalog(), "live")["AddPermission"]
+    org = {"Sid": "org", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction",
+           "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    public = {"Sid": "public", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction"}
+    verdicts = {s["Sid"]: {(f.control, f.status) for f in evaluate(
+        Resource(kind="live", type="AddPermission", name=s["Sid"], properties=_permission(s)), rules)}
+        for s in (org, public)}
+    assert _permission(org)["PrincipalOrgID"] == "o-a1b2c3d4e5"
+    assert not any(c == "LM-01" for c, _ in verdicts["org"]) and ("LM-01", "fail") in verdicts["public"]

@@ -279,7 +279,9 @@ def _lambda(client: Any, region: str) -> Iterator[Resource | Skipped]:
             props["ReservedConcurrentExecutions"] = concurrency["ReservedConcurrentExecutions"]
         props["Tags"] = (reads.get("lambda:ListTags") or {}).get("Tags", {})
         yield Resource(kind="live", type="CreateFunction", name=arn, properties=props)
-        if "lambda:GetFunctionConcurrency" in reads:  # judged only when read: else its error says so
+        # judged only when read (else its error says so), and not for a function on Lambda Managed Instances:
+        # its scale is set by PutFunctionScalingConfig on its capacity provider, not by reserved concurrency
+        if "lambda:GetFunctionConcurrency" in reads and not props.get("CapacityProviderConfig"):
             yield Resource(kind="live", type="PutFunctionConcurrency", name=arn, properties=props)
         policy = reads.get("lambda:GetPolicy")
         if policy and policy.get("Policy"):
@@ -313,10 +315,14 @@ def _permission(statement: dict[str, Any]) -> dict[str, Any]:
         principal = principal.get("Service") or principal.get("AWS") or "*"
     conditions = statement.get("Condition", {}) or {}
     source_arn = (conditions.get("ArnLike", {}) or {}).get("AWS:SourceArn")
-    source_account = (conditions.get("StringEquals", {}) or {}).get("AWS:SourceAccount")
+    equals = conditions.get("StringEquals", {}) or {}
+    source_account = equals.get("AWS:SourceAccount")
+    org = equals.get("aws:PrincipalOrgID") or equals.get("AWS:PrincipalOrgID")
     props: dict[str, Any] = {"Principal": principal, "Action": statement.get("Action")}
     if source_arn:
         props["SourceArn"] = source_arn
     if source_account:
         props["SourceAccount"] = source_account
+    if org:
+        props["PrincipalOrgID"] = org
     return props
