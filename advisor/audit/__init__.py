@@ -108,7 +108,7 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
                                                       "or a request file keyed by operation"))
             continue
         try:
-            resources = read_source(item, text, kind, terraform_types if kind == "terraform" else None,
+            resources = read_source(item, text, kind, terraform_types if kind in ("terraform", "plan") else None,
                                     configuration)
         except BadInput as exc:  # it is a template, plan or request file, and it cannot be read: not audited
             (report.errors if exc.meant else report.skipped).append(Skipped(item.shown, exc.reason, exc.line,

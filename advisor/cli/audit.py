@@ -31,8 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "audited, or an input meant as a template, Terraform file, plan or request file could not be "
                     "read (malformed YAML, JSON or HCL, an unknown intrinsic function, a plan JSON that is no "
                     "plan): every readable file is still audited and reported, and each unreadable one is an "
-                    "error at its file and line in every format; 2 wins over 1. --write-baseline: 0 once the baseline is "
-                    "written, 2 when an input could not be read (nothing is written then).")
+                    "error at its file and line in every format; 2 wins over 1. --write-baseline: 0 once the "
+                    "baseline is written, 2 when an input could not be read (nothing is written then).")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="files or folders: CloudFormation/SAM (YAML, JSON), Terraform .tf and .tf.json, "
                         "`terraform show -json` "
@@ -127,7 +127,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         shown = terminal and _same_terminal()
         listed = ("".join(f"\n  {s}" for s in [*report.errors, *report.skipped][:20] if s.file)
                   if terminal and not shown else "")
-        if listed or unreadable and not shown or any(e.file for e in report.errors):
+        if listed or (unreadable and not shown) or any(e.file for e in report.errors):
             print("nothing could be audited" + (f": {unreadable_inputs(unreadable)}" if unreadable else "")
                   + listed, file=sys.stderr)
     if args.write_baseline:

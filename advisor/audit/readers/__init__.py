@@ -244,7 +244,7 @@ def _read(source: Source, text: str, kind: Kind, audited: Collection[str] | None
     if kind == "plan":
         from advisor.audit.readers.terraform import read_plan
 
-        return read_plan(source.shown, _json(text))
+        return read_plan(source.shown, _json(text), audited)
     from advisor.audit.readers.requests import read_requests
 
     return read_requests(source.shown, text)

@@ -1,8 +1,11 @@
 """Terraform: `.tf` files through python-hcl2 (block lines kept), and `terraform show -json` plans.
 
 An HCL expression (`var.x`, `aws_kms_key.k.arn`, `"${...}"`) is not a value until Terraform evaluates it: it is
-judged unknown. In a plan, a value Terraform reports as known only after apply is unknown too; everything else
-is the value Terraform will send.
+judged unknown. In a plan, a value Terraform reports as known only after apply is unknown too, unless the plan's
+own `configuration` says more about an attribute the audit reads: one the configuration does not set is the
+provider's computed default (AWS's default applies, as for an absent field), and one set from another resource's
+attribute (`aws_kms_key.k.arn`, directly or through a module's variable) is certainly set, of that attribute's
+form; everything else is the value Terraform will send.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from advisor.audit.model import PathKey, Resource, Unknown
+from advisor.audit.model import MISSING, PathKey, Reference, Resource, Unknown
 from advisor.audit.readers import BadInput
 from advisor.audit.readers.cloudformation import SKIP, SKIP_MARK
 from advisor.audit.readers.tf_values import Configuration, Scope, instances, string_end
@@ -473,8 +476,10 @@ def _skips(lines: list[str], start: int | None, end: int | None) -> list[tuple[s
     return out
 
 
-def read_plan(shown: str, plan: Any) -> list[Resource]:
-    """`terraform show -json`: planned values, with `after_unknown` from resource_changes marking unknowns."""
+def read_plan(shown: str, plan: Any, audited: Collection[str] | None = None) -> list[Resource]:
+    """`terraform show -json`: planned values, with `after_unknown` from resource_changes marking unknowns, read
+    further from the plan's configuration (_Configured). With `audited` as the catalog's rules by type, the
+    nested blocks its paths go through are known, and never taken for attributes."""
     if not isinstance(plan, dict) or "format_version" not in plan:
         raise BadInput("not a `terraform show -json` plan (no format_version)")
     if "planned_values" not in plan and "resource_changes" not in plan:
@@ -484,6 +489,7 @@ def read_plan(shown: str, plan: Any) -> list[Resource]:
     for change in plan.get("resource_changes", []) or []:
         if isinstance(change, dict) and isinstance(change.get("change"), dict):
             unknown[str(change.get("address"))] = change["change"].get("after_unknown") or {}
+    configured = _Configured(plan.get("configuration"))
     out = []
     for module in _modules(plan.get("planned_values", {}).get("root_module", {})):
         for res in module.get("resources", []) or []:
@@ -491,9 +497,89 @@ def read_plan(shown: str, plan: Any) -> list[Resource]:
                 continue
             address = str(res.get("address"))
             values = _with_unknowns(res.get("values") or {}, unknown.get(address, {}))
+            if isinstance(values, dict):
+                rules = audited.get(str(res.get("type"))) if isinstance(audited, Mapping) else None
+                blocks = frozenset(path[0] for path in _block_paths(rules or ()) if len(path) == 1)
+                values = configured.settle(address, values, blocks if rules else None)
             out.append(Resource(kind="plan", type=str(res.get("type")), name=address, properties=values,
                                 file=shown))
     return out
+
+
+_REFERENCE = re.compile(r"^(?:data\.)?(?:aws|awscc)_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[A-Za-z0-9_.]+$")
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+class _Configured:
+    """What a plan's `configuration` section says of a resource's top-level attributes known only after apply."""
+
+    def __init__(self, configuration: Any) -> None:
+        self._resources: dict[str, dict[str, Any]] = {}  # address without instance keys -> its expressions
+        self._calls: dict[str, dict[str, Any]] = {}  # module path -> the call's argument expressions
+        root = configuration.get("root_module") if isinstance(configuration, dict) else None
+        self._walk(root, "")
+
+    def _walk(self, module: Any, prefix: str) -> None:
+        if not isinstance(module, dict):
+            return
+        for res in module.get("resources", []) or []:
+            if isinstance(res, dict) and isinstance(res.get("expressions"), dict):
+                self._resources[prefix + str(res.get("address"))] = res["expressions"]
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, dict):
+                path = f"{prefix}module.{name}."
+                arguments = call.get("expressions")
+                self._calls[path] = arguments if isinstance(arguments, dict) else {}
+                self._walk(call.get("module"), path)
+
+    def settle(self, address: str, values: dict[str, Any], blocks: frozenset[str] | None) -> dict[str, Any]:
+        """The values, each top-level attribute known only after apply read from its configuration: absent where
+        nothing sets it, a reference where another resource's attribute does, unknown otherwise. A nested block
+        (`blocks`; none are known without them) is left unknown: a `dynamic` block is not an attribute's
+        expression, and its content may depend on what is unknown."""
+        plain = _INDEX.sub("", address)
+        expressions = self._resources.get(plain)
+        if expressions is None or blocks is None:
+            return values
+        out = dict(values)
+        for key, value in values.items():
+            if not (isinstance(value, Unknown) and value.text == "known after apply") or key in blocks:
+                continue
+            if key not in expressions:
+                out[key] = MISSING  # computed by the provider: what AWS does when the request leaves it out
+                continue
+            target = self._target(expressions[key], _module_of(plain))
+            if target:
+                out[key] = Reference(target)
+        return out
+
+    def _target(self, expression: Any, module: str) -> str | None:
+        """The resource attribute an expression is set from (through the module's variables), else None."""
+        references = expression.get("references") if isinstance(expression, dict) else None
+        if not references or "constant_value" in expression:
+            return None
+        first = str(references[0])
+        if first.startswith("var.") and module:
+            name = first.split(".")[1]
+            argument = self._calls.get(module, {}).get(name)
+            parent = ".".join(module.rstrip(".").split(".")[:-2])
+            return self._target(argument, parent + "." if parent else "") if argument is not None else None
+        if _REFERENCE.match(first) and all(_REFERENCE.match(str(r)) or str(r) == first.rsplit(".", 1)[0]
+                                           or _INDEX.sub("", str(r)) == _INDEX.sub("", first.rsplit(".", 1)[0])
+                                           for r in references):
+            return first
+        return None
+
+
+def _module_of(address: str) -> str:
+    """`module.a.module.b.` for `module.a.module.b.aws_x.y` (the module path a resource or module is inside)."""
+    parts = address.split(".")
+    prefix = []
+    i = 0
+    while i + 1 < len(parts) and parts[i] == "module":
+        prefix += parts[i:i + 2]
+        i += 2
+    return ".".join(prefix) + "." if prefix else ""
 
 
 def _modules(module: Any) -> list[dict[str, Any]]:
