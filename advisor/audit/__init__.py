@@ -74,6 +74,7 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
         BadInput,
         Source,
         classify,
+        cloudformation_stacks,
         discover,
         meant_as_input,
         read_source,
@@ -87,6 +88,7 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
     terraform_types = rules_for(catalog, "terraform")  # the types judged (and, for JSON syntax, their blocks)
     items = list(discover(paths, report.base))  # names only: every file is still read one at a time below
     configuration = terraform_configuration([i for i in items if isinstance(i, Source)])
+    stacks = cloudformation_stacks([i for i in items if isinstance(i, Source)])
     for item in items:
         if isinstance(item, Skipped):
             # a path named on the command line that is not there, a folder that cannot be listed: unread inputs
@@ -109,7 +111,7 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
             continue
         try:
             resources = read_source(item, text, kind, terraform_types if kind in ("terraform", "plan") else None,
-                                    configuration)
+                                    configuration, stacks)
         except BadInput as exc:  # it is a template, plan or request file, and it cannot be read: not audited
             (report.errors if exc.meant else report.skipped).append(Skipped(item.shown, exc.reason, exc.line,
                                                                             exc.meant))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import os_cause
 from advisor.audit.model import Kind, Resource, Skipped, Unknown
@@ -174,6 +174,38 @@ def terraform_configuration(sources: list[Source]) -> Configuration | None:
     return Configuration(files, _parse_cached)
 
 
+class Stacks:
+    """The run's CloudFormation files, scanned on first use for nested stacks that deploy one of them
+    (cloudformation.nested_stacks): a child template is audited as its parents deploy it."""
+
+    def __init__(self, sources: list[Source]) -> None:
+        self._sources = sources
+        self._children: dict[Path, list[Any]] | None = None
+
+    def parents(self, path: Path) -> list[Any]:
+        if self._children is None:
+            from advisor.audit.readers.cloudformation import nested_stacks
+
+            texts = []
+            for source in self._sources:
+                try:
+                    texts.append((source.path, source.shown, read_text(source)))
+                except BadInput:  # its own reading reports it
+                    continue
+            self._children = nested_stacks(texts)
+        try:
+            return self._children.get(path.resolve(), [])
+        except (OSError, RuntimeError):
+            return []
+
+
+def cloudformation_stacks(sources: list[Source]) -> Stacks | None:
+    """The CloudFormation-looking files among `sources` (YAML, JSON, `.template`; None without one)."""
+    candidates = [s for s in sources if s.path.suffix.lower() in (".yaml", ".yml", ".json", ".template")
+                  and not is_terraform(s.path)]
+    return Stacks(candidates) if candidates else None
+
+
 def is_terraform(path: Path) -> bool:
     """A Terraform configuration file: native syntax (`.tf`) or its JSON syntax (`.tf.json`, what CDKTF writes)."""
     name = path.name.lower()
@@ -218,21 +250,22 @@ def classify(source: Source, text: str) -> Kind | None:
 
 
 def read_source(source: Source, text: str, kind: Kind, audited: Collection[str] | None = None,
-                configuration: Configuration | None = None) -> list[Resource]:
+                configuration: Configuration | None = None, stacks: Stacks | None = None) -> list[Resource]:
     """The resources of one file; `audited` (resource types with rules) lets a reader skip what nothing judges;
-    `configuration` (Terraform's folders in this run) gives expressions their variables, locals and modules."""
-    resources = _read(source, text, kind, audited, configuration)
+    `configuration` (Terraform's folders in this run) gives expressions their variables, locals and modules;
+    `stacks` (the run's CloudFormation files) gives a nested stack's template its parents' parameter values."""
+    resources = _read(source, text, kind, audited, configuration, stacks)
     if _SURROGATE_ESCAPE.search(text):
         _refuse_lone_surrogates(text, resources)
     return resources
 
 
 def _read(source: Source, text: str, kind: Kind, audited: Collection[str] | None,
-          configuration: Configuration | None) -> list[Resource]:
+          configuration: Configuration | None, stacks: Stacks | None = None) -> list[Resource]:
     if kind == "cloudformation":
         from advisor.audit.readers.cloudformation import read_template
 
-        return read_template(source.shown, text)
+        return read_template(source.shown, text, stacks.parents(source.path) if stacks else ())
     if kind == "terraform" and source.path.name.lower().endswith(".json"):
         from advisor.audit.readers.terraform import read_tf_json
 

@@ -96,7 +96,12 @@ def _known(value: Any) -> bool:
 class Template:
     """The parts of a template that decide its values: parameters, conditions, mappings, resources."""
 
-    def __init__(self, template: Mapping[str, Any]) -> None:
+    def __init__(self, template: Mapping[str, Any], given: Mapping[str, Any] | None = None,
+                 given_by: str = "") -> None:
+        """`given`: the values a parent stack passes for this template's parameters (its Parameters property),
+        which win over their defaults; `given_by` says where they come from."""
+        self.given = given or {}
+        self.given_by = given_by
         self.parameters = _mapping(template.get("Parameters"))
         self.conditions = _mapping(template.get("Conditions"))
         self.mappings = _mapping(template.get("Mappings"))
@@ -225,6 +230,12 @@ class Template:
         parameter = self.parameters.get(target)
         if isinstance(parameter, dict):
             kind = str(parameter.get("Type", "String"))
+            if target in self.given:
+                passed = self.given[target]
+                if (kind.startswith("List<") or kind == "CommaDelimitedList") and isinstance(passed, str):
+                    return [item.strip() for item in passed.split(",")] if passed.strip() else []
+                return Given(passed, f"parameter {target} from {self.given_by}") if isinstance(passed, str) \
+                    else passed
             if "Default" in parameter:
                 default = parameter["Default"]
                 if (kind.startswith("List<") or kind == "CommaDelimitedList") and isinstance(default, str):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, NoReturn
 
-from advisor.audit.model import PathKey, Resource
+from advisor.audit.model import MISSING, PathKey, Resource
 from advisor.audit.readers import BadInput
 from advisor.audit.readers.cfn_values import FOR_EACH, FUNCTIONS, Template
 
@@ -153,7 +155,75 @@ inline TemplateBody is smaller still). A bigger file is not a template AWS would
 slows down with the square of a mapping's size (16 MiB would take minutes), so it is refused before decoding."""
 
 
-def read_template(shown: str, text: str) -> list[Resource]:
+#: The resources that deploy another template of the same tree (before `aws cloudformation package` or `sam
+#: deploy` uploads it): its path, and the values its Parameters give the child's parameters.
+NESTED = {"AWS::CloudFormation::Stack": "TemplateURL", "AWS::Serverless::Application": "Location"}
+_REMOTE = re.compile(r"^(?:https?|s3)://", re.I)
+
+
+@dataclass(frozen=True)
+class Parent:
+    """One deployment of a template by a parent stack: who deploys it, and the parameter values it passes."""
+
+    label: str  # the nested stack's logical id in its parent
+    shown: str  # the parent template, as findings name files
+    given: dict[str, Any]
+
+
+def nested_stacks(templates: Iterable[tuple[Path, str, str]]) -> dict[Path, list[Parent]]:
+    """Each child template (its resolved path) -> the parents that deploy it, from `(path, shown, text)` of the
+    run's CloudFormation files. A nested stack whose TemplateURL (or SAM Location) is a local path, or a CDK
+    nested stack whose `aws:asset:path` metadata names the synthesised file, is a child in this tree; the values
+    its Parameters pass are the parent's, computed with the parent's own defaults. A remote URL is not followed."""
+    out: dict[Path, list[Parent]] = {}
+    for path, shown, text in templates:
+        if not any(kind in text for kind in NESTED):
+            continue
+        try:
+            template = decode(text)
+        except Exception:  # the file's own reading reports it, located
+            continue
+        if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
+            continue
+        values = Template(template)
+        for name, body in template["Resources"].items():
+            if not isinstance(body, dict) or body.get("Type") not in NESTED:
+                continue
+            if "Condition" in body and values.condition(body["Condition"]) is False:
+                continue
+            props: dict[str, Any] = body["Properties"] if isinstance(body.get("Properties"), dict) else {}
+            location = props.get(NESTED[body["Type"]])
+            metadata: dict[str, Any] = body["Metadata"] if isinstance(body.get("Metadata"), dict) else {}
+            if metadata.get("aws:asset:property") == "TemplateURL" and isinstance(metadata.get("aws:asset:path"), str):
+                location = metadata["aws:asset:path"]  # CDK: the URL is the uploaded asset's, the file this one
+            if not isinstance(location, str) or not location.strip() or _REMOTE.match(location):
+                continue
+            parameters = props.get("Parameters")
+            given: dict[str, Any] = {}
+            if isinstance(parameters, dict):
+                for key, value in parameters.items():
+                    value = values.value(copy.deepcopy(value))
+                    if value is not MISSING:  # AWS::NoValue: the child's default stands
+                        given[str(key)] = value
+            try:
+                child = (path.parent / location.strip()).resolve()
+            except (OSError, RuntimeError):
+                continue
+            out.setdefault(child, []).append(Parent(str(name), shown, given))
+    return out
+
+
+def read_template(shown: str, text: str, parents: Sequence[Parent] = ()) -> list[Resource]:
+    """The template's resources as it deploys with its own defaults, or, when parent stacks of the same tree
+    deploy it, as each deploys it: their parameter values win over the defaults (one instance per parent;
+    named `Parent.Resource` when there are several)."""
+    if len(parents) > 1:
+        return [replace(r, name=f"{parent.label}.{r.name}") for parent in parents
+                for r in _read_template(shown, text, parent)]
+    return _read_template(shown, text, parents[0] if parents else None)
+
+
+def _read_template(shown: str, text: str, parent: Parent | None) -> list[Resource]:
     size = len(text.encode("utf-8"))
     if size > MAX_TEMPLATE_BYTES:
         raise BadInput(f"template is {size / 1024 / 1024:.1f} MiB, larger than the 1 MB CloudFormation accepts "
@@ -170,9 +240,10 @@ def read_template(shown: str, text: str) -> list[Resource]:
                        _line(where))
     lines = text.splitlines()
     commented = SKIP_MARK in text  # a template without the mark has no suppression comment to look for
+    given, given_by = (parent.given, f"{parent.label} in {parent.shown}") if parent else ({}, "")
     if any(str(k).startswith(FOR_EACH) for k in template["Resources"]):
-        template["Resources"] = _for_each(template["Resources"], Template(template))
-    values = Template(template)
+        template["Resources"] = _for_each(template["Resources"], Template(template, given, given_by))
+    values = Template(template, given, given_by)
     globals_ = _sam_globals(template)
     resources = []
     for name, body in template["Resources"].items():
