@@ -292,6 +292,8 @@ def expected_text(setting: Setting) -> str:
 def actual_text(value: Any, defaulted: bool) -> str:
     if value is MISSING or (value is None and defaulted):
         return "absent"
+    if value is None:  # set to null (a plan's attribute, YAML's ~): no value, said as the inputs say it
+        return "null"
     shown = str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, str) else str(value)
     if len(shown) > 80:
         shown = shown[:77] + "..."

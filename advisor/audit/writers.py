@@ -90,7 +90,9 @@ def print_table(report: AuditReport, *, show_passed: bool = False, console: Any 
 
 def to_sarif(report: AuditReport, catalog: Catalog | Knowledge) -> str:
     controls = catalog_of(catalog).by_id()
-    reported = [f for f in _sorted(report.findings) if f.status in ("fail", "suppressed")]
+    # an unknown is reported too, as SARIF's "open" kind (3.27.9: the tool could not determine whether the result
+    # is a pass or a fail; level none): left out, a code-scanning view would read it as a pass
+    reported = [f for f in _sorted(report.findings) if f.status in ("fail", "suppressed", "unknown")]
     rule_ids = sorted({f.control for f in reported})
     index = {rid: i for i, rid in enumerate(rule_ids)}
     rules = []
@@ -125,12 +127,13 @@ def to_sarif(report: AuditReport, catalog: Catalog | Knowledge) -> str:
             location["physicalLocation"]["contextRegion"] = {"startLine": start, "endLine": end}
         location["logicalLocations"] = [{"name": f.resource, "kind": "resource", "fullyQualifiedName": f.resource}]
         result: dict[str, Any] = {
-            "ruleId": f.control, "ruleIndex": index[f.control], "level": LEVEL[f.severity],
-            "message": {"text": f.message + (f". Fix: {f.fix}" if f.fix else "")},
+            "ruleId": f.control, "ruleIndex": index[f.control],
+            **({"kind": "open", "level": "none"} if f.status == "unknown" else {"level": LEVEL[f.severity]}),
+            "message": {"text": f.message + (f". Fix: {f.fix}" if f.fix and f.status != "unknown" else "")},
             "locations": [location],
             "partialFingerprints": {"adviserFinding/v1": f.fingerprint},
             "properties": {"resource_type": f.resource_type, "field": f.field, "expected": f.expected,
-                           "actual": f.actual},
+                           "actual": f.actual, "status": f.status},
         }
         if f.status == "suppressed":
             result["suppressions"] = [{"kind": "inSource", "justification": f.justification or ""}]
@@ -235,3 +238,63 @@ def to_junit(report: AuditReport) -> str:
         out.append("  </testsuite>")
     out.append("</testsuites>")
     return "\n".join(out) + "\n"
+
+
+def _cell(text: Any) -> str:
+    """Text for a Markdown table cell: pipes escaped, lines joined (a cell is one line)."""
+    return str(text).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def _code(text: Any) -> str:
+    """Text as a Markdown code span inside a table cell (a backtick in it lengthens the fence)."""
+    text = _cell(text)
+    fence = "``" if "`" in text else "`"
+    return f"{fence}{' ' if fence == '``' else ''}{text}{' ' if fence == '``' else ''}{fence}"
+
+
+def to_markdown(report: AuditReport, *, show_passed: bool = False) -> str:
+    """GitHub-flavoured Markdown for a pull-request comment or a job summary ($GITHUB_STEP_SUMMARY): the summary
+    line, what could not be read, then failing findings (most severe first), unknown ones (they are not passes),
+    suppressed ones with their reasons, and with `show_passed` the passes; each row names the file and line."""
+    summary = report.summary()
+    unread = [e for e in report.errors if e.file]
+    out = ["## advisor audit", "",
+           f"**{_counted(summary['files'], 'file')}, {_counted(summary['resources'], 'resource')}: "
+           f"{summary['fail']} failed, {summary['unknown']} unknown, {summary['suppressed']} suppressed, "
+           f"{summary['pass']} passed**"
+           + (f" ({_counted(summary['skipped'], 'input')} skipped)" if summary["skipped"] else "")
+           + (f"; {unreadable(len(unread))}" if unread else ""), ""]
+    if report.errors:
+        out += ["### Not audited", ""]
+        out += [f"- {_cell(s)}" for s in report.errors]
+        out.append("")
+    ordered = _sorted(report.findings)
+    sections = [
+        ("fail", "Failed", ("Severity", "Control", "Resource", "Field", "Actual", "Fix")),
+        ("unknown", "Unknown: cannot be judged before deployment", ("Severity", "Control", "Resource", "Field",
+                                                                     "Value", "Expected")),
+        ("suppressed", "Suppressed in the source", ("Severity", "Control", "Resource", "Field", "Actual", "Reason")),
+        *((("pass", "Passed", ("Severity", "Control", "Resource", "Field", "Actual", "Expected")),)
+          if show_passed else ()),
+    ]
+    for status, title, headers in sections:
+        items = [f for f in ordered if f.status == status]
+        if status == "fail":
+            items.sort(key=lambda f: -SEVERITY_ORDER[f.severity])  # stable: file and line order within a severity
+        if not items:
+            continue
+        out += [f"### {title} ({len(items)})", "", "| " + " | ".join(headers) + " |",
+                "|" + "---|" * len(headers)]
+        for f in items:
+            where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "live")
+            last = (f.fix or f"expected {f.expected}") if status == "fail" else \
+                (f.justification or "") if status == "suppressed" else f.expected
+            out.append(f"| {f.severity} | {f.control} | {_code(f.resource)} ({_cell(f.resource_type)}) | "
+                       f"{_code(f.field)} at {_cell(where)} | {_cell(f.actual)} | "
+                       f"{_code(last) if status == 'fail' and f.fix else _cell(last)} |")
+        out.append("")
+    if report.skipped:
+        out += [f"<details><summary>{_counted(len(report.skipped), 'input')} skipped</summary>", ""]
+        out += [f"- {_cell(s)}" for s in report.skipped]
+        out += ["", "</details>", ""]
+    return "\n".join(out)

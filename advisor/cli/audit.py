@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from advisor.audit import AuditReport
     from advisor.audit.catalog import Catalog
 
-FORMATS = ("table", "json", "sarif", "junit", "patch")
+FORMATS = ("table", "json", "sarif", "junit", "markdown", "patch")
 SEVERITIES = ("critical", "high", "medium", "low")
 
 
@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="write today's failing findings as a baseline and say so in one line (exit 0 once "
                         "written; 2, and nothing written, when an input could not be read); "
                         f"{CREATES_FOLDERS}")
-    p.add_argument("--show-passed", action="store_true", help="table: list passing checks too")
+    p.add_argument("--show-passed", action="store_true", help="table and markdown: list passing checks too")
     p.add_argument("--allow-empty", action="store_true",
                    help="exit 0 when none of the files is a template (hooks that pass every changed file)")
     p.add_argument("--base", type=Path, metavar="DIR", help="paths in the report are relative to this folder "
@@ -191,6 +191,8 @@ def _write(report: AuditReport, args: argparse.Namespace, catalog: Catalog) -> N
         text = writers.to_sarif(report, catalog)
     elif args.format == "junit":
         text = writers.to_junit(report)
+    elif args.format == "markdown":
+        text = writers.to_markdown(report, show_passed=args.show_passed)
     else:  # a table written to a file: plain text, no colours
 
         # deferred: rich loads only when a table is printed

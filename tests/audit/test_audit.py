@@ -159,6 +159,40 @@ def test_sarif_is_valid_and_shaped_for_code_scanning(repo: Path, capsys: pytest.
     assert all(s["kind"] == "inSource" for r in suppressed for s in r["suppressions"])
 
 
+def test_an_unknown_is_reported_in_sarif_as_open_never_left_out(repo: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A code-scanning view that lacks a result reads it as a pass: an unknown is SARIF's kind "open" (the tool
+    could not determine pass or fail; level none), with no fix, as the JSON report has it."""
+    _code, out, _ = _run(capsys, "cfn", "tf", "--format", "json")
+    unknown = {(f["resource"], f["control"], f["field"]) for f in json.loads(out)["findings"]
+               if f["status"] == "unknown"}
+    _code, out, _ = _run(capsys, "cfn", "tf", "--format", "sarif")
+    sarif = json.loads(out)
+    jsonschema.validate(sarif, _sarif_schema())
+    opened = [r for r in sarif["runs"][0]["results"] if r.get("kind") == "open"]
+    assert unknown and {(r["locations"][0]["logicalLocations"][0]["name"], r["ruleId"], r["properties"]["field"])
+                        for r in opened} == unknown
+    assert all(r["level"] == "none" and "Fix:" not in r["message"]["text"] for r in opened)
+    assert all(r.get("kind", "fail") == "fail" for r in sarif["runs"][0]["results"]
+               if r["properties"]["status"] == "fail")
+
+
+def test_markdown_is_a_summary_and_tables_for_a_pull_request(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "cfn", "tf", "--format", "markdown")
+    data = json.loads(_run(capsys, "cfn", "tf", "--format", "json")[1])
+    summary = data["summary"]
+    assert code == 1 and out.startswith("## advisor audit\n")
+    assert f"{summary['fail']} failed, {summary['unknown']} unknown" in out
+    assert f"### Failed ({summary['fail']})" in out and f"### Unknown: cannot be judged before deployment " \
+        f"({summary['unknown']})" in out and "### Passed" not in out
+    rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| Severity")]
+    assert len(rows) == summary["fail"] + summary["unknown"] + summary["suppressed"]
+    assert all(line.count(" | ") == 5 for line in rows)  # six cells: a pipe in a value is escaped
+    severities = [line.split(" | ")[0][2:] for line in rows[:summary["fail"]]]
+    assert severities == sorted(severities, key=["critical", "high", "medium", "low"].index)
+    assert "### Passed" in _run(capsys, "cfn", "--format", "markdown", "--show-passed")[1]
+
+
 def test_fingerprints_survive_edits_elsewhere(repo: Path) -> None:
     before = {r["partialFingerprints"]["adviserFinding/v1"] for r in
               json.loads(to_sarif(audit_paths([repo / "cfn"], K, repo), K))["runs"][0]["results"]}

@@ -16,7 +16,7 @@ import pytest
 
 from advisor.cli import main
 
-FORMATS = ("table", "json", "sarif", "junit", "patch")
+FORMATS = ("table", "json", "sarif", "junit", "markdown", "patch")
 NOTEBOOK_TF = 'resource "aws_sagemaker_notebook_instance" "main" {\n  name = "x"\n}\n'
 BAD_NAME = os.fsdecode(b"bad\xff.tf")  # the name as Python carries it: bad\udcff.tf
 SHOWN = "bad\\xff.tf"
