@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -24,8 +25,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Input, Label, Select, SelectionList, Static, Switch
+from textual.widgets import Checkbox, ContentSwitcher, Footer, Input, Label, Select, SelectionList, Static, Switch
 
 from advisor.errors import AdvisorError, Problem, WorkloadError, printable
 from advisor.recommend.questionnaire_state import Move, QuestionnaireState
@@ -75,6 +77,22 @@ def control_id(path: str) -> str:
 _BY_CONTROL = {control_id(path): path for path in BY_PATH}
 
 
+class TickList(SelectionList[str]):
+    """A list of choices ticked with Space whose box shows an X only when ticked: Textual draws the X in every box
+    and tells ticked from not by colour alone, which a monochrome terminal, a screen reader or a copied screen
+    cannot see."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        index = self.scroll_offset.y + y
+        if index >= self.option_count or self.get_option_at_index(index).value in self.selected:
+            return strip
+        segments = list(strip)
+        if len(segments) > 1 and segments[1].text == Checkbox.BUTTON_INNER:
+            segments[1] = Segment(" " * len(Checkbox.BUTTON_INNER), segments[1].style)
+        return Strip(segments, strip.cell_length)
+
+
 def control_for(question: Question, value: Any) -> Widget:
     """The control that asks `question`, showing `value` (however wrong: a file may hold anything)."""
     cid = control_id(question.path)
@@ -88,7 +106,7 @@ def control_for(question: Question, value: Any) -> Widget:
                       allow_blank=not known, compact=True, id=cid, prompt=prompt)
     if question.kind == "choices":
         chosen = value if isinstance(value, (list, tuple)) else ()
-        return SelectionList[str](*[(c, c, c in chosen) for c in question.choices], id=cid, compact=True)
+        return TickList(*[(c, c, c in chosen) for c in question.choices], id=cid, compact=True)
     text = as_text(value) if not isinstance(value, (list, dict)) else str(value)
     return Input(value=printable(text), id=cid, compact=True)  # control characters shown escaped, never sent
 

@@ -15,7 +15,7 @@ import yaml
 from rich.console import Console
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select, SelectionList, Static
 
 from advisor.quiz.tutor import Tutor
 from advisor.recommend.advisor import Advisor
@@ -428,3 +428,25 @@ async def test_next_typed_straight_after_an_answer_takes_that_answer(tutor: Tuto
             app.post_message(events.Key(key, character))
         await settle(pilot)
         assert screen.answers.values["data.size_gb"] == "42" and screen.step == "model"  # the default replaced
+
+
+@run_async
+async def test_an_unticked_stage_shows_an_empty_box_not_an_x_told_apart_by_colour(tutor: Tutor) -> None:
+    """Textual draws an X in every box of the list, ticked or not, and colour alone told them apart: unreadable
+    on a monochrome terminal or a copied screen. Ticking one draws its X."""
+    app = create_app(tutor, questionnaire=start(tutor, answers=answers_from_file(FRAUD)[0]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        stages = app.screen.query_one(f"#{control_id('stages')}", SelectionList)
+
+        def boxes() -> dict[str, str]:
+            return {stages.get_option_at_index(i).value: stages.render_line(i).text[:3]
+                    for i in range(stages.option_count)}
+
+        chosen = set(stages.selected)
+        assert chosen and len(chosen) < stages.option_count  # the case: some ticked, some not
+        assert boxes() == {value: "▐X▌" if value in chosen else "▐ ▌" for value in boxes()}
+        unticked = next(value for value in boxes() if value not in chosen)
+        stages.select(unticked)
+        await pilot.pause()
+        assert boxes()[unticked] == "▐X▌"
