@@ -52,7 +52,16 @@ def test_a_child_takes_its_parents_values_and_alone_its_own_defaults(tmp_path: P
     deployed = _verdicts(tmp_path)
     assert deployed[("Nb", "SM-NB-02")] == ("pass", "'Disabled' (parameter Access from Lab in parent.yaml)")
     assert deployed[("Nb", "SM-NB-01")][0] == "pass"
-    # the child named alone on the command line (a hook's changed file): its parent is not in the run
+    # the child named alone on the command line (a hook's changed file): its parent beside it is read for the
+    # values it passes, not audited; a parent elsewhere is not looked for
+    alone = audit_paths([tmp_path / "child.yaml"], K, tmp_path)
+    assert {f.file for f in alone.findings} == {"child.yaml"}
+    assert _verdicts(tmp_path, tmp_path / "child.yaml")[("Nb", "SM-NB-02")] == \
+        ("pass", "'Disabled' (parameter Access from Lab in parent.yaml)")
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "parent.yaml").rename(tmp_path / "stacks" / "parent.yaml")
+    (tmp_path / "stacks" / "parent.yaml").write_text(_parent(STACK.replace("./child.yaml", "../child.yaml")))
+    assert _verdicts(tmp_path)[("Nb", "SM-NB-02")][0] == "pass"  # the whole tree: found
     assert _verdicts(tmp_path, tmp_path / "child.yaml")[("Nb", "SM-NB-02")][0] == "fail"
 
 

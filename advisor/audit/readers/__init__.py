@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import os_cause
@@ -199,11 +199,32 @@ class Stacks:
             return []
 
 
+_TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+_MAX_BESIDE = 256  # files read beside the audited ones, looking for a parent stack: enough for any real folder
+
+
 def cloudformation_stacks(sources: list[Source]) -> Stacks | None:
-    """The CloudFormation-looking files among `sources` (YAML, JSON, `.template`; None without one)."""
-    candidates = [s for s in sources if s.path.suffix.lower() in (".yaml", ".yml", ".json", ".template")
-                  and not is_terraform(s.path)]
-    return Stacks(candidates) if candidates else None
+    """The CloudFormation-looking files among `sources` (YAML, JSON, `.template`; None without one), and the
+    ones beside them: a hook passes only the changed child template, and its parent, unchanged, usually sits in
+    the same folder (as a Terraform module's variables are read from the files beside the one audited). A
+    file beside is only read for the values it passes, never audited."""
+    candidates = [s for s in sources if s.path.suffix.lower() in _TEMPLATE_SUFFIXES and not is_terraform(s.path)]
+    if not candidates:
+        return None
+    named = {_resolved(s.path) for s in candidates}
+    beside: list[Source] = []
+    for folder, shown in sorted({(s.path.parent, PurePosixPath(s.shown).parent) for s in candidates}, key=str):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            path = folder / name
+            if len(beside) >= _MAX_BESIDE or not name.lower().endswith(_TEMPLATE_SUFFIXES) or name.startswith(".") \
+                    or is_terraform(path) or _resolved(path) in named or not path.is_file():
+                continue
+            beside.append(Source(path, (shown / name).as_posix()))
+    return Stacks(candidates + beside)
 
 
 def is_terraform(path: Path) -> bool:
