@@ -100,7 +100,7 @@ def write_user_file(path: Path, data: bytes | str, *, encoding: str = "utf-8", m
     try:
         target = path.resolve() if path.is_symlink() else path
     except (RuntimeError, OSError):  # Python 3.11 says RuntimeError for a loop, later versions OSError
-        raise WriteError(f"{path}: cannot write (it is a symlink that loops back on itself)") from None
+        raise WriteError(f"{path}: it is a symlink that loops back on itself") from None
     try:
         if _is_stream(path):  # /dev/null, /dev/stdout, a FIFO: renaming over it would put a file in its place
             with open(path, "wb") as handle:
@@ -108,6 +108,6 @@ def write_user_file(path: Path, data: bytes | str, *, encoding: str = "utf-8", m
             return path
         write_atomic(target, data, encoding=encoding, mode=mode)
     except OSError as exc:
-        raise WriteError(f"{path}: cannot write ({os_cause(exc, target)})",
+        raise WriteError(f"{path}: {os_cause(exc, target)}",  # under the title "Cannot write", said once
                          environment=exc.errno in ENVIRONMENT_ERRNOS, hint=hint) from None
     return target

@@ -99,7 +99,7 @@ class Reported(Exception):
 
     def body(self) -> str:
         """The message, then one line per problem and the hint: what a notice under the title shows (the TUI's
-        read "Cannot write / Cannot write: x: cannot write (it is a folder)")."""
+        read "Cannot write / Cannot write: x: it is a folder")."""
         lines = [printable(self.message)]
         lines += [f"  {printable(str(p))}" for p in self.problems]
         if self.hint:

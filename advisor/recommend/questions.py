@@ -396,7 +396,8 @@ def save_workload(path: Path, workload: Workload) -> None:
     try:
         write_user_file(path, workload_yaml(workload))
     except WriteError as exc:
-        raise WorkloadError(exc.message, hint="choose another file, in a folder you can write to") from None
+        raise WorkloadError(f"cannot write {exc.message}",
+                            hint="choose another file, in a folder you can write to") from None
 
 
 # ---- the draft of a questionnaire left half-filled ---------------------------------------------------------

@@ -332,7 +332,7 @@ async def test_why_and_every_export_from_the_result_screen(tutor: Tutor, clock: 
         await settle(pilot)
         assert isinstance(app.screen, RecommendationScreen)
         notice = list(app._notifications)[-1]                          # its title is not said twice
-        assert (notice.title, notice.message) == ("Cannot write", f"{out.parent}: cannot write (it is a folder)")
+        assert (notice.title, notice.message) == ("Cannot write", f"{out.parent}: it is a folder")
         await pilot.press("4")
         await settle(pilot)
         requests = shown(pilot, "#requests-body")
