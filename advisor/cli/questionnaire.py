@@ -40,6 +40,9 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.recommend.questions import Answers, answers_from_file
 
+    if args.out is not None and args.out.is_dir():  # said now, not after the last answer, when saving fails
+        raise UsageError(f"--out {args.out}: is a folder, not a file",
+                         hint=f"name the workload file to write, e.g. --out {args.out / 'workload.yaml'}")
     answers, left_out = answers_from_file(args.source) if args.source is not None else (Answers(), [])
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the questionnaire is interactive: run it in a terminal",

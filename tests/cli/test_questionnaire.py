@@ -28,6 +28,14 @@ def test_a_file_that_cannot_be_asked_about_is_a_plain_error(tmp_path: Path, caps
     assert expected in err and "Traceback" not in err
 
 
+def test_an_out_that_is_a_folder_is_refused_before_any_question(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Not after the last answer, when the save fails."""
+    assert main(["questionnaire", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {tmp_path}: is a folder, not a file" in err and "interactive" not in err
+
+
 def test_without_a_terminal_it_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["questionnaire", "--from", str(FRAUD)]) == 2
     assert "the questionnaire is interactive: run it in a terminal" in capsys.readouterr().err
