@@ -118,15 +118,12 @@ class Leaf(NamedTuple):
         _check_value(self, spec)
 
     def evaluate(self, ctx: Context, memo: Memo | None = None) -> LeafResult:
-        result = memo.get(self) if memo is not None else None
-        if result is None:
-            result = _leaf_result(self, ctx.get(self.field))
-            if memo is not None:
-                memo[self] = result
-        return result
+        return self.explain(_found(self, ctx, memo))
 
     def holds(self, ctx: Context, memo: Memo, found: list[LeafResult]) -> bool:
-        result = self.evaluate(ctx, memo)
+        result = memo.get(self)
+        if result is None:
+            result = memo[self] = _leaf_result(self, ctx.get(self.field))
         found.append(result)
         return result.result
 
@@ -181,7 +178,10 @@ class All(NamedTuple):
         return self.explain(_found(self, ctx, memo))
 
     def holds(self, ctx: Context, memo: Memo, found: list[LeafResult]) -> bool:
-        return all([part.holds(ctx, memo, found) for part in self.all])  # a list: every part's leaves are found
+        held = True
+        for part in self.all:  # every part, whatever the answer, so every part's leaves are found
+            held = part.holds(ctx, memo, found) and held
+        return held
 
     def explain(self, found: Iterator[LeafResult]) -> GroupResult:
         parts = tuple(part.explain(found) for part in self.all)
@@ -199,7 +199,10 @@ class AnyOf(NamedTuple):
         return self.explain(_found(self, ctx, memo))
 
     def holds(self, ctx: Context, memo: Memo, found: list[LeafResult]) -> bool:
-        return any([part.holds(ctx, memo, found) for part in self.any])  # a list: every part's leaves are found
+        held = False
+        for part in self.any:  # every part, whatever the answer, so every part's leaves are found
+            held = part.holds(ctx, memo, found) or held
+        return held
 
     def explain(self, found: Iterator[LeafResult]) -> GroupResult:
         parts = tuple(part.explain(found) for part in self.any)
@@ -227,7 +230,7 @@ class Not(NamedTuple):
         return self.not_.leaves()
 
 
-def _found(condition: "All | AnyOf | Not", ctx: Context, memo: Memo | None) -> Iterator[LeafResult]:
+def _found(condition: "Condition", ctx: Context, memo: Memo | None) -> Iterator[LeafResult]:
     """The condition's leaves as evaluated against `ctx`, in written order."""
     found: list[LeafResult] = []
     condition.holds(ctx, {} if memo is None else memo, found)
