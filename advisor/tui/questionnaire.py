@@ -174,6 +174,9 @@ class QuestionnaireScreen(BaseScreen[None]):
         Binding("pagedown", "next", show=False, priority=True),
         Binding("ctrl+p", "back", "Back", key_display="^p"),
         Binding("pageup", "back", show=False, priority=True),
+        # one key, named for what it does here (check_action picks): on a step it goes to the summary, on the
+        # summary it saves and recommends ("^s Recommend" on every step promised what only the summary does)
+        Binding("ctrl+s", "summary", "Summary", key_display="^s"),
         Binding("ctrl+s", "submit", "Recommend", key_display="^s"),
         Binding("escape", "leave", "Leave", key_display="esc"),
     ]
@@ -360,6 +363,7 @@ class QuestionnaireScreen(BaseScreen[None]):
         self.query_one("#q-pages", ContentSwitcher).current = f"page-{step_id}"
         if step_id == SUMMARY:
             self._show_summary()
+        self.refresh_bindings()  # the footer's ^s: Summary on a step, Recommend on the summary
         self._show_header()
         self._show_message()
         if not move.blocked:
@@ -401,6 +405,14 @@ class QuestionnaireScreen(BaseScreen[None]):
 
     def action_submit(self) -> None:
         self._after_typed_keys(self._submit_move)
+
+    def action_summary(self) -> None:
+        self.action_submit()  # the state's submit goes to the summary first
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("summary", "submit"):
+            return (self.state.step == SUMMARY) == (action == "submit")
+        return True
 
     def _after_typed_keys(self, move: Callable[[], None]) -> None:
         """Move once the focused control has handled the keys typed before the move's key. A Space typed just

@@ -450,3 +450,22 @@ async def test_an_unticked_stage_shows_an_empty_box_not_an_x_told_apart_by_colou
         stages.select(unticked)
         await pilot.pause()
         assert boxes()[unticked] == "▐X▌"
+
+
+@run_async
+async def test_ctrl_s_is_named_for_what_it_does_on_the_screen_at_hand(tutor: Tutor) -> None:
+    """"^s Recommend" showed on every step, where Ctrl+S goes to the summary; only there does it recommend."""
+    app = create_app(tutor, questionnaire=start(tutor, answers=answers_from_file(FRAUD)[0]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def ctrl_s() -> str:
+            return app.screen.active_bindings["ctrl+s"].binding.description
+
+        assert ctrl_s() == "Summary"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.step == "summary" and ctrl_s() == "Recommend"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert ctrl_s() == "Summary"
