@@ -647,9 +647,11 @@ def context_of(w: Workload, derived: Derived, fields: Collection[str] | None = N
     Tuples (the stages) are shown as lists, as they are written in YAML.
     """
     ctx: dict[str, Any] = {}
-    for path, section, name in _PATHS:
-        if fields is not None and path not in fields:
-            continue
+    for path in _PATHS if fields is None else fields:
+        where = _PATHS.get(path)
+        if where is None:
+            continue  # a derived fact, added below
+        section, name = where
         if section:
             holder = getattr(w, section)
             value = None if holder is None else getattr(holder, name)  # an optional section left out
@@ -660,26 +662,31 @@ def context_of(w: Workload, derived: Derived, fields: Collection[str] | None = N
     return ctx
 
 
-_DERIVED_SPECS = {
-    **{f"derived.{f.name}": FieldSpec("bool" if f.type in (bool, "bool") else "number")
-       for f in _FACTS},
-    # set by the advisor after the Lambda check, before the security decision reads them
+LAMBDA_FACTS = {
     "derived.lambda_checked": FieldSpec("bool"),
     "derived.lambda_fits": FieldSpec("bool"),
     "derived.lambda_failed": FieldSpec("list"),
 }
+"""The facts of the Lambda check, set by the advisor after the lambda.check decision (which therefore cannot read
+them) and before the security and alternatives decisions read them."""
+
+_DERIVED_SPECS = {
+    **{f"derived.{f.name}": FieldSpec("bool" if f.type in (bool, "bool") else "number")
+       for f in _FACTS},
+    **LAMBDA_FACTS,
+}
 
 
-def _paths() -> list[tuple[str, str, str]]:
-    """(dotted path, section attribute, field attribute) for every leaf field of the workload."""
-    out = []
+def _paths() -> dict[str, tuple[str, str]]:
+    """Dotted path -> (section attribute, field attribute) for every leaf field of the workload."""
+    out: dict[str, tuple[str, str]] = {}
     for name, info in Workload.model_fields.items():
         annotation = _section_type(info.annotation)
         shown = info.alias or name  # `lambda`, as users write it
         if annotation is not None:
-            out += [(f"{shown}.{sub}", name, sub) for sub in annotation.model_fields]
+            out.update({f"{shown}.{sub}": (name, sub) for sub in annotation.model_fields})
         else:
-            out.append((shown, "", name))
+            out[shown] = ("", name)
     return out
 
 

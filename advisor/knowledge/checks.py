@@ -14,7 +14,7 @@ from advisor.documents import Document, duplicates, format_path
 from advisor.errors import Problem
 from advisor.knowledge.models import LAMBDA_ALTERNATIVES, LAMBDA_BLOCKERS, LAMBDA_UNITS, STAGES, Knowledge
 from advisor.stages import stage_ids
-from advisor.workload import Algorithm, AlgorithmMode, DataKind
+from advisor.workload import LAMBDA_FACTS, Algorithm, AlgorithmMode, DataKind
 
 
 def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
@@ -187,6 +187,9 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
                     problem(f"unknown alternative {alternative!r} (one of {', '.join(LAMBDA_ALTERNATIVES)})",
                             (*then_path, "alternatives", a_index))
             for leaf in rule.leaves():
+                if decision.output == "lambda_units" and leaf.field in LAMBDA_FACTS:
+                    problem(f"{leaf.field} is set from this decision's outcome (the Lambda check), so its rules "
+                            "cannot read it", ("rules", r_index, "when"))
                 if leaf.field == "derived.lambda_failed" and leaf.value not in limits:
                     problem(f"{leaf.value!r} is not a Lambda limit id nor blocker (one of {', '.join(sorted(limits))})",
                             ("rules", r_index, "when"))

@@ -78,6 +78,9 @@ class Facts(NamedTuple):
     """None when the workload has no unit of work for Lambda."""
     lambda_check: tuple[Outcome, ...]
     """The lambda.check decision: which unit of work Lambda is checked on, and why (or why not)."""
+    evaluated: Memo
+    """The leaves the lambda.check decision evaluated against `context`: the decisions after it share them (it
+    reads none of the Lambda facts its outcome adds to the context, workload.LAMBDA_FACTS)."""
 
 
 class Decided(NamedTuple):
@@ -143,14 +146,15 @@ class Advisor:
     def facts(self, w: Workload) -> Facts:
         """The facts the rules read, including the Lambda facts the security rules depend on."""
         derived = Derived.of(w, self.knowledge)
-        base = context_of(w, derived, self._read)
-        check = tuple(self._collect("lambda_units", base))
+        context = context_of(w, derived, self._read)
+        memo: Memo = {}
+        check = tuple(self._collect("lambda_units", context, memo))
         units = [unit for outcome in check for rule in outcome.rules for unit in rule.then.units]
         assessment = lambda_fit.assess(w, self.knowledge, derived, units) if units else None
-        context = {**base, "derived.lambda_checked": assessment is not None,
-                   "derived.lambda_fits": assessment is not None and assessment.verdict != "does_not_fit",
-                   "derived.lambda_failed": assessment.failed if assessment else []}
-        return Facts(context, derived, assessment, check)
+        context.update({"derived.lambda_checked": assessment is not None,
+                        "derived.lambda_fits": assessment is not None and assessment.verdict != "does_not_fit",
+                        "derived.lambda_failed": assessment.failed if assessment else []})
+        return Facts(context, derived, assessment, check, memo)
 
     def context(self, w: Workload) -> tuple[dict[str, Any], lambda_fit.LambdaAssessment | None]:
         """The flat context the rules read, and the Lambda check it includes."""
@@ -222,9 +226,9 @@ class Advisor:
     def _decide(self, w: Workload, facts: Facts) -> Decided:
         """Every decision that applies, once: exclusions, each stage's families, the security controls, and
         where the work goes instead of Lambda (only when it does not fit). They all read one context, so a leaf
-        several rules share is evaluated once (one memo for this context)."""
+        several rules share is evaluated once (one memo for this context, starting from the Lambda check's)."""
         ctx = facts.context
-        memo: Memo = {}
+        memo = dict(facts.evaluated)
         excluded = self._collect("exclusions", ctx, memo)
         families: dict[str, Outcome] = {}
         for stage in w.stages:
