@@ -102,6 +102,8 @@ class StageSpec(NamedTuple):
 _REGISTRY: dict[str, StageSpec] = {}
 _GENERATION = [0]
 """Bumped on every register and unregister, so tables derived from the registry know when to rebuild."""
+_READERS: dict[str, tuple[str, ...] | None] = {}
+"""Workload section -> the stages that read it (stages_reading), emptied on every register and unregister."""
 
 
 def generation() -> int:
@@ -124,6 +126,7 @@ def register(spec: StageSpec) -> StageSpec:
         raise ValueError(f"stage {spec.id!r}: {', '.join(clash)} already names a stage")
     _REGISTRY[spec.id] = spec
     _GENERATION[0] += 1
+    _READERS.clear()
     return spec
 
 
@@ -131,6 +134,7 @@ def unregister(stage_id: str) -> None:
     """Remove a stage (for tests that register a toy stage)."""
     del _REGISTRY[stage_id]
     _GENERATION[0] += 1
+    _READERS.clear()
 
 
 def stage(stage_id: str) -> StageSpec:
@@ -211,8 +215,9 @@ def endpoint_stages() -> tuple[str, ...]:
 
 def stages_reading(section: str) -> tuple[str, ...] | None:
     """The stages that read a Workload section; None when no stage claims it (it matters to every stage)."""
-    readers = tuple(s.id for s in _REGISTRY.values() if section in s.sections)
-    return readers or None
+    if section not in _READERS:
+        _READERS[section] = tuple(s.id for s in _REGISTRY.values() if section in s.sections) or None
+    return _READERS[section]
 
 
 for _spec in (
