@@ -546,6 +546,13 @@ def multi_model_support(w: Workload, knowledge: "Knowledge") -> tuple[bool, str 
                   "(multi-model-support.html, build-multi-model-build-container.html)")
 
 
+def stated_gpu(w: Workload, section: str) -> GpuNeed | bool | None:
+    """What a workload section says of a GPU (notebook.gpu is a yes or no; training.gpu and inference.gpu are auto,
+    required or none); None for a section without a `gpu` field (tuning, batch, processing)."""
+    holder = getattr(w, section)
+    return holder.gpu if "gpu" in type(holder).model_fields else None
+
+
 def has_idle_periods(w: Workload) -> bool:
     """Traffic has idle stretches: inference.idle_periods, or sporadic and scheduled traffic when unsaid."""
     if w.inference.idle_periods is not None:
@@ -782,7 +789,7 @@ def semantic_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[s
         if spec.instance_stage is None:
             continue  # a stage without instances: option_problems says what it cannot do, in its own terms
         asking = [section for section in spec.sections  # notebook.gpu is a yes or no
-                  if getattr(getattr(w, section), "gpu", None) in ("required", True)]
+                  if stated_gpu(w, section) in ("required", True)]
         if asking and spec.instance_stage not in knowledge.gpu_stages:
             problems.append(((asking[0], "gpu"), f"a GPU is required but no GPU instance type runs {stage}", None))
     problems.extend(algorithm_problems(w, knowledge))

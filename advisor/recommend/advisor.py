@@ -63,6 +63,7 @@ from advisor.workload import (
     check_workload,
     context_of,
     invalid_workload,
+    stated_gpu,
     with_architecture,
     with_model_defaults,
 )
@@ -368,10 +369,10 @@ def _exclusions_by_stage(outcomes: list[Outcome], stages: tuple[str, ...]) -> di
     covers all)."""
     per_stage: dict[str, list[Exclusion]] = defaultdict(list)
     for rule in (r for o in outcomes for r in o.rules):
+        excluded = [Exclusion(family=family, rule=rule.id, because=rule.because) for family in rule.then.families]
         for stage in rule.then.stages or stages:
             if stage in stages:
-                per_stage[stage] += [Exclusion(family=family, rule=rule.id, because=rule.because)
-                                     for family in rule.then.families]
+                per_stage[stage] += excluded
     return {stage: tuple(items) for stage, items in per_stage.items()}
 
 
@@ -489,7 +490,7 @@ def _workload_warnings(w: Workload, instances: Mapping[str, StageChoice], knowle
                         "instance count meets it; make the model faster or move it to an accelerator")
     for stage, choice in instances.items():  # a stated GPU need that another rule's exclusion overrides
         section = next((s for s in stage_registry.stage(stage).sections
-                        if getattr(getattr(w, s), "gpu", None) == "required"), None)
+                        if stated_gpu(w, s) == "required"), None)
         if section is None or choice.instance_type is None \
                 or knowledge.instance_type(choice.instance_type).accelerator is not None:
             continue
