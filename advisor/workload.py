@@ -640,11 +640,13 @@ class Derived:
 
     def as_context(self) -> dict[str, float | bool]:
         """The facts as the rules name them: `derived.<field>`."""
-        return {f"derived.{f.name}": getattr(self, f.name) for f in _FACTS}
+        return {key: getattr(self, name) for key, name in _FACT_KEYS}
 
 
 _FACTS = tuple(f for f in dataclasses.fields(Derived) if f.metadata.get("fact", True))
 """Derived's fields the rules read (all but the knowledge rows it carries for sizing)."""
+_FACT_KEYS = tuple((f"derived.{f.name}", f.name) for f in _FACTS)
+"""(the name the rules read, Derived's field) for each fact."""
 
 
 def context_of(w: Workload, derived: Derived, fields: Collection[str] | None = None) -> dict[str, Any]:

@@ -174,11 +174,11 @@ def unit_of_work(w: Workload, derived: Derived, units: list[str], image_mb: floa
             invocation = "async" if stage_unit == "async_request" else "sync"
     else:  # job: one processing job, started by an upload to S3
         p, stated_p = w.processing, _changed(w.processing)
+        data_said = bool({"size_gb", "in_memory_gb"} & _changed(w.data)) or bool(p.data_gb)
         figures["memory_mb"] = Figure(
-            max(128.0, math.ceil(derived.processing_working_set_gb * 1024)),
-            "implied" if {"size_gb", "in_memory_gb"} & _changed(w.data) or p.data_gb else "assumed",
-            "the working set, data.in_memory_gb, processing.data_gb or data.size_gb" if {"size_gb", "in_memory_gb"}
-            & _changed(w.data) or p.data_gb else "the working set of data.size_gb, the default")
+            max(128.0, math.ceil(derived.processing_working_set_gb * 1024)), "implied" if data_said else "assumed",
+            "the working set, data.in_memory_gb, processing.data_gb or data.size_gb" if data_said
+            else "the working set of data.size_gb, the default")
         figures["seconds"] = Figure(p.max_hours * 3600, "implied" if "max_hours" in stated_p else "assumed",
                                     "processing.max_hours x 3600" + ("" if "max_hours" in stated_p else
                                                                      ", the default"))
