@@ -675,6 +675,7 @@ LAMBDA_FACTS = {
     "derived.lambda_checked": FieldSpec("bool"),
     "derived.lambda_fits": FieldSpec("bool"),
     "derived.lambda_failed": FieldSpec("list"),
+    "derived.lambda_mode": FieldSpec("literal", ("standard", "managed_instances"), optional=True),
 }
 """The facts of the Lambda check, set by the advisor after the lambda.check decision (which therefore cannot read
 them) and before the security and alternatives decisions read them."""

@@ -47,7 +47,8 @@ def test_every_context_key_is_a_known_condition_field() -> None:
     ctx = context_of(w, Derived.of(w, K))
     fields = condition_fields()
     assert set(ctx) <= set(fields)
-    set_by_the_advisor = {"derived.lambda_checked", "derived.lambda_fits", "derived.lambda_failed"}
+    set_by_the_advisor = {"derived.lambda_checked", "derived.lambda_fits", "derived.lambda_failed",
+                          "derived.lambda_mode"}
     assert set(fields) - set(ctx) == set_by_the_advisor
 
 

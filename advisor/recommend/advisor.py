@@ -154,7 +154,8 @@ class Advisor:
         assessment = lambda_fit.assess(w, self.knowledge, derived, units) if units else None
         context.update({"derived.lambda_checked": assessment is not None,
                         "derived.lambda_fits": assessment is not None and assessment.verdict != "does_not_fit",
-                        "derived.lambda_failed": assessment.failed if assessment else []})
+                        "derived.lambda_failed": assessment.failed if assessment else [],
+                        "derived.lambda_mode": assessment.mode if assessment else None})
         return Facts(context, derived, assessment, check, memo)
 
     def context(self, w: Workload) -> tuple[dict[str, Any], lambda_fit.LambdaAssessment | None]:

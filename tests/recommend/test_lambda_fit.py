@@ -434,3 +434,17 @@ def test_a_serial_chain_holds_every_step_and_a_batch_record_one_model(advisor: A
     batch = rec_of(advisor, {"stages": ["batch_inference"], "model": {"algorithm": "sklearn", "kind": "classical",
                                                                       "size_mb": 30}, "inference": {"models": 4}})
     assert batch.lambda_ is not None and not any(r.startswith("several models") for r in batch.lambda_.reasons)
+
+
+def test_reserved_concurrency_only_for_a_function_in_standard_lambda(advisor: Advisor) -> None:
+    """LM-10 (reserved concurrency) is drawn from the pool standard Lambda scales in; a function that fits only
+    Lambda Managed Instances scales between its FunctionScalingConfig bounds instead, so it is not asked (as the
+    audit's LM-10 does not judge a function with a CapacityProviderConfig)."""
+    standard = rec_of(advisor, {"stages": ["training"], "lambda": {"memory_mb": 2048, "timeout_seconds": 60}})
+    managed = rec_of(advisor, {"stages": ["training"], "lambda": {"memory_mb": 20000, "timeout_seconds": 60}})
+    assert standard.lambda_ is not None and standard.lambda_.mode == "standard"
+    assert managed.lambda_ is not None and managed.lambda_.mode == "managed_instances"
+    assert "LM-10" in {s.control for s in standard.security}
+    assert "LM-10" not in {s.control for s in managed.security}
+    assert {s.control for s in managed.security if s.group == "lambda"} >= {"LM-01", "LM-11"}
+    assert "PutFunctionConcurrency" not in covered_operations(managed)
