@@ -87,6 +87,9 @@ class StageSpec(NamedTuple):
     instances)."""
     aliases: tuple[str, ...] = ()
     """Other names users may type for it (botocore's: hosting, batch_transform)."""
+    max_count_basis: str = ""
+    """Where max_count comes from, in the words that follow "more than the N" when a stage would need more (a
+    service quota or the API's bound); empty: "this stage allows"."""
     hosting_option: str | None = None
     """The SageMaker inference option it is (an id in rules/knowledge/hosting_options.yaml), for inference stages."""
     limits_are_errors: bool = False
@@ -247,6 +250,14 @@ for _spec in (
               hosting_option="batch_transform"),
     StageSpec("processing", "Processing job", "processing", "processing", "job", ("processing",),
               ("CreateProcessingJob",), "CreateProcessingJob", sizing="job", costing="processing", max_count=20,
+              # a service quota, not the API's bound: botocore ProcessingClusterConfig.InstanceCount accepts 1-100,
+              # but SageMaker's Service Quotas "Maximum number of instances per processing job" is 20 by default
+              # (and "Number of instances across all processing jobs" bounds the account), so a job sized past 20
+              # is refused with ResourceLimitExceeded unless the quota was raised
+              max_count_basis="instances one processing job may have under SageMaker's default service quota "
+                              "(Maximum number of instances per processing job; CreateProcessingJob's InstanceCount "
+                              "itself accepts up to 100): ask for a higher quota in Service Quotas, or split the "
+                              "input across several jobs",
               data_job_hours=216),  # botocore ProcessingStoppingCondition.MaxRuntimeInSeconds max 777,600 s
 ):
     register(_spec)

@@ -1259,10 +1259,13 @@ class Weighing:
     holding: Callable[[Need], Need] | None = None
     """The sizer's need for the models one instance holds at once, from one model's (a multi-model or
     multi-container endpoint: HostedModelsSizer.holding); None for one model."""
+    cap_basis: str = ""
+    """Where the stage's most instances comes from, in words (StageSpec.max_count_basis); empty: this stage's."""
 
     @classmethod
     def of(cls, w: Workload, sizer: Sizer, cap: int, prices: Mapping[str, Price],
-           guidance: AlgorithmStage | None, inference: bool, derived: Derived, per_job: bool = False) -> Weighing:
+           guidance: AlgorithmStage | None, inference: bool, derived: Derived, per_job: bool = False,
+           cap_basis: str = "") -> Weighing:
         by_data = max(4, math.ceil(w.data.size_gb if not w.data.in_memory_gb else w.data.in_memory_gb)
                       * VCPU_PER_GB_WORKING_SET)
         classical = w.model.kind in ("classical", "tree_based")
@@ -1276,7 +1279,7 @@ class Weighing:
                    max(math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
                        math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1), w.training.distributed,
                    getattr(sizer, "usable", None), getattr(sizer, "run_hours", None),
-                   derived, inference and w.model.kind == "llm", per_job, holding)
+                   derived, inference and w.model.kind == "llm", per_job, holding, cap_basis)
 
     def need(self, spec: Spec) -> Need:
         """What one instance of `spec` must hold."""
@@ -1319,7 +1322,8 @@ class Weighing:
         need = self.need(spec)
         count, misfit = self.sizer.fit(spec, need)
         if count > self.cap and misfit is None:
-            misfit = f"would need {count:,} instances, more than the {self.cap} this stage allows"
+            misfit = (f"would need {count:,} instances, more than the {self.cap} "
+                      f"{self.cap_basis or 'this stage allows'}")
             count = self.cap  # never shown, nor priced, above the service's maximum
         price = self.prices.get(spec.name)
         if misfit is not None:  # never ranked: how busy or fast it would be says nothing
@@ -1372,7 +1376,7 @@ def size(stage: StageSpec, w: Workload, derived: Derived, families: Iterable[str
 
     reasons: list[str] = list(reasons_first)
     weighing = Weighing.of(w, sizer, stage.max_count, prices, guidance, inference, derived,
-                           per_job=training and w.priority == "cost")
+                           per_job=training and w.priority == "cost", cap_basis=stage.max_count_basis)
     asks = catalogue.asks(w, training)
     left_out: dict[str, list[str]] = defaultdict(list)
 
