@@ -847,6 +847,11 @@ STORAGE_LIMITS = (("image_gb", "package_mb", "container image (code and model)")
 and 5 GB of ephemeral disk) and the inference field in MB each bounds."""
 
 
+def _mb_said(mb: float) -> str:
+    """A limit in MB as AWS's pages say it: 4 MB, or 1024 MB (1 GB) where it is a whole number of GB."""
+    return f"{mb:g} MB" + (f" ({mb / 1024:g} GB)" if mb >= 1024 and mb % 1024 == 0 else "")
+
+
 def option_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """What an inference stage whose limits are errors (StageSpec.limits_are_errors: serverless, asynchronous)
     cannot do at all, naming the field, the stage and the limit; the option that takes it instead is found by its
@@ -863,7 +868,7 @@ def option_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str
         payload, timeout = option.most("payload_mb"), option.most("timeout_s")
         if payload is not None and inf.payload_mb > payload:
             problems.append((("inference", "payload_mb"), f"inference.payload_mb is {inf.payload_mb:g} MB, over "
-                             f"{option.name}'s {payload:g} MB payload limit (stages lists {stage})",
+                             f"{option.name}'s {_mb_said(payload)} payload limit (stages lists {stage})",
                              "the option that takes it: " + _taker(w, knowledge, stage, "payload_mb", inf.payload_mb,
                                                                     "payloads up to {:g} MB", "none: split each "
                                                                     "request, or score the data set with {job}")))

@@ -206,7 +206,8 @@ class Catalogue(NamedTuple):
             None if training else w.inference.accelerator, generations,
             self._unlisted_reason(algorithm, generations, training) if generations else "",
             algorithm, None if training else w.model.precision,
-            guidance is not None and guidance.multi_gpu is False, w.model.kind == "llm", algorithm in self.stock_only)
+            guidance is not None and guidance.multi_gpu is False, w.model.kind == "llm", algorithm in self.stock_only,
+            training and w.training.distributed and w.model.kind == "llm")
 
     def _unlisted_reason(self, algorithm: str, generations: frozenset[str], training: bool) -> str:
         """Why a GPU of a generation not in `generations` cannot run the built-in `algorithm`: AWS lists those, or,
@@ -238,6 +239,10 @@ class ModelAsks:
     llm: bool
     stock_only: bool
     """The algorithm runs only in stock (CPU/CUDA) containers."""
+    across_instances: bool = False
+    """An LLM trained across instances (training.distributed): it shards its weights and exchanges gradients every
+    step, which AWS runs on multi-accelerator instances with NVLink/NeuronLink inside and EFA between them (the
+    rules train-llm-distributed and train-llm-distributed-gpu say so), never on single-accelerator types."""
 
     def cannot_run(self, spec: Spec) -> str | None:
         """Why `spec` cannot run this workload's model at all: the accelerator the workload names, its
@@ -258,6 +263,11 @@ class ModelAsks:
         if self.one_gpu and spec.devices > 1:
             return (f"their sizes with more than one GPU: {self.algorithm} trains on one GPU per instance (AWS), so "
                     "the other GPUs would sit idle")
+        if self.across_instances and spec.devices == 1:
+            return ("their single-accelerator sizes: an LLM trained across instances (training.distributed) shards "
+                    "its weights and exchanges gradients every step, which SageMaker's distributed libraries and "
+                    "Neuron's NxD Training run on multi-accelerator instances with NVLink/NeuronLink inside and EFA "
+                    "between them (p4d, p4de, p5, trn1.32xlarge, trn1n), not on one device per instance")
         if self.llm and not acc.decoder_llms:
             return f"{acc.model} cannot run decoder (text-generation) LLMs"
         if self.stock_only and not acc.stock_containers:
@@ -1609,6 +1619,9 @@ def _ranking_reason(winner: Candidate, fitting: list[Candidate], w: Workload, in
                       f"{target_ms:g} ms (about {in_ms(best.request_s or 0.0)} ms a request at best, on "
                       f"{best.spec.name}), so {'they rank' if len(missed) > 1 else 'it ranks'} after the types "
                       "that meet it")
+    if n == 1 and winner.per_hour is not None:  # nothing to rank: "the cheapest of 1 types" says nothing
+        return (f"priority {w.priority}: the only type that fits ({price_text(winner)} in total), so no other was "
+                f"weighed against it{slower}")
     if w.priority == "cost":
         if winner.per_run is not None:
             return (f"priority cost: the cheapest run of {n} types that fit ({run_text(winner)} in total; a batch "
@@ -1738,7 +1751,10 @@ def _lost_per_job(winner: Candidate, other: Candidate) -> str:
     ratio = other.per_job / winner.per_job - 1
     if round(ratio, 2) == 0:
         return f"same cost a job ({at}), {'less compute' if other.speed < winner.speed else 'larger or older'}"
-    return f"costs {ratio:.0%} {'more' if ratio > 0 else 'less'} a job ({at})"
+    if ratio < 0:  # cheaper a job by a fraction of a cent an hour, which the ranking counts as a tie
+        return (f"ties on cost a job, which the ranking counts to the cent an hour ({at}; {-ratio:.0%} less "
+                f"before rounding), {_tie(winner, other)}")
+    return f"costs {ratio:.0%} more a job ({at})"
 
 
 def _versus(other: Candidate, winner: Candidate, inference: bool) -> str:

@@ -48,7 +48,7 @@ def asynchronous(advisor: Advisor, **inference: Any) -> Any:
     (["serverless_inference"], {"seconds_per_request": 90, "latency_ms_p99": 200_000}, SMALL,
      "inference.seconds_per_request", "over Serverless Inference's 60 s limit"),
     (["async_inference"], {"payload_mb": 2000}, SMALL, "inference.payload_mb",
-     "over Asynchronous Inference's 1024 MB payload limit"),
+     "over Asynchronous Inference's 1024 MB (1 GB) payload limit"),
     (["async_inference"], {"seconds_per_request": 5000}, SMALL, "inference.seconds_per_request",
      "over Asynchronous Inference's 3600 s limit"),
     (["serverless_inference"], {"package_mb": 12_000}, SMALL, "inference.package_mb",

@@ -395,3 +395,48 @@ def test_the_ranking_says_which_cheaper_types_missed_the_p99_target(advisor: Adv
                                        "inference": {"requests_per_second": 1, "seconds_per_request": 0.1}})
     cheap = advisor.recommend(lenient).instances["realtime_inference"]
     assert not any("miss the p99 target" in r for r in cheap.reasons)
+
+
+def test_an_llm_trained_across_instances_never_runs_on_single_accelerator_types(advisor: Advisor) -> None:
+    """A full fine-tune of 13B (~230 GiB of training state) across instances: sharded training exchanges gradients
+    every step, which AWS runs on multi-accelerator instances with NVLink/NeuronLink and EFA, so nine single-chip
+    trn1.2xlarge (or single-GPU p5.4xlarge) are left out, saying why; the same job on one instance keeps them."""
+    llm = {"stages": ["training"], "priority": "balanced", "data": {"size_gb": 50, "kind": "text"},
+           "model": {"algorithm": "pytorch", "kind": "llm", "parameters_millions": 13000},
+           "training": {"method": "full", "max_hours": 48}}
+    spread = advisor.recommend(Workload.model_validate({**llm, "training": {**llm["training"], "distributed": True}}))
+    choice = spread.instances["training"]
+    chosen = advisor.knowledge.instance_type(choice.instance_type)
+    assert chosen.accelerator is not None and chosen.accelerator.count > 1
+    assert all(advisor.knowledge.instance_type(a.instance_type).accelerator.count > 1  # type: ignore[union-attr]
+               for a in choice.alternatives)
+    assert any("single-accelerator sizes" in r and "EFA" in r for r in choice.reasons)
+    lora = advisor.recommend(Workload.model_validate(
+        {**llm, "priority": "cost", "model": {**llm["model"], "parameters_millions": 7000},
+         "training": {"method": "lora", "max_hours": 12}}))
+    assert not any("single-accelerator sizes" in r for r in lora.instances["training"].reasons)
+
+
+def test_a_processing_job_past_its_quota_says_it_is_a_quota_not_the_api_bound(advisor: Advisor) -> None:
+    """SageMaker's default quota is 20 instances per processing job while CreateProcessingJob's InstanceCount accepts
+    up to 100: a job sized past 20 says which it hit and what to do (raise the quota, or split the input)."""
+    rec = advisor.recommend(Workload.model_validate(
+        {"stages": ["processing"], "data": {"size_gb": 200000, "kind": "tabular"},
+         "processing": {"max_hours": 1, "gb_per_vcpu_hour": 1}}))
+    choice = rec.instances["processing"]
+    assert not choice.fits
+    said = " ".join(choice.reasons)
+    assert "service quota" in said and "up to 100" in said and "Service Quotas" in said
+
+
+def test_a_cpu_type_cheaper_a_job_by_under_a_cent_an_hour_lost_on_a_tie_and_says_so(advisor: Advisor) -> None:
+    """At priority cost a CPU training job's types tie to the cent an hour; one that lost though a few percent
+    cheaper before rounding says it tied and what broke the tie, never "costs -5% less"."""
+    rec = advisor.recommend(Workload.model_validate({"stages": ["training"], "priority": "cost"}))
+    choice = rec.instances["training"]
+    reasons = [a.reason for a in choice.alternatives]
+    assert not [r for r in reasons if "costs -" in r or "% less a job" in r], reasons
+    winner = rec.instances["training"].price_per_hour_usd
+    for alt in choice.alternatives:
+        if alt.price_per_hour_usd != "unknown" and winner != "unknown" and alt.price_per_hour_usd < winner:
+            assert alt.reason.startswith("ties on cost a job"), alt.reason
