@@ -13,6 +13,8 @@ should not have:
 - `cue-all-none-above` (per bank): "All/None of the above" that is nearly always the answer is a free point;
   it may be the answer in at most half of its uses.
 - `cue-stem-echo` (warning): a content word of the stem that only the key repeats points at the key.
+- `case-study-alone` (warning): a `Case study:` scenario only one question opens with (a case study has two or
+  more questions; a scenario retyped with a difference splits one case study in two).
 - `missing-*` (warnings): what an imported bank typically lacks (explanations, exam domains, task statements,
   topics, source); the bank still loads and plays, the lint says what to add.
 
@@ -75,6 +77,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("missing-topic", "warning", "no topic (stats cannot file it)"),
     Rule("missing-source", "warning", "no source"),
     Rule("unused-lint-note", "warning", "a lint note for a rule this question does not break"),
+    Rule("case-study-alone", "warning",
+         "a 'Case study:' scenario with one question (MLA-C01's case studies have two or more)"),
 )}
 
 _ALL_NONE = re.compile(r"^\s*(all|none|both|neither) of the (above|options|answers)\b", re.I)
@@ -322,6 +326,27 @@ def lint_missing(bank: QuizBank, doc: Document, report: BankReport) -> None:
             report.add("missing-topic", Problem("no topic", doc.display, line, shown))
         if not q.source.strip():
             report.add("missing-source", Problem("no source", doc.display, line, shown))
+    lint_case_studies(bank, doc, report)
+
+
+def lint_case_studies(bank: QuizBank, doc: Document, report: BankReport) -> None:
+    """A case study is one scenario with two or more questions (the exam guide's "case study" item): a scenario
+    only one question opens with is a typo in the shared paragraph, or a case study missing its other parts."""
+    from advisor.documents import format_path
+    from advisor.quiz.bank import case_scenario
+
+    scenarios: dict[str, list[int]] = {}
+    for index, q in enumerate(bank.questions):
+        scenario = case_scenario(q.stem)
+        if scenario is not None:
+            scenarios.setdefault(scenario, []).append(index)
+    for indices in scenarios.values():
+        if len(indices) == 1:
+            where = ("questions", indices[0])
+            report.add("case-study-alone", Problem(
+                "this case study's scenario opens no other question's stem", doc.display, doc.line_of(where),
+                format_path(where), hint="give each question of a case study the same opening paragraph, word "
+                                         "for word, then a blank line"))
 
 
 # ---- output ------------------------------------------------------------------------------------------------

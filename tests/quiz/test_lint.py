@@ -196,3 +196,17 @@ def test_the_summary_counts_in_plain_english(tmp_path: Path, capsys: pytest.Capt
     assert "does not load (1 error)" in out and "1 errors" not in out
     assert main(["quiz", "lint", str(shipped_dir("quizzes") / "chapter09.yaml")]) == 0
     assert "  0 errors, 0 warnings" in capsys.readouterr().out
+
+
+def test_a_case_study_with_one_question_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A case study is a scenario with two or more questions: one retyped with a difference splits it."""
+    scenario = "Case study: a retailer serves a forecast from a real-time endpoint."
+    pair = [single(f"q-case-{n}", [f"{t} {n}" for t in EVEN], key=n, stem=f"{scenario}\n\nPart {n}: which fits?")
+            for n in (1, 2)]
+    typo = single("q-case-typo", [f"{t} 3" for t in EVEN], key=2,
+                  stem="Case study: a retailer serves its forecast from a real-time endpoint.\n\nPart 3: which fits?")
+    path = write_bank(tmp_path / "b", [*pair, typo], bank_id="cases")
+    code, out = run_lint(str(path), capsys=capsys)
+    assert code == 0
+    assert "warning [case-study-alone] questions[2]: this case study's scenario opens no other question's stem" in out
+    assert "questions[0]" not in out and "questions[1]" not in out
