@@ -644,6 +644,9 @@ class ExamBlueprint(NamedTuple):
     successor: Id | None = None
     scale_min: int = 100
     scale_max: int = 1000
+    #: the quiz bank's question types that are this exam's own (its guide's response types): an exam simulation
+    #: draws only these (MLA-C01 has no true/false; MLS-C01 no ordering or matching). Empty: every type.
+    item_types: tuple[Literal["single", "multiple", "true_false", "ordering", "matching"], ...] = ()
 
     def _check(self, context: Context) -> None:
         total = sum(d.weight_percent for d in self.domains)

@@ -48,6 +48,16 @@ if TYPE_CHECKING:
 
 _CODE_FILES = ("quiz/models.py", "quiz/bank.py")  # paths under the package
 
+#: How a case study's stems open (see `Item.scenario`).
+CASE_STUDY_OPENING = "Case study:"
+
+
+def case_scenario(stem: str) -> str | None:
+    """A case-study stem's scenario (its opening paragraph, up to the first blank line), else None."""
+    if not stem.startswith(CASE_STUDY_OPENING):
+        return None
+    return stem.split("\n\n", 1)[0].strip()
+
 
 @dataclass(frozen=True, slots=True)
 class Choice:
@@ -106,6 +116,15 @@ class Item:
 
     def option(self, key: str) -> Choice:
         return next(o for o in self.options if o.key == key)
+
+    @property
+    def scenario(self) -> str | None:
+        """The case study this question belongs to: its stem's opening `Case study: ...` paragraph, else None.
+
+        MLA-C01 presents a case study as one scenario with two or more questions, each scored on its own
+        (exam guide, "Exam content"); a bank writes it as questions whose stems open with the same paragraph,
+        so the grouping needs no field of its own and survives every import and export format."""
+        return case_scenario(self.stem)
 
 
 @dataclass(frozen=True, eq=False)

@@ -71,6 +71,7 @@ class DomainScore:
     weight_percent: float
     correct: int
     total: int
+    target: int = 0  # the questions the blueprint's weight asks of an exam this size (`domain_targets`)
 
     @property
     def percent(self) -> float | None:
@@ -99,6 +100,23 @@ class ExamScore:
         return 100.0 * self.correct / self.total if self.total else 0.0
 
 
+def domain_targets(blueprint: ExamBlueprint, count: int) -> dict[str, int]:
+    """How many of `count` questions each domain's weight asks for, in whole questions summing to `count`.
+
+    Largest remainder (Hamilton): each domain gets the whole part of its share, and the questions left over go to
+    the largest fractional parts (ties to the domain the blueprint lists first). MLA-C01's 65 questions are
+    18/17/14/16 for its 28/26/22/24% domains; rounding each share on its own could give 64 or 66."""
+    total_weight = sum(d.weight_percent for d in blueprint.domains)
+    if count <= 0 or total_weight <= 0:
+        return {d.id: 0 for d in blueprint.domains}
+    shares = {d.id: d.weight_percent * count / total_weight for d in blueprint.domains}
+    targets = {d: int(share) for d, share in shares.items()}
+    order = sorted(shares, key=lambda d: -(shares[d] - targets[d]))  # stable: the blueprint's order breaks ties
+    for domain in order[:count - sum(targets.values())]:
+        targets[domain] += 1
+    return targets
+
+
 def scaled_score(correct: int, total: int, scale_min: int, scale_max: int) -> int:
     if total <= 0:
         return scale_min
@@ -114,8 +132,10 @@ def score_exam(blueprint: ExamBlueprint, items: Sequence[Item], marks: Sequence[
         tally[0] += verdict.correct
         tally[1] += 1
     names = {d.id: (d.name, d.weight_percent) for d in blueprint.domains}
+    targets = domain_targets(blueprint, len(marks))
     domains = tuple(
-        DomainScore(domain_id, *names.get(domain_id, ("Not mapped to this exam", 0.0)), ok, total)
+        DomainScore(domain_id, *names.get(domain_id, ("Not mapped to this exam", 0.0)), ok, total,
+                    targets.get(domain_id, 0))
         for domain_id, (ok, total) in per_domain.items()
     )
     return ExamScore(

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal
 from advisor.errors import QuizError
 from advisor.quiz import MAX_EXAM_MINUTES
 from advisor.quiz.bank import Bank, Item
-from advisor.quiz.scoring import Mark, Response, mark
+from advisor.quiz.scoring import UNMAPPED, Mark, Response, domain_targets, mark
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import ExamBlueprint
@@ -321,37 +321,132 @@ def practice_items(bank: Bank, count: int | None, seed: int, seen: Iterable[str]
     return ordered[:count] if count else ordered
 
 
-def exam_items(bank: Bank, blueprint: ExamBlueprint, count: int, seed: int) -> list[Item]:
-    """Draw `count` questions in the blueprint's domain weights, then shuffle them.
+@dataclass(frozen=True, slots=True)
+class DomainDraw:
+    """One blueprint domain in an exam draw: what its weight asks for, what the bank has, what is drawn."""
 
-    A domain the bank covers too thinly gives its share to the others (largest shortfall first), so a
-    chapter bank that never touches "data preparation" still fills an exam of the requested size.
-    """
+    id: str
+    name: str
+    weight_percent: float
+    target: int     # the weight's share of the exam in whole questions (`domain_targets`)
+    available: int  # the bank's questions in this domain
+    drawn: int      # the draw's questions in this domain: the target, or all the bank has when that is fewer
+
+    @property
+    def short(self) -> int:
+        """Questions the bank lacks for this domain's share (they come from the other domains)."""
+        return max(0, self.target - self.drawn)
+
+
+def exam_pool(bank: Bank, blueprint: ExamBlueprint) -> list[Item]:
+    """The bank's questions an exam on `blueprint` may draw: those of the exam's own question types
+    (`ExamBlueprint.item_types`; a true/false question is no MLA-C01 item), in the bank's order."""
+    kinds = set(blueprint.item_types)
+    return [item for item in bank.items if not kinds or item.type in kinds]
+
+
+def exam_plan(bank: Bank, blueprint: ExamBlueprint, count: int) -> tuple[DomainDraw, ...]:
+    """How many questions a `count`-question draw takes from each domain of the blueprint.
+
+    Each domain gets its weight's share (`domain_targets`). A domain the bank has too few questions for gives
+    up what it lacks, and that is shared among the domains with questions to spare, again in their weights'
+    proportion, so the exam keeps its size and stays as near the blueprint as the bank allows; `short` says
+    what each domain lacks, for the setup and results screens to say (never a silent fill)."""
+    available = {d.id: 0 for d in blueprint.domains}
+    for item in exam_pool(bank, blueprint):
+        domain = item.domains.get(blueprint.code)
+        if domain in available:
+            available[domain] += 1
+    targets = domain_targets(blueprint, count)
+    drawn = {d: min(targets[d], available[d]) for d in targets}
+    weights = {d.id: d.weight_percent for d in blueprint.domains}
+    while (left := count - sum(drawn.values())) > 0:
+        spare = [d for d in blueprint.domains if drawn[d.id] < available[d.id]]
+        if not spare:
+            break  # the rest comes from questions with no domain in this exam (`exam_items`)
+        total = sum(weights[d.id] for d in spare) or len(spare)
+        shares = {d.id: (weights[d.id] or 1) * left / total for d in spare}
+        extra = {d: int(share) for d, share in shares.items()}
+        for domain in sorted(shares, key=lambda d: -(shares[d] - extra[d]))[:left - sum(extra.values())]:
+            extra[domain] += 1
+        for domain, n in extra.items():
+            drawn[domain] += min(n, available[domain] - drawn[domain])
+    return tuple(DomainDraw(d.id, d.name, d.weight_percent, targets[d.id], available[d.id], drawn[d.id])
+                 for d in blueprint.domains)
+
+
+def exam_units(items: Sequence[Item]) -> list[tuple[Item, ...]]:
+    """Questions as the units an exam draws: a case study's questions together in their order, every other
+    question alone. The exam guide presents a case study as one scenario with its questions, so a draw takes
+    all of them or none, never one question of it alone or its questions scattered."""
+    units: list[tuple[Item, ...]] = []
+    cases: dict[str, list[Item]] = {}
+    for item in items:
+        scenario = item.scenario
+        if scenario is None:
+            units.append((item,))
+        elif scenario in cases:
+            cases[scenario].append(item)
+        else:
+            cases[scenario] = [item]
+            units.append(())  # its place in the order, filled below
+    filled = iter(cases.values())
+    return [unit or tuple(next(filled)) for unit in units]
+
+
+def exam_items(bank: Bank, blueprint: ExamBlueprint, count: int, seed: int) -> list[Item]:
+    """Draw `count` questions in the blueprint's domain weights (`exam_plan`), a case study's questions together
+    and in order, then shuffle the units.
+
+    A case study counts toward the domains of each of its questions. It is taken when every domain it draws
+    from still has room; when only case studies are left for a domain's last places, the one that overshoots
+    least fills them, so the exam always has exactly `count` questions (a case study larger than what is left
+    gives its first questions)."""
     if count < 1:
         raise QuizError("an exam needs at least one question")
-    if count > len(bank.items):
-        raise QuizError(f"the bank {bank.id!r} has {len(bank.items)} questions, fewer than the {count} asked for")
+    pool = exam_pool(bank, blueprint)
+    if count > len(pool):
+        kinds = (f" of {blueprint.code}'s question types ({', '.join(blueprint.item_types)})"
+                 if len(pool) < len(bank.items) else "")
+        raise QuizError(f"the bank {bank.id!r} has {len(pool)} questions{kinds}, fewer than the {count} asked for")
     rng = random.Random(seed)
-    pools: dict[str, list[Item]] = {d.id: [] for d in blueprint.domains}
-    spare: list[Item] = []
-    for item in bank.items:
-        domain = item.domains.get(blueprint.code)
-        pools.get(domain or "", spare).append(item)
-    for pool in pools.values():
-        rng.shuffle(pool)
-    rng.shuffle(spare)
-    targets = {d.id: d.weight_percent * count / 100 for d in blueprint.domains}
-    taken = {d: 0 for d in pools}
-    for _ in range(count):
-        open_domains = [d for d in pools if taken[d] < len(pools[d])]
-        if not open_domains:
-            break
-        best = max(open_domains, key=lambda d: targets[d] - taken[d])
-        taken[best] += 1
-    chosen = [item for d, pool in pools.items() for item in pool[:taken[d]]]
-    chosen += spare[:count - len(chosen)]
-    rng.shuffle(chosen)
-    return chosen
+    quota = {d.id: d.drawn for d in exam_plan(bank, blueprint, count)}
+    quota[UNMAPPED] = count - sum(quota.values())
+    units = exam_units(pool)
+    rng.shuffle(units)
+
+    def needs(unit: tuple[Item, ...]) -> dict[str, int]:
+        need: dict[str, int] = {}
+        for item in unit:
+            domain = item.domains.get(blueprint.code)
+            key = domain if domain in quota else UNMAPPED
+            need[key] = need.get(key, 0) + 1
+        return need
+
+    taken = dict.fromkeys(quota, 0)
+    chosen: list[tuple[Item, ...]] = []
+    rest: list[tuple[Item, ...]] = []
+    for unit in units:
+        need = needs(unit)
+        if all(taken[d] + n <= quota[d] for d, n in need.items()):
+            chosen.append(unit)
+            for d, n in need.items():
+                taken[d] += n
+        else:
+            rest.append(unit)
+    def fit(unit: tuple[Item, ...], left: int) -> tuple[int, int]:
+        """Fills most of the places domains still lack, then overshoots the exam's size least."""
+        fills = sum(min(n, quota[d] - taken[d]) for d, n in needs(unit).items())
+        return (-fills, max(0, len(unit) - left))
+
+    while (left := count - sum(len(u) for u in chosen)) > 0 and rest:
+        unit = min(rest, key=lambda u: fit(u, left))
+        rest.remove(unit)
+        chosen.append(unit[:left])
+        for d, n in needs(unit[:left]).items():
+            taken[d] += n
+    rng.shuffle(chosen)  # a unit placed late is not always last
+    return [item for unit in chosen for item in unit]
 
 
 def exam_minutes(blueprint: ExamBlueprint, count: int) -> int:

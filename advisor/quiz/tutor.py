@@ -25,6 +25,7 @@ from advisor.quiz.session import (
     Slot,
     exam_items,
     exam_minutes,
+    exam_pool,
     make_slot,
     new_session,
     practice_items,
@@ -148,7 +149,7 @@ class Tutor:
         """A timed exam on a blueprint; `count` and `minutes` override its size and time (a shorter drill)."""
         blueprint = self.blueprint(exam_code)
         seed = self._seed(seed)
-        count = count or min(blueprint.questions, len(bank.items))
+        count = count or min(blueprint.questions, len(exam_pool(bank, blueprint)))
         if minutes is None:
             minutes = blueprint.minutes if count == blueprint.questions else exam_minutes(blueprint, count)
         if not 1 <= minutes <= MAX_EXAM_MINUTES:

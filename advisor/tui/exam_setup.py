@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from advisor.quiz import MAX_EXAM_MINUTES
-from advisor.quiz.session import Session, exam_minutes
+from advisor.quiz.session import Session, exam_minutes, exam_plan, exam_pool
 from advisor.quiz.tutor import DEFAULT_EXAM
 from advisor.tui.base import BaseScreen
 
@@ -81,7 +81,7 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         blueprint = self.blueprint
         if blueprint is None:
             return
-        count = min(blueprint.questions, len(self.bank.items))
+        count = min(blueprint.questions, len(exam_pool(self.bank, blueprint)))
         self.query_one("#count", Input).value = str(count)
         self.query_one("#minutes", Input).value = str(
             blueprint.minutes if count == blueprint.questions else exam_minutes(blueprint, count))
@@ -99,18 +99,24 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         blueprint = self.blueprint
         if blueprint is None:
             return
-        covered = {item.domains.get(blueprint.code) for item in self.bank.items}
-        missing = [d.name for d in blueprint.domains if d.id not in covered]
         text = Text(f"{blueprint.code}: {blueprint.questions} questions in {blueprint.minutes} minutes, pass mark "
                     f"{blueprint.pass_mark} on {blueprint.scale_min}-{blueprint.scale_max}. Questions are drawn "
-                    "in the blueprint's domain weights and scored all or nothing.")
+                    "in the blueprint's domain weights, a case study's together, and scored all or nothing.")
         count, minutes = self.query_one("#count", Input).value, self.query_one("#minutes", Input).value
         if count.isdigit() and minutes.isdigit() and (int(count), int(minutes)) != (blueprint.questions,
                                                                                   blueprint.minutes):
             text.append(f"\nThis simulation: {count} questions in {minutes} minutes.", style="bold")
-        if missing:
-            text.append(f"\nThis bank has no questions for {', '.join(missing)}; "
-                        "that share goes to the other domains.", style="dim")
+        pool = len(exam_pool(self.bank, blueprint))
+        if pool < len(self.bank.items):
+            text.append(f"\nIt draws {blueprint.code}'s question types: {pool} of this bank's "
+                        f"{len(self.bank.items)} questions.", style="dim")
+        size = int(count) if count.isdigit() and 0 < int(count) <= pool else None
+        short = [d for d in exam_plan(self.bank, blueprint, size) if d.short] if size else []
+        for domain in short:
+            text.append(f"\n{domain.name}: the bank has {domain.available} of the {domain.target} questions its "
+                        f"{domain.weight_percent:g}% asks for.", style="yellow")
+        if short:
+            text.append("\nThe other domains take their places.", style="yellow")
         if blueprint.retired_on:
             text.append(f"\n{blueprint.code} retired on {blueprint.retired_on}"
                         + (f"; its successor is {blueprint.successor}." if blueprint.successor else "."),
@@ -134,8 +140,9 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         except ValueError:
             problem.update(Text("Questions and minutes must be whole numbers.", style="bold red"))
             return
-        if not 1 <= count <= len(self.bank.items) or not 1 <= minutes <= MAX_EXAM_MINUTES:
-            problem.update(Text(f"Choose 1 to {len(self.bank.items)} questions and 1 to {MAX_EXAM_MINUTES} "
+        pool = len(exam_pool(self.bank, blueprint))
+        if not 1 <= count <= pool or not 1 <= minutes <= MAX_EXAM_MINUTES:
+            problem.update(Text(f"Choose 1 to {pool} questions and 1 to {MAX_EXAM_MINUTES} "
                                 "minutes (a week).", style="bold red"))
             return
         self.start_exam(blueprint.code, count, minutes)

@@ -320,8 +320,23 @@ def exam_result(session: Session, score: ExamScore, now: dt.datetime, width: int
         text.append(f"  {name:<{names}} {domain.correct:>3}/{domain.total:<3} ")
         text.append(bar(domain.correct / domain.total, 20))
         text.append(f" {domain.percent:4.0f}%\n{_rest(rows)}")
+    text.append_text(drawn_note(score))
     text.append(f"\nEach question scores all or nothing, as in the real exam.\nPartial credit, for diagnosis only: "
                 f"{score.partial:.0%} (a right pick counts, a wrong pick takes one back).", style="dim")
+    return text
+
+
+def drawn_note(score: ExamScore) -> Text:
+    """What the draw could not take in the blueprint's weights, said under the domains (empty when it followed
+    them): a domain the bank is short of gives its places to the others, and the score by domain shows it."""
+    short = [d for d in score.domains if d.target and d.total < d.target]
+    if not short:
+        return Text()
+    text = Text("\n", style="yellow")
+    for domain in short:
+        text.append(f"{domain.name}: {domain.total} of the {domain.target} questions its {domain.weight_percent:g}% "
+                    "asks for (the bank has no more).\n")
+    text.append("The other domains took their places, so this mix is not the blueprint's.\n")
     return text
 
 

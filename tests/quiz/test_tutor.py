@@ -110,19 +110,19 @@ def test_an_empty_review_queue_is_a_plain_error(tutor: Tutor) -> None:
 
 
 def test_an_exam_is_scored_recorded_and_scheduled_in_one_go(tutor: Tutor, clock: FrozenClock) -> None:
-    exam = tutor.exam(tutor.bank("tiny"), exam_code="MLA-C01", count=6, seed=4)
-    assert exam.remaining() == dt.timedelta(minutes=12)  # MLA-C01's pace: 2 minutes a question
-    for n in range(5):  # five answered (4 right), one left open
+    exam = tutor.exam(tutor.bank("tiny"), exam_code="MLA-C01", count=5, seed=4)  # the 5 that are not true/false
+    assert exam.remaining() == dt.timedelta(minutes=10)  # MLA-C01's pace: 2 minutes a question
+    for n in range(4):  # four answered (3 right), one left open
         answer(exam, n != 2)
         tutor.save(exam)
         exam.go(1)
     clock.advance(minutes=5)
     score = tutor.finish(exam)
-    assert score is not None and (score.correct, score.total, score.answered) == (4, 6, 5)
-    assert score.scaled == 700 and not score.passed
+    assert score is not None and (score.correct, score.total, score.answered) == (3, 5, 4)
+    assert score.scaled == 640 and not score.passed
     [record] = tutor.store.exam_results("tiny")
-    assert (record.scaled, record.pass_mark, record.correct, record.total) == (700, 720, 4, 6)
-    assert len(tutor.store.attempts("tiny")) == 5 and len(tutor.store.cards("tiny")) == 5
+    assert (record.scaled, record.pass_mark, record.correct, record.total) == (640, 720, 3, 5)
+    assert len(tutor.store.attempts("tiny")) == 4 and len(tutor.store.cards("tiny")) == 4
     assert tutor.unfinished_exam(tutor.bank("tiny")) is None
 
 
@@ -165,25 +165,28 @@ def test_unknown_exam_code_is_refused(tutor: Tutor) -> None:
 
 def test_stats_count_topics_domains_weakest_and_exam_trend(tutor: Tutor, clock: FrozenClock) -> None:
     session = practice_round(tutor, "RWRWRR", seed=3)
-    exam = tutor.exam(tutor.bank("tiny"), count=6, seed=4)
-    for _ in range(6):
+    exam = tutor.exam(tutor.bank("tiny"), count=5, seed=4)  # every question but the true/false one
+    for _ in range(5):
         answer(exam, True)
         exam.go(1)
     tutor.finish(exam)
     data = stats_data(tutor.stats())
-    assert (data["attempts"], data["correct"], data["seen"], data["questions"]) == (12, 10, 6, 6)
+    assert (data["attempts"], data["correct"], data["seen"], data["questions"]) == (11, 9, 6, 6)
     by_topic = {t["id"]: (t["attempts"], t["correct"]) for t in data["topics"]}
     expected: dict[str, list[int]] = {}
     for slot, outcome in zip(session.slots, "RWRWRR"):
         for topic in slot.item.topics:
             tally = expected.setdefault(topic, [0, 0])
-            tally[0] += 2  # once in practice, once (right) in the exam
-            tally[1] += 1 + (outcome == "R")
+            in_exam = slot.item.type != "true_false"  # once in practice, once (right) in the exam
+            tally[0] += 1 + in_exam
+            tally[1] += in_exam + (outcome == "R")
     assert by_topic == {k: tuple(v) for k, v in expected.items()}
     assert data["weakest_topics"][0]["accuracy"] == min(t["accuracy"] for t in data["topics"])
     assert data["domains"]["MLA-C01"][0]["id"] == "data-preparation"
     assert [(e["scaled"], e["passed"]) for e in data["exams"]] == [(1000, True)]
-    assert data["due"] == {"now": 0, "answered_wrong": 0, "never_seen": 0}
+    # the true/false question is no MLA-C01 item: a wrong practice answer to it stays wrong after the exam
+    wrong = sum(slot.item.type == "true_false" and outcome == "W" for slot, outcome in zip(session.slots, "RWRWRR"))
+    assert data["due"] == {"now": 0, "answered_wrong": wrong, "never_seen": 0}
 
 
 def test_text_pictures() -> None:

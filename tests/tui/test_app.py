@@ -77,16 +77,18 @@ async def test_a_whole_exam_with_flag_back_and_finish(tutor: Tutor, clock: Froze
         assert isinstance(app.screen, ExamSetupScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.screen.query_one("#count").value == "6"      # the bank is smaller than 65
-        assert app.screen.query_one("#minutes").value == "12"   # MLA-C01's 2 minutes a question
+        # the bank is smaller than 65, and its true/false question is no MLA-C01 item: 5 are drawn
+        assert app.screen.query_one("#count").value == "5"
+        assert app.screen.query_one("#minutes").value == "10"   # MLA-C01's 2 minutes a question
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, QuestionScreen)
         session = screen.session
-        assert "0:12:00 left" in shown(pilot, "#timer")
-        plan = [True, True, False, True, True, False]
+        assert "0:10:00 left" in shown(pilot, "#timer")
+        assert all(slot.item.type != "true_false" for slot in session.slots)
+        plan = [True, False, False, True, True]
         await pilot.press(*answer_keys(session, False), "m")  # first a wrong answer, flagged for review
         assert "⚑ flagged" in shown(pilot, "#status")
         assert shown(pilot, "#verdict") == ""                   # nothing revealed during an exam
@@ -95,7 +97,7 @@ async def test_a_whole_exam_with_flag_back_and_finish(tutor: Tutor, clock: Froze
             await pilot.press(*answer_keys(session, right))
         clock.advance(minutes=7)
         screen.tick()
-        assert "0:05:00 left" in shown(pilot, "#timer")
+        assert "0:03:00 left" in shown(pilot, "#timer")
         await pilot.press("l")                                   # the list: jump back to the flagged one
         await pilot.press("home", "enter")
         assert session.index == 0
@@ -107,16 +109,16 @@ async def test_a_whole_exam_with_flag_back_and_finish(tutor: Tutor, clock: Froze
         await pilot.press("y")
         assert isinstance(app.screen, ResultScreen)
         result = shown(pilot, "#result")
-        # 4 of 6 right: 100 + 900 * 4/6 = 700, under MLA-C01's 720
+        # 3 of 5 right: 100 + 900 * 3/5 = 640, under MLA-C01's 720
         assert result.startswith("MLA-C01 exam simulation: FAIL")
-        assert "Scaled score 700 of 1000 (pass mark 720)" in result
-        assert "Right 4 of 6 (67%)" in result and "time used 0:07:00" in result
+        assert "Scaled score 640 of 1000 (pass mark 720)" in result
+        assert "Right 3 of 5 (60%)" in result and "time used 0:07:00" in result
         [record] = tutor.store.exam_results("tiny")
-        assert record.scaled == 700
+        assert record.scaled == 640
         await pilot.press("w")
         assert len(app.screen.session.slots) == 2
         await pilot.press("escape", "a")
-        assert len(app.screen.session.slots) == 6
+        assert len(app.screen.session.slots) == 5
         await pilot.press("escape", "h")
         assert isinstance(app.screen, HomeScreen)
 
@@ -430,8 +432,10 @@ async def test_the_exam_setup_says_the_size_and_time_that_will_start(tutor: Tuto
         await pilot.press("e")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "This simulation: 6 questions in 12 minutes." in shown(pilot, "#about")  # the bank has 6
-        await pilot.press("tab", "3")  # the field is selected as it takes the focus: 3 replaces 6
+        # the bank has 6, of which 5 are MLA-C01's question types (no true/false)
+        assert "This simulation: 5 questions in 10 minutes." in shown(pilot, "#about")
+        assert "It draws MLA-C01's question types: 5 of this bank's 6 questions." in shown(pilot, "#about")
+        await pilot.press("tab", "3")  # the field is selected as it takes the focus: 3 replaces 5
         await pilot.pause()
         assert app.screen.query_one("#minutes").value == "6"
         assert "This simulation: 3 questions in 6 minutes." in shown(pilot, "#about")
@@ -451,7 +455,7 @@ async def test_the_exam_setup_refuses_a_time_past_a_week_on_screen(tutor: Tutor)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ExamSetupScreen)
-        assert shown(pilot, "#problem") == "Choose 1 to 6 questions and 1 to 10080 minutes (a week)."
+        assert shown(pilot, "#problem") == "Choose 1 to 5 questions and 1 to 10080 minutes (a week)."
         assert tutor.store.unfinished_exam("tiny") is None
 
 
