@@ -210,3 +210,21 @@ def test_a_case_study_with_one_question_is_a_warning(tmp_path: Path, capsys: pyt
     assert code == 0
     assert "warning [case-study-alone] questions[2]: this case study's scenario opens no other question's stem" in out
     assert "questions[0]" not in out and "questions[1]" not in out
+
+
+def test_an_mla_question_not_shaped_as_the_exams_items_is_a_warning(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """MLA-C01's multiple choice is one right of four; multiple response five or more options."""
+    shaped = [single(f"q-four-{n}", [f"{t} {n}" for t in EVEN], key=n) for n in range(3)]
+    three = question("q-three", n=3, correct="A")
+    choose_two_of_four = question("q-two-of-four", kind="multiple", correct="AC", n=4)
+    choose_two_of_five = question("q-two-of-five", kind="multiple", correct="AC", n=5)
+    kept = question("q-kept", n=3, correct="B")
+    kept["lint_notes"] = {"exam-shape": "a book's question, kept as printed"}
+    path = write_bank(tmp_path / "b", [*shaped, three, choose_two_of_four, choose_two_of_five, kept], bank_id="shape")
+    code, out = run_lint(str(path), capsys=capsys)
+    assert code == 0
+    assert "warning [exam-shape] questions[3]: MLA-C01's multiple-choice items have 4 options; this one has 3" in out
+    assert ("warning [exam-shape] questions[4]: MLA-C01's multiple-response items have 5 or more options; "
+            "this one has 4") in out
+    assert out.count("[exam-shape]") == 2  # the shaped ones, the five-option one and the noted one pass
