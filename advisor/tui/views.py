@@ -47,7 +47,21 @@ def instruction(session: Session, slot: Slot) -> Text:
         text = Text("Choose one.")
     if slot.answered and not slot.complete and session.mode == "exam" and not session.finished:
         text.append("  ◐ incomplete: it counts as wrong unless completed", style="bold")
+    place = case_place(session, slot)
+    if place is not None:
+        text.append(f"  Case study, question {place[0]} of {place[1]} (same scenario, scored on its own)",
+                    style="dim")
     return text
+
+
+def case_place(session: Session, slot: Slot) -> tuple[int, int] | None:
+    """Where a case study's question stands among the session's questions of the same scenario (1-based, count),
+    or None: the learner knows the scenario repeats and which part this is."""
+    scenario = slot.item.scenario
+    if scenario is None:
+        return None
+    siblings = [s for s in session.slots if s.item.scenario == scenario]
+    return (siblings.index(slot) + 1, len(siblings)) if len(siblings) > 1 else None
 
 
 def reveals(session: Session, slot: Slot) -> bool:

@@ -5,19 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
 from rich.console import Console
 
 from advisor.knowledge.loader import load_knowledge
+from advisor.quiz.bank import find_bank
 from advisor.quiz.scoring import DomainScore, ExamScore
+from advisor.quiz.session import new_session
 from advisor.quiz.stats import Stats, Tally
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.report import build_report
 from advisor.tui.advice_views import report_tab, trace_view
-from advisor.tui.views import exam_result, stats_view
+from advisor.tui.views import exam_result, instruction, stats_view
 from advisor.workload import Workload
+from tests.support.quiz import FrozenClock, question, write_bank
 
 
 def test_exam_domains_wrap_at_80_columns_and_are_never_cut() -> None:
@@ -74,3 +78,17 @@ def test_the_why_view_wraps_as_explain_does_under_its_own_text() -> None:
     assert len(lines) > 10 and all(len(line.rstrip()) <= 60 for line in lines)
     assert [line.split(":")[0] for line in lines if line and not line.startswith(" ")] == [
         "notebook.family [notebook]", "sizing [notebook]"]
+
+
+def test_a_case_study_question_says_which_part_of_its_scenario_it_is(tmp_path: Path) -> None:
+    """The scenario repeats on every question of a case study: the instruction says which part this is."""
+    scenario = "Case study: a team serves a forecast from a real-time endpoint."
+    questions = [question(f"case-{n}", stem=f"{scenario}\n\nPart {n}: which fits?") for n in (1, 2, 3)]
+    questions.append(question("alone"))
+    bank = find_bank("cases", write_bank(tmp_path / "banks", questions, bank_id="cases").parent)
+    session = new_session(bank, "exam", list(bank.items), seed=1, clock=FrozenClock())
+    said = [instruction(session, slot).plain for slot in session.slots]
+    assert said[1].endswith("Case study, question 2 of 3 (same scenario, scored on its own)")
+    assert "Case study" not in said[3]
+    alone = new_session(bank, "practice", [bank.items[0], bank.items[3]], seed=1, clock=FrozenClock())
+    assert "Case study" not in instruction(alone, alone.slots[0]).plain  # its siblings are not in this round
