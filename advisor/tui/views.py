@@ -345,7 +345,8 @@ def drawn_note(score: ExamScore) -> Text:
     them): a domain the bank is short of gives its places to the others, and the score by domain shows it."""
     short = [d for d in score.domains if d.target and d.total < d.target]
     if not short:
-        return Text()
+        weighted = all(d.total == d.target for d in score.domains)
+        return Text("\nDrawn in the blueprint's domain weights.\n" if weighted else "", style="dim")
     text = Text("\n", style="yellow")
     for domain in short:
         text.append(f"{domain.name}: {domain.total} of the {domain.target} questions its {domain.weight_percent:g}% "

@@ -182,7 +182,8 @@ def test_a_domain_the_bank_lacks_is_said_not_filled_silently(tmp_path: Path) -> 
     assert "Data Preparation for Machine Learning: 2 of the 6 questions its 28% asks for" in str(
         drawn_note(score).plain)
     full = exam_items(_case_bank(tmp_path / "full", data_prep=12), mla, 20, seed=1)
-    assert drawn_note(score_exam(mla, full, [mark(i, ()) for i in full])).plain == ""
+    assert drawn_note(score_exam(mla, full, [mark(i, ()) for i in full])).plain == (
+        "\nDrawn in the blueprint's domain weights.\n")
 
 
 def test_custom_exam_time_keeps_the_blueprints_pace() -> None:
