@@ -38,6 +38,15 @@ DURABLE_MAX_SECONDS = 31_622_400
 BUILTIN_CONTAINER = "builtin_container"
 """The LAMBDA_BLOCKERS id of a built-in algorithm's model (rules read it in derived.lambda_failed)."""
 DURABLE_TIMEOUT_HEADROOM = 1.5
+SNAPSTART = ("SnapStart (python3.12+, java11+, dotnet8+ managed runtimes; .zip packages only, /tmp up to 512 MB, "
+             "not with provisioned concurrency or EFS) restores a snapshot of the initialised environment and "
+             "shortens a cold start, but does not remove it")
+"""What AWS says of SnapStart beside provisioned concurrency, for a synchronous caller who cannot wait for a cold
+start (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html, as of 2026-12-03: supported runtimes, no
+container images, provisioned concurrency, EFS or ephemeral storage over 512 MB; "if your application has strict
+cold start latency requirements that SnapStart can't adequately address, use provisioned concurrency";
+https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html: initialised environments that respond
+in double-digit milliseconds, billed while configured)."""
 """DurableConfig.ExecutionTimeout is set to the workflow's expected length x1.5 (our judgement: approvals and
 callbacks run late), within the 366-day maximum."""
 
@@ -462,6 +471,9 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         exported = (container[1],)
     blocking = [c for c in checks if c.applies and not c.ok and c.blocking and c.change is None]
     if not blocking:
+        warm = _kept_warm(w, unit, checks, concurrency, settings["PackageType"] == "Image")
+        if warm:
+            exported = (*exported, warm)
         verdict: Verdict = "fits_with_changes" if exported or any(c.change for c in checks if c.applies) \
             else "fits"
         if traffic == "steady" and concurrency >= 100:
@@ -513,6 +525,25 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     return LambdaAssessment("fits_with_changes", "managed_instances", tuple(checks), settings, unit,
                             tuple(reasons + weighed), tuple(needs), orchestration=orchestration,
                             mode_changes=(*exported, to_managed))
+
+
+def _kept_warm(w: Workload, unit: Unit, checks: list[LambdaCheck], concurrency: int, image: bool) -> str | None:
+    """The change standard Lambda needs when its synchronous callers cannot wait for a cold start (inference.
+    cold_starts_ok stated false): standard Lambda starts a new execution environment, loading the model, after idle
+    time and beyond the environments already warm, so AWS's answer for strict start-up latency is provisioned
+    concurrency; SnapStart is said beside it with what it cannot do (SNAPSTART). None when a caller does not wait
+    (asynchronous, event-source or batch invocations), when cold starts are acceptable, or when the burst check
+    already asks for provisioned concurrency."""
+    if w.inference.cold_starts_ok or "cold_starts_ok" not in _changed(w.inference) \
+            or unit.invocation not in ("sync", "stream"):
+        return None
+    if any(c.change and c.change.startswith("configure provisioned concurrency") for c in checks if c.applies):
+        return None
+    snapstart = "; a container image cannot use SnapStart" if image else f"; {SNAPSTART}"
+    return (f"configure provisioned concurrency of {max(1, concurrency)} on an alias (PutProvisionedConcurrencyConfig"
+            ".ProvisionedConcurrentExecutions; billed while configured): inference.cold_starts_ok is false, and "
+            "standard Lambda starts a new execution environment, loading the model, after idle time or beyond the "
+            f"warm ones{snapstart}")
 
 
 def _models_reason(w: Workload, unit: Unit) -> str:

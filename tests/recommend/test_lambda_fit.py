@@ -448,3 +448,25 @@ def test_reserved_concurrency_only_for_a_function_in_standard_lambda(advisor: Ad
     assert "LM-10" not in {s.control for s in managed.security}
     assert {s.control for s in managed.security if s.group == "lambda"} >= {"LM-01", "LM-11"}
     assert "PutFunctionConcurrency" not in covered_operations(managed)
+
+
+def test_a_caller_who_cannot_wait_for_a_cold_start_gets_provisioned_concurrency(advisor: Advisor) -> None:
+    """inference.cold_starts_ok false on a synchronous request: standard Lambda fits with provisioned concurrency
+    (AWS's answer for strict start-up latency), SnapStart said beside it with what it cannot do; an asynchronous
+    caller, a stated true, or a container image (no SnapStart) read differently."""
+    base = {"stages": ["realtime_inference"], "model": {"algorithm": "sklearn", "kind": "classical", "size_mb": 200},
+            "inference": {"requests_per_second": 2, "seconds_per_request": 0.05, "traffic": "sporadic",
+                          "package_mb": 240}}
+    cold = rec_of(advisor, {**base, "inference": {**base["inference"], "cold_starts_ok": False}})
+    assert cold.lambda_ is not None and cold.lambda_.verdict == "fits_with_changes"
+    warm = next(c for c in cold.lambda_.changes if c.startswith("configure provisioned concurrency of 1"))
+    assert "SnapStart" in warm and "512 MB" in warm and "not with provisioned concurrency" in warm
+    ok = rec_of(advisor, {**base, "inference": {**base["inference"], "cold_starts_ok": True}})
+    assert ok.lambda_ is not None and not any("provisioned concurrency" in c for c in ok.lambda_.changes)
+    queued = rec_of(advisor, {**base, "stages": ["async_inference"],
+                              "inference": {**base["inference"], "cold_starts_ok": False}})
+    assert queued.lambda_ is not None and not any("provisioned concurrency" in c for c in queued.lambda_.changes)
+    image = rec_of(advisor, {**base, "inference": {**base["inference"], "cold_starts_ok": False,
+                                                   "package_mb": 2000}})
+    assert image.lambda_ is not None
+    assert any("a container image cannot use SnapStart" in c for c in image.lambda_.changes)
