@@ -32,7 +32,7 @@ from advisor.errors import Problem, WorkloadError
 from advisor.numbers import MAX_MAGNITUDE, Finite, FiniteInt
 
 if TYPE_CHECKING:
-    from advisor.knowledge.models import Knowledge, LlmArchitecture
+    from advisor.knowledge.models import HostingOption, Knowledge, LlmArchitecture
 
 
 
@@ -847,6 +847,33 @@ STORAGE_LIMITS = (("image_gb", "package_mb", "container image (code and model)")
 and 5 GB of ephemeral disk) and the inference field in MB each bounds."""
 
 
+DEFAULT_SPEEDUP = {"deep_learning": 10.0, "llm": 10.0, "classical": 2.0, "tree_based": 2.0}
+"""Assumed speed-up of one request on one T4-class device over one vCPU, by model kind: neural networks are
+matrix work a GPU does about ten times faster at small batch sizes; classical and tree models gain little.
+Other devices scale by the square root of their peak (small-batch latency is bound by memory bandwidth and
+launch overhead, not peak FLOPS; advisor.recommend.sizing). A workload that measured it says so in
+inference.accelerator_speedup."""
+
+
+def option_request_seconds(w: Workload, option: "HostingOption") -> tuple[float, str]:
+    """One request's time against an inference option's time limit, and how it was found.
+
+    inference.seconds_per_request is for one vCPU. A workload that runs on an accelerator for sure (inference.gpu
+    required, inference.accelerator named, or a measured inference.accelerator_speedup) runs its requests there on
+    an option that has GPUs, so its time is the vCPU time over the speed-up it stated, else over the slowest
+    current GPU's assumed one (T4-class, DEFAULT_SPEEDUP): a bound that holds on any device the stage may get. An
+    option without GPUs (serverless), or a workload that may run on CPUs, is held to the vCPU time.
+    """
+    inf = w.inference
+    cpu = inf.seconds_per_request
+    on_gpu = inf.gpu == "required" or inf.accelerator is not None or inf.accelerator_speedup is not None
+    if not (on_gpu and option.capabilities.gpu) or inf.gpu == "none":
+        return cpu, f"{cpu:g} s"
+    speedup = inf.accelerator_speedup or DEFAULT_SPEEDUP[w.model.kind]
+    why = "inference.accelerator_speedup" if inf.accelerator_speedup else "assumed on a T4-class GPU"
+    return cpu / speedup, f"about {cpu / speedup:,.4g} s on an accelerator ({cpu:g} s of a vCPU / {speedup:g}x, {why})"
+
+
 def _mb_said(mb: float) -> str:
     """A limit in MB as AWS's pages say it: 4 MB, or 1024 MB (1 GB) where it is a whole number of GB."""
     return f"{mb:g} MB" + (f" ({mb / 1024:g} GB)" if mb >= 1024 and mb % 1024 == 0 else "")
@@ -872,11 +899,12 @@ def option_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str
                              "the option that takes it: " + _taker(w, knowledge, stage, "payload_mb", inf.payload_mb,
                                                                     "payloads up to {:g} MB", "none: split each "
                                                                     "request, or score the data set with {job}")))
-        if timeout is not None and inf.seconds_per_request > timeout:
+        seconds, said = option_request_seconds(w, option) if timeout is not None else (0.0, "")
+        if timeout is not None and seconds > timeout:
             problems.append((("inference", "seconds_per_request"), f"inference.seconds_per_request is "
-                             f"{inf.seconds_per_request:g} s, over {option.name}'s {timeout:g} s limit per request "
+                             f"{said}, over {option.name}'s {timeout:g} s limit per request "
                              f"(stages lists {stage})", "the option that takes it: " + _taker(
-                                 w, knowledge, stage, "timeout_s", inf.seconds_per_request, "up to {:g} s a request",
+                                 w, knowledge, stage, "timeout_s", seconds, "up to {:g} s a request",
                                  "none: split the work into shorter requests, or run it with {job}")))
         for limit_id, field, what in STORAGE_LIMITS:
             most, need_mb = option.most(limit_id), getattr(inf, field)

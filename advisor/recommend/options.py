@@ -18,7 +18,7 @@ from advisor.recommend.costing import cost_settings
 from advisor.recommend.models import StageChoice
 from advisor.recommend.sizing import SETTINGS_SIZERS, Candidate
 from advisor.stages import data_job_stages, offer, stage
-from advisor.workload import Derived, Workload, has_idle_periods, scales_to_zero
+from advisor.workload import Derived, Workload, has_idle_periods, option_request_seconds, scales_to_zero
 
 
 def _a(noun: str) -> str:
@@ -82,8 +82,10 @@ def _breaks(option: HostingOption, w: Workload) -> list[str]:
     if payload is not None and inf.payload_mb > payload:
         broken.append(f"a {inf.payload_mb:g} MB payload (limit {payload:g} MB)")
     timeout = option.most("timeout_s")
-    if timeout is not None and inf.seconds_per_request > timeout:
-        broken.append(f"{inf.seconds_per_request:g} s of processing (limit {timeout:g} s)")
+    if timeout is not None:
+        seconds, said = option_request_seconds(w, option)
+        if seconds > timeout:
+            broken.append(f"{said} of processing (limit {timeout:g} s)")
     return broken
 
 

@@ -26,6 +26,7 @@ from advisor.stages import StageSpec, offer
 from advisor.stages import stage as stage_spec
 from advisor.workload import (
     BYTES_PER_PARAMETER,
+    DEFAULT_SPEEDUP,
     Derived,
     Workload,
     in_flight_sequences,
@@ -53,11 +54,6 @@ TIME_BAND = 1.1
 """At priority time, jobs estimated within 10% of the fastest count as equally fast; the cheapest of them wins."""
 REFERENCE_TFLOPS = 65.0
 """The dense FP16 peak of a T4, the device the default speed-ups below are stated for."""
-DEFAULT_SPEEDUP = {"deep_learning": 10.0, "llm": 10.0, "classical": 2.0, "tree_based": 2.0}
-"""Assumed speed-up of one request on one T4-class device over one vCPU, by model kind: neural networks are
-matrix work a GPU does about ten times faster at small batch sizes; classical and tree models gain little.
-Other devices scale by the square root of their peak (small-batch latency is bound by memory bandwidth and
-launch overhead, not peak FLOPS). A workload that measured it says so in inference.accelerator_speedup."""
 GPU_PER_BILLION_PARAMETERS = 1.0
 """Data-parallel training keeps about one accelerator busy per billion parameters (or per 100 GB of data):
 beyond that, extra devices of a small model mostly wait on gradient exchange (an assumption, stated)."""

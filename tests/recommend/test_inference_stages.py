@@ -68,6 +68,28 @@ def test_impossible_asks_are_errors_naming_both_fields(advisor: Advisor, stages:
                              or "none:" in problem.hint)
 
 
+def test_a_request_that_surely_runs_on_a_gpu_is_held_to_the_time_limit_on_the_gpu(advisor: Advisor) -> None:
+    """seconds_per_request is for one vCPU: 30,000 s is about 3,000 s on a T4-class GPU, within Asynchronous
+    Inference's hour when the workload runs on a GPU for sure (gpu required, or a measured speed-up); a workload
+    that may run on CPUs is held to the vCPU time, and the error says which it used."""
+    video = {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 500, "size_mb": 2000}
+    sure = advisor.recommend({"stages": ["async_inference"], "model": video,
+                              "inference": {"seconds_per_request": 30_000, "gpu": "required",
+                                            "requests_per_second": 0.01}})
+    assert 900 < sure.instances["async_inference"].settings["InvocationTimeoutSeconds"] <= 3600
+    measured = advisor.recommend({"stages": ["async_inference"], "model": video,
+                                  "inference": {"seconds_per_request": 30_000, "accelerator_speedup": 20,
+                                                "requests_per_second": 0.01}})
+    assert measured.instances["async_inference"].fits
+    with pytest.raises(WorkloadError) as info:
+        advisor.recommend({"stages": ["async_inference"], "model": video,
+                           "inference": {"seconds_per_request": 30_000, "gpu": "required", "accelerator_speedup": 5}})
+    [problem] = [p for p in info.value.problems if p.field == "inference.seconds_per_request"]
+    assert "about 6,000 s on an accelerator (30000 s of a vCPU / 5x, inference.accelerator_speedup)" in problem.message
+    with pytest.raises(WorkloadError):
+        advisor.recommend({"stages": ["async_inference"], "model": video, "inference": {"seconds_per_request": 30_000}})
+
+
 def test_gpu_on_serverless_exits_2_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "w.yaml"
     path.write_text("stages: [serverless_inference]\ninference:\n  gpu: required\n", encoding="utf-8")
