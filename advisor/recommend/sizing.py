@@ -1700,11 +1700,12 @@ def lost_because(winner: Candidate, other: Candidate, w: Workload, inference: bo
         more = o_cost > w_cost
         pct = abs(o_cost - w_cost) / w_cost * 100 if w_cost else 0
         cost_diff = (f"costs {money(abs(o_cost - w_cost))}{' ' if per_run else ''}{unit} {'more' if more else 'less'}"
-                     f" ({pct:.0f}%) at {run_text(other) if per_run else price_text(other)}")
+                     f" ({f'{pct:.0f}%' if pct >= 0.5 else 'under 1%'}) at "
+                     f"{run_text(other) if per_run else price_text(other)}")
     if w.priority == "cost":
         if o_cost == w_cost:
             return (f"same {'cost a run' if per_run else 'price'}, "
-                    f"{'less compute' if other.speed < winner.speed else 'larger or older'}")
+                    f"{'less compute' if other.speed < winner.speed else _tie(winner, other)}")
         return cost_diff or "not cheaper"
     if w.priority == "time":
         if other.mostly_idle and not winner.mostly_idle and not inference:
@@ -1746,7 +1747,7 @@ def _lost_per_job(winner: Candidate, other: Candidate) -> str:
     at = f"{price_text(other)} for {_busy(other):g} busy vCPUs vs {price_text(winner)} for {_busy(winner):g}"
     ratio = other.per_job / winner.per_job - 1
     if round(ratio, 2) == 0:
-        return f"same cost a job ({at}), {'less compute' if other.speed < winner.speed else 'larger or older'}"
+        return f"same cost a job ({at}), {'less compute' if other.speed < winner.speed else _tie(winner, other)}"
     if ratio < 0:  # cheaper a job by a fraction of a cent an hour, which the ranking counts as a tie
         return (f"ties on cost a job, which the ranking counts to the cent an hour ({at}; {-ratio:.0%} less "
                 f"before rounding), {_tie(winner, other)}")

@@ -440,3 +440,14 @@ def test_a_cpu_type_cheaper_a_job_by_under_a_cent_an_hour_lost_on_a_tie_and_says
     for alt in choice.alternatives:
         if alt.price_per_hour_usd != "unknown" and winner != "unknown" and alt.price_per_hour_usd < winner:
             assert alt.reason.startswith("ties on cost a job"), alt.reason
+
+
+def test_a_losing_type_at_the_same_price_says_what_broke_the_tie_and_a_tiny_gap_is_not_zero(advisor: Advisor) -> None:
+    """2 x r6i.12xlarge against 1 x r6i.24xlarge at the same price lost for running on more instances (not 'larger
+    or older'); r5 at $0.0004/h more is 'under 1%' more, never '(0%)'."""
+    rec = advisor.recommend(Workload.model_validate(
+        {"stages": ["processing"], "data": {"size_gb": 300, "kind": "tabular"}, "priority": "cost",
+         "processing": {"max_hours": 2, "gb_per_vcpu_hour": 2}}))
+    reasons = [a.reason for a in rec.instances["processing"].alternatives]
+    assert not [r for r in reasons if "(0%)" in r or "larger or older" in r], reasons
+    assert any(r == "same price, on more instances" for r in reasons), reasons
