@@ -637,7 +637,11 @@ class TrainingSizer:
         return count, None
 
     def count_reason(self, spec: Spec, count: int) -> str:
-        return f"{count} instances for distributed training" if self.distributed else "1 instance (not distributed)"
+        if self.distributed:
+            return f"{count} instances for distributed training"
+        # training.distributed asked for, but the built-in algorithm trains on one instance (said above)
+        return "1 instance (it trains on a single instance)" if self.w.training.distributed else \
+            "1 instance (not distributed)"
 
 
 def model_need(w: Workload, derived: Derived, accelerated: bool) -> Need:
