@@ -451,3 +451,18 @@ def test_a_losing_type_at_the_same_price_says_what_broke_the_tie_and_a_tiny_gap_
     reasons = [a.reason for a in rec.instances["processing"].alternatives]
     assert not [r for r in reasons if "(0%)" in r or "larger or older" in r], reasons
     assert any(r == "same price, on more instances" for r in reasons), reasons
+
+
+def test_a_stated_trainium_is_weighed_directly_not_after_every_other_family_missed(advisor: Advisor) -> None:
+    """SageMaker hosts on Trainium (ml.trn1.* are hosting and transform types): a workload that names it keeps to
+    it from the rule that reads inference.accelerator, without 'no g/p/inf type meets the need' (which was
+    false: they were left out for not carrying it)."""
+    w = {"stages": ["realtime_inference", "batch_inference"],
+         "model": {"algorithm": "lmi", "kind": "llm", "architecture": "llama-3.1-8b", "parameters_millions": 8000},
+         "inference": {"requests_per_second": 1, "latency_ms_p99": 30000, "seconds_per_request": 5,
+                       "accelerator": "Trainium"}}
+    rec = advisor.recommend(Workload.model_validate(w))
+    for stage in ("realtime_inference", "batch_inference"):
+        choice = rec.instances[stage]
+        assert choice.instance_type is not None and choice.instance_type.startswith("ml.trn1."), choice.instance_type
+        assert not any("meets the need at this stage" in r for r in choice.reasons), choice.reasons
