@@ -855,23 +855,32 @@ launch overhead, not peak FLOPS; advisor.recommend.sizing). A workload that meas
 inference.accelerator_speedup."""
 
 
-def option_request_seconds(w: Workload, option: "HostingOption") -> tuple[float, str]:
-    """One request's time against an inference option's time limit, and how it was found.
+def option_request_seconds(w: Workload, option: "HostingOption") -> float:
+    """One request's time against an inference option's time limit.
 
     inference.seconds_per_request is for one vCPU. A workload that runs on an accelerator for sure (inference.gpu
     required, inference.accelerator named, or a measured inference.accelerator_speedup) runs its requests there on
     an option that has GPUs, so its time is the vCPU time over the speed-up it stated, else over the slowest
     current GPU's assumed one (T4-class, DEFAULT_SPEEDUP): a bound that holds on any device the stage may get. An
-    option without GPUs (serverless), or a workload that may run on CPUs, is held to the vCPU time.
+    option without GPUs (serverless), or a workload that may run on CPUs, is held to the vCPU time. Said in words
+    by request_seconds_said, only where a limit is broken (this runs for every option of every recommendation).
     """
     inf = w.inference
-    cpu = inf.seconds_per_request
-    on_gpu = inf.gpu == "required" or inf.accelerator is not None or inf.accelerator_speedup is not None
-    if not (on_gpu and option.capabilities.gpu) or inf.gpu == "none":
-        return cpu, f"{cpu:g} s"
-    speedup = inf.accelerator_speedup or DEFAULT_SPEEDUP[w.model.kind]
+    if not option.capabilities.gpu or inf.gpu == "none" or not (
+            inf.gpu == "required" or inf.accelerator is not None or inf.accelerator_speedup is not None):
+        return inf.seconds_per_request
+    return inf.seconds_per_request / (inf.accelerator_speedup or DEFAULT_SPEEDUP[w.model.kind])
+
+
+def request_seconds_said(w: Workload, option: "HostingOption") -> str:
+    """option_request_seconds in words: the vCPU time, or the accelerator time and how it was found."""
+    inf = w.inference
+    cpu, seconds = inf.seconds_per_request, option_request_seconds(w, option)
+    if seconds == cpu:
+        return f"{cpu:g} s"
+    speedup = cpu / seconds
     why = "inference.accelerator_speedup" if inf.accelerator_speedup else "assumed on a T4-class GPU"
-    return cpu / speedup, f"about {cpu / speedup:,.4g} s on an accelerator ({cpu:g} s of a vCPU / {speedup:g}x, {why})"
+    return f"about {seconds:,.4g} s on an accelerator ({cpu:g} s of a vCPU / {speedup:g}x, {why})"
 
 
 def _mb_said(mb: float) -> str:
@@ -899,10 +908,10 @@ def option_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str
                              "the option that takes it: " + _taker(w, knowledge, stage, "payload_mb", inf.payload_mb,
                                                                     "payloads up to {:g} MB", "none: split each "
                                                                     "request, or score the data set with {job}")))
-        seconds, said = option_request_seconds(w, option) if timeout is not None else (0.0, "")
+        seconds = option_request_seconds(w, option) if timeout is not None else 0.0
         if timeout is not None and seconds > timeout:
             problems.append((("inference", "seconds_per_request"), f"inference.seconds_per_request is "
-                             f"{said}, over {option.name}'s {timeout:g} s limit per request "
+                             f"{request_seconds_said(w, option)}, over {option.name}'s {timeout:g} s limit per request "
                              f"(stages lists {stage})", "the option that takes it: " + _taker(
                                  w, knowledge, stage, "timeout_s", seconds, "up to {:g} s a request",
                                  "none: split the work into shorter requests, or run it with {job}")))

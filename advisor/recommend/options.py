@@ -18,7 +18,14 @@ from advisor.recommend.costing import cost_settings
 from advisor.recommend.models import StageChoice
 from advisor.recommend.sizing import SETTINGS_SIZERS, Candidate
 from advisor.stages import data_job_stages, offer, stage
-from advisor.workload import Derived, Workload, has_idle_periods, option_request_seconds, scales_to_zero
+from advisor.workload import (
+    Derived,
+    Workload,
+    has_idle_periods,
+    option_request_seconds,
+    request_seconds_said,
+    scales_to_zero,
+)
 
 
 def _a(noun: str) -> str:
@@ -82,10 +89,8 @@ def _breaks(option: HostingOption, w: Workload) -> list[str]:
     if payload is not None and inf.payload_mb > payload:
         broken.append(f"a {inf.payload_mb:g} MB payload (limit {payload:g} MB)")
     timeout = option.most("timeout_s")
-    if timeout is not None:
-        seconds, said = option_request_seconds(w, option)
-        if seconds > timeout:
-            broken.append(f"{said} of processing (limit {timeout:g} s)")
+    if timeout is not None and option_request_seconds(w, option) > timeout:
+        broken.append(f"{request_seconds_said(w, option)} of processing (limit {timeout:g} s)")
     return broken
 
 
