@@ -117,19 +117,16 @@ class Decision(NamedTuple):
         """Every rule against `ctx`, then the hit policy picks among those that matched. Decisions evaluated
         against the same `ctx` may share a `memo` of its leaves (see conditions.Memo)."""
         memo = {} if memo is None else memo  # the rules of one decision share leaves too
-        results = []  # (rule, its leaves as evaluated in written order, whether it matched)
+        evaluated = []  # (rule, its leaves as evaluated in written order, whether it matched)
         for rule in self.rules:
             found: list[LeafResult] = []
-            results.append((rule, found, rule.when is None or rule.when.holds(ctx, memo, found)))
-        matched = [rule for rule, _, ok in results if ok]
-        selected = self._select(matched)
-        selected_ids = set(map(id, selected))  # the rules, by identity
-        traces = []
-        for rule, found, ok in results:
-            status: RuleStatus = ("selected" if id(rule) in selected_ids else "matched" if ok else "unmatched")
-            traces.append(RuleTrace(rule.id, status, rule.priority, rule.because, tuple(found), rule.when))
-        trace = DecisionTrace(self.decision, self.title, self.hit_policy, tuple(r.id for r in selected),
-                              tuple(traces), stage)
+            evaluated.append((rule, found, rule.when is None or rule.when.holds(ctx, memo, found)))
+        selected = self._select([rule for rule, _, matched in evaluated if matched])
+        chosen = tuple(r.id for r in selected)  # a decision's rule ids are unique (checked when it loads)
+        traces = tuple(RuleTrace(rule.id, "selected" if rule.id in chosen else "matched" if matched else "unmatched",
+                                 rule.priority, rule.because, tuple(found), rule.when)
+                       for rule, found, matched in evaluated)
+        trace = DecisionTrace(self.decision, self.title, self.hit_policy, chosen, traces, stage)
         return Outcome(tuple(r.then for r in selected), tuple(selected), trace)
 
     def _select(self, matched: list[Rule]) -> list[Rule]:
