@@ -649,24 +649,35 @@ _FACT_KEYS = tuple((f"derived.{f.name}", f.name) for f in _FACTS)
 """(the name the rules read, Derived's field) for each fact."""
 
 
-def context_of(w: Workload, derived: Derived, fields: Collection[str] | None = None) -> dict[str, Any]:
+ContextFields = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+"""Workload fields grouped by section: (section attribute, ((dotted path, field attribute), ...)), "" for a
+top-level field (context_fields)."""
+
+
+def context_fields(fields: Collection[str] | None = None) -> ContextFields:
+    """Every workload field (or only `fields`, those the loaded rules name) by its section, the order context_of
+    reads them in: each section is read once, then its fields. Names that are no workload field (the derived
+    facts) are left out: context_of adds those from Derived."""
+    by_section: dict[str, list[tuple[str, str]]] = {}
+    for path in _PATHS if fields is None else fields:
+        if path in _PATHS:
+            section, name = _PATHS[path]
+            by_section.setdefault(section, []).append((path, name))
+    return tuple((section, tuple(paths)) for section, paths in by_section.items())
+
+
+def context_of(w: Workload, derived: Derived, fields: ContextFields | None = None) -> dict[str, Any]:
     """The flat field -> value view the rules read: every workload field by dotted path (or only `fields`, those
-    the loaded rules name), plus the derived facts (Derived.of).
+    the loaded rules name, from context_fields), plus the derived facts (Derived.of).
 
     Tuples (the stages) are shown as lists, as they are written in YAML.
     """
     ctx: dict[str, Any] = {}
-    for path in _PATHS if fields is None else fields:
-        where = _PATHS.get(path)
-        if where is None:
-            continue  # a derived fact, added below
-        section, name = where
-        if section:
-            holder = getattr(w, section)
-            value = None if holder is None else getattr(holder, name)  # an optional section left out
-        else:
-            value = getattr(w, name)
-        ctx[path] = list(value) if isinstance(value, tuple) else value
+    for section, paths in _EVERY_FIELD if fields is None else fields:
+        holder = getattr(w, section) if section else w  # None: an optional section left out
+        for path, name in paths:
+            value = None if holder is None else getattr(holder, name)
+            ctx[path] = list(value) if isinstance(value, tuple) else value
     ctx.update(derived.as_context())
     return ctx
 
@@ -1169,3 +1180,4 @@ def load_workload(source: Path | str, knowledge: "Knowledge", *, text: bytes | s
 
 
 _PATHS = _paths()
+_EVERY_FIELD = context_fields()

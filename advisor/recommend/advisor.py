@@ -61,6 +61,7 @@ from advisor.workload import (
     Derived,
     Workload,
     check_workload,
+    context_fields,
     context_of,
     invalid_workload,
     stated_gpu,
@@ -114,7 +115,8 @@ class Advisor:
             if decision.output == "families":
                 for stage in decision.stages:
                     self._stage_decision[stage] = decision
-        self._read = frozenset(leaf.field for d in knowledge.decisions for rule in d.rules for leaf in rule.leaves())
+        self._read = context_fields({leaf.field for d in knowledge.decisions for rule in d.rules
+                                     for leaf in rule.leaves()})
         """The workload fields the rules read: the context holds those."""
         self._catalogue = sizing.Catalogue.of(knowledge)
         self._security = SecurityRows(knowledge)
@@ -157,11 +159,6 @@ class Advisor:
                         "derived.lambda_failed": assessment.failed if assessment else [],
                         "derived.lambda_mode": assessment.mode if assessment else None})
         return Facts(context, derived, assessment, check, memo)
-
-    def context(self, w: Workload) -> tuple[dict[str, Any], lambda_fit.LambdaAssessment | None]:
-        """The flat context the rules read, and the Lambda check it includes."""
-        facts = self.facts(w)
-        return dict(facts.context), facts.assessment
 
     def evaluate(self, decision_id: str, w: Workload) -> Outcome:
         """One decision against a workload (what the rule examples are tested with)."""
