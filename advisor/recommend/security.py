@@ -8,7 +8,6 @@ enforce the selected controls.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import chain
 from typing import Literal
 
 from advisor import stages as stage_registry
@@ -65,7 +64,6 @@ class SecurityRows:
         self.knowledge = knowledge
         self._rows: dict[tuple[str, str], tuple[SecuritySetting, ...]] = {}
         self._rails: dict[tuple[int, tuple[str, ...], tuple[str, ...]], GuardRailAdvice] = {}
-        self._rail_controls = [(i, g.enforces, frozenset(g.enforces)) for i, g in enumerate(knowledge.guard_rails)]
         self._topic = {c.id: c.chapter_topic for c in knowledge.security_controls}
         """Control id -> the chapter topic it belongs to (vpc, network_isolation, ...)."""
         # the order rows are shown in: SageMaker's, then the Lambda function's; most severe first, then by id
@@ -93,10 +91,11 @@ class SecurityRows:
         asked: dict[str, str] = {}  # control id -> the first rule that asked for it
         for rule in outcome.rules:
             for control in rule.then.controls:
-                if control not in asked:
-                    asked[control] = rule.id
-        ordered = sorted(asked, key=self._order.__getitem__)
-        return tuple(chain.from_iterable(map(self.rows, ordered, map(asked.__getitem__, ordered))))
+                asked.setdefault(control, rule.id)
+        rows: list[SecuritySetting] = []
+        for control in sorted(asked, key=self._order.__getitem__):
+            rows += self.rows(control, asked[control])
+        return tuple(rows)
 
     def rails_for(self, rows: tuple[SecuritySetting, ...]) -> tuple[GuardRailAdvice, ...]:
         """The guard rails that enforce the settings these rows write, each over only the actions whose request
@@ -107,17 +106,16 @@ class SecurityRows:
         storage, no VpcSubnets deny on CreateModel because processing, not the model, runs in the VPC.
         """
         kept = [r for r in rows if r.status == "set"]  # a row marked not available is never in a request
-        written = {(f"{r.service}:{r.api}", r.field, r.control) for r in kept}
         controls = {r.control for r in kept}
         out = []
-        for index, _, every in self._rail_controls:
-            if every.isdisjoint(controls):
+        for index, rail in enumerate(self.knowledge.guard_rails):
+            if controls.isdisjoint(rail.enforces):
                 continue
-            rail = self.knowledge.guard_rails[index]
-            actions = tuple(a for a in rail.actions
-                            if any((a, rail.reads[a], c) in written for c in rail.enforces))
+            enforced = tuple(c for c in rail.enforces if c in controls)
+            written = {(f"{r.service}:{r.api}", r.field) for r in kept if r.control in enforced}
+            actions = tuple(a for a in rail.actions if (a, rail.reads[a]) in written)
             if actions:
-                out.append(self._rail(index, tuple(c for c in rail.enforces if c in controls), actions))
+                out.append(self._rail(index, enforced, actions))
         return tuple(out)
 
     def open_in_vpc(self, rows: tuple[SecuritySetting, ...], w: Workload) -> list[str]:
