@@ -835,10 +835,10 @@ class Knowledge(_KnowledgeRecords):
     def from_registry(self, key: str, build: Callable[[], Any]) -> Any:
         """A table built from the stage registry and this knowledge (e.g. the inference stages of one kind), built
         once and again whenever the registry changes (stages.generation), so hot paths do not rebuild it."""
-        tables = self._registry_tables
-        if tables.get("") != stage_registry.generation():
+        tables, generation = self._registry_tables, stage_registry.generation()
+        if tables.get("") != generation:
             tables.clear()
-            tables[""] = stage_registry.generation()
+            tables[""] = generation
         if key not in tables:
             tables[key] = build()
         return tables[key]

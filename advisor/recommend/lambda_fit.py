@@ -124,12 +124,12 @@ class LambdaAssessment(NamedTuple):
         return "does not fit"
 
 
-def _changed(section: Frozen) -> set[str]:
-    """The fields of a workload section that differ from their defaults: what the user stated. By value, not
-    by which keys were written, so a workload from a file, the questionnaire or Python reads the same (a
-    figure stated at its default is said to be the default, which it is)."""
+def _changed(section: Frozen, *names: str) -> set[str]:
+    """The fields of a workload section (of `names`, when given) that differ from their defaults: what the user
+    stated. By value, not by which keys were written, so a workload from a file, the questionnaire or Python reads
+    the same (a figure stated at its default is said to be the default, which it is)."""
     fields = type(section).model_fields
-    return {name for name, info in fields.items() if getattr(section, name) != info.default}
+    return {name for name in names or fields if getattr(section, name) != fields[name].default}
 
 
 def unit_of_work(w: Workload, derived: Derived, units: list[str], image_mb: float = 10_240) -> Unit:
@@ -150,7 +150,7 @@ def unit_of_work(w: Workload, derived: Derived, units: list[str], image_mb: floa
     model_mb = math.ceil(derived.model_memory_gb * 1024)
     model_said = "the model's serving memory (derived.model_memory_gb)"
     package_said = "the model artifact, model.size_mb"
-    stated_model = bool({"size_mb", "parameters_millions"} & _changed(w.model))
+    stated_model = bool(_changed(w.model, "size_mb", "parameters_millions"))
     invocation = "sync"
     several = _several_models(w, stage_unit, image_mb) if stage_unit != "job" else None
     if stage_unit in ("request", "serverless_request", "async_request", "record", None):
@@ -182,8 +182,8 @@ def unit_of_work(w: Workload, derived: Derived, units: list[str], image_mb: floa
             from_inference("requests_per_second", "requests_per_second")
             invocation = "async" if stage_unit == "async_request" else "sync"
     else:  # job: one processing job, started by an upload to S3
-        p, stated_p = w.processing, _changed(w.processing)
-        data_said = bool({"size_gb", "in_memory_gb"} & _changed(w.data)) or bool(p.data_gb)
+        p, stated_p = w.processing, _changed(w.processing, "max_hours")
+        data_said = bool(_changed(w.data, "size_gb", "in_memory_gb")) or bool(p.data_gb)
         figures["memory_mb"] = Figure(
             max(128.0, math.ceil(derived.processing_working_set_gb * 1024)), "implied" if data_said else "assumed",
             "the working set, data.in_memory_gb, processing.data_gb or data.size_gb" if data_said
