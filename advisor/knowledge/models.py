@@ -793,6 +793,17 @@ class Knowledge(_KnowledgeRecords):
     def instance_type(self, name: str) -> InstanceType:
         return self._by_key["instance_types"][name]
 
+    def types_of(self, family_id: str) -> tuple[InstanceType, ...]:
+        """The family's instance types, in knowledge order (none for an unknown family)."""
+        return self._types_by_family.get(family_id, ())
+
+    @cached_property
+    def _types_by_family(self) -> dict[str, tuple[InstanceType, ...]]:
+        by_family: dict[str, list[InstanceType]] = {}
+        for t in self.instance_types:
+            by_family.setdefault(t.family, []).append(t)
+        return {family: tuple(types) for family, types in by_family.items()}
+
     def exam(self, code: str) -> ExamBlueprint:
         return self._by_key["exams"][code]
 

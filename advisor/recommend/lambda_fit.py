@@ -590,8 +590,8 @@ def managed_instances_shape(assessment: LambdaAssessment, knowledge: Knowledge,
     accelerator_size = settings.get("AcceleratorConfig.AcceleratorMemorySize")
     device_gib = float(accelerator_size) if isinstance(accelerator_size, (int, float)) else 0.0
     best: tuple[float, str, int, float] | None = None
-    for t in knowledge.instance_types:
-        if t.status != "current" or "hosting" not in t.stages or t.family != ("g" if device_gib else "m"):
+    for t in knowledge.types_of("g" if device_gib else "m"):
+        if t.status != "current" or "hosting" not in t.stages:
             continue
         price = hosting_prices.get(t.name)
         if price is None or not isinstance(price.usd_per_hour, float):
