@@ -81,6 +81,20 @@ class Problem(NamedTuple):
         return text
 
 
+def _located(message: str, problems: Sequence[Problem]) -> str:
+    """The title names the file its problems are in (and the line, for one problem), so the first line of an
+    error says where to look: "malformed YAML" alone left a user of several files guessing which one. A title
+    that already names the file, or problems in several files or in none, are left as they are."""
+    files = {p.file for p in problems}
+    if len(files) != 1:
+        return message
+    file = files.pop()
+    if not file or file in message:
+        return message
+    line = problems[0].line if len(problems) == 1 else None
+    return f"{file}:{line}: {message}" if line else f"{file}: {message}"
+
+
 class Reported(Exception):
     """An error the product raises on purpose; carries a title, a message and located problems."""
 
@@ -88,9 +102,10 @@ class Reported(Exception):
     exit_code = 2
 
     def __init__(self, message: str, *, problems: Sequence[Problem] = (), hint: str | None = None) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        message = _located(message, self.problems)
         super().__init__(message)
         self.message = message
-        self.problems: tuple[Problem, ...] = tuple(problems)
         self.hint = hint
 
     def render(self) -> str:
