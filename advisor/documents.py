@@ -731,6 +731,18 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:45] + f"... ({len(text)} characters)"
 
 
+def _not_a_number(base: str, given: bool | str, shown: str) -> str:
+    """A strict number field given a yes/no or a quoted number: said as the author wrote it (`true`, not Python's
+    True), with what to change, since `size_gb: "12"` looks like a number to the person who typed it."""
+    if isinstance(given, bool):
+        return f"{base}, got {str(given).lower()} (a yes/no value)"
+    try:
+        float(given.replace("_", "x"))  # Python reads 1_000 as a number; YAML and JSON do not
+    except ValueError:
+        return f"{base}, got {shown}"
+    return f"{base}, got the text {shown}: write the number without quotes"
+
+
 def plain_message(err: Mapping[str, Any]) -> str:
     """One pydantic error dict in the words a YAML author understands."""
     kind = err["type"]
@@ -756,6 +768,8 @@ def plain_message(err: Mapping[str, Any]) -> str:
         return f"{rule}, got {shown}" if rule else f"{shown} does not have the expected form ({ctx.get('pattern')})"
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", err["msg"]))
+    if kind in ("float_type", "int_type") and isinstance(given, (bool, str)):
+        return _not_a_number(_PLAIN[kind], given, shown)
     base = _PLAIN.get(kind)
     if base is None:
         base = str(err["msg"])

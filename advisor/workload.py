@@ -8,6 +8,7 @@ place, and shown in the trace under `derived.*`.
 
 import dataclasses
 import math
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
+    Strict,
     ValidationError,
     model_validator,
 )
@@ -78,6 +80,26 @@ def _known_stage(value: str) -> str:
     raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
 
 
+_EXPONENT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
+
+
+def _exponent_number(value: Any) -> Any:
+    """`2e7` as the number it is: YAML 1.1 (PyYAML) reads an exponent without a dot as text although nobody
+    quoted it, where YAML 1.2 and JSON read a number. Any other text stays text, for the strict check to refuse."""
+    if value.__class__ is str and _EXPONENT.fullmatch(value):
+        return float(value)
+    return value
+
+
+YamlNumber = BeforeValidator(_exponent_number)
+
+Number = Annotated[Finite, Strict(), YamlNumber]
+"""A workload's number: an int or a float as written, never `true` (pydantic reads it as 1) nor the text "12" (a
+quoted number is a string in YAML and JSON, and a user who quoted it did not mean a number silently): either is
+refused at its field, as every other wrong type is. Fields with their own bounds carry Strict() the same way."""
+WholeNumber = Annotated[FiniteInt, Strict(), YamlNumber]
+"""A workload's whole number: an int, never a bool, a text or a float (2.5 models is no count)."""
+
 MAX_DATA_GB = 10_000_000
 """10 PB: a data set beyond it is no SageMaker job's input (a plain bound error, not a trillion-dollar answer)."""
 MAX_PARAMETERS_MILLIONS = 100_000_000
@@ -111,9 +133,9 @@ Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
 
 
 class Data(Frozen):
-    size_gb: Finite = Field(default=1, ge=0, le=MAX_DATA_GB, description="Size of the training data set, in GB "
+    size_gb: Number = Field(default=1, ge=0, le=MAX_DATA_GB, description="Size of the training data set, in GB "
                                                                          "(at most 10 PB).")
-    in_memory_gb: Annotated[float, Field(gt=0, le=MAX_DATA_GB)] | None = Field(
+    in_memory_gb: Annotated[float, Strict(), Field(gt=0, le=MAX_DATA_GB), YamlNumber] | None = Field(
         default=None,
         description="Working set that must fit in RAM at once, in GB; derived from size_gb and kind when absent.")
     kind: DataKind = Field(default="tabular", description=(
@@ -132,10 +154,10 @@ class Model(Frozen):
     kind: ModelKind = Field(default="tree_based", description=(
         "The kind of model; deep_learning and llm models are sized for accelerators. Absent: a built-in "
         "algorithm's own kind (AWS's), a framework's usual one, else tree_based."))
-    parameters_millions: Finite = Field(default=0, ge=0, le=MAX_PARAMETERS_MILLIONS, description=(
+    parameters_millions: Number = Field(default=0, ge=0, le=MAX_PARAMETERS_MILLIONS, description=(
         "Parameters of a neural network, in millions (at most 100 trillion); 0 when unknown or not a neural "
         "network."))
-    size_mb: Finite = Field(default=100, gt=0, description="Size of the model artifact, in MB.")
+    size_mb: Number = Field(default=100, gt=0, description="Size of the model artifact, in MB.")
     precision: Precision | None = Field(default=None, description="Numeric precision of the served weights (fp32, "
                                                                    "fp16, bf16, fp8, int8, int4); absent: fp16 for "
                                                                    "an LLM, fp32 otherwise. bf16 and fp8 need an "
@@ -148,24 +170,24 @@ class Model(Frozen):
         "show architectures`: llama-2-70b, llama-3.1-8b, mistral-7b, mixtral-8x7b, ...), whose published layers, "
         "key-value heads and head size size the KV cache (grouped-query attention), and whose parameter count is "
         "used when model.parameters_millions is 0."))
-    layers: Annotated[int, Field(ge=1, le=1000)] | None = Field(default=None, description=(
+    layers: Annotated[int, Strict(), Field(ge=1, le=1000), YamlNumber] | None = Field(default=None, description=(
         "LLM serving: decoder layers (config.json num_hidden_layers); overrides model.architecture's."))
-    kv_heads: Annotated[int, Field(ge=1, le=1024)] | None = Field(default=None, description=(
+    kv_heads: Annotated[int, Strict(), Field(ge=1, le=1024), YamlNumber] | None = Field(default=None, description=(
         "LLM serving: key-value heads per layer (config.json num_key_value_heads; fewer than the attention heads "
         "under grouped-query attention, 1 under multi-query attention); overrides model.architecture's."))
-    head_dim: Annotated[int, Field(ge=1, le=4096)] | None = Field(default=None, description=(
+    head_dim: Annotated[int, Strict(), Field(ge=1, le=4096), YamlNumber] | None = Field(default=None, description=(
         "LLM serving: size of one attention head (hidden_size / num_attention_heads, usually 128); overrides "
         "model.architecture's."))
 
 
 class Notebook(Frozen):
-    hours_per_day: Finite = Field(default=8, gt=0, le=24, description="Hours a day the notebook instance runs "
+    hours_per_day: Number = Field(default=8, gt=0, le=24, description="Hours a day the notebook instance runs "
                                                                      "(it is billed while it runs).")
     gpu: bool = Field(default=False, description="Interactive GPU work in the notebook itself.")
 
 
 class Training(Frozen):
-    max_hours: Finite = Field(default=1, gt=0, le=28 * 24, description="Longest a training job may run, in hours.")
+    max_hours: Number = Field(default=1, gt=0, le=28 * 24, description="Longest a training job may run, in hours.")
     distributed: bool = Field(default=False, description="Training runs on several instances at once.")
     interruptible: bool = Field(default=False, description="Checkpointed, so managed spot training is fine.")
     gpu: GpuNeed = Field(default="auto", description="auto: a GPU when the model is deep learning or an LLM; "
@@ -177,9 +199,9 @@ class Training(Frozen):
 
 
 class Tuning(Frozen):
-    max_jobs: FiniteInt = Field(default=10, ge=1, le=750, description="Training jobs the tuning job runs in all.")
-    max_parallel_jobs: FiniteInt = Field(default=2, ge=1, le=100, description="Training jobs run at the same time; at "
-                                                                        "most max_jobs.")
+    max_jobs: WholeNumber = Field(default=10, ge=1, le=750, description="Training jobs the tuning job runs in all.")
+    max_parallel_jobs: WholeNumber = Field(default=2, ge=1, le=100, description=(
+        "Training jobs run at the same time; at most max_jobs."))
     strategy: Literal["Bayesian", "Random", "Hyperband", "Grid"] = Field(
         default="Bayesian", description="How the tuning job chooses the next hyperparameters to try.")
 
@@ -193,30 +215,32 @@ class Tuning(Frozen):
 class Inference(Frozen):
     """One unit of work per request or invocation; the Lambda check reads it whatever the stages."""
 
-    requests_per_second: Finite = Field(default=1, ge=0, le=MAX_REQUESTS_PER_SECOND, description=(
+    requests_per_second: Number = Field(default=1, ge=0, le=MAX_REQUESTS_PER_SECOND, description=(
         "Requests (or invocations) a second at peak (at most a million: beyond what one endpoint serves)."))
-    latency_ms_p99: Finite = Field(default=1000, gt=0, description="Latency 99% of requests must beat, in ms.")
-    payload_mb: Finite = Field(default=0.1, ge=0, description="Size of one request's payload, in MB.")
-    seconds_per_request: Finite = Field(default=0.1, gt=0, description="Compute time of one request on one worker, "
+    latency_ms_p99: Number = Field(default=1000, gt=0, description="Latency 99% of requests must beat, in ms.")
+    payload_mb: Number = Field(default=0.1, ge=0, description="Size of one request's payload, in MB.")
+    seconds_per_request: Number = Field(default=0.1, gt=0, description="Compute time of one request on one worker, "
                                                                        "in seconds.")
     traffic: Traffic = Field(default="steady", description="How requests arrive; steady traffic rules out burstable "
                                                            "T instances, spiky or sporadic traffic may go serverless.")
-    memory_mb: Finite = Field(default=1024, gt=0, description="Memory one unit of work needs, in MB.")
-    package_mb: Finite = Field(default=100, gt=0, description="Code and model, unzipped, in MB.")
-    tmp_mb: Finite = Field(default=0, ge=0, description="Scratch space the unit of work writes, in MB.")
+    memory_mb: Number = Field(default=1024, gt=0, description="Memory one unit of work needs, in MB.")
+    package_mb: Number = Field(default=100, gt=0, description="Code and model, unzipped, in MB.")
+    tmp_mb: Number = Field(default=0, ge=0, description="Scratch space the unit of work writes, in MB.")
     gpu: GpuNeed = Field(default="auto", description="auto: the advisor decides from the model; required: a GPU "
                                                      "always; none: CPUs only (no GPU, Inferentia or Trainium).")
     production: bool = Field(default=True, description="Serves users: at least two instances for availability.")
-    layers: FiniteInt = Field(default=0, ge=0, description="Lambda layers the function would need.")
-    environment_kb: Finite = Field(default=0, ge=0, description="Size of the environment variables, in KB.")
-    context_tokens: FiniteInt = Field(default=4096, ge=1, le=2_000_000, description="LLM serving: prompt plus "
+    layers: WholeNumber = Field(default=0, ge=0, description="Lambda layers the function would need.")
+    environment_kb: Number = Field(default=0, ge=0, description="Size of the environment variables, in KB.")
+    context_tokens: WholeNumber = Field(default=4096, ge=1, le=2_000_000, description="LLM serving: prompt plus "
                                                                           "generated tokens of one sequence.")
-    accelerator_speedup: Annotated[float, Field(gt=0, le=10_000, allow_inf_nan=False)] | None = Field(
+    accelerator_speedup: Annotated[float, Strict(), Field(gt=0, le=10_000, allow_inf_nan=False),
+                                   YamlNumber] | None = Field(
         default=None, description=(
             "How many times faster one accelerator device (GPU, Inferentia) serves one request than one vCPU, if "
             "you measured it; absent: an assumption by model kind and accelerator generation, stated in the "
             "reasons."))
-    concurrent_sequences: Annotated[int, Field(ge=1, le=100_000)] | None = Field(default=None, description=(
+    concurrent_sequences: Annotated[int, Strict(), Field(ge=1, le=100_000), YamlNumber] | None = Field(
+        default=None, description=(
         "LLM serving: sequences in flight at once on one endpoint instance; absent: requests_per_second x "
         "seconds_per_request spread over the instances, at most the batching slots of one."))
     accelerator: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(default=None, description=(
@@ -229,11 +253,12 @@ class Inference(Frozen):
     idle_periods: bool | None = Field(default=None, description=(
         "Traffic stops for long stretches (nights, weekends, between batches), so an asynchronous endpoint may "
         "scale to zero; absent: sporadic and scheduled traffic have idle periods, steady and spiky do not."))
-    active_hours_per_day: Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)] | None = Field(
+    active_hours_per_day: Annotated[float, Strict(), Field(gt=0, le=24, allow_inf_nan=False),
+                                    YamlNumber] | None = Field(
         default=None, description=(
             "Hours a day requests arrive at about the peak rate, for the costs of options billed by use (a "
             "serverless endpoint, an asynchronous endpoint that scales to zero); absent: 24, an upper bound."))
-    models: Annotated[int, Field(ge=1, le=MAX_MODELS)] = Field(default=1, description=(
+    models: Annotated[int, Strict(), Field(ge=1, le=MAX_MODELS), YamlNumber] = Field(default=1, description=(
         "Distinct models the endpoint serves (per-customer or per-region models, several frameworks, several "
         "LLMs, or the containers of a pre/post-processing chain); requests_per_second is all of them together. "
         "Above 1 the advisor chooses how they share a real-time endpoint: a multi-model endpoint, a "
@@ -241,7 +266,8 @@ class Inference(Frozen):
     same_container: bool = Field(default=True, description=(
         "The models run in one serving container (one framework and version, e.g. hundreds of XGBoost models); "
         "false when they need different containers (several frameworks)."))
-    hot_models: Annotated[int, Field(ge=1, le=MAX_MODELS)] | None = Field(default=None, description=(
+    hot_models: Annotated[int, Strict(), Field(ge=1, le=MAX_MODELS), YamlNumber] | None = Field(
+        default=None, description=(
         "Models in use at about the same time: the set a multi-model endpoint keeps loaded in memory (the others "
         "are loaded from S3 on their next request, a cold load); absent: all of inference.models, an upper "
         "bound."))
@@ -255,18 +281,19 @@ class Inference(Frozen):
 
 
 class Batch(Frozen):
-    records_per_run: FiniteInt = Field(default=100_000, ge=1, description="Records in one batch transform run.")
-    max_hours: Finite = Field(default=4, gt=0, description="Deadline for one batch transform run, in hours.")
-    runs_per_month: FiniteInt = Field(default=30, ge=1, description="Batch transform runs a month.")
+    records_per_run: WholeNumber = Field(default=100_000, ge=1, description="Records in one batch transform run.")
+    max_hours: Number = Field(default=4, gt=0, description="Deadline for one batch transform run, in hours.")
+    runs_per_month: WholeNumber = Field(default=30, ge=1, description="Batch transform runs a month.")
 
 
 class Processing(Frozen):
-    max_hours: Finite = Field(default=1, gt=0, le=PROCESSING_MAX_HOURS, description=(
+    max_hours: Number = Field(default=1, gt=0, le=PROCESSING_MAX_HOURS, description=(
         "Longest a processing job may run, in hours (SageMaker allows 216: MaxRuntimeInSeconds 777,600)."))
-    runs_per_month: FiniteInt = Field(default=30, ge=1, description="Processing jobs a month.")
-    data_gb: Annotated[float, Field(gt=0, le=MAX_DATA_GB, allow_inf_nan=False)] | None = Field(
+    runs_per_month: WholeNumber = Field(default=30, ge=1, description="Processing jobs a month.")
+    data_gb: Annotated[float, Strict(), Field(gt=0, le=MAX_DATA_GB, allow_inf_nan=False), YamlNumber] | None = Field(
         default=None, description="Data one processing job reads, in GB; absent: data.size_gb.")
-    gb_per_vcpu_hour: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)] | None = Field(
+    gb_per_vcpu_hour: Annotated[float, Strict(), Field(gt=0, le=100_000, allow_inf_nan=False),
+                                YamlNumber] | None = Field(
         default=None, description=(
             "GB one vCPU processes in an hour, if you measured it; absent: an assumption by data kind, stated in "
             "the reasons. With max_hours it decides how many instances share the job (inputs sharded by S3 key)."))
@@ -279,36 +306,37 @@ class LambdaFunction(Frozen):
     """What you state about a Lambda function for the work, when you are weighing Lambda: each figure you leave
     out is taken from the stage (an inference request, a processing job) and the verdict says it was."""
 
-    memory_mb: Annotated[float, Field(gt=0, le=MAX_MAGNITUDE)] | None = Field(
+    memory_mb: Annotated[float, Strict(), Field(gt=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
         default=None, description="Memory one invocation needs, in MB.")
-    timeout_seconds: Annotated[float, Field(gt=0, le=MAX_MAGNITUDE)] | None = Field(
+    timeout_seconds: Annotated[float, Strict(), Field(gt=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
         default=None, description="How long one invocation runs, in seconds.")
-    package_mb: Annotated[float, Field(gt=0, le=MAX_MAGNITUDE)] | None = Field(
+    package_mb: Annotated[float, Strict(), Field(gt=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
         default=None, description="Code and model, unzipped, layers included, in MB.")
-    payload_mb: Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)] | None = Field(
+    payload_mb: Annotated[float, Strict(), Field(ge=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
         default=None, description="Size of one invocation's payload (request or response), in MB.")
-    tmp_mb: Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)] | None = Field(
+    tmp_mb: Annotated[float, Strict(), Field(ge=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
         default=None, description="Scratch space one invocation writes to /tmp, in MB.")
-    layers: Annotated[int, Field(ge=0, le=1000)] | None = Field(default=None, description="Layers the function uses.")
-    environment_kb: Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)] | None = Field(
+    layers: Annotated[int, Strict(), Field(ge=0, le=1000), YamlNumber] | None = Field(
+        default=None, description="Layers the function uses.")
+    environment_kb: Annotated[float, Strict(), Field(ge=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
         default=None, description="Size of the environment variables, in KB.")
     invocation: Invocation | None = Field(
         default=None, description="How the function is invoked: sync (API Gateway, function URL), async (S3 or "
                                   "EventBridge events), event_source (an SQS or Kinesis mapping) or stream "
                                   "(a streamed response).")
-    requests_per_second: Annotated[float, Field(ge=0, le=MAX_REQUESTS_PER_SECOND)] | None = Field(
+    requests_per_second: Annotated[float, Strict(), Field(ge=0, le=MAX_REQUESTS_PER_SECOND), YamlNumber] | None = Field(
         default=None, description="Invocations a second at peak.")
     traffic: Traffic | None = Field(default=None, description="How invocations arrive.")
     gpu: GpuNeed | None = Field(default=None, description="required: the function needs a GPU (Lambda Managed "
                                                           "Instances only); none: it does not.")
-    steps: Annotated[int, Field(ge=1, le=100_000)] | None = Field(default=None, description=(
+    steps: Annotated[int, Strict(), Field(ge=1, le=100_000), YamlNumber] | None = Field(default=None, description=(
         "The work is a workflow of this many steps, each one invocation within timeout_seconds (durable "
         "functions or Step Functions chain them); absent: one invocation."))
-    wait_hours: Annotated[float, Field(gt=0, le=8784, allow_inf_nan=False)] | None = Field(
+    wait_hours: Annotated[float, Strict(), Field(gt=0, le=8784, allow_inf_nan=False), YamlNumber] | None = Field(
         default=None, description=(
             "Hours the workflow waits in all between its steps: a person's approval, a callback, a long external "
             "call (at most 366 days, what one durable execution may last)."))
-    aws_services: Annotated[int, Field(ge=0, le=1000)] | None = Field(default=None, description=(
+    aws_services: Annotated[int, Strict(), Field(ge=0, le=1000), YamlNumber] | None = Field(default=None, description=(
         "AWS services other than Lambda the workflow's steps call (SageMaker jobs, Glue, DynamoDB, ...): AWS "
         "points workflows across several services to Step Functions, Lambda-centric ones to durable functions."))
 
@@ -774,21 +802,30 @@ def _other_partition(region: str) -> str | None:
     return None
 
 
+def region_problem(region: str, knowledge: "Knowledge") -> tuple[str, str] | None:
+    """(message, hint) when `region` is not one the knowledge has, else None: the closest codes and the whole
+    list, so a user who typed `eu-west1` or a region SageMaker does not run in need not look the codes up."""
+    if knowledge.has_region(region):
+        return None
+    import difflib  # deferred: needed only to word this error
+
+    codes = sorted(r.code for r in knowledge.regions)
+    listed = f"SageMaker's Regions: {', '.join(codes)}"
+    other = _other_partition(region)
+    if other:
+        return (f"{region!r} is {other}, which the advisor does not cover: its regions and prices are the "
+                f"commercial partition's (aws)", f"a commercial Region; {listed}")
+    close = sorted(difflib.get_close_matches(region, codes, n=2, cutoff=0.6))
+    guess = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    return f"{region!r} is not a region where SageMaker runs", guess + listed
+
+
 def semantic_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """(field path, message, hint) for what the model alone cannot see: unknown regions, impossible asks."""
     problems: list[tuple[tuple[str, ...], str, str | None]] = []
-    if not knowledge.has_region(w.region):
-        import difflib  # deferred: needed only to word this error
-
-        codes = [r.code for r in knowledge.regions]
-        close = sorted(difflib.get_close_matches(w.region, codes, n=2, cutoff=0.6))
-        other = _other_partition(w.region)
-        if other:
-            problems.append((("region",), f"{w.region!r} is {other}, which the advisor does not cover: its regions "
-                             "and prices are the commercial partition's (aws)", "a commercial Region, e.g. us-east-1"))
-        else:
-            problems.append((("region",), f"{w.region!r} is not a region where SageMaker runs",
-                             f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "e.g. us-east-1"))
+    unknown_region = region_problem(w.region, knowledge)
+    if unknown_region:
+        problems.append((("region",), *unknown_region))
     if w.model.architecture and knowledge.llm_architecture(w.model.architecture) is None:
         import difflib  # deferred: needed only to word this error
 

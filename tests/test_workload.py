@@ -85,6 +85,18 @@ def _error(tmp_path: Path, text: str) -> list[str]:
     ("stages: [training]\nmodel: {parameters_millions: 1e11}\n",
      "w.yaml:2: model.parameters_millions: must be at most 100000000"),
     ("stages: [processing]\nprocessing: {max_hours: 300}\n", "w.yaml:2: processing.max_hours: must be at most 216"),
+    # a number field takes a number as written: not a yes/no (pydantic read `true` as 1), not a quoted number
+    ("stages: [training]\ndata:\n  size_gb: true\n", "w.yaml:3: data.size_gb: must be a number, got true "
+                                                       "(a yes/no value)"),
+    ("stages: [training]\ndata:\n  size_gb: \"12\"\n", "w.yaml:3: data.size_gb: must be a number, got the text "
+                                                        "'12': write the number without quotes"),
+    ("stages: [training]\nlambda: {memory_mb: false}\n", "w.yaml:2: lambda.memory_mb: must be a number, got false"),
+    ("stages: [tuning]\ntuning: {max_jobs: '20'}\n", "w.yaml:2: tuning.max_jobs: must be a whole number, got the "
+                                                     "text '20'"),
+    ("stages: [realtime_inference]\ninference: {models: 2.5}\n",
+     "w.yaml:2: inference.models: must be a whole number, got 2.5"),
+    ("stages: [realtime_inference]\ninference: {hot_models: yes}\n",
+     "w.yaml:2: inference.hot_models: must be a whole number, got true"),
     ("data: {size_gb: 1}\n", "w.yaml:1: stages: is required"),
     ("stages: [training]\nname: !!python/object:os.system {}\n", "is not allowed"),
     ("- just\n- a list\n", "expected fields such as `stages:`"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -174,6 +174,21 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
+def typed(question: Question, value: Any) -> Any:
+    """An answer as the Workload takes it: a number question's text box holds text ("12", "2.5", "1e3"), which is
+    the number it spells, while a workload file's quoted "12" is refused (its author wrote text). Text that spells
+    no number stays text, so the field says `must be a number, got '4o'`."""
+    if question.kind != "number" or not isinstance(value, str):
+        return value
+    text = value.strip()
+    for number in (int, float):
+        try:
+            return number(text)
+        except ValueError:
+            continue
+    return value
+
+
 def section_help(section: str) -> str:
     """A section's purpose, from the model's description: the intro of its part of a step."""
     if not section:
@@ -221,7 +236,7 @@ class Answers:
         sections: dict[str, type[Model] | type[Data]] = {"model": Model, "data": Data}
         parts: dict[str, Any] = {}
         for section, model in sections.items():
-            given = {q.name: self.values[q.path] for q in QUESTIONS
+            given = {q.name: typed(q, self.values[q.path]) for q in QUESTIONS
                      if q.section == section and q.path in self.stated}
             try:
                 parts[section] = model.model_validate(given)
@@ -264,8 +279,7 @@ class Answers:
             value = self.values.get(q.path, q.default)
             if isinstance(value, str):
                 value = value.strip()
-                if value == "":
-                    value = None if q.optional else q.default
+                value = (None if q.optional else q.default) if value == "" else typed(q, value)
             if q.section:
                 doc.setdefault(q.section, {})[q.name] = value
             else:
@@ -371,30 +385,46 @@ def answers_from_file(path: Path) -> tuple[Answers, list[Problem]]:
     return Answers(values), left_out
 
 
-def workload_yaml(workload: Workload) -> str:
-    """The workload as a file: every field asked for its stages, and any other that differs from its default
-    (so a file loaded with --from keeps what the wizard did not ask)."""
+def workload_yaml(workload: Workload, stated: Collection[str] | None = None) -> str:
+    """The workload as a file: the fields that were set (`stated`, the questionnaire's answers; else the fields
+    set on the model, as a loaded file's or a Python caller's), never a `null` for a field left unset nor the
+    defaults of questions nobody answered, so the file says what its author said and reads back as the same
+    workload (values that follow others, such as model.algorithm from model.kind, follow again on load)."""
+    wanted = set_fields(workload) if stated is None else {*stated, "stages"}
     data = workload.model_dump(mode="json")
-    answers = Answers({"stages": list(workload.stages)})
     out: dict[str, Any] = {}
     for q in QUESTIONS:
+        if q.path not in wanted:
+            continue
         value = (data[q.section] or {}).get(q.name) if q.section else data[q.name]
+        if value is None and q.default is None:
+            continue  # unset: the field's absence says so
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # 50, as a person writes it; the model reads it back as 50.0
-        default = list(q.default) if isinstance(q.default, tuple) else q.default
-        if not q.section:
-            out[q.name] = value
-        elif answers.applies(q) or value != default:
+        if q.section:
             out.setdefault(q.section, {})[q.name] = value
-    if all(value is None for value in out.get(LAMBDA_SECTION, {}).values()):
-        out.pop(LAMBDA_SECTION, None)  # nothing said about a function: no `lambda` section
+        else:
+            out[q.name] = value
     return ("# A workload written by `advisor questionnaire`; `advisor questionnaire --from FILE` opens it again.\n"
             + to_yaml(out))
 
 
-def save_workload(path: Path, workload: Workload) -> None:
+def set_fields(workload: Workload) -> set[str]:
+    """The question paths set on a workload (model_fields_set, section by section)."""
+    paths: set[str] = set()
+    for name, info in Workload.model_fields.items():
+        value = getattr(workload, name)
+        section = info.alias or name
+        if isinstance(value, Frozen):
+            paths.update(f"{section}.{field}" for field in value.model_fields_set)
+        elif name in workload.model_fields_set:
+            paths.add(section)
+    return paths
+
+
+def save_workload(path: Path, workload: Workload, stated: Collection[str] | None = None) -> None:
     try:
-        write_user_file(path, workload_yaml(workload))
+        write_user_file(path, workload_yaml(workload, stated))
     except WriteError as exc:
         raise WorkloadError(f"cannot write {exc.message}",
                             hint="choose another file, in a folder you can write to") from None

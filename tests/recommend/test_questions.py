@@ -91,8 +91,8 @@ def test_problems_in_plain_words_beside_their_field() -> None:
     assert answers.problems() == {
         "name": "use only letters, digits, '.', '_' and '-', starting with a letter or a digit",
         "data.size_gb": "must be a number, got 'abc'",
-        "training.max_hours": "must be greater than 0, got '0'",
-        "tuning.max_jobs": "must be a whole number, got '2.5'",
+        "training.max_hours": "must be greater than 0, got 0",  # the text box's text is the number it spells
+        "tuning.max_jobs": "must be a whole number, got 2.5",
     }
     assert Answers().problems() == {"stages": "choose at least one stage"}
 
@@ -124,8 +124,9 @@ def test_what_only_the_knowledge_knows_is_checked_when_given() -> None:
     answers = Answers({"stages": ["training"], "region": "us-est-1"})
     assert answers.problems() == {}
     problems = answers.problems(load_knowledge())
-    assert problems == {"region": "'us-est-1' is not a region where SageMaker runs "
-                                  "(did you mean 'us-east-1' or 'us-west-1'?)"}
+    assert list(problems) == ["region"]
+    assert problems["region"].startswith("'us-est-1' is not a region where SageMaker runs "
+                                         "(did you mean 'us-east-1' or 'us-west-1'? SageMaker's Regions: af-south-1,")
     with pytest.raises(WorkloadError) as caught:
         answers.workload(load_knowledge())
     assert [(p.field, p.message) for p in caught.value.problems] == [("region", problems["region"])]
@@ -153,12 +154,31 @@ def test_every_example_loads_into_the_wizard_and_saves_back_the_same(example: Pa
     assert load_workload(out, knowledge) == expected
 
 
-def test_the_saved_file_keeps_what_was_not_asked_unless_it_is_a_default() -> None:
-    workload = Workload(stages=("training",), inference={"memory_mb": 4096}, batch={"max_hours": 4})
+def test_the_saved_file_holds_what_was_set_and_nothing_else() -> None:
+    workload = Workload(stages=("training",), inference={"memory_mb": 4096}, batch={"max_hours": 4},
+                        data={"size_gb": 1.0})
     text = workload_yaml(workload)
-    assert "training:" in text and "memory_mb: 4096" in text
-    assert "batch:" not in text and "notebook:" not in text  # defaults of sections not asked are left out
+    assert "memory_mb: 4096" in text and "max_hours: 4" in text  # set, even to the default: the author said it
+    assert "training:" not in text and "notebook:" not in text and "null" not in text
     assert "size_gb: 1\n" in text  # whole numbers as a person writes them
+
+
+def test_questionnaire_answers_save_only_what_the_user_answered(tmp_path: Path) -> None:
+    """Left unset, a field is absent from the file (no `in_memory_gb: null`, no default written for it), and the
+    file reads back as the workload the answers make, values that follow others (model.algorithm from
+    model.kind) included."""
+    knowledge = load_knowledge()
+    answers = Answers({"stages": ["training", "realtime_inference"]})
+    answers.set("data.size_gb", "25")
+    answers.set("model.kind", "llm")
+    answers.follow(knowledge)
+    out = tmp_path / "w.yaml"
+    save_workload(out, answers.workload(knowledge), answers.stated)
+    text = out.read_text()
+    assert "null" not in text and "in_memory_gb" not in text and "hours_per_day" not in text
+    assert "size_gb: 25" in text and "kind: llm" in text and "algorithm" not in text
+    again = load_workload(out, knowledge)
+    assert again.model_dump() == answers.workload(knowledge).model_dump()
 
 
 def test_a_file_that_does_not_validate_still_loads_its_answers(tmp_path: Path) -> None:
