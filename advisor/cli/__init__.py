@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from advisor.__about__ import __version__
-from advisor.errors import Reported, printable
+from advisor.errors import Reported, UsageError, printable
 
 #: Command-group modules under advisor.cli, in the order `advisor --help` lists them.
 COMMAND_MODULES = ("kb", "recommend", "requests", "audit", "questionnaire", "pricing", "quiz")
@@ -36,6 +36,22 @@ DATA_DIR_HELP = ("folder of your data: quiz progress, imported banks, the questi
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
     """--data-dir, accepted before or after the command (SUPPRESS keeps a later parser from resetting it)."""
     parser.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=DATA_DIR_HELP)
+
+
+def check_regions(regions: Sequence[str] | None, option: str = "--region") -> None:
+    """Refuse a --region SageMaker does not run in before any other work (a file read, a credential lookup, a
+    call to AWS), naming the option, the closest codes and every known one."""
+    if not regions:
+        return
+    # deferred: the knowledge loads only when a region is to be checked
+    from advisor.knowledge.loader import load_knowledge
+    from advisor.workload import region_problem
+
+    knowledge = load_knowledge()
+    for region in regions:
+        found = region_problem(region, knowledge)
+        if found:
+            raise UsageError(f"{option}: {found[0]}", hint=found[1])
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor.atomic import write_user_file
-from advisor.cli import CREATES_FOLDERS
+from advisor.cli import CREATES_FOLDERS, check_regions
 from advisor.errors import UsageError
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise UsageError("give PATHs to audit, or --live", hint="advisor audit templates/ or advisor audit --live")
     if (args.region or args.profile) and not args.live:
         raise UsageError("--region and --profile go with --live")
+    check_regions(args.region)  # before the files are read and any AWS call is made
     # writing a baseline is its own job: its one line says what was written; a report only when asked for
     report_asked = not args.write_baseline or args.format is not None or args.output is not None
     args.format = args.format or "table"

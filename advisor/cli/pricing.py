@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.cli import CREATES_FOLDERS
+from advisor.cli import CREATES_FOLDERS, check_regions
 from advisor.errors import UsageError
 from advisor.render import FORMATS, Column, emit
 from advisor.stages import PRICE_COMPONENTS, component_names, component_of, stage
@@ -199,6 +199,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     regions = args.region or available_regions()
     for region in regions:
         check_region(region)
+    check_regions(args.region)  # a region SageMaker does not run in has no prices to fetch: said before any call
     knowledge = load_knowledge()
     client = make_client(args.profile)
     progress = _progress_line if sys.stderr.isatty() else None

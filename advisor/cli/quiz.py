@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import write_user_file
 from advisor.cli import CREATES_FOLDERS, add_data_dir
-from advisor.errors import UsageError, shown_name
+from advisor.errors import QuizError, UsageError, shown_name
 from advisor.quiz import MAX_EXAM_MINUTES
 from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
 from advisor.render import FORMATS, emit, terminal_console, to_json, to_yaml
@@ -182,9 +182,23 @@ def banks_of(args: argparse.Namespace) -> list[Bank]:
     from advisor.quiz.bank import gather_banks
     from advisor.quiz.tutor import USER_BANKS
 
-    folder = getattr(args, "banks", None)
+    folder = banks_folder(args)
     user = data_dir(getattr(args, "data_dir", None)) / USER_BANKS if folder is None else None
     return gather_banks(folder, user, (drill_bank,))
+
+
+def banks_folder(args: argparse.Namespace) -> Path | None:
+    """The --banks folder, refused when it holds no bank file: a folder given on purpose and empty is a wrong
+    path, not a quiz of the generated drills alone (which it silently became)."""
+    # deferred: every command module loads at start; its stack loads when the command runs
+    from advisor.quiz.bank import bank_paths
+
+    folder: Path | None = getattr(args, "banks", None)
+    if folder is not None and not bank_paths(folder):
+        raise QuizError(f"--banks {folder}: holds no question bank (no *.yaml or *.json file in it)",
+                        hint="give the folder your bank files are in, or leave --banks out for the shipped "
+                             "banks; another tool's bank is read with `advisor quiz import FILE`")
+    return folder
 
 
 def open_tutor(args: argparse.Namespace, *, reading: bool = False) -> Tutor:
@@ -193,7 +207,7 @@ def open_tutor(args: argparse.Namespace, *, reading: bool = False) -> Tutor:
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.tutor import Tutor
 
-    tutor = Tutor.open(data_dir(getattr(args, "data_dir", None)), banks_dir=getattr(args, "banks", None),
+    tutor = Tutor.open(data_dir(getattr(args, "data_dir", None)), banks_dir=banks_folder(args),
                        generated=(drill_bank,), reading=reading)
     if tutor.store.notice:
         print(f"note: {tutor.store.notice}", file=sys.stderr)

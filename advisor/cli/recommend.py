@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from advisor.cli import check_regions
 from advisor.errors import UsageError, WorkloadError
 from advisor.render import formats_for
 from advisor.stages import stage_ids
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace, raw: bytes) -> Recommendation:
     from advisor.recommend.advisor import Advisor
     from advisor.workload import load_workload
 
+    check_regions([args.region] if args.region else None)
     advisor = Advisor()
     display = "<stdin>" if args.workload == "-" else args.workload
     workload = load_workload(display, advisor.knowledge, text=raw)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from advisor.cli import check_regions
 from advisor.cli.recommend import _workload_args, read_source
 from advisor.render import formats_for
 
@@ -46,6 +47,7 @@ def build(args: argparse.Namespace) -> RequestSet:
     from advisor.recommend.advisor import Advisor
     from advisor.workload import load_workload
 
+    check_regions([args.region] if args.region else None)
     raw = read_source(args.workload)
     advisor = Advisor()
     workload = load_workload("<stdin>" if args.workload == "-" else args.workload, advisor.knowledge, text=raw)

@@ -285,3 +285,12 @@ def test_a_statement_open_to_everyone_in_an_organization_is_not_public() -> None
         for s in (org, public)}
     assert _permission(org)["PrincipalOrgID"] == "o-a1b2c3d4e5"
     assert not any(c == "LM-01" for c, _ in verdicts["org"]) and ("LM-01", "fail") in verdicts["public"]
+
+
+def test_an_unknown_region_is_refused_before_credentials_or_calls(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--region eu-mars-1` used to end in a connection error to an endpoint that does not exist (or "no
+    credentials"): the region is checked first, against the Regions SageMaker runs in, which the message lists."""
+    assert main(["audit", "--live", "--region", "us-east-1", "--region", "eu-mars-1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Usage error: --region: 'eu-mars-1' is not a region where SageMaker runs")
+    assert "eu-west-1" in err

@@ -218,3 +218,15 @@ def test_show_counts_the_estimates_of_each_region(capsys: pytest.CaptureFixture[
     assert " estimates (" in snapshot[0] and snapshot[0].endswith(" unknown")
     assert main(["pricing", "show", "--region", "eu-west-2", "--format", "json"]) == 0
     assert all(row["estimate"] for row in json.loads(capsys.readouterr().out) if row["usd_per_hour"] != "unknown")
+
+
+def test_refresh_refuses_a_region_sagemaker_does_not_run_in_before_any_call(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def no_client(profile: str | None = None) -> None:
+        raise AssertionError("no AWS client for a region that does not exist")
+
+    monkeypatch.setattr(refresh_module, "make_client", no_client)
+    assert main(["pricing", "refresh", "--region", "eu-mars-1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Usage error: --region: 'eu-mars-1' is not a region where SageMaker runs")
+    assert "SageMaker's Regions: af-south-1" in err

@@ -226,3 +226,15 @@ def test_an_empty_review_names_the_other_banks_that_have_reviews(tmp_path: Path,
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Nothing to review in Bank tiny")
     assert "Bank umbrella has 1 to review: advisor quiz review --bank umbrella" in result.stdout
+
+
+@pytest.mark.parametrize("files", [[], ["README.txt"]])
+@pytest.mark.parametrize("command", [["banks"], ["stats"], ["practice"]])
+def test_a_banks_folder_without_a_bank_is_said_so(tmp_path: Path, files: list[str], command: list[str],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    for name in files:
+        (folder / name).write_text("not a bank\n")
+    assert main(["quiz", "--data-dir", str(tmp_path / "data"), "--banks", str(folder), *command]) == 2
+    assert f"Quiz error: --banks {folder}: holds no question bank" in capsys.readouterr().err

@@ -109,3 +109,23 @@ def test_bad_workload_exits_2_without_traceback(tmp_path: Path, content: str, ex
 def test_missing_file(tmp_path: Path) -> None:
     result = run_cli("recommend", "nope.yaml", cwd=tmp_path)
     assert result.returncode == 2 and "nope.yaml: no such file" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["recommend", "explain", "requests"])
+def test_an_unknown_region_option_is_refused_first_with_the_known_ones(
+        command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, EXAMPLE, "--region", "eu-mars-1"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("Usage error: --region: 'eu-mars-1' is not a region where SageMaker runs")
+    assert "did you mean 'eu-south-1' or 'eu-west-1'?" in captured.err and "us-west-2" in captured.err
+
+
+def test_every_error_title_names_the_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "w.yaml"
+    bad.write_text("stages: [training\ndata: {\n")
+    assert main(["recommend", str(bad)]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == f"Invalid workload: {bad}:2: malformed YAML"
+    bad.write_text("")
+    assert main(["recommend", str(bad)]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == f"Invalid workload: {bad}:1: file is empty"
