@@ -179,6 +179,9 @@ class QuestionnaireScreen(BaseScreen[None]):
         Binding("ctrl+s", "summary", "Summary", key_display="^s"),
         Binding("ctrl+s", "submit", "Recommend", key_display="^s"),
         Binding("escape", "leave", "Leave", key_display="esc"),
+        # Ctrl+C is what a terminal user presses to get out: the same question as Esc (the answers kept as a
+        # draft), where Textual's own "press ctrl+q to quit" named a key the footer never shows
+        Binding("ctrl+c", "leave", show=False),
     ]
 
     class Closed(Message):
@@ -388,7 +391,8 @@ class QuestionnaireScreen(BaseScreen[None]):
             workload = self.answers.workload(self.state.knowledge)
         except WorkloadError:  # the state sends a bad answer back to its step before this
             return
-        self.query_one("#summary-yaml", Static).update(advice_views.answers_view(workload_yaml(workload)))
+        text = workload_yaml(workload, self.answers.stated)  # what the saved file will hold: only what was set
+        self.query_one("#summary-yaml", Static).update(advice_views.answers_view(text))
         save = self.query_one("#save-path", Input)
         default = str(self.state.out or self.state.source or Path(f"{workload.name}.yaml"))
         if save.value in ("", self.save_default):  # follows the name until the user types a file of their own
@@ -558,7 +562,7 @@ class QuestionnaireScreen(BaseScreen[None]):
     def _submit(self, path: Path) -> None:
         try:
             workload = self.answers.workload(self.state.knowledge)
-            save_workload(path, workload)
+            save_workload(path, workload, self.answers.stated)
         except AdvisorError as exc:
             self._show_message(exc.render())
             return

@@ -256,6 +256,24 @@ async def test_the_home_screen_opens_the_questionnaire_and_leaving_goes_back(tut
 
 
 @run_async
+async def test_ctrl_c_asks_as_esc_does_and_keeps_the_answers_as_a_draft(tutor: Tutor) -> None:
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press(*"x", "ctrl+c")  # a terminal user's way out: the leave question, not "press ctrl+q"
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # stay: the answer is still there
+        await settle(pilot)
+        assert isinstance(app.screen, QuestionnaireScreen)
+        await pilot.press("ctrl+c", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert DraftStore(tutor.store.path.parent).load() is not None
+
+
+@run_async
 async def test_home_says_the_questionnaire_is_opening_before_it_loads(tutor: Tutor,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
