@@ -198,6 +198,14 @@ def wrap_lines(text: str, width: int) -> str:
     return "\n".join(out)
 
 
+def say(text: str) -> None:
+    """Print plain text to standard output, wrapped at spaces to the terminal's width when it is a terminal (a
+    long line there broke inside a word at column 80, "15 mi / nutes"); piped, one line per line, for grep."""
+    if sys.stdout.isatty():
+        text = wrap_lines(text, terminal_console().width)
+    print(text)
+
+
 def column_widths(headers: Sequence[str], cells: Sequence[Sequence[str]], room: int) -> list[int | None] | None:
     """Column widths that wrap text at spaces and never inside a word (an instance type, a field path).
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from advisor.cli import CREATES_FOLDERS
 from advisor.errors import UsageError
-from advisor.render import FORMATS, Column, cell, emit
+from advisor.render import FORMATS, Column, cell, emit, say
 from advisor.resources import shipped_dir
 from advisor.stages import INSTANCE_STAGES, instance_stage_of, stage_names
 
@@ -64,7 +64,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     rules_dir = args.dir or default_rules_dir()
     k = validate_knowledge(rules_dir)
-    print(f"ok: {rules_dir}: {len(k.families)} families, {len(k.instance_types)} instance types, "
+    say(f"ok: {rules_dir}: {len(k.families)} families, {len(k.instance_types)} instance types, "
           f"{len(k.security_controls)} security controls, {len(k.lambda_limits)} Lambda limits, "
           f"{len(k.exams)} exams, {len(k.regions)} regions, {len(k.algorithms)} built-in algorithms, "
           f"{len(k.hosting_options)} inference options, {len(k.decisions)} decisions with "
@@ -306,10 +306,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.format == "table" and args.what == "hosting":  # why one serves a single model, in AWS's terms
         for option in rows:
             if option.get("serves_one_model"):
-                print(f"{option['name']}: {option['serves_one_model']}")
+                say(f"{option['name']}: {option['serves_one_model']}")
     if args.format == "table" and args.what == "lambda":
         for mode in data.get("lambda_modes", ()):
-            print(f"{mode['name']}: {mode['fits']} Cannot: {mode['cannot']}")
+            say(f"{mode['name']}: {mode['fits']} Cannot: {mode['cannot']}")
     return 0
 
 

@@ -20,7 +20,7 @@ from advisor.cli import CREATES_FOLDERS, add_data_dir
 from advisor.errors import QuizError, UsageError, shown_name
 from advisor.quiz import MAX_EXAM_MINUTES
 from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
-from advisor.render import FORMATS, emit, terminal_console, to_json, to_yaml
+from advisor.render import FORMATS, emit, say, terminal_console, to_json, to_yaml
 from advisor.resources import cache_dir, data_dir, shipped_dir
 
 if TYPE_CHECKING:
@@ -229,13 +229,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
         if bank is None:
             raise UsageError("there are no question banks", hint="give a folder of *.yaml banks with --banks")
         if start == "review" and not tutor.queue(bank).ids:
-            print(f"Nothing to review in {bank.title}: nothing is due and nothing was answered wrong. "
+            say(f"Nothing to review in {bank.title}: nothing is due and nothing was answered wrong. "
                   "Practice (advisor quiz practice) brings new questions.")
             if not bank_id:  # the first bank was taken: say where the reviews are, when another bank has them
                 for other in tutor.banks():
                     waiting = len(tutor.queue(other).ids) if other.id != bank.id else 0
                     if waiting:
-                        print(f"{other.title} has {waiting} to review: advisor quiz review --bank {other.id}")
+                        say(f"{other.title} has {waiting} to review: advisor quiz review --bank {other.id}")
             return 0
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UsageError("the quiz is interactive: run it in a terminal",

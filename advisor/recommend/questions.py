@@ -169,6 +169,8 @@ def as_text(value: Any) -> str:
     """A value as it is typed into a text box: 50 not 50.0, nothing for None."""
     if value is None:
         return ""
+    if isinstance(value, bool):  # a file's `true` where a number belongs: shown as written, not as Python's True
+        return "true" if value else "false"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)
