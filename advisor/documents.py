@@ -761,6 +761,13 @@ def plain_message(err: Mapping[str, Any]) -> str:
         if isinstance(bound, float) and bound.is_integer():
             bound = int(bound)
         return f"must be {words} {bound}, got {shown}"
+    if kind in ("too_short", "too_long") and isinstance(given, (list, tuple, dict)):
+        # pydantic's words name its own types ("Tuple should have at least 1 item after validation"); a YAML
+        # author wrote a list
+        bound, words = (ctx.get("min_length"), "at least") if kind == "too_short" else (ctx.get("max_length"),
+                                                                                          "at most")
+        noun = "entry" if isinstance(given, dict) else "item"
+        return f"must have {words} {bound} {noun}{'s' if bound != 1 else ''}, got {len(given)}"
     if kind in ("too_short", "too_long"):
         return str(err["msg"]).lower().replace("list should", "must").replace("value should", "must")
     if kind == "string_pattern_mismatch":

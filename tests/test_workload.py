@@ -97,6 +97,7 @@ def _error(tmp_path: Path, text: str) -> list[str]:
      "w.yaml:2: inference.models: must be a whole number, got 2.5"),
     ("stages: [realtime_inference]\ninference: {hot_models: yes}\n",
      "w.yaml:2: inference.hot_models: must be a whole number, got true"),
+    ("stages: []\n", "w.yaml:1: stages: must have at least 1 item, got 0"),  # not pydantic's "Tuple should..."
     ("data: {size_gb: 1}\n", "w.yaml:1: stages: is required"),
     ("stages: [training]\nname: !!python/object:os.system {}\n", "is not allowed"),
     ("- just\n- a list\n", "expected fields such as `stages:`"),
