@@ -100,6 +100,10 @@ refused at its field, as every other wrong type is. Fields with their own bounds
 WholeNumber = Annotated[FiniteInt, Strict(), YamlNumber]
 """A workload's whole number: an int, never a bool, a text or a float (2.5 models is no count)."""
 
+YesNo = Annotated[bool, Strict()]
+"""A workload's yes/no: true or false as written; 1, "yes" in quotes or "false" (text that pydantic read as
+True or False) is refused at its field."""
+
 MAX_DATA_GB = 10_000_000
 """10 PB: a data set beyond it is no SageMaker job's input (a plain bound error, not a trillion-dollar answer)."""
 MAX_PARAMETERS_MILLIONS = 100_000_000
@@ -143,7 +147,7 @@ class Data(Frozen):
         "mini-batches. A built-in algorithm that takes no tabular data sets its own when this is absent."))
     sensitivity: Sensitivity = Field(default="internal", description="How sensitive the data is; confidential and "
                                                                      "regulated data get stricter security settings.")
-    private_sources: bool = Field(default=False, description="The data lives in a VPC or on premises.")
+    private_sources: YesNo = Field(default=False, description="The data lives in a VPC or on premises.")
 
 
 class Model(Frozen):
@@ -183,13 +187,13 @@ class Model(Frozen):
 class Notebook(Frozen):
     hours_per_day: Number = Field(default=8, gt=0, le=24, description="Hours a day the notebook instance runs "
                                                                      "(it is billed while it runs).")
-    gpu: bool = Field(default=False, description="Interactive GPU work in the notebook itself.")
+    gpu: YesNo = Field(default=False, description="Interactive GPU work in the notebook itself.")
 
 
 class Training(Frozen):
     max_hours: Number = Field(default=1, gt=0, le=28 * 24, description="Longest a training job may run, in hours.")
-    distributed: bool = Field(default=False, description="Training runs on several instances at once.")
-    interruptible: bool = Field(default=False, description="Checkpointed, so managed spot training is fine.")
+    distributed: YesNo = Field(default=False, description="Training runs on several instances at once.")
+    interruptible: YesNo = Field(default=False, description="Checkpointed, so managed spot training is fine.")
     gpu: GpuNeed = Field(default="auto", description="auto: a GPU when the model is deep learning or an LLM; "
                                                      "required: always; none: CPUs only (no GPU, Trainium or "
                                                      "Gaudi).")
@@ -228,7 +232,7 @@ class Inference(Frozen):
     tmp_mb: Number = Field(default=0, ge=0, description="Scratch space the unit of work writes, in MB.")
     gpu: GpuNeed = Field(default="auto", description="auto: the advisor decides from the model; required: a GPU "
                                                      "always; none: CPUs only (no GPU, Inferentia or Trainium).")
-    production: bool = Field(default=True, description="Serves users: at least two instances for availability.")
+    production: YesNo = Field(default=True, description="Serves users: at least two instances for availability.")
     layers: WholeNumber = Field(default=0, ge=0, description="Lambda layers the function would need.")
     environment_kb: Number = Field(default=0, ge=0, description="Size of the environment variables, in KB.")
     context_tokens: WholeNumber = Field(default=4096, ge=1, le=2_000_000, description="LLM serving: prompt plus "
@@ -247,10 +251,10 @@ class Inference(Frozen):
         "The accelerator model the inference stages must use (as rules/knowledge/accelerators.yaml names it: "
         "T4, A10G, L4, L40S, H100, Inferentia2, ...); absent: the advisor chooses. It must be able to run "
         "model.precision."))
-    cold_starts_ok: bool = Field(default=True, description=(
+    cold_starts_ok: YesNo = Field(default=True, description=(
         "Callers can wait for a cold start (seconds) when a request arrives after idle time: a serverless "
         "endpoint without provisioned concurrency, or an asynchronous endpoint scaled to zero."))
-    idle_periods: bool | None = Field(default=None, description=(
+    idle_periods: YesNo | None = Field(default=None, description=(
         "Traffic stops for long stretches (nights, weekends, between batches), so an asynchronous endpoint may "
         "scale to zero; absent: sporadic and scheduled traffic have idle periods, steady and spiky do not."))
     active_hours_per_day: Annotated[float, Strict(), Field(gt=0, le=24, allow_inf_nan=False),
@@ -263,7 +267,7 @@ class Inference(Frozen):
         "LLMs, or the containers of a pre/post-processing chain); requests_per_second is all of them together. "
         "Above 1 the advisor chooses how they share a real-time endpoint: a multi-model endpoint, a "
         "multi-container endpoint or inference components."))
-    same_container: bool = Field(default=True, description=(
+    same_container: YesNo = Field(default=True, description=(
         "The models run in one serving container (one framework and version, e.g. hundreds of XGBoost models); "
         "false when they need different containers (several frameworks)."))
     hot_models: Annotated[int, Strict(), Field(ge=1, le=MAX_MODELS), YamlNumber] | None = Field(
@@ -271,10 +275,10 @@ class Inference(Frozen):
         "Models in use at about the same time: the set a multi-model endpoint keeps loaded in memory (the others "
         "are loaded from S3 on their next request, a cold load); absent: all of inference.models, an upper "
         "bound."))
-    serial: bool = Field(default=False, description=(
+    serial: YesNo = Field(default=False, description=(
         "Each request passes through the models in order (pre-processing, model, post-processing): a serial "
         "inference pipeline, inference.models being its containers."))
-    models_reused: bool = Field(default=True, description=(
+    models_reused: YesNo = Field(default=True, description=(
         "A model is invoked again while it is still loaded (the usual case); false when each model is invoked "
         "once or very rarely (a model per document, job or one-off request): a multi-model endpoint then disables "
         "its model cache (MultiModelConfig.ModelCacheSetting Disabled), as AWS recommends for higher throughput."))
@@ -342,12 +346,12 @@ class LambdaFunction(Frozen):
 
 
 class Network(Frozen):
-    internet_access: bool = Field(default=False, description="Jobs must reach the public internet.")
+    internet_access: YesNo = Field(default=False, description="Jobs must reach the public internet.")
 
 
 class Team(Frozen):
-    shared_notebooks: bool = Field(default=False, description="Several people share the notebook instances.")
-    needs_root: bool = Field(default=False, description="Users need root access on the notebook instances.")
+    shared_notebooks: YesNo = Field(default=False, description="Several people share the notebook instances.")
+    needs_root: YesNo = Field(default=False, description="Users need root access on the notebook instances.")
 
 
 class Workload(Frozen):

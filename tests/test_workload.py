@@ -97,6 +97,10 @@ def _error(tmp_path: Path, text: str) -> list[str]:
      "w.yaml:2: inference.models: must be a whole number, got 2.5"),
     ("stages: [realtime_inference]\ninference: {hot_models: yes}\n",
      "w.yaml:2: inference.hot_models: must be a whole number, got true"),
+    ("stages: [realtime_inference]\ninference: {production: 1}\n",
+     "w.yaml:2: inference.production: must be true or false, got 1"),
+    ("stages: [training]\nnetwork: {internet_access: 'false'}\n",
+     "w.yaml:2: network.internet_access: must be true or false, got 'false'"),  # pydantic read the text as False
     ("stages: []\n", "w.yaml:1: stages: must have at least 1 item, got 0"),  # not pydantic's "Tuple should..."
     ("data: {size_gb: 1}\n", "w.yaml:1: stages: is required"),
     ("stages: [training]\nname: !!python/object:os.system {}\n", "is not allowed"),
