@@ -79,6 +79,7 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
         meant_as_input,
         read_source,
         read_text,
+        syntax_error,
         terraform_configuration,
     )
     from advisor.errors import shown_name
@@ -105,6 +106,9 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
             (report.errors if meant else report.skipped).append(Skipped(item.shown, exc.reason, exc.line, meant))
             continue
         kind = classify(item, text)
+        if kind is None and item.named and (bad := syntax_error(item, text)) is not None:
+            report.errors.append(Skipped(item.shown, bad.reason, bad.line, error=True))
+            continue
         if kind is None:
             report.skipped.append(Skipped(item.shown, "not a CloudFormation/SAM template, Terraform file or plan, "
                                                       "or a request file keyed by operation"))

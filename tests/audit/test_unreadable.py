@@ -220,3 +220,29 @@ def test_an_empty_folder_or_one_file_of_no_kind_is_said_in_plain_words(
     code, out, _err = _run(capsys, "notes.md")
     said = " ".join(out.split())
     assert code == 2 and "the one input is not a CloudFormation/SAM template" in said and "1 input skipped" in said
+
+
+@pytest.mark.parametrize(("name", "text", "line", "words"), [
+    ("stack.yaml", "Parameters:\n  Env: {Type: String\nOutputs: {}\n", 3, "malformed YAML"),
+    ("ops.yml", "kind: Deployment\n  spec: : x\n", 2, "malformed YAML"),
+    ("bad.json", '{"a": [1,\n2,}\n', 2, "malformed JSON"),
+])
+def test_a_named_file_that_does_not_parse_is_a_located_parse_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        name: str, text: str, line: int, words: str) -> None:
+    """A typo that breaks a template's YAML hides that it is a template: named on the command line, the file
+    gets its parse error at its line (exit 2), not "skipped: not a template"; found in a folder, a file that is
+    neither ours nor parseable is still skipped (a repository holds broken YAML of other tools)."""
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text(text)
+    code, out, err = _run(capsys, name, "--format", "json")
+    assert code == 2 and json.loads(out)["errors"][0]["line"] == line
+    assert f"{name}:{line}: {words}" in err and "not a CloudFormation" not in err
+    Path("ok.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n")  # parses: no input of ours, skipped as before
+    code, out, _err = _run(capsys, "ok.yaml", "--format", "json")
+    assert code == 2 and json.loads(out)["skipped"][0]["file"] == "ok.yaml"
+    Path("dir").mkdir()
+    Path(name).rename(Path("dir") / name)
+    Path("dir/t.yaml").write_text(GOOD)
+    code, out, _err = _run(capsys, "dir", "--format", "json")
+    assert code == 0 and [s["file"] for s in json.loads(out)["skipped"]] == [f"dir/{name}"]

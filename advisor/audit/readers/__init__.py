@@ -49,6 +49,8 @@ class BadInput(Exception):
 class Source:
     path: Path
     shown: str  # repo-relative, forward slashes, bytes that are not UTF-8 escaped: what findings and SARIF name
+    #: named on the command line (not found in a folder): the user meant it as an input
+    named: bool = False
 
 
 def discover(paths: list[Path], base: Path) -> Iterator[Source | Skipped]:
@@ -59,7 +61,7 @@ def discover(paths: list[Path], base: Path) -> Iterator[Source | Skipped]:
         if root.is_dir():
             yield from _walk(root, base, seen_dirs)
         elif root.exists():
-            yield Source(root, _shown(root, base))
+            yield Source(root, _shown(root, base), named=True)
         else:
             yield Skipped(shown_name(str(root)), "no such file or folder", error=True)  # named, so meant
 
@@ -247,6 +249,34 @@ def meant_as_input(source: Source) -> bool:
     if b"\x00" in head[:8192]:
         return False
     return classify(source, head.decode("utf-8", errors="replace")) is not None
+
+
+def syntax_error(source: Source, text: str) -> BadInput | None:
+    """Why a YAML or JSON file does not parse, at its line; None when it does (or is neither). Asked of a file
+    the user named that is none of our inputs by its content: a typo that breaks the YAML of a template hides
+    what it is, and "not a template" would send them looking in the wrong place."""
+    import yaml
+
+    if source.path.suffix.lower() not in (".yaml", ".yml", ".json", ".template"):
+        return None
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            return BadInput(f"malformed JSON: {exc.msg}", exc.lineno)
+        except RecursionError:
+            return BadInput("malformed JSON: nested too deeply")
+        return None
+    try:
+        for _ in yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            pass  # composed, not constructed: any tag (CloudFormation's !Ref, a manifest's own) is syntax here
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return BadInput(f"malformed YAML: {exc.problem or exc.context or 'cannot be parsed'}",
+                        mark.line + 1 if mark else None)
+    except (yaml.YAMLError, RecursionError) as exc:
+        return BadInput(f"malformed YAML: {type(exc).__name__}")
+    return None
 
 
 def classify(source: Source, text: str) -> Kind | None:
