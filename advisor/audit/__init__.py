@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 
 from advisor.audit.catalog import Catalog, catalog_of, load_catalog
 from advisor.audit.checks import evaluate, rules_for
+from advisor.audit.links import LINK_SOURCES, link
 from advisor.audit.model import SEVERITY_ORDER, Finding, Resource, Skipped
 
 if TYPE_CHECKING:
+    from advisor.audit.readers import Source
     from advisor.knowledge.models import Knowledge
 
 __all__ = ["AuditReport", "Catalog", "Finding", "Resource", "Skipped", "audit_paths", "audit_resources",
@@ -86,7 +88,9 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
 
     report = AuditReport(base=base or Path.cwd())
     catalog = catalog_of(catalog)
-    terraform_types = rules_for(catalog, "terraform")  # the types judged (and, for JSON syntax, their blocks)
+    # the types judged (and, for JSON syntax, their blocks), and those that say something of a judged one
+    terraform_types = {**{t: () for t in LINK_SOURCES}, **rules_for(catalog, "terraform")}
+    modules: dict[Path, list[tuple[Source, list[Resource]]]] = {}
     items = list(discover(paths, report.base))  # names only: every file is still read one at a time below
     configuration = terraform_configuration([i for i in items if isinstance(i, Source)])
     stacks = cloudformation_stacks([i for i in items if isinstance(i, Source)])
@@ -122,10 +126,22 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
             continue
         report.files += 1
         report.resources += len(resources)
-        if item.path.name.lower().endswith(".tf.json"):  # its fixes in its own (JSON) syntax
-            from advisor.audit.readers.tf_json import fix_in_json
-
-            report.findings.extend(replace(f, fix=fix_in_json(f.fix)) for f in audit_resources(resources, catalog))
-        else:
-            report.findings.extend(audit_resources(resources, catalog))
+        if kind == "terraform":  # a module is its folder: its files are linked together once all are read
+            modules.setdefault(item.path.parent, []).append((item, resources))
+            continue
+        _judge(report, item, link(resources), catalog)  # what one resource of the input says about another
+    for files in modules.values():
+        linked = iter(link([r for _item, resources in files for r in resources]))
+        for item, resources in files:
+            _judge(report, item, [next(linked) for _ in resources], catalog)
     return report
+
+
+def _judge(report: AuditReport, item: Source, resources: list[Resource], catalog: Catalog) -> None:
+    """The findings for one file's resources."""
+    if item.path.name.lower().endswith(".tf.json"):  # its fixes in its own (JSON) syntax
+        from advisor.audit.readers.tf_json import fix_in_json
+
+        report.findings.extend(replace(f, fix=fix_in_json(f.fix)) for f in audit_resources(resources, catalog))
+    else:
+        report.findings.extend(audit_resources(resources, catalog))

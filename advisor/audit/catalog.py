@@ -26,7 +26,8 @@ Scalar = str | int | float | bool
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """When a setting applies: another field of the same resource (see knowledge.models.Condition)."""
+    """When a setting applies, or what meets it another way: another field of the same resource (see
+    knowledge.models.Condition)."""
 
     check: str
     field: str | None = None
@@ -34,6 +35,7 @@ class Condition:
     aws_default: Scalar | None = None
     cfn: Mapping[str, str] = dataclasses.field(default_factory=dict)
     tf: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    says: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class Setting:
     placeholder: str | None = None
     aws_default: Scalar | None = None
     when: tuple[Condition, ...] = ()
+    satisfied_by: tuple[Condition, ...] = ()
     cfn: Mapping[str, str] = dataclasses.field(default_factory=dict)
     tf: Mapping[str, str] = dataclasses.field(default_factory=dict)
     #: AWS refuses the field for instance types with local NVMe storage (their volumes are encrypted by the
@@ -89,7 +92,8 @@ def judged_by(check: str | None, value: Any) -> str:
 
 def _condition(data: Mapping[str, Any]) -> Condition:
     return Condition(check=data["check"], field=data.get("field"), value=data.get("value"),
-                     aws_default=data.get("aws_default"), cfn=data.get("cfn") or {}, tf=data.get("tf") or {})
+                     aws_default=data.get("aws_default"), cfn=data.get("cfn") or {}, tf=data.get("tf") or {},
+                     says=data.get("says"))
 
 
 def _setting(data: Mapping[str, Any]) -> Setting:
@@ -97,6 +101,7 @@ def _setting(data: Mapping[str, Any]) -> Setting:
                    judged_by=judged_by(data.get("check"), data.get("value")), value=data.get("value"),
                    values=tuple(data.get("values") or ()), placeholder=data.get("placeholder"),
                    aws_default=data.get("aws_default"), when=tuple(_condition(c) for c in data.get("when") or ()),
+                   satisfied_by=tuple(_condition(c) for c in data.get("satisfied_by") or ()),
                    cfn=data.get("cfn") or {}, tf=data.get("tf") or {}, requires_ebs=bool(data.get("requires_ebs")))
 
 

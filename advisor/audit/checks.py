@@ -47,6 +47,8 @@ class Rule:
     fix: str
     #: for a setting AWS refuses on instance types with local NVMe storage: those types (else empty)
     local_storage: frozenset[str] = frozenset()
+    #: conditions that meet the control another way (`satisfied_by`), with their paths here
+    satisfied: tuple[tuple[Condition, str], ...] = ()
 
 
 def awscc_type(cfn_type: str) -> str | None:
@@ -101,16 +103,24 @@ def compile_rules(catalog: Catalog, kind: Kind) -> dict[str, tuple[Rule, ...]]:
             if setting.judged_by == "review":
                 continue
             for resource_type, path in _paths_for(kind, setting).items():
-                conditions = []
-                for condition in setting.when:
-                    cpath = _condition_path(kind, condition, resource_type)
-                    if cpath:
-                        conditions.append((condition, cpath))
+                conditions = _paths_of(kind, setting.when, resource_type)
                 rules[resource_type].append(Rule(
-                    control, setting, path, tuple(conditions), expected_text(setting),
+                    control, setting, path, conditions, expected_text(setting),
                     fix_text(kind, path, setting, attributes=resource_type.startswith("awscc_")),
-                    catalog.local_storage if setting.requires_ebs else frozenset()))
+                    catalog.local_storage if setting.requires_ebs else frozenset(),
+                    _paths_of(kind, setting.satisfied_by, resource_type)))
     return {t: tuple(r) for t, r in rules.items()}
+
+
+def _paths_of(kind: Kind, conditions: tuple[Condition, ...], resource_type: str
+              ) -> tuple[tuple[Condition, str], ...]:
+    """The conditions that have a path in this resource type and input kind, with it."""
+    out = []
+    for condition in conditions:
+        cpath = _condition_path(kind, condition, resource_type)
+        if cpath:
+            out.append((condition, cpath))
+    return tuple(out)
 
 
 _RULES: dict[tuple[int, Kind], tuple[Catalog, dict[str, tuple[Rule, ...]]]] = {}
@@ -286,6 +296,9 @@ def expected_text(setting: Setting) -> str:
         return "not " + " or ".join(map(repr, setting.values))
     if check == "no_secrets":
         return "no hard-coded secrets"
+    if check == "tagged":
+        return "at least one tag of your own (not " + ", ".join(f"{v}*" if str(v).endswith(":") else str(v)
+                                                          for v in setting.values) + ")"
     return "a person's review"
 
 
@@ -307,6 +320,8 @@ def judge(setting: Setting, value: Any) -> tuple[Status, str]:
         value = setting.aws_default
     unknown = _contains_unknown(value)
     check = setting.judged_by
+    if check == "tagged":
+        return _tagged(setting, value, defaulted)
     if check == "no_secrets":
         found = _secrets(value)
         if found:
@@ -343,6 +358,43 @@ def judge(setting: Setting, value: Any) -> tuple[Status, str]:
             return ("pass" if items and all(str(i) in allowed for i in items) else "fail"), text
         return ("fail" if any(str(i) in allowed for i in items) else "pass"), text
     return "unknown", text
+
+
+def _tagged(setting: Setting, value: Any, defaulted: bool) -> tuple[Status, str]:
+    """Whether the tags hold one of the user's own: AWS's system tags (`aws:`) and the tags a deployment tool
+    adds by itself (SAM's `lambda:createdBy`) say nothing of owner or data, so they do not count. Tags are a
+    mapping (SAM, Terraform, Lambda's ListTags) or a list of {Key, Value} (CloudFormation, SageMaker)."""
+    if isinstance(value, str) and PLACEHOLDER.match(value):
+        return "pass", value
+    if isinstance(value, Unknown) or (isinstance(value, dict) and _is_unknown_marker(value)):
+        return ("pass" if isinstance(value, Reference) else "unknown"), str(_contains_unknown(value))
+    if isinstance(value, dict):
+        keys: list[Any] = list(value)
+    elif isinstance(value, list):
+        keys = []
+        for item in value:
+            if not isinstance(item, dict) or _is_unknown_marker(item):
+                keys.append(Unknown(str(_contains_unknown(item) or item)))
+            elif "Key" in item or "key" in item:
+                keys.append(item.get("Key", item.get("key")))
+            else:  # a mapping read as a block (a list of one mapping), as `read` looks through it
+                keys.extend(item)
+    else:
+        keys = []
+    ignored = [str(v) for v in setting.values]
+
+    def own(key: Any) -> bool:
+        text = str(key)
+        return not any(text.startswith(v) if v.endswith(":") else text == v for v in ignored)
+
+    mine = [k for k in keys if not isinstance(k, Unknown) and not _contains_unknown(k) and own(k)]
+    if mine:
+        return "pass", ", ".join(map(str, mine[:5])) + (", ..." if len(mine) > 5 else "")
+    if any(isinstance(k, Unknown) or _contains_unknown(k) for k in keys):
+        return "unknown", "a tag key not known before deployment"
+    if keys:
+        return "fail", "only " + ", ".join(map(str, keys[:5])) + " (added by AWS or a deployment tool)"
+    return "fail", actual_text(MISSING if defaulted else value, False)
 
 
 #: A Terraform reference to an attribute that holds an ARN (`aws_sns_topic.t.arn`, an API's `execution_arn`).
@@ -466,6 +518,8 @@ def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
             if applies is False:
                 continue
             status, actual = judge(setting, value)
+            if rule.satisfied and status != "pass":
+                status, actual = _met_otherwise(resource, rule, where, status, actual)
             if applies is None and status == "fail":
                 status = "unknown"
                 actual += " (whether the control applies depends on an unresolved value)"
@@ -481,6 +535,21 @@ def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
                 kind=resource.kind, file=resource.file, line=line, end_line=resource.end_line,
                 resource_line=resource.line, justification=justification or None, title=control.title,
                 path=rule.path, want=_want(setting), fix=rule.fix if status == "fail" else None)
+
+
+def _met_otherwise(resource: Resource, rule: Rule, where: PathKey, status: Status, actual: str
+                   ) -> tuple[Status, str]:
+    """A failing or unknown value that a `satisfied_by` condition meets another way passes, and says how (a
+    public principal restricted by SourceArn); a fail whose condition is unresolved is unknown."""
+    unresolved = False
+    for condition, cpath in rule.satisfied:
+        holds = _holds(condition, _condition_value(resource, rule.path, where, cpath))
+        if holds:
+            return "pass", f"{actual}, {condition.says or f'{condition.field} set'}"
+        unresolved = unresolved or holds is None
+    if unresolved and status == "fail":
+        return "unknown", actual + " (whether another field meets the control depends on an unresolved value)"
+    return status, actual
 
 
 def _field_text(where: PathKey) -> str:
@@ -529,7 +598,8 @@ def fix_text(kind: Kind, path: str, setting: Setting, attributes: bool = False) 
     check = setting.judged_by
     if want is None:
         some = ", ".join(map(str, setting.values[:4])) + (", ..." if len(setting.values) > 4 else "")
-        what = {"present": f"<<{setting.placeholder or 'value'}>>", "one_of": f"one of {some}",
+        what = {"present": f"<<{setting.placeholder or 'value'}>>", "tagged": f"<<{setting.placeholder or 'tags'}>>",
+                "one_of": f"one of {some}",
                 "none_of": f"a value other than {', '.join(map(repr, setting.values))}",
                 "no_secrets": "a reference to Secrets Manager or Parameter Store instead of the literal"}.get(check, "")
         value_text = what

@@ -150,17 +150,19 @@ written without indexes (`vpc_config.subnet_ids`), the reader looks through a bl
 
 IacPaths = Annotated[dict[str, IacPath], Doc("Resource type -> the path of this field in it.")]
 
-Check = Literal["equals", "present", "at_least", "one_of", "none_of", "no_secrets", "review"]
+Check = Literal["equals", "present", "at_least", "one_of", "none_of", "no_secrets", "tagged", "review"]
 """How a value is judged. equals: == value; present: set, not empty and neither one of `values` nor a list
 holding one (a tool's spelling of unset, e.g. Terraform's -1 for reserved concurrency; a CIDR that allows
 everyone); at_least: a number >= value; one_of / none_of: (every element of) the value is / is not in `values`;
-no_secrets: no string looks like a credential;
+no_secrets: no string looks like a credential; tagged: at least one tag whose key is none of `values` (a key
+ending in ':' is a prefix: `aws:` is AWS's system tags) and that is not one a deployment tool adds itself;
 review: needs a person or account context (the audit does not judge it, the advisor still recommends it)."""
 
 
 @record
 class Condition(NamedTuple):
-    """When a setting applies at all: another field of the same resource (absent takes `aws_default`).
+    """When a setting applies at all (`when`), or another field that meets the control in its place
+    (`satisfied_by`): a field of the same resource (absent takes `aws_default`).
 
     A path sharing the setting's list prefix (`ProductionVariants[]...`) is read in the same list element. A
     resource type (or input kind) without a path here has no condition.
@@ -172,6 +174,9 @@ class Condition(NamedTuple):
     aws_default: Scalar | None = None
     cfn: IacPaths = {}
     tf: IacPaths = {}
+    says: Annotated[Text | None, Doc(
+        "For satisfied_by: what the finding says when the condition meets the control (default: '<field> set')."
+    )] = None
 
 
 @record
@@ -195,6 +200,9 @@ class Setting(NamedTuple):
     check: Annotated[Check | None, Doc("Default: equals when `value` is given, else present.")] = None
     values: Annotated[tuple[Scalar, ...], Doc("The allowed (one_of) or refused (none_of) values.")] = ()
     when: Annotated[tuple[Condition, ...], Doc("All must hold for the setting to apply.")] = ()
+    satisfied_by: Annotated[tuple[Condition, ...], Doc(
+        "Any one that holds meets the control another way: the setting passes, saying so (a public principal "
+        "restricted by SourceArn), where `when` would leave the control unjudged.")] = ()
     cfn: IacPaths = {}
     tf: IacPaths = {}
 

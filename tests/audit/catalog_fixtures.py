@@ -10,6 +10,7 @@ the tests assert the exact sets of passing and failing resources, as checkov doe
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,8 @@ def _passing(setting: Setting) -> Any:
         return "https://www.example.com" if "Origin" in setting.field else "s3.amazonaws.com"
     if check == "no_secrets":
         return {"LOG_LEVEL": "info"} if "Variables" in setting.field else "ZWNobyBoZWxsbw=="  # "echo hello"
+    if check == "tagged":
+        return {"team": "ml"}
     return GOOD_STRING
 
 
@@ -88,7 +91,33 @@ def _failing(setting: Setting) -> list[tuple[str, Any]]:
     elif check == "no_secrets":
         out.append(("secret", {"DB_PASSWORD": "hunter2hunter2"} if "Variables" in setting.field
                     else "ZXhwb3J0IEFXU19BQ0NFU1NfS0VZX0lEPUFLSUFJT1NGT0ROTjdFWEFNUExF"))
+    elif check == "tagged":
+        out.append(("absent", None))
+        # only tags that do not count: AWS's system tags (a prefix) and a deployment tool's own
+        out.append(("untagged", {f"{v}stack-name" if str(v).endswith(":") else str(v): "x" for v in setting.values}))
     return out
+
+
+#: Values tried, in order, to make a `matches` condition hold or not: an ARN that names an account, one that
+#: names none, a service principal, an account id
+_MATCH_TRIES = (GOOD_STRING, "arn:aws:s3:::bucket", "s3.amazonaws.com", "123456789012")
+
+
+def _meet(props: dict[str, Any], condition: Condition, path: str, hold: bool) -> bool:
+    """Make a `satisfied_by` condition hold or not; False when no value here does."""
+    if condition.check == "present":
+        if hold:
+            _put(props, path, GOOD_STRING)
+        else:
+            _drop(props, path)
+        return True
+    if condition.check == "matches":
+        value = next((v for v in _MATCH_TRIES if bool(re.search(str(condition.value), v)) == hold), None)
+        if value is None:
+            return False
+        _put(props, path, value)
+        return True
+    return False
 
 
 def _satisfy(props: dict[str, Any], condition: Condition, path: str) -> bool:
@@ -162,9 +191,20 @@ def cases(controls: tuple[SecurityControl, ...], paths_of: Any, condition_path: 
                         _drop(bad, path)
                     else:
                         _put(bad, path, value)
+                    met = {}
+                    for i, condition in enumerate(setting.satisfied_by):
+                        cpath = condition_path(condition, rtype)
+                        if cpath:
+                            _meet(bad, condition, cpath, hold=False)
+                            meeting = json.loads(json.dumps(bad))
+                            if _meet(meeting, condition, cpath, hold=True):
+                                met[f"Met{n}{label.capitalize()}{i}"] = meeting
                     name = f"Fail{n}{label.capitalize()}"
                     case.resources[name] = bad
                     case.must_fail.add(name)
+                    for name, meeting in met.items():  # failing, but another field meets the control
+                        case.resources[name] = meeting
+                        case.must_pass.add(name)
             firsts = {(s.when[0].check, condition_path(s.when[0], rtype)) if s.when else None for s, _ in settings}
             if len(firsts) == 1 and None not in firsts:
                 check, cpath = next(iter(firsts))  # type: ignore[misc]
@@ -210,9 +250,14 @@ def write_cloudformation(case: Case, folder: Path) -> Path:
     return path
 
 
+def _hcl_key(key: str) -> str:
+    """A key as HCL takes it: an identifier bare, anything else (`aws:stack-name`) quoted."""
+    return key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key) else json.dumps(key)
+
+
 def _hcl_value(value: Any) -> str:
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_hcl_value(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{_hcl_key(k)} = {_hcl_value(v)}" for k, v in value.items()) + " }"
     return json.dumps(value)
 
 
@@ -296,7 +341,8 @@ def _awscc_value(value: Any, indent: str) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        return "{\n" + "".join(f"{inner}{k} = {_awscc_value(v, inner)}\n" for k, v in value.items()) + indent + "}"
+        return "{\n" + "".join(f"{inner}{_hcl_key(k)} = {_awscc_value(v, inner)}\n" for k, v in value.items()) \
+            + indent + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_awscc_value(v, indent) for v in value) + "]"
     return json.dumps(value)

@@ -255,22 +255,27 @@ def test_a_function_on_a_capacity_provider_is_not_asked_for_reserved_concurrency
     lam = boto3.client("lambda", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="y")
     with Stubber(lam) as stub:
         stub.add_response("list_functions", {"Functions": functions})
-        for _ in functions:
+        for _ in (0, 1):  # scorer keeps failed events at an on-failure destination, api does not
             stub.add_response("get_function_concurrency", {})
             stub.add_response("list_tags", {"Tags": {}})
             stub.add_client_error("get_policy", service_error_code="ResourceNotFoundException")
             stub.add_response("list_function_url_configs", {"FunctionUrlConfigs": []})
+            stub.add_response("list_function_event_invoke_configs", {"FunctionEventInvokeConfigs": [] if _ else [
+                {"FunctionArn": "x", "DestinationConfig": {"OnFailure": {
+                    "Destination": f"arn:aws:sqs:{REGION}:{ACCOUNT}:failed"}}}]})
         found = [r for r in _lambda(lam, REGION) if isinstance(r, Resource)]
     fired: dict[str, set[tuple[str, str]]] = {"scorer": set(), "api": set()}
     for r in found:
         fired[r.name.rsplit(":", 1)[1]] |= {(f.control, f.status) for f in evaluate(r, rules[r.type])}
     assert not {c for c, _ in fired["scorer"]} & {"LM-05", "LM-10"}
-    assert {("LM-05", "fail"), ("LM-10", "fail")} <= fired["api"]
+    assert {("LM-05", "fail"), ("LM-10", "fail"), ("LM-09", "fail")} <= fired["api"]
+    assert ("LM-09", "pass") in fired["scorer"]  # ListFunctionEventInvokeConfigs: an on-failure destination
 
 
 def test_a_statement_open_to_everyone_in_an_organization_is_not_public() -> None:
     """AddPermission's PrincipalOrgID is written as the statement's aws:PrincipalOrgID condition: read back, it
-    restricts Principal '*' as the request did, so LM-01 fires only on the unrestricted statement."""
+    restricts Principal '*' as the request did, so LM-01 passes it (naming the condition) and fails only the
+    unrestricted statement."""
     from advisor.audit.catalog import load_catalog
     from advisor.audit.checks import evaluate, rules_for
     from advisor.audit.model import Resource
@@ -284,7 +289,8 @@ def test_a_statement_open_to_everyone_in_an_organization_is_not_public() -> None
         Resource(kind="live", type="AddPermission", name=s["Sid"], properties=_permission(s)), rules)}
         for s in (org, public)}
     assert _permission(org)["PrincipalOrgID"] == "o-a1b2c3d4e5"
-    assert not any(c == "LM-01" for c, _ in verdicts["org"]) and ("LM-01", "fail") in verdicts["public"]
+    assert ("LM-01", "pass") in verdicts["org"] and ("LM-01", "fail") not in verdicts["org"]
+    assert ("LM-01", "fail") in verdicts["public"]
 
 
 def test_an_unknown_region_is_refused_before_credentials_or_calls(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from advisor.audit.links import LINKED
 from advisor.errors import KnowledgeError
 from advisor.knowledge.botocore_fields import resolve_field
 from advisor.knowledge.cfn_fields import resolve_property
@@ -41,8 +42,14 @@ def test_condition_fields_and_values_resolve_in_botocore(control, setting) -> No
     for value in setting.values:
         if enum and value not in (-1,):
             assert value in enum, f"{setting.path}: {value!r} not in botocore's enum"
-    for condition in setting.when:
+    for condition in (*setting.when, *setting.satisfied_by):
         if condition.field:
+            head, _, rest = condition.field.partition(".")
+            if (setting.operation, head) in LINKED:  # put there by the audit from another request
+                source = LINKED[(setting.operation, head)]
+                if isinstance(source, tuple) and rest:
+                    resolve_field(source[0], source[1], rest)
+                continue
             resolve_field(setting.service, setting.operation, condition.field)
 
 
@@ -50,8 +57,14 @@ def test_condition_fields_and_values_resolve_in_botocore(control, setting) -> No
 def test_every_cloudformation_path_resolves_in_cfn_lint_schemas(control, setting) -> None:  # type: ignore[no-untyped-def]
     for resource_type, path in setting.cfn.items():
         resolve_property(resource_type, path)
-    for condition in setting.when:
+    for condition in (*setting.when, *setting.satisfied_by):
         for resource_type, path in condition.cfn.items():
+            head, _, rest = path.partition(".")
+            if (resource_type, head) in LINKED:  # put there by the audit from another resource
+                source = LINKED[(resource_type, head)]
+                if isinstance(source, str) and rest:
+                    resolve_property(source, rest)
+                continue
             resolve_property(resource_type, path)
 
 

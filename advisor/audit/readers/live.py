@@ -97,7 +97,8 @@ LIVE_PERMISSIONS = sorted(
     {"sagemaker:" + "".join(w.capitalize() for w in t.list_op.split("_")) for t in SAGEMAKER}
     | {"sagemaker:" + "".join(w.capitalize() for w in t.describe_op.split("_")) for t in SAGEMAKER}
     | {"sagemaker:ListTags", "lambda:ListFunctions", "lambda:GetPolicy", "lambda:GetFunctionConcurrency",
-       "lambda:ListFunctionUrlConfigs", "lambda:ListTags", "lambda:ListCapacityProviders", "sts:GetCallerIdentity"})
+       "lambda:ListFunctionUrlConfigs", "lambda:ListFunctionEventInvokeConfigs", "lambda:ListTags",
+       "lambda:ListCapacityProviders", "sts:GetCallerIdentity"})
 
 
 def read_live(regions: list[str] | None, profile: str | None) -> Iterator[Resource | Skipped]:
@@ -268,7 +269,8 @@ def _lambda(client: Any, region: str) -> Iterator[Resource | Skipped]:
         reads: dict[str, Any] = {}
         for what, call in (("lambda:GetFunctionConcurrency", client.get_function_concurrency),
                            ("lambda:ListTags", client.list_tags), ("lambda:GetPolicy", client.get_policy),
-                           ("lambda:ListFunctionUrlConfigs", client.list_function_url_configs)):
+                           ("lambda:ListFunctionUrlConfigs", client.list_function_url_configs),
+                           ("lambda:ListFunctionEventInvokeConfigs", client.list_function_event_invoke_configs)):
             try:
                 reads[what] = _safely(what, call, **({"Resource": arn} if what == "lambda:ListTags"
                                                      else {"FunctionName": arn}))
@@ -278,6 +280,12 @@ def _lambda(client: Any, region: str) -> Iterator[Resource | Skipped]:
         if concurrency and "ReservedConcurrentExecutions" in concurrency:
             props["ReservedConcurrentExecutions"] = concurrency["ReservedConcurrentExecutions"]
         props["Tags"] = (reads.get("lambda:ListTags") or {}).get("Tags", {})
+        # asynchronous invocation settings per version or alias: an on-failure destination on any of them keeps
+        # what fails there (LM-09 reads it as the templates' EventInvokeConfig)
+        invoke = (reads.get("lambda:ListFunctionEventInvokeConfigs") or {}).get("FunctionEventInvokeConfigs", [])
+        kept = [c for c in invoke if ((c.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")]
+        if kept or invoke:
+            props["EventInvokeConfig"] = (kept or invoke)[0]
         yield Resource(kind="live", type="CreateFunction", name=arn, properties=props)
         # judged only when read (else its error says so), and not for a function on Lambda Managed Instances:
         # its scale is set by PutFunctionScalingConfig on its capacity provider, not by reserved concurrency
