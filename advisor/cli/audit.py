@@ -27,12 +27,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "advisor recommends from). An absent field is judged by AWS's default; a value the input does "
                     "not fix (an unresolved !Ref, a plan's known-after-apply) is reported as unknown. Files that are "
                     "no input of ours (a workflow, a manifest, package.json) are skipped with a reason. Exit codes: "
-                    "0 nothing fails at or above --fail-on; 1 failing findings; 2 bad usage, nothing could be "
-                    "audited, or an input meant as a template, Terraform file, plan or request file could not be "
-                    "read (malformed YAML, JSON or HCL, an unknown intrinsic function, a plan JSON that is no "
-                    "plan): every readable file is still audited and reported, and each unreadable one is an "
-                    "error at its file and line in every format; 2 wins over 1. --write-baseline: 0 once the "
-                    "baseline is written, 2 when an input could not be read (nothing is written then).")
+                    "0 nothing fails at or above --fail-on (unknown findings do not fail, as checkov's unknown and "
+                    "skipped checks do not, unless --fail-on-unknown); 1 failing findings; 2 bad usage, nothing "
+                    "could be audited or judged (no template found, or every finding unknown: a green run would "
+                    "say checked what nobody checked; --allow-empty accepts both), or an input meant as a "
+                    "template, Terraform file, plan or request file could not be read (malformed YAML, JSON or "
+                    "HCL, an unknown intrinsic function, a plan JSON that is no plan, a YAML or JSON file named "
+                    "here that does not parse): every readable file is still audited and reported, and each "
+                    "unreadable one is an error at its file and line in every format; 2 wins over 1. "
+                    "--write-baseline: 0 once the baseline is written, 2 when an input could not be read (nothing "
+                    "is written then).")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="files or folders: CloudFormation/SAM (YAML, JSON), Terraform .tf and .tf.json, "
                         "`terraform show -json` "
@@ -54,7 +58,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"{CREATES_FOLDERS}")
     p.add_argument("--show-passed", action="store_true", help="table and markdown: list passing checks too")
     p.add_argument("--allow-empty", action="store_true",
-                   help="exit 0 when none of the files is a template (hooks that pass every changed file)")
+                   help="exit 0 when none of the files is a template (hooks that pass every changed file), or "
+                        "when every finding is unknown")
+    p.add_argument("--fail-on-unknown", action="store_true",
+                   help="exit 1 for an unknown finding at or above --fail-on too (a strict pipeline: nothing "
+                        "passes unverified)")
     p.add_argument("--base", type=Path, metavar="DIR", help="paths in the report are relative to this folder "
                                                             "(default: the current folder)")
     p.set_defaults(handler=cmd_audit)
@@ -98,6 +106,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
             which = (f"the paths hold no {kinds}" if found == 0 else f"the one input is not a {kinds}" if found == 1
                      else f"none of the {found} inputs is a {kinds}")
             report.errors.append(Skipped("", f"nothing could be audited: {which}", error=True))
+    unjudged = _nothing_judged(report)
+    if unjudged and not report.errors and not args.allow_empty:
+        # every finding waits on a value the input does not fix: a green run would say checked what nobody
+        # checked, so it fails as a run that audited nothing does (in every format: SARIF, JUnit, JSON)
+        report.errors.append(Skipped("", unjudged, error=True))
     if args.baseline:
         # deferred: every command module loads at start; its stack loads when the command runs
         from advisor.audit.baseline import read_baseline
@@ -137,8 +150,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if report.errors:
         return 2  # an input nobody checked: the run is no pass, whatever the findings say
     threshold = SEVERITY_ORDER[args.fail_on]
-    failing = any(f.status == "fail" and SEVERITY_ORDER[f.severity] >= threshold for f in report.findings)
+    failing = any(f.status in (("fail", "unknown") if args.fail_on_unknown else ("fail",))
+                  and SEVERITY_ORDER[f.severity] >= threshold for f in report.findings)
     return 1 if failing else 0
+
+
+def _nothing_judged(report: AuditReport) -> str | None:
+    """The run-level error of a run whose findings are all unknown (none passed, none failed), else None."""
+    statuses = {f.status for f in report.findings}
+    if "unknown" not in statuses or statuses & {"pass", "fail"}:
+        return None
+    count = sum(f.status == "unknown" for f in report.findings)
+    return (f"nothing could be judged: {'the one finding is' if count == 1 else f'all {count} findings are'} "
+            "unknown (values the input does not fix: a parameter without a default, a variable without a value, "
+            "a plan's known-after-apply); give them values, or --allow-empty to accept the run")
 
 
 def _same_terminal() -> bool:

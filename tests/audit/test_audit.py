@@ -753,3 +753,27 @@ def test_a_patch_that_would_add_a_second_block_is_refused() -> None:
     assert not _same_shape(one, {"tracing_config": [{"mode": "Active"}, {"mode": "PassThrough"}]},
                            ("tracing_config", 0, "mode"))
     assert _same_shape({}, {"vpc_config": [{"subnet_ids": ["s"]}]}, ("vpc_config", "subnet_ids"))  # created
+
+
+def test_a_run_that_judged_nothing_is_no_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Every finding unknown (a parameter without a default): exit 2 in every format, as a run that audited
+    nothing, unless --allow-empty; a run with a judgement exits by its failures, and --fail-on-unknown makes an
+    unknown at or above --fail-on fail it."""
+    monkeypatch.chdir(tmp_path)
+    Path("t.yaml").write_text("Parameters:\n  Key: {Type: String}\nResources:\n  Cfg:\n"
+                              "    Type: AWS::SageMaker::EndpointConfig\n    Properties:\n      KmsKeyId: !Ref Key\n"
+                              "      ProductionVariants:\n        - {VariantName: a, ModelName: m, ServerlessConfig:"
+                              " {MaxConcurrency: 1, MemorySizeInMB: 2048}}\n")
+    code, out, _err = _run(capsys, "t.yaml", "--format", "json")
+    assert code == 2 and json.loads(out)["errors"][0]["reason"].startswith("nothing could be judged: the one finding")
+    code, out, _err = _run(capsys, "t.yaml", "--format", "sarif")
+    assert code == 2 and json.loads(out)["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    assert _run(capsys, "t.yaml", "--allow-empty")[0] == 0
+    Path("t.yaml").write_text(Path("t.yaml").read_text().replace("!Ref Key", "!Ref Key\n      Tags: []")
+                              + "  Image:\n    Type: AWS::SageMaker::Image\n    Properties:\n"
+                                "      ImageName: i\n      ImageRoleArn: r\n      ImageDescription: d\n"
+                                "      Tags: [{Key: team, Value: ml}]\n")
+    assert _run(capsys, "t.yaml")[0] == 0  # a pass beside the unknown: judged, nothing fails
+    assert _run(capsys, "t.yaml", "--fail-on-unknown")[0] == 1
+    assert _run(capsys, "t.yaml", "--fail-on-unknown", "--fail-on", "high")[0] == 0  # SM-EC-01 is medium
