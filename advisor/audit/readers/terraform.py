@@ -500,7 +500,11 @@ def read_plan(shown: str, plan: Any, audited: Collection[str] | None = None) -> 
             if isinstance(values, dict):
                 rules = audited.get(str(res.get("type"))) if isinstance(audited, Mapping) else None
                 blocks = frozenset(path[0] for path in _block_paths(rules or ()) if len(path) == 1)
-                values = configured.settle(address, values, blocks if rules else None)
+                values = configured.settle(address, values, blocks if rules is not None else None)
+                tags_all = values.get("tags_all")
+                if isinstance(tags_all, dict) and not any(isinstance(v, Unknown) for v in tags_all.values()):
+                    # the tags the resource gets: its own merged over the provider's default_tags
+                    values["tags"] = tags_all
             out.append(Resource(kind="plan", type=str(res.get("type")), name=address, properties=values,
                                 file=shown))
     return out
@@ -533,22 +537,32 @@ class _Configured:
                 self._walk(call.get("module"), path)
 
     def settle(self, address: str, values: dict[str, Any], blocks: frozenset[str] | None) -> dict[str, Any]:
-        """The values, each top-level attribute known only after apply read from its configuration: absent where
-        nothing sets it, a reference where another resource's attribute does, unknown otherwise. A nested block
-        (`blocks`; none are known without them) is left unknown: a `dynamic` block is not an attribute's
-        expression, and its content may depend on what is unknown."""
+        """The values, each attribute known only after apply read from its configuration: absent where nothing
+        sets it, a reference where another resource's attribute does, unknown otherwise. A nested block
+        (`blocks`; none are known without them) that is itself unknown is left so: a `dynamic` block is not an
+        attribute's expression, and its content may depend on what is unknown. A static nested block (the
+        configuration holds one expression object per block the plan holds) is read the same way inside."""
         plain = _INDEX.sub("", address)
         expressions = self._resources.get(plain)
         if expressions is None or blocks is None:
             return values
+        return self._settled(values, expressions, _module_of(plain), blocks)
+
+    def _settled(self, values: dict[str, Any], expressions: dict[str, Any], module: str,
+                 blocks: frozenset[str] = frozenset()) -> dict[str, Any]:
         out = dict(values)
         for key, value in values.items():
+            expression = expressions.get(key)
+            if isinstance(value, list) and value and isinstance(expression, list) and len(expression) == len(value):
+                out[key] = [self._settled(v, e, module) if isinstance(v, dict) and isinstance(e, dict) else v
+                            for v, e in zip(value, expression)]
+                continue
             if not (isinstance(value, Unknown) and value.text == "known after apply") or key in blocks:
                 continue
             if key not in expressions:
                 out[key] = MISSING  # computed by the provider: what AWS does when the request leaves it out
                 continue
-            target = self._target(expressions[key], _module_of(plain))
+            target = self._target(expression, module)
             if target:
                 out[key] = Reference(target)
         return out
