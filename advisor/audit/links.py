@@ -78,6 +78,7 @@ LINKED: dict[tuple[str, str], str | tuple[str, str] | None] = {
 }
 _CFN_NAMED = re.compile(r"^!(?:Ref|GetAtt|Sub) \$?\{?([A-Za-z0-9]+)")
 _TF_NAMED = re.compile(r"((?:aws|awscc)_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)")
+_ADDRESS = re.compile(r"(?:aws|awscc)_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?$")
 
 
 def link(resources: list[Resource]) -> list[Resource]:
@@ -91,6 +92,7 @@ def link(resources: list[Resource]) -> list[Resource]:
         if resource.type in _FUNCTIONS and isinstance(resource.properties, dict):
             field, key = _FUNCTIONS[resource.type]
             configs = [r.properties for r in resources if r.type in _INVOKE_CONFIGS and isinstance(r.properties, dict)
+                       and _module(r) == _module(resource)
                        and _names(r.properties.get(_INVOKE_CONFIGS[r.type]), resource, field)]
             if configs and key not in resource.properties:
                 # an on-failure destination on any qualifier keeps what fails there: the first that has one
@@ -98,11 +100,21 @@ def link(resources: list[Resource]) -> list[Resource]:
                 out[i] = replace(resource, properties={**resource.properties, key: _without_name(chosen)})
         elif resource.type in _MODELS and isinstance(resource.properties, dict):
             field, key = _MODELS[resource.type]
-            serverless = [s for server in resources for s in _serving(server, resource, field)]
+            serverless = [s for server in resources if _module(server) == _module(resource)
+                          for s in _serving(server, resource, field)]
             if serverless and key not in resource.properties:
                 hosted = "serverless" if all(serverless) else "instances"
                 out[i] = replace(resource, properties={**resource.properties, key: hosted})
     return out
+
+
+def _module(resource: Resource) -> str:
+    """The Terraform module instance a resource belongs to (`module.a["k"].`), where its references resolve:
+    one call's resources never name another call's."""
+    if resource.kind not in ("terraform", "plan"):
+        return ""
+    found = _ADDRESS.search(resource.name)
+    return resource.name[:found.start()] if found else ""
 
 
 def _serving(server: Resource, model: Resource, field: str) -> Iterator[bool]:
@@ -128,8 +140,10 @@ def _names(value: Any, target: Resource, field: str) -> bool:
         found = _TF_NAMED.search(text)
         if not found:
             return False
-        own = target.name.rsplit(".", 2)  # module.a.aws_x.y["k"] -> the address in its module
-        address = ".".join(own[-2:]).replace('"', "")
+        own = _ADDRESS.search(target.name)  # module.a.aws_x.y["k"] -> the address in its module
+        if not own:
+            return False
+        address = own.group(0).replace('"', "")
         named = found.group(1).replace('"', "")
         return named == address or (named == address.split("[", 1)[0] and "[" not in named)
     if not isinstance(value, str) or not value:
