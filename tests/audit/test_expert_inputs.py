@@ -28,7 +28,12 @@ FOURTH: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r12.yaml").read_text
 #: a fifth (conditions from parameter defaults, imports, a nested stack, SAM Globals overridden, CDK metadata,
 #: Terraform modules called twice, for_each/count/dynamic over variables and tfvars, plans known after apply)
 FIFTH: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r13.yaml").read_text())
-FILES: dict[str, Any] = {**EXPECTED["files"], **MORE["files"], **THIRD["files"], **FOURTH["files"], **FIFTH["files"]}
+#: a sixth (Step Functions around Lambda and SageMaker, pipelines, feature groups, Studio profiles, capture, async and
+#: shadow variants, function URLs, layers and event source mappings, asynchronous invocation settings, serverless
+#: models, CDK, Terraform for_each/dynamic/modules/CDKTF, plans known after apply, request files)
+SIXTH: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r14.yaml").read_text())
+FILES: dict[str, Any] = {**EXPECTED["files"], **MORE["files"], **THIRD["files"], **FOURTH["files"], **FIFTH["files"],
+                         **SIXTH["files"]}
 _ENTRY = re.compile(r"^(\S+) (\S+)$")
 _VERDICT = re.compile(r"^(pass|fail|unknown|suppressed|none)(?: (\d+))?$")
 
