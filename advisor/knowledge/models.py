@@ -192,7 +192,7 @@ class Setting(NamedTuple):
     operation: Id
     field: ApiPath
     aws_default: Annotated[Scalar | None, Doc("What AWS does when the field is absent (null: nothing set).")]
-    service: Literal["sagemaker", "lambda", "ec2", "s3", "iam"] = "sagemaker"
+    service: Literal["sagemaker", "lambda", "stepfunctions", "ec2", "s3", "iam"] = "sagemaker"
     value: Scalar | None = None
     placeholder: Id | None = None
     requires_ebs: Annotated[bool, Doc(

@@ -63,7 +63,8 @@ STAGE_WORDS = {
     for instance_stage in stages.INSTANCE_STAGES
 }
 KEYS = "ABCDEFGHI"
-SERVICE_NAMES = {"sagemaker": "SageMaker", "lambda": "Lambda", "ec2": "EC2", "s3": "S3", "iam": "IAM"}
+SERVICE_NAMES = {"sagemaker": "SageMaker", "lambda": "Lambda", "stepfunctions": "Step Functions", "ec2": "EC2",
+                 "s3": "S3", "iam": "IAM"}
 
 
 @dataclass(frozen=True)

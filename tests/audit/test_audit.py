@@ -493,7 +493,8 @@ def test_readme_coverage_table_names_the_controls_that_anchor_each_check() -> No
 #: Every check of the four tools for SageMaker and Lambda (shared/facts/security_coverage.md, read again against
 #: checkov 3.3.30's `checkov --list` and prowler's service folders at 3e000faa): the README's table must name each.
 EVERY_CHECK = {
-    "Security Hub": {f"SageMaker.{n}" for n in range(1, 26)} | {f"Lambda.{n}" for n in (1, 2, 3, 5, 6, 7)},
+    "Security Hub": {f"SageMaker.{n}" for n in range(1, 26)} | {f"Lambda.{n}" for n in (1, 2, 3, 5, 6, 7)}
+                    | {"StepFunctions.1"},
     "AWS Config": {
         "sagemaker-notebook-no-direct-internet-access", "sagemaker-notebook-instance-inside-vpc",
         "sagemaker-notebook-instance-root-access-check", "sagemaker-endpoint-config-prod-instance-count",
@@ -512,9 +513,9 @@ EVERY_CHECK = {
         "sagemaker-domain-tagged", "sagemaker-feature-group-tagged", "sagemaker-image-description",
         "lambda-function-public-access-prohibited", "lambda-function-settings-check", "lambda-inside-vpc",
         "lambda-vpc-multi-az-check", "lambda-function-xray-enabled", "lambda-dlq-check", "lambda-concurrency-check",
-        "lambda-function-tagged"},
+        "lambda-function-tagged", "step-functions-state-machine-logging-enabled"},
     "checkov": {f"CKV_AWS_{n}" for n in (1, 22, 41, 45, 49, 50, 98, 115, 116, 117, 122, 173, 187, 258, 272, 301,
-                                          306, 307, 363, 364, 367, 368, 369, 370, 371, 372)}
+                                          284, 285, 306, 307, 363, 364, 367, 368, 369, 370, 371, 372)}
                | {"CKV2_AWS_5", "CKV2_AWS_68", "CKV2_AWS_75"},
     "prowler": {f"sagemaker_{name}" for name in (
         "clarify_exists", "domain_sso_configured", "endpoint_config_kms_encryption_enabled",
@@ -530,7 +531,8 @@ EVERY_CHECK = {
                    "function_no_secrets_in_code", "function_no_secrets_in_variables",
                    "function_not_publicly_accessible",
                    "function_url_cors_policy", "function_url_public", "function_using_cross_account_layers",
-                   "function_using_supported_runtimes", "function_vpc_multi_az", "layer_no_secrets_in_content")},
+                   "function_using_supported_runtimes", "function_vpc_multi_az", "layer_no_secrets_in_content")}
+               | {"stepfunctions_statemachine_logging_enabled"},
 }
 
 

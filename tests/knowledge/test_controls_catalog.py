@@ -17,7 +17,8 @@ from tests.conftest import line_of, replace_in
 
 K = load_knowledge()
 
-#: Security Hub CSPM's severities (user guide pages sagemaker-controls.html and lambda-controls.html).
+#: Security Hub CSPM's severities (user guide pages sagemaker-controls.html, lambda-controls.html and
+#: stepfunctions-controls.html).
 SECURITY_HUB = {
     "SageMaker.1": "high", "SageMaker.2": "high", "SageMaker.3": "high", "SageMaker.4": "medium",
     "SageMaker.5": "medium", "SageMaker.6": "low", "SageMaker.7": "low", "SageMaker.8": "medium",
@@ -27,7 +28,7 @@ SECURITY_HUB = {
     "SageMaker.21": "medium", "SageMaker.22": "medium", "SageMaker.23": "medium", "SageMaker.24": "medium",
     "SageMaker.25": "high",
     "Lambda.1": "critical", "Lambda.2": "medium", "Lambda.3": "low", "Lambda.5": "medium", "Lambda.6": "low",
-    "Lambda.7": "low",
+    "Lambda.7": "low", "StepFunctions.1": "medium",
 }
 
 
