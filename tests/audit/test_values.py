@@ -454,3 +454,22 @@ Resources:
 """)
     assert props["ProductionVariants"] == [{"VariantName": "a", "InitialInstanceCount": 2, "InstanceType": 2},
                                            {"Weightred": 1, "Weightblue": 1}]
+
+
+def test_the_aws_providers_default_tags_tag_every_resource_it_creates(tmp_path: Path) -> None:
+    """default_tags of the aws provider (the caller's for a module's resources, an alias's for a resource that
+    names it) are in every resource's tags_all: the tag controls read them under the resource's own."""
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "providers.tf").write_text(
+        'variable "owner" {\n  default = "ml-platform"\n}\nprovider "aws" {\n  default_tags {\n    tags = {\n'
+        '      owner = var.owner\n    }\n  }\n}\nprovider "aws" {\n  alias = "dr"\n}\n'
+        'module "fn" {\n  source = "./fn"\n}\n')
+    (tmp_path / "main.tf").write_text('resource "aws_lambda_function" "a" {\n  function_name = "a"\n}\n'
+                                      'resource "aws_lambda_function" "dr" {\n  provider = aws.dr\n'
+                                      '  function_name = "dr"\n}\n')
+    (tmp_path / "fn" / "main.tf").write_text('resource "aws_lambda_function" "m" {\n  function_name = "m"\n'
+                                             '  tags = { team = "x" }\n}\n')
+    found = {f.resource: (f.status, f.actual) for f in audit_paths([tmp_path], K, tmp_path).findings
+             if f.control == "LM-15"}
+    assert found == {"aws_lambda_function.a": ("pass", "owner"), "aws_lambda_function.dr": ("fail", "absent"),
+                     "module.fn.aws_lambda_function.m": ("pass", "owner, team")}

@@ -118,13 +118,38 @@ def _resources(tree: dict[str, Any], shown: str, configuration: Configuration | 
                     continue
                 start, end = body.get("__start_line__"), body.get("__end_line__")
                 line_of, suppressions = locator(body, start, end), tuple(skips(body, start, end))
+                defaults = _default_tags(configuration, path, rtype, body)
                 for scope in scopes:
                     for index, instance in instances(body, scope):
+                        properties = _evaluate(body, instance)
+                        if defaults:
+                            properties["tags"] = _with_default_tags(defaults, properties.get("tags", MISSING))
                         out.append(Resource(
                             kind="terraform", type=rtype, name=f"{scope.prefix}{rtype}.{name}{index}",
-                            properties=_evaluate(body, instance), file=shown, line=start, end_line=end,
+                            properties=properties, file=shown, line=start, end_line=end,
                             line_of=line_of, suppressions=suppressions))
     return out
+
+
+def _default_tags(configuration: Configuration | None, path: Path | None, rtype: str, body: dict[str, Any]) -> Any:
+    """The aws provider's default_tags for a resource of the aws provider (its `provider = aws.x` alias, else
+    the default provider's), or None."""
+    if configuration is None or path is None or not rtype.startswith("aws_"):
+        return None
+    provider = str(body.get("provider") or "").strip("${} ")
+    alias = provider.split(".", 1)[1] if provider.startswith("aws.") else ""
+    tags = configuration.default_tags(path, alias)
+    return tags if isinstance(tags, dict) and tags else None
+
+
+def _with_default_tags(defaults: dict[str, Any], own: Any) -> Any:
+    """A resource's tags as Terraform sends them (its tags_all): the provider's default_tags, its own over them;
+    own tags not known before apply stay unknown."""
+    if own is MISSING or own is None:
+        return dict(defaults)
+    if isinstance(own, dict):
+        return {**defaults, **own}
+    return own
 
 
 _OPEN = {"{": "}", "[": "]", "(": ")"}

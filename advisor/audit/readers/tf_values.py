@@ -561,7 +561,7 @@ def instances(body: dict[str, Any], scope: Scope) -> list[tuple[str, Scope]]:
 # ---- the configuration: folders, their variables and locals, and the calls between them --------------------------
 
 _MODULE_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"\.\.?/|"source"\s*:\s*"\.\.?/')
-_DECLARES = re.compile(r'(?m)^\s*(variable|locals|module)\b|"(variable|locals|module)"\s*:')
+_DECLARES = re.compile(r'(?m)^\s*(variable|locals|module|provider)\b|"(variable|locals|module|provider)"\s*:')
 
 
 @dataclass
@@ -572,6 +572,8 @@ class _Folder:
     tfvars: dict[str, Any] = field(default_factory=dict)
     tfvars_files: dict[str, str] = field(default_factory=dict)  # variable -> the file that set it
     calls: list[tuple[str, Path, dict[str, Any]]] = field(default_factory=list)  # (name, module folder, args)
+    #: the aws provider's default_tags by alias ("" for the default provider), as written
+    default_tags: dict[str, Any] = field(default_factory=dict)
 
 
 _NO_DEFAULT = object()
@@ -635,6 +637,22 @@ class Configuration:
                         return out, none_made
         return out, none_made
 
+    def default_tags(self, path: Path, alias: str = "") -> Any:
+        """The tags the aws provider (`alias`; "" the default one) adds to every resource of the module `path`
+        belongs to: its `default_tags`, from the module's own provider block or else its caller's (a module
+        inherits its caller's default provider); None when none is configured."""
+        folder, seen = _folder(path), set()
+        while folder not in seen:
+            seen.add(folder)
+            info = self._folder(folder)
+            if alias in info.default_tags:
+                return self._root(folder).value(info.default_tags[alias])
+            callers = self._calls_into(folder)
+            if not callers:
+                return None
+            folder = callers[0][0]
+        return None
+
     def _calls_into(self, folder: Path) -> list[tuple[Path, str, dict[str, Any]]]:
         if self._callers is None:
             self._callers = {}
@@ -666,6 +684,14 @@ class Configuration:
                     constraint = body.get("type") if isinstance(body, dict) else None
                     if isinstance(constraint, str) and "optional(" in constraint:
                         info.types[name] = parse_type(constraint, Scope({}, {}).expression)
+            for block in tree.get("provider", []) or []:
+                body = block.get("aws") if isinstance(block, dict) else None
+                if not isinstance(body, dict):
+                    continue
+                tags = body.get("default_tags")
+                tags = tags[0] if isinstance(tags, list) and tags else tags
+                if isinstance(tags, dict) and isinstance(tags.get("tags"), dict):
+                    info.default_tags[str(body.get("alias") or "")] = tags["tags"]
             for block in tree.get("locals", []) or []:
                 info.locals_raw.update({k: v for k, v in block.items() if not k.startswith("__")})
             if _MODULE_SOURCE.search(text):
