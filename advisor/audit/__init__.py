@@ -16,6 +16,7 @@ from advisor.audit.catalog import Catalog, catalog_of, load_catalog
 from advisor.audit.checks import evaluate, rules_for
 from advisor.audit.links import LINK_SOURCES, link
 from advisor.audit.model import SEVERITY_ORDER, Finding, Resource, Skipped
+from advisor.audit.pipelines import PIPELINES, with_steps
 
 if TYPE_CHECKING:
     from advisor.audit.readers import Source
@@ -89,7 +90,7 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
     report = AuditReport(base=base or Path.cwd())
     catalog = catalog_of(catalog)
     # the types judged (and, for JSON syntax, their blocks), and those that say something of a judged one
-    terraform_types = {**{t: () for t in LINK_SOURCES}, **rules_for(catalog, "terraform")}
+    terraform_types = {**{t: () for t in (*LINK_SOURCES, *PIPELINES)}, **rules_for(catalog, "terraform")}
     modules: dict[Path, list[tuple[Source, list[Resource]]]] = {}
     items = list(discover(paths, report.base))  # names only: every file is still read one at a time below
     configuration = terraform_configuration([i for i in items if isinstance(i, Source)])
@@ -124,6 +125,7 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
             (report.errors if exc.meant else report.skipped).append(Skipped(item.shown, exc.reason, exc.line,
                                                                             exc.meant))
             continue
+        resources = with_steps(resources)  # a pipeline's job steps, as the requests they are
         report.files += 1
         report.resources += len(resources)
         if kind == "terraform":  # a module is its folder: its files are linked together once all are read

@@ -1,0 +1,127 @@
+"""The jobs a SageMaker pipeline definition runs, judged as the requests they are.
+
+A pipeline's steps carry, under `Arguments`, the very request SageMaker sends for them: a Training step's is a
+CreateTrainingJob request, a Processing step's a CreateProcessingJob, a Transform step's a CreateTransformJob, a
+Tuning step's a CreateHyperParameterTuningJob, a Model step's a CreateModel (the pipeline definition schema,
+build-and-manage-steps.html). So a pipeline in a template, a Terraform file, a plan or a request file adds one
+resource per such step, judged by the request rules of its operation: a training step without network
+isolation fails SM-TR-01 as the same CreateTrainingJob would. A Condition step's branches are read too. A
+pipeline value (`{"Get": "Parameters.X"}`, `{"Std:Join": ...}`) is known only when the execution starts: unknown.
+A definition that is not JSON the audit can read (kept in S3, or built from values it cannot compute) adds
+nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from advisor.audit.model import ACCOUNT, PARTITION, REGION, PathKey, Resource, Unknown
+
+#: step type -> the request its Arguments are
+STEP_REQUESTS = {"Training": "CreateTrainingJob", "Processing": "CreateProcessingJob",
+                 "Transform": "CreateTransformJob", "Tuning": "CreateHyperParameterTuningJob", "Model": "CreateModel"}
+#: pipeline type -> (the path of its definition, the path of the key where it is written)
+_DEFINITIONS: dict[str, tuple[str, ...]] = {
+    "AWS::SageMaker::Pipeline": ("PipelineDefinition", "PipelineDefinitionBody"),
+    "aws_sagemaker_pipeline": ("pipeline_definition",),
+    "awscc_sagemaker_pipeline": ("pipeline_definition", "pipeline_definition_body"),
+    "CreatePipeline": ("PipelineDefinition",),
+}
+#: the types that hold a pipeline definition: a reader that skips the types nothing judges keeps them
+PIPELINES = frozenset(_DEFINITIONS)
+_PSEUDO = {"AWS::AccountId": ACCOUNT, "AWS::Region": REGION, "AWS::Partition": PARTITION,
+           "AWS::URLSuffix": "amazonaws.com"}
+_PLACE = re.compile(r"\$\{([^}!][^}]*)\}")
+_UNKNOWN = "\x00unknown:"
+_FUNCTIONS = ("Get", "Std:Join", "Std:JsonGet")
+
+
+def with_steps(resources: list[Resource]) -> list[Resource]:
+    """The resources, and after each pipeline one resource per job step its definition holds."""
+    if not any(r.type in _DEFINITIONS for r in resources):
+        return resources
+    out: list[Resource] = []
+    for resource in resources:
+        out.append(resource)
+        if resource.type in _DEFINITIONS:
+            out.extend(_steps(resource))
+    return out
+
+
+def _steps(pipeline: Resource) -> list[Resource]:
+    path = _DEFINITIONS[pipeline.type]
+    node: Any = pipeline.properties
+    for key in path:
+        node = node[0] if isinstance(node, list) and node else node
+        node = node.get(key) if isinstance(node, dict) else None
+    definition = _definition(node)
+    if not isinstance(definition, dict):
+        return []
+    line = pipeline.line_of(path) or pipeline.line
+    out = []
+    for step in _all_steps(definition.get("Steps")):
+        operation = STEP_REQUESTS.get(str(step.get("Type")))
+        arguments = step.get("Arguments")
+        if operation and isinstance(arguments, dict):
+            out.append(replace(pipeline, kind="requests", type=operation,
+                               name=f"{pipeline.name}.{step.get('Name', operation)}",
+                               properties=_values(arguments), line=line, line_of=_at(line)))
+    return out
+
+
+def _at(line: int | None) -> Callable[[PathKey], int | None]:
+    """Every field of a step is found at the line of the definition that holds it."""
+    def line_of(_path: PathKey) -> int | None:
+        return line
+    return line_of
+
+
+def _all_steps(steps: Any) -> list[dict[str, Any]]:
+    """Every step, those in a Condition step's branches included."""
+    out: list[dict[str, Any]] = []
+    for step in steps if isinstance(steps, list) else []:
+        if not isinstance(step, dict):
+            continue
+        out.append(step)
+        arguments = step.get("Arguments")
+        if step.get("Type") == "Condition" and isinstance(arguments, dict):
+            out += _all_steps(arguments.get("IfSteps")) + _all_steps(arguments.get("ElseSteps"))
+    return out
+
+
+def _definition(value: Any) -> Any:
+    """The definition as data: a JSON text, or a !Sub/jsonencode text whose unresolved parts are pseudo
+    parameters (stood in for) or sit inside JSON strings (read as unknown); None when it cannot be read."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, Unknown):
+        text = value.text.removeprefix("!Sub ")
+        if text.startswith("jsonencode(") and text.endswith(")"):  # Terraform's, around a value it could not settle
+            text = text[len("jsonencode("):-1]
+    elif isinstance(value, str):
+        text = value
+    else:
+        return None
+    text = _PLACE.sub(lambda m: _PSEUDO.get(m.group(1).strip(), _UNKNOWN + m.group(1).strip() + "\x00"), text)
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+
+
+def _values(node: Any) -> Any:
+    """Arguments as the audit holds values: a pipeline function or an unresolved part is unknown."""
+    if isinstance(node, dict):
+        if len(node) == 1 and next(iter(node)) in _FUNCTIONS:
+            name, arg = next(iter(node.items()))
+            return Unknown(f"pipeline {name} {arg}" if isinstance(arg, str) else f"pipeline {name}")
+        return {k: _values(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_values(v) for v in node]
+    if isinstance(node, str) and _UNKNOWN in node:
+        return Unknown(node.replace(_UNKNOWN, "${").replace("\x00", "}"))
+    return node

@@ -1,0 +1,39 @@
+"""A SageMaker pipeline's job steps are judged as the requests their Arguments are (advisor/audit/pipelines.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from advisor.audit import audit_paths
+from advisor.knowledge.loader import load_knowledge
+
+K = load_knowledge()
+STEPS = {"Version": "2020-12-01", "Steps": [
+    {"Name": "Train", "Type": "Training", "Arguments": {"EnableNetworkIsolation": {"Get": "Parameters.Isolate"},
+                                                        "ResourceConfig": {"InstanceType": "ml.m5.xlarge"}}},
+    {"Name": "Notify", "Type": "Lambda",
+     "Arguments": {"FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:n"}}]}
+
+
+def _found(folder: Path) -> dict[tuple[str, str, str], str]:
+    return {(f.resource, f.control, f.field): f.status for f in audit_paths([folder], K, folder).findings}
+
+
+def test_a_request_files_pipeline_steps_are_its_job_requests(tmp_path: Path) -> None:
+    (tmp_path / "requests.json").write_text(json.dumps({"CreatePipeline": {
+        "PipelineName": "p", "RoleArn": "arn:aws:iam::111122223333:role/p", "PipelineDefinition": json.dumps(STEPS)}}))
+    found = _found(tmp_path)
+    assert found[("CreatePipeline:p.Train", "SM-TR-01", "EnableNetworkIsolation")] == "unknown"  # at execution
+    assert found[("CreatePipeline:p.Train", "SM-TR-03", "ResourceConfig.VolumeKmsKeyId")] == "fail"
+    assert not any(resource.endswith(".Notify") for resource, _c, _f in found)  # a Lambda step is no job
+
+
+def test_a_definition_the_audit_cannot_read_adds_nothing(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        "Resources:\n  P:\n    Type: AWS::SageMaker::Pipeline\n    Properties:\n      PipelineName: p\n"
+        "      RoleArn: r\n      PipelineDefinition:\n        PipelineDefinitionS3Location: {Bucket: b, Key: k}\n"
+        "  Q:\n    Type: AWS::SageMaker::Pipeline\n    Properties:\n      PipelineName: q\n      RoleArn: r\n"
+        "      PipelineDefinition:\n        PipelineDefinitionBody: '{\"Steps\": [ not json'\n")
+    report = audit_paths([tmp_path], K, tmp_path)
+    assert not report.errors and not report.findings and report.resources == 2
