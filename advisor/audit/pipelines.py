@@ -9,6 +9,12 @@ isolation fails SM-TR-01 as the same CreateTrainingJob would. A Condition step's
 pipeline value (`{"Get": "Parameters.X"}`, `{"Std:Join": ...}`) is known only when the execution starts: unknown.
 A definition that is not JSON the audit can read (kept in S3, or built from values it cannot compute) adds
 nothing.
+
+A Step Functions state machine runs SageMaker jobs the same way: a Task state whose Resource is
+`arn:aws:states:::sagemaker:createTrainingJob` (`.sync`, `.waitForTaskToken`) passes its Parameters (Arguments
+in JSONata) as that API's request (connect-sagemaker.html), so each such state is judged as the request too,
+named `StateMachine.State`, Parallel branches and Map iterations included; a field set from the execution's data
+(`"Key.$": "$.path"`, a JSONata `{% %}` expression) is unknown.
 """
 
 from __future__ import annotations
@@ -31,8 +37,21 @@ _DEFINITIONS: dict[str, tuple[str, ...]] = {
     "awscc_sagemaker_pipeline": ("pipeline_definition", "pipeline_definition_body"),
     "CreatePipeline": ("PipelineDefinition",),
 }
+#: state machine type -> the keys that may hold its definition (an object or a JSON text)
+_STATE_MACHINES: dict[str, tuple[str, ...]] = {
+    "AWS::StepFunctions::StateMachine": ("Definition", "DefinitionString"),
+    "AWS::Serverless::StateMachine": ("Definition",),
+    "aws_sfn_state_machine": ("definition",),
+    "awscc_stepfunctions_state_machine": ("definition", "definition_string"),
+    "CreateStateMachine": ("definition",),
+}
+#: the SageMaker API a Task state calls, as the optimized integration names it -> the request it is
+_TASKS = {"createTrainingJob": "CreateTrainingJob", "createProcessingJob": "CreateProcessingJob",
+          "createTransformJob": "CreateTransformJob", "createHyperParameterTuningJob": "CreateHyperParameterTuningJob",
+          "createModel": "CreateModel", "createEndpointConfig": "CreateEndpointConfig"}
+_TASK = re.compile(r"^arn:[^:]*:states:::sagemaker:([A-Za-z]+)(?:\.[A-Za-z]+)?$")
 #: the types that hold a pipeline definition: a reader that skips the types nothing judges keeps them
-PIPELINES = frozenset(_DEFINITIONS)
+PIPELINES = frozenset(_DEFINITIONS) | frozenset(_STATE_MACHINES)
 _PSEUDO = {"AWS::AccountId": ACCOUNT, "AWS::Region": REGION, "AWS::Partition": PARTITION,
            "AWS::URLSuffix": "amazonaws.com"}
 _PLACE = re.compile(r"\$\{([^}!][^}]*)\}")
@@ -42,13 +61,48 @@ _FUNCTIONS = ("Get", "Std:Join", "Std:JsonGet")
 
 def with_steps(resources: list[Resource]) -> list[Resource]:
     """The resources, and after each pipeline one resource per job step its definition holds."""
-    if not any(r.type in _DEFINITIONS for r in resources):
+    if not any(r.type in PIPELINES for r in resources):
         return resources
     out: list[Resource] = []
     for resource in resources:
         out.append(resource)
         if resource.type in _DEFINITIONS:
             out.extend(_steps(resource))
+        elif resource.type in _STATE_MACHINES:
+            out.extend(_tasks(resource))
+    return out
+
+
+def _tasks(machine: Resource) -> list[Resource]:
+    """The SageMaker requests a state machine's Task states send."""
+    props = machine.properties if isinstance(machine.properties, dict) else {}
+    key = next((k for k in _STATE_MACHINES[machine.type] if props.get(k) is not None), None)
+    definition = _definition(props.get(key)) if key else None
+    if not isinstance(definition, dict):
+        return []
+    line = machine.line_of((key,)) or machine.line if key else machine.line
+    out = []
+    for name, state in _states(definition.get("States")):
+        found = _TASK.match(str(state.get("Resource", "")))
+        operation = _TASKS.get(found.group(1)) if found else None
+        request = state.get("Parameters", state.get("Arguments"))
+        if operation and isinstance(request, dict):
+            out.append(replace(machine, kind="requests", type=operation, name=f"{machine.name}.{name}",
+                               properties=_values(request), line=line, line_of=_at(line)))
+    return out
+
+
+def _states(states: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Every state, those in Parallel branches and Map iterations included."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for name, state in (states.items() if isinstance(states, dict) else ()):
+        if not isinstance(state, dict):
+            continue
+        out.append((str(name), state))
+        inner = [b for b in state.get("Branches") or [] if isinstance(b, dict)]
+        inner += [p for p in (state.get("ItemProcessor"), state.get("Iterator")) if isinstance(p, dict)]
+        for machine in inner:
+            out += _states(machine.get("States"))
     return out
 
 
@@ -114,14 +168,23 @@ def _definition(value: Any) -> Any:
 
 
 def _values(node: Any) -> Any:
-    """Arguments as the audit holds values: a pipeline function or an unresolved part is unknown."""
+    """Arguments as the audit holds values: a pipeline function, a field a state sets from the execution's data
+    (`Key.$`, a JSONata `{% %}` expression) or an unresolved part is unknown."""
     if isinstance(node, dict):
         if len(node) == 1 and next(iter(node)) in _FUNCTIONS:
             name, arg = next(iter(node.items()))
             return Unknown(f"pipeline {name} {arg}" if isinstance(arg, str) else f"pipeline {name}")
-        return {k: _values(v) for k, v in node.items()}
+        out = {}
+        for key, value in node.items():
+            if isinstance(key, str) and key.endswith(".$"):
+                out[key[:-2]] = Unknown(f"the execution's {value}")
+            else:
+                out[key] = _values(value)
+        return out
     if isinstance(node, list):
         return [_values(v) for v in node]
     if isinstance(node, str) and _UNKNOWN in node:
         return Unknown(node.replace(_UNKNOWN, "${").replace("\x00", "}"))
+    if isinstance(node, str) and node.startswith("{%") and node.endswith("%}"):
+        return Unknown(f"JSONata {node}")
     return node

@@ -37,3 +37,27 @@ def test_a_definition_the_audit_cannot_read_adds_nothing(tmp_path: Path) -> None
         "      PipelineDefinition:\n        PipelineDefinitionBody: '{\"Steps\": [ not json'\n")
     report = audit_paths([tmp_path], K, tmp_path)
     assert not report.errors and not report.findings and report.resources == 2
+
+
+def test_a_state_machines_sagemaker_tasks_are_their_requests(tmp_path: Path) -> None:
+    """createProcessingJob.sync in a Map iteration and createModel in a Parallel branch; a field the state sets
+    from the execution's data (Key.$) is unknown; a Lambda task is no SageMaker request."""
+    definition = {"StartAt": "Each", "States": {
+        "Each": {"Type": "Map", "ItemProcessor": {"StartAt": "Prep", "States": {
+            "Prep": {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createProcessingJob.sync", "End": True,
+                     "Parameters": {"NetworkConfig": {"EnableNetworkIsolation": True},
+                                    "ProcessingResources": {"ClusterConfig": {"VolumeKmsKeyId.$": "$.key"}}}}}},
+                 "Next": "Both"},
+        "Both": {"Type": "Parallel", "End": True, "Branches": [{"StartAt": "Model", "States": {
+            "Model": {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createModel", "End": True,
+                      "Parameters": {"ExecutionRoleArn": "r", "EnableNetworkIsolation": True}}}}, {
+            "StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                                                    "End": True, "Parameters": {"FunctionName": "f"}}}}]}}}
+    (tmp_path / "t.json").write_text(json.dumps({"Resources": {"Flow": {
+        "Type": "AWS::StepFunctions::StateMachine",
+        "Properties": {"RoleArn": "r", "DefinitionString": json.dumps(definition)}}}}))
+    found = _found(tmp_path)
+    assert found[("Flow.Prep", "SM-PR-01", "NetworkConfig.EnableNetworkIsolation")] == "pass"
+    assert found[("Flow.Prep", "SM-PR-02", "ProcessingResources.ClusterConfig.VolumeKmsKeyId")] == "unknown"
+    assert found[("Flow.Model", "SM-MD-01", "EnableNetworkIsolation")] == "pass"
+    assert not any(resource == "Flow.Call" for resource, _c, _f in found)
