@@ -23,9 +23,10 @@ SEVERITIES = ("critical", "high", "medium", "low")
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "audit", help="check CloudFormation/SAM, Terraform, plans, request files or a live account",
-        description="Audit existing SageMaker and Lambda configurations against the control catalog (the one the "
-                    "advisor recommends from). An absent field is judged by AWS's default; a value the input does "
-                    "not fix (an unresolved !Ref, a plan's known-after-apply) is reported as unknown. Files that are "
+        description="Audit existing SageMaker, Lambda and Step Functions configurations against the control catalog "
+                    "(the one the advisor recommends from). An absent field is judged by AWS's default; a value the "
+                    "input does not fix (an unresolved !Ref, a plan's known-after-apply) is reported as unknown. "
+                    "Files that are "
                     "no input of ours (a workflow, a manifest, package.json) are skipped with a reason. Exit codes: "
                     "0 nothing fails at or above --fail-on (unknown findings do not fail, as checkov's unknown and "
                     "skipped checks do not, unless --fail-on-unknown); 1 failing findings; 2 bad usage, nothing "
