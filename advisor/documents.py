@@ -149,12 +149,17 @@ def read_bytes(path: Path, shown: str, error: type[AdvisorError] = KnowledgeErro
     try:
         with path.open("rb") as handle:
             return read_limited(handle, shown, error)
-    except FileNotFoundError:
-        raise error(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise error(f"{shown}: is a folder, not a file") from None
     except OSError as exc:
-        raise error(f"{shown}: cannot read ({os_cause(exc, path)})") from None
+        raise unreadable(exc, path, shown, error) from None
+
+
+def unreadable(exc: OSError, path: Path, shown: str, error: type[AdvisorError] = KnowledgeError) -> AdvisorError:
+    """The one wording of a user's file that cannot be opened or read, whichever command reads it."""
+    if isinstance(exc, FileNotFoundError):
+        return error(f"{shown}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return error(f"{shown}: is a folder, not a file")
+    return error(f"{shown}: cannot read ({os_cause(exc, path)})")
 
 
 def read_limited(stream: BinaryIO, shown: str, error: type[AdvisorError] = KnowledgeError) -> bytes:

@@ -146,12 +146,7 @@ def _async(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -
     cold starts raise a little."""
     if not scales_to_zero(w):
         return endpoint_monthly_cost(snapshot, c.spec.name, c.instances, today=today), {}
-    hours, basis = active_hours(w)
-    cost = endpoint_monthly_cost(snapshot, c.spec.name, c.instances, hours, today=today)
-    assumption = (f"the endpoint scales to zero when the queue is empty, so {c.instances} instance"
-                  f"{'s' if c.instances > 1 else ''} run only while requests arrive: {basis}; scaling in after the "
-                  "cool-down and out again adds some minutes a day")
-    return cost._replace(assumptions=(assumption,)), {"hours_per_month": round(hours, 3)}
+    return _active_hours_only(snapshot, w, c, today, "the endpoint scales to zero when the queue is empty")
 
 
 def _components(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date) -> Costed:
@@ -160,11 +155,16 @@ def _components(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.da
     its instances run only the hours requests arrive, as an asynchronous endpoint's do."""
     if not scales_to_zero(w):
         return _endpoint(snapshot, w, c, today)
+    return _active_hours_only(snapshot, w, c, today, "with every component's copies at 0 the endpoint keeps no "
+                              "instance (MinInstanceCount 0)")
+
+
+def _active_hours_only(snapshot: PriceSnapshot, w: Workload, c: Candidate, today: dt.date, why: str) -> Costed:
+    """An endpoint that scales to zero, costed on the hours requests arrive; `why` says what lets it scale in."""
     hours, basis = active_hours(w)
     cost = endpoint_monthly_cost(snapshot, c.spec.name, c.instances, hours, today=today)
-    assumption = (f"with every component's copies at 0 the endpoint keeps no instance (MinInstanceCount 0), so "
-                  f"{c.instances} instance{'s' if c.instances > 1 else ''} run only while requests arrive: {basis}; "
-                  "scaling in after the cool-down and out again adds some minutes a day")
+    assumption = (f"{why}, so {c.instances} instance{'s' if c.instances > 1 else ''} run only while requests "
+                  f"arrive: {basis}; scaling in after the cool-down and out again adds some minutes a day")
     return cost._replace(assumptions=(assumption,)), {"hours_per_month": round(hours, 3)}
 
 

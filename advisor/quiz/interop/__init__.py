@@ -108,7 +108,7 @@ def import_file(path: Path, fmt: str, *, display: str, bank_id: str, title: str 
                 media_dir: Path | None = None) -> ImportResult:
     """A file in format `fmt` as a bank: text formats decoded as UTF-8, an Anki package read as what it is
     (a zip holding an SQLite collection, opened read-only from a temporary copy)."""
-    from advisor.documents import read_bytes
+    from advisor.documents import read_bytes, unreadable
 
     form = FORMATS[fmt]
     if not form.binary:
@@ -118,19 +118,13 @@ def import_file(path: Path, fmt: str, *, display: str, bank_id: str, title: str 
         except UnicodeDecodeError as exc:
             raise QuizError(f"{display}: not UTF-8 text (byte {exc.start})") from None
         return import_text(text, fmt, display=display, bank_id=bank_id, title=title, media_dir=media_dir)
-    from advisor.documents import os_cause
-
     try:
         with path.open("rb") as handle:
             imported = form.code().read_package(handle, display, bank_id)
             # the package stays open while its media are saved: they are read from it only when asked for
             return _finish(imported, form, display=display, bank_id=bank_id, title=title, media_dir=media_dir)
-    except FileNotFoundError:
-        raise QuizError(f"{display}: no such file") from None
-    except IsADirectoryError:
-        raise QuizError(f"{display}: is a folder, not a file") from None
     except OSError as exc:
-        raise QuizError(f"{display}: cannot read ({os_cause(exc, path)})") from None
+        raise unreadable(exc, path, display, QuizError) from None
 
 
 def _finish(imported: Imported, form: Format, *, display: str, bank_id: str, title: str | None,
