@@ -44,7 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _workload_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workload", help="a workload YAML or JSON file, or - for standard input")
     parser.add_argument("--stage", action="append", choices=stage_ids(), metavar="STAGE",  # a usage line in 80
-                        help=f"only this stage (repeatable): {', '.join(stage_ids())}; default: the workload's stages")
+                        help=f"this stage, in place of the workload's list (repeatable), even one the "
+                             f"workload does not list: {', '.join(stage_ids())}; default: the workload's stages")
     parser.add_argument("--region", help="override the workload's region")
     parser.add_argument("--no-cache", action="store_true", help="recompute even if the same output is cached")
 
