@@ -534,10 +534,9 @@ def _kept_warm(w: Workload, unit: Unit, checks: list[LambdaCheck], concurrency: 
     concurrency; SnapStart is said beside it with what it cannot do (SNAPSTART). None when a caller does not wait
     (asynchronous, event-source or batch invocations), when cold starts are acceptable, or when the burst check
     already asks for provisioned concurrency."""
-    if w.inference.cold_starts_ok or "cold_starts_ok" not in _changed(w.inference) \
-            or unit.invocation not in ("sync", "stream"):
+    if w.inference.cold_starts_ok or unit.invocation not in ("sync", "stream"):
         return None
-    if any(c.change and c.change.startswith("configure provisioned concurrency") for c in checks if c.applies):
+    if any(c.limit == "burst_concurrency" and c.change for c in checks):  # it asks for provisioned concurrency
         return None
     snapstart = "; a container image cannot use SnapStart" if image else f"; {SNAPSTART}"
     return (f"configure provisioned concurrency of {max(1, concurrency)} on an alias (PutProvisionedConcurrencyConfig"
