@@ -106,15 +106,20 @@ def domain_targets(blueprint: ExamBlueprint, count: int) -> dict[str, int]:
     Largest remainder (Hamilton): each domain gets the whole part of its share, and the questions left over go to
     the largest fractional parts (ties to the domain the blueprint lists first). MLA-C01's 65 questions are
     18/17/14/16 for its 28/26/22/24% domains; rounding each share on its own could give 64 or 66."""
-    total_weight = sum(d.weight_percent for d in blueprint.domains)
-    if count <= 0 or total_weight <= 0:
+    if count <= 0 or sum(d.weight_percent for d in blueprint.domains) <= 0:
         return {d.id: 0 for d in blueprint.domains}
-    shares = {d.id: d.weight_percent * count / total_weight for d in blueprint.domains}
-    targets = {d: int(share) for d, share in shares.items()}
-    order = sorted(shares, key=lambda d: -(shares[d] - targets[d]))  # stable: the blueprint's order breaks ties
-    for domain in order[:count - sum(targets.values())]:
-        targets[domain] += 1
-    return targets
+    return apportion({d.id: d.weight_percent for d in blueprint.domains}, count)
+
+
+def apportion(weights: Mapping[str, float], count: int) -> dict[str, int]:
+    """`count` whole questions shared in `weights`' proportion (positive total) by largest remainder: the whole
+    parts, then one more to each of the largest fractional parts (ties to the key listed first)."""
+    total = sum(weights.values())
+    shares = {key: weight * count / total for key, weight in weights.items()}
+    whole = {key: int(share) for key, share in shares.items()}
+    for key in sorted(shares, key=lambda k: -(shares[k] - whole[k]))[:count - sum(whole.values())]:
+        whole[key] += 1
+    return whole
 
 
 def scaled_score(correct: int, total: int, scale_min: int, scale_max: int) -> int:

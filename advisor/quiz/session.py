@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal
 from advisor.errors import QuizError
 from advisor.quiz import MAX_EXAM_MINUTES
 from advisor.quiz.bank import Bank, Item
-from advisor.quiz.scoring import UNMAPPED, Mark, Response, domain_targets, mark
+from advisor.quiz.scoring import UNMAPPED, Mark, Response, apportion, domain_targets, mark
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import ExamBlueprint
@@ -364,12 +364,7 @@ def exam_plan(bank: Bank, blueprint: ExamBlueprint, count: int) -> tuple[DomainD
         spare = [d for d in blueprint.domains if drawn[d.id] < available[d.id]]
         if not spare:
             break  # the rest comes from questions with no domain in this exam (`exam_items`)
-        total = sum(weights[d.id] for d in spare) or len(spare)
-        shares = {d.id: (weights[d.id] or 1) * left / total for d in spare}
-        extra = {d: int(share) for d, share in shares.items()}
-        for domain in sorted(shares, key=lambda d: -(shares[d] - extra[d]))[:left - sum(extra.values())]:
-            extra[domain] += 1
-        for domain, n in extra.items():
+        for domain, n in apportion({d.id: weights[d.id] or 1 for d in spare}, left).items():
             drawn[domain] += min(n, available[domain] - drawn[domain])
     return tuple(DomainDraw(d.id, d.name, d.weight_percent, targets[d.id], available[d.id], drawn[d.id])
                  for d in blueprint.domains)
@@ -378,7 +373,8 @@ def exam_plan(bank: Bank, blueprint: ExamBlueprint, count: int) -> tuple[DomainD
 def exam_units(items: Sequence[Item]) -> list[tuple[Item, ...]]:
     """Questions as the units an exam draws: a case study's questions together in their order, every other
     question alone. The exam guide presents a case study as one scenario with its questions, so a draw takes
-    all of them or none, never one question of it alone or its questions scattered."""
+    all of them together, never scattered; only an exam's last places, when nothing else is left to fill them,
+    may take a case study's first questions (`exam_items`)."""
     units: list[tuple[Item, ...]] = []
     cases: dict[str, list[Item]] = {}
     for item in items:
