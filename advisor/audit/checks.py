@@ -387,10 +387,16 @@ def _tagged(setting: Setting, value: Any, defaulted: bool) -> tuple[Status, str]
         text = str(key)
         return not any(text.startswith(v) if v.endswith(":") else text == v for v in ignored)
 
-    mine = [k for k in keys if not isinstance(k, Unknown) and not _contains_unknown(k) and own(k)]
+    mine: list[Any] = []
+    unknown = False
+    for key in keys:
+        if _contains_unknown(key) is not None:
+            unknown = True
+        elif own(key):
+            mine.append(key)
     if mine:
         return "pass", ", ".join(map(str, mine[:5])) + (", ..." if len(mine) > 5 else "")
-    if any(isinstance(k, Unknown) or _contains_unknown(k) for k in keys):
+    if unknown:
         return "unknown", "a tag key not known before deployment"
     if keys:
         return "fail", "only " + ", ".join(map(str, keys[:5])) + " (added by AWS or a deployment tool)"

@@ -78,9 +78,9 @@ def _tasks(machine: Resource) -> list[Resource]:
     props = machine.properties if isinstance(machine.properties, dict) else {}
     key = next((k for k in _STATE_MACHINES[machine.type] if props.get(k) is not None), None)
     definition = _definition(props.get(key)) if key else None
-    if not isinstance(definition, dict):
+    if key is None or not isinstance(definition, dict):
         return []
-    line = machine.line_of((key,)) or machine.line if key else machine.line
+    line = machine.line_of((key,)) or machine.line
     out = []
     for name, state in _states(definition.get("States")):
         found = _TASK.match(str(state.get("Resource", "")))

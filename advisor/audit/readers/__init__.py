@@ -257,7 +257,7 @@ def syntax_error(source: Source, text: str) -> BadInput | None:
     what it is, and "not a template" would send them looking in the wrong place."""
     import yaml
 
-    if source.path.suffix.lower() not in (".yaml", ".yml", ".json", ".template"):
+    if source.path.suffix.lower() not in _TEMPLATE_SUFFIXES:
         return None
     if text.lstrip().startswith(("{", "[")):
         try:
