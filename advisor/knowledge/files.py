@@ -20,6 +20,7 @@ from advisor.knowledge.models import (
     HostingOption,
     InstanceType,
     LambdaExecutionMode,
+    LambdaFeature,
     LambdaLimit,
     LlmArchitecture,
     Region,
@@ -46,6 +47,7 @@ class SecurityControlsFile(Frozen):
 class LambdaLimitsFile(Frozen):
     execution_modes: tuple[LambdaExecutionMode, ...] = ()
     lambda_limits: tuple[LambdaLimit, ...] = Field(min_length=1)
+    features: tuple[LambdaFeature, ...] = ()
 
 
 class ExamsFile(Frozen):

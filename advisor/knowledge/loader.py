@@ -138,6 +138,7 @@ def validate_knowledge(rules_dir: Path, raw: dict[str, bytes] | None = None) -> 
         accelerators=parsed["accelerators"].accelerators,
         cpu_vcpu_tflops=parsed["accelerators"].cpu_vcpu_tflops,
         lambda_modes=parsed["lambda_limits"].execution_modes,
+        lambda_features=parsed["lambda_limits"].features,
         algorithms=parsed["algorithms"].algorithms,
         frameworks=parsed["algorithms"].frameworks,
         hosting_options=parsed["hosting_options"].hosting_options,

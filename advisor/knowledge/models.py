@@ -350,6 +350,47 @@ class LambdaExecutionMode(NamedTuple):
     cannot: Annotated[Text, Doc("What it does not do.")]
 
 
+@record
+class LambdaFeature(NamedTuple):
+    """A Lambda feature the advice names beside a limit, with what it cannot be combined with and where it is not
+    offered: SnapStart, said beside provisioned concurrency to a synchronous caller who cannot wait for a cold
+    start. Knowledge, not code, because AWS widens the runtimes and regions it covers."""
+
+    source: Source
+    as_of: dt.date
+    id: Id
+    name: Text
+    does: Annotated[Text, Doc("What it does, in a phrase that follows its name.")]
+    limits: Annotated[Text, Doc("What it does not do, in a phrase (e.g. it shortens a cold start, not removes it).")]
+    runtimes: Annotated[tuple[Text, ...], Doc("The managed runtimes it supports, as AWS lists them.")] = ()
+    package_types: Annotated[tuple[Literal["Zip", "Image"], ...], Doc(
+        "CreateFunction.PackageType values it works with.")] = ("Zip", "Image")
+    excludes: Annotated[tuple[Text, ...], Doc("Settings it cannot be combined with, in words.")] = ()
+    max_ephemeral_storage_mb: Annotated[float | None, Doc("The largest /tmp it works with; absent: any.")] = None
+    regions_not: Annotated[tuple[str, ...], Doc("Commercial regions where AWS does not offer it.")] = ()
+
+    def unavailable(self, region: str, package_type: str, tmp_mb: float) -> str | None:
+        """Why the feature cannot serve this function, in words; None when it can."""
+        if region in self.regions_not:
+            return f"{self.name} is not offered in {region}"
+        if package_type not in self.package_types:
+            return f"{'a container image' if package_type == 'Image' else 'a .zip package'} cannot use {self.name}"
+        if self.max_ephemeral_storage_mb is not None and tmp_mb > self.max_ephemeral_storage_mb:
+            return f"{self.name} does not work with /tmp over {self.max_ephemeral_storage_mb:,.0f} MB"
+        return None
+
+    @property
+    def said(self) -> str:
+        """The feature in one clause: its name, runtimes and exclusions, what it does and does not."""
+        packages = " and ".join(f".{t.lower()} packages" if t == "Zip" else "container images"
+                                for t in self.package_types)
+        within = [f"{', '.join(self.runtimes)} managed runtimes" if self.runtimes else "",
+                  f"{packages} only" if len(self.package_types) == 1 else "",
+                  f"/tmp up to {self.max_ephemeral_storage_mb:,.0f} MB" if self.max_ephemeral_storage_mb else "",
+                  f"not with {' or '.join(self.excludes)}" if self.excludes else ""]
+        return f"{self.name} ({'; '.join(x for x in within if x)}) {self.does}, but {self.limits}"
+
+
 # ---- built-in algorithms and frameworks ---------------------------------------------------------------------
 
 Compute = Literal["cpu", "gpu"]
@@ -760,6 +801,7 @@ class _KnowledgeRecords(NamedTuple):
     accelerators: tuple[AcceleratorSpec, ...] = ()
     cpu_vcpu_tflops: float = 0.05
     lambda_modes: tuple[LambdaExecutionMode, ...] = ()
+    lambda_features: tuple[LambdaFeature, ...] = ()
     algorithms: tuple[Algorithm, ...] = ()
     frameworks: tuple[Framework, ...] = ()
     hosting_options: tuple[HostingOption, ...] = ()
@@ -785,6 +827,7 @@ class Knowledge(_KnowledgeRecords):
             "instance_types": {t.name: t for t in self.instance_types},
             "exams": {e.code: e for e in self.exams},
             "lambda_limits": {limit.id: limit for limit in self.lambda_limits},
+            "lambda_features": {f.id: f for f in self.lambda_features},
             "security_controls": {c.id: c for c in self.security_controls},
             "regions": {r.code: r for r in self.regions},
             "decisions": {d.decision: d for d in self.decisions},
@@ -817,6 +860,10 @@ class Knowledge(_KnowledgeRecords):
 
     def lambda_limit(self, limit_id: str) -> LambdaLimit:
         return self._by_key["lambda_limits"][limit_id]
+
+    def lambda_feature(self, feature_id: str) -> LambdaFeature | None:
+        """A Lambda feature by id (rules/knowledge/lambda_limits.yaml `features`); None when the knowledge has none."""
+        return self._by_key["lambda_features"].get(feature_id)
 
     @cached_property
     def lambda_limit_rows(self) -> Mapping[str, tuple[str, str, float]]:

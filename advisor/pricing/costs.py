@@ -174,8 +174,14 @@ def notebook_monthly_cost(snapshot: PriceSnapshot, instance_type: str, hours_per
 
 
 def lambda_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, seconds_per_request: float,
-                        memory_mb: float, *, today: dt.date | None = None) -> Cost:
-    """Requests x billed duration (rounded up to 1 ms) x memory in GB, plus the per-request charge."""
+                        memory_mb: float, provisioned: int = 0, *, today: dt.date | None = None) -> Cost:
+    """Requests x billed duration (rounded up to 1 ms) x memory in GB, plus the per-request charge.
+
+    With provisioned concurrency (`provisioned` execution environments kept initialised all month), AWS bills the
+    memory configured x the time it is configured at its own rate, and the duration of the requests it serves at
+    a lower rate than on demand (the request charge is the same; the free tier does not apply): the requests are
+    counted at the peak rate the concurrency was sized for, so all of them are served by it. A snapshot without
+    those rates costs it as unknown, with the on-demand figure for scale."""
     _positive(seconds_per_request=seconds_per_request, memory_mb=memory_mb)
     if requests_per_month < 0:
         raise UsageError(f"requests_per_month must not be negative, got {_num(requests_per_month)}")
@@ -187,15 +193,39 @@ def lambda_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, seco
     billed_s = _billed_seconds(seconds_per_request)
     gb = memory_mb / 1024
     gb_seconds = requests_per_month * billed_s * gb
-    usd = gb_seconds * prices.usd_per_gb_second + requests_per_month / 1e6 * prices.usd_per_million_requests
-    formula = (f"{_num(requests_per_month)} requests x {_num(billed_s)} s x {_num(gb)} GB "
-               f"x ${plain_number(prices.usd_per_gb_second)}/GB-s + {_num(requests_per_month / 1e6)}M requests "
-               f"x ${prices.usd_per_million_requests:.2f}/M")
-    return Cost.of(usd=usd, period="month", formula=formula,
-                assumptions=("x86, first pricing tier; the free tier is not deducted",
-                             f"duration billed in 1 ms steps ({_num(seconds_per_request)} s -> {_num(billed_s)} s)",
-                             f"Lambda prices: {prices.source} (as of {prices.as_of.isoformat()})"),
-                warnings=stale)
+    request_usd = requests_per_month / 1e6 * prices.usd_per_million_requests
+    requests_said = f"{_num(requests_per_month / 1e6)}M requests x ${prices.usd_per_million_requests:.2f}/M"
+    duration = f"{_num(requests_per_month)} requests x {_num(billed_s)} s x {_num(gb)} GB"
+    usd = gb_seconds * prices.usd_per_gb_second + request_usd
+    formula = f"{duration} x ${plain_number(prices.usd_per_gb_second)}/GB-s + {requests_said}"
+    assumptions = ("x86, first pricing tier; the free tier is not deducted",
+                   f"duration billed in 1 ms steps ({_num(seconds_per_request)} s -> {_num(billed_s)} s)",
+                   f"Lambda prices: {prices.source} (as of {prices.as_of.isoformat()})")
+    if not provisioned:
+        return Cost.of(usd=usd, period="month", formula=formula, assumptions=assumptions, warnings=stale)
+    kept = f"{provisioned} provisioned concurrency x {_num(gb)} GB x {_num(HOURS_PER_MONTH)} h"
+    rates = prices.provisioned
+    if rates is None:
+        on_demand = money(usd)
+        return Cost.of(
+            usd=None, period="month", caveat=f"provisioned concurrency not priced; on demand {on_demand}/month",
+            formula=(f"{kept} x AWS's provisioned-concurrency rate per GB-s + the requests' duration at its "
+                     f"provisioned rate, neither in the {snapshot.region} snapshot; for scale, on demand: {formula} "
+                     f"= {on_demand}"), assumptions=assumptions,
+            warnings=(f"Lambda provisioned concurrency is not priced in the {snapshot.region} snapshot, so the "
+                      f"function's cost is unknown; on demand the same requests would cost {on_demand}/month, "
+                      f"which is not this cost: keeping {provisioned} x {_num(gb)} GB warm adds a charge", *stale))
+    warm_usd = provisioned * gb * HOURS_PER_MONTH * 3600 * rates.usd_per_gb_second
+    usd = warm_usd + gb_seconds * rates.usd_per_gb_second_duration + request_usd
+    formula = (f"{kept} x 3600 s x ${plain_number(rates.usd_per_gb_second)}/GB-s (kept warm) + {duration} x "
+               f"${plain_number(rates.usd_per_gb_second_duration)}/GB-s (duration with provisioned concurrency) + "
+               f"{requests_said}")
+    return Cost.of(usd=usd, period="month", formula=formula, assumptions=(
+        f"provisioned concurrency {provisioned} is configured all month ({_num(HOURS_PER_MONTH)} h) and serves "
+        "every request (it is sized for the peak); Application Auto Scaling on a schedule lowers it",
+        "x86, first pricing tier; the free tier does not apply with provisioned concurrency",
+        f"duration billed in 1 ms steps ({_num(seconds_per_request)} s -> {_num(billed_s)} s)",
+        f"Lambda provisioned-concurrency prices: {rates.source} (as of {rates.as_of.isoformat()})"), warnings=stale)
 
 
 def serverless_monthly_cost(snapshot: PriceSnapshot, requests_per_month: float, seconds_per_request: float,

@@ -81,11 +81,25 @@ class Price(NamedTuple):
 
 
 @record
+class LambdaProvisionedPrices(NamedTuple):
+    """Provisioned concurrency on standard Lambda: a charge per GB-second configured, whether requests arrive or
+    not, and a lower duration rate for the requests it serves (the request charge is unchanged; the free tier
+    does not apply)."""
+
+    usd_per_gb_second: Annotated[float, Gt(0)]
+    usd_per_gb_second_duration: Annotated[float, Gt(0)]
+    source: Text
+    as_of: dt.date
+
+
+@record
 class LambdaPrices(NamedTuple):
     usd_per_gb_second: Annotated[float, Gt(0)]
     usd_per_million_requests: Annotated[float, Gt(0)]
     source: Text
     as_of: dt.date
+    provisioned: Annotated[LambdaProvisionedPrices | None, Doc(
+        "Provisioned concurrency's rates; absent: a cost with provisioned concurrency is unknown.")] = None
 
 
 @record

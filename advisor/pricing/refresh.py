@@ -396,7 +396,12 @@ def render_snapshot(snapshot: PriceSnapshot, schema_ref: str) -> str:
         block = getattr(value, "_asdict", None)  # a record of prices of another kind (lambda, ...)
         if block is not None:
             lines.append(f"{key}:")
-            lines += [f"  {k}: {_scalar(v)}" for k, v in block().items() if v is not None]
+            for k, v in block().items():
+                inner = getattr(v, "_asdict", None)  # a nested record (lambda's provisioned-concurrency rates)
+                if inner is not None:
+                    lines += [f"  {k}:", *(f"    {ik}: {_scalar(iv)}" for ik, iv in inner().items() if iv is not None)]
+                elif v is not None:
+                    lines.append(f"  {k}: {_scalar(v)}")
         else:
             lines.append(f"{key}: {_scalar(value)}")
     lines.append("prices:")

@@ -328,11 +328,12 @@ class Advisor:
         seconds = unit.value("seconds")
         if snapshot is not None and assessment.mode == "standard" and unit.invocations_per_month > 0:
             memory = float(assessment.settings["MemorySize"])  # type: ignore[arg-type]
-            monthly = lambda_monthly_cost(snapshot, unit.invocations_per_month, seconds, memory, today=today)
+            monthly = lambda_monthly_cost(snapshot, unit.invocations_per_month, seconds, memory,
+                                          assessment.provisioned, today=today)
             realtime = _always_on(self.knowledge, instances)
             if realtime is not None and unit.kind == "request":
                 endpoint = realtime.estimated_cost
-                if endpoint.usd is not None:
+                if endpoint.usd is not None and not assessment.provisioned:  # on-demand rates: no break-even then
                     break_even = lambda_break_even_rps(snapshot, endpoint.usd, seconds, memory)
         if snapshot is not None and assessment.mode == "managed_instances":
             shape = lambda_fit.managed_instances_shape(assessment, self.knowledge, snapshot.prices_for("hosting"))

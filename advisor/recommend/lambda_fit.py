@@ -38,15 +38,6 @@ DURABLE_MAX_SECONDS = 31_622_400
 BUILTIN_CONTAINER = "builtin_container"
 """The LAMBDA_BLOCKERS id of a built-in algorithm's model (rules read it in derived.lambda_failed)."""
 DURABLE_TIMEOUT_HEADROOM = 1.5
-SNAPSTART = ("SnapStart (python3.12+, java11+, dotnet8+ managed runtimes; .zip packages only, /tmp up to 512 MB, "
-             "not with provisioned concurrency or EFS) restores a snapshot of the initialised environment and "
-             "shortens a cold start, but does not remove it")
-"""What AWS says of SnapStart beside provisioned concurrency, for a synchronous caller who cannot wait for a cold
-start (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html, as of 2026-12-03: supported runtimes, no
-container images, provisioned concurrency, EFS or ephemeral storage over 512 MB; "if your application has strict
-cold start latency requirements that SnapStart can't adequately address, use provisioned concurrency";
-https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html: initialised environments that respond
-in double-digit milliseconds, billed while configured)."""
 """DurableConfig.ExecutionTimeout is set to the workflow's expected length x1.5 (our judgement: approvals and
 callbacks run late), within the 366-day maximum."""
 
@@ -101,6 +92,9 @@ class LambdaAssessment(NamedTuple):
     blocked: tuple[str, ...] = ()
     """What no Lambda mode can run whatever its limits: "builtin_container", a SageMaker built-in algorithm's
     model that loads only in its own container."""
+    provisioned: int = 0
+    """Provisioned concurrency the advice configures on standard Lambda (callers who cannot wait for a cold
+    start, or spikes beyond the scaling rate): billed while configured, so the cost counts it."""
 
     @property
     def failed(self) -> list[str]:
@@ -471,9 +465,12 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         exported = (container[1],)
     blocking = [c for c in checks if c.applies and not c.ok and c.blocking and c.change is None]
     if not blocking:
-        warm = _kept_warm(w, unit, checks, concurrency, settings["PackageType"] == "Image")
+        warm = _kept_warm(w, knowledge, unit, checks, concurrency, settings["PackageType"] == "Image",
+                          float(settings["EphemeralStorage.Size"]))  # type: ignore[arg-type]
         if warm:
             exported = (*exported, warm)
+        provisioned = max(1, concurrency) if warm or any(
+            c.limit == "burst_concurrency" and c.change and c.applies for c in checks) else 0
         verdict: Verdict = "fits_with_changes" if exported or any(c.change for c in checks if c.applies) \
             else "fits"
         if traffic == "steady" and concurrency >= 100:
@@ -481,7 +478,8 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
                            "Managed Instances (EC2 pricing, no cold starts) may cost less: compare before choosing")
         orchestration, weighed, durable_settings = weigh_workflow(w, seconds)
         return LambdaAssessment(verdict, "standard", tuple(checks), {**settings, **durable_settings}, unit,
-                                tuple(reasons + weighed), (), exported, orchestration=orchestration)
+                                tuple(reasons + weighed), (), exported, orchestration=orchestration,
+                                provisioned=provisioned)
     # standard Lambda falls short: can Lambda Managed Instances carry every limit it fails?
     needs, short = [], []
     for c in blocking:
@@ -507,6 +505,7 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     if traffic == "sporadic":
         reasons.append("sporadic traffic: the managed instances keep running between requests, so idle hours are "
                        "paid for; SageMaker Serverless Inference scales to zero")
+    checks = [_managed_concurrency(c, knowledge) for c in checks]
     settings["MemorySize"] = int(memory)
     settings["Timeout"] = int(min(max(3, math.ceil(max(seconds, stream_seconds) * 3)), long_max or top("timeout")))
     settings["CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn"] = \
@@ -527,18 +526,40 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
                             mode_changes=(*exported, to_managed))
 
 
-def _kept_warm(w: Workload, unit: Unit, checks: list[LambdaCheck], concurrency: int, image: bool) -> str | None:
+def _managed_concurrency(check: LambdaCheck, knowledge: Knowledge) -> LambdaCheck:
+    """The account-concurrency check as it reads on Lambda Managed Instances: Lambda's concurrent-executions quota
+    is not what bounds them (their quotas are separate; one execution environment serves several requests at once),
+    so a need beyond it asks for the environments and EC2 capacity the knowledge names instead of a Lambda quota
+    increase. Other checks pass unchanged."""
+    if check.limit != "account_concurrency" or check.ok:
+        return check
+    managed = knowledge.lambda_limit("account_concurrency").managed_instances
+    if managed is None or managed.text is None:
+        return check
+    return check._replace(change=f"{check.need:,.0f} requests in flight on Lambda Managed Instances: {managed.text}; "
+                                 "set PerExecutionEnvironmentMaxConcurrency and MaxExecutionEnvironments for the peak "
+                                 "and check the EC2 vCPU quota", managed_max=managed.max,
+                          managed_ok=managed.max is None or check.need <= managed.max)
+
+
+def _kept_warm(w: Workload, knowledge: Knowledge, unit: Unit, checks: list[LambdaCheck], concurrency: int,
+               image: bool, tmp_mb: float) -> str | None:
     """The change standard Lambda needs when its synchronous callers cannot wait for a cold start (inference.
     cold_starts_ok stated false): standard Lambda starts a new execution environment, loading the model, after idle
     time and beyond the environments already warm, so AWS's answer for strict start-up latency is provisioned
-    concurrency; SnapStart is said beside it with what it cannot do (SNAPSTART). None when a caller does not wait
+    concurrency; SnapStart is said beside it with what it cannot do, or why it cannot serve this function (the
+    knowledge's `snapstart` feature: its runtimes, package types, /tmp and regions). None when a caller does not wait
     (asynchronous, event-source or batch invocations), when cold starts are acceptable, or when the burst check
     already asks for provisioned concurrency."""
     if w.inference.cold_starts_ok or unit.invocation not in ("sync", "stream"):
         return None
     if any(c.limit == "burst_concurrency" and c.change for c in checks):  # it asks for provisioned concurrency
         return None
-    snapstart = "; a container image cannot use SnapStart" if image else f"; {SNAPSTART}"
+    snapstart = ""
+    feature = knowledge.lambda_feature("snapstart")
+    if feature is not None:
+        why_not = feature.unavailable(w.region, "Image" if image else "Zip", tmp_mb)
+        snapstart = f"; {why_not}" if why_not else f"; {feature.said}"
     return (f"configure provisioned concurrency of {max(1, concurrency)} on an alias (PutProvisionedConcurrencyConfig"
             ".ProvisionedConcurrentExecutions; billed while configured): inference.cold_starts_ok is false, and "
             "standard Lambda starts a new execution environment, loading the model, after idle time or beyond the "

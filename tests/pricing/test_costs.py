@@ -268,3 +268,24 @@ def test_a_cost_is_money_to_six_decimals_and_never_infinite() -> None:
     assert type(Cost.of(usd=3, usd_high=4, period="job", formula="f").usd_high) is float  # JSON writes 4.0, not 4
     with pytest.raises(ValueError, match="a cost of inf USD"):
         Cost.of(usd=float("inf"), period="job", formula="f")
+
+
+def test_lambda_provisioned_concurrency_is_costed_at_its_own_rates_or_said_unknown() -> None:
+    """Provisioned concurrency bills the memory kept warm all month at its own rate and the requests' duration at
+    a lower one (the request charge unchanged); a snapshot without those rates gives no figure, only the on-demand
+    one for scale, said as not the cost."""
+    lam = {"usd_per_gb_second": 0.0000166667, "usd_per_million_requests": 0.2, "source": "test",
+           "as_of": "2026-11-24"}
+    priced = snapshot(**{"lambda": {**lam, "provisioned": {
+        "usd_per_gb_second": 0.0000041667, "usd_per_gb_second_duration": 0.0000097222, "source": "test pc",
+        "as_of": "2026-12-03"}}})
+    cost = lambda_monthly_cost(priced, 1_000_000, 0.1, 1024, 4, today=TODAY)
+    warm = 4 * 1 * 730 * 3600 * 0.0000041667
+    assert cost.usd == pytest.approx(warm + 1_000_000 * 0.1 * 0.0000097222 + 0.2)
+    assert "4 provisioned concurrency x 1 GB x 730 h" in cost.formula and "kept warm" in cost.formula
+    assert any("free tier does not apply" in a for a in cost.assumptions)
+    assert lambda_monthly_cost(priced, 1_000_000, 0.1, 1024, today=TODAY).usd == pytest.approx(
+        1_000_000 * 0.1 * 0.0000166667 + 0.2)  # none configured: the on-demand rate
+    unpriced = lambda_monthly_cost(S, 1_000_000, 0.1, 1024, 4, today=TODAY)
+    assert unpriced.usd is None and unpriced.caveat and "not priced" in unpriced.caveat
+    assert any("not this cost" in w for w in unpriced.warnings)

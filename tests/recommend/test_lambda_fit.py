@@ -470,3 +470,46 @@ def test_a_caller_who_cannot_wait_for_a_cold_start_gets_provisioned_concurrency(
                                                    "package_mb": 2000}})
     assert image.lambda_ is not None
     assert any("a container image cannot use SnapStart" in c for c in image.lambda_.changes)
+
+
+def test_snapstart_is_said_from_the_knowledge_where_it_can_serve_the_function(advisor: Advisor) -> None:
+    """SnapStart beside provisioned concurrency comes from the knowledge's `snapstart` feature (runtimes, package
+    types, /tmp, regions), so a region where AWS does not offer it, or /tmp above 512 MB, says why it is out
+    instead of offering it; the Lambda cost then counts the provisioned concurrency the change configures."""
+    feature = advisor.knowledge.lambda_feature("snapstart")
+    assert feature is not None and feature.source and feature.as_of
+    assert "Python 3.12+" in feature.runtimes and feature.package_types == ("Zip",)
+    base = {"stages": ["realtime_inference"], "model": {"algorithm": "sklearn", "kind": "classical", "size_mb": 30},
+            "inference": {"requests_per_second": 2, "seconds_per_request": 0.05, "cold_starts_ok": False}}
+    here = rec_of(advisor, base)
+    assert here.lambda_ is not None
+    assert any("SnapStart (Java 11+" in c and "does not remove it" in c for c in here.lambda_.changes)
+    away = rec_of(advisor, {**base, "region": feature.regions_not[0]})
+    assert away.lambda_ is not None
+    assert any(f"SnapStart is not offered in {feature.regions_not[0]}" in c for c in away.lambda_.changes)
+    big_tmp = rec_of(advisor, {**base, "inference": {**base["inference"], "tmp_mb": 2048}})
+    assert big_tmp.lambda_ is not None
+    assert any("SnapStart does not work with /tmp over 512 MB" in c for c in big_tmp.lambda_.changes)
+    cost = here.lambda_.monthly_cost
+    assert cost is not None and cost.usd is not None and "kept warm" in cost.formula
+    assert here.lambda_.break_even_requests_per_second is None  # on-demand rates: no break-even with it
+    warm_free = rec_of(advisor, {**base, "inference": {**base["inference"], "cold_starts_ok": True}})
+    assert warm_free.lambda_ is not None and warm_free.lambda_.monthly_cost is not None
+    assert "kept warm" not in warm_free.lambda_.monthly_cost.formula
+
+
+def test_concurrency_on_managed_instances_is_not_asked_of_lambdas_quota(advisor: Advisor) -> None:
+    """Lambda Managed Instances' quotas are separate from Lambda's concurrent-executions quota and one execution
+    environment serves several requests, so 2,400 in flight ask for environments and EC2 vCPU quota, not a Lambda
+    concurrency increase; on standard Lambda the same need asks for the quota increase."""
+    managed = rec_of(advisor, {"stages": ["training"], "lambda": {
+        "invocation": "async", "memory_mb": 4096, "timeout_seconds": 4800, "traffic": "steady",
+        "requests_per_second": 0.5}})
+    assert managed.lambda_ is not None and managed.lambda_.mode == "managed_instances"
+    said = [c for c in managed.lambda_.changes if "requests in flight" in c]
+    assert said and "PerExecutionEnvironmentMaxConcurrency" in said[0] and "EC2 vCPU" in said[0]
+    assert not any("request a concurrency quota" in c for c in managed.lambda_.changes)
+    standard = rec_of(advisor, {"stages": ["training"], "lambda": {
+        "invocation": "async", "memory_mb": 1024, "timeout_seconds": 600, "requests_per_second": 4}})
+    assert standard.lambda_ is not None and standard.lambda_.mode == "standard"
+    assert any("request a concurrency quota above 2400" in c for c in standard.lambda_.changes)
