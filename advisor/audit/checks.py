@@ -30,6 +30,13 @@ from advisor.audit.model import (
 )
 
 PLACEHOLDER = re.compile(r"^<<[a-z0-9_]+>>$")
+#: Properties a SAM type cannot carry (its transform refuses properties it does not define) although the resource
+#: it generates has them: (SAM type, property) -> the generated type. The generated resource never sets them, so
+#: they read as absent, AWS's default, and the fix is to declare the generated type. A SAM state machine is an
+#: AWS::StepFunctions::StateMachine without EncryptionConfiguration (aws-sam-translator SamStateMachine).
+SAM_CANNOT_SET: dict[tuple[str, str], str] = {
+    ("AWS::Serverless::StateMachine", "EncryptionConfiguration"): "AWS::StepFunctions::StateMachine",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,8 @@ class Rule:
     local_storage: frozenset[str] = frozenset()
     #: conditions that meet the control another way (`satisfied_by`), with their paths here
     satisfied: tuple[tuple[Condition, str], ...] = ()
+    #: whether a patch can set the field in this type (not where SAM_CANNOT_SET says SAM has no property for it)
+    patchable: bool = True
 
 
 def awscc_type(cfn_type: str) -> str | None:
@@ -104,11 +113,14 @@ def compile_rules(catalog: Catalog, kind: Kind) -> dict[str, tuple[Rule, ...]]:
                 continue
             for resource_type, path in _paths_for(kind, setting).items():
                 conditions = _paths_of(kind, setting.when, resource_type)
+                fix = fix_text(kind, path, setting, attributes=resource_type.startswith("awscc_"))
+                generated = SAM_CANNOT_SET.get((resource_type, path.split(".", 1)[0]))
+                if generated:
+                    fix = f"declare it as {generated} (SAM's {resource_type} has no such property): {fix}"
                 rules[resource_type].append(Rule(
-                    control, setting, path, conditions, expected_text(setting),
-                    fix_text(kind, path, setting, attributes=resource_type.startswith("awscc_")),
+                    control, setting, path, conditions, expected_text(setting), fix,
                     catalog.local_storage if setting.requires_ebs else frozenset(),
-                    _paths_of(kind, setting.satisfied_by, resource_type)))
+                    _paths_of(kind, setting.satisfied_by, resource_type), patchable=generated is None))
     return {t: tuple(r) for t, r in rules.items()}
 
 
@@ -540,7 +552,7 @@ def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
                 message=_message(control, status, field, rule.expected, actual), anchors=control.anchors,
                 kind=resource.kind, file=resource.file, line=line, end_line=resource.end_line,
                 resource_line=resource.line, justification=justification or None, title=control.title,
-                path=rule.path, want=_want(setting), fix=rule.fix if status == "fail" else None)
+                path=rule.path, want=_want(setting) if rule.patchable else None, fix=rule.fix if status == "fail" else None)
 
 
 def _met_otherwise(resource: Resource, rule: Rule, where: PathKey, status: Status, actual: str

@@ -61,3 +61,27 @@ def test_a_state_machines_sagemaker_tasks_are_their_requests(tmp_path: Path) -> 
     assert found[("Flow.Prep", "SM-PR-02", "ProcessingResources.ClusterConfig.VolumeKmsKeyId")] == "unknown"
     assert found[("Flow.Model", "SM-MD-01", "EnableNetworkIsolation")] == "pass"
     assert not any(resource == "Flow.Call" for resource, _c, _f in found)
+
+
+def test_a_sam_state_machine_is_judged_as_the_state_machine_sam_generates(tmp_path: Path) -> None:
+    """SAM's AWS::Serverless::StateMachine has Logging and Tracing but no encryption property (its transform
+    refuses one): the AWS::StepFunctions::StateMachine it generates uses an AWS owned key, so SFN-03 fails, and
+    the fix says to declare AWS::StepFunctions::StateMachine instead of patching a property SAM would refuse."""
+    from advisor.audit.fixes import patches
+
+    (tmp_path / "t.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n"
+        "    Properties:\n      Definition: {StartAt: W, States: {W: {Type: Wait, Seconds: 1, End: true}}}\n"
+        "      Tracing: {Enabled: true}\n      Logging:\n        Level: ERROR\n"
+        "        Destinations: [{CloudWatchLogsLogGroup: {LogGroupArn: arn:aws:logs:us-east-1:1:log-group:x}}]\n"
+        "  Quiet:\n    Type: AWS::Serverless::StateMachine\n"
+        "    Properties:\n      Definition: {StartAt: W, States: {W: {Type: Wait, Seconds: 1, End: true}}}\n")
+    report = audit_paths([tmp_path], K, tmp_path)
+    got = {(f.resource, f.control): f for f in report.findings}
+    assert (got["Flow", "SFN-01"].status, got["Flow", "SFN-02"].status) == ("pass", "pass")
+    assert (got["Quiet", "SFN-01"].status, got["Quiet", "SFN-02"].status) == ("fail", "fail")
+    encryption = got["Flow", "SFN-03"]
+    assert encryption.status == "fail" and "absent (AWS default 'AWS_OWNED_KEY')" in encryption.actual
+    assert encryption.fix and "declare it as AWS::StepFunctions::StateMachine" in encryption.fix
+    diff, _notes = patches(report.findings, tmp_path)
+    assert "EncryptionConfiguration" not in diff and "Level: ERROR" not in diff  # no property SAM would refuse
