@@ -71,6 +71,43 @@ def test_live_account_is_audited_read_only(aws: Any, capsys: pytest.CaptureFixtu
     assert all(f["file"] is None and f["resource"].startswith("arn:aws:") for f in data["findings"])
 
 
+def test_state_machines_and_pipelines_are_read_with_the_jobs_they_run(aws: Any,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """ListStateMachines/DescribeStateMachine feed SFN-01..03, and a state machine's or a pipeline's SageMaker
+    tasks are judged as the requests they send, as in a template (they used to be absent from --live)."""
+    train = {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync", "End": True,
+             "Parameters": {"TrainingJobName.$": "$.name", "RoleArn": ROLE_ARN,
+                            "AlgorithmSpecification": {"TrainingImage": "img", "TrainingInputMode": "File"},
+                            "OutputDataConfig": {"S3OutputPath": "s3://out/"},
+                            "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,
+                                               "VolumeSizeInGB": 30},
+                            "StoppingCondition": {"MaxRuntimeInSeconds": 3600}}}
+    states = aws("stepfunctions")
+    states.create_state_machine(name="bare", roleArn=ROLE_ARN,
+                                definition=json.dumps({"StartAt": "Train", "States": {"Train": train}}))
+    states.create_state_machine(
+        name="kept", roleArn=ROLE_ARN, definition=json.dumps({"StartAt": "Wait", "States": {
+            "Wait": {"Type": "Wait", "Seconds": 1, "End": True}}}),
+        loggingConfiguration={"level": "ERROR", "destinations": [{"cloudWatchLogsLogGroup": {
+            "logGroupArn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:sfn:*"}}]},
+        tracingConfiguration={"enabled": True},
+        encryptionConfiguration={"type": "CUSTOMER_MANAGED_KMS_KEY", "kmsKeyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1"})
+    step = {"Name": "Fit", "Type": "Training", "Arguments": {**train["Parameters"], "EnableNetworkIsolation": True}}
+    aws("sagemaker").create_pipeline(PipelineName="retrain", RoleArn=ROLE_ARN,
+                                     PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": [step]}))
+    _code, data, _err = _audit(capsys)
+    verdict = {(f["resource"].rsplit(":", 1)[-1].rsplit("/", 1)[-1], f["control"], f["field"]): f["status"]
+               for f in data["findings"]}
+    assert verdict[("bare", "SFN-01", "loggingConfiguration.level")] == "fail"
+    assert verdict[("bare", "SFN-03", "encryptionConfiguration.type")] == "fail"
+    assert verdict[("kept", "SFN-01", "loggingConfiguration.level")] == "pass"
+    assert verdict[("kept", "SFN-02", "tracingConfiguration.enabled")] == "pass"
+    assert verdict[("kept", "SFN-03", "encryptionConfiguration.type")] == "pass"
+    assert verdict[("bare.Train", "SM-TR-01", "EnableNetworkIsolation")] == "fail"
+    assert verdict[("retrain.Fit", "SM-TR-01", "EnableNetworkIsolation")] == "pass"
+    assert not [e for e in data["errors"] if e["resource"].startswith("states:")]
+
+
 def _bare_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
@@ -114,7 +151,8 @@ def guarded() -> Iterator[tuple[str, dict[str, str]]]:
         iam.put_user_policy(UserName="auditor", PolicyName="audit", PolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": ["sts:GetCallerIdentity", "sagemaker:List*", "sagemaker:Describe*",
-                                               "lambda:List*", "lambda:Get*"], "Resource": "*"},
+                                               "lambda:List*", "lambda:Get*", "states:List*", "states:Describe*"],
+                 "Resource": "*"},
                 {"Effect": "Deny", "Action": ["sagemaker:ListTrainingJobs", "sagemaker:DescribeNotebookInstance"],
                  "Resource": "*"}]}))
         key = iam.create_access_key(UserName="auditor")["AccessKey"]
@@ -243,6 +281,7 @@ def test_a_function_on_a_capacity_provider_is_not_asked_for_reserved_concurrency
 
     from advisor.audit.catalog import load_catalog
     from advisor.audit.checks import evaluate, rules_for
+    from advisor.audit.links import link
     from advisor.audit.model import Resource
     from advisor.audit.readers.live import _lambda
 
@@ -261,12 +300,13 @@ def test_a_function_on_a_capacity_provider_is_not_asked_for_reserved_concurrency
             stub.add_client_error("get_policy", service_error_code="ResourceNotFoundException")
             stub.add_response("list_function_url_configs", {"FunctionUrlConfigs": []})
             stub.add_response("list_function_event_invoke_configs", {"FunctionEventInvokeConfigs": [] if _ else [
-                {"FunctionArn": "x", "DestinationConfig": {"OnFailure": {
+                {"FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:scorer:$LATEST", "DestinationConfig": {"OnFailure": {
                     "Destination": f"arn:aws:sqs:{REGION}:{ACCOUNT}:failed"}}}]})
-        found = [r for r in _lambda(lam, REGION) if isinstance(r, Resource)]
+        found = link([r for r in _lambda(lam, REGION) if isinstance(r, Resource)])
     fired: dict[str, set[tuple[str, str]]] = {"scorer": set(), "api": set()}
     for r in found:
-        fired[r.name.rsplit(":", 1)[1]] |= {(f.control, f.status) for f in evaluate(r, rules[r.type])}
+        if r.type in rules:  # (an invoke configuration is judged on its function)
+            fired[r.name.rsplit(":", 1)[1]] |= {(f.control, f.status) for f in evaluate(r, rules[r.type])}
     assert not {c for c, _ in fired["scorer"]} & {"LM-05", "LM-10"}
     assert {("LM-05", "fail"), ("LM-10", "fail"), ("LM-09", "fail")} <= fired["api"]
     assert ("LM-09", "pass") in fired["scorer"]  # ListFunctionEventInvokeConfigs: an on-failure destination

@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.audit.links import link
 from advisor.audit.model import Resource, Skipped
+from advisor.audit.pipelines import with_steps
 from advisor.errors import AuditError
 
 
@@ -90,6 +92,9 @@ SAGEMAKER = (
              "NotebookInstanceLifecycleConfigs", "NotebookInstanceLifecycleConfigName",
              "describe_notebook_instance_lifecycle_config", "NotebookInstanceLifecycleConfigName",
              "NotebookInstanceLifecycleConfigArn"),
+    # a pipeline's definition holds the job requests its steps send (advisor/audit/pipelines.py)
+    LiveType("CreatePipeline", "list_pipelines", "PipelineSummaries", "PipelineName", "describe_pipeline",
+             "PipelineName", "PipelineArn"),
 )
 
 #: What `--live` calls, for the IAM policy of whoever runs it (all read-only).
@@ -98,7 +103,8 @@ LIVE_PERMISSIONS = sorted(
     | {"sagemaker:" + "".join(w.capitalize() for w in t.describe_op.split("_")) for t in SAGEMAKER}
     | {"sagemaker:ListTags", "lambda:ListFunctions", "lambda:GetPolicy", "lambda:GetFunctionConcurrency",
        "lambda:ListFunctionUrlConfigs", "lambda:ListFunctionEventInvokeConfigs", "lambda:ListTags",
-       "lambda:ListCapacityProviders", "sts:GetCallerIdentity"})
+       "lambda:ListCapacityProviders", "states:ListStateMachines", "states:DescribeStateMachine",
+       "sts:GetCallerIdentity"})
 
 
 def read_live(regions: list[str] | None, profile: str | None) -> Iterator[Resource | Skipped]:
@@ -119,28 +125,46 @@ def read_live(regions: list[str] | None, profile: str | None) -> Iterator[Resour
         raise AuditError(f"--live: {exc}") from None
     config = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
     for region in regions or [session.region_name or "us-east-1"]:
+        # one region is one input: what one of its resources says of another (an invoke configuration of its
+        # function, a pipeline's or state machine's job steps) is joined as in a template
+        read: list[Resource] = []
+        for item in _region(session, config, region):
+            if isinstance(item, Skipped):
+                yield item
+            else:
+                read.append(item)
+        yield from link(with_steps(read))
+
+
+def _region(session: Any, config: Any, region: str) -> Iterator[Resource | Skipped]:
+    """Every resource of one region, and an error for each call that failed."""
+    import botocore.exceptions as bx
+
+    try:
+        session.client("sts", region_name=region, config=config).get_caller_identity()
+    except bx.NoCredentialsError:
+        raise AuditError("--live: no AWS credentials found (environment, profile, SSO or instance role)") from None
+    except (bx.ClientError, bx.BotoCoreError) as exc:
+        # this region cannot be read (not enabled for the account, unreachable): the others still can
+        yield _failed(region, "sts:GetCallerIdentity", _reason(exc, unreachable=f"cannot reach AWS in {region}"))
+        return
+    sm = session.client("sagemaker", region_name=region, config=config)
+    for live_type in SAGEMAKER:
         try:
-            session.client("sts", region_name=region, config=config).get_caller_identity()
-        except bx.NoCredentialsError:
-            raise AuditError("--live: no AWS credentials found (environment, profile, SSO or instance role)") from None
-        except (bx.ClientError, bx.BotoCoreError) as exc:
-            # this region cannot be read (not enabled for the account, unreachable): the others still can
-            yield _failed(region, "sts:GetCallerIdentity", _reason(exc, unreachable="cannot reach AWS in "
-                                                                                    f"{region}"))
-            continue
-        sm = session.client("sagemaker", region_name=region, config=config)
-        for live_type in SAGEMAKER:
-            try:
-                yield from _sagemaker(sm, live_type, region)
-            except _Unreachable as exc:  # no SageMaker endpoint here: one error, not one per resource type
-                yield _failed(region, "sagemaker", str(exc))
-                break
-        try:
-            lambda_client = session.client("lambda", region_name=region, config=config)
-            yield from _lambda(lambda_client, region)
-            yield from _capacity_providers(lambda_client, region)
-        except _Unreachable as exc:
-            yield _failed(region, "lambda", str(exc))
+            yield from _sagemaker(sm, live_type, region)
+        except _Unreachable as exc:  # no SageMaker endpoint here: one error, not one per resource type
+            yield _failed(region, "sagemaker", str(exc))
+            break
+    try:
+        lambda_client = session.client("lambda", region_name=region, config=config)
+        yield from _lambda(lambda_client, region)
+        yield from _capacity_providers(lambda_client, region)
+    except _Unreachable as exc:
+        yield _failed(region, "lambda", str(exc))
+    try:
+        yield from _state_machines(session.client("stepfunctions", region_name=region, config=config), region)
+    except _Unreachable as exc:
+        yield _failed(region, "states", str(exc))
 
 
 def _failed(region: str, resource: str, reason: str) -> Skipped:
@@ -191,7 +215,8 @@ def _listed(client: Any, op: str, key: str, **kwargs: Any) -> list[dict[str, Any
 
 #: What a Describe or Get answers for a resource that is not there (deleted since it was listed, or a function
 #: without a resource policy): nothing to audit, no failure.
-_ABSENT = frozenset({"ResourceNotFoundException", "ResourceNotFound", "ValidationException"})
+_ABSENT = frozenset({"ResourceNotFoundException", "ResourceNotFound", "ValidationException",
+                     "StateMachineDoesNotExist"})
 
 
 def _safely(what: str, call: Callable[..., Any], *args: Any, absent_ok: bool = True, **kwargs: Any) -> Any:
@@ -280,13 +305,13 @@ def _lambda(client: Any, region: str) -> Iterator[Resource | Skipped]:
         if concurrency and "ReservedConcurrentExecutions" in concurrency:
             props["ReservedConcurrentExecutions"] = concurrency["ReservedConcurrentExecutions"]
         props["Tags"] = (reads.get("lambda:ListTags") or {}).get("Tags", {})
-        # asynchronous invocation settings per version or alias: an on-failure destination on any of them keeps
-        # what fails there (LM-09 reads it as the templates' EventInvokeConfig)
-        invoke = (reads.get("lambda:ListFunctionEventInvokeConfigs") or {}).get("FunctionEventInvokeConfigs", [])
-        kept = [c for c in invoke if ((c.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")]
-        if kept or invoke:
-            props["EventInvokeConfig"] = (kept or invoke)[0]
         yield Resource(kind="live", type="CreateFunction", name=arn, properties=props)
+        # asynchronous invocation settings per version or alias, each as the request that wrote it: links.py
+        # carries them onto the function as it does a template's (LM-09 reads an on-failure destination)
+        for invoke in (reads.get("lambda:ListFunctionEventInvokeConfigs") or {}).get("FunctionEventInvokeConfigs", []):
+            yield Resource(kind="live", type="PutFunctionEventInvokeConfig",
+                           name=str(invoke.get("FunctionArn") or arn) + "#event-invoke-config",
+                           properties={"FunctionName": invoke.get("FunctionArn") or arn, **invoke})
         # judged only when read (else its error says so), and not for a function on Lambda Managed Instances:
         # its scale is set by PutFunctionScalingConfig on its capacity provider, not by reserved concurrency
         if "lambda:GetFunctionConcurrency" in reads and not props.get("CapacityProviderConfig"):
@@ -314,6 +339,29 @@ def _capacity_providers(client: Any, region: str) -> Iterator[Resource | Skipped
     for provider in providers or []:
         yield Resource(kind="live", type="CreateCapacityProvider", name=str(provider.get("CapacityProviderArn")),
                        properties=dict(provider))
+
+
+def _state_machines(client: Any, region: str) -> Iterator[Resource | Skipped]:
+    """Step Functions state machines: DescribeStateMachine answers the fields CreateStateMachine named
+    (loggingConfiguration, tracingConfiguration, encryptionConfiguration, the definition its Task states run)."""
+    try:
+        machines = _safely("states:ListStateMachines", _listed, client, "list_state_machines", "stateMachines",
+                           absent_ok=False)
+    except _Refused as exc:
+        yield _failed(region, "states:ListStateMachines", str(exc).removeprefix("states:ListStateMachines: "))
+        return
+    for machine in machines or []:
+        arn = str(machine.get("stateMachineArn") or "")
+        if not arn:
+            continue
+        try:
+            described = _safely("states:DescribeStateMachine", client.describe_state_machine, stateMachineArn=arn)
+        except _Refused as exc:
+            yield _failed(region, arn, str(exc))
+            continue
+        if described:
+            described.pop("ResponseMetadata", None)
+            yield Resource(kind="live", type="CreateStateMachine", name=arn, properties=described)
 
 
 def _permission(statement: dict[str, Any]) -> dict[str, Any]:
