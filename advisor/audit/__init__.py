@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from advisor.audit.catalog import Catalog, catalog_of, load_catalog
 from advisor.audit.checks import evaluate, rules_for
 from advisor.audit.links import LINK_SOURCES, link
-from advisor.audit.model import SEVERITY_ORDER, Finding, Resource, Skipped
+from advisor.audit.model import SEVERITY_ORDER, Audited, Finding, Resource, Skipped
 from advisor.audit.pipelines import PIPELINES, with_steps
 
 if TYPE_CHECKING:
@@ -89,8 +89,7 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
 
     report = AuditReport(base=base or Path.cwd())
     catalog = catalog_of(catalog)
-    # the types judged (and, for JSON syntax, their blocks), and those that say something of a judged one
-    terraform_types = {**{t: () for t in (*LINK_SOURCES, *PIPELINES)}, **rules_for(catalog, "terraform")}
+    terraform = Audited(rules_for(catalog, "terraform"), LINK_SOURCES | PIPELINES)
     modules: dict[Path, list[tuple[Source, list[Resource]]]] = {}
     items = list(discover(paths, report.base))  # names only: every file is still read one at a time below
     configuration = terraform_configuration([i for i in items if isinstance(i, Source)])
@@ -119,7 +118,7 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
                                                       "or a request file keyed by operation"))
             continue
         try:
-            resources = read_source(item, text, kind, terraform_types if kind in ("terraform", "plan") else None,
+            resources = read_source(item, text, kind, terraform if kind in ("terraform", "plan") else None,
                                     configuration, stacks)
         except BadInput as exc:  # it is a template, plan or request file, and it cannot be read: not audited
             (report.errors if exc.meant else report.skipped).append(Skipped(item.shown, exc.reason, exc.line,

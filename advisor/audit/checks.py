@@ -552,7 +552,8 @@ def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
                 message=_message(control, status, field, rule.expected, actual), anchors=control.anchors,
                 kind=resource.kind, file=resource.file, line=line, end_line=resource.end_line,
                 resource_line=resource.line, justification=justification or None, title=control.title,
-                path=rule.path, want=_want(setting) if rule.patchable else None, fix=rule.fix if status == "fail" else None)
+                path=rule.path, want=_want(setting) if rule.patchable else None,
+                fix=rule.fix if status == "fail" else None)
 
 
 def _met_otherwise(resource: Resource, rule: Rule, where: PathKey, status: Status, actual: str

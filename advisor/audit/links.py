@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from advisor.audit.model import Resource, Unknown
+from advisor.audit.model import Resource, Unknown, module_path
 
 #: function type -> (its name field, the property the invoke configuration's settings go to)
 _FUNCTIONS = {
@@ -88,11 +88,15 @@ def link(resources: list[Resource]) -> list[Resource]:
             and not (types & _SERVERS.keys() and types & _MODELS.keys()):
         return resources
     out = list(resources)
+    modules = [_module(r) for r in resources]  # where each one's references resolve
+    by_module: dict[str, list[Resource]] = {}
+    for r, module in zip(resources, modules):
+        by_module.setdefault(module, []).append(r)
     for i, resource in enumerate(out):
+        beside = by_module[modules[i]]
         if resource.type in _FUNCTIONS and isinstance(resource.properties, dict):
             field, key = _FUNCTIONS[resource.type]
-            configs = [r.properties for r in resources if r.type in _INVOKE_CONFIGS and isinstance(r.properties, dict)
-                       and _module(r) == _module(resource)
+            configs = [r.properties for r in beside if r.type in _INVOKE_CONFIGS and isinstance(r.properties, dict)
                        and _names(r.properties.get(_INVOKE_CONFIGS[r.type]), resource, field)]
             if configs and key not in resource.properties:
                 # an on-failure destination on any qualifier keeps what fails there: the first that has one
@@ -100,8 +104,7 @@ def link(resources: list[Resource]) -> list[Resource]:
                 out[i] = replace(resource, properties={**resource.properties, key: _without_name(chosen)})
         elif resource.type in _MODELS and isinstance(resource.properties, dict):
             field, key = _MODELS[resource.type]
-            serverless = [s for server in resources if _module(server) == _module(resource)
-                          for s in _serving(server, resource, field)]
+            serverless = [s for server in beside for s in _serving(server, resource, field)]
             if serverless and key not in resource.properties:
                 hosted = "serverless" if all(serverless) else "instances"
                 out[i] = replace(resource, properties={**resource.properties, key: hosted})
@@ -111,10 +114,7 @@ def link(resources: list[Resource]) -> list[Resource]:
 def _module(resource: Resource) -> str:
     """The Terraform module instance a resource belongs to (`module.a["k"].`), where its references resolve:
     one call's resources never name another call's."""
-    if resource.kind not in ("terraform", "plan"):
-        return ""
-    found = _ADDRESS.search(resource.name)
-    return resource.name[:found.start()] if found else ""
+    return module_path(resource.name) if resource.kind in ("terraform", "plan") else ""
 
 
 def _serving(server: Resource, model: Resource, field: str) -> Iterator[bool]:

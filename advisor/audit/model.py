@@ -58,13 +58,16 @@ class Reference(Unknown):
 #: An account id, a region and a partition where only their form matters (AWS's ARN formats:
 #: arn:partition:service:region:account-id:resource; the IAM ARN of a role leaves the region empty).
 ACCOUNT, REGION, PARTITION = "111122223333", "us-east-1", "aws"
-#: Parts of a text whose value is unknown here but whose form is: pseudo parameters and the data sources that
-#: name the caller's account, region and partition.
-_FORMS = (
-    (re.compile(r"\$\{(?:AWS::AccountId|data\.aws_caller_identity\.[\w-]+\.account_id)\}"), ACCOUNT),
-    (re.compile(r"\$\{(?:AWS::Region|data\.aws_region\.[\w-]+\.(?:name|region|id))\}"), REGION),
-    (re.compile(r"\$\{(?:AWS::Partition|data\.aws_partition\.[\w-]+\.partition)\}"), PARTITION),
-)
+#: CloudFormation's pseudo parameters whose value is unknown here but whose form is known: the stand-in for each.
+PSEUDO = {"AWS::AccountId": ACCOUNT, "AWS::Region": REGION, "AWS::Partition": PARTITION,
+          "AWS::URLSuffix": "amazonaws.com"}
+#: The Terraform data sources that name the same as a pseudo parameter: the caller's account, region, partition.
+_DATA_SOURCES = {"AWS::AccountId": r"data\.aws_caller_identity\.[\w-]+\.account_id",
+                 "AWS::Region": r"data\.aws_region\.[\w-]+\.(?:name|region|id)",
+                 "AWS::Partition": r"data\.aws_partition\.[\w-]+\.partition"}
+#: Parts of a text (`${...}`) whose value is unknown here but whose form is, with the stand-in for each.
+_FORMS = tuple((re.compile(r"\$\{(?:" + "|".join((re.escape(name), *filter(None, [_DATA_SOURCES.get(name)])))
+                           + r")\}"), stand_in) for name, stand_in in PSEUDO.items())
 #: ARNs that name no account: an S3 bucket's (`arn:aws:s3:::bucket`) and a Route 53 hosted zone's.
 NO_ACCOUNT_ARN = {"s3": "arn:aws:s3:::resource", "route53": "arn:aws:route53:::resource"}
 
@@ -101,6 +104,34 @@ class Given(str):
 
     def __repr__(self) -> str:
         return f"{str.__repr__(self)} ({self.origin})"
+
+
+_MODULES = re.compile(r"^(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*")
+
+
+def module_path(address: str) -> str:
+    """The Terraform module instance an address is inside, where its references resolve: `module.a["k"].module.b.`
+    for `module.a["k"].module.b.aws_x.y` (empty at the root)."""
+    found = _MODULES.match(address)
+    return found.group(0) if found else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Audited:
+    """What a Terraform reader needs of the catalog: `rules` (resource type -> the rules that judge it; their
+    paths name the nested blocks a JSON object stands for) and `kept`, the types nothing judges that are still
+    read because they say something of one that is judged (an invoke configuration of its function, what
+    serves a model, a pipeline's or state machine's job steps). A file declaring neither is not parsed."""
+
+    rules: Mapping[str, tuple[Any, ...]]
+    kept: frozenset[str] = frozenset()
+
+    def __contains__(self, resource_type: object) -> bool:
+        return resource_type in self.rules or resource_type in self.kept
+
+    def rules_of(self, resource_type: str) -> tuple[Any, ...] | None:
+        """The rules that judge the type: none for a kept type, None for a type nothing reads."""
+        return self.rules.get(resource_type, () if resource_type in self.kept else None)
 
 
 MISSING: Any = _Missing()

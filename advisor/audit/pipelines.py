@@ -21,75 +21,91 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from advisor.audit.model import ACCOUNT, PARTITION, REGION, PathKey, Resource, Unknown
+from advisor.audit.model import PSEUDO, PathKey, Resource, Unknown
 
 #: step type -> the request its Arguments are
 STEP_REQUESTS = {"Training": "CreateTrainingJob", "Processing": "CreateProcessingJob",
                  "Transform": "CreateTransformJob", "Tuning": "CreateHyperParameterTuningJob", "Model": "CreateModel"}
-#: pipeline type -> (the path of its definition, the path of the key where it is written)
-_DEFINITIONS: dict[str, tuple[str, ...]] = {
-    "AWS::SageMaker::Pipeline": ("PipelineDefinition", "PipelineDefinitionBody"),
-    "aws_sagemaker_pipeline": ("pipeline_definition",),
-    "awscc_sagemaker_pipeline": ("pipeline_definition", "pipeline_definition_body"),
-    "CreatePipeline": ("PipelineDefinition",),
-}
-#: state machine type -> the keys that may hold its definition (an object or a JSON text)
-_STATE_MACHINES: dict[str, tuple[str, ...]] = {
-    "AWS::StepFunctions::StateMachine": ("Definition", "DefinitionString"),
-    "AWS::Serverless::StateMachine": ("Definition",),
-    "aws_sfn_state_machine": ("definition",),
-    "awscc_stepfunctions_state_machine": ("definition", "definition_string"),
-    "CreateStateMachine": ("definition",),
-}
 #: the SageMaker API a Task state calls, as the optimized integration names it -> the request it is
 _TASKS = {"createTrainingJob": "CreateTrainingJob", "createProcessingJob": "CreateProcessingJob",
           "createTransformJob": "CreateTransformJob", "createHyperParameterTuningJob": "CreateHyperParameterTuningJob",
           "createModel": "CreateModel", "createEndpointConfig": "CreateEndpointConfig"}
 _TASK = re.compile(r"^arn:[^:]*:states:::sagemaker:([A-Za-z]+)(?:\.[A-Za-z]+)?$")
-#: the types that hold a pipeline definition: a reader that skips the types nothing judges keeps them
-PIPELINES = frozenset(_DEFINITIONS) | frozenset(_STATE_MACHINES)
-_PSEUDO = {"AWS::AccountId": ACCOUNT, "AWS::Region": REGION, "AWS::Partition": PARTITION,
-           "AWS::URLSuffix": "amazonaws.com"}
+_Jobs = Callable[[dict[str, Any]], Iterator[tuple[str, str, Any]]]
+
+
+def _pipeline_jobs(definition: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    """(name, request, Arguments) of each job step, those in a Condition step's branches included."""
+    for step in _all_steps(definition.get("Steps")):
+        operation = STEP_REQUESTS.get(str(step.get("Type")))
+        if operation:
+            yield str(step.get("Name", operation)), operation, step.get("Arguments")
+
+
+def _task_jobs(definition: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    """(name, request, Parameters or JSONata Arguments) of each SageMaker Task state."""
+    for name, state in _states(definition.get("States")):
+        found = _TASK.match(str(state.get("Resource", "")))
+        operation = _TASKS.get(found.group(1)) if found else None
+        if operation:
+            yield name, operation, state.get("Parameters", state.get("Arguments"))
+
+
+#: type holding a definition -> (the paths that may hold it, first set wins; how its jobs are read). A pipeline's
+#: definition is an object or a JSON text; a state machine's too.
+_DEFINITIONS: dict[str, tuple[tuple[tuple[str, ...], ...], _Jobs]] = {
+    "AWS::SageMaker::Pipeline": ((("PipelineDefinition", "PipelineDefinitionBody"),), _pipeline_jobs),
+    "aws_sagemaker_pipeline": ((("pipeline_definition",),), _pipeline_jobs),
+    "awscc_sagemaker_pipeline": ((("pipeline_definition", "pipeline_definition_body"),), _pipeline_jobs),
+    "CreatePipeline": ((("PipelineDefinition",),), _pipeline_jobs),
+    "AWS::StepFunctions::StateMachine": ((("Definition",), ("DefinitionString",)), _task_jobs),
+    "AWS::Serverless::StateMachine": ((("Definition",),), _task_jobs),
+    "aws_sfn_state_machine": ((("definition",),), _task_jobs),
+    "awscc_stepfunctions_state_machine": ((("definition",), ("definition_string",)), _task_jobs),
+    "CreateStateMachine": ((("definition",),), _task_jobs),
+}
+#: the types that hold a pipeline or state machine definition: a reader that skips the types nothing judges
+#: keeps them
+PIPELINES = frozenset(_DEFINITIONS)
 _PLACE = re.compile(r"\$\{([^}!][^}]*)\}")
 _UNKNOWN = "\x00unknown:"
 _FUNCTIONS = ("Get", "Std:Join", "Std:JsonGet")
 
 
 def with_steps(resources: list[Resource]) -> list[Resource]:
-    """The resources, and after each pipeline one resource per job step its definition holds."""
+    """The resources, and after each pipeline or state machine one resource per job its definition runs."""
     if not any(r.type in PIPELINES for r in resources):
         return resources
     out: list[Resource] = []
     for resource in resources:
         out.append(resource)
         if resource.type in _DEFINITIONS:
-            out.extend(_steps(resource))
-        elif resource.type in _STATE_MACHINES:
-            out.extend(_tasks(resource))
+            out.extend(_jobs(resource))
     return out
 
 
-def _tasks(machine: Resource) -> list[Resource]:
-    """The SageMaker requests a state machine's Task states send."""
-    props = machine.properties if isinstance(machine.properties, dict) else {}
-    key = next((k for k in _STATE_MACHINES[machine.type] if props.get(k) is not None), None)
-    definition = _definition(props.get(key)) if key else None
-    if key is None or not isinstance(definition, dict):
+def _jobs(holder: Resource) -> list[Resource]:
+    """The requests a pipeline's job steps or a state machine's SageMaker Task states send, each named
+    `Holder.Step` and found at the line of the definition."""
+    paths, jobs = _DEFINITIONS[holder.type]
+    for path in paths:
+        node: Any = holder.properties
+        for key in path:
+            node = node[0] if isinstance(node, list) and node else node
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is not None:
+            break
+    definition = _definition(node)
+    if not isinstance(definition, dict):
         return []
-    line = machine.line_of((key,)) or machine.line
-    out = []
-    for name, state in _states(definition.get("States")):
-        found = _TASK.match(str(state.get("Resource", "")))
-        operation = _TASKS.get(found.group(1)) if found else None
-        request = state.get("Parameters", state.get("Arguments"))
-        if operation and isinstance(request, dict):
-            out.append(replace(machine, kind="requests", type=operation, name=f"{machine.name}.{name}",
-                               properties=_values(request), line=line, line_of=_at(line)))
-    return out
+    line = holder.line_of(path) or holder.line
+    return [replace(holder, kind="requests", type=operation, name=f"{holder.name}.{name}",
+                    properties=_values(request), line=line, line_of=_at(line))
+            for name, operation, request in jobs(definition) if isinstance(request, dict)]
 
 
 def _states(states: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -103,27 +119,6 @@ def _states(states: Any) -> list[tuple[str, dict[str, Any]]]:
         inner += [p for p in (state.get("ItemProcessor"), state.get("Iterator")) if isinstance(p, dict)]
         for machine in inner:
             out += _states(machine.get("States"))
-    return out
-
-
-def _steps(pipeline: Resource) -> list[Resource]:
-    path = _DEFINITIONS[pipeline.type]
-    node: Any = pipeline.properties
-    for key in path:
-        node = node[0] if isinstance(node, list) and node else node
-        node = node.get(key) if isinstance(node, dict) else None
-    definition = _definition(node)
-    if not isinstance(definition, dict):
-        return []
-    line = pipeline.line_of(path) or pipeline.line
-    out = []
-    for step in _all_steps(definition.get("Steps")):
-        operation = STEP_REQUESTS.get(str(step.get("Type")))
-        arguments = step.get("Arguments")
-        if operation and isinstance(arguments, dict):
-            out.append(replace(pipeline, kind="requests", type=operation,
-                               name=f"{pipeline.name}.{step.get('Name', operation)}",
-                               properties=_values(arguments), line=line, line_of=_at(line)))
     return out
 
 
@@ -160,7 +155,7 @@ def _definition(value: Any) -> Any:
         text = value
     else:
         return None
-    text = _PLACE.sub(lambda m: _PSEUDO.get(m.group(1).strip(), _UNKNOWN + m.group(1).strip() + "\x00"), text)
+    text = _PLACE.sub(lambda m: PSEUDO.get(m.group(1).strip(), _UNKNOWN + m.group(1).strip() + "\x00"), text)
     try:
         return json.loads(text)
     except (json.JSONDecodeError, RecursionError):

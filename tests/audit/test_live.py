@@ -91,7 +91,8 @@ def test_state_machines_and_pipelines_are_read_with_the_jobs_they_run(aws: Any,
         loggingConfiguration={"level": "ERROR", "destinations": [{"cloudWatchLogsLogGroup": {
             "logGroupArn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:sfn:*"}}]},
         tracingConfiguration={"enabled": True},
-        encryptionConfiguration={"type": "CUSTOMER_MANAGED_KMS_KEY", "kmsKeyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1"})
+        encryptionConfiguration={"type": "CUSTOMER_MANAGED_KMS_KEY",
+                                 "kmsKeyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1"})
     step = {"Name": "Fit", "Type": "Training", "Arguments": {**train["Parameters"], "EnableNetworkIsolation": True}}
     aws("sagemaker").create_pipeline(PipelineName="retrain", RoleArn=ROLE_ARN,
                                      PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": [step]}))
@@ -300,8 +301,8 @@ def test_a_function_on_a_capacity_provider_is_not_asked_for_reserved_concurrency
             stub.add_client_error("get_policy", service_error_code="ResourceNotFoundException")
             stub.add_response("list_function_url_configs", {"FunctionUrlConfigs": []})
             stub.add_response("list_function_event_invoke_configs", {"FunctionEventInvokeConfigs": [] if _ else [
-                {"FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:scorer:$LATEST", "DestinationConfig": {"OnFailure": {
-                    "Destination": f"arn:aws:sqs:{REGION}:{ACCOUNT}:failed"}}}]})
+                {"FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:scorer:$LATEST",
+                 "DestinationConfig": {"OnFailure": {"Destination": f"arn:aws:sqs:{REGION}:{ACCOUNT}:failed"}}}]})
         found = link([r for r in _lambda(lam, REGION) if isinstance(r, Resource)])
     fired: dict[str, set[tuple[str, str]]] = {"scorer": set(), "api": set()}
     for r in found:

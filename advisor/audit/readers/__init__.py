@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import os_cause
-from advisor.audit.model import Kind, Resource, Skipped, Unknown
+from advisor.audit.model import Audited, Kind, Resource, Skipped, Unknown
 from advisor.documents import MAX_DEPTH, check_depth
 from advisor.errors import AdvisorError, shown_name
 
@@ -300,9 +300,9 @@ def classify(source: Source, text: str) -> Kind | None:
     return None
 
 
-def read_source(source: Source, text: str, kind: Kind, audited: Collection[str] | None = None,
+def read_source(source: Source, text: str, kind: Kind, audited: Audited | None = None,
                 configuration: Configuration | None = None, stacks: Stacks | None = None) -> list[Resource]:
-    """The resources of one file; `audited` (resource types with rules) lets a reader skip what nothing judges;
+    """The resources of one file; `audited` (the types the catalog reads) lets a reader skip what nothing reads;
     `configuration` (Terraform's folders in this run) gives expressions their variables, locals and modules;
     `stacks` (the run's CloudFormation files) gives a nested stack's template its parents' parameter values."""
     resources = _read(source, text, kind, audited, configuration, stacks)
@@ -311,7 +311,7 @@ def read_source(source: Source, text: str, kind: Kind, audited: Collection[str] 
     return resources
 
 
-def _read(source: Source, text: str, kind: Kind, audited: Collection[str] | None,
+def _read(source: Source, text: str, kind: Kind, audited: Audited | None,
           configuration: Configuration | None, stacks: Stacks | None = None) -> list[Resource]:
     if kind == "cloudformation":
         from advisor.audit.readers.cloudformation import read_template

@@ -11,12 +11,12 @@ form; everything else is the value Terraform will send.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from advisor.audit.model import MISSING, PathKey, Reference, Resource, Unknown
+from advisor.audit.model import MISSING, Audited, PathKey, Reference, Resource, Unknown, module_path
 from advisor.audit.readers import BadInput
 from advisor.audit.readers.cloudformation import SKIP, SKIP_MARK
 from advisor.audit.readers.tf_values import Configuration, Scope, instances, string_end
@@ -32,14 +32,14 @@ MAX_TF_BYTES = 1024 * 1024
 a minute and a half. Hand-written Terraform files are kilobytes; one over 1 MiB is skipped with this reason."""
 
 
-def read_tf(shown: str, text: str, audited: Collection[str] | None = None,
+def read_tf(shown: str, text: str, audited: Audited | None = None,
             configuration: Configuration | None = None, path: Path | None = None) -> list[Resource]:
-    """The resources of one .tf file. With `audited` (the types the catalog has rules for), a file declaring
-    none of them is not parsed: parsing is the slow part of a large tree, and most of a real tree is networking,
+    """The resources of one .tf file. With `audited` (the types the catalog reads), a file declaring none of
+    them is not parsed: parsing is the slow part of a large tree, and most of a real tree is networking,
     IAM and storage. With the run's `configuration`, expressions read the module's variables and locals, and a
     called module's resources are read once per call (tf_values)."""
     declared = set(_RESOURCE_TYPE.findall(text))
-    if not declared or (audited is not None and declared.isdisjoint(audited)):
+    if not declared or (audited is not None and not any(t in audited for t in declared)):
         _check_balanced(text)  # not parsed (nothing here is audited), but a broken file is still said
         return []
     size = len(text.encode("utf-8"))
@@ -54,13 +54,13 @@ def read_tf(shown: str, text: str, audited: Collection[str] | None = None,
                       lambda body, start, end: _skips(lines, start, end) if commented else [])
 
 
-def read_tf_json(shown: str, text: str, audited: Collection[str] | None = None,
+def read_tf_json(shown: str, text: str, audited: Audited | None = None,
                  configuration: Configuration | None = None, path: Path | None = None) -> list[Resource]:
     """The resources of one `.tf.json` file (Terraform's JSON syntax), judged as its native twin would be: the
     same variables, locals, modules, count, for_each and dynamic blocks; lines are the JSON keys' own.
 
     JSON cannot tell a nested block from an attribute holding an object: Terraform decides by the provider's
-    schema. With `audited` as the catalog's rules by type, a single object where a rule's path goes through a
+    schema. With `audited` (the catalog's rules by type), a single object where a rule's path goes through a
     block (`vpc_config` in `vpc_config.subnet_ids`) is that block written once, as `.tf` gives it: a list of
     one, so both syntaxes name the same field."""
     from advisor.audit.readers import tf_json
@@ -69,11 +69,11 @@ def read_tf_json(shown: str, text: str, audited: Collection[str] | None = None,
     resources = _resources(tree, shown, configuration, path,
                            lambda body, start, _end: tf_json.locator(body.get("__json__") or {}, start),
                            lambda body, _start, _end: tf_json.skips(body.get("__json__") or {}))
-    if not isinstance(audited, Mapping):
+    if audited is None:
         return resources
     out = []
     for resource in resources:
-        blocks = _block_paths(audited.get(resource.type) or ())
+        blocks = _block_paths(audited.rules_of(resource.type) or ())
         out.append(replace(resource, properties=_as_blocks(resource.properties, blocks, ())) if blocks else resource)
     return out
 
@@ -501,9 +501,9 @@ def _skips(lines: list[str], start: int | None, end: int | None) -> list[tuple[s
     return out
 
 
-def read_plan(shown: str, plan: Any, audited: Collection[str] | None = None) -> list[Resource]:
+def read_plan(shown: str, plan: Any, audited: Audited | None = None) -> list[Resource]:
     """`terraform show -json`: planned values, with `after_unknown` from resource_changes marking unknowns, read
-    further from the plan's configuration (_Configured). With `audited` as the catalog's rules by type, the
+    further from the plan's configuration (_Configured). With `audited` (the catalog's rules by type), the
     nested blocks its paths go through are known, and never taken for attributes."""
     if not isinstance(plan, dict) or "format_version" not in plan:
         raise BadInput("not a `terraform show -json` plan (no format_version)")
@@ -523,7 +523,7 @@ def read_plan(shown: str, plan: Any, audited: Collection[str] | None = None) -> 
             address = str(res.get("address"))
             values = _with_unknowns(res.get("values") or {}, unknown.get(address, {}))
             if isinstance(values, dict):
-                rules = audited.get(str(res.get("type"))) if isinstance(audited, Mapping) else None
+                rules = audited.rules_of(str(res.get("type"))) if audited is not None else None
                 blocks = frozenset(path[0] for path in _block_paths(rules or ()) if len(path) == 1)
                 values = configured.settle(address, values, blocks if rules is not None else None)
                 tags_all = values.get("tags_all")
@@ -571,7 +571,7 @@ class _Configured:
         expressions = self._resources.get(plain)
         if expressions is None or blocks is None:
             return values
-        return self._settled(values, expressions, _module_of(plain), blocks)
+        return self._settled(values, expressions, module_path(plain), blocks)
 
     def _settled(self, values: dict[str, Any], expressions: dict[str, Any], module: str,
                  blocks: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -608,17 +608,6 @@ class _Configured:
                                            for r in references):
             return first
         return None
-
-
-def _module_of(address: str) -> str:
-    """`module.a.module.b.` for `module.a.module.b.aws_x.y` (the module path a resource or module is inside)."""
-    parts = address.split(".")
-    prefix = []
-    i = 0
-    while i + 1 < len(parts) and parts[i] == "module":
-        prefix += parts[i:i + 2]
-        i += 2
-    return ".".join(prefix) + "." if prefix else ""
 
 
 def _modules(module: Any) -> list[dict[str, Any]]:
