@@ -134,6 +134,19 @@ class Audited:
         return self.rules.get(resource_type, () if resource_type in self.kept else None)
 
 
+class Encoded(str):
+    """A JSON text the input builds from values some of which are unknown (Terraform's `jsonencode` of an object
+    holding another resource's attribute): read where it matters (a pipeline definition) as the structure it
+    encodes, `data`, each unknown part kept as it is; elsewhere it is the text, unknown parts shown as `${...}`."""
+
+    data: Any
+
+    def __new__(cls, text: str, data: Any) -> Encoded:
+        made = super().__new__(cls, text)
+        made.data = data
+        return made
+
+
 MISSING: Any = _Missing()
 """The field is not in the input: the check takes AWS's default."""
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from advisor.audit.model import PSEUDO, PathKey, Resource, Unknown
+from advisor.audit.model import PSEUDO, Encoded, PathKey, Resource, Unknown
 
 #: step type -> the request its Arguments are
 STEP_REQUESTS = {"Training": "CreateTrainingJob", "Processing": "CreateProcessingJob",
@@ -76,16 +76,50 @@ _UNKNOWN = "\x00unknown:"
 _FUNCTIONS = ("Get", "Std:Join", "Std:JsonGet")
 
 
+#: A tuning job launched with several training job definitions (TrainingJobDefinitions, one per algorithm) in place
+#: of one (TrainingJobDefinition): the controls read the one, so it is judged once per definition, named
+#: `Job.DefinitionName`, each as the tuning job with that definition.
+_TUNING = "CreateHyperParameterTuningJob"
+
+
 def with_steps(resources: list[Resource]) -> list[Resource]:
-    """The resources, and after each pipeline or state machine one resource per job its definition runs."""
-    if not any(r.type in PIPELINES for r in resources):
+    """The resources, and after each pipeline or state machine one resource per job its definition runs; a
+    tuning job with several training job definitions is one resource per definition."""
+    if not any(r.type in PIPELINES or r.type == _TUNING for r in resources):
         return resources
     out: list[Resource] = []
     for resource in resources:
-        out.append(resource)
-        if resource.type in _DEFINITIONS:
-            out.extend(_jobs(resource))
+        for request in [resource, *(_jobs(resource) if resource.type in _DEFINITIONS else ())]:
+            out.extend(_per_definition(request) if request.type == _TUNING else [request])
     return out
+
+
+def _per_definition(job: Resource) -> list[Resource]:
+    """A tuning job as one request per training job definition, when it gives TrainingJobDefinitions alone (a
+    value not known here is one request whose definition is unknown: every control on it is)."""
+    props = job.properties
+    if not isinstance(props, dict) or "TrainingJobDefinition" in props or "TrainingJobDefinitions" not in props:
+        return [job]
+    rest = {k: v for k, v in props.items() if k != "TrainingJobDefinitions"}
+    definitions = props["TrainingJobDefinitions"]
+    if not isinstance(definitions, list):
+        return [replace(job, properties={**rest, "TrainingJobDefinition": definitions})]
+    out = []
+    for i, definition in enumerate(definitions):
+        name = definition.get("DefinitionName") if isinstance(definition, dict) else None
+        out.append(replace(job, name=f"{job.name}.{name if isinstance(name, str) and name else i}",
+                           properties={**rest, "TrainingJobDefinition": definition},
+                           line_of=_in_list(job.line_of, i)))
+    return out
+
+
+def _in_list(line_of: Callable[[PathKey], int | None], index: int) -> Callable[[PathKey], int | None]:
+    """Lines of the definition at `index` of TrainingJobDefinitions, for paths read below TrainingJobDefinition."""
+    def located(path: PathKey) -> int | None:
+        if path[:1] == ("TrainingJobDefinition",):
+            path = ("TrainingJobDefinitions", index, *path[1:])
+        return line_of(path)
+    return located
 
 
 def _jobs(holder: Resource) -> list[Resource]:
@@ -145,6 +179,8 @@ def _all_steps(steps: Any) -> list[dict[str, Any]]:
 def _definition(value: Any) -> Any:
     """The definition as data: a JSON text, or a !Sub/jsonencode text whose unresolved parts are pseudo
     parameters (stood in for) or sit inside JSON strings (read as unknown); None when it cannot be read."""
+    if isinstance(value, Encoded):  # jsonencode around values known only once applied: the structure itself
+        return value.data
     if isinstance(value, dict):
         return value
     if isinstance(value, Unknown):
@@ -157,7 +193,7 @@ def _definition(value: Any) -> Any:
         return None
     text = _PLACE.sub(lambda m: PSEUDO.get(m.group(1).strip(), _UNKNOWN + m.group(1).strip() + "\x00"), text)
     try:
-        return json.loads(text)
+        return json.loads(text, strict=False)  # (an unresolved part's marker is a control character)
     except (json.JSONDecodeError, RecursionError):
         return None
 

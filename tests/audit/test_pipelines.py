@@ -85,3 +85,45 @@ def test_a_sam_state_machine_is_judged_as_the_state_machine_sam_generates(tmp_pa
     assert encryption.fix and "declare it as AWS::StepFunctions::StateMachine" in encryption.fix
     diff, _notes = patches(report.findings, tmp_path)
     assert "EncryptionConfiguration" not in diff and "Level: ERROR" not in diff  # no property SAM would refuse
+
+
+def test_a_stack_parameter_inside_a_sub_definition_is_unknown_not_the_end_of_the_definition(tmp_path: Path) -> None:
+    """`${Param}` in a !Sub pipeline body used to make the whole JSON unreadable (its marker is a control
+    character), so every step went unjudged: the step is read, that one value unknown."""
+    (tmp_path / "t.yaml").write_text(
+        "Parameters:\n  Key: {Type: String}\nResources:\n  P:\n    Type: AWS::SageMaker::Pipeline\n"
+        "    Properties:\n      PipelineName: p\n      RoleArn: r\n      PipelineDefinition:\n"
+        "        PipelineDefinitionBody: !Sub '{\"Steps\": [{\"Name\": \"T\", \"Type\": \"Training\", \"Arguments\": "
+        "{\"EnableNetworkIsolation\": true, \"OutputDataConfig\": {\"KmsKeyId\": \"${Key}\"}}}]}'\n")
+    found = _found(tmp_path)
+    assert found[("P.T", "SM-TR-01", "EnableNetworkIsolation")] == "pass"
+    assert found[("P.T", "SM-TR-04", "OutputDataConfig.KmsKeyId")] == "unknown"
+
+
+def test_a_jsonencode_definition_around_other_resources_keeps_them_set(tmp_path: Path) -> None:
+    """jsonencode of an object holding another resource's attribute: the steps are read from the structure, the
+    attribute certainly set (not unknown, not unread)."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_kms_key" "k" {}\n'
+        'resource "aws_sagemaker_pipeline" "p" {\n  pipeline_name = "p"\n  role_arn = "r"\n'
+        '  pipeline_definition = jsonencode({\n    Steps = [{ Name = "T", Type = "Training", Arguments = {\n'
+        '      EnableNetworkIsolation = false\n      OutputDataConfig = { KmsKeyId = aws_kms_key.k.arn } } }]\n'
+        '  })\n}\n')
+    found = _found(tmp_path)
+    assert found[("aws_sagemaker_pipeline.p.T", "SM-TR-01", "EnableNetworkIsolation")] == "fail"
+    assert found[("aws_sagemaker_pipeline.p.T", "SM-TR-04", "OutputDataConfig.KmsKeyId")] == "pass"
+
+
+def test_a_tuning_job_with_several_definitions_is_judged_once_per_definition(tmp_path: Path) -> None:
+    """TrainingJobDefinitions (one per algorithm) in place of TrainingJobDefinition: each definition is judged as
+    the tuning job's one, at its own line; the absent singular is not failed."""
+    first = {"DefinitionName": "a", "EnableNetworkIsolation": True}
+    second = {"DefinitionName": "b", "EnableNetworkIsolation": False}
+    (tmp_path / "r.json").write_text(json.dumps({"CreateHyperParameterTuningJob": {
+        "HyperParameterTuningJobName": "h", "TrainingJobDefinitions": [first, second]}}, indent=1))
+    found = _found(tmp_path)
+    assert found[("CreateHyperParameterTuningJob:h.a", "SM-HPO-01", "TrainingJobDefinition.EnableNetworkIsolation")] \
+        == "pass"
+    assert found[("CreateHyperParameterTuningJob:h.b", "SM-HPO-01", "TrainingJobDefinition.EnableNetworkIsolation")] \
+        == "fail"
+    assert not [k for k in found if k[0] == "CreateHyperParameterTuningJob:h"]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from advisor.audit.model import Given, Reference, Unknown
+from advisor.audit.model import Encoded, Given, Reference, Unknown
 from advisor.audit.readers.tf_types import parse_type, with_defaults
 
 #: Another resource's attribute, of the aws or the awscc provider: certainly set once applied.
@@ -203,12 +203,26 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     # computed rather than left unknown
     "base64encode": lambda s: base64.b64encode(_text(s).encode()).decode(),
     "base64decode": lambda s: base64.b64decode(_text(s)).decode("utf-8"),
-    "jsonencode": lambda v: json.dumps(v, separators=(",", ":"), ensure_ascii=False),
+    "jsonencode": lambda v: _jsonencode(v),
     "join": lambda sep, items: _text(sep).join(_text(i) for i in _sequence(items)),
     "split": lambda sep, s: _text(s).split(_text(sep)),
     "trimspace": lambda s: _text(s).strip(),
     "lookup": lambda m, key, *default: _mapping(m)[key] if key in _mapping(m) or not default else default[0],
 }
+
+
+def _jsonencode(value: Any) -> str:
+    """The JSON text; around unknown parts (another resource's attribute), an Encoded text that keeps them."""
+    unknown: list[Unknown] = []
+
+    def shown(part: Any) -> str:
+        if isinstance(part, Unknown):
+            unknown.append(part)
+            return f"${{{part.text}}}"
+        raise TypeError(f"{type(part).__name__} is not JSON")
+
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=shown)
+    return Encoded(text, value) if unknown else text
 
 
 def _text(value: Any) -> str:
