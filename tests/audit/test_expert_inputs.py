@@ -32,8 +32,12 @@ FIFTH: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r13.yaml").read_text(
 #: shadow variants, function URLs, layers and event source mappings, asynchronous invocation settings, serverless
 #: models, CDK, Terraform for_each/dynamic/modules/CDKTF, plans known after apply, request files)
 SIXTH: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r14.yaml").read_text())
+#: a seventh (Studio network modes and sharing, feature-store tiers, the registry, inline monitoring, tuning steps,
+#: lifecycle scripts, function URLs, stream failure destinations, serverless endpoint keys, values chosen at deploy
+#: time, registry modules, plans known after apply, several tuning definitions)
+SEVENTH: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r15.yaml").read_text())
 FILES: dict[str, Any] = {**EXPECTED["files"], **MORE["files"], **THIRD["files"], **FOURTH["files"], **FIFTH["files"],
-                         **SIXTH["files"]}
+                         **SIXTH["files"], **SEVENTH["files"]}
 _ENTRY = re.compile(r"^(\S+) (\S+)$")
 _VERDICT = re.compile(r"^(pass|fail|unknown|suppressed|none)(?: (\d+))?$")
 
