@@ -767,6 +767,8 @@ def _specs(model: type[Frozen], prefix: str, out: dict[str, FieldSpec], within_o
             args = [a for a in get_args(annotation) if a is not type(None)]
             optional = optional or len(args) != len(get_args(annotation))
             annotation = args[0]
+        if get_origin(annotation) is Annotated:  # `Annotated[float, ...] | None`: pydantic strips only the outer one
+            annotation = get_args(annotation)[0]
         if isinstance(annotation, type) and issubclass(annotation, Frozen):
             _specs(annotation, path + ".", out, optional)
         elif get_origin(annotation) is tuple:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from advisor.engine.conditions import FieldSpec
 from advisor.errors import AdvisorError, WorkloadError
 from advisor.knowledge.loader import load_knowledge
 from advisor.recommend.advisor import Advisor
@@ -50,6 +51,16 @@ def test_every_context_key_is_a_known_condition_field() -> None:
     set_by_the_advisor = {"derived.lambda_checked", "derived.lambda_fits", "derived.lambda_failed",
                           "derived.lambda_mode"}
     assert set(fields) - set(ctx) == set_by_the_advisor
+
+
+def test_an_optional_number_field_is_a_number_for_the_rules() -> None:
+    """A rule may compare a figure the user may leave unsaid (`lambda.memory_mb > 3008`): it is an optional
+    number, as the required ones are numbers, not text."""
+    fields = condition_fields()
+    assert fields["lambda.memory_mb"] == FieldSpec("number", optional=True)
+    assert fields["inference.models"] == FieldSpec("number")
+    assert fields["model.layers"] == FieldSpec("number", optional=True)
+    assert fields["data.size_gb"] == FieldSpec("number")
 
 
 def _error(tmp_path: Path, text: str) -> list[str]:

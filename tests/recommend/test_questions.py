@@ -49,6 +49,18 @@ def test_kinds_and_defaults_come_from_the_model() -> None:
     assert "whatever the stages" in Workload.model_fields["inference"].description  # the Lambda check reads it
 
 
+def test_an_optional_number_is_a_number_question_and_its_typed_text_a_number() -> None:
+    """A figure the user may leave unsaid (lambda.memory_mb, model.layers) is typed into a text box as any number
+    is: "3008" is the number, not text the Workload refuses as quoted (it once was, the field read as text)."""
+    optional_numbers = ["data.in_memory_gb", "model.layers", "inference.accelerator_speedup",
+                        "inference.hot_models", "processing.data_gb", "lambda.memory_mb", "lambda.steps"]
+    for path in optional_numbers:
+        assert (BY_PATH[path].kind, BY_PATH[path].optional) == ("number", True), path
+    answers = Answers({"stages": ["realtime_inference"], "lambda.memory_mb": "3008", "model.layers": "32"})
+    workload = answers.workload()
+    assert workload.lambda_ is not None and workload.lambda_.memory_mb == 3008 and workload.model.layers == 32
+
+
 @pytest.mark.parametrize(("stages", "titles"), [
     (["notebook"], ["Stages", "Data", "Model", "Notebook", "Network and team"]),
     (["training"], ["Stages", "Data", "Model", "Training", "Network and team"]),
