@@ -100,6 +100,32 @@ refused at its field, as every other wrong type is. Fields with their own bounds
 WholeNumber = Annotated[FiniteInt, Strict(), YamlNumber]
 """A workload's whole number: an int, never a bool, a text or a float (2.5 models is no count)."""
 
+
+@dataclass(frozen=True, slots=True)
+class Within:
+    """The bounds of a number field with its own range: `Annotated[float | None, Within(gt=0, le=24)]` is a
+    number (or, with `| None`, a figure the user may leave unsaid) as strict as Number and WholeNumber, between
+    the bounds, and read as YAML 1.2 reads `2e7`.
+
+    Why not `Number | None = Field(gt=0, le=24)`: pydantic applies a field's bounds to an optional type outside
+    the exponent reading, as separate checks whose JSON Schema is pydantic's internal `gt`/`le` rather than
+    `exclusiveMinimum`/`maximum`. The bounds go inside, on the number itself, as the published schema and every
+    error message have them. Why not Number's bound either: these fields keep their own upper bound's message
+    ("must be at most 24") where Number says "between -10^12 and 10^12"."""
+
+    gt: float | None = None
+    ge: float | None = None
+    le: float | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        args = get_args(source)
+        optional = type(None) in args
+        number = next(a for a in args if a is not type(None)) if optional else source
+        bounds = {name: getattr(self, name) for name in ("gt", "ge", "le") if getattr(self, name) is not None}
+        shape: Any = Annotated[number, Strict(), Field(**bounds), YamlNumber]
+        return handler.generate_schema(shape | None if optional else shape)
+
+
 YesNo = Annotated[bool, Strict()]
 """A workload's yes/no: true or false as written; 1, "yes" in quotes or "false" (text that pydantic read as
 True or False) is refused at its field."""
@@ -139,7 +165,7 @@ Traffic = Literal["steady", "spiky", "sporadic", "scheduled"]
 class Data(Frozen):
     size_gb: Number = Field(default=1, ge=0, le=MAX_DATA_GB, description="Size of the training data set, in GB "
                                                                          "(at most 10 PB).")
-    in_memory_gb: Annotated[float, Strict(), Field(gt=0, le=MAX_DATA_GB), YamlNumber] | None = Field(
+    in_memory_gb: Annotated[float | None, Within(gt=0, le=MAX_DATA_GB)] = Field(
         default=None,
         description="Working set that must fit in RAM at once, in GB; derived from size_gb and kind when absent.")
     kind: DataKind = Field(default="tabular", description=(
@@ -174,12 +200,12 @@ class Model(Frozen):
         "show architectures`: llama-2-70b, llama-3.1-8b, mistral-7b, mixtral-8x7b, ...), whose published layers, "
         "key-value heads and head size size the KV cache (grouped-query attention), and whose parameter count is "
         "used when model.parameters_millions is 0."))
-    layers: Annotated[int, Strict(), Field(ge=1, le=1000), YamlNumber] | None = Field(default=None, description=(
+    layers: Annotated[int | None, Within(ge=1, le=1000)] = Field(default=None, description=(
         "LLM serving: decoder layers (config.json num_hidden_layers); overrides model.architecture's."))
-    kv_heads: Annotated[int, Strict(), Field(ge=1, le=1024), YamlNumber] | None = Field(default=None, description=(
+    kv_heads: Annotated[int | None, Within(ge=1, le=1024)] = Field(default=None, description=(
         "LLM serving: key-value heads per layer (config.json num_key_value_heads; fewer than the attention heads "
         "under grouped-query attention, 1 under multi-query attention); overrides model.architecture's."))
-    head_dim: Annotated[int, Strict(), Field(ge=1, le=4096), YamlNumber] | None = Field(default=None, description=(
+    head_dim: Annotated[int | None, Within(ge=1, le=4096)] = Field(default=None, description=(
         "LLM serving: size of one attention head (hidden_size / num_attention_heads, usually 128); overrides "
         "model.architecture's."))
 
@@ -237,13 +263,12 @@ class Inference(Frozen):
     environment_kb: Number = Field(default=0, ge=0, description="Size of the environment variables, in KB.")
     context_tokens: WholeNumber = Field(default=4096, ge=1, le=2_000_000, description="LLM serving: prompt plus "
                                                                           "generated tokens of one sequence.")
-    accelerator_speedup: Annotated[float, Strict(), Field(gt=0, le=10_000, allow_inf_nan=False),
-                                   YamlNumber] | None = Field(
+    accelerator_speedup: Annotated[float | None, Within(gt=0, le=10_000)] = Field(
         default=None, description=(
             "How many times faster one accelerator device (GPU, Inferentia) serves one request than one vCPU, if "
             "you measured it; absent: an assumption by model kind and accelerator generation, stated in the "
             "reasons."))
-    concurrent_sequences: Annotated[int, Strict(), Field(ge=1, le=100_000), YamlNumber] | None = Field(
+    concurrent_sequences: Annotated[int | None, Within(ge=1, le=100_000)] = Field(
         default=None, description=(
         "LLM serving: sequences in flight at once on one endpoint instance; absent: requests_per_second x "
         "seconds_per_request spread over the instances, at most the batching slots of one."))
@@ -257,12 +282,11 @@ class Inference(Frozen):
     idle_periods: YesNo | None = Field(default=None, description=(
         "Traffic stops for long stretches (nights, weekends, between batches), so an asynchronous endpoint may "
         "scale to zero; absent: sporadic and scheduled traffic have idle periods, steady and spiky do not."))
-    active_hours_per_day: Annotated[float, Strict(), Field(gt=0, le=24, allow_inf_nan=False),
-                                    YamlNumber] | None = Field(
+    active_hours_per_day: Annotated[float | None, Within(gt=0, le=24)] = Field(
         default=None, description=(
             "Hours a day requests arrive at about the peak rate, for the costs of options billed by use (a "
             "serverless endpoint, an asynchronous endpoint that scales to zero); absent: 24, an upper bound."))
-    models: Annotated[int, Strict(), Field(ge=1, le=MAX_MODELS), YamlNumber] = Field(default=1, description=(
+    models: Annotated[int, Within(ge=1, le=MAX_MODELS)] = Field(default=1, description=(
         "Distinct models the endpoint serves (per-customer or per-region models, several frameworks, several "
         "LLMs, or the containers of a pre/post-processing chain); requests_per_second is all of them together. "
         "Above 1 the advisor chooses how they share a real-time endpoint: a multi-model endpoint, a "
@@ -270,7 +294,7 @@ class Inference(Frozen):
     same_container: YesNo = Field(default=True, description=(
         "The models run in one serving container (one framework and version, e.g. hundreds of XGBoost models); "
         "false when they need different containers (several frameworks)."))
-    hot_models: Annotated[int, Strict(), Field(ge=1, le=MAX_MODELS), YamlNumber] | None = Field(
+    hot_models: Annotated[int | None, Within(ge=1, le=MAX_MODELS)] = Field(
         default=None, description=(
         "Models in use at about the same time: the set a multi-model endpoint keeps loaded in memory (the others "
         "are loaded from S3 on their next request, a cold load); absent: all of inference.models, an upper "
@@ -294,10 +318,9 @@ class Processing(Frozen):
     max_hours: Number = Field(default=1, gt=0, le=PROCESSING_MAX_HOURS, description=(
         "Longest a processing job may run, in hours (SageMaker allows 216: MaxRuntimeInSeconds 777,600)."))
     runs_per_month: WholeNumber = Field(default=30, ge=1, description="Processing jobs a month.")
-    data_gb: Annotated[float, Strict(), Field(gt=0, le=MAX_DATA_GB, allow_inf_nan=False), YamlNumber] | None = Field(
+    data_gb: Annotated[float | None, Within(gt=0, le=MAX_DATA_GB)] = Field(
         default=None, description="Data one processing job reads, in GB; absent: data.size_gb.")
-    gb_per_vcpu_hour: Annotated[float, Strict(), Field(gt=0, le=100_000, allow_inf_nan=False),
-                                YamlNumber] | None = Field(
+    gb_per_vcpu_hour: Annotated[float | None, Within(gt=0, le=100_000)] = Field(
         default=None, description=(
             "GB one vCPU processes in an hour, if you measured it; absent: an assumption by data kind, stated in "
             "the reasons. With max_hours it decides how many instances share the job (inputs sharded by S3 key)."))
@@ -310,37 +333,37 @@ class LambdaFunction(Frozen):
     """What you state about a Lambda function for the work, when you are weighing Lambda: each figure you leave
     out is taken from the stage (an inference request, a processing job) and the verdict says it was."""
 
-    memory_mb: Annotated[float, Strict(), Field(gt=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
+    memory_mb: Annotated[float | None, Within(gt=0, le=MAX_MAGNITUDE)] = Field(
         default=None, description="Memory one invocation needs, in MB.")
-    timeout_seconds: Annotated[float, Strict(), Field(gt=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
+    timeout_seconds: Annotated[float | None, Within(gt=0, le=MAX_MAGNITUDE)] = Field(
         default=None, description="How long one invocation runs, in seconds.")
-    package_mb: Annotated[float, Strict(), Field(gt=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
+    package_mb: Annotated[float | None, Within(gt=0, le=MAX_MAGNITUDE)] = Field(
         default=None, description="Code and model, unzipped, layers included, in MB.")
-    payload_mb: Annotated[float, Strict(), Field(ge=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
+    payload_mb: Annotated[float | None, Within(ge=0, le=MAX_MAGNITUDE)] = Field(
         default=None, description="Size of one invocation's payload (request or response), in MB.")
-    tmp_mb: Annotated[float, Strict(), Field(ge=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
+    tmp_mb: Annotated[float | None, Within(ge=0, le=MAX_MAGNITUDE)] = Field(
         default=None, description="Scratch space one invocation writes to /tmp, in MB.")
-    layers: Annotated[int, Strict(), Field(ge=0, le=1000), YamlNumber] | None = Field(
+    layers: Annotated[int | None, Within(ge=0, le=1000)] = Field(
         default=None, description="Layers the function uses.")
-    environment_kb: Annotated[float, Strict(), Field(ge=0, le=MAX_MAGNITUDE), YamlNumber] | None = Field(
+    environment_kb: Annotated[float | None, Within(ge=0, le=MAX_MAGNITUDE)] = Field(
         default=None, description="Size of the environment variables, in KB.")
     invocation: Invocation | None = Field(
         default=None, description="How the function is invoked: sync (API Gateway, function URL), async (S3 or "
                                   "EventBridge events), event_source (an SQS or Kinesis mapping) or stream "
                                   "(a streamed response).")
-    requests_per_second: Annotated[float, Strict(), Field(ge=0, le=MAX_REQUESTS_PER_SECOND), YamlNumber] | None = Field(
+    requests_per_second: Annotated[float | None, Within(ge=0, le=MAX_REQUESTS_PER_SECOND)] = Field(
         default=None, description="Invocations a second at peak.")
     traffic: Traffic | None = Field(default=None, description="How invocations arrive.")
     gpu: GpuNeed | None = Field(default=None, description="required: the function needs a GPU (Lambda Managed "
                                                           "Instances only); none: it does not.")
-    steps: Annotated[int, Strict(), Field(ge=1, le=100_000), YamlNumber] | None = Field(default=None, description=(
+    steps: Annotated[int | None, Within(ge=1, le=100_000)] = Field(default=None, description=(
         "The work is a workflow of this many steps, each one invocation within timeout_seconds (durable "
         "functions or Step Functions chain them); absent: one invocation."))
-    wait_hours: Annotated[float, Strict(), Field(gt=0, le=8784, allow_inf_nan=False), YamlNumber] | None = Field(
+    wait_hours: Annotated[float | None, Within(gt=0, le=8784)] = Field(
         default=None, description=(
             "Hours the workflow waits in all between its steps: a person's approval, a callback, a long external "
             "call (at most 366 days, what one durable execution may last)."))
-    aws_services: Annotated[int, Strict(), Field(ge=0, le=1000), YamlNumber] | None = Field(default=None, description=(
+    aws_services: Annotated[int | None, Within(ge=0, le=1000)] = Field(default=None, description=(
         "AWS services other than Lambda the workflow's steps call (SageMaker jobs, Glue, DynamoDB, ...): AWS "
         "points workflows across several services to Step Functions, Lambda-centric ones to durable functions."))
 
