@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from advisor.errors import UsageError
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -44,6 +46,12 @@ FORMAT_TABLE: tuple[Format, ...] = (
 def formats_for(subject: Subject) -> tuple[str, ...]:
     """The `--format` choices of a command that prints this subject, in table order."""
     return tuple(f.name for f in FORMAT_TABLE if subject in f.subjects)
+
+
+def unknown_format(fmt: str, subject: Subject) -> UsageError:
+    """The error for a format `subject` has no renderer for, naming those it has: a UsageError, so that a Python
+    caller's `except AdvisorError` catches it as every error the package raises on purpose (it was a ValueError)."""
+    return UsageError(f"unknown format {fmt!r}", hint=f"one of {', '.join(formats_for(subject))}")
 
 
 def format_named(name: str) -> Format:
@@ -237,4 +245,4 @@ def emit(data: Any, fmt: str, *, title: str = "", columns: Sequence[Column] = ()
     elif fmt == "table":
         print_records(title, columns, data)
     else:  # argparse choices make this unreachable from the CLI
-        raise ValueError(f"unknown format {fmt!r}")
+        raise unknown_format(fmt, "records")

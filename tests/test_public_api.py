@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import advisor
 
 EXPECTED = {
@@ -27,3 +29,12 @@ def test_the_documented_example_runs() -> None:
     assert rec.instances["training"].instance_type.startswith("ml.")
     assert '"lambda"' in rec.to_json()
     assert rec.model_dump_json() == rec.to_json()  # the name it had as a pydantic model still works
+
+
+def test_a_file_name_given_to_recommend_says_how_to_read_the_file() -> None:
+    """`Advisor().recommend("w.yaml")` was "must be a mapping of fields, got 'w.yaml'": the user meant the file."""
+    from advisor import Advisor, AdvisorError
+
+    with pytest.raises(AdvisorError, match="not a file name") as info:
+        Advisor().recommend("examples/workloads/fraud-detector.yaml")  # type: ignore[arg-type]
+    assert info.value.hint is not None and "load_workload(path, advisor.knowledge)" in info.value.hint

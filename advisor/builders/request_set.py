@@ -11,7 +11,7 @@ from advisor.builders import lambda_, sagemaker, stepfunctions
 from advisor.builders.common import Context, Operation, RequestOptions, placeholders_in
 from advisor.builders.script import to_script
 from advisor.errors import UsageError
-from advisor.render import to_json, to_yaml
+from advisor.render import to_json, to_yaml, unknown_format
 
 if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation
@@ -131,7 +131,7 @@ def render_requests(request_set: RequestSet, fmt: str) -> str:
         return to_json(request_set.as_data())
     if fmt == "yaml":
         return to_yaml(request_set.as_data())
-    raise ValueError(f"unknown format {fmt!r}")
+    raise unknown_format(fmt, "requests")
 
 
 def _placeholders(ctx: Context, requests: dict[str, dict[str, Any]]) -> tuple[Placeholder, ...]:

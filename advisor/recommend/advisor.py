@@ -168,6 +168,10 @@ class Advisor:
 
     def _workload(self, workload: Workload | Mapping[str, Any], stages: Iterable[str] | None,
                   region: str | None) -> Workload:
+        if isinstance(workload, (str, Path)):  # a file's name read as "a mapping of fields, got 'w.yaml'"
+            raise WorkloadError(f"{workload}: recommend takes a Workload or a mapping of its fields, not a file name",
+                                hint="read the file first: advisor.load_workload(path, advisor.knowledge), as "
+                                     "`advisor recommend FILE` does")
         if not isinstance(workload, Workload):
             try:
                 workload = Workload.model_validate(workload)

@@ -16,7 +16,7 @@ from advisor import stages as stage_registry
 from advisor.engine.conditions import ConditionResult, GroupResult, LeafResult
 from advisor.engine.decisions import DecisionTrace
 from advisor.recommend.models import Recommendation, SecuritySetting, StageChoice
-from advisor.render import table_for, terminal_console, to_yaml, wrap_words
+from advisor.render import table_for, terminal_console, to_yaml, unknown_format, wrap_words
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -358,7 +358,7 @@ def render(rec: Recommendation, fmt: str) -> str:
         out = StringIO()
         print_report(build_report(rec), Console(file=out, width=120, color_system=None))
         return out.getvalue()
-    raise ValueError(f"unknown format {fmt!r}")
+    raise unknown_format(fmt, "recommendation")
 
 
 def decision_ids(rec: Recommendation) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 from rich.console import Console
 
 from advisor import stages
+from advisor.errors import AdvisorError
 from advisor.pricing.snapshots import load_snapshot
 from advisor.recommend import costing, sizing
 from advisor.recommend.advisor import Advisor
@@ -123,8 +124,9 @@ def test_every_recommendation_format_renders() -> None:
     assert formats_for("recommendation") == ("table", "markdown", "json", "yaml")
     for fmt in formats_for("recommendation"):
         assert rec.workload in render(rec, fmt)
-    with pytest.raises(ValueError):
+    with pytest.raises(AdvisorError, match="unknown format 'python'") as info:  # one `except AdvisorError`
         render(rec, "python")
+    assert info.value.hint == "one of table, markdown, json, yaml"
     assert {f.name for f in FORMAT_TABLE} >= set(formats_for("requests"))
 
 
