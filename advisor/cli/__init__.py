@@ -67,7 +67,33 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for name in (COMMANDS[command],) if command else COMMAND_MODULES:
         importlib.import_module(f"advisor.cli.{name}").register(sub)
     say_defaults(parser)
+    wrap_at_spaces(parser)
     return parser
+
+
+class SpacesFormatter(argparse.HelpFormatter):
+    """argparse's help, wrapped at spaces only: its textwrap also breaks after a hyphen, which cut region codes,
+    options and file names in two at 80 columns (`pricing_data/us-` / `east-1.yaml`, `--write-` / `baseline`)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap  # deferred, as argparse's own: only help and errors format text
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        return textwrap.fill(" ".join(text.split()), width, initial_indent=indent, subsequent_indent=indent,
+                             break_on_hyphens=False)
+
+
+def wrap_at_spaces(parser: argparse.ArgumentParser) -> None:
+    """Give every parser of the command line SpacesFormatter (a subparser does not inherit its parent's)."""
+    parser.formatter_class = SpacesFormatter
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                wrap_at_spaces(child)
 
 
 def say_defaults(parser: argparse.ArgumentParser) -> None:
@@ -80,6 +106,17 @@ def say_defaults(parser: argparse.ArgumentParser) -> None:
         elif (action.option_strings and action.choices and "default" not in (action.help or "")
               and action.default not in (None, argparse.SUPPRESS)):
             action.help = f"{action.help} (default: {action.default})" if action.help else f"default: {action.default}"
+
+
+def command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the (sub)command `args` ran: a word it does not take is told with that command's usage
+    (`advisor recommend a.yaml b.yaml` printed `advisor`'s own usage, which does not show `recommend`'s)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = action.choices.get(getattr(args, action.dest, None) or "")
+            if chosen is not None:
+                return command_parser(chosen, args)
+    return parser
 
 
 def command_named(argv: Sequence[str]) -> str | None:
@@ -119,7 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(args_list: list[str]) -> int:
     try:
         parser = build_parser(args_list)
-        args = parser.parse_args(args_list)
+        args, extra = parser.parse_known_args(args_list)
+        if extra:
+            command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
         handler = getattr(args, "handler", None)
         if handler is None:
             if not (sys.stdin.isatty() and sys.stdout.isatty()):  # piped or scripted: no TUI, just help

@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     sync.set_defaults(handler=cmd_sync_botocore)
 
     schemas = kb_sub.add_parser("schemas", help="write the JSON Schemas of every YAML format to schemas/")
-    schemas.add_argument("--out", type=Path,
+    schemas.add_argument("--out", type=Path, metavar="DIR",
                          help=f"folder to write into (default: the project's schemas/); {CREATES_FOLDERS}")
     schemas.add_argument("--check", action="store_true", help="only report stale schemas; exit 1 if any")
     schemas.set_defaults(handler=cmd_schemas)

@@ -30,13 +30,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                            "(serverless_inference) shows the snapshot's other prices: Lambda, Serverless "
                            "Inference, ...")
     show.add_argument("--format", choices=FORMATS, default="table")
-    show.add_argument("--pricing-dir", type=Path, help="a folder of <region>.yaml snapshots (default: the shipped "
-                                                        "ones, or your refreshed copies when newer)")
+    show.add_argument("--pricing-dir", type=Path, metavar="DIR",
+                      help="a folder of <region>.yaml snapshots (default: the shipped ones, or your refreshed "
+                           "copies when newer)")
     show.set_defaults(handler=cmd_show)
 
     diff = pricing_sub.add_parser("diff", help="what changed between two snapshot files")
-    diff.add_argument("old", type=Path)
-    diff.add_argument("new", type=Path)
+    diff.add_argument("old", type=Path, help="the earlier snapshot file, e.g. a saved copy of "
+                                             "pricing_data/us-east-1.yaml")
+    diff.add_argument("new", type=Path, help="the later snapshot file, e.g. pricing_data/us-east-1.yaml")
     diff.add_argument("--format", choices=FORMATS, default="table")
     diff.set_defaults(handler=cmd_diff)
 
@@ -47,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     refresh.add_argument("--region", action="append",
                          help="region to refresh (repeatable; default: every region that has a snapshot)")
     refresh.add_argument("--profile", help="AWS profile (default: the standard credential chain)")
-    refresh.add_argument("--pricing-dir", type=Path,
+    refresh.add_argument("--pricing-dir", type=Path, metavar="DIR",
                          help="folder to write into (default: the shipped pricing_data/ when writable, else "
                               f"<data dir>/pricing_data); {CREATES_FOLDERS}")
     refresh.set_defaults(handler=cmd_refresh)

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:
     q = sub.add_parser("questionnaire", help="describe a workload question by question (TUI), then see its "
                                              "recommendation",
-                       description="Walk through the workload's fields in steps (stages; data; model; training and "
-                                   "tuning; inference; network and team), save the answers as a workload YAML and "
-                                   "see the recommendation: instances, security settings, the Lambda verdict, why, "
-                                   "and the AWS requests. A questionnaire left half-filled is saved as a draft in "
-                                   "the data folder and offered on the next start.")
+                       description="Walk through the workload's fields in steps (stages; data and processing; "
+                                   "model; notebook, training and tuning; inference and batch transform; a Lambda "
+                                   "function; network and team), asking only what the chosen stages read; save "
+                                   "the answers as a workload YAML and see the recommendation: instances, "
+                                   "security settings, the Lambda verdict, why, and the AWS requests. A "
+                                   "questionnaire left half-filled is saved as a draft in the data folder and "
+                                   "offered on the next start.")
     q.add_argument("--from", dest="source", type=Path, metavar="FILE",
                    help="start from this workload file (a file that does not validate opens at its first bad field)")
     q.add_argument("--out", type=Path, metavar="FILE",

@@ -83,7 +83,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "writes a bank file (default: the banks folder in the data folder, where practice, exam and "
                     "review find it) and reports, by line (by note in an .apkg), every block it could not map. "
                     "Images a question embeds (Moodle's base64 files, an .apkg's media) are saved only with --media.")
-    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("file", type=Path, metavar="FILE", help="the file to import (its format from its name, else "
+                                                            "--format)")
     imp.add_argument("--format", choices=IMPORT_FORMATS, dest="source_format", metavar="FORMAT",
                      help=f"the file's format, one of {', '.join(IMPORT_FORMATS)} (default: from its ending: .gift, "
                           ".xml for Moodle XML, .csv for Anki, .apkg for an Anki package)")

@@ -46,7 +46,7 @@ def _workload_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stage", action="append", choices=stage_ids(), metavar="STAGE",  # a usage line in 80
                         help=f"this stage, in place of the workload's list (repeatable), even one the "
                              f"workload does not list: {', '.join(stage_ids())}; default: the workload's stages")
-    parser.add_argument("--region", help="override the workload's region")
+    parser.add_argument("--region", help="a region code (e.g. eu-west-1) in place of the workload's region")
     parser.add_argument("--no-cache", action="store_true", help="recompute even if the same output is cached")
 
 

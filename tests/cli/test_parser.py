@@ -181,3 +181,39 @@ def test_every_help_fits_an_80_column_terminal(monkeypatch: pytest.MonkeyPatch) 
 def test_the_workload_commands_say_what_they_do_in_their_help() -> None:
     parsers = {p.prog: p for p in _parsers(build_parser())}
     assert all(parsers[f"advisor {name}"].description for name in ("recommend", "explain", "requests"))
+
+
+@pytest.mark.parametrize(("argv", "usage"), [
+    (["recommend", "a.yaml", "b.yaml"], "usage: advisor recommend "),
+    (["explain", "a.yaml", "--format", "json"], "usage: advisor explain "),
+    (["kb", "show", "types", "extra"], "usage: advisor kb show "),
+    (["quiz", "stats", "--bogus"], "usage: advisor quiz stats "),
+    (["--bogus"], "usage: advisor [-h]"),
+])
+def test_a_word_a_command_does_not_take_is_told_with_that_commands_usage(
+        argv: list[str], usage: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`advisor recommend a.yaml b.yaml` printed the top-level usage, which does not show recommend's options."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(usage) and "unrecognized arguments: " in err
+
+
+def test_every_help_fits_80_columns_and_breaks_lines_at_spaces_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argparse's wrapping broke after hyphens: `pricing_data/us-` / `east-1.yaml`, `--write-` / `baseline`."""
+    monkeypatch.setenv("COLUMNS", "80")
+    pages = []
+
+    def walk(parser: argparse.ArgumentParser) -> None:
+        pages.append(parser.format_help())
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in dict.fromkeys(action.choices.values()):
+                    walk(child)
+
+    walk(build_parser())
+    assert len(pages) > 20
+    lines = [line for page in pages for line in page.splitlines()]
+    assert [line for line in lines if len(line) > 80] == []
+    assert [line for line in lines if re.search(r"[A-Za-z0-9]-$", line)] == []
