@@ -5,12 +5,15 @@ At the bottom layer so the engine, the knowledge, the quiz and pricing all build
 
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+#: The quiz's question types, one vocabulary for the bank (`Question.type`) and the exam blueprints that say which
+#: of them an exam asks (`ExamBlueprint.item_types`), so a type added to one cannot be missing from the other.
+QuestionType = Literal["single", "multiple", "true_false", "ordering", "matching"]
 
 
 class Frozen(BaseModel):

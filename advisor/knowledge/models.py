@@ -22,7 +22,7 @@ from pydantic import StringConstraints
 from typing_extensions import Doc
 
 from advisor import stages as stage_registry
-from advisor.base import Id, Text
+from advisor.base import Id, QuestionType, Text
 from advisor.engine.decisions import Decision
 from advisor.records import record
 
@@ -677,6 +677,31 @@ class ExamDomain(NamedTuple):
 
 
 @record
+class ItemShape(NamedTuple):
+    """The size of one of an exam's item types as its guide states it (MLA-C01: multiple choice has one right
+    response and three distractors, ordering 3-5 responses, ...): the lint's `exam-shape` warns of a question
+    filed under the exam but not shaped as its items, so a learner practises on items like the exam's."""
+
+    source: Source
+    as_of: dt.date
+    type: QuestionType
+    fewest: Annotated[int, Ge(2)]
+    #: None: no upper bound in the guide ("five or more"); the bank's own limit of 9 options applies
+    most: Annotated[int, Ge(2)] | None = None
+
+    def _check(self, context: Context) -> None:
+        if self.most is not None and self.most < self.fewest:
+            raise ValueError(f"most ({self.most}) is below fewest ({self.fewest})")
+
+    @property
+    def size(self) -> str:
+        """The size in words: "4", "3-5", "5 or more"."""
+        if self.most is None:
+            return f"{self.fewest} or more"
+        return str(self.fewest) if self.fewest == self.most else f"{self.fewest}-{self.most}"
+
+
+@record
 class ExamBlueprint(NamedTuple):
     source: Source
     as_of: dt.date
@@ -695,9 +720,16 @@ class ExamBlueprint(NamedTuple):
     scale_max: int = 1000
     #: the quiz bank's question types that are this exam's own (its guide's response types): an exam simulation
     #: draws only these (MLA-C01 has no true/false; MLS-C01 no ordering or matching). Empty: every type.
-    item_types: tuple[Literal["single", "multiple", "true_false", "ordering", "matching"], ...] = ()
+    item_types: tuple[QuestionType, ...] = ()
+    #: the sizes of those types the guide states (options, steps or prompts), for the bank lint's `exam-shape`
+    item_shapes: tuple[ItemShape, ...] = ()
 
     def _check(self, context: Context) -> None:
+        stray = [s.type for s in self.item_shapes if self.item_types and s.type not in self.item_types]
+        if stray:
+            raise ValueError(f"item_shapes names {', '.join(stray)}, not among item_types")
+        if len({s.type for s in self.item_shapes}) != len(self.item_shapes):
+            raise ValueError("item_shapes gives one type twice")
         total = sum(d.weight_percent for d in self.domains)
         if abs(total - 100) > 0.01:
             raise ValueError(f"domain weights add up to {total:g}%, not 100%")

@@ -13,8 +13,9 @@ should not have:
 - `cue-all-none-above` (per bank): "All/None of the above" that is nearly always the answer is a free point;
   it may be the answer in at most half of its uses.
 - `cue-stem-echo` (warning): a content word of the stem that only the key repeats points at the key.
-- `exam-shape` (warning): an MLA-C01 question whose type the exam has but not its size (multiple choice is one
-  right of four, multiple response five or more options, ordering 3-5 steps, matching 3-7 prompts).
+- `exam-shape` (warning): a question filed under an exam whose type the exam has but not its size, as the
+  exam's `item_shapes` in rules/knowledge/exams.yaml give them (MLA-C01: multiple choice is one right of four,
+  multiple response five or more options, ordering 3-5 steps, matching 3-7 prompts).
 - `case-study-alone` (warning): a `Case study:` scenario only one question opens with (a case study has two or
   more questions; a scenario retyped with a difference splits one case study in two).
 - `missing-*` (warnings): what an imported bank typically lacks (explanations, exam domains, task statements,
@@ -36,6 +37,7 @@ from advisor.errors import BankError, Problem, QuizError
 
 if TYPE_CHECKING:
     from advisor.documents import Document
+    from advisor.knowledge.models import ItemShape
     from advisor.quiz.models import Question, QuizBank
 
 Severity = Literal["error", "warning"]
@@ -48,12 +50,6 @@ KEY_RATIO_LIMIT = 1.5
 ALL_NONE_LIMIT = 0.5
 #: Single-answer questions with fewer options are left out of the longest-key share (True/False, A/B).
 LONGEST_MIN_OPTIONS = 3
-#: The exam whose item shapes `exam-shape` checks, and those shapes: question type -> (fewest, most) options.
-#: MLA-C01 exam guide, "Exam content": multiple choice has one correct response and three distractors; multiple
-#: response two or more correct of five or more options; ordering 3-5 responses; matching 3-7 prompts.
-SHAPED_EXAM = "MLA-C01"
-EXAM_SHAPES: dict[str, tuple[int, int]] = {"single": (4, 4), "multiple": (5, 9), "ordering": (3, 5),
-                                           "matching": (3, 7)}
 
 
 @dataclass(frozen=True)
@@ -86,8 +82,9 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("missing-source", "warning", "no source"),
     Rule("unused-lint-note", "warning", "a lint note for a rule this question does not break"),
     Rule("exam-shape", "warning",
-         "an MLA-C01 question not shaped as the exam guide's items (multiple choice: 1 right of 4 options; "
-         "multiple response: 5 or more options; ordering: 3-5 steps; matching: 3-7 prompts)"),
+         "a question filed under an exam but not shaped as its guide's items (the exam's item_shapes in "
+         "rules/knowledge/exams.yaml; MLA-C01: multiple choice 1 right of 4 options, multiple response 5 or more, "
+         "ordering 3-5 steps, matching 3-7 prompts)"),
     Rule("case-study-alone", "warning",
          "a 'Case study:' scenario with one question (MLA-C01's case studies have two or more)"),
 )}
@@ -219,28 +216,37 @@ def lint_file(path: Path, domains: Mapping[str, Mapping[str, list[str]]]) -> Ban
         report.add(rule, problem)
     lint_cues(bank, doc, report)
     lint_missing(bank, doc, report)
-    lint_exam_shape(bank, doc, report)
+    lint_case_studies(bank, doc, report)
+    lint_exam_shape(bank, doc, report, exam_shapes())
     return report
 
 
-def lint_exam_shape(bank: QuizBank, doc: Document, report: BankReport) -> None:
-    """A question filed under an MLA-C01 domain whose type the exam has but whose size it does not (a 3-option
-    multiple choice, a "choose 2" of 4): a learner practises on items unlike the exam's. A question kept as its
+def exam_shapes() -> dict[str, dict[str, ItemShape]]:
+    """Exam code -> question type -> the size its guide states (`item_shapes` in rules/knowledge/exams.yaml)."""
+    from advisor.knowledge.loader import load_knowledge
+
+    return {e.code: {s.type: s for s in e.item_shapes} for e in load_knowledge().exams if e.item_shapes}
+
+
+def lint_exam_shape(bank: QuizBank, doc: Document, report: BankReport,
+                    shapes: Mapping[str, Mapping[str, ItemShape]]) -> None:
+    """A question filed under an exam whose type the exam has but whose size it does not (a 3-option multiple
+    choice, a "choose 2" of 4 on MLA-C01): a learner practises on items unlike the exam's. A question kept as its
     source prints it says so with `lint_notes: {exam-shape: why}`."""
     from advisor.documents import format_path
 
     for index, q in enumerate(bank.questions):
-        shape = EXAM_SHAPES.get(q.type)
-        if SHAPED_EXAM not in q.domains or shape is None or "exam-shape" in q.lint_notes:
+        if "exam-shape" in q.lint_notes:
             continue
-        fewest, most = shape
-        if not fewest <= len(q.options) <= most:
-            size = str(fewest) if fewest == most else f"{fewest}-{most}" if most < 9 else f"{fewest} or more"
+        for code in q.domains:
+            shape = shapes.get(code, {}).get(q.type)
+            if shape is None or shape.fewest <= len(q.options) <= (shape.most or len(q.options)):
+                continue
             noun = {"ordering": "steps", "matching": "prompts"}.get(q.type, "options")
             kind = {"single": "multiple-choice", "multiple": "multiple-response"}.get(q.type, q.type)
             where = ("questions", index)
             report.add("exam-shape", Problem(
-                f"{SHAPED_EXAM}'s {kind} items have {size} {noun}; this one has {len(q.options)}", doc.display,
+                f"{code}'s {kind} items have {shape.size} {noun}; this one has {len(q.options)}", doc.display,
                 doc.line_of((*where, "options")), format_path(where),
                 hint="reshape it, or say why it keeps its shape: lint_notes: {exam-shape: why}"))
 
@@ -360,7 +366,6 @@ def lint_missing(bank: QuizBank, doc: Document, report: BankReport) -> None:
             report.add("missing-topic", Problem("no topic", doc.display, line, shown))
         if not q.source.strip():
             report.add("missing-source", Problem("no source", doc.display, line, shown))
-    lint_case_studies(bank, doc, report)
 
 
 def lint_case_studies(bank: QuizBank, doc: Document, report: BankReport) -> None:

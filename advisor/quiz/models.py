@@ -22,14 +22,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from advisor.base import Frozen, Text
+from advisor.base import Frozen, QuestionType, Text
 
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 OptionKey = Annotated[str, StringConstraints(pattern=r"^[A-I]$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$")]
 TaskId = Annotated[str, StringConstraints(pattern=r"^[0-9]+\.[0-9]+$")]
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
-QuestionType = Literal["single", "multiple", "true_false", "ordering", "matching"]
 CHOICE_TYPES = ("single", "multiple", "true_false")
 
 #: Ordering and matching questions have this many options (MLA-C01: ordering 3-5, matching 3-7 prompts;

@@ -289,3 +289,20 @@ def test_an_edit_of_the_same_size_is_a_new_version(rules_copy: Path, monkeypatch
     (rules_copy / "decisions" / "extra.yaml").write_text((rules_copy / "decisions" / "batch.yaml").read_text())
     with pytest.raises(KnowledgeError):  # a new decision file is read too (here: its decision id is taken)
         load_knowledge(rules_copy)
+
+
+@pytest.mark.parametrize(("written", "problem"), [
+    ("{type: ordering, fewest: 3, most: 5,", ""),  # as shipped: loads
+    ("{type: ordering, fewest: 5, most: 3,", "most (3) is below fewest (5)"),
+    ("{type: true_false, fewest: 3, most: 5,", "item_shapes names true_false, not among item_types"),
+    ("{type: matching, fewest: 3, most: 5,", "item_shapes gives one type twice"),
+])
+def test_an_exams_item_shapes_are_checked(rules_copy: Path, written: str, problem: str) -> None:
+    """The lint's exam-shape sizes are knowledge: a size upside down, or for a type the exam does not ask, is an
+    error at load, not a lint that warns of nothing."""
+    path = rules_copy / "knowledge" / "exams.yaml"
+    replace_in(path, "{type: ordering, fewest: 3, most: 5,", written)
+    if not problem:
+        validate_knowledge(rules_copy)
+        return
+    assert any(problem in e for e in _errors(rules_copy))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 
 from advisor.cli import main
 from advisor.documents import display_path
+from advisor.errors import BankError
 from advisor.quiz.lint import KEY_LONGEST_LIMIT, RULES, exit_code, lint_paths
 from advisor.resources import shipped_dir
 from tests.conftest import line_of
@@ -228,3 +230,31 @@ def test_an_mla_question_not_shaped_as_the_exams_items_is_a_warning(tmp_path: Pa
     assert ("warning [exam-shape] questions[4]: MLA-C01's multiple-response items have 5 or more options; "
             "this one has 4") in out
     assert out.count("[exam-shape]") == 2  # the shaped ones, the five-option one and the noted one pass
+
+
+def test_exam_shapes_are_the_knowledges(tmp_path: Path) -> None:
+    """The sizes come from each exam's item_shapes (rules/knowledge/exams.yaml), so an exam given shapes is
+    checked by them, and a question filed under an exam without shapes (MLS-C01) is not checked at all."""
+    from advisor.documents import parse_yaml
+    from advisor.knowledge.models import ItemShape
+    from advisor.quiz.lint import BankReport, exam_shapes, lint_exam_shape
+    from advisor.quiz.models import QuizBank
+
+    shipped = exam_shapes()
+    assert set(shipped) == {"MLA-C01"}
+    assert {t: s.size for t, s in shipped["MLA-C01"].items()} == {
+        "single": "4", "multiple": "5 or more", "ordering": "3-5", "matching": "3-7"}
+    three = question("q-three", n=3, correct="A")
+    three["domains"] = {"MLS-C01": "modeling"}
+    path = write_bank(tmp_path / "b", [three], bank_id="shape")
+    doc = parse_yaml(path.read_bytes(), str(path), BankError)
+    bank = QuizBank.model_validate(doc.data)
+    report = BankReport(str(path))
+    lint_exam_shape(bank, doc, report, shipped)
+    assert report.findings == []
+    three_only = ItemShape("fact", dt.date(2026, 12, 3), "single", 3, 3)
+    lint_exam_shape(bank, doc, report, {"MLS-C01": {"single": three_only}})
+    assert report.findings == []
+    lint_exam_shape(bank, doc, report, {"MLS-C01": {"single": three_only._replace(fewest=4, most=4)}})
+    assert [str(f.problem.message) for f in report.findings] == [
+        "MLS-C01's multiple-choice items have 4 options; this one has 3"]
