@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import write_user_file
 from advisor.cli import CREATES_FOLDERS, add_data_dir
-from advisor.errors import QuizError, UsageError, shown_name
+from advisor.errors import UsageError, shown_name
 from advisor.quiz import MAX_EXAM_MINUTES
 from advisor.quiz.interop import EXPORT_FORMATS, IMPORT_FORMATS
 from advisor.render import FORMATS, emit, say, terminal_console, to_json, to_yaml
@@ -189,17 +189,9 @@ def banks_of(args: argparse.Namespace) -> list[Bank]:
 
 
 def banks_folder(args: argparse.Namespace) -> Path | None:
-    """The --banks folder, refused when it holds no bank file: a folder given on purpose and empty is a wrong
-    path, not a quiz of the generated drills alone (which it silently became)."""
-    # deferred: every command module loads at start; its stack loads when the command runs
-    from advisor.quiz.bank import bank_paths
-
-    folder: Path | None = getattr(args, "banks", None)
-    if folder is not None and not bank_paths(folder):
-        raise QuizError(f"--banks {folder}: holds no question bank (no *.yaml or *.json file in it)",
-                        hint="give the folder your bank files are in, or leave --banks out for the shipped "
-                             "banks; another tool's bank is read with `advisor quiz import FILE`")
-    return folder
+    """The --banks folder (None: the shipped banks); one without a bank file is refused by the quiz itself
+    (`advisor.quiz.bank.require_banks`), as the TUI and the Python API are."""
+    return getattr(args, "banks", None)
 
 
 def open_tutor(args: argparse.Namespace, *, reading: bool = False) -> Tutor:

@@ -160,6 +160,17 @@ def bank_paths(folder: Path | None = None) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.json")])
 
 
+def require_banks(folder: Path) -> Path:
+    """A banks folder given on purpose (`--banks`, `Tutor(banks_dir=...)`), refused when it holds no bank file:
+    an empty folder is a wrong path, not a quiz of the generated drills alone (which it silently became). Every
+    front door (the CLI, the TUI, the Python API) gets this one error."""
+    if not bank_paths(folder):
+        raise QuizError(f"banks folder {folder}: holds no question bank (no *.yaml or *.json file in it)",
+                        hint="give the folder your bank files are in, or none for the shipped banks; another "
+                             "tool's bank is read with `advisor quiz import FILE`")
+    return folder
+
+
 def load_banks(folder: Path | None = None) -> list[Bank]:
     """Every bank of a folder; two files with the same bank id are an error (progress is keyed by it)."""
     banks = [load_bank(path) for path in bank_paths(folder)]
@@ -174,8 +185,9 @@ def load_banks(folder: Path | None = None) -> list[Bank]:
 
 def gather_banks(folder: Path | None = None, user_folder: Path | None = None,
                  generated: Sequence[Callable[[], Bank]] = ()) -> list[Bank]:
-    """The shipped (or --banks) folder's banks, then the user's own, then generated ones; ids are unique."""
-    banks = load_banks(folder)
+    """The shipped (or --banks) folder's banks, then the user's own, then generated ones; ids are unique. A
+    folder named on purpose must hold a bank (`require_banks`)."""
+    banks = load_banks(folder if folder is None else require_banks(folder))
     if user_folder is not None and user_folder.is_dir():
         banks += load_banks(user_folder)
     banks += [generate() for generate in generated]

@@ -345,6 +345,12 @@ def exam_pool(bank: Bank, blueprint: ExamBlueprint) -> list[Item]:
     return [item for item in bank.items if not kinds or item.type in kinds]
 
 
+def exam_count(blueprint: ExamBlueprint, pool_size: int) -> int:
+    """An exam's default size, for every front door: the blueprint's, or the whole pool (`exam_pool`) when the
+    bank has fewer questions of the exam's types."""
+    return min(blueprint.questions, pool_size)
+
+
 def exam_plan(bank: Bank, blueprint: ExamBlueprint, count: int) -> tuple[DomainDraw, ...]:
     """How many questions a `count`-question draw takes from each domain of the blueprint.
 
@@ -447,6 +453,6 @@ def exam_items(bank: Bank, blueprint: ExamBlueprint, count: int, seed: int) -> l
 
 def exam_minutes(blueprint: ExamBlueprint, count: int) -> int:
     """The blueprint's pace applied to `count` questions (a 10-question MLA-C01 drill gets 20 minutes), at most
-    `MAX_EXAM_MINUTES`. Whole-number arithmetic: a float quotient showed a 23-digit count's minutes as
-    199999999999999983222784."""
+    `MAX_EXAM_MINUTES`; the blueprint's own size gets the blueprint's own time. Whole-number arithmetic: a float
+    quotient showed a 23-digit count's minutes as 199999999999999983222784."""
     return min(MAX_EXAM_MINUTES, max(1, -(-blueprint.minutes * count // blueprint.questions)))

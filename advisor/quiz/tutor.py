@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 from advisor.errors import QuizError
 from advisor.knowledge.loader import load_knowledge
 from advisor.quiz import MAX_EXAM_MINUTES
-from advisor.quiz.bank import Bank, Item, bank_file, choose_bank, gather_banks
+from advisor.quiz.bank import Bank, Item, bank_file, choose_bank, gather_banks, require_banks
 from advisor.quiz.scheduler import Queue, Scheduler
 from advisor.quiz.scoring import ExamScore, Mark, score_exam
 from advisor.quiz.session import (
     Clock,
     Session,
     Slot,
+    exam_count,
     exam_items,
     exam_minutes,
     exam_pool,
@@ -58,7 +59,7 @@ class Tutor:
                  user_banks_dir: Path | None = None, generated: Sequence[Callable[[], Bank]] = ()) -> None:
         self.store = store
         self.clock = clock
-        self.banks_dir = banks_dir
+        self.banks_dir = banks_dir if banks_dir is None else require_banks(banks_dir)  # refused at once, not later
         self.user_banks_dir = user_banks_dir
         self._generated = generated
 
@@ -149,9 +150,9 @@ class Tutor:
         """A timed exam on a blueprint; `count` and `minutes` override its size and time (a shorter drill)."""
         blueprint = self.blueprint(exam_code)
         seed = self._seed(seed)
-        count = count or min(blueprint.questions, len(exam_pool(bank, blueprint)))
+        count = count or exam_count(blueprint, len(exam_pool(bank, blueprint)))
         if minutes is None:
-            minutes = blueprint.minutes if count == blueprint.questions else exam_minutes(blueprint, count)
+            minutes = exam_minutes(blueprint, count)
         if not 1 <= minutes <= MAX_EXAM_MINUTES:
             raise QuizError(f"an exam's time limit is 1 to {MAX_EXAM_MINUTES} minutes (a week), not {minutes}")
         return self._open(bank, "exam", exam_items(bank, blueprint, count, seed), seed, minutes, blueprint.code)

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from advisor.quiz import MAX_EXAM_MINUTES
-from advisor.quiz.session import Session, exam_minutes, exam_plan, exam_pool
+from advisor.quiz.session import Session, exam_count, exam_minutes, exam_plan, exam_pool
 from advisor.quiz.tutor import DEFAULT_EXAM
 from advisor.tui.base import BaseScreen
 
@@ -36,6 +36,7 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         self.bank = bank
         self.tutor = tutor
         self.blueprints: dict[str, ExamBlueprint] = {}
+        self._pools: dict[str, int] = {}  # blueprint code -> how many of the bank's questions it may draw
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="setup"):
@@ -77,22 +78,26 @@ class ExamSetupScreen(BaseScreen[Session | None]):
             return None
         return self.blueprints[str(options.get_option_at_index(options.highlighted).id)]
 
+    def pool(self, blueprint: ExamBlueprint) -> int:
+        """How many of the bank's questions an exam on `blueprint` may draw, counted once per blueprint (every
+        keystroke in the fields redraws the description)."""
+        if blueprint.code not in self._pools:
+            self._pools[blueprint.code] = len(exam_pool(self.bank, blueprint))
+        return self._pools[blueprint.code]
+
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         blueprint = self.blueprint
         if blueprint is None:
             return
-        count = min(blueprint.questions, len(exam_pool(self.bank, blueprint)))
+        count = exam_count(blueprint, self.pool(blueprint))
         self.query_one("#count", Input).value = str(count)
-        self.query_one("#minutes", Input).value = str(
-            blueprint.minutes if count == blueprint.questions else exam_minutes(blueprint, count))
+        self.query_one("#minutes", Input).value = str(exam_minutes(blueprint, count))
         self._describe()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         blueprint = self.blueprint
         if event.input.id == "count" and blueprint is not None and event.value.isdigit() and int(event.value) > 0:
-            count = int(event.value)
-            minutes = blueprint.minutes if count == blueprint.questions else exam_minutes(blueprint, count)
-            self.query_one("#minutes", Input).value = str(minutes)
+            self.query_one("#minutes", Input).value = str(exam_minutes(blueprint, int(event.value)))
         self._describe()  # what starts is said below the fields, not only the blueprint's own size
 
     def _describe(self) -> None:
@@ -106,7 +111,7 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         if count.isdigit() and minutes.isdigit() and (int(count), int(minutes)) != (blueprint.questions,
                                                                                   blueprint.minutes):
             text.append(f"\nThis simulation: {count} questions in {minutes} minutes.", style="bold")
-        pool = len(exam_pool(self.bank, blueprint))
+        pool = self.pool(blueprint)
         if pool < len(self.bank.items):
             text.append(f"\nIt draws {blueprint.code}'s question types: {pool} of this bank's "
                         f"{len(self.bank.items)} questions.", style="dim")
@@ -140,7 +145,7 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         except ValueError:
             problem.update(Text("Questions and minutes must be whole numbers.", style="bold red"))
             return
-        pool = len(exam_pool(self.bank, blueprint))
+        pool = self.pool(blueprint)
         if not 1 <= count <= pool or not 1 <= minutes <= MAX_EXAM_MINUTES:
             problem.update(Text(f"Choose 1 to {pool} questions and 1 to {MAX_EXAM_MINUTES} "
                                 "minutes (a week).", style="bold red"))

@@ -237,4 +237,4 @@ def test_a_banks_folder_without_a_bank_is_said_so(tmp_path: Path, files: list[st
     for name in files:
         (folder / name).write_text("not a bank\n")
     assert main(["quiz", "--data-dir", str(tmp_path / "data"), "--banks", str(folder), *command]) == 2
-    assert f"Quiz error: --banks {folder}: holds no question bank" in capsys.readouterr().err
+    assert f"Quiz error: banks folder {folder}: holds no question bank" in capsys.readouterr().err

@@ -39,7 +39,7 @@ def practice_round(tutor: Tutor, pattern: str, seed: int = 1) -> Session:
 def test_the_first_bank_is_a_file_and_generated_banks_wait_until_listed(tmp_path: Path, banks_dir: Path,
                                                                        clock: FrozenClock) -> None:
     """A session started without a bank named opens on the first bank file; a generated bank (the drills) is
-    built only for the full list, or when there is no file at all."""
+    built only for the full list (a banks folder without a file is refused: see below)."""
     from advisor.quiz.bank import find_bank
 
     built: list[str] = []
@@ -53,14 +53,6 @@ def test_the_first_bank_is_a_file_and_generated_banks_wait_until_listed(tmp_path
         first = tutor.first_bank()
         assert first is not None and first.id == "tiny" and built == []
         assert [b.id for b in tutor.banks()] == ["tiny", "drills"] and built == ["drills"]
-    finally:
-        tutor.close()
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    tutor = Tutor.open(tmp_path / "data2", clock=clock, banks_dir=empty, generated=(generated,))
-    try:
-        first = tutor.first_bank()
-        assert first is not None and first.id == "drills"
     finally:
         tutor.close()
 
@@ -243,3 +235,16 @@ def test_an_exam_code_is_read_in_any_case_and_stored_as_aws_writes_it(tutor: Tut
     assert session.exam_code == "MLA-C01"
     with pytest.raises(QuizError, match="unknown exam 'mla-c02'"):
         tutor.exam(tutor.bank("tiny"), exam_code="mla-c02", count=2)
+
+
+def test_an_empty_banks_folder_is_refused_by_the_quiz_itself(tmp_path: Path, clock: FrozenClock) -> None:
+    """The Python API and the TUI get the error the CLI gives: a banks folder named on purpose and empty is a
+    wrong path, not a quiz of the generated banks alone."""
+    from advisor.quiz.bank import gather_banks
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(QuizError, match="holds no question bank"):
+        Tutor.open(tmp_path / "data", clock=clock, banks_dir=empty)
+    with pytest.raises(QuizError, match="holds no question bank"):
+        gather_banks(empty)
