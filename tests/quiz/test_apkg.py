@@ -250,3 +250,106 @@ def test_script_in_a_field_is_not_shown_or_run(tmp_path: Path) -> None:
     note = genanki.Note(genanki.BASIC_MODEL, ["Pick one<script>alert('x')</script><br>A. x<br>B. y", "Answer: A"])
     [question] = _import(_package(tmp_path, [note])).bank["questions"]
     assert question["stem"] == "Pick one"
+
+
+# ---- decks a learner would bring, written from the Anki manual and genanki's models ---------------------------
+
+def _deck(deck_id: int, name: str, notes: list[genanki.Note]) -> genanki.Deck:
+    made = genanki.Deck(deck_id, name)
+    for note in notes:
+        made.add_note(note)
+    return made
+
+
+def _imported(tmp_path: Path, name: str, decks: list[genanki.Deck], media: list[Path] = ()) -> Any:
+    target = tmp_path / name
+    genanki.Package(decks, media_files=[str(m) for m in media]).write_to_file(str(target))
+    return _import(target)
+
+
+def _choices(q: dict[str, Any]) -> list[tuple[str, bool, str]]:
+    return [(o["text"], o["correct"], o["explanation"]) for o in q["options"]]
+
+
+def test_basic_notes_in_html_with_subdecks_and_hierarchical_tags(tmp_path: Path) -> None:
+    """As Anki's editor writes a field: divs, <br>, &nbsp; and &amp;; nested decks; a tag such as
+    `MLA-C01::domain3` is kept as a topic, not dropped."""
+    result = _imported(tmp_path, "k1.apkg", [
+        _deck(2_000_000_001, "AWS::MLA-C01::Deployment", [genanki.Note(genanki.BASIC_MODEL, [
+            "<div>Which option accepts a <b>500&nbsp;MB</b> payload?</div><div><br></div><div>A) Real-time "
+            "inference</div><div>B) Asynchronous inference</div><div>C) Serverless inference</div><div>D) Batch "
+            "transform &amp; an endpoint</div>",
+            "<div>B</div><div>Asynchronous inference reads payloads up to 1&nbsp;GB from S3.</div>"],
+            tags=["MLA-C01::domain3", "inference"])]),
+        _deck(2_000_000_002, "AWS::MLA-C01::Security", [genanki.Note(genanki.BASIC_MODEL, [
+            "Which field keeps a notebook instance off the internet?<br>A. RootAccess<br>B. DirectInternetAccess"
+            "<br>C. KmsKeyId<br>D. LifecycleConfigName",
+            "Answer: B<br><br>Set it to <code>Disabled</code> and give a subnet."], tags=["Security"])])])
+    payload, notebook = result.bank["questions"]
+    assert payload["stem"] == "Which option accepts a 500\xa0MB payload?"
+    assert _choices(payload) == [
+        ("Real-time inference", False, ""),
+        ("Asynchronous inference", True, "Asynchronous inference reads payloads up to 1\xa0GB from S3."),
+        ("Serverless inference", False, ""), ("Batch transform & an endpoint", False, "")]
+    assert payload["section"] == "Deployment" and payload["topics"] == ["mla-c01-domain3", "inference"]
+    assert notebook["section"] == "Security" and notebook["topics"] == ["security"]
+    assert _choices(notebook)[1] == ("DirectInternetAccess", True, "Set it to Disabled and give a subnet.")
+    assert result.skipped == () and result.notes == ()
+
+
+def test_reversed_and_type_in_note_types(tmp_path: Path) -> None:
+    """Basic (and reversed card) and Basic (optional reversed card) have Front and Back, so they read as Basic;
+    Basic (type in the answer) with no lettered options is a flashcard, reported by its note."""
+    result = _imported(tmp_path, "k2.apkg", [_deck(2_000_000_003, "Mixed models", [
+        genanki.Note(genanki.BASIC_AND_REVERSED_CARD_MODEL, [
+            "Which algorithm is built in for time series?<br>A. DeepAR<br>B. BlazingText<br>C. Object2Vec<br>"
+            "D. IP Insights", "A"]),
+        genanki.Note(genanki.BASIC_OPTIONAL_REVERSED_CARD_MODEL, [
+            "Which SageMaker feature explains predictions with SHAP values?<br>A. Debugger<br>B. Clarify<br>"
+            "C. Model Monitor<br>D. Experiments", "B. Clarify", ""]),
+        genanki.Note(genanki.BASIC_TYPE_IN_THE_ANSWER_MODEL, ["Name the input mode that streams from S3.", "Pipe"]),
+    ])])
+    deepar, clarify = result.bank["questions"]
+    assert [o["correct"] for o in deepar["options"]] == [True, False, False, False]
+    assert [o["correct"] for o in clarify["options"]] == [False, True, False, False]
+    [flashcard] = result.skipped
+    assert flashcard.file is not None and flashcard.file.startswith("k2.apkg, note 3 (nid:")
+    assert "no lettered options" in flashcard.message
+
+
+def test_cloze_and_plain_flashcards_beside_a_question(tmp_path: Path) -> None:
+    result = _imported(tmp_path, "k3.apkg", [_deck(2_000_000_004, "Cloze deck", [
+        genanki.Note(genanki.CLOZE_MODEL, ["Serverless memory ranges from {{c1::1024}} to {{c2::6144}} MB.", ""]),
+        genanki.Note(genanki.BASIC_MODEL, ["What is an epoch?", "One pass over the training data."]),
+        genanki.Note(genanki.BASIC_MODEL, ["Which is serverless?\nA. Lambda\nB. EC2\nC. EMR\nD. Redshift",
+                                           "A. Lambda"]),
+    ])])
+    [question] = result.bank["questions"]
+    assert question["stem"] == "Which is serverless?" and _choices(question)[0] == ("Lambda", True, "")
+    cloze, flashcard = result.skipped
+    assert cloze.file is not None and cloze.file.startswith("k3.apkg, note 1 (nid:") and "cloze" in cloze.message
+    assert flashcard.file is not None and flashcard.file.startswith("k3.apkg, note 2 (nid:")
+    assert flashcard.message == "a flashcard with no lettered options has nothing to pick from"
+
+
+def test_an_answer_letter_set_off_by_a_dash_and_a_missing_image(tmp_path: Path) -> None:
+    """`A — Amazon S3 (...)` names option A, its words an explanation; an image the note shows but the package
+    lacks is said as missing (not as "not saved"); an image before the text is a word of its own."""
+    image = tmp_path / "arch diagram.png"
+    image.write_bytes(PNG)
+    result = _imported(tmp_path, "k4.apkg", [_deck(2_000_000_005, "Images ✓", [
+        genanki.Note(genanki.BASIC_MODEL, [
+            'Look: <img src="arch diagram.png"><br>Which service stores the artifacts?<br>A. S3<br>B. ECR<br>'
+            "C. EFS<br>D. Glacier", "A — Amazon S3 (« model.tar.gz »)"]),
+        genanki.Note(genanki.BASIC_MODEL, [
+            '<img src="missing.jpg">Which region code is Frankfurt?<br>A. eu-west-1<br>B. eu-central-1<br>'
+            "C. eu-north-1<br>D. eu-south-1", "B"]),
+    ])], [image])
+    artifacts, region = result.bank["questions"]
+    assert artifacts["stem"] == "Look: [image: arch diagram.png]\nWhich service stores the artifacts?"
+    assert _choices(artifacts)[0] == ("S3", True, "Amazon S3 (« model.tar.gz »)")
+    assert region["stem"] == "[image: missing.jpg] Which region code is Frankfurt?"
+    assert [n.message for n in result.notes] == [
+        "the embedded file 'arch diagram.png' is not saved (the question shows [image: arch diagram.png]); give "
+        "--media DIR to save it there",
+        "the embedded file 'missing.jpg' cannot be saved: the package's media list does not name it"]

@@ -144,7 +144,7 @@ Both learn from labels.
 def test_ditectrev_markdown_with_its_quirks() -> None:
     result = import_text(DITECTREV.replace("\n", "\r\n"), "ditectrev-md", display="bank.md", bank_id="bank")
     first, second = result.bank["questions"]
-    assert first["stem"] == ("A team needs a managed notebook. Which\nservice should they use?\n"
+    assert first["stem"] == ("A team needs a managed notebook. Which service should they use?\n"  # one paragraph
                              "[image: images/question1.jpg]")
     assert [o["correct"] for o in first["options"]] == [False, True, False, False]
     assert first["options"][2]["text"] == "AWS Lambda with a very long option that wraps onto a second line"
@@ -217,8 +217,8 @@ def test_moodle_xml_with_cdata_html_and_an_essay() -> None:
     (q,) = result.bank["questions"]
     assert q["id"] == "endpoint-choice" and q["section"] == "Deploy"
     assert q["stem"] == "Which option takes a 500\xa0MB payload?"
-    assert q["options"][0]["explanation"] == "Up to 1 GB."
-    assert q["options"][1]["explanation"] == "Async takes up to 1 GB."
+    assert q["options"][0]["explanation"] == "Up to 1 GB. Async takes up to 1 GB."  # the general feedback follows
+    assert q["options"][1]["explanation"] == "Async takes up to 1 GB."              # ... or stands in
     assert [(p.line, p.message) for p in result.skipped] == [
         (14, "a question of type 'essay' has no options to pick from")]
 

@@ -100,7 +100,7 @@ CASES: dict[str, tuple[str, list[Q], list[tuple[int, str]]]] = {
     "m01_multichoice_single.xml": ("moodle-xml", [
         ("notebook-root-access", "single", "Which CreateNotebookInstance field stops users from becoming root?", [
             ("DirectInternetAccess", False, "That controls the network path."),
-            ("RootAccess", True, "Set it to Disabled."),
+            ("RootAccess", True, "Set it to Disabled. Root access is Enabled by default."),  # general feedback kept
             ("KmsKeyId", False, "Root access is Enabled by default.")], {"topics": ["security"]}),
     ], []),
     "m02_multichoice_multiple.xml": ("moodle-xml", [
@@ -190,7 +190,7 @@ CASES: dict[str, tuple[str, list[Q], list[tuple[int, str]]]] = {
             ("Use a larger instance type.", False, "")], {"choose": 2}),
     ], [(31, "no option is marked correct")]),
     "d02_wrapped_and_explanation.md": ("ditectrev-md", [
-        (None, "single", "A data scientist's notebook must not reach the internet.\nWhich setting achieves this?", [
+        (None, "single", "A data scientist's notebook must not reach the internet. Which setting achieves this?", [
             ("Set RootAccess to Disabled.", False, ""),
             ("Set DirectInternetAccess to Disabled and attach the notebook to a VPC subnet.", True,
              "DirectInternetAccess Disabled routes traffic through your VPC only."),
@@ -255,7 +255,10 @@ CASES: dict[str, tuple[str, list[Q], list[tuple[int, str]]]] = {
 #: what an imported question lost on the way, reported by the line of its question
 NOTES: dict[str, list[tuple[int, str]]] = {
     "m04_image_base64.xml": [(3, "embedded file 'diagram 1.png' is not saved (the question shows "
-                                 "[image: diagram 1.png]); give --media DIR")]}
+                                 "[image: diagram 1.png]); give --media DIR")],
+    "g05_weights.gift": [(15, "the answer 'ml.p4d.24xlarge' is worth 50% in the source; here it is a wrong option")],
+    "m06_partial_single.xml": [(3, "is worth 50% in the source; here it is a wrong option")],
+}
 #: files from which nothing maps: the import fails, naming every block and why
 NOTHING: dict[str, tuple[str, list[tuple[int, str]]]] = {
     "a03_cloze.txt": ("anki-csv", [(5, "cloze"), (6, "cloze")]),

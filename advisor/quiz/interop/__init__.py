@@ -154,7 +154,8 @@ def _finish(imported: Imported, form: Format, *, display: str, bank_id: str, tit
             "description": f"Imported from {display} ({form.title}).",
             "source": f"imported from {display}", "as_of": None, "questions": questions}
     notes = tuple(n for n, line in zip(imported.notes, imported.note_lines) if line in kept)
-    return ImportResult(bank, tuple(imported.skipped), tuple(missing_report(questions)), notes, tuple(saved))
+    skipped = sorted(imported.skipped, key=lambda p: p.line or 0)  # in file order, duplicates found last among them
+    return ImportResult(bank, tuple(skipped), tuple(missing_report(questions)), notes, tuple(saved))
 
 
 def _embedded(imported: Imported, taken: set[int], display: str, media_dir: Path | None) -> list[Path]:
@@ -173,14 +174,14 @@ def _embedded(imported: Imported, taken: set[int], display: str, media_dir: Path
             continue
         seen.add((file.question, file.name))
         named = image_reference(file.name)
-        if media_dir is None:
-            imported.note(display, file.line, f"the embedded file '{file.name}' is not saved (the question shows "
-                                              f"{named}); give --media DIR to save it there")
-            continue
-        try:
+        try:  # read even without a folder to save into: a file the source lacks is said as such, not as unsaved
             data = file.load()
         except FileUnreadable as exc:
             imported.note(display, file.line, f"the embedded file '{file.name}' cannot be saved: {exc}")
+            continue
+        if media_dir is None:
+            imported.note(display, file.line, f"the embedded file '{file.name}' is not saved (the question shows "
+                                              f"{named}); give --media DIR to save it there")
             continue
         target = _free_name(media_dir.absolute() / safe_file_name(file.name), data, written)
         if target not in written:

@@ -262,7 +262,8 @@ def _plain_note(front_html: str, back_html: str, guid: str | None, display: str,
         keys = set(re.findall(r"[A-I]", answer.group(1).upper()))
         explanation = answer_text[answer.end():].strip()
     elif (named := _named_option(answer_text, options)) is not None:
-        keys, explanation = {KEYS[named]}, "\n".join(answer_text.splitlines()[1:]).strip()
+        index, said = named
+        keys, explanation = {KEYS[index]}, "\n".join([said, *answer_text.splitlines()[1:]]).strip()
     else:
         out.skip(display, line, "the back names no option: neither 'Answer: <letter(s)>' nor an option's "
                                 "letter or text on its first line")
@@ -275,15 +276,18 @@ def _plain_note(front_html: str, back_html: str, guid: str | None, display: str,
     return make_question(question_id(prefix, guid, stem), stem=stem, options=triples, source=source)
 
 
-def _named_option(back: str, options: list[str]) -> int | None:
-    """The option the back's first line names: 'B', 'B. text' (its own text) or just the option's text."""
+def _named_option(back: str, options: list[str]) -> tuple[int, str] | None:
+    """The option the back's first line names, and what that line says beside it: 'B', 'B. its own text', a
+    letter set off by punctuation and followed by any words ('B) Amazon S3 holds it', 'B — S3', 'B: S3': the words
+    are an explanation), or just the option's text. A bare letter before words ('A team ...') names nothing."""
     first = back.strip().splitlines()[0].strip() if back.strip() else ""
-    if m := re.fullmatch(r"\(?([A-I])[.)]?(?:\s+(.*))?", first):
+    if m := re.fullmatch(r"\(?([A-I])(?:([.):]|\s+[-–—])\s*(.*)|\s+(.*))?", first):
         index = KEYS.index(m.group(1))
-        if index < len(options) and (not m.group(2) or m.group(2).strip().casefold() == options[index].casefold()):
-            return index
+        said = (m.group(3) or m.group(4) or "").strip()
+        if index < len(options) and (m.group(2) or not said or said.casefold() == options[index].casefold()):
+            return index, "" if said.casefold() == options[index].casefold() else said
     texts = [t.casefold() for t in options]
-    return texts.index(first.casefold()) if first.casefold() in texts else None
+    return (texts.index(first.casefold()), "") if first.casefold() in texts else None
 
 
 # ---- .apkg export (genanki) --------------------------------------------------------------------------------

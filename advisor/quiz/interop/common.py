@@ -112,6 +112,9 @@ def html_to_text(text: str) -> str:
     text = re.sub(r">[ \t]*\n\s*<", "><", text)
     # a script or style element's content is code, not text to show (and nothing here runs it)
     text = re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>", "", text, flags=re.I | re.S)
+    # an image is a word of the text: set off from the word that follows it (`<img ...>Which` reads "[image: x] Which")
+    text = re.sub(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"'][^>]*>(?=[^\s<])", lambda m: _image_link(m) + " ", text,
+                  flags=re.I)
     text = re.sub(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"'][^>]*>", _image_link, text, flags=re.I)
     text = re.sub(r"<\s*br\s*/?\s*>|</\s*(p|div|li)\s*>", "\n", text, flags=re.I)
     text = re.sub(r"<[^>]+>", "", text)
@@ -197,9 +200,11 @@ def exam_tags(question: dict[str, Any], separator: str) -> list[str]:
 
 
 def apply_tags(question: dict[str, Any], tags: Sequence[str], separator: str) -> None:
-    """Topics, exam domains and task statements back from the tags an export wrote (`exam_tags`)."""
-    markers = (f"domain{separator}", f"task{separator}")
-    topics = [t for t in tags if t and not t.startswith(markers) and re.fullmatch(r"[a-z0-9-]+", t)]
+    """Topics, exam domains and task statements back from the tags an export wrote (`exam_tags`). Any other tag
+    is a topic, written as a topic is (`Security` and `AWS::Inference` are `security` and `aws-inference`), so a
+    tag another tool wrote is kept, not dropped."""
+    markers = (f"domain{separator}", f"task{separator}", f"type{separator}")
+    topics = list(dict.fromkeys(slug(t, 60) for t in tags if t and not t.startswith(markers) and slug(t, 60)))
     if topics:
         question["topics"] = topics
     for tag in tags:
@@ -209,6 +214,23 @@ def apply_tags(question: dict[str, Any], tags: Sequence[str], separator: str) ->
                 question["domains"][exam] = value
             elif re.fullmatch(r"[0-9]+\.[0-9]+", value):
                 question.setdefault("tasks", {}).setdefault(exam, []).append(value)
+
+
+def with_general(options: Sequence[tuple[str, bool, str]], general: str) -> list[tuple[str, bool, str]]:
+    """Options with a question's general feedback (Moodle's, GIFT's `####`) kept: Moodle shows it whatever was
+    answered, the quiz explains option by option. It stands in for an option's missing feedback and follows each
+    key's own, so none of it is lost (a key already saying it is left as it is)."""
+    if not general:
+        return list(options)
+    return [(text, ok, general if not why else f"{why} {general}" if ok and general not in why else why)
+            for text, ok, why in options]
+
+
+def partial_credit_note(text: str, weight: float) -> str:
+    """What an import says of an answer worth part of the marks beside a fully right one: the quiz scores a
+    question all or nothing (as AWS's exams do), so it is a wrong option here."""
+    return (f"the answer {text!r} is worth {weight:g}% in the source; here it is a wrong option (a question is "
+            "right or wrong as a whole)")
 
 
 def keyed_feedback(options: Sequence[dict[str, Any]]) -> str:

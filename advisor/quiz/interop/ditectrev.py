@@ -1,4 +1,4 @@
-"""Ditectrev-style markdown, the usual layout of AWS practice banks on GitHub.
+r"""Ditectrev-style markdown, the usual layout of AWS practice banks on GitHub.
 
     ### Stem, possibly over several lines
     ![image](images/question12.jpg)
@@ -8,7 +8,9 @@
     **[⬆ Back to Top](#table-of-contents)**
 
 Everything before the first `### ` (title, table of contents) is not a question. An option may wrap onto the
-following lines; they join it until a blank line or the next marker.
+following lines; they join it until a blank line or the next marker. The text is read as GitHub renders it: the
+lines of one paragraph are one line (a soft break is a space), paragraphs keep their own lines, and a backslash
+before punctuation (`\*`, `\_`, `\#`) is markdown's escape, not part of the text (inside `code` it is).
 """
 
 from __future__ import annotations
@@ -20,6 +22,19 @@ from advisor.quiz.interop.common import Imported, make_question, option_problem,
 _OPTION = re.compile(r"^\s*[-*]\s+\[( |x|X)\]\s*(.*)$")
 _BACK = re.compile(r"^\s*\*{0,2}\[.*back to top.*\]\(.*\)\*{0,2}\s*$", re.I)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+#: CommonMark: any ASCII punctuation character may be backslash-escaped
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_CODE = re.compile(r"(`+)(.+?)\1", re.S)
+
+
+def _plain(text: str) -> str:
+    """Markdown text as it reads: images as `[image: path]`, backslash escapes undone outside code spans."""
+    out, last = [], 0
+    for code in _CODE.finditer(text):
+        out += [_ESCAPE.sub(r"\1", text[last:code.start()]), code.group(0)]
+        last = code.end()
+    out.append(_ESCAPE.sub(r"\1", text[last:]))
+    return _IMAGE.sub(lambda m: f"[image: {m.group(2)}]", "".join(out)).strip()
 
 
 def read(text: str, display: str, prefix: str) -> Imported:
@@ -35,7 +50,7 @@ def read(text: str, display: str, prefix: str) -> Imported:
 
 
 def _read_block(block: list[str], line_no: int, display: str, prefix: str, out: Imported) -> None:
-    stem_lines = [block[0][4:].strip()]
+    stem_lines = [block[0][4:].strip()]  # "" ends a paragraph
     options: list[list[str]] = []  # [correct flag, text]
     explanation: list[str] = []
     section = "stem"
@@ -57,16 +72,20 @@ def _read_block(block: list[str], line_no: int, display: str, prefix: str, out: 
         elif not raw.strip():
             if section == "options":
                 section = "after-options"
+            elif section == "stem" and stem_lines[-1]:
+                stem_lines.append("")  # a paragraph ends
         elif section == "stem":
             stem_lines.append(raw.strip())
         elif section == "options":
             options[-1][1] += " " + raw.strip()
         elif section == "explanation":
             explanation.append(raw.strip())
-    stem = _IMAGE.sub(lambda m: f"[image: {m.group(2)}]", "\n".join(s for s in stem_lines if s)).strip()
-    why = " ".join(explanation)
-    triples = [(_IMAGE.sub(lambda m: f"[image: {m.group(2)}]", text).strip(), flag == "x", why if flag == "x" else "")
-               for flag, text in options]
+    paragraphs: list[list[str]] = [[]]
+    for line in stem_lines:
+        (paragraphs[-1].append(line) if line else paragraphs.append([]))
+    stem = "\n".join(p for p in (_plain(" ".join(lines)) for lines in paragraphs) if p)
+    why = _plain(" ".join(explanation))
+    triples = [(_plain(text), flag == "x", why if flag == "x" else "") for flag, text in options]
     problem = option_problem(triples) if stem else "the question has no stem"
     if problem:
         out.skip(display, line_no, problem)

@@ -32,8 +32,10 @@ from advisor.quiz.interop.common import (
     last_category,
     make_question,
     option_problem,
+    partial_credit_note,
     question_id,
     split_feedback,
+    with_general,
 )
 
 _SPECIAL = "~=#{}:"
@@ -176,7 +178,7 @@ def _question(text: str, display: str, line_no: int, prefix: str, out: Imported)
         out.skip(display, line_no, "the question has no text")
         return None
     if re.fullmatch(r"(T|TRUE|F|FALSE)(#.*)?", answers, flags=re.S):
-        return _true_false(qid, stem, answers, source, clean)
+        return _true_false(qid, stem, answers, source, general, clean)
     if answers.startswith("#"):
         out.skip(display, line_no, "a numerical question has no options to pick from")
         return None
@@ -201,6 +203,9 @@ def _question(text: str, display: str, line_no: int, prefix: str, out: Imported)
         answer = clean(parts[0][1])
         feedback = clean(parts[1][1]) if len(parts) > 1 else ""
         triples.append((answer, weight >= 100 if single else weight > 0, feedback))
+        if single and 0 < weight < 100:
+            out.note(display, line_no, partial_credit_note(answer, weight))
+    triples = with_general(triples, general)
     if problem := option_problem(triples):
         out.skip(display, line_no, problem)
         return None
@@ -211,14 +216,17 @@ def _question(text: str, display: str, line_no: int, prefix: str, out: Imported)
     return make_question(qid, stem=stem, options=triples, source=source)
 
 
-def _true_false(qid: str, stem: str, answers: str, source: str, clean: Callable[[str], str]) -> dict[str, Any]:
+def _true_false(qid: str, stem: str, answers: str, source: str, general: str,
+                clean: Callable[[str], str]) -> dict[str, Any]:
+    """`{T#if wrong#if right}`: Moodle's GIFT reader takes the first feedback for a wrong answer, the second for
+    the right one."""
     parts = [p for _, p in _split_unescaped(answers, "#")]
     is_true = parts[0].strip().upper() in {"T", "TRUE"}
     if_wrong = clean(parts[1]) if len(parts) > 1 else ""
     if_right = clean(parts[2]) if len(parts) > 2 else ""
     true_why, false_why = (if_right, if_wrong) if is_true else (if_wrong, if_right)
-    return make_question(qid, stem=stem, source=source, kind="true_false",
-                         options=[("True", is_true, true_why), ("False", not is_true, false_why)])
+    return make_question(qid, stem=stem, source=source, kind="true_false", options=with_general(
+        [("True", is_true, true_why), ("False", not is_true, false_why)], general))
 
 
 def _matching(qid: str, stem: str, pieces: list[tuple[str, str]], source: str, general: str, display: str,

@@ -33,9 +33,11 @@ from advisor.quiz.interop.common import (
     last_category,
     make_question,
     option_problem,
+    partial_credit_note,
     question_id,
     split_feedback,
     text_to_html,
+    with_general,
 )
 
 
@@ -157,7 +159,10 @@ def _question(node: ET.Element, kind: str, display: str, line: int, prefix: str,
         text = _text(answer)
         if kind == "truefalse":
             text = text.capitalize()
-        triples.append((text, fraction >= 100 if single else fraction > 0, _text(answer.find("feedback")) or general))
+        triples.append((text, fraction >= 100 if single else fraction > 0, _text(answer.find("feedback"))))
+        if single and kind == "multichoice" and 0 < fraction < 100:
+            out.note(display, line, partial_credit_note(text, fraction))
+    triples = with_general(triples, general)
     if kind == "truefalse":
         triples.sort(key=lambda t: t[0] != "True")
         if [t for t, _, _ in triples] != ["True", "False"]:
