@@ -296,3 +296,27 @@ def test_angle_brackets_survive_every_text_format() -> None:
         text, _ = export_text(original, fmt)
         back = import_text(text, fmt, display="x", bank_id="b").bank["questions"][0]
         assert back["options"][0]["explanation"] == "Set KmsKeyId = <kms_key_arn> & keep the key.", fmt
+
+
+def test_a_moodle_ordering_of_a_subset_is_imported_whole_and_said() -> None:
+    """qtype_ordering can show a random or contiguous subset of its items (selecttype, selectcount): the quiz
+    orders them all, and the import says so rather than changing the question silently."""
+    xml = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="ordering">
+    <name><text>Steps</text></name>
+    <questiontext format="html"><text>Order the steps.</text></questiontext>
+    <selecttype>RANDOM</selecttype>
+    <selectcount>3</selectcount>
+    <answer fraction="1"><text>one</text></answer>
+    <answer fraction="2"><text>two</text></answer>
+    <answer fraction="3"><text>three</text></answer>
+    <answer fraction="4"><text>four</text></answer>
+  </question>
+</quiz>
+"""
+    result = import_text(xml, "moodle-xml", display="o.xml", bank_id="o")
+    [q] = result.bank["questions"]
+    assert [o["text"] for o in q["options"]] == ["one", "two", "three", "four"]
+    assert [(n.line, n.message) for n in result.notes] == [
+        (3, "Moodle shows 3 of its 4 items to order; here all 4 are ordered")]

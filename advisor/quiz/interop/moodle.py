@@ -136,6 +136,11 @@ def _question(node: ET.Element, kind: str, display: str, line: int, prefix: str,
         if not 3 <= len(items) <= 6 or not all(items):
             out.skip(display, line, f"{len(items)} items: an ordering question has 3 to 6, each with text")
             return None
+        shown = (node.findtext("selectcount") or "").strip()
+        if (node.findtext("selecttype") or "ALL").strip().upper() not in {"ALL", "0"} and shown.isdigit() \
+                and 1 < int(shown) < len(items):  # qtype_ordering shows a random or contiguous subset
+            out.note(display, line, f"Moodle shows {shown} of its {len(items)} items to order; here all "
+                                    f"{len(items)} are ordered")
         return {"id": qid, "section": "Imported", "topics": ["imported"], "domains": {}, "type": "ordering",
                 "difficulty": 2, "stem": stem, "source": source,
                 "options": [{"key": KEYS[i], "text": t, "explanation": why}
