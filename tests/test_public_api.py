@@ -38,3 +38,12 @@ def test_a_file_name_given_to_recommend_says_how_to_read_the_file() -> None:
     with pytest.raises(AdvisorError, match="not a file name") as info:
         Advisor().recommend("examples/workloads/fraud-detector.yaml")  # type: ignore[arg-type]
     assert info.value.hint is not None and "load_workload(path, advisor.knowledge)" in info.value.hint
+
+
+def test_one_stage_as_text_and_a_folder_as_text_are_taken_as_meant() -> None:
+    """`recommend(w, stages="training")` was "unknown stage t, r, a, i, n, g"; `Advisor(pricing_dir="prices")`
+    an AttributeError on str."""
+    from advisor import Advisor, Workload
+
+    rec = Advisor(pricing_dir="pricing_data").recommend(Workload(stages=["notebook"]), stages="training")
+    assert list(rec.instances) == ["training"] and isinstance(rec.instances["training"].price_per_hour_usd, float)

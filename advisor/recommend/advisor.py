@@ -100,12 +100,12 @@ class Decided(NamedTuple):
 class Advisor:
     """Recommends instances, security settings and a Lambda verdict for a workload, and explains each."""
 
-    def __init__(self, knowledge: Knowledge | None = None, *, pricing_dir: Path | None = None,
+    def __init__(self, knowledge: Knowledge | None = None, *, pricing_dir: Path | str | None = None,
                  clock: Callable[[], dt.date] = dt.date.today) -> None:
         if knowledge is None:
             knowledge = load_knowledge()
         self.knowledge = knowledge
-        self._pricing_dir = pricing_dir
+        self._pricing_dir = Path(pricing_dir) if pricing_dir is not None else None  # "prices/" as a user types it
         self._clock = clock
         self._decisions = {d.decision: d for d in knowledge.decisions}
         self._stage_decision: dict[str, Decision] = {}
@@ -179,7 +179,8 @@ class Advisor:
                 raise invalid_workload(exc) from None
         updates: dict[str, Any] = {}
         if stages is not None:
-            chosen = tuple(dict.fromkeys(stages))
+            # one stage named as text (stages="training") is that stage, not the letters t, r, a, i, n, ...
+            chosen = (stages,) if isinstance(stages, str) else tuple(dict.fromkeys(stages))
             known = stage_registry.stage_ids()
             unknown = [s for s in chosen if s not in known]
             if unknown or not chosen:
