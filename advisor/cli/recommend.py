@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from advisor.cli import check_regions
 from advisor.errors import UsageError, WorkloadError
 from advisor.render import formats_for
-from advisor.stages import stage_ids
+from advisor.stages import stage_ids, stage_names
 
 if TYPE_CHECKING:
     from advisor.recommend.models import Recommendation
@@ -43,9 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _workload_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workload", help="a workload YAML or JSON file, or - for standard input")
-    parser.add_argument("--stage", action="append", choices=stage_ids(), metavar="STAGE",  # a usage line in 80
+    parser.add_argument("--stage", action="append", choices=stage_names(), metavar="STAGE",  # a usage line in 80
                         help=f"this stage, in place of the workload's list (repeatable), even one the "
-                             f"workload does not list: {', '.join(stage_ids())}; default: the workload's stages")
+                             f"workload does not list: {', '.join(stage_ids())} (or botocore's name: "
+                             f"{', '.join(n for n in stage_names() if n not in stage_ids())}); default: the "
+                             "workload's stages")
     parser.add_argument("--region", help="a region code (e.g. eu-west-1) in place of the workload's region")
     parser.add_argument("--no-cache", action="store_true", help="recompute even if the same output is cached")
 

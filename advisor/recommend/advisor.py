@@ -180,13 +180,14 @@ class Advisor:
         updates: dict[str, Any] = {}
         if stages is not None:
             # one stage named as text (stages="training") is that stage, not the letters t, r, a, i, n, ...
-            chosen = (stages,) if isinstance(stages, str) else tuple(dict.fromkeys(stages))
+            named = (stages,) if isinstance(stages, str) else tuple(stages)
             known = stage_registry.stage_ids()
-            unknown = [s for s in chosen if s not in known]
-            if unknown or not chosen:
+            unknown = [s for s in named if s not in stage_registry.stage_names()]
+            if unknown or not named:
                 raise WorkloadError(f"unknown stage {', '.join(unknown) or '(none)'}",
                                     hint=f"one of {', '.join(known)}")
-            updates["stages"] = chosen
+            # an alias (botocore's hosting, batch_transform) is its stage, as in a workload file's `stages`
+            updates["stages"] = tuple(dict.fromkeys(stage_registry.stage(s).id for s in named))
         if region is not None:
             updates["region"] = region
         if updates:

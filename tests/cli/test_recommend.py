@@ -44,6 +44,13 @@ def test_stage_and_region_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert list(data["instances"]) == ["training"] and data["region"] == "eu-west-1"
 
 
+def test_stage_takes_botocores_names_as_a_workload_file_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """`stages: [hosting]` in a file is realtime_inference; `--stage hosting` was refused as an invalid choice."""
+    assert main(["recommend", EXAMPLE, "--format", "json", "--stage", "hosting", "--stage", "batch_transform",
+                 "--no-cache"]) == 0
+    assert list(json.loads(capsys.readouterr().out)["instances"]) == ["realtime_inference", "batch_inference"]
+
+
 def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", EXAMPLE, "--decision", "training.family"]) == 0
     out = capsys.readouterr().out
