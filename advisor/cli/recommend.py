@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor.cli import check_regions
-from advisor.errors import UsageError, WorkloadError
+from advisor.errors import UsageError, WorkloadError, shown_name
 from advisor.render import formats_for
 from advisor.stages import stage_ids, stage_names
 
@@ -63,7 +63,7 @@ def read_source(name: str) -> bytes:
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.documents import read_bytes
 
-    return read_bytes(Path(name), name, WorkloadError)
+    return read_bytes(Path(name), shown_name(name), WorkloadError)
 
 
 def run(args: argparse.Namespace, raw: bytes) -> Recommendation:
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, raw: bytes) -> Recommendation:
 
     check_regions([args.region] if args.region else None)
     advisor = Advisor()
-    display = "<stdin>" if args.workload == "-" else args.workload
+    display = "<stdin>" if args.workload == "-" else shown_name(args.workload)
     workload = load_workload(display, advisor.knowledge, text=raw)
     return advisor.recommend(workload, stages=args.stage, region=args.region)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from advisor.cli import check_regions
 from advisor.cli.recommend import _workload_args, read_source
+from advisor.errors import shown_name
 from advisor.render import formats_for
 
 if TYPE_CHECKING:
@@ -50,7 +51,8 @@ def build(args: argparse.Namespace) -> RequestSet:
     check_regions([args.region] if args.region else None)
     raw = read_source(args.workload)
     advisor = Advisor()
-    workload = load_workload("<stdin>" if args.workload == "-" else args.workload, advisor.knowledge, text=raw)
+    display = "<stdin>" if args.workload == "-" else shown_name(args.workload)
+    workload = load_workload(display, advisor.knowledge, text=raw)
     rec = advisor.recommend(workload, stages=args.stage, region=args.region)
     request_set = build_requests(rec, workload, args.only, lifecycle_config=args.lifecycle_config,
                                  git_repo=args.git_repo, canary_percent=args.canary, input_filter=args.input_filter,

@@ -51,6 +51,22 @@ def test_stage_takes_botocores_names_as_a_workload_file_does(capsys: pytest.Capt
     assert list(json.loads(capsys.readouterr().out)["instances"]) == ["realtime_inference", "batch_inference"]
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="a file name that is not UTF-8 is a Linux file system's")
+@pytest.mark.parametrize("command", ["recommend", "explain", "requests"])
+def test_a_file_name_that_is_not_utf8_is_shown_as_its_bytes(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The name Python carries as `\\udce9t\\udce9.yaml` is shown as the bytes it holds, as audit shows names."""
+    import os
+
+    path = tmp_path / os.fsdecode(b"\xe9t\xe9.yaml")
+    path.write_text("stages: [trainng]\n")
+    assert main([command, str(path)]) == 2
+    assert main([command, str(tmp_path / os.fsdecode(b"missing\xe9.yaml"))]) == 2
+    err = capsys.readouterr().err
+    assert "\\xe9t\\xe9.yaml:1: stages[0]" in err and "missing\\xe9.yaml: no such file" in err
+    assert "udce9" not in err
+
+
 def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", EXAMPLE, "--decision", "training.family"]) == 0
     out = capsys.readouterr().out
