@@ -780,6 +780,9 @@ def plain_message(err: Mapping[str, Any]) -> str:
         return f"{rule}, got {shown}" if rule else f"{shown} does not have the expected form ({ctx.get('pattern')})"
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", err["msg"]))
+    if kind in ("list_type", "tuple_type") and isinstance(given, str) and 0 < len(given.strip()) <= 60:
+        # `stages: training`: one item written without the list around it
+        return f"must be a list, got {shown}: write it in brackets, [{given.strip()}]"
     if kind in ("float_type", "int_type") and isinstance(given, (bool, str)):
         return _not_a_number(_PLAIN[kind], given, shown)
     base = _PLAIN.get(kind)

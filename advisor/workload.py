@@ -844,7 +844,8 @@ def region_problem(region: str, knowledge: "Knowledge") -> tuple[str, str] | Non
     if other:
         return (f"{region!r} is {other}, which the advisor does not cover: its regions and prices are the "
                 f"commercial partition's (aws)", f"a commercial Region; {listed}")
-    close = sorted(difflib.get_close_matches(region, codes, n=2, cutoff=0.6))
+    typed = region.strip().lower()  # `EU-WEST-1`, ` eu-west-1`: the code itself, not its nearest neighbours
+    close = [typed] if typed in codes else sorted(difflib.get_close_matches(typed, codes, n=2, cutoff=0.6))
     guess = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     return f"{region!r} is not a region where SageMaker runs", guess + listed
 

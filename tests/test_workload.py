@@ -19,6 +19,7 @@ from advisor.workload import (
     context_of,
     kv_shape,
     load_workload,
+    region_problem,
     serving_memory,
     weights_gib,
     with_architecture,
@@ -79,6 +80,7 @@ def _error(tmp_path: Path, text: str) -> list[str]:
     ("stages: [training, cooking]\n", "w.yaml:1: stages[1]: must be one of notebook, training, tuning, "
                                       "realtime_inference, serverless_inference, async_inference, batch_inference "
                                       "or processing, got 'cooking'"),
+    ("stages: training\n", "w.yaml:1: stages: must be a list, got 'training': write it in brackets, [training]"),
     ("stages: [training]\nregion: us-east-9\n", "w.yaml:2: region: 'us-east-9' is not a region where SageMaker runs"),
     # SageMaker runs in GovCloud and China, in partitions the advisor does not cover: the error says so, not that
     # SageMaker is absent there (botocore partitions.json)
@@ -184,6 +186,12 @@ def test_empty_and_malformed(tmp_path: Path) -> None:
 def test_unknown_region_suggests_the_nearest(tmp_path: Path) -> None:
     errors = _error(tmp_path, "stages: [training]\nregion: us-east-l\n")
     assert any("did you mean 'us-east-1' or 'us-east-2'?" in e for e in errors)
+
+
+def test_a_region_in_capitals_is_told_its_code() -> None:
+    """`EU-WEST-1` found no near match (the match was case-sensitive) and got only the list of 34 codes."""
+    message, hint = region_problem("EU-WEST-1", K) or ("", "")
+    assert "'EU-WEST-1' is not a region" in message and hint.startswith("did you mean 'eu-west-1'? ")
 
 
 def test_gpu_required_where_no_gpu_type_exists() -> None:
