@@ -96,7 +96,7 @@ YamlNumber = BeforeValidator(_exponent_number)
 Number = Annotated[Finite, Strict(), YamlNumber]
 """A workload's number: an int or a float as written, never `true` (pydantic reads it as 1) nor the text "12" (a
 quoted number is a string in YAML and JSON, and a user who quoted it did not mean a number silently): either is
-refused at its field, as every other wrong type is. Fields with their own bounds carry Strict() the same way."""
+refused at its field, as every other wrong type is. Figures a user may leave unsaid are a Within (below)."""
 WholeNumber = Annotated[FiniteInt, Strict(), YamlNumber]
 """A workload's whole number: an int, never a bool, a text or a float (2.5 models is no count)."""
 
