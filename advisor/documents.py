@@ -217,6 +217,10 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
+            if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # what Windows PowerShell 5's `>` and Notepad's "Unicode" write
+                raise error("file is not UTF-8 text", problems=[Problem(
+                    "the file is UTF-16 (it starts with the byte-order mark "
+                    f"{raw[0]:02X} {raw[1]:02X})", display, 1, hint="save the file as UTF-8")]) from None
             line = raw.count(b"\n", 0, exc.start) + 1
             raise error(
                 "file is not UTF-8 text",
@@ -232,6 +236,10 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
             raise error("text is not valid Unicode", problems=[Problem(
                 f"character {printable(text[exc.start])} is half of a surrogate pair, not a character",
                 display, line)]) from None
+    if "\x00" in text:  # UTF-8 but binary: libyaml's "unacceptable character #x0000 ... position 0" said less
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise error("file is not text", problems=[Problem("binary data (a NUL byte), not YAML or JSON text",
+                                                          display, line)])
     if not text or text.isspace():  # not `text.strip()`: that copies a big file to find it is not empty
         raise error("file is empty", problems=[Problem("the file holds no YAML document", display, 1)])
     if len(text) > MAX_BYTES:

@@ -37,6 +37,9 @@ def test_lines_are_recorded_for_keys_and_items() -> None:
     (b"a: &x 1\nb: *x\n", "f.yaml:2: b: this alias"),
     (b"base: &b {x: 1}\nother:\n  <<: *b\n", "f.yaml:3: other: write the merged fields out"),
     (b"a: 1\n---\nb: 2\n", "more than one YAML document"),
+    # what Windows PowerShell 5's `>` writes: said as UTF-16, not as a stray byte 0xff
+    ("a: 1\n".encode("utf-16"), "f.yaml:1: the file is UTF-16 (it starts with the byte-order mark FF FE)"),
+    (b"a: 1\n\x00\x00\x01", "f.yaml:2: binary data (a NUL byte), not YAML or JSON text"),
 ])
 def test_bad_yaml_is_refused_with_a_location(raw: bytes, needle: str) -> None:
     assert needle in _problem(raw)
