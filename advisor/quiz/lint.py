@@ -82,9 +82,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("missing-source", "warning", "no source"),
     Rule("unused-lint-note", "warning", "a lint note for a rule this question does not break"),
     Rule("exam-shape", "warning",
-         "a question filed under an exam but not shaped as its guide's items (the exam's item_shapes in "
-         "rules/knowledge/exams.yaml; MLA-C01: multiple choice 1 right of 4 options, multiple response 5 or more, "
-         "ordering 3-5 steps, matching 3-7 prompts)"),
+         "a question filed under an exam but not shaped as its guide's items (the sizes are each exam's "
+         "item_shapes in rules/knowledge/exams.yaml; `advisor kb show exams --format json`)"),
     Rule("case-study-alone", "warning",
          "a 'Case study:' scenario with one question (MLA-C01's case studies have two or more)"),
 )}
