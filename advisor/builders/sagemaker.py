@@ -73,7 +73,7 @@ def training_job(ctx: Context) -> dict[str, Any]:
     request = {
         "TrainingJobName": ctx.name("training"),
         "AlgorithmSpecification": {"TrainingImage": token("training_image_uri"), "TrainingInputMode": "File"},
-        "HyperParameters": dict(start.static + start.training_only),
+        "HyperParameters": {**dict(start.static + start.training_only), **choice.extra.get("hyperparameters", {})},
         "RoleArn": token("sagemaker_execution_role_arn"),
         **_job_body(ctx, choice, "output"),
     }
@@ -106,8 +106,9 @@ def tuning_job(ctx: Context) -> dict[str, Any]:
         "RoleArn": token("sagemaker_execution_role_arn"),
         **_job_body(ctx, choice, "tuning-output"),
     }
-    if start.static:
-        definition["StaticHyperParameters"] = dict(start.static)
+    static = {**dict(start.static), **choice.extra.get("hyperparameters", {})}  # a GPU trial's own (tree_method)
+    if static:
+        definition["StaticHyperParameters"] = static
     request = {
         "HyperParameterTuningJobName": ctx.name("tuning", limit=32),
         "HyperParameterTuningJobConfig": {
@@ -394,7 +395,8 @@ def _job_body(ctx: Context, choice: Any, output: str) -> dict[str, Any]:
     managed spot training with checkpoints when the workload is interruptible."""
     w = ctx.workload
     start = start_for(w.model.algorithm)
-    distribution = "ShardedByS3Key" if w.training.distributed and choice.instance_count > 1 else "FullyReplicated"
+    distribution = choice.extra.get("input_distribution") or (  # Dask on GPUs reads the whole input on each
+        "ShardedByS3Key" if w.training.distributed and choice.instance_count > 1 else "FullyReplicated")
 
     def channel(name: str) -> dict[str, Any]:
         out: dict[str, Any] = {"ChannelName": name, "CompressionType": "None", "DataSource": {"S3DataSource": {

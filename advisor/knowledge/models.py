@@ -413,12 +413,22 @@ class AlgorithmStage(NamedTuple):
     generations: Annotated[tuple[Id, ...], Doc(
         "Instance generations AWS names (p2, p3, g4dn, g5, c5, ...), older ones included as AWS lists them.")] = ()
     starting_types: Annotated[tuple[str, ...], Doc("Instance types AWS suggests starting with.")] = ()
+    gpu_hyperparameters: Annotated[dict[str, str] | None, Doc(
+        "Hyperparameters a job on GPUs must set for the algorithm to use them at all (XGBoost: tree_method "
+        "gpu_hist); None: the container finds the GPUs itself.")] = None
+    multi_gpu_hyperparameters: Annotated[dict[str, str] | None, Doc(
+        "Further hyperparameters for a job with more than one GPU in all (XGBoost 1.5-1 and later: "
+        "use_dask_gpu_training), whose instances then each read the whole input (FullyReplicated).")] = None
+    gpu_note: Annotated[str | None, Doc("Why gpu_hyperparameters matter, in a clause.")] = None
+    multi_gpu_note: Annotated[str | None, Doc("Why multi_gpu_hyperparameters matter, in a clause.")] = None
 
     def _check(self, context: Context) -> None:
         if self.preferred is not None and self.preferred not in self.processors:
             raise ValueError(f"preferred {self.preferred!r} is not one of the processors {list(self.processors)}")
         if self.multi_gpu and "gpu" not in self.processors:
             raise ValueError("multi_gpu is true but the stage does not run on a GPU")
+        if (self.gpu_hyperparameters or self.multi_gpu_hyperparameters) and "gpu" not in self.processors:
+            raise ValueError("GPU hyperparameters are given but the stage does not run on a GPU")
 
     @property
     def cpu_only(self) -> bool:

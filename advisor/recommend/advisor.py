@@ -119,6 +119,9 @@ class Advisor:
                                      for leaf in rule.leaves()})
         """The workload fields the rules read: the context holds those."""
         self._catalogue = sizing.Catalogue.of(knowledge)
+        self._gpu_told = {a.id: a for a in knowledge.algorithms
+                          if a.training.gpu_hyperparameters or a.training.multi_gpu_hyperparameters}
+        """Built-in algorithms that train on a GPU only when a hyperparameter says so (XGBoost's tree_method)."""
         self._security = SecurityRows(knowledge)
         self._snapshots: dict[str, PriceSnapshot | None] = {}
         self._borrowed_from: dict[str, str] = {}
@@ -291,6 +294,12 @@ class Advisor:
             extra = {**extra, "managed_spot": refusal is None, "spot_checkpoints": checkpoints}
             reasons.append(_spot_reason(w, algorithm, refusal))
         winner = sized.winner
+        if winner.itype.accelerator is not None and w.model.algorithm in self._gpu_told \
+                and stage in (stage_registry.stages_reading("training") or ()):
+            told, said = gpu_hyperparameters(self._gpu_told[w.model.algorithm], winner.itype.accelerator.count,
+                                             winner.instances)
+            extra = {**extra, **told}
+            reasons += said
         if hosting is not None and option is not None:
             reasons += hosting_reasons(w, self.knowledge, facts.derived, hosting, option, winner, cost)
             extra = {**extra, "hosting": option, "models": w.inference.models,
@@ -379,6 +388,29 @@ def _exclusions_by_stage(outcomes: list[Outcome], stages: tuple[str, ...]) -> di
             if stage in stages:
                 per_stage[stage] += excluded
     return {stage: tuple(items) for stage, items in per_stage.items()}
+
+
+def gpu_hyperparameters(algorithm: Algorithm, devices: int, instances: int) -> tuple[dict[str, object], list[str]]:
+    """What a training job (or each tuning trial) on GPUs must tell a built-in algorithm that does not find them
+    itself (the knowledge's gpu_hyperparameters: XGBoost's tree_method gpu_hist), and, with more than one GPU in
+    the job, what makes it use them all (multi_gpu_hyperparameters: XGBoost's Dask, which reads the whole input on
+    every instance): the request's hyperparameters and input distribution (builders/sagemaker.py), and the
+    reasons in words."""
+    stage = algorithm.training
+    told = dict(stage.gpu_hyperparameters or {})
+    said = [f"HyperParameters {_pairs(told)}: {stage.gpu_note or 'the algorithm uses the GPU only so'}"] \
+        if told else []
+    gpus = devices * instances
+    if gpus > 1 and stage.multi_gpu_hyperparameters:
+        told.update(stage.multi_gpu_hyperparameters)
+        said.append(f"HyperParameters {_pairs(stage.multi_gpu_hyperparameters)}: {gpus} GPUs in the job "
+                    f"({instances} x {devices}); {stage.multi_gpu_note or 'the algorithm uses them all only so'}")
+        return {"hyperparameters": told, "input_distribution": "FullyReplicated"}, said
+    return {"hyperparameters": told}, said
+
+
+def _pairs(values: Mapping[str, str]) -> str:
+    return ", ".join(f"{name} {value}" for name, value in values.items())
 
 
 CPU_TRAINING_BILLIONS = 1.0

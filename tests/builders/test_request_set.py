@@ -134,6 +134,25 @@ def test_a_built_in_that_does_not_checkpoint_waits_an_hour_at_most(custom: Any) 
         assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 2700, "MaxWaitTimeInSeconds": 3600}
 
 
+def test_xgboost_on_gpus_is_told_so_and_uses_every_gpu_through_dask(custom: Any) -> None:
+    """AWS (xgboost.html): GPU training needs tree_method gpu_hist; several GPUs in the job are used only through
+    Dask (use_dask_gpu_training "true", 1.5-1 and later), whose input is FullyReplicated, never sharded. A job on
+    one GPU gets gpu_hist alone; one on CPUs neither."""
+    rec, _, rs = variant(custom, "xgboost-gpu-dask")
+    trial = rs.requests["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]
+    for job, params in ((rs.requests["CreateTrainingJob"], "HyperParameters"), (trial, "StaticHyperParameters")):
+        assert job[params]["tree_method"] == "gpu_hist" and job[params]["use_dask_gpu_training"] == "true"
+        assert {c["DataSource"]["S3DataSource"]["S3DataDistributionType"] for c in job["InputDataConfig"]} == \
+            {"FullyReplicated"}
+    assert any("use_dask_gpu_training" in r for r in rec.instances["training"].reasons)
+    _, _, one = custom({"name": "xgb-one", "stages": ["training"], "data": {"size_gb": 4},
+                        "training": {"gpu": "required"}})
+    assert one.requests["CreateTrainingJob"]["HyperParameters"]["tree_method"] == "gpu_hist"
+    assert "use_dask_gpu_training" not in one.requests["CreateTrainingJob"]["HyperParameters"]
+    _, _, cpu = custom({"name": "xgb-cpu", "stages": ["training"], "data": {"size_gb": 4}})
+    assert "tree_method" not in cpu.requests["CreateTrainingJob"]["HyperParameters"]
+
+
 def test_no_spot_for_a_built_in_that_cannot_finish_within_its_spot_wait(custom: Any) -> None:
     rec, _, rs = variant(custom, "spot-refused-no-checkpoints")
     job = rs.requests["CreateTrainingJob"]
