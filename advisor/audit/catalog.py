@@ -56,6 +56,9 @@ class Setting:
     #: AWS refuses the field for instance types with local NVMe storage (their volumes are encrypted by the
     #: instance's hardware): it does not apply to a resource that runs on one
     requires_ebs: bool = False
+    #: with requires_ebs: one instance type keeping its volumes on EBS is enough (AWS accepts the field beside
+    #: local storage and encrypts only the EBS volumes), where otherwise every type must
+    ebs_any: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,8 @@ def _setting(data: Mapping[str, Any]) -> Setting:
                    values=tuple(data.get("values") or ()), placeholder=data.get("placeholder"),
                    aws_default=data.get("aws_default"), when=tuple(_condition(c) for c in data.get("when") or ()),
                    satisfied_by=tuple(_condition(c) for c in data.get("satisfied_by") or ()),
-                   cfn=data.get("cfn") or {}, tf=data.get("tf") or {}, requires_ebs=bool(data.get("requires_ebs")))
+                   cfn=data.get("cfn") or {}, tf=data.get("tf") or {}, requires_ebs=bool(data.get("requires_ebs")),
+                   ebs_any=bool(data.get("ebs_any")))
 
 
 def _control(data: Mapping[str, Any]) -> Control:

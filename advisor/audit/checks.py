@@ -58,6 +58,8 @@ class Rule:
     satisfied: tuple[tuple[Condition, str], ...] = ()
     #: whether a patch can set the field in this type (not where SAM_CANNOT_SET says SAM has no property for it)
     patchable: bool = True
+    #: whether one instance type on EBS is enough for a volume key to apply (Setting.ebs_any)
+    ebs_any: bool = False
 
 
 def awscc_type(cfn_type: str) -> str | None:
@@ -120,7 +122,8 @@ def compile_rules(catalog: Catalog, kind: Kind) -> dict[str, tuple[Rule, ...]]:
                 rules[resource_type].append(Rule(
                     control, setting, path, conditions, expected_text(setting), fix,
                     catalog.local_storage if setting.requires_ebs else frozenset(),
-                    _paths_of(kind, setting.satisfied_by, resource_type), patchable=generated is None))
+                    _paths_of(kind, setting.satisfied_by, resource_type), patchable=generated is None,
+                    ebs_any=setting.ebs_any))
     return {t: tuple(r) for t, r in rules.items()}
 
 
@@ -490,15 +493,21 @@ def _condition_value(resource: Resource, rule_path: str, where: PathKey, cpath: 
     return values[0] if values else MISSING
 
 
-def _on_ebs(resource: Resource, local_storage: frozenset[str]) -> bool | None:
-    """Whether every instance type the resource names keeps its volumes on EBS: False when one has local NVMe
-    storage (AWS then refuses a volume KMS key: CreateEndpointConfig KmsKeyId, ResourceConfig VolumeKmsKeyId),
-    None when a type is not known before deployment."""
-    unknown = False
-    for value in _instance_types(resource.properties):
-        if isinstance(value, str) and value in local_storage:
-            return False
-        unknown = unknown or isinstance(value, Unknown)
+def _on_ebs(resource: Resource, local_storage: frozenset[str], any_type: bool) -> bool | None:
+    """Whether a volume key applies to the resource's instance types; None when a type is not known before
+    deployment. AWS refuses VolumeKmsKeyId when a type has local NVMe storage (its volumes are encrypted by the
+    instance's hardware): then every type must keep its volumes on EBS. With `any_type`, AWS accepts the key
+    beside local storage and encrypts the EBS volumes only (CreateEndpointConfig.KmsKeyId): one such type is
+    enough, and a resource that names no instance type (a serverless endpoint configuration) is judged."""
+    types = [t for t in _instance_types(resource.properties) if isinstance(t, (str, Unknown))]  # (a plan's null)
+    unknown = any(isinstance(t, Unknown) for t in types)
+    known = [t for t in types if isinstance(t, str)]
+    if any_type:
+        if not types or any(t not in local_storage for t in known):
+            return True
+        return None if unknown else False
+    if any(t in local_storage for t in known):
+        return False
     return None if unknown else True
 
 
@@ -517,11 +526,14 @@ def _instance_types(node: Any) -> Iterator[Any]:
 def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
     """Every finding for one resource: one per rule and list element, suppressed where the source says so."""
     suppressed = dict(resource.suppressions)
-    local_storage = next((r.local_storage for r in rules if r.local_storage), frozenset())
-    on_ebs = _on_ebs(resource, local_storage) if local_storage else True
+    on_ebs: dict[bool, bool | None] = {}  # computed once per resource and kind of volume rule
     for rule in rules:
         setting, control = rule.setting, rule.control
-        base: bool | None = on_ebs if rule.local_storage else True
+        base: bool | None = True
+        if rule.local_storage:
+            if rule.ebs_any not in on_ebs:
+                on_ebs[rule.ebs_any] = _on_ebs(resource, rule.local_storage, rule.ebs_any)
+            base = on_ebs[rule.ebs_any]
         if base is False:
             continue  # the field cannot be set on this resource's instance types
         for where, value in read(resource.properties, rule.path):

@@ -197,6 +197,10 @@ class Setting(NamedTuple):
     placeholder: Id | None = None
     requires_ebs: Annotated[bool, Doc(
         "AWS refuses the field for instance types with local NVMe instance storage.")] = False
+    ebs_any: Annotated[bool, Doc(
+        "With requires_ebs: AWS accepts the field beside types with local storage and it then encrypts only the "
+        "EBS volumes, so it applies when any of the resource's instance types keeps its volumes on EBS (not only "
+        "when all do).")] = False
     check: Annotated[Check | None, Doc("Default: equals when `value` is given, else present.")] = None
     values: Annotated[tuple[Scalar, ...], Doc("The allowed (one_of) or refused (none_of) values.")] = ()
     when: Annotated[tuple[Condition, ...], Doc("All must hold for the setting to apply.")] = ()
@@ -213,6 +217,8 @@ class Setting(NamedTuple):
             raise ValueError(f"check {self.check} needs values")
         if self.check == "at_least" and not isinstance(self.value, (int, float)):
             raise ValueError("check at_least needs a numeric value")
+        if self.ebs_any and not self.requires_ebs:
+            raise ValueError("ebs_any qualifies requires_ebs: give both")
 
     @property
     def path(self) -> str:
