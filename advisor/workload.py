@@ -1171,8 +1171,9 @@ def check_workload(w: Workload, knowledge: "Knowledge", doc: Any = None) -> None
         return
     problems = [Problem(message, doc.display if doc else None, doc.line_of(path) if doc else None,
                         ".".join(path), hint) for path, message, hint in found]
-    where = doc.display if doc else w.name
-    raise WorkloadError(f"{where}: {len(problems)} problem{'s' if len(problems) > 1 else ''}", problems=problems)
+    count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+    # from Python, as a structural error says it (invalid_workload): "workload: 1 problem" read as a file's name
+    raise WorkloadError(f"{doc.display}: {count}" if doc else f"{count} in the workload", problems=problems)
 
 
 ALGORITHM_OF_KIND: dict[ModelKind, Algorithm] = {

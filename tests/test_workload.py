@@ -209,6 +209,14 @@ def test_api_dict_errors_name_the_field() -> None:
     assert "training.max_hours: must be a number, got 'soon'" in info.value.render()
 
 
+def test_a_semantic_problem_of_a_workload_from_python_is_said_as_a_structural_one_is() -> None:
+    """The region checked against the knowledge said "Invalid workload: workload: 1 problem", the workload's
+    default name read as if it were a file's."""
+    with pytest.raises(WorkloadError) as info:
+        Advisor(K).recommend(Workload(stages=["training"], region="mars-1"))
+    assert info.value.render().startswith("Invalid workload: 1 problem in the workload\n  region: 'mars-1'")
+
+
 def test_a_workload_built_in_python_is_refused_with_the_one_error_tree() -> None:
     """`Workload(...)`, as the README builds one, raised pydantic's ValidationError: a caller catching AdvisorError
     (what every other API error is) got a traceback. The problems are a file's, without the line."""
