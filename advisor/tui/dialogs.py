@@ -64,7 +64,7 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(ModalScreen[bool | None]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
@@ -81,6 +81,26 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class KeepOrDropScreen(ConfirmScreen):
+    """A yes/no whose no throws something away (the questionnaire's draft): Esc and Ctrl+C, a user's way out,
+    answer neither and dismiss None, so leaving never deletes what the user may still want."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n", "answer(False)", "No"),
+        Binding("escape,ctrl+c", "keep", "Leave", key_display="esc"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm"):
+            yield Static(Text(self.question))
+            yield Static(Text.assemble(("y", "bold"), " yes    ", ("n", "bold"), " no    ", ("esc", "bold"),
+                                       " leave, deciding later"))
+
+    def action_keep(self) -> None:
+        self.dismiss(None)
 
 
 class NavigatorScreen(ModalScreen[int | None]):

@@ -46,7 +46,7 @@ from advisor.recommend.questions import (
 )
 from advisor.tui import advice_views
 from advisor.tui.base import BaseScreen, ReadyForKeys, report
-from advisor.tui.dialogs import ConfirmScreen
+from advisor.tui.dialogs import ConfirmScreen, KeepOrDropScreen
 from advisor.tui.recommendation import RecommendationScreen
 
 if TYPE_CHECKING:
@@ -231,7 +231,7 @@ class QuestionnaireScreen(BaseScreen[None]):
             question = (f"Continue the questionnaire you left on {when:%Y-%m-%d %H:%M}?\n\n"
                         f"Workload {name!s}{origin}, at the {where} step.\n"
                         f"y continues it; n {instead} and deletes the draft.")
-            self.app.push_screen(ConfirmScreen(question), lambda yes: self._draft_answered(draft, bool(yes)))
+            self.app.push_screen(KeepOrDropScreen(question), lambda yes: self._draft_answered(draft, yes))
         else:
             self.call_later(self._build)
 
@@ -243,7 +243,10 @@ class QuestionnaireScreen(BaseScreen[None]):
         clock = self.clock
         self.deliver(self._advisor_ready, Advisor(clock=lambda: clock().date()))
 
-    def _draft_answered(self, draft: Draft, resume: bool) -> None:
+    def _draft_answered(self, draft: Draft, resume: bool | None) -> None:
+        if resume is None:  # Esc or Ctrl+C: gone without a choice; the draft is offered again next time
+            self.post_message(self.Closed())
+            return
         if resume:
             self.state.resume(draft)
             if self.advisor is not None:

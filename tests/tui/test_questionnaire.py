@@ -22,7 +22,7 @@ from advisor.recommend.advisor import Advisor
 from advisor.recommend.questions import DRAFT_FILE, Answers, DraftStore, answers_from_file
 from advisor.recommend.report import build_report, render
 from advisor.tui.app import AdvisorApp, create_app
-from advisor.tui.dialogs import ConfirmScreen
+from advisor.tui.dialogs import ConfirmScreen, KeepOrDropScreen
 from advisor.tui.home import HomeScreen
 from advisor.tui.questionnaire import QuestionnaireScreen, QuestionnaireStart, control_id
 from advisor.tui.recommendation import ExportScreen, RecommendationScreen
@@ -236,6 +236,30 @@ async def test_a_quit_keeps_a_draft_that_is_offered_on_the_next_start(tutor: Tut
         screen = fresh.screen
         assert isinstance(screen, QuestionnaireScreen) and screen.step == "stages"
         assert screen.answers.values["name"] == "workload" and not (folder / DRAFT_FILE).exists()
+
+
+@run_async
+async def test_esc_or_ctrl_c_on_the_draft_offer_leaves_and_keeps_the_draft(tutor: Tutor) -> None:
+    """Esc answered "no" to "Continue the questionnaire you left?", and no deletes the draft: a user's way out
+    threw their answers away. Esc and Ctrl+C now leave, and the draft is offered again."""
+    folder = tutor.store.path.parent
+    app = create_app(tutor, questionnaire=start(tutor))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"kept", "ctrl+q")
+    assert DraftStore(folder).load() is not None
+    for key in ("escape", "ctrl+c"):
+        again = create_app(tutor, bank_id="tiny")
+        async with again.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("w")
+            await settle(pilot)
+            assert isinstance(again.screen, KeepOrDropScreen)
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(again.screen, HomeScreen), key
+        draft = DraftStore(folder).load()
+        assert draft is not None and draft.answers["name"] == "kept", key
 
 
 @run_async
