@@ -129,7 +129,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
         known = [*decision_ids(rec), SIZING]
         if args.decision and args.decision not in known:
-            raise UsageError(f"no decision {args.decision!r} in this recommendation", hint=f"one of {', '.join(known)}")
+            import difflib  # deferred: only this error needs it
+
+            # `training` for training.family, `Training.Family` as typed from a heading
+            wanted = args.decision.lower()
+            close = [k for k in known if wanted in (k, k.split(".")[0])] or difflib.get_close_matches(wanted, known, 1)
+            guess = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UsageError(f"no decision {args.decision!r} in this recommendation{guess}",
+                             hint=f"one of {', '.join(known)}")
         return explain_text(rec, args.decision)
 
     return _cached(args, raw, "explain", render, wrap=True)

@@ -73,6 +73,15 @@ def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert "+ train-xgboost-cpu selected" in out and "- train-in-memory unmatched" in out
     assert "derived.working_set_gb lt 32 (actual 8.0)" in out
     assert main(["explain", EXAMPLE, "--decision", "nope"]) == 2
+    assert "(did you mean" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("training", "training.family"), ("Security.Controls",
+                                              "security.controls"), ("lamda.check", "lambda.check")])
+def test_explain_a_decision_mistyped_is_told_the_one_meant(
+        typed: str, meant: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", EXAMPLE, "--decision", typed, "--no-cache"]) == 2
+    assert f"no decision {typed!r} in this recommendation (did you mean {meant!r}?)" in capsys.readouterr().err
 
 
 def test_explain_on_a_terminal_wraps_at_its_width_and_piped_keeps_a_line_per_rule(
