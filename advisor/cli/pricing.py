@@ -69,6 +69,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     from advisor.knowledge.loader import knowledge_data
     from advisor.pricing.snapshots import available_regions, load_snapshot
 
+    # a typo (eu-wst-1) is told the region meant, not "no snapshot: run pricing refresh --region eu-wst-1"
+    check_regions(args.region)
     types = knowledge_data()["instance_types"]  # plain data: no need to build the knowledge models here
     regions = args.region or available_regions(args.pricing_dir)
     family_types: set[str] | None = None

@@ -68,6 +68,9 @@ def test_show_unknown_family_or_region_exits_2(capsys: pytest.CaptureFixture[str
     assert main(["pricing", "show", "--region", "sa-east-1"]) == 2
     assert f"no price snapshot for region sa-east-1 (have: {', '.join(sorted(SHIPPED_REGIONS))})" in \
         capsys.readouterr().err
+    assert main(["pricing", "show", "--region", "eu-wst-1"]) == 2  # a typo: not "refresh eu-wst-1"
+    err = capsys.readouterr().err
+    assert "'eu-wst-1' is not a region where SageMaker runs" in err and "did you mean 'eu-west-1'" in err
 
 
 def test_show_warns_about_a_stale_snapshot(pricing_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
