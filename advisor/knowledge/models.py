@@ -196,7 +196,8 @@ class Setting(NamedTuple):
     value: Scalar | None = None
     placeholder: Id | None = None
     requires_ebs: Annotated[bool, Doc(
-        "AWS refuses the field for instance types with local NVMe instance storage.")] = False
+        "A volume key: AWS refuses the field for instance types with local NVMe instance storage (which their "
+        "hardware encrypts), or with ebs_any accepts it without effect on that storage.")] = False
     ebs_any: Annotated[bool, Doc(
         "With requires_ebs: AWS accepts the field beside types with local storage and it then encrypts only the "
         "EBS volumes, so it applies when any of the resource's instance types keeps its volumes on EBS (not only "

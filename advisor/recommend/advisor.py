@@ -56,7 +56,7 @@ from advisor.recommend.models import (
 )
 from advisor.recommend.options import hosted_models, hosting_reasons, option_warnings, several_models_stages
 from advisor.recommend.pipeline import serial_pipeline
-from advisor.recommend.security import SecurityRows, drop_refused, serverless_gaps
+from advisor.recommend.security import SecurityRows, drop_volume_keys, serverless_gaps
 from advisor.workload import (
     Derived,
     Workload,
@@ -322,11 +322,12 @@ class Advisor:
 
     def _secure(self, controls: Outcome, instances: Mapping[str, StageChoice], w: Workload, derived: Derived
                 ) -> tuple[tuple[SecuritySetting, ...], tuple[GuardRailAdvice, ...], list[str], list[str]]:
-        """The selected controls as request fields, less the volume keys AWS would refuse and what a serverless
-        endpoint cannot carry (said as `not_available` rows), and the guard rails that enforce what is left."""
-        security, refused = drop_refused(self._security.settings_for(controls), {
+        """The selected controls as request fields, less the volume keys local NVMe storage makes moot and what a
+        serverless endpoint cannot carry (said as `not_available` rows), and the guard rails that enforce what is
+        left."""
+        security, refused = drop_volume_keys(self._security.settings_for(controls), {
             stage: (c.instance_type, self.knowledge.instance_type(c.instance_type).instance_storage_gb)
-            for stage, c in instances.items() if c.instance_type is not None})
+            for stage, c in instances.items() if c.instance_type is not None}, self._security.ineffective_on_local)
         security, gaps = serverless_gaps(security, w, derived, self.knowledge)
         gaps += self._security.open_in_vpc(security, w)
         return security, self._security.rails_for(security), refused, gaps

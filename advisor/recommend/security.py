@@ -30,12 +30,15 @@ def _group(service: str) -> Literal["sagemaker", "lambda"]:
     return "lambda" if service == "lambda" else "sagemaker"
 
 
-def drop_refused(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tuple[str, float]]
-                 ) -> tuple[tuple[SecuritySetting, ...], list[str]]:
-    """Leave out volume KMS keys that AWS refuses because the stage's type has local NVMe storage.
+def drop_volume_keys(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tuple[str, float]],
+                     ineffective: frozenset[tuple[str, str]]) -> tuple[tuple[SecuritySetting, ...], list[str]]:
+    """Leave out volume KMS keys for a stage whose type has local NVMe storage, which the instance's own hardware
+    module encrypts: the control is met another way, and the warning says so.
 
-    `storage_of` maps a stage to (instance type, instance storage GB). The data on those disks is encrypted by
-    the instance's own hardware module, so the control is met another way; the warning says so.
+    `storage_of` maps a stage to (instance type, instance storage GB). AWS refuses most such keys (a training,
+    processing or transform job's VolumeKmsKeyId); the (operation, field) pairs in `ineffective` it accepts but
+    they encrypt no local storage (an endpoint configuration's KmsKeyId, botocore 1.44.5), so they would protect
+    nothing on the one type the recommendation chose.
     """
     if not any(size > 0 for _, size in storage_of.values()):  # the usual case: no NVMe type was chosen
         return rows, []
@@ -48,9 +51,12 @@ def drop_refused(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tup
         chosen = next((storage_of[s.id] for s in stage_registry.stages()
                        if s.instance_operation == row.api and s.id in storage_of and storage_of[s.id][1] > 0), None)
         if chosen:
+            if (row.api, row.field) in ineffective:
+                aws = "AWS accepts the key beside it but it encrypts no instance local storage, so it would protect nothing"
+            else:
+                aws = "for which it refuses a volume KMS key"
             warnings.append(f"{row.control}: {row.api}.{row.field} is left out because {chosen[0]} has "
-                            f"{chosen[1]:g} GB of local NVMe storage, which AWS encrypts with a hardware key and for "
-                            "which it refuses a volume KMS key")
+                            f"{chosen[1]:g} GB of local NVMe storage, which AWS encrypts with a hardware key; {aws}")
             continue
         kept.append(row)
     return tuple(kept), warnings
@@ -65,6 +71,9 @@ class SecurityRows:
         self._rows: dict[tuple[str, str], tuple[SecuritySetting, ...]] = {}
         self._rails: dict[tuple[int, tuple[str, ...], tuple[str, ...]], GuardRailAdvice] = {}
         self._topic = {c.id: c.chapter_topic for c in knowledge.security_controls}
+        self.ineffective_on_local = frozenset((s.operation, s.field) for c in knowledge.security_controls
+                                              for s in c.settings if s.ebs_any)
+        """Volume keys AWS accepts beside local NVMe storage but which then encrypt nothing (drop_volume_keys)."""
         """Control id -> the chapter topic it belongs to (vpc, network_isolation, ...)."""
         # the order rows are shown in: SageMaker's, then the Lambda function's; most severe first, then by id
         self._order = {control_id: position for position, (_, _, control_id) in enumerate(sorted(
@@ -101,7 +110,7 @@ class SecurityRows:
         """The guard rails that enforce the settings these rows write, each over only the actions whose request
         sets the field its condition key reads.
 
-        Called with the rows the recommendation keeps (after drop_refused), so a rail never denies a request the
+        Called with the rows the recommendation keeps (after drop_volume_keys), so a rail never denies a request the
         same recommendation writes: no VolumeKmsKey deny on CreateTrainingJob when the key is left out for NVMe
         storage, no VpcSubnets deny on CreateModel because processing, not the model, runs in the VPC.
         """

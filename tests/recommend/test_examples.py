@@ -260,6 +260,23 @@ def test_volume_kms_keys_are_left_out_on_instance_storage_types(advisor: Advisor
     assert ("CreateTrainingJob", "ResourceConfig.VolumeKmsKeyId") in {(s.api, s.field) for s in cpu.security}
 
 
+def test_an_endpoint_key_is_left_out_on_local_storage_as_ineffective_not_refused(advisor: Advisor) -> None:
+    """An endpoint configuration's KmsKeyId is accepted beside local NVMe types (botocore 1.44.5) but encrypts no
+    local storage: on a G endpoint it goes, said as protecting nothing, not as a key AWS refuses."""
+    rec = advisor.recommend({"stages": ["realtime_inference"], "data": {"sensitivity": "confidential"},
+                             "model": {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 25},
+                             "inference": {"gpu": "required"}})
+    endpoint = rec.instances["realtime_inference"]
+    assert advisor.knowledge.instance_type(endpoint.instance_type).instance_storage_gb > 0
+    assert ("CreateEndpointConfig", "KmsKeyId") not in {(s.api, s.field) for s in rec.security}
+    said = [w for w in rec.warnings if w.startswith("SM-EC-01: CreateEndpointConfig.KmsKeyId is left out")]
+    assert len(said) == 1 and "would protect nothing" in said[0] and "refuses" not in said[0]
+    training = advisor.recommend({"stages": ["training"], "data": {"sensitivity": "confidential"},
+                                  "model": {"algorithm": "pytorch", "kind": "deep_learning",
+                                            "parameters_millions": 100}})
+    assert any("refuses a volume KMS key" in w for w in training.warnings if w.startswith("SM-TR-03"))
+
+
 def test_a_stale_snapshot_is_said_once_in_markdown() -> None:
     import datetime as dt
 
