@@ -319,6 +319,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     from advisor.quiz.tutor import USER_BANKS
 
     shown = shown_name(str(args.file))  # the bank's title and source carry it: a name that is not UTF-8, escaped
+    if args.source_format is None and not args.file.is_file():
+        # deferred: only a path that is no file needs it
+        from advisor.documents import read_bytes
+        from advisor.errors import QuizError
+
+        read_bytes(args.file, shown, QuizError)  # "no such file", "is a folder": before "cannot tell its format"
     source_format = args.source_format or import_format_for(args.file, shown)
     bank_id = shown_name(args.bank_id) if args.bank_id else bank_id_for(args.file)
     title = shown_name(args.title) if args.title else None  # argv bytes that are not UTF-8, escaped

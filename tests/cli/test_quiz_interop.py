@@ -139,6 +139,16 @@ def test_import_of_a_name_that_does_not_say_its_format_asks_for_one(name: str, c
     assert "give --format, one of ditectrev-md, gift" in err and "Traceback" not in err
 
 
+def test_import_of_a_path_that_is_no_file_says_so_before_asking_for_a_format(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`quiz import questions.md` of a mistyped name said "cannot tell its format (.md): give --format"."""
+    assert main(["quiz", "import", str(tmp_path / "missing.md")]) == 2
+    assert main(["quiz", "import", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "missing.md: no such file" in err and f"{tmp_path}: is a folder, not a file" in err
+    assert "cannot tell its format" not in err
+
+
 BOMB = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><quiz/>'
 
 
