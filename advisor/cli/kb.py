@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("what", choices=tuple(SHOW), metavar="TOPIC",  # the choices in the help: usage fits 80 columns
                       help=f"one of {', '.join(SHOW)}")
     show.add_argument("--format", choices=FORMATS, default="table")
-    show.add_argument("--family", help="types: only this family (t, m, r, c, p, g, inf, trn, m-graviton, ...)")
+    show.add_argument("--family", type=str.lower,  # G as in the chapter's "G = Graphics": the id is g
+                      help="types: only this family (t, m, r, c, p, g, inf, trn, m-graviton, ...)")
     show.add_argument("--accelerator", metavar="WHAT",
                       help="types: only those with this accelerator: a model (H100, Inferentia2), a kind (gpu, "
                            "inferentia, trainium, gaudi), a vendor (nvidia, aws, intel), 'any' or 'none'")

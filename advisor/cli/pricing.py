@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     show = pricing_sub.add_parser("show", help="print prices per instance type and component")
     show.add_argument("--region", action="append", help="only this region (repeatable; default: every snapshot)")
-    show.add_argument("--family", help="only this instance family (t, m, r, c, p, g, inf, trn)")
+    show.add_argument("--family", type=str.lower, help="only this instance family (t, m, r, c, p, g, inf, trn)")
     show.add_argument("--component", choices=component_names(), metavar="COMPONENT",
                       help="only this price component (hosting, spot_training, ...) or the one a workload stage "
                            "is billed under (realtime_inference, tuning, ...); a stage billed per use "

@@ -83,6 +83,7 @@ def test_filters_by_accelerator_memory_and_vcpu() -> None:
     big_cpu = _json("--accelerator", "none", "--memory", "1024-", "--vcpu", "-128")
     assert big_cpu and all(not r["accelerator"] and r["memory_gib"] >= 1024 and r["vcpu"] <= 128 for r in big_cpu)
     assert {r["vcpu"] for r in _json("--family", "g", "--vcpu", "4")} == {4}
+    assert _json("--family", "G") == _json("--family", "g")  # the chapter writes G; an accelerator matched in any case
 
 
 def test_bad_filters_are_usage_errors() -> None:
