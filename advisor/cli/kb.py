@@ -303,6 +303,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         rows = [r for r in rows if args.vcpu[0] <= r["vcpu"] <= args.vcpu[1]]
     if args.format == "table" and args.what in TABLE_ROWS:
         rows = TABLE_ROWS[args.what](rows)
+    if not rows and args.format == "table":  # an empty table's headings said nothing of why
+        given = [f"--{f}" for f in type_filters if getattr(args, f) is not None]
+        say(f"no {'instance type' if given else title.lower()} matches {' and '.join(given) or 'anything'}"
+            f"{' together' if len(given) > 1 else ''}")
+        return 0
     emit(rows, args.format, title=title, columns=columns)
     if args.format == "table" and args.what == "hosting":  # why one serves a single model, in AWS's terms
         for option in rows:

@@ -86,6 +86,13 @@ def test_filters_by_accelerator_memory_and_vcpu() -> None:
     assert _json("--family", "G") == _json("--family", "g")  # the chapter writes G; an accelerator matched in any case
 
 
+def test_filters_that_match_nothing_say_so() -> None:
+    """An empty table's headings were all `--memory 1000000-` printed: no word of why."""
+    result = _show("--memory", "1000000-", "--vcpu", "-4")
+    assert result.returncode == 0 and "no instance type matches --memory and --vcpu together" in result.stdout
+    assert "┏" not in result.stdout
+
+
 def test_bad_filters_are_usage_errors() -> None:
     for args, message in ((("--accelerator", "tpu"), "unknown accelerator 'tpu'"),
                           (("--memory", "lots"), "is not a range"), (("--vcpu", "8-4"), "low end is above"),
