@@ -52,7 +52,8 @@ def drop_volume_keys(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str,
                        if s.instance_operation == row.api and s.id in storage_of and storage_of[s.id][1] > 0), None)
         if chosen:
             if (row.api, row.field) in ineffective:
-                aws = "AWS accepts the key beside it but it encrypts no instance local storage, so it would protect nothing"
+                aws = ("AWS accepts the key beside it but it encrypts no instance local storage, so it would "
+                       "protect nothing")
             else:
                 aws = "for which it refuses a volume KMS key"
             warnings.append(f"{row.control}: {row.api}.{row.field} is left out because {chosen[0]} has "
