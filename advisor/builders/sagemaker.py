@@ -73,13 +73,32 @@ def training_job(ctx: Context) -> dict[str, Any]:
     request = {
         "TrainingJobName": ctx.name("training"),
         "AlgorithmSpecification": {"TrainingImage": token("training_image_uri"), "TrainingInputMode": "File"},
-        "HyperParameters": {**dict(start.static + start.training_only), **choice.extra.get("hyperparameters", {})},
+        "HyperParameters": {**_required(ctx, choice), **dict(start.static + start.training_only),
+                            **choice.extra.get("hyperparameters", {})},
         "RoleArn": token("sagemaker_execution_role_arn"),
         **_job_body(ctx, choice, "output"),
     }
     if not request["HyperParameters"]:
         del request["HyperParameters"]
     return ctx.secure(SERVICE, "CreateTrainingJob", request)
+
+
+def _required(ctx: Context, choice: Any) -> dict[str, str]:
+    """The built-in algorithm's Required training hyperparameters (knowledge: required_hyperparameters, carried in
+    the stage's extra): a value the workload states (model.mode is BlazingText's mode), else a placeholder
+    `<<hp_NAME>>` described as what only the user knows. The starting point's own values win over these."""
+    algorithm = ctx.workload.model.algorithm
+    out: dict[str, str] = {}
+    for name in choice.extra.get("required_hyperparameters", ()):
+        if name == "mode" and ctx.workload.model.mode:
+            out[name] = ctx.workload.model.mode
+            continue
+        placeholder = f"hp_{name}"
+        ctx.described.setdefault(placeholder, (
+            f"value of {algorithm}'s {name} hyperparameter: Required (a training job without it fails), and only "
+            f"your data decides it (AWS: the {algorithm} Hyperparameters page)", []))
+        out[name] = token(placeholder)
+    return out
 
 
 def tuning_job(ctx: Context) -> dict[str, Any]:
@@ -106,7 +125,10 @@ def tuning_job(ctx: Context) -> dict[str, Any]:
         "RoleArn": token("sagemaker_execution_role_arn"),
         **_job_body(ctx, choice, "tuning-output"),
     }
-    static = {**dict(start.static), **choice.extra.get("hyperparameters", {})}  # a GPU trial's own (tree_method)
+    ranges = parameter_ranges(start, tuning.strategy)
+    tuned = {r["Name"] for kind in ranges.values() for r in kind}
+    static = {**{k: v for k, v in _required(ctx, choice).items() if k not in tuned}, **dict(start.static),
+              **choice.extra.get("hyperparameters", {})}  # a GPU trial's own (tree_method) last
     if static:
         definition["StaticHyperParameters"] = static
     request = {
@@ -115,7 +137,7 @@ def tuning_job(ctx: Context) -> dict[str, Any]:
             "Strategy": tuning.strategy,
             "HyperParameterTuningJobObjective": {"Type": kind, "MetricName": metric},
             "ResourceLimits": limits,
-            "ParameterRanges": parameter_ranges(start, tuning.strategy),
+            "ParameterRanges": ranges,
         },
         "TrainingJobDefinition": definition,
     }

@@ -497,6 +497,9 @@ class Algorithm(NamedTuple):
     multi_model: Annotated[bool, Doc(
         "Whether the built-in inference container supports multi-model endpoints (AWS lists the ones that do in "
         "multi-model-support.html); one that does not serves one model a container.")] = False
+    required_hyperparameters: Annotated[tuple[Id, ...], Doc(
+        "Training hyperparameters the algorithm's Hyperparameters page marks Required (a job without them fails); "
+        "the requests write each, a placeholder where only the user knows the value.")] = ()
     export: Annotated[ArtifactExport | None, Doc(
         "How the trained model artifact runs outside the built-in container, where AWS documents it; None: the "
         "model runs only in its SageMaker container (training, hosting, batch transform).")] = None

@@ -122,6 +122,9 @@ class Advisor:
         self._gpu_told = {a.id: a for a in knowledge.algorithms
                           if a.training.gpu_hyperparameters or a.training.multi_gpu_hyperparameters}
         """Built-in algorithms that train on a GPU only when a hyperparameter says so (XGBoost's tree_method)."""
+        self._required_hyperparameters = {a.id: a.required_hyperparameters for a in knowledge.algorithms
+                                          if a.required_hyperparameters}
+        """Built-in algorithms' Required training hyperparameters: a job without them fails."""
         self._security = SecurityRows(knowledge)
         self._snapshots: dict[str, PriceSnapshot | None] = {}
         self._borrowed_from: dict[str, str] = {}
@@ -294,6 +297,9 @@ class Advisor:
             extra = {**extra, "managed_spot": refusal is None, "spot_checkpoints": checkpoints}
             reasons.append(_spot_reason(w, algorithm, refusal))
         winner = sized.winner
+        required = self._required_hyperparameters.get(w.model.algorithm)
+        if required and stage in (stage_registry.stages_reading("training") or ()):
+            extra = {**extra, "required_hyperparameters": required}  # the requests write each (builders)
         if winner.itype.accelerator is not None and w.model.algorithm in self._gpu_told \
                 and stage in (stage_registry.stages_reading("training") or ()):
             told, said = gpu_hyperparameters(self._gpu_told[w.model.algorithm], winner.itype.accelerator.count,

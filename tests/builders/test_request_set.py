@@ -449,3 +449,22 @@ def test_a_model_of_ordinary_size_keeps_the_variant_defaults(example: Any) -> No
     [variant] = example("fraud-detector")[2].requests["CreateEndpointConfig"]["ProductionVariants"]
     assert not {"VolumeSizeInGB", "ModelDataDownloadTimeoutInSeconds",
                 "ContainerStartupHealthCheckTimeoutInSeconds"} & set(variant)
+
+
+def test_a_built_ins_required_hyperparameters_are_written_or_asked_for(custom: Any) -> None:
+    """Each algorithm's Hyperparameters page marks some Required (k-means: feature_dim and k; BlazingText: mode):
+    a job without them fails, so the training job and every tuning trial carry them, the workload's own value
+    where it states one (model.mode) and a described placeholder otherwise; a tuned one is not also static."""
+    _, _, km = custom({"name": "km", "stages": ["training", "tuning"], "model": {"algorithm": "kmeans"}})
+    assert km.requests["CreateTrainingJob"]["HyperParameters"] == {"feature_dim": "<<hp_feature_dim>>",
+                                                                   "k": "<<hp_k>>"}
+    static = km.requests["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]["StaticHyperParameters"]
+    assert static["k"] == "<<hp_k>>"
+    assert {"hp_feature_dim", "hp_k"} <= {p.name for p in km.placeholders}
+    _, _, bt = custom({"name": "bt", "stages": ["training"], "data": {"kind": "text"},
+                       "model": {"algorithm": "blazingtext", "mode": "supervised"}})
+    assert bt.requests["CreateTrainingJob"]["HyperParameters"]["mode"] == "supervised"
+    _, _, xgb = custom({"name": "xgb", "stages": ["training", "tuning"]})
+    assert xgb.requests["CreateTrainingJob"]["HyperParameters"]["num_round"] == "100"  # the start's value wins
+    trial = xgb.requests["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]
+    assert "num_round" not in trial.get("StaticHyperParameters", {})  # tuned, so not static
