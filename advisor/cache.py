@@ -46,6 +46,9 @@ def private_folder(path: Path, what: str) -> Path | None:
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = path.lstat()
+    except FileExistsError:  # mkdir's word for "a file has that name": said as such
+        _note(f"{what} {path} is a file, not a folder; going without it")
+        return None
     except OSError as exc:
         _note(f"{what} {path} cannot be used ({exc.strerror or exc}); going without it")
         return None

@@ -71,6 +71,13 @@ def test_a_folder_others_can_write_is_not_used(folder: Path, capsys: pytest.Capt
     assert err.count("writable by other users") == 1  # one note, not one per lookup
 
 
+def test_a_file_where_the_folder_should_be_is_said_as_such(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """ADVISOR_CACHE_DIR naming a file said "cannot be used (File exists)", mkdir's errno, not what is wrong."""
+    folder.write_text("a file")
+    assert cache.read("x.json", folder) is None
+    assert f"cache folder {folder} is a file, not a folder; going without it" in capsys.readouterr().err
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a folder away")
 def test_a_folder_owned_by_another_user_is_not_used(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder.mkdir(mode=0o700)
