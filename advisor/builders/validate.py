@@ -88,6 +88,7 @@ def state_machine_problems(definition: Any, where: str = "") -> list[str]:
         elif "Next" not in state:
             problems.append(f"{here}: neither Next nor End: true, so the path stops nowhere")
         problems += _retry_problems(state.get("Retry", []), here)
+        problems += _catch_all_problems(state, here)
         for i, branch in enumerate(state.get("Branches", []) if kind == "Parallel" else []):
             problems += state_machine_problems(branch, f"{here} branch {i}")
         if kind == "Map":
@@ -120,6 +121,25 @@ def _retry_problems(retriers: Any, here: str) -> list[str]:
         for key, kind, low in checks:
             if key in r and (isinstance(r[key], bool) or not isinstance(r[key], kind) or r[key] < low):
                 problems.append(f"{where}: {key} must be a number >= {low}, got {r[key]!r}")
+    return problems
+
+
+def _catch_all_problems(state: dict[str, Any], here: str) -> list[str]:
+    """The States Language: `States.ALL` must stand alone in its ErrorEquals and in the last retrier or catcher
+    (a matcher after it could never match)."""
+    problems = []
+    for key in ("Retry", "Catch"):
+        entries = state.get(key)
+        if not isinstance(entries, list):
+            continue
+        for i, entry in enumerate(entries):
+            errors = entry.get("ErrorEquals") if isinstance(entry, dict) else None
+            if not isinstance(errors, list) or "States.ALL" not in errors:
+                continue
+            if len(errors) > 1:
+                problems.append(f"{here}: {key}[{i}]: States.ALL must be alone in ErrorEquals")
+            if i != len(entries) - 1:
+                problems.append(f"{here}: {key}[{i}]: States.ALL must be in the last {key} entry")
     return problems
 
 

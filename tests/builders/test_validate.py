@@ -98,6 +98,10 @@ def _edit(change: Any) -> dict[str, Any]:
     (lambda m: m["States"]["A"]["Retry"][0].update(BackoffRate=0.5), "BackoffRate must be a number >= 1.0"),
     (lambda m: m["States"]["A"]["Retry"][0].update(ErrorEquals=[]), "ErrorEquals must be a non-empty list"),
     (lambda m: m["States"]["A"].update(Type="Lambda"), "Type must be one of"),
+    (lambda m: m["States"]["A"]["Retry"].append({"ErrorEquals": ["Lambda.ServiceException"]}),
+     "States.ALL must be in the last Retry entry"),
+    (lambda m: m["States"]["A"]["Catch"][0].update(ErrorEquals=["States.ALL", "States.Timeout"]),
+     "States.ALL must be alone in ErrorEquals"),
     (lambda m: m.pop("States"), "States is missing"),
 ])
 def test_a_broken_state_machine_fails_the_check(change: Any, complaint: str) -> None:
