@@ -81,17 +81,30 @@ def _kinds(knowledge: Knowledge) -> dict[Kind, list[tuple[str, HostingOption]]]:
         kind: _of(stages, kind) for kind in (_always_on, _per_use, _queued, _job)})
 
 
-def _breaks(option: HostingOption, w: Workload) -> list[str]:
-    """The limits of `option` one request of this workload breaks, in words."""
+def _broken(option: HostingOption, w: Workload) -> dict[str, str]:
+    """The limits of `option` one request of this workload breaks: each limit's id and the breach in words."""
     inf = w.inference
-    broken = []
+    broken = {}
     payload = option.most("payload_mb")
     if payload is not None and inf.payload_mb > payload:
-        broken.append(f"a {inf.payload_mb:g} MB payload (limit {payload:g} MB)")
+        broken["payload_mb"] = f"a {inf.payload_mb:g} MB payload (limit {payload:g} MB)"
     timeout = option.most("timeout_s")
     if timeout is not None and option_request_seconds(w, option) > timeout:
-        broken.append(f"{request_seconds_said(w, option)} of processing (limit {timeout:g} s)")
+        broken["timeout_s"] = f"{request_seconds_said(w, option)} of processing (limit {timeout:g} s)"
     return broken
+
+
+def _breaks(option: HostingOption, w: Workload) -> list[str]:
+    """The limits of `option` one request of this workload breaks, in words."""
+    return list(_broken(option, w).values())
+
+
+def _fields(option: HostingOption, limit_ids: list[str]) -> str:
+    """The request fields that set the named limits of `option` (their api_field, without the operation), so a
+    warning names only the settings the workload's requests break."""
+    fields = [x.api_field.partition(":")[2].split(".", 1)[-1] for x in option.limits
+              if x.id in limit_ids and x.api_field]
+    return " and ".join(fields)
 
 
 def _needs_gpu(w: Workload, choice: StageChoice | None, knowledge: Knowledge) -> bool:
@@ -175,9 +188,11 @@ def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds) -> list[
     for here, batch in kinds[_job]:
         if here not in w.stages:
             continue
-        broken = _breaks(batch, w)
-        if not broken:
+        breaches = _broken(batch, w)
+        if not breaches:
             continue
+        broken = list(breaches.values())
+        fields = _fields(batch, list(breaches))
         able = {s: f"{o.name} (payload up to {o.most('payload_mb'):g} MB, {o.most('timeout_s'):g} s a request"
                 for s, o in stages if s != here and o.capabilities.persistent and not _breaks(o, w)}
         able.update({job.id: f"{_a(job.title)} that loads the model and reads each object itself (up to "
@@ -189,7 +204,7 @@ def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds) -> list[
         if have:
             instead += ("; " if instead else "") + f"this workload's {' and '.join(have)} stage can take them instead"
         warnings.append(f"{here}: {_a(batch.name)} (CreateTransformJob) cannot send these records: "
-                        f"{', '.join(broken)} (MaxPayloadInMB and ModelClientConfig.InvocationsTimeoutInSeconds); "
+                        f"{', '.join(broken)}{f' ({fields})' if fields else ''}; "
                         f"{instead}")
     return warnings
 
@@ -197,15 +212,27 @@ def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds) -> list[
 def _async_for_idle_periods(w: Workload, knowledge: Knowledge, here: str, async_option: HostingOption,
                             kinds: Kinds, realtime_stage: str, choice: StageChoice) -> list[str]:
     """A real-time endpoint bills every hour; with idle periods and a GPU (no serverless), async scales to zero,
-    unless callers cannot wait for an instance to start (then it would keep one, as the real-time endpoint does)."""
+    unless callers cannot wait for an instance to start (then it would keep one, as the real-time endpoint does).
+
+    An endpoint of inference components that already scales to zero (its ManagedInstanceScaling.MinInstanceCount
+    0) does not bill every hour, so it is not told to. A single model's endpoint is also told the one way a
+    real-time endpoint scales to zero (AWS: endpoint-auto-scaling-zero-instances.html: only an endpoint hosting
+    inference components, and it answers requests with errors until an instance is provisioned, several
+    minutes), since that keeps synchronous calls where the asynchronous queue does not."""
     if here in w.stages or not scales_to_zero(w) or not async_option.capabilities.gpu \
-            or not _needs_gpu(w, choice, knowledge) or _breaks(async_option, w):
+            or not _needs_gpu(w, choice, knowledge) or _breaks(async_option, w) \
+            or choice.settings.get(SCALE_TO_ZERO_SETTING) == 0:
         return []
     no_gpu = [stage(s).title.split()[0].lower() for s, o in kinds[_per_use] if not o.capabilities.gpu]
+    components = "" if hosted_models(w, knowledge) else (
+        "; or, to keep synchronous InvokeEndpoint calls, host the model as one inference component with "
+        f"{SCALE_TO_ZERO_SETTING} 0 (only an endpoint of inference components scales to zero), whose requests "
+        "fail until an instance is provisioned, several minutes after the first one, so callers must retry")
     return [f"{realtime_stage}: the traffic has idle periods ({w.inference.traffic}) but {_a(_title(realtime_stage))} "
             f"bills its {choice.instance_count} instance{'s' if choice.instance_count > 1 else ''} every hour; if "
             f"callers can collect answers from S3, {_a(_title(here))} scales to zero between bursts on the same "
-            f"GPU types: stages: [{here}]" + (f" ({' and '.join(no_gpu)} has no GPU)" if no_gpu else "")]
+            f"GPU types, its requests waiting in its queue while an instance starts: stages: [{here}]"
+            + (f" ({' and '.join(no_gpu)} has no GPU)" if no_gpu else "") + components]
 
 
 def _serverless_offer(w: Workload, knowledge: Knowledge, here: str, serverless: HostingOption, realtime_stage: str,
@@ -268,6 +295,10 @@ def _settings_text(option: HostingOption, settings: Mapping[str, object]) -> str
 
 CONTAINERS_MAX = 15
 """botocore 1.44.5 CreateModel.Containers (at most 15): a multi-container endpoint's limit."""
+
+SCALE_TO_ZERO_SETTING = "ManagedInstanceScaling.MinInstanceCount"
+"""The variant setting whose 0 lets an endpoint of inference components keep no instance (botocore 1.44.5
+ProductionVariantManagedInstanceScaling.MinInstanceCount, min 0)."""
 
 
 def several_models_stages(knowledge: Knowledge) -> frozenset[str]:

@@ -1101,7 +1101,9 @@ class ComponentsSizer(EndpointSizer):
         low = scaling["ManagedInstanceScaling.MinInstanceCount"]
         high = scaling["ManagedInstanceScaling.MaxInstanceCount"]
         zero = (" (0: the traffic has idle periods and callers can wait, so with every component's copies at 0 the "
-                "endpoint keeps no instance; a request then waits minutes for one to start)" if low == 0 else "")
+                "endpoint keeps no instance; a request that arrives then fails with an error, and a step scaling "
+                "policy on a CloudWatch alarm provisions an instance, which takes several minutes: callers retry "
+                "until it is in service)" if low == 0 else "")
         return (f"; each component starts with CopyCount {scaling['CopyCount']} (its share of the load, the "
                 f"{self.w.inference.models} models taken as equally used), and ManagedInstanceScaling lets "
                 f"SageMaker run {low}-{high} instances as the copies need them{zero}")

@@ -80,6 +80,10 @@ def test_batch_records_beyond_the_transform_limits_are_warned(advisor: Advisor, 
     else:
         assert len(found) == 1 and warned in found[0] and "stages: [processing]" in found[0]
         assert ("stages: [async_inference]" in found[0]) == (inference["seconds_per_request"] <= 3600)
+        # only the request field of the limit broken is named, never the one the record keeps within
+        payload, timeout = "(MaxPayloadInMB", "ModelClientConfig.InvocationsTimeoutInSeconds)"
+        assert (payload in found[0], timeout in found[0]) == (inference["payload_mb"] > 100,
+                                                              inference["seconds_per_request"] > 3600)
 
 
 def test_the_offer_with_provisioned_concurrency_says_its_cost_is_unknown_beside_the_endpoints(
@@ -224,3 +228,29 @@ def test_records_no_option_takes_are_offered_every_stage_that_runs_its_own_code_
            "[processing])" in warning
     assert "a toy data job that loads the model and reads each object itself (up to 48 hours; stages: " \
            "[toy_data_job])" in warning
+
+
+def _idle_gpu_warnings(advisor: Advisor, **inference: Any) -> list[str]:
+    rec = advisor.recommend({"name": "w", "stages": ["realtime_inference"],
+                             "model": {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 300},
+                             "inference": {"gpu": "required", "traffic": "sporadic", **inference}})
+    return [w for w in rec.warnings if "bills its" in w]
+
+
+def test_a_gpu_endpoint_with_idle_periods_is_told_both_ways_to_scale_to_zero(advisor: Advisor) -> None:
+    """AWS (endpoint-auto-scaling-zero-instances.html): only an endpoint of inference components scales to zero,
+    and it fails requests while an instance is provisioned; an asynchronous endpoint queues them instead."""
+    [warning] = _idle_gpu_warnings(advisor)
+    assert "stages: [async_inference]" in warning and "waiting in its queue" in warning
+    assert "one inference component with ManagedInstanceScaling.MinInstanceCount 0" in warning
+    assert "callers must retry" in warning
+    assert _idle_gpu_warnings(advisor, cold_starts_ok=False) == []  # nothing may scale to zero
+
+
+def test_an_endpoint_of_components_that_scales_to_zero_is_not_told_it_bills_every_hour(advisor: Advisor) -> None:
+    rec = advisor.recommend({"name": "w", "stages": ["realtime_inference"],
+                             "model": {"algorithm": "vllm", "kind": "llm", "architecture": "llama-3.2-3b"},
+                             "inference": {"models": 2, "traffic": "scheduled"}})
+    assert rec.instances["realtime_inference"].settings["ManagedInstanceScaling.MinInstanceCount"] == 0
+    assert not [w for w in rec.warnings if "bills its" in w]
+    assert any("fails with an error" in r for r in rec.instances["realtime_inference"].reasons)
