@@ -1008,6 +1008,43 @@ class MultiModelSizer(HostedModelsSizer):
             return 1, f"a multi-model endpoint runs on CPU or single-GPU instance types only ({MME_DOC})"
         return super().fit(spec, need)
 
+    def held_on(self, spec: Spec, one: Need) -> int:
+        """Hot models one instance of `spec` holds: the whole hot set when it fits, else its even share over the
+        fewest instances that hold it (a model that does not fit alone is the misfit's to say). AWS routes a
+        model's requests to an instance that has it loaded, so the hot set may be spread over several instances
+        (multi-model-endpoints.html, How multi-model endpoints work): on single-GPU types, whose device memory is
+        small, that is the only way a large hot set fits. Worked out from models_held_need's arithmetic, as it
+        runs for every type weighed."""
+        held = self.held()
+        if one.accelerator_gib:
+            room = min(spec.usable_accelerator_gib if spec.accelerator_gib else math.inf, spec.memory_gib)
+            most = math.floor(room / one.accelerator_gib) if one.memory_gib <= spec.memory_gib else 0
+        else:
+            per_model = self.derived.model_memory_gb * MEMORY_HEADROOM
+            spare = spec.memory_gib - one.memory_gib
+            most = held if per_model <= 0 else (math.floor(spare / per_model) + 1 if spare >= 0 else 0)
+        if most >= held or most < 1:
+            return held
+        while most > 1 and memory_misfit(spec, self.holding_of(one, most)) is not None:  # rounding, at worst
+            most -= 1
+        return math.ceil(held / math.ceil(held / most))  # the hot set shared evenly by the instances it takes
+
+    def holding_of(self, one: Need, n: int) -> Need:
+        """The need of an instance that holds `n` of the hot set's models."""
+        held = self.held()
+        words = self.held_words() if n == held else (
+            f"{n} of the {held} hot models on each instance ({self.held_words()}), the hot set spread over "
+            f"{math.ceil(held / n)} instances, since AWS routes a model's requests to an instance that has it loaded")
+        return models_held_need(one, n, words, self.derived.model_memory_gb, True)
+
+    def spread(self, spec: Spec, one: Need) -> tuple[Need, int] | None:
+        """One instance's share of the hot set on `spec` and the instances the hot set takes; None when one
+        instance holds it all (Weighing: its need is then the one worked out once for every type)."""
+        n = self.held_on(spec, one)
+        if n >= self.held():
+            return None
+        return self.holding_of(one, n), math.ceil(self.held() / n)
+
     def count_reason(self, spec: Spec, count: int) -> str:
         inf = self.w.inference
         stored = inf.models * self.w.model.size_mb / 1000
@@ -1016,6 +1053,11 @@ class MultiModelSizer(HostedModelsSizer):
                 if inf.models > self.held() else "")
         gpu = ("; on GPUs a multi-model endpoint runs NVIDIA Triton Inference Server (AWS: multi-model-support.html)"
                if spec.devices else "")
+        n = self.held_on(spec, self.need(spec.accelerated))
+        if n < self.held():
+            cold = (f"; one {spec.name} holds fewer than the {self.held()} hot models, so the hot set takes "
+                    f"{math.ceil(self.held() / n)} instances, {n} on each, each model's requests routed to an instance "
+                    f"that has it loaded (AWS: multi-model-endpoints.html)") + cold
         return (f"{super().count_reason(spec, count)}; memory is the cache of loaded models and vCPUs the models "
                 f"served at once ({MME_DOC}){cold}; all {inf.models} artifacts take about {stored:,.3g} GB on "
                 f"each instance's volume once loaded (MultiModel mode gets a larger volume than a single model){gpu}")
@@ -1273,6 +1315,9 @@ class Weighing:
     multi-container endpoint: HostedModelsSizer.holding); None for one model."""
     cap_basis: str = ""
     """Where the stage's most instances comes from, in words (StageSpec.max_count_basis); empty: this stage's."""
+    spread: Callable[[Spec, Need], tuple[Need, int] | None] | None = None
+    """One instance's share of the models the sizer holds on a type, and the instances they take, when one
+    instance of it cannot hold them all (a multi-model endpoint's hot set: MultiModelSizer.spread)."""
 
     @classmethod
     def of(cls, w: Workload, sizer: Sizer, cap: int, prices: Mapping[str, Price],
@@ -1291,10 +1336,15 @@ class Weighing:
                    max(math.ceil(w.model.parameters_millions / 1000 * GPU_PER_BILLION_PARAMETERS),
                        math.ceil(w.data.size_gb / DATA_GB_PER_DEVICE), 1), w.training.distributed,
                    getattr(sizer, "usable", None), getattr(sizer, "run_hours", None),
-                   derived, inference and w.model.kind == "llm", per_job, holding, cap_basis)
+                   derived, inference and w.model.kind == "llm", per_job, holding, cap_basis,
+                   getattr(sizer, "spread", None))
 
     def need(self, spec: Spec) -> Need:
         """What one instance of `spec` must hold."""
+        if self.spread is not None:
+            shared = self.spread(spec, self.one_model[spec.accelerated])
+            if shared is not None:
+                return shared[0]
         need = self.needs[spec.accelerated]  # with the sizer's holding already applied (Weighing.of)
         if not self.llm_serving:
             return need
@@ -1331,8 +1381,11 @@ class Weighing:
 
     def candidate(self, spec: Spec) -> Candidate:
         """`spec` weighed: how many, whether they fit, how busy and fast they are for this work, at what price."""
-        need = self.need(spec)
+        shared = self.spread(spec, self.one_model[spec.accelerated]) if self.spread is not None else None
+        need = self.need(spec) if shared is None else shared[0]
         count, misfit = self.sizer.fit(spec, need)
+        if shared is not None and misfit is None:
+            count = max(count, shared[1])  # the instances the models take, each holding its share
         if count > self.cap and misfit is None:
             misfit = (f"would need {count:,} instances, more than the {self.cap} "
                       f"{self.cap_basis or 'this stage allows'}")

@@ -109,7 +109,9 @@ EXPECTED: dict[str, tuple[dict[str, tuple[str, str | None, int | None]], str]] =
     # 800 per-customer XGBoost models, 50 hot: one multi-model endpoint on CPU (XGBoost serves on CPU; its
     # container supports multi-model endpoints, multi-model-support.html), 2 instances for availability, its
     # memory holding the 50 hot models (multi-model-endpoint-instance.html)
-    "per-customer-models": ({"training": ("m", None, 1), "realtime_inference": ("m", None, 2)}, "fits_with_changes"),
+    # the 50 hot models shared by the two instances (25 each: AWS routes a model's requests to an instance that has
+    # it loaded), so two 4 GiB C instances hold them, cheaper than two 8 GiB M instances each holding all 50
+    "per-customer-models": ({"training": ("m", None, 1), "realtime_inference": ("c", None, 2)}, "fits_with_changes"),
 }
 
 

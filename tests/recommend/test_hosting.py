@@ -60,23 +60,46 @@ def _memory_line(choice: StageChoice) -> str:
     return next(r for r in choice.reasons if "models held at once" in r)
 
 
+def _held(choice: StageChoice) -> int:
+    line = _memory_line(choice)
+    return int(line[:line.index(" models held at once")].split()[-1])
+
+
 def test_a_multi_model_endpoint_holds_its_hot_set_in_memory(advisor: Advisor) -> None:
-    """Memory is the cache of loaded models (AWS): one model's need plus each further hot model with headroom."""
+    """Memory is the cache of loaded models (AWS): one model's need plus each further hot model with headroom, on
+    each instance for the share of the hot set it holds (AWS routes a model's requests to an instance that has it
+    loaded, so the instances together hold the hot set)."""
     w = Workload.model_validate({**ONE, "model": {"size_mb": 2000}, "inference": {"models": 100, "hot_models": 30}})
     choice = advisor.recommend(w).instances["realtime_inference"]
     per_model = Derived.of(w, advisor.knowledge).model_memory_gb
     one = max(2.0, per_model * MEMORY_HEADROOM + 1, 1.0)
-    need = one + 29 * per_model * MEMORY_HEADROOM
-    assert f"{round(need, 3):g} GiB of memory for 30 models held at once" in _memory_line(choice)
+    held = _held(choice)
+    need = one + (held - 1) * per_model * MEMORY_HEADROOM
+    assert f"{round(need, 3):g} GiB of memory for {held} models held at once" in _memory_line(choice)
     assert advisor.knowledge.instance_type(choice.instance_type).memory_gib >= need
+    assert held * choice.instance_count >= 30  # the instances hold the hot set between them
     smaller = advisor.recommend(w.model_copy(update={"inference": w.inference.model_copy(
         update={"hot_models": 3})})).instances["realtime_inference"]
-    assert advisor.knowledge.instance_type(smaller.instance_type).memory_gib < need  # the hot set decides
+    memory = advisor.knowledge.instance_type(smaller.instance_type).memory_gib
+    assert memory * smaller.instance_count < need * choice.instance_count  # the hot set decides
+
+
+def test_a_hot_set_one_instance_cannot_hold_is_spread_over_instances(advisor: Advisor) -> None:
+    """AWS runs a GPU multi-model endpoint on single-GPU types only; thirty 2 GB models in use are more than one
+    16-24 GB GPU holds, so they are spread over several instances, never refused or put on a multi-GPU type."""
+    w = Workload.model_validate({**ONE, "model": {"algorithm": "pytorch", "kind": "deep_learning", "size_mb": 2000},
+                                 "inference": {"models": 100, "hot_models": 30, "gpu": "required"}})
+    choice = advisor.recommend(w).instances["realtime_inference"]
+    assert advisor.knowledge.instance_type(choice.instance_type).accelerator.count == 1  # type: ignore[union-attr]
+    assert choice.fits and 1 < _held(choice) < 30 and _held(choice) * choice.instance_count >= 30
+    assert "spread over" in _memory_line(choice)
+    assert any(f"so the hot set takes {choice.instance_count} instances" in r for r in choice.reasons)
 
 
 def test_unstated_hot_set_is_every_model_and_says_so(advisor: Advisor) -> None:
     choice, _ = endpoint(advisor, models=20)
-    assert "20 models held at once" in _memory_line(choice) and "upper bound" in _memory_line(choice)
+    assert "20 models held at once" in _memory_line(choice) or "of the 20 hot models" in _memory_line(choice)
+    assert "upper bound" in _memory_line(choice)
 
 
 def test_a_gpu_multi_model_endpoint_uses_one_gpu_types_and_triton(advisor: Advisor) -> None:
