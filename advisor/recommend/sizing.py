@@ -1146,9 +1146,12 @@ class ComponentsSizer(EndpointSizer):
                 "endpoint keeps no instance; a request that arrives then fails with an error, and a step scaling "
                 "policy on a CloudWatch alarm provisions an instance, which takes several minutes: callers retry "
                 "until it is in service)" if low == 0 else "")
+        runs = (f"keeps SageMaker at {high} instance{'s' if high > 1 else ''} (MinInstanceCount and "
+                "MaxInstanceCount alike: the peak load needs no more instances than one copy of every model and "
+                "availability take)"
+                if low == high else f"lets SageMaker run {low}-{high} instances as the copies need them{zero}")
         return (f"; each component starts with CopyCount {scaling['CopyCount']} (its share of the load, the "
-                f"{self.w.inference.models} models taken as equally used), and ManagedInstanceScaling lets "
-                f"SageMaker run {low}-{high} instances as the copies need them{zero}")
+                f"{self.w.inference.models} models taken as equally used), and ManagedInstanceScaling {runs}")
 
     def settings(self, spec: Spec, count: int) -> dict[str, Any]:
         """One component's ComputeResourceRequirements and its starting CopyCount (each model has its own)."""

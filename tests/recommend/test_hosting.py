@@ -347,3 +347,14 @@ def test_components_that_scale_to_zero_are_billed_for_the_hours_requests_arrive(
     assert kept.settings["ManagedInstanceScaling.MinInstanceCount"] >= 1 and "hours_per_month" not in kept.extra
     per_hour = kept.price_per_hour_usd * kept.instance_count
     assert kept.estimated_cost.usd == pytest.approx(per_hour * 730, rel=0.01)
+
+
+def test_components_whose_load_needs_no_more_instances_keep_a_fixed_count_said_plainly(advisor: Advisor) -> None:
+    """Twenty lightly used models on CPU cores: the copies, not the load, set the count, so the managed instance
+    scaling is one figure, said as such (not "run 3-3 instances")."""
+    choice, _ = endpoint(advisor, models=20, cold_starts_ok=False, requests_per_second=4)
+    low = choice.settings["ManagedInstanceScaling.MinInstanceCount"]
+    assert low == choice.settings["ManagedInstanceScaling.MaxInstanceCount"] == choice.instance_count
+    assert any(f"keeps SageMaker at {low} instances (MinInstanceCount and MaxInstanceCount alike" in r
+               for r in choice.reasons)
+    assert not any(f"run {low}-{low} instances" in r for r in choice.reasons)
