@@ -339,9 +339,13 @@ def inference_component(ctx: Context) -> dict[str, Any]:
     ctx.notes.append(f"CreateInferenceComponent: one per model ({models}), each naming its own model; scale a "
                      "component's copies with Application Auto Scaling on sagemaker:inference-component:"
                      "DesiredCopyCount (down to 0 with the endpoint's ManagedInstanceScaling)")
+    specification: dict[str, Any] = {"ModelName": ctx.name("model"), "ComputeResourceRequirements": requirements}
+    placement = settings.get("SchedulingConfig.PlacementStrategy")
+    if placement is not None:  # a production endpoint's copies spread over instances and Availability Zones
+        specification["SchedulingConfig"] = {"PlacementStrategy": placement,
+                                             "AvailabilityZoneBalance": {"EnforcementMode": "PERMISSIVE"}}
     return {"InferenceComponentName": ctx.name("component-1"), "EndpointName": ctx.name("endpoint"),
-            "VariantName": "AllTraffic",
-            "Specification": {"ModelName": ctx.name("model"), "ComputeResourceRequirements": requirements},
+            "VariantName": "AllTraffic", "Specification": specification,
             "RuntimeConfig": {"CopyCount": settings["CopyCount"]}}
 
 

@@ -1080,6 +1080,10 @@ class MultiContainerSizer(HostedModelsSizer):
                 **large_model_settings(self.w, self.derived, spec)}
 
 
+PLACEMENT_SETTING = "SchedulingConfig.PlacementStrategy"
+"""botocore 1.44.5 InferenceComponentSchedulingConfig.PlacementStrategy (SPREAD | BINPACK): SPREAD "distributes copies
+evenly across available instances for better resilience", BINPACK "packs copies onto fewer instances"."""
+
 CPU_CORE_STEP = 0.25
 """botocore 1.44.5 InferenceComponentComputeResourceRequirements.NumberOfCpuCoresRequired: a float, at least 0.25."""
 
@@ -1150,8 +1154,12 @@ class ComponentsSizer(EndpointSizer):
                 "MaxInstanceCount alike: the peak load needs no more instances than one copy of every model and "
                 "availability take)"
                 if low == high else f"lets SageMaker run {low}-{high} instances as the copies need them{zero}")
+        spread = ("; a production endpoint places each component's copies with SchedulingConfig PlacementStrategy "
+                  "SPREAD and AvailabilityZoneBalance (EnforcementMode PERMISSIVE), so the copies of a model go to "
+                  "different instances and Availability Zones as they are added, for resilience, where BINPACK would "
+                  "fill one instance first" if self.minimum > 1 else "")
         return (f"; each component starts with CopyCount {scaling['CopyCount']} (its share of the load, the "
-                f"{self.w.inference.models} models taken as equally used), and ManagedInstanceScaling {runs}")
+                f"{self.w.inference.models} models taken as equally used), and ManagedInstanceScaling {runs}{spread}")
 
     def settings(self, spec: Spec, count: int) -> dict[str, Any]:
         """One component's ComputeResourceRequirements and its starting CopyCount (each model has its own)."""
@@ -1164,6 +1172,8 @@ class ComponentsSizer(EndpointSizer):
             settings["NumberOfCpuCoresRequired"] = units
         settings["MinMemoryRequiredInMb"] = max(128, math.ceil(need.memory_gib * 1024))
         settings.update(self.scaling(spec, count, need))
+        if self.minimum > 1:  # production: each component's copies on different instances and zones
+            settings[PLACEMENT_SETTING] = "SPREAD"
         return settings
 
     def scaling(self, spec: Spec, count: int, need: Need) -> dict[str, Any]:

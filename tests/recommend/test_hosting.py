@@ -127,6 +127,11 @@ def test_components_take_as_many_instances_as_their_copies_need(advisor: Advisor
     ({"models": 3, "same_container": False}, ("CreateModel", "InferenceExecutionConfig", "Mode"), "Direct"),
     ({"models": 4, "serial": True}, ("CreateModel", "InferenceExecutionConfig", "Mode"), "Serial"),
     ({"models": 12, "cold_starts_ok": False}, ("CreateInferenceComponent", "RuntimeConfig", "CopyCount"), 1),
+    ({"models": 12, "cold_starts_ok": False},
+     ("CreateInferenceComponent", "Specification", "SchedulingConfig", "PlacementStrategy"), "SPREAD"),
+    ({"models": 12, "cold_starts_ok": False},
+     ("CreateInferenceComponent", "Specification", "SchedulingConfig", "AvailabilityZoneBalance", "EnforcementMode"),
+     "PERMISSIVE"),
 ])
 def test_the_requests_carry_the_option(advisor: Advisor, inference: dict[str, Any], key: tuple[str, ...],
                                        value: Any) -> None:
@@ -358,3 +363,17 @@ def test_components_whose_load_needs_no_more_instances_keep_a_fixed_count_said_p
     assert any(f"keeps SageMaker at {low} instances (MinInstanceCount and MaxInstanceCount alike" in r
                for r in choice.reasons)
     assert not any(f"run {low}-{low} instances" in r for r in choice.reasons)
+
+
+def test_only_a_production_endpoint_spreads_its_components_copies(advisor: Advisor) -> None:
+    """botocore 1.44.5 InferenceComponentSchedulingConfig: SPREAD distributes a component's copies over the
+    instances for resilience; a test endpoint (production false) has no second instance to spread over."""
+    for production in (True, False):
+        w = Workload.model_validate({**ONE, "inference": {"models": 12, "cold_starts_ok": False,
+                                                          "production": production}})
+        rec = advisor.recommend(w)
+        rs = build_requests(rec, w)
+        spec = rs.requests["CreateInferenceComponent"]["Specification"]
+        assert ("SchedulingConfig" in spec) == production
+        assert any("PlacementStrategy SPREAD" in r for r in rec.instances["realtime_inference"].reasons) == production
+        assert request_set_problems(rs) == {}
