@@ -246,3 +246,15 @@ def test_a_named_file_that_does_not_parse_is_a_located_parse_error(
     Path("dir/t.yaml").write_text(GOOD)
     code, out, _err = _run(capsys, "dir", "--format", "json")
     assert code == 0 and [s["file"] for s in json.loads(out)["skipped"]] == [f"dir/{name}"]
+
+
+def test_piped_plain_lines_are_not_broken_at_the_width(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Piped (`advisor audit missing.yaml | cat`), the error and summary lines stay whole for grep: they once broke
+    mid-phrase at 80 columns ("1 input could / not be read")."""
+    missing = tmp_path / ("a-folder-with-a-long-name-" * 3) / "missing.yaml"
+    code, out, err = _run(capsys, str(missing))
+    lines = out.splitlines()
+    assert code == 2 and "Traceback" not in err
+    assert any(line.startswith("error ") and line.endswith("(not audited)") for line in lines), lines
+    assert any(line.startswith("0 files, 0 resources:") and line.endswith("1 input could not be read")
+               for line in lines), lines

@@ -16,8 +16,10 @@ EXAMPLES = Path(__file__).parents[2] / "examples" / "audit"
 
 
 def _table(paths: list[Path], width: int) -> str:
+    """The table as a terminal of `width` columns shows it (without colours)."""
     buffer = io.StringIO()
-    print_table(audit_paths(paths, load_knowledge(), base=EXAMPLES), console=Console(file=buffer, width=width))
+    terminal = Console(file=buffer, width=width, force_terminal=True, color_system=None)
+    print_table(audit_paths(paths, load_knowledge(), base=EXAMPLES), console=terminal)
     return buffer.getvalue()
 
 
