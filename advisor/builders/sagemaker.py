@@ -16,6 +16,7 @@ from advisor.builders.common import Context, Operation, token
 from advisor.builders.tuning import BUILT_IN, STARTS, grid_size, parameter_ranges, start_for
 from advisor.errors import UsageError
 from advisor.knowledge.models import SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS
+from advisor.recommend.sizing import PLACEMENT_SETTING, ZONE_BALANCE_SETTING
 from advisor.stages import StageSpec, endpoint_stages
 
 SERVICE = "sagemaker"
@@ -340,10 +341,10 @@ def inference_component(ctx: Context) -> dict[str, Any]:
                      "component's copies with Application Auto Scaling on sagemaker:inference-component:"
                      "DesiredCopyCount (down to 0 with the endpoint's ManagedInstanceScaling)")
     specification: dict[str, Any] = {"ModelName": ctx.name("model"), "ComputeResourceRequirements": requirements}
-    placement = settings.get("SchedulingConfig.PlacementStrategy")
+    placement = settings.get(PLACEMENT_SETTING)
     if placement is not None:  # a production endpoint's copies spread over instances and Availability Zones
-        specification["SchedulingConfig"] = {"PlacementStrategy": placement,
-                                             "AvailabilityZoneBalance": {"EnforcementMode": "PERMISSIVE"}}
+        specification["SchedulingConfig"] = {"PlacementStrategy": placement, "AvailabilityZoneBalance": {
+            "EnforcementMode": settings[ZONE_BALANCE_SETTING]}}
     return {"InferenceComponentName": ctx.name("component-1"), "EndpointName": ctx.name("endpoint"),
             "VariantName": "AllTraffic", "Specification": specification,
             "RuntimeConfig": {"CopyCount": settings["CopyCount"]}}

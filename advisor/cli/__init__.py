@@ -17,9 +17,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisor.__about__ import __version__
 from advisor.errors import Reported, UsageError, printable
+
+if TYPE_CHECKING:
+    from advisor.knowledge.models import Knowledge
 
 #: Command-group modules under advisor.cli, in the order `advisor --help` lists them.
 COMMAND_MODULES = ("kb", "recommend", "requests", "audit", "questionnaire", "pricing", "quiz")
@@ -38,16 +42,18 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=DATA_DIR_HELP)
 
 
-def check_regions(regions: Sequence[str] | None, option: str = "--region") -> None:
+def check_regions(regions: Sequence[str] | None, option: str = "--region", knowledge: Knowledge | None = None
+                  ) -> None:
     """Refuse a --region SageMaker does not run in before any other work (a file read, a credential lookup, a
-    call to AWS), naming the option, the closest codes and every known one."""
+    call to AWS), naming the option, the closest codes and every known one. `knowledge`: the one the command has
+    loaded already, so it is not loaded twice."""
     if not regions:
         return
     # deferred: the knowledge loads only when a region is to be checked
     from advisor.knowledge.loader import load_knowledge
     from advisor.workload import region_problem
 
-    knowledge = load_knowledge()
+    knowledge = knowledge or load_knowledge()
     for region in regions:
         found = region_problem(region, knowledge)
         if found:

@@ -203,8 +203,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     regions = args.region or available_regions()
     for region in regions:
         check_region(region)
-    check_regions(args.region)  # a region SageMaker does not run in has no prices to fetch: said before any call
     knowledge = load_knowledge()
+    check_regions(args.region, knowledge=knowledge)  # a region SageMaker does not run in: said before any call
     client = make_client(args.profile)
     progress = _progress_line if sys.stderr.isatty() else None
     for region in regions:

@@ -71,8 +71,8 @@ def run(args: argparse.Namespace, raw: bytes) -> Recommendation:
     from advisor.recommend.advisor import Advisor
     from advisor.workload import load_workload
 
-    check_regions([args.region] if args.region else None)
     advisor = Advisor()
+    check_regions([args.region] if args.region else None, knowledge=advisor.knowledge)
     display = "<stdin>" if args.workload == "-" else shown_name(args.workload)
     workload = load_workload(display, advisor.knowledge, text=raw)
     return advisor.recommend(workload, stages=args.stage, region=args.region)

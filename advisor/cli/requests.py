@@ -48,9 +48,9 @@ def build(args: argparse.Namespace) -> RequestSet:
     from advisor.recommend.advisor import Advisor
     from advisor.workload import load_workload
 
-    check_regions([args.region] if args.region else None)
-    raw = read_source(args.workload)
     advisor = Advisor()
+    check_regions([args.region] if args.region else None, knowledge=advisor.knowledge)  # before the file is read
+    raw = read_source(args.workload)
     display = "<stdin>" if args.workload == "-" else shown_name(args.workload)
     workload = load_workload(display, advisor.knowledge, text=raw)
     rec = advisor.recommend(workload, stages=args.stage, region=args.region)

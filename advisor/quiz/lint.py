@@ -180,8 +180,8 @@ def lint_paths(target: Path) -> list[BankReport]:
         paths = [target]
     else:
         raise QuizError(f"{target}: no such file or folder")
-    domains = exam_domains()
-    reports = [lint_file(path, domains) for path in paths]
+    domains, shapes = exam_domains(), exam_shapes()  # once for the folder, not per bank file
+    reports = [lint_file(path, domains, shapes) for path in paths]
     seen: dict[str, str] = {}
     for report in reports:
         if report.bank_id is None:
@@ -194,7 +194,9 @@ def lint_paths(target: Path) -> list[BankReport]:
     return reports
 
 
-def lint_file(path: Path, domains: Mapping[str, Mapping[str, list[str]]]) -> BankReport:
+def lint_file(path: Path, domains: Mapping[str, Mapping[str, list[str]]],
+              shapes: Mapping[str, Mapping[str, ItemShape]] | None = None) -> BankReport:
+    """One bank's report; `shapes` as exam_shapes() gives them (read here when not given)."""
     from advisor.documents import display_path, parse_yaml, read_bytes, validate_document
     from advisor.quiz.bank import bank_checks
     from advisor.quiz.models import QuizBank
@@ -216,7 +218,7 @@ def lint_file(path: Path, domains: Mapping[str, Mapping[str, list[str]]]) -> Ban
     lint_cues(bank, doc, report)
     lint_missing(bank, doc, report)
     lint_case_studies(bank, doc, report)
-    lint_exam_shape(bank, doc, report, exam_shapes())
+    lint_exam_shape(bank, doc, report, exam_shapes() if shapes is None else shapes)
     return report
 
 

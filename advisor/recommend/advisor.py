@@ -119,12 +119,6 @@ class Advisor:
                                      for leaf in rule.leaves()})
         """The workload fields the rules read: the context holds those."""
         self._catalogue = sizing.Catalogue.of(knowledge)
-        self._gpu_told = {a.id: a for a in knowledge.algorithms
-                          if a.training.gpu_hyperparameters or a.training.multi_gpu_hyperparameters}
-        """Built-in algorithms that train on a GPU only when a hyperparameter says so (XGBoost's tree_method)."""
-        self._required_hyperparameters = {a.id: a.required_hyperparameters for a in knowledge.algorithms
-                                          if a.required_hyperparameters}
-        """Built-in algorithms' Required training hyperparameters: a job without them fails."""
         self._security = SecurityRows(knowledge)
         self._snapshots: dict[str, PriceSnapshot | None] = {}
         self._borrowed_from: dict[str, str] = {}
@@ -286,24 +280,25 @@ class Advisor:
         pipeline = serial_pipeline(w, stage, self.knowledge, facts.derived) if option is None else None
         sized = sizing.size(sized_as, w, facts.derived, chosen, {e.family for e in excluded}, self._catalogue,
                             snapshot, pipeline)
-        spot = w.training.interruptible and stage in (stage_registry.stages_reading("training") or ())
+        trains = stage in (stage_registry.stages_reading("training") or ())
+        algorithm = self.knowledge.algorithm(w.model.algorithm)
+        spot = w.training.interruptible and trains
         refusal = spot_refusal(w, self.knowledge) if spot else None
         priced = w.model_copy(update={"training": w.training.model_copy(update={"interruptible": False})}) \
             if refusal else w  # SageMaker would run it on demand: price it so
         cost, extra = costing.cost(spec, priced, sized.winner, snapshot, today, option)
         if spot:  # the requests follow what was priced (builders/sagemaker.py), and the reasons say why
-            algorithm = self.knowledge.algorithm(w.model.algorithm)
             checkpoints = algorithm is None or algorithm.checkpoints
             extra = {**extra, "managed_spot": refusal is None, "spot_checkpoints": checkpoints}
             reasons.append(_spot_reason(w, algorithm, refusal))
         winner = sized.winner
-        required = self._required_hyperparameters.get(w.model.algorithm)
-        if required and stage in (stage_registry.stages_reading("training") or ()):
-            extra = {**extra, "required_hyperparameters": required}  # the requests write each (builders)
-        if winner.itype.accelerator is not None and w.model.algorithm in self._gpu_told \
-                and stage in (stage_registry.stages_reading("training") or ()):
-            told, said = gpu_hyperparameters(self._gpu_told[w.model.algorithm], winner.itype.accelerator.count,
-                                             winner.instances)
+        if trains and algorithm is not None and algorithm.required_hyperparameters:
+            # a job without its Required training hyperparameters fails: the requests write each (builders)
+            extra = {**extra, "required_hyperparameters": algorithm.required_hyperparameters}
+        if trains and algorithm is not None and winner.itype.accelerator is not None and (
+                algorithm.training.gpu_hyperparameters or algorithm.training.multi_gpu_hyperparameters):
+            # it trains on a GPU only when a hyperparameter says so (XGBoost's tree_method)
+            told, said = gpu_hyperparameters(algorithm, winner.itype.accelerator.count, winner.instances)
             extra = {**extra, **told}
             reasons += said
         if hosting is not None and option is not None:

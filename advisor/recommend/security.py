@@ -72,10 +72,10 @@ class SecurityRows:
         self._rows: dict[tuple[str, str], tuple[SecuritySetting, ...]] = {}
         self._rails: dict[tuple[int, tuple[str, ...], tuple[str, ...]], GuardRailAdvice] = {}
         self._topic = {c.id: c.chapter_topic for c in knowledge.security_controls}
+        """Control id -> the chapter topic it belongs to (vpc, network_isolation, ...)."""
         self.ineffective_on_local = frozenset((s.operation, s.field) for c in knowledge.security_controls
                                               for s in c.settings if s.ebs_any)
         """Volume keys AWS accepts beside local NVMe storage but which then encrypt nothing (drop_volume_keys)."""
-        """Control id -> the chapter topic it belongs to (vpc, network_isolation, ...)."""
         # the order rows are shown in: SageMaker's, then the Lambda function's; most severe first, then by id
         self._order = {control_id: position for position, (_, _, control_id) in enumerate(sorted(
             (_group(c.settings[0].service) == "lambda", _SEVERITY_ORDER[c.severity], c.id)

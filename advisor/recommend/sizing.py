@@ -1083,6 +1083,9 @@ class MultiContainerSizer(HostedModelsSizer):
 PLACEMENT_SETTING = "SchedulingConfig.PlacementStrategy"
 """botocore 1.44.5 InferenceComponentSchedulingConfig.PlacementStrategy (SPREAD | BINPACK): SPREAD "distributes copies
 evenly across available instances for better resilience", BINPACK "packs copies onto fewer instances"."""
+ZONE_BALANCE_SETTING = "SchedulingConfig.AvailabilityZoneBalance.EnforcementMode"
+"""botocore 1.44.5 InferenceComponentAvailabilityZoneBalance.EnforcementMode (its one value, PERMISSIVE): copies
+balanced over Availability Zones where the instances allow, a copy still placed where they do not."""
 
 CPU_CORE_STEP = 0.25
 """botocore 1.44.5 InferenceComponentComputeResourceRequirements.NumberOfCpuCoresRequired: a float, at least 0.25."""
@@ -1174,6 +1177,7 @@ class ComponentsSizer(EndpointSizer):
         settings.update(self.scaling(spec, count, need))
         if self.minimum > 1:  # production: each component's copies on different instances and zones
             settings[PLACEMENT_SETTING] = "SPREAD"
+            settings[ZONE_BALANCE_SETTING] = "PERMISSIVE"
         return settings
 
     def scaling(self, spec: Spec, count: int, need: Need) -> dict[str, Any]:
