@@ -50,12 +50,21 @@ def _importing(frame: FrameType | None) -> bool:
     return False
 
 
+def _unraisable(unraisable: "sys.UnraisableHookArgs") -> None:
+    """A KeyboardInterrupt that native code could not pass on (pydantic-core checking a pattern while Ctrl+C came)
+    is the user's Ctrl+C, not a failed check: end as one. Anything else is reported as Python reports it."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        _end_interrupted(signal.SIGINT, None)
+    sys.__unraisablehook__(unraisable)
+
+
 def main() -> int:
     """Run the command line of the process, a Ctrl+C at any point ending it with exit 130 and one line."""
     signal.signal(signal.SIGINT, _end_interrupted)  # again: `from advisor.__main__ import main` may have run long ago
     from advisor.cli import main as run
 
     signal.signal(signal.SIGINT, _interrupt_once)
+    sys.unraisablehook = _unraisable
     try:
         code = run()
         signal.signal(signal.SIGINT, _end_interrupted)  # done: the interpreter's exit has nothing to clean up

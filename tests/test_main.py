@@ -94,3 +94,17 @@ def test_a_ctrl_c_at_any_delay_after_the_start_is_one_line_and_exit_130(delay: f
         assert said == []
     else:
         assert (process.returncode, said) == (130, ["interrupted"]), "".join(seen[-3:]) + rest[-2000:]
+
+
+def test_a_ctrl_c_native_code_could_not_pass_on_is_one_line_and_exit_130() -> None:
+    """pydantic-core, interrupted while it checked a pattern, reported the KeyboardInterrupt as 'Exception ignored'
+    and the check as failed: a Ctrl+C became a dozen knowledge errors and exit 2. An unraisable KeyboardInterrupt
+    now ends the process as a Ctrl+C does (made here by a __del__, which Python reports the same way)."""
+    script = ("import sys\nfrom advisor.__main__ import _unraisable\nsys.unraisablehook = _unraisable\n"
+              "class Late:\n    def __del__(self):\n        raise KeyboardInterrupt\n"
+              "Late()\nprint('went on')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr, done.stdout) == (130, "interrupted\n", "")
+    other = script.replace("raise KeyboardInterrupt", "raise ValueError('x')")
+    done = subprocess.run([sys.executable, "-c", other], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "went on" in done.stdout and "ValueError" in done.stderr
