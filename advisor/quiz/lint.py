@@ -13,6 +13,9 @@ should not have:
 - `cue-all-none-above` (per bank): "All/None of the above" that is nearly always the answer is a free point;
   it may be the answer in at most half of its uses.
 - `cue-stem-echo` (warning): a content word of the stem that only the key repeats points at the key.
+- `cue-absolute` (warning): an option (or a true/false statement) that says "always", "never", "guaranteed" or
+  "in all cases": test-wise learners strike absolute claims as false without knowing the subject, and AWS's items
+  avoid them. Say the condition instead ("is the same as the training instance", not "always pick ...").
 - `exam-shape` (warning): a question filed under an exam whose type the exam has but not its size, as the
   exam's `item_shapes` in rules/knowledge/exams.yaml give them (MLA-C01: multiple choice is one right of four,
   multiple response five or more options, ordering 3-5 steps, matching 3-7 prompts).
@@ -75,6 +78,9 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("cue-all-none-above", "error",
          f"'All/None of the above' is the answer in more than {ALL_NONE_LIMIT:.0%} of its uses"),
     Rule("cue-stem-echo", "warning", "the stem repeats a word that only the key uses"),
+    Rule("cue-absolute", "warning",
+         "an option or a true/false statement says always, never, guaranteed or in all cases (learners strike "
+         "absolute claims unread)"),
     Rule("missing-explanation", "warning", "options without an explanation"),
     Rule("missing-domain", "warning", "no exam domain (exam simulations draw it only as filler)"),
     Rule("missing-task", "warning", "an MLA-C01 domain but no MLA-C01 task statement"),
@@ -89,6 +95,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
 )}
 
 _ALL_NONE = re.compile(r"^\s*(all|none|both|neither) of the (above|options|answers)\b", re.I)
+#: Absolute qualifiers (not "always-on", a compound noun); "only", "all" and "every" are too often plain facts.
+_ABSOLUTE = re.compile(r"\b(always|never|guarantee[sd]?|in (?:all|every) cases?|under no circumstances)\b(?!-)", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z0-9]", re.I)
 _STOP = frozenset((
     "a", "about", "above", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because", "been",
@@ -131,6 +139,7 @@ class Cues:
     all_none_uses: int = 0
     all_none_answers: int = 0
     stem_echoes: int = 0
+    absolutes: int = 0              # questions with an absolute qualifier in an option or a true/false statement
 
     @property
     def key_longest_share(self) -> float:
@@ -142,7 +151,8 @@ class Cues:
                 "key_strictly_longest_limit": KEY_LONGEST_LIMIT,
                 "key_much_longer": self.key_much_longer, "key_much_longer_noted": self.key_much_longer_noted,
                 "all_none_of_the_above_uses": self.all_none_uses,
-                "all_none_of_the_above_answers": self.all_none_answers, "stem_echoes": self.stem_echoes}
+                "all_none_of_the_above_answers": self.all_none_answers, "stem_echoes": self.stem_echoes,
+                "absolutes": self.absolutes}
 
 
 @dataclass
@@ -293,6 +303,17 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
                     report.add("cue-stem-echo", Problem(
                         f"the stem and only the key use {', '.join(repr(w) for w in echoes)}", doc.display,
                         doc.line_of((*where, "stem")), format_path(where)))
+        absolute = absolute_claim(q)
+        if absolute is not None:
+            cues.absolutes += 1
+            if "cue-absolute" in q.lint_notes:
+                used_notes.add((index, "cue-absolute"))
+            else:
+                field, word = absolute
+                report.add("cue-absolute", Problem(
+                    f"{field} says {word!r}, an absolute claim a learner can strike without knowing the subject",
+                    doc.display, doc.line_of((*where, *field_path(q, field))), format_path(where),
+                    hint="state the condition instead, or add lint_notes: {cue-absolute: why}"))
     if cues.key_longest_share > KEY_LONGEST_LIMIT:
         report.add("cue-key-longest", Problem(
             f"the key is strictly the longest option in {cues.key_longest} of {cues.single_answer} single-answer "
@@ -315,7 +336,30 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
                                                        format_path(("questions", index, "lint_notes"))))
 
 
-_QUESTION_CUES = frozenset({"cue-key-much-longer", "cue-stem-echo"})
+_QUESTION_CUES = frozenset({"cue-key-much-longer", "cue-stem-echo", "cue-absolute"})
+
+
+def absolute_claim(q: Question) -> tuple[str, str] | None:
+    """The first absolute qualifier a learner would strike: in an option of a choice question, or in the statement
+    a true/false question asks about (ordering steps and matching prompts state intents, such as "never wait longer
+    than 5 minutes", which are not claims to judge). Returns (where, the word as written)."""
+    if q.type == "true_false":
+        found = _ABSOLUTE.search(q.stem)
+        return ("the statement", found.group(0)) if found else None
+    if q.type not in ("single", "multiple"):
+        return None
+    for o in q.options:
+        found = _ABSOLUTE.search(o.text)
+        if found:
+            return (f"option {o.key}", found.group(0))
+    return None
+
+
+def field_path(q: Question, field: str) -> tuple[str | int, ...]:
+    """The document path of what absolute_claim() names (its line is where the author fixes it)."""
+    if field.startswith("option "):
+        return ("options", ord(field[-1]) - ord("A"), "text")
+    return ("stem",)
 
 
 def stem_echoes(q: Question) -> list[str]:
@@ -422,7 +466,8 @@ def summary_lines(report: BankReport) -> list[str]:
              f"  key {KEY_RATIO_LIMIT}x the next longest: {c.key_much_longer} "
              f"({c.key_much_longer_noted} with a lint note)",
              f"  'All/None of the above': the answer in {c.all_none_answers} of {c.all_none_uses} uses (at most half)",
-             f"  stems repeating a word only the key uses: {c.stem_echoes}"]
+             f"  stems repeating a word only the key uses: {c.stem_echoes}",
+             f"  questions with an absolute claim (always, never, guaranteed): {c.absolutes}"]
     by_rule = Counter(f.rule for f in report.findings)
     lines.append(f"  {_count(report.count('error'), 'error')}, {_count(report.count('warning'), 'warning')}"
                  + (": " + ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())) if by_rule else ""))

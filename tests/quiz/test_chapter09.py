@@ -262,3 +262,19 @@ def test_a_case_study_is_one_scenario_asked_several_ways(bank: Bank) -> None:
             cases.setdefault(scenario, []).append(item.id)
     assert cases and all(len(ids) >= 3 for ids in cases.values())
     assert len({bank.by_id[i].tasks["MLA-C01"][0] for ids in cases.values() for i in ids}) >= 2
+
+
+def test_scaling_metrics_are_application_auto_scalings_or_said_to_be_custom(bank: Bank) -> None:
+    """A learner writes a target-tracking policy from these names: a predefined SageMaker metric type the bank
+    names must be one botocore lists, and a CloudWatch metric tracked instead (the asynchronous backlog) must be
+    said to need a customized metric specification (the bank once filed it beside the predefined ones)."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("application-autoscaling")
+    predefined = set(model.shape_for("MetricType").enum)
+    texts = [(i.id, " ".join([o.text, str(o.match or ""), o.explanation])) for i in bank.items for o in i.options]
+    named = {(qid, m) for qid, t in texts for m in re.findall(r"\bSageMaker(?:Variant|InferenceComponent)\w+", t)}
+    assert named and {m for _, m in named} <= predefined, sorted(named)
+    backlog = [(qid, t) for qid, t in texts if re.search(r"ApproximateBacklogSize(PerInstance)?\b", t)
+               and re.search(r"target tracking|tracks|scal", t)]
+    assert [qid for qid, t in backlog if "customized metric" not in t] == []

@@ -104,6 +104,47 @@ def test_a_stem_echoing_only_the_key_is_a_warning_and_fails_only_under_strict(
     assert run_lint(str(path), "--strict", capsys=capsys)[0] == 1
 
 
+@pytest.mark.parametrize(("kind", "text", "fires"), [
+    ("single", "Always pick the same type as the training instance", True),
+    ("single", "Training is never faster on a GPU", True),
+    ("multiple", "A guaranteed way to improve the model", True),
+    ("single", "Reserved concurrency caps, in all cases, the function", True),
+    ("true_false", "True or false: a Lambda function must always be triggered by another service.", True),
+    ("single", "An always-on Amazon EMR cluster", False),          # a compound noun, not a claim
+    ("single", "Pick the same type as the training instance", False),
+    ("single", "Every training job reads the whole data set", False),  # "every" is too often a plain fact
+    ("ordering", "Never wait longer than 5 minutes between retries", False),  # an intent, not a claim
+])
+def test_an_absolute_claim_in_an_option_or_a_true_false_statement_is_a_warning(
+        tmp_path: Path, kind: str, text: str, fires: bool) -> None:
+    if kind == "true_false":
+        q = question("q-abs", kind="true_false", correct="B", stem=text)
+    elif kind == "ordering":
+        q = ordering("q-abs")
+        q["options"][1]["text"] = text
+    else:
+        q = question("q-abs", kind=kind, correct="AC" if kind == "multiple" else "A", n=5 if kind == "multiple" else 4)
+        q["options"][1]["text"] = text
+    path = write_bank(tmp_path, [q], bank_id="absolute")
+    [report] = lint_paths(path)
+    found = [f for f in report.findings if f.rule == "cue-absolute"]
+    assert bool(found) is fires and report.cues.absolutes == int(fires)
+    if fires:
+        assert found[0].problem.line == line_of(path, text)
+
+
+def test_a_lint_note_waives_an_absolute_claim_and_an_unneeded_one_is_said(tmp_path: Path) -> None:
+    noted = question("q-noted", correct="A")
+    noted["options"][1]["text"] = "Tuning is a guaranteed way to improve the model"
+    noted["lint_notes"] = {"cue-absolute": "the book's own wording"}
+    spare = question("q-spare", correct="A")
+    spare["lint_notes"] = {"cue-absolute": "nothing absolute here"}
+    [report] = lint_paths(write_bank(tmp_path, [noted, spare], bank_id="noted"))
+    assert report.cues.absolutes == 1
+    assert [(f.rule, f.problem.field) for f in report.findings if f.rule.startswith(("cue", "unused"))] == [
+        ("unused-lint-note", "questions[1].lint_notes")]
+
+
 def test_an_imported_bank_without_explanations_or_domains_loads_and_lint_says_what_is_missing(tmp_path: Path) -> None:
     from advisor.quiz.bank import load_bank
 
