@@ -276,7 +276,7 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
             raise error("unreadable YAML value", problems=[Problem(str(exc), display)]) from None
     finally:
         loader.dispose()
-    return Document(display, data, lines)
+    return Document(display, data, lines, text)  # the text too: a message may quote a value as written
 
 
 def _malformed(exc: yaml.MarkedYAMLError, display: str, error: type[AdvisorError]) -> AdvisorError:
@@ -736,12 +736,16 @@ _PATTERN_WORDS = {
 
 def _shown(value: Any) -> str:
     """A given value as a message quotes it: its repr, cut short (a 400-digit number or a megabyte string must
-    not flood the terminal)."""
+    not flood the terminal; a number is said by its digits, which is what its author can count)."""
     try:
         text = repr(value)
     except ValueError:  # an int past Python's 4,300-digit conversion limit
         return "a number too long to print"
-    return text if len(text) <= 60 else text[:45] + f"... ({len(text)} characters)"
+    if len(text) <= 60:
+        return text
+    if value.__class__ is int:
+        return f"{text[:12]}... (a number of {len(text.lstrip('-'))} digits)"
+    return text[:45] + f"... ({len(text)} characters)"
 
 
 def _not_a_number(base: str, given: bool | str, shown: str) -> str:
@@ -750,17 +754,25 @@ def _not_a_number(base: str, given: bool | str, shown: str) -> str:
     if isinstance(given, bool):
         return f"{base}, got {str(given).lower()} (a yes/no value)"
     try:
-        float(given.replace("_", "x"))  # Python reads 1_000 as a number; YAML and JSON do not
+        number = float(given.replace("_", "x"))  # Python reads 1_000 as a number; YAML and JSON do not
     except ValueError:
         return f"{base}, got {shown}"
+    if not math.isfinite(number):  # `inf` or `1e400` typed as an answer: unquoting it would not make it a number
+        from advisor.numbers import written_infinite  # deferred: it loads pydantic, which only an error needs here
+
+        said = written_infinite(given) if len(given) <= 60 else None
+        return f"must be a finite number, got {said or shown + ', which is too large to be a number'}"
     return f"{base}, got the text {shown}: write the number without quotes"
 
 
-def plain_message(err: Mapping[str, Any]) -> str:
-    """One pydantic error dict in the words a YAML author understands."""
+def plain_message(err: Mapping[str, Any], written: str | None = None) -> str:
+    """One pydantic error dict in the words a YAML author understands; `written`: how the file wrote a number its
+    parser read as inf or NaN (`1e400`), said instead of the inf nobody typed (`written_infinite`)."""
     kind = err["type"]
     given = err.get("input")
-    shown = _shown(given)
+    shown = written or _shown(given)
+    if written and kind == "finite_number":  # "(not inf or NaN)" is no help to whoever wrote 1e400
+        return f"must be a finite number, got {written}"
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
         return "is not a known field"
@@ -773,7 +785,8 @@ def plain_message(err: Mapping[str, Any]) -> str:
         bound = next(iter(ctx.values()), "?")
         if isinstance(bound, float) and bound.is_integer():
             bound = int(bound)
-        return f"must be {words} {bound}, got {shown}"
+        why = ctx.get("why")  # a limit that is AWS's says so (advisor.workload.AwsLimit)
+        return f"must be {words} {bound}, got {shown}" + (f": {why}" if why else "")
     if kind in ("too_short", "too_long") and isinstance(given, (list, tuple, dict)):
         # pydantic's words name its own types ("Tuple should have at least 1 item after validation"); a YAML
         # author wrote a list
@@ -793,6 +806,8 @@ def plain_message(err: Mapping[str, Any]) -> str:
         return f"must be a list, got {shown}: write it in brackets, [{given.strip()}]"
     if kind in ("float_type", "int_type") and isinstance(given, (bool, str)):
         return _not_a_number(_PLAIN[kind], given, shown)
+    if kind == "float_type" and given.__class__ is int:  # an integer past a float's range: no type error
+        return f"must be a number, got {shown}, which is too large to be a number"
     base = _PLAIN.get(kind)
     if base is None:
         base = str(err["msg"])
@@ -837,12 +852,38 @@ def problems_from_validation(exc: ValidationError, doc: Document, model: Any) ->
     """Turn a pydantic ValidationError on `doc` into located problems, with did-you-mean for unknown keys."""
     kept = _kept_errors(exc)
     shown = kept[:MAX_PROBLEMS]  # a 16 MiB list of bad items is a million errors: the first ones say what is wrong
-    problems = [Problem(plain_message(err), doc.display, line, format_path(loc) or None, _did_you_mean(err, loc, model))
+    problems = [Problem(plain_message(err, _written_infinite(doc, line, loc, err.get("input"))), doc.display, line,
+                        format_path(loc) or None, _did_you_mean(err, loc, model))
                 for (err, loc), line in zip(shown, doc.lines_of(loc for _, loc in shown))]
     if len(kept) > len(shown):
         problems.append(Problem(f"... and {len(kept) - len(shown)} more problems (the first {MAX_PROBLEMS} are "
                                 "shown)", doc.display))
     return problems
+
+
+#: A scalar as written after its key or list dash: quoted, or plain up to a space, comma, bracket or comment.
+_SCALAR = r"""("[^"\n]*"|'[^'\n]*'|[^\s,\]}#]+)"""
+
+
+def _written_infinite(doc: Document, line: int | None, loc: Path_, given: Any) -> str | None:
+    """How the document wrote the value at `loc` that its parser read as inf or NaN (YAML's `1.0e400` and `.inf`,
+    JSON's `1e400`), for the message to quote it (`advisor.numbers.written_infinite`); None for any other value,
+    or where the text cannot be found (the value on a line of its own, a file without its text kept)."""
+    if given.__class__ is not float or math.isfinite(given) or line is None or doc._source is None or not loc:
+        return None
+    from advisor.numbers import written_infinite  # deferred: it loads pydantic, which only an error needs here
+
+    lines = doc._source.split("\n", line)  # the lines up to this one, and the rest in one piece
+    if len(lines) < line:
+        return None
+    text = lines[line - 1]
+    key = loc[-1]
+    if isinstance(key, str):
+        found = re.search(rf"""(?:^|[\s{{,])(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*:\s*"""
+                          + _SCALAR, text)
+    else:
+        found = re.match(r"\s*-\s+" + _SCALAR, text)
+    return written_infinite(found.group(1).strip("'\"")) if found else None
 
 
 def problems_of_values(exc: ValidationError, model: Any) -> list[Problem]:

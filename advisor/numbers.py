@@ -8,6 +8,9 @@ silent JSON null or an OverflowError. These types refuse them when a model valid
   seconds or dollars is beyond any plausible workload, question bank, rule or price, and far from overflow);
 - `FiniteInt`: an int within the same bound (10^400 as a count is refused, not carried into arithmetic).
 
+A number a parser already turned into inf (YAML's `1.0e400`, JSON's `1e400`) is said as it was written
+(`written_infinite`): "got inf" named a value nobody typed.
+
 A field narrows these further where it knows better (`Field(ge=0, le=...)`, in its description and the JSON
 Schema). `Frozen` models also refuse non-finite floats in any plain `float` field, so a field added without
 these types still cannot hold inf or NaN.
@@ -15,6 +18,7 @@ these types still cannot hold inf or NaN.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -33,3 +37,22 @@ def _plausible(value: float) -> float:
 # pydantic lets Annotated constraints override the field's.
 Finite = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_plausible)]
 FiniteInt = Annotated[int, AfterValidator(_plausible)]
+
+
+_NON_FINITE_WORDS = frozenset({"inf", "infinity", ".inf", "nan", ".nan"})
+
+
+def written_infinite(text: str) -> str | None:
+    """How to say a number written as `text` that is no finite number: the text itself when it spells inf or NaN
+    (`.inf`, `Infinity`, `nan`), with why when it is a figure too large for a float (`1e400` reads as infinity:
+    "got inf" told its author about a value nobody typed); None when `text` is a finite number or no number."""
+    spelled = text.strip()
+    if spelled.lstrip("+-").lower() in _NON_FINITE_WORDS:
+        return spelled
+    try:
+        value = float(spelled.replace("_", ""))  # YAML 1.1 and Python allow 1_000
+    except ValueError:
+        return None
+    if math.isfinite(value):
+        return None
+    return f"{spelled}, which is too large to be a number (beyond about 1.8e308 a figure reads as infinity)"

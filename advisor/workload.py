@@ -31,7 +31,7 @@ from advisor.base import Frozen, Id
 from advisor.documents import parse_yaml, problems_of_values, read_yaml, validate_document
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import Problem, WorkloadError
-from advisor.numbers import MAX_MAGNITUDE, Finite, FiniteInt
+from advisor.numbers import MAX_MAGNITUDE, Finite, FiniteInt, written_infinite
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import HostingOption, Knowledge, LlmArchitecture
@@ -85,8 +85,12 @@ _EXPONENT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
 
 def _exponent_number(value: Any) -> Any:
     """`2e7` as the number it is: YAML 1.1 (PyYAML) reads an exponent without a dot as text although nobody
-    quoted it, where YAML 1.2 and JSON read a number. Any other text stays text, for the strict check to refuse."""
+    quoted it, where YAML 1.2 and JSON read a number. Any other text stays text, for the strict check to refuse.
+    A figure too large for a float (`1e400`) is refused as written: as the infinity it reads as, it was "got inf"."""
     if value.__class__ is str and _EXPONENT.fullmatch(value):
+        too_large = written_infinite(value)
+        if too_large:
+            raise ValueError(f"must be a finite number, got {too_large}")
         return float(value)
     return value
 
@@ -126,6 +130,27 @@ class Within:
         return handler.generate_schema(shape | None if optional else shape)
 
 
+@dataclass(frozen=True, slots=True)
+class AwsLimit:
+    """An upper bound that is AWS's, not ours: a figure past it is refused with why (`training.max_hours: must be
+    at most 672, got 1000: ...28 days...`), since a bare "at most 672" read as the advisor's whim. The field keeps
+    its `Field(le=...)` for the JSON Schema; placed before YamlNumber (`Annotated[Finite, Strict(), AwsLimit(...),
+    YamlNumber]`), this check runs on the number as read (`1e4` too) and before that bound, so its message is the one
+    a user sees. `why` names the limit in AWS's words and where AWS states it."""
+
+    le: float
+    why: str
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(self._check, handler(source))
+
+    def _check(self, value: Any) -> Any:
+        if value.__class__ in (int, float) and value > self.le:  # text, a yes/no and inf fail the field's own checks
+            raise PydanticCustomError("less_than_equal", "Input should be less than or equal to {le}",
+                                      {"le": self.le, "why": self.why})
+        return value
+
+
 YesNo = Annotated[bool, Strict()]
 """A workload's yes/no: true or false as written; 1, "yes" in quotes or "false" (text that pydantic read as
 True or False) is refused at its field."""
@@ -142,6 +167,15 @@ MAX_MODELS = 100_000
 ("thousands"); a bound on the input, not a SageMaker limit."""
 PROCESSING_MAX_HOURS = 216
 """ProcessingStoppingCondition.MaxRuntimeInSeconds at most 777,600 s (botocore 1.44.5, sagemaker)."""
+PROCESSING_LIMIT = ("216 hours (777,600 s, 9 days) is the longest SageMaker runs a processing job: "
+                    "ProcessingStoppingCondition.MaxRuntimeInSeconds is at most 777600 (the SageMaker API reference, "
+                    "botocore's sagemaker model); split the input over several jobs or instances")
+TRAINING_MAX_HOURS = 28 * 24
+"""StoppingCondition.MaxRuntimeInSeconds: "The maximum value is 28 days" (the SageMaker API reference, as botocore
+1.44.8's sagemaker model documents it; its shape states no maximum, so botocore itself would send 29 days)."""
+TRAINING_LIMIT = ("672 hours is 28 days, the longest SageMaker runs a training job: StoppingCondition."
+                  "MaxRuntimeInSeconds, \"The maximum value is 28 days\" (the SageMaker API reference); a longer "
+                  "training saves checkpoints (CheckpointConfig) and continues in a new job from the last one")
 
 Priority = Literal["cost", "balanced", "time"]
 DataKind = Literal["tabular", "images", "text", "audio", "timeseries", "other"]
@@ -217,7 +251,9 @@ class Notebook(Frozen):
 
 
 class Training(Frozen):
-    max_hours: Number = Field(default=1, gt=0, le=28 * 24, description="Longest a training job may run, in hours.")
+    max_hours: Annotated[Finite, Strict(), AwsLimit(TRAINING_MAX_HOURS, TRAINING_LIMIT), YamlNumber] = Field(
+        default=1, gt=0, le=TRAINING_MAX_HOURS, description="Longest a training job may run, in hours (SageMaker "
+                                                             "allows 672: 28 days).")
     distributed: YesNo = Field(default=False, description="Training runs on several instances at once.")
     interruptible: YesNo = Field(default=False, description="Checkpointed, so managed spot training is fine.")
     gpu: GpuNeed = Field(default="auto", description="auto: a GPU when the model is deep learning or an LLM; "
@@ -315,7 +351,8 @@ class Batch(Frozen):
 
 
 class Processing(Frozen):
-    max_hours: Number = Field(default=1, gt=0, le=PROCESSING_MAX_HOURS, description=(
+    max_hours: Annotated[Finite, Strict(), AwsLimit(PROCESSING_MAX_HOURS, PROCESSING_LIMIT), YamlNumber] = Field(
+        default=1, gt=0, le=PROCESSING_MAX_HOURS, description=(
         "Longest a processing job may run, in hours (SageMaker allows 216: MaxRuntimeInSeconds 777,600)."))
     runs_per_month: WholeNumber = Field(default=30, ge=1, description="Processing jobs a month.")
     data_gb: Annotated[float | None, Within(gt=0, le=MAX_DATA_GB)] = Field(

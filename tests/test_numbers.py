@@ -58,3 +58,65 @@ def test_rules_refuse_non_finite_values() -> None:
         with pytest.raises(ValidationError):
             adapter.validate_python({"field": "n", "op": "gt", "value": value},
                                     context={"fields": {"n": FieldSpec("number")}})
+
+
+@pytest.mark.parametrize(("name", "text", "said"), [
+    ("w.yaml", "data:\n  size_gb: 1e400\n", "data.size_gb: must be a finite number, got 1e400, which is too large"),
+    ("w.yaml", "data:\n  size_gb: 1.0e400  # huge\n", "got 1.0e400, which is too large"),
+    ("w.yaml", "data: {size_gb: -2.5E+999}\n", "got -2.5E+999, which is too large"),
+    ("w.yaml", "data:\n  size_gb: .inf\n", "data.size_gb: must be a finite number, got .inf"),
+    ("w.yaml", "model:\n  size_mb: .NaN\n", "model.size_mb: must be a finite number, got .NaN"),
+    ("w.yaml", "batch:\n  records_per_run: 1.0e400\n", "batch.records_per_run: must be a finite number, got 1.0e400"),
+    ("w.json", '{"stages": ["training"],\n "data": {"kind": "text", "size_gb": 1e400}}',
+     'data.size_gb: must be a finite number, got 1e400, which is too large'),
+    ("w.json", '{"stages": ["training"], "data": {"size_gb": -Infinity}}', "got -Infinity"),
+])
+def test_a_number_the_parser_read_as_infinity_is_said_as_written(name: str, text: str, said: str) -> None:
+    """`1e400` said as "got inf" named a value nobody typed: the message quotes the file."""
+    if name.endswith(".yaml"):
+        text = ALL_STAGES + text
+    with pytest.raises(WorkloadError) as caught:
+        load_workload(name, K, text=text)
+    rendered = caught.value.render()
+    assert said in rendered
+    assert "got inf" not in rendered and "got nan" not in rendered and "got -inf" not in rendered
+
+
+def test_a_finite_number_out_of_bounds_is_said_as_before() -> None:
+    """Only a value read as inf or NaN is looked up in the text: an ordinary bound error keeps its wording."""
+    with pytest.raises(WorkloadError) as caught:
+        load_workload("w.yaml", K, text=ALL_STAGES + "data:\n  size_gb: 1e9\n")
+    assert "data.size_gb: must be at most 10000000, got 1000000000.0" in caught.value.render()
+
+
+def test_a_huge_integer_is_said_by_its_digits() -> None:
+    with pytest.raises(WorkloadError) as caught:
+        load_workload("w.yaml", K, text=ALL_STAGES + "inference:\n  models: 1" + "0" * 400 + "\n")
+    assert "inference.models: must be at most 100000, got 100000000000... (a number of 401 digits)" \
+        in caught.value.render()
+    with pytest.raises(WorkloadError) as caught:  # past a float's range: pydantic calls it no number at all
+        load_workload("w.yaml", K, text=ALL_STAGES + "data:\n  size_gb: 1" + "0" * 400 + "\n")
+    assert "data.size_gb: must be a number, got 100000000000... (a number of 401 digits), which is too large" \
+        in caught.value.render()
+
+
+def test_python_text_too_large_for_a_float_is_said_as_written() -> None:
+    """The API reads an exponent in text as YAML 1.2 does (`"2e3"`); `"1e400"` is refused as written."""
+    from advisor import Workload
+
+    assert Workload(stages=["training"], data={"size_gb": "2e3"}).data.size_gb == 2e3
+    with pytest.raises(WorkloadError) as caught:
+        Workload(stages=["training"], data={"size_gb": "1e400"})
+    assert "data.size_gb: must be a finite number, got 1e400, which is too large" in caught.value.render()
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("1e400", "1e400, which is too large to be a number (beyond about 1.8e308 a figure reads as infinity)"),
+    ("-1.5E+999", "-1.5E+999, which is too large to be a number (beyond about 1.8e308 a figure reads as infinity)"),
+    (".inf", ".inf"), ("-Infinity", "-Infinity"), ("NaN", "NaN"), ("nan", "nan"),
+    ("1e300", None), ("12", None), ("4o", None), ("1_000", None),
+])
+def test_written_infinite(text: str, said: str | None) -> None:
+    from advisor.numbers import written_infinite
+
+    assert written_infinite(text) == said

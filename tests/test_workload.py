@@ -436,3 +436,39 @@ def test_an_estimated_decoder_shape_reads_as_whole_layers_and_heads() -> None:
     assert "about 71 layers (estimated from the parameter count) x about 71 KV heads" in shape
     layers = (70e9 / 196_608) ** (1 / 3)  # 70.9: the shape says "about 71", the arithmetic keeps 70.9
     assert per_token == pytest.approx(2 * layers * layers * 128 * 2)
+
+
+@pytest.mark.parametrize(("text", "field", "why"), [
+    ("stages: [training]\ntraining:\n  max_hours: 673\n", "training.max_hours: must be at most 672, got 673",
+     "28 days, the longest SageMaker runs a training job: StoppingCondition.MaxRuntimeInSeconds"),
+    ("stages: [tuning]\ntraining:\n  max_hours: 1e4\n", "training.max_hours: must be at most 672, got 10000.0",
+     '"The maximum value is 28 days"'),
+    ("stages: [processing]\nprocessing:\n  max_hours: 216.5\n",
+     "processing.max_hours: must be at most 216, got 216.5",
+     "the longest SageMaker runs a processing job: ProcessingStoppingCondition.MaxRuntimeInSeconds is at most 777600"),
+])
+def test_a_bound_that_is_aws_limit_says_why(tmp_path: Path, text: str, field: str, why: str) -> None:
+    """"at most 672" alone read as the advisor's whim: the message names AWS's limit and where AWS states it."""
+    [problem] = _error(tmp_path, text)
+    assert field in problem and why in problem
+
+
+def test_aws_limits_hold_at_the_limit_and_leave_other_bounds_alone(tmp_path: Path) -> None:
+    workload = load_workload("w.yaml", K, text="stages: [training, processing]\ntraining:\n  max_hours: 672\n"
+                                                "processing:\n  max_hours: 216\n")
+    assert (workload.training.max_hours, workload.processing.max_hours) == (672, 216)
+    [problem] = _error(tmp_path, "stages: [training]\ntraining:\n  max_hours: 0\n")  # the lower bound is ours
+    assert problem.endswith("training.max_hours: must be greater than 0, got 0")
+    [problem] = _error(tmp_path, "stages: [training]\nnotebook:\n  hours_per_day: 25\n")  # a day, not AWS's
+    assert problem.endswith("notebook.hours_per_day: must be at most 24, got 25")
+    [problem] = _error(tmp_path, 'stages: [training]\ntraining:\n  max_hours: "1000"\n')  # text stays text
+    assert "must be a number, got the text '1000'" in problem
+
+
+def test_aws_limit_is_in_the_schema_and_the_python_api() -> None:
+    from advisor.workload import TRAINING_MAX_HOURS
+
+    schema = Workload.model_json_schema()
+    assert schema["$defs"]["Training"]["properties"]["max_hours"]["maximum"] == TRAINING_MAX_HOURS == 28 * 24
+    with pytest.raises(WorkloadError, match="28 days"):
+        Workload(stages=["training"], training={"max_hours": 700})

@@ -12,6 +12,7 @@ draws; tests/recommend/test_questions.py drives all of it without Textual.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -179,15 +180,17 @@ def as_text(value: Any) -> str:
 def typed(question: Question, value: Any) -> Any:
     """An answer as the Workload takes it: a number question's text box holds text ("12", "2.5", "1e3"), which is
     the number it spells, while a workload file's quoted "12" is refused (its author wrote text). Text that spells
-    no number stays text, so the field says `must be a number, got '4o'`."""
+    no number stays text, so the field says `must be a number, got '4o'`, and so does text that spells no finite
+    number (`1e400`, `inf`): the field then says it as typed, not as the infinity Python reads it as."""
     if question.kind != "number" or not isinstance(value, str):
         return value
     text = value.strip()
     for number in (int, float):
         try:
-            return number(text)
+            read = number(text)
         except ValueError:
             continue
+        return read if read.__class__ is int or math.isfinite(read) else value
     return value
 
 
