@@ -128,7 +128,52 @@ class Operation:
 # ---- options and context -------------------------------------------------------------------------------------
 
 _NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
-_JSONPATH = re.compile(r"^\$.*$")
+#: A JSONPath step SageMaker's batch transform takes after the root `$` ("Supported JSONPath Operators",
+#: docs.aws.amazon.com/sagemaker/latest/dg/batch-transform-data-processing.html): `.name`, the wildcard `*`, one
+#: or more bracketed names (`['id','SageMakerOutput']`, never a nested `'child.grandchild'`), indexes (negative
+#: too) and slices with either end left out, an index and a slice together as in AWS's `$[0,5:]`.
+_INDEX_OR_SLICE = r"(?:-?\d*:-?\d*|-?\d+)"
+_JSONPATH_STEP = re.compile(rf"""
+    \.(?:\*|[^.\[\]\s'"*]+)
+  | \.?\[\s*(?:\*
+        | '[^'.]*'(?:\s*,\s*'[^'.]*')*
+        | {_INDEX_OR_SLICE}(?:\s*,\s*{_INDEX_OR_SLICE})*
+      )\s*\]""", re.VERBOSE)
+_BY_NAME = re.compile(r"\.(?!\*)[^.\[]|\['")
+JSONPATH_MAX = 63
+"""DataProcessing.InputFilter and OutputFilter: at most 63 characters (botocore's sagemaker model, JsonPath)."""
+JSONPATH_HINT = ("SageMaker takes $ then .name, .*, ['name','name'], [index,index] (negative from the end), "
+                 "[start:end] (either end may be left out), e.g. $[1:], $.features, $['id','SageMakerOutput']")
+
+
+def jsonpath_problem(path: str) -> str | None:
+    """Why SageMaker's batch transform would refuse `path` as an InputFilter or OutputFilter (a JSONPath of the
+    subset its page lists, at most 63 characters), or None: `$[1:` passed a check for a leading `$` and failed
+    only when the job ran."""
+    if len(path) > JSONPATH_MAX:
+        return f"is {len(path)} characters long; SageMaker takes at most {JSONPATH_MAX}"
+    if not path.startswith("$"):
+        return "does not start with $, the root every SageMaker JSONPath begins with"
+    at = 1
+    while at < len(path):
+        step = _JSONPATH_STEP.match(path, at)
+        if step is None:
+            rest = path[at:]
+            if rest.count("[") > rest.count("]"):
+                return f"opens a [ at character {at + 1 + rest.index('[')} that is never closed"
+            nested = re.search(r"'[^']*\.[^']*'", rest)
+            if nested:
+                return (f"names {nested.group()} inside brackets, a nested child, which SageMaker does not support "
+                        "(its page: $.field1.['child1','child2'] is supported, 'child2.grandchild' is not)")
+            return f"is not a JSONPath SageMaker supports from character {at + 1} ({rest!r})"
+        at = step.end()
+    return None
+
+
+def selects_by_name(path: str) -> bool:
+    """Whether a supported JSONPath picks a field by name (`.features`, `['id']`), which a CSV row has not: AWS
+    reads each CSV row as a JSON array, "so only index based JSONPaths can be applied"."""
+    return _BY_NAME.search(path) is not None
 
 
 @dataclass(frozen=True)
@@ -154,10 +199,10 @@ class RequestOptions:
         if self.canary_percent is not None and not 1 <= self.canary_percent <= 99:
             raise UsageError(f"canary share {self.canary_percent}% is not between 1 and 99",
                              hint="the chapter's example: --canary 20 sends 20% to the new model, 80% to the old")
-        for flag, value in (("input filter", self.input_filter), ("output filter", self.output_filter)):
-            if value is not None and not (_JSONPATH.match(value) and len(value) <= 63):
-                raise UsageError(f"{flag} {value!r} is not a JSONPath expression",
-                                 hint="starts with $, at most 63 characters, e.g. $[1:] or $.features")
+        for flag, value in (("--input-filter", self.input_filter), ("--output-filter", self.output_filter)):
+            problem = None if value is None else jsonpath_problem(value)
+            if problem:
+                raise UsageError(f"{flag} {value!r} {problem}", hint=JSONPATH_HINT)
         if self.join_source not in (None, "Input", "None"):
             raise UsageError(f"join source {self.join_source!r} is not Input or None")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from advisor.builders.common import Context, Operation, token
+from advisor.builders.common import Context, Operation, selects_by_name, token
 from advisor.builders.tuning import BUILT_IN, STARTS, grid_size, parameter_ranges, start_for
 from advisor.errors import UsageError
 from advisor.knowledge.models import SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS
@@ -379,6 +379,12 @@ def transform_job(ctx: Context) -> dict[str, Any]:
             request[key] = choice.settings[key]
     if "InvocationsTimeoutInSeconds" in choice.settings:
         request["ModelClientConfig"] = {"InvocationsTimeoutInSeconds": choice.settings["InvocationsTimeoutInSeconds"]}
+    if content_type == "text/csv":  # AWS: a CSV row is read as a JSON array, "so only index based JSONPaths"
+        for flag, path in (("--input-filter", options.input_filter), ("--output-filter", options.output_filter)):
+            if path is not None and selects_by_name(path):
+                raise UsageError(f"{flag} {path!r} selects a field by name, but this transform job's input is "
+                                 "text/csv, whose rows SageMaker reads as JSON arrays: only indexes apply",
+                                 hint="e.g. $[1:] (every column but the first) or $[0,-1] (the first and the last)")
     processing = {key: value for key, value in (("InputFilter", options.input_filter),
                                                 ("JoinSource", options.join_source),
                                                 ("OutputFilter", options.output_filter)) if value is not None}

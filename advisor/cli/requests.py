@@ -31,12 +31,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     req.add_argument("--lifecycle-config", metavar="NAME", help="notebook: attach (and create) this lifecycle "
                                                                 "configuration")
     req.add_argument("--git-repo", metavar="URL", help="notebook: clone this git repository as its default")
-    req.add_argument("--input-filter", metavar="JSONPATH", help="batch transform: the part of each record sent "
-                                                                "to the model, e.g. $[1:]")
+    req.add_argument("--input-filter", metavar="JSONPATH",
+                     help="batch transform: the part of each record sent to the model (DataProcessing.InputFilter), "
+                          "a JSONPath of the subset SageMaker supports: $ then .name, .*, ['a','b'], [0,-1], "
+                          "[start:end]; a CSV row takes indexes only, e.g. $[1:] (all but the first column)")
     req.add_argument("--join-source", choices=("Input", "None"),
                      help="batch transform: Input joins each prediction to its input record")
-    req.add_argument("--output-filter", metavar="JSONPATH", help="batch transform: the part of the joined "
-                                                                 "record written out, e.g. $[0,-1]")
+    req.add_argument("--output-filter", metavar="JSONPATH",
+                     help="batch transform: the part of the joined record written out (DataProcessing.OutputFilter), "
+                          "a JSONPath as --input-filter takes, e.g. $[0,-1] (the first column and the prediction)")
     req.set_defaults(handler=cmd_requests)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from advisor.builders import STATE_MACHINE, build_requests
-from advisor.builders.common import TOKEN, value_at
+from advisor.builders.common import TOKEN, RequestOptions, jsonpath_problem, value_at
 from advisor.errors import UsageError
 from advisor.recommend.models import SecuritySetting
 from tests.builders.conftest import EXAMPLE_NAMES, variant
@@ -470,3 +470,49 @@ def test_a_built_ins_required_hyperparameters_are_written_or_asked_for(custom: A
     assert xgb.requests["CreateTrainingJob"]["HyperParameters"]["num_round"] == "100"  # the start's value wins
     trial = xgb.requests["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]
     assert "num_round" not in trial.get("StaticHyperParameters", {})  # tuned, so not static
+
+
+# AWS's "Supported JSONPath Operators" (batch-transform-data-processing.html): its examples and the API
+# reference's (DataProcessing) are accepted; anything outside the table, or past botocore's 63 characters, is not.
+@pytest.mark.parametrize("path", ["$", "$[1:]", "$[0,-1]", "$[0,5:]", "$[2:5]", "$[:5]", "$[1]", "$[1,3,5]",
+                                  "$.features", "$.id.*", "$['id','SageMakerOutput']",
+                                  "$.field1.['child1','child2']", "$[*]", "$.*", "$" + "[0]" * 20])
+def test_jsonpaths_sagemaker_supports_are_accepted(path: str) -> None:
+    assert jsonpath_problem(path) is None
+
+
+@pytest.mark.parametrize(("path", "said"), [
+    ("$[1:", "opens a [ at character 2 that is never closed"),
+    ("$['id'", "opens a [ at character 2 that is never closed"),
+    ("[1:]", "does not start with $"),
+    ("", "does not start with $"),
+    ("$..name", "not a JSONPath SageMaker supports from character 2"),
+    ("$[?(@.price > 10)]", "not a JSONPath SageMaker supports from character 2"),
+    ("$.", "not a JSONPath SageMaker supports from character 2"),
+    ("$[]", "not a JSONPath SageMaker supports from character 2"),
+    ("$[a]", "not a JSONPath SageMaker supports from character 2"),
+    ("$.features]", "not a JSONPath SageMaker supports from character 11"),
+    ("$.field1.['child1','child2.grandchild']", "'child2.grandchild' inside brackets, a nested child"),
+    ("$" + "[0]" * 21, "is 64 characters long; SageMaker takes at most 63"),
+])
+def test_jsonpaths_sagemaker_refuses_are_refused_before_the_job_runs(path: str, said: str) -> None:
+    problem = jsonpath_problem(path)
+    assert problem is not None and said in problem
+    with pytest.raises(UsageError, match="--output-filter") as caught:
+        RequestOptions(output_filter=path).check()
+    assert said in str(caught.value) and "$['id','SageMakerOutput']" in str(caught.value)  # the hint
+
+
+def test_a_csv_transform_takes_only_index_filters(custom: Any, example: Any) -> None:
+    """AWS reads a CSV row as a JSON array, "so only index based JSONPaths can be applied": a name on XGBoost's
+    text/csv input is refused; a container whose input the advisor does not fix may be JSON, and keeps it."""
+    with pytest.raises(UsageError, match=r"--input-filter '\$\.features' selects a field by name.*text/csv"):
+        example("fraud-detector", input_filter="$.features")
+    with pytest.raises(UsageError, match="--output-filter"):
+        example("fraud-detector", output_filter="$['id','SageMakerOutput']")
+    assert example("fraud-detector", input_filter="$[1:]", output_filter="$[0,-1]")[2].requests[
+        "CreateTransformJob"]["DataProcessing"] == {"InputFilter": "$[1:]", "OutputFilter": "$[0,-1]"}
+    _, _, rs = custom({"name": "json-batch", "stages": ["batch_inference"], "model": {"algorithm": "pytorch"}},
+                      input_filter="$.features", join_source="Input", output_filter="$['id','SageMakerOutput']")
+    assert "ContentType" not in rs.requests["CreateTransformJob"]["TransformInput"]
+    assert rs.requests["CreateTransformJob"]["DataProcessing"]["InputFilter"] == "$.features"
