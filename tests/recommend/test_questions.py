@@ -61,6 +61,31 @@ def test_an_optional_number_is_a_number_question_and_its_typed_text_a_number() -
     assert workload.lambda_ is not None and workload.lambda_.memory_mb == 3008 and workload.model.layers == 32
 
 
+@pytest.mark.parametrize(("path", "typed_text", "said"), [
+    ("data.size_gb", "1e400", "must be a finite number, got 1e400, which is too large to be a number"),
+    ("data.size_gb", "-1.5e999", "must be a finite number, got -1.5e999, which is too large"),
+    ("data.size_gb", "inf", "must be a finite number, got inf"),
+    ("data.size_gb", "NaN", "must be a finite number, got NaN"),
+    ("batch.records_per_run", "1e400", "must be a finite number, got 1e400, which is too large"),
+    ("inference.models", "1" + "0" * 400, "must be at most 100000, got 100000000000... (a number of 401 digits)"),
+    ("data.size_gb", "1" + "0" * 400, "got 100000000000... (a number of 401 digits), which is too large"),
+    ("lambda.memory_mb", "1e400", "must be a finite number, got 1e400, which is too large"),
+    ("training.max_hours", "700", "must be at most 672, got 700: 672 hours is 28 days"),
+])
+def test_a_typed_number_too_large_or_not_finite_is_said_as_typed(path: str, typed_text: str, said: str) -> None:
+    """The text box's `1e400` was read by Python as inf and shown back as "got inf": it is said as typed."""
+    answers = Answers({"stages": ["training", "realtime_inference", "batch_inference"], path: typed_text})
+    problem = answers.problems()[path]
+    assert said in problem
+    assert typed_text == "inf" or "got inf" not in problem
+
+
+def test_a_typed_finite_number_is_still_the_number() -> None:
+    answers = Answers({"stages": ["training"], "data.size_gb": "1e3", "training.max_hours": "672"})
+    workload = answers.workload()
+    assert (workload.data.size_gb, workload.training.max_hours) == (1000, 672)
+
+
 @pytest.mark.parametrize(("stages", "titles"), [
     (["notebook"], ["Stages", "Data", "Model", "Notebook", "Network and team"]),
     (["training"], ["Stages", "Data", "Model", "Training", "Network and team"]),
