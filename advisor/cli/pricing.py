@@ -125,12 +125,16 @@ BLOCK_COLUMNS: tuple[Column, ...] = (
 _NOT_FIGURES = ("region", "prices", "key", "source", "as_of", "assumption", "estimate", "basis")
 
 
-def _figures_text(row: dict[str, Any]) -> str:
+def _figures_text(row: dict[str, Any], prefix: str = "") -> str:
     """`usd_per_gb_second 0.0000166667, usd_per_million_requests 0.2`: a block's figures as its file names them,
-    marked when they are an estimate (its basis is long: JSON and the snapshot file give it)."""
+    marked when they are an estimate (its basis is long: JSON and the snapshot file give it); a block inside a
+    block (Lambda's provisioned concurrency) as `provisioned.usd_per_gb_second 0.0000041667`, its own source and
+    date left to JSON and the file, as the outer block's are."""
     from advisor.pricing.models import plain_number  # deferred with the rest of the command's stack
-    figures = ", ".join(f"{name} {plain_number(value).removesuffix('.0') if isinstance(value, float) else value}"
-                        for name, value in row.items() if name not in _NOT_FIGURES)
+    figures = ", ".join(
+        _figures_text(value, f"{prefix}{name}.") if isinstance(value, dict)
+        else f"{prefix}{name} {plain_number(value).removesuffix('.0') if isinstance(value, float) else value}"
+        for name, value in row.items() if name not in _NOT_FIGURES and value is not None)
     return f"{figures} (estimate)" if row.get("estimate") else figures
 
 
@@ -139,6 +143,7 @@ def _show_blocks(snapshots: dict[str, PriceSnapshot], fmt: str, *, note: str) ->
     Managed Instances, the spot discount), one row per region and block, each with its source and date: what a
     stage billed per use, or the Lambda check, is costed from."""
     from advisor.pricing.models import PRICE_BLOCKS
+    from advisor.records import to_plain
 
     rows: list[dict[str, Any]] = []
     for region, snapshot in snapshots.items():
@@ -146,9 +151,9 @@ def _show_blocks(snapshots: dict[str, PriceSnapshot], fmt: str, *, note: str) ->
             figures = getattr(snapshot, block.field)
             if figures is None:
                 continue
-            values = figures._asdict()
-            rows.append({"region": region, "prices": block.label, "key": block.key,
-                         **{k: v.isoformat() if k == "as_of" else v for k, v in values.items()}})
+            # plain data all the way down: a block inside a block (Lambda's `provisioned`) was a record, shown as
+            # its repr in the table, a bare list in JSON, and a crash in YAML
+            rows.append({"region": region, "prices": block.label, "key": block.key, **to_plain(figures)})
     title = "Prices beside the instance-hour rows (the snapshot files hold each one's source)"
     if note:
         title = f"{note}: {title[0].lower()}{title[1:]}"

@@ -212,6 +212,23 @@ def test_show_takes_every_stage_and_shows_the_prices_no_row_holds(capsys: pytest
     assert "usd_per_gb_second 0.000025" in out and "(estimate)" in out and "us-east-1's" not in out
 
 
+@pytest.mark.parametrize("fmt", ["table", "json", "yaml"])
+def test_show_says_a_block_inside_a_block_as_data(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    """Lambda's provisioned-concurrency prices sit inside its block: they were a Python repr in the table
+    (`LambdaProvisionedPrices(usd_per_gb_second=...)`), a bare list in JSON and an internal error in YAML."""
+    assert main(["pricing", "show", "--region", "us-east-1", "--component", "serverless_inference",
+                 "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "LambdaProvisionedPrices" not in out and "datetime" not in out
+    if fmt == "table":
+        assert "provisioned.usd_per_gb_second" in out and "0.0000041667" in out
+        return
+    blocks = json.loads(out) if fmt == "json" else yaml.safe_load(out)
+    provisioned = next(b for b in blocks if b["key"] == "lambda")["provisioned"]
+    assert provisioned["usd_per_gb_second"] == 4.1667e-06 and provisioned["usd_per_gb_second_duration"] > 0
+    assert provisioned["source"] and str(provisioned["as_of"]).startswith("20")
+
+
 def test_show_counts_the_estimates_of_each_region(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["pricing", "show", "--region", "us-east-1", "--family", "t"]) == 0
     out = capsys.readouterr().out
