@@ -15,7 +15,7 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,8 +72,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     command = command_named(argv) if argv is not None else None
     for name in (COMMANDS[command],) if command else COMMAND_MODULES:
         importlib.import_module(f"advisor.cli.{name}").register(sub)
-    say_defaults(parser)
-    wrap_at_spaces(parser)
+    for each in every_parser(parser):  # a subparser inherits neither its parent's formatter nor this help
+        each.formatter_class = SpacesFormatter
+        say_defaults(each)
     return parser
 
 
@@ -93,24 +94,22 @@ class SpacesFormatter(argparse.HelpFormatter):
                              break_on_hyphens=False)
 
 
-def wrap_at_spaces(parser: argparse.ArgumentParser) -> None:
-    """Give every parser of the command line SpacesFormatter (a subparser does not inherit its parent's)."""
-    parser.formatter_class = SpacesFormatter
+def every_parser(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """The parser and every subparser under it, each once (aliases map to the same parser): what the command
+    line's help is set on, since argparse passes nothing down to a subparser."""
+    yield parser
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for child in dict.fromkeys(action.choices.values()):
-                wrap_at_spaces(child)
+                yield from every_parser(child)
 
 
 def say_defaults(parser: argparse.ArgumentParser) -> None:
-    """Give every option with choices and no help of its own its default in --help (`--format` printed its
-    choices but not which one applies when it is left out)."""
+    """Give each option of this parser with choices and no help of its own its default in --help (`--format`
+    printed its choices but not which one applies when it is left out)."""
     for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for child in dict.fromkeys(action.choices.values()):  # aliases map to the same parser
-                say_defaults(child)
-        elif (action.option_strings and action.choices and "default" not in (action.help or "")
-              and action.default not in (None, argparse.SUPPRESS)):
+        if (action.option_strings and action.choices and "default" not in (action.help or "")
+                and action.default not in (None, argparse.SUPPRESS)):
             action.help = f"{action.help} (default: {action.default})" if action.help else f"default: {action.default}"
 
 

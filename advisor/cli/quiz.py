@@ -183,24 +183,19 @@ def banks_of(args: argparse.Namespace) -> list[Bank]:
     from advisor.quiz.bank import gather_banks
     from advisor.quiz.tutor import USER_BANKS
 
-    folder = banks_folder(args)
+    folder = getattr(args, "banks", None)  # --banks (absent: the shipped banks, and the user's imported ones)
     user = data_dir(getattr(args, "data_dir", None)) / USER_BANKS if folder is None else None
     return gather_banks(folder, user, (drill_bank,))
 
 
-def banks_folder(args: argparse.Namespace) -> Path | None:
-    """The --banks folder (None: the shipped banks); one without a bank file is refused by the quiz itself
-    (`advisor.quiz.bank.require_banks`), as the TUI and the Python API are."""
-    return getattr(args, "banks", None)
-
-
 def open_tutor(args: argparse.Namespace, *, reading: bool = False) -> Tutor:
     """The tutor on the chosen data folder and banks; a store notice (database moved aside, or opened read-only
-    for a command that only reads) goes to stderr."""
+    for a command that only reads) goes to stderr. A --banks folder without a bank file is refused by the quiz
+    itself (`advisor.quiz.bank.require_banks`), as the TUI and the Python API are."""
     # deferred: every command module loads at start; its stack loads when the command runs
     from advisor.quiz.tutor import Tutor
 
-    tutor = Tutor.open(data_dir(getattr(args, "data_dir", None)), banks_dir=banks_folder(args),
+    tutor = Tutor.open(data_dir(getattr(args, "data_dir", None)), banks_dir=getattr(args, "banks", None),
                        generated=(drill_bank,), reading=reading)
     if tutor.store.notice:
         print(f"note: {tutor.store.notice}", file=sys.stderr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,9 @@ from textual.widgets.option_list import Option
 
 from advisor.errors import printable
 from advisor.quiz.session import Session
+
+#: What a yes/no screen answers: yes or no, or (KeepOrDropScreen) also None for "leave, deciding later".
+ResultT = TypeVar("ResultT", bool, bool | None)
 
 # Each line fits the dialog at 80 columns: 70 = its 76 columns less the border, padding and scroll bar.
 HELP = Text.assemble(
@@ -64,11 +69,11 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool | None]):
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
+class YesNoScreen(ModalScreen[ResultT]):
+    """A question shown with the keys that answer it; y answers True and n False. The subclasses say what the
+    result is, each its own type: a yes/no, or a yes/no that can also be left unanswered."""
+
+    KEYS = Text.assemble(("y", "bold"), " yes    ", ("n", "bold"), " no")
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -77,13 +82,23 @@ class ConfirmScreen(ModalScreen[bool | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
             yield Static(Text(self.question))
-            yield Static(Text.assemble(("y", "bold"), " yes    ", ("n", "bold"), " no"))
+            yield Static(self.KEYS)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
 
 
-class KeepOrDropScreen(ConfirmScreen):
+class ConfirmScreen(YesNoScreen[bool]):
+    """Yes or no, always one of them: Esc is no (keep what is there, stay where you are). Its callback still
+    takes `bool | None`, as Textual types every screen's callback, but is never given None."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+
+class KeepOrDropScreen(YesNoScreen[bool | None]):
     """A yes/no whose no throws something away (the questionnaire's draft): Esc and Ctrl+C, a user's way out,
     answer neither and dismiss None, so leaving never deletes what the user may still want."""
 
@@ -92,12 +107,8 @@ class KeepOrDropScreen(ConfirmScreen):
         Binding("n", "answer(False)", "No"),
         Binding("escape,ctrl+c", "keep", "Leave", key_display="esc"),
     ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog confirm"):
-            yield Static(Text(self.question))
-            yield Static(Text.assemble(("y", "bold"), " yes    ", ("n", "bold"), " no    ", ("esc", "bold"),
-                                       " leave, deciding later"))
+    KEYS = Text.assemble(("y", "bold"), " yes    ", ("n", "bold"), " no    ", ("esc", "bold"),
+                         " leave, deciding later")
 
     def action_keep(self) -> None:
         self.dismiss(None)

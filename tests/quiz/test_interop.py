@@ -320,3 +320,22 @@ def test_a_moodle_ordering_of_a_subset_is_imported_whole_and_said() -> None:
     assert [o["text"] for o in q["options"]] == ["one", "two", "three", "four"]
     assert [(n.line, n.message) for n in result.notes] == [
         (3, "Moodle shows 3 of its 4 items to order; here all 4 are ordered")]
+
+
+@pytest.mark.parametrize(("markup", "text"), [
+    ('<img src="a.png">Which bucket?', "[image: a.png] Which bucket?"),        # set off from the next word
+    ('Look: <img src="a.png"> then answer', "Look: [image: a.png] then answer"),
+    ('<p><img src="a.png"></p><p>Which?</p>', "[image: a.png]\nWhich?"),        # a tag follows: no space added
+    ('<IMG alt="x" SRC=\'b c.png\'>', "[image: b c.png]"),                      # any case, either quote
+    ('<img src="@@PLUGINFILE@@/my%20chart.png">', "[image: my chart.png]"),     # Moodle's embedded file
+    ('<img alt="no source">Text', "Text"),
+])
+def test_an_image_is_shown_as_a_word_and_its_source_is_what_an_importer_attaches(markup: str, text: str) -> None:
+    """One pattern finds the images html_to_text shows and the sources an Anki import attaches (they were two
+    patterns, and the attaching one also took an unclosed tag that the text never showed)."""
+    from advisor.quiz.interop.common import html_to_text, image_sources
+
+    assert html_to_text(markup) == text
+    shown = [part.split("]")[0] for part in text.split("[image: ")[1:]]
+    assert [s.removeprefix("@@PLUGINFILE@@/").replace("%20", " ") for s in image_sources(markup)] == shown
+    assert image_sources('<img src="x.png"') == []  # never closed: not an image the text shows

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 from advisor.quiz.interop import FORMATS, export_text, import_text
-from tests.quiz.test_interop_spec import _shape
+from tests.support.interop import assert_questions, essence, read_data
 
 DATA = Path(__file__).parent / "data" / "expert"
 
-#: file -> (format, [(id or None, type, stem, options as _shape gives them, extra fields)], skipped, notes);
+#: file -> (format, [(id or None, type, stem, options as shape() gives them, extra fields)], skipped, notes);
 #: skipped and notes are (line, words the message must contain)
 CASES: dict[str, tuple[str, list[tuple[Any, ...]], list[tuple[int, str]], list[tuple[int, str]]]] = {
     "dx1_readme_toc_images.md": (
@@ -525,10 +525,6 @@ CASES: dict[str, tuple[str, list[tuple[Any, ...]], list[tuple[int, str]], list[t
 }
 
 
-def _read(name: str) -> str:
-    return (DATA / name).read_bytes().decode("utf-8-sig")  # as the CLI reads a file: a BOM dropped
-
-
 def test_every_expert_file_has_an_expectation_and_each_format_four() -> None:
     assert sorted(p.name for p in DATA.iterdir()) == sorted(CASES)
     for fmt in ("gift", "moodle-xml", "ditectrev-md"):
@@ -538,14 +534,8 @@ def test_every_expert_file_has_an_expectation_and_each_format_four() -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_an_expert_file_gives_the_expected_bank(name: str) -> None:
     fmt, expected, skipped, notes = CASES[name]
-    result = import_text(_read(name), fmt, display=name, bank_id="expert")
-    got = result.bank["questions"]
-    assert [(q["type"], q["stem"]) for q in got] == [(kind, stem) for _, kind, stem, _, _ in expected]
-    for q, (qid, _, _, options, extra) in zip(got, expected):
-        if qid is not None:
-            assert q["id"] == qid
-        assert _shape(q) == options, q["id"]
-        assert {k: q[k] for k in extra} == extra, q["id"]
+    result = import_text(read_data(DATA / name), fmt, display=name, bank_id="expert")
+    assert_questions(result.bank["questions"], expected)
     assert [(p.file, p.line, p.message) for p in result.skipped] == [(name, line, words) for line, words in skipped]
     assert [(p.file, p.line, p.message) for p in result.notes] == [(name, line, words) for line, words in notes]
 
@@ -557,7 +547,7 @@ def test_an_expert_file_exports_and_imports_the_same(name: str, fmt: str, tmp_pa
     from advisor.quiz.interop.anki import write_apkg
 
     source_fmt = CASES[name][0]
-    bank = import_text(_read(name), source_fmt, display=name, bank_id="expert").bank
+    bank = import_text(read_data(DATA / name), source_fmt, display=name, bank_id="expert").bank
     carried = [q for q in bank["questions"] if q["type"] in FORMATS[fmt].carries]
     if fmt == "apkg":
         path = tmp_path / "again.apkg"
@@ -566,17 +556,5 @@ def test_an_expert_file_exports_and_imports_the_same(name: str, fmt: str, tmp_pa
     else:
         text, _ = export_text(bank, fmt)
         back = import_text(text, fmt, display=f"again.{fmt}", bank_id="expert").bank["questions"]
-
-    def essence(q: dict[str, Any]) -> tuple[Any, ...]:
-        return (
-            q["id"],
-            q["type"],
-            q["stem"],
-            _shape(q),
-            q.get("choose"),
-            q.get("distractors"),
-            q["section"],
-            q["topics"],
-        )
 
     assert [essence(q) for q in back] == [essence(q) for q in carried]

@@ -17,6 +17,7 @@ import pytest
 
 from advisor.errors import QuizError
 from advisor.quiz.interop import FORMATS, export_text, import_text
+from tests.support.interop import assert_questions, essence, read_data
 
 DATA = Path(__file__).parent / "data" / "spec"
 
@@ -265,19 +266,6 @@ NOTHING: dict[str, tuple[str, list[tuple[int, str]]]] = {
 }
 
 
-def _read(name: str) -> str:
-    # as the CLI reads a file: bytes decoded as UTF-8 (a BOM dropped), line ends left to import_text
-    return (DATA / name).read_bytes().decode("utf-8-sig")
-
-
-def _shape(q: dict[str, Any]) -> list[tuple[Any, ...]]:
-    if q["type"] == "matching":
-        return [(o["text"], o["match"], o["explanation"]) for o in q["options"]]
-    if q["type"] == "ordering":
-        return [(o["text"], o["explanation"]) for o in q["options"]]
-    return [(o["text"], o["correct"], o["explanation"]) for o in q["options"]]
-
-
 def test_every_spec_file_has_an_expectation() -> None:
     assert sorted(p.name for p in DATA.iterdir()) == sorted([*CASES, *NOTHING])
     assert len(CASES) + len(NOTHING) >= 25
@@ -286,15 +274,8 @@ def test_every_spec_file_has_an_expectation() -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_spec_file_gives_the_expected_bank(name: str) -> None:
     fmt, expected, skipped = CASES[name]
-    result = import_text(_read(name), fmt, display=name, bank_id="spec")
-    got = result.bank["questions"]
-    assert [(q["type"], q["stem"]) for q in got] == [(kind, stem) for _, kind, stem, _, _ in expected]
-    for q, (qid, _, _, options, extra) in zip(got, expected):
-        if qid is not None:
-            assert q["id"] == qid
-        assert _shape(q) == options, q["id"]
-        for key, value in extra.items():
-            assert q.get(key) == value, (q["id"], key)
+    result = import_text(read_data(DATA / name), fmt, display=name, bank_id="spec")
+    assert_questions(result.bank["questions"], expected)
     assert [p.line for p in result.skipped] == [line for line, _ in skipped], [str(p) for p in result.skipped]
     for problem, (_, words) in zip(result.skipped, skipped):
         assert words in problem.message and problem.file == name
@@ -308,7 +289,7 @@ def test_spec_file_gives_the_expected_bank(name: str) -> None:
 def test_spec_file_with_nothing_to_map_is_a_located_error(name: str) -> None:
     fmt, skipped = NOTHING[name]
     with pytest.raises(QuizError, match="no question could be imported") as err:
-        import_text(_read(name), fmt, display=name, bank_id="spec")
+        import_text(read_data(DATA / name), fmt, display=name, bank_id="spec")
     assert [p.line for p in err.value.problems] == [line for line, _ in skipped]
     for problem, (_, words) in zip(err.value.problems, skipped):
         assert words in problem.message and problem.file == name
@@ -318,13 +299,10 @@ def test_spec_file_with_nothing_to_map_is_a_located_error(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_an_imported_spec_file_exports_and_imports_the_same(name: str, fmt: str) -> None:
     source_fmt, _, _ = CASES[name]
-    bank = import_text(_read(name), source_fmt, display=name, bank_id="spec").bank
+    bank = import_text(read_data(DATA / name), source_fmt, display=name, bank_id="spec").bank
     carried = [q for q in bank["questions"] if q["type"] in FORMATS[fmt].carries]
     if not carried:
         return
     text, _ = export_text(bank, fmt)
     back = import_text(text, fmt, display=f"again.{fmt}", bank_id="spec").bank["questions"]
-    assert [(q["id"], q["type"], q["stem"], _shape(q), q.get("choose"), q.get("distractors"), q["section"])
-            for q in back] == [
-        (q["id"], q["type"], q["stem"], _shape(q), q.get("choose"), q.get("distractors"), q["section"])
-        for q in carried]
+    assert [essence(q) for q in back] == [essence(q) for q in carried]

@@ -220,7 +220,7 @@ async def test_a_quit_keeps_a_draft_that_is_offered_on_the_next_start(tutor: Tut
     again = create_app(tutor, questionnaire=start(tutor))
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert isinstance(again.screen, ConfirmScreen)
+        assert isinstance(again.screen, KeepOrDropScreen)
         await pilot.press("y")
         await settle(pilot)
         screen = again.screen

@@ -18,7 +18,7 @@ from advisor.quiz.store import FILENAME
 from advisor.quiz.tutor import Tutor
 from advisor.recommend.questions import DRAFT_FILE, answers_from_file
 from advisor.tui.app import create_app
-from advisor.tui.dialogs import ConfirmScreen
+from advisor.tui.dialogs import ConfirmScreen, KeepOrDropScreen
 from advisor.tui.question import QuestionScreen
 from advisor.tui.questionnaire import QuestionnaireScreen, QuestionnaireStart
 from advisor.tui.results import ResultScreen
@@ -140,7 +140,7 @@ async def test_a_draft_and_a_data_folder_with_escape_sequences_are_shown_escaped
         app = create_app(tutor, questionnaire=QuestionnaireStart(data_dir=folder))
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await settle(pilot)
-            assert isinstance(app.screen, ConfirmScreen)  # the draft is offered, naming its workload
+            assert isinstance(app.screen, KeepOrDropScreen)  # the draft is offered, naming its workload
             assert raw_controls(app) == [] and "Continue the questionnaire" in screen_text(app)
             await pilot.press("y")
             await settle(pilot)

@@ -25,7 +25,6 @@ import html
 import importlib
 import io
 import json
-import re
 import sqlite3
 import tempfile
 import urllib.parse
@@ -45,6 +44,7 @@ from advisor.quiz.interop.common import (
     Imported,
     apply_tags,
     html_to_text,
+    image_sources,
     make_question,
     option_problem,
     question_id,
@@ -213,8 +213,7 @@ def _read_notes(db: sqlite3.Connection, display: str, member: str, prefix: str, 
             question["section"] = deck.split("::")[-1].strip()
         out.add(question, position)
         # as html_to_text shows them ([image: <src>], entities decoded); the loaders are set by _media
-        shown = dict.fromkeys(html.unescape(src) for value in values
-                              for src in re.findall(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"']", value, flags=re.I))
+        shown = dict.fromkeys(html.unescape(src) for value in values for src in image_sources(value))
         for name in shown:
             out.attach(name, _unread)
 

@@ -112,21 +112,30 @@ def html_to_text(text: str) -> str:
     text = re.sub(r">[ \t]*\n\s*<", "><", text)
     # a script or style element's content is code, not text to show (and nothing here runs it)
     text = re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>", "", text, flags=re.I | re.S)
-    # an image is a word of the text: set off from the word that follows it (`<img ...>Which` reads "[image: x] Which")
-    text = re.sub(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"'][^>]*>(?=[^\s<])", lambda m: _image_link(m) + " ", text,
-                  flags=re.I)
-    text = re.sub(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"'][^>]*>", _image_link, text, flags=re.I)
+    text = IMAGE.sub(_image_word, text)
     text = re.sub(r"<\s*br\s*/?\s*>|</\s*(p|div|li)\s*>", "\n", text, flags=re.I)
     text = re.sub(r"<[^>]+>", "", text)
     text = html.unescape(text)
     return "\n".join(line.strip() for line in text.strip().splitlines()).strip()
 
 
-def _image_link(match: re.Match[str]) -> str:
+#: An image tag and its source: html_to_text shows it as a link, and an importer attaches the file it names.
+IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"'][^>]*>", re.I)
+
+
+def image_sources(markup: str) -> list[str]:
+    """The `src` of each image tag, as written (entities not yet decoded), in order."""
+    return [m.group(1) for m in IMAGE.finditer(markup)]
+
+
+def _image_word(match: re.Match[str]) -> str:
+    """An image is a word of the text: set off from a word that follows it (`<img ...>Which` reads
+    "[image: x] Which"), not from a space, a line end or the next tag."""
     src = match.group(1)
     if src.startswith(PLUGINFILE):
         src = urllib.parse.unquote(src[len(PLUGINFILE):])
-    return f"[image: {src}]"
+    following = match.string[match.end():match.end() + 1]
+    return f"[image: {src}]" + (" " if following and not following.isspace() and following != "<" else "")
 
 
 #: how Moodle names a file embedded in the question (its <file> element) inside the question's HTML
