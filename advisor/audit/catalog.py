@@ -81,6 +81,9 @@ class Catalog:
     controls: tuple[Control, ...]
     #: the ml.* instance types with local NVMe instance storage (instance_types.yaml, instance_storage_gb > 0)
     local_storage: frozenset[str] = frozenset()
+    #: (SAM type, property) -> the type SAM generates, which has the property SAM cannot carry (see
+    #: knowledge.models.SamCannotSet)
+    sam_cannot_set: Mapping[tuple[str, str], str] = dataclasses.field(default_factory=dict)
 
     def by_id(self) -> dict[str, Control]:
         return {c.id: c for c in self.controls}
@@ -117,11 +120,12 @@ def _control(data: Mapping[str, Any]) -> Control:
                    settings=tuple(_setting(s) for s in data["settings"]))
 
 
-def catalog_from_data(controls: list[Mapping[str, Any]],
-                      instance_types: Sequence[Mapping[str, Any]] = ()) -> Catalog:
-    """From the validated knowledge's plain data (`knowledge_data()["security_controls"]`, and its
-    `instance_types` for the types with local storage)."""
-    return Catalog(tuple(_control(c) for c in controls), _local_storage(instance_types))
+def catalog_from_data(controls: list[Mapping[str, Any]], instance_types: Sequence[Mapping[str, Any]] = (),
+                      sam_cannot_set: Sequence[Mapping[str, Any]] = ()) -> Catalog:
+    """From the validated knowledge's plain data (`knowledge_data()["security_controls"]`, its `instance_types`
+    for the types with local storage and its `sam_cannot_set`)."""
+    return Catalog(tuple(_control(c) for c in controls), _local_storage(instance_types),
+                   {(row["sam_type"], row["property"]): row["generated"] for row in sam_cannot_set})
 
 
 def _local_storage(instance_types: Sequence[Mapping[str, Any]]) -> frozenset[str]:
@@ -134,7 +138,8 @@ def load_catalog() -> Catalog:
     from advisor.knowledge.loader import knowledge_data
 
     data = knowledge_data()
-    return catalog_from_data(data["security_controls"], data.get("instance_types") or ())
+    return catalog_from_data(data["security_controls"], data.get("instance_types") or (),
+                             data.get("sam_cannot_set") or ())
 
 
 _FROM_KNOWLEDGE: dict[int, tuple[Knowledge, Catalog]] = {}
@@ -147,5 +152,6 @@ def catalog_of(source: Catalog | Knowledge) -> Catalog:
     held = _FROM_KNOWLEDGE.get(id(source))
     if held is None or held[0] is not source:
         held = _FROM_KNOWLEDGE[id(source)] = (
-            source, catalog_from_data(to_plain(source.security_controls), to_plain(source.instance_types)))
+            source, catalog_from_data(to_plain(source.security_controls), to_plain(source.instance_types),
+                                      to_plain(source.sam_cannot_set)))
     return held[1]

@@ -30,13 +30,6 @@ from advisor.audit.model import (
 )
 
 PLACEHOLDER = re.compile(r"^<<[a-z0-9_]+>>$")
-#: Properties a SAM type cannot carry (its transform refuses properties it does not define) although the resource
-#: it generates has them: (SAM type, property) -> the generated type. The generated resource never sets them, so
-#: they read as absent, AWS's default, and the fix is to declare the generated type. A SAM state machine is an
-#: AWS::StepFunctions::StateMachine without EncryptionConfiguration (aws-sam-translator SamStateMachine).
-SAM_CANNOT_SET: dict[tuple[str, str], str] = {
-    ("AWS::Serverless::StateMachine", "EncryptionConfiguration"): "AWS::StepFunctions::StateMachine",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +49,8 @@ class Rule:
     local_storage: frozenset[str] = frozenset()
     #: conditions that meet the control another way (`satisfied_by`), with their paths here
     satisfied: tuple[tuple[Condition, str], ...] = ()
-    #: whether a patch can set the field in this type (not where SAM_CANNOT_SET says SAM has no property for it)
+    #: whether a patch can set the field in this type (not where Catalog.sam_cannot_set says SAM has no property
+    #: for it)
     patchable: bool = True
     #: whether one instance type on EBS is enough for a volume key to apply (Setting.ebs_any)
     ebs_any: bool = False
@@ -116,7 +110,7 @@ def compile_rules(catalog: Catalog, kind: Kind) -> dict[str, tuple[Rule, ...]]:
             for resource_type, path in _paths_for(kind, setting).items():
                 conditions = _paths_of(kind, setting.when, resource_type)
                 fix = fix_text(kind, path, setting, attributes=resource_type.startswith("awscc_"))
-                generated = SAM_CANNOT_SET.get((resource_type, path.split(".", 1)[0]))
+                generated = catalog.sam_cannot_set.get((resource_type, path.split(".", 1)[0]))
                 if generated:
                     fix = f"declare it as {generated} (SAM's {resource_type} has no such property): {fix}"
                 rules[resource_type].append(Rule(

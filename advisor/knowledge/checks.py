@@ -138,6 +138,16 @@ def check_references(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem
                                         guard_doc.line_of(("guard_rails", index, "reads", action))
                                         if guard_doc else None, f"guard_rails[{index}].reads.{action}"))
 
+    # a SAM type's missing property is a fact about a path some control reads there: one no control reads is stale
+    read_in_sam = {(t, path.split(".", 1)[0]) for c in k.security_controls for s in c.settings
+                   for t, path in s.cfn.items()}
+    for index, entry in enumerate(k.sam_cannot_set):
+        if (entry.sam_type, entry.property) not in read_in_sam:
+            problems.append(Problem(f"no control reads {entry.property} in {entry.sam_type}: the entry says nothing",
+                                    guard_doc.display if guard_doc else None,
+                                    guard_doc.line_of(("sam_cannot_set", index, "property")) if guard_doc else None,
+                                    f"sam_cannot_set[{index}].property"))
+
     served: dict[str, str] = {}
     rule_homes: dict[str, str] = {}
     hosting_ids = {o.id for o in k.hosting_options}

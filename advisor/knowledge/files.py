@@ -24,6 +24,7 @@ from advisor.knowledge.models import (
     LambdaLimit,
     LlmArchitecture,
     Region,
+    SamCannotSet,
     SecurityControl,
 )
 
@@ -42,6 +43,7 @@ class InstanceTypesFile(Frozen):
 class SecurityControlsFile(Frozen):
     security_controls: tuple[SecurityControl, ...] = Field(min_length=1)
     guard_rails: tuple[GuardRail, ...] = ()
+    sam_cannot_set: tuple[SamCannotSet, ...] = ()
 
 
 class LambdaLimitsFile(Frozen):

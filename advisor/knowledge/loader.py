@@ -132,6 +132,7 @@ def validate_knowledge(rules_dir: Path, raw: dict[str, bytes] | None = None) -> 
         botocore_version=parsed["instance_types"].botocore_version,
         security_controls=parsed["security_controls"].security_controls,
         guard_rails=parsed["security_controls"].guard_rails,
+        sam_cannot_set=parsed["security_controls"].sam_cannot_set,
         lambda_limits=parsed["lambda_limits"].lambda_limits,
         exams=parsed["exams"].exams,
         regions=parsed["regions"].regions,

@@ -300,6 +300,21 @@ class GuardRail(NamedTuple):
         }
 
 
+@record
+class SamCannotSet(NamedTuple):
+    """A property a SAM resource type cannot carry although the resource its transform generates has it: SAM
+    refuses properties its specification does not define, and the generated resource is written without it. So
+    the field reads as absent (AWS's default), and the fix is to declare the generated type instead."""
+
+    source: Source
+    as_of: dt.date
+    sam_type: Annotated[str, StringConstraints(pattern=r"^AWS::Serverless::[A-Za-z]+$")]
+    property: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]+$"), Doc(
+        "The top-level property of the generated type that the SAM type has no equivalent for.")]
+    generated: Annotated[str, StringConstraints(pattern=r"^AWS::[A-Za-z0-9]+::[A-Za-z]+$"), Doc(
+        "The CloudFormation type SAM's transform generates, which does have the property.")]
+
+
 # ---- Lambda limits -----------------------------------------------------------------------------------------
 
 @record
@@ -850,6 +865,7 @@ class _KnowledgeRecords(NamedTuple):
     exams: tuple[ExamBlueprint, ...]
     regions: tuple[Region, ...]
     guard_rails: tuple[GuardRail, ...] = ()
+    sam_cannot_set: tuple[SamCannotSet, ...] = ()
     accelerators: tuple[AcceleratorSpec, ...] = ()
     cpu_vcpu_tflops: float = 0.05
     lambda_modes: tuple[LambdaExecutionMode, ...] = ()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from advisor.audit.checks import SAM_CANNOT_SET
 from advisor.audit.links import LINKED
 from advisor.errors import KnowledgeError
 from advisor.knowledge.botocore_fields import resolve_field
@@ -57,8 +56,9 @@ def test_condition_fields_and_values_resolve_in_botocore(control, setting) -> No
 
 @pytest.mark.parametrize(("control", "setting"), _settings())
 def test_every_cloudformation_path_resolves_in_cfn_lint_schemas(control, setting) -> None:  # type: ignore[no-untyped-def]
+    sam_cannot_set = {(e.sam_type, e.property): e.generated for e in K.sam_cannot_set}
     for resource_type, path in setting.cfn.items():
-        generated = SAM_CANNOT_SET.get((resource_type, path.split(".", 1)[0]))
+        generated = sam_cannot_set.get((resource_type, path.split(".", 1)[0]))
         if generated:  # SAM has no such property; the resource it generates has, and leaves it out
             with pytest.raises(LookupError):
                 resolve_property(resource_type, path)
@@ -133,3 +133,21 @@ def test_a_control_without_its_default_is_refused_located(rules_copy: Path) -> N
     problems = [str(p) for p in info.value.problems]
     assert problems == [f"rules/knowledge/security_controls.yaml:{line}: security_controls[1].settings[0].aws_default: "
                         "is required"], problems
+
+
+def test_what_sam_cannot_set_is_knowledge_and_the_audit_reads_it_from_there(rules_copy: Path) -> None:
+    """The SAM fact lives in the controls' file with its source; the audit's catalog takes it from there, and an
+    entry no control reads (a stale fact) is a located load error."""
+    from advisor.audit.catalog import catalog_of
+
+    entry = next(e for e in K.sam_cannot_set if e.sam_type == "AWS::Serverless::StateMachine")
+    assert entry.generated == "AWS::StepFunctions::StateMachine" and "sam-resource-statemachine" in entry.source
+    assert catalog_of(K).sam_cannot_set == {("AWS::Serverless::StateMachine", "EncryptionConfiguration"):
+                                            "AWS::StepFunctions::StateMachine"}
+    path = rules_copy / "knowledge" / "security_controls.yaml"
+    replace_in(path, "    property: EncryptionConfiguration\n", "    property: Definition\n")
+    with pytest.raises(KnowledgeError) as info:
+        validate_knowledge(rules_copy)
+    assert [str(p) for p in info.value.problems] == [
+        f"rules/knowledge/security_controls.yaml:{line_of(path, 'property: Definition')}: sam_cannot_set[0].property: "
+        "no control reads Definition in AWS::Serverless::StateMachine: the entry says nothing"]
