@@ -49,9 +49,9 @@ class Rule:
     local_storage: frozenset[str] = frozenset()
     #: conditions that meet the control another way (`satisfied_by`), with their paths here
     satisfied: tuple[tuple[Condition, str], ...] = ()
-    #: whether a patch can set the field in this type (not where Catalog.sam_cannot_set says SAM has no property
-    #: for it)
-    patchable: bool = True
+    #: the type to declare instead where this one cannot carry the field (Catalog.sam_cannot_set): no patch can set
+    #: it here
+    declare_as: str | None = None
     #: whether one instance type on EBS is enough for a volume key to apply (Setting.ebs_any)
     ebs_any: bool = False
 
@@ -116,7 +116,7 @@ def compile_rules(catalog: Catalog, kind: Kind) -> dict[str, tuple[Rule, ...]]:
                 rules[resource_type].append(Rule(
                     control, setting, path, conditions, expected_text(setting), fix,
                     catalog.local_storage if setting.requires_ebs else frozenset(),
-                    _paths_of(kind, setting.satisfied_by, resource_type), patchable=generated is None,
+                    _paths_of(kind, setting.satisfied_by, resource_type), declare_as=generated,
                     ebs_any=setting.ebs_any))
     return {t: tuple(r) for t, r in rules.items()}
 
@@ -558,7 +558,8 @@ def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
                 message=_message(control, status, field, rule.expected, actual), anchors=control.anchors,
                 kind=resource.kind, file=resource.file, line=line, end_line=resource.end_line,
                 resource_line=resource.line, justification=justification or None, title=control.title,
-                path=rule.path, want=_want(setting) if rule.patchable else None,
+                path=rule.path, want=_want(setting) if rule.declare_as is None else None,
+                declare_as=rule.declare_as,
                 fix=rule.fix if status == "fail" else None)
 
 

@@ -47,7 +47,7 @@ def patches(findings: list[Finding], base: Path, paths: Mapping[str, Path] | Non
                 or f.file.lower().endswith(".tf.json"):  # Terraform's JSON syntax: no HCL edits in JSON
             if f.fix:
                 why = "patches are not written into Terraform JSON" if f.want is not None \
-                    else "the resource is declared another way" if f.fix.startswith("declare it as") \
+                    else f"the field needs the resource declared as {f.declare_as}" if f.declare_as \
                     else "the value is yours to choose"
                 notes.append(f"{f.file or 'live'}:{f.line or ''} {f.resource} {f.control}: {f.fix} (edit by hand: "
                              f"{why})")

@@ -195,6 +195,9 @@ class Finding:
     title: str = ""
     path: str = ""  # the catalog path the rule read (for patches)
     want: Any = None  # the literal that passes, when there is one (for patches)
+    #: the type to declare the resource as, where its own type cannot carry the field (a SAM type whose transform
+    #: has no such property): the fix is that, and no patch can make it
+    declare_as: str | None = None
 
     @property
     def fingerprint(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from advisor.audit import audit_paths
@@ -83,8 +84,15 @@ def test_a_sam_state_machine_is_judged_as_the_state_machine_sam_generates(tmp_pa
     encryption = got["Flow", "SFN-03"]
     assert encryption.status == "fail" and "absent (AWS default 'AWS_OWNED_KEY')" in encryption.actual
     assert encryption.fix and "declare it as AWS::StepFunctions::StateMachine" in encryption.fix
-    diff, _notes = patches(report.findings, tmp_path)
+    assert encryption.declare_as == "AWS::StepFunctions::StateMachine" and encryption.want is None
+    diff, notes = patches(report.findings, tmp_path)
     assert "EncryptionConfiguration" not in diff and "Level: ERROR" not in diff  # no property SAM would refuse
+    assert next(n for n in notes if " Flow SFN-03" in n).endswith(
+        "(edit by hand: the field needs the resource declared as AWS::StepFunctions::StateMachine)")
+    # the note reads the finding's field, not its words: a fix that merely starts so is a value to choose
+    worded = replace(got["Quiet", "SFN-01"], fix="declare it as you like", want=None)
+    assert patches([worded], tmp_path)[1][0].endswith("(edit by hand: the value is yours to choose)")
+    assert got["Quiet", "SFN-01"].declare_as is None
 
 
 def test_a_stack_parameter_inside_a_sub_definition_is_unknown_not_the_end_of_the_definition(tmp_path: Path) -> None:
