@@ -279,14 +279,20 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
     return Document(display, data, lines, text)  # the text too: a message may quote a value as written
 
 
-def _malformed(exc: yaml.MarkedYAMLError, display: str, error: type[AdvisorError]) -> AdvisorError:
-    """libyaml's complaint about the text, at its line."""
+def yaml_complaint(exc: yaml.MarkedYAMLError) -> tuple[str, int | None]:
+    """PyYAML's complaint about the text in words, and its 1-based line: what every reader of YAML says of text
+    that does not parse (the knowledge, banks and workloads here; the audit's templates and named files)."""
     mark = exc.problem_mark or exc.context_mark
-    reason = exc.problem or exc.context or "malformed YAML"
+    reason = exc.problem or exc.context or "cannot be parsed"
     if "expected a single document" in str(exc.context or ""):
         reason = "more than one YAML document in the file (one `---` section only)"
-    return error("malformed YAML",
-                 problems=[Problem(f"malformed YAML: {reason}", display, mark.line + 1 if mark else None)])
+    return reason, mark.line + 1 if mark else None
+
+
+def _malformed(exc: yaml.MarkedYAMLError, display: str, error: type[AdvisorError]) -> AdvisorError:
+    """libyaml's complaint about the text, at its line."""
+    reason, line = yaml_complaint(exc)
+    return error("malformed YAML", problems=[Problem(f"malformed YAML: {reason}", display, line)])
 
 
 class _DuplicateKey(ValueError):

@@ -258,3 +258,29 @@ def test_piped_plain_lines_are_not_broken_at_the_width(tmp_path: Path, capsys: p
     assert any(line.startswith("error ") and line.endswith("(not audited)") for line in lines), lines
     assert any(line.startswith("0 files, 0 resources:") and line.endswith("1 input could not be read")
                for line in lines), lines
+
+
+def test_broken_json_and_yaml_are_worded_one_way_wherever_the_audit_meets_them(tmp_path: Path) -> None:
+    """A named file that is none of ours, a plan, a template and a knowledge file say the same words at the same
+    line for the same break: the wording lives in one place (parse_json, documents.yaml_complaint)."""
+    from advisor.audit.readers import BadInput, Source, parse_json, syntax_error
+    from advisor.audit.readers.cloudformation import decode
+    from advisor.documents import parse_yaml
+    from advisor.errors import AdvisorError
+
+    broken_json = '{"a": [1,\n2,}\n'
+    named = syntax_error(Source(tmp_path / "x.json", "x.json", named=True), broken_json)
+    with pytest.raises(BadInput) as plan:
+        parse_json(broken_json)
+    assert named is not None and (named.reason, named.line) == (plan.value.reason, plan.value.line)
+    assert (named.reason, named.line) == ("malformed JSON: Expecting value", 2)
+    broken_yaml = "Parameters:\n  Env: {Type: String\nOutputs: {}\n"
+    named = syntax_error(Source(tmp_path / "x.yaml", "x.yaml", named=True), broken_yaml)
+    with pytest.raises(BadInput) as template:
+        decode(broken_yaml)
+    with pytest.raises(AdvisorError) as knowledge:
+        parse_yaml(broken_yaml, "k.yaml")
+    said = str(knowledge.value.problems[0])
+    assert named is not None and named.reason.startswith("malformed YAML: ") and named.line == 3
+    assert template.value.reason.removeprefix("not a readable template: ") in said, said
+    assert said == f"k.yaml:3: {named.reason}", said

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.atomic import os_cause
 from advisor.audit.model import Audited, Kind, Resource, Skipped, Unknown
-from advisor.documents import MAX_DEPTH, check_depth
+from advisor.documents import MAX_DEPTH, check_depth, yaml_complaint
 from advisor.errors import AdvisorError, shown_name
 
 if TYPE_CHECKING:
@@ -261,19 +261,16 @@ def syntax_error(source: Source, text: str) -> BadInput | None:
         return None
     if text.lstrip().startswith(("{", "[")):
         try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            return BadInput(f"malformed JSON: {exc.msg}", exc.lineno)
-        except RecursionError:
-            return BadInput("malformed JSON: nested too deeply")
+            parse_json(text)
+        except BadInput as exc:
+            return exc
         return None
     try:
         for _ in yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             pass  # composed, not constructed: any tag (CloudFormation's !Ref, a manifest's own) is syntax here
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return BadInput(f"malformed YAML: {exc.problem or exc.context or 'cannot be parsed'}",
-                        mark.line + 1 if mark else None)
+        reason, line = yaml_complaint(exc)
+        return BadInput(f"malformed YAML: {reason}", line)
     except (yaml.YAMLError, RecursionError) as exc:
         return BadInput(f"malformed YAML: {type(exc).__name__}")
     return None
@@ -328,7 +325,7 @@ def _read(source: Source, text: str, kind: Kind, audited: Audited | None,
     if kind == "plan":
         from advisor.audit.readers.terraform import read_plan
 
-        return read_plan(source.shown, _json(text), audited)
+        return read_plan(source.shown, parse_json(text), audited)
     from advisor.audit.readers.requests import read_requests
 
     return read_requests(source.shown, text)
@@ -365,8 +362,11 @@ def _lone_surrogate(value: object) -> str | None:
     return None
 
 
-def _json(text: str) -> object:
+def parse_json(text: str) -> Any:
+    """JSON text as data, or BadInput saying why not at its line: the one place the audit words broken JSON."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadInput(f"malformed JSON: {exc.msg}", exc.lineno) from None
+    except RecursionError:  # json's decoder stops at Python's recursion limit, cleanly
+        raise BadInput("malformed JSON: nested too deeply") from None

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from advisor.audit.model import MISSING, PathKey, Resource
-from advisor.audit.readers import BadInput
+from advisor.audit.readers import BadInput, parse_json
 from advisor.audit.readers.cfn_values import FOR_EACH, FUNCTIONS, Template
+from advisor.documents import yaml_complaint
 
 SKIP = re.compile(r"#\s*advisor:skip=([A-Z0-9-]+(?:\s*,\s*[A-Z0-9-]+)*)\s*(.*)")
 SKIP_MARK = "advisor:skip="  # in every suppression comment SKIP reads
@@ -127,9 +128,8 @@ def decode(text: str) -> Any:
         raise BadInput(f"not a readable template: {message.removeprefix('Template could not be parsed: ')}",
                        line) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise BadInput(f"not a readable template: {exc.problem or exc.context or 'malformed YAML'}",
-                       mark.line + 1 if mark else None) from None
+        reason, line = yaml_complaint(exc)
+        raise BadInput(f"not a readable template: {reason}", line) from None
     except RecursionError:
         raise BadInput("not a readable template: nested too deeply") from None
     except (yaml.YAMLError, ValueError) as exc:
@@ -138,14 +138,7 @@ def decode(text: str) -> Any:
 
 def _json_error(text: str) -> NoReturn:
     """The located error for JSON cfn-lint's decoder refused."""
-    import json
-
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"malformed JSON: {exc.msg}", exc.lineno) from None
-    except RecursionError:
-        raise BadInput("not a readable template: nested too deeply") from None
+    parse_json(text)
     raise BadInput("not a readable template: JSON that cfn-lint's template decoder refuses")
 
 
