@@ -68,6 +68,16 @@ _DATA_SOURCES = {"AWS::AccountId": r"data\.aws_caller_identity\.[\w-]+\.account_
 #: Parts of a text (`${...}`) whose value is unknown here but whose form is, with the stand-in for each.
 _FORMS = tuple((re.compile(r"\$\{(?:" + "|".join((re.escape(name), *filter(None, [_DATA_SOURCES.get(name)])))
                            + r")\}"), stand_in) for name, stand_in in PSEUDO.items())
+
+
+def stand_in(part: str) -> str | None:
+    """The stand-in for a text's `${part}` whose value is unknown here but whose form is known (a pseudo
+    parameter, or the Terraform data source that names the same: `data.aws_caller_identity.x.account_id`), else
+    None."""
+    whole = "${" + part + "}"
+    return next((value for pattern, value in _FORMS if pattern.fullmatch(whole)), None)
+
+
 #: ARNs that name no account: an S3 bucket's (`arn:aws:s3:::bucket`) and a Route 53 hosted zone's.
 NO_ACCOUNT_ARN = {"s3": "arn:aws:s3:::resource", "route53": "arn:aws:route53:::resource"}
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from advisor.audit.model import PSEUDO, Encoded, PathKey, Resource, Unknown
+from advisor.audit.model import Encoded, PathKey, Reference, Resource, Unknown, arn_form, stand_in
 
 #: step type -> the request its Arguments are
 STEP_REQUESTS = {"Training": "CreateTrainingJob", "Processing": "CreateProcessingJob",
@@ -73,6 +73,7 @@ _DEFINITIONS: dict[str, tuple[tuple[tuple[str, ...], ...], _Jobs]] = {
 PIPELINES = frozenset(_DEFINITIONS)
 _PLACE = re.compile(r"\$\{([^}!][^}]*)\}")
 _UNKNOWN = "\x00unknown:"
+_FORM = "\x00form:"
 _FUNCTIONS = ("Get", "Std:Join", "Std:JsonGet")
 
 
@@ -177,8 +178,9 @@ def _all_steps(steps: Any) -> list[dict[str, Any]]:
 
 
 def _definition(value: Any) -> Any:
-    """The definition as data: a JSON text, or a !Sub/jsonencode text whose unresolved parts are pseudo
-    parameters (stood in for) or sit inside JSON strings (read as unknown); None when it cannot be read."""
+    """The definition as data: a JSON text, or a !Sub/jsonencode/heredoc text whose unresolved parts are of a
+    known form (a pseudo parameter or the Terraform data source naming the same: certainly set, as `arn_form`
+    reads them) or not, inside JSON strings (read as unknown); None when it cannot be read."""
     if isinstance(value, Encoded):  # jsonencode around values known only once applied: the structure itself
         return value.data
     if isinstance(value, dict):
@@ -191,7 +193,8 @@ def _definition(value: Any) -> Any:
         text = value
     else:
         return None
-    text = _PLACE.sub(lambda m: PSEUDO.get(m.group(1).strip(), _UNKNOWN + m.group(1).strip() + "\x00"), text)
+    text = _PLACE.sub(lambda m: (_FORM if stand_in(m.group(1).strip()) else _UNKNOWN) + m.group(1).strip() + "\x00",
+                      text)
     try:
         return json.loads(text, strict=False)  # (an unresolved part's marker is a control character)
     except (json.JSONDecodeError, RecursionError):
@@ -214,8 +217,10 @@ def _values(node: Any) -> Any:
         return out
     if isinstance(node, list):
         return [_values(v) for v in node]
-    if isinstance(node, str) and _UNKNOWN in node:
-        return Unknown(node.replace(_UNKNOWN, "${").replace("\x00", "}"))
+    if isinstance(node, str) and (_UNKNOWN in node or _FORM in node):
+        text = node.replace(_UNKNOWN, "${").replace(_FORM, "${").replace("\x00", "}")
+        # only parts of known form (the account, the region): certainly set, of the form they make
+        return Unknown(text) if _UNKNOWN in node else Reference(text, arn=arn_form(text))
     if isinstance(node, str) and node.startswith("{%") and node.endswith("%}"):
         return Unknown(f"JSONata {node}")
     return node

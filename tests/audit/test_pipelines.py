@@ -135,3 +135,31 @@ def test_a_tuning_job_with_several_definitions_is_judged_once_per_definition(tmp
     assert found[("CreateHyperParameterTuningJob:h.b", "SM-HPO-01", "TrainingJobDefinition.EnableNetworkIsolation")] \
         == "fail"
     assert not [k for k in found if k[0] == "CreateHyperParameterTuningJob:h"]
+
+
+def test_a_terraform_heredoc_definition_reads_the_caller_identity_and_region_as_their_form(tmp_path: Path) -> None:
+    """The aws provider's aws_sagemaker_pipeline takes its definition as JSON text, often a heredoc that builds
+    ARNs from data.aws_caller_identity and data.aws_region. Those parts name the account and the region, as
+    ${AWS::AccountId} does in a !Sub body: the key is certainly set (it was unknown). A variable stays unknown,
+    and a step without a key still fails."""
+    key = "arn:aws:kms:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:alias/ml"
+    (tmp_path / "main.tf").write_text(
+        'data "aws_caller_identity" "current" {}\ndata "aws_region" "current" {}\nvariable "key" { type = string }\n'
+        'resource "aws_sagemaker_pipeline" "p" {\n  pipeline_name = "p"\n  pipeline_display_name = "p"\n'
+        '  role_arn = "arn:aws:iam::111122223333:role/p"\n  pipeline_definition = <<-JSON\n'
+        '    {"Version": "2020-12-01", "Steps": [\n'
+        '      {"Name": "Train", "Type": "Training", "Arguments": {\n'
+        f'        "OutputDataConfig": {{"S3OutputPath": "s3://b/o", "KmsKeyId": "{key}"}},\n'
+        '        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30,\n'
+        '                           "VolumeKmsKeyId": "${var.key}"}}},\n'
+        '      {"Name": "Prep", "Type": "Processing", "Arguments": {\n'
+        '        "ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,\n'
+        '                                                  "VolumeSizeInGB": 30}}}}]}\n'
+        '  JSON\n}\n')
+    report = audit_paths([tmp_path], K, tmp_path)
+    got = {(f.resource, f.control, f.field): f for f in report.findings}
+    output = got[("aws_sagemaker_pipeline.p.Train", "SM-TR-04", "OutputDataConfig.KmsKeyId")]
+    assert (output.status, output.actual) == ("pass", f"<reference: {key}>")
+    assert got[("aws_sagemaker_pipeline.p.Train", "SM-TR-03", "ResourceConfig.VolumeKmsKeyId")].status == "unknown"
+    assert got[("aws_sagemaker_pipeline.p.Prep", "SM-PR-02",
+                "ProcessingResources.ClusterConfig.VolumeKmsKeyId")].status == "fail"
