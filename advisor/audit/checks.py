@@ -52,8 +52,6 @@ class Rule:
     #: the type to declare instead where this one cannot carry the field (Catalog.sam_cannot_set): no patch can set
     #: it here
     declare_as: str | None = None
-    #: whether one instance type on EBS is enough for a volume key to apply (Setting.ebs_any)
-    ebs_any: bool = False
 
 
 def awscc_type(cfn_type: str) -> str | None:
@@ -116,8 +114,7 @@ def compile_rules(catalog: Catalog, kind: Kind) -> dict[str, tuple[Rule, ...]]:
                 rules[resource_type].append(Rule(
                     control, setting, path, conditions, expected_text(setting), fix,
                     catalog.local_storage if setting.requires_ebs else frozenset(),
-                    _paths_of(kind, setting.satisfied_by, resource_type), declare_as=generated,
-                    ebs_any=setting.ebs_any))
+                    _paths_of(kind, setting.satisfied_by, resource_type), declare_as=generated))
     return {t: tuple(r) for t, r in rules.items()}
 
 
@@ -525,9 +522,10 @@ def evaluate(resource: Resource, rules: tuple[Rule, ...]) -> Iterator[Finding]:
         setting, control = rule.setting, rule.control
         base: bool | None = True
         if rule.local_storage:
-            if rule.ebs_any not in on_ebs:
-                on_ebs[rule.ebs_any] = _on_ebs(resource, rule.local_storage, rule.ebs_any)
-            base = on_ebs[rule.ebs_any]
+            any_type = setting.ebs_any
+            if any_type not in on_ebs:
+                on_ebs[any_type] = _on_ebs(resource, rule.local_storage, any_type)
+            base = on_ebs[any_type]
         if base is False:
             continue  # the field cannot be set on this resource's instance types
         for where, value in read(resource.properties, rule.path):
