@@ -473,3 +473,30 @@ def test_the_aws_providers_default_tags_tag_every_resource_it_creates(tmp_path: 
              if f.control == "LM-15"}
     assert found == {"aws_lambda_function.a": ("pass", "owner"), "aws_lambda_function.dr": ("fail", "absent"),
                      "module.fn.aws_lambda_function.m": ("pass", "owner, team")}
+
+
+def test_default_tags_are_evaluated_once_per_file_and_provider(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every resource of a file is in the same module, so its provider's default_tags are the same for all of
+    them: evaluated once per alias, not once per resource (a file of many functions evaluated them each time)."""
+    from advisor.audit.readers.tf_values import Configuration
+
+    asked: list[str] = []
+    real = Configuration.default_tags
+
+    def counted(self: Configuration, path: Path, alias: str = "") -> object:
+        asked.append(alias)
+        return real(self, path, alias)
+
+    monkeypatch.setattr(Configuration, "default_tags", counted)
+    (tmp_path / "providers.tf").write_text(
+        'provider "aws" {\n  default_tags {\n    tags = { owner = "ml" }\n  }\n}\n'
+        'provider "aws" {\n  alias = "dr"\n  default_tags {\n    tags = { owner = "dr" }\n  }\n}\n')
+    (tmp_path / "main.tf").write_text("".join(
+        f'resource "aws_lambda_function" "f{i}" {{\n  function_name = "f{i}"\n}}\n' for i in range(4))
+        + 'resource "aws_lambda_function" "d" {\n  provider = aws.dr\n  function_name = "d"\n}\n'
+        + 'resource "aws_lambda_function" "e" {\n  provider = aws.dr\n  function_name = "e"\n}\n')
+    found = {f.resource: f.actual for f in audit_paths([tmp_path], K, tmp_path).findings if f.control == "LM-15"}
+    assert found == {**{f"aws_lambda_function.f{i}": "owner" for i in range(4)},
+                     "aws_lambda_function.d": "owner", "aws_lambda_function.e": "owner"}
+    assert sorted(asked) == ["", "dr"]

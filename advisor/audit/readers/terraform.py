@@ -110,6 +110,7 @@ def _resources(tree: dict[str, Any], shown: str, configuration: Configuration | 
                locator: _Hook, skips: _Hook) -> list[Resource]:
     """The resources of one parsed file (either syntax), one per module instance that creates them."""
     scopes = configuration.scopes(path) if configuration is not None and path is not None else [Scope({}, {})]
+    tags_of: dict[str, Any] = {}  # provider alias -> its default_tags: one module's, the same for every resource
     out = []
     for block in tree.get("resource", []):
         for rtype, named in block.items():
@@ -118,7 +119,7 @@ def _resources(tree: dict[str, Any], shown: str, configuration: Configuration | 
                     continue
                 start, end = body.get("__start_line__"), body.get("__end_line__")
                 line_of, suppressions = locator(body, start, end), tuple(skips(body, start, end))
-                defaults = _default_tags(configuration, path, rtype, body)
+                defaults = _default_tags(configuration, path, rtype, body, tags_of)
                 for scope in scopes:
                     for index, instance in instances(body, scope):
                         properties = _evaluate(body, instance)
@@ -131,15 +132,18 @@ def _resources(tree: dict[str, Any], shown: str, configuration: Configuration | 
     return out
 
 
-def _default_tags(configuration: Configuration | None, path: Path | None, rtype: str, body: dict[str, Any]) -> Any:
+def _default_tags(configuration: Configuration | None, path: Path | None, rtype: str, body: dict[str, Any],
+                  tags_of: dict[str, Any]) -> Any:
     """The aws provider's default_tags for a resource of the aws provider (its `provider = aws.x` alias, else
-    the default provider's), or None."""
+    the default provider's), or None. `tags_of` holds each alias's, evaluated once for the file's module."""
     if configuration is None or path is None or not rtype.startswith("aws_"):
         return None
     provider = str(body.get("provider") or "").strip("${} ")
     alias = provider.split(".", 1)[1] if provider.startswith("aws.") else ""
-    tags = configuration.default_tags(path, alias)
-    return tags if isinstance(tags, dict) and tags else None
+    if alias not in tags_of:
+        tags = configuration.default_tags(path, alias)
+        tags_of[alias] = tags if isinstance(tags, dict) and tags else None
+    return tags_of[alias]
 
 
 def _with_default_tags(defaults: dict[str, Any], own: Any) -> Any:
