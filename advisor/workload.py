@@ -32,6 +32,7 @@ from advisor.documents import parse_yaml, problems_of_values, read_yaml, validat
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import Problem, WorkloadError
 from advisor.numbers import MAX_MAGNITUDE, Finite, FiniteInt, written_infinite
+from advisor.regions import region_problem
 
 if TYPE_CHECKING:
     from advisor.knowledge.models import HostingOption, Knowledge, LlmArchitecture
@@ -849,48 +850,10 @@ def _specs(model: type[Frozen], prefix: str, out: dict[str, FieldSpec], within_o
 
 # ---- loading and checks that need the knowledge ------------------------------------------------------------
 
-def _other_partition(region: str) -> str | None:
-    """Where a region outside the commercial partition lives, in words ("a Region of the aws-us-gov partition, AWS
-    GovCloud (US-West)"), from botocore's partitions.json, the source of truth for partitions; None when no other
-    partition lists it. Read only to word an error, so the file is opened only then."""
-    import json
-    from importlib import resources
-
-    try:
-        data = json.loads((resources.files("botocore") / "data" / "partitions.json").read_text())
-    except (OSError, ValueError):
-        return None
-    for partition in data.get("partitions", ()):
-        regions = partition.get("regions", {})
-        if partition.get("id") != "aws" and region in regions:
-            name = regions[region].get("description")
-            return f"a Region of the {partition['id']} partition" + (f", {name}" if name else "")
-    return None
-
-
-def region_problem(region: str, knowledge: "Knowledge") -> tuple[str, str] | None:
-    """(message, hint) when `region` is not one the knowledge has, else None: the closest codes and the whole
-    list, so a user who typed `eu-west1` or a region SageMaker does not run in need not look the codes up."""
-    if knowledge.has_region(region):
-        return None
-    import difflib  # deferred: needed only to word this error
-
-    codes = sorted(r.code for r in knowledge.regions)
-    listed = f"SageMaker's Regions: {', '.join(codes)}"
-    other = _other_partition(region)
-    if other:
-        return (f"{region!r} is {other}, which the advisor does not cover: its regions and prices are the "
-                f"commercial partition's (aws)", f"a commercial Region; {listed}")
-    typed = region.strip().lower()  # `EU-WEST-1`, ` eu-west-1`: the code itself, not its nearest neighbours
-    close = [typed] if typed in codes else sorted(difflib.get_close_matches(typed, codes, n=2, cutoff=0.6))
-    guess = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
-    return f"{region!r} is not a region where SageMaker runs", guess + listed
-
-
 def semantic_problems(w: Workload, knowledge: "Knowledge") -> list[tuple[tuple[str, ...], str, str | None]]:
     """(field path, message, hint) for what the model alone cannot see: unknown regions, impossible asks."""
     problems: list[tuple[tuple[str, ...], str, str | None]] = []
-    unknown_region = region_problem(w.region, knowledge)
+    unknown_region = region_problem(w.region, knowledge.region_codes)
     if unknown_region:
         problems.append((("region",), *unknown_region))
     if w.model.architecture and knowledge.llm_architecture(w.model.architecture) is None:

@@ -190,7 +190,7 @@ def test_unknown_region_suggests_the_nearest(tmp_path: Path) -> None:
 
 def test_a_region_in_capitals_is_told_its_code() -> None:
     """`EU-WEST-1` found no near match (the match was case-sensitive) and got only the list of 34 codes."""
-    message, hint = region_problem("EU-WEST-1", K) or ("", "")
+    message, hint = region_problem("EU-WEST-1", K.region_codes) or ("", "")
     assert "'EU-WEST-1' is not a region" in message and hint.startswith("did you mean 'eu-west-1'? ")
 
 

@@ -15,7 +15,7 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,13 +49,18 @@ def check_regions(regions: Sequence[str] | None, option: str = "--region", knowl
     loaded already, so it is not loaded twice."""
     if not regions:
         return
-    # deferred: the knowledge loads only when a region is to be checked
-    from advisor.knowledge.loader import load_knowledge
-    from advisor.workload import region_problem
+    # deferred: the knowledge loads only when a region is to be checked, and as plain data when no command has
+    # loaded its records: a command that needs only the codes (`audit --live`) builds no models for them
+    from advisor.regions import region_problem
 
-    knowledge = knowledge or load_knowledge()
+    if knowledge is not None:
+        codes: Collection[str] = knowledge.region_codes
+    else:
+        from advisor.knowledge.loader import knowledge_data
+
+        codes = {str(row["code"]) for row in knowledge_data()["regions"]}
     for region in regions:
-        found = region_problem(region, knowledge)
+        found = region_problem(region, codes)
         if found:
             raise UsageError(f"{option}: {found[0]}", hint=found[1])
 

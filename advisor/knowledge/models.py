@@ -1002,3 +1002,8 @@ class Knowledge(_KnowledgeRecords):
 
     def has_region(self, code: str) -> bool:
         return code in self._by_key["regions"]
+
+    @property
+    def region_codes(self) -> Collection[str]:
+        """Every region's code (what advisor.regions checks a --region against)."""
+        return self._by_key["regions"].keys()

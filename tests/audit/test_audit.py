@@ -603,6 +603,8 @@ NO_MODEL_RUNS = (
     (["tf", "--baseline", "missing-baseline.json"], 2),
     (["tf", "--region", "eu-west-1"], 2),
     (["--live"], 2),
+    (["--live", "--region", "eu-wst-1"], 2),  # a typo: refused from the codes alone
+    (["--live", "--region", "eu-west-1"], 2),  # known: on to the credentials, which are not there
 )
 
 
