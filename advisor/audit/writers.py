@@ -7,6 +7,7 @@ tag on each rule, repo-relative URIs, a region with start/end lines and the reso
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +65,8 @@ def print_table(report: AuditReport, *, show_passed: bool = False, console: Any 
     from rich.text import Text
 
     console = console or terminal_console()
-    one_line = not console.is_terminal  # piped or written to a file: a plain line is not broken at the width
+    # piped or written to a file, a plain line (a heading, a skip, an error, the summary) is not broken at the width
+    line = functools.partial(console.print, soft_wrap=not console.is_terminal)
     groups: dict[tuple[str, str, str], list[Finding]] = {}
     for f in _sorted(report.findings):
         if f.status == "pass" and not show_passed:
@@ -72,23 +74,21 @@ def print_table(report: AuditReport, *, show_passed: bool = False, console: Any 
         groups.setdefault((f.file or "", f.resource, f.resource_type), []).append(f)
     for (file, resource, rtype), items in groups.items():
         where = f"{file}:{items[0].resource_line}" if file and items[0].resource_line else (file or "live")
-        console.print(Text(f"{resource} ({rtype}) — {where}", style="bold"), soft_wrap=one_line)
+        line(Text(f"{resource} ({rtype}) — {where}", style="bold"))
         cells = [(f.status, f.control, f.severity, f.field + (f":{f.line}" if f.line else ""), f.actual,
                   f.justification or f.fix or ("expected " + f.expected if f.status != "pass" else ""))
                  for f in items]
         console.print(table_for(console.width, TABLE_HEADERS, cells, styles=[STATUS_STYLES[f.status] for f in items]))
     for s in report.skipped:
-        console.print(f"[yellow]skipped[/] {escape(str(s))}", soft_wrap=one_line)
+        line(f"[yellow]skipped[/] {escape(str(s))}")
     for s in report.errors:
-        console.print(f"[bold red]error[/] {escape(str(s))}" + (" (not audited)" if s.where else ""),
-                      soft_wrap=one_line)
+        line(f"[bold red]error[/] {escape(str(s))}" + (" (not audited)" if s.where else ""))
     summary = report.summary()
-    console.print(f"{_counted(summary['files'], 'file')}, {_counted(summary['resources'], 'resource')}: "
-                  f"{summary['fail']} failed, "
-                  f"{summary['unknown']} unknown, {summary['suppressed']} suppressed, {summary['pass']} passed"
-                  + (f", {_counted(summary['skipped'], 'input')} skipped" if summary["skipped"] else "")
-                  + (f", {unreadable(len(unread))}" if (unread := [e for e in report.errors if e.file]) else ""),
-                  soft_wrap=one_line)
+    line(f"{_counted(summary['files'], 'file')}, {_counted(summary['resources'], 'resource')}: "
+         f"{summary['fail']} failed, "
+         f"{summary['unknown']} unknown, {summary['suppressed']} suppressed, {summary['pass']} passed"
+         + (f", {_counted(summary['skipped'], 'input')} skipped" if summary["skipped"] else "")
+         + (f", {unreadable(len(unread))}" if (unread := [e for e in report.errors if e.file]) else ""))
 
 
 def to_sarif(report: AuditReport, catalog: Catalog | Knowledge) -> str:
