@@ -286,8 +286,10 @@ class Inference(Frozen):
         "Requests (or invocations) a second at peak (at most a million: beyond what one endpoint serves)."))
     latency_ms_p99: Number = Field(default=1000, gt=0, description="Latency 99% of requests must beat, in ms.")
     payload_mb: Number = Field(default=0.1, ge=0, description="Size of one request's payload, in MB.")
-    seconds_per_request: Number = Field(default=0.1, gt=0, description="Compute time of one request on one worker, "
-                                                                       "in seconds.")
+    seconds_per_request: Number = Field(default=0.1, gt=0, description=(
+        "Compute time of one request on one vCPU, in seconds (an LLM's too: the whole generation's); on an "
+        "accelerator it is this over inference.accelerator_speedup, else over a speed-up assumed by model kind and "
+        "device, said in the reasons."))
     traffic: Traffic = Field(default="steady", description="How requests arrive; steady traffic rules out burstable "
                                                            "T instances, spiky or sporadic traffic may go serverless.")
     memory_mb: Number = Field(default=1024, gt=0, description="Memory one unit of work needs, in MB.")
@@ -307,8 +309,9 @@ class Inference(Frozen):
             "reasons."))
     concurrent_sequences: Annotated[int | None, Within(ge=1, le=100_000)] = Field(
         default=None, description=(
-        "LLM serving: sequences in flight at once on one endpoint instance; absent: requests_per_second x "
-        "seconds_per_request spread over the instances, at most the batching slots of one."))
+        "LLM serving: sequences in flight at once on one endpoint instance; absent: requests_per_second x a "
+        "sequence's time on the accelerator (seconds_per_request over the speed-up) spread over the instances, at "
+        "most the batching slots of one."))
     accelerator: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(default=None, description=(
         "The accelerator model the inference stages must use (as rules/knowledge/accelerators.yaml names it: "
         "T4, A10G, L4, L40S, H100, Inferentia2, ...); absent: the advisor chooses. It must be able to run "
@@ -556,11 +559,14 @@ def _count(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"about {value:.0f}"
 
 
-def in_flight_sequences(w: Workload) -> int:
-    """LLM sequences in flight: inference.concurrent_sequences (one instance's), else rate x time (the whole
-    endpoint's), at least 1."""
+def in_flight_sequences(w: Workload, seconds: float | None = None) -> int:
+    """LLM sequences in flight: inference.concurrent_sequences (one instance's), else rate x the time a sequence
+    takes on its accelerator (the whole endpoint's), at least 1. `seconds`: that time on the type being weighed;
+    absent, accelerator_seconds (the slowest current device's, so the most sequences any type holds at once)."""
     inf = w.inference
-    return inf.concurrent_sequences or max(1, math.ceil(inf.requests_per_second * inf.seconds_per_request))
+    if inf.concurrent_sequences:
+        return inf.concurrent_sequences
+    return max(1, math.ceil(inf.requests_per_second * (seconds if seconds is not None else accelerator_seconds(w))))
 
 
 def serving_memory(w: Workload, architecture: "LlmArchitecture | None",
@@ -933,21 +939,35 @@ launch overhead, not peak FLOPS; advisor.recommend.sizing). A workload that meas
 inference.accelerator_speedup."""
 
 
+def accelerator_seconds(w: Workload) -> float:
+    """One request's time on an accelerator, derived from inference.seconds_per_request (its time on one vCPU, the
+    field's one meaning): over the speed-up the workload measured (inference.accelerator_speedup), else over the
+    slowest current device's assumed one (T4-class, DEFAULT_SPEEDUP), a bound that holds on any device."""
+    inf = w.inference
+    return inf.seconds_per_request / (inf.accelerator_speedup or DEFAULT_SPEEDUP[w.model.kind])
+
+
+def runs_on_accelerator(w: Workload) -> bool:
+    """The inference stages run on an accelerator for sure: inference.gpu required, inference.accelerator named, a
+    measured inference.accelerator_speedup, or an LLM (served from accelerator memory), unless inference.gpu is
+    none."""
+    inf = w.inference
+    return inf.gpu != "none" and (inf.gpu == "required" or inf.accelerator is not None
+                                  or inf.accelerator_speedup is not None or w.model.kind == "llm")
+
+
 def option_request_seconds(w: Workload, option: "HostingOption") -> float:
     """One request's time against an inference option's time limit.
 
-    inference.seconds_per_request is for one vCPU. A workload that runs on an accelerator for sure (inference.gpu
-    required, inference.accelerator named, or a measured inference.accelerator_speedup) runs its requests there on
-    an option that has GPUs, so its time is the vCPU time over the speed-up it stated, else over the slowest
-    current GPU's assumed one (T4-class, DEFAULT_SPEEDUP): a bound that holds on any device the stage may get. An
-    option without GPUs (serverless), or a workload that may run on CPUs, is held to the vCPU time. Said in words
-    by request_seconds_said, only where a limit is broken (this runs for every option of every recommendation).
+    inference.seconds_per_request is for one vCPU. A workload that runs on an accelerator for sure
+    (runs_on_accelerator) runs its requests there on an option that has GPUs, so its time is accelerator_seconds.
+    An option without GPUs (serverless), or a workload that may run on CPUs, is held to the vCPU time. Said in
+    words by request_seconds_said, only where a limit is broken (this runs for every option of every
+    recommendation).
     """
-    inf = w.inference
-    if not option.capabilities.gpu or inf.gpu == "none" or not (
-            inf.gpu == "required" or inf.accelerator is not None or inf.accelerator_speedup is not None):
-        return inf.seconds_per_request
-    return inf.seconds_per_request / (inf.accelerator_speedup or DEFAULT_SPEEDUP[w.model.kind])
+    if not option.capabilities.gpu or not runs_on_accelerator(w):
+        return w.inference.seconds_per_request
+    return accelerator_seconds(w)
 
 
 def request_seconds_said(w: Workload, option: "HostingOption") -> str:
@@ -1042,7 +1062,7 @@ def _taker(w: Workload, knowledge: "Knowledge", stage: str, limit_id: str, need:
     return none.format(job=" or ".join(jobs))
 
 
-PRECISION_FLAGS = {"bf16": "bf16", "fp8": "fp8"}
+PRECISION_FLAGS = {"bf16": "bf16", "fp8": "fp8", "int4": "int4"}
 """Precisions an accelerator must support natively, by the AcceleratorSpec flag that says it does."""
 
 

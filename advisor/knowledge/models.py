@@ -812,8 +812,22 @@ class AcceleratorSpec(NamedTuple):
         "AWS Neuron only: the NeuronCore version (1 Inf1, 2 Inf2/Trn1, 3 Trn2).")] = None
     estimate: Annotated[bool, Doc("The peak is our estimate (the source says how it was made).")] = False
     note: str | None = None
+    int4: Annotated[bool, Doc(
+        "Serves weights quantised to 4 bits (AWQ/GPTQ weight-only kernels); false where the serving stack quantises "
+        "weights to 8 bits at the least (AWS Neuron: INT8 and FP8 only).")] = True
+    cores_per_device: Annotated[int | None, Ge(1), Doc(
+        "AWS Neuron only: the NeuronCores one device presents to the runtime (under Trn2's default Logical "
+        "NeuronCore configuration, LNC=2), the units tensor parallelism shards a model over.")] = None
+    tensor_parallel_degrees: Annotated[tuple[Annotated[int, Ge(1)], ...] | None, Doc(
+        "AWS Neuron only: the tensor-parallelism degrees the Neuron runtime supports; a model sharded over an "
+        "instance's NeuronCores uses the largest of them its cores allow, so only that many cores' memory holds "
+        "its weights and KV cache.")] = None
 
     def _check(self, context: Context) -> None:
+        if (self.cores_per_device is None) != (self.tensor_parallel_degrees is None):
+            raise ValueError("cores_per_device and tensor_parallel_degrees are given together")
+        if self.tensor_parallel_degrees is not None and self.vendor != "aws":
+            raise ValueError("tensor_parallel_degrees are given for AWS (Neuron) accelerators only")
         if (self.vendor == "nvidia") != (self.cuda_compute_capability is not None):
             raise ValueError("cuda_compute_capability is given exactly for NVIDIA accelerators")
         if (self.vendor == "aws") != (self.neuron_generation is not None):

@@ -107,17 +107,50 @@ class Spec:
     device_speed: float
     """One device's small-batch speed against a T4-class device: the square root of their peak TFLOPS' ratio
     (see DEFAULT_SPEEDUP); 1 without accelerators."""
+    sharding: str = ""
+    """Why less than all its accelerator memory holds one model (usable_accelerator_gib): a Neuron instance whose
+    NeuronCores are not a tensor-parallelism degree the runtime supports; empty otherwise."""
 
     @classmethod
     def of(cls, t: InstanceType, tflops: float, generation_rank: int, accelerator: AcceleratorSpec | None) -> Spec:
         devices = t.accelerator.count if t.accelerator else 0
         accelerator_gib = t.accelerator.memory_gib if t.accelerator else 0.0
-        usable_gib = round(accelerator_gib * DEVICE_MEMORY_USABLE, 3)
+        cores, degree = tensor_parallel_degree(accelerator, devices)
+        shardable_gib = accelerator_gib * degree / cores if cores else accelerator_gib
+        usable_gib = round(shardable_gib * DEVICE_MEMORY_USABLE, 3)
         units = devices or t.vcpu
+        sharding = "" if degree == cores or accelerator is None else (
+            f"a model sharded over its NeuronCores uses {degree} of its {cores}: the Neuron runtime supports "
+            f"tensor-parallelism degrees {', '.join(map(str, accelerator.tensor_parallel_degrees or ()))} on "
+            f"{accelerator.model}, so only {degree} cores' memory ({shardable_gib:g} GiB) holds the weights and KV "
+            "cache (AWS Neuron: NxD Inference features guide, tensor parallelism)")
         return cls(t, t.name, tflops, generation_rank, accelerator, t.vcpu, t.memory_gib, accelerator_gib,
-                   usable_gib, devices, devices > 0, usable_gib / devices if devices else 0.0, units, tflops / units,
-                   devices * SLOTS_PER_ACCELERATOR or t.vcpu,
-                   math.sqrt(tflops / devices / REFERENCE_TFLOPS) if devices else 1.0)
+                   usable_gib, devices, devices > 0, accelerator_gib * DEVICE_MEMORY_USABLE / devices if devices
+                   else 0.0, units, tflops / units, devices * SLOTS_PER_ACCELERATOR or t.vcpu,
+                   math.sqrt(tflops / devices / REFERENCE_TFLOPS) if devices else 1.0, sharding)
+
+
+def tensor_parallel_degree(accelerator: AcceleratorSpec | None, devices: int) -> tuple[int, int]:
+    """(NeuronCores of `devices`, the largest tensor-parallelism degree the Neuron runtime supports on them); (0, 0)
+    for an accelerator without such a list (GPUs shard over any count of devices)."""
+    if accelerator is None or not accelerator.tensor_parallel_degrees or not accelerator.cores_per_device:
+        return 0, 0
+    cores = devices * accelerator.cores_per_device
+    return cores, max((d for d in accelerator.tensor_parallel_degrees if d <= cores), default=1)
+
+
+def devices_for_shard(spec: Spec, need_gib: float) -> int:
+    """Devices one copy of a model needing `need_gib` of accelerator memory takes on `spec`: enough devices' memory,
+    and on Neuron whole devices of the smallest supported tensor-parallelism degree whose cores hold it; more than
+    `spec.devices` when no degree on the instance does."""
+    devices = max(1, math.ceil(need_gib / spec.device_gib))
+    acc = spec.accelerator
+    if acc is None or not acc.tensor_parallel_degrees or not acc.cores_per_device:
+        return devices
+    core_gib = spec.device_gib / acc.cores_per_device
+    cores = math.ceil(need_gib / core_gib)
+    degree = min((d for d in acc.tensor_parallel_degrees if d >= cores), default=cores)
+    return max(1, math.ceil(degree / acc.cores_per_device))
 
 
 class Catalogue(NamedTuple):
@@ -256,6 +289,9 @@ class ModelAsks:
             return f"{acc.model} cannot compute in bf16 (model.precision)"
         if self.precision == "fp8" and not acc.fp8:
             return f"{acc.model} has no FP8 (model.precision)"
+        if self.precision == "int4" and not acc.int4:
+            return (f"{acc.model} serves no int4 weights (model.precision): its serving stack quantises weights to "
+                    "8 bits at the least (Neuron: INT8 or FP8)")
         if self.one_gpu and spec.devices > 1:
             return (f"their sizes with more than one GPU: {self.algorithm} trains on one GPU per instance (AWS), so "
                     "the other GPUs would sit idle")
@@ -416,26 +452,37 @@ def memory_misfit(spec: Spec, need: Need) -> str | None:
         return f"too little memory: {spec.memory_gib:g} GiB < {need.memory_gib:g} GiB needed"
     if need.accelerator_gib and spec.accelerator_gib and spec.usable_accelerator_gib < need.accelerator_gib:
         return (f"too little accelerator memory: {spec.usable_accelerator_gib:g} GiB usable of "
-                f"{spec.accelerator_gib:g} GiB ({DEVICE_MEMORY_USABLE:.0%}) < {need.accelerator_gib:g} GiB needed")
+                f"{spec.accelerator_gib:g} GiB ({DEVICE_MEMORY_USABLE:.0%}"
+                + (f"; {spec.sharding}" if spec.sharding else "") + f") < {need.accelerator_gib:g} GiB needed")
     return None
+
+
+def sequences_held(spec: Spec, w: Workload) -> int | None:
+    """LLM sequences one instance of `spec` holds a KV cache for, as its need was sized (per_instance_need):
+    inference.concurrent_sequences where stated, else the sequences in flight up to its batching slots; None for
+    any other model or a type without accelerators, whose requests hold no KV cache."""
+    if w.model.kind != "llm" or spec.itype.accelerator is None or not w.model.parameters_millions:
+        return None
+    return w.inference.concurrent_sequences or min(in_flight_sequences(w, request_seconds(spec, w)), spec.workers)
 
 
 def per_instance_need(spec: Spec, w: Workload, derived: Derived, need: Need) -> Need:
     """An LLM's need on one instance of `spec`: the KV cache of the sequences that instance runs at once, at most
     its batching slots (the others run on the other instances the count adds), unless
     inference.concurrent_sequences states one instance's. Any other need is the same on every type."""
-    if w.model.kind != "llm" or spec.itype.accelerator is None or not need.accelerator_gib \
-            or w.inference.concurrent_sequences or not w.model.parameters_millions:
+    sequences = sequences_held(spec, w)
+    if sequences is None or not need.accelerator_gib or w.inference.concurrent_sequences \
+            or sequences == in_flight_sequences(w):  # as many as `need` was sized for
         return need
-    total = in_flight_sequences(w)
-    sequences = min(total, spec.workers)
-    if sequences == total:
-        return need
+    total = in_flight_sequences(w, request_seconds(spec, w))
     memory, words = serving_memory(w, derived.architecture, sequences)
     host = max(4.0, memory, w.inference.memory_mb / 1024)
+    held = (f"one instance runs {sequences} of the {total} sequences in flight at a time (its {spec.workers} "
+            "batching slots), the instance count carries the rest" if sequences < total else
+            f"{total} sequence{'s' if total > 1 else ''} in flight on {spec.itype.accelerator.model}: "  # type: ignore[union-attr]
+            f"{w.inference.requests_per_second:g} req/s x about {request_seconds(spec, w):.3g} s a sequence there")
     return Need(host, memory, (
-        f"{memory:g} GiB of accelerator memory: {words}; one instance runs {sequences} of the {total} sequences "
-        f"in flight at a time (its {spec.workers} batching slots), the instance count carries the rest",
+        f"{memory:g} GiB of accelerator memory: {words}; {held}",
         f"{host:g} GiB of host memory (the model, and inference.memory_mb)"))
 
 
@@ -868,9 +915,15 @@ class AsyncSizer(EndpointSizer):
         """Instances kept when the queue is empty (async_floor)."""
         return async_floor(self.w, self.derived)
 
+    def at_once(self, spec: Spec) -> int:
+        """Invocations one instance takes at once (MaxConcurrentInvocationsPerInstance): its workers, at most the
+        sequences an LLM's KV cache was sized for on it (sequences_held), since more would not fit its memory."""
+        at_once = min(self.serving.workers(spec), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
+        return min(at_once, sequences_held(spec, self.w) or at_once)
+
     def settings(self, spec: Spec, count: int) -> dict[str, Any]:
         """The endpoint's async client config and its Application Auto Scaling bounds."""
-        at_once = min(self.serving.workers(spec), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
+        at_once = self.at_once(spec)
         settings: dict[str, Any] = {"MaxConcurrentInvocationsPerInstance": at_once, "MinCapacity": self.floor(),
                                     "MaxCapacity": count, "TargetBacklogPerInstance": at_once}
         timeout = self.invocation_timeout(spec)
@@ -896,9 +949,13 @@ class AsyncSizer(EndpointSizer):
                  "empty (" + ("inference.cold_starts_ok is false: at zero instances the first request after idle "
                               "time would wait in the queue while an instance starts" if self.derived.idle_periods
                               else "no idle periods") + (", production traffic" if floor > 1 else "") + ")")
-        target = min(self.serving.workers(spec), ASYNC_MAX_CONCURRENT_PER_INSTANCE)
+        target = self.at_once(spec)
+        held = ("" if target >= min(self.serving.workers(spec), ASYNC_MAX_CONCURRENT_PER_INSTANCE) else
+                f"; MaxConcurrentInvocationsPerInstance {target}, the sequences its KV cache is sized for (more "
+                "would not fit its accelerator memory)")
         return (f"up to {count} instance{'s' if count > 1 else ''}: {inf.requests_per_second:g} req/s at "
-                f"{a_rate(per_instance)} req/s each ({workers_text(spec, self.w, 'invocations')} at once per instance, "
+                f"{a_rate(per_instance)} req/s each ({workers_text(spec, self.w, 'invocations')} at once per instance"
+                f"{held}, "
                 f"about {in_ms(request_seconds(spec, self.w))} ms a request, {self.utilisation:.0%} utilisation); "
                 f"it {scale}; Application Auto Scaling tracks ApproximateBacklogSizePerInstance at {target} (the "
                 "invocations one instance takes at once: more waiting than that adds an instance)" + speed
@@ -1109,7 +1166,7 @@ class ComponentsSizer(EndpointSizer):
         takes seconds_per_request on one core), so lightly used models share a vCPU instead of each taking one;
         the copies memory allows split the instance's cores between them."""
         if need.accelerator_gib and spec.devices:
-            devices = max(1, math.ceil(need.accelerator_gib / spec.device_gib))
+            devices = devices_for_shard(spec, need.accelerator_gib)
             return devices, spec.devices // devices
         inf = self.w.inference
         load = inf.requests_per_second / inf.models * inf.seconds_per_request / TARGET_UTILISATION

@@ -466,3 +466,97 @@ def test_a_stated_trainium_is_weighed_directly_not_after_every_other_family_miss
         choice = rec.instances[stage]
         assert choice.instance_type is not None and choice.instance_type.startswith("ml.trn1."), choice.instance_type
         assert not any("meets the need at this stage" in r for r in choice.reasons), choice.reasons
+
+
+def _llm(**inference: Any) -> dict[str, Any]:
+    return {"model": {"algorithm": "lmi", "kind": "llm", "architecture": "llama-2-70b"},
+            "inference": {"latency_ms_p99": 60000, **inference}}
+
+
+def test_neuron_shards_a_model_over_a_supported_tensor_parallel_degree_only(advisor: Advisor) -> None:
+    """AWS Neuron (NxD Inference features guide): the runtime supports tensor-parallelism degrees 1, 2, 4, 8 and 24
+    on Inf2, 16 GB a NeuronCore, so inf2.24xlarge's 12 cores shard a model over 8 (128 GB), and Llama 70B in fp16
+    (~147 GiB) goes to inf2.48xlarge (24 cores), as AWS's tutorials run it; a GPU type keeps all its memory."""
+    catalogue = sizing.Catalogue.of(advisor.knowledge)
+    specs = {s.name: s for family in ("inf", "g") for s in catalogue.specs("hosting", [family])}
+    assert specs["ml.inf2.24xlarge"].usable_accelerator_gib == round(8 * 16 * sizing.DEVICE_MEMORY_USABLE, 3)
+    assert "uses 8 of its 12" in specs["ml.inf2.24xlarge"].sharding
+    for name in ("ml.inf2.48xlarge", "ml.inf2.xlarge", "ml.g5.12xlarge"):  # must not fire: a supported degree, a GPU
+        spec = specs[name]
+        assert spec.sharding == "" and spec.usable_accelerator_gib == round(spec.accelerator_gib * 0.9, 3), name
+    w = Workload.model_validate({"stages": ["realtime_inference"], "priority": "cost",
+                                 **_llm(requests_per_second=0.5, seconds_per_request=100, concurrent_sequences=4,
+                                        accelerator="Inferentia2")})
+    choice = advisor.recommend(w).instances["realtime_inference"]
+    assert choice.instance_type == "ml.inf2.48xlarge"
+    lost = next(a for a in choice.alternatives if a.instance_type == "ml.inf2.24xlarge")
+    assert "tensor-parallelism degrees 1, 2, 4, 8, 24" in lost.reason
+
+
+def test_an_inference_component_copy_takes_whole_devices_of_a_supported_degree(advisor: Advisor) -> None:
+    catalogue = sizing.Catalogue.of(advisor.knowledge)
+    inf2 = next(s for s in catalogue.specs("hosting", ["inf"]) if s.name == "ml.inf2.48xlarge")
+    assert sizing.devices_for_shard(inf2, 147.0) == 12  # 10 cores of 14.4 GiB -> degree 24 -> 12 chips
+    assert sizing.devices_for_shard(inf2, 20.0) == 1  # 2 cores -> degree 2 -> one chip
+    gpu = next(s for s in catalogue.specs("hosting", ["g"]) if s.name == "ml.g5.48xlarge")
+    assert sizing.devices_for_shard(gpu, 60.0) == 3  # GPUs: any count of devices
+
+
+def test_int4_weights_never_go_to_neuron(advisor: Advisor) -> None:
+    """Neuron quantises weights to INT8 or FP8 (NxD Inference features guide): int4 leaves Inf2/Trainium out of
+    sizing, and naming Inferentia2 with int4 is an error naming both fields; int8 still may go there."""
+    rec = advisor.recommend(Workload.model_validate({
+        "stages": ["realtime_inference"], "model": {"kind": "llm", "algorithm": "lmi", "parameters_millions": 8000,
+                                                    "precision": "int4"}}))
+    choice = rec.instances["realtime_inference"]
+    assert choice.family != "inf" and any("serves no int4 weights" in r for r in choice.reasons)
+    int8 = advisor.recommend(Workload.model_validate({
+        "stages": ["realtime_inference"], "model": {"kind": "llm", "algorithm": "lmi", "parameters_millions": 8000,
+                                                    "precision": "int8"}}))
+    assert not any("int4" in r for r in int8.instances["realtime_inference"].reasons)
+    from advisor.workload import accelerator_problems
+
+    named = {"stages": ["realtime_inference"], "model": {"kind": "llm", "algorithm": "lmi",
+                                                         "parameters_millions": 8000, "precision": "int4"},
+             "inference": {"accelerator": "Inferentia2"}}
+    problems = accelerator_problems(Workload.model_validate(named), advisor.knowledge)
+    assert [p[0] for p in problems] == [("model", "precision")] and "cannot run int4" in problems[0][1]
+    named["inference"] = {"accelerator": "L4"}
+    assert accelerator_problems(Workload.model_validate(named), advisor.knowledge) == []
+
+
+def test_seconds_per_request_is_a_vcpu_time_everywhere(advisor: Advisor) -> None:
+    """One meaning: seconds_per_request is one vCPU's time. An LLM served on accelerators holds the real-time 60 s
+    limit and its sequences in flight to the time on the device (over the speed-up), not the vCPU time."""
+    from advisor.workload import accelerator_seconds, in_flight_sequences
+
+    slow = Workload.model_validate({"stages": ["realtime_inference"], **_llm(requests_per_second=1,
+                                                                             seconds_per_request=300)})
+    assert accelerator_seconds(slow) == 300 / sizing.DEFAULT_SPEEDUP["llm"]
+    assert in_flight_sequences(slow) == 30 and in_flight_sequences(slow, 5.0) == 5
+    assert not any("60" in w and "async_inference" in w for w in advisor.recommend(slow).warnings)  # 30 s on a T4
+    slower = slow.model_copy(update={"inference": slow.inference.model_copy(update={"seconds_per_request": 900})})
+    assert any("async_inference" in w for w in advisor.recommend(slower).warnings)  # 90 s on a T4-class device
+    cpu = Workload.model_validate({"stages": ["realtime_inference"], "model": {"kind": "tree_based"},
+                                   "inference": {"seconds_per_request": 90, "gpu": "none"}})
+    assert any("async_inference" in w for w in advisor.recommend(cpu).warnings)  # a CPU model: 90 s as stated
+
+
+def test_async_llm_concurrency_is_bounded_by_the_kv_cache_it_was_sized_for(advisor: Advisor) -> None:
+    """MaxConcurrentInvocationsPerInstance never above the sequences one instance's KV cache holds."""
+    stated = Workload.model_validate({"stages": ["async_inference"], "priority": "cost",
+                                      **_llm(requests_per_second=0.2, seconds_per_request=100,
+                                             concurrent_sequences=2)})
+    choice = advisor.recommend(stated).instances["async_inference"]
+    t = advisor.knowledge.instance_type(choice.instance_type)
+    assert t.accelerator is not None and t.accelerator.count * sizing.SLOTS_PER_ACCELERATOR > 2
+    assert choice.settings["MaxConcurrentInvocationsPerInstance"] == 2
+    assert choice.settings["TargetBacklogPerInstance"] == 2
+    assert any("the sequences its KV cache is sized for" in r for r in choice.reasons)
+    cnn = Workload.model_validate({"stages": ["async_inference"], "model": {"kind": "deep_learning",
+                                                                             "parameters_millions": 50},
+                                   "inference": {"gpu": "required"}})
+    choice = advisor.recommend(cnn).instances["async_inference"]  # must not fire: no KV cache to bound it
+    t = advisor.knowledge.instance_type(choice.instance_type)
+    assert t.accelerator is not None
+    assert choice.settings["MaxConcurrentInvocationsPerInstance"] == t.accelerator.count * sizing.SLOTS_PER_ACCELERATOR

@@ -95,7 +95,7 @@ def test_served_precision_and_a_stated_accelerator_hold(data: dict[str, Any], st
         spec = next(a for a in K.accelerators if a.model == stated)
         offered = {s for t in K.instance_types if t.accelerator and t.accelerator.model == stated
                    and t.status == "current" for s in t.stages}
-        assert (precision in ("bf16", "fp8") and not getattr(spec, precision)) or not (
+        assert (precision in ("bf16", "fp8", "int4") and not getattr(spec, precision)) or not (
             {"hosting", "batch_transform"} & offered >= {"hosting" if s == "realtime_inference" else "batch_transform"
                                                         for s in data["stages"]})
         return
@@ -104,7 +104,7 @@ def test_served_precision_and_a_stated_accelerator_hold(data: dict[str, Any], st
         assert t.accelerator is not None, (stage, choice.instance_type)
         spec = next(a for a in K.accelerators if a.model == t.accelerator.model)
         assert spec.decoder_llms
-        if precision in ("bf16", "fp8"):
+        if precision in ("bf16", "fp8", "int4"):
             assert getattr(spec, precision), (stage, choice.instance_type, precision)
         if stated is not None:
             assert spec.model == stated, (stage, choice.instance_type, stated)
