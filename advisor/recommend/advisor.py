@@ -358,6 +358,12 @@ class Advisor:
                 instance_type, count, markup = shape
                 monthly = lambda_managed_instances_monthly_cost(snapshot, instance_type, count,
                                                                 unit.invocations_per_month, markup, today=today)
+                monthly = monthly._replace(assumptions=(*monthly.assumptions, (
+                    f"{count} x {instance_type.removeprefix('ml.')} hold the invocations in flight "
+                    f"({unit.value('requests_per_second'):g}/s x {seconds:g} s): a vCPU busy for each, and "
+                    f"execution environments of {assessment.settings['MemorySize']} MB that each serve several at "
+                    f"once, one per {lambda_fit.MANAGED_GIB_PER_VCPU:g} GiB vCPU (multi-concurrency; AWS: "
+                    f"{lambda_fit.MANAGED_VCPU_DOC})")))
         summary = assessment.summary
         if assessment.verdict == "does_not_fit":
             summary += ": use " + (" or ".join(a.title for a in decided.lambda_alternatives)

@@ -599,14 +599,29 @@ ML_MARKUP_GPU = {"xlarge": 1.40, "larger": 1.25}
 """The same markup for g4dn, g5 and g6: 1.40 at xlarge, 1.25 above (pricing_data/SOURCES.md)."""
 
 
+MANAGED_GIB_PER_VCPU = 2.0
+MANAGED_VCPU_DOC = ("docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-core-concepts.html (each execution "
+                    "environment handles several invocations at once; scaling on CPU utilisation only); "
+                    "lambda-managed-instances-best-practices.html (the smallest function 2 GB and 1 vCPU)")
+"""An execution environment on Lambda Managed Instances has a vCPU per 2 GiB of its memory (the smallest function,
+2 GB and 1 vCPU; CapacityProviderConfig ExecutionEnvironmentMemoryGiBPerVCpu 2-8) and serves several invocations at
+once; compute-bound work keeps one vCPU busy per invocation in flight."""
+
+
 def managed_instances_shape(assessment: LambdaAssessment, knowledge: Knowledge,
                             hosting_prices: Mapping[str, Any]) -> tuple[str, int, float] | None:
     """The EC2 type and count Lambda Managed Instances would run the work on, for a cost estimate, and the markup
     that turns its ml.* price into EC2's: the cheapest current M type (G with a GPU) whose memory (each device's
-    memory) holds one execution environment, enough of them for the invocations in flight."""
+    memory) holds one execution environment, enough of them for the invocations in flight: a vCPU for each (work
+    that computes), and memory for the environments that serve them, each several at once (multi-concurrency,
+    MANAGED_GIB_PER_VCPU), not one environment per invocation."""
     unit, settings = assessment.unit, assessment.settings
     memory_gib = float(settings["MemorySize"]) / 1024  # type: ignore[arg-type]
     in_flight = max(1, math.ceil(unit.value("requests_per_second") * unit.value("seconds")))
+    # An execution environment serves several invocations at once (multi-concurrency), as many as its vCPUs keep
+    # busy for compute-bound work: Lambda scales Managed Instances on CPU use only (MANAGED_VCPU_DOC).
+    per_environment = max(1, math.floor(memory_gib / MANAGED_GIB_PER_VCPU))
+    environments = math.ceil(in_flight / per_environment)
     accelerator_size = settings.get("AcceleratorConfig.AcceleratorMemorySize")
     device_gib = float(accelerator_size) if isinstance(accelerator_size, (int, float)) else 0.0
     best: tuple[float, str, int, float] | None = None
@@ -624,7 +639,7 @@ def managed_instances_shape(assessment: LambdaAssessment, knowledge: Knowledge,
         else:
             if t.memory_gib < memory_gib:
                 continue
-            count = math.ceil(in_flight * memory_gib / t.memory_gib)
+            count = max(math.ceil(environments * memory_gib / t.memory_gib), math.ceil(in_flight / t.vcpu))
             markup = ML_MARKUP_CPU
         total = price.usd_per_hour * count
         if best is None or (total, t.memory_gib) < (best[0], 0):

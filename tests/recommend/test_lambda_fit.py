@@ -513,3 +513,32 @@ def test_concurrency_on_managed_instances_is_not_asked_of_lambdas_quota(advisor:
         "invocation": "async", "memory_mb": 1024, "timeout_seconds": 600, "requests_per_second": 4}})
     assert standard.lambda_ is not None and standard.lambda_.mode == "standard"
     assert any("request a concurrency quota above 2400" in c for c in standard.lambda_.changes)
+
+
+def _managed(memory_mb: int, rps: float, seconds: float) -> Workload:
+    return Workload.model_validate({
+        "stages": ["processing"], "priority": "cost", "model": {"algorithm": "sklearn", "kind": "classical"},
+        "lambda": {"invocation": "event_source", "memory_mb": memory_mb, "timeout_seconds": seconds,
+                   "package_mb": 200, "traffic": "steady", "requests_per_second": rps}})
+
+
+@pytest.mark.parametrize(("memory_mb", "rps", "seconds"), [(16384, 5, 600), (20480, 1, 60)])
+def test_lambda_managed_instances_are_costed_with_several_invocations_per_environment(
+        advisor: Advisor, memory_mb: int, rps: float, seconds: float) -> None:
+    """AWS (lambda-managed-instances-core-concepts.html): an execution environment on Managed Instances serves
+    several invocations at once, and Lambda scales them on CPU use: the instances hold a vCPU per invocation in
+    flight and environments of MemorySize each serving one per 2 GiB vCPU, not one environment per invocation."""
+    from advisor.recommend import lambda_fit
+
+    rec = advisor.recommend(_managed(memory_mb, rps, seconds))
+    assert rec.lambda_ is not None and rec.lambda_.mode == "managed_instances"
+    assert rec.lambda_.monthly_cost is not None and rec.lambda_.monthly_cost.usd is not None
+    formula = rec.lambda_.monthly_cost.formula
+    count, ec2_type = int(formula.split(" instances x ")[0]), formula.split(" x ")[1].split(" ")[0]
+    t = advisor.knowledge.instance_type(f"ml.{ec2_type}")
+    in_flight = math.ceil(rps * seconds)
+    gib = memory_mb / 1024
+    environments = math.ceil(in_flight / max(1, math.floor(gib / lambda_fit.MANAGED_GIB_PER_VCPU)))
+    assert count == max(3, math.ceil(environments * gib / t.memory_gib), math.ceil(in_flight / t.vcpu))
+    assert count < math.ceil(in_flight * gib / t.memory_gib) or in_flight * gib <= 3 * t.memory_gib  # not one each
+    assert any("multi-concurrency" in a for a in rec.lambda_.monthly_cost.assumptions)
