@@ -759,15 +759,18 @@ def _not_a_number(base: str, given: bool | str, shown: str) -> str:
     True), with what to change, since `size_gb: "12"` looks like a number to the person who typed it."""
     if isinstance(given, bool):
         return f"{base}, got {str(given).lower()} (a yes/no value)"
+    from advisor.numbers import written_infinite  # deferred: it loads pydantic, which only an error needs here
+
+    # `inf`, `.inf` or `1e400` typed as an answer (or opened from a file): unquoting it would not make it a number
+    said = written_infinite(given) if len(given) <= 60 else None
+    if said:
+        return f"must be a finite number, got {said}"
     try:
         number = float(given.replace("_", "x"))  # Python reads 1_000 as a number; YAML and JSON do not
     except ValueError:
         return f"{base}, got {shown}"
-    if not math.isfinite(number):  # `inf` or `1e400` typed as an answer: unquoting it would not make it a number
-        from advisor.numbers import written_infinite  # deferred: it loads pydantic, which only an error needs here
-
-        said = written_infinite(given) if len(given) <= 60 else None
-        return f"must be a finite number, got {said or shown + ', which is too large to be a number'}"
+    if not math.isfinite(number):  # thousands of digits
+        return f"must be a finite number, got {shown}, which is too large to be a number"
     return f"{base}, got the text {shown}: write the number without quotes"
 
 
@@ -874,11 +877,22 @@ _SCALAR = r"""("[^"\n]*"|'[^'\n]*'|[^\s,\]}#]+)"""
 def _written_infinite(doc: Document, line: int | None, loc: Path_, given: Any) -> str | None:
     """How the document wrote the value at `loc` that its parser read as inf or NaN (YAML's `1.0e400` and `.inf`,
     JSON's `1e400`), for the message to quote it (`advisor.numbers.written_infinite`); None for any other value,
-    or where the text cannot be found (the value on a line of its own, a file without its text kept)."""
-    if given.__class__ is not float or math.isfinite(given) or line is None or doc._source is None or not loc:
+    or where the text cannot be found."""
+    if given.__class__ is not float or math.isfinite(given):
         return None
     from advisor.numbers import written_infinite  # deferred: it loads pydantic, which only an error needs here
 
+    text = written_scalar(doc, loc, line)
+    return written_infinite(text) if text else None
+
+
+def written_scalar(doc: Document, loc: Path_, line: int | None = None) -> str | None:
+    """The text of the scalar at `loc` as the document wrote it (`1.0e400`, which YAML reads as inf), found on its
+    key's or item's line (`line`, else the line map's); None where it cannot be found (a value on a line of its
+    own, a document without its text, such as one built in memory)."""
+    line = line if line is not None else doc.line_of(loc)
+    if line is None or doc._source is None or not loc:
+        return None
     lines = doc._source.split("\n", line)  # the lines up to this one, and the rest in one piece
     if len(lines) < line:
         return None
@@ -889,7 +903,7 @@ def _written_infinite(doc: Document, line: int | None, loc: Path_, given: Any) -
                           + _SCALAR, text)
     else:
         found = re.match(r"\s*-\s+" + _SCALAR, text)
-    return written_infinite(found.group(1).strip("'\"")) if found else None
+    return found.group(1).strip("'\"") if found else None
 
 
 def problems_of_values(exc: ValidationError, model: Any) -> list[Problem]:

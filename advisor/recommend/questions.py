@@ -26,7 +26,14 @@ from pydantic_core import PydanticUndefined
 from advisor import stages as stage_registry
 from advisor.atomic import write_user_file
 from advisor.base import Frozen
-from advisor.documents import plain_message, problems_from_validation, read_yaml, validate_document
+from advisor.documents import (
+    Document,
+    plain_message,
+    problems_from_validation,
+    read_yaml,
+    validate_document,
+    written_scalar,
+)
 from advisor.errors import Problem, WorkloadError, WriteError, printable
 from advisor.render import to_yaml
 from advisor.workload import Data, Model, Workload, condition_fields, semantic_problems, with_model_defaults
@@ -378,7 +385,8 @@ def answers_from_file(path: Path) -> tuple[Answers, list[Problem]]:
         if key in BY_PATH:
             values[key] = value
         elif isinstance(value, dict):
-            values.update({f"{key}.{sub}": v for sub, v in value.items() if f"{key}.{sub}" in BY_PATH})
+            values.update({f"{key}.{sub}": _as_written(doc, (key, sub), v) for sub, v in value.items()
+                           if f"{key}.{sub}" in BY_PATH})
     left_out: list[Problem] = []
     try:
         Workload.model_validate(doc.data)
@@ -388,6 +396,14 @@ def answers_from_file(path: Path) -> tuple[Answers, list[Problem]]:
             if not shown:  # an unknown key, or a section that is not a mapping: no question holds it
                 left_out.append(problem)
     return Answers(values), left_out
+
+
+def _as_written(doc: Document, path: tuple[str, str], value: Any) -> Any:
+    """A number the file wrote past a float's range (`1.0e400`, read as inf) as its text, which its text box then
+    shows and its check quotes (`got 1.0e400, which is too large...`): the box said `inf`, which nobody wrote."""
+    if value.__class__ is float and not math.isfinite(value):
+        return written_scalar(doc, path) or value
+    return value
 
 
 def workload_yaml(workload: Workload, stated: Collection[str] | None = None) -> str:

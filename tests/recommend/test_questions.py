@@ -66,6 +66,7 @@ def test_an_optional_number_is_a_number_question_and_its_typed_text_a_number() -
     ("data.size_gb", "-1.5e999", "must be a finite number, got -1.5e999, which is too large"),
     ("data.size_gb", "inf", "must be a finite number, got inf"),
     ("data.size_gb", "NaN", "must be a finite number, got NaN"),
+    ("data.size_gb", ".inf", "must be a finite number, got .inf"),
     ("batch.records_per_run", "1e400", "must be a finite number, got 1e400, which is too large"),
     ("inference.models", "1" + "0" * 400, "must be at most 100000, got 100000000000... (a number of 401 digits)"),
     ("data.size_gb", "1" + "0" * 400, "got 100000000000... (a number of 401 digits), which is too large"),
@@ -78,6 +79,20 @@ def test_a_typed_number_too_large_or_not_finite_is_said_as_typed(path: str, type
     problem = answers.problems()[path]
     assert said in problem
     assert typed_text == "inf" or "got inf" not in problem
+
+
+def test_a_file_number_read_as_infinity_opens_as_written(tmp_path: Path) -> None:
+    """`--from` a file whose `1.0e+400` YAML read as inf: its box shows the text written and its check quotes it
+    (the box said `inf`, which nobody wrote); a finite figure opens as the number."""
+    path = tmp_path / "w.yaml"
+    path.write_text("stages: [training]\ndata:\n  size_gb: 1.0e+400\nmodel: {size_mb: .inf}\n"
+                    "training:\n  max_hours: 2.5\n")
+    answers, _ = answers_from_file(path)
+    assert (answers.values["data.size_gb"], answers.values["model.size_mb"]) == ("1.0e+400", ".inf")
+    assert answers.values["training.max_hours"] == 2.5
+    problems = answers.problems()
+    assert problems["data.size_gb"].startswith("must be a finite number, got 1.0e+400, which is too large")
+    assert problems["model.size_mb"] == "must be a finite number, got .inf"
 
 
 def test_a_typed_finite_number_is_still_the_number() -> None:
