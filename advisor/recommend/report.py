@@ -27,6 +27,14 @@ def price(value: Any) -> str:
     return "unknown" if value == "unknown" or value is None else f"${value:g}/h"
 
 
+def quantity(value: float, unit: str) -> str:
+    """`1 GPU`, `2 GPUs`, `1 layer`, `0.5 seconds`: a limit's figure with its unit, which the knowledge writes in
+    the plural (the table said "1 GPUs"); a rate (`MB/s`) and a symbol (`MB`) stay as they are."""
+    if value == 1 and unit.endswith("s") and not unit.endswith("/s"):
+        unit = unit[:-1]
+    return f"{value:g} {unit}"
+
+
 def placeholder(name: str) -> str:
     """The one placeholder notation, as `advisor requests` writes it: <<name>>."""
     return f"<<{name}>>"
@@ -186,8 +194,8 @@ def _lambda_section(rec: Recommendation) -> Section:
         return "n/a" if not applies else "yes" if value else "NO"
 
     table = Table(("limit", "need", "standard", "ok", "managed instances", "ok", "change or note"), tuple(
-        (c.name, f"{c.need:g} {c.unit}", f"{c.max:g} {c.unit}", ok(c.ok, c.applies),
-         "same" if c.managed_max is None else f"{c.managed_max:g} {c.unit}",
+        (c.name, quantity(c.need, c.unit), quantity(c.max, c.unit), ok(c.ok, c.applies),
+         "same" if c.managed_max is None else quantity(c.managed_max, c.unit),
          ok(c.ok if c.managed_max is None else c.managed_ok, c.applies),
          c.change or c.note or "") for c in lam.checks))
     after = [f"change: {change}" for change in lam.changes]

@@ -15,7 +15,7 @@ from advisor.pricing.snapshots import load_snapshot
 from advisor.recommend import costing, sizing
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.models import Recommendation
-from advisor.recommend.report import build_report, explain_text, print_report, render
+from advisor.recommend.report import build_report, explain_text, print_report, quantity, render
 from advisor.render import FORMAT_TABLE, formats_for
 from advisor.workload import Derived, Workload
 
@@ -166,3 +166,23 @@ def test_an_unknown_cost_is_not_called_an_upper_bound() -> None:
     priceless = snapshot._replace(prices=tuple(p for p in snapshot.prices if p.component != "training"))
     cost, _ = costing.cost(stages.stage("training"), w, sized.winner, priceless, snapshot.as_of)
     assert cost.usd is None and cost.bound is None and cost.text() == "unknown/job"
+
+
+@pytest.mark.parametrize(("value", "unit", "said"), [
+    (1, "GPUs", "1 GPU"), (2, "GPUs", "2 GPUs"), (0, "GPUs", "0 GPUs"), (1, "layers", "1 layer"),
+    (1, "seconds", "1 second"), (0.05, "seconds", "0.05 seconds"),
+    (1, "concurrent executions", "1 concurrent execution"),
+    (1, "MB/s", "1 MB/s"), (1, "MB", "1 MB"), (1, "GiB", "1 GiB"), (10240, "MB", "10240 MB"),
+])
+def test_a_lambda_limit_figure_agrees_with_its_unit(value: float, unit: str, said: str) -> None:
+    """The Lambda table said "1 GPUs" (Managed Instances' GPU limit): units are written in the plural."""
+    assert quantity(value, unit) == said
+
+
+def test_the_lambda_table_says_one_gpu() -> None:
+    from advisor.workload import load_workload
+    from tests.conftest import ROOT
+
+    workload = load_workload(ROOT / "examples" / "workloads" / "fraud-detector.yaml", ADVISOR.knowledge)
+    text = render(ADVISOR.recommend(workload), "markdown")
+    assert "| 1 GPU |" in text and "1 GPUs" not in text
