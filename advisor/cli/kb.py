@@ -371,6 +371,9 @@ def cmd_schemas(args: argparse.Namespace) -> int:
         for stem in stale:
             print(f"stale: {out / (stem + '.schema.json')}")
         return 1 if stale else 0
-    for path in write_schemas(out):
+    written = write_schemas(out)
+    for path in written:
         print(f"wrote {path}")
+    if not written:  # a run that changed nothing printed nothing, which read as if it had not run
+        print(f"{out}: every schema is up to date")
     return 0

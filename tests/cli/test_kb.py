@@ -175,3 +175,12 @@ def test_a_rules_folder_with_a_file_name_that_is_not_utf8(rules_copy: Path,
         f.write("bad: [\n")
     assert main(["kb", "show", "families", "--dir", str(rules_copy)]) == 2
     assert "batch\\udcff.yaml:" in capsys.readouterr().err
+
+
+def test_schemas_says_what_it_wrote_and_when_nothing_changed(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A second `advisor kb schemas` (or the first in a fresh install) printed nothing: it now says why."""
+    assert main(["kb", "schemas", "--out", str(tmp_path)]) == 0
+    assert f"wrote {tmp_path / 'workload.schema.json'}" in capsys.readouterr().out
+    assert main(["kb", "schemas", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == f"{tmp_path}: every schema is up to date\n"
