@@ -21,22 +21,28 @@ def register(sub: argparse._SubParsersAction) -> None:
                                      "only you know (role ARNs, bucket, subnets, KMS key, images) is a <<name>> "
                                      "placeholder, listed under `placeholders`.")
     _workload_args(req)
-    req.add_argument("--only", metavar="OPERATION", help="only this request, e.g. CreateTrainingJob")
+    req.add_argument("--only", metavar="OPERATION",
+                     help="only this request: an operation the recommendation covers (a key of the JSON output), "
+                          "e.g. CreateTrainingJob")
     req.add_argument("--format", choices=formats_for("requests"), default="json",
                      help="json or yaml: the requests keyed by operation, plus placeholders and notes; python: a "
                           "runnable boto3 script with the placeholders gathered at the top")
     req.add_argument("--canary", type=int, metavar="PERCENT",
-                     help="endpoint: send PERCENT%% of the traffic to the new model, the rest to the one serving "
-                          "today (the chapter's 80/20 split is --canary 20)")
-    req.add_argument("--lifecycle-config", metavar="NAME", help="notebook: attach (and create) this lifecycle "
-                                                                "configuration")
-    req.add_argument("--git-repo", metavar="URL", help="notebook: clone this git repository as its default")
+                     help="endpoint: send PERCENT%% (1-99) of the traffic to the new model, the rest to the one "
+                          "serving today (the chapter's 80/20 split is --canary 20)")
+    req.add_argument("--lifecycle-config", metavar="NAME",
+                     help="notebook: attach (and create) the lifecycle configuration of this name (1-63 letters, "
+                          "digits and hyphens)")
+    req.add_argument("--git-repo", metavar="URL",
+                     help="notebook: its default code repository, an https:// git URL or the name of a SageMaker "
+                          "code repository")
     req.add_argument("--input-filter", metavar="JSONPATH",
                      help="batch transform: the part of each record sent to the model (DataProcessing.InputFilter), "
                           "a JSONPath of the subset SageMaker supports: $ then .name, .*, ['a','b'], [0,-1], "
                           "[start:end]; a CSV row takes indexes only, e.g. $[1:] (all but the first column)")
     req.add_argument("--join-source", choices=("Input", "None"),
-                     help="batch transform: Input joins each prediction to its input record")
+                     help="batch transform: Input joins each prediction to its input record; None (SageMaker's "
+                          "default) writes the predictions alone")
     req.add_argument("--output-filter", metavar="JSONPATH",
                      help="batch transform: the part of the joined record written out (DataProcessing.OutputFilter), "
                           "a JSONPath as --input-filter takes, e.g. $[0,-1] (the first column and the prediction)")
