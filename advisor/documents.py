@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -273,7 +274,7 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
                 problems=[Problem(exc.problem or "cannot read this value", display, mark.line + 1 if mark else None)],
             ) from None
         except (ValueError, OverflowError) as exc:  # e.g. a timestamp out of range
-            raise error("unreadable YAML value", problems=[Problem(str(exc), display)]) from None
+            raise error("unreadable YAML value", problems=[_unreadable_value(exc, text, lines, display)]) from None
     finally:
         loader.dispose()
     return Document(display, data, lines, text)  # the text too: a message may quote a value as written
@@ -287,6 +288,23 @@ def yaml_complaint(exc: yaml.MarkedYAMLError) -> tuple[str, int | None]:
     if "expected a single document" in str(exc.context or ""):
         reason = "more than one YAML document in the file (one `---` section only)"
     return reason, mark.line + 1 if mark else None
+
+
+def _unreadable_value(exc: Exception, text: str, lines: dict[Path_, int], display: str) -> Problem:
+    """A value the YAML constructor could not build, located where that can be found: an integer past Python's
+    digit limit (`sys.get_int_max_str_digits`) said as what it is, at its line and field, rather than as Python's
+    "use sys.set_int_max_str_digits() to increase the limit"."""
+    limit = sys.get_int_max_str_digits()
+    digits = re.search(rf"\d{{{limit + 1},}}", text) if limit else None
+    if digits is None or "integer string conversion" not in str(exc):
+        return Problem(str(exc), display)
+    line = text.count("\n", 0, digits.start()) + 1
+    deepest: Path_ | None = None  # the value's own key: the longest path on its line
+    for path, at in lines.items():
+        if at == line and (deepest is None or len(path) > len(deepest)):
+            deepest = path
+    return Problem(f"a number of {len(digits.group())} digits, too long to read (at most {limit} digits)", display,
+                   line, format_path(deepest) if deepest else None)
 
 
 def _malformed(exc: yaml.MarkedYAMLError, display: str, error: type[AdvisorError]) -> AdvisorError:

@@ -120,3 +120,18 @@ def test_written_infinite(text: str, said: str | None) -> None:
     from advisor.numbers import written_infinite
 
     assert written_infinite(text) == said
+
+
+@pytest.mark.parametrize(("name", "text", "said"), [
+    ("w.yaml", ALL_STAGES + "data:\n  size_gb: 1" + "0" * 5000 + "\n",
+     "w.yaml:3: data.size_gb: a number of 5001 digits, too long to read (at most 4300 digits)"),
+    ("w.json", '{"stages": ["training"],\n "inference": {"models": 1' + "0" * 5000 + "}}",
+     "w.json:2: inference.models: a number of 5001 digits, too long to read (at most 4300 digits)"),
+])
+def test_an_integer_past_pythons_digit_limit_is_located(name: str, text: str, said: str) -> None:
+    """Python refuses to read an integer of more than 4,300 digits: that was "unreadable YAML value ... use
+    sys.set_int_max_str_digits() to increase the limit", at no line and no field."""
+    with pytest.raises(WorkloadError) as caught:
+        load_workload(name, K, text=text)
+    rendered = caught.value.render()
+    assert said in rendered and "sys.set_int_max_str_digits" not in rendered
