@@ -299,12 +299,12 @@ def _unreadable_value(exc: Exception, text: str, lines: dict[Path_, int], displa
     if digits is None or "integer string conversion" not in str(exc):
         return Problem(str(exc), display)
     line = text.count("\n", 0, digits.start()) + 1
-    deepest: Path_ | None = None  # the value's own key: the longest path on its line
-    for path, at in lines.items():
-        if at == line and (deepest is None or len(path) > len(deepest)):
-            deepest = path
+    before = re.search(r"""["']?([^\s"'{},:\[\]]+)["']?\s*:\s*$""", text[text.rfind("\n", 0, digits.start()) + 1:
+                                                                    digits.start()])
+    key = before.group(1) if before else None  # the key written just before the digits (a JSON line holds many)
+    found = [path for path, at in lines.items() if at == line and path and path[-1] == key]
     return Problem(f"a number of {len(digits.group())} digits, too long to read (at most {limit} digits)", display,
-                   line, format_path(deepest) if deepest else None)
+                   line, format_path(found[0]) if len(found) == 1 else None)
 
 
 def _malformed(exc: yaml.MarkedYAMLError, display: str, error: type[AdvisorError]) -> AdvisorError:

@@ -127,6 +127,8 @@ def test_written_infinite(text: str, said: str | None) -> None:
      "w.yaml:3: data.size_gb: a number of 5001 digits, too long to read (at most 4300 digits)"),
     ("w.json", '{"stages": ["training"],\n "inference": {"models": 1' + "0" * 5000 + "}}",
      "w.json:2: inference.models: a number of 5001 digits, too long to read (at most 4300 digits)"),
+    ("w.json", '{"stages": ["training"], "inference": {"models": 1' + "0" * 5000 + "}}",  # one line: the key before
+     "w.json:1: inference.models: a number of 5001 digits"),
 ])
 def test_an_integer_past_pythons_digit_limit_is_located(name: str, text: str, said: str) -> None:
     """Python refuses to read an integer of more than 4,300 digits: that was "unreadable YAML value ... use
