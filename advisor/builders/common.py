@@ -69,6 +69,12 @@ DESCRIPTIONS: dict[str, str] = {
                        "key when the results are sensitive; the execution role needs sns:Publish on it)",
     "lifecycle_script_base64": "the lifecycle script, base64-encoded (no secrets in it: anyone who can describe "
                                "the configuration reads it)",
+    "dead_letter_queue_arn": "ARN of the Amazon SQS queue or Amazon SNS topic that keeps the events of asynchronous "
+                             "invocations that failed every retry (the function's role needs sqs:SendMessage or "
+                             "sns:Publish on it)",
+    "environment_without_secrets": "the function's environment variables, each name and its value: configuration "
+                                   "only, with secrets read at run time from Secrets Manager or Parameter Store "
+                                   "(leave Environment out when the function needs none)",
 }
 
 

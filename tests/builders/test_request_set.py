@@ -516,3 +516,14 @@ def test_a_csv_transform_takes_only_index_filters(custom: Any, example: Any) -> 
                       input_filter="$.features", join_source="Input", output_filter="$['id','SageMakerOutput']")
     assert "ContentType" not in rs.requests["CreateTransformJob"]["TransformInput"]
     assert rs.requests["CreateTransformJob"]["DataProcessing"]["InputFilter"] == "$.features"
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_every_placeholder_says_what_to_fill_in(name: str, example: Any) -> None:
+    """A placeholder described by its control's title ("Keep secrets out of environment variables") told a user
+    what to do, not what to write in its place: each says what the value is."""
+    from advisor.knowledge.loader import load_knowledge
+
+    titles = {c.title for c in load_knowledge().security_controls}
+    for placeholder in example(name)[2].placeholders:
+        assert not any(placeholder.description.startswith(title) for title in titles), placeholder.name
