@@ -323,11 +323,15 @@ class Serving:
     """DEFAULT_SPEEDUP for the model's kind, on a T4-class device."""
     memory_mb: float
     """Memory one request needs (inference.memory_mb)."""
+    sequences: int | None = None
+    """An LLM's inference.concurrent_sequences: the sequences one instance runs at once, as its KV cache is sized
+    (per_instance_need); None otherwise."""
 
     @classmethod
     def of(cls, w: Workload) -> Serving:
         return cls(w.inference.seconds_per_request, w.inference.accelerator_speedup,
-                   DEFAULT_SPEEDUP[w.model.kind], w.inference.memory_mb)
+                   DEFAULT_SPEEDUP[w.model.kind], w.inference.memory_mb,
+                   w.inference.concurrent_sequences if w.model.kind == "llm" else None)
 
     def speedup(self, spec: Spec) -> float:
         """How many times faster one device of `spec` serves a request than one vCPU (1 for a CPU type)."""
@@ -347,9 +351,10 @@ class Serving:
         request's work and memory are the host's, at most as many as its memory holds at inference.memory_mb each
         (the memory one unit of work needs): a request that needs 8 GB runs one at a time on an 8 GiB instance
         whatever its vCPUs. An accelerator's batching slots work in device memory, which the model's need already
-        sizes."""
+        sizes: an LLM's KV cache holds the inference.concurrent_sequences one instance runs, so no more are served
+        at once than that."""
         if spec.devices:
-            return spec.workers
+            return min(spec.workers, self.sequences or spec.workers)
         held = math.floor(spec.memory_gib * 1024 / self.memory_mb)
         return spec.workers if held >= spec.workers else max(1, held)
 
@@ -405,6 +410,9 @@ def workers_text(spec: Spec, w: Workload, noun: str) -> str:
     n = workers(spec, w)
     if n >= spec.workers:
         return f"{n} {noun}"
+    if spec.devices:  # an LLM's KV cache holds fewer sequences than the batching slots (Serving.workers)
+        return (f"{n} {noun}: inference.concurrent_sequences, the sequences one instance's KV cache is sized for, "
+                f"though it has {spec.workers} batching slots")
     return (f"{n} {noun}: {spec.memory_gib:g} GiB holds {n} request{'s' if n > 1 else ''} of inference.memory_mb "
             f"{w.inference.memory_mb:g} MB at once, though it has {spec.workers} vCPUs")
 

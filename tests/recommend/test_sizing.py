@@ -552,7 +552,7 @@ def test_async_llm_concurrency_is_bounded_by_the_kv_cache_it_was_sized_for(advis
     assert t.accelerator is not None and t.accelerator.count * sizing.SLOTS_PER_ACCELERATOR > 2
     assert choice.settings["MaxConcurrentInvocationsPerInstance"] == 2
     assert choice.settings["TargetBacklogPerInstance"] == 2
-    assert any("the sequences its KV cache is sized for" in r for r in choice.reasons)
+    assert any("KV cache is sized for" in r for r in choice.reasons)
     cnn = Workload.model_validate({"stages": ["async_inference"], "model": {"kind": "deep_learning",
                                                                              "parameters_millions": 50},
                                    "inference": {"gpu": "required"}})
@@ -560,3 +560,20 @@ def test_async_llm_concurrency_is_bounded_by_the_kv_cache_it_was_sized_for(advis
     t = advisor.knowledge.instance_type(choice.instance_type)
     assert t.accelerator is not None
     assert choice.settings["MaxConcurrentInvocationsPerInstance"] == t.accelerator.count * sizing.SLOTS_PER_ACCELERATOR
+
+
+def test_an_llm_instance_serves_no_more_sequences_at_once_than_its_kv_cache_holds(advisor: Advisor) -> None:
+    """inference.concurrent_sequences is one instance's sequences at once, what its KV cache is sized for: its
+    capacity counts that many workers, not every batching slot of its devices; unstated, the slots count."""
+    catalogue = sizing.Catalogue.of(advisor.knowledge)
+    six = next(s for s in catalogue.specs("hosting", ["inf"]) if s.name == "ml.inf2.24xlarge")
+    stated = Workload.model_validate({"stages": ["realtime_inference"],
+                                      **_llm(requests_per_second=10, seconds_per_request=50, concurrent_sequences=2)})
+    assert sizing.workers(six, stated) == 2 < six.workers
+    assert "inference.concurrent_sequences" in sizing.workers_text(six, stated, "workers")
+    unstated = stated.model_copy(update={"inference": stated.inference.model_copy(
+        update={"concurrent_sequences": None})})
+    assert sizing.workers(six, unstated) == six.workers  # must not fire
+    cnn = Workload.model_validate({"stages": ["realtime_inference"], "model": {"kind": "deep_learning",
+                                                                                "parameters_millions": 50}})
+    assert sizing.workers(six, cnn) == six.workers  # no KV cache: the slots count
