@@ -36,8 +36,13 @@ SIXTH: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r14.yaml").read_text(
 #: lifecycle scripts, function URLs, stream failure destinations, serverless endpoint keys, values chosen at deploy
 #: time, registry modules, plans known after apply, several tuning definitions)
 SEVENTH: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r15.yaml").read_text())
+#: an eighth (Fn::If to AWS::NoValue on defaults, a nested stack's child, Fn::ForEach with Mappings,
+#: DefinitionSubstitutions, spaces, model cards and packages, monitoring by name, permissions of S3 and organizations,
+#: logging OFF, Terraform null versus false versus absent, dynamic blocks over empty lists, modules with count 0, awscc
+#: nested attributes, plans)
+EIGHTH: dict[str, Any] = yaml.safe_load((EXPERT / "expected-r16.yaml").read_text())
 FILES: dict[str, Any] = {**EXPECTED["files"], **MORE["files"], **THIRD["files"], **FOURTH["files"], **FIFTH["files"],
-                         **SIXTH["files"], **SEVENTH["files"]}
+                         **SIXTH["files"], **SEVENTH["files"], **EIGHTH["files"]}
 _ENTRY = re.compile(r"^(\S+) (\S+)$")
 _VERDICT = re.compile(r"^(pass|fail|unknown|suppressed|none)(?: (\d+))?$")
 
