@@ -49,7 +49,7 @@ def _pipeline_jobs(definition: dict[str, Any]) -> Iterator[tuple[str, str, Any]]
 def _task_jobs(definition: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
     """(name, request, Parameters or JSONata Arguments) of each SageMaker Task state."""
     for name, state in _states(definition.get("States")):
-        found = _TASK.match(str(state.get("Resource", "")))
+        found = _TASK.match(_plain(state.get("Resource", "")))
         operation = _TASKS.get(found.group(1)) if found else None
         if operation:
             yield name, operation, state.get("Parameters", state.get("Arguments"))
@@ -74,6 +74,7 @@ PIPELINES = frozenset(_DEFINITIONS)
 _PLACE = re.compile(r"\$\{([^}!][^}]*)\}")
 _UNKNOWN = "\x00unknown:"
 _FORM = "\x00form:"
+_MARKED = re.compile("\x00(unknown|form):([^\x00]*)\x00")
 _FUNCTIONS = ("Get", "Std:Join", "Std:JsonGet")
 
 
@@ -199,6 +200,14 @@ def _definition(value: Any) -> Any:
         return json.loads(text, strict=False)  # (an unresolved part's marker is a control character)
     except (json.JSONDecodeError, RecursionError):
         return None
+
+
+def _plain(value: Any) -> str:
+    """A definition's text as it reads where only its form matters (which API a Task state's Resource calls): a
+    part of known form is its stand-in (`arn:${AWS::Partition}:states:::...` is `arn:aws:states:::...`), any other
+    unresolved part is written back as it was."""
+    return _MARKED.sub(lambda m: (stand_in(m.group(2)) if m.group(1) == "form" else None) or "${" + m.group(2) + "}",
+                       str(value))
 
 
 def _values(node: Any) -> Any:

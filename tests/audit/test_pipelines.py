@@ -163,3 +163,24 @@ def test_a_terraform_heredoc_definition_reads_the_caller_identity_and_region_as_
     assert got[("aws_sagemaker_pipeline.p.Train", "SM-TR-03", "ResourceConfig.VolumeKmsKeyId")].status == "unknown"
     assert got[("aws_sagemaker_pipeline.p.Prep", "SM-PR-02",
                 "ProcessingResources.ClusterConfig.VolumeKmsKeyId")].status == "fail"
+
+
+def test_a_task_resource_written_with_the_partition_is_still_the_sagemaker_integration(tmp_path: Path) -> None:
+    """`arn:${AWS::Partition}:states:::sagemaker:createTrainingJob.sync` in a !Sub definition is the training
+    integration in every partition: its state is judged as the request. (Reading pseudo parameters as set values
+    once left the marker in the Resource, and the state was no longer recognised.)"""
+    (tmp_path / "t.yaml").write_text(
+        "Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n"
+        "      RoleArn: arn:aws:iam::111122223333:role/s\n      DefinitionString: !Sub '{\"StartAt\": \"T\", "
+        "\"States\": {\"T\": {\"Type\": \"Task\", \"Resource\": "
+        "\"arn:${AWS::Partition}:states:::sagemaker:createTrainingJob.sync\", \"End\": true, \"Parameters\": "
+        "{\"EnableNetworkIsolation\": true, \"OutputDataConfig\": {\"KmsKeyId\": "
+        "\"arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/m\"}}}}}'\n"
+        "  Other:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n"
+        "      RoleArn: arn:aws:iam::111122223333:role/s\n      DefinitionString: !Sub '{\"StartAt\": \"L\", "
+        "\"States\": {\"L\": {\"Type\": \"Task\", \"Resource\": "
+        "\"arn:${AWS::Partition}:states:::lambda:invoke\", \"End\": true}}}'\n")
+    found = _found(tmp_path)
+    assert found[("Flow.T", "SM-TR-01", "EnableNetworkIsolation")] == "pass"
+    assert found[("Flow.T", "SM-TR-04", "OutputDataConfig.KmsKeyId")] == "pass"
+    assert not any(resource.startswith("Other.") for resource, _c, _f in found)  # a Lambda task is no job
