@@ -74,7 +74,14 @@ PIPELINES = frozenset(_DEFINITIONS)
 _PLACE = re.compile(r"\$\{([^}!][^}]*)\}")
 _UNKNOWN = "\x00unknown:"
 _FORM = "\x00form:"
-_MARKED = re.compile("\x00(unknown|form):([^\x00]*)\x00")
+_SET = "\x00set:"  # a DefinitionSubstitutions variable whose value is certainly set (another resource's attribute)
+_MARKED = re.compile("\x00(unknown|form|set):([^\x00]*)\x00")
+#: type holding a state machine definition -> its DefinitionSubstitutions: the values put in for `${name}` in the
+#: definition (aws-resource-stepfunctions-statemachine.html; SAM passes them on; the aws provider has none)
+_SUBSTITUTIONS = {"AWS::StepFunctions::StateMachine": "DefinitionSubstitutions",
+                  "AWS::Serverless::StateMachine": "DefinitionSubstitutions",
+                  "awscc_stepfunctions_state_machine": "definition_substitutions"}
+_VARIABLE = re.compile(r"\$\{([^}]+)\}")
 _FUNCTIONS = ("Get", "Std:Join", "Std:JsonGet")
 
 
@@ -135,7 +142,8 @@ def _jobs(holder: Resource) -> list[Resource]:
             node = node.get(key) if isinstance(node, dict) else None
         if node is not None:
             break
-    definition = _definition(node)
+    substitutions = holder.properties.get(_SUBSTITUTIONS.get(holder.type, ""))
+    definition = _definition(node, substitutions if isinstance(substitutions, dict) else {})
     if not isinstance(definition, dict):
         return []
     line = holder.line_of(path) or holder.line
@@ -178,14 +186,16 @@ def _all_steps(steps: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _definition(value: Any) -> Any:
+def _definition(value: Any, substitutions: dict[str, Any]) -> Any:
     """The definition as data: a JSON text, or a !Sub/jsonencode/heredoc text whose unresolved parts are of a
     known form (a pseudo parameter or the Terraform data source naming the same: certainly set, as `arn_form`
-    reads them) or not, inside JSON strings (read as unknown); None when it cannot be read."""
+    reads them) or not, inside JSON strings (read as unknown); None when it cannot be read. Each `${name}` that
+    `substitutions` names takes its value (a literal, another resource's attribute: set, or a value chosen at
+    deploy time: unknown)."""
     if isinstance(value, Encoded):  # jsonencode around values known only once applied: the structure itself
-        return value.data
+        return _substituted(value.data, substitutions)
     if isinstance(value, dict):
-        return value
+        return _substituted(value, substitutions)
     if isinstance(value, Unknown):
         text = value.text.removeprefix("!Sub ")
         if text.startswith("jsonencode(") and text.endswith(")"):  # Terraform's, around a value it could not settle
@@ -194,12 +204,46 @@ def _definition(value: Any) -> Any:
         text = value
     else:
         return None
+    if substitutions:
+        text = _VARIABLE.sub(lambda m: _put(m.group(1), substitutions, in_json=True), text)
     text = _PLACE.sub(lambda m: (_FORM if stand_in(m.group(1).strip()) else _UNKNOWN) + m.group(1).strip() + "\x00",
                       text)
     try:
         return json.loads(text, strict=False)  # (an unresolved part's marker is a control character)
     except (json.JSONDecodeError, RecursionError):
         return None
+
+
+def _substituted(node: Any, substitutions: dict[str, Any]) -> Any:
+    """A definition given as data with its substitution variables put in: a string that is one variable becomes
+    its value (whatever it is), one that holds variables among other text is marked as `_definition`'s text is."""
+    if not substitutions:
+        return node
+    if isinstance(node, dict):
+        return {key: _substituted(value, substitutions) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_substituted(value, substitutions) for value in node]
+    if isinstance(node, str) and "${" in node:
+        whole = _VARIABLE.fullmatch(node)
+        if whole and whole.group(1) in substitutions:
+            return substitutions[whole.group(1)]
+        return _VARIABLE.sub(lambda m: _put(m.group(1), substitutions, in_json=False), node)
+    return node
+
+
+def _put(name: str, substitutions: dict[str, Any], *, in_json: bool) -> str:
+    """What stands for `${name}` in a definition's text: the literal value (escaped in JSON text), or a marker
+    that the part is set (another resource's attribute) or unknown (a value chosen at deploy time); a name the
+    substitutions do not give stays as it was."""
+    if name not in substitutions:
+        return "${" + name + "}"
+    value = substitutions[name]
+    if isinstance(value, Reference):
+        return _SET + name + "\x00"
+    if isinstance(value, (Unknown, dict, list)):
+        return _UNKNOWN + name + "\x00"
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return json.dumps(text)[1:-1] if in_json else text
 
 
 def _plain(value: Any) -> str:
@@ -226,9 +270,9 @@ def _values(node: Any) -> Any:
         return out
     if isinstance(node, list):
         return [_values(v) for v in node]
-    if isinstance(node, str) and (_UNKNOWN in node or _FORM in node):
-        text = node.replace(_UNKNOWN, "${").replace(_FORM, "${").replace("\x00", "}")
-        # only parts of known form (the account, the region): certainly set, of the form they make
+    if isinstance(node, str) and (_UNKNOWN in node or _FORM in node or _SET in node):
+        text = _MARKED.sub(lambda m: "${" + m.group(2) + "}", node)
+        # only parts of known form (the account, the region) or set from another resource: certainly set
         return Unknown(text) if _UNKNOWN in node else Reference(text, arn=arn_form(text))
     if isinstance(node, str) and node.startswith("{%") and node.endswith("%}"):
         return Unknown(f"JSONata {node}")

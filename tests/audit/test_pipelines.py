@@ -184,3 +184,31 @@ def test_a_task_resource_written_with_the_partition_is_still_the_sagemaker_integ
     assert found[("Flow.T", "SM-TR-01", "EnableNetworkIsolation")] == "pass"
     assert found[("Flow.T", "SM-TR-04", "OutputDataConfig.KmsKeyId")] == "pass"
     assert not any(resource.startswith("Other.") for resource, _c, _f in found)  # a Lambda task is no job
+
+
+def test_definition_substitutions_put_their_values_in_the_states_requests(tmp_path: Path) -> None:
+    """DefinitionSubstitutions replace `${name}` in a state machine's definition (a map or a JSON text): a literal
+    is that literal, another resource's attribute is set, a parameter without a default is unknown. Read as they
+    were written, `${OutputKey}` passed as if it were a key."""
+    arguments = ('{"EnableNetworkIsolation": ${Isolate}, "OutputDataConfig": {"KmsKeyId": "${OutputKey}"}, '
+                 '"ResourceConfig": {"InstanceType": "ml.m5.xlarge", "VolumeKmsKeyId": "${VolumeKey}"}, '
+                 '"VpcConfig": {"Subnets": ["subnet-${Suffix}"]}}')
+    body = ('{"StartAt": "T", "States": {"T": {"Type": "Task", "End": true, '
+            '"Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync", "Parameters": ' + arguments + '}}}')
+    substitutions = ("      DefinitionSubstitutions:\n        Isolate: false\n        OutputKey: !Ref OutputKeyArn\n"
+                     "        VolumeKey: !GetAtt Key.Arn\n        Suffix: 0a1b2c3d\n")
+    (tmp_path / "t.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nParameters:\n  OutputKeyArn: {Type: String}\nResources:\n"
+        "  Key:\n    Type: AWS::KMS::Key\n    Properties: {KeyPolicy: {}}\n"
+        "  Text:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n"
+        "      RoleArn: arn:aws:iam::111122223333:role/s\n"
+        f"      DefinitionString: '{body}'\n{substitutions}"
+        "  Map:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n"
+        f"      Definition: {body.replace('${Isolate}', 'true')}\n{substitutions}")
+    found = _found(tmp_path)
+    for machine in ("Text", "Map"):
+        assert found[(f"{machine}.T", "SM-TR-04", "OutputDataConfig.KmsKeyId")] == "unknown"
+        assert found[(f"{machine}.T", "SM-TR-03", "ResourceConfig.VolumeKmsKeyId")] == "pass"
+        assert found[(f"{machine}.T", "SM-TR-05", "VpcConfig.Subnets")] == "pass"
+    assert found[("Text.T", "SM-TR-01", "EnableNetworkIsolation")] == "fail"  # ${Isolate} is false
+    assert found[("Map.T", "SM-TR-01", "EnableNetworkIsolation")] == "pass"
