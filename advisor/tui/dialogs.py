@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from advisor.errors import printable
 from advisor.quiz.session import Session
+from advisor.tui import views
 
 #: What a yes/no screen answers: yes or no, or (KeepOrDropScreen) also None for "leave, deciding later".
 ResultT = TypeVar("ResultT", bool, bool | None)
@@ -132,7 +133,7 @@ class NavigatorScreen(ModalScreen[int | None]):
             state.append(mark, style="green" if slot.answered and slot.complete else ("bold" if slot.answered
                                                                                        else "dim"))
             state.append("⚑ " if slot.flagged else "  ", style="bold yellow")
-            state.append(slot.item.stem)
+            state.append(views.stem_line(slot.item.stem))
             options.append(Option(state))
         with Vertical(classes="dialog navigator"):
             yield Static(Text("Questions: ✔ answered · ◐ incomplete · ⚑ flagged · Enter jumps", style="bold"))

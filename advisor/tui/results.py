@@ -45,7 +45,7 @@ class ResultScreen(BaseScreen[None]):
     def _body(self) -> Text:
         if self.score is not None:
             return views.exam_result(self.session, self.score, self.tutor.clock(), self.text_width)
-        return views.round_result(self.session)
+        return views.round_result(self.session, self.text_width)
 
     def on_resize(self, _event: events.Resize) -> None:
         self.query_one("#result", Static).update(self._body())  # domain names as wide as the terminal allows

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
+from advisor.quiz.bank import case_scenario
 from advisor.quiz.session import LABELS, Session, Slot
 from advisor.render import wrap_words
 
@@ -355,22 +356,34 @@ def drawn_note(score: ExamScore) -> Text:
     return text
 
 
-def round_result(session: Session) -> Text:
+def round_result(session: Session, width: int) -> Text:
+    """The tally, then a row per answered question (right or wrong, its stem cut to `width`): a round of 10
+    fits an 80x24 screen whole, so a learner sees at once which ones to review."""
     done = [s for s in session.slots if s.submitted]
     right = sum(s.mark.correct for s in done)
-    text = Text(no_wrap=True, overflow="ellipsis")  # a stem a line, as wide as the screen
+    text = Text()
     text.append(f"{MODE_NAMES[session.mode]} round: ", style="bold")
     text.append(f"{right} of {len(done)} right", style="bold green" if done and right == len(done) else "bold")
     if len(done) < len(session.slots):
         text.append(f" ({len(session.slots) - len(done)} not answered)")
     text.append("\n\n")
-    for slot in session.slots:
-        if not slot.submitted:
-            continue
+    for slot in done:
         ok = slot.mark.correct
-        text.append("✔ " if ok else "✘ ", style="bold green" if ok else "bold red")
-        text.append(slot.item.stem + "\n")
+        row = Text("✔ " if ok else "✘ ", style="bold green" if ok else "bold red")
+        row.append(stem_line(slot.item.stem))
+        row.truncate(width, overflow="ellipsis")
+        text.append_text(row)
+        text.append("\n")
     return text
+
+
+def stem_line(stem: str) -> str:
+    """A stem as one line of a list: its words on one line; a case study's question after the words "Case
+    study", since the scenario it opens with is the same for each of its questions."""
+    scenario = case_scenario(stem)
+    if scenario is not None:
+        stem = "Case study · " + stem[len(scenario):].strip()
+    return " ".join(stem.split())
 
 
 # ---- stats -----------------------------------------------------------------------------------------------

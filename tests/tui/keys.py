@@ -7,6 +7,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -47,3 +48,8 @@ def run_async(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
         asyncio.run(test(*args, **kwargs))
 
     return wrapper
+
+
+def screen_text(app: App[Any]) -> str:
+    """What the terminal shows, row by row (the current screen as composed, without styles)."""
+    return "\n".join("".join(s.text for s in strip) for strip in app.screen._compositor.render_strips())

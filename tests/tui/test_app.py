@@ -470,3 +470,38 @@ async def test_ctrl_c_names_the_quit_key_in_plain_words(tutor: Tutor) -> None:
         await pilot.pause()
         assert [(n.title, n.message) for n in app._notifications] == [("Do you want to quit?",
                                                                         "Press q to quit the app.")]
+
+
+@run_async
+async def test_a_rounds_result_lists_each_question_on_one_line(tmp_path: Path, clock: FrozenClock) -> None:
+    """At 80x24 a learner sees the whole round at once: one row per question, its stem cut with an ellipsis (the
+    stems wrapped to three or four rows each, and a case study's blank line split its entry in two)."""
+    from tests.support.quiz import question
+    from tests.tui.keys import screen_text
+
+    long = "A team must choose how to serve a model whose traffic is spiky and whose payloads are large; " * 2
+    stems = [f"{long}Which option fits? ({n})" for n in range(4)]
+    stems.append("Case study: a retailer forecasts demand.\n\nWhich instance family fits the training job?")
+    questions = [question(f"q-long-{n}", stem=stem) for n, stem in enumerate(stems)]
+    tutor = Tutor.open(tmp_path / "data", clock=clock, banks_dir=write_bank(tmp_path / "banks", questions).parent)
+    try:
+        app = create_app(tutor, bank_id="tiny")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("p")
+            session = app.screen.session  # type: ignore[attr-defined]
+            for n in range(len(stems)):
+                await pilot.press(*answer_keys(session, n % 2 == 0), "enter", "enter")
+            assert isinstance(app.screen, ResultScreen)
+            await pilot.pause()
+            rows = [row.rstrip() for row in screen_text(app).splitlines()]
+            marked = [row for row in rows if row.lstrip().startswith(("✔", "✘"))]
+            assert [row.lstrip()[0] for row in marked] == ["✔", "✘", "✔", "✘", "✔"]
+            cut = [row for row in marked if "A team must choose" in row]
+            assert len(cut) == 4 and all(row.endswith("…") and len(row) <= 80 for row in cut), marked
+            # a case study shows its question, not the scenario every question of the case opens with
+            assert [row.lstrip()[2:] for row in marked if "Case study" in row] == [
+                "Case study · Which instance family fits the training job?"]
+            assert not any("spiky" in row or "retailer" in row for row in rows if row not in marked)
+    finally:
+        tutor.close()

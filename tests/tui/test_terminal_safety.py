@@ -23,7 +23,7 @@ from advisor.tui.question import QuestionScreen
 from advisor.tui.questionnaire import QuestionnaireScreen, QuestionnaireStart
 from advisor.tui.results import ResultScreen
 from tests.support.quiz import FrozenClock, matching, ordering, question, write_bank
-from tests.tui.keys import answer_keys, run_async
+from tests.tui.keys import answer_keys, run_async, screen_text
 
 SIZE = (120, 50)
 EVIL = "\x1b]0;pwned\x07\x1b[2J\x9b31m[/b]"  # sets the title, clears the screen, 8-bit CSI, a closing markup tag
@@ -36,10 +36,6 @@ def raw_controls(app: App[Any]) -> list[str]:
              if segment.control is None and RAW.search(segment.text)]
     found += [t for t in (app.title, app.sub_title, app.screen.title, app.screen.sub_title) if t and RAW.search(t)]
     return found
-
-
-def screen_text(app: App[Any]) -> str:
-    return "\n".join("".join(s.text for s in strip) for strip in app.screen._compositor.render_strips())
 
 
 async def settle(pilot: Pilot[Any]) -> None:
