@@ -99,6 +99,10 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         if event.input.id == "count" and blueprint is not None and event.value.isdigit() and int(event.value) > 0:
             self.query_one("#minutes", Input).value = str(exam_minutes(blueprint, int(event.value)))
         self._describe()  # what starts is said below the fields, not only the blueprint's own size
+        for problem in self.query("#problem").results(Static):  # none while the screen is still being built
+            if blueprint is not None and str(problem.content):  # a refusal shown stays only while it still holds
+                refusal = self._requested(blueprint)
+                problem.update(Text(refusal, style="bold red") if isinstance(refusal, str) else "")
 
     def _describe(self) -> None:
         blueprint = self.blueprint
@@ -138,19 +142,23 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         blueprint = self.blueprint
         if blueprint is None:
             return
-        problem = self.query_one("#problem", Static)
+        size = self._requested(blueprint)
+        if isinstance(size, str):
+            self.query_one("#problem", Static).update(Text(size, style="bold red"))
+            return
+        self.start_exam(blueprint.code, *size)
+
+    def _requested(self, blueprint: ExamBlueprint) -> tuple[int, int] | str:
+        """The questions and minutes the fields ask for, or why they cannot start an exam."""
         try:
             count = int(self.query_one("#count", Input).value)
             minutes = int(self.query_one("#minutes", Input).value)
         except ValueError:
-            problem.update(Text("Questions and minutes must be whole numbers.", style="bold red"))
-            return
+            return "Questions and minutes must be whole numbers."
         pool = self.pool(blueprint)
         if not 1 <= count <= pool or not 1 <= minutes <= MAX_EXAM_MINUTES:
-            problem.update(Text(f"Choose 1 to {pool} questions and 1 to {MAX_EXAM_MINUTES} "
-                                "minutes (a week).", style="bold red"))
-            return
-        self.start_exam(blueprint.code, count, minutes)
+            return f"Choose 1 to {pool} questions and 1 to {MAX_EXAM_MINUTES} minutes (a week)."
+        return count, minutes
 
     @work(thread=True, exclusive=True, group="setup", exit_on_error=False)
     def start_exam(self, code: str, count: int, minutes: int) -> None:

@@ -460,6 +460,28 @@ async def test_the_exam_setup_refuses_a_time_past_a_week_on_screen(tutor: Tutor)
 
 
 @run_async
+async def test_a_refusal_beside_the_exam_fields_goes_once_they_change(tutor: Tutor) -> None:
+    """Driven at 80x24: a size refused, then corrected, still read "Questions and minutes must be whole numbers"
+    in red under a valid "This simulation: 3 questions in 6 minutes"."""
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("tab", "backspace", "x", "enter")
+        await pilot.pause()
+        assert shown(pilot, "#problem") == "Questions and minutes must be whole numbers."
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert shown(pilot, "#problem") == "Questions and minutes must be whole numbers."  # still not a number
+        await pilot.press("3")
+        await pilot.pause()
+        assert shown(pilot, "#problem") == ""
+        assert "This simulation: 3 questions in 6 minutes." in shown(pilot, "#about")
+
+
+@run_async
 async def test_ctrl_c_names_the_quit_key_in_plain_words(tutor: Tutor) -> None:
     """Textual's hint is markup, and every notice here is plain text: it read "Press [b]q[/b] to quit the app"."""
     app = create_app(tutor, bank_id="tiny")
