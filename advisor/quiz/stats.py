@@ -20,8 +20,8 @@ from advisor.quiz.store import ExamRecord, Store
 #: Below this many answers a topic's accuracy is a rough figure: it is still listed, marked as such.
 WEAK_MIN_ATTEMPTS = 3
 WEAKEST = 3
-WEAKEST_RULE = (f"the {WEAKEST} answered topics with the lowest share right (ties: more answers first); "
-                f"a topic with fewer than {WEAK_MIN_ATTEMPTS} answers is marked as a rough figure")
+WEAKEST_RULE = (f"the {WEAKEST} topics answered wrong at least once with the lowest share right (ties: more "
+                f"answers first); a topic with fewer than {WEAK_MIN_ATTEMPTS} answers is marked as a rough figure")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,8 @@ def compute_stats(banks: Sequence[Bank], store: Store, queues: Mapping[str, Queu
             answered, right = domains.get((exam["code"], d["id"]), (0, 0))
             tallies.append(Tally(d["id"], answered, right, label=d["name"]))
         by_exam[exam["code"]] = tuple(tallies)
-    weak = sorted((t for t in topic_tallies if t.attempts),
+    # a topic answered right every time is no weak spot: "Weakest: input-modes 100%" told a learner nothing
+    weak = sorted((t for t in topic_tallies if t.correct < t.attempts),
                   key=lambda t: (t.accuracy or 0.0, -t.attempts, t.name))[:WEAKEST]
     exams = tuple(r for b in banks for r in store.exam_results(b.id))
     return Stats(

@@ -431,6 +431,8 @@ def stats_view(stats: Stats, width: int = 78) -> Text:
         _labelled(text, "Weakest   ", ", ".join(f"{t.name} {t.accuracy:.0%}" + (
             f" (of {t.attempts}, few answers)" if t.few_answers else "") for t in stats.weakest), width)
         text.append(f"Weakest topics are {WEAKEST_RULE}.\n", style="dim")
+    elif stats.attempts:
+        _labelled(text, "Weakest   ", "none yet: every topic answered so far has only right answers", width)
     text.append("\nAccuracy per topic\n", style="bold")
     for tally in stats.topics:
         text.append_text(_tally_line(tally, names))

@@ -215,6 +215,19 @@ def test_weakest_topics_state_their_rule_and_mark_topics_with_few_answers(tutor:
     assert weakest[0]["accuracy"] == min(t["accuracy"] for t in data["topics"] if t["attempts"])
 
 
+@pytest.mark.parametrize(("outcomes", "weak"), [("RRR", False), ("WRR", True)])
+def test_a_topic_never_answered_wrong_is_not_among_the_weakest(tutor: Tutor, outcomes: str, weak: bool) -> None:
+    """Driven at 80x24: after two right answers the stats read "Weakest  builtin-algorithms 100%, ...": a topic
+    answered right every time is no weak spot."""
+    session = practice_round(tutor, outcomes, seed=3)
+    data = stats_data(tutor.stats())
+    assert all(t["accuracy"] < 1 for t in data["weakest_topics"])
+    assert bool(data["weakest_topics"]) is weak
+    wrong_topics = {topic for slot, outcome in zip(session.slots, outcomes) if outcome == "W"
+                    for topic in slot.item.topics}
+    assert {t["id"] for t in data["weakest_topics"]} == wrong_topics
+
+
 def test_stats_show_the_exam_a_learner_can_still_sit_first(tutor: Tutor) -> None:
     """MLS-C01 retired on 2026-03-31: MLA-C01's domains come first (a new user saw the retired exam on top)."""
     assert list(tutor.stats().domains) == ["MLA-C01", "MLS-C01"]

@@ -279,7 +279,7 @@ async def test_the_stats_view_states_the_weakest_topics_rule(tutor: Tutor) -> No
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = shown(pilot, "#stats")
-        assert "Weakest topics are the 3 answered topics with the lowest share right" in text
+        assert "Weakest topics are the 3 topics answered wrong at least once with the lowest share right" in text
         assert "few answers" in text                             # a topic with 1 or 2 answers is marked
 
 

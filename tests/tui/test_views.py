@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
+import pytest
 from rich.console import Console
 
 from advisor.knowledge.loader import load_knowledge
@@ -66,6 +67,19 @@ def test_the_stats_lines_wrap_under_their_own_text() -> None:
     head = stats_view(stats, width=60).plain.split("\nWeakest topics are")[0].splitlines()
     assert len(head) > 3 and all(len(line) <= 60 for line in head)  # the case: the weakest line takes two
     assert [line[:10] for line in head] == ["Progress  ", "Due       ", "Weakest   ", *[" " * 10] * (len(head) - 3)]
+
+
+@pytest.mark.parametrize(("attempts", "said"), [(2, True), (0, False)])
+def test_the_stats_say_there_is_no_weak_topic_yet_when_none_was_answered_wrong(attempts: int, said: bool) -> None:
+    """With answers and no wrong one, the Weakest line says so instead of vanishing; before any answer it is not
+    shown at all (the topics say "no answers yet")."""
+    topics = (Tally("input-modes", attempts, attempts),) if attempts else ()
+    stats = Stats(questions=276, seen=attempts, attempts=attempts, correct=attempts, topics=topics, domains={},
+                  weakest=(), exams=(), due_now=0, wrong=0, unseen=276 - attempts, exam_date=None,
+                  as_of=dt.datetime(2026, 12, 3, 9, 0))
+    shown = stats_view(stats, width=76).plain
+    assert ("Weakest   none yet: every topic answered so far has only right answers" in shown) is said
+    assert "Weakest topics are" not in shown
 
 
 def test_the_why_view_wraps_as_explain_does_under_its_own_text() -> None:
