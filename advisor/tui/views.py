@@ -42,8 +42,8 @@ def instruction(session: Session, slot: Slot) -> Text:
     elif item.type == "matching":
         text = Text(f"1-{item.picks} chooses a prompt (▸), A-{LABELS[len(slot.choices) - 1]} gives it that choice; "
                     f"each choice fits once (⌫ clears). ({slot.chosen} of {item.picks} matched)")
-    elif item.type == "true_false":
-        text = Text("True or false?")
+    elif item.type == "true_false" and "true or false" not in item.stem.casefold():
+        text = Text("True or false?")  # not under a stem that asks it ("... classification. True or false?")
     else:
         text = Text("Choose one.")
     if slot.answered and not slot.complete and session.mode == "exam" and not session.finished:

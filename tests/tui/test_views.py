@@ -106,3 +106,15 @@ def test_a_case_study_question_says_which_part_of_its_scenario_it_is(tmp_path: P
     assert "Case study" not in said[3]
     alone = new_session(bank, "practice", [bank.items[0], bank.items[3]], seed=1, clock=FrozenClock())
     assert "Case study" not in instruction(alone, alone.slots[0]).plain  # its siblings are not in this round
+
+
+@pytest.mark.parametrize(("stem", "said"), [
+    ("True or false: Linear Learner serves regression.", "Choose one."),  # the stem asks it: no echo under it
+    ("A team says Linear Learner serves regression. Is the team right?", "True or false?"),
+])
+def test_a_true_false_instruction_does_not_repeat_a_stem_that_asks_it(tmp_path: Path, stem: str, said: str) -> None:
+    """Driven at 80x24: "True or false: ... classification." was followed by the line "True or false?"."""
+    bank = find_bank("tf", write_bank(tmp_path / "banks", [question("tf", kind="true_false", correct="A", stem=stem)],
+                                      bank_id="tf").parent)
+    session = new_session(bank, "practice", list(bank.items), seed=1, clock=FrozenClock())
+    assert instruction(session, session.slots[0]).plain == said
