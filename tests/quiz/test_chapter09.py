@@ -110,6 +110,12 @@ def test_a_keyed_feature_closed_to_new_customers_says_so(bank: Bank) -> None:
     r"Managed Instances[^.]*require a container image",  # only GPU (AcceleratorConfig) functions need an image
     r"No Lambda mode allows an hour",                     # Managed Instances allow 5,400 s asynchronously
     r"pointer to input in S3, not the payload itself",   # InvokeEndpointAsync takes up to 128,000 bytes inline
+    # session 16's review
+    r"Pipelines can call Glue",                           # Pipelines has no Glue step: a Lambda step of your own
+    r"averaged across instances in the variant",          # CPUUtilization is a percent of cores, not a count
+    r"ApproximateBacklogSize[^.;]*drives scaling out from zero",  # HasBacklogWithoutCapacity's step policy does
+    r"A Pass state followed by a Wait state",             # a distractor no candidate would weigh
+    r"Enable data capture (on the endpoint|at 100% sampling)",   # offered as AZ redundancy and as a cost cut
 ])
 def test_claims_the_second_reader_found_false_are_gone(bank: Bank, false_claim: str) -> None:
     assert [i.id for i in bank.items if re.search(false_claim, _text(i))] == []
