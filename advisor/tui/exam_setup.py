@@ -62,9 +62,10 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         self.deliver(self._show, self.tutor.blueprints())
 
     def _show(self, blueprints: tuple[ExamBlueprint, ...]) -> None:
-        self.blueprints = {b.code: b for b in blueprints}
+        # the exams a learner can still sit first (MLA-C01 above the retired MLS-C01), as the stats list them
+        self.blueprints = {b.code: b for b in sorted(blueprints, key=lambda b: b.retired_on is not None)}
         options = self.query_one("#blueprints", OptionList)
-        for b in blueprints:
+        for b in self.blueprints.values():
             status = f"retired {b.retired_on}" if b.retired_on else b.status
             options.add_option(Option(Text.assemble((b.code, "bold"), f"  {b.name} ({status})"), id=b.code))
         codes = list(self.blueprints)

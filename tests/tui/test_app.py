@@ -482,6 +482,23 @@ async def test_a_refusal_beside_the_exam_fields_goes_once_they_change(tutor: Tut
 
 
 @run_async
+async def test_the_exam_setup_lists_the_exam_a_learner_can_still_sit_first(tutor: Tutor) -> None:
+    """Driven at 80x24: the retired MLS-C01 headed the list of blueprints, above MLA-C01 (the stats already list
+    the live exam first)."""
+    from textual.widgets import OptionList
+
+    app = create_app(tutor, bank_id="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        options = app.screen.query_one("#blueprints", OptionList)
+        assert [str(options.get_option_at_index(i).id) for i in range(options.option_count)] == ["MLA-C01", "MLS-C01"]
+        assert options.highlighted == 0
+
+
+@run_async
 async def test_ctrl_c_names_the_quit_key_in_plain_words(tutor: Tutor) -> None:
     """Textual's hint is markup, and every notice here is plain text: it read "Press [b]q[/b] to quit the app"."""
     app = create_app(tutor, bank_id="tiny")
