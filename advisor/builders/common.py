@@ -27,6 +27,7 @@ from advisor.knowledge.botocore_fields import resolve_field
 STATE_MACHINE = "states:StateMachine"
 
 if TYPE_CHECKING:
+    from advisor.knowledge.models import Knowledge
     from advisor.recommend.models import Recommendation, SecuritySetting, StageChoice
     from advisor.workload import Workload
 
@@ -222,6 +223,18 @@ class Context:
     options: RequestOptions
     notes: list[str] = field(default_factory=list)
     described: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # name -> (description, controls)
+    given_knowledge: Knowledge | None = None  # the caller's, so a command loads it once
+
+    @property
+    def knowledge(self) -> Knowledge:
+        """What the builders read beside the recommendation (the Step Functions retriers, an algorithm's mode
+        hyperparameter): the caller's knowledge, else the shipped one, loaded on first use."""
+        if self.given_knowledge is None:
+            # deferred: most request sets never read it
+            from advisor.knowledge.loader import load_knowledge
+
+            self.given_knowledge = load_knowledge()
+        return self.given_knowledge
 
     @property
     def base(self) -> str:

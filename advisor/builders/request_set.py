@@ -14,6 +14,7 @@ from advisor.errors import UsageError
 from advisor.render import to_json, to_yaml, unknown_format
 
 if TYPE_CHECKING:
+    from advisor.knowledge.models import Knowledge
     from advisor.recommend.models import Recommendation
     from advisor.workload import Workload
 
@@ -91,8 +92,10 @@ def covered_operations(rec: Recommendation, options: RequestOptions | None = Non
 def build_requests(recommendation: Recommendation, workload: Workload, only: str | None = None, *,
                    lifecycle_config: str | None = None, git_repo: str | None = None,
                    canary_percent: int | None = None, input_filter: str | None = None,
-                   join_source: str | None = None, output_filter: str | None = None) -> RequestSet:
-    """The AWS requests that carry out `recommendation` (or only the operation `only`).
+                   join_source: str | None = None, output_filter: str | None = None,
+                   knowledge: Knowledge | None = None) -> RequestSet:
+    """The AWS requests that carry out `recommendation` (or only the operation `only`); `knowledge`: the one the
+    recommendation was made with (loaded when a request needs it and it is not given).
 
     Raises UsageError when `only` is not an operation, or one the recommendation does not cover, and when an
     option is not something AWS would accept.
@@ -114,7 +117,7 @@ def build_requests(recommendation: Recommendation, workload: Workload, only: str
     if len(endpoints) > 1 and any(name in wanted for name in ("CreateEndpointConfig", "CreateEndpoint")):
         raise UsageError(f"the recommendation has {' and '.join(endpoints)}: each is its own endpoint, and one set "
                          "of requests creates one", hint=f"ask for one of them, e.g. --stage {endpoints[-1]}")
-    ctx = Context(recommendation, workload, options)
+    ctx = Context(recommendation, workload, options, given_knowledge=knowledge)
     for attr, flag, stages in _option_stages():
         if getattr(options, attr) is not None and not any(s in recommendation.instances for s in stages):
             ctx.notes.append(f"{flag} has no effect: the recommendation has no {' or '.join(stages)} stage")

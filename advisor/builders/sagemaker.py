@@ -86,13 +86,19 @@ def training_job(ctx: Context) -> dict[str, Any]:
 
 def _required(ctx: Context, choice: Any) -> dict[str, str]:
     """The built-in algorithm's Required training hyperparameters (knowledge: required_hyperparameters, carried in
-    the stage's extra): a value the workload states (model.mode is BlazingText's mode), else a placeholder
-    `<<hp_NAME>>` described as what only the user knows. The starting point's own values win over these."""
+    the stage's extra): a value the workload states (its model.mode, under the algorithm's mode_hyperparameter),
+    else a placeholder `<<hp_NAME>>` described as what only the user knows. The starting point's own values win
+    over these."""
+    required = choice.extra.get("required_hyperparameters", ())
+    if not required:
+        return {}
     algorithm = ctx.workload.model.algorithm
+    known = ctx.knowledge.algorithm(algorithm)
+    stated = known.stated(ctx.workload.model.mode) if known is not None else {}
     out: dict[str, str] = {}
-    for name in choice.extra.get("required_hyperparameters", ()):
-        if name == "mode" and ctx.workload.model.mode:
-            out[name] = ctx.workload.model.mode
+    for name in required:
+        if name in stated:
+            out[name] = stated[name]
             continue
         placeholder = f"hp_{name}"
         ctx.described.setdefault(placeholder, (

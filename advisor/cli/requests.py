@@ -65,7 +65,8 @@ def build(args: argparse.Namespace) -> RequestSet:
     rec = advisor.recommend(workload, stages=args.stage, region=args.region)
     request_set = build_requests(rec, workload, args.only, lifecycle_config=args.lifecycle_config,
                                  git_repo=args.git_repo, canary_percent=args.canary, input_filter=args.input_filter,
-                                 join_source=args.join_source, output_filter=args.output_filter)
+                                 join_source=args.join_source, output_filter=args.output_filter,
+                                 knowledge=advisor.knowledge)
     return assert_valid(request_set)
 
 

@@ -12,7 +12,14 @@ from typing import get_args
 from advisor import stages as stage_registry
 from advisor.documents import Document, duplicates, format_path
 from advisor.errors import Problem
-from advisor.knowledge.models import LAMBDA_ALTERNATIVES, LAMBDA_BLOCKERS, LAMBDA_UNITS, STAGES, Knowledge
+from advisor.knowledge.models import (
+    CATCH_ALL,
+    LAMBDA_ALTERNATIVES,
+    LAMBDA_BLOCKERS,
+    LAMBDA_UNITS,
+    STAGES,
+    Knowledge,
+)
 from advisor.stages import stage_ids
 from advisor.workload import LAMBDA_FACTS, Algorithm, AlgorithmMode, DataKind
 
@@ -27,6 +34,7 @@ def cross_check(k: Knowledge, docs: Mapping[str, Document]) -> list[Problem]:
     problems += duplicates(docs.get("security_controls"), ("security_controls",),
                             (c.id for c in k.security_controls), "control id")
     problems += duplicates(docs.get("lambda_limits"), ("lambda_limits",), (x.id for x in k.lambda_limits), "limit id")
+    problems += _retrier_order(k, docs.get("lambda_limits"))
     problems += duplicates(docs.get("exams"), ("exams",), (e.code for e in k.exams), "exam code")
     problems += duplicates(docs.get("regions"), ("regions",), (r.code for r in k.regions), "region")
 
@@ -263,4 +271,18 @@ def _algorithm_references(k: Knowledge, docs: Mapping[str, Document], families: 
     if k.algorithms and accepted - known:
         problem(f"the workload's model.algorithm accepts {', '.join(sorted(accepted - known))} but algorithms.yaml "
                 "has no entry for it", ("algorithms",))
+    return problems
+
+
+def _retrier_order(k: Knowledge, doc: Document | None) -> list[Problem]:
+    """The States Language tries a Task's retriers in order, so a retrier after the catch-all could never match:
+    States.ALL only in the last (the generated state machine is checked for the same, builders.validate)."""
+    retriers = k.step_functions_retriers
+    problems = duplicates(doc, ("step_functions_retriers",), (r.id for r in retriers), "retrier id")
+    for index, r in enumerate(retriers[:-1]):
+        if CATCH_ALL in r.errors:
+            problems.append(Problem(f"{CATCH_ALL} matches every error, so the retriers after {r.id!r} would never "
+                                    "match: it belongs in the last retrier", doc.display if doc else None,
+                                    doc.line_of(("step_functions_retriers", index, "errors")) if doc else None,
+                                    f"step_functions_retriers[{index}].errors"))
     return problems

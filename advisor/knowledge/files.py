@@ -24,6 +24,7 @@ from advisor.knowledge.models import (
     LambdaLimit,
     LlmArchitecture,
     Region,
+    Retrier,
     SamCannotSet,
     SecurityControl,
 )
@@ -50,6 +51,9 @@ class LambdaLimitsFile(Frozen):
     execution_modes: tuple[LambdaExecutionMode, ...] = ()
     lambda_limits: tuple[LambdaLimit, ...] = Field(min_length=1)
     features: tuple[LambdaFeature, ...] = ()
+    step_functions_retriers: tuple[Retrier, ...] = Field(default=(), description=(
+        "The Retry entries of the Step Functions Task that invokes the function, in order (States.ALL only in "
+        "the last)."))
 
 
 class ExamsFile(Frozen):

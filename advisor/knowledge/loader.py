@@ -140,6 +140,7 @@ def validate_knowledge(rules_dir: Path, raw: dict[str, bytes] | None = None) -> 
         cpu_vcpu_tflops=parsed["accelerators"].cpu_vcpu_tflops,
         lambda_modes=parsed["lambda_limits"].execution_modes,
         lambda_features=parsed["lambda_limits"].features,
+        step_functions_retriers=parsed["lambda_limits"].step_functions_retriers,
         algorithms=parsed["algorithms"].algorithms,
         frameworks=parsed["algorithms"].frameworks,
         hosting_options=parsed["hosting_options"].hosting_options,

@@ -413,6 +413,36 @@ class LambdaFeature(NamedTuple):
         return f"{self.name} ({'; '.join(x for x in within if x)}) {self.does}, but {self.limits}"
 
 
+CATCH_ALL = "States.ALL"
+"""The Amazon States Language's wildcard error name: alone in its ErrorEquals, and only in the last retrier."""
+
+
+@record
+class Retrier(NamedTuple):
+    """One Retry entry of the Step Functions Task that invokes the Lambda function, in the order the Task lists
+    them: the States Language tries retriers in order, so the first that matches an error decides its retries.
+    Knowledge, not code, because AWS's advice names error names and numbers that it may change."""
+
+    source: Source
+    as_of: dt.date
+    id: Id
+    errors: Annotated[tuple[Text, ...], MinLen(1), Doc("ErrorEquals: the error names it retries.")]
+    interval_seconds: Annotated[int, Ge(1), Doc("IntervalSeconds: the wait before the first retry.")]
+    max_attempts: Annotated[int, Ge(0), Doc("MaxAttempts: retries before the error goes to the Catch.")]
+    backoff_rate: Annotated[float, Ge(1), Doc("BackoffRate: each wait is the one before times this.")]
+    why: Annotated[Text, Doc("Which errors these are and why they are retried so, in a phrase.")]
+
+    def _check(self, context: Context) -> None:
+        if CATCH_ALL in self.errors and len(self.errors) > 1:
+            raise ValueError(f"{CATCH_ALL} matches every error: it stands alone in errors")
+
+    @property
+    def retry(self) -> dict[str, Any]:
+        """The entry as the States Language writes it in a Task's Retry."""
+        return {"ErrorEquals": list(self.errors), "IntervalSeconds": self.interval_seconds,
+                "MaxAttempts": self.max_attempts, "BackoffRate": self.backoff_rate}
+
+
 # ---- built-in algorithms and frameworks ---------------------------------------------------------------------
 
 Compute = Literal["cpu", "gpu"]
@@ -515,12 +545,25 @@ class Algorithm(NamedTuple):
     required_hyperparameters: Annotated[tuple[Id, ...], Doc(
         "Training hyperparameters the algorithm's Hyperparameters page marks Required (a job without them fails); "
         "the requests write each, a placeholder where only the user knows the value.")] = ()
+    mode_hyperparameter: Annotated[Id | None, Doc(
+        "The training hyperparameter whose values are the ids of `modes` (BlazingText's mode): the requests write "
+        "the workload's model.mode there; None: the algorithm has no modes.")] = None
     export: Annotated[ArtifactExport | None, Doc(
         "How the trained model artifact runs outside the built-in container, where AWS documents it; None: the "
         "model runs only in its SageMaker container (training, hosting, batch transform).")] = None
 
+    def _check(self, context: Context) -> None:
+        if bool(self.modes) != (self.mode_hyperparameter is not None):
+            raise ValueError("modes and mode_hyperparameter go together: the modes are the values of that "
+                             "hyperparameter")
+
     def mode(self, mode_id: str | None) -> AlgorithmMode | None:
         return next((m for m in self.modes if m.id == mode_id), None)
+
+    def stated(self, model_mode: str | None) -> dict[str, str]:
+        """The training hyperparameters a workload states: its model.mode, under the algorithm's
+        mode_hyperparameter (nothing when either is absent)."""
+        return {self.mode_hyperparameter: model_mode} if self.mode_hyperparameter and model_mode else {}
 
 
 @record
@@ -884,6 +927,7 @@ class _KnowledgeRecords(NamedTuple):
     cpu_vcpu_tflops: float = 0.05
     lambda_modes: tuple[LambdaExecutionMode, ...] = ()
     lambda_features: tuple[LambdaFeature, ...] = ()
+    step_functions_retriers: tuple[Retrier, ...] = ()
     algorithms: tuple[Algorithm, ...] = ()
     frameworks: tuple[Framework, ...] = ()
     hosting_options: tuple[HostingOption, ...] = ()

@@ -32,7 +32,7 @@ def example(advisor: Advisor) -> Any:
             workload = load_workload(EXAMPLES[EXAMPLE_NAMES.index(name)], advisor.knowledge)
             cache[name] = (advisor.recommend(workload), workload)
         rec, workload = cache[name]
-        return rec, workload, build_requests(rec, workload, **options)
+        return rec, workload, build_requests(rec, workload, knowledge=advisor.knowledge, **options)
 
     return get
 
@@ -44,7 +44,7 @@ def custom(advisor: Advisor) -> Any:
     def get(fields: dict[str, Any], **options: Any) -> tuple[Recommendation, Workload, RequestSet]:
         workload = Workload.model_validate(fields)
         rec = advisor.recommend(workload)
-        return rec, workload, build_requests(rec, workload, **options)
+        return rec, workload, build_requests(rec, workload, knowledge=advisor.knowledge, **options)
 
     return get
 

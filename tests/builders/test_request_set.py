@@ -9,9 +9,11 @@ import pytest
 
 from advisor.builders import STATE_MACHINE, build_requests
 from advisor.builders.common import TOKEN, RequestOptions, jsonpath_problem, value_at
+from advisor.builders.validate import state_machine_problems
 from advisor.errors import UsageError
 from advisor.recommend.models import SecuritySetting
-from tests.builders.conftest import EXAMPLE_NAMES, variant
+from advisor.workload import load_workload
+from tests.builders.conftest import EXAMPLE_NAMES, EXAMPLES, variant
 
 #: What each stage calls for, written out here rather than read from the builders' own table.
 STAGE_OPERATIONS = {
@@ -286,6 +288,28 @@ def test_the_state_machine_invokes_the_function_with_the_chapters_retry(example:
     assert json.loads(rs.requests["CreateStateMachine"]["definition"]) == asl
 
 
+def test_the_state_machine_retries_as_the_knowledge_says(advisor: Any) -> None:
+    """The retriers are knowledge (lambda_limits.yaml step_functions_retriers), written in their order; the Fail
+    state counts the last one's attempts; a knowledge without retriers writes no Retry, and the definition is
+    still sound."""
+    workload = load_workload(EXAMPLES[EXAMPLE_NAMES.index("fraud-detector")], advisor.knowledge)
+    rec = advisor.recommend(workload)
+    retriers = advisor.knowledge.step_functions_retriers
+
+    def machine(knowledge: Any) -> dict[str, Any]:
+        return build_requests(rec, workload, STATE_MACHINE, knowledge=knowledge).requests[STATE_MACHINE]
+
+    shipped = machine(advisor.knowledge)
+    assert shipped["States"]["Invoke function"]["Retry"] == [r.retry for r in retriers]
+    chapter_only = machine(advisor.knowledge._replace(step_functions_retriers=retriers[-1:]))
+    assert chapter_only["States"]["Invoke function"]["Retry"] == [retriers[-1].retry]
+    assert chapter_only["States"]["Invocation failed"]["Cause"].endswith(
+        f"failed after {retriers[-1].max_attempts} retries")
+    bare = machine(advisor.knowledge._replace(step_functions_retriers=()))
+    assert "Retry" not in bare["States"]["Invoke function"]
+    assert state_machine_problems(bare) == []
+
+
 def test_model_serves_the_training_output_or_asks_for_it(example: Any) -> None:
     _, _, rs = example("fraud-detector")
     training = rs.requests["CreateTrainingJob"]
@@ -466,6 +490,9 @@ def test_a_built_ins_required_hyperparameters_are_written_or_asked_for(custom: A
     _, _, bt = custom({"name": "bt", "stages": ["training"], "data": {"kind": "text"},
                        "model": {"algorithm": "blazingtext", "mode": "supervised"}})
     assert bt.requests["CreateTrainingJob"]["HyperParameters"]["mode"] == "supervised"
+    _, _, unsaid = custom({"name": "bt", "stages": ["training"], "data": {"kind": "text"},
+                           "model": {"algorithm": "blazingtext"}})  # no model.mode: asked for, as the others
+    assert unsaid.requests["CreateTrainingJob"]["HyperParameters"]["mode"] == "<<hp_mode>>"
     _, _, xgb = custom({"name": "xgb", "stages": ["training", "tuning"]})
     assert xgb.requests["CreateTrainingJob"]["HyperParameters"]["num_round"] == "100"  # the start's value wins
     trial = xgb.requests["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]

@@ -33,3 +33,17 @@ def test_gpu_row_is_corrected() -> None:
     assert "AcceleratorConfig" in CREATE.members and gpu.api_field == "CreateFunction.AcceleratorConfig"
     assert memory.managed_instances and (memory.managed_instances.min, memory.managed_instances.max) == (3, 48)
     assert "no accelerator parameter" not in (gpu.today.text or "")
+
+
+def test_step_functions_retry_lambdas_transient_errors_as_aws_advises_then_the_chapters_way() -> None:
+    """bp-lambda-serviceexception.html: Lambda's transient service errors (a 500 from the service), retried every
+    2 s, 6 times, doubling; then the chapter's catch-all (States.ALL, 60 s, 5 times, x2.0), last, because the
+    States Language tries retriers in order and a retrier after the catch-all could never match."""
+    service, chapter = K.step_functions_retriers
+    assert service.retry == {"ErrorEquals": ["Lambda.ClientExecutionTimeoutException", "Lambda.ServiceException",
+                                             "Lambda.AWSLambdaException", "Lambda.SdkClientException"],
+                             "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2.0}
+    assert chapter.retry == {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 60, "MaxAttempts": 5,
+                             "BackoffRate": 2.0}
+    assert all(r.source and r.as_of and r.why for r in K.step_functions_retriers)
+    assert "bp-lambda-serviceexception.html" in service.source and "chapter 9" in chapter.source

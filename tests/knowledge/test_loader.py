@@ -306,3 +306,42 @@ def test_an_exams_item_shapes_are_checked(rules_copy: Path, written: str, proble
         validate_knowledge(rules_copy)
         return
     assert any(problem in e for e in _errors(rules_copy))
+
+
+SERVICE_ERRORS = ("errors: [Lambda.ClientExecutionTimeoutException, Lambda.ServiceException, "
+                  "Lambda.AWSLambdaException, Lambda.SdkClientException]")
+
+
+def test_a_catch_all_retrier_before_another_is_a_located_error(rules_copy: Path) -> None:
+    """A retrier after States.ALL could never match: the catch-all belongs in the last one (the shipped order,
+    AWS's service errors then the chapter's catch-all, loads: test_shipped_knowledge_loads)."""
+    path = rules_copy / "knowledge" / "lambda_limits.yaml"
+    replace_in(path, SERVICE_ERRORS, "errors: [States.ALL]")
+    assert _errors(rules_copy) == [
+        f"rules/knowledge/lambda_limits.yaml:{line_of(path, 'errors: [States.ALL]')}: "
+        "step_functions_retriers[0].errors: States.ALL matches every error, so the retriers after "
+        "'lambda_service_errors' would never match: it belongs in the last retrier"]
+
+
+def test_a_catch_all_beside_other_errors_is_a_located_error(rules_copy: Path) -> None:
+    path = rules_copy / "knowledge" / "lambda_limits.yaml"
+    replace_in(path, "errors: [States.ALL]", "errors: [States.ALL, States.Timeout]")
+    [error] = _errors(rules_copy)
+    assert error.startswith(f"rules/knowledge/lambda_limits.yaml:{line_of(path, 'id: chapter_catch_all')}: "
+                            "step_functions_retriers[1]")
+    assert "States.ALL matches every error: it stands alone in errors" in error
+
+
+@pytest.mark.parametrize("old,new,where", [
+    ("    mode_hyperparameter: mode\n", "", "id: blazingtext"),  # modes whose hyperparameter is unsaid
+    ("  - id: xgboost\n", "  - id: xgboost\n    mode_hyperparameter: mode\n", "id: xgboost"),  # no modes
+])
+def test_modes_and_their_hyperparameter_go_together(rules_copy: Path, old: str, new: str, where: str) -> None:
+    """The requests write model.mode under the algorithm's mode_hyperparameter, so an algorithm with modes names
+    it and one without modes has none."""
+    path = rules_copy / "knowledge" / "algorithms.yaml"
+    replace_in(path, old, new)
+    [error] = _errors(rules_copy)
+    assert error.startswith(f"rules/knowledge/algorithms.yaml:{line_of(path, where)}: algorithms[")
+    assert error.endswith("modes and mode_hyperparameter go together: the modes are the values of that "
+                          "hyperparameter")
