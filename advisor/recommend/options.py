@@ -8,7 +8,8 @@ serverless endpoint (with what that option cannot do).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Callable, Collection, Mapping
 
 from advisor.engine.decisions import Outcome
 from advisor.knowledge.models import HostingOption, Knowledge
@@ -81,8 +82,9 @@ def _kinds(knowledge: Knowledge) -> dict[Kind, list[tuple[str, HostingOption]]]:
         kind: _of(stages, kind) for kind in (_always_on, _per_use, _queued, _job)})
 
 
-def _broken(option: HostingOption, w: Workload) -> dict[str, str]:
-    """The limits of `option` one request of this workload breaks: each limit's id and the breach in words."""
+def _breaks(option: HostingOption, w: Workload) -> dict[str, str]:
+    """The limits of `option` one request of this workload breaks: each limit's id and the breach in words
+    (empty when it takes the request)."""
     inf = w.inference
     broken = {}
     payload = option.most("payload_mb")
@@ -94,12 +96,7 @@ def _broken(option: HostingOption, w: Workload) -> dict[str, str]:
     return broken
 
 
-def _breaks(option: HostingOption, w: Workload) -> list[str]:
-    """The limits of `option` one request of this workload breaks, in words."""
-    return list(_broken(option, w).values())
-
-
-def _fields(option: HostingOption, limit_ids: list[str]) -> str:
+def _fields(option: HostingOption, limit_ids: Collection[str]) -> str:
     """The request fields that set the named limits of `option` (their api_field, without the operation), so a
     warning names only the settings the workload's requests break."""
     fields = [x.api_field.partition(":")[2].split(".", 1)[-1] for x in option.limits
@@ -142,7 +139,7 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
             else:
                 instead = "no SageMaker inference option takes requests this large or long: split the work"
             warnings.append(f"{here}: {_a(_title(here))} (InvokeEndpoint) cannot take these requests: "
-                            f"{', '.join(broken)}; {instead}")
+                            f"{', '.join(broken.values())}; {instead}")
         if choice is not None:
             offers = [x for s, o in kinds[_per_use] for x in _serverless_offer(w, knowledge, s, o, here, choice,
                                                                                    snapshot)]
@@ -188,11 +185,10 @@ def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds) -> list[
     for here, batch in kinds[_job]:
         if here not in w.stages:
             continue
-        breaches = _broken(batch, w)
-        if not breaches:
+        broken = _breaks(batch, w)
+        if not broken:
             continue
-        broken = list(breaches.values())
-        fields = _fields(batch, list(breaches))
+        fields = _fields(batch, broken)
         able = {s: f"{o.name} (payload up to {o.most('payload_mb'):g} MB, {o.most('timeout_s'):g} s a request"
                 for s, o in stages if s != here and o.capabilities.persistent and not _breaks(o, w)}
         able.update({job.id: f"{_a(job.title)} that loads the model and reads each object itself (up to "
@@ -204,7 +200,7 @@ def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds) -> list[
         if have:
             instead += ("; " if instead else "") + f"this workload's {' and '.join(have)} stage can take them instead"
         warnings.append(f"{here}: {_a(batch.name)} (CreateTransformJob) cannot send these records: "
-                        f"{', '.join(broken)}{f' ({fields})' if fields else ''}; "
+                        f"{', '.join(broken.values())}{f' ({fields})' if fields else ''}; "
                         f"{instead}")
     return warnings
 
@@ -220,13 +216,15 @@ def _async_for_idle_periods(w: Workload, knowledge: Knowledge, here: str, async_
     inference components, and it answers requests with errors until an instance is provisioned, several
     minutes), since that keeps synchronous calls where the asynchronous queue does not."""
     if here in w.stages or not scales_to_zero(w) or not async_option.capabilities.gpu \
-            or not _needs_gpu(w, choice, knowledge) or _breaks(async_option, w) \
-            or choice.settings.get(SCALE_TO_ZERO_SETTING) == 0:
+            or not _needs_gpu(w, choice, knowledge) or _breaks(async_option, w):
+        return []
+    scale_to_zero = _variant_setting(knowledge, "inference_components", "min_instances")
+    if choice.settings.get(scale_to_zero) == 0:
         return []
     no_gpu = [stage(s).title.split()[0].lower() for s, o in kinds[_per_use] if not o.capabilities.gpu]
     components = "" if hosted_models(w, knowledge) else (
         "; or, to keep synchronous InvokeEndpoint calls, host the model as one inference component with "
-        f"{SCALE_TO_ZERO_SETTING} 0 (only an endpoint of inference components scales to zero), whose requests "
+        f"{scale_to_zero} 0 (only an endpoint of inference components scales to zero), whose requests "
         "fail until an instance is provisioned, several minutes after the first one, so callers must retry")
     return [f"{realtime_stage}: the traffic has idle periods ({w.inference.traffic}) but {_a(_title(realtime_stage))} "
             f"bills its {choice.instance_count} instance{'s' if choice.instance_count > 1 else ''} every hour; if "
@@ -293,12 +291,12 @@ def _settings_text(option: HostingOption, settings: Mapping[str, object]) -> str
 
 # ---- several models behind one real-time endpoint (decision realtime.hosting) ----------------------------------
 
-CONTAINERS_MAX = 15
-"""botocore 1.44.5 CreateModel.Containers (at most 15): a multi-container endpoint's limit."""
-
-SCALE_TO_ZERO_SETTING = "ManagedInstanceScaling.MinInstanceCount"
-"""The variant setting whose 0 lets an endpoint of inference components keep no instance (botocore 1.44.5
-ProductionVariantManagedInstanceScaling.MinInstanceCount, min 0)."""
+def _variant_setting(knowledge: Knowledge, option_id: str, limit_id: str) -> str:
+    """The production-variant setting an option's limit bounds, as the stage's settings name it (the path of its
+    api_field within ProductionVariants[]): inference components' min_instances is the
+    ManagedInstanceScaling.MinInstanceCount whose 0 lets the endpoint keep no instance."""
+    field = knowledge.hosting_option(option_id).limit(limit_id).api_field or ""
+    return field.partition(".ProductionVariants.")[2]
 
 
 def several_models_stages(knowledge: Knowledge) -> frozenset[str]:
@@ -363,9 +361,10 @@ def hosting_reasons(w: Workload, knowledge: Knowledge, derived: Derived, hosting
         mme.append("an LLM's gigabytes of weights would load from S3 on a cold request, and on GPUs it runs only "
                    "Triton on single-GPU instance types")
     lost("multi_model", "; ".join(mme) or "")
+    containers = options["multi_container"].most("containers") or math.inf  # CreateModel.Containers' bound
     container = []
-    if n > CONTAINERS_MAX:
-        container.append(f"it takes at most {CONTAINERS_MAX} containers (CreateModel.Containers), and there are {n} "
+    if n > containers:
+        container.append(f"it takes at most {containers:g} containers (CreateModel.Containers), and there are {n} "
                          "models")
     if inf.same_container and not inf.serial and mme_container:
         container.append("its containers would all be the same image, each holding its model on every instance, "
@@ -385,7 +384,7 @@ def hosting_reasons(w: Workload, knowledge: Knowledge, derived: Derived, hosting
                           "request through steps")
     if option == "multi_container" and not inf.serial:
         components.append(f"each of the {n} models would reserve its own CPU cores or devices and memory; up to "
-                          f"{CONTAINERS_MAX} containers share the instances without reservations")
+                          f"{containers:g} containers share the instances without reservations")
     lost("inference_components", "; ".join(components) or "")
     for _, other in _kinds(knowledge)[_per_use]:  # an endpoint without instances hosting one
         lacks = [what for what, has in (("multi-model endpoints", other.capabilities.several_models),

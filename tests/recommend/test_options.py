@@ -253,4 +253,9 @@ def test_an_endpoint_of_components_that_scales_to_zero_is_not_told_it_bills_ever
                              "inference": {"models": 2, "traffic": "scheduled"}})
     assert rec.instances["realtime_inference"].settings["ManagedInstanceScaling.MinInstanceCount"] == 0
     assert not [w for w in rec.warnings if "bills its" in w]
+    # the setting the warnings name is the knowledge's (inference components' min_instances, botocore min 0)
+    limit = advisor.knowledge.hosting_option("inference_components").limit("min_instances")
+    assert limit.value.min == 0 and limit.source and limit.as_of
+    assert limit.api_field == ("sagemaker:CreateEndpointConfig.ProductionVariants.ManagedInstanceScaling."
+                               "MinInstanceCount")
     assert any("fails with an error" in r for r in rec.instances["realtime_inference"].reasons)
