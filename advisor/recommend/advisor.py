@@ -328,7 +328,7 @@ class Advisor:
         left."""
         security, refused = drop_volume_keys(self._security.settings_for(controls), {
             stage: (c.instance_type, self.knowledge.instance_type(c.instance_type).instance_storage_gb)
-            for stage, c in instances.items() if c.instance_type is not None}, self._security.ineffective_on_local)
+            for stage, c in instances.items() if c.instance_type is not None})
         security, gaps = serverless_gaps(security, w, derived, self.knowledge)
         gaps += self._security.open_in_vpc(security, w)
         return security, self._security.rails_for(security), refused, gaps

@@ -108,6 +108,16 @@ class SecuritySetting(NamedTuple):
     VpcConfig): said, never written into a request."""
     group: Literal["sagemaker", "lambda"] = "sagemaker"
     """Whose setting it is: the SageMaker resources', or the Lambda function's (shown apart, after them)."""
+    ebs_any: Annotated[bool, Field(exclude=True)] = False
+    """The knowledge setting's ebs_any (with requires_ebs): AWS accepts this volume key beside local NVMe storage,
+    where it encrypts nothing (drop_volume_keys reads it). Not in the JSON: what it decides is said there, as the
+    row left out and the warning why."""
+
+    def _json(self) -> dict[str, Any]:
+        """The row as JSON writes it: every field but `ebs_any`."""
+        data = self._asdict()
+        del data["ebs_any"]
+        return data
 
 
 class GuardRailAdvice(NamedTuple):

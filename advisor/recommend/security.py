@@ -30,15 +30,15 @@ def _group(service: str) -> Literal["sagemaker", "lambda"]:
     return "lambda" if service == "lambda" else "sagemaker"
 
 
-def drop_volume_keys(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tuple[str, float]],
-                     ineffective: frozenset[tuple[str, str]]) -> tuple[tuple[SecuritySetting, ...], list[str]]:
+def drop_volume_keys(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str, tuple[str, float]]
+                     ) -> tuple[tuple[SecuritySetting, ...], list[str]]:
     """Leave out volume KMS keys for a stage whose type has local NVMe storage, which the instance's own hardware
     module encrypts: the control is met another way, and the warning says so.
 
     `storage_of` maps a stage to (instance type, instance storage GB). AWS refuses most such keys (a training,
-    processing or transform job's VolumeKmsKeyId); the (operation, field) pairs in `ineffective` it accepts but
-    they encrypt no local storage (an endpoint configuration's KmsKeyId, botocore 1.44.5), so they would protect
-    nothing on the one type the recommendation chose.
+    processing or transform job's VolumeKmsKeyId); a row with `ebs_any` it accepts but it encrypts no local
+    storage (an endpoint configuration's KmsKeyId, botocore 1.44.5), so it would protect nothing on the one type
+    the recommendation chose.
     """
     if not any(size > 0 for _, size in storage_of.values()):  # the usual case: no NVMe type was chosen
         return rows, []
@@ -51,7 +51,7 @@ def drop_volume_keys(rows: tuple[SecuritySetting, ...], storage_of: Mapping[str,
         chosen = next((storage_of[s.id] for s in stage_registry.stages()
                        if s.instance_operation == row.api and s.id in storage_of and storage_of[s.id][1] > 0), None)
         if chosen:
-            if (row.api, row.field) in ineffective:
+            if row.ebs_any:
                 aws = ("AWS accepts the key beside it but it encrypts no instance local storage, so it would "
                        "protect nothing")
             else:
@@ -73,9 +73,6 @@ class SecurityRows:
         self._rails: dict[tuple[int, tuple[str, ...], tuple[str, ...]], GuardRailAdvice] = {}
         self._topic = {c.id: c.chapter_topic for c in knowledge.security_controls}
         """Control id -> the chapter topic it belongs to (vpc, network_isolation, ...)."""
-        self.ineffective_on_local = frozenset((s.operation, s.field) for c in knowledge.security_controls
-                                              for s in c.settings if s.ebs_any)
-        """Volume keys AWS accepts beside local NVMe storage but which then encrypt nothing (drop_volume_keys)."""
         # the order rows are shown in: SageMaker's, then the Lambda function's; most severe first, then by id
         self._order = {control_id: position for position, (_, _, control_id) in enumerate(sorted(
             (_group(c.settings[0].service) == "lambda", _SEVERITY_ORDER[c.severity], c.id)
@@ -92,7 +89,8 @@ class SecurityRows:
                 api=s.operation, field=s.field, value=deep_frozen(s.value), placeholder=s.placeholder,
                 aws_default=deep_frozen(s.aws_default),
                 requires_ebs=s.requires_ebs, severity=control.severity, why=control.why, tradeoff=control.tradeoff,
-                rule=rule_id, anchors=deep_frozen(anchors), group=_group(s.service)) for s in control.settings)
+                rule=rule_id, anchors=deep_frozen(anchors), group=_group(s.service), ebs_any=s.ebs_any)
+                for s in control.settings)
             self._rows[key] = cached
         return cached
 

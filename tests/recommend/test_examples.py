@@ -275,6 +275,10 @@ def test_an_endpoint_key_is_left_out_on_local_storage_as_ineffective_not_refused
     assert ("CreateEndpointConfig", "KmsKeyId") not in {(s.api, s.field) for s in rec.security}
     said = [w for w in rec.warnings if w.startswith("SM-EC-01: CreateEndpointConfig.KmsKeyId is left out")]
     assert len(said) == 1 and "would protect nothing" in said[0] and "refuses" not in said[0]
+    on_ebs = advisor.recommend({"stages": ["realtime_inference"], "data": {"sensitivity": "confidential"}})
+    [row] = [s for s in on_ebs.security if (s.api, s.field) == ("CreateEndpointConfig", "KmsKeyId")]
+    assert row.ebs_any and row.requires_ebs  # read from the knowledge's setting; the JSON leaves it out
+    assert "ebs_any" not in on_ebs.to_json() and '"requires_ebs"' in on_ebs.to_json()
     training = advisor.recommend({"stages": ["training"], "data": {"sensitivity": "confidential"},
                                   "model": {"algorithm": "pytorch", "kind": "deep_learning",
                                             "parameters_millions": 100}})
