@@ -399,6 +399,11 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     add("payload_streamed", payload, applies=streamed,  # the note says which runtimes stream: a change for Python
         change=knowledge.lambda_limit("payload_streamed").note if streamed and streamable else None)
     stream_seconds = streaming_seconds(payload, rows) if streamed else 0.0
+
+    def timeout_within(ceiling: float) -> int:
+        """The Timeout to set: three times the run (a streamed response's time included), at least 3 s."""
+        return int(min(max(3, math.ceil(max(seconds, stream_seconds) * 3)), ceiling))
+
     if "stream_bandwidth" in rows:  # the response streams within one invocation, at most the timeout's maximum
         beyond = max(0.0, payload - (top("payload_sync") if "payload_sync" in rows else 0.0))
         longest = top("timeout") if "timeout" in rows else math.inf
@@ -427,13 +432,15 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
             "account_concurrency", name, unit_name, float(concurrency), quota, round(quota - concurrency, 3), fits,
             True,
             None if fits else f"request a concurrency quota above {concurrency} (Service Quotas)"))
+    bursts = False  # spikes beyond the scaling rate: provisioned concurrency absorbs them
     if "burst_concurrency" in rows:
         name, unit_name, rate = rows["burst_concurrency"]
         spiky = traffic == "spiky"
+        bursts = spiky and concurrency > rate
         checks.append(LambdaCheck("burst_concurrency", name, unit_name, float(concurrency), float(rate),
-                                  float(round(rate - concurrency, 3)), not spiky or concurrency <= rate, True,
+                                  float(round(rate - concurrency, 3)), not bursts, True,
                                   f"configure provisioned concurrency of {concurrency} for the spikes"
-                                  if spiky and concurrency > rate else None,
+                                  if bursts else None,
                                   f"a spike from zero to {concurrency} takes {math.ceil(concurrency / rate) * 10} s "
                                   "to scale" if spiky else None, spiky))
 
@@ -450,8 +457,7 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         reasons.append("assumed (the workload's defaults, not stated): " + "; ".join(assumed))
     settings: dict[str, object] = {
         "MemorySize": int(memory),
-        "Timeout": int(min(max(3, math.ceil(max(seconds, stream_seconds) * 3)), top("timeout"))) if "timeout" in rows
-        else 3,
+        "Timeout": timeout_within(top("timeout")) if "timeout" in rows else 3,
         "EphemeralStorage.Size": int(tmp_size),
         "PackageType": "Image" if image and image_ok else "Zip",
     }
@@ -465,12 +471,12 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         exported = (container[1],)
     blocking = [c for c in checks if c.applies and not c.ok and c.blocking and c.change is None]
     if not blocking:
-        warm = _kept_warm(w, knowledge, unit, checks, concurrency, settings["PackageType"] == "Image",
-                          float(settings["EphemeralStorage.Size"]))  # type: ignore[arg-type]
+        # the burst check's provisioned concurrency keeps the function warm too: said once
+        warm = None if bursts else _kept_warm(w, knowledge, unit, concurrency, settings["PackageType"] == "Image",
+                                              float(settings["EphemeralStorage.Size"]))  # type: ignore[arg-type]
         if warm:
             exported = (*exported, warm)
-        provisioned = max(1, concurrency) if warm or any(
-            c.limit == "burst_concurrency" and c.change and c.applies for c in checks) else 0
+        provisioned = max(1, concurrency) if warm or bursts else 0
         verdict: Verdict = "fits_with_changes" if exported or any(c.change for c in checks if c.applies) \
             else "fits"
         if traffic == "steady" and concurrency >= 100:
@@ -506,8 +512,7 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         reasons.append("sporadic traffic: the managed instances keep running between requests, so idle hours are "
                        "paid for; SageMaker Serverless Inference scales to zero")
     checks = [_managed_concurrency(c, knowledge) for c in checks]
-    settings["MemorySize"] = int(memory)
-    settings["Timeout"] = int(min(max(3, math.ceil(max(seconds, stream_seconds) * 3)), long_max or top("timeout")))
+    settings["Timeout"] = timeout_within(long_max or top("timeout"))
     settings["CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn"] = \
         "<<capacity_provider_arn>>"
     if unit.gpu:
@@ -542,18 +547,16 @@ def _managed_concurrency(check: LambdaCheck, knowledge: Knowledge) -> LambdaChec
                           managed_ok=managed.max is None or check.need <= managed.max)
 
 
-def _kept_warm(w: Workload, knowledge: Knowledge, unit: Unit, checks: list[LambdaCheck], concurrency: int,
-               image: bool, tmp_mb: float) -> str | None:
+def _kept_warm(w: Workload, knowledge: Knowledge, unit: Unit, concurrency: int, image: bool,
+               tmp_mb: float) -> str | None:
     """The change standard Lambda needs when its synchronous callers cannot wait for a cold start (inference.
     cold_starts_ok stated false): standard Lambda starts a new execution environment, loading the model, after idle
     time and beyond the environments already warm, so AWS's answer for strict start-up latency is provisioned
     concurrency; SnapStart is said beside it with what it cannot do, or why it cannot serve this function (the
     knowledge's `snapstart` feature: its runtimes, package types, /tmp and regions). None when a caller does not wait
-    (asynchronous, event-source or batch invocations), when cold starts are acceptable, or when the burst check
-    already asks for provisioned concurrency."""
+    (asynchronous, event-source or batch invocations) or when cold starts are acceptable; not asked when the burst
+    check already asks for provisioned concurrency (assess)."""
     if w.inference.cold_starts_ok or unit.invocation not in ("sync", "stream"):
-        return None
-    if any(c.limit == "burst_concurrency" and c.change for c in checks):  # it asks for provisioned concurrency
         return None
     snapstart = ""
     feature = knowledge.lambda_feature("snapstart")

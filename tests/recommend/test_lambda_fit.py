@@ -542,3 +542,22 @@ def test_lambda_managed_instances_are_costed_with_several_invocations_per_enviro
     assert count == max(3, math.ceil(environments * gib / t.memory_gib), math.ceil(in_flight / t.vcpu))
     assert count < math.ceil(in_flight * gib / t.memory_gib) or in_flight * gib <= 3 * t.memory_gib  # not one each
     assert any("multi-concurrency" in a for a in rec.lambda_.monthly_cost.assumptions)
+
+
+def test_spikes_beyond_the_scaling_rate_ask_for_provisioned_concurrency_once(advisor: Advisor) -> None:
+    """Spiky traffic beyond Lambda's scaling rate (1,000 environments every 10 s) is absorbed by provisioned
+    concurrency, which also keeps the function warm for callers who cannot wait for a cold start: one change, for
+    the spikes, and that many environments costed warm. Within the rate, such callers get the cold-start change."""
+    base = {"stages": ["realtime_inference"], "model": {"algorithm": "sklearn", "kind": "classical", "size_mb": 30},
+            "inference": {"requests_per_second": 3000, "seconds_per_request": 0.5, "traffic": "spiky",
+                          "cold_starts_ok": False}}
+    burst = rec_of(advisor, base)
+    assert burst.lambda_ is not None
+    asked = [c for c in burst.lambda_.changes if "provisioned concurrency" in c]
+    assert asked == ["configure provisioned concurrency of 1500 for the spikes"]
+    cost = burst.lambda_.monthly_cost
+    assert cost is not None and cost.formula.startswith("1500 provisioned concurrency") and "kept warm" in cost.formula
+    within = rec_of(advisor, {**base, "inference": {**base["inference"], "requests_per_second": 100}})
+    assert within.lambda_ is not None
+    [warm] = [c for c in within.lambda_.changes if "provisioned concurrency" in c]
+    assert warm.startswith("configure provisioned concurrency of 50 on an alias") and "cold_starts_ok" in warm
