@@ -69,6 +69,8 @@ def _job(stage_id: str, option: HostingOption) -> bool:
 Kind = Callable[[str, HostingOption], bool]
 Stages = tuple[tuple[str, HostingOption], ...]
 Kinds = dict[Kind, list[tuple[str, HostingOption]]]
+Breaks = Mapping[str, dict[str, str]]
+"""The limits each inference stage's option breaks (_breaks), by stage."""
 
 
 def _of(stages: Stages, kind: Kind) -> list[tuple[str, HostingOption]]:
@@ -119,16 +121,17 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
     if not stages:
         return []
     kinds = _kinds(knowledge)
-    warnings = [*_serverless_for_steady_traffic(w, kinds), *_async_for_quick_requests(w, kinds),
-                *_batch_records_too_large(w, stages, kinds), *_batch_models(w, kinds)]
-    for here, realtime in kinds[_always_on]:
+    breaks = {s: _breaks(o, w) for s, o in stages}  # weighed once, read by every warning below
+    warnings = [*_serverless_for_steady_traffic(w, kinds), *_async_for_quick_requests(w, kinds, breaks),
+                *_batch_records_too_large(w, stages, kinds, breaks), *_batch_models(w, kinds)]
+    for here, _ in kinds[_always_on]:
         if here not in w.stages:
             continue
         choice = instances.get(here)
-        broken = _breaks(realtime, w)
+        broken = breaks[here]
         if broken:
             gpu = _needs_gpu(w, choice, knowledge)
-            takers = {s: o for s, o in stages if s != here and not _breaks(o, w) and (o.capabilities.gpu or not gpu)}
+            takers = {s: o for s, o in stages if s != here and not breaks[s] and (o.capabilities.gpu or not gpu)}
             fitting = [f"{o.name} (payload up to {o.most('payload_mb'):g} MB, {o.most('timeout_s'):g} s; "
                        f"use {offer(w.stages, stage_id)})" for stage_id, o in takers.items()
                        if offer(w.stages, stage_id)]
@@ -141,9 +144,9 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
             warnings.append(f"{here}: {_a(_title(here))} (InvokeEndpoint) cannot take these requests: "
                             f"{', '.join(broken.values())}; {instead}")
         if choice is not None:
-            offers = [x for s, o in kinds[_per_use] for x in _serverless_offer(w, knowledge, s, o, here, choice,
-                                                                                   snapshot)]
-            warnings += offers or [x for s, o in kinds[_queued]
+            offers = [x for s, o in kinds[_per_use] if not breaks[s]
+                      for x in _serverless_offer(w, knowledge, s, o, here, choice, snapshot)]
+            warnings += offers or [x for s, o in kinds[_queued] if not breaks[s]
                                    for x in _async_for_idle_periods(w, knowledge, s, o, kinds, here, choice)]
     return warnings
 
@@ -160,10 +163,10 @@ def _serverless_for_steady_traffic(w: Workload, kinds: Kinds) -> list[str]:
             for here, _ in kinds[_per_use] if here in w.stages]
 
 
-def _async_for_quick_requests(w: Workload, kinds: Kinds) -> list[str]:
+def _async_for_quick_requests(w: Workload, kinds: Kinds, breaks: Breaks) -> list[str]:
     """Requests a real-time endpoint takes gain nothing from a queue when the endpoint cannot scale to zero (no
     idle periods, or callers that cannot wait for a cold start)."""
-    taking = [(s, o) for s, o in kinds[_always_on] if not _breaks(o, w)]
+    taking = [(s, o) for s, o in kinds[_always_on] if not breaks[s]]
     if not taking or scales_to_zero(w):
         return []
     realtime_stage, realtime = taking[0]
@@ -177,7 +180,7 @@ def _async_for_quick_requests(w: Workload, kinds: Kinds) -> list[str]:
             for here, option in kinds[_queued] if here in w.stages]
 
 
-def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds) -> list[str]:
+def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds, breaks: Breaks) -> list[str]:
     """A batch transform sends records in mini-batches of at most 100 MB, each answered within an hour
     (CreateTransformJob MaxPayloadInMB, ModelClientConfig.InvocationsTimeoutInSeconds): a record beyond either
     cannot be scored by it, so the stage is warned with what takes such records."""
@@ -185,12 +188,12 @@ def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds) -> list[
     for here, batch in kinds[_job]:
         if here not in w.stages:
             continue
-        broken = _breaks(batch, w)
+        broken = breaks[here]
         if not broken:
             continue
         fields = _fields(batch, broken)
         able = {s: f"{o.name} (payload up to {o.most('payload_mb'):g} MB, {o.most('timeout_s'):g} s a request"
-                for s, o in stages if s != here and o.capabilities.persistent and not _breaks(o, w)}
+                for s, o in stages if s != here and o.capabilities.persistent and not breaks[s]}
         able.update({job.id: f"{_a(job.title)} that loads the model and reads each object itself (up to "
                              f"{job.data_job_hours:g} hours" for job in data_job_stages()})
         takers = [f"{name}; {offer(w.stages, stage_id)})" for stage_id, name in able.items()
@@ -209,6 +212,7 @@ def _async_for_idle_periods(w: Workload, knowledge: Knowledge, here: str, async_
                             kinds: Kinds, realtime_stage: str, choice: StageChoice) -> list[str]:
     """A real-time endpoint bills every hour; with idle periods and a GPU (no serverless), async scales to zero,
     unless callers cannot wait for an instance to start (then it would keep one, as the real-time endpoint does).
+    Asked only when the asynchronous option takes the requests.
 
     An endpoint of inference components that already scales to zero (its ManagedInstanceScaling.MinInstanceCount
     0) does not bill every hour, so it is not told to. A single model's endpoint is also told the one way a
@@ -216,7 +220,7 @@ def _async_for_idle_periods(w: Workload, knowledge: Knowledge, here: str, async_
     inference components, and it answers requests with errors until an instance is provisioned, several
     minutes), since that keeps synchronous calls where the asynchronous queue does not."""
     if here in w.stages or not scales_to_zero(w) or not async_option.capabilities.gpu \
-            or not _needs_gpu(w, choice, knowledge) or _breaks(async_option, w):
+            or not _needs_gpu(w, choice, knowledge):
         return []
     scale_to_zero = _variant_setting(knowledge, "inference_components", "min_instances")
     if choice.settings.get(scale_to_zero) == 0:
@@ -235,12 +239,13 @@ def _async_for_idle_periods(w: Workload, knowledge: Knowledge, here: str, async_
 
 def _serverless_offer(w: Workload, knowledge: Knowledge, here: str, serverless: HostingOption, realtime_stage: str,
                       choice: StageChoice, snapshot: PriceSnapshot | None) -> list[str]:
-    """Sporadic or spiky CPU traffic within serverless limits: its cost beside the endpoint's, and its limits.
+    """Sporadic or spiky CPU traffic within serverless limits (asked only when the option takes the requests):
+    its cost beside the endpoint's, and its limits.
 
     The settings and the cost are the serverless stage's own (its settings sizer and costing), so the offer is
     what `stages: [serverless_inference]` would recommend."""
     inf = w.inference
-    if here in w.stages or inf.traffic not in ("sporadic", "spiky") or _breaks(serverless, w) \
+    if here in w.stages or inf.traffic not in ("sporadic", "spiky") \
             or (_needs_gpu(w, choice, knowledge) and not serverless.capabilities.gpu):
         return []  # the offer is never of a stage the workload has: its serverless stage is sized and costed
     derived = Derived.of(w, knowledge)
