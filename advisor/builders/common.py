@@ -254,10 +254,10 @@ class Context:
         """The recommended stage this operation's request carries out, and its choice: the first, in registry
         order, whose `operations` list it. A builder finds its stage this way, never by a stage id, so a new stage
         that lists an existing operation gets that request with its own instances and settings."""
-        for spec in stage_registry.stages():
-            if operation in spec.operations and spec.id in self.rec.instances:
-                return spec, self.rec.instances[spec.id]
-        raise KeyError(f"no recommended stage carries {operation}")  # request_set builds only covered operations
+        spec = self._carrying(operation)
+        if spec is None:
+            raise KeyError(f"no recommended stage carries {operation}")  # request_set builds only covered ones
+        return spec, self.rec.instances[spec.id]
 
     def choice(self, operation: str) -> StageChoice:
         """The StageChoice of the stage that `operation` carries out (see `carrier`)."""
@@ -265,7 +265,11 @@ class Context:
 
     def carries(self, operation: str) -> bool:
         """Whether a recommended stage lists `operation` (e.g. a training job whose model an endpoint serves)."""
-        return any(operation in spec.operations and spec.id in self.rec.instances for spec in stage_registry.stages())
+        return self._carrying(operation) is not None
+
+    def _carrying(self, operation: str) -> stage_registry.StageSpec | None:
+        return next((spec for spec in stage_registry.stages()
+                     if operation in spec.operations and spec.id in self.rec.instances), None)
 
     def describe(self, name: str) -> tuple[str, tuple[str, ...]]:
         """A placeholder's description and the controls that ask for it."""

@@ -161,7 +161,8 @@ def model(ctx: Context) -> dict[str, Any]:
         data_url = f"{ctx.s3('output')}{ctx.name('training')}/output/model.tar.gz"
     else:
         data_url = token("model_data_url")
-    settings = ctx.choice("CreateModel").settings
+    choice = ctx.choice("CreateModel")
+    settings = choice.settings
     request: dict[str, Any] = {
         "ModelName": ctx.name("model"),
         "PrimaryContainer": {"Image": token("inference_image_uri"), "ModelDataUrl": data_url},
@@ -192,7 +193,7 @@ def model(ctx: Context) -> dict[str, Any]:
                              "sagemaker:TargetContainerHostname limits who may call which")
     elif "CopyCount" in settings:
         ctx.notes.append(f"CreateModel: inference components: one CreateModel and one CreateInferenceComponent per "
-                         f"model ({ctx.choice('CreateModel').extra.get('models', 1)} models); this "
+                         f"model ({choice.extra.get('models', 1)} models); this "
                          "pair is the first's")
     return ctx.secure(SERVICE, "CreateModel", request)  # serverless: its security rows leave out VpcConfig
 
@@ -339,10 +340,11 @@ def inference_component(ctx: Context) -> dict[str, Any]:
     """The first model's inference component: its compute reservation (NumberOfAcceleratorDevicesRequired or
     NumberOfCpuCoresRequired, MinMemoryRequiredInMb) and its starting copy count, as sizing found them; each
     other model gets one like it, naming its own model."""
-    settings = ctx.choice("CreateInferenceComponent").settings
+    choice = ctx.choice("CreateInferenceComponent")
+    settings = choice.settings
     requirements = {key: settings[key] for key in ("NumberOfCpuCoresRequired", "NumberOfAcceleratorDevicesRequired",
                                                    "MinMemoryRequiredInMb") if key in settings}
-    models = ctx.choice("CreateInferenceComponent").extra.get("models", 1)
+    models = choice.extra.get("models", 1)
     ctx.notes.append(f"CreateInferenceComponent: one per model ({models}), each naming its own model; scale a "
                      "component's copies with Application Auto Scaling on sagemaker:inference-component:"
                      "DesiredCopyCount (down to 0 with the endpoint's ManagedInstanceScaling)")
