@@ -171,7 +171,7 @@ def _async_for_quick_requests(w: Workload, kinds: Kinds, breaks: Breaks) -> list
         return []
     realtime_stage, realtime = taking[0]
     return [f"{here}: these requests fit {_a(_title(realtime_stage))} ({w.inference.payload_mb:g} MB, "
-            f"{w.inference.seconds_per_request:g} s, within {realtime.most('payload_mb'):g} MB and "
+            f"{request_seconds_said(w, realtime)}, within {realtime.most('payload_mb'):g} MB and "
             f"{realtime.most('timeout_s'):g} s) and the endpoint cannot scale to zero ("
             + ("callers cannot wait for a cold start" if has_idle_periods(w) else "the traffic has no idle periods")
             + f"), so the queue and S3 round trip only add latency; AWS suggests {option.name.lower()} for large "

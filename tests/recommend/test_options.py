@@ -11,6 +11,7 @@ import pytest
 
 from advisor.recommend.advisor import Advisor
 from advisor.recommend.models import Recommendation
+from advisor.workload import Workload
 
 
 def _warnings(advisor: Advisor, **inference: Any) -> list[str]:
@@ -259,3 +260,17 @@ def test_an_endpoint_of_components_that_scales_to_zero_is_not_told_it_bills_ever
     assert limit.api_field == ("sagemaker:CreateEndpointConfig.ProductionVariants.ManagedInstanceScaling."
                                "MinInstanceCount")
     assert any("fails with an error" in r for r in rec.instances["realtime_inference"].reasons)
+
+
+def test_the_queue_warning_says_the_request_time_the_limit_is_held_to(advisor: Advisor) -> None:
+    """An LLM's 300 vCPU-seconds are about 30 s on an accelerator: the warning that a queue only adds latency
+    says that time beside real-time's 60 s, never '300 s, within ... 60 s'; a CPU model's time is said as stated."""
+    llm = Workload.model_validate({"stages": ["async_inference"], "model": {"kind": "llm", "algorithm": "vllm",
+                                                                             "architecture": "llama-3.1-8b"},
+                                   "inference": {"seconds_per_request": 300, "traffic": "steady"}})
+    queued = [w for w in advisor.recommend(llm).warnings if "queue and S3 round trip" in w]
+    assert queued and "about 30 s on an accelerator" in queued[0] and "300 s, within" not in queued[0]
+    cpu = Workload.model_validate({"stages": ["async_inference"], "inference": {"seconds_per_request": 2,
+                                                                                "traffic": "steady"}})
+    queued = [w for w in advisor.recommend(cpu).warnings if "queue and S3 round trip" in w]
+    assert queued and "2 s, within" in queued[0]
