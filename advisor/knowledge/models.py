@@ -325,10 +325,17 @@ class LimitValue(NamedTuple):
     max: float | None = None
     default: float | None = None
     text: str | None = None
+    values: Annotated[tuple[float, ...], Doc(
+        "The only values the field takes, in ascending order, where it takes a few (AcceleratorMemorySize).")] = ()
 
     def _check(self, context: Context) -> None:
         if self.min is None and self.max is None and self.default is None and self.text is None:
             raise ValueError("give at least one of min, max, default or text")
+        if list(self.values) != sorted(set(self.values)):
+            raise ValueError("values are listed once each, in ascending order")
+        if self.values and ((self.min is not None and self.values[0] < self.min)
+                            or (self.max is not None and self.values[-1] > self.max)):
+            raise ValueError(f"values run from {self.values[0]:g} to {self.values[-1]:g}, outside min and max")
 
 
 @record

@@ -28,18 +28,12 @@ Mode = Literal["standard", "managed_instances"]
 Orchestration = Literal["durable_functions", "step_functions"]
 Basis = Literal["stated", "implied", "assumed"]
 
-#: AcceleratorConfig.AcceleratorMemorySize: the sizes a Lambda Managed Instances function may ask for (GiB).
-ACCELERATOR_MEMORY_GIB = (3, 6, 12, 16, 24, 48)
-#: Invocations whose timeout may run to the managed-instances maximum (5,400 s); synchronous ones keep 900 s.
-LONG_INVOCATIONS = ("async", "event_source")
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
-DURABLE_MAX_SECONDS = 31_622_400
-"""One durable execution lasts at most 366 days (botocore 1.44.5 lambda DurableConfig.ExecutionTimeout max)."""
 BUILTIN_CONTAINER = "builtin_container"
 """The LAMBDA_BLOCKERS id of a built-in algorithm's model (rules read it in derived.lambda_failed)."""
 DURABLE_TIMEOUT_HEADROOM = 1.5
 """DurableConfig.ExecutionTimeout is set to the workflow's expected length x1.5 (our judgement: approvals and
-callbacks run late), within the 366-day maximum."""
+callbacks run late), within the longest durable execution (the knowledge's durable timeout)."""
 
 
 class Figure(NamedTuple):
@@ -253,11 +247,13 @@ def _several_models(w: Workload, stage_unit: str | None, image_mb: float
     return held, inf.models * w.model.size_mb <= image_mb, held, f"{held} models held at once ({words})"
 
 
-def weigh_workflow(w: Workload, step_seconds: float) -> tuple[Orchestration | None, list[str], dict[str, object]]:
+def weigh_workflow(w: Workload, step_seconds: float, durable_max: float
+                   ) -> tuple[Orchestration | None, list[str], dict[str, object]]:
     """For a function whose work is a workflow of steps that waits (lambda.steps, lambda.wait_hours): durable
     functions or Step Functions, weighed as AWS's "Durable functions or Step Functions" page does (several AWS
     services orchestrated: Step Functions; application logic within Lambda: durable functions), with the
-    DurableConfig a durable function needs. Nothing for a single invocation."""
+    DurableConfig a durable function needs, within `durable_max` seconds (DurableConfig.ExecutionTimeout's
+    maximum). Nothing for a single invocation."""
     fn = w.lambda_
     if fn is None or (fn.wait_hours is None and (fn.steps or 1) <= 1):
         return None, [], {}
@@ -266,12 +262,13 @@ def weigh_workflow(w: Workload, step_seconds: float) -> tuple[Orchestration | No
     shape = (f"a workflow of {steps:,} step{'s' if steps > 1 else ''} of up to {step_seconds:,g} s"
              + (f" that waits {fn.wait_hours:,g} h in all (approvals, callbacks, long external calls)" if wait_s
                 else "") + f": about {total / 3600:,.4g} h from start to end")
-    if total > DURABLE_MAX_SECONDS:
-        return None, [f"{shape}, longer than one durable execution (366 days, DurableConfig.ExecutionTimeout) or "
+    days = f"{durable_max / 86_400:,.0f} days"
+    if total > durable_max:
+        return None, [f"{shape}, longer than one durable execution ({days}, DurableConfig.ExecutionTimeout) or "
                       "one Step Functions Standard execution (one year) may last: split it into executions that "
                       "each finish within that"], {}
     durable = ("durable functions (DurableConfig): each step is checkpointed, waits suspend the function without "
-               "compute charges, and one execution may last 366 days (AWS: lambda/latest/dg/durable-functions.html)")
+               f"compute charges, and one execution may last {days} (AWS: lambda/latest/dg/durable-functions.html)")
     if services >= 2:
         return "step_functions", [
             f"{shape}, calling {services} other AWS services: Step Functions, which AWS recommends for "
@@ -279,7 +276,7 @@ def weigh_workflow(w: Workload, step_seconds: float) -> tuple[Orchestration | No
             "who do not read code must follow the workflow (lambda/latest/dg/durable-step-functions.html); a "
             "Standard workflow runs up to a year and waits for a task token (.waitForTaskToken) for an approval. "
             f"Beside it, {durable}, would call those services from code"], {}
-    timeout = min(DURABLE_MAX_SECONDS, math.ceil(total * DURABLE_TIMEOUT_HEADROOM))
+    timeout = int(min(durable_max, math.ceil(total * DURABLE_TIMEOUT_HEADROOM)))
     stated = ("no other AWS service stated" if fn.aws_services is None else
               f"{services} other AWS service{'' if services == 1 else 's'} called")
     return "durable_functions", [
@@ -400,6 +397,9 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         change=knowledge.lambda_limit("payload_streamed").note if streamed and streamable else None)
     stream_seconds = streaming_seconds(payload, rows) if streamed else 0.0
 
+    durable = knowledge.lambda_limit("timeout").durable if "timeout" in rows else None
+    durable_max = durable.max if durable is not None and durable.max else math.inf
+
     def timeout_within(ceiling: float) -> int:
         """The Timeout to set: three times the run (a streamed response's time included), at least 3 s."""
         return int(min(max(3, math.ceil(max(seconds, stream_seconds) * 3)), ceiling))
@@ -418,10 +418,11 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     gpu_need = derived.model_memory_gb if unit.gpu else 0.0
     lmi_gpu_memory = managed("gpu_memory")
     gpu_memory_max = lmi_gpu_memory.max if lmi_gpu_memory and lmi_gpu_memory.max else 0
+    gpu_memory_min = lmi_gpu_memory.min if lmi_gpu_memory and lmi_gpu_memory.min else 0
     add("gpu", 1 if unit.gpu else 0, managed_max=1 if "gpu" in rows and managed("gpu") else None)
     add("gpu_memory", gpu_need, False, None,
-        f"standard Lambda has no GPU; Lambda Managed Instances give {ACCELERATOR_MEMORY_GIB[0]}-"
-        f"{ACCELERATOR_MEMORY_GIB[-1]} GiB a device (AcceleratorConfig)" if unit.gpu else None,
+        f"standard Lambda has no GPU; Lambda Managed Instances give {gpu_memory_min:g}-"
+        f"{gpu_memory_max:g} GiB a device (AcceleratorConfig)" if unit.gpu else None,
         not unit.gpu, applies=unit.gpu, managed_max=gpu_memory_max or None)
     concurrency = math.ceil(rps * seconds)
     if "account_concurrency" in rows:
@@ -482,7 +483,7 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
         if traffic == "steady" and concurrency >= 100:
             reasons.append(f"standard Lambda fits; at {concurrency} requests in flight of steady traffic, Lambda "
                            "Managed Instances (EC2 pricing, no cold starts) may cost less: compare before choosing")
-        orchestration, weighed, durable_settings = weigh_workflow(w, seconds)
+        orchestration, weighed, durable_settings = weigh_workflow(w, seconds, durable_max)
         return LambdaAssessment(verdict, "standard", tuple(checks), {**settings, **durable_settings}, unit,
                                 tuple(reasons + weighed), (), exported, orchestration=orchestration,
                                 provisioned=provisioned)
@@ -516,11 +517,12 @@ def assess(w: Workload, knowledge: Knowledge, derived: Derived, units: list[str]
     settings["CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn"] = \
         "<<capacity_provider_arn>>"
     if unit.gpu:
-        settings["AcceleratorConfig.AcceleratorMemorySize"] = next(
-            (size for size in ACCELERATOR_MEMORY_GIB if size >= gpu_need), ACCELERATOR_MEMORY_GIB[-1])
+        sizes = lmi_gpu_memory.values if lmi_gpu_memory else ()  # AcceleratorMemorySize's valid values
+        settings["AcceleratorConfig.AcceleratorMemorySize"] = int(next(
+            (size for size in sizes if size >= gpu_need), gpu_memory_max))
         settings["Architectures"] = ["x86_64"]
         settings["PackageType"] = "Image"
-    orchestration, weighed, durable_settings = weigh_workflow(w, seconds)
+    orchestration, weighed, durable_settings = weigh_workflow(w, seconds, durable_max)
     settings.update(durable_settings)
     to_managed = ("run on Lambda Managed Instances: a capacity provider (CreateCapacityProvider) named in "
                   "CapacityProviderConfig" + (f", with AcceleratorConfig.AcceleratorMemorySize "

@@ -47,3 +47,15 @@ def test_step_functions_retry_lambdas_transient_errors_as_aws_advises_then_the_c
                              "BackoffRate": 2.0}
     assert all(r.source and r.as_of and r.why for r in K.step_functions_retriers)
     assert "bp-lambda-serviceexception.html" in service.source and "chapter 9" in chapter.source
+
+
+def test_accelerator_memory_sizes_are_the_values_aws_lists() -> None:
+    """API_AcceleratorConfig: AcceleratorMemorySize takes 3, 6, 12, 16, 24 or 48 (GB a device), which botocore's
+    integer shape does not enumerate, so the knowledge holds them and the Lambda fit picks the smallest that holds
+    the model (test_lambda_fit); standard Lambda has no GPU."""
+    gpu_memory = K.lambda_limit("gpu_memory")
+    assert gpu_memory.managed_instances is not None
+    assert gpu_memory.managed_instances.values == (3, 6, 12, 16, 24, 48)
+    assert "valid values 3, 6, 12, 16, 24, 48" in gpu_memory.source
+    assert CREATE.members["AcceleratorConfig"].members["AcceleratorMemorySize"].type_name == "integer"
+    assert gpu_memory.today.max == 0 and not gpu_memory.today.values

@@ -345,3 +345,15 @@ def test_modes_and_their_hyperparameter_go_together(rules_copy: Path, old: str, 
     assert error.startswith(f"rules/knowledge/algorithms.yaml:{line_of(path, where)}: algorithms[")
     assert error.endswith("modes and mode_hyperparameter go together: the modes are the values of that "
                           "hyperparameter")
+
+
+@pytest.mark.parametrize("values,complaint", [
+    ("[3, 6, 12, 16, 48, 24]", "values are listed once each, in ascending order"),
+    ("[3, 6, 12, 16, 24, 48, 96]", "values run from 3 to 96, outside min and max"),
+])
+def test_a_limits_values_are_ascending_and_within_its_bounds(rules_copy: Path, values: str, complaint: str) -> None:
+    path = rules_copy / "knowledge" / "lambda_limits.yaml"
+    replace_in(path, "values: [3, 6, 12, 16, 24, 48]", f"values: {values}")
+    [error] = _errors(rules_copy)
+    assert error.startswith(f"rules/knowledge/lambda_limits.yaml:{line_of(path, f'values: {values}')}: ")
+    assert error.endswith(complaint)

@@ -241,6 +241,13 @@ def test_a_workflow_longer_than_a_year_is_told_to_split(advisor: Advisor) -> Non
     lam = rec_of(advisor, _workflow(steps=2, wait_hours=8784, timeout_seconds=900)).lambda_
     assert lam is not None and lam.orchestration is None
     assert any("split it into executions" in r for r in lam.reasons)
+    # the bound is the knowledge's (DurableConfig.ExecutionTimeout at most 31,622,400 s, botocore)
+    durable = advisor.knowledge.lambda_limit("timeout").durable
+    assert durable is not None and durable.max == 31_622_400
+    assert any("longer than one durable execution (366 days" in r for r in lam.reasons)
+    within = rec_of(advisor, _workflow(steps=2, wait_hours=8000, timeout_seconds=900)).lambda_
+    assert within is not None and within.orchestration == "durable_functions"
+    assert within.settings["DurableConfig.ExecutionTimeout"] == durable.max  # x1.5 capped at the maximum
     with pytest.raises(ValueError):
         Workload.model_validate(_workflow(wait_hours=9000))
 
