@@ -3,6 +3,7 @@ readers/tf_values.py): each rule of evaluation on the smallest input that needs 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -500,3 +501,23 @@ def test_default_tags_are_evaluated_once_per_file_and_provider(tmp_path: Path,
     assert found == {**{f"aws_lambda_function.f{i}": "owner" for i in range(4)},
                      "aws_lambda_function.d": "owner", "aws_lambda_function.e": "owner"}
     assert sorted(asked) == ["", "dr"]
+
+
+def test_a_join_that_builds_an_arn_is_read_for_its_form_as_a_sub_is(tmp_path: Path) -> None:
+    """CDK writes a permission's SourceArn as a !Join of the partition, region, account and the API's id: an ARN of
+    the stack's own account, so SourceAccount is not needed (LM-02). A !Join that builds a bucket's ARN names no
+    account, and still needs it."""
+    (tmp_path / "t.json").write_text(json.dumps({"Resources": {
+        "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "a"}},
+        "Bucket": {"Type": "AWS::S3::Bucket"},
+        "FromApi": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunction", "FunctionName": "f", "Principal": "apigateway.amazonaws.com",
+            "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":execute-api:", {"Ref": "AWS::Region"},
+                                            ":", {"Ref": "AWS::AccountId"}, ":", {"Ref": "Api"}, "/*/POST/p"]]}}},
+        "FromBucket": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunction", "FunctionName": "f", "Principal": "s3.amazonaws.com",
+            "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::", {"Ref": "Bucket"}]]}}}}}))
+    found = {(f.resource, f.field): f.status for f in audit_paths([tmp_path], K, tmp_path).findings
+             if f.control == "LM-02"}
+    assert found == {("FromApi", "SourceArn"): "pass", ("FromApi", "SourceAccount"): "pass",
+                     ("FromBucket", "SourceArn"): "pass", ("FromBucket", "SourceAccount"): "fail"}

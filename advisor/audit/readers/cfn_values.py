@@ -314,7 +314,12 @@ class Template:
         if all(isinstance(i, (str, int, float)) for i in items) and isinstance(separator, str):
             return separator.join(str(i) for i in items)
         literal = any(isinstance(i, str) and i for i in items)
-        return Reference("!Join") if literal or any(isinstance(i, Reference) for i in items) else Unknown("!Join")
+        if not (literal or any(isinstance(i, Reference) for i in items)):
+            return Unknown("!Join")
+        # the text as !Sub would write it, so the form of an ARN it builds is read as a !Sub's is (CDK writes
+        # `arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*` as a !Join)
+        text = (separator if isinstance(separator, str) else "").join(_joined(i) for i in items)
+        return Reference(f"!Join {text}", arn=arn_form(text))
 
     def _select(self, arg: Any) -> Any:
         if not isinstance(arg, list) or len(arg) != 2:
@@ -361,6 +366,18 @@ class Template:
     def _import(self, arg: Any) -> Any:
         name = self.value(arg)
         return Reference(f"!ImportValue {name if isinstance(name, str) else ''}".strip())
+
+
+def _joined(item: Any) -> str:
+    """An item of a !Join as the text a !Sub would hold: a literal as itself, a pseudo parameter or another
+    resource as `${Name}`, an ARN whose form is known as that form."""
+    if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+        return str(item)
+    if isinstance(item, Reference) and item.arn:
+        return item.arn
+    if isinstance(item, Unknown) and item.text.startswith("!Ref "):
+        return "${" + item.text.removeprefix("!Ref ").split(" ", 1)[0] + "}"
+    return "${?}"
 
 
 def _shown(name: str, arg: Any) -> str:
