@@ -521,3 +521,16 @@ def test_a_join_that_builds_an_arn_is_read_for_its_form_as_a_sub_is(tmp_path: Pa
              if f.control == "LM-02"}
     assert found == {("FromApi", "SourceArn"): "pass", ("FromApi", "SourceAccount"): "pass",
                      ("FromBucket", "SourceArn"): "pass", ("FromBucket", "SourceAccount"): "fail"}
+
+
+def test_a_for_expression_is_computed_over_a_known_collection_and_set_over_resources() -> None:
+    """`[for s in aws_subnet.private : s.id]` is the subnets' ids (certainly set, as `aws_subnet.private[*].id` is);
+    over a known list or map the body is read per element, `if` filtering; over a value not known it stays
+    unknown. (Every for expression was unknown, so a Lambda's subnet_ids built so could not be judged.)"""
+    scope = Scope({"names": ["a", "b"], "sizes": {"x": 1, "y": 2}}, {})
+    assert isinstance(scope.expression("[for s in aws_subnet.private : s.id]"), Reference)
+    assert scope.expression('[for i, n in var.names : "${i}-${upper(n)}"]') == ["0-A", "1-B"]
+    assert scope.expression("{for k, v in var.sizes : k => v * 2 if v > 1}") == {"y": 4}
+    assert scope.expression('[for n in var.names : n if n != "a"]') == ["b"]
+    unknown = scope.expression("[for n in var.missing : n]")
+    assert isinstance(unknown, Unknown) and not isinstance(unknown, Reference)

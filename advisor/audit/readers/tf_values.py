@@ -10,8 +10,9 @@ twice with different arguments as two notebooks. So, per module (a folder):
 - literals, strings with interpolations, `cond ? a : b`, comparisons, `!`, `&&`, `||`, arithmetic, lists,
   objects, indexes and attributes, and a few pure functions (merge, concat, lower, upper, coalesce, length,
   to*, lookup, join, split, trimspace, base64encode/decode, jsonencode) are computed; a resource's or data
-  source's attribute is certainly set (Reference); anything else
-  (other functions, `each.*`, `count.index`, module outputs, for expressions) is unknown, with its text kept
+  source's attribute is certainly set (Reference), and so is a `for` expression over another resource's
+  instances (as their splat is); a `for` expression over a known collection is computed; anything else
+  (other functions, `each.*`, `count.index`, module outputs) is unknown, with its text kept
   (a secret in that text is still found);
 - a `dynamic` block is expanded over its `for_each` when that is known, and unknown otherwise (never silently
   absent); a resource whose `count` is 0 or whose `for_each` is empty is not created.
@@ -372,10 +373,10 @@ class _Parser:
             self.take(")")
             return value
         if token == "[":
+            if self.peek() == "for":
+                return self.comprehension("]")
             items = []
             while self.peek() != "]":
-                if self.peek() == "for":
-                    raise Unresolved
                 items.append(self.conditional())
                 if self.peek() == ",":
                     self.take()
@@ -409,10 +410,10 @@ class _Parser:
         raise Unresolved  # a module output, each, count, path, terraform
 
     def object(self) -> Any:
+        if self.peek() == "for":
+            return self.comprehension("}")
         out = {}
         while self.peek() != "}":
-            if self.peek() == "for":
-                raise Unresolved
             kind, key = self.take()
             if kind == "str":
                 key = _unescape(key[1:-1])
@@ -427,6 +428,61 @@ class _Parser:
                 self.take()
         self.take("}")
         return out
+
+    def comprehension(self, close: str) -> Any:
+        """`[for v in c : body if cond]` or `{for k, v in c : key => value if cond}`, after its opening bracket.
+        Over a known list or map, the body is read once per element with the names bound; over another
+        resource's instances (`aws_subnet.private`), the result is certainly set, as a splat of them is."""
+        self.take("for")
+        names = [self.take()[1]]
+        if self.peek() == ",":
+            self.take()
+            names.append(self.take()[1])
+        self.take("in")
+        collection = self.conditional()
+        self.take(":")
+        start, end = self.at, self._closing(self.at, close)
+        self.at = end
+        self.take(close)
+        if isinstance(collection, _Resource):
+            return _Resource(f"[for {', '.join(names)} in {collection.text}]")
+        collection = _known(collection)
+        pairs = list(collection.items()) if isinstance(collection, dict) else list(enumerate(_sequence(collection)))
+        out: Any = {} if close == "}" else []
+        for key, value in pairs:
+            body = _Parser.__new__(_Parser)
+            body.tokens, body.at = self.tokens[:end], start
+            body.scope = self.scope.bind(names[-1], value)
+            if len(names) == 2:
+                body.scope = body.scope.bind(names[0], key)
+            item = body.conditional()
+            if close == "}":
+                body.take("=>")
+                item = (str(_known(item)), body.conditional())
+            if body.peek() == "if" and not (body.take() and _truth(_known(body.conditional()))):
+                continue
+            if body.at != len(body.tokens):
+                raise ValueError("malformed for expression")
+            if close == "}":
+                out[item[0]] = item[1]
+            else:
+                out.append(item)
+        return out
+
+    def _closing(self, start: int, close: str) -> int:
+        """The index of the bracket that closes the one opened just before `start`."""
+        depth = 0
+        for index in range(start, len(self.tokens)):
+            value = self.tokens[index][1]
+            if value in ("(", "[", "{"):
+                depth += 1
+            elif value in (")", "]", "}"):
+                if depth == 0:
+                    if value != close:
+                        raise ValueError(f"expected {close}")
+                    return index
+                depth -= 1
+        raise ValueError(f"expected {close}")
 
     def call(self, name: str) -> Any:
         self.take("(")
