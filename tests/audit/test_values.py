@@ -534,3 +534,25 @@ def test_a_for_expression_is_computed_over_a_known_collection_and_set_over_resou
     assert scope.expression('[for n in var.names : n if n != "a"]') == ["b"]
     unknown = scope.expression("[for n in var.missing : n]")
     assert isinstance(unknown, Unknown) and not isinstance(unknown, Reference)
+
+
+def test_file_and_templatefile_read_the_modules_own_files(tmp_path: Path) -> None:
+    """A state machine's definition is often templatefile("${path.module}/x.asl.json", {...}): the file is rendered
+    with the values given, and JSON is read as its structure with another resource's attribute kept as set (as
+    jsonencode's is). A file that is not there, a template with directives, or a scope with no folder is unknown."""
+    from advisor.audit.model import Encoded
+
+    (tmp_path / "def.json").write_text('{"Key": "${key}", "Name": "job-${name}", "Arn": "arn:${key}"}')
+    (tmp_path / "script.sh").write_text("#!/bin/bash\necho hi\n")
+    (tmp_path / "loop.tpl").write_text("%{ for x in xs }${x}%{ endfor }")
+    scope = Scope({}, {}, folder=tmp_path)
+    rendered = scope.expression('templatefile("${path.module}/def.json", { key = aws_kms_key.k.arn, name = "a" })')
+    assert isinstance(rendered, Encoded)
+    assert rendered.data["Name"] == "job-a" and rendered.data["Key"] == Reference("aws_kms_key.k.arn")
+    assert isinstance(rendered.data["Arn"], Reference)
+    assert scope.expression('templatefile("def.json", { key = "alias/k", name = "b" })') == \
+        '{"Key": "alias/k", "Name": "job-b", "Arn": "arn:alias/k"}'
+    assert scope.expression('file("${path.module}/script.sh")') == "#!/bin/bash\necho hi\n"
+    for unknown in ('file("missing.sh")', 'templatefile("loop.tpl", { xs = [1] })'):
+        assert isinstance(scope.expression(unknown), Unknown), unknown
+    assert isinstance(Scope({}, {}).expression('file("script.sh")'), Unknown)

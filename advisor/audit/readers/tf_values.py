@@ -56,6 +56,7 @@ class Scope:
     locals_raw: dict[str, Any]
     prefix: str = ""  # "module.a." for an instance of a called module
     extra: dict[str, Any] = field(default_factory=dict)  # a dynamic block's iterator
+    folder: Path | None = None  # the module's folder: path.module, and where file() and templatefile() read
     _locals: dict[str, Any] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
 
@@ -64,7 +65,7 @@ class Scope:
 
     def bind(self, name: str, value: Any) -> Scope:
         """This scope with one more name bound: a dynamic block's iterator, a resource's `each` or `count`."""
-        scope = Scope(self.variables, self.locals_raw, self.prefix, {**self.extra, name: value})
+        scope = Scope(self.variables, self.locals_raw, self.prefix, {**self.extra, name: value}, self.folder)
         scope._locals = self._locals
         return scope
 
@@ -224,6 +225,51 @@ def _jsonencode(value: Any) -> str:
 
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=shown)
     return Encoded(text, value) if unknown else text
+
+
+def _rendered(text: str, scope: Scope) -> Any:
+    """A template's text with its interpolations computed. A part not known here (another resource's attribute)
+    stays `${...}`: then a text that is JSON (a state machine or pipeline definition) is also read as the
+    structure it encodes, each such part kept as its value, as jsonencode's is (Encoded)."""
+    parts = list(_template_parts(text))
+    out: list[str] = []
+    held: dict[str, Any] = {}
+    for kind, part in parts:
+        value = scope.expression(part) if kind == "expr" else part
+        if kind == "text" or (isinstance(value, (str, int, float)) and not isinstance(value, bool)):
+            out.append(str(value))
+        elif isinstance(value, bool):
+            out.append(str(value).lower())
+        else:
+            mark = f"\x00{len(held)}\x00"
+            held[mark] = (part, value)
+            out.append(mark)
+    rendered = "".join(out)
+    shown = re.sub("\x00(\\d+)\x00", lambda m: "${" + held[m.group(0)][0] + "}", rendered)
+    if not held:
+        return rendered
+    try:
+        data = json.loads(rendered, strict=False)
+    except (json.JSONDecodeError, RecursionError):
+        literal = "".join(p for k, p in parts if k == "text")
+        return Reference(shown) if literal.strip() else Unknown(shown)
+    return Encoded(shown, _holding(data, held))
+
+
+def _holding(node: Any, held: dict[str, tuple[str, Any]]) -> Any:
+    """Rendered JSON data with each held part put back: a string that is one part is its value; one that holds
+    parts among other text is set when they are all set (another resource's attribute), else unknown."""
+    if isinstance(node, dict):
+        return {key: _holding(value, held) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_holding(value, held) for value in node]
+    if isinstance(node, str) and "\x00" in node:
+        if node in held:
+            return _settled(held[node][1])
+        marks = re.findall("\x00\\d+\x00", node)
+        text = re.sub("\x00\\d+\x00", lambda m: "${" + held[m.group(0)][0] + "}", node)
+        return Reference(text) if all(isinstance(held[m][1], Reference) for m in marks) else Unknown(text)
+    return node
 
 
 def _text(value: Any) -> str:
@@ -403,6 +449,12 @@ class _Parser:
             return self.scope.local(self.take()[1])
         if token in self.scope.extra:
             return self.scope.extra[token]
+        if token == "path" and self.scope.folder is not None:
+            self.take(".")
+            name = self.take()[1]
+            if name == "module" or (name == "root" and not self.scope.prefix):
+                return str(self.scope.folder)
+            raise Unresolved
         if _RESOURCE_TYPE.match(token) or token == "data":
             # another resource's (or data source's) attribute: certainly set, its value unknown here; read inside
             # an expression so that `aws_sqs_queue.q.arn == ""` is known false and `{k = aws_x.y.arn}` a mapping
@@ -492,10 +544,28 @@ class _Parser:
             if self.peek() in (",", "..."):
                 self.take()
         self.take(")")
+        if name in ("file", "templatefile"):
+            return self.read_file(name, [_known(a) for a in arguments])
         function = _FUNCTIONS.get(name)
         if function is None:
             raise Unresolved
         return function(*(_known(a) for a in arguments))
+
+    def read_file(self, name: str, arguments: list[Any]) -> Any:
+        """file(path) is the file's text; templatefile(path, vars) renders it with `${name}` of the vars
+        (developer.hashicorp.com/terraform/language/functions/templatefile). A path is the module's own
+        (path.module) or relative to it; a file that is not there or not text, or a template with directives
+        (`%{ }`), is unknown."""
+        if self.scope.folder is None or not arguments:
+            raise Unresolved
+        path = Path(_text(arguments[0]))
+        text = _read(path if path.is_absolute() else self.scope.folder / path)
+        if text is None or (name == "templatefile" and "%{" in text):
+            raise Unresolved
+        if name == "file":
+            return text
+        variables = _mapping(arguments[1]) if len(arguments) > 1 else {}
+        return _rendered(text, Scope({}, {}, extra=dict(variables), folder=self.scope.folder))
 
 
 def _truth(value: Any) -> bool:
@@ -683,7 +753,7 @@ class Configuration:
         values = {k: _given(v, f"var.{k}'s default") for k, v in info.variables.items() if v is not _NO_DEFAULT}
         values.update({k: _given(v, f"var.{k} in {info.tfvars_files.get(k, 'tfvars')}")
                        for k, v in info.tfvars.items() if k in info.variables})
-        return Scope(_typed(values, info.types), info.locals_raw)
+        return Scope(_typed(values, info.types), info.locals_raw, folder=folder)
 
     def _instances(self, folder: Path) -> tuple[list[Scope], bool]:
         """The module's instances, and whether a call said to make none (count = 0, an empty for_each)."""
@@ -702,7 +772,7 @@ class Configuration:
                         if key in info.variables and key not in ("count", "for_each"):
                             values[key] = _given(bound.value(raw), f"module.{name}{suffix}'s {key}")
                     out.append(Scope(_typed(values, info.types), info.locals_raw,
-                                     f"{outer.prefix}module.{name}{suffix}."))
+                                     f"{outer.prefix}module.{name}{suffix}.", folder=folder))
                     if len(out) >= _MAX_INSTANCES:
                         return out, none_made
         return out, none_made
