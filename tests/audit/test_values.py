@@ -556,3 +556,18 @@ def test_file_and_templatefile_read_the_modules_own_files(tmp_path: Path) -> Non
     for unknown in ('file("missing.sh")', 'templatefile("loop.tpl", { xs = [1] })'):
         assert isinstance(scope.expression(unknown), Unknown), unknown
     assert isinstance(Scope({}, {}).expression('file("script.sh")'), Unknown)
+
+
+def test_file_reads_only_a_regular_file_of_at_most_a_mebibyte(tmp_path: Path) -> None:
+    """file() can name any path: a device or a FIFO reports size 0 and never ends, so reading one would hang the
+    audit or fill memory; a folder or a file over 1 MiB is unknown too, never an error."""
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (tmp_path / "big.json").write_text("x" * (1024 * 1024 + 1))
+    (tmp_path / "ok.txt").write_text("fine")
+    scope = Scope({}, {}, folder=tmp_path)
+    for path in ("/dev/zero", "pipe", "big.json", "."):
+        assert isinstance(scope.expression(f'file("{path}")'), Unknown), path
+    assert scope.expression('file("ok.txt")') == "fine"

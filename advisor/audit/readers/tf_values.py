@@ -893,10 +893,17 @@ def _folder(path: Path) -> Path:
         return path.parent
 
 
+_MAX_READ = 1024 * 1024
+
+
 def _read(path: Path) -> str | None:
+    """A regular file's text, at most 1 MiB; anything else is unknown. A template's file() can name any path, and
+    a device (/dev/zero) or a FIFO reports a size of 0 but never ends, so only a regular file is opened."""
     try:
-        if path.stat().st_size > 1024 * 1024:
+        if not path.is_file() or path.stat().st_size > _MAX_READ:
             return None
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            data = f.read(_MAX_READ + 1)
+        return None if len(data) > _MAX_READ else data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
