@@ -336,11 +336,18 @@ def _sizing_lines(choice: StageChoice) -> list[str]:
 _GROUP_HEADING = {"all": "all of:", "any": "any of:", "not": "not:"}
 
 
+def _written(value: Any) -> str:
+    """A condition's value as a workload file or a rule writes it (`true`, `null`, `"steady"`, `["a", "b"]`):
+    Python's `True`, `None` and tuples were no words of the YAML a user writes."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _condition_lines(result: ConditionResult, indent: str) -> list[str]:
     """One condition as evaluated: a leaf on one line, a group as a heading over its indented parts."""
     verdict = "ok " if result.result else "no "
     if isinstance(result, LeafResult):
-        return [f"{indent}{verdict} {result.field} {result.op} {result.expected!r} (actual {result.actual!r})"]
+        return [f"{indent}{verdict} {result.field} {result.op} {_written(result.expected)} "
+                f"(actual {_written(result.actual)})"]
     lines = [f"{indent}{verdict} {_GROUP_HEADING[result.kind]}"]
     for part in result.parts:
         lines.extend(_condition_lines(part, indent + "  "))

@@ -107,7 +107,7 @@ def test_explain_says_why_lambda_was_or_was_not_checked(capsys: pytest.CaptureFi
     assert main(["explain", str(examples / "churn-quick-train.yaml"), "--decision", "lambda.check"]) == 0
     out = capsys.readouterr().out
     assert "lambda.check:" in out and "selected: none" in out
-    assert "- lc-realtime unmatched" in out and "stages contains 'realtime_inference' (actual ['training'])" in out
+    assert "- lc-realtime unmatched" in out and 'stages contains "realtime_inference" (actual ["training"])' in out
     assert main(["explain", str(examples / "sporadic-scoring.yaml"), "--decision", "lambda.check"]) == 0
     assert "+ lc-realtime selected" in capsys.readouterr().out
 

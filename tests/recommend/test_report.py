@@ -186,3 +186,16 @@ def test_the_lambda_table_says_one_gpu() -> None:
     workload = load_workload(ROOT / "examples" / "workloads" / "fraud-detector.yaml", ADVISOR.knowledge)
     text = render(ADVISOR.recommend(workload), "markdown")
     assert "| 1 GPU |" in text and "1 GPUs" not in text
+
+
+def test_explain_writes_values_as_a_workload_file_does() -> None:
+    """`notebook.gpu eq True (actual None)` was Python: a condition's values read as the YAML a user writes."""
+    from advisor.workload import load_workload
+    from tests.conftest import ROOT
+
+    workload = load_workload(ROOT / "examples" / "workloads" / "fraud-detector.yaml", ADVISOR.knowledge)
+    text = explain_text(ADVISOR.recommend(workload))
+    assert "notebook.gpu eq true (actual false)" in text
+    assert 'inference.traffic eq "steady" (actual "steady")' in text
+    assert "inference.accelerator exists false (actual null)" in text
+    assert "True" not in text and "None)" not in text and "('" not in text
