@@ -571,3 +571,36 @@ def test_file_reads_only_a_regular_file_of_at_most_a_mebibyte(tmp_path: Path) ->
     for path in ("/dev/zero", "pipe", "big.json", "."):
         assert isinstance(scope.expression(f'file("{path}")'), Unknown), path
     assert scope.expression('file("ok.txt")') == "fine"
+
+
+def test_a_local_modules_output_is_read_in_the_instance_the_call_makes(tmp_path: Path) -> None:
+    """`kms_key_arn = module.key.arn` where the local module outputs aws_kms_key.this.arn is set; an output that
+    hands back the caller's argument is that argument (null: as if omitted); a registry module's output, or one the
+    module does not declare, stays unknown. (Every module output was unknown.)"""
+    (tmp_path / "key").mkdir()
+    (tmp_path / "key" / "main.tf").write_text(
+        'variable "given" {\n  default = null\n}\nresource "aws_kms_key" "this" {}\n'
+        'output "arn" {\n  value = aws_kms_key.this.arn\n}\noutput "given" {\n  value = var.given\n}\n')
+    configs = {"own": "module.key.arn", "given": "module.key.given", "remote": "module.remote.arn",
+               "undeclared": "module.key.nothing"}
+    (tmp_path / "main.tf").write_text(
+        'module "key" {\n  source = "./key"\n}\nmodule "remote" {\n  source = "terraform-aws-modules/kms/aws"\n}\n'
+        + "".join(f'resource "aws_sagemaker_endpoint_configuration" "{name}" {{\n  name = "{name}"\n'
+                  f'  kms_key_arn = {expression}\n}}\n' for name, expression in configs.items()))
+    found = {f.resource.split(".")[-1]: f.status for f in audit_paths([tmp_path], K, tmp_path).findings
+             if f.control == "SM-EC-01"}
+    assert found == {"own": "pass", "given": "fail", "remote": "unknown", "undeclared": "unknown"}
+
+
+def test_filebase64_reads_the_script_a_lifecycle_configuration_sends(tmp_path: Path) -> None:
+    (tmp_path / "on-start.sh").write_text("#!/bin/bash\nexport WANDB_API_KEY=4c5d6e7f8a9b0c1d2e3f\n")
+    (tmp_path / "clean.sh").write_text("#!/bin/bash\necho ready\n")
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_sagemaker_notebook_instance_lifecycle_configuration" "leaky" {\n  name = "a"\n'
+        '  on_start = filebase64("${path.module}/on-start.sh")\n}\n'
+        'resource "aws_sagemaker_notebook_instance_lifecycle_configuration" "clean" {\n  name = "b"\n'
+        '  on_start = filebase64("${path.module}/clean.sh")\n}\n')
+    found = {f.resource: f.status for f in audit_paths([tmp_path / "main.tf"], K, tmp_path).findings
+             if f.control == "SM-NB-08" and f.field == "on_start"}
+    assert found == {"aws_sagemaker_notebook_instance_lifecycle_configuration.leaky": "fail",
+                     "aws_sagemaker_notebook_instance_lifecycle_configuration.clean": "pass"}

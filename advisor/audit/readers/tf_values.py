@@ -12,7 +12,7 @@ twice with different arguments as two notebooks. So, per module (a folder):
   to*, lookup, join, split, trimspace, base64encode/decode, jsonencode) are computed; a resource's or data
   source's attribute is certainly set (Reference), and so is a `for` expression over another resource's
   instances (as their splat is); a `for` expression over a known collection is computed; anything else
-  (other functions, `each.*`, `count.index`, module outputs) is unknown, with its text kept
+  (other functions, `each.*`, `count.index`, a registry module's outputs) is unknown, with its text kept
   (a secret in that text is still found);
 - a `dynamic` block is expanded over its `for_each` when that is known, and unknown otherwise (never silently
   absent); a resource whose `count` is 0 or whose `for_each` is empty is not created.
@@ -57,6 +57,8 @@ class Scope:
     prefix: str = ""  # "module.a." for an instance of a called module
     extra: dict[str, Any] = field(default_factory=dict)  # a dynamic block's iterator
     folder: Path | None = None  # the module's folder: path.module, and where file() and templatefile() read
+    #: (call name, output name) -> the output's value in that call's instance (Configuration.output)
+    outputs: Callable[[str, str], Any] | None = None
     _locals: dict[str, Any] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
 
@@ -65,7 +67,8 @@ class Scope:
 
     def bind(self, name: str, value: Any) -> Scope:
         """This scope with one more name bound: a dynamic block's iterator, a resource's `each` or `count`."""
-        scope = Scope(self.variables, self.locals_raw, self.prefix, {**self.extra, name: value}, self.folder)
+        scope = Scope(self.variables, self.locals_raw, self.prefix, {**self.extra, name: value}, self.folder,
+                      self.outputs)
         scope._locals = self._locals
         return scope
 
@@ -449,6 +452,13 @@ class _Parser:
             return self.scope.local(self.take()[1])
         if token in self.scope.extra:
             return self.scope.extra[token]
+        if token == "module" and self.scope.outputs is not None:
+            self.take(".")
+            call = self.take()[1]
+            if self.peek() != ".":
+                raise Unresolved  # an instance of a call with count or for_each, or the whole module object
+            self.take(".")
+            return self.scope.outputs(call, self.take()[1])
         if token == "path" and self.scope.folder is not None:
             self.take(".")
             name = self.take()[1]
@@ -544,7 +554,7 @@ class _Parser:
             if self.peek() in (",", "..."):
                 self.take()
         self.take(")")
-        if name in ("file", "templatefile"):
+        if name in ("file", "filebase64", "templatefile"):
             return self.read_file(name, [_known(a) for a in arguments])
         function = _FUNCTIONS.get(name)
         if function is None:
@@ -552,8 +562,9 @@ class _Parser:
         return function(*(_known(a) for a in arguments))
 
     def read_file(self, name: str, arguments: list[Any]) -> Any:
-        """file(path) is the file's text; templatefile(path, vars) renders it with `${name}` of the vars
-        (developer.hashicorp.com/terraform/language/functions/templatefile). A path is the module's own
+        """file(path) is the file's text, filebase64(path) its bytes in base64; templatefile(path, vars) renders
+        it with `${name}` of the vars (developer.hashicorp.com/terraform/language/functions/templatefile). A path
+        is the module's own
         (path.module) or relative to it; a file that is not there or not text, or a template with directives
         (`%{ }`), is unknown."""
         if self.scope.folder is None or not arguments:
@@ -564,6 +575,8 @@ class _Parser:
             raise Unresolved
         if name == "file":
             return text
+        if name == "filebase64":
+            return base64.b64encode(text.encode()).decode()
         variables = _mapping(arguments[1]) if len(arguments) > 1 else {}
         return _rendered(text, Scope({}, {}, extra=dict(variables), folder=self.scope.folder))
 
@@ -701,7 +714,8 @@ def instances(body: dict[str, Any], scope: Scope) -> list[tuple[str, Scope]]:
 # ---- the configuration: folders, their variables and locals, and the calls between them --------------------------
 
 _MODULE_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"\.\.?/|"source"\s*:\s*"\.\.?/')
-_DECLARES = re.compile(r'(?m)^\s*(variable|locals|module|provider)\b|"(variable|locals|module|provider)"\s*:')
+_BLOCKS = "variable|locals|module|provider|output"
+_DECLARES = re.compile(rf'(?m)^\s*({_BLOCKS})\b|"({_BLOCKS})"\s*:')
 
 
 @dataclass
@@ -712,6 +726,7 @@ class _Folder:
     tfvars: dict[str, Any] = field(default_factory=dict)
     tfvars_files: dict[str, str] = field(default_factory=dict)  # variable -> the file that set it
     calls: list[tuple[str, Path, dict[str, Any]]] = field(default_factory=list)  # (name, module folder, args)
+    outputs: dict[str, Any] = field(default_factory=dict)  # name -> its value expression, as written
     #: the aws provider's default_tags by alias ("" for the default provider), as written
     default_tags: dict[str, Any] = field(default_factory=dict)
 
@@ -753,7 +768,7 @@ class Configuration:
         values = {k: _given(v, f"var.{k}'s default") for k, v in info.variables.items() if v is not _NO_DEFAULT}
         values.update({k: _given(v, f"var.{k} in {info.tfvars_files.get(k, 'tfvars')}")
                        for k, v in info.tfvars.items() if k in info.variables})
-        return Scope(_typed(values, info.types), info.locals_raw, folder=folder)
+        return Scope(_typed(values, info.types), info.locals_raw, folder=folder, outputs=self._outputs(folder, ""))
 
     def _instances(self, folder: Path) -> tuple[list[Scope], bool]:
         """The module's instances, and whether a call said to make none (count = 0, an empty for_each)."""
@@ -771,11 +786,29 @@ class Configuration:
                     for key, raw in args.items():
                         if key in info.variables and key not in ("count", "for_each"):
                             values[key] = _given(bound.value(raw), f"module.{name}{suffix}'s {key}")
-                    out.append(Scope(_typed(values, info.types), info.locals_raw,
-                                     f"{outer.prefix}module.{name}{suffix}.", folder=folder))
+                    prefix = f"{outer.prefix}module.{name}{suffix}."
+                    out.append(Scope(_typed(values, info.types), info.locals_raw, prefix, folder=folder,
+                                     outputs=self._outputs(folder, prefix)))
                     if len(out) >= _MAX_INSTANCES:
                         return out, none_made
         return out, none_made
+
+    def _outputs(self, folder: Path, prefix: str) -> Callable[[str, str], Any]:
+        """How the module instance `prefix` of `folder` reads its calls' outputs."""
+        def read(call: str, name: str) -> Any:
+            return self.output(folder, prefix, call, name)
+        return read
+
+    def output(self, folder: Path, prefix: str, call: str, name: str) -> Any:
+        """`module.<call>.<name>` read in the module instance `prefix` of `folder`: the output's value in the one
+        instance that call makes (a call with count or for_each is read through its index, not here)."""
+        target = next((t for n, t, _args in self._folder(folder).calls if n == call), None)
+        if target is None or name not in self._folder(target).outputs:
+            raise Unresolved  # a registry module, or an output not declared
+        scope = next((s for s in self._folder_scopes(target) if s.prefix == f"{prefix}module.{call}."), None)
+        if scope is None:
+            raise Unresolved
+        return scope.value(self._folder(target).outputs[name])
 
     def default_tags(self, path: Path, alias: str = "") -> Any:
         """The tags the aws provider (`alias`; "" the default one) adds to every resource of the module `path`
@@ -834,6 +867,9 @@ class Configuration:
                     info.default_tags[str(body.get("alias") or "")] = tags["tags"]
             for block in tree.get("locals", []) or []:
                 info.locals_raw.update({k: v for k, v in block.items() if not k.startswith("__")})
+            for block in tree.get("output", []) or []:
+                info.outputs.update({name: body["value"] for name, body in block.items()
+                                     if isinstance(body, dict) and "value" in body})
             if _MODULE_SOURCE.search(text):
                 for block in tree.get("module", []) or []:
                     for name, body in block.items():
