@@ -79,3 +79,17 @@ def test_a_module_variable_is_followed_to_its_callers_argument(tmp_path: Path) -
 def test_without_a_configuration_section_known_after_apply_stays_unknown(tmp_path: Path) -> None:
     found = _verdicts(tmp_path, _plan(UNKNOWN, None))
     assert {found[("SM-NB-01", "kms_key_id")], found[("SM-NB-06", "platform_identifier")]} == {"unknown"}
+
+
+@pytest.mark.parametrize(("output", "status"), [
+    ({"expression": {"references": ["aws_kms_key.this.arn", "aws_kms_key.this"]}}, "pass"),  # the module's key
+    ({"expression": {"references": ["var.key"]}}, "unknown"),                # the module's own caller's argument
+    ({"expression": {"constant_value": ""}}, "unknown"),
+    (None, "unknown"),                                                       # not declared (a registry module)
+])
+def test_a_called_modules_output_is_followed_to_what_it_is_made_of(tmp_path: Path, output: Any,
+                                                                   status: str) -> None:
+    plan = _plan(UNKNOWN, {"kms_key_id": {"references": ["module.kms.key_arn", "module.kms"]}})
+    plan["configuration"]["root_module"]["module_calls"] = {"kms": {"source": "./kms", "module": {
+        "outputs": {"key_arn": output} if output else {}, "resources": []}}}
+    assert _verdicts(tmp_path, plan)[("SM-NB-01", "kms_key_id")] == status

@@ -541,6 +541,7 @@ def read_plan(shown: str, plan: Any, audited: Audited | None = None) -> list[Res
 
 _REFERENCE = re.compile(r"^(?:data\.)?(?:aws|awscc)_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[A-Za-z0-9_.]+$")
 _INDEX = re.compile(r"\[[^\]]*\]")
+_MODULE_OUTPUT = re.compile(r"^module\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$")
 
 
 class _Configured:
@@ -549,6 +550,7 @@ class _Configured:
     def __init__(self, configuration: Any) -> None:
         self._resources: dict[str, dict[str, Any]] = {}  # address without instance keys -> its expressions
         self._calls: dict[str, dict[str, Any]] = {}  # module path -> the call's argument expressions
+        self._outputs: dict[str, dict[str, Any]] = {}  # module path -> its outputs (name -> {expression})
         root = configuration.get("root_module") if isinstance(configuration, dict) else None
         self._walk(root, "")
 
@@ -563,6 +565,8 @@ class _Configured:
                 path = f"{prefix}module.{name}."
                 arguments = call.get("expressions")
                 self._calls[path] = arguments if isinstance(arguments, dict) else {}
+                outputs = call.get("module", {}).get("outputs") if isinstance(call.get("module"), dict) else None
+                self._outputs[path] = outputs if isinstance(outputs, dict) else {}
                 self._walk(call.get("module"), path)
 
     def settle(self, address: str, values: dict[str, Any], blocks: frozenset[str] | None) -> dict[str, Any]:
@@ -597,11 +601,17 @@ class _Configured:
         return out
 
     def _target(self, expression: Any, module: str) -> str | None:
-        """The resource attribute an expression is set from (through the module's variables), else None."""
+        """The resource attribute an expression is set from (through the module's variables, or a called
+        module's output), else None."""
         references = expression.get("references") if isinstance(expression, dict) else None
         if not references or "constant_value" in expression:
             return None
         first = str(references[0])
+        output = _MODULE_OUTPUT.match(first)
+        if output:  # module.<call>.<output>: what the output's own expression is set from, in the called module
+            child = f"{module}module.{output.group(1)}."
+            declared = self._outputs.get(child, {}).get(output.group(2))
+            return self._target(declared.get("expression"), child) if isinstance(declared, dict) else None
         if first.startswith("var.") and module:
             name = first.split(".")[1]
             argument = self._calls.get(module, {}).get(name)
