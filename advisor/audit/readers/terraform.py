@@ -4,8 +4,8 @@ An HCL expression (`var.x`, `aws_kms_key.k.arn`, `"${...}"`) is not a value unti
 judged unknown. In a plan, a value Terraform reports as known only after apply is unknown too, unless the plan's
 own `configuration` says more about an attribute the audit reads: one the configuration does not set is the
 provider's computed default (AWS's default applies, as for an absent field), and one set from another resource's
-attribute (`aws_kms_key.k.arn`, directly or through a module's variable) is certainly set, of that attribute's
-form; everything else is the value Terraform will send.
+attribute (`aws_kms_key.k.arn`, directly, through a module's variable or a called module's output) is certainly
+set, of that attribute's form; everything else is the value Terraform will send.
 """
 
 from __future__ import annotations
