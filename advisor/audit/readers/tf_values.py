@@ -503,7 +503,7 @@ class _Parser:
         self.take("in")
         collection = self.conditional()
         self.take(":")
-        start, end = self.at, self._closing(self.at, close)
+        start, end = self.at, self._end_of_branch(self.at, first=False)  # the bracket that closes it (else refused)
         self.at = end
         self.take(close)
         if isinstance(collection, _Resource):
@@ -530,21 +530,6 @@ class _Parser:
             else:
                 out.append(item)
         return out
-
-    def _closing(self, start: int, close: str) -> int:
-        """The index of the bracket that closes the one opened just before `start`."""
-        depth = 0
-        for index in range(start, len(self.tokens)):
-            value = self.tokens[index][1]
-            if value in ("(", "[", "{"):
-                depth += 1
-            elif value in (")", "]", "}"):
-                if depth == 0:
-                    if value != close:
-                        raise ValueError(f"expected {close}")
-                    return index
-                depth -= 1
-        raise ValueError(f"expected {close}")
 
     def call(self, name: str) -> Any:
         self.take("(")
