@@ -23,6 +23,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from advisor.audit.model import Encoded, PathKey, Reference, Resource, Unknown, arn_form, stand_in
@@ -62,8 +63,9 @@ _DEFINITIONS: dict[str, tuple[tuple[tuple[str, ...], ...], _Jobs]] = {
     "aws_sagemaker_pipeline": ((("pipeline_definition",),), _pipeline_jobs),
     "awscc_sagemaker_pipeline": ((("pipeline_definition", "pipeline_definition_body"),), _pipeline_jobs),
     "CreatePipeline": ((("PipelineDefinition",),), _pipeline_jobs),
-    "AWS::StepFunctions::StateMachine": ((("Definition",), ("DefinitionString",)), _task_jobs),
-    "AWS::Serverless::StateMachine": ((("Definition",),), _task_jobs),
+    "AWS::StepFunctions::StateMachine": ((("Definition",), ("DefinitionString",), ("DefinitionS3Location",)),
+                                         _task_jobs),
+    "AWS::Serverless::StateMachine": ((("Definition",), ("DefinitionUri",)), _task_jobs),
     "aws_sfn_state_machine": ((("definition",),), _task_jobs),
     "awscc_stepfunctions_state_machine": ((("definition",), ("definition_string",)), _task_jobs),
     "CreateStateMachine": ((("definition",),), _task_jobs),
@@ -91,14 +93,15 @@ _FUNCTIONS = ("Get", "Std:Join", "Std:JsonGet")
 _TUNING = "CreateHyperParameterTuningJob"
 
 
-def with_steps(resources: list[Resource]) -> list[Resource]:
+def with_steps(resources: list[Resource], folder: Path | None = None) -> list[Resource]:
     """The resources, and after each pipeline or state machine one resource per job its definition runs; a
-    tuning job with several training job definitions is one resource per definition."""
+    tuning job with several training job definitions is one resource per definition. `folder`: the input's own,
+    where a definition kept in a local file is read from."""
     if not any(r.type in PIPELINES or r.type == _TUNING for r in resources):
         return resources
     out: list[Resource] = []
     for resource in resources:
-        for request in [resource, *(_jobs(resource) if resource.type in _DEFINITIONS else ())]:
+        for request in [resource, *(_jobs(resource, folder) if resource.type in _DEFINITIONS else ())]:
             out.extend(_per_definition(request) if request.type == _TUNING else [request])
     return out
 
@@ -131,7 +134,7 @@ def _in_list(line_of: Callable[[PathKey], int | None], index: int) -> Callable[[
     return located
 
 
-def _jobs(holder: Resource) -> list[Resource]:
+def _jobs(holder: Resource, folder: Path | None = None) -> list[Resource]:
     """The requests a pipeline's job steps or a state machine's SageMaker Task states send, each named
     `Holder.Step` and found at the line of the definition."""
     paths, jobs = _DEFINITIONS[holder.type]
@@ -142,6 +145,8 @@ def _jobs(holder: Resource) -> list[Resource]:
             node = node.get(key) if isinstance(node, dict) else None
         if node is not None:
             break
+    if path[-1] in _LOCAL_FILES:
+        node = _local_definition(node, folder)
     substitutions = holder.properties.get(_SUBSTITUTIONS.get(holder.type, ""))
     definition = _definition(node, substitutions if isinstance(substitutions, dict) else {})
     if not isinstance(definition, dict):
@@ -244,6 +249,34 @@ def _put(name: str, substitutions: dict[str, Any], *, in_json: bool) -> str:
         return _UNKNOWN + name + "\x00"
     text = str(value).lower() if isinstance(value, bool) else str(value)
     return json.dumps(text)[1:-1] if in_json else text
+
+
+#: where a state machine's definition may be a file beside the template, uploaded by `sam deploy` (DefinitionUri)
+#: or `aws cloudformation package` (DefinitionS3Location) before CloudFormation reads it
+_LOCAL_FILES = ("DefinitionUri", "DefinitionS3Location")
+_MAX_DEFINITION_BYTES = 1024 * 1024  # Step Functions takes a definition of at most 1 MB (quotas)
+
+
+def _local_definition(value: Any, folder: Path | None) -> Any:
+    """The definition a local path names (JSON text, or YAML read as data), relative to the template's folder;
+    None for an S3 location or a file that is not there or not readable."""
+    if not isinstance(value, str) or folder is None or "://" in value:
+        return None
+    path = folder / value
+    try:
+        if not path.is_file() or path.stat().st_size > _MAX_DEFINITION_BYTES:
+            return None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return text
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError):
+        return None
 
 
 def _plain(value: Any) -> str:

@@ -212,3 +212,33 @@ def test_definition_substitutions_put_their_values_in_the_states_requests(tmp_pa
         assert found[(f"{machine}.T", "SM-TR-05", "VpcConfig.Subnets")] == "pass"
     assert found[("Text.T", "SM-TR-01", "EnableNetworkIsolation")] == "fail"  # ${Isolate} is false
     assert found[("Map.T", "SM-TR-01", "EnableNetworkIsolation")] == "pass"
+
+
+def test_a_definition_kept_in_a_file_beside_the_template_is_read(tmp_path: Path) -> None:
+    """SAM's DefinitionUri and a DefinitionS3Location that `aws cloudformation package` uploads may name a local
+    file (JSON or YAML): its Task states are judged, DefinitionSubstitutions filled in. An S3 location, or a file
+    that is not there, adds nothing."""
+    (tmp_path / "sm").mkdir()
+    (tmp_path / "sm" / "a.asl.json").write_text(json.dumps({"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync", "End": True,
+        "Parameters": {"EnableNetworkIsolation": True, "OutputDataConfig": {"KmsKeyId": "${Key}"}}}}}))
+    (tmp_path / "sm" / "b.asl.yaml").write_text(
+        "StartAt: T\nStates:\n  T:\n    Type: Task\n    Resource: arn:aws:states:::sagemaker:createTrainingJob\n"
+        "    End: true\n    Parameters:\n      EnableNetworkIsolation: false\n")
+    (tmp_path / "t.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nParameters:\n  KeyArn: {Type: String}\nResources:\n"
+        "  Sam:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/a.asl.json\n"
+        "      DefinitionSubstitutions: {Key: !Ref KeyArn}\n"
+        "  Packaged:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      RoleArn: r\n"
+        "      DefinitionS3Location: sm/b.asl.yaml\n"
+        "  Uploaded:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n"
+        "      DefinitionUri: {Bucket: b, Key: k.json}\n"
+        "  Remote:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      RoleArn: r\n"
+        "      DefinitionS3Location: s3://b/a.asl.json\n"
+        "  Missing:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm/none.json\n")
+    found = _found(tmp_path)
+    assert found[("Sam.T", "SM-TR-01", "EnableNetworkIsolation")] == "pass"
+    assert found[("Sam.T", "SM-TR-04", "OutputDataConfig.KmsKeyId")] == "unknown"  # a parameter without default
+    assert found[("Packaged.T", "SM-TR-01", "EnableNetworkIsolation")] == "fail"
+    assert not any(resource.split(".")[0] in ("Uploaded", "Remote", "Missing") and "." in resource
+                   for resource, _c, _f in found)
