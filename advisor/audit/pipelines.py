@@ -264,9 +264,13 @@ def _local_definition(value: Any, folder: Path | None) -> Any:
         return None
     path = folder / value
     try:
-        if not path.is_file() or path.stat().st_size > _MAX_DEFINITION_BYTES:
+        if not path.is_file():  # a device or a FIFO reports size 0 and never ends: only a regular file is read
             return None
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(_MAX_DEFINITION_BYTES + 1)
+        if len(data) > _MAX_DEFINITION_BYTES:
+            return None
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     if path.suffix.lower() not in (".yaml", ".yml"):
