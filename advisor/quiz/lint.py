@@ -16,6 +16,8 @@ should not have:
 - `cue-absolute` (warning): an option (or a true/false statement) that says "always", "never", "guaranteed" or
   "in all cases": test-wise learners strike absolute claims as false without knowing the subject, and AWS's items
   avoid them. Say the condition instead ("is the same as the training instance", not "always pick ...").
+- `cue-stock-distractor` (warning): the same wrong option in three or more questions and the answer in none
+  ("A CloudWatch alarm on the endpoint's Invocations metric"): a learner learns to strike it on sight.
 - `exam-shape` (warning): a question filed under an exam whose type the exam has but not its size, as the
   exam's `item_shapes` in rules/knowledge/exams.yaml give them (MLA-C01: multiple choice is one right of four,
   multiple response five or more options, ordering 3-5 steps, matching 3-7 prompts).
@@ -41,7 +43,7 @@ from advisor.errors import BankError, Problem, QuizError
 if TYPE_CHECKING:
     from advisor.documents import Document
     from advisor.knowledge.models import ItemShape
-    from advisor.quiz.models import Question, QuizBank
+    from advisor.quiz.models import Option, Question, QuizBank
 
 Severity = Literal["error", "warning"]
 
@@ -53,6 +55,8 @@ KEY_RATIO_LIMIT = 1.5
 ALL_NONE_LIMIT = 0.5
 #: Single-answer questions with fewer options are left out of the longest-key share (True/False, A/B).
 LONGEST_MIN_OPTIONS = 3
+#: A wrong option written word for word in this many questions, and never the answer, is a stock distractor.
+STOCK_MIN_USES = 3
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("cue-absolute", "warning",
          "an option or a true/false statement says always, never, guaranteed or in all cases (learners strike "
          "absolute claims unread)"),
+    Rule("cue-stock-distractor", "warning",
+         f"the same wrong option in {STOCK_MIN_USES} or more questions and the answer in none"),
     Rule("missing-explanation", "warning", "options without an explanation"),
     Rule("missing-domain", "warning", "no exam domain (exam simulations draw it only as filler)"),
     Rule("missing-task", "warning", "an MLA-C01 domain but no MLA-C01 task statement"),
@@ -140,6 +146,7 @@ class Cues:
     all_none_answers: int = 0
     stem_echoes: int = 0
     absolutes: int = 0              # questions with an absolute qualifier in an option or a true/false statement
+    stock_distractors: int = 0      # option texts that are wrong in STOCK_MIN_USES or more questions, right in none
 
     @property
     def key_longest_share(self) -> float:
@@ -152,7 +159,7 @@ class Cues:
                 "key_much_longer": self.key_much_longer, "key_much_longer_noted": self.key_much_longer_noted,
                 "all_none_of_the_above_uses": self.all_none_uses,
                 "all_none_of_the_above_answers": self.all_none_answers, "stem_echoes": self.stem_echoes,
-                "absolutes": self.absolutes}
+                "absolutes": self.absolutes, "stock_distractors": self.stock_distractors}
 
 
 @dataclass
@@ -314,6 +321,19 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
                     f"{field} says {word!r}, an absolute claim a learner can strike without knowing the subject",
                     doc.display, doc.line_of((*where, *field_path(q, field))), format_path(where),
                     hint="state the condition instead, or add lint_notes: {cue-absolute: why}"))
+    for text, uses in stock_distractors(bank).items():
+        cues.stock_distractors += 1
+        for index, option in uses:
+            if "cue-stock-distractor" in bank.questions[index].lint_notes:
+                used_notes.add((index, "cue-stock-distractor"))
+                continue
+            where = ("questions", index)
+            siblings = [bank.questions[i].id for i, _ in uses if i != index]
+            report.add("cue-stock-distractor", Problem(
+                f"option {option.key} ({text!r}) is also a wrong option of {', '.join(siblings)} and the answer in "
+                "none: learners strike it on sight", doc.display,
+                doc.line_of((*where, "options", ord(option.key) - ord("A"), "text")), format_path(where),
+                hint="write a wrong design this scenario tempts, or add lint_notes: {cue-stock-distractor: why}"))
     if cues.key_longest_share > KEY_LONGEST_LIMIT:
         report.add("cue-key-longest", Problem(
             f"the key is strictly the longest option in {cues.key_longest} of {cues.single_answer} single-answer "
@@ -336,7 +356,25 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
                                                        format_path(("questions", index, "lint_notes"))))
 
 
-_QUESTION_CUES = frozenset({"cue-key-much-longer", "cue-stem-echo", "cue-absolute"})
+_QUESTION_CUES = frozenset({"cue-key-much-longer", "cue-stem-echo", "cue-absolute", "cue-stock-distractor"})
+
+
+def stock_distractors(bank: QuizBank) -> dict[str, list[tuple[int, Option]]]:
+    """Option texts (case, spacing and a final full stop aside) that are wrong in STOCK_MIN_USES or more choice
+    questions and right in none, with each use: (question index, option)."""
+    uses: dict[str, list[tuple[int, Option]]] = {}
+    keyed: set[str] = set()
+    for index, q in enumerate(bank.questions):
+        if q.type not in ("single", "multiple"):
+            continue
+        for o in q.options:
+            text = " ".join(o.text.split()).rstrip(".").casefold()
+            if o.correct:
+                keyed.add(text)
+            else:
+                uses.setdefault(text, []).append((index, o))
+    return {uses_[0][1].text: uses_ for text, uses_ in uses.items()
+            if text not in keyed and len({i for i, _ in uses_}) >= STOCK_MIN_USES}
 
 
 def absolute_claim(q: Question) -> tuple[str, str] | None:
@@ -467,7 +505,8 @@ def summary_lines(report: BankReport) -> list[str]:
              f"({c.key_much_longer_noted} with a lint note)",
              f"  'All/None of the above': the answer in {c.all_none_answers} of {c.all_none_uses} uses (at most half)",
              f"  stems repeating a word only the key uses: {c.stem_echoes}",
-             f"  questions with an absolute claim (always, never, guaranteed): {c.absolutes}"]
+             f"  questions with an absolute claim (always, never, guaranteed): {c.absolutes}",
+             f"  wrong options repeated in {STOCK_MIN_USES}+ questions and never the answer: {c.stock_distractors}"]
     by_rule = Counter(f.rule for f in report.findings)
     lines.append(f"  {_count(report.count('error'), 'error')}, {_count(report.count('warning'), 'warning')}"
                  + (": " + ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())) if by_rule else ""))

@@ -145,6 +145,45 @@ def test_a_lint_note_waives_an_absolute_claim_and_an_unneeded_one_is_said(tmp_pa
         ("unused-lint-note", "questions[1].lint_notes")]
 
 
+STOCK = "A CloudWatch alarm on the endpoint's Invocations metric"
+
+
+@pytest.mark.parametrize(("texts", "keyed", "fires"), [
+    ([STOCK, STOCK, STOCK], None, True),                             # wrong three times, right never
+    ([STOCK, STOCK.upper() + ".", "  " + STOCK], None, True),       # case, spacing and a full stop aside
+    ([STOCK, STOCK, STOCK], 2, False),                                # the answer once: no free strike
+    ([STOCK, STOCK, "An SNS topic on the endpoint"], None, False),   # twice is not yet a habit
+])
+def test_a_wrong_option_repeated_across_questions_is_a_stock_distractor(
+        tmp_path: Path, texts: list[str], keyed: int | None, fires: bool) -> None:
+    questions = []
+    for n, text in enumerate(texts):
+        q = question(f"q-stock-{n}", correct="B" if n == keyed else "A")
+        q["options"][1]["text"] = text
+        questions.append(q)
+    path = write_bank(tmp_path, questions, bank_id="stock")
+    [report] = lint_paths(path)
+    found = [f for f in report.findings if f.rule == "cue-stock-distractor"]
+    assert len(found) == (3 if fires else 0) and report.cues.stock_distractors == int(fires)
+    if fires:
+        assert [f.problem.field for f in found] == ["questions[0]", "questions[1]", "questions[2]"]
+        assert "also a wrong option of q-stock-1, q-stock-2 and the answer in none" in found[0].problem.message
+
+
+def test_a_lint_note_waives_a_stock_distractor_where_it_is_meant(tmp_path: Path) -> None:
+    questions = []
+    for n in range(3):
+        q = question(f"q-stock-{n}", correct="A")
+        q["options"][1]["text"] = STOCK
+        if n == 0:
+            q["lint_notes"] = {"cue-stock-distractor": "the metric every on-call engineer reaches for first"}
+        questions.append(q)
+    [report] = lint_paths(write_bank(tmp_path, questions, bank_id="stock"))
+    assert [f.problem.field for f in report.findings if f.rule == "cue-stock-distractor"] == [
+        "questions[1]", "questions[2]"]
+    assert "unused-lint-note" not in {f.rule for f in report.findings}
+
+
 def test_an_imported_bank_without_explanations_or_domains_loads_and_lint_says_what_is_missing(tmp_path: Path) -> None:
     from advisor.quiz.bank import load_bank
 
