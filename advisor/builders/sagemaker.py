@@ -18,10 +18,12 @@ from advisor.errors import UsageError
 from advisor.knowledge.models import SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS
 from advisor.recommend.sizing import PLACEMENT_SETTING, ZONE_BALANCE_SETTING
 from advisor.stages import StageSpec, endpoint_stages
+from advisor.workload import TRAINING_MAX_HOURS
 
 SERVICE = "sagemaker"
-#: The longest a training, tuning or processing job may run (SageMaker's 28-day limit).
-MAX_RUNTIME_SECONDS = 28 * 24 * 3600
+#: The longest a training or tuning job may run (StoppingCondition's 28-day limit, the one figure the workload's
+#: training.max_hours is bounded by).
+MAX_RUNTIME_SECONDS = TRAINING_MAX_HOURS * 3600
 #: Managed spot training may wait for capacity up to this many times its run time (MaxWaitTimeInSeconds).
 SPOT_WAIT_FACTOR = 2
 CHECKPOINT_LOCAL_PATH = "/opt/ml/checkpoints"
