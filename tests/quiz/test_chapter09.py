@@ -284,3 +284,13 @@ def test_scaling_metrics_are_application_auto_scalings_or_said_to_be_custom(bank
     backlog = [(qid, t) for qid, t in texts if re.search(r"ApproximateBacklogSize(PerInstance)?\b", t)
                and re.search(r"target tracking|tracks|scal", t)]
     assert [qid for qid, t in backlog if "customized metric" not in t] == []
+
+
+def test_a_volume_key_keyed_right_says_local_storage_refuses_it(bank: Bank) -> None:
+    """botocore 1.44.5 (ResourceConfig.VolumeKmsKeyId): an instance type with local storage refuses the field, its
+    instance store being encrypted by a hardware module. Where the bank keys the field, a learner reads the limit
+    beside it (the audit and the request builders apply the same rule)."""
+    keyed = [(i.id, o) for i in bank.items for o in i.options
+             if "VolumeKmsKeyId" in ((o.text if o.correct else "") + (o.match or ""))]
+    assert len(keyed) >= 2
+    assert [qid for qid, o in keyed if "local NVMe storage refuse" not in o.explanation] == []
