@@ -16,6 +16,8 @@ should not have:
 - `cue-absolute` (warning): an option (or a true/false statement) that says "always", "never", "guaranteed" or
   "in all cases": test-wise learners strike absolute claims as false without knowing the subject, and AWS's items
   avoid them. Say the condition instead ("is the same as the training instance", not "always pick ...").
+- `cue-inclusive-key` (warning): every wrong option limits itself with "only" and the key does not ("CodeCommit
+  only", "GitHub only" against "CodeCommit, GitHub or any other Git server"): the inclusive option is picked unread.
 - `cue-stock-distractor` (warning): the same wrong option in three or more questions and the answer in none
   ("A CloudWatch alarm on the endpoint's Invocations metric"): a learner learns to strike it on sight.
 - `exam-shape` (warning): a question filed under an exam whose type the exam has but not its size, as the
@@ -85,6 +87,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("cue-absolute", "warning",
          "an option or a true/false statement says always, never, guaranteed or in all cases (learners strike "
          "absolute claims unread)"),
+    Rule("cue-inclusive-key", "warning",
+         "every wrong option says 'only' and the key does not (the inclusive option is picked unread)"),
     Rule("cue-stock-distractor", "warning",
          f"the same wrong option in {STOCK_MIN_USES} or more questions and the answer in none"),
     Rule("missing-explanation", "warning", "options without an explanation"),
@@ -102,6 +106,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
 
 _ALL_NONE = re.compile(r"^\s*(all|none|both|neither) of the (above|options|answers)\b", re.I)
 #: Absolute qualifiers (not "always-on", a compound noun); "only", "all" and "every" are too often plain facts.
+_ONLY = re.compile(r"\bonly\b", re.I)
 _ABSOLUTE = re.compile(r"\b(always|never|guarantee[sd]?|in (?:all|every) cases?|under no circumstances)\b(?!-)", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z0-9]", re.I)
 _STOP = frozenset((
@@ -146,6 +151,7 @@ class Cues:
     all_none_answers: int = 0
     stem_echoes: int = 0
     absolutes: int = 0              # questions with an absolute qualifier in an option or a true/false statement
+    inclusive_keys: int = 0         # questions whose wrong options all say "only" and whose key does not
     stock_distractors: int = 0      # option texts that are wrong in STOCK_MIN_USES or more questions, right in none
 
     @property
@@ -159,7 +165,8 @@ class Cues:
                 "key_much_longer": self.key_much_longer, "key_much_longer_noted": self.key_much_longer_noted,
                 "all_none_of_the_above_uses": self.all_none_uses,
                 "all_none_of_the_above_answers": self.all_none_answers, "stem_echoes": self.stem_echoes,
-                "absolutes": self.absolutes, "stock_distractors": self.stock_distractors}
+                "absolutes": self.absolutes, "stock_distractors": self.stock_distractors,
+                "inclusive_keys": self.inclusive_keys}
 
 
 @dataclass
@@ -310,6 +317,16 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
                     report.add("cue-stem-echo", Problem(
                         f"the stem and only the key use {', '.join(repr(w) for w in echoes)}", doc.display,
                         doc.line_of((*where, "stem")), format_path(where)))
+        if inclusive_key(q):
+            cues.inclusive_keys += 1
+            if "cue-inclusive-key" in q.lint_notes:
+                used_notes.add((index, "cue-inclusive-key"))
+            else:
+                report.add("cue-inclusive-key", Problem(
+                    "every wrong option says 'only' and the key does not: the inclusive option gives itself away",
+                    doc.display, doc.line_of((*where, "options")), format_path(where),
+                    hint="give a wrong option the broad claim, or the key a limit of its own, or add lint_notes: "
+                         "{cue-inclusive-key: why}"))
         absolute = absolute_claim(q)
         if absolute is not None:
             cues.absolutes += 1
@@ -356,7 +373,15 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
                                                        format_path(("questions", index, "lint_notes"))))
 
 
-_QUESTION_CUES = frozenset({"cue-key-much-longer", "cue-stem-echo", "cue-absolute", "cue-stock-distractor"})
+_QUESTION_CUES = frozenset({"cue-key-much-longer", "cue-stem-echo", "cue-absolute", "cue-stock-distractor",
+                            "cue-inclusive-key"})
+
+
+def inclusive_key(q: Question) -> bool:
+    """A choice question of three or more options whose wrong options all say "only" and whose keys do not."""
+    if q.type not in ("single", "multiple") or len(q.options) < LONGEST_MIN_OPTIONS:
+        return False
+    return all(bool(_ONLY.search(o.text)) is not o.correct for o in q.options)
 
 
 def stock_distractors(bank: QuizBank) -> dict[str, list[tuple[int, Option]]]:
@@ -506,7 +531,8 @@ def summary_lines(report: BankReport) -> list[str]:
              f"  'All/None of the above': the answer in {c.all_none_answers} of {c.all_none_uses} uses (at most half)",
              f"  stems repeating a word only the key uses: {c.stem_echoes}",
              f"  questions with an absolute claim (always, never, guaranteed): {c.absolutes}",
-             f"  wrong options repeated in {STOCK_MIN_USES}+ questions and never the answer: {c.stock_distractors}"]
+             f"  wrong options repeated in {STOCK_MIN_USES}+ questions and never the answer: {c.stock_distractors}",
+             f"  keys that alone do not say 'only': {c.inclusive_keys}"]
     by_rule = Counter(f.rule for f in report.findings)
     lines.append(f"  {_count(report.count('error'), 'error')}, {_count(report.count('warning'), 'warning')}"
                  + (": " + ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())) if by_rule else ""))

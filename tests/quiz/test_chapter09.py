@@ -294,3 +294,4 @@ def test_a_volume_key_keyed_right_says_local_storage_refuses_it(bank: Bank) -> N
              if "VolumeKmsKeyId" in ((o.text if o.correct else "") + (o.match or ""))]
     assert len(keyed) >= 2
     assert [qid for qid, o in keyed if "local NVMe storage refuse" not in o.explanation] == []
+

@@ -145,6 +145,21 @@ def test_a_lint_note_waives_an_absolute_claim_and_an_unneeded_one_is_said(tmp_pa
         ("unused-lint-note", "questions[1].lint_notes")]
 
 
+@pytest.mark.parametrize(("texts", "fires"), [
+    (["CodeCommit, GitHub or any Git server", "CodeCommit only", "GitHub only", "Only S3"], True),
+    (["Any Git server", "Only CodeCommit", "GitHub only", "S3 copies"], False),            # one wrong option is broad
+    (["CodeCommit only", "CodeCommit, GitHub or any Git server", "GitHub only", "Only S3"], False),  # key limited
+    (["Any Git server", "Commonly CodeCommit", "GitHub solely", "S3"], False),            # "only" as a word only
+])
+def test_a_key_that_alone_is_not_restricted_by_only_is_a_cue(tmp_path: Path, texts: list[str], fires: bool) -> None:
+    q = question("q-only", correct="A")
+    for option, text in zip(q["options"], texts):
+        option["text"] = text
+    [report] = lint_paths(write_bank(tmp_path, [q], bank_id="only"))
+    assert ("cue-inclusive-key" in {f.rule for f in report.findings}) is fires
+    assert report.cues.inclusive_keys == int(fires)
+
+
 STOCK = "A CloudWatch alarm on the endpoint's Invocations metric"
 
 
