@@ -270,9 +270,10 @@ def _serverless_offer(w: Workload, knowledge: Knowledge, here: str, serverless: 
     if lacks and (derived.sensitive or w.data.private_sources):
         caveat += (f", and it has no {' or '.join(lacks)}, so this {w.data.sensitivity} workload "
                    "would give those up: keep the instance endpoint unless that is acceptable")
-    top = serverless.most("memory_mb") or 6144
+    top = serverless.most("memory_mb")
     return [f"{realtime_stage}: {inf.traffic} CPU traffic within {serverless.name}'s limits (payload "
-            f"{serverless.most('payload_mb'):g} MB, {serverless.most('timeout_s'):g} s, memory up to {top:g} MB"
+            f"{serverless.most('payload_mb'):g} MB, {serverless.most('timeout_s'):g} s"
+            f"{f', memory up to {top:g} MB' if top else ''}"
             f"{'' if serverless.capabilities.gpu else ', no GPU'}) could use {_a(_title(here))}, stages: [{here}] "
             f"({_settings_text(serverless, settings)}){cost}{caveat}"]
 
