@@ -118,7 +118,7 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
                     snapshot: PriceSnapshot | None) -> list[str]:
     """Warnings that compare each endpoint stage's requests and traffic with what each inference option is for."""
     stages = knowledge.inference_stages()
-    if not stages:
+    if not any(s in w.stages for s, _ in stages):  # every warning below is about an inference stage it has
         return []
     kinds = _kinds(knowledge)
     breaks = {s: _breaks(o, w) for s, o in stages}  # weighed once, read by every warning below
