@@ -604,3 +604,21 @@ def test_filebase64_reads_the_script_a_lifecycle_configuration_sends(tmp_path: P
              if f.control == "SM-NB-08" and f.field == "on_start"}
     assert found == {"aws_sagemaker_notebook_instance_lifecycle_configuration.leaky": "fail",
                      "aws_sagemaker_notebook_instance_lifecycle_configuration.clean": "pass"}
+
+
+def test_an_output_of_a_module_called_with_for_each_or_count_is_read_through_its_instance(tmp_path: Path) -> None:
+    """`module.keys["serving"].arn` and `module.counted[0].arn` are the outputs of those instances (set, as the
+    modules' keys are); an instance the call does not make (`module.keys["nope"]`) stays unknown."""
+    (tmp_path / "kms").mkdir()
+    (tmp_path / "kms" / "main.tf").write_text(
+        'variable "purpose" {}\nresource "aws_kms_key" "this" {}\noutput "arn" {\n  value = aws_kms_key.this.arn\n}\n')
+    configs = {"keyed": 'module.keys["serving"].arn', "counted": "module.counted[0].arn",
+               "absent": 'module.keys["nope"].arn', "beyond": "module.counted[1].arn"}
+    (tmp_path / "main.tf").write_text(
+        'module "keys" {\n  for_each = toset(["serving"])\n  source = "./kms"\n  purpose = each.key\n}\n'
+        'module "counted" {\n  count = 1\n  source = "./kms"\n  purpose = "x"\n}\n'
+        + "".join(f'resource "aws_sagemaker_endpoint_configuration" "{name}" {{\n  name = "{name}"\n'
+                  f'  kms_key_arn = {expression}\n}}\n' for name, expression in configs.items()))
+    found = {f.resource.split(".")[-1]: f.status for f in audit_paths([tmp_path], K, tmp_path).findings
+             if f.control == "SM-EC-01"}
+    assert found == {"keyed": "pass", "counted": "pass", "absent": "unknown", "beyond": "unknown"}

@@ -57,7 +57,7 @@ class Scope:
     prefix: str = ""  # "module.a." for an instance of a called module
     extra: dict[str, Any] = field(default_factory=dict)  # a dynamic block's iterator
     folder: Path | None = None  # the module's folder: path.module, and where file() and templatefile() read
-    #: (call name, output name) -> the output's value in that call's instance (Configuration.output)
+    #: (call name, `keys["a"]` or `counted[0]` for an instance; output name) -> the output's value there
     outputs: Callable[[str, str], Any] | None = None
     _locals: dict[str, Any] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
@@ -454,11 +454,17 @@ class _Parser:
             return self.scope.extra[token]
         if token == "module" and self.scope.outputs is not None:
             self.take(".")
-            call = self.take()[1]
+            call, instance = self.take()[1], ""
+            if self.peek() == "[":  # an instance of a call with for_each or count, named as Terraform names it
+                self.take("[")
+                key = _known(self.conditional())
+                self.take("]")
+                instance = f"[{key}]" if isinstance(key, int) and not isinstance(key, bool) \
+                    else f"[{json.dumps(str(key))}]"
             if self.peek() != ".":
-                raise Unresolved  # an instance of a call with count or for_each, or the whole module object
+                raise Unresolved  # the whole module object
             self.take(".")
-            return self.scope.outputs(call, self.take()[1])
+            return self.scope.outputs(call + instance, self.take()[1])
         if token == "path" and self.scope.folder is not None:
             self.take(".")
             name = self.take()[1]
@@ -785,9 +791,9 @@ class Configuration:
         return read
 
     def output(self, folder: Path, prefix: str, call: str, name: str) -> Any:
-        """`module.<call>.<name>` read in the module instance `prefix` of `folder`: the output's value in the one
-        instance that call makes (a call with count or for_each is read through its index, not here)."""
-        target = next((t for n, t, _args in self._folder(folder).calls if n == call), None)
+        """`module.<call>.<name>` read in the module instance `prefix` of `folder`: the output's value in the
+        instance that call makes (`call` is `keys["a"]` or `counted[0]` for a call with for_each or count)."""
+        target = next((t for n, t, _args in self._folder(folder).calls if n == call.split("[", 1)[0]), None)
         if target is None or name not in self._folder(target).outputs:
             raise Unresolved  # a registry module, or an output not declared
         scope = next((s for s in self._folder_scopes(target) if s.prefix == f"{prefix}module.{call}."), None)
