@@ -577,19 +577,25 @@ def test_a_local_modules_output_is_read_in_the_instance_the_call_makes(tmp_path:
     """`kms_key_arn = module.key.arn` where the local module outputs aws_kms_key.this.arn is set; an output that
     hands back the caller's argument is that argument (null: as if omitted); a registry module's output, or one the
     module does not declare, stays unknown. (Every module output was unknown.)"""
+    found = _keys_from_modules(
+        tmp_path, 'variable "given" {\n  default = null\n}\noutput "given" {\n  value = var.given\n}\n',
+        'module "key" {\n  source = "./key"\n}\nmodule "remote" {\n  source = "terraform-aws-modules/kms/aws"\n}\n',
+        {"own": "module.key.arn", "given": "module.key.given", "remote": "module.remote.arn",
+         "undeclared": "module.key.nothing"})
+    assert found == {"own": "pass", "given": "fail", "remote": "unknown", "undeclared": "unknown"}
+
+
+def _keys_from_modules(tmp_path: Path, module: str, calls: str, configs: dict[str, str]) -> dict[str, str]:
+    """SM-EC-01 of one endpoint configuration per `configs` entry (name -> its kms_key_arn expression), beside the
+    module calls `calls` of a local module ./key that makes a key and outputs its arn (and whatever `module` adds)."""
     (tmp_path / "key").mkdir()
     (tmp_path / "key" / "main.tf").write_text(
-        'variable "given" {\n  default = null\n}\nresource "aws_kms_key" "this" {}\n'
-        'output "arn" {\n  value = aws_kms_key.this.arn\n}\noutput "given" {\n  value = var.given\n}\n')
-    configs = {"own": "module.key.arn", "given": "module.key.given", "remote": "module.remote.arn",
-               "undeclared": "module.key.nothing"}
+        'resource "aws_kms_key" "this" {}\noutput "arn" {\n  value = aws_kms_key.this.arn\n}\n' + module)
     (tmp_path / "main.tf").write_text(
-        'module "key" {\n  source = "./key"\n}\nmodule "remote" {\n  source = "terraform-aws-modules/kms/aws"\n}\n'
-        + "".join(f'resource "aws_sagemaker_endpoint_configuration" "{name}" {{\n  name = "{name}"\n'
-                  f'  kms_key_arn = {expression}\n}}\n' for name, expression in configs.items()))
-    found = {f.resource.split(".")[-1]: f.status for f in audit_paths([tmp_path], K, tmp_path).findings
-             if f.control == "SM-EC-01"}
-    assert found == {"own": "pass", "given": "fail", "remote": "unknown", "undeclared": "unknown"}
+        calls + "".join(f'resource "aws_sagemaker_endpoint_configuration" "{name}" {{\n  name = "{name}"\n'
+                        f'  kms_key_arn = {expression}\n}}\n' for name, expression in configs.items()))
+    return {f.resource.split(".")[-1]: f.status for f in audit_paths([tmp_path], K, tmp_path).findings
+            if f.control == "SM-EC-01"}
 
 
 def test_filebase64_reads_the_script_a_lifecycle_configuration_sends(tmp_path: Path) -> None:
@@ -609,16 +615,10 @@ def test_filebase64_reads_the_script_a_lifecycle_configuration_sends(tmp_path: P
 def test_an_output_of_a_module_called_with_for_each_or_count_is_read_through_its_instance(tmp_path: Path) -> None:
     """`module.keys["serving"].arn` and `module.counted[0].arn` are the outputs of those instances (set, as the
     modules' keys are); an instance the call does not make (`module.keys["nope"]`) stays unknown."""
-    (tmp_path / "kms").mkdir()
-    (tmp_path / "kms" / "main.tf").write_text(
-        'variable "purpose" {}\nresource "aws_kms_key" "this" {}\noutput "arn" {\n  value = aws_kms_key.this.arn\n}\n')
-    configs = {"keyed": 'module.keys["serving"].arn', "counted": "module.counted[0].arn",
-               "absent": 'module.keys["nope"].arn', "beyond": "module.counted[1].arn"}
-    (tmp_path / "main.tf").write_text(
-        'module "keys" {\n  for_each = toset(["serving"])\n  source = "./kms"\n  purpose = each.key\n}\n'
-        'module "counted" {\n  count = 1\n  source = "./kms"\n  purpose = "x"\n}\n'
-        + "".join(f'resource "aws_sagemaker_endpoint_configuration" "{name}" {{\n  name = "{name}"\n'
-                  f'  kms_key_arn = {expression}\n}}\n' for name, expression in configs.items()))
-    found = {f.resource.split(".")[-1]: f.status for f in audit_paths([tmp_path], K, tmp_path).findings
-             if f.control == "SM-EC-01"}
+    found = _keys_from_modules(
+        tmp_path, 'variable "purpose" {}\n',
+        'module "keys" {\n  for_each = toset(["serving"])\n  source = "./key"\n  purpose = each.key\n}\n'
+        'module "counted" {\n  count = 1\n  source = "./key"\n  purpose = "x"\n}\n',
+        {"keyed": 'module.keys["serving"].arn', "counted": "module.counted[0].arn",
+         "absent": 'module.keys["nope"].arn', "beyond": "module.counted[1].arn"})
     assert found == {"keyed": "pass", "counted": "pass", "absent": "unknown", "beyond": "unknown"}
