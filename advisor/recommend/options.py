@@ -69,8 +69,6 @@ def _job(stage_id: str, option: HostingOption) -> bool:
 Kind = Callable[[str, HostingOption], bool]
 Stages = tuple[tuple[str, HostingOption], ...]
 Kinds = dict[Kind, list[tuple[str, HostingOption]]]
-Breaks = Mapping[str, dict[str, str]]
-"""The limits each inference stage's option breaks (_breaks), by stage."""
 
 
 def _of(stages: Stages, kind: Kind) -> list[tuple[str, HostingOption]]:
@@ -98,6 +96,19 @@ def _breaks(option: HostingOption, w: Workload) -> dict[str, str]:
     return broken
 
 
+class Breaks(dict[str, dict[str, str]]):
+    """The limits each inference stage's option breaks (_breaks), by stage: weighed when first asked, and once,
+    however many warnings ask."""
+
+    def __init__(self, w: Workload, stages: Stages) -> None:
+        super().__init__()
+        self._w, self._options = w, dict(stages)
+
+    def __missing__(self, stage_id: str) -> dict[str, str]:
+        found = self[stage_id] = _breaks(self._options[stage_id], self._w)
+        return found
+
+
 def _fields(option: HostingOption, limit_ids: Collection[str]) -> str:
     """The request fields that set the named limits of `option` (their api_field, without the operation), so a
     warning names only the settings the workload's requests break."""
@@ -121,7 +132,7 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
     if not any(s in w.stages for s, _ in stages):  # every warning below is about an inference stage it has
         return []
     kinds = _kinds(knowledge)
-    breaks = {s: _breaks(o, w) for s, o in stages}  # weighed once, read by every warning below
+    breaks = Breaks(w, stages)
     warnings = [*_serverless_for_steady_traffic(w, kinds), *_async_for_quick_requests(w, kinds, breaks),
                 *_batch_records_too_large(w, stages, kinds, breaks), *_batch_models(w, kinds)]
     for here, _ in kinds[_always_on]:
@@ -144,10 +155,10 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
             warnings.append(f"{here}: {_a(_title(here))} (InvokeEndpoint) cannot take these requests: "
                             f"{', '.join(broken.values())}; {instead}")
         if choice is not None:
-            offers = [x for s, o in kinds[_per_use] if not breaks[s]
-                      for x in _serverless_offer(w, knowledge, s, o, here, choice, snapshot)]
-            warnings += offers or [x for s, o in kinds[_queued] if not breaks[s]
-                                   for x in _async_for_idle_periods(w, knowledge, s, o, kinds, here, choice)]
+            offers = [x for s, o in kinds[_per_use]
+                      for x in _serverless_offer(w, knowledge, s, o, here, choice, snapshot, breaks)]
+            warnings += offers or [x for s, o in kinds[_queued]
+                                   for x in _async_for_idle_periods(w, knowledge, s, o, kinds, here, choice, breaks)]
     return warnings
 
 
@@ -209,10 +220,9 @@ def _batch_records_too_large(w: Workload, stages: Stages, kinds: Kinds, breaks: 
 
 
 def _async_for_idle_periods(w: Workload, knowledge: Knowledge, here: str, async_option: HostingOption,
-                            kinds: Kinds, realtime_stage: str, choice: StageChoice) -> list[str]:
+                            kinds: Kinds, realtime_stage: str, choice: StageChoice, breaks: Breaks) -> list[str]:
     """A real-time endpoint bills every hour; with idle periods and a GPU (no serverless), async scales to zero,
     unless callers cannot wait for an instance to start (then it would keep one, as the real-time endpoint does).
-    Asked only when the asynchronous option takes the requests.
 
     An endpoint of inference components that already scales to zero (its ManagedInstanceScaling.MinInstanceCount
     0) does not bill every hour, so it is not told to. A single model's endpoint is also told the one way a
@@ -220,7 +230,7 @@ def _async_for_idle_periods(w: Workload, knowledge: Knowledge, here: str, async_
     inference components, and it answers requests with errors until an instance is provisioned, several
     minutes), since that keeps synchronous calls where the asynchronous queue does not."""
     if here in w.stages or not scales_to_zero(w) or not async_option.capabilities.gpu \
-            or not _needs_gpu(w, choice, knowledge):
+            or not _needs_gpu(w, choice, knowledge) or breaks[here]:
         return []
     scale_to_zero = _variant_setting(knowledge, "inference_components", "min_instances")
     if choice.settings.get(scale_to_zero) == 0:
@@ -238,14 +248,13 @@ def _async_for_idle_periods(w: Workload, knowledge: Knowledge, here: str, async_
 
 
 def _serverless_offer(w: Workload, knowledge: Knowledge, here: str, serverless: HostingOption, realtime_stage: str,
-                      choice: StageChoice, snapshot: PriceSnapshot | None) -> list[str]:
-    """Sporadic or spiky CPU traffic within serverless limits (asked only when the option takes the requests):
-    its cost beside the endpoint's, and its limits.
+                      choice: StageChoice, snapshot: PriceSnapshot | None, breaks: Breaks) -> list[str]:
+    """Sporadic or spiky CPU traffic within serverless limits: its cost beside the endpoint's, and its limits.
 
     The settings and the cost are the serverless stage's own (its settings sizer and costing), so the offer is
     what `stages: [serverless_inference]` would recommend."""
     inf = w.inference
-    if here in w.stages or inf.traffic not in ("sporadic", "spiky") \
+    if here in w.stages or inf.traffic not in ("sporadic", "spiky") or breaks[here] \
             or (_needs_gpu(w, choice, knowledge) and not serverless.capabilities.gpu):
         return []  # the offer is never of a stage the workload has: its serverless stage is sized and costed
     derived = Derived.of(w, knowledge)
