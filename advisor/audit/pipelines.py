@@ -152,7 +152,7 @@ def _jobs(holder: Resource, folder: Path | None = None) -> list[Resource]:
     if not isinstance(definition, dict):
         return []
     line = holder.line_of(path) or holder.line
-    return [replace(holder, kind="requests", type=operation, name=f"{holder.name}.{name}",
+    return [replace(holder, kind="requests", type=operation, name=f"{holder.name}.{_written(name)}",
                     properties=_values(request), line=line, line_of=_at(line))
             for name, operation, request in jobs(definition) if isinstance(request, dict)]
 
@@ -283,6 +283,11 @@ def _local_definition(value: Any, folder: Path | None) -> Any:
         return None
 
 
+def _written(text: str) -> str:
+    """A definition's text as the input writes it: each marked part is `${...}` again (a step's name, a value)."""
+    return _MARKED.sub(lambda m: "${" + m.group(2) + "}", text)
+
+
 def _plain(value: Any) -> str:
     """A definition's text as it reads where only its form matters (which API a Task state's Resource calls): a
     part of known form is its stand-in (`arn:${AWS::Partition}:states:::...` is `arn:aws:states:::...`), any other
@@ -308,7 +313,7 @@ def _values(node: Any) -> Any:
     if isinstance(node, list):
         return [_values(v) for v in node]
     if isinstance(node, str) and (_UNKNOWN in node or _FORM in node or _SET in node):
-        text = _MARKED.sub(lambda m: "${" + m.group(2) + "}", node)
+        text = _written(node)
         # only parts of known form (the account, the region) or set from another resource: certainly set
         return Unknown(text) if _UNKNOWN in node else Reference(text, arn=arn_form(text))
     if isinstance(node, str) and node.startswith("{%") and node.endswith("%}"):

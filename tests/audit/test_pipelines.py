@@ -242,3 +242,15 @@ def test_a_definition_kept_in_a_file_beside_the_template_is_read(tmp_path: Path)
     assert found[("Packaged.T", "SM-TR-01", "EnableNetworkIsolation")] == "fail"
     assert not any(resource.split(".")[0] in ("Uploaded", "Remote", "Missing") and "." in resource
                    for resource, _c, _f in found)
+
+
+def test_a_step_named_from_a_parameter_is_named_as_the_definition_writes_it(tmp_path: Path) -> None:
+    """A step whose Name holds `${Env}` or `${AWS::Region}` in a !Sub body is `P.Train-${Env}`, not a name holding
+    the reader's internal markers (control characters that no output format should carry)."""
+    (tmp_path / "t.yaml").write_text(
+        "Parameters:\n  Env: {Type: String}\nResources:\n  P:\n    Type: AWS::SageMaker::Pipeline\n    Properties:\n"
+        "      PipelineName: p\n      RoleArn: arn:aws:iam::111122223333:role/p\n      PipelineDefinition:\n"
+        "        PipelineDefinitionBody: !Sub '{\"Steps\": [{\"Name\": \"Train-${Env}\", \"Type\": \"Training\", "
+        "\"Arguments\": {}}, {\"Name\": \"Prep-${AWS::Region}\", \"Type\": \"Processing\", \"Arguments\": {}}]}'\n")
+    names = {resource for resource, _c, _f in _found(tmp_path)}
+    assert names == {"P.Train-${Env}", "P.Prep-${AWS::Region}"}
