@@ -622,3 +622,18 @@ def test_an_output_of_a_module_called_with_for_each_or_count_is_read_through_its
         {"keyed": 'module.keys["serving"].arn', "counted": "module.counted[0].arn",
          "absent": 'module.keys["nope"].arn', "beyond": "module.counted[1].arn"})
     assert found == {"keyed": "pass", "counted": "pass", "absent": "unknown", "beyond": "unknown"}
+
+
+def test_try_and_can_fall_back_as_terraform_does() -> None:
+    """try() is its first argument that evaluates without an error (a missing attribute, an index past the end),
+    can() whether one does; an argument not known here leaves the answer unknown. Both were unknown, so a module's
+    `try(each.value.kms_key_arn, null)` could not be judged."""
+    scope = Scope({"config": {"key": "alias/k"}, "items": [1]}, {})
+    assert scope.expression("try(var.config.missing, null)") is None
+    assert scope.expression("try(var.config.key, null)") == "alias/k"
+    assert scope.expression('try(var.items[3], "x")') == "x"
+    assert scope.expression("can(var.config.missing) ? 1 : 2") == 2
+    assert scope.expression("can(var.config.key)") is True
+    assert isinstance(scope.expression("try(aws_kms_key.k.arn, null)"), Reference)
+    for unknown in ("try(var.undeclared, 1)", "can(var.undeclared)"):
+        assert isinstance(scope.expression(unknown), Unknown) and not isinstance(scope.expression(unknown), Reference)

@@ -9,7 +9,7 @@ twice with different arguments as two notebooks. So, per module (a folder):
 - `local.x` is its expression, evaluated in the same scope;
 - literals, strings with interpolations, `cond ? a : b`, comparisons, `!`, `&&`, `||`, arithmetic, lists,
   objects, indexes and attributes, and a few pure functions (merge, concat, lower, upper, coalesce, length,
-  to*, lookup, join, split, trimspace, base64encode/decode, jsonencode) are computed; a resource's or data
+  to*, lookup, join, split, trimspace, base64encode/decode, jsonencode, try, can) are computed; a resource's or data
   source's attribute is certainly set (Reference), and so is a `for` expression over another resource's
   instances (as their splat is); a `for` expression over a known collection is computed; anything else
   (other functions, `each.*`, `count.index`, a registry module's outputs) is unknown, with its text kept
@@ -539,6 +539,8 @@ class _Parser:
 
     def call(self, name: str) -> Any:
         self.take("(")
+        if name in ("try", "can"):
+            return self.attempt(name)
         arguments = []
         while self.peek() != ")":
             arguments.append(self.conditional())
@@ -551,6 +553,32 @@ class _Parser:
         if function is None:
             raise Unresolved
         return function(*(_known(a) for a in arguments))
+
+    def attempt(self, name: str) -> Any:
+        """try(a, b, ...): the first argument that evaluates without an error (a missing attribute or key, a bad
+        index or type); can(a): whether it does. An argument whose value is not known here leaves the answer
+        unknown, unless one before it already gave it."""
+        found: list[Any] = []
+        while self.peek() != ")":
+            end = self._end_of_branch(self.at, first=False)  # the `,` or `)` after this argument
+            if not found:
+                try:
+                    value = self.conditional()
+                    if self.at != end:
+                        raise ValueError("malformed argument")
+                    found.append(value)
+                except (KeyError, IndexError, TypeError, AttributeError):
+                    if name == "can":
+                        found.append(False)
+            self.at = end
+            if self.peek() == ",":
+                self.take()
+        self.take(")")
+        if name == "can":
+            return found[0] is not False if found else False
+        if not found:
+            raise ValueError("no argument of try() evaluates")  # Terraform refuses the configuration
+        return found[0]
 
     def read_file(self, name: str, arguments: list[Any]) -> Any:
         """file(path) is the file's text, filebase64(path) its bytes in base64; templatefile(path, vars) renders
