@@ -781,3 +781,17 @@ def test_a_run_that_judged_nothing_is_no_pass(tmp_path: Path, monkeypatch: pytes
     assert _run(capsys, "t.yaml")[0] == 0  # a pass beside the unknown: judged, nothing fails
     assert _run(capsys, "t.yaml", "--fail-on-unknown")[0] == 1
     assert _run(capsys, "t.yaml", "--fail-on-unknown", "--fail-on", "high")[0] == 0  # SM-EC-01 is medium
+
+
+def test_a_runtime_newer_than_security_hubs_list_is_supported(tmp_path: Path) -> None:
+    """LM-11 fails deprecated runtimes; a release botocore knows that is newer than every runtime Security Hub's
+    Lambda.2 lists (dotnet10, the Amazon Linux 2023 build of Java 17) must not fail it, as prowler's obsolete list
+    never fails one."""
+    functions = {"New": "dotnet10", "Al2023": "java17.al2023", "Old": "python3.9", "Older": "nodejs16.x"}
+    (tmp_path / "t.yaml").write_text("Resources:\n" + "".join(
+        f"  {name}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: {runtime}\n"
+        f"      Role: arn:aws:iam::111122223333:role/r\n      Handler: h\n      Code: {{ZipFile: x}}\n"
+        for name, runtime in functions.items()))
+    K = load_knowledge()
+    verdicts = {f.resource: f.status for f in audit_paths([tmp_path], K, tmp_path).findings if f.control == "LM-11"}
+    assert verdicts == {"New": "pass", "Al2023": "pass", "Old": "fail", "Older": "fail"}
