@@ -636,7 +636,7 @@ class NotebookSizer(OneInstance):
     def need(self, accelerated: bool) -> Need:
         working_set = self.derived.working_set_gb
         memory = max(2.0, working_set * 1.25)
-        explain = f"{memory:g} GiB of memory to explore a {working_set:g} GiB working set (x1.25)"
+        explain = f"{memory:g} GiB of memory to explore the {working_set:g} GiB working set (x1.25)"
         if accelerated and self.w is not None and self.w.model.kind in ("deep_learning", "llm"):
             model_gb = self.derived.model_memory_gb
             return Need(memory, model_gb, (explain, f"{model_gb:g} GiB of accelerator memory to load the model: "
@@ -752,7 +752,8 @@ class EndpointSizer:
         inf = self.w.inference
         per_instance = self.serving.capacity_rps(spec) * self.utilisation
         speed = f"; {speedup_basis(spec, self.w)}" if spec.itype.accelerator else ""
-        return (f"{count} instances: {inf.requests_per_second:g} req/s at {a_rate(per_instance)} req/s each "
+        instances = "1 instance" if count == 1 else f"{count} instances"
+        return (f"{instances}: {inf.requests_per_second:g} req/s at {a_rate(per_instance)} req/s each "
                 f"({workers_text(spec, self.w, 'workers')}, about {in_ms(request_seconds(spec, self.w))} ms a request, "
                 f"{self.utilisation:.0%} utilisation{' at priority time' if self.w.priority == 'time' else ''})"
                 + (", at least 2 behind a production endpoint" if inf.production and self.by_load(spec) < 2 else "")

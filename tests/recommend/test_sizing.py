@@ -577,3 +577,15 @@ def test_an_llm_instance_serves_no_more_sequences_at_once_than_its_kv_cache_hold
     cnn = Workload.model_validate({"stages": ["realtime_inference"], "model": {"kind": "deep_learning",
                                                                                 "parameters_millions": 50}})
     assert sizing.workers(six, cnn) == six.workers  # no KV cache: the slots count
+
+
+def test_a_count_reason_reads_in_the_singular_for_one_instance(advisor: Advisor) -> None:
+    """Every example's instance count reads as English: '1 instance:', never '1 instances:'."""
+    said = 0
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        rec = advisor.recommend(load_workload(path, advisor.knowledge))
+        for choice in rec.instances.values():
+            for reason in choice.reasons:
+                assert not reason.startswith("1 instances"), (path.stem, reason)
+                said += reason.startswith("1 instance:")
+    assert said >= 3
