@@ -146,7 +146,9 @@ class AwsLimit:
         return core_schema.no_info_before_validator_function(self._check, handler(source))
 
     def _check(self, value: Any) -> Any:
-        if value.__class__ in (int, float) and value > self.le:  # text, a yes/no and inf fail the field's own checks
+        # only a finite number: inf and NaN (`.inf`, JSON's 1e400) fail the field's own finite check, whose words
+        # are the same however the infinity was spelled; text and a yes/no fail its strict type check
+        if (value.__class__ is int or (value.__class__ is float and math.isfinite(value))) and value > self.le:
             raise PydanticCustomError("less_than_equal", "Input should be less than or equal to {le}",
                                       {"le": self.le, "why": self.why})
         return value

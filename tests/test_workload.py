@@ -453,6 +453,24 @@ def test_a_bound_that_is_aws_limit_says_why(tmp_path: Path, text: str, field: st
     assert field in problem and why in problem
 
 
+@pytest.mark.parametrize(("name", "text", "said"), [
+    ("w.yaml", "stages: [training]\ntraining:\n  max_hours: .inf\n", "got .inf"),
+    ("w.yaml", "stages: [training]\ntraining:\n  max_hours: 1.0e+400\n", "got 1.0e+400, which is too large"),
+    ("w.yaml", "stages: [training]\ntraining:\n  max_hours: 1.0e400\n", "got 1.0e400, which is too large"),
+    ("w.json", '{"stages": ["training"],\n "training": {"max_hours": 1e400}}', "got 1e400, which is too large"),
+    ("w.json", '{"stages": ["training"],\n "training": {"max_hours": -Infinity}}', "got -Infinity"),
+    ("w.yaml", "stages: [processing]\nprocessing:\n  max_hours: .inf\n", "got .inf"),
+])
+def test_an_infinity_on_an_aws_limit_is_no_number_however_spelled(name: str, text: str, said: str) -> None:
+    """inf is past 672, but saying so ("must be at most 672, got .inf: ...28 days") answered a typo with AWS's
+    limit, and only for some spellings of it: every spelling is the one finite-number problem."""
+    with pytest.raises(WorkloadError) as caught:
+        load_workload(name, K, text=text)
+    [problem] = [str(p) for p in caught.value.problems]
+    assert f"max_hours: must be a finite number, {said}" in problem
+    assert "at most" not in problem and "days" not in problem
+
+
 def test_aws_limits_hold_at_the_limit_and_leave_other_bounds_alone(tmp_path: Path) -> None:
     workload = load_workload("w.yaml", K, text="stages: [training, processing]\ntraining:\n  max_hours: 672\n"
                                                 "processing:\n  max_hours: 216\n")
