@@ -253,7 +253,7 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
     if fast is not None:
         return fast
     check_depth(text, display, error)
-    loader = _Loader(text)
+    loader = _Reader(text)
     try:
         try:
             node = loader.get_single_node()
@@ -269,12 +269,11 @@ def parse_yaml(raw: bytes | str, display: str, error: type[AdvisorError] = Knowl
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            raise error(
-                "unreadable YAML value",
-                problems=[Problem(exc.problem or "cannot read this value", display, mark.line + 1 if mark else None)],
-            ) from None
+            raise error("unreadable YAML value", problems=[Problem(
+                exc.problem or "cannot read this value", display, mark.line + 1 if mark else None,
+                (format_path(_path_at(node, mark)) or None) if mark else None)]) from None
         except (ValueError, OverflowError) as exc:  # e.g. a timestamp out of range
-            raise error("unreadable YAML value", problems=[_unreadable_value(exc, text, lines, display)]) from None
+            raise error("unreadable YAML value", problems=[Problem(str(exc), display)]) from None
     finally:
         loader.dispose()
     return Document(display, data, lines, text)  # the text too: a message may quote a value as written
@@ -290,21 +289,44 @@ def yaml_complaint(exc: yaml.MarkedYAMLError) -> tuple[str, int | None]:
     return reason, mark.line + 1 if mark else None
 
 
-def _unreadable_value(exc: Exception, text: str, lines: dict[Path_, int], display: str) -> Problem:
-    """A value the YAML constructor could not build, located where that can be found: an integer past Python's
-    digit limit (`sys.get_int_max_str_digits`) said as what it is, at its line and field, rather than as Python's
-    "use sys.set_int_max_str_digits() to increase the limit"."""
-    limit = sys.get_int_max_str_digits()
-    digits = re.search(rf"\d{{{limit + 1},}}", text) if limit else None
-    if digits is None or "integer string conversion" not in str(exc):
-        return Problem(str(exc), display)
-    line = text.count("\n", 0, digits.start()) + 1
-    before = re.search(r"""["']?([^\s"'{},:\[\]]+)["']?\s*:\s*$""", text[text.rfind("\n", 0, digits.start()) + 1:
-                                                                    digits.start()])
-    key = before.group(1) if before else None  # the key written just before the digits (a JSON line holds many)
-    found = [path for path, at in lines.items() if at == line and path and path[-1] == key]
-    return Problem(f"a number of {len(digits.group())} digits, too long to read (at most {limit} digits)", display,
-                   line, format_path(found[0]) if len(found) == 1 else None)
+class _Reader(_Loader):
+    """The loader that builds a document on the full path: an integer it cannot build is a marked error, so the
+    message names the value's line and field (`_path_at`), as every other complaint about a value does."""
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    """An integer as YAML 1.1 reads it, or one past Python's digit limit (`sys.get_int_max_str_digits`) said as
+    what it is, with its digits counted as written (`1_000` has 4), rather than as Python's "use
+    sys.set_int_max_str_digits() to increase the limit" at no line."""
+    try:
+        number: int = _Loader.construct_yaml_int(loader, node)
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise
+        digits = sum(c.isdigit() for c in node.value)
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {digits} digits, too long to read (at most {sys.get_int_max_str_digits()} "
+            "digits)", node.start_mark) from None
+    return number
+
+
+_Reader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def _path_at(root: yaml.Node, mark: Any) -> Path_:
+    """The path of the scalar value that starts at `mark` (where a constructor's complaint points); () when no
+    value starts there (a key)."""
+    pending: list[tuple[Path_, yaml.Node]] = [((), root)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if (node.start_mark.line, node.start_mark.column) == (mark.line, mark.column):
+                return path
+        elif isinstance(node, yaml.MappingNode):
+            pending += [((*path, key.value), value) for key, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += [((*path, index), item) for index, item in enumerate(node.value)]
+    return ()
 
 
 def _malformed(exc: yaml.MarkedYAMLError, display: str, error: type[AdvisorError]) -> AdvisorError:

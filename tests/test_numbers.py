@@ -129,6 +129,14 @@ def test_written_infinite(text: str, said: str | None) -> None:
      "w.json:2: inference.models: a number of 5001 digits, too long to read (at most 4300 digits)"),
     ("w.json", '{"stages": ["training"], "inference": {"models": 1' + "0" * 5000 + "}}",  # one line: the key before
      "w.json:1: inference.models: a number of 5001 digits"),
+    ("w.yaml", ALL_STAGES + "# " + "9" * 5000 + "\ninference:\n  models: 1" + "0" * 5000 + "\n",  # not the comment
+     "w.yaml:4: inference.models: a number of 5001 digits"),
+    ("w.yaml", ALL_STAGES + "data:\n  size_gb: 1_" + "0" * 5000 + "\n",  # YAML 1.1's underscores are no digits
+     "w.yaml:3: data.size_gb: a number of 5001 digits"),
+    ("w.yaml", ALL_STAGES + "data: {kind: text, size_gb: -" + "9" * 4301 + "}\n",  # one line, several keys
+     "w.yaml:2: data.size_gb: a number of 4301 digits"),
+    ("w.json", '{"stages": ["training"],\n "data": {"kind": "' + "9" * 5000 + '",\n "size_gb": 1' + "0" * 5000 + "}}",
+     "w.json:3: data.size_gb: a number of 5001 digits"),
 ])
 def test_an_integer_past_pythons_digit_limit_is_located(name: str, text: str, said: str) -> None:
     """Python refuses to read an integer of more than 4,300 digits: that was "unreadable YAML value ... use
