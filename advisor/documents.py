@@ -834,7 +834,7 @@ def plain_message(err: Mapping[str, Any], written: str | None = None) -> str:
         bound = next(iter(ctx.values()), "?")
         if isinstance(bound, float) and bound.is_integer():
             bound = int(bound)
-        why = ctx.get("why")  # a limit that is AWS's says so (advisor.workload.AwsLimit)
+        why = ctx.get("why")  # a limit that is AWS's says so (advisor.workload.Within, its `why`)
         return f"must be {words} {bound}, got {shown}" + (f": {why}" if why else "")
     if kind in ("too_short", "too_long") and isinstance(given, (list, tuple, dict)):
         # pydantic's words name its own types ("Tuple should have at least 1 item after validation"); a YAML

@@ -116,39 +116,34 @@ class Within:
     the exponent reading, as separate checks whose JSON Schema is pydantic's internal `gt`/`le` rather than
     `exclusiveMinimum`/`maximum`. The bounds go inside, on the number itself, as the published schema and every
     error message have them. Why not Number's bound either: these fields keep their own upper bound's message
-    ("must be at most 24") where Number says "between -10^12 and 10^12"."""
+    ("must be at most 24") where Number says "between -10^12 and 10^12".
+
+    `why`: the upper bound is AWS's, not ours, and a figure past it is refused with why (`training.max_hours: must
+    be at most 672, got 1000: ...28 days...`), since a bare "at most 672" read as the advisor's whim; `why` names
+    the limit in AWS's words and where AWS states it. One `le` is both the schema's maximum and this check, so the
+    two cannot drift apart."""
 
     gt: float | None = None
     ge: float | None = None
     le: float | None = None
+    why: str | None = None
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         args = get_args(source)
         optional = type(None) in args
         number = next(a for a in args if a is not type(None)) if optional else source
         bounds = {name: getattr(self, name) for name in ("gt", "ge", "le") if getattr(self, name) is not None}
-        shape: Any = Annotated[number, Strict(), Field(**bounds), YamlNumber]
+        # the limit's check runs on the number as read (`1e4` too, after YamlNumber) and before the bound's own,
+        # so its message is the one a user sees
+        limit = (BeforeValidator(self._past_aws_limit),) if self.why else ()
+        shape: Any = Annotated[number, Strict(), Field(**bounds), *limit, YamlNumber]
         return handler.generate_schema(shape | None if optional else shape)
 
-
-@dataclass(frozen=True, slots=True)
-class AwsLimit:
-    """An upper bound that is AWS's, not ours: a figure past it is refused with why (`training.max_hours: must be
-    at most 672, got 1000: ...28 days...`), since a bare "at most 672" read as the advisor's whim. The field keeps
-    its `Field(le=...)` for the JSON Schema; placed before YamlNumber (`Annotated[Finite, Strict(), AwsLimit(...),
-    YamlNumber]`), this check runs on the number as read (`1e4` too) and before that bound, so its message is the one
-    a user sees. `why` names the limit in AWS's words and where AWS states it."""
-
-    le: float
-    why: str
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return core_schema.no_info_before_validator_function(self._check, handler(source))
-
-    def _check(self, value: Any) -> Any:
+    def _past_aws_limit(self, value: Any) -> Any:
         # only a finite number: inf and NaN (`.inf`, JSON's 1e400) fail the field's own finite check, whose words
         # are the same however the infinity was spelled; text and a yes/no fail its strict type check
-        if (value.__class__ is int or (value.__class__ is float and math.isfinite(value))) and value > self.le:
+        if self.le is not None and (value.__class__ is int or (value.__class__ is float and math.isfinite(value))) \
+                and value > self.le:
             raise PydanticCustomError("less_than_equal", "Input should be less than or equal to {le}",
                                       {"le": self.le, "why": self.why})
         return value
@@ -254,9 +249,8 @@ class Notebook(Frozen):
 
 
 class Training(Frozen):
-    max_hours: Annotated[Finite, Strict(), AwsLimit(TRAINING_MAX_HOURS, TRAINING_LIMIT), YamlNumber] = Field(
-        default=1, gt=0, le=TRAINING_MAX_HOURS, description="Longest a training job may run, in hours (SageMaker "
-                                                             "allows 672: 28 days).")
+    max_hours: Annotated[float, Within(gt=0, le=TRAINING_MAX_HOURS, why=TRAINING_LIMIT)] = Field(
+        default=1, description="Longest a training job may run, in hours (SageMaker allows 672: 28 days).")
     distributed: YesNo = Field(default=False, description="Training runs on several instances at once.")
     interruptible: YesNo = Field(default=False, description="Checkpointed, so managed spot training is fine.")
     gpu: GpuNeed = Field(default="auto", description="auto: a GPU when the model is deep learning or an LLM; "
@@ -357,8 +351,8 @@ class Batch(Frozen):
 
 
 class Processing(Frozen):
-    max_hours: Annotated[Finite, Strict(), AwsLimit(PROCESSING_MAX_HOURS, PROCESSING_LIMIT), YamlNumber] = Field(
-        default=1, gt=0, le=PROCESSING_MAX_HOURS, description=(
+    max_hours: Annotated[float, Within(gt=0, le=PROCESSING_MAX_HOURS, why=PROCESSING_LIMIT)] = Field(
+        default=1, description=(
         "Longest a processing job may run, in hours (SageMaker allows 216: MaxRuntimeInSeconds 777,600)."))
     runs_per_month: WholeNumber = Field(default=30, ge=1, description="Processing jobs a month.")
     data_gb: Annotated[float | None, Within(gt=0, le=MAX_DATA_GB)] = Field(

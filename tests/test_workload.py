@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Annotated
 
 import pytest
+from pydantic import ValidationError
 
+from advisor.base import Frozen
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import AdvisorError, WorkloadError
 from advisor.knowledge.loader import load_knowledge
 from advisor.recommend.advisor import Advisor
 from advisor.workload import (
     Derived,
+    Within,
     Workload,
     architecture_of,
     condition_fields,
@@ -481,6 +485,29 @@ def test_aws_limits_hold_at_the_limit_and_leave_other_bounds_alone(tmp_path: Pat
     assert problem.endswith("notebook.hours_per_day: must be at most 24, got 25")
     [problem] = _error(tmp_path, 'stages: [training]\ntraining:\n  max_hours: "1000"\n')  # text stays text
     assert "must be a number, got the text '1000'" in problem
+
+
+class _Job(Frozen):
+    hours: Annotated[float, Within(gt=0, le=5, why="AWS stops a job at 5 hours")] = 1
+    spare: Annotated[float | None, Within(ge=0, le=3, why="AWS keeps 3")] = None
+
+
+@pytest.mark.parametrize(("field", "past", "maximum", "why"), [
+    ("hours", 5.5, 5, "AWS stops a job at 5 hours"), ("spare", 4, 3, "AWS keeps 3")])
+def test_one_bound_is_both_the_schema_maximum_and_the_limit_with_why(field: str, past: float, maximum: float,
+                                                                     why: str) -> None:
+    """An AWS limit was written twice (`Field(le=...)` for the schema, `AwsLimit(le, why)` for the message), free
+    to drift apart: one `Within(le=..., why=...)` is both."""
+    schema = _Job.model_json_schema()["properties"][field]
+    assert (schema.get("maximum") or schema["anyOf"][0]["maximum"]) == maximum
+    assert getattr(_Job(**{field: maximum}), field) == maximum
+    with pytest.raises(ValidationError) as caught:
+        _Job(**{field: past})
+    [error] = caught.value.errors()
+    assert (error["type"], error["ctx"]["le"], error["ctx"]["why"]) == ("less_than_equal", maximum, why)
+    with pytest.raises(ValidationError) as caught:  # no why where no limit was passed: inf is no number at all
+        _Job(**{field: float("inf")})
+    assert caught.value.errors()[0]["type"] == "finite_number"
 
 
 def test_aws_limit_is_in_the_schema_and_the_python_api() -> None:
