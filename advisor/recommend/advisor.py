@@ -355,15 +355,11 @@ class Advisor:
         if snapshot is not None and assessment.mode == "managed_instances":
             shape = lambda_fit.managed_instances_shape(assessment, self.knowledge, snapshot.prices_for("hosting"))
             if shape is not None:
-                instance_type, count, markup = shape
-                monthly = lambda_managed_instances_monthly_cost(snapshot, instance_type, count,
-                                                                unit.invocations_per_month, markup, today=today)
+                monthly = lambda_managed_instances_monthly_cost(snapshot, shape.instance_type, shape.instances,
+                                                                unit.invocations_per_month, shape.markup, today=today)
                 monthly = monthly._replace(assumptions=(*monthly.assumptions, (
-                    f"{count} x {instance_type.removeprefix('ml.')} hold the invocations in flight "
-                    f"({unit.value('requests_per_second'):g}/s x {seconds:g} s): a vCPU busy for each, and "
-                    f"execution environments of {assessment.settings['MemorySize']} MB that each serve several at "
-                    f"once, one per {lambda_fit.MANAGED_GIB_PER_VCPU:g} GiB vCPU (multi-concurrency; AWS: "
-                    f"{lambda_fit.MANAGED_VCPU_DOC})")))
+                    f"{shape.instances} x {shape.instance_type.removeprefix('ml.')} hold the invocations in flight "
+                    f"({unit.value('requests_per_second'):g}/s x {seconds:g} s): {shape.why}")))
         summary = assessment.summary
         if assessment.verdict == "does_not_fit":
             summary += ": use " + (" or ".join(a.title for a in decided.lambda_alternatives)

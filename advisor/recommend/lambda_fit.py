@@ -613,8 +613,18 @@ MANAGED_VCPU_DOC = ("docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instanc
 once; compute-bound work keeps one vCPU busy per invocation in flight."""
 
 
+class ManagedShape(NamedTuple):
+    """The instances Lambda Managed Instances would run the work on, and why that many, in words for the note."""
+
+    instance_type: str
+    instances: int
+    markup: float
+    why: str
+    """Why that many, in words: what each invocation in flight keeps busy, with AWS's page where it says so."""
+
+
 def managed_instances_shape(assessment: LambdaAssessment, knowledge: Knowledge,
-                            hosting_prices: Mapping[str, Any]) -> tuple[str, int, float] | None:
+                            hosting_prices: Mapping[str, Any]) -> ManagedShape | None:
     """The EC2 type and count Lambda Managed Instances would run the work on, for a cost estimate, and the markup
     that turns its ml.* price into EC2's: the cheapest current M type (G with a GPU) whose memory (each device's
     memory) holds one execution environment, enough of them for the invocations in flight: a vCPU for each (work
@@ -629,6 +639,13 @@ def managed_instances_shape(assessment: LambdaAssessment, knowledge: Knowledge,
     environments = math.ceil(in_flight / per_environment)
     accelerator_size = settings.get("AcceleratorConfig.AcceleratorMemorySize")
     device_gib = float(accelerator_size) if isinstance(accelerator_size, (int, float)) else 0.0
+    if device_gib:  # counted below a GPU per invocation in flight: no vCPU or memory sharing to speak of
+        why = (f"a GPU busy for each, each GPU with the function's {device_gib:g} GiB of accelerator memory "
+               "(AcceleratorConfig)")
+    else:
+        why = (f"a vCPU busy for each, and execution environments of {settings['MemorySize']} MB that each serve "
+               f"several at once, one per {MANAGED_GIB_PER_VCPU:g} GiB vCPU (multi-concurrency; AWS: "
+               f"{MANAGED_VCPU_DOC})")
     best: tuple[float, str, int, float] | None = None
     for t in knowledge.types_of("g" if device_gib else "m"):
         if t.status != "current" or "hosting" not in t.stages:
@@ -649,7 +666,7 @@ def managed_instances_shape(assessment: LambdaAssessment, knowledge: Knowledge,
         total = price.usd_per_hour * count
         if best is None or (total, t.memory_gib) < (best[0], 0):
             best = (total, t.name, count, markup)
-    return None if best is None else (best[1], best[2], best[3])
+    return None if best is None else ManagedShape(best[1], best[2], best[3], why)
 
 
 _INVOKED = {"sync": "synchronously", "async": "asynchronously", "event_source": "by an event source mapping",

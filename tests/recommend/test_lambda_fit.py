@@ -568,3 +568,24 @@ def test_spikes_beyond_the_scaling_rate_ask_for_provisioned_concurrency_once(adv
     assert within.lambda_ is not None
     [warm] = [c for c in within.lambda_.changes if "provisioned concurrency" in c]
     assert warm.startswith("configure provisioned concurrency of 50 on an alias") and "cold_starts_ok" in warm
+
+
+def test_a_gpu_function_on_managed_instances_is_costed_a_gpu_per_invocation_in_words_too(advisor: Advisor) -> None:
+    """The count for a GPU function is a GPU per invocation in flight (each device holding AcceleratorMemorySize),
+    so the note says so; the vCPU and memory-per-vCPU reasoning is a CPU function's, and stays there."""
+    gpu = advisor.recommend(Workload.model_validate({
+        "stages": ["realtime_inference"], "priority": "cost",
+        "model": {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 60, "size_mb": 240},
+        "inference": {"requests_per_second": 5, "seconds_per_request": 0.5, "traffic": "steady"},
+        "lambda": {"invocation": "sync", "memory_mb": 8192, "timeout_seconds": 30, "gpu": "required",
+                   "traffic": "steady", "requests_per_second": 5}}))
+    assert gpu.lambda_ is not None and gpu.lambda_.mode == "managed_instances"
+    assert gpu.lambda_.monthly_cost is not None
+    [note] = [a for a in gpu.lambda_.monthly_cost.assumptions if "hold the invocations in flight" in a]
+    assert "a GPU busy for each" in note and "vCPU" not in note
+    size = gpu.lambda_.settings["AcceleratorConfig.AcceleratorMemorySize"]
+    assert f"{size:g} GiB of accelerator memory" in note  # type: ignore[str-format]
+    cpu = advisor.recommend(_managed(16384, 5, 600))
+    assert cpu.lambda_ is not None and cpu.lambda_.monthly_cost is not None
+    [note] = [a for a in cpu.lambda_.monthly_cost.assumptions if "hold the invocations in flight" in a]
+    assert "a vCPU busy for each" in note and "GPU" not in note
