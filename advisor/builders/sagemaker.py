@@ -16,7 +16,12 @@ from advisor.builders.common import Context, Operation, selects_by_name, token
 from advisor.builders.tuning import BUILT_IN, STARTS, grid_size, parameter_ranges, start_for
 from advisor.errors import UsageError
 from advisor.knowledge.models import SPOT_WAIT_WITHOUT_CHECKPOINTS_SECONDS
-from advisor.recommend.sizing import PLACEMENT_SETTING, ZONE_BALANCE_SETTING
+from advisor.recommend.sizing import (
+    MAX_INSTANCES_SETTING,
+    MIN_INSTANCES_SETTING,
+    PLACEMENT_SETTING,
+    ZONE_BALANCE_SETTING,
+)
 from advisor.stages import StageSpec, endpoint_stages
 from advisor.workload import TRAINING_MAX_HOURS
 
@@ -252,13 +257,13 @@ def endpoint_config(ctx: Context) -> dict[str, Any]:
             "ProductionVariants": [{"VariantName": "AllTraffic", "InstanceType": choice.instance_type,
                                     "InitialInstanceCount": choice.instance_count,
                                     "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"}}]}
-        low = choice.settings.get("ManagedInstanceScaling.MinInstanceCount")
+        low = choice.settings.get(MIN_INSTANCES_SETTING)
         if low is not None:  # SageMaker adds and removes instances as the components' copies need them
             config["ProductionVariants"][0]["ManagedInstanceScaling"] = {
                 "Status": "ENABLED", "MinInstanceCount": low,
-                "MaxInstanceCount": choice.settings["ManagedInstanceScaling.MaxInstanceCount"]}
+                "MaxInstanceCount": choice.settings[MAX_INSTANCES_SETTING]}
             if low == 0:
-                ctx.notes.append("CreateEndpointConfig: ManagedInstanceScaling.MinInstanceCount 0 lets the endpoint "
+                ctx.notes.append(f"CreateEndpointConfig: {MIN_INSTANCES_SETTING} 0 lets the endpoint "
                                  "keep no instance once every component's copies are at 0: register each component "
                                  "(RegisterScalableTarget, sagemaker:inference-component:DesiredCopyCount, "
                                  "MinCapacity 0) and add the step scaling policy on its NoCapacityInvocationFailures "

@@ -717,7 +717,12 @@ class HostingOption(NamedTuple):
             raise ValueError("capabilities.several_models is false but serves_one_model does not say why")
 
     def limit(self, limit_id: str) -> OptionLimit:
-        return next(x for x in self.limits if x.id == limit_id)
+        """One of its limits; a KeyError naming the option and the file where the code asks for one it lacks."""
+        found = next((x for x in self.limits if x.id == limit_id), None)
+        if found is None:
+            raise KeyError(f"hosting option {self.id!r} has no limit {limit_id!r} in "
+                           "rules/knowledge/hosting_options.yaml")
+        return found
 
     def most(self, limit_id: str) -> float | None:
         """The maximum of one of its limits; None when it has no such limit or the limit has no maximum."""

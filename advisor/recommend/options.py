@@ -17,7 +17,7 @@ from advisor.pricing.costs import HOURS_PER_MONTH, Cost, money
 from advisor.pricing.models import PriceSnapshot
 from advisor.recommend.costing import cost_settings
 from advisor.recommend.models import StageChoice
-from advisor.recommend.sizing import SETTINGS_SIZERS, Candidate
+from advisor.recommend.sizing import MIN_INSTANCES_SETTING, SETTINGS_SIZERS, Candidate
 from advisor.stages import data_job_stages, offer, stage
 from advisor.workload import (
     Derived,
@@ -232,13 +232,12 @@ def _async_for_idle_periods(w: Workload, knowledge: Knowledge, here: str, async_
     if here in w.stages or not scales_to_zero(w) or not async_option.capabilities.gpu \
             or not _needs_gpu(w, choice, knowledge) or breaks[here]:
         return []
-    scale_to_zero = _variant_setting(knowledge, "inference_components", "min_instances")
-    if choice.settings.get(scale_to_zero) == 0:
+    if choice.settings.get(MIN_INSTANCES_SETTING) == 0:
         return []
     no_gpu = [stage(s).title.split()[0].lower() for s, o in kinds[_per_use] if not o.capabilities.gpu]
     components = "" if hosted_models(w, knowledge) else (
         "; or, to keep synchronous InvokeEndpoint calls, host the model as one inference component with "
-        f"{scale_to_zero} 0 (only an endpoint of inference components scales to zero), whose requests "
+        f"{MIN_INSTANCES_SETTING} 0 (only an endpoint of inference components scales to zero), whose requests "
         "fail until an instance is provisioned, several minutes after the first one, so callers must retry")
     return [f"{realtime_stage}: the traffic has idle periods ({w.inference.traffic}) but {_a(_title(realtime_stage))} "
             f"bills its {choice.instance_count} instance{'s' if choice.instance_count > 1 else ''} every hour; if "
@@ -305,14 +304,6 @@ def _settings_text(option: HostingOption, settings: Mapping[str, object]) -> str
 
 
 # ---- several models behind one real-time endpoint (decision realtime.hosting) ----------------------------------
-
-def _variant_setting(knowledge: Knowledge, option_id: str, limit_id: str) -> str:
-    """The production-variant setting an option's limit bounds, as the stage's settings name it (the path of its
-    api_field within ProductionVariants[]): inference components' min_instances is the
-    ManagedInstanceScaling.MinInstanceCount whose 0 lets the endpoint keep no instance."""
-    field = knowledge.hosting_option(option_id).limit(limit_id).api_field or ""
-    return field.partition(".ProductionVariants.")[2]
-
 
 def several_models_stages(knowledge: Knowledge) -> frozenset[str]:
     """The stages whose option serves several models behind one endpoint (capabilities.several_models)."""

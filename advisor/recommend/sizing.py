@@ -1153,6 +1153,14 @@ ZONE_BALANCE_SETTING = "SchedulingConfig.AvailabilityZoneBalance.EnforcementMode
 """botocore 1.44.5 InferenceComponentAvailabilityZoneBalance.EnforcementMode (its one value, PERMISSIVE): copies
 balanced over Availability Zones where the instances allow, a copy still placed where they do not."""
 
+MIN_INSTANCES_SETTING = "ManagedInstanceScaling.MinInstanceCount"
+"""botocore 1.44.5 ProductionVariantManagedInstanceScaling.MinInstanceCount (min 0), the setting whose 0 lets an
+endpoint of inference components keep no instance: hosting_options.yaml's inference_components min_instances
+names it (its api_field, checked against this in tests/recommend/test_options.py); the sizer writes it, the
+advice and the request builder read it under this one name."""
+MAX_INSTANCES_SETTING = "ManagedInstanceScaling.MaxInstanceCount"
+"""botocore 1.44.5 ProductionVariantManagedInstanceScaling.MaxInstanceCount: the most instances SageMaker runs."""
+
 CPU_CORE_STEP = 0.25
 """botocore 1.44.5 InferenceComponentComputeResourceRequirements.NumberOfCpuCoresRequired: a float, at least 0.25."""
 
@@ -1213,8 +1221,8 @@ class ComponentsSizer(EndpointSizer):
 
     def scaling_reason(self, spec: Spec, count: int, need: Need) -> str:
         scaling = self.scaling(spec, count, need)
-        low = scaling["ManagedInstanceScaling.MinInstanceCount"]
-        high = scaling["ManagedInstanceScaling.MaxInstanceCount"]
+        low = scaling[MIN_INSTANCES_SETTING]
+        high = scaling[MAX_INSTANCES_SETTING]
         zero = (" (0: the traffic has idle periods and callers can wait, so with every component's copies at 0 the "
                 "endpoint keeps no instance; a request that arrives then fails with an error, and a step scaling "
                 "policy on a CloudWatch alarm provisions an instance, which takes several minutes: callers retry "
@@ -1260,8 +1268,7 @@ class ComponentsSizer(EndpointSizer):
         by_load = math.ceil(self.by_load(spec) * copies / models) if self.requests_per_second else 1
         copy_count = max(1, min(by_load, count * copies // models))
         floor = 0 if scales_to_zero(self.w) else min(count, max(self.minimum, math.ceil(models / copies)))
-        return {"CopyCount": copy_count, "ManagedInstanceScaling.MinInstanceCount": floor,
-                "ManagedInstanceScaling.MaxInstanceCount": max(1, count)}
+        return {"CopyCount": copy_count, MIN_INSTANCES_SETTING: floor, MAX_INSTANCES_SETTING: max(1, count)}
 
 
 register_sizer("job")(lambda stage, w, derived: ProcessingSizer(derived, w))

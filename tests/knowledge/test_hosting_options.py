@@ -52,6 +52,14 @@ def test_the_options_and_what_bounds_them() -> None:
     assert all(o.page.startswith("https://docs.aws.amazon.com/") and o.source and o.as_of for o in K.hosting_options)
 
 
+def test_a_limit_the_code_asks_for_and_the_knowledge_lacks_is_named() -> None:
+    """A limit id the code reads that hosting_options.yaml does not give is a KeyError naming option, limit and
+    file, not a bare StopIteration from deep in a recommendation."""
+    with pytest.raises(KeyError, match="'serverless' has no limit 'min_instances' in rules/knowledge/hosting"):
+        K.hosting_option("serverless").limit("min_instances")
+    assert K.hosting_option("inference_components").limit("min_instances").value.min == 0
+
+
 def test_which_options_serve_several_models() -> None:
     """AWS: multi-model and multi-container endpoints and inference components are real-time options
     (deploy-model-advanced.html); serverless has neither multi-model endpoints nor inference pipelines (feature

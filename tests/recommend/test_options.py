@@ -254,11 +254,12 @@ def test_an_endpoint_of_components_that_scales_to_zero_is_not_told_it_bills_ever
                              "inference": {"models": 2, "traffic": "scheduled"}})
     assert rec.instances["realtime_inference"].settings["ManagedInstanceScaling.MinInstanceCount"] == 0
     assert not [w for w in rec.warnings if "bills its" in w]
-    # the setting the warnings name is the knowledge's (inference components' min_instances, botocore min 0)
+    # the one name the sizer, the warnings and the builder use is the knowledge's (inference components'
+    # min_instances, botocore min 0)
+    from advisor.recommend.sizing import MIN_INSTANCES_SETTING
     limit = advisor.knowledge.hosting_option("inference_components").limit("min_instances")
     assert limit.value.min == 0 and limit.source and limit.as_of
-    assert limit.api_field == ("sagemaker:CreateEndpointConfig.ProductionVariants.ManagedInstanceScaling."
-                               "MinInstanceCount")
+    assert limit.api_field == f"sagemaker:CreateEndpointConfig.ProductionVariants.{MIN_INSTANCES_SETTING}"
     assert any("fails with an error" in r for r in rec.instances["realtime_inference"].reasons)
 
 
