@@ -262,13 +262,15 @@ def weigh_workflow(w: Workload, step_seconds: float, durable_max: float
     shape = (f"a workflow of {steps:,} step{'s' if steps > 1 else ''} of up to {step_seconds:,g} s"
              + (f" that waits {fn.wait_hours:,g} h in all (approvals, callbacks, long external calls)" if wait_s
                 else "") + f": about {total / 3600:,.4g} h from start to end")
-    days = f"{durable_max / 86_400:,.0f} days"
+    lasts = (f", and one execution may last {durable_max / 86_400:,.0f} days" if math.isfinite(durable_max)
+             else "")  # the knowledge gives no maximum: no figure to say
     if total > durable_max:
-        return None, [f"{shape}, longer than one durable execution ({days}, DurableConfig.ExecutionTimeout) or "
+        return None, [f"{shape}, longer than one durable execution ({durable_max / 86_400:,.0f} days, "
+                      "DurableConfig.ExecutionTimeout) or "
                       "one Step Functions Standard execution (one year) may last: split it into executions that "
                       "each finish within that"], {}
     durable = ("durable functions (DurableConfig): each step is checkpointed, waits suspend the function without "
-               f"compute charges, and one execution may last {days} (AWS: lambda/latest/dg/durable-functions.html)")
+               f"compute charges{lasts} (AWS: lambda/latest/dg/durable-functions.html)")
     if services >= 2:
         return "step_functions", [
             f"{shape}, calling {services} other AWS services: Step Functions, which AWS recommends for "

@@ -589,3 +589,16 @@ def test_a_gpu_function_on_managed_instances_is_costed_a_gpu_per_invocation_in_w
     assert cpu.lambda_ is not None and cpu.lambda_.monthly_cost is not None
     [note] = [a for a in cpu.lambda_.monthly_cost.assumptions if "hold the invocations in flight" in a]
     assert "a vCPU busy for each" in note and "GPU" not in note
+
+
+def test_a_durable_execution_without_a_known_maximum_names_no_figure() -> None:
+    """Where the knowledge gives DurableConfig.ExecutionTimeout no maximum (durable_max inf), the reason leaves the
+    length out rather than saying 'may last inf days'; with one, it says the days."""
+    from advisor.recommend import lambda_fit
+
+    w = Workload.model_validate(_workflow(steps=4, wait_hours=48))
+    _, unbounded, _ = lambda_fit.weigh_workflow(w, 60, math.inf)
+    assert unbounded and not any("inf" in r for r in unbounded)
+    assert any("without compute charges (AWS" in r for r in unbounded)
+    _, bounded, _ = lambda_fit.weigh_workflow(w, 60, 31_622_400)
+    assert any("one execution may last 366 days" in r for r in bounded)
