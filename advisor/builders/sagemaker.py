@@ -23,7 +23,7 @@ from advisor.recommend.sizing import (
     ZONE_BALANCE_SETTING,
 )
 from advisor.stages import StageSpec, endpoint_stages
-from advisor.workload import TRAINING_MAX_HOURS
+from advisor.workload import PROCESSING_MAX_HOURS, TRAINING_MAX_HOURS
 
 SERVICE = "sagemaker"
 #: The longest a training or tuning job may run (StoppingCondition's 28-day limit, the one figure the workload's
@@ -70,7 +70,8 @@ def processing_job(ctx: Context) -> dict[str, Any]:
             "S3DataDistributionType": "ShardedByS3Key" if choice.instance_count > 1 else "FullyReplicated"}}],
         "ProcessingOutputConfig": {"Outputs": [{"OutputName": "data", "S3Output": {
             "S3Uri": ctx.s3("data"), "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob"}}]},
-        "StoppingCondition": {"MaxRuntimeInSeconds": runtime_seconds(ctx.workload.processing.max_hours)},
+        "StoppingCondition": {"MaxRuntimeInSeconds": runtime_seconds(ctx.workload.processing.max_hours,
+                                                                     PROCESSING_MAX_HOURS)},
     }
     return ctx.secure(SERVICE, "CreateProcessingJob", request)
 
@@ -429,8 +430,10 @@ OPERATIONS: tuple[Operation, ...] = (
 
 # ---- shared pieces ---------------------------------------------------------------------------------------------
 
-def runtime_seconds(hours: float) -> int:
-    return min(MAX_RUNTIME_SECONDS, max(1, math.ceil(hours * 3600)))
+def runtime_seconds(hours: float, cap_hours: float) -> int:
+    """MaxRuntimeInSeconds for `hours`, within the stage's own limit: a processing job's is 777,600 s
+    (ProcessingStoppingCondition), a training job's 28 days (StoppingCondition)."""
+    return int(min(cap_hours * 3600, max(1, math.ceil(hours * 3600))))
 
 
 def volume_gb(ctx: Context) -> int:
@@ -453,7 +456,7 @@ def _job_body(ctx: Context, choice: Any, output: str) -> dict[str, Any]:
             out["ContentType"] = start.content_type
         return out
 
-    runtime = runtime_seconds(w.training.max_hours)
+    runtime = runtime_seconds(w.training.max_hours, TRAINING_MAX_HOURS)
     body: dict[str, Any] = {
         "InputDataConfig": [channel("train"), channel("validation")],
         "OutputDataConfig": {"S3OutputPath": ctx.s3(output)},

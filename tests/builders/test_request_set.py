@@ -554,3 +554,15 @@ def test_every_placeholder_says_what_to_fill_in(name: str, example: Any) -> None
     titles = {c.title for c in load_knowledge().security_controls}
     for placeholder in example(name)[2].placeholders:
         assert not any(placeholder.description.startswith(title) for title in titles), placeholder.name
+
+
+def test_a_job_runtime_is_capped_by_its_own_stage_limit() -> None:
+    """A processing job stops at most after 777,600 s (botocore ProcessingStoppingCondition.MaxRuntimeInSeconds
+    max), a training job after 28 days (StoppingCondition): each request is held to its own stage's cap."""
+    from advisor.builders.sagemaker import runtime_seconds
+    from advisor.workload import PROCESSING_MAX_HOURS, TRAINING_MAX_HOURS
+
+    assert runtime_seconds(300, PROCESSING_MAX_HOURS) == 777_600
+    assert runtime_seconds(300, TRAINING_MAX_HOURS) == 300 * 3600  # training's cap is not reached
+    assert runtime_seconds(1000, TRAINING_MAX_HOURS) == 28 * 24 * 3600
+    assert runtime_seconds(0.0001, PROCESSING_MAX_HOURS) == 1
