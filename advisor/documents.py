@@ -799,18 +799,18 @@ def _not_a_number(base: str, given: bool | str, shown: str) -> str:
     True), with what to change, since `size_gb: "12"` looks like a number to the person who typed it."""
     if isinstance(given, bool):
         return f"{base}, got {str(given).lower()} (a yes/no value)"
-    from advisor.numbers import written_infinite  # deferred: it loads pydantic, which only an error needs here
+    from advisor.numbers import TOO_LARGE, not_finite, written_infinite  # deferred: they load pydantic
 
     # `inf`, `.inf` or `1e400` typed as an answer (or opened from a file): unquoting it would not make it a number
     said = written_infinite(given) if len(given) <= 60 else None
     if said:
-        return f"must be a finite number, got {said}"
+        return not_finite(said)
     try:
         number = float(given.replace("_", "x"))  # Python reads 1_000 as a number; YAML and JSON do not
     except ValueError:
         return f"{base}, got {shown}"
     if not math.isfinite(number):  # thousands of digits
-        return f"must be a finite number, got {shown}, which is too large to be a number"
+        return not_finite(f"{shown}, {TOO_LARGE}")
     return f"{base}, got the text {shown}: write the number without quotes"
 
 
@@ -821,7 +821,9 @@ def plain_message(err: Mapping[str, Any], written: str | None = None) -> str:
     given = err.get("input")
     shown = written or _shown(given)
     if written and kind == "finite_number":  # "(not inf or NaN)" is no help to whoever wrote 1e400
-        return f"must be a finite number, got {written}"
+        from advisor.numbers import not_finite  # deferred: it loads pydantic, which only an error needs here
+
+        return not_finite(written)
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
         return "is not a known field"
@@ -856,7 +858,9 @@ def plain_message(err: Mapping[str, Any], written: str | None = None) -> str:
     if kind in ("float_type", "int_type") and isinstance(given, (bool, str)):
         return _not_a_number(_PLAIN[kind], given, shown)
     if kind == "float_type" and given.__class__ is int:  # an integer past a float's range: no type error
-        return f"must be a number, got {shown}, which is too large to be a number"
+        from advisor.numbers import TOO_LARGE
+
+        return f"must be a number, got {shown}, {TOO_LARGE}"
     base = _PLAIN.get(kind)
     if base is None:
         base = str(err["msg"])

@@ -41,6 +41,16 @@ FiniteInt = Annotated[int, AfterValidator(_plausible)]
 
 _NON_FINITE_WORDS = frozenset({"inf", "infinity", ".inf", "nan", ".nan"})
 
+TOO_LARGE = "which is too large to be a number"
+"""Said after a figure beyond a float's range (`1e400`, a number of thousands of digits)."""
+
+
+def not_finite(written: str) -> str:
+    """The one wording of a value that is no finite number, quoted as its author wrote it (`written_infinite`):
+    a workload's field read from YAML text, a typed answer and a validation error all say the same words, so
+    a user who writes `1e400` reads one message whichever way it came in."""
+    return f"must be a finite number, got {written}"
+
 
 def written_infinite(text: str) -> str | None:
     """How to say a number written as `text` that is no finite number: the text itself when it spells inf or NaN
@@ -55,4 +65,4 @@ def written_infinite(text: str) -> str | None:
         return None
     if math.isfinite(value):
         return None
-    return f"{spelled}, which is too large to be a number (beyond about 1.8e308 a figure reads as infinity)"
+    return f"{spelled}, {TOO_LARGE} (beyond about 1.8e308 a figure reads as infinity)"

@@ -31,7 +31,7 @@ from advisor.base import Frozen, Id
 from advisor.documents import parse_yaml, problems_of_values, read_yaml, validate_document
 from advisor.engine.conditions import FieldSpec
 from advisor.errors import Problem, WorkloadError
-from advisor.numbers import MAX_MAGNITUDE, Finite, FiniteInt, written_infinite
+from advisor.numbers import MAX_MAGNITUDE, Finite, FiniteInt, not_finite, written_infinite
 from advisor.regions import region_problem
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _exponent_number(value: Any) -> Any:
     if value.__class__ is str and _EXPONENT.fullmatch(value):
         too_large = written_infinite(value)
         if too_large:
-            raise ValueError(f"must be a finite number, got {too_large}")
+            raise ValueError(not_finite(too_large))
         return float(value)
     return value
 

@@ -145,3 +145,26 @@ def test_an_integer_past_pythons_digit_limit_is_located(name: str, text: str, sa
         load_workload(name, K, text=text)
     rendered = caught.value.render()
     assert said in rendered and "sys.set_int_max_str_digits" not in rendered
+
+
+def test_every_way_in_says_a_non_finite_number_in_the_same_words() -> None:
+    """The wording was built in three places (a workload's exponent text, a typed answer, a validation error of
+    a value the parser read as inf), free to drift apart: each is now `not_finite`, word for word."""
+    from advisor import Workload
+    from advisor.documents import plain_message
+    from advisor.numbers import not_finite, written_infinite
+
+    said = not_finite(str(written_infinite("1e400")))
+    assert said == "must be a finite number, got 1e400, which is too large to be a number (beyond about 1.8e308 " \
+                   "a figure reads as infinity)"
+    for text in ('{"stages": ["training"], "data": {"size_gb": 1e400}}',  # JSON: read as inf, said as written
+                 ALL_STAGES + "data:\n  size_gb: 1e400\n"):  # YAML 1.1: text, read as a number by the field
+        with pytest.raises(WorkloadError) as caught:
+            load_workload("w.json" if text.startswith("{") else "w.yaml", K, text=text)
+        assert [p.message for p in caught.value.problems] == [said]
+    with pytest.raises(WorkloadError) as caught:  # the Python API, text in a number field
+        Workload(stages=["training"], data={"size_gb": "1e400"})
+    assert [p.message for p in caught.value.problems] == [said]
+    assert plain_message({"type": "float_type", "input": "1e400", "msg": ""}) == said  # a typed answer
+    long = plain_message({"type": "float_type", "input": "9" * 400, "msg": ""})  # too long to quote whole
+    assert long.startswith(not_finite("'999")) and long.endswith("(402 characters), which is too large to be a number")
