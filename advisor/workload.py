@@ -170,7 +170,7 @@ PROCESSING_LIMIT = ("216 hours (777,600 s, 9 days) is the longest SageMaker runs
                     "botocore's sagemaker model); split the input over several jobs or instances")
 TRAINING_MAX_HOURS = 28 * 24
 """StoppingCondition.MaxRuntimeInSeconds: "The maximum value is 28 days" (the SageMaker API reference, as botocore
-1.44.8's sagemaker model documents it; its shape states no maximum, so botocore itself would send 29 days)."""
+1.44.5's sagemaker model documents it; its shape states no maximum, so botocore itself would send 29 days)."""
 TRAINING_LIMIT = ("672 hours is 28 days, the longest SageMaker runs a training job: StoppingCondition."
                   "MaxRuntimeInSeconds, \"The maximum value is 28 days\" (the SageMaker API reference); a longer "
                   "training saves checkpoints (CheckpointConfig) and continues in a new job from the last one")

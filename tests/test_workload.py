@@ -510,6 +510,29 @@ def test_one_bound_is_both_the_schema_maximum_and_the_limit_with_why(field: str,
     assert caught.value.errors()[0]["type"] == "finite_number"
 
 
+def test_the_aws_limits_are_the_pinned_botocores_and_cite_it() -> None:
+    """constraints.txt pins the botocore these limits were read from: the figures hold in it, and the version the
+    module cites is that one (it cited 1.44.8 while 1.44.5 was pinned)."""
+    import re
+
+    import botocore
+    import botocore.session
+
+    import advisor.workload as workload
+
+    sagemaker = botocore.session.get_session().get_service_model("sagemaker")
+    processing = sagemaker.shape_for("ProcessingStoppingCondition").members["MaxRuntimeInSeconds"]
+    assert processing.metadata["max"] == workload.PROCESSING_MAX_HOURS * 3600
+    training = sagemaker.shape_for("StoppingCondition").members["MaxRuntimeInSeconds"]
+    assert "The maximum value is 28 days" in training.documentation and workload.TRAINING_MAX_HOURS == 28 * 24
+    pinned = re.search(r"^botocore==(\S+)$", (Path(__file__).parents[1] / "constraints.txt").read_text(),
+                       re.MULTILINE)
+    assert pinned and pinned.group(1) == botocore.__version__
+    source = Path(workload.__file__).read_text(encoding="utf-8")
+    cited = set(re.findall(r"botocore\s+([0-9]+\.[0-9]+\.[0-9]+)", source))
+    assert cited == {botocore.__version__}
+
+
 def test_aws_limit_is_in_the_schema_and_the_python_api() -> None:
     from advisor.workload import TRAINING_MAX_HOURS
 
