@@ -66,6 +66,9 @@ class Rule:
     id: str
     severity: Severity
     summary: str
+    #: found question by question, so a question's `lint_notes` entry waives it there (and a note the question
+    #: does not need is reported); a per-bank figure is no single question's to waive
+    per_question: bool = False
 
 
 RULES: dict[str, Rule] = {r.id: r for r in (
@@ -80,17 +83,19 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("cue-key-longest", "error",
          f"the key is strictly the longest option in more than {KEY_LONGEST_LIMIT:.0%} of single-answer questions"),
     Rule("cue-key-much-longer", "error",
-         f"the key is at least {KEY_RATIO_LIMIT}x as long as the next longest option (needs a lint note)"),
+         f"the key is at least {KEY_RATIO_LIMIT}x as long as the next longest option (needs a lint note)",
+         per_question=True),
     Rule("cue-all-none-above", "error",
          f"'All/None of the above' is the answer in more than {ALL_NONE_LIMIT:.0%} of its uses"),
-    Rule("cue-stem-echo", "warning", "the stem repeats a word that only the key uses"),
+    Rule("cue-stem-echo", "warning", "the stem repeats a word that only the key uses", per_question=True),
     Rule("cue-absolute", "warning",
          "an option or a true/false statement says always, never, guaranteed or in all cases (learners strike "
-         "absolute claims unread)"),
+         "absolute claims unread)", per_question=True),
     Rule("cue-inclusive-key", "warning",
-         "every wrong option says 'only' and the key does not (the inclusive option is picked unread)"),
+         "every wrong option says 'only' and the key does not (the inclusive option is picked unread)",
+         per_question=True),
     Rule("cue-stock-distractor", "warning",
-         f"the same wrong option in {STOCK_MIN_USES} or more questions and the answer in none"),
+         f"the same wrong option in {STOCK_MIN_USES} or more questions and the answer in none", per_question=True),
     Rule("missing-explanation", "warning", "options without an explanation"),
     Rule("missing-domain", "warning", "no exam domain (exam simulations draw it only as filler)"),
     Rule("missing-task", "warning", "an MLA-C01 domain but no MLA-C01 task statement"),
@@ -99,7 +104,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("unused-lint-note", "warning", "a lint note for a rule this question does not break"),
     Rule("exam-shape", "warning",
          "a question filed under an exam but not shaped as its guide's items (the sizes are each exam's "
-         "item_shapes in rules/knowledge/exams.yaml; `advisor kb show exams --format json`)"),
+         "item_shapes in rules/knowledge/exams.yaml; `advisor kb show exams --format json`)", per_question=True),
     Rule("case-study-alone", "warning",
          "a 'Case study:' scenario with one question (MLA-C01's case studies have two or more)"),
 )}
@@ -177,6 +182,8 @@ class BankReport:
     types: dict[str, int] = field(default_factory=dict)
     cues: Cues = field(default_factory=Cues)
     findings: list[Finding] = field(default_factory=list)
+    #: (question index, rule) of each finding a lint note waived: a note not among them is not needed
+    waived: set[tuple[int, str]] = field(default_factory=set)
 
     def add(self, rule: str, problem: Problem) -> None:
         self.findings.append(Finding(rule, RULES[rule].severity, problem))
@@ -243,6 +250,7 @@ def lint_file(path: Path, domains: Mapping[str, Mapping[str, list[str]]],
     lint_missing(bank, doc, report)
     lint_case_studies(bank, doc, report)
     lint_exam_shape(bank, doc, report, exam_shapes() if shapes is None else shapes)
+    lint_notes(bank, doc, report)
     return report
 
 
@@ -261,11 +269,12 @@ def lint_exam_shape(bank: QuizBank, doc: Document, report: BankReport,
     from advisor.documents import format_path
 
     for index, q in enumerate(bank.questions):
-        if "exam-shape" in q.lint_notes:
-            continue
         for code in q.domains:
             shape = shapes.get(code, {}).get(q.type)
             if shape is None or shape.fewest <= len(q.options) <= (shape.most or len(q.options)):
+                continue
+            if "exam-shape" in q.lint_notes:
+                report.waived.add((index, "exam-shape"))
                 continue
             noun = {"ordering": "steps", "matching": "prompts"}.get(q.type, "options")
             kind = {"single": "multiple-choice", "multiple": "multiple-response"}.get(q.type, q.type)
@@ -280,7 +289,6 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
     from advisor.documents import format_path
 
     cues = report.cues
-    used_notes: set[tuple[int, str]] = set()
     first_question_line = doc.line_of(("questions",))
     for index, q in enumerate(bank.questions):
         where = ("questions", index)
@@ -294,9 +302,9 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
                     cues.key_much_longer += 1
                     if "cue-key-much-longer" in q.lint_notes:
                         cues.key_much_longer_noted += 1
-                        used_notes.add((index, "cue-key-much-longer"))
+                        report.waived.add((index, "cue-key-much-longer"))
                     else:
-                        path = (*where, "options", ord(key.key) - ord("A"), "text")
+                        path = _option_path(where, key.key)
                         report.add("cue-key-much-longer", Problem(
                             f"the key ({key.key}, {len(key.text)} characters) is {len(key.text) / others[0]:.1f}x "
                             f"as long as the next longest option ({others[0]})", doc.display, doc.line_of(path),
@@ -312,7 +320,7 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
             if echoes:
                 cues.stem_echoes += 1
                 if "cue-stem-echo" in q.lint_notes:
-                    used_notes.add((index, "cue-stem-echo"))
+                    report.waived.add((index, "cue-stem-echo"))
                 else:
                     report.add("cue-stem-echo", Problem(
                         f"the stem and only the key use {', '.join(repr(w) for w in echoes)}", doc.display,
@@ -320,7 +328,7 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
         if inclusive_key(q):
             cues.inclusive_keys += 1
             if "cue-inclusive-key" in q.lint_notes:
-                used_notes.add((index, "cue-inclusive-key"))
+                report.waived.add((index, "cue-inclusive-key"))
             else:
                 report.add("cue-inclusive-key", Problem(
                     "every wrong option says 'only' and the key does not: the inclusive option gives itself away",
@@ -331,25 +339,25 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
         if absolute is not None:
             cues.absolutes += 1
             if "cue-absolute" in q.lint_notes:
-                used_notes.add((index, "cue-absolute"))
+                report.waived.add((index, "cue-absolute"))
             else:
-                field, word = absolute
+                label, path, word = absolute
                 report.add("cue-absolute", Problem(
-                    f"{field} says {word!r}, an absolute claim a learner can strike without knowing the subject",
-                    doc.display, doc.line_of((*where, *field_path(q, field))), format_path(where),
+                    f"{label} says {word!r}, an absolute claim a learner can strike without knowing the subject",
+                    doc.display, doc.line_of((*where, *path)), format_path(where),
                     hint="state the condition instead, or add lint_notes: {cue-absolute: why}"))
     for text, uses in stock_distractors(bank).items():
         cues.stock_distractors += 1
         for index, option in uses:
             if "cue-stock-distractor" in bank.questions[index].lint_notes:
-                used_notes.add((index, "cue-stock-distractor"))
+                report.waived.add((index, "cue-stock-distractor"))
                 continue
             where = ("questions", index)
             siblings = [bank.questions[i].id for i, _ in uses if i != index]
             report.add("cue-stock-distractor", Problem(
                 f"option {option.key} ({text!r}) is also a wrong option of {', '.join(siblings)} and the answer in "
                 "none: learners strike it on sight", doc.display,
-                doc.line_of((*where, "options", ord(option.key) - ord("A"), "text")), format_path(where),
+                doc.line_of(_option_path(where, option.key)), format_path(where),
                 hint="write a wrong design this scenario tempts, or add lint_notes: {cue-stock-distractor: why}"))
     if cues.key_longest_share > KEY_LONGEST_LIMIT:
         report.add("cue-key-longest", Problem(
@@ -360,6 +368,13 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
         report.add("cue-all-none-above", Problem(
             f"'All/None of the above' is the answer in {cues.all_none_answers} of its {cues.all_none_uses} uses "
             f"(at most half)", doc.display, first_question_line, "questions"))
+
+
+def lint_notes(bank: QuizBank, doc: Document, report: BankReport) -> None:
+    """Each question's lint notes, after every rule has run: a note for an unknown rule is a format error, and a
+    note for a per-question rule the question does not break is said (it would hide the rule's next finding)."""
+    from advisor.documents import format_path
+
     for index, q in enumerate(bank.questions):
         for rule in q.lint_notes:
             if rule not in RULES:
@@ -367,14 +382,10 @@ def lint_cues(bank: QuizBank, doc: Document, report: BankReport) -> None:
                                              doc.line_of(("questions", index, "lint_notes", rule)),
                                              format_path(("questions", index, "lint_notes")),
                                              hint=f"one of {', '.join(RULES)}"))
-            elif rule.startswith("cue-") and (index, rule) not in used_notes and rule in _QUESTION_CUES:
+            elif RULES[rule].per_question and (index, rule) not in report.waived:
                 report.add("unused-lint-note", Problem(f"this question does not break {rule}", doc.display,
                                                        doc.line_of(("questions", index, "lint_notes", rule)),
                                                        format_path(("questions", index, "lint_notes"))))
-
-
-_QUESTION_CUES = frozenset({"cue-key-much-longer", "cue-stem-echo", "cue-absolute", "cue-stock-distractor",
-                            "cue-inclusive-key"})
 
 
 def inclusive_key(q: Question) -> bool:
@@ -402,27 +413,26 @@ def stock_distractors(bank: QuizBank) -> dict[str, list[tuple[int, Option]]]:
             if text not in keyed and len({i for i, _ in uses_}) >= STOCK_MIN_USES}
 
 
-def absolute_claim(q: Question) -> tuple[str, str] | None:
+def _option_path(where: tuple[str | int, ...], key: str) -> tuple[str | int, ...]:
+    """The document path of an option's text (keys run A, B, C... in order: the model checks it)."""
+    return (*where, "options", ord(key) - ord("A"), "text")
+
+
+def absolute_claim(q: Question) -> tuple[str, tuple[str | int, ...], str] | None:
     """The first absolute qualifier a learner would strike: in an option of a choice question, or in the statement
     a true/false question asks about (ordering steps and matching prompts state intents, such as "never wait longer
-    than 5 minutes", which are not claims to judge). Returns (where, the word as written)."""
+    than 5 minutes", which are not claims to judge). Returns (what it is in words, its document path within the
+    question, where the author fixes it, the word as written)."""
     if q.type == "true_false":
         found = _ABSOLUTE.search(q.stem)
-        return ("the statement", found.group(0)) if found else None
+        return ("the statement", ("stem",), found.group(0)) if found else None
     if q.type not in ("single", "multiple"):
         return None
     for o in q.options:
         found = _ABSOLUTE.search(o.text)
         if found:
-            return (f"option {o.key}", found.group(0))
+            return (f"option {o.key}", _option_path((), o.key), found.group(0))
     return None
-
-
-def field_path(q: Question, field: str) -> tuple[str | int, ...]:
-    """The document path of what absolute_claim() names (its line is where the author fixes it)."""
-    if field.startswith("option "):
-        return ("options", ord(field[-1]) - ord("A"), "text")
-    return ("stem",)
 
 
 def stem_echoes(q: Question) -> list[str]:
@@ -532,7 +542,7 @@ def summary_lines(report: BankReport) -> list[str]:
              f"  stems repeating a word only the key uses: {c.stem_echoes}",
              f"  questions with an absolute claim (always, never, guaranteed): {c.absolutes}",
              f"  wrong options repeated in {STOCK_MIN_USES}+ questions and never the answer: {c.stock_distractors}",
-             f"  keys that alone do not say 'only': {c.inclusive_keys}"]
+             f"  questions where every wrong option says 'only' and the key does not: {c.inclusive_keys}"]
     by_rule = Counter(f.rule for f in report.findings)
     lines.append(f"  {_count(report.count('error'), 'error')}, {_count(report.count('warning'), 'warning')}"
                  + (": " + ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())) if by_rule else ""))

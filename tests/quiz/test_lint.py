@@ -327,6 +327,27 @@ def test_an_mla_question_not_shaped_as_the_exams_items_is_a_warning(tmp_path: Pa
     assert out.count("[exam-shape]") == 2  # the shaped ones, the five-option one and the noted one pass
 
 
+def test_an_exam_shape_note_a_question_does_not_need_is_said(tmp_path: Path) -> None:
+    """A note waives exam-shape like any per-question rule: on a four-option question it hides nothing now and
+    would hide the next reshaping's finding, so it is said; on the three-option question it is needed."""
+    kept = question("q-kept", n=3, correct="B")
+    spare = question("q-spare", n=4, correct="B")
+    for q in (kept, spare):
+        q["lint_notes"] = {"exam-shape": "a book's question, kept as printed"}
+    [report] = lint_paths(write_bank(tmp_path, [kept, spare], bank_id="notes"))
+    assert [(f.rule, f.problem.field) for f in report.findings if f.rule in ("exam-shape", "unused-lint-note")] == [
+        ("unused-lint-note", "questions[1].lint_notes")]
+
+
+def test_the_summary_counts_inclusive_keys_in_the_rules_words(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    q = question("q-only", correct="A")
+    for option, text in zip(q["options"], ["Any Git server", "CodeCommit only", "GitHub only", "Only S3"]):
+        option["text"] = text
+    _, out = run_lint(str(write_bank(tmp_path, [q], bank_id="only")), capsys=capsys)
+    assert "  questions where every wrong option says 'only' and the key does not: 1" in out
+
+
 def test_exam_shapes_are_the_knowledges(tmp_path: Path) -> None:
     """The sizes come from each exam's item_shapes (rules/knowledge/exams.yaml), so an exam given shapes is
     checked by them, and a question filed under an exam without shapes (MLS-C01) is not checked at all."""
