@@ -311,6 +311,13 @@ def exam_domains() -> dict[str, dict[str, list[str]]]:
             for exam in knowledge_data()["exams"]}
 
 
+def exams_to_sit_first() -> list[dict[str, Any]]:
+    """The exam blueprints as plain data, the exams a learner can still sit first (MLA-C01 above the retired
+    MLS-C01), each keeping its domains in blueprint order: the one order the exam setup and the stats list them
+    in."""
+    return sorted(knowledge_data()["exams"], key=lambda exam: exam["status"] == "retired")
+
+
 def validate_bank(path: Path, raw: bytes, domains: Mapping[str, Mapping[str, list[str]]]) -> QuizBank:
     """Parse, validate and lint a bank; every problem is a located BankError."""
     from advisor.quiz.models import QuizBank  # deferred: pydantic models; a warm start serves plain data

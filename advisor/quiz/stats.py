@@ -12,8 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.knowledge.loader import knowledge_data
-from advisor.quiz.bank import Bank
+from advisor.quiz.bank import Bank, exams_to_sit_first
 from advisor.quiz.scheduler import Queue
 from advisor.quiz.store import ExamRecord, Store
 
@@ -85,8 +84,7 @@ def compute_stats(banks: Sequence[Bank], store: Store, queues: Mapping[str, Queu
                 domains[(code, domain)][1] += attempt.correct
     topic_tallies = tuple(Tally(name, n, ok) for name, (n, ok) in sorted(topics.items()))
     by_exam: dict[str, tuple[Tally, ...]] = {}
-    # the exams a learner can still sit first (MLA-C01 before the retired MLS-C01), each in blueprint order
-    for exam in sorted(knowledge_data()["exams"], key=lambda exam: exam.get("status") == "retired"):
+    for exam in exams_to_sit_first():
         tallies = []
         for d in exam["domains"]:
             answered, right = domains.get((exam["code"], d["id"]), (0, 0))

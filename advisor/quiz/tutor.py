@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from advisor.errors import QuizError
 from advisor.knowledge.loader import load_knowledge
 from advisor.quiz import MAX_EXAM_MINUTES
-from advisor.quiz.bank import Bank, Item, bank_file, choose_bank, gather_banks, require_banks
+from advisor.quiz.bank import Bank, Item, bank_file, choose_bank, exams_to_sit_first, gather_banks, require_banks
 from advisor.quiz.scheduler import Queue, Scheduler
 from advisor.quiz.scoring import ExamScore, Mark, score_exam
 from advisor.quiz.session import (
@@ -97,7 +97,9 @@ class Tutor:
 
     @staticmethod
     def blueprints() -> tuple[ExamBlueprint, ...]:
-        return load_knowledge().exams
+        """The blueprints in the order the stats list the exams (exams_to_sit_first): the setup offers them so."""
+        known = {b.code: b for b in load_knowledge().exams}
+        return tuple(known[exam["code"]] for exam in exams_to_sit_first())
 
     def blueprint(self, code: str) -> ExamBlueprint:
         known = {b.code: b for b in self.blueprints()}

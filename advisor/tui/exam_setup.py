@@ -62,8 +62,7 @@ class ExamSetupScreen(BaseScreen[Session | None]):
         self.deliver(self._show, self.tutor.blueprints())
 
     def _show(self, blueprints: tuple[ExamBlueprint, ...]) -> None:
-        # the exams a learner can still sit first (MLA-C01 above the retired MLS-C01), as the stats list them
-        self.blueprints = {b.code: b for b in sorted(blueprints, key=lambda b: b.retired_on is not None)}
+        self.blueprints = {b.code: b for b in blueprints}  # the exams a learner can still sit first
         options = self.query_one("#blueprints", OptionList)
         for b in self.blueprints.values():
             status = f"retired {b.retired_on}" if b.retired_on else b.status

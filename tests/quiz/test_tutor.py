@@ -261,3 +261,9 @@ def test_an_empty_banks_folder_is_refused_by_the_quiz_itself(tmp_path: Path, clo
         Tutor.open(tmp_path / "data", clock=clock, banks_dir=empty)
     with pytest.raises(QuizError, match="holds no question bank"):
         gather_banks(empty)
+
+
+def test_the_exam_setup_and_the_stats_list_the_exams_in_one_order(tutor: Tutor) -> None:
+    """One rule orders the exams (exams_to_sit_first): the blueprints the exam setup offers come in the order the
+    stats list their domains, the exam a learner can still sit first (the setup sorted them on its own)."""
+    assert [b.code for b in tutor.blueprints()] == list(tutor.stats().domains) == ["MLA-C01", "MLS-C01"]
