@@ -442,6 +442,10 @@ def print_stats(stats: Any) -> None:
             f"{t.name} ({t.accuracy:.0%} of {t.attempts}{', few answers' if t.few_answers else ''})"
             for t in stats.weakest))
         console.print(f"  [dim]({WEAKEST_RULE})[/dim]")
+    elif stats.attempts:
+        from advisor.quiz.stats import NO_WEAK_TOPIC
+
+        console.print(f"[bold]Weakest topics[/bold]: {NO_WEAK_TOPIC}")
     if stats.exams:
         trend = sparkline([r.scaled for r in stats.exams], 100, 1000)
         console.print(f"[bold]Exam scores[/bold] {trend}  " + ", ".join(

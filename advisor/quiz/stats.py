@@ -21,6 +21,8 @@ WEAK_MIN_ATTEMPTS = 3
 WEAKEST = 3
 WEAKEST_RULE = (f"the {WEAKEST} topics answered wrong at least once with the lowest share right (ties: more "
                 f"answers first); a topic with fewer than {WEAK_MIN_ATTEMPTS} answers is marked as a rough figure")
+#: What the CLI and the TUI say once answers exist but no topic has a wrong one (the CLI said nothing).
+NO_WEAK_TOPIC = "none yet: every topic answered so far has only right answers"
 
 
 @dataclass(frozen=True, slots=True)

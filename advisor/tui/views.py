@@ -408,7 +408,7 @@ def _labelled(text: Text, label: str, body: str, width: int) -> None:
 
 def stats_view(stats: Stats, width: int = 78) -> Text:
     """The stats screen's text; the topic and domain names as wide as `width` columns allow."""
-    from advisor.quiz.stats import WEAKEST_RULE, sparkline
+    from advisor.quiz.stats import NO_WEAK_TOPIC, WEAKEST_RULE, sparkline
 
     every = [*stats.topics, *(tally for domain in stats.domains.values() for tally in domain)]
     names = name_width([tally.label or tally.name for tally in every], width)
@@ -432,7 +432,7 @@ def stats_view(stats: Stats, width: int = 78) -> Text:
             f" (of {t.attempts}, few answers)" if t.few_answers else "") for t in stats.weakest), width)
         text.append(f"Weakest topics are {WEAKEST_RULE}.\n", style="dim")
     elif stats.attempts:
-        _labelled(text, "Weakest   ", "none yet: every topic answered so far has only right answers", width)
+        _labelled(text, "Weakest   ", NO_WEAK_TOPIC, width)
     text.append("\nAccuracy per topic\n", style="bold")
     for tally in stats.topics:
         text.append_text(_tally_line(tally, names))

@@ -238,3 +238,30 @@ def test_a_banks_folder_without_a_bank_is_said_so(tmp_path: Path, files: list[st
         (folder / name).write_text("not a bank\n")
     assert main(["quiz", "--data-dir", str(tmp_path / "data"), "--banks", str(folder), *command]) == 2
     assert f"Quiz error: banks folder {folder}: holds no question bank" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_stats_say_there_is_no_weak_topic_yet_as_the_tui_does(tmp_path: Path, clock: FrozenClock, right: bool,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Answers given, every one right: the TUI said "Weakest: none yet", `quiz stats` printed nothing there. A wrong
+    answer names its topic instead; before any answer neither line is printed."""
+    folder = tmp_path / "banks"
+    write_bank(folder)
+    assert main(["quiz", "--data-dir", str(tmp_path / "data"), "--banks", str(folder), "stats"]) == 0
+    assert "Weakest" not in capsys.readouterr().out
+    tutor = Tutor.open(tmp_path / "data", clock=clock, banks_dir=folder)
+    try:
+        session = tutor.practice(tutor.bank("tiny"), count=1, seed=1)
+        slot = session.current
+        keys = sorted(slot.item.correct_keys) if right else \
+            [k for k in slot.order if k not in slot.item.correct_keys][:slot.item.picks]
+        for key in keys:
+            session.toggle(slot.order.index(key))
+        tutor.submit(session)
+        tutor.finish(session)
+    finally:
+        tutor.close()
+    assert main(["quiz", "--data-dir", str(tmp_path / "data"), "--banks", str(folder), "stats"]) == 0
+    out = capsys.readouterr().out
+    assert ("Weakest topics: none yet: every topic answered so far has only right answers" in out) is right
+    assert ("Weakest topics: " in out) and (("%" in out.split("Weakest topics: ")[1].splitlines()[0]) is not right)
