@@ -516,7 +516,7 @@ async def test_a_rounds_result_lists_each_question_on_one_line(tmp_path: Path, c
     """At 80x24 a learner sees the whole round at once: one row per question, its stem cut with an ellipsis (the
     stems wrapped to three or four rows each, and a case study's blank line split its entry in two)."""
     from tests.support.quiz import question
-    from tests.tui.keys import screen_text
+    from tests.tui.keys import shown
 
     long = "A team must choose how to serve a model whose traffic is spiky and whose payloads are large; " * 2
     stems = [f"{long}Which option fits? ({n})" for n in range(4)]
@@ -533,11 +533,13 @@ async def test_a_rounds_result_lists_each_question_on_one_line(tmp_path: Path, c
                 await pilot.press(*answer_keys(session, n % 2 == 0), "enter", "enter")
             assert isinstance(app.screen, ResultScreen)
             await pilot.pause()
-            rows = [row.rstrip() for row in screen_text(app).splitlines()]
+            width = app.screen.text_width  # what the result is drawn to: the 80 columns less the margins
+            assert width <= SIZE[0]
+            rows = [row.rstrip() for row in shown(pilot, "#result").splitlines()]
             marked = [row for row in rows if row.lstrip().startswith(("✔", "✘"))]
             assert [row.lstrip()[0] for row in marked] == ["✔", "✘", "✔", "✘", "✔"]
             cut = [row for row in marked if "A team must choose" in row]
-            assert len(cut) == 4 and all(row.endswith("…") and len(row) <= 80 for row in cut), marked
+            assert len(cut) == 4 and all(row.endswith("…") and len(row) <= width for row in cut), marked
             # a case study shows its question, not the scenario every question of the case opens with
             assert [row.lstrip()[2:] for row in marked if "Case study" in row] == [
                 "Case study · Which instance family fits the training job?"]
