@@ -308,6 +308,10 @@ def test_the_state_machine_retries_as_the_knowledge_says(advisor: Any) -> None:
     bare = machine(advisor.knowledge._replace(step_functions_retriers=()))
     assert "Retry" not in bare["States"]["Invoke function"]
     assert state_machine_problems(bare) == []
+    # the Comment says what the Retry holds, not what the shipped knowledge happens to hold
+    assert all(e in shipped["Comment"] for r in retriers for e in r.errors)
+    assert "retrying States.ALL," in chapter_only["Comment"] and "Lambda." not in chapter_only["Comment"]
+    assert "without retries" in bare["Comment"] and "retrying" not in bare["Comment"]
 
 
 def test_model_serves_the_training_output_or_asks_for_it(example: Any) -> None:
