@@ -96,17 +96,8 @@ def _breaks(option: HostingOption, w: Workload) -> dict[str, str]:
     return broken
 
 
-class Breaks(dict[str, dict[str, str]]):
-    """The limits each inference stage's option breaks (_breaks), by stage: weighed when first asked, and once,
-    however many warnings ask."""
-
-    def __init__(self, w: Workload, stages: Stages) -> None:
-        super().__init__()
-        self._w, self._options = w, dict(stages)
-
-    def __missing__(self, stage_id: str) -> dict[str, str]:
-        found = self[stage_id] = _breaks(self._options[stage_id], self._w)
-        return found
+Breaks = Mapping[str, dict[str, str]]
+"""The limits each inference stage's option breaks (_breaks), by stage."""
 
 
 def _fields(option: HostingOption, limit_ids: Collection[str]) -> str:
@@ -132,7 +123,7 @@ def option_warnings(w: Workload, knowledge: Knowledge, instances: Mapping[str, S
     if not any(s in w.stages for s, _ in stages):  # every warning below is about an inference stage it has
         return []
     kinds = _kinds(knowledge)
-    breaks = Breaks(w, stages)
+    breaks = {stage_id: _breaks(option, w) for stage_id, option in stages}
     warnings = [*_serverless_for_steady_traffic(w, kinds), *_async_for_quick_requests(w, kinds, breaks),
                 *_batch_records_too_large(w, stages, kinds, breaks), *_batch_models(w, kinds)]
     for here, _ in kinds[_always_on]:

@@ -275,24 +275,3 @@ def test_the_queue_warning_says_the_request_time_the_limit_is_held_to(advisor: A
                                                                                 "traffic": "steady"}})
     queued = [w for w in advisor.recommend(cpu).warnings if "queue and S3 round trip" in w]
     assert queued and "2 s, within" in queued[0]
-
-
-@pytest.mark.parametrize("workload,weighed", [
-    ({"stages": ["training"]}, set()),  # no inference stage: nothing to weigh
-    ({"stages": ["realtime_inference"], "inference": {"traffic": "steady"}},
-     {"Real-time endpoint"}),  # steady traffic: no serverless or asynchronous offer to weigh
-    ({"stages": ["realtime_inference", "batch_inference"], "inference": {"traffic": "sporadic", "gpu": "required"},
-      "model": {"algorithm": "pytorch", "kind": "deep_learning", "parameters_millions": 300}},
-     {"Real-time endpoint", "Batch transform", "Serverless Inference", "Asynchronous Inference"}),
-])
-def test_each_options_limits_are_weighed_once_and_only_when_a_warning_asks(
-        advisor: Advisor, monkeypatch: pytest.MonkeyPatch, workload: dict[str, Any], weighed: set[str]) -> None:
-    """option_warnings asks several times whether an option takes the requests; each option is weighed once, and
-    only when a warning about a stage of the workload needs it."""
-    from advisor.recommend import options
-
-    calls: list[str] = []
-    real = options._breaks
-    monkeypatch.setattr(options, "_breaks", lambda option, w: calls.append(option.name) or real(option, w))
-    advisor.recommend({"name": "w", **workload})
-    assert sorted(calls) == sorted(weighed)
