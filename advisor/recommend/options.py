@@ -380,8 +380,9 @@ def hosting_reasons(w: Workload, knowledge: Knowledge, derived: Derived, hosting
         components.append("each request goes to one component (InferenceComponentName): components do not chain a "
                           "request through steps")
     if option == "multi_container" and not inf.serial:
-        components.append(f"each of the {n} models would reserve its own CPU cores or devices and memory; up to "
-                          f"{containers:g} containers share the instances without reservations")
+        bound = f"up to {containers:g} containers" if math.isfinite(containers) else "the containers"
+        components.append(f"each of the {n} models would reserve its own CPU cores or devices and memory; {bound} "
+                          "share the instances without reservations")
     lost("inference_components", "; ".join(components) or "")
     for _, other in _kinds(knowledge)[_per_use]:  # an endpoint without instances hosting one
         lacks = [what for what, has in (("multi-model endpoints", other.capabilities.several_models),

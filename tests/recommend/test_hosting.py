@@ -377,3 +377,23 @@ def test_only_a_production_endpoint_spreads_its_components_copies(advisor: Advis
         assert ("SchedulingConfig" in spec) == production
         assert any("PlacementStrategy SPREAD" in r for r in rec.instances["realtime_inference"].reasons) == production
         assert request_set_problems(rs) == {}
+
+
+def test_a_limit_the_knowledge_does_not_bound_is_not_said_as_inf(advisor: Advisor) -> None:
+    """Inference components lose to a multi-container endpoint whose containers share the instances 'up to N
+    containers' (CreateModel.Containers' bound, hosting_options.yaml); a knowledge without that bound leaves the
+    figure out instead of saying 'up to inf containers'."""
+    w = Workload.model_validate({**ONE, "inference": {"models": 3, "same_container": False}})
+    k = advisor.knowledge
+    unbounded = k._replace(hosting_options=tuple(
+        o._replace(limits=tuple(x for x in o.limits if x.id != "containers")) if o.id == "multi_container" else o
+        for o in k.hosting_options))
+
+    def lost(adv: Advisor) -> str:
+        return next(r for r in adv.recommend(w).instances["realtime_inference"].reasons
+                    if r.startswith("hosting alternative Inference components"))
+
+    most = k.hosting_option("multi_container").most("containers")
+    assert most is not None and f"up to {most:g} containers share" in lost(advisor)
+    said = lost(Advisor(unbounded))
+    assert "inf" not in said and "the containers share the instances" in said
