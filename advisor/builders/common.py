@@ -227,8 +227,8 @@ class Context:
 
     @property
     def knowledge(self) -> Knowledge:
-        """What the builders read beside the recommendation (the Step Functions retriers, an algorithm's mode
-        hyperparameter): the caller's knowledge, else the shipped one, loaded on first use."""
+        """What the builders read beside the recommendation (the Step Functions retriers): the caller's
+        knowledge, else the shipped one, loaded on first use."""
         if self.given_knowledge is None:
             # deferred: most request sets never read it
             from advisor.knowledge.loader import load_knowledge

@@ -94,15 +94,14 @@ def training_job(ctx: Context) -> dict[str, Any]:
 
 def _required(ctx: Context, choice: Any) -> dict[str, str]:
     """The built-in algorithm's Required training hyperparameters (knowledge: required_hyperparameters, carried in
-    the stage's extra): a value the workload states (its model.mode, under the algorithm's mode_hyperparameter),
-    else a placeholder `<<hp_NAME>>` described as what only the user knows. The starting point's own values win
-    over these."""
+    the stage's extra): a value the workload states (its model.mode, under the algorithm's mode_hyperparameter:
+    the stage's extra stated_hyperparameters), else a placeholder `<<hp_NAME>>` described as what only the user
+    knows. The starting point's own values win over these."""
     required = choice.extra.get("required_hyperparameters", ())
     if not required:
         return {}
     algorithm = ctx.workload.model.algorithm
-    known = ctx.knowledge.algorithm(algorithm)
-    stated = known.stated(ctx.workload.model.mode) if known is not None else {}
+    stated = choice.extra.get("stated_hyperparameters", {})
     out: dict[str, str] = {}
     for name in required:
         if name in stated:

@@ -295,6 +295,10 @@ class Advisor:
         if trains and algorithm is not None and algorithm.required_hyperparameters:
             # a job without its Required training hyperparameters fails: the requests write each (builders)
             extra = {**extra, "required_hyperparameters": algorithm.required_hyperparameters}
+            stated = {k: v for k, v in algorithm.stated(w.model.mode).items()
+                      if k in algorithm.required_hyperparameters}  # model.mode, under its hyperparameter
+            if stated:
+                extra["stated_hyperparameters"] = stated
         if trains and algorithm is not None and winner.itype.accelerator is not None and (
                 algorithm.training.gpu_hyperparameters or algorithm.training.multi_gpu_hyperparameters):
             # it trains on a GPU only when a hyperparameter says so (XGBoost's tree_method)

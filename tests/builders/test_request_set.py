@@ -485,15 +485,18 @@ def test_a_built_ins_required_hyperparameters_are_written_or_asked_for(custom: A
     """Each algorithm's Hyperparameters page marks some Required (k-means: feature_dim and k; BlazingText: mode):
     a job without them fails, so the training job and every tuning trial carry them, the workload's own value
     where it states one (model.mode) and a described placeholder otherwise; a tuned one is not also static."""
-    _, _, km = custom({"name": "km", "stages": ["training", "tuning"], "model": {"algorithm": "kmeans"}})
+    km_rec, _, km = custom({"name": "km", "stages": ["training", "tuning"], "model": {"algorithm": "kmeans"}})
     assert km.requests["CreateTrainingJob"]["HyperParameters"] == {"feature_dim": "<<hp_feature_dim>>",
                                                                    "k": "<<hp_k>>"}
     static = km.requests["CreateHyperParameterTuningJob"]["TrainingJobDefinition"]["StaticHyperParameters"]
     assert static["k"] == "<<hp_k>>"
     assert {"hp_feature_dim", "hp_k"} <= {p.name for p in km.placeholders}
-    _, _, bt = custom({"name": "bt", "stages": ["training"], "data": {"kind": "text"},
+    bt_rec, _, bt = custom({"name": "bt", "stages": ["training"], "data": {"kind": "text"},
                        "model": {"algorithm": "blazingtext", "mode": "supervised"}})
     assert bt.requests["CreateTrainingJob"]["HyperParameters"]["mode"] == "supervised"
+    # the recommendation carries the stated value to the builder, as it carries the names (no knowledge lookup)
+    assert bt_rec.instances["training"].extra["stated_hyperparameters"] == {"mode": "supervised"}
+    assert "stated_hyperparameters" not in km_rec.instances["training"].extra  # k-means has no mode to state
     _, _, unsaid = custom({"name": "bt", "stages": ["training"], "data": {"kind": "text"},
                            "model": {"algorithm": "blazingtext"}})  # no model.mode: asked for, as the others
     assert unsaid.requests["CreateTrainingJob"]["HyperParameters"]["mode"] == "<<hp_mode>>"
