@@ -124,7 +124,8 @@ def audit_paths(paths: list[Path], catalog: Catalog | Knowledge, base: Path | No
             (report.errors if exc.meant else report.skipped).append(Skipped(item.shown, exc.reason, exc.line,
                                                                             exc.meant))
             continue
-        resources = with_steps(resources, item.path.parent)  # a pipeline's job steps, as the requests they are
+        # a pipeline's job steps, as the requests they are (a definition in a file: read inside item.within)
+        resources = with_steps(resources, item.path.parent, item.within)
         report.files += 1
         report.resources += len(resources)
         if kind == "terraform":  # a module is its folder: its files are linked together once all are read

@@ -26,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from advisor.audit.local_files import read_inside
 from advisor.audit.model import Encoded, PathKey, Reference, Resource, Unknown, arn_form, stand_in
 
 #: step type -> the request its Arguments are
@@ -93,15 +94,17 @@ _FUNCTIONS = ("Get", "Std:Join", "Std:JsonGet")
 _TUNING = "CreateHyperParameterTuningJob"
 
 
-def with_steps(resources: list[Resource], folder: Path | None = None) -> list[Resource]:
+def with_steps(resources: list[Resource], folder: Path | None = None,
+               within: Path | None = None) -> list[Resource]:
     """The resources, and after each pipeline or state machine one resource per job its definition runs; a
     tuning job with several training job definitions is one resource per definition. `folder`: the input's own,
-    where a definition kept in a local file is read from."""
+    where a definition kept in a local file is read from; `within`: the audited folder, outside which nothing is
+    read (local_files)."""
     if not any(r.type in PIPELINES or r.type == _TUNING for r in resources):
         return resources
     out: list[Resource] = []
     for resource in resources:
-        for request in [resource, *(_jobs(resource, folder) if resource.type in _DEFINITIONS else ())]:
+        for request in [resource, *(_jobs(resource, folder, within) if resource.type in _DEFINITIONS else ())]:
             out.extend(_per_definition(request) if request.type == _TUNING else [request])
     return out
 
@@ -134,7 +137,7 @@ def _in_list(line_of: Callable[[PathKey], int | None], index: int) -> Callable[[
     return located
 
 
-def _jobs(holder: Resource, folder: Path | None = None) -> list[Resource]:
+def _jobs(holder: Resource, folder: Path | None = None, within: Path | None = None) -> list[Resource]:
     """The requests a pipeline's job steps or a state machine's SageMaker Task states send, each named
     `Holder.Step` and found at the line of the definition."""
     paths, jobs = _DEFINITIONS[holder.type]
@@ -146,7 +149,7 @@ def _jobs(holder: Resource, folder: Path | None = None) -> list[Resource]:
         if node is not None:
             break
     if path[-1] in _LOCAL_FILES:
-        node = _local_definition(node, folder)
+        node = _local_definition(node, folder, within)
     substitutions = holder.properties.get(_SUBSTITUTIONS.get(holder.type, ""))
     definition = _definition(node, substitutions if isinstance(substitutions, dict) else {})
     if not isinstance(definition, dict):
@@ -254,24 +257,17 @@ def _put(name: str, substitutions: dict[str, Any], *, in_json: bool) -> str:
 #: where a state machine's definition may be a file beside the template, uploaded by `sam deploy` (DefinitionUri)
 #: or `aws cloudformation package` (DefinitionS3Location) before CloudFormation reads it
 _LOCAL_FILES = ("DefinitionUri", "DefinitionS3Location")
-_MAX_DEFINITION_BYTES = 1024 * 1024  # Step Functions takes a definition of at most 1 MB (quotas)
 
 
-def _local_definition(value: Any, folder: Path | None) -> Any:
+def _local_definition(value: Any, folder: Path | None, within: Path | None) -> Any:
     """The definition a local path names (JSON text, or YAML read as data), relative to the template's folder;
-    None for an S3 location or a file that is not there or not readable."""
+    None for an S3 location, or a file that is not there, not readable or outside the audited folder `within`
+    (Step Functions takes a definition of at most 1 MB, the reader's bound)."""
     if not isinstance(value, str) or folder is None or "://" in value:
         return None
     path = folder / value
-    try:
-        if not path.is_file():  # a device or a FIFO reports size 0 and never ends: only a regular file is read
-            return None
-        with path.open("rb") as handle:
-            data = handle.read(_MAX_DEFINITION_BYTES + 1)
-        if len(data) > _MAX_DEFINITION_BYTES:
-            return None
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+    text = read_inside(path, within)
+    if text is None:
         return None
     if path.suffix.lower() not in (".yaml", ".yml"):
         return text

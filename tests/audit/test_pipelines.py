@@ -244,6 +244,28 @@ def test_a_definition_kept_in_a_file_beside_the_template_is_read(tmp_path: Path)
                    for resource, _c, _f in found)
 
 
+def test_a_definition_file_outside_the_audited_folder_is_not_read(tmp_path: Path) -> None:
+    """DefinitionUri is the template writer's text: `../` or an absolute path would read the auditing machine's
+    files into the report. Only a file inside the audited folder (a named template's own folder) is read."""
+    machine = {"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync", "End": True,
+        "Parameters": {"EnableNetworkIsolation": False}}}}
+    (tmp_path / "outside.json").write_text(json.dumps(machine))
+    audited = tmp_path / "app"
+    audited.mkdir()
+    (audited / "inside.json").write_text(json.dumps(machine))
+    (audited / "t.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        "  Up:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: ../outside.json\n"
+        f"  Abs:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n"
+        f"      DefinitionUri: {tmp_path / 'outside.json'}\n"
+        "  In:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: inside.json\n")
+    for named in (audited, audited / "t.yaml"):
+        found = {(f.resource, f.control, f.field): f.status for f in audit_paths([named], K, tmp_path).findings}
+        assert found[("In.T", "SM-TR-01", "EnableNetworkIsolation")] == "fail"
+        assert not any(r.startswith(("Up.", "Abs.")) for r, _c, _f in found)
+
+
 def test_a_step_named_from_a_parameter_is_named_as_the_definition_writes_it(tmp_path: Path) -> None:
     """A step whose Name holds `${Env}` or `${AWS::Region}` in a !Sub body is `P.Train-${Env}`, not a name holding
     the reader's internal markers (control characters that no output format should carry)."""

@@ -545,7 +545,7 @@ def test_file_and_templatefile_read_the_modules_own_files(tmp_path: Path) -> Non
     (tmp_path / "def.json").write_text('{"Key": "${key}", "Name": "job-${name}", "Arn": "arn:${key}"}')
     (tmp_path / "script.sh").write_text("#!/bin/bash\necho hi\n")
     (tmp_path / "loop.tpl").write_text("%{ for x in xs }${x}%{ endfor }")
-    scope = Scope({}, {}, folder=tmp_path)
+    scope = Scope({}, {}, folder=tmp_path, within=tmp_path)
     rendered = scope.expression('templatefile("${path.module}/def.json", { key = aws_kms_key.k.arn, name = "a" })')
     assert isinstance(rendered, Encoded)
     assert rendered.data["Name"] == "job-a" and rendered.data["Key"] == Reference("aws_kms_key.k.arn")
@@ -567,10 +567,37 @@ def test_file_reads_only_a_regular_file_of_at_most_a_mebibyte(tmp_path: Path) ->
     os.mkfifo(fifo)
     (tmp_path / "big.json").write_text("x" * (1024 * 1024 + 1))
     (tmp_path / "ok.txt").write_text("fine")
-    scope = Scope({}, {}, folder=tmp_path)
+    scope = Scope({}, {}, folder=tmp_path, within=tmp_path)
     for path in ("/dev/zero", "pipe", "big.json", "."):
         assert isinstance(scope.expression(f'file("{path}")'), Unknown), path
     assert scope.expression('file("ok.txt")') == "fine"
+
+
+def test_file_reads_nothing_outside_the_audited_folder(tmp_path: Path) -> None:
+    """What file() reads is shown in the report: `root_access = file("/proc/self/environ")` printed the auditing
+    process's environment. A path outside the audited folder (absolute, `../`, or a symlink that leads out) is
+    unknown; a file inside it, a module's own or the root's, is read; a named file's audited folder is its own."""
+    audited, outside = tmp_path / "infra", tmp_path / "secrets"
+    audited.mkdir()
+    outside.mkdir()
+    (outside / "token").write_text("s3cr3t")
+    (audited / "script.sh").write_text("echo hi")
+    (audited / "leak").symlink_to(outside / "token")
+    scope = Scope({}, {}, folder=audited, within=audited)
+    for path in (str(outside / "token"), "../secrets/token", "leak", "/proc/self/environ"):
+        assert isinstance(scope.expression(f'file("{path}")'), Unknown), path
+    assert isinstance(Scope({}, {}, folder=audited).expression('file("script.sh")'), Unknown)  # no audited folder
+    assert scope.expression(f'file("{audited / "script.sh"}")') == "echo hi"
+    (audited / "main.tf").write_text(
+        'resource "aws_sagemaker_notebook_instance" "n" {\n  name = "n"\n  role_arn = "r"\n'
+        '  instance_type = "ml.t3.medium"\n  root_access = file("../secrets/token")\n'
+        '  lifecycle_config_name = file("${path.module}/script.sh")\n}\n')
+    for named in ([audited], [audited / "main.tf"]):
+        report = audit_paths(named, K, tmp_path)
+        shown = json.dumps([f.actual for f in report.findings])
+        assert "s3cr3t" not in shown
+        assert {f.actual for f in report.findings if f.field == "root_access"} == \
+            {'<unknown: file("../secrets/token")>'}
 
 
 def test_a_local_modules_output_is_read_in_the_instance_the_call_makes(tmp_path: Path) -> None:

@@ -51,6 +51,9 @@ class Source:
     shown: str  # repo-relative, forward slashes, bytes that are not UTF-8 escaped: what findings and SARIF name
     #: named on the command line (not found in a folder): the user meant it as an input
     named: bool = False
+    #: the folder the user audits it in (the folder named, or a named file's own, resolved): a path the input
+    #: names (file(), DefinitionUri) is read only inside it (local_files); None: nothing is
+    within: Path | None = None
 
 
 def discover(paths: list[Path], base: Path) -> Iterator[Source | Skipped]:
@@ -59,14 +62,14 @@ def discover(paths: list[Path], base: Path) -> Iterator[Source | Skipped]:
     base = _resolved(base)
     for root in paths:
         if root.is_dir():
-            yield from _walk(root, base, seen_dirs)
+            yield from _walk(root, base, seen_dirs, _resolved(root))
         elif root.exists():
-            yield Source(root, _shown(root, base), named=True)
+            yield Source(root, _shown(root, base), named=True, within=_resolved(root.parent))
         else:
             yield Skipped(shown_name(str(root)), "no such file or folder", error=True)  # named, so meant
 
 
-def _walk(folder: Path, base: Path, seen: set[tuple[int, int]]) -> Iterator[Source | Skipped]:
+def _walk(folder: Path, base: Path, seen: set[tuple[int, int]], within: Path) -> Iterator[Source | Skipped]:
     try:
         stat = folder.stat()
     except OSError as exc:
@@ -91,7 +94,7 @@ def _walk(folder: Path, base: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _walk(path, base, seen)
+            yield from _walk(path, base, seen, within)
         elif path.suffix.lower() in SUFFIXES and not entry.name.lower().endswith(".tfvars.json"):
             # (a .tfvars.json file holds variable values, read with its Terraform folder, as .tfvars is)
             if entry.is_symlink() and not path.exists():
@@ -100,7 +103,7 @@ def _walk(folder: Path, base: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
             if not path.is_file():  # a pipe would wait for a writer forever, a device never end
                 yield Skipped(_shown(path, base), "not a regular file (a pipe, a device or a socket)")
                 continue
-            yield Source(path, _shown(path, base))
+            yield Source(path, _shown(path, base), within=within)
 
 
 def _resolved(path: Path) -> Path:
@@ -167,13 +170,14 @@ def _check_nesting(source: Source, text: str) -> None:
 def terraform_configuration(sources: list[Source]) -> Configuration | None:
     """The Terraform folders among `sources` (None without a .tf file): what variables, locals and module calls
     the Terraform reader evaluates expressions with."""
-    files = [s.path for s in sources if is_terraform(s.path)]
+    files = [s for s in sources if is_terraform(s.path)]
     if not files:
         return None
     from advisor.audit.readers.terraform import _parse_cached
     from advisor.audit.readers.tf_values import Configuration
 
-    return Configuration(files, _parse_cached)
+    return Configuration([s.path for s in files], _parse_cached,
+                         {s.path: s.within for s in files if s.within is not None})
 
 
 class Stacks:

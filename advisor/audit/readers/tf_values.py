@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from advisor.audit.local_files import read_bounded, read_inside
 from advisor.audit.model import Encoded, Given, Reference, Unknown
 from advisor.audit.readers.tf_types import parse_type, with_defaults
 
@@ -56,7 +57,9 @@ class Scope:
     locals_raw: dict[str, Any]
     prefix: str = ""  # "module.a." for an instance of a called module
     extra: dict[str, Any] = field(default_factory=dict)  # a dynamic block's iterator
-    folder: Path | None = None  # the module's folder: path.module, and where file() and templatefile() read
+    folder: Path | None = None  # the module's folder: path.module
+    #: the folder the user audits: file() and templatefile() read nothing outside it (local_files); None: nothing
+    within: Path | None = None
     #: (call name, `keys["a"]` or `counted[0]` for an instance; output name) -> the output's value there
     outputs: Callable[[str, str], Any] | None = None
     _locals: dict[str, Any] = field(default_factory=dict)
@@ -68,7 +71,7 @@ class Scope:
     def bind(self, name: str, value: Any) -> Scope:
         """This scope with one more name bound: a dynamic block's iterator, a resource's `each` or `count`."""
         scope = Scope(self.variables, self.locals_raw, self.prefix, {**self.extra, name: value}, self.folder,
-                      self.outputs)
+                      self.within, self.outputs)
         scope._locals = self._locals
         return scope
 
@@ -589,7 +592,7 @@ class _Parser:
         if self.scope.folder is None or not arguments:
             raise Unresolved
         path = Path(_text(arguments[0]))
-        text = _read(path if path.is_absolute() else self.scope.folder / path)
+        text = read_inside(path if path.is_absolute() else self.scope.folder / path, self.scope.within)
         if text is None or (name == "templatefile" and "%{" in text):
             raise Unresolved
         if name == "file":
@@ -597,7 +600,8 @@ class _Parser:
         if name == "filebase64":
             return base64.b64encode(text.encode()).decode()
         variables = _mapping(arguments[1]) if len(arguments) > 1 else {}
-        return _rendered(text, Scope({}, {}, extra=dict(variables), folder=self.scope.folder))
+        return _rendered(text, Scope({}, {}, extra=dict(variables), folder=self.scope.folder,
+                                     within=self.scope.within))
 
 
 def _truth(value: Any) -> bool:
@@ -758,10 +762,18 @@ class Configuration:
     """The Terraform folders of one audit run, read on first use (only files that declare variables, locals or
     modules are parsed for them; the resources are read by the Terraform reader as before)."""
 
-    def __init__(self, files: list[Path], parse: Callable[[str], dict[str, Any]]) -> None:
+    def __init__(self, files: list[Path], parse: Callable[[str], dict[str, Any]],
+                 within: dict[Path, Path] | None = None) -> None:
+        """`within`: each audited file's audited folder (the folder the user named, or a named file's own), the
+        only place its modules' file() and templatefile() may read."""
         self._parse = parse
         # a module is its folder: every .tf file beside an audited one declares its variables and locals
         self._files: dict[Path, list[Path]] = {folder: [] for folder in map(_folder, files)}
+        self._within: dict[Path, Path] = {}
+        for path, root in (within or {}).items():  # a folder named twice (as itself and as a parent): the wider
+            folder = _folder(path)
+            if folder not in self._within or len(root.parts) < len(self._within[folder].parts):
+                self._within[folder] = root
         self._folders: dict[Path, _Folder] = {}
         self._callers: dict[Path, list[tuple[Path, str, dict[str, Any]]]] | None = None
         self._scopes: dict[Path, list[Scope]] = {}
@@ -787,7 +799,8 @@ class Configuration:
         values = {k: _given(v, f"var.{k}'s default") for k, v in info.variables.items() if v is not _NO_DEFAULT}
         values.update({k: _given(v, f"var.{k} in {info.tfvars_files.get(k, 'tfvars')}")
                        for k, v in info.tfvars.items() if k in info.variables})
-        return Scope(_typed(values, info.types), info.locals_raw, folder=folder, outputs=self._outputs(folder, ""))
+        return Scope(_typed(values, info.types), info.locals_raw, folder=folder, within=self._within.get(folder),
+                     outputs=self._outputs(folder, ""))
 
     def _instances(self, folder: Path) -> tuple[list[Scope], bool]:
         """The module's instances, and whether a call said to make none (count = 0, an empty for_each)."""
@@ -807,7 +820,7 @@ class Configuration:
                             values[key] = _given(bound.value(raw), f"module.{name}{suffix}'s {key}")
                     prefix = f"{outer.prefix}module.{name}{suffix}."
                     out.append(Scope(_typed(values, info.types), info.locals_raw, prefix, folder=folder,
-                                     outputs=self._outputs(folder, prefix)))
+                                     within=outer.within, outputs=self._outputs(folder, prefix)))
                     if len(out) >= _MAX_INSTANCES:
                         return out, none_made
         return out, none_made
@@ -862,7 +875,7 @@ class Configuration:
         except OSError:  # a folder that cannot be listed: its files' own reading says why
             names = []
         for path in (folder / n for n in names if n.endswith((".tf", ".tf.json")) and not n.startswith(".")):
-            text = _read(path)
+            text = read_bounded(path)
             if text is None or not _DECLARES.search(text):
                 continue
             try:
@@ -902,7 +915,7 @@ class Configuration:
         # before (Terraform's order, "Variable Definition Precedence")
         automatic = [n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
         for name in [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names] + automatic:
-            text = _read(folder / name)
+            text = read_bounded(folder / name)
             try:
                 values = (_tfvars_json(text) if name.endswith(".json") else self._parse(text)) \
                     if text is not None else {}
@@ -946,19 +959,3 @@ def _folder(path: Path) -> Path:
         return path.parent.resolve()
     except (OSError, RuntimeError):
         return path.parent
-
-
-_MAX_READ = 1024 * 1024
-
-
-def _read(path: Path) -> str | None:
-    """A regular file's text, at most 1 MiB; anything else is unknown. A template's file() can name any path, and
-    a device (/dev/zero) or a FIFO reports a size of 0 but never ends, so only a regular file is opened."""
-    try:
-        if not path.is_file() or path.stat().st_size > _MAX_READ:
-            return None
-        with path.open("rb") as f:
-            data = f.read(_MAX_READ + 1)
-        return None if len(data) > _MAX_READ else data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
