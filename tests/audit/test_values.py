@@ -600,6 +600,30 @@ def test_file_reads_nothing_outside_the_audited_folder(tmp_path: Path) -> None:
             {'<unknown: file("../secrets/token")>'}
 
 
+def test_a_relative_file_path_is_read_from_the_root_module_in_a_child_module_too(tmp_path: Path) -> None:
+    """Terraform reads a relative file() path from its working directory, the root module's folder, whichever
+    module the call is in; only "${path.module}/x" is the module's own file (and path.root the root's). A child
+    module's file("start.sh") read its own folder's."""
+    from advisor.audit.readers.terraform import _parse_cached
+    from advisor.audit.readers.tf_values import Configuration
+
+    (tmp_path / "mod").mkdir()
+    (tmp_path / "start.sh").write_text("root")
+    (tmp_path / "mod" / "start.sh").write_text("module")
+    (tmp_path / "main.tf").write_text('module "m" {\n  source = "./mod"\n}\n')
+    (tmp_path / "mod" / "main.tf").write_text('locals {\n  x = 1\n}\n')
+    files = [tmp_path / "main.tf", tmp_path / "mod" / "main.tf"]
+    configuration = Configuration(files, _parse_cached, {f: tmp_path.resolve() for f in files})
+    [child] = configuration.scopes(tmp_path / "mod" / "main.tf")
+    assert child.prefix == "module.m."
+    assert child.expression('file("start.sh")') == "root"
+    assert child.expression('file("${path.module}/start.sh")') == "module"
+    assert child.expression('file("${path.root}/start.sh")') == "root"
+    [root] = configuration.scopes(tmp_path / "main.tf")
+    assert root.expression('file("start.sh")') == "root"
+    assert root.expression('file("mod/start.sh")') == "module"
+
+
 def test_a_local_modules_output_is_read_in_the_instance_the_call_makes(tmp_path: Path) -> None:
     """`kms_key_arn = module.key.arn` where the local module outputs aws_kms_key.this.arn is set; an output that
     hands back the caller's argument is that argument (null: as if omitted); a registry module's output, or one the

@@ -58,6 +58,9 @@ class Scope:
     prefix: str = ""  # "module.a." for an instance of a called module
     extra: dict[str, Any] = field(default_factory=dict)  # a dynamic block's iterator
     folder: Path | None = None  # the module's folder: path.module
+    #: the root module's folder (path.root), Terraform's working directory: where a relative file() path is read
+    #: from, in a child module too; None: `folder` (a scope made by hand is a root module's)
+    root_folder: Path | None = None
     #: the folder the user audits: file() and templatefile() read nothing outside it (local_files); None: nothing
     within: Path | None = None
     #: (call name, `keys["a"]` or `counted[0]` for an instance; output name) -> the output's value there
@@ -71,7 +74,7 @@ class Scope:
     def bind(self, name: str, value: Any) -> Scope:
         """This scope with one more name bound: a dynamic block's iterator, a resource's `each` or `count`."""
         scope = Scope(self.variables, self.locals_raw, self.prefix, {**self.extra, name: value}, self.folder,
-                      self.within, self.outputs)
+                      self.root_folder, self.within, self.outputs)
         scope._locals = self._locals
         return scope
 
@@ -471,8 +474,10 @@ class _Parser:
         if token == "path" and self.scope.folder is not None:
             self.take(".")
             name = self.take()[1]
-            if name == "module" or (name == "root" and not self.scope.prefix):
+            if name == "module":
                 return str(self.scope.folder)
+            if name == "root" and (self.scope.root_folder or not self.scope.prefix):
+                return str(self.scope.root_folder or self.scope.folder)
             raise Unresolved
         if _RESOURCE_TYPE.match(token) or token == "data":
             # another resource's (or data source's) attribute: certainly set, its value unknown here; read inside
@@ -585,14 +590,16 @@ class _Parser:
 
     def read_file(self, name: str, arguments: list[Any]) -> Any:
         """file(path) is the file's text, filebase64(path) its bytes in base64; templatefile(path, vars) renders
-        it with `${name}` of the vars (developer.hashicorp.com/terraform/language/functions/templatefile). A path
-        is the module's own
-        (path.module) or relative to it; a file that is not there or not text, or a template with directives
-        (`%{ }`), is unknown."""
+        it with `${name}` of the vars (developer.hashicorp.com/terraform/language/functions/templatefile). A
+        relative path is read from Terraform's working directory, the root module's folder, in a child module
+        too; only `"${path.module}/x"` names the module's own file (language/expressions/references.mdx,
+        "Filesystem and Workspace Info"). A file that is not there, not text or outside the audited folder, or a
+        template with directives (`%{ }`), is unknown."""
         if self.scope.folder is None or not arguments:
             raise Unresolved
         path = Path(_text(arguments[0]))
-        text = read_inside(path if path.is_absolute() else self.scope.folder / path, self.scope.within)
+        base = self.scope.root_folder or self.scope.folder
+        text = read_inside(path if path.is_absolute() else base / path, self.scope.within)
         if text is None or (name == "templatefile" and "%{" in text):
             raise Unresolved
         if name == "file":
@@ -601,7 +608,7 @@ class _Parser:
             return base64.b64encode(text.encode()).decode()
         variables = _mapping(arguments[1]) if len(arguments) > 1 else {}
         return _rendered(text, Scope({}, {}, extra=dict(variables), folder=self.scope.folder,
-                                     within=self.scope.within))
+                                     root_folder=self.scope.root_folder, within=self.scope.within))
 
 
 def _truth(value: Any) -> bool:
@@ -820,7 +827,8 @@ class Configuration:
                             values[key] = _given(bound.value(raw), f"module.{name}{suffix}'s {key}")
                     prefix = f"{outer.prefix}module.{name}{suffix}."
                     out.append(Scope(_typed(values, info.types), info.locals_raw, prefix, folder=folder,
-                                     within=outer.within, outputs=self._outputs(folder, prefix)))
+                                     root_folder=outer.root_folder or outer.folder, within=outer.within,
+                                     outputs=self._outputs(folder, prefix)))
                     if len(out) >= _MAX_INSTANCES:
                         return out, none_made
         return out, none_made
