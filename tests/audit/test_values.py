@@ -688,3 +688,24 @@ def test_try_and_can_fall_back_as_terraform_does() -> None:
     assert isinstance(scope.expression("try(aws_kms_key.k.arn, null)"), Reference)
     for unknown in ("try(var.undeclared, 1)", "can(var.undeclared)"):
         assert isinstance(scope.expression(unknown), Unknown) and not isinstance(scope.expression(unknown), Reference)
+
+
+def test_can_is_true_for_an_argument_that_evaluates_to_false_or_null() -> None:
+    """can() says whether its argument evaluated, not what it evaluated to: can(var.flag) with flag = false is
+    true in Terraform (it was false here, the success and the value being one list item)."""
+    scope = Scope({"flag": False, "none": None, "config": {}}, {})
+    assert scope.expression("can(var.flag)") is True
+    assert scope.expression("can(var.none)") is True
+    assert scope.expression("can(var.config.missing)") is False
+    assert scope.expression("try(var.flag, true)") is False
+
+
+def test_try_and_can_catch_a_function_s_error_but_not_a_malformed_expression() -> None:
+    """tonumber("x") is an error of evaluation, which try() and can() catch (they stayed unknown); text that is no
+    expression is a configuration Terraform refuses, so it stays unknown rather than falling back."""
+    scope = Scope({"size": "x", "items": [1]}, {})
+    assert scope.expression("can(tonumber(var.size))") is False
+    assert scope.expression("try(tonumber(var.size), 3)") == 3
+    assert scope.expression('can(tonumber("2"))') is True
+    for malformed in ("try(var.items[, 3)", "can(var.items ])", "try(1 +, 2)", "try(var.items"):  # (two looped)
+        assert isinstance(scope.expression(malformed), Unknown), malformed

@@ -49,6 +49,11 @@ class Unresolved(Exception):
     """The expression's value is not known from the configuration alone."""
 
 
+class Malformed(ValueError):
+    """The text is no expression (a parse error): Terraform refuses the configuration, so try() and can(), which
+    catch errors of evaluation only (tonumber("x"), a missing key), do not catch it."""
+
+
 @dataclass
 class Scope:
     """What expressions of one module instance read: its variables, its locals, an iterator in a dynamic block."""
@@ -308,7 +313,7 @@ class _Parser:
         while position < len(text):
             match = _TOKEN.match(text, position)
             if not match:
-                raise ValueError(f"cannot read {text[position:position + 10]!r}")
+                raise Malformed(f"cannot read {text[position:position + 10]!r}")
             position = match.end()
             if match.lastgroup != "ws":
                 self.tokens.append((match.lastgroup or "", match.group()))
@@ -318,7 +323,7 @@ class _Parser:
     def parse(self) -> Any:
         value = self.conditional()
         if self.at != len(self.tokens):
-            raise ValueError("trailing tokens")
+            raise Malformed("trailing tokens")
         return value
 
     def peek(self) -> str | None:
@@ -326,10 +331,10 @@ class _Parser:
 
     def take(self, expected: str | None = None) -> tuple[str, str]:
         if self.at >= len(self.tokens):
-            raise ValueError("unexpected end")
+            raise Malformed("unexpected end")
         token = self.tokens[self.at]
         if expected is not None and token[1] != expected:
-            raise ValueError(f"expected {expected}")
+            raise Malformed(f"expected {expected}")
         self.at += 1
         return token
 
@@ -344,7 +349,7 @@ class _Parser:
         self.at = chosen[0]
         value = self.conditional()  # only the branch taken must be known
         if self.at != chosen[1]:
-            raise ValueError("malformed conditional")
+            raise Malformed("malformed conditional")
         self.at = end
         return value
 
@@ -358,7 +363,7 @@ class _Parser:
             elif value in (")", "]", "}"):
                 if depth == 0:
                     if first:
-                        raise ValueError("conditional without :")
+                        raise Malformed("conditional without :")
                     return index
                 depth -= 1
             elif depth == 0 and value == "?":
@@ -370,7 +375,7 @@ class _Parser:
             elif depth == 0 and value == "," and not first:
                 return index
         if first:
-            raise ValueError("conditional without :")
+            raise Malformed("conditional without :")
         return len(self.tokens)
 
     _LEVELS = (("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%"))
@@ -440,7 +445,7 @@ class _Parser:
         if token == "{":
             return self.object()
         if kind != "ident":
-            raise ValueError(f"unexpected {token}")
+            raise Malformed(f"unexpected {token}")
         if token in ("true", "false"):
             return token == "true"
         if token == "null":
@@ -498,7 +503,7 @@ class _Parser:
                 self.take(")")
             separator = self.take()[1]
             if separator not in ("=", ":"):
-                raise ValueError("expected = in an object")
+                raise Malformed("expected = in an object")
             out[key] = self.conditional()
             if self.peek() == ",":
                 self.take()
@@ -538,7 +543,7 @@ class _Parser:
             if body.peek() == "if" and not (body.take() and _truth(_known(body.conditional()))):
                 continue
             if body.at != len(body.tokens):
-                raise ValueError("malformed for expression")
+                raise Malformed("malformed for expression")
             if close == "}":
                 out[item[0]] = item[1]
             else:
@@ -566,24 +571,27 @@ class _Parser:
         """try(a, b, ...): the first argument that evaluates without an error (a missing attribute or key, a bad
         index or type); can(a): whether it does. An argument whose value is not known here leaves the answer
         unknown, unless one before it already gave it."""
-        found: list[Any] = []
+        found: list[Any] = []  # the first argument that evaluated (its value may be false or null)
         while self.peek() != ")":
             end = self._end_of_branch(self.at, first=False)  # the `,` or `)` after this argument
             if not found:
                 try:
                     value = self.conditional()
                     if self.at != end:
-                        raise ValueError("malformed argument")
+                        raise Malformed("malformed argument")
                     found.append(value)
-                except (KeyError, IndexError, TypeError, AttributeError):
-                    if name == "can":
-                        found.append(False)
+                except Malformed:
+                    raise
+                except (KeyError, IndexError, TypeError, AttributeError, ValueError):
+                    pass  # an error of evaluation: the next argument is tried
             self.at = end
+            if self.peek() not in (",", ")"):  # `can(x ])`: no argument ends there (it looped forever)
+                raise Malformed("malformed argument")
             if self.peek() == ",":
                 self.take()
         self.take(")")
         if name == "can":
-            return found[0] is not False if found else False
+            return bool(found)
         if not found:
             raise ValueError("no argument of try() evaluates")  # Terraform refuses the configuration
         return found[0]
