@@ -93,3 +93,14 @@ def test_a_called_modules_output_is_followed_to_what_it_is_made_of(tmp_path: Pat
     plan["configuration"]["root_module"]["module_calls"] = {"kms": {"source": "./kms", "module": {
         "outputs": {"key_arn": output} if output else {}, "resources": []}}}
     assert _verdicts(tmp_path, plan)[("SM-NB-01", "kms_key_id")] == status
+
+
+@pytest.mark.parametrize("reference", ['module.kms["a"].key_arn', "module.kms[0].key_arn"])
+def test_an_output_of_one_instance_of_a_called_module_is_followed_too(tmp_path: Path, reference: str) -> None:
+    """A call with for_each or count is read as `module.kms["a"].key_arn` or `module.kms[0].key_arn`: the output's
+    expression is the same in every instance (the configuration section has no instance keys). It was unknown."""
+    plan = _plan(UNKNOWN, {"kms_key_id": {"references": [reference, reference.rsplit(".", 1)[0], "module.kms"]}})
+    plan["configuration"]["root_module"]["module_calls"] = {"kms": {"source": "./kms", "module": {
+        "outputs": {"key_arn": {"expression": {"references": ["aws_kms_key.this.arn", "aws_kms_key.this"]}}},
+        "resources": []}}}
+    assert _verdicts(tmp_path, plan)[("SM-NB-01", "kms_key_id")] == "pass"

@@ -541,7 +541,8 @@ def read_plan(shown: str, plan: Any, audited: Audited | None = None) -> list[Res
 
 _REFERENCE = re.compile(r"^(?:data\.)?(?:aws|awscc)_[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[A-Za-z0-9_.]+$")
 _INDEX = re.compile(r"\[[^\]]*\]")
-_MODULE_OUTPUT = re.compile(r"^module\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$")
+#: module.<call>.<output>, or of one instance of a call with for_each or count (module.<call>["a"].<output>)
+_MODULE_OUTPUT = re.compile(r"^module\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.([A-Za-z0-9_-]+)$")
 
 
 class _Configured:
