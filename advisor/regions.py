@@ -35,11 +35,11 @@ def region_problem(region: str, codes: Collection[str]) -> tuple[str, str] | Non
 
     codes = sorted(codes)
     listed = f"SageMaker's Regions: {', '.join(codes)}"
-    other = _other_partition(region)
+    typed = region.strip().lower()  # `EU-WEST-1`, ` us-gov-west-1`: the code itself, not its nearest neighbours
+    other = _other_partition(typed)
     if other:
         return (f"{region!r} is {other}, which the advisor does not cover: its regions and prices are the "
                 f"commercial partition's (aws)", f"a commercial Region; {listed}")
-    typed = region.strip().lower()  # `EU-WEST-1`, ` eu-west-1`: the code itself, not its nearest neighbours
     close = [typed] if typed in codes else sorted(difflib.get_close_matches(typed, codes, n=2, cutoff=0.6))
     guess = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     return f"{region!r} is not a region where SageMaker runs", guess + listed

@@ -198,6 +198,15 @@ def test_a_region_in_capitals_is_told_its_code() -> None:
     assert "'EU-WEST-1' is not a region" in message and hint.startswith("did you mean 'eu-west-1'? ")
 
 
+def test_a_govcloud_region_typed_in_capitals_or_with_spaces_is_told_its_partition() -> None:
+    """The partition was looked up before the code was normalised: ` US-GOV-WEST-1` got a did-you-mean among the
+    commercial Regions instead of the GovCloud message; a commercial code typed so is not another partition's."""
+    message, hint = region_problem(" US-GOV-WEST-1", K.region_codes) or ("", "")
+    assert "aws-us-gov partition" in message and not hint.startswith("did you mean")
+    message, _hint = region_problem("EU-WEST-1", K.region_codes) or ("", "")
+    assert "partition" not in message
+
+
 def test_gpu_required_where_no_gpu_type_exists() -> None:
     no_gpu_hosting = K._replace(instance_types=tuple(
         t._replace(stages=tuple(s for s in t.stages if s != "hosting")) if t.accelerator else t
