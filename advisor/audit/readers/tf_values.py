@@ -110,17 +110,9 @@ class Scope:
             return self.expression(parts[0][1])
         out, unresolved = [], False
         for kind, part in parts:
-            if kind == "text":
-                out.append(part)
-                continue
-            value = self.expression(part)
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                out.append(str(value))
-            elif isinstance(value, bool):
-                out.append(str(value).lower())
-            else:
-                unresolved = True
-                out.append("${" + part + "}")
+            piece = part if kind == "text" else _as_text(self.expression(part))
+            unresolved = unresolved or piece is None
+            out.append("${" + part + "}" if piece is None else piece)
         joined = "".join(out)
         if not unresolved:
             return joined
@@ -140,6 +132,14 @@ class Scope:
                 AttributeError, RecursionError):  # an expression Terraform would refuse: not a value here
             return Unknown(text.strip())
         return _settled(value)
+
+
+def _as_text(value: Any) -> str | None:
+    """An interpolated value as the string Terraform puts in (a bool as true/false); None for a value that is no
+    string, number or bool (unknown, a list): both template readers keep such a part apart."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value) if isinstance(value, (str, int, float)) else None
 
 
 def _template_parts(text: str) -> Iterator[tuple[str, str]]:
@@ -250,14 +250,11 @@ def _rendered(text: str, scope: Scope) -> Any:
     held: dict[str, Any] = {}
     for kind, part in parts:
         value = scope.expression(part) if kind == "expr" else part
-        if kind == "text" or (isinstance(value, (str, int, float)) and not isinstance(value, bool)):
-            out.append(str(value))
-        elif isinstance(value, bool):
-            out.append(str(value).lower())
-        else:
-            mark = f"\x00{len(held)}\x00"
-            held[mark] = (part, value)
-            out.append(mark)
+        piece = part if kind == "text" else _as_text(value)
+        if piece is None:
+            piece = f"\x00{len(held)}\x00"
+            held[piece] = (part, value)
+        out.append(piece)
     rendered = "".join(out)
     shown = re.sub("\x00(\\d+)\x00", lambda m: "${" + held[m.group(0)][0] + "}", rendered)
     if not held:
